@@ -1,0 +1,67 @@
+//! The crate-wide error type: every module's error, so callers can hold one type.
+
+use crate::array::ArrayError;
+use crate::cluster::ClusterError;
+use crate::constraint::ConstraintError;
+use crate::dependency::DependencyError;
+use crate::gres::GresError;
+use crate::hostlist::HostlistError;
+use crate::memory::MemoryError;
+use crate::preempt::PreemptModeError;
+use crate::qos::QosError;
+use crate::resolve::Rejection;
+use crate::sbatch::{OptionError, ScriptError};
+use crate::slurm_conf::ConfError;
+use crate::time::TimeError;
+use crate::tres::TresError;
+
+/// Any error hpcsched reports.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A time value.
+    #[error(transparent)]
+    Time(#[from] TimeError),
+    /// A memory size.
+    #[error(transparent)]
+    Memory(#[from] MemoryError),
+    /// A GRES string.
+    #[error(transparent)]
+    Gres(#[from] GresError),
+    /// A TRES value or arithmetic.
+    #[error(transparent)]
+    Tres(#[from] TresError),
+    /// A hostlist.
+    #[error(transparent)]
+    Hostlist(#[from] HostlistError),
+    /// A constraint expression.
+    #[error(transparent)]
+    Constraint(#[from] ConstraintError),
+    /// A dependency expression.
+    #[error(transparent)]
+    Dependency(#[from] DependencyError),
+    /// An array specification.
+    #[error(transparent)]
+    Array(#[from] ArrayError),
+    /// A PreemptMode value.
+    #[error(transparent)]
+    PreemptMode(#[from] PreemptModeError),
+    /// An sbatch option.
+    #[error(transparent)]
+    Option(#[from] OptionError),
+    /// A batch script.
+    #[error(transparent)]
+    Script(#[from] ScriptError),
+    /// slurm.conf text.
+    #[error(transparent)]
+    Conf(#[from] ConfError),
+    /// QOS definitions.
+    #[error(transparent)]
+    Qos(#[from] QosError),
+    /// A cluster change.
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    /// A job the cluster would reject at submit.
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+}

@@ -1,0 +1,65 @@
+//! # hpcsched
+//!
+//! Slurm-style batch-scheduling decisions inside your own program.
+//!
+//! This crate reads what a Slurm user already writes — `slurm.conf` node and partition
+//! lines, `sacctmgr` QOS definitions, `#SBATCH` scripts and sbatch options — into typed
+//! values, and resolves job requests against a cluster the way slurmctld does at submit.
+//! The host owns the clock and the processes: nothing here reads the wall clock, spawns a
+//! process or touches the network.
+//!
+//! ```
+//! use hpcsched::{Cluster, JobRequest};
+//! # fn main() -> Result<(), hpcsched::Error> {
+//! let cluster = Cluster::from_slurm_conf(
+//!     "NodeName=cpu[1-4] CPUs=16 RealMemory=128000\n\
+//!      PartitionName=batch Nodes=cpu[1-4] Default=YES MaxTime=1-00:00:00\n",
+//! )?;
+//! let request = JobRequest::from_script("#!/bin/bash\n#SBATCH -N 2 -t 2:00:00\nsrun hostname\n")?;
+//! let job = cluster.resolve(&request)?;
+//! assert_eq!(job.partition(), "batch");
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod array;
+pub mod cluster;
+pub mod constraint;
+pub mod dependency;
+pub mod error;
+pub mod gres;
+pub mod hostlist;
+pub mod job_id;
+pub mod job_state;
+pub mod memory;
+pub mod node;
+pub mod output_pattern;
+pub mod partition;
+pub mod preempt;
+pub mod qos;
+pub mod request;
+pub mod resolve;
+pub mod sbatch;
+pub mod sched_config;
+pub mod slurm_conf;
+pub mod time;
+pub mod tres;
+
+pub use array::ArraySpec;
+pub use cluster::{Cluster, ClusterError, ConfWarning};
+pub use constraint::Constraint;
+pub use dependency::Dependency;
+pub use error::Error;
+pub use gres::{GresKey, GresSpec};
+pub use job_id::JobId;
+pub use job_state::{JobState, PendingReason};
+pub use memory::Memory;
+pub use node::{Node, NodeState, NodeUsage};
+pub use partition::{OverSubscribe, Partition, PartitionState};
+pub use preempt::PreemptMode;
+pub use qos::{Qos, QosFlags};
+pub use request::{JobRequest, MemoryRequest, NodeCount};
+pub use resolve::{Rejection, ResolvedJob};
+pub use sched_config::{EnforcePartLimits, SchedConfig};
+pub use time::{BeginTime, Duration, TimeLimit, Timestamp};
+pub use tres::{Tres, TresKind, TresLimits};

@@ -1,0 +1,136 @@
+//! Partitions as slurm.conf's `PartitionName` lines define them.
+
+use crate::memory::Memory;
+use crate::preempt::PreemptMode;
+use crate::time::{Duration, TimeLimit};
+use serde::{Deserialize, Serialize};
+
+/// `OverSubscribe=`: whether jobs may share a node's resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OverSubscribe {
+    /// `NO` (default): cores are not shared; nodes are, unless a job asks `--exclusive`.
+    No,
+    /// `YES[:N]`: sharing when the job asks `--oversubscribe`, up to N jobs per resource.
+    Yes(u32),
+    /// `EXCLUSIVE`: every job gets whole nodes.
+    Exclusive,
+    /// `FORCE[:N]`: always shared, up to N jobs per resource.
+    Force(u32),
+}
+
+/// `State=` of a partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PartitionState {
+    /// Queue and run jobs.
+    Up,
+    /// Queue but don't start jobs (`PartitionDown`).
+    Down,
+    /// Reject new jobs; run the queued ones.
+    Drain,
+    /// Neither queue nor run (`PartitionInactive`).
+    Inactive,
+}
+
+/// Default memory for jobs that give no `--mem*` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DefMem {
+    /// `DefMemPerCPU`.
+    PerCpu(Memory),
+    /// `DefMemPerNode`.
+    PerNode(Memory),
+    /// `DefMemPerGPU`.
+    PerGpu(Memory),
+}
+
+/// Maximum memory a job may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MaxMem {
+    /// `MaxMemPerCPU`.
+    PerCpu(Memory),
+    /// `MaxMemPerNode`.
+    PerNode(Memory),
+}
+
+/// A partition definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Partition {
+    /// `PartitionName`.
+    pub name: String,
+    /// `Nodes`, expanded, in slurm.conf order.
+    pub nodes: Vec<String>,
+    /// `MaxTime` (default UNLIMITED).
+    pub max_time: TimeLimit,
+    /// `DefaultTime` (unset: MaxTime applies).
+    pub default_time: Option<TimeLimit>,
+    /// `MaxNodes` (None = UNLIMITED).
+    pub max_nodes: Option<u32>,
+    /// `MinNodes` (default 0).
+    pub min_nodes: u32,
+    /// `OverSubscribe` (default NO).
+    pub oversubscribe: OverSubscribe,
+    /// `ExclusiveUser` (or `Exclusive=USER`): a node holds jobs of one user at a time.
+    pub exclusive_user: bool,
+    /// `PriorityTier` (default 1).
+    pub priority_tier: u16,
+    /// `PriorityJobFactor` (default 1).
+    pub priority_job_factor: u16,
+    /// `AllowAccounts` (None = ALL).
+    pub allow_accounts: Option<Vec<String>>,
+    /// `DenyAccounts`.
+    pub deny_accounts: Vec<String>,
+    /// `AllowQos` (None = ALL).
+    pub allow_qos: Option<Vec<String>>,
+    /// `DenyQos`.
+    pub deny_qos: Vec<String>,
+    /// `State` (default UP).
+    pub state: PartitionState,
+    /// `Default=YES`.
+    pub is_default: bool,
+    /// `QOS`: the partition QOS.
+    pub qos: Option<String>,
+    /// `DefMemPerCPU`/`DefMemPerNode`/`DefMemPerGPU` (None = the cluster value).
+    pub def_mem: Option<DefMem>,
+    /// `MaxMemPerCPU`/`MaxMemPerNode`.
+    pub max_mem: Option<MaxMem>,
+    /// `PreemptMode` (None = the cluster value).
+    pub preempt_mode: Option<PreemptMode>,
+    /// `GraceTime` (default 0).
+    pub grace_time: Duration,
+}
+
+impl Partition {
+    /// A partition with Slurm's defaults and the given nodes.
+    ///
+    /// ```
+    /// let p = hpcsched::Partition::new("debug", vec!["n1".into()]);
+    /// assert_eq!(p.priority_tier, 1);
+    /// assert_eq!(p.max_time, hpcsched::TimeLimit::Unlimited);
+    /// ```
+    #[must_use]
+    pub fn new(name: impl Into<String>, nodes: Vec<String>) -> Self {
+        Self {
+            name: name.into(),
+            nodes,
+            max_time: TimeLimit::Unlimited,
+            default_time: None,
+            max_nodes: None,
+            min_nodes: 0,
+            oversubscribe: OverSubscribe::No,
+            exclusive_user: false,
+            priority_tier: 1,
+            priority_job_factor: 1,
+            allow_accounts: None,
+            deny_accounts: Vec::new(),
+            allow_qos: None,
+            deny_qos: Vec::new(),
+            state: PartitionState::Up,
+            is_default: false,
+            qos: None,
+            def_mem: None,
+            max_mem: None,
+            preempt_mode: None,
+            grace_time: Duration::from_secs(0),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! A job request: everything sbatch options say about how a job should be scheduled.
+//!
+//! A request is what the user *asked*; [`crate::resolve`] turns it into what the cluster
+//! will *give* (partition, node counts, CPUs, memory per node, time limit).
+
+use crate::array::ArraySpec;
+use crate::constraint::Constraint;
+use crate::dependency::Dependency;
+use crate::gres::GresSpec;
+use crate::memory::Memory;
+use crate::output_pattern::OutputPattern;
+use crate::time::{BeginTime, TimeLimit};
+use serde::{Deserialize, Serialize};
+
+/// `-N, --nodes=min[-max]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NodeCount {
+    /// Minimum node count.
+    pub min: u32,
+    /// Maximum node count (equal to `min` when one number is given).
+    pub max: u32,
+}
+
+/// How memory was requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MemoryRequest {
+    /// `--mem`: per node. `0` means all of each node's memory.
+    PerNode(Memory),
+    /// `--mem-per-cpu`.
+    PerCpu(Memory),
+    /// `--mem-per-gpu`.
+    PerGpu(Memory),
+}
+
+/// `--exclusive[=user|mcs|topo]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Exclusive {
+    /// Plain `--exclusive`: whole nodes.
+    Node,
+    /// `--exclusive=user`: nodes shared only with the same user's jobs.
+    User,
+    /// `--exclusive=mcs`.
+    Mcs,
+    /// `--exclusive=topo`.
+    Topo,
+}
+
+/// A job request: the scheduling-relevant sbatch options, plus the rest kept verbatim so a
+/// request renders back to the script it came from.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct JobRequest {
+    /// `-J, --job-name`.
+    pub job_name: Option<String>,
+    /// `--uid` / the submitting user (set by the host at submit).
+    pub user: Option<String>,
+    /// `-A, --account`.
+    pub account: Option<String>,
+    /// `-p, --partition` (comma list, in written order).
+    pub partitions: Vec<String>,
+    /// `-q, --qos`.
+    pub qos: Option<String>,
+    /// `-N, --nodes`.
+    pub nodes: Option<NodeCount>,
+    /// `-n, --ntasks`.
+    pub ntasks: Option<u32>,
+    /// `--ntasks-per-node`.
+    pub ntasks_per_node: Option<u32>,
+    /// `-c, --cpus-per-task`.
+    pub cpus_per_task: Option<u32>,
+    /// `--mem`, `--mem-per-cpu`, `--mem-per-gpu` (mutually exclusive).
+    pub memory: Option<MemoryRequest>,
+    /// `--gres` (per node).
+    pub gres: Vec<GresSpec>,
+    /// `-G, --gpus=[type:]N` (per job).
+    pub gpus: Option<GresSpec>,
+    /// `--gpus-per-node=[type:]N`.
+    pub gpus_per_node: Option<GresSpec>,
+    /// `-t, --time`.
+    pub time_limit: Option<TimeLimit>,
+    /// `--time-min`.
+    pub time_min: Option<TimeLimit>,
+    /// `-b, --begin`.
+    pub begin: Option<BeginTime>,
+    /// `--deadline`.
+    pub deadline: Option<BeginTime>,
+    /// `--nice[=adj]` (no value means +100).
+    pub nice: Option<i32>,
+    /// `--priority` (privileged).
+    pub priority: Option<u32>,
+    /// `-H, --hold`.
+    pub hold: bool,
+    /// `--exclusive[=...]`.
+    pub exclusive: Option<Exclusive>,
+    /// `-s, --oversubscribe`.
+    pub oversubscribe: bool,
+    /// `-C, --constraint`.
+    pub constraint: Option<Constraint>,
+    /// `-w, --nodelist`, expanded.
+    pub nodelist: Vec<String>,
+    /// `-x, --exclude`, expanded.
+    pub exclude: Vec<String>,
+    /// `-d, --dependency`.
+    pub dependency: Option<Dependency>,
+    /// `--kill-on-invalid-dep=yes|no`.
+    pub kill_on_invalid_dep: Option<bool>,
+    /// `-a, --array`.
+    pub array: Option<ArraySpec>,
+    /// `-o, --output`.
+    pub output: Option<OutputPattern>,
+    /// `-e, --error`.
+    pub error: Option<OutputPattern>,
+    /// `--requeue` (`Some(true)`) / `--no-requeue` (`Some(false)`).
+    pub requeue: Option<bool>,
+    /// `--comment`.
+    pub comment: Option<String>,
+    /// Valid sbatch options that do not affect scheduling (`--mail-type`, `--chdir`, ...),
+    /// as `(long name, value)` in written order, so the request renders back faithfully.
+    pub other_options: Vec<(String, Option<String>)>,
+    /// The script body after the `#SBATCH` header (None for a command-line-only request).
+    pub script: Option<String>,
+}
