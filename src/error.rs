@@ -65,3 +65,47 @@ pub enum Error {
     #[error(transparent)]
     Rejected(#[from] Rejection),
 }
+
+impl Error {
+    /// The 1-based line of the offending text, for errors that come from multi-line input
+    /// (slurm.conf, QOS definitions, batch scripts); `None` for every other error.
+    ///
+    /// ```
+    /// use hpcsched::Error;
+    /// use hpcsched::slurm_conf::ConfError;
+    /// let e = Error::from(ConfError::UnknownKey { line: 3, section: "NodeName", key: "Foo".into() });
+    /// assert_eq!(e.line(), Some(3));
+    /// ```
+    #[must_use]
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::Conf(e) => Some(match e {
+                ConfError::Syntax { line, .. }
+                | ConfError::Value { line, .. }
+                | ConfError::UnknownKey { line, .. }
+                | ConfError::Cluster { line, .. } => *line,
+            }),
+            Error::Qos(e) => Some(match e {
+                QosError::Syntax { line, .. }
+                | QosError::UnknownKey { line, .. }
+                | QosError::Value { line, .. }
+                | QosError::Duplicate { line, .. } => *line,
+            }),
+            Error::Script(e) => Some(match e {
+                ScriptError::Option { line, .. } => *line,
+            }),
+            Error::Time(_)
+            | Error::Memory(_)
+            | Error::Gres(_)
+            | Error::Tres(_)
+            | Error::Hostlist(_)
+            | Error::Constraint(_)
+            | Error::Dependency(_)
+            | Error::Array(_)
+            | Error::PreemptMode(_)
+            | Error::Option(_)
+            | Error::Cluster(_)
+            | Error::Rejected(_) => None,
+        }
+    }
+}

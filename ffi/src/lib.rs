@@ -1,1 +1,76 @@
-//! placeholder
+//! # hpcsched-ffi
+//!
+//! The C ABI of hpcsched, declared in `include/hpcsched.h` (generated from this crate by
+//! cbindgen and checked in; `ffi/tests/header.rs` fails when it is stale).
+//!
+//! Conventions, the same for every function:
+//! - Everything is prefixed `hpcsched_`. Objects are opaque handles (`hpcsched_cluster`,
+//!   `hpcsched_request`, `hpcsched_resolved`) made by a constructor and released by the
+//!   matching `_free`, which accepts NULL.
+//! - Fallible functions return an [`hpcsched_result`] and write their outputs through
+//!   out-params, which are reset to NULL/0 first so a failed call never leaves garbage.
+//! - On failure, [`hpcsched_last_error_message`] and [`hpcsched_last_error_line`] describe
+//!   the error on the calling thread until its next hpcsched call.
+//! - Pointer arguments are checked for NULL and strings for UTF-8; panics never cross the
+//!   boundary (they become `HPCSCHED_RESULT_PANIC`).
+//! - Strings handed out are either borrowed from a handle (valid until it is released) or
+//!   owned by the caller and released with [`hpcsched_string_free`], as each function says.
+//!
+//! A complete program is `examples/c/check.c`.
+//!
+//! The same functions are callable from Rust, which is how this crate's tests exercise them:
+//!
+//! ```
+//! use hpcsched_ffi::*;
+//! let mut cluster = std::ptr::null_mut();
+//! // SAFETY: a NUL-terminated literal and a local out-param.
+//! let r = unsafe { hpcsched_cluster_from_slurm_conf(std::ptr::null(), &raw mut cluster) };
+//! assert_eq!(r, hpcsched_result::NullArgument);
+//! assert!(cluster.is_null());
+//! assert_eq!(hpcsched_last_error_line(), 0);
+//! ```
+
+// The C names are the API: snake_case types match the header's `hpcsched_cluster`.
+#![allow(non_camel_case_types)]
+// `argv`/`argc` are the names every C programmer expects.
+#![allow(clippy::similar_names)]
+
+mod cluster;
+mod compat;
+mod error;
+mod request;
+mod resolved;
+
+pub use cluster::*;
+pub use error::{hpcsched_last_error_line, hpcsched_last_error_message, hpcsched_result};
+pub use request::*;
+pub use resolved::*;
+
+use std::ffi::c_char;
+
+/// The version of the hpcsched library, e.g. "0.1.0". A static string; never NULL and
+/// never released.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    pub(crate) fn last_message() -> String {
+        // SAFETY: never NULL; valid until the next call on this thread, and copied here.
+        unsafe { CStr::from_ptr(hpcsched_last_error_message()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn version_matches_the_crate() {
+        // SAFETY: a static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(hpcsched_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+}

@@ -1,0 +1,346 @@
+//! The cluster handle: built from slurm.conf text, extended with QOS definitions, queried
+//! for its nodes and partitions.
+
+use crate::error::{
+    Failure, arg_mut, arg_ref, arg_str, c_string, core_err, guard, hpcsched_result, out_param,
+};
+use hpcsched::Cluster;
+use std::ffi::{CString, c_char};
+use std::ptr;
+
+/// A cluster: nodes, partitions, QOS and scheduler settings.
+///
+/// Created by hpcsched_cluster_from_slurm_conf and released with hpcsched_cluster_free.
+/// Read-only functions may be called on one cluster from several threads at once;
+/// hpcsched_cluster_add_qos needs exclusive access.
+pub struct hpcsched_cluster {
+    pub(crate) inner: Cluster,
+    /// Partition names in definition order, kept as C strings so they can be lent out.
+    partition_names: Vec<CString>,
+}
+
+impl hpcsched_cluster {
+    fn new(inner: Cluster) -> Self {
+        let partition_names = inner.partitions().map(|p| c_string(&p.name)).collect();
+        Self {
+            inner,
+            partition_names,
+        }
+    }
+}
+
+/// Builds a cluster from slurm.conf text (NodeName and PartitionName lines, scheduler keys).
+///
+/// On success stores a new cluster in `*out`; the caller owns it and must release it with
+/// hpcsched_cluster_free. On failure `*out` is set to NULL and the result is
+/// HPCSCHED_RESULT_PARSE_ERROR (or NULL_ARGUMENT / INVALID_UTF8); the message and the
+/// offending line are available from hpcsched_last_error_message and
+/// hpcsched_last_error_line.
+///
+/// # Safety
+/// `text` is NULL or a NUL-terminated string; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_from_slurm_conf(
+    text: *const c_char,
+    out: *mut *mut hpcsched_cluster,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let text = unsafe { arg_str(text, "text") }?;
+        let cluster = Cluster::from_slurm_conf(text).map_err(core_err)?;
+        *out = Box::into_raw(Box::new(hpcsched_cluster::new(cluster)));
+        Ok(())
+    })
+}
+
+/// Adds QOS definitions, one `sacctmgr add qos NAME Key=Value...` per line (blank lines and
+/// `#` comments allowed).
+///
+/// All or nothing: on any error (HPCSCHED_RESULT_PARSE_ERROR with the line, for instance a
+/// QOS defined twice) the cluster is left unchanged. Strings previously borrowed from this
+/// cluster stay valid.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster no other thread is using; `text` is NULL or a
+/// NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_add_qos(
+    cluster: *mut hpcsched_cluster,
+    text: *const c_char,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let cluster = unsafe { arg_mut(cluster, "cluster") }?;
+        // SAFETY: per this function's contract.
+        let text = unsafe { arg_str(text, "text") }?;
+        crate::compat::add_qos_text(&mut cluster.inner, text).map_err(Failure::from)
+    })
+}
+
+/// Releases a cluster. Passing NULL does nothing.
+///
+/// Strings borrowed from the cluster become invalid. Resolved jobs and requests are
+/// independent objects and stay valid.
+///
+/// # Safety
+/// `cluster` is NULL or a cluster from hpcsched_cluster_from_slurm_conf that has not been
+/// released yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_free(cluster: *mut hpcsched_cluster) {
+    if !cluster.is_null() {
+        // Dropping never panics for these types, but keep the boundary uniform.
+        let _ = guard(|| {
+            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
+            drop(unsafe { Box::from_raw(cluster) });
+            Ok(())
+        });
+    }
+}
+
+/// Stores the number of nodes in `*out`.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_node_count(
+    cluster: *const hpcsched_cluster,
+    out: *mut usize,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = 0;
+        // SAFETY: per this function's contract.
+        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        *out = cluster.inner.nodes().len();
+        Ok(())
+    })
+}
+
+/// Stores the number of partitions in `*out`.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_partition_count(
+    cluster: *const hpcsched_cluster,
+    out: *mut usize,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = 0;
+        // SAFETY: per this function's contract.
+        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        *out = cluster.partition_names.len();
+        Ok(())
+    })
+}
+
+/// Stores in `*out` the name of partition `index` (0-based, slurm.conf order).
+///
+/// The string is borrowed from the cluster and valid until the cluster is released.
+/// Returns HPCSCHED_RESULT_OUT_OF_RANGE (and `*out` = NULL) when `index` is not below
+/// hpcsched_cluster_partition_count.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_partition_name(
+    cluster: *const hpcsched_cluster,
+    index: usize,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null();
+        // SAFETY: per this function's contract.
+        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        let names = &cluster.partition_names;
+        let name = names.get(index).ok_or_else(|| {
+            Failure::new(
+                hpcsched_result::OutOfRange,
+                format!(
+                    "partition index {index} out of range (cluster has {})",
+                    names.len()
+                ),
+            )
+        })?;
+        *out = name.as_ptr();
+        Ok(())
+    })
+}
+
+/// Stores in `*out` the name of the Default=YES partition, or NULL when there is none
+/// (which is not an error).
+///
+/// The string is borrowed from the cluster and valid until the cluster is released.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_default_partition(
+    cluster: *const hpcsched_cluster,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null();
+        // SAFETY: per this function's contract.
+        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        if let Some(default) = cluster.inner.default_partition() {
+            let index = cluster
+                .inner
+                .partitions()
+                .position(|p| p.name == default.name);
+            if let Some(name) = index.and_then(|i| cluster.partition_names.get(i)) {
+                *out = name.as_ptr();
+            }
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::error::hpcsched_last_error_line;
+    use crate::tests::last_message;
+
+    /// An Inserm-like configuration: CPU nodes, GPU nodes, a default partition.
+    pub(crate) const CONF: &CStr = c"\
+NodeName=cpu[01-04] CPUs=32 RealMemory=192000 Weight=1
+NodeName=gpu[01-02] CPUs=48 RealMemory=384000 Gres=gpu:a100:4 Weight=10
+PartitionName=cpu Nodes=cpu[01-04] Default=YES MaxTime=7-00:00:00 DefaultTime=1:00:00 DefMemPerCPU=4000
+PartitionName=gpu Nodes=gpu[01-02] MaxTime=2-00:00:00 DefMemPerCPU=8000
+";
+
+    use std::ffi::CStr;
+
+    pub(crate) fn cluster() -> *mut hpcsched_cluster {
+        let mut c = ptr::null_mut();
+        // SAFETY: valid string and out-param.
+        let r = unsafe { hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), &raw mut c) };
+        assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+        assert!(!c.is_null());
+        c
+    }
+
+    #[test]
+    fn null_and_utf8_arguments() {
+        let mut c = ptr::dangling_mut::<hpcsched_cluster>();
+        // SAFETY: NULL and valid pointers only.
+        unsafe {
+            let r = hpcsched_cluster_from_slurm_conf(ptr::null(), &raw mut c);
+            assert_eq!(r, hpcsched_result::NullArgument);
+            assert!(c.is_null(), "out is cleared on failure");
+            assert_eq!(last_message(), "argument `text` is NULL");
+            let r = hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), ptr::null_mut());
+            assert_eq!(r, hpcsched_result::NullArgument);
+            assert_eq!(last_message(), "argument `out` is NULL");
+            let r = hpcsched_cluster_from_slurm_conf(c"NodeName=\xff".as_ptr(), &raw mut c);
+            assert_eq!(r, hpcsched_result::InvalidUtf8);
+            assert!(c.is_null());
+
+            let mut n = 7usize;
+            let r = hpcsched_cluster_node_count(ptr::null(), &raw mut n);
+            assert_eq!(r, hpcsched_result::NullArgument);
+            assert_eq!(n, 0);
+            let r = hpcsched_cluster_add_qos(ptr::null_mut(), c"".as_ptr());
+            assert_eq!(r, hpcsched_result::NullArgument);
+            let mut name = ptr::null();
+            let r = hpcsched_cluster_partition_name(ptr::null(), 0, &raw mut name);
+            assert_eq!(r, hpcsched_result::NullArgument);
+            let r = hpcsched_cluster_default_partition(ptr::null(), &raw mut name);
+            assert_eq!(r, hpcsched_result::NullArgument);
+        }
+    }
+
+    #[test]
+    fn free_null_is_a_no_op() {
+        // SAFETY: NULL is explicitly allowed.
+        unsafe { hpcsched_cluster_free(ptr::null_mut()) };
+    }
+
+    #[test]
+    fn counts_and_names() {
+        let c = cluster();
+        // SAFETY: `c` is live until freed at the end; out-params are locals.
+        unsafe {
+            let mut n = 0usize;
+            assert_eq!(
+                hpcsched_cluster_node_count(c, &raw mut n),
+                hpcsched_result::Ok
+            );
+            assert_eq!(n, 6);
+            assert_eq!(
+                hpcsched_cluster_partition_count(c, &raw mut n),
+                hpcsched_result::Ok
+            );
+            assert_eq!(n, 2);
+            let mut name = ptr::null();
+            assert_eq!(
+                hpcsched_cluster_partition_name(c, 1, &raw mut name),
+                hpcsched_result::Ok
+            );
+            assert_eq!(CStr::from_ptr(name), c"gpu");
+            assert_eq!(
+                hpcsched_cluster_partition_name(c, 2, &raw mut name),
+                hpcsched_result::OutOfRange
+            );
+            assert!(name.is_null());
+            assert_eq!(
+                last_message(),
+                "partition index 2 out of range (cluster has 2)"
+            );
+            assert_eq!(
+                hpcsched_cluster_default_partition(c, &raw mut name),
+                hpcsched_result::Ok
+            );
+            assert_eq!(CStr::from_ptr(name), c"cpu");
+            hpcsched_cluster_free(c);
+        }
+    }
+
+    #[test]
+    fn bad_conf_reports_its_line() {
+        let mut c = ptr::null_mut();
+        let text = c"NodeName=n1 CPUs=4\nNodeName=n2 Bogus=1\n";
+        // SAFETY: valid string and out-param.
+        let r = unsafe { hpcsched_cluster_from_slurm_conf(text.as_ptr(), &raw mut c) };
+        assert_eq!(r, hpcsched_result::ParseError);
+        assert!(c.is_null());
+        assert_eq!(hpcsched_last_error_line(), 2);
+        assert!(last_message().contains("Bogus"), "{}", last_message());
+    }
+
+    #[test]
+    fn add_qos_is_all_or_nothing() {
+        let c = cluster();
+        // SAFETY: `c` is live until freed at the end.
+        unsafe {
+            let ok =
+                c"sacctmgr add qos normal Priority=10\nsacctmgr add qos long MaxWall=14-00:00:00\n";
+            let r = hpcsched_cluster_add_qos(c, ok.as_ptr());
+            assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+            assert_eq!((*c).inner.qos_list().len(), 2);
+
+            // The second line redefines `normal`: nothing of this text is added.
+            let dup = c"sacctmgr add qos gpu Priority=5\nsacctmgr add qos normal Priority=1\n";
+            let r = hpcsched_cluster_add_qos(c, dup.as_ptr());
+            assert_eq!(r, hpcsched_result::ParseError);
+            assert_eq!(hpcsched_last_error_line(), 2);
+            assert_eq!((*c).inner.qos_list().len(), 2);
+            assert!((*c).inner.qos("gpu").is_none());
+
+            let r = hpcsched_cluster_add_qos(c, ptr::null());
+            assert_eq!(r, hpcsched_result::NullArgument);
+            hpcsched_cluster_free(c);
+        }
+    }
+}

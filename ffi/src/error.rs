@@ -1,0 +1,330 @@
+//! Result codes, the thread-local last error, and the boundary every entry point goes through:
+//! panics are caught, argument pointers are checked, core errors become a code plus a message.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// The outcome of every fallible hpcsched function.
+///
+/// On anything other than HPCSCHED_RESULT_OK, a message (and, for errors in multi-line
+/// input, a 1-based line number) is available from hpcsched_last_error_message and
+/// hpcsched_last_error_line on the same thread, and out-params hold NULL / zero.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hpcsched_result {
+    /// Success.
+    Ok = 0,
+    /// A pointer argument that must not be NULL was NULL.
+    NullArgument = 1,
+    /// A string argument is not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// Text (slurm.conf, QOS definitions, a batch script, an sbatch option) did not parse.
+    ParseError = 3,
+    /// The cluster would reject the job at submit; the message lists every reason.
+    Rejected = 4,
+    /// An index argument is not below the corresponding count.
+    OutOfRange = 5,
+    /// The arguments are well-formed but the operation is not allowed (for example a
+    /// change that conflicts with what the cluster already holds).
+    InvalidArgument = 6,
+    /// hpcsched hit an internal bug. The call had no effect; please report it.
+    Panic = 99,
+}
+
+/// A failed call: the code returned to C and the last-error state it leaves behind.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: hpcsched_result,
+    pub(crate) message: String,
+    pub(crate) line: usize,
+}
+
+impl Failure {
+    pub(crate) fn new(code: hpcsched_result, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            line: 0,
+        }
+    }
+}
+
+impl From<hpcsched::Error> for Failure {
+    fn from(e: hpcsched::Error) -> Self {
+        let code = match &e {
+            hpcsched::Error::Rejected(_) => hpcsched_result::Rejected,
+            hpcsched::Error::Cluster(_) => hpcsched_result::InvalidArgument,
+            // Every other variant is text that did not parse; new variants default to that.
+            _ => hpcsched_result::ParseError,
+        };
+        Self {
+            code,
+            line: e.line().unwrap_or(0),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Converts any core error into a failure through the crate-wide error type.
+pub(crate) fn core_err<E: Into<hpcsched::Error>>(e: E) -> Failure {
+    Failure::from(e.into())
+}
+
+struct LastError {
+    message: CString,
+    line: usize,
+}
+
+thread_local! {
+    /// None after a successful call.
+    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+}
+
+fn store_last_error(last: Option<LastError>) {
+    LAST_ERROR.with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = last;
+        }
+    });
+}
+
+fn set_last_error(message: &str, line: usize) {
+    store_last_error(Some(LastError {
+        message: c_string(message),
+        line,
+    }));
+}
+
+fn clear_last_error() {
+    store_last_error(None);
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("unknown panic");
+    format!("internal error in hpcsched (please report): {what}")
+}
+
+/// Runs the body of an entry point: clears the last error, catches panics, and records the
+/// failure of the call, if any.
+pub(crate) fn guard(f: impl FnOnce() -> Result<(), Failure>) -> hpcsched_result {
+    clear_last_error();
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => hpcsched_result::Ok,
+        Ok(Err(failure)) => {
+            set_last_error(&failure.message, failure.line);
+            failure.code
+        }
+        Err(payload) => {
+            set_last_error(&panic_message(payload.as_ref()), 0);
+            hpcsched_result::Panic
+        }
+    }
+}
+
+/// Borrows a handle argument, or fails with NULL_ARGUMENT naming it.
+///
+/// # Safety
+/// `ptr` is NULL or points to a live `T` that nothing mutates for `'a`.
+pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Failure> {
+    // SAFETY: the caller guarantees a non-NULL pointer is valid for 'a.
+    unsafe { ptr.as_ref() }.ok_or_else(|| null_arg(name))
+}
+
+/// Borrows a handle argument mutably, or fails with NULL_ARGUMENT naming it.
+///
+/// # Safety
+/// `ptr` is NULL or points to a live `T` nothing else accesses for `'a`.
+pub(crate) unsafe fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Failure> {
+    // SAFETY: the caller guarantees a non-NULL pointer is valid and unaliased for 'a.
+    unsafe { ptr.as_mut() }.ok_or_else(|| null_arg(name))
+}
+
+/// Borrows an out-param, or fails with NULL_ARGUMENT naming it.
+///
+/// # Safety
+/// `ptr` is NULL or valid for writes of a `T` for `'a`.
+pub(crate) unsafe fn out_param<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Failure> {
+    // SAFETY: as for arg_mut; out-params only ever receive whole-value writes.
+    unsafe { ptr.as_mut() }.ok_or_else(|| null_arg(name))
+}
+
+/// Reads a NUL-terminated UTF-8 string argument.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string that lives for `'a`.
+pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(null_arg(name));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
+    let bytes = unsafe { CStr::from_ptr(ptr) };
+    bytes.to_str().map_err(|e| {
+        Failure::new(
+            hpcsched_result::InvalidUtf8,
+            format!(
+                "argument `{name}` is not valid UTF-8 (byte {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Reads an `argv`-style array of `argc` strings. `argv` may be NULL when `argc` is 0.
+///
+/// # Safety
+/// When `argc > 0`, `argv` points to `argc` pointers, each as for [`arg_str`].
+pub(crate) unsafe fn arg_strs<'a>(
+    argv: *const *const c_char,
+    argc: usize,
+    name: &str,
+) -> Result<Vec<&'a str>, Failure> {
+    if argc == 0 {
+        return Ok(Vec::new());
+    }
+    if argv.is_null() {
+        return Err(null_arg(name));
+    }
+    // SAFETY: the caller guarantees `argc` readable pointers at `argv`.
+    let ptrs = unsafe { std::slice::from_raw_parts(argv, argc) };
+    ptrs.iter()
+        .enumerate()
+        // SAFETY: each element follows arg_str's contract.
+        .map(|(i, &p)| unsafe { arg_str(p, &format!("{name}[{i}]")) })
+        .collect()
+}
+
+fn null_arg(name: &str) -> Failure {
+    Failure::new(
+        hpcsched_result::NullArgument,
+        format!("argument `{name}` is NULL"),
+    )
+}
+
+/// Makes a C string of text that came from C strings (so holds no NUL) or from the core;
+/// a NUL that slips through is written as `\\0` rather than cutting the text short.
+pub(crate) fn c_string(s: &str) -> CString {
+    CString::new(s.replace('\0', "\\0")).unwrap_or_default()
+}
+
+/// The message of the last failed hpcsched call on this thread, or an empty string when
+/// the last call succeeded (or none was made).
+///
+/// The string is owned by hpcsched and stays valid until the next hpcsched call on this
+/// thread (other than hpcsched_last_error_message and hpcsched_last_error_line). Copy it
+/// to keep it. Never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_last_error_message() -> *const c_char {
+    LAST_ERROR.with(|cell| match cell.try_borrow().as_deref() {
+        Ok(Some(last)) => last.message.as_ptr(),
+        _ => c"".as_ptr(),
+    })
+}
+
+/// The 1-based line of the input (slurm.conf, QOS definitions, batch script) that the last
+/// failed call on this thread reported, or 0 when the error has no line or the last call
+/// succeeded.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_last_error_line() -> usize {
+    LAST_ERROR.with(|cell| match cell.try_borrow().as_deref() {
+        Ok(Some(last)) => last.line,
+        _ => 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last_message() -> String {
+        // SAFETY: hpcsched_last_error_message never returns NULL and the string lives
+        // until the next call on this thread.
+        unsafe { CStr::from_ptr(hpcsched_last_error_message()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn guard_records_failure_and_clears_on_success() {
+        let r = guard(|| {
+            Err(Failure {
+                code: hpcsched_result::ParseError,
+                message: "line 3: bad".into(),
+                line: 3,
+            })
+        });
+        assert_eq!(r, hpcsched_result::ParseError);
+        assert_eq!(last_message(), "line 3: bad");
+        assert_eq!(hpcsched_last_error_line(), 3);
+
+        assert_eq!(guard(|| Ok(())), hpcsched_result::Ok);
+        assert_eq!(last_message(), "");
+        assert_eq!(hpcsched_last_error_line(), 0);
+    }
+
+    #[test]
+    fn guard_turns_panics_into_a_code() {
+        let r = guard(|| panic!("boom"));
+        assert_eq!(r, hpcsched_result::Panic);
+        assert!(last_message().ends_with("boom"), "{}", last_message());
+        let r = guard(|| std::panic::panic_any(String::from("owned")));
+        assert_eq!(r, hpcsched_result::Panic);
+        assert!(last_message().ends_with("owned"));
+    }
+
+    #[test]
+    fn nul_in_messages_is_escaped() {
+        guard(|| Err(Failure::new(hpcsched_result::ParseError, "a\0b")));
+        assert_eq!(last_message(), "a\\0b");
+    }
+
+    #[test]
+    fn last_error_is_per_thread() {
+        guard(|| Err(Failure::new(hpcsched_result::ParseError, "main thread")));
+        let other = std::thread::spawn(last_message).join().unwrap();
+        assert_eq!(other, "");
+        assert_eq!(last_message(), "main thread");
+    }
+
+    #[test]
+    fn string_arguments_are_checked() {
+        // SAFETY: every pointer is NULL or a NUL-terminated literal.
+        unsafe {
+            let e = arg_str(std::ptr::null(), "text").unwrap_err();
+            assert_eq!(e.code, hpcsched_result::NullArgument);
+            assert_eq!(e.message, "argument `text` is NULL");
+            let e = arg_str(c"ab\xffc".as_ptr(), "text").unwrap_err();
+            assert_eq!(e.code, hpcsched_result::InvalidUtf8);
+            assert_eq!(e.message, "argument `text` is not valid UTF-8 (byte 2)");
+            assert_eq!(arg_str(c"héllo".as_ptr(), "text").unwrap(), "héllo");
+
+            assert!(arg_strs(std::ptr::null(), 0, "argv").unwrap().is_empty());
+            let e = arg_strs(std::ptr::null(), 1, "argv").unwrap_err();
+            assert_eq!(e.code, hpcsched_result::NullArgument);
+            let argv = [c"-N".as_ptr(), std::ptr::null()];
+            let e = arg_strs(argv.as_ptr(), 2, "argv").unwrap_err();
+            assert_eq!(e.message, "argument `argv[1]` is NULL");
+        }
+    }
+
+    #[test]
+    fn core_errors_map_to_codes_and_lines() {
+        use hpcsched::slurm_conf::ConfError;
+        let f = core_err(ConfError::UnknownKey {
+            line: 7,
+            section: "NodeName",
+            key: "Bogus".into(),
+        });
+        assert_eq!(f.code, hpcsched_result::ParseError);
+        assert_eq!(f.line, 7);
+        assert_eq!(f.message, "line 7: unknown NodeName key `Bogus`");
+        let f = core_err(hpcsched::ClusterError::DuplicateNode("n1".into()));
+        assert_eq!(f.code, hpcsched_result::InvalidArgument);
+        assert_eq!(f.line, 0);
+    }
+}

@@ -1,0 +1,301 @@
+//! The job request handle: what a batch script and sbatch options ask for.
+
+use crate::error::{
+    Failure, arg_ref, arg_str, arg_strs, c_string, core_err, guard, hpcsched_result, out_param,
+};
+use hpcsched::JobRequest;
+use std::ffi::{CString, c_char};
+use std::ptr;
+
+/// A job request: the sbatch options of a batch script and/or a command line.
+///
+/// Created by hpcsched_request_from_script, hpcsched_request_from_script_with_args or
+/// hpcsched_request_from_args and released with hpcsched_request_free.
+pub struct hpcsched_request {
+    pub(crate) inner: JobRequest,
+}
+
+fn store(out: &mut *mut hpcsched_request, inner: JobRequest) {
+    *out = Box::into_raw(Box::new(hpcsched_request { inner }));
+}
+
+/// Reads a batch script: the shebang, then the `#SBATCH` directives up to the first command.
+///
+/// On success stores a new request in `*out`; the caller owns it and must release it with
+/// hpcsched_request_free. On failure `*out` is set to NULL; an invalid directive gives
+/// HPCSCHED_RESULT_PARSE_ERROR with its line in hpcsched_last_error_line.
+///
+/// # Safety
+/// `text` is NULL or a NUL-terminated string; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_request_from_script(
+    text: *const c_char,
+    out: *mut *mut hpcsched_request,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let text = unsafe { arg_str(text, "text") }?;
+        store(out, JobRequest::from_script(text).map_err(core_err)?);
+        Ok(())
+    })
+}
+
+/// Reads a batch script, then applies `argc` command-line options from `argv` over it, as
+/// `sbatch ARGS... script` does (the command line wins). `argv` holds the options only,
+/// without the program name, and may be NULL when `argc` is 0.
+///
+/// Ownership and errors as for hpcsched_request_from_script.
+///
+/// # Safety
+/// `text` is NULL or a NUL-terminated string; when `argc` is not 0, `argv` points to `argc`
+/// pointers that are each NULL or a NUL-terminated string; `out` is NULL or valid for
+/// writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_request_from_script_with_args(
+    text: *const c_char,
+    argv: *const *const c_char,
+    argc: usize,
+    out: *mut *mut hpcsched_request,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let text = unsafe { arg_str(text, "text") }?;
+        // SAFETY: per this function's contract.
+        let args = unsafe { arg_strs(argv, argc, "argv") }?;
+        store(
+            out,
+            JobRequest::from_script_with_args(text, &args).map_err(core_err)?,
+        );
+        Ok(())
+    })
+}
+
+/// Reads sbatch command-line options alone (no script), without the program name. Parsing
+/// stops at the first argument that is not an option. `argv` may be NULL when `argc` is 0.
+///
+/// Ownership as for hpcsched_request_from_script; an invalid option gives
+/// HPCSCHED_RESULT_PARSE_ERROR.
+///
+/// # Safety
+/// When `argc` is not 0, `argv` points to `argc` pointers that are each NULL or a
+/// NUL-terminated string; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_request_from_args(
+    argv: *const *const c_char,
+    argc: usize,
+    out: *mut *mut hpcsched_request,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let args = unsafe { arg_strs(argv, argc, "argv") }?;
+        store(out, hpcsched::sbatch::parse_args(&args).map_err(core_err)?);
+        Ok(())
+    })
+}
+
+/// Renders the request as a batch script with one `#SBATCH` line per option.
+///
+/// On success stores a new string in `*out`; the caller owns it and must release it with
+/// hpcsched_string_free.
+///
+/// # Safety
+/// `request` is NULL or a live request; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_request_to_script(
+    request: *const hpcsched_request,
+    out: *mut *mut c_char,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let request = unsafe { arg_ref(request, "request") }?;
+        *out = c_string(&request.inner.to_script()).into_raw();
+        Ok(())
+    })
+}
+
+/// Releases a string returned by hpcsched (one documented as owned by the caller). Passing
+/// NULL does nothing.
+///
+/// # Safety
+/// `s` is NULL or a string returned as owned by an hpcsched function, not yet released.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        let _ = guard(|| {
+            // SAFETY: the caller hands back a pointer from CString::into_raw.
+            drop(unsafe { CString::from_raw(s) });
+            Ok::<(), Failure>(())
+        });
+    }
+}
+
+/// Releases a request. Passing NULL does nothing. Resolved jobs made from it stay valid.
+///
+/// # Safety
+/// `request` is NULL or a request from an hpcsched_request_* constructor that has not been
+/// released yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_request_free(request: *mut hpcsched_request) {
+    if !request.is_null() {
+        let _ = guard(|| {
+            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
+            drop(unsafe { Box::from_raw(request) });
+            Ok(())
+        });
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::error::hpcsched_last_error_line;
+    use crate::tests::last_message;
+    use std::ffi::CStr;
+
+    pub(crate) const SCRIPT: &CStr = c"#!/bin/bash
+#SBATCH --job-name=align
+#SBATCH -N 2
+#SBATCH --ntasks-per-node=4
+#SBATCH -c 2
+#SBATCH --time=2:00:00
+srun ./align
+";
+
+    pub(crate) fn request(script: &CStr) -> *mut hpcsched_request {
+        let mut r = ptr::null_mut();
+        // SAFETY: valid string and out-param.
+        let code = unsafe { hpcsched_request_from_script(script.as_ptr(), &raw mut r) };
+        assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
+        r
+    }
+
+    #[test]
+    fn from_script_reads_the_directives() {
+        let r = request(SCRIPT);
+        // SAFETY: `r` is live until freed.
+        unsafe {
+            let req = &(*r).inner;
+            assert_eq!(req.job_name.as_deref(), Some("align"));
+            assert_eq!(req.cpus_per_task, Some(2));
+            assert_eq!(req.ntasks_per_node, Some(4));
+            hpcsched_request_free(r);
+        }
+    }
+
+    #[test]
+    fn command_line_overrides_the_script() {
+        let argv = [c"--job-name=other".as_ptr(), c"-c".as_ptr(), c"8".as_ptr()];
+        let mut r = ptr::null_mut();
+        // SAFETY: valid strings, argv of 3, out-param.
+        unsafe {
+            let code = hpcsched_request_from_script_with_args(
+                SCRIPT.as_ptr(),
+                argv.as_ptr(),
+                3,
+                &raw mut r,
+            );
+            assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
+            assert_eq!((*r).inner.job_name.as_deref(), Some("other"));
+            assert_eq!((*r).inner.cpus_per_task, Some(8));
+            hpcsched_request_free(r);
+
+            // argc 0 with a NULL argv is the script alone.
+            let code =
+                hpcsched_request_from_script_with_args(SCRIPT.as_ptr(), ptr::null(), 0, &raw mut r);
+            assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
+            assert_eq!((*r).inner.cpus_per_task, Some(2));
+            hpcsched_request_free(r);
+        }
+    }
+
+    #[test]
+    fn from_args_and_render() {
+        let argv = [
+            c"-p".as_ptr(),
+            c"gpu".as_ptr(),
+            c"-N".as_ptr(),
+            c"1".as_ptr(),
+        ];
+        let mut r = ptr::null_mut();
+        // SAFETY: valid strings, argv of 4, out-params.
+        unsafe {
+            let code = hpcsched_request_from_args(argv.as_ptr(), 4, &raw mut r);
+            assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
+            assert_eq!((*r).inner.partitions, ["gpu"]);
+            let mut s = ptr::null_mut();
+            assert_eq!(
+                hpcsched_request_to_script(r, &raw mut s),
+                hpcsched_result::Ok
+            );
+            let text = CStr::from_ptr(s).to_str().unwrap().to_owned();
+            hpcsched_string_free(s);
+            // The rendered script reads back to the same request.
+            let back = request(&CString::new(text).unwrap());
+            assert_eq!((*back).inner, (*r).inner);
+            hpcsched_request_free(back);
+            hpcsched_request_free(r);
+        }
+    }
+
+    #[test]
+    fn errors() {
+        let mut r = ptr::dangling_mut::<hpcsched_request>();
+        // SAFETY: NULL, dangling-but-never-read out-params, valid strings.
+        unsafe {
+            let bad = c"#!/bin/bash\n#SBATCH -N 1\n#SBATCH --no-such-option\nhostname\n";
+            let code = hpcsched_request_from_script(bad.as_ptr(), &raw mut r);
+            assert_eq!(code, hpcsched_result::ParseError);
+            assert!(r.is_null());
+            assert_eq!(hpcsched_last_error_line(), 3);
+            assert!(
+                last_message().contains("no-such-option"),
+                "{}",
+                last_message()
+            );
+
+            let code = hpcsched_request_from_script(
+                c"#!/bin/sh\n#SBATCH -J \xc3\x28\n".as_ptr(),
+                &raw mut r,
+            );
+            assert_eq!(code, hpcsched_result::InvalidUtf8);
+
+            let argv = [c"--bogus".as_ptr()];
+            let code = hpcsched_request_from_args(argv.as_ptr(), 1, &raw mut r);
+            assert_eq!(code, hpcsched_result::ParseError);
+            assert_eq!(hpcsched_last_error_line(), 0);
+
+            let code = hpcsched_request_from_args(ptr::null(), 2, &raw mut r);
+            assert_eq!(code, hpcsched_result::NullArgument);
+            assert_eq!(last_message(), "argument `argv` is NULL");
+            let argv = [c"-N".as_ptr(), ptr::null()];
+            let code = hpcsched_request_from_script_with_args(
+                SCRIPT.as_ptr(),
+                argv.as_ptr(),
+                2,
+                &raw mut r,
+            );
+            assert_eq!(code, hpcsched_result::NullArgument);
+            assert_eq!(last_message(), "argument `argv[1]` is NULL");
+            let code = hpcsched_request_from_script(SCRIPT.as_ptr(), ptr::null_mut());
+            assert_eq!(code, hpcsched_result::NullArgument);
+            let mut s = ptr::null_mut();
+            let code = hpcsched_request_to_script(ptr::null(), &raw mut s);
+            assert_eq!(code, hpcsched_result::NullArgument);
+
+            hpcsched_request_free(ptr::null_mut());
+            hpcsched_string_free(ptr::null_mut());
+        }
+    }
+}
