@@ -1,0 +1,217 @@
+//! `Cluster` and `ResolvedJob`.
+
+use crate::compat;
+use crate::errors::py_err;
+use crate::request::JobRequest;
+use crate::values::{Gres, Limit, MemoryTuple, Node, Partition, gres_list, memory_tuple, py_repr_str};
+use hpcsched::ResolvedMemory;
+use pyo3::prelude::*;
+use std::fmt::Write as _;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
+
+/// A cluster: nodes, partitions, QOS and scheduler settings.
+#[pyclass(module = "hpcsched", frozen)]
+pub struct Cluster {
+    // Changes (add_qos) are all or nothing, so a lock poisoned by a panic still holds a
+    // consistent cluster.
+    inner: RwLock<hpcsched::Cluster>,
+}
+
+impl Cluster {
+    fn read(&self) -> RwLockReadGuard<'_, hpcsched::Cluster> {
+        self.inner.read().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[pymethods]
+impl Cluster {
+    /// Builds a cluster from slurm.conf text.
+    #[staticmethod]
+    fn from_slurm_conf(text: &str) -> PyResult<Self> {
+        let cluster = hpcsched::Cluster::from_slurm_conf(text).map_err(py_err)?;
+        Ok(Self {
+            inner: RwLock::new(cluster),
+        })
+    }
+
+    /// Adds QOS definitions (`sacctmgr add qos NAME Key=Value...`, one per line). All or
+    /// nothing: on error the cluster is unchanged.
+    fn add_qos(&self, text: &str) -> PyResult<()> {
+        let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        compat::add_qos_text(&mut cluster, text).map_err(py_err)
+    }
+
+    #[getter]
+    fn node_names(&self) -> Vec<String> {
+        self.read().nodes().map(|n| n.name.clone()).collect()
+    }
+    #[getter]
+    fn partition_names(&self) -> Vec<String> {
+        self.read().partitions().map(|p| p.name.clone()).collect()
+    }
+    #[getter]
+    fn qos_names(&self) -> Vec<String> {
+        self.read().qos_list().map(|q| q.name.clone()).collect()
+    }
+    #[getter]
+    fn nodes(&self) -> Vec<Node> {
+        self.read().nodes().map(Node::from).collect()
+    }
+    #[getter]
+    fn partitions(&self) -> Vec<Partition> {
+        self.read().partitions().map(Partition::from).collect()
+    }
+    #[getter]
+    fn default_partition(&self) -> Option<String> {
+        self.read().default_partition().map(|p| p.name.clone())
+    }
+    /// slurm.conf keys hpcsched reads but does not act on, as `(line, key, message)`.
+    #[getter]
+    fn warnings(&self) -> Vec<(usize, String, String)> {
+        self.read()
+            .warnings()
+            .iter()
+            .map(|w| (w.line, w.key.clone(), w.message.clone()))
+            .collect()
+    }
+
+    /// The node with this name, or None.
+    fn node(&self, name: &str) -> Option<Node> {
+        self.read().node(name).map(Node::from)
+    }
+    /// The partition with this name, or None.
+    fn partition(&self, name: &str) -> Option<Partition> {
+        self.read().partition(name).map(Partition::from)
+    }
+
+    /// Resolves a request the way slurmctld does at submit; raises RejectedError when
+    /// sbatch would refuse the job.
+    fn resolve(&self, request: &JobRequest) -> PyResult<ResolvedJob> {
+        let job = self.read().resolve(&request.inner).map_err(py_err)?;
+        Ok(ResolvedJob { inner: job })
+    }
+
+    /// Reads a batch script (with optional sbatch arguments over it) and resolves it.
+    #[pyo3(signature = (script, args=None))]
+    fn check(&self, script: &str, args: Option<Vec<String>>) -> PyResult<ResolvedJob> {
+        let request = match args {
+            None => hpcsched::JobRequest::from_script(script),
+            Some(args) => hpcsched::JobRequest::from_script_with_args(script, &args),
+        }
+        .map_err(py_err)?;
+        let job = self.read().resolve(&request).map_err(py_err)?;
+        Ok(ResolvedJob { inner: job })
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.read();
+        format!(
+            "Cluster(nodes={}, partitions={}, qos={})",
+            c.nodes().len(),
+            c.partitions().len(),
+            c.qos_list().len()
+        )
+    }
+}
+
+/// A job as the cluster will schedule it, after defaults and limits.
+#[pyclass(module = "hpcsched", frozen)]
+pub struct ResolvedJob {
+    inner: hpcsched::ResolvedJob,
+}
+
+#[pymethods]
+impl ResolvedJob {
+    #[getter]
+    fn request(&self) -> JobRequest {
+        JobRequest {
+            inner: self.inner.request().clone(),
+        }
+    }
+    #[getter]
+    fn partition(&self) -> String {
+        self.inner.partition().to_owned()
+    }
+    #[getter]
+    fn partitions(&self) -> Vec<String> {
+        self.inner.partitions().to_vec()
+    }
+    #[getter]
+    fn qos(&self) -> Option<String> {
+        self.inner.qos().map(str::to_owned)
+    }
+    #[getter]
+    fn min_nodes(&self) -> u32 {
+        self.inner.min_nodes()
+    }
+    #[getter]
+    fn max_nodes(&self) -> u32 {
+        self.inner.max_nodes()
+    }
+    #[getter]
+    fn ntasks(&self) -> u32 {
+        self.inner.ntasks()
+    }
+    #[getter]
+    fn cpus_per_task(&self) -> u32 {
+        self.inner.cpus_per_task()
+    }
+    #[getter]
+    fn min_cpus(&self) -> u32 {
+        self.inner.min_cpus()
+    }
+    #[getter]
+    fn memory(&self) -> MemoryTuple {
+        match self.inner.memory() {
+            ResolvedMemory::PerNode(m) => memory_tuple("per_node", Some(m.mib())),
+            ResolvedMemory::PerCpu(m) => memory_tuple("per_cpu", Some(m.mib())),
+            ResolvedMemory::PerGpu(m) => memory_tuple("per_gpu", Some(m.mib())),
+            ResolvedMemory::WholeNode => memory_tuple("whole_node", None),
+        }
+    }
+    #[getter]
+    fn gres_per_node(&self) -> Vec<Gres> {
+        gres_list(self.inner.gres_per_node())
+    }
+    #[getter]
+    fn time_limit(&self) -> Limit {
+        Limit(self.inner.time_limit())
+    }
+    #[getter]
+    fn whole_nodes(&self) -> bool {
+        self.inner.whole_nodes()
+    }
+    #[getter]
+    fn user_exclusive(&self) -> bool {
+        self.inner.user_exclusive()
+    }
+    #[getter]
+    fn pending_reason(&self) -> Option<String> {
+        self.inner.pending_reason().map(|r| compat::text(&r))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let (kind, mib) = self.memory();
+        let memory = match mib {
+            Some(mib) => format!("({}, {mib})", py_repr_str(py, &kind)),
+            None => format!("({}, None)", py_repr_str(py, &kind)),
+        };
+        let time = match self.inner.time_limit() {
+            hpcsched::TimeLimit::Limited(d) => d.as_secs().to_string(),
+            hpcsched::TimeLimit::Unlimited => "inf".to_owned(),
+        };
+        let mut s = format!(
+            "ResolvedJob(partition={}, nodes=({}, {}), ntasks={}, cpus_per_task={}, memory={memory}, time_limit={time}",
+            py_repr_str(py, self.inner.partition()),
+            self.inner.min_nodes(),
+            self.inner.max_nodes(),
+            self.inner.ntasks(),
+            self.inner.cpus_per_task(),
+        );
+        if let Some(reason) = self.pending_reason() {
+            let _ = write!(s, ", pending_reason={}", py_repr_str(py, &reason));
+        }
+        s.push(')');
+        s
+    }
+}

@@ -1,0 +1,197 @@
+//! `JobRequest`: what a batch script and sbatch options ask for.
+
+use crate::compat::text;
+use crate::errors::py_err;
+use crate::values::{Gres, Limit, MemoryTuple, gres_list, memory_tuple, py_repr, py_repr_str};
+use hpcsched::MemoryRequest;
+use hpcsched::request::Exclusive;
+use pyo3::prelude::*;
+
+/// A job request: the scheduling-relevant sbatch options of a script and/or command line.
+#[pyclass(module = "hpcsched", frozen, eq, from_py_object)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobRequest {
+    pub(crate) inner: hpcsched::JobRequest,
+}
+
+#[pymethods]
+impl JobRequest {
+    /// Reads a batch script; `args` are sbatch options applied over it, as in
+    /// `sbatch ARGS... script`.
+    #[staticmethod]
+    #[pyo3(signature = (text, args=None))]
+    fn from_script(text: &str, args: Option<Vec<String>>) -> PyResult<Self> {
+        let inner = match args {
+            None => hpcsched::JobRequest::from_script(text),
+            Some(args) => hpcsched::JobRequest::from_script_with_args(text, &args),
+        }
+        .map_err(py_err)?;
+        Ok(Self { inner })
+    }
+
+    /// Reads sbatch command-line options (without `sbatch` itself).
+    #[staticmethod]
+    #[allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments as owned values.
+    fn from_args(args: Vec<String>) -> PyResult<Self> {
+        let inner = hpcsched::sbatch::parse_args(&args).map_err(py_err)?;
+        Ok(Self { inner })
+    }
+
+    /// The request as a batch script with one `#SBATCH` line per option.
+    fn to_script(&self) -> String {
+        self.inner.to_script()
+    }
+
+    /// The request as sbatch command-line arguments.
+    fn to_args(&self) -> Vec<String> {
+        self.inner.to_args()
+    }
+
+    #[getter]
+    fn job_name(&self) -> Option<String> {
+        self.inner.job_name.clone()
+    }
+    #[getter]
+    fn account(&self) -> Option<String> {
+        self.inner.account.clone()
+    }
+    #[getter]
+    fn partitions(&self) -> Vec<String> {
+        self.inner.partitions.clone()
+    }
+    #[getter]
+    fn qos(&self) -> Option<String> {
+        self.inner.qos.clone()
+    }
+    #[getter]
+    fn nodes(&self) -> Option<(u32, u32)> {
+        self.inner.nodes.map(|n| (n.min, n.max))
+    }
+    #[getter]
+    fn ntasks(&self) -> Option<u32> {
+        self.inner.ntasks
+    }
+    #[getter]
+    fn ntasks_per_node(&self) -> Option<u32> {
+        self.inner.ntasks_per_node
+    }
+    #[getter]
+    fn cpus_per_task(&self) -> Option<u32> {
+        self.inner.cpus_per_task
+    }
+    #[getter]
+    fn memory(&self) -> Option<MemoryTuple> {
+        self.inner.memory.map(|m| match m {
+            MemoryRequest::PerNode(m) => memory_tuple("per_node", Some(m.mib())),
+            MemoryRequest::PerCpu(m) => memory_tuple("per_cpu", Some(m.mib())),
+            MemoryRequest::PerGpu(m) => memory_tuple("per_gpu", Some(m.mib())),
+        })
+    }
+    #[getter]
+    fn gres(&self) -> Vec<Gres> {
+        gres_list(&self.inner.gres)
+    }
+    #[getter]
+    fn gpus(&self) -> Option<Gres> {
+        self.inner.gpus.as_ref().map(Gres::from)
+    }
+    #[getter]
+    fn gpus_per_node(&self) -> Option<Gres> {
+        self.inner.gpus_per_node.as_ref().map(Gres::from)
+    }
+    #[getter]
+    fn time_limit(&self) -> Option<Limit> {
+        self.inner.time_limit.map(Limit)
+    }
+    #[getter]
+    fn time_min(&self) -> Option<Limit> {
+        self.inner.time_min.map(Limit)
+    }
+    #[getter]
+    fn nice(&self) -> Option<i32> {
+        self.inner.nice
+    }
+    #[getter]
+    fn hold(&self) -> bool {
+        self.inner.hold
+    }
+    #[getter]
+    fn exclusive(&self) -> Option<&'static str> {
+        self.inner.exclusive.map(|e| match e {
+            Exclusive::Node => "node",
+            Exclusive::User => "user",
+            Exclusive::Mcs => "mcs",
+            Exclusive::Topo => "topo",
+        })
+    }
+    #[getter]
+    fn oversubscribe(&self) -> bool {
+        self.inner.oversubscribe
+    }
+    #[getter]
+    fn constraint(&self) -> Option<String> {
+        self.inner.constraint.as_ref().map(text)
+    }
+    #[getter]
+    fn nodelist(&self) -> Vec<String> {
+        self.inner.nodelist.clone()
+    }
+    #[getter]
+    fn exclude(&self) -> Vec<String> {
+        self.inner.exclude.clone()
+    }
+    #[getter]
+    fn dependency(&self) -> Option<String> {
+        self.inner.dependency.as_ref().map(text)
+    }
+    #[getter]
+    fn array(&self) -> Option<String> {
+        self.inner.array.as_ref().map(text)
+    }
+    #[getter]
+    fn output(&self) -> Option<String> {
+        self.inner.output.as_ref().map(|o| o.0.clone())
+    }
+    #[getter]
+    fn error(&self) -> Option<String> {
+        self.inner.error.as_ref().map(|o| o.0.clone())
+    }
+    #[getter]
+    fn requeue(&self) -> Option<bool> {
+        self.inner.requeue
+    }
+    #[getter]
+    fn comment(&self) -> Option<String> {
+        self.inner.comment.clone()
+    }
+    #[getter]
+    fn script(&self) -> Option<String> {
+        self.inner.script.clone()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let mut fields = Vec::new();
+        if let Some(name) = &self.inner.job_name {
+            fields.push(format!("job_name={}", py_repr_str(py, name)));
+        }
+        if !self.inner.partitions.is_empty() {
+            fields.push(format!(
+                "partitions={}",
+                py_repr(py, self.inner.partitions.clone())
+            ));
+        }
+        if let Some(n) = self.nodes() {
+            fields.push(format!("nodes={}", py_repr(py, n)));
+        }
+        if let Some(n) = self.inner.ntasks {
+            fields.push(format!("ntasks={n}"));
+        }
+        if let Some(c) = self.inner.cpus_per_task {
+            fields.push(format!("cpus_per_task={c}"));
+        }
+        if let Some(t) = self.time_limit() {
+            fields.push(format!("time_limit={}", py_repr(py, t)));
+        }
+        format!("JobRequest({})", fields.join(", "))
+    }
+}
