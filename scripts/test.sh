@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Every test of the project, on a fresh machine: Rust (fmt, clippy, build, unit/integration/
+# doc/property tests, header drift), the C examples (compiled -Werror, run, run under
+# valgrind, parsed as C++), and the Python package (wheel, pytest, stubtest).
+# Installs what it needs: valgrind through apt-get, Python tools in target/ci-venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
+
+t0=$SECONDS
+step() { echo "== [$((SECONDS - t0))s] $*"; }
+
+step "setup: valgrind"
+if ! command -v valgrind >/dev/null 2>&1; then
+  sudo_=""
+  [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -q
+  $sudo_ apt-get install -y -q valgrind
+fi
+
+step "rust: cargo fmt --check"
+cargo fmt --all --check
+
+step "rust: clippy (workspace, all targets, -D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "rust: build all targets (emits libhpcsched_ffi.a)"
+cargo build --all-targets --locked
+
+step "rust: tests (unit, integration, doctests, proptests, header drift)"
+cargo test --locked
+
+step "C: examples/c/*.c against include/hpcsched.h"
+mkdir -p target/c
+for src in examples/c/*.c; do
+  exe="target/c/$(basename "${src%.c}")"
+  echo "-- $src"
+  cc -std=c11 -Wall -Wextra -Werror -Iinclude "$src" target/debug/libhpcsched_ffi.a \
+    -lpthread -ldl -lm -o "$exe"
+  "$exe"
+  valgrind -q --leak-check=full --error-exitcode=1 "$exe" >/dev/null
+  c++ -x c++ -std=c++17 -Wall -Wextra -Werror -Iinclude -fsyntax-only "$src"
+done
+
+step "python: venv, wheel, pytest, stubtest"
+VENV=target/ci-venv
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+  "maturin==1.16.0" "pytest>=8" "mypy>=1.10"
+rm -rf target/wheels
+"$VENV/bin/maturin" build --locked -m bindings/python/Cargo.toml \
+  -i "$VENV/bin/python" -o target/wheels
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
+  target/wheels/hpcsched-*.whl
+(cd bindings/python && "../../$VENV/bin/python" -m pytest -q -p no:cacheprovider tests)
+(cd "$VENV" && bin/python -m mypy.stubtest hpcsched._hpcsched)
+
+step "all green"
