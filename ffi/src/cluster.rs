@@ -3,6 +3,7 @@
 
 use crate::error::{
     Failure, arg_mut, arg_ref, arg_str, c_string, core_err, guard, hpcsched_result, out_param,
+    release,
 };
 use hpcsched::Cluster;
 use std::ffi::{CString, c_char};
@@ -91,11 +92,9 @@ pub unsafe extern "C" fn hpcsched_cluster_add_qos(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_cluster_free(cluster: *mut hpcsched_cluster) {
     if !cluster.is_null() {
-        // Dropping never panics for these types, but keep the boundary uniform.
-        let _ = guard(|| {
+        release(|| {
             // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
             drop(unsafe { Box::from_raw(cluster) });
-            Ok(())
         });
     }
 }

@@ -127,6 +127,13 @@ pub(crate) fn guard(f: impl FnOnce() -> Result<(), Failure>) -> hpcsched_result 
     }
 }
 
+/// Runs the body of a `_free` function: catches panics but leaves the last error alone,
+/// so a caller may release its handles before reading the message of a failed call.
+pub(crate) fn release(f: impl FnOnce()) {
+    // Dropping these types does not panic; if it ever did, leaking beats aborting.
+    let _ = catch_unwind(AssertUnwindSafe(f));
+}
+
 /// Borrows a handle argument, or fails with NULL_ARGUMENT naming it.
 ///
 /// # Safety
@@ -216,8 +223,9 @@ pub(crate) fn c_string(s: &str) -> CString {
 /// the last call succeeded (or none was made).
 ///
 /// The string is owned by hpcsched and stays valid until the next hpcsched call on this
-/// thread (other than hpcsched_last_error_message and hpcsched_last_error_line). Copy it
-/// to keep it. Never NULL.
+/// thread, not counting hpcsched_last_error_message, hpcsched_last_error_line and the
+/// _free functions (so handles may be released before the message is read). Copy it to
+/// keep it. Never NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn hpcsched_last_error_message() -> *const c_char {
     LAST_ERROR.with(|cell| match cell.try_borrow().as_deref() {
@@ -275,6 +283,15 @@ mod tests {
         let r = guard(|| std::panic::panic_any(String::from("owned")));
         assert_eq!(r, hpcsched_result::Panic);
         assert!(last_message().ends_with("owned"));
+    }
+
+    #[test]
+    fn release_keeps_the_last_error() {
+        guard(|| Err(Failure::new(hpcsched_result::Rejected, "no")));
+        release(|| {});
+        assert_eq!(last_message(), "no");
+        release(|| panic!("in drop"));
+        assert_eq!(last_message(), "no");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The job request handle: what a batch script and sbatch options ask for.
 
 use crate::error::{
-    Failure, arg_ref, arg_str, arg_strs, c_string, core_err, guard, hpcsched_result, out_param,
+    arg_ref, arg_str, arg_strs, c_string, core_err, guard, hpcsched_result, out_param, release,
 };
 use hpcsched::JobRequest;
 use std::ffi::{CString, c_char};
@@ -133,10 +133,9 @@ pub unsafe extern "C" fn hpcsched_request_to_script(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_string_free(s: *mut c_char) {
     if !s.is_null() {
-        let _ = guard(|| {
+        release(|| {
             // SAFETY: the caller hands back a pointer from CString::into_raw.
             drop(unsafe { CString::from_raw(s) });
-            Ok::<(), Failure>(())
         });
     }
 }
@@ -149,10 +148,9 @@ pub unsafe extern "C" fn hpcsched_string_free(s: *mut c_char) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_request_free(request: *mut hpcsched_request) {
     if !request.is_null() {
-        let _ = guard(|| {
+        release(|| {
             // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
             drop(unsafe { Box::from_raw(request) });
-            Ok(())
         });
     }
 }
@@ -241,9 +239,10 @@ srun ./align
             );
             let text = CStr::from_ptr(s).to_str().unwrap().to_owned();
             hpcsched_string_free(s);
-            // The rendered script reads back to the same request.
+            // The rendered script reads back to the same options.
             let back = request(&CString::new(text).unwrap());
-            assert_eq!((*back).inner, (*r).inner);
+            assert_eq!((*back).inner.to_args(), (*r).inner.to_args());
+            assert_eq!((*back).inner.partitions, ["gpu"]);
             hpcsched_request_free(back);
             hpcsched_request_free(r);
         }

@@ -1,7 +1,9 @@
 //! Resolving a request against a cluster, and the resolved job's accessors.
 
 use crate::cluster::hpcsched_cluster;
-use crate::error::{Failure, arg_ref, c_string, core_err, guard, hpcsched_result, out_param};
+use crate::error::{
+    Failure, arg_ref, c_string, core_err, guard, hpcsched_result, out_param, release,
+};
 use crate::request::hpcsched_request;
 use hpcsched::{ResolvedJob, ResolvedMemory, TimeLimit};
 use std::ffi::{CString, c_char};
@@ -104,10 +106,9 @@ pub unsafe extern "C" fn hpcsched_cluster_resolve(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_resolved_free(resolved: *mut hpcsched_resolved) {
     if !resolved.is_null() {
-        let _ = guard(|| {
+        release(|| {
             // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
             drop(unsafe { Box::from_raw(resolved) });
-            Ok(())
         });
     }
 }

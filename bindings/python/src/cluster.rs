@@ -3,7 +3,9 @@
 use crate::compat;
 use crate::errors::py_err;
 use crate::request::JobRequest;
-use crate::values::{Gres, Limit, MemoryTuple, Node, Partition, gres_list, memory_tuple, py_repr_str};
+use crate::values::{
+    Gres, Limit, MemoryTuple, Node, Partition, gres_list, memory_tuple, py_repr_str,
+};
 use hpcsched::ResolvedMemory;
 use pyo3::prelude::*;
 use std::fmt::Write as _;

@@ -80,7 +80,10 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
         };
         Ok(Classes {
             config: sub("ConfigError", "slurm.conf text that does not parse.")?,
-            script: sub("ScriptError", "A batch script with an invalid #SBATCH directive.")?,
+            script: sub(
+                "ScriptError",
+                "A batch script with an invalid #SBATCH directive.",
+            )?,
             option: sub("OptionError", "An invalid sbatch command-line option.")?,
             qos: sub("QosError", "QOS definitions that do not parse or conflict.")?,
             rejected: new_class(
@@ -152,11 +155,14 @@ pub fn to_py(e: hpcsched::Error) -> PyErr {
             | hpcsched::Error::Array(_)
             | hpcsched::Error::PreemptMode(_) => parse_error(py, &c.parse, &e),
             hpcsched::Error::Rejected(rejection) => {
-                let reasons: Vec<String> =
-                    rejection.reasons().iter().map(ToString::to_string).collect();
-                reasons.into_pyobject(py).map(|reasons| {
-                    raise(py, &c.rejected, e.to_string(), &[("reasons", reasons)])
-                })
+                let reasons: Vec<String> = rejection
+                    .reasons()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                reasons
+                    .into_pyobject(py)
+                    .map(|reasons| raise(py, &c.rejected, e.to_string(), &[("reasons", reasons)]))
             }
             // Cluster (a conflicting change) and anything added to the non-exhaustive core
             // error later are plain hpcsched.Error.

@@ -3,8 +3,8 @@
 
 use hpcsched::partition::{DefMem, MaxMem};
 use hpcsched::{GresSpec, OverSubscribe, PartitionState, TimeLimit};
-use pyo3::exceptions::PyValueError;
 use pyo3::BoundObject;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyString, PyTuple};
 use std::convert::Infallible;
@@ -31,7 +31,9 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Limit {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if let Ok(secs) = obj.extract::<u64>() {
-            return Ok(Limit(TimeLimit::Limited(hpcsched::Duration::from_secs(secs))));
+            return Ok(Limit(TimeLimit::Limited(hpcsched::Duration::from_secs(
+                secs,
+            ))));
         }
         match obj.extract::<f64>() {
             Ok(f) if f == f64::INFINITY => Ok(Limit(TimeLimit::Unlimited)),
@@ -179,7 +181,11 @@ impl From<&hpcsched::Node> for Node {
             gres: gres_list(&n.gres),
             features: n.features.clone(),
             weight: n.weight,
-            state: n.state.iter_names().map(|(name, _)| name.to_owned()).collect(),
+            state: n
+                .state
+                .iter_names()
+                .map(|(name, _)| name.to_owned())
+                .collect(),
             reason: n.reason.clone(),
         }
     }
