@@ -219,8 +219,9 @@ hpcsched_result hpcsched_cluster_default_partition(const hpcsched_cluster *clust
  * the last call succeeded (or none was made).
  *
  * The string is owned by hpcsched and stays valid until the next hpcsched call on this
- * thread (other than hpcsched_last_error_message and hpcsched_last_error_line). Copy it
- * to keep it. Never NULL.
+ * thread, not counting hpcsched_last_error_message, hpcsched_last_error_line and the
+ * _free functions (so handles may be released before the message is read). Copy it to
+ * keep it. Never NULL.
  */
 const char *hpcsched_last_error_message(void);
 
