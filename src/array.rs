@@ -124,7 +124,9 @@ impl ArrayRange {
     /// ```
     #[must_use]
     pub fn contains(&self, index: u32) -> bool {
-        index >= self.start && index <= self.end && (index - self.start) % self.step.max(1) == 0
+        index >= self.start
+            && index <= self.end
+            && (index - self.start).is_multiple_of(self.step.max(1))
     }
 }
 
@@ -156,15 +158,14 @@ fn parse_range(item: &str, text: &str) -> Result<ArrayRange, ArrayError> {
         }
         None => (item, None),
     };
-    let (start, end) = match span.split_once('-') {
-        Some((a, b)) => (
+    let (start, end) = if let Some((a, b)) = span.split_once('-') {
+        (
             parse_index(a, text, "range start")?,
             parse_index(b, text, "range end")?,
-        ),
-        None => {
-            let n = parse_index(span, text, "index")?;
-            (n, n)
-        }
+        )
+    } else {
+        let n = parse_index(span, text, "index")?;
+        (n, n)
     };
     let step = match step {
         Some(s) => {
@@ -476,10 +477,35 @@ mod tests {
     #[test]
     fn malformed() {
         for bad in [
-            "", "%", "%4", "1-5%", "1-5%x", "1-5%4%2", "1-5%-1", ",", "1,", ",1", "1,,2", "a",
-            "1-", "-5", "5-1", "1-10:0", "1-10:", "1-10:x", "5:2", "1-10:2:3", "1 - 3",
-            "4000001", "0-4000001", "1-10:4000001", "99999999999", "1-5%99999999999", "[1-3",
-            "[]", "1--3",
+            "",
+            "%",
+            "%4",
+            "1-5%",
+            "1-5%x",
+            "1-5%4%2",
+            "1-5%-1",
+            ",",
+            "1,",
+            ",1",
+            "1,,2",
+            "a",
+            "1-",
+            "-5",
+            "5-1",
+            "1-10:0",
+            "1-10:",
+            "1-10:x",
+            "5:2",
+            "1-10:2:3",
+            "1 - 3",
+            "4000001",
+            "0-4000001",
+            "1-10:4000001",
+            "99999999999",
+            "1-5%99999999999",
+            "[1-3",
+            "[]",
+            "1--3",
         ] {
             match bad.parse::<ArraySpec>() {
                 Err(e @ ArrayError::Invalid { .. }) => {

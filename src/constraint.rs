@@ -233,7 +233,10 @@ impl Parser<'_> {
             }
             Some('[') => {
                 if ctx != Ctx::Top {
-                    return Err(self.err(start, "brackets cannot appear inside brackets or parentheses"));
+                    return Err(self.err(
+                        start,
+                        "brackets cannot appear inside brackets or parentheses",
+                    ));
                 }
                 if self.brackets_seen {
                     return Err(self.err(start, "only one set of brackets is allowed"));
@@ -311,13 +314,13 @@ impl FromStr for Constraint {
             return Err(p.err(p.pos, why));
         }
         let c = Constraint { expr };
-        if let Some(star) = p.count_outside_bracket {
-            if c.features().count() > 1 {
-                return Err(p.err(
-                    star,
-                    "with more than one feature, node counts must be inside brackets",
-                ));
-            }
+        if let Some(star) = p.count_outside_bracket
+            && c.features().count() > 1
+        {
+            return Err(p.err(
+                star,
+                "with more than one feature, node counts must be inside brackets",
+            ));
         }
         Ok(c)
     }
@@ -373,7 +376,10 @@ impl Constraint {
     /// ```
     #[must_use]
     pub fn alternatives(&self) -> Vec<Constraint> {
-        let bracket = self.expr.terms().position(|t| matches!(t, Term::Bracket(_)));
+        let bracket = self
+            .expr
+            .terms()
+            .position(|t| matches!(t, Term::Bracket(_)));
         let Some(index) = bracket else {
             return vec![self.clone()];
         };
@@ -569,24 +575,52 @@ mod tests {
             ("a||b", 2, "expected a feature name, found `|`"),
             ("()", 1, "expected a feature name, found `)`"),
             ("[]", 1, "expected a feature name, found `]`"),
-            ("(a", 2, "expected `)` (for the `(` at offset 0), found the end"),
-            ("[a|b", 4, "expected `]` (for the `[` at offset 0), found the end"),
+            (
+                "(a",
+                2,
+                "expected `)` (for the `(` at offset 0), found the end",
+            ),
+            (
+                "[a|b",
+                4,
+                "expected `]` (for the `[` at offset 0), found the end",
+            ),
             ("a)", 1, "expected `&`, `|` or the end, found `)`"),
             ("a]", 1, "expected `&`, `|` or the end, found `]`"),
             ("(a)b", 3, "expected `&`, `|` or the end, found `b`"),
             ("a(b)", 1, "expected `&`, `|` or the end, found `(`"),
             ("a[b]", 1, "expected `&`, `|` or the end, found `[`"),
             ("((a))", 1, "parentheses cannot nest"),
-            ("[[a]]", 1, "brackets cannot appear inside brackets or parentheses"),
-            ("([a])", 1, "brackets cannot appear inside brackets or parentheses"),
+            (
+                "[[a]]",
+                1,
+                "brackets cannot appear inside brackets or parentheses",
+            ),
+            (
+                "([a])",
+                1,
+                "brackets cannot appear inside brackets or parentheses",
+            ),
             ("[a]&[b]", 4, "only one set of brackets is allowed"),
             ("a*", 1, "`*` must be followed by a positive node count"),
             ("a*0", 1, "`*` must be followed by a positive node count"),
             ("a*x", 1, "`*` must be followed by a positive node count"),
-            ("a*99999999999", 1, "`*` must be followed by a positive node count"),
+            (
+                "a*99999999999",
+                1,
+                "`*` must be followed by a positive node count",
+            ),
             ("*2", 0, "expected a feature name, found `*`"),
-            ("a*2&b", 1, "with more than one feature, node counts must be inside brackets"),
-            ("(a&b)*2", 5, "with more than one feature, node counts must be inside brackets"),
+            (
+                "a*2&b",
+                1,
+                "with more than one feature, node counts must be inside brackets",
+            ),
+            (
+                "(a&b)*2",
+                5,
+                "with more than one feature, node counts must be inside brackets",
+            ),
             ("[(a*2)]", 3, "a count is not allowed inside parentheses"),
             ("[a]*2", 3, "a count cannot follow `]`"),
             ("a b", 1, "expected `&`, `|` or the end, found ` `"),

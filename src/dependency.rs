@@ -206,7 +206,9 @@ fn parse_targets(
 ) -> Result<(), DependencyError> {
     let bad_id = |id: &str| invalid(text, format!("`{id}` is not a valid job id"));
     let Some((job, task)) = spec.split_once('_') else {
-        out.push(DependencyTarget::Job(spec.parse().map_err(|_| bad_id(spec))?));
+        out.push(DependencyTarget::Job(
+            spec.parse().map_err(|_| bad_id(spec))?,
+        ));
         return Ok(());
     };
     let job: JobId = job.parse().map_err(|_| bad_id(spec))?;
@@ -485,7 +487,10 @@ mod tests {
         assert!(s.is_singleton());
         assert_eq!(s.items, [DependencyItem::Singleton]);
         assert_eq!(s.to_string(), "singleton");
-        assert_eq!(dep("SINGLETON,afterok:1").to_string(), "singleton,afterok:1");
+        assert_eq!(
+            dep("SINGLETON,afterok:1").to_string(),
+            "singleton,afterok:1"
+        );
     }
 
     #[test]
@@ -500,7 +505,10 @@ mod tests {
     fn malformed() {
         for (bad, why) in [
             ("", "empty"),
-            ("afterok:1,afterok:2?afterok:3", "`,` and `?` cannot be mixed"),
+            (
+                "afterok:1,afterok:2?afterok:3",
+                "`,` and `?` cannot be mixed",
+            ),
             ("afterok:", "missing job id after `afterok:`"),
             ("afterok:1:", "missing job id after `afterok:`"),
             ("afterok:1,", "empty item"),
@@ -510,17 +518,32 @@ mod tests {
             ("afterok:x", "`x` is not a valid job id"),
             ("afterok:0", "`0` is not a valid job id"),
             ("afterok:67108864", "`67108864` is not a valid job id"),
-            ("after:1+0", "`1+0`: delay must be a positive number of minutes"),
-            ("after:1+", "`1+`: delay must be a positive number of minutes"),
-            ("after:1+-5", "`1+-5`: delay must be a positive number of minutes"),
+            (
+                "after:1+0",
+                "`1+0`: delay must be a positive number of minutes",
+            ),
+            (
+                "after:1+",
+                "`1+`: delay must be a positive number of minutes",
+            ),
+            (
+                "after:1+-5",
+                "`1+-5`: delay must be a positive number of minutes",
+            ),
             ("afterok:1_", "`1_`: bad array task id"),
             ("afterok:1_x", "`1_x`: bad array task id"),
             ("afterok:1_[]", "`1_[]`: bad array task list"),
-            ("afterok:1_[0-99999]", "`1_[0-99999]` names more than 65536 tasks"),
+            (
+                "afterok:1_[0-99999]",
+                "`1_[0-99999]` names more than 65536 tasks",
+            ),
             ("1?2", "bare job id `1` is only allowed with `,`"),
             ("1+5", "`1+5`: a delay needs a type (`after:ID+MIN`)"),
             ("foo", "`foo` is neither `TYPE:ID` nor a job id"),
-            ("singletonx", "`singletonx` is neither `TYPE:ID` nor a job id"),
+            (
+                "singletonx",
+                "`singletonx` is neither `TYPE:ID` nor a job id",
+            ),
             ("afterok:1 ", "`1 ` is not a valid job id"),
         ] {
             match bad.parse::<Dependency>() {

@@ -127,7 +127,10 @@ fn parse_ranges(inner: &str, name: &str) -> Result<Vec<Range>, HostlistError> {
             let (lo, lo_digits) = parse_number(lo_text, name)?;
             let (hi, _) = parse_number(hi_text, name)?;
             if hi < lo {
-                return Err(invalid(name, format!("range `{item}` ends before it starts")));
+                return Err(invalid(
+                    name,
+                    format!("range `{item}` ends before it starts"),
+                ));
             }
             let range = Range {
                 lo,
@@ -312,8 +315,14 @@ fn natural_cmp(a: &str, b: &str) -> Ordering {
                 let lx = x.iter().take_while(|c| c.is_ascii_digit()).count();
                 let ly = y.iter().take_while(|c| c.is_ascii_digit()).count();
                 let (dx, dy) = (&x[..lx], &y[..ly]);
-                let tx = dx.iter().position(|&c| c != b'0').map_or(&[][..], |p| &dx[p..]);
-                let ty = dy.iter().position(|&c| c != b'0').map_or(&[][..], |p| &dy[p..]);
+                let tx = dx
+                    .iter()
+                    .position(|&c| c != b'0')
+                    .map_or(&[][..], |p| &dx[p..]);
+                let ty = dy
+                    .iter()
+                    .position(|&c| c != b'0')
+                    .map_or(&[][..], |p| &dy[p..]);
                 let ord = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty));
                 if ord != Ordering::Equal {
                     return ord;
@@ -400,7 +409,11 @@ fn render_group(out: &mut String, prefix: &str, numbers: &[(u64, &str)]) {
     for (width, v) in classed {
         match ranges.last_mut() {
             Some(r) if r.width == width && r.hi.checked_add(1) == Some(v) => r.hi = v,
-            _ => ranges.push(Range { lo: v, hi: v, width }),
+            _ => ranges.push(Range {
+                lo: v,
+                hi: v,
+                width,
+            }),
         }
     }
     out.push_str(prefix);
@@ -555,7 +568,10 @@ mod tests {
         let many = vec!["x[0-65535]"; 17].join(",");
         assert!(expand(&many).is_err());
         let err = expand("n[1-2-3]").unwrap_err().to_string();
-        assert_eq!(err, "invalid hostlist `n[1-2-3]`: `2-3` is not a number inside brackets");
+        assert_eq!(
+            err,
+            "invalid hostlist `n[1-2-3]`: `2-3` is not a number inside brackets"
+        );
     }
 
     #[test]
@@ -573,7 +589,10 @@ mod tests {
             "linux[0000-1023],login"
         );
         assert_eq!(compress(&expand("tux[12,0-5]").unwrap()), "tux[0-5,12]");
-        assert_eq!(compress(&["x001", "x002", "x100", "x1000"]), "x[001-002,100,1000]");
+        assert_eq!(
+            compress(&["x001", "x002", "x100", "x1000"]),
+            "x[001-002,100,1000]"
+        );
     }
 
     #[test]

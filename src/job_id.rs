@@ -117,7 +117,9 @@ impl FromStr for JobRef {
                 task: None,
             }),
             Some((job, task)) => {
-                let job = job.parse().map_err(|_| invalid(s, "bad job id before `_`"))?;
+                let job = job
+                    .parse()
+                    .map_err(|_| invalid(s, "bad job id before `_`"))?;
                 let task = parse_u32_digits(task)
                     .ok_or_else(|| invalid(s, "bad array task index after `_`"))?;
                 Ok(JobRef {
@@ -152,7 +154,17 @@ mod tests {
 
     #[test]
     fn rejects_bad_ids() {
-        for bad in ["", "0", "67108864", "-1", "+1", "1a", " 1", "99999999999", "1.0"] {
+        for bad in [
+            "",
+            "0",
+            "67108864",
+            "-1",
+            "+1",
+            "1a",
+            " 1",
+            "99999999999",
+            "1.0",
+        ] {
             let err = bad.parse::<JobId>().unwrap_err();
             assert!(err.to_string().contains(&format!("`{bad}`")), "{err}");
         }

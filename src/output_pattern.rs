@@ -270,7 +270,10 @@ mod tests {
     #[test]
     fn non_array_and_defaults() {
         assert_eq!(default_output(false).expand(&ctx()), "slurm-128.out");
-        assert_eq!(default_output(true).expand(&ctx()), "slurm-128_4294967294.out");
+        assert_eq!(
+            default_output(true).expand(&ctx()),
+            "slurm-128_4294967294.out"
+        );
         assert_eq!(x("%b", &ctx()), "4");
         let task = PatternContext {
             job_id: 131,
