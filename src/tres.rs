@@ -171,7 +171,7 @@ impl Tres {
     ///
     /// Typed GRES requests come out of the same typed entry. Untyped requests come out of
     /// the untyped entry first, then the typed entries of that name in key order (see the
-    /// module docs). An [`TresError::Underflow`] names the first resource that is short;
+    /// module docs). A [`TresError::Underflow`] names the first resource that is short;
     /// `self` is never modified.
     ///
     /// ```
@@ -269,6 +269,39 @@ impl Tres {
     #[must_use]
     pub fn fits_in(&self, available: &Tres) -> bool {
         available.checked_sub(self).is_ok()
+    }
+}
+
+/// Slurm's TRES string (`cpu=4,mem=16G,node=1,gres/gpu:a100=2`), as `scontrol show job`
+/// prints `AllocTRES`. Zero components are left out; an all-zero value prints as `""`.
+///
+/// ```
+/// use hpcsched::{GresKey, Memory, Tres};
+/// let mut t = Tres { nodes: 1, cpus: 4, memory: Memory::from_gib(16), ..Tres::default() };
+/// t.gres.insert(GresKey::typed("gpu", "a100"), 2);
+/// assert_eq!(t.to_string(), "cpu=4,mem=16G,node=1,gres/gpu:a100=2");
+/// ```
+impl fmt::Display for Tres {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sep = "";
+        let mut item = |f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>| {
+            let r = write!(f, "{sep}{args}");
+            sep = ",";
+            r
+        };
+        if self.cpus > 0 {
+            item(f, format_args!("cpu={}", self.cpus))?;
+        }
+        if !self.memory.is_zero() {
+            item(f, format_args!("mem={}", self.memory))?;
+        }
+        if self.nodes > 0 {
+            item(f, format_args!("node={}", self.nodes))?;
+        }
+        for (key, &n) in self.gres.iter().filter(|(_, n)| **n > 0) {
+            item(f, format_args!("gres/{key}={n}"))?;
+        }
+        Ok(())
     }
 }
 
@@ -601,6 +634,15 @@ mod tests {
         assert_eq!(node.checked_sub(&zero_gpu), Ok(node.clone()));
         assert!(!node.is_zero());
         assert!(!tres(0, 0, 0, &[("gpu", None, 1)]).is_zero());
+    }
+
+    #[test]
+    fn tres_display() {
+        assert_eq!(Tres::default().to_string(), "");
+        assert_eq!(
+            tres(2, 0, 1500, &[("gpu", None, 1), ("gpu", Some("x"), 0)]).to_string(),
+            "mem=1500M,node=2,gres/gpu=1"
+        );
     }
 
     #[test]
