@@ -890,26 +890,37 @@ fn check_date(c: &Cursor<'_>, year: i64, month: u8, day: u8) -> Result<(), TimeE
     Ok(())
 }
 
+/// Every `--begin`/`--deadline` form of sbatch (`parse_time()`):
+///
+/// - `HH:MM[:SS][AM|PM]`, `midnight`, `noon`, `elevenses` (11:00), `fika` (15:00),
+///   `teatime` (16:00) → [`BeginTime::TimeOfDay`];
+/// - `YYYY-MM-DD[THH:MM[:SS]]`, `MMDDYY`, `MM/DD/YY`, `MM.DD.YY` (`YY` = 20YY), with an
+///   optional `-HH:MM[:SS]` → [`BeginTime::At`];
+/// - `MMDD`, `MM/DD`, `MM.DD` with an optional time → [`BeginTime::MonthDay`];
+/// - `today`, `tomorrow` with an optional time (`tomorrow-10:00`, `noon tomorrow`);
+/// - `now[+N[seconds|minutes|hours|days|weeks]]` (singular names too, any case,
+///   seconds by default) → [`BeginTime::Now`];
+/// - `@SECONDS` (ours) and `utsSECONDS` (Slurm, at least 1000000) → [`BeginTime::Epoch`].
+///
+/// Keywords are case-insensitive; blanks, `-` and `T` separate the date from the time.
+/// As in Slurm, an upper-case `T` is always a separator, so `Tomorrow` and `Teatime`
+/// are rejected (write `tomorrow`, `teatime`).
+/// Stricter than Slurm on purpose: a date or time given twice, `now` combined with
+/// anything else, and `now-N` are rejected instead of silently taking the last one.
+///
+/// ```
+/// use hpcsched::time::BeginTime;
+/// use hpcsched::Duration;
+/// assert_eq!("now+1week".parse::<BeginTime>()?, BeginTime::Now(Duration::from_days(7)));
+/// assert_eq!(
+///     "4:30pm".parse::<BeginTime>()?,
+///     BeginTime::TimeOfDay { hour: 16, minute: 30, second: 0 }
+/// );
+/// assert!("Tomorrow".parse::<BeginTime>().is_err());
+/// # Ok::<(), hpcsched::time::TimeError>(())
+/// ```
 impl FromStr for BeginTime {
     type Err = TimeError;
-
-    /// Every `--begin`/`--deadline` form of sbatch (`parse_time()`):
-    ///
-    /// - `HH:MM[:SS][AM|PM]`, `midnight`, `noon`, `elevenses` (11:00), `fika` (15:00),
-    ///   `teatime` (16:00) → [`BeginTime::TimeOfDay`];
-    /// - `YYYY-MM-DD[THH:MM[:SS]]`, `MMDDYY`, `MM/DD/YY`, `MM.DD.YY` (`YY` = 20YY), with an
-    ///   optional `-HH:MM[:SS]` → [`BeginTime::At`];
-    /// - `MMDD`, `MM/DD`, `MM.DD` with an optional time → [`BeginTime::MonthDay`];
-    /// - `today`, `tomorrow` with an optional time (`tomorrow-10:00`, `noon tomorrow`);
-    /// - `now[+N[seconds|minutes|hours|days|weeks]]` (singular names too, any case,
-    ///   seconds by default) → [`BeginTime::Now`];
-    /// - `@SECONDS` (ours) and `utsSECONDS` (Slurm, at least 1000000) → [`BeginTime::Epoch`].
-    ///
-    /// Keywords are case-insensitive; blanks, `-` and `T` separate the date from the time.
-    /// As in Slurm, an upper-case `T` is always a separator, so `Tomorrow` and `Teatime`
-    /// are rejected (write `tomorrow`, `teatime`).
-    /// Stricter than Slurm on purpose: a date or time given twice, `now` combined with
-    /// anything else, and `now-N` are rejected instead of silently taking the last one.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if let Some(rest) = s.strip_prefix('@') {
             if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
