@@ -103,13 +103,13 @@ impl Cluster {
                 node: node.clone(),
             });
         }
-        if partition.is_default {
-            if let Some(first) = self.default_partition() {
-                return Err(ClusterError::TwoDefaults {
-                    first: first.name.clone(),
-                    second: partition.name,
-                });
-            }
+        if partition.is_default
+            && let Some(first) = self.default_partition()
+        {
+            return Err(ClusterError::TwoDefaults {
+                first: first.name.clone(),
+                second: partition.name,
+            });
         }
         self.partitions.insert(partition.name.clone(), partition);
         Ok(())
