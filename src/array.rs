@@ -22,6 +22,12 @@ use std::fmt;
 use std::str::FromStr;
 
 /// One `start-end:step` range of task indices (a single index has `start == end`).
+///
+/// ```
+/// use hpcsched::array::ArrayRange;
+/// let r = ArrayRange::new(1, 7, 2).unwrap();
+/// assert_eq!(r.to_string(), "1-7:2");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ArrayRange {
     /// First index.
@@ -32,7 +38,18 @@ pub struct ArrayRange {
     pub step: u32,
 }
 
-/// A parsed `--array` value.
+/// A parsed `--array` value: index ranges plus an optional `%K` throttle.
+///
+/// Two specs are equal when they were written with the same ranges in the same order
+/// (after normalising each range), not merely when they hold the same indices.
+///
+/// ```
+/// use hpcsched::ArraySpec;
+/// let spec: ArraySpec = "0-15:4%2".parse()?;
+/// assert_eq!(spec.len(), 4);
+/// assert_eq!(spec.to_string(), "0-12:4%2");
+/// # Ok::<(), hpcsched::array::ArrayError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ArraySpec {
     ranges: Vec<ArrayRange>,
@@ -40,6 +57,12 @@ pub struct ArraySpec {
 }
 
 /// Why an array specification was rejected.
+///
+/// ```
+/// use hpcsched::ArraySpec;
+/// let err = "5-1".parse::<ArraySpec>().unwrap_err();
+/// assert_eq!(err.to_string(), "invalid array specification `5-1`: `5-1` ends before it starts");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ArrayError {
@@ -396,6 +419,14 @@ impl<'a> IntoIterator for &'a ArraySpec {
 }
 
 /// Ascending, deduplicated iterator over an [`ArraySpec`]'s indices (see [`ArraySpec::iter`]).
+///
+/// ```
+/// use hpcsched::ArraySpec;
+/// let spec: ArraySpec = "3,1-2".parse()?;
+/// let mut it = spec.iter();
+/// assert_eq!((it.next(), it.next(), it.next(), it.next()), (Some(1), Some(2), Some(3), None));
+/// # Ok::<(), hpcsched::array::ArrayError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ArrayIter<'a> {
     ranges: &'a [ArrayRange],

@@ -29,6 +29,15 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Why a constraint expression was rejected.
+///
+/// ```
+/// use hpcsched::Constraint;
+/// let err = "a&&b".parse::<Constraint>().unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid constraint `a&&b` at offset 2: expected a feature name, found `&`"
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConstraintError {

@@ -10,6 +10,12 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How the items of a dependency combine.
+///
+/// ```
+/// use hpcsched::dependency::{Combinator, Dependency};
+/// assert_eq!("afterok:1?afterok:2".parse::<Dependency>()?.combinator, Combinator::Any);
+/// # Ok::<(), hpcsched::dependency::DependencyError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Combinator {
     /// `,`: every item must be satisfied.
@@ -19,6 +25,11 @@ pub enum Combinator {
 }
 
 /// The dependency type of one item.
+///
+/// ```
+/// use hpcsched::dependency::DependencyKind;
+/// assert_eq!(DependencyKind::AfterCorr.to_string(), "aftercorr");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DependencyKind {
     /// `after`: the target started (or was cancelled), optionally `+minutes` ago.
@@ -36,6 +47,12 @@ pub enum DependencyKind {
 }
 
 /// Which job (or which tasks of an array) a dependency item names.
+///
+/// ```
+/// use hpcsched::dependency::DependencyTarget;
+/// use hpcsched::JobId;
+/// assert_eq!(DependencyTarget::Task(JobId(42), 7).to_string(), "42_7");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DependencyTarget {
     /// A job, or a whole array by its array job id (`42`, `42_*`).
@@ -45,6 +62,21 @@ pub enum DependencyTarget {
 }
 
 /// One dependency item.
+///
+/// ```
+/// use hpcsched::dependency::{Dependency, DependencyItem, DependencyKind, DependencyTarget};
+/// use hpcsched::{Duration, JobId};
+/// let dep: Dependency = "after:42+30".parse()?;
+/// assert_eq!(
+///     dep.items,
+///     [DependencyItem::On {
+///         kind: DependencyKind::After,
+///         target: DependencyTarget::Job(JobId(42)),
+///         delay: Some(Duration::from_mins(30)),
+///     }]
+/// );
+/// # Ok::<(), hpcsched::dependency::DependencyError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DependencyItem {
     /// `TYPE:id[+min]` for one target.
@@ -79,6 +111,12 @@ pub struct Dependency {
 }
 
 /// Why a dependency expression was rejected.
+///
+/// ```
+/// use hpcsched::Dependency;
+/// let err = "afterok:1,afterok:2?afterok:3".parse::<Dependency>().unwrap_err();
+/// assert!(err.to_string().contains("`,` and `?` cannot be mixed"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DependencyError {

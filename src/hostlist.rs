@@ -42,7 +42,14 @@ pub const MAX_HOSTS: usize = 1 << 20;
 /// Longest digit run accepted as a number (keeps every value inside `u64`).
 const MAX_DIGITS: usize = 18;
 
-/// Why a hostlist was rejected.
+/// Why a hostlist was rejected. `text` is the offending name (or the whole list when the
+/// list as a whole is too large).
+///
+/// ```
+/// use hpcsched::hostlist::expand;
+/// let err = expand("ok1,n[3-1]").unwrap_err();
+/// assert_eq!(err.to_string(), "invalid hostlist `n[3-1]`: range `3-1` ends before it starts");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HostlistError {

@@ -48,6 +48,12 @@ impl fmt::Display for JobId {
 }
 
 /// Why a job id (or job reference) was rejected.
+///
+/// ```
+/// use hpcsched::JobId;
+/// let err = "0".parse::<JobId>().unwrap_err();
+/// assert_eq!(err.to_string(), "invalid job id `0`: out of range 1..=67108863");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum JobIdError {
