@@ -217,7 +217,10 @@ fn parse(list: &str) -> Result<Parsed<'_>, HostlistError> {
                 b',' if !in_bracket => break,
                 _ if b.is_ascii_whitespace() => {
                     if in_bracket {
-                        let end = list[i..].find(']').map_or(list.len(), |e| i + e + 1);
+                        let end = list
+                            .get(i..)
+                            .and_then(|r| r.find(']'))
+                            .map_or(list.len(), |e| i + e + 1);
                         return Err(invalid(
                             list.get(start..end).unwrap_or(list),
                             "whitespace inside brackets",
@@ -247,28 +250,63 @@ fn push_number(buf: &mut String, value: u64, width: usize) {
     let _ = write!(buf, "{value:0width$}");
 }
 
-fn expand_pieces(pieces: &[Piece<'_>], buf: &mut String, out: &mut Vec<String>) {
-    let Some((first, rest)) = pieces.split_first() else {
-        out.push(buf.clone());
-        return;
-    };
-    let mark = buf.len();
-    match first {
-        Piece::Literal(text) => {
-            buf.push_str(text);
-            expand_pieces(rest, buf, out);
-        }
-        Piece::Ranges(ranges) => {
-            for r in ranges {
-                for v in r.lo..=r.hi {
-                    push_number(buf, v, r.width);
-                    expand_pieces(rest, buf, out);
-                    buf.truncate(mark);
+/// Expands one name pattern: an odometer over its bracket groups, the rightmost group
+/// turning fastest. Iterative, so a name with thousands of groups cannot overflow the stack.
+fn expand_pieces(pieces: &[Piece<'_>], out: &mut Vec<String>) {
+    let groups: Vec<&[Range]> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Ranges(r) => Some(r.as_slice()),
+            Piece::Literal(_) => None,
+        })
+        .collect();
+    // Per group: (index of the current range, current value).
+    let mut state: Vec<(usize, u64)> = groups
+        .iter()
+        .map(|g| (0, g.first().map_or(0, |r| r.lo)))
+        .collect();
+    let mut buf = String::new();
+    loop {
+        buf.clear();
+        let mut k = 0;
+        for piece in pieces {
+            match piece {
+                Piece::Literal(text) => buf.push_str(text),
+                Piece::Ranges(ranges) => {
+                    if let Some(&(ri, v)) = state.get(k) {
+                        let width = ranges.get(ri).map_or(0, |r| r.width);
+                        push_number(&mut buf, v, width);
+                    }
+                    k += 1;
                 }
             }
         }
+        out.push(buf.clone());
+        // Advance the odometer; when every group wraps around, the name is done.
+        let mut g = state.len();
+        loop {
+            let Some(i) = g.checked_sub(1) else {
+                return;
+            };
+            g = i;
+            let (Some(slot), Some(ranges)) = (state.get_mut(i), groups.get(i)) else {
+                return;
+            };
+            let (ri, v) = *slot;
+            match ranges.get(ri) {
+                Some(r) if v < r.hi => {
+                    *slot = (ri, v + 1);
+                    break;
+                }
+                _ => {}
+            }
+            if let Some(next) = ranges.get(ri + 1) {
+                *slot = (ri + 1, next.lo);
+                break;
+            }
+            *slot = (0, ranges.first().map_or(0, |r| r.lo));
+        }
     }
-    buf.truncate(mark);
 }
 
 /// Expands a hostlist into host names, in written order, duplicates kept.
@@ -289,9 +327,8 @@ fn expand_pieces(pieces: &[Piece<'_>], buf: &mut String, out: &mut Vec<String>) 
 pub fn expand(list: &str) -> Result<Vec<String>, HostlistError> {
     let parsed = parse(list)?;
     let mut out = Vec::with_capacity(parsed.total);
-    let mut buf = String::new();
     for pieces in &parsed.names {
-        expand_pieces(pieces, &mut buf, &mut out);
+        expand_pieces(pieces, &mut out);
     }
     Ok(out)
 }
@@ -538,10 +575,24 @@ mod tests {
     }
 
     #[test]
+    fn many_groups_do_not_overflow_the_stack() {
+        let name = "[1]".repeat(50_000);
+        let hosts = expand(&name).unwrap();
+        assert_eq!(hosts, ["1".repeat(50_000)]);
+        assert_eq!(count(&format!("{name}x[1-2]")).unwrap(), 2);
+    }
+
+    #[test]
     fn multi_bracket_order() {
         assert_eq!(
             expand("a[1-2]b[3-4]c").unwrap(),
             ["a1b3c", "a1b4c", "a2b3c", "a2b4c"]
+        );
+        assert_eq!(
+            expand("x[1,5-6]y[7,02-03]").unwrap(),
+            [
+                "x1y7", "x1y02", "x1y03", "x5y7", "x5y02", "x5y03", "x6y7", "x6y02", "x6y03"
+            ]
         );
     }
 
