@@ -268,40 +268,40 @@ fn expand_pieces(pieces: &[Piece<'_>], out: &mut Vec<String>) {
     let mut buf = String::new();
     loop {
         buf.clear();
-        let mut k = 0;
+        let mut group = 0;
         for piece in pieces {
             match piece {
                 Piece::Literal(text) => buf.push_str(text),
                 Piece::Ranges(ranges) => {
-                    if let Some(&(ri, v)) = state.get(k) {
-                        let width = ranges.get(ri).map_or(0, |r| r.width);
-                        push_number(&mut buf, v, width);
+                    if let Some(&(range_index, value)) = state.get(group) {
+                        let width = ranges.get(range_index).map_or(0, |r| r.width);
+                        push_number(&mut buf, value, width);
                     }
-                    k += 1;
+                    group += 1;
                 }
             }
         }
         out.push(buf.clone());
         // Advance the odometer; when every group wraps around, the name is done.
-        let mut g = state.len();
+        let mut pos = state.len();
         loop {
-            let Some(i) = g.checked_sub(1) else {
+            let Some(i) = pos.checked_sub(1) else {
                 return;
             };
-            g = i;
+            pos = i;
             let (Some(slot), Some(ranges)) = (state.get_mut(i), groups.get(i)) else {
                 return;
             };
-            let (ri, v) = *slot;
-            match ranges.get(ri) {
-                Some(r) if v < r.hi => {
-                    *slot = (ri, v + 1);
+            let (range_index, value) = *slot;
+            match ranges.get(range_index) {
+                Some(r) if value < r.hi => {
+                    *slot = (range_index, value + 1);
                     break;
                 }
                 _ => {}
             }
-            if let Some(next) = ranges.get(ri + 1) {
-                *slot = (ri + 1, next.lo);
+            if let Some(next) = ranges.get(range_index + 1) {
+                *slot = (range_index + 1, next.lo);
                 break;
             }
             *slot = (0, ranges.first().map_or(0, |r| r.lo));
