@@ -1,6 +1,5 @@
 //! `JobRequest`: what a batch script and sbatch options ask for.
 
-use crate::compat::text;
 use crate::errors::py_err;
 use crate::values::{Gres, Limit, MemoryTuple, gres_list, memory_tuple, py_repr, py_repr_str};
 use hpcsched::MemoryRequest;
@@ -130,7 +129,7 @@ impl JobRequest {
     }
     #[getter]
     fn constraint(&self) -> Option<String> {
-        self.inner.constraint.as_ref().map(text)
+        self.inner.constraint.as_ref().map(ToString::to_string)
     }
     #[getter]
     fn nodelist(&self) -> Vec<String> {
@@ -142,11 +141,11 @@ impl JobRequest {
     }
     #[getter]
     fn dependency(&self) -> Option<String> {
-        self.inner.dependency.as_ref().map(text)
+        self.inner.dependency.as_ref().map(ToString::to_string)
     }
     #[getter]
     fn array(&self) -> Option<String> {
-        self.inner.array.as_ref().map(text)
+        self.inner.array.as_ref().map(ToString::to_string)
     }
     #[getter]
     fn output(&self) -> Option<String> {
