@@ -216,3 +216,88 @@ pub(crate) fn to_shell_command(req: &JobRequest) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sbatch::parse_args;
+    use crate::sbatch::script::tokenize;
+    use proptest::prelude::*;
+
+    #[test]
+    fn directive_quoting() {
+        assert_eq!(directive_quote("--job-name=x"), "--job-name=x");
+        assert_eq!(directive_quote("--job-name=a b"), "\"--job-name=a b\"");
+        assert_eq!(
+            directive_quote(r#"--comment=a"b\c#d'"#),
+            r#""--comment=a\"b\\c#d'""#
+        );
+    }
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(shell_quote("--nodes=2-4"), "--nodes=2-4");
+        assert_eq!(shell_quote("--job-name=a b"), "'--job-name=a b'");
+        assert_eq!(shell_quote("--comment=it's"), r"'--comment=it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("--comment=$HOME"), "'--comment=$HOME'");
+    }
+
+    #[test]
+    fn canonical_order_and_long_forms() {
+        let r = parse_args(&[
+            "--mail-type=END",
+            "-H",
+            "--requeue",
+            "-c",
+            "2",
+            "-p",
+            "b,a",
+            "-J",
+            "j",
+            "--nice",
+            "-v",
+            "--exclusive=oversubscribe",
+        ])
+        .unwrap();
+        assert_eq!(
+            r.to_args(),
+            [
+                "--job-name=j",
+                "--partition=b,a",
+                "--cpus-per-task=2",
+                "--nice=100",
+                "--hold",
+                "--oversubscribe",
+                "--requeue",
+                "--mail-type=END",
+                "--verbose",
+            ]
+        );
+        assert_eq!(parse_args(&r.to_args()).unwrap(), r);
+    }
+
+    #[test]
+    fn script_rendering_keeps_shebang_and_body() {
+        let r =
+            JobRequest::from_script("#!/bin/zsh\n# note\n#SBATCH -J 'x y' --comment=\"#1\"\nrun\n")
+                .unwrap();
+        let text = r.to_script();
+        assert_eq!(
+            text,
+            "#!/bin/zsh\n#SBATCH \"--job-name=x y\"\n#SBATCH \"--comment=#1\"\n# note\nrun\n"
+        );
+        assert_eq!(JobRequest::from_script(&text).unwrap(), r);
+        let r = parse_args(&["-H"]).unwrap();
+        assert_eq!(r.to_script(), "#!/bin/bash\n#SBATCH --hold\n");
+        assert_eq!(r.to_shell_command(), "sbatch --hold");
+    }
+
+    proptest! {
+        #[test]
+        fn quoted_directive_reads_back(s in "[^\n\0]*") {
+            let arg = format!("--comment={s}");
+            prop_assert_eq!(tokenize(&format!(" {}", directive_quote(&arg)), 1).unwrap(), vec![arg]);
+        }
+    }
+}

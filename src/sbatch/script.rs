@@ -274,3 +274,213 @@ pub(crate) fn parse<S: AsRef<str>>(text: &str, args: &[S]) -> Result<JobRequest,
     req.script = Some(body);
     Ok(req)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(text: &str) -> ScriptError {
+        match JobRequest::from_script(text) {
+            Ok(r) => panic!("expected an error, got {r:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn tokenizer_follows_get_argument() {
+        let t = |s: &str| tokenize(s, 1).unwrap();
+        assert_eq!(t(" -N 2\t-J x"), ["-N", "2", "-J", "x"]);
+        assert_eq!(
+            t(r#" --job-name="a b" -A 'c d'"#),
+            ["--job-name=a b", "-A", "c d"]
+        );
+        assert_eq!(t(r#" "--comment=x""y"'z'"#), ["--comment=xyz"]);
+        assert_eq!(t(r" -J a\ b"), ["-J", "a b"]);
+        assert_eq!(t(r#" -J a\"b\#c\\d"#), ["-J", r#"a"b#c\d"#]);
+        assert_eq!(t(r#" -J "a\"b""#), ["-J", "a\"b"]);
+        assert_eq!(t(r#" -J "a#b" # comment -N 3"#), ["-J", "a#b"]);
+        assert_eq!(t(" -J x#comment"), ["-J", "x"]);
+        assert_eq!(t(" # only a comment"), Vec::<String>::new());
+        // An empty argument ends the line (get_argument returns NULL).
+        assert_eq!(t(" -J '' -N 3"), ["-J"]);
+        // A later `hetjob` word ends the line too.
+        assert_eq!(t(" -N 2 hetjob -J x"), ["-N", "2"]);
+        // A trailing backslash is dropped.
+        assert_eq!(t(r" -J x\"), ["-J", "x"]);
+        assert_eq!(
+            tokenize(" -J 'abc", 7),
+            Err(ScriptError::UnbalancedQuote {
+                line: 7,
+                quote: '\''
+            })
+        );
+        assert_eq!(
+            tokenize(" -N 2 :", 3),
+            Err(ScriptError::UnexpectedColon { line: 3 })
+        );
+    }
+
+    #[test]
+    fn sbatch_man_page_example() {
+        // sbatch.1 EXAMPLES: `#SBATCH --time=1` in myscript, `sbatch -N4 myscript`.
+        let script = "#!/bin/sh\n#SBATCH --job-name=myscript\nsrun hostname |sort\n";
+        let r = JobRequest::from_script_with_args(script, &["-H", "myscript"]).unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("myscript"));
+        assert!(r.hold);
+        assert_eq!(
+            r.script.as_deref(),
+            Some("#!/bin/sh\nsrun hostname |sort\n")
+        );
+    }
+
+    #[test]
+    fn command_line_overrides_script() {
+        let script = "#!/bin/bash\n#SBATCH -J s -A acct\n#SBATCH -p a,b\ntrue\n";
+        let r = JobRequest::from_script_with_args(script, &["-p", "c", "-J", "cli"]).unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("cli"));
+        assert_eq!(r.account.as_deref(), Some("acct"));
+        assert_eq!(r.partitions, ["c"]);
+    }
+
+    #[test]
+    fn scanning_stops_at_first_command() {
+        let script = "#!/bin/bash\n\n   \n# plain comment\n  # indented comment\n#SBATCH -J a\necho hi\n#SBATCH -J b\n#SBATCH --bogus\n";
+        let r = JobRequest::from_script(script).unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("a"));
+        assert_eq!(
+            r.script.as_deref(),
+            Some(
+                "#!/bin/bash\n\n   \n# plain comment\n  # indented comment\necho hi\n#SBATCH -J b\n#SBATCH --bogus\n"
+            )
+        );
+    }
+
+    #[test]
+    fn directive_prefix_rules() {
+        // Case-sensitive, column 0, nothing needed after the prefix.
+        let r = JobRequest::from_script(
+            "#!/bin/sh\n#SBATCH--comment=x\n #SBATCH -J no\n#sbatch -J no\n",
+        )
+        .unwrap();
+        assert_eq!(r.comment.as_deref(), Some("x"));
+        assert_eq!(r.job_name, None);
+        // Legacy #SLURM.
+        let r = JobRequest::from_script("#!/bin/sh\n#SLURM -J legacy\n").unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("legacy"));
+        // `#SBATCHED` is the prefix followed by the word `ED`, which is not an option.
+        assert_eq!(
+            parse_err("#!/bin/sh\n#SBATCH -H\n#SBATCHED\n"),
+            ScriptError::InvalidDirective {
+                line: 3,
+                text: "ED".into()
+            }
+        );
+    }
+
+    #[test]
+    fn one_argument_vector_across_lines() {
+        let r =
+            JobRequest::from_script("#!/bin/sh\n#SBATCH --job-name\n#SBATCH next-line\n").unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("next-line"));
+        assert_eq!(
+            parse_err("#!/bin/sh\n#SBATCH -H\n#SBATCH -J\n"),
+            ScriptError::Option {
+                line: 3,
+                source: OptionError::MissingValue("-J".into())
+            }
+        );
+        // `--` ends the options; anything after it is an invalid directive.
+        assert!(JobRequest::from_script("#!/bin/sh\n#SBATCH -H --\n").is_ok());
+        assert_eq!(
+            parse_err("#!/bin/sh\n#SBATCH -H --\n#SBATCH -J x\n"),
+            ScriptError::InvalidDirective {
+                line: 3,
+                text: "-J".into()
+            }
+        );
+    }
+
+    #[test]
+    fn errors_name_their_line() {
+        assert_eq!(
+            parse_err("#!/bin/sh\n# c\n#SBATCH -H\n#SBATCH --frobnicate=3\n"),
+            ScriptError::Option {
+                line: 4,
+                source: OptionError::Unknown("--frobnicate".into())
+            }
+        );
+        assert_eq!(
+            parse_err("#!/bin/sh\n#SBATCH -J \"oops\n"),
+            ScriptError::UnbalancedQuote {
+                line: 2,
+                quote: '"'
+            }
+        );
+        assert_eq!(
+            parse_err("#!/bin/sh\n#SBATCH -N 2\n#SBATCH hetjob\n#SBATCH -N 1\n"),
+            ScriptError::HetJobUnsupported { line: 3 }
+        );
+        assert_eq!(
+            parse_err("#!/bin/sh\n#SBATCH   PACKJOB\n"),
+            ScriptError::HetJobUnsupported { line: 2 }
+        );
+        assert_eq!(
+            parse_err("#!/bin/sh\n#SBATCH --exclusive\n\n#SBATCH -s\n"),
+            ScriptError::Option {
+                line: 4,
+                source: OptionError::Conflict {
+                    first: "--exclusive".into(),
+                    second: "--oversubscribe".into()
+                }
+            }
+        );
+        assert_eq!(
+            parse_err("#!/bin/sh\n#SBATCH -w ./hosts\n").to_string(),
+            "line 2: `--nodelist` names a file (`./hosts`); pass the node names instead"
+        );
+    }
+
+    #[test]
+    fn conflicts_span_script_and_command_line() {
+        // sbatch fills one option set from both; --exclusive and -s together are fatal.
+        let e = JobRequest::from_script_with_args("#!/bin/sh\n#SBATCH --exclusive\n", &["-s"]);
+        assert_eq!(
+            e,
+            Err(ScriptError::Args(OptionError::Conflict {
+                first: "--exclusive".into(),
+                second: "--oversubscribe".into()
+            }))
+        );
+        let e = JobRequest::from_script_with_args("#!/bin/sh\n", &["--bogus"]);
+        assert_eq!(
+            e,
+            Err(ScriptError::Args(OptionError::Unknown("--bogus".into())))
+        );
+    }
+
+    #[test]
+    fn whole_script_checks() {
+        assert_eq!(parse_err(""), ScriptError::Empty);
+        assert_eq!(parse_err(" \n\t\n"), ScriptError::WhitespaceOnly);
+        assert_eq!(parse_err("#SBATCH -N 1\necho\n"), ScriptError::NoShebang);
+        assert_eq!(parse_err("\n#!/bin/sh\n"), ScriptError::NoShebang);
+        assert_eq!(
+            parse_err("#!/bin/sh\necho\n\0\n"),
+            ScriptError::NulCharacter { line: 3 }
+        );
+        assert_eq!(
+            parse_err("#!/bin/sh\r\n#SBATCH -N 1\r\n"),
+            ScriptError::DosLineBreak { line: 1 }
+        );
+        assert!(ScriptError::NoShebang.to_string().contains("#!"));
+    }
+
+    #[test]
+    fn script_without_trailing_newline() {
+        let r = JobRequest::from_script("#!/bin/sh\n#SBATCH -H").unwrap();
+        assert!(r.hold);
+        assert_eq!(r.script.as_deref(), Some("#!/bin/sh\n"));
+        let r = JobRequest::from_script("#!/bin/sh").unwrap();
+        assert_eq!(r.script.as_deref(), Some("#!/bin/sh"));
+    }
+}
