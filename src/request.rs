@@ -96,9 +96,9 @@ pub struct JobRequest {
     pub oversubscribe: bool,
     /// `-C, --constraint`.
     pub constraint: Option<Constraint>,
-    /// `-w, --nodelist`, expanded.
+    /// `-w, --nodelist`, expanded, in hostlist order without duplicates.
     pub nodelist: Vec<String>,
-    /// `-x, --exclude`, expanded.
+    /// `-x, --exclude`, expanded, in hostlist order without duplicates.
     pub exclude: Vec<String>,
     /// `-d, --dependency`.
     pub dependency: Option<Dependency>,

@@ -1075,7 +1075,10 @@ impl Applier {
                         value: v.to_owned(),
                     });
                 }
+                // Stored in canonical order without duplicates (Slurm treats the list as a
+                // set of nodes), so a request renders and reads back unchanged.
                 let hosts = values::hostlist(v).map_err(|why| invalid(v, why))?;
+                let hosts = values::hostlist(&values::hostlist_str(&hosts)).unwrap_or(hosts);
                 if spec.action == A::Nodelist {
                     req.nodelist = hosts;
                 } else {
