@@ -64,7 +64,10 @@ fn gres(with_gpu: bool) -> impl Strategy<Value = Vec<GresSpec>> {
         (
             Just(names),
             prop::collection::vec(
-                (prop::option::of(prop_oneof!["a100", "ssd", "x"]), 1u64..5000),
+                (
+                    prop::option::of(prop_oneof!["a100", "ssd", "x"]),
+                    1u64..5000,
+                ),
                 n,
             ),
         )
@@ -82,11 +85,17 @@ fn gres(with_gpu: bool) -> impl Strategy<Value = Vec<GresSpec>> {
     })
 }
 
-/// Values produced by the real parsers, so they are canonical by construction.
-fn parsed<T: std::str::FromStr + std::fmt::Debug + Clone + 'static>(
+/// Values produced by the real parsers and normalised through their printers, so they are
+/// canonical by construction (`singleton?singleton` parses to a one-item `?` list, which
+/// prints as `singleton`, a one-item `,` list).
+fn parsed<T: std::str::FromStr + std::fmt::Display + std::fmt::Debug + Clone + 'static>(
     s: impl Strategy<Value = String>,
 ) -> impl Strategy<Value = Option<T>> {
-    s.prop_map(|s| s.parse::<T>().ok())
+    s.prop_map(|s| {
+        s.parse::<T>()
+            .ok()
+            .and_then(|v| v.to_string().parse::<T>().ok())
+    })
 }
 
 fn begin_text() -> impl Strategy<Value = String> {
@@ -175,7 +184,7 @@ fn other_options() -> impl Strategy<Value = Vec<(String, Option<String>)>> {
         let value: BoxedStrategy<Option<String>> = match o.arg {
             ArgKind::Optional => prop::option::of(text()).boxed(),
             ArgKind::Required => text().prop_map(Some).boxed(),
-            _ => Just(None).boxed(),
+            ArgKind::None => Just(None).boxed(),
         };
         (Just(name), value)
     });
@@ -212,10 +221,9 @@ fn request() -> impl Strategy<Value = JobRequest> {
         prop::option::of(text()),
     );
     let sizes = (
-        prop::option::of((0u32..5000, 0u32..100).prop_map(|(min, d)| NodeCount {
-            min,
-            max: min + d,
-        })),
+        prop::option::of(
+            (0u32..5000, 0u32..100).prop_map(|(min, d)| NodeCount { min, max: min + d }),
+        ),
         prop::option::of(count()),
         prop::option::of(count()),
         prop::option::of(count()),
@@ -351,10 +359,8 @@ proptest! {
 
 #[test]
 fn memory_options_are_mutually_exclusive_across_script_and_cli() {
-    let e = JobRequest::from_script_with_args(
-        "#!/bin/sh\n#SBATCH --mem=4G\n",
-        &["--mem-per-cpu=1G"],
-    );
+    let e =
+        JobRequest::from_script_with_args("#!/bin/sh\n#SBATCH --mem=4G\n", &["--mem-per-cpu=1G"]);
     assert_eq!(
         e.unwrap_err().to_string(),
         "command line: `--mem` and `--mem-per-cpu` are mutually exclusive"

@@ -805,8 +805,11 @@ pub(crate) struct Applier {
     memory: Option<(&'static str, Source)>,
     exclusive: Option<Source>,
     oversubscribe: Option<Source>,
-    gpus_per_node: Option<Source>,
-    gres_gpu: Option<Source>,
+    /// `--gpus-per-node` / `--gres`: when (the option counter) and where they were last set.
+    gpus_per_node: Option<(usize, Source)>,
+    gres: Option<(usize, Source)>,
+    /// Counts applied options, to tell which of two came later.
+    applied: usize,
 }
 
 /// An option error together with where it happened.
@@ -924,11 +927,11 @@ impl Applier {
     /// `--gpus-per-node`, `_validate_gres_vs_gpus_per_node()`).
     pub(crate) fn finish(&self, req: &JobRequest) -> Result<(), Located> {
         let gres_has_gpu = req.gres.iter().any(|g| g.key.name == "gpu");
-        if let (Some(gpn), Some(gres), true) = (self.gpus_per_node, self.gres_gpu, gres_has_gpu) {
-            let (first, second, source) = if later(gpn, gres) {
-                ("--gres=gpu", "--gpus-per-node", gpn)
+        if let (Some(gpn), Some(gres), true) = (self.gpus_per_node, self.gres, gres_has_gpu) {
+            let (first, second, source) = if gpn.0 > gres.0 {
+                ("--gres=gpu", "--gpus-per-node", gpn.1)
             } else {
-                ("--gpus-per-node", "--gres=gpu", gres)
+                ("--gpus-per-node", "--gres=gpu", gres.1)
             };
             return Err(Located {
                 source,
@@ -949,6 +952,7 @@ impl Applier {
         source: Source,
     ) -> Result<(), OptionError> {
         let name = spec.long;
+        self.applied += 1;
         let invalid = |v: &str, why: String| OptionError::InvalidValue {
             option: format!("--{name}"),
             value: v.to_owned(),
@@ -1008,12 +1012,12 @@ impl Applier {
                 } else {
                     values::gres_list(v).map_err(|why| invalid(v, why))?
                 };
-                self.gres_gpu = Some(source);
+                self.gres = Some((self.applied, source));
             }
             A::Gpus => req.gpus = Some(values::gpus(v).map_err(|why| invalid(v, why))?),
             A::GpusPerNode => {
                 req.gpus_per_node = Some(values::gpus(v).map_err(|why| invalid(v, why))?);
-                self.gpus_per_node = Some(source);
+                self.gpus_per_node = Some((self.applied, source));
             }
             A::Time => req.time_limit = Some(values::job_time(v).map_err(|why| invalid(v, why))?),
             A::TimeMin => req.time_min = Some(values::job_time(v).map_err(|why| invalid(v, why))?),
@@ -1126,14 +1130,6 @@ impl Applier {
                 .push((name.to_owned(), value.map(str::to_owned))),
         }
         Ok(())
-    }
-}
-
-fn later(a: Source, b: Source) -> bool {
-    match (a, b) {
-        (Source::Cli, Source::Line(_)) => true,
-        (Source::Line(x), Source::Line(y)) => x > y,
-        _ => false,
     }
 }
 
@@ -1682,5 +1678,144 @@ mod tests {
                 assert_eq!(r.other_options.len(), 1, "{arg}");
             }
         }
+    }
+    #[test]
+    fn time_limits_round_up_and_zero_is_unlimited() {
+        use crate::time::{Duration, TimeLimit};
+        let t = |v: &str| parse_args(&["-t", v]).unwrap().time_limit.unwrap();
+        assert_eq!(t("90"), TimeLimit::Limited(Duration::from_mins(90)));
+        assert_eq!(t("1:30"), TimeLimit::Limited(Duration::from_mins(2)));
+        assert_eq!(t("2-12"), TimeLimit::Limited(Duration::from_mins(60 * 60)));
+        assert_eq!(t("0"), TimeLimit::Unlimited);
+        assert_eq!(t("UNLIMITED"), TimeLimit::Unlimited);
+        let r = parse_args(&["--time-min=10:00"]).unwrap();
+        assert_eq!(
+            r.time_min,
+            Some(TimeLimit::Limited(Duration::from_mins(10)))
+        );
+        assert!(matches!(
+            err(&["--time=abc"]),
+            OptionError::InvalidValue { ref option, ref value, .. } if option == "--time" && value == "abc"
+        ));
+    }
+
+    #[test]
+    fn memory_options() {
+        use crate::memory::Memory;
+        let m = |args: &[&str]| parse_args(args).unwrap().memory.unwrap();
+        assert_eq!(
+            m(&["--mem=16G"]),
+            MemoryRequest::PerNode(Memory::from_mib(16 * 1024))
+        );
+        assert_eq!(m(&["--mem=0"]), MemoryRequest::PerNode(Memory::from_mib(0)));
+        assert_eq!(
+            m(&["--mem-per-cpu=500"]),
+            MemoryRequest::PerCpu(Memory::from_mib(500))
+        );
+        assert_eq!(
+            m(&["--mem-per-gpu=1T"]),
+            MemoryRequest::PerGpu(Memory::from_mib(1 << 20))
+        );
+        assert_eq!(
+            m(&["--mem=1G", "--mem=2G"]),
+            MemoryRequest::PerNode(Memory::from_mib(2048))
+        );
+        assert_eq!(
+            err(&["--mem=1G", "--mem-per-cpu=1G"]),
+            OptionError::Conflict {
+                first: "--mem".into(),
+                second: "--mem-per-cpu".into()
+            }
+        );
+        assert_eq!(
+            err(&["--mem-per-gpu=1G", "--mem=1G"]).to_string(),
+            "`--mem-per-gpu` and `--mem` are mutually exclusive"
+        );
+        let e = err(&["--mem=1.5G"]);
+        assert!(
+            matches!(&e, OptionError::InvalidValue { option, value, why }
+                if option == "--mem" && value == "1.5G" && why.contains("1.5G")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn gres_and_gpus() {
+        use crate::gres::{GresKey, GresSpec};
+        let r = parse_args(&["--gres=gpu:a100:2,nvme:1"]).unwrap();
+        assert_eq!(r.gres.len(), 2);
+        assert_eq!(r.gres[0].key, GresKey::typed("gpu", "a100"));
+        assert_eq!(r.gres[0].count, 2);
+        assert!(
+            parse_args(&["--gres=gpu:1", "--gres=none"])
+                .unwrap()
+                .gres
+                .is_empty()
+        );
+        assert!(parse_args(&["--gres=NONE"]).unwrap().gres.is_empty());
+        let r = parse_args(&["-G", "h100:4", "--gpus-per-node=2"]).unwrap();
+        assert_eq!(r.gpus.unwrap().key, GresKey::typed("gpu", "h100"));
+        assert_eq!(r.gpus_per_node, Some(GresSpec::new("gpu", 2)));
+        assert!(matches!(
+            err(&["--gpus=a100:1,v100:2"]),
+            OptionError::InvalidValue { ref why, .. } if why.contains("more than one GPU type")
+        ));
+        assert!(matches!(
+            err(&["--gres=gpu:x:y:z"]),
+            OptionError::InvalidValue { .. }
+        ));
+        // `--gpus-per-node` and `--gres=gpu` are mutually exclusive (slurm_opt.c), judged
+        // on the final `--gres`.
+        assert_eq!(
+            err(&["--gres=gpu:1", "--gpus-per-node=1"]),
+            OptionError::Conflict {
+                first: "--gres=gpu".into(),
+                second: "--gpus-per-node".into()
+            }
+        );
+        assert!(parse_args(&["--gpus-per-node=1", "--gres=nvme:1"]).is_ok());
+        assert!(parse_args(&["--gres=gpu:1", "--gpus-per-node=1", "--gres=none"]).is_ok());
+    }
+
+    #[test]
+    fn hostlists() {
+        let r = parse_args(&["-w", "n[03,01-02],n01", "-x", "gpu[1-2]"]).unwrap();
+        assert_eq!(r.nodelist, ["n01", "n02", "n03"]);
+        assert_eq!(r.exclude, ["gpu1", "gpu2"]);
+        assert!(matches!(
+            err(&["-w", "n[1-"]),
+            OptionError::InvalidValue { .. }
+        ));
+    }
+
+    #[test]
+    fn dependency_array_begin_constraint() {
+        let r = parse_args(&[
+            "-d",
+            "afterok:42:43,afterany:44",
+            "-a",
+            "0-15:4%2",
+            "-b",
+            "now+1hour",
+            "--deadline=2026-03-01T12:00:00",
+            "-C",
+            "intel&ib",
+        ])
+        .unwrap();
+        assert_eq!(r.dependency.unwrap().items.len(), 3);
+        assert_eq!(r.array.unwrap().len(), 4);
+        assert!(r.begin.is_some() && r.deadline.is_some() && r.constraint.is_some());
+        assert!(matches!(
+            err(&["-d", "afterwards:1"]),
+            OptionError::InvalidValue { .. }
+        ));
+        assert!(matches!(
+            err(&["-a", "5-1"]),
+            OptionError::InvalidValue { .. }
+        ));
+        assert!(matches!(
+            err(&["--begin=someday"]),
+            OptionError::InvalidValue { .. }
+        ));
     }
 }
