@@ -26,6 +26,15 @@ use crate::request::{Exclusive, JobRequest, MemoryRequest, NodeCount};
 use super::values;
 
 /// Why an sbatch option was rejected.
+///
+/// ```
+/// use hpcsched::sbatch::{parse_args, OptionError};
+/// assert_eq!(parse_args(&["--frob"]), Err(OptionError::Unknown("--frob".into())));
+/// assert_eq!(
+///     parse_args(&["--mem=1G", "--mem-per-cpu=1G"]).unwrap_err().to_string(),
+///     "`--mem` and `--mem-per-cpu` are mutually exclusive",
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OptionError {
@@ -89,6 +98,12 @@ pub enum OptionError {
 }
 
 /// Whether an option takes a value (`getopt_long`'s `has_arg`).
+///
+/// ```
+/// use hpcsched::sbatch::{find_option, ArgKind};
+/// assert_eq!(find_option("hold").unwrap().arg, ArgKind::None);
+/// assert_eq!(find_option("exclusive").unwrap().arg, ArgKind::Optional);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ArgKind {
     /// A flag: `--hold`.
@@ -145,7 +160,13 @@ pub(crate) enum Action {
     Other,
 }
 
-/// One sbatch option.
+/// One sbatch option: a row of [`SBATCH_OPTIONS`].
+///
+/// ```
+/// use hpcsched::sbatch::find_option;
+/// let o = find_option("partition").unwrap();
+/// assert_eq!((o.short, o.summary), (Some('p'), "partitions to run in (comma list)"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SbatchOption {
     /// The long name, without `--`.

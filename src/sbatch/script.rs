@@ -29,7 +29,16 @@
 use super::options::{Applier, Located, OptionError, Source};
 use crate::request::JobRequest;
 
-/// Why a batch script was rejected.
+/// Why a batch script was rejected. Errors inside the script name their 1-based line.
+///
+/// ```
+/// use hpcsched::JobRequest;
+/// use hpcsched::sbatch::{OptionError, ScriptError};
+/// let err = JobRequest::from_script("#!/bin/sh\n#SBATCH -H\n#SBATCH --bogus\n").unwrap_err();
+/// assert_eq!(err, ScriptError::Option { line: 3, source: OptionError::Unknown("--bogus".into()) });
+/// assert_eq!(err.to_string(), "line 3: unrecognized option `--bogus`");
+/// assert_eq!(JobRequest::from_script("echo hi\n"), Err(ScriptError::NoShebang));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScriptError {

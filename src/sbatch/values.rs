@@ -1,78 +1,89 @@
 //! The value parsers and printers sbatch options use, in one place, with their errors
 //! turned into the message an [`super::OptionError::InvalidValue`] carries.
+//!
+//! Every printer yields text that the matching parser reads back to an equal value.
 
 use crate::array::ArraySpec;
 use crate::constraint::Constraint;
 use crate::dependency::Dependency;
-use crate::gres::GresSpec;
+use crate::gres::{self, GresSpec};
 use crate::memory::Memory;
-use crate::time::{BeginTime, TimeLimit};
+use crate::time::{self, BeginTime, TimeLimit};
 
+fn msg(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// `--mem`, `--mem-per-cpu`, `--mem-per-gpu` (`str_to_mbytes()`).
 pub(crate) fn memory(s: &str) -> Result<Memory, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    s.parse().map_err(msg)
 }
 
+/// `--gres` (after `none`/`help` were handled by the caller).
 pub(crate) fn gres_list(s: &str) -> Result<Vec<GresSpec>, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    gres::parse_list(s).map_err(msg)
 }
 
+/// `--gpus`, `--gpus-per-node`: `[type:]N`. sbatch also takes a comma list of types
+/// (`volta:3,kepler:1`), which [`crate::request::JobRequest`] cannot hold (one
+/// [`GresSpec`] per field), so more than one entry is rejected.
 pub(crate) fn gpus(s: &str) -> Result<GresSpec, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    let mut list = GresSpec::parse_gpus(s).map_err(msg)?;
+    match (list.pop(), list.is_empty()) {
+        (Some(one), true) => Ok(one),
+        (Some(_), false) => Err("more than one GPU type in one request is not supported".into()),
+        (None, _) => Err("empty GPU specification".into()),
+    }
 }
 
+/// `--time`, `--time-min`: rounded up to whole minutes, `0` = unlimited.
 pub(crate) fn job_time(s: &str) -> Result<TimeLimit, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    time::parse_job_time(s).map_err(msg)
 }
 
+/// `--begin`, `--deadline`.
 pub(crate) fn begin(s: &str) -> Result<BeginTime, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    s.parse().map_err(msg)
 }
 
+/// `--constraint`.
 pub(crate) fn constraint(s: &str) -> Result<Constraint, String> {
     let _ = s;
     Err("value parser not merged yet".into())
 }
 
+/// `--nodelist`, `--exclude`.
 pub(crate) fn hostlist(s: &str) -> Result<Vec<String>, String> {
     let _ = s;
     Err("value parser not merged yet".into())
 }
 
+/// `--dependency`.
 pub(crate) fn dependency(s: &str) -> Result<Dependency, String> {
     let _ = s;
     Err("value parser not merged yet".into())
 }
 
+/// `--array`.
 pub(crate) fn array(s: &str) -> Result<ArraySpec, String> {
     let _ = s;
     Err("value parser not merged yet".into())
 }
 
-// Printers: each yields text the matching parser above reads back to the same value.
-
 pub(crate) fn memory_str(m: Memory) -> String {
-    let _ = m;
-    String::new()
+    m.to_string()
 }
 
 pub(crate) fn gres_list_str(g: &[GresSpec]) -> String {
-    let _ = g;
-    String::new()
+    gres::display_list(g)
 }
 
 pub(crate) fn time_str(t: TimeLimit) -> String {
-    let _ = t;
-    String::new()
+    t.to_string()
 }
 
 pub(crate) fn begin_str(b: &BeginTime) -> String {
-    let _ = b;
-    String::new()
+    b.to_string()
 }
 
 pub(crate) fn constraint_str(c: &Constraint) -> String {
