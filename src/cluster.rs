@@ -161,6 +161,10 @@ impl Cluster {
     pub fn qos(&self, name: &str) -> Option<&Qos> {
         self.qos.get(name)
     }
+    /// A QOS by name, to change it in place (`sacctmgr modify qos`).
+    pub fn qos_mut(&mut self, name: &str) -> Option<&mut Qos> {
+        self.qos.get_mut(name)
+    }
     /// The scheduler configuration.
     #[must_use]
     pub fn config(&self) -> &SchedConfig {

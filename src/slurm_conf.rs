@@ -712,9 +712,7 @@ impl Entry {
             Some(b) if !b.is_empty() && !b.eq_ignore_ascii_case("0x") => (b, true),
             _ => (v, false),
         };
-        let parsed = if let Some(hex) = body
-            .strip_prefix("0x")
-            .or_else(|| body.strip_prefix("0X"))
+        let parsed = if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X"))
         {
             u64::from_str_radix(hex, 16)
         } else if body.len() > 1 && body.starts_with('0') {
@@ -724,7 +722,8 @@ impl Entry {
         };
         let n = parsed.map_err(|_| self.err("not a valid number"))?;
         let n = if kilo {
-            n.checked_mul(1024).ok_or_else(|| self.err("out of range"))?
+            n.checked_mul(1024)
+                .ok_or_else(|| self.err("out of range"))?
         } else {
             n
         };
@@ -796,7 +795,7 @@ fn split_list(s: &str) -> Vec<String> {
 /// `PreemptMode` as Slurm's `preempt_mode_num()` reads it: a comma list of one base mode
 /// (`OFF`/`CLUSTER`, `CANCEL`, `REQUEUE`, `SUSPEND`/`ON`) and the `GANG`, `WITHIN`,
 /// `PRIORITY` modifiers.
-fn parse_preempt_mode(s: &str) -> Result<PreemptMode, String> {
+pub(crate) fn parse_preempt_mode(s: &str) -> Result<PreemptMode, String> {
     let mut mode = PreemptMode::empty();
     let mut bases = 0;
     for tok in s.split(',') {
@@ -1108,7 +1107,10 @@ impl Reader {
         }
         let spb = spb_given.map(|s| {
             if s == 0 {
-                fix("SocketsPerBoard", "SocketsPerBoard=0 is invalid, reset to 1");
+                fix(
+                    "SocketsPerBoard",
+                    "SocketsPerBoard=0 is invalid, reset to 1",
+                );
                 1
             } else {
                 s
@@ -1204,7 +1206,11 @@ impl Reader {
             .collect())
     }
 
-    fn build_partition(&mut self, rec: &Resolved, cluster: &Cluster) -> Result<Partition, ConfError> {
+    fn build_partition(
+        &mut self,
+        rec: &Resolved,
+        cluster: &Cluster,
+    ) -> Result<Partition, ConfError> {
         let mut p = Partition::new(rec.name.value.clone(), Vec::new());
         let line = rec.line;
         let mut warn = |key: &str, message: String| {
@@ -1288,7 +1294,10 @@ impl Reader {
         }
         // Account and QOS names are lower-cased, as Slurm does; `ALL` means no restriction.
         let lower_list = |e: &Entry| -> Vec<String> {
-            e.list().into_iter().map(|s| s.to_ascii_lowercase()).collect()
+            e.list()
+                .into_iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect()
         };
         if let Some(e) = rec.get("AllowAccounts") {
             if !e.value.eq_ignore_ascii_case("ALL") {
@@ -1445,7 +1454,9 @@ impl Reader {
             }
         }
         let mut warn = |key: &str, message: String| {
-            let line = g.get(find_name(GLOBAL_MODELLED, key).unwrap_or(key)).map_or(0, |e| e.line);
+            let line = g
+                .get(find_name(GLOBAL_MODELLED, key).unwrap_or(key))
+                .map_or(0, |e| e.line);
             self.warnings.push(ConfWarning {
                 line,
                 key: key.to_string(),
@@ -1471,7 +1482,10 @@ impl Reader {
             if c.max_array_size > 4_000_001 {
                 warn(
                     &e.key,
-                    format!("MaxArraySize value ({}) is greater than 4000001", c.max_array_size),
+                    format!(
+                        "MaxArraySize value ({}) is greater than 4000001",
+                        c.max_array_size
+                    ),
                 );
             }
         }
@@ -1497,9 +1511,7 @@ fn node_state(e: &Entry) -> Result<NodeState, ConfError> {
         _ if v.starts_with("DRAIN") => NodeState::DRAIN,
         _ if v.starts_with("FAIL") => NodeState::FAIL,
         _ => {
-            return Err(e.err(
-                "expected CLOUD, DOWN, DRAIN, FAIL, FAILING, FUTURE or UNKNOWN",
-            ));
+            return Err(e.err("expected CLOUD, DOWN, DRAIN, FAIL, FAILING, FUTURE or UNKNOWN"));
         }
     })
 }
@@ -1542,10 +1554,9 @@ fn oversubscribe(
     let count = |s: &str| -> i64 {
         let s = s.trim_start();
         let (neg, d) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
-        let n = d
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .fold(0i64, |a, b| a.saturating_mul(10).saturating_add(i64::from(b - b'0')));
+        let n = d.bytes().take_while(u8::is_ascii_digit).fold(0i64, |a, b| {
+            a.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+        });
         if neg { -n } else { n }
     };
     let mut bad = |why: &str| {
@@ -1595,7 +1606,10 @@ fn def_mem(
             );
         }
         if let Some(gpu) = gpu {
-            warn(&gpu.key, "DefMemPerGPU ignored: DefMemPerNode is set".into());
+            warn(
+                &gpu.key,
+                "DefMemPerGPU ignored: DefMemPerNode is set".into(),
+            );
         }
         return Ok(Some(DefMem::PerNode(Memory::from_mib(node.u64()?))));
     }
