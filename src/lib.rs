@@ -59,7 +59,7 @@ pub use partition::{OverSubscribe, Partition, PartitionState};
 pub use preempt::PreemptMode;
 pub use qos::{Qos, QosFlags};
 pub use request::{JobRequest, MemoryRequest, NodeCount};
-pub use resolve::{Rejection, ResolvedJob};
+pub use resolve::{RejectReason, Rejection, ResolvedJob, ResolvedMemory};
 pub use sched_config::{EnforcePartLimits, SchedConfig};
 pub use time::{BeginTime, Duration, TimeLimit, Timestamp};
 pub use tres::{Tres, TresKind, TresLimits};
