@@ -165,6 +165,14 @@ impl Cluster {
         self.qos.get(name)
     }
     /// A QOS by name, to change it in place (`sacctmgr modify qos`).
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, Qos, SchedConfig};
+    /// let mut c = Cluster::new(SchedConfig::default());
+    /// c.add_qos(Qos::new("normal")).unwrap();
+    /// c.qos_mut("normal").unwrap().priority = 5;
+    /// assert_eq!(c.qos("normal").unwrap().priority, 5);
+    /// ```
     pub fn qos_mut(&mut self, name: &str) -> Option<&mut Qos> {
         self.qos.get_mut(name)
     }

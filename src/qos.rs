@@ -13,10 +13,9 @@
 //! sacctmgr's `-1` does.
 
 use crate::cluster::Cluster;
-use crate::preempt::PreemptMode;
-use crate::slurm_conf::parse_preempt_mode;
+use crate::preempt::{PreemptMode, parse_qos_preempt_mode};
 use crate::time::{Duration, TimeLimit};
-use crate::tres::{TresKind, TresLimits};
+use crate::tres::{TresError, TresKind, TresLimits};
 use bitflags::bitflags;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -146,6 +145,16 @@ impl Qos {
 }
 
 /// Why a QOS definition was rejected.
+///
+/// ```
+/// use hpcsched::qos::{parse_sacctmgr, QosError};
+/// let err = parse_sacctmgr("add qos a\nadd qos b Preempt=c\n").unwrap_err();
+/// assert!(matches!(err, QosError::Value { line: 2, ref key, .. } if key == "Preempt"));
+/// assert_eq!(
+///     parse_sacctmgr("add qos a Colour=blue"),
+///     Err(QosError::UnknownKey { line: 1, key: "Colour".into() })
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum QosError {
@@ -554,11 +563,11 @@ fn apply_tres(arg: &Arg<'_>, into: &mut TresLimits) -> Result<(), QosError> {
             return Err(arg.err(format!("`{entry}` is not TYPE=COUNT")));
         };
         if count.trim().parse::<i64>().is_ok_and(|n| n < 0) {
-            // Parse a stand-in count to learn the TRES kind, then remove it.
-            let parsed = parse_tres(&format!("{kind}=1")).map_err(|why| arg.err(why))?;
-            for k in parsed.0.keys() {
-                next.0.shift_remove(k);
-            }
+            let kind: TresKind = kind
+                .trim()
+                .parse()
+                .map_err(|e: TresError| arg.err(e.to_string()))?;
+            next.0.shift_remove(&kind);
             continue;
         }
         let parsed = parse_tres(entry).map_err(|why| arg.err(why))?;
@@ -585,9 +594,7 @@ fn apply_legacy(arg: &Arg<'_>, kind: TresKind, into: &mut TresLimits) -> Result<
 
 /// Parses a TRES list (`cpu=64,gres/gpu=4`).
 fn parse_tres(s: &str) -> Result<TresLimits, String> {
-    // TODO(merge): TresLimits::from_str from the values branch.
-    let _ = s;
-    Err("TRES parsing not available yet".into())
+    s.parse::<TresLimits>().map_err(|e| e.to_string())
 }
 
 /// Applies one `KEY=VALUE` to a QOS. `known` holds the QOS names a `Preempt=` may name.
@@ -657,9 +664,10 @@ fn apply(q: &mut Qos, arg: &Arg<'_>, known: &dyn Fn(&str) -> bool) -> Result<(),
         Field::MaxWall => q.max_wall = arg.wall()?,
         Field::MinPrioThreshold => q.min_prio_threshold = arg.count32()?,
         Field::PreemptMode => {
-            let mode = parse_preempt_mode(arg.value).map_err(|why| arg.err(why))?;
-            // OFF and CLUSTER are the same in a QOS: use the cluster's mode.
-            q.preempt_mode = (!mode.is_empty()).then_some(mode);
+            // In a QOS, OFF is stored like CLUSTER (0): the cluster's mode applies.
+            q.preempt_mode = parse_qos_preempt_mode(arg.value)
+                .map_err(|e| arg.err(e.to_string()))?
+                .filter(|m| !m.is_empty());
         }
         Field::Preempt => apply_preempt(q, arg, known)?,
         Field::PreemptExemptTime => {
@@ -901,4 +909,339 @@ fn split_names(s: &str) -> Vec<String> {
         .filter(|n| !n.is_empty())
         .map(str::to_ascii_lowercase)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gres::GresKey;
+    use crate::sched_config::SchedConfig;
+    use proptest::prelude::*;
+    use std::fmt::Write as _;
+
+    fn one(text: &str) -> Qos {
+        let mut v = parse_sacctmgr(text).unwrap();
+        assert_eq!(v.len(), 1);
+        v.remove(0)
+    }
+
+    fn gpu() -> TresKind {
+        TresKind::Gres(GresKey {
+            name: "gpu".into(),
+            kind: None,
+        })
+    }
+
+    #[test]
+    fn the_gpu4_example() {
+        let q = one("sacctmgr add qos gpu4 Priority=10 MaxTRESPerUser=gres/gpu=4 MaxWall=30:00:00");
+        assert_eq!(q.name, "gpu4");
+        assert_eq!(q.priority, 10);
+        assert_eq!(q.max_tres_per_user.get(&gpu()), Some(4));
+        assert_eq!(
+            q.max_wall,
+            Some(TimeLimit::Limited(Duration::from_secs(30 * 3600)))
+        );
+        assert!((q.usage_factor - 1.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn qos_shtml_walkthrough() {
+        // doc/html/qos.shtml: add, then modify priority and GrpTRES.
+        let q = one("sacctmgr add qos zebra\n\
+             sacctmgr modify qos zebra set priority=10\n\
+             sacctmgr modify qos zebra set GrpTRES=cpu=24\n");
+        assert_eq!(q.priority, 10);
+        assert_eq!(q.grp_tres.get(&TresKind::Cpu), Some(24));
+        // resource_limits.shtml: `-1` removes a TRES limit, others are kept.
+        let q = one("add qos bob GrpTRES=cpu=1500,mem=200,gres/gpu=50\n\
+             modify qos where name=bob set GrpTRES=cpu=-1,gres/gpu=-1\n");
+        assert_eq!(q.grp_tres.get(&TresKind::Cpu), None);
+        assert_eq!(q.grp_tres.get(&TresKind::Mem), Some(200));
+        assert_eq!(q.grp_tres.get(&gpu()), None);
+    }
+
+    #[test]
+    fn every_key_and_alias() {
+        let q = one(
+            "sacctmgr -i create qos Big Description='big jobs' Flags=DenyOnLimit,NoReserve \
+             GraceTime=120 GrpJobs=10 GrpSubmit=20 GrpTRES=node=8 GrpWall=1-0 \
+             MaxJobsPU=2 MaxJobsPA=3 MaxSubmitJobsPU=4 MaxSubmitJobsPA=5 MaxTRES=cpu=64 \
+             MaxTRESPN=gres/gpu=4 MaxTRESPA=cpu=128 MinTRES=cpu=2 PreemptMode=REQUEUE \
+             PreemptExemptTime=10:00 UsageFactor=0.5 UsageThreshold=0.1 MinPrioThreshold=1000",
+        );
+        assert_eq!(q.name, "big", "sacctmgr lower-cases QOS names");
+        assert_eq!(q.description.as_deref(), Some("big jobs"));
+        assert_eq!(q.flags, QosFlags::DENY_ON_LIMIT | QosFlags::NO_RESERVE);
+        assert_eq!(q.grace_time, Duration::from_secs(120));
+        assert_eq!((q.grp_jobs, q.grp_submit_jobs), (Some(10), Some(20)));
+        assert_eq!(q.grp_tres.get(&TresKind::Node), Some(8));
+        assert_eq!(
+            q.grp_wall,
+            Some(TimeLimit::Limited(Duration::from_secs(86400)))
+        );
+        assert_eq!(
+            (q.max_jobs_per_user, q.max_jobs_per_account),
+            (Some(2), Some(3))
+        );
+        assert_eq!(
+            (q.max_submit_jobs_per_user, q.max_submit_jobs_per_account),
+            (Some(4), Some(5))
+        );
+        assert_eq!(q.max_tres_per_job.get(&TresKind::Cpu), Some(64));
+        assert_eq!(q.max_tres_per_node.get(&gpu()), Some(4));
+        assert_eq!(q.max_tres_per_account.get(&TresKind::Cpu), Some(128));
+        assert_eq!(q.min_tres_per_job.get(&TresKind::Cpu), Some(2));
+        assert_eq!(q.preempt_mode, Some(PreemptMode::REQUEUE));
+        assert_eq!(q.preempt_exempt_time, Some(Duration::from_secs(600)));
+        assert!((q.usage_factor - 0.5).abs() < f64::EPSILON);
+        assert_eq!(q.usage_threshold, Some(0.1));
+        assert_eq!(q.min_prio_threshold, Some(1000));
+    }
+
+    #[test]
+    fn prefix_matching_is_sacctmgrs() {
+        // `MaxJobs` is a prefix of MaxJobsPerUser (minimum 4), not of MaxJobsPerAccount (11).
+        assert_eq!(one("add qos a MaxJobs=3").max_jobs_per_user, Some(3));
+        assert_eq!(
+            one("add qos a maxwall=60").max_wall,
+            Some(TimeLimit::Limited(Duration::from_mins(60)))
+        );
+        assert_eq!(
+            one("add qos a MaxWallDurationPerJob=2:00:00").max_wall,
+            Some(TimeLimit::Limited(Duration::from_mins(120)))
+        );
+        assert_eq!(one("add qos a pri=5").priority, 5);
+        assert_eq!(
+            one("add qos a MaxTRESPerJob=cpu=4")
+                .max_tres_per_job
+                .get(&TresKind::Cpu),
+            Some(4)
+        );
+        assert_eq!(
+            one("add qos a MaxTRESPJ=cpu=4")
+                .max_tres_per_job
+                .get(&TresKind::Cpu),
+            Some(4)
+        );
+        assert_eq!(
+            parse_sacctmgr("add qos a Pr=5"),
+            Err(QosError::UnknownKey {
+                line: 1,
+                key: "Pr".into()
+            }),
+            "two letters are below Priority's minimum of three"
+        );
+        assert_eq!(
+            parse_sacctmgr("add qos a MaxJobsPerUserX=5"),
+            Err(QosError::UnknownKey {
+                line: 1,
+                key: "MaxJobsPerUserX".into()
+            })
+        );
+    }
+
+    #[test]
+    fn legacy_keys_map_onto_tres() {
+        let q = one(
+            "add qos old MaxCPUsPerUser=64 MaxNodesPerUser=4 MaxCPUsPerJob=16 MaxNodesPerJob=2 \
+             GrpCPUs=256 GrpNodes=16 GrpMemory=1024 MinCPUsPerJob=2",
+        );
+        assert_eq!(q.max_tres_per_user.get(&TresKind::Cpu), Some(64));
+        assert_eq!(q.max_tres_per_user.get(&TresKind::Node), Some(4));
+        assert_eq!(q.max_tres_per_job.get(&TresKind::Cpu), Some(16));
+        assert_eq!(q.max_tres_per_job.get(&TresKind::Node), Some(2));
+        assert_eq!(q.grp_tres.get(&TresKind::Cpu), Some(256));
+        assert_eq!(q.grp_tres.get(&TresKind::Node), Some(16));
+        assert_eq!(q.grp_tres.get(&TresKind::Mem), Some(1024));
+        assert_eq!(q.min_tres_per_job.get(&TresKind::Cpu), Some(2));
+    }
+
+    #[test]
+    fn negative_values_clear() {
+        let q = one(
+            "add qos a MaxJobsPU=5 MaxWall=10 Flags=NoDecay UsageThreshold=0.2\n\
+             modify qos a set MaxJobsPU=-1 MaxWall=-1 Flags=-1 UsageThreshold=-1\n",
+        );
+        assert_eq!(q.max_jobs_per_user, None);
+        assert_eq!(q.max_wall, None);
+        assert_eq!(q.flags, QosFlags::empty());
+        assert_eq!(q.usage_threshold, None);
+    }
+
+    #[test]
+    fn flags_and_preempt_lists() {
+        let v = parse_sacctmgr(
+            "add qos low\nadd qos normal\n\
+             add qos high Preempt=low,normal Flags=NoRes\n\
+             modify qos high set Preempt-=low Flags+=OverPartQOS\n\
+             modify qos high set Flags-=NoReserve\n\
+             add qos top Preempt+=high\n\
+             add qos spot PreemptMode=CLUSTER Preempt=''\n",
+        )
+        .unwrap();
+        let high = &v[2];
+        assert_eq!(high.preempt, ["normal"]);
+        assert_eq!(high.flags, QosFlags::OVER_PART_QOS);
+        assert_eq!(v[3].preempt, ["high"]);
+        assert_eq!(v[4].preempt_mode, None);
+        assert!(v[4].preempt.is_empty());
+        assert!(matches!(
+            parse_sacctmgr("add qos a Flags=NoSuchFlag"),
+            Err(QosError::Value { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_sacctmgr("add qos a Flags=Deleted"),
+            Err(QosError::Value { line: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        assert_eq!(
+            parse_sacctmgr("add qos a\n# comment\n\nadd qos b Preempt=c"),
+            Err(QosError::Value {
+                line: 4,
+                key: "Preempt".into(),
+                value: "c".into(),
+                why: "QOS `c` does not exist".into()
+            })
+        );
+        assert_eq!(
+            parse_sacctmgr("add qos a\nadd qos A"),
+            Err(QosError::Duplicate {
+                line: 2,
+                name: "a".into()
+            })
+        );
+        assert_eq!(
+            parse_sacctmgr("add qos a Priority=high"),
+            Err(QosError::Value {
+                line: 1,
+                key: "Priority".into(),
+                value: "high".into(),
+                why: "not a number".into()
+            })
+        );
+        assert_eq!(
+            parse_sacctmgr("add qos a MaxTRESPerUser=gpu=4")
+                .map_err(|e| matches!(e, QosError::Value { line: 1, .. })),
+            Err(true)
+        );
+        assert_eq!(
+            parse_sacctmgr("modify qos ghost set Priority=1"),
+            Err(QosError::NoSuchQos {
+                line: 1,
+                name: "ghost".into()
+            })
+        );
+        assert_eq!(
+            parse_sacctmgr("add qos a GrpTRESMins=cpu=100"),
+            Err(QosError::Unsupported {
+                line: 1,
+                key: "GrpTRESMins".into()
+            })
+        );
+        assert!(matches!(
+            parse_sacctmgr("add user bob"),
+            Err(QosError::Syntax { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_sacctmgr("add qos"),
+            Err(QosError::Syntax { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_sacctmgr("add qos a Priority+=1"),
+            Err(QosError::Syntax { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_sacctmgr("add qos 'a"),
+            Err(QosError::Syntax { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_sacctmgr("modify qos a set"),
+            Err(QosError::Syntax { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_sacctmgr("add qos a MaxWall=forever"),
+            Err(QosError::Value { line: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn several_names_and_comments() {
+        let v = parse_sacctmgr("add qos a,b Priority=3 # two at once\nadd qos name=c\n").unwrap();
+        let names: Vec<_> = v.iter().map(|q| q.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(v[1].priority, 3);
+    }
+
+    #[test]
+    fn add_qos_text_is_all_or_nothing() {
+        let mut c = Cluster::new(SchedConfig::default());
+        add_qos_text(&mut c, "add qos normal\n").unwrap();
+        let before = c.clone();
+        assert!(add_qos_text(&mut c, "add qos high Preempt=normal\nadd qos normal\n").is_err());
+        assert_eq!(c, before);
+        assert!(
+            add_qos_text(
+                &mut c,
+                "modify qos normal set Priority=5\nadd qos x Bogus=1\n"
+            )
+            .is_err()
+        );
+        assert_eq!(c, before);
+        add_qos_text(
+            &mut c,
+            "modify qos normal set Priority=5\nadd qos high Preempt=normal\n",
+        )
+        .unwrap();
+        assert_eq!(c.qos("normal").unwrap().priority, 5);
+        assert_eq!(c.qos("high").unwrap().preempt, ["normal"]);
+        let order: Vec<_> = c.qos_list().map(|q| q.name.as_str()).collect();
+        assert_eq!(order, ["normal", "high"]);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(text in "[ -~\\n]{0,160}") {
+            let _ = parse_sacctmgr(&text);
+        }
+
+        #[test]
+        fn never_panics_on_qos_like_lines(
+            args in prop::collection::vec(
+                (prop::sample::select(KEYS.iter().map(|k| k.0).collect::<Vec<_>>()),
+                 prop::sample::select(vec!["=", "+=", "-="]),
+                 "[a-z0-9/=:,\\-.']{0,10}"),
+                0..5)
+        ) {
+            let mut line = String::from("add qos base\nadd qos q");
+            for (k, op, v) in &args {
+                line.push(' ');
+                line.push_str(k);
+                line.push_str(op);
+                line.push_str(v);
+            }
+            let _ = parse_sacctmgr(&line);
+        }
+
+        #[test]
+        fn generated_definitions_parse_back(
+            prio in 0u32..100_000,
+            jobs in prop::option::of(0u32..1000),
+            mins in prop::option::of(1u64..100_000),
+            cpus in prop::option::of(0u64..10_000),
+        ) {
+            let mut line = format!("sacctmgr add qos gen Priority={prio}");
+            if let Some(j) = jobs { let _ = write!(line, " MaxJobsPerUser={j}"); }
+            if let Some(m) = mins { let _ = write!(line, " MaxWall={m}"); }
+            if let Some(c) = cpus { let _ = write!(line, " GrpTRES=cpu={c}"); }
+            let q = one(&line);
+            prop_assert_eq!(q.priority, prio);
+            prop_assert_eq!(q.max_jobs_per_user, jobs);
+            prop_assert_eq!(q.max_wall, mins.map(|m| TimeLimit::Limited(Duration::from_mins(m))));
+            prop_assert_eq!(q.grp_tres.get(&TresKind::Cpu), cpus);
+        }
+    }
 }

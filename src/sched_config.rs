@@ -272,6 +272,14 @@ const MESSAGE_TIMEOUT: i64 = 10;
 impl SchedulerParameters {
     /// Reads a `SchedulerParameters` string. Returns the values and one message per entry
     /// that was out of range and fell back to its default (Slurm logs these and carries on).
+    ///
+    /// ```
+    /// use hpcsched::sched_config::SchedulerParameters;
+    /// let (p, warnings) = SchedulerParameters::parse("bf_max_job_test=0,bf_continue");
+    /// assert_eq!(p.bf_max_job_test, 500);
+    /// assert!(p.bf_continue);
+    /// assert_eq!(warnings.len(), 1);
+    /// ```
     #[must_use]
     pub fn parse(raw: &str) -> (Self, Vec<String>) {
         let mut warnings = Vec::new();
@@ -290,7 +298,7 @@ impl SchedulerParameters {
         };
         let flag = |key: &str| find_entry(raw, key).is_some();
         let to_u32 = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
-        let to_i32 = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        let signed = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
 
         let bf_interval = int("bf_interval=", 30, &|v| v == -1 || (1..=10800).contains(&v));
         let bf_max_time = int("bf_max_time=", bf_interval, &|v| (1..=3600).contains(&v));
@@ -348,8 +356,8 @@ impl SchedulerParameters {
         }
         let bf_licenses = flag("bf_licenses");
         let params = Self {
-            bf_interval: to_i32(bf_interval),
-            bf_max_time: to_i32(bf_max_time),
+            bf_interval: signed(bf_interval),
+            bf_max_time: signed(bf_max_time),
             bf_window: to_u32(bf_window),
             bf_resolution: to_u32(bf_resolution),
             bf_max_job_test: to_u32(bf_max_job_test),
@@ -375,7 +383,7 @@ impl SchedulerParameters {
             max_rpc_cnt: to_u32(max_rpc_cnt),
             assoc_limit_stop: flag("assoc_limit_stop"),
             time_min_as_soft_limit: flag("time_min_as_soft_limit"),
-            sched_interval: to_i32(sched_interval),
+            sched_interval: signed(sched_interval),
             default_queue_depth: to_u32(default_queue_depth),
             partition_job_depth: to_u32(partition_job_depth),
             sched_min_interval: to_u32(sched_min_interval),
@@ -421,6 +429,12 @@ impl Default for DependencyParameters {
 impl DependencyParameters {
     /// Reads a `DependencyParameters` string; returns the values and a message for each
     /// entry that fell back to its default.
+    ///
+    /// ```
+    /// use hpcsched::sched_config::DependencyParameters;
+    /// let (p, w) = DependencyParameters::parse("max_depend_depth=-4");
+    /// assert_eq!((p.max_depend_depth, w.len()), (10, 1));
+    /// ```
     #[must_use]
     pub fn parse(raw: &str) -> (Self, Vec<String>) {
         let mut warnings = Vec::new();

@@ -25,7 +25,7 @@ use crate::hostlist;
 use crate::memory::Memory;
 use crate::node::{Node, NodeState};
 use crate::partition::{DefMem, MaxMem, OverSubscribe, Partition, PartitionState};
-use crate::preempt::PreemptMode;
+use crate::preempt::{PreemptMode, PreemptModeError};
 use crate::sched_config::{
     DependencyParameters, EnforcePartLimits, SchedConfig, SchedulerParameters,
 };
@@ -33,6 +33,16 @@ use crate::time::{Duration, TimeLimit};
 use indexmap::IndexMap;
 
 /// Why slurm.conf text was rejected. Every variant names its 1-based line.
+///
+/// ```
+/// use hpcsched::slurm_conf::{parse, ConfError};
+/// let err = parse("NodeName=n1\nNodeName=n2 CPUs=4 Colour=blue\n").unwrap_err();
+/// assert_eq!(
+///     err,
+///     ConfError::UnknownKey { line: 2, section: "NodeName", key: "Colour".into() }
+/// );
+/// assert_eq!(err.to_string(), "line 2: unknown NodeName key `Colour`");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfError {
@@ -133,12 +143,12 @@ fn strip_comment(line: &str) -> &str {
     let mut quoted = false;
     for (i, c) in line.char_indices() {
         match c {
-            '#' if backslashes % 2 == 0 && !quoted => return &line[..i],
+            '#' if backslashes.is_multiple_of(2) && !quoted => return &line[..i],
             '\\' => {
                 backslashes += 1;
                 continue;
             }
-            '"' if backslashes % 2 == 0 => quoted = !quoted,
+            '"' if backslashes.is_multiple_of(2) => quoted = !quoted,
             _ => {}
         }
         backslashes = 0;
@@ -184,11 +194,9 @@ fn logical_lines(text: &str) -> Vec<LogicalLine> {
             text: String::new(),
         });
         current.text.push_str(piece);
-        if !continues {
-            if let Some(mut done) = pending.take() {
-                done.text = strip_escapes(&done.text);
-                out.push(done);
-            }
+        if !continues && let Some(mut done) = pending.take() {
+            done.text = strip_escapes(&done.text);
+            out.push(done);
         }
     }
     if let Some(mut done) = pending.take() {
@@ -234,20 +242,18 @@ fn tokenize(line: &LogicalLine) -> Result<Vec<Token>, ConfError> {
         }
         let key = &trimmed[..key_len];
         let after_key = trimmed[key_len..].trim_start();
-        let after_eq = if let Some(r) = after_key.strip_prefix('=') {
-            r
-        } else if let Some(op) = after_key
-            .chars()
-            .next()
-            .filter(|c| matches!(c, '+' | '-' | '*' | '/'))
-        {
-            if after_key[1..].starts_with('=') {
+        let Some(after_eq) = after_key.strip_prefix('=') else {
+            let op = after_key
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '+' | '-' | '*' | '/'));
+            if let Some(op) = op
+                && after_key[1..].starts_with('=')
+            {
                 return Err(syntax(&format!(
                     "the `{op}=` operator is not supported in slurm.conf by hpcsched"
                 )));
             }
-            return Err(syntax("expected Key=Value"));
-        } else {
             return Err(syntax("expected Key=Value"));
         };
         let value_text = after_eq.trim_start();
@@ -775,7 +781,9 @@ impl Entry {
     }
 
     fn preempt_mode(&self) -> Result<PreemptMode, ConfError> {
-        parse_preempt_mode(&self.value).map_err(|why| self.err(why))
+        self.value
+            .parse()
+            .map_err(|e: PreemptModeError| self.err(e.to_string()))
     }
 
     /// A comma list, entries trimmed, empty entries dropped.
@@ -790,45 +798,6 @@ fn split_list(s: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-/// `PreemptMode` as Slurm's `preempt_mode_num()` reads it: a comma list of one base mode
-/// (`OFF`/`CLUSTER`, `CANCEL`, `REQUEUE`, `SUSPEND`/`ON`) and the `GANG`, `WITHIN`,
-/// `PRIORITY` modifiers.
-pub(crate) fn parse_preempt_mode(s: &str) -> Result<PreemptMode, String> {
-    let mut mode = PreemptMode::empty();
-    let mut bases = 0;
-    for tok in s.split(',') {
-        let t = tok.trim().to_ascii_lowercase();
-        match t.as_str() {
-            "gang" => mode |= PreemptMode::GANG,
-            "within" => mode |= PreemptMode::WITHIN,
-            "priority" => mode |= PreemptMode::PRIORITY,
-            "off" | "cluster" => bases += 1,
-            "cancel" => {
-                mode |= PreemptMode::CANCEL;
-                bases += 1;
-            }
-            "requeue" => {
-                mode |= PreemptMode::REQUEUE;
-                bases += 1;
-            }
-            "suspend" | "on" => {
-                mode |= PreemptMode::SUSPEND;
-                bases += 1;
-            }
-            _ => {
-                return Err(format!(
-                    "`{}` is not OFF, CANCEL, REQUEUE, SUSPEND, GANG, WITHIN or PRIORITY",
-                    tok.trim()
-                ));
-            }
-        }
-    }
-    if bases > 1 {
-        return Err("more than one of OFF, CANCEL, REQUEUE and SUSPEND".into());
-    }
-    Ok(mode)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1243,8 +1212,10 @@ impl Reader {
         if let Some(e) = rec.get("ExclusiveUser") {
             p.exclusive_user = e.boolean()?;
         }
-        if let Some(e) = rec.get("ExclusiveTopo") {
-            if e.boolean()? {
+        if let Some(e) = rec.get("ExclusiveTopo")
+            && e.boolean()?
+        {
+            {
                 if p.exclusive_user {
                     warn(
                         "ExclusiveUser",
@@ -1299,10 +1270,10 @@ impl Reader {
                 .map(|s| s.to_ascii_lowercase())
                 .collect()
         };
-        if let Some(e) = rec.get("AllowAccounts") {
-            if !e.value.eq_ignore_ascii_case("ALL") {
-                p.allow_accounts = Some(lower_list(e));
-            }
+        if let Some(e) = rec.get("AllowAccounts")
+            && !e.value.eq_ignore_ascii_case("ALL")
+        {
+            p.allow_accounts = Some(lower_list(e));
         }
         if let Some(e) = rec.get("DenyAccounts") {
             if p.allow_accounts.is_some() {
@@ -1314,10 +1285,10 @@ impl Reader {
                 p.deny_accounts = lower_list(e);
             }
         }
-        if let Some(e) = rec.get("AllowQos") {
-            if !e.value.eq_ignore_ascii_case("ALL") {
-                p.allow_qos = Some(lower_list(e));
-            }
+        if let Some(e) = rec.get("AllowQos")
+            && !e.value.eq_ignore_ascii_case("ALL")
+        {
+            p.allow_qos = Some(lower_list(e));
         }
         if let Some(e) = rec.get("DenyQos") {
             if p.allow_qos.is_some() {
@@ -1551,12 +1522,17 @@ fn oversubscribe(
 ) -> Result<OverSubscribe, ConfError> {
     let v = e.value.to_ascii_uppercase();
     // C `strtol()` of the count: leading digits only, 0 when there are none.
-    let count = |s: &str| -> i64 {
-        let s = s.trim_start();
-        let (neg, d) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
-        let n = d.bytes().take_while(u8::is_ascii_digit).fold(0i64, |a, b| {
-            a.saturating_mul(10).saturating_add(i64::from(b - b'0'))
-        });
+    let count = |text: &str| -> i64 {
+        let text = text.trim_start();
+        let (neg, digits) = text
+            .strip_prefix('-')
+            .map_or((false, text), |rest| (true, rest));
+        let n = digits
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .fold(0i64, |acc, b| {
+                acc.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+            });
         if neg { -n } else { n }
     };
     let mut bad = |why: &str| {
@@ -1629,6 +1605,7 @@ mod tests {
     use crate::cluster::ClusterError;
     use crate::gres::GresKey;
     use proptest::prelude::*;
+    use std::fmt::Write as _;
 
     fn lines(text: &str) -> Vec<(usize, String)> {
         logical_lines(text)
@@ -1685,10 +1662,7 @@ mod tests {
             ])
         );
         // An unterminated quote falls back to the unquoted form, quote kept.
-        assert_eq!(
-            toks("Reason=\"abc").unwrap(),
-            kv(&[("Reason", "\"abc")])
-        );
+        assert_eq!(toks("Reason=\"abc").unwrap(), kv(&[("Reason", "\"abc")]));
         assert_eq!(toks("Key=\"\"").unwrap(), kv(&[("Key", "")]));
         assert_eq!(
             toks("NodeName=n1 bogus"),
@@ -1720,7 +1694,10 @@ mod tests {
         assert!(cfg.scheduler_params().bf_continue);
         assert_eq!(cfg.priority_weight_age, 1000);
         assert_eq!(cfg.priority_weight_qos, 16);
-        assert_eq!(cfg.priority_weight_tres.as_deref(), Some("CPU=1000,Mem=2000"));
+        assert_eq!(
+            cfg.priority_weight_tres.as_deref(),
+            Some("CPU=1000,Mem=2000")
+        );
         assert_eq!(cfg.priority_max_age, Duration::from_secs(86400));
         assert!(cfg.priority_favor_small);
         assert_eq!(cfg.preempt_mode, PreemptMode::REQUEUE);
@@ -1740,7 +1717,11 @@ mod tests {
              SchedulerParameters=bf_window=0\nGresTypes=gpu\n",
         )
         .unwrap();
-        let got: Vec<_> = c.warnings().iter().map(|w| (w.line, w.key.as_str())).collect();
+        let got: Vec<_> = c
+            .warnings()
+            .iter()
+            .map(|w| (w.line, w.key.as_str()))
+            .collect();
         assert_eq!(
             got,
             [
@@ -1832,9 +1813,18 @@ mod tests {
         )
         .unwrap();
         let g = c.node("gpu1").unwrap();
-        assert_eq!((g.cpus, g.sockets, g.cores_per_socket, g.threads_per_core), (32, 2, 8, 2));
+        assert_eq!(
+            (g.cpus, g.sockets, g.cores_per_socket, g.threads_per_core),
+            (32, 2, 8, 2)
+        );
         assert_eq!(g.real_memory, Memory::from_mib(512_000));
-        assert_eq!(g.gres[0].key, GresKey { name: "gpu".into(), kind: Some("h100".into()) });
+        assert_eq!(
+            g.gres[0].key,
+            GresKey {
+                name: "gpu".into(),
+                kind: Some("h100".into())
+            }
+        );
         assert_eq!(g.gres[0].count, 4);
         assert_eq!(g.features, ["ib", "avx2"]);
         assert_eq!(g.weight, 5);
@@ -1848,7 +1838,10 @@ mod tests {
         let gpu = c.partition("gpu").unwrap();
         assert_eq!(gpu.nodes, ["gpu1", "gpu2"], "definition order");
         assert_eq!(gpu.oversubscribe, OverSubscribe::Force(2));
-        assert_eq!(gpu.allow_qos, Some(vec!["high".to_string(), "normal".to_string()]));
+        assert_eq!(
+            gpu.allow_qos,
+            Some(vec!["high".to_string(), "normal".to_string()])
+        );
         assert_eq!(
             gpu.max_time,
             TimeLimit::Limited(Duration::from_secs(2 * 86400))
@@ -1858,7 +1851,11 @@ mod tests {
         assert!(all.is_default);
         assert_eq!((all.priority_tier, all.priority_job_factor), (7, 7));
         assert_eq!(all.max_nodes, None);
-        let warned: Vec<_> = c.warnings().iter().map(|w| (w.line, w.key.as_str())).collect();
+        let warned: Vec<_> = c
+            .warnings()
+            .iter()
+            .map(|w| (w.line, w.key.as_str()))
+            .collect();
         assert_eq!(warned, [(4, "NodeAddr"), (7, "Hidden")]);
     }
 
@@ -1887,23 +1884,47 @@ mod tests {
             parse(&format!("{base}{line}\n"))
                 .map(|c| c.partition("p").cloned().expect("partition p"))
         };
-        assert_eq!(p("PartitionName=p Shared=YES").unwrap().oversubscribe, OverSubscribe::Yes(4));
         assert_eq!(
-            p("PartitionName=p OverSubscribe=EXCLUSIVE Shared=FORCE").unwrap().oversubscribe,
+            p("PartitionName=p Shared=YES").unwrap().oversubscribe,
+            OverSubscribe::Yes(4)
+        );
+        assert_eq!(
+            p("PartitionName=p OverSubscribe=EXCLUSIVE Shared=FORCE")
+                .unwrap()
+                .oversubscribe,
             OverSubscribe::Exclusive,
             "OverSubscribe wins over legacy Shared"
         );
-        assert_eq!(p("PartitionName=p OverSubscribe=YES:1").unwrap().oversubscribe, OverSubscribe::No);
-        assert_eq!(p("PartitionName=p Exclusive=NODE").unwrap().oversubscribe, OverSubscribe::Exclusive);
-        assert!(p("PartitionName=p Exclusive=USER").unwrap().exclusive_user);
-        assert!(p("PartitionName=p ExclusiveUser=YES").unwrap().exclusive_user);
         assert_eq!(
-            p("PartitionName=p AllowAccounts=ALL DenyAccounts=Bad").unwrap().deny_accounts,
+            p("PartitionName=p OverSubscribe=YES:1")
+                .unwrap()
+                .oversubscribe,
+            OverSubscribe::No
+        );
+        assert_eq!(
+            p("PartitionName=p Exclusive=NODE").unwrap().oversubscribe,
+            OverSubscribe::Exclusive
+        );
+        assert!(p("PartitionName=p Exclusive=USER").unwrap().exclusive_user);
+        assert!(
+            p("PartitionName=p ExclusiveUser=YES")
+                .unwrap()
+                .exclusive_user
+        );
+        assert_eq!(
+            p("PartitionName=p AllowAccounts=ALL DenyAccounts=Bad")
+                .unwrap()
+                .deny_accounts,
             ["bad"]
         );
-        assert_eq!(p("PartitionName=p State=INACTIVE").unwrap().state, PartitionState::Inactive);
         assert_eq!(
-            p("PartitionName=p DefMemPerNode=100 DefMemPerCPU=5").unwrap().def_mem,
+            p("PartitionName=p State=INACTIVE").unwrap().state,
+            PartitionState::Inactive
+        );
+        assert_eq!(
+            p("PartitionName=p DefMemPerNode=100 DefMemPerCPU=5")
+                .unwrap()
+                .def_mem,
             Some(DefMem::PerNode(Memory::from_mib(100)))
         );
         assert_eq!(
@@ -1911,24 +1932,40 @@ mod tests {
             Some(MaxMem::PerCpu(Memory::from_mib(4000)))
         );
         assert_eq!(
-            p("PartitionName=p PreemptMode=SUSPEND,GANG").unwrap().preempt_mode,
+            p("PartitionName=p PreemptMode=SUSPEND,GANG")
+                .unwrap()
+                .preempt_mode,
             Some(PreemptMode::SUSPEND)
         );
-        assert_eq!(p("PartitionName=p GraceTime=120").unwrap().grace_time, Duration::from_secs(120));
         assert_eq!(
-            p("PartitionName=p MaxTime=0:30 DefaultTime=UNLIMITED").unwrap().max_time,
+            p("PartitionName=p GraceTime=120").unwrap().grace_time,
+            Duration::from_secs(120)
+        );
+        assert_eq!(
+            p("PartitionName=p MaxTime=0:30 DefaultTime=UNLIMITED")
+                .unwrap()
+                .max_time,
             TimeLimit::Limited(Duration::from_secs(60)),
             "time_str2mins rounds seconds up to minutes"
         );
-        assert_eq!(p("PartitionName=p Nodes=\"n1 n2\"").unwrap().nodes, ["n1", "n2"]);
+        assert_eq!(
+            p("PartitionName=p Nodes=\"n1 n2\"").unwrap().nodes,
+            ["n1", "n2"]
+        );
         assert_eq!(p("PartitionName=p Nodes=n2").unwrap().nodes, ["n2"]);
         assert_eq!(p("PartitionName=p").unwrap().nodes, Vec::<String>::new());
         assert!(matches!(
             p("PartitionName=p OverSubscribe=SOMETIMES"),
             Err(ConfError::Value { line: 2, .. })
         ));
-        assert!(matches!(p("PartitionName=p State=SIDEWAYS"), Err(ConfError::Value { line: 2, .. })));
-        assert!(matches!(p("PartitionName=p Exclusive=YES"), Err(ConfError::Value { line: 2, .. })));
+        assert!(matches!(
+            p("PartitionName=p State=SIDEWAYS"),
+            Err(ConfError::Value { line: 2, .. })
+        ));
+        assert!(matches!(
+            p("PartitionName=p Exclusive=YES"),
+            Err(ConfError::Value { line: 2, .. })
+        ));
     }
 
     #[test]
@@ -1995,10 +2032,22 @@ mod tests {
             parse("NodeName=DEFAULT NodeHostname=x"),
             Err(ConfError::Syntax { line: 1, .. })
         ));
-        assert!(matches!(parse("NodeName=ALL"), Err(ConfError::Value { line: 1, .. })));
-        assert!(matches!(parse("NodeName=n1 State=BUSY"), Err(ConfError::Value { line: 1, .. })));
-        assert!(matches!(parse("NodeName=n[1-"), Err(ConfError::Value { line: 1, .. })));
-        assert!(matches!(parse("NodeName=n1 Gres=gpu:x:y:z"), Err(ConfError::Value { line: 1, .. })));
+        assert!(matches!(
+            parse("NodeName=ALL"),
+            Err(ConfError::Value { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse("NodeName=n1 State=BUSY"),
+            Err(ConfError::Value { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse("NodeName=n[1-"),
+            Err(ConfError::Value { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse("NodeName=n1 Gres=gpu:x:y:z"),
+            Err(ConfError::Value { line: 1, .. })
+        ));
     }
 
     #[test]
@@ -2078,16 +2127,26 @@ PartitionName=long Nodes=dev[9-17] MaxTime=120 AllowGroups=admin
         assert_eq!(c.partition("batch").unwrap().min_nodes, 4);
         assert_eq!(c.config().scheduler_type, "sched/backfill");
         let keys: Vec<_> = c.warnings().iter().map(|w| w.key.as_str()).collect();
-        for k in ["SlurmctldHost", "AuthType", "TmpDisk", "NodeAddr", "DownNodes", "AllowGroups"] {
+        for k in [
+            "SlurmctldHost",
+            "AuthType",
+            "TmpDisk",
+            "NodeAddr",
+            "DownNodes",
+            "AllowGroups",
+        ] {
             assert!(keys.contains(&k), "{k} not warned: {keys:?}");
         }
     }
+
+    /// A generated partition: members, MaxTime minutes, MaxNodes, PriorityTier, Default.
+    type PartSpec = (Vec<usize>, Option<u64>, Option<u32>, u16, bool);
 
     /// A small cluster rendered back to slurm.conf text.
     #[derive(Debug, Clone)]
     struct Spec {
         nodes: Vec<(u32, u64, u32, bool)>,
-        parts: Vec<(Vec<usize>, Option<u64>, Option<u32>, u16, bool)>,
+        parts: Vec<PartSpec>,
     }
 
     fn spec() -> impl Strategy<Value = Spec> {
@@ -2109,25 +2168,26 @@ PartitionName=long Nodes=dev[9-17] MaxTime=120 AllowGroups=admin
     fn render(s: &Spec) -> String {
         let mut out = String::from("# generated\nClusterName=gen\n");
         for (i, (cpus, mem, weight, drain)) in s.nodes.iter().enumerate() {
-            out.push_str(&format!(
-                "NodeName=node{i} CPUs={cpus} RealMemory={mem} Weight={weight}{}\n",
+            let _ = writeln!(
+                out,
+                "NodeName=node{i} CPUs={cpus} RealMemory={mem} Weight={weight}{}",
                 if *drain { " State=DRAIN" } else { "" }
-            ));
+            );
         }
         let mut seen_default = false;
         for (i, (members, max_mins, max_nodes, tier, default)) in s.parts.iter().enumerate() {
             let default = *default && !seen_default;
             seen_default |= default;
             let names: Vec<String> = members.iter().map(|m| format!("node{m}")).collect();
-            out.push_str(&format!("PartitionName=part{i} \\\n  PriorityTier={tier}"));
+            let _ = write!(out, "PartitionName=part{i} \\\n  PriorityTier={tier}");
             if !names.is_empty() {
-                out.push_str(&format!(" Nodes={}", names.join(",")));
+                let _ = write!(out, " Nodes={}", names.join(","));
             }
             if let Some(m) = max_mins {
-                out.push_str(&format!(" MaxTime={m}"));
+                let _ = write!(out, " MaxTime={m}");
             }
             if let Some(n) = max_nodes {
-                out.push_str(&format!(" MaxNodes={n}"));
+                let _ = write!(out, " MaxNodes={n}");
             }
             if default {
                 out.push_str(" Default=YES");
@@ -2154,7 +2214,10 @@ PartitionName=long Nodes=dev[9-17] MaxTime=120 AllowGroups=admin
                  "[a-zA-Z0-9\\[\\]\\-,:=\" ]{0,12}"),
                 0..8)
         ) {
-            let text: String = lines.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+            let mut text = String::new();
+            for (k, v) in &lines {
+                let _ = writeln!(text, "{k}={v}");
+            }
             let _ = parse(&text);
         }
 
