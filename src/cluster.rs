@@ -124,6 +124,13 @@ impl Cluster {
         Ok(())
     }
 
+    /// Makes no partition the default (used when slurm.conf names a later default).
+    pub fn clear_default_partition(&mut self) {
+        for p in self.partitions.values_mut() {
+            p.is_default = false;
+        }
+    }
+
     /// Records a configuration warning.
     pub fn push_warning(&mut self, warning: ConfWarning) {
         self.warnings.push(warning);

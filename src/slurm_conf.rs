@@ -1015,8 +1015,27 @@ impl Reader {
             }
         }
         let partitions = std::mem::take(&mut self.partitions);
+        let mut default_from: Option<(String, usize)> = None;
         for rec in &partitions {
-            let part = self.build_partition(rec, &cluster)?;
+            let mut part = self.build_partition(rec, &cluster)?;
+            // Slurm lets a later `Default=YES` replace an earlier one ("Changing default
+            // partition from A to B" in read_config.c); only the last one stays default.
+            if part.is_default
+                && let Some((first, first_line)) =
+                    default_from.replace((part.name.clone(), rec.line))
+            {
+                self.warnings.push(ConfWarning {
+                    line: rec.line,
+                    key: "Default".into(),
+                    message: format!(
+                        "partition `{}` replaces `{first}` (line {first_line}) as the default partition, as Slurm does",
+                        part.name
+                    ),
+                });
+                cluster.clear_default_partition();
+            }
+            part.is_default =
+                part.is_default && default_from.as_ref().is_some_and(|(n, _)| *n == part.name);
             cluster
                 .add_partition(part)
                 .map_err(|source| ConfError::Cluster {
@@ -2018,15 +2037,15 @@ mod tests {
                 }
             })
         );
-        assert_eq!(
-            parse("NodeName=n1\nPartitionName=a Default=YES\nPartitionName=b Default=YES"),
-            Err(ConfError::Cluster {
-                line: 3,
-                source: ClusterError::TwoDefaults {
-                    first: "a".into(),
-                    second: "b".into()
-                }
-            })
+        // A later Default=YES replaces an earlier one, with a warning (Slurm's read_config.c).
+        let two = parse("NodeName=n1\nPartitionName=a Default=YES\nPartitionName=b Default=YES")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(two.default_partition().map(|p| p.name.as_str()), Some("b"));
+        assert_eq!(two.partition("a").map(|p| p.is_default), Some(false));
+        assert!(
+            two.warnings()
+                .iter()
+                .any(|w| w.line == 3 && w.key == "Default")
         );
         assert!(matches!(
             parse("NodeName=DEFAULT NodeHostname=x"),
