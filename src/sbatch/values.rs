@@ -7,6 +7,7 @@ use crate::array::ArraySpec;
 use crate::constraint::Constraint;
 use crate::dependency::Dependency;
 use crate::gres::{self, GresSpec};
+use crate::hostlist;
 use crate::memory::Memory;
 use crate::time::{self, BeginTime, TimeLimit};
 
@@ -48,26 +49,22 @@ pub(crate) fn begin(s: &str) -> Result<BeginTime, String> {
 
 /// `--constraint`.
 pub(crate) fn constraint(s: &str) -> Result<Constraint, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    s.parse().map_err(msg)
 }
 
 /// `--nodelist`, `--exclude`.
 pub(crate) fn hostlist(s: &str) -> Result<Vec<String>, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    hostlist::expand(s).map_err(msg)
 }
 
 /// `--dependency`.
 pub(crate) fn dependency(s: &str) -> Result<Dependency, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    s.parse().map_err(msg)
 }
 
 /// `--array`.
 pub(crate) fn array(s: &str) -> Result<ArraySpec, String> {
-    let _ = s;
-    Err("value parser not merged yet".into())
+    s.parse().map_err(msg)
 }
 
 pub(crate) fn memory_str(m: Memory) -> String {
@@ -87,21 +84,17 @@ pub(crate) fn begin_str(b: &BeginTime) -> String {
 }
 
 pub(crate) fn constraint_str(c: &Constraint) -> String {
-    let _ = c;
-    String::new()
+    c.to_string()
 }
 
 pub(crate) fn hostlist_str(hosts: &[String]) -> String {
-    let _ = hosts;
-    String::new()
+    hostlist::compress(hosts)
 }
 
 pub(crate) fn dependency_str(d: &Dependency) -> String {
-    let _ = d;
-    String::new()
+    d.to_string()
 }
 
 pub(crate) fn array_str(a: &ArraySpec) -> String {
-    let _ = a;
-    String::new()
+    a.to_string()
 }
