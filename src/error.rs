@@ -95,9 +95,19 @@ impl Error {
                 QosError::Syntax { line, .. }
                 | QosError::UnknownKey { line, .. }
                 | QosError::Value { line, .. }
-                | QosError::Duplicate { line, .. },
+                | QosError::Duplicate { line, .. }
+                | QosError::NoSuchQos { line, .. }
+                | QosError::Unsupported { line, .. },
             )
-            | Error::Script(ScriptError::Option { line, .. }) => Some(*line),
+            | Error::Script(
+                ScriptError::Option { line, .. }
+                | ScriptError::NulCharacter { line, .. }
+                | ScriptError::DosLineBreak { line, .. }
+                | ScriptError::UnbalancedQuote { line, .. }
+                | ScriptError::UnexpectedColon { line, .. }
+                | ScriptError::InvalidDirective { line, .. }
+                | ScriptError::HetJobUnsupported { line, .. },
+            ) => Some(*line),
             _ => None,
         }
     }

@@ -77,7 +77,7 @@ pub unsafe extern "C" fn hpcsched_cluster_add_qos(
         let cluster = unsafe { arg_mut(cluster, "cluster") }?;
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
-        crate::compat::add_qos_text(&mut cluster.inner, text).map_err(Failure::from)
+        hpcsched::qos::add_qos_text(&mut cluster.inner, text).map_err(core_err)
     })
 }
 

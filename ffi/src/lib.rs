@@ -36,7 +36,6 @@
 #![allow(clippy::similar_names)]
 
 mod cluster;
-mod compat;
 mod error;
 mod request;
 mod resolved;

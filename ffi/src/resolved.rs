@@ -30,9 +30,7 @@ struct GresEntry {
 impl hpcsched_resolved {
     fn new(inner: ResolvedJob) -> Self {
         let partition = c_string(inner.partition());
-        let pending_reason = inner
-            .pending_reason()
-            .map(|r| c_string(&crate::compat::reason(&r)));
+        let pending_reason = inner.pending_reason().map(|r| c_string(&r.to_string()));
         let gres = inner
             .gres_per_node()
             .iter()

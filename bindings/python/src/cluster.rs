@@ -1,6 +1,5 @@
 //! `Cluster` and `ResolvedJob`.
 
-use crate::compat;
 use crate::errors::py_err;
 use crate::request::JobRequest;
 use crate::values::{
@@ -40,7 +39,7 @@ impl Cluster {
     /// nothing: on error the cluster is unchanged.
     fn add_qos(&self, text: &str) -> PyResult<()> {
         let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        compat::add_qos_text(&mut cluster, text).map_err(py_err)
+        hpcsched::qos::add_qos_text(&mut cluster, text).map_err(py_err)
     }
 
     #[getter]
@@ -189,7 +188,7 @@ impl ResolvedJob {
     }
     #[getter]
     fn pending_reason(&self) -> Option<String> {
-        self.inner.pending_reason().map(|r| compat::text(&r))
+        self.inner.pending_reason().map(|r| r.to_string())
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

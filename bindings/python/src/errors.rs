@@ -150,6 +150,7 @@ pub fn to_py(e: hpcsched::Error) -> PyErr {
             | hpcsched::Error::Gres(_)
             | hpcsched::Error::Tres(_)
             | hpcsched::Error::Hostlist(_)
+            | hpcsched::Error::JobId(_)
             | hpcsched::Error::Constraint(_)
             | hpcsched::Error::Dependency(_)
             | hpcsched::Error::Array(_)

@@ -10,7 +10,6 @@
 //!   `"per_cpu"`, `"per_gpu"` or `"whole_node"` (mib `None`).
 
 mod cluster;
-mod compat;
 mod errors;
 mod request;
 mod values;
