@@ -487,6 +487,38 @@ mod tests {
     }
 
     #[test]
+    fn unlimited_pending_and_exclusive() {
+        // UNLIMITED on a 7-day partition: accepted (EnforcePartLimits=NO) but pends forever.
+        let (code, j) = resolve(c"#!/bin/bash\n#SBATCH -t UNLIMITED --exclusive=user\nhostname\n");
+        assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
+        // SAFETY: `j` is live until freed at the end; out-params are locals.
+        unsafe {
+            let (mut secs, mut unl) = (5u64, false);
+            hpcsched_resolved_time_limit_seconds(j, &raw mut secs, &raw mut unl);
+            assert_eq!((secs, unl), (0, true));
+            let mut s = ptr::null();
+            assert_eq!(
+                hpcsched_resolved_pending_reason(j, &raw mut s),
+                hpcsched_result::Ok
+            );
+            assert_eq!(CStr::from_ptr(s), c"PartitionTimeLimit");
+            let mut b = false;
+            hpcsched_resolved_user_exclusive(j, &raw mut b);
+            assert!(b);
+            hpcsched_resolved_free(j);
+        }
+        let (code, j) = resolve(c"#!/bin/bash\n#SBATCH --exclusive\nhostname\n");
+        assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
+        // SAFETY: as above.
+        unsafe {
+            let mut b = false;
+            hpcsched_resolved_whole_nodes(j, &raw mut b);
+            assert!(b);
+            hpcsched_resolved_free(j);
+        }
+    }
+
+    #[test]
     fn rejected_jobs_set_the_message() {
         let (code, j) = resolve(c"#!/bin/bash\n#SBATCH -p nosuch\nhostname\n");
         assert_eq!(code, hpcsched_result::Rejected);

@@ -132,3 +132,20 @@ def test_gres_match() -> None:
     match hpcsched.Gres("gpu", "h100", 2):
         case hpcsched.Gres(name, kind, count):
             assert (name, kind, count) == ("gpu", "h100", 2)
+
+
+def test_pending_reason_unlimited_and_exclusive() -> None:
+    # EnforcePartLimits defaults to NO: over MaxTime is accepted but pends forever.
+    c = hpcsched.Cluster.from_slurm_conf(
+        "NodeName=cpu[01-04] CPUs=32 RealMemory=192000\n"
+        "PartitionName=cpu Nodes=cpu[01-04] Default=YES MaxTime=7-00:00:00\n"
+    )
+    job = c.check("#!/bin/bash\n#SBATCH -t UNLIMITED --exclusive=user\nhostname\n")
+    assert job.time_limit == math.inf
+    assert job.pending_reason == "PartitionTimeLimit"
+    assert job.user_exclusive is True
+    assert repr(job).endswith("time_limit=inf, pending_reason='PartitionTimeLimit')")
+    job = c.check("#!/bin/bash\n#SBATCH --exclusive --mem=0\nhostname\n")
+    assert job.whole_nodes is True
+    assert job.memory == ("whole_node", None)
+    assert job.time_limit == 7 * 24 * 3600
