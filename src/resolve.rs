@@ -409,7 +409,7 @@ impl Cluster {
         // QOS limits: the partition QOS first, then the job QOS (resource_limits.shtml).
         let part_qos = chosen.part.qos.as_deref().and_then(|n| self.qos(n));
         for q in part_qos.into_iter().chain(qos) {
-            if let Some(reason) = self.qos_violation(q, &job, request.time_limit.is_some()) {
+            if let Some(reason) = self.qos_violation(q, &job) {
                 if q.flags.contains(QosFlags::DENY_ON_LIMIT) {
                     return Err(RejectReason::QosPolicy(reason).into());
                 }
@@ -955,12 +955,14 @@ impl Cluster {
     }
 
     /// The first per-job limit of `qos` the job breaks, as its pending reason.
-    fn qos_violation(&self, qos: &Qos, job: &ResolvedJob, time_given: bool) -> Option<PendingReason> {
-        if time_given {
-            if let Some(w) = qos.max_wall {
-                if job.time_limit > w {
-                    return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
-                }
+    ///
+    /// The time limit is the resolved one: a partition DefaultTime above the QOS MaxWall
+    /// breaks the limit too, as in `_qos_policy_validate()` (DefaultTime is applied
+    /// before the QOS is checked).
+    fn qos_violation(&self, qos: &Qos, job: &ResolvedJob) -> Option<PendingReason> {
+        if let Some(w) = qos.max_wall {
+            if job.time_limit > w {
+                return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
             }
         }
         let usage = JobUsage::of(self, job);
