@@ -372,7 +372,12 @@ impl Cluster {
         let first_part = candidates.first().copied();
         // MaxMemPerCPU lowers --mem-per-cpu and raises -c (`_valid_pn_min_mem()`),
         // against the first partition as Slurm does.
-        let (counts, memory_req) = adjust_mem_per_cpu(counts, request.memory, first_part);
+        let max_per_cpu = match first_part.and_then(|p| p.max_mem) {
+            Some(MaxMem::PerCpu(m)) => Some(m),
+            Some(MaxMem::PerNode(_)) => None,
+            None => self.config().max_mem_per_cpu,
+        };
+        let (counts, memory_req) = adjust_mem_per_cpu(counts, request.memory, max_per_cpu);
         let evals: Vec<PartEval<'_>> = candidates
             .iter()
             .map(|p| self.evaluate(p, request, counts, memory_req, qos))
@@ -852,7 +857,11 @@ impl Cluster {
             if !enough(fit_max as usize) && !limited {
                 return Err(unavailable("CPU count per node can not be satisfied"));
             }
-            let shown_max = if min > part_size { min } else { max.min(part_size) };
+            let shown_max = if min > part_size {
+                min
+            } else {
+                max.min(elig_count).max(min)
+            };
             (min, shown_max)
         } else {
             let Some(k) = (1..=ordered.len()).find(|&k| enough(k)) else {
@@ -1081,11 +1090,9 @@ impl<'j> JobUsage<'j> {
 fn adjust_mem_per_cpu(
     mut counts: Counts,
     memory: Option<MemoryRequest>,
-    part: Option<&Partition>,
+    max_per_cpu: Option<Memory>,
 ) -> (Counts, Option<MemoryRequest>) {
-    if let (Some(MemoryRequest::PerCpu(m)), Some(MaxMem::PerCpu(max))) =
-        (memory, part.and_then(|p| p.max_mem))
-    {
+    if let (Some(MemoryRequest::PerCpu(m)), Some(max)) = (memory, max_per_cpu) {
         if max.mib() > 0 && m.mib() > max.mib() {
             let ratio = m.mib().div_ceil(max.mib());
             let ratio32 = u32::try_from(ratio).unwrap_or(u32::MAX);
@@ -1180,7 +1187,7 @@ fn distinct_count(names: &[String]) -> u32 {
 
 /// The highest index of an array specification.
 fn array_max_index(array: &crate::array::ArraySpec) -> u32 {
-    array.max_index()
+    array.max()
 }
 
 /// Whether a node's features satisfy a constraint.

@@ -283,8 +283,8 @@ fn enforce_no_accepts_and_pends() {
 #[test]
 fn partition_states() {
     let down = INSERM.replace(
-        "PartitionName=CPU-4     Nodes=cpu4-[1-4]",
-        "PartitionName=CPU-4     Nodes=cpu4-[1-4] State=DOWN",
+        "PartitionName=CPU-4     Nodes=cpu4-[1-4]   ExclusiveUser=YES",
+        "PartitionName=CPU-4     Nodes=cpu4-[1-4]   ExclusiveUser=YES State=DOWN",
     );
     let c = Cluster::from_slurm_conf(&down).unwrap();
     // observed: DOWN accepts, reason PartitionDown; the time limit is still enforced
@@ -296,8 +296,8 @@ fn partition_states() {
     ));
     for state in ["DRAIN", "INACTIVE"] {
         let text = INSERM.replace(
-            "PartitionName=CPU-4     Nodes=cpu4-[1-4]",
-            &format!("PartitionName=CPU-4     Nodes=cpu4-[1-4] State={state}"),
+            "PartitionName=CPU-4     Nodes=cpu4-[1-4]   ExclusiveUser=YES",
+            &format!("PartitionName=CPU-4     Nodes=cpu4-[1-4]   ExclusiveUser=YES State={state}"),
         );
         let c = Cluster::from_slurm_conf(&text).unwrap();
         // observed: "Required partition not available (inactive or drain)"
@@ -421,12 +421,15 @@ fn arb_request() -> impl Strategy<Value = JobRequest> {
         prop::option::of(0u32..40),
     );
     let mem = prop::option::of((0u8..3, 0u64..2_000_000));
-    let gres = prop::option::of((prop::sample::select(vec![None, Some("a40"), Some("h100")]), 0u64..10));
+    let gpu = prop::option::of((
+        prop::sample::select(vec![None, Some("a40"), Some("h100")]),
+        0u64..10,
+    ));
     let time = prop::option::of(0u64..400_000);
     let exclusive = any::<bool>();
     let nodelist = prop::sample::subsequence(vec!["cpu16-1", "a40-2", "gpu-h01", "cpu001"], 0..2);
-    (parts, nodes, counts, mem, gres, time, exclusive, nodelist).prop_map(
-        |(parts, nodes, (ntasks, npn, cpt), mem, gres, time, exclusive, nodelist)| {
+    (parts, nodes, counts, mem, gpu, time, exclusive, nodelist).prop_map(
+        |(parts, nodes, (ntasks, npn, cpt), mem, gpu, time, exclusive, nodelist)| {
             let mut r = JobRequest::default();
             r.partitions = parts.into_iter().map(String::from).collect();
             r.nodes = nodes.map(|(a, b)| NodeCount { min: a, max: a.max(b) });
@@ -438,7 +441,7 @@ fn arb_request() -> impl Strategy<Value = JobRequest> {
                 1 => hpcsched::MemoryRequest::PerCpu(Memory::from_mib(m / 64)),
                 _ => hpcsched::MemoryRequest::PerGpu(Memory::from_mib(m / 8)),
             });
-            r.gres = gres.into_iter().map(|(k, n)| gres("gpu", k, n)).collect();
+            r.gres = gpu.into_iter().map(|(k, n)| gres("gpu", k, n)).collect();
             r.time_limit = time.map(|s| TimeLimit::Limited(Duration::from_secs(s)));
             if exclusive {
                 r.exclusive = Some(hpcsched::request::Exclusive::Node);
