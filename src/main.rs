@@ -139,12 +139,11 @@ fn read(path: &str) -> Result<String, Fatal> {
 
 /// Turns a library error that starts with `line N: ` into `FILE:N: message`.
 fn located(path: &str, message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("line ") {
-        if let Some((num, msg)) = rest.split_once(": ") {
-            if num.chars().all(|c| c.is_ascii_digit()) {
-                return format!("{path}:{num}: {msg}");
-            }
-        }
+    if let Some(rest) = message.strip_prefix("line ")
+        && let Some((num, msg)) = rest.split_once(": ")
+        && num.chars().all(|c| c.is_ascii_digit())
+    {
+        return format!("{path}:{num}: {msg}");
     }
     format!("{path}: {message}")
 }
@@ -160,7 +159,10 @@ fn load_cluster(args: &CheckArgs) -> Result<Cluster, Fatal> {
     }
     if args.verbose {
         for w in cluster.warnings() {
-            eprintln!("{}:{}: warning: {}: {}", args.cluster, w.line, w.key, w.message);
+            eprintln!(
+                "{}:{}: warning: {}: {}",
+                args.cluster, w.line, w.key, w.message
+            );
         }
     }
     Ok(cluster)
@@ -172,7 +174,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     let mut requests = Vec::new();
     for path in &args.scripts {
         let text = read(path)?;
-        let req = JobRequest::from_script(&text).map_err(|e| Fatal(located(path, &e.to_string())))?;
+        let req =
+            JobRequest::from_script(&text).map_err(|e| Fatal(located(path, &e.to_string())))?;
         requests.push((path, req));
     }
     let results: Vec<(&String, Result<ResolvedJob, Rejection>)> = requests
@@ -199,7 +202,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
 /// `8G`, `1536M`: MiB, in GiB when whole.
 fn memory_str(m: Memory) -> String {
     let mib = m.mib();
-    if mib > 0 && mib % 1024 == 0 {
+    if mib > 0 && mib.is_multiple_of(1024) {
         format!("{}G", mib / 1024)
     } else {
         format!("{mib}M")
@@ -245,8 +248,16 @@ fn rows(job: &ResolvedJob) -> Vec<(&'static str, String, Value)> {
             req.job_name.clone().unwrap_or_else(|| "-".into()),
             opt(req.job_name.clone()),
         ),
-        ("partition", job.partition().to_string(), json!(job.partition())),
-        ("partitions", job.partitions().join(","), json!(job.partitions())),
+        (
+            "partition",
+            job.partition().to_string(),
+            json!(job.partition()),
+        ),
+        (
+            "partitions",
+            job.partitions().join(","),
+            json!(job.partitions()),
+        ),
         (
             "qos",
             job.qos().unwrap_or("-").to_string(),
@@ -283,7 +294,11 @@ fn rows(job: &ResolvedJob) -> Vec<(&'static str, String, Value)> {
             job.time_limit().to_string(),
             json!(job.time_limit().to_string()),
         ),
-        ("whole nodes", yes_no(job.whole_nodes()).into(), json!(job.whole_nodes())),
+        (
+            "whole nodes",
+            yes_no(job.whole_nodes()).into(),
+            json!(job.whole_nodes()),
+        ),
         (
             "user exclusive",
             yes_no(job.user_exclusive()).into(),
@@ -344,7 +359,11 @@ fn json_result(path: &str, result: &Result<ResolvedJob, Rejection>) -> Value {
             json!({"script": path, "status": "accepted", "job": Value::Object(fields)})
         }
         Err(rejection) => {
-            let reasons: Vec<String> = rejection.reasons().iter().map(ToString::to_string).collect();
+            let reasons: Vec<String> = rejection
+                .reasons()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             json!({"script": path, "status": "rejected", "reasons": reasons})
         }
     }

@@ -465,10 +465,10 @@ impl Cluster {
                 return Err(RejectReason::InvalidGres(spec.key.name.clone()).into());
             }
         }
-        if let Some(c) = &req.constraint {
-            if !self.nodes().any(|n| constraint_matches(c, n)) {
-                return Err(RejectReason::InvalidFeature.into());
-            }
+        if let Some(c) = &req.constraint
+            && !self.nodes().any(|n| constraint_matches(c, n))
+        {
+            return Err(RejectReason::InvalidFeature.into());
         }
         // sbatch: a node list without -N asks for that many nodes.
         if nodes_min.is_none() && !req.nodelist.is_empty() {
@@ -476,17 +476,17 @@ impl Cluster {
         }
         // sbatch's `_opt_verify()` and slurmctld's `_figure_out_num_tasks()`.
         let ntasks = if let Some(n) = req.ntasks {
-            if let Some(max) = nodes_max {
-                if n < max {
-                    nodes_max = Some(n);
-                }
+            if let Some(max) = nodes_max
+                && n < max
+            {
+                nodes_max = Some(n);
             }
-            if let Some(min) = nodes_min {
-                if n < min {
-                    // "can't run N processes on M nodes, setting nnodes to N" (observed)
-                    nodes_min = Some(n);
-                    nodes_max = Some(n);
-                }
+            if let Some(min) = nodes_min
+                && n < min
+            {
+                // "can't run N processes on M nodes, setting nnodes to N" (observed)
+                nodes_min = Some(n);
+                nodes_max = Some(n);
             }
             n
         } else {
@@ -518,10 +518,7 @@ impl Cluster {
     fn candidate_partitions(&self, req: &JobRequest) -> Result<Vec<&Partition>, Rejection> {
         let mut parts = Vec::new();
         if req.partitions.is_empty() {
-            parts.push(
-                self.default_partition()
-                    .ok_or(RejectReason::NoPartition)?,
-            );
+            parts.push(self.default_partition().ok_or(RejectReason::NoPartition)?);
         } else {
             for name in &req.partitions {
                 let p = self
@@ -538,7 +535,9 @@ impl Cluster {
             .map(|p| p.name.clone());
         parts.retain(|p| !matches!(p.state, PartitionState::Drain | PartitionState::Inactive));
         if parts.is_empty() {
-            return Err(RejectReason::PartitionNotAvailable(first_closed.unwrap_or_default()).into());
+            return Err(
+                RejectReason::PartitionNotAvailable(first_closed.unwrap_or_default()).into(),
+            );
         }
         // Stable: equal tiers keep the written order.
         parts.sort_by_key(|p| std::cmp::Reverse(p.priority_tier));
@@ -593,10 +592,13 @@ impl Cluster {
                 ));
             }
             let total_nodes = part.nodes.len() as u64;
-            if let Some(min) = counts.nodes_min {
-                if u64::from(min) > total_nodes {
-                    return Some((RejectReason::InvalidNodeCount, PendingReason::PartitionNodeLimit));
-                }
+            if let Some(min) = counts.nodes_min
+                && u64::from(min) > total_nodes
+            {
+                return Some((
+                    RejectReason::InvalidNodeCount,
+                    PendingReason::PartitionNodeLimit,
+                ));
             }
             if let Some(node) = req.nodelist.iter().find(|n| !part.nodes.contains(n)) {
                 return Some((
@@ -607,24 +609,33 @@ impl Cluster {
                     PendingReason::PartitionConfig,
                 ));
             }
-            if let Some(min) = counts.nodes_min {
-                if min < part.min_nodes && !flags.contains(QosFlags::PARTITION_MIN_NODES) {
-                    return Some((RejectReason::InvalidNodeCount, PendingReason::PartitionNodeLimit));
-                }
-            }
-            if let (Some(max), Some(part_max)) = (counts.nodes_max, part.max_nodes) {
-                if max > part_max && !flags.contains(QosFlags::PARTITION_MAX_NODES) {
-                    return Some((RejectReason::InvalidNodeCount, PendingReason::PartitionNodeLimit));
-                }
-            }
-        }
-        if let Some(t) = req.time_limit {
-            if t > part.max_time && !flags.contains(QosFlags::PARTITION_TIME_LIMIT) {
+            if let Some(min) = counts.nodes_min
+                && min < part.min_nodes
+                && !flags.contains(QosFlags::PARTITION_MIN_NODES)
+            {
                 return Some((
-                    RejectReason::InvalidTimeLimit { partition: name },
-                    PendingReason::PartitionTimeLimit,
+                    RejectReason::InvalidNodeCount,
+                    PendingReason::PartitionNodeLimit,
                 ));
             }
+            if let (Some(max), Some(part_max)) = (counts.nodes_max, part.max_nodes)
+                && max > part_max
+                && !flags.contains(QosFlags::PARTITION_MAX_NODES)
+            {
+                return Some((
+                    RejectReason::InvalidNodeCount,
+                    PendingReason::PartitionNodeLimit,
+                ));
+            }
+        }
+        if let Some(t) = req.time_limit
+            && t > part.max_time
+            && !flags.contains(QosFlags::PARTITION_TIME_LIMIT)
+        {
+            return Some((
+                RejectReason::InvalidTimeLimit { partition: name },
+                PendingReason::PartitionTimeLimit,
+            ));
         }
         if let Some(q) = qos {
             let allowed = match &part.allow_qos {
@@ -664,7 +675,14 @@ impl Cluster {
     fn choose<'e, 'a>(
         &self,
         evals: &'e [PartEval<'a>],
-    ) -> Result<(&'e PartEval<'a>, Vec<&'e PartEval<'a>>, Option<PendingReason>), Rejection> {
+    ) -> Result<
+        (
+            &'e PartEval<'a>,
+            Vec<&'e PartEval<'a>>,
+            Option<PendingReason>,
+        ),
+        Rejection,
+    > {
         let enforce = self.config().enforce_part_limits;
         match enforce {
             EnforcePartLimits::All => {
@@ -673,10 +691,10 @@ impl Cluster {
                 }
             }
             EnforcePartLimits::Any => {
-                if evals.iter().all(|e| e.violation.is_some()) {
-                    if let Some((reason, _)) = evals.iter().find_map(|e| e.violation.clone()) {
-                        return Err(reason.into());
-                    }
+                if evals.iter().all(|e| e.violation.is_some())
+                    && let Some((reason, _)) = evals.iter().find_map(|e| e.violation.clone())
+                {
+                    return Err(reason.into());
                 }
             }
             EnforcePartLimits::No => {}
@@ -755,10 +773,10 @@ impl Cluster {
             Some(MaxMem::PerCpu(_)) => None,
             None => self.config().max_mem_per_node,
         };
-        if let Some(max) = max_per_node {
-            if mem_per_node_min > max.mib() {
-                return Err(RejectReason::InvalidTaskMemory);
-            }
+        if let Some(max) = max_per_node
+            && mem_per_node_min > max.mib()
+        {
+            return Err(RejectReason::InvalidTaskMemory);
         }
 
         // Which nodes of the partition could ever run a share of the job.
@@ -771,12 +789,18 @@ impl Cluster {
         let cpu_ok = |n: &Node| n.cpus >= cpus_per_node_min;
         let mem_ok = |n: &Node| n.real_memory.mib() >= mem_per_node_min;
         let gres_ok = |n: &Node| {
-            per_node_gres.iter().all(|g| node_gres_count(n, &g.key) >= g.count)
+            per_node_gres
+                .iter()
+                .all(|g| node_gres_count(n, &g.key) >= g.count)
                 && per_job_gpus
                     .as_ref()
                     .is_none_or(|g| node_gres_count(n, &g.key) > 0)
         };
-        let feat_ok = |n: &Node| req.constraint.as_ref().is_none_or(|c| constraint_matches(c, n));
+        let feat_ok = |n: &Node| {
+            req.constraint
+                .as_ref()
+                .is_none_or(|c| constraint_matches(c, n))
+        };
         let eligible: Vec<&Node> = pool
             .iter()
             .copied()
@@ -803,7 +827,9 @@ impl Cluster {
             .iter()
             .find(|w| part.nodes.contains(w) && !eligible.iter().any(|n| &n.name == *w))
         {
-            return Err(unavailable(&format!("required node {bad} can not run the job")));
+            return Err(unavailable(&format!(
+                "required node {bad} can not run the job"
+            )));
         }
 
         // Tasks each eligible node can hold, and GPUs for --gpus, largest first.
@@ -832,7 +858,9 @@ impl Cluster {
             .copied()
             .filter(|n| !req.nodelist.contains(&n.name))
             .collect();
-        rest.sort_by_key(|n| std::cmp::Reverse((task_capacity(n), gpu_capacity(n, per_job_gpus.as_ref()))));
+        rest.sort_by_key(|n| {
+            std::cmp::Reverse((task_capacity(n), gpu_capacity(n, per_job_gpus.as_ref())))
+        });
         ordered.extend(rest);
         let elig_count = ordered.len() as u32;
         let ntasks = u64::from(counts.ntasks);
@@ -884,7 +912,9 @@ impl Cluster {
         let ntasks = if counts.ntasks_set {
             counts.ntasks
         } else {
-            counts.ntasks.max(min_nodes.saturating_mul(tasks_per_node_min))
+            counts
+                .ntasks
+                .max(min_nodes.saturating_mul(tasks_per_node_min))
         };
         let mut gres_per_node = per_node_gres;
         if let Some(g) = per_job_gpus {
@@ -910,7 +940,7 @@ impl Cluster {
                 .saturating_mul(cpt)
                 .max(min_nodes.saturating_mul(cpt))
         };
-        let time_limit = self.default_time(part, req, qos)?;
+        let time_limit = resolve_time_limit(part, req, qos)?;
         let req_nodes_unavailable = !req.nodelist.is_empty()
             && req
                 .nodelist
@@ -932,47 +962,16 @@ impl Cluster {
         })
     }
 
-    /// `--time`, else DefaultTime, else QOS MaxWall (when below MaxTime), else MaxTime.
-    fn default_time(
-        &self,
-        part: &Partition,
-        req: &JobRequest,
-        qos: Option<&Qos>,
-    ) -> Result<TimeLimit, RejectReason> {
-        if let Some(t) = req.time_limit {
-            if let Some(min) = req.time_min {
-                if min > t || min > part.max_time {
-                    return Err(RejectReason::InvalidTimeMin);
-                }
-            }
-            return Ok(t);
-        }
-        if let Some(d) = part.default_time {
-            // "job's default time is 0": Slurm refuses rather than run 0-minute jobs.
-            if d == TimeLimit::Limited(crate::time::Duration::from_secs(0)) {
-                return Err(RejectReason::InvalidTimeLimit {
-                    partition: part.name.clone(),
-                });
-            }
-            return Ok(d);
-        }
-        let wall = qos.and_then(|q| q.max_wall);
-        Ok(match wall {
-            Some(w) if w < part.max_time => w,
-            _ => part.max_time,
-        })
-    }
-
     /// The first per-job limit of `qos` the job breaks, as its pending reason.
     ///
     /// The time limit is the resolved one: a partition DefaultTime above the QOS MaxWall
     /// breaks the limit too, as in `_qos_policy_validate()` (DefaultTime is applied
     /// before the QOS is checked).
     fn qos_violation(&self, qos: &Qos, job: &ResolvedJob) -> Option<PendingReason> {
-        if let Some(w) = qos.max_wall {
-            if job.time_limit > w {
-                return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
-            }
+        if let Some(w) = qos.max_wall
+            && job.time_limit > w
+        {
+            return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
         }
         let usage = JobUsage::of(self, job);
         let over = |limits: &TresLimits| -> Option<TresKind> {
@@ -1016,6 +1015,36 @@ impl Cluster {
         }
         None
     }
+}
+
+/// `--time`, else DefaultTime, else QOS MaxWall (when below MaxTime), else MaxTime.
+fn resolve_time_limit(
+    part: &Partition,
+    req: &JobRequest,
+    qos: Option<&Qos>,
+) -> Result<TimeLimit, RejectReason> {
+    if let Some(t) = req.time_limit {
+        if let Some(min) = req.time_min
+            && (min > t || min > part.max_time)
+        {
+            return Err(RejectReason::InvalidTimeMin);
+        }
+        return Ok(t);
+    }
+    if let Some(d) = part.default_time {
+        // "job's default time is 0": Slurm refuses rather than run 0-minute jobs.
+        if d == TimeLimit::Limited(crate::time::Duration::from_secs(0)) {
+            return Err(RejectReason::InvalidTimeLimit {
+                partition: part.name.clone(),
+            });
+        }
+        return Ok(d);
+    }
+    let wall = qos.and_then(|q| q.max_wall);
+    Ok(match wall {
+        Some(w) if w < part.max_time => w,
+        _ => part.max_time,
+    })
 }
 
 /// The least resources an accepted job uses, for QOS TRES limits.
@@ -1092,14 +1121,15 @@ fn adjust_mem_per_cpu(
     memory: Option<MemoryRequest>,
     max_per_cpu: Option<Memory>,
 ) -> (Counts, Option<MemoryRequest>) {
-    if let (Some(MemoryRequest::PerCpu(m)), Some(max)) = (memory, max_per_cpu) {
-        if max.mib() > 0 && m.mib() > max.mib() {
-            let ratio = m.mib().div_ceil(max.mib());
-            let ratio32 = u32::try_from(ratio).unwrap_or(u32::MAX);
-            counts.cpus_per_task = counts.cpus_per_task.saturating_mul(ratio32);
-            let per_cpu = Memory::from_mib(m.mib().div_ceil(ratio));
-            return (counts, Some(MemoryRequest::PerCpu(per_cpu)));
-        }
+    if let (Some(MemoryRequest::PerCpu(m)), Some(max)) = (memory, max_per_cpu)
+        && max.mib() > 0
+        && m.mib() > max.mib()
+    {
+        let ratio = m.mib().div_ceil(max.mib());
+        let ratio32 = u32::try_from(ratio).unwrap_or(u32::MAX);
+        counts.cpus_per_task = counts.cpus_per_task.saturating_mul(ratio32);
+        let per_cpu = Memory::from_mib(m.mib().div_ceil(ratio));
+        return (counts, Some(MemoryRequest::PerCpu(per_cpu)));
     }
     (counts, memory)
 }

@@ -72,20 +72,33 @@ fn usage_errors_exit_2() {
     ] {
         let o = hpcsched(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).starts_with("hpcsched: "), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("hpcsched: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
     }
 }
 
 #[test]
 fn input_errors_exit_2_with_file_and_line() {
-    let o = hpcsched(&["check", "--cluster", "no/such.conf", "examples/scripts/cpu-serial.sh"]);
+    let o = hpcsched(&[
+        "check",
+        "--cluster",
+        "no/such.conf",
+        "examples/scripts/cpu-serial.sh",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no/such.conf: cannot read"));
 
     let dir = std::env::temp_dir().join(format!("hpcsched-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let conf = dir.join("bad.conf");
-    std::fs::write(&conf, "NodeName=n1 CPUs=4\nPartitionName=p Nodes=n1 MaxTime=soon\n").unwrap();
+    std::fs::write(
+        &conf,
+        "NodeName=n1 CPUs=4\nPartitionName=p Nodes=n1 MaxTime=soon\n",
+    )
+    .unwrap();
     let o = hpcsched(&[
         "check",
         "--cluster",
@@ -100,7 +113,11 @@ fn input_errors_exit_2_with_file_and_line() {
     );
 
     let script = dir.join("bad.sh");
-    std::fs::write(&script, "#!/bin/bash\n#SBATCH -N 1\n#SBATCH --no-such-option\nhostname\n").unwrap();
+    std::fs::write(
+        &script,
+        "#!/bin/bash\n#SBATCH -N 1\n#SBATCH --no-such-option\nhostname\n",
+    )
+    .unwrap();
     let o = hpcsched(&["check", "--cluster", INSERM, script.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -135,10 +152,17 @@ fn accepted_scripts_exit_0() {
         "  user exclusive  yes",
         "  pending reason  -",
     ] {
-        assert!(mpi.contains(&format!("{line}\n")), "missing `{line}` in:\n{mpi}");
+        assert!(
+            mpi.contains(&format!("{line}\n")),
+            "missing `{line}` in:\n{mpi}"
+        );
     }
     let serial = block(&out, "examples/scripts/cpu-serial.sh");
-    assert!(serial.contains("  time limit      01:00:00\n") || serial.contains("  time limit      1:00:00\n"), "{serial}");
+    assert!(
+        serial.contains("  time limit      01:00:00\n")
+            || serial.contains("  time limit      1:00:00\n"),
+        "{serial}"
+    );
 }
 
 #[test]
@@ -147,19 +171,33 @@ fn all_examples_text() {
     let scripts = example_scripts();
     args.extend(scripts.iter().map(String::as_str));
     let o = hpcsched(&args);
-    assert_eq!(o.status.code(), Some(1), "some examples are rejected on purpose");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "some examples are rejected on purpose"
+    );
     let out = stdout(&o);
     for s in &scripts {
         let b = block(&out, s);
-        let expect = if s.contains("/reject-") { "REJECTED" } else { "ACCEPTED" };
+        let expect = if s.contains("/reject-") {
+            "REJECTED"
+        } else {
+            "ACCEPTED"
+        };
         assert!(b.starts_with(&format!("{s}: {expect}")), "{b}");
     }
-    assert!(block(&out, "examples/scripts/reject-time-over-30h.sh")
-        .contains("  Requested time limit is invalid (missing or exceeds some limit)\n"));
-    assert!(block(&out, "examples/scripts/reject-three-a40.sh")
-        .contains("  Requested node configuration is not available"));
-    assert!(block(&out, "examples/scripts/reject-unknown-partition.sh")
-        .contains("  invalid partition specified: V100-32\n"));
+    assert!(
+        block(&out, "examples/scripts/reject-time-over-30h.sh")
+            .contains("  Requested time limit is invalid (missing or exceeds some limit)\n")
+    );
+    assert!(
+        block(&out, "examples/scripts/reject-three-a40.sh")
+            .contains("  Requested node configuration is not available")
+    );
+    assert!(
+        block(&out, "examples/scripts/reject-unknown-partition.sh")
+            .contains("  invalid partition specified: V100-32\n")
+    );
     let h100 = block(&out, "examples/scripts/h100-training.sh");
     assert!(h100.contains("  gres per node   gpu:h100:2\n"), "{h100}");
     assert!(h100.contains("  memory          200G per node\n"), "{h100}");
@@ -167,7 +205,11 @@ fn all_examples_text() {
     assert!(array.contains("  array           0-99%10\n"), "{array}");
     let post = block(&out, "examples/scripts/postprocess-after.sh");
     assert!(post.contains("  dependency      afterok:1234\n"), "{post}");
-    assert!(stderr(&o).is_empty(), "warnings only with --verbose: {}", stderr(&o));
+    assert!(
+        stderr(&o).is_empty(),
+        "warnings only with --verbose: {}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -182,7 +224,11 @@ fn all_examples_json() {
     assert_eq!(list.len(), scripts.len());
     for (entry, script) in list.iter().zip(&scripts) {
         assert_eq!(entry["script"], script.as_str());
-        let status = if script.contains("/reject-") { "rejected" } else { "accepted" };
+        let status = if script.contains("/reject-") {
+            "rejected"
+        } else {
+            "accepted"
+        };
         assert_eq!(entry["status"], status, "{entry}");
     }
     let mpi = list

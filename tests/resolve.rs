@@ -56,9 +56,9 @@ fn gres(name: &str, kind: Option<&str>, count: u64) -> GresSpec {
 }
 
 fn node_config_unavailable(reasons: &[RejectReason], partition: &str) -> bool {
-    reasons.iter().any(|r| {
-        matches!(r, RejectReason::NodeConfigUnavailable { partition: p, .. } if p == partition)
-    })
+    reasons.iter().any(
+        |r| matches!(r, RejectReason::NodeConfigUnavailable { partition: p, .. } if p == partition),
+    )
 }
 
 // ------------------------------------------------------------------ inserm
@@ -71,7 +71,11 @@ fn inserm_default_job_gets_a_whole_cpu16_node_for_an_hour() {
     assert_eq!(job.qos(), None);
     assert_eq!((job.min_nodes(), job.max_nodes()), (1, 1));
     assert_eq!((job.ntasks(), job.cpus_per_task()), (1, 1));
-    assert_eq!(job.min_cpus(), 16, "OverSubscribe=EXCLUSIVE: all CPUs of the node");
+    assert_eq!(
+        job.min_cpus(),
+        16,
+        "OverSubscribe=EXCLUSIVE: all CPUs of the node"
+    );
     assert_eq!(job.memory(), ResolvedMemory::PerCpu(Memory::from_mib(8192)));
     assert_eq!(job.time_limit(), hours(1), "DefaultTime");
     assert!(job.whole_nodes());
@@ -84,7 +88,15 @@ fn inserm_default_job_gets_a_whole_cpu16_node_for_an_hour() {
 fn inserm_mpi_job_on_four_nodes() {
     let job = ok(
         &inserm(),
-        &["-p", "CPU-16", "-N", "4", "--ntasks-per-node=16", "-t", "12:00:00"],
+        &[
+            "-p",
+            "CPU-16",
+            "-N",
+            "4",
+            "--ntasks-per-node=16",
+            "-t",
+            "12:00:00",
+        ],
     );
     assert_eq!((job.min_nodes(), job.max_nodes()), (4, 4));
     assert_eq!(job.ntasks(), 64);
@@ -129,7 +141,10 @@ fn inserm_h100_training_job() {
     );
     assert_eq!(job.partition(), "2xH100-96");
     assert_eq!(job.gres_per_node(), [gres("gpu", Some("h100"), 2)]);
-    assert_eq!(job.memory(), ResolvedMemory::PerNode(Memory::from_mib(200 * 1024)));
+    assert_eq!(
+        job.memory(),
+        ResolvedMemory::PerNode(Memory::from_mib(200 * 1024))
+    );
     assert_eq!(job.min_cpus(), 32);
     assert_eq!(job.time_limit(), hours(24));
 }
@@ -261,7 +276,10 @@ fn inserm_arrays_are_bounded_by_max_array_size() {
     let c = inserm();
     // observed: 0-1000 accepted, 0-1001 "Invalid job array specification"
     assert!(c.resolve(&req(&["--array=0-1000"])).is_ok());
-    assert_eq!(rejected(&c, &["--array=0-1001"]), [RejectReason::InvalidArray]);
+    assert_eq!(
+        rejected(&c, &["--array=0-1001"]),
+        [RejectReason::InvalidArray]
+    );
 }
 
 #[test]
@@ -270,10 +288,16 @@ fn enforce_no_accepts_and_pends() {
     c.config_mut().enforce_part_limits = EnforcePartLimits::No;
     // observed with EnforcePartLimits=NO: PENDING PartitionTimeLimit / PartitionNodeLimit
     let job = ok(&c, &["-t", "31:00:00"]);
-    assert_eq!(job.pending_reason(), Some(PendingReason::PartitionTimeLimit));
+    assert_eq!(
+        job.pending_reason(),
+        Some(PendingReason::PartitionTimeLimit)
+    );
     assert_eq!(job.time_limit(), hours(31));
     let job = ok(&c, &["-p", "CPU-16", "-N", "5"]);
-    assert_eq!(job.pending_reason(), Some(PendingReason::PartitionNodeLimit));
+    assert_eq!(
+        job.pending_reason(),
+        Some(PendingReason::PartitionNodeLimit)
+    );
     assert_eq!(job.min_nodes(), 5);
     // node configuration is rejected whatever EnforcePartLimits says (observed)
     let r = rejected(&c, &["-p", "CPU-16", "-c", "17"]);
@@ -354,18 +378,35 @@ fn shared_typed_gpus() {
     assert!(node_config_unavailable(&r, "gpu"), "{r:?}");
     let job = ok(&c, &["-p", "gpu", "-C", "a100", "--gpus=8"]);
     assert_eq!(job.min_nodes(), 2);
-    assert_eq!(rejected(&c, &["-C", "v100"]), [RejectReason::InvalidFeature]);
+    assert_eq!(
+        rejected(&c, &["-C", "v100"]),
+        [RejectReason::InvalidFeature]
+    );
 }
 
 #[test]
 fn shared_enforce_any_uses_the_partition_that_fits() {
     let c = shared();
-    let job = ok(&c, &["-p", "gpu,besteffort", "-t", "3-00:00:00", "-q", "besteffort"]);
+    let job = ok(
+        &c,
+        &[
+            "-p",
+            "gpu,besteffort",
+            "-t",
+            "3-00:00:00",
+            "-q",
+            "besteffort",
+        ],
+    );
     // gpu (2-day MaxTime, DenyQos=besteffort) can never run it
     assert_eq!(job.partitions(), ["besteffort"]);
     assert_eq!(job.time_limit(), hours(72));
     let job = ok(&c, &["-p", "besteffort,gpu", "--gres=gpu:1"]);
-    assert_eq!(job.partitions(), ["gpu", "besteffort"], "PriorityTier first");
+    assert_eq!(
+        job.partitions(),
+        ["gpu", "besteffort"],
+        "PriorityTier first"
+    );
     assert!(matches!(
         rejected(&c, &["-p", "gpu", "-t", "3-00:00:00"])[0],
         RejectReason::InvalidTimeLimit { .. }
@@ -388,12 +429,17 @@ fn shared_qos_limits() {
     let c = shared();
     let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "--gres=gpu:h100:8"]);
     assert_eq!(job.pending_reason(), Some(PendingReason::QOSMaxGRESPerUser));
-    let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "--gres=gpu:4", "-t", "30:00:00"]);
+    let job = ok(
+        &c,
+        &["-p", "gpu", "-q", "gpu4", "--gres=gpu:4", "-t", "30:00:00"],
+    );
     assert_eq!(job.pending_reason(), None);
     // DenyOnLimit turns the pending reason into a rejection.
     assert_eq!(
         rejected(&c, &["-q", "debug", "-N", "3", "-t", "10:00"]),
-        [RejectReason::QosPolicy(PendingReason::QOSMaxNodePerJobLimit)]
+        [RejectReason::QosPolicy(
+            PendingReason::QOSMaxNodePerJobLimit
+        )]
     );
     assert_eq!(
         rejected(&c, &["-q", "debug", "-t", "1:00:00"]),
@@ -410,7 +456,14 @@ fn shared_qos_limits() {
 fn arb_request() -> impl Strategy<Value = JobRequest> {
     let parts = prop::sample::subsequence(
         vec![
-            "CPU-16", "CPU-4", "A40-48", "A100-10", "2xH100-96", "cpu", "gpu", "besteffort",
+            "CPU-16",
+            "CPU-4",
+            "A40-48",
+            "A100-10",
+            "2xH100-96",
+            "cpu",
+            "gpu",
+            "besteffort",
         ],
         0..3,
     );
@@ -432,7 +485,10 @@ fn arb_request() -> impl Strategy<Value = JobRequest> {
         |(parts, nodes, (ntasks, npn, cpt), mem, gpu, time, exclusive, nodelist)| {
             let mut r = JobRequest::default();
             r.partitions = parts.into_iter().map(String::from).collect();
-            r.nodes = nodes.map(|(a, b)| NodeCount { min: a, max: a.max(b) });
+            r.nodes = nodes.map(|(a, b)| NodeCount {
+                min: a,
+                max: a.max(b),
+            });
             r.ntasks = ntasks;
             r.ntasks_per_node = npn;
             r.cpus_per_task = cpt;
