@@ -103,13 +103,13 @@ impl Cluster {
                 node: node.clone(),
             });
         }
-        if partition.is_default {
-            if let Some(first) = self.default_partition() {
-                return Err(ClusterError::TwoDefaults {
-                    first: first.name.clone(),
-                    second: partition.name,
-                });
-            }
+        if partition.is_default
+            && let Some(first) = self.default_partition()
+        {
+            return Err(ClusterError::TwoDefaults {
+                first: first.name.clone(),
+                second: partition.name,
+            });
         }
         self.partitions.insert(partition.name.clone(), partition);
         Ok(())
@@ -130,6 +130,7 @@ impl Cluster {
     }
 
     /// Nodes in definition order.
+    #[must_use]
     pub fn nodes(&self) -> impl ExactSizeIterator<Item = &Node> {
         self.nodes.values()
     }
@@ -139,6 +140,7 @@ impl Cluster {
         self.nodes.get(name)
     }
     /// Partitions in definition order.
+    #[must_use]
     pub fn partitions(&self) -> impl ExactSizeIterator<Item = &Partition> {
         self.partitions.values()
     }
@@ -153,6 +155,7 @@ impl Cluster {
         self.partitions.values().find(|p| p.is_default)
     }
     /// QOS in definition order.
+    #[must_use]
     pub fn qos_list(&self) -> impl ExactSizeIterator<Item = &Qos> {
         self.qos.values()
     }
