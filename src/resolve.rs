@@ -1224,3 +1224,269 @@ fn array_max_index(array: &crate::array::ArraySpec) -> u32 {
 fn constraint_matches(c: &crate::constraint::Constraint, node: &Node) -> bool {
     c.matches(&node.features)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sched_config::SchedConfig;
+    use crate::time::Duration;
+
+    fn gpu(kind: Option<&str>, count: u64) -> GresSpec {
+        GresSpec {
+            key: GresKey {
+                name: "gpu".into(),
+                kind: kind.map(Into::into),
+            },
+            count,
+            no_consume: false,
+        }
+    }
+
+    fn node(name: &str, cpus: u32, mib: u64, gres: Vec<GresSpec>) -> Node {
+        let mut n = Node::new(name);
+        n.cpus = cpus;
+        n.real_memory = Memory::from_mib(mib);
+        n.gres = gres;
+        n
+    }
+
+    /// Two partitions: `small` (2 × 4 CPUs, default, MaxTime 1 h, tier 1) and `big`
+    /// (2 × 16 CPUs with 2 A100 each, MaxTime 1 day, tier 5).
+    fn cluster(enforce: EnforcePartLimits) -> Cluster {
+        let mut config = SchedConfig::default();
+        config.enforce_part_limits = enforce;
+        let mut c = Cluster::new(config);
+        for n in [
+            node("s1", 4, 8192, vec![]),
+            node("s2", 4, 8192, vec![]),
+            node("b1", 16, 65536, vec![gpu(Some("a100"), 2)]),
+            node("b2", 16, 65536, vec![gpu(Some("a100"), 2)]),
+        ] {
+            c.add_node(n).unwrap();
+        }
+        let mut small = Partition::new("small", vec!["s1".into(), "s2".into()]);
+        small.is_default = true;
+        small.max_time = TimeLimit::Limited(Duration::from_secs(3600));
+        small.def_mem = Some(DefMem::PerCpu(Memory::from_mib(1024)));
+        c.add_partition(small).unwrap();
+        let mut big = Partition::new("big", vec!["b1".into(), "b2".into()]);
+        big.max_time = TimeLimit::Limited(Duration::from_secs(86400));
+        big.priority_tier = 5;
+        c.add_partition(big).unwrap();
+        c
+    }
+
+    fn hours(h: u64) -> TimeLimit {
+        TimeLimit::Limited(Duration::from_secs(h * 3600))
+    }
+
+    #[test]
+    fn untyped_gres_counts_every_type_typed_only_its_own() {
+        let n = node("n", 1, 1, vec![gpu(Some("a100"), 2), gpu(Some("v100"), 1)]);
+        assert_eq!(node_gres_count(&n, &gpu(None, 1).key), 3);
+        assert_eq!(node_gres_count(&n, &gpu(Some("v100"), 1).key), 1);
+        assert_eq!(node_gres_count(&n, &gpu(Some("h100"), 1).key), 0);
+    }
+
+    #[test]
+    fn memory_defaults_chain() {
+        let c = cluster(EnforcePartLimits::All);
+        let small = c.partition("small").unwrap();
+        let big = c.partition("big").unwrap();
+        let per_cpu = ResolvedMemory::PerCpu(Memory::from_mib(1024));
+        assert_eq!(resolve_memory(None, small, &c, false), per_cpu);
+        assert_eq!(
+            resolve_memory(None, big, &c, false),
+            ResolvedMemory::WholeNode
+        );
+        let zero = Some(MemoryRequest::PerNode(Memory::from_mib(0)));
+        assert_eq!(
+            resolve_memory(zero, small, &c, false),
+            ResolvedMemory::WholeNode
+        );
+        let mut c2 = c.clone();
+        c2.config_mut().def_mem = Some(DefMem::PerGpu(Memory::from_mib(4096)));
+        let big = c2.partition("big").unwrap();
+        // DefMemPerGPU only applies to jobs that ask for GPUs.
+        assert_eq!(
+            resolve_memory(None, big, &c2, false),
+            ResolvedMemory::WholeNode
+        );
+        assert_eq!(
+            resolve_memory(None, big, &c2, true),
+            ResolvedMemory::PerGpu(Memory::from_mib(4096))
+        );
+    }
+
+    #[test]
+    fn max_mem_per_cpu_raises_cpus_per_task() {
+        let counts = Counts {
+            nodes_min: None,
+            nodes_max: None,
+            ntasks: 1,
+            ntasks_set: false,
+            ntasks_per_node: None,
+            cpus_per_task: 2,
+        };
+        let req = Some(MemoryRequest::PerCpu(Memory::from_mib(5000)));
+        let (c, m) = adjust_mem_per_cpu(counts, req, Some(Memory::from_mib(2048)));
+        assert_eq!(c.cpus_per_task, 6, "ceil(5000/2048) = 3 times 2");
+        assert_eq!(m, Some(MemoryRequest::PerCpu(Memory::from_mib(1667))));
+        let (c, m) = adjust_mem_per_cpu(counts, req, Some(Memory::from_mib(8192)));
+        assert_eq!((c.cpus_per_task, m), (2, req));
+    }
+
+    #[test]
+    fn default_partition_and_defaults() {
+        let c = cluster(EnforcePartLimits::All);
+        let job = c.resolve(&JobRequest::default()).unwrap();
+        assert_eq!(job.partitions(), ["small"]);
+        assert_eq!(job.time_limit(), hours(1), "no DefaultTime: MaxTime");
+        assert_eq!(
+            (job.min_nodes(), job.max_nodes(), job.min_cpus()),
+            (1, 1, 1)
+        );
+        assert!(!job.whole_nodes());
+        assert_eq!(job.qos(), None);
+    }
+
+    #[test]
+    fn priority_tier_orders_partitions() {
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.partitions = vec!["small".into(), "big".into()];
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(job.partitions(), ["big", "small"]);
+    }
+
+    #[test]
+    fn enforce_modes_on_a_time_limit() {
+        let mut req = JobRequest::default();
+        req.partitions = vec!["small".into(), "big".into()];
+        req.time_limit = Some(hours(2));
+        // ALL: small's 1 h MaxTime rejects.
+        let err = cluster(EnforcePartLimits::All).resolve(&req).unwrap_err();
+        assert_eq!(
+            err.reasons(),
+            [RejectReason::InvalidTimeLimit {
+                partition: "small".into()
+            }]
+        );
+        // ANY: big takes it; small is dropped from the list.
+        let job = cluster(EnforcePartLimits::Any).resolve(&req).unwrap();
+        assert_eq!(job.partitions(), ["big"]);
+        assert_eq!(job.pending_reason(), None);
+        // NO, small only: accepted, pends.
+        req.partitions = vec!["small".into()];
+        let job = cluster(EnforcePartLimits::No).resolve(&req).unwrap();
+        assert_eq!(
+            job.pending_reason(),
+            Some(PendingReason::PartitionTimeLimit)
+        );
+        assert!(cluster(EnforcePartLimits::Any).resolve(&req).is_err());
+    }
+
+    #[test]
+    fn gpus_per_job_and_typed_gres() {
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.partitions = vec!["big".into()];
+        req.gpus = Some(gpu(None, 3));
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(
+            (job.min_nodes(), job.gres_per_node()),
+            (2, &[gpu(None, 2)][..])
+        );
+        req.gpus = Some(gpu(None, 5));
+        assert!(matches!(
+            c.resolve(&req).unwrap_err().reasons()[0],
+            RejectReason::NodeConfigUnavailable { .. }
+        ));
+        req.gpus = None;
+        req.gres = vec![gpu(Some("h100"), 1)];
+        assert!(matches!(
+            c.resolve(&req).unwrap_err().reasons()[0],
+            RejectReason::NodeConfigUnavailable { .. }
+        ));
+        req.partitions = vec!["small".into()];
+        // A GRES name the cluster has, but not in this partition.
+        assert!(matches!(
+            c.resolve(&req).unwrap_err().reasons()[0],
+            RejectReason::NodeConfigUnavailable { .. }
+        ));
+        let mut req = JobRequest::default();
+        req.gres = vec![GresSpec {
+            key: GresKey {
+                name: "nvme".into(),
+                kind: None,
+            },
+            count: 1,
+            no_consume: false,
+        }];
+        assert_eq!(
+            c.resolve(&req).unwrap_err().reasons(),
+            [RejectReason::InvalidGres("nvme".into())]
+        );
+    }
+
+    #[test]
+    fn malformed_counts_are_rejected() {
+        let c = cluster(EnforcePartLimits::No);
+        let cases: [(fn(&mut JobRequest), RejectReason); 4] = [
+            (|r| r.cpus_per_task = Some(0), RejectReason::InvalidCpuCount),
+            (|r| r.ntasks = Some(0), RejectReason::BadTaskCount),
+            (
+                |r| {
+                    r.nodes = Some(crate::request::NodeCount { min: 2, max: 1 });
+                },
+                RejectReason::InvalidNodeCount,
+            ),
+            (
+                |r| {
+                    r.nodelist = vec!["s1".into()];
+                    r.exclude = vec!["s1".into()];
+                },
+                RejectReason::InvalidNodeName("s1".into()),
+            ),
+        ];
+        for (set, want) in cases {
+            let mut req = JobRequest::default();
+            set(&mut req);
+            assert_eq!(c.resolve(&req).unwrap_err().reasons(), [want]);
+        }
+    }
+
+    #[test]
+    fn qos_defaults_to_normal_and_deny_on_limit_rejects() {
+        let mut c = cluster(EnforcePartLimits::All);
+        c.add_qos(Qos::new("normal")).unwrap();
+        let mut short = Qos::new("short");
+        short.max_wall = Some(TimeLimit::Limited(Duration::from_secs(600)));
+        c.add_qos(short.clone()).unwrap();
+        let mut req = JobRequest::default();
+        assert_eq!(c.resolve(&req).unwrap().qos(), Some("normal"));
+        req.qos = Some("short".into());
+        // No --time and no DefaultTime: the QOS MaxWall is the limit.
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(
+            job.time_limit(),
+            TimeLimit::Limited(Duration::from_secs(600))
+        );
+        assert_eq!(job.pending_reason(), None);
+        req.time_limit = Some(hours(1));
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(
+            job.pending_reason(),
+            Some(PendingReason::QOSMaxWallDurationPerJobLimit)
+        );
+        let mut c2 = cluster(EnforcePartLimits::All);
+        short.flags = QosFlags::DENY_ON_LIMIT;
+        c2.add_qos(short).unwrap();
+        assert_eq!(
+            c2.resolve(&req).unwrap_err().reasons(),
+            [RejectReason::QosPolicy(
+                PendingReason::QOSMaxWallDurationPerJobLimit
+            )]
+        );
+    }
+}
