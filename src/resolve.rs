@@ -1226,6 +1226,8 @@ fn constraint_matches(c: &crate::constraint::Constraint, node: &Node) -> bool {
 }
 
 #[cfg(test)]
+// The tests change one request field after another to walk through cases.
+#[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
     use crate::sched_config::SchedConfig;
@@ -1432,7 +1434,8 @@ mod tests {
     #[test]
     fn malformed_counts_are_rejected() {
         let c = cluster(EnforcePartLimits::No);
-        let cases: [(fn(&mut JobRequest), RejectReason); 4] = [
+        type Case = (fn(&mut JobRequest), RejectReason);
+        let cases: [Case; 4] = [
             (|r| r.cpus_per_task = Some(0), RejectReason::InvalidCpuCount),
             (|r| r.ntasks = Some(0), RejectReason::BadTaskCount),
             (
