@@ -6,6 +6,7 @@ use crate::constraint::ConstraintError;
 use crate::dependency::DependencyError;
 use crate::gres::GresError;
 use crate::hostlist::HostlistError;
+use crate::job_id::JobIdError;
 use crate::memory::MemoryError;
 use crate::preempt::PreemptModeError;
 use crate::qos::QosError;
@@ -34,6 +35,9 @@ pub enum Error {
     /// A hostlist.
     #[error(transparent)]
     Hostlist(#[from] HostlistError),
+    /// A job id.
+    #[error(transparent)]
+    JobId(#[from] JobIdError),
     /// A constraint expression.
     #[error(transparent)]
     Constraint(#[from] ConstraintError),
