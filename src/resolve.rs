@@ -1433,8 +1433,8 @@ mod tests {
 
     #[test]
     fn malformed_counts_are_rejected() {
-        let c = cluster(EnforcePartLimits::No);
         type Case = (fn(&mut JobRequest), RejectReason);
+        let c = cluster(EnforcePartLimits::No);
         let cases: [Case; 4] = [
             (|r| r.cpus_per_task = Some(0), RejectReason::InvalidCpuCount),
             (|r| r.ntasks = Some(0), RejectReason::BadTaskCount),
