@@ -124,6 +124,13 @@ impl Cluster {
         Ok(())
     }
 
+    /// Makes no partition the default (used when slurm.conf names a later default).
+    pub fn clear_default_partition(&mut self) {
+        for p in self.partitions.values_mut() {
+            p.is_default = false;
+        }
+    }
+
     /// Records a configuration warning.
     pub fn push_warning(&mut self, warning: ConfWarning) {
         self.warnings.push(warning);
@@ -163,6 +170,18 @@ impl Cluster {
     #[must_use]
     pub fn qos(&self, name: &str) -> Option<&Qos> {
         self.qos.get(name)
+    }
+    /// A QOS by name, to change it in place (`sacctmgr modify qos`).
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, Qos, SchedConfig};
+    /// let mut c = Cluster::new(SchedConfig::default());
+    /// c.add_qos(Qos::new("normal")).unwrap();
+    /// c.qos_mut("normal").unwrap().priority = 5;
+    /// assert_eq!(c.qos("normal").unwrap().priority, 5);
+    /// ```
+    pub fn qos_mut(&mut self, name: &str) -> Option<&mut Qos> {
+        self.qos.get_mut(name)
     }
     /// The scheduler configuration.
     #[must_use]
