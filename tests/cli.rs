@@ -31,7 +31,11 @@ fn example_scripts() -> Vec<String> {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| format!("examples/scripts/{}", e.file_name().to_string_lossy()))
-        .filter(|p| p.ends_with(".sh"))
+        .filter(|p| {
+            std::path::Path::new(p)
+                .extension()
+                .is_some_and(|e| e == "sh")
+        })
         .collect();
     v.sort();
     v
