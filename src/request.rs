@@ -96,9 +96,9 @@ pub struct JobRequest {
     pub oversubscribe: bool,
     /// `-C, --constraint`.
     pub constraint: Option<Constraint>,
-    /// `-w, --nodelist`, expanded.
+    /// `-w, --nodelist`, expanded, in hostlist order without duplicates.
     pub nodelist: Vec<String>,
-    /// `-x, --exclude`, expanded.
+    /// `-x, --exclude`, expanded, in hostlist order without duplicates.
     pub exclude: Vec<String>,
     /// `-d, --dependency`.
     pub dependency: Option<Dependency>,
@@ -112,11 +112,16 @@ pub struct JobRequest {
     pub error: Option<OutputPattern>,
     /// `--requeue` (`Some(true)`) / `--no-requeue` (`Some(false)`).
     pub requeue: Option<bool>,
+    /// `--requeue=expedite`: an expedited requeue (such jobs sort first when requeued).
+    /// Only meaningful with `requeue == Some(true)`.
+    #[serde(default)]
+    pub expedited_requeue: bool,
     /// `--comment`.
     pub comment: Option<String>,
     /// Valid sbatch options that do not affect scheduling (`--mail-type`, `--chdir`, ...),
     /// as `(long name, value)` in written order, so the request renders back faithfully.
     pub other_options: Vec<(String, Option<String>)>,
-    /// The script body after the `#SBATCH` header (None for a command-line-only request).
+    /// The batch script without its `#SBATCH`/`#SLURM` directive lines: the shebang line,
+    /// other comments, and the commands (None for a command-line-only request).
     pub script: Option<String>,
 }

@@ -1,21 +1,1842 @@
 //! sbatch's option table: long and short names, which take values, and how each one sets a
 //! [`JobRequest`] field.
+//!
+//! The table is the union of the options sbatch accepts in Slurm 22.05 through 26.x
+//! (`common_options[]` in Slurm's `src/common/slurm_opt.c`, entries with a `set_func` or a
+//! `set_func_sbatch`). Options are matched the way `getopt_long()` with the option string
+//! `"+..."` matches them:
+//!
+//! - `--name=value`, and `--name value` when the value is required;
+//! - an optional value must be attached with `=` (`--nice=5`; `--nice 5` is `--nice` and a
+//!   script path `5`);
+//! - unambiguous prefixes of long names (`--part=debug`); an exact name always wins
+//!   (`--mem` is not ambiguous with `--mem-per-cpu`);
+//! - `-xVALUE`, `-x VALUE`, bundled flags (`-Hv`, `-HvN2`);
+//! - `--` ends the options, and so does the first argument that is not an option.
+//!
+//! Later occurrences override earlier ones. The three memory options, and `--exclusive`
+//! with `--oversubscribe`, are mutually exclusive even across the script and the command
+//! line, as in sbatch (both passes fill one option set; `_validate_memory_options()` and
+//! `_validate_share_options()` in `slurm_opt.c` then reject the mix).
 
-use crate::request::JobRequest;
+use crate::gres::GresSpec;
+use crate::output_pattern::OutputPattern;
+use crate::request::{Exclusive, JobRequest, MemoryRequest, NodeCount};
+
+use super::values;
 
 /// Why an sbatch option was rejected.
+///
+/// ```
+/// use hpcsched::sbatch::{parse_args, OptionError};
+/// assert_eq!(parse_args(&["--frob"]), Err(OptionError::Unknown("--frob".into())));
+/// assert_eq!(
+///     parse_args(&["--mem=1G", "--mem-per-cpu=1G"]).unwrap_err().to_string(),
+///     "`--mem` and `--mem-per-cpu` are mutually exclusive",
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OptionError {
     /// Not an sbatch option.
     #[error("unrecognized option `{0}`")]
     Unknown(String),
+    /// A long-option prefix that matches several options.
+    #[error("option `{option}` is ambiguous; possibilities: {}", candidates.join(" "))]
+    Ambiguous {
+        /// The option as written.
+        option: String,
+        /// Every option it could abbreviate, as `--name`.
+        candidates: Vec<String>,
+    },
+    /// An option that requires a value was last on the line.
+    #[error("option `{0}` requires a value")]
+    MissingValue(String),
+    /// A value was attached (`--hold=yes`) to an option that takes none.
+    #[error("option `{option}` does not take a value (got `{value}`)")]
+    UnexpectedValue {
+        /// The option, as `--name`.
+        option: String,
+        /// The attached value.
+        value: String,
+    },
+    /// The value does not parse or is out of range.
+    #[error("invalid value `{value}` for `{option}`: {why}")]
+    InvalidValue {
+        /// The option, as `--name`.
+        option: String,
+        /// The value as written.
+        value: String,
+        /// What is wrong with it (the value parser's message).
+        why: String,
+    },
+    /// Two mutually exclusive options were both given.
+    #[error("`{first}` and `{second}` are mutually exclusive")]
+    Conflict {
+        /// The option given first.
+        first: String,
+        /// The option given second.
+        second: String,
+    },
+    /// The value names a file (`-w ./hosts`, `--nodefile`); hpcsched does no file I/O, so
+    /// the host must read the file and pass the node names.
+    #[error("`{option}` names a file (`{value}`); pass the node names instead")]
+    FileNotSupported {
+        /// The option, as `--name`.
+        option: String,
+        /// The value as written.
+        value: String,
+    },
+    /// A `:` on the command line separates heterogeneous-job components, which hpcsched
+    /// does not support.
+    #[error("`:` separates heterogeneous job components, which are not supported")]
+    HetJobUnsupported,
+    /// `--help`, `--usage`, `--version`, `--gres=help`...: sbatch prints something and
+    /// exits without submitting, so there is no job request.
+    #[error("`{0}` only prints information; it does not describe a job")]
+    Informational(String),
 }
 
+/// Whether an option takes a value (`getopt_long`'s `has_arg`).
+///
+/// ```
+/// use hpcsched::sbatch::{find_option, ArgKind};
+/// assert_eq!(find_option("hold").unwrap().arg, ArgKind::None);
+/// assert_eq!(find_option("exclusive").unwrap().arg, ArgKind::Optional);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArgKind {
+    /// A flag: `--hold`.
+    None,
+    /// A value is required: `--time=10`, `--time 10`, `-t10`, `-t 10`.
+    Required,
+    /// A value may be attached: `--nice`, `--nice=10`.
+    Optional,
+}
+
+/// What an option does to a [`JobRequest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Action {
+    JobName,
+    Uid,
+    Account,
+    Partition,
+    Qos,
+    Nodes,
+    Ntasks,
+    NtasksPerNode,
+    CpusPerTask,
+    Mem,
+    MemPerCpu,
+    MemPerGpu,
+    Gres,
+    Gpus,
+    GpusPerNode,
+    Time,
+    TimeMin,
+    Begin,
+    Deadline,
+    Nice,
+    Priority,
+    Hold,
+    Exclusive,
+    Oversubscribe,
+    Constraint,
+    Nodelist,
+    Exclude,
+    Dependency,
+    KillOnInvalidDep,
+    Array,
+    Output,
+    Error,
+    Requeue,
+    NoRequeue,
+    Comment,
+    /// `-F/--nodefile`: the node list is in a file.
+    Nodefile,
+    /// Prints something and exits.
+    Info,
+    /// Kept verbatim in [`JobRequest::other_options`].
+    Other,
+}
+
+/// One sbatch option: a row of [`SBATCH_OPTIONS`].
+///
+/// ```
+/// use hpcsched::sbatch::find_option;
+/// let o = find_option("partition").unwrap();
+/// assert_eq!((o.short, o.summary), (Some('p'), "partitions to run in (comma list)"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SbatchOption {
+    /// The long name, without `--`.
+    pub long: &'static str,
+    /// The short name, if any (`-N`).
+    pub short: Option<char>,
+    /// Whether it takes a value.
+    pub arg: ArgKind,
+    /// What it does, in a few words.
+    pub summary: &'static str,
+    pub(crate) action: Action,
+}
+
+impl SbatchOption {
+    /// Whether the option sets a typed [`JobRequest`] field (as opposed to being kept
+    /// verbatim in [`JobRequest::other_options`]).
+    ///
+    /// ```
+    /// use hpcsched::sbatch::find_option;
+    /// assert!(find_option("nodes").unwrap().is_scheduling());
+    /// assert!(!find_option("mail-type").unwrap().is_scheduling());
+    /// ```
+    #[must_use]
+    pub fn is_scheduling(&self) -> bool {
+        !matches!(self.action, Action::Other | Action::Info | Action::Nodefile)
+    }
+}
+
+const fn o(
+    long: &'static str,
+    short: Option<char>,
+    arg: ArgKind,
+    action: Action,
+    summary: &'static str,
+) -> SbatchOption {
+    SbatchOption {
+        long,
+        short,
+        arg,
+        summary,
+        action,
+    }
+}
+
+use Action as A;
+use ArgKind::{None as N, Optional as Opt, Required as R};
+
+/// Every option sbatch accepts (Slurm 22.05 to 26.x), sorted by long name.
+///
+/// ```
+/// use hpcsched::sbatch::{ArgKind, SBATCH_OPTIONS};
+/// let nice = SBATCH_OPTIONS.iter().find(|o| o.long == "nice").unwrap();
+/// assert_eq!(nice.arg, ArgKind::Optional);
+/// assert!(SBATCH_OPTIONS.windows(2).all(|w| w[0].long < w[1].long));
+/// ```
+pub static SBATCH_OPTIONS: &[SbatchOption] = &[
+    o(
+        "account",
+        Some('A'),
+        R,
+        A::Account,
+        "charge the job to this account",
+    ),
+    o(
+        "acctg-freq",
+        None,
+        R,
+        A::Other,
+        "accounting and profiling sampling intervals",
+    ),
+    o("array", Some('a'), R, A::Array, "submit a job array"),
+    o(
+        "autocomplete",
+        None,
+        R,
+        A::Info,
+        "print shell completions and exit",
+    ),
+    o(
+        "batch",
+        None,
+        R,
+        A::Other,
+        "node features the batch host must have",
+    ),
+    o("bb", None, R, A::Other, "burst buffer specification"),
+    o("bbf", None, R, A::Other, "burst buffer specification file"),
+    o(
+        "begin",
+        Some('b'),
+        R,
+        A::Begin,
+        "defer eligibility until this time",
+    ),
+    o(
+        "chdir",
+        Some('D'),
+        R,
+        A::Other,
+        "working directory of the batch script",
+    ),
+    o(
+        "cluster",
+        None,
+        R,
+        A::Other,
+        "cluster to submit to (alias of --clusters)",
+    ),
+    o(
+        "cluster-constraint",
+        None,
+        R,
+        A::Other,
+        "federation cluster features",
+    ),
+    o("clusters", Some('M'), R, A::Other, "clusters to submit to"),
+    o("comment", None, R, A::Comment, "arbitrary comment"),
+    o(
+        "consolidate-segments",
+        None,
+        N,
+        A::Other,
+        "place segments together (topology/block)",
+    ),
+    o(
+        "constraint",
+        Some('C'),
+        R,
+        A::Constraint,
+        "required node features",
+    ),
+    o("container", None, R, A::Other, "OCI container bundle path"),
+    o("container-id", None, R, A::Other, "OCI container id"),
+    o("context", None, R, A::Other, "SELinux context"),
+    o("contiguous", None, N, A::Other, "nodes must be contiguous"),
+    o(
+        "core-spec",
+        Some('S'),
+        R,
+        A::Other,
+        "cores reserved for system use per node",
+    ),
+    o(
+        "cores-per-socket",
+        None,
+        R,
+        A::Other,
+        "minimum cores per socket",
+    ),
+    o(
+        "cpu-freq",
+        None,
+        R,
+        A::Other,
+        "CPU frequency and governor of job steps",
+    ),
+    o("cpus-per-gpu", None, R, A::Other, "CPUs per allocated GPU"),
+    o(
+        "cpus-per-task",
+        Some('c'),
+        R,
+        A::CpusPerTask,
+        "CPUs per task",
+    ),
+    o(
+        "deadline",
+        None,
+        R,
+        A::Deadline,
+        "cancel the job if it cannot end by this time",
+    ),
+    o(
+        "delay-boot",
+        None,
+        R,
+        A::Other,
+        "minutes to wait before rebooting nodes for features",
+    ),
+    o(
+        "dependency",
+        Some('d'),
+        R,
+        A::Dependency,
+        "start only after these jobs",
+    ),
+    o("distribution", Some('m'), R, A::Other, "task distribution"),
+    o(
+        "error",
+        Some('e'),
+        R,
+        A::Error,
+        "standard error file pattern",
+    ),
+    o(
+        "exclude",
+        Some('x'),
+        R,
+        A::Exclude,
+        "nodes the job must not use",
+    ),
+    o(
+        "exclusive",
+        None,
+        Opt,
+        A::Exclusive,
+        "do not share nodes (or only with user/mcs/topo)",
+    ),
+    o(
+        "export",
+        None,
+        R,
+        A::Other,
+        "environment variables to propagate",
+    ),
+    o(
+        "export-file",
+        None,
+        R,
+        A::Other,
+        "file or fd of environment variables",
+    ),
+    o(
+        "external",
+        None,
+        N,
+        A::Other,
+        "external job (no batch script is run)",
+    ),
+    o(
+        "extra",
+        None,
+        R,
+        A::Other,
+        "arbitrary string for node filtering",
+    ),
+    o(
+        "extra-node-info",
+        Some('B'),
+        R,
+        A::Other,
+        "sockets:cores:threads per node",
+    ),
+    o(
+        "get-user-env",
+        None,
+        Opt,
+        A::Other,
+        "load the login environment of --uid",
+    ),
+    o("gid", None, R, A::Other, "group to run the job as"),
+    o("gpu-bind", None, R, A::Other, "task to GPU binding"),
+    o("gpu-freq", None, R, A::Other, "GPU frequencies"),
+    o(
+        "gpus",
+        Some('G'),
+        R,
+        A::Gpus,
+        "GPUs for the whole job ([type:]N)",
+    ),
+    o(
+        "gpus-per-node",
+        None,
+        R,
+        A::GpusPerNode,
+        "GPUs per node ([type:]N)",
+    ),
+    o("gpus-per-socket", None, R, A::Other, "GPUs per socket"),
+    o("gpus-per-task", None, R, A::Other, "GPUs per task"),
+    o("gres", None, R, A::Gres, "generic resources per node"),
+    o("gres-flags", None, R, A::Other, "GRES binding flags"),
+    o("help", Some('h'), N, A::Info, "print help and exit"),
+    o("hint", None, R, A::Other, "task binding hints"),
+    o("hold", Some('H'), N, A::Hold, "submit held (priority 0)"),
+    o(
+        "ignore-pbs",
+        None,
+        N,
+        A::Other,
+        "ignore #PBS/#BSUB directives",
+    ),
+    o(
+        "input",
+        Some('i'),
+        R,
+        A::Other,
+        "standard input file pattern",
+    ),
+    o("job-name", Some('J'), R, A::JobName, "job name"),
+    o(
+        "kill-on-invalid-dep",
+        None,
+        R,
+        A::KillOnInvalidDep,
+        "cancel on a never-satisfiable dependency (yes|no)",
+    ),
+    o("licenses", Some('L'), R, A::Other, "licenses the job needs"),
+    o("mail-type", None, R, A::Other, "events that send mail"),
+    o("mail-user", None, R, A::Other, "mail recipient"),
+    o("mcs-label", None, R, A::Other, "MCS label"),
+    o("mem", None, R, A::Mem, "memory per node (0 = all of it)"),
+    o("mem-bind", None, R, A::Other, "memory binding"),
+    o(
+        "mem-per-cpu",
+        None,
+        R,
+        A::MemPerCpu,
+        "memory per allocated CPU",
+    ),
+    o(
+        "mem-per-gpu",
+        None,
+        R,
+        A::MemPerGpu,
+        "memory per allocated GPU",
+    ),
+    o(
+        "mem-update",
+        None,
+        R,
+        A::Other,
+        "memory limit update margin@delay",
+    ),
+    o("mincpus", None, R, A::Other, "minimum CPUs per node"),
+    o("network", None, R, A::Other, "network settings"),
+    o(
+        "nice",
+        None,
+        Opt,
+        A::Nice,
+        "lower the priority by this much (default 100)",
+    ),
+    o(
+        "no-kill",
+        Some('k'),
+        Opt,
+        A::Other,
+        "do not kill the job when a node fails",
+    ),
+    o("no-requeue", None, N, A::NoRequeue, "never requeue the job"),
+    o(
+        "nodefile",
+        Some('F'),
+        R,
+        A::Nodefile,
+        "file with the required nodes",
+    ),
+    o(
+        "nodelist",
+        Some('w'),
+        R,
+        A::Nodelist,
+        "nodes the job must use",
+    ),
+    o("nodes", Some('N'), R, A::Nodes, "node count min[-max]"),
+    o("ntasks", Some('n'), R, A::Ntasks, "number of tasks"),
+    o(
+        "ntasks-per-core",
+        None,
+        R,
+        A::Other,
+        "maximum tasks per core",
+    ),
+    o("ntasks-per-gpu", None, R, A::Other, "tasks per GPU"),
+    o(
+        "ntasks-per-node",
+        None,
+        R,
+        A::NtasksPerNode,
+        "tasks per node",
+    ),
+    o(
+        "ntasks-per-socket",
+        None,
+        R,
+        A::Other,
+        "maximum tasks per socket",
+    ),
+    o("ntasks-per-tres", None, R, A::Other, "tasks per TRES"),
+    o("oom-kill-step", None, Opt, A::Other, "kill the step on OOM"),
+    o(
+        "open-mode",
+        None,
+        R,
+        A::Other,
+        "append or truncate output files",
+    ),
+    o(
+        "output",
+        Some('o'),
+        R,
+        A::Output,
+        "standard output file pattern",
+    ),
+    o(
+        "overcommit",
+        Some('O'),
+        N,
+        A::Other,
+        "allow more tasks than CPUs",
+    ),
+    o(
+        "oversubscribe",
+        Some('s'),
+        N,
+        A::Oversubscribe,
+        "share resources with other jobs",
+    ),
+    o("parsable", None, N, A::Other, "print only the job id"),
+    o(
+        "partition",
+        Some('p'),
+        R,
+        A::Partition,
+        "partitions to run in (comma list)",
+    ),
+    o(
+        "power",
+        None,
+        R,
+        A::Other,
+        "power management flags (22.05-23.02)",
+    ),
+    o(
+        "prefer",
+        None,
+        R,
+        A::Other,
+        "preferred (soft) node features",
+    ),
+    o(
+        "priority",
+        None,
+        R,
+        A::Priority,
+        "explicit job priority (privileged)",
+    ),
+    o("profile", None, R, A::Other, "profiling data to collect"),
+    o(
+        "propagate",
+        None,
+        Opt,
+        A::Other,
+        "resource limits to propagate",
+    ),
+    o("qos", Some('q'), R, A::Qos, "quality of service"),
+    o(
+        "quiet",
+        Some('Q'),
+        N,
+        A::Other,
+        "suppress informational messages",
+    ),
+    o("reboot", None, N, A::Other, "reboot nodes before starting"),
+    o(
+        "requeue",
+        None,
+        Opt,
+        A::Requeue,
+        "allow requeueing (=expedite: expedited)",
+    ),
+    o(
+        "reservation",
+        None,
+        R,
+        A::Other,
+        "advanced reservations to use",
+    ),
+    o(
+        "resources",
+        None,
+        R,
+        A::Other,
+        "resources for the container runtime",
+    ),
+    o(
+        "resv-ports",
+        None,
+        Opt,
+        A::Other,
+        "reserve communication ports",
+    ),
+    o("runtime", None, R, A::Other, "container runtime"),
+    o(
+        "segment",
+        None,
+        R,
+        A::Other,
+        "segment size (topology/block)",
+    ),
+    o(
+        "signal",
+        None,
+        R,
+        A::Other,
+        "signal to send before the time limit",
+    ),
+    o(
+        "sockets-per-node",
+        None,
+        R,
+        A::Other,
+        "minimum sockets per node",
+    ),
+    o(
+        "spread-job",
+        None,
+        N,
+        A::Other,
+        "spread the job over as many nodes as possible",
+    ),
+    o(
+        "spread-segments",
+        None,
+        N,
+        A::Other,
+        "place segments apart (topology/block)",
+    ),
+    o("stepmgr", None, N, A::Other, "enable the step manager"),
+    o(
+        "switches",
+        None,
+        R,
+        A::Other,
+        "maximum leaf switches[@max-time]",
+    ),
+    o(
+        "tasks-per-node",
+        None,
+        R,
+        A::NtasksPerNode,
+        "alias of --ntasks-per-node",
+    ),
+    o(
+        "test-only",
+        None,
+        N,
+        A::Other,
+        "estimate the start without submitting",
+    ),
+    o(
+        "thread-spec",
+        None,
+        R,
+        A::Other,
+        "threads reserved for system use per node",
+    ),
+    o(
+        "threads-per-core",
+        None,
+        R,
+        A::Other,
+        "minimum threads per core",
+    ),
+    o("time", Some('t'), R, A::Time, "time limit"),
+    o(
+        "time-min",
+        None,
+        R,
+        A::TimeMin,
+        "minimum time limit (for backfill)",
+    ),
+    o("tmp", None, R, A::Other, "minimum temporary disk per node"),
+    o("tres-bind", None, R, A::Other, "task to TRES binding"),
+    o("tres-per-task", None, R, A::Other, "TRES per task"),
+    o("uid", None, R, A::Uid, "user to submit as (root only)"),
+    o("usage", None, N, A::Info, "print usage and exit"),
+    o(
+        "use-min-nodes",
+        None,
+        N,
+        A::Other,
+        "prefer the minimum node count of a range",
+    ),
+    o(
+        "verbose",
+        Some('v'),
+        N,
+        A::Other,
+        "more messages (repeatable)",
+    ),
+    o(
+        "version",
+        Some('V'),
+        N,
+        A::Info,
+        "print the version and exit",
+    ),
+    o("wait", Some('W'), N, A::Other, "wait for the job to end"),
+    o(
+        "wait-all-nodes",
+        None,
+        R,
+        A::Other,
+        "wait until all nodes are booted (0|1)",
+    ),
+    o("wckey", None, R, A::Other, "workload characterization key"),
+    o(
+        "wrap",
+        None,
+        R,
+        A::Other,
+        "wrap a command string in a sh script",
+    ),
+];
+
+/// Looks up an option by its exact long name (without `--`).
+///
+/// ```
+/// use hpcsched::sbatch::{find_option, ArgKind};
+/// let time = find_option("time").unwrap();
+/// assert_eq!(time.short, Some('t'));
+/// assert_eq!(time.arg, ArgKind::Required);
+/// assert!(find_option("tim").is_none());
+/// ```
+#[must_use]
+pub fn find_option(long: &str) -> Option<&'static SbatchOption> {
+    SBATCH_OPTIONS.iter().find(|o| o.long == long)
+}
+
+fn find_short(c: char) -> Option<&'static SbatchOption> {
+    SBATCH_OPTIONS.iter().find(|o| o.short == Some(c))
+}
+
+/// Resolves a long name the way `getopt_long` does: an exact match, else the only option
+/// the name is a prefix of.
+fn resolve_long(name: &str, written: &str) -> Result<&'static SbatchOption, OptionError> {
+    if let Some(exact) = find_option(name) {
+        return Ok(exact);
+    }
+    if name.is_empty() {
+        return Err(OptionError::Unknown(written.to_owned()));
+    }
+    let candidates: Vec<&'static SbatchOption> = SBATCH_OPTIONS
+        .iter()
+        .filter(|o| o.long.starts_with(name))
+        .collect();
+    match candidates.as_slice() {
+        [] => Err(OptionError::Unknown(written.to_owned())),
+        [one] => Ok(one),
+        many => Err(OptionError::Ambiguous {
+            option: written.to_owned(),
+            candidates: many.iter().map(|o| format!("--{}", o.long)).collect(),
+        }),
+    }
+}
+
+/// Where an option came from: a script line (1-based) or the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Line(usize),
+    Cli,
+}
+
+/// State that outlives one pass: which mutually exclusive options were set, and where.
+#[derive(Debug, Default)]
+pub(crate) struct Applier {
+    memory: Option<(&'static str, Source)>,
+    exclusive: Option<Source>,
+    oversubscribe: Option<Source>,
+    /// `--gpus-per-node` / `--gres`: when (the option counter) and where they were last set.
+    gpus_per_node: Option<(usize, Source)>,
+    gres: Option<(usize, Source)>,
+    /// Counts applied options, to tell which of two came later.
+    applied: usize,
+}
+
+/// An option error together with where it happened.
+#[derive(Debug)]
+pub(crate) struct Located {
+    pub source: Source,
+    pub error: OptionError,
+}
+
+/// The result of one getopt pass.
+pub(crate) struct PassEnd {
+    /// Index of the first argument that was not consumed (the script path, for the
+    /// command line).
+    pub stop: usize,
+}
+
+impl Applier {
+    /// Runs `getopt_long` over `args`, applying each option to `req`. `source_of(i)` says
+    /// where argument `i` came from. Stops at `--` (consumed) or at the first non-option.
+    pub(crate) fn pass<S: AsRef<str>>(
+        &mut self,
+        req: &mut JobRequest,
+        args: &[S],
+        source_of: &dyn Fn(usize) -> Source,
+    ) -> Result<PassEnd, Located> {
+        let mut i = 0;
+        while let Some(arg) = args.get(i) {
+            let arg = arg.as_ref();
+            let source = source_of(i);
+            let at = |error| Located { source, error };
+            if arg == "--" {
+                return Ok(PassEnd { stop: i + 1 });
+            }
+            if arg == "-" || !arg.starts_with('-') {
+                return Ok(PassEnd { stop: i });
+            }
+            i += 1;
+            if let Some(body) = arg.strip_prefix("--") {
+                let (name, attached) = match body.split_once('=') {
+                    Some((n, v)) => (n, Some(v)),
+                    None => (body, None),
+                };
+                let written = format!("--{name}");
+                let spec = resolve_long(name, &written).map_err(at)?;
+                let value = match (spec.arg, attached) {
+                    (ArgKind::None, Some(v)) => {
+                        return Err(at(OptionError::UnexpectedValue {
+                            option: format!("--{}", spec.long),
+                            value: v.to_owned(),
+                        }));
+                    }
+                    (_, Some(v)) => Some(v),
+                    (ArgKind::Required, None) => {
+                        let v = args
+                            .get(i)
+                            .ok_or_else(|| at(OptionError::MissingValue(written.clone())))?;
+                        i += 1;
+                        Some(v.as_ref())
+                    }
+                    (ArgKind::None | ArgKind::Optional, None) => None,
+                };
+                self.apply(req, spec, value, source).map_err(at)?;
+            } else {
+                // A cluster of short options: `-Hv`, `-N2`, `-HN 2`.
+                let cluster = &arg[1..];
+                for (pos, c) in cluster.char_indices() {
+                    let spec =
+                        find_short(c).ok_or_else(|| at(OptionError::Unknown(format!("-{c}"))))?;
+                    let rest = &cluster[pos + c.len_utf8()..];
+                    match spec.arg {
+                        ArgKind::None => self.apply(req, spec, None, source).map_err(at)?,
+                        ArgKind::Optional => {
+                            let value = (!rest.is_empty()).then_some(rest);
+                            self.apply(req, spec, value, source).map_err(at)?;
+                            break;
+                        }
+                        ArgKind::Required => {
+                            let value = if rest.is_empty() {
+                                let v = args.get(i).ok_or_else(|| {
+                                    at(OptionError::MissingValue(format!("-{c}")))
+                                })?;
+                                i += 1;
+                                v.as_ref()
+                            } else {
+                                rest
+                            };
+                            self.apply(req, spec, Some(value), source).map_err(at)?;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(PassEnd { stop: i })
+    }
+
+    /// The command-line pass: options up to the script path. Any argument that is exactly
+    /// `:` makes sbatch build a heterogeneous job (`sbatch -N1 : -N2 job.sh`; sbatch looks
+    /// at every argument, even `-J :` or the script's own arguments).
+    pub(crate) fn cli_pass<S: AsRef<str>>(
+        &mut self,
+        req: &mut JobRequest,
+        args: &[S],
+    ) -> Result<(), Located> {
+        if args.iter().any(|a| a.as_ref() == ":") {
+            return Err(Located {
+                source: Source::Cli,
+                error: OptionError::HetJobUnsupported,
+            });
+        }
+        self.pass(req, args, &|_| Source::Cli).map(|_| ())
+    }
+
+    /// Checks that need the final values of every pass (`--gres=gpu` vs
+    /// `--gpus-per-node`, `_validate_gres_vs_gpus_per_node()`).
+    pub(crate) fn finish(&self, req: &JobRequest) -> Result<(), Located> {
+        let gres_has_gpu = req.gres.iter().any(|g| g.key.name == "gpu");
+        if let (Some(gpn), Some(gres), true) = (self.gpus_per_node, self.gres, gres_has_gpu) {
+            let (first, second, source) = if gpn.0 > gres.0 {
+                ("--gres=gpu", "--gpus-per-node", gpn.1)
+            } else {
+                ("--gpus-per-node", "--gres=gpu", gres.1)
+            };
+            return Err(Located {
+                source,
+                error: OptionError::Conflict {
+                    first: first.to_owned(),
+                    second: second.to_owned(),
+                },
+            });
+        }
+        Ok(())
+    }
+
+    fn apply(
+        &mut self,
+        req: &mut JobRequest,
+        spec: &'static SbatchOption,
+        value: Option<&str>,
+        source: Source,
+    ) -> Result<(), OptionError> {
+        let name = spec.long;
+        self.applied += 1;
+        let invalid = |v: &str, why: String| OptionError::InvalidValue {
+            option: format!("--{name}"),
+            value: v.to_owned(),
+            why,
+        };
+        // `value` is `Some` for every Required option (the getopt loop guarantees it).
+        let v = value.unwrap_or("");
+        match spec.action {
+            A::JobName => req.job_name = Some(v.to_owned()),
+            A::Uid => {
+                if v.is_empty() {
+                    return Err(invalid(v, "empty user name".into()));
+                }
+                req.user = Some(v.to_owned());
+            }
+            A::Account => req.account = Some(v.to_owned()),
+            A::Qos => req.qos = Some(v.to_owned()),
+            A::Comment => req.comment = Some(v.to_owned()),
+            A::Partition => {
+                let parts: Vec<String> = v.split(',').map(str::to_owned).collect();
+                if parts.iter().any(String::is_empty) {
+                    return Err(invalid(v, "empty partition name".into()));
+                }
+                req.partitions = parts;
+            }
+            A::Nodes => req.nodes = Some(parse_nodes(v).map_err(|why| invalid(v, why))?),
+            A::Ntasks => req.ntasks = Some(parse_positive(v).map_err(|why| invalid(v, why))?),
+            A::NtasksPerNode => {
+                req.ntasks_per_node = Some(parse_positive(v).map_err(|why| invalid(v, why))?);
+            }
+            A::CpusPerTask => {
+                req.cpus_per_task = Some(parse_positive(v).map_err(|why| invalid(v, why))?);
+            }
+            A::Mem | A::MemPerCpu | A::MemPerGpu => {
+                if let Some((first, _)) = self.memory
+                    && first != name
+                {
+                    return Err(OptionError::Conflict {
+                        first: format!("--{first}"),
+                        second: format!("--{name}"),
+                    });
+                }
+                let mem = values::memory(v).map_err(|why| invalid(v, why))?;
+                req.memory = Some(match spec.action {
+                    A::Mem => MemoryRequest::PerNode(mem),
+                    A::MemPerCpu => MemoryRequest::PerCpu(mem),
+                    _ => MemoryRequest::PerGpu(mem),
+                });
+                self.memory = Some((name, source));
+            }
+            A::Gres => {
+                if v.eq_ignore_ascii_case("help") || v.eq_ignore_ascii_case("list") {
+                    return Err(OptionError::Informational(format!("--gres={v}")));
+                }
+                req.gres = if v.eq_ignore_ascii_case("none") {
+                    Vec::new()
+                } else {
+                    values::gres_list(v).map_err(|why| invalid(v, why))?
+                };
+                self.gres = Some((self.applied, source));
+            }
+            A::Gpus => req.gpus = Some(values::gpus(v).map_err(|why| invalid(v, why))?),
+            A::GpusPerNode => {
+                req.gpus_per_node = Some(values::gpus(v).map_err(|why| invalid(v, why))?);
+                self.gpus_per_node = Some((self.applied, source));
+            }
+            A::Time => req.time_limit = Some(values::job_time(v).map_err(|why| invalid(v, why))?),
+            A::TimeMin => req.time_min = Some(values::job_time(v).map_err(|why| invalid(v, why))?),
+            A::Begin => req.begin = Some(values::begin(v).map_err(|why| invalid(v, why))?),
+            A::Deadline => req.deadline = Some(values::begin(v).map_err(|why| invalid(v, why))?),
+            A::Nice => {
+                req.nice = Some(match value {
+                    None => 100,
+                    Some(v) => parse_nice(v).map_err(|why| invalid(v, why))?,
+                });
+            }
+            A::Priority => req.priority = Some(parse_priority(v).map_err(|why| invalid(v, why))?),
+            A::Hold => req.hold = true,
+            A::Exclusive => {
+                if self.oversubscribe.is_some() {
+                    return Err(OptionError::Conflict {
+                        first: "--oversubscribe".into(),
+                        second: "--exclusive".into(),
+                    });
+                }
+                let (exclusive, oversubscribe) = match value {
+                    None => (Some(Exclusive::Node), false),
+                    Some(v) => match v.to_ascii_lowercase().as_str() {
+                        "exclusive" | "allocation" => (Some(Exclusive::Node), false),
+                        "user" => (Some(Exclusive::User), false),
+                        "mcs" => (Some(Exclusive::Mcs), false),
+                        "topo" => (Some(Exclusive::Topo), false),
+                        "oversubscribe" => (None, true),
+                        _ => {
+                            return Err(invalid(
+                                v,
+                                "expected user, mcs, topo, oversubscribe or no value".into(),
+                            ));
+                        }
+                    },
+                };
+                req.exclusive = exclusive;
+                req.oversubscribe = oversubscribe;
+                self.exclusive = Some(source);
+            }
+            A::Oversubscribe => {
+                if self.exclusive.is_some() {
+                    return Err(OptionError::Conflict {
+                        first: "--exclusive".into(),
+                        second: "--oversubscribe".into(),
+                    });
+                }
+                req.exclusive = None;
+                req.oversubscribe = true;
+                self.oversubscribe = Some(source);
+            }
+            A::Constraint => {
+                req.constraint = Some(values::constraint(v).map_err(|why| invalid(v, why))?);
+            }
+            A::Nodelist | A::Exclude => {
+                if v.contains('/') {
+                    return Err(OptionError::FileNotSupported {
+                        option: format!("--{name}"),
+                        value: v.to_owned(),
+                    });
+                }
+                // Stored in canonical order without duplicates (Slurm treats the list as a
+                // set of nodes), so a request renders and reads back unchanged.
+                let hosts = values::hostlist(v).map_err(|why| invalid(v, why))?;
+                let hosts = values::hostlist(&values::hostlist_str(&hosts)).unwrap_or(hosts);
+                if spec.action == A::Nodelist {
+                    req.nodelist = hosts;
+                } else {
+                    req.exclude = hosts;
+                }
+            }
+            A::Nodefile => {
+                return Err(OptionError::FileNotSupported {
+                    option: "--nodefile".into(),
+                    value: v.to_owned(),
+                });
+            }
+            A::Dependency => {
+                req.dependency = Some(values::dependency(v).map_err(|why| invalid(v, why))?);
+            }
+            A::KillOnInvalidDep => {
+                req.kill_on_invalid_dep = Some(if v.eq_ignore_ascii_case("yes") {
+                    true
+                } else if v.eq_ignore_ascii_case("no") {
+                    false
+                } else {
+                    return Err(invalid(v, "expected yes or no".into()));
+                });
+            }
+            A::Array => req.array = Some(values::array(v).map_err(|why| invalid(v, why))?),
+            A::Output => req.output = Some(OutputPattern(v.to_owned())),
+            A::Error => req.error = Some(OutputPattern(v.to_owned())),
+            A::Requeue => {
+                match value {
+                    None | Some("") => {}
+                    Some(v) if v.eq_ignore_ascii_case("expedite") => req.expedited_requeue = true,
+                    Some(v) => return Err(invalid(v, "expected no value or `expedite`".into())),
+                }
+                req.requeue = Some(true);
+            }
+            A::NoRequeue => {
+                req.requeue = Some(false);
+                req.expedited_requeue = false;
+            }
+            A::Info => {
+                return Err(OptionError::Informational(format!("--{name}")));
+            }
+            A::Other => req
+                .other_options
+                .push((name.to_owned(), value.map(str::to_owned))),
+        }
+        Ok(())
+    }
+}
+
+/// Parses applied to the command line only (no script): the whole `parse_args` pass.
 pub(crate) fn apply_args<S: AsRef<str>>(
     req: &mut JobRequest,
     args: &[S],
 ) -> Result<(), OptionError> {
-    let _ = (req, args);
-    todo!("sbatch helper")
+    let mut applier = Applier::default();
+    applier.cli_pass(req, args).map_err(|l| l.error)?;
+    applier.finish(req).map_err(|l| l.error)
+}
+
+/// `strtol`-style decimal: optional leading whitespace and sign, then digits only.
+fn parse_decimal(s: &str) -> Result<i64, String> {
+    let t = s.trim_start();
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("not a number".into());
+    }
+    let n: i64 = digits
+        .parse()
+        .map_err(|_| "number out of range".to_owned())?;
+    Ok(if neg { -n } else { n })
+}
+
+/// `parse_int(name, arg, positive=true)` in Slurm's `proc_args.c`: 1 to `INT_MAX - 1`.
+fn parse_positive(s: &str) -> Result<u32, String> {
+    let n = parse_decimal(s)?;
+    if n <= 0 {
+        return Err("must be a positive integer".into());
+    }
+    if n >= i64::from(i32::MAX) {
+        return Err("too large".into());
+    }
+    Ok(n as u32)
+}
+
+/// `NICE_OFFSET - 3`: the largest nice adjustment sbatch accepts.
+const MAX_NICE: i64 = 0x8000_0000 - 3;
+
+fn parse_nice(s: &str) -> Result<i32, String> {
+    let n = parse_decimal(s)?;
+    if n.abs() > MAX_NICE {
+        return Err(format!("out of range (+/- {MAX_NICE})"));
+    }
+    Ok(n as i32)
+}
+
+/// `NO_VAL - 1`: the value sbatch sends for `--priority=TOP`.
+pub(crate) const PRIORITY_TOP: u32 = 0xffff_fffd;
+
+fn parse_priority(s: &str) -> Result<u32, String> {
+    if s.eq_ignore_ascii_case("top") {
+        return Ok(PRIORITY_TOP);
+    }
+    let n = parse_decimal(s)?;
+    if n < 0 {
+        return Err("must be >= 0".into());
+    }
+    // NO_VAL (0xfffffffe) and above are reserved.
+    if n >= 0xffff_fffe {
+        return Err("must be < 4294967294".into());
+    }
+    Ok(n as u32)
+}
+
+/// `str_to_nodes()`: a count with an optional `k` (x1024) or `m` (x1048576) suffix.
+/// `Ok(None)` means "no digits at all" (Slurm's -1), which a range minimum turns into 1.
+fn str_to_nodes(s: &str) -> Result<Option<u32>, String> {
+    let t = s.trim();
+    let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, suffix) = t.split_at(digits_end);
+    if digits.is_empty() {
+        return if suffix.is_empty() {
+            Ok(None)
+        } else {
+            Err(format!("`{s}` is not a valid node count"))
+        };
+    }
+    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is too large"))?;
+    let mult: u64 = match suffix {
+        "" => 1,
+        "k" | "K" => 1024,
+        "m" | "M" => 1024 * 1024,
+        _ => return Err(format!("`{s}` is not a valid node count")),
+    };
+    let n = n.saturating_mul(mult);
+    if n > u64::from(i32::MAX.unsigned_abs()) {
+        return Err(format!("`{s}` is too large"));
+    }
+    Ok(Some(n as u32))
+}
+
+/// `verify_node_count()`: `N`, or `min-max`.
+fn parse_nodes(s: &str) -> Result<NodeCount, String> {
+    if s.contains([',', ':']) {
+        return Err("node-count size lists (`1,5,9`, `1-15:4`) are not supported".into());
+    }
+    if let Some((lo, hi)) = s.split_once('-') {
+        // An empty minimum means 1, as in Slurm.
+        let min = str_to_nodes(lo)?.unwrap_or(1);
+        let max = str_to_nodes(hi)?.ok_or_else(|| format!("`{s}` has no maximum node count"))?;
+        if max == 0 && min > 0 {
+            // Slurm reads a maximum of 0 as "no maximum"; NodeCount has no way to say that.
+            return Err("a maximum node count of 0 is not supported; give only the minimum or a real maximum".into());
+        }
+        if max < min {
+            return Err(format!(
+                "maximum node count {max} is less than minimum node count {min}"
+            ));
+        }
+        Ok(NodeCount { min, max })
+    } else {
+        let n = str_to_nodes(s)?.ok_or_else(|| format!("`{s}` is not a valid node count"))?;
+        Ok(NodeCount { min: n, max: n })
+    }
+}
+
+/// Renders a `--gpus`/`--gpus-per-node` value: `[type:]N`.
+pub(crate) fn gpus_value(g: &GresSpec) -> String {
+    match &g.key.kind {
+        Some(kind) => format!("{kind}:{}", g.count),
+        None => g.count.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sbatch::parse_args;
+
+    fn err(args: &[&str]) -> OptionError {
+        match parse_args(args) {
+            Ok(r) => panic!("expected an error for {args:?}, got {r:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn table_is_sorted_unique_and_short_names_unique() {
+        assert!(SBATCH_OPTIONS.windows(2).all(|w| w[0].long < w[1].long));
+        let mut shorts: Vec<char> = SBATCH_OPTIONS.iter().filter_map(|o| o.short).collect();
+        let n = shorts.len();
+        shorts.sort_unstable();
+        shorts.dedup();
+        assert_eq!(shorts.len(), n);
+        // Short options of sbatch (slurm_opt.c), each with its has_arg.
+        for (c, long, arg) in [
+            ('A', "account", ArgKind::Required),
+            ('a', "array", ArgKind::Required),
+            ('b', "begin", ArgKind::Required),
+            ('C', "constraint", ArgKind::Required),
+            ('c', "cpus-per-task", ArgKind::Required),
+            ('D', "chdir", ArgKind::Required),
+            ('d', "dependency", ArgKind::Required),
+            ('e', "error", ArgKind::Required),
+            ('F', "nodefile", ArgKind::Required),
+            ('G', "gpus", ArgKind::Required),
+            ('H', "hold", ArgKind::None),
+            ('J', "job-name", ArgKind::Required),
+            ('k', "no-kill", ArgKind::Optional),
+            ('N', "nodes", ArgKind::Required),
+            ('n', "ntasks", ArgKind::Required),
+            ('s', "oversubscribe", ArgKind::None),
+            ('t', "time", ArgKind::Required),
+            ('w', "nodelist", ArgKind::Required),
+            ('x', "exclude", ArgKind::Required),
+        ] {
+            let o = find_short(c).unwrap();
+            assert_eq!((o.long, o.arg), (long, arg), "-{c}");
+        }
+    }
+
+    #[test]
+    fn string_options_long_short_and_attached() {
+        let r = parse_args(&["--job-name=a", "-A", "phys", "-qhigh", "--comment", "x y"]).unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("a"));
+        assert_eq!(r.account.as_deref(), Some("phys"));
+        assert_eq!(r.qos.as_deref(), Some("high"));
+        assert_eq!(r.comment.as_deref(), Some("x y"));
+        let r = parse_args(&["--uid=alice"]).unwrap();
+        assert_eq!(r.user.as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn required_value_is_taken_from_next_argument_even_if_it_looks_like_an_option() {
+        let r = parse_args(&["-J", "-N", "--comment", "--hold"]).unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("-N"));
+        assert_eq!(r.comment.as_deref(), Some("--hold"));
+        assert!(!r.hold);
+    }
+
+    #[test]
+    fn later_occurrences_override() {
+        let r = parse_args(&["-J", "a", "--job-name=b", "-p", "x,y", "-p", "z"]).unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("b"));
+        assert_eq!(r.partitions, ["z"]);
+    }
+
+    #[test]
+    fn partition_list() {
+        let r = parse_args(&["-p", "debug,long"]).unwrap();
+        assert_eq!(r.partitions, ["debug", "long"]);
+        assert_eq!(
+            err(&["-p", "a,,b"]),
+            OptionError::InvalidValue {
+                option: "--partition".into(),
+                value: "a,,b".into(),
+                why: "empty partition name".into()
+            }
+        );
+    }
+
+    #[test]
+    fn bundled_short_flags() {
+        let r = parse_args(&["-Hv", "-vJname"]).unwrap();
+        assert!(r.hold);
+        assert_eq!(r.job_name.as_deref(), Some("name"));
+        assert_eq!(
+            r.other_options,
+            [("verbose".to_owned(), None), ("verbose".to_owned(), None)]
+        );
+        let r = parse_args(&["-HJ", "x"]).unwrap();
+        assert_eq!(r.job_name.as_deref(), Some("x"));
+        assert_eq!(err(&["-Hy"]), OptionError::Unknown("-y".into()));
+    }
+
+    #[test]
+    fn unambiguous_prefixes_match_and_exact_names_win() {
+        let r = parse_args(&["--part=debug", "--job=x", "--ho"]).unwrap();
+        assert_eq!(r.partitions, ["debug"]);
+        assert_eq!(r.job_name.as_deref(), Some("x"));
+        assert!(r.hold);
+        // `--cluster` is an option in its own right, though a prefix of `--clusters`.
+        let r = parse_args(&["--cluster=c1"]).unwrap();
+        assert_eq!(
+            r.other_options,
+            [("cluster".to_owned(), Some("c1".to_owned()))]
+        );
+        assert_eq!(
+            err(&["--mem-per=1G"]),
+            OptionError::Ambiguous {
+                option: "--mem-per".into(),
+                candidates: vec!["--mem-per-cpu".into(), "--mem-per-gpu".into()],
+            }
+        );
+        assert!(matches!(err(&["--clus=x"]), OptionError::Ambiguous { .. }));
+        assert!(err(&["--n"]).to_string().contains("ambiguous"));
+    }
+
+    #[test]
+    fn unknown_options() {
+        assert_eq!(err(&["--bogus"]), OptionError::Unknown("--bogus".into()));
+        assert_eq!(err(&["--bogus=1"]), OptionError::Unknown("--bogus".into()));
+        assert_eq!(err(&["-y"]), OptionError::Unknown("-y".into()));
+        assert_eq!(err(&["--=x"]), OptionError::Unknown("--".into()));
+        assert_eq!(
+            OptionError::Unknown("--bogus".into()).to_string(),
+            "unrecognized option `--bogus`"
+        );
+    }
+
+    #[test]
+    fn missing_and_unexpected_values() {
+        assert_eq!(err(&["-J"]), OptionError::MissingValue("-J".into()));
+        assert_eq!(
+            err(&["--job-name"]),
+            OptionError::MissingValue("--job-name".into())
+        );
+        assert_eq!(err(&["--job"]), OptionError::MissingValue("--job".into()));
+        assert_eq!(
+            err(&["--hold=yes"]),
+            OptionError::UnexpectedValue {
+                option: "--hold".into(),
+                value: "yes".into()
+            }
+        );
+    }
+
+    #[test]
+    fn options_stop_at_script_path_and_double_dash() {
+        let r = parse_args(&["-H", "job.sh", "-J", "x"]).unwrap();
+        assert!(r.hold);
+        assert_eq!(r.job_name, None);
+        let r = parse_args(&["--", "-H"]).unwrap();
+        assert!(!r.hold);
+        // `-` is a non-option (the script on stdin).
+        let r = parse_args(&["-", "-H"]).unwrap();
+        assert!(!r.hold);
+        // An optional value must be attached: `--nice 5` is `--nice` and a script `5`.
+        let r = parse_args(&["--nice", "5"]).unwrap();
+        assert_eq!(r.nice, Some(100));
+    }
+
+    #[test]
+    fn het_job_separator_is_rejected() {
+        assert_eq!(
+            err(&["-w", "a", ":", "-w", "b", "work.bash"]),
+            OptionError::HetJobUnsupported
+        );
+    }
+
+    #[test]
+    fn nice() {
+        assert_eq!(parse_args(&["--nice"]).unwrap().nice, Some(100));
+        assert_eq!(parse_args(&["--nice=-5"]).unwrap().nice, Some(-5));
+        assert_eq!(
+            parse_args(&["--nice=2147483645"]).unwrap().nice,
+            Some(2_147_483_645)
+        );
+        assert!(matches!(
+            err(&["--nice=2147483646"]),
+            OptionError::InvalidValue { why, .. } if why.contains("out of range")
+        ));
+        assert!(matches!(
+            err(&["--nice=abc"]),
+            OptionError::InvalidValue { .. }
+        ));
+    }
+
+    #[test]
+    fn priority() {
+        assert_eq!(parse_args(&["--priority=7"]).unwrap().priority, Some(7));
+        assert_eq!(
+            parse_args(&["--priority=top"]).unwrap().priority,
+            Some(PRIORITY_TOP)
+        );
+        assert!(matches!(
+            err(&["--priority=-1"]),
+            OptionError::InvalidValue { .. }
+        ));
+        assert!(matches!(
+            err(&["--priority=4294967294"]),
+            OptionError::InvalidValue { .. }
+        ));
+    }
+
+    #[test]
+    fn counts_must_be_positive() {
+        let r = parse_args(&["-n", "4", "--ntasks-per-node=2", "-c", "8"]).unwrap();
+        assert_eq!(
+            (r.ntasks, r.ntasks_per_node, r.cpus_per_task),
+            (Some(4), Some(2), Some(8))
+        );
+        assert_eq!(
+            parse_args(&["--tasks-per-node=3"]).unwrap().ntasks_per_node,
+            Some(3)
+        );
+        for bad in ["0", "-1", "x", "", "2147483647", "3x"] {
+            assert!(
+                matches!(err(&["-n", bad]), OptionError::InvalidValue { ref option, .. } if option == "--ntasks"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn node_counts() {
+        let n = |s: &str| parse_args(&["-N", s]).map(|r| r.nodes.unwrap());
+        assert_eq!(n("4").unwrap(), NodeCount { min: 4, max: 4 });
+        assert_eq!(n("2-8").unwrap(), NodeCount { min: 2, max: 8 });
+        assert_eq!(n("-8").unwrap(), NodeCount { min: 1, max: 8 });
+        assert_eq!(n("0").unwrap(), NodeCount { min: 0, max: 0 });
+        assert_eq!(
+            n("1k").unwrap(),
+            NodeCount {
+                min: 1024,
+                max: 1024
+            }
+        );
+        assert_eq!(
+            n("1-2M").unwrap(),
+            NodeCount {
+                min: 1,
+                max: 2_097_152
+            }
+        );
+        let why = |s: &str| match n(s) {
+            Err(OptionError::InvalidValue { why, .. }) => why,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(
+            why("8-2"),
+            "maximum node count 2 is less than minimum node count 8"
+        );
+        assert!(why("2-").contains("no maximum"));
+        assert!(why("2-0").contains("maximum node count of 0"));
+        assert!(why("1,5,9").contains("not supported"));
+        assert!(why("x").contains("not a valid node count"));
+        assert!(why("4x").contains("not a valid node count"));
+        assert!(why("").contains("not a valid node count"));
+        assert!(why("3000000000").contains("too large"));
+    }
+
+    #[test]
+    fn exclusive_and_oversubscribe() {
+        let ex = |s: &[&str]| parse_args(s).unwrap().exclusive;
+        assert_eq!(ex(&["--exclusive"]), Some(Exclusive::Node));
+        assert_eq!(ex(&["--exclusive=user"]), Some(Exclusive::User));
+        assert_eq!(ex(&["--exclusive=MCS"]), Some(Exclusive::Mcs));
+        assert_eq!(ex(&["--exclusive=topo"]), Some(Exclusive::Topo));
+        assert_eq!(
+            ex(&["--exclusive=user", "--exclusive"]),
+            Some(Exclusive::Node)
+        );
+        let r = parse_args(&["--exclusive", "--exclusive=oversubscribe"]).unwrap();
+        assert_eq!((r.exclusive, r.oversubscribe), (None, true));
+        assert!(parse_args(&["-s"]).unwrap().oversubscribe);
+        assert_eq!(
+            err(&["--exclusive", "-s"]),
+            OptionError::Conflict {
+                first: "--exclusive".into(),
+                second: "--oversubscribe".into()
+            }
+        );
+        assert_eq!(
+            err(&["-s", "--exclusive=user"]),
+            OptionError::Conflict {
+                first: "--oversubscribe".into(),
+                second: "--exclusive".into()
+            }
+        );
+        assert!(matches!(
+            err(&["--exclusive=node"]),
+            OptionError::InvalidValue { .. }
+        ));
+    }
+
+    #[test]
+    fn requeue_and_dependency_flags() {
+        let r = parse_args(&["--requeue"]).unwrap();
+        assert_eq!((r.requeue, r.expedited_requeue), (Some(true), false));
+        let r = parse_args(&["--requeue=expedite"]).unwrap();
+        assert_eq!((r.requeue, r.expedited_requeue), (Some(true), true));
+        let r = parse_args(&["--requeue=expedite", "--no-requeue"]).unwrap();
+        assert_eq!((r.requeue, r.expedited_requeue), (Some(false), false));
+        assert!(matches!(
+            err(&["--requeue=yes"]),
+            OptionError::InvalidValue { .. }
+        ));
+        assert_eq!(
+            parse_args(&["--kill-on-invalid-dep=YES"])
+                .unwrap()
+                .kill_on_invalid_dep,
+            Some(true)
+        );
+        assert_eq!(
+            parse_args(&["--kill-on-invalid-dep=no"])
+                .unwrap()
+                .kill_on_invalid_dep,
+            Some(false)
+        );
+        assert!(matches!(
+            err(&["--kill-on-invalid-dep=maybe"]),
+            OptionError::InvalidValue { .. }
+        ));
+        assert!(parse_args(&["-H"]).unwrap().hold);
+    }
+
+    #[test]
+    fn output_patterns_are_kept_verbatim() {
+        let r = parse_args(&["-o", "job%4j.out", "--error=%x-%A_%a.err"]).unwrap();
+        assert_eq!(r.output, Some(OutputPattern("job%4j.out".into())));
+        assert_eq!(r.error, Some(OutputPattern("%x-%A_%a.err".into())));
+    }
+
+    #[test]
+    fn files_are_not_read() {
+        assert_eq!(
+            err(&["-w", "./hosts"]),
+            OptionError::FileNotSupported {
+                option: "--nodelist".into(),
+                value: "./hosts".into()
+            }
+        );
+        assert!(matches!(
+            err(&["-x", "/etc/hosts"]),
+            OptionError::FileNotSupported { .. }
+        ));
+        assert!(matches!(
+            err(&["-F", "hosts"]),
+            OptionError::FileNotSupported { .. }
+        ));
+    }
+
+    #[test]
+    fn informational_options_are_not_jobs() {
+        assert_eq!(err(&["-h"]), OptionError::Informational("--help".into()));
+        assert_eq!(
+            err(&["--usage"]),
+            OptionError::Informational("--usage".into())
+        );
+        assert_eq!(err(&["-V"]), OptionError::Informational("--version".into()));
+        assert_eq!(
+            err(&["--gres=help"]),
+            OptionError::Informational("--gres=help".into())
+        );
+    }
+
+    #[test]
+    fn other_options_are_kept_in_order_with_their_values() {
+        let r = parse_args(&[
+            "--mail-type=END,FAIL",
+            "-D",
+            "/tmp",
+            "--get-user-env",
+            "--mail-user",
+            "me@x",
+            "--propagate=STACK",
+            "-k",
+            "--mail-type=ALL",
+        ])
+        .unwrap();
+        let s = |a: &str, b: Option<&str>| (a.to_owned(), b.map(str::to_owned));
+        assert_eq!(
+            r.other_options,
+            [
+                s("mail-type", Some("END,FAIL")),
+                s("chdir", Some("/tmp")),
+                s("get-user-env", None),
+                s("mail-user", Some("me@x")),
+                s("propagate", Some("STACK")),
+                s("no-kill", None),
+                s("mail-type", Some("ALL")),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_option_in_the_table_is_accepted() {
+        for o in SBATCH_OPTIONS {
+            let arg = match (o.arg, o.action) {
+                (_, A::Info | A::Nodefile) => continue,
+                (ArgKind::None, _) => format!("--{}", o.long),
+                // Value-parsed options are covered by their own tests.
+                (_, A::Other) => format!("--{}=v", o.long),
+                _ => continue,
+            };
+            let r = parse_args(&[arg.as_str()]).unwrap_or_else(|e| panic!("{arg}: {e}"));
+            if o.action == A::Other {
+                assert_eq!(r.other_options.len(), 1, "{arg}");
+            }
+        }
+    }
+    #[test]
+    fn time_limits_round_up_and_zero_is_unlimited() {
+        use crate::time::{Duration, TimeLimit};
+        let t = |v: &str| parse_args(&["-t", v]).unwrap().time_limit.unwrap();
+        assert_eq!(t("90"), TimeLimit::Limited(Duration::from_mins(90)));
+        assert_eq!(t("1:30"), TimeLimit::Limited(Duration::from_mins(2)));
+        assert_eq!(t("2-12"), TimeLimit::Limited(Duration::from_mins(60 * 60)));
+        assert_eq!(t("0"), TimeLimit::Unlimited);
+        assert_eq!(t("UNLIMITED"), TimeLimit::Unlimited);
+        let r = parse_args(&["--time-min=10:00"]).unwrap();
+        assert_eq!(
+            r.time_min,
+            Some(TimeLimit::Limited(Duration::from_mins(10)))
+        );
+        assert!(matches!(
+            err(&["--time=abc"]),
+            OptionError::InvalidValue { ref option, ref value, .. } if option == "--time" && value == "abc"
+        ));
+    }
+
+    #[test]
+    fn memory_options() {
+        use crate::memory::Memory;
+        let m = |args: &[&str]| parse_args(args).unwrap().memory.unwrap();
+        assert_eq!(
+            m(&["--mem=16G"]),
+            MemoryRequest::PerNode(Memory::from_mib(16 * 1024))
+        );
+        assert_eq!(m(&["--mem=0"]), MemoryRequest::PerNode(Memory::from_mib(0)));
+        assert_eq!(
+            m(&["--mem-per-cpu=500"]),
+            MemoryRequest::PerCpu(Memory::from_mib(500))
+        );
+        assert_eq!(
+            m(&["--mem-per-gpu=1T"]),
+            MemoryRequest::PerGpu(Memory::from_mib(1 << 20))
+        );
+        assert_eq!(
+            m(&["--mem=1G", "--mem=2G"]),
+            MemoryRequest::PerNode(Memory::from_mib(2048))
+        );
+        assert_eq!(
+            err(&["--mem=1G", "--mem-per-cpu=1G"]),
+            OptionError::Conflict {
+                first: "--mem".into(),
+                second: "--mem-per-cpu".into()
+            }
+        );
+        assert_eq!(
+            err(&["--mem-per-gpu=1G", "--mem=1G"]).to_string(),
+            "`--mem-per-gpu` and `--mem` are mutually exclusive"
+        );
+        let e = err(&["--mem=1.5G"]);
+        assert!(
+            matches!(&e, OptionError::InvalidValue { option, value, why }
+                if option == "--mem" && value == "1.5G" && why.contains("1.5G")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn gres_and_gpus() {
+        use crate::gres::{GresKey, GresSpec};
+        let r = parse_args(&["--gres=gpu:a100:2,nvme:1"]).unwrap();
+        assert_eq!(r.gres.len(), 2);
+        assert_eq!(r.gres[0].key, GresKey::typed("gpu", "a100"));
+        assert_eq!(r.gres[0].count, 2);
+        assert!(
+            parse_args(&["--gres=gpu:1", "--gres=none"])
+                .unwrap()
+                .gres
+                .is_empty()
+        );
+        assert!(parse_args(&["--gres=NONE"]).unwrap().gres.is_empty());
+        let r = parse_args(&["-G", "h100:4", "--gpus-per-node=2"]).unwrap();
+        assert_eq!(r.gpus.unwrap().key, GresKey::typed("gpu", "h100"));
+        assert_eq!(r.gpus_per_node, Some(GresSpec::new("gpu", 2)));
+        assert!(matches!(
+            err(&["--gpus=a100:1,v100:2"]),
+            OptionError::InvalidValue { ref why, .. } if why.contains("more than one GPU type")
+        ));
+        assert!(matches!(
+            err(&["--gres=gpu:x:y:z"]),
+            OptionError::InvalidValue { .. }
+        ));
+        // `--gpus-per-node` and `--gres=gpu` are mutually exclusive (slurm_opt.c), judged
+        // on the final `--gres`.
+        assert_eq!(
+            err(&["--gres=gpu:1", "--gpus-per-node=1"]),
+            OptionError::Conflict {
+                first: "--gres=gpu".into(),
+                second: "--gpus-per-node".into()
+            }
+        );
+        assert!(parse_args(&["--gpus-per-node=1", "--gres=nvme:1"]).is_ok());
+        assert!(parse_args(&["--gres=gpu:1", "--gpus-per-node=1", "--gres=none"]).is_ok());
+    }
+
+    #[test]
+    fn hostlists() {
+        let r = parse_args(&["-w", "n[03,01-02],n01", "-x", "gpu[1-2]"]).unwrap();
+        assert_eq!(r.nodelist, ["n01", "n02", "n03"]);
+        assert_eq!(r.exclude, ["gpu1", "gpu2"]);
+        assert!(matches!(
+            err(&["-w", "n[1-"]),
+            OptionError::InvalidValue { .. }
+        ));
+    }
+
+    #[test]
+    fn dependency_array_begin_constraint() {
+        let r = parse_args(&[
+            "-d",
+            "afterok:42:43,afterany:44",
+            "-a",
+            "0-15:4%2",
+            "-b",
+            "now+1hour",
+            "--deadline=2026-03-01T12:00:00",
+            "-C",
+            "intel&ib",
+        ])
+        .unwrap();
+        assert_eq!(r.dependency.unwrap().items.len(), 3);
+        assert_eq!(r.array.unwrap().len(), 4);
+        assert!(r.begin.is_some() && r.deadline.is_some() && r.constraint.is_some());
+        assert!(matches!(
+            err(&["-d", "afterwards:1"]),
+            OptionError::InvalidValue { .. }
+        ));
+        assert!(matches!(
+            err(&["-a", "5-1"]),
+            OptionError::InvalidValue { .. }
+        ));
+        assert!(matches!(
+            err(&["--begin=someday"]),
+            OptionError::InvalidValue { .. }
+        ));
+    }
 }
