@@ -369,6 +369,13 @@ impl FromStr for Dependency {
                 }
             }
         }
+        // With one item left (`singleton?singleton`, `1?1`) "all" and "any" mean the same;
+        // keep one canonical value so equal expressions compare equal.
+        let combinator = if items.len() <= 1 {
+            Combinator::All
+        } else {
+            combinator
+        };
         Ok(Self { combinator, items })
     }
 }
@@ -656,17 +663,25 @@ mod tests {
         fn round_trip(d in arb_dep()) {
             let text = d.to_string();
             let back: Dependency = text.parse().unwrap();
-            // A lone item has no separator to say which combinator it used.
+            // A lone item has no separator to say which combinator it used: it reads as All.
             if d.items.len() > 1 {
                 prop_assert_eq!(back, d);
             } else {
-                prop_assert_eq!(back.items, d.items);
+                prop_assert_eq!(back, Dependency { combinator: Combinator::All, items: d.items });
             }
         }
 
         #[test]
         fn never_panics(s in "\\PC*") {
             let _ = s.parse::<Dependency>();
+        }
+
+        #[test]
+        fn parse_display_is_a_fixed_point(s in "(singleton|after(ok|any|notok)?:[1-9]{1,3}(_[0-9])?)([,?](singleton|afterok:[1-9]{1,3})){0,3}") {
+            if let Ok(d) = s.parse::<Dependency>() {
+                let again: Dependency = d.to_string().parse().unwrap();
+                prop_assert_eq!(again, d);
+            }
         }
 
         #[test]

@@ -1,13 +1,40 @@
 //! Resolving a request against a cluster, the way slurmctld does at submit: pick the
 //! partition(s), apply defaults (DefaultTime, DefMemPerCPU or whole-node memory, tasks and
 //! CPUs), and decide whether sbatch would reject the job or let it pend.
+//!
+//! The order of the checks follows `_job_create()`, `_get_job_parts()`,
+//! `_valid_job_part()`, `_part_access_check()` and `job_limits_check()` in Slurm's
+//! `src/slurmctld/job_mgr.c`, plus the count massaging sbatch itself does before it sends
+//! the request (`_opt_verify()` in `src/sbatch/opt.c`). Facts checked against a real
+//! Slurm 22.05 controller are marked "(observed)".
+//!
+//! Two kinds of problem are told apart:
+//! - **partition limits** (MaxTime, MinNodes/MaxNodes, the partition's node and CPU
+//!   totals, required nodes outside the partition, AllowQos/AllowAccounts): what
+//!   `EnforcePartLimits` governs. `ALL` rejects if any listed partition is violated,
+//!   `ANY` rejects only if every listed partition is violated, `NO` accepts and the job
+//!   pends with `PartitionTimeLimit`, `PartitionNodeLimit`, `PartitionConfig`... (observed);
+//! - **node configuration** (CPUs, memory, GRES or features per node that no node of the
+//!   partition has, too few such nodes): rejected with "Requested node configuration is
+//!   not available" whatever `EnforcePartLimits` says (observed), unless another listed
+//!   partition can run the job.
+//!
+//! Choices where hpcsched has to pick (documented on [`Cluster::resolve`]): the job QOS
+//! defaults to `normal` when the cluster defines it; partitions that can never run the
+//! job are dropped from [`ResolvedJob::partitions`]; the resolved values come from the
+//! first remaining partition.
 
 use crate::cluster::Cluster;
-use crate::gres::GresSpec;
+use crate::gres::{GresKey, GresSpec};
 use crate::job_state::PendingReason;
 use crate::memory::Memory;
-use crate::request::JobRequest;
+use crate::node::Node;
+use crate::partition::{DefMem, MaxMem, OverSubscribe, Partition, PartitionState};
+use crate::qos::{Qos, QosFlags};
+use crate::request::{Exclusive, JobRequest, MemoryRequest};
+use crate::sched_config::EnforcePartLimits;
 use crate::time::TimeLimit;
+use crate::tres::{TresKind, TresLimits};
 
 /// Memory a resolved job gets on each node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,96 +50,216 @@ pub enum ResolvedMemory {
 }
 
 /// The request as the cluster will schedule it.
+///
+/// ```
+/// use hpcsched::{Cluster, JobRequest, Node, Partition, SchedConfig, TimeLimit};
+/// let mut c = Cluster::new(SchedConfig::default());
+/// let mut n = Node::new("n1");
+/// n.cpus = 8;
+/// c.add_node(n).unwrap();
+/// let mut p = Partition::new("batch", vec!["n1".into()]);
+/// p.is_default = true;
+/// c.add_partition(p).unwrap();
+/// let job = c.resolve(&JobRequest::default()).unwrap();
+/// assert_eq!((job.partition(), job.min_nodes(), job.ntasks()), ("batch", 1, 1));
+/// assert_eq!(job.time_limit(), TimeLimit::Unlimited); // no DefaultTime: MaxTime
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ResolvedJob {}
+pub struct ResolvedJob {
+    request: JobRequest,
+    partitions: Vec<String>,
+    qos: Option<String>,
+    min_nodes: u32,
+    max_nodes: u32,
+    ntasks: u32,
+    cpus_per_task: u32,
+    min_cpus: u32,
+    memory: ResolvedMemory,
+    gres_per_node: Vec<GresSpec>,
+    time_limit: TimeLimit,
+    whole_nodes: bool,
+    user_exclusive: bool,
+    pending_reason: Option<PendingReason>,
+}
 
 impl ResolvedJob {
     /// The request this was resolved from.
     #[must_use]
     pub fn request(&self) -> &JobRequest {
-        todo!("resolve helper")
+        &self.request
     }
     /// The partition the job goes to first (the first of [`ResolvedJob::partitions`]).
     #[must_use]
     pub fn partition(&self) -> &str {
-        todo!("resolve helper")
+        self.partitions.first().map_or("", String::as_str)
     }
     /// Every partition the job may run in, highest PriorityTier first, then written order.
     #[must_use]
     pub fn partitions(&self) -> &[String] {
-        todo!("resolve helper")
+        &self.partitions
     }
     /// The QOS, if the job names one or the partition has a default.
     #[must_use]
     pub fn qos(&self) -> Option<&str> {
-        todo!("resolve helper")
+        self.qos.as_deref()
     }
     /// Minimum node count.
     #[must_use]
     pub fn min_nodes(&self) -> u32 {
-        todo!("resolve helper")
+        self.min_nodes
     }
     /// Maximum node count.
     #[must_use]
     pub fn max_nodes(&self) -> u32 {
-        todo!("resolve helper")
+        self.max_nodes
     }
     /// Number of tasks.
     #[must_use]
     pub fn ntasks(&self) -> u32 {
-        todo!("resolve helper")
+        self.ntasks
     }
     /// CPUs per task.
     #[must_use]
     pub fn cpus_per_task(&self) -> u32 {
-        todo!("resolve helper")
+        self.cpus_per_task
     }
     /// The least number of CPUs the job is allocated in total.
     #[must_use]
     pub fn min_cpus(&self) -> u32 {
-        todo!("resolve helper")
+        self.min_cpus
     }
     /// Memory per node, per CPU, per GPU or whole nodes.
     #[must_use]
     pub fn memory(&self) -> ResolvedMemory {
-        todo!("resolve helper")
+        self.memory
     }
     /// GRES needed on each allocated node.
     #[must_use]
     pub fn gres_per_node(&self) -> &[GresSpec] {
-        todo!("resolve helper")
+        &self.gres_per_node
     }
     /// The time limit the job runs under.
     #[must_use]
     pub fn time_limit(&self) -> TimeLimit {
-        todo!("resolve helper")
+        self.time_limit
     }
     /// Whether the job is allocated whole nodes.
     #[must_use]
     pub fn whole_nodes(&self) -> bool {
-        todo!("resolve helper")
+        self.whole_nodes
     }
     /// Whether its nodes may hold only this user's jobs.
     #[must_use]
     pub fn user_exclusive(&self) -> bool {
-        todo!("resolve helper")
+        self.user_exclusive
     }
     /// Why the job would pend forever as submitted (a limit it breaks that
     /// EnforcePartLimits lets through, a DOWN partition), if any.
     #[must_use]
     pub fn pending_reason(&self) -> Option<PendingReason> {
-        todo!("resolve helper")
+        self.pending_reason.clone()
     }
 }
 
-/// One reason sbatch would reject a job.
+/// One reason sbatch would reject a job. The message is Slurm's (`slurm_strerror()` or
+/// the controller's `err_msg`), with the offending name where Slurm gives one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RejectReason {
     /// No `-p` and no default partition.
     #[error("No partition specified or system default partition")]
     NoPartition,
+    /// `-p` names a partition the cluster does not have.
+    #[error("invalid partition specified: {0}")]
+    InvalidPartition(String),
+    /// Every named partition is DRAIN or INACTIVE (the first such is named).
+    #[error("Required partition not available (inactive or drain): {0}")]
+    PartitionNotAvailable(String),
+    /// `-q` names a QOS the cluster does not have.
+    #[error("Invalid qos specification: {0}")]
+    InvalidQos(String),
+    /// The partition's AllowQos/DenyQos refuses the job's QOS (with EnforcePartLimits).
+    #[error("Invalid qos specification: QOS {qos} not permitted in partition {partition}")]
+    QosNotAllowed {
+        /// The partition.
+        partition: String,
+        /// The QOS.
+        qos: String,
+    },
+    /// The partition's AllowAccounts/DenyAccounts refuses the job's account.
+    #[error(
+        "Invalid account or account/partition combination specified: account {account} not permitted in partition {partition}"
+    )]
+    AccountNotAllowed {
+        /// The partition.
+        partition: String,
+        /// The account.
+        account: String,
+    },
+    /// `--time` above a partition's MaxTime (with EnforcePartLimits), or a DefaultTime of 0.
+    #[error("Requested time limit is invalid (missing or exceeds some limit)")]
+    InvalidTimeLimit {
+        /// The partition whose limit is exceeded.
+        partition: String,
+    },
+    /// `--time-min` above the time limit or the partition's MaxTime.
+    #[error("Invalid time-min specification (exceeds job's time or other limits)")]
+    InvalidTimeMin,
+    /// A node count outside what the job or partition allows (`-N 0`, `-N 4-2`, more
+    /// nodes than the partition has, outside MinNodes/MaxNodes with EnforcePartLimits).
+    #[error("Node count specification invalid")]
+    InvalidNodeCount,
+    /// `-n 0`, `--ntasks-per-node=0`.
+    #[error("Task count specification invalid")]
+    BadTaskCount,
+    /// `-c 0`.
+    #[error("CPU count specification invalid")]
+    InvalidCpuCount,
+    /// More CPUs in total than the partition has (with EnforcePartLimits).
+    #[error("More processors requested than permitted")]
+    TooManyCpus {
+        /// The partition.
+        partition: String,
+    },
+    /// `--nodelist`/`--exclude` names a node the cluster does not have, or both lists
+    /// share a node.
+    #[error("Invalid node name specified: {0}")]
+    InvalidNodeName(String),
+    /// `--nodelist` names a node outside the partition (with EnforcePartLimits).
+    #[error("Requested nodes not in this partition: {node} (partition {partition})")]
+    NodesNotInPartition {
+        /// The partition.
+        partition: String,
+        /// The first node outside it.
+        node: String,
+    },
+    /// A GRES name that no node of the cluster has.
+    #[error("Invalid generic resource (gres) specification: {0}")]
+    InvalidGres(String),
+    /// A constraint that no node of the cluster satisfies.
+    #[error("Invalid feature specification")]
+    InvalidFeature,
+    /// No node (or not enough nodes) of the partition can ever run the job.
+    #[error("Requested node configuration is not available: {why} (partition {partition})")]
+    NodeConfigUnavailable {
+        /// The partition.
+        partition: String,
+        /// What no node satisfies, in Slurm's words where it has them.
+        why: String,
+    },
+    /// More memory per node than MaxMemPerNode allows.
+    #[error("Memory required by task is not available")]
+    InvalidTaskMemory,
+    /// An array index at or above MaxArraySize (or arrays disabled).
+    #[error("Invalid job array specification")]
+    InvalidArray,
+    /// A QOS limit broken by a QOS with `DenyOnLimit` (the pending reason it would
+    /// otherwise get is given).
+    #[error(
+        "Job violates accounting/QOS policy (job submit limit, user's size and/or time limits): {0:?}"
+    )]
+    QosPolicy(PendingReason),
 }
 
 /// Why a job would be rejected at submit: one or more reasons.
@@ -131,10 +278,1218 @@ impl Rejection {
     }
 }
 
+impl From<RejectReason> for Rejection {
+    fn from(reason: RejectReason) -> Self {
+        Self {
+            reasons: vec![reason],
+        }
+    }
+}
+
+/// The counts sbatch and slurmctld derive from `-N`, `-n`, `--ntasks-per-node`, `-c`
+/// before any partition is looked at.
+#[derive(Debug, Clone, Copy)]
+struct Counts {
+    /// `-N` min (or the `--nodelist` size), if given.
+    nodes_min: Option<u32>,
+    /// `-N` max, if given.
+    nodes_max: Option<u32>,
+    ntasks: u32,
+    ntasks_set: bool,
+    ntasks_per_node: Option<u32>,
+    cpus_per_task: u32,
+}
+
+/// A partition's answer to the request.
+#[derive(Debug, Clone)]
+struct PartEval<'a> {
+    part: &'a Partition,
+    /// A partition limit the job breaks, as the rejection and as the pending reason.
+    violation: Option<(RejectReason, PendingReason)>,
+    /// How the job fits the partition's nodes, or why it never can.
+    fit: Result<Shape, RejectReason>,
+}
+
+/// The job's shape in one partition.
+#[derive(Debug, Clone)]
+struct Shape {
+    min_nodes: u32,
+    max_nodes: u32,
+    ntasks: u32,
+    cpus_per_task: u32,
+    min_cpus: u32,
+    memory: ResolvedMemory,
+    gres_per_node: Vec<GresSpec>,
+    time_limit: TimeLimit,
+    whole_nodes: bool,
+    user_exclusive: bool,
+    /// Every required (`-w`) node is DOWN/DRAINED/...: the job waits for them.
+    req_nodes_unavailable: bool,
+}
+
 impl Cluster {
     /// Resolves a request against this cluster.
+    ///
+    /// Returns what slurmctld would record for the job, or every reason sbatch would
+    /// print when refusing it. Choices hpcsched makes where Slurm has more context:
+    /// - **QOS**: `-q` must name a QOS of the cluster. Without `-q` the job QOS is
+    ///   `normal` if the cluster defines it (sacctmgr's default), else none. A
+    ///   partition's `QOS=` is not the job QOS: its limits are checked as an extra layer.
+    ///   Account/user associations are not modelled (no account defaults).
+    /// - **Partitions**: the listed (or default) ones, DRAIN/INACTIVE ones removed
+    ///   (observed: `-p drained,up` is accepted in `up`), sorted by PriorityTier then
+    ///   written order. Partitions where the job can never run (node configuration,
+    ///   or a limit when another partition has none) are dropped from
+    ///   [`ResolvedJob::partitions`]; Slurm keeps them in the job's list but never
+    ///   starts the job there. Resolved values come from the first remaining one.
+    /// - **Time limit**: `--time`, else the partition's DefaultTime, else the QOS
+    ///   MaxWall when it is below MaxTime, else MaxTime.
+    /// - **Node count** without `-N`: the least number of nodes of the partition that
+    ///   hold `ntasks × cpus-per-task` CPUs (and `--gpus`) — Slurm records 1 and lets
+    ///   the select plugin grow it; the maximum is `min(ntasks, eligible nodes)`.
+    /// - **`--gpus=N`** (per job): spread over the minimum node count,
+    ///   `ceil(N / min_nodes)` per node.
+    /// - **Memory checks** per node use the least CPUs a node must give the job
+    ///   (`--ntasks-per-node` × `-c`, or `-c`), not all of a whole node.
+    /// - **Dependencies** are not checked: there is no job table here. A host that has
+    ///   one checks `request().dependency` targets after this call (Slurm rejects
+    ///   `afterok`/`afternotok` on unknown jobs).
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, JobRequest, Node, Partition, RejectReason, SchedConfig};
+    /// let mut c = Cluster::new(SchedConfig::default());
+    /// c.add_node(Node::new("n1")).unwrap();
+    /// c.add_partition(Partition::new("debug", vec!["n1".into()])).unwrap();
+    /// let mut req = JobRequest::default();
+    /// req.partitions = vec!["gpu".into()];
+    /// let err = c.resolve(&req).unwrap_err();
+    /// assert_eq!(err.reasons(), [RejectReason::InvalidPartition("gpu".into())]);
+    /// ```
     pub fn resolve(&self, request: &JobRequest) -> Result<ResolvedJob, Rejection> {
-        let _ = request;
-        todo!("resolve helper")
+        let counts = self.check_request(request)?;
+        let qos = self.job_qos(request)?;
+        let candidates = self.candidate_partitions(request)?;
+        let first_part = candidates.first().copied();
+        // MaxMemPerCPU lowers --mem-per-cpu and raises -c (`_valid_pn_min_mem()`),
+        // against the first partition as Slurm does.
+        let max_per_cpu = match first_part.and_then(|p| p.max_mem) {
+            Some(MaxMem::PerCpu(m)) => Some(m),
+            Some(MaxMem::PerNode(_)) => None,
+            None => self.config().max_mem_per_cpu,
+        };
+        let (counts, memory_req) = adjust_mem_per_cpu(counts, request.memory, max_per_cpu);
+        let evals: Vec<PartEval<'_>> = candidates
+            .iter()
+            .map(|p| self.evaluate(p, request, counts, memory_req, qos))
+            .collect();
+        let (chosen, others, pending) = self.choose(&evals)?;
+        let shape = match &chosen.fit {
+            Ok(shape) => shape.clone(),
+            Err(e) => return Err(e.clone().into()),
+        };
+        let mut partitions = vec![chosen.part.name.clone()];
+        partitions.extend(others.iter().map(|e| e.part.name.clone()));
+        let mut job = ResolvedJob {
+            request: request.clone(),
+            partitions,
+            qos: qos.map(|q| q.name.clone()),
+            min_nodes: shape.min_nodes,
+            max_nodes: shape.max_nodes,
+            ntasks: shape.ntasks,
+            cpus_per_task: shape.cpus_per_task,
+            min_cpus: shape.min_cpus,
+            memory: shape.memory,
+            gres_per_node: shape.gres_per_node,
+            time_limit: shape.time_limit,
+            whole_nodes: shape.whole_nodes,
+            user_exclusive: shape.user_exclusive,
+            pending_reason: pending,
+        };
+        if job.pending_reason.is_none() && chosen.part.state == PartitionState::Down {
+            job.pending_reason = Some(PendingReason::PartitionDown);
+        }
+        if job.pending_reason.is_none() && shape.req_nodes_unavailable {
+            job.pending_reason = Some(PendingReason::ReqNodeNotAvail);
+        }
+        // QOS limits: the partition QOS first, then the job QOS (resource_limits.shtml).
+        let part_qos = chosen.part.qos.as_deref().and_then(|n| self.qos(n));
+        for q in part_qos.into_iter().chain(qos) {
+            if let Some(reason) = self.qos_violation(q, &job) {
+                if q.flags.contains(QosFlags::DENY_ON_LIMIT) {
+                    return Err(RejectReason::QosPolicy(reason).into());
+                }
+                if job.pending_reason.is_none() {
+                    job.pending_reason = Some(reason);
+                }
+            }
+        }
+        Ok(job)
+    }
+
+    /// Checks that need no partition: counts, node names, GRES names, features, arrays.
+    fn check_request(&self, req: &JobRequest) -> Result<Counts, Rejection> {
+        let cpus_per_task = match req.cpus_per_task {
+            Some(0) => return Err(RejectReason::InvalidCpuCount.into()),
+            Some(c) => c,
+            None => 1,
+        };
+        if req.ntasks == Some(0) || req.ntasks_per_node == Some(0) {
+            return Err(RejectReason::BadTaskCount.into());
+        }
+        let (mut nodes_min, mut nodes_max) = match req.nodes {
+            Some(nc) if nc.min == 0 || nc.max < nc.min => {
+                return Err(RejectReason::InvalidNodeCount.into());
+            }
+            Some(nc) => (Some(nc.min), Some(nc.max)),
+            None => (None, None),
+        };
+        for name in req.nodelist.iter().chain(&req.exclude) {
+            if self.node(name).is_none() {
+                return Err(RejectReason::InvalidNodeName(name.clone()).into());
+            }
+        }
+        if let Some(both) = req.nodelist.iter().find(|n| req.exclude.contains(n)) {
+            return Err(RejectReason::InvalidNodeName(both.clone()).into());
+        }
+        if let Some(array) = &req.array {
+            let max = self.config().max_array_size;
+            if max == 0 || array_max_index(array) >= max {
+                return Err(RejectReason::InvalidArray.into());
+            }
+        }
+        for spec in requested_gres(req) {
+            let known = self
+                .nodes()
+                .any(|n| n.gres.iter().any(|g| g.key.name == spec.key.name));
+            if !known {
+                return Err(RejectReason::InvalidGres(spec.key.name.clone()).into());
+            }
+        }
+        if let Some(c) = &req.constraint
+            && !self.nodes().any(|n| constraint_matches(c, n))
+        {
+            return Err(RejectReason::InvalidFeature.into());
+        }
+        // sbatch: a node list without -N asks for that many nodes.
+        if nodes_min.is_none() && !req.nodelist.is_empty() {
+            nodes_min = Some(distinct_count(&req.nodelist));
+        }
+        // sbatch's `_opt_verify()` and slurmctld's `_figure_out_num_tasks()`.
+        let ntasks = if let Some(n) = req.ntasks {
+            if let Some(max) = nodes_max
+                && n < max
+            {
+                nodes_max = Some(n);
+            }
+            if let Some(min) = nodes_min
+                && n < min
+            {
+                // "can't run N processes on M nodes, setting nnodes to N" (observed)
+                nodes_min = Some(n);
+                nodes_max = Some(n);
+            }
+            n
+        } else {
+            let base = nodes_min.unwrap_or(1).max(1);
+            base.saturating_mul(req.ntasks_per_node.unwrap_or(1))
+        };
+        Ok(Counts {
+            nodes_min,
+            nodes_max,
+            ntasks,
+            ntasks_set: req.ntasks.is_some(),
+            ntasks_per_node: req.ntasks_per_node,
+            cpus_per_task,
+        })
+    }
+
+    /// The job QOS: `-q` (must exist), else `normal` when defined.
+    fn job_qos(&self, req: &JobRequest) -> Result<Option<&Qos>, Rejection> {
+        match &req.qos {
+            Some(name) => self
+                .qos(name)
+                .map(Some)
+                .ok_or_else(|| RejectReason::InvalidQos(name.clone()).into()),
+            None => Ok(self.qos("normal")),
+        }
+    }
+
+    /// The partitions a job may use, DRAIN/INACTIVE ones removed, in PriorityTier order.
+    fn candidate_partitions(&self, req: &JobRequest) -> Result<Vec<&Partition>, Rejection> {
+        let mut parts = Vec::new();
+        if req.partitions.is_empty() {
+            parts.push(self.default_partition().ok_or(RejectReason::NoPartition)?);
+        } else {
+            for name in &req.partitions {
+                let p = self
+                    .partition(name)
+                    .ok_or_else(|| RejectReason::InvalidPartition(name.clone()))?;
+                if !parts.iter().any(|q: &&Partition| q.name == p.name) {
+                    parts.push(p);
+                }
+            }
+        }
+        let first_closed = parts
+            .iter()
+            .find(|p| matches!(p.state, PartitionState::Drain | PartitionState::Inactive))
+            .map(|p| p.name.clone());
+        parts.retain(|p| !matches!(p.state, PartitionState::Drain | PartitionState::Inactive));
+        if parts.is_empty() {
+            return Err(
+                RejectReason::PartitionNotAvailable(first_closed.unwrap_or_default()).into(),
+            );
+        }
+        // Stable: equal tiers keep the written order.
+        parts.sort_by_key(|p| std::cmp::Reverse(p.priority_tier));
+        Ok(parts)
+    }
+
+    /// Limits and node fit of one partition.
+    fn evaluate<'a>(
+        &self,
+        part: &'a Partition,
+        req: &JobRequest,
+        counts: Counts,
+        memory_req: Option<MemoryRequest>,
+        qos: Option<&Qos>,
+    ) -> PartEval<'a> {
+        let violation = self.limit_violation(part, req, counts, qos);
+        // A job that pends on a node-count limit is still fitted, on as many nodes as
+        // the partition has, so that the rest of its shape can be shown.
+        let fit = self.fit(part, req, counts, memory_req, qos, violation.is_some());
+        PartEval {
+            part,
+            violation,
+            fit,
+        }
+    }
+
+    /// The first partition limit the job breaks (`_part_access_check()`,
+    /// `_valid_job_part()`), as rejection and pending reason.
+    fn limit_violation(
+        &self,
+        part: &Partition,
+        req: &JobRequest,
+        counts: Counts,
+        qos: Option<&Qos>,
+    ) -> Option<(RejectReason, PendingReason)> {
+        let flags = qos.map_or(QosFlags::empty(), |q| q.flags);
+        let name = part.name.clone();
+        // DOWN partitions skip the node/CPU checks (they only apply to partitions that
+        // schedule), but not the time limit check (observed).
+        if part.state == PartitionState::Up {
+            let total_cpus: u64 = part
+                .nodes
+                .iter()
+                .filter_map(|n| self.node(n))
+                .map(|n| u64::from(n.cpus))
+                .sum();
+            let min_cpus = u64::from(counts.ntasks) * u64::from(counts.cpus_per_task);
+            if min_cpus > total_cpus {
+                return Some((
+                    RejectReason::TooManyCpus { partition: name },
+                    PendingReason::PartitionConfig,
+                ));
+            }
+            let total_nodes = part.nodes.len() as u64;
+            if let Some(min) = counts.nodes_min
+                && u64::from(min) > total_nodes
+            {
+                return Some((
+                    RejectReason::InvalidNodeCount,
+                    PendingReason::PartitionNodeLimit,
+                ));
+            }
+            if let Some(node) = req.nodelist.iter().find(|n| !part.nodes.contains(n)) {
+                return Some((
+                    RejectReason::NodesNotInPartition {
+                        partition: name,
+                        node: node.clone(),
+                    },
+                    PendingReason::PartitionConfig,
+                ));
+            }
+            if let Some(min) = counts.nodes_min
+                && min < part.min_nodes
+                && !flags.contains(QosFlags::PARTITION_MIN_NODES)
+            {
+                return Some((
+                    RejectReason::InvalidNodeCount,
+                    PendingReason::PartitionNodeLimit,
+                ));
+            }
+            if let (Some(max), Some(part_max)) = (counts.nodes_max, part.max_nodes)
+                && max > part_max
+                && !flags.contains(QosFlags::PARTITION_MAX_NODES)
+            {
+                return Some((
+                    RejectReason::InvalidNodeCount,
+                    PendingReason::PartitionNodeLimit,
+                ));
+            }
+        }
+        if let Some(t) = req.time_limit
+            && t > part.max_time
+            && !flags.contains(QosFlags::PARTITION_TIME_LIMIT)
+        {
+            return Some((
+                RejectReason::InvalidTimeLimit { partition: name },
+                PendingReason::PartitionTimeLimit,
+            ));
+        }
+        if let Some(q) = qos {
+            let allowed = match &part.allow_qos {
+                Some(list) => list.iter().any(|a| a == &q.name),
+                None => !part.deny_qos.iter().any(|d| d == &q.name),
+            };
+            if !allowed {
+                return Some((
+                    RejectReason::QosNotAllowed {
+                        partition: name,
+                        qos: q.name.clone(),
+                    },
+                    PendingReason::QOSNotAllowed,
+                ));
+            }
+        }
+        if let Some(account) = &req.account {
+            let allowed = match &part.allow_accounts {
+                Some(list) => list.iter().any(|a| a == account),
+                None => !part.deny_accounts.iter().any(|d| d == account),
+            };
+            if !allowed {
+                return Some((
+                    RejectReason::AccountNotAllowed {
+                        partition: name,
+                        account: account.clone(),
+                    },
+                    PendingReason::AccountNotAllowed,
+                ));
+            }
+        }
+        None
+    }
+
+    /// Picks the partition the job resolves in, applying EnforcePartLimits. Returns it,
+    /// the other usable partitions, and the pending reason a let-through limit gives.
+    fn choose<'e, 'a>(
+        &self,
+        evals: &'e [PartEval<'a>],
+    ) -> Result<
+        (
+            &'e PartEval<'a>,
+            Vec<&'e PartEval<'a>>,
+            Option<PendingReason>,
+        ),
+        Rejection,
+    > {
+        let enforce = self.config().enforce_part_limits;
+        match enforce {
+            EnforcePartLimits::All => {
+                if let Some((reason, _)) = evals.iter().find_map(|e| e.violation.clone()) {
+                    return Err(reason.into());
+                }
+            }
+            EnforcePartLimits::Any => {
+                if evals.iter().all(|e| e.violation.is_some())
+                    && let Some((reason, _)) = evals.iter().find_map(|e| e.violation.clone())
+                {
+                    return Err(reason.into());
+                }
+            }
+            EnforcePartLimits::No => {}
+        }
+        // Time-min beyond the time limit or MaxTime is rejected whatever the setting.
+        let fitting: Vec<&PartEval<'a>> = evals.iter().filter(|e| e.fit.is_ok()).collect();
+        if fitting.is_empty() {
+            let reasons = evals
+                .iter()
+                .filter_map(|e| e.fit.clone().err())
+                .collect::<Vec<_>>();
+            return Err(Rejection { reasons });
+        }
+        let clean: Vec<&PartEval<'a>> = fitting
+            .iter()
+            .copied()
+            .filter(|e| e.violation.is_none())
+            .collect();
+        let (usable, pending) = if clean.is_empty() {
+            let reason = fitting[0].violation.as_ref().map(|(_, p)| p.clone());
+            (fitting, reason)
+        } else {
+            (clean, None)
+        };
+        let mut iter = usable.into_iter();
+        let Some(chosen) = iter.next() else {
+            return Err(RejectReason::NoPartition.into());
+        };
+        Ok((chosen, iter.collect(), pending))
+    }
+
+    /// How the job fits the nodes of `part`, or why it never can.
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        &self,
+        part: &Partition,
+        req: &JobRequest,
+        counts: Counts,
+        memory_req: Option<MemoryRequest>,
+        qos: Option<&Qos>,
+        limited: bool,
+    ) -> Result<Shape, RejectReason> {
+        let unavailable = |why: &str| RejectReason::NodeConfigUnavailable {
+            partition: part.name.clone(),
+            why: why.to_string(),
+        };
+        let whole_nodes = match part.oversubscribe {
+            OverSubscribe::Exclusive => true,
+            OverSubscribe::Force(_) => false,
+            OverSubscribe::No | OverSubscribe::Yes(_) => {
+                matches!(req.exclusive, Some(Exclusive::Node | Exclusive::Topo))
+            }
+        };
+        let user_exclusive = part.exclusive_user || req.exclusive == Some(Exclusive::User);
+        let cpt = counts.cpus_per_task;
+        let tasks_per_node_min = counts.ntasks_per_node.unwrap_or(1);
+        let cpus_per_node_min = tasks_per_node_min.saturating_mul(cpt);
+        let per_node_gres = per_node_gres(req);
+        let per_job_gpus = req.gpus.clone();
+        let gpus_per_node_hint: u64 = per_node_gres
+            .iter()
+            .filter(|g| g.key.name == "gpu")
+            .map(|g| g.count)
+            .sum::<u64>()
+            .max(u64::from(per_job_gpus.is_some()));
+        let memory = resolve_memory(memory_req, part, self, gpus_per_node_hint > 0);
+        let mem_per_node_min = match memory {
+            ResolvedMemory::PerNode(m) => m.mib(),
+            ResolvedMemory::PerCpu(m) => m.mib().saturating_mul(u64::from(cpus_per_node_min)),
+            ResolvedMemory::PerGpu(m) => m.mib().saturating_mul(gpus_per_node_hint),
+            ResolvedMemory::WholeNode => 0,
+        };
+        // MaxMemPerNode (partition, else cluster): a bigger --mem is rejected.
+        let max_per_node = match part.max_mem {
+            Some(MaxMem::PerNode(m)) => Some(m),
+            Some(MaxMem::PerCpu(_)) => None,
+            None => self.config().max_mem_per_node,
+        };
+        if let Some(max) = max_per_node
+            && mem_per_node_min > max.mib()
+        {
+            return Err(RejectReason::InvalidTaskMemory);
+        }
+
+        // Which nodes of the partition could ever run a share of the job.
+        let pool: Vec<&Node> = part
+            .nodes
+            .iter()
+            .filter(|n| !req.exclude.contains(n))
+            .filter_map(|n| self.node(n))
+            .collect();
+        let cpu_ok = |n: &Node| n.cpus >= cpus_per_node_min;
+        let mem_ok = |n: &Node| n.real_memory.mib() >= mem_per_node_min;
+        let gres_ok = |n: &Node| {
+            per_node_gres
+                .iter()
+                .all(|g| node_gres_count(n, &g.key) >= g.count)
+                && per_job_gpus
+                    .as_ref()
+                    .is_none_or(|g| node_gres_count(n, &g.key) > 0)
+        };
+        let feat_ok = |n: &Node| {
+            req.constraint
+                .as_ref()
+                .is_none_or(|c| constraint_matches(c, n))
+        };
+        let eligible: Vec<&Node> = pool
+            .iter()
+            .copied()
+            .filter(|n| cpu_ok(n) && mem_ok(n) && gres_ok(n) && feat_ok(n))
+            .collect();
+        if eligible.is_empty() {
+            let why = if pool.is_empty() {
+                "no usable node in the partition"
+            } else if !pool.iter().any(|n| cpu_ok(n)) {
+                "CPU count per node can not be satisfied"
+            } else if !pool.iter().any(|n| mem_ok(n)) {
+                "Memory specification can not be satisfied"
+            } else if !pool.iter().any(|n| gres_ok(n)) {
+                "GRES per node can not be satisfied"
+            } else if !pool.iter().any(|n| feat_ok(n)) {
+                "no node has the requested features"
+            } else {
+                "no node satisfies every requirement at once"
+            };
+            return Err(unavailable(why));
+        }
+        if let Some(bad) = req
+            .nodelist
+            .iter()
+            .find(|w| part.nodes.contains(w) && !eligible.iter().any(|n| &n.name == *w))
+        {
+            return Err(unavailable(&format!(
+                "required node {bad} can not run the job"
+            )));
+        }
+
+        // Tasks each eligible node can hold, and GPUs for --gpus, largest first.
+        let mem_per_cpu = match memory {
+            ResolvedMemory::PerCpu(m) if m.mib() > 0 => Some(m.mib()),
+            _ => None,
+        };
+        let task_capacity = |n: &Node| -> u64 {
+            let mut cap = u64::from(n.cpus / cpt.max(1));
+            if let Some(t) = counts.ntasks_per_node {
+                cap = cap.min(u64::from(t));
+            }
+            if let Some(m) = mem_per_cpu {
+                cap = cap.min(n.real_memory.mib() / m.saturating_mul(u64::from(cpt)).max(1));
+            }
+            cap
+        };
+        // Required nodes come first: they are always part of the allocation.
+        let mut ordered: Vec<&Node> = eligible
+            .iter()
+            .copied()
+            .filter(|n| req.nodelist.contains(&n.name))
+            .collect();
+        let mut rest: Vec<&Node> = eligible
+            .iter()
+            .copied()
+            .filter(|n| !req.nodelist.contains(&n.name))
+            .collect();
+        rest.sort_by_key(|n| {
+            std::cmp::Reverse((task_capacity(n), gpu_capacity(n, per_job_gpus.as_ref())))
+        });
+        ordered.extend(rest);
+        let elig_count = ordered.len() as u32;
+        let ntasks = u64::from(counts.ntasks);
+        let gpus_needed = per_job_gpus.as_ref().map_or(0, |g| g.count);
+        let enough = |k: usize| -> bool {
+            let top = ordered.iter().take(k);
+            let tasks: u64 = top.clone().map(|n| task_capacity(n)).sum();
+            let gpus: u64 = top.map(|n| gpu_capacity(n, per_job_gpus.as_ref())).sum();
+            tasks >= ntasks && gpus >= gpus_needed
+        };
+        let part_size = part.nodes.len() as u32;
+        let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
+            let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
+            // A job pending on a node-count limit is fitted on the nodes there are.
+            let fit_min = if limited { min.min(elig_count) } else { min };
+            if fit_min > elig_count {
+                return Err(unavailable(&format!(
+                    "{min} nodes requested, {elig_count} of the partition can run the job"
+                )));
+            }
+            let fit_max = max.min(elig_count);
+            if !enough(fit_max as usize) && !limited {
+                return Err(unavailable("CPU count per node can not be satisfied"));
+            }
+            let shown_max = if min > part_size {
+                min
+            } else {
+                max.min(elig_count).max(min)
+            };
+            (min, shown_max)
+        } else {
+            let Some(k) = (1..=ordered.len()).find(|&k| enough(k)) else {
+                let why = if gpus_needed > 0 {
+                    "not enough GPUs in the partition"
+                } else {
+                    "not enough CPUs in the partition"
+                };
+                return Err(unavailable(why));
+            };
+            let k = (k as u32).max(distinct_count(&req.nodelist));
+            let max = if counts.ntasks_set {
+                counts.ntasks.min(elig_count).max(k)
+            } else {
+                k
+            };
+            (k, max)
+        };
+        // Without -n, each node gets at least its default task.
+        let ntasks = if counts.ntasks_set {
+            counts.ntasks
+        } else {
+            counts
+                .ntasks
+                .max(min_nodes.saturating_mul(tasks_per_node_min))
+        };
+        let mut gres_per_node = per_node_gres;
+        if let Some(g) = per_job_gpus {
+            let share = g.count.div_ceil(u64::from(min_nodes.max(1)));
+            merge_gres(
+                &mut gres_per_node,
+                GresSpec {
+                    key: g.key,
+                    count: share,
+                    no_consume: false,
+                },
+            );
+        }
+        let min_cpus = if whole_nodes {
+            let mut sizes: Vec<u32> = ordered.iter().map(|n| n.cpus).collect();
+            sizes.sort_unstable();
+            sizes
+                .iter()
+                .take(min_nodes as usize)
+                .fold(0u32, |acc, c| acc.saturating_add(*c))
+        } else {
+            ntasks
+                .saturating_mul(cpt)
+                .max(min_nodes.saturating_mul(cpt))
+        };
+        let time_limit = resolve_time_limit(part, req, qos)?;
+        let req_nodes_unavailable = !req.nodelist.is_empty()
+            && req
+                .nodelist
+                .iter()
+                .filter_map(|n| self.node(n))
+                .any(|n| !n.is_schedulable());
+        Ok(Shape {
+            min_nodes,
+            max_nodes: max_nodes.max(min_nodes),
+            ntasks,
+            cpus_per_task: cpt,
+            min_cpus,
+            memory,
+            gres_per_node,
+            time_limit,
+            whole_nodes,
+            user_exclusive,
+            req_nodes_unavailable,
+        })
+    }
+
+    /// The first per-job limit of `qos` the job breaks, as its pending reason.
+    ///
+    /// The time limit is the resolved one: a partition DefaultTime above the QOS MaxWall
+    /// breaks the limit too, as in `_qos_policy_validate()` (DefaultTime is applied
+    /// before the QOS is checked).
+    fn qos_violation(&self, qos: &Qos, job: &ResolvedJob) -> Option<PendingReason> {
+        if let Some(w) = qos.max_wall
+            && job.time_limit > w
+        {
+            return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
+        }
+        let usage = JobUsage::of(self, job);
+        let over = |limits: &TresLimits| -> Option<TresKind> {
+            limits
+                .0
+                .iter()
+                .find(|(kind, max)| usage.amount(kind).is_some_and(|a| a > **max))
+                .map(|(k, _)| k.clone())
+        };
+        let under = |limits: &TresLimits| -> Option<TresKind> {
+            limits
+                .0
+                .iter()
+                .find(|(kind, min)| usage.amount(kind).is_some_and(|a| a < **min))
+                .map(|(k, _)| k.clone())
+        };
+        if let Some(kind) = over(&qos.max_tres_per_job) {
+            return Some(match kind {
+                TresKind::Node => PendingReason::QOSMaxNodePerJobLimit,
+                TresKind::Cpu => PendingReason::QOSMaxCpuPerJobLimit,
+                TresKind::Mem => PendingReason::QOSMaxMemoryPerJob,
+                _ => PendingReason::QOSMaxGRESPerJob,
+            });
+        }
+        if let Some(kind) = under(&qos.min_tres_per_job) {
+            return Some(match kind {
+                TresKind::Node => PendingReason::QOSMinNode,
+                TresKind::Cpu => PendingReason::QOSMinCpuNotSatisfied,
+                TresKind::Mem => PendingReason::QOSMinMemory,
+                _ => PendingReason::QOSMinGRES,
+            });
+        }
+        // A lone job bigger than a per-user cap can never start under it.
+        if let Some(kind) = over(&qos.max_tres_per_user) {
+            return Some(match kind {
+                TresKind::Node => PendingReason::QOSMaxNodePerUserLimit,
+                TresKind::Cpu => PendingReason::QOSMaxCpuPerUserLimit,
+                TresKind::Mem => PendingReason::QOSMaxMemoryPerUser,
+                _ => PendingReason::QOSMaxGRESPerUser,
+            });
+        }
+        None
+    }
+}
+
+/// `--time`, else DefaultTime, else QOS MaxWall (when below MaxTime), else MaxTime.
+fn resolve_time_limit(
+    part: &Partition,
+    req: &JobRequest,
+    qos: Option<&Qos>,
+) -> Result<TimeLimit, RejectReason> {
+    if let Some(t) = req.time_limit {
+        if let Some(min) = req.time_min
+            && (min > t || min > part.max_time)
+        {
+            return Err(RejectReason::InvalidTimeMin);
+        }
+        return Ok(t);
+    }
+    if let Some(d) = part.default_time {
+        // "job's default time is 0": Slurm refuses rather than run 0-minute jobs.
+        if d == TimeLimit::Limited(crate::time::Duration::from_secs(0)) {
+            return Err(RejectReason::InvalidTimeLimit {
+                partition: part.name.clone(),
+            });
+        }
+        return Ok(d);
+    }
+    let wall = qos.and_then(|q| q.max_wall);
+    Ok(match wall {
+        Some(w) if w < part.max_time => w,
+        _ => part.max_time,
+    })
+}
+
+/// The least resources an accepted job uses, for QOS TRES limits.
+struct JobUsage<'j> {
+    nodes: u64,
+    cpus: u64,
+    mem: Option<u64>,
+    gres: &'j [GresSpec],
+}
+
+impl<'j> JobUsage<'j> {
+    fn of(cluster: &Cluster, job: &'j ResolvedJob) -> Self {
+        let nodes = u64::from(job.min_nodes);
+        let cpus = u64::from(job.min_cpus);
+        let gpus_per_node: u64 = job
+            .gres_per_node
+            .iter()
+            .filter(|g| g.key.name == "gpu")
+            .map(|g| g.count)
+            .sum();
+        let mem = match job.memory {
+            ResolvedMemory::PerNode(m) => Some(m.mib().saturating_mul(nodes)),
+            ResolvedMemory::PerCpu(m) => Some(m.mib().saturating_mul(cpus)),
+            ResolvedMemory::PerGpu(m) => {
+                Some(m.mib().saturating_mul(gpus_per_node).saturating_mul(nodes))
+            }
+            ResolvedMemory::WholeNode => job
+                .partitions
+                .first()
+                .and_then(|p| cluster.partition(p))
+                .and_then(|p| {
+                    p.nodes
+                        .iter()
+                        .filter_map(|n| cluster.node(n))
+                        .map(|n| n.real_memory.mib())
+                        .min()
+                })
+                .map(|m| m.saturating_mul(nodes)),
+        };
+        Self {
+            nodes,
+            cpus,
+            mem,
+            gres: &job.gres_per_node,
+        }
+    }
+
+    /// The job's amount of one TRES, if hpcsched counts it.
+    fn amount(&self, kind: &TresKind) -> Option<u64> {
+        match kind {
+            TresKind::Node => Some(self.nodes),
+            TresKind::Cpu => Some(self.cpus),
+            TresKind::Mem => self.mem,
+            TresKind::Gres(key) => Some(
+                self.gres
+                    .iter()
+                    .filter(|g| g.key.name == key.name)
+                    // A typed limit does not apply to untyped requests
+                    // (resource_limits.shtml).
+                    .filter(|g| key.kind.is_none() || g.key.kind == key.kind)
+                    .map(|g| g.count)
+                    .sum::<u64>()
+                    .saturating_mul(self.nodes),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Applies MaxMemPerCPU to `--mem-per-cpu` as `_valid_pn_min_mem()` does: the memory is
+/// divided and `-c` multiplied by `ceil(requested / max)`.
+fn adjust_mem_per_cpu(
+    mut counts: Counts,
+    memory: Option<MemoryRequest>,
+    max_per_cpu: Option<Memory>,
+) -> (Counts, Option<MemoryRequest>) {
+    if let (Some(MemoryRequest::PerCpu(m)), Some(max)) = (memory, max_per_cpu)
+        && max.mib() > 0
+        && m.mib() > max.mib()
+    {
+        let ratio = m.mib().div_ceil(max.mib());
+        let ratio32 = u32::try_from(ratio).unwrap_or(u32::MAX);
+        counts.cpus_per_task = counts.cpus_per_task.saturating_mul(ratio32);
+        let per_cpu = Memory::from_mib(m.mib().div_ceil(ratio));
+        return (counts, Some(MemoryRequest::PerCpu(per_cpu)));
+    }
+    (counts, memory)
+}
+
+/// The memory request, else the partition default, else the cluster default, else
+/// whole nodes (SLURM_NOTES §11: 0 means all of the node's memory).
+fn resolve_memory(
+    req: Option<MemoryRequest>,
+    part: &Partition,
+    cluster: &Cluster,
+    has_gpus: bool,
+) -> ResolvedMemory {
+    match req {
+        Some(MemoryRequest::PerNode(m) | MemoryRequest::PerCpu(m)) if m.mib() == 0 => {
+            ResolvedMemory::WholeNode
+        }
+        Some(MemoryRequest::PerNode(m)) => ResolvedMemory::PerNode(m),
+        Some(MemoryRequest::PerCpu(m)) => ResolvedMemory::PerCpu(m),
+        Some(MemoryRequest::PerGpu(m)) => ResolvedMemory::PerGpu(m),
+        None => {
+            let pick = |d: Option<DefMem>| match d {
+                Some(DefMem::PerCpu(m)) if m.mib() > 0 => Some(ResolvedMemory::PerCpu(m)),
+                Some(DefMem::PerNode(m)) if m.mib() > 0 => Some(ResolvedMemory::PerNode(m)),
+                Some(DefMem::PerGpu(m)) if m.mib() > 0 && has_gpus => {
+                    Some(ResolvedMemory::PerGpu(m))
+                }
+                _ => None,
+            };
+            pick(part.def_mem)
+                .or_else(|| pick(cluster.config().def_mem))
+                .unwrap_or(ResolvedMemory::WholeNode)
+        }
+    }
+}
+
+/// Every GRES the request names (`--gres`, `--gpus-per-node`, `--gpus`).
+fn requested_gres(req: &JobRequest) -> impl Iterator<Item = &GresSpec> {
+    req.gres
+        .iter()
+        .chain(req.gpus_per_node.as_ref())
+        .chain(req.gpus.as_ref())
+}
+
+/// The GRES each node must have: `--gres` and `--gpus-per-node`, same keys summed.
+fn per_node_gres(req: &JobRequest) -> Vec<GresSpec> {
+    let mut out: Vec<GresSpec> = Vec::new();
+    for g in req.gres.iter().chain(req.gpus_per_node.as_ref()) {
+        merge_gres(&mut out, g.clone());
+    }
+    out
+}
+
+fn merge_gres(list: &mut Vec<GresSpec>, spec: GresSpec) {
+    if let Some(existing) = list.iter_mut().find(|g| g.key == spec.key) {
+        existing.count = existing.count.max(spec.count);
+    } else {
+        list.push(spec);
+    }
+}
+
+/// How many of `key` a node has: an untyped key counts every type of that name, a
+/// typed key only that type (cons_tres `gres_sock_list.c`).
+fn node_gres_count(node: &Node, key: &GresKey) -> u64 {
+    node.gres
+        .iter()
+        .filter(|g| g.key.name == key.name)
+        .filter(|g| key.kind.is_none() || g.key.kind == key.kind)
+        .map(|g| g.count)
+        .fold(0u64, u64::saturating_add)
+}
+
+fn gpu_capacity(node: &Node, per_job: Option<&GresSpec>) -> u64 {
+    per_job.map_or(0, |g| node_gres_count(node, &g.key))
+}
+
+fn distinct_count(names: &[String]) -> u32 {
+    let mut seen: Vec<&String> = Vec::new();
+    for n in names {
+        if !seen.contains(&n) {
+            seen.push(n);
+        }
+    }
+    seen.len() as u32
+}
+
+/// The highest index of an array specification.
+fn array_max_index(array: &crate::array::ArraySpec) -> u32 {
+    array.max()
+}
+
+/// Whether a node's features satisfy a constraint.
+fn constraint_matches(c: &crate::constraint::Constraint, node: &Node) -> bool {
+    c.matches(&node.features)
+}
+
+#[cfg(test)]
+// The tests change one request field after another to walk through cases.
+#[allow(clippy::field_reassign_with_default)]
+mod tests {
+    use super::*;
+    use crate::sched_config::SchedConfig;
+    use crate::time::Duration;
+
+    fn gpu(kind: Option<&str>, count: u64) -> GresSpec {
+        GresSpec {
+            key: GresKey {
+                name: "gpu".into(),
+                kind: kind.map(Into::into),
+            },
+            count,
+            no_consume: false,
+        }
+    }
+
+    fn node(name: &str, cpus: u32, mib: u64, gres: Vec<GresSpec>) -> Node {
+        let mut n = Node::new(name);
+        n.cpus = cpus;
+        n.real_memory = Memory::from_mib(mib);
+        n.gres = gres;
+        n
+    }
+
+    /// Two partitions: `small` (2 × 4 CPUs, default, MaxTime 1 h, tier 1) and `big`
+    /// (2 × 16 CPUs with 2 A100 each, MaxTime 1 day, tier 5).
+    fn cluster(enforce: EnforcePartLimits) -> Cluster {
+        let mut config = SchedConfig::default();
+        config.enforce_part_limits = enforce;
+        let mut c = Cluster::new(config);
+        for n in [
+            node("s1", 4, 8192, vec![]),
+            node("s2", 4, 8192, vec![]),
+            node("b1", 16, 65536, vec![gpu(Some("a100"), 2)]),
+            node("b2", 16, 65536, vec![gpu(Some("a100"), 2)]),
+        ] {
+            c.add_node(n).unwrap();
+        }
+        let mut small = Partition::new("small", vec!["s1".into(), "s2".into()]);
+        small.is_default = true;
+        small.max_time = TimeLimit::Limited(Duration::from_secs(3600));
+        small.def_mem = Some(DefMem::PerCpu(Memory::from_mib(1024)));
+        c.add_partition(small).unwrap();
+        let mut big = Partition::new("big", vec!["b1".into(), "b2".into()]);
+        big.max_time = TimeLimit::Limited(Duration::from_secs(86400));
+        big.priority_tier = 5;
+        c.add_partition(big).unwrap();
+        c
+    }
+
+    fn hours(h: u64) -> TimeLimit {
+        TimeLimit::Limited(Duration::from_secs(h * 3600))
+    }
+
+    #[test]
+    fn untyped_gres_counts_every_type_typed_only_its_own() {
+        let n = node("n", 1, 1, vec![gpu(Some("a100"), 2), gpu(Some("v100"), 1)]);
+        assert_eq!(node_gres_count(&n, &gpu(None, 1).key), 3);
+        assert_eq!(node_gres_count(&n, &gpu(Some("v100"), 1).key), 1);
+        assert_eq!(node_gres_count(&n, &gpu(Some("h100"), 1).key), 0);
+    }
+
+    #[test]
+    fn memory_defaults_chain() {
+        let c = cluster(EnforcePartLimits::All);
+        let small = c.partition("small").unwrap();
+        let big = c.partition("big").unwrap();
+        let per_cpu = ResolvedMemory::PerCpu(Memory::from_mib(1024));
+        assert_eq!(resolve_memory(None, small, &c, false), per_cpu);
+        assert_eq!(
+            resolve_memory(None, big, &c, false),
+            ResolvedMemory::WholeNode
+        );
+        let zero = Some(MemoryRequest::PerNode(Memory::from_mib(0)));
+        assert_eq!(
+            resolve_memory(zero, small, &c, false),
+            ResolvedMemory::WholeNode
+        );
+        let mut c2 = c.clone();
+        c2.config_mut().def_mem = Some(DefMem::PerGpu(Memory::from_mib(4096)));
+        let big = c2.partition("big").unwrap();
+        // DefMemPerGPU only applies to jobs that ask for GPUs.
+        assert_eq!(
+            resolve_memory(None, big, &c2, false),
+            ResolvedMemory::WholeNode
+        );
+        assert_eq!(
+            resolve_memory(None, big, &c2, true),
+            ResolvedMemory::PerGpu(Memory::from_mib(4096))
+        );
+    }
+
+    #[test]
+    fn max_mem_per_cpu_raises_cpus_per_task() {
+        let counts = Counts {
+            nodes_min: None,
+            nodes_max: None,
+            ntasks: 1,
+            ntasks_set: false,
+            ntasks_per_node: None,
+            cpus_per_task: 2,
+        };
+        let req = Some(MemoryRequest::PerCpu(Memory::from_mib(5000)));
+        let (c, m) = adjust_mem_per_cpu(counts, req, Some(Memory::from_mib(2048)));
+        assert_eq!(c.cpus_per_task, 6, "ceil(5000/2048) = 3 times 2");
+        assert_eq!(m, Some(MemoryRequest::PerCpu(Memory::from_mib(1667))));
+        let (c, m) = adjust_mem_per_cpu(counts, req, Some(Memory::from_mib(8192)));
+        assert_eq!((c.cpus_per_task, m), (2, req));
+    }
+
+    #[test]
+    fn default_partition_and_defaults() {
+        let c = cluster(EnforcePartLimits::All);
+        let job = c.resolve(&JobRequest::default()).unwrap();
+        assert_eq!(job.partitions(), ["small"]);
+        assert_eq!(job.time_limit(), hours(1), "no DefaultTime: MaxTime");
+        assert_eq!(
+            (job.min_nodes(), job.max_nodes(), job.min_cpus()),
+            (1, 1, 1)
+        );
+        assert!(!job.whole_nodes());
+        assert_eq!(job.qos(), None);
+    }
+
+    #[test]
+    fn priority_tier_orders_partitions() {
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.partitions = vec!["small".into(), "big".into()];
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(job.partitions(), ["big", "small"]);
+    }
+
+    #[test]
+    fn enforce_modes_on_a_time_limit() {
+        let mut req = JobRequest::default();
+        req.partitions = vec!["small".into(), "big".into()];
+        req.time_limit = Some(hours(2));
+        // ALL: small's 1 h MaxTime rejects.
+        let err = cluster(EnforcePartLimits::All).resolve(&req).unwrap_err();
+        assert_eq!(
+            err.reasons(),
+            [RejectReason::InvalidTimeLimit {
+                partition: "small".into()
+            }]
+        );
+        // ANY: big takes it; small is dropped from the list.
+        let job = cluster(EnforcePartLimits::Any).resolve(&req).unwrap();
+        assert_eq!(job.partitions(), ["big"]);
+        assert_eq!(job.pending_reason(), None);
+        // NO, small only: accepted, pends.
+        req.partitions = vec!["small".into()];
+        let job = cluster(EnforcePartLimits::No).resolve(&req).unwrap();
+        assert_eq!(
+            job.pending_reason(),
+            Some(PendingReason::PartitionTimeLimit)
+        );
+        assert!(cluster(EnforcePartLimits::Any).resolve(&req).is_err());
+    }
+
+    #[test]
+    fn gpus_per_job_and_typed_gres() {
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.partitions = vec!["big".into()];
+        req.gpus = Some(gpu(None, 3));
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(
+            (job.min_nodes(), job.gres_per_node()),
+            (2, &[gpu(None, 2)][..])
+        );
+        req.gpus = Some(gpu(None, 5));
+        assert!(matches!(
+            c.resolve(&req).unwrap_err().reasons()[0],
+            RejectReason::NodeConfigUnavailable { .. }
+        ));
+        req.gpus = None;
+        req.gres = vec![gpu(Some("h100"), 1)];
+        assert!(matches!(
+            c.resolve(&req).unwrap_err().reasons()[0],
+            RejectReason::NodeConfigUnavailable { .. }
+        ));
+        req.partitions = vec!["small".into()];
+        // A GRES name the cluster has, but not in this partition.
+        assert!(matches!(
+            c.resolve(&req).unwrap_err().reasons()[0],
+            RejectReason::NodeConfigUnavailable { .. }
+        ));
+        let mut req = JobRequest::default();
+        req.gres = vec![GresSpec {
+            key: GresKey {
+                name: "nvme".into(),
+                kind: None,
+            },
+            count: 1,
+            no_consume: false,
+        }];
+        assert_eq!(
+            c.resolve(&req).unwrap_err().reasons(),
+            [RejectReason::InvalidGres("nvme".into())]
+        );
+    }
+
+    #[test]
+    fn malformed_counts_are_rejected() {
+        type Case = (fn(&mut JobRequest), RejectReason);
+        let c = cluster(EnforcePartLimits::No);
+        let cases: [Case; 4] = [
+            (|r| r.cpus_per_task = Some(0), RejectReason::InvalidCpuCount),
+            (|r| r.ntasks = Some(0), RejectReason::BadTaskCount),
+            (
+                |r| {
+                    r.nodes = Some(crate::request::NodeCount { min: 2, max: 1 });
+                },
+                RejectReason::InvalidNodeCount,
+            ),
+            (
+                |r| {
+                    r.nodelist = vec!["s1".into()];
+                    r.exclude = vec!["s1".into()];
+                },
+                RejectReason::InvalidNodeName("s1".into()),
+            ),
+        ];
+        for (set, want) in cases {
+            let mut req = JobRequest::default();
+            set(&mut req);
+            assert_eq!(c.resolve(&req).unwrap_err().reasons(), [want]);
+        }
+    }
+
+    #[test]
+    fn qos_defaults_to_normal_and_deny_on_limit_rejects() {
+        let mut c = cluster(EnforcePartLimits::All);
+        c.add_qos(Qos::new("normal")).unwrap();
+        let mut short = Qos::new("short");
+        short.max_wall = Some(TimeLimit::Limited(Duration::from_secs(600)));
+        c.add_qos(short.clone()).unwrap();
+        let mut req = JobRequest::default();
+        assert_eq!(c.resolve(&req).unwrap().qos(), Some("normal"));
+        req.qos = Some("short".into());
+        // No --time and no DefaultTime: the QOS MaxWall is the limit.
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(
+            job.time_limit(),
+            TimeLimit::Limited(Duration::from_secs(600))
+        );
+        assert_eq!(job.pending_reason(), None);
+        req.time_limit = Some(hours(1));
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(
+            job.pending_reason(),
+            Some(PendingReason::QOSMaxWallDurationPerJobLimit)
+        );
+        let mut c2 = cluster(EnforcePartLimits::All);
+        short.flags = QosFlags::DENY_ON_LIMIT;
+        c2.add_qos(short).unwrap();
+        assert_eq!(
+            c2.resolve(&req).unwrap_err().reasons(),
+            [RejectReason::QosPolicy(
+                PendingReason::QOSMaxWallDurationPerJobLimit
+            )]
+        );
     }
 }

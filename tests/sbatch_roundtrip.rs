@@ -85,17 +85,12 @@ fn gres(with_gpu: bool) -> impl Strategy<Value = Vec<GresSpec>> {
     })
 }
 
-/// Values produced by the real parsers and normalised through their printers, so they are
-/// canonical by construction (`singleton?singleton` parses to a one-item `?` list, which
-/// prints as `singleton`, a one-item `,` list).
-fn parsed<T: std::str::FromStr + std::fmt::Display + std::fmt::Debug + Clone + 'static>(
+/// Values produced by the real parsers, so the generated requests hold only values a user
+/// can write.
+fn parsed<T: std::str::FromStr + std::fmt::Debug + Clone + 'static>(
     s: impl Strategy<Value = String>,
 ) -> impl Strategy<Value = Option<T>> {
-    s.prop_map(|s| {
-        s.parse::<T>()
-            .ok()
-            .and_then(|v| v.to_string().parse::<T>().ok())
-    })
+    s.prop_map(|s| s.parse::<T>().ok())
 }
 
 fn begin_text() -> impl Strategy<Value = String> {

@@ -1,0 +1,527 @@
+//! Scenario tests of `Cluster::resolve` on the bundled clusters, with the values slurmctld
+//! records (checked against Slurm 22.05 where marked "observed").
+
+use hpcsched::gres::{GresKey, GresSpec};
+use hpcsched::{
+    Cluster, Duration, EnforcePartLimits, JobRequest, Memory, NodeCount, PendingReason,
+    RejectReason, ResolvedJob, ResolvedMemory, TimeLimit,
+};
+use proptest::prelude::*;
+
+const INSERM: &str = include_str!("../examples/clusters/inserm.conf");
+const SHARED: &str = include_str!("../examples/clusters/shared-gpu.conf");
+const SHARED_QOS: &str = include_str!("../examples/clusters/shared-gpu.qos");
+
+fn inserm() -> Cluster {
+    Cluster::from_slurm_conf(INSERM).expect("inserm.conf parses")
+}
+
+fn shared() -> Cluster {
+    let mut c = Cluster::from_slurm_conf(SHARED).expect("shared-gpu.conf parses");
+    hpcsched::qos::add_qos_text(&mut c, SHARED_QOS).expect("shared-gpu.qos parses");
+    c
+}
+
+fn req(args: &[&str]) -> JobRequest {
+    hpcsched::sbatch::parse_args(args).expect("valid sbatch options")
+}
+
+fn ok(c: &Cluster, args: &[&str]) -> ResolvedJob {
+    match c.resolve(&req(args)) {
+        Ok(job) => job,
+        Err(e) => panic!("{args:?} rejected: {e}"),
+    }
+}
+
+fn rejected(c: &Cluster, args: &[&str]) -> Vec<RejectReason> {
+    match c.resolve(&req(args)) {
+        Ok(job) => panic!("{args:?} accepted: {job:?}"),
+        Err(e) => e.reasons().to_vec(),
+    }
+}
+
+fn hours(h: u64) -> TimeLimit {
+    TimeLimit::Limited(Duration::from_secs(h * 3600))
+}
+
+fn gres(name: &str, kind: Option<&str>, count: u64) -> GresSpec {
+    GresSpec {
+        key: GresKey {
+            name: name.into(),
+            kind: kind.map(Into::into),
+        },
+        count,
+        no_consume: false,
+    }
+}
+
+fn node_config_unavailable(reasons: &[RejectReason], partition: &str) -> bool {
+    reasons.iter().any(
+        |r| matches!(r, RejectReason::NodeConfigUnavailable { partition: p, .. } if p == partition),
+    )
+}
+
+// ------------------------------------------------------------------ inserm
+
+#[test]
+fn inserm_default_job_gets_a_whole_cpu16_node_for_an_hour() {
+    let job = ok(&inserm(), &[]);
+    assert_eq!(job.partition(), "CPU-16");
+    assert_eq!(job.partitions(), ["CPU-16"]);
+    assert_eq!(job.qos(), None);
+    assert_eq!((job.min_nodes(), job.max_nodes()), (1, 1));
+    assert_eq!((job.ntasks(), job.cpus_per_task()), (1, 1));
+    assert_eq!(
+        job.min_cpus(),
+        16,
+        "OverSubscribe=EXCLUSIVE: all CPUs of the node"
+    );
+    assert_eq!(job.memory(), ResolvedMemory::PerCpu(Memory::from_mib(8192)));
+    assert_eq!(job.time_limit(), hours(1), "DefaultTime");
+    assert!(job.whole_nodes());
+    assert!(job.user_exclusive());
+    assert_eq!(job.pending_reason(), None);
+    assert!(job.gres_per_node().is_empty());
+}
+
+#[test]
+fn inserm_mpi_job_on_four_nodes() {
+    let job = ok(
+        &inserm(),
+        &[
+            "-p",
+            "CPU-16",
+            "-N",
+            "4",
+            "--ntasks-per-node=16",
+            "-t",
+            "12:00:00",
+        ],
+    );
+    assert_eq!((job.min_nodes(), job.max_nodes()), (4, 4));
+    assert_eq!(job.ntasks(), 64);
+    assert_eq!(job.min_cpus(), 64);
+    assert_eq!(job.time_limit(), hours(12));
+}
+
+#[test]
+fn inserm_ntasks_without_nodes_spreads_over_enough_nodes() {
+    // observed: "-p CPU-16 -n 64" runs on cpu16-[1-4]
+    let job = ok(&inserm(), &["-p", "CPU-16", "-n", "64"]);
+    assert_eq!((job.min_nodes(), job.max_nodes()), (4, 4));
+    assert_eq!(job.ntasks(), 64);
+    assert_eq!(job.min_cpus(), 64);
+}
+
+#[test]
+fn inserm_more_tasks_than_nodes_allow_is_too_many_cpus() {
+    let r = rejected(&inserm(), &["-p", "CPU-16", "-n", "65"]);
+    assert_eq!(
+        r,
+        [RejectReason::TooManyCpus {
+            partition: "CPU-16".into()
+        }]
+    );
+}
+
+#[test]
+fn inserm_h100_training_job() {
+    let job = ok(
+        &inserm(),
+        &[
+            "-p",
+            "2xH100-96",
+            "--gres=gpu:h100:2",
+            "-c",
+            "32",
+            "--mem=200G",
+            "-t",
+            "1-00:00:00",
+        ],
+    );
+    assert_eq!(job.partition(), "2xH100-96");
+    assert_eq!(job.gres_per_node(), [gres("gpu", Some("h100"), 2)]);
+    assert_eq!(
+        job.memory(),
+        ResolvedMemory::PerNode(Memory::from_mib(200 * 1024))
+    );
+    assert_eq!(job.min_cpus(), 32);
+    assert_eq!(job.time_limit(), hours(24));
+}
+
+#[test]
+fn inserm_untyped_gpu_request_matches_typed_nodes() {
+    let job = ok(&inserm(), &["-p", "2xH100-96", "--gres=gpu:2"]);
+    assert_eq!(job.gres_per_node(), [gres("gpu", None, 2)]);
+}
+
+#[test]
+fn inserm_three_gpus_on_a40_is_node_config_unavailable() {
+    // observed: "Requested node configuration is not available"
+    let r = rejected(&inserm(), &["-p", "A40-48", "--gres=gpu:3"]);
+    assert!(node_config_unavailable(&r, "A40-48"), "{r:?}");
+    let r = rejected(&inserm(), &["-p", "A40-48", "--gres=gpu:h100:1"]);
+    assert!(node_config_unavailable(&r, "A40-48"), "{r:?}");
+}
+
+#[test]
+fn inserm_time_above_max_time_is_rejected_under_all() {
+    // observed: "Requested time limit is invalid (missing or exceeds some limit)"
+    let r = rejected(&inserm(), &["-t", "40:00:00"]);
+    assert_eq!(
+        r,
+        [RejectReason::InvalidTimeLimit {
+            partition: "CPU-16".into()
+        }]
+    );
+    assert_eq!(
+        r[0].to_string(),
+        "Requested time limit is invalid (missing or exceeds some limit)"
+    );
+    // ALL: one violating partition of several is enough (observed).
+    let r = rejected(&inserm(), &["-p", "CPU-16,CPU-4", "-t", "31:00:00"]);
+    assert!(matches!(r[0], RejectReason::InvalidTimeLimit { .. }));
+}
+
+#[test]
+fn inserm_unknown_partition_and_gres_and_nodes() {
+    let c = inserm();
+    assert_eq!(
+        rejected(&c, &["-p", "V100-32"]),
+        [RejectReason::InvalidPartition("V100-32".into())]
+    );
+    assert_eq!(
+        RejectReason::InvalidPartition("V100-32".into()).to_string(),
+        "invalid partition specified: V100-32"
+    );
+    assert_eq!(
+        rejected(&c, &["--gres=nvme:1"]),
+        [RejectReason::InvalidGres("nvme".into())]
+    );
+    assert_eq!(
+        rejected(&c, &["-w", "nosuch-1"]),
+        [RejectReason::InvalidNodeName("nosuch-1".into())]
+    );
+    assert_eq!(
+        rejected(&c, &["-p", "CPU-16", "-w", "cpu4-1"]),
+        [RejectReason::NodesNotInPartition {
+            partition: "CPU-16".into(),
+            node: "cpu4-1".into()
+        }]
+    );
+    assert_eq!(
+        rejected(&c, &["-q", "nosuch"]),
+        [RejectReason::InvalidQos("nosuch".into())]
+    );
+}
+
+#[test]
+fn inserm_node_counts() {
+    let c = inserm();
+    // observed: "Node count specification invalid"
+    assert_eq!(
+        rejected(&c, &["-p", "CPU-16", "-N", "5"]),
+        [RejectReason::InvalidNodeCount]
+    );
+    // observed: excluding 3 of 4 nodes leaves too few for -N 2
+    let r = rejected(&c, &["-p", "CPU-16", "-x", "cpu16-[1-3]", "-N", "2"]);
+    assert!(node_config_unavailable(&r, "CPU-16"), "{r:?}");
+    // observed: sbatch lowers -N to -n ("can't run 1 processes on 2 nodes")
+    let job = ok(&c, &["-p", "CPU-16", "-N", "2", "-n", "1"]);
+    assert_eq!((job.min_nodes(), job.max_nodes(), job.ntasks()), (1, 1, 1));
+    let job = ok(&c, &["-p", "CPU-16", "-N", "2-4"]);
+    assert_eq!((job.min_nodes(), job.max_nodes(), job.ntasks()), (2, 4, 2));
+    let job = ok(&c, &["-p", "CPU-16", "-w", "cpu16-[2-3]"]);
+    assert_eq!(job.min_nodes(), 2);
+}
+
+#[test]
+fn inserm_cpu_and_memory_per_node() {
+    let c = inserm();
+    let r = rejected(&c, &["-p", "CPU-16", "-c", "17"]);
+    assert!(node_config_unavailable(&r, "CPU-16"), "{r:?}");
+    let r = rejected(&c, &["-p", "CPU-16", "--mem=200G"]);
+    assert!(node_config_unavailable(&r, "CPU-16"), "{r:?}");
+    let job = ok(&c, &["-p", "CPU-16", "--mem=0"]);
+    assert_eq!(job.memory(), ResolvedMemory::WholeNode);
+}
+
+#[test]
+fn inserm_multi_partition_keeps_only_partitions_that_fit() {
+    let c = inserm();
+    // observed: accepted in CPU-16 although CPU-4 nodes have 4 CPUs
+    let job = ok(&c, &["-p", "CPU-16,CPU-4", "-c", "8"]);
+    assert_eq!(job.partitions(), ["CPU-16"]);
+    let job = ok(&c, &["-p", "CPU-4,CPU-16", "-c", "8"]);
+    assert_eq!(job.partition(), "CPU-16");
+    let job = ok(&c, &["-p", "CPU-4,CPU-16"]);
+    assert_eq!(job.partitions(), ["CPU-4", "CPU-16"]);
+}
+
+#[test]
+fn inserm_gpus_per_job_spread_over_nodes() {
+    let c = inserm();
+    // observed: --gpus=2 on A40-48 runs on a40-[1-2]
+    let job = ok(&c, &["-p", "A40-48", "--gpus=2"]);
+    assert_eq!(job.min_nodes(), 2);
+    assert_eq!(job.gres_per_node(), [gres("gpu", None, 1)]);
+    let r = rejected(&c, &["-p", "A40-48", "--gpus=3"]);
+    assert!(node_config_unavailable(&r, "A40-48"), "{r:?}");
+    let job = ok(&c, &["-p", "A100-10", "--gpus-per-node=1", "-N", "3"]);
+    assert_eq!(job.gres_per_node(), [gres("gpu", None, 1)]);
+}
+
+#[test]
+fn inserm_arrays_are_bounded_by_max_array_size() {
+    let c = inserm();
+    // observed: 0-1000 accepted, 0-1001 "Invalid job array specification"
+    assert!(c.resolve(&req(&["--array=0-1000"])).is_ok());
+    assert_eq!(
+        rejected(&c, &["--array=0-1001"]),
+        [RejectReason::InvalidArray]
+    );
+}
+
+#[test]
+fn enforce_no_accepts_and_pends() {
+    let mut c = inserm();
+    c.config_mut().enforce_part_limits = EnforcePartLimits::No;
+    // observed with EnforcePartLimits=NO: PENDING PartitionTimeLimit / PartitionNodeLimit
+    let job = ok(&c, &["-t", "31:00:00"]);
+    assert_eq!(
+        job.pending_reason(),
+        Some(PendingReason::PartitionTimeLimit)
+    );
+    assert_eq!(job.time_limit(), hours(31));
+    let job = ok(&c, &["-p", "CPU-16", "-N", "5"]);
+    assert_eq!(
+        job.pending_reason(),
+        Some(PendingReason::PartitionNodeLimit)
+    );
+    assert_eq!(job.min_nodes(), 5);
+    // node configuration is rejected whatever EnforcePartLimits says (observed)
+    let r = rejected(&c, &["-p", "CPU-16", "-c", "17"]);
+    assert!(node_config_unavailable(&r, "CPU-16"), "{r:?}");
+}
+
+#[test]
+fn partition_states() {
+    let down = INSERM.replace(
+        "PartitionName=CPU-4     Nodes=cpu4-[1-4]   ExclusiveUser=YES",
+        "PartitionName=CPU-4     Nodes=cpu4-[1-4]   ExclusiveUser=YES State=DOWN",
+    );
+    let c = Cluster::from_slurm_conf(&down).unwrap();
+    // observed: DOWN accepts, reason PartitionDown; the time limit is still enforced
+    let job = ok(&c, &["-p", "CPU-4"]);
+    assert_eq!(job.pending_reason(), Some(PendingReason::PartitionDown));
+    assert!(matches!(
+        rejected(&c, &["-p", "CPU-4", "-t", "31:00:00"])[0],
+        RejectReason::InvalidTimeLimit { .. }
+    ));
+    for state in ["DRAIN", "INACTIVE"] {
+        let text = INSERM.replace(
+            "PartitionName=CPU-4     Nodes=cpu4-[1-4]   ExclusiveUser=YES",
+            &format!("PartitionName=CPU-4     Nodes=cpu4-[1-4]   ExclusiveUser=YES State={state}"),
+        );
+        let c = Cluster::from_slurm_conf(&text).unwrap();
+        // observed: "Required partition not available (inactive or drain)"
+        assert_eq!(
+            rejected(&c, &["-p", "CPU-4"]),
+            [RejectReason::PartitionNotAvailable("CPU-4".into())]
+        );
+        // observed: the closed partition is dropped from a list
+        assert_eq!(ok(&c, &["-p", "CPU-4,CPU-16"]).partitions(), ["CPU-16"]);
+    }
+}
+
+#[test]
+fn no_default_partition() {
+    let text = INSERM.replace(" Default=YES", "");
+    let c = Cluster::from_slurm_conf(&text).unwrap();
+    assert_eq!(rejected(&c, &[]), [RejectReason::NoPartition]);
+    assert_eq!(
+        RejectReason::NoPartition.to_string(),
+        "No partition specified or system default partition"
+    );
+}
+
+// ------------------------------------------------------------------ shared-gpu
+
+#[test]
+fn shared_default_job_shares_a_node() {
+    let job = ok(&shared(), &[]);
+    assert_eq!(job.partition(), "cpu");
+    assert_eq!(job.qos(), Some("normal"), "the normal QOS is the default");
+    assert_eq!(job.min_cpus(), 1);
+    assert!(!job.whole_nodes());
+    assert!(!job.user_exclusive());
+    assert_eq!(job.memory(), ResolvedMemory::PerCpu(Memory::from_mib(4096)));
+    assert_eq!(job.time_limit(), hours(24));
+}
+
+#[test]
+fn shared_exclusive_gets_whole_node() {
+    let job = ok(&shared(), &["--exclusive", "-t", "1:00:00"]);
+    assert!(job.whole_nodes());
+    assert_eq!(job.min_cpus(), 192);
+}
+
+#[test]
+fn shared_typed_gpus() {
+    let c = shared();
+    let job = ok(&c, &["-p", "gpu", "--gres=gpu:h100:8"]);
+    assert_eq!(job.memory(), ResolvedMemory::PerCpu(Memory::from_mib(8192)));
+    assert_eq!(job.time_limit(), hours(4));
+    assert_eq!(job.gres_per_node(), [gres("gpu", Some("h100"), 8)]);
+    assert!(c.resolve(&req(&["-p", "gpu", "--gres=gpu:8"])).is_ok());
+    let r = rejected(&c, &["-p", "gpu", "--gres=gpu:a100:8"]);
+    assert!(node_config_unavailable(&r, "gpu"), "{r:?}");
+    let job = ok(&c, &["-p", "gpu", "-C", "a100", "--gpus=8"]);
+    assert_eq!(job.min_nodes(), 2);
+    assert_eq!(
+        rejected(&c, &["-C", "v100"]),
+        [RejectReason::InvalidFeature]
+    );
+}
+
+#[test]
+fn shared_enforce_any_uses_the_partition_that_fits() {
+    let c = shared();
+    let job = ok(
+        &c,
+        &[
+            "-p",
+            "gpu,besteffort",
+            "-t",
+            "3-00:00:00",
+            "-q",
+            "besteffort",
+        ],
+    );
+    // gpu (2-day MaxTime, DenyQos=besteffort) can never run it
+    assert_eq!(job.partitions(), ["besteffort"]);
+    assert_eq!(job.time_limit(), hours(72));
+    let job = ok(&c, &["-p", "besteffort,gpu", "--gres=gpu:1"]);
+    assert_eq!(
+        job.partitions(),
+        ["gpu", "besteffort"],
+        "PriorityTier first"
+    );
+    assert!(matches!(
+        rejected(&c, &["-p", "gpu", "-t", "3-00:00:00"])[0],
+        RejectReason::InvalidTimeLimit { .. }
+    ));
+    assert_eq!(
+        rejected(&c, &["-p", "gpu", "-q", "besteffort"]),
+        [RejectReason::QosNotAllowed {
+            partition: "gpu".into(),
+            qos: "besteffort".into()
+        }]
+    );
+    assert_eq!(
+        rejected(&c, &["-p", "cpu", "-N", "17"]),
+        [RejectReason::InvalidNodeCount]
+    );
+}
+
+#[test]
+fn shared_qos_limits() {
+    let c = shared();
+    let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "--gres=gpu:h100:8"]);
+    assert_eq!(job.pending_reason(), Some(PendingReason::QOSMaxGRESPerUser));
+    let job = ok(
+        &c,
+        &["-p", "gpu", "-q", "gpu4", "--gres=gpu:4", "-t", "30:00:00"],
+    );
+    assert_eq!(job.pending_reason(), None);
+    // DenyOnLimit turns the pending reason into a rejection.
+    assert_eq!(
+        rejected(&c, &["-q", "debug", "-N", "3", "-t", "10:00"]),
+        [RejectReason::QosPolicy(
+            PendingReason::QOSMaxNodePerJobLimit
+        )]
+    );
+    assert_eq!(
+        rejected(&c, &["-q", "debug", "-t", "1:00:00"]),
+        [RejectReason::QosPolicy(
+            PendingReason::QOSMaxWallDurationPerJobLimit
+        )]
+    );
+    let job = ok(&c, &["-q", "debug", "-N", "2", "-t", "20:00"]);
+    assert_eq!(job.qos(), Some("debug"));
+}
+
+// ------------------------------------------------------------------ properties
+
+fn arb_request() -> impl Strategy<Value = JobRequest> {
+    let parts = prop::sample::subsequence(
+        vec![
+            "CPU-16",
+            "CPU-4",
+            "A40-48",
+            "A100-10",
+            "2xH100-96",
+            "cpu",
+            "gpu",
+            "besteffort",
+        ],
+        0..3,
+    );
+    let nodes = prop::option::of((0u32..20, 0u32..20));
+    let counts = (
+        prop::option::of(0u32..200),
+        prop::option::of(0u32..40),
+        prop::option::of(0u32..40),
+    );
+    let mem = prop::option::of((0u8..3, 0u64..2_000_000));
+    let gpu = prop::option::of((
+        prop::sample::select(vec![None, Some("a40"), Some("h100")]),
+        0u64..10,
+    ));
+    let time = prop::option::of(0u64..400_000);
+    let exclusive = any::<bool>();
+    let nodelist = prop::sample::subsequence(vec!["cpu16-1", "a40-2", "gpu-h01", "cpu001"], 0..2);
+    (parts, nodes, counts, mem, gpu, time, exclusive, nodelist).prop_map(
+        |(parts, nodes, (ntasks, npn, cpt), mem, gpu, time, exclusive, nodelist)| {
+            let mut r = JobRequest::default();
+            r.partitions = parts.into_iter().map(String::from).collect();
+            r.nodes = nodes.map(|(a, b)| NodeCount {
+                min: a,
+                max: a.max(b),
+            });
+            r.ntasks = ntasks;
+            r.ntasks_per_node = npn;
+            r.cpus_per_task = cpt;
+            r.memory = mem.map(|(k, m)| match k {
+                0 => hpcsched::MemoryRequest::PerNode(Memory::from_mib(m)),
+                1 => hpcsched::MemoryRequest::PerCpu(Memory::from_mib(m / 64)),
+                _ => hpcsched::MemoryRequest::PerGpu(Memory::from_mib(m / 8)),
+            });
+            r.gres = gpu.into_iter().map(|(k, n)| gres("gpu", k, n)).collect();
+            r.time_limit = time.map(|s| TimeLimit::Limited(Duration::from_secs(s)));
+            if exclusive {
+                r.exclusive = Some(hpcsched::request::Exclusive::Node);
+            }
+            r.nodelist = nodelist.into_iter().map(String::from).collect();
+            r
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn resolve_never_panics_and_counts_are_ordered(request in arb_request()) {
+        for cluster in [inserm(), shared()] {
+            if let Ok(job) = cluster.resolve(&request) {
+                let part = cluster.partition(job.partition()).unwrap();
+                prop_assert!(job.min_nodes() >= 1);
+                prop_assert!(job.min_nodes() <= job.max_nodes());
+                prop_assert!(job.max_nodes() as usize <= part.nodes.len());
+                prop_assert!(job.ntasks() >= 1);
+                prop_assert!(job.min_cpus() >= job.cpus_per_task());
+            }
+        }
+    }
+}
