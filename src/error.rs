@@ -81,34 +81,24 @@ impl Error {
     /// assert_eq!(e.line(), Some(3));
     /// ```
     #[must_use]
-    // The wildcard keeps this compiling when a module adds an error variant; list the new
-    // variant here if it carries a line.
     pub fn line(&self) -> Option<usize> {
         match self {
-            Error::Conf(
-                ConfError::Syntax { line, .. }
-                | ConfError::Value { line, .. }
-                | ConfError::UnknownKey { line, .. }
-                | ConfError::Cluster { line, .. },
-            )
-            | Error::Qos(
-                QosError::Syntax { line, .. }
-                | QosError::UnknownKey { line, .. }
-                | QosError::Value { line, .. }
-                | QosError::Duplicate { line, .. }
-                | QosError::NoSuchQos { line, .. }
-                | QosError::Unsupported { line, .. },
-            )
-            | Error::Script(
-                ScriptError::Option { line, .. }
-                | ScriptError::NulCharacter { line, .. }
-                | ScriptError::DosLineBreak { line, .. }
-                | ScriptError::UnbalancedQuote { line, .. }
-                | ScriptError::UnexpectedColon { line, .. }
-                | ScriptError::InvalidDirective { line, .. }
-                | ScriptError::HetJobUnsupported { line, .. },
-            ) => Some(*line),
-            _ => None,
+            Error::Conf(e) => Some(e.line()),
+            Error::Qos(e) => Some(e.line()),
+            Error::Script(e) => e.line(),
+            Error::Time(_)
+            | Error::Memory(_)
+            | Error::Gres(_)
+            | Error::Tres(_)
+            | Error::Hostlist(_)
+            | Error::JobId(_)
+            | Error::Constraint(_)
+            | Error::Dependency(_)
+            | Error::Array(_)
+            | Error::PreemptMode(_)
+            | Error::Option(_)
+            | Error::Cluster(_)
+            | Error::Rejected(_) => None,
         }
     }
 }

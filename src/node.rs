@@ -27,7 +27,7 @@ bitflags! {
         /// MAINTENANCE reservation.
         const MAINTENANCE = 1 << 7;
         /// REBOOT_REQUESTED.
-        const REBOOT = 1 << 8;
+        const REBOOT_REQUESTED = 1 << 8;
     }
 }
 

@@ -216,6 +216,21 @@ pub enum QosError {
     },
 }
 
+impl QosError {
+    /// The 1-based line of the QOS text the error is on.
+    #[must_use]
+    pub fn line(&self) -> usize {
+        match self {
+            Self::Syntax { line, .. }
+            | Self::UnknownKey { line, .. }
+            | Self::Value { line, .. }
+            | Self::Duplicate { line, .. }
+            | Self::NoSuchQos { line, .. }
+            | Self::Unsupported { line, .. } => *line,
+        }
+    }
+}
+
 /// Parses QOS definitions, one `sacctmgr add qos ...` per line (`#` comments, blank lines).
 ///
 /// ```

@@ -89,6 +89,19 @@ pub enum ConfError {
     },
 }
 
+impl ConfError {
+    /// The 1-based slurm.conf line the error is on.
+    #[must_use]
+    pub fn line(&self) -> usize {
+        match self {
+            Self::Syntax { line, .. }
+            | Self::Value { line, .. }
+            | Self::UnknownKey { line, .. }
+            | Self::Cluster { line, .. } => *line,
+        }
+    }
+}
+
 /// Parses slurm.conf text into a cluster.
 ///
 /// ```

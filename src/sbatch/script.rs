@@ -108,6 +108,23 @@ pub enum ScriptError {
     },
 }
 
+impl ScriptError {
+    /// The 1-based script line the error is on, when it is about one line.
+    #[must_use]
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::Option { line, .. }
+            | Self::NulCharacter { line, .. }
+            | Self::DosLineBreak { line, .. }
+            | Self::UnbalancedQuote { line, .. }
+            | Self::UnexpectedColon { line, .. }
+            | Self::InvalidDirective { line, .. }
+            | Self::HetJobUnsupported { line, .. } => Some(*line),
+            Self::Args(_) | Self::Empty | Self::WhitespaceOnly | Self::NoShebang => None,
+        }
+    }
+}
+
 /// C's `isspace()` in the C locale.
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
