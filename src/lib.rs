@@ -35,6 +35,7 @@ pub mod memory;
 pub mod node;
 pub mod output_pattern;
 pub mod partition;
+pub mod planner;
 pub mod preempt;
 pub mod qos;
 pub mod request;
