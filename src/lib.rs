@@ -37,6 +37,7 @@ pub mod output_pattern;
 pub mod partition;
 pub mod planner;
 pub mod preempt;
+pub mod priority;
 pub mod qos;
 pub mod request;
 pub mod resolve;
