@@ -3,7 +3,8 @@
 
 use crate::array::ArraySpec;
 use crate::job_id::{JobId, parse_u32_digits};
-use crate::time::Duration;
+use crate::job_state::JobState;
+use crate::time::{Duration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
@@ -458,6 +459,544 @@ impl Dependency {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Evaluation against the job table.
+// ---------------------------------------------------------------------------------------
+
+/// Whether a dependency (or one item of it) lets the job run.
+///
+/// ```
+/// use hpcsched::dependency::DependencyStatus;
+/// assert_ne!(DependencyStatus::Waiting, DependencyStatus::Never);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DependencyStatus {
+    /// Fulfilled: the job may run (as far as dependencies go).
+    Satisfied,
+    /// Not yet decided (reason `Dependency`).
+    Waiting,
+    /// Can never be fulfilled (reason `DependencyNeverSatisfied`; the job is cancelled
+    /// when `kill_invalid_depend` / `--kill-on-invalid-dep=yes` is in effect).
+    Never,
+}
+
+/// What the scheduler knows about all tasks of an array job, for whole-array targets
+/// (`afterok:42` or `afterok:42_*` where 42 is an array).
+///
+/// `running` counts tasks that started and have not fully ended (running, suspended,
+/// completing); `completed_ok` counts tasks that ended COMPLETED with exit code 0;
+/// `completed_not_ok` those that ended any other way.
+///
+/// ```
+/// use hpcsched::dependency::ArrayProgress;
+/// let p = ArrayProgress { completed_ok: 3, completed_not_ok: 1, ..ArrayProgress::default() };
+/// assert!(p.is_completed() && !p.is_complete());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct ArrayProgress {
+    /// Tasks not yet started (including requeued ones).
+    pub pending: u64,
+    /// Tasks started and not yet fully ended.
+    pub running: u64,
+    /// Tasks ended COMPLETED with exit code 0.
+    pub completed_ok: u64,
+    /// Tasks ended in any other way.
+    pub completed_not_ok: u64,
+    /// The latest start time among the tasks, used by `after:ID+MIN` once no task is
+    /// pending. (Slurm times the delay from the array's own job record, which is the last
+    /// task to leave the pending state.)
+    pub last_start: Option<Timestamp>,
+}
+
+impl ArrayProgress {
+    /// No task is pending (`test_job_array_pending()` is false).
+    #[must_use]
+    pub fn is_started(&self) -> bool {
+        self.pending == 0
+    }
+
+    /// Every task has ended (`test_job_array_completed()`).
+    #[must_use]
+    pub fn is_completed(&self) -> bool {
+        self.pending == 0 && self.running == 0
+    }
+
+    /// Every task ended COMPLETED with exit code 0 (`test_job_array_complete()`).
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        self.is_completed() && self.completed_not_ok == 0
+    }
+}
+
+/// The state of a dependency target as the scheduler reports it.
+///
+/// A job in COMPLETING is reported as [`TargetState::Running`] until its cleanup ends:
+/// Slurm only counts a job as ended (`IS_JOB_COMPLETED`) once it is no longer completing.
+///
+/// ```
+/// use hpcsched::dependency::TargetState;
+/// use hpcsched::{JobState, Timestamp};
+/// let t = TargetState::Finished { state: JobState::Completed, exit_code: 0, start: Some(Timestamp(5)) };
+/// assert!(t.is_complete());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TargetState {
+    /// Not started yet (also a requeued job).
+    Pending,
+    /// Started and not fully ended: running, suspended or completing.
+    Running {
+        /// When it started.
+        start: Timestamp,
+    },
+    /// Ended.
+    Finished {
+        /// The final state (COMPLETED, FAILED, CANCELLED, TIMEOUT...).
+        state: JobState,
+        /// The exit code.
+        exit_code: i32,
+        /// When it started; Slurm sets the start of a job cancelled while pending to the
+        /// cancel time. `None` makes an `after:ID+MIN` item count as satisfied.
+        start: Option<Timestamp>,
+    },
+    /// A whole array job.
+    Array(ArrayProgress),
+}
+
+impl TargetState {
+    /// Still pending (for an array: some task still pending).
+    #[must_use]
+    pub fn is_pending(&self) -> bool {
+        match self {
+            Self::Pending => true,
+            Self::Running { .. } => false,
+            Self::Finished { state, .. } => *state == JobState::Pending,
+            Self::Array(p) => !p.is_started(),
+        }
+    }
+
+    /// Ended (for an array: every task ended) — Slurm's `IS_JOB_COMPLETED`.
+    #[must_use]
+    pub fn is_completed(&self) -> bool {
+        match self {
+            Self::Pending | Self::Running { .. } => false,
+            Self::Finished { state, .. } => state.is_finished(),
+            Self::Array(p) => p.is_completed(),
+        }
+    }
+
+    /// Ended COMPLETED with exit code 0 (for an array: every task did) — `IS_JOB_COMPLETE`.
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        match self {
+            Self::Pending | Self::Running { .. } => false,
+            Self::Finished {
+                state, exit_code, ..
+            } => *state == JobState::Completed && *exit_code == 0,
+            Self::Array(p) => p.is_complete(),
+        }
+    }
+
+    /// The start time an `after:ID+MIN` delay counts from.
+    fn start(&self) -> Option<Timestamp> {
+        match self {
+            Self::Pending => None,
+            Self::Running { start } => Some(*start),
+            Self::Finished { start, .. } => *start,
+            Self::Array(p) => p.last_start,
+        }
+    }
+}
+
+/// What [`Dependency::evaluate`] asks the job table. The scheduler implements it for the
+/// job whose dependency is being tested.
+///
+/// ```
+/// use hpcsched::dependency::{DependencyFacts, DependencyStatus, TargetState};
+/// use hpcsched::{Dependency, JobId, JobState, Timestamp};
+/// struct Table;
+/// impl DependencyFacts for Table {
+///     fn target(&self, id: JobId) -> Option<TargetState> {
+///         (id == JobId(7)).then_some(TargetState::Finished {
+///             state: JobState::Failed, exit_code: 1, start: Some(Timestamp(10)),
+///         })
+///     }
+///     fn task(&self, _array: JobId, _task: u32) -> Option<TargetState> { None }
+///     fn singleton_clear(&self) -> bool { true }
+/// }
+/// let dep: Dependency = "afternotok:7".parse()?;
+/// assert_eq!(dep.evaluate(Timestamp(100), &Table), DependencyStatus::Satisfied);
+/// let dep: Dependency = "afterok:7".parse()?;
+/// assert_eq!(dep.evaluate(Timestamp(100), &Table), DependencyStatus::Never);
+/// # Ok::<(), hpcsched::dependency::DependencyError>(())
+/// ```
+pub trait DependencyFacts {
+    /// The state of job `id`; for an array job, [`TargetState::Array`] over all its tasks.
+    /// `None` if no such job exists (never submitted, or purged after MinJobAge).
+    fn target(&self, id: JobId) -> Option<TargetState>;
+
+    /// The state of task `task` of array `array` (`Pending` while it has not been
+    /// started). `None` if the array does not exist or has no such task.
+    fn task(&self, array: JobId, task: u32) -> Option<TargetState>;
+
+    /// `singleton`: no other job of the same user and name is running or suspended, and
+    /// none is pending with a lower job id.
+    fn singleton_clear(&self) -> bool;
+
+    /// The array task index of the job being tested, if it is an array task. `aftercorr`
+    /// uses it to find the corresponding task of the target array; without it
+    /// `aftercorr` behaves like `afterok`.
+    fn dependent_task(&self) -> Option<u32> {
+        None
+    }
+}
+
+fn lookup_target(target: DependencyTarget, facts: &impl DependencyFacts) -> Option<TargetState> {
+    match target {
+        DependencyTarget::Job(j) => facts.target(j),
+        DependencyTarget::Task(j, t) => facts.task(j, t),
+    }
+}
+
+/// afterok's outcome on a target: wait until it ended, then ok or never.
+fn ok_outcome(state: &TargetState) -> DependencyStatus {
+    if !state.is_completed() {
+        DependencyStatus::Waiting
+    } else if state.is_complete() {
+        DependencyStatus::Satisfied
+    } else {
+        DependencyStatus::Never
+    }
+}
+
+impl DependencyItem {
+    /// This item's status (`_test_job_dependency_common()` in Slurm's `job_scheduler.c`):
+    ///
+    /// | type | Satisfied | Never |
+    /// |---|---|---|
+    /// | `after` | target not pending (array: no task pending), and `+MIN` elapsed since its start | — |
+    /// | `afterany` | target ended (array: every task) | — |
+    /// | `afterok` | target ended COMPLETED, exit 0 (array: every task) | it ended otherwise |
+    /// | `afternotok` | target ended not OK (array: all ended, at least one not OK) | it ended OK |
+    /// | `aftercorr` | the task with the dependent's own index ended OK | it ended otherwise |
+    /// | `afterburstbuffer` | as `afterany` (hpcsched has no burst buffers) | — |
+    /// | `singleton` | [`DependencyFacts::singleton_clear`] | — |
+    ///
+    /// A target that no longer exists lifts the item (Satisfied), whatever its type, as
+    /// slurmctld does at run time ("job is gone, dependency lifted"); at submit, use
+    /// [`Dependency::validate_targets`].
+    ///
+    /// ```
+    /// use hpcsched::dependency::{DependencyFacts, DependencyStatus, TargetState};
+    /// use hpcsched::{Dependency, JobId, Timestamp};
+    /// struct Running;
+    /// impl DependencyFacts for Running {
+    ///     fn target(&self, _: JobId) -> Option<TargetState> { Some(TargetState::Running { start: Timestamp(0) }) }
+    ///     fn task(&self, _: JobId, _: u32) -> Option<TargetState> { None }
+    ///     fn singleton_clear(&self) -> bool { false }
+    /// }
+    /// let dep: Dependency = "after:1+10".parse()?;
+    /// assert_eq!(dep.items[0].evaluate(Timestamp(599), &Running), DependencyStatus::Waiting);
+    /// assert_eq!(dep.items[0].evaluate(Timestamp(600), &Running), DependencyStatus::Satisfied);
+    /// # Ok::<(), hpcsched::dependency::DependencyError>(())
+    /// ```
+    pub fn evaluate(&self, now: Timestamp, facts: &impl DependencyFacts) -> DependencyStatus {
+        use DependencyStatus::{Never, Satisfied, Waiting};
+        let (kind, target, delay) = match self {
+            Self::Singleton => {
+                return if facts.singleton_clear() {
+                    Satisfied
+                } else {
+                    Waiting
+                };
+            }
+            Self::On {
+                kind,
+                target,
+                delay,
+            } => (*kind, *target, *delay),
+        };
+        if kind == DependencyKind::AfterCorr
+            && let Some(own) = facts.dependent_task()
+            && let Some(task) = facts.task(target.job(), own)
+        {
+            return ok_outcome(&task);
+        }
+        let Some(state) = lookup_target(target, facts) else {
+            return Satisfied;
+        };
+        match kind {
+            DependencyKind::After => {
+                if state.is_pending() {
+                    return Waiting;
+                }
+                match (delay, state.start()) {
+                    (Some(d), Some(start)) if now.duration_since(start) < d => Waiting,
+                    _ => Satisfied,
+                }
+            }
+            DependencyKind::AfterAny | DependencyKind::AfterBurstBuffer => {
+                if state.is_completed() {
+                    Satisfied
+                } else {
+                    Waiting
+                }
+            }
+            DependencyKind::AfterOk | DependencyKind::AfterCorr => ok_outcome(&state),
+            DependencyKind::AfterNotOk => match ok_outcome(&state) {
+                Satisfied => Never,
+                Never => Satisfied,
+                Waiting => Waiting,
+            },
+        }
+    }
+
+    /// When this item's status may change without any job changing state: the end of an
+    /// `after:ID+MIN` delay that is running. `None` otherwise.
+    fn next_change(&self, now: Timestamp, facts: &impl DependencyFacts) -> Option<Timestamp> {
+        let Self::On {
+            kind: DependencyKind::After,
+            target,
+            delay: Some(d),
+        } = self
+        else {
+            return None;
+        };
+        let state = lookup_target(*target, facts)?;
+        if state.is_pending() {
+            return None;
+        }
+        let at = state.start()?.checked_add(*d)?;
+        (at > now).then_some(at)
+    }
+}
+
+/// Folds item statuses: `,` is Never as soon as one item is Never, Satisfied when all are;
+/// `?` is Satisfied as soon as one item is, Never only when all are.
+fn combine(
+    combinator: Combinator,
+    statuses: impl IntoIterator<Item = DependencyStatus>,
+) -> DependencyStatus {
+    use DependencyStatus::{Never, Satisfied, Waiting};
+    let mut any_waiting = false;
+    let mut any_never = false;
+    for s in statuses {
+        match (combinator, s) {
+            (Combinator::All, Never) => return Never,
+            (Combinator::Any, Satisfied) => return Satisfied,
+            (_, Waiting) => any_waiting = true,
+            (_, Never) => any_never = true,
+            (_, Satisfied) => {}
+        }
+    }
+    if any_waiting {
+        Waiting
+    } else if any_never {
+        // Only reachable under `?`: nothing is left unfulfilled and nothing succeeded.
+        Never
+    } else {
+        // `,` with every item satisfied, or no items at all.
+        Satisfied
+    }
+}
+
+impl Dependency {
+    /// The whole expression's status (`test_job_dependency()`): with `,` every item must
+    /// be Satisfied and one Never item makes it Never; with `?` one Satisfied item
+    /// suffices and it is Never only when every item is Never. An expression without
+    /// items is Satisfied.
+    ///
+    /// This is stateless. Slurm remembers each item's outcome (a fulfilled `singleton`
+    /// stays fulfilled; a failed `afterok` stays failed after its target is purged); use
+    /// [`DependencyTracker`] for that.
+    ///
+    /// ```
+    /// use hpcsched::dependency::{DependencyFacts, DependencyStatus, TargetState};
+    /// use hpcsched::{Dependency, JobId, JobState, Timestamp};
+    /// struct T;
+    /// impl DependencyFacts for T {
+    ///     fn target(&self, id: JobId) -> Option<TargetState> {
+    ///         Some(match id.0 {
+    ///             1 => TargetState::Finished { state: JobState::Failed, exit_code: 2, start: None },
+    ///             _ => TargetState::Pending,
+    ///         })
+    ///     }
+    ///     fn task(&self, _: JobId, _: u32) -> Option<TargetState> { None }
+    ///     fn singleton_clear(&self) -> bool { true }
+    /// }
+    /// let now = Timestamp(0);
+    /// assert_eq!("afterok:1,afterok:2".parse::<Dependency>()?.evaluate(now, &T), DependencyStatus::Never);
+    /// assert_eq!("afterok:1?afterok:2".parse::<Dependency>()?.evaluate(now, &T), DependencyStatus::Waiting);
+    /// assert_eq!("afterok:1?afternotok:1".parse::<Dependency>()?.evaluate(now, &T), DependencyStatus::Satisfied);
+    /// # Ok::<(), hpcsched::dependency::DependencyError>(())
+    /// ```
+    pub fn evaluate(&self, now: Timestamp, facts: &impl DependencyFacts) -> DependencyStatus {
+        combine(
+            self.combinator,
+            self.items.iter().map(|i| i.evaluate(now, facts)),
+        )
+    }
+
+    /// The earliest future moment at which the status may change by the clock alone (an
+    /// `after:ID+MIN` delay expiring), so the host knows when to call back. `None` if only
+    /// job state changes can change it, or it is already decided.
+    ///
+    /// ```
+    /// use hpcsched::dependency::{DependencyFacts, TargetState};
+    /// use hpcsched::{Dependency, JobId, Timestamp};
+    /// struct Started;
+    /// impl DependencyFacts for Started {
+    ///     fn target(&self, id: JobId) -> Option<TargetState> { Some(TargetState::Running { start: Timestamp(u64::from(id.0) * 100) }) }
+    ///     fn task(&self, _: JobId, _: u32) -> Option<TargetState> { None }
+    ///     fn singleton_clear(&self) -> bool { true }
+    /// }
+    /// let dep: Dependency = "after:1+5:2+1".parse()?;
+    /// // 1 started at 100 (+300 s), 2 at 200 (+60 s): the first change is at 260.
+    /// assert_eq!(dep.next_change(Timestamp(250), &Started), Some(Timestamp(260)));
+    /// assert_eq!(dep.next_change(Timestamp(300), &Started), Some(Timestamp(400)));
+    /// assert_eq!(dep.next_change(Timestamp(400), &Started), None);
+    /// # Ok::<(), hpcsched::dependency::DependencyError>(())
+    /// ```
+    pub fn next_change(&self, now: Timestamp, facts: &impl DependencyFacts) -> Option<Timestamp> {
+        if self.evaluate(now, facts) != DependencyStatus::Waiting {
+            return None;
+        }
+        self.items
+            .iter()
+            .filter_map(|i| i.next_change(now, facts))
+            .min()
+    }
+
+    /// The submit-time checks of Slurm's `_update_job_dependency()`: an `afterok` or
+    /// `afternotok` item must name an existing job or task (otherwise its outcome could
+    /// never be known), and no item may name the submitting job itself (`own`: the job id,
+    /// or for an array its array job id). Other types on a missing job are accepted (they
+    /// are lifted when tested). Circular dependencies through other jobs are the
+    /// scheduler's to detect.
+    ///
+    /// ```
+    /// use hpcsched::dependency::{DependencyFacts, DependencyError, TargetState};
+    /// use hpcsched::{Dependency, JobId};
+    /// struct Empty;
+    /// impl DependencyFacts for Empty {
+    ///     fn target(&self, _: JobId) -> Option<TargetState> { None }
+    ///     fn task(&self, _: JobId, _: u32) -> Option<TargetState> { None }
+    ///     fn singleton_clear(&self) -> bool { true }
+    /// }
+    /// let own = JobId(10);
+    /// assert!("afterany:5,singleton".parse::<Dependency>()?.validate_targets(own, &Empty).is_ok());
+    /// let err = "afterok:5".parse::<Dependency>()?.validate_targets(own, &Empty).unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid dependency `afterok:5`: job 5 does not exist");
+    /// # Ok::<(), DependencyError>(())
+    /// ```
+    pub fn validate_targets(
+        &self,
+        own: JobId,
+        facts: &impl DependencyFacts,
+    ) -> Result<(), DependencyError> {
+        for item in &self.items {
+            let DependencyItem::On { kind, target, .. } = item else {
+                continue;
+            };
+            let text = || {
+                Dependency {
+                    combinator: Combinator::All,
+                    items: vec![item.clone()],
+                }
+                .to_string()
+            };
+            if target.job() == own {
+                return Err(invalid(&text(), "a job cannot depend on itself"));
+            }
+            if matches!(kind, DependencyKind::AfterOk | DependencyKind::AfterNotOk)
+                && lookup_target(*target, facts).is_none()
+            {
+                return Err(invalid(&text(), format!("job {target} does not exist")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A dependency with Slurm's per-item memory: once an item is Satisfied or Never it keeps
+/// that outcome (`depend_state` FULFILLED / FAILED in slurmctld), so a fulfilled
+/// `singleton` is not undone by a later job of the same name, and a failed `afterok`
+/// stays failed after its target is purged.
+///
+/// ```
+/// use hpcsched::dependency::{DependencyFacts, DependencyStatus, DependencyTracker, TargetState};
+/// use hpcsched::{Dependency, JobId, JobState, Timestamp};
+/// struct Facts(Option<TargetState>);
+/// impl DependencyFacts for Facts {
+///     fn target(&self, _: JobId) -> Option<TargetState> { self.0 }
+///     fn task(&self, _: JobId, _: u32) -> Option<TargetState> { None }
+///     fn singleton_clear(&self) -> bool { true }
+/// }
+/// let mut t = DependencyTracker::new("afterok:3".parse::<Dependency>()?);
+/// let failed = TargetState::Finished { state: JobState::Failed, exit_code: 1, start: None };
+/// assert_eq!(t.update(Timestamp(0), &Facts(Some(failed))), DependencyStatus::Never);
+/// // Job 3 is purged later: still never, where a fresh evaluation would lift it.
+/// assert_eq!(t.update(Timestamp(9), &Facts(None)), DependencyStatus::Never);
+/// assert_eq!(t.dependency().evaluate(Timestamp(9), &Facts(None)), DependencyStatus::Satisfied);
+/// # Ok::<(), hpcsched::dependency::DependencyError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DependencyTracker {
+    dependency: Dependency,
+    /// One status per item; Waiting items are re-tested, the others are final.
+    states: Vec<DependencyStatus>,
+}
+
+impl DependencyTracker {
+    /// Starts tracking with every item undecided.
+    #[must_use]
+    pub fn new(dependency: Dependency) -> Self {
+        let states = vec![DependencyStatus::Waiting; dependency.items.len()];
+        Self { dependency, states }
+    }
+
+    /// The tracked expression.
+    #[must_use]
+    pub fn dependency(&self) -> &Dependency {
+        &self.dependency
+    }
+
+    /// Each item's remembered status, in item order.
+    #[must_use]
+    pub fn item_states(&self) -> &[DependencyStatus] {
+        &self.states
+    }
+
+    /// Re-tests the undecided items and returns the overall status.
+    pub fn update(&mut self, now: Timestamp, facts: &impl DependencyFacts) -> DependencyStatus {
+        for (item, state) in self.dependency.items.iter().zip(self.states.iter_mut()) {
+            if *state == DependencyStatus::Waiting {
+                *state = item.evaluate(now, facts);
+            }
+        }
+        self.status()
+    }
+
+    /// The overall status from the remembered item statuses, without re-testing.
+    #[must_use]
+    pub fn status(&self) -> DependencyStatus {
+        combine(self.dependency.combinator, self.states.iter().copied())
+    }
+
+    /// As [`Dependency::next_change`], over the undecided items.
+    pub fn next_change(&self, now: Timestamp, facts: &impl DependencyFacts) -> Option<Timestamp> {
+        if self.status() != DependencyStatus::Waiting {
+            return None;
+        }
+        self.dependency
+            .items
+            .iter()
+            .zip(&self.states)
+            .filter(|(_, s)| **s == DependencyStatus::Waiting)
+            .filter_map(|(i, _)| i.next_change(now, facts))
+            .min()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -689,6 +1228,400 @@ mod tests {
             if let Ok(d) = s.parse::<Dependency>() {
                 let again: Dependency = d.to_string().parse().unwrap();
                 prop_assert_eq!(again.items, d.items);
+            }
+        }
+    }
+    // ----- evaluation -----
+
+    use std::collections::BTreeMap;
+
+    #[derive(Default)]
+    struct Table {
+        jobs: BTreeMap<u32, TargetState>,
+        tasks: BTreeMap<(u32, u32), TargetState>,
+        singleton: bool,
+        own_task: Option<u32>,
+    }
+
+    impl DependencyFacts for Table {
+        fn target(&self, id: JobId) -> Option<TargetState> {
+            self.jobs.get(&id.0).copied()
+        }
+        fn task(&self, array: JobId, task: u32) -> Option<TargetState> {
+            self.tasks.get(&(array.0, task)).copied()
+        }
+        fn singleton_clear(&self) -> bool {
+            self.singleton
+        }
+        fn dependent_task(&self) -> Option<u32> {
+            self.own_task
+        }
+    }
+
+    fn fin(state: JobState, exit_code: i32) -> TargetState {
+        TargetState::Finished {
+            state,
+            exit_code,
+            start: Some(Timestamp(100)),
+        }
+    }
+
+    fn arr(pending: u64, running: u64, ok: u64, not_ok: u64) -> TargetState {
+        TargetState::Array(ArrayProgress {
+            pending,
+            running,
+            completed_ok: ok,
+            completed_not_ok: not_ok,
+            last_start: (pending + running + ok + not_ok > pending).then_some(Timestamp(100)),
+        })
+    }
+
+    fn status_of(expr: &str, table: &Table, now: u64) -> DependencyStatus {
+        dep(expr).evaluate(Timestamp(now), table)
+    }
+
+    #[test]
+    fn truth_table_plain_jobs() {
+        use DependencyStatus::{Never as N, Satisfied as S, Waiting as W};
+        // Targets: 1 missing, 2 pending, 3 running, 4 COMPLETED/0, 5 FAILED, 6 CANCELLED
+        // while pending (no start), 7 TIMEOUT, 8 OUT_OF_MEMORY, 9 NODE_FAIL, 10 PREEMPTED,
+        // 11 COMPLETED with a nonzero exit code (not OK), 12 suspended (reported running).
+        let mut t = Table::default();
+        t.jobs.insert(2, TargetState::Pending);
+        t.jobs.insert(
+            3,
+            TargetState::Running {
+                start: Timestamp(100),
+            },
+        );
+        t.jobs.insert(4, fin(JobState::Completed, 0));
+        t.jobs.insert(5, fin(JobState::Failed, 1));
+        t.jobs.insert(
+            6,
+            TargetState::Finished {
+                state: JobState::Cancelled,
+                exit_code: 0,
+                start: None,
+            },
+        );
+        t.jobs.insert(7, fin(JobState::Timeout, 0));
+        t.jobs.insert(8, fin(JobState::OutOfMemory, 0));
+        t.jobs.insert(9, fin(JobState::NodeFail, 0));
+        t.jobs.insert(10, fin(JobState::Preempted, 0));
+        t.jobs.insert(11, fin(JobState::Completed, 3));
+        t.jobs.insert(
+            12,
+            TargetState::Running {
+                start: Timestamp(50),
+            },
+        );
+        #[rustfmt::skip]
+        let table: [(&str, [DependencyStatus; 12]); 6] = [
+            //                  1  2  3  4  5  6  7  8  9  10 11 12
+            ("after",          [S, W, S, S, S, S, S, S, S, S, S, S]),
+            ("afterany",       [S, W, W, S, S, S, S, S, S, S, S, W]),
+            ("afterok",        [S, W, W, S, N, N, N, N, N, N, N, W]),
+            ("afternotok",     [S, W, W, N, S, S, S, S, S, S, S, W]),
+            ("aftercorr",      [S, W, W, S, N, N, N, N, N, N, N, W]),
+            ("afterburstbuffer", [S, W, W, S, S, S, S, S, S, S, S, W]),
+        ];
+        for (kind, expected) in table {
+            for (job, want) in (1..=12).zip(expected) {
+                let expr = format!("{kind}:{job}");
+                assert_eq!(status_of(&expr, &t, 1000), want, "{expr}");
+            }
+        }
+    }
+
+    #[test]
+    fn truth_table_whole_arrays() {
+        use DependencyStatus::{Never as N, Satisfied as S, Waiting as W};
+        let mut t = Table::default();
+        // 1: all pending; 2: some pending, one running, one ok; 3: none pending, two
+        // running; 4: all ok; 5: all ended, one not ok; 6: one pending, one failed.
+        for (id, state) in [
+            (1, arr(3, 0, 0, 0)),
+            (2, arr(1, 1, 1, 0)),
+            (3, arr(0, 2, 1, 0)),
+            (4, arr(0, 0, 4, 0)),
+            (5, arr(0, 0, 3, 1)),
+            (6, arr(1, 0, 0, 1)),
+        ] {
+            t.jobs.insert(id, state);
+        }
+        #[rustfmt::skip]
+        let table: [(&str, [DependencyStatus; 6]); 4] = [
+            //              1  2  3  4  5  6
+            ("after",      [W, W, S, S, S, W]),
+            ("afterany",   [W, W, W, S, S, W]),
+            ("afterok",    [W, W, W, S, N, W]),
+            ("afternotok", [W, W, W, N, S, W]),
+        ];
+        for (kind, expected) in table {
+            for (job, want) in (1..=6).zip(expected) {
+                for expr in [format!("{kind}:{job}"), format!("{kind}:{job}_*")] {
+                    assert_eq!(status_of(&expr, &t, 1000), want, "{expr}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn single_tasks_and_aftercorr() {
+        use DependencyStatus::{Never, Satisfied, Waiting};
+        let mut t = Table::default();
+        t.jobs.insert(42, arr(1, 1, 1, 1));
+        t.tasks.insert((42, 0), fin(JobState::Completed, 0));
+        t.tasks.insert((42, 1), fin(JobState::Failed, 2));
+        t.tasks.insert(
+            (42, 2),
+            TargetState::Running {
+                start: Timestamp(100),
+            },
+        );
+        t.tasks.insert((42, 3), TargetState::Pending);
+        assert_eq!(status_of("afterok:42_0", &t, 1000), Satisfied);
+        assert_eq!(status_of("afterok:42_1", &t, 1000), Never);
+        assert_eq!(status_of("afternotok:42_1", &t, 1000), Satisfied);
+        assert_eq!(status_of("after:42_2", &t, 1000), Satisfied);
+        assert_eq!(status_of("afterany:42_2", &t, 1000), Waiting);
+        assert_eq!(status_of("after:42_3", &t, 1000), Waiting);
+        // A task the array does not have is gone: lifted.
+        assert_eq!(status_of("afterok:42_9", &t, 1000), Satisfied);
+        // aftercorr follows the dependent's own index.
+        for (own, want) in [(0, Satisfied), (1, Never), (2, Waiting), (3, Waiting)] {
+            t.own_task = Some(own);
+            assert_eq!(status_of("aftercorr:42", &t, 1000), want, "task {own}");
+        }
+        // No corresponding task: the whole array decides, as afterok.
+        t.own_task = Some(7);
+        assert_eq!(status_of("aftercorr:42", &t, 1000), Waiting);
+        t.jobs.insert(42, arr(0, 0, 3, 0));
+        assert_eq!(status_of("aftercorr:42", &t, 1000), Satisfied);
+        t.jobs.insert(42, arr(0, 0, 2, 1));
+        assert_eq!(status_of("aftercorr:42", &t, 1000), Never);
+        // A plain (non-array) dependent: afterok on the target.
+        t.own_task = None;
+        assert_eq!(status_of("aftercorr:42", &t, 1000), Never);
+    }
+
+    #[test]
+    fn delays_and_next_change() {
+        use DependencyStatus::{Satisfied, Waiting};
+        let mut t = Table::default();
+        t.jobs.insert(
+            1,
+            TargetState::Running {
+                start: Timestamp(1000),
+            },
+        );
+        t.jobs.insert(2, TargetState::Pending);
+        t.jobs.insert(3, arr(0, 2, 0, 0));
+        let d = dep("after:1+10");
+        assert_eq!(d.evaluate(Timestamp(1599), &t), Waiting);
+        assert_eq!(d.next_change(Timestamp(1599), &t), Some(Timestamp(1600)));
+        assert_eq!(d.evaluate(Timestamp(1600), &t), Satisfied);
+        assert_eq!(d.next_change(Timestamp(1600), &t), None);
+        // A pending target has no clock-driven change.
+        assert_eq!(status_of("after:2+1", &t, 5000), Waiting);
+        assert_eq!(dep("after:2+1").next_change(Timestamp(0), &t), None);
+        // Array: from the last task start (100).
+        assert_eq!(status_of("after:3+2", &t, 219), Waiting);
+        assert_eq!(
+            dep("after:3+2").next_change(Timestamp(0), &t),
+            Some(Timestamp(220))
+        );
+        assert_eq!(status_of("after:3+2", &t, 220), Satisfied);
+        // Under `?`, the earliest expiring delay; once decided, no callback.
+        let any = dep("after:1+20?after:3+1");
+        assert_eq!(any.next_change(Timestamp(0), &t), Some(Timestamp(160)));
+        assert_eq!(any.next_change(Timestamp(160), &t), None);
+        // A delay on a type other than `after` is ignored, as in Slurm.
+        t.jobs.insert(4, fin(JobState::Completed, 0));
+        assert_eq!(status_of("afterok:4+60", &t, 101), Satisfied);
+        assert_eq!(dep("afterok:1+60").next_change(Timestamp(0), &t), None);
+        // A cancelled-while-pending target without a start time: the delay cannot run.
+        t.jobs.insert(
+            5,
+            TargetState::Finished {
+                state: JobState::Cancelled,
+                exit_code: 0,
+                start: None,
+            },
+        );
+        assert_eq!(status_of("after:5+60", &t, 0), Satisfied);
+    }
+
+    #[test]
+    fn combinators() {
+        use DependencyStatus::{Never, Satisfied, Waiting};
+        let mut t = Table::default();
+        t.jobs.insert(1, fin(JobState::Completed, 0)); // ok
+        t.jobs.insert(2, fin(JobState::Failed, 1)); // not ok
+        t.jobs.insert(3, TargetState::Pending);
+        for (expr, want) in [
+            ("afterok:1,afterok:1_*", Satisfied),
+            ("afterok:1,afterok:3", Waiting),
+            ("afterok:1,afterok:2", Never),
+            ("afterok:3,afterok:2", Never), // Never wins over Waiting under `,`
+            ("afterok:3?afterok:1", Satisfied),
+            ("afterok:2?afterok:3", Waiting),
+            ("afterok:2?afternotok:1", Never),
+            ("afterok:2?afterok:1", Satisfied),
+            ("singleton,afterok:1", Waiting),
+            ("singleton?afterok:1", Satisfied),
+        ] {
+            assert_eq!(status_of(expr, &t, 0), want, "{expr}");
+        }
+        t.singleton = true;
+        assert_eq!(status_of("singleton,afterok:1", &t, 0), Satisfied);
+        assert_eq!(status_of("singleton,afterok:3", &t, 0), Waiting);
+        let empty = Dependency {
+            combinator: Combinator::Any,
+            items: Vec::new(),
+        };
+        assert_eq!(empty.evaluate(Timestamp(0), &t), Satisfied);
+    }
+
+    #[test]
+    fn validate_at_submit() {
+        let mut t = Table::default();
+        t.jobs.insert(5, TargetState::Pending);
+        t.tasks.insert((6, 1), TargetState::Pending);
+        let own = JobId(100);
+        for ok in [
+            "afterok:5",
+            "afternotok:6_1",
+            "after:77",
+            "afterany:77",
+            "aftercorr:77",
+            "singleton",
+        ] {
+            assert_eq!(dep(ok).validate_targets(own, &t), Ok(()), "{ok}");
+        }
+        for (bad, text, why) in [
+            ("afterok:77", "afterok:77", "job 77 does not exist"),
+            (
+                "afterany:5,afternotok:6_2",
+                "afternotok:6_2",
+                "job 6_2 does not exist",
+            ),
+            ("after:100", "after:100", "a job cannot depend on itself"),
+            (
+                "afterok:100_3",
+                "afterok:100_3",
+                "a job cannot depend on itself",
+            ),
+        ] {
+            assert_eq!(
+                dep(bad).validate_targets(own, &t),
+                Err(DependencyError::Invalid {
+                    text: text.into(),
+                    why: why.into()
+                }),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn tracker_remembers_outcomes() {
+        use DependencyStatus::{Never, Satisfied, Waiting};
+        let mut t = Table {
+            singleton: true,
+            ..Table::default()
+        };
+        t.jobs.insert(1, TargetState::Pending);
+        let mut tr = DependencyTracker::new(dep("singleton,afterok:1"));
+        assert_eq!(tr.update(Timestamp(0), &t), Waiting);
+        assert_eq!(tr.item_states(), [Satisfied, Waiting]);
+        // Another job of the same name starts: the fulfilled singleton stays fulfilled.
+        t.singleton = false;
+        t.jobs.insert(1, fin(JobState::Completed, 0));
+        assert_eq!(
+            dep("singleton,afterok:1").evaluate(Timestamp(1), &t),
+            Waiting
+        );
+        assert_eq!(tr.update(Timestamp(1), &t), Satisfied);
+        assert_eq!(tr.status(), Satisfied);
+        assert_eq!(tr.next_change(Timestamp(1), &t), None);
+        // Delays through the tracker.
+        t.jobs.insert(
+            2,
+            TargetState::Running {
+                start: Timestamp(0),
+            },
+        );
+        let mut tr = DependencyTracker::new(dep("after:2+1,afterok:3"));
+        t.jobs.insert(3, TargetState::Pending);
+        assert_eq!(tr.update(Timestamp(10), &t), Waiting);
+        assert_eq!(tr.next_change(Timestamp(10), &t), Some(Timestamp(60)));
+        t.jobs.insert(3, fin(JobState::Failed, 1));
+        assert_eq!(tr.update(Timestamp(11), &t), Never);
+        assert_eq!(tr.next_change(Timestamp(11), &t), None);
+        assert_eq!(tr.dependency(), &dep("after:2+1,afterok:3"));
+    }
+
+    fn arb_state() -> impl Strategy<Value = Option<TargetState>> {
+        prop_oneof![
+            Just(None),
+            Just(Some(TargetState::Pending)),
+            (0u64..2000).prop_map(|s| Some(TargetState::Running {
+                start: Timestamp(s)
+            })),
+            (0usize..12, -2i32..3, proptest::option::of(0u64..2000)).prop_map(|(i, e, s)| {
+                Some(TargetState::Finished {
+                    state: JobState::ALL[i],
+                    exit_code: e,
+                    start: s.map(Timestamp),
+                })
+            }),
+            (
+                0u64..3,
+                0u64..3,
+                0u64..3,
+                0u64..3,
+                proptest::option::of(0u64..2000)
+            )
+                .prop_map(|(p, r, o, n, s)| Some(TargetState::Array(ArrayProgress {
+                    pending: p,
+                    running: r,
+                    completed_ok: o,
+                    completed_not_ok: n,
+                    last_start: s.map(Timestamp),
+                }))),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn combinator_laws(d in arb_dep(), states in proptest::collection::vec(arb_state(), 100), single in any::<bool>(), own in proptest::option::of(0u32..10), now in 0u64..5000) {
+            let mut t = Table { singleton: single, own_task: own, ..Table::default() };
+            for (j, s) in (1u32..).zip(states) {
+                if let Some(s) = s {
+                    t.jobs.insert(j, s);
+                    t.tasks.insert((j, j % 10), s);
+                }
+            }
+            let now = Timestamp(now);
+            let items: Vec<_> = d.items.iter().map(|i| i.evaluate(now, &t)).collect();
+            let all = d.evaluate(now, &t);
+            let expected = match d.combinator {
+                Combinator::All if items.contains(&DependencyStatus::Never) => DependencyStatus::Never,
+                Combinator::All if items.contains(&DependencyStatus::Waiting) => DependencyStatus::Waiting,
+                Combinator::All => DependencyStatus::Satisfied,
+                Combinator::Any if items.contains(&DependencyStatus::Satisfied) => DependencyStatus::Satisfied,
+                Combinator::Any if items.contains(&DependencyStatus::Waiting) => DependencyStatus::Waiting,
+                Combinator::Any => DependencyStatus::Never,
+            };
+            prop_assert_eq!(all, expected);
+            // A tracker fresh from new() agrees with the stateless evaluation.
+            let mut tr = DependencyTracker::new(d.clone());
+            prop_assert_eq!(tr.update(now, &t), all);
+            // next_change only when waiting, and only in the future.
+            if let Some(at) = d.next_change(now, &t) {
+                prop_assert_eq!(all, DependencyStatus::Waiting);
+                prop_assert!(at > now);
             }
         }
     }

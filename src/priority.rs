@@ -283,7 +283,7 @@ impl PriorityWeights {
     /// use hpcsched::priority::{PriorityWeights, PriorityError};
     /// use hpcsched::SchedConfig;
     /// let mut cfg = SchedConfig::default();
-/// cfg.priority_weight_tres = Some("CPU=x".into());
+    /// cfg.priority_weight_tres = Some("CPU=x".into());
     /// assert!(matches!(PriorityWeights::from_config(&cfg), Err(PriorityError::TresWeight { .. })));
     /// ```
     pub fn from_config(cfg: &SchedConfig) -> Result<Self, PriorityError> {
