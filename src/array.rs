@@ -17,7 +17,9 @@
 //! # Ok::<(), hpcsched::array::ArrayError>(())
 //! ```
 
+use crate::job_id::JobId;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -447,6 +449,479 @@ impl Iterator for ArrayIter<'_> {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Task bookkeeping of a pending array job.
+// ---------------------------------------------------------------------------------------
+
+/// Which tasks of an array job are still pending, without expanding the array.
+///
+/// Tasks start lowest index first, as Slurm splits them off its pending array record
+/// (`bit_ffs` of the task bitmap). The state is the spec's ranges, a cursor (every index
+/// of the spec below it has left the pending set), the few indices at or above the cursor
+/// that were removed out of order, and the few tasks put back by requeue. Memory is
+/// O(ranges + removed + requeued): `0-999999` costs a few words until tasks start, and
+/// stays that small as tasks start in order.
+///
+/// ```
+/// use hpcsched::array::ArrayTasks;
+/// use hpcsched::{ArraySpec, JobId};
+/// let mut tasks = ArrayTasks::new("2-5%2".parse::<ArraySpec>()?);
+/// assert_eq!(tasks.pending_count(), 4);
+/// assert_eq!(tasks.take_next(), Some(2));
+/// assert_eq!(tasks.take_next(), Some(3));
+/// assert_eq!(tasks.display_pending(), "4-5%2");
+/// assert!(tasks.requeue(2));
+/// assert_eq!(tasks.squeue_id(JobId(7)).as_deref(), Some("7_[2,4-5%2]"));
+/// assert_eq!(tasks.next_pending(), Some(2));
+/// # Ok::<(), hpcsched::array::ArrayError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrayTasks {
+    spec: ArraySpec,
+    /// Number of distinct indices in `spec`.
+    total: u64,
+    /// Every index of `spec` below this has left the pending set (started or removed).
+    cursor: u32,
+    /// Indices of `spec` below `cursor`.
+    consumed: u64,
+    /// Indices of `spec` at or above `cursor` that are no longer pending.
+    removed: BTreeSet<u32>,
+    /// Indices below `cursor` that are pending again (requeued).
+    requeued: BTreeSet<u32>,
+}
+
+/// The smallest index of `r` that is `>= at`.
+fn range_next(r: &ArrayRange, at: u32) -> Option<u32> {
+    if at <= r.start {
+        return Some(r.start);
+    }
+    if at > r.end {
+        return None;
+    }
+    let step = r.step.max(1);
+    let k = (at - r.start).div_ceil(step);
+    let i = r.start.checked_add(k.checked_mul(step)?)?;
+    (i <= r.end).then_some(i)
+}
+
+/// Pending indices in ascending order (see [`ArrayTasks::pending`]).
+#[derive(Debug, Clone)]
+pub struct PendingIter<'a> {
+    tasks: &'a ArrayTasks,
+    /// Next spec index of each range at or above the walk, `None` once used up.
+    cursors: Vec<Option<u32>>,
+    requeued: std::collections::btree_set::Iter<'a, u32>,
+    next_requeued: Option<u32>,
+}
+
+impl PendingIter<'_> {
+    fn next_from_spec(&mut self) -> Option<u32> {
+        loop {
+            let next = self.cursors.iter().flatten().min().copied()?;
+            for (cursor, r) in self.cursors.iter_mut().zip(self.tasks.spec.ranges()) {
+                if *cursor == Some(next) {
+                    *cursor = next.checked_add(1).and_then(|n| range_next(r, n));
+                }
+            }
+            if !self.tasks.removed.contains(&next) {
+                return Some(next);
+            }
+        }
+    }
+
+    fn peek_spec(&self) -> Option<u32> {
+        self.cursors.iter().flatten().min().copied()
+    }
+}
+
+impl Iterator for PendingIter<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        // Requeued indices all lie below the cursor, so below every spec index left.
+        if let Some(r) = self.next_requeued {
+            let spec_first = self.peek_spec();
+            if spec_first.is_none_or(|s| r < s) {
+                self.next_requeued = self.requeued.next().copied();
+                return Some(r);
+            }
+        }
+        self.next_from_spec()
+    }
+}
+
+/// Slurm's `bit_fmt` over runs of consecutive indices (ascending, possibly adjacent):
+/// `1-3,5,7-9`. Stops once the text is longer than `stop_after`.
+fn push_ranges(out: &mut String, runs: impl Iterator<Item = (u32, u32)>, stop_after: usize) {
+    use std::fmt::Write;
+    let flush = |out: &mut String, (a, b): (u32, u32)| {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if a == b {
+            let _ = write!(out, "{a}");
+        } else {
+            let _ = write!(out, "{a}-{b}");
+        }
+    };
+    let mut run: Option<(u32, u32)> = None;
+    for (a, b) in runs {
+        match run {
+            Some((start, end)) if end.checked_add(1) == Some(a) => run = Some((start, b)),
+            Some(done) => {
+                flush(out, done);
+                run = Some((a, b));
+                if out.len() > stop_after {
+                    return;
+                }
+            }
+            None => run = Some((a, b)),
+        }
+    }
+    if let Some(done) = run {
+        flush(out, done);
+    }
+}
+
+impl ArrayTasks {
+    /// All of `spec`'s tasks pending.
+    ///
+    /// Cost: like [`ArraySpec::len`], which this calls once.
+    #[must_use]
+    pub fn new(spec: ArraySpec) -> Self {
+        Self {
+            total: spec.len(),
+            spec,
+            cursor: 0,
+            consumed: 0,
+            removed: BTreeSet::new(),
+            requeued: BTreeSet::new(),
+        }
+    }
+
+    /// The array specification.
+    #[must_use]
+    pub fn spec(&self) -> &ArraySpec {
+        &self.spec
+    }
+
+    /// The number of tasks in the array.
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The `%K` limit on simultaneously running tasks.
+    #[must_use]
+    pub fn throttle(&self) -> Option<u32> {
+        self.spec.throttle()
+    }
+
+    /// Changes the throttle (`scontrol update ArrayTaskThrottle=`; `None` or 0 removes it).
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// let mut t = ArrayTasks::new("1-10".parse()?);
+    /// t.set_throttle(Some(3));
+    /// assert_eq!(t.throttle(), Some(3));
+    /// assert!(t.may_start(2) && !t.may_start(3));
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    pub fn set_throttle(&mut self, throttle: Option<u32>) {
+        self.spec = self.spec.clone().with_throttle(throttle);
+    }
+
+    /// Whether another task may start while `running` tasks of the array run (the `%K`
+    /// throttle; Slurm's reason `JobArrayTaskLimit` otherwise).
+    #[must_use]
+    pub fn may_start(&self, running: u32) -> bool {
+        self.throttle().is_none_or(|k| running < k)
+    }
+
+    /// The smallest spec index at or above `at` that has not been removed.
+    fn next_spec_from(&self, mut at: u32) -> Option<u32> {
+        loop {
+            let i = self
+                .spec
+                .ranges()
+                .iter()
+                .filter_map(|r| range_next(r, at))
+                .min()?;
+            if !self.removed.contains(&i) {
+                return Some(i);
+            }
+            at = i.checked_add(1)?;
+        }
+    }
+
+    /// The lowest pending index, the next task to start.
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// let mut t = ArrayTasks::new("5,1-3".parse()?);
+    /// assert_eq!(t.next_pending(), Some(1));
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    #[must_use]
+    pub fn next_pending(&self) -> Option<u32> {
+        match self.requeued.first() {
+            Some(&r) => Some(r),
+            None => self.next_spec_from(self.cursor),
+        }
+    }
+
+    /// Takes the lowest pending index out of the pending set (the task starts).
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// let mut t = ArrayTasks::new("0-15:4".parse()?);
+    /// let started: Vec<u32> = std::iter::from_fn(|| t.take_next()).collect();
+    /// assert_eq!(started, [0, 4, 8, 12]);
+    /// assert_eq!(t.pending_count(), 0);
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    pub fn take_next(&mut self) -> Option<u32> {
+        if let Some(r) = self.requeued.pop_first() {
+            return Some(r);
+        }
+        let i = self.next_spec_from(self.cursor)?;
+        // Indices skipped on the way were removed ones: they leave `removed` and count as
+        // consumed, with `i` itself.
+        let keep = self.removed.split_off(&i);
+        let skipped = std::mem::replace(&mut self.removed, keep);
+        self.consumed += skipped.len() as u64 + 1;
+        match i.checked_add(1) {
+            Some(c) => self.cursor = c,
+            None => {
+                // Unreachable with indices capped at MAX_INDEX; keep the set consistent.
+                self.cursor = u32::MAX;
+            }
+        }
+        Some(i)
+    }
+
+    /// Number of pending tasks.
+    #[must_use]
+    pub fn pending_count(&self) -> u64 {
+        (self.total - self.consumed - self.removed.len() as u64) + self.requeued.len() as u64
+    }
+
+    /// Whether task `index` is pending.
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// let mut t = ArrayTasks::new("1-3".parse()?);
+    /// t.take_next();
+    /// assert!(!t.is_pending(1) && t.is_pending(2) && !t.is_pending(4));
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    #[must_use]
+    pub fn is_pending(&self, index: u32) -> bool {
+        self.requeued.contains(&index)
+            || (index >= self.cursor && self.spec.contains(index) && !self.removed.contains(&index))
+    }
+
+    /// Puts task `index` back into the pending set (requeue). `false`, changing nothing,
+    /// if it is not a task of the array or is already pending.
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// let mut t = ArrayTasks::new("1-3".parse()?);
+    /// assert_eq!((t.take_next(), t.take_next()), (Some(1), Some(2)));
+    /// assert!(t.requeue(1));
+    /// assert!(!t.requeue(1) && !t.requeue(3) && !t.requeue(9));
+    /// assert_eq!(t.take_next(), Some(1));
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    pub fn requeue(&mut self, index: u32) -> bool {
+        if !self.spec.contains(index) || self.is_pending(index) {
+            return false;
+        }
+        if index >= self.cursor {
+            // Removed out of order earlier: simply pending again.
+            self.removed.remove(&index);
+        } else {
+            self.requeued.insert(index);
+        }
+        true
+    }
+
+    /// Takes task `index` out of the pending set without starting the others before it
+    /// (e.g. `scancel 7_5` on a pending task). `false`, changing nothing, if it is not
+    /// pending.
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// let mut t = ArrayTasks::new("1-5".parse()?);
+    /// assert!(t.remove(2) && !t.remove(2));
+    /// assert_eq!(t.display_pending(), "1,3-5");
+    /// assert_eq!((t.take_next(), t.take_next()), (Some(1), Some(3)));
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    pub fn remove(&mut self, index: u32) -> bool {
+        if self.requeued.remove(&index) {
+            return true;
+        }
+        if !self.is_pending(index) {
+            return false;
+        }
+        self.removed.insert(index);
+        true
+    }
+
+    /// The pending indices in ascending order, produced lazily.
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// let mut t = ArrayTasks::new("1-4".parse()?);
+    /// t.take_next();
+    /// t.take_next();
+    /// t.requeue(1);
+    /// assert_eq!(t.pending().collect::<Vec<_>>(), [1, 3, 4]);
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    #[must_use]
+    pub fn pending(&self) -> PendingIter<'_> {
+        let mut requeued = self.requeued.iter();
+        let next_requeued = requeued.next().copied();
+        PendingIter {
+            tasks: self,
+            cursors: self
+                .spec
+                .ranges()
+                .iter()
+                .map(|r| range_next(r, self.cursor))
+                .collect(),
+            requeued,
+            next_requeued,
+        }
+    }
+
+    /// The pending set as squeue shows it inside `JOBID_[...]` (Slurm's
+    /// `xlate_array_task_str()` with the default `SLURM_BITSTR_LEN` of 64), then `%K` if
+    /// throttled:
+    /// - more than 5 tasks spanning more than 10 indices, with the second index not
+    ///   pending and one constant gap: `first-last:step`;
+    /// - otherwise ranges `1-3,5,7-9`, cut to their first 60 characters plus `...` when
+    ///   longer than 61.
+    ///
+    /// Empty when nothing is pending. Unlike Slurm, which lists a requeued task as a
+    /// record of its own, requeued tasks are shown in the set.
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// assert_eq!(ArrayTasks::new("0-100:10%4".parse()?).display_pending(), "0-100:10%4");
+    /// assert_eq!(ArrayTasks::new("1,3,5".parse()?).display_pending(), "1,3,5");
+    /// let long = ArrayTasks::new("0-999999:2,1".parse()?).display_pending();
+    /// assert_eq!(long.len(), 63);
+    /// assert!(long.starts_with("0-2,4,6,") && long.ends_with("..."));
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    #[must_use]
+    pub fn display_pending(&self) -> String {
+        const LEN: usize = 64;
+        let mut out = String::new();
+        if let Some((first, last, step)) = self.uniform_step() {
+            out = format!("{first}-{last}:{step}");
+        } else {
+            match self.live_ranges_if_simple() {
+                // A step-1 range is one run: no walk over its indices.
+                Some(live) => push_ranges(
+                    &mut out,
+                    live.into_iter().flat_map(|(from, r)| {
+                        let step = r.step.max(1);
+                        let whole = (step == 1).then_some((from, r.end));
+                        let each = (step > 1)
+                            .then(|| (from..=r.end).step_by(step as usize).map(|i| (i, i)));
+                        whole.into_iter().chain(each.into_iter().flatten())
+                    }),
+                    LEN,
+                ),
+                None => push_ranges(&mut out, self.pending().map(|i| (i, i)), LEN),
+            }
+            if out.len() > LEN - 3 {
+                // ASCII only: any cut is a char boundary.
+                out.truncate(LEN - 4);
+                out.push_str("...");
+            }
+        }
+        if out.is_empty() {
+            return out;
+        }
+        if let Some(k) = self.throttle() {
+            out.push('%');
+            out.push_str(&k.to_string());
+        }
+        out
+    }
+
+    /// The ranges that still hold pending indices, each with its first pending index, in
+    /// ascending order — when nothing was removed or requeued and their spans do not
+    /// overlap, so that they alone describe the pending set.
+    fn live_ranges_if_simple(&self) -> Option<Vec<(u32, ArrayRange)>> {
+        if !self.removed.is_empty() || !self.requeued.is_empty() {
+            return None;
+        }
+        let mut live: Vec<(u32, ArrayRange)> = self
+            .spec
+            .ranges()
+            .iter()
+            .filter_map(|r| range_next(r, self.cursor).map(|from| (from, *r)))
+            .collect();
+        live.sort_unstable_by_key(|(from, _)| *from);
+        let disjoint = live.windows(2).all(|w| match w {
+            [(_, a), (b_from, _)] => a.end < *b_from,
+            _ => true,
+        });
+        disjoint.then_some(live)
+    }
+
+    /// Slurm's step test of `xlate_array_task_str()`: `(first, last, gap)` if the pending
+    /// set has more than 5 members, spans more than 10, misses first+1, and is evenly
+    /// spaced.
+    fn uniform_step(&self) -> Option<(u32, u32, u32)> {
+        if self.pending_count() <= 5 {
+            return None;
+        }
+        let mut it = self.pending();
+        let first = it.next()?;
+        let second = it.next()?;
+        let step = second - first;
+        if step < 2 {
+            return None;
+        }
+        let last = if let Some([(_, only)]) = self.live_ranges_if_simple().as_deref() {
+            // One range is evenly spaced by construction: no need to walk its indices.
+            only.end
+        } else {
+            let mut last = second;
+            for i in it {
+                if i - last != step {
+                    return None;
+                }
+                last = i;
+            }
+            last
+        };
+        (last - first > 10).then_some((first, last, step))
+    }
+
+    /// The job id as squeue prints this pending array record: `7_[2-5%2]`; `None` when no
+    /// task is pending.
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// use hpcsched::JobId;
+    /// let t = ArrayTasks::new("1-3".parse()?);
+    /// assert_eq!(t.squeue_id(JobId(42)).as_deref(), Some("42_[1-3]"));
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
+    #[must_use]
+    pub fn squeue_id(&self, array_job: JobId) -> Option<String> {
+        let s = self.display_pending();
+        (!s.is_empty()).then(|| format!("{array_job}_[{s}]"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,6 +1067,219 @@ mod tests {
             if let Ok(s) = text.parse::<ArraySpec>() {
                 prop_assert_eq!(s.to_string().parse::<ArraySpec>(), Ok(s));
             }
+        }
+    }
+    // ----- ArrayTasks -----
+
+    fn tasks(s: &str) -> ArrayTasks {
+        ArrayTasks::new(spec(s))
+    }
+
+    #[test]
+    fn million_task_array_stays_small() {
+        let mut t = tasks("0-999999");
+        // A few words: the spec's one range, counters and two empty sets.
+        assert!(std::mem::size_of::<ArrayTasks>() <= 128);
+        assert_eq!(t.spec().ranges().len(), 1);
+        assert_eq!((t.total(), t.pending_count()), (1_000_000, 1_000_000));
+        for want in 0..1000 {
+            assert_eq!(t.take_next(), Some(want));
+        }
+        // Starting tasks in order leaves nothing behind per task.
+        assert!(t.removed.is_empty() && t.requeued.is_empty());
+        assert_eq!(t.pending_count(), 999_000);
+        assert_eq!(t.next_pending(), Some(1000));
+        assert!(!t.is_pending(999) && t.is_pending(1000) && t.is_pending(999_999));
+        assert_eq!(t.display_pending(), "1000-999999");
+        assert_eq!(t.squeue_id(JobId(7)).as_deref(), Some("7_[1000-999999]"));
+    }
+
+    #[test]
+    fn squeue_forms() {
+        // xlate_array_task_str(): step form, plain ranges, truncation, throttle.
+        assert_eq!(tasks("2-5%2").display_pending(), "2-5%2");
+        assert_eq!(tasks("0-15:4").display_pending(), "0,4,8,12"); // span 12 but only 4 tasks
+        assert_eq!(tasks("0-20:4").display_pending(), "0-20:4"); // 6 tasks over 20
+        assert_eq!(tasks("0-10:2").display_pending(), "0,2,4,6,8,10"); // span not > 10
+        assert_eq!(tasks("1,3,5,7,9,11,13").display_pending(), "1-13:2"); // uneven text, even set
+        assert_eq!(
+            tasks("1,3,5,7,9,11,14").display_pending(),
+            "1,3,5,7,9,11,14"
+        );
+        assert_eq!(tasks("1-3,4-6,9").display_pending(), "1-6,9"); // bit_fmt merges
+        assert_eq!(tasks("5,1-3").display_pending(), "1-3,5");
+        assert_eq!(tasks("1-10:2,1-10:3").display_pending(), "1,3-5,7,9-10");
+        assert_eq!(tasks("0-10:2,12-30:2").display_pending(), "0-30:2");
+        let long = tasks("0-999999:3,1").display_pending();
+        assert_eq!(&long[..12], "0-1,3,6,9,12");
+        assert_eq!(long.len(), 63);
+        assert!(long.ends_with("..."));
+        let with_throttle = tasks("0-99999:7,1%5").display_pending();
+        assert!(with_throttle.ends_with("...%5"), "{with_throttle}");
+        let mut t = tasks("1-3");
+        while t.take_next().is_some() {}
+        assert_eq!(t.display_pending(), "");
+        assert_eq!(t.squeue_id(JobId(7)), None);
+    }
+
+    #[test]
+    fn truncation_boundary() {
+        // "100,102,...,128": 15 three-digit indices, 59 characters.
+        let base = (100..=128)
+            .step_by(2)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert_eq!(base.len(), 59);
+        // 61 characters are shown whole; from 62 on, the first 60 plus "...".
+        let whole = format!("9,{base}");
+        assert_eq!(tasks(&format!("{base},9")).display_pending(), whole);
+        let cut = format!("97,{base}");
+        assert_eq!(cut.len(), 62);
+        assert_eq!(tasks(&cut).display_pending(), format!("{}...", &cut[..60]));
+    }
+
+    #[test]
+    fn requeue_and_remove() {
+        let mut t = tasks("1-6");
+        assert_eq!(
+            (t.take_next(), t.take_next(), t.take_next()),
+            (Some(1), Some(2), Some(3))
+        );
+        // Requeue puts a started task back; it runs next (lowest pending index).
+        assert!(t.requeue(2));
+        assert!(!t.requeue(2), "already pending");
+        assert!(!t.requeue(5), "never started");
+        assert!(!t.requeue(9), "not a task of the array");
+        assert_eq!(t.pending_count(), 4);
+        assert!(t.is_pending(2));
+        assert_eq!(t.display_pending(), "2,4-6");
+        assert_eq!(t.next_pending(), Some(2));
+        // Out-of-order removal of a pending task.
+        assert!(t.remove(5));
+        assert!(!t.remove(5) && !t.remove(1) && !t.remove(77));
+        assert_eq!(t.pending().collect::<Vec<_>>(), [2, 4, 6]);
+        assert_eq!(t.pending_count(), 3);
+        // A removed task can be put back.
+        assert!(t.requeue(5));
+        assert!(t.remove(5));
+        // Removing a requeued task.
+        assert!(t.remove(2));
+        assert_eq!(t.take_next(), Some(4));
+        assert_eq!(t.take_next(), Some(6)); // skips the removed 5
+        assert!(t.removed.is_empty(), "passed removals are forgotten");
+        assert_eq!(t.take_next(), None);
+        assert_eq!(t.pending_count(), 0);
+        // Everything is requeueable afterwards.
+        for i in 1..=6 {
+            assert!(t.requeue(i));
+        }
+        assert_eq!(t.display_pending(), "1-6");
+        assert_eq!(t.pending_count(), 6);
+    }
+
+    #[test]
+    fn throttle() {
+        let mut t = tasks("1-10%2");
+        assert_eq!(t.throttle(), Some(2));
+        assert!(t.may_start(0) && t.may_start(1) && !t.may_start(2));
+        t.set_throttle(None);
+        assert!(t.may_start(1000));
+        assert_eq!(t.display_pending(), "1-10");
+        t.set_throttle(Some(0));
+        assert_eq!(t.throttle(), None);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Take,
+        Requeue(u32),
+        Remove(u32),
+    }
+
+    proptest! {
+        #[test]
+        fn take_next_yields_the_spec_in_order(s in arb_spec()) {
+            let mut t = ArrayTasks::new(s.clone());
+            let taken: Vec<u32> = std::iter::from_fn(|| t.take_next()).collect();
+            prop_assert_eq!(taken, s.iter().collect::<Vec<_>>());
+            prop_assert_eq!(t.pending_count(), 0);
+        }
+
+        #[test]
+        fn matches_a_set_model(
+            s in arb_spec(),
+            ops in proptest::collection::vec(
+                prop_oneof![
+                    3 => Just(Op::Take),
+                    1 => (0u32..450).prop_map(Op::Requeue),
+                    1 => (0u32..450).prop_map(Op::Remove),
+                ],
+                0..60,
+            ),
+        ) {
+            use std::fmt::Write;
+            let mut t = ArrayTasks::new(s.clone());
+            let mut model: BTreeSet<u32> = s.iter().collect();
+            for op in ops {
+                match op {
+                    Op::Take => {
+                        let want = model.pop_first();
+                        prop_assert_eq!(t.take_next(), want);
+                    }
+                    Op::Requeue(i) => {
+                        let ok = s.contains(i) && !model.contains(&i);
+                        prop_assert_eq!(t.requeue(i), ok);
+                        if ok {
+                            model.insert(i);
+                        }
+                    }
+                    Op::Remove(i) => {
+                        prop_assert_eq!(t.remove(i), model.remove(&i));
+                    }
+                }
+                prop_assert_eq!(t.pending_count(), model.len() as u64);
+                prop_assert_eq!(t.next_pending(), model.first().copied());
+                prop_assert_eq!(t.pending().collect::<Vec<_>>(), model.iter().copied().collect::<Vec<_>>());
+            }
+            for i in 0..450 {
+                prop_assert_eq!(t.is_pending(i), model.contains(&i));
+            }
+            // The display is Slurm's rendering of the model set.
+            let v: Vec<u32> = model.iter().copied().collect();
+            let mut expected = String::new();
+            let stepped = v.len() > 5
+                && v[v.len() - 1] - v[0] > 10
+                && v[1] - v[0] >= 2
+                && v.windows(2).all(|w| w[1] - w[0] == v[1] - v[0]);
+            if stepped {
+                expected = format!("{}-{}:{}", v[0], v[v.len() - 1], v[1] - v[0]);
+            } else {
+                let mut k = 0;
+                while k < v.len() {
+                    let mut e = k;
+                    while e + 1 < v.len() && v[e + 1] == v[e] + 1 {
+                        e += 1;
+                    }
+                    if !expected.is_empty() {
+                        expected.push(',');
+                    }
+                    if e == k {
+                        expected.push_str(&v[k].to_string());
+                    } else {
+                        let _ = write!(expected, "{}-{}", v[k], v[e]);
+                    }
+                    k = e + 1;
+                }
+                if expected.len() > 61 {
+                    expected.truncate(60);
+                    expected.push_str("...");
+                }
+            }
+            if let (false, Some(k)) = (expected.is_empty(), s.throttle()) {
+                let _ = write!(expected, "%{k}");
+            }
+            prop_assert_eq!(t.display_pending(), expected);
         }
     }
 }
