@@ -505,6 +505,13 @@ fn range_next(r: &ArrayRange, at: u32) -> Option<u32> {
 }
 
 /// Pending indices in ascending order (see [`ArrayTasks::pending`]).
+///
+/// ```
+/// use hpcsched::array::ArrayTasks;
+/// let t = ArrayTasks::new("0-999999".parse()?);
+/// assert_eq!(t.pending().take(3).collect::<Vec<_>>(), [0, 1, 2]);
+/// # Ok::<(), hpcsched::array::ArrayError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct PendingIter<'a> {
     tasks: &'a ArrayTasks,
@@ -586,6 +593,14 @@ impl ArrayTasks {
     /// All of `spec`'s tasks pending.
     ///
     /// Cost: like [`ArraySpec::len`], which this calls once.
+    ///
+    /// ```
+    /// use hpcsched::array::ArrayTasks;
+    /// let t = ArrayTasks::new("1-100%10".parse()?);
+    /// assert_eq!((t.total(), t.pending_count(), t.throttle()), (100, 100, Some(10)));
+    /// assert_eq!(t.spec().to_string(), "1-100%10");
+    /// # Ok::<(), hpcsched::array::ArrayError>(())
+    /// ```
     #[must_use]
     pub fn new(spec: ArraySpec) -> Self {
         Self {
@@ -599,18 +614,24 @@ impl ArrayTasks {
     }
 
     /// The array specification.
+    ///
+    /// See [`ArrayTasks::new`] for an example.
     #[must_use]
     pub fn spec(&self) -> &ArraySpec {
         &self.spec
     }
 
     /// The number of tasks in the array.
+    ///
+    /// See [`ArrayTasks::new`] for an example.
     #[must_use]
     pub fn total(&self) -> u64 {
         self.total
     }
 
     /// The `%K` limit on simultaneously running tasks.
+    ///
+    /// See [`ArrayTasks::new`] for an example.
     #[must_use]
     pub fn throttle(&self) -> Option<u32> {
         self.spec.throttle()
@@ -631,7 +652,8 @@ impl ArrayTasks {
     }
 
     /// Whether another task may start while `running` tasks of the array run (the `%K`
-    /// throttle; Slurm's reason `JobArrayTaskLimit` otherwise).
+    /// throttle; Slurm's reason `JobArrayTaskLimit` otherwise). See
+    /// [`ArrayTasks::set_throttle`] for an example.
     #[must_use]
     pub fn may_start(&self, running: u32) -> bool {
         self.throttle().is_none_or(|k| running < k)
@@ -688,7 +710,7 @@ impl ArrayTasks {
         // consumed, with `i` itself.
         let keep = self.removed.split_off(&i);
         let skipped = std::mem::replace(&mut self.removed, keep);
-        self.consumed += skipped.len() as u64 + 1;
+        self.consumed = self.consumed.saturating_add(skipped.len() as u64 + 1);
         match i.checked_add(1) {
             Some(c) => self.cursor = c,
             None => {
@@ -700,9 +722,15 @@ impl ArrayTasks {
     }
 
     /// Number of pending tasks.
+    ///
+    /// See [`ArrayTasks::new`] for an example.
     #[must_use]
     pub fn pending_count(&self) -> u64 {
-        (self.total - self.consumed - self.removed.len() as u64) + self.requeued.len() as u64
+        // Saturating: a deserialized value is not trusted to keep the invariants.
+        self.total
+            .saturating_sub(self.consumed)
+            .saturating_sub(self.removed.len() as u64)
+            .saturating_add(self.requeued.len() as u64)
     }
 
     /// Whether task `index` is pending.

@@ -510,18 +510,35 @@ pub struct ArrayProgress {
 
 impl ArrayProgress {
     /// No task is pending (`test_job_array_pending()` is false).
+    ///
+    /// ```
+    /// use hpcsched::dependency::ArrayProgress;
+    /// assert!(ArrayProgress { running: 2, ..ArrayProgress::default() }.is_started());
+    /// assert!(!ArrayProgress { pending: 1, running: 2, ..ArrayProgress::default() }.is_started());
+    /// ```
     #[must_use]
     pub fn is_started(&self) -> bool {
         self.pending == 0
     }
 
     /// Every task has ended (`test_job_array_completed()`).
+    ///
+    /// ```
+    /// use hpcsched::dependency::ArrayProgress;
+    /// assert!(ArrayProgress { completed_not_ok: 2, ..ArrayProgress::default() }.is_completed());
+    /// assert!(!ArrayProgress { running: 1, completed_ok: 2, ..ArrayProgress::default() }.is_completed());
+    /// ```
     #[must_use]
     pub fn is_completed(&self) -> bool {
         self.pending == 0 && self.running == 0
     }
 
     /// Every task ended COMPLETED with exit code 0 (`test_job_array_complete()`).
+    ///
+    /// ```
+    /// use hpcsched::dependency::ArrayProgress;
+    /// assert!(ArrayProgress { completed_ok: 5, ..ArrayProgress::default() }.is_complete());
+    /// ```
     #[must_use]
     pub fn is_complete(&self) -> bool {
         self.is_completed() && self.completed_not_ok == 0
@@ -564,6 +581,13 @@ pub enum TargetState {
 
 impl TargetState {
     /// Still pending (for an array: some task still pending).
+    ///
+    /// ```
+    /// use hpcsched::dependency::TargetState;
+    /// use hpcsched::Timestamp;
+    /// assert!(TargetState::Pending.is_pending());
+    /// assert!(!TargetState::Running { start: Timestamp(1) }.is_pending());
+    /// ```
     #[must_use]
     pub fn is_pending(&self) -> bool {
         match self {
@@ -575,6 +599,13 @@ impl TargetState {
     }
 
     /// Ended (for an array: every task ended) — Slurm's `IS_JOB_COMPLETED`.
+    ///
+    /// ```
+    /// use hpcsched::dependency::TargetState;
+    /// use hpcsched::{JobState, Timestamp};
+    /// let t = TargetState::Finished { state: JobState::Timeout, exit_code: 0, start: Some(Timestamp(1)) };
+    /// assert!(t.is_completed() && !t.is_complete());
+    /// ```
     #[must_use]
     pub fn is_completed(&self) -> bool {
         match self {
@@ -585,6 +616,14 @@ impl TargetState {
     }
 
     /// Ended COMPLETED with exit code 0 (for an array: every task did) — `IS_JOB_COMPLETE`.
+    ///
+    /// ```
+    /// use hpcsched::dependency::TargetState;
+    /// use hpcsched::JobState;
+    /// let ok = TargetState::Finished { state: JobState::Completed, exit_code: 0, start: None };
+    /// let bad = TargetState::Finished { state: JobState::Completed, exit_code: 1, start: None };
+    /// assert!(ok.is_complete() && !bad.is_complete());
+    /// ```
     #[must_use]
     pub fn is_complete(&self) -> bool {
         match self {
@@ -948,6 +987,25 @@ pub struct DependencyTracker {
 
 impl DependencyTracker {
     /// Starts tracking with every item undecided.
+    ///
+    /// ```
+    /// use hpcsched::dependency::{DependencyFacts, DependencyStatus, DependencyTracker, TargetState};
+    /// use hpcsched::{Dependency, JobId, Timestamp};
+    /// struct Clear(bool);
+    /// impl DependencyFacts for Clear {
+    ///     fn target(&self, _: JobId) -> Option<TargetState> { Some(TargetState::Pending) }
+    ///     fn task(&self, _: JobId, _: u32) -> Option<TargetState> { None }
+    ///     fn singleton_clear(&self) -> bool { self.0 }
+    /// }
+    /// let mut t = DependencyTracker::new("singleton,afterany:4".parse::<Dependency>()?);
+    /// assert_eq!(t.status(), DependencyStatus::Waiting);
+    /// t.update(Timestamp(0), &Clear(true));
+    /// t.update(Timestamp(1), &Clear(false)); // the singleton stays fulfilled
+    /// assert_eq!(t.item_states(), [DependencyStatus::Satisfied, DependencyStatus::Waiting]);
+    /// assert_eq!(t.dependency().to_string(), "singleton,afterany:4");
+    /// assert_eq!(t.next_change(Timestamp(1), &Clear(false)), None);
+    /// # Ok::<(), hpcsched::dependency::DependencyError>(())
+    /// ```
     #[must_use]
     pub fn new(dependency: Dependency) -> Self {
         let states = vec![DependencyStatus::Waiting; dependency.items.len()];
@@ -955,18 +1013,24 @@ impl DependencyTracker {
     }
 
     /// The tracked expression.
+    ///
+    /// See [`DependencyTracker::new`] for an example.
     #[must_use]
     pub fn dependency(&self) -> &Dependency {
         &self.dependency
     }
 
     /// Each item's remembered status, in item order.
+    ///
+    /// See [`DependencyTracker::new`] for an example.
     #[must_use]
     pub fn item_states(&self) -> &[DependencyStatus] {
         &self.states
     }
 
     /// Re-tests the undecided items and returns the overall status.
+    ///
+    /// See [`DependencyTracker::new`] for an example.
     pub fn update(&mut self, now: Timestamp, facts: &impl DependencyFacts) -> DependencyStatus {
         for (item, state) in self.dependency.items.iter().zip(self.states.iter_mut()) {
             if *state == DependencyStatus::Waiting {
@@ -977,12 +1041,16 @@ impl DependencyTracker {
     }
 
     /// The overall status from the remembered item statuses, without re-testing.
+    ///
+    /// See [`DependencyTracker::new`] for an example.
     #[must_use]
     pub fn status(&self) -> DependencyStatus {
         combine(self.dependency.combinator, self.states.iter().copied())
     }
 
     /// As [`Dependency::next_change`], over the undecided items.
+    ///
+    /// See [`DependencyTracker::new`] for an example.
     pub fn next_change(&self, now: Timestamp, facts: &impl DependencyFacts) -> Option<Timestamp> {
         if self.status() != DependencyStatus::Waiting {
             return None;

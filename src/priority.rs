@@ -359,6 +359,9 @@ pub enum PriorityType {
 
 impl PriorityType {
     /// Reads `PriorityType` (and, for multifactor, the weights) from a [`SchedConfig`].
+    /// The plugin name is matched exactly, as Slurm loads plugins by name.
+    ///
+    /// See [`PriorityType`] for an example.
     pub fn from_config(cfg: &SchedConfig) -> Result<Self, PriorityError> {
         match cfg.priority_type.as_str() {
             "priority/basic" => Ok(Self::Basic),
@@ -545,6 +548,12 @@ fn lookup(list: &[(TresKind, u64)], kind: &TresKind) -> u64 {
 
 /// Computes every factor of [`multifactor`] without weighting (except TRES, which Slurm
 /// only reports weighted in the sum).
+///
+/// ```
+/// use hpcsched::priority::{factors, PriorityInputs, PriorityWeights};
+/// let job = PriorityInputs { min_nodes: 2, cpus: 32, cluster_nodes: 8, cluster_cpus: 128, ..PriorityInputs::default() };
+/// assert_eq!(factors(&PriorityWeights::default(), &job).job_size, 0.25); // (2/8 + 32/128) / 2
+/// ```
 #[must_use]
 pub fn factors(w: &PriorityWeights, i: &PriorityInputs) -> PriorityFactors {
     let partition = if i.partition_job_factor == 0 {
@@ -658,6 +667,11 @@ impl Default for BasicPriority {
 
 impl BasicPriority {
     /// A fresh counter at [`TOP_PRIORITY`].
+    ///
+    /// ```
+    /// use hpcsched::priority::{BasicPriority, TOP_PRIORITY};
+    /// assert_eq!(BasicPriority::new().lowest(), TOP_PRIORITY);
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self { next: TOP_PRIORITY }
@@ -675,6 +689,13 @@ impl BasicPriority {
     }
 
     /// The lowest un-niced priority handed out so far ([`TOP_PRIORITY`] at first).
+    ///
+    /// ```
+    /// use hpcsched::priority::BasicPriority;
+    /// let mut b = BasicPriority::from_lowest(100);
+    /// b.next_priority(50); // 49, remembered as 99
+    /// assert_eq!(b.lowest(), 99);
+    /// ```
     #[must_use]
     pub const fn lowest(&self) -> u32 {
         self.next
