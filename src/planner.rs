@@ -11,11 +11,89 @@
 //!
 //! Times are plain [`Timestamp`]s; the caller rounds them to `bf_resolution` if it wants
 //! Slurm's granularity.
+//!
+//! # Model
+//!
+//! Every node carries a timeline: a sorted `Vec` of segments `[start, next start)`, the
+//! last one open-ended, each holding what is free during it (CPUs, memory, GRES), the users
+//! whose jobs are on the node, the users whose jobs there are user-exclusive, and whether a
+//! whole-node reservation holds it. The first segment starts at the profile's `now`; a
+//! running job holds its resources from `now` to its end, a reservation over its
+//! `[start, end)`. Free = capacity − running jobs still running − reservations active,
+//! never below zero (an over-committed input saturates instead of wrapping).
+//!
+//! GRES are consumed as [`Tres::checked_sub`] does: a typed amount from its own type, an
+//! untyped amount from the untyped entry first, then from the types of that name in key
+//! order. A demand's typed GRES need that exact type; an untyped one is served by any type.
+//!
+//! # When a node is usable
+//!
+//! A node is usable for a [`Demand`] starting at `s` if, in every segment overlapping
+//! `[s, s + duration)`:
+//! - it is not blocked and no whole-node reservation ([`Hold::WholeNode`]) holds it;
+//! - no user-exclusive job of another user is on it, and, for a user-exclusive demand, no
+//!   job of another user at all;
+//! - for a `whole_node` demand: nothing at all is on it (no running job, no reservation);
+//!   it then gives all its CPUs, and its *capacity* must cover the memory and GRES asked;
+//! - otherwise: the free GRES cover `gres_per_node`; memory: `PerNode` ≤ free memory,
+//!   `PerGpu` × the GPUs asked per node ≤ free memory, `PerCpu` limits the CPUs the node can
+//!   give to what the free memory pays for, `WholeNode` needs the node's memory entirely
+//!   free; and the CPUs it can give — free CPUs rounded down to whole tasks of
+//!   `cpus_per_task`, then limited by memory — reach the per-node minimum.
+//!
+//! The per-node minimum is `max(min_cpus_per_node, cpus_per_task, 1)` rounded up to a whole
+//! number of tasks. What a node *can give* (its offer) over a window is the smallest offer
+//! of the segments in it.
+//!
+//! # Fitting and choosing nodes
+//!
+//! A demand fits at `s` when at least `min_nodes` nodes are usable and the `max_nodes`
+//! largest offers add up to `total_cpus`. Nodes are then chosen one at a time, with
+//! `need` = CPUs still missing and `r` = `max(min_nodes − chosen, 1)`, going through the
+//! weight tiers (equal `weight`) from the lowest:
+//! 1. in the tier, the node with the smallest offer that is at least `ceil(need / r)`
+//!    (ties: lowest index) — the best fit;
+//! 2. otherwise the tier's node with the largest offer (ties: lowest index);
+//!
+//! a pick is only taken if the job can still be completed afterwards (enough nodes left and
+//! the largest remaining offers cover the rest), otherwise the next tier is tried. This
+//! mirrors `_eval_nodes_consec()` (lowest weight first; a sufficient piece, the smallest;
+//! else the largest insufficient piece, then accumulate) at node level rather than over
+//! runs of consecutive nodes, and it always succeeds when the demand fits. On identical
+//! idle nodes it takes the lowest indices. Each chosen node gives the per-node minimum, and
+//! the CPUs still missing are handed out in pick order, whole tasks at a time, up to each
+//! node's offer; a `whole_node` demand gets every CPU of each node.
+//!
+//! # Time
+//!
+//! [`Profile::earliest`] searches `s ≥ max(not_before, now)`, `s < horizon`. A fit can only
+//! begin at the first such instant or when resources are released (a running job or a
+//! reservation ends), so those are the only starts returned. A zero duration is treated
+//! as one second. Instants saturate at `u64::MAX`, so "unlimited" durations passed as very
+//! long ones never overflow; a window reaching `u64::MAX` is open-ended.
+//!
+//! # Cost
+//!
+//! `add_running`/`reserve` cost O(segments of the node). `earliest` first tests the start
+//! `max(not_before, now)` directly: O(candidates × segments in the window) with no sorting;
+//! most "can it start now?" questions end there. If that fails it builds, per candidate
+//! node, the piecewise-constant offer as a function of the start (a sliding-window minimum
+//! over the node's segments, O(segments)), sorts those change points and sweeps them in
+//! time order keeping the number of usable nodes and the sum of offers (plus a multiset of
+//! offers when `max_nodes` bounds the sum): O(E log E) for E change points. Choosing nodes
+//! costs O(usable × log usable) plus O(picks × usable) in the worst case.
+//!
+//! Next speed-ups if a pass is too slow: keep per node the earliest time it is entirely
+//! free and its largest offer ever, to skip nodes before building their curves; memoise
+//! `earliest` per demand shape between mutations (arrays of identical tasks ask the same
+//! question); keep candidate sets as bitmaps shared across calls.
 
 use crate::gres::GresKey;
 use crate::memory::Memory;
 use crate::time::{Duration, Timestamp};
 use crate::tres::Tres;
+use std::collections::{BTreeMap, VecDeque};
+use std::ops::Range;
 
 /// Index of a node in the cluster's definition order.
 pub type NodeIdx = u32;
@@ -37,17 +115,39 @@ pub enum MemDemand {
 }
 
 /// What one job (or array task) needs, in the terms the planner works in.
+///
+/// ```
+/// use hpcsched::planner::{Demand, MemDemand};
+/// use hpcsched::{Duration, Memory};
+/// // `-N 2 --ntasks-per-node=4 -c 2 --mem-per-cpu=1G -t 1:00:00`
+/// let d = Demand {
+///     min_nodes: 2,
+///     max_nodes: 2,
+///     total_cpus: 16,
+///     min_cpus_per_node: 8,
+///     cpus_per_task: 2,
+///     mem: MemDemand::PerCpu(Memory::from_gib(1)),
+///     gres_per_node: Vec::new(),
+///     whole_node: false,
+///     user: 0,
+///     user_exclusive: false,
+///     duration: Duration::from_hours(1),
+/// };
+/// assert_eq!(d.min_nodes, 2);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Demand {
-    /// Fewest nodes.
+    /// Fewest nodes (0 is read as 1).
     pub min_nodes: u32,
-    /// Most nodes (the planner uses as few as satisfy the job, at least `min_nodes`).
+    /// Most nodes (the planner uses as few as satisfy the job, at least `min_nodes`; a
+    /// value below `min_nodes` is read as `min_nodes`).
     pub max_nodes: u32,
     /// CPUs the job needs in total over all its nodes.
     pub total_cpus: u32,
     /// CPUs every used node must give at least (e.g. `--ntasks-per-node` × `-c`, or `-c`).
     pub min_cpus_per_node: u32,
-    /// CPUs come in multiples of this on each node (`-c`): a task is never split.
+    /// CPUs come in multiples of this on each node (`-c`): a task is never split (0 is
+    /// read as 1).
     pub cpus_per_task: u32,
     /// Memory per node.
     pub mem: MemDemand,
@@ -59,11 +159,19 @@ pub struct Demand {
     pub user: UserIdx,
     /// Nodes used by this job may hold no other user's job, before or during.
     pub user_exclusive: bool,
-    /// How long the job holds its resources (its time limit).
+    /// How long the job holds its resources (its time limit; zero is read as one second).
     pub duration: Duration,
 }
 
 /// Where and when a demand fits.
+///
+/// ```
+/// use hpcsched::planner::{NodeIdx, Placement};
+/// use hpcsched::Timestamp;
+/// let p = Placement { start: Timestamp(60), nodes: vec![(0, 16), (1, 16)] };
+/// let cpus: u32 = p.nodes.iter().map(|&(_, c)| c).sum();
+/// assert_eq!(cpus, 32);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
     /// The start time.
@@ -73,6 +181,13 @@ pub struct Placement {
 }
 
 /// How a reservation holds a node.
+///
+/// ```
+/// use hpcsched::planner::Hold;
+/// use hpcsched::Tres;
+/// let h = Hold::Resources(Tres { cpus: 4, ..Tres::default() });
+/// assert_ne!(h, Hold::WholeNode);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Hold {
     /// The whole node, whatever the job needs (Slurm's backfill default).
@@ -81,22 +196,250 @@ pub enum Hold {
     Resources(Tres),
 }
 
-/// The per-node resource-time profile of one scheduling pass.
+/// The users with jobs in one segment: nobody, exactly one, or several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Users {
+    Nobody,
+    Only(UserIdx),
+    Many,
+}
+
+impl Users {
+    /// The set with `user` added.
+    fn with(self, user: UserIdx) -> Users {
+        match self {
+            Users::Nobody => Users::Only(user),
+            Users::Only(u) if u == user => self,
+            _ => Users::Many,
+        }
+    }
+    /// Whether nobody but `user` is in the set.
+    fn at_most(self, user: UserIdx) -> bool {
+        match self {
+            Users::Nobody => true,
+            Users::Only(u) => u == user,
+            Users::Many => false,
+        }
+    }
+}
+
+/// What is free on a node over `[start, next segment's start)`.
 #[derive(Debug, Clone)]
-pub struct Profile {}
+struct Seg {
+    start: Timestamp,
+    cpus: u32,
+    mem: u64,
+    /// Users of every job (running or reserved) on the node.
+    users: Users,
+    /// Users of the user-exclusive ones.
+    excl: Users,
+    /// A whole-node reservation holds the node.
+    held: bool,
+}
+
+/// One node: its capacity and its timeline.
+#[derive(Debug, Clone)]
+struct NodeLine {
+    cap_cpus: u32,
+    cap_mem: u64,
+    /// Capacity per profile GRES key (dense, `Profile::keys` order).
+    cap_gres: Vec<u64>,
+    weight: u32,
+    blocked: bool,
+    /// Never empty; `segs[0].start` is the profile's `now`; starts strictly increase.
+    segs: Vec<Seg>,
+    /// Free GRES of segment `i` at `gres[i * K .. (i + 1) * K]`.
+    gres: Vec<u64>,
+}
+
+/// How an amount of GRES is taken from a node: from one key, or from a name's group.
+#[derive(Debug, Clone)]
+enum Take {
+    Exact(usize, u64),
+    Group(Range<usize>, u64),
+}
+
+/// The per-node resource-time profile of one scheduling pass.
+///
+/// ```
+/// use hpcsched::planner::{Demand, Hold, MemDemand, Profile};
+/// use hpcsched::{Duration, Memory, Timestamp, Tres};
+/// let node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
+/// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 2], vec![1, 1]);
+/// p.add_running(0, &node, Timestamp(3600), 7, false);
+/// let two_nodes = Demand {
+///     min_nodes: 2, max_nodes: 2, total_cpus: 32, min_cpus_per_node: 16, cpus_per_task: 1,
+///     mem: MemDemand::WholeNode, gres_per_node: vec![], whole_node: true, user: 1,
+///     user_exclusive: false, duration: Duration::from_hours(2),
+/// };
+/// let at = p.earliest(&two_nodes, &[0, 1], Timestamp(0), None).unwrap();
+/// assert_eq!(at.start, Timestamp(3600));
+/// assert_eq!(at.nodes, vec![(0, 16), (1, 16)]);
+/// for &(n, _) in &at.nodes {
+///     p.reserve(n, at.start, Timestamp(3600 + 7200), &Hold::WholeNode, 1, false);
+/// }
+/// // A one-hour job fits now on node 1, before the reservation.
+/// let short = Demand { min_nodes: 1, max_nodes: 1, total_cpus: 16,
+///     duration: Duration::from_hours(1), ..two_nodes };
+/// assert_eq!(p.earliest(&short, &[0, 1], Timestamp(0), None).unwrap().start, Timestamp(0));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Profile {
+    now: Timestamp,
+    /// Every GRES key any node offers, sorted: a name's untyped key comes before its types.
+    keys: Vec<GresKey>,
+    nodes: Vec<NodeLine>,
+}
+
+/// A demand resolved against the profile's GRES keys, ready for the hot loops.
+#[derive(Debug)]
+struct Need {
+    min_nodes: u32,
+    max_nodes: u32,
+    total: u64,
+    /// CPUs every used node must give at least (whole tasks).
+    base: u32,
+    cpt: u32,
+    dur: u64,
+    mem: MemDemand,
+    gpus: u64,
+    typed: Vec<(usize, u64)>,
+    /// Untyped request: the name's key range, the amount, and the typed amounts of that
+    /// name that come first.
+    untyped: Vec<(Range<usize>, u64, u64)>,
+    whole: bool,
+    user: UserIdx,
+    excl: bool,
+}
+
+/// Instant standing for "never" / "open-ended".
+const NEVER: Timestamp = Timestamp(u64::MAX);
 
 impl Profile {
     /// A profile starting at `now` over nodes with these capacities and weights, all free.
-    /// `capacity[i]` is node `i`'s configured CPUs, memory and GRES; `weight[i]` its Weight.
+    /// `capacity[i]` is node `i`'s configured CPUs, memory and GRES; `weight[i]` its Weight
+    /// (a missing weight counts as 1, Slurm's default; extra weights are ignored).
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::{Timestamp, Tres};
+    /// let p = Profile::new(Timestamp(100), vec![Tres { cpus: 8, ..Tres::default() }], vec![1]);
+    /// assert_eq!(p.node_count(), 1);
+    /// assert_eq!(p.free_at(0, Timestamp(100)).unwrap().cpus, 8);
+    /// ```
     #[must_use]
     pub fn new(now: Timestamp, capacity: Vec<Tres>, weight: Vec<u32>) -> Self {
-        let _ = (now, capacity, weight);
-        todo!("planner helper")
+        let mut keys: Vec<GresKey> = capacity
+            .iter()
+            .flat_map(|c| c.gres.iter().filter(|(_, n)| **n > 0).map(|(k, _)| k))
+            .cloned()
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let mut weights = weight.into_iter();
+        let nodes = capacity
+            .into_iter()
+            .map(|cap| {
+                let cap_gres: Vec<u64> = keys
+                    .iter()
+                    .map(|k| cap.gres.get(k).copied().unwrap_or(0))
+                    .collect();
+                NodeLine {
+                    cap_cpus: cap.cpus,
+                    cap_mem: cap.memory.mib(),
+                    weight: weights.next().unwrap_or(1),
+                    blocked: false,
+                    segs: vec![Seg {
+                        start: now,
+                        cpus: cap.cpus,
+                        mem: cap.memory.mib(),
+                        users: Users::Nobody,
+                        excl: Users::Nobody,
+                        held: false,
+                    }],
+                    gres: cap_gres.clone(),
+                    cap_gres,
+                }
+            })
+            .collect();
+        Profile { now, keys, nodes }
+    }
+
+    /// The instant the profile starts at.
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::Timestamp;
+    /// assert_eq!(Profile::new(Timestamp(5), vec![], vec![]).now(), Timestamp(5));
+    /// ```
+    #[must_use]
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// The number of nodes.
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::{Timestamp, Tres};
+    /// assert_eq!(Profile::new(Timestamp(0), vec![Tres::default(); 3], vec![]).node_count(), 3);
+    /// ```
+    #[must_use]
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// What is free on `node` at `t` (CPUs, memory, GRES; `nodes` is 1), as the profile
+    /// sees it. A whole-node reservation leaves nothing free. `None` for an unknown or
+    /// blocked node, or `t` before `now`.
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::{Memory, Timestamp, Tres};
+    /// let cap = Tres { nodes: 1, cpus: 8, memory: Memory::from_mib(1000), ..Tres::default() };
+    /// let mut p = Profile::new(Timestamp(0), vec![cap], vec![1]);
+    /// p.add_running(0, &Tres { cpus: 3, ..Tres::default() }, Timestamp(50), 1, false);
+    /// assert_eq!(p.free_at(0, Timestamp(49)).unwrap().cpus, 5);
+    /// assert_eq!(p.free_at(0, Timestamp(50)).unwrap().cpus, 8);
+    /// ```
+    #[must_use]
+    pub fn free_at(&self, node: NodeIdx, t: Timestamp) -> Option<Tres> {
+        let line = self.nodes.get(node as usize)?;
+        if line.blocked || t < self.now {
+            return None;
+        }
+        let i = line.seg_at(t);
+        let seg = line.segs.get(i)?;
+        let k = self.keys.len();
+        let gres = line
+            .gres
+            .get(i * k..(i + 1) * k)?
+            .iter()
+            .zip(&self.keys)
+            .filter(|(n, _)| **n > 0)
+            .map(|(n, key)| (key.clone(), *n))
+            .collect();
+        Some(Tres {
+            nodes: 1,
+            cpus: seg.cpus,
+            memory: Memory::from_mib(seg.mem),
+            gres,
+        })
     }
 
     /// Records a running job: it holds `used` on `node` from now until `end` (for a
     /// whole-node job pass the node's full capacity). `user` and `user_exclusive` make the
-    /// node unusable for other users until `end`.
+    /// node unusable for other users until `end`. An unknown node, or an `end` not after
+    /// `now`, changes nothing.
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }], vec![1]);
+    /// p.add_running(0, &Tres { cpus: 8, ..Tres::default() }, Timestamp(600), 3, false);
+    /// assert_eq!(p.free_at(0, Timestamp(0)).unwrap().cpus, 0);
+    /// ```
+    #[allow(clippy::similar_names)] // `used` and `user` are the contract's names
     pub fn add_running(
         &mut self,
         node: NodeIdx,
@@ -105,11 +448,22 @@ impl Profile {
         user: UserIdx,
         user_exclusive: bool,
     ) {
-        let _ = (node, used, end, user, user_exclusive);
-        todo!("planner helper")
+        let now = self.now;
+        self.apply(node, now, end, Some(used), user, user_exclusive);
     }
 
-    /// Reserves `node` for a pending job over `[start, end)`.
+    /// Reserves `node` for a pending job over `[start, end)` (a start before `now` counts
+    /// from `now`). An unknown node or an empty interval changes nothing.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Hold, Profile};
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }], vec![1]);
+    /// p.reserve(0, Timestamp(100), Timestamp(200), &Hold::WholeNode, 1, false);
+    /// assert_eq!(p.free_at(0, Timestamp(150)).unwrap().cpus, 0);
+    /// assert_eq!(p.free_at(0, Timestamp(200)).unwrap().cpus, 8);
+    /// ```
+    #[allow(clippy::similar_names)] // `used` and `user`, as in `add_running`
     pub fn reserve(
         &mut self,
         node: NodeIdx,
@@ -119,19 +473,187 @@ impl Profile {
         user: UserIdx,
         user_exclusive: bool,
     ) {
-        let _ = (node, start, end, hold, user, user_exclusive);
-        todo!("planner helper")
+        let start = start.max(self.now);
+        let used = match hold {
+            Hold::WholeNode => None,
+            Hold::Resources(t) => Some(t),
+        };
+        self.apply(node, start, end, used, user, user_exclusive);
     }
 
     /// Takes `node` out of planning entirely (DOWN, DRAIN, or blocked for this pass).
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }], vec![1]);
+    /// p.block(0);
+    /// assert_eq!(p.free_at(0, Timestamp(0)), None);
+    /// ```
     pub fn block(&mut self, node: NodeIdx) {
-        let _ = node;
-        todo!("planner helper")
+        if let Some(line) = self.nodes.get_mut(node as usize) {
+            line.blocked = true;
+        }
+    }
+
+    /// Subtracts `used` (or the whole node when `None`) over `[start, end)`.
+    #[allow(clippy::similar_names)]
+    fn apply(
+        &mut self,
+        node: NodeIdx,
+        start: Timestamp,
+        end: Timestamp,
+        used: Option<&Tres>,
+        user: UserIdx,
+        user_exclusive: bool,
+    ) {
+        if end <= start || start < self.now {
+            return;
+        }
+        let takes = used.map(|u| (u.cpus, u.memory.mib(), self.takes(&u.gres)));
+        let k = self.keys.len();
+        let Some(line) = self.nodes.get_mut(node as usize) else {
+            return;
+        };
+        let first = line.split(start, k);
+        let stop = if end == NEVER {
+            line.segs.len()
+        } else {
+            line.split(end, k)
+        };
+        for i in first..stop {
+            let (Some(seg), Some(gres)) =
+                (line.segs.get_mut(i), line.gres.get_mut(i * k..(i + 1) * k))
+            else {
+                continue;
+            };
+            seg.users = seg.users.with(user);
+            if user_exclusive {
+                seg.excl = seg.excl.with(user);
+            }
+            if let Some((cpus, mem, takes)) = &takes {
+                seg.cpus = seg.cpus.saturating_sub(*cpus);
+                seg.mem = seg.mem.saturating_sub(*mem);
+                for take in takes {
+                    match take {
+                        Take::Exact(i, n) => {
+                            if let Some(g) = gres.get_mut(*i) {
+                                *g = g.saturating_sub(*n);
+                            }
+                        }
+                        Take::Group(range, n) => {
+                            let mut left = *n;
+                            for g in gres.get_mut(range.clone()).unwrap_or_default() {
+                                let t = left.min(*g);
+                                *g -= t;
+                                left -= t;
+                            }
+                        }
+                    }
+                }
+            } else {
+                seg.held = true;
+                seg.cpus = 0;
+                seg.mem = 0;
+                gres.fill(0);
+            }
+        }
+    }
+
+    /// The key range of GRES `name` (empty if no node offers it).
+    fn group(&self, name: &str) -> Range<usize> {
+        let lo = self.keys.partition_point(|k| k.name.as_str() < name);
+        let hi = self.keys.partition_point(|k| k.name.as_str() <= name);
+        lo..hi
+    }
+
+    /// How an amount of GRES comes out of a node: typed first, then untyped (as
+    /// [`Tres::checked_sub`]). Keys no node offers are dropped (nothing to take).
+    fn takes(&self, gres: &BTreeMap<GresKey, u64>) -> Vec<Take> {
+        let typed = gres.iter().filter(|(k, n)| k.kind.is_some() && **n > 0);
+        let untyped = gres.iter().filter(|(k, n)| k.kind.is_none() && **n > 0);
+        typed
+            .filter_map(|(k, n)| self.keys.binary_search(k).ok().map(|i| Take::Exact(i, *n)))
+            .chain(untyped.map(|(k, n)| Take::Group(self.group(&k.name), *n)))
+            .collect()
+    }
+
+    /// Resolves `demand` against the GRES keys; `None` if no node could ever serve it.
+    fn need(&self, demand: &Demand) -> Option<Need> {
+        let cpt = demand.cpus_per_task.max(1);
+        let base = demand
+            .min_cpus_per_node
+            .max(cpt)
+            .div_ceil(cpt)
+            .checked_mul(cpt)?;
+        let min_nodes = demand.min_nodes.max(1);
+        let mut merged: BTreeMap<&GresKey, u64> = BTreeMap::new();
+        for (k, n) in &demand.gres_per_node {
+            let slot = merged.entry(k).or_insert(0);
+            *slot = slot.saturating_add(*n);
+        }
+        merged.retain(|_, n| *n > 0);
+        let mut typed = Vec::new();
+        let mut untyped = Vec::new();
+        for (k, &n) in &merged {
+            if k.kind.is_some() {
+                typed.push((self.keys.binary_search(k).ok()?, n));
+            } else {
+                let range = self.group(&k.name);
+                if range.is_empty() {
+                    return None;
+                }
+                let first: u64 = merged
+                    .iter()
+                    .filter(|(t, _)| t.kind.is_some() && t.name == k.name)
+                    .fold(0u64, |a, (_, m)| a.saturating_add(*m));
+                untyped.push((range, n, first));
+            }
+        }
+        let gpus = merged
+            .iter()
+            .filter(|(k, _)| k.name == "gpu")
+            .fold(0u64, |a, (_, n)| a.saturating_add(*n));
+        Some(Need {
+            min_nodes,
+            max_nodes: demand.max_nodes.max(min_nodes),
+            total: u64::from(demand.total_cpus),
+            base,
+            cpt,
+            dur: demand.duration.as_secs().max(1),
+            mem: demand.mem,
+            gpus,
+            typed,
+            untyped,
+            whole: demand.whole_node,
+            user: demand.user,
+            excl: demand.user_exclusive,
+        })
     }
 
     /// The earliest start `>= not_before` (and `< horizon`, if given) at which `demand`
     /// fits on nodes drawn from `candidates` for its whole duration, and the nodes chosen.
-    /// `None` if it never fits before the horizon.
+    /// `None` if it never fits before the horizon. Candidates that are unknown, blocked or
+    /// repeated are ignored; a `not_before` before `now` counts from `now`. See the module
+    /// docs for the exact rules.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Demand, MemDemand, Profile};
+    /// use hpcsched::{Duration, Memory, Timestamp, Tres};
+    /// let node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
+    /// let mut p = Profile::new(Timestamp(0), vec![node; 2], vec![1, 1]);
+    /// p.add_running(0, &Tres { cpus: 12, ..Tres::default() }, Timestamp(100), 1, false);
+    /// let four_cpus = Demand {
+    ///     min_nodes: 1, max_nodes: 1, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
+    ///     mem: MemDemand::PerCpu(Memory::from_gib(1)), gres_per_node: vec![],
+    ///     whole_node: false, user: 2, user_exclusive: false, duration: Duration::from_secs(60),
+    /// };
+    /// // Best fit: node 0 has exactly 4 CPUs left.
+    /// let at = p.earliest(&four_cpus, &[0, 1], Timestamp(0), None).unwrap();
+    /// assert_eq!((at.start, at.nodes), (Timestamp(0), vec![(0, 4)]));
+    /// // Nothing fits before a horizon that is already past.
+    /// assert_eq!(p.earliest(&four_cpus, &[0, 1], Timestamp(10), Some(Timestamp(10))), None);
+    /// ```
     #[must_use]
     pub fn earliest(
         &self,
@@ -140,7 +662,1583 @@ impl Profile {
         not_before: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<Placement> {
-        let _ = (demand, candidates, not_before, horizon);
-        todo!("planner helper")
+        let t0 = not_before.max(self.now);
+        let horizon = horizon.unwrap_or(NEVER);
+        if t0 >= horizon || t0 == NEVER {
+            return None;
+        }
+        let need = self.need(demand)?;
+        let nodes = self.candidate_nodes(candidates, &need);
+        if nodes.len() < need.min_nodes as usize {
+            return None;
+        }
+        // The direct test at t0 answers most questions without building any curve.
+        let end = t0.saturating_add(Duration::from_secs(need.dur));
+        let mut usable: Vec<(NodeIdx, u32)> = Vec::new();
+        for &n in &nodes {
+            if let Some(line) = self.nodes.get(n as usize) {
+                let offer = self.window_offer(line, &need, t0, end);
+                if offer > 0 {
+                    usable.push((n, offer));
+                }
+            }
+        }
+        if let Some(chosen) = self.choose(&usable, &need) {
+            return Some(Placement {
+                start: t0,
+                nodes: chosen,
+            });
+        }
+        if t0.0.saturating_add(1) >= horizon.0 {
+            return None;
+        }
+        self.sweep(&need, &nodes, t0, horizon)
+    }
+
+    /// The valid, unblocked, distinct candidates, in the caller's order, that could ever
+    /// serve the demand statically (capacity large enough).
+    fn candidate_nodes(&self, candidates: &[NodeIdx], need: &Need) -> Vec<NodeIdx> {
+        let mut seen = vec![0u64; self.nodes.len().div_ceil(64)];
+        let mut out = Vec::with_capacity(candidates.len());
+        for &n in candidates {
+            let Some(line) = self.nodes.get(n as usize) else {
+                continue;
+            };
+            let (word, bit) = ((n / 64) as usize, n % 64);
+            let Some(w) = seen.get_mut(word) else {
+                continue;
+            };
+            if *w & (1 << bit) != 0 || line.blocked {
+                continue;
+            }
+            *w |= 1 << bit;
+            if line.cap_cpus >= need.base && Self::cap_fits(line, need) {
+                out.push(n);
+            }
+        }
+        out
+    }
+
+    /// Whether the node's capacity could hold the demand's memory and GRES at all (for
+    /// a whole-node demand this is the whole test besides idleness).
+    fn cap_fits(line: &NodeLine, need: &Need) -> bool {
+        if !gres_fits(&line.cap_gres, need) {
+            return false;
+        }
+        let mem = match need.mem {
+            MemDemand::PerNode(m) => m.mib(),
+            MemDemand::PerGpu(m) => m.mib().saturating_mul(need.gpus),
+            MemDemand::PerCpu(m) => {
+                let cpus = if need.whole { line.cap_cpus } else { need.base };
+                m.mib().saturating_mul(u64::from(cpus))
+            }
+            MemDemand::WholeNode => 0,
+        };
+        mem <= line.cap_mem
+    }
+
+    /// The CPUs segment `i` of `line` can give the demand (0: unusable).
+    fn seg_offer(line: &NodeLine, i: usize, k: usize, need: &Need) -> u32 {
+        let Some(seg) = line.segs.get(i) else {
+            return 0;
+        };
+        if seg.held || !seg.excl.at_most(need.user) || (need.excl && !seg.users.at_most(need.user))
+        {
+            return 0;
+        }
+        if need.whole {
+            // Capacity was checked once in `candidate_nodes`.
+            return if seg.users == Users::Nobody {
+                line.cap_cpus
+            } else {
+                0
+            };
+        }
+        if seg.cpus < need.base {
+            return 0;
+        }
+        if !need.typed.is_empty() || !need.untyped.is_empty() {
+            match line.gres.get(i * k..(i + 1) * k) {
+                Some(free) if gres_fits(free, need) => {}
+                _ => return 0,
+            }
+        }
+        let mut cpus = seg.cpus / need.cpt * need.cpt;
+        let mem_ok = match need.mem {
+            MemDemand::PerNode(m) => m.mib() <= seg.mem,
+            MemDemand::PerGpu(m) => m.mib().saturating_mul(need.gpus) <= seg.mem,
+            MemDemand::WholeNode => seg.mem >= line.cap_mem,
+            MemDemand::PerCpu(m) => {
+                let per_task = m.mib().saturating_mul(u64::from(need.cpt));
+                if let Some(tasks) = seg.mem.checked_div(per_task) {
+                    let by_mem = tasks.saturating_mul(u64::from(need.cpt));
+                    cpus = cpus.min(u32::try_from(by_mem).unwrap_or(u32::MAX));
+                }
+                true
+            }
+        };
+        if mem_ok && cpus >= need.base { cpus } else { 0 }
+    }
+
+    /// The CPUs `line` can give over `[s, end)` (0: unusable). `s >= now`.
+    fn window_offer(&self, line: &NodeLine, need: &Need, s: Timestamp, end: Timestamp) -> u32 {
+        let k = self.keys.len();
+        let first = line.seg_at(s);
+        let mut best = u32::MAX;
+        for (i, seg) in line.segs.iter().enumerate().skip(first) {
+            if i > first && seg.start >= end {
+                break;
+            }
+            best = best.min(Self::seg_offer(line, i, k, need));
+            if best == 0 {
+                return 0;
+            }
+        }
+        best
+    }
+
+    /// Appends to `out` the changes of `line`'s offer as a function of the start time,
+    /// from `t0` to `horizon`: `(instant, node, offer from then on)`.
+    fn offer_curve(
+        &self,
+        node: NodeIdx,
+        need: &Need,
+        t0: Timestamp,
+        horizon: Timestamp,
+        scratch: &mut (Vec<u32>, VecDeque<usize>),
+        out: &mut Vec<(Timestamp, NodeIdx, u32)>,
+    ) {
+        let Some(line) = self.nodes.get(node as usize) else {
+            return;
+        };
+        let k = self.keys.len();
+        let first = line.seg_at(t0);
+        let (offers, deque) = scratch;
+        offers.clear();
+        deque.clear();
+        offers.extend((first..line.segs.len()).map(|i| Self::seg_offer(line, i, k, need)));
+        if offers.iter().all(|&o| o == 0) {
+            return;
+        }
+        let segs = line.segs.get(first..).unwrap_or_default();
+        let n = segs.len();
+        let d_minus_1 = Duration::from_secs(need.dur - 1);
+        // Segment j is in the window of a start s once s >= enter(j) and until s >= leave(j).
+        let enter = |j: usize| {
+            segs.get(j)
+                .map_or(NEVER, |g| g.start.saturating_sub(d_minus_1).max(t0))
+        };
+        let leave = |j: usize| segs.get(j + 1).map_or(NEVER, |g| g.start);
+        let offer = |j: usize| offers.get(j).copied().unwrap_or(0);
+        let (mut lo, mut hi) = (0usize, 0usize);
+        let mut s = t0;
+        let mut last = 0u32;
+        loop {
+            while hi < n && enter(hi) <= s {
+                while deque.back().is_some_and(|&b| offer(b) >= offer(hi)) {
+                    deque.pop_back();
+                }
+                deque.push_back(hi);
+                hi += 1;
+            }
+            while leave(lo) <= s {
+                if deque.front() == Some(&lo) {
+                    deque.pop_front();
+                }
+                lo += 1;
+            }
+            let cur = deque.front().map_or(0, |&j| offer(j));
+            if cur != last {
+                out.push((s, node, cur));
+                last = cur;
+            }
+            let next = if hi < n { enter(hi) } else { NEVER }.min(leave(lo));
+            if next == NEVER || next >= horizon || next <= s {
+                break;
+            }
+            s = next;
+        }
+    }
+
+    /// The general search: sweep the offer changes of every node in time order.
+    fn sweep(
+        &self,
+        need: &Need,
+        nodes: &[NodeIdx],
+        t0: Timestamp,
+        horizon: Timestamp,
+    ) -> Option<Placement> {
+        let mut events = Vec::new();
+        let mut scratch = (Vec::new(), VecDeque::new());
+        for &n in nodes {
+            self.offer_curve(n, need, t0, horizon, &mut scratch, &mut events);
+        }
+        events.sort_unstable();
+        // Offers by node, kept sparse: only nodes with an offer are in the map.
+        let mut current: BTreeMap<NodeIdx, u32> = BTreeMap::new();
+        let bounded = (need.max_nodes as usize) < nodes.len();
+        let mut multiset: BTreeMap<u32, u32> = BTreeMap::new();
+        let mut sum = 0u64;
+        let mut i = 0;
+        while let Some(&(t, _, _)) = events.get(i) {
+            if t >= horizon {
+                break;
+            }
+            while let Some(&(u, n, offer)) = events.get(i) {
+                if u != t {
+                    break;
+                }
+                i += 1;
+                let old = if offer == 0 {
+                    current.remove(&n)
+                } else {
+                    current.insert(n, offer)
+                };
+                if let Some(old) = old {
+                    sum -= u64::from(old);
+                    if bounded {
+                        multiset_remove(&mut multiset, old);
+                    }
+                }
+                if offer > 0 {
+                    sum += u64::from(offer);
+                    if bounded {
+                        *multiset.entry(offer).or_insert(0) += 1;
+                    }
+                }
+            }
+            if current.len() < need.min_nodes as usize || sum < need.total {
+                continue;
+            }
+            if bounded && top_sum(&multiset, need.max_nodes) < need.total {
+                continue;
+            }
+            let usable: Vec<(NodeIdx, u32)> = current.iter().map(|(&n, &o)| (n, o)).collect();
+            if let Some(chosen) = self.choose(&usable, need) {
+                return Some(Placement {
+                    start: t,
+                    nodes: chosen,
+                });
+            }
+        }
+        None
+    }
+
+    /// Chooses the nodes among `usable` (node, offer) by the module's rule; `None` if the
+    /// demand does not fit on them. The result is in node order with the CPUs each gives.
+    fn choose(&self, usable: &[(NodeIdx, u32)], need: &Need) -> Option<Vec<(NodeIdx, u32)>> {
+        let min_nodes = need.min_nodes as usize;
+        let max_nodes = need.max_nodes as usize;
+        if usable.len() < min_nodes {
+            return None;
+        }
+        let weight = |n: NodeIdx| self.nodes.get(n as usize).map_or(u32::MAX, |l| l.weight);
+        // Preference order: weight, offer, index.
+        let mut order: Vec<(u32, u32, NodeIdx)> =
+            usable.iter().map(|&(n, o)| (weight(n), o, n)).collect();
+        order.sort_unstable();
+        // Offers largest first, for the "can it still be completed" test.
+        let mut desc: Vec<(u32, usize)> = order.iter().enumerate().map(|(p, e)| (e.1, p)).collect();
+        desc.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        if top_k(&desc, max_nodes) < need.total {
+            return None;
+        }
+        let mut taken = vec![false; order.len()];
+        let mut picks: Vec<usize> = Vec::new();
+        let mut missing = need.total;
+        let mut left_sum: u64 = order.iter().map(|e| u64::from(e.1)).sum();
+        while picks.len() < min_nodes || missing > 0 {
+            if picks.len() >= max_nodes {
+                return None;
+            }
+            let r = (min_nodes.saturating_sub(picks.len())).max(1) as u64;
+            let threshold = missing.div_ceil(r);
+            // Whether taking position p still lets the job be completed.
+            let completes = |p: usize, taken: &[bool]| {
+                let offer = order.get(p).map_or(0, |e| u64::from(e.1));
+                let slots = max_nodes - picks.len() - 1;
+                let required = min_nodes.saturating_sub(picks.len() + 1);
+                let remaining = order.len() - picks.len() - 1;
+                if remaining < required {
+                    return false;
+                }
+                let rest = missing.saturating_sub(offer);
+                if rest == 0 {
+                    return true;
+                }
+                let best_rest = if slots >= remaining {
+                    left_sum - offer
+                } else {
+                    top_k_skipping(&desc, slots, taken, p)
+                };
+                best_rest >= rest
+            };
+            let mut pick = None;
+            let mut tier_start = 0;
+            while tier_start < order.len() && pick.is_none() {
+                let w = order.get(tier_start).map_or(0, |e| e.0);
+                let tier_end = tier_start
+                    + order
+                        .iter()
+                        .skip(tier_start)
+                        .take_while(|e| e.0 == w)
+                        .count();
+                let free =
+                    (tier_start..tier_end).filter(|&p| !taken.get(p).copied().unwrap_or(true));
+                // 1. the smallest sufficient node that still lets the job complete.
+                pick = free.clone().find(|&p| {
+                    order.get(p).is_some_and(|e| u64::from(e.1) >= threshold)
+                        && completes(p, &taken)
+                });
+                // 2. the largest node of the tier (first of the largest offers).
+                if pick.is_none() {
+                    let largest = free.fold(None::<usize>, |best, p| match best {
+                        Some(b) if order.get(b).map(|e| e.1) >= order.get(p).map(|e| e.1) => {
+                            Some(b)
+                        }
+                        _ => Some(p),
+                    });
+                    pick = largest.filter(|&p| completes(p, &taken));
+                }
+                tier_start = tier_end;
+            }
+            let p = pick?;
+            if let Some(t) = taken.get_mut(p) {
+                *t = true;
+            }
+            let offer = order.get(p).map_or(0, |e| u64::from(e.1));
+            left_sum -= offer;
+            missing = missing.saturating_sub(offer);
+            picks.push(p);
+        }
+        // CPUs: the per-node minimum each, then whole tasks in pick order up to the offer.
+        let mut out: Vec<(NodeIdx, u32)> = Vec::with_capacity(picks.len());
+        let mut give: Vec<u32> = picks
+            .iter()
+            .map(|&p| {
+                let offer = order.get(p).map_or(0, |e| e.1);
+                if need.whole {
+                    offer
+                } else {
+                    need.base.min(offer)
+                }
+            })
+            .collect();
+        let mut short = need
+            .total
+            .saturating_sub(give.iter().map(|&g| u64::from(g)).sum());
+        for (g, &p) in give.iter_mut().zip(&picks) {
+            if short == 0 {
+                break;
+            }
+            let offer = order.get(p).map_or(0, |e| e.1);
+            let room = u64::from(offer - *g);
+            let more = short
+                .div_ceil(u64::from(need.cpt))
+                .saturating_mul(u64::from(need.cpt))
+                .min(room);
+            *g += more as u32;
+            short = short.saturating_sub(more);
+        }
+        for (&p, &g) in picks.iter().zip(&give) {
+            if let Some(e) = order.get(p) {
+                out.push((e.2, g));
+            }
+        }
+        out.sort_unstable();
+        Some(out)
+    }
+}
+
+impl NodeLine {
+    /// The index of the segment holding `t` (the first one for instants before it).
+    fn seg_at(&self, t: Timestamp) -> usize {
+        self.segs
+            .partition_point(|g| g.start <= t)
+            .saturating_sub(1)
+    }
+
+    /// Makes a segment start at `t` (`t >= segs[0].start`) and returns its index.
+    fn split(&mut self, t: Timestamp, k: usize) -> usize {
+        let i = self.seg_at(t);
+        let Some(seg) = self.segs.get(i) else {
+            return 0;
+        };
+        if seg.start == t {
+            return i;
+        }
+        let mut copy = seg.clone();
+        copy.start = t;
+        self.segs.insert(i + 1, copy);
+        let gres: Vec<u64> = self
+            .gres
+            .get(i * k..(i + 1) * k)
+            .unwrap_or_default()
+            .to_vec();
+        let at = ((i + 1) * k).min(self.gres.len());
+        self.gres.splice(at..at, gres);
+        i + 1
+    }
+}
+
+/// Whether the free GRES `free` (dense, profile key order) cover the demand's.
+fn gres_fits(free: &[u64], need: &Need) -> bool {
+    need.typed
+        .iter()
+        .all(|&(k, n)| free.get(k).is_some_and(|&f| f >= n))
+        && need.untyped.iter().all(|(range, n, first)| {
+            let have = free
+                .get(range.clone())
+                .unwrap_or_default()
+                .iter()
+                .fold(0u64, |a, &f| a.saturating_add(f));
+            have >= n.saturating_add(*first)
+        })
+}
+
+fn multiset_remove(set: &mut BTreeMap<u32, u32>, v: u32) {
+    if let Some(c) = set.get_mut(&v) {
+        *c -= 1;
+        if *c == 0 {
+            set.remove(&v);
+        }
+    }
+}
+
+/// The sum of the `k` largest values of the multiset.
+fn top_sum(set: &BTreeMap<u32, u32>, k: u32) -> u64 {
+    let mut left = u64::from(k);
+    let mut sum = 0u64;
+    for (&v, &c) in set.iter().rev() {
+        let take = left.min(u64::from(c));
+        sum += take * u64::from(v);
+        left -= take;
+        if left == 0 {
+            break;
+        }
+    }
+    sum
+}
+
+/// The sum of the `k` largest offers of `desc` (sorted largest first).
+fn top_k(desc: &[(u32, usize)], k: usize) -> u64 {
+    desc.iter().take(k).map(|e| u64::from(e.0)).sum()
+}
+
+/// The sum of the `k` largest offers of `desc` that are not taken and not position `skip`.
+fn top_k_skipping(desc: &[(u32, usize)], k: usize, taken: &[bool], skip: usize) -> u64 {
+    desc.iter()
+        .filter(|e| e.1 != skip && !taken.get(e.1).copied().unwrap_or(true))
+        .take(k)
+        .map(|e| u64::from(e.0))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn node(cpus: u32, mib: u64, gres: &[(GresKey, u64)]) -> Tres {
+        Tres {
+            nodes: 1,
+            cpus,
+            memory: Memory::from_mib(mib),
+            gres: gres.iter().cloned().collect(),
+        }
+    }
+
+    fn cpus(n: u32) -> Tres {
+        Tres {
+            cpus: n,
+            ..Tres::default()
+        }
+    }
+
+    fn whole(nodes: u32, secs: u64) -> Demand {
+        Demand {
+            min_nodes: nodes,
+            max_nodes: nodes,
+            total_cpus: nodes,
+            min_cpus_per_node: 1,
+            cpus_per_task: 1,
+            mem: MemDemand::WholeNode,
+            gres_per_node: Vec::new(),
+            whole_node: true,
+            user: 0,
+            user_exclusive: false,
+            duration: Duration::from_secs(secs),
+        }
+    }
+
+    fn shared(total: u32, mem: MemDemand, secs: u64) -> Demand {
+        Demand {
+            min_nodes: 1,
+            max_nodes: 1,
+            total_cpus: total,
+            min_cpus_per_node: total,
+            cpus_per_task: 1,
+            mem,
+            gres_per_node: Vec::new(),
+            whole_node: false,
+            user: 0,
+            user_exclusive: false,
+            duration: Duration::from_secs(secs),
+        }
+    }
+
+    fn cluster(n: usize) -> Profile {
+        let cap = node(16, 64_000, &[]);
+        Profile::new(Timestamp(0), vec![cap; n], vec![1; n])
+    }
+
+    const ALL4: [NodeIdx; 4] = [0, 1, 2, 3];
+
+    #[test]
+    fn classic_backfill_on_four_whole_nodes() {
+        let mut p = cluster(4);
+        let cap = node(16, 64_000, &[]);
+        for n in 0..3 {
+            p.add_running(n, &cap, Timestamp(3600), 9, false);
+        }
+        let job_b = whole(4, 3600);
+        let at = p.earliest(&job_b, &ALL4, Timestamp(0), None).unwrap();
+        assert_eq!(at.start, Timestamp(3600));
+        assert_eq!(at.nodes, vec![(0, 16), (1, 16), (2, 16), (3, 16)]);
+        for &(n, _) in &at.nodes {
+            p.reserve(n, at.start, Timestamp(7200), &Hold::WholeNode, 1, false);
+        }
+        let job_c = whole(1, 1800);
+        let at_c = p.earliest(&job_c, &ALL4, Timestamp(0), None).unwrap();
+        assert_eq!(
+            at_c,
+            Placement {
+                start: Timestamp(0),
+                nodes: vec![(3, 16)]
+            }
+        );
+        let job_d = whole(1, 7200);
+        let at_d = p.earliest(&job_d, &ALL4, Timestamp(0), None).unwrap();
+        assert_eq!(
+            at_d,
+            Placement {
+                start: Timestamp(7200),
+                nodes: vec![(0, 16)]
+            }
+        );
+        // Exactly fitting before the reservation is allowed: [0, 3600) ends as B starts.
+        let exact = whole(1, 3600);
+        assert_eq!(
+            p.earliest(&exact, &ALL4, Timestamp(0), None).unwrap().start,
+            Timestamp(0)
+        );
+        let over = whole(1, 3601);
+        assert_eq!(
+            p.earliest(&over, &ALL4, Timestamp(0), None).unwrap().start,
+            Timestamp(7200)
+        );
+    }
+
+    #[test]
+    fn whole_node_jobs_on_idle_nodes_take_lowest_indices() {
+        let mut p = cluster(4);
+        let at = p
+            .earliest(&whole(3, 600), &ALL4, Timestamp(0), None)
+            .unwrap();
+        assert_eq!(at.nodes, vec![(0, 16), (1, 16), (2, 16)]);
+        for &(n, _) in &at.nodes {
+            p.add_running(n, &node(16, 64_000, &[]), Timestamp(600), 0, false);
+        }
+        let at = p
+            .earliest(&whole(1, 600), &ALL4, Timestamp(0), None)
+            .unwrap();
+        assert_eq!(at.nodes, vec![(3, 16)]);
+        // A whole-node job needs the node idle: one running CPU is enough to refuse it.
+        let mut q = cluster(1);
+        q.add_running(0, &cpus(1), Timestamp(50), 0, false);
+        assert_eq!(
+            q.earliest(&whole(1, 10), &[0], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(50)
+        );
+    }
+
+    #[test]
+    fn shared_nodes_pack_by_cpus_and_memory() {
+        let mut p = Profile::new(Timestamp(0), vec![node(16, 16_000, &[]); 2], vec![1, 1]);
+        // Node 0: 10 CPUs and 12 GB taken until 100.
+        p.add_running(0, &node(10, 12_000, &[]), Timestamp(100), 1, false);
+        // Best fit: 4 CPUs at 1 GB each go to node 0 (6 CPUs, 4 GB free).
+        let d = shared(4, MemDemand::PerCpu(Memory::from_mib(1000)), 50);
+        assert_eq!(
+            p.earliest(&d, &[0, 1], Timestamp(0), None).unwrap().nodes,
+            vec![(0, 4)]
+        );
+        // 5 CPUs × 1 GB do not fit in node 0's 4 GB: node 1.
+        let d = shared(5, MemDemand::PerCpu(Memory::from_mib(1000)), 50);
+        assert_eq!(
+            p.earliest(&d, &[0, 1], Timestamp(0), None).unwrap().nodes,
+            vec![(1, 5)]
+        );
+        // Per-node memory: 4 GB fits node 0, 4.1 GB does not.
+        let d = shared(2, MemDemand::PerNode(Memory::from_mib(4000)), 50);
+        assert_eq!(
+            p.earliest(&d, &[0, 1], Timestamp(0), None).unwrap().nodes,
+            vec![(0, 2)]
+        );
+        let d = shared(2, MemDemand::PerNode(Memory::from_mib(4100)), 50);
+        assert_eq!(
+            p.earliest(&d, &[0, 1], Timestamp(0), None).unwrap().nodes,
+            vec![(1, 2)]
+        );
+        // Only node 0 allowed: it waits for the running job's end.
+        assert_eq!(
+            p.earliest(&d, &[0], Timestamp(0), None).unwrap().start,
+            Timestamp(100)
+        );
+        // Whole-node memory needs none allocated.
+        let d = shared(1, MemDemand::WholeNode, 50);
+        assert_eq!(
+            p.earliest(&d, &[0], Timestamp(0), None).unwrap().start,
+            Timestamp(100)
+        );
+        // More memory than the node has: never.
+        let d = shared(1, MemDemand::PerNode(Memory::from_mib(16_001)), 50);
+        assert_eq!(p.earliest(&d, &[0, 1], Timestamp(0), None), None);
+    }
+
+    #[test]
+    fn per_cpu_memory_limits_what_a_node_gives_to_a_multi_node_job() {
+        let mut p = Profile::new(Timestamp(0), vec![node(16, 8000, &[]); 3], vec![1; 3]);
+        p.add_running(0, &node(0, 6000, &[]), Timestamp(100), 1, false);
+        // 20 tasks × 1 GB: node 0 gives 2 (2 GB free), nodes 1 and 2 up to 8 each.
+        let d = Demand {
+            min_nodes: 1,
+            max_nodes: 3,
+            total_cpus: 20,
+            min_cpus_per_node: 1,
+            ..shared(20, MemDemand::PerCpu(Memory::from_mib(1000)), 10)
+        };
+        // 2 + 8 + 8 = 18 CPUs at most now.
+        assert_eq!(
+            p.earliest(&d, &[0, 1, 2], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(100)
+        );
+        let d = Demand {
+            total_cpus: 18,
+            ..d
+        };
+        let at = p.earliest(&d, &[0, 1, 2], Timestamp(0), None).unwrap();
+        assert_eq!(
+            at,
+            Placement {
+                start: Timestamp(0),
+                nodes: vec![(0, 2), (1, 8), (2, 8)]
+            }
+        );
+        let d = Demand {
+            total_cpus: 16,
+            ..d
+        };
+        // 16 CPUs fit on two nodes: the two largest.
+        assert_eq!(
+            p.earliest(&d, &[0, 1, 2], Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(1, 8), (2, 8)]
+        );
+    }
+
+    #[test]
+    fn tasks_are_never_split_and_the_per_node_minimum_holds() {
+        let mut p = cluster(2);
+        p.add_running(0, &cpus(11), Timestamp(100), 1, false);
+        // -N 2 --ntasks-per-node=2 -c 2: 4 CPUs a node; node 0 has 5 free = 2 tasks.
+        let d = Demand {
+            min_nodes: 2,
+            max_nodes: 2,
+            total_cpus: 8,
+            min_cpus_per_node: 4,
+            cpus_per_task: 2,
+            ..shared(8, MemDemand::PerNode(Memory::from_mib(0)), 10)
+        };
+        let at = p.earliest(&d, &[0, 1], Timestamp(0), None).unwrap();
+        assert_eq!(
+            at,
+            Placement {
+                start: Timestamp(0),
+                nodes: vec![(0, 4), (1, 4)]
+            }
+        );
+        // -c 3: node 0 has one task of 3 only, below the minimum of 6.
+        let d = Demand {
+            cpus_per_task: 3,
+            min_cpus_per_node: 6,
+            total_cpus: 12,
+            ..d
+        };
+        assert_eq!(
+            p.earliest(&d, &[0, 1], Timestamp(0), None).unwrap().start,
+            Timestamp(100)
+        );
+    }
+
+    #[test]
+    fn typed_and_untyped_gpu_requests() {
+        let a100 = GresKey::typed("gpu", "a100");
+        let h100 = GresKey::typed("gpu", "h100");
+        let caps = vec![
+            node(32, 100_000, &[(a100.clone(), 4)]),
+            node(32, 100_000, &[(h100.clone(), 2)]),
+        ];
+        let mut p = Profile::new(Timestamp(0), caps, vec![1, 1]);
+        let gpus = |key: &GresKey, n: u64| Demand {
+            gres_per_node: vec![(key.clone(), n)],
+            ..shared(1, MemDemand::PerGpu(Memory::from_mib(1000)), 60)
+        };
+        assert_eq!(
+            p.earliest(&gpus(&h100, 1), &[0, 1], Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(1, 1)]
+        );
+        assert_eq!(
+            p.earliest(&gpus(&h100, 3), &[0, 1], Timestamp(0), None),
+            None
+        );
+        // Untyped: any type; best fit by CPUs is equal, so the lower index.
+        assert_eq!(
+            p.earliest(&gpus(&GresKey::new("gpu"), 2), &[0, 1], Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(0, 1)]
+        );
+        assert_eq!(
+            p.earliest(&gpus(&GresKey::new("gpu"), 3), &[0, 1], Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(0, 1)]
+        );
+        assert_eq!(
+            p.earliest(&gpus(&GresKey::new("nvme"), 1), &[0, 1], Timestamp(0), None),
+            None
+        );
+        // Three a100 in use until 500: two untyped GPUs wait for them, or go to the h100s.
+        let mut used = cpus(1);
+        used.gres.insert(a100.clone(), 3);
+        p.add_running(0, &used, Timestamp(500), 1, false);
+        let two = gpus(&GresKey::new("gpu"), 2);
+        assert_eq!(
+            p.earliest(&two, &[0], Timestamp(0), None).unwrap().start,
+            Timestamp(500)
+        );
+        assert_eq!(
+            p.earliest(&two, &[0, 1], Timestamp(0), None).unwrap().nodes,
+            vec![(1, 1)]
+        );
+        // An untyped running use takes from the types in key order (a100 first).
+        let mut q = Profile::new(
+            Timestamp(0),
+            vec![node(8, 1000, &[(a100.clone(), 1), (h100.clone(), 1)])],
+            vec![1],
+        );
+        let mut any = cpus(1);
+        any.gres.insert(GresKey::new("gpu"), 1);
+        q.add_running(0, &any, Timestamp(100), 1, false);
+        assert_eq!(
+            q.free_at(0, Timestamp(0)).unwrap().gres,
+            [(h100.clone(), 1)].into_iter().collect()
+        );
+        assert_eq!(
+            q.earliest(&gpus(&a100, 1), &[0], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(100)
+        );
+        assert_eq!(
+            q.earliest(&gpus(&h100, 1), &[0], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(0)
+        );
+        // Typed and untyped together: one h100 plus one more of any type.
+        let mix = Demand {
+            gres_per_node: vec![(h100.clone(), 1), (GresKey::new("gpu"), 1)],
+            ..gpus(&h100, 1)
+        };
+        // Memory per GPU counts every GPU asked: 2 × 1000 MiB > the node's 1000 MiB.
+        assert_eq!(q.earliest(&mix, &[0], Timestamp(0), None), None);
+        let mix = Demand {
+            mem: MemDemand::PerGpu(Memory::from_mib(500)),
+            ..mix
+        };
+        assert_eq!(
+            q.earliest(&mix, &[0], Timestamp(0), None).unwrap().start,
+            Timestamp(100)
+        );
+        let mix_mem = Demand {
+            mem: MemDemand::PerGpu(Memory::from_mib(600)),
+            ..mix
+        };
+        assert_eq!(q.earliest(&mix_mem, &[0], Timestamp(0), None), None);
+    }
+
+    #[test]
+    fn user_exclusive_rules() {
+        let mut p = cluster(2);
+        // User 1 runs an exclusive job on node 0; user 2 a shared one on node 1.
+        p.add_running(0, &cpus(1), Timestamp(100), 1, true);
+        p.add_running(1, &cpus(1), Timestamp(200), 2, false);
+        let d = |user, excl| Demand {
+            user,
+            user_exclusive: excl,
+            ..shared(2, MemDemand::PerNode(Memory::from_mib(0)), 10)
+        };
+        // User 1 may share its own exclusive node (best fit: both have 15 free; node 0).
+        assert_eq!(
+            p.earliest(&d(1, false), &[0], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(0)
+        );
+        // User 3 may not use node 0 until 100.
+        assert_eq!(
+            p.earliest(&d(3, false), &[0], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(100)
+        );
+        assert_eq!(
+            p.earliest(&d(3, false), &[0, 1], Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(1, 2)]
+        );
+        // An exclusive job of user 3 cannot join user 2 on node 1 either.
+        assert_eq!(
+            p.earliest(&d(3, true), &[1], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(200)
+        );
+        assert_eq!(
+            p.earliest(&d(2, true), &[1], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(0)
+        );
+        // A reservation of user 2 on node 1 from 300 keeps user 3's exclusive job short.
+        p.reserve(
+            1,
+            Timestamp(300),
+            Timestamp(400),
+            &Hold::Resources(cpus(1)),
+            2,
+            false,
+        );
+        let long = Demand {
+            duration: Duration::from_secs(150),
+            ..d(3, true)
+        };
+        assert_eq!(
+            p.earliest(&long, &[1], Timestamp(0), None).unwrap().start,
+            Timestamp(400)
+        );
+        let short = Demand {
+            duration: Duration::from_secs(100),
+            ..d(3, true)
+        };
+        assert_eq!(
+            p.earliest(&short, &[1], Timestamp(0), None).unwrap().start,
+            Timestamp(200)
+        );
+        // An exclusive reservation of user 1 keeps user 2 off its window.
+        p.reserve(
+            0,
+            Timestamp(500),
+            Timestamp(600),
+            &Hold::Resources(cpus(1)),
+            1,
+            true,
+        );
+        let d2 = Demand {
+            duration: Duration::from_secs(450),
+            ..d(2, false)
+        };
+        assert_eq!(
+            p.earliest(&d2, &[0], Timestamp(0), None).unwrap().start,
+            Timestamp(600)
+        );
+    }
+
+    #[test]
+    fn lowest_weight_first_then_best_fit_then_index() {
+        let caps = vec![node(16, 64_000, &[]); 4];
+        let mut p = Profile::new(Timestamp(0), caps, vec![5, 1, 1, 9]);
+        assert_eq!(
+            p.earliest(&whole(1, 10), &ALL4, Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(1, 16)]
+        );
+        assert_eq!(
+            p.earliest(&whole(3, 10), &ALL4, Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(0, 16), (1, 16), (2, 16)]
+        );
+        p.add_running(2, &cpus(12), Timestamp(100), 1, false);
+        let d = shared(4, MemDemand::PerNode(Memory::from_mib(0)), 10);
+        assert_eq!(
+            p.earliest(&d, &ALL4, Timestamp(0), None).unwrap().nodes,
+            vec![(2, 4)]
+        );
+        let d = shared(5, MemDemand::PerNode(Memory::from_mib(0)), 10);
+        assert_eq!(
+            p.earliest(&d, &ALL4, Timestamp(0), None).unwrap().nodes,
+            vec![(1, 5)]
+        );
+        // 20 CPUs on up to 4 nodes: the weight-1 tier first (16 + 4), nothing heavier.
+        let d = Demand {
+            min_nodes: 1,
+            max_nodes: 4,
+            min_cpus_per_node: 1,
+            ..shared(20, MemDemand::PerNode(Memory::from_mib(0)), 10)
+        };
+        assert_eq!(
+            p.earliest(&d, &ALL4, Timestamp(0), None).unwrap().nodes,
+            vec![(1, 16), (2, 4)]
+        );
+        // 30 CPUs: the tier holds 20, so the next weight (node 0) adds the rest.
+        let d = Demand {
+            total_cpus: 30,
+            ..d
+        };
+        assert_eq!(
+            p.earliest(&d, &ALL4, Timestamp(0), None).unwrap().nodes,
+            vec![(0, 10), (1, 16), (2, 4)]
+        );
+        // With at most two nodes the weight-1 tier cannot complete it: 16 + 16 from 1 and 0.
+        let d = Demand { max_nodes: 2, ..d };
+        let at = p.earliest(&d, &ALL4, Timestamp(0), None).unwrap();
+        assert_eq!(at.nodes, vec![(0, 14), (1, 16)]);
+    }
+
+    #[test]
+    fn blocked_unknown_and_repeated_candidates() {
+        let mut p = cluster(3);
+        p.block(0);
+        p.block(99);
+        assert_eq!(
+            p.earliest(&whole(1, 10), &[0, 0, 7, 1], Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(1, 16)]
+        );
+        assert_eq!(
+            p.earliest(&whole(2, 10), &[0, 1, 1, 1], Timestamp(0), None),
+            None
+        );
+        assert_eq!(
+            p.earliest(&whole(2, 10), &[2, 0, 1], Timestamp(0), None)
+                .unwrap()
+                .nodes,
+            vec![(1, 16), (2, 16)]
+        );
+        assert_eq!(p.earliest(&whole(1, 10), &[], Timestamp(0), None), None);
+        // Unknown nodes in mutations are ignored.
+        p.add_running(42, &cpus(1), Timestamp(10), 0, false);
+        p.reserve(42, Timestamp(0), Timestamp(10), &Hold::WholeNode, 0, false);
+    }
+
+    #[test]
+    fn horizon_and_not_before() {
+        let mut p = cluster(1);
+        p.add_running(0, &cpus(16), Timestamp(1000), 1, false);
+        let d = whole(1, 10);
+        assert_eq!(
+            p.earliest(&d, &[0], Timestamp(0), Some(Timestamp(1000))),
+            None
+        );
+        assert_eq!(
+            p.earliest(&d, &[0], Timestamp(0), Some(Timestamp(1001)))
+                .unwrap()
+                .start,
+            Timestamp(1000)
+        );
+        assert_eq!(
+            p.earliest(&d, &[0], Timestamp(1500), None).unwrap().start,
+            Timestamp(1500)
+        );
+        assert_eq!(
+            p.earliest(&d, &[0], Timestamp(1500), Some(Timestamp(1500))),
+            None
+        );
+        // A not_before in a gap between reservations.
+        p.reserve(
+            0,
+            Timestamp(2000),
+            Timestamp(3000),
+            &Hold::WholeNode,
+            2,
+            false,
+        );
+        assert_eq!(
+            p.earliest(&d, &[0], Timestamp(1995), None).unwrap().start,
+            Timestamp(3000)
+        );
+        assert_eq!(
+            p.earliest(&d, &[0], Timestamp(1990), None).unwrap().start,
+            Timestamp(1990)
+        );
+        // not_before before now counts from now.
+        let q = Profile::new(Timestamp(50), vec![node(4, 0, &[])], vec![1]);
+        assert_eq!(
+            q.earliest(&d, &[0], Timestamp(0), None).unwrap().start,
+            Timestamp(50)
+        );
+    }
+
+    #[test]
+    fn zero_and_unlimited_durations_and_huge_times() {
+        let mut p = cluster(2);
+        p.add_running(0, &cpus(16), NEVER, 1, false);
+        p.reserve(
+            1,
+            Timestamp(100),
+            Timestamp(200),
+            &Hold::WholeNode,
+            1,
+            false,
+        );
+        // Zero duration = one second: [99, 100) fits, [100, 101) does not.
+        let zero = whole(1, 0);
+        assert_eq!(
+            p.earliest(&zero, &[1], Timestamp(99), None).unwrap().start,
+            Timestamp(99)
+        );
+        assert_eq!(
+            p.earliest(&zero, &[1], Timestamp(100), None).unwrap().start,
+            Timestamp(200)
+        );
+        let forever = Demand {
+            duration: Duration::from_secs(u64::MAX),
+            ..whole(1, 0)
+        };
+        assert_eq!(
+            p.earliest(&forever, &[0, 1], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(200)
+        );
+        assert_eq!(p.earliest(&forever, &[0], Timestamp(0), None), None);
+        assert_eq!(p.earliest(&forever, &[1], NEVER, None), None);
+        p.reserve(
+            1,
+            Timestamp(u64::MAX - 5),
+            NEVER,
+            &Hold::WholeNode,
+            1,
+            false,
+        );
+        assert_eq!(p.earliest(&forever, &[1], Timestamp(0), None), None);
+        assert_eq!(
+            p.earliest(&whole(1, 10), &[1], Timestamp(u64::MAX - 20), None)
+                .unwrap()
+                .start,
+            Timestamp(u64::MAX - 20)
+        );
+        assert_eq!(
+            p.earliest(&whole(1, 10), &[1], Timestamp(u64::MAX - 9), None),
+            None
+        );
+    }
+
+    #[test]
+    fn over_committed_input_saturates() {
+        let mut p = Profile::new(
+            Timestamp(0),
+            vec![node(4, 100, &[(GresKey::new("gpu"), 1)])],
+            vec![1],
+        );
+        let mut big = node(
+            8,
+            1000,
+            &[(GresKey::new("gpu"), 5), (GresKey::typed("fpga", "x"), 1)],
+        );
+        big.nodes = 0;
+        p.add_running(0, &big, Timestamp(10), 1, false);
+        let free = p.free_at(0, Timestamp(5)).unwrap();
+        assert_eq!((free.cpus, free.memory.mib(), free.gres.len()), (0, 0, 0));
+        assert_eq!(p.free_at(0, Timestamp(10)).unwrap().cpus, 4);
+        assert_eq!(
+            p.earliest(&whole(1, 5), &[0], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(10)
+        );
+        // Empty or reversed intervals change nothing.
+        p.reserve(0, Timestamp(20), Timestamp(20), &Hold::WholeNode, 1, false);
+        p.reserve(0, Timestamp(30), Timestamp(25), &Hold::WholeNode, 1, false);
+        assert_eq!(
+            p.earliest(&whole(1, 100), &[0], Timestamp(10), None)
+                .unwrap()
+                .start,
+            Timestamp(10)
+        );
+    }
+
+    // ---- brute-force model for the properties ----
+
+    #[derive(Debug, Clone)]
+    struct MJob {
+        node: usize,
+        start: u64,
+        end: u64,
+        used: Option<Tres>,
+        user: u32,
+        excl: bool,
+    }
+
+    #[derive(Debug, Clone)]
+    struct Model {
+        now: u64,
+        caps: Vec<Tres>,
+        blocked: Vec<bool>,
+        jobs: Vec<MJob>,
+    }
+
+    impl Model {
+        fn active(&self, node: usize, t: u64) -> impl Iterator<Item = &MJob> {
+            self.jobs
+                .iter()
+                .filter(move |j| j.node == node && j.start <= t && t < j.end)
+        }
+        /// Free resources at t, None if a subtraction fails (over-commit) or held.
+        fn free(&self, node: usize, t: u64) -> Option<Tres> {
+            let mut free = self.caps[node].clone();
+            free.nodes = 0;
+            for j in self.active(node, t) {
+                free = free.checked_sub(j.used.as_ref()?).ok()?;
+            }
+            Some(free)
+        }
+        /// Instants where node's state may change inside [s, e), plus s.
+        fn points(&self, node: usize, s: u64, e: u64) -> Vec<u64> {
+            let mut v = vec![s];
+            for j in self.jobs.iter().filter(|j| j.node == node) {
+                for t in [j.start, j.end] {
+                    if t > s && t < e {
+                        v.push(t);
+                    }
+                }
+            }
+            v
+        }
+        fn fits_during(&self, node: usize, s: u64, e: u64, want: &Tres) -> bool {
+            self.points(node, s, e)
+                .iter()
+                .all(|&t| self.free(node, t).is_some_and(|f| want.fits_in(&f)))
+        }
+        fn users_ok(&self, node: usize, s: u64, e: u64, d: &Demand) -> bool {
+            self.points(node, s, e).iter().all(|&t| {
+                self.active(node, t).all(|j| {
+                    j.used.is_some()
+                        && (j.user == d.user || (!j.excl && !d.user_exclusive))
+                        && !(d.whole_node)
+                })
+            })
+        }
+        fn mem_for(&self, node: usize, d: &Demand, cpus: u32) -> Memory {
+            let gpus: u64 = d
+                .gres_per_node
+                .iter()
+                .filter(|(k, _)| k.name == "gpu")
+                .map(|e| e.1)
+                .sum();
+            match d.mem {
+                MemDemand::PerNode(m) => m,
+                MemDemand::PerCpu(m) => Memory::from_mib(m.mib() * u64::from(cpus)),
+                MemDemand::PerGpu(m) => Memory::from_mib(m.mib() * gpus),
+                MemDemand::WholeNode => self.caps[node].memory,
+            }
+        }
+        fn want(&self, node: usize, d: &Demand, cpus: u32) -> Tres {
+            let mut gres = BTreeMap::new();
+            for (k, n) in &d.gres_per_node {
+                *gres.entry(k.clone()).or_insert(0) += n;
+            }
+            gres.retain(|_, n| *n > 0);
+            Tres {
+                nodes: 0,
+                cpus,
+                memory: self.mem_for(node, d, cpus),
+                gres,
+            }
+        }
+        fn base(d: &Demand) -> u32 {
+            let cpt = d.cpus_per_task.max(1);
+            d.min_cpus_per_node.max(cpt).div_ceil(cpt) * cpt
+        }
+        fn end(s: u64, d: &Demand) -> u64 {
+            s.saturating_add(d.duration.as_secs().max(1))
+        }
+        /// The CPUs node can give d over [s, s+dur): 0 if unusable.
+        fn offer(&self, node: usize, s: u64, d: &Demand) -> u32 {
+            let e = Self::end(s, d);
+            if self.blocked[node] || !self.users_ok(node, s, e, d) {
+                return 0;
+            }
+            let base = Self::base(d);
+            let cap = self.caps[node].cpus;
+            if d.whole_node {
+                let mut want = self.want(node, d, cap);
+                if matches!(d.mem, MemDemand::WholeNode) {
+                    want.memory = Memory::from_mib(0);
+                }
+                let mut capn = self.caps[node].clone();
+                capn.nodes = 0;
+                return if cap >= base && want.fits_in(&capn) {
+                    cap
+                } else {
+                    0
+                };
+            }
+            let cpt = d.cpus_per_task.max(1);
+            let mut c = cap / cpt * cpt;
+            while c >= base && c > 0 {
+                let mut want = self.want(node, d, c);
+                let whole_mem = matches!(d.mem, MemDemand::WholeNode);
+                if whole_mem {
+                    want.memory = Memory::from_mib(0);
+                }
+                let mem_free = !whole_mem
+                    || self.points(node, s, e).iter().all(|&t| {
+                        self.free(node, t)
+                            .is_some_and(|f| f.memory == self.caps[node].memory)
+                    });
+                if mem_free && self.fits_during(node, s, e, &want) {
+                    return c;
+                }
+                c -= cpt;
+            }
+            0
+        }
+        fn feasible(&self, s: u64, d: &Demand, cands: &[NodeIdx]) -> bool {
+            let mut seen = Vec::new();
+            let mut offers: Vec<u32> = Vec::new();
+            for &n in cands {
+                let n = n as usize;
+                if n >= self.caps.len() || seen.contains(&n) {
+                    continue;
+                }
+                seen.push(n);
+                let o = self.offer(n, s, d);
+                if o > 0 {
+                    offers.push(o);
+                }
+            }
+            let min = d.min_nodes.max(1) as usize;
+            let max = (d.max_nodes as usize).max(min);
+            offers.sort_unstable_by(|a, b| b.cmp(a));
+            offers.len() >= min
+                && offers.iter().take(max).map(|&o| u64::from(o)).sum::<u64>()
+                    >= u64::from(d.total_cpus)
+        }
+        fn candidate_times(&self, t0: u64) -> Vec<u64> {
+            let mut v: Vec<u64> = std::iter::once(t0)
+                .chain(self.jobs.iter().map(|j| j.end).filter(|&e| e > t0))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+    }
+
+    fn gres_keys() -> Vec<GresKey> {
+        vec![
+            GresKey::new("gpu"),
+            GresKey::typed("gpu", "a100"),
+            GresKey::typed("gpu", "h100"),
+        ]
+    }
+
+    fn arb_cap() -> impl Strategy<Value = Tres> {
+        (
+            prop::sample::select(vec![4u32, 8, 16]),
+            prop::sample::select(vec![1000u64, 4000]),
+            prop::collection::vec((0usize..3, 0u64..4), 0..3),
+        )
+            .prop_map(|(c, m, g)| {
+                let keys = gres_keys();
+                node(
+                    c,
+                    m,
+                    &g.into_iter()
+                        .map(|(k, n)| (keys[k].clone(), n))
+                        .collect::<Vec<_>>(),
+                )
+            })
+    }
+
+    /// One attempted mutation: (kind, node, start step, length steps, cpus, mem, gres, user, excl).
+    type Op = (
+        u8,
+        usize,
+        u64,
+        u64,
+        u32,
+        u64,
+        Option<(usize, u64)>,
+        u32,
+        bool,
+    );
+
+    fn arb_op() -> impl Strategy<Value = Op> {
+        (
+            0u8..4,
+            0usize..6,
+            0u64..8,
+            1u64..6,
+            0u32..10,
+            0u64..3000,
+            prop::option::of((0usize..3, 1u64..3)),
+            0u32..3,
+            prop::bool::weighted(0.2),
+        )
+    }
+
+    fn arb_demand() -> impl Strategy<Value = Demand> {
+        (
+            (0u32..4, 0u32..3, 0u32..20, 0u32..6, 0u32..3),
+            (0u8..4, 0u64..1200),
+            prop::option::weighted(0.3, (0usize..3, 0u64..3)),
+            prop::bool::weighted(0.25),
+            0u32..3,
+            prop::bool::weighted(0.2),
+            // Multiples of the 10 s event grid, and one second off it, hit window edges.
+            prop::sample::select(vec![0u64, 1, 9, 10, 11, 20, 21, 29, 30, 40, 50, 70, 5, 15]),
+        )
+            .prop_map(
+                |(
+                    (min_n, extra, total, per_node, cpt),
+                    (mk, mib),
+                    gres,
+                    whole_node,
+                    user,
+                    excl,
+                    dur,
+                )| {
+                    let keys = gres_keys();
+                    Demand {
+                        min_nodes: min_n,
+                        max_nodes: min_n + extra,
+                        total_cpus: total,
+                        min_cpus_per_node: per_node,
+                        cpus_per_task: cpt,
+                        mem: match mk {
+                            0 => MemDemand::PerNode(Memory::from_mib(mib)),
+                            1 => MemDemand::PerCpu(Memory::from_mib(mib / 8)),
+                            2 => MemDemand::PerGpu(Memory::from_mib(mib)),
+                            _ => MemDemand::WholeNode,
+                        },
+                        gres_per_node: gres
+                            .into_iter()
+                            .map(|(k, n)| (keys[k].clone(), n))
+                            .collect(),
+                        // (at most one GRES entry; typed/untyped mixes are unit-tested)
+                        whole_node,
+                        user,
+                        user_exclusive: excl,
+                        duration: Duration::from_secs(dur),
+                    }
+                },
+            )
+    }
+
+    /// Builds the same state in a model and a profile, keeping only consistent mutations.
+    fn build(caps: &[Tres], weights: &[u32], ops: &[Op], blocked: &[bool]) -> (Model, Profile) {
+        let now = 100u64;
+        let mut model = Model {
+            now,
+            caps: caps.to_vec(),
+            blocked: blocked
+                .iter()
+                .copied()
+                .chain(std::iter::repeat(false))
+                .take(caps.len())
+                .collect(),
+            jobs: Vec::new(),
+        };
+        let mut p = Profile::new(Timestamp(now), caps.to_vec(), weights.to_vec());
+        let keys = gres_keys();
+        for &(kind, n, st, len, c, m, g, user, excl) in ops {
+            let node = n % caps.len();
+            let running = kind < 2;
+            let start = if running { now } else { now + st * 10 };
+            let end = start + len * 10 + if running { st * 5 } else { 0 };
+            let used = if kind == 3 {
+                None
+            } else {
+                let mut t = Tres {
+                    nodes: 0,
+                    cpus: c,
+                    memory: Memory::from_mib(m),
+                    ..Tres::default()
+                };
+                if let Some((k, cnt)) = g {
+                    t.gres.insert(keys[k].clone(), cnt);
+                }
+                Some(t)
+            };
+            let job = MJob {
+                node,
+                start,
+                end,
+                used: used.clone(),
+                user,
+                excl,
+            };
+            let mut trial = model.clone();
+            trial.jobs.push(job);
+            let consistent = trial.points(node, start, end).iter().all(|&t| {
+                trial.active(node, t).all(|j| j.used.is_some()) && trial.free(node, t).is_some()
+            }) && {
+                // A whole-node hold must not overlap anything.
+                trial.points(node, start, end).iter().all(|&t| {
+                    trial.active(node, t).filter(|j| j.used.is_none()).count()
+                        + usize::from(
+                            trial.active(node, t).count() > 1
+                                && trial.active(node, t).any(|j| j.used.is_none()),
+                        )
+                        <= 1
+                })
+            };
+            if !consistent && used.is_some() {
+                continue;
+            }
+            if used.is_none()
+                && model
+                    .points(node, start, end)
+                    .iter()
+                    .any(|&t| model.active(node, t).next().is_some())
+            {
+                continue;
+            }
+            model = trial;
+            match used {
+                Some(u) if running => {
+                    p.add_running(node as NodeIdx, &u, Timestamp(end), user, excl);
+                }
+                Some(u) => p.reserve(
+                    node as NodeIdx,
+                    Timestamp(start),
+                    Timestamp(end),
+                    &Hold::Resources(u),
+                    user,
+                    excl,
+                ),
+                None => p.reserve(
+                    node as NodeIdx,
+                    Timestamp(start),
+                    Timestamp(end),
+                    &Hold::WholeNode,
+                    user,
+                    excl,
+                ),
+            }
+        }
+        for (i, &b) in model.blocked.iter().enumerate() {
+            if b {
+                p.block(i as NodeIdx);
+            }
+        }
+        (model, p)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn earliest_matches_brute_force(
+            caps in prop::collection::vec(arb_cap(), 2..6),
+            weights in prop::collection::vec(1u32..3, 0..6),
+            ops in prop::collection::vec(arb_op(), 0..16),
+            blocked in prop::collection::vec(prop::bool::weighted(0.1), 0..6),
+            cand_mask in prop::collection::vec(prop::bool::weighted(0.85), 7),
+            d in arb_demand(),
+            nb in 0u64..200,
+            horizon_after in prop::option::weighted(0.3, 0u64..150),
+        ) {
+            let (model, p) = build(&caps, &weights, &ops, &blocked);
+            // Nodes 0..7 (some unknown) in reverse order, node 0 repeated.
+            let mut cands: Vec<NodeIdx> = (0..7u32).rev().filter(|&i| cand_mask[i as usize]).collect();
+            cands.push(0);
+            let horizon = horizon_after.map(|h| nb.max(model.now) + h);
+            let got = p.earliest(&d, &cands, Timestamp(nb), horizon.map(Timestamp));
+            let t0 = nb.max(model.now);
+            let limit = horizon.unwrap_or(u64::MAX);
+            let times = model.candidate_times(t0);
+            let first_fit = times.iter().copied().filter(|&t| t < limit).find(|&t| model.feasible(t, &d, &cands));
+            prop_assert_eq!(got.as_ref().map(|g| g.start.0), first_fit);
+            if let Some(at) = got {
+                let s = at.start.0;
+                let e = Model::end(s, &d);
+                let min = d.min_nodes.max(1) as usize;
+                prop_assert!(at.nodes.len() >= min && at.nodes.len() <= (d.max_nodes as usize).max(min));
+                prop_assert!(at.nodes.windows(2).all(|w| w[0].0 < w[1].0));
+                let total: u64 = at.nodes.iter().map(|e| u64::from(e.1)).sum();
+                prop_assert!(total >= u64::from(d.total_cpus));
+                for &(n, c) in &at.nodes {
+                    prop_assert!(cands.contains(&n));
+                    let n = n as usize;
+                    prop_assert!(!model.blocked[n]);
+                    prop_assert!(model.users_ok(n, s, e, &d));
+                    if d.whole_node {
+                        prop_assert_eq!(c, model.caps[n].cpus);
+                        prop_assert!(model.offer(n, s, &d) > 0);
+                    } else {
+                        prop_assert!(c >= Model::base(&d) && c % d.cpus_per_task.max(1) == 0);
+                        let mut want = model.want(n, &d, c);
+                        if matches!(d.mem, MemDemand::WholeNode) {
+                            want.memory = Memory::from_mib(0);
+                            prop_assert!(model.points(n, s, e).iter().all(|&t| model.free(n, t).is_some_and(|f| f.memory == model.caps[n].memory)));
+                        }
+                        prop_assert!(model.fits_during(n, s, e, &want), "node {} gives {} but {:?} does not fit", n, c, want);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn earliest_is_deterministic_and_never_panics(
+            caps in prop::collection::vec(arb_cap(), 0..5),
+            ops in prop::collection::vec((0u8..4, 0u32..8, any::<u64>(), any::<u64>(), 0u32..40), 0..10),
+            d in arb_demand(),
+            cands in prop::collection::vec(any::<u32>(), 0..8),
+            nb in any::<u64>(),
+            horizon in prop::option::of(any::<u64>()),
+        ) {
+            let mut p = Profile::new(Timestamp(1000), caps.clone(), vec![1; caps.len()]);
+            for (kind, n, a, b, c) in ops {
+                match kind {
+                    0 => p.add_running(n, &cpus(c), Timestamp(a), 1, c % 2 == 0),
+                    1 => p.reserve(n, Timestamp(a), Timestamp(b), &Hold::WholeNode, 2, false),
+                    2 => p.reserve(n, Timestamp(a), Timestamp(b), &Hold::Resources(cpus(c)), 0, true),
+                    _ => p.block(n),
+                }
+            }
+            let d = Demand { duration: Duration::from_secs(nb / 3), ..d };
+            let a = p.earliest(&d, &cands, Timestamp(nb), horizon.map(Timestamp));
+            let b = p.clone().earliest(&d, &cands, Timestamp(nb), horizon.map(Timestamp));
+            prop_assert_eq!(&a, &b);
+            if let Some(at) = a {
+                prop_assert!(at.start >= Timestamp(nb).max(p.now()));
+                prop_assert!(horizon.is_none_or(|h| at.start.0 < h));
+            }
+        }
     }
 }
