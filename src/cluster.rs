@@ -146,6 +146,20 @@ impl Cluster {
     pub fn node(&self, name: &str) -> Option<&Node> {
         self.nodes.get(name)
     }
+    /// A node, mutable (state flags and reason change with node events).
+    pub fn node_mut(&mut self, name: &str) -> Option<&mut Node> {
+        self.nodes.get_mut(name)
+    }
+    /// A node's position in definition order.
+    #[must_use]
+    pub fn node_index(&self, name: &str) -> Option<usize> {
+        self.nodes.get_index_of(name)
+    }
+    /// The node at a position in definition order.
+    #[must_use]
+    pub fn node_at(&self, index: usize) -> Option<&Node> {
+        self.nodes.get_index(index).map(|(_, n)| n)
+    }
     /// Partitions in definition order.
     #[must_use]
     pub fn partitions(&self) -> impl ExactSizeIterator<Item = &Partition> {
@@ -155,6 +169,16 @@ impl Cluster {
     #[must_use]
     pub fn partition(&self, name: &str) -> Option<&Partition> {
         self.partitions.get(name)
+    }
+    /// A partition's position in definition order.
+    #[must_use]
+    pub fn partition_index(&self, name: &str) -> Option<usize> {
+        self.partitions.get_index_of(name)
+    }
+    /// The partition at a position in definition order.
+    #[must_use]
+    pub fn partition_at(&self, index: usize) -> Option<&Partition> {
+        self.partitions.get_index(index).map(|(_, p)| p)
     }
     /// The `Default=YES` partition, if any.
     #[must_use]

@@ -43,6 +43,7 @@ pub mod request;
 pub mod resolve;
 pub mod sbatch;
 pub mod sched_config;
+pub mod scheduler;
 pub mod slurm_conf;
 pub mod time;
 pub mod tres;
@@ -63,5 +64,9 @@ pub use qos::{Qos, QosFlags};
 pub use request::{JobRequest, MemoryRequest, NodeCount};
 pub use resolve::{RejectReason, Rejection, ResolvedJob, ResolvedMemory};
 pub use sched_config::{EnforcePartLimits, SchedConfig};
+pub use scheduler::{
+    Backfill, Decision, Estimate, GresAllocation, HoldKind, Job, JobError, NodeAllocation,
+    NodeError, Policy, Preset, ReservationGranularity, Scheduler, SubmitError,
+};
 pub use time::{BeginTime, Duration, TimeLimit, Timestamp};
 pub use tres::{Tres, TresKind, TresLimits};

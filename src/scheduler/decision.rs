@@ -1,0 +1,81 @@
+//! What the scheduler tells the host to do.
+
+use crate::gres::GresKey;
+use crate::job_id::JobId;
+use crate::job_state::JobState;
+use crate::memory::Memory;
+use serde::{Deserialize, Serialize};
+
+/// GRES devices given to a job on one node, by device index (`gpu:h100` indices 0 and 1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GresAllocation {
+    /// The node's GRES name and type.
+    pub key: GresKey,
+    /// Device indices on the node, ascending.
+    pub indices: Vec<u32>,
+}
+
+/// What a job holds on one node.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NodeAllocation {
+    /// Node name.
+    pub node: String,
+    /// CPUs.
+    pub cpus: u32,
+    /// Memory.
+    pub memory: Memory,
+    /// GRES devices.
+    pub gres: Vec<GresAllocation>,
+}
+
+/// One decision from [`crate::Scheduler::schedule`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Decision {
+    /// Start this job now on these nodes. For an array task, `job` is the task's own id
+    /// (see [`crate::Job::array_task`]).
+    Start {
+        /// The job.
+        job: JobId,
+        /// The partition it runs in.
+        partition: String,
+        /// Its allocation, node by node in node order.
+        nodes: Vec<NodeAllocation>,
+    },
+    /// Stop this running job: it reached its time limit. It is now in state TIMEOUT and
+    /// its resources are free.
+    Stop {
+        /// The job.
+        job: JobId,
+        /// The state it ended in.
+        state: JobState,
+    },
+    /// A pending job was ended without running (e.g. its dependency can never be
+    /// satisfied under `kill_invalid_depend`, or it cannot finish before its deadline).
+    End {
+        /// The job.
+        job: JobId,
+        /// The state it ended in (CANCELLED, DEADLINE...).
+        state: JobState,
+        /// Why, in Slurm's words.
+        reason: String,
+    },
+}
+
+impl Decision {
+    /// The job the decision is about.
+    ///
+    /// ```
+    /// use hpcsched::{Decision, JobId, JobState};
+    /// let d = Decision::Stop { job: JobId(7), state: JobState::Timeout };
+    /// assert_eq!(d.job(), JobId(7));
+    /// ```
+    #[must_use]
+    pub fn job(&self) -> JobId {
+        match self {
+            Decision::Start { job, .. }
+            | Decision::Stop { job, .. }
+            | Decision::End { job, .. } => *job,
+        }
+    }
+}

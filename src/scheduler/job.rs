@@ -1,0 +1,158 @@
+//! A job as the scheduler holds it: its request, state, times and allocation.
+
+use super::decision::NodeAllocation;
+use crate::dependency::DependencyTracker;
+use crate::job_id::JobId;
+use crate::job_state::{JobState, PendingReason};
+use crate::resolve::ResolvedJob;
+use crate::time::{TimeLimit, Timestamp};
+use serde::Serialize;
+
+/// Who holds a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum HoldKind {
+    /// `--hold` or `scontrol hold` by the user (JobHeldUser).
+    User,
+    /// An administrator (JobHeldAdmin).
+    Admin,
+}
+
+/// A job known to the scheduler: pending, running or finished.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub(crate) id: JobId,
+    /// `(array job id, task index)` for an array task that has its own record.
+    pub(crate) array_task: Option<(JobId, u32)>,
+    pub(crate) user: String,
+    pub(crate) user_idx: u32,
+    pub(crate) account: Option<String>,
+    pub(crate) resolved: ResolvedJob,
+    pub(crate) state: JobState,
+    pub(crate) reason: PendingReason,
+    pub(crate) priority: u32,
+    pub(crate) hold: Option<HoldKind>,
+    pub(crate) submit: Timestamp,
+    pub(crate) eligible: Option<Timestamp>,
+    pub(crate) start: Option<Timestamp>,
+    pub(crate) end: Option<Timestamp>,
+    pub(crate) time_limit: TimeLimit,
+    pub(crate) partition: Option<String>,
+    pub(crate) allocation: Vec<NodeAllocation>,
+    pub(crate) exit_code: Option<i32>,
+    pub(crate) comment: Option<String>,
+    pub(crate) restarts: u32,
+    /// The dependency and each item's outcome so far (a fulfilled singleton stays
+    /// fulfilled, a failed item stays failed even if its target is requeued).
+    pub(crate) dependency: Option<DependencyTracker>,
+}
+
+impl Job {
+    /// The job id (an array task's own id once it has started).
+    #[must_use]
+    pub fn id(&self) -> JobId {
+        self.id
+    }
+    /// `(array job id, task index)` for an array task.
+    #[must_use]
+    pub fn array_task(&self) -> Option<(JobId, u32)> {
+        self.array_task
+    }
+    /// The id as squeue shows it: `42`, or `7_3` for an array task.
+    #[must_use]
+    pub fn display_id(&self) -> String {
+        match self.array_task {
+            Some((array, task)) => format!("{array}_{task}"),
+            None => self.id.to_string(),
+        }
+    }
+    /// `--job-name` (or empty).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        self.resolved.request().job_name.as_deref().unwrap_or("")
+    }
+    /// The submitting user.
+    #[must_use]
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+    /// The account, if any.
+    #[must_use]
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+    /// The request as resolved at submit.
+    #[must_use]
+    pub fn resolved(&self) -> &ResolvedJob {
+        &self.resolved
+    }
+    /// Current state.
+    #[must_use]
+    pub fn state(&self) -> JobState {
+        self.state
+    }
+    /// Why it is pending (`PendingReason::None` when it is not).
+    #[must_use]
+    pub fn reason(&self) -> &PendingReason {
+        &self.reason
+    }
+    /// Current priority (0 while held).
+    #[must_use]
+    pub fn priority(&self) -> u32 {
+        self.priority
+    }
+    /// Who holds it, if anyone.
+    #[must_use]
+    pub fn hold(&self) -> Option<HoldKind> {
+        self.hold
+    }
+    /// When it was submitted.
+    #[must_use]
+    pub fn submit_time(&self) -> Timestamp {
+        self.submit
+    }
+    /// When it became eligible to run (dependencies met, begin time reached, released).
+    #[must_use]
+    pub fn eligible_time(&self) -> Option<Timestamp> {
+        self.eligible
+    }
+    /// When it started.
+    #[must_use]
+    pub fn start_time(&self) -> Option<Timestamp> {
+        self.start
+    }
+    /// When it ended.
+    #[must_use]
+    pub fn end_time(&self) -> Option<Timestamp> {
+        self.end
+    }
+    /// The time limit it runs under.
+    #[must_use]
+    pub fn time_limit(&self) -> TimeLimit {
+        self.time_limit
+    }
+    /// The partition it runs (or ran) in.
+    #[must_use]
+    pub fn partition(&self) -> Option<&str> {
+        self.partition.as_deref()
+    }
+    /// What it holds (or held), node by node.
+    #[must_use]
+    pub fn allocation(&self) -> &[NodeAllocation] {
+        &self.allocation
+    }
+    /// Its exit code, once it ended.
+    #[must_use]
+    pub fn exit_code(&self) -> Option<i32> {
+        self.exit_code
+    }
+    /// The comment (`--comment`, or a cause the scheduler recorded).
+    #[must_use]
+    pub fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+    /// How many times it was requeued.
+    #[must_use]
+    pub fn restarts(&self) -> u32 {
+        self.restarts
+    }
+}

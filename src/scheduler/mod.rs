@@ -1,0 +1,603 @@
+//! The scheduler: the state machine that takes jobs in and hands decisions out, the way
+//! slurmctld's main scheduler and its backfill plugin (sched/backfill with
+//! select/cons_tres) do.
+//!
+//! The host owns time and processes. It submits jobs, calls [`Scheduler::schedule`] with
+//! the current time and carries out the [`Decision`]s (start this job on these nodes,
+//! stop that one at its time limit), and reports what happened ([`Scheduler::job_finished`],
+//! node events). [`Scheduler::next_event_time`] tells it when to call back at the latest.
+//! Same inputs, same decisions: nothing depends on hash order or the wall clock.
+//!
+//! ```
+//! use hpcsched::{Cluster, Decision, JobRequest, Scheduler, Timestamp};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let cluster = Cluster::from_slurm_conf(
+//!     "NodeName=n[1-4] CPUs=16 RealMemory=64000\n\
+//!      PartitionName=batch Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE\n",
+//! )?;
+//! let mut sched = Scheduler::new(cluster);
+//! let a = sched.submit(&JobRequest::from_script("#!/bin/sh\n#SBATCH -N3 -t 60\n")?, "alice", Timestamp(0))?;
+//! let b = sched.submit(&JobRequest::from_script("#!/bin/sh\n#SBATCH -N4 -t 60\n")?, "bob", Timestamp(0))?;
+//! let decisions = sched.schedule(Timestamp(0));
+//! assert!(matches!(&decisions[..], [Decision::Start { job, .. }] if *job == a));
+//! // B waits for A: it is planned to start when A's time limit ends.
+//! let est = sched.estimates();
+//! assert_eq!((est[0].job, est[0].start), (b, Some(Timestamp(3600))));
+//! # Ok(())
+//! # }
+//! ```
+
+mod arrays;
+mod decision;
+mod eligibility;
+mod estimate;
+mod job;
+mod nodes;
+mod pass;
+mod policy;
+
+pub use decision::{Decision, GresAllocation, NodeAllocation};
+pub use estimate::Estimate;
+pub use job::{HoldKind, Job};
+pub use policy::{Backfill, Policy, PolicyError, Preset, ReservationGranularity};
+
+use crate::array::ArrayTasks;
+use crate::cluster::Cluster;
+use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, DependencyTracker};
+use crate::job_id::JobId;
+use crate::job_state::{JobState, PendingReason};
+use crate::request::JobRequest;
+use crate::resolve::Rejection;
+use crate::time::{TimeLimit, Timestamp};
+use crate::tres::Tres;
+use indexmap::IndexMap;
+use nodes::NodeRuntime;
+use std::collections::BTreeMap;
+
+/// Slurm's largest job id (`MAX_JOB_ID`); ids wrap back to 1 after it.
+const MAX_JOB_ID: u32 = 0x03FF_FFFF;
+
+/// Why a submission was refused. A refused submission changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SubmitError {
+    /// sbatch would reject the request (see [`Rejection`]).
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    /// An `afterok`/`afternotok` dependency names a job the scheduler does not know
+    /// (Slurm rejects these; other types on a missing job are lifted).
+    #[error("Job dependency problem: job {0} does not exist")]
+    UnknownDependency(JobId),
+    /// A job may not depend on itself.
+    #[error("Job dependency problem: a job cannot depend on itself")]
+    SelfDependency,
+    /// The user name is empty.
+    #[error("a job needs a user name")]
+    NoUser,
+}
+
+/// Why a job event was refused. A refused event changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JobError {
+    /// No such job.
+    #[error("Invalid job id specified: {0}")]
+    UnknownJob(JobId),
+    /// The job is not in a state that allows this.
+    #[error("job {job} is {state}: cannot {action}")]
+    WrongState {
+        /// The job.
+        job: JobId,
+        /// Its state.
+        state: JobState,
+        /// What was asked.
+        action: &'static str,
+    },
+}
+
+/// Why a node event was refused. A refused event changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NodeError {
+    /// No such node.
+    #[error("Invalid node name specified: {0}")]
+    UnknownNode(String),
+}
+
+/// A pending array job's tasks that have not started yet.
+#[derive(Debug, Clone)]
+pub(crate) struct ArrayState {
+    pub(crate) tasks: ArrayTasks,
+    /// Ids of the tasks that got their own record, in start order.
+    pub(crate) task_jobs: Vec<JobId>,
+}
+
+/// The scheduler. See the module docs.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    cluster: Cluster,
+    policy: Policy,
+    nodes: Vec<NodeRuntime>,
+    /// Node indices of each partition, in partition definition order.
+    partition_nodes: Vec<Vec<u32>>,
+    jobs: BTreeMap<JobId, Job>,
+    arrays: BTreeMap<JobId, ArrayState>,
+    users: IndexMap<String, u32>,
+    pub(crate) next_id: u32,
+    basic_priority: crate::priority::BasicPriority,
+    priority_type: crate::priority::PriorityType,
+    estimates: Vec<Estimate>,
+    last_schedule: Option<Timestamp>,
+}
+
+impl Scheduler {
+    /// A scheduler for this cluster with Slurm's behaviour for its configuration
+    /// ([`Policy::from_config`]).
+    #[must_use]
+    pub fn new(cluster: Cluster) -> Self {
+        let policy = Policy::from_config(cluster.config());
+        Self::with_policy(cluster, policy)
+    }
+
+    /// A scheduler with an explicit policy.
+    #[must_use]
+    pub fn with_policy(cluster: Cluster, policy: Policy) -> Self {
+        // slurm.conf parsing validates the priority keys; a cluster built by hand with bad
+        // ones schedules FIFO (priority/basic) rather than fail here.
+        let priority_type = crate::priority::PriorityType::from_config(cluster.config())
+            .unwrap_or(crate::priority::PriorityType::Basic);
+        let nodes: Vec<NodeRuntime> = cluster.nodes().map(NodeRuntime::new).collect();
+        let names: IndexMap<&str, u32> = cluster
+            .nodes()
+            .enumerate()
+            .map(|(i, n)| (n.name.as_str(), i as u32))
+            .collect();
+        let partition_nodes = cluster
+            .partitions()
+            .map(|p| {
+                p.nodes
+                    .iter()
+                    .filter_map(|n| names.get(n.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        Self {
+            cluster,
+            policy,
+            nodes,
+            partition_nodes,
+            jobs: BTreeMap::new(),
+            arrays: BTreeMap::new(),
+            users: IndexMap::new(),
+            next_id: 1,
+            basic_priority: crate::priority::BasicPriority::new(),
+            priority_type,
+            estimates: Vec::new(),
+            last_schedule: None,
+        }
+    }
+
+    /// The cluster.
+    #[must_use]
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// The policy.
+    #[must_use]
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Submits a job for `user` at `now`. Returns its id (an array's tasks share it until
+    /// they start), or the reason sbatch would refuse it; a refusal changes nothing.
+    pub fn submit(
+        &mut self,
+        request: &JobRequest,
+        user: &str,
+        now: Timestamp,
+    ) -> Result<JobId, SubmitError> {
+        if user.is_empty() {
+            return Err(SubmitError::NoUser);
+        }
+        let resolved = self.cluster.resolve(request)?;
+        let id = self.peek_next_id();
+        if let Some(dep) = &request.dependency {
+            for item in &dep.items {
+                if let DependencyItem::On { kind, target, .. } = item {
+                    let target_id = match target {
+                        DependencyTarget::Job(j) | DependencyTarget::Task(j, _) => *j,
+                    };
+                    if target_id == id {
+                        return Err(SubmitError::SelfDependency);
+                    }
+                    let known =
+                        self.jobs.contains_key(&target_id) || self.arrays.contains_key(&target_id);
+                    if !known
+                        && matches!(kind, DependencyKind::AfterOk | DependencyKind::AfterNotOk)
+                    {
+                        return Err(SubmitError::UnknownDependency(target_id));
+                    }
+                }
+            }
+        }
+        // Everything is checked: from here on the submission cannot fail.
+        self.next_id = next_job_id(id).0;
+        let user_idx = self.user_index(user);
+        let hold = request.hold.then_some(HoldKind::User);
+        let account = request.account.clone();
+        let time_limit = resolved.time_limit();
+        if let Some(spec) = &request.array {
+            self.arrays.insert(
+                id,
+                ArrayState {
+                    tasks: ArrayTasks::new(spec.clone()),
+                    task_jobs: Vec::new(),
+                },
+            );
+        }
+        let priority = self.initial_priority(request);
+        let job = Job {
+            id,
+            array_task: None,
+            user: user.to_owned(),
+            user_idx,
+            account,
+            resolved,
+            state: JobState::Pending,
+            reason: PendingReason::None,
+            priority,
+            hold,
+            submit: now,
+            eligible: None,
+            start: None,
+            end: None,
+            time_limit,
+            partition: None,
+            allocation: Vec::new(),
+            exit_code: None,
+            comment: request.comment.clone(),
+            restarts: 0,
+            dependency: request.dependency.clone().map(DependencyTracker::new),
+        };
+        self.jobs.insert(id, job);
+        Ok(id)
+    }
+
+    pub(crate) fn peek_next_id(&self) -> JobId {
+        let mut id = self.next_id;
+        while self.jobs.contains_key(&JobId(id)) || self.arrays.contains_key(&JobId(id)) {
+            id = next_job_id(JobId(id)).0;
+        }
+        JobId(id)
+    }
+
+    fn user_index(&mut self, user: &str) -> u32 {
+        let next = self.users.len() as u32;
+        *self.users.entry(user.to_owned()).or_insert(next)
+    }
+
+    fn initial_priority(&mut self, request: &JobRequest) -> u32 {
+        if let Some(p) = request.priority {
+            return p;
+        }
+        if self.priority_type == crate::priority::PriorityType::Basic {
+            return self.basic_priority.next_priority(request.nice.unwrap_or(0));
+        }
+        // Multifactor priorities are computed at every pass; this is the value before one.
+        1
+    }
+
+    /// The host reports that a running job ended with `exit_code` (0: COMPLETED, anything
+    /// else: FAILED).
+    pub fn job_finished(
+        &mut self,
+        id: JobId,
+        now: Timestamp,
+        exit_code: i32,
+    ) -> Result<(), JobError> {
+        let state = if exit_code == 0 {
+            JobState::Completed
+        } else {
+            JobState::Failed
+        };
+        self.end_running(id, now, state, Some(exit_code), "finish")
+    }
+
+    /// The host reports that a running job ran out of memory. With `reboot_on_oom` (sites
+    /// whose nodes reboot on OOM) the job is CANCELLED with the cause in its comment;
+    /// otherwise it ends OUT_OF_MEMORY.
+    pub fn out_of_memory(
+        &mut self,
+        id: JobId,
+        now: Timestamp,
+        reboot_on_oom: bool,
+    ) -> Result<(), JobError> {
+        if reboot_on_oom {
+            self.end_running(id, now, JobState::Cancelled, Some(0), "end on OOM")?;
+            if let Some(job) = self.jobs.get_mut(&id) {
+                job.comment = Some("out of memory: node rebooted".into());
+            }
+            Ok(())
+        } else {
+            self.end_running(id, now, JobState::OutOfMemory, Some(0), "end on OOM")
+        }
+    }
+
+    /// Cancels a job: a pending one (or all of an array's pending tasks) never starts, a
+    /// running one ends CANCELLED and frees its resources.
+    pub fn cancel(&mut self, id: JobId, now: Timestamp) -> Result<(), JobError> {
+        let state = self.job_state(id)?;
+        match state {
+            JobState::Running | JobState::Suspended => {
+                self.end_running(id, now, JobState::Cancelled, None, "cancel")
+            }
+            JobState::Pending => {
+                self.arrays.remove(&id);
+                if let Some(job) = self.jobs.get_mut(&id) {
+                    job.state = JobState::Cancelled;
+                    job.reason = PendingReason::None;
+                    job.end = Some(now);
+                }
+                Ok(())
+            }
+            _ => Err(JobError::WrongState {
+                job: id,
+                state,
+                action: "cancel",
+            }),
+        }
+    }
+
+    /// Holds a pending job (`scontrol hold`): priority 0, reason JobHeldUser.
+    pub fn hold(&mut self, id: JobId) -> Result<(), JobError> {
+        let job = self.pending_mut(id, "hold")?;
+        job.hold = Some(HoldKind::User);
+        job.reason = PendingReason::JobHeldUser;
+        Ok(())
+    }
+
+    /// Releases a held job.
+    pub fn release(&mut self, id: JobId) -> Result<(), JobError> {
+        let job = self.pending_mut(id, "release")?;
+        job.hold = None;
+        if matches!(
+            job.reason,
+            PendingReason::JobHeldUser | PendingReason::JobHeldAdmin
+        ) {
+            job.reason = PendingReason::None;
+        }
+        Ok(())
+    }
+
+    /// Requeues a running job: it ends, frees its resources and pends again (its
+    /// eligible time restarts).
+    pub fn requeue(&mut self, id: JobId, now: Timestamp) -> Result<(), JobError> {
+        let state = self.job_state(id)?;
+        if state != JobState::Running {
+            return Err(JobError::WrongState {
+                job: id,
+                state,
+                action: "requeue",
+            });
+        }
+        self.release_allocation(id);
+        if let Some(job) = self.jobs.get_mut(&id) {
+            job.state = JobState::Pending;
+            job.reason = PendingReason::None;
+            job.start = None;
+            job.end = None;
+            job.partition = None;
+            job.allocation.clear();
+            job.eligible = None;
+            job.restarts += 1;
+            // Slurm resets the submit time of a requeued job to the requeue time.
+            job.submit = now;
+        }
+        Ok(())
+    }
+
+    /// Changes a job's time limit (`scontrol update TimeLimit=`).
+    pub fn update_time_limit(&mut self, id: JobId, limit: TimeLimit) -> Result<(), JobError> {
+        let job = self.jobs.get_mut(&id).ok_or(JobError::UnknownJob(id))?;
+        if job.state.is_finished() {
+            return Err(JobError::WrongState {
+                job: id,
+                state: job.state,
+                action: "update the time limit of",
+            });
+        }
+        job.time_limit = limit;
+        Ok(())
+    }
+
+    /// Drains a node: it takes no new jobs; running ones finish.
+    pub fn drain_node(&mut self, name: &str, reason: &str) -> Result<(), NodeError> {
+        self.set_node_flags(name, crate::node::NodeState::DRAIN, true, Some(reason))
+    }
+
+    /// Returns a drained or down node to service.
+    pub fn resume_node(&mut self, name: &str) -> Result<(), NodeError> {
+        self.set_node_flags(
+            name,
+            crate::node::NodeState::DRAIN
+                | crate::node::NodeState::DOWN
+                | crate::node::NodeState::FAIL,
+            false,
+            None,
+        )
+    }
+
+    /// Takes a node down: its jobs end NODE_FAIL, or are requeued if they asked for
+    /// `--requeue`. Returns the ids of the jobs that ended and of those requeued.
+    pub fn down_node(
+        &mut self,
+        name: &str,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<(Vec<JobId>, Vec<JobId>), NodeError> {
+        let idx = self
+            .node_idx(name)
+            .ok_or_else(|| NodeError::UnknownNode(name.to_owned()))?;
+        self.set_node_flags(name, crate::node::NodeState::DOWN, true, Some(reason))?;
+        let victims = self
+            .nodes
+            .get(idx)
+            .map(|n| n.jobs.clone())
+            .unwrap_or_default();
+        let (mut ended, mut requeued) = (Vec::new(), Vec::new());
+        for id in victims {
+            let wants_requeue = self
+                .jobs
+                .get(&id)
+                .is_some_and(|j| j.resolved.request().requeue == Some(true));
+            if wants_requeue && self.requeue(id, now).is_ok() {
+                requeued.push(id);
+            } else if self
+                .end_running(id, now, JobState::NodeFail, None, "fail")
+                .is_ok()
+            {
+                ended.push(id);
+            }
+        }
+        Ok((ended, requeued))
+    }
+
+    fn set_node_flags(
+        &mut self,
+        name: &str,
+        flags: crate::node::NodeState,
+        on: bool,
+        reason: Option<&str>,
+    ) -> Result<(), NodeError> {
+        let node = self
+            .cluster
+            .node_mut(name)
+            .ok_or_else(|| NodeError::UnknownNode(name.to_owned()))?;
+        node.state.set(flags, on);
+        node.reason = if on { reason.map(str::to_owned) } else { None };
+        Ok(())
+    }
+
+    /// A job by id.
+    #[must_use]
+    pub fn job(&self, id: JobId) -> Option<&Job> {
+        self.jobs.get(&id)
+    }
+
+    /// Every job the scheduler knows, by id: pending, running and finished (the
+    /// accounting view `sacct` gives).
+    pub fn jobs(&self) -> impl Iterator<Item = &Job> {
+        self.jobs.values()
+    }
+
+    /// How many of a pending array's tasks have not started (0 for other jobs).
+    #[must_use]
+    pub fn pending_tasks(&self, id: JobId) -> u64 {
+        self.arrays.get(&id).map_or(0, |a| a.tasks.pending_count())
+    }
+
+    /// What a node has free now (CPUs, memory, GRES).
+    #[must_use]
+    pub fn node_free(&self, name: &str) -> Option<&Tres> {
+        self.node_idx(name)
+            .and_then(|i| self.nodes.get(i))
+            .map(|n| &n.free)
+    }
+
+    /// The running jobs on a node.
+    #[must_use]
+    pub fn node_jobs(&self, name: &str) -> Option<&[JobId]> {
+        self.node_idx(name)
+            .and_then(|i| self.nodes.get(i))
+            .map(|n| n.jobs.as_slice())
+    }
+
+    /// Expected starts of pending jobs as of the last [`Scheduler::schedule`] call, in
+    /// expected-start order (jobs with no estimate last), like `squeue --start`.
+    #[must_use]
+    pub fn estimates(&self) -> &[Estimate] {
+        &self.estimates
+    }
+
+    fn node_idx(&self, name: &str) -> Option<usize> {
+        self.cluster.node_index(name)
+    }
+
+    fn job_state(&self, id: JobId) -> Result<JobState, JobError> {
+        self.jobs
+            .get(&id)
+            .map(|j| j.state)
+            .ok_or(JobError::UnknownJob(id))
+    }
+
+    fn pending_mut(&mut self, id: JobId, action: &'static str) -> Result<&mut Job, JobError> {
+        let job = self.jobs.get_mut(&id).ok_or(JobError::UnknownJob(id))?;
+        if job.state != JobState::Pending {
+            return Err(JobError::WrongState {
+                job: id,
+                state: job.state,
+                action,
+            });
+        }
+        Ok(job)
+    }
+
+    fn end_running(
+        &mut self,
+        id: JobId,
+        now: Timestamp,
+        state: JobState,
+        exit_code: Option<i32>,
+        action: &'static str,
+    ) -> Result<(), JobError> {
+        let current = self.job_state(id)?;
+        if !matches!(current, JobState::Running | JobState::Suspended) {
+            return Err(JobError::WrongState {
+                job: id,
+                state: current,
+                action,
+            });
+        }
+        self.release_allocation(id);
+        if let Some(job) = self.jobs.get_mut(&id) {
+            job.state = state;
+            job.end = Some(now);
+            job.exit_code = exit_code.or(Some(0));
+            job.reason = PendingReason::None;
+        }
+        Ok(())
+    }
+
+    fn release_allocation(&mut self, id: JobId) {
+        let Some(job) = self.jobs.get(&id) else {
+            return;
+        };
+        for alloc in &job.allocation {
+            let Some(idx) = self.cluster.node_index(&alloc.node) else {
+                continue;
+            };
+            let used = Tres {
+                nodes: 0,
+                cpus: alloc.cpus,
+                memory: alloc.memory,
+                gres: alloc
+                    .gres
+                    .iter()
+                    .map(|g| (g.key.clone(), g.indices.len() as u64))
+                    .collect(),
+            };
+            if let Some(node) = self.nodes.get_mut(idx) {
+                node.release(id, &used, &alloc.gres);
+            }
+        }
+    }
+}
+
+pub(crate) fn next_job_id(id: JobId) -> JobId {
+    if id.0 >= MAX_JOB_ID {
+        JobId(1)
+    } else {
+        JobId(id.0 + 1)
+    }
+}

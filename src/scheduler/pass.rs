@@ -1,0 +1,909 @@
+//! One scheduling pass: time limits, eligibility (holds, begin times, dependencies), the
+//! queue in Slurm's order, slurmctld's main pass, then backfill, then estimates.
+
+use super::Scheduler;
+use super::arrays::ArrayGate;
+use super::decision::{Decision, GresAllocation, NodeAllocation};
+use super::estimate::Estimate;
+use super::job::Job;
+use super::policy::{Backfill, ReservationGranularity};
+use crate::dependency::DependencyStatus;
+use crate::job_id::JobId;
+use crate::job_state::{JobState, PendingReason};
+use crate::memory::Memory;
+use crate::partition::PartitionState;
+use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
+use crate::resolve::ResolvedMemory;
+use crate::time::{Duration, TimeLimit, Timestamp};
+use crate::tres::Tres;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How long backfill plans an UNLIMITED job for (Slurm uses one year).
+const UNLIMITED_PLAN: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// One queue record: a job (or an array's next pending task) in one partition.
+#[derive(Debug, Clone)]
+struct Entry {
+    job: JobId,
+    part: usize,
+    tier: u16,
+    priority: u32,
+    submit: Timestamp,
+}
+
+/// Reasons and plans gathered during a pass.
+#[derive(Default)]
+struct PassState {
+    /// Jobs started, planned or otherwise settled this pass.
+    handled: BTreeSet<JobId>,
+    /// Partitions in which a job has already been found blocked (later ones: Priority).
+    blocked_parts: BTreeSet<usize>,
+    estimates: BTreeMap<JobId, Estimate>,
+}
+
+impl Scheduler {
+    /// Runs one scheduling pass at `now` and returns what the host must do: jobs to start
+    /// (with their allocations), running jobs that reached their time limit (now TIMEOUT),
+    /// pending jobs ended because they can never run.
+    pub fn schedule(&mut self, now: Timestamp) -> Vec<Decision> {
+        let mut decisions = Vec::new();
+        self.enforce_time_limits(now, &mut decisions);
+        self.update_pending(now, &mut decisions);
+        let queue = self.build_queue(now);
+        let mut state = PassState::default();
+        if self.policy.main_pass {
+            self.main_pass(now, &queue, &mut state, &mut decisions);
+        }
+        match self.policy.backfill.clone() {
+            Some(bf) => self.backfill_pass(now, &queue, &bf, &mut state, &mut decisions),
+            None => self.fifo_estimates(now, &queue, &mut state),
+        }
+        self.finish_estimates(state);
+        self.last_schedule = Some(now);
+        decisions
+    }
+
+    /// When the host must call [`Scheduler::schedule`] again at the latest: the next time
+    /// limit, `--begin` time, dependency delay, planned start, or backfill interval.
+    #[must_use]
+    pub fn next_event_time(&self, now: Timestamp) -> Option<Timestamp> {
+        let mut next: Option<Timestamp> = None;
+        let mut consider = |t: Timestamp| {
+            if t > now {
+                next = Some(next.map_or(t, |n| n.min(t)));
+            }
+        };
+        for job in self.jobs.values() {
+            match job.state {
+                JobState::Running => {
+                    if let (Some(start), TimeLimit::Limited(d)) = (job.start, job.time_limit) {
+                        consider(start.saturating_add(d));
+                    }
+                }
+                JobState::Pending => {
+                    if let Some(begin) = &job.resolved.request().begin {
+                        consider(begin.resolve(job.submit));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for e in &self.estimates {
+            if let Some(start) = e.start {
+                consider(start);
+            }
+        }
+        if let (Some(last), Some(interval)) = (
+            self.last_schedule,
+            self.policy.backfill.as_ref().and_then(|b| b.interval),
+        ) {
+            consider(last.saturating_add(interval));
+        }
+        next
+    }
+
+    fn enforce_time_limits(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
+        let expired: Vec<JobId> = self
+            .jobs
+            .values()
+            .filter(|j| j.state == JobState::Running)
+            .filter(|j| match (j.start, j.time_limit) {
+                (Some(start), TimeLimit::Limited(d)) => start.saturating_add(d) <= now,
+                _ => false,
+            })
+            .map(|j| j.id)
+            .collect();
+        for id in expired {
+            let end = self
+                .jobs
+                .get(&id)
+                .and_then(|j| match (j.start, j.time_limit) {
+                    (Some(s), TimeLimit::Limited(d)) => Some(s.saturating_add(d)),
+                    _ => None,
+                })
+                .unwrap_or(now);
+            if self
+                .end_running(id, end, JobState::Timeout, Some(0), "time out")
+                .is_ok()
+            {
+                decisions.push(Decision::Stop {
+                    job: id,
+                    state: JobState::Timeout,
+                });
+            }
+        }
+    }
+
+    /// Holds, begin times, dependencies, partition state and limits: sets each pending
+    /// job's reason and eligible time, and ends jobs that can never run.
+    fn update_pending(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
+        let kill_default = self
+            .cluster
+            .config()
+            .dependency_params()
+            .kill_invalid_depend;
+        let ids: Vec<JobId> = self
+            .jobs
+            .values()
+            .filter(|j| j.state == JobState::Pending)
+            .map(|j| j.id)
+            .collect();
+        for id in ids {
+            let dep_status = self.update_dependency(id, now);
+            let Some(job) = self.jobs.get(&id) else {
+                continue;
+            };
+            let request = job.resolved.request();
+            let part_state = self
+                .cluster
+                .partition(job.resolved.partition())
+                .map(|p| p.state);
+            let begin = request.begin.as_ref().map(|b| b.resolve(job.submit));
+            let deadline = request.deadline.as_ref().map(|d| d.resolve(job.submit));
+            let kill = request.kill_on_invalid_dep.unwrap_or(kill_default);
+            let limit_reason = job.resolved.pending_reason();
+            let time_limit = job.time_limit;
+            let held = job.hold;
+            let mut end_with: Option<(JobState, &'static str)> = None;
+            let reason = if let Some(h) = held {
+                Some(match h {
+                    super::HoldKind::User => PendingReason::JobHeldUser,
+                    super::HoldKind::Admin => PendingReason::JobHeldAdmin,
+                })
+            } else if begin.is_some_and(|b| b > now) {
+                Some(PendingReason::BeginTime)
+            } else {
+                match dep_status {
+                    DependencyStatus::Waiting => Some(PendingReason::Dependency),
+                    DependencyStatus::Never => {
+                        if kill {
+                            end_with = Some((JobState::Cancelled, "DependencyNeverSatisfied"));
+                        }
+                        Some(PendingReason::DependencyNeverSatisfied)
+                    }
+                    DependencyStatus::Satisfied => match part_state {
+                        Some(PartitionState::Down) => Some(PendingReason::PartitionDown),
+                        Some(PartitionState::Inactive) => Some(PendingReason::PartitionInactive),
+                        _ => limit_reason,
+                    },
+                }
+            };
+            if end_with.is_none()
+                && let Some(deadline) = deadline
+            {
+                let needed = match time_limit {
+                    TimeLimit::Limited(d) => now.saturating_add(d),
+                    TimeLimit::Unlimited => Timestamp(u64::MAX),
+                };
+                if needed > deadline {
+                    end_with = Some((JobState::Deadline, "DeadLine"));
+                }
+            }
+            let Some(job) = self.jobs.get_mut(&id) else {
+                continue;
+            };
+            if let Some((state, why)) = end_with {
+                self.arrays.remove(&id);
+                job.state = state;
+                job.end = Some(now);
+                job.reason = PendingReason::None;
+                decisions.push(Decision::End {
+                    job: id,
+                    state,
+                    reason: why.to_owned(),
+                });
+                continue;
+            }
+            match reason {
+                Some(r) => {
+                    job.reason = r;
+                    // Age does not accrue while held, waiting on a dependency or a begin time.
+                    job.eligible = None;
+                }
+                None => {
+                    if job.eligible.is_none() {
+                        job.eligible = Some(now);
+                    }
+                    if matches!(
+                        job.reason,
+                        PendingReason::JobHeldUser
+                            | PendingReason::JobHeldAdmin
+                            | PendingReason::BeginTime
+                            | PendingReason::Dependency
+                    ) {
+                        job.reason = PendingReason::None;
+                    }
+                }
+            }
+        }
+        self.update_priorities(now);
+    }
+
+    fn is_eligible(job: &Job) -> bool {
+        job.state == JobState::Pending && job.eligible.is_some()
+    }
+
+    /// One record per eligible job × partition, in Slurm's order: PriorityTier desc,
+    /// priority desc, submit time asc, job id asc.
+    fn build_queue(&self, _now: Timestamp) -> Vec<Entry> {
+        let mut queue = Vec::new();
+        for job in self.jobs.values().filter(|j| Self::is_eligible(j)) {
+            if self
+                .arrays
+                .get(&job.id)
+                .is_some_and(|a| a.tasks.pending_count() == 0)
+            {
+                continue;
+            }
+            for name in job.resolved.partitions() {
+                let Some(part) = self.cluster.partition_index(name) else {
+                    continue;
+                };
+                let tier = self.cluster.partition(name).map_or(1, |p| p.priority_tier);
+                queue.push(Entry {
+                    job: job.id,
+                    part,
+                    tier,
+                    priority: job.priority,
+                    submit: job.submit,
+                });
+            }
+        }
+        queue.sort_by(|a, b| {
+            b.tier
+                .cmp(&a.tier)
+                .then(b.priority.cmp(&a.priority))
+                .then(a.submit.cmp(&b.submit))
+                .then(a.job.cmp(&b.job))
+        });
+        queue
+    }
+
+    /// The profile of one pass: every running job's allocation until its time limit,
+    /// unusable nodes blocked.
+    fn build_profile(&self, now: Timestamp) -> Profile {
+        let capacity = self.nodes.iter().map(|n| n.capacity.clone()).collect();
+        let weight = self.cluster.nodes().map(|n| n.weight).collect();
+        let mut profile = Profile::new(now, capacity, weight);
+        for (i, node) in self.cluster.nodes().enumerate() {
+            if !node.is_schedulable() {
+                profile.block(i as NodeIdx);
+            }
+        }
+        for job in self.jobs.values().filter(|j| j.state == JobState::Running) {
+            let end = match (job.start, job.time_limit) {
+                (Some(s), TimeLimit::Limited(d)) => s.saturating_add(d),
+                (Some(s), TimeLimit::Unlimited) => s.saturating_add(UNLIMITED_PLAN),
+                _ => now,
+            }
+            // A job past its limit (the host has not stopped it yet) still holds its nodes.
+            .max(Timestamp(now.0.saturating_add(1)));
+            for alloc in &job.allocation {
+                let Some(idx) = self.cluster.node_index(&alloc.node) else {
+                    continue;
+                };
+                let used = Tres {
+                    nodes: 0,
+                    cpus: alloc.cpus,
+                    memory: alloc.memory,
+                    gres: alloc
+                        .gres
+                        .iter()
+                        .map(|g| (g.key.clone(), g.indices.len() as u64))
+                        .collect(),
+                };
+                profile.add_running(
+                    idx as NodeIdx,
+                    &used,
+                    end,
+                    job.user_idx,
+                    job.resolved.user_exclusive(),
+                );
+            }
+        }
+        profile
+    }
+
+    /// slurmctld's main pass: start what fits now in queue order; the first job of a
+    /// partition that does not fit blocks that partition's nodes for the rest of the pass
+    /// (later jobs there get reason Priority).
+    fn main_pass(
+        &mut self,
+        now: Timestamp,
+        queue: &[Entry],
+        state: &mut PassState,
+        decisions: &mut Vec<Decision>,
+    ) {
+        let mut profile = self.build_profile(now);
+        let mut failed: BTreeSet<usize> = BTreeSet::new();
+        for entry in queue {
+            if state.handled.contains(&entry.job) {
+                continue;
+            }
+            if failed.contains(&entry.part) {
+                self.set_reason(entry.job, PendingReason::Priority);
+                continue;
+            }
+            loop {
+                match self.array_gate(entry.job) {
+                    ArrayGate::Throttled => {
+                        self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
+                        break;
+                    }
+                    ArrayGate::Exhausted => break,
+                    ArrayGate::NotArray | ArrayGate::Ready => {}
+                }
+                let Some((demand, candidates)) = self.demand_in(entry.job, entry.part) else {
+                    break;
+                };
+                let fit = profile
+                    .earliest(
+                        &demand,
+                        &candidates,
+                        now,
+                        Some(Timestamp(now.0.saturating_add(1))),
+                    )
+                    .filter(|p| p.start == now);
+                match fit {
+                    Some(placement) => {
+                        let Some(started) =
+                            self.start_job(entry.job, entry.part, &placement, now, decisions)
+                        else {
+                            break;
+                        };
+                        self.add_to_profile(&mut profile, started, &placement, now);
+                        if !self.arrays.contains_key(&entry.job) {
+                            state.handled.insert(entry.job);
+                            break;
+                        }
+                    }
+                    None => {
+                        self.set_reason(entry.job, PendingReason::Resources);
+                        failed.insert(entry.part);
+                        let nodelist = self.requested_nodes(entry.job);
+                        let block: Vec<u32> = if nodelist.is_empty() {
+                            self.partition_nodes
+                                .get(entry.part)
+                                .cloned()
+                                .unwrap_or_default()
+                        } else {
+                            nodelist
+                        };
+                        for n in block {
+                            profile.block(n);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Backfill: every job in queue order (within the configured limits) either starts now
+    /// without touching any reservation over its whole time limit, or gets an expected
+    /// start and, if allowed, a reservation there.
+    fn backfill_pass(
+        &mut self,
+        now: Timestamp,
+        queue: &[Entry],
+        bf: &Backfill,
+        state: &mut PassState,
+        decisions: &mut Vec<Decision>,
+    ) {
+        let mut profile = self.build_profile(now);
+        let horizon = bf.window.map(|w| now.saturating_add(w));
+        let mut tested = 0u32;
+        let mut per_user: BTreeMap<u32, u32> = BTreeMap::new();
+        let mut per_part: BTreeMap<usize, u32> = BTreeMap::new();
+        let mut reserved_per_part: BTreeMap<usize, u32> = BTreeMap::new();
+        let mut planned: BTreeSet<JobId> = BTreeSet::new();
+        for entry in queue {
+            if planned.contains(&entry.job) || state.handled.contains(&entry.job) {
+                continue;
+            }
+            let Some(job) = self.jobs.get(&entry.job) else {
+                continue;
+            };
+            if !Self::is_eligible(job) {
+                continue;
+            }
+            if bf.max_job_test.is_some_and(|m| tested >= m) {
+                break;
+            }
+            let user = job.user_idx;
+            if bf
+                .max_job_user
+                .is_some_and(|m| per_user.get(&user).copied().unwrap_or(0) >= m)
+                || bf
+                    .max_job_part
+                    .is_some_and(|m| per_part.get(&entry.part).copied().unwrap_or(0) >= m)
+            {
+                continue;
+            }
+            *per_user.entry(user).or_insert(0) += 1;
+            *per_part.entry(entry.part).or_insert(0) += 1;
+            tested += 1;
+            let age = job.eligible.map_or(Duration::from_secs(0), |e| {
+                Duration::from_secs(now.0.saturating_sub(e.0))
+            });
+            let may_reserve_job = job.priority >= bf.min_prio_reserve && age >= bf.min_age_reserve;
+            loop {
+                match self.array_gate(entry.job) {
+                    ArrayGate::Throttled => {
+                        self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
+                        planned.insert(entry.job);
+                        break;
+                    }
+                    ArrayGate::Exhausted => break,
+                    ArrayGate::NotArray | ArrayGate::Ready => {}
+                }
+                // A multi-partition job starts in whichever partition lets it start earliest.
+                let Some((part, demand, placement)) =
+                    self.best_placement(entry.job, &profile, now, horizon)
+                else {
+                    self.note_blocked(entry.job, entry.part, state, None, Vec::new());
+                    planned.insert(entry.job);
+                    break;
+                };
+                if placement.start == now {
+                    let Some(started) = self.start_job(entry.job, part, &placement, now, decisions)
+                    else {
+                        break;
+                    };
+                    self.add_to_profile(&mut profile, started, &placement, now);
+                    if self.arrays.contains_key(&entry.job) {
+                        continue;
+                    }
+                    state.handled.insert(entry.job);
+                    break;
+                }
+                let names = self.node_names(&placement.nodes);
+                self.note_blocked(entry.job, part, state, Some(placement.start), names);
+                planned.insert(entry.job);
+                let count = reserved_per_part.entry(part).or_insert(0);
+                let may_reserve = may_reserve_job
+                    && bf.part_count_reserve.is_none_or(|m| *count < m)
+                    && horizon.is_none_or(|h| placement.start < h);
+                if !may_reserve {
+                    break;
+                }
+                *count += 1;
+                let user_exclusive = self
+                    .jobs
+                    .get(&entry.job)
+                    .is_some_and(|j| j.resolved.user_exclusive());
+                self.reserve(&mut profile, &demand, &placement, bf, user, user_exclusive);
+                // Later tasks of an array reserve too, up to bf_max_job_array_resv.
+                let pending = self
+                    .arrays
+                    .get(&entry.job)
+                    .map_or(0, |a| a.tasks.pending_count());
+                let more = pending
+                    .min(u64::from(bf.max_job_array_resv))
+                    .saturating_sub(1);
+                let candidates = self.candidates(entry.job, part);
+                for _ in 0..more {
+                    let Some(next) = profile.earliest(&demand, &candidates, now, horizon) else {
+                        break;
+                    };
+                    self.reserve(&mut profile, &demand, &next, bf, user, user_exclusive);
+                }
+                break;
+            }
+        }
+    }
+
+    /// Estimates without backfill (`fifo`): jobs start in queue order, so each blocked job
+    /// is planned after every job ahead of it in its partition.
+    fn fifo_estimates(&mut self, now: Timestamp, queue: &[Entry], state: &mut PassState) {
+        let mut profile = self.build_profile(now);
+        let mut not_before: BTreeMap<usize, Timestamp> = BTreeMap::new();
+        for entry in queue {
+            if state.handled.contains(&entry.job) || state.estimates.contains_key(&entry.job) {
+                continue;
+            }
+            let Some((demand, candidates)) = self.demand_in(entry.job, entry.part) else {
+                continue;
+            };
+            let from = not_before.get(&entry.part).copied().unwrap_or(now);
+            let placement = profile.earliest(&demand, &candidates, from, None);
+            let names = placement
+                .as_ref()
+                .map(|p| self.node_names(&p.nodes))
+                .unwrap_or_default();
+            let start = placement.as_ref().map(|p| p.start);
+            self.note_blocked(entry.job, entry.part, state, start, names);
+            if let Some(p) = placement {
+                let user = self.jobs.get(&entry.job).map_or(0, |j| j.user_idx);
+                let end = p.start.saturating_add(demand.duration);
+                for &(n, _) in &p.nodes {
+                    profile.reserve(n, p.start, end, &Hold::WholeNode, user, false);
+                }
+                not_before.insert(entry.part, p.start);
+            }
+        }
+    }
+
+    fn finish_estimates(&mut self, state: PassState) {
+        let mut estimates: Vec<Estimate> = state.estimates.into_values().collect();
+        // Pending jobs not reached this pass are listed without an estimate, like squeue.
+        for job in self.jobs.values().filter(|j| j.state == JobState::Pending) {
+            if estimates.iter().any(|e| e.job == job.id) {
+                continue;
+            }
+            estimates.push(Estimate {
+                job: job.id,
+                display_id: self.pending_display_id(job),
+                partition: job.resolved.partition().to_owned(),
+                start: None,
+                nodes: Vec::new(),
+                reason: job.reason.clone(),
+            });
+        }
+        estimates.retain(|e| {
+            self.jobs
+                .get(&e.job)
+                .is_some_and(|j| j.state == JobState::Pending)
+        });
+        for e in &mut estimates {
+            if let Some(job) = self.jobs.get(&e.job) {
+                e.reason = job.reason.clone();
+                e.display_id = self.pending_display_id(job);
+            }
+        }
+        estimates.sort_by(|a, b| {
+            a.start
+                .is_none()
+                .cmp(&b.start.is_none())
+                .then(a.start.cmp(&b.start))
+                .then(a.job.cmp(&b.job))
+        });
+        self.estimates = estimates;
+    }
+
+    fn pending_display_id(&self, job: &Job) -> String {
+        match self.arrays.get(&job.id) {
+            Some(a) => a
+                .tasks
+                .squeue_id(job.id)
+                .unwrap_or_else(|| job.display_id()),
+            None => job.display_id(),
+        }
+    }
+
+    /// Records that a job could not start now: its estimate, and its reason (the first
+    /// blocked job of a partition waits for Resources, the ones behind it for Priority).
+    fn note_blocked(
+        &mut self,
+        id: JobId,
+        part: usize,
+        state: &mut PassState,
+        start: Option<Timestamp>,
+        nodes: Vec<String>,
+    ) {
+        let reason = if state.blocked_parts.insert(part) {
+            PendingReason::Resources
+        } else {
+            PendingReason::Priority
+        };
+        let keep_reason = self.jobs.get(&id).is_some_and(|j| {
+            matches!(j.reason, PendingReason::Resources | PendingReason::Priority)
+        });
+        if keep_reason
+            || self
+                .jobs
+                .get(&id)
+                .is_some_and(|j| j.reason == PendingReason::None)
+        {
+            self.set_reason(id, reason);
+        }
+        let partition = self
+            .cluster
+            .partition_at(part)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        let reason = self
+            .jobs
+            .get(&id)
+            .map_or(PendingReason::None, |j| j.reason.clone());
+        state.estimates.insert(
+            id,
+            Estimate {
+                job: id,
+                display_id: String::new(),
+                partition,
+                start,
+                nodes,
+                reason,
+            },
+        );
+    }
+
+    fn set_reason(&mut self, id: JobId, reason: PendingReason) {
+        if let Some(job) = self.jobs.get_mut(&id) {
+            job.reason = reason;
+        }
+    }
+
+    fn node_names(&self, nodes: &[(NodeIdx, u32)]) -> Vec<String> {
+        nodes
+            .iter()
+            .filter_map(|&(n, _)| self.cluster.node_at(n as usize).map(|n| n.name.clone()))
+            .collect()
+    }
+
+    fn reserve(
+        &self,
+        profile: &mut Profile,
+        demand: &Demand,
+        placement: &Placement,
+        bf: &Backfill,
+        user: u32,
+        user_exclusive: bool,
+    ) {
+        // Slurm records reservations on the bf_resolution grid: start and end rounded down,
+        // at least one resolution long.
+        let res = bf.resolution.as_secs().max(1);
+        let start = Timestamp(placement.start.0 / res * res);
+        let raw_end = placement.start.saturating_add(demand.duration);
+        let mut end = Timestamp(raw_end.0 / res * res);
+        if end <= start {
+            end = Timestamp(start.0.saturating_add(res));
+        }
+        for &(n, cpus) in &placement.nodes {
+            let hold = match bf.granularity {
+                ReservationGranularity::WholeNodes => Hold::WholeNode,
+                ReservationGranularity::Resources => {
+                    Hold::Resources(self.node_usage(n, demand, cpus))
+                }
+            };
+            profile.reserve(n, start, end, &hold, user, user_exclusive);
+        }
+    }
+
+    /// The best placement of a job over all its partitions: earliest start, then queue
+    /// (partition) order.
+    fn best_placement(
+        &self,
+        id: JobId,
+        profile: &Profile,
+        now: Timestamp,
+        horizon: Option<Timestamp>,
+    ) -> Option<(usize, Demand, Placement)> {
+        let job = self.jobs.get(&id)?;
+        let mut best: Option<(usize, Demand, Placement)> = None;
+        for name in job.resolved.partitions() {
+            let Some(part) = self.cluster.partition_index(name) else {
+                continue;
+            };
+            let Some((demand, candidates)) = self.demand_in(id, part) else {
+                continue;
+            };
+            if let Some(p) = profile.earliest(&demand, &candidates, now, horizon)
+                && best.as_ref().is_none_or(|(_, _, b)| p.start < b.start)
+            {
+                best = Some((part, demand, p));
+            }
+        }
+        best
+    }
+
+    /// The demand of a job in a partition, and the nodes it may use there.
+    fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, Vec<NodeIdx>)> {
+        let job = self.jobs.get(&id)?;
+        let r = &job.resolved;
+        let req = r.request();
+        let cpt = r.cpus_per_task().max(1);
+        let min_cpus_per_node = req
+            .ntasks_per_node
+            .map_or(cpt, |n| n.saturating_mul(cpt))
+            .max(1);
+        let mem = match r.memory() {
+            ResolvedMemory::PerNode(m) if m.mib() == 0 => MemDemand::WholeNode,
+            ResolvedMemory::PerNode(m) => MemDemand::PerNode(m),
+            ResolvedMemory::PerCpu(m) => MemDemand::PerCpu(m),
+            ResolvedMemory::PerGpu(m) => MemDemand::PerGpu(m),
+            ResolvedMemory::WholeNode => MemDemand::WholeNode,
+        };
+        let duration = match job.time_limit {
+            TimeLimit::Limited(d) => Duration::from_secs(d.as_secs().max(1)),
+            TimeLimit::Unlimited => UNLIMITED_PLAN,
+        };
+        let demand = Demand {
+            min_nodes: r.min_nodes().max(1),
+            max_nodes: r.max_nodes().max(r.min_nodes()).max(1),
+            total_cpus: r.min_cpus().max(1),
+            min_cpus_per_node,
+            cpus_per_task: cpt,
+            mem,
+            gres_per_node: r
+                .gres_per_node()
+                .iter()
+                .map(|g| (g.key.clone(), g.count))
+                .collect(),
+            whole_node: r.whole_nodes(),
+            user: job.user_idx,
+            user_exclusive: r.user_exclusive(),
+            duration,
+        };
+        Some((demand, self.candidates(id, part)))
+    }
+
+    /// Nodes of the partition the job may ever use: features, `--nodelist`, `--exclude`.
+    fn candidates(&self, id: JobId, part: usize) -> Vec<NodeIdx> {
+        let Some(job) = self.jobs.get(&id) else {
+            return Vec::new();
+        };
+        let req = job.resolved.request();
+        let Some(nodes) = self.partition_nodes.get(part) else {
+            return Vec::new();
+        };
+        nodes
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let Some(node) = self.cluster.node_at(n as usize) else {
+                    return false;
+                };
+                req.constraint
+                    .as_ref()
+                    .is_none_or(|c| c.matches(&node.features))
+                    && !req.exclude.contains(&node.name)
+            })
+            .collect()
+    }
+
+    fn requested_nodes(&self, id: JobId) -> Vec<u32> {
+        self.jobs
+            .get(&id)
+            .map(|j| {
+                j.resolved
+                    .request()
+                    .nodelist
+                    .iter()
+                    .filter_map(|n| self.cluster.node_index(n).map(|i| i as u32))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// What a job takes on one node when it gets `cpus` CPUs there.
+    fn node_usage(&self, node: NodeIdx, demand: &Demand, cpus: u32) -> Tres {
+        let Some(rt) = self.nodes.get(node as usize) else {
+            return Tres::default();
+        };
+        let gres: BTreeMap<_, _> = if demand.whole_node {
+            rt.all_gres().into_iter().collect()
+        } else {
+            demand.gres_per_node.iter().cloned().collect()
+        };
+        let gpus: u64 = gres
+            .iter()
+            .filter(|(k, _)| k.name == "gpu")
+            .map(|(_, c)| *c)
+            .sum();
+        let memory = match demand.mem {
+            MemDemand::PerNode(m) => m,
+            MemDemand::PerCpu(m) => Memory::from_mib(m.mib().saturating_mul(u64::from(cpus))),
+            MemDemand::PerGpu(m) => Memory::from_mib(m.mib().saturating_mul(gpus)),
+            MemDemand::WholeNode => rt.capacity.memory,
+        };
+        Tres {
+            nodes: 0,
+            cpus,
+            memory,
+            gres,
+        }
+    }
+
+    /// Starts a job (or an array's next task) on a placement. Returns the id of the job
+    /// record that started.
+    fn start_job(
+        &mut self,
+        id: JobId,
+        part: usize,
+        placement: &Placement,
+        now: Timestamp,
+        decisions: &mut Vec<Decision>,
+    ) -> Option<JobId> {
+        let (demand, _) = self.demand_in(id, part)?;
+        let mut allocations = Vec::new();
+        let mut done: Vec<(usize, Tres, Vec<GresAllocation>)> = Vec::new();
+        let run_id = self.task_record(id);
+        for &(n, cpus) in &placement.nodes {
+            let usage = self.node_usage(n, &demand, cpus);
+            let gres: Vec<_> = usage.gres.iter().map(|(k, c)| (k.clone(), *c)).collect();
+            let Some(rt) = self.nodes.get_mut(n as usize) else {
+                continue;
+            };
+            let Some((used, devices)) = rt.allocate(run_id, usage.cpus, usage.memory, &gres) else {
+                // The plan and the node disagree: undo and leave the job pending.
+                for (i, used, devices) in done {
+                    if let Some(rt) = self.nodes.get_mut(i) {
+                        rt.release(run_id, &used, &devices);
+                    }
+                }
+                return None;
+            };
+            let name = self
+                .cluster
+                .node_at(n as usize)
+                .map(|n| n.name.clone())
+                .unwrap_or_default();
+            allocations.push(NodeAllocation {
+                node: name,
+                cpus: used.cpus,
+                memory: used.memory,
+                gres: devices.clone(),
+            });
+            done.push((n as usize, used, devices));
+        }
+        let partition = self
+            .cluster
+            .partition_at(part)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        let run_id = self.materialize_task(id, run_id);
+        let job = self.jobs.get_mut(&run_id)?;
+        job.state = JobState::Running;
+        job.reason = PendingReason::None;
+        job.start = Some(now);
+        job.partition = Some(partition.clone());
+        job.allocation.clone_from(&allocations);
+        decisions.push(Decision::Start {
+            job: run_id,
+            partition,
+            nodes: allocations,
+        });
+        Some(run_id)
+    }
+
+    fn add_to_profile(
+        &self,
+        profile: &mut Profile,
+        id: JobId,
+        placement: &Placement,
+        now: Timestamp,
+    ) {
+        let Some(job) = self.jobs.get(&id) else {
+            return;
+        };
+        let end = match job.time_limit {
+            TimeLimit::Limited(d) => now.saturating_add(Duration::from_secs(d.as_secs().max(1))),
+            TimeLimit::Unlimited => now.saturating_add(UNLIMITED_PLAN),
+        };
+        for (alloc, &(n, _)) in job.allocation.iter().zip(&placement.nodes) {
+            let used = Tres {
+                nodes: 0,
+                cpus: alloc.cpus,
+                memory: alloc.memory,
+                gres: alloc
+                    .gres
+                    .iter()
+                    .map(|g| (g.key.clone(), g.indices.len() as u64))
+                    .collect(),
+            };
+            profile.add_running(n, &used, end, job.user_idx, job.resolved.user_exclusive());
+        }
+    }
+}
