@@ -35,11 +35,15 @@ mod job;
 mod nodes;
 mod pass;
 mod policy;
+mod records;
+mod status;
 
 pub use decision::{Decision, GresAllocation, NodeAllocation};
 pub use estimate::Estimate;
 pub use job::{HoldKind, Job};
 pub use policy::{Backfill, Policy, PolicyError, Preset, ReservationGranularity};
+pub use records::JobRecord;
+pub use status::{LimitUsage, PartitionUsage, UserUsage};
 
 use crate::array::ArrayTasks;
 use crate::cluster::Cluster;
