@@ -12,7 +12,7 @@
 //! Where to look:
 //! - reading Slurm's languages: [`slurm_conf`], [`qos`], [`sbatch`], and the value parsers
 //!   ([`time`], [`memory`], [`gres`], [`tres`], [`hostlist`], [`constraint`],
-//!   [`dependency`], [`array`], [`output_pattern`]);
+//!   [`dependency`], [`array`](mod@array), [`output_pattern`]);
 //! - the cluster and what sbatch would accept: [`Cluster`], [`resolve`];
 //! - scheduling: [`Scheduler`] (the embedding contract), [`Policy`] and [`Preset`],
 //!   [`priority`], and the resource-time profile it plans on, [`planner`].
