@@ -84,6 +84,9 @@ impl Scheduler {
                     if let Some(begin) = &job.resolved.request().begin {
                         consider(begin.resolve(job.submit));
                     }
+                    if let Some(t) = self.dependency_next_change(job.id, now) {
+                        consider(t);
+                    }
                 }
                 _ => {}
             }
