@@ -761,6 +761,11 @@ impl Scheduler {
         let Some(nodes) = self.partition_nodes.get(part) else {
             return Vec::new();
         };
+        // `--nodelist` nodes are required. When the job needs no more nodes than listed,
+        // only those may be used (the planner has no notion of required nodes; a job
+        // asking more nodes than listed still picks freely).
+        let listed: BTreeSet<&str> = req.nodelist.iter().map(String::as_str).collect();
+        let only_listed = !listed.is_empty() && job.resolved.min_nodes() as usize <= listed.len();
         nodes
             .iter()
             .copied()
@@ -772,6 +777,7 @@ impl Scheduler {
                     .as_ref()
                     .is_none_or(|c| c.matches(&node.features))
                     && !req.exclude.contains(&node.name)
+                    && (!only_listed || listed.contains(node.name.as_str()))
             })
             .collect()
     }
