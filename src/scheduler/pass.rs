@@ -382,9 +382,17 @@ impl Scheduler {
                     }
                     None => {
                         self.set_reason(entry.job, PendingReason::Resources);
-                        failed.insert(entry.part);
+                        // A job whose --nodelist covers its node count blocks only those
+                        // nodes, not its partition (`_schedule()` in job_scheduler.c).
                         let nodelist = self.requested_nodes(entry.job);
-                        let block: Vec<u32> = if nodelist.is_empty() {
+                        let min_nodes = self
+                            .jobs
+                            .get(&entry.job)
+                            .map_or(1, |j| j.resolved.min_nodes());
+                        let block: Vec<u32> = if nodelist.is_empty()
+                            || (nodelist.iter().collect::<BTreeSet<_>>().len() as u32) < min_nodes
+                        {
+                            failed.insert(entry.part);
                             self.partition_nodes
                                 .get(entry.part)
                                 .cloned()
