@@ -11,8 +11,9 @@ use crate::dependency::DependencyStatus;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
-use crate::partition::PartitionState;
+use crate::partition::{OverSubscribe, PartitionState};
 use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
+use crate::request::Exclusive;
 use crate::resolve::ResolvedMemory;
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
@@ -320,7 +321,7 @@ impl Scheduler {
                     &used,
                     end,
                     job.user_idx,
-                    job.resolved.user_exclusive(),
+                    self.running_user_exclusive(job),
                 );
             }
         }
@@ -499,10 +500,7 @@ impl Scheduler {
                     break;
                 }
                 *count += 1;
-                let user_exclusive = self
-                    .jobs
-                    .get(&entry.job)
-                    .is_some_and(|j| j.resolved.user_exclusive());
+                let user_exclusive = demand.user_exclusive;
                 self.reserve(&mut profile, &demand, &placement, bf, user, user_exclusive);
                 // Later tasks of an array reserve too, up to bf_max_job_array_resv.
                 let pending = self
@@ -740,6 +738,7 @@ impl Scheduler {
             TimeLimit::Limited(d) => Duration::from_secs(d.as_secs().max(1)),
             TimeLimit::Unlimited => UNLIMITED_PLAN,
         };
+        let (whole_node, user_exclusive) = self.sharing(job, part);
         let demand = Demand {
             min_nodes: r.min_nodes().max(1),
             max_nodes: r.max_nodes().max(r.min_nodes()).max(1),
@@ -752,12 +751,45 @@ impl Scheduler {
                 .iter()
                 .map(|g| (g.key.clone(), g.count))
                 .collect(),
-            whole_node: r.whole_nodes(),
+            whole_node,
             user: job.user_idx,
-            user_exclusive: r.user_exclusive(),
+            user_exclusive,
             duration,
         };
         Some((demand, self.candidates(id, part)))
+    }
+
+    /// Whether a job gets whole nodes, and whether its nodes are its user's alone, when it
+    /// runs in partition `part`: OverSubscribe=EXCLUSIVE and ExclusiveUser=YES belong to
+    /// the partition the job runs in, not to the first one it listed (Slurm tests each
+    /// partition of a `-p a,b` job with that partition's flags).
+    fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
+        let r = &job.resolved;
+        let Some(p) = self.cluster.partition_at(part) else {
+            return (r.whole_nodes(), r.user_exclusive());
+        };
+        let exclusive = r.request().exclusive;
+        let whole_node = match p.oversubscribe {
+            OverSubscribe::Exclusive => true,
+            OverSubscribe::Force(_) => false,
+            OverSubscribe::No | OverSubscribe::Yes(_) => {
+                matches!(exclusive, Some(Exclusive::Node | Exclusive::Topo))
+            }
+        };
+        let user_exclusive = p.exclusive_user || exclusive == Some(Exclusive::User);
+        (whole_node, user_exclusive)
+    }
+
+    /// Whether a running job keeps other users off its nodes (see [`Self::sharing`]).
+    fn running_user_exclusive(&self, job: &Job) -> bool {
+        match job
+            .partition
+            .as_deref()
+            .and_then(|p| self.cluster.partition_index(p))
+        {
+            Some(part) => self.sharing(job, part).1,
+            None => job.resolved.user_exclusive(),
+        }
     }
 
     /// Nodes of the partition the job may ever use: features, `--nodelist`, `--exclude`.
@@ -920,7 +952,13 @@ impl Scheduler {
                     .map(|g| (g.key.clone(), g.indices.len() as u64))
                     .collect(),
             };
-            profile.add_running(n, &used, end, job.user_idx, job.resolved.user_exclusive());
+            profile.add_running(
+                n,
+                &used,
+                end,
+                job.user_idx,
+                self.running_user_exclusive(job),
+            );
         }
     }
 }
