@@ -749,6 +749,38 @@ fn multi_partition_job_is_planned_where_it_starts_earliest() {
     );
 }
 
+/// pa is shared, pu is ExclusiveUser=YES, px is OverSubscribe=EXCLUSIVE.
+const MIXED_PARTS: &str = "NodeName=n[1-3] CPUs=4 RealMemory=4000\n\
+     PartitionName=pa Nodes=n1 Default=YES MaxTime=UNLIMITED DefMemPerCPU=100\n\
+     PartitionName=pu Nodes=n2 MaxTime=UNLIMITED DefMemPerCPU=100 ExclusiveUser=YES\n\
+     PartitionName=px Nodes=n3 MaxTime=UNLIMITED DefMemPerCPU=100 OverSubscribe=EXCLUSIVE\n";
+
+#[test]
+fn multi_partition_job_takes_the_user_exclusivity_of_the_partition_it_runs_in() {
+    let mut s = sched(MIXED_PARTS);
+    let fill = submit_as(&mut s, "alice", "-p pa -n4 -t 60", 0);
+    let b = submit_as(&mut s, "bob", "-p pa,pu -n1 -t 60", 0);
+    let c = submit_as(&mut s, "carol", "-p pa,pu -n1 -t 60", 0);
+    let out = s.schedule(Timestamp(0));
+    // Bob runs in pu, so n2 is his alone: carol waits although n2 has 3 CPUs free.
+    assert_eq!(started(&out), [(fill, names(&["n1"])), (b, names(&["n2"]))]);
+    assert_eq!(reason(&s, c), PendingReason::Resources);
+    let bob2 = submit_as(&mut s, "bob", "-p pa,pu -n1 -t 60", 1);
+    assert_eq!(started(&s.schedule(Timestamp(1))), [(bob2, names(&["n2"]))]);
+}
+
+#[test]
+fn multi_partition_job_gets_whole_nodes_in_an_exclusive_partition() {
+    let mut s = sched(MIXED_PARTS);
+    let fill = submit(&mut s, "-p pa -n4 -t 60", 0);
+    let b = submit(&mut s, "-p pa,px -n1 -t 60", 0);
+    let c = submit(&mut s, "-p pa,px -n1 -t 60", 0);
+    let out = s.schedule(Timestamp(0));
+    assert_eq!(started(&out), [(fill, names(&["n1"])), (b, names(&["n3"]))]);
+    assert_eq!(allocation(&out, b)[0].cpus, 4);
+    assert_eq!(reason(&s, c), PendingReason::Resources);
+}
+
 #[test]
 fn higher_priority_tier_partition_goes_first() {
     let mut s = sched(
