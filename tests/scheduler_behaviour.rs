@@ -83,14 +83,12 @@ fn estimate(s: &Scheduler, id: JobId) -> Estimate {
 
 fn state(s: &Scheduler, id: JobId) -> JobState {
     s.job(id)
-        .map(hpcsched::Job::state)
-        .unwrap_or_else(|| panic!("no job {id}"))
+        .map_or_else(|| panic!("no job {id}"), hpcsched::Job::state)
 }
 
 fn reason(s: &Scheduler, id: JobId) -> PendingReason {
     s.job(id)
-        .map(|j| j.reason().clone())
-        .unwrap_or_else(|| panic!("no job {id}"))
+        .map_or_else(|| panic!("no job {id}"), |j| j.reason().clone())
 }
 
 fn finish(s: &mut Scheduler, id: JobId, now: u64, exit: i32) {

@@ -410,7 +410,6 @@ impl Scenario {
 struct Running {
     spec: usize,
     user: usize,
-    start: u64,
     /// When the host ends it with job_finished (None: it runs into its time limit).
     finish_at: Option<u64>,
     limit_end: u64,
@@ -419,6 +418,9 @@ struct Running {
     array: Option<JobId>,
     nodes: Vec<NodeAllocation>,
 }
+
+/// What the running jobs hold on one node: CPUs, MB, GPU indices, the jobs.
+type NodeUse<'a> = (u32, u64, BTreeSet<u32>, Vec<(JobId, &'a Running)>);
 
 #[derive(Debug, Default)]
 struct Book {
@@ -788,7 +790,6 @@ impl<'a> Run<'a> {
             Running {
                 spec,
                 user: js.user,
-                start: now,
                 finish_at,
                 limit_end,
                 whole_node: js.exclusive || part.exclusive,
@@ -853,8 +854,7 @@ impl<'a> Run<'a> {
 
     fn check_after_pass(&mut self, now: u64) -> Result<(), String> {
         // Node capacity, from the node definitions.
-        let mut use_by_node: BTreeMap<&str, (u32, u64, BTreeSet<u32>, Vec<(JobId, &Running)>)> =
-            BTreeMap::new();
+        let mut use_by_node: BTreeMap<&str, NodeUse<'_>> = BTreeMap::new();
         for (id, r) in &self.book.running {
             for a in &r.nodes {
                 let e = use_by_node.entry(a.node.as_str()).or_default();
@@ -1035,4 +1035,110 @@ proptest! {
         prop_assert!(a.is_ok(), "{}", a.as_ref().err().cloned().unwrap_or_default());
         prop_assert_eq!(a, b);
     }
+}
+
+/// The generator is not vacuous: over a fixed sample, jobs start, share nodes, get
+/// GPUs, wait on dependencies and throttles, time out, and some submissions are refused.
+#[test]
+fn generated_workloads_exercise_the_scheduler() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = scenario_strategy(false);
+    let (mut starts, mut shared, mut gpus, mut stops, mut refused, mut deps, mut throttled) =
+        (0, 0, 0, 0, 0, 0, 0);
+    for _ in 0..40 {
+        let sc = strategy
+            .new_tree(&mut runner)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .current();
+        let mut run = Run::new(&sc, Preset::Slurm, EstimateCheck::None, false);
+        run.play().unwrap_or_else(|e| panic!("{e}"));
+        refused += run.book.ids.iter().filter(|i| i.is_none()).count();
+        let mut on_node: BTreeMap<String, u32> = BTreeMap::new();
+        for (_, ds) in &run.trace {
+            for d in ds {
+                match d {
+                    Decision::Start { nodes, .. } => {
+                        starts += 1;
+                        gpus += usize::from(nodes.iter().any(|a| !a.gres.is_empty()));
+                        for a in nodes {
+                            *on_node.entry(a.node.clone()).or_default() += 1;
+                        }
+                    }
+                    Decision::Stop { .. } => stops += 1,
+                    _ => {}
+                }
+            }
+        }
+        shared += on_node.values().filter(|&&n| n > 1).count();
+        for j in run.s.jobs() {
+            if j.resolved().request().dependency.is_some() && j.start_time().is_some() {
+                deps += 1;
+            }
+        }
+        throttled += run
+            .book
+            .started
+            .iter()
+            .filter(|(a, tasks)| {
+                tasks.len() > 1
+                    && run
+                        .book
+                        .spec_of
+                        .get(a)
+                        .and_then(|s| sc.jobs[*s].array)
+                        .is_some_and(|(_, t)| t.is_some())
+            })
+            .count();
+    }
+    let summary = format!(
+        "starts {starts} shared {shared} gpus {gpus} stops {stops} refused {refused} deps {deps} throttled {throttled}"
+    );
+    assert!(starts > 300, "{summary}");
+    assert!(shared > 20, "{summary}");
+    assert!(gpus > 20, "{summary}");
+    assert!(stops > 50, "{summary}");
+    assert!(refused > 5, "{summary}");
+    assert!(deps > 20, "{summary}");
+    assert!(throttled > 3, "{summary}");
+    // The estimate properties have something to check: blocked jobs with estimates
+    // that later start.
+    let restricted = scenario_strategy(true);
+    let (mut easy, mut conservative, mut tight) = (0, 0, 0);
+    for _ in 0..40 {
+        let sc = restricted
+            .new_tree(&mut runner)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .current();
+        for check in [EstimateCheck::Easy, EstimateCheck::Conservative] {
+            let preset = if check == EstimateCheck::Easy {
+                Preset::Easy
+            } else {
+                Preset::Conservative
+            };
+            let mut run = Run::new(&sc, preset, check, false);
+            run.play().unwrap_or_else(|e| panic!("{e}"));
+            let promises = if check == EstimateCheck::Easy {
+                &run.book.easy_promise
+            } else {
+                &run.book.first_estimate
+            };
+            for (id, p) in promises {
+                let Some(start) = run.s.job(*id).and_then(hpcsched::Job::start_time) else {
+                    continue;
+                };
+                if check == EstimateCheck::Easy {
+                    easy += 1;
+                } else {
+                    conservative += 1;
+                }
+                tight += usize::from(start.0 == *p);
+            }
+        }
+    }
+    let summary = format!("{summary} easy {easy} conservative {conservative} tight {tight}");
+    assert!(easy > 30, "{summary}");
+    assert!(conservative > 60, "{summary}");
+    assert!(tight > 60, "{summary}");
 }
