@@ -1351,3 +1351,25 @@ fn next_event_time_values() {
     s.schedule(Timestamp(0));
     assert_eq!(s.next_event_time(Timestamp(0)), Some(Timestamp(30)));
 }
+
+#[test]
+fn held_job_has_priority_zero_under_multifactor() {
+    let mut s = sched(MF_PARTS);
+    let a = submit(&mut s, "-N1 -t 10 -p high --hold", 0);
+    s.schedule(Timestamp(0));
+    assert_eq!(s.job(a).map(hpcsched::Job::priority), Some(0));
+    s.release(a).unwrap_or_else(|e| panic!("{e}"));
+    s.schedule(Timestamp(1));
+    assert_eq!(state(&s, a), JobState::Running);
+}
+
+#[test]
+#[ignore = "design question: under priority/basic a held job keeps its FIFO priority (Job::priority \
+            documents 0 while held; scontrol hold sets priority 0) and a release restores the \
+            submit-time value, whereas Slurm's release recomputes it with priority_p_set()"]
+fn held_job_has_priority_zero_under_basic() {
+    let mut s = sched(ONE_BASIC);
+    let a = submit(&mut s, "-n8 -t 10 --hold", 0);
+    s.schedule(Timestamp(0));
+    assert_eq!(s.job(a).map(hpcsched::Job::priority), Some(0));
+}
