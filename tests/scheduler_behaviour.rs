@@ -1364,12 +1364,19 @@ fn held_job_has_priority_zero_under_multifactor() {
 }
 
 #[test]
-#[ignore = "design question: under priority/basic a held job keeps its FIFO priority (Job::priority \
-            documents 0 while held; scontrol hold sets priority 0) and a release restores the \
-            submit-time value, whereas Slurm's release recomputes it with priority_p_set()"]
 fn held_job_has_priority_zero_under_basic() {
+    // scontrol hold sets priority 0; release computes a new priority, which under
+    // priority/basic queues the job behind those submitted meanwhile.
     let mut s = sched(ONE_BASIC);
     let a = submit(&mut s, "-n8 -t 10 --hold", 0);
     s.schedule(Timestamp(0));
     assert_eq!(s.job(a).map(hpcsched::Job::priority), Some(0));
+    let b = submit(&mut s, "-n8 -t 10", 0);
+    s.release(a).unwrap_or_else(|e| panic!("{e}"));
+    let (pa, pb) = (
+        s.job(a).map(hpcsched::Job::priority),
+        s.job(b).map(hpcsched::Job::priority),
+    );
+    assert!(pa < pb, "{pa:?} < {pb:?}");
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [b]);
 }

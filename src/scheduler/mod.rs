@@ -242,7 +242,12 @@ impl Scheduler {
                 },
             );
         }
-        let priority = self.initial_priority(request);
+        // A held job has priority 0 until it is released.
+        let priority = if request.hold {
+            0
+        } else {
+            self.initial_priority(request)
+        };
         let job = Job {
             id,
             array_task: None,
@@ -360,13 +365,20 @@ impl Scheduler {
         let job = self.pending_mut(id, "hold")?;
         job.hold = Some(HoldKind::User);
         job.reason = PendingReason::JobHeldUser;
+        job.priority = 0;
         Ok(())
     }
 
-    /// Releases a held job.
+    /// Releases a held job. Its priority is computed afresh, as slurmctld does on release:
+    /// under priority/basic that is the next FIFO priority, so it queues behind the jobs
+    /// submitted meanwhile (an explicit `--priority` is kept).
     pub fn release(&mut self, id: JobId) -> Result<(), JobError> {
+        self.pending_mut(id, "release")?;
+        let request = self.jobs.get(&id).map(|j| j.resolved.request().clone());
+        let priority = request.map_or(1, |r| self.initial_priority(&r));
         let job = self.pending_mut(id, "release")?;
         job.hold = None;
+        job.priority = priority;
         if matches!(
             job.reason,
             PendingReason::JobHeldUser | PendingReason::JobHeldAdmin
