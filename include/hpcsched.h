@@ -548,6 +548,136 @@ size_t hpcsched_last_error_line(void);
 void hpcsched_job_free(hpcsched_job *job);
 
 /**
+ * Stores the job id in `*out` (an array task's own id once it has started).
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_id(const hpcsched_job *job, uint32_t *out);
+
+/**
+ * Stores in `*out` the id as squeue shows it: `42`, or `7_3` for an array task.
+ * Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_display_id(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the job name (`--job-name`, empty when not given) in `*out`. Borrowed from
+ * the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_name(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the submitting user in `*out`. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_user(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the account in `*out`, or NULL when none was given. Borrowed from the
+ * snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_account(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the job state as Slurm names it (`PENDING`, `RUNNING`, `COMPLETED`,
+ * `TIMEOUT`...) in `*out`. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_state(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the job state as squeue abbreviates it (`PD`, `R`, `CD`, `TO`...) in `*out`.
+ * Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_state_code(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores in `*out` why the job is pending, as squeue prints it (`Resources`,
+ * `Priority`, `JobHeldUser`...), or NULL when there is no reason. Borrowed from the
+ * snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_reason(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores who holds the job (`user` or `admin`) in `*out`, or NULL when it is not
+ * held. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_hold(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the job priority in `*out` (0 while held).
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_priority(const hpcsched_job *job, uint32_t *out);
+
+/**
+ * Stores the submit time (seconds on the host's clock) in `*out`.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_submit_time(const hpcsched_job *job, uint64_t *out);
+
+/**
+ * Stores in `*out` how many times the job was requeued.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_restarts(const hpcsched_job *job, uint32_t *out);
+
+/**
+ * Stores in `*out` the partition the job runs (or ran) in, or NULL when it has not
+ * started. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_partition(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores in `*out` the job's comment (`--comment`, or a cause the scheduler recorded,
+ * such as an out-of-memory reboot), or NULL. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_comment(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores in `*out` how many nodes the job holds (or held); 0 before it starts.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_node_count(const hpcsched_job *job, size_t *out);
+
+/**
  * Stores when the job became eligible to run (dependencies met, begin time reached,
  * released): `*has` is false (and `*out` 0) while it is not.
  *

@@ -83,91 +83,230 @@ pub unsafe extern "C" fn hpcsched_job_free(job: *mut hpcsched_job) {
     }
 }
 
-/// Declares an accessor that stores one field of a job snapshot in `*out`.
-macro_rules! job_getter {
-    ($(#[$doc:meta])* $fn:ident -> $t:ty = $empty:expr, |$j:ident| $get:expr) => {
-        $(#[$doc])*
-        ///
-        /// # Safety
-        /// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn $fn(job: *const hpcsched_job, out: *mut $t) -> hpcsched_result {
-            // SAFETY: same contract.
-            unsafe { getter(job, "job", out, $empty, |$j: &hpcsched_job| Ok($get)) }
-        }
-    };
+/// Stores the job id in `*out` (an array task's own id once it has started).
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_id(
+    job: *const hpcsched_job,
+    out: *mut u32,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, 0, |j| Ok(j.id)) }
 }
 
-job_getter!(
-    /// Stores the job id in `*out` (an array task's own id once it has started).
-    hpcsched_job_id -> u32 = 0, |j| j.id
-);
-job_getter!(
-    /// Stores in `*out` the id as squeue shows it: `42`, or `7_3` for an array task.
-    /// Borrowed from the snapshot.
-    hpcsched_job_display_id -> *const c_char = ptr::null(), |j| j.display_id.as_ptr()
-);
-job_getter!(
-    /// Stores the job name (`--job-name`, empty when not given) in `*out`. Borrowed from
-    /// the snapshot.
-    hpcsched_job_name -> *const c_char = ptr::null(), |j| j.name.as_ptr()
-);
-job_getter!(
-    /// Stores the submitting user in `*out`. Borrowed from the snapshot.
-    hpcsched_job_user -> *const c_char = ptr::null(), |j| j.user.as_ptr()
-);
-job_getter!(
-    /// Stores the account in `*out`, or NULL when none was given. Borrowed from the
-    /// snapshot.
-    hpcsched_job_account -> *const c_char = ptr::null(), |j| opt_ptr(j.account.as_ref())
-);
-job_getter!(
-    /// Stores the job state as Slurm names it (`PENDING`, `RUNNING`, `COMPLETED`,
-    /// `TIMEOUT`...) in `*out`. Borrowed from the snapshot.
-    hpcsched_job_state -> *const c_char = ptr::null(), |j| j.state.as_ptr()
-);
-job_getter!(
-    /// Stores the job state as squeue abbreviates it (`PD`, `R`, `CD`, `TO`...) in `*out`.
-    /// Borrowed from the snapshot.
-    hpcsched_job_state_code -> *const c_char = ptr::null(), |j| j.state_code.as_ptr()
-);
-job_getter!(
-    /// Stores in `*out` why the job is pending, as squeue prints it (`Resources`,
-    /// `Priority`, `JobHeldUser`...), or NULL when there is no reason. Borrowed from the
-    /// snapshot.
-    hpcsched_job_reason -> *const c_char = ptr::null(), |j| opt_ptr(j.reason.as_ref())
-);
-job_getter!(
-    /// Stores who holds the job (`user` or `admin`) in `*out`, or NULL when it is not
-    /// held. Borrowed from the snapshot.
-    hpcsched_job_hold -> *const c_char = ptr::null(), |j| opt_ptr(j.hold.as_ref())
-);
-job_getter!(
-    /// Stores the job priority in `*out` (0 while held).
-    hpcsched_job_priority -> u32 = 0, |j| j.priority
-);
-job_getter!(
-    /// Stores the submit time (seconds on the host's clock) in `*out`.
-    hpcsched_job_submit_time -> u64 = 0, |j| j.submit
-);
-job_getter!(
-    /// Stores in `*out` how many times the job was requeued.
-    hpcsched_job_restarts -> u32 = 0, |j| j.restarts
-);
-job_getter!(
-    /// Stores in `*out` the partition the job runs (or ran) in, or NULL when it has not
-    /// started. Borrowed from the snapshot.
-    hpcsched_job_partition -> *const c_char = ptr::null(), |j| opt_ptr(j.partition.as_ref())
-);
-job_getter!(
-    /// Stores in `*out` the job's comment (`--comment`, or a cause the scheduler recorded,
-    /// such as an out-of-memory reboot), or NULL. Borrowed from the snapshot.
-    hpcsched_job_comment -> *const c_char = ptr::null(), |j| opt_ptr(j.comment.as_ref())
-);
-job_getter!(
-    /// Stores in `*out` how many nodes the job holds (or held); 0 before it starts.
-    hpcsched_job_node_count -> usize = 0, |j| j.nodes.len()
-);
+/// Stores in `*out` the id as squeue shows it: `42`, or `7_3` for an array task.
+/// Borrowed from the snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_display_id(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.display_id.as_ptr())) }
+}
+
+/// Stores the job name (`--job-name`, empty when not given) in `*out`. Borrowed from
+/// the snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_name(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.name.as_ptr())) }
+}
+
+/// Stores the submitting user in `*out`. Borrowed from the snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_user(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.user.as_ptr())) }
+}
+
+/// Stores the account in `*out`, or NULL when none was given. Borrowed from the
+/// snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_account(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe {
+        getter(job, "job", out, ptr::null(), |j| {
+            Ok(opt_ptr(j.account.as_ref()))
+        })
+    }
+}
+
+/// Stores the job state as Slurm names it (`PENDING`, `RUNNING`, `COMPLETED`,
+/// `TIMEOUT`...) in `*out`. Borrowed from the snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_state(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.state.as_ptr())) }
+}
+
+/// Stores the job state as squeue abbreviates it (`PD`, `R`, `CD`, `TO`...) in `*out`.
+/// Borrowed from the snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_state_code(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.state_code.as_ptr())) }
+}
+
+/// Stores in `*out` why the job is pending, as squeue prints it (`Resources`,
+/// `Priority`, `JobHeldUser`...), or NULL when there is no reason. Borrowed from the
+/// snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_reason(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe {
+        getter(job, "job", out, ptr::null(), |j| {
+            Ok(opt_ptr(j.reason.as_ref()))
+        })
+    }
+}
+
+/// Stores who holds the job (`user` or `admin`) in `*out`, or NULL when it is not
+/// held. Borrowed from the snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_hold(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe {
+        getter(job, "job", out, ptr::null(), |j| {
+            Ok(opt_ptr(j.hold.as_ref()))
+        })
+    }
+}
+
+/// Stores the job priority in `*out` (0 while held).
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_priority(
+    job: *const hpcsched_job,
+    out: *mut u32,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, 0, |j| Ok(j.priority)) }
+}
+
+/// Stores the submit time (seconds on the host's clock) in `*out`.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_submit_time(
+    job: *const hpcsched_job,
+    out: *mut u64,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, 0, |j| Ok(j.submit)) }
+}
+
+/// Stores in `*out` how many times the job was requeued.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_restarts(
+    job: *const hpcsched_job,
+    out: *mut u32,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, 0, |j| Ok(j.restarts)) }
+}
+
+/// Stores in `*out` the partition the job runs (or ran) in, or NULL when it has not
+/// started. Borrowed from the snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_partition(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe {
+        getter(job, "job", out, ptr::null(), |j| {
+            Ok(opt_ptr(j.partition.as_ref()))
+        })
+    }
+}
+
+/// Stores in `*out` the job's comment (`--comment`, or a cause the scheduler recorded,
+/// such as an out-of-memory reboot), or NULL. Borrowed from the snapshot.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_comment(
+    job: *const hpcsched_job,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe {
+        getter(job, "job", out, ptr::null(), |j| {
+            Ok(opt_ptr(j.comment.as_ref()))
+        })
+    }
+}
+
+/// Stores in `*out` how many nodes the job holds (or held); 0 before it starts.
+///
+/// # Safety
+/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_job_node_count(
+    job: *const hpcsched_job,
+    out: *mut usize,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { getter(job, "job", out, 0, |j| Ok(j.nodes.len())) }
+}
 
 /// Shared body of the optional-value accessors: `*has` says whether there is a value and
 /// `*out` holds it (or `T::default()`).
