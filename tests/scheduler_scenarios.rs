@@ -217,7 +217,14 @@ fn classic_backfill_under_presets() {
             "{preset}"
         );
         assert_eq!(estimate(&s, b).start, Some(Timestamp(3600)), "{preset}");
-        assert_eq!(estimate(&s, d).start, Some(Timestamp(7200)), "{preset}");
+        // Under EASY only the first blocked job reserves; D is only tested for a start now
+        // and has no estimate (N/A in squeue --start), like a job beyond bf_max_job_test.
+        let d_start = if preset == hpcsched::Preset::Easy {
+            None
+        } else {
+            Some(Timestamp(7200))
+        };
+        assert_eq!(estimate(&s, d).start, d_start, "{preset}");
         // C ends at 1800: D still may not start (it would delay B). A ends at 3600: B starts.
         s.job_finished(c, Timestamp(1800), 0)
             .unwrap_or_else(|e| panic!("{e}"));

@@ -35,7 +35,7 @@ impl Scheduler {
             .iter()
             .filter(|t| {
                 self.jobs
-                    .get(t)
+                    .get(*t)
                     .is_some_and(|j| matches!(j.state, JobState::Running | JobState::Suspended))
             })
             .count();

@@ -73,7 +73,7 @@ impl DependencyFacts for Facts<'_> {
         if let Some(id) = state.task_jobs.iter().find(|t| {
             self.sched
                 .jobs
-                .get(t)
+                .get(*t)
                 .is_some_and(|j| j.array_task == Some((array, task)))
         }) {
             return self.state_of(*id);

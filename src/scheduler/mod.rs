@@ -120,7 +120,9 @@ pub struct Scheduler {
     nodes: Vec<NodeRuntime>,
     /// Node indices of each partition, in partition definition order.
     partition_nodes: Vec<Vec<u32>>,
-    jobs: BTreeMap<JobId, Job>,
+    // Insertion order is submission order (and start order for array tasks), so iteration
+    // is deterministic; a B-tree left about half of every node empty with sequential ids.
+    jobs: IndexMap<JobId, Job>,
     arrays: BTreeMap<JobId, ArrayState>,
     users: IndexMap<String, u32>,
     pub(crate) next_id: u32,
@@ -166,7 +168,7 @@ impl Scheduler {
             policy,
             nodes,
             partition_nodes,
-            jobs: BTreeMap::new(),
+            jobs: IndexMap::new(),
             arrays: BTreeMap::new(),
             users: IndexMap::new(),
             next_id: 1,

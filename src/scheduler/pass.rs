@@ -16,6 +16,7 @@ use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
 use crate::resolve::ResolvedMemory;
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How long backfill plans an UNLIMITED job for (Slurm uses one year).
@@ -447,6 +448,22 @@ impl Scheduler {
                 Duration::from_secs(now.0.saturating_sub(e.0))
             });
             let may_reserve_job = job.priority >= bf.min_prio_reserve && age >= bf.min_age_reserve;
+            // A job that cannot hold a reservation anywhere (bf_job_part_count_reserve
+            // reached, too young, too low a priority) is only asked "can you start now?"
+            // (Slurm's TEST_NOW_ONLY); it gets no estimate, which keeps EASY passes cheap.
+            let test_now_only = !may_reserve_job
+                || bf.part_count_reserve.is_some_and(|m| {
+                    job.resolved.partitions().iter().all(|name| {
+                        self.cluster
+                            .partition_index(name)
+                            .is_some_and(|p| reserved_per_part.get(&p).copied().unwrap_or(0) >= m)
+                    })
+                });
+            let search_until = if test_now_only {
+                Some(Timestamp(now.0.saturating_add(1)))
+            } else {
+                horizon
+            };
             loop {
                 match self.array_gate(entry.job) {
                     ArrayGate::Throttled => {
@@ -459,7 +476,7 @@ impl Scheduler {
                 }
                 // A multi-partition job starts in whichever partition lets it start earliest.
                 let Some((part, demand, placement)) =
-                    self.best_placement(entry.job, &profile, now, horizon)
+                    self.best_placement(entry.job, &profile, now, search_until)
                 else {
                     self.note_blocked(entry.job, entry.part, state, None, Vec::new());
                     planned.insert(entry.job);
@@ -545,31 +562,22 @@ impl Scheduler {
     }
 
     fn finish_estimates(&mut self, state: PassState) {
-        let mut estimates: Vec<Estimate> = state.estimates.into_values().collect();
-        // Pending jobs not reached this pass are listed without an estimate, like squeue.
+        let mut planned = state.estimates;
+        // Every pending job is listed; those not reached this pass without an estimate,
+        // like squeue.
+        let mut estimates: Vec<Estimate> = Vec::with_capacity(planned.len());
         for job in self.jobs.values().filter(|j| j.state == JobState::Pending) {
-            if estimates.iter().any(|e| e.job == job.id) {
-                continue;
-            }
-            estimates.push(Estimate {
+            let mut e = planned.remove(&job.id).unwrap_or_else(|| Estimate {
                 job: job.id,
-                display_id: self.pending_display_id(job),
+                display_id: String::new(),
                 partition: job.resolved.partition().to_owned(),
                 start: None,
                 nodes: Vec::new(),
-                reason: job.reason.clone(),
+                reason: PendingReason::None,
             });
-        }
-        estimates.retain(|e| {
-            self.jobs
-                .get(&e.job)
-                .is_some_and(|j| j.state == JobState::Pending)
-        });
-        for e in &mut estimates {
-            if let Some(job) = self.jobs.get(&e.job) {
-                e.reason = job.reason.clone();
-                e.display_id = self.pending_display_id(job);
-            }
+            e.reason = job.reason.clone();
+            e.display_id = self.pending_display_id(job);
+            estimates.push(e);
         }
         estimates.sort_by(|a, b| {
             a.start
@@ -709,7 +717,7 @@ impl Scheduler {
     }
 
     /// The demand of a job in a partition, and the nodes it may use there.
-    fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, Vec<NodeIdx>)> {
+    fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, Cow<'_, [NodeIdx]>)> {
         let job = self.jobs.get(&id)?;
         let r = &job.resolved;
         let req = r.request();
@@ -749,28 +757,34 @@ impl Scheduler {
         Some((demand, self.candidates(id, part)))
     }
 
-    /// Nodes of the partition the job may ever use: features, `--nodelist`, `--exclude`.
-    fn candidates(&self, id: JobId, part: usize) -> Vec<NodeIdx> {
+    /// Nodes of the partition the job may ever use (features, `--exclude`): the
+    /// partition's own list, borrowed, when the job restricts nothing.
+    fn candidates(&self, id: JobId, part: usize) -> Cow<'_, [NodeIdx]> {
+        let Some(nodes) = self.partition_nodes.get(part) else {
+            return Cow::Borrowed(&[]);
+        };
         let Some(job) = self.jobs.get(&id) else {
-            return Vec::new();
+            return Cow::Borrowed(&[]);
         };
         let req = job.resolved.request();
-        let Some(nodes) = self.partition_nodes.get(part) else {
-            return Vec::new();
-        };
-        nodes
-            .iter()
-            .copied()
-            .filter(|&n| {
-                let Some(node) = self.cluster.node_at(n as usize) else {
-                    return false;
-                };
-                req.constraint
-                    .as_ref()
-                    .is_none_or(|c| c.matches(&node.features))
-                    && !req.exclude.contains(&node.name)
-            })
-            .collect()
+        if req.constraint.is_none() && req.exclude.is_empty() {
+            return Cow::Borrowed(nodes);
+        }
+        Cow::Owned(
+            nodes
+                .iter()
+                .copied()
+                .filter(|&n| {
+                    let Some(node) = self.cluster.node_at(n as usize) else {
+                        return false;
+                    };
+                    req.constraint
+                        .as_ref()
+                        .is_none_or(|c| c.matches(&node.features))
+                        && !req.exclude.contains(&node.name)
+                })
+                .collect(),
+        )
     }
 
     fn requested_nodes(&self, id: JobId) -> Vec<u32> {

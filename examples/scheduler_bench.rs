@@ -1,0 +1,192 @@
+//! Times full scheduling passes on a large cluster and prints the figures (no assertions:
+//! speed goals are shown here, never asserted in tests).
+//!
+//! `cargo run --release --example scheduler_bench [nodes] [running] [pending]`
+//! (defaults 10000 5000 100000).
+//!
+//! The cluster has four partitions: shared 64-CPU nodes, whole-node exclusive nodes,
+//! 4-GPU nodes, and a debug partition over part of the shared nodes. `running` jobs are
+//! started first; then `pending` jobs of mixed sizes (serial, multi-core, whole-node MPI
+//! up to 64 nodes, GPU) are submitted and one `schedule()` pass is timed under EASY,
+//! conservative and Slurm's defaults. Memory is measured with a counting allocator: the
+//! bytes held per pending job, and the peak during a pass.
+
+use hpcsched::{Cluster, Policy, Preset, Scheduler, Timestamp};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+struct Counting;
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator and only counts sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as System.alloc.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as System.dealloc.
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// A small deterministic generator (xorshift), so runs are comparable.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+fn cluster_conf(nodes: usize) -> String {
+    let shared = nodes * 6 / 10;
+    let exclusive = nodes * 3 / 10;
+    let gpu = nodes - shared - exclusive;
+    format!(
+        "SchedulerType=sched/backfill\nPriorityType=priority/basic\n\
+         NodeName=cpu[00000-{:05}] CPUs=64 RealMemory=262144\n\
+         NodeName=big[00000-{:05}] CPUs=64 RealMemory=262144\n\
+         NodeName=gpu[00000-{:05}] CPUs=32 RealMemory=262144 Gres=gpu:a100:4\n\
+         PartitionName=shared Nodes=cpu[00000-{:05}] Default=YES DefMemPerCPU=2048 MaxTime=UNLIMITED\n\
+         PartitionName=mpi Nodes=big[00000-{:05}] OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED\n\
+         PartitionName=gpu Nodes=gpu[00000-{:05}] DefMemPerCPU=4096 MaxTime=UNLIMITED\n\
+         PartitionName=debug Nodes=cpu[00000-{:05}] PriorityTier=2 DefMemPerCPU=2048 MaxTime=UNLIMITED\n",
+        shared - 1,
+        exclusive - 1,
+        gpu - 1,
+        shared - 1,
+        exclusive - 1,
+        gpu - 1,
+        (shared / 10).max(1) - 1,
+    )
+}
+
+/// A job of mixed size, as sbatch arguments.
+fn job_args(rng: &mut Rng) -> Vec<String> {
+    let hours = 1 + rng.below(48);
+    let mut args = vec![format!("--time={hours}:00:00")];
+    match rng.below(10) {
+        0..=3 => args.extend([
+            "-p".into(),
+            "shared".into(),
+            format!("-c{}", 1 + rng.below(16)),
+        ]),
+        4..=5 => args.extend([
+            "-p".into(),
+            "shared".into(),
+            format!("-n{}", 1 + rng.below(256)),
+        ]),
+        6..=7 => args.extend([
+            "-p".into(),
+            "mpi".into(),
+            format!("-N{}", 1 + rng.below(64)),
+        ]),
+        8 => args.extend([
+            "-p".into(),
+            "gpu".into(),
+            format!("--gres=gpu:{}", 1 + rng.below(4)),
+        ]),
+        _ => args.extend([
+            "-p".into(),
+            "debug".into(),
+            "-c1".into(),
+            "--time=30".into(),
+        ]),
+    }
+    args
+}
+
+fn build(nodes: usize, running: usize, pending: usize, preset: Preset) -> (Scheduler, usize) {
+    let cluster = Cluster::from_slurm_conf(&cluster_conf(nodes)).unwrap_or_else(|e| panic!("{e}"));
+    let policy = Policy::preset(preset, cluster.config());
+    let mut sched = Scheduler::with_policy(cluster, policy);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    // Running jobs: small enough that they all start in the first pass.
+    for i in 0..running {
+        let args = if i % 3 == 0 {
+            vec![
+                "-p".into(),
+                "mpi".into(),
+                "-N1".into(),
+                format!("--time={}:00:00", 1 + rng.below(24)),
+            ]
+        } else {
+            vec![
+                "-p".into(),
+                "shared".into(),
+                "-c8".into(),
+                format!("--time={}:00:00", 1 + rng.below(24)),
+            ]
+        };
+        let req = hpcsched::sbatch::parse_args(&args).unwrap_or_else(|e| panic!("{e}"));
+        sched
+            .submit(&req, &format!("user{}", i % 200), Timestamp(0))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let started = sched.schedule(Timestamp(0)).len();
+    let before = CURRENT.load(Ordering::Relaxed);
+    for i in 0..pending {
+        let req =
+            hpcsched::sbatch::parse_args(&job_args(&mut rng)).unwrap_or_else(|e| panic!("{e}"));
+        sched
+            .submit(&req, &format!("user{}", i % 500), Timestamp(60))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let per_job = (CURRENT.load(Ordering::Relaxed) - before) / pending.max(1);
+    assert_eq!(started, running, "every running job must have started");
+    (sched, per_job)
+}
+
+fn main() {
+    let arg = |i: usize, default: usize| {
+        std::env::args()
+            .nth(i)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    };
+    let (nodes, running, pending) = (arg(1, 10_000), arg(2, 5_000), arg(3, 100_000));
+    println!(
+        "hpcsched scheduler_bench: {nodes} nodes, {running} running jobs, {pending} pending jobs"
+    );
+    println!(
+        "{:<14} {:>10} {:>8} {:>10} {:>12} {:>14}",
+        "policy", "pass (s)", "started", "estimated", "bytes/job", "peak pass MiB"
+    );
+    for preset in [Preset::Easy, Preset::Conservative, Preset::Slurm] {
+        let (mut sched, per_job) = build(nodes, running, pending, preset);
+        let base = CURRENT.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let t = Instant::now();
+        let decisions = sched.schedule(Timestamp(120));
+        let secs = t.elapsed().as_secs_f64();
+        let peak = (PEAK.load(Ordering::Relaxed).saturating_sub(base)) as f64 / (1024.0 * 1024.0);
+        let estimated = sched
+            .estimates()
+            .iter()
+            .filter(|e| e.start.is_some())
+            .count();
+        println!(
+            "{:<14} {:>10.3} {:>8} {:>10} {:>12} {:>14.1}",
+            preset.to_string(),
+            secs,
+            decisions.len(),
+            estimated,
+            per_job,
+            peak
+        );
+    }
+}
