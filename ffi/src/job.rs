@@ -502,7 +502,7 @@ pub unsafe extern "C" fn hpcsched_job_node_gres(
 }
 
 /// A list of job ids (all jobs, a node's jobs, the jobs a node failure ended or
-/// requeued), ascending unless the function that made it says otherwise.
+/// requeued), in the order the function that made it documents.
 ///
 /// Released with hpcsched_job_ids_free. It is a snapshot and does not refer to the
 /// scheduler.

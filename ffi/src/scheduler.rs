@@ -457,7 +457,8 @@ pub unsafe extern "C" fn hpcsched_scheduler_job(
 }
 
 /// Stores in `*out` the ids of every job the scheduler knows (pending, running and
-/// finished), ascending. The caller owns the list and must release it with
+/// finished), in the order the scheduler lists them (the order jobs entered its table,
+/// which is submission order for ordinary jobs). The caller owns the list and must release it with
 /// hpcsched_job_ids_free.
 ///
 /// # Safety

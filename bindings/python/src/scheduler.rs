@@ -157,7 +157,8 @@ impl Scheduler {
         Ok(self.lock()?.job(JobId(id)).map(Job::from))
     }
 
-    /// Snapshots of every job the scheduler knows (pending, running, finished), by id.
+    /// Snapshots of every job the scheduler knows (pending, running, finished), in the
+    /// scheduler's order.
     fn jobs(&self) -> PyResult<Vec<Job>> {
         Ok(self.lock()?.jobs().map(Job::from).collect())
     }

@@ -317,3 +317,14 @@ def test_hierarchy() -> None:
         assert cls.__module__ == "hpcsched"
     assert hpcsched.JobError("x").job is None
     assert hpcsched.NodeError("x").node is None
+
+
+def test_demo_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import pathlib
+    import runpy
+
+    demo = pathlib.Path(__file__).parents[3] / "examples" / "python" / "scheduler_demo.py"
+    runpy.run_path(str(demo), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "t= 3600  start job 2 n1,n2,n3,n4" in out
+    assert "4     D    dave   COMPLETED    7200  14400" in out

@@ -628,7 +628,8 @@ class Scheduler:
         """Expected starts as of the last pass, in expected-start order."""
     def job(self, id: int) -> Job | None: ...
     def jobs(self) -> list[Job]:
-        """Every job (pending, running, finished), by id."""
+        """Every job (pending, running, finished), in the scheduler's order (submission
+        order for ordinary jobs)."""
     def pending_tasks(self, id: int) -> int: ...
     def node_jobs(self, name: str) -> list[int] | None:
         """Jobs running on the node; None for an unknown node."""
