@@ -181,7 +181,7 @@ typedef struct hpcsched_job hpcsched_job;
 
 /**
  * A list of job ids (all jobs, a node's jobs, the jobs a node failure ended or
- * requeued), ascending unless the function that made it says otherwise.
+ * requeued), in the order the function that made it documents.
  *
  * Released with hpcsched_job_ids_free. It is a snapshot and does not refer to the
  * scheduler.
@@ -1238,7 +1238,8 @@ hpcsched_result hpcsched_scheduler_job(const hpcsched_scheduler *scheduler,
 
 /**
  * Stores in `*out` the ids of every job the scheduler knows (pending, running and
- * finished), ascending. The caller owns the list and must release it with
+ * finished), in the order the scheduler lists them (the order jobs entered its table,
+ * which is submission order for ordinary jobs). The caller owns the list and must release it with
  * hpcsched_job_ids_free.
  *
  * # Safety
