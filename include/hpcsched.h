@@ -64,7 +64,9 @@ enum hpcsched_result
    */
   HPCSCHED_RESULT_UNKNOWN_NODE = 9,
   /**
-   * hpcsched hit an internal bug. The call had no effect; please report it.
+   * hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
+   * scheduler the failed call was changing (a pass or an event) may be left half
+   * updated: release it rather than keep using it.
    */
   HPCSCHED_RESULT_PANIC = 99,
 };

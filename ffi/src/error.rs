@@ -36,7 +36,9 @@ pub enum hpcsched_result {
     WrongState = 8,
     /// No node has this name (scheduler calls).
     UnknownNode = 9,
-    /// hpcsched hit an internal bug. The call had no effect; please report it.
+    /// hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
+    /// scheduler the failed call was changing (a pass or an event) may be left half
+    /// updated: release it rather than keep using it.
     Panic = 99,
 }
 
