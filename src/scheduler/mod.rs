@@ -503,8 +503,9 @@ impl Scheduler {
         self.jobs.get(&id)
     }
 
-    /// Every job the scheduler knows, by id: pending, running and finished (the
-    /// accounting view `sacct` gives).
+    /// Every job the scheduler knows, pending, running and finished, in submission order
+    /// (an array task that got its own record comes when it started). For `sacct`'s view
+    /// sorted by id see [`Scheduler::records`].
     pub fn jobs(&self) -> impl Iterator<Item = &Job> {
         self.jobs.values()
     }
