@@ -596,16 +596,7 @@ impl Scheduler {
             let Some(idx) = self.cluster.node_index(&alloc.node) else {
                 continue;
             };
-            let used = Tres {
-                nodes: 0,
-                cpus: alloc.cpus,
-                memory: alloc.memory,
-                gres: alloc
-                    .gres
-                    .iter()
-                    .map(|g| (g.key.clone(), g.indices.len() as u64))
-                    .collect(),
-            };
+            let used = alloc.used();
             if let Some(node) = self.nodes.get_mut(idx) {
                 node.release(id, &used, &alloc.gres);
             }

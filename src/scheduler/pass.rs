@@ -307,16 +307,7 @@ impl Scheduler {
                 let Some(idx) = self.cluster.node_index(&alloc.node) else {
                     continue;
                 };
-                let used = Tres {
-                    nodes: 0,
-                    cpus: alloc.cpus,
-                    memory: alloc.memory,
-                    gres: alloc
-                        .gres
-                        .iter()
-                        .map(|g| (g.key.clone(), g.indices.len() as u64))
-                        .collect(),
-                };
+                let used = alloc.used();
                 profile.add_running(
                     idx as NodeIdx,
                     &used,
@@ -956,16 +947,7 @@ impl Scheduler {
             TimeLimit::Unlimited => now.saturating_add(UNLIMITED_PLAN),
         };
         for (alloc, &(n, _)) in job.allocation.iter().zip(&placement.nodes) {
-            let used = Tres {
-                nodes: 0,
-                cpus: alloc.cpus,
-                memory: alloc.memory,
-                gres: alloc
-                    .gres
-                    .iter()
-                    .map(|g| (g.key.clone(), g.indices.len() as u64))
-                    .collect(),
-            };
+            let used = alloc.used();
             profile.add_running(
                 n,
                 &used,

@@ -130,17 +130,7 @@ impl Scheduler {
             match job.state {
                 JobState::Running | JobState::Suspended => {
                     usage.running_jobs += 1;
-                    for a in &job.allocation {
-                        usage.held.nodes += 1;
-                        usage.held.cpus += a.cpus;
-                        usage.held.memory = crate::memory::Memory::from_mib(
-                            usage.held.memory.mib() + a.memory.mib(),
-                        );
-                        for g in &a.gres {
-                            *usage.held.gres.entry(g.key.clone()).or_insert(0) +=
-                                g.indices.len() as u64;
-                        }
-                    }
+                    add_allocations(&mut usage.held, &job.allocation);
                 }
                 JobState::Pending => {
                     usage.pending_jobs += self
@@ -163,14 +153,7 @@ impl Scheduler {
         for job in self.jobs.values().filter(|j| {
             j.user == user && j.state == JobState::Running && j.resolved.qos() == Some(qos)
         }) {
-            for a in &job.allocation {
-                held.nodes += 1;
-                held.cpus += a.cpus;
-                held.memory = crate::memory::Memory::from_mib(held.memory.mib() + a.memory.mib());
-                for g in &a.gres {
-                    *held.gres.entry(g.key.clone()).or_insert(0) += g.indices.len() as u64;
-                }
-            }
+            add_allocations(&mut held, &job.allocation);
         }
         Some(
             q.max_tres_per_user
@@ -194,5 +177,16 @@ impl Scheduler {
                 })
                 .collect(),
         )
+    }
+}
+
+/// Adds what each allocation holds (one node each) to `total`; a sum too large for its
+/// type stays at the last value that fitted.
+fn add_allocations(total: &mut Tres, allocations: &[super::NodeAllocation]) {
+    for a in allocations {
+        if let Ok(sum) = total.checked_add(&a.used()) {
+            *total = sum;
+        }
+        total.nodes = total.nodes.saturating_add(1);
     }
 }
