@@ -126,7 +126,9 @@ pub struct Scheduler {
     partition_nodes: Vec<Vec<u32>>,
     // Insertion order is submission order (and start order for array tasks), so iteration
     // is deterministic; a B-tree left about half of every node empty with sequential ids.
-    jobs: IndexMap<JobId, Job>,
+    // Records are boxed: the map's doubling growth then leaves slack on small entries
+    // (hash, id, pointer) rather than on whole job records.
+    jobs: IndexMap<JobId, Box<Job>>,
     arrays: BTreeMap<JobId, ArrayState>,
     users: IndexMap<String, u32>,
     pub(crate) next_id: u32,
@@ -271,7 +273,7 @@ impl Scheduler {
             restarts: 0,
             dependency: request.dependency.clone().map(DependencyTracker::new),
         };
-        self.jobs.insert(id, job);
+        self.jobs.insert(id, Box::new(job));
         Ok(id)
     }
 
@@ -500,14 +502,14 @@ impl Scheduler {
     /// A job by id.
     #[must_use]
     pub fn job(&self, id: JobId) -> Option<&Job> {
-        self.jobs.get(&id)
+        self.jobs.get(&id).map(|j| &**j)
     }
 
     /// Every job the scheduler knows, pending, running and finished, in submission order
     /// (an array task that got its own record comes when it started). For `sacct`'s view
     /// sorted by id see [`Scheduler::records`].
     pub fn jobs(&self) -> impl Iterator<Item = &Job> {
-        self.jobs.values()
+        self.jobs.values().map(|j| &**j)
     }
 
     /// How many of a pending array's tasks have not started (0 for other jobs).
