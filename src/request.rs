@@ -72,10 +72,11 @@ pub struct JobRequest {
     pub memory: Option<MemoryRequest>,
     /// `--gres` (per node).
     pub gres: Vec<GresSpec>,
-    /// `-G, --gpus=[type:]N` (per job).
-    pub gpus: Option<GresSpec>,
-    /// `--gpus-per-node=[type:]N`.
-    pub gpus_per_node: Option<GresSpec>,
+    /// `-G, --gpus=[type:]N` (per job). Boxed, like the other rarely set wide fields,
+    /// to keep a request (which the scheduler holds for every job) small.
+    pub gpus: Option<Box<GresSpec>>,
+    /// `--gpus-per-node=[type:]N` (boxed).
+    pub gpus_per_node: Option<Box<GresSpec>>,
     /// `-t, --time`.
     pub time_limit: Option<TimeLimit>,
     /// `--time-min`.
@@ -94,18 +95,18 @@ pub struct JobRequest {
     pub exclusive: Option<Exclusive>,
     /// `-s, --oversubscribe`.
     pub oversubscribe: bool,
-    /// `-C, --constraint`.
-    pub constraint: Option<Constraint>,
+    /// `-C, --constraint` (boxed).
+    pub constraint: Option<Box<Constraint>>,
     /// `-w, --nodelist`, expanded, in hostlist order without duplicates.
     pub nodelist: Vec<String>,
     /// `-x, --exclude`, expanded, in hostlist order without duplicates.
     pub exclude: Vec<String>,
-    /// `-d, --dependency`.
-    pub dependency: Option<Dependency>,
+    /// `-d, --dependency` (boxed).
+    pub dependency: Option<Box<Dependency>>,
     /// `--kill-on-invalid-dep=yes|no`.
     pub kill_on_invalid_dep: Option<bool>,
-    /// `-a, --array`.
-    pub array: Option<ArraySpec>,
+    /// `-a, --array` (boxed).
+    pub array: Option<Box<ArraySpec>>,
     /// `-o, --output`.
     pub output: Option<OutputPattern>,
     /// `-e, --error`.

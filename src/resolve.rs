@@ -756,7 +756,7 @@ impl Cluster {
         let tasks_per_node_min = counts.ntasks_per_node.unwrap_or(1);
         let cpus_per_node_min = tasks_per_node_min.saturating_mul(cpt);
         let per_node_gres = per_node_gres(req);
-        let per_job_gpus = req.gpus.clone();
+        let per_job_gpus = req.gpus.as_deref();
         let gpus_per_node_hint: u64 = per_node_gres
             .iter()
             .filter(|g| g.key.name == "gpu")
@@ -861,17 +861,15 @@ impl Cluster {
             .copied()
             .filter(|n| !req.nodelist.contains(&n.name))
             .collect();
-        rest.sort_by_key(|n| {
-            std::cmp::Reverse((task_capacity(n), gpu_capacity(n, per_job_gpus.as_ref())))
-        });
+        rest.sort_by_key(|n| std::cmp::Reverse((task_capacity(n), gpu_capacity(n, per_job_gpus))));
         ordered.extend(rest);
         let elig_count = ordered.len() as u32;
         let ntasks = u64::from(counts.ntasks);
-        let gpus_needed = per_job_gpus.as_ref().map_or(0, |g| g.count);
+        let gpus_needed = per_job_gpus.map_or(0, |g| g.count);
         let enough = |k: usize| -> bool {
             let top = ordered.iter().take(k);
             let tasks: u64 = top.clone().map(|n| task_capacity(n)).sum();
-            let gpus: u64 = top.map(|n| gpu_capacity(n, per_job_gpus.as_ref())).sum();
+            let gpus: u64 = top.map(|n| gpu_capacity(n, per_job_gpus)).sum();
             tasks >= ntasks && gpus >= gpus_needed
         };
         let part_size = part.nodes.len() as u32;
@@ -925,7 +923,7 @@ impl Cluster {
             merge_gres(
                 &mut gres_per_node,
                 GresSpec {
-                    key: g.key,
+                    key: g.key.clone(),
                     count: share,
                     no_consume: false,
                 },
@@ -1172,14 +1170,14 @@ fn resolve_memory(
 fn requested_gres(req: &JobRequest) -> impl Iterator<Item = &GresSpec> {
     req.gres
         .iter()
-        .chain(req.gpus_per_node.as_ref())
-        .chain(req.gpus.as_ref())
+        .chain(req.gpus_per_node.as_deref())
+        .chain(req.gpus.as_deref())
 }
 
 /// The GRES each node must have: `--gres` and `--gpus-per-node`, same keys summed.
 fn per_node_gres(req: &JobRequest) -> Vec<GresSpec> {
     let mut out: Vec<GresSpec> = Vec::new();
-    for g in req.gres.iter().chain(req.gpus_per_node.as_ref()) {
+    for g in req.gres.iter().chain(req.gpus_per_node.as_deref()) {
         merge_gres(&mut out, g.clone());
     }
     out
@@ -1396,13 +1394,13 @@ mod tests {
         let c = cluster(EnforcePartLimits::All);
         let mut req = JobRequest::default();
         req.partitions = vec!["big".into()];
-        req.gpus = Some(gpu(None, 3));
+        req.gpus = Some(Box::new(gpu(None, 3)));
         let job = c.resolve(&req).unwrap();
         assert_eq!(
             (job.min_nodes(), job.gres_per_node()),
             (2, &[gpu(None, 2)][..])
         );
-        req.gpus = Some(gpu(None, 5));
+        req.gpus = Some(Box::new(gpu(None, 5)));
         assert!(matches!(
             c.resolve(&req).unwrap_err().reasons()[0],
             RejectReason::NodeConfigUnavailable { .. }

@@ -281,8 +281,8 @@ fn request() -> impl Strategy<Value = JobRequest> {
             r.cpus_per_task = cpus_per_task;
             r.memory = memory;
             r.gres = gres;
-            r.gpus = gpus;
-            r.gpus_per_node = gpus_per_node;
+            r.gpus = gpus.map(Box::new);
+            r.gpus_per_node = gpus_per_node.map(Box::new);
             r.time_limit = time_limit;
             r.time_min = time_min;
             r.begin = begin;
@@ -298,12 +298,12 @@ fn request() -> impl Strategy<Value = JobRequest> {
                 4 => r.oversubscribe = true,
                 _ => {}
             }
-            r.constraint = constraint.flatten();
+            r.constraint = constraint.flatten().map(Box::new);
             r.nodelist = nodelist;
             r.exclude = exclude;
-            r.dependency = dependency.flatten();
+            r.dependency = dependency.flatten().map(Box::new);
             r.kill_on_invalid_dep = kill;
-            r.array = array.flatten();
+            r.array = array.flatten().map(Box::new);
             r.output = output.map(OutputPattern);
             r.error = error.map(OutputPattern);
             r.requeue = requeue;

@@ -1035,9 +1035,9 @@ impl Applier {
                 };
                 self.gres = Some((self.applied, source));
             }
-            A::Gpus => req.gpus = Some(values::gpus(v).map_err(|why| invalid(v, why))?),
+            A::Gpus => req.gpus = Some(Box::new(values::gpus(v).map_err(|why| invalid(v, why))?)),
             A::GpusPerNode => {
-                req.gpus_per_node = Some(values::gpus(v).map_err(|why| invalid(v, why))?);
+                req.gpus_per_node = Some(Box::new(values::gpus(v).map_err(|why| invalid(v, why))?));
                 self.gpus_per_node = Some((self.applied, source));
             }
             A::Time => req.time_limit = Some(values::job_time(v).map_err(|why| invalid(v, why))?),
@@ -1091,7 +1091,9 @@ impl Applier {
                 self.oversubscribe = Some(source);
             }
             A::Constraint => {
-                req.constraint = Some(values::constraint(v).map_err(|why| invalid(v, why))?);
+                req.constraint = Some(Box::new(
+                    values::constraint(v).map_err(|why| invalid(v, why))?,
+                ));
             }
             A::Nodelist | A::Exclude => {
                 if v.contains('/') {
@@ -1117,7 +1119,9 @@ impl Applier {
                 });
             }
             A::Dependency => {
-                req.dependency = Some(values::dependency(v).map_err(|why| invalid(v, why))?);
+                req.dependency = Some(Box::new(
+                    values::dependency(v).map_err(|why| invalid(v, why))?,
+                ));
             }
             A::KillOnInvalidDep => {
                 req.kill_on_invalid_dep = Some(if v.eq_ignore_ascii_case("yes") {
@@ -1128,7 +1132,9 @@ impl Applier {
                     return Err(invalid(v, "expected yes or no".into()));
                 });
             }
-            A::Array => req.array = Some(values::array(v).map_err(|why| invalid(v, why))?),
+            A::Array => {
+                req.array = Some(Box::new(values::array(v).map_err(|why| invalid(v, why))?))
+            }
             A::Output => req.output = Some(OutputPattern(v.to_owned())),
             A::Error => req.error = Some(OutputPattern(v.to_owned())),
             A::Requeue => {
@@ -1776,7 +1782,7 @@ mod tests {
         assert!(parse_args(&["--gres=NONE"]).unwrap().gres.is_empty());
         let r = parse_args(&["-G", "h100:4", "--gpus-per-node=2"]).unwrap();
         assert_eq!(r.gpus.unwrap().key, GresKey::typed("gpu", "h100"));
-        assert_eq!(r.gpus_per_node, Some(GresSpec::new("gpu", 2)));
+        assert_eq!(r.gpus_per_node.as_deref(), Some(&GresSpec::new("gpu", 2)));
         assert!(matches!(
             err(&["--gpus=a100:1,v100:2"]),
             OptionError::InvalidValue { ref why, .. } if why.contains("more than one GPU type")

@@ -45,7 +45,7 @@ pub use policy::{Backfill, Policy, PolicyError, Preset, ReservationGranularity};
 pub use records::JobRecord;
 pub use status::{LimitUsage, PartitionUsage, UserUsage};
 
-use crate::array::ArrayTasks;
+use crate::array::{ArraySpec, ArrayTasks};
 use crate::cluster::Cluster;
 use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, DependencyTracker};
 use crate::job_id::JobId;
@@ -239,7 +239,7 @@ impl Scheduler {
             self.arrays.insert(
                 id,
                 ArrayState {
-                    tasks: ArrayTasks::new(spec.clone()),
+                    tasks: ArrayTasks::new(ArraySpec::clone(spec)),
                     task_jobs: Vec::new(),
                 },
             );
@@ -271,7 +271,11 @@ impl Scheduler {
             exit_code: None,
             comment: request.comment.clone(),
             restarts: 0,
-            dependency: request.dependency.clone().map(DependencyTracker::new),
+            dependency: request
+                .dependency
+                .as_deref()
+                .cloned()
+                .map(DependencyTracker::new),
         };
         self.jobs.insert(id, Box::new(job));
         Ok(id)

@@ -92,11 +92,11 @@ impl JobRequest {
     }
     #[getter]
     fn gpus(&self) -> Option<Gres> {
-        self.inner.gpus.as_ref().map(Gres::from)
+        self.inner.gpus.as_deref().map(Gres::from)
     }
     #[getter]
     fn gpus_per_node(&self) -> Option<Gres> {
-        self.inner.gpus_per_node.as_ref().map(Gres::from)
+        self.inner.gpus_per_node.as_deref().map(Gres::from)
     }
     #[getter]
     fn time_limit(&self) -> Option<Limit> {
