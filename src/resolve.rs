@@ -35,6 +35,8 @@ use crate::request::{Exclusive, JobRequest, MemoryRequest};
 use crate::sched_config::EnforcePartLimits;
 use crate::time::TimeLimit;
 use crate::tres::{TresKind, TresLimits};
+use indexmap::IndexSet;
+use std::sync::Arc;
 
 /// Memory a resolved job gets on each node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,7 +70,8 @@ pub enum ResolvedMemory {
 #[non_exhaustive]
 pub struct ResolvedJob {
     request: JobRequest,
-    partitions: Vec<String>,
+    /// Shared between jobs with the same list (see `share_partitions`).
+    partitions: Arc<[String]>,
     qos: Option<String>,
     min_nodes: u32,
     max_nodes: u32,
@@ -98,6 +101,15 @@ impl ResolvedJob {
     #[must_use]
     pub fn partitions(&self) -> &[String] {
         &self.partitions
+    }
+    /// Makes this job share its partition list with the equal one in `lists`, adding it
+    /// there if it is new, so a scheduler holding many jobs keeps one copy of each list.
+    pub(crate) fn share_partitions(&mut self, lists: &mut IndexSet<Arc<[String]>>) {
+        if let Some(shared) = lists.get(&*self.partitions) {
+            self.partitions = Arc::clone(shared);
+        } else {
+            lists.insert(Arc::clone(&self.partitions));
+        }
     }
     /// The QOS, if the job names one or the partition has a default.
     #[must_use]
@@ -391,7 +403,7 @@ impl Cluster {
         partitions.extend(others.iter().map(|e| e.part.name.clone()));
         let mut job = ResolvedJob {
             request: request.clone(),
-            partitions,
+            partitions: partitions.into(),
             qos: qos.map(|q| q.name.clone()),
             min_nodes: shape.min_nodes,
             max_nodes: shape.max_nodes,

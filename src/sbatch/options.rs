@@ -1035,9 +1035,13 @@ impl Applier {
                 };
                 self.gres = Some((self.applied, source));
             }
-            A::Gpus => req.gpus = Some(Box::new(values::gpus(v).map_err(|why| invalid(v, why))?)),
+            A::Gpus => {
+                let gpus = values::gpus(v).map_err(|why| invalid(v, why))?;
+                req.gpus = Some(Box::new(gpus));
+            }
             A::GpusPerNode => {
-                req.gpus_per_node = Some(Box::new(values::gpus(v).map_err(|why| invalid(v, why))?));
+                let gpus = values::gpus(v).map_err(|why| invalid(v, why))?;
+                req.gpus_per_node = Some(Box::new(gpus));
                 self.gpus_per_node = Some((self.applied, source));
             }
             A::Time => req.time_limit = Some(values::job_time(v).map_err(|why| invalid(v, why))?),
@@ -1133,7 +1137,7 @@ impl Applier {
                 });
             }
             A::Array => {
-                req.array = Some(Box::new(values::array(v).map_err(|why| invalid(v, why))?))
+                req.array = Some(Box::new(values::array(v).map_err(|why| invalid(v, why))?));
             }
             A::Output => req.output = Some(OutputPattern(v.to_owned())),
             A::Error => req.error = Some(OutputPattern(v.to_owned())),

@@ -7,6 +7,7 @@ use crate::job_state::{JobState, PendingReason};
 use crate::resolve::ResolvedJob;
 use crate::time::{TimeLimit, Timestamp};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Who holds a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -23,9 +24,9 @@ pub struct Job {
     pub(crate) id: JobId,
     /// `(array job id, task index)` for an array task that has its own record.
     pub(crate) array_task: Option<(JobId, u32)>,
-    pub(crate) user: String,
+    /// Shared with every job of the same user (the scheduler's user table).
+    pub(crate) user: Arc<str>,
     pub(crate) user_idx: u32,
-    pub(crate) account: Option<String>,
     pub(crate) resolved: ResolvedJob,
     pub(crate) state: JobState,
     pub(crate) reason: PendingReason,
@@ -36,14 +37,16 @@ pub struct Job {
     pub(crate) start: Option<Timestamp>,
     pub(crate) end: Option<Timestamp>,
     pub(crate) time_limit: TimeLimit,
-    pub(crate) partition: Option<String>,
+    /// Shared with every job that ran in the partition (the scheduler's partition table).
+    pub(crate) partition: Option<Arc<str>>,
     pub(crate) allocation: Vec<NodeAllocation>,
     pub(crate) exit_code: Option<i32>,
     pub(crate) comment: Option<String>,
     pub(crate) restarts: u32,
     /// The dependency and each item's outcome so far (a fulfilled singleton stays
     /// fulfilled, a failed item stays failed even if its target is requeued).
-    pub(crate) dependency: Option<DependencyTracker>,
+    /// Boxed: most jobs have none, and a tracker is wide.
+    pub(crate) dependency: Option<Box<DependencyTracker>>,
 }
 
 impl Job {
@@ -75,10 +78,10 @@ impl Job {
     pub fn user(&self) -> &str {
         &self.user
     }
-    /// The account, if any.
+    /// The account, if any (`--account`).
     #[must_use]
     pub fn account(&self) -> Option<&str> {
-        self.account.as_deref()
+        self.resolved.request().account.as_deref()
     }
     /// The request as resolved at submit.
     #[must_use]

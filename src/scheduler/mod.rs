@@ -54,9 +54,10 @@ use crate::request::JobRequest;
 use crate::resolve::Rejection;
 use crate::time::{TimeLimit, Timestamp};
 use crate::tres::Tres;
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use nodes::NodeRuntime;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Slurm's largest job id (`MAX_JOB_ID`); ids wrap back to 1 after it.
 const MAX_JOB_ID: u32 = 0x03FF_FFFF;
@@ -130,7 +131,12 @@ pub struct Scheduler {
     // (hash, id, pointer) rather than on whole job records.
     jobs: IndexMap<JobId, Box<Job>>,
     arrays: BTreeMap<JobId, ArrayState>,
-    users: IndexMap<String, u32>,
+    /// Each user's name, shared by that user's jobs, and index.
+    users: IndexMap<Arc<str>, u32>,
+    /// Each partition's name by definition index, shared by the jobs that run there.
+    partition_names: Vec<Arc<str>>,
+    /// Every distinct partition list of a submitted job, shared by the jobs that have it.
+    partition_lists: IndexSet<Arc<[String]>>,
     pub(crate) next_id: u32,
     basic_priority: crate::priority::BasicPriority,
     priority_type: crate::priority::PriorityType,
@@ -169,6 +175,10 @@ impl Scheduler {
                     .collect()
             })
             .collect();
+        let partition_names = cluster
+            .partitions()
+            .map(|p| Arc::from(p.name.as_str()))
+            .collect();
         Self {
             cluster,
             policy,
@@ -177,6 +187,8 @@ impl Scheduler {
             jobs: IndexMap::new(),
             arrays: BTreeMap::new(),
             users: IndexMap::new(),
+            partition_names,
+            partition_lists: IndexSet::new(),
             next_id: 1,
             basic_priority: crate::priority::BasicPriority::new(),
             priority_type,
@@ -208,7 +220,7 @@ impl Scheduler {
         if user.is_empty() {
             return Err(SubmitError::NoUser);
         }
-        let resolved = self.cluster.resolve(request)?;
+        let mut resolved = self.cluster.resolve(request)?;
         let id = self.peek_next_id();
         if let Some(dep) = &request.dependency {
             for item in &dep.items {
@@ -231,9 +243,9 @@ impl Scheduler {
         }
         // Everything is checked: from here on the submission cannot fail.
         self.next_id = next_job_id(id).0;
-        let user_idx = self.user_index(user);
+        let (user_idx, user) = self.user_index(user);
+        resolved.share_partitions(&mut self.partition_lists);
         let hold = request.hold.then_some(HoldKind::User);
-        let account = request.account.clone();
         let time_limit = resolved.time_limit();
         if let Some(spec) = &request.array {
             self.arrays.insert(
@@ -253,9 +265,8 @@ impl Scheduler {
         let job = Job {
             id,
             array_task: None,
-            user: user.to_owned(),
+            user,
             user_idx,
-            account,
             resolved,
             state: JobState::Pending,
             reason: PendingReason::None,
@@ -274,8 +285,7 @@ impl Scheduler {
             dependency: request
                 .dependency
                 .as_deref()
-                .cloned()
-                .map(DependencyTracker::new),
+                .map(|d| Box::new(DependencyTracker::new(d.clone()))),
         };
         self.jobs.insert(id, Box::new(job));
         Ok(id)
@@ -289,9 +299,24 @@ impl Scheduler {
         JobId(id)
     }
 
-    fn user_index(&mut self, user: &str) -> u32 {
-        let next = self.users.len() as u32;
-        *self.users.entry(user.to_owned()).or_insert(next)
+    /// The user's index and shared name, adding the user on first sight.
+    fn user_index(&mut self, user: &str) -> (u32, Arc<str>) {
+        if let Some((name, &idx)) = self.users.get_key_value(user) {
+            return (idx, Arc::clone(name));
+        }
+        let idx = self.users.len() as u32;
+        let name: Arc<str> = Arc::from(user);
+        self.users.insert(Arc::clone(&name), idx);
+        (idx, name)
+    }
+
+    /// The name of the partition at `index`, shared with the scheduler's table (a fresh
+    /// copy if the table does not know it).
+    pub(crate) fn partition_name(&self, index: usize, name: &str) -> Arc<str> {
+        match self.partition_names.get(index) {
+            Some(shared) if **shared == *name => Arc::clone(shared),
+            _ => Arc::from(name),
+        }
     }
 
     fn initial_priority(&mut self, request: &JobRequest) -> u32 {

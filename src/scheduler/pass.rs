@@ -917,12 +917,13 @@ impl Scheduler {
             .partition_at(part)
             .map(|p| p.name.clone())
             .unwrap_or_default();
+        let shared_name = self.partition_name(part, &partition);
         let run_id = self.materialize_task(id, run_id);
         let job = self.jobs.get_mut(&run_id)?;
         job.state = JobState::Running;
         job.reason = PendingReason::None;
         job.start = Some(now);
-        job.partition = Some(partition.clone());
+        job.partition = Some(shared_name);
         job.allocation.clone_from(&allocations);
         decisions.push(Decision::Start {
             job: run_id,

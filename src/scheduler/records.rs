@@ -59,12 +59,12 @@ impl JobRecord {
             job: job.id,
             display_id,
             name: job.name().to_owned(),
-            user: job.user.clone(),
-            account: job.account.clone(),
+            user: job.user().to_owned(),
+            account: job.account().map(str::to_owned),
             partition: job
-                .partition
-                .clone()
-                .unwrap_or_else(|| job.resolved.partition().to_owned()),
+                .partition()
+                .unwrap_or_else(|| job.resolved.partition())
+                .to_owned(),
             state: job.state,
             exit_code: job.exit_code.unwrap_or(0),
             submit: job.submit,

@@ -126,7 +126,7 @@ impl Scheduler {
     #[must_use]
     pub fn user_usage(&self, user: &str) -> UserUsage {
         let mut usage = UserUsage::default();
-        for job in self.jobs.values().filter(|j| j.user == user) {
+        for job in self.jobs.values().filter(|j| j.user() == user) {
             match job.state {
                 JobState::Running | JobState::Suspended => {
                     usage.running_jobs += 1;
@@ -151,7 +151,7 @@ impl Scheduler {
         let q = self.cluster.qos(qos)?;
         let mut held = Tres::default();
         for job in self.jobs.values().filter(|j| {
-            j.user == user && j.state == JobState::Running && j.resolved.qos() == Some(qos)
+            j.user() == user && j.state == JobState::Running && j.resolved.qos() == Some(qos)
         }) {
             add_allocations(&mut held, &job.allocation);
         }
