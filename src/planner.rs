@@ -651,6 +651,7 @@ impl Profile {
                 gres.fill(0);
             }
         }
+        line.coalesce(first.saturating_sub(1), stop + 1, k);
         self.at_now.add(line, true);
     }
 
@@ -1223,6 +1224,40 @@ impl NodeLine {
         self.segs
             .partition_point(|g| g.start <= t)
             .saturating_sub(1)
+    }
+
+    /// Merges each segment of `lo..=hi` (clamped) into its predecessor when no question
+    /// can tell them apart: both held by a whole-node reservation (nothing else about a
+    /// held segment is ever read, and holds are never lifted), or equal in every field.
+    /// A boundary between such segments changes no offer, so it is never a start the
+    /// search could return; dropping it keeps timelines short under back-to-back
+    /// reservations.
+    fn coalesce(&mut self, lo: usize, hi: usize, k: usize) {
+        let mut i = lo.max(1);
+        let mut hi = hi.min(self.segs.len().saturating_sub(1));
+        while i <= hi {
+            let same = match (self.segs.get(i - 1), self.segs.get(i)) {
+                (Some(a), Some(b)) => {
+                    (a.held && b.held)
+                        || (a.held == b.held
+                            && a.cpus == b.cpus
+                            && a.mem == b.mem
+                            && a.users == b.users
+                            && a.excl == b.excl
+                            && self.gres.get((i - 1) * k..i * k) == self.gres.get(i * k..(i + 1) * k))
+                }
+                _ => false,
+            };
+            if same {
+                self.segs.remove(i);
+                let at = (i * k).min(self.gres.len());
+                let to = ((i + 1) * k).min(self.gres.len());
+                self.gres.drain(at..to);
+                hi -= 1;
+            } else {
+                i += 1;
+            }
+        }
     }
 
     /// Makes a segment start at `t` (`t >= segs[0].start`) and returns its index.
