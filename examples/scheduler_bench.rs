@@ -14,6 +14,7 @@
 
 use hpcsched::{Cluster, Policy, Preset, Scheduler, Timestamp};
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -181,6 +182,15 @@ fn main() {
         let decisions = sched.schedule(Timestamp(120));
         let secs = t.elapsed().as_secs_f64();
         let peak = (PEAK.load(Ordering::Relaxed).saturating_sub(base)) as f64 / (1024.0 * 1024.0);
+        // A digest of the outcome, so that speed-ups can be checked to change nothing.
+        let mut h = std::hash::DefaultHasher::new();
+        for d in &decisions {
+            format!("{d:?}").hash(&mut h);
+        }
+        for e in sched.estimates() {
+            (e.job, e.start, &e.nodes).hash(&mut h);
+        }
+        eprintln!("{preset} outcome digest: {:016x}", h.finish());
         let estimated = sched
             .estimates()
             .iter()

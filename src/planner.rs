@@ -124,7 +124,7 @@ pub type NodeIdx = u32;
 pub type UserIdx = u32;
 
 /// How much memory a demand needs on each node it uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MemDemand {
     /// This much on every node.
     PerNode(Memory),
@@ -157,7 +157,7 @@ pub enum MemDemand {
 /// };
 /// assert_eq!(d.min_nodes, 2);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Demand {
     /// Fewest nodes (0 is read as 1).
     pub min_nodes: u32,
@@ -316,6 +316,8 @@ pub struct Profile {
     /// What the unblocked nodes have free at `now`, to turn down hopeless "start now?"
     /// questions without visiting any node.
     at_now: NowStats,
+    /// Some running job or reservation is user-exclusive.
+    any_user_exclusive: bool,
 }
 
 /// Aggregates over the unblocked nodes' first segment (the state at `now`).
@@ -387,6 +389,17 @@ struct Need {
     excl: bool,
 }
 
+/// Buffers one search reuses across its time slices.
+#[derive(Default)]
+struct Scratch {
+    /// Offer changes: (instant, position in the candidate list, offer from then on).
+    events: Vec<(Timestamp, u32, u32)>,
+    /// One node's segment offers and sliding-window deque.
+    curve: (Vec<u32>, VecDeque<usize>),
+    /// Current offer by position in the candidate list.
+    current: Vec<u32>,
+}
+
 /// Instant standing for "never" / "open-ended".
 const NEVER: Timestamp = Timestamp(u64::MAX);
 
@@ -447,6 +460,7 @@ impl Profile {
             keys,
             nodes,
             at_now,
+            any_user_exclusive: false,
         }
     }
 
@@ -460,6 +474,22 @@ impl Profile {
     #[must_use]
     pub fn now(&self) -> Timestamp {
         self.now
+    }
+
+    /// Whether some running job or reservation recorded so far is user-exclusive. While
+    /// none is and a demand is not user-exclusive itself, its `user` changes no answer.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Hold, Profile};
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }], vec![1]);
+    /// assert!(!p.has_user_exclusive());
+    /// p.reserve(0, Timestamp(10), Timestamp(20), &Hold::WholeNode, 3, true);
+    /// assert!(p.has_user_exclusive());
+    /// ```
+    #[must_use]
+    pub fn has_user_exclusive(&self) -> bool {
+        self.any_user_exclusive
     }
 
     /// The number of nodes.
@@ -596,6 +626,7 @@ impl Profile {
         if end <= start || start < self.now {
             return;
         }
+        self.any_user_exclusive |= user_exclusive;
         let takes = used.map(|u| (u.cpus, u.memory.mib(), self.takes(&u.gres)));
         let k = self.keys.len();
         let Some(line) = self.nodes.get_mut(node as usize) else {
@@ -941,12 +972,14 @@ impl Profile {
     fn offer_curve(
         &self,
         node: NodeIdx,
+        pos: usize,
         need: &Need,
         t0: Timestamp,
         horizon: Timestamp,
         scratch: &mut (Vec<u32>, VecDeque<usize>),
-        out: &mut Vec<(Timestamp, NodeIdx, u32)>,
+        out: &mut Vec<(Timestamp, u32, u32)>,
     ) {
+        let pos = u32::try_from(pos).unwrap_or(u32::MAX);
         let Some(line) = self.nodes.get(node as usize) else {
             return;
         };
@@ -955,13 +988,14 @@ impl Profile {
         let (offers, deque) = scratch;
         offers.clear();
         deque.clear();
-        offers.extend((first..line.segs.len()).map(|i| Self::seg_offer(line, i, k, need)));
+        let segs = line.segs.get(first..).unwrap_or_default();
+        let d_minus_1 = Duration::from_secs(need.dur - 1);
+        // Only the segments that enter a window starting before the horizon matter.
+        let n = segs.partition_point(|g| g.start.saturating_sub(d_minus_1) < horizon);
+        offers.extend((first..first + n).map(|i| Self::seg_offer(line, i, k, need)));
         if offers.iter().all(|&o| o == 0) {
             return;
         }
-        let segs = line.segs.get(first..).unwrap_or_default();
-        let n = segs.len();
-        let d_minus_1 = Duration::from_secs(need.dur - 1);
         // Segment j is in the window of a start s once s >= enter(j) and until s >= leave(j).
         let enter = |j: usize| {
             segs.get(j)
@@ -988,7 +1022,7 @@ impl Profile {
             }
             let cur = deque.front().map_or(0, |&j| offer(j));
             if cur != last {
-                out.push((s, node, cur));
+                out.push((s, pos, cur));
                 last = cur;
             }
             let next = if hi < n { enter(hi) } else { NEVER }.min(leave(lo));
@@ -1007,14 +1041,31 @@ impl Profile {
         t0: Timestamp,
         horizon: Timestamp,
     ) -> Option<Placement> {
-        let mut events = Vec::new();
-        let mut scratch = (Vec::new(), VecDeque::new());
-        for &n in nodes {
-            self.offer_curve(n, need, t0, horizon, &mut scratch, &mut events);
+        self.sweep_slice(need, nodes, t0, horizon, &mut Scratch::default())
+    }
+
+    /// Sweeps the offer changes of every node in time order over `[t0, horizon)`.
+    fn sweep_slice(
+        &self,
+        need: &Need,
+        nodes: &[NodeIdx],
+        t0: Timestamp,
+        horizon: Timestamp,
+        scratch: &mut Scratch,
+    ) -> Option<Placement> {
+        let Scratch {
+            events,
+            curve,
+            current,
+        } = scratch;
+        events.clear();
+        for (pos, &n) in nodes.iter().enumerate() {
+            self.offer_curve(n, pos, need, t0, horizon, curve, events);
         }
         events.sort_unstable();
-        // Offers by node index, and how many nodes have one.
-        let mut current: Vec<u32> = vec![0; self.nodes.len()];
+        // Offers by position in `nodes`, and how many nodes have one.
+        current.clear();
+        current.resize(nodes.len(), 0);
         let mut count = 0usize;
         let bounded = (need.max_nodes as usize) < nodes.len();
         let mut multiset: BTreeMap<u32, u32> = BTreeMap::new();
@@ -1056,7 +1107,9 @@ impl Profile {
             }
             let usable: Vec<(NodeIdx, u32)> = nodes
                 .iter()
-                .filter_map(|&n| current.get(n as usize).filter(|&&o| o > 0).map(|&o| (n, o)))
+                .zip(current.iter())
+                .filter(|&(_, &o)| o > 0)
+                .map(|(&n, &o)| (n, o))
                 .collect();
             if let Some(chosen) = self.choose(&usable, need) {
                 return Some(Placement {
