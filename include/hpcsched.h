@@ -51,7 +51,22 @@ enum hpcsched_result
    */
   HPCSCHED_RESULT_INVALID_ARGUMENT = 6,
   /**
-   * hpcsched hit an internal bug. The call had no effect; please report it.
+   * No job has this id (scheduler calls).
+   */
+  HPCSCHED_RESULT_UNKNOWN_JOB = 7,
+  /**
+   * The job is not in a state that allows the operation (for example finishing a job
+   * that is not running); the message names the state.
+   */
+  HPCSCHED_RESULT_WRONG_STATE = 8,
+  /**
+   * No node has this name (scheduler calls).
+   */
+  HPCSCHED_RESULT_UNKNOWN_NODE = 9,
+  /**
+   * hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
+   * scheduler the failed call was changing (a pass or an event) may be left half
+   * updated: release it rather than keep using it.
    */
   HPCSCHED_RESULT_PANIC = 99,
 };
@@ -60,6 +75,42 @@ enum hpcsched_result
 typedef enum hpcsched_result hpcsched_result;
 #else
 typedef uint32_t hpcsched_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a decision asks the host to do.
+ */
+enum hpcsched_decision_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Start the job now on the listed nodes, in the given partition.
+   */
+  HPCSCHED_DECISION_KIND_START = 0,
+  /**
+   * Stop the running job: it reached its time limit. It is already in its final state
+   * (TIMEOUT) and its resources are free.
+   */
+  HPCSCHED_DECISION_KIND_STOP = 1,
+  /**
+   * A pending job was ended without running (for example a dependency that can never
+   * be satisfied); the state and reason say how and why.
+   */
+  HPCSCHED_DECISION_KIND_END = 2,
+  /**
+   * A kind of decision newer than this header. Only the job id is set; the host should
+   * treat it as an error or upgrade.
+   */
+  HPCSCHED_DECISION_KIND_OTHER = 99,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum hpcsched_decision_kind hpcsched_decision_kind;
+#else
+typedef uint32_t hpcsched_decision_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -106,6 +157,40 @@ typedef uint32_t hpcsched_memory_kind;
 typedef struct hpcsched_cluster hpcsched_cluster;
 
 /**
+ * The decisions of one scheduling pass, in the order the host should carry them out.
+ *
+ * Made by hpcsched_scheduler_schedule and released with hpcsched_decisions_free. It is a
+ * snapshot: it does not refer to the scheduler and stays valid after further calls.
+ */
+typedef struct hpcsched_decisions hpcsched_decisions;
+
+/**
+ * Expected starts of pending jobs, as `squeue --start` shows them, in expected-start
+ * order (jobs with no estimate last).
+ *
+ * Made by hpcsched_scheduler_estimates and released with hpcsched_estimates_free. It is a
+ * snapshot of the last scheduling pass and does not refer to the scheduler.
+ */
+typedef struct hpcsched_estimates hpcsched_estimates;
+
+/**
+ * A snapshot of one job: ids, owner, state, times, allocation.
+ *
+ * Made by hpcsched_scheduler_job and released with hpcsched_job_free. It does not refer
+ * to the scheduler: it keeps describing the job as it was when taken.
+ */
+typedef struct hpcsched_job hpcsched_job;
+
+/**
+ * A list of job ids (all jobs, a node's jobs, the jobs a node failure ended or
+ * requeued), in the order the function that made it documents.
+ *
+ * Released with hpcsched_job_ids_free. It is a snapshot and does not refer to the
+ * scheduler.
+ */
+typedef struct hpcsched_job_ids hpcsched_job_ids;
+
+/**
  * A job request: the sbatch options of a batch script and/or a command line.
  *
  * Created by hpcsched_request_from_script, hpcsched_request_from_script_with_args or
@@ -121,6 +206,15 @@ typedef struct hpcsched_request hpcsched_request;
  * not refer to the cluster or request it came from.
  */
 typedef struct hpcsched_resolved hpcsched_resolved;
+
+/**
+ * A scheduler: a cluster's jobs, nodes and policy, deciding what runs when.
+ *
+ * Created by hpcsched_scheduler_new and released with hpcsched_scheduler_free. Calls
+ * that change it (submit, schedule, job and node events) need exclusive access; the
+ * read-only ones may run on several threads at once.
+ */
+typedef struct hpcsched_scheduler hpcsched_scheduler;
 
 #ifdef __cplusplus
 extern "C" {
@@ -215,6 +309,220 @@ hpcsched_result hpcsched_cluster_default_partition(const hpcsched_cluster *clust
                                                    const char **out);
 
 /**
+ * Releases a decision list. Passing NULL does nothing. Strings and arrays borrowed from
+ * it become invalid.
+ *
+ * # Safety
+ * `decisions` is NULL or a list from hpcsched_scheduler_schedule not yet released.
+ */
+void hpcsched_decisions_free(hpcsched_decisions *decisions);
+
+/**
+ * Stores the number of decisions in `*out`.
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_decisions_count(const hpcsched_decisions *decisions, size_t *out);
+
+/**
+ * Stores the kind of decision `index` (0-based, below hpcsched_decisions_count) in `*out`.
+ * Every indexed accessor returns HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_decisions_kind(const hpcsched_decisions *decisions,
+                                        size_t index,
+                                        hpcsched_decision_kind *out);
+
+/**
+ * Stores the id of the job decision `index` is about in `*out`.
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_decisions_job(const hpcsched_decisions *decisions,
+                                       size_t index,
+                                       uint32_t *out);
+
+/**
+ * Stores in `*out` the partition a START decision runs the job in; NULL for other kinds.
+ * The string is borrowed from the list and valid until it is released.
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_decisions_partition(const hpcsched_decisions *decisions,
+                                             size_t index,
+                                             const char **out);
+
+/**
+ * Stores in `*out` the state a STOP or END decision left the job in, as Slurm names it
+ * (`TIMEOUT`, `CANCELLED`, `DEADLINE`...); NULL for START. Borrowed from the list.
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_decisions_state(const hpcsched_decisions *decisions,
+                                         size_t index,
+                                         const char **out);
+
+/**
+ * Stores in `*out` why an END decision ended the job, in Slurm's words; NULL for other
+ * kinds. Borrowed from the list.
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_decisions_reason(const hpcsched_decisions *decisions,
+                                          size_t index,
+                                          const char **out);
+
+/**
+ * Stores in `*out` how many nodes a START decision allocates (0 for other kinds).
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_decisions_node_count(const hpcsched_decisions *decisions,
+                                              size_t index,
+                                              size_t *out);
+
+/**
+ * Describes node `node` (0-based, below hpcsched_decisions_node_count) of decision
+ * `index`: its name in `*name` (borrowed from the list), the CPUs allocated on it in
+ * `*cpus`, the memory in MiB in `*memory_mib` and the number of GRES entries in
+ * `*gres_count`.
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; the out-params are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_decisions_node(const hpcsched_decisions *decisions,
+                                        size_t index,
+                                        size_t node,
+                                        const char **name,
+                                        uint32_t *cpus,
+                                        uint64_t *memory_mib,
+                                        size_t *gres_count);
+
+/**
+ * Describes GRES entry `gres` (below the `gres_count` of hpcsched_decisions_node) on node
+ * `node` of decision `index`: its name (`gpu`) in `*name`, its type (`a100`) in `*type_`
+ * or NULL when untyped, and the device indices given to the job in `*indices` (an array
+ * of `*index_count` values, ascending; NULL when there are none). Everything is borrowed
+ * from the list.
+ *
+ * # Safety
+ * `decisions` is NULL or a live list; the out-params are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_decisions_node_gres(const hpcsched_decisions *decisions,
+                                             size_t index,
+                                             size_t node,
+                                             size_t gres,
+                                             const char **name,
+                                             const char **type_,
+                                             const uint32_t **indices,
+                                             size_t *index_count);
+
+/**
+ * Releases an estimate list. Passing NULL does nothing. Strings borrowed from it become
+ * invalid.
+ *
+ * # Safety
+ * `estimates` is NULL or a list from hpcsched_scheduler_estimates not yet released.
+ */
+void hpcsched_estimates_free(hpcsched_estimates *estimates);
+
+/**
+ * Stores the number of estimates in `*out`.
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_estimates_count(const hpcsched_estimates *estimates, size_t *out);
+
+/**
+ * Stores the job id of estimate `index` (0-based, below hpcsched_estimates_count) in
+ * `*out`; an array's pending tasks carry the array job id. Every indexed accessor returns
+ * HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_estimates_job(const hpcsched_estimates *estimates,
+                                       size_t index,
+                                       uint32_t *out);
+
+/**
+ * Stores in `*out` the id of estimate `index` as squeue shows it (`42`, or `7_[2-5%2]`
+ * for an array's pending tasks). Borrowed from the list.
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_estimates_display_id(const hpcsched_estimates *estimates,
+                                              size_t index,
+                                              const char **out);
+
+/**
+ * Stores in `*out` the partition estimate `index` is planned in. Borrowed from the list.
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_estimates_partition(const hpcsched_estimates *estimates,
+                                             size_t index,
+                                             const char **out);
+
+/**
+ * Stores the expected start of estimate `index`: `*has` is false when the job was not
+ * planned (squeue's N/A, e.g. it waits on a dependency) and `*start` is then 0; otherwise
+ * `*start` is the time in seconds on the host's clock.
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `start` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_estimates_start(const hpcsched_estimates *estimates,
+                                         size_t index,
+                                         uint64_t *start,
+                                         bool *has);
+
+/**
+ * Stores in `*out` how many nodes estimate `index` is planned on (0 when not planned).
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_estimates_node_count(const hpcsched_estimates *estimates,
+                                              size_t index,
+                                              size_t *out);
+
+/**
+ * Stores in `*out` the name of planned node `node` (below hpcsched_estimates_node_count)
+ * of estimate `index`. Borrowed from the list.
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_estimates_node(const hpcsched_estimates *estimates,
+                                        size_t index,
+                                        size_t node,
+                                        const char **out);
+
+/**
+ * Stores in `*out` why the job of estimate `index` is pending, as squeue prints it
+ * (`Resources`, `Priority`, `Dependency`...), or NULL when no reason is recorded.
+ * Borrowed from the list.
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_estimates_reason(const hpcsched_estimates *estimates,
+                                          size_t index,
+                                          const char **out);
+
+/**
  * The message of the last failed hpcsched call on this thread, or an empty string when
  * the last call succeeded (or none was made).
  *
@@ -231,6 +539,259 @@ const char *hpcsched_last_error_message(void);
  * succeeded.
  */
 size_t hpcsched_last_error_line(void);
+
+/**
+ * Releases a job snapshot. Passing NULL does nothing. Strings borrowed from it become
+ * invalid.
+ *
+ * # Safety
+ * `job` is NULL or a snapshot from hpcsched_scheduler_job not yet released.
+ */
+void hpcsched_job_free(hpcsched_job *job);
+
+/**
+ * Stores the job id in `*out` (an array task's own id once it has started).
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_id(const hpcsched_job *job, uint32_t *out);
+
+/**
+ * Stores in `*out` the id as squeue shows it: `42`, or `7_3` for an array task.
+ * Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_display_id(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the job name (`--job-name`, empty when not given) in `*out`. Borrowed from
+ * the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_name(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the submitting user in `*out`. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_user(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the account in `*out`, or NULL when none was given. Borrowed from the
+ * snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_account(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the job state as Slurm names it (`PENDING`, `RUNNING`, `COMPLETED`,
+ * `TIMEOUT`...) in `*out`. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_state(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the job state as squeue abbreviates it (`PD`, `R`, `CD`, `TO`...) in `*out`.
+ * Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_state_code(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores in `*out` why the job is pending, as squeue prints it (`Resources`,
+ * `Priority`, `JobHeldUser`...), or NULL when there is no reason. Borrowed from the
+ * snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_reason(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores who holds the job (`user` or `admin`) in `*out`, or NULL when it is not
+ * held. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_hold(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores the job priority in `*out` (0 while held).
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_priority(const hpcsched_job *job, uint32_t *out);
+
+/**
+ * Stores the submit time (seconds on the host's clock) in `*out`.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_submit_time(const hpcsched_job *job, uint64_t *out);
+
+/**
+ * Stores in `*out` how many times the job was requeued.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_restarts(const hpcsched_job *job, uint32_t *out);
+
+/**
+ * Stores in `*out` the partition the job runs (or ran) in, or NULL when it has not
+ * started. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_partition(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores in `*out` the job's comment (`--comment`, or a cause the scheduler recorded,
+ * such as an out-of-memory reboot), or NULL. Borrowed from the snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_comment(const hpcsched_job *job, const char **out);
+
+/**
+ * Stores in `*out` how many nodes the job holds (or held); 0 before it starts.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_node_count(const hpcsched_job *job, size_t *out);
+
+/**
+ * Stores when the job became eligible to run (dependencies met, begin time reached,
+ * released): `*has` is false (and `*out` 0) while it is not.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_eligible_time(const hpcsched_job *job, uint64_t *out, bool *has);
+
+/**
+ * Stores when the job started: `*has` is false (and `*out` 0) when it has not.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_start_time(const hpcsched_job *job, uint64_t *out, bool *has);
+
+/**
+ * Stores when the job ended: `*has` is false (and `*out` 0) when it has not.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_end_time(const hpcsched_job *job, uint64_t *out, bool *has);
+
+/**
+ * Stores the job's exit code: `*has` is false (and `*out` 0) until it ends.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_exit_code(const hpcsched_job *job, int32_t *out, bool *has);
+
+/**
+ * For an array task, sets `*is_task` and stores the array job id in `*array_job` and the
+ * task index in `*task`; otherwise `*is_task` is false and both are 0.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_array_task(const hpcsched_job *job,
+                                        bool *is_task,
+                                        uint32_t *array_job,
+                                        uint32_t *task);
+
+/**
+ * Stores the time limit the job runs under: `*unlimited` is true for an unlimited job
+ * (and `*seconds` is then 0), otherwise `*seconds` is the limit in seconds.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; `seconds` and `unlimited` are NULL or valid for
+ * writing.
+ */
+hpcsched_result hpcsched_job_time_limit_seconds(const hpcsched_job *job,
+                                                uint64_t *seconds,
+                                                bool *unlimited);
+
+/**
+ * Describes node `node` (below hpcsched_job_node_count) of the job's allocation: its name
+ * in `*name` (borrowed from the snapshot), CPUs in `*cpus`, memory in MiB in
+ * `*memory_mib` and the number of GRES entries in `*gres_count`. Returns
+ * HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_node(const hpcsched_job *job,
+                                  size_t node,
+                                  const char **name,
+                                  uint32_t *cpus,
+                                  uint64_t *memory_mib,
+                                  size_t *gres_count);
+
+/**
+ * Describes GRES entry `gres` on node `node` of the job's allocation, as
+ * hpcsched_decisions_node_gres does for a decision. Everything is borrowed from the
+ * snapshot.
+ *
+ * # Safety
+ * `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_node_gres(const hpcsched_job *job,
+                                       size_t node,
+                                       size_t gres,
+                                       const char **name,
+                                       const char **type_,
+                                       const uint32_t **indices,
+                                       size_t *index_count);
+
+/**
+ * Releases a job id list. Passing NULL does nothing.
+ *
+ * # Safety
+ * `ids` is NULL or a list from an hpcsched function, not yet released.
+ */
+void hpcsched_job_ids_free(hpcsched_job_ids *ids);
+
+/**
+ * Stores the number of ids in `*out`.
+ *
+ * # Safety
+ * `ids` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_ids_count(const hpcsched_job_ids *ids, size_t *out);
+
+/**
+ * Stores id `index` (0-based, below hpcsched_job_ids_count) in `*out`; returns
+ * HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
+ *
+ * # Safety
+ * `ids` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_job_ids_get(const hpcsched_job_ids *ids, size_t index, uint32_t *out);
 
 /**
  * Reads a batch script: the shebang, then the `#SBATCH` directives up to the first command.
@@ -456,6 +1017,275 @@ hpcsched_result hpcsched_resolved_user_exclusive(const hpcsched_resolved *resolv
  */
 hpcsched_result hpcsched_resolved_pending_reason(const hpcsched_resolved *resolved,
                                                  const char **out);
+
+/**
+ * Creates a scheduler for a copy of `cluster`: later changes to the cluster handle (and
+ * releasing it) do not affect the scheduler.
+ *
+ * `policy` is NULL for Slurm's behaviour under the cluster's own SchedulerType and
+ * SchedulerParameters, or one of the presets `fifo` (no backfill), `easy` (EASY
+ * backfill: the first blocked job of each partition reserves), `conservative` (every
+ * blocked job reserves) or `slurm` (the same as NULL), in any case. An unknown name gives
+ * HPCSCHED_RESULT_INVALID_ARGUMENT.
+ *
+ * On success stores a new scheduler in `*out`; the caller owns it and must release it
+ * with hpcsched_scheduler_free.
+ *
+ * # Safety
+ * `cluster` is NULL or a live cluster; `policy` is NULL or a NUL-terminated string; `out`
+ * is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_new(const hpcsched_cluster *cluster,
+                                       const char *policy,
+                                       hpcsched_scheduler **out);
+
+/**
+ * Releases a scheduler. Passing NULL does nothing. Decision lists, estimates and job
+ * snapshots taken from it stay valid.
+ *
+ * # Safety
+ * `scheduler` is NULL or a scheduler from hpcsched_scheduler_new not yet released.
+ */
+void hpcsched_scheduler_free(hpcsched_scheduler *scheduler);
+
+/**
+ * Submits a job for `user` at time `now` and stores its id in `*job_id` (an array's tasks
+ * share it until they start).
+ *
+ * When sbatch would refuse the job, returns HPCSCHED_RESULT_REJECTED with every reason in
+ * the message; a dependency on an unknown job (afterok/afternotok) or on the job itself,
+ * or an empty user, gives HPCSCHED_RESULT_INVALID_ARGUMENT. A refused submission changes
+ * nothing and stores 0.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using; `request` is NULL or
+ * a live request; `user` is NULL or a NUL-terminated string; `job_id` is NULL or valid
+ * for writing.
+ */
+hpcsched_result hpcsched_scheduler_submit(hpcsched_scheduler *scheduler,
+                                          const hpcsched_request *request,
+                                          const char *user,
+                                          uint64_t now,
+                                          uint32_t *job_id);
+
+/**
+ * Runs one scheduling pass at `now` and stores in `*out` what the host must do: jobs to
+ * start (with their allocations), running jobs that reached their time limit, pending
+ * jobs ended because they can never run. The caller owns the list and must release it
+ * with hpcsched_decisions_free. The pass also refreshes the estimates.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using; `out` is NULL or
+ * valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_schedule(hpcsched_scheduler *scheduler,
+                                            uint64_t now,
+                                            hpcsched_decisions **out);
+
+/**
+ * Reports that running job `job_id` ended at `now` with `exit_code` (0: COMPLETED,
+ * anything else: FAILED); its resources are free for the next pass.
+ *
+ * Every job event returns HPCSCHED_RESULT_UNKNOWN_JOB for an id the scheduler does not
+ * know and HPCSCHED_RESULT_WRONG_STATE when the job's state does not allow the event; a
+ * refused event changes nothing.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using.
+ */
+hpcsched_result hpcsched_scheduler_job_finished(hpcsched_scheduler *scheduler,
+                                                uint32_t job_id,
+                                                uint64_t now,
+                                                int32_t exit_code);
+
+/**
+ * Reports that running job `job_id` ran out of memory at `now`. With `reboot_on_oom`
+ * (sites whose nodes reboot on OOM) the job ends CANCELLED with the cause in its comment;
+ * otherwise it ends OUT_OF_MEMORY.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using.
+ */
+hpcsched_result hpcsched_scheduler_out_of_memory(hpcsched_scheduler *scheduler,
+                                                 uint32_t job_id,
+                                                 uint64_t now,
+                                                 bool reboot_on_oom);
+
+/**
+ * Cancels job `job_id` at `now` (scancel): a pending job (or all of an array's pending
+ * tasks) never starts; a running one ends CANCELLED and frees its resources.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using.
+ */
+hpcsched_result hpcsched_scheduler_cancel(hpcsched_scheduler *scheduler,
+                                          uint32_t job_id,
+                                          uint64_t now);
+
+/**
+ * Holds pending job `job_id` (scontrol hold): priority 0, reason JobHeldUser.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using.
+ */
+hpcsched_result hpcsched_scheduler_hold(hpcsched_scheduler *scheduler, uint32_t job_id);
+
+/**
+ * Releases held job `job_id` (scontrol release).
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using.
+ */
+hpcsched_result hpcsched_scheduler_release(hpcsched_scheduler *scheduler, uint32_t job_id);
+
+/**
+ * Requeues running job `job_id` at `now` (scontrol requeue): it ends, frees its resources
+ * and pends again.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using.
+ */
+hpcsched_result hpcsched_scheduler_requeue(hpcsched_scheduler *scheduler,
+                                           uint32_t job_id,
+                                           uint64_t now);
+
+/**
+ * Changes the time limit of job `job_id` (scontrol update TimeLimit=): `seconds`, or
+ * UNLIMITED when `unlimited` is true (`seconds` is then ignored).
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using.
+ */
+hpcsched_result hpcsched_scheduler_update_time_limit(hpcsched_scheduler *scheduler,
+                                                     uint32_t job_id,
+                                                     uint64_t seconds,
+                                                     bool unlimited);
+
+/**
+ * Drains node `name` with `reason`: it takes no new jobs; running ones finish.
+ *
+ * Every node event returns HPCSCHED_RESULT_UNKNOWN_NODE for a name the cluster does not
+ * have, and then changes nothing.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using; `name` and `reason`
+ * are NULL or NUL-terminated strings.
+ */
+hpcsched_result hpcsched_scheduler_drain_node(hpcsched_scheduler *scheduler,
+                                              const char *name,
+                                              const char *reason);
+
+/**
+ * Returns node `name` to service after a drain or a failure.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using; `name` is NULL or a
+ * NUL-terminated string.
+ */
+hpcsched_result hpcsched_scheduler_resume_node(hpcsched_scheduler *scheduler, const char *name);
+
+/**
+ * Takes node `name` down at `now` with `reason`: its jobs end NODE_FAIL, or are requeued
+ * when they asked for `--requeue`. Stores the ids of the jobs that ended in `*ended` and
+ * of those requeued in `*requeued`; the caller owns both lists and must release them with
+ * hpcsched_job_ids_free.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using; `name` and `reason`
+ * are NULL or NUL-terminated strings; `ended` and `requeued` are NULL or valid for
+ * writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_down_node(hpcsched_scheduler *scheduler,
+                                             const char *name,
+                                             const char *reason,
+                                             uint64_t now,
+                                             hpcsched_job_ids **ended,
+                                             hpcsched_job_ids **requeued);
+
+/**
+ * Stores when the host must call hpcsched_scheduler_schedule again at the latest (the
+ * next time limit, begin time, planned start or backfill interval after `now`): `*has`
+ * is false (and `*out` 0) when nothing is due and only events need a new pass.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `out` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_scheduler_next_event_time(const hpcsched_scheduler *scheduler,
+                                                   uint64_t now,
+                                                   uint64_t *out,
+                                                   bool *has);
+
+/**
+ * Stores in `*out` the expected starts of pending jobs as of the last scheduling pass
+ * (empty before the first). The caller owns the list and must release it with
+ * hpcsched_estimates_free.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_estimates(const hpcsched_scheduler *scheduler,
+                                             hpcsched_estimates **out);
+
+/**
+ * Stores in `*out` a snapshot of job `job_id` (pending, running or finished). The caller
+ * owns it and must release it with hpcsched_job_free. An id the scheduler does not know
+ * gives HPCSCHED_RESULT_UNKNOWN_JOB and `*out` = NULL.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_job(const hpcsched_scheduler *scheduler,
+                                       uint32_t job_id,
+                                       hpcsched_job **out);
+
+/**
+ * Stores in `*out` the ids of every job the scheduler knows (pending, running and
+ * finished), in the order the scheduler lists them (the order jobs entered its table,
+ * which is submission order for ordinary jobs). The caller owns the list and must release it with
+ * hpcsched_job_ids_free.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_jobs(const hpcsched_scheduler *scheduler,
+                                        hpcsched_job_ids **out);
+
+/**
+ * Stores in `*out` how many of pending array job `job_id`'s tasks have not started yet
+ * (0 for any other job, known or not).
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_scheduler_pending_tasks(const hpcsched_scheduler *scheduler,
+                                                 uint32_t job_id,
+                                                 uint64_t *out);
+
+/**
+ * Stores in `*out` the ids of the jobs running on node `name`, in the order they
+ * started. The caller owns the list and must release it with hpcsched_job_ids_free.
+ * An unknown node gives HPCSCHED_RESULT_UNKNOWN_NODE.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `name` is NULL or a NUL-terminated string;
+ * `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_node_jobs(const hpcsched_scheduler *scheduler,
+                                             const char *name,
+                                             hpcsched_job_ids **out);
+
+/**
+ * Stores what node `name` has free now: CPUs in `*cpus` and memory in MiB in
+ * `*memory_mib`. An unknown node gives HPCSCHED_RESULT_UNKNOWN_NODE.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `name` is NULL or a NUL-terminated string;
+ * `cpus` and `memory_mib` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_scheduler_node_free(const hpcsched_scheduler *scheduler,
+                                             const char *name,
+                                             uint32_t *cpus,
+                                             uint64_t *memory_mib);
 
 #ifdef __cplusplus
 }  // extern "C"

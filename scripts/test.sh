@@ -30,6 +30,9 @@ cargo build --all-targets --locked
 step "rust: tests (unit, integration, doctests, proptests, header drift)"
 cargo test --locked
 
+step "rust: docs build without warnings (broken intra-doc links fail)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p hpcsched -p hpcsched-ffi
+
 step "C: examples/c/*.c against include/hpcsched.h"
 mkdir -p target/c
 for src in examples/c/*.c; do

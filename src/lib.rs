@@ -4,9 +4,18 @@
 //!
 //! This crate reads what a Slurm user already writes — `slurm.conf` node and partition
 //! lines, `sacctmgr` QOS definitions, `#SBATCH` scripts and sbatch options — into typed
-//! values, and resolves job requests against a cluster the way slurmctld does at submit.
-//! The host owns the clock and the processes: nothing here reads the wall clock, spawns a
-//! process or touches the network.
+//! values, resolves job requests against a cluster the way slurmctld does at submit, and
+//! schedules them the way slurmctld's main scheduler and backfill plugin do
+//! ([`Scheduler`]). The host owns the clock and the processes: nothing here reads the wall
+//! clock, spawns a process or touches the network.
+//!
+//! Where to look:
+//! - reading Slurm's languages: [`slurm_conf`], [`qos`], [`sbatch`], and the value parsers
+//!   ([`time`], [`memory`], [`gres`], [`tres`], [`hostlist`], [`constraint`],
+//!   [`dependency`], [`array`](mod@array), [`output_pattern`]);
+//! - the cluster and what sbatch would accept: [`Cluster`], [`resolve`];
+//! - scheduling: [`Scheduler`] (the embedding contract), [`Policy`] and [`Preset`],
+//!   [`priority`], and the resource-time profile it plans on, [`planner`].
 //!
 //! ```
 //! use hpcsched::{Cluster, JobRequest};

@@ -691,7 +691,10 @@ impl Cluster {
                 }
             }
             EnforcePartLimits::Any => {
-                if evals.iter().all(|e| e.violation.is_some())
+                // Accepted only if one partition both keeps its limits and can run the
+                // job at all: a partition that can never run it is no way out of a limit.
+                let acceptable = evals.iter().any(|e| e.violation.is_none() && e.fit.is_ok());
+                if !acceptable
                     && let Some((reason, _)) = evals.iter().find_map(|e| e.violation.clone())
                 {
                     return Err(reason.into());

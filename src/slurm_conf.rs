@@ -1433,6 +1433,17 @@ impl Reader {
         if let Some(e) = get("PriorityFavorSmall") {
             c.priority_favor_small = e.boolean()?;
         }
+        // The scheduler reads these through priority::PriorityType; reject here what it
+        // could not use, with the line that says it.
+        if let Err(err) = crate::priority::PriorityType::from_config(&c) {
+            let key = match err {
+                crate::priority::PriorityError::UnknownType(_) => "PriorityType",
+                _ => "PriorityWeightTRES",
+            };
+            if let Some(e) = get(key) {
+                return Err(e.err(err.to_string()));
+            }
+        }
         if let Some(e) = get("EnforcePartLimits") {
             let v = e.value.to_ascii_lowercase();
             c.enforce_part_limits = match v.as_str() {
@@ -1998,6 +2009,19 @@ mod tests {
             p("PartitionName=p Exclusive=YES"),
             Err(ConfError::Value { line: 2, .. })
         ));
+    }
+
+    #[test]
+    fn priority_keys_the_scheduler_cannot_use_are_rejected_with_their_line() {
+        assert!(matches!(
+            parse("NodeName=n1\nPriorityType=priority/fancy\n"),
+            Err(ConfError::Value { line: 2, ref key, .. }) if key == "PriorityType"
+        ));
+        assert!(matches!(
+            parse("PriorityWeightTRES=CPU=abc\nNodeName=n1\n"),
+            Err(ConfError::Value { line: 1, ref key, .. }) if key == "PriorityWeightTRES"
+        ));
+        assert!(parse("PriorityType=priority/basic\nNodeName=n1\n").is_ok());
     }
 
     #[test]

@@ -525,3 +525,26 @@ proptest! {
         }
     }
 }
+
+/// Found by the property below: under EnforcePartLimits=ANY a partition over its node count
+/// (gpu has 12 nodes) is not rescued by one that can never run the job (besteffort has only
+/// 12 GPU nodes), so the job is rejected.
+#[test]
+fn any_rejects_when_no_listed_partition_can_take_the_job() {
+    let cluster = Cluster::from_slurm_conf(include_str!("../examples/clusters/shared-gpu.conf"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let req = hpcsched::sbatch::parse_args(&["-p", "gpu,besteffort", "-N13", "--gres=gpu:1"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(cluster.resolve(&req).is_err());
+    // With 12 nodes it fits the gpu partition.
+    let req = hpcsched::sbatch::parse_args(&["-p", "gpu,besteffort", "-N12", "--gres=gpu:1"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        cluster
+            .resolve(&req)
+            .map(|j| j.partition().to_owned())
+            .ok()
+            .as_deref(),
+        Some("gpu")
+    );
+}

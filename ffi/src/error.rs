@@ -29,7 +29,16 @@ pub enum hpcsched_result {
     /// The arguments are well-formed but the operation is not allowed (for example a
     /// change that conflicts with what the cluster already holds).
     InvalidArgument = 6,
-    /// hpcsched hit an internal bug. The call had no effect; please report it.
+    /// No job has this id (scheduler calls).
+    UnknownJob = 7,
+    /// The job is not in a state that allows the operation (for example finishing a job
+    /// that is not running); the message names the state.
+    WrongState = 8,
+    /// No node has this name (scheduler calls).
+    UnknownNode = 9,
+    /// hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
+    /// scheduler the failed call was changing (a pass or an event) may be left half
+    /// updated: release it rather than keep using it.
     Panic = 99,
 }
 
@@ -64,6 +73,38 @@ impl From<hpcsched::Error> for Failure {
             line: e.line().unwrap_or(0),
             message: e.to_string(),
         }
+    }
+}
+
+impl From<hpcsched::SubmitError> for Failure {
+    fn from(e: hpcsched::SubmitError) -> Self {
+        match e {
+            hpcsched::SubmitError::Rejected(rejection) => core_err(rejection),
+            // A dependency on an unknown job or on itself, or no user name: the arguments
+            // are well-formed but not acceptable. New variants default to the same.
+            other => Failure::new(hpcsched_result::InvalidArgument, other.to_string()),
+        }
+    }
+}
+
+impl From<hpcsched::JobError> for Failure {
+    fn from(e: hpcsched::JobError) -> Self {
+        let code = match &e {
+            hpcsched::JobError::UnknownJob(_) => hpcsched_result::UnknownJob,
+            hpcsched::JobError::WrongState { .. } => hpcsched_result::WrongState,
+            _ => hpcsched_result::InvalidArgument,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<hpcsched::NodeError> for Failure {
+    fn from(e: hpcsched::NodeError) -> Self {
+        let code = match &e {
+            hpcsched::NodeError::UnknownNode(_) => hpcsched_result::UnknownNode,
+            _ => hpcsched_result::InvalidArgument,
+        };
+        Failure::new(code, e.to_string())
     }
 }
 
@@ -204,6 +245,48 @@ pub(crate) unsafe fn arg_strs<'a>(
         // SAFETY: each element follows arg_str's contract.
         .map(|(i, &p)| unsafe { arg_str(p, &format!("{name}[{i}]")) })
         .collect()
+}
+
+/// Shared body of single-value accessors: checks the out-param and the handle, writes
+/// `empty` first so a failure leaves a defined value, then the value `get` reads.
+///
+/// # Safety
+/// `handle` is NULL or points to a live `H`; `out` is NULL or valid for writing a `T`.
+pub(crate) unsafe fn getter<H, T>(
+    handle: *const H,
+    handle_name: &str,
+    out: *mut T,
+    empty: T,
+    get: impl FnOnce(&H) -> Result<T, Failure>,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = empty;
+        // SAFETY: per this function's contract.
+        let handle = unsafe { arg_ref(handle, handle_name) }?;
+        *out = get(handle)?;
+        Ok(())
+    })
+}
+
+/// Borrows item `index` of a list, or fails with OUT_OF_RANGE naming what and where, as in
+/// "node index 4 out of range (decision has 3)".
+pub(crate) fn item<'a, T>(
+    items: &'a [T],
+    index: usize,
+    what: &str,
+    owner: &str,
+) -> Result<&'a T, Failure> {
+    items.get(index).ok_or_else(|| {
+        Failure::new(
+            hpcsched_result::OutOfRange,
+            format!(
+                "{what} index {index} out of range ({owner} has {})",
+                items.len()
+            ),
+        )
+    })
 }
 
 fn null_arg(name: &str) -> Failure {

@@ -5,8 +5,11 @@
 //!
 //! Conventions, the same for every function:
 //! - Everything is prefixed `hpcsched_`. Objects are opaque handles (`hpcsched_cluster`,
-//!   `hpcsched_request`, `hpcsched_resolved`) made by a constructor and released by the
-//!   matching `_free`, which accepts NULL.
+//!   `hpcsched_request`, `hpcsched_resolved`, `hpcsched_scheduler`, and the snapshots
+//!   `hpcsched_decisions`, `hpcsched_estimates`, `hpcsched_job`, `hpcsched_job_ids`) made
+//!   by a constructor and released by the matching `_free`, which accepts NULL.
+//! - Times are whole seconds on the host's clock (`uint64_t now`); job ids are `uint32_t`.
+//!   An optional value comes with a `bool *has` out-param.
 //! - Fallible functions return an [`hpcsched_result`] and write their outputs through
 //!   out-params, which are reset to NULL/0 first so a failed call never leaves garbage.
 //! - On failure, [`hpcsched_last_error_message`] and [`hpcsched_last_error_line`] describe
@@ -16,7 +19,8 @@
 //! - Strings handed out are either borrowed from a handle (valid until it is released) or
 //!   owned by the caller and released with [`hpcsched_string_free`], as each function says.
 //!
-//! A complete program is `examples/c/check.c`.
+//! Complete programs are `examples/c/check.c` (parsing and resolution) and
+//! `examples/c/scheduler.c` (a scheduler driven through the classic backfill scenario).
 //!
 //! The same functions are callable from Rust, which is how this crate's tests exercise them:
 //!
@@ -36,14 +40,20 @@
 #![allow(clippy::similar_names)]
 
 mod cluster;
+mod decision;
 mod error;
+mod job;
 mod request;
 mod resolved;
+mod scheduler;
 
 pub use cluster::*;
+pub use decision::*;
 pub use error::{hpcsched_last_error_line, hpcsched_last_error_message, hpcsched_result};
+pub use job::*;
 pub use request::*;
 pub use resolved::*;
+pub use scheduler::*;
 
 use std::ffi::c_char;
 

@@ -4,6 +4,7 @@ use crate::gres::GresKey;
 use crate::job_id::JobId;
 use crate::job_state::JobState;
 use crate::memory::Memory;
+use crate::tres::Tres;
 use serde::{Deserialize, Serialize};
 
 /// GRES devices given to a job on one node, by device index (`gpu:h100` indices 0 and 1).
@@ -26,6 +27,23 @@ pub struct NodeAllocation {
     pub memory: Memory,
     /// GRES devices.
     pub gres: Vec<GresAllocation>,
+}
+
+impl NodeAllocation {
+    /// What the allocation holds on its node, as a resource vector (CPUs, memory, GRES
+    /// counts; `nodes` is 0: a job on part of a node does not use up the node).
+    pub(crate) fn used(&self) -> Tres {
+        Tres {
+            nodes: 0,
+            cpus: self.cpus,
+            memory: self.memory,
+            gres: self
+                .gres
+                .iter()
+                .map(|g| (g.key.clone(), g.indices.len() as u64))
+                .collect(),
+        }
+    }
 }
 
 /// One decision from [`crate::Scheduler::schedule`].

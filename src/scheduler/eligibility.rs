@@ -119,6 +119,19 @@ impl Scheduler {
         status
     }
 
+    /// When a pending job's dependency may next change by the clock alone (an
+    /// `after:id+min` delay running out), if ever.
+    pub(crate) fn dependency_next_change(&self, id: JobId, now: Timestamp) -> Option<Timestamp> {
+        let tracker = self.jobs.get(&id)?.dependency.as_ref()?;
+        tracker.next_change(
+            now,
+            &Facts {
+                sched: self,
+                job: id,
+            },
+        )
+    }
+
     /// Recomputes multifactor priorities (age grows with time). Basic priorities and
     /// explicit `--priority` values are fixed at submit; held jobs have priority 0.
     pub(crate) fn update_priorities(&mut self, now: Timestamp) {

@@ -35,11 +35,15 @@ mod job;
 mod nodes;
 mod pass;
 mod policy;
+mod records;
+mod status;
 
 pub use decision::{Decision, GresAllocation, NodeAllocation};
 pub use estimate::Estimate;
 pub use job::{HoldKind, Job};
 pub use policy::{Backfill, Policy, PolicyError, Preset, ReservationGranularity};
+pub use records::JobRecord;
+pub use status::{LimitUsage, PartitionUsage, UserUsage};
 
 use crate::array::ArrayTasks;
 use crate::cluster::Cluster;
@@ -238,7 +242,12 @@ impl Scheduler {
                 },
             );
         }
-        let priority = self.initial_priority(request);
+        // A held job has priority 0 until it is released.
+        let priority = if request.hold {
+            0
+        } else {
+            self.initial_priority(request)
+        };
         let job = Job {
             id,
             array_task: None,
@@ -356,13 +365,20 @@ impl Scheduler {
         let job = self.pending_mut(id, "hold")?;
         job.hold = Some(HoldKind::User);
         job.reason = PendingReason::JobHeldUser;
+        job.priority = 0;
         Ok(())
     }
 
-    /// Releases a held job.
+    /// Releases a held job. Its priority is computed afresh, as slurmctld does on release:
+    /// under priority/basic that is the next FIFO priority, so it queues behind the jobs
+    /// submitted meanwhile (an explicit `--priority` is kept).
     pub fn release(&mut self, id: JobId) -> Result<(), JobError> {
+        self.pending_mut(id, "release")?;
+        let request = self.jobs.get(&id).map(|j| j.resolved.request().clone());
+        let priority = request.map_or(1, |r| self.initial_priority(&r));
         let job = self.pending_mut(id, "release")?;
         job.hold = None;
+        job.priority = priority;
         if matches!(
             job.reason,
             PendingReason::JobHeldUser | PendingReason::JobHeldAdmin
@@ -487,8 +503,9 @@ impl Scheduler {
         self.jobs.get(&id)
     }
 
-    /// Every job the scheduler knows, by id: pending, running and finished (the
-    /// accounting view `sacct` gives).
+    /// Every job the scheduler knows, pending, running and finished, in submission order
+    /// (an array task that got its own record comes when it started). For `sacct`'s view
+    /// sorted by id see [`Scheduler::records`].
     pub fn jobs(&self) -> impl Iterator<Item = &Job> {
         self.jobs.values()
     }
@@ -579,16 +596,7 @@ impl Scheduler {
             let Some(idx) = self.cluster.node_index(&alloc.node) else {
                 continue;
             };
-            let used = Tres {
-                nodes: 0,
-                cpus: alloc.cpus,
-                memory: alloc.memory,
-                gres: alloc
-                    .gres
-                    .iter()
-                    .map(|g| (g.key.clone(), g.indices.len() as u64))
-                    .collect(),
-            };
+            let used = alloc.used();
             if let Some(node) = self.nodes.get_mut(idx) {
                 node.release(id, &used, &alloc.gres);
             }

@@ -11,8 +11,9 @@ use crate::dependency::DependencyStatus;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
-use crate::partition::PartitionState;
+use crate::partition::{OverSubscribe, PartitionState};
 use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
+use crate::request::Exclusive;
 use crate::resolve::ResolvedMemory;
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
@@ -139,6 +140,9 @@ impl Scheduler {
                 JobState::Pending => {
                     if let Some(begin) = &job.resolved.request().begin {
                         consider(begin.resolve(job.submit));
+                    }
+                    if let Some(t) = self.dependency_next_change(job.id, now) {
+                        consider(t);
                     }
                 }
                 _ => {}
@@ -358,22 +362,13 @@ impl Scheduler {
                 let Some(idx) = self.cluster.node_index(&alloc.node) else {
                     continue;
                 };
-                let used = Tres {
-                    nodes: 0,
-                    cpus: alloc.cpus,
-                    memory: alloc.memory,
-                    gres: alloc
-                        .gres
-                        .iter()
-                        .map(|g| (g.key.clone(), g.indices.len() as u64))
-                        .collect(),
-                };
+                let used = alloc.used();
                 profile.add_running(
                     idx as NodeIdx,
                     &used,
                     end,
                     job.user_idx,
-                    job.resolved.user_exclusive(),
+                    self.running_user_exclusive(job),
                 );
             }
         }
@@ -435,9 +430,17 @@ impl Scheduler {
                     }
                     None => {
                         self.set_reason(entry.job, PendingReason::Resources);
-                        failed.insert(entry.part);
+                        // A job whose --nodelist covers its node count blocks only those
+                        // nodes, not its partition (`_schedule()` in job_scheduler.c).
                         let nodelist = self.requested_nodes(entry.job);
-                        let block: Vec<u32> = if nodelist.is_empty() {
+                        let min_nodes = self
+                            .jobs
+                            .get(&entry.job)
+                            .map_or(1, |j| j.resolved.min_nodes());
+                        let block: Vec<u32> = if nodelist.is_empty()
+                            || (nodelist.iter().collect::<BTreeSet<_>>().len() as u32) < min_nodes
+                        {
+                            failed.insert(entry.part);
                             self.partition_nodes
                                 .get(entry.part)
                                 .cloned()
@@ -561,10 +564,7 @@ impl Scheduler {
                     break;
                 }
                 *count += 1;
-                let user_exclusive = self
-                    .jobs
-                    .get(&entry.job)
-                    .is_some_and(|j| j.resolved.user_exclusive());
+                let user_exclusive = demand.user_exclusive;
                 self.reserve(&mut profile, &demand, &placement, bf, user, user_exclusive);
                 // Later tasks of an array reserve too, up to bf_max_job_array_resv.
                 let pending = self
@@ -796,6 +796,7 @@ impl Scheduler {
             TimeLimit::Limited(d) => Duration::from_secs(d.as_secs().max(1)),
             TimeLimit::Unlimited => UNLIMITED_PLAN,
         };
+        let (whole_node, user_exclusive) = self.sharing(job, part);
         let demand = Demand {
             min_nodes: r.min_nodes().max(1),
             max_nodes: r.max_nodes().max(r.min_nodes()).max(1),
@@ -808,16 +809,49 @@ impl Scheduler {
                 .iter()
                 .map(|g| (g.key.clone(), g.count))
                 .collect(),
-            whole_node: r.whole_nodes(),
+            whole_node,
             user: job.user_idx,
-            user_exclusive: r.user_exclusive(),
+            user_exclusive,
             duration,
         };
         Some((demand, self.candidates(id, part)))
     }
 
-    /// Nodes of the partition the job may ever use (features, `--exclude`): the
-    /// partition's own list, borrowed, when the job restricts nothing.
+    /// Whether a job gets whole nodes, and whether its nodes are its user's alone, when it
+    /// runs in partition `part`: OverSubscribe=EXCLUSIVE and ExclusiveUser=YES belong to
+    /// the partition the job runs in, not to the first one it listed (Slurm tests each
+    /// partition of a `-p a,b` job with that partition's flags).
+    fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
+        let r = &job.resolved;
+        let Some(p) = self.cluster.partition_at(part) else {
+            return (r.whole_nodes(), r.user_exclusive());
+        };
+        let exclusive = r.request().exclusive;
+        let whole_node = match p.oversubscribe {
+            OverSubscribe::Exclusive => true,
+            OverSubscribe::Force(_) => false,
+            OverSubscribe::No | OverSubscribe::Yes(_) => {
+                matches!(exclusive, Some(Exclusive::Node | Exclusive::Topo))
+            }
+        };
+        let user_exclusive = p.exclusive_user || exclusive == Some(Exclusive::User);
+        (whole_node, user_exclusive)
+    }
+
+    /// Whether a running job keeps other users off its nodes (see [`Self::sharing`]).
+    fn running_user_exclusive(&self, job: &Job) -> bool {
+        match job
+            .partition
+            .as_deref()
+            .and_then(|p| self.cluster.partition_index(p))
+        {
+            Some(part) => self.sharing(job, part).1,
+            None => job.resolved.user_exclusive(),
+        }
+    }
+
+    /// Nodes of the partition the job may ever use (features, `--nodelist`, `--exclude`):
+    /// the partition's own list, borrowed, when the job restricts nothing.
     fn candidates(&self, id: JobId, part: usize) -> Cow<'_, [NodeIdx]> {
         let Some(nodes) = self.partition_nodes.get(part) else {
             return Cow::Borrowed(&[]);
@@ -826,9 +860,14 @@ impl Scheduler {
             return Cow::Borrowed(&[]);
         };
         let req = job.resolved.request();
-        if req.constraint.is_none() && req.exclude.is_empty() {
+        if req.constraint.is_none() && req.exclude.is_empty() && req.nodelist.is_empty() {
             return Cow::Borrowed(nodes);
         }
+        // `--nodelist` nodes are required. When the job needs no more nodes than listed,
+        // only those may be used (the planner has no notion of required nodes; a job
+        // asking more nodes than listed still picks freely).
+        let listed: BTreeSet<&str> = req.nodelist.iter().map(String::as_str).collect();
+        let only_listed = !listed.is_empty() && job.resolved.min_nodes() as usize <= listed.len();
         Cow::Owned(
             nodes
                 .iter()
@@ -841,6 +880,7 @@ impl Scheduler {
                         .as_ref()
                         .is_none_or(|c| c.matches(&node.features))
                         && !req.exclude.contains(&node.name)
+                        && (!only_listed || listed.contains(node.name.as_str()))
                 })
                 .collect(),
         )
@@ -966,17 +1006,14 @@ impl Scheduler {
             TimeLimit::Unlimited => now.saturating_add(UNLIMITED_PLAN),
         };
         for (alloc, &(n, _)) in job.allocation.iter().zip(&placement.nodes) {
-            let used = Tres {
-                nodes: 0,
-                cpus: alloc.cpus,
-                memory: alloc.memory,
-                gres: alloc
-                    .gres
-                    .iter()
-                    .map(|g| (g.key.clone(), g.indices.len() as u64))
-                    .collect(),
-            };
-            profile.add_running(n, &used, end, job.user_idx, job.resolved.user_exclusive());
+            let used = alloc.used();
+            profile.add_running(
+                n,
+                &used,
+                end,
+                job.user_idx,
+                self.running_user_exclusive(job),
+            );
         }
     }
 }

@@ -22,6 +22,18 @@ impl Cluster {
     fn read(&self) -> RwLockReadGuard<'_, hpcsched::Cluster> {
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// A copy of the core cluster (a scheduler takes one).
+    pub(crate) fn snapshot(&self) -> hpcsched::Cluster {
+        self.read().clone()
+    }
+
+    /// Wraps a core cluster (a scheduler hands out copies of its own).
+    pub(crate) fn from_core(cluster: hpcsched::Cluster) -> Self {
+        Self {
+            inner: RwLock::new(cluster),
+        }
+    }
 }
 
 #[pymethods]

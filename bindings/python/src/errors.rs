@@ -7,13 +7,21 @@
 //! │   ├── ScriptError                    #SBATCH scripts
 //! │   ├── OptionError                    sbatch command-line options
 //! │   └── QosError                       sacctmgr QOS definitions
-//! └── RejectedError(Error, ValueError)   .reasons: list[str]
+//! ├── PolicyError(Error, ValueError)     an unknown scheduling policy name
+//! ├── SubmitError(Error, ValueError)     a submission the scheduler refuses
+//! │   └── RejectedError                  .reasons: list[str]; sbatch would refuse the job
+//! ├── JobError(Error)                    .job: int; a job event the scheduler refuses
+//! │   ├── UnknownJobError(JobError, KeyError)
+//! │   └── JobStateError(JobError, ValueError)   .state: str
+//! └── NodeError(Error, KeyError)         .node: str; no node of that name
 //! ```
+//!
+//! The `KeyError` subclasses print their message as is (KeyError alone would quote it).
 //!
 //! `create_exception!` takes a single base, so the classes with two bases are built with
 //! Python's `type(name, bases, namespace)` once per interpreter and added to the module.
 
-use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::exceptions::{PyBaseException, PyException, PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -32,6 +40,12 @@ struct Classes {
     option: Py<PyType>,
     qos: Py<PyType>,
     rejected: Py<PyType>,
+    policy: Py<PyType>,
+    submit: Py<PyType>,
+    job: Py<PyType>,
+    unknown_job: Py<PyType>,
+    job_state: Py<PyType>,
+    node: Py<PyType>,
 }
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
@@ -67,7 +81,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             &PyTuple::new(py, [base.clone(), value_error.clone()])?,
             "Text that hpcsched could not read. `line` is the 1-based line of the \
              offending input, or None when the input has no lines.",
-            &[("line", none)],
+            &[("line", none.clone())],
         )?;
         let sub = |name: &str, doc: &str| {
             new_class(
@@ -78,6 +92,24 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
                 &[],
             )
         };
+        // KeyError's __str__ shows repr(message); these classes print the message itself.
+        let plain_str = py.get_type::<PyBaseException>().getattr("__str__")?;
+        let key_error = py.get_type::<PyKeyError>();
+        let submit = new_class(
+            py,
+            "SubmitError",
+            &PyTuple::new(py, [base.clone(), value_error.clone()])?,
+            "A submission the scheduler refuses: a dependency on an unknown job or on the \
+             job itself, no user name, or (RejectedError) a job sbatch would reject.",
+            &[],
+        )?;
+        let job = new_class(
+            py,
+            "JobError",
+            &PyTuple::new(py, [base.clone()])?,
+            "A job event the scheduler refuses; nothing changed. `job` is the job id.",
+            &[("job", none.clone())],
+        )?;
         Ok(Classes {
             config: sub("ConfigError", "slurm.conf text that does not parse.")?,
             script: sub(
@@ -89,11 +121,42 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             rejected: new_class(
                 py,
                 "RejectedError",
-                &PyTuple::new(py, [base, value_error])?,
+                &PyTuple::new(py, [submit.bind(py).clone()])?,
                 "A job the cluster would reject at submit. `reasons` lists every reason, \
                  most fundamental first.",
                 &[],
             )?,
+            policy: new_class(
+                py,
+                "PolicyError",
+                &PyTuple::new(py, [base.clone(), value_error.clone()])?,
+                "A scheduling policy name other than fifo, easy, conservative or slurm.",
+                &[],
+            )?,
+            unknown_job: new_class(
+                py,
+                "UnknownJobError",
+                &PyTuple::new(py, [job.bind(py).clone(), key_error.clone()])?,
+                "No job has this id.",
+                &[("__str__", plain_str.clone())],
+            )?,
+            job_state: new_class(
+                py,
+                "JobStateError",
+                &PyTuple::new(py, [job.bind(py).clone(), value_error.clone()])?,
+                "The job's state does not allow this event (e.g. finishing a pending job). \
+                 `state` is the state, as Slurm names it.",
+                &[("state", none.clone())],
+            )?,
+            node: new_class(
+                py,
+                "NodeError",
+                &PyTuple::new(py, [base.clone(), key_error.clone()])?,
+                "No node has this name. `node` is the name.",
+                &[("node", none), ("__str__", plain_str)],
+            )?,
+            submit,
+            job,
             parse,
         })
     })
@@ -109,6 +172,12 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("OptionError", c.option.bind(py))?;
     m.add("QosError", c.qos.bind(py))?;
     m.add("RejectedError", c.rejected.bind(py))?;
+    m.add("PolicyError", c.policy.bind(py))?;
+    m.add("SubmitError", c.submit.bind(py))?;
+    m.add("JobError", c.job.bind(py))?;
+    m.add("UnknownJobError", c.unknown_job.bind(py))?;
+    m.add("JobStateError", c.job_state.bind(py))?;
+    m.add("NodeError", c.node.bind(py))?;
     Ok(())
 }
 
@@ -176,4 +245,69 @@ pub fn to_py(e: hpcsched::Error) -> PyErr {
 /// `?`-friendly conversion for any core error type.
 pub(crate) fn py_err<E: Into<hpcsched::Error>>(e: E) -> PyErr {
     to_py(e.into())
+}
+
+/// Runs `f` with the exception classes, or falls back to the base class if they cannot be
+/// built (which only happens when the interpreter is out of memory).
+fn with_classes(
+    message: String,
+    f: impl FnOnce(Python<'_>, &Classes, String) -> PyResult<PyErr>,
+) -> PyErr {
+    Python::attach(|py| match classes(py) {
+        Ok(c) => f(py, c, message).unwrap_or_else(|err| err),
+        Err(_) => Error::new_err(message),
+    })
+}
+
+/// Converts a refused submission: RejectedError (with `.reasons`) when sbatch would refuse
+/// the job, SubmitError otherwise.
+#[allow(clippy::needless_pass_by_value)] // Used as `map_err(submit_err)`.
+pub(crate) fn submit_err(e: hpcsched::SubmitError) -> PyErr {
+    match e {
+        hpcsched::SubmitError::Rejected(rejection) => py_err(rejection),
+        other => with_classes(other.to_string(), |py, c, msg| {
+            Ok(raise(py, &c.submit, msg, &[]))
+        }),
+    }
+}
+
+/// Converts a refused job event: UnknownJobError or JobStateError, both JobError.
+#[allow(clippy::needless_pass_by_value)] // Used as `map_err(job_err)`.
+pub(crate) fn job_err(e: hpcsched::JobError) -> PyErr {
+    with_classes(e.to_string(), |py, c, msg| {
+        Ok(match &e {
+            hpcsched::JobError::UnknownJob(id) => {
+                let job = id.0.into_pyobject(py)?.into_any();
+                raise(py, &c.unknown_job, msg, &[("job", job)])
+            }
+            hpcsched::JobError::WrongState { job, state, .. } => {
+                let id = job.0.into_pyobject(py)?.into_any();
+                let state = state.name().into_pyobject(py)?.into_any();
+                raise(py, &c.job_state, msg, &[("job", id), ("state", state)])
+            }
+            _ => raise(py, &c.job, msg, &[]),
+        })
+    })
+}
+
+/// Converts a refused node event into NodeError.
+#[allow(clippy::needless_pass_by_value)] // Used as `map_err(node_err)`.
+pub(crate) fn node_err(e: hpcsched::NodeError) -> PyErr {
+    with_classes(e.to_string(), |py, c, msg| {
+        let attrs = match &e {
+            hpcsched::NodeError::UnknownNode(name) => {
+                vec![("node", name.into_pyobject(py)?.into_any())]
+            }
+            _ => Vec::new(),
+        };
+        Ok(raise(py, &c.node, msg, &attrs))
+    })
+}
+
+/// Converts an unknown policy name into PolicyError.
+#[allow(clippy::needless_pass_by_value)] // Used as `map_err(policy_err)`.
+pub(crate) fn policy_err(e: hpcsched::scheduler::PolicyError) -> PyErr {
+    with_classes(e.to_string(), |py, c, msg| {
+        Ok(raise(py, &c.policy, msg, &[]))
+    })
 }

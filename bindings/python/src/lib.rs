@@ -8,24 +8,34 @@
 //!   `None` means "not set".
 //! - Memory is MiB; a memory request is a `(kind, mib)` tuple with kind `"per_node"`,
 //!   `"per_cpu"`, `"per_gpu"` or `"whole_node"` (mib `None`).
+//! - Times (`now`, submit/start/end times) are whole seconds on the host's clock; job ids
+//!   are `int`.
 
 mod cluster;
+mod decision;
 mod errors;
 mod request;
+mod scheduler;
 mod values;
 
 pub use cluster::{Cluster, ResolvedJob};
+pub use decision::{Decision, Estimate, GresAllocation, Job, NodeAllocation};
 pub use errors::to_py;
 pub use request::JobRequest;
+pub use scheduler::Scheduler;
 pub use values::{Gres, Node, Partition};
 
-/// Slurm-style batch scheduling decisions: slurm.conf, QOS, sbatch scripts, resolution.
+/// Slurm-style batch scheduling decisions: slurm.conf, QOS, sbatch scripts, resolution,
+/// and the scheduler.
 #[pyo3::pymodule(name = "_hpcsched")]
 mod hpcsched_module {
     use pyo3::prelude::*;
 
     #[pymodule_export]
-    use super::{Cluster, Gres, JobRequest, Node, Partition, ResolvedJob};
+    use super::{
+        Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRequest, Node, NodeAllocation,
+        Partition, ResolvedJob, Scheduler,
+    };
 
     #[pymodule_export]
     use super::errors::Error;

@@ -13,41 +13,76 @@ way slurmctld does at submit.
 >>> job.partition, job.min_nodes, job.time_limit
 ('batch', 2, 7200)
 
+Then schedule: submit jobs, run a pass at the current time, carry out the decisions.
+
+>>> sched = hpcsched.Scheduler(cluster)
+>>> a = sched.submit(hpcsched.JobRequest.from_args(["-N4", "--exclusive", "-t", "60"]), "alice", now=0)
+>>> b = sched.submit(hpcsched.JobRequest.from_args(["-N1", "-t", "10"]), "bob", now=0)
+>>> [(d.kind, d.job, d.node_names) for d in sched.schedule(now=0)]
+[('start', 1, ['cpu1', 'cpu2', 'cpu3', 'cpu4'])]
+>>> [(e.job, e.start) for e in sched.estimates()]
+[(2, 3600)]
+
 Conventions: durations and time limits are ``int`` seconds, ``math.inf`` for UNLIMITED
-and ``None`` when not set; memory is MiB, as ``(kind, mib)`` tuples where a kind says
-what the amount applies to.
+and ``None`` when not set; times (``now``, start and end times) are ``int`` seconds on the
+host's clock; job ids are ``int``; memory is MiB, as ``(kind, mib)`` tuples where a kind
+says what the amount applies to.
 """
 
 from hpcsched._hpcsched import (
     Cluster,
     ConfigError,
+    Decision,
     Error,
+    Estimate,
     Gres,
+    GresAllocation,
+    Job,
+    JobError,
     JobRequest,
+    JobStateError,
     Node,
+    NodeAllocation,
+    NodeError,
     OptionError,
     ParseError,
     Partition,
+    PolicyError,
     QosError,
     RejectedError,
     ResolvedJob,
+    Scheduler,
     ScriptError,
+    SubmitError,
+    UnknownJobError,
     __version__,
 )
 
 __all__ = [
     "Cluster",
     "ConfigError",
+    "Decision",
     "Error",
+    "Estimate",
     "Gres",
+    "GresAllocation",
+    "Job",
+    "JobError",
     "JobRequest",
+    "JobStateError",
     "Node",
+    "NodeAllocation",
+    "NodeError",
     "OptionError",
     "ParseError",
     "Partition",
+    "PolicyError",
     "QosError",
     "RejectedError",
     "ResolvedJob",
+    "Scheduler",
     "ScriptError",
+    "SubmitError",
+    "UnknownJobError",
     "__version__",
 ]

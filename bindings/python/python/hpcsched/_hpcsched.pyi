@@ -5,26 +5,40 @@ Conventions:
 
 * Time limits and durations are ``int`` seconds. UNLIMITED is ``math.inf`` (a ``float``),
   so ``job.time_limit <= partition.max_time`` compares naturally. ``None`` means not set.
+* Times (``now``, submit/start/end times, estimates) are ``int`` seconds on the host's
+  clock; job ids are ``int``.
 * Memory is MiB. Memory values are ``(kind, mib)`` tuples; kind is ``"per_node"``,
   ``"per_cpu"``, ``"per_gpu"`` or, for a resolved job, ``"whole_node"`` (with mib ``None``).
 """
 
-from typing import ClassVar, Final, TypeAlias, final
+from typing import ClassVar, Final, Literal, TypeAlias, final
 
 __all__ = [
     "Cluster",
     "ConfigError",
+    "Decision",
     "Error",
+    "Estimate",
     "Gres",
+    "GresAllocation",
+    "Job",
+    "JobError",
     "JobRequest",
+    "JobStateError",
     "Node",
+    "NodeAllocation",
+    "NodeError",
     "OptionError",
     "ParseError",
     "Partition",
+    "PolicyError",
     "QosError",
     "RejectedError",
     "ResolvedJob",
+    "Scheduler",
     "ScriptError",
+    "SubmitError",
+    "UnknownJobError",
     "__version__",
 ]
 
@@ -57,11 +71,39 @@ class OptionError(ParseError):
 class QosError(ParseError):
     """QOS definitions that do not parse or conflict."""
 
-class RejectedError(Error, ValueError):
+class PolicyError(Error, ValueError):
+    """A scheduling policy name other than fifo, easy, conservative or slurm."""
+
+class SubmitError(Error, ValueError):
+    """A submission the scheduler refuses: a dependency on an unknown job or on the job
+    itself, no user name, or (RejectedError) a job sbatch would reject."""
+
+class RejectedError(SubmitError):
     """A job the cluster would reject at submit."""
 
     reasons: list[str]
     """Every reason, most fundamental first, with sbatch's wording."""
+
+class JobError(Error):
+    """A job event the scheduler refuses; nothing changed."""
+
+    job: int | None
+    """The job id."""
+
+class UnknownJobError(JobError, KeyError):
+    """No job has this id."""
+
+class JobStateError(JobError, ValueError):
+    """The job's state does not allow this event (e.g. finishing a pending job)."""
+
+    state: str | None
+    """The job's state, as Slurm names it (``"PENDING"``...)."""
+
+class NodeError(Error, KeyError):
+    """No node has this name."""
+
+    node: str | None
+    """The node name."""
 
 @final
 class Gres:
@@ -344,3 +386,255 @@ class Cluster:
         """Resolves a request as slurmctld does at submit. Raises RejectedError."""
     def check(self, script: str, args: list[str] | None = None) -> ResolvedJob:
         """``resolve(JobRequest.from_script(script, args))``."""
+
+@final
+class GresAllocation:
+    """GRES devices a job gets on one node: ``GresAllocation('gpu', 'a100', [0, 1])``."""
+
+    __match_args__: ClassVar[tuple[str, str, str]]
+    def __new__(cls, name: str, type: str | None, indices: list[int]) -> GresAllocation: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str | None: ...
+    @property
+    def indices(self) -> list[int]:
+        """Device indices on the node, ascending."""
+    def __getnewargs__(self) -> tuple[str, str | None, list[int]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class NodeAllocation:
+    """What a job holds on one node."""
+
+    __match_args__: ClassVar[tuple[str, str, str, str]]
+    def __new__(
+        cls, node: str, cpus: int, memory_mib: int, gres: list[GresAllocation] = ...
+    ) -> NodeAllocation: ...
+    @property
+    def node(self) -> str: ...
+    @property
+    def cpus(self) -> int: ...
+    @property
+    def memory_mib(self) -> int: ...
+    @property
+    def gres(self) -> list[GresAllocation]: ...
+    def __getnewargs__(self) -> tuple[str, int, int, list[GresAllocation]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+_DecisionKind: TypeAlias = Literal["start", "stop", "end"]
+
+@final
+class Decision:
+    """One thing the host must do after a scheduling pass.
+
+    ``"start"``: start ``job`` now in ``partition`` on ``nodes``. ``"stop"``: the running
+    job reached its time limit and is now in ``state`` (``"TIMEOUT"``); its resources are
+    free. ``"end"``: a pending job was ended without running; ``state`` and ``reason`` say
+    how and why.
+    """
+
+    __match_args__: ClassVar[tuple[str, str]]
+    def __new__(
+        cls,
+        kind: _DecisionKind,
+        job: int,
+        partition: str | None = None,
+        nodes: list[NodeAllocation] = ...,
+        state: str | None = None,
+        reason: str | None = None,
+    ) -> Decision: ...
+    @property
+    def kind(self) -> _DecisionKind: ...
+    @property
+    def job(self) -> int: ...
+    @property
+    def partition(self) -> str | None:
+        """The partition a started job runs in; None for other kinds."""
+    @property
+    def nodes(self) -> list[NodeAllocation]:
+        """A started job's allocation, node by node; empty for other kinds."""
+    @property
+    def node_names(self) -> list[str]: ...
+    @property
+    def state(self) -> str | None:
+        """The state a stopped or ended job is now in; None for ``"start"``."""
+    @property
+    def reason(self) -> str | None:
+        """Why an ended job was ended, in Slurm's words; None for other kinds."""
+    def __getnewargs__(
+        self,
+    ) -> tuple[str, int, str | None, list[NodeAllocation], str | None, str | None]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Estimate:
+    """A pending job's expected start, as ``squeue --start`` shows it."""
+
+    __match_args__: ClassVar[tuple[str, str, str]]
+    def __new__(
+        cls,
+        job: int,
+        display_id: str,
+        partition: str,
+        start: int | None,
+        nodes: list[str],
+        reason: str | None,
+    ) -> Estimate: ...
+    @property
+    def job(self) -> int:
+        """The job id (an array's pending tasks carry the array job id)."""
+    @property
+    def display_id(self) -> str:
+        """``"42"``, or ``"7_[2-5%2]"`` for an array's pending tasks."""
+    @property
+    def partition(self) -> str: ...
+    @property
+    def start(self) -> int | None:
+        """Expected start; None when the job was not planned (squeue's N/A)."""
+    @property
+    def nodes(self) -> list[str]:
+        """Planned nodes; empty when not planned."""
+    @property
+    def reason(self) -> str | None:
+        """Why it is pending (``"Resources"``, ``"Priority"``...)."""
+    def __getnewargs__(
+        self,
+    ) -> tuple[int, str, str, int | None, list[str], str | None]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Job:
+    """A snapshot of one job as the scheduler knew it when asked."""
+
+    __match_args__: ClassVar[tuple[str, str, str]]
+    def __new__(
+        cls,
+        id: int,
+        display_id: str,
+        array_task: tuple[int, int] | None,
+        name: str,
+        user: str,
+        account: str | None,
+        state: str,
+        reason: str | None,
+        hold: str | None,
+        priority: int,
+        submit_time: int,
+        eligible_time: int | None,
+        start_time: int | None,
+        end_time: int | None,
+        time_limit: _Time,
+        partition: str | None,
+        allocation: list[NodeAllocation],
+        exit_code: int | None,
+        comment: str | None,
+        restarts: int,
+    ) -> Job: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def display_id(self) -> str:
+        """``"42"``, or ``"7_3"`` for an array task."""
+    @property
+    def array_task(self) -> tuple[int, int] | None:
+        """``(array job id, task index)`` for an array task."""
+    @property
+    def name(self) -> str:
+        """``--job-name``; empty when not given."""
+    @property
+    def user(self) -> str: ...
+    @property
+    def account(self) -> str | None: ...
+    @property
+    def state(self) -> str:
+        """As Slurm names it: ``"PENDING"``, ``"RUNNING"``, ``"COMPLETED"``, ``"TIMEOUT"``..."""
+    @property
+    def reason(self) -> str | None:
+        """Why it is pending (``"Resources"``, ``"JobHeldUser"``...); None when no reason."""
+    @property
+    def hold(self) -> Literal["user", "admin"] | None: ...
+    @property
+    def priority(self) -> int:
+        """0 while held."""
+    @property
+    def submit_time(self) -> int: ...
+    @property
+    def eligible_time(self) -> int | None: ...
+    @property
+    def start_time(self) -> int | None: ...
+    @property
+    def end_time(self) -> int | None: ...
+    @property
+    def time_limit(self) -> _Time: ...
+    @property
+    def partition(self) -> str | None:
+        """The partition it runs (or ran) in; None before it starts."""
+    @property
+    def allocation(self) -> list[NodeAllocation]: ...
+    @property
+    def nodes(self) -> list[str]:
+        """Node names of the allocation."""
+    @property
+    def exit_code(self) -> int | None: ...
+    @property
+    def comment(self) -> str | None: ...
+    @property
+    def restarts(self) -> int:
+        """How many times it was requeued."""
+    def __getnewargs__(self) -> tuple[object, ...]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Scheduler:
+    """A scheduler for a copy of a cluster: submit jobs, call ``schedule(now)``, carry out
+    the decisions, report what happened. Times are ``int`` seconds on the host's clock."""
+
+    def __new__(
+        cls,
+        cluster: Cluster,
+        policy: str | None = None,
+    ) -> Scheduler:
+        """``policy`` None is Slurm's behaviour under the cluster's SchedulerType and
+        SchedulerParameters. Raises PolicyError for an unknown name."""
+    def submit(self, request: JobRequest, user: str, now: int) -> int:
+        """Returns the job id. Raises RejectedError (with ``.reasons``) when sbatch would
+        refuse the job, SubmitError for other refusals; a refusal changes nothing."""
+    def schedule(self, now: int) -> list[Decision]:
+        """Runs one scheduling pass; also refreshes ``estimates()``."""
+    def job_finished(self, job: int, now: int, exit_code: int = 0) -> None:
+        """A running job ended (0: COMPLETED, else FAILED). Raises UnknownJobError or
+        JobStateError, as do all job events."""
+    def out_of_memory(self, job: int, now: int, reboot_on_oom: bool = False) -> None: ...
+    def cancel(self, job: int, now: int) -> None: ...
+    def hold(self, job: int) -> None: ...
+    def release(self, job: int) -> None: ...
+    def requeue(self, job: int, now: int) -> None: ...
+    def update_time_limit(self, job: int, limit: _Time) -> None:
+        """Seconds, or ``math.inf`` for UNLIMITED."""
+    def drain_node(self, name: str, reason: str) -> None:
+        """Raises NodeError for an unknown node, as do all node events."""
+    def resume_node(self, name: str) -> None: ...
+    def down_node(self, name: str, reason: str, now: int) -> tuple[list[int], list[int]]:
+        """Returns ``(ended, requeued)`` job ids."""
+    def next_event_time(self, now: int) -> int | None:
+        """When to call ``schedule`` again at the latest; None when only events need a pass."""
+    def estimates(self) -> list[Estimate]:
+        """Expected starts as of the last pass, in expected-start order."""
+    def job(self, id: int) -> Job | None: ...
+    def jobs(self) -> list[Job]:
+        """Every job (pending, running, finished), in the scheduler's order (submission
+        order for ordinary jobs)."""
+    def pending_tasks(self, id: int) -> int: ...
+    def node_jobs(self, name: str) -> list[int] | None:
+        """Jobs running on the node; None for an unknown node."""
+    def node_free(self, name: str) -> tuple[int, int, list[Gres]] | None:
+        """``(cpus, memory_mib, gres)`` free now; None for an unknown node."""
+    @property
+    def cluster(self) -> Cluster:
+        """A copy of the scheduler's cluster, with node states as it sees them."""
