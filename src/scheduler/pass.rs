@@ -49,20 +49,22 @@ struct StartBounds {
 
 impl StartBounds {
     /// [`Profile::earliest`] from `now`, pruned by the bound of the shape.
+    /// `whole_partition` is the partition whose entire node list `candidates` is (shapes
+    /// are only shared then); `None` asks the profile directly.
     fn earliest(
         &mut self,
         profile: &Profile,
-        part: usize,
+        whole_partition: Option<usize>,
         demand: &Demand,
-        candidates: &Cow<'_, [NodeIdx]>,
+        candidates: &[NodeIdx],
         now: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<Placement> {
         // Jobs that narrow their partition's nodes (features, --exclude) are not shared
         // shapes: ask directly.
-        if matches!(candidates, Cow::Owned(_)) {
+        let Some(part) = whole_partition else {
             return profile.earliest(demand, candidates, now, horizon);
-        }
+        };
         // The user changes no answer while nothing user-exclusive is involved.
         let user = if demand.user_exclusive || profile.has_user_exclusive() {
             demand.user
@@ -575,9 +577,10 @@ impl Scheduler {
                     .min(u64::from(bf.max_job_array_resv))
                     .saturating_sub(1);
                 let candidates = self.candidates(entry.job, part);
+                let wide = matches!(candidates, Cow::Borrowed(_)).then_some(part);
                 for _ in 0..more {
                     let Some(next) =
-                        bounds.earliest(&profile, part, &demand, &candidates, now, horizon)
+                        bounds.earliest(&profile, wide, &demand, &candidates, now, horizon)
                     else {
                         break;
                     };
@@ -766,7 +769,8 @@ impl Scheduler {
             let Some((demand, candidates)) = self.demand_in(id, part) else {
                 continue;
             };
-            if let Some(p) = bounds.earliest(profile, part, &demand, &candidates, now, horizon)
+            let wide = matches!(candidates, Cow::Borrowed(_)).then_some(part);
+            if let Some(p) = bounds.earliest(profile, wide, &demand, &candidates, now, horizon)
                 && best.as_ref().is_none_or(|(_, _, b)| p.start < b.start)
             {
                 best = Some((part, demand, p));
