@@ -111,12 +111,20 @@ impl NodeRuntime {
         self.free = free;
         self.devices = devices;
         self.jobs.push(job);
+        // Slurm numbers a node's devices of one GRES name across its types, in
+        // configuration order (`gpu:a100` 0-3, then `gpu:v100` 4-5), as `IDX` shows them.
         let allocations = picked
             .into_iter()
             .filter_map(|(i, indices)| {
-                self.devices.get(i).map(|(key, _, _)| GresAllocation {
+                let (key, _, _) = self.devices.get(i)?;
+                let offset: u32 = self.devices[..i]
+                    .iter()
+                    .filter(|(k, _, _)| k.name == key.name)
+                    .map(|(_, d, _)| d.len() as u32)
+                    .sum();
+                Some(GresAllocation {
                     key: key.clone(),
-                    indices,
+                    indices: indices.into_iter().map(|x| x + offset).collect(),
                 })
             })
             .collect();
@@ -135,9 +143,18 @@ impl NodeRuntime {
             };
         }
         for g in gres {
-            if let Some((_, used, _)) = self.devices.iter_mut().find(|(k, _, _)| *k == g.key) {
+            let Some(pos) = self.devices.iter().position(|(k, _, _)| *k == g.key) else {
+                continue;
+            };
+            let offset: u32 = self.devices[..pos]
+                .iter()
+                .filter(|(k, _, _)| k.name == g.key.name)
+                .map(|(_, d, _)| d.len() as u32)
+                .sum();
+            if let Some((_, used, _)) = self.devices.get_mut(pos) {
                 for &i in &g.indices {
-                    if let Some(slot) = used.get_mut(i as usize) {
+                    if let Some(slot) = i.checked_sub(offset).and_then(|x| used.get_mut(x as usize))
+                    {
                         *slot = false;
                     }
                 }
@@ -149,5 +166,80 @@ impl NodeRuntime {
                 used.fill(false);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gres::GresSpec;
+
+    fn two_types() -> NodeRuntime {
+        let mut node = Node::new("g1");
+        node.cpus = 8;
+        node.real_memory = Memory::from_mib(8000);
+        node.gres = vec![
+            GresSpec {
+                key: GresKey::typed("gpu", "a100"),
+                count: 2,
+                no_consume: false,
+            },
+            GresSpec {
+                key: GresKey::typed("gpu", "v100"),
+                count: 2,
+                no_consume: false,
+            },
+        ];
+        NodeRuntime::new(&node)
+    }
+
+    #[test]
+    fn device_indices_run_across_types_and_come_back() {
+        let mut n = two_types();
+        let (_, a) = n
+            .allocate(
+                JobId(1),
+                1,
+                Memory::from_mib(1),
+                &[(GresKey::typed("gpu", "v100"), 1)],
+            )
+            .unwrap_or_else(|| panic!("fits"));
+        assert_eq!(
+            a,
+            [GresAllocation {
+                key: GresKey::typed("gpu", "v100"),
+                indices: vec![2]
+            }]
+        );
+        // An untyped request takes the a100s first (configuration order), then the v100 left.
+        let (used, b) = n
+            .allocate(
+                JobId(2),
+                1,
+                Memory::from_mib(1),
+                &[(GresKey::new("gpu"), 3)],
+            )
+            .unwrap_or_else(|| panic!("fits"));
+        let idx: Vec<Vec<u32>> = b.iter().map(|g| g.indices.clone()).collect();
+        assert_eq!(idx, [vec![0, 1], vec![3]]);
+        assert!(
+            n.allocate(
+                JobId(3),
+                1,
+                Memory::from_mib(1),
+                &[(GresKey::new("gpu"), 1)]
+            )
+            .is_none()
+        );
+        n.release(JobId(2), &used, &b);
+        let (_, c) = n
+            .allocate(
+                JobId(4),
+                1,
+                Memory::from_mib(1),
+                &[(GresKey::typed("gpu", "v100"), 1)],
+            )
+            .unwrap_or_else(|| panic!("fits"));
+        assert_eq!(c[0].indices, [3]);
     }
 }
