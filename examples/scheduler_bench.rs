@@ -1,8 +1,9 @@
 //! Times full scheduling passes on a large cluster and prints the figures (no assertions:
 //! speed goals are shown here, never asserted in tests).
 //!
-//! `cargo run --release --example scheduler_bench [nodes] [running] [pending]`
-//! (defaults 10000 5000 100000).
+//! `cargo run --release --example scheduler_bench [nodes] [running] [pending] [policies]`
+//! (defaults 10000 5000 100000 easy,conservative,slurm; `policies` is a comma-separated
+//! list of presets, to time only some of them).
 //!
 //! The cluster has four partitions: shared 64-CPU nodes, whole-node exclusive nodes,
 //! 4-GPU nodes, and a debug partition over part of the shared nodes. `running` jobs are
@@ -13,6 +14,7 @@
 
 use hpcsched::{Cluster, Policy, Preset, Scheduler, Timestamp};
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -166,7 +168,13 @@ fn main() {
         "{:<14} {:>10} {:>8} {:>10} {:>12} {:>14}",
         "policy", "pass (s)", "started", "estimated", "bytes/job", "peak pass MiB"
     );
-    for preset in [Preset::Easy, Preset::Conservative, Preset::Slurm] {
+    let presets: Vec<Preset> = std::env::args()
+        .nth(4)
+        .unwrap_or_else(|| "easy,conservative,slurm".into())
+        .split(',')
+        .map(|s| s.parse().unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    for preset in presets {
         let (mut sched, per_job) = build(nodes, running, pending, preset);
         let base = CURRENT.load(Ordering::Relaxed);
         PEAK.store(base, Ordering::Relaxed);
@@ -174,6 +182,15 @@ fn main() {
         let decisions = sched.schedule(Timestamp(120));
         let secs = t.elapsed().as_secs_f64();
         let peak = (PEAK.load(Ordering::Relaxed).saturating_sub(base)) as f64 / (1024.0 * 1024.0);
+        // A digest of the outcome, so that speed-ups can be checked to change nothing.
+        let mut h = std::hash::DefaultHasher::new();
+        for d in &decisions {
+            format!("{d:?}").hash(&mut h);
+        }
+        for e in sched.estimates() {
+            (e.job, e.start, &e.nodes).hash(&mut h);
+        }
+        eprintln!("{preset} outcome digest: {:016x}", h.finish());
         let estimated = sched
             .estimates()
             .iter()

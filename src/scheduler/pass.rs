@@ -18,7 +18,7 @@ use crate::resolve::ResolvedMemory;
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How long backfill plans an UNLIMITED job for (Slurm uses one year).
 const UNLIMITED_PLAN: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -31,6 +31,63 @@ struct Entry {
     tier: u16,
     priority: u32,
     submit: Timestamp,
+}
+
+/// Per job shape (partition, demand), the earliest start the pass's profile still allows.
+///
+/// Within one backfill pass the profile only loses resources (jobs start, reservations are
+/// made), so the earliest start of a given shape never moves earlier: the answer of the
+/// last search (or the horizon it failed at) is a valid `not_before` for the next search
+/// of the same shape, which then skips everything before it, or is answered at once when
+/// the bound already reaches the horizon. Starting the search there returns exactly what a
+/// search from `now` would (see [`Profile::earliest`]: a fit at the bound would have been
+/// a fit at the last release before it).
+#[derive(Default)]
+struct StartBounds {
+    bound: HashMap<(usize, Demand), Timestamp>,
+}
+
+impl StartBounds {
+    /// [`Profile::earliest`] from `now`, pruned by the bound of the shape.
+    /// `whole_partition` is the partition whose entire node list `candidates` is (shapes
+    /// are only shared then); `None` asks the profile directly.
+    fn earliest(
+        &mut self,
+        profile: &Profile,
+        whole_partition: Option<usize>,
+        demand: &Demand,
+        candidates: &[NodeIdx],
+        now: Timestamp,
+        horizon: Option<Timestamp>,
+    ) -> Option<Placement> {
+        // Jobs that narrow their partition's nodes (features, --exclude) are not shared
+        // shapes: ask directly.
+        let Some(part) = whole_partition else {
+            return profile.earliest(demand, candidates, now, horizon);
+        };
+        // The user changes no answer while nothing user-exclusive is involved.
+        let user = if demand.user_exclusive || profile.has_user_exclusive() {
+            demand.user
+        } else {
+            0
+        };
+        let key = (
+            part,
+            Demand {
+                user,
+                ..demand.clone()
+            },
+        );
+        let limit = horizon.unwrap_or(Timestamp(u64::MAX));
+        let from = self.bound.get(&key).copied().unwrap_or(now).max(now);
+        if from >= limit {
+            return None;
+        }
+        let got = profile.earliest(demand, candidates, from, horizon);
+        self.bound
+            .insert(key, got.as_ref().map_or(limit, |p| p.start));
+        got
+    }
 }
 
 /// Reasons and plans gathered during a pass.
@@ -421,6 +478,7 @@ impl Scheduler {
         let mut per_part: BTreeMap<usize, u32> = BTreeMap::new();
         let mut reserved_per_part: BTreeMap<usize, u32> = BTreeMap::new();
         let mut planned: BTreeSet<JobId> = BTreeSet::new();
+        let mut bounds = StartBounds::default();
         for entry in queue {
             if planned.contains(&entry.job) || state.handled.contains(&entry.job) {
                 continue;
@@ -479,7 +537,7 @@ impl Scheduler {
                 }
                 // A multi-partition job starts in whichever partition lets it start earliest.
                 let Some((part, demand, placement)) =
-                    self.best_placement(entry.job, &profile, now, search_until)
+                    self.best_placement(entry.job, &profile, &mut bounds, now, search_until)
                 else {
                     self.note_blocked(entry.job, entry.part, state, None, Vec::new());
                     planned.insert(entry.job);
@@ -519,8 +577,11 @@ impl Scheduler {
                     .min(u64::from(bf.max_job_array_resv))
                     .saturating_sub(1);
                 let candidates = self.candidates(entry.job, part);
+                let wide = matches!(candidates, Cow::Borrowed(_)).then_some(part);
                 for _ in 0..more {
-                    let Some(next) = profile.earliest(&demand, &candidates, now, horizon) else {
+                    let Some(next) =
+                        bounds.earliest(&profile, wide, &demand, &candidates, now, horizon)
+                    else {
                         break;
                     };
                     self.reserve(&mut profile, &demand, &next, bf, user, user_exclusive);
@@ -695,6 +756,7 @@ impl Scheduler {
         &self,
         id: JobId,
         profile: &Profile,
+        bounds: &mut StartBounds,
         now: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<(usize, Demand, Placement)> {
@@ -707,7 +769,8 @@ impl Scheduler {
             let Some((demand, candidates)) = self.demand_in(id, part) else {
                 continue;
             };
-            if let Some(p) = profile.earliest(&demand, &candidates, now, horizon)
+            let wide = matches!(candidates, Cow::Borrowed(_)).then_some(part);
+            if let Some(p) = bounds.earliest(profile, wide, &demand, &candidates, now, horizon)
                 && best.as_ref().is_none_or(|(_, _, b)| p.start < b.start)
             {
                 best = Some((part, demand, p));
