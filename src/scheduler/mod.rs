@@ -642,3 +642,59 @@ pub(crate) fn next_job_id(id: JobId) -> JobId {
         JobId(id.0 + 1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sched() -> Scheduler {
+        let cluster = Cluster::from_slurm_conf(
+            "NodeName=n[1-2] CPUs=4 RealMemory=1000\n\
+             PartitionName=a Nodes=n[1-2] Default=YES\n\
+             PartitionName=b Nodes=n[1-2]\n",
+        )
+        .unwrap();
+        Scheduler::new(cluster)
+    }
+
+    fn req(args: &[&str]) -> JobRequest {
+        crate::sbatch::parse_args(args).unwrap()
+    }
+
+    /// Jobs hold shared names and lists, not copies: the memory goal (a pending job in
+    /// under 1 KiB) depends on it, and what the accessors return must not change.
+    #[test]
+    fn jobs_share_names_and_partition_lists() {
+        let mut s = sched();
+        let j1 = s
+            .submit(
+                &req(&["-A", "acct", "-p", "b,a", "--mem=100"]),
+                "alice",
+                Timestamp(0),
+            )
+            .unwrap();
+        let j2 = s
+            .submit(&req(&["-p", "b,a", "--mem=100"]), "alice", Timestamp(0))
+            .unwrap();
+        let j3 = s
+            .submit(&req(&["-p", "a", "--mem=100"]), "bob", Timestamp(0))
+            .unwrap();
+        let (a, b, c) = (&s.jobs[&j1], &s.jobs[&j2], &s.jobs[&j3]);
+        assert!(Arc::ptr_eq(&a.user, &b.user));
+        assert!(!Arc::ptr_eq(&a.user, &c.user));
+        assert_eq!((a.user(), c.user()), ("alice", "bob"));
+        assert_eq!((a.account(), b.account()), (Some("acct"), None));
+        assert_eq!(a.resolved().partitions(), ["b", "a"]);
+        assert!(std::ptr::eq(
+            a.resolved().partitions(),
+            b.resolved().partitions()
+        ));
+        assert_eq!(c.resolved().partitions(), ["a"]);
+        assert_eq!(s.partition_lists.len(), 2);
+        // A started job names its partition from the scheduler's table.
+        assert_eq!(s.schedule(Timestamp(0)).len(), 3);
+        let (a, b) = (&s.jobs[&j1], &s.jobs[&j2]);
+        assert_eq!((a.partition(), b.partition()), (Some("b"), Some("b")));
+        assert!(matches!((&a.partition, &b.partition), (Some(x), Some(y)) if Arc::ptr_eq(x, y)));
+    }
+}
