@@ -665,21 +665,21 @@ mod tests {
     /// under 1 KiB) depends on it, and what the accessors return must not change.
     #[test]
     fn jobs_share_names_and_partition_lists() {
-        let mut s = sched();
-        let j1 = s
+        let mut sched = sched();
+        let j1 = sched
             .submit(
                 &req(&["-A", "acct", "-p", "b,a", "--mem=100"]),
                 "alice",
                 Timestamp(0),
             )
             .unwrap();
-        let j2 = s
+        let j2 = sched
             .submit(&req(&["-p", "b,a", "--mem=100"]), "alice", Timestamp(0))
             .unwrap();
-        let j3 = s
+        let j3 = sched
             .submit(&req(&["-p", "a", "--mem=100"]), "bob", Timestamp(0))
             .unwrap();
-        let (a, b, c) = (&s.jobs[&j1], &s.jobs[&j2], &s.jobs[&j3]);
+        let (a, b, c) = (&sched.jobs[&j1], &sched.jobs[&j2], &sched.jobs[&j3]);
         assert!(Arc::ptr_eq(&a.user, &b.user));
         assert!(!Arc::ptr_eq(&a.user, &c.user));
         assert_eq!((a.user(), c.user()), ("alice", "bob"));
@@ -690,11 +690,17 @@ mod tests {
             b.resolved().partitions()
         ));
         assert_eq!(c.resolved().partitions(), ["a"]);
-        assert_eq!(s.partition_lists.len(), 2);
-        // A started job names its partition from the scheduler's table.
-        assert_eq!(s.schedule(Timestamp(0)).len(), 3);
-        let (a, b) = (&s.jobs[&j1], &s.jobs[&j2]);
-        assert_eq!((a.partition(), b.partition()), (Some("b"), Some("b")));
-        assert!(matches!((&a.partition, &b.partition), (Some(x), Some(y)) if Arc::ptr_eq(x, y)));
+        assert_eq!(sched.partition_lists.len(), 2);
+        // A started job names its partition from the scheduler'sched table.
+        assert_eq!(sched.schedule(Timestamp(0)).len(), 3);
+        let (first, second) = (&sched.jobs[&j1], &sched.jobs[&j2]);
+        assert_eq!(
+            (first.partition(), second.partition()),
+            (Some("b"), Some("b"))
+        );
+        assert!(matches!(
+            (&first.partition, &second.partition),
+            (Some(one), Some(two)) if Arc::ptr_eq(one, two)
+        ));
     }
 }
