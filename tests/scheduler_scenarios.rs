@@ -271,9 +271,9 @@ fn young_jobs_do_not_block_the_main_pass() {
         ))
         .unwrap_or_else(|e| panic!("{e}"))
     };
-    // By default B (2 nodes) blocks the partition in the main pass, and backfill then
-    // keeps C (10 h) off n2 because it would delay B's reservation at A's end.
-    let mut plain = Scheduler::new(conf("bf_interval=30"));
+    // Backfill tests one job only (B), so C can start only in the main pass. By default B
+    // (2 nodes) blocks the partition there and C waits.
+    let mut plain = Scheduler::new(conf("bf_max_job_test=1"));
     let a = submit(&mut plain, "-N1 -t 60", 0);
     let _b = submit(&mut plain, "-N2 -t 60", 0);
     let _c = submit(&mut plain, "-N1 -t 600", 0);
@@ -285,7 +285,7 @@ fn young_jobs_do_not_block_the_main_pass() {
         [a]
     );
     // With bf_min_age_reserve=600, B (eligible for 0 s) blocks nothing: C starts at once.
-    let mut young = Scheduler::new(conf("bf_min_age_reserve=600"));
+    let mut young = Scheduler::new(conf("bf_max_job_test=1,bf_min_age_reserve=600"));
     let a = submit(&mut young, "-N1 -t 60", 0);
     let _b = submit(&mut young, "-N2 -t 60", 0);
     let c = submit(&mut young, "-N1 -t 600", 0);
