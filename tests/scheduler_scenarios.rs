@@ -257,3 +257,43 @@ fn classic_backfill_under_presets() {
         );
     }
 }
+
+/// slurmctld's main pass lets a job that backfill would not reserve for (here: eligible for
+/// less than `bf_min_age_reserve`) fail without blocking its partition, so the smaller job
+/// behind it starts in the same pass.
+#[test]
+fn young_jobs_do_not_block_the_main_pass() {
+    let conf = |params: &str| {
+        Cluster::from_slurm_conf(&format!(
+            "SchedulerParameters={params}\nPriorityType=priority/basic\n\
+             NodeName=n[1-2] CPUs=4 RealMemory=4000\n\
+             PartitionName=p Nodes=n[1-2] Default=YES OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED\n"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // Backfill tests one job only (B), so C can start only in the main pass. By default B
+    // (2 nodes) blocks the partition there and C waits.
+    let mut plain = Scheduler::new(conf("bf_max_job_test=1"));
+    let a = submit(&mut plain, "-N1 -t 60", 0);
+    let _b = submit(&mut plain, "-N2 -t 60", 0);
+    let _c = submit(&mut plain, "-N1 -t 600", 0);
+    assert_eq!(
+        started(&plain.schedule(Timestamp(0)))
+            .iter()
+            .map(|(j, _)| *j)
+            .collect::<Vec<_>>(),
+        [a]
+    );
+    // With bf_min_age_reserve=600, B (eligible for 0 s) blocks nothing: C starts at once.
+    let mut young = Scheduler::new(conf("bf_max_job_test=1,bf_min_age_reserve=600"));
+    let a = submit(&mut young, "-N1 -t 60", 0);
+    let _b = submit(&mut young, "-N2 -t 60", 0);
+    let c = submit(&mut young, "-N1 -t 600", 0);
+    assert_eq!(
+        started(&young.schedule(Timestamp(0)))
+            .iter()
+            .map(|(j, _)| *j)
+            .collect::<Vec<_>>(),
+        [a, c]
+    );
+}

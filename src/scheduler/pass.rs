@@ -432,6 +432,12 @@ impl Scheduler {
                     }
                     None => {
                         self.set_reason(entry.job, PendingReason::Resources);
+                        // A job backfill would give no reservation (below bf_min_prio_reserve
+                        // or eligible for less than bf_min_age_reserve) blocks nothing in
+                        // the main pass either (`_schedule()` in job_scheduler.c).
+                        if !self.may_block(entry.job, now) {
+                            break;
+                        }
                         // A job whose --nodelist covers its node count blocks only those
                         // nodes, not its partition (`_schedule()` in job_scheduler.c).
                         let nodelist = self.requested_nodes(entry.job);
@@ -458,6 +464,16 @@ impl Scheduler {
                 }
             }
         }
+    }
+
+    /// Whether a job that cannot start now blocks what is behind it in the main pass: not
+    /// if backfill would refuse it a reservation for its priority or its age.
+    fn may_block(&self, id: JobId, now: Timestamp) -> bool {
+        let (Some(job), Some(bf)) = (self.jobs.get(&id), self.policy.backfill.as_ref()) else {
+            return true;
+        };
+        let age = job.eligible.map_or(0, |e| now.0.saturating_sub(e.0));
+        job.priority >= bf.min_prio_reserve && age >= bf.min_age_reserve.as_secs()
     }
 
     /// Backfill: every job in queue order (within the configured limits) either starts now
