@@ -74,8 +74,9 @@ pub use request::{JobRequest, MemoryRequest, NodeCount};
 pub use resolve::{RejectReason, Rejection, ResolvedJob, ResolvedMemory};
 pub use sched_config::{EnforcePartLimits, SchedConfig};
 pub use scheduler::{
-    Backfill, Decision, Estimate, GresAllocation, HoldKind, Job, JobError, NodeAllocation,
-    NodeError, Policy, Preset, ReservationGranularity, Scheduler, SubmitError,
+    Backfill, Decision, Estimate, GresAllocation, HoldKind, Job, JobError, JobRecord, LimitUsage,
+    NodeAllocation, NodeError, PartitionUsage, Policy, Preset, ReservationGranularity, Scheduler,
+    SubmitError, UserUsage,
 };
 pub use time::{BeginTime, Duration, TimeLimit, Timestamp};
 pub use tres::{Tres, TresKind, TresLimits};

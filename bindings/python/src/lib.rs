@@ -16,6 +16,7 @@ mod decision;
 mod errors;
 mod request;
 mod scheduler;
+mod status;
 mod values;
 
 pub use cluster::{Cluster, ResolvedJob};
@@ -23,6 +24,7 @@ pub use decision::{Decision, Estimate, GresAllocation, Job, NodeAllocation};
 pub use errors::to_py;
 pub use request::JobRequest;
 pub use scheduler::Scheduler;
+pub use status::{JobRecord, LimitUsage, PartitionUsage, UserUsage};
 pub use values::{Gres, Node, Partition};
 
 /// Slurm-style batch scheduling decisions: slurm.conf, QOS, sbatch scripts, resolution,
@@ -33,8 +35,8 @@ mod hpcsched_module {
 
     #[pymodule_export]
     use super::{
-        Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRequest, Node, NodeAllocation,
-        Partition, ResolvedJob, Scheduler,
+        Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRecord, JobRequest, LimitUsage,
+        Node, NodeAllocation, Partition, PartitionUsage, ResolvedJob, Scheduler, UserUsage,
     };
 
     #[pymodule_export]

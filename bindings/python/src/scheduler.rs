@@ -4,6 +4,7 @@ use crate::cluster::Cluster;
 use crate::decision::{Decision, Estimate, Job};
 use crate::errors::{Error, job_err, node_err, policy_err, submit_err};
 use crate::request::JobRequest;
+use crate::status::{JobRecord, LimitUsage, PartitionUsage, UserUsage};
 use crate::values::{Gres, Limit};
 use hpcsched::{GresSpec, JobId, Policy, Preset, Timestamp};
 use pyo3::prelude::*;
@@ -150,6 +151,39 @@ impl Scheduler {
             .iter()
             .map(Estimate::from)
             .collect())
+    }
+
+    /// Every job as `sacct` would list it at `now`, by job id.
+    fn records(&self, now: u64) -> PyResult<Vec<JobRecord>> {
+        Ok(self
+            .lock()?
+            .records(Timestamp(now))
+            .iter()
+            .map(JobRecord::from)
+            .collect())
+    }
+
+    /// How a partition's nodes are used now, or None for an unknown partition.
+    fn partition_usage(&self, name: &str) -> PyResult<Option<PartitionUsage>> {
+        Ok(self
+            .lock()?
+            .partition_usage(name)
+            .as_ref()
+            .map(PartitionUsage::from))
+    }
+
+    /// What a user's jobs hold and wait for.
+    fn user_usage(&self, user: &str) -> PyResult<UserUsage> {
+        Ok(UserUsage::from(&self.lock()?.user_usage(user)))
+    }
+
+    /// A user's running usage next to each `MaxTRESPerUser` limit of a QOS, or None for an
+    /// unknown QOS.
+    fn qos_user_usage(&self, qos: &str, user: &str) -> PyResult<Option<Vec<LimitUsage>>> {
+        Ok(self
+            .lock()?
+            .qos_user_usage(qos, user)
+            .map(|v| v.iter().map(LimitUsage::from).collect()))
     }
 
     /// A snapshot of a job, or None for an unknown id.

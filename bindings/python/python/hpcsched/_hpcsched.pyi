@@ -23,14 +23,17 @@ __all__ = [
     "GresAllocation",
     "Job",
     "JobError",
+    "JobRecord",
     "JobRequest",
     "JobStateError",
+    "LimitUsage",
     "Node",
     "NodeAllocation",
     "NodeError",
     "OptionError",
     "ParseError",
     "Partition",
+    "PartitionUsage",
     "PolicyError",
     "QosError",
     "RejectedError",
@@ -39,6 +42,7 @@ __all__ = [
     "ScriptError",
     "SubmitError",
     "UnknownJobError",
+    "UserUsage",
     "__version__",
 ]
 
@@ -591,6 +595,110 @@ class Job:
     def __hash__(self) -> int: ...
 
 @final
+class JobRecord:
+    """One job as ``sacct`` reports it (from ``Scheduler.records(now)``)."""
+
+    @property
+    def job(self) -> int: ...
+    @property
+    def display_id(self) -> str:
+        """``"42"``, ``"7_3"``, or ``"7_[2-5]"`` for an array's pending tasks."""
+    @property
+    def name(self) -> str: ...
+    @property
+    def user(self) -> str: ...
+    @property
+    def account(self) -> str | None: ...
+    @property
+    def partition(self) -> str: ...
+    @property
+    def state(self) -> str:
+        """Slurm's state name (``"COMPLETED"``, ``"TIMEOUT"``...)."""
+    @property
+    def exit_code(self) -> int: ...
+    @property
+    def submit(self) -> int: ...
+    @property
+    def eligible(self) -> int | None: ...
+    @property
+    def start(self) -> int | None: ...
+    @property
+    def end(self) -> int | None: ...
+    @property
+    def elapsed(self) -> int:
+        """Seconds from start to end (or to ``now`` while running)."""
+    @property
+    def time_limit(self) -> _Time: ...
+    @property
+    def nodes(self) -> str:
+        """The nodes as a hostlist (``"cpu16-[1-3]"``)."""
+    @property
+    def alloc_tres(self) -> str:
+        """``"cpu=4,mem=8192M,node=1,gres/gpu=2"``; empty if it never started."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class PartitionUsage:
+    """A partition's nodes and CPUs by state, as ``sinfo`` summarises them."""
+
+    @property
+    def nodes(self) -> int: ...
+    @property
+    def idle(self) -> int: ...
+    @property
+    def mixed(self) -> int: ...
+    @property
+    def allocated(self) -> int: ...
+    @property
+    def unavailable(self) -> int:
+        """Nodes that take no new jobs (DOWN, DRAIN...)."""
+    @property
+    def cpus(self) -> int: ...
+    @property
+    def cpus_allocated(self) -> int: ...
+    @property
+    def gpus(self) -> int: ...
+    @property
+    def gpus_allocated(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class UserUsage:
+    """What one user's jobs hold and wait for."""
+
+    @property
+    def running_jobs(self) -> int: ...
+    @property
+    def pending_jobs(self) -> int:
+        """An array's pending tasks count one each."""
+    @property
+    def nodes(self) -> int: ...
+    @property
+    def cpus(self) -> int: ...
+    @property
+    def memory_mib(self) -> int: ...
+    @property
+    def gpus(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class LimitUsage:
+    """One TRES a user holds under a QOS, next to its ``MaxTRESPerUser`` limit."""
+
+    @property
+    def tres(self) -> str:
+        """As sacctmgr names it: ``"cpu"``, ``"mem"``, ``"gres/gpu"``..."""
+    @property
+    def used(self) -> int: ...
+    @property
+    def limit(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
 class Scheduler:
     """A scheduler for a copy of a cluster: submit jobs, call ``schedule(now)``, carry out
     the decisions, report what happened. Times are ``int`` seconds on the host's clock."""
@@ -626,6 +734,13 @@ class Scheduler:
         """When to call ``schedule`` again at the latest; None when only events need a pass."""
     def estimates(self) -> list[Estimate]:
         """Expected starts as of the last pass, in expected-start order."""
+    def records(self, now: int) -> list[JobRecord]:
+        """Every job as ``sacct`` would list it at ``now``, by job id."""
+    def partition_usage(self, name: str) -> PartitionUsage | None:
+        """None for an unknown partition."""
+    def user_usage(self, user: str) -> UserUsage: ...
+    def qos_user_usage(self, qos: str, user: str) -> list[LimitUsage] | None:
+        """None for an unknown QOS."""
     def job(self, id: int) -> Job | None: ...
     def jobs(self) -> list[Job]:
         """Every job (pending, running, finished), in the scheduler's order (submission

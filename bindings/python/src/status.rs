@@ -1,0 +1,214 @@
+//! Accounting records and status views as Python value objects (conversions only).
+
+use crate::values::{Limit, py_repr, py_repr_str};
+use pyo3::prelude::*;
+
+/// One job as `sacct` reports it.
+#[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JobRecord {
+    /// The job id.
+    pub job: u32,
+    /// `JobID` as sacct prints it.
+    pub display_id: String,
+    /// `JobName`.
+    pub name: String,
+    /// `User`.
+    pub user: String,
+    /// `Account`.
+    pub account: Option<String>,
+    /// `Partition`.
+    pub partition: String,
+    /// `State` (Slurm's name).
+    pub state: String,
+    /// `ExitCode`.
+    pub exit_code: i32,
+    /// `Submit`.
+    pub submit: u64,
+    /// `Eligible`.
+    pub eligible: Option<u64>,
+    /// `Start`.
+    pub start: Option<u64>,
+    /// `End`.
+    pub end: Option<u64>,
+    /// `Elapsed`, seconds.
+    pub elapsed: u64,
+    /// `Timelimit`: seconds, or `math.inf`.
+    pub time_limit: Limit,
+    /// `NodeList`, as a hostlist.
+    pub nodes: String,
+    /// `AllocTRES`.
+    pub alloc_tres: String,
+}
+
+impl From<&hpcsched::JobRecord> for JobRecord {
+    fn from(r: &hpcsched::JobRecord) -> Self {
+        Self {
+            job: r.job.0,
+            display_id: r.display_id.clone(),
+            name: r.name.clone(),
+            user: r.user.clone(),
+            account: r.account.clone(),
+            partition: r.partition.clone(),
+            state: r.state.name().to_owned(),
+            exit_code: r.exit_code,
+            submit: r.submit.0,
+            eligible: r.eligible.map(|t| t.0),
+            start: r.start.map(|t| t.0),
+            end: r.end.map(|t| t.0),
+            elapsed: r.elapsed.as_secs(),
+            time_limit: Limit(r.time_limit),
+            nodes: r.nodes.clone(),
+            alloc_tres: r.alloc_tres.clone(),
+        }
+    }
+}
+
+#[pymethods]
+impl JobRecord {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "JobRecord(job={}, display_id={}, state={}, start={}, end={}, nodes={}, alloc_tres={})",
+            self.job,
+            py_repr_str(py, &self.display_id),
+            py_repr_str(py, &self.state),
+            py_repr(py, self.start),
+            py_repr(py, self.end),
+            py_repr_str(py, &self.nodes),
+            py_repr_str(py, &self.alloc_tres),
+        )
+    }
+}
+
+/// A partition's nodes and CPUs by state, as `sinfo` summarises them.
+#[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PartitionUsage {
+    /// Nodes in the partition.
+    pub nodes: u32,
+    /// Nodes with nothing allocated that can take jobs.
+    pub idle: u32,
+    /// Nodes with some CPUs allocated.
+    pub mixed: u32,
+    /// Nodes with every CPU allocated.
+    pub allocated: u32,
+    /// Nodes that take no new jobs (DOWN, DRAIN...).
+    pub unavailable: u32,
+    /// CPUs in the partition.
+    pub cpus: u32,
+    /// CPUs allocated.
+    pub cpus_allocated: u32,
+    /// GPUs in the partition.
+    pub gpus: u64,
+    /// GPUs allocated.
+    pub gpus_allocated: u64,
+}
+
+impl From<&hpcsched::PartitionUsage> for PartitionUsage {
+    fn from(u: &hpcsched::PartitionUsage) -> Self {
+        Self {
+            nodes: u.nodes,
+            idle: u.idle,
+            mixed: u.mixed,
+            allocated: u.allocated,
+            unavailable: u.unavailable,
+            cpus: u.cpus,
+            cpus_allocated: u.cpus_allocated,
+            gpus: u.gpus,
+            gpus_allocated: u.gpus_allocated,
+        }
+    }
+}
+
+#[pymethods]
+impl PartitionUsage {
+    fn __repr__(&self) -> String {
+        format!(
+            "PartitionUsage(nodes={}, idle={}, mixed={}, allocated={}, unavailable={}, cpus={}, cpus_allocated={}, gpus={}, gpus_allocated={})",
+            self.nodes,
+            self.idle,
+            self.mixed,
+            self.allocated,
+            self.unavailable,
+            self.cpus,
+            self.cpus_allocated,
+            self.gpus,
+            self.gpus_allocated
+        )
+    }
+}
+
+/// What one user's jobs hold and wait for.
+#[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserUsage {
+    /// Running jobs.
+    pub running_jobs: u32,
+    /// Pending jobs (an array's pending tasks count one each).
+    pub pending_jobs: u64,
+    /// Nodes held (one per node of each running job).
+    pub nodes: u32,
+    /// CPUs held.
+    pub cpus: u32,
+    /// Memory held, MiB.
+    pub memory_mib: u64,
+    /// GPUs held.
+    pub gpus: u64,
+}
+
+impl From<&hpcsched::UserUsage> for UserUsage {
+    fn from(u: &hpcsched::UserUsage) -> Self {
+        Self {
+            running_jobs: u.running_jobs,
+            pending_jobs: u.pending_jobs,
+            nodes: u.held.nodes,
+            cpus: u.held.cpus,
+            memory_mib: u.held.memory.mib(),
+            gpus: u.held.gres_total("gpu"),
+        }
+    }
+}
+
+#[pymethods]
+impl UserUsage {
+    fn __repr__(&self) -> String {
+        format!(
+            "UserUsage(running_jobs={}, pending_jobs={}, nodes={}, cpus={}, memory_mib={}, gpus={})",
+            self.running_jobs, self.pending_jobs, self.nodes, self.cpus, self.memory_mib, self.gpus
+        )
+    }
+}
+
+/// One TRES a user holds under a QOS, next to its `MaxTRESPerUser` limit.
+#[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LimitUsage {
+    /// The TRES as sacctmgr names it (`cpu`, `mem`, `gres/gpu`...).
+    pub tres: String,
+    /// What the user's running jobs under the QOS hold.
+    pub used: u64,
+    /// The limit.
+    pub limit: u64,
+}
+
+impl From<&hpcsched::LimitUsage> for LimitUsage {
+    fn from(u: &hpcsched::LimitUsage) -> Self {
+        Self {
+            tres: u.kind.to_string(),
+            used: u.used,
+            limit: u.limit,
+        }
+    }
+}
+
+#[pymethods]
+impl LimitUsage {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "LimitUsage(tres={}, used={}, limit={})",
+            py_repr_str(py, &self.tres),
+            self.used,
+            self.limit
+        )
+    }
+}
