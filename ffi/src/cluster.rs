@@ -2,8 +2,8 @@
 //! for its nodes and partitions.
 
 use crate::error::{
-    Failure, arg_mut, arg_ref, arg_str, c_string, core_err, guard, hpcsched_result, out_param,
-    release,
+    Failure, arg_mut, arg_ref, arg_str, c_string, core_err, free_box, guard, hpcsched_result,
+    out_param,
 };
 use hpcsched::Cluster;
 use std::ffi::{CString, c_char};
@@ -91,12 +91,8 @@ pub unsafe extern "C" fn hpcsched_cluster_add_qos(
 /// released yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_cluster_free(cluster: *mut hpcsched_cluster) {
-    if !cluster.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(cluster) });
-        });
-    }
+    // SAFETY: the caller's contract above is free_box's.
+    unsafe { free_box(cluster) };
 }
 
 /// Stores the number of nodes in `*out`.

@@ -2,7 +2,7 @@
 //! snapshots the caller owns), and the per-node allocation view shared with job snapshots.
 
 use crate::error::{
-    Failure, arg_ref, c_string, getter, guard, hpcsched_result, item, out_param, release,
+    Failure, arg_ref, c_string, free_box, getter, guard, hpcsched_result, item, out_param,
 };
 use hpcsched::{Decision, Estimate, NodeAllocation, PendingReason};
 use std::ffi::{CString, c_char};
@@ -241,12 +241,8 @@ impl hpcsched_decisions {
 /// `decisions` is NULL or a list from hpcsched_scheduler_schedule not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_decisions_free(decisions: *mut hpcsched_decisions) {
-    if !decisions.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(decisions) });
-        });
-    }
+    // SAFETY: the caller's contract above is free_box's.
+    unsafe { free_box(decisions) };
 }
 
 /// Stores the number of decisions in `*out`.
@@ -475,12 +471,8 @@ impl hpcsched_estimates {
 /// `estimates` is NULL or a list from hpcsched_scheduler_estimates not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_estimates_free(estimates: *mut hpcsched_estimates) {
-    if !estimates.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(estimates) });
-        });
-    }
+    // SAFETY: the caller's contract above is free_box's.
+    unsafe { free_box(estimates) };
 }
 
 /// Stores the number of estimates in `*out`.

@@ -175,6 +175,20 @@ pub(crate) fn release(f: impl FnOnce()) {
     let _ = catch_unwind(AssertUnwindSafe(f));
 }
 
+/// Releases a handle made with `Box::into_raw`; NULL does nothing. Every `_free` function
+/// of the C API goes through here, so ownership is handed back in one place.
+///
+/// # Safety
+/// `ptr` is NULL or came from `Box::into_raw` for a `T` and has not been released.
+pub(crate) unsafe fn free_box<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        release(|| {
+            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
+            drop(unsafe { Box::from_raw(ptr) });
+        });
+    }
+}
+
 /// Borrows a handle argument, or fails with NULL_ARGUMENT naming it.
 ///
 /// # Safety

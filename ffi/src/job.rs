@@ -2,7 +2,7 @@
 //! lists of job ids.
 
 use crate::decision::{AllocNode, GresOut, NodeOut, alloc_nodes, opt_ptr, reason_string};
-use crate::error::{arg_ref, c_string, getter, guard, hpcsched_result, item, out_param, release};
+use crate::error::{arg_ref, c_string, free_box, getter, guard, hpcsched_result, item, out_param};
 use hpcsched::{HoldKind, Job, JobId, TimeLimit};
 use std::ffi::{CString, c_char};
 use std::ptr;
@@ -75,12 +75,8 @@ impl hpcsched_job {
 /// `job` is NULL or a snapshot from hpcsched_scheduler_job not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_job_free(job: *mut hpcsched_job) {
-    if !job.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(job) });
-        });
-    }
+    // SAFETY: the caller's contract above is free_box's.
+    unsafe { free_box(job) };
 }
 
 /// Stores the job id in `*out` (an array task's own id once it has started).
@@ -524,12 +520,8 @@ impl hpcsched_job_ids {
 /// `ids` is NULL or a list from an hpcsched function, not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_job_ids_free(ids: *mut hpcsched_job_ids) {
-    if !ids.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(ids) });
-        });
-    }
+    // SAFETY: the caller's contract above is free_box's.
+    unsafe { free_box(ids) };
 }
 
 /// Stores the number of ids in `*out`.

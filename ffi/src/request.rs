@@ -1,7 +1,8 @@
 //! The job request handle: what a batch script and sbatch options ask for.
 
 use crate::error::{
-    arg_ref, arg_str, arg_strs, c_string, core_err, guard, hpcsched_result, out_param, release,
+    arg_ref, arg_str, arg_strs, c_string, core_err, free_box, guard, hpcsched_result, out_param,
+    release,
 };
 use hpcsched::JobRequest;
 use std::ffi::{CString, c_char};
@@ -147,12 +148,8 @@ pub unsafe extern "C" fn hpcsched_string_free(s: *mut c_char) {
 /// released yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_request_free(request: *mut hpcsched_request) {
-    if !request.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(request) });
-        });
-    }
+    // SAFETY: the caller's contract above is free_box's.
+    unsafe { free_box(request) };
 }
 
 #[cfg(test)]

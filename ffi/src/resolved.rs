@@ -2,7 +2,7 @@
 
 use crate::cluster::hpcsched_cluster;
 use crate::error::{
-    Failure, arg_ref, c_string, core_err, guard, hpcsched_result, out_param, release,
+    Failure, arg_ref, c_string, core_err, free_box, guard, hpcsched_result, out_param,
 };
 use crate::request::hpcsched_request;
 use hpcsched::{ResolvedJob, ResolvedMemory, TimeLimit};
@@ -103,12 +103,8 @@ pub unsafe extern "C" fn hpcsched_cluster_resolve(
 /// released yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_resolved_free(resolved: *mut hpcsched_resolved) {
-    if !resolved.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(resolved) });
-        });
-    }
+    // SAFETY: the caller's contract above is free_box's.
+    unsafe { free_box(resolved) };
 }
 
 /// Shared body of the accessors: checks both pointers, zeroes the out-param, reads.

@@ -6,7 +6,7 @@
 use crate::cluster::hpcsched_cluster;
 use crate::decision::{hpcsched_decisions, hpcsched_estimates};
 use crate::error::{
-    Failure, arg_mut, arg_ref, arg_str, guard, hpcsched_result, out_param, release,
+    Failure, arg_mut, arg_ref, arg_str, free_box, guard, hpcsched_result, out_param,
 };
 use crate::job::{hand_out, hpcsched_job, hpcsched_job_ids};
 use crate::request::hpcsched_request;
@@ -78,12 +78,8 @@ pub unsafe extern "C" fn hpcsched_scheduler_new(
 /// `scheduler` is NULL or a scheduler from hpcsched_scheduler_new not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_free(scheduler: *mut hpcsched_scheduler) {
-    if !scheduler.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(scheduler) });
-        });
-    }
+    // SAFETY: the caller's contract above is free_box's.
+    unsafe { free_box(scheduler) };
 }
 
 /// Submits a job for `user` at time `now` and stores its id in `*job_id` (an array's tasks
