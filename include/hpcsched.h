@@ -64,6 +64,14 @@ enum hpcsched_result
    */
   HPCSCHED_RESULT_UNKNOWN_NODE = 9,
   /**
+   * No partition has this name (scheduler status views).
+   */
+  HPCSCHED_RESULT_UNKNOWN_PARTITION = 10,
+  /**
+   * No QOS has this name (scheduler status views).
+   */
+  HPCSCHED_RESULT_UNKNOWN_QOS = 11,
+  /**
    * hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
    * scheduler the failed call was changing (a pass or an event) may be left half
    * updated: release it rather than keep using it.
@@ -191,6 +199,34 @@ typedef struct hpcsched_job hpcsched_job;
 typedef struct hpcsched_job_ids hpcsched_job_ids;
 
 /**
+ * How one partition's nodes and CPUs are used, as `sinfo` summarises them.
+ *
+ * Made by hpcsched_scheduler_partition_usage and released with
+ * hpcsched_partition_usage_free. It is a snapshot and does not refer to the scheduler.
+ */
+typedef struct hpcsched_partition_usage hpcsched_partition_usage;
+
+/**
+ * A user's usage under one QOS next to each of its `MaxTRESPerUser` limits, in the order
+ * the limits were written (empty when the QOS has none).
+ *
+ * Made by hpcsched_scheduler_qos_user_usage and released with hpcsched_qos_usage_free.
+ * It is a snapshot and does not refer to the scheduler. Strings borrowed from it stay
+ * valid until it is released.
+ */
+typedef struct hpcsched_qos_usage hpcsched_qos_usage;
+
+/**
+ * Every job as `sacct` lists it (finished, running and pending), by job id; an array's
+ * tasks that have not started are one record.
+ *
+ * Made by hpcsched_scheduler_records and released with hpcsched_records_free. It is a
+ * snapshot and does not refer to the scheduler. Strings borrowed from it stay valid until
+ * it is released.
+ */
+typedef struct hpcsched_records hpcsched_records;
+
+/**
  * A job request: the sbatch options of a batch script and/or a command line.
  *
  * Created by hpcsched_request_from_script, hpcsched_request_from_script_with_args or
@@ -215,6 +251,14 @@ typedef struct hpcsched_resolved hpcsched_resolved;
  * read-only ones may run on several threads at once.
  */
 typedef struct hpcsched_scheduler hpcsched_scheduler;
+
+/**
+ * What one user's jobs hold (running) and wait for (pending).
+ *
+ * Made by hpcsched_scheduler_user_usage and released with hpcsched_user_usage_free. It is
+ * a snapshot and does not refer to the scheduler.
+ */
+typedef struct hpcsched_user_usage hpcsched_user_usage;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1286,6 +1330,453 @@ hpcsched_result hpcsched_scheduler_node_free(const hpcsched_scheduler *scheduler
                                              const char *name,
                                              uint32_t *cpus,
                                              uint64_t *memory_mib);
+
+/**
+ * Stores in `*out` every job the scheduler knows as `sacct` would list it at `now` (which
+ * sets the elapsed time of running jobs), ordered by job id. The caller owns the list and
+ * must release it with hpcsched_records_free.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_records(const hpcsched_scheduler *scheduler,
+                                           uint64_t now,
+                                           hpcsched_records **out);
+
+/**
+ * Releases a record list. Passing NULL does nothing. Strings borrowed from it become
+ * invalid.
+ *
+ * # Safety
+ * `records` is NULL or a list from hpcsched_scheduler_records not yet released.
+ */
+void hpcsched_records_free(hpcsched_records *records);
+
+/**
+ * Stores the number of records in `*out`.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_records_count(const hpcsched_records *records, size_t *out);
+
+/**
+ * Stores the job id of record `index` (0-based, below hpcsched_records_count) in `*out`;
+ * an array's pending tasks carry the array job id. Every indexed accessor returns
+ * HPCSCHED_RESULT_OUT_OF_RANGE for a bad index and then leaves its out-params NULL / 0.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_records_job(const hpcsched_records *records, size_t index, uint32_t *out);
+
+/**
+ * Stores in `*out` sacct's JobID of record `index`: `42`, `7_3` for an array task, or
+ * `7_[2-5]` for an array's tasks that have not started. Borrowed from the list.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_records_display_id(const hpcsched_records *records,
+                                            size_t index,
+                                            const char **out);
+
+/**
+ * Stores in `*out` the JobName of record `index` (`--job-name`, empty when not given).
+ * Borrowed from the list.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_records_name(const hpcsched_records *records,
+                                      size_t index,
+                                      const char **out);
+
+/**
+ * Stores in `*out` the user who submitted record `index`'s job. Borrowed from the list.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_records_user(const hpcsched_records *records,
+                                      size_t index,
+                                      const char **out);
+
+/**
+ * Stores in `*out` the account of record `index`, or NULL when none was given. Borrowed
+ * from the list.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_records_account(const hpcsched_records *records,
+                                         size_t index,
+                                         const char **out);
+
+/**
+ * Stores in `*out` the partition of record `index`: where the job ran, or the one it
+ * waits for. Never NULL on success. Borrowed from the list.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_records_partition(const hpcsched_records *records,
+                                           size_t index,
+                                           const char **out);
+
+/**
+ * Stores in `*out` the State of record `index` as sacct names it (`PENDING`, `RUNNING`,
+ * `COMPLETED`, `FAILED`, `CANCELLED`, `TIMEOUT`...). Borrowed from the list.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_records_state(const hpcsched_records *records,
+                                       size_t index,
+                                       const char **out);
+
+/**
+ * Stores in `*out` the exit status of record `index`'s job (the first number of sacct's
+ * ExitCode): 0 until the job ends.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_records_exit_code(const hpcsched_records *records,
+                                           size_t index,
+                                           int32_t *out);
+
+/**
+ * Stores in `*out` the Submit time of record `index` (seconds on the host's clock).
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_records_submit_time(const hpcsched_records *records,
+                                             size_t index,
+                                             uint64_t *out);
+
+/**
+ * Stores the Eligible time of record `index`: `*has` is false (and `*out` 0) until a
+ * scheduling pass has found the job eligible (sacct's `Unknown`), e.g. while it waits on
+ * a dependency or a begin time.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_records_eligible_time(const hpcsched_records *records,
+                                               size_t index,
+                                               uint64_t *out,
+                                               bool *has);
+
+/**
+ * Stores the Start time of record `index`: `*has` is false (and `*out` 0) when the job
+ * has not started (sacct's `Unknown`).
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_records_start_time(const hpcsched_records *records,
+                                            size_t index,
+                                            uint64_t *out,
+                                            bool *has);
+
+/**
+ * Stores the End time of record `index`: `*has` is false (and `*out` 0) while the job has
+ * not ended (sacct's `Unknown`).
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
+ */
+hpcsched_result hpcsched_records_end_time(const hpcsched_records *records,
+                                          size_t index,
+                                          uint64_t *out,
+                                          bool *has);
+
+/**
+ * Stores in `*out` the Elapsed time of record `index` in seconds: end (or the `now` the
+ * list was taken at, while the job runs) minus start; 0 when it never started.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_records_elapsed_seconds(const hpcsched_records *records,
+                                                 size_t index,
+                                                 uint64_t *out);
+
+/**
+ * Stores the Timelimit of record `index`: `*unlimited` is true for an unlimited job (and
+ * `*seconds` is then 0), otherwise `*seconds` is the limit in seconds.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `seconds` and `unlimited` are NULL or valid for
+ * writing.
+ */
+hpcsched_result hpcsched_records_time_limit_seconds(const hpcsched_records *records,
+                                                    size_t index,
+                                                    uint64_t *seconds,
+                                                    bool *unlimited);
+
+/**
+ * Stores in `*out` the NodeList of record `index` as a Slurm hostlist (`n[1-3]`), or an
+ * empty string when the job never started. Borrowed from the list.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_records_nodes(const hpcsched_records *records,
+                                       size_t index,
+                                       const char **out);
+
+/**
+ * Stores in `*out` the AllocTRES of record `index` in sacct's form and order,
+ * `cpu=N,mem=NM,node=N` then `gres/NAME=N` by GRES name (e.g.
+ * `cpu=4,mem=8192M,node=1,gres/gpu=2`), or an empty string when the job never started.
+ * Borrowed from the list.
+ *
+ * # Safety
+ * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_records_alloc_tres(const hpcsched_records *records,
+                                            size_t index,
+                                            const char **out);
+
+/**
+ * Stores in `*out` how the nodes of partition `partition` are used now. The caller owns
+ * the snapshot and must release it with hpcsched_partition_usage_free. A name the
+ * cluster does not have gives HPCSCHED_RESULT_UNKNOWN_PARTITION and `*out` = NULL.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `partition` is NULL or a NUL-terminated
+ * string; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_partition_usage(const hpcsched_scheduler *scheduler,
+                                                   const char *partition,
+                                                   hpcsched_partition_usage **out);
+
+/**
+ * Releases a partition usage snapshot. Passing NULL does nothing.
+ *
+ * # Safety
+ * `usage` is NULL or a snapshot from hpcsched_scheduler_partition_usage not yet released.
+ */
+void hpcsched_partition_usage_free(hpcsched_partition_usage *usage);
+
+/**
+ * Stores in `*out` the number of nodes in the partition (sinfo's NODES(A/I/O/T) total).
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_nodes(const hpcsched_partition_usage *usage,
+                                               uint32_t *out);
+
+/**
+ * Stores in `*out` the nodes with nothing allocated that can take jobs (IDLE).
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_idle(const hpcsched_partition_usage *usage, uint32_t *out);
+
+/**
+ * Stores in `*out` the nodes with some but not all CPUs allocated (MIXED).
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_mixed(const hpcsched_partition_usage *usage,
+                                               uint32_t *out);
+
+/**
+ * Stores in `*out` the nodes with every CPU allocated (ALLOCATED).
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_allocated(const hpcsched_partition_usage *usage,
+                                                   uint32_t *out);
+
+/**
+ * Stores in `*out` the nodes that take no new jobs (DOWN, DRAIN, FAIL...), whatever they
+ * still run; they count in none of idle, mixed and allocated.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_unavailable(const hpcsched_partition_usage *usage,
+                                                     uint32_t *out);
+
+/**
+ * Stores in `*out` the number of CPUs in the partition.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_cpus(const hpcsched_partition_usage *usage, uint32_t *out);
+
+/**
+ * Stores in `*out` the number of the partition's CPUs allocated to jobs.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_cpus_allocated(const hpcsched_partition_usage *usage,
+                                                        uint32_t *out);
+
+/**
+ * Stores in `*out` the number of GPUs in the partition (GRES `gpu` of every type).
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_gpus(const hpcsched_partition_usage *usage, uint64_t *out);
+
+/**
+ * Stores in `*out` the number of the partition's GPUs allocated to jobs.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_partition_usage_gpus_allocated(const hpcsched_partition_usage *usage,
+                                                        uint64_t *out);
+
+/**
+ * Stores in `*out` what the jobs of `user` hold and wait for now (all zero for a user
+ * with no jobs). The caller owns the snapshot and must release it with
+ * hpcsched_user_usage_free.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `user` is NULL or a NUL-terminated string;
+ * `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_user_usage(const hpcsched_scheduler *scheduler,
+                                              const char *user,
+                                              hpcsched_user_usage **out);
+
+/**
+ * Releases a user usage snapshot. Passing NULL does nothing.
+ *
+ * # Safety
+ * `usage` is NULL or a snapshot from hpcsched_scheduler_user_usage not yet released.
+ */
+void hpcsched_user_usage_free(hpcsched_user_usage *usage);
+
+/**
+ * Stores in `*out` how many of the user's jobs are running.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_user_usage_running_jobs(const hpcsched_user_usage *usage, uint32_t *out);
+
+/**
+ * Stores in `*out` how many of the user's jobs are pending; an array's pending tasks
+ * count one each.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_user_usage_pending_jobs(const hpcsched_user_usage *usage, uint64_t *out);
+
+/**
+ * Stores in `*out` the nodes the user's running jobs hold, one per node of each job (two
+ * jobs sharing a node count it twice, as TRES `node` does).
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_user_usage_nodes(const hpcsched_user_usage *usage, uint32_t *out);
+
+/**
+ * Stores in `*out` the CPUs the user's running jobs hold.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_user_usage_cpus(const hpcsched_user_usage *usage, uint32_t *out);
+
+/**
+ * Stores in `*out` the memory the user's running jobs hold, in MiB.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_user_usage_memory_mib(const hpcsched_user_usage *usage, uint64_t *out);
+
+/**
+ * Stores in `*out` the GPUs (GRES `gpu` of every type) the user's running jobs hold.
+ *
+ * # Safety
+ * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_user_usage_gpus(const hpcsched_user_usage *usage, uint64_t *out);
+
+/**
+ * Stores in `*out` what the running jobs of `user` that run under QOS `qos` hold, next to
+ * each `MaxTRESPerUser` limit of that QOS. The caller owns the list and must release it
+ * with hpcsched_qos_usage_free. A QOS the cluster does not define gives
+ * HPCSCHED_RESULT_UNKNOWN_QOS and `*out` = NULL.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler; `qos` and `user` are NULL or NUL-terminated
+ * strings; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_scheduler_qos_user_usage(const hpcsched_scheduler *scheduler,
+                                                  const char *qos,
+                                                  const char *user,
+                                                  hpcsched_qos_usage **out);
+
+/**
+ * Releases a QOS usage list. Passing NULL does nothing. Strings borrowed from it become
+ * invalid.
+ *
+ * # Safety
+ * `usage` is NULL or a list from hpcsched_scheduler_qos_user_usage not yet released.
+ */
+void hpcsched_qos_usage_free(hpcsched_qos_usage *usage);
+
+/**
+ * Stores the number of limits in `*out`.
+ *
+ * # Safety
+ * `usage` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_qos_usage_count(const hpcsched_qos_usage *usage, size_t *out);
+
+/**
+ * Stores in `*out` the TRES that limit `index` (0-based, below hpcsched_qos_usage_count)
+ * applies to, as sacctmgr names it: `cpu`, `mem`, `node`, `gres/gpu`, `gres/gpu:a100`...
+ * Borrowed from the list. Every indexed accessor returns HPCSCHED_RESULT_OUT_OF_RANGE for
+ * a bad index.
+ *
+ * # Safety
+ * `usage` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_qos_usage_tres(const hpcsched_qos_usage *usage,
+                                        size_t index,
+                                        const char **out);
+
+/**
+ * Stores in `*out` how much of limit `index`'s TRES the user's running jobs under the QOS
+ * hold (memory in MiB, other TRES as counts).
+ *
+ * # Safety
+ * `usage` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_qos_usage_used(const hpcsched_qos_usage *usage,
+                                        size_t index,
+                                        uint64_t *out);
+
+/**
+ * Stores in `*out` the value of limit `index` (memory in MiB, other TRES as counts).
+ *
+ * # Safety
+ * `usage` is NULL or a live list; `out` is NULL or valid for writing.
+ */
+hpcsched_result hpcsched_qos_usage_limit(const hpcsched_qos_usage *usage,
+                                         size_t index,
+                                         uint64_t *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -36,6 +36,10 @@ pub enum hpcsched_result {
     WrongState = 8,
     /// No node has this name (scheduler calls).
     UnknownNode = 9,
+    /// No partition has this name (scheduler status views).
+    UnknownPartition = 10,
+    /// No QOS has this name (scheduler status views).
+    UnknownQos = 11,
     /// hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
     /// scheduler the failed call was changing (a pass or an event) may be left half
     /// updated: release it rather than keep using it.
@@ -280,6 +284,37 @@ pub(crate) unsafe fn getter<H, T>(
         // SAFETY: per this function's contract.
         let handle = unsafe { arg_ref(handle, handle_name) }?;
         *out = get(handle)?;
+        Ok(())
+    })
+}
+
+/// Shared body of optional-value accessors: checks the out-params and the handle, clears
+/// them (`*out` = `empty`, `*has` = false) so a failure leaves defined values, then stores
+/// what `get` reads, setting `*has` only when there is a value.
+///
+/// # Safety
+/// `handle` is NULL or points to a live `H`; `out` and `has` are NULL or valid for writing.
+pub(crate) unsafe fn optional_getter<H, T>(
+    handle: *const H,
+    handle_name: &str,
+    out: *mut T,
+    has: *mut bool,
+    empty: T,
+    get: impl FnOnce(&H) -> Result<Option<T>, Failure>,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        // SAFETY: per this function's contract.
+        let has = unsafe { out_param(has, "has") }?;
+        *out = empty;
+        *has = false;
+        // SAFETY: per this function's contract.
+        let handle = unsafe { arg_ref(handle, handle_name) }?;
+        if let Some(v) = get(handle)? {
+            *out = v;
+            *has = true;
+        }
         Ok(())
     })
 }

@@ -2,7 +2,9 @@
 //! lists of job ids.
 
 use crate::decision::{AllocNode, GresOut, NodeOut, alloc_nodes, opt_ptr, reason_string};
-use crate::error::{arg_ref, c_string, free_box, getter, guard, hpcsched_result, item, out_param};
+use crate::error::{
+    arg_ref, c_string, free_box, getter, guard, hpcsched_result, item, optional_getter, out_param,
+};
 use hpcsched::{HoldKind, Job, JobId, TimeLimit};
 use std::ffi::{CString, c_char};
 use std::ptr;
@@ -315,21 +317,8 @@ unsafe fn optional<T: Copy + Default>(
     has: *mut bool,
     get: impl FnOnce(&hpcsched_job) -> Option<T>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        // SAFETY: per this function's contract.
-        let has = unsafe { out_param(has, "has") }?;
-        *out = T::default();
-        *has = false;
-        // SAFETY: per this function's contract.
-        let job = unsafe { arg_ref(job, "job") }?;
-        if let Some(v) = get(job) {
-            *out = v;
-            *has = true;
-        }
-        Ok(())
-    })
+    // SAFETY: same contract.
+    unsafe { optional_getter(job, "job", out, has, T::default(), |j| Ok(get(j))) }
 }
 
 /// Stores when the job became eligible to run (dependencies met, begin time reached,

@@ -6,8 +6,10 @@
 //! Conventions, the same for every function:
 //! - Everything is prefixed `hpcsched_`. Objects are opaque handles (`hpcsched_cluster`,
 //!   `hpcsched_request`, `hpcsched_resolved`, `hpcsched_scheduler`, and the snapshots
-//!   `hpcsched_decisions`, `hpcsched_estimates`, `hpcsched_job`, `hpcsched_job_ids`) made
-//!   by a constructor and released by the matching `_free`, which accepts NULL.
+//!   `hpcsched_decisions`, `hpcsched_estimates`, `hpcsched_job`, `hpcsched_job_ids`,
+//!   `hpcsched_records`, `hpcsched_partition_usage`, `hpcsched_user_usage`,
+//!   `hpcsched_qos_usage`) made by a constructor and released by the matching `_free`,
+//!   which accepts NULL.
 //! - Times are whole seconds on the host's clock (`uint64_t now`); job ids are `uint32_t`.
 //!   An optional value comes with a `bool *has` out-param.
 //! - Fallible functions return an [`hpcsched_result`] and write their outputs through
@@ -20,7 +22,8 @@
 //!   owned by the caller and released with [`hpcsched_string_free`], as each function says.
 //!
 //! Complete programs are `examples/c/check.c` (parsing and resolution) and
-//! `examples/c/scheduler.c` (a scheduler driven through the classic backfill scenario).
+//! `examples/c/scheduler.c` (a scheduler driven through the classic backfill scenario) and
+//! `examples/c/records.c` (sacct-like records and usage views of a small cluster).
 //!
 //! The same functions are callable from Rust, which is how this crate's tests exercise them:
 //!
@@ -46,6 +49,7 @@ mod job;
 mod request;
 mod resolved;
 mod scheduler;
+mod status;
 
 pub use cluster::*;
 pub use decision::*;
@@ -54,6 +58,7 @@ pub use job::*;
 pub use request::*;
 pub use resolved::*;
 pub use scheduler::*;
+pub use status::*;
 
 use std::ffi::c_char;
 

@@ -21,7 +21,7 @@ use std::ptr;
 /// that change it (submit, schedule, job and node events) need exclusive access; the
 /// read-only ones may run on several threads at once.
 pub struct hpcsched_scheduler {
-    inner: Scheduler,
+    pub(crate) inner: Scheduler,
 }
 
 /// Creates a scheduler for a copy of `cluster`: later changes to the cluster handle (and
