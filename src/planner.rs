@@ -124,7 +124,7 @@ use crate::gres::GresKey;
 use crate::memory::Memory;
 use crate::time::{Duration, Timestamp};
 use crate::tres::Tres;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Range;
 
 /// Index of a node in the cluster's definition order.
@@ -284,6 +284,41 @@ struct NodeLine {
     segs: Vec<Seg>,
     /// Free GRES of segment `i` at `gres[i * K .. (i + 1) * K]`.
     gres: Vec<u64>,
+    /// Nodes of one kind (capacity and weight) are interchangeable while pristine.
+    kind: u32,
+    /// The groups this node belongs to.
+    groups: Vec<u32>,
+}
+
+impl NodeLine {
+    /// Nothing runs on it and nothing is planned on it, ever: every node of its kind in
+    /// that state answers every question the same way.
+    fn pristine(&self) -> bool {
+        !self.blocked
+            && self.segs.len() == 1
+            && self.segs.first().is_some_and(|g| {
+                !g.held
+                    && g.users == Users::Nobody
+                    && g.excl == Users::Nobody
+                    && g.cpus == self.cap_cpus
+                    && g.mem == self.cap_mem
+            })
+            && self.gres == self.cap_gres
+    }
+}
+
+/// A candidate set registered once (a partition), with its own "now" aggregates and an
+/// index of its members by what they have free at `now`.
+#[derive(Debug, Clone, Default)]
+struct Group {
+    /// Distinct valid members, ascending.
+    members: Vec<NodeIdx>,
+    /// Aggregates over the unblocked members (see [`NowStats`]).
+    stats: NowStats,
+    /// Unblocked members that are not pristine, by free CPUs at `now`.
+    busy: BTreeSet<(u32, NodeIdx)>,
+    /// Unblocked pristine members, by kind.
+    pristine: BTreeMap<u32, BTreeSet<NodeIdx>>,
 }
 
 /// How an amount of GRES is taken from a node: from one key, or from a name's group.
@@ -326,6 +361,8 @@ pub struct Profile {
     /// What the unblocked nodes have free at `now`, to turn down hopeless "start now?"
     /// questions without visiting any node.
     at_now: NowStats,
+    /// Registered candidate sets ([`Profile::add_group`]).
+    groups: Vec<Group>,
     /// Some running job or reservation is user-exclusive.
     any_user_exclusive: bool,
 }
@@ -399,6 +436,15 @@ struct Need {
     excl: bool,
 }
 
+/// The nodes a search draws from.
+#[derive(Clone, Copy)]
+enum Pool<'a> {
+    /// A caller's list (unknown, blocked and repeated nodes are ignored).
+    List(&'a [NodeIdx]),
+    /// A registered group.
+    Group(&'a Group),
+}
+
 /// Buffers one search reuses across its time slices.
 #[derive(Default)]
 struct Scratch {
@@ -435,6 +481,7 @@ impl Profile {
         keys.sort();
         keys.dedup();
         let mut weights = weight.into_iter();
+        let mut kinds: BTreeMap<(u32, u64, Vec<u64>, u32), u32> = BTreeMap::new();
         let nodes = capacity
             .into_iter()
             .map(|cap| {
@@ -442,10 +489,17 @@ impl Profile {
                     .iter()
                     .map(|k| cap.gres.get(k).copied().unwrap_or(0))
                     .collect();
+                let weight = weights.next().unwrap_or(1);
+                let next = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
+                let kind = *kinds
+                    .entry((cap.cpus, cap.memory.mib(), cap_gres.clone(), weight))
+                    .or_insert(next);
                 NodeLine {
+                    kind,
+                    groups: Vec::new(),
                     cap_cpus: cap.cpus,
                     cap_mem: cap.memory.mib(),
-                    weight: weights.next().unwrap_or(1),
+                    weight,
                     blocked: false,
                     reserved_later: false,
                     segs: vec![Seg {
@@ -470,6 +524,7 @@ impl Profile {
             keys,
             nodes,
             at_now,
+            groups: Vec::new(),
             any_user_exclusive: false,
         }
     }
@@ -616,9 +671,116 @@ impl Profile {
     /// assert_eq!(p.free_at(0, Timestamp(0)), None);
     /// ```
     pub fn block(&mut self, node: NodeIdx) {
+        self.detach(node);
         if let Some(line) = self.nodes.get_mut(node as usize) {
-            self.at_now.add(line, false);
             line.blocked = true;
+        }
+    }
+
+    /// Registers a candidate set (typically a partition's nodes) and returns its id for
+    /// [`Profile::earliest_in`], which answers exactly what [`Profile::earliest`] answers
+    /// for the same nodes, with aggregates and indexes kept for the set: a question about
+    /// a registered set costs the nodes that could matter, not all of them. Unknown and
+    /// repeated nodes are ignored. Ids are given in registration order from 0.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Demand, MemDemand, Profile};
+    /// use hpcsched::{Duration, Memory, Timestamp, Tres};
+    /// let node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
+    /// let mut p = Profile::new(Timestamp(0), vec![node; 4], vec![1; 4]);
+    /// let part = p.add_group(&[2, 3, 3, 9]);
+    /// let one = Demand {
+    ///     min_nodes: 1, max_nodes: 1, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
+    ///     mem: MemDemand::PerCpu(Memory::from_gib(1)), gres_per_node: vec![],
+    ///     whole_node: false, user: 0, user_exclusive: false, duration: Duration::from_secs(60),
+    /// };
+    /// let at = p.earliest_in(&one, part, Timestamp(0), None).unwrap();
+    /// assert_eq!(at, p.earliest(&one, &[2, 3], Timestamp(0), None).unwrap());
+    /// assert_eq!(at.nodes, vec![(2, 4)]);
+    /// ```
+    pub fn add_group(&mut self, nodes: &[NodeIdx]) -> usize {
+        let id = self.groups.len();
+        let gid = u32::try_from(id).unwrap_or(u32::MAX);
+        let mut members: Vec<NodeIdx> = nodes
+            .iter()
+            .copied()
+            .filter(|&n| (n as usize) < self.nodes.len())
+            .collect();
+        members.sort_unstable();
+        members.dedup();
+        let mut group = Group::default();
+        for &n in &members {
+            if let Some(line) = self.nodes.get_mut(n as usize) {
+                line.groups.push(gid);
+                Self::enter(&mut group, line, n);
+            }
+        }
+        group.members = members;
+        self.groups.push(group);
+        id
+    }
+
+    /// Adds an unblocked node's current state to a group's aggregates and indexes.
+    fn enter(group: &mut Group, line: &NodeLine, n: NodeIdx) {
+        if line.blocked {
+            return;
+        }
+        group.stats.add(line, true);
+        if line.reserved_later {
+            group.stats.later.push(n);
+        }
+        if line.pristine() {
+            group.pristine.entry(line.kind).or_default().insert(n);
+        } else if let Some(seg) = line.segs.first() {
+            group.busy.insert((seg.cpus, n));
+        }
+    }
+
+    /// Takes a node's current state out of every aggregate and index (before it changes).
+    fn detach(&mut self, n: NodeIdx) {
+        let Some(line) = self.nodes.get(n as usize) else {
+            return;
+        };
+        if line.blocked {
+            return;
+        }
+        self.at_now.add(line, false);
+        for &g in &line.groups {
+            let Some(group) = self.groups.get_mut(g as usize) else {
+                continue;
+            };
+            group.stats.add(line, false);
+            if line.pristine() {
+                if let Some(set) = group.pristine.get_mut(&line.kind) {
+                    set.remove(&n);
+                    if set.is_empty() {
+                        group.pristine.remove(&line.kind);
+                    }
+                }
+            } else if let Some(seg) = line.segs.first() {
+                group.busy.remove(&(seg.cpus, n));
+            }
+        }
+    }
+
+    /// Puts a node's new state back into every aggregate and index (after it changed).
+    fn attach(&mut self, n: NodeIdx) {
+        let Some(line) = self.nodes.get(n as usize) else {
+            return;
+        };
+        if line.blocked {
+            return;
+        }
+        self.at_now.add(line, true);
+        for &g in &line.groups {
+            if let Some(group) = self.groups.get_mut(g as usize) {
+                group.stats.add(line, true);
+                if line.pristine() {
+                    group.pristine.entry(line.kind).or_default().insert(n);
+                } else if let Some(seg) = line.segs.first() {
+                    group.busy.insert((seg.cpus, n));
+                }
+            }
         }
     }
 
@@ -639,14 +801,22 @@ impl Profile {
         self.any_user_exclusive |= user_exclusive;
         let takes = used.map(|u| (u.cpus, u.memory.mib(), self.takes(&u.gres)));
         let k = self.keys.len();
+        if (node as usize) >= self.nodes.len() {
+            return;
+        }
+        self.detach(node);
         let Some(line) = self.nodes.get_mut(node as usize) else {
             return;
         };
-        self.at_now.add(line, false);
         if start > self.now && !line.reserved_later {
             line.reserved_later = true;
             if !line.blocked {
                 self.at_now.later.push(node);
+                for &g in &line.groups {
+                    if let Some(group) = self.groups.get_mut(g as usize) {
+                        group.stats.later.push(node);
+                    }
+                }
             }
         }
         let first = line.split(start, k);
@@ -693,7 +863,7 @@ impl Profile {
             }
         }
         line.coalesce(first.saturating_sub(1), stop + 1, k);
-        self.at_now.add(line, true);
+        self.attach(node);
     }
 
     /// The key range of GRES `name` (empty if no node offers it).
@@ -798,6 +968,49 @@ impl Profile {
         not_before: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<Placement> {
+        self.search(demand, Pool::List(candidates), not_before, horizon)
+    }
+
+    /// [`Profile::earliest`] over the nodes of a group registered with
+    /// [`Profile::add_group`] (`None` for an unknown group): the same answer, found
+    /// without visiting every member when the aggregates or the index settle it.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Demand, MemDemand, Profile};
+    /// use hpcsched::{Duration, Memory, Timestamp, Tres};
+    /// let node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
+    /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 3], vec![1; 3]);
+    /// let all = p.add_group(&[0, 1, 2]);
+    /// p.add_running(1, &Tres { cpus: 12, ..Tres::default() }, Timestamp(100), 1, false);
+    /// let four = Demand {
+    ///     min_nodes: 1, max_nodes: 1, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
+    ///     mem: MemDemand::PerNode(Memory::from_gib(1)), gres_per_node: vec![],
+    ///     whole_node: false, user: 2, user_exclusive: false, duration: Duration::from_secs(60),
+    /// };
+    /// // Best fit: node 1 has exactly 4 CPUs left.
+    /// assert_eq!(p.earliest_in(&four, all, Timestamp(0), None).unwrap().nodes, vec![(1, 4)]);
+    /// assert_eq!(p.earliest_in(&four, 7, Timestamp(0), None), None);
+    /// ```
+    #[must_use]
+    pub fn earliest_in(
+        &self,
+        demand: &Demand,
+        group: usize,
+        not_before: Timestamp,
+        horizon: Option<Timestamp>,
+    ) -> Option<Placement> {
+        let group = self.groups.get(group)?;
+        self.search(demand, Pool::Group(group), not_before, horizon)
+    }
+
+    /// The search behind [`Profile::earliest`] and [`Profile::earliest_in`].
+    fn search(
+        &self,
+        demand: &Demand,
+        pool: Pool<'_>,
+        not_before: Timestamp,
+        horizon: Option<Timestamp>,
+    ) -> Option<Placement> {
         let t0 = not_before.max(self.now);
         let horizon = horizon.unwrap_or(NEVER);
         if t0 >= horizon || t0 == NEVER {
@@ -805,21 +1018,53 @@ impl Profile {
         }
         let need = self.need(demand)?;
         let only_now = t0.0.saturating_add(1) >= horizon.0;
-        let not_now = t0 == self.now && self.rules_out_now(&need);
+        let not_now = t0 == self.now && self.rules_out_now(&need, &pool);
         if not_now && only_now {
             return None;
         }
-        let nodes = self.candidate_nodes(candidates, &need);
+        let mut nodes: Option<Vec<NodeIdx>> = None;
+        if !not_now {
+            // The direct test at t0 answers most questions without building any curve.
+            let end = t0.saturating_add(Duration::from_secs(need.dur));
+            let usable = match pool {
+                Pool::Group(group) if t0 == self.now => self.usable_now(group, &need, end),
+                _ => {
+                    let list = self.pool_nodes(&pool, &need);
+                    if list.len() < need.min_nodes as usize {
+                        return None;
+                    }
+                    let usable = self.usable_at(&list, &need, t0, end);
+                    nodes = Some(list);
+                    usable
+                }
+            };
+            if let Some(chosen) = self.choose(&usable, &need) {
+                return Some(Placement {
+                    start: t0,
+                    nodes: chosen,
+                });
+            }
+            if only_now {
+                return None;
+            }
+        }
+        let nodes = nodes.unwrap_or_else(|| self.pool_nodes(&pool, &need));
         if nodes.len() < need.min_nodes as usize {
             return None;
         }
-        if not_now {
-            return self.sweep(&need, &nodes, t0, horizon);
-        }
-        // The direct test at t0 answers most questions without building any curve.
-        let end = t0.saturating_add(Duration::from_secs(need.dur));
+        self.sweep(&need, &nodes, t0, horizon)
+    }
+
+    /// The (node, offer) of the nodes of `list` usable over `[t0, end)`.
+    fn usable_at(
+        &self,
+        list: &[NodeIdx],
+        need: &Need,
+        t0: Timestamp,
+        end: Timestamp,
+    ) -> Vec<(NodeIdx, u32)> {
         let mut usable: Vec<(NodeIdx, u32)> = Vec::new();
-        for &n in &nodes {
+        for &n in list {
             if let Some(line) = self.nodes.get(n as usize) {
                 // Most nodes of a busy cluster fail on their state at t0 alone.
                 let first = line.segs.get(line.seg_at(t0));
@@ -833,37 +1078,95 @@ impl Profile {
                 }) {
                     continue;
                 }
-                let offer = self.window_offer(line, &need, t0, end);
+                let offer = self.window_offer(line, need, t0, end);
                 if offer > 0 {
                     usable.push((n, offer));
                 }
             }
         }
-        if let Some(chosen) = self.choose(&usable, &need) {
-            return Some(Placement {
-                start: t0,
-                nodes: chosen,
-            });
-        }
-        if only_now {
-            return None;
-        }
-        self.sweep(&need, &nodes, t0, horizon)
+        usable
     }
 
-    /// Whether `need` certainly cannot start at `now` (on any node), decided from the
-    /// aggregates plus an exact test of the nodes with later reservations. `false` when
-    /// there are too many of those for that to be cheap.
-    fn rules_out_now(&self, need: &Need) -> bool {
-        if self.at_now.later.len() > self.nodes.len() / 8 + 64 {
+    /// [`Profile::usable_at`] at `now` over a group, from its index: only the members
+    /// with enough CPUs free now are visited, and of each pristine kind only as many as
+    /// the demand could ever take (its `max_nodes` lowest-indexed), which changes no
+    /// choice: they are interchangeable and [`Profile::choose`] prefers lower indices.
+    fn usable_now(&self, group: &Group, need: &Need, end: Timestamp) -> Vec<(NodeIdx, u32)> {
+        let mut usable: Vec<(NodeIdx, u32)> = Vec::new();
+        for &(_, n) in group.busy.range((need.base, 0)..) {
+            if let Some(line) = self.nodes.get(n as usize)
+                && line.cap_cpus >= need.base
+                && Self::cap_fits(line, need)
+            {
+                let offer = self.window_offer(line, need, self.now, end);
+                if offer > 0 {
+                    usable.push((n, offer));
+                }
+            }
+        }
+        for set in group.pristine.values() {
+            let Some(line) = set.first().and_then(|&n| self.nodes.get(n as usize)) else {
+                continue;
+            };
+            if line.cap_cpus < need.base || !Self::cap_fits(line, need) {
+                continue;
+            }
+            let offer = self.window_offer(line, need, self.now, end);
+            if offer > 0 {
+                usable.extend(
+                    set.iter()
+                        .take(need.max_nodes as usize)
+                        .map(|&n| (n, offer)),
+                );
+            }
+        }
+        usable
+    }
+
+    /// The candidates of a pool that could ever serve the demand statically; of a group's
+    /// pristine kinds, only the `max_nodes` lowest-indexed (see [`Profile::usable_now`]).
+    fn pool_nodes(&self, pool: &Pool<'_>, need: &Need) -> Vec<NodeIdx> {
+        match pool {
+            Pool::List(list) => self.candidate_nodes(list, need),
+            Pool::Group(group) => {
+                let fits = |n: NodeIdx| {
+                    self.nodes
+                        .get(n as usize)
+                        .is_some_and(|l| l.cap_cpus >= need.base && Self::cap_fits(l, need))
+                };
+                let mut out: Vec<NodeIdx> = group
+                    .busy
+                    .iter()
+                    .map(|&(_, n)| n)
+                    .filter(|&n| fits(n))
+                    .collect();
+                for set in group.pristine.values() {
+                    if set.first().is_some_and(|&n| fits(n)) {
+                        out.extend(set.iter().take(need.max_nodes as usize));
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// Whether `need` certainly cannot start at `now` on any node of the pool, decided
+    /// from the pool's aggregates plus an exact test of its nodes with later
+    /// reservations. `false` when there are too many of those for that to be cheap.
+    fn rules_out_now(&self, need: &Need, pool: &Pool<'_>) -> bool {
+        let (stats, size) = match pool {
+            Pool::List(_) => (&self.at_now, self.nodes.len()),
+            Pool::Group(group) => (&group.stats, group.members.len()),
+        };
+        if stats.later.len() > size / 8 + 64 {
             return false;
         }
-        let (mut usable, mut cpus) = self.at_now.bounds(need);
+        let (mut usable, mut cpus) = stats.bounds(need);
         if usable >= u64::from(need.min_nodes) && cpus >= need.total {
             return false;
         }
         let end = self.now.saturating_add(Duration::from_secs(need.dur));
-        for &n in &self.at_now.later {
+        for &n in &stats.later {
             if let Some(line) = self.nodes.get(n as usize).filter(|l| !l.blocked) {
                 let offer = self.window_offer(line, need, self.now, end);
                 if offer > 0 {
@@ -2326,7 +2629,15 @@ mod tests {
     }
 
     /// Builds the same state in a model and a profile, keeping only consistent mutations.
-    fn build(caps: &[Tres], weights: &[u32], ops: &[Op], blocked: &[bool]) -> (Model, Profile) {
+    /// The model and the profile after `ops`; `group` (if not empty) is registered first,
+    /// so that its aggregates are kept up to date through every operation.
+    fn build(
+        caps: &[Tres],
+        weights: &[u32],
+        ops: &[Op],
+        blocked: &[bool],
+        group: &[NodeIdx],
+    ) -> (Model, Profile) {
         let now = 100u64;
         let mut model = Model {
             now,
@@ -2340,6 +2651,9 @@ mod tests {
             jobs: Vec::new(),
         };
         let mut p = Profile::new(Timestamp(now), caps.to_vec(), weights.to_vec());
+        if !group.is_empty() {
+            p.add_group(group);
+        }
         let keys = gres_keys();
         for &(kind, n, st, len, c, m, g, user, excl) in ops {
             let node = n % caps.len();
@@ -2439,7 +2753,7 @@ mod tests {
             nb in 0u64..200,
             horizon_after in prop::option::weighted(0.3, 0u64..150),
         ) {
-            let (model, p) = build(&caps, &weights, &ops, &blocked);
+            let (model, p) = build(&caps, &weights, &ops, &blocked, &[]);
             // Nodes 0..7 (some unknown) in reverse order, node 0 repeated.
             let mut cands: Vec<NodeIdx> = (0..7u32).rev().filter(|&i| cand_mask[i as usize]).collect();
             cands.push(0);
@@ -2477,6 +2791,32 @@ mod tests {
                     }
                 }
             }
+        }
+
+        #[test]
+        fn groups_answer_like_lists(
+            palette in prop::collection::vec(arb_cap(), 1..3),
+            pick in prop::collection::vec(0usize..3, 2..9),
+            weights in prop::collection::vec(1u32..3, 0..9),
+            ops in prop::collection::vec(arb_op(), 0..16),
+            blocked in prop::collection::vec(prop::bool::weighted(0.1), 0..9),
+            member_mask in prop::collection::vec(prop::bool::weighted(0.8), 10),
+            d in arb_demand(),
+            nb in 0u64..200,
+            horizon_after in prop::option::weighted(0.3, 0u64..150),
+        ) {
+            // Few distinct capacities, so that pristine nodes of one kind are common.
+            let caps: Vec<Tres> = pick.iter().map(|&i| palette[i % palette.len()].clone()).collect();
+            let members: Vec<NodeIdx> = (0..10u32).filter(|&i| member_mask[i as usize]).collect();
+            let (_, early) = build(&caps, &weights, &ops, &blocked, &members);
+            let (_, mut late) = build(&caps, &weights, &ops, &blocked, &[]);
+            let g = late.add_group(&members);
+            let horizon = horizon_after.map(|h| Timestamp(nb.max(100) + h));
+            let want = late.earliest(&d, &members, Timestamp(nb), horizon);
+            let from_now = late.earliest(&d, &members, Timestamp(0), horizon);
+            prop_assert_eq!(early.earliest_in(&d, 0, Timestamp(nb), horizon), want.clone());
+            prop_assert_eq!(late.earliest_in(&d, g, Timestamp(nb), horizon), want);
+            prop_assert_eq!(early.earliest_in(&d, 0, Timestamp(0), horizon), from_now);
         }
 
         #[test]

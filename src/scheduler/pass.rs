@@ -17,7 +17,6 @@ use crate::request::Exclusive;
 use crate::resolve::ResolvedMemory;
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How long backfill plans an UNLIMITED job for (Slurm uses one year).
@@ -48,23 +47,21 @@ struct StartBounds {
 }
 
 impl StartBounds {
-    /// [`Profile::earliest`] from `now`, pruned by the bound of the shape.
-    /// `whole_partition` is the partition whose entire node list `candidates` is (shapes
-    /// are only shared then); `None` asks the profile directly.
+    /// [`Profile::earliest`] from `now`, pruned by the bound of the shape. `candidates`
+    /// are the job's nodes in partition `part`: the whole partition (the planner group
+    /// `part`, a shape shared by every such job), or a narrowed list (asked directly).
     fn earliest(
         &mut self,
         profile: &Profile,
-        whole_partition: Option<usize>,
+        part: usize,
         demand: &Demand,
-        candidates: &[NodeIdx],
+        candidates: &JobNodes,
         now: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<Placement> {
-        // Jobs that narrow their partition's nodes (features, --exclude) are not shared
-        // shapes: ask directly.
-        let Some(part) = whole_partition else {
-            return profile.earliest(demand, candidates, now, horizon);
-        };
+        if let JobNodes::Narrowed(list) = candidates {
+            return profile.earliest(demand, list, now, horizon);
+        }
         // The user changes no answer while nothing user-exclusive is involved.
         let user = if demand.user_exclusive || profile.has_user_exclusive() {
             demand.user
@@ -83,11 +80,35 @@ impl StartBounds {
         if from >= limit {
             return None;
         }
-        let got = profile.earliest(demand, candidates, from, horizon);
+        let got = ask(profile, part, demand, candidates, from, horizon);
         self.bound
             .insert(key, got.as_ref().map_or(limit, |p| p.start));
         got
     }
+}
+
+/// [`Profile::earliest`] for a job's candidates in partition `part`: through the
+/// partition's planner group when they are the whole partition, else directly.
+fn ask(
+    profile: &Profile,
+    part: usize,
+    demand: &Demand,
+    candidates: &JobNodes,
+    from: Timestamp,
+    horizon: Option<Timestamp>,
+) -> Option<Placement> {
+    match candidates {
+        JobNodes::Partition => profile.earliest_in(demand, part, from, horizon),
+        JobNodes::Narrowed(list) => profile.earliest(demand, list, from, horizon),
+    }
+}
+
+/// The nodes a job may use in a partition.
+enum JobNodes {
+    /// All of the partition's nodes (its planner group).
+    Partition,
+    /// Only these (features, `--exclude`, `--nodelist` narrow them).
+    Narrowed(Vec<NodeIdx>),
 }
 
 /// Reasons and plans gathered during a pass.
@@ -347,6 +368,10 @@ impl Scheduler {
         let capacity = self.nodes.iter().map(|n| n.capacity.clone()).collect();
         let weight = self.cluster.nodes().map(|n| n.weight).collect();
         let mut profile = Profile::new(now, capacity, weight);
+        // Group `i` is partition `i`: questions about a whole partition use its indexes.
+        for nodes in &self.partition_nodes {
+            profile.add_group(nodes);
+        }
         for (i, node) in self.cluster.nodes().enumerate() {
             if !node.is_schedulable() {
                 profile.block(i as NodeIdx);
@@ -409,14 +434,15 @@ impl Scheduler {
                 let Some((demand, candidates)) = self.demand_in(entry.job, entry.part) else {
                     break;
                 };
-                let fit = profile
-                    .earliest(
-                        &demand,
-                        &candidates,
-                        now,
-                        Some(Timestamp(now.0.saturating_add(1))),
-                    )
-                    .filter(|p| p.start == now);
+                let fit = ask(
+                    &profile,
+                    entry.part,
+                    &demand,
+                    &candidates,
+                    now,
+                    Some(Timestamp(now.0.saturating_add(1))),
+                )
+                .filter(|p| p.start == now);
                 match fit {
                     Some(placement) => {
                         let Some(started) =
@@ -593,10 +619,9 @@ impl Scheduler {
                     .min(u64::from(bf.max_job_array_resv))
                     .saturating_sub(1);
                 let candidates = self.candidates(entry.job, part);
-                let wide = matches!(candidates, Cow::Borrowed(_)).then_some(part);
                 for _ in 0..more {
                     let Some(next) =
-                        bounds.earliest(&profile, wide, &demand, &candidates, now, horizon)
+                        bounds.earliest(&profile, part, &demand, &candidates, now, horizon)
                     else {
                         break;
                     };
@@ -620,7 +645,7 @@ impl Scheduler {
                 continue;
             };
             let from = not_before.get(&entry.part).copied().unwrap_or(now);
-            let placement = profile.earliest(&demand, &candidates, from, None);
+            let placement = ask(&profile, entry.part, &demand, &candidates, from, None);
             let names = placement
                 .as_ref()
                 .map(|p| self.node_names(&p.nodes))
@@ -785,8 +810,7 @@ impl Scheduler {
             let Some((demand, candidates)) = self.demand_in(id, part) else {
                 continue;
             };
-            let wide = matches!(candidates, Cow::Borrowed(_)).then_some(part);
-            if let Some(p) = bounds.earliest(profile, wide, &demand, &candidates, now, horizon)
+            if let Some(p) = bounds.earliest(profile, part, &demand, &candidates, now, horizon)
                 && best.as_ref().is_none_or(|(_, _, b)| p.start < b.start)
             {
                 best = Some((part, demand, p));
@@ -796,7 +820,7 @@ impl Scheduler {
     }
 
     /// The demand of a job in a partition, and the nodes it may use there.
-    fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, Cow<'_, [NodeIdx]>)> {
+    fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, JobNodes)> {
         let job = self.jobs.get(&id)?;
         let r = &job.resolved;
         let req = r.request();
@@ -872,23 +896,20 @@ impl Scheduler {
 
     /// Nodes of the partition the job may ever use (features, `--nodelist`, `--exclude`):
     /// the partition's own list, borrowed, when the job restricts nothing.
-    fn candidates(&self, id: JobId, part: usize) -> Cow<'_, [NodeIdx]> {
-        let Some(nodes) = self.partition_nodes.get(part) else {
-            return Cow::Borrowed(&[]);
-        };
-        let Some(job) = self.jobs.get(&id) else {
-            return Cow::Borrowed(&[]);
+    fn candidates(&self, id: JobId, part: usize) -> JobNodes {
+        let (Some(nodes), Some(job)) = (self.partition_nodes.get(part), self.jobs.get(&id)) else {
+            return JobNodes::Narrowed(Vec::new());
         };
         let req = job.resolved.request();
         if req.constraint.is_none() && req.exclude.is_empty() && req.nodelist.is_empty() {
-            return Cow::Borrowed(nodes);
+            return JobNodes::Partition;
         }
         // `--nodelist` nodes are required. When the job needs no more nodes than listed,
         // only those may be used (the planner has no notion of required nodes; a job
         // asking more nodes than listed still picks freely).
         let listed: BTreeSet<&str> = req.nodelist.iter().map(String::as_str).collect();
         let only_listed = !listed.is_empty() && job.resolved.min_nodes() as usize <= listed.len();
-        Cow::Owned(
+        JobNodes::Narrowed(
             nodes
                 .iter()
                 .copied()
