@@ -36,6 +36,7 @@ pub mod cluster;
 pub mod constraint;
 pub mod dependency;
 pub mod error;
+mod fast_hash;
 pub mod gres;
 pub mod hostlist;
 pub mod job_id;

@@ -47,6 +47,7 @@ pub use status::{LimitUsage, PartitionUsage, UserUsage};
 
 use crate::array::{ArraySpec, ArrayTasks};
 use crate::cluster::Cluster;
+use crate::fast_hash::FastBuild;
 use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, DependencyTracker};
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
@@ -129,10 +130,10 @@ pub struct Scheduler {
     // is deterministic; a B-tree left about half of every node empty with sequential ids.
     // Records are boxed: the map's doubling growth then leaves slack on small entries
     // (hash, id, pointer) rather than on whole job records.
-    jobs: IndexMap<JobId, Box<Job>>,
+    jobs: IndexMap<JobId, Box<Job>, FastBuild>,
     arrays: BTreeMap<JobId, ArrayState>,
     /// Each user's name, shared by that user's jobs, and index.
-    users: IndexMap<Arc<str>, u32>,
+    users: IndexMap<Arc<str>, u32, FastBuild>,
     /// Each partition's name by definition index, shared by the jobs that run there.
     partition_names: Vec<Arc<str>>,
     /// Every distinct partition list of a submitted job, shared by the jobs that have it.
@@ -184,9 +185,9 @@ impl Scheduler {
             policy,
             nodes,
             partition_nodes,
-            jobs: IndexMap::new(),
+            jobs: IndexMap::default(),
             arrays: BTreeMap::new(),
-            users: IndexMap::new(),
+            users: IndexMap::default(),
             partition_names,
             partition_lists: IndexSet::new(),
             next_id: 1,

@@ -12,6 +12,7 @@ use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
 use crate::partition::{OverSubscribe, PartitionState};
+use crate::fast_hash::FastBuild;
 use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
 use crate::request::Exclusive;
 use crate::resolve::ResolvedMemory;
@@ -43,7 +44,7 @@ struct Entry {
 /// a fit at the last release before it).
 #[derive(Default)]
 struct StartBounds {
-    bound: HashMap<(usize, Demand), Timestamp>,
+    bound: HashMap<(usize, Demand), Timestamp, FastBuild>,
 }
 
 impl StartBounds {
