@@ -24,7 +24,8 @@
 //! job are dropped from [`ResolvedJob::partitions`]; the resolved values come from the
 //! first remaining partition.
 
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, NodeIndex, NodeKind};
+use crate::constraint::Constraint;
 use crate::gres::{GresKey, GresSpec};
 use crate::job_state::PendingReason;
 use crate::memory::Memory;
@@ -315,6 +316,8 @@ struct Counts {
 /// A partition's answer to the request.
 #[derive(Debug, Clone)]
 struct PartEval<'a> {
+    /// The partition's position in the cluster.
+    pos: usize,
     part: &'a Partition,
     /// A partition limit the job breaks, as the rejection and as the pending reason.
     violation: Option<(RejectReason, PendingReason)>,
@@ -378,10 +381,20 @@ impl Cluster {
     /// assert_eq!(err.reasons(), [RejectReason::InvalidPartition("gpu".into())]);
     /// ```
     pub fn resolve(&self, request: &JobRequest) -> Result<ResolvedJob, Rejection> {
-        let counts = self.check_request(request)?;
+        let view = Indexed::new(self, request);
+        self.resolve_with(request, &view)
+    }
+
+    /// [`Cluster::resolve`], with the node questions answered by `view`.
+    fn resolve_with<V: NodeView>(
+        &self,
+        request: &JobRequest,
+        view: &V,
+    ) -> Result<ResolvedJob, Rejection> {
+        let counts = self.check_request(request, view)?;
         let qos = self.job_qos(request)?;
         let candidates = self.candidate_partitions(request)?;
-        let first_part = candidates.first().copied();
+        let first_part = candidates.first().map(|&(_, p)| p);
         // MaxMemPerCPU lowers --mem-per-cpu and raises -c (`_valid_pn_min_mem()`),
         // against the first partition as Slurm does.
         let max_per_cpu = match first_part.and_then(|p| p.max_mem) {
@@ -390,9 +403,19 @@ impl Cluster {
             None => self.config().max_mem_per_cpu,
         };
         let (counts, memory_req) = adjust_mem_per_cpu(counts, request.memory, max_per_cpu);
+        let req_nodes_unavailable = view.required_unavailable(request);
         let evals: Vec<PartEval<'_>> = candidates
             .iter()
-            .map(|p| self.evaluate(p, request, counts, memory_req, qos))
+            .map(|&(pos, p)| {
+                let job = JobView {
+                    req: request,
+                    counts,
+                    memory_req,
+                    qos,
+                    req_nodes_unavailable,
+                };
+                self.evaluate(view, pos, p, &job)
+            })
             .collect();
         let (chosen, others, pending) = self.choose(&evals)?;
         let shape = match &chosen.fit {
@@ -425,8 +448,9 @@ impl Cluster {
         }
         // QOS limits: the partition QOS first, then the job QOS (resource_limits.shtml).
         let part_qos = chosen.part.qos.as_deref().and_then(|n| self.qos(n));
+        let whole_node_mib = view.min_memory(chosen.pos, chosen.part);
         for q in part_qos.into_iter().chain(qos) {
-            if let Some(reason) = self.qos_violation(q, &job) {
+            if let Some(reason) = qos_violation(q, &job, whole_node_mib) {
                 if q.flags.contains(QosFlags::DENY_ON_LIMIT) {
                     return Err(RejectReason::QosPolicy(reason).into());
                 }
@@ -439,7 +463,7 @@ impl Cluster {
     }
 
     /// Checks that need no partition: counts, node names, GRES names, features, arrays.
-    fn check_request(&self, req: &JobRequest) -> Result<Counts, Rejection> {
+    fn check_request<V: NodeView>(&self, req: &JobRequest, view: &V) -> Result<Counts, Rejection> {
         let cpus_per_task = match req.cpus_per_task {
             Some(0) => return Err(RejectReason::InvalidCpuCount.into()),
             Some(c) => c,
@@ -460,8 +484,16 @@ impl Cluster {
                 return Err(RejectReason::InvalidNodeName(name.clone()).into());
             }
         }
-        if let Some(both) = req.nodelist.iter().find(|n| req.exclude.contains(n)) {
-            return Err(RejectReason::InvalidNodeName(both.clone()).into());
+        if !req.exclude.is_empty() {
+            let mut excluded: Vec<&str> = req.exclude.iter().map(String::as_str).collect();
+            excluded.sort_unstable();
+            if let Some(both) = req
+                .nodelist
+                .iter()
+                .find(|n| excluded.binary_search(&n.as_str()).is_ok())
+            {
+                return Err(RejectReason::InvalidNodeName(both.clone()).into());
+            }
         }
         if let Some(array) = &req.array {
             let max = self.config().max_array_size;
@@ -470,15 +502,12 @@ impl Cluster {
             }
         }
         for spec in requested_gres(req) {
-            let known = self
-                .nodes()
-                .any(|n| n.gres.iter().any(|g| g.key.name == spec.key.name));
-            if !known {
+            if !view.knows_gres(&spec.key.name) {
                 return Err(RejectReason::InvalidGres(spec.key.name.clone()).into());
             }
         }
         if let Some(c) = &req.constraint
-            && !self.nodes().any(|n| constraint_matches(c, n))
+            && !view.satisfiable(c)
         {
             return Err(RejectReason::InvalidFeature.into());
         }
@@ -527,49 +556,57 @@ impl Cluster {
     }
 
     /// The partitions a job may use, DRAIN/INACTIVE ones removed, in PriorityTier order.
-    fn candidate_partitions(&self, req: &JobRequest) -> Result<Vec<&Partition>, Rejection> {
-        let mut parts = Vec::new();
+    fn candidate_partitions(
+        &self,
+        req: &JobRequest,
+    ) -> Result<Vec<(usize, &Partition)>, Rejection> {
+        let mut parts: Vec<(usize, &Partition)> = Vec::new();
         if req.partitions.is_empty() {
-            parts.push(self.default_partition().ok_or(RejectReason::NoPartition)?);
+            parts.push(
+                self.default_partition_full()
+                    .ok_or(RejectReason::NoPartition)?,
+            );
         } else {
             for name in &req.partitions {
-                let p = self
-                    .partition(name)
+                let (pos, p) = self
+                    .partition_full(name)
                     .ok_or_else(|| RejectReason::InvalidPartition(name.clone()))?;
-                if !parts.iter().any(|q: &&Partition| q.name == p.name) {
-                    parts.push(p);
+                if !parts.iter().any(|&(q, _)| q == pos) {
+                    parts.push((pos, p));
                 }
             }
         }
+        let closed =
+            |p: &Partition| matches!(p.state, PartitionState::Drain | PartitionState::Inactive);
         let first_closed = parts
             .iter()
-            .find(|p| matches!(p.state, PartitionState::Drain | PartitionState::Inactive))
-            .map(|p| p.name.clone());
-        parts.retain(|p| !matches!(p.state, PartitionState::Drain | PartitionState::Inactive));
+            .find(|(_, p)| closed(p))
+            .map(|(_, p)| p.name.clone());
+        parts.retain(|(_, p)| !closed(p));
         if parts.is_empty() {
             return Err(
                 RejectReason::PartitionNotAvailable(first_closed.unwrap_or_default()).into(),
             );
         }
         // Stable: equal tiers keep the written order.
-        parts.sort_by_key(|p| std::cmp::Reverse(p.priority_tier));
+        parts.sort_by_key(|(_, p)| std::cmp::Reverse(p.priority_tier));
         Ok(parts)
     }
 
     /// Limits and node fit of one partition.
-    fn evaluate<'a>(
+    fn evaluate<'a, V: NodeView>(
         &self,
+        view: &V,
+        pos: usize,
         part: &'a Partition,
-        req: &JobRequest,
-        counts: Counts,
-        memory_req: Option<MemoryRequest>,
-        qos: Option<&Qos>,
+        job: &JobView<'_>,
     ) -> PartEval<'a> {
-        let violation = self.limit_violation(part, req, counts, qos);
+        let violation = Self::limit_violation(view, pos, part, job.req, job.counts, job.qos);
         // A job that pends on a node-count limit is still fitted, on as many nodes as
         // the partition has, so that the rest of its shape can be shown.
-        let fit = self.fit(part, req, counts, memory_req, qos, violation.is_some());
+        let fit = self.fit(view, pos, part, job, violation.is_some());
         PartEval {
+            pos,
             part,
             violation,
             fit,
@@ -578,8 +615,9 @@ impl Cluster {
 
     /// The first partition limit the job breaks (`_part_access_check()`,
     /// `_valid_job_part()`), as rejection and pending reason.
-    fn limit_violation(
-        &self,
+    fn limit_violation<V: NodeView>(
+        view: &V,
+        pos: usize,
         part: &Partition,
         req: &JobRequest,
         counts: Counts,
@@ -590,12 +628,7 @@ impl Cluster {
         // DOWN partitions skip the node/CPU checks (they only apply to partitions that
         // schedule), but not the time limit check (observed).
         if part.state == PartitionState::Up {
-            let total_cpus: u64 = part
-                .nodes
-                .iter()
-                .filter_map(|n| self.node(n))
-                .map(|n| u64::from(n.cpus))
-                .sum();
+            let total_cpus = view.total_cpus(pos, part);
             let min_cpus = u64::from(counts.ntasks) * u64::from(counts.cpus_per_task);
             if min_cpus > total_cpus {
                 return Some((
@@ -612,7 +645,7 @@ impl Cluster {
                     PendingReason::PartitionNodeLimit,
                 ));
             }
-            if let Some(node) = req.nodelist.iter().find(|n| !part.nodes.contains(n)) {
+            if let Some(node) = view.first_outside(pos, part, req) {
                 return Some((
                     RejectReason::NodesNotInPartition {
                         partition: name,
@@ -742,20 +775,15 @@ impl Cluster {
     }
 
     /// How the job fits the nodes of `part`, or why it never can.
-    #[allow(clippy::too_many_arguments)]
-    fn fit(
+    fn fit<V: NodeView>(
         &self,
+        view: &V,
+        pos: usize,
         part: &Partition,
-        req: &JobRequest,
-        counts: Counts,
-        memory_req: Option<MemoryRequest>,
-        qos: Option<&Qos>,
+        job: &JobView<'_>,
         limited: bool,
     ) -> Result<Shape, RejectReason> {
-        let unavailable = |why: &str| RejectReason::NodeConfigUnavailable {
-            partition: part.name.clone(),
-            why: why.to_string(),
-        };
+        let (req, counts, qos) = (job.req, job.counts, job.qos);
         let whole_nodes = match part.oversubscribe {
             OverSubscribe::Exclusive => true,
             OverSubscribe::Force(_) => false,
@@ -775,7 +803,7 @@ impl Cluster {
             .map(|g| g.count)
             .sum::<u64>()
             .max(u64::from(per_job_gpus.is_some()));
-        let memory = resolve_memory(memory_req, part, self, gpus_per_node_hint > 0);
+        let memory = resolve_memory(job.memory_req, part, self, gpus_per_node_hint > 0);
         let mem_per_node_min = match memory {
             ResolvedMemory::PerNode(m) => m.mib(),
             ResolvedMemory::PerCpu(m) => m.mib().saturating_mul(u64::from(cpus_per_node_min)),
@@ -793,134 +821,23 @@ impl Cluster {
         {
             return Err(RejectReason::InvalidTaskMemory);
         }
-
-        // Which nodes of the partition could ever run a share of the job.
-        let pool: Vec<&Node> = part
-            .nodes
-            .iter()
-            .filter(|n| !req.exclude.contains(n))
-            .filter_map(|n| self.node(n))
-            .collect();
-        let cpu_ok = |n: &Node| n.cpus >= cpus_per_node_min;
-        let mem_ok = |n: &Node| n.real_memory.mib() >= mem_per_node_min;
-        let gres_ok = |n: &Node| {
-            per_node_gres
-                .iter()
-                .all(|g| node_gres_count(n, &g.key) >= g.count)
-                && per_job_gpus
-                    .as_ref()
-                    .is_none_or(|g| node_gres_count(n, &g.key) > 0)
+        let demand = NodeDemand {
+            partition: &part.name,
+            req,
+            counts,
+            cpus_per_node_min,
+            mem_per_node_min,
+            per_node_gres: &per_node_gres,
+            per_job_gpus,
+            mem_per_cpu: match memory {
+                ResolvedMemory::PerCpu(m) if m.mib() > 0 => Some(m.mib()),
+                _ => None,
+            },
+            limited,
+            whole_nodes,
         };
-        let feat_ok = |n: &Node| {
-            req.constraint
-                .as_ref()
-                .is_none_or(|c| constraint_matches(c, n))
-        };
-        let eligible: Vec<&Node> = pool
-            .iter()
-            .copied()
-            .filter(|n| cpu_ok(n) && mem_ok(n) && gres_ok(n) && feat_ok(n))
-            .collect();
-        if eligible.is_empty() {
-            let why = if pool.is_empty() {
-                "no usable node in the partition"
-            } else if !pool.iter().any(|n| cpu_ok(n)) {
-                "CPU count per node can not be satisfied"
-            } else if !pool.iter().any(|n| mem_ok(n)) {
-                "Memory specification can not be satisfied"
-            } else if !pool.iter().any(|n| gres_ok(n)) {
-                "GRES per node can not be satisfied"
-            } else if !pool.iter().any(|n| feat_ok(n)) {
-                "no node has the requested features"
-            } else {
-                "no node satisfies every requirement at once"
-            };
-            return Err(unavailable(why));
-        }
-        if let Some(bad) = req
-            .nodelist
-            .iter()
-            .find(|w| part.nodes.contains(w) && !eligible.iter().any(|n| &n.name == *w))
-        {
-            return Err(unavailable(&format!(
-                "required node {bad} can not run the job"
-            )));
-        }
-
-        // Tasks each eligible node can hold, and GPUs for --gpus, largest first.
-        let mem_per_cpu = match memory {
-            ResolvedMemory::PerCpu(m) if m.mib() > 0 => Some(m.mib()),
-            _ => None,
-        };
-        let task_capacity = |n: &Node| -> u64 {
-            let mut cap = u64::from(n.cpus / cpt.max(1));
-            if let Some(t) = counts.ntasks_per_node {
-                cap = cap.min(u64::from(t));
-            }
-            if let Some(m) = mem_per_cpu {
-                cap = cap.min(n.real_memory.mib() / m.saturating_mul(u64::from(cpt)).max(1));
-            }
-            cap
-        };
-        // Required nodes come first: they are always part of the allocation.
-        let mut ordered: Vec<&Node> = eligible
-            .iter()
-            .copied()
-            .filter(|n| req.nodelist.contains(&n.name))
-            .collect();
-        let mut rest: Vec<&Node> = eligible
-            .iter()
-            .copied()
-            .filter(|n| !req.nodelist.contains(&n.name))
-            .collect();
-        rest.sort_by_key(|n| std::cmp::Reverse((task_capacity(n), gpu_capacity(n, per_job_gpus))));
-        ordered.extend(rest);
-        let elig_count = ordered.len() as u32;
-        let ntasks = u64::from(counts.ntasks);
-        let gpus_needed = per_job_gpus.map_or(0, |g| g.count);
-        let enough = |k: usize| -> bool {
-            let top = ordered.iter().take(k);
-            let tasks: u64 = top.clone().map(|n| task_capacity(n)).sum();
-            let gpus: u64 = top.map(|n| gpu_capacity(n, per_job_gpus)).sum();
-            tasks >= ntasks && gpus >= gpus_needed
-        };
-        let part_size = part.nodes.len() as u32;
-        let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
-            let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
-            // A job pending on a node-count limit is fitted on the nodes there are.
-            let fit_min = if limited { min.min(elig_count) } else { min };
-            if fit_min > elig_count {
-                return Err(unavailable(&format!(
-                    "{min} nodes requested, {elig_count} of the partition can run the job"
-                )));
-            }
-            let fit_max = max.min(elig_count);
-            if !enough(fit_max as usize) && !limited {
-                return Err(unavailable("CPU count per node can not be satisfied"));
-            }
-            let shown_max = if min > part_size {
-                min
-            } else {
-                max.min(elig_count).max(min)
-            };
-            (min, shown_max)
-        } else {
-            let Some(k) = (1..=ordered.len()).find(|&k| enough(k)) else {
-                let why = if gpus_needed > 0 {
-                    "not enough GPUs in the partition"
-                } else {
-                    "not enough CPUs in the partition"
-                };
-                return Err(unavailable(why));
-            };
-            let k = (k as u32).max(distinct_count(&req.nodelist));
-            let max = if counts.ntasks_set {
-                counts.ntasks.min(elig_count).max(k)
-            } else {
-                k
-            };
-            (k, max)
-        };
+        let nodes = view.fit_nodes(pos, part, &demand)?;
+        let min_nodes = nodes.min_nodes;
         // Without -n, each node gets at least its default task.
         let ntasks = if counts.ntasks_set {
             counts.ntasks
@@ -942,27 +859,16 @@ impl Cluster {
             );
         }
         let min_cpus = if whole_nodes {
-            let mut sizes: Vec<u32> = ordered.iter().map(|n| n.cpus).collect();
-            sizes.sort_unstable();
-            sizes
-                .iter()
-                .take(min_nodes as usize)
-                .fold(0u32, |acc, c| acc.saturating_add(*c))
+            nodes.whole_node_cpus
         } else {
             ntasks
                 .saturating_mul(cpt)
                 .max(min_nodes.saturating_mul(cpt))
         };
         let time_limit = resolve_time_limit(part, req, qos)?;
-        let req_nodes_unavailable = !req.nodelist.is_empty()
-            && req
-                .nodelist
-                .iter()
-                .filter_map(|n| self.node(n))
-                .any(|n| !n.is_schedulable());
         Ok(Shape {
             min_nodes,
-            max_nodes: max_nodes.max(min_nodes),
+            max_nodes: nodes.max_nodes.max(min_nodes),
             ntasks,
             cpus_per_task: cpt,
             min_cpus,
@@ -971,63 +877,68 @@ impl Cluster {
             time_limit,
             whole_nodes,
             user_exclusive,
-            req_nodes_unavailable,
+            req_nodes_unavailable: job.req_nodes_unavailable,
         })
     }
+}
 
-    /// The first per-job limit of `qos` the job breaks, as its pending reason.
-    ///
-    /// The time limit is the resolved one: a partition DefaultTime above the QOS MaxWall
-    /// breaks the limit too, as in `_qos_policy_validate()` (DefaultTime is applied
-    /// before the QOS is checked).
-    fn qos_violation(&self, qos: &Qos, job: &ResolvedJob) -> Option<PendingReason> {
-        if let Some(w) = qos.max_wall
-            && job.time_limit > w
-        {
-            return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
-        }
-        let usage = JobUsage::of(self, job);
-        let over = |limits: &TresLimits| -> Option<TresKind> {
-            limits
-                .0
-                .iter()
-                .find(|(kind, max)| usage.amount(kind).is_some_and(|a| a > **max))
-                .map(|(k, _)| k.clone())
-        };
-        let under = |limits: &TresLimits| -> Option<TresKind> {
-            limits
-                .0
-                .iter()
-                .find(|(kind, min)| usage.amount(kind).is_some_and(|a| a < **min))
-                .map(|(k, _)| k.clone())
-        };
-        if let Some(kind) = over(&qos.max_tres_per_job) {
-            return Some(match kind {
-                TresKind::Node => PendingReason::QOSMaxNodePerJobLimit,
-                TresKind::Cpu => PendingReason::QOSMaxCpuPerJobLimit,
-                TresKind::Mem => PendingReason::QOSMaxMemoryPerJob,
-                _ => PendingReason::QOSMaxGRESPerJob,
-            });
-        }
-        if let Some(kind) = under(&qos.min_tres_per_job) {
-            return Some(match kind {
-                TresKind::Node => PendingReason::QOSMinNode,
-                TresKind::Cpu => PendingReason::QOSMinCpuNotSatisfied,
-                TresKind::Mem => PendingReason::QOSMinMemory,
-                _ => PendingReason::QOSMinGRES,
-            });
-        }
-        // A lone job bigger than a per-user cap can never start under it.
-        if let Some(kind) = over(&qos.max_tres_per_user) {
-            return Some(match kind {
-                TresKind::Node => PendingReason::QOSMaxNodePerUserLimit,
-                TresKind::Cpu => PendingReason::QOSMaxCpuPerUserLimit,
-                TresKind::Mem => PendingReason::QOSMaxMemoryPerUser,
-                _ => PendingReason::QOSMaxGRESPerUser,
-            });
-        }
-        None
+/// The first per-job limit of `qos` the job breaks, as its pending reason.
+///
+/// The time limit is the resolved one: a partition DefaultTime above the QOS MaxWall
+/// breaks the limit too, as in `_qos_policy_validate()` (DefaultTime is applied
+/// before the QOS is checked). `whole_node_mib` is the least memory of a node of the
+/// job's partition, what a whole-node job is counted for.
+fn qos_violation(
+    qos: &Qos,
+    job: &ResolvedJob,
+    whole_node_mib: Option<u64>,
+) -> Option<PendingReason> {
+    if let Some(w) = qos.max_wall
+        && job.time_limit > w
+    {
+        return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
     }
+    let usage = JobUsage::of(job, whole_node_mib);
+    let over = |limits: &TresLimits| -> Option<TresKind> {
+        limits
+            .0
+            .iter()
+            .find(|(kind, max)| usage.amount(kind).is_some_and(|a| a > **max))
+            .map(|(k, _)| k.clone())
+    };
+    let under = |limits: &TresLimits| -> Option<TresKind> {
+        limits
+            .0
+            .iter()
+            .find(|(kind, min)| usage.amount(kind).is_some_and(|a| a < **min))
+            .map(|(k, _)| k.clone())
+    };
+    if let Some(kind) = over(&qos.max_tres_per_job) {
+        return Some(match kind {
+            TresKind::Node => PendingReason::QOSMaxNodePerJobLimit,
+            TresKind::Cpu => PendingReason::QOSMaxCpuPerJobLimit,
+            TresKind::Mem => PendingReason::QOSMaxMemoryPerJob,
+            _ => PendingReason::QOSMaxGRESPerJob,
+        });
+    }
+    if let Some(kind) = under(&qos.min_tres_per_job) {
+        return Some(match kind {
+            TresKind::Node => PendingReason::QOSMinNode,
+            TresKind::Cpu => PendingReason::QOSMinCpuNotSatisfied,
+            TresKind::Mem => PendingReason::QOSMinMemory,
+            _ => PendingReason::QOSMinGRES,
+        });
+    }
+    // A lone job bigger than a per-user cap can never start under it.
+    if let Some(kind) = over(&qos.max_tres_per_user) {
+        return Some(match kind {
+            TresKind::Node => PendingReason::QOSMaxNodePerUserLimit,
+            TresKind::Cpu => PendingReason::QOSMaxCpuPerUserLimit,
+            TresKind::Mem => PendingReason::QOSMaxMemoryPerUser,
+            _ => PendingReason::QOSMaxGRESPerUser,
+        });
+    }
+    None
 }
 
 /// `--time`, else DefaultTime, else QOS MaxWall (when below MaxTime), else MaxTime.
@@ -1069,7 +980,7 @@ struct JobUsage<'j> {
 }
 
 impl<'j> JobUsage<'j> {
-    fn of(cluster: &Cluster, job: &'j ResolvedJob) -> Self {
+    fn of(job: &'j ResolvedJob, whole_node_mib: Option<u64>) -> Self {
         let nodes = u64::from(job.min_nodes);
         let cpus = u64::from(job.min_cpus);
         let gpus_per_node: u64 = job
@@ -1084,18 +995,7 @@ impl<'j> JobUsage<'j> {
             ResolvedMemory::PerGpu(m) => {
                 Some(m.mib().saturating_mul(gpus_per_node).saturating_mul(nodes))
             }
-            ResolvedMemory::WholeNode => job
-                .partitions
-                .first()
-                .and_then(|p| cluster.partition(p))
-                .and_then(|p| {
-                    p.nodes
-                        .iter()
-                        .filter_map(|n| cluster.node(n))
-                        .map(|n| n.real_memory.mib())
-                        .min()
-                })
-                .map(|m| m.saturating_mul(nodes)),
+            ResolvedMemory::WholeNode => whole_node_mib.map(|m| m.saturating_mul(nodes)),
         };
         Self {
             nodes,
@@ -1203,10 +1103,48 @@ fn merge_gres(list: &mut Vec<GresSpec>, spec: GresSpec) {
     }
 }
 
+/// The hardware the fit checks read, from one node or from a kind of identical nodes.
+trait Hardware {
+    fn cpus(&self) -> u32;
+    fn memory_mib(&self) -> u64;
+    fn gres(&self) -> &[GresSpec];
+    fn features(&self) -> &[String];
+}
+
+impl Hardware for Node {
+    fn cpus(&self) -> u32 {
+        self.cpus
+    }
+    fn memory_mib(&self) -> u64 {
+        self.real_memory.mib()
+    }
+    fn gres(&self) -> &[GresSpec] {
+        &self.gres
+    }
+    fn features(&self) -> &[String] {
+        &self.features
+    }
+}
+
+impl Hardware for NodeKind {
+    fn cpus(&self) -> u32 {
+        self.cpus
+    }
+    fn memory_mib(&self) -> u64 {
+        self.real_memory.mib()
+    }
+    fn gres(&self) -> &[GresSpec] {
+        &self.gres
+    }
+    fn features(&self) -> &[String] {
+        &self.features
+    }
+}
+
 /// How many of `key` a node has: an untyped key counts every type of that name, a
 /// typed key only that type (cons_tres `gres_sock_list.c`).
-fn node_gres_count(node: &Node, key: &GresKey) -> u64 {
-    node.gres
+fn node_gres_count<H: Hardware + ?Sized>(node: &H, key: &GresKey) -> u64 {
+    node.gres()
         .iter()
         .filter(|g| g.key.name == key.name)
         .filter(|g| key.kind.is_none() || g.key.kind == key.kind)
@@ -1214,18 +1152,12 @@ fn node_gres_count(node: &Node, key: &GresKey) -> u64 {
         .fold(0u64, u64::saturating_add)
 }
 
-fn gpu_capacity(node: &Node, per_job: Option<&GresSpec>) -> u64 {
-    per_job.map_or(0, |g| node_gres_count(node, &g.key))
-}
-
+/// How many distinct names a list holds.
 fn distinct_count(names: &[String]) -> u32 {
-    let mut seen: Vec<&String> = Vec::new();
-    for n in names {
-        if !seen.contains(&n) {
-            seen.push(n);
-        }
-    }
-    seen.len() as u32
+    let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted.len() as u32
 }
 
 /// The highest index of an array specification.
@@ -1233,9 +1165,413 @@ fn array_max_index(array: &crate::array::ArraySpec) -> u32 {
     array.max()
 }
 
-/// Whether a node's features satisfy a constraint.
-fn constraint_matches(c: &crate::constraint::Constraint, node: &Node) -> bool {
-    c.matches(&node.features)
+/// The parts of the request the per-partition evaluation reads.
+struct JobView<'r> {
+    req: &'r JobRequest,
+    counts: Counts,
+    memory_req: Option<MemoryRequest>,
+    qos: Option<&'r Qos>,
+    /// Every required (`-w`) node is DOWN/DRAINED/...
+    req_nodes_unavailable: bool,
+}
+
+/// What one node must offer for a share of the job, in one partition.
+struct NodeDemand<'r> {
+    /// The partition, for error messages.
+    partition: &'r str,
+    req: &'r JobRequest,
+    counts: Counts,
+    cpus_per_node_min: u32,
+    mem_per_node_min: u64,
+    per_node_gres: &'r [GresSpec],
+    per_job_gpus: Option<&'r GresSpec>,
+    /// The per-CPU memory (MiB) when memory is per CPU, to bound tasks per node.
+    mem_per_cpu: Option<u64>,
+    /// The job pends on a partition limit: fit it on the nodes there are.
+    limited: bool,
+    /// Whole nodes: the whole-node CPU count is wanted.
+    whole_nodes: bool,
+}
+
+impl NodeDemand<'_> {
+    fn unavailable(&self, why: &str) -> RejectReason {
+        RejectReason::NodeConfigUnavailable {
+            partition: self.partition.to_string(),
+            why: why.to_string(),
+        }
+    }
+    fn cpu_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        n.cpus() >= self.cpus_per_node_min
+    }
+    fn mem_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        n.memory_mib() >= self.mem_per_node_min
+    }
+    fn gres_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.per_node_gres
+            .iter()
+            .all(|g| node_gres_count(n, &g.key) >= g.count)
+            && self
+                .per_job_gpus
+                .is_none_or(|g| node_gres_count(n, &g.key) > 0)
+    }
+    fn feat_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.req
+            .constraint
+            .as_ref()
+            .is_none_or(|c| c.matches(n.features()))
+    }
+    /// Whether a node could ever run a share of the job.
+    fn eligible<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.cpu_ok(n) && self.mem_ok(n) && self.gres_ok(n) && self.feat_ok(n)
+    }
+    /// Why no node of `pool` is eligible, the first check that none passes.
+    fn why_none_eligible<H: Hardware + ?Sized>(&self, pool: &[&H]) -> &'static str {
+        if pool.is_empty() {
+            "no usable node in the partition"
+        } else if !pool.iter().any(|n| self.cpu_ok(*n)) {
+            "CPU count per node can not be satisfied"
+        } else if !pool.iter().any(|n| self.mem_ok(*n)) {
+            "Memory specification can not be satisfied"
+        } else if !pool.iter().any(|n| self.gres_ok(*n)) {
+            "GRES per node can not be satisfied"
+        } else if !pool.iter().any(|n| self.feat_ok(*n)) {
+            "no node has the requested features"
+        } else {
+            "no node satisfies every requirement at once"
+        }
+    }
+    /// Tasks a node can hold.
+    fn task_capacity<H: Hardware + ?Sized>(&self, n: &H) -> u64 {
+        let cpt = self.counts.cpus_per_task;
+        let mut cap = u64::from(n.cpus() / cpt.max(1));
+        if let Some(t) = self.counts.ntasks_per_node {
+            cap = cap.min(u64::from(t));
+        }
+        if let Some(m) = self.mem_per_cpu {
+            cap = cap.min(n.memory_mib() / m.saturating_mul(u64::from(cpt)).max(1));
+        }
+        cap
+    }
+    /// GPUs of the `--gpus` kind a node has.
+    fn gpu_capacity<H: Hardware + ?Sized>(&self, n: &H) -> u64 {
+        self.per_job_gpus.map_or(0, |g| node_gres_count(n, &g.key))
+    }
+}
+
+/// The node counts of a job in one partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NodeFit {
+    min_nodes: u32,
+    max_nodes: u32,
+    /// With whole nodes: the CPUs of the `min_nodes` smallest usable nodes (else 0).
+    whole_node_cpus: u32,
+}
+
+/// The questions about nodes that resolving asks. [`Indexed`] answers them from the
+/// cluster's [`NodeIndex`] in time independent of the node count; the tests keep the
+/// node-by-node answers to compare.
+trait NodeView {
+    /// Whether some node of the cluster has a GRES of this name.
+    fn knows_gres(&self, name: &str) -> bool;
+    /// Whether some node of the cluster satisfies the constraint.
+    fn satisfiable(&self, constraint: &Constraint) -> bool;
+    /// The CPUs of the partition's nodes.
+    fn total_cpus(&self, pos: usize, part: &Partition) -> u64;
+    /// The first `--nodelist` name outside the partition.
+    fn first_outside<'r>(
+        &self,
+        pos: usize,
+        part: &Partition,
+        req: &'r JobRequest,
+    ) -> Option<&'r String>;
+    /// Whether the request names required nodes and one of them can not take jobs now.
+    fn required_unavailable(&self, req: &JobRequest) -> bool;
+    /// The least memory (MiB) of a node of the partition.
+    fn min_memory(&self, pos: usize, part: &Partition) -> Option<u64>;
+    /// How many nodes of the partition the job needs, or why it never fits.
+    fn fit_nodes(
+        &self,
+        pos: usize,
+        part: &Partition,
+        demand: &NodeDemand<'_>,
+    ) -> Result<NodeFit, RejectReason>;
+}
+
+/// Nodes that count the same for a fit: `count` nodes with these capacities.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    tasks: u64,
+    gpus: u64,
+    cpus: u32,
+    count: u64,
+}
+
+/// Tasks and GPUs of the first `k` nodes of `entries`.
+fn prefix_sums(entries: &[Entry], k: u64) -> (u64, u64) {
+    let (mut tasks, mut gpus, mut left) = (0u64, 0u64, k);
+    for e in entries {
+        if left == 0 {
+            break;
+        }
+        let take = e.count.min(left);
+        tasks = tasks.saturating_add(e.tasks.saturating_mul(take));
+        gpus = gpus.saturating_add(e.gpus.saturating_mul(take));
+        left -= take;
+    }
+    (tasks, gpus)
+}
+
+/// The least `k` such that the first `k` nodes of `entries` hold `need` of `cap`.
+fn least_prefix(entries: &[Entry], need: u64, cap: impl Fn(&Entry) -> u64) -> Option<u64> {
+    let (mut nodes, mut have) = (0u64, 0u64);
+    if need == 0 {
+        return Some(0);
+    }
+    for e in entries {
+        let c = cap(e);
+        if c > 0 {
+            let take = (need - have).div_ceil(c);
+            if take <= e.count {
+                return Some(nodes + take);
+            }
+            have = have.saturating_add(c.saturating_mul(e.count));
+        }
+        nodes += e.count;
+    }
+    None
+}
+
+/// The [`NodeView`] of [`Cluster::resolve`]: kinds of nodes instead of nodes.
+struct Indexed<'c> {
+    cluster: &'c Cluster,
+    index: &'c NodeIndex,
+    /// The position of each `--nodelist` name (None for unknown names, which
+    /// `check_request` rejects), in written order.
+    nodelist: Vec<Option<u32>>,
+    /// The distinct `--nodelist` nodes, sorted.
+    required: Vec<u32>,
+    /// The distinct `--exclude` nodes, sorted.
+    excluded: Vec<u32>,
+}
+
+impl<'c> Indexed<'c> {
+    fn new(cluster: &'c Cluster, req: &JobRequest) -> Self {
+        let position = |name: &String| cluster.node_index(name).and_then(|i| u32::try_from(i).ok());
+        let nodelist: Vec<Option<u32>> = req.nodelist.iter().map(position).collect();
+        let mut required: Vec<u32> = nodelist.iter().flatten().copied().collect();
+        required.sort_unstable();
+        required.dedup();
+        let mut excluded: Vec<u32> = req.exclude.iter().filter_map(position).collect();
+        excluded.sort_unstable();
+        excluded.dedup();
+        Self {
+            cluster,
+            index: cluster.node_index_table(),
+            nodelist,
+            required,
+            excluded,
+        }
+    }
+
+    fn kind(&self, k: u32) -> Option<&'c NodeKind> {
+        self.index.kinds.get(k as usize)
+    }
+}
+
+impl NodeView for Indexed<'_> {
+    fn knows_gres(&self, name: &str) -> bool {
+        self.index.has_gres_name(name)
+    }
+
+    fn satisfiable(&self, constraint: &Constraint) -> bool {
+        self.index
+            .kinds
+            .iter()
+            .any(|k| constraint.matches(&k.features))
+    }
+
+    fn total_cpus(&self, pos: usize, _: &Partition) -> u64 {
+        self.index.parts.get(pos).map_or(0, |p| p.total_cpus)
+    }
+
+    fn first_outside<'r>(
+        &self,
+        pos: usize,
+        _: &Partition,
+        req: &'r JobRequest,
+    ) -> Option<&'r String> {
+        let part = self.index.parts.get(pos)?;
+        req.nodelist
+            .iter()
+            .zip(&self.nodelist)
+            .find(|(_, n)| n.is_none_or(|n| part.multiplicity(n) == 0))
+            .map(|(name, _)| name)
+    }
+
+    fn required_unavailable(&self, _: &JobRequest) -> bool {
+        self.nodelist.iter().flatten().any(|&n| {
+            self.cluster
+                .node_at(n as usize)
+                .is_some_and(|node| !node.is_schedulable())
+        })
+    }
+
+    fn min_memory(&self, pos: usize, _: &Partition) -> Option<u64> {
+        self.index.parts.get(pos).and_then(|p| p.min_memory)
+    }
+
+    fn fit_nodes(
+        &self,
+        pos: usize,
+        part: &Partition,
+        d: &NodeDemand<'_>,
+    ) -> Result<NodeFit, RejectReason> {
+        let Some(pindex) = self.index.parts.get(pos) else {
+            return Err(d.unavailable("no usable node in the partition"));
+        };
+        // The pool: the partition's kinds less the excluded nodes.
+        let mut pool: Vec<(u32, u64)> = pindex.kinds.clone();
+        for &x in &self.excluded {
+            let m = pindex.multiplicity(x);
+            if let Some(k) = self.index.kind_of(x)
+                && let Ok(i) = pool.binary_search_by_key(&k, |e| e.0)
+                && let Some(e) = pool.get_mut(i)
+            {
+                e.1 = e.1.saturating_sub(m);
+            }
+        }
+        pool.retain(|e| e.1 > 0);
+        let pool_kinds: Vec<&NodeKind> = pool.iter().filter_map(|&(k, _)| self.kind(k)).collect();
+        let ok: Vec<bool> = pool_kinds.iter().map(|k| d.eligible(*k)).collect();
+        if !ok.contains(&true) {
+            return Err(d.unavailable(d.why_none_eligible(&pool_kinds)));
+        }
+        let eligible_kind = |k: u32| {
+            pool.binary_search_by_key(&k, |e| e.0)
+                .ok()
+                .and_then(|i| ok.get(i).copied())
+                .unwrap_or(false)
+        };
+        for (name, n) in d.req.nodelist.iter().zip(&self.nodelist) {
+            if let Some(n) = *n
+                && pindex.multiplicity(n) > 0
+                && !self.index.kind_of(n).is_some_and(eligible_kind)
+            {
+                return Err(d.unavailable(&format!("required node {name} can not run the job")));
+            }
+        }
+
+        // Required nodes come first, in the partition's order: they are always part of
+        // the allocation. Then the other eligible nodes, most tasks (then GPUs) first.
+        let entry = |k: &NodeKind, count: u64| Entry {
+            tasks: d.task_capacity(k),
+            gpus: d.gpu_capacity(k),
+            cpus: k.cpus,
+            count,
+        };
+        let mut required: Vec<(u32, u32)> = Vec::new();
+        for &n in &self.required {
+            if let Some(k) = self.index.kind_of(n)
+                && eligible_kind(k)
+            {
+                required.extend(pindex.positions(n).map(|p| (p, k)));
+            }
+        }
+        required.sort_unstable();
+        let mut rest: Vec<(u32, u64)> = pool
+            .iter()
+            .zip(&ok)
+            .filter(|(_, ok)| **ok)
+            .map(|(&e, _)| e)
+            .collect();
+        let mut ordered: Vec<Entry> = Vec::with_capacity(required.len() + rest.len());
+        for &(_, k) in &required {
+            if let Ok(i) = rest.binary_search_by_key(&k, |e| e.0)
+                && let Some(e) = rest.get_mut(i)
+            {
+                e.1 = e.1.saturating_sub(1);
+            }
+            if let Some(kind) = self.kind(k) {
+                ordered.push(entry(kind, 1));
+            }
+        }
+        let mut others: Vec<Entry> = rest
+            .iter()
+            .filter(|e| e.1 > 0)
+            .filter_map(|&(k, c)| self.kind(k).map(|kind| entry(kind, c)))
+            .collect();
+        others.sort_by_key(|e| std::cmp::Reverse((e.tasks, e.gpus)));
+        ordered.extend(others);
+
+        let total: u64 = ordered.iter().map(|e| e.count).sum();
+        let elig_count = total as u32;
+        let ntasks = u64::from(d.counts.ntasks);
+        let gpus_needed = d.per_job_gpus.map_or(0, |g| g.count);
+        let enough = |k: u64| -> bool {
+            let (tasks, gpus) = prefix_sums(&ordered, k);
+            tasks >= ntasks && gpus >= gpus_needed
+        };
+        let part_size = part.nodes.len() as u32;
+        let counts = d.counts;
+        let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
+            let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
+            // A job pending on a node-count limit is fitted on the nodes there are.
+            let fit_min = if d.limited { min.min(elig_count) } else { min };
+            if fit_min > elig_count {
+                return Err(d.unavailable(&format!(
+                    "{min} nodes requested, {elig_count} of the partition can run the job"
+                )));
+            }
+            let fit_max = max.min(elig_count);
+            if !enough(u64::from(fit_max)) && !d.limited {
+                return Err(d.unavailable("CPU count per node can not be satisfied"));
+            }
+            let shown_max = if min > part_size {
+                min
+            } else {
+                max.min(elig_count).max(min)
+            };
+            (min, shown_max)
+        } else {
+            let least = least_prefix(&ordered, ntasks, |e| e.tasks)
+                .zip(least_prefix(&ordered, gpus_needed, |e| e.gpus))
+                .map(|(t, g)| t.max(g).max(1))
+                .filter(|&k| k <= total);
+            let Some(k) = least else {
+                let why = if gpus_needed > 0 {
+                    "not enough GPUs in the partition"
+                } else {
+                    "not enough CPUs in the partition"
+                };
+                return Err(d.unavailable(why));
+            };
+            let k = (k as u32).max(self.required.len() as u32);
+            let max = if counts.ntasks_set {
+                counts.ntasks.min(elig_count).max(k)
+            } else {
+                k
+            };
+            (k, max)
+        };
+        let whole_node_cpus = if d.whole_nodes {
+            let mut sizes: Vec<(u32, u64)> = ordered.iter().map(|e| (e.cpus, e.count)).collect();
+            sizes.sort_unstable();
+            let (mut sum, mut left) = (0u64, u64::from(min_nodes));
+            for (cpus, count) in sizes {
+                let take = count.min(left);
+                sum = sum.saturating_add(u64::from(cpus).saturating_mul(take));
+                left -= take;
+            }
+            u32::try_from(sum).unwrap_or(u32::MAX)
+        } else {
+            0
+        };
+        Ok(NodeFit {
+            min_nodes,
+            max_nodes,
+            whole_node_cpus,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -1293,6 +1629,425 @@ mod tests {
 
     fn hours(h: u64) -> TimeLimit {
         TimeLimit::Limited(Duration::from_secs(h * 3600))
+    }
+
+    /// The node-by-node answers `Cluster::resolve` gave before the node index: every
+    /// question walks the partition's node list by name. The index must give the same
+    /// answers for every cluster and request (`indexed_resolve_matches_the_reference`).
+    struct Reference<'c>(&'c Cluster);
+
+    impl NodeView for Reference<'_> {
+        fn knows_gres(&self, name: &str) -> bool {
+            self.0
+                .nodes()
+                .any(|n| n.gres.iter().any(|g| g.key.name == name))
+        }
+
+        fn satisfiable(&self, constraint: &Constraint) -> bool {
+            self.0.nodes().any(|n| constraint.matches(&n.features))
+        }
+
+        fn total_cpus(&self, _: usize, part: &Partition) -> u64 {
+            part.nodes
+                .iter()
+                .filter_map(|n| self.0.node(n))
+                .map(|n| u64::from(n.cpus))
+                .sum()
+        }
+
+        fn first_outside<'r>(
+            &self,
+            _: usize,
+            part: &Partition,
+            req: &'r JobRequest,
+        ) -> Option<&'r String> {
+            req.nodelist.iter().find(|n| !part.nodes.contains(n))
+        }
+
+        fn required_unavailable(&self, req: &JobRequest) -> bool {
+            !req.nodelist.is_empty()
+                && req
+                    .nodelist
+                    .iter()
+                    .filter_map(|n| self.0.node(n))
+                    .any(|n| !n.is_schedulable())
+        }
+
+        fn min_memory(&self, _: usize, part: &Partition) -> Option<u64> {
+            part.nodes
+                .iter()
+                .filter_map(|n| self.0.node(n))
+                .map(|n| n.real_memory.mib())
+                .min()
+        }
+
+        fn fit_nodes(
+            &self,
+            _: usize,
+            part: &Partition,
+            d: &NodeDemand<'_>,
+        ) -> Result<NodeFit, RejectReason> {
+            let req = d.req;
+            let counts = d.counts;
+            // Which nodes of the partition could ever run a share of the job.
+            let pool: Vec<&Node> = part
+                .nodes
+                .iter()
+                .filter(|n| !req.exclude.contains(n))
+                .filter_map(|n| self.0.node(n))
+                .collect();
+            let eligible: Vec<&Node> = pool.iter().copied().filter(|n| d.eligible(*n)).collect();
+            if eligible.is_empty() {
+                return Err(d.unavailable(d.why_none_eligible(&pool)));
+            }
+            if let Some(bad) = req
+                .nodelist
+                .iter()
+                .find(|w| part.nodes.contains(w) && !eligible.iter().any(|n| &n.name == *w))
+            {
+                return Err(d.unavailable(&format!("required node {bad} can not run the job")));
+            }
+            // Required nodes come first: they are always part of the allocation.
+            let mut ordered: Vec<&Node> = eligible
+                .iter()
+                .copied()
+                .filter(|n| req.nodelist.contains(&n.name))
+                .collect();
+            let mut rest: Vec<&Node> = eligible
+                .iter()
+                .copied()
+                .filter(|n| !req.nodelist.contains(&n.name))
+                .collect();
+            rest.sort_by_key(|n| std::cmp::Reverse((d.task_capacity(*n), d.gpu_capacity(*n))));
+            ordered.extend(rest);
+            let elig_count = ordered.len() as u32;
+            let ntasks = u64::from(counts.ntasks);
+            let gpus_needed = d.per_job_gpus.map_or(0, |g| g.count);
+            let enough = |k: usize| -> bool {
+                let top = ordered.iter().take(k);
+                let tasks: u64 = top.clone().map(|n| d.task_capacity(*n)).sum();
+                let gpus: u64 = top.map(|n| d.gpu_capacity(*n)).sum();
+                tasks >= ntasks && gpus >= gpus_needed
+            };
+            let part_size = part.nodes.len() as u32;
+            let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
+                let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
+                let fit_min = if d.limited { min.min(elig_count) } else { min };
+                if fit_min > elig_count {
+                    return Err(d.unavailable(&format!(
+                        "{min} nodes requested, {elig_count} of the partition can run the job"
+                    )));
+                }
+                let fit_max = max.min(elig_count);
+                if !enough(fit_max as usize) && !d.limited {
+                    return Err(d.unavailable("CPU count per node can not be satisfied"));
+                }
+                let shown_max = if min > part_size {
+                    min
+                } else {
+                    max.min(elig_count).max(min)
+                };
+                (min, shown_max)
+            } else {
+                let Some(k) = (1..=ordered.len()).find(|&k| enough(k)) else {
+                    let why = if gpus_needed > 0 {
+                        "not enough GPUs in the partition"
+                    } else {
+                        "not enough CPUs in the partition"
+                    };
+                    return Err(d.unavailable(why));
+                };
+                let k = (k as u32).max(distinct_count(&req.nodelist));
+                let max = if counts.ntasks_set {
+                    counts.ntasks.min(elig_count).max(k)
+                } else {
+                    k
+                };
+                (k, max)
+            };
+            let whole_node_cpus = if d.whole_nodes {
+                let mut sizes: Vec<u32> = ordered.iter().map(|n| n.cpus).collect();
+                sizes.sort_unstable();
+                sizes
+                    .iter()
+                    .take(min_nodes as usize)
+                    .fold(0u32, |acc, c| acc.saturating_add(*c))
+            } else {
+                0
+            };
+            Ok(NodeFit {
+                min_nodes,
+                max_nodes,
+                whole_node_cpus,
+            })
+        }
+    }
+
+    /// `Cluster::resolve` answered node by node.
+    fn resolve_reference(c: &Cluster, req: &JobRequest) -> Result<ResolvedJob, Rejection> {
+        c.resolve_with(req, &Reference(c))
+    }
+
+    mod against_reference {
+        use super::*;
+        use crate::node::NodeState;
+        use crate::request::NodeCount;
+        use proptest::prelude::*;
+
+        /// Hardware shared by several nodes: (cpus, MiB, gres, features).
+        type Template = (u32, u64, Vec<GresSpec>, Vec<String>);
+
+        fn gres_spec(name: &str, kind: Option<&str>, count: u64) -> GresSpec {
+            GresSpec {
+                key: GresKey {
+                    name: name.into(),
+                    kind: kind.map(Into::into),
+                },
+                count,
+                no_consume: false,
+            }
+        }
+
+        fn template() -> impl Strategy<Value = Template> {
+            let gres = prop::sample::subsequence(
+                vec![
+                    gres_spec("gpu", Some("a100"), 2),
+                    gres_spec("gpu", Some("v100"), 1),
+                    gres_spec("gpu", None, 4),
+                    gres_spec("nvme", None, 1),
+                ],
+                0..=2,
+            );
+            let features =
+                prop::sample::subsequence(vec!["a".to_string(), "b".into(), "c".into()], 0..=2);
+            (
+                prop::sample::select(vec![1u32, 2, 4, 8, 16]),
+                prop::sample::select(vec![1000u64, 4000, 16000]),
+                gres,
+                features,
+            )
+        }
+
+        fn time(minutes: Option<u64>) -> TimeLimit {
+            minutes.map_or(TimeLimit::Unlimited, |m| {
+                TimeLimit::Limited(Duration::from_secs(m * 60))
+            })
+        }
+
+        /// Several kinds of node, 1 to 10 nodes, 1 to 3 partitions over random (possibly
+        /// repeated) node lists, and a QOS whose limits read the job's size.
+        fn cluster_strategy() -> impl Strategy<Value = Cluster> {
+            let templates = prop::collection::vec(template(), 1..4);
+            let nodes = prop::collection::vec((0usize..4, 0u8..6), 1..10);
+            let parts = prop::collection::vec(
+                (
+                    prop::collection::vec(0usize..10, 0..8),
+                    0u8..3,
+                    (prop::option::of(0u32..4), 0u32..3, 0u8..8, 0u8..4),
+                    (
+                        prop::option::of(prop::sample::select(vec![0u64, 30, 120])),
+                        0u8..4,
+                        0u8..3,
+                    ),
+                    (any::<bool>(), 1u16..3),
+                ),
+                1..4,
+            );
+            let config = (0u8..3, 0u8..3, 0u8..3);
+            let qos = (
+                prop::option::of(1u64..40),
+                prop::option::of(1000u64..40000),
+                0u8..3,
+            );
+            (templates, nodes, parts, config, qos).prop_map(
+                |(templates, nodes, parts, (enforce, def_mem, max_mem), (qcpu, qmem, qnodes))| {
+                    let mut config = SchedConfig::default();
+                    config.enforce_part_limits = match enforce {
+                        0 => EnforcePartLimits::No,
+                        1 => EnforcePartLimits::Any,
+                        _ => EnforcePartLimits::All,
+                    };
+                    config.def_mem = match def_mem {
+                        0 => None,
+                        1 => Some(DefMem::PerCpu(Memory::from_mib(500))),
+                        _ => Some(DefMem::PerGpu(Memory::from_mib(3000))),
+                    };
+                    config.max_mem_per_cpu = (max_mem == 1).then(|| Memory::from_mib(700));
+                    config.max_mem_per_node = (max_mem == 2).then(|| Memory::from_mib(12000));
+                    let mut c = Cluster::new(config);
+                    let mut names = Vec::new();
+                    for (i, (t, state)) in nodes.iter().enumerate() {
+                        let (cpus, mib, gres, features) = &templates[t % templates.len()];
+                        let mut n = node(&format!("n{i}"), *cpus, *mib, gres.clone());
+                        n.features = features.clone();
+                        n.state = match state {
+                            0 => NodeState::DOWN,
+                            1 => NodeState::DRAIN,
+                            _ => NodeState::empty(),
+                        };
+                        names.push(n.name.clone());
+                        c.add_node(n).unwrap();
+                    }
+                    for (i, (members, over, limits, defaults, (up, tier))) in
+                        parts.into_iter().enumerate()
+                    {
+                        let list = members
+                            .iter()
+                            .map(|m| names[m % names.len()].clone())
+                            .collect();
+                        let mut p = Partition::new(format!("p{i}"), list);
+                        p.is_default = i == 0;
+                        p.oversubscribe = match over {
+                            0 => OverSubscribe::No,
+                            1 => OverSubscribe::Exclusive,
+                            _ => OverSubscribe::Force(4),
+                        };
+                        let (max_nodes, min_nodes, max_time, state) = limits;
+                        p.max_nodes = max_nodes;
+                        p.min_nodes = min_nodes;
+                        p.max_time = match max_time {
+                            0..=3 => time(None),
+                            4..=5 => time(Some(60)),
+                            _ => time(Some(600)),
+                        };
+                        p.state = match state {
+                            0 => PartitionState::Down,
+                            1 if !up => PartitionState::Drain,
+                            _ => PartitionState::Up,
+                        };
+                        let (default_time, def_mem, max_mem) = defaults;
+                        p.default_time = default_time.map(|m| time(Some(m)));
+                        p.def_mem = match def_mem {
+                            0 => None,
+                            1 => Some(DefMem::PerCpu(Memory::from_mib(900))),
+                            2 => Some(DefMem::PerNode(Memory::from_mib(3000))),
+                            _ => Some(DefMem::PerGpu(Memory::from_mib(2000))),
+                        };
+                        p.max_mem = match max_mem {
+                            0 => None,
+                            1 => Some(MaxMem::PerCpu(Memory::from_mib(1500))),
+                            _ => Some(MaxMem::PerNode(Memory::from_mib(8000))),
+                        };
+                        p.exclusive_user = up && tier == 2;
+                        p.priority_tier = tier;
+                        c.add_partition(p).unwrap();
+                    }
+                    let mut normal = Qos::new("normal");
+                    if let Some(cpus) = qcpu {
+                        normal.max_tres_per_job.0.insert(TresKind::Cpu, cpus);
+                    }
+                    if let Some(mib) = qmem {
+                        normal.max_tres_per_job.0.insert(TresKind::Mem, mib);
+                    }
+                    if qnodes > 0 {
+                        normal
+                            .min_tres_per_job
+                            .0
+                            .insert(TresKind::Node, u64::from(qnodes));
+                    }
+                    c.add_qos(normal).unwrap();
+                    c
+                },
+            )
+        }
+
+        /// Requests over `nodes` node names and `parts` partition names, now and then
+        /// one that does not exist.
+        fn request_strategy(nodes: usize, parts: usize) -> impl Strategy<Value = JobRequest> {
+            let name = prop_oneof![30 => 0..nodes, 1 => Just(nodes)].prop_map(|i| format!("n{i}"));
+            let part = prop_oneof![30 => 0..parts, 1 => Just(parts)].prop_map(|i| format!("p{i}"));
+            let list = |s: BoxedStrategy<String>, empty: u32| prop_oneof![empty => Just(Vec::new()), 1 => prop::collection::vec(s, 1..4)];
+            let counts = (
+                prop::option::of((1u32..5, 0u32..4)),
+                prop::option::of(1u32..24),
+                prop::option::weighted(0.3, 1u32..6),
+                prop::option::weighted(0.3, 1u32..5),
+            );
+            let memory =
+                prop::option::of((0u8..3, prop::sample::select(vec![0u64, 500, 2000, 9000])));
+            let gres = (
+                prop::option::weighted(0.15, (0u8..4, 1u64..4)),
+                prop::option::weighted(0.15, 1u64..9),
+                prop::option::weighted(0.2, 0u8..5),
+            );
+            let lists = (
+                list(name.clone().boxed(), 2),
+                list(name.boxed(), 4),
+                list(part.boxed(), 1),
+            );
+            let misc = (
+                0u8..4,
+                prop::option::of(prop::sample::select(vec![10u64, 90, 900])),
+            );
+            (counts, memory, gres, lists, misc).prop_map(
+                |(
+                    (nodes, ntasks, per_node, cpt),
+                    memory,
+                    (gres, gpus, constraint),
+                    (nodelist, exclude, partitions),
+                    (exclusive, minutes),
+                )| {
+                    let mut req = JobRequest::default();
+                    req.nodes = nodes.map(|(min, extra)| NodeCount {
+                        min,
+                        max: min + extra,
+                    });
+                    req.ntasks = ntasks;
+                    req.ntasks_per_node = per_node;
+                    req.cpus_per_task = cpt;
+                    req.memory = memory.map(|(kind, mib)| {
+                        let m = Memory::from_mib(mib);
+                        match kind {
+                            0 => MemoryRequest::PerNode(m),
+                            1 => MemoryRequest::PerCpu(m),
+                            _ => MemoryRequest::PerGpu(m),
+                        }
+                    });
+                    if let Some((kind, count)) = gres {
+                        req.gres = vec![match kind {
+                            0 => gres_spec("gpu", None, count),
+                            1 => gres_spec("gpu", Some("a100"), count),
+                            2 => gres_spec("gpu", Some("v100"), count),
+                            _ => gres_spec("nvme", None, count),
+                        }];
+                    }
+                    req.gpus = gpus.map(|n| Box::new(gres_spec("gpu", None, n)));
+                    req.constraint = constraint.and_then(|i| {
+                        ["a", "b", "a&b", "a|c", "d"]
+                            .get(usize::from(i))
+                            .copied()
+                            .unwrap_or("a")
+                            .parse()
+                            .ok()
+                            .map(Box::new)
+                    });
+                    req.nodelist = nodelist;
+                    req.exclude = exclude;
+                    req.partitions = partitions;
+                    req.exclusive = match exclusive {
+                        0 => Some(Exclusive::Node),
+                        1 => Some(Exclusive::User),
+                        _ => None,
+                    };
+                    req.time_limit = minutes.map(|m| time(Some(m)));
+                    req
+                },
+            )
+        }
+
+        proptest! {
+            #[test]
+            fn indexed_resolve_matches_the_reference(
+                (c, reqs) in cluster_strategy().prop_flat_map(|c| {
+                    let (nodes, parts) = (c.nodes().len(), c.partitions().len());
+                    (Just(c), prop::collection::vec(request_strategy(nodes, parts), 1..8))
+                }),
+            ) {
+                for req in &reqs {
+                    prop_assert_eq!(c.resolve(req), resolve_reference(&c, req), "{:?}", req);
+                }
+            }
+        }
     }
 
     #[test]

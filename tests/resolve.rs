@@ -3,8 +3,8 @@
 
 use hpcsched::gres::{GresKey, GresSpec};
 use hpcsched::{
-    Cluster, Duration, EnforcePartLimits, JobRequest, Memory, NodeCount, PendingReason,
-    RejectReason, ResolvedJob, ResolvedMemory, TimeLimit,
+    Cluster, Duration, EnforcePartLimits, JobRequest, Memory, Node, NodeCount, NodeState,
+    Partition, PendingReason, RejectReason, ResolvedJob, ResolvedMemory, TimeLimit,
 };
 use proptest::prelude::*;
 
@@ -547,4 +547,138 @@ fn any_rejects_when_no_listed_partition_can_take_the_job() {
             .as_deref(),
         Some("gpu")
     );
+}
+
+// ------------------------------------------------------------------ the cached node index
+
+/// A change to a cluster between two submissions.
+#[derive(Debug, Clone)]
+enum Change {
+    /// A node goes DOWN (or comes back): state only, the cached index stays valid.
+    State(usize, bool),
+    /// A node's hardware changes in place (`node_mut`).
+    Hardware(usize, u32, u64, bool),
+    /// A new node, and a new partition over it and an existing node, maybe the default.
+    Grow(u32, usize, bool),
+    /// A new partition over two existing nodes, maybe the default.
+    Partition(usize, usize, bool),
+}
+
+fn arb_change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        (0usize..44, any::<bool>()).prop_map(|(n, down)| Change::State(n, down)),
+        (
+            0usize..44,
+            prop::sample::select(vec![1u32, 32, 64, 256]),
+            prop::sample::select(vec![1024u64, 262_144, 2_000_000]),
+            any::<bool>()
+        )
+            .prop_map(|(n, cpus, mib, gpu)| Change::Hardware(n, cpus, mib, gpu)),
+        (
+            prop::sample::select(vec![8u32, 500]),
+            0usize..44,
+            any::<bool>()
+        )
+            .prop_map(|(cpus, other, default)| Change::Grow(cpus, other, default)),
+        (0usize..44, 0usize..44, any::<bool>())
+            .prop_map(|(a, b, default)| Change::Partition(a, b, default)),
+    ]
+}
+
+/// The same cluster built again from its parts, with nothing cached.
+fn fresh(c: &Cluster) -> Cluster {
+    let mut out = Cluster::new(c.config().clone());
+    for n in c.nodes() {
+        out.add_node(n.clone()).unwrap_or_else(|e| panic!("{e}"));
+    }
+    for p in c.partitions() {
+        out.add_partition(p.clone())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for q in c.qos_list() {
+        out.add_qos(q.clone()).unwrap_or_else(|e| panic!("{e}"));
+    }
+    for w in c.warnings() {
+        out.push_warning(w.clone());
+    }
+    out
+}
+
+fn apply(c: &mut Cluster, change: &Change, step: usize) {
+    let names: Vec<String> = c.nodes().map(|n| n.name.clone()).collect();
+    let pick = |i: usize| names[i % names.len()].clone();
+    match *change {
+        Change::State(n, down) => {
+            if let Some(node) = c.node_mut(&pick(n)) {
+                node.state = if down {
+                    NodeState::DOWN
+                } else {
+                    NodeState::empty()
+                };
+            }
+        }
+        Change::Hardware(n, cpus, mib, gpu) => {
+            if let Some(node) = c.node_mut(&pick(n)) {
+                node.cpus = cpus;
+                node.real_memory = Memory::from_mib(mib);
+                node.gres = if gpu {
+                    vec![gres("gpu", Some("h100"), 2)]
+                } else {
+                    Vec::new()
+                };
+                node.features.retain(|f| f != "cpu");
+            }
+        }
+        Change::Grow(cpus, other, default) => {
+            let mut node = Node::new(format!("extra{step}"));
+            node.cpus = cpus;
+            node.gres = vec![gres("nvme", None, 1)];
+            c.add_node(node).unwrap_or_else(|e| panic!("{e}"));
+            let mut p = Partition::new(
+                format!("extra{step}"),
+                vec![format!("extra{step}"), pick(other)],
+            );
+            if default {
+                c.clear_default_partition();
+                p.is_default = true;
+            }
+            c.add_partition(p).unwrap_or_else(|e| panic!("{e}"));
+        }
+        Change::Partition(a, b, default) => {
+            let mut p = Partition::new(format!("extra{step}"), vec![pick(a), pick(b)]);
+            if default {
+                c.clear_default_partition();
+                p.is_default = true;
+            }
+            c.add_partition(p).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `resolve` answers from an index of the nodes cached in the cluster: after any
+    /// change to nodes or partitions it answers as a cluster loaded afresh would.
+    #[test]
+    fn resolve_sees_every_change_to_nodes_and_partitions(
+        changes in prop::collection::vec(arb_change(), 1..8),
+        requests in prop::collection::vec(arb_request(), 1..4),
+    ) {
+        let mut c = shared();
+        for r in &requests {
+            let _ = c.resolve(r);
+        }
+        for (step, change) in changes.iter().enumerate() {
+            apply(&mut c, change, step);
+            let reference = fresh(&c);
+            prop_assert_eq!(&reference, &c);
+            for r in &requests {
+                prop_assert_eq!(c.resolve(r), reference.resolve(r), "{:?} after {:?}", r, change);
+                let mut own = r.clone();
+                own.partitions = vec![format!("extra{step}")];
+                prop_assert_eq!(c.resolve(&own), reference.resolve(&own));
+            }
+        }
+    }
 }
