@@ -1,8 +1,9 @@
 //! A cluster: nodes, partitions, QOS and the scheduler configuration, in definition order.
 //!
-//! A cluster also keeps a derived [`NodeIndex`] (node kinds and partition membership)
-//! that [`Cluster::resolve`] reads instead of walking every node: it is built on first
-//! use and dropped by every change to nodes or partitions.
+//! A cluster also keeps a derived index of its nodes (kinds of identical hardware, and
+//! each partition's kinds and members) that [`Cluster::resolve`] reads instead of walking
+//! every node: it is built on first use and dropped by every change to nodes or
+//! partitions (a change of node state only keeps it).
 
 use crate::gres::GresSpec;
 use crate::memory::Memory;

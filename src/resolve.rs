@@ -19,10 +19,18 @@
 //!   not available" whatever `EnforcePartLimits` says (observed), unless another listed
 //!   partition can run the job.
 //!
+//! A job listing several partitions gets a [`JobShape`] (counts, memory, time limit) in
+//! each, as slurmctld tests it in each with that partition's settings
+//! ([`ResolvedJob::shape_in`]); the DefaultTime is the first listed partition's.
+//!
 //! Choices where hpcsched has to pick (documented on [`Cluster::resolve`]): the job QOS
 //! defaults to `normal` when the cluster defines it; partitions that can never run the
-//! job are dropped from [`ResolvedJob::partitions`]; the resolved values come from the
-//! first remaining partition.
+//! job are dropped from [`ResolvedJob::partitions`]; the accessors of [`ResolvedJob`] give
+//! the shape in the first remaining partition.
+//!
+//! Resolving reads the cluster's cached index of node kinds (see [`crate::cluster`]), so
+//! its cost depends on the number of distinct kinds of node and the lengths of
+//! `--nodelist`/`--exclude`, not on the number of nodes.
 
 use crate::cluster::{Cluster, NodeIndex, NodeKind};
 use crate::constraint::Constraint;
@@ -54,6 +62,10 @@ pub enum ResolvedMemory {
 
 /// The request as the cluster will schedule it.
 ///
+/// The counts, memory and time limit (its [`JobShape`]) are those of the first partition
+/// the job may run in; a job listing several partitions may run differently in the
+/// others, see [`ResolvedJob::shape_in`].
+///
 /// ```
 /// use hpcsched::{Cluster, JobRequest, Node, Partition, SchedConfig, TimeLimit};
 /// let mut c = Cluster::new(SchedConfig::default());
@@ -73,18 +85,117 @@ pub struct ResolvedJob {
     request: JobRequest,
     /// Shared between jobs with the same list (see `share_partitions`).
     partitions: Arc<[String]>,
-    qos: Option<String>,
+    qos: Option<Box<str>>,
+    /// The shape in the first partition.
+    shape: JobShape,
+    /// The shapes in the other partitions that differ from `shape`, by position in
+    /// `partitions`; `None` when there are none, as for every single-partition job.
+    other_shapes: Option<Box<OtherShapes>>,
+    pending_reason: Option<PendingReason>,
+}
+
+/// The shapes of a job in the partitions after its first, where they differ from the
+/// first: `(position in the job's partition list, shape)`. Boxed in [`ResolvedJob`] so
+/// that a job without any pays one pointer.
+#[derive(Debug, Clone, PartialEq)]
+struct OtherShapes(Vec<(u32, JobShape)>);
+
+/// How a job runs in one partition: node and task counts, CPUs, memory, GRES and time
+/// limit.
+///
+/// A job submitted to several partitions (`-p a,b`) is tested in each with that
+/// partition's nodes and settings, as slurmctld does: `OverSubscribe`, `ExclusiveUser`,
+/// `DefMemPerCPU`/`DefMemPerNode`/`DefMemPerGPU`, `MaxMemPerCPU` and the node sizes are
+/// those of the partition the job is tested in. `DefaultTime` is the exception: it comes
+/// from the first partition listed (see [`Cluster::resolve`]).
+///
+/// ```
+/// use hpcsched::partition::DefMem;
+/// use hpcsched::{Cluster, JobRequest, Memory, Node, Partition, ResolvedMemory, SchedConfig};
+/// let mut c = Cluster::new(SchedConfig::default());
+/// let mut n = Node::new("n1");
+/// n.real_memory = Memory::from_mib(8192);
+/// c.add_node(n).unwrap();
+/// for (name, mib) in [("a", 1000), ("b", 3000)] {
+///     let mut p = Partition::new(name, vec!["n1".into()]);
+///     p.def_mem = Some(DefMem::PerCpu(Memory::from_mib(mib)));
+///     c.add_partition(p).unwrap();
+/// }
+/// let mut req = JobRequest::default();
+/// req.partitions = vec!["a".into(), "b".into()];
+/// let job = c.resolve(&req).unwrap();
+/// let per_cpu = |mib| ResolvedMemory::PerCpu(Memory::from_mib(mib));
+/// assert_eq!(job.shape().memory(), per_cpu(1000));
+/// assert_eq!(job.shape_in("b").map(|s| s.memory()), Some(per_cpu(3000)));
+/// assert_eq!(job.shape_in("c"), None);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct JobShape {
     min_nodes: u32,
     max_nodes: u32,
     ntasks: u32,
     cpus_per_task: u32,
     min_cpus: u32,
     memory: ResolvedMemory,
-    gres_per_node: Vec<GresSpec>,
+    gres_per_node: Box<[GresSpec]>,
     time_limit: TimeLimit,
     whole_nodes: bool,
     user_exclusive: bool,
-    pending_reason: Option<PendingReason>,
+}
+
+impl JobShape {
+    /// Minimum node count.
+    #[must_use]
+    pub fn min_nodes(&self) -> u32 {
+        self.min_nodes
+    }
+    /// Maximum node count.
+    #[must_use]
+    pub fn max_nodes(&self) -> u32 {
+        self.max_nodes
+    }
+    /// Number of tasks.
+    #[must_use]
+    pub fn ntasks(&self) -> u32 {
+        self.ntasks
+    }
+    /// CPUs per task (raised by `MaxMemPerCPU` when `--mem-per-cpu` is above it).
+    #[must_use]
+    pub fn cpus_per_task(&self) -> u32 {
+        self.cpus_per_task
+    }
+    /// The least number of CPUs the job is allocated in total (with whole nodes: the
+    /// CPUs of the smallest nodes it can use).
+    #[must_use]
+    pub fn min_cpus(&self) -> u32 {
+        self.min_cpus
+    }
+    /// Memory per node, per CPU, per GPU or whole nodes.
+    #[must_use]
+    pub fn memory(&self) -> ResolvedMemory {
+        self.memory
+    }
+    /// GRES needed on each allocated node.
+    #[must_use]
+    pub fn gres_per_node(&self) -> &[GresSpec] {
+        &self.gres_per_node
+    }
+    /// The time limit the job runs under.
+    #[must_use]
+    pub fn time_limit(&self) -> TimeLimit {
+        self.time_limit
+    }
+    /// Whether the job is allocated whole nodes.
+    #[must_use]
+    pub fn whole_nodes(&self) -> bool {
+        self.whole_nodes
+    }
+    /// Whether its nodes may hold only this user's jobs.
+    #[must_use]
+    pub fn user_exclusive(&self) -> bool {
+        self.user_exclusive
+    }
 }
 
 impl ResolvedJob {
@@ -117,55 +228,76 @@ impl ResolvedJob {
     pub fn qos(&self) -> Option<&str> {
         self.qos.as_deref()
     }
+    /// The job's shape in its first partition ([`ResolvedJob::partition`]); the
+    /// accessors below read it.
+    #[must_use]
+    pub fn shape(&self) -> &JobShape {
+        &self.shape
+    }
+    /// The job's shape when it runs in `partition`, or `None` if the partition is not
+    /// one of [`ResolvedJob::partitions`]. A scheduler trying a multi-partition job in
+    /// each of its partitions reads the counts, memory and time limit from here.
+    #[must_use]
+    pub fn shape_in(&self, partition: &str) -> Option<&JobShape> {
+        let pos = self.partitions.iter().position(|p| p == partition)?;
+        let other = self.other_shapes.as_deref().and_then(|others| {
+            others
+                .0
+                .iter()
+                .find(|(i, _)| *i as usize == pos)
+                .map(|(_, shape)| shape)
+        });
+        Some(other.unwrap_or(&self.shape))
+    }
     /// Minimum node count.
     #[must_use]
     pub fn min_nodes(&self) -> u32 {
-        self.min_nodes
+        self.shape.min_nodes
     }
     /// Maximum node count.
     #[must_use]
     pub fn max_nodes(&self) -> u32 {
-        self.max_nodes
+        self.shape.max_nodes
     }
     /// Number of tasks.
     #[must_use]
     pub fn ntasks(&self) -> u32 {
-        self.ntasks
+        self.shape.ntasks
     }
     /// CPUs per task.
     #[must_use]
     pub fn cpus_per_task(&self) -> u32 {
-        self.cpus_per_task
+        self.shape.cpus_per_task
     }
     /// The least number of CPUs the job is allocated in total.
     #[must_use]
     pub fn min_cpus(&self) -> u32 {
-        self.min_cpus
+        self.shape.min_cpus
     }
     /// Memory per node, per CPU, per GPU or whole nodes.
     #[must_use]
     pub fn memory(&self) -> ResolvedMemory {
-        self.memory
+        self.shape.memory
     }
     /// GRES needed on each allocated node.
     #[must_use]
     pub fn gres_per_node(&self) -> &[GresSpec] {
-        &self.gres_per_node
+        &self.shape.gres_per_node
     }
     /// The time limit the job runs under.
     #[must_use]
     pub fn time_limit(&self) -> TimeLimit {
-        self.time_limit
+        self.shape.time_limit
     }
     /// Whether the job is allocated whole nodes.
     #[must_use]
     pub fn whole_nodes(&self) -> bool {
-        self.whole_nodes
+        self.shape.whole_nodes
     }
     /// Whether its nodes may hold only this user's jobs.
     #[must_use]
     pub fn user_exclusive(&self) -> bool {
-        self.user_exclusive
+        self.shape.user_exclusive
     }
     /// Why the job would pend forever as submitted (a limit it breaks that
     /// EnforcePartLimits lets through, a DOWN partition), if any.
@@ -322,24 +454,7 @@ struct PartEval<'a> {
     /// A partition limit the job breaks, as the rejection and as the pending reason.
     violation: Option<(RejectReason, PendingReason)>,
     /// How the job fits the partition's nodes, or why it never can.
-    fit: Result<Shape, RejectReason>,
-}
-
-/// The job's shape in one partition.
-#[derive(Debug, Clone)]
-struct Shape {
-    min_nodes: u32,
-    max_nodes: u32,
-    ntasks: u32,
-    cpus_per_task: u32,
-    min_cpus: u32,
-    memory: ResolvedMemory,
-    gres_per_node: Vec<GresSpec>,
-    time_limit: TimeLimit,
-    whole_nodes: bool,
-    user_exclusive: bool,
-    /// Every required (`-w`) node is DOWN/DRAINED/...: the job waits for them.
-    req_nodes_unavailable: bool,
+    fit: Result<JobShape, RejectReason>,
 }
 
 impl Cluster {
@@ -356,9 +471,18 @@ impl Cluster {
     ///   written order. Partitions where the job can never run (node configuration,
     ///   or a limit when another partition has none) are dropped from
     ///   [`ResolvedJob::partitions`]; Slurm keeps them in the job's list but never
-    ///   starts the job there. Resolved values come from the first remaining one.
-    /// - **Time limit**: `--time`, else the partition's DefaultTime, else the QOS
-    ///   MaxWall when it is below MaxTime, else MaxTime.
+    ///   starts the job there. The job gets a [`JobShape`] in each remaining partition
+    ///   ([`ResolvedJob::shape_in`]), computed with that partition's nodes,
+    ///   OverSubscribe, ExclusiveUser, DefMemPerCPU/Node/GPU and MaxMemPerCPU, as
+    ///   `job_limits_check()` and the select plugin do for each partition tried
+    ///   (observed: `-p a,b` running in `b` gets `b`'s DefMemPerCPU). The accessors of
+    ///   [`ResolvedJob`] read the shape in the first one.
+    /// - **Time limit**: `--time`, else the DefaultTime of the first partition *listed*
+    ///   (written order, not PriorityTier: `part_ptr` in `_valid_job_part()`, observed),
+    ///   in every partition; without one, the QOS MaxWall when it is below the
+    ///   partition's MaxTime, else that partition's DefaultTime, else its MaxTime (what
+    ///   `select_nodes()` gives a job with no limit when it starts; Slurm's backfill
+    ///   gives MaxTime instead).
     /// - **Node count** without `-N`: the least number of nodes of the partition that
     ///   hold `ntasks × cpus-per-task` CPUs (and `--gpus`) — Slurm records 1 and lets
     ///   the select plugin grow it; the maximum is `min(ntasks, eligible nodes)`.
@@ -393,16 +517,7 @@ impl Cluster {
     ) -> Result<ResolvedJob, Rejection> {
         let counts = self.check_request(request, view)?;
         let qos = self.job_qos(request)?;
-        let candidates = self.candidate_partitions(request)?;
-        let first_part = candidates.first().map(|&(_, p)| p);
-        // MaxMemPerCPU lowers --mem-per-cpu and raises -c (`_valid_pn_min_mem()`),
-        // against the first partition as Slurm does.
-        let max_per_cpu = match first_part.and_then(|p| p.max_mem) {
-            Some(MaxMem::PerCpu(m)) => Some(m),
-            Some(MaxMem::PerNode(_)) => None,
-            None => self.config().max_mem_per_cpu,
-        };
-        let (counts, memory_req) = adjust_mem_per_cpu(counts, request.memory, max_per_cpu);
+        let (candidates, first_listed) = self.candidate_partitions(request)?;
         let req_nodes_unavailable = view.required_unavailable(request);
         let evals: Vec<PartEval<'_>> = candidates
             .iter()
@@ -410,9 +525,8 @@ impl Cluster {
                 let job = JobView {
                     req: request,
                     counts,
-                    memory_req,
                     qos,
-                    req_nodes_unavailable,
+                    first_listed,
                 };
                 self.evaluate(view, pos, p, &job)
             })
@@ -424,26 +538,27 @@ impl Cluster {
         };
         let mut partitions = vec![chosen.part.name.clone()];
         partitions.extend(others.iter().map(|e| e.part.name.clone()));
+        // Only what differs from the first partition is kept: most jobs list one
+        // partition, or partitions where they run alike.
+        let other_shapes: Vec<(u32, JobShape)> = others
+            .iter()
+            .zip(1u32..)
+            .filter_map(|(e, i)| e.fit.as_ref().ok().map(|s| (i, s)))
+            .filter(|(_, s)| **s != shape)
+            .map(|(i, s)| (i, s.clone()))
+            .collect();
         let mut job = ResolvedJob {
             request: request.clone(),
             partitions: partitions.into(),
-            qos: qos.map(|q| q.name.clone()),
-            min_nodes: shape.min_nodes,
-            max_nodes: shape.max_nodes,
-            ntasks: shape.ntasks,
-            cpus_per_task: shape.cpus_per_task,
-            min_cpus: shape.min_cpus,
-            memory: shape.memory,
-            gres_per_node: shape.gres_per_node,
-            time_limit: shape.time_limit,
-            whole_nodes: shape.whole_nodes,
-            user_exclusive: shape.user_exclusive,
+            qos: qos.map(|q| q.name.as_str().into()),
+            shape,
+            other_shapes: (!other_shapes.is_empty()).then(|| Box::new(OtherShapes(other_shapes))),
             pending_reason: pending,
         };
         if job.pending_reason.is_none() && chosen.part.state == PartitionState::Down {
             job.pending_reason = Some(PendingReason::PartitionDown);
         }
-        if job.pending_reason.is_none() && shape.req_nodes_unavailable {
+        if job.pending_reason.is_none() && req_nodes_unavailable {
             job.pending_reason = Some(PendingReason::ReqNodeNotAvail);
         }
         // QOS limits: the partition QOS first, then the job QOS (resource_limits.shtml).
@@ -556,10 +671,14 @@ impl Cluster {
     }
 
     /// The partitions a job may use, DRAIN/INACTIVE ones removed, in PriorityTier order.
+    ///
+    /// Also returns the first of them in written order (`part_ptr` in `_get_job_parts()`),
+    /// the partition whose DefaultTime a job without `--time` gets.
+    #[allow(clippy::type_complexity)]
     fn candidate_partitions(
         &self,
         req: &JobRequest,
-    ) -> Result<Vec<(usize, &Partition)>, Rejection> {
+    ) -> Result<(Vec<(usize, &Partition)>, &Partition), Rejection> {
         let mut parts: Vec<(usize, &Partition)> = Vec::new();
         if req.partitions.is_empty() {
             parts.push(
@@ -583,14 +702,14 @@ impl Cluster {
             .find(|(_, p)| closed(p))
             .map(|(_, p)| p.name.clone());
         parts.retain(|(_, p)| !closed(p));
-        if parts.is_empty() {
+        let Some(&(_, first_listed)) = parts.first() else {
             return Err(
                 RejectReason::PartitionNotAvailable(first_closed.unwrap_or_default()).into(),
             );
-        }
+        };
         // Stable: equal tiers keep the written order.
         parts.sort_by_key(|(_, p)| std::cmp::Reverse(p.priority_tier));
-        Ok(parts)
+        Ok((parts, first_listed))
     }
 
     /// Limits and node fit of one partition.
@@ -601,10 +720,26 @@ impl Cluster {
         part: &'a Partition,
         job: &JobView<'_>,
     ) -> PartEval<'a> {
-        let violation = Self::limit_violation(view, pos, part, job.req, job.counts, job.qos);
+        // MaxMemPerCPU lowers --mem-per-cpu and raises -c (`_valid_pn_min_mem()`), in
+        // each partition the job is tested in (`job_limits_check()`).
+        let max_per_cpu = match part.max_mem {
+            Some(MaxMem::PerCpu(m)) => Some(m),
+            Some(MaxMem::PerNode(_)) => None,
+            None => self.config().max_mem_per_cpu,
+        };
+        let (counts, memory_req) = adjust_mem_per_cpu(job.counts, job.req.memory, max_per_cpu);
+        let violation = Self::limit_violation(view, pos, part, job.req, counts, job.qos);
         // A job that pends on a node-count limit is still fitted, on as many nodes as
         // the partition has, so that the rest of its shape can be shown.
-        let fit = self.fit(view, pos, part, job, violation.is_some());
+        let fit = self.fit(
+            view,
+            pos,
+            part,
+            job,
+            counts,
+            memory_req,
+            violation.is_some(),
+        );
         PartEval {
             pos,
             part,
@@ -750,10 +885,14 @@ impl Cluster {
         // Time-min beyond the time limit or MaxTime is rejected whatever the setting.
         let fitting: Vec<&PartEval<'a>> = evals.iter().filter(|e| e.fit.is_ok()).collect();
         if fitting.is_empty() {
-            let reasons = evals
-                .iter()
-                .filter_map(|e| e.fit.clone().err())
-                .collect::<Vec<_>>();
+            // Each partition's reason once: the first partition's DefaultTime of 0 fails
+            // every partition alike.
+            let mut reasons: Vec<RejectReason> = Vec::new();
+            for reason in evals.iter().filter_map(|e| e.fit.clone().err()) {
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
+            }
             return Err(Rejection { reasons });
         }
         let clean: Vec<&PartEval<'a>> = fitting
@@ -775,15 +914,18 @@ impl Cluster {
     }
 
     /// How the job fits the nodes of `part`, or why it never can.
+    #[allow(clippy::too_many_arguments)]
     fn fit<V: NodeView>(
         &self,
         view: &V,
         pos: usize,
         part: &Partition,
         job: &JobView<'_>,
+        counts: Counts,
+        memory_req: Option<MemoryRequest>,
         limited: bool,
-    ) -> Result<Shape, RejectReason> {
-        let (req, counts, qos) = (job.req, job.counts, job.qos);
+    ) -> Result<JobShape, RejectReason> {
+        let (req, qos) = (job.req, job.qos);
         let whole_nodes = match part.oversubscribe {
             OverSubscribe::Exclusive => true,
             OverSubscribe::Force(_) => false,
@@ -803,7 +945,7 @@ impl Cluster {
             .map(|g| g.count)
             .sum::<u64>()
             .max(u64::from(per_job_gpus.is_some()));
-        let memory = resolve_memory(job.memory_req, part, self, gpus_per_node_hint > 0);
+        let memory = resolve_memory(memory_req, part, self, gpus_per_node_hint > 0);
         let mem_per_node_min = match memory {
             ResolvedMemory::PerNode(m) => m.mib(),
             ResolvedMemory::PerCpu(m) => m.mib().saturating_mul(u64::from(cpus_per_node_min)),
@@ -865,19 +1007,18 @@ impl Cluster {
                 .saturating_mul(cpt)
                 .max(min_nodes.saturating_mul(cpt))
         };
-        let time_limit = resolve_time_limit(part, req, qos)?;
-        Ok(Shape {
+        let time_limit = resolve_time_limit(part, job.first_listed, req, qos)?;
+        Ok(JobShape {
             min_nodes,
             max_nodes: nodes.max_nodes.max(min_nodes),
             ntasks,
             cpus_per_task: cpt,
             min_cpus,
             memory,
-            gres_per_node,
+            gres_per_node: gres_per_node.into(),
             time_limit,
             whole_nodes,
             user_exclusive,
-            req_nodes_unavailable: job.req_nodes_unavailable,
         })
     }
 }
@@ -894,7 +1035,7 @@ fn qos_violation(
     whole_node_mib: Option<u64>,
 ) -> Option<PendingReason> {
     if let Some(w) = qos.max_wall
-        && job.time_limit > w
+        && job.shape.time_limit > w
     {
         return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
     }
@@ -941,12 +1082,23 @@ fn qos_violation(
     None
 }
 
-/// `--time`, else DefaultTime, else QOS MaxWall (when below MaxTime), else MaxTime.
+/// The time limit in `part`: `--time`, else the DefaultTime of the first partition
+/// listed, else the QOS MaxWall (when below MaxTime), else the DefaultTime of `part`,
+/// else its MaxTime.
+///
+/// slurmctld gives a job without `--time` the DefaultTime of the first partition listed
+/// (`part_ptr` in `_valid_job_part()`), whichever partition it later runs in (observed:
+/// `-p a,b` running in `b` keeps `a`'s DefaultTime). When that partition has no
+/// DefaultTime the limit stays unset until the job starts, and `select_nodes()` then
+/// uses the DefaultTime, else the MaxTime, of the partition it starts in (observed with
+/// the main scheduler; the backfill scheduler uses that partition's MaxTime).
 fn resolve_time_limit(
     part: &Partition,
+    first_listed: &Partition,
     req: &JobRequest,
     qos: Option<&Qos>,
 ) -> Result<TimeLimit, RejectReason> {
+    let zero = TimeLimit::Limited(crate::time::Duration::from_secs(0));
     if let Some(t) = req.time_limit {
         if let Some(min) = req.time_min
             && (min > t || min > part.max_time)
@@ -955,18 +1107,21 @@ fn resolve_time_limit(
         }
         return Ok(t);
     }
-    if let Some(d) = part.default_time {
+    if let Some(d) = first_listed.default_time {
         // "job's default time is 0": Slurm refuses rather than run 0-minute jobs.
-        if d == TimeLimit::Limited(crate::time::Duration::from_secs(0)) {
+        if d == zero {
             return Err(RejectReason::InvalidTimeLimit {
-                partition: part.name.clone(),
+                partition: first_listed.name.clone(),
             });
         }
         return Ok(d);
     }
     let wall = qos.and_then(|q| q.max_wall);
-    Ok(match wall {
-        Some(w) if w < part.max_time => w,
+    Ok(match (wall, part.default_time) {
+        (Some(w), _) if w < part.max_time => w,
+        // Only a partition after the first gets here with a DefaultTime; a 0 one is not
+        // checked at submit, and a 0-minute job is not what it means.
+        (_, Some(d)) if d != zero => d,
         _ => part.max_time,
     })
 }
@@ -981,15 +1136,16 @@ struct JobUsage<'j> {
 
 impl<'j> JobUsage<'j> {
     fn of(job: &'j ResolvedJob, whole_node_mib: Option<u64>) -> Self {
-        let nodes = u64::from(job.min_nodes);
-        let cpus = u64::from(job.min_cpus);
+        let nodes = u64::from(job.shape.min_nodes);
+        let cpus = u64::from(job.shape.min_cpus);
         let gpus_per_node: u64 = job
+            .shape
             .gres_per_node
             .iter()
             .filter(|g| g.key.name == "gpu")
             .map(|g| g.count)
             .sum();
-        let mem = match job.memory {
+        let mem = match job.shape.memory {
             ResolvedMemory::PerNode(m) => Some(m.mib().saturating_mul(nodes)),
             ResolvedMemory::PerCpu(m) => Some(m.mib().saturating_mul(cpus)),
             ResolvedMemory::PerGpu(m) => {
@@ -1001,7 +1157,7 @@ impl<'j> JobUsage<'j> {
             nodes,
             cpus,
             mem,
-            gres: &job.gres_per_node,
+            gres: &job.shape.gres_per_node,
         }
     }
 
@@ -1169,10 +1325,9 @@ fn array_max_index(array: &crate::array::ArraySpec) -> u32 {
 struct JobView<'r> {
     req: &'r JobRequest,
     counts: Counts,
-    memory_req: Option<MemoryRequest>,
     qos: Option<&'r Qos>,
-    /// Every required (`-w`) node is DOWN/DRAINED/...
-    req_nodes_unavailable: bool,
+    /// The first partition listed, whose DefaultTime applies in every partition.
+    first_listed: &'r Partition,
 }
 
 /// What one node must offer for a share of the job, in one partition.
@@ -2044,7 +2199,17 @@ mod tests {
                 }),
             ) {
                 for req in &reqs {
-                    prop_assert_eq!(c.resolve(req), resolve_reference(&c, req), "{:?}", req);
+                    let job = c.resolve(req);
+                    prop_assert_eq!(&job, &resolve_reference(&c, req), "{:?}", req);
+                    if let Ok(job) = job {
+                        prop_assert_eq!(job.shape_in(job.partition()), Some(job.shape()));
+                        for p in job.partitions() {
+                            prop_assert!(job.shape_in(p).is_some());
+                        }
+                        for (_, other) in job.other_shapes.iter().flat_map(|o| o.0.iter()) {
+                            prop_assert!(other != job.shape());
+                        }
+                    }
                 }
             }
         }
@@ -2225,6 +2390,55 @@ mod tests {
             set(&mut req);
             assert_eq!(c.resolve(&req).unwrap_err().reasons(), [want]);
         }
+    }
+
+    #[test]
+    fn other_partitions_keep_a_shape_only_when_it_differs() {
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.time_limit = Some(hours(1));
+        req.partitions = vec!["small".into()];
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(job.other_shapes, None);
+        assert_eq!(job.shape_in("small"), Some(job.shape()));
+        assert_eq!(job.shape_in("big"), None);
+        // small has DefMemPerCPU, big none: the memory differs.
+        req.partitions = vec!["small".into(), "big".into()];
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(job.partitions(), ["big", "small"]);
+        assert_eq!(job.memory(), ResolvedMemory::WholeNode);
+        let small = job.shape_in("small").unwrap();
+        assert_eq!(
+            small.memory(),
+            ResolvedMemory::PerCpu(Memory::from_mib(1024))
+        );
+        assert_eq!(job.other_shapes.as_deref().map(|o| o.0.len()), Some(1));
+        // With the same --mem everywhere the shapes are equal and nothing is kept.
+        req.memory = Some(MemoryRequest::PerNode(Memory::from_mib(1024)));
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(job.other_shapes, None);
+        assert_eq!(job.shape_in("small"), Some(job.shape()));
+    }
+
+    #[test]
+    fn a_zero_default_time_of_the_first_partition_rejects_once() {
+        let mut c = Cluster::new(SchedConfig::default());
+        c.add_node(node("n", 4, 1000, vec![])).unwrap();
+        let mut a = Partition::new("a", vec!["n".into()]);
+        a.default_time = Some(TimeLimit::Limited(Duration::from_secs(0)));
+        c.add_partition(a).unwrap();
+        let mut b = Partition::new("b", vec!["n".into()]);
+        b.priority_tier = 3;
+        c.add_partition(b).unwrap();
+        let mut req = JobRequest::default();
+        req.partitions = vec!["a".into(), "b".into()];
+        let zero = RejectReason::InvalidTimeLimit {
+            partition: "a".into(),
+        };
+        assert_eq!(c.resolve(&req).unwrap_err().reasons(), [zero]);
+        // Listed second, a's DefaultTime is not looked at.
+        req.partitions = vec!["b".into(), "a".into()];
+        assert_eq!(c.resolve(&req).unwrap().time_limit(), TimeLimit::Unlimited);
     }
 
     #[test]

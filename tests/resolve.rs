@@ -682,3 +682,115 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------------------------ multi-partition jobs
+
+/// The partitions of the Slurm 22.05 runs that observed multi-partition jobs: `PA`..`PD`
+/// differ in DefaultTime, DefMemPerCPU/Node/GPU and PriorityTier.
+const MULTI: &str = "\
+EnforcePartLimits=ALL
+GresTypes=gpu
+NodeName=cpu16-[1-4] CPUs=16 RealMemory=131072
+NodeName=cpu4-[1-4] CPUs=4 RealMemory=32768
+NodeName=a40-[1-2] CPUs=16 RealMemory=131072 Gres=gpu:1
+PartitionName=PA Nodes=cpu16-[1-4] MaxTime=30:00:00 DefMemPerCPU=1000 PriorityTier=1
+PartitionName=PB Nodes=cpu16-[1-4] MaxTime=10:00:00 DefaultTime=2:00:00 DefMemPerCPU=3000 PriorityTier=5
+PartitionName=PC Nodes=cpu4-[1-4] MaxTime=20:00:00 DefaultTime=0:30:00 DefMemPerNode=5000 PriorityTier=1 OverSubscribe=EXCLUSIVE
+PartitionName=PE Nodes=a40-[1-2] MaxTime=30:00:00 DefaultTime=4:00:00 DefMemPerCPU=1000 PriorityTier=1
+PartitionName=PD Nodes=a40-[1-2] MaxTime=30:00:00 DefaultTime=3:00:00 DefMemPerGPU=7000 PriorityTier=5
+PartitionName=PF Nodes=cpu4-[1-4] MaxTime=30:00:00 PriorityTier=1 MaxMemPerCPU=1000
+";
+
+fn multi() -> Cluster {
+    Cluster::from_slurm_conf(MULTI).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn minutes(m: u64) -> TimeLimit {
+    TimeLimit::Limited(Duration::from_secs(m * 60))
+}
+
+fn shape(job: &ResolvedJob, partition: &str) -> hpcsched::JobShape {
+    job.shape_in(partition)
+        .unwrap_or_else(|| panic!("{partition} not in {:?}", job.partitions()))
+        .clone()
+}
+
+#[test]
+fn default_time_comes_from_the_first_partition_listed() {
+    // Observed: `-p PC,PB` ran in PB (higher tier) with PC's DefaultTime of 30 minutes;
+    // `-p PB,PA` ran with PB's 2 hours.
+    let job = ok(&multi(), &["-p", "PC,PB"]);
+    assert_eq!(job.partitions(), ["PB", "PC"]);
+    assert_eq!(job.time_limit(), minutes(30));
+    assert_eq!(shape(&job, "PC").time_limit(), minutes(30));
+    let job = ok(&multi(), &["-p", "PB,PA"]);
+    assert_eq!(shape(&job, "PA").time_limit(), hours(2));
+}
+
+#[test]
+fn without_a_first_default_time_each_partition_gives_its_own() {
+    // Observed: `-p PA,PB` (PA has no DefaultTime) started by the main scheduler in PB
+    // got PB's DefaultTime, 2 hours; in PA it is PA's MaxTime.
+    let job = ok(&multi(), &["-p", "PA,PB"]);
+    assert_eq!(job.partitions(), ["PB", "PA"]);
+    assert_eq!(job.time_limit(), hours(2));
+    assert_eq!(shape(&job, "PA").time_limit(), hours(30));
+    // --time is the same everywhere.
+    let job = ok(&multi(), &["-p", "PA,PB", "-t", "5:00:00"]);
+    assert_eq!(shape(&job, "PA").time_limit(), hours(5));
+    assert_eq!(shape(&job, "PB"), *job.shape());
+}
+
+#[test]
+fn default_memory_is_the_partition_the_job_runs_in() {
+    // Observed: `-p PA,PB` and `-p PC,PB` ran in PB with PB's DefMemPerCPU (3000M per
+    // CPU), not the first listed partition's.
+    let per_cpu = |m| ResolvedMemory::PerCpu(Memory::from_mib(m));
+    let job = ok(&multi(), &["-p", "PA,PB"]);
+    assert_eq!(shape(&job, "PB").memory(), per_cpu(3000));
+    assert_eq!(shape(&job, "PA").memory(), per_cpu(1000));
+    let job = ok(&multi(), &["-p", "PC,PB"]);
+    assert_eq!(shape(&job, "PB").memory(), per_cpu(3000));
+    assert_eq!(
+        shape(&job, "PC").memory(),
+        ResolvedMemory::PerNode(Memory::from_mib(5000))
+    );
+    // Observed: `-p PE,PD --gres=gpu:1` ran in PD with DefMemPerGPU (MemPerTres=gpu:7000)
+    // and PE's DefaultTime.
+    let job = ok(&multi(), &["-p", "PE,PD", "--gres=gpu:1"]);
+    assert_eq!(job.partitions(), ["PD", "PE"]);
+    assert_eq!(job.memory(), ResolvedMemory::PerGpu(Memory::from_mib(7000)));
+    assert_eq!(job.time_limit(), hours(4));
+    assert_eq!(shape(&job, "PE").memory(), per_cpu(1000));
+    // An explicit --mem holds everywhere.
+    let job = ok(&multi(), &["-p", "PA,PB", "--mem=2G", "-t", "10"]);
+    assert_eq!(shape(&job, "PA"), shape(&job, "PB"));
+}
+
+#[test]
+fn node_sizes_and_memory_limits_are_per_partition() {
+    // PC gives whole nodes of 4 CPUs; PB shares 16-CPU nodes.
+    let job = ok(&multi(), &["-p", "PB,PC", "-n", "6", "-t", "10"]);
+    let (pb, pc) = (shape(&job, "PB"), shape(&job, "PC"));
+    assert_eq!(
+        (pb.min_nodes(), pb.min_cpus(), pb.whole_nodes()),
+        (1, 6, false)
+    );
+    assert_eq!(
+        (pc.min_nodes(), pc.min_cpus(), pc.whole_nodes()),
+        (2, 8, true)
+    );
+    // PF's MaxMemPerCPU=1000 turns --mem-per-cpu=2500 into 3 CPUs of 834M per task
+    // there (`_valid_pn_min_mem()` in the partition tested); PA keeps 1 CPU of 2500M.
+    let job = ok(&multi(), &["-p", "PA,PF", "--mem-per-cpu=2500", "-t", "10"]);
+    let (pa, pf) = (shape(&job, "PA"), shape(&job, "PF"));
+    assert_eq!(
+        (pa.cpus_per_task(), pa.memory()),
+        (1, ResolvedMemory::PerCpu(Memory::from_mib(2500)))
+    );
+    assert_eq!(
+        (pf.cpus_per_task(), pf.memory()),
+        (3, ResolvedMemory::PerCpu(Memory::from_mib(834)))
+    );
+    assert_eq!(job.shape_in("PB"), None);
+}
