@@ -445,6 +445,10 @@ struct Counts {
     cpus_per_task: u32,
 }
 
+/// The partitions a job may use with their positions in the cluster, in PriorityTier
+/// order, and the first of them in written order.
+type Candidates<'c> = (Vec<(usize, &'c Partition)>, &'c Partition);
+
 /// A partition's answer to the request.
 #[derive(Debug, Clone)]
 struct PartEval<'a> {
@@ -674,11 +678,7 @@ impl Cluster {
     ///
     /// Also returns the first of them in written order (`part_ptr` in `_get_job_parts()`),
     /// the partition whose DefaultTime a job without `--time` gets.
-    #[allow(clippy::type_complexity)]
-    fn candidate_partitions(
-        &self,
-        req: &JobRequest,
-    ) -> Result<(Vec<(usize, &Partition)>, &Partition), Rejection> {
+    fn candidate_partitions(&self, req: &JobRequest) -> Result<Candidates<'_>, Rejection> {
         let mut parts: Vec<(usize, &Partition)> = Vec::new();
         if req.partitions.is_empty() {
             parts.push(
