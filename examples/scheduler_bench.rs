@@ -141,14 +141,24 @@ fn build(nodes: usize, running: usize, pending: usize, preset: Preset) -> (Sched
     }
     let started = sched.schedule(Timestamp(0)).len();
     let before = CURRENT.load(Ordering::Relaxed);
+    // Only the submit calls are timed (not the parsing of the sbatch arguments).
+    let mut submit_time = std::time::Duration::ZERO;
     for i in 0..pending {
         let req =
             hpcsched::sbatch::parse_args(&job_args(&mut rng)).unwrap_or_else(|e| panic!("{e}"));
+        let user = format!("user{}", i % 500);
+        let t = Instant::now();
         sched
-            .submit(&req, &format!("user{}", i % 500), Timestamp(60))
+            .submit(&req, &user, Timestamp(60))
             .unwrap_or_else(|e| panic!("{e}"));
+        submit_time += t.elapsed();
     }
     let per_job = (CURRENT.load(Ordering::Relaxed) - before) / pending.max(1);
+    let secs = submit_time.as_secs_f64();
+    println!(
+        "submit: {pending} jobs in {secs:.3} s ({:.1} µs/job)",
+        secs * 1e6 / pending.max(1) as f64
+    );
     assert_eq!(started, running, "every running job must have started");
     (sched, per_job)
 }

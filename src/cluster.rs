@@ -1,11 +1,20 @@
 //! A cluster: nodes, partitions, QOS and the scheduler configuration, in definition order.
+//!
+//! A cluster also keeps a derived index of its nodes (kinds of identical hardware, and
+//! each partition's kinds and members) that [`Cluster::resolve`] reads instead of walking
+//! every node: it is built on first use and dropped by every change to nodes or
+//! partitions (a change of node state only keeps it).
 
+use crate::gres::GresSpec;
+use crate::memory::Memory;
 use crate::node::Node;
 use crate::partition::Partition;
 use crate::qos::Qos;
 use crate::sched_config::SchedConfig;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 /// A key of slurm.conf that hpcsched reads but does not act on, kept so nothing is dropped
 /// silently.
@@ -67,6 +76,9 @@ pub struct Cluster {
     qos: IndexMap<String, Qos>,
     config: SchedConfig,
     warnings: Vec<ConfWarning>,
+    /// Derived from `nodes` and `partitions`; never compared, printed in full or saved.
+    #[serde(skip)]
+    index: IndexCache,
 }
 
 impl Cluster {
@@ -85,6 +97,7 @@ impl Cluster {
             return Err(ClusterError::DuplicateNode(node.name));
         }
         self.nodes.insert(node.name.clone(), node);
+        self.index.reset();
         Ok(())
     }
 
@@ -112,6 +125,7 @@ impl Cluster {
             });
         }
         self.partitions.insert(partition.name.clone(), partition);
+        self.index.reset();
         Ok(())
     }
 
@@ -129,6 +143,7 @@ impl Cluster {
         for p in self.partitions.values_mut() {
             p.is_default = false;
         }
+        self.index.reset();
     }
 
     /// Records a configuration warning.
@@ -147,8 +162,13 @@ impl Cluster {
         self.nodes.get(name)
     }
     /// A node, mutable (state flags and reason change with node events).
+    ///
+    /// Changing a node's hardware (CPUs, memory, GRES, features) is seen by the next
+    /// [`Cluster::resolve`]; changing only its state keeps the derived index.
     pub fn node_mut(&mut self, name: &str) -> Option<&mut Node> {
-        self.nodes.get_mut(name)
+        let (position, _, node) = self.nodes.get_full_mut(name)?;
+        self.index.touch(position);
+        Some(node)
     }
     /// A node's position in definition order.
     #[must_use]
@@ -169,6 +189,17 @@ impl Cluster {
     #[must_use]
     pub fn partition(&self, name: &str) -> Option<&Partition> {
         self.partitions.get(name)
+    }
+    /// A partition by name, with its position in definition order.
+    pub(crate) fn partition_full(&self, name: &str) -> Option<(usize, &Partition)> {
+        self.partitions.get_full(name).map(|(i, _, p)| (i, p))
+    }
+    /// The `Default=YES` partition with its position, if any.
+    pub(crate) fn default_partition_full(&self) -> Option<(usize, &Partition)> {
+        self.partitions
+            .values()
+            .enumerate()
+            .find(|(_, p)| p.is_default)
     }
     /// A partition's position in definition order.
     #[must_use]
@@ -220,5 +251,299 @@ impl Cluster {
     #[must_use]
     pub fn warnings(&self) -> &[ConfWarning] {
         &self.warnings
+    }
+    /// The derived node index, built now if no valid one is cached.
+    pub(crate) fn node_index_table(&self) -> &NodeIndex {
+        self.index.get(self)
+    }
+}
+
+/// The hardware of a node that decides whether it can run a job: nodes with equal
+/// values are one kind, and resolving a job looks at kinds instead of nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NodeKind {
+    /// `CPUs`.
+    pub(crate) cpus: u32,
+    /// `RealMemory`.
+    pub(crate) real_memory: Memory,
+    /// `Gres`.
+    pub(crate) gres: Vec<GresSpec>,
+    /// `Features`.
+    pub(crate) features: Vec<String>,
+}
+
+impl NodeKind {
+    fn of(node: &Node) -> Self {
+        Self {
+            cpus: node.cpus,
+            real_memory: node.real_memory,
+            gres: node.gres.clone(),
+            features: node.features.clone(),
+        }
+    }
+
+    fn describes(&self, node: &Node) -> bool {
+        self.cpus == node.cpus
+            && self.real_memory == node.real_memory
+            && self.gres == node.gres
+            && self.features == node.features
+    }
+}
+
+/// One partition's share of the [`NodeIndex`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PartIndex {
+    /// The sum of the CPUs of the partition's node list (a node listed twice counts twice,
+    /// as in the list).
+    pub(crate) total_cpus: u64,
+    /// The least `RealMemory` (MiB) of its nodes, if it has any.
+    pub(crate) min_memory: Option<u64>,
+    /// `(kind, how many entries of the node list are of that kind)`, by kind.
+    pub(crate) kinds: Vec<(u32, u64)>,
+    /// `(node position, position in the node list)` for every entry, sorted: a node's
+    /// entries are one binary search away.
+    members: Vec<(u32, u32)>,
+}
+
+impl PartIndex {
+    /// Where node `node` (position in the cluster) appears in the node list.
+    pub(crate) fn positions(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        let start = self.members.partition_point(|&(n, _)| n < node);
+        self.members
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |&&(n, _)| n == node)
+            .map(|&(_, pos)| pos)
+    }
+    /// How many times node `node` appears in the node list.
+    pub(crate) fn multiplicity(&self, node: u32) -> u64 {
+        self.positions(node).count() as u64
+    }
+}
+
+/// What [`Cluster::resolve`] needs to know about nodes, without walking them: the kinds
+/// of hardware, each node's kind, and per partition its kinds and members.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NodeIndex {
+    /// Distinct hardware, in order of first appearance.
+    pub(crate) kinds: Vec<NodeKind>,
+    /// The kind of each node, by node position.
+    pub(crate) node_kind: Vec<u32>,
+    /// Every GRES name some node has, sorted.
+    gres_names: Vec<String>,
+    /// By partition position.
+    pub(crate) parts: Vec<PartIndex>,
+}
+
+impl NodeIndex {
+    fn build(cluster: &Cluster) -> Self {
+        let mut kinds: Vec<NodeKind> = Vec::new();
+        let mut node_kind = Vec::with_capacity(cluster.nodes.len());
+        {
+            // Lookup only: kind ids follow node order, not the map's.
+            type Key<'n> = (u32, Memory, &'n [GresSpec], &'n [String]);
+            let mut seen: HashMap<Key<'_>, u32> = HashMap::new();
+            for node in cluster.nodes.values() {
+                let key = (
+                    node.cpus,
+                    node.real_memory,
+                    node.gres.as_slice(),
+                    node.features.as_slice(),
+                );
+                let next = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
+                let id = *seen.entry(key).or_insert_with(|| {
+                    kinds.push(NodeKind::of(node));
+                    next
+                });
+                node_kind.push(id);
+            }
+        }
+        let mut gres_names: Vec<String> = cluster
+            .nodes
+            .values()
+            .flat_map(|n| n.gres.iter().map(|g| g.key.name.clone()))
+            .collect();
+        gres_names.sort_unstable();
+        gres_names.dedup();
+        let mut counts = vec![0u64; kinds.len()];
+        let parts = cluster
+            .partitions
+            .values()
+            .map(|part| {
+                let mut index = PartIndex::default();
+                for (pos, name) in part.nodes.iter().enumerate() {
+                    // add_partition checked that every node exists.
+                    let Some((n, _, node)) = cluster.nodes.get_full(name) else {
+                        continue;
+                    };
+                    let kind = node_kind.get(n).copied().unwrap_or(0);
+                    if let Some(c) = counts.get_mut(kind as usize) {
+                        *c += 1;
+                    }
+                    index.total_cpus += u64::from(node.cpus);
+                    let mib = node.real_memory.mib();
+                    index.min_memory = Some(index.min_memory.map_or(mib, |m| m.min(mib)));
+                    index.members.push((
+                        u32::try_from(n).unwrap_or(u32::MAX),
+                        u32::try_from(pos).unwrap_or(u32::MAX),
+                    ));
+                }
+                index.members.sort_unstable();
+                for (kind, c) in counts.iter_mut().enumerate() {
+                    if *c > 0 {
+                        index
+                            .kinds
+                            .push((u32::try_from(kind).unwrap_or(u32::MAX), *c));
+                        *c = 0;
+                    }
+                }
+                index
+            })
+            .collect();
+        Self {
+            kinds,
+            node_kind,
+            gres_names,
+            parts,
+        }
+    }
+
+    /// Whether some node of the cluster has a GRES of this name.
+    pub(crate) fn has_gres_name(&self, name: &str) -> bool {
+        self.gres_names
+            .binary_search_by(|g| g.as_str().cmp(name))
+            .is_ok()
+    }
+
+    /// The kind of the node at this position.
+    pub(crate) fn kind_of(&self, node: u32) -> Option<u32> {
+        self.node_kind.get(node as usize).copied()
+    }
+
+    /// Whether node `position` still has the hardware this index recorded for it.
+    fn still_describes(&self, position: usize, node: &Node) -> bool {
+        self.node_kind
+            .get(position)
+            .and_then(|&k| self.kinds.get(k as usize))
+            .is_some_and(|k| k.describes(node))
+    }
+}
+
+/// The cached [`NodeIndex`] of a cluster. Comparing two caches always gives `true`: it
+/// holds nothing that is not derived from the rest of the cluster.
+#[derive(Clone, Default)]
+struct IndexCache {
+    built: OnceLock<Arc<NodeIndex>>,
+    /// The index taken out by [`Cluster::node_mut`], with the nodes handed out since:
+    /// reused if their hardware did not change (node events only change state).
+    stale: Option<(Arc<NodeIndex>, Vec<usize>)>,
+}
+
+/// Past this many nodes handed out by `node_mut`, the stale index is not worth checking.
+const MAX_TOUCHED: usize = 256;
+
+impl IndexCache {
+    fn reset(&mut self) {
+        self.built = OnceLock::new();
+        self.stale = None;
+    }
+
+    fn touch(&mut self, position: usize) {
+        if let Some(built) = self.built.take() {
+            self.stale = Some((built, vec![position]));
+        } else if let Some((_, touched)) = &mut self.stale
+            && !touched.contains(&position)
+        {
+            if touched.len() >= MAX_TOUCHED {
+                self.stale = None;
+            } else {
+                touched.push(position);
+            }
+        }
+    }
+
+    fn get(&self, cluster: &Cluster) -> &NodeIndex {
+        self.built.get_or_init(|| {
+            if let Some((index, touched)) = &self.stale
+                && touched.iter().all(|&i| {
+                    cluster
+                        .nodes
+                        .get_index(i)
+                        .is_some_and(|(_, n)| index.still_describes(i, n))
+                })
+            {
+                return Arc::clone(index);
+            }
+            Arc::new(NodeIndex::build(cluster))
+        })
+    }
+}
+
+impl PartialEq for IndexCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for IndexCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The same whether built or not: printing a cluster must not depend on it.
+        f.write_str("IndexCache")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::NodeState;
+
+    fn cluster() -> Cluster {
+        let mut c = Cluster::new(SchedConfig::default());
+        for (name, cpus) in [("a", 4), ("b", 4), ("c", 8)] {
+            let mut n = Node::new(name);
+            n.cpus = cpus;
+            c.add_node(n).unwrap();
+        }
+        c.add_partition(Partition::new(
+            "p",
+            vec!["a".into(), "b".into(), "c".into(), "a".into()],
+        ))
+        .unwrap();
+        c
+    }
+
+    #[test]
+    fn cluster_stays_send_sync_clone() {
+        fn check<T: Send + Sync + Clone + PartialEq + std::fmt::Debug>() {}
+        check::<Cluster>();
+    }
+
+    #[test]
+    fn index_groups_identical_nodes_and_counts_repeats() {
+        let c = cluster();
+        let index = c.node_index_table();
+        assert_eq!(index.node_kind, [0, 0, 1]);
+        let p = &index.parts[0];
+        assert_eq!(p.kinds, [(0, 3), (1, 1)], "a is listed twice");
+        assert_eq!(p.total_cpus, 20);
+        assert_eq!(p.positions(0).collect::<Vec<_>>(), [0, 3]);
+        assert_eq!(p.multiplicity(2), 1);
+    }
+
+    #[test]
+    fn state_changes_keep_the_index_and_hardware_changes_rebuild_it() {
+        let mut c = cluster();
+        let before: *const NodeIndex = c.node_index_table();
+        c.node_mut("b").unwrap().state = NodeState::DOWN;
+        assert!(std::ptr::eq(before, c.node_index_table()), "reused");
+        c.node_mut("b").unwrap().cpus = 8;
+        let rebuilt = c.node_index_table();
+        assert!(!std::ptr::eq(before, rebuilt));
+        assert_eq!(rebuilt.node_kind, [0, 1, 1]);
+        // A clone shares the index; it compares equal whatever its cache holds.
+        let copy = c.clone();
+        assert_eq!(copy, c);
+        assert_eq!(format!("{:?}", c.index), "IndexCache");
     }
 }

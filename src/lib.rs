@@ -72,7 +72,7 @@ pub use partition::{OverSubscribe, Partition, PartitionState};
 pub use preempt::PreemptMode;
 pub use qos::{Qos, QosFlags};
 pub use request::{JobRequest, MemoryRequest, NodeCount};
-pub use resolve::{RejectReason, Rejection, ResolvedJob, ResolvedMemory};
+pub use resolve::{JobShape, RejectReason, Rejection, ResolvedJob, ResolvedMemory};
 pub use sched_config::{EnforcePartLimits, SchedConfig};
 pub use scheduler::{
     Backfill, Decision, Estimate, GresAllocation, HoldKind, Job, JobError, JobRecord, LimitUsage,

@@ -19,12 +19,21 @@
 //!   not available" whatever `EnforcePartLimits` says (observed), unless another listed
 //!   partition can run the job.
 //!
+//! A job listing several partitions gets a [`JobShape`] (counts, memory, time limit) in
+//! each, as slurmctld tests it in each with that partition's settings
+//! ([`ResolvedJob::shape_in`]); the DefaultTime is the first listed partition's.
+//!
 //! Choices where hpcsched has to pick (documented on [`Cluster::resolve`]): the job QOS
 //! defaults to `normal` when the cluster defines it; partitions that can never run the
-//! job are dropped from [`ResolvedJob::partitions`]; the resolved values come from the
-//! first remaining partition.
+//! job are dropped from [`ResolvedJob::partitions`]; the accessors of [`ResolvedJob`] give
+//! the shape in the first remaining partition.
+//!
+//! Resolving reads the cluster's cached index of node kinds (see [`crate::cluster`]), so
+//! its cost depends on the number of distinct kinds of node and the lengths of
+//! `--nodelist`/`--exclude`, not on the number of nodes.
 
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, NodeIndex, NodeKind};
+use crate::constraint::Constraint;
 use crate::gres::{GresKey, GresSpec};
 use crate::job_state::PendingReason;
 use crate::memory::Memory;
@@ -53,6 +62,10 @@ pub enum ResolvedMemory {
 
 /// The request as the cluster will schedule it.
 ///
+/// The counts, memory and time limit (its [`JobShape`]) are those of the first partition
+/// the job may run in; a job listing several partitions may run differently in the
+/// others, see [`ResolvedJob::shape_in`].
+///
 /// ```
 /// use hpcsched::{Cluster, JobRequest, Node, Partition, SchedConfig, TimeLimit};
 /// let mut c = Cluster::new(SchedConfig::default());
@@ -72,18 +85,117 @@ pub struct ResolvedJob {
     request: JobRequest,
     /// Shared between jobs with the same list (see `share_partitions`).
     partitions: Arc<[String]>,
-    qos: Option<String>,
+    qos: Option<Box<str>>,
+    /// The shape in the first partition.
+    shape: JobShape,
+    /// The shapes in the other partitions that differ from `shape`, by position in
+    /// `partitions`; `None` when there are none, as for every single-partition job.
+    other_shapes: Option<Box<OtherShapes>>,
+    pending_reason: Option<PendingReason>,
+}
+
+/// The shapes of a job in the partitions after its first, where they differ from the
+/// first: `(position in the job's partition list, shape)`. Boxed in [`ResolvedJob`] so
+/// that a job without any pays one pointer.
+#[derive(Debug, Clone, PartialEq)]
+struct OtherShapes(Vec<(u32, JobShape)>);
+
+/// How a job runs in one partition: node and task counts, CPUs, memory, GRES and time
+/// limit.
+///
+/// A job submitted to several partitions (`-p a,b`) is tested in each with that
+/// partition's nodes and settings, as slurmctld does: `OverSubscribe`, `ExclusiveUser`,
+/// `DefMemPerCPU`/`DefMemPerNode`/`DefMemPerGPU`, `MaxMemPerCPU` and the node sizes are
+/// those of the partition the job is tested in. `DefaultTime` is the exception: it comes
+/// from the first partition listed (see [`Cluster::resolve`]).
+///
+/// ```
+/// use hpcsched::partition::DefMem;
+/// use hpcsched::{Cluster, JobRequest, Memory, Node, Partition, ResolvedMemory, SchedConfig};
+/// let mut c = Cluster::new(SchedConfig::default());
+/// let mut n = Node::new("n1");
+/// n.real_memory = Memory::from_mib(8192);
+/// c.add_node(n).unwrap();
+/// for (name, mib) in [("a", 1000), ("b", 3000)] {
+///     let mut p = Partition::new(name, vec!["n1".into()]);
+///     p.def_mem = Some(DefMem::PerCpu(Memory::from_mib(mib)));
+///     c.add_partition(p).unwrap();
+/// }
+/// let mut req = JobRequest::default();
+/// req.partitions = vec!["a".into(), "b".into()];
+/// let job = c.resolve(&req).unwrap();
+/// let per_cpu = |mib| ResolvedMemory::PerCpu(Memory::from_mib(mib));
+/// assert_eq!(job.shape().memory(), per_cpu(1000));
+/// assert_eq!(job.shape_in("b").map(|s| s.memory()), Some(per_cpu(3000)));
+/// assert_eq!(job.shape_in("c"), None);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct JobShape {
     min_nodes: u32,
     max_nodes: u32,
     ntasks: u32,
     cpus_per_task: u32,
     min_cpus: u32,
     memory: ResolvedMemory,
-    gres_per_node: Vec<GresSpec>,
+    gres_per_node: Box<[GresSpec]>,
     time_limit: TimeLimit,
     whole_nodes: bool,
     user_exclusive: bool,
-    pending_reason: Option<PendingReason>,
+}
+
+impl JobShape {
+    /// Minimum node count.
+    #[must_use]
+    pub fn min_nodes(&self) -> u32 {
+        self.min_nodes
+    }
+    /// Maximum node count.
+    #[must_use]
+    pub fn max_nodes(&self) -> u32 {
+        self.max_nodes
+    }
+    /// Number of tasks.
+    #[must_use]
+    pub fn ntasks(&self) -> u32 {
+        self.ntasks
+    }
+    /// CPUs per task (raised by `MaxMemPerCPU` when `--mem-per-cpu` is above it).
+    #[must_use]
+    pub fn cpus_per_task(&self) -> u32 {
+        self.cpus_per_task
+    }
+    /// The least number of CPUs the job is allocated in total (with whole nodes: the
+    /// CPUs of the smallest nodes it can use).
+    #[must_use]
+    pub fn min_cpus(&self) -> u32 {
+        self.min_cpus
+    }
+    /// Memory per node, per CPU, per GPU or whole nodes.
+    #[must_use]
+    pub fn memory(&self) -> ResolvedMemory {
+        self.memory
+    }
+    /// GRES needed on each allocated node.
+    #[must_use]
+    pub fn gres_per_node(&self) -> &[GresSpec] {
+        &self.gres_per_node
+    }
+    /// The time limit the job runs under.
+    #[must_use]
+    pub fn time_limit(&self) -> TimeLimit {
+        self.time_limit
+    }
+    /// Whether the job is allocated whole nodes.
+    #[must_use]
+    pub fn whole_nodes(&self) -> bool {
+        self.whole_nodes
+    }
+    /// Whether its nodes may hold only this user's jobs.
+    #[must_use]
+    pub fn user_exclusive(&self) -> bool {
+        self.user_exclusive
+    }
 }
 
 impl ResolvedJob {
@@ -116,55 +228,76 @@ impl ResolvedJob {
     pub fn qos(&self) -> Option<&str> {
         self.qos.as_deref()
     }
+    /// The job's shape in its first partition ([`ResolvedJob::partition`]); the
+    /// accessors below read it.
+    #[must_use]
+    pub fn shape(&self) -> &JobShape {
+        &self.shape
+    }
+    /// The job's shape when it runs in `partition`, or `None` if the partition is not
+    /// one of [`ResolvedJob::partitions`]. A scheduler trying a multi-partition job in
+    /// each of its partitions reads the counts, memory and time limit from here.
+    #[must_use]
+    pub fn shape_in(&self, partition: &str) -> Option<&JobShape> {
+        let pos = self.partitions.iter().position(|p| p == partition)?;
+        let other = self.other_shapes.as_deref().and_then(|others| {
+            others
+                .0
+                .iter()
+                .find(|(i, _)| *i as usize == pos)
+                .map(|(_, shape)| shape)
+        });
+        Some(other.unwrap_or(&self.shape))
+    }
     /// Minimum node count.
     #[must_use]
     pub fn min_nodes(&self) -> u32 {
-        self.min_nodes
+        self.shape.min_nodes
     }
     /// Maximum node count.
     #[must_use]
     pub fn max_nodes(&self) -> u32 {
-        self.max_nodes
+        self.shape.max_nodes
     }
     /// Number of tasks.
     #[must_use]
     pub fn ntasks(&self) -> u32 {
-        self.ntasks
+        self.shape.ntasks
     }
     /// CPUs per task.
     #[must_use]
     pub fn cpus_per_task(&self) -> u32 {
-        self.cpus_per_task
+        self.shape.cpus_per_task
     }
     /// The least number of CPUs the job is allocated in total.
     #[must_use]
     pub fn min_cpus(&self) -> u32 {
-        self.min_cpus
+        self.shape.min_cpus
     }
     /// Memory per node, per CPU, per GPU or whole nodes.
     #[must_use]
     pub fn memory(&self) -> ResolvedMemory {
-        self.memory
+        self.shape.memory
     }
     /// GRES needed on each allocated node.
     #[must_use]
     pub fn gres_per_node(&self) -> &[GresSpec] {
-        &self.gres_per_node
+        &self.shape.gres_per_node
     }
     /// The time limit the job runs under.
     #[must_use]
     pub fn time_limit(&self) -> TimeLimit {
-        self.time_limit
+        self.shape.time_limit
     }
     /// Whether the job is allocated whole nodes.
     #[must_use]
     pub fn whole_nodes(&self) -> bool {
-        self.whole_nodes
+        self.shape.whole_nodes
     }
     /// Whether its nodes may hold only this user's jobs.
     #[must_use]
     pub fn user_exclusive(&self) -> bool {
-        self.user_exclusive
+        self.shape.user_exclusive
     }
     /// Why the job would pend forever as submitted (a limit it breaks that
     /// EnforcePartLimits lets through, a DOWN partition), if any.
@@ -312,31 +445,20 @@ struct Counts {
     cpus_per_task: u32,
 }
 
+/// The partitions a job may use with their positions in the cluster, in PriorityTier
+/// order, and the first of them in written order.
+type Candidates<'c> = (Vec<(usize, &'c Partition)>, &'c Partition);
+
 /// A partition's answer to the request.
 #[derive(Debug, Clone)]
 struct PartEval<'a> {
+    /// The partition's position in the cluster.
+    pos: usize,
     part: &'a Partition,
     /// A partition limit the job breaks, as the rejection and as the pending reason.
     violation: Option<(RejectReason, PendingReason)>,
     /// How the job fits the partition's nodes, or why it never can.
-    fit: Result<Shape, RejectReason>,
-}
-
-/// The job's shape in one partition.
-#[derive(Debug, Clone)]
-struct Shape {
-    min_nodes: u32,
-    max_nodes: u32,
-    ntasks: u32,
-    cpus_per_task: u32,
-    min_cpus: u32,
-    memory: ResolvedMemory,
-    gres_per_node: Vec<GresSpec>,
-    time_limit: TimeLimit,
-    whole_nodes: bool,
-    user_exclusive: bool,
-    /// Every required (`-w`) node is DOWN/DRAINED/...: the job waits for them.
-    req_nodes_unavailable: bool,
+    fit: Result<JobShape, RejectReason>,
 }
 
 impl Cluster {
@@ -353,9 +475,18 @@ impl Cluster {
     ///   written order. Partitions where the job can never run (node configuration,
     ///   or a limit when another partition has none) are dropped from
     ///   [`ResolvedJob::partitions`]; Slurm keeps them in the job's list but never
-    ///   starts the job there. Resolved values come from the first remaining one.
-    /// - **Time limit**: `--time`, else the partition's DefaultTime, else the QOS
-    ///   MaxWall when it is below MaxTime, else MaxTime.
+    ///   starts the job there. The job gets a [`JobShape`] in each remaining partition
+    ///   ([`ResolvedJob::shape_in`]), computed with that partition's nodes,
+    ///   OverSubscribe, ExclusiveUser, DefMemPerCPU/Node/GPU and MaxMemPerCPU, as
+    ///   `job_limits_check()` and the select plugin do for each partition tried
+    ///   (observed: `-p a,b` running in `b` gets `b`'s DefMemPerCPU). The accessors of
+    ///   [`ResolvedJob`] read the shape in the first one.
+    /// - **Time limit**: `--time`, else the DefaultTime of the first partition *listed*
+    ///   (written order, not PriorityTier: `part_ptr` in `_valid_job_part()`, observed),
+    ///   in every partition; without one, the QOS MaxWall when it is below the
+    ///   partition's MaxTime, else that partition's DefaultTime, else its MaxTime (what
+    ///   `select_nodes()` gives a job with no limit when it starts; Slurm's backfill
+    ///   gives MaxTime instead).
     /// - **Node count** without `-N`: the least number of nodes of the partition that
     ///   hold `ntasks × cpus-per-task` CPUs (and `--gpus`) — Slurm records 1 and lets
     ///   the select plugin grow it; the maximum is `min(ntasks, eligible nodes)`.
@@ -378,21 +509,31 @@ impl Cluster {
     /// assert_eq!(err.reasons(), [RejectReason::InvalidPartition("gpu".into())]);
     /// ```
     pub fn resolve(&self, request: &JobRequest) -> Result<ResolvedJob, Rejection> {
-        let counts = self.check_request(request)?;
+        let view = Indexed::new(self, request);
+        self.resolve_with(request, &view)
+    }
+
+    /// [`Cluster::resolve`], with the node questions answered by `view`.
+    fn resolve_with<V: NodeView>(
+        &self,
+        request: &JobRequest,
+        view: &V,
+    ) -> Result<ResolvedJob, Rejection> {
+        let counts = self.check_request(request, view)?;
         let qos = self.job_qos(request)?;
-        let candidates = self.candidate_partitions(request)?;
-        let first_part = candidates.first().copied();
-        // MaxMemPerCPU lowers --mem-per-cpu and raises -c (`_valid_pn_min_mem()`),
-        // against the first partition as Slurm does.
-        let max_per_cpu = match first_part.and_then(|p| p.max_mem) {
-            Some(MaxMem::PerCpu(m)) => Some(m),
-            Some(MaxMem::PerNode(_)) => None,
-            None => self.config().max_mem_per_cpu,
-        };
-        let (counts, memory_req) = adjust_mem_per_cpu(counts, request.memory, max_per_cpu);
+        let (candidates, first_listed) = self.candidate_partitions(request)?;
+        let req_nodes_unavailable = view.required_unavailable(request);
         let evals: Vec<PartEval<'_>> = candidates
             .iter()
-            .map(|p| self.evaluate(p, request, counts, memory_req, qos))
+            .map(|&(pos, p)| {
+                let job = JobView {
+                    req: request,
+                    counts,
+                    qos,
+                    first_listed,
+                };
+                self.evaluate(view, pos, p, &job)
+            })
             .collect();
         let (chosen, others, pending) = self.choose(&evals)?;
         let shape = match &chosen.fit {
@@ -401,32 +542,34 @@ impl Cluster {
         };
         let mut partitions = vec![chosen.part.name.clone()];
         partitions.extend(others.iter().map(|e| e.part.name.clone()));
+        // Only what differs from the first partition is kept: most jobs list one
+        // partition, or partitions where they run alike.
+        let other_shapes: Vec<(u32, JobShape)> = others
+            .iter()
+            .zip(1u32..)
+            .filter_map(|(e, i)| e.fit.as_ref().ok().map(|s| (i, s)))
+            .filter(|(_, s)| **s != shape)
+            .map(|(i, s)| (i, s.clone()))
+            .collect();
         let mut job = ResolvedJob {
             request: request.clone(),
             partitions: partitions.into(),
-            qos: qos.map(|q| q.name.clone()),
-            min_nodes: shape.min_nodes,
-            max_nodes: shape.max_nodes,
-            ntasks: shape.ntasks,
-            cpus_per_task: shape.cpus_per_task,
-            min_cpus: shape.min_cpus,
-            memory: shape.memory,
-            gres_per_node: shape.gres_per_node,
-            time_limit: shape.time_limit,
-            whole_nodes: shape.whole_nodes,
-            user_exclusive: shape.user_exclusive,
+            qos: qos.map(|q| q.name.as_str().into()),
+            shape,
+            other_shapes: (!other_shapes.is_empty()).then(|| Box::new(OtherShapes(other_shapes))),
             pending_reason: pending,
         };
         if job.pending_reason.is_none() && chosen.part.state == PartitionState::Down {
             job.pending_reason = Some(PendingReason::PartitionDown);
         }
-        if job.pending_reason.is_none() && shape.req_nodes_unavailable {
+        if job.pending_reason.is_none() && req_nodes_unavailable {
             job.pending_reason = Some(PendingReason::ReqNodeNotAvail);
         }
         // QOS limits: the partition QOS first, then the job QOS (resource_limits.shtml).
         let part_qos = chosen.part.qos.as_deref().and_then(|n| self.qos(n));
+        let whole_node_mib = view.min_memory(chosen.pos, chosen.part);
         for q in part_qos.into_iter().chain(qos) {
-            if let Some(reason) = self.qos_violation(q, &job) {
+            if let Some(reason) = qos_violation(q, &job, whole_node_mib) {
                 if q.flags.contains(QosFlags::DENY_ON_LIMIT) {
                     return Err(RejectReason::QosPolicy(reason).into());
                 }
@@ -439,7 +582,7 @@ impl Cluster {
     }
 
     /// Checks that need no partition: counts, node names, GRES names, features, arrays.
-    fn check_request(&self, req: &JobRequest) -> Result<Counts, Rejection> {
+    fn check_request<V: NodeView>(&self, req: &JobRequest, view: &V) -> Result<Counts, Rejection> {
         let cpus_per_task = match req.cpus_per_task {
             Some(0) => return Err(RejectReason::InvalidCpuCount.into()),
             Some(c) => c,
@@ -460,8 +603,16 @@ impl Cluster {
                 return Err(RejectReason::InvalidNodeName(name.clone()).into());
             }
         }
-        if let Some(both) = req.nodelist.iter().find(|n| req.exclude.contains(n)) {
-            return Err(RejectReason::InvalidNodeName(both.clone()).into());
+        if !req.exclude.is_empty() {
+            let mut excluded: Vec<&str> = req.exclude.iter().map(String::as_str).collect();
+            excluded.sort_unstable();
+            if let Some(both) = req
+                .nodelist
+                .iter()
+                .find(|n| excluded.binary_search(&n.as_str()).is_ok())
+            {
+                return Err(RejectReason::InvalidNodeName(both.clone()).into());
+            }
         }
         if let Some(array) = &req.array {
             let max = self.config().max_array_size;
@@ -470,15 +621,12 @@ impl Cluster {
             }
         }
         for spec in requested_gres(req) {
-            let known = self
-                .nodes()
-                .any(|n| n.gres.iter().any(|g| g.key.name == spec.key.name));
-            if !known {
+            if !view.knows_gres(&spec.key.name) {
                 return Err(RejectReason::InvalidGres(spec.key.name.clone()).into());
             }
         }
         if let Some(c) = &req.constraint
-            && !self.nodes().any(|n| constraint_matches(c, n))
+            && !view.satisfiable(c)
         {
             return Err(RejectReason::InvalidFeature.into());
         }
@@ -527,49 +675,73 @@ impl Cluster {
     }
 
     /// The partitions a job may use, DRAIN/INACTIVE ones removed, in PriorityTier order.
-    fn candidate_partitions(&self, req: &JobRequest) -> Result<Vec<&Partition>, Rejection> {
-        let mut parts = Vec::new();
+    ///
+    /// Also returns the first of them in written order (`part_ptr` in `_get_job_parts()`),
+    /// the partition whose DefaultTime a job without `--time` gets.
+    fn candidate_partitions(&self, req: &JobRequest) -> Result<Candidates<'_>, Rejection> {
+        let mut parts: Vec<(usize, &Partition)> = Vec::new();
         if req.partitions.is_empty() {
-            parts.push(self.default_partition().ok_or(RejectReason::NoPartition)?);
+            parts.push(
+                self.default_partition_full()
+                    .ok_or(RejectReason::NoPartition)?,
+            );
         } else {
             for name in &req.partitions {
-                let p = self
-                    .partition(name)
+                let (pos, p) = self
+                    .partition_full(name)
                     .ok_or_else(|| RejectReason::InvalidPartition(name.clone()))?;
-                if !parts.iter().any(|q: &&Partition| q.name == p.name) {
-                    parts.push(p);
+                if !parts.iter().any(|&(q, _)| q == pos) {
+                    parts.push((pos, p));
                 }
             }
         }
+        let closed =
+            |p: &Partition| matches!(p.state, PartitionState::Drain | PartitionState::Inactive);
         let first_closed = parts
             .iter()
-            .find(|p| matches!(p.state, PartitionState::Drain | PartitionState::Inactive))
-            .map(|p| p.name.clone());
-        parts.retain(|p| !matches!(p.state, PartitionState::Drain | PartitionState::Inactive));
-        if parts.is_empty() {
+            .find(|(_, p)| closed(p))
+            .map(|(_, p)| p.name.clone());
+        parts.retain(|(_, p)| !closed(p));
+        let Some(&(_, first_listed)) = parts.first() else {
             return Err(
                 RejectReason::PartitionNotAvailable(first_closed.unwrap_or_default()).into(),
             );
-        }
+        };
         // Stable: equal tiers keep the written order.
-        parts.sort_by_key(|p| std::cmp::Reverse(p.priority_tier));
-        Ok(parts)
+        parts.sort_by_key(|(_, p)| std::cmp::Reverse(p.priority_tier));
+        Ok((parts, first_listed))
     }
 
     /// Limits and node fit of one partition.
-    fn evaluate<'a>(
+    fn evaluate<'a, V: NodeView>(
         &self,
+        view: &V,
+        pos: usize,
         part: &'a Partition,
-        req: &JobRequest,
-        counts: Counts,
-        memory_req: Option<MemoryRequest>,
-        qos: Option<&Qos>,
+        job: &JobView<'_>,
     ) -> PartEval<'a> {
-        let violation = self.limit_violation(part, req, counts, qos);
+        // MaxMemPerCPU lowers --mem-per-cpu and raises -c (`_valid_pn_min_mem()`), in
+        // each partition the job is tested in (`job_limits_check()`).
+        let max_per_cpu = match part.max_mem {
+            Some(MaxMem::PerCpu(m)) => Some(m),
+            Some(MaxMem::PerNode(_)) => None,
+            None => self.config().max_mem_per_cpu,
+        };
+        let (counts, memory_req) = adjust_mem_per_cpu(job.counts, job.req.memory, max_per_cpu);
+        let violation = Self::limit_violation(view, pos, part, job.req, counts, job.qos);
         // A job that pends on a node-count limit is still fitted, on as many nodes as
         // the partition has, so that the rest of its shape can be shown.
-        let fit = self.fit(part, req, counts, memory_req, qos, violation.is_some());
+        let fit = self.fit(
+            view,
+            pos,
+            part,
+            job,
+            counts,
+            memory_req,
+            violation.is_some(),
+        );
         PartEval {
+            pos,
             part,
             violation,
             fit,
@@ -578,8 +750,9 @@ impl Cluster {
 
     /// The first partition limit the job breaks (`_part_access_check()`,
     /// `_valid_job_part()`), as rejection and pending reason.
-    fn limit_violation(
-        &self,
+    fn limit_violation<V: NodeView>(
+        view: &V,
+        pos: usize,
         part: &Partition,
         req: &JobRequest,
         counts: Counts,
@@ -590,12 +763,7 @@ impl Cluster {
         // DOWN partitions skip the node/CPU checks (they only apply to partitions that
         // schedule), but not the time limit check (observed).
         if part.state == PartitionState::Up {
-            let total_cpus: u64 = part
-                .nodes
-                .iter()
-                .filter_map(|n| self.node(n))
-                .map(|n| u64::from(n.cpus))
-                .sum();
+            let total_cpus = view.total_cpus(pos, part);
             let min_cpus = u64::from(counts.ntasks) * u64::from(counts.cpus_per_task);
             if min_cpus > total_cpus {
                 return Some((
@@ -612,7 +780,7 @@ impl Cluster {
                     PendingReason::PartitionNodeLimit,
                 ));
             }
-            if let Some(node) = req.nodelist.iter().find(|n| !part.nodes.contains(n)) {
+            if let Some(node) = view.first_outside(pos, part, req) {
                 return Some((
                     RejectReason::NodesNotInPartition {
                         partition: name,
@@ -717,10 +885,14 @@ impl Cluster {
         // Time-min beyond the time limit or MaxTime is rejected whatever the setting.
         let fitting: Vec<&PartEval<'a>> = evals.iter().filter(|e| e.fit.is_ok()).collect();
         if fitting.is_empty() {
-            let reasons = evals
-                .iter()
-                .filter_map(|e| e.fit.clone().err())
-                .collect::<Vec<_>>();
+            // Each partition's reason once: the first partition's DefaultTime of 0 fails
+            // every partition alike.
+            let mut reasons: Vec<RejectReason> = Vec::new();
+            for reason in evals.iter().filter_map(|e| e.fit.clone().err()) {
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
+            }
             return Err(Rejection { reasons });
         }
         let clean: Vec<&PartEval<'a>> = fitting
@@ -743,19 +915,17 @@ impl Cluster {
 
     /// How the job fits the nodes of `part`, or why it never can.
     #[allow(clippy::too_many_arguments)]
-    fn fit(
+    fn fit<V: NodeView>(
         &self,
+        view: &V,
+        pos: usize,
         part: &Partition,
-        req: &JobRequest,
+        job: &JobView<'_>,
         counts: Counts,
         memory_req: Option<MemoryRequest>,
-        qos: Option<&Qos>,
         limited: bool,
-    ) -> Result<Shape, RejectReason> {
-        let unavailable = |why: &str| RejectReason::NodeConfigUnavailable {
-            partition: part.name.clone(),
-            why: why.to_string(),
-        };
+    ) -> Result<JobShape, RejectReason> {
+        let (req, qos) = (job.req, job.qos);
         let whole_nodes = match part.oversubscribe {
             OverSubscribe::Exclusive => true,
             OverSubscribe::Force(_) => false,
@@ -793,134 +963,23 @@ impl Cluster {
         {
             return Err(RejectReason::InvalidTaskMemory);
         }
-
-        // Which nodes of the partition could ever run a share of the job.
-        let pool: Vec<&Node> = part
-            .nodes
-            .iter()
-            .filter(|n| !req.exclude.contains(n))
-            .filter_map(|n| self.node(n))
-            .collect();
-        let cpu_ok = |n: &Node| n.cpus >= cpus_per_node_min;
-        let mem_ok = |n: &Node| n.real_memory.mib() >= mem_per_node_min;
-        let gres_ok = |n: &Node| {
-            per_node_gres
-                .iter()
-                .all(|g| node_gres_count(n, &g.key) >= g.count)
-                && per_job_gpus
-                    .as_ref()
-                    .is_none_or(|g| node_gres_count(n, &g.key) > 0)
+        let demand = NodeDemand {
+            partition: &part.name,
+            req,
+            counts,
+            cpus_per_node_min,
+            mem_per_node_min,
+            per_node_gres: &per_node_gres,
+            per_job_gpus,
+            mem_per_cpu: match memory {
+                ResolvedMemory::PerCpu(m) if m.mib() > 0 => Some(m.mib()),
+                _ => None,
+            },
+            limited,
+            whole_nodes,
         };
-        let feat_ok = |n: &Node| {
-            req.constraint
-                .as_ref()
-                .is_none_or(|c| constraint_matches(c, n))
-        };
-        let eligible: Vec<&Node> = pool
-            .iter()
-            .copied()
-            .filter(|n| cpu_ok(n) && mem_ok(n) && gres_ok(n) && feat_ok(n))
-            .collect();
-        if eligible.is_empty() {
-            let why = if pool.is_empty() {
-                "no usable node in the partition"
-            } else if !pool.iter().any(|n| cpu_ok(n)) {
-                "CPU count per node can not be satisfied"
-            } else if !pool.iter().any(|n| mem_ok(n)) {
-                "Memory specification can not be satisfied"
-            } else if !pool.iter().any(|n| gres_ok(n)) {
-                "GRES per node can not be satisfied"
-            } else if !pool.iter().any(|n| feat_ok(n)) {
-                "no node has the requested features"
-            } else {
-                "no node satisfies every requirement at once"
-            };
-            return Err(unavailable(why));
-        }
-        if let Some(bad) = req
-            .nodelist
-            .iter()
-            .find(|w| part.nodes.contains(w) && !eligible.iter().any(|n| &n.name == *w))
-        {
-            return Err(unavailable(&format!(
-                "required node {bad} can not run the job"
-            )));
-        }
-
-        // Tasks each eligible node can hold, and GPUs for --gpus, largest first.
-        let mem_per_cpu = match memory {
-            ResolvedMemory::PerCpu(m) if m.mib() > 0 => Some(m.mib()),
-            _ => None,
-        };
-        let task_capacity = |n: &Node| -> u64 {
-            let mut cap = u64::from(n.cpus / cpt.max(1));
-            if let Some(t) = counts.ntasks_per_node {
-                cap = cap.min(u64::from(t));
-            }
-            if let Some(m) = mem_per_cpu {
-                cap = cap.min(n.real_memory.mib() / m.saturating_mul(u64::from(cpt)).max(1));
-            }
-            cap
-        };
-        // Required nodes come first: they are always part of the allocation.
-        let mut ordered: Vec<&Node> = eligible
-            .iter()
-            .copied()
-            .filter(|n| req.nodelist.contains(&n.name))
-            .collect();
-        let mut rest: Vec<&Node> = eligible
-            .iter()
-            .copied()
-            .filter(|n| !req.nodelist.contains(&n.name))
-            .collect();
-        rest.sort_by_key(|n| std::cmp::Reverse((task_capacity(n), gpu_capacity(n, per_job_gpus))));
-        ordered.extend(rest);
-        let elig_count = ordered.len() as u32;
-        let ntasks = u64::from(counts.ntasks);
-        let gpus_needed = per_job_gpus.map_or(0, |g| g.count);
-        let enough = |k: usize| -> bool {
-            let top = ordered.iter().take(k);
-            let tasks: u64 = top.clone().map(|n| task_capacity(n)).sum();
-            let gpus: u64 = top.map(|n| gpu_capacity(n, per_job_gpus)).sum();
-            tasks >= ntasks && gpus >= gpus_needed
-        };
-        let part_size = part.nodes.len() as u32;
-        let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
-            let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
-            // A job pending on a node-count limit is fitted on the nodes there are.
-            let fit_min = if limited { min.min(elig_count) } else { min };
-            if fit_min > elig_count {
-                return Err(unavailable(&format!(
-                    "{min} nodes requested, {elig_count} of the partition can run the job"
-                )));
-            }
-            let fit_max = max.min(elig_count);
-            if !enough(fit_max as usize) && !limited {
-                return Err(unavailable("CPU count per node can not be satisfied"));
-            }
-            let shown_max = if min > part_size {
-                min
-            } else {
-                max.min(elig_count).max(min)
-            };
-            (min, shown_max)
-        } else {
-            let Some(k) = (1..=ordered.len()).find(|&k| enough(k)) else {
-                let why = if gpus_needed > 0 {
-                    "not enough GPUs in the partition"
-                } else {
-                    "not enough CPUs in the partition"
-                };
-                return Err(unavailable(why));
-            };
-            let k = (k as u32).max(distinct_count(&req.nodelist));
-            let max = if counts.ntasks_set {
-                counts.ntasks.min(elig_count).max(k)
-            } else {
-                k
-            };
-            (k, max)
-        };
+        let nodes = view.fit_nodes(pos, part, &demand)?;
+        let min_nodes = nodes.min_nodes;
         // Without -n, each node gets at least its default task.
         let ntasks = if counts.ntasks_set {
             counts.ntasks
@@ -942,100 +1001,104 @@ impl Cluster {
             );
         }
         let min_cpus = if whole_nodes {
-            let mut sizes: Vec<u32> = ordered.iter().map(|n| n.cpus).collect();
-            sizes.sort_unstable();
-            sizes
-                .iter()
-                .take(min_nodes as usize)
-                .fold(0u32, |acc, c| acc.saturating_add(*c))
+            nodes.whole_node_cpus
         } else {
             ntasks
                 .saturating_mul(cpt)
                 .max(min_nodes.saturating_mul(cpt))
         };
-        let time_limit = resolve_time_limit(part, req, qos)?;
-        let req_nodes_unavailable = !req.nodelist.is_empty()
-            && req
-                .nodelist
-                .iter()
-                .filter_map(|n| self.node(n))
-                .any(|n| !n.is_schedulable());
-        Ok(Shape {
+        let time_limit = resolve_time_limit(part, job.first_listed, req, qos)?;
+        Ok(JobShape {
             min_nodes,
-            max_nodes: max_nodes.max(min_nodes),
+            max_nodes: nodes.max_nodes.max(min_nodes),
             ntasks,
             cpus_per_task: cpt,
             min_cpus,
             memory,
-            gres_per_node,
+            gres_per_node: gres_per_node.into(),
             time_limit,
             whole_nodes,
             user_exclusive,
-            req_nodes_unavailable,
         })
-    }
-
-    /// The first per-job limit of `qos` the job breaks, as its pending reason.
-    ///
-    /// The time limit is the resolved one: a partition DefaultTime above the QOS MaxWall
-    /// breaks the limit too, as in `_qos_policy_validate()` (DefaultTime is applied
-    /// before the QOS is checked).
-    fn qos_violation(&self, qos: &Qos, job: &ResolvedJob) -> Option<PendingReason> {
-        if let Some(w) = qos.max_wall
-            && job.time_limit > w
-        {
-            return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
-        }
-        let usage = JobUsage::of(self, job);
-        let over = |limits: &TresLimits| -> Option<TresKind> {
-            limits
-                .0
-                .iter()
-                .find(|(kind, max)| usage.amount(kind).is_some_and(|a| a > **max))
-                .map(|(k, _)| k.clone())
-        };
-        let under = |limits: &TresLimits| -> Option<TresKind> {
-            limits
-                .0
-                .iter()
-                .find(|(kind, min)| usage.amount(kind).is_some_and(|a| a < **min))
-                .map(|(k, _)| k.clone())
-        };
-        if let Some(kind) = over(&qos.max_tres_per_job) {
-            return Some(match kind {
-                TresKind::Node => PendingReason::QOSMaxNodePerJobLimit,
-                TresKind::Cpu => PendingReason::QOSMaxCpuPerJobLimit,
-                TresKind::Mem => PendingReason::QOSMaxMemoryPerJob,
-                _ => PendingReason::QOSMaxGRESPerJob,
-            });
-        }
-        if let Some(kind) = under(&qos.min_tres_per_job) {
-            return Some(match kind {
-                TresKind::Node => PendingReason::QOSMinNode,
-                TresKind::Cpu => PendingReason::QOSMinCpuNotSatisfied,
-                TresKind::Mem => PendingReason::QOSMinMemory,
-                _ => PendingReason::QOSMinGRES,
-            });
-        }
-        // A lone job bigger than a per-user cap can never start under it.
-        if let Some(kind) = over(&qos.max_tres_per_user) {
-            return Some(match kind {
-                TresKind::Node => PendingReason::QOSMaxNodePerUserLimit,
-                TresKind::Cpu => PendingReason::QOSMaxCpuPerUserLimit,
-                TresKind::Mem => PendingReason::QOSMaxMemoryPerUser,
-                _ => PendingReason::QOSMaxGRESPerUser,
-            });
-        }
-        None
     }
 }
 
-/// `--time`, else DefaultTime, else QOS MaxWall (when below MaxTime), else MaxTime.
+/// The first per-job limit of `qos` the job breaks, as its pending reason.
+///
+/// The time limit is the resolved one: a partition DefaultTime above the QOS MaxWall
+/// breaks the limit too, as in `_qos_policy_validate()` (DefaultTime is applied
+/// before the QOS is checked). `whole_node_mib` is the least memory of a node of the
+/// job's partition, what a whole-node job is counted for.
+fn qos_violation(
+    qos: &Qos,
+    job: &ResolvedJob,
+    whole_node_mib: Option<u64>,
+) -> Option<PendingReason> {
+    if let Some(w) = qos.max_wall
+        && job.shape.time_limit > w
+    {
+        return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
+    }
+    let usage = JobUsage::of(job, whole_node_mib);
+    let over = |limits: &TresLimits| -> Option<TresKind> {
+        limits
+            .0
+            .iter()
+            .find(|(kind, max)| usage.amount(kind).is_some_and(|a| a > **max))
+            .map(|(k, _)| k.clone())
+    };
+    let under = |limits: &TresLimits| -> Option<TresKind> {
+        limits
+            .0
+            .iter()
+            .find(|(kind, min)| usage.amount(kind).is_some_and(|a| a < **min))
+            .map(|(k, _)| k.clone())
+    };
+    if let Some(kind) = over(&qos.max_tres_per_job) {
+        return Some(match kind {
+            TresKind::Node => PendingReason::QOSMaxNodePerJobLimit,
+            TresKind::Cpu => PendingReason::QOSMaxCpuPerJobLimit,
+            TresKind::Mem => PendingReason::QOSMaxMemoryPerJob,
+            _ => PendingReason::QOSMaxGRESPerJob,
+        });
+    }
+    if let Some(kind) = under(&qos.min_tres_per_job) {
+        return Some(match kind {
+            TresKind::Node => PendingReason::QOSMinNode,
+            TresKind::Cpu => PendingReason::QOSMinCpuNotSatisfied,
+            TresKind::Mem => PendingReason::QOSMinMemory,
+            _ => PendingReason::QOSMinGRES,
+        });
+    }
+    // A lone job bigger than a per-user cap can never start under it.
+    if let Some(kind) = over(&qos.max_tres_per_user) {
+        return Some(match kind {
+            TresKind::Node => PendingReason::QOSMaxNodePerUserLimit,
+            TresKind::Cpu => PendingReason::QOSMaxCpuPerUserLimit,
+            TresKind::Mem => PendingReason::QOSMaxMemoryPerUser,
+            _ => PendingReason::QOSMaxGRESPerUser,
+        });
+    }
+    None
+}
+
+/// The time limit in `part`: `--time`, else the DefaultTime of the first partition
+/// listed, else the QOS MaxWall (when below MaxTime), else the DefaultTime of `part`,
+/// else its MaxTime.
+///
+/// slurmctld gives a job without `--time` the DefaultTime of the first partition listed
+/// (`part_ptr` in `_valid_job_part()`), whichever partition it later runs in (observed:
+/// `-p a,b` running in `b` keeps `a`'s DefaultTime). When that partition has no
+/// DefaultTime the limit stays unset until the job starts, and `select_nodes()` then
+/// uses the DefaultTime, else the MaxTime, of the partition it starts in (observed with
+/// the main scheduler; the backfill scheduler uses that partition's MaxTime).
 fn resolve_time_limit(
     part: &Partition,
+    first_listed: &Partition,
     req: &JobRequest,
     qos: Option<&Qos>,
 ) -> Result<TimeLimit, RejectReason> {
+    let zero = TimeLimit::Limited(crate::time::Duration::from_secs(0));
     if let Some(t) = req.time_limit {
         if let Some(min) = req.time_min
             && (min > t || min > part.max_time)
@@ -1044,18 +1107,21 @@ fn resolve_time_limit(
         }
         return Ok(t);
     }
-    if let Some(d) = part.default_time {
+    if let Some(d) = first_listed.default_time {
         // "job's default time is 0": Slurm refuses rather than run 0-minute jobs.
-        if d == TimeLimit::Limited(crate::time::Duration::from_secs(0)) {
+        if d == zero {
             return Err(RejectReason::InvalidTimeLimit {
-                partition: part.name.clone(),
+                partition: first_listed.name.clone(),
             });
         }
         return Ok(d);
     }
     let wall = qos.and_then(|q| q.max_wall);
-    Ok(match wall {
-        Some(w) if w < part.max_time => w,
+    Ok(match (wall, part.default_time) {
+        (Some(w), _) if w < part.max_time => w,
+        // Only a partition after the first gets here with a DefaultTime; a 0 one is not
+        // checked at submit, and a 0-minute job is not what it means.
+        (_, Some(d)) if d != zero => d,
         _ => part.max_time,
     })
 }
@@ -1069,39 +1135,29 @@ struct JobUsage<'j> {
 }
 
 impl<'j> JobUsage<'j> {
-    fn of(cluster: &Cluster, job: &'j ResolvedJob) -> Self {
-        let nodes = u64::from(job.min_nodes);
-        let cpus = u64::from(job.min_cpus);
+    fn of(job: &'j ResolvedJob, whole_node_mib: Option<u64>) -> Self {
+        let nodes = u64::from(job.shape.min_nodes);
+        let cpus = u64::from(job.shape.min_cpus);
         let gpus_per_node: u64 = job
+            .shape
             .gres_per_node
             .iter()
             .filter(|g| g.key.name == "gpu")
             .map(|g| g.count)
             .sum();
-        let mem = match job.memory {
+        let mem = match job.shape.memory {
             ResolvedMemory::PerNode(m) => Some(m.mib().saturating_mul(nodes)),
             ResolvedMemory::PerCpu(m) => Some(m.mib().saturating_mul(cpus)),
             ResolvedMemory::PerGpu(m) => {
                 Some(m.mib().saturating_mul(gpus_per_node).saturating_mul(nodes))
             }
-            ResolvedMemory::WholeNode => job
-                .partitions
-                .first()
-                .and_then(|p| cluster.partition(p))
-                .and_then(|p| {
-                    p.nodes
-                        .iter()
-                        .filter_map(|n| cluster.node(n))
-                        .map(|n| n.real_memory.mib())
-                        .min()
-                })
-                .map(|m| m.saturating_mul(nodes)),
+            ResolvedMemory::WholeNode => whole_node_mib.map(|m| m.saturating_mul(nodes)),
         };
         Self {
             nodes,
             cpus,
             mem,
-            gres: &job.gres_per_node,
+            gres: &job.shape.gres_per_node,
         }
     }
 
@@ -1203,10 +1259,48 @@ fn merge_gres(list: &mut Vec<GresSpec>, spec: GresSpec) {
     }
 }
 
+/// The hardware the fit checks read, from one node or from a kind of identical nodes.
+trait Hardware {
+    fn cpus(&self) -> u32;
+    fn memory_mib(&self) -> u64;
+    fn gres(&self) -> &[GresSpec];
+    fn features(&self) -> &[String];
+}
+
+impl Hardware for Node {
+    fn cpus(&self) -> u32 {
+        self.cpus
+    }
+    fn memory_mib(&self) -> u64 {
+        self.real_memory.mib()
+    }
+    fn gres(&self) -> &[GresSpec] {
+        &self.gres
+    }
+    fn features(&self) -> &[String] {
+        &self.features
+    }
+}
+
+impl Hardware for NodeKind {
+    fn cpus(&self) -> u32 {
+        self.cpus
+    }
+    fn memory_mib(&self) -> u64 {
+        self.real_memory.mib()
+    }
+    fn gres(&self) -> &[GresSpec] {
+        &self.gres
+    }
+    fn features(&self) -> &[String] {
+        &self.features
+    }
+}
+
 /// How many of `key` a node has: an untyped key counts every type of that name, a
 /// typed key only that type (cons_tres `gres_sock_list.c`).
-fn node_gres_count(node: &Node, key: &GresKey) -> u64 {
-    node.gres
+fn node_gres_count<H: Hardware + ?Sized>(node: &H, key: &GresKey) -> u64 {
+    node.gres()
         .iter()
         .filter(|g| g.key.name == key.name)
         .filter(|g| key.kind.is_none() || g.key.kind == key.kind)
@@ -1214,18 +1308,12 @@ fn node_gres_count(node: &Node, key: &GresKey) -> u64 {
         .fold(0u64, u64::saturating_add)
 }
 
-fn gpu_capacity(node: &Node, per_job: Option<&GresSpec>) -> u64 {
-    per_job.map_or(0, |g| node_gres_count(node, &g.key))
-}
-
+/// How many distinct names a list holds.
 fn distinct_count(names: &[String]) -> u32 {
-    let mut seen: Vec<&String> = Vec::new();
-    for n in names {
-        if !seen.contains(&n) {
-            seen.push(n);
-        }
-    }
-    seen.len() as u32
+    let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted.len() as u32
 }
 
 /// The highest index of an array specification.
@@ -1233,9 +1321,412 @@ fn array_max_index(array: &crate::array::ArraySpec) -> u32 {
     array.max()
 }
 
-/// Whether a node's features satisfy a constraint.
-fn constraint_matches(c: &crate::constraint::Constraint, node: &Node) -> bool {
-    c.matches(&node.features)
+/// The parts of the request the per-partition evaluation reads.
+struct JobView<'r> {
+    req: &'r JobRequest,
+    counts: Counts,
+    qos: Option<&'r Qos>,
+    /// The first partition listed, whose DefaultTime applies in every partition.
+    first_listed: &'r Partition,
+}
+
+/// What one node must offer for a share of the job, in one partition.
+struct NodeDemand<'r> {
+    /// The partition, for error messages.
+    partition: &'r str,
+    req: &'r JobRequest,
+    counts: Counts,
+    cpus_per_node_min: u32,
+    mem_per_node_min: u64,
+    per_node_gres: &'r [GresSpec],
+    per_job_gpus: Option<&'r GresSpec>,
+    /// The per-CPU memory (MiB) when memory is per CPU, to bound tasks per node.
+    mem_per_cpu: Option<u64>,
+    /// The job pends on a partition limit: fit it on the nodes there are.
+    limited: bool,
+    /// Whole nodes: the whole-node CPU count is wanted.
+    whole_nodes: bool,
+}
+
+impl NodeDemand<'_> {
+    fn unavailable(&self, why: &str) -> RejectReason {
+        RejectReason::NodeConfigUnavailable {
+            partition: self.partition.to_string(),
+            why: why.to_string(),
+        }
+    }
+    fn cpu_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        n.cpus() >= self.cpus_per_node_min
+    }
+    fn mem_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        n.memory_mib() >= self.mem_per_node_min
+    }
+    fn gres_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.per_node_gres
+            .iter()
+            .all(|g| node_gres_count(n, &g.key) >= g.count)
+            && self
+                .per_job_gpus
+                .is_none_or(|g| node_gres_count(n, &g.key) > 0)
+    }
+    fn feat_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.req
+            .constraint
+            .as_ref()
+            .is_none_or(|c| c.matches(n.features()))
+    }
+    /// Whether a node could ever run a share of the job.
+    fn eligible<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.cpu_ok(n) && self.mem_ok(n) && self.gres_ok(n) && self.feat_ok(n)
+    }
+    /// Why no node of `pool` is eligible, the first check that none passes.
+    fn why_none_eligible<H: Hardware + ?Sized>(&self, pool: &[&H]) -> &'static str {
+        if pool.is_empty() {
+            "no usable node in the partition"
+        } else if !pool.iter().any(|n| self.cpu_ok(*n)) {
+            "CPU count per node can not be satisfied"
+        } else if !pool.iter().any(|n| self.mem_ok(*n)) {
+            "Memory specification can not be satisfied"
+        } else if !pool.iter().any(|n| self.gres_ok(*n)) {
+            "GRES per node can not be satisfied"
+        } else if !pool.iter().any(|n| self.feat_ok(*n)) {
+            "no node has the requested features"
+        } else {
+            "no node satisfies every requirement at once"
+        }
+    }
+    /// Tasks a node can hold.
+    fn task_capacity<H: Hardware + ?Sized>(&self, n: &H) -> u64 {
+        let cpt = self.counts.cpus_per_task;
+        let mut cap = u64::from(n.cpus() / cpt.max(1));
+        if let Some(t) = self.counts.ntasks_per_node {
+            cap = cap.min(u64::from(t));
+        }
+        if let Some(m) = self.mem_per_cpu {
+            cap = cap.min(n.memory_mib() / m.saturating_mul(u64::from(cpt)).max(1));
+        }
+        cap
+    }
+    /// GPUs of the `--gpus` kind a node has.
+    fn gpu_capacity<H: Hardware + ?Sized>(&self, n: &H) -> u64 {
+        self.per_job_gpus.map_or(0, |g| node_gres_count(n, &g.key))
+    }
+}
+
+/// The node counts of a job in one partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NodeFit {
+    min_nodes: u32,
+    max_nodes: u32,
+    /// With whole nodes: the CPUs of the `min_nodes` smallest usable nodes (else 0).
+    whole_node_cpus: u32,
+}
+
+/// The questions about nodes that resolving asks. [`Indexed`] answers them from the
+/// cluster's [`NodeIndex`] in time independent of the node count; the tests keep the
+/// node-by-node answers to compare.
+trait NodeView {
+    /// Whether some node of the cluster has a GRES of this name.
+    fn knows_gres(&self, name: &str) -> bool;
+    /// Whether some node of the cluster satisfies the constraint.
+    fn satisfiable(&self, constraint: &Constraint) -> bool;
+    /// The CPUs of the partition's nodes.
+    fn total_cpus(&self, pos: usize, part: &Partition) -> u64;
+    /// The first `--nodelist` name outside the partition.
+    fn first_outside<'r>(
+        &self,
+        pos: usize,
+        part: &Partition,
+        req: &'r JobRequest,
+    ) -> Option<&'r String>;
+    /// Whether the request names required nodes and one of them can not take jobs now.
+    fn required_unavailable(&self, req: &JobRequest) -> bool;
+    /// The least memory (MiB) of a node of the partition.
+    fn min_memory(&self, pos: usize, part: &Partition) -> Option<u64>;
+    /// How many nodes of the partition the job needs, or why it never fits.
+    fn fit_nodes(
+        &self,
+        pos: usize,
+        part: &Partition,
+        demand: &NodeDemand<'_>,
+    ) -> Result<NodeFit, RejectReason>;
+}
+
+/// Nodes that count the same for a fit: `count` nodes with these capacities.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    tasks: u64,
+    gpus: u64,
+    cpus: u32,
+    count: u64,
+}
+
+/// Tasks and GPUs of the first `k` nodes of `entries`.
+fn prefix_sums(entries: &[Entry], k: u64) -> (u64, u64) {
+    let (mut tasks, mut gpus, mut left) = (0u64, 0u64, k);
+    for e in entries {
+        if left == 0 {
+            break;
+        }
+        let take = e.count.min(left);
+        tasks = tasks.saturating_add(e.tasks.saturating_mul(take));
+        gpus = gpus.saturating_add(e.gpus.saturating_mul(take));
+        left -= take;
+    }
+    (tasks, gpus)
+}
+
+/// The least `k` such that the first `k` nodes of `entries` hold `need` of `cap`.
+fn least_prefix(entries: &[Entry], need: u64, cap: impl Fn(&Entry) -> u64) -> Option<u64> {
+    let (mut nodes, mut have) = (0u64, 0u64);
+    if need == 0 {
+        return Some(0);
+    }
+    for e in entries {
+        let c = cap(e);
+        if c > 0 {
+            let take = (need - have).div_ceil(c);
+            if take <= e.count {
+                return Some(nodes + take);
+            }
+            have = have.saturating_add(c.saturating_mul(e.count));
+        }
+        nodes += e.count;
+    }
+    None
+}
+
+/// The [`NodeView`] of [`Cluster::resolve`]: kinds of nodes instead of nodes.
+struct Indexed<'c> {
+    cluster: &'c Cluster,
+    index: &'c NodeIndex,
+    /// The position of each `--nodelist` name (None for unknown names, which
+    /// `check_request` rejects), in written order.
+    nodelist: Vec<Option<u32>>,
+    /// The distinct `--nodelist` nodes, sorted.
+    required: Vec<u32>,
+    /// The distinct `--exclude` nodes, sorted.
+    excluded: Vec<u32>,
+}
+
+impl<'c> Indexed<'c> {
+    fn new(cluster: &'c Cluster, req: &JobRequest) -> Self {
+        let position = |name: &String| cluster.node_index(name).and_then(|i| u32::try_from(i).ok());
+        let nodelist: Vec<Option<u32>> = req.nodelist.iter().map(position).collect();
+        let mut required: Vec<u32> = nodelist.iter().flatten().copied().collect();
+        required.sort_unstable();
+        required.dedup();
+        let mut excluded: Vec<u32> = req.exclude.iter().filter_map(position).collect();
+        excluded.sort_unstable();
+        excluded.dedup();
+        Self {
+            cluster,
+            index: cluster.node_index_table(),
+            nodelist,
+            required,
+            excluded,
+        }
+    }
+
+    fn kind(&self, k: u32) -> Option<&'c NodeKind> {
+        self.index.kinds.get(k as usize)
+    }
+}
+
+impl NodeView for Indexed<'_> {
+    fn knows_gres(&self, name: &str) -> bool {
+        self.index.has_gres_name(name)
+    }
+
+    fn satisfiable(&self, constraint: &Constraint) -> bool {
+        self.index
+            .kinds
+            .iter()
+            .any(|k| constraint.matches(&k.features))
+    }
+
+    fn total_cpus(&self, pos: usize, _: &Partition) -> u64 {
+        self.index.parts.get(pos).map_or(0, |p| p.total_cpus)
+    }
+
+    fn first_outside<'r>(
+        &self,
+        pos: usize,
+        _: &Partition,
+        req: &'r JobRequest,
+    ) -> Option<&'r String> {
+        let part = self.index.parts.get(pos)?;
+        req.nodelist
+            .iter()
+            .zip(&self.nodelist)
+            .find(|(_, n)| n.is_none_or(|n| part.multiplicity(n) == 0))
+            .map(|(name, _)| name)
+    }
+
+    fn required_unavailable(&self, _: &JobRequest) -> bool {
+        self.nodelist.iter().flatten().any(|&n| {
+            self.cluster
+                .node_at(n as usize)
+                .is_some_and(|node| !node.is_schedulable())
+        })
+    }
+
+    fn min_memory(&self, pos: usize, _: &Partition) -> Option<u64> {
+        self.index.parts.get(pos).and_then(|p| p.min_memory)
+    }
+
+    fn fit_nodes(
+        &self,
+        pos: usize,
+        part: &Partition,
+        d: &NodeDemand<'_>,
+    ) -> Result<NodeFit, RejectReason> {
+        let Some(pindex) = self.index.parts.get(pos) else {
+            return Err(d.unavailable("no usable node in the partition"));
+        };
+        // The pool: the partition's kinds less the excluded nodes.
+        let mut pool: Vec<(u32, u64)> = pindex.kinds.clone();
+        for &x in &self.excluded {
+            let m = pindex.multiplicity(x);
+            if let Some(k) = self.index.kind_of(x)
+                && let Ok(i) = pool.binary_search_by_key(&k, |e| e.0)
+                && let Some(e) = pool.get_mut(i)
+            {
+                e.1 = e.1.saturating_sub(m);
+            }
+        }
+        pool.retain(|e| e.1 > 0);
+        let pool_kinds: Vec<&NodeKind> = pool.iter().filter_map(|&(k, _)| self.kind(k)).collect();
+        let ok: Vec<bool> = pool_kinds.iter().map(|k| d.eligible(*k)).collect();
+        if !ok.contains(&true) {
+            return Err(d.unavailable(d.why_none_eligible(&pool_kinds)));
+        }
+        let eligible_kind = |k: u32| {
+            pool.binary_search_by_key(&k, |e| e.0)
+                .ok()
+                .and_then(|i| ok.get(i).copied())
+                .unwrap_or(false)
+        };
+        for (name, n) in d.req.nodelist.iter().zip(&self.nodelist) {
+            if let Some(n) = *n
+                && pindex.multiplicity(n) > 0
+                && !self.index.kind_of(n).is_some_and(eligible_kind)
+            {
+                return Err(d.unavailable(&format!("required node {name} can not run the job")));
+            }
+        }
+
+        // Required nodes come first, in the partition's order: they are always part of
+        // the allocation. Then the other eligible nodes, most tasks (then GPUs) first.
+        let entry = |k: &NodeKind, count: u64| Entry {
+            tasks: d.task_capacity(k),
+            gpus: d.gpu_capacity(k),
+            cpus: k.cpus,
+            count,
+        };
+        let mut required: Vec<(u32, u32)> = Vec::new();
+        for &n in &self.required {
+            if let Some(k) = self.index.kind_of(n)
+                && eligible_kind(k)
+            {
+                required.extend(pindex.positions(n).map(|p| (p, k)));
+            }
+        }
+        required.sort_unstable();
+        let mut rest: Vec<(u32, u64)> = pool
+            .iter()
+            .zip(&ok)
+            .filter(|(_, ok)| **ok)
+            .map(|(&e, _)| e)
+            .collect();
+        let mut ordered: Vec<Entry> = Vec::with_capacity(required.len() + rest.len());
+        for &(_, k) in &required {
+            if let Ok(i) = rest.binary_search_by_key(&k, |e| e.0)
+                && let Some(e) = rest.get_mut(i)
+            {
+                e.1 = e.1.saturating_sub(1);
+            }
+            if let Some(kind) = self.kind(k) {
+                ordered.push(entry(kind, 1));
+            }
+        }
+        let mut others: Vec<Entry> = rest
+            .iter()
+            .filter(|e| e.1 > 0)
+            .filter_map(|&(k, c)| self.kind(k).map(|kind| entry(kind, c)))
+            .collect();
+        others.sort_by_key(|e| std::cmp::Reverse((e.tasks, e.gpus)));
+        ordered.extend(others);
+
+        let total: u64 = ordered.iter().map(|e| e.count).sum();
+        let elig_count = total as u32;
+        let ntasks = u64::from(d.counts.ntasks);
+        let gpus_needed = d.per_job_gpus.map_or(0, |g| g.count);
+        let enough = |k: u64| -> bool {
+            let (tasks, gpus) = prefix_sums(&ordered, k);
+            tasks >= ntasks && gpus >= gpus_needed
+        };
+        let part_size = part.nodes.len() as u32;
+        let counts = d.counts;
+        let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
+            let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
+            // A job pending on a node-count limit is fitted on the nodes there are.
+            let fit_min = if d.limited { min.min(elig_count) } else { min };
+            if fit_min > elig_count {
+                return Err(d.unavailable(&format!(
+                    "{min} nodes requested, {elig_count} of the partition can run the job"
+                )));
+            }
+            let fit_max = max.min(elig_count);
+            if !enough(u64::from(fit_max)) && !d.limited {
+                return Err(d.unavailable("CPU count per node can not be satisfied"));
+            }
+            let shown_max = if min > part_size {
+                min
+            } else {
+                max.min(elig_count).max(min)
+            };
+            (min, shown_max)
+        } else {
+            let least = least_prefix(&ordered, ntasks, |e| e.tasks)
+                .zip(least_prefix(&ordered, gpus_needed, |e| e.gpus))
+                .map(|(t, g)| t.max(g).max(1))
+                .filter(|&k| k <= total);
+            let Some(k) = least else {
+                let why = if gpus_needed > 0 {
+                    "not enough GPUs in the partition"
+                } else {
+                    "not enough CPUs in the partition"
+                };
+                return Err(d.unavailable(why));
+            };
+            let k = (k as u32).max(self.required.len() as u32);
+            let max = if counts.ntasks_set {
+                counts.ntasks.min(elig_count).max(k)
+            } else {
+                k
+            };
+            (k, max)
+        };
+        let whole_node_cpus = if d.whole_nodes {
+            let mut sizes: Vec<(u32, u64)> = ordered.iter().map(|e| (e.cpus, e.count)).collect();
+            sizes.sort_unstable();
+            let (mut sum, mut left) = (0u64, u64::from(min_nodes));
+            for (cpus, count) in sizes {
+                let take = count.min(left);
+                sum = sum.saturating_add(u64::from(cpus).saturating_mul(take));
+                left -= take;
+            }
+            u32::try_from(sum).unwrap_or(u32::MAX)
+        } else {
+            0
+        };
+        Ok(NodeFit {
+            min_nodes,
+            max_nodes,
+            whole_node_cpus,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -1293,6 +1784,435 @@ mod tests {
 
     fn hours(h: u64) -> TimeLimit {
         TimeLimit::Limited(Duration::from_secs(h * 3600))
+    }
+
+    /// The node-by-node answers `Cluster::resolve` gave before the node index: every
+    /// question walks the partition's node list by name. The index must give the same
+    /// answers for every cluster and request (`indexed_resolve_matches_the_reference`).
+    struct Reference<'c>(&'c Cluster);
+
+    impl NodeView for Reference<'_> {
+        fn knows_gres(&self, name: &str) -> bool {
+            self.0
+                .nodes()
+                .any(|n| n.gres.iter().any(|g| g.key.name == name))
+        }
+
+        fn satisfiable(&self, constraint: &Constraint) -> bool {
+            self.0.nodes().any(|n| constraint.matches(&n.features))
+        }
+
+        fn total_cpus(&self, _: usize, part: &Partition) -> u64 {
+            part.nodes
+                .iter()
+                .filter_map(|n| self.0.node(n))
+                .map(|n| u64::from(n.cpus))
+                .sum()
+        }
+
+        fn first_outside<'r>(
+            &self,
+            _: usize,
+            part: &Partition,
+            req: &'r JobRequest,
+        ) -> Option<&'r String> {
+            req.nodelist.iter().find(|n| !part.nodes.contains(n))
+        }
+
+        fn required_unavailable(&self, req: &JobRequest) -> bool {
+            !req.nodelist.is_empty()
+                && req
+                    .nodelist
+                    .iter()
+                    .filter_map(|n| self.0.node(n))
+                    .any(|n| !n.is_schedulable())
+        }
+
+        fn min_memory(&self, _: usize, part: &Partition) -> Option<u64> {
+            part.nodes
+                .iter()
+                .filter_map(|n| self.0.node(n))
+                .map(|n| n.real_memory.mib())
+                .min()
+        }
+
+        fn fit_nodes(
+            &self,
+            _: usize,
+            part: &Partition,
+            d: &NodeDemand<'_>,
+        ) -> Result<NodeFit, RejectReason> {
+            let req = d.req;
+            let counts = d.counts;
+            // Which nodes of the partition could ever run a share of the job.
+            let pool: Vec<&Node> = part
+                .nodes
+                .iter()
+                .filter(|n| !req.exclude.contains(n))
+                .filter_map(|n| self.0.node(n))
+                .collect();
+            let eligible: Vec<&Node> = pool.iter().copied().filter(|n| d.eligible(*n)).collect();
+            if eligible.is_empty() {
+                return Err(d.unavailable(d.why_none_eligible(&pool)));
+            }
+            if let Some(bad) = req
+                .nodelist
+                .iter()
+                .find(|w| part.nodes.contains(w) && !eligible.iter().any(|n| &n.name == *w))
+            {
+                return Err(d.unavailable(&format!("required node {bad} can not run the job")));
+            }
+            // Required nodes come first: they are always part of the allocation.
+            let mut ordered: Vec<&Node> = eligible
+                .iter()
+                .copied()
+                .filter(|n| req.nodelist.contains(&n.name))
+                .collect();
+            let mut rest: Vec<&Node> = eligible
+                .iter()
+                .copied()
+                .filter(|n| !req.nodelist.contains(&n.name))
+                .collect();
+            rest.sort_by_key(|n| std::cmp::Reverse((d.task_capacity(*n), d.gpu_capacity(*n))));
+            ordered.extend(rest);
+            let elig_count = ordered.len() as u32;
+            let ntasks = u64::from(counts.ntasks);
+            let gpus_needed = d.per_job_gpus.map_or(0, |g| g.count);
+            let enough = |k: usize| -> bool {
+                let top = ordered.iter().take(k);
+                let tasks: u64 = top.clone().map(|n| d.task_capacity(*n)).sum();
+                let gpus: u64 = top.map(|n| d.gpu_capacity(*n)).sum();
+                tasks >= ntasks && gpus >= gpus_needed
+            };
+            let part_size = part.nodes.len() as u32;
+            let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
+                let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
+                let fit_min = if d.limited { min.min(elig_count) } else { min };
+                if fit_min > elig_count {
+                    return Err(d.unavailable(&format!(
+                        "{min} nodes requested, {elig_count} of the partition can run the job"
+                    )));
+                }
+                let fit_max = max.min(elig_count);
+                if !enough(fit_max as usize) && !d.limited {
+                    return Err(d.unavailable("CPU count per node can not be satisfied"));
+                }
+                let shown_max = if min > part_size {
+                    min
+                } else {
+                    max.min(elig_count).max(min)
+                };
+                (min, shown_max)
+            } else {
+                let Some(k) = (1..=ordered.len()).find(|&k| enough(k)) else {
+                    let why = if gpus_needed > 0 {
+                        "not enough GPUs in the partition"
+                    } else {
+                        "not enough CPUs in the partition"
+                    };
+                    return Err(d.unavailable(why));
+                };
+                let k = (k as u32).max(distinct_count(&req.nodelist));
+                let max = if counts.ntasks_set {
+                    counts.ntasks.min(elig_count).max(k)
+                } else {
+                    k
+                };
+                (k, max)
+            };
+            let whole_node_cpus = if d.whole_nodes {
+                let mut sizes: Vec<u32> = ordered.iter().map(|n| n.cpus).collect();
+                sizes.sort_unstable();
+                sizes
+                    .iter()
+                    .take(min_nodes as usize)
+                    .fold(0u32, |acc, c| acc.saturating_add(*c))
+            } else {
+                0
+            };
+            Ok(NodeFit {
+                min_nodes,
+                max_nodes,
+                whole_node_cpus,
+            })
+        }
+    }
+
+    /// `Cluster::resolve` answered node by node.
+    fn resolve_reference(c: &Cluster, req: &JobRequest) -> Result<ResolvedJob, Rejection> {
+        c.resolve_with(req, &Reference(c))
+    }
+
+    mod against_reference {
+        use super::*;
+        use crate::node::NodeState;
+        use crate::request::NodeCount;
+        use proptest::prelude::*;
+
+        /// Hardware shared by several nodes: (cpus, MiB, gres, features).
+        type Template = (u32, u64, Vec<GresSpec>, Vec<String>);
+
+        fn gres_spec(name: &str, kind: Option<&str>, count: u64) -> GresSpec {
+            GresSpec {
+                key: GresKey {
+                    name: name.into(),
+                    kind: kind.map(Into::into),
+                },
+                count,
+                no_consume: false,
+            }
+        }
+
+        fn template() -> impl Strategy<Value = Template> {
+            let gres = prop::sample::subsequence(
+                vec![
+                    gres_spec("gpu", Some("a100"), 2),
+                    gres_spec("gpu", Some("v100"), 1),
+                    gres_spec("gpu", None, 4),
+                    gres_spec("nvme", None, 1),
+                ],
+                0..=2,
+            );
+            let features =
+                prop::sample::subsequence(vec!["a".to_string(), "b".into(), "c".into()], 0..=2);
+            (
+                prop::sample::select(vec![1u32, 2, 4, 8, 16]),
+                prop::sample::select(vec![1000u64, 4000, 16000]),
+                gres,
+                features,
+            )
+        }
+
+        fn time(minutes: Option<u64>) -> TimeLimit {
+            minutes.map_or(TimeLimit::Unlimited, |m| {
+                TimeLimit::Limited(Duration::from_secs(m * 60))
+            })
+        }
+
+        /// Several kinds of node, 1 to 10 nodes, 1 to 3 partitions over random (possibly
+        /// repeated) node lists, and a QOS whose limits read the job's size.
+        fn cluster_strategy() -> impl Strategy<Value = Cluster> {
+            let templates = prop::collection::vec(template(), 1..4);
+            let nodes = prop::collection::vec((0usize..4, 0u8..6), 1..10);
+            let parts = prop::collection::vec(
+                (
+                    prop::collection::vec(0usize..10, 0..8),
+                    0u8..3,
+                    (prop::option::of(0u32..4), 0u32..3, 0u8..8, 0u8..4),
+                    (
+                        prop::option::of(prop::sample::select(vec![0u64, 30, 120])),
+                        0u8..4,
+                        0u8..3,
+                    ),
+                    (any::<bool>(), 1u16..3),
+                ),
+                1..4,
+            );
+            let config = (0u8..3, 0u8..3, 0u8..3);
+            let qos = (
+                prop::option::of(1u64..40),
+                prop::option::of(1000u64..40000),
+                0u8..3,
+            );
+            (templates, nodes, parts, config, qos).prop_map(
+                |(templates, nodes, parts, (enforce, def_mem, max_mem), (qcpu, qmem, qnodes))| {
+                    let mut config = SchedConfig::default();
+                    config.enforce_part_limits = match enforce {
+                        0 => EnforcePartLimits::No,
+                        1 => EnforcePartLimits::Any,
+                        _ => EnforcePartLimits::All,
+                    };
+                    config.def_mem = match def_mem {
+                        0 => None,
+                        1 => Some(DefMem::PerCpu(Memory::from_mib(500))),
+                        _ => Some(DefMem::PerGpu(Memory::from_mib(3000))),
+                    };
+                    config.max_mem_per_cpu = (max_mem == 1).then(|| Memory::from_mib(700));
+                    config.max_mem_per_node = (max_mem == 2).then(|| Memory::from_mib(12000));
+                    let mut c = Cluster::new(config);
+                    let mut names = Vec::new();
+                    for (i, (t, state)) in nodes.iter().enumerate() {
+                        let (cpus, mib, gres, features) = &templates[t % templates.len()];
+                        let mut n = node(&format!("n{i}"), *cpus, *mib, gres.clone());
+                        n.features = features.clone();
+                        n.state = match state {
+                            0 => NodeState::DOWN,
+                            1 => NodeState::DRAIN,
+                            _ => NodeState::empty(),
+                        };
+                        names.push(n.name.clone());
+                        c.add_node(n).unwrap();
+                    }
+                    for (i, (members, over, limits, defaults, (up, tier))) in
+                        parts.into_iter().enumerate()
+                    {
+                        let list = members
+                            .iter()
+                            .map(|m| names[m % names.len()].clone())
+                            .collect();
+                        let mut p = Partition::new(format!("p{i}"), list);
+                        p.is_default = i == 0;
+                        p.oversubscribe = match over {
+                            0 => OverSubscribe::No,
+                            1 => OverSubscribe::Exclusive,
+                            _ => OverSubscribe::Force(4),
+                        };
+                        let (max_nodes, min_nodes, max_time, state) = limits;
+                        p.max_nodes = max_nodes;
+                        p.min_nodes = min_nodes;
+                        p.max_time = match max_time {
+                            0..=3 => time(None),
+                            4..=5 => time(Some(60)),
+                            _ => time(Some(600)),
+                        };
+                        p.state = match state {
+                            0 => PartitionState::Down,
+                            1 if !up => PartitionState::Drain,
+                            _ => PartitionState::Up,
+                        };
+                        let (default_time, def_mem, max_mem) = defaults;
+                        p.default_time = default_time.map(|m| time(Some(m)));
+                        p.def_mem = match def_mem {
+                            0 => None,
+                            1 => Some(DefMem::PerCpu(Memory::from_mib(900))),
+                            2 => Some(DefMem::PerNode(Memory::from_mib(3000))),
+                            _ => Some(DefMem::PerGpu(Memory::from_mib(2000))),
+                        };
+                        p.max_mem = match max_mem {
+                            0 => None,
+                            1 => Some(MaxMem::PerCpu(Memory::from_mib(1500))),
+                            _ => Some(MaxMem::PerNode(Memory::from_mib(8000))),
+                        };
+                        p.exclusive_user = up && tier == 2;
+                        p.priority_tier = tier;
+                        c.add_partition(p).unwrap();
+                    }
+                    let mut normal = Qos::new("normal");
+                    if let Some(cpus) = qcpu {
+                        normal.max_tres_per_job.0.insert(TresKind::Cpu, cpus);
+                    }
+                    if let Some(mib) = qmem {
+                        normal.max_tres_per_job.0.insert(TresKind::Mem, mib);
+                    }
+                    if qnodes > 0 {
+                        normal
+                            .min_tres_per_job
+                            .0
+                            .insert(TresKind::Node, u64::from(qnodes));
+                    }
+                    c.add_qos(normal).unwrap();
+                    c
+                },
+            )
+        }
+
+        /// Requests over `nodes` node names and `parts` partition names, now and then
+        /// one that does not exist.
+        fn request_strategy(nodes: usize, parts: usize) -> impl Strategy<Value = JobRequest> {
+            let name = prop_oneof![30 => 0..nodes, 1 => Just(nodes)].prop_map(|i| format!("n{i}"));
+            let part = prop_oneof![30 => 0..parts, 1 => Just(parts)].prop_map(|i| format!("p{i}"));
+            let list = |s: BoxedStrategy<String>, empty: u32| prop_oneof![empty => Just(Vec::new()), 1 => prop::collection::vec(s, 1..4)];
+            let counts = (
+                prop::option::of((1u32..5, 0u32..4)),
+                prop::option::of(1u32..24),
+                prop::option::weighted(0.3, 1u32..6),
+                prop::option::weighted(0.3, 1u32..5),
+            );
+            let memory =
+                prop::option::of((0u8..3, prop::sample::select(vec![0u64, 500, 2000, 9000])));
+            let gres = (
+                prop::option::weighted(0.15, (0u8..4, 1u64..4)),
+                prop::option::weighted(0.15, 1u64..9),
+                prop::option::weighted(0.2, 0u8..5),
+            );
+            let lists = (
+                list(name.clone().boxed(), 2),
+                list(name.boxed(), 4),
+                list(part.boxed(), 1),
+            );
+            let misc = (
+                0u8..4,
+                prop::option::of(prop::sample::select(vec![10u64, 90, 900])),
+            );
+            (counts, memory, gres, lists, misc).prop_map(
+                |(
+                    (nodes, ntasks, per_node, cpt),
+                    memory,
+                    (gres, gpus, constraint),
+                    (nodelist, exclude, partitions),
+                    (exclusive, minutes),
+                )| {
+                    let mut req = JobRequest::default();
+                    req.nodes = nodes.map(|(min, extra)| NodeCount {
+                        min,
+                        max: min + extra,
+                    });
+                    req.ntasks = ntasks;
+                    req.ntasks_per_node = per_node;
+                    req.cpus_per_task = cpt;
+                    req.memory = memory.map(|(kind, mib)| {
+                        let m = Memory::from_mib(mib);
+                        match kind {
+                            0 => MemoryRequest::PerNode(m),
+                            1 => MemoryRequest::PerCpu(m),
+                            _ => MemoryRequest::PerGpu(m),
+                        }
+                    });
+                    if let Some((kind, count)) = gres {
+                        req.gres = vec![match kind {
+                            0 => gres_spec("gpu", None, count),
+                            1 => gres_spec("gpu", Some("a100"), count),
+                            2 => gres_spec("gpu", Some("v100"), count),
+                            _ => gres_spec("nvme", None, count),
+                        }];
+                    }
+                    req.gpus = gpus.map(|n| Box::new(gres_spec("gpu", None, n)));
+                    req.constraint = constraint.and_then(|i| {
+                        ["a", "b", "a&b", "a|c", "d"]
+                            .get(usize::from(i))
+                            .copied()
+                            .unwrap_or("a")
+                            .parse()
+                            .ok()
+                            .map(Box::new)
+                    });
+                    req.nodelist = nodelist;
+                    req.exclude = exclude;
+                    req.partitions = partitions;
+                    req.exclusive = match exclusive {
+                        0 => Some(Exclusive::Node),
+                        1 => Some(Exclusive::User),
+                        _ => None,
+                    };
+                    req.time_limit = minutes.map(|m| time(Some(m)));
+                    req
+                },
+            )
+        }
+
+        proptest! {
+            #[test]
+            fn indexed_resolve_matches_the_reference(
+                (c, reqs) in cluster_strategy().prop_flat_map(|c| {
+                    let (nodes, parts) = (c.nodes().len(), c.partitions().len());
+                    (Just(c), prop::collection::vec(request_strategy(nodes, parts), 1..8))
+                }),
+            ) {
+                for req in &reqs {
+                    let job = c.resolve(req);
+                    prop_assert_eq!(&job, &resolve_reference(&c, req), "{:?}", req);
+                    if let Ok(job) = job {
+                        prop_assert_eq!(job.shape_in(job.partition()), Some(job.shape()));
+                        for p in job.partitions() {
+                            prop_assert!(job.shape_in(p).is_some());
+                        }
+                        for (_, other) in job.other_shapes.iter().flat_map(|o| o.0.iter()) {
+                            prop_assert!(other != job.shape());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -1470,6 +2390,55 @@ mod tests {
             set(&mut req);
             assert_eq!(c.resolve(&req).unwrap_err().reasons(), [want]);
         }
+    }
+
+    #[test]
+    fn other_partitions_keep_a_shape_only_when_it_differs() {
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.time_limit = Some(hours(1));
+        req.partitions = vec!["small".into()];
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(job.other_shapes, None);
+        assert_eq!(job.shape_in("small"), Some(job.shape()));
+        assert_eq!(job.shape_in("big"), None);
+        // small has DefMemPerCPU, big none: the memory differs.
+        req.partitions = vec!["small".into(), "big".into()];
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(job.partitions(), ["big", "small"]);
+        assert_eq!(job.memory(), ResolvedMemory::WholeNode);
+        let small = job.shape_in("small").unwrap();
+        assert_eq!(
+            small.memory(),
+            ResolvedMemory::PerCpu(Memory::from_mib(1024))
+        );
+        assert_eq!(job.other_shapes.as_deref().map(|o| o.0.len()), Some(1));
+        // With the same --mem everywhere the shapes are equal and nothing is kept.
+        req.memory = Some(MemoryRequest::PerNode(Memory::from_mib(1024)));
+        let job = c.resolve(&req).unwrap();
+        assert_eq!(job.other_shapes, None);
+        assert_eq!(job.shape_in("small"), Some(job.shape()));
+    }
+
+    #[test]
+    fn a_zero_default_time_of_the_first_partition_rejects_once() {
+        let mut c = Cluster::new(SchedConfig::default());
+        c.add_node(node("n", 4, 1000, vec![])).unwrap();
+        let mut a = Partition::new("a", vec!["n".into()]);
+        a.default_time = Some(TimeLimit::Limited(Duration::from_secs(0)));
+        c.add_partition(a).unwrap();
+        let mut b = Partition::new("b", vec!["n".into()]);
+        b.priority_tier = 3;
+        c.add_partition(b).unwrap();
+        let mut req = JobRequest::default();
+        req.partitions = vec!["a".into(), "b".into()];
+        let zero = RejectReason::InvalidTimeLimit {
+            partition: "a".into(),
+        };
+        assert_eq!(c.resolve(&req).unwrap_err().reasons(), [zero]);
+        // Listed second, a's DefaultTime is not looked at.
+        req.partitions = vec!["b".into(), "a".into()];
+        assert_eq!(c.resolve(&req).unwrap().time_limit(), TimeLimit::Unlimited);
     }
 
     #[test]

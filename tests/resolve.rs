@@ -3,8 +3,8 @@
 
 use hpcsched::gres::{GresKey, GresSpec};
 use hpcsched::{
-    Cluster, Duration, EnforcePartLimits, JobRequest, Memory, NodeCount, PendingReason,
-    RejectReason, ResolvedJob, ResolvedMemory, TimeLimit,
+    Cluster, Duration, EnforcePartLimits, JobRequest, Memory, Node, NodeCount, NodeState,
+    Partition, PendingReason, RejectReason, ResolvedJob, ResolvedMemory, TimeLimit,
 };
 use proptest::prelude::*;
 
@@ -547,4 +547,250 @@ fn any_rejects_when_no_listed_partition_can_take_the_job() {
             .as_deref(),
         Some("gpu")
     );
+}
+
+// ------------------------------------------------------------------ the cached node index
+
+/// A change to a cluster between two submissions.
+#[derive(Debug, Clone)]
+enum Change {
+    /// A node goes DOWN (or comes back): state only, the cached index stays valid.
+    State(usize, bool),
+    /// A node's hardware changes in place (`node_mut`).
+    Hardware(usize, u32, u64, bool),
+    /// A new node, and a new partition over it and an existing node, maybe the default.
+    Grow(u32, usize, bool),
+    /// A new partition over two existing nodes, maybe the default.
+    Partition(usize, usize, bool),
+}
+
+fn arb_change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        (0usize..44, any::<bool>()).prop_map(|(n, down)| Change::State(n, down)),
+        (
+            0usize..44,
+            prop::sample::select(vec![1u32, 32, 64, 256]),
+            prop::sample::select(vec![1024u64, 262_144, 2_000_000]),
+            any::<bool>()
+        )
+            .prop_map(|(n, cpus, mib, gpu)| Change::Hardware(n, cpus, mib, gpu)),
+        (
+            prop::sample::select(vec![8u32, 500]),
+            0usize..44,
+            any::<bool>()
+        )
+            .prop_map(|(cpus, other, default)| Change::Grow(cpus, other, default)),
+        (0usize..44, 0usize..44, any::<bool>())
+            .prop_map(|(a, b, default)| Change::Partition(a, b, default)),
+    ]
+}
+
+/// The same cluster built again from its parts, with nothing cached.
+fn fresh(c: &Cluster) -> Cluster {
+    let mut out = Cluster::new(c.config().clone());
+    for n in c.nodes() {
+        out.add_node(n.clone()).unwrap_or_else(|e| panic!("{e}"));
+    }
+    for p in c.partitions() {
+        out.add_partition(p.clone())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for q in c.qos_list() {
+        out.add_qos(q.clone()).unwrap_or_else(|e| panic!("{e}"));
+    }
+    for w in c.warnings() {
+        out.push_warning(w.clone());
+    }
+    out
+}
+
+fn apply(c: &mut Cluster, change: &Change, step: usize) {
+    let names: Vec<String> = c.nodes().map(|n| n.name.clone()).collect();
+    let pick = |i: usize| names[i % names.len()].clone();
+    match *change {
+        Change::State(n, down) => {
+            if let Some(node) = c.node_mut(&pick(n)) {
+                node.state = if down {
+                    NodeState::DOWN
+                } else {
+                    NodeState::empty()
+                };
+            }
+        }
+        Change::Hardware(n, cpus, mib, gpu) => {
+            if let Some(node) = c.node_mut(&pick(n)) {
+                node.cpus = cpus;
+                node.real_memory = Memory::from_mib(mib);
+                node.gres = if gpu {
+                    vec![gres("gpu", Some("h100"), 2)]
+                } else {
+                    Vec::new()
+                };
+                node.features.retain(|f| f != "cpu");
+            }
+        }
+        Change::Grow(cpus, other, default) => {
+            let mut node = Node::new(format!("extra{step}"));
+            node.cpus = cpus;
+            node.gres = vec![gres("nvme", None, 1)];
+            c.add_node(node).unwrap_or_else(|e| panic!("{e}"));
+            let mut p = Partition::new(
+                format!("extra{step}"),
+                vec![format!("extra{step}"), pick(other)],
+            );
+            if default {
+                c.clear_default_partition();
+                p.is_default = true;
+            }
+            c.add_partition(p).unwrap_or_else(|e| panic!("{e}"));
+        }
+        Change::Partition(a, b, default) => {
+            let mut p = Partition::new(format!("extra{step}"), vec![pick(a), pick(b)]);
+            if default {
+                c.clear_default_partition();
+                p.is_default = true;
+            }
+            c.add_partition(p).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `resolve` answers from an index of the nodes cached in the cluster: after any
+    /// change to nodes or partitions it answers as a cluster loaded afresh would.
+    #[test]
+    fn resolve_sees_every_change_to_nodes_and_partitions(
+        changes in prop::collection::vec(arb_change(), 1..8),
+        requests in prop::collection::vec(arb_request(), 1..4),
+    ) {
+        let mut c = shared();
+        for r in &requests {
+            let _ = c.resolve(r);
+        }
+        for (step, change) in changes.iter().enumerate() {
+            apply(&mut c, change, step);
+            let reference = fresh(&c);
+            prop_assert_eq!(&reference, &c);
+            for r in &requests {
+                prop_assert_eq!(c.resolve(r), reference.resolve(r), "{:?} after {:?}", r, change);
+                let mut own = r.clone();
+                own.partitions = vec![format!("extra{step}")];
+                prop_assert_eq!(c.resolve(&own), reference.resolve(&own));
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ multi-partition jobs
+
+/// The partitions of the Slurm 22.05 runs that observed multi-partition jobs: `PA`..`PD`
+/// differ in DefaultTime, DefMemPerCPU/Node/GPU and PriorityTier.
+const MULTI: &str = "\
+EnforcePartLimits=ALL
+GresTypes=gpu
+NodeName=cpu16-[1-4] CPUs=16 RealMemory=131072
+NodeName=cpu4-[1-4] CPUs=4 RealMemory=32768
+NodeName=a40-[1-2] CPUs=16 RealMemory=131072 Gres=gpu:1
+PartitionName=PA Nodes=cpu16-[1-4] MaxTime=30:00:00 DefMemPerCPU=1000 PriorityTier=1
+PartitionName=PB Nodes=cpu16-[1-4] MaxTime=10:00:00 DefaultTime=2:00:00 DefMemPerCPU=3000 PriorityTier=5
+PartitionName=PC Nodes=cpu4-[1-4] MaxTime=20:00:00 DefaultTime=0:30:00 DefMemPerNode=5000 PriorityTier=1 OverSubscribe=EXCLUSIVE
+PartitionName=PE Nodes=a40-[1-2] MaxTime=30:00:00 DefaultTime=4:00:00 DefMemPerCPU=1000 PriorityTier=1
+PartitionName=PD Nodes=a40-[1-2] MaxTime=30:00:00 DefaultTime=3:00:00 DefMemPerGPU=7000 PriorityTier=5
+PartitionName=PF Nodes=cpu4-[1-4] MaxTime=30:00:00 PriorityTier=1 MaxMemPerCPU=1000
+";
+
+fn multi() -> Cluster {
+    Cluster::from_slurm_conf(MULTI).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn minutes(m: u64) -> TimeLimit {
+    TimeLimit::Limited(Duration::from_secs(m * 60))
+}
+
+fn shape(job: &ResolvedJob, partition: &str) -> hpcsched::JobShape {
+    job.shape_in(partition)
+        .unwrap_or_else(|| panic!("{partition} not in {:?}", job.partitions()))
+        .clone()
+}
+
+#[test]
+fn default_time_comes_from_the_first_partition_listed() {
+    // Observed: `-p PC,PB` ran in PB (higher tier) with PC's DefaultTime of 30 minutes;
+    // `-p PB,PA` ran with PB's 2 hours.
+    let job = ok(&multi(), &["-p", "PC,PB"]);
+    assert_eq!(job.partitions(), ["PB", "PC"]);
+    assert_eq!(job.time_limit(), minutes(30));
+    assert_eq!(shape(&job, "PC").time_limit(), minutes(30));
+    let job = ok(&multi(), &["-p", "PB,PA"]);
+    assert_eq!(shape(&job, "PA").time_limit(), hours(2));
+}
+
+#[test]
+fn without_a_first_default_time_each_partition_gives_its_own() {
+    // Observed: `-p PA,PB` (PA has no DefaultTime) started by the main scheduler in PB
+    // got PB's DefaultTime, 2 hours; in PA it is PA's MaxTime.
+    let job = ok(&multi(), &["-p", "PA,PB"]);
+    assert_eq!(job.partitions(), ["PB", "PA"]);
+    assert_eq!(job.time_limit(), hours(2));
+    assert_eq!(shape(&job, "PA").time_limit(), hours(30));
+    // --time is the same everywhere.
+    let job = ok(&multi(), &["-p", "PA,PB", "-t", "5:00:00"]);
+    assert_eq!(shape(&job, "PA").time_limit(), hours(5));
+    assert_eq!(shape(&job, "PB"), *job.shape());
+}
+
+#[test]
+fn default_memory_is_the_partition_the_job_runs_in() {
+    // Observed: `-p PA,PB` and `-p PC,PB` ran in PB with PB's DefMemPerCPU (3000M per
+    // CPU), not the first listed partition's.
+    let per_cpu = |m| ResolvedMemory::PerCpu(Memory::from_mib(m));
+    let job = ok(&multi(), &["-p", "PA,PB"]);
+    assert_eq!(shape(&job, "PB").memory(), per_cpu(3000));
+    assert_eq!(shape(&job, "PA").memory(), per_cpu(1000));
+    let job = ok(&multi(), &["-p", "PC,PB"]);
+    assert_eq!(shape(&job, "PB").memory(), per_cpu(3000));
+    assert_eq!(
+        shape(&job, "PC").memory(),
+        ResolvedMemory::PerNode(Memory::from_mib(5000))
+    );
+    // Observed: `-p PE,PD --gres=gpu:1` ran in PD with DefMemPerGPU (MemPerTres=gpu:7000)
+    // and PE's DefaultTime.
+    let job = ok(&multi(), &["-p", "PE,PD", "--gres=gpu:1"]);
+    assert_eq!(job.partitions(), ["PD", "PE"]);
+    assert_eq!(job.memory(), ResolvedMemory::PerGpu(Memory::from_mib(7000)));
+    assert_eq!(job.time_limit(), hours(4));
+    assert_eq!(shape(&job, "PE").memory(), per_cpu(1000));
+    // An explicit --mem holds everywhere.
+    let job = ok(&multi(), &["-p", "PA,PB", "--mem=2G", "-t", "10"]);
+    assert_eq!(shape(&job, "PA"), shape(&job, "PB"));
+}
+
+#[test]
+fn node_sizes_and_memory_limits_are_per_partition() {
+    // PC gives whole nodes of 4 CPUs; PB shares 16-CPU nodes.
+    let job = ok(&multi(), &["-p", "PB,PC", "-n", "6", "-t", "10"]);
+    let (pb, pc) = (shape(&job, "PB"), shape(&job, "PC"));
+    assert_eq!(
+        (pb.min_nodes(), pb.min_cpus(), pb.whole_nodes()),
+        (1, 6, false)
+    );
+    assert_eq!(
+        (pc.min_nodes(), pc.min_cpus(), pc.whole_nodes()),
+        (2, 8, true)
+    );
+    // PF's MaxMemPerCPU=1000 turns --mem-per-cpu=2500 into 3 CPUs of 834M per task
+    // there (`_valid_pn_min_mem()` in the partition tested); PA keeps 1 CPU of 2500M.
+    let job = ok(&multi(), &["-p", "PA,PF", "--mem-per-cpu=2500", "-t", "10"]);
+    let (pa, pf) = (shape(&job, "PA"), shape(&job, "PF"));
+    assert_eq!(
+        (pa.cpus_per_task(), pa.memory()),
+        (1, ResolvedMemory::PerCpu(Memory::from_mib(2500)))
+    );
+    assert_eq!(
+        (pf.cpus_per_task(), pf.memory()),
+        (3, ResolvedMemory::PerCpu(Memory::from_mib(834)))
+    );
+    assert_eq!(job.shape_in("PB"), None);
 }
