@@ -779,6 +779,40 @@ fn multi_partition_job_gets_whole_nodes_in_an_exclusive_partition() {
     assert_eq!(reason(&s, c), PendingReason::Resources);
 }
 
+/// A job submitted to several partitions takes each one's memory default, and the
+/// DefaultTime of the first partition as written, else of the partition it runs in
+/// (observed on Slurm 22.05: `-p PA,PB` ran in PB with PB's DefMemPerCPU).
+#[test]
+fn multi_partition_job_takes_the_defaults_of_the_partition_it_runs_in() {
+    let mut s = sched(
+        "NodeName=a1 CPUs=4 RealMemory=8000\n\
+         NodeName=b1 CPUs=4 RealMemory=16000\n\
+         PartitionName=pa Nodes=a1 Default=YES MaxTime=UNLIMITED DefMemPerCPU=1000\n\
+         PartitionName=pb Nodes=b1 MaxTime=300 DefaultTime=120 DefMemPerCPU=3000\n\
+         PartitionName=pc Nodes=a1 MaxTime=300 DefaultTime=30 DefMemPerCPU=500\n",
+    );
+    let fill = submit(&mut s, "-p pa -n4 -t 60", 0);
+    let m = submit(&mut s, "-p pa,pb -n2", 0);
+    let out = s.schedule(Timestamp(0));
+    assert_eq!(started(&out), [(fill, names(&["a1"])), (m, names(&["b1"]))]);
+    let alloc = allocation(&out, m);
+    assert_eq!((alloc[0].cpus, alloc[0].memory.mib()), (2, 6000));
+    assert_eq!(
+        s.job(m).map(hpcsched::Job::time_limit),
+        Some(TimeLimit::Limited(hpcsched::Duration::from_mins(120)))
+    );
+    // pc (full) is written first: its DefaultTime (30 min) holds in pb, pb's memory
+    // default applies there.
+    let n = submit(&mut s, "-p pc,pb -n1", 1);
+    let out = s.schedule(Timestamp(1));
+    assert_eq!(started(&out), [(n, names(&["b1"]))]);
+    assert_eq!(allocation(&out, n)[0].memory.mib(), 3000);
+    assert_eq!(
+        s.job(n).map(hpcsched::Job::time_limit),
+        Some(TimeLimit::Limited(hpcsched::Duration::from_mins(30)))
+    );
+}
+
 #[test]
 fn higher_priority_tier_partition_goes_first() {
     let mut s = sched(

@@ -47,8 +47,8 @@ pub use status::{LimitUsage, PartitionUsage, UserUsage};
 
 use crate::array::{ArraySpec, ArrayTasks};
 use crate::cluster::Cluster;
-use crate::fast_hash::FastBuild;
 use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, DependencyTracker};
+use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::request::JobRequest;

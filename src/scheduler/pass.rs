@@ -8,14 +8,14 @@ use super::estimate::Estimate;
 use super::job::Job;
 use super::policy::{Backfill, ReservationGranularity};
 use crate::dependency::DependencyStatus;
+use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
 use crate::partition::{OverSubscribe, PartitionState};
-use crate::fast_hash::FastBuild;
 use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
 use crate::request::Exclusive;
-use crate::resolve::ResolvedMemory;
+use crate::resolve::{JobShape, ResolvedMemory};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -824,32 +824,33 @@ impl Scheduler {
     fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, JobNodes)> {
         let job = self.jobs.get(&id)?;
         let r = &job.resolved;
+        let shape = self.shape_in(job, part);
         let req = r.request();
-        let cpt = r.cpus_per_task().max(1);
+        let cpt = shape.cpus_per_task().max(1);
         let min_cpus_per_node = req
             .ntasks_per_node
             .map_or(cpt, |n| n.saturating_mul(cpt))
             .max(1);
-        let mem = match r.memory() {
+        let mem = match shape.memory() {
             ResolvedMemory::PerNode(m) if m.mib() == 0 => MemDemand::WholeNode,
             ResolvedMemory::PerNode(m) => MemDemand::PerNode(m),
             ResolvedMemory::PerCpu(m) => MemDemand::PerCpu(m),
             ResolvedMemory::PerGpu(m) => MemDemand::PerGpu(m),
             ResolvedMemory::WholeNode => MemDemand::WholeNode,
         };
-        let duration = match job.time_limit {
+        let duration = match Self::time_limit_in(job, shape) {
             TimeLimit::Limited(d) => Duration::from_secs(d.as_secs().max(1)),
             TimeLimit::Unlimited => UNLIMITED_PLAN,
         };
         let (whole_node, user_exclusive) = self.sharing(job, part);
         let demand = Demand {
-            min_nodes: r.min_nodes().max(1),
-            max_nodes: r.max_nodes().max(r.min_nodes()).max(1),
-            total_cpus: r.min_cpus().max(1),
+            min_nodes: shape.min_nodes().max(1),
+            max_nodes: shape.max_nodes().max(shape.min_nodes()).max(1),
+            total_cpus: shape.min_cpus().max(1),
             min_cpus_per_node,
             cpus_per_task: cpt,
             mem,
-            gres_per_node: r
+            gres_per_node: shape
                 .gres_per_node()
                 .iter()
                 .map(|g| (g.key.clone(), g.count))
@@ -860,6 +861,26 @@ impl Scheduler {
             duration,
         };
         Some((demand, self.candidates(id, part)))
+    }
+
+    /// The job's counts, memory and time limit in partition `part`: a job submitted to
+    /// several partitions takes each one's defaults (DefMemPerCPU, the whole-node CPU
+    /// count...), as slurmctld evaluates it per partition.
+    fn shape_in<'a>(&self, job: &'a Job, part: usize) -> &'a JobShape {
+        self.cluster
+            .partition_at(part)
+            .and_then(|p| job.resolved.shape_in(&p.name))
+            .unwrap_or_else(|| job.resolved.shape())
+    }
+
+    /// The time limit a job has in a partition of shape `shape`: the one the host set
+    /// with [`Scheduler::update_time_limit`] if it changed it, else the partition's.
+    fn time_limit_in(job: &Job, shape: &JobShape) -> TimeLimit {
+        if job.time_limit == job.resolved.time_limit() {
+            shape.time_limit()
+        } else {
+            job.time_limit
+        }
     }
 
     /// Whether a job gets whole nodes, and whether its nodes are its user's alone, when it
@@ -1019,8 +1040,15 @@ impl Scheduler {
             .map(|p| p.name.clone())
             .unwrap_or_default();
         let shared_name = self.partition_name(part, &partition);
+        let time_limit = self
+            .jobs
+            .get(&id)
+            .map(|job| Self::time_limit_in(job, self.shape_in(job, part)));
         let run_id = self.materialize_task(id, run_id);
         let job = self.jobs.get_mut(&run_id)?;
+        if let Some(limit) = time_limit {
+            job.time_limit = limit;
+        }
         job.state = JobState::Running;
         job.reason = PendingReason::None;
         job.start = Some(now);
