@@ -291,6 +291,38 @@ struct NodeLine {
 }
 
 impl NodeLine {
+    /// The maximal runs of consecutive live segments (not held, some CPU free) before the
+    /// last segment, as (start, end, most CPUs free in one of them); a run reaching the
+    /// last segment, when that one is live too, ends at [`NEVER`]. A window that lies in
+    /// no run starts in the last segment or is unusable: see [`Profile::sweep_group`].
+    fn runs(&self) -> Vec<(Timestamp, Timestamp, u32)> {
+        let live = |g: &Seg| !g.held && g.cpus > 0;
+        let mut out = Vec::new();
+        let mut open: Option<(Timestamp, u32)> = None;
+        let last = self.segs.len().saturating_sub(1);
+        for (i, seg) in self.segs.iter().enumerate() {
+            if i == last {
+                if let Some((start, cpus)) = open.take() {
+                    let end = if live(seg) { NEVER } else { seg.start };
+                    out.push((start, end, cpus));
+                }
+                break;
+            }
+            if live(seg) {
+                let (start, cpus) = open.unwrap_or((seg.start, 0));
+                open = Some((start, cpus.max(seg.cpus)));
+            } else if let Some((start, cpus)) = open.take() {
+                out.push((start, seg.start, cpus));
+            }
+        }
+        out
+    }
+
+    /// The start of the last segment.
+    fn tail(&self) -> Timestamp {
+        self.segs.last().map_or(NEVER, |g| g.start)
+    }
+
     /// Nothing runs on it and nothing is planned on it, ever: every node of its kind in
     /// that state answers every question the same way.
     fn pristine(&self) -> bool {
@@ -319,6 +351,12 @@ struct Group {
     busy: BTreeSet<(u32, NodeIdx)>,
     /// Unblocked pristine members, by kind.
     pristine: BTreeMap<u32, BTreeSet<NodeIdx>>,
+    /// Unblocked members that are not pristine, by the start of their last segment (from
+    /// which on nothing changes on them any more).
+    tails: BTreeSet<(Timestamp, NodeIdx)>,
+    /// The live runs of those members (see [`NodeLine::runs`]): (start, node, end, most
+    /// CPUs free in a segment of the run).
+    runs: BTreeSet<(Timestamp, NodeIdx, Timestamp, u32)>,
 }
 
 /// How an amount of GRES is taken from a node: from one key, or from a name's group.
@@ -729,10 +767,36 @@ impl Profile {
         if line.reserved_later {
             group.stats.later.push(n);
         }
+        Self::index(group, line, n, true);
+    }
+
+    /// Adds (`insert`) or removes a non-blocked node's entries in a group's indexes.
+    fn index(group: &mut Group, line: &NodeLine, n: NodeIdx, insert: bool) {
         if line.pristine() {
-            group.pristine.entry(line.kind).or_default().insert(n);
-        } else if let Some(seg) = line.segs.first() {
-            group.busy.insert((seg.cpus, n));
+            if insert {
+                group.pristine.entry(line.kind).or_default().insert(n);
+            } else if let Some(set) = group.pristine.get_mut(&line.kind) {
+                set.remove(&n);
+                if set.is_empty() {
+                    group.pristine.remove(&line.kind);
+                }
+            }
+            return;
+        }
+        let free_now = line.segs.first().map_or(0, |g| g.cpus);
+        let runs = line.runs();
+        if insert {
+            group.busy.insert((free_now, n));
+            group.tails.insert((line.tail(), n));
+            for (start, end, cpus) in runs {
+                group.runs.insert((start, n, end, cpus));
+            }
+        } else {
+            group.busy.remove(&(free_now, n));
+            group.tails.remove(&(line.tail(), n));
+            for (start, end, cpus) in runs {
+                group.runs.remove(&(start, n, end, cpus));
+            }
         }
     }
 
@@ -750,16 +814,7 @@ impl Profile {
                 continue;
             };
             group.stats.add(line, false);
-            if line.pristine() {
-                if let Some(set) = group.pristine.get_mut(&line.kind) {
-                    set.remove(&n);
-                    if set.is_empty() {
-                        group.pristine.remove(&line.kind);
-                    }
-                }
-            } else if let Some(seg) = line.segs.first() {
-                group.busy.remove(&(seg.cpus, n));
-            }
+            Self::index(group, line, n, false);
         }
     }
 
@@ -775,11 +830,7 @@ impl Profile {
         for &g in &line.groups {
             if let Some(group) = self.groups.get_mut(g as usize) {
                 group.stats.add(line, true);
-                if line.pristine() {
-                    group.pristine.entry(line.kind).or_default().insert(n);
-                } else if let Some(seg) = line.segs.first() {
-                    group.busy.insert((seg.cpus, n));
-                }
+                Self::index(group, line, n, true);
             }
         }
     }
@@ -1048,11 +1099,160 @@ impl Profile {
                 return None;
             }
         }
+        if let Pool::Group(group) = pool {
+            return self.sweep_group(&need, group, t0, horizon);
+        }
         let nodes = nodes.unwrap_or_else(|| self.pool_nodes(&pool, &need));
         if nodes.len() < need.min_nodes as usize {
             return None;
         }
         self.sweep(&need, &nodes, t0, horizon)
+    }
+
+    /// [`Profile::sweep`] over a group, visiting only the nodes that can matter.
+    ///
+    /// A window `[s, s + d)` is usable only if it lies in live segments (not held, some
+    /// CPU free). So a member's offer, as a function of the start, is zero except in
+    /// windows inside one of its runs ([`NodeLine::runs`]) or in its last segment, where it
+    /// is the last segment's offer from `max(tail, t0)` on. The members with a run that
+    /// can hold a window starting in `[t0, horizon)` get their exact offer curve; every
+    /// other member changes once, at its tail, and those changes are read in time order
+    /// from the group's tail index, only as far as the answer. Pristine members change
+    /// once, at `t0` (at most `max_nodes` of a kind, see [`Profile::usable_now`]). The
+    /// offers are those [`Profile::sweep`] would compute, so the answer is the same.
+    fn sweep_group(
+        &self,
+        need: &Need,
+        group: &Group,
+        t0: Timestamp,
+        horizon: Timestamp,
+    ) -> Option<Placement> {
+        let fits = |line: &NodeLine| line.cap_cpus >= need.base && Self::cap_fits(line, need);
+        let d = Duration::from_secs(need.dur);
+        // Members with a run that can hold a window starting in [t0, horizon).
+        let mut curved: Vec<NodeIdx> = group
+            .runs
+            .range(..(horizon, 0, Timestamp(0), 0))
+            .filter(|&&(start, _, end, cpus)| {
+                let s = start.max(t0);
+                cpus >= need.base && s < horizon && s.saturating_add(d) <= end
+            })
+            .map(|&(_, n, _, _)| n)
+            .collect();
+        curved.sort_unstable();
+        curved.dedup();
+        curved.retain(|&n| self.nodes.get(n as usize).is_some_and(fits));
+        let mut scratch = Scratch::default();
+        let Scratch {
+            events,
+            curve,
+            current,
+        } = &mut scratch;
+        for (pos, &n) in curved.iter().enumerate() {
+            self.offer_curve((n, pos), need, t0, horizon, curve, events);
+        }
+        // Pristine members: usable from t0 with a constant offer.
+        let mut nodes: Vec<NodeIdx> = curved.clone();
+        for set in group.pristine.values() {
+            let Some(line) = set.first().and_then(|&n| self.nodes.get(n as usize)) else {
+                continue;
+            };
+            if !fits(line) {
+                continue;
+            }
+            let end = t0.saturating_add(d);
+            let offer = self.window_offer(line, need, t0, end);
+            if offer == 0 {
+                continue;
+            }
+            for &n in set.iter().take(need.max_nodes as usize) {
+                let pos = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+                nodes.push(n);
+                events.push((t0, pos, offer));
+            }
+        }
+        events.sort_unstable();
+        let k = self.keys.len();
+        let mut tails = group
+            .tails
+            .iter()
+            .filter(|&&(_, n)| curved.binary_search(&n).is_err())
+            .filter_map(|&(tail, n)| {
+                let line = self.nodes.get(n as usize)?;
+                if !fits(line) {
+                    return None;
+                }
+                let offer = Self::seg_offer(line, line.segs.len().checked_sub(1)?, k, need);
+                (offer > 0).then_some((tail.max(t0), n, offer))
+            })
+            .peekable();
+        current.clear();
+        current.resize(nodes.len(), 0);
+        let mut count = 0usize;
+        let mut multiset: BTreeMap<u32, u32> = BTreeMap::new();
+        let mut sum = 0u64;
+        let mut i = 0;
+        loop {
+            let next_event = events.get(i).map(|e| e.0);
+            let next_tail = tails.peek().map(|e| e.0);
+            let t = match (next_event, next_tail) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+                (None, None) => break,
+            };
+            if t >= horizon {
+                break;
+            }
+            let mut change = |slot: &mut u32, offer: u32| {
+                let old = std::mem::replace(slot, offer);
+                if old > 0 {
+                    count -= 1;
+                    sum -= u64::from(old);
+                    multiset_remove(&mut multiset, old);
+                }
+                if offer > 0 {
+                    count += 1;
+                    sum += u64::from(offer);
+                    *multiset.entry(offer).or_insert(0) += 1;
+                }
+            };
+            while let Some(&(u, pos, offer)) = events.get(i) {
+                if u != t {
+                    break;
+                }
+                i += 1;
+                if let Some(slot) = current.get_mut(pos as usize) {
+                    change(slot, offer);
+                }
+            }
+            while let Some((_, n, offer)) = tails.next_if(|e| e.0 == t) {
+                nodes.push(n);
+                current.push(0);
+                if let Some(slot) = current.last_mut() {
+                    change(slot, offer);
+                }
+            }
+            if count < need.min_nodes as usize || sum < need.total {
+                continue;
+            }
+            if top_sum(&multiset, need.max_nodes) < need.total {
+                continue;
+            }
+            let usable: Vec<(NodeIdx, u32)> = nodes
+                .iter()
+                .zip(current.iter())
+                .filter(|&(_, &o)| o > 0)
+                .map(|(&n, &o)| (n, o))
+                .collect();
+            if let Some(chosen) = self.choose(&usable, need) {
+                return Some(Placement {
+                    start: t,
+                    nodes: chosen,
+                });
+            }
+        }
+        None
     }
 
     /// The (node, offer) of the nodes of `list` usable over `[t0, end)`.
@@ -2792,6 +2992,13 @@ mod tests {
                 }
             }
         }
+
+    }
+
+    proptest! {
+        // Cheap cases, and the group search has boundaries (run ends, tails, pristine
+        // kinds) that only show up in many of them.
+        #![proptest_config(ProptestConfig::with_cases(3000))]
 
         #[test]
         fn groups_answer_like_lists(
