@@ -1128,14 +1128,14 @@ impl Profile {
         horizon: Timestamp,
     ) -> Option<Placement> {
         let fits = |line: &NodeLine| line.cap_cpus >= need.base && Self::cap_fits(line, need);
-        let d = Duration::from_secs(need.dur);
+        let window = Duration::from_secs(need.dur);
         // Members with a run that can hold a window starting in [t0, horizon).
         let mut curved: Vec<NodeIdx> = group
             .runs
             .range(..(horizon, 0, Timestamp(0), 0))
             .filter(|&&(start, _, end, cpus)| {
                 let s = start.max(t0);
-                cpus >= need.base && s < horizon && s.saturating_add(d) <= end
+                cpus >= need.base && s < horizon && s.saturating_add(window) <= end
             })
             .map(|&(_, n, _, _)| n)
             .collect();
@@ -1160,7 +1160,7 @@ impl Profile {
             if !fits(line) {
                 continue;
             }
-            let end = t0.saturating_add(d);
+            let end = t0.saturating_add(window);
             let offer = self.window_offer(line, need, t0, end);
             if offer == 0 {
                 continue;
@@ -1172,7 +1172,7 @@ impl Profile {
             }
         }
         events.sort_unstable();
-        let k = self.keys.len();
+        let keys = self.keys.len();
         let mut tails = group
             .tails
             .iter()
@@ -1182,7 +1182,7 @@ impl Profile {
                 if !fits(line) {
                     return None;
                 }
-                let offer = Self::seg_offer(line, line.segs.len().checked_sub(1)?, k, need);
+                let offer = Self::seg_offer(line, line.segs.len().checked_sub(1)?, keys, need);
                 (offer > 0).then_some((tail.max(t0), n, offer))
             })
             .peekable();
