@@ -124,7 +124,8 @@ use crate::gres::GresKey;
 use crate::memory::Memory;
 use crate::time::{Duration, Timestamp};
 use crate::tres::Tres;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
 use std::ops::Range;
 
 /// Index of a node in the cluster's definition order.
@@ -354,9 +355,29 @@ struct Group {
     /// Unblocked members that are not pristine, by the start of their last segment (from
     /// which on nothing changes on them any more).
     tails: BTreeSet<(Timestamp, NodeIdx)>,
-    /// The live runs of those members (see [`NodeLine::runs`]): (start, node, end, most
-    /// CPUs free in a segment of the run).
-    runs: BTreeSet<(Timestamp, NodeIdx, Timestamp, u32)>,
+    /// The live runs of those members (see [`NodeLine::runs`]) as (start, node, end, most
+    /// CPUs free in a segment of the run), by length class: class `c < 64` holds the runs
+    /// of length in `[2^c, 2^(c+1))`, class 64 those that never end. A search reads only
+    /// the classes long enough for its window, and in them only the runs near its start.
+    runs: Vec<BTreeSet<(Timestamp, NodeIdx, Timestamp, u32)>>,
+}
+
+/// The length class of a run `[start, end)` (see [`Group::runs`]).
+fn run_class(start: Timestamp, end: Timestamp) -> usize {
+    if end == NEVER {
+        return 64;
+    }
+    let len = end.0.saturating_sub(start.0).max(1);
+    (63 - len.leading_zeros()) as usize
+}
+
+/// The longest run of class `c < 64`.
+fn class_max(c: usize) -> u64 {
+    if c >= 63 {
+        u64::MAX
+    } else {
+        (1u64 << (c + 1)) - 1
+    }
 }
 
 /// How an amount of GRES is taken from a node: from one key, or from a name's group.
@@ -788,14 +809,21 @@ impl Profile {
         if insert {
             group.busy.insert((free_now, n));
             group.tails.insert((line.tail(), n));
+            if group.runs.len() < 65 {
+                group.runs.resize_with(65, BTreeSet::new);
+            }
             for (start, end, cpus) in runs {
-                group.runs.insert((start, n, end, cpus));
+                if let Some(class) = group.runs.get_mut(run_class(start, end)) {
+                    class.insert((start, n, end, cpus));
+                }
             }
         } else {
             group.busy.remove(&(free_now, n));
             group.tails.remove(&(line.tail(), n));
             for (start, end, cpus) in runs {
-                group.runs.remove(&(start, n, end, cpus));
+                if let Some(class) = group.runs.get_mut(run_class(start, end)) {
+                    class.remove(&(start, n, end, cpus));
+                }
             }
         }
     }
@@ -1114,12 +1142,14 @@ impl Profile {
     /// A window `[s, s + d)` is usable only if it lies in live segments (not held, some
     /// CPU free). So a member's offer, as a function of the start, is zero except in
     /// windows inside one of its runs ([`NodeLine::runs`]) or in its last segment, where it
-    /// is the last segment's offer from `max(tail, t0)` on. The members with a run that
-    /// can hold a window starting in `[t0, horizon)` get their exact offer curve; every
-    /// other member changes once, at its tail, and those changes are read in time order
-    /// from the group's tail index, only as far as the answer. Pristine members change
-    /// once, at `t0` (at most `max_nodes` of a kind, see [`Profile::usable_now`]). The
-    /// offers are those [`Profile::sweep`] would compute, so the answer is the same.
+    /// is the last segment's offer from `max(tail, t0)` on. Members get their exact offer
+    /// curve from the moment the sweep reaches a run of theirs that can hold the window
+    /// (at `t0` for runs under way then; before that their offer is zero); every other
+    /// member changes once, at its tail, and those changes are read in time order from the
+    /// group's tail index. Runs, tails and curves are all read lazily in time order, only
+    /// as far as the answer. Pristine members change once, at `t0` (at most `max_nodes` of
+    /// a kind, see [`Profile::usable_now`]). The offers are those [`Profile::sweep`] would
+    /// compute, so the answer is the same.
     fn sweep_group(
         &self,
         need: &Need,
@@ -1128,31 +1158,67 @@ impl Profile {
         horizon: Timestamp,
     ) -> Option<Placement> {
         let fits = |line: &NodeLine| line.cap_cpus >= need.base && Self::cap_fits(line, need);
-        let window = Duration::from_secs(need.dur);
-        // Members with a run that can hold a window starting in [t0, horizon).
-        let mut curved: Vec<NodeIdx> = group
-            .runs
-            .range(..(horizon, 0, Timestamp(0), 0))
-            .filter(|&&(start, _, end, cpus)| {
-                let s = start.max(t0);
-                cpus >= need.base && s < horizon && s.saturating_add(window) <= end
-            })
-            .map(|&(_, n, _, _)| n)
-            .collect();
-        curved.sort_unstable();
-        curved.dedup();
-        curved.retain(|&n| self.nodes.get(n as usize).is_some_and(fits));
-        let mut scratch = Scratch::default();
-        let Scratch {
-            events,
-            curve,
-            current,
-        } = &mut scratch;
-        for (pos, &n) in curved.iter().enumerate() {
-            self.offer_curve((n, pos), need, t0, horizon, curve, events);
+        let window = need.dur;
+        let ends_by = t0.saturating_add(Duration::from_secs(window));
+        let long_enough = |start: Timestamp, end: Timestamp| {
+            start.saturating_add(Duration::from_secs(window)) <= end
+        };
+        let keys = self.keys.len();
+        let mut nodes: Vec<NodeIdx> = Vec::new();
+        let mut current: Vec<u32> = Vec::new();
+        let mut heap: BinaryHeap<Reverse<(Timestamp, u32, u32)>> = BinaryHeap::new();
+        let mut curved = vec![0u64; self.nodes.len().div_ceil(64)];
+        let mut scratch: (Vec<u32>, VecDeque<usize>) = (Vec::new(), VecDeque::new());
+        let mut changes: Vec<(Timestamp, u32, u32)> = Vec::new();
+        // Gives `n` its exact offer curve from `at` on (once).
+        let mut activate = |n: NodeIdx,
+                            at: Timestamp,
+                            nodes: &mut Vec<NodeIdx>,
+                            current: &mut Vec<u32>,
+                            heap: &mut BinaryHeap<Reverse<(Timestamp, u32, u32)>>,
+                            curved: &mut Vec<u64>| {
+            let Some(word) = curved.get_mut((n / 64) as usize) else {
+                return;
+            };
+            if *word & (1 << (n % 64)) != 0 {
+                return;
+            }
+            *word |= 1 << (n % 64);
+            if !self.nodes.get(n as usize).is_some_and(fits) {
+                return;
+            }
+            let pos = nodes.len();
+            nodes.push(n);
+            current.push(0);
+            changes.clear();
+            self.offer_curve((n, pos), need, at, horizon, &mut scratch, &mut changes);
+            heap.extend(changes.drain(..).map(Reverse));
+        };
+        // Runs under way at t0 that can hold a window starting there: of class c, they
+        // started less than 2^(c+1) before t0 + d.
+        let mut under_way: Vec<NodeIdx> = Vec::new();
+        for (c, class) in group.runs.iter().enumerate() {
+            let lower = if c == 64 {
+                Timestamp(0)
+            } else {
+                if class_max(c) < window {
+                    continue;
+                }
+                Timestamp(ends_by.0.saturating_sub(class_max(c)))
+            };
+            under_way.extend(
+                class
+                    .range((lower, 0, Timestamp(0), 0)..(t0, 0, Timestamp(0), 0))
+                    .filter(|&&(_, _, end, cpus)| cpus >= need.base && ends_by <= end)
+                    .map(|&(_, n, _, _)| n),
+            );
+        }
+        under_way.sort_unstable();
+        under_way.dedup();
+        for n in under_way {
+            activate(n, t0, &mut nodes, &mut current, &mut heap, &mut curved);
         }
         // Pristine members: usable from t0 with a constant offer.
-        let mut nodes: Vec<NodeIdx> = curved.clone();
         for set in group.pristine.values() {
             let Some(line) = set.first().and_then(|&n| self.nodes.get(n as usize)) else {
                 continue;
@@ -1160,77 +1226,101 @@ impl Profile {
             if !fits(line) {
                 continue;
             }
-            let end = t0.saturating_add(window);
-            let offer = self.window_offer(line, need, t0, end);
+            let offer = self.window_offer(line, need, t0, ends_by);
             if offer == 0 {
                 continue;
             }
             for &n in set.iter().take(need.max_nodes as usize) {
                 let pos = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
                 nodes.push(n);
-                events.push((t0, pos, offer));
+                current.push(0);
+                heap.push(Reverse((t0, pos, offer)));
             }
         }
-        events.sort_unstable();
-        let keys = self.keys.len();
-        let mut tails = group
-            .tails
+        // Runs starting from t0 on, long enough for the window, by start.
+        let mut starting: Vec<_> = group
+            .runs
             .iter()
-            .filter(|&&(_, n)| curved.binary_search(&n).is_err())
-            .filter_map(|&(tail, n)| {
-                let line = self.nodes.get(n as usize)?;
-                if !fits(line) {
-                    return None;
-                }
-                let offer = Self::seg_offer(line, line.segs.len().checked_sub(1)?, keys, need);
-                (offer > 0).then_some((tail.max(t0), n, offer))
+            .enumerate()
+            .filter(|&(c, _)| c == 64 || class_max(c) >= window)
+            .map(|(_, class)| {
+                class
+                    .range((t0, 0, Timestamp(0), 0)..(horizon, 0, Timestamp(0), 0))
+                    .filter(|&&(start, _, end, cpus)| cpus >= need.base && long_enough(start, end))
+                    .peekable()
             })
-            .peekable();
-        current.clear();
-        current.resize(nodes.len(), 0);
+            .collect();
+        let mut tails = group.tails.iter().peekable();
         let mut count = 0usize;
         let mut multiset: BTreeMap<u32, u32> = BTreeMap::new();
         let mut sum = 0u64;
-        let mut i = 0;
+        let change = |slot: &mut u32,
+                      offer: u32,
+                      count: &mut usize,
+                      sum: &mut u64,
+                      multiset: &mut BTreeMap<u32, u32>| {
+            let old = std::mem::replace(slot, offer);
+            if old > 0 {
+                *count -= 1;
+                *sum -= u64::from(old);
+                multiset_remove(multiset, old);
+            }
+            if offer > 0 {
+                *count += 1;
+                *sum += u64::from(offer);
+                *multiset.entry(offer).or_insert(0) += 1;
+            }
+        };
         loop {
-            let next_event = events.get(i).map(|e| e.0);
-            let next_tail = tails.peek().map(|e| e.0);
-            let t = match (next_event, next_tail) {
-                (Some(a), Some(b)) => a.min(b),
-                (Some(a), None) => a,
-                (None, Some(b)) => b,
-                (None, None) => break,
+            let next_run = starting
+                .iter_mut()
+                .filter_map(|r| r.peek().map(|e| e.0))
+                .min();
+            let next_change = heap.peek().map(|e| e.0.0);
+            let next_tail = tails.peek().map(|e| e.0.max(t0));
+            let Some(t) = [next_run, next_change, next_tail]
+                .into_iter()
+                .flatten()
+                .min()
+            else {
+                break;
             };
             if t >= horizon {
                 break;
             }
-            let mut change = |slot: &mut u32, offer: u32| {
-                let old = std::mem::replace(slot, offer);
-                if old > 0 {
-                    count -= 1;
-                    sum -= u64::from(old);
-                    multiset_remove(&mut multiset, old);
-                }
-                if offer > 0 {
-                    count += 1;
-                    sum += u64::from(offer);
-                    *multiset.entry(offer).or_insert(0) += 1;
-                }
-            };
-            while let Some(&(u, pos, offer)) = events.get(i) {
-                if u != t {
-                    break;
-                }
-                i += 1;
-                if let Some(slot) = current.get_mut(pos as usize) {
-                    change(slot, offer);
+            for runs in &mut starting {
+                while let Some(&(_, n, _, _)) = runs.next_if(|e| e.0 == t) {
+                    activate(n, t, &mut nodes, &mut current, &mut heap, &mut curved);
                 }
             }
-            while let Some((_, n, offer)) = tails.next_if(|e| e.0 == t) {
-                nodes.push(n);
-                current.push(0);
-                if let Some(slot) = current.last_mut() {
-                    change(slot, offer);
+            while heap.peek().is_some_and(|e| e.0.0 == t) {
+                let Some(Reverse((_, pos, offer))) = heap.pop() else {
+                    break;
+                };
+                if let Some(slot) = current.get_mut(pos as usize) {
+                    change(slot, offer, &mut count, &mut sum, &mut multiset);
+                }
+            }
+            while let Some(&(_, n)) = tails.next_if(|e| e.0.max(t0) == t) {
+                let curved_already = curved
+                    .get((n / 64) as usize)
+                    .is_none_or(|w| w & (1 << (n % 64)) != 0);
+                let Some(line) = self.nodes.get(n as usize) else {
+                    continue;
+                };
+                if curved_already || !fits(line) {
+                    continue;
+                }
+                let Some(last) = line.segs.len().checked_sub(1) else {
+                    continue;
+                };
+                let offer = Self::seg_offer(line, last, keys, need);
+                if offer > 0 {
+                    nodes.push(n);
+                    current.push(0);
+                    if let Some(slot) = current.last_mut() {
+                        change(slot, offer, &mut count, &mut sum, &mut multiset);
+                    }
                 }
             }
             if count < need.min_nodes as usize || sum < need.total {
