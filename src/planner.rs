@@ -368,7 +368,7 @@ fn run_class(start: Timestamp, end: Timestamp) -> usize {
         return 64;
     }
     let len = end.0.saturating_sub(start.0).max(1);
-    (63 - len.leading_zeros()) as usize
+    len.ilog2() as usize
 }
 
 /// The longest run of class `c < 64`.
@@ -1102,7 +1102,13 @@ impl Profile {
             return None;
         }
         let mut nodes: Option<Vec<NodeIdx>> = None;
-        if !not_now {
+        // A group's sweep reads the state at t0 first: a direct test there would only
+        // repeat it (at `now` its index is cheaper still).
+        let direct = match pool {
+            Pool::Group(_) => t0 == self.now,
+            Pool::List(_) => true,
+        };
+        if !not_now && direct {
             // The direct test at t0 answers most questions without building any curve.
             let end = t0.saturating_add(Duration::from_secs(need.dur));
             let usable = match pool {
