@@ -441,22 +441,16 @@ struct NowStats {
 }
 
 impl NowStats {
-    fn add(&mut self, line: &NodeLine, sign: bool) {
-        let Some(seg) = line.segs.first() else {
-            return;
-        };
-        if line.blocked || line.reserved_later {
-            return;
-        }
-        let idle = u32::from(seg.users == Users::Nobody && !seg.held);
+    /// Counts (`sign`) or uncounts a node that has `key` = (free CPUs, idle) at `now`.
+    fn put(&mut self, (cpus, idle): (u32, bool), sign: bool) {
         if sign {
-            *self.free_cpus.entry(seg.cpus).or_insert(0) += 1;
-            self.total_cpus += u64::from(seg.cpus);
-            self.idle += idle;
+            *self.free_cpus.entry(cpus).or_insert(0) += 1;
+            self.total_cpus += u64::from(cpus);
+            self.idle += u32::from(idle);
         } else {
-            multiset_remove(&mut self.free_cpus, seg.cpus);
-            self.total_cpus -= u64::from(seg.cpus);
-            self.idle -= idle;
+            multiset_remove(&mut self.free_cpus, cpus);
+            self.total_cpus -= u64::from(cpus);
+            self.idle -= u32::from(idle);
         }
     }
 
@@ -493,6 +487,61 @@ struct Need {
     whole: bool,
     user: UserIdx,
     excl: bool,
+}
+
+/// What a node contributes to the aggregates and indexes, so that a change updates
+/// only what differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Footprint {
+    /// (free CPUs, idle) at `now` in the "now" aggregates; `None` when left out (blocked,
+    /// or a reservation starts on it later).
+    now: Option<(u32, bool)>,
+    /// Its entry in the group indexes; `None` when blocked.
+    entry: Option<IndexEntry>,
+}
+
+/// A node's entry in the group indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum IndexEntry {
+    /// Pristine, of this kind.
+    Pristine(u32),
+    /// Anything else: free CPUs at `now`, start of the last segment, live runs.
+    Busy {
+        free_now: u32,
+        tail: Timestamp,
+        runs: Vec<(Timestamp, Timestamp, u32)>,
+    },
+}
+
+impl Footprint {
+    /// Nothing: the footprint of a node taken out.
+    const EMPTY: Footprint = Footprint {
+        now: None,
+        entry: None,
+    };
+
+    fn of(line: &NodeLine) -> Footprint {
+        if line.blocked {
+            return Footprint::EMPTY;
+        }
+        let first = line.segs.first();
+        let now = (!line.reserved_later)
+            .then(|| first.map(|g| (g.cpus, g.users == Users::Nobody && !g.held)))
+            .flatten();
+        let entry = if line.pristine() {
+            IndexEntry::Pristine(line.kind)
+        } else {
+            IndexEntry::Busy {
+                free_now: first.map_or(0, |g| g.cpus),
+                tail: line.tail(),
+                runs: line.runs(),
+            }
+        };
+        Footprint {
+            now,
+            entry: Some(entry),
+        }
+    }
 }
 
 /// The nodes a search draws from.
@@ -576,7 +625,9 @@ impl Profile {
             .collect();
         let mut at_now = NowStats::default();
         for line in &nodes {
-            at_now.add(line, true);
+            if let Some(key) = Footprint::of(line).now {
+                at_now.put(key, true);
+            }
         }
         Profile {
             now,
@@ -784,83 +835,120 @@ impl Profile {
         if line.blocked {
             return;
         }
-        group.stats.add(line, true);
         if line.reserved_later {
             group.stats.later.push(n);
         }
-        Self::index(group, line, n, true);
+        Self::regroup(group, n, &Footprint::EMPTY, &Footprint::of(line));
     }
 
-    /// Adds (`insert`) or removes a non-blocked node's entries in a group's indexes.
-    fn index(group: &mut Group, line: &NodeLine, n: NodeIdx, insert: bool) {
-        if line.pristine() {
-            if insert {
-                group.pristine.entry(line.kind).or_default().insert(n);
-            } else if let Some(set) = group.pristine.get_mut(&line.kind) {
-                set.remove(&n);
-                if set.is_empty() {
-                    group.pristine.remove(&line.kind);
-                }
+    /// Moves a node's entries in one group from `old` to `new`, touching only what
+    /// changed (most reservations change a node's runs, not its state at `now`).
+    fn regroup(group: &mut Group, n: NodeIdx, old: &Footprint, new: &Footprint) {
+        if old.now != new.now {
+            if let Some(key) = old.now {
+                group.stats.put(key, false);
             }
+            if let Some(key) = new.now {
+                group.stats.put(key, true);
+            }
+        }
+        if old.entry == new.entry {
             return;
         }
-        let free_now = line.segs.first().map_or(0, |g| g.cpus);
-        let runs = line.runs();
-        if insert {
-            group.busy.insert((free_now, n));
-            group.tails.insert((line.tail(), n));
-            if group.runs.len() < 65 {
-                group.runs.resize_with(65, BTreeSet::new);
-            }
-            for (start, end, cpus) in runs {
-                if let Some(class) = group.runs.get_mut(run_class(start, end)) {
-                    class.insert((start, n, end, cpus));
+        if group.runs.len() < 65 {
+            group.runs.resize_with(65, BTreeSet::new);
+        }
+        let no_runs: &[(Timestamp, Timestamp, u32)] = &[];
+        let (old_busy, old_runs) = match &old.entry {
+            Some(IndexEntry::Busy {
+                free_now,
+                tail,
+                runs,
+            }) => (Some((*free_now, *tail)), runs.as_slice()),
+            Some(IndexEntry::Pristine(kind)) => {
+                if let Some(set) = group.pristine.get_mut(kind) {
+                    set.remove(&n);
+                    if set.is_empty() {
+                        group.pristine.remove(kind);
+                    }
                 }
+                (None, no_runs)
             }
-        } else {
-            group.busy.remove(&(free_now, n));
-            group.tails.remove(&(line.tail(), n));
-            for (start, end, cpus) in runs {
-                if let Some(class) = group.runs.get_mut(run_class(start, end)) {
-                    class.remove(&(start, n, end, cpus));
-                }
+            None => (None, no_runs),
+        };
+        let (new_busy, new_runs) = match &new.entry {
+            Some(IndexEntry::Busy {
+                free_now,
+                tail,
+                runs,
+            }) => (Some((*free_now, *tail)), runs.as_slice()),
+            Some(IndexEntry::Pristine(kind)) => {
+                group.pristine.entry(*kind).or_default().insert(n);
+                (None, no_runs)
+            }
+            None => (None, no_runs),
+        };
+        let (old_free, new_free) = (old_busy.map(|b| b.0), new_busy.map(|b| b.0));
+        if old_free != new_free {
+            if let Some(f) = old_free {
+                group.busy.remove(&(f, n));
+            }
+            if let Some(f) = new_free {
+                group.busy.insert((f, n));
+            }
+        }
+        let (old_tail, new_tail) = (old_busy.map(|b| b.1), new_busy.map(|b| b.1));
+        if old_tail != new_tail {
+            if let Some(t) = old_tail {
+                group.tails.remove(&(t, n));
+            }
+            if let Some(t) = new_tail {
+                group.tails.insert((t, n));
+            }
+        }
+        for &(start, end, cpus) in old_runs.iter().filter(|r| !new_runs.contains(r)) {
+            if let Some(class) = group.runs.get_mut(run_class(start, end)) {
+                class.remove(&(start, n, end, cpus));
+            }
+        }
+        for &(start, end, cpus) in new_runs.iter().filter(|r| !old_runs.contains(r)) {
+            if let Some(class) = group.runs.get_mut(run_class(start, end)) {
+                class.insert((start, n, end, cpus));
             }
         }
     }
 
-    /// Takes a node's current state out of every aggregate and index (before it changes).
+    /// Moves a node's entries in the global aggregates and in each of its groups from
+    /// `old` to `new`.
+    fn reindex(&mut self, n: NodeIdx, old: &Footprint, new: &Footprint) {
+        if old == new {
+            return;
+        }
+        if old.now != new.now {
+            if let Some(key) = old.now {
+                self.at_now.put(key, false);
+            }
+            if let Some(key) = new.now {
+                self.at_now.put(key, true);
+            }
+        }
+        let Some(line) = self.nodes.get(n as usize) else {
+            return;
+        };
+        for &g in &line.groups {
+            if let Some(group) = self.groups.get_mut(g as usize) {
+                Self::regroup(group, n, old, new);
+            }
+        }
+    }
+
+    /// Takes a node's current state out of every aggregate and index.
     fn detach(&mut self, n: NodeIdx) {
         let Some(line) = self.nodes.get(n as usize) else {
             return;
         };
-        if line.blocked {
-            return;
-        }
-        self.at_now.add(line, false);
-        for &g in &line.groups {
-            let Some(group) = self.groups.get_mut(g as usize) else {
-                continue;
-            };
-            group.stats.add(line, false);
-            Self::index(group, line, n, false);
-        }
-    }
-
-    /// Puts a node's new state back into every aggregate and index (after it changed).
-    fn attach(&mut self, n: NodeIdx) {
-        let Some(line) = self.nodes.get(n as usize) else {
-            return;
-        };
-        if line.blocked {
-            return;
-        }
-        self.at_now.add(line, true);
-        for &g in &line.groups {
-            if let Some(group) = self.groups.get_mut(g as usize) {
-                group.stats.add(line, true);
-                Self::index(group, line, n, true);
-            }
-        }
+        let old = Footprint::of(line);
+        self.reindex(n, &old, &Footprint::EMPTY);
     }
 
     /// Subtracts `used` (or the whole node when `None`) over `[start, end)`.
@@ -880,10 +968,9 @@ impl Profile {
         self.any_user_exclusive |= user_exclusive;
         let takes = used.map(|u| (u.cpus, u.memory.mib(), self.takes(&u.gres)));
         let k = self.keys.len();
-        if (node as usize) >= self.nodes.len() {
+        let Some(old) = self.nodes.get(node as usize).map(Footprint::of) else {
             return;
-        }
-        self.detach(node);
+        };
         let Some(line) = self.nodes.get_mut(node as usize) else {
             return;
         };
@@ -942,7 +1029,8 @@ impl Profile {
             }
         }
         line.coalesce(first.saturating_sub(1), stop + 1, k);
-        self.attach(node);
+        let new = Footprint::of(line);
+        self.reindex(node, &old, &new);
     }
 
     /// The key range of GRES `name` (empty if no node offers it).
