@@ -11,6 +11,7 @@ use crate::node::Node;
 use crate::partition::Partition;
 use crate::qos::Qos;
 use crate::sched_config::SchedConfig;
+use crate::fast_hash::FastBuild;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -71,9 +72,11 @@ pub enum ClusterError {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Cluster {
-    nodes: IndexMap<String, Node>,
-    partitions: IndexMap<String, Partition>,
-    qos: IndexMap<String, Qos>,
+    // Looked up by name on every submit and every pass: the fast hasher (see
+    // `fast_hash`); iteration is definition order whatever the hasher.
+    nodes: IndexMap<String, Node, FastBuild>,
+    partitions: IndexMap<String, Partition, FastBuild>,
+    qos: IndexMap<String, Qos, FastBuild>,
     config: SchedConfig,
     warnings: Vec<ConfWarning>,
     /// Derived from `nodes` and `partitions`; never compared, printed in full or saved.
