@@ -5,13 +5,13 @@
 //! every node: it is built on first use and dropped by every change to nodes or
 //! partitions (a change of node state only keeps it).
 
+use crate::fast_hash::FastBuild;
 use crate::gres::GresSpec;
 use crate::memory::Memory;
 use crate::node::Node;
 use crate::partition::Partition;
 use crate::qos::Qos;
 use crate::sched_config::SchedConfig;
-use crate::fast_hash::FastBuild;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
