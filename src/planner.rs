@@ -64,6 +64,30 @@
 //! the CPUs still missing are handed out in pick order, whole tasks at a time, up to each
 //! node's offer; a `whole_node` demand gets every CPU of each node.
 //!
+//! # Required nodes
+//!
+//! [`Profile::earliest_with_required`] serves sbatch `--nodelist` naming fewer nodes than
+//! the job asks for: every listed node is in the allocation, the others are "allocated on
+//! other nodes as needed" (sbatch.1). A start `s` is then feasible only if every required
+//! node is usable over `[s, s + duration)` and the demand fits with the required nodes
+//! counted first: they are at most `max_nodes`, and their offers plus the
+//! `max_nodes − required` largest other offers reach `total_cpus`. A required node that
+//! is not a candidate (unknown, blocked, not listed, too small) means the demand never
+//! fits. Choosing, as `_eval_nodes_consec()` does with a required node bitmap:
+//! 1. every required node is taken first;
+//! 2. then the run of consecutive node indices around the first required node in which
+//!    every node is required, or usable and of that node's weight (a node that is not a
+//!    candidate, unusable or of another weight ends the run), is walked upward from that
+//!    node, then downward from it, each node taken while the job is incomplete and the
+//!    pick still lets it be completed — on idle identical nodes, `-N 2 -w n4` of `n[1-4]`
+//!    gets `n3` and `-N 2 -w n3` gets `n4`, as Slurm 22.05 does. Slurm prefers that run
+//!    over lighter nodes only when they come before it in node order; here it always
+//!    does;
+//! 3. then the usual rule completes the job among the other usable nodes.
+//!
+//! CPUs are handed out as above in pick order, so the required nodes get theirs first
+//! (`-N 2 -n 5 -w n2` on 4-CPU nodes: 4 on `n2`, 1 on `n3`, as Slurm gives).
+//!
 //! # Time
 //!
 //! [`Profile::earliest`] searches `s ≥ max(not_before, now)`, `s < horizon`. A fit can only
@@ -103,6 +127,12 @@
 //!
 //! Choosing several nodes costs O(usable × log usable), plus O(picks × usable) in the worst
 //! case.
+//!
+//! [`Profile::earliest_with_required`] asks about a caller's list the way
+//! [`Profile::earliest`] does, the sweep starting at the first instant from which every required node
+//! is usable on its own (one offer curve each); every change point after that which passes
+//! the count and sum tests costs a full choice, which refuses the nodes if a required one
+//! is not usable.
 //!
 //! Measured with `cargo run --release --example scheduler_bench` (10,000 nodes, 5,000
 //! running, 100,000 pending jobs; see the README): one EASY pass 0.19–0.23 s, conservative
@@ -479,6 +509,9 @@ struct Need {
     whole: bool,
     user: UserIdx,
     excl: bool,
+    /// Nodes every placement must include, distinct and ascending (see
+    /// [`Profile::earliest_with_required`]); empty for the other searches.
+    required: Vec<NodeIdx>,
 }
 
 /// What a node contributes to the aggregates and indexes, so that a change updates
@@ -1093,6 +1126,7 @@ impl Profile {
             whole: demand.whole_node,
             user: demand.user,
             excl: demand.user_exclusive,
+            required: Vec::new(),
         })
     }
 
@@ -1160,6 +1194,114 @@ impl Profile {
     ) -> Option<Placement> {
         let group = self.groups.get(group)?;
         self.search(demand, Pool::Group(group), not_before, horizon)
+    }
+
+    /// [`Profile::earliest`] for a job that must include every node of `required` (sbatch
+    /// `--nodelist` naming fewer nodes than the job asks for: "the job will contain all of
+    /// these hosts", the others are "allocated on other nodes as needed"). A start is
+    /// feasible only if every required node is usable over the job's whole duration and
+    /// the demand fits with the required nodes counted first; the required nodes are always
+    /// chosen, the others as described in the module docs ("Required nodes"). Repeated
+    /// required nodes count once. `None` if a required node is not a usable candidate
+    /// (unknown, blocked, not in `candidates`, too small to ever serve the demand), if
+    /// there are more of them than `max_nodes`, or if nothing fits before the horizon.
+    /// With no required node this is exactly [`Profile::earliest`].
+    ///
+    /// ```
+    /// use hpcsched::planner::{Demand, MemDemand, Profile};
+    /// use hpcsched::{Duration, Memory, Timestamp, Tres};
+    /// let node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
+    /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 4], vec![1; 4]);
+    /// // `-N 2 --exclusive -w n3` (node 2), node 2 busy until 100.
+    /// p.add_running(2, &node, Timestamp(100), 7, false);
+    /// let two = Demand {
+    ///     min_nodes: 2, max_nodes: 2, total_cpus: 2, min_cpus_per_node: 1, cpus_per_task: 1,
+    ///     mem: MemDemand::WholeNode, gres_per_node: vec![], whole_node: true, user: 1,
+    ///     user_exclusive: false, duration: Duration::from_secs(60),
+    /// };
+    /// let all = [0, 1, 2, 3];
+    /// // Without it, nodes 0 and 1 now; with it, node 2 and its neighbour above at 100.
+    /// assert_eq!(p.earliest(&two, &all, Timestamp(0), None).unwrap().nodes, vec![(0, 16), (1, 16)]);
+    /// let at = p.earliest_with_required(&two, &all, &[2], Timestamp(0), None).unwrap();
+    /// assert_eq!((at.start, at.nodes), (Timestamp(100), vec![(2, 16), (3, 16)]));
+    /// // A required node that is not a candidate: never.
+    /// assert_eq!(p.earliest_with_required(&two, &[0, 1], &[2], Timestamp(0), None), None);
+    /// ```
+    #[must_use]
+    pub fn earliest_with_required(
+        &self,
+        demand: &Demand,
+        candidates: &[NodeIdx],
+        required: &[NodeIdx],
+        not_before: Timestamp,
+        horizon: Option<Timestamp>,
+    ) -> Option<Placement> {
+        if required.is_empty() {
+            return self.earliest(demand, candidates, not_before, horizon);
+        }
+        let mut required = required.to_vec();
+        required.sort_unstable();
+        required.dedup();
+        self.search_required(demand, candidates, required, not_before, horizon)
+    }
+
+    /// The search behind [`Profile::earliest_with_required`], `required` distinct and
+    /// ascending: the direct test at the first instant, then the sweep, both over the
+    /// candidate list (never a group's index, which leaves out pristine nodes a required
+    /// or neighbouring node could be), with [`Profile::choose`] refusing any set of
+    /// usable nodes that lacks a required one.
+    fn search_required(
+        &self,
+        demand: &Demand,
+        candidates: &[NodeIdx],
+        required: Vec<NodeIdx>,
+        not_before: Timestamp,
+        horizon: Option<Timestamp>,
+    ) -> Option<Placement> {
+        let t0 = not_before.max(self.now);
+        let horizon = horizon.unwrap_or(NEVER);
+        if t0 >= horizon || t0 == NEVER {
+            return None;
+        }
+        let mut need = self.need(demand)?;
+        if required.len() > need.max_nodes as usize {
+            return None;
+        }
+        let list = self.candidate_nodes(candidates, &need);
+        let mut sorted = list.clone();
+        sorted.sort_unstable();
+        if list.len() < need.min_nodes as usize
+            || required.iter().any(|r| sorted.binary_search(r).is_err())
+        {
+            return None;
+        }
+        need.required = required;
+        let end = t0.saturating_add(Duration::from_secs(need.dur));
+        let usable = self.usable_at(&list, &need, t0, end);
+        if let Some(chosen) = self.choose(&usable, &need) {
+            return Some(Placement {
+                start: t0,
+                nodes: chosen,
+            });
+        }
+        if t0.0.saturating_add(1) >= horizon.0 {
+            return None;
+        }
+        // No start comes before every required node is usable on its own: sweep from the
+        // latest of those instants (the sweep still checks each start in full).
+        let mut from = t0;
+        let mut curve = (Vec::new(), VecDeque::new());
+        let mut events = Vec::new();
+        for &r in &need.required {
+            events.clear();
+            self.offer_curve((r, 0), &need, t0, horizon, &mut curve, &mut events);
+            let first = events.iter().find(|e| e.2 > 0)?.0;
+            from = from.max(first);
+        }
+        if from >= horizon {
+            return None;
+        }
+        self.sweep(&need, &list, from, horizon)
     }
 
     /// The search behind [`Profile::earliest`] and [`Profile::earliest_in`].
@@ -1821,7 +1963,7 @@ impl Profile {
         let weight = |n: NodeIdx| self.nodes.get(n as usize).map_or(u32::MAX, |l| l.weight);
         // One node of the lowest tier can do it all: rule 1 picks the smallest such, and
         // the job is complete (the common case, without sorting anything).
-        if min_nodes == 1 {
+        if min_nodes == 1 && need.required.is_empty() {
             let lowest = usable.iter().map(|&(n, _)| weight(n)).min()?;
             let best = usable
                 .iter()
@@ -1853,6 +1995,10 @@ impl Profile {
         let mut picks: Vec<usize> = Vec::new();
         let mut missing = need.total;
         let mut left_sum: u64 = order.iter().map(|e| u64::from(e.1)).sum();
+        if !need.required.is_empty() {
+            let left = (&mut missing, &mut left_sum);
+            Self::take_required(&order, &desc, need, &mut taken, &mut picks, left)?;
+        }
         while picks.len() < min_nodes || missing > 0 {
             if picks.len() >= max_nodes {
                 return None;
@@ -1953,6 +2099,95 @@ impl Profile {
         }
         out.sort_unstable();
         Some(out)
+    }
+
+    /// Takes the required nodes of `need` into the picks of [`Profile::choose`], then the
+    /// usable nodes next to the first of them, as `_eval_nodes_consec()` does: the run of
+    /// consecutive node indices around the first required node, each required or usable
+    /// and of that node's weight, is walked upward from that node, then downward,
+    /// taking each node while the job is incomplete and the pick still lets it complete.
+    /// `None` if a required node is not usable or the job cannot be completed with them.
+    /// `left` is (CPUs still missing, sum of the offers not taken).
+    fn take_required(
+        order: &[(u32, u32, NodeIdx)],
+        desc: &[(u32, usize)],
+        need: &Need,
+        taken: &mut [bool],
+        picks: &mut Vec<usize>,
+        left: (&mut u64, &mut u64),
+    ) -> Option<()> {
+        let (missing, left_sum) = left;
+        let min_nodes = need.min_nodes as usize;
+        let max_nodes = need.max_nodes as usize;
+        if need.required.len() > max_nodes {
+            return None;
+        }
+        let take = |p: usize,
+                    taken: &mut [bool],
+                    picks: &mut Vec<usize>,
+                    missing: &mut u64,
+                    left_sum: &mut u64| {
+            let offer = order.get(p).map_or(0, |e| u64::from(e.1));
+            if let Some(t) = taken.get_mut(p) {
+                *t = true;
+            }
+            picks.push(p);
+            *missing = missing.saturating_sub(offer);
+            *left_sum = left_sum.saturating_sub(offer);
+        };
+        for &r in &need.required {
+            let p = order.iter().position(|e| e.2 == r)?;
+            take(p, taken, picks, missing, left_sum);
+        }
+        // The job must still be completable with the required nodes in it.
+        let rest = order.len() - picks.len();
+        if rest < min_nodes.saturating_sub(picks.len())
+            || top_k_skipping(desc, max_nodes - picks.len(), taken, usize::MAX) < *missing
+        {
+            return None;
+        }
+        let Some(&anchor) = need.required.first() else {
+            return Some(());
+        };
+        let weight = order.iter().find(|e| e.2 == anchor)?.0;
+        // The untaken nodes of the first required node's weight, by node index.
+        let mut tier: Vec<(NodeIdx, usize)> = order
+            .iter()
+            .enumerate()
+            .filter(|&(p, e)| e.0 == weight && !taken.get(p).copied().unwrap_or(true))
+            .map(|(p, e)| (e.2, p))
+            .collect();
+        tier.sort_unstable();
+        let in_run = |n: NodeIdx| -> Option<Option<usize>> {
+            if need.required.binary_search(&n).is_ok() {
+                return Some(None);
+            }
+            let i = tier.binary_search_by_key(&n, |e| e.0).ok()?;
+            tier.get(i).map(|e| Some(e.1))
+        };
+        let mut walk: Vec<usize> = Vec::new();
+        let mut n = anchor;
+        while let Some(next) = n.checked_add(1) {
+            let Some(at) = in_run(next) else { break };
+            walk.extend(at);
+            n = next;
+        }
+        let mut n = anchor;
+        while let Some(next) = n.checked_sub(1) {
+            let Some(at) = in_run(next) else { break };
+            walk.extend(at);
+            n = next;
+        }
+        for p in walk {
+            if picks.len() >= max_nodes || (picks.len() >= min_nodes && *missing == 0) {
+                break;
+            }
+            let shape = (min_nodes, max_nodes, *missing, *left_sum);
+            if completes_with(order, desc, taken, picks.len(), shape, p) {
+                take(p, taken, picks, missing, left_sum);
+            }
+        }
+        Some(())
     }
 }
 
@@ -2077,6 +2312,36 @@ fn top_k_skipping(desc: &[(u32, usize)], k: usize, taken: &[bool], skip: usize) 
         .take(k)
         .map(|e| u64::from(e.0))
         .sum()
+}
+
+/// Whether taking position `p` of `order` after `picked` picks still lets a job be
+/// completed, as in [`Profile::choose`]: `shape` is (min nodes, max nodes, CPUs still
+/// missing, sum of the offers not taken); `p` is not taken and `picked < max nodes`.
+fn completes_with(
+    order: &[(u32, u32, NodeIdx)],
+    desc: &[(u32, usize)],
+    taken: &[bool],
+    picked: usize,
+    shape: (usize, usize, u64, u64),
+    p: usize,
+) -> bool {
+    let (min_nodes, max_nodes, missing, left_sum) = shape;
+    let offer = order.get(p).map_or(0, |e| u64::from(e.1));
+    let slots = max_nodes.saturating_sub(picked + 1);
+    let remaining = order.len().saturating_sub(picked + 1);
+    if remaining < min_nodes.saturating_sub(picked + 1) {
+        return false;
+    }
+    let rest = missing.saturating_sub(offer);
+    if rest == 0 {
+        return true;
+    }
+    let best_rest = if slots >= remaining {
+        left_sum.saturating_sub(offer)
+    } else {
+        top_k_skipping(desc, slots, taken, p)
+    };
+    best_rest >= rest
 }
 
 #[cfg(test)]
@@ -2736,6 +3001,179 @@ mod tests {
         );
     }
 
+    #[test]
+    fn required_nodes_are_taken_first_then_their_neighbours() {
+        let p = cluster(4);
+        let all = ALL4;
+        let two = whole(2, 60);
+        let req = |d: &Demand, r: &[NodeIdx]| {
+            p.earliest_with_required(d, &all, r, Timestamp(0), None)
+                .map(|at| at.nodes.iter().map(|e| e.0).collect::<Vec<_>>())
+        };
+        // Observed on Slurm 22.05 (cons_tres, idle nodes): the node above the required
+        // one, else the one below.
+        assert_eq!(req(&two, &[3]), Some(vec![2, 3]));
+        assert_eq!(req(&two, &[2]), Some(vec![2, 3]));
+        assert_eq!(req(&two, &[0]), Some(vec![0, 1]));
+        assert_eq!(req(&whole(3, 60), &[1]), Some(vec![1, 2, 3]));
+        assert_eq!(req(&whole(4, 60), &[2]), Some(vec![0, 1, 2, 3]));
+        // Several required nodes: all of them, then upward from the first one.
+        assert_eq!(req(&whole(3, 60), &[3, 0]), Some(vec![0, 1, 3]));
+        assert_eq!(req(&whole(3, 60), &[1, 3, 1]), Some(vec![1, 2, 3]));
+        // More required nodes than the job may have, or one that is no candidate: never.
+        assert_eq!(req(&two, &[0, 1, 2]), None);
+        assert_eq!(
+            p.earliest_with_required(&two, &[0, 1], &[3], Timestamp(0), None),
+            None
+        );
+        assert_eq!(req(&two, &[9]), None);
+        // No required node: exactly `earliest`.
+        assert_eq!(
+            p.earliest_with_required(&two, &all, &[], Timestamp(0), None),
+            p.earliest(&two, &all, Timestamp(0), None)
+        );
+        let mut q = cluster(4);
+        q.block(1);
+        assert_eq!(
+            q.earliest_with_required(&two, &all, &[1], Timestamp(0), None),
+            None
+        );
+    }
+
+    #[test]
+    fn required_node_run_ends_at_an_unusable_node() {
+        let mut p = cluster(4);
+        // Node 2 is busy: the run around node 1 is {0, 1}, so node 0 (Slurm 22.05 gave
+        // cpu16-1 for `-N 2 -w cpu16-2` with cpu16-3 busy), not node 3.
+        p.add_running(2, &cpus(1), Timestamp(500), 1, false);
+        let at = p
+            .earliest_with_required(&whole(2, 60), &ALL4, &[1], Timestamp(0), None)
+            .unwrap();
+        assert_eq!(at.nodes, vec![(0, 16), (1, 16)]);
+        // Node 0 not a candidate: the run is {1}; the usual rule takes node 3.
+        let at = p
+            .earliest_with_required(&whole(2, 60), &[1, 2, 3], &[1], Timestamp(0), None)
+            .unwrap();
+        assert_eq!(at.nodes, vec![(1, 16), (3, 16)]);
+        // The run holds the nodes of the required node's weight: node 3 (weight 5, as
+        // node 2), not node 1 (weight 1). Slurm's set of consecutive nodes ends where the
+        // weight changes, and a set with a required node beats the lighter set before it.
+        let q = Profile::new(
+            Timestamp(0),
+            vec![node(16, 64_000, &[]); 4],
+            vec![1, 1, 5, 5],
+        );
+        let at = q
+            .earliest_with_required(&whole(2, 60), &ALL4, &[2], Timestamp(0), None)
+            .unwrap();
+        assert_eq!(at.nodes, vec![(2, 16), (3, 16)]);
+        // A required node of another weight than its neighbours: the run is just itself,
+        // and the usual rule takes the lightest other node, the lowest index first.
+        let q = Profile::new(
+            Timestamp(0),
+            vec![node(16, 64_000, &[]); 4],
+            vec![1, 1, 1, 5],
+        );
+        let at = q
+            .earliest_with_required(&whole(2, 60), &ALL4, &[3], Timestamp(0), None)
+            .unwrap();
+        assert_eq!(at.nodes, vec![(0, 16), (3, 16)]);
+    }
+
+    #[test]
+    fn a_busy_required_node_makes_the_job_wait_for_it_and_for_the_others() {
+        let mut p = cluster(4);
+        let cap = node(16, 64_000, &[]);
+        p.add_running(3, &cap, Timestamp(100), 1, false);
+        // Nodes 0-2 free now; the job needs node 3: it starts when node 3 is free.
+        let at = p
+            .earliest_with_required(&whole(2, 60), &ALL4, &[3], Timestamp(0), None)
+            .unwrap();
+        assert_eq!(
+            (at.start, at.nodes),
+            (Timestamp(100), vec![(2, 16), (3, 16)])
+        );
+        // Node 2 is busy until 300 and 0, 1 until 200: three nodes with node 3 at 200.
+        p.add_running(2, &cap, Timestamp(300), 1, false);
+        p.add_running(0, &cap, Timestamp(200), 1, false);
+        p.add_running(1, &cap, Timestamp(200), 1, false);
+        let at = p
+            .earliest_with_required(&whole(3, 60), &ALL4, &[3], Timestamp(0), None)
+            .unwrap();
+        assert_eq!(
+            (at.start, at.nodes),
+            (Timestamp(200), vec![(0, 16), (1, 16), (3, 16)])
+        );
+        // Without the requirement it could not start earlier either, but on other nodes.
+        assert_eq!(
+            p.earliest(&whole(3, 60), &[0, 1, 2], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(300)
+        );
+        // A horizon before the required node is free: nothing.
+        assert_eq!(
+            p.earliest_with_required(
+                &whole(2, 60),
+                &ALL4,
+                &[3],
+                Timestamp(0),
+                Some(Timestamp(100))
+            ),
+            None
+        );
+        // A reservation on the required node after `now` bounds the window.
+        let mut q = cluster(2);
+        q.reserve(1, Timestamp(50), Timestamp(150), &Hold::WholeNode, 2, false);
+        let long = whole(2, 60);
+        assert_eq!(
+            q.earliest_with_required(&long, &[0, 1], &[1], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(150)
+        );
+        let short = whole(2, 50);
+        assert_eq!(
+            q.earliest_with_required(&short, &[0, 1], &[1], Timestamp(0), None)
+                .unwrap()
+                .start,
+            Timestamp(0)
+        );
+    }
+
+    #[test]
+    fn required_nodes_get_their_cpus_first() {
+        // `-N 2 -n 5 -w n2` on 4-CPU nodes: Slurm 22.05 gave 4 CPUs on n2, 1 on n3.
+        let p = Profile::new(Timestamp(0), vec![node(4, 32_000, &[]); 4], vec![1; 4]);
+        let d = Demand {
+            min_nodes: 2,
+            max_nodes: 2,
+            min_cpus_per_node: 1,
+            ..shared(5, MemDemand::PerCpu(Memory::from_mib(100)), 60)
+        };
+        let at = p
+            .earliest_with_required(&d, &ALL4, &[1], Timestamp(0), None)
+            .unwrap();
+        assert_eq!(at.nodes, vec![(1, 4), (2, 1)]);
+        // A required node with 2 CPUs left: it gives those, its neighbour the rest.
+        let mut q = p.clone();
+        q.add_running(1, &cpus(2), Timestamp(100), 1, false);
+        let at = q
+            .earliest_with_required(&d, &ALL4, &[1], Timestamp(0), None)
+            .unwrap();
+        assert_eq!(at.nodes, vec![(1, 2), (2, 3)]);
+        // The required node cannot give the per-node minimum of 3 now: wait for it.
+        let d3 = Demand {
+            min_cpus_per_node: 3,
+            total_cpus: 6,
+            ..d
+        };
+        let at = q
+            .earliest_with_required(&d3, &ALL4, &[1], Timestamp(0), None)
+            .unwrap();
+        assert_eq!((at.start, at.nodes), (Timestamp(100), vec![(1, 3), (2, 3)]));
+    }
+
     // ---- brute-force model for the properties ----
 
     #[derive(Debug, Clone)]
@@ -2891,6 +3329,52 @@ mod tests {
             offers.sort_unstable_by(|a, b| b.cmp(a));
             offers.len() >= min
                 && offers.iter().take(max).map(|&o| u64::from(o)).sum::<u64>()
+                    >= u64::from(d.total_cpus)
+        }
+        /// `feasible` with every node of `req` in the allocation.
+        fn feasible_required(
+            &self,
+            s: u64,
+            d: &Demand,
+            cands: &[NodeIdx],
+            req: &[NodeIdx],
+        ) -> bool {
+            let mut seen: Vec<NodeIdx> = Vec::new();
+            for &n in cands {
+                if (n as usize) < self.caps.len() && !seen.contains(&n) {
+                    seen.push(n);
+                }
+            }
+            let mut req = req.to_vec();
+            req.sort_unstable();
+            req.dedup();
+            let min = d.min_nodes.max(1) as usize;
+            let max = (d.max_nodes as usize).max(min);
+            if req.len() > max || req.iter().any(|r| !seen.contains(r)) {
+                return false;
+            }
+            let mut req_sum = 0u64;
+            for &r in &req {
+                let o = self.offer(r as usize, s, d);
+                if o == 0 {
+                    return false;
+                }
+                req_sum += u64::from(o);
+            }
+            let mut others: Vec<u32> = seen
+                .iter()
+                .filter(|n| !req.contains(n))
+                .map(|&n| self.offer(n as usize, s, d))
+                .filter(|&o| o > 0)
+                .collect();
+            others.sort_unstable_by(|a, b| b.cmp(a));
+            req.len() + others.len() >= min
+                && req_sum
+                    + others
+                        .iter()
+                        .take(max - req.len())
+                        .map(|&o| u64::from(o))
+                        .sum::<u64>()
                     >= u64::from(d.total_cpus)
         }
         fn candidate_times(&self, t0: u64) -> Vec<u64> {
@@ -3177,6 +3661,71 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
         #[test]
+        fn earliest_with_required_matches_brute_force(
+            caps in prop::collection::vec(arb_cap(), 2..6),
+            weights in prop::collection::vec(1u32..3, 0..6),
+            ops in prop::collection::vec(arb_op(), 0..16),
+            blocked in prop::collection::vec(prop::bool::weighted(0.1), 0..6),
+            cand_mask in prop::collection::vec(prop::bool::weighted(0.85), 7),
+            req_mask in prop::collection::vec(prop::bool::weighted(0.25), 7),
+            req_unknown in prop::bool::weighted(0.1),
+            d in arb_demand(),
+            nb in 0u64..200,
+            horizon_after in prop::option::weighted(0.3, 0u64..150),
+        ) {
+            let (model, p) = build(&caps, &weights, &ops, &blocked, &[]);
+            let mut cands: Vec<NodeIdx> = (0..7u32).rev().filter(|&i| cand_mask[i as usize]).collect();
+            cands.push(0);
+            // Known nodes (some blocked or not candidates), rarely an unknown one, in
+            // descending order, the first one repeated.
+            let mut req: Vec<NodeIdx> = (0..7u32)
+                .rev()
+                .filter(|&i| req_mask[i as usize] && ((i as usize) < caps.len() || req_unknown))
+                .collect();
+            if let Some(&first) = req.first() {
+                req.push(first);
+            }
+            let horizon = horizon_after.map(|h| nb.max(model.now) + h);
+            let got = p.earliest_with_required(&d, &cands, &req, Timestamp(nb), horizon.map(Timestamp));
+            if req.is_empty() {
+                prop_assert_eq!(&got, &p.earliest(&d, &cands, Timestamp(nb), horizon.map(Timestamp)));
+            }
+            let t0 = nb.max(model.now);
+            let limit = horizon.unwrap_or(u64::MAX);
+            let times = model.candidate_times(t0);
+            let first_fit = times
+                .iter()
+                .copied()
+                .filter(|&t| t < limit)
+                .find(|&t| model.feasible_required(t, &d, &cands, &req));
+            prop_assert_eq!(got.as_ref().map(|g| g.start.0), first_fit);
+            if let Some(at) = got {
+                let s = at.start.0;
+                let e = Model::end(s, &d);
+                let min = d.min_nodes.max(1) as usize;
+                prop_assert!(at.nodes.len() >= min && at.nodes.len() <= (d.max_nodes as usize).max(min));
+                prop_assert!(at.nodes.windows(2).all(|w| w[0].0 < w[1].0));
+                for r in &req {
+                    prop_assert!(at.nodes.iter().any(|e| e.0 == *r), "required {} missing", r);
+                }
+                let total: u64 = at.nodes.iter().map(|e| u64::from(e.1)).sum();
+                prop_assert!(total >= u64::from(d.total_cpus));
+                for &(n, c) in &at.nodes {
+                    prop_assert!(cands.contains(&n));
+                    let n = n as usize;
+                    prop_assert!(!model.blocked[n]);
+                    prop_assert!(model.users_ok(n, s, e, &d));
+                    if d.whole_node {
+                        prop_assert_eq!(c, model.caps[n].cpus);
+                    } else {
+                        prop_assert!(c >= Model::base(&d) && c % d.cpus_per_task.max(1) == 0);
+                        prop_assert!(c <= model.offer(n, s, &d));
+                    }
+                }
+            }
+        }
+
+        #[test]
         fn groups_answer_like_lists(
             palette in prop::collection::vec(arb_cap(), 1..3),
             pick in prop::collection::vec(0usize..3, 2..9),
@@ -3227,6 +3776,13 @@ mod tests {
             if let Some(at) = a {
                 prop_assert!(at.start >= Timestamp(nb).max(p.now()));
                 prop_assert!(horizon.is_none_or(|h| at.start.0 < h));
+            }
+            let required = cands.get(..cands.len().min(2)).unwrap_or_default();
+            let r = p.earliest_with_required(&d, &cands, required, Timestamp(nb), horizon.map(Timestamp));
+            if let Some(at) = r {
+                prop_assert!(at.start >= Timestamp(nb).max(p.now()));
+                prop_assert!(horizon.is_none_or(|h| at.start.0 < h));
+                prop_assert!(required.iter().all(|n| at.nodes.iter().any(|e| e.0 == *n)));
             }
         }
     }

@@ -689,13 +689,204 @@ fn nodelist_job_waits_for_its_node_without_blocking_the_partition() {
 }
 
 #[test]
-#[ignore = "design gap: the planner has no required nodes; -N larger than --nodelist picks \
-            nodes freely instead of including every listed node (sbatch.1 --nodelist)"]
 fn nodelist_nodes_are_included_when_more_nodes_are_asked() {
+    // sbatch.1 --nodelist: "additional resources will be allocated on other nodes as
+    // needed". Which ones, observed on Slurm 22.05 (cons_tres, idle nodes): the nodes
+    // after the first listed one, then the ones before it (`-N2 -w cpu16-4` of
+    // cpu16-[1-4] got cpu16-[3-4], `-N2 -w cpu4-3` of cpu4-[1-4] got cpu4-[3-4],
+    // `-N3 -w a100-07` got a100-[07-09]).
     let mut s = sched(SMALL);
     let a = submit(&mut s, "-N2 -t 10 --exclusive -w n4", 0);
+    let b = submit(&mut s, "-N2 -t 10 --exclusive -w n1", 0);
     let out = started(&s.schedule(Timestamp(0)));
-    assert_eq!(out, [(a, names(&["n1", "n4"]))]);
+    assert_eq!(out, [(a, names(&["n3", "n4"])), (b, names(&["n1", "n2"]))]);
+}
+
+#[test]
+fn more_nodes_than_listed_take_the_listed_ones_then_their_neighbours() {
+    // `-N3 -w n[1-2]`: both listed nodes, then the next one up.
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-N3 -t 10 --exclusive -w n[1-2]", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(a, names(&["n1", "n2", "n3"]))]
+    );
+    // Nothing above the listed nodes: the one below (Slurm 22.05: `-N3 -w cpu4-[3-4]` of
+    // cpu4-[1-4] got cpu4-[2-4]).
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-N3 -t 10 --exclusive -w n[3-4]", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(a, names(&["n2", "n3", "n4"]))]
+    );
+    // A busy n3 ends the run of free nodes around n1-n2: the third node is n4.
+    let mut s = sched(SMALL);
+    let x = submit(&mut s, "-n1 -t 60 -w n3", 0);
+    let a = submit(&mut s, "-N3 -t 10 --exclusive -w n[1-2]", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(x, names(&["n3"])), (a, names(&["n1", "n2", "n4"]))]
+    );
+    // Slurm 22.05, `-N2 -w cpu16-2 --exclusive` with cpu16-3 running a one-CPU job: it
+    // got cpu16-[1-2] (the free run around the listed node), not cpu16-4.
+    let mut s = sched(SMALL);
+    let x = submit(&mut s, "-n1 -t 60 -w n3", 0);
+    let a = submit(&mut s, "-N2 -t 10 --exclusive -w n2", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(x, names(&["n3"])), (a, names(&["n1", "n2"]))]
+    );
+}
+
+#[test]
+fn a_busy_listed_node_makes_the_job_wait_for_it() {
+    // Slurm 22.05: `-N2 -w a100-05 --exclusive` with a100-05 busy for an hour was planned
+    // at that job's end on a100-[05-06], although other nodes were idle.
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-N1 -t 60 --exclusive -w n2", 0);
+    let b = submit(&mut s, "-N2 -t 10 --exclusive -w n2", 0);
+    let c = submit(&mut s, "-N1 -t 10 --exclusive", 0);
+    let out = started(&s.schedule(Timestamp(0)));
+    // C backfills on n1: B's reservation holds n2-n3 from 3600 only.
+    assert_eq!(out, [(a, names(&["n2"])), (c, names(&["n1"]))]);
+    let e = estimate(&s, b);
+    assert_eq!(
+        (e.start, e.nodes, e.reason),
+        (
+            Some(Timestamp(3600)),
+            names(&["n2", "n3"]),
+            PendingReason::Resources
+        )
+    );
+    finish(&mut s, a, 3600, 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(3600))),
+        [(b, names(&["n2", "n3"]))]
+    );
+}
+
+#[test]
+fn the_estimate_waits_for_the_listed_node_and_enough_others() {
+    // Checked on Slurm 22.05 with cpu16-[1-4]: B was planned at D's end on cpu16-[2-4].
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-N1 -t 60 --exclusive -w n2", 0);
+    let d = submit(&mut s, "-N2 -t 120 --exclusive -w n[3-4]", 0);
+    let b = submit(&mut s, "-N3 -t 10 --exclusive -w n2", 0);
+    let out = started(&s.schedule(Timestamp(0)));
+    assert_eq!(out, [(a, names(&["n2"])), (d, names(&["n3", "n4"]))]);
+    // n2 is free at 3600, but only n1 besides it until n3-n4 are free at 7200.
+    let e = estimate(&s, b);
+    assert_eq!(
+        (e.start, e.nodes),
+        (Some(Timestamp(7200)), names(&["n2", "n3", "n4"]))
+    );
+}
+
+#[test]
+fn listed_node_with_features_and_exclude() {
+    let conf = "NodeName=n1 CPUs=8 RealMemory=8000 Feature=a
+                NodeName=n2 CPUs=8 RealMemory=8000 Feature=a
+                NodeName=n3 CPUs=8 RealMemory=8000 Feature=b
+                NodeName=n4 CPUs=8 RealMemory=8000 Feature=a
+                PartitionName=p Nodes=n[1-4] Default=YES MaxTime=UNLIMITED DefMemPerCPU=100
+";
+    // n3 lacks feature a: the run around n2 is n1-n2.
+    let mut s = sched(conf);
+    let a = submit(&mut s, "-N2 -t 10 --exclusive -C a -w n2", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(a, names(&["n1", "n2"]))]
+    );
+    // Three nodes with feature a around n2: n1, n2 and n4 (never n3).
+    let mut s = sched(conf);
+    let a = submit(&mut s, "-N3 -t 10 --exclusive -C a -w n2", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(a, names(&["n1", "n2", "n4"]))]
+    );
+    // Excluding the node above n3: the ones below (Slurm 22.05: `-N3 -w a100-03
+    // -x a100-04` got a100-[01-03]).
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-N3 -t 10 --exclusive -w n3 -x n4", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(a, names(&["n1", "n2", "n3"]))]
+    );
+    // Excluding the node next to n1: the run is n1 alone, the others by the usual rule.
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-N3 -t 10 --exclusive -w n1 -x n2", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(a, names(&["n1", "n3", "n4"]))]
+    );
+}
+
+#[test]
+fn listed_node_shared_and_exclusive() {
+    let mut s = sched(SMALL);
+    let x = submit(&mut s, "-n6 -t 60 -w n2", 0);
+    // Shared: n2 gives its 2 free CPUs, the next node the rest. Slurm 22.05 gave the
+    // listed node its CPUs first (`-N2 -n5 -w cpu4-2` on 4-CPU nodes: 4 on cpu4-2, 1 on
+    // cpu4-3).
+    let y = submit(&mut s, "-N2 -n5 -t 10 -w n2", 0);
+    // Exclusive: n2 must be idle, so it waits for X.
+    let z = submit(&mut s, "-N2 -t 10 --exclusive -w n2", 0);
+    let out = s.schedule(Timestamp(0));
+    assert_eq!(
+        started(&out),
+        [(x, names(&["n2"])), (y, names(&["n2", "n3"]))]
+    );
+    let cpus: Vec<(String, u32)> = allocation(&out, y)
+        .into_iter()
+        .map(|n| (n.node, n.cpus))
+        .collect();
+    assert_eq!(cpus, [("n2".to_owned(), 2), ("n3".to_owned(), 3)]);
+    let e = estimate(&s, z);
+    assert_eq!(
+        (e.start, e.nodes),
+        (Some(Timestamp(3600)), names(&["n2", "n3"]))
+    );
+}
+
+#[test]
+fn backfill_reservation_includes_the_listed_node() {
+    // Checked on Slurm 22.05 (its default backfill, cpu16-[1-4]): A on cpu16-2, D on
+    // cpu16-1 and E on cpu16-3 started; B planned at A's end on cpu16-[2-3], C at B's end
+    // (floored to bf_resolution) on cpu16-3.
+    for preset in [Preset::Slurm, Preset::Conservative] {
+        let mut s = sched_with(SMALL, preset);
+        let a = submit(&mut s, "-N1 -t 60 --exclusive -w n2", 0);
+        // B is planned at 3600 on n2-n3 and reserves them.
+        let b = submit(&mut s, "-N2 -t 60 --exclusive -w n2", 0);
+        // C (2 h on n3) would run into B's reservation: after it, at 7200.
+        let c = submit(&mut s, "-N1 -t 120 --exclusive -w n3", 0);
+        // D (2 h on any node) starts now on n1, the free node B does not reserve.
+        let d = submit(&mut s, "-N1 -t 120 --exclusive", 0);
+        // E (30 min on n3) ends before B's reservation: it starts now.
+        let e = submit(&mut s, "-N1 -t 30 --exclusive -w n3", 0);
+        let out = started(&s.schedule(Timestamp(0)));
+        assert_eq!(
+            out,
+            [
+                (a, names(&["n2"])),
+                (d, names(&["n1"])),
+                (e, names(&["n3"]))
+            ],
+            "{preset}"
+        );
+        let eb = estimate(&s, b);
+        assert_eq!(
+            (eb.start, eb.nodes),
+            (Some(Timestamp(3600)), names(&["n2", "n3"])),
+            "{preset}"
+        );
+        let ec = estimate(&s, c);
+        assert_eq!(
+            (ec.start, ec.nodes),
+            (Some(Timestamp(7200)), names(&["n3"])),
+            "{preset}"
+        );
+    }
 }
 
 #[test]

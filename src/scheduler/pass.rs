@@ -60,8 +60,8 @@ impl StartBounds {
         now: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<Placement> {
-        if let JobNodes::Narrowed(list) = candidates {
-            return profile.earliest(demand, list, now, horizon);
+        if !matches!(candidates, JobNodes::Partition) {
+            return ask(profile, part, demand, candidates, now, horizon);
         }
         // The user changes no answer while nothing user-exclusive is involved.
         let user = if demand.user_exclusive || profile.has_user_exclusive() {
@@ -89,7 +89,8 @@ impl StartBounds {
 }
 
 /// [`Profile::earliest`] for a job's candidates in partition `part`: through the
-/// partition's planner group when they are the whole partition, else directly.
+/// partition's planner group when they are the whole partition, else directly, with the
+/// job's required nodes if it has any.
 fn ask(
     profile: &Profile,
     part: usize,
@@ -101,6 +102,9 @@ fn ask(
     match candidates {
         JobNodes::Partition => profile.earliest_in(demand, part, from, horizon),
         JobNodes::Narrowed(list) => profile.earliest(demand, list, from, horizon),
+        JobNodes::Required { nodes, required } => {
+            profile.earliest_with_required(demand, nodes, required, from, horizon)
+        }
     }
 }
 
@@ -110,6 +114,13 @@ enum JobNodes {
     Partition,
     /// Only these (features, `--exclude`, `--nodelist` narrow them).
     Narrowed(Vec<NodeIdx>),
+    /// These (the partition's nodes, minus features and `--exclude`), with every node of
+    /// `required` in the allocation: a `--nodelist` naming fewer nodes than the job asks
+    /// for (sbatch.1: "additional resources will be allocated on other nodes as needed").
+    Required {
+        nodes: Vec<NodeIdx>,
+        required: Vec<NodeIdx>,
+    },
 }
 
 /// Reasons and plans gathered during a pass.
@@ -927,26 +938,34 @@ impl Scheduler {
             return JobNodes::Partition;
         }
         // `--nodelist` nodes are required. When the job needs no more nodes than listed,
-        // only those may be used (the planner has no notion of required nodes; a job
-        // asking more nodes than listed still picks freely).
+        // only those may be used; when it needs more, the others come from the rest of
+        // the partition (minus features and `--exclude`).
         let listed: BTreeSet<&str> = req.nodelist.iter().map(String::as_str).collect();
-        let only_listed = !listed.is_empty() && job.resolved.min_nodes() as usize <= listed.len();
-        JobNodes::Narrowed(
-            nodes
-                .iter()
-                .copied()
-                .filter(|&n| {
-                    let Some(node) = self.cluster.node_at(n as usize) else {
-                        return false;
-                    };
-                    req.constraint
-                        .as_ref()
-                        .is_none_or(|c| c.matches(&node.features))
-                        && !req.exclude.contains(&node.name)
-                        && (!only_listed || listed.contains(node.name.as_str()))
-                })
-                .collect(),
-        )
+        let min_nodes = self.shape_in(job, part).min_nodes().max(1) as usize;
+        let only_listed = !listed.is_empty() && min_nodes <= listed.len();
+        let narrowed: Vec<NodeIdx> = nodes
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let Some(node) = self.cluster.node_at(n as usize) else {
+                    return false;
+                };
+                req.constraint
+                    .as_ref()
+                    .is_none_or(|c| c.matches(&node.features))
+                    && !req.exclude.contains(&node.name)
+                    && (!only_listed || listed.contains(node.name.as_str()))
+            })
+            .collect();
+        if listed.is_empty() || only_listed {
+            return JobNodes::Narrowed(narrowed);
+        }
+        // A listed node the job may not use here (outside the partition, or without a
+        // feature it asks for) stays required: the job then never fits in this partition.
+        JobNodes::Required {
+            nodes: narrowed,
+            required: self.requested_nodes(id),
+        }
     }
 
     fn requested_nodes(&self, id: JobId) -> Vec<u32> {
