@@ -585,8 +585,84 @@ struct Scratch {
     events: Vec<(Timestamp, u32, u32)>,
     /// One node's segment offers and sliding-window deque.
     curve: (Vec<u32>, VecDeque<usize>),
-    /// Current offer by position in the candidate list.
+}
+
+/// The nodes a sweep has met, their offers at the current instant, and the running
+/// figures that decide whether a choice is worth trying there.
+struct Offers {
+    nodes: Vec<NodeIdx>,
+    /// Offer of `nodes[i]` now (0: unusable).
     current: Vec<u32>,
+    /// Nodes with an offer, and the sum of the offers.
+    count: usize,
+    sum: u64,
+    /// The offers as a multiset, kept when `max_nodes` may bound the sum.
+    multiset: Option<BTreeMap<u32, u32>>,
+}
+
+impl Offers {
+    fn new(bounded: bool) -> Self {
+        Offers {
+            nodes: Vec::new(),
+            current: Vec::new(),
+            count: 0,
+            sum: 0,
+            multiset: bounded.then(BTreeMap::new),
+        }
+    }
+
+    /// Adds a node with no offer yet and returns its position.
+    fn add(&mut self, n: NodeIdx) -> u32 {
+        let pos = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        self.nodes.push(n);
+        self.current.push(0);
+        pos
+    }
+
+    /// The node at `pos` offers `offer` from now on.
+    fn set(&mut self, pos: u32, offer: u32) {
+        let Some(slot) = self.current.get_mut(pos as usize) else {
+            return;
+        };
+        let old = std::mem::replace(slot, offer);
+        if old > 0 {
+            self.count -= 1;
+            self.sum -= u64::from(old);
+            if let Some(set) = &mut self.multiset {
+                multiset_remove(set, old);
+            }
+        }
+        if offer > 0 {
+            self.count += 1;
+            self.sum += u64::from(offer);
+            if let Some(set) = &mut self.multiset {
+                *set.entry(offer).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// The nodes [`Profile::choose`] picks among the current offers, if the figures
+    /// say the demand may fit.
+    fn choice(&self, profile: &Profile, need: &Need) -> Option<Vec<(NodeIdx, u32)>> {
+        if self.count < need.min_nodes as usize || self.sum < need.total {
+            return None;
+        }
+        if self
+            .multiset
+            .as_ref()
+            .is_some_and(|set| top_sum(set, need.max_nodes) < need.total)
+        {
+            return None;
+        }
+        let usable: Vec<(NodeIdx, u32)> = self
+            .nodes
+            .iter()
+            .zip(&self.current)
+            .filter(|&(_, &o)| o > 0)
+            .map(|(&n, &o)| (n, o))
+            .collect();
+        profile.choose(&usable, need)
+    }
 }
 
 /// Instant standing for "never" / "open-ended".
@@ -1392,8 +1468,7 @@ impl Profile {
             start.saturating_add(Duration::from_secs(window)) <= end
         };
         let keys = self.keys.len();
-        let mut nodes: Vec<NodeIdx> = Vec::new();
-        let mut current: Vec<u32> = Vec::new();
+        let mut offers = Offers::new(true);
         let mut heap: BinaryHeap<Reverse<(Timestamp, u32, u32)>> = BinaryHeap::new();
         let mut curved = vec![0u64; self.nodes.len().div_ceil(64)];
         let mut scratch: (Vec<u32>, VecDeque<usize>) = (Vec::new(), VecDeque::new());
@@ -1401,8 +1476,7 @@ impl Profile {
         // Gives `n` its exact offer curve from `at` on (once).
         let mut activate = |n: NodeIdx,
                             at: Timestamp,
-                            nodes: &mut Vec<NodeIdx>,
-                            current: &mut Vec<u32>,
+                            offers: &mut Offers,
                             heap: &mut BinaryHeap<Reverse<(Timestamp, u32, u32)>>,
                             curved: &mut Vec<u64>| {
             let Some(word) = curved.get_mut((n / 64) as usize) else {
@@ -1415,9 +1489,7 @@ impl Profile {
             if !self.nodes.get(n as usize).is_some_and(fits) {
                 return;
             }
-            let pos = nodes.len();
-            nodes.push(n);
-            current.push(0);
+            let pos = offers.add(n) as usize;
             changes.clear();
             self.offer_curve((n, pos), need, at, horizon, &mut scratch, &mut changes);
             heap.extend(changes.drain(..).map(Reverse));
@@ -1444,7 +1516,7 @@ impl Profile {
         under_way.sort_unstable();
         under_way.dedup();
         for n in under_way {
-            activate(n, t0, &mut nodes, &mut current, &mut heap, &mut curved);
+            activate(n, t0, &mut offers, &mut heap, &mut curved);
         }
         // Pristine members: usable from t0 with a constant offer.
         for set in group.pristine.values() {
@@ -1459,9 +1531,7 @@ impl Profile {
                 continue;
             }
             for &n in set.iter().take(need.max_nodes as usize) {
-                let pos = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
-                nodes.push(n);
-                current.push(0);
+                let pos = offers.add(n);
                 heap.push(Reverse((t0, pos, offer)));
             }
         }
@@ -1479,26 +1549,6 @@ impl Profile {
             })
             .collect();
         let mut tails = group.tails.iter().peekable();
-        let mut count = 0usize;
-        let mut multiset: BTreeMap<u32, u32> = BTreeMap::new();
-        let mut sum = 0u64;
-        let change = |slot: &mut u32,
-                      offer: u32,
-                      count: &mut usize,
-                      sum: &mut u64,
-                      multiset: &mut BTreeMap<u32, u32>| {
-            let old = std::mem::replace(slot, offer);
-            if old > 0 {
-                *count -= 1;
-                *sum -= u64::from(old);
-                multiset_remove(multiset, old);
-            }
-            if offer > 0 {
-                *count += 1;
-                *sum += u64::from(offer);
-                *multiset.entry(offer).or_insert(0) += 1;
-            }
-        };
         loop {
             let next_run = starting
                 .iter_mut()
@@ -1518,16 +1568,14 @@ impl Profile {
             }
             for runs in &mut starting {
                 while let Some(&(_, n, _, _)) = runs.next_if(|e| e.0 == t) {
-                    activate(n, t, &mut nodes, &mut current, &mut heap, &mut curved);
+                    activate(n, t, &mut offers, &mut heap, &mut curved);
                 }
             }
             while heap.peek().is_some_and(|e| e.0.0 == t) {
                 let Some(Reverse((_, pos, offer))) = heap.pop() else {
                     break;
                 };
-                if let Some(slot) = current.get_mut(pos as usize) {
-                    change(slot, offer, &mut count, &mut sum, &mut multiset);
-                }
+                offers.set(pos, offer);
             }
             while let Some(&(_, n)) = tails.next_if(|e| e.0.max(t0) == t) {
                 let curved_already = curved
@@ -1544,26 +1592,11 @@ impl Profile {
                 };
                 let offer = Self::seg_offer(line, last, keys, need);
                 if offer > 0 {
-                    nodes.push(n);
-                    current.push(0);
-                    if let Some(slot) = current.last_mut() {
-                        change(slot, offer, &mut count, &mut sum, &mut multiset);
-                    }
+                    let pos = offers.add(n);
+                    offers.set(pos, offer);
                 }
             }
-            if count < need.min_nodes as usize || sum < need.total {
-                continue;
-            }
-            if top_sum(&multiset, need.max_nodes) < need.total {
-                continue;
-            }
-            let usable: Vec<(NodeIdx, u32)> = nodes
-                .iter()
-                .zip(current.iter())
-                .filter(|&(_, &o)| o > 0)
-                .map(|(&n, &o)| (n, o))
-                .collect();
-            if let Some(chosen) = self.choose(&usable, need) {
+            if let Some(chosen) = offers.choice(self, need) {
                 return Some(Placement {
                     start: t,
                     nodes: chosen,
@@ -1884,65 +1917,29 @@ impl Profile {
         horizon: Timestamp,
         scratch: &mut Scratch,
     ) -> Option<Placement> {
-        let Scratch {
-            events,
-            curve,
-            current,
-        } = scratch;
+        let Scratch { events, curve } = scratch;
         events.clear();
         for (pos, &n) in nodes.iter().enumerate() {
             self.offer_curve((n, pos), need, t0, horizon, curve, events);
         }
         events.sort_unstable();
-        // Offers by position in `nodes`, and how many nodes have one.
-        current.clear();
-        current.resize(nodes.len(), 0);
-        let mut count = 0usize;
-        let bounded = (need.max_nodes as usize) < nodes.len();
-        let mut multiset: BTreeMap<u32, u32> = BTreeMap::new();
-        let mut sum = 0u64;
+        let mut offers = Offers::new((need.max_nodes as usize) < nodes.len());
+        for &n in nodes {
+            offers.add(n);
+        }
         let mut i = 0;
         while let Some(&(t, _, _)) = events.get(i) {
             if t >= horizon {
                 break;
             }
-            while let Some(&(u, n, offer)) = events.get(i) {
+            while let Some(&(u, pos, offer)) = events.get(i) {
                 if u != t {
                     break;
                 }
                 i += 1;
-                let Some(slot) = current.get_mut(n as usize) else {
-                    continue;
-                };
-                let old = std::mem::replace(slot, offer);
-                if old > 0 {
-                    count -= 1;
-                    sum -= u64::from(old);
-                    if bounded {
-                        multiset_remove(&mut multiset, old);
-                    }
-                }
-                if offer > 0 {
-                    count += 1;
-                    sum += u64::from(offer);
-                    if bounded {
-                        *multiset.entry(offer).or_insert(0) += 1;
-                    }
-                }
+                offers.set(pos, offer);
             }
-            if count < need.min_nodes as usize || sum < need.total {
-                continue;
-            }
-            if bounded && top_sum(&multiset, need.max_nodes) < need.total {
-                continue;
-            }
-            let usable: Vec<(NodeIdx, u32)> = nodes
-                .iter()
-                .zip(current.iter())
-                .filter(|&(_, &o)| o > 0)
-                .map(|(&n, &o)| (n, o))
-                .collect();
-            if let Some(chosen) = self.choose(&usable, need) {
+            if let Some(chosen) = offers.choice(self, need) {
                 return Some(Placement {
                     start: t,
                     nodes: chosen,
