@@ -1399,46 +1399,47 @@ impl Profile {
         if not_now && only_now {
             return None;
         }
-        let mut nodes: Option<Vec<NodeIdx>> = None;
-        // A group's sweep reads the state at t0 first: a direct test there would only
-        // repeat it (at `now` its index is cheaper still).
-        let direct = match pool {
-            Pool::Group(_) => t0 == self.now,
-            Pool::List(_) => true,
-        };
-        if !not_now && direct {
-            // The direct test at t0 answers most questions without building any curve.
-            let end = t0.saturating_add(Duration::from_secs(need.dur));
-            let usable = match pool {
-                Pool::Group(group) if t0 == self.now => self.usable_now(group, &need, end),
-                _ => {
-                    let list = self.pool_nodes(&pool, &need);
-                    if list.len() < need.min_nodes as usize {
+        match pool {
+            Pool::Group(group) => {
+                // At `now` the group's index answers "start now?" cheaply; later, the
+                // sweep's first step is that same test.
+                if !not_now && t0 == self.now {
+                    let end = t0.saturating_add(Duration::from_secs(need.dur));
+                    let usable = self.usable_now(group, &need, end);
+                    if let Some(chosen) = self.choose(&usable, &need) {
+                        return Some(Placement {
+                            start: t0,
+                            nodes: chosen,
+                        });
+                    }
+                    if only_now {
                         return None;
                     }
-                    let usable = self.usable_at(&list, &need, t0, end);
-                    nodes = Some(list);
-                    usable
                 }
-            };
-            if let Some(chosen) = self.choose(&usable, &need) {
-                return Some(Placement {
-                    start: t0,
-                    nodes: chosen,
-                });
+                self.sweep_group(&need, group, t0, horizon)
             }
-            if only_now {
-                return None;
+            Pool::List(list) => {
+                let nodes = self.candidate_nodes(list, &need);
+                if nodes.len() < need.min_nodes as usize {
+                    return None;
+                }
+                if !not_now {
+                    // The direct test at t0 answers most questions without any curve.
+                    let end = t0.saturating_add(Duration::from_secs(need.dur));
+                    let usable = self.usable_at(&nodes, &need, t0, end);
+                    if let Some(chosen) = self.choose(&usable, &need) {
+                        return Some(Placement {
+                            start: t0,
+                            nodes: chosen,
+                        });
+                    }
+                    if only_now {
+                        return None;
+                    }
+                }
+                self.sweep(&need, &nodes, t0, horizon)
             }
         }
-        if let Pool::Group(group) = pool {
-            return self.sweep_group(&need, group, t0, horizon);
-        }
-        let nodes = nodes.unwrap_or_else(|| self.pool_nodes(&pool, &need));
-        if nodes.len() < need.min_nodes as usize {
-            return None;
-        }
-        self.sweep(&need, &nodes, t0, horizon)
     }
 
     /// [`Profile::sweep`] over a group, visiting only the nodes that can matter.
@@ -1672,33 +1673,6 @@ impl Profile {
             }
         }
         usable
-    }
-
-    /// The candidates of a pool that could ever serve the demand statically; of a group's
-    /// pristine kinds, only the `max_nodes` lowest-indexed (see [`Profile::usable_now`]).
-    fn pool_nodes(&self, pool: &Pool<'_>, need: &Need) -> Vec<NodeIdx> {
-        match pool {
-            Pool::List(list) => self.candidate_nodes(list, need),
-            Pool::Group(group) => {
-                let fits = |n: NodeIdx| {
-                    self.nodes
-                        .get(n as usize)
-                        .is_some_and(|l| l.cap_cpus >= need.base && Self::cap_fits(l, need))
-                };
-                let mut out: Vec<NodeIdx> = group
-                    .busy
-                    .iter()
-                    .map(|&(_, n)| n)
-                    .filter(|&n| fits(n))
-                    .collect();
-                for set in group.pristine.values() {
-                    if set.first().is_some_and(|&n| fits(n)) {
-                        out.extend(set.iter().take(need.max_nodes as usize));
-                    }
-                }
-                out
-            }
-        }
     }
 
     /// Whether `need` certainly cannot start at `now` on any node of the pool, decided
