@@ -572,8 +572,12 @@ impl Footprint {
 /// The nodes a search draws from.
 #[derive(Clone, Copy)]
 enum Pool<'a> {
-    /// A caller's list (unknown, blocked and repeated nodes are ignored).
-    List(&'a [NodeIdx]),
+    /// A caller's list (unknown, blocked and repeated nodes are ignored), with the nodes
+    /// that must be in the allocation (distinct, ascending; usually none).
+    List {
+        nodes: &'a [NodeIdx],
+        required: &'a [NodeIdx],
+    },
     /// A registered group.
     Group(&'a Group),
 }
@@ -1237,7 +1241,15 @@ impl Profile {
         not_before: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<Placement> {
-        self.search(demand, Pool::List(candidates), not_before, horizon)
+        self.search(
+            demand,
+            Pool::List {
+                nodes: candidates,
+                required: &[],
+            },
+            not_before,
+            horizon,
+        )
     }
 
     /// [`Profile::earliest`] over the nodes of a group registered with
@@ -1318,66 +1330,15 @@ impl Profile {
         let mut required = required.to_vec();
         required.sort_unstable();
         required.dedup();
-        self.search_required(demand, candidates, required, not_before, horizon)
-    }
-
-    /// The search behind [`Profile::earliest_with_required`], `required` distinct and
-    /// ascending: the direct test at the first instant, then the sweep, both over the
-    /// candidate list (never a group's index, which leaves out pristine nodes a required
-    /// or neighbouring node could be), with [`Profile::choose`] refusing any set of
-    /// usable nodes that lacks a required one.
-    fn search_required(
-        &self,
-        demand: &Demand,
-        candidates: &[NodeIdx],
-        required: Vec<NodeIdx>,
-        not_before: Timestamp,
-        horizon: Option<Timestamp>,
-    ) -> Option<Placement> {
-        let t0 = not_before.max(self.now);
-        let horizon = horizon.unwrap_or(NEVER);
-        if t0 >= horizon || t0 == NEVER {
-            return None;
-        }
-        let mut need = self.need(demand)?;
-        if required.len() > need.max_nodes as usize {
-            return None;
-        }
-        let list = self.candidate_nodes(candidates, &need);
-        let mut sorted = list.clone();
-        sorted.sort_unstable();
-        if list.len() < need.min_nodes as usize
-            || required.iter().any(|r| sorted.binary_search(r).is_err())
-        {
-            return None;
-        }
-        need.required = required;
-        let end = t0.saturating_add(Duration::from_secs(need.dur));
-        let usable = self.usable_at(&list, &need, t0, end);
-        if let Some(chosen) = self.choose(&usable, &need) {
-            return Some(Placement {
-                start: t0,
-                nodes: chosen,
-            });
-        }
-        if t0.0.saturating_add(1) >= horizon.0 {
-            return None;
-        }
-        // No start comes before every required node is usable on its own: sweep from the
-        // latest of those instants (the sweep still checks each start in full).
-        let mut from = t0;
-        let mut curve = (Vec::new(), VecDeque::new());
-        let mut events = Vec::new();
-        for &r in &need.required {
-            events.clear();
-            self.offer_curve((r, 0), &need, t0, horizon, &mut curve, &mut events);
-            let first = events.iter().find(|e| e.2 > 0)?.0;
-            from = from.max(first);
-        }
-        if from >= horizon {
-            return None;
-        }
-        self.sweep(&need, &list, from, horizon)
+        self.search(
+            demand,
+            Pool::List {
+                nodes: candidates,
+                required: &required,
+            },
+            not_before,
+            horizon,
+        )
     }
 
     /// The search behind [`Profile::earliest`] and [`Profile::earliest_in`].
@@ -1393,7 +1354,7 @@ impl Profile {
         if t0 >= horizon || t0 == NEVER {
             return None;
         }
-        let need = self.need(demand)?;
+        let mut need = self.need(demand)?;
         let only_now = t0.0.saturating_add(1) >= horizon.0;
         let not_now = t0 == self.now && self.rules_out_now(&need, &pool);
         if not_now && only_now {
@@ -1418,10 +1379,23 @@ impl Profile {
                 }
                 self.sweep_group(&need, group, t0, horizon)
             }
-            Pool::List(list) => {
+            Pool::List {
+                nodes: list,
+                required,
+            } => {
                 let nodes = self.candidate_nodes(list, &need);
                 if nodes.len() < need.min_nodes as usize {
                     return None;
+                }
+                if !required.is_empty() {
+                    let mut sorted = nodes.clone();
+                    sorted.sort_unstable();
+                    if required.len() > need.max_nodes as usize
+                        || required.iter().any(|r| sorted.binary_search(r).is_err())
+                    {
+                        return None;
+                    }
+                    need.required = required.to_vec();
                 }
                 if !not_now {
                     // The direct test at t0 answers most questions without any curve.
@@ -1437,7 +1411,22 @@ impl Profile {
                         return None;
                     }
                 }
-                self.sweep(&need, &nodes, t0, horizon)
+                // No start comes before every required node is usable on its own: sweep
+                // from the latest of those instants (the sweep still checks each start in
+                // full).
+                let mut from = t0;
+                let mut curve = (Vec::new(), VecDeque::new());
+                let mut events = Vec::new();
+                for &r in &need.required {
+                    events.clear();
+                    self.offer_curve((r, 0), &need, t0, horizon, &mut curve, &mut events);
+                    let first = events.iter().find(|e| e.2 > 0)?.0;
+                    from = from.max(first);
+                }
+                if from >= horizon {
+                    return None;
+                }
+                self.sweep(&need, &nodes, from, horizon)
             }
         }
     }
@@ -1680,7 +1669,7 @@ impl Profile {
     /// reservations. `false` when there are too many of those for that to be cheap.
     fn rules_out_now(&self, need: &Need, pool: &Pool<'_>) -> bool {
         let (stats, size) = match pool {
-            Pool::List(_) => (&self.at_now, self.nodes.len()),
+            Pool::List { .. } => (&self.at_now, self.nodes.len()),
             Pool::Group(group) => (&group.stats, group.members.len()),
         };
         if stats.later.len() > size / 8 + 64 {
