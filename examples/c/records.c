@@ -296,7 +296,7 @@ static void refused(hpcsched_scheduler *s) {
                HPCSCHED_RESULT_UNKNOWN_PARTITION &&
            p == NULL);
     printf("partition nosuch: %s\n", hpcsched_last_error_message());
-    EXPECT(same(hpcsched_last_error_message(), "Invalid partition name specified: nosuch"));
+    EXPECT(same(hpcsched_last_error_message(), "invalid partition specified: nosuch"));
     EXPECT(hpcsched_scheduler_qos_user_usage(s, "nosuch", "bob", &q) ==
                HPCSCHED_RESULT_UNKNOWN_QOS &&
            q == NULL);

@@ -12,7 +12,9 @@ use crate::error::{
 };
 use crate::job::hand_out;
 use crate::scheduler::hpcsched_scheduler;
-use hpcsched::{JobRecord, LimitUsage, PartitionUsage, TimeLimit, Timestamp, UserUsage};
+use hpcsched::{
+    JobRecord, LimitUsage, PartitionUsage, RejectReason, TimeLimit, Timestamp, UserUsage,
+};
 use std::ffi::{CString, c_char};
 use std::ptr;
 
@@ -456,7 +458,7 @@ pub unsafe extern "C" fn hpcsched_scheduler_partition_usage(
         let inner = scheduler.inner.partition_usage(name).ok_or_else(|| {
             Failure::new(
                 hpcsched_result::UnknownPartition,
-                format!("Invalid partition name specified: {name}"),
+                RejectReason::InvalidPartition(name.to_owned()).to_string(),
             )
         })?;
         hand_out(out, hpcsched_partition_usage { inner });
@@ -782,7 +784,7 @@ pub unsafe extern "C" fn hpcsched_scheduler_qos_user_usage(
         let limits = scheduler.inner.qos_user_usage(qos, user).ok_or_else(|| {
             Failure::new(
                 hpcsched_result::UnknownQos,
-                format!("Invalid qos specification: {qos}"),
+                RejectReason::InvalidQos(qos.to_owned()).to_string(),
             )
         })?;
         let items = limits.iter().map(LimitEntry::new).collect();
@@ -1291,7 +1293,7 @@ sacctmgr add qos gpu2 MaxTRESPerUser=gres/gpu=2,mem=16G,cpu=8
                 hpcsched_result::UnknownPartition
             );
             assert!(p.is_null());
-            assert_eq!(last_message(), "Invalid partition name specified: debug");
+            assert_eq!(last_message(), "invalid partition specified: debug");
             let mut q = ptr::dangling_mut();
             assert_eq!(
                 hpcsched_scheduler_qos_user_usage(s, c"gpu4".as_ptr(), c"bob".as_ptr(), &raw mut q),
