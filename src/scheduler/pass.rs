@@ -18,7 +18,9 @@ use crate::request::Exclusive;
 use crate::resolve::{JobShape, ResolvedMemory};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// How long backfill plans an UNLIMITED job for (Slurm uses one year).
 const UNLIMITED_PLAN: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -44,7 +46,125 @@ struct Entry {
 /// a fit at the last release before it).
 #[derive(Default)]
 struct StartBounds {
-    bound: HashMap<(usize, Demand), Timestamp, FastBuild>,
+    /// Looked up with a borrowed [`ShapeRef`], so that a question about a shape already
+    /// asked (most of a long queue) clones nothing.
+    bound: IndexMap<ShapeKey, Timestamp, FastBuild>,
+}
+
+/// A shape as [`StartBounds`] keeps it: the partition and the demand, with the user in
+/// `user` (0 when the user changes no answer) rather than in the demand.
+struct ShapeKey {
+    part: usize,
+    demand: Demand,
+    user: u32,
+}
+
+/// A [`ShapeKey`] borrowed from the question being asked.
+struct ShapeRef<'d> {
+    part: usize,
+    demand: &'d Demand,
+    user: u32,
+}
+
+impl ShapeRef<'_> {
+    /// Every field of the demand except its user, which `user` stands for; destructured so
+    /// that a field added to [`Demand`] cannot be forgotten here.
+    fn hash_into<H: Hasher>(&self, h: &mut H) {
+        let Demand {
+            min_nodes,
+            max_nodes,
+            total_cpus,
+            min_cpus_per_node,
+            cpus_per_task,
+            mem,
+            gres_per_node,
+            whole_node,
+            user: _,
+            user_exclusive,
+            duration,
+        } = self.demand;
+        (self.part, self.user).hash(h);
+        (
+            min_nodes,
+            max_nodes,
+            total_cpus,
+            min_cpus_per_node,
+            cpus_per_task,
+        )
+            .hash(h);
+        (mem, gres_per_node, whole_node, user_exclusive, duration).hash(h);
+    }
+
+    fn same(&self, key: &ShapeKey) -> bool {
+        let Demand {
+            min_nodes,
+            max_nodes,
+            total_cpus,
+            min_cpus_per_node,
+            cpus_per_task,
+            mem,
+            gres_per_node,
+            whole_node,
+            user: _,
+            user_exclusive,
+            duration,
+        } = self.demand;
+        let k = &key.demand;
+        self.part == key.part
+            && self.user == key.user
+            && (
+                *min_nodes,
+                *max_nodes,
+                *total_cpus,
+                *min_cpus_per_node,
+                *cpus_per_task,
+            ) == (
+                k.min_nodes,
+                k.max_nodes,
+                k.total_cpus,
+                k.min_cpus_per_node,
+                k.cpus_per_task,
+            )
+            && (*mem, *whole_node, *user_exclusive, *duration)
+                == (k.mem, k.whole_node, k.user_exclusive, k.duration)
+            && *gres_per_node == k.gres_per_node
+    }
+}
+
+impl Hash for ShapeKey {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.as_ref().hash_into(h);
+    }
+}
+
+impl PartialEq for ShapeKey {
+    fn eq(&self, other: &Self) -> bool {
+        other.as_ref().same(self)
+    }
+}
+
+impl Eq for ShapeKey {}
+
+impl ShapeKey {
+    fn as_ref(&self) -> ShapeRef<'_> {
+        ShapeRef {
+            part: self.part,
+            demand: &self.demand,
+            user: self.user,
+        }
+    }
+}
+
+impl Hash for ShapeRef<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.hash_into(h);
+    }
+}
+
+impl indexmap::Equivalent<ShapeKey> for ShapeRef<'_> {
+    fn equivalent(&self, key: &ShapeKey) -> bool {
+        self.same(key)
+    }
 }
 
 impl StartBounds {
@@ -69,21 +189,31 @@ impl StartBounds {
         } else {
             0
         };
-        let key = (
-            part,
-            Demand {
-                user,
-                ..demand.clone()
-            },
-        );
+        let key = ShapeRef { part, demand, user };
         let limit = horizon.unwrap_or(Timestamp(u64::MAX));
-        let from = self.bound.get(&key).copied().unwrap_or(now).max(now);
+        let slot = self.bound.get_index_of(&key);
+        let from = slot
+            .and_then(|i| self.bound.get_index(i))
+            .map_or(now, |(_, &t)| t)
+            .max(now);
         if from >= limit {
             return None;
         }
         let got = ask(profile, part, demand, candidates, from, horizon);
-        self.bound
-            .insert(key, got.as_ref().map_or(limit, |p| p.start));
+        let reached = got.as_ref().map_or(limit, |p| p.start);
+        match slot.and_then(|i| self.bound.get_index_mut(i)) {
+            Some((_, t)) => *t = reached,
+            None => {
+                self.bound.insert(
+                    ShapeKey {
+                        part,
+                        demand: demand.clone(),
+                        user,
+                    },
+                    reached,
+                );
+            }
+        }
         got
     }
 }
@@ -127,10 +257,19 @@ enum JobNodes {
 #[derive(Default)]
 struct PassState {
     /// Jobs started, planned or otherwise settled this pass.
-    handled: BTreeSet<JobId>,
+    handled: HashSet<JobId, FastBuild>,
     /// Partitions in which a job has already been found blocked (later ones: Priority).
     blocked_parts: BTreeSet<usize>,
-    estimates: BTreeMap<JobId, Estimate>,
+    /// What the pass found for each job it could not start; turned into [`Estimate`]s
+    /// (names and display ids) once, at the end of the pass.
+    planned: HashMap<JobId, Planned, FastBuild>,
+}
+
+/// A blocked job's plan, as the pass found it.
+struct Planned {
+    part: usize,
+    start: Option<Timestamp>,
+    nodes: Vec<NodeIdx>,
 }
 
 impl Scheduler {
@@ -342,19 +481,27 @@ impl Scheduler {
     /// priority desc, submit time asc, job id asc.
     fn build_queue(&self, _now: Timestamp) -> Vec<Entry> {
         let mut queue = Vec::new();
+        // Jobs share their partition list (`ResolvedJob::share_partitions`): each list is
+        // looked up by name once, then found by its address.
+        let mut lists: HashMap<*const String, Vec<(usize, u16)>, FastBuild> = HashMap::default();
         for job in self.jobs.values().filter(|j| Self::is_eligible(j)) {
-            if self
-                .arrays
-                .get(&job.id)
-                .is_some_and(|a| a.tasks.pending_count() == 0)
+            if !self.arrays.is_empty()
+                && self
+                    .arrays
+                    .get(&job.id)
+                    .is_some_and(|a| a.tasks.pending_count() == 0)
             {
                 continue;
             }
-            for name in job.resolved.partitions() {
-                let Some(part) = self.cluster.partition_index(name) else {
-                    continue;
-                };
-                let tier = self.cluster.partition(name).map_or(1, |p| p.priority_tier);
+            let names = job.resolved.partitions();
+            let parts = lists.entry(names.as_ptr()).or_insert_with(|| {
+                names
+                    .iter()
+                    .filter_map(|name| self.cluster.partition_full(name))
+                    .map(|(i, p)| (i, p.priority_tier))
+                    .collect()
+            });
+            for &(part, tier) in parts.iter() {
                 queue.push(Entry {
                     job: job.id,
                     part,
@@ -531,7 +678,7 @@ impl Scheduler {
         let mut per_user: BTreeMap<u32, u32> = BTreeMap::new();
         let mut per_part: BTreeMap<usize, u32> = BTreeMap::new();
         let mut reserved_per_part: BTreeMap<usize, u32> = BTreeMap::new();
-        let mut planned: BTreeSet<JobId> = BTreeSet::new();
+        let mut planned: HashSet<JobId, FastBuild> = HashSet::default();
         let mut bounds = StartBounds::default();
         for entry in queue {
             if planned.contains(&entry.job) || state.handled.contains(&entry.job) {
@@ -556,8 +703,12 @@ impl Scheduler {
             {
                 continue;
             }
-            *per_user.entry(user).or_insert(0) += 1;
-            *per_part.entry(entry.part).or_insert(0) += 1;
+            if bf.max_job_user.is_some() {
+                *per_user.entry(user).or_insert(0) += 1;
+            }
+            if bf.max_job_part.is_some() {
+                *per_part.entry(entry.part).or_insert(0) += 1;
+            }
             tested += 1;
             let age = job.eligible.map_or(Duration::from_secs(0), |e| {
                 Duration::from_secs(now.0.saturating_sub(e.0))
@@ -568,11 +719,13 @@ impl Scheduler {
             // (Slurm's TEST_NOW_ONLY); it gets no estimate, which keeps EASY passes cheap.
             let test_now_only = !may_reserve_job
                 || bf.part_count_reserve.is_some_and(|m| {
-                    job.resolved.partitions().iter().all(|name| {
-                        self.cluster
-                            .partition_index(name)
-                            .is_some_and(|p| reserved_per_part.get(&p).copied().unwrap_or(0) >= m)
-                    })
+                    let full = |p: usize| reserved_per_part.get(&p).copied().unwrap_or(0) >= m;
+                    match job.resolved.partitions() {
+                        [_] => full(entry.part),
+                        names => names
+                            .iter()
+                            .all(|name| self.cluster.partition_index(name).is_some_and(full)),
+                    }
                 });
             let search_until = if test_now_only {
                 Some(Timestamp(now.0.saturating_add(1)))
@@ -609,8 +762,8 @@ impl Scheduler {
                     state.handled.insert(entry.job);
                     break;
                 }
-                let names = self.node_names(&placement.nodes);
-                self.note_blocked(entry.job, part, state, Some(placement.start), names);
+                let nodes = placement.nodes.iter().map(|&(n, _)| n).collect();
+                self.note_blocked(entry.job, part, state, Some(placement.start), nodes);
                 planned.insert(entry.job);
                 let count = reserved_per_part.entry(part).or_insert(0);
                 let may_reserve = may_reserve_job
@@ -650,7 +803,7 @@ impl Scheduler {
         let mut profile = self.build_profile(now);
         let mut not_before: BTreeMap<usize, Timestamp> = BTreeMap::new();
         for entry in queue {
-            if state.handled.contains(&entry.job) || state.estimates.contains_key(&entry.job) {
+            if state.handled.contains(&entry.job) || state.planned.contains_key(&entry.job) {
                 continue;
             }
             let Some((demand, candidates)) = self.demand_in(entry.job, entry.part) else {
@@ -658,12 +811,12 @@ impl Scheduler {
             };
             let from = not_before.get(&entry.part).copied().unwrap_or(now);
             let placement = ask(&profile, entry.part, &demand, &candidates, from, None);
-            let names = placement
+            let nodes = placement
                 .as_ref()
-                .map(|p| self.node_names(&p.nodes))
+                .map(|p| p.nodes.iter().map(|&(n, _)| n).collect())
                 .unwrap_or_default();
             let start = placement.as_ref().map(|p| p.start);
-            self.note_blocked(entry.job, entry.part, state, start, names);
+            self.note_blocked(entry.job, entry.part, state, start, nodes);
             if let Some(p) = placement {
                 let user = self.jobs.get(&entry.job).map_or(0, |j| j.user_idx);
                 let end = p.start.saturating_add(demand.duration);
@@ -676,22 +829,23 @@ impl Scheduler {
     }
 
     fn finish_estimates(&mut self, state: PassState) {
-        let mut planned = state.estimates;
+        let planned = state.planned;
         // Every pending job is listed; those not reached this pass without an estimate,
         // like squeue.
         let mut estimates: Vec<Estimate> = Vec::with_capacity(planned.len());
         for job in self.jobs.values().filter(|j| j.state == JobState::Pending) {
-            let mut e = planned.remove(&job.id).unwrap_or_else(|| Estimate {
+            let plan = planned.get(&job.id);
+            let partition = plan
+                .and_then(|p| self.cluster.partition_at(p.part))
+                .map_or_else(|| job.resolved.partition(), |p| p.name.as_str());
+            estimates.push(Estimate {
                 job: job.id,
-                display_id: String::new(),
-                partition: job.resolved.partition().to_owned(),
-                start: None,
-                nodes: Vec::new(),
-                reason: PendingReason::None,
+                display_id: self.pending_display_id(job),
+                partition: partition.to_owned(),
+                start: plan.and_then(|p| p.start),
+                nodes: plan.map(|p| self.node_names(&p.nodes)).unwrap_or_default(),
+                reason: job.reason.clone(),
             });
-            e.reason = job.reason.clone();
-            e.display_id = self.pending_display_id(job);
-            estimates.push(e);
         }
         estimates.sort_by(|a, b| {
             a.start
@@ -721,7 +875,7 @@ impl Scheduler {
         part: usize,
         state: &mut PassState,
         start: Option<Timestamp>,
-        nodes: Vec<String>,
+        nodes: Vec<NodeIdx>,
     ) {
         let reason = if state.blocked_parts.insert(part) {
             PendingReason::Resources
@@ -739,26 +893,7 @@ impl Scheduler {
         {
             self.set_reason(id, reason);
         }
-        let partition = self
-            .cluster
-            .partition_at(part)
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        let reason = self
-            .jobs
-            .get(&id)
-            .map_or(PendingReason::None, |j| j.reason.clone());
-        state.estimates.insert(
-            id,
-            Estimate {
-                job: id,
-                display_id: String::new(),
-                partition,
-                start,
-                nodes,
-                reason,
-            },
-        );
+        state.planned.insert(id, Planned { part, start, nodes });
     }
 
     fn set_reason(&mut self, id: JobId, reason: PendingReason) {
@@ -767,10 +902,10 @@ impl Scheduler {
         }
     }
 
-    fn node_names(&self, nodes: &[(NodeIdx, u32)]) -> Vec<String> {
+    fn node_names(&self, nodes: &[NodeIdx]) -> Vec<String> {
         nodes
             .iter()
-            .filter_map(|&(n, _)| self.cluster.node_at(n as usize).map(|n| n.name.clone()))
+            .filter_map(|&n| self.cluster.node_at(n as usize).map(|n| n.name.clone()))
             .collect()
     }
 
@@ -878,6 +1013,9 @@ impl Scheduler {
     /// several partitions takes each one's defaults (DefMemPerCPU, the whole-node CPU
     /// count...), as slurmctld evaluates it per partition.
     fn shape_in<'a>(&self, job: &'a Job, part: usize) -> &'a JobShape {
+        if job.resolved.partitions().len() <= 1 {
+            return job.resolved.shape();
+        }
         self.cluster
             .partition_at(part)
             .and_then(|p| job.resolved.shape_in(&p.name))
