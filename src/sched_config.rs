@@ -4,7 +4,7 @@
 use crate::memory::Memory;
 use crate::partition::DefMem;
 use crate::preempt::PreemptMode;
-use crate::time::Duration;
+use crate::time::{Duration, TimeLimit};
 use serde::{Deserialize, Serialize};
 
 /// `EnforcePartLimits=`.
@@ -69,6 +69,12 @@ pub struct SchedConfig {
     pub max_array_size: u32,
     /// `DependencyParameters`, raw (`kill_invalid_depend`, `max_depend_depth=`...).
     pub dependency_parameters: Option<String>,
+    /// `OverTimeLimit`: how long past its time limit a job runs before it is ended as
+    /// TIMEOUT (default 0; `UNLIMITED` never ends it).
+    pub over_time_limit: TimeLimit,
+    /// `MinJobAge`: how long a finished job's record stays in the controller before it is
+    /// purged (default 300 s); see [`crate::Scheduler::purge_finished`].
+    pub min_job_age: Duration,
 }
 
 impl Default for SchedConfig {
@@ -97,11 +103,31 @@ impl Default for SchedConfig {
             max_mem_per_cpu: None,
             max_array_size: 1001,
             dependency_parameters: None,
+            over_time_limit: TimeLimit::Limited(Duration::from_secs(0)),
+            min_job_age: Duration::from_secs(300),
         }
     }
 }
 
 impl SchedConfig {
+    /// Whether memory is a consumable resource: `SelectTypeParameters` names one
+    /// (`CR_Core_Memory`, `CR_CPU_Memory`, `CR_Socket_Memory`...). With `CR_Core` or
+    /// `CR_CPU` alone, jobs get CPUs and memory is not tracked (slurm.conf.5,
+    /// `RealMemory`: "only consumable if SelectTypeParameters has *_Memory").
+    ///
+    /// ```
+    /// let mut c = hpcsched::SchedConfig::default();
+    /// assert!(c.memory_is_consumable());
+    /// c.select_type_parameters = "CR_Core".into();
+    /// assert!(!c.memory_is_consumable());
+    /// ```
+    #[must_use]
+    pub fn memory_is_consumable(&self) -> bool {
+        self.select_type_parameters
+            .to_ascii_lowercase()
+            .contains("memory")
+    }
+
     /// `SchedulerParameters` read into typed values, with Slurm's defaults for every entry
     /// that is absent or out of range.
     ///

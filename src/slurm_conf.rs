@@ -437,6 +437,8 @@ const GLOBAL_MODELLED: &[&str] = &[
     "MaxMemPerCPU",
     "MaxArraySize",
     "DependencyParameters",
+    "OverTimeLimit",
+    "MinJobAge",
 ];
 
 /// Every other global key slurm.conf knows (Slurm 22.05 to 26.x), recorded as warnings.
@@ -559,12 +561,10 @@ const GLOBAL_IGNORED: &[&str] = &[
     "MetricsAuthUsers",
     "MetricsParameters",
     "MetricsType",
-    "MinJobAge",
     "MpiDefault",
     "MpiParams",
     "NamespaceType",
     "NodeFeaturesPlugins",
-    "OverTimeLimit",
     "PluginDir",
     "PlugStackConfig",
     "PowerParameters",
@@ -1429,6 +1429,12 @@ impl Reader {
                 TimeLimit::Limited(d) => d,
                 TimeLimit::Unlimited => Duration::from_mins(u64::from(u32::MAX)),
             };
+        }
+        if let Some(e) = get("OverTimeLimit") {
+            c.over_time_limit = e.minutes()?;
+        }
+        if let Some(e) = get("MinJobAge") {
+            c.min_job_age = Duration::from_secs(u64::from(e.u32()?));
         }
         if let Some(e) = get("PriorityFavorSmall") {
             c.priority_favor_small = e.boolean()?;

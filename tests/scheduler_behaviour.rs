@@ -1605,3 +1605,54 @@ fn held_job_has_priority_zero_under_basic() {
     assert!(pa < pb, "{pa:?} < {pb:?}");
     assert_eq!(started_ids(&s.schedule(Timestamp(0))), [b]);
 }
+
+// ---------------------------------------------------------------------------------------
+// SelectTypeParameters and OverTimeLimit
+
+#[test]
+fn memory_is_not_consumed_under_cr_core() {
+    // slurm.conf.5 (RealMemory): memory is only consumable with a `*_Memory` select type
+    // parameter. Under CR_Core two jobs that each ask for the whole node's memory share it.
+    let conf = "SelectTypeParameters=CR_Core\nNodeName=n1 CPUs=8 RealMemory=1000\n\
+                PartitionName=p Nodes=n1 Default=YES\n";
+    let mut s = sched_with(conf, Preset::Easy);
+    let a = submit(&mut s, "-n4 --mem=1000 -t 10", 0);
+    let b = submit(&mut s, "-n4 --mem=1000 -t 10", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), vec![a, b]);
+    // The same jobs under the default CR_Core_Memory: the second waits for the memory.
+    let conf = "NodeName=n1 CPUs=8 RealMemory=1000\nPartitionName=p Nodes=n1 Default=YES\n";
+    let mut s = sched_with(conf, Preset::Easy);
+    let a = submit(&mut s, "-n4 --mem=1000 -t 10", 0);
+    let b = submit(&mut s, "-n4 --mem=1000 -t 10", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), vec![a]);
+    assert_eq!(
+        s.estimates().iter().find(|e| e.job == b).map(|e| e.start),
+        Some(Some(Timestamp(600)))
+    );
+}
+
+#[test]
+fn over_time_limit_delays_the_timeout() {
+    // OverTimeLimit=5: a 10-minute job is ended as TIMEOUT 15 minutes after its start.
+    let conf = "OverTimeLimit=5\nNodeName=n1 CPUs=8\nPartitionName=p Nodes=n1 Default=YES\n";
+    let mut s = sched_with(conf, Preset::Easy);
+    let a = submit(&mut s, "-n1 -t 10", 0);
+    s.schedule(Timestamp(0));
+    assert_eq!(s.next_event_time(Timestamp(0)), Some(Timestamp(900)));
+    assert!(s.schedule(Timestamp(600)).is_empty());
+    assert_eq!(
+        s.schedule(Timestamp(900)),
+        vec![Decision::Stop {
+            job: a,
+            state: JobState::Timeout
+        }]
+    );
+    // UNLIMITED: never ended for its time limit.
+    let conf =
+        "OverTimeLimit=UNLIMITED\nNodeName=n1 CPUs=8\nPartitionName=p Nodes=n1 Default=YES\n";
+    let mut s = sched_with(conf, Preset::Easy);
+    let a = submit(&mut s, "-n1 -t 10", 0);
+    s.schedule(Timestamp(0));
+    assert!(s.schedule(Timestamp(1_000_000)).is_empty());
+    assert_eq!(s.job(a).map(hpcsched::Job::state), Some(JobState::Running));
+}

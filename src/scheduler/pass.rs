@@ -307,8 +307,8 @@ impl Scheduler {
         for job in self.jobs.values() {
             match job.state {
                 JobState::Running => {
-                    if let (Some(start), TimeLimit::Limited(d)) = (job.start, job.time_limit) {
-                        consider(start.saturating_add(d));
+                    if let Some(end) = self.kill_time(job) {
+                        consider(end);
                     }
                 }
                 JobState::Pending => {
@@ -336,26 +336,30 @@ impl Scheduler {
         next
     }
 
+    /// When a running job is ended as TIMEOUT: its time limit plus `OverTimeLimit` after
+    /// its start; `None` when either is UNLIMITED.
+    fn kill_time(&self, job: &Job) -> Option<Timestamp> {
+        let over = match self.cluster.config().over_time_limit {
+            TimeLimit::Limited(d) => d,
+            TimeLimit::Unlimited => return None,
+        };
+        match (job.start, job.time_limit) {
+            (Some(start), TimeLimit::Limited(d)) => {
+                Some(start.saturating_add(d).saturating_add(over))
+            }
+            _ => None,
+        }
+    }
+
     fn enforce_time_limits(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
-        let expired: Vec<JobId> = self
+        let expired: Vec<(JobId, Timestamp)> = self
             .jobs
             .values()
             .filter(|j| j.state == JobState::Running)
-            .filter(|j| match (j.start, j.time_limit) {
-                (Some(start), TimeLimit::Limited(d)) => start.saturating_add(d) <= now,
-                _ => false,
-            })
-            .map(|j| j.id)
+            .filter_map(|j| self.kill_time(j).map(|t| (j.id, t)))
+            .filter(|&(_, t)| t <= now)
             .collect();
-        for id in expired {
-            let end = self
-                .jobs
-                .get(&id)
-                .and_then(|j| match (j.start, j.time_limit) {
-                    (Some(s), TimeLimit::Limited(d)) => Some(s.saturating_add(d)),
-                    _ => None,
-                })
-                .unwrap_or(now);
+        for (id, end) in expired {
             if self
                 .end_running(id, end, JobState::Timeout, Some(0), "time out")
                 .is_ok()
@@ -978,6 +982,10 @@ impl Scheduler {
             .map_or(cpt, |n| n.saturating_mul(cpt))
             .max(1);
         let mem = match shape.memory() {
+            // CR_Core/CR_CPU: memory is not a consumable resource; nothing is taken.
+            _ if !self.cluster.config().memory_is_consumable() => {
+                MemDemand::PerNode(Memory::from_mib(0))
+            }
             ResolvedMemory::PerNode(m) if m.mib() == 0 => MemDemand::WholeNode,
             ResolvedMemory::PerNode(m) => MemDemand::PerNode(m),
             ResolvedMemory::PerCpu(m) => MemDemand::PerCpu(m),
