@@ -1656,3 +1656,71 @@ fn over_time_limit_delays_the_timeout() {
     assert!(s.schedule(Timestamp(1_000_000)).is_empty());
     assert_eq!(s.job(a).map(hpcsched::Job::state), Some(JobState::Running));
 }
+
+// ---------------------------------------------------------------------------------------
+// MinJobAge: purging finished jobs
+
+#[test]
+fn finished_jobs_are_purged_after_min_job_age_and_arrays_go_together() {
+    let conf = "MinJobAge=100\nNodeName=n[1-2] CPUs=1\nPartitionName=p Nodes=n[1-2] Default=YES\n";
+    let mut s = sched_with(conf, Preset::Easy);
+    let a = submit(&mut s, "-n1 -t 10", 0);
+    let arr = submit(&mut s, "-n1 -t 10 --array=1-2", 0);
+    let starts = started_ids(&s.schedule(Timestamp(0)));
+    // A and the array's first task (its own new id) run; the second task waits.
+    assert_eq!(starts.len(), 2);
+    let task1 = starts[1];
+    assert_eq!(starts[0], a);
+    s.job_finished(a, Timestamp(50), 0)
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.job_finished(task1, Timestamp(50), 0)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let second = started_ids(&s.schedule(Timestamp(50)));
+    assert_eq!(second, vec![arr]);
+    // A is purged 100 s after it ended; the array's first task stays while the array
+    // still has a running task.
+    let purged: Vec<JobId> = s
+        .purge_finished(Timestamp(150))
+        .iter()
+        .map(|r| r.job)
+        .collect();
+    assert_eq!(purged, vec![a]);
+    assert!(s.job(a).is_none());
+    assert!(s.job(task1).is_some());
+    s.job_finished(arr, Timestamp(200), 1)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.purge_finished(Timestamp(299)).is_empty());
+    let purged: Vec<(JobId, JobState)> = s
+        .purge_finished(Timestamp(300))
+        .iter()
+        .map(|r| (r.job, r.state))
+        .collect();
+    assert_eq!(
+        purged,
+        vec![(task1, JobState::Completed), (arr, JobState::Failed)]
+    );
+    assert_eq!(s.jobs().count(), 0);
+}
+
+#[test]
+fn a_dependency_on_a_purged_job_keeps_its_outcome() {
+    let conf = "MinJobAge=10\nNodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n";
+    let mut s = sched_with(conf, Preset::Easy);
+    let a = submit(&mut s, "-n1 -t 10", 0);
+    let b = submit(&mut s, &format!("-n1 -t 10 -d afterok:{a}"), 0);
+    s.schedule(Timestamp(0));
+    s.job_finished(a, Timestamp(5), 3)
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.schedule(Timestamp(5));
+    assert_eq!(
+        s.job(b).map(hpcsched::Job::reason),
+        Some(&PendingReason::DependencyNeverSatisfied)
+    );
+    assert_eq!(s.purge_finished(Timestamp(15)).len(), 1);
+    s.schedule(Timestamp(15));
+    // A failed before it was purged: afterok stays never satisfied.
+    assert_eq!(
+        s.job(b).map(hpcsched::Job::reason),
+        Some(&PendingReason::DependencyNeverSatisfied)
+    );
+}

@@ -35,6 +35,7 @@ mod job;
 mod nodes;
 mod pass;
 mod policy;
+mod purge;
 mod records;
 mod status;
 
@@ -57,7 +58,7 @@ use crate::time::{TimeLimit, Timestamp};
 use crate::tres::Tres;
 use indexmap::{IndexMap, IndexSet};
 use nodes::NodeRuntime;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 /// Slurm's largest job id (`MAX_JOB_ID`); ids wrap back to 1 after it.
@@ -143,6 +144,8 @@ pub struct Scheduler {
     priority_type: crate::priority::PriorityType,
     estimates: Vec<Estimate>,
     last_schedule: Option<Timestamp>,
+    /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
+    finished: VecDeque<(Timestamp, JobId)>,
 }
 
 impl Scheduler {
@@ -195,6 +198,7 @@ impl Scheduler {
             priority_type,
             estimates: Vec::new(),
             last_schedule: None,
+            finished: VecDeque::new(),
         }
     }
 
@@ -376,11 +380,12 @@ impl Scheduler {
                 self.end_running(id, now, JobState::Cancelled, None, "cancel")
             }
             JobState::Pending => {
-                self.arrays.remove(&id);
+                self.forget_array(id);
                 if let Some(job) = self.jobs.get_mut(&id) {
                     job.state = JobState::Cancelled;
                     job.reason = PendingReason::None;
                     job.end = Some(now);
+                    self.finished.push_back((now, id));
                 }
                 Ok(())
             }
@@ -616,6 +621,7 @@ impl Scheduler {
             job.end = Some(now);
             job.exit_code = exit_code.or(Some(0));
             job.reason = PendingReason::None;
+            self.finished.push_back((now, id));
         }
         Ok(())
     }

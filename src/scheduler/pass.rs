@@ -437,14 +437,17 @@ impl Scheduler {
                     end_with = Some((JobState::Deadline, "DeadLine"));
                 }
             }
+            if end_with.is_some() {
+                self.forget_array(id);
+            }
             let Some(job) = self.jobs.get_mut(&id) else {
                 continue;
             };
             if let Some((state, why)) = end_with {
-                self.arrays.remove(&id);
                 job.state = state;
                 job.end = Some(now);
                 job.reason = PendingReason::None;
+                self.finished.push_back((now, id));
                 decisions.push(Decision::End {
                     job: id,
                     state,

@@ -49,7 +49,7 @@ pub struct JobRecord {
 }
 
 impl JobRecord {
-    fn of(job: &Job, display_id: String, now: Timestamp) -> Self {
+    pub(crate) fn of(job: &Job, display_id: String, now: Timestamp) -> Self {
         let nodes: Vec<&str> = job.allocation.iter().map(|a| a.node.as_str()).collect();
         let elapsed = match job.start {
             Some(start) => Duration::from_secs(job.end.unwrap_or(now).0.saturating_sub(start.0)),
