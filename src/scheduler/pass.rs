@@ -298,6 +298,45 @@ impl Scheduler {
     /// limit, `--begin` time, dependency delay, planned start, or backfill interval.
     #[must_use]
     pub fn next_event_time(&self, now: Timestamp) -> Option<Timestamp> {
+        let tick = match (
+            self.last_schedule,
+            self.policy.backfill.as_ref().and_then(|b| b.interval),
+        ) {
+            (Some(last), Some(interval)) => {
+                Some(last.saturating_add(interval)).filter(|&t| t > now)
+            }
+            _ => None,
+        };
+        match (self.next_change_time(now), tick) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The next instant after `now` at which the clock alone changes something: a time
+    /// limit, a `--begin` time, a dependency delay running out, a planned start. Unlike
+    /// [`Scheduler::next_event_time`] it leaves out the periodic backfill tick: a host that
+    /// calls [`Scheduler::schedule`] whenever jobs are submitted or end, and at these
+    /// instants, sees every decision (slurmctld, too, skips a periodic pass when nothing
+    /// changed).
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, Scheduler, Timestamp};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = Cluster::from_slurm_conf(
+    ///     "SchedulerParameters=bf_interval=30\nNodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n",
+    /// )?;
+    /// let mut s = Scheduler::new(cluster);
+    /// let args = hpcsched::sbatch::parse_args(&["-n1", "-t", "10"])?;
+    /// s.submit(&args, "alice", Timestamp(0))?;
+    /// s.schedule(Timestamp(0));
+    /// assert_eq!(s.next_event_time(Timestamp(0)), Some(Timestamp(30)));
+    /// assert_eq!(s.next_change_time(Timestamp(0)), Some(Timestamp(600)));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn next_change_time(&self, now: Timestamp) -> Option<Timestamp> {
         let mut next: Option<Timestamp> = None;
         let mut consider = |t: Timestamp| {
             if t > now {
@@ -326,12 +365,6 @@ impl Scheduler {
             if let Some(start) = e.start {
                 consider(start);
             }
-        }
-        if let (Some(last), Some(interval)) = (
-            self.last_schedule,
-            self.policy.backfill.as_ref().and_then(|b| b.interval),
-        ) {
-            consider(last.saturating_add(interval));
         }
         next
     }
