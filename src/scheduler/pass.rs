@@ -12,7 +12,7 @@ use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
-use crate::partition::{OverSubscribe, PartitionState};
+use crate::partition::OverSubscribe;
 use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
 use crate::request::Exclusive;
 use crate::resolve::{JobShape, ResolvedMemory};
@@ -249,13 +249,14 @@ impl Scheduler {
                 continue;
             };
             let request = job.resolved.request();
-            let part_state = self
-                .cluster
-                .partition(job.resolved.partition())
-                .map(|p| p.state);
             let begin = request.begin.as_ref().map(|b| b.resolve(job.submit));
             let deadline = request.deadline.as_ref().map(|d| d.resolve(job.submit));
             let kill = request.kill_on_invalid_dep.unwrap_or(kill_default);
+            // Set only when the job can run in none of its partitions (a limit, a DOWN
+            // partition, a QOS limit in each), with the last one's reason, as slurmctld's
+            // `build_job_queue()` leaves it (observed on 22.05). Partition states are
+            // fixed for a scheduler's life, so the reasons found at submit still hold;
+            // INACTIVE partitions were dropped at submit.
             let limit_reason = job.resolved.pending_reason();
             let time_limit = job.time_limit;
             let held = job.hold;
@@ -276,11 +277,7 @@ impl Scheduler {
                         }
                         Some(PendingReason::DependencyNeverSatisfied)
                     }
-                    DependencyStatus::Satisfied => match part_state {
-                        Some(PartitionState::Down) => Some(PendingReason::PartitionDown),
-                        Some(PartitionState::Inactive) => Some(PendingReason::PartitionInactive),
-                        _ => limit_reason,
-                    },
+                    DependencyStatus::Satisfied => limit_reason,
                 }
             };
             if end_with.is_none()
@@ -350,7 +347,13 @@ impl Scheduler {
             {
                 continue;
             }
-            for name in job.resolved.partitions() {
+            for (i, name) in job.resolved.partitions().iter().enumerate() {
+                // A partition the job can not run in (DOWN, a limit, a QOS limit) gets
+                // no record: the job may still start in another (`build_job_queue()`;
+                // observed on 22.05: `-p a,b` with `a` DOWN starts in `b`).
+                if job.resolved.blocked_at(i) {
+                    continue;
+                }
                 let Some(part) = self.cluster.partition_index(name) else {
                     continue;
                 };
@@ -815,7 +818,11 @@ impl Scheduler {
     ) -> Option<(usize, Demand, Placement)> {
         let job = self.jobs.get(&id)?;
         let mut best: Option<(usize, Demand, Placement)> = None;
-        for name in job.resolved.partitions() {
+        for (i, name) in job.resolved.partitions().iter().enumerate() {
+            // Not in a partition the job can not run in (see `build_queue`).
+            if job.resolved.blocked_at(i) {
+                continue;
+            }
             let Some(part) = self.cluster.partition_index(name) else {
                 continue;
             };
