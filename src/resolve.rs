@@ -52,6 +52,7 @@ use crate::sched_config::EnforcePartLimits;
 use crate::time::TimeLimit;
 use crate::tres::{TresKind, TresLimits};
 use indexmap::IndexSet;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Memory a resolved job gets on each node.
@@ -213,7 +214,9 @@ impl JobShape {
 }
 
 impl ResolvedJob {
-    /// The request this was resolved from.
+    /// The request this was resolved from, as sbatch sends it: with `-n` below the
+    /// number of `--nodelist` nodes, only the first `-n` nodes of the sorted list remain
+    /// and `-N` is `-n` (see [`Cluster::resolve`]).
     #[must_use]
     pub fn request(&self) -> &JobRequest {
         &self.request
@@ -592,6 +595,11 @@ impl Cluster {
     ///   partition's MaxTime, else that partition's DefaultTime, else its MaxTime (what
     ///   `select_nodes()` gives a job with no limit when it starts; Slurm's backfill
     ///   gives MaxTime instead).
+    /// - **Node list** (`-w`): sbatch's adjustments come first. The node count is at
+    ///   least the number of distinct listed nodes, and a `-N` maximum below it is
+    ///   refused ([`RejectReason::NodeListOverMaxNodes`]); with `-n` below it, the count
+    ///   becomes `-n` and only the first `-n` listed nodes (sorted) are kept, in
+    ///   [`ResolvedJob::request`] too (observed on 22.05).
     /// - **Node count** without `-N`: the least number of nodes of the partition that
     ///   hold `ntasks × cpus-per-task` CPUs (and `--gpus`) — Slurm records 1 and lets
     ///   the select plugin grow it; the maximum is `min(ntasks, eligible nodes)`.
@@ -614,8 +622,9 @@ impl Cluster {
     /// assert_eq!(err.reasons(), [RejectReason::InvalidPartition("gpu".into())]);
     /// ```
     pub fn resolve(&self, request: &JobRequest) -> Result<ResolvedJob, Rejection> {
-        let view = Indexed::new(self, request);
-        self.resolve_with(request, &view)
+        let request = sbatch_nodelist(request);
+        let view = Indexed::new(self, &request);
+        self.resolve_with(&request, &view)
     }
 
     /// [`Cluster::resolve`], with the node questions answered by `view`.
@@ -1227,6 +1236,31 @@ impl Cluster {
             user_exclusive,
         })
     }
+}
+
+/// The request with `--nodelist` as sbatch sends it: when `-n` is below the number of
+/// listed nodes, the node count becomes `-n` (see `check_request`) and only the first
+/// `-n` nodes of the list, sorted and without duplicates, are kept (`_opt_verify()`
+/// pops the others; observed on 22.05: `-n1 -w cpu4-2,cpu4-1` runs on cpu4-1 with
+/// ReqNodeList=cpu4-1, `-n2 -w cpu4-[2-4]` gets ReqNodeList=cpu4-[2-3], `-n2 -w
+/// cpu4-4,cpu4-1,cpu4-2` cpu4-[1-2], `-n1 -N2 -w cpu4-[1-2]` cpu4-1). A node range the
+/// list does not fit in is refused first, with the whole list.
+fn sbatch_nodelist(req: &JobRequest) -> Cow<'_, JobRequest> {
+    let Some(n) = req.ntasks.filter(|&n| n > 0) else {
+        return Cow::Borrowed(req);
+    };
+    let listed = distinct_count(&req.nodelist);
+    if listed <= n || req.nodes.is_some_and(|nc| listed > nc.max) {
+        return Cow::Borrowed(req);
+    }
+    let Ok(sorted) = crate::hostlist::expand(&crate::hostlist::compress(&req.nodelist)) else {
+        return Cow::Borrowed(req);
+    };
+    let mut adjusted = req.clone();
+    adjusted.nodelist = sorted.into_iter().take(n as usize).collect();
+    // "setting nnodes to N": what `check_request` would make of the whole list.
+    adjusted.nodes = Some(crate::request::NodeCount { min: n, max: n });
+    Cow::Owned(adjusted)
 }
 
 /// The partitions that can run the job at all (node configuration), with its shape in
@@ -2156,7 +2190,7 @@ mod tests {
 
     /// `Cluster::resolve` answered node by node.
     fn resolve_reference(c: &Cluster, req: &JobRequest) -> Result<ResolvedJob, Rejection> {
-        c.resolve_with(req, &Reference(c))
+        c.resolve_with(&sbatch_nodelist(req), &Reference(c))
     }
 
     mod against_reference {
@@ -2754,9 +2788,29 @@ mod tests {
         let mut req = args("-p pb -N1 -t 5");
         req.nodelist = vec!["cpu4-3".into(), "cpu4-3".into()];
         assert_eq!(c.resolve(&req).unwrap().min_nodes(), 1);
-        // Without -N the list sets the count, and -n may lower it.
+        // Without -N the list sets the count, and -n may lower it; then only the first
+        // nodes of the sorted list are kept (observed on 22.05, see `sbatch_nodelist`).
         let job = c.resolve(&args("-p pb -n1 -w cpu4-[3-4] -t 5")).unwrap();
         assert_eq!((job.min_nodes(), job.max_nodes()), (1, 1));
+        assert_eq!(job.request().nodelist, ["cpu4-3"]);
+        for (line, kept) in [
+            ("-n1 -w cpu4-2,cpu4-1", vec!["cpu4-1"]),
+            ("-n2 -w cpu4-[2-4]", vec!["cpu4-2", "cpu4-3"]),
+            ("-n2 -w cpu4-4,cpu4-1,cpu4-2", vec!["cpu4-1", "cpu4-2"]),
+            ("-n1 -N2 -w cpu4-[1-2]", vec!["cpu4-1"]),
+            // Nothing to drop, or a range the list does not fit in (refused above).
+            ("-n2 -w cpu4-2,cpu4-1", vec!["cpu4-1", "cpu4-2"]),
+            ("-n1 -N1 -w cpu4-[1-2]", vec!["cpu4-1", "cpu4-2"]),
+        ] {
+            let req = args(line);
+            assert_eq!(sbatch_nodelist(&req).nodelist, kept, "{line}");
+        }
+        let mut req = args("-n1 -t 5");
+        req.nodelist = vec!["cpu4-2".into(), "cpu4-1".into(), "cpu4-2".into()];
+        assert_eq!(sbatch_nodelist(&req).nodelist, ["cpu4-1"]);
+        // The dropped names are not looked at: slurmctld never sees them.
+        let job = c.resolve(&args("-p pa -n1 -w nosuch,cpu4-1 -t 5")).unwrap();
+        assert_eq!(job.request().nodelist, ["cpu4-1"]);
         // The list raises the -N minimum: `-N1-4 -w cpu4-[1-2]` asks for 2 to 4 nodes
         // (observed on 22.05: NumNodes=2-4), here of pb's 2 nodes.
         let c = pair("NO", "UP");

@@ -520,3 +520,32 @@ fn backfill_does_not_start_a_job_in_its_down_partition() {
     assert_eq!((ea.partition.as_str(), eb.partition.as_str()), ("pb", "pb"));
     assert_eq!(eb.reason, PendingReason::Priority);
 }
+
+/// `-n` below the number of `--nodelist` nodes: sbatch lowers the node count to `-n` and
+/// keeps only the first nodes of the sorted list, which the job then requires (observed
+/// on 22.05: V `-n1 -w cpu4-[3-4]` shows ReqNodeList=cpu4-3 and waits, reason Resources,
+/// for Z on cpu4-3, planned at Z's end on cpu4-3, although cpu4-4 is idle).
+#[test]
+fn ntasks_below_the_nodelist_keeps_its_first_nodes() {
+    let mut s = Scheduler::new(oracle_cluster());
+    let z = submit(&mut s, "-J Z -p CPU-4 -w cpu4-3 --exclusive -t 60", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(z, names(&["cpu4-3"]))]
+    );
+    let v = submit(&mut s, "-J V -p CPU-4 -n1 -w cpu4-[3-4] -t 5", 0);
+    assert_eq!(
+        s.job(v).map(|j| j.resolved().request().nodelist.clone()),
+        Some(names(&["cpu4-3"]))
+    );
+    assert!(started(&s.schedule(Timestamp(0))).is_empty());
+    let ev = estimate(&s, v);
+    assert_eq!(
+        (ev.start, ev.nodes, ev.reason),
+        (
+            Some(Timestamp(3600)),
+            names(&["cpu4-3"]),
+            PendingReason::Resources
+        )
+    );
+}
