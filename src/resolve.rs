@@ -465,6 +465,13 @@ pub enum RejectReason {
     /// `-c 0`.
     #[error("CPU count specification invalid")]
     InvalidCpuCount,
+    /// With `EnforcePartLimits=ANY`, a job each of whose partitions is DOWN or breaks
+    /// a limit, the last one tested breaking a limit: slurmctld's submit-time test
+    /// (`_select_nodes_parts()`) finds no partition to run it in and refuses it (observed
+    /// on 22.05: `b` DOWN, `a` over MaxTime, `-p b,a` is refused with this message while
+    /// `-p a,b` is accepted and pends with PartitionDown).
+    #[error("Requested partition configuration not available now")]
+    PartitionConfigUnavailable,
     /// More CPUs in total than the partition has (with EnforcePartLimits).
     #[error("More processors requested than permitted")]
     TooManyCpus {
@@ -678,6 +685,16 @@ impl Cluster {
                 }
             }
             reasons.push(reason);
+        }
+        // EnforcePartLimits=ANY: the submit-time test skips each partition that is DOWN
+        // or breaks a limit, and refuses the job when the last one breaks a limit.
+        if self.config().enforce_part_limits == EnforcePartLimits::Any
+            && evals
+                .iter()
+                .all(|e| e.violation.is_some() || e.part.state == PartitionState::Down)
+            && evals.last().is_some_and(|e| e.violation.is_some())
+        {
+            return Err(RejectReason::PartitionConfigUnavailable.into());
         }
         // Partitions whose limits the job breaks are dropped when another has none: the
         // job never runs there (see `Cluster::resolve`).
@@ -2956,6 +2973,29 @@ mod tests {
             let job = any.resolve(&args(line)).unwrap();
             assert_eq!(job.partitions(), ["pb"], "{line}");
         }
+        // pb DOWN, pa over MaxTime: accepted when pb (DOWN) is tested last, refused when
+        // pa is (observed on 22.05).
+        let any_pb_down = Cluster::from_slurm_conf(
+            "EnforcePartLimits=ANY\nNodeName=cpu4-[1-4] CPUs=4 RealMemory=32768\n\
+             PartitionName=pa Nodes=cpu4-[1-2] MaxTime=10 MaxNodes=1\n\
+             PartitionName=pb Nodes=cpu4-[3-4] MaxTime=60 State=DOWN\n",
+        )
+        .unwrap();
+        let job = any_pb_down.resolve(&args("-p pa,pb -t 30")).unwrap();
+        assert_eq!(
+            (job.partitions(), job.pending_reason()),
+            (&["pb".to_owned()][..], Some(PendingReason::PartitionDown))
+        );
+        assert_eq!(
+            refusal(&any_pb_down, "-p pb,pa -t 30"),
+            [RejectReason::PartitionConfigUnavailable]
+        );
+        assert_eq!(
+            refusal(&any_pb_down, "-p pa,pb -t 90"),
+            [RejectReason::InvalidTimeLimit {
+                partition: "pa".into()
+            }]
+        );
     }
 
     #[test]
