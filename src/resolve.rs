@@ -21,7 +21,14 @@
 //!
 //! A job listing several partitions gets a [`JobShape`] (counts, memory, time limit) in
 //! each, as slurmctld tests it in each with that partition's settings
-//! ([`ResolvedJob::shape_in`]); the DefaultTime is the first listed partition's.
+//! ([`ResolvedJob::shape_in`]); the DefaultTime is the first listed partition's. It is
+//! also tested against each partition's limits, state and QOS on its own: a partition it
+//! can not run in is skipped ([`ResolvedJob::pending_reason_in`]), and the job pends only
+//! when it can run in none, with the reason of the last partition tested
+//! ([`ResolvedJob::pending_reason`]). Some checks take the listed partitions together
+//! (`_valid_job_part()`): `--time-min` against the largest MaxTime, and, with
+//! EnforcePartLimits, the node counts and `--time` against the largest limits, which is
+//! how a DOWN partition's limits are enforced (observed).
 //!
 //! Choices where hpcsched has to pick (documented on [`Cluster::resolve`]): the job QOS
 //! defaults to `normal` when the cluster defines it; partitions that can never run the
@@ -45,6 +52,7 @@ use crate::sched_config::EnforcePartLimits;
 use crate::time::TimeLimit;
 use crate::tres::{TresKind, TresLimits};
 use indexmap::IndexSet;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Memory a resolved job gets on each node.
@@ -88,17 +96,24 @@ pub struct ResolvedJob {
     qos: Option<Box<str>>,
     /// The shape in the first partition.
     shape: JobShape,
-    /// The shapes in the other partitions that differ from `shape`, by position in
-    /// `partitions`; `None` when there are none, as for every single-partition job.
-    other_shapes: Option<Box<OtherShapes>>,
+    /// What differs between the partitions of a job listing several; `None` when
+    /// nothing does, as for every single-partition job.
+    others: Option<Box<Others>>,
+    /// Set only when the job can run in none of its partitions: the reason of the last
+    /// one tested.
     pending_reason: Option<PendingReason>,
 }
 
-/// The shapes of a job in the partitions after its first, where they differ from the
-/// first: `(position in the job's partition list, shape)`. Boxed in [`ResolvedJob`] so
-/// that a job without any pays one pointer.
+/// What a job listing several partitions keeps per partition, by position in its
+/// partition list. Boxed in [`ResolvedJob`] so that a job without any pays one pointer.
 #[derive(Debug, Clone, PartialEq)]
-struct OtherShapes(Vec<(u32, JobShape)>);
+struct Others {
+    /// The shapes in the partitions after the first that differ from the first.
+    shapes: Vec<(u32, JobShape)>,
+    /// The partitions the job can not run in, with why. A single-partition job keeps
+    /// none here: its one reason is [`ResolvedJob::pending_reason`].
+    blocked: Vec<(u32, PendingReason)>,
+}
 
 /// How a job runs in one partition: node and task counts, CPUs, memory, GRES and time
 /// limit.
@@ -199,7 +214,9 @@ impl JobShape {
 }
 
 impl ResolvedJob {
-    /// The request this was resolved from.
+    /// The request this was resolved from, as sbatch sends it: with `-n` below the
+    /// number of `--nodelist` nodes, only the first `-n` nodes of the sorted list remain
+    /// and `-N` is `-n` (see [`Cluster::resolve`]).
     #[must_use]
     pub fn request(&self) -> &JobRequest {
         &self.request
@@ -240,9 +257,9 @@ impl ResolvedJob {
     #[must_use]
     pub fn shape_in(&self, partition: &str) -> Option<&JobShape> {
         let pos = self.partitions.iter().position(|p| p == partition)?;
-        let other = self.other_shapes.as_deref().and_then(|others| {
+        let other = self.others.as_deref().and_then(|others| {
             others
-                .0
+                .shapes
                 .iter()
                 .find(|(i, _)| *i as usize == pos)
                 .map(|(_, shape)| shape)
@@ -300,10 +317,83 @@ impl ResolvedJob {
         self.shape.user_exclusive
     }
     /// Why the job would pend forever as submitted (a limit it breaks that
-    /// EnforcePartLimits lets through, a DOWN partition), if any.
+    /// EnforcePartLimits lets through, a DOWN partition, a QOS limit), if any.
+    ///
+    /// A job listing several partitions pends only when it can run in none of them
+    /// ([`ResolvedJob::pending_reason_in`] gives each one's reason); it then shows the
+    /// reason of the last partition tested, in the order of
+    /// [`ResolvedJob::partitions`] (observed on 22.05: with `-p a,b`, `a` over MaxNodes
+    /// and `b` over MaxTime, the job shows `PartitionTimeLimit`; with `-p b,a`,
+    /// `PartitionNodeLimit`). slurmctld's `build_job_queue()` tests the partitions in
+    /// turn and each blocked one overwrites the reason.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, JobRequest, PendingReason};
+    /// let c = Cluster::from_slurm_conf(
+    ///     "EnforcePartLimits=NO\n\
+    ///      NodeName=n[1-4] CPUs=4 RealMemory=8000\n\
+    ///      PartitionName=a Nodes=n[1-2] MaxNodes=1 MaxTime=10\n\
+    ///      PartitionName=b Nodes=n[3-4] MaxTime=60\n",
+    /// ).unwrap();
+    /// let req = |args: &[&str]| hpcsched::sbatch::parse_args(args).unwrap();
+    /// // Over a's MaxTime only: it runs in b.
+    /// let job = c.resolve(&req(&["-p", "a,b", "-t", "30"])).unwrap();
+    /// assert_eq!(job.pending_reason(), None);
+    /// // Over a's MaxNodes and b's MaxTime: b was tested last.
+    /// let job = c.resolve(&req(&["-p", "a,b", "-N2", "-t", "120"])).unwrap();
+    /// assert_eq!(job.pending_reason(), Some(PendingReason::PartitionTimeLimit));
+    /// let job = c.resolve(&req(&["-p", "b,a", "-N2", "-t", "120"])).unwrap();
+    /// assert_eq!(job.pending_reason(), Some(PendingReason::PartitionNodeLimit));
+    /// ```
     #[must_use]
     pub fn pending_reason(&self) -> Option<PendingReason> {
         self.pending_reason.clone()
+    }
+
+    /// Why the job can not run in `partition` (a limit it breaks there, the partition is
+    /// DOWN, a QOS limit with its shape there), or `None` if it can, or if `partition`
+    /// is not one of [`ResolvedJob::partitions`]. The scheduler skips such partitions
+    /// and starts the job in another, as slurmctld does.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, JobRequest, PendingReason};
+    /// let c = Cluster::from_slurm_conf(
+    ///     "NodeName=n[1-4] CPUs=4 RealMemory=8000\n\
+    ///      PartitionName=a Nodes=n[1-2] State=DOWN\n\
+    ///      PartitionName=b Nodes=n[3-4]\n",
+    /// ).unwrap();
+    /// let mut req = JobRequest::default();
+    /// req.partitions = vec!["a".into(), "b".into()];
+    /// let job = c.resolve(&req).unwrap();
+    /// assert_eq!(job.pending_reason_in("a"), Some(PendingReason::PartitionDown));
+    /// assert_eq!(job.pending_reason_in("b"), None);
+    /// assert_eq!(job.pending_reason(), None, "it can run in b");
+    /// ```
+    #[must_use]
+    pub fn pending_reason_in(&self, partition: &str) -> Option<PendingReason> {
+        let pos = self.partitions.iter().position(|p| p == partition)?;
+        self.reason_at(pos)
+    }
+
+    /// Whether the job can not run in the partition at `pos` in
+    /// [`ResolvedJob::partitions`]; what the scheduler asks for each queue record.
+    pub(crate) fn blocked_at(&self, pos: usize) -> bool {
+        match self.others.as_deref() {
+            Some(others) => others.blocked.iter().any(|(i, _)| *i as usize == pos),
+            None => self.pending_reason.is_some(),
+        }
+    }
+
+    /// [`ResolvedJob::pending_reason_in`] by position.
+    fn reason_at(&self, pos: usize) -> Option<PendingReason> {
+        match self.others.as_deref() {
+            Some(others) => others
+                .blocked
+                .iter()
+                .find(|(i, _)| *i as usize == pos)
+                .map(|(_, r)| r.clone()),
+            None => self.pending_reason.clone(),
+        }
     }
 }
 
@@ -355,12 +445,33 @@ pub enum RejectReason {
     /// nodes than the partition has, outside MinNodes/MaxNodes with EnforcePartLimits).
     #[error("Node count specification invalid")]
     InvalidNodeCount,
+    /// `--nodelist` names more distinct nodes than the `-N` maximum (`-N1 -w a,b`,
+    /// `-N2 -w n[1-3]`). sbatch raises the minimum node count to the number of listed
+    /// nodes and then refuses the range itself, before anything reaches slurmctld, so no
+    /// job id is used (observed on 22.05: `-N1 -w a,b` and `-N1-1 -w a,b` print
+    /// "invalid number of nodes (-N 2-1)"; `-N2 -w n[1-3]`, `-w n[1-3] -N2` and
+    /// `-N1-2 -w n[1-3]` print "(-N 3-2)"; `-N1-3 -w n[1-3]` and `-N1 -w n1,n1` are
+    /// accepted). The message is sbatch's.
+    #[error("invalid number of nodes (-N {listed}-{max})")]
+    NodeListOverMaxNodes {
+        /// How many distinct nodes `--nodelist` names (the raised minimum).
+        listed: u32,
+        /// The `-N` maximum.
+        max: u32,
+    },
     /// `-n 0`, `--ntasks-per-node=0`.
     #[error("Task count specification invalid")]
     BadTaskCount,
     /// `-c 0`.
     #[error("CPU count specification invalid")]
     InvalidCpuCount,
+    /// With `EnforcePartLimits=ANY`, a job each of whose partitions is DOWN or breaks
+    /// a limit, the last one tested breaking a limit: slurmctld's submit-time test
+    /// (`_select_nodes_parts()`) finds no partition to run it in and refuses it (observed
+    /// on 22.05: `b` DOWN, `a` over MaxTime, `-p b,a` is refused with this message while
+    /// `-p a,b` is accepted and pends with PartitionDown).
+    #[error("Requested partition configuration not available now")]
+    PartitionConfigUnavailable,
     /// More CPUs in total than the partition has (with EnforcePartLimits).
     #[error("More processors requested than permitted")]
     TooManyCpus {
@@ -471,22 +582,31 @@ impl Cluster {
     ///   partition's `QOS=` is not the job QOS: its limits are checked as an extra layer.
     ///   Account/user associations are not modelled (no account defaults).
     /// - **Partitions**: the listed (or default) ones, DRAIN/INACTIVE ones removed
-    ///   (observed: `-p drained,up` is accepted in `up`), sorted by PriorityTier then
-    ///   written order. Partitions where the job can never run (node configuration,
-    ///   or a limit when another partition has none) are dropped from
-    ///   [`ResolvedJob::partitions`]; Slurm keeps them in the job's list but never
-    ///   starts the job there. The job gets a [`JobShape`] in each remaining partition
-    ///   ([`ResolvedJob::shape_in`]), computed with that partition's nodes,
-    ///   OverSubscribe, ExclusiveUser, DefMemPerCPU/Node/GPU and MaxMemPerCPU, as
-    ///   `job_limits_check()` and the select plugin do for each partition tried
-    ///   (observed: `-p a,b` running in `b` gets `b`'s DefMemPerCPU). The accessors of
-    ///   [`ResolvedJob`] read the shape in the first one.
+    ///   (observed: `-p drained,up` is accepted in `up`; on 22.05 `-p inactive,up` shows
+    ///   only `up`), sorted by PriorityTier then written order, the order slurmctld tests
+    ///   them in (observed on 22.05 through the reason of a job blocked in all).
+    ///   Partitions where the job can never run (node configuration, or a limit when
+    ///   another partition has none) are dropped from [`ResolvedJob::partitions`];
+    ///   Slurm keeps them in the job's list but never starts the job there. The job gets
+    ///   a [`JobShape`] in each remaining partition ([`ResolvedJob::shape_in`]),
+    ///   computed with that partition's nodes, OverSubscribe, ExclusiveUser,
+    ///   DefMemPerCPU/Node/GPU and MaxMemPerCPU, as `job_limits_check()` and the select
+    ///   plugin do for each partition tried (observed: `-p a,b` running in `b` gets
+    ///   `b`'s DefMemPerCPU). The accessors of [`ResolvedJob`] read the shape in the
+    ///   first one. A remaining partition the job can not run in for now (DOWN, a QOS
+    ///   limit, or every partition breaking a limit) keeps its reason
+    ///   ([`ResolvedJob::pending_reason_in`]); the job pends only when each has one.
     /// - **Time limit**: `--time`, else the DefaultTime of the first partition *listed*
     ///   (written order, not PriorityTier: `part_ptr` in `_valid_job_part()`, observed),
     ///   in every partition; without one, the QOS MaxWall when it is below the
     ///   partition's MaxTime, else that partition's DefaultTime, else its MaxTime (what
     ///   `select_nodes()` gives a job with no limit when it starts; Slurm's backfill
     ///   gives MaxTime instead).
+    /// - **Node list** (`-w`): sbatch's adjustments come first. The node count is at
+    ///   least the number of distinct listed nodes, and a `-N` maximum below it is
+    ///   refused ([`RejectReason::NodeListOverMaxNodes`]); with `-n` below it, the count
+    ///   becomes `-n` and only the first `-n` listed nodes (sorted) are kept, in
+    ///   [`ResolvedJob::request`] too (observed on 22.05).
     /// - **Node count** without `-N`: the least number of nodes of the partition that
     ///   hold `ntasks × cpus-per-task` CPUs (and `--gpus`) — Slurm records 1 and lets
     ///   the select plugin grow it; the maximum is `min(ntasks, eligible nodes)`.
@@ -509,8 +629,9 @@ impl Cluster {
     /// assert_eq!(err.reasons(), [RejectReason::InvalidPartition("gpu".into())]);
     /// ```
     pub fn resolve(&self, request: &JobRequest) -> Result<ResolvedJob, Rejection> {
-        let view = Indexed::new(self, request);
-        self.resolve_with(request, &view)
+        let request = sbatch_nodelist(request);
+        let view = Indexed::new(self, &request);
+        self.resolve_with(&request, &view)
     }
 
     /// [`Cluster::resolve`], with the node questions answered by `view`.
@@ -523,62 +644,112 @@ impl Cluster {
         let qos = self.job_qos(request)?;
         let (candidates, first_listed) = self.candidate_partitions(request)?;
         let req_nodes_unavailable = view.required_unavailable(request);
+        let job = JobView {
+            req: request,
+            counts,
+            qos,
+            first_listed,
+        };
         let evals: Vec<PartEval<'_>> = candidates
             .iter()
-            .map(|&(pos, p)| {
-                let job = JobView {
-                    req: request,
-                    counts,
-                    qos,
-                    first_listed,
-                };
-                self.evaluate(view, pos, p, &job)
-            })
+            .map(|&(pos, p)| self.evaluate(view, pos, p, &job))
             .collect();
-        let (chosen, others, pending) = self.choose(&evals)?;
-        let shape = match &chosen.fit {
-            Ok(shape) => shape.clone(),
-            Err(e) => return Err(e.clone().into()),
+        self.enforce_part_limits(&evals)?;
+        self.check_list_limits(&job, &candidates)?;
+        let fitting = fitting_partitions(&evals)?;
+        // Why the job can not run in each partition, as slurmctld tests it there when it
+        // builds its queue (`job_limits_check()`: limits, then a DOWN partition) and
+        // schedules it (required nodes, the partition QOS, then the job QOS, with the
+        // job's shape in that partition: resource_limits.shtml).
+        let mut reasons: Vec<Option<PendingReason>> = Vec::with_capacity(fitting.len());
+        for (e, shape) in &fitting {
+            let mut reason = e.violation.as_ref().map(|(_, p)| p.clone());
+            if reason.is_none() && e.part.state == PartitionState::Down {
+                reason = Some(PendingReason::PartitionDown);
+            }
+            if reason.is_none() && req_nodes_unavailable {
+                reason = Some(PendingReason::ReqNodeNotAvail);
+            }
+            // A QOS with DenyOnLimit refuses the job if its limits fail in any listed
+            // partition (`acct_policy_validate()` walks the partition list).
+            let part_qos = e.part.qos.as_deref().and_then(|n| self.qos(n));
+            let whole_node_mib = view.min_memory(e.pos, e.part);
+            for q in part_qos.into_iter().chain(qos) {
+                if let Some(r) = qos_violation(q, shape, whole_node_mib) {
+                    if q.flags.contains(QosFlags::DENY_ON_LIMIT) {
+                        return Err(RejectReason::QosPolicy(r).into());
+                    }
+                    if reason.is_none() {
+                        reason = Some(r);
+                    }
+                }
+            }
+            reasons.push(reason);
+        }
+        // EnforcePartLimits=ANY: the submit-time test skips each partition that is DOWN
+        // or breaks a limit, and refuses the job when the last one breaks a limit.
+        if self.config().enforce_part_limits == EnforcePartLimits::Any
+            && evals
+                .iter()
+                .all(|e| e.violation.is_some() || e.part.state == PartitionState::Down)
+            && evals.last().is_some_and(|e| e.violation.is_some())
+        {
+            return Err(RejectReason::PartitionConfigUnavailable.into());
+        }
+        // Partitions whose limits the job breaks are dropped when another has none: the
+        // job never runs there (see `Cluster::resolve`).
+        let any_clean = fitting.iter().any(|(e, _)| e.violation.is_none());
+        let kept: Vec<usize> = (0..fitting.len())
+            .filter(|&i| !any_clean || fitting.get(i).is_some_and(|(e, _)| e.violation.is_none()))
+            .collect();
+        // The job pends only if it can run in none of its partitions, with the reason
+        // of the last one tested (`build_job_queue()` tests them in order and each
+        // blocked one sets the reason; observed on 22.05), dropped ones included.
+        let pending = if kept
+            .iter()
+            .all(|&i| reasons.get(i).is_some_and(Option::is_some))
+        {
+            reasons.last().cloned().flatten()
+        } else {
+            None
+        };
+        let Some((&first, rest)) = kept.split_first() else {
+            return Err(RejectReason::NoPartition.into());
+        };
+        let Some(&(chosen, shape)) = fitting.get(first) else {
+            return Err(RejectReason::NoPartition.into());
         };
         let mut partitions = vec![chosen.part.name.clone()];
-        partitions.extend(others.iter().map(|e| e.part.name.clone()));
-        // Only what differs from the first partition is kept: most jobs list one
-        // partition, or partitions where they run alike.
-        let other_shapes: Vec<(u32, JobShape)> = others
-            .iter()
-            .zip(1u32..)
-            .filter_map(|(e, i)| e.fit.as_ref().ok().map(|s| (i, s)))
-            .filter(|(_, s)| **s != shape)
-            .map(|(i, s)| (i, s.clone()))
-            .collect();
-        let mut job = ResolvedJob {
-            request: request.clone(),
-            partitions: partitions.into(),
-            qos: qos.map(|q| q.name.as_str().into()),
-            shape,
-            other_shapes: (!other_shapes.is_empty()).then(|| Box::new(OtherShapes(other_shapes))),
-            pending_reason: pending,
+        let mut others = Others {
+            shapes: Vec::new(),
+            blocked: Vec::new(),
         };
-        if job.pending_reason.is_none() && chosen.part.state == PartitionState::Down {
-            job.pending_reason = Some(PendingReason::PartitionDown);
-        }
-        if job.pending_reason.is_none() && req_nodes_unavailable {
-            job.pending_reason = Some(PendingReason::ReqNodeNotAvail);
-        }
-        // QOS limits: the partition QOS first, then the job QOS (resource_limits.shtml).
-        let part_qos = chosen.part.qos.as_deref().and_then(|n| self.qos(n));
-        let whole_node_mib = view.min_memory(chosen.pos, chosen.part);
-        for q in part_qos.into_iter().chain(qos) {
-            if let Some(reason) = qos_violation(q, &job, whole_node_mib) {
-                if q.flags.contains(QosFlags::DENY_ON_LIMIT) {
-                    return Err(RejectReason::QosPolicy(reason).into());
-                }
-                if job.pending_reason.is_none() {
-                    job.pending_reason = Some(reason);
+        for (&i, pos) in rest.iter().zip(1u32..) {
+            if let Some(&(e, other)) = fitting.get(i) {
+                partitions.push(e.part.name.clone());
+                // Only what differs from the first partition is kept: most jobs list
+                // one partition, or partitions where they run alike.
+                if other != shape {
+                    others.shapes.push((pos, other.clone()));
                 }
             }
         }
-        Ok(job)
+        if !rest.is_empty() {
+            for (&i, pos) in kept.iter().zip(0u32..) {
+                if let Some(Some(reason)) = reasons.get(i) {
+                    others.blocked.push((pos, reason.clone()));
+                }
+            }
+        }
+        let has_others = !others.shapes.is_empty() || !others.blocked.is_empty();
+        Ok(ResolvedJob {
+            request: request.clone(),
+            partitions: partitions.into(),
+            qos: qos.map(|q| q.name.as_str().into()),
+            shape: shape.clone(),
+            others: has_others.then(|| Box::new(others)),
+            pending_reason: pending,
+        })
     }
 
     /// Checks that need no partition: counts, node names, GRES names, features, arrays.
@@ -598,6 +769,22 @@ impl Cluster {
             Some(nc) => (Some(nc.min), Some(nc.max)),
             None => (None, None),
         };
+        // sbatch (`_opt_verify()`): a node list raises the minimum node count to its
+        // length, and a maximum below that is refused before anything is sent, names
+        // unknown or not (observed on 22.05: `-N1 -w n1,nosuch` gives "invalid number
+        // of nodes (-N 2-1)", not "Invalid node name specified"). This comes before
+        // `-n` lowers the counts: `-n1 -N1 -w n1,n2` is refused, `-n1 -w n1,n2` is not.
+        if !req.nodelist.is_empty() {
+            let listed = distinct_count(&req.nodelist);
+            if let Some(max) = nodes_max
+                && listed > max
+            {
+                return Err(RejectReason::NodeListOverMaxNodes { listed, max }.into());
+            }
+            // The listed nodes are always allocated: `-N1-4 -w n[1-2]` asks for 2 to 4
+            // nodes (observed on 22.05: the held job shows NumNodes=2-4).
+            nodes_min = Some(nodes_min.map_or(listed, |m| m.max(listed)));
+        }
         for name in req.nodelist.iter().chain(&req.exclude) {
             if self.node(name).is_none() {
                 return Err(RejectReason::InvalidNodeName(name.clone()).into());
@@ -629,10 +816,6 @@ impl Cluster {
             && !view.satisfiable(c)
         {
             return Err(RejectReason::InvalidFeature.into());
-        }
-        // sbatch: a node list without -N asks for that many nodes.
-        if nodes_min.is_none() && !req.nodelist.is_empty() {
-            nodes_min = Some(distinct_count(&req.nodelist));
         }
         // sbatch's `_opt_verify()` and slurmctld's `_figure_out_num_tasks()`.
         let ntasks = if let Some(n) = req.ntasks {
@@ -760,8 +943,9 @@ impl Cluster {
     ) -> Option<(RejectReason, PendingReason)> {
         let flags = qos.map_or(QosFlags::empty(), |q| q.flags);
         let name = part.name.clone();
-        // DOWN partitions skip the node/CPU checks (they only apply to partitions that
-        // schedule), but not the time limit check (observed).
+        // DOWN partitions skip these checks (they only apply to partitions that schedule,
+        // `PARTITION_SCHED`); `check_list_limits` covers them with the highest limits of
+        // the list (observed on 22.05).
         if part.state == PartitionState::Up {
             let total_cpus = view.total_cpus(pos, part);
             let min_cpus = u64::from(counts.ntasks) * u64::from(counts.cpus_per_task);
@@ -807,15 +991,15 @@ impl Cluster {
                     PendingReason::PartitionNodeLimit,
                 ));
             }
-        }
-        if let Some(t) = req.time_limit
-            && t > part.max_time
-            && !flags.contains(QosFlags::PARTITION_TIME_LIMIT)
-        {
-            return Some((
-                RejectReason::InvalidTimeLimit { partition: name },
-                PendingReason::PartitionTimeLimit,
-            ));
+            if let Some(t) = req.time_limit
+                && t > part.max_time
+                && !flags.contains(QosFlags::PARTITION_TIME_LIMIT)
+            {
+                return Some((
+                    RejectReason::InvalidTimeLimit { partition: name },
+                    PendingReason::PartitionTimeLimit,
+                ));
+            }
         }
         if let Some(q) = qos {
             let allowed = match &part.allow_qos {
@@ -850,21 +1034,16 @@ impl Cluster {
         None
     }
 
-    /// Picks the partition the job resolves in, applying EnforcePartLimits. Returns it,
-    /// the other usable partitions, and the pending reason a let-through limit gives.
-    fn choose<'e, 'a>(
-        &self,
-        evals: &'e [PartEval<'a>],
-    ) -> Result<
-        (
-            &'e PartEval<'a>,
-            Vec<&'e PartEval<'a>>,
-            Option<PendingReason>,
-        ),
-        Rejection,
-    > {
-        let enforce = self.config().enforce_part_limits;
-        match enforce {
+    /// Applies EnforcePartLimits to the partitions' own limits (`_valid_job_part()`):
+    /// `ALL` refuses with the first partition's violation, `ANY` refuses when no
+    /// partition both keeps its limits and can run the job, with the last partition's
+    /// violation; `NO` lets everything through.
+    ///
+    /// Observed on 22.05, `a` over MaxNodes and MaxTime, `b` over MaxTime: under `ALL`
+    /// `-p a,b -N2 -t 120` gives "Node count specification invalid" (a's) and `-p b,a`
+    /// "Requested time limit is invalid" (b's); under `ANY` the other way round.
+    fn enforce_part_limits(&self, evals: &[PartEval<'_>]) -> Result<(), Rejection> {
+        match self.config().enforce_part_limits {
             EnforcePartLimits::All => {
                 if let Some((reason, _)) = evals.iter().find_map(|e| e.violation.clone()) {
                     return Err(reason.into());
@@ -875,42 +1054,95 @@ impl Cluster {
                 // job at all: a partition that can never run it is no way out of a limit.
                 let acceptable = evals.iter().any(|e| e.violation.is_none() && e.fit.is_ok());
                 if !acceptable
-                    && let Some((reason, _)) = evals.iter().find_map(|e| e.violation.clone())
+                    && let Some((reason, _)) = evals.iter().rev().find_map(|e| e.violation.clone())
                 {
                     return Err(reason.into());
                 }
             }
             EnforcePartLimits::No => {}
         }
-        // Time-min beyond the time limit or MaxTime is rejected whatever the setting.
-        let fitting: Vec<&PartEval<'a>> = evals.iter().filter(|e| e.fit.is_ok()).collect();
-        if fitting.is_empty() {
-            // Each partition's reason once: the first partition's DefaultTime of 0 fails
-            // every partition alike.
-            let mut reasons: Vec<RejectReason> = Vec::new();
-            for reason in evals.iter().filter_map(|e| e.fit.clone().err()) {
-                if !reasons.contains(&reason) {
-                    reasons.push(reason);
-                }
-            }
-            return Err(Rejection { reasons });
+        Ok(())
+    }
+
+    /// The checks `_valid_job_part()` makes against the listed partitions taken
+    /// together, after each one's own limits: the job's node counts against the highest
+    /// MaxNodes and lowest MinNodes, the first listed partition's DefaultTime of 0,
+    /// `--time-min` against the highest MaxTime and the time limit, and (when
+    /// EnforcePartLimits is set and there is no `--time-min`) `--time` against the
+    /// highest MaxTime. These also cover DOWN partitions, whose own node and time checks
+    /// are skipped (observed on 22.05, `a` DOWN with MaxTime=10 and MaxNodes=1, `b`
+    /// MaxTime=60, EnforcePartLimits=ALL: `-p a -t 30` and `-p a -N2` are refused,
+    /// `-p a,b -t 30` and `-p a -t 30 --time-min=5` accepted).
+    ///
+    /// `--time-min` is thus checked against the largest MaxTime of the listed
+    /// partitions, whatever EnforcePartLimits says (observed on 22.05, `a` MaxTime=10,
+    /// `b` 60: `-p a,b -t 30 --time-min=20` accepted and run in `b`, `-p a,b -t 90
+    /// --time-min=70` and `-p a -t 30 --time-min=20` refused), and against the
+    /// DefaultTime of the first listed partition when there is no `--time` (observed:
+    /// both with DefaultTime=5, `-p a,b --time-min=20` and `-p b,a --time-min=6`
+    /// refused, `-p b,a --time-min=5` accepted). A QOS with PartitionTimeLimit (or
+    /// PartitionMaxNodes, PartitionMinNodes) lifts the matching checks.
+    fn check_list_limits(
+        &self,
+        job: &JobView<'_>,
+        candidates: &[(usize, &Partition)],
+    ) -> Result<(), Rejection> {
+        let enforce = self.config().enforce_part_limits != EnforcePartLimits::No;
+        let flags = job.qos.map_or(QosFlags::empty(), |q| q.flags);
+        let (req, counts) = (job.req, job.counts);
+        let parts = || candidates.iter().map(|&(_, p)| p);
+        // None: some partition has no MaxNodes.
+        let max_nodes = parts().try_fold(0u32, |acc, p| p.max_nodes.map(|m| acc.max(m)));
+        let min_nodes = parts().map(|p| p.min_nodes).min().unwrap_or(0);
+        let max_time = parts()
+            .map(|p| p.max_time)
+            .max()
+            .unwrap_or(TimeLimit::Unlimited);
+        if enforce
+            && let (Some(min), Some(part_max)) = (counts.nodes_min, max_nodes)
+            && min > part_max
+            && !flags.contains(QosFlags::PARTITION_MAX_NODES)
+        {
+            return Err(RejectReason::InvalidNodeCount.into());
         }
-        let clean: Vec<&PartEval<'a>> = fitting
-            .iter()
-            .copied()
-            .filter(|e| e.violation.is_none())
-            .collect();
-        let (usable, pending) = if clean.is_empty() {
-            let reason = fitting[0].violation.as_ref().map(|(_, p)| p.clone());
-            (fitting, reason)
-        } else {
-            (clean, None)
-        };
-        let mut iter = usable.into_iter();
-        let Some(chosen) = iter.next() else {
-            return Err(RejectReason::NoPartition.into());
-        };
-        Ok((chosen, iter.collect(), pending))
+        if enforce
+            && let Some(max) = counts.nodes_max
+            && max < min_nodes
+            && !flags.contains(QosFlags::PARTITION_MIN_NODES)
+        {
+            return Err(RejectReason::InvalidNodeCount.into());
+        }
+        let zero = TimeLimit::Limited(crate::time::Duration::from_secs(0));
+        if req.time_limit.is_none() && job.first_listed.default_time == Some(zero) {
+            // "job's default time is 0": Slurm refuses rather than run 0-minute jobs.
+            return Err(RejectReason::InvalidTimeLimit {
+                partition: job.first_listed.name.clone(),
+            }
+            .into());
+        }
+        if flags.contains(QosFlags::PARTITION_TIME_LIMIT) {
+            return Ok(());
+        }
+        if let Some(min) = req.time_min
+            && min > max_time
+        {
+            return Err(RejectReason::InvalidTimeMin.into());
+        }
+        if enforce
+            && req.time_min.is_none()
+            && let Some(t) = req.time_limit
+            && t > max_time
+        {
+            let partition = parts().next().map(|p| p.name.clone()).unwrap_or_default();
+            return Err(RejectReason::InvalidTimeLimit { partition }.into());
+        }
+        if let Some(min) = req.time_min
+            && let Some(limit) = req.time_limit.or(job.first_listed.default_time)
+            && min > limit
+        {
+            return Err(RejectReason::InvalidTimeMin.into());
+        }
+        Ok(())
     }
 
     /// How the job fits the nodes of `part`, or why it never can.
@@ -1007,7 +1239,7 @@ impl Cluster {
                 .saturating_mul(cpt)
                 .max(min_nodes.saturating_mul(cpt))
         };
-        let time_limit = resolve_time_limit(part, job.first_listed, req, qos)?;
+        let time_limit = resolve_time_limit(part, job.first_listed, req, qos);
         Ok(JobShape {
             min_nodes,
             max_nodes: nodes.max_nodes.max(min_nodes),
@@ -1023,6 +1255,52 @@ impl Cluster {
     }
 }
 
+/// The request with `--nodelist` as sbatch sends it: when `-n` is below the number of
+/// listed nodes, the node count becomes `-n` (see `check_request`) and only the first
+/// `-n` nodes of the list, sorted and without duplicates, are kept (`_opt_verify()`
+/// pops the others; observed on 22.05: `-n1 -w cpu4-2,cpu4-1` runs on cpu4-1 with
+/// ReqNodeList=cpu4-1, `-n2 -w cpu4-[2-4]` gets ReqNodeList=cpu4-[2-3], `-n2 -w
+/// cpu4-4,cpu4-1,cpu4-2` cpu4-[1-2], `-n1 -N2 -w cpu4-[1-2]` cpu4-1). A node range the
+/// list does not fit in is refused first, with the whole list.
+fn sbatch_nodelist(req: &JobRequest) -> Cow<'_, JobRequest> {
+    let Some(n) = req.ntasks.filter(|&n| n > 0) else {
+        return Cow::Borrowed(req);
+    };
+    let listed = distinct_count(&req.nodelist);
+    if listed <= n || req.nodes.is_some_and(|nc| listed > nc.max) {
+        return Cow::Borrowed(req);
+    }
+    let Ok(sorted) = crate::hostlist::expand(&crate::hostlist::compress(&req.nodelist)) else {
+        return Cow::Borrowed(req);
+    };
+    let mut adjusted = req.clone();
+    adjusted.nodelist = sorted.into_iter().take(n as usize).collect();
+    // "setting nnodes to N": what `check_request` would make of the whole list.
+    adjusted.nodes = Some(crate::request::NodeCount { min: n, max: n });
+    Cow::Owned(adjusted)
+}
+
+/// The partitions that can run the job at all (node configuration), with its shape in
+/// each, in the order tested; when none can, every partition's reason, each once.
+fn fitting_partitions<'e, 'a>(
+    evals: &'e [PartEval<'a>],
+) -> Result<Vec<(&'e PartEval<'a>, &'e JobShape)>, Rejection> {
+    let fitting: Vec<(&PartEval<'a>, &JobShape)> = evals
+        .iter()
+        .filter_map(|e| e.fit.as_ref().ok().map(|s| (e, s)))
+        .collect();
+    if fitting.is_empty() {
+        let mut reasons: Vec<RejectReason> = Vec::new();
+        for reason in evals.iter().filter_map(|e| e.fit.clone().err()) {
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+        return Err(Rejection { reasons });
+    }
+    Ok(fitting)
+}
+
 /// The first per-job limit of `qos` the job breaks, as its pending reason.
 ///
 /// The time limit is the resolved one: a partition DefaultTime above the QOS MaxWall
@@ -1031,15 +1309,15 @@ impl Cluster {
 /// job's partition, what a whole-node job is counted for.
 fn qos_violation(
     qos: &Qos,
-    job: &ResolvedJob,
+    shape: &JobShape,
     whole_node_mib: Option<u64>,
 ) -> Option<PendingReason> {
     if let Some(w) = qos.max_wall
-        && job.shape.time_limit > w
+        && shape.time_limit > w
     {
         return Some(PendingReason::QOSMaxWallDurationPerJobLimit);
     }
-    let usage = JobUsage::of(job, whole_node_mib);
+    let usage = JobUsage::of(shape, whole_node_mib);
     let over = |limits: &TresLimits| -> Option<TresKind> {
         limits
             .0
@@ -1084,7 +1362,8 @@ fn qos_violation(
 
 /// The time limit in `part`: `--time`, else the DefaultTime of the first partition
 /// listed, else the QOS MaxWall (when below MaxTime), else the DefaultTime of `part`,
-/// else its MaxTime.
+/// else its MaxTime. `--time-min` and a first DefaultTime of 0 were checked before, for
+/// the whole partition list (`Cluster::check_list_limits`).
 ///
 /// slurmctld gives a job without `--time` the DefaultTime of the first partition listed
 /// (`part_ptr` in `_valid_job_part()`), whichever partition it later runs in (observed:
@@ -1097,33 +1376,22 @@ fn resolve_time_limit(
     first_listed: &Partition,
     req: &JobRequest,
     qos: Option<&Qos>,
-) -> Result<TimeLimit, RejectReason> {
+) -> TimeLimit {
     let zero = TimeLimit::Limited(crate::time::Duration::from_secs(0));
     if let Some(t) = req.time_limit {
-        if let Some(min) = req.time_min
-            && (min > t || min > part.max_time)
-        {
-            return Err(RejectReason::InvalidTimeMin);
-        }
-        return Ok(t);
+        return t;
     }
     if let Some(d) = first_listed.default_time {
-        // "job's default time is 0": Slurm refuses rather than run 0-minute jobs.
-        if d == zero {
-            return Err(RejectReason::InvalidTimeLimit {
-                partition: first_listed.name.clone(),
-            });
-        }
-        return Ok(d);
+        return d;
     }
     let wall = qos.and_then(|q| q.max_wall);
-    Ok(match (wall, part.default_time) {
+    match (wall, part.default_time) {
         (Some(w), _) if w < part.max_time => w,
         // Only a partition after the first gets here with a DefaultTime; a 0 one is not
         // checked at submit, and a 0-minute job is not what it means.
         (_, Some(d)) if d != zero => d,
         _ => part.max_time,
-    })
+    }
 }
 
 /// The least resources an accepted job uses, for QOS TRES limits.
@@ -1135,17 +1403,16 @@ struct JobUsage<'j> {
 }
 
 impl<'j> JobUsage<'j> {
-    fn of(job: &'j ResolvedJob, whole_node_mib: Option<u64>) -> Self {
-        let nodes = u64::from(job.shape.min_nodes);
-        let cpus = u64::from(job.shape.min_cpus);
-        let gpus_per_node: u64 = job
-            .shape
+    fn of(shape: &'j JobShape, whole_node_mib: Option<u64>) -> Self {
+        let nodes = u64::from(shape.min_nodes);
+        let cpus = u64::from(shape.min_cpus);
+        let gpus_per_node: u64 = shape
             .gres_per_node
             .iter()
             .filter(|g| g.key.name == "gpu")
             .map(|g| g.count)
             .sum();
-        let mem = match job.shape.memory {
+        let mem = match shape.memory {
             ResolvedMemory::PerNode(m) => Some(m.mib().saturating_mul(nodes)),
             ResolvedMemory::PerCpu(m) => Some(m.mib().saturating_mul(cpus)),
             ResolvedMemory::PerGpu(m) => {
@@ -1157,7 +1424,7 @@ impl<'j> JobUsage<'j> {
             nodes,
             cpus,
             mem,
-            gres: &job.shape.gres_per_node,
+            gres: &shape.gres_per_node,
         }
     }
 
@@ -1940,7 +2207,7 @@ mod tests {
 
     /// `Cluster::resolve` answered node by node.
     fn resolve_reference(c: &Cluster, req: &JobRequest) -> Result<ResolvedJob, Rejection> {
-        c.resolve_with(req, &Reference(c))
+        c.resolve_with(&sbatch_nodelist(req), &Reference(c))
     }
 
     mod against_reference {
@@ -2206,9 +2473,21 @@ mod tests {
                         for p in job.partitions() {
                             prop_assert!(job.shape_in(p).is_some());
                         }
-                        for (_, other) in job.other_shapes.iter().flat_map(|o| o.0.iter()) {
+                        for (_, other) in job.others.iter().flat_map(|o| o.shapes.iter()) {
                             prop_assert!(other != job.shape());
                         }
+                        // Pending iff blocked in every partition; a single-partition job
+                        // keeps nothing per partition.
+                        let blocked: Vec<bool> = job
+                            .partitions()
+                            .iter()
+                            .map(|p| job.pending_reason_in(p).is_some())
+                            .collect();
+                        for (i, b) in blocked.iter().enumerate() {
+                            prop_assert_eq!(job.blocked_at(i), *b);
+                        }
+                        prop_assert_eq!(job.pending_reason().is_some(), blocked.iter().all(|b| *b));
+                        prop_assert!(job.partitions().len() > 1 || job.others.is_none());
                     }
                 }
             }
@@ -2399,7 +2678,7 @@ mod tests {
         req.time_limit = Some(hours(1));
         req.partitions = vec!["small".into()];
         let job = c.resolve(&req).unwrap();
-        assert_eq!(job.other_shapes, None);
+        assert_eq!(job.others, None);
         assert_eq!(job.shape_in("small"), Some(job.shape()));
         assert_eq!(job.shape_in("big"), None);
         // small has DefMemPerCPU, big none: the memory differs.
@@ -2412,11 +2691,11 @@ mod tests {
             small.memory(),
             ResolvedMemory::PerCpu(Memory::from_mib(1024))
         );
-        assert_eq!(job.other_shapes.as_deref().map(|o| o.0.len()), Some(1));
+        assert_eq!(job.others.as_deref().map(|o| o.shapes.len()), Some(1));
         // With the same --mem everywhere the shapes are equal and nothing is kept.
         req.memory = Some(MemoryRequest::PerNode(Memory::from_mib(1024)));
         let job = c.resolve(&req).unwrap();
-        assert_eq!(job.other_shapes, None);
+        assert_eq!(job.others, None);
         assert_eq!(job.shape_in("small"), Some(job.shape()));
     }
 
@@ -2471,6 +2750,328 @@ mod tests {
             c2.resolve(&req).unwrap_err().reasons(),
             [RejectReason::QosPolicy(
                 PendingReason::QOSMaxWallDurationPerJobLimit
+            )]
+        );
+    }
+
+    /// The oracle's four 4-CPU nodes split into `pa` (MaxTime 10 min, MaxNodes 1) and
+    /// `pb` (MaxTime 60 min), both with DefaultTime 5 min, as they were added to the
+    /// Slurm 22.05 oracle for the observations below.
+    fn pair(enforce: &str, pa_state: &str) -> Cluster {
+        Cluster::from_slurm_conf(&format!(
+            "EnforcePartLimits={enforce}\n\
+             NodeName=cpu4-[1-4] CPUs=4 RealMemory=32768\n\
+             PartitionName=pa Nodes=cpu4-[1-2] MaxTime=10 MaxNodes=1 DefaultTime=5 \
+             DefMemPerCPU=8192 State={pa_state}\n\
+             PartitionName=pb Nodes=cpu4-[3-4] MaxTime=60 DefaultTime=5 DefMemPerCPU=8192\n"
+        ))
+        .unwrap()
+    }
+
+    fn args(line: &str) -> JobRequest {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        crate::sbatch::parse_args(&words).unwrap()
+    }
+
+    fn refusal(c: &Cluster, line: &str) -> Vec<RejectReason> {
+        match c.resolve(&args(line)) {
+            Ok(job) => panic!("{line}: accepted in {:?}", job.partitions()),
+            Err(e) => e.reasons().to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_nodelist_longer_than_the_node_maximum_is_refused_by_sbatch() {
+        // Observed on 22.05 (sbatch prints these itself; no job id is used).
+        let c = pair("ALL", "UP");
+        let over = |listed, max| vec![RejectReason::NodeListOverMaxNodes { listed, max }];
+        for (line, want) in [
+            ("-p pb -N1 -w cpu4-3,cpu4-4", over(2, 1)),
+            ("-p pb -N1-1 -w cpu4-3,cpu4-4", over(2, 1)),
+            ("-N2 -w cpu4-[1-3]", over(3, 2)),
+            ("-w cpu4-[1-3] -N2", over(3, 2)),
+            ("-N1-2 -w cpu4-[1-3]", over(3, 2)),
+            // Before the node names are looked at, and before -n lowers the counts.
+            ("-p pb -N1 -w cpu4-3,nosuch", over(2, 1)),
+            ("-p pb -n1 -N1 -w cpu4-[3-4]", over(2, 1)),
+        ] {
+            assert_eq!(refusal(&c, line), want, "{line}");
+        }
+        assert_eq!(
+            over(2, 1)[0].to_string(),
+            "invalid number of nodes (-N 2-1)"
+        );
+        // A name listed twice counts once (a request built by hand keeps both).
+        let mut req = args("-p pb -N1 -t 5");
+        req.nodelist = vec!["cpu4-3".into(), "cpu4-3".into()];
+        assert_eq!(c.resolve(&req).unwrap().min_nodes(), 1);
+        // Without -N the list sets the count, and -n may lower it; then only the first
+        // nodes of the sorted list are kept (observed on 22.05, see `sbatch_nodelist`).
+        let job = c.resolve(&args("-p pb -n1 -w cpu4-[3-4] -t 5")).unwrap();
+        assert_eq!((job.min_nodes(), job.max_nodes()), (1, 1));
+        assert_eq!(job.request().nodelist, ["cpu4-3"]);
+        for (line, kept) in [
+            ("-n1 -w cpu4-2,cpu4-1", vec!["cpu4-1"]),
+            ("-n2 -w cpu4-[2-4]", vec!["cpu4-2", "cpu4-3"]),
+            ("-n2 -w cpu4-4,cpu4-1,cpu4-2", vec!["cpu4-1", "cpu4-2"]),
+            ("-n1 -N2 -w cpu4-[1-2]", vec!["cpu4-1"]),
+            // Nothing to drop, or a range the list does not fit in (refused above).
+            ("-n2 -w cpu4-2,cpu4-1", vec!["cpu4-1", "cpu4-2"]),
+            ("-n1 -N1 -w cpu4-[1-2]", vec!["cpu4-1", "cpu4-2"]),
+        ] {
+            let req = args(line);
+            assert_eq!(sbatch_nodelist(&req).nodelist, kept, "{line}");
+        }
+        let mut req = args("-n1 -t 5");
+        req.nodelist = vec!["cpu4-2".into(), "cpu4-1".into(), "cpu4-2".into()];
+        assert_eq!(sbatch_nodelist(&req).nodelist, ["cpu4-1"]);
+        // The dropped names are not looked at: slurmctld never sees them.
+        let job = c.resolve(&args("-p pa -n1 -w nosuch,cpu4-1 -t 5")).unwrap();
+        assert_eq!(job.request().nodelist, ["cpu4-1"]);
+        // The list raises the -N minimum: `-N1-4 -w cpu4-[1-2]` asks for 2 to 4 nodes
+        // (observed on 22.05: NumNodes=2-4), here of pb's 2 nodes.
+        let c = pair("NO", "UP");
+        let job = c.resolve(&args("-p pb -N1-4 -w cpu4-[3-4] -t 5")).unwrap();
+        assert_eq!((job.min_nodes(), job.max_nodes(), job.ntasks()), (2, 2, 2));
+    }
+
+    #[test]
+    fn a_multi_partition_job_pends_only_when_blocked_everywhere() {
+        let c = pair("NO", "UP");
+        let run = |line: &str| c.resolve(&args(line)).unwrap();
+        // Observed on 22.05 (EnforcePartLimits=NO): over pa's MaxNodes or MaxTime only,
+        // the job runs in pb.
+        for line in ["-p pa,pb -N2 -t 5", "-p pb,pa -N2 -t 30", "-p pa,pb -t 30"] {
+            let job = run(line);
+            assert_eq!(
+                (job.partitions(), job.pending_reason()),
+                (&["pb".to_owned()][..], None),
+                "{line}"
+            );
+        }
+        // Over pa's MaxNodes (checked before its MaxTime) and pb's MaxTime: the reason
+        // is the last partition's (observed: PartitionTimeLimit, then for `-p pb,pa`
+        // PartitionNodeLimit; pa alone gives PartitionNodeLimit).
+        let job = run("-p pa,pb -N2 -t 120");
+        assert_eq!(job.partitions(), ["pa", "pb"]);
+        assert_eq!(
+            (
+                job.pending_reason(),
+                job.pending_reason_in("pa"),
+                job.pending_reason_in("pb")
+            ),
+            (
+                Some(PendingReason::PartitionTimeLimit),
+                Some(PendingReason::PartitionNodeLimit),
+                Some(PendingReason::PartitionTimeLimit)
+            )
+        );
+        assert_eq!(
+            run("-p pb,pa -N2 -t 120").pending_reason(),
+            Some(PendingReason::PartitionNodeLimit)
+        );
+        assert_eq!(
+            run("-p pa -N2 -t 120").pending_reason(),
+            Some(PendingReason::PartitionNodeLimit)
+        );
+        // PriorityTier orders the tests (observed: with pb at tier 2, both orders show
+        // pa's PartitionNodeLimit).
+        let tiered = Cluster::from_slurm_conf(
+            "EnforcePartLimits=NO\nNodeName=cpu4-[1-4] CPUs=4 RealMemory=32768\n\
+             PartitionName=pa Nodes=cpu4-[1-2] MaxTime=10 MaxNodes=1\n\
+             PartitionName=pb Nodes=cpu4-[3-4] MaxTime=60 PriorityTier=2\n",
+        )
+        .unwrap();
+        for line in ["-p pa,pb -N2 -t 120", "-p pb,pa -N2 -t 120"] {
+            let job = tiered.resolve(&args(line)).unwrap();
+            assert_eq!(
+                (job.partitions(), job.pending_reason()),
+                (
+                    &["pb".to_owned(), "pa".to_owned()][..],
+                    Some(PendingReason::PartitionNodeLimit)
+                ),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_down_partition_is_skipped_and_wins_over_its_limits() {
+        // Observed on 22.05, pa DOWN, EnforcePartLimits=NO.
+        let c = pair("NO", "DOWN");
+        let run = |line: &str| c.resolve(&args(line)).unwrap();
+        let job = run("-p pa,pb -t 5");
+        assert_eq!(job.partitions(), ["pa", "pb"]);
+        assert_eq!(
+            (
+                job.pending_reason(),
+                job.pending_reason_in("pa"),
+                job.pending_reason_in("pb")
+            ),
+            (None, Some(PendingReason::PartitionDown), None)
+        );
+        assert!(job.blocked_at(0) && !job.blocked_at(1));
+        for (line, want) in [
+            // pa is DOWN (and over MaxTime), pb over MaxTime: the last one's reason.
+            ("-p pa,pb -t 120", PendingReason::PartitionTimeLimit),
+            ("-p pb,pa -t 120", PendingReason::PartitionDown),
+            ("-p pa,pb -N2 -t 120", PendingReason::PartitionTimeLimit),
+            // In one partition DOWN comes before its limits.
+            ("-p pa -t 120", PendingReason::PartitionDown),
+            ("-p pa -N2 -t 5", PendingReason::PartitionDown),
+        ] {
+            assert_eq!(run(line).pending_reason(), Some(want), "{line}");
+        }
+        // EnforcePartLimits=ALL: a DOWN partition's own limits are not checked, only
+        // the highest of the list (observed on 22.05).
+        let c = pair("ALL", "DOWN");
+        let job = c.resolve(&args("-p pa,pb -t 30")).unwrap();
+        assert_eq!(job.partitions(), ["pa", "pb"]);
+        assert_eq!(job.pending_reason(), None);
+        let time = RejectReason::InvalidTimeLimit {
+            partition: "pa".into(),
+        };
+        assert_eq!(refusal(&c, "-p pa -t 30"), [time]);
+        // pb is UP: its own MaxTime refuses 90 minutes.
+        assert_eq!(
+            refusal(&c, "-p pa,pb -t 90"),
+            [RejectReason::InvalidTimeLimit {
+                partition: "pb".into()
+            }]
+        );
+        assert_eq!(
+            refusal(&c, "-p pa -N2 -t 5"),
+            [RejectReason::InvalidNodeCount]
+        );
+        // pb is UP: its own node total refuses 3 nodes.
+        assert_eq!(
+            refusal(&c, "-p pa,pb -N3 -t 5"),
+            [RejectReason::InvalidNodeCount]
+        );
+        // With --time-min the list-wide --time check is skipped.
+        let job = c.resolve(&args("-p pa -t 30 --time-min=5")).unwrap();
+        assert_eq!(job.pending_reason(), Some(PendingReason::PartitionDown));
+    }
+
+    #[test]
+    fn enforce_all_gives_the_first_violation_and_any_the_last() {
+        // Observed on 22.05: pa is over MaxNodes (and MaxTime), pb over MaxTime.
+        let node = || RejectReason::InvalidNodeCount;
+        let time = |p: &str| RejectReason::InvalidTimeLimit {
+            partition: p.into(),
+        };
+        let all = pair("ALL", "UP");
+        assert_eq!(refusal(&all, "-p pa,pb -N2 -t 120"), [node()]);
+        assert_eq!(refusal(&all, "-p pb,pa -N2 -t 120"), [time("pb")]);
+        assert_eq!(refusal(&all, "-p pa,pb -t 30"), [time("pa")]);
+        assert_eq!(refusal(&all, "-p pb,pa -N2 -t 5"), [node()]);
+        let any = pair("ANY", "UP");
+        assert_eq!(refusal(&any, "-p pa,pb -N2 -t 120"), [time("pb")]);
+        assert_eq!(refusal(&any, "-p pb,pa -N2 -t 120"), [node()]);
+        assert_eq!(refusal(&any, "-p pa -N2 -t 120"), [node()]);
+        for line in ["-p pa,pb -t 30", "-p pb,pa -N2 -t 5"] {
+            let job = any.resolve(&args(line)).unwrap();
+            assert_eq!(job.partitions(), ["pb"], "{line}");
+        }
+        // pb DOWN, pa over MaxTime: accepted when pb (DOWN) is tested last, refused when
+        // pa is (observed on 22.05).
+        let any_pb_down = Cluster::from_slurm_conf(
+            "EnforcePartLimits=ANY\nNodeName=cpu4-[1-4] CPUs=4 RealMemory=32768\n\
+             PartitionName=pa Nodes=cpu4-[1-2] MaxTime=10 MaxNodes=1\n\
+             PartitionName=pb Nodes=cpu4-[3-4] MaxTime=60 State=DOWN\n",
+        )
+        .unwrap();
+        let job = any_pb_down.resolve(&args("-p pa,pb -t 30")).unwrap();
+        assert_eq!(
+            (job.partitions(), job.pending_reason()),
+            (&["pb".to_owned()][..], Some(PendingReason::PartitionDown))
+        );
+        assert_eq!(
+            refusal(&any_pb_down, "-p pb,pa -t 30"),
+            [RejectReason::PartitionConfigUnavailable]
+        );
+        assert_eq!(
+            refusal(&any_pb_down, "-p pa,pb -t 90"),
+            [RejectReason::InvalidTimeLimit {
+                partition: "pa".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn time_min_is_checked_against_the_largest_max_time_of_the_list() {
+        // Observed on 22.05 (pa MaxTime 10, pb 60, both DefaultTime 5).
+        let c = pair("NO", "UP");
+        let job = c.resolve(&args("-p pa,pb -t 30 --time-min=20")).unwrap();
+        assert_eq!(
+            (job.partitions(), job.pending_reason()),
+            (&["pb".to_owned()][..], None)
+        );
+        // Without --time the limit is the first partition's DefaultTime (5 min).
+        for line in ["-p pb,pa --time-min=4", "-p pb,pa --time-min=5"] {
+            let job = c.resolve(&args(line)).unwrap();
+            assert_eq!(
+                (job.partitions(), job.pending_reason()),
+                (&["pb".to_owned(), "pa".to_owned()][..], None),
+                "{line}"
+            );
+        }
+        for line in [
+            // Over the largest MaxTime.
+            "-p pa,pb -t 90 --time-min=70",
+            "-p pa -t 30 --time-min=20",
+            // Over the first partition's DefaultTime, without --time.
+            "-p pb,pa --time-min=20",
+            "-p pb,pa --time-min=6",
+            // Over --time.
+            "-p pb -t 10 --time-min=20",
+        ] {
+            assert_eq!(refusal(&c, line), [RejectReason::InvalidTimeMin], "{line}");
+        }
+        // Under EnforcePartLimits=ALL --time is still checked in each partition.
+        let all = pair("ALL", "UP");
+        assert_eq!(
+            refusal(&all, "-p pa,pb -t 30 --time-min=20"),
+            [RejectReason::InvalidTimeLimit {
+                partition: "pa".into()
+            }]
+        );
+        let mut c2 = pair("NO", "UP");
+        let mut q = Qos::new("long");
+        q.flags = QosFlags::PARTITION_TIME_LIMIT;
+        c2.add_qos(q).unwrap();
+        assert!(
+            c2.resolve(&args("-p pa -q long -t 30 --time-min=20"))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_deny_on_limit_qos_refuses_in_any_listed_partition() {
+        // `acct_policy_validate()` walks every listed partition.
+        let mut c = Cluster::from_slurm_conf(
+            "NodeName=n[1-4] CPUs=4 RealMemory=8000\n\
+             PartitionName=a Nodes=n[1-2] QOS=small\n\
+             PartitionName=b Nodes=n[3-4]\n",
+        )
+        .unwrap();
+        let mut small = Qos::new("small");
+        small.max_tres_per_job.0.insert(TresKind::Node, 1);
+        c.add_qos(small.clone()).unwrap();
+        // Without DenyOnLimit: blocked in a by its partition QOS, runs in b.
+        let job = c.resolve(&args("-p a,b -N2")).unwrap();
+        assert_eq!(
+            (job.pending_reason_in("a"), job.pending_reason()),
+            (Some(PendingReason::QOSMaxNodePerJobLimit), None)
+        );
+        small.flags = QosFlags::DENY_ON_LIMIT;
+        if let Some(q) = c.qos_mut("small") {
+            *q = small;
+        }
+        assert_eq!(
+            refusal(&c, "-p b,a -N2"),
+            [RejectReason::QosPolicy(
+                PendingReason::QOSMaxNodePerJobLimit
             )]
         );
     }

@@ -297,3 +297,255 @@ fn young_jobs_do_not_block_the_main_pass() {
         [a, c]
     );
 }
+
+/// The oracle's cluster with two more partitions over its 4-CPU nodes, as they were added
+/// to the Slurm 22.05 oracle for the multi-partition observations: `pa` (cpu4-[1-2],
+/// MaxTime 10 min, MaxNodes 1) and `pb` (cpu4-[3-4], MaxTime 60 min), both with
+/// DefaultTime 5 min; `pa` in state `pa_state`.
+fn oracle_with_pa_pb(enforce: &str, pa_state: &str) -> Cluster {
+    let text = ORACLE_CONF
+        .replace(
+            "@SCHED_PARAMS@",
+            "bf_interval=1,bf_resolution=60,bf_window=2880,sched_interval=2,bf_continue",
+        )
+        .replace(
+            "EnforcePartLimits=ALL",
+            &format!("EnforcePartLimits={enforce}"),
+        )
+        .lines()
+        .filter(|l| l.starts_with("NodeName") || !l.contains('@'))
+        .map(|l| l.replace("@PORT+", "").replace('@', ""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let extra = format!(
+        "\nPartitionName=pa Nodes=cpu4-[1-2] MaxTime=10 MaxNodes=1 DefaultTime=5 \
+         DefMemPerCPU=8192 State={pa_state}\n\
+         PartitionName=pb Nodes=cpu4-[3-4] MaxTime=60 DefaultTime=5 DefMemPerCPU=8192 State=UP\n"
+    );
+    Cluster::from_slurm_conf(&(text + &extra)).unwrap_or_else(|e| panic!("oracle conf: {e}"))
+}
+
+fn reason(s: &Scheduler, id: JobId) -> PendingReason {
+    s.job(id)
+        .map_or_else(|| panic!("no job {id}"), |j| j.reason().clone())
+}
+
+/// A job listing several partitions is tested in each: one whose limits it breaks is
+/// skipped and the job starts or is planned in another; it pends on a limit only when
+/// every partition is blocked, with the reason of the last one tested. Every value is
+/// what Slurm 22.05 showed (observed on 22.05, EnforcePartLimits=NO, X submitted 2 s
+/// before the others; times here are relative to X's start at t=10, which falls 10 s
+/// after a bf_resolution boundary as it did on the oracle).
+#[test]
+fn multi_partition_jobs_skip_the_partitions_they_break() {
+    let mut s = Scheduler::new(oracle_with_pa_pb("NO", "UP"));
+    let t = 10;
+    let x = submit(&mut s, "-J X -p pb -N2 --exclusive -t 60", t);
+    assert_eq!(
+        started(&s.schedule(Timestamp(t))),
+        [(x, names(&["cpu4-3", "cpu4-4"]))]
+    );
+    // A, B: 2 nodes (over pa's MaxNodes); C: 30 min (over pa's MaxTime); D, E: both.
+    let a = submit(&mut s, "-J A -p pa,pb -N2 -t 30", t);
+    let b = submit(&mut s, "-J B -p pb,pa -N2 -t 30", t);
+    let c = submit(&mut s, "-J C -p pa,pb -t 30", t);
+    let d = submit(&mut s, "-J D -p pa,pb -N2 -t 120", t);
+    let e = submit(&mut s, "-J E -p pb,pa -N2 -t 120", t);
+    let f = submit(&mut s, "-J F -p pa,pb -t 5", t);
+    // F fits both and starts in pa, the first (observed: pa, cpu4-1).
+    assert_eq!(
+        started(&s.schedule(Timestamp(t))),
+        [(f, names(&["cpu4-1"]))]
+    );
+    assert_eq!(s.job(f).and_then(hpcsched::Job::partition), Some("pa"));
+    // A, B and C are planned in pb, one after the other (observed: A at X's end
+    // 1795336630 on cpu4-[3-4], B at 1795338420 = A's end floored to bf_resolution,
+    // C at 1795340220 on cpu4-3).
+    let ea = estimate(&s, a);
+    assert_eq!(
+        (ea.start, ea.nodes.clone(), ea.reason.clone()),
+        (
+            Some(Timestamp(3610)),
+            names(&["cpu4-3", "cpu4-4"]),
+            PendingReason::Resources
+        )
+    );
+    let eb = estimate(&s, b);
+    assert_eq!(
+        (eb.start, eb.nodes.clone()),
+        (Some(Timestamp(5400)), names(&["cpu4-3", "cpu4-4"]))
+    );
+    let ec = estimate(&s, c);
+    assert_eq!(
+        (ec.start, ec.nodes.clone(), ec.reason.clone()),
+        (
+            Some(Timestamp(7200)),
+            names(&["cpu4-3"]),
+            PendingReason::Priority
+        )
+    );
+    // Slurm's own reasons for these flip from pass to pass: A shows Resources, then
+    // None after each backfill cycle's `build_job_queue()` (the pb test clears the
+    // PartitionNodeLimit the pa test set); C Priority, then None; B, whose last partition
+    // tested is pa, keeps pa's PartitionNodeLimit because the main scheduler only turns
+    // None or Resources into Priority. hpcsched gives the reason of the partition the job
+    // can run in (docs/slurm-compatibility.md).
+    assert_eq!(eb.reason, PendingReason::Priority);
+    // D and E break a limit in both: the last partition tested gives the reason, and
+    // there is no plan (observed: D PartitionTimeLimit, E PartitionNodeLimit, N/A).
+    assert_eq!(reason(&s, d), PendingReason::PartitionTimeLimit);
+    assert_eq!(reason(&s, e), PendingReason::PartitionNodeLimit);
+    for id in [d, e] {
+        assert!(
+            s.estimates()
+                .iter()
+                .all(|est| est.job != id || est.start.is_none())
+        );
+    }
+    // When X ends, A starts in pb.
+    s.job_finished(x, Timestamp(600), 0)
+        .unwrap_or_else(|err| panic!("{err}"));
+    let now = started(&s.schedule(Timestamp(600)));
+    assert_eq!(now.first(), Some(&(a, names(&["cpu4-3", "cpu4-4"]))));
+    assert_eq!(s.job(a).and_then(hpcsched::Job::partition), Some("pb"));
+}
+
+/// A DOWN partition is skipped the same way; in one partition, DOWN comes before its
+/// limits (observed on 22.05, EnforcePartLimits=NO, pa DOWN).
+#[test]
+fn multi_partition_jobs_skip_a_down_partition() {
+    let mut s = Scheduler::new(oracle_with_pa_pb("NO", "DOWN"));
+    let t = 10;
+    let g = submit(&mut s, "-J G -p pa,pb -t 5", t);
+    let h = submit(&mut s, "-J H -p pa,pb -t 120", t);
+    let i = submit(&mut s, "-J I -p pb,pa -t 120", t);
+    let j = submit(&mut s, "-J J -p pa -t 120", t);
+    let k = submit(&mut s, "-J K -p pb,pa -N2 -t 5", t);
+    let l = submit(&mut s, "-J L -p pa,pb -N2 -t 120", t);
+    // Observed: G on cpu4-3 and K on cpu4-[3-4], both in pb.
+    assert_eq!(
+        started(&s.schedule(Timestamp(t))),
+        [(g, names(&["cpu4-3"])), (k, names(&["cpu4-3", "cpu4-4"]))]
+    );
+    for id in [g, k] {
+        assert_eq!(s.job(id).and_then(hpcsched::Job::partition), Some("pb"));
+    }
+    // Observed: H PartitionTimeLimit (pb, last), I PartitionDown (pa, last), J
+    // PartitionDown (DOWN before pa's MaxTime), L PartitionTimeLimit.
+    assert_eq!(
+        [h, i, j, l].map(|id| reason(&s, id)),
+        [
+            PendingReason::PartitionTimeLimit,
+            PendingReason::PartitionDown,
+            PendingReason::PartitionDown,
+            PendingReason::PartitionTimeLimit,
+        ]
+    );
+}
+
+/// `-N` below the number of `--nodelist` nodes: sbatch refuses the job itself (observed
+/// on 22.05: "sbatch: error: invalid number of nodes (-N 2-1)", no job id used).
+#[test]
+fn a_nodelist_over_the_node_maximum_is_refused() {
+    let mut s = Scheduler::new(oracle_cluster());
+    for (args, message) in [
+        (
+            "-p CPU-4 -N1 -w cpu4-1,cpu4-2 -t 5",
+            "invalid number of nodes (-N 2-1)",
+        ),
+        (
+            "-p CPU-4 -N1-1 -w cpu4-1,cpu4-2 -t 5",
+            "invalid number of nodes (-N 2-1)",
+        ),
+        (
+            "-p CPU-4 -N2 -w cpu4-[1-3] -t 5",
+            "invalid number of nodes (-N 3-2)",
+        ),
+        (
+            "-p CPU-4 -w cpu4-[1-3] -N2 -t 5",
+            "invalid number of nodes (-N 3-2)",
+        ),
+    ] {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let req = hpcsched::sbatch::parse_args(&words).unwrap_or_else(|e| panic!("{e}"));
+        let err = s
+            .submit(&req, "alice", Timestamp(0))
+            .expect_err(args)
+            .to_string();
+        assert_eq!(err, format!("job rejected: {message}"), "{args}");
+    }
+    // Accepted: the range holds the list, or the list names one node twice.
+    let ok = submit(&mut s, "-p CPU-4 -N1-3 -w cpu4-[1-3] -t 5", 0);
+    assert_eq!(ok, JobId(1), "the refusals used no id");
+    let _ = submit(&mut s, "-p CPU-4 -N1 -w cpu4-1,cpu4-1 -t 5", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [
+            (ok, names(&["cpu4-1", "cpu4-2", "cpu4-3"])),
+            (JobId(2), names(&["cpu4-1"]))
+        ]
+    );
+}
+
+/// Backfill plans a job only in the partitions it can run in: with pb busy, a job that
+/// also lists the DOWN pa waits for pb even though pa's nodes are idle (observed on
+/// 22.05: S and U planned at X's end on cpu4-3 and cpu4-4, whole nodes as backfill
+/// reserves them; S's reason flips between Resources and None, U keeps PartitionDown,
+/// the reason of pa, its last partition tested).
+#[test]
+fn backfill_does_not_start_a_job_in_its_down_partition() {
+    let mut s = Scheduler::new(oracle_with_pa_pb("NO", "DOWN"));
+    let t = 15;
+    let x = submit(&mut s, "-J X -p pb -N2 --exclusive -t 60", t);
+    assert_eq!(
+        started(&s.schedule(Timestamp(t))),
+        [(x, names(&["cpu4-3", "cpu4-4"]))]
+    );
+    let a = submit(&mut s, "-J S -p pa,pb -t 5", t);
+    let b = submit(&mut s, "-J U -p pb,pa -t 5", t);
+    assert!(started(&s.schedule(Timestamp(t))).is_empty());
+    let (ea, eb) = (estimate(&s, a), estimate(&s, b));
+    assert_eq!(
+        (ea.start, ea.nodes, ea.reason),
+        (
+            Some(Timestamp(3615)),
+            names(&["cpu4-3"]),
+            PendingReason::Resources
+        )
+    );
+    assert_eq!(
+        (eb.start, eb.nodes),
+        (Some(Timestamp(3615)), names(&["cpu4-4"]))
+    );
+    assert_eq!((ea.partition.as_str(), eb.partition.as_str()), ("pb", "pb"));
+    assert_eq!(eb.reason, PendingReason::Priority);
+}
+
+/// `-n` below the number of `--nodelist` nodes: sbatch lowers the node count to `-n` and
+/// keeps only the first nodes of the sorted list, which the job then requires (observed
+/// on 22.05: V `-n1 -w cpu4-[3-4]` shows ReqNodeList=cpu4-3 and waits, reason Resources,
+/// for Z on cpu4-3, planned at Z's end on cpu4-3, although cpu4-4 is idle).
+#[test]
+fn ntasks_below_the_nodelist_keeps_its_first_nodes() {
+    let mut s = Scheduler::new(oracle_cluster());
+    let z = submit(&mut s, "-J Z -p CPU-4 -w cpu4-3 --exclusive -t 60", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(z, names(&["cpu4-3"]))]
+    );
+    let v = submit(&mut s, "-J V -p CPU-4 -n1 -w cpu4-[3-4] -t 5", 0);
+    assert_eq!(
+        s.job(v).map(|j| j.resolved().request().nodelist.clone()),
+        Some(names(&["cpu4-3"]))
+    );
+    assert!(started(&s.schedule(Timestamp(0))).is_empty());
+    let ev = estimate(&s, v);
+    assert_eq!(
+        (ev.start, ev.nodes, ev.reason),
+        (
+            Some(Timestamp(3600)),
+            names(&["cpu4-3"]),
+            PendingReason::Resources
+        )
+    );
+}

@@ -12,7 +12,7 @@ use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
-use crate::partition::{OverSubscribe, PartitionState};
+use crate::partition::OverSubscribe;
 use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
 use crate::request::Exclusive;
 use crate::resolve::{JobShape, ResolvedMemory};
@@ -425,13 +425,14 @@ impl Scheduler {
                 continue;
             };
             let request = job.resolved.request();
-            let part_state = self
-                .cluster
-                .partition(job.resolved.partition())
-                .map(|p| p.state);
             let begin = request.begin.as_ref().map(|b| b.resolve(job.submit));
             let deadline = request.deadline.as_ref().map(|d| d.resolve(job.submit));
             let kill = request.kill_on_invalid_dep.unwrap_or(kill_default);
+            // Set only when the job can run in none of its partitions (a limit, a DOWN
+            // partition, a QOS limit in each), with the last one's reason, as slurmctld's
+            // `build_job_queue()` leaves it (observed on 22.05). Partition states are
+            // fixed for a scheduler's life, so the reasons found at submit still hold;
+            // INACTIVE partitions were dropped at submit.
             let limit_reason = job.resolved.pending_reason();
             let time_limit = job.time_limit;
             let held = job.hold;
@@ -452,11 +453,7 @@ impl Scheduler {
                         }
                         Some(PendingReason::DependencyNeverSatisfied)
                     }
-                    DependencyStatus::Satisfied => match part_state {
-                        Some(PartitionState::Down) => Some(PendingReason::PartitionDown),
-                        Some(PartitionState::Inactive) => Some(PendingReason::PartitionInactive),
-                        _ => limit_reason,
-                    },
+                    DependencyStatus::Satisfied => limit_reason,
                 }
             };
             if end_with.is_none()
@@ -523,7 +520,8 @@ impl Scheduler {
         let mut queue = Vec::new();
         // Jobs share their partition list (`ResolvedJob::share_partitions`): each list is
         // looked up by name once, then found by its address.
-        let mut lists: HashMap<*const String, Vec<(usize, u16)>, FastBuild> = HashMap::default();
+        let mut lists: HashMap<*const String, Vec<(usize, usize, u16)>, FastBuild> =
+            HashMap::default();
         for job in self.jobs.values().filter(|j| Self::is_eligible(j)) {
             if !self.arrays.is_empty()
                 && self
@@ -537,11 +535,20 @@ impl Scheduler {
             let parts = lists.entry(names.as_ptr()).or_insert_with(|| {
                 names
                     .iter()
-                    .filter_map(|name| self.cluster.partition_full(name))
-                    .map(|(i, p)| (i, p.priority_tier))
+                    .enumerate()
+                    .filter_map(|(i, name)| {
+                        let (part, p) = self.cluster.partition_full(name)?;
+                        Some((i, part, p.priority_tier))
+                    })
                     .collect()
             });
-            for &(part, tier) in parts.iter() {
+            for &(i, part, tier) in parts.iter() {
+                // A partition the job can not run in (DOWN, a limit, a QOS limit) gets
+                // no record: the job may still start in another (`build_job_queue()`;
+                // observed on 22.05: `-p a,b` with `a` DOWN starts in `b`).
+                if job.resolved.blocked_at(i) {
+                    continue;
+                }
                 queue.push(Entry {
                     job: job.id,
                     part,
@@ -990,7 +997,11 @@ impl Scheduler {
     ) -> Option<(usize, Demand, Placement)> {
         let job = self.jobs.get(&id)?;
         let mut best: Option<(usize, Demand, Placement)> = None;
-        for name in job.resolved.partitions() {
+        for (i, name) in job.resolved.partitions().iter().enumerate() {
+            // Not in a partition the job can not run in (see `build_queue`).
+            if job.resolved.blocked_at(i) {
+                continue;
+            }
             let Some(part) = self.cluster.partition_index(name) else {
                 continue;
             };
