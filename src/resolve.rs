@@ -375,8 +375,18 @@ impl ResolvedJob {
         self.reason_at(pos)
     }
 
+    /// Whether a limit or the partition's state keeps the job out of the partition at
+    /// `pos` in [`ResolvedJob::partitions`]; what the scheduler asks for each queue
+    /// record. ReqNodeNotAvail is left out: it was true when the job was submitted, and
+    /// the scheduler tests it again at every pass, as nodes come back.
+    pub(crate) fn blocked_by_limits_at(&self, pos: usize) -> bool {
+        self.reason_at(pos)
+            .is_some_and(|r| r != PendingReason::ReqNodeNotAvail)
+    }
+
     /// Whether the job can not run in the partition at `pos` in
-    /// [`ResolvedJob::partitions`]; what the scheduler asks for each queue record.
+    /// [`ResolvedJob::partitions`] as submitted.
+    #[cfg(test)]
     pub(crate) fn blocked_at(&self, pos: usize) -> bool {
         match self.others.as_deref() {
             Some(others) => others.blocked.iter().any(|(i, _)| *i as usize == pos),

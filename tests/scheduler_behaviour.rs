@@ -1724,3 +1724,33 @@ fn a_dependency_on_a_purged_job_keeps_its_outcome() {
         Some(&PendingReason::DependencyNeverSatisfied)
     );
 }
+
+#[test]
+fn req_node_not_avail_follows_the_nodes_state() {
+    // A job naming a DOWN node waits with ReqNodeNotAvail, and starts once the node is
+    // resumed; a node drained after submit gives the same reason.
+    let conf = "NodeName=n1 CPUs=1\nNodeName=n2 CPUs=1 State=DOWN\n\
+                PartitionName=p Nodes=n[1-2] Default=YES\n";
+    let mut s = sched_with(conf, Preset::Easy);
+    let a = submit(&mut s, "-n1 -t 10 -w n2", 0);
+    let b = submit(&mut s, "-n1 -t 10 -w n1", 0);
+    s.drain_node("n1", "maintenance")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.schedule(Timestamp(0)).is_empty());
+    for id in [a, b] {
+        assert_eq!(
+            s.job(id).map(hpcsched::Job::reason),
+            Some(&PendingReason::ReqNodeNotAvail)
+        );
+    }
+    s.resume_node("n2").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        started(&s.schedule(Timestamp(5))),
+        vec![(a, vec!["n2".to_owned()])]
+    );
+    s.resume_node("n1").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        started(&s.schedule(Timestamp(6))),
+        vec![(b, vec!["n1".to_owned()])]
+    );
+}

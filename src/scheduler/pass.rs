@@ -433,7 +433,21 @@ impl Scheduler {
             // `build_job_queue()` leaves it (observed on 22.05). Partition states are
             // fixed for a scheduler's life, so the reasons found at submit still hold;
             // INACTIVE partitions were dropped at submit.
-            let limit_reason = job.resolved.pending_reason();
+            // A node named with --nodelist that is down or drained now (it may have come
+            // back, or gone away, since the job was submitted).
+            let limit_reason = match job.resolved.pending_reason() {
+                Some(PendingReason::ReqNodeNotAvail) | None
+                    if request.nodelist.iter().any(|n| {
+                        self.cluster
+                            .node(n)
+                            .is_some_and(|node| !node.is_schedulable())
+                    }) =>
+                {
+                    Some(PendingReason::ReqNodeNotAvail)
+                }
+                Some(PendingReason::ReqNodeNotAvail) => None,
+                other => other,
+            };
             let time_limit = job.time_limit;
             let held = job.hold;
             let mut end_with: Option<(JobState, &'static str)> = None;
@@ -546,7 +560,7 @@ impl Scheduler {
                 // A partition the job can not run in (DOWN, a limit, a QOS limit) gets
                 // no record: the job may still start in another (`build_job_queue()`;
                 // observed on 22.05: `-p a,b` with `a` DOWN starts in `b`).
-                if job.resolved.blocked_at(i) {
+                if job.resolved.blocked_by_limits_at(i) {
                     continue;
                 }
                 queue.push(Entry {
@@ -999,7 +1013,7 @@ impl Scheduler {
         let mut best: Option<(usize, Demand, Placement)> = None;
         for (i, name) in job.resolved.partitions().iter().enumerate() {
             // Not in a partition the job can not run in (see `build_queue`).
-            if job.resolved.blocked_at(i) {
+            if job.resolved.blocked_by_limits_at(i) {
                 continue;
             }
             let Some(part) = self.cluster.partition_index(name) else {
