@@ -15,7 +15,9 @@
 //!   [`dependency`], [`array`](mod@array), [`output_pattern`]);
 //! - the cluster and what sbatch would accept: [`Cluster`], [`resolve`];
 //! - scheduling: [`Scheduler`] (the embedding contract), [`Policy`] and [`Preset`],
-//!   [`priority`], and the resource-time profile it plans on, [`planner`].
+//!   [`priority`], and the resource-time profile it plans on, [`planner`];
+//! - measuring a run: [`metrics`] (wait, bounded slowdown, utilization; CSV and JSON lines
+//!   export of the job records).
 //!
 //! ```
 //! use hpcsched::{Cluster, JobRequest};
@@ -42,6 +44,7 @@ pub mod hostlist;
 pub mod job_id;
 pub mod job_state;
 pub mod memory;
+pub mod metrics;
 pub mod node;
 pub mod output_pattern;
 pub mod partition;
@@ -67,6 +70,7 @@ pub use gres::{GresKey, GresSpec};
 pub use job_id::JobId;
 pub use job_state::{JobState, PendingReason};
 pub use memory::Memory;
+pub use metrics::{CsvWriter, JsonLinesWriter, Metrics, Stats, Summary};
 pub use node::{Node, NodeState, NodeUsage};
 pub use partition::{OverSubscribe, Partition, PartitionState};
 pub use preempt::PreemptMode;

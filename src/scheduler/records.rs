@@ -44,6 +44,9 @@ pub struct JobRecord {
     pub time_limit: TimeLimit,
     /// `NodeList`, as a hostlist.
     pub nodes: String,
+    /// `AllocCPUS`: the CPUs of the allocation summed over its nodes (whole nodes for an
+    /// exclusive job), 0 if it never started.
+    pub alloc_cpus: u64,
     /// `AllocTRES`: `cpu=N,mem=NM,node=N,gres/gpu=N`, empty if it never started.
     pub alloc_tres: String,
 }
@@ -74,9 +77,15 @@ impl JobRecord {
             elapsed,
             time_limit: job.time_limit,
             nodes: hostlist::compress(&nodes),
+            alloc_cpus: alloc_cpus(job),
             alloc_tres: alloc_tres(job),
         }
     }
+}
+
+/// `AllocCPUS`: CPUs summed over the allocation's nodes (0 without one).
+fn alloc_cpus(job: &Job) -> u64 {
+    job.allocation.iter().map(|a| u64::from(a.cpus)).sum()
 }
 
 /// `AllocTRES` in sacct's order: cpu, mem, node, then GRES by name.
@@ -84,7 +93,7 @@ fn alloc_tres(job: &Job) -> String {
     if job.allocation.is_empty() {
         return String::new();
     }
-    let cpus: u64 = job.allocation.iter().map(|a| u64::from(a.cpus)).sum();
+    let cpus = alloc_cpus(job);
     let mem: u64 = job.allocation.iter().map(|a| a.memory.mib()).sum();
     let mut gres: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for g in job.allocation.iter().flat_map(|a| &a.gres) {
@@ -113,6 +122,7 @@ impl Scheduler {
     /// let r = &s.records(Timestamp(300))[0];
     /// assert_eq!((r.state, r.elapsed.as_secs()), (JobState::Completed, 300));
     /// assert_eq!((r.nodes.as_str(), r.alloc_tres.as_str()), ("n1", "cpu=2,mem=1024M,node=1"));
+    /// assert_eq!(r.alloc_cpus, 2);
     /// # Ok(())
     /// # }
     /// ```
