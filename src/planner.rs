@@ -311,6 +311,8 @@ struct NodeLine {
     kind: u32,
     /// The groups this node belongs to.
     groups: Vec<u32>,
+    /// Listed in `Profile::touched`.
+    touched: bool,
 }
 
 impl NodeLine {
@@ -446,6 +448,10 @@ pub struct Profile {
     groups: Vec<Group>,
     /// Some running job or reservation is user-exclusive.
     any_user_exclusive: bool,
+    /// While set, nodes given a reservation or blocked are listed in `touched`, so that a
+    /// pass's plan can be undone node by node ([`Profile::take_touched`]).
+    tracking: bool,
+    touched: Vec<NodeIdx>,
 }
 
 /// Aggregates over the unblocked nodes' first segment (the state at `now`).
@@ -725,6 +731,7 @@ impl Profile {
                     }],
                     gres: cap_gres.clone(),
                     cap_gres,
+                    touched: false,
                 }
             })
             .collect();
@@ -741,6 +748,8 @@ impl Profile {
             at_now,
             groups: Vec::new(),
             any_user_exclusive: false,
+            tracking: false,
+            touched: Vec::new(),
         }
     }
 
@@ -873,7 +882,21 @@ impl Profile {
             Hold::WholeNode => None,
             Hold::Resources(t) => Some(t),
         };
+        self.touch(node);
         self.apply(node, start, end, used, user, user_exclusive);
+    }
+
+    /// Lists `node` in `touched` if changes are tracked.
+    fn touch(&mut self, node: NodeIdx) {
+        if !self.tracking {
+            return;
+        }
+        if let Some(line) = self.nodes.get_mut(node as usize)
+            && !line.touched
+        {
+            line.touched = true;
+            self.touched.push(node);
+        }
     }
 
     /// Takes `node` out of planning entirely (DOWN, DRAIN, or blocked for this pass).
@@ -886,9 +909,123 @@ impl Profile {
     /// assert_eq!(p.free_at(0, Timestamp(0)), None);
     /// ```
     pub fn block(&mut self, node: NodeIdx) {
+        self.touch(node);
         self.detach(node);
         if let Some(line) = self.nodes.get_mut(node as usize) {
             line.blocked = true;
+        }
+    }
+
+    /// Moves the profile's `now` forward to `now` (never back), so that one profile can
+    /// serve pass after pass. Nodes are not visited: a node's first segment may then have
+    /// begun before `now`, which answers every question as if it began at `now`, and a
+    /// node is brought up to date when it next changes. The caller must rebuild
+    /// ([`Profile::reset_nodes`]) every node on which something planned ended between the
+    /// two instants (a running job past its end, a reservation).
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }], vec![1]);
+    /// p.add_running(0, &Tres { cpus: 3, ..Tres::default() }, Timestamp(100), 1, false);
+    /// p.set_now(Timestamp(40));
+    /// assert_eq!(p.now(), Timestamp(40));
+    /// assert_eq!(p.free_at(0, Timestamp(40)).unwrap().cpus, 5);
+    /// assert_eq!(p.free_at(0, Timestamp(39)), None);
+    /// ```
+    pub fn set_now(&mut self, now: Timestamp) {
+        self.now = self.now.max(now);
+    }
+
+    /// Starts (or stops) listing the nodes that get a reservation or are blocked, for
+    /// [`Profile::take_touched`].
+    pub fn track_changes(&mut self, on: bool) {
+        self.tracking = on;
+    }
+
+    /// The nodes given a reservation or blocked since tracking began (or since the last
+    /// call), each once, in the order they were first touched.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Hold, Profile};
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }; 3], vec![1; 3]);
+    /// p.track_changes(true);
+    /// p.reserve(2, Timestamp(10), Timestamp(20), &Hold::WholeNode, 1, false);
+    /// p.block(0);
+    /// p.reserve(2, Timestamp(30), Timestamp(40), &Hold::WholeNode, 1, false);
+    /// assert_eq!(p.take_touched(), vec![2, 0]);
+    /// assert!(p.take_touched().is_empty());
+    /// ```
+    pub fn take_touched(&mut self) -> Vec<NodeIdx> {
+        for &n in &self.touched {
+            if let Some(line) = self.nodes.get_mut(n as usize) {
+                line.touched = false;
+            }
+        }
+        std::mem::take(&mut self.touched)
+    }
+
+    /// Returns `nodes` to their state in a new profile at `now`: all free, unblocked,
+    /// nothing planned. The caller then adds back what still runs there (and blocks the
+    /// nodes that are out of service), which leaves each node as a profile built afresh at
+    /// `now` would have it.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Hold, Profile};
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }], vec![1]);
+    /// p.add_running(0, &Tres { cpus: 3, ..Tres::default() }, Timestamp(100), 1, false);
+    /// p.reserve(0, Timestamp(100), Timestamp(200), &Hold::WholeNode, 2, false);
+    /// p.reset_nodes(&[0]);
+    /// assert_eq!(p.free_at(0, Timestamp(150)).unwrap().cpus, 8);
+    /// p.add_running(0, &Tres { cpus: 3, ..Tres::default() }, Timestamp(100), 1, false);
+    /// assert_eq!(p.free_at(0, Timestamp(0)).unwrap().cpus, 5);
+    /// ```
+    pub fn reset_nodes(&mut self, nodes: &[NodeIdx]) {
+        let now = self.now;
+        let mut had_later = false;
+        for &n in nodes {
+            let Some(line) = self.nodes.get(n as usize) else {
+                continue;
+            };
+            let old = Footprint::of(line);
+            let Some(line) = self.nodes.get_mut(n as usize) else {
+                continue;
+            };
+            had_later |= line.reserved_later && !line.blocked;
+            line.blocked = false;
+            line.reserved_later = false;
+            line.segs.clear();
+            line.segs.push(Seg {
+                start: now,
+                cpus: line.cap_cpus,
+                mem: line.cap_mem,
+                users: Users::Nobody,
+                excl: Users::Nobody,
+                held: false,
+            });
+            line.gres.clone_from(&line.cap_gres);
+            let new = Footprint::of(line);
+            self.reindex(n, &old, &new);
+        }
+        if had_later {
+            // The nodes checked one by one because a reservation starts on them later:
+            // rebuilt from the nodes, which is cheaper than finding each reset one.
+            self.at_now.later.clear();
+            for group in &mut self.groups {
+                group.stats.later.clear();
+            }
+            for (i, line) in self.nodes.iter().enumerate() {
+                if line.reserved_later && !line.blocked {
+                    self.at_now.later.push(i as NodeIdx);
+                    for &g in &line.groups {
+                        if let Some(group) = self.groups.get_mut(g as usize) {
+                            group.stats.later.push(i as NodeIdx);
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -1079,6 +1216,8 @@ impl Profile {
         let Some(line) = self.nodes.get_mut(node as usize) else {
             return;
         };
+        // After `set_now` the first segment may have begun earlier: it begins now.
+        line.catch_up(self.now, k);
         if start > self.now && !line.reserved_later {
             line.reserved_later = true;
             if !line.blocked {
@@ -2195,6 +2334,19 @@ impl NodeLine {
             } else {
                 i += 1;
             }
+        }
+    }
+
+    /// Drops what lies before `now` (see [`Profile::set_now`]): the segment holding `now`
+    /// becomes the first and begins at `now`.
+    fn catch_up(&mut self, now: Timestamp, k: usize) {
+        let i = self.seg_at(now);
+        if i > 0 {
+            self.segs.drain(..i);
+            self.gres.drain(..(i * k).min(self.gres.len()));
+        }
+        if let Some(first) = self.segs.first_mut() {
+            first.start = first.start.max(now);
         }
     }
 

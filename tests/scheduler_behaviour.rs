@@ -1754,3 +1754,52 @@ fn req_node_not_avail_follows_the_nodes_state() {
         vec![(b, vec!["n1".to_owned()])]
     );
 }
+
+#[test]
+fn kept_plan_follows_jobs_past_their_limit() {
+    // OverTimeLimit=UNLIMITED: A runs past its 10-minute limit. Every pass plans A's node
+    // free one second after `now` (Slurm's guess for an overdue job), with the plan kept
+    // between passes exactly as with a plan built from scratch each time; B, submitted
+    // while A is overdue, is planned at `now + 1`, not started on A's node.
+    let conf =
+        "OverTimeLimit=UNLIMITED\nNodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n";
+    let run = |reuse: bool| {
+        let mut s = sched_with(conf, Preset::Easy);
+        s.set_plan_reuse(reuse);
+        let a = submit(&mut s, "-n1 -t 10", 0);
+        let mut seen = Vec::new();
+        let mut b = None;
+        for now in [0, 300, 600, 700, 900] {
+            if now == 700 {
+                b = Some(submit(&mut s, "-n1 -t 10", now));
+            }
+            let d = s.schedule(Timestamp(now));
+            let est = s
+                .estimates()
+                .iter()
+                .find(|e| Some(e.job) == b)
+                .and_then(|e| e.start);
+            seen.push((now, started_ids(&d), est));
+        }
+        s.job_finished(a, Timestamp(950), 0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let d = s.schedule(Timestamp(950));
+        seen.push((950, started_ids(&d), None));
+        (a, b, seen)
+    };
+    let (a, b, kept) = run(true);
+    let (_, _, fresh) = run(false);
+    assert_eq!(kept, fresh);
+    let b = b.unwrap_or_else(|| panic!("B was submitted"));
+    assert_eq!(
+        kept,
+        vec![
+            (0, vec![a], None),
+            (300, vec![], None),
+            (600, vec![], None),
+            (700, vec![], Some(Timestamp(701))),
+            (900, vec![], Some(Timestamp(901))),
+            (950, vec![b], None),
+        ]
+    );
+}

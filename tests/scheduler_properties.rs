@@ -453,6 +453,8 @@ struct Run<'a> {
     s: Scheduler,
     book: Book,
     trace: Vec<(u64, Vec<Decision>)>,
+    /// The estimates after each pass.
+    estimates: Vec<String>,
     check: EstimateCheck,
     probes: bool,
 }
@@ -493,6 +495,7 @@ impl<'a> Run<'a> {
             s: Scheduler::with_policy(cluster, policy),
             book: Book::default(),
             trace: Vec::new(),
+            estimates: Vec::new(),
             check,
             probes,
         }
@@ -538,6 +541,7 @@ impl<'a> Run<'a> {
             }
             let decisions = self.s.schedule(Timestamp(now));
             self.trace.push((now, decisions.clone()));
+            self.estimates.push(format!("{:?}", self.s.estimates()));
             self.apply(now, &decisions)?;
             self.check_after_pass(now)?;
 
@@ -1040,6 +1044,26 @@ proptest! {
         let b = play(&sc, Preset::Slurm, EstimateCheck::None, true);
         prop_assert!(a.is_ok(), "{}", a.as_ref().err().cloned().unwrap_or_default());
         prop_assert_eq!(a, b);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The plan a pass keeps for the next one changes no decision and no estimate: the
+    /// same scenario with every pass planned from scratch gives the same trace.
+    #[test]
+    fn kept_plan_changes_nothing(sc in scenario_strategy(false), p in 0usize..4) {
+        let preset = [Preset::Slurm, Preset::Easy, Preset::Conservative, Preset::Fifo][p];
+        let mut kept = Run::new(&sc, preset, EstimateCheck::None, false);
+        let mut fresh = Run::new(&sc, preset, EstimateCheck::None, false);
+        fresh.s.set_plan_reuse(false);
+        let a = kept.play();
+        let b = fresh.play();
+        prop_assert!(b.is_ok(), "{}", b.err().unwrap_or_default());
+        prop_assert!(a.is_ok(), "{}", a.err().unwrap_or_default());
+        prop_assert_eq!(&kept.trace, &fresh.trace, "{}", preset);
+        prop_assert_eq!(&kept.estimates, &fresh.estimates, "{}", preset);
     }
 }
 

@@ -52,13 +52,15 @@ use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, Depend
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
+use crate::planner::Profile;
 use crate::request::JobRequest;
 use crate::resolve::Rejection;
 use crate::time::{TimeLimit, Timestamp};
 use crate::tres::Tres;
 use indexmap::{IndexMap, IndexSet};
 use nodes::NodeRuntime;
-use std::collections::{BTreeMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 /// Slurm's largest job id (`MAX_JOB_ID`); ids wrap back to 1 after it.
@@ -146,6 +148,17 @@ pub struct Scheduler {
     last_schedule: Option<Timestamp>,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
     finished: VecDeque<(Timestamp, JobId)>,
+    /// The plan of running jobs kept from one pass to the next (see `pass_profile`):
+    /// each pass starts from it instead of a profile built from scratch.
+    plan: Option<Profile>,
+    /// Nodes whose running jobs (or state) changed since the last pass.
+    plan_dirty: Vec<u32>,
+    /// Running jobs by the end the plan gives them (start + time limit), earliest first.
+    planned_ends: BinaryHeap<Reverse<(Timestamp, JobId)>>,
+    /// Running jobs past their planned end, whose nodes the plan holds until `now + 1`.
+    overdue: Vec<JobId>,
+    /// Keep the plan between passes (off only to test that it changes nothing).
+    reuse_plan: bool,
 }
 
 impl Scheduler {
@@ -199,6 +212,11 @@ impl Scheduler {
             estimates: Vec::new(),
             last_schedule: None,
             finished: VecDeque::new(),
+            plan: None,
+            plan_dirty: Vec::new(),
+            planned_ends: BinaryHeap::new(),
+            overdue: Vec::new(),
+            reuse_plan: true,
         }
     }
 
@@ -463,7 +481,20 @@ impl Scheduler {
             });
         }
         job.time_limit = limit;
+        if job.state == JobState::Running {
+            self.plan_running_job(id);
+        }
         Ok(())
+    }
+
+    /// Forgets the plan kept between passes before every pass, so that each pass plans
+    /// from scratch. Decisions are the same either way; this exists so tests can show it.
+    #[doc(hidden)]
+    pub fn set_plan_reuse(&mut self, on: bool) {
+        self.reuse_plan = on;
+        if !on {
+            self.plan = None;
+        }
     }
 
     /// Drains a node: it takes no new jobs; running ones finish.
@@ -531,6 +562,9 @@ impl Scheduler {
             .ok_or_else(|| NodeError::UnknownNode(name.to_owned()))?;
         node.state.set(flags, on);
         node.reason = if on { reason.map(str::to_owned) } else { None };
+        if let Some(idx) = self.cluster.node_index(name) {
+            self.plan_dirty.push(idx as u32);
+        }
         Ok(())
     }
 
@@ -638,6 +672,7 @@ impl Scheduler {
             if let Some(node) = self.nodes.get_mut(idx) {
                 node.release(id, &used, &alloc.gres);
             }
+            self.plan_dirty.push(idx as u32);
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::resolve::{JobShape, ResolvedMemory};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
 use indexmap::IndexMap;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
@@ -282,12 +283,21 @@ impl Scheduler {
         self.update_pending(now, &mut decisions);
         let queue = self.build_queue(now);
         let mut state = PassState::default();
+        let mut profile = self.pass_profile(now);
         if self.policy.main_pass {
-            self.main_pass(now, &queue, &mut state, &mut decisions);
+            self.main_pass(now, &queue, &mut state, &mut decisions, &mut profile);
+            // Backfill starts from the running jobs alone, without the main pass's blocks.
+            let touched = profile.take_touched();
+            self.rebuild_nodes(&mut profile, touched, now);
         }
         match self.policy.backfill.clone() {
-            Some(bf) => self.backfill_pass(now, &queue, &bf, &mut state, &mut decisions),
-            None => self.fifo_estimates(now, &queue, &mut state),
+            Some(bf) => {
+                self.backfill_pass(now, &queue, &bf, &mut state, &mut decisions, &mut profile);
+            }
+            None => self.fifo_estimates(now, &queue, &mut state, &mut profile),
+        }
+        if self.reuse_plan {
+            self.plan = Some(profile);
         }
         self.finish_estimates(state);
         self.last_schedule = Some(now);
@@ -582,6 +592,131 @@ impl Scheduler {
         queue
     }
 
+    /// Where the plan has a running job end: its start plus its time limit (an UNLIMITED
+    /// one is planned for a year).
+    fn planned_end(job: &Job) -> Timestamp {
+        match (job.start, job.time_limit) {
+            (Some(s), TimeLimit::Limited(d)) => s.saturating_add(d),
+            (Some(s), TimeLimit::Unlimited) => s.saturating_add(UNLIMITED_PLAN),
+            _ => Timestamp(0),
+        }
+    }
+
+    /// A running job's planned end changed (its time limit did): its nodes are planned
+    /// again at the next pass.
+    pub(crate) fn plan_running_job(&mut self, id: JobId) {
+        let Some(job) = self.jobs.get(&id) else {
+            return;
+        };
+        let end = Self::planned_end(job);
+        for alloc in &job.allocation {
+            if let Some(idx) = self.cluster.node_index(&alloc.node) {
+                self.plan_dirty.push(idx as u32);
+            }
+        }
+        self.planned_ends.push(Reverse((end, id)));
+    }
+
+    /// The profile a pass starts from: the plan kept from the last pass, brought to `now`
+    /// (the last pass's reservations and blocks undone, and every node whose running jobs
+    /// changed since, or on which a job is past its planned end, planned again), or, the
+    /// first time, a profile built from scratch. Either is the profile
+    /// [`Self::build_profile`] would build at `now`, node for node.
+    fn pass_profile(&mut self, now: Timestamp) -> Profile {
+        let Some(mut profile) = self.plan.take() else {
+            self.plan_dirty.clear();
+            self.overdue.clear();
+            let mut profile = self.build_profile(now);
+            // Running jobs already past their planned end are held to `now + 1` by the
+            // profile just built; the heap brings them back below.
+            self.collect_overdue(now);
+            profile.track_changes(true);
+            return profile;
+        };
+        profile.set_now(now);
+        let mut nodes = profile.take_touched();
+        nodes.append(&mut self.plan_dirty);
+        self.collect_overdue(now);
+        for id in &self.overdue {
+            if let Some(job) = self.jobs.get(id) {
+                for alloc in &job.allocation {
+                    if let Some(idx) = self.cluster.node_index(&alloc.node) {
+                        nodes.push(idx as u32);
+                    }
+                }
+            }
+        }
+        self.rebuild_nodes(&mut profile, nodes, now);
+        profile
+    }
+
+    /// Moves the running jobs whose planned end is at most `now + 1` (so that the plan
+    /// must hold their nodes until `now + 1`, pass after pass) from `planned_ends` to
+    /// `overdue`, and drops the ones that no longer run.
+    fn collect_overdue(&mut self, now: Timestamp) {
+        let limit = Timestamp(now.0.saturating_add(1));
+        while let Some(&Reverse((end, id))) = self.planned_ends.peek() {
+            if end > limit {
+                break;
+            }
+            self.planned_ends.pop();
+            if self
+                .jobs
+                .get(&id)
+                .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) == end)
+                && !self.overdue.contains(&id)
+            {
+                self.overdue.push(id);
+            }
+        }
+        let jobs = &self.jobs;
+        self.overdue.retain(|id| {
+            jobs.get(id)
+                .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) <= limit)
+        });
+    }
+
+    /// Plans `nodes` again from scratch at `now`: free, blocked if out of service, with
+    /// the running jobs they hold.
+    fn rebuild_nodes(&self, profile: &mut Profile, mut nodes: Vec<NodeIdx>, now: Timestamp) {
+        if nodes.is_empty() {
+            return;
+        }
+        nodes.sort_unstable();
+        nodes.dedup();
+        profile.track_changes(false);
+        profile.reset_nodes(&nodes);
+        let hold_until = Timestamp(now.0.saturating_add(1));
+        for &n in &nodes {
+            let Some(node) = self.cluster.node_at(n as usize) else {
+                continue;
+            };
+            if !node.is_schedulable() {
+                profile.block(n);
+                continue;
+            }
+            let Some(rt) = self.nodes.get(n as usize) else {
+                continue;
+            };
+            for id in &rt.jobs {
+                let Some(job) = self.jobs.get(id) else {
+                    continue;
+                };
+                let Some(alloc) = job.allocation.iter().find(|a| a.node == node.name) else {
+                    continue;
+                };
+                profile.add_running(
+                    n,
+                    &alloc.used(),
+                    Self::planned_end(job).max(hold_until),
+                    job.user_idx,
+                    self.running_user_exclusive(job),
+                );
+            }
+        }
+        profile.track_changes(true);
+    }
+
     /// The profile of one pass: every running job's allocation until its time limit,
     /// unusable nodes blocked.
     fn build_profile(&self, now: Timestamp) -> Profile {
@@ -598,13 +733,8 @@ impl Scheduler {
             }
         }
         for job in self.jobs.values().filter(|j| j.state == JobState::Running) {
-            let end = match (job.start, job.time_limit) {
-                (Some(s), TimeLimit::Limited(d)) => s.saturating_add(d),
-                (Some(s), TimeLimit::Unlimited) => s.saturating_add(UNLIMITED_PLAN),
-                _ => now,
-            }
             // A job past its limit (the host has not stopped it yet) still holds its nodes.
-            .max(Timestamp(now.0.saturating_add(1)));
+            let end = Self::planned_end(job).max(Timestamp(now.0.saturating_add(1)));
             for alloc in &job.allocation {
                 let Some(idx) = self.cluster.node_index(&alloc.node) else {
                     continue;
@@ -631,8 +761,8 @@ impl Scheduler {
         queue: &[Entry],
         state: &mut PassState,
         decisions: &mut Vec<Decision>,
+        profile: &mut Profile,
     ) {
-        let mut profile = self.build_profile(now);
         let mut failed: BTreeSet<usize> = BTreeSet::new();
         for entry in queue {
             if state.handled.contains(&entry.job) {
@@ -655,7 +785,7 @@ impl Scheduler {
                     break;
                 };
                 let fit = ask(
-                    &profile,
+                    profile,
                     entry.part,
                     &demand,
                     &candidates,
@@ -670,7 +800,7 @@ impl Scheduler {
                         else {
                             break;
                         };
-                        self.add_to_profile(&mut profile, started, &placement, now);
+                        self.add_to_profile(profile, started, &placement, now);
                         if !self.arrays.contains_key(&entry.job) {
                             state.handled.insert(entry.job);
                             break;
@@ -732,8 +862,8 @@ impl Scheduler {
         bf: &Backfill,
         state: &mut PassState,
         decisions: &mut Vec<Decision>,
+        profile: &mut Profile,
     ) {
-        let mut profile = self.build_profile(now);
         let horizon = bf.window.map(|w| now.saturating_add(w));
         let mut tested = 0u32;
         let mut per_user: BTreeMap<u32, u32> = BTreeMap::new();
@@ -805,7 +935,7 @@ impl Scheduler {
                 }
                 // A multi-partition job starts in whichever partition lets it start earliest.
                 let Some((part, demand, placement)) =
-                    self.best_placement(entry.job, &profile, &mut bounds, now, search_until)
+                    self.best_placement(entry.job, profile, &mut bounds, now, search_until)
                 else {
                     self.note_blocked(entry.job, entry.part, state, None, Vec::new());
                     planned.insert(entry.job);
@@ -816,7 +946,7 @@ impl Scheduler {
                     else {
                         break;
                     };
-                    self.add_to_profile(&mut profile, started, &placement, now);
+                    self.add_to_profile(profile, started, &placement, now);
                     if self.arrays.contains_key(&entry.job) {
                         continue;
                     }
@@ -835,7 +965,7 @@ impl Scheduler {
                 }
                 *count += 1;
                 let user_exclusive = demand.user_exclusive;
-                self.reserve(&mut profile, &demand, &placement, bf, user, user_exclusive);
+                self.reserve(profile, &demand, &placement, bf, user, user_exclusive);
                 // Later tasks of an array reserve too, up to bf_max_job_array_resv.
                 let pending = self
                     .arrays
@@ -847,11 +977,11 @@ impl Scheduler {
                 let candidates = self.candidates(entry.job, part);
                 for _ in 0..more {
                     let Some(next) =
-                        bounds.earliest(&profile, part, &demand, &candidates, now, horizon)
+                        bounds.earliest(profile, part, &demand, &candidates, now, horizon)
                     else {
                         break;
                     };
-                    self.reserve(&mut profile, &demand, &next, bf, user, user_exclusive);
+                    self.reserve(profile, &demand, &next, bf, user, user_exclusive);
                 }
                 break;
             }
@@ -860,8 +990,13 @@ impl Scheduler {
 
     /// Estimates without backfill (`fifo`): jobs start in queue order, so each blocked job
     /// is planned after every job ahead of it in its partition.
-    fn fifo_estimates(&mut self, now: Timestamp, queue: &[Entry], state: &mut PassState) {
-        let mut profile = self.build_profile(now);
+    fn fifo_estimates(
+        &mut self,
+        now: Timestamp,
+        queue: &[Entry],
+        state: &mut PassState,
+        profile: &mut Profile,
+    ) {
         let mut not_before: BTreeMap<usize, Timestamp> = BTreeMap::new();
         for entry in queue {
             if state.handled.contains(&entry.job) || state.planned.contains_key(&entry.job) {
@@ -871,7 +1006,7 @@ impl Scheduler {
                 continue;
             };
             let from = not_before.get(&entry.part).copied().unwrap_or(now);
-            let placement = ask(&profile, entry.part, &demand, &candidates, from, None);
+            let placement = ask(profile, entry.part, &demand, &candidates, from, None);
             let nodes = placement
                 .as_ref()
                 .map(|p| p.nodes.iter().map(|&(n, _)| n).collect())
@@ -1280,6 +1415,8 @@ impl Scheduler {
         job.start = Some(now);
         job.partition = Some(shared_name);
         job.allocation.clone_from(&allocations);
+        let end = Self::planned_end(job);
+        self.planned_ends.push(Reverse((end, run_id)));
         decisions.push(Decision::Start {
             job: run_id,
             partition,
