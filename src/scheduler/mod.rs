@@ -159,6 +159,8 @@ pub struct Scheduler {
     overdue: Vec<JobId>,
     /// Keep the plan between passes (off only to test that it changes nothing).
     reuse_plan: bool,
+    /// [`crate::SchedConfig::memory_is_consumable`], read once.
+    memory_consumable: bool,
 }
 
 impl Scheduler {
@@ -192,6 +194,7 @@ impl Scheduler {
                     .collect()
             })
             .collect();
+        let cluster_memory_consumable = cluster.config().memory_is_consumable();
         let partition_names = cluster
             .partitions()
             .map(|p| Arc::from(p.name.as_str()))
@@ -217,6 +220,7 @@ impl Scheduler {
             planned_ends: BinaryHeap::new(),
             overdue: Vec::new(),
             reuse_plan: true,
+            memory_consumable: cluster_memory_consumable,
         }
     }
 

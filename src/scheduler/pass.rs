@@ -934,9 +934,14 @@ impl Scheduler {
                     ArrayGate::NotArray | ArrayGate::Ready => {}
                 }
                 // A multi-partition job starts in whichever partition lets it start earliest.
-                let Some((part, demand, placement)) =
-                    self.best_placement(entry.job, profile, &mut bounds, now, search_until)
-                else {
+                let Some((part, demand, placement)) = self.best_placement(
+                    entry.job,
+                    entry.part,
+                    profile,
+                    &mut bounds,
+                    now,
+                    search_until,
+                ) else {
                     self.note_blocked(entry.job, entry.part, state, None, Vec::new());
                     planned.insert(entry.job);
                     break;
@@ -1089,7 +1094,14 @@ impl Scheduler {
         {
             self.set_reason(id, reason);
         }
-        state.planned.insert(id, Planned { part, start, nodes });
+        // Not planned, in the partition the estimate names anyway: nothing to keep.
+        let default_part = self
+            .jobs
+            .get(&id)
+            .and_then(|j| self.cluster.partition_index(j.resolved.partition()));
+        if start.is_some() || default_part != Some(part) {
+            state.planned.insert(id, Planned { part, start, nodes });
+        }
     }
 
     fn set_reason(&mut self, id: JobId, reason: PendingReason) {
@@ -1139,12 +1151,22 @@ impl Scheduler {
     fn best_placement(
         &self,
         id: JobId,
+        part: usize,
         profile: &Profile,
         bounds: &mut StartBounds,
         now: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<(usize, Demand, Placement)> {
         let job = self.jobs.get(&id)?;
+        if job.resolved.partitions().len() == 1 {
+            // The queue record's partition is the job's only one.
+            if job.resolved.blocked_by_limits_at(0) {
+                return None;
+            }
+            let (demand, candidates) = self.demand_in(id, part)?;
+            let p = bounds.earliest(profile, part, &demand, &candidates, now, horizon)?;
+            return Some((part, demand, p));
+        }
         let mut best: Option<(usize, Demand, Placement)> = None;
         for (i, name) in job.resolved.partitions().iter().enumerate() {
             // Not in a partition the job can not run in (see `build_queue`).
@@ -1179,9 +1201,7 @@ impl Scheduler {
             .max(1);
         let mem = match shape.memory() {
             // CR_Core/CR_CPU: memory is not a consumable resource; nothing is taken.
-            _ if !self.cluster.config().memory_is_consumable() => {
-                MemDemand::PerNode(Memory::from_mib(0))
-            }
+            _ if !self.memory_consumable => MemDemand::PerNode(Memory::from_mib(0)),
             ResolvedMemory::PerNode(m) if m.mib() == 0 => MemDemand::WholeNode,
             ResolvedMemory::PerNode(m) => MemDemand::PerNode(m),
             ResolvedMemory::PerCpu(m) => MemDemand::PerCpu(m),
