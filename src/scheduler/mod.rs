@@ -144,7 +144,10 @@ pub struct Scheduler {
     pub(crate) next_id: u32,
     basic_priority: crate::priority::BasicPriority,
     priority_type: crate::priority::PriorityType,
-    estimates: Vec<Estimate>,
+    /// Every pending job's reason and plan after the last pass.
+    plans: Vec<pass::PendingPlan>,
+    /// The estimates built from `plans`, once asked for.
+    estimates: std::sync::OnceLock<Vec<Estimate>>,
     last_schedule: Option<Timestamp>,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
     finished: VecDeque<(Timestamp, JobId)>,
@@ -212,7 +215,8 @@ impl Scheduler {
             next_id: 1,
             basic_priority: crate::priority::BasicPriority::new(),
             priority_type,
-            estimates: Vec::new(),
+            plans: Vec::new(),
+            estimates: std::sync::OnceLock::new(),
             last_schedule: None,
             finished: VecDeque::new(),
             plan: None,
@@ -611,7 +615,7 @@ impl Scheduler {
     /// expected-start order (jobs with no estimate last), like `squeue --start`.
     #[must_use]
     pub fn estimates(&self) -> &[Estimate] {
-        &self.estimates
+        self.estimates.get_or_init(|| self.build_estimates())
     }
 
     fn node_idx(&self, name: &str) -> Option<usize> {

@@ -266,6 +266,20 @@ struct PassState {
     planned: HashMap<JobId, Planned, FastBuild>,
 }
 
+/// A pending job as the last pass left it: its reason and plan, from which its
+/// [`Estimate`] is built when asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingPlan {
+    job: JobId,
+    reason: PendingReason,
+    /// The partition it is planned in; `None`: its first.
+    part: Option<usize>,
+    start: Option<Timestamp>,
+    nodes: Vec<NodeIdx>,
+    /// An array's display id (`7_[2-5%2]`), which depends on the tasks left then.
+    display: Option<String>,
+}
+
 /// A blocked job's plan, as the pass found it.
 struct Planned {
     part: usize,
@@ -371,8 +385,8 @@ impl Scheduler {
                 _ => {}
             }
         }
-        for e in &self.estimates {
-            if let Some(start) = e.start {
+        for p in &self.plans {
+            if let Some(start) = p.start {
                 consider(start);
             }
         }
@@ -1029,25 +1043,61 @@ impl Scheduler {
         }
     }
 
+    /// Keeps what the pass found for every pending job; the [`Estimate`]s (names, display
+    /// ids, order) are only built if the host asks for them ([`Self::build_estimates`]).
     fn finish_estimates(&mut self, state: PassState) {
-        let planned = state.planned;
+        let mut planned = state.planned;
         // Every pending job is listed; those not reached this pass without an estimate,
         // like squeue.
-        let mut estimates: Vec<Estimate> = Vec::with_capacity(planned.len());
+        let mut plans = std::mem::take(&mut self.plans);
+        plans.clear();
         for job in self.jobs.values().filter(|j| j.state == JobState::Pending) {
-            let plan = planned.get(&job.id);
-            let partition = plan
-                .and_then(|p| self.cluster.partition_at(p.part))
-                .map_or_else(|| job.resolved.partition(), |p| p.name.as_str());
-            estimates.push(Estimate {
+            let plan = planned.remove(&job.id);
+            // An array's pending record shows its tasks left *now* (`7_[2-5%2]`).
+            let display = self
+                .arrays
+                .contains_key(&job.id)
+                .then(|| self.pending_display_id(job));
+            plans.push(PendingPlan {
                 job: job.id,
-                display_id: self.pending_display_id(job),
-                partition: partition.to_owned(),
-                start: plan.and_then(|p| p.start),
-                nodes: plan.map(|p| self.node_names(&p.nodes)).unwrap_or_default(),
                 reason: job.reason.clone(),
+                part: plan.as_ref().map(|p| p.part),
+                start: plan.as_ref().and_then(|p| p.start),
+                nodes: plan.map(|p| p.nodes).unwrap_or_default(),
+                display,
             });
         }
+        self.plans = plans;
+        self.estimates = std::sync::OnceLock::new();
+    }
+
+    /// The [`Estimate`]s of the last pass, in `squeue --start` order.
+    pub(crate) fn build_estimates(&self) -> Vec<Estimate> {
+        let mut estimates: Vec<Estimate> = self
+            .plans
+            .iter()
+            .map(|p| {
+                let job = self.jobs.get(&p.job);
+                let partition = p
+                    .part
+                    .and_then(|i| self.cluster.partition_at(i))
+                    .map(|part| part.name.clone())
+                    .or_else(|| job.map(|j| j.resolved.partition().to_owned()))
+                    .unwrap_or_default();
+                Estimate {
+                    job: p.job,
+                    display_id: p
+                        .display
+                        .clone()
+                        .or_else(|| job.map(|j| j.display_id()))
+                        .unwrap_or_else(|| p.job.to_string()),
+                    partition,
+                    start: p.start,
+                    nodes: self.node_names(&p.nodes),
+                    reason: p.reason.clone(),
+                }
+            })
+            .collect();
         estimates.sort_by(|a, b| {
             a.start
                 .is_none()
@@ -1055,7 +1105,7 @@ impl Scheduler {
                 .then(a.start.cmp(&b.start))
                 .then(a.job.cmp(&b.job))
         });
-        self.estimates = estimates;
+        estimates
     }
 
     fn pending_display_id(&self, job: &Job) -> String {
