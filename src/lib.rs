@@ -15,7 +15,9 @@
 //!   [`dependency`], [`array`](mod@array), [`output_pattern`]);
 //! - the cluster and what sbatch would accept: [`Cluster`], [`resolve`];
 //! - scheduling: [`Scheduler`] (the embedding contract), [`Policy`] and [`Preset`],
-//!   [`priority`], and the resource-time profile it plans on, [`planner`].
+//!   [`priority`], and the resource-time profile it plans on, [`planner`];
+//! - workloads to replay: SWF traces ([`swf`]) and sbatch-syntax job lists
+//!   ([`workload`]).
 //!
 //! ```
 //! use hpcsched::{Cluster, JobRequest};
@@ -55,8 +57,10 @@ pub mod sbatch;
 pub mod sched_config;
 pub mod scheduler;
 pub mod slurm_conf;
+pub mod swf;
 pub mod time;
 pub mod tres;
+pub mod workload;
 
 pub use array::ArraySpec;
 pub use cluster::{Cluster, ClusterError, ConfWarning};
@@ -79,5 +83,7 @@ pub use scheduler::{
     NodeAllocation, NodeError, PartitionUsage, Policy, Preset, ReservationGranularity, Scheduler,
     SubmitError, UserUsage,
 };
+pub use swf::{SwfHeader, SwfJob, SwfReader};
 pub use time::{BeginTime, Duration, TimeLimit, Timestamp};
 pub use tres::{Tres, TresKind, TresLimits};
+pub use workload::{SwfMapping, WorkloadError, WorkloadJob};
