@@ -433,6 +433,13 @@ pub enum SwfError {
 }
 
 /// What is wrong with one job line.
+///
+/// ```
+/// use hpcsched::swf::{SwfLineErrorKind, SwfReader};
+/// let err = SwfReader::new("1 0 -1 5 1\n".as_bytes())?.next().unwrap().unwrap_err();
+/// assert_eq!(err.kind, SwfLineErrorKind::FieldCount { found: 5 });
+/// # Ok::<(), hpcsched::swf::SwfError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SwfLineErrorKind {
@@ -867,6 +874,11 @@ impl<R> fmt::Debug for SwfReader<R> {
 }
 
 /// An [`SwfReader`] over a file, plain or gzip-compressed, as [`open`] returns it.
+///
+/// ```no_run
+/// let reader: hpcsched::swf::SwfFileReader = hpcsched::swf::open("trace.swf")?;
+/// # Ok::<(), hpcsched::swf::SwfError>(())
+/// ```
 pub type SwfFileReader = SwfReader<Box<dyn BufRead + Send>>;
 
 impl<R: BufRead> SwfReader<R> {
@@ -954,6 +966,13 @@ impl<R: BufRead> SwfReader<R> {
     }
 
     /// The header read when the reader was created.
+    ///
+    /// ```
+    /// use hpcsched::swf::SwfReader;
+    /// let reader = SwfReader::new("; MaxNodes: 128\n; MaxProcs: 128\n".as_bytes())?;
+    /// assert_eq!(reader.header().max_nodes(), reader.header().max_procs());
+    /// # Ok::<(), hpcsched::swf::SwfError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &SwfHeader {
         &self.header

@@ -194,6 +194,14 @@ fn quote(word: &str) -> String {
 // ---------------------------------------------------------------------------------------
 
 /// What is wrong with a job-list line (the reason part of a [`WorkloadError`]).
+///
+/// ```
+/// use hpcsched::workload::{parse_job_list, JobListReason, WorkloadError};
+/// let WorkloadError::Line { reason, .. } = parse_job_list("9 60 a\n3 60 b\n").unwrap_err() else {
+///     unreachable!()
+/// };
+/// assert_eq!(reason, JobListReason::SubmitOrder { previous: 9 });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum JobListReason {
@@ -807,6 +815,14 @@ impl Default for SwfMapping {
 }
 
 /// Why an SWF line is not replayed.
+///
+/// ```
+/// use hpcsched::swf::SwfJob;
+/// use hpcsched::workload::{SkipReason, SwfMapping};
+/// let job = SwfJob { submit_time: Some(0.0), run_time: Some(1.0), allocated_procs: Some(4),
+///                    status: Some(2), ..SwfJob::default() };
+/// assert_eq!(SwfMapping::default().map(&job, 1).unwrap_err().reason, SkipReason::PartialExecution(2));
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SkipReason {
@@ -856,7 +872,18 @@ fn unreadable(e: &SwfLineError) -> String {
 }
 
 /// An SWF line that is not replayed, and why. Its [`fmt::Display`] is a sentence for the
-/// user: `line 4: SWF job 2 skipped: it asks for 64 processors but the machine has 32`.
+/// user.
+///
+/// ```
+/// use hpcsched::swf::SwfJob;
+/// use hpcsched::workload::SwfMapping;
+/// let job = SwfJob { line: 4, job_number: 2, submit_time: Some(0.0), run_time: Some(1.0),
+///                    requested_procs: Some(64), ..SwfJob::default() };
+/// let m = SwfMapping { max_procs: Some(32), ..SwfMapping::default() };
+/// let skipped = m.map(&job, 1).unwrap_err();
+/// assert_eq!((skipped.line, skipped.job_number), (4, Some(2)));
+/// assert_eq!(skipped.to_string(), "line 4: SWF job 2 skipped: it asks for 64 processors but the machine has 32");
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub struct Skipped {
@@ -1026,7 +1053,18 @@ impl SwfMapping {
     }
 }
 
-/// The workload jobs of an SWF job stream (see [`SwfMapping::jobs`]).
+/// The workload jobs of an SWF job stream (see [`SwfMapping::jobs`]): `Ok` for each
+/// replayed job, `Err(Skipped)` for each line that is not.
+///
+/// ```
+/// use hpcsched::swf::SwfReader;
+/// use hpcsched::workload::SwfMapping;
+/// let text = "1 0 -1 5 1 -1 -1 -1 -1 -1 1 -1 -1 -1 -1 -1 -1 -1\n";
+/// let (jobs, skipped): (Vec<_>, Vec<_>) =
+///     SwfMapping::default().jobs(SwfReader::new(text.as_bytes())?).partition(Result::is_ok);
+/// assert_eq!((jobs.len(), skipped.len()), (1, 0));
+/// # Ok::<(), hpcsched::swf::SwfError>(())
+/// ```
 #[derive(Debug)]
 pub struct SwfWorkload<I> {
     jobs: I,
@@ -1064,6 +1102,14 @@ impl<I: Iterator<Item = Result<SwfJob, SwfLineError>>> Iterator for SwfWorkload<
 }
 
 /// Why [`swf_cluster_conf`] cannot describe the machine.
+///
+/// ```
+/// use hpcsched::swf::SwfReader;
+/// use hpcsched::workload::{swf_cluster_conf, SwfClusterError};
+/// let reader = SwfReader::new("; Version: 2\n".as_bytes())?;
+/// assert_eq!(swf_cluster_conf(reader.header()), Err(SwfClusterError::NoMachineSize));
+/// # Ok::<(), hpcsched::swf::SwfError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SwfClusterError {
