@@ -457,6 +457,59 @@ impl Dependency {
     pub fn is_singleton(&self) -> bool {
         self.items.contains(&DependencyItem::Singleton)
     }
+
+    /// The same dependency with every target's job id replaced by `f(id)` (an array task
+    /// keeps its task index), or `None` as soon as `f` returns `None`. Items that become
+    /// equal are merged, keeping the first, as the parser does. A simulator uses this to
+    /// turn workload positions into the job ids the scheduler handed out.
+    ///
+    /// ```
+    /// use hpcsched::{Dependency, JobId};
+    /// let dep: Dependency = "afterok:1:2_3,singleton".parse()?;
+    /// let ids = [JobId(1001), JobId(1002)];
+    /// let mapped = dep.map_job_ids(|j| ids.get(j.0 as usize - 1).copied()).unwrap();
+    /// assert_eq!(mapped.to_string(), "afterok:1001:1002_3,singleton");
+    /// assert_eq!(dep.map_job_ids(|j| (j.0 == 1).then_some(j)), None);
+    /// # Ok::<(), hpcsched::dependency::DependencyError>(())
+    /// ```
+    pub fn map_job_ids(&self, mut f: impl FnMut(JobId) -> Option<JobId>) -> Option<Dependency> {
+        let mut items = Vec::with_capacity(self.items.len());
+        let mut seen: HashSet<(DependencyKind, DependencyTarget)> = HashSet::new();
+        let mut singleton = false;
+        for item in &self.items {
+            match *item {
+                DependencyItem::On {
+                    kind,
+                    target,
+                    delay,
+                } => {
+                    let target = match target {
+                        DependencyTarget::Job(j) => DependencyTarget::Job(f(j)?),
+                        DependencyTarget::Task(j, t) => DependencyTarget::Task(f(j)?, t),
+                    };
+                    if seen.insert((kind, target)) {
+                        items.push(DependencyItem::On {
+                            kind,
+                            target,
+                            delay,
+                        });
+                    }
+                }
+                DependencyItem::Singleton => {
+                    if !singleton {
+                        singleton = true;
+                        items.push(DependencyItem::Singleton);
+                    }
+                }
+            }
+        }
+        let combinator = if items.len() <= 1 {
+            Combinator::All
+        } else {
+            self.combinator
+        };
+        Some(Dependency { combinator, items })
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@
 //! - the cluster and what sbatch would accept: [`Cluster`], [`resolve`];
 //! - scheduling: [`Scheduler`] (the embedding contract), [`Policy`] and [`Preset`],
 //!   [`priority`], and the resource-time profile it plans on, [`planner`];
+//! - workloads to replay: SWF traces ([`swf`]) and sbatch-syntax job lists
+//!   ([`workload`]), replayed in virtual time by the [`simulator`];
 //! - measuring a run: [`metrics`] (wait, bounded slowdown, utilization; CSV and JSON lines
 //!   export of the job records).
 //!
@@ -57,9 +59,12 @@ pub mod resolve;
 pub mod sbatch;
 pub mod sched_config;
 pub mod scheduler;
+pub mod simulator;
 pub mod slurm_conf;
+pub mod swf;
 pub mod time;
 pub mod tres;
+pub mod workload;
 
 pub use array::ArraySpec;
 pub use cluster::{Cluster, ClusterError, ConfWarning};
@@ -83,5 +88,7 @@ pub use scheduler::{
     NodeAllocation, NodeError, PartitionUsage, Policy, Preset, ReservationGranularity, Scheduler,
     SubmitError, UserUsage,
 };
+pub use swf::{SwfHeader, SwfJob, SwfReader};
 pub use time::{BeginTime, Duration, TimeLimit, Timestamp};
 pub use tres::{Tres, TresKind, TresLimits};
+pub use workload::{SwfMapping, WorkloadError, WorkloadJob};
