@@ -1638,8 +1638,10 @@ fn over_time_limit_delays_the_timeout() {
     let mut s = sched_with(conf, Preset::Easy);
     let a = submit(&mut s, "-n1 -t 10", 0);
     s.schedule(Timestamp(0));
-    assert_eq!(s.next_event_time(Timestamp(0)), Some(Timestamp(900)));
+    // At 600 the plan stops counting on A's end; at 900 A is ended.
+    assert_eq!(s.next_event_time(Timestamp(0)), Some(Timestamp(600)));
     assert!(s.schedule(Timestamp(600)).is_empty());
+    assert_eq!(s.next_event_time(Timestamp(600)), Some(Timestamp(900)));
     assert_eq!(
         s.schedule(Timestamp(900)),
         vec![Decision::Stop {

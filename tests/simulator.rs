@@ -304,7 +304,10 @@ fn a_ricc_replay_keeps_the_invariants() {
         let mut used = 0i64;
         for (_, d) in events {
             used += d;
-            assert!(used <= total_cpus.cast_signed(), "{preset}: {used} CPUs in use");
+            assert!(
+                used <= total_cpus.cast_signed(),
+                "{preset}: {used} CPUs in use"
+            );
         }
         // Work is conserved: each job (ids are given in workload order, none refused)
         // holds exactly its processors for its runtime, cut at its limit.

@@ -331,18 +331,29 @@ impl Scheduler {
             }
             _ => None,
         };
-        match (self.next_change_time(now), tick) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let planned = self
+            .plans
+            .iter()
+            .filter_map(|p| p.start)
+            .filter(|&t| t > now)
+            .min();
+        [self.next_change_time(now), tick, planned]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// The next instant after `now` at which the clock alone changes something: a time
-    /// limit, a `--begin` time, a dependency delay running out, a planned start. Unlike
-    /// [`Scheduler::next_event_time`] it leaves out the periodic backfill tick: a host that
-    /// calls [`Scheduler::schedule`] whenever jobs are submitted or end, and at these
-    /// instants, sees every decision (slurmctld, too, skips a periodic pass when nothing
-    /// changed).
+    /// limit running out (the job's planned end, and its end as TIMEOUT after
+    /// `OverTimeLimit`), a `--begin` time, a dependency delay.
+    /// Unlike [`Scheduler::next_event_time`] it leaves out the periodic backfill tick and
+    /// the planned starts: a job is planned to start where resources are released, which
+    /// happens only when a job ends (reported by the host) or reaches its limit (listed
+    /// here), so a host that calls [`Scheduler::schedule`] whenever jobs are submitted or
+    /// end, and at these instants, sees every start (slurmctld, too, skips a periodic pass
+    /// when nothing changed). A job past its limit that is not ended (`OverTimeLimit`)
+    /// is planned to free its nodes one second after each pass; calling back then only
+    /// moves that guess.
     ///
     /// ```
     /// use hpcsched::{Cluster, Scheduler, Timestamp};
@@ -373,6 +384,8 @@ impl Scheduler {
                     if let Some(end) = self.kill_time(job) {
                         consider(end);
                     }
+                    // Past it (OverTimeLimit), the plan stops counting on the job's end.
+                    consider(Self::planned_end(job));
                 }
                 JobState::Pending => {
                     if let Some(begin) = &job.resolved.request().begin {
@@ -383,11 +396,6 @@ impl Scheduler {
                     }
                 }
                 _ => {}
-            }
-        }
-        for p in &self.plans {
-            if let Some(start) = p.start {
-                consider(start);
             }
         }
         next
