@@ -40,6 +40,8 @@ pub struct Job {
     /// Shared with every job that ran in the partition (the scheduler's partition table).
     pub(crate) partition: Option<Arc<str>>,
     pub(crate) allocation: Vec<NodeAllocation>,
+    /// The node index of each entry of `allocation`.
+    pub(crate) alloc_nodes: Box<[u32]>,
     pub(crate) exit_code: Option<i32>,
     pub(crate) comment: Option<String>,
     pub(crate) restarts: u32,

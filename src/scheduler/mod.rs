@@ -310,6 +310,7 @@ impl Scheduler {
             time_limit,
             partition: None,
             allocation: Vec::new(),
+            alloc_nodes: Box::default(),
             exit_code: None,
             comment: request.comment.clone(),
             restarts: 0,
@@ -470,6 +471,7 @@ impl Scheduler {
             job.end = None;
             job.partition = None;
             job.allocation.clear();
+            job.alloc_nodes = Box::default();
             job.eligible = None;
             job.restarts += 1;
             // Slurm resets the submit time of a requeued job to the requeue time.
@@ -672,10 +674,8 @@ impl Scheduler {
         let Some(job) = self.jobs.get(&id) else {
             return;
         };
-        for alloc in &job.allocation {
-            let Some(idx) = self.cluster.node_index(&alloc.node) else {
-                continue;
-            };
+        for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
+            let idx = idx as usize;
             let used = alloc.used();
             if let Some(node) = self.nodes.get_mut(idx) {
                 node.release(id, &used, &alloc.gres);

@@ -631,11 +631,7 @@ impl Scheduler {
             return;
         };
         let end = Self::planned_end(job);
-        for alloc in &job.allocation {
-            if let Some(idx) = self.cluster.node_index(&alloc.node) {
-                self.plan_dirty.push(idx as u32);
-            }
-        }
+        self.plan_dirty.extend(job.alloc_nodes.iter());
         self.planned_ends.push(Reverse((end, id)));
     }
 
@@ -661,11 +657,7 @@ impl Scheduler {
         self.collect_overdue(now);
         for id in &self.overdue {
             if let Some(job) = self.jobs.get(id) {
-                for alloc in &job.allocation {
-                    if let Some(idx) = self.cluster.node_index(&alloc.node) {
-                        nodes.push(idx as u32);
-                    }
-                }
+                nodes.extend(job.alloc_nodes.iter());
             }
         }
         self.rebuild_nodes(&mut profile, nodes, now);
@@ -724,7 +716,12 @@ impl Scheduler {
                 let Some(job) = self.jobs.get(id) else {
                     continue;
                 };
-                let Some(alloc) = job.allocation.iter().find(|a| a.node == node.name) else {
+                let Some(alloc) = job
+                    .alloc_nodes
+                    .iter()
+                    .position(|&a| a == n)
+                    .and_then(|i| job.allocation.get(i))
+                else {
                     continue;
                 };
                 profile.add_running(
@@ -757,10 +754,7 @@ impl Scheduler {
         for job in self.jobs.values().filter(|j| j.state == JobState::Running) {
             // A job past its limit (the host has not stopped it yet) still holds its nodes.
             let end = Self::planned_end(job).max(Timestamp(now.0.saturating_add(1)));
-            for alloc in &job.allocation {
-                let Some(idx) = self.cluster.node_index(&alloc.node) else {
-                    continue;
-                };
+            for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
                 let used = alloc.used();
                 profile.add_running(
                     idx as NodeIdx,
@@ -1493,6 +1487,7 @@ impl Scheduler {
         job.start = Some(now);
         job.partition = Some(shared_name);
         job.allocation.clone_from(&allocations);
+        job.alloc_nodes = done.iter().map(|(n, _, _)| *n as u32).collect();
         let end = Self::planned_end(job);
         self.planned_ends.push(Reverse((end, run_id)));
         decisions.push(Decision::Start {
