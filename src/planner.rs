@@ -452,6 +452,19 @@ pub struct Profile {
     /// pass's plan can be undone node by node ([`Profile::take_touched`]).
     tracking: bool,
     touched: Vec<NodeIdx>,
+    /// Each touched node's line as it was before its first touch, for
+    /// [`Profile::undo_touched`].
+    saved: Vec<SavedLine>,
+}
+
+/// A node's timeline saved before a tracked change.
+#[derive(Debug, Clone)]
+struct SavedLine {
+    node: NodeIdx,
+    segs: Vec<Seg>,
+    gres: Vec<u64>,
+    blocked: bool,
+    reserved_later: bool,
 }
 
 /// Aggregates over the unblocked nodes' first segment (the state at `now`).
@@ -750,6 +763,7 @@ impl Profile {
             any_user_exclusive: false,
             tracking: false,
             touched: Vec::new(),
+            saved: Vec::new(),
         }
     }
 
@@ -896,6 +910,77 @@ impl Profile {
         {
             line.touched = true;
             self.touched.push(node);
+            self.saved.push(SavedLine {
+                node,
+                segs: line.segs.clone(),
+                gres: line.gres.clone(),
+                blocked: line.blocked,
+                reserved_later: line.reserved_later,
+            });
+        }
+    }
+
+    /// Puts every node touched since tracking began (see [`Profile::take_touched`]) back
+    /// as it was before its first touch, and returns them. Changes made to such a node
+    /// after that touch other than reservations and blocks (a job started there) are
+    /// undone too: the caller adds them back.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Hold, Profile};
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }; 2], vec![1; 2]);
+    /// p.add_running(0, &Tres { cpus: 3, ..Tres::default() }, Timestamp(100), 1, false);
+    /// p.track_changes(true);
+    /// p.reserve(0, Timestamp(100), Timestamp(200), &Hold::WholeNode, 2, false);
+    /// p.block(1);
+    /// assert_eq!(p.undo_touched(), vec![0, 1]);
+    /// assert_eq!(p.free_at(0, Timestamp(150)).unwrap().cpus, 8);
+    /// assert_eq!(p.free_at(0, Timestamp(50)).unwrap().cpus, 5);
+    /// assert_eq!(p.free_at(1, Timestamp(0)).unwrap().cpus, 8);
+    /// ```
+    pub fn undo_touched(&mut self) -> Vec<NodeIdx> {
+        let mut later_changed = false;
+        for saved in std::mem::take(&mut self.saved) {
+            let n = saved.node;
+            let Some(line) = self.nodes.get(n as usize) else {
+                continue;
+            };
+            let old = Footprint::of(line);
+            let Some(line) = self.nodes.get_mut(n as usize) else {
+                continue;
+            };
+            later_changed |=
+                (line.reserved_later && !line.blocked) != (saved.reserved_later && !saved.blocked);
+            line.segs = saved.segs;
+            line.gres = saved.gres;
+            line.blocked = saved.blocked;
+            line.reserved_later = saved.reserved_later;
+            line.touched = false;
+            let new = Footprint::of(line);
+            self.reindex(n, &old, &new);
+        }
+        if later_changed {
+            self.rebuild_later_lists();
+        }
+        std::mem::take(&mut self.touched)
+    }
+
+    /// The nodes checked one by one because a reservation starts on them later, listed
+    /// again from the nodes (cheaper than finding the ones that changed).
+    fn rebuild_later_lists(&mut self) {
+        self.at_now.later.clear();
+        for group in &mut self.groups {
+            group.stats.later.clear();
+        }
+        for (i, line) in self.nodes.iter().enumerate() {
+            if line.reserved_later && !line.blocked {
+                self.at_now.later.push(i as NodeIdx);
+                for &g in &line.groups {
+                    if let Some(group) = self.groups.get_mut(g as usize) {
+                        group.stats.later.push(i as NodeIdx);
+                    }
+                }
+            }
         }
     }
 
@@ -963,6 +1048,7 @@ impl Profile {
                 line.touched = false;
             }
         }
+        self.saved.clear();
         std::mem::take(&mut self.touched)
     }
 
@@ -1010,22 +1096,7 @@ impl Profile {
             self.reindex(n, &old, &new);
         }
         if had_later {
-            // The nodes checked one by one because a reservation starts on them later:
-            // rebuilt from the nodes, which is cheaper than finding each reset one.
-            self.at_now.later.clear();
-            for group in &mut self.groups {
-                group.stats.later.clear();
-            }
-            for (i, line) in self.nodes.iter().enumerate() {
-                if line.reserved_later && !line.blocked {
-                    self.at_now.later.push(i as NodeIdx);
-                    for &g in &line.groups {
-                        if let Some(group) = self.groups.get_mut(g as usize) {
-                            group.stats.later.push(i as NodeIdx);
-                        }
-                    }
-                }
-            }
+            self.rebuild_later_lists();
         }
     }
 

@@ -160,6 +160,8 @@ pub struct Scheduler {
     planned_ends: BinaryHeap<Reverse<(Timestamp, JobId)>>,
     /// Running jobs past their planned end, whose nodes the plan holds until `now + 1`.
     overdue: Vec<JobId>,
+    /// Nodes on which jobs started in the current or last pass.
+    started_nodes: Vec<u32>,
     /// Keep the plan between passes (off only to test that it changes nothing).
     reuse_plan: bool,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
@@ -223,6 +225,7 @@ impl Scheduler {
             plan_dirty: Vec::new(),
             planned_ends: BinaryHeap::new(),
             overdue: Vec::new(),
+            started_nodes: Vec::new(),
             reuse_plan: true,
             memory_consumable: cluster_memory_consumable,
         }

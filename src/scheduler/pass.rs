@@ -301,8 +301,9 @@ impl Scheduler {
         if self.policy.main_pass {
             self.main_pass(now, &queue, &mut state, &mut decisions, &mut profile);
             // Backfill starts from the running jobs alone, without the main pass's blocks.
-            let touched = profile.take_touched();
-            self.rebuild_nodes(&mut profile, touched, now);
+            let restored = profile.undo_touched();
+            let again = self.started_on(&restored);
+            self.rebuild_nodes(&mut profile, again, now);
         }
         match self.policy.backfill.clone() {
             Some(bf) => {
@@ -644,6 +645,7 @@ impl Scheduler {
         let Some(mut profile) = self.plan.take() else {
             self.plan_dirty.clear();
             self.overdue.clear();
+            self.started_nodes.clear();
             let mut profile = self.build_profile(now);
             // Running jobs already past their planned end are held to `now + 1` by the
             // profile just built; the heap brings them back below.
@@ -652,7 +654,11 @@ impl Scheduler {
             return profile;
         };
         profile.set_now(now);
-        let mut nodes = profile.take_touched();
+        // The last pass's reservations and blocks, undone; a node on which a job started
+        // after it was touched lost that job too, and is planned again.
+        let restored = profile.undo_touched();
+        let mut nodes = self.started_on(&restored);
+        self.started_nodes.clear();
         nodes.append(&mut self.plan_dirty);
         self.collect_overdue(now);
         for id in &self.overdue {
@@ -662,6 +668,19 @@ impl Scheduler {
         }
         self.rebuild_nodes(&mut profile, nodes, now);
         profile
+    }
+
+    /// The nodes of `restored` on which a job started in this pass or the last.
+    fn started_on(&self, restored: &[NodeIdx]) -> Vec<NodeIdx> {
+        if self.started_nodes.is_empty() {
+            return Vec::new();
+        }
+        let started: BTreeSet<u32> = self.started_nodes.iter().copied().collect();
+        restored
+            .iter()
+            .copied()
+            .filter(|n| started.contains(n))
+            .collect()
     }
 
     /// Moves the running jobs whose planned end is at most `now + 1` (so that the plan
@@ -1488,6 +1507,8 @@ impl Scheduler {
         job.partition = Some(shared_name);
         job.allocation.clone_from(&allocations);
         job.alloc_nodes = done.iter().map(|(n, _, _)| *n as u32).collect();
+        self.started_nodes
+            .extend(done.iter().map(|(n, _, _)| *n as u32));
         let end = Self::planned_end(job);
         self.planned_ends.push(Reverse((end, run_id)));
         decisions.push(Decision::Start {
