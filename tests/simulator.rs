@@ -328,3 +328,37 @@ fn a_ricc_replay_keeps_the_invariants() {
         }
     }
 }
+
+#[test]
+fn fcfs_on_ricc_agrees_with_an_independent_replay() {
+    // FCFS leaves no room for node placement to matter, so a processor-pool replay of the
+    // literature's conventions (procs = field 8 else 5, requested time = field 9 else the
+    // runtime, killed at it; at each instant ends, then submits, then one pass) gives the
+    // same waits. Reference: the research replay script of issue 4 on this slice (first
+    // 1,500 jobs): mean wait 5,166.776 s, mean bounded slowdown 33.373.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/workload/RICC-2010-2-first10k.swf.gz"
+    );
+    let reader = hpcsched::swf::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let conf = swf_cluster_conf(reader.header()).unwrap_or_else(|e| panic!("{e}"));
+    let cluster = Cluster::from_slurm_conf(&conf).unwrap_or_else(|e| panic!("{e}"));
+    let mapping = SwfMapping::from_header(reader.header());
+    let jobs: Vec<WorkloadJob> = mapping
+        .jobs(reader)
+        .take(1500)
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut metrics = hpcsched::Metrics::for_cluster(&cluster);
+    for r in replay(cluster, jobs, Preset::Fifo) {
+        metrics.add(&r);
+    }
+    let s = metrics.summary();
+    let mean = s.overall.mean_wait.unwrap_or(f64::NAN);
+    let bsld = s.overall.mean_bounded_slowdown.unwrap_or(f64::NAN);
+    assert!((mean - 5166.776).abs() < 0.0005, "mean wait {mean}");
+    assert!(
+        (bsld - 33.373).abs() < 0.0005,
+        "mean bounded slowdown {bsld}"
+    );
+}
