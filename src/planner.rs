@@ -452,6 +452,8 @@ pub struct Profile {
     /// pass's plan can be undone node by node ([`Profile::take_touched`]).
     tracking: bool,
     touched: Vec<NodeIdx>,
+    /// Bumped by every change ([`Profile::version`]).
+    version: u64,
     /// Each touched node's line as it was before its first touch, for
     /// [`Profile::undo_touched`].
     saved: Vec<SavedLine>,
@@ -763,6 +765,7 @@ impl Profile {
             any_user_exclusive: false,
             tracking: false,
             touched: Vec::new(),
+            version: 0,
             saved: Vec::new(),
         }
     }
@@ -793,6 +796,44 @@ impl Profile {
     #[must_use]
     pub fn has_user_exclusive(&self) -> bool {
         self.any_user_exclusive
+    }
+
+    /// The CPUs free at `now` over the unblocked members of group `group`
+    /// ([`Profile::add_group`]), counting nothing on a node a whole-node reservation
+    /// holds now: no demand needing more CPUs than this can start now in the group.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Hold, Profile};
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }; 3], vec![1; 3]);
+    /// let g = p.add_group(&[0, 1, 2]);
+    /// p.add_running(0, &Tres { cpus: 3, ..Tres::default() }, Timestamp(100), 1, false);
+    /// p.reserve(1, Timestamp(50), Timestamp(150), &Hold::WholeNode, 2, false);
+    /// p.block(2);
+    /// assert_eq!(p.free_cpus_now(g), 5 + 8);
+    /// ```
+    #[must_use]
+    pub fn free_cpus_now(&self, group: usize) -> u64 {
+        let Some(group) = self.groups.get(group) else {
+            return 0;
+        };
+        let later: u64 = group
+            .stats
+            .later
+            .iter()
+            .filter_map(|&n| self.nodes.get(n as usize))
+            .filter(|line| !line.blocked)
+            .filter_map(|line| line.segs.first())
+            .filter(|seg| !seg.held)
+            .map(|seg| u64::from(seg.cpus))
+            .sum();
+        group.stats.total_cpus + later
+    }
+
+    /// A number that changes whenever the profile does (for callers caching answers).
+    #[must_use]
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// The number of nodes.
@@ -1234,6 +1275,7 @@ impl Profile {
     /// Moves a node's entries in the global aggregates and in each of its groups from
     /// `old` to `new`.
     fn reindex(&mut self, n: NodeIdx, old: &Footprint, new: &Footprint) {
+        self.version += 1;
         if old == new {
             return;
         }

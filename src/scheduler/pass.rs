@@ -34,6 +34,9 @@ struct Entry {
     tier: u16,
     priority: u32,
     submit: Timestamp,
+    /// The fewest CPUs the job can start with, for a job of one partition that is not an
+    /// array (0: not known cheaply; see `backfill_pass`).
+    min_cpus: u32,
 }
 
 /// Per job shape (partition, demand), the earliest start the pass's profile still allows.
@@ -596,12 +599,18 @@ impl Scheduler {
                 if job.resolved.blocked_by_limits_at(i) {
                     continue;
                 }
+                let simple = names.len() == 1 && job.resolved.request().array.is_none();
                 queue.push(Entry {
                     job: job.id,
                     part,
                     tier,
                     priority: job.priority,
                     submit: job.submit,
+                    min_cpus: if simple {
+                        job.resolved.shape().min_cpus()
+                    } else {
+                        0
+                    },
                 });
             }
         }
@@ -906,6 +915,8 @@ impl Scheduler {
         let mut reserved_per_part: BTreeMap<usize, u32> = BTreeMap::new();
         let mut planned: HashSet<JobId, FastBuild> = HashSet::default();
         let mut bounds = StartBounds::default();
+        // (profile version, partition, its free CPUs now), recomputed when either changes.
+        let mut free_now: (u64, usize, u64) = (u64::MAX, usize::MAX, 0);
         for entry in queue {
             if planned.contains(&entry.job) || state.handled.contains(&entry.job) {
                 continue;
@@ -958,6 +969,24 @@ impl Scheduler {
             } else {
                 horizon
             };
+            // A job asked only "start now?" that needs more CPUs than its partition has free
+            // now cannot: answered without building its demand (most of a long queue
+            // behind a blocked job, once the free CPUs are taken). A whole-node job's
+            // answer depends on idle nodes, not CPUs: it is asked as usual.
+            if test_now_only && entry.min_cpus > 0 {
+                if free_now.0 != profile.version() || free_now.1 != entry.part {
+                    free_now = (
+                        profile.version(),
+                        entry.part,
+                        profile.free_cpus_now(entry.part),
+                    );
+                }
+                if u64::from(entry.min_cpus) > free_now.2 && !self.sharing(job, entry.part).0 {
+                    self.note_blocked(entry.job, entry.part, state, None, Vec::new());
+                    planned.insert(entry.job);
+                    continue;
+                }
+            }
             loop {
                 match self.array_gate(entry.job) {
                     ArrayGate::Throttled => {
