@@ -1183,23 +1183,21 @@ impl Scheduler {
         } else {
             PendingReason::Priority
         };
-        let keep_reason = self.jobs.get(&id).is_some_and(|j| {
-            matches!(j.reason, PendingReason::Resources | PendingReason::Priority)
-        });
-        if keep_reason
-            || self
-                .jobs
-                .get(&id)
-                .is_some_and(|j| j.reason == PendingReason::None)
-        {
-            self.set_reason(id, reason);
+        let Some(job) = self.jobs.get_mut(&id) else {
+            return;
+        };
+        if matches!(
+            job.reason,
+            PendingReason::Resources | PendingReason::Priority | PendingReason::None
+        ) {
+            job.reason = reason;
         }
         // Not planned, in the partition the estimate names anyway: nothing to keep.
-        let default_part = self
-            .jobs
-            .get(&id)
-            .and_then(|j| self.cluster.partition_index(j.resolved.partition()));
-        if start.is_some() || default_part != Some(part) {
+        let default_part = match job.resolved.partitions() {
+            [_] => true,
+            _ => self.cluster.partition_index(job.resolved.partition()) == Some(part),
+        };
+        if start.is_some() || !default_part {
             state.planned.insert(id, Planned { part, start, nodes });
         }
     }
