@@ -1141,8 +1141,9 @@ pub enum SwfClusterError {
 /// A slurm.conf for the machine an SWF header describes: `MaxNodes` nodes named
 /// `n[0001-1024]` (zero-padded to the width of the count), `MaxProcs / MaxNodes` CPUs each,
 /// `SelectTypeParameters=CR_Core` (cores are what a job consumes; memory never
-/// constrains), and one partition `swf` with every node, `Default=YES`,
-/// `MaxTime=UNLIMITED`.
+/// constrains), `PriorityType=priority/basic` (jobs in submit order, as the FCFS and
+/// EASY of the literature take them), and one partition `swf` with every node,
+/// `Default=YES`, `MaxTime=UNLIMITED`.
 ///
 /// Without `MaxProcs` each node has one CPU; without `MaxNodes` there are `MaxProcs`
 /// one-CPU nodes; with neither (or only zeros) the user must describe the machine.
@@ -1188,7 +1189,9 @@ pub fn swf_cluster_conf(header: &SwfHeader) -> Result<String, SwfClusterError> {
     Ok(format!(
         "# The machine of an SWF trace header ({}, {}), written by hpcsched.\n\
          # Cores are the consumable resource; memory never constrains a replayed job.\n\
+         # Jobs are taken in submit order, as in the FCFS and EASY of the literature.\n\
          SelectTypeParameters=CR_Core\n\
+         PriorityType=priority/basic\n\
          NodeName={hosts} CPUs={cpus}\n\
          PartitionName=swf Nodes={hosts} Default=YES MaxTime=UNLIMITED State=UP\n",
         describe("MaxNodes", nodes),

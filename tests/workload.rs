@@ -533,7 +533,9 @@ fn cluster_conf_from_the_ricc_header_is_accepted() {
         conf,
         "# The machine of an SWF trace header (MaxNodes 1024, MaxProcs 8192), written by hpcsched.\n\
          # Cores are the consumable resource; memory never constrains a replayed job.\n\
+         # Jobs are taken in submit order, as in the FCFS and EASY of the literature.\n\
          SelectTypeParameters=CR_Core\n\
+         PriorityType=priority/basic\n\
          NodeName=n[0001-1024] CPUs=8\n\
          PartitionName=swf Nodes=n[0001-1024] Default=YES MaxTime=UNLIMITED State=UP\n"
     );
