@@ -138,6 +138,12 @@ impl Scheduler {
         let PriorityType::Multifactor(weights) = &self.priority_type else {
             return;
         };
+        // Only the age factor changes with time: without it, a priority once computed
+        // stays (submit, release and requeue ask for a new one).
+        if weights.age == 0 && !self.priorities_dirty {
+            return;
+        }
+        self.priorities_dirty = false;
         let cluster_nodes = self.cluster.nodes().len() as u32;
         let cluster_cpus: u32 = self.cluster.nodes().map(|n| n.cpus).sum();
         let max_part_factor = self

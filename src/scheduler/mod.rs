@@ -160,6 +160,9 @@ pub struct Scheduler {
     planned_ends: BinaryHeap<Reverse<(Timestamp, JobId)>>,
     /// Running jobs past their planned end, whose nodes the plan holds until `now + 1`.
     overdue: Vec<JobId>,
+    /// Some pending job's multifactor priority is not computed yet (with no age weight,
+    /// nothing else changes it from pass to pass).
+    priorities_dirty: bool,
     /// Nodes on which jobs started in the current or last pass.
     started_nodes: Vec<u32>,
     /// Keep the plan between passes (off only to test that it changes nothing).
@@ -225,6 +228,7 @@ impl Scheduler {
             plan_dirty: Vec::new(),
             planned_ends: BinaryHeap::new(),
             overdue: Vec::new(),
+            priorities_dirty: false,
             started_nodes: Vec::new(),
             reuse_plan: true,
             memory_consumable: cluster_memory_consumable,
@@ -323,6 +327,7 @@ impl Scheduler {
                 .map(|d| Box::new(DependencyTracker::new(d.clone()))),
         };
         self.jobs.insert(id, Box::new(job));
+        self.priorities_dirty = true;
         Ok(id)
     }
 
@@ -452,6 +457,7 @@ impl Scheduler {
         ) {
             job.reason = PendingReason::None;
         }
+        self.priorities_dirty = true;
         Ok(())
     }
 
@@ -477,6 +483,7 @@ impl Scheduler {
             job.alloc_nodes = Box::default();
             job.eligible = None;
             job.restarts += 1;
+            self.priorities_dirty = true;
             // Slurm resets the submit time of a requeued job to the requeue time.
             job.submit = now;
         }
