@@ -913,7 +913,8 @@ impl Scheduler {
         let mut per_user: BTreeMap<u32, u32> = BTreeMap::new();
         let mut per_part: BTreeMap<usize, u32> = BTreeMap::new();
         let mut reserved_per_part: BTreeMap<usize, u32> = BTreeMap::new();
-        let mut planned: HashSet<JobId, FastBuild> = HashSet::with_capacity_and_hasher(queue.len(), FastBuild);
+        let mut planned: HashSet<JobId, FastBuild> =
+            HashSet::with_capacity_and_hasher(queue.len(), FastBuild::default());
         let mut bounds = StartBounds::default();
         // (profile version, partition, its free CPUs now), recomputed when either changes.
         let mut free_now: (u64, usize, u64) = (u64::MAX, usize::MAX, 0);
