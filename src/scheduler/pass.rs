@@ -73,7 +73,17 @@ struct ShapeRef<'d> {
 impl ShapeRef<'_> {
     /// Every field of the demand except its user, which `user` stands for; destructured so
     /// that a field added to [`Demand`] cannot be forgotten here.
-    fn hash_into<H: Hasher>(&self, h: &mut H) {
+    #[allow(clippy::type_complexity)]
+    fn fields(
+        d: &Demand,
+    ) -> (
+        [u32; 5],
+        &MemDemand,
+        &[(crate::gres::GresKey, u64)],
+        bool,
+        bool,
+        Duration,
+    ) {
         let Demand {
             min_nodes,
             max_nodes,
@@ -86,52 +96,31 @@ impl ShapeRef<'_> {
             user: _,
             user_exclusive,
             duration,
-        } = self.demand;
-        (self.part, self.user).hash(h);
+        } = d;
         (
-            min_nodes,
-            max_nodes,
-            total_cpus,
-            min_cpus_per_node,
-            cpus_per_task,
-        )
-            .hash(h);
-        (mem, gres_per_node, whole_node, user_exclusive, duration).hash(h);
-    }
-
-    fn same(&self, key: &ShapeKey) -> bool {
-        let Demand {
-            min_nodes,
-            max_nodes,
-            total_cpus,
-            min_cpus_per_node,
-            cpus_per_task,
-            mem,
-            gres_per_node,
-            whole_node,
-            user: _,
-            user_exclusive,
-            duration,
-        } = self.demand;
-        let k = &key.demand;
-        self.part == key.part
-            && self.user == key.user
-            && (
+            [
                 *min_nodes,
                 *max_nodes,
                 *total_cpus,
                 *min_cpus_per_node,
                 *cpus_per_task,
-            ) == (
-                k.min_nodes,
-                k.max_nodes,
-                k.total_cpus,
-                k.min_cpus_per_node,
-                k.cpus_per_task,
-            )
-            && (*mem, *whole_node, *user_exclusive, *duration)
-                == (k.mem, k.whole_node, k.user_exclusive, k.duration)
-            && *gres_per_node == k.gres_per_node
+            ],
+            mem,
+            gres_per_node,
+            *whole_node,
+            *user_exclusive,
+            *duration,
+        )
+    }
+
+    fn hash_into<H: Hasher>(&self, h: &mut H) {
+        (self.part, self.user, Self::fields(self.demand)).hash(h);
+    }
+
+    fn same(&self, key: &ShapeKey) -> bool {
+        self.part == key.part
+            && self.user == key.user
+            && Self::fields(self.demand) == Self::fields(&key.demand)
     }
 }
 
