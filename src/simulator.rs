@@ -4,8 +4,11 @@
 //! believe) processes, and drives the same [`Scheduler`] a real launcher would. Events are
 //! job submissions (from the workload), job ends (a started job ends `runtime` after its
 //! start, or is ended as TIMEOUT by the scheduler at its limit), and whatever the scheduler
-//! asks to be called back for ([`Scheduler::next_event_time`]: time limits, `--begin`
-//! times, planned starts, `bf_interval`). At each event instant the simulator first ends
+//! asks to be called back for ([`Scheduler::next_change_time`]: time limits, `--begin`
+//! times, dependency delays), and, when the policy has a `bf_interval`, that long after
+//! the last pass while jobs are pending, as slurmctld runs its backfill cycle. Planned
+//! starts need no call of their own: resources are only released by a job ending or
+//! reaching its limit, which are events already. At each event instant the simulator first ends
 //! the jobs that end then, then submits the jobs submitted then (in workload order), then
 //! runs one scheduling pass, as slurmctld schedules when jobs end and are submitted; the
 //! replay is exact (every instant is a whole second, nothing is sampled) and deterministic.
@@ -168,11 +171,22 @@ impl Simulator {
         let mut jobs = jobs.into_iter().peekable();
         let mut outcome = SimOutcome::default();
         let mut previous: Option<Timestamp> = None;
+        let mut last_pass: Option<Timestamp> = None;
         loop {
             let next_submit = jobs.peek().map(|j| j.submit);
             let next_end = self.ends.peek().map(|Reverse((t, _))| *t);
             let callback = self.sched.next_change_time(self.now);
-            let Some(t) = [next_submit, next_end, callback]
+            // slurmctld's backfill cycle, while there is something to plan.
+            let tick = self
+                .sched
+                .policy()
+                .backfill
+                .as_ref()
+                .and_then(|b| b.interval)
+                .zip(last_pass)
+                .filter(|_| self.sched.pending_jobs() > 0)
+                .map(|(interval, last)| last.saturating_add(interval));
+            let Some(t) = [next_submit, next_end, callback, tick]
                 .into_iter()
                 .flatten()
                 .min()
@@ -210,6 +224,7 @@ impl Simulator {
                 self.submit(job, t, &mut outcome);
             }
             let decisions = self.sched.schedule(t);
+            last_pass = Some(t);
             outcome.passes += 1;
             for d in &decisions {
                 if let Decision::Start { job, .. } = d {

@@ -354,3 +354,123 @@ fn fcfs_on_ricc_agrees_with_an_independent_replay() {
         "mean bounded slowdown {bsld}"
     );
 }
+
+#[test]
+fn waking_only_at_changes_misses_no_start() {
+    // The simulator calls the scheduler when jobs are submitted or end and at
+    // `next_change_time` (limits, begin times, dependency delays), not at planned starts:
+    // a planned start is only ever reached through a job end or limit. A host that also
+    // wakes at every planned start (`next_event_time`) sees the same starts. (Jobs left
+    // running past their limit are another matter: their end is guessed anew at every
+    // pass, see docs/slurm-compatibility.md.)
+    let (cluster, jobs) = ricc_slice(1500);
+    let policy = Policy::preset(Preset::Easy, cluster.config());
+    let mut sim = Simulator::new(cluster.clone(), policy, SimOptions::default());
+    let mut sim_records = Vec::new();
+    let outcome = sim
+        .run(jobs.clone(), |r| sim_records.push(r))
+        .unwrap_or_else(|e| panic!("{e}"));
+    sim_records.sort_by_key(|r| r.job);
+    let simulated: Vec<(u32, Option<u64>, Option<u64>)> = sim_records
+        .iter()
+        .map(|r| (r.job.0, r.start.map(|t| t.0), r.end.map(|t| t.0)))
+        .collect();
+
+    let conf = cluster;
+    let policy = Policy::preset(Preset::Easy, conf.config());
+    let mut s = hpcsched::Scheduler::with_policy(conf, policy);
+    let mut pending = jobs.into_iter().peekable();
+    let mut ends: BTreeMap<(u64, u32), i32> = BTreeMap::new();
+    let mut runtime: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut now = 0u64;
+    let mut wakes = 0u64;
+    loop {
+        let next = [
+            pending.peek().map(|j| j.submit.0),
+            ends.keys().next().map(|&(t, _)| t),
+            s.next_event_time(Timestamp(now)).map(|t| t.0),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let Some(t) = next else { break };
+        now = t;
+        wakes += 1;
+        while let Some((&(e, id), _)) = ends.iter().next() {
+            if e > t {
+                break;
+            }
+            ends.remove(&(e, id));
+            s.job_finished(hpcsched::JobId(id), Timestamp(e), 0)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        while pending.peek().is_some_and(|j| j.submit.0 <= t) {
+            let Some(j) = pending.next() else { break };
+            let id = s
+                .submit(&j.request, &j.user, j.submit)
+                .unwrap_or_else(|e| panic!("{e}"));
+            // Killed at the limit (the scheduler stops it), as in the simulator.
+            let limit = match j.request.time_limit {
+                Some(hpcsched::TimeLimit::Limited(d)) => d.as_secs(),
+                _ => u64::MAX,
+            };
+            if j.runtime.as_secs() <= limit {
+                runtime.insert(id.0, j.runtime.as_secs());
+            }
+        }
+        for d in s.schedule(Timestamp(t)) {
+            if let hpcsched::Decision::Start { job, .. } = d
+                && let Some(run) = runtime.get(&job.0)
+            {
+                ends.insert((t + run, job.0), 0);
+            }
+        }
+    }
+    let mut woken: Vec<(u32, Option<u64>, Option<u64>)> = s
+        .records(Timestamp(now))
+        .iter()
+        .map(|r| (r.job.0, r.start.map(|t| t.0), r.end.map(|t| t.0)))
+        .collect();
+    woken.sort_unstable();
+    let first_diff = simulated.iter().zip(&woken).find(|(a, b)| a != b);
+    assert_eq!(
+        first_diff,
+        None,
+        "{} vs {} records",
+        simulated.len(),
+        woken.len()
+    );
+    // Every planned start fell on an instant the simulator passes at anyway.
+    assert_eq!(wakes, outcome.passes);
+}
+
+#[test]
+fn bf_interval_paces_the_replay_while_jobs_wait() {
+    // Slurm's defaults (bf_interval=30): while B waits behind A, which runs past its
+    // one-minute limit (OverTimeLimit=UNLIMITED), the scheduler runs every 30 s as
+    // slurmctld's backfill cycle does, and at A's limit. The textbook presets (no
+    // interval) pass only at the events: B's submit, A's limit, A's end, B's end.
+    let cluster = Cluster::from_slurm_conf(
+        "NodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let work = jobs("0 200 u -n1 -t 1 -J A\n0 50 u -n1 -t 1 -J B\n");
+    let mut passes = Vec::new();
+    for preset in [Preset::Slurm, Preset::Easy] {
+        let policy = Policy::preset(preset, cluster.config());
+        let mut options = SimOptions::default();
+        options.overrun = Overrun::Allow;
+        let mut sim = Simulator::new(cluster.clone(), policy, options);
+        let mut records = Vec::new();
+        let outcome = sim
+            .run(work.clone(), |r| records.push(r))
+            .unwrap_or_else(|e| panic!("{e}"));
+        records.sort_by_key(|r| r.job);
+        let starts: Vec<Option<u64>> = records.iter().map(|r| r.start.map(|t| t.0)).collect();
+        assert_eq!(starts, vec![Some(0), Some(200)], "{preset}");
+        passes.push(outcome.passes);
+    }
+    // Slurm: 0, 30, 60 (A's limit), 90, 120, 150, 180, 200 (A ends), 250 (B ends).
+    // EASY: 0, 60, 200, 250.
+    assert_eq!(passes, vec![9, 4]);
+}

@@ -623,6 +623,27 @@ impl Scheduler {
             .map(|n| n.jobs.as_slice())
     }
 
+    /// How many jobs were pending after the last [`Scheduler::schedule`] call (an array's
+    /// tasks that have not started count once).
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, Scheduler, Timestamp};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = Cluster::from_slurm_conf("NodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n")?;
+    /// let mut s = Scheduler::new(cluster);
+    /// let args = hpcsched::sbatch::parse_args(&["-n1", "-t", "10"])?;
+    /// s.submit(&args, "alice", Timestamp(0))?;
+    /// s.submit(&args, "alice", Timestamp(0))?;
+    /// s.schedule(Timestamp(0));
+    /// assert_eq!(s.pending_jobs(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn pending_jobs(&self) -> usize {
+        self.plans.len()
+    }
+
     /// Expected starts of pending jobs as of the last [`Scheduler::schedule`] call, in
     /// expected-start order (jobs with no estimate last), like `squeue --start`.
     #[must_use]
