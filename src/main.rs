@@ -1,49 +1,33 @@
-//! `hpcsched`: check batch scripts against a cluster the way sbatch would at submit.
+//! `hpcsched`: check batch scripts against a cluster the way sbatch would at submit, and
+//! replay workloads through the scheduler.
 //!
 //! ```text
 //! hpcsched check --cluster slurm.conf [--qos qos.txt] [--format text|json] [--verbose] SCRIPT...
+//! hpcsched simulate [--cluster slurm.conf] (--workload TRACE.swf[.gz] | --jobs FILE) [OPTIONS]
 //! ```
 //!
-//! All file reading happens here; the library only sees text. Exit status: 0 when every
-//! script is accepted, 1 when at least one is rejected, 2 on a usage or input error (an
-//! unreadable file, a slurm.conf, QOS or script that does not parse).
+//! Each command lives in its own module under `src/cli/`. Exit status: 0 on success, 1
+//! when `check` rejects a script, 2 on a usage or input error (an unreadable file, a
+//! slurm.conf, QOS, script or workload that does not parse).
 
-use hpcsched::gres::GresSpec;
-use hpcsched::{Cluster, JobRequest, Memory, Rejection, ResolvedJob, ResolvedMemory};
-use serde_json::{Value, json};
-use std::fmt::Write as _;
+mod cli;
+
+use cli::Fatal;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 Usage: hpcsched check --cluster FILE [--qos FILE] [--format text|json] [--verbose] SCRIPT...
+       hpcsched simulate [--cluster FILE] (--workload TRACE.swf[.gz] | --jobs FILE) [OPTIONS]
        hpcsched --help | --version
 
-Resolve each batch script against the cluster as sbatch/slurmctld would at submit:
-print the partition, QOS, node/task/CPU counts, memory, GRES and time limit the job
-gets, or REJECTED with sbatch's reasons.
+Commands:
+  check      resolve batch scripts against a cluster as sbatch/slurmctld would at submit
+  simulate   replay a workload (an SWF trace or a job list) through the scheduler in
+             virtual time: wait, slowdown and utilization, or the queue at a given time
 
-Options:
-  --cluster FILE        slurm.conf of the cluster (NodeName/PartitionName lines and
-                        scheduler keys)
-  --qos FILE            QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
-  --format text|json    output format (default: text)
-  --verbose             also print slurm.conf keys hpcsched ignores, on stderr
-  -h, --help            this help
-  -V, --version         the version
+`hpcsched COMMAND --help` describes a command's options.
 
-Exit status: 0 all accepted, 1 some script rejected, 2 usage or input error.";
-
-/// A usage or input error: printed on stderr, exit status 2.
-struct Fatal(String);
-
-/// The parsed command line of `hpcsched check`.
-struct CheckArgs {
-    cluster: String,
-    qos: Option<String>,
-    json: bool,
-    verbose: bool,
-    scripts: Vec<String>,
-}
+Exit status: 0 success, 1 (check) some script rejected, 2 usage or input error.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,6 +41,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[String]) -> Result<ExitCode, Fatal> {
+    let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         None => Err(Fatal(format!("missing command\n\n{USAGE}"))),
         Some("-h" | "--help" | "help") => {
@@ -67,304 +52,8 @@ fn run(args: &[String]) -> Result<ExitCode, Fatal> {
             println!("hpcsched {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
-        Some("check") => {
-            let rest = args.get(1..).unwrap_or_default();
-            if rest.iter().any(|a| a == "-h" || a == "--help") {
-                println!("{USAGE}");
-                return Ok(ExitCode::SUCCESS);
-            }
-            check(&parse_check_args(rest)?)
-        }
+        Some("check") => cli::check::main(rest),
+        Some("simulate") => cli::simulate::main(rest),
         Some(other) => Err(Fatal(format!("unknown command `{other}`\n\n{USAGE}"))),
-    }
-}
-
-fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
-    let mut cluster = None;
-    let mut qos = None;
-    let mut json = false;
-    let mut verbose = false;
-    let mut scripts = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        // Accept both `--opt value` and `--opt=value`.
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |what: &str| -> Result<String, Fatal> {
-            inline
-                .clone()
-                .or_else(|| iter.next().cloned())
-                .ok_or_else(|| Fatal(format!("{what} needs a value\n\n{USAGE}")))
-        };
-        match name {
-            "--cluster" => cluster = Some(value("--cluster")?),
-            "--qos" => qos = Some(value("--qos")?),
-            "--format" => {
-                json = match value("--format")?.as_str() {
-                    "json" => true,
-                    "text" => false,
-                    other => {
-                        return Err(Fatal(format!(
-                            "--format must be `text` or `json`, not `{other}`"
-                        )));
-                    }
-                };
-            }
-            "--verbose" | "-v" => verbose = true,
-            "--" => scripts.extend(iter.by_ref().cloned()),
-            s if s.starts_with('-') && s.len() > 1 => {
-                return Err(Fatal(format!("unknown option `{s}`\n\n{USAGE}")));
-            }
-            _ => scripts.push(arg.clone()),
-        }
-    }
-    let cluster = cluster.ok_or_else(|| Fatal(format!("--cluster FILE is required\n\n{USAGE}")))?;
-    if scripts.is_empty() {
-        return Err(Fatal(format!("no script given\n\n{USAGE}")));
-    }
-    Ok(CheckArgs {
-        cluster,
-        qos,
-        json,
-        verbose,
-        scripts,
-    })
-}
-
-fn read(path: &str) -> Result<String, Fatal> {
-    std::fs::read_to_string(path).map_err(|e| Fatal(format!("{path}: cannot read: {e}")))
-}
-
-/// Turns a library error that starts with `line N: ` into `FILE:N: message`.
-fn located(path: &str, message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("line ")
-        && let Some((num, msg)) = rest.split_once(": ")
-        && num.chars().all(|c| c.is_ascii_digit())
-    {
-        return format!("{path}:{num}: {msg}");
-    }
-    format!("{path}: {message}")
-}
-
-fn load_cluster(args: &CheckArgs) -> Result<Cluster, Fatal> {
-    let text = read(&args.cluster)?;
-    let mut cluster = Cluster::from_slurm_conf(&text)
-        .map_err(|e| Fatal(located(&args.cluster, &e.to_string())))?;
-    if let Some(path) = &args.qos {
-        let text = read(path)?;
-        hpcsched::qos::add_qos_text(&mut cluster, &text)
-            .map_err(|e| Fatal(located(path, &e.to_string())))?;
-    }
-    if args.verbose {
-        for w in cluster.warnings() {
-            eprintln!(
-                "{}:{}: warning: {}: {}",
-                args.cluster, w.line, w.key, w.message
-            );
-        }
-    }
-    Ok(cluster)
-}
-
-fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
-    let cluster = load_cluster(args)?;
-    // Parse every script first: an input error must not leave half the output printed.
-    let mut requests = Vec::new();
-    for path in &args.scripts {
-        let text = read(path)?;
-        let req =
-            JobRequest::from_script(&text).map_err(|e| Fatal(located(path, &e.to_string())))?;
-        requests.push((path, req));
-    }
-    let results: Vec<(&String, Result<ResolvedJob, Rejection>)> = requests
-        .iter()
-        .map(|(path, req)| (*path, cluster.resolve(req)))
-        .collect();
-    let any_rejected = results.iter().any(|(_, r)| r.is_err());
-    if args.json {
-        let out: Vec<Value> = results.iter().map(|(p, r)| json_result(p, r)).collect();
-        let text = serde_json::to_string_pretty(&Value::Array(out))
-            .map_err(|e| Fatal(format!("cannot render JSON: {e}")))?;
-        println!("{text}");
-    } else {
-        let blocks: Vec<String> = results.iter().map(|(p, r)| text_result(p, r)).collect();
-        print!("{}", blocks.join("\n"));
-    }
-    Ok(if any_rejected {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// `8G`, `1536M`: MiB, in GiB when whole.
-fn memory_str(m: Memory) -> String {
-    let mib = m.mib();
-    if mib > 0 && mib.is_multiple_of(1024) {
-        format!("{}G", mib / 1024)
-    } else {
-        format!("{mib}M")
-    }
-}
-
-fn resolved_memory_str(m: ResolvedMemory) -> String {
-    match m {
-        ResolvedMemory::PerNode(m) => format!("{} per node", memory_str(m)),
-        ResolvedMemory::PerCpu(m) => format!("{} per CPU", memory_str(m)),
-        ResolvedMemory::PerGpu(m) => format!("{} per GPU", memory_str(m)),
-        ResolvedMemory::WholeNode => "all of each node".to_string(),
-    }
-}
-
-fn gres_str(g: &GresSpec) -> String {
-    match &g.key.kind {
-        Some(kind) => format!("{}:{}:{}", g.key.name, kind, g.count),
-        None => format!("{}:{}", g.key.name, g.count),
-    }
-}
-
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
-}
-
-fn nodes_str(job: &ResolvedJob) -> String {
-    if job.min_nodes() == job.max_nodes() {
-        job.min_nodes().to_string()
-    } else {
-        format!("{}-{}", job.min_nodes(), job.max_nodes())
-    }
-}
-
-/// The rows shown for an accepted job, in order, as (label, text, JSON value).
-fn rows(job: &ResolvedJob) -> Vec<(&'static str, String, Value)> {
-    let req = job.request();
-    let gres: Vec<String> = job.gres_per_node().iter().map(gres_str).collect();
-    let opt = |v: Option<String>| v.map_or(Value::Null, Value::String);
-    let mut rows = vec![
-        (
-            "job name",
-            req.job_name.clone().unwrap_or_else(|| "-".into()),
-            opt(req.job_name.clone()),
-        ),
-        (
-            "partition",
-            job.partition().to_string(),
-            json!(job.partition()),
-        ),
-        (
-            "partitions",
-            job.partitions().join(","),
-            json!(job.partitions()),
-        ),
-        (
-            "qos",
-            job.qos().unwrap_or("-").to_string(),
-            opt(job.qos().map(str::to_string)),
-        ),
-        (
-            "nodes",
-            nodes_str(job),
-            json!({"min": job.min_nodes(), "max": job.max_nodes()}),
-        ),
-        ("tasks", job.ntasks().to_string(), json!(job.ntasks())),
-        (
-            "cpus per task",
-            job.cpus_per_task().to_string(),
-            json!(job.cpus_per_task()),
-        ),
-        ("cpus", job.min_cpus().to_string(), json!(job.min_cpus())),
-        (
-            "memory",
-            resolved_memory_str(job.memory()),
-            memory_json(job.memory()),
-        ),
-        (
-            "gres per node",
-            if gres.is_empty() {
-                "-".into()
-            } else {
-                gres.join(",")
-            },
-            json!(gres),
-        ),
-        (
-            "time limit",
-            job.time_limit().to_string(),
-            json!(job.time_limit().to_string()),
-        ),
-        (
-            "whole nodes",
-            yes_no(job.whole_nodes()).into(),
-            json!(job.whole_nodes()),
-        ),
-        (
-            "user exclusive",
-            yes_no(job.user_exclusive()).into(),
-            json!(job.user_exclusive()),
-        ),
-    ];
-    let dependency = req.dependency.as_ref().map(ToString::to_string);
-    let array = req.array.as_ref().map(ToString::to_string);
-    let begin = req.begin.as_ref().map(ToString::to_string);
-    let pending = job.pending_reason().map(|r| r.to_string());
-    for (label, value) in [
-        ("dependency", dependency),
-        ("array", array),
-        ("begin", begin),
-        ("pending reason", pending),
-    ] {
-        let text = value.clone().unwrap_or_else(|| "-".into());
-        rows.push((label, text, opt(value)));
-    }
-    rows
-}
-
-fn memory_json(m: ResolvedMemory) -> Value {
-    match m {
-        ResolvedMemory::PerNode(m) => json!({"per": "node", "mib": m.mib()}),
-        ResolvedMemory::PerCpu(m) => json!({"per": "cpu", "mib": m.mib()}),
-        ResolvedMemory::PerGpu(m) => json!({"per": "gpu", "mib": m.mib()}),
-        ResolvedMemory::WholeNode => json!({"per": "whole_node", "mib": null}),
-    }
-}
-
-fn text_result(path: &str, result: &Result<ResolvedJob, Rejection>) -> String {
-    let mut out = String::new();
-    match result {
-        Ok(job) => {
-            let _ = writeln!(out, "{path}: ACCEPTED");
-            for (label, text, _) in rows(job) {
-                let _ = writeln!(out, "  {label:<16}{text}");
-            }
-        }
-        Err(rejection) => {
-            let _ = writeln!(out, "{path}: REJECTED");
-            for reason in rejection.reasons() {
-                let _ = writeln!(out, "  {reason}");
-            }
-        }
-    }
-    out
-}
-
-fn json_result(path: &str, result: &Result<ResolvedJob, Rejection>) -> Value {
-    match result {
-        Ok(job) => {
-            let mut fields = serde_json::Map::new();
-            for (label, _, value) in rows(job) {
-                fields.insert(label.replace(' ', "_"), value);
-            }
-            json!({"script": path, "status": "accepted", "job": Value::Object(fields)})
-        }
-        Err(rejection) => {
-            let reasons: Vec<String> = rejection
-                .reasons()
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            json!({"script": path, "status": "rejected", "reasons": reasons})
-        }
     }
 }

@@ -284,3 +284,852 @@ fn shared_cluster_with_qos_file() {
     assert!(out.contains("  qos             normal\n"), "{out}");
     assert!(out.contains("  memory          4G per CPU\n"), "{out}");
 }
+
+// ---------------------------------------------------------------------------------------
+// hpcsched simulate
+
+/// A scratch directory for one test's files, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("hpcsched-cli-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Writes `text` to `name` in the directory and returns its path.
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Four 4-CPU nodes, whole nodes per job.
+const FOUR_NODES: &str = "NodeName=n[1-4] CPUs=4\n\
+    PartitionName=p Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED\n";
+
+/// The backfill scenario of SLURM_NOTES: A takes 3 nodes, B needs all 4 and waits for A,
+/// C backfills on the 4th node, D (2 h) cannot backfill before B's reservation.
+const BACKFILL_JOBS: &str = "# submit run user options\n\
+    0 3600 alice -N3 -t 60 -J A\n\
+    0 3600 alice -N4 -t 60 -J B\n\
+    0 1800 bob -N1 -t 30 -J C\n\
+    0 7200 bob -N1 -t 120 -J D\n";
+
+fn json_out(o: &Output) -> serde_json::Value {
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: not JSON:\n{}", stdout(o)))
+}
+
+#[test]
+fn simulate_job_list_exact_summary_in_json() {
+    let s = Scratch::new("summary");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--policy",
+        "easy",
+        "--format",
+        "json",
+    ]));
+    // Starts A 0, B 3600, C 0, D 7200 (after B); waits 0, 3600, 0, 7200.
+    let all = &v["summary"]["overall"];
+    assert_eq!(all["jobs"], 4);
+    assert_eq!(all["completed"], 4);
+    assert_eq!(all["mean_wait"], 2700.0);
+    assert_eq!(all["median_wait"], 1800.0);
+    assert_eq!(all["p95_wait"], 7200);
+    assert_eq!(all["max_wait"], 7200);
+    // max(1, (wait + run) / run): 1, 2, 1, 2.
+    assert_eq!(all["mean_bounded_slowdown"], 1.5);
+    assert_eq!(all["makespan"], 14400);
+    // Whole nodes: A 12 CPUs × 3600 s, B 16 × 3600, C 4 × 1800, D 4 × 7200 over 16 × 14400.
+    assert_eq!(all["cpu_seconds"], 136_800);
+    assert_eq!(all["utilization"], 0.59375);
+    assert_eq!(all["throughput"], 1.0);
+    assert_eq!(v["summary"]["per_user"]["bob"]["mean_wait"], 3600.0);
+    assert_eq!(v["workload"]["format"], "job_list");
+    assert_eq!(v["workload"]["submitted"], 4);
+    assert_eq!(v["workload"]["refused"], 0);
+    assert_eq!(v["cluster"]["nodes"], 4);
+    assert_eq!(v["cluster"]["cpus"], 16);
+    assert_eq!(v["cluster"]["partitions"], serde_json::json!(["p"]));
+    assert_eq!(v["policy"], "easy");
+    assert_eq!(v["overrun"], "kill");
+    assert_eq!(v["replay"]["last_event"], 14400);
+    assert_eq!(v["replay"]["stopped"], false);
+    assert!(v["replay"]["wall_seconds"].as_f64().is_some());
+    assert!(v.get("queue").is_none());
+
+    // FIFO: C and D wait behind B (no backfill): waits 0, 3600, 7200, 7200.
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--policy",
+        "fifo",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["summary"]["overall"]["mean_wait"], 4500.0);
+    assert_eq!(v["policy"], "fifo");
+}
+
+#[test]
+fn simulate_text_report() {
+    let s = Scratch::new("text");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--policy",
+        "easy",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let expected_head = format!(
+        "Replay of {jobs}\n\
+         \x20 workload    job list\n\
+         \x20 jobs        4 submitted, 0 refused\n\
+         \x20 cluster     {conf}: 4 nodes, 16 CPUs, partitions p*\n\
+         \x20 policy      easy: EASY backfill (the first blocked job of each partition reserves)\n\
+         \x20 overrun     kill: a job still running at its time limit ends as TIMEOUT\n\
+         \n\
+         Metrics\n\
+         Jobs              4 (4 started, 0 never started, 4 ran to an end)\n"
+    );
+    assert!(out.starts_with(&expected_head), "{out}");
+    for line in [
+        "Mean wait         45m00s (2700.0 s)\n",
+        "Utilization       59.4 % (136800 CPU-seconds over 16 CPUs x makespan)\n",
+        "Replay figures\n  scheduling passes  5\n  last event         14400 (04:00:00)\n  wall time          ",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn simulate_records_csv_and_json_lines() {
+    let s = Scratch::new("records");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
+    let csv = s.path("out.csv");
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--policy",
+        "easy",
+        "--records",
+        &csv,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // One line per job, in the order the jobs left the system.
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        "job,display_id,name,user,account,partition,state,exit_code,submit,eligible,start,end,wait,elapsed,time_limit,nodes,alloc_cpus,alloc_tres\n\
+         3,3,C,bob,,p,COMPLETED,0,0,0,0,1800,0,1800,1800,n4,4,\"cpu=4,mem=1M,node=1\"\n\
+         1,1,A,alice,,p,COMPLETED,0,0,0,0,3600,0,3600,3600,n[1-3],12,\"cpu=12,mem=3M,node=3\"\n\
+         2,2,B,alice,,p,COMPLETED,0,0,0,3600,7200,3600,3600,3600,n[1-4],16,\"cpu=16,mem=4M,node=4\"\n\
+         4,4,D,bob,,p,COMPLETED,0,0,0,7200,14400,7200,7200,7200,n1,4,\"cpu=4,mem=1M,node=1\"\n"
+    );
+    let jsonl = s.path("out.jsonl");
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--policy",
+        "easy",
+        "--records",
+        &jsonl,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["C", "A", "B", "D"]);
+    assert_eq!(rows[2]["start"], 3600);
+    assert_eq!(rows[2]["nodes"], "n[1-4]");
+}
+
+#[test]
+fn simulate_at_prints_the_queue() {
+    let s = Scratch::new("at");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
+    let queue = |at: &str| {
+        let o = hpcsched(&[
+            "simulate",
+            "--cluster",
+            &conf,
+            "--jobs",
+            &jobs,
+            "--policy",
+            "easy",
+            "--at",
+            at,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        let start = out.find("Queue at ").unwrap_or_else(|| panic!("{out}"));
+        let end = out[start..]
+            .find("\n\n")
+            .map_or(out.len(), |i| start + i + 1);
+        (out[..start].to_owned(), out[start..end].to_owned())
+    };
+    let (head, q) = queue("0");
+    assert!(
+        head.starts_with(&format!(
+            "Replay of {jobs}, stopped at 0 (00:00:00)\n  workload    job list\n  jobs        4 submitted by then, 0 refused\n"
+        )),
+        "{head}"
+    );
+    assert_eq!(
+        q,
+        "Queue at 0 (00:00:00): 2 running, 2 pending\n\
+         JOBID PARTITION NAME  USER ST      START_TIME NODES SCHEDNODES           NODELIST(REASON)\n\
+         \x20   1         p    A alice  R    0 (00:00:00)     3 (null)               n[1-3]\n\
+         \x20   3         p    C   bob  R    0 (00:00:00)     1 (null)               n4\n\
+         \x20   2         p    B alice PD 3600 (01:00:00)     4 n[1-4]               (Resources)\n\
+         \x20   4         p    D   bob PD             N/A     1 (null)               (Priority)\n"
+    );
+    // Slurm's duration form: B runs from 1:00:00, D is planned after it on n1.
+    let (_, q) = queue("1:00:00");
+    assert_eq!(
+        q,
+        "Queue at 3600 (01:00:00): 1 running, 1 pending\n\
+         JOBID PARTITION NAME  USER ST      START_TIME NODES SCHEDNODES           NODELIST(REASON)\n\
+         \x20   2         p    B alice  R 3600 (01:00:00)     4 (null)               n[1-4]\n\
+         \x20   4         p    D   bob PD 7200 (02:00:00)     1 n1                   (Resources)\n"
+    );
+    // After the last job: nothing left.
+    let (_, q) = queue("0-05:00:00");
+    assert_eq!(
+        q,
+        "Queue at 18000 (05:00:00): 0 running, 0 pending\n\
+         (the workload was done at 14400 (04:00:00), before 18000: no job is left in the system)\n\
+         JOBID PARTITION NAME USER ST START_TIME NODES SCHEDNODES           NODELIST(REASON)\n"
+    );
+
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--policy",
+        "easy",
+        "--at",
+        "1800",
+        "--format",
+        "json",
+    ]));
+    assert!(v.get("summary").is_none());
+    assert_eq!(v["replay"]["stopped"], true);
+    let q = &v["queue"];
+    assert_eq!(q["at"], 1800);
+    assert_eq!(q["at_clock"], "00:30:00");
+    let rows = q["jobs"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "C ended at 1800: {rows:?}");
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"job": 1, "job_id": "1", "partition": "p", "name": "A", "user": "alice",
+            "state": "RUNNING", "start_time": 0, "start_clock": "00:00:00", "nodes": 3,
+            "nodelist": "n[1-3]", "sched_nodes": null, "reason": null})
+    );
+    assert_eq!(
+        rows[1],
+        serde_json::json!({"job": 2, "job_id": "2", "partition": "p", "name": "B", "user": "alice",
+            "state": "PENDING", "start_time": 3600, "start_clock": "01:00:00", "nodes": 4,
+            "nodelist": null, "sched_nodes": "n[1-4]", "reason": "Resources"})
+    );
+    assert_eq!(rows[2]["start_time"], serde_json::Value::Null);
+    assert_eq!(rows[2]["reason"], "Priority");
+}
+
+#[test]
+fn simulate_swf_without_cluster_uses_the_header_machine() {
+    let o = hpcsched(&[
+        "simulate",
+        "--workload",
+        "tests/data/workload/NASA-iPSC-1993-3.1-cln-first20.swf",
+        "--format",
+        "json",
+    ]);
+    let v = json_out(&o);
+    assert_eq!(v["cluster"]["file"], serde_json::Value::Null);
+    assert_eq!(v["cluster"]["nodes"], 128);
+    assert_eq!(v["cluster"]["cpus"], 128);
+    assert_eq!(v["cluster"]["partitions"], serde_json::json!(["swf"]));
+    assert_eq!(v["workload"]["format"], "swf");
+    assert_eq!(v["workload"]["submitted"], 20);
+    assert_eq!(v["workload"]["skipped"], 0);
+    assert_eq!(v["summary"]["overall"]["jobs"], 20);
+    assert_eq!(v["summary"]["total_cpus"], 128);
+    assert_eq!(v["policy"], "slurm");
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+
+    let o = hpcsched(&[
+        "simulate",
+        "--workload",
+        "tests/data/workload/NASA-iPSC-1993-3.1-cln-first20.swf",
+    ]);
+    assert!(
+        stdout(&o).contains(
+            "  cluster     the trace header's machine: 128 nodes, 128 CPUs, partitions swf*\n\
+             \x20 requests    -n PROCS (processors, spread over nodes)\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn simulate_first_n_jobs() {
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--workload",
+        "tests/data/workload/RICC-2010-2-first10k.swf.gz",
+        "--first",
+        "50",
+        "--policy",
+        "easy",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["workload"]["first"], 50);
+    assert_eq!(v["workload"]["submitted"], 50);
+    assert_eq!(v["summary"]["overall"]["jobs"], 50);
+    assert_eq!(v["cluster"]["cpus"], 8192);
+
+    let s = Scratch::new("first");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--first",
+        "2",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["workload"]["submitted"], 2);
+    // A, then B after A.
+    assert_eq!(v["summary"]["overall"]["max_wait"], 3600);
+    assert_eq!(v["summary"]["overall"]["last_end"], 7200);
+}
+
+/// A 4-node, 16-CPU machine; job 1 asks for 6 processors, job 2 for 2, job 5 for 1; lines
+/// 5-7 are skipped (unreadable, wider than the machine, no run time).
+const SMALL_SWF: &str = "; MaxNodes: 4\n; MaxProcs: 16\n\
+    1 0 -1 100 6 -1 -1 6 200 -1 1 1 -1 -1 -1 -1 -1 -1\n\
+    2 5 -1 100 2 -1 -1 -1 200 -1 1 2 -1 -1 -1 -1 -1 -1\n\
+    this is not a job\n\
+    3 9 -1 100 64 -1 -1 -1 200 -1 1 2 -1 -1 -1 -1 -1 -1\n\
+    4 12 -1 -1 2 -1 -1 -1 200 -1 1 2 -1 -1 -1 -1 -1 -1\n\
+    5 20 -1 50 1 -1 -1 -1 -1 -1 1 3 -1 -1 -1 -1 -1 -1\n";
+
+#[test]
+fn simulate_reports_skipped_lines_on_stderr() {
+    let s = Scratch::new("skipped");
+    let swf = s.file("small.swf", SMALL_SWF);
+    let o = hpcsched(&["simulate", "--workload", &swf]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "hpcsched: warning: 3 lines of {swf} skipped (not replayed):\n\
+             \x20 {swf}:5: skipped: unreadable line `this is not a job`: expected 18 fields, found 5\n\
+             \x20 {swf}:6: SWF job 3 skipped: it asks for 64 processors but the machine has 16\n\
+             \x20 {swf}:7: SWF job 4 skipped: its run time (field 4) is unknown\n"
+        )
+    );
+    assert!(
+        stdout(&o).contains("  jobs        3 submitted, 0 refused, 3 lines skipped\n"),
+        "{}",
+        stdout(&o)
+    );
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--workload",
+        &swf,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["workload"]["skipped"], 3);
+    assert_eq!(
+        v["workload"]["skipped_lines"][1],
+        serde_json::json!({"line": 6, "swf_job": 3,
+            "reason": "it asks for 64 processors but the machine has 16"})
+    );
+
+    // Only the first 5 are listed unless --verbose.
+    let many = (0..7).fold(String::new(), |acc, i| acc + &format!("bad line {i}\n"));
+    let swf = s.file("many.swf", &format!("{SMALL_SWF}{many}"));
+    let o = hpcsched(&["simulate", "--workload", &swf]);
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!("hpcsched: warning: 10 lines of {swf} skipped")),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1 + 5 + 1, "{err}");
+    assert!(
+        err.ends_with("  ... and 5 more (--verbose lists every one)\n"),
+        "{err}"
+    );
+    let o = hpcsched(&["simulate", "--workload", &swf, "--verbose"]);
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1 + 10, "{err}");
+    assert!(
+        err.contains(&format!("{swf}:15: skipped: unreadable line `bad line 6`")),
+        "{err}"
+    );
+}
+
+#[test]
+fn simulate_reports_refused_jobs_on_stderr() {
+    let s = Scratch::new("refused");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let jobs = s.file(
+        "refused.jobs",
+        "0 60 alice -N1 -t 5\n0 60 alice -p gpu -t 5\n10 60 bob --qos=gold -t 5\n",
+    );
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "hpcsched: warning: 2 jobs refused at submit (not replayed):\n\
+             \x20 {jobs}:2: job 2: job rejected: invalid partition specified: gpu\n\
+             \x20 {jobs}:3: job 3: job rejected: Invalid qos specification: gold\n"
+        )
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["workload"]["submitted"], 1);
+    assert_eq!(v["workload"]["refused"], 2);
+    assert_eq!(
+        v["workload"]["refused_jobs"][0],
+        serde_json::json!({"line": 2, "job": 2, "reason": "job rejected: invalid partition specified: gpu"})
+    );
+}
+
+#[test]
+fn simulate_whole_nodes() {
+    let s = Scratch::new("whole");
+    let swf = s.file("small.swf", SMALL_SWF);
+    let run = |extra: &[&str]| {
+        let out = s.path("whole.jsonl");
+        let mut args = vec![
+            "simulate",
+            "--workload",
+            &swf,
+            "--records",
+            &out,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let v = json_out(&hpcsched(&args));
+        let text = std::fs::read_to_string(&out).unwrap();
+        // (job, nodes, alloc_cpus) of each record, by job.
+        let mut rows: Vec<(u64, String, u64)> = text
+            .lines()
+            .map(|l| {
+                let r: serde_json::Value = serde_json::from_str(l).unwrap();
+                let n = |k: &str| r[k].as_u64().unwrap();
+                (
+                    n("job"),
+                    r["nodes"].as_str().unwrap().to_owned(),
+                    n("alloc_cpus"),
+                )
+            })
+            .collect();
+        rows.sort();
+        (v, rows)
+    };
+    let t = |job: u64, nodes: &str, cpus: u64| (job, nodes.to_owned(), cpus);
+    // Processors only: 6 CPUs over two nodes, 2 CPUs, 1 CPU.
+    let (v, rows) = run(&[]);
+    assert_eq!(v["workload"]["whole_nodes"], false);
+    assert_eq!(rows, [t(1, "n[1-2]", 6), t(2, "n2", 2), t(3, "n3", 1)]);
+    // Whole 4-CPU nodes: ceil(6/4) = 2 nodes, 1 node, 1 node, every CPU of them.
+    let (v, rows) = run(&["--whole-nodes"]);
+    assert_eq!(v["workload"]["whole_nodes"], true);
+    assert_eq!(v["workload"]["whole_node_cpus"], 4);
+    assert_eq!(rows, [t(1, "n[1-2]", 8), t(2, "n3", 4), t(3, "n4", 4)]);
+
+    // With --cluster, the CPUs per node are those of the default partition's smallest
+    // node (2 here; the 1-CPU node is in another partition).
+    let conf = s.file(
+        "mixed.conf",
+        "NodeName=big[1-2] CPUs=16\nNodeName=small[1-2] CPUs=2\nNodeName=other CPUs=1\n\
+         PartitionName=main Nodes=big[1-2],small[1-2] Default=YES\n\
+         PartitionName=side Nodes=other\n",
+    );
+    let (v, rows) = run(&["--whole-nodes", "--cluster", &conf]);
+    assert_eq!(v["workload"]["whole_node_cpus"], 2);
+    assert_eq!(v["cluster"]["file"], conf.as_str());
+    // Job 1: ceil(6/2) = 3 whole nodes; jobs 2 and 3: one each.
+    let node_counts: Vec<usize> = rows
+        .iter()
+        .map(|(_, nodes, _)| hpcsched::hostlist::expand(nodes).unwrap().len())
+        .collect();
+    assert_eq!(node_counts, [3, 1, 1]);
+}
+
+#[test]
+fn simulate_overrun_kill_or_allow() {
+    let s = Scratch::new("overrun");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let jobs = s.file(
+        "over.jobs",
+        "0 600 carol -N1 -t 5 -J long\n0 100 carol -N1 -t 5 -J short\n",
+    );
+    let run = |overrun: &str| {
+        let v = json_out(&hpcsched(&[
+            "simulate",
+            "--cluster",
+            &conf,
+            "--jobs",
+            &jobs,
+            "--overrun",
+            overrun,
+            "--format",
+            "json",
+        ]));
+        assert_eq!(v["overrun"], overrun);
+        v["summary"]["overall"].clone()
+    };
+    // kill: the 600 s job ends as TIMEOUT at its 5-minute limit.
+    let kill = run("kill");
+    assert_eq!(
+        (kill["timeout"].as_u64(), kill["completed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(kill["last_end"], 300);
+    // allow: it runs its 600 s and completes.
+    let allow = run("allow");
+    assert_eq!(
+        (allow["timeout"].as_u64(), allow["completed"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(allow["last_end"], 600);
+    // The default is kill.
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["overrun"], "kill");
+    assert_eq!(v["summary"]["overall"]["timeout"], 1);
+}
+
+#[test]
+fn simulate_errors_exit_2_with_one_clear_line() {
+    let s = Scratch::new("errors");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
+    let swf = s.file("small.swf", SMALL_SWF);
+    let bad_header = s.file("badhdr.swf", "; MaxNodes: many\n");
+    let no_size = s.file(
+        "nosize.swf",
+        "; Version: 2\n1 0 -1 5 1 -1 -1 -1 -1 -1 1 -1 -1 -1 -1 -1 -1 -1\n",
+    );
+    let unsorted = s.file(
+        "unsorted.swf",
+        "; MaxNodes: 2\n1 10 -1 5 1 -1 -1 -1 -1 -1 1 -1 -1 -1 -1 -1 -1 -1\n\
+         2 5 -1 5 1 -1 -1 -1 -1 -1 1 -1 -1 -1 -1 -1 -1 -1\n",
+    );
+    let no_default = s.file(
+        "nodefault.conf",
+        "NodeName=n1 CPUs=4\nPartitionName=p Nodes=n1\n",
+    );
+    let bad_conf = s.file(
+        "bad.conf",
+        "NodeName=n1 CPUs=4\nPartitionName=p Nodes=n1 MaxTime=soon\n",
+    );
+    let bad_jobs = s.file("badline.jobs", "0 60 alice -N 1\n5 x bob\n");
+    let out_dir = s.path("no/such/dir/out.csv");
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (vec![], "no workload: give --workload TRACE.swf[.gz] or --jobs FILE".into()),
+        (
+            vec!["--workload", &swf, "--jobs", &jobs],
+            "--workload and --jobs cannot be used together: give one workload".into(),
+        ),
+        (
+            vec!["--jobs", &jobs],
+            "--jobs needs --cluster FILE: a job list does not describe a machine".into(),
+        ),
+        (
+            vec!["--cluster", &conf, "--jobs", &jobs, "--whole-nodes"],
+            "--whole-nodes applies to SWF traces (--workload) only: a job list says what each job asks for".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--policy", "best"],
+            "--policy must be fifo, easy, conservative or slurm, not `best`".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--overrun", "maybe"],
+            "--overrun must be `kill` or `allow`, not `maybe`".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--first", "0"],
+            "--first must be a positive whole number of jobs, not `0`".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--first=ten"],
+            "--first must be a positive whole number of jobs, not `ten`".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--at", "soon"],
+            "--at must be seconds from the workload's start or a duration such as 2:00:00 or 1-12:00:00, not `soon`".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--format", "xml"],
+            "--format must be `text` or `json`, not `xml`".into(),
+        ),
+        (vec!["--workload", &swf, "--frob"], "unknown option `--frob`".into()),
+        (vec!["--workload", &swf, "extra"], "unexpected argument `extra`".into()),
+        (vec!["--workload"], "--workload needs a value".into()),
+        (vec!["--workload", &swf, "--verbose=yes"], "--verbose takes no value".into()),
+        (
+            vec!["--workload", "no/such.swf"],
+            "no/such.swf: cannot read: No such file or directory (os error 2)".into(),
+        ),
+        (
+            vec!["--workload", &bad_header],
+            format!("{bad_header}:1: header `MaxNodes: many`: `many` is not an integer"),
+        ),
+        (
+            vec!["--workload", &no_size],
+            format!("{no_size}: the SWF header gives neither MaxNodes nor MaxProcs: describe the machine with a slurm.conf (--cluster)"),
+        ),
+        (
+            vec!["--workload", &unsorted],
+            format!("{unsorted}:3: submitted at 5, before the previous job (10): a workload must be in submit order"),
+        ),
+        (
+            vec!["--cluster", &no_default, "--workload", &swf],
+            format!("{no_default}: no default partition (Default=YES): the jobs of an SWF trace go to the default partition"),
+        ),
+        (
+            vec!["--cluster", &bad_conf, "--workload", &swf],
+            format!("{bad_conf}:2: "),
+        ),
+        (
+            vec!["--cluster", &conf, "--jobs", &bad_jobs],
+            format!("{bad_jobs}:2: `x`: the run time must be seconds (`600`), `HH:MM:SS` or `D-HH:MM:SS`, optionally followed by `:EXIT`"),
+        ),
+        (
+            vec!["--cluster", &conf, "--jobs", "no/such.jobs"],
+            "no/such.jobs: cannot read: No such file or directory (os error 2)".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--records", &out_dir],
+            format!("{out_dir}: cannot write: No such file or directory (os error 2)"),
+        ),
+        (
+            vec!["--workload", &swf, "--qos", "no/such.qos"],
+            "no/such.qos: cannot read: No such file or directory (os error 2)".into(),
+        ),
+    ];
+    for (args, message) in cases {
+        let mut full = vec!["simulate"];
+        full.extend(&args);
+        let o = hpcsched(&full);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        let first = err.lines().next().unwrap_or_default();
+        if message.ends_with(": ") {
+            assert!(
+                first.starts_with(&format!("hpcsched: {message}")),
+                "{args:?}: {err}"
+            );
+        } else {
+            assert_eq!(first, format!("hpcsched: {message}"), "{args:?}");
+        }
+        assert!(o.stdout.is_empty(), "{args:?}: nothing on stdout");
+    }
+}
+
+#[test]
+fn simulate_help() {
+    let o = hpcsched(&["simulate", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("Usage: hpcsched simulate [--cluster FILE] (--workload"));
+    let o = hpcsched(&["--help"]);
+    assert!(stdout(&o).contains("hpcsched simulate [--cluster FILE]"));
+}
+
+#[test]
+fn simulate_draws_no_progress_bar_when_stderr_is_piped() {
+    // Long enough (thousands of jobs in a debug build) for the bar to be due if stderr
+    // were a terminal.
+    let o = hpcsched(&[
+        "simulate",
+        "--workload",
+        "tests/data/workload/RICC-2010-2-first10k.swf.gz",
+        "--first",
+        "2000",
+        "--policy",
+        "easy",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stderr.is_empty(), "stderr: {:?}", stderr(&o));
+    assert!(!o.stdout.contains(&b'\r'));
+}
+
+#[test]
+fn check_is_unchanged_by_the_simulate_command() {
+    let o = hpcsched(&["check", "--help"]);
+    assert!(stdout(&o).starts_with("Usage: hpcsched check --cluster FILE [--qos FILE]"));
+    let o = hpcsched(&["check", "--cluster", INSERM]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("hpcsched: no script given\n\nUsage: hpcsched check"));
+}
+
+/// The lines of the README's fenced block that follows the line `marker`, up to the
+/// closing fence (or the next `== ` header of the demo's output).
+fn readme_block(marker: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find(marker)
+        .unwrap_or_else(|| panic!("README has no `{marker}`"));
+    readme[start + marker.len()..]
+        .lines()
+        .skip(1)
+        .take_while(|l| *l != "```" && !l.starts_with("== "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn readme_main_job_easy_report_is_what_the_replay_prints() {
+    let o = hpcsched(&[
+        "simulate",
+        "--workload",
+        "examples/workloads/RICC-2010-2-first3000.swf.gz",
+        "--policy",
+        "easy",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let block = readme_block(
+        "== hpcsched simulate --workload examples/workloads/RICC-2010-2-first3000.swf.gz --policy easy ==",
+    );
+    assert!(block.len() > 30, "{block:?}");
+    for line in &block {
+        // Elided lines and the wall time (which varies) aside, every line is printed.
+        if line.trim() == "..." || line.starts_with("  wall time") {
+            continue;
+        }
+        assert!(
+            out.lines().any(|l| l == line),
+            "README line {line:?} is not in the output:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn readme_queue_example_is_what_the_replay_prints() {
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        INSERM,
+        "--jobs",
+        "examples/workloads/inserm-morning.jobs",
+        "--at",
+        "1:00:00",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let block = readme_block(
+        "$ hpcsched simulate --cluster examples/clusters/inserm.conf --jobs examples/workloads/inserm-morning.jobs --at 1:00:00",
+    );
+    assert_eq!(block.first().map(String::as_str), Some("..."));
+    let queue = block[1..].join("\n") + "\n";
+    assert!(out.contains(&queue), "README:\n{queue}\noutput:\n{out}");
+}
+
+#[test]
+fn simulate_draws_and_erases_a_progress_bar_on_a_terminal() {
+    // `script` (util-linux) runs the command on a pseudo-terminal; without it, skip.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("no `script` command: the terminal case is not tested");
+        return;
+    }
+    let command = format!(
+        "'{}' simulate --workload tests/data/workload/RICC-2010-2-first10k.swf.gz --first 2000 --policy easy > /dev/null",
+        env!("CARGO_BIN_EXE_hpcsched")
+    );
+    let started = std::time::Instant::now();
+    let o = Command::new("script")
+        .current_dir(root())
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let tty = stdout(&o);
+    if tty.is_empty() && started.elapsed() < std::time::Duration::from_millis(600) {
+        // A build fast enough to finish before the bar is due (0.3 s) shows none.
+        return;
+    }
+    assert!(tty.starts_with("\rreplaying ["), "{tty:?}");
+    assert!(tty.contains("% "), "{tty:?}");
+    assert!(tty.contains(" jobs submitted"), "{tty:?}");
+    // Erased at the end: the last thing written is blanks between two carriage returns.
+    let erase = tty.trim_end_matches('\r');
+    let last = erase.rsplit('\r').next().unwrap_or_default();
+    assert!(
+        !last.is_empty() && last.chars().all(|c| c == ' '),
+        "{tty:?}"
+    );
+}
