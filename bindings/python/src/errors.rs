@@ -6,7 +6,8 @@
 //! │   ├── ConfigError                    slurm.conf
 //! │   ├── ScriptError                    #SBATCH scripts
 //! │   ├── OptionError                    sbatch command-line options
-//! │   └── QosError                       sacctmgr QOS definitions
+//! │   ├── QosError                       sacctmgr QOS definitions
+//! │   └── WorkloadError                  .path: str | None; a job list or SWF trace to replay
 //! ├── PolicyError(Error, ValueError)     an unknown scheduling policy name
 //! ├── SubmitError(Error, ValueError)     a submission the scheduler refuses
 //! │   └── RejectedError                  .reasons: list[str]; sbatch would refuse the job
@@ -39,6 +40,7 @@ struct Classes {
     script: Py<PyType>,
     option: Py<PyType>,
     qos: Py<PyType>,
+    workload: Py<PyType>,
     rejected: Py<PyType>,
     policy: Py<PyType>,
     submit: Py<PyType>,
@@ -118,6 +120,16 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             )?,
             option: sub("OptionError", "An invalid sbatch command-line option.")?,
             qos: sub("QosError", "QOS definitions that do not parse or conflict.")?,
+            workload: new_class(
+                py,
+                "WorkloadError",
+                &PyTuple::new(py, [parse.bind(py).clone()])?,
+                "A workload that cannot be replayed: a job-list line, an SWF header, jobs out \
+                 of submit order, or a trace whose header does not describe a machine. \
+                 `path` is the file (None for text), `line` its 1-based line (None when the \
+                 error has no line).",
+                &[("path", none.clone())],
+            )?,
             rejected: new_class(
                 py,
                 "RejectedError",
@@ -171,6 +183,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScriptError", c.script.bind(py))?;
     m.add("OptionError", c.option.bind(py))?;
     m.add("QosError", c.qos.bind(py))?;
+    m.add("WorkloadError", c.workload.bind(py))?;
     m.add("RejectedError", c.rejected.bind(py))?;
     m.add("PolicyError", c.policy.bind(py))?;
     m.add("SubmitError", c.submit.bind(py))?;
@@ -309,5 +322,24 @@ pub(crate) fn node_err(e: hpcsched::NodeError) -> PyErr {
 pub(crate) fn policy_err(e: hpcsched::scheduler::PolicyError) -> PyErr {
     with_classes(e.to_string(), |py, c, msg| {
         Ok(raise(py, &c.policy, msg, &[]))
+    })
+}
+
+/// A WorkloadError with its file (None for text) and line (None when it has none); the
+/// message is the core's, prefixed with the file when there is one.
+pub(crate) fn workload_err(message: &str, path: Option<&str>, line: Option<usize>) -> PyErr {
+    let message = match path {
+        Some(p) => format!("{p}: {message}"),
+        None => message.to_owned(),
+    };
+    with_classes(message, |py, c, msg| {
+        let path = path.into_pyobject(py)?.into_any();
+        let line = line.into_pyobject(py)?.into_any();
+        Ok(raise(
+            py,
+            &c.workload,
+            msg,
+            &[("path", path), ("line", line)],
+        ))
     })
 }

@@ -10,12 +10,14 @@
 //!   `"per_cpu"`, `"per_gpu"` or `"whole_node"` (mib `None`).
 //! - Times (`now`, submit/start/end times) are whole seconds on the host's clock; job ids
 //!   are `int`.
+//! - `simulate` replays a workload through the core's simulator with the GIL released.
 
 mod cluster;
 mod decision;
 mod errors;
 mod request;
 mod scheduler;
+mod simulate;
 mod status;
 mod values;
 
@@ -24,6 +26,7 @@ pub use decision::{Decision, Estimate, GresAllocation, Job, NodeAllocation};
 pub use errors::to_py;
 pub use request::JobRequest;
 pub use scheduler::Scheduler;
+pub use simulate::{RefusedJob, SimResult, SkippedLine, Stats, Summary, Workload};
 pub use status::{JobRecord, LimitUsage, PartitionUsage, UserUsage};
 pub use values::{Gres, Node, Partition};
 
@@ -36,8 +39,12 @@ mod hpcsched_module {
     #[pymodule_export]
     use super::{
         Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRecord, JobRequest, LimitUsage,
-        Node, NodeAllocation, Partition, PartitionUsage, ResolvedJob, Scheduler, UserUsage,
+        Node, NodeAllocation, Partition, PartitionUsage, RefusedJob, ResolvedJob, Scheduler,
+        SimResult, SkippedLine, Stats, Summary, UserUsage, Workload,
     };
+
+    #[pymodule_export]
+    use super::simulate::{expand_hostlist, parse_job_list, read_job_list, simulate};
 
     #[pymodule_export]
     use super::errors::Error;

@@ -37,6 +37,9 @@ pub struct JobRecord {
     pub time_limit: Limit,
     /// `NodeList`, as a hostlist.
     pub nodes: String,
+    /// `AllocCPUS`: the CPUs of the allocation summed over its nodes, 0 if it never
+    /// started.
+    pub alloc_cpus: u64,
     /// `AllocTRES`.
     pub alloc_tres: String,
 }
@@ -59,6 +62,7 @@ impl From<&hpcsched::JobRecord> for JobRecord {
             elapsed: r.elapsed.as_secs(),
             time_limit: Limit(r.time_limit),
             nodes: r.nodes.clone(),
+            alloc_cpus: r.alloc_cpus,
             alloc_tres: r.alloc_tres.clone(),
         }
     }
@@ -68,13 +72,14 @@ impl From<&hpcsched::JobRecord> for JobRecord {
 impl JobRecord {
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "JobRecord(job={}, display_id={}, state={}, start={}, end={}, nodes={}, alloc_tres={})",
+            "JobRecord(job={}, display_id={}, state={}, start={}, end={}, nodes={}, alloc_cpus={}, alloc_tres={})",
             self.job,
             py_repr_str(py, &self.display_id),
             py_repr_str(py, &self.state),
             py_repr(py, self.start),
             py_repr(py, self.end),
             py_repr_str(py, &self.nodes),
+            self.alloc_cpus,
             py_repr_str(py, &self.alloc_tres),
         )
     }

@@ -23,6 +23,20 @@ Then schedule: submit jobs, run a pass at the current time, carry out the decisi
 >>> [(e.job, e.start) for e in sched.estimates()]
 [(2, 3600)]
 
+Replay a workload in virtual time and look at the result (pandas and matplotlib are
+optional extras, needed only for ``to_pandas`` and ``plot_gantt``):
+
+>>> jobs = hpcsched.parse_job_list(
+...     "0 3600 alice -N3 --exclusive -t 60 -J A\\n"
+...     "0 3600 alice -N4 --exclusive -t 60 -J B\\n"
+...     "0 1800 alice -N1 --exclusive -t 30 -J C\\n"
+... )
+>>> result = hpcsched.simulate(cluster, jobs, policy="easy")
+>>> [(r.name, r.start, r.end) for r in result.records]
+[('A', 0, 3600), ('B', 3600, 7200), ('C', 0, 1800)]
+>>> result.summary.overall.mean_wait
+1200.0
+
 Conventions: durations and time limits are ``int`` seconds, ``math.inf`` for UNLIMITED
 and ``None`` when not set; times (``now``, start and end times) are ``int`` seconds on the
 host's clock; job ids are ``int``; memory is MiB, as ``(kind, mib)`` tuples where a kind
@@ -52,14 +66,25 @@ from hpcsched._hpcsched import (
     PartitionUsage,
     PolicyError,
     QosError,
+    RefusedJob,
     RejectedError,
     ResolvedJob,
     Scheduler,
     ScriptError,
+    SimResult,
+    SkippedLine,
+    Stats,
     SubmitError,
+    Summary,
     UnknownJobError,
     UserUsage,
+    Workload,
+    WorkloadError,
     __version__,
+    expand_hostlist,
+    parse_job_list,
+    read_job_list,
+    simulate,
 )
 
 __all__ = [
@@ -85,12 +110,23 @@ __all__ = [
     "PartitionUsage",
     "PolicyError",
     "QosError",
+    "RefusedJob",
     "RejectedError",
     "ResolvedJob",
     "Scheduler",
     "ScriptError",
+    "SimResult",
+    "SkippedLine",
+    "Stats",
     "SubmitError",
+    "Summary",
     "UnknownJobError",
     "UserUsage",
+    "Workload",
+    "WorkloadError",
     "__version__",
+    "expand_hostlist",
+    "parse_job_list",
+    "read_job_list",
+    "simulate",
 ]

@@ -9,9 +9,17 @@ Conventions:
   clock; job ids are ``int``.
 * Memory is MiB. Memory values are ``(kind, mib)`` tuples; kind is ``"per_node"``,
   ``"per_cpu"``, ``"per_gpu"`` or, for a resolved job, ``"whole_node"`` (with mib ``None``).
+* ``simulate`` replays a workload (an SWF trace or a job list) in virtual time; pandas and
+  matplotlib are needed only by ``SimResult.to_pandas()`` and ``SimResult.plot_gantt()``
+  (the ``pandas`` and ``plot`` extras).
 """
 
-from typing import ClassVar, Final, Literal, TypeAlias, final
+import os
+from collections.abc import Sequence
+from typing import Any, ClassVar, Final, Literal, TypeAlias, final
+
+from matplotlib.axes import Axes  # type: ignore[import-not-found, unused-ignore]
+from pandas import DataFrame  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
 __all__ = [
     "Cluster",
@@ -36,14 +44,25 @@ __all__ = [
     "PartitionUsage",
     "PolicyError",
     "QosError",
+    "RefusedJob",
     "RejectedError",
     "ResolvedJob",
     "Scheduler",
     "ScriptError",
+    "SimResult",
+    "SkippedLine",
+    "Stats",
     "SubmitError",
+    "Summary",
     "UnknownJobError",
     "UserUsage",
+    "Workload",
+    "WorkloadError",
     "__version__",
+    "expand_hostlist",
+    "parse_job_list",
+    "read_job_list",
+    "simulate",
 ]
 
 __version__: Final[str]
@@ -74,6 +93,16 @@ class OptionError(ParseError):
 
 class QosError(ParseError):
     """QOS definitions that do not parse or conflict."""
+
+class WorkloadError(ParseError):
+    """A workload that cannot be replayed: a job-list line, an SWF header, jobs out of
+    submit order, or a trace whose header does not describe a machine. The message names
+    the file and line (``"jobs.txt: line 3: `B`: no earlier job in the file has this
+    name (`-J`)"``). A file the operating system cannot open raises ``OSError``
+    (``FileNotFoundError``...) instead."""
+
+    path: str | None
+    """The file, as given; None for text (``parse_job_list``)."""
 
 class PolicyError(Error, ValueError):
     """A scheduling policy name other than fifo, easy, conservative or slurm."""
@@ -631,7 +660,10 @@ class JobRecord:
     def time_limit(self) -> _Time: ...
     @property
     def nodes(self) -> str:
-        """The nodes as a hostlist (``"cpu16-[1-3]"``)."""
+        """The nodes as a hostlist (``"cpu16-[1-3]"``); ``expand_hostlist`` lists them."""
+    @property
+    def alloc_cpus(self) -> int:
+        """``AllocCPUS``: CPUs of the allocation over all its nodes; 0 if it never started."""
     @property
     def alloc_tres(self) -> str:
         """``"cpu=4,mem=8192M,node=1,gres/gpu=2"``; empty if it never started."""
@@ -753,3 +785,262 @@ class Scheduler:
     @property
     def cluster(self) -> Cluster:
         """A copy of the scheduler's cluster, with node states as it sees them."""
+
+def expand_hostlist(hostlist: str) -> list[str]:
+    """Expands a Slurm hostlist (``"n[1-3],gpu01"``) into node names, in written order.
+
+    Raises ParseError on a malformed hostlist.
+    """
+
+@final
+class Workload:
+    """Jobs to replay, read from a job list by ``parse_job_list`` or ``read_job_list``.
+
+    A job list has one job per line: ``SUBMIT_TIME RUNTIME[:EXIT] USER [sbatch options...]``
+    (seconds on the simulation clock; the run time as seconds, ``HH:MM:SS`` or
+    ``D-HH:MM:SS``; ``-d afterok:NAME`` dependencies on earlier lines by ``-J`` name or
+    1-based position; ``#`` comments).
+    """
+
+    def __len__(self) -> int: ...
+    @property
+    def path(self) -> str | None:
+        """The file the jobs were read from; None for text."""
+    def to_job_list(self) -> str:
+        """The jobs as job-list text that reads back to the same jobs."""
+
+def parse_job_list(text: str) -> Workload:
+    """Reads job-list text. Raises WorkloadError (with ``.line``) on the first bad line."""
+
+def read_job_list(path: str | os.PathLike[str]) -> Workload:
+    """Reads a job-list file, plain or gzip-compressed. Raises WorkloadError (with
+    ``.path`` and ``.line``), or OSError when the file cannot be opened."""
+
+@final
+class Stats:
+    """The statistics of a set of jobs: a whole replay, a partition or a user.
+
+    Waits are over the jobs that started, run figures over the jobs that started and
+    ended; a figure with nothing to measure is None. Times are seconds.
+    """
+
+    @property
+    def jobs(self) -> int:
+        """Records counted."""
+    @property
+    def started(self) -> int: ...
+    @property
+    def never_started(self) -> int: ...
+    @property
+    def ran(self) -> int:
+        """Jobs that started and ended."""
+    @property
+    def completed(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def timeout(self) -> int: ...
+    @property
+    def cancelled(self) -> int: ...
+    @property
+    def other_state(self) -> int:
+        """OUT_OF_MEMORY, DEADLINE..., or still PENDING/RUNNING after ``stop_at``."""
+    @property
+    def mean_wait(self) -> float | None:
+        """Mean of start - submit."""
+    @property
+    def median_wait(self) -> float | None:
+        """Mean of the two middle waits for an even count."""
+    @property
+    def p95_wait(self) -> int | None:
+        """Nearest-rank 95th percentile: the wait at rank ceil(0.95 n)."""
+    @property
+    def max_wait(self) -> int | None: ...
+    @property
+    def mean_bounded_slowdown(self) -> float | None:
+        """Mean of max(1, (wait + run) / max(run, 10 s))."""
+    @property
+    def cpu_seconds(self) -> int:
+        """Sum of alloc_cpus x run."""
+    @property
+    def utilization(self) -> float | None:
+        """cpu_seconds / (CPUs x makespan); a partition's own CPUs per partition, None
+        per user."""
+    @property
+    def makespan(self) -> int | None:
+        """Last end - first submit."""
+    @property
+    def throughput(self) -> float | None:
+        """Jobs that ran, per hour of makespan."""
+    @property
+    def first_submit(self) -> int | None: ...
+    @property
+    def first_start(self) -> int | None: ...
+    @property
+    def last_end(self) -> int | None: ...
+    def to_dict(self) -> dict[str, int | float | None]:
+        """The figures by name, in the order above."""
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Summary:
+    """The metrics of a replay. ``str(summary)`` is the text report of ``hpcsched
+    simulate``."""
+
+    @property
+    def total_cpus(self) -> int: ...
+    @property
+    def overall(self) -> Stats: ...
+    @property
+    def per_partition(self) -> dict[str, Stats]:
+        """By partition name, sorted."""
+    @property
+    def per_user(self) -> dict[str, Stats]:
+        """By user name, sorted."""
+    def to_dict(self) -> dict[str, Any]:
+        """``{"total_cpus": int, "overall": {...}, "per_partition": {name: {...}},
+        "per_user": {name: {...}}}`` with ``Stats.to_dict()`` values."""
+
+@final
+class SkippedLine:
+    """An SWF line that was not replayed (unreadable, no run time, wider than the
+    machine, a partial-execution record...)."""
+
+    @property
+    def line(self) -> int:
+        """1-based line of the trace."""
+    @property
+    def job_number(self) -> int | None:
+        """SWF field 1; None when the line could not be read."""
+    @property
+    def reason(self) -> str: ...
+    @property
+    def message(self) -> str:
+        """``"line 4: SWF job 2 skipped: ..."``, also ``str(skipped)``."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class RefusedJob:
+    """A job the scheduler refused at submit, as sbatch would have."""
+
+    @property
+    def index(self) -> int:
+        """1-based position in the workload."""
+    @property
+    def line(self) -> int:
+        """Line of the workload file."""
+    @property
+    def reason(self) -> str:
+        """sbatch's message."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+_ColorBy: TypeAlias = Literal["job", "user", "partition"]
+
+@final
+class SimResult:
+    """What ``simulate`` returns."""
+
+    @property
+    def records(self) -> list[JobRecord]:
+        """Every job as ``sacct`` lists it, by job id: the jobs that ran, the ones that
+        never could, and with ``stop_at`` the ones still pending or running then."""
+    @property
+    def summary(self) -> Summary:
+        """The metrics over ``records``."""
+    @property
+    def skipped(self) -> list[SkippedLine]:
+        """SWF lines not replayed, in file order; empty for a job list."""
+    @property
+    def refused(self) -> list[RefusedJob]:
+        """Jobs refused at submit, in workload order."""
+    @property
+    def estimates(self) -> list[Estimate]:
+        """With ``stop_at``: the pending jobs' expected starts then; else empty."""
+    @property
+    def cluster(self) -> Cluster:
+        """The cluster replayed on (from the SWF header when none was given)."""
+    @property
+    def policy(self) -> str: ...
+    @property
+    def overrun(self) -> Literal["kill", "allow"]: ...
+    @property
+    def workload_format(self) -> Literal["swf", "job_list"]: ...
+    @property
+    def submitted(self) -> int:
+        """Jobs the scheduler accepted."""
+    @property
+    def passes(self) -> int:
+        """Scheduling passes run."""
+    @property
+    def end(self) -> int:
+        """The last instant simulated."""
+    @property
+    def stopped(self) -> bool:
+        """Whether the replay stopped at ``stop_at`` with work left."""
+    def __len__(self) -> int:
+        """The number of records."""
+    def _columns(self) -> dict[str, list[object]]: ...
+    def to_pandas(self) -> DataFrame:
+        """One row per record (job-id order). Columns: job, display_id, name, user,
+        account, partition, state, exit_code, submit, eligible, start, end, wait
+        (start - submit), elapsed, time_limit, nodes, alloc_cpus, alloc_tres. Times are
+        integer seconds (``Int64``, ``<NA>`` when a job has none); time_limit is float
+        seconds, ``inf`` for UNLIMITED.
+
+        Needs pandas (``pip install 'hpcsched[pandas]'``); raises ModuleNotFoundError
+        saying so without it.
+        """
+    def plot_gantt(
+        self,
+        ax: Axes | None = None,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        nodes: Sequence[str] | None = None,
+        color_by: _ColorBy = "job",
+    ) -> Axes:
+        """A Gantt chart: one row per node (the cluster's, in slurm.conf order, or
+        ``nodes``), one bar per job on each node it ran on. ``start``/``end`` bound the
+        time axis (default: first start to last end). Colours follow the sorted values of
+        ``color_by`` through ``tab20``. Draws on ``ax`` or a new figure; returns the Axes.
+
+        Needs matplotlib (``pip install 'hpcsched[plot]'``); raises ModuleNotFoundError
+        saying so without it.
+        """
+
+def simulate(
+    cluster: Cluster | None,
+    workload: str | os.PathLike[str] | Workload,
+    *,
+    policy: str = "easy",
+    overrun: Literal["kill", "allow"] = "kill",
+    whole_nodes: bool = False,
+    first: int | None = None,
+    stop_at: int | None = None,
+) -> SimResult:
+    """Replays ``workload`` on ``cluster`` in virtual time and returns every job's record
+    with the metrics. The GIL is released while it runs. Ctrl-C (any Python signal
+    handler that raises) stops reading the workload; the jobs already submitted are played
+    out, then the exception is raised.
+
+    ``workload`` is a path to an SWF trace or a job list, plain or gzip-compressed (told
+    apart by content, not by name), or a ``Workload`` (``parse_job_list(text)``). With an
+    SWF trace and ``cluster`` None, the machine comes from the trace header (``MaxNodes``
+    nodes of ``MaxProcs / MaxNodes`` CPUs, one partition ``swf``); SWF jobs ask for
+    processors (``-n PROCS``), or with ``whole_nodes`` for whole nodes of the cluster's
+    size (when its nodes are alike, else the header's). A job list needs a cluster.
+
+    ``policy``: ``"fifo"``, ``"easy"``, ``"conservative"`` or ``"slurm"`` (Slurm's defaults
+    or the cluster's SchedulerParameters). ``overrun``: ``"kill"`` ends a job at its time
+    limit as Slurm does; ``"allow"`` runs it to its recorded run time. ``first``: replay
+    only the first N jobs (skipped SWF lines do not count; the lines after the N-th job
+    are not read). ``stop_at``: stop at this
+    instant, with the jobs still in the system in ``records`` and their expected starts
+    in ``estimates``.
+
+    Raises WorkloadError (file and line) for a bad workload, OSError when the file cannot
+    be opened, PolicyError for an unknown policy, ValueError for an unknown overrun, a job
+    list without a cluster, or ``whole_nodes`` with a job list.
+    """
