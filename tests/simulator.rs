@@ -450,10 +450,9 @@ fn bf_interval_paces_the_replay_while_jobs_wait() {
     // one-minute limit (OverTimeLimit=UNLIMITED), the scheduler runs every 30 s as
     // slurmctld's backfill cycle does, and at A's limit. The textbook presets (no
     // interval) pass only at the events: B's submit, A's limit, A's end, B's end.
-    let cluster = Cluster::from_slurm_conf(
-        "NodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let cluster =
+        Cluster::from_slurm_conf("NodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n")
+            .unwrap_or_else(|e| panic!("{e}"));
     let work = jobs("0 200 u -n1 -t 1 -J A\n0 50 u -n1 -t 1 -J B\n");
     let mut passes = Vec::new();
     for preset in [Preset::Slurm, Preset::Easy] {
