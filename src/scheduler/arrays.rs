@@ -77,6 +77,8 @@ impl Scheduler {
         };
         record.id = run_id;
         record.array_task = Some((id, task));
+        // The array's record stays queued; the task's is not.
+        record.queued = None;
         self.jobs.insert(run_id, record);
         self.next_id = next_job_id(run_id).0;
         run_id

@@ -160,7 +160,12 @@ impl Scheduler {
             .max()
             .unwrap_or(0);
         let mut updates = Vec::new();
-        for job in self.jobs.values().filter(|j| j.state == JobState::Pending) {
+        for job in self
+            .pending
+            .iter()
+            .filter_map(|id| self.jobs.get(id))
+            .filter(|j| j.state == JobState::Pending)
+        {
             let req = job.resolved.request();
             let priority = if job.hold.is_some() {
                 0
@@ -190,8 +195,12 @@ impl Scheduler {
             updates.push((job.id, priority));
         }
         for (id, priority) in updates {
-            if let Some(job) = self.jobs.get_mut(&id) {
+            if let Some(job) = self.jobs.get_mut(&id)
+                && job.priority != priority
+            {
                 job.priority = priority;
+                // Queued again under its new rank.
+                self.sync_queue(id);
             }
         }
     }

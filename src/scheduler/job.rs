@@ -49,6 +49,8 @@ pub struct Job {
     /// fulfilled, a failed item stays failed even if its target is requeued).
     /// Boxed: most jobs have none, and a tracker is wide.
     pub(crate) dependency: Option<Box<DependencyTracker>>,
+    /// Its place in the pending queue, while it is queued.
+    pub(crate) queued: Option<super::queue::Queued>,
 }
 
 impl Job {

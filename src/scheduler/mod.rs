@@ -36,6 +36,7 @@ mod nodes;
 mod pass;
 mod policy;
 mod purge;
+mod queue;
 mod records;
 mod status;
 
@@ -60,7 +61,7 @@ use crate::tres::Tres;
 use indexmap::{IndexMap, IndexSet};
 use nodes::NodeRuntime;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 /// Slurm's largest job id (`MAX_JOB_ID`); ids wrap back to 1 after it.
@@ -144,9 +145,27 @@ pub struct Scheduler {
     pub(crate) next_id: u32,
     basic_priority: crate::priority::BasicPriority,
     priority_type: crate::priority::PriorityType,
-    /// Every pending job's reason and plan after the last pass.
-    plans: Vec<pass::PendingPlan>,
-    /// The estimates built from `plans`, once asked for.
+    /// The plans the last pass found for pending jobs that have one (an expected start,
+    /// or a partition other than their first).
+    planned: std::collections::HashMap<JobId, pass::Planned, FastBuild>,
+    /// Pending jobs (an array whose tasks have not all started counts once).
+    pending: IndexSet<JobId, FastBuild>,
+    /// How many jobs were pending after the last pass.
+    pending_after_pass: usize,
+    /// Pending jobs whose eligibility the next pass must check (holds, begin times,
+    /// dependencies, deadlines, required nodes, new or changed jobs); the others are
+    /// eligible until they start or are changed.
+    watch: IndexSet<JobId, FastBuild>,
+    /// The eligible jobs in Slurm's order, kept between passes.
+    queue: queue::Queue,
+    /// Queued jobs whose reason may not be Priority (new, or the first blocked job of a
+    /// partition last pass): the ones a pass skips get it.
+    unsettled: Vec<JobId>,
+    /// Running jobs by planned end (start + time limit).
+    running_ends: BTreeSet<(Timestamp, JobId)>,
+    /// Running jobs by the instant they are ended as TIMEOUT (time limit + OverTimeLimit).
+    kill_times: BTreeSet<(Timestamp, JobId)>,
+    /// The estimates built from `planned`, once asked for.
     estimates: std::sync::OnceLock<Vec<Estimate>>,
     last_schedule: Option<Timestamp>,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
@@ -203,6 +222,7 @@ impl Scheduler {
             })
             .collect();
         let cluster_memory_consumable = cluster.config().memory_is_consumable();
+        let tiers: Vec<u16> = cluster.partitions().map(|p| p.priority_tier).collect();
         let partition_names = cluster
             .partitions()
             .map(|p| Arc::from(p.name.as_str()))
@@ -220,7 +240,14 @@ impl Scheduler {
             next_id: 1,
             basic_priority: crate::priority::BasicPriority::new(),
             priority_type,
-            plans: Vec::new(),
+            planned: std::collections::HashMap::default(),
+            pending: IndexSet::default(),
+            pending_after_pass: 0,
+            watch: IndexSet::default(),
+            queue: queue::Queue::new(tiers),
+            unsettled: Vec::new(),
+            running_ends: BTreeSet::new(),
+            kill_times: BTreeSet::new(),
             estimates: std::sync::OnceLock::new(),
             last_schedule: None,
             finished: VecDeque::new(),
@@ -325,8 +352,11 @@ impl Scheduler {
                 .dependency
                 .as_deref()
                 .map(|d| Box::new(DependencyTracker::new(d.clone()))),
+            queued: None,
         };
         self.jobs.insert(id, Box::new(job));
+        self.pending.insert(id);
+        self.watch.insert(id);
         self.priorities_dirty = true;
         Ok(id)
     }
@@ -416,6 +446,8 @@ impl Scheduler {
             }
             JobState::Pending => {
                 self.forget_array(id);
+                self.dequeue(id);
+                self.pending.swap_remove(&id);
                 if let Some(job) = self.jobs.get_mut(&id) {
                     job.state = JobState::Cancelled;
                     job.reason = PendingReason::None;
@@ -438,6 +470,8 @@ impl Scheduler {
         job.hold = Some(HoldKind::User);
         job.reason = PendingReason::JobHeldUser;
         job.priority = 0;
+        self.dequeue(id);
+        self.watch.insert(id);
         Ok(())
     }
 
@@ -458,6 +492,7 @@ impl Scheduler {
             job.reason = PendingReason::None;
         }
         self.priorities_dirty = true;
+        self.watch.insert(id);
         Ok(())
     }
 
@@ -486,6 +521,8 @@ impl Scheduler {
             self.priorities_dirty = true;
             // Slurm resets the submit time of a requeued job to the requeue time.
             job.submit = now;
+            self.pending.insert(id);
+            self.watch.insert(id);
         }
         Ok(())
     }
@@ -500,9 +537,20 @@ impl Scheduler {
                 action: "update the time limit of",
             });
         }
-        job.time_limit = limit;
-        if job.state == JobState::Running {
+        let running = job.state == JobState::Running;
+        if running {
+            self.forget_running_times(id);
+        }
+        if let Some(job) = self.jobs.get_mut(&id) {
+            job.time_limit = limit;
+        }
+        if running {
+            self.note_running_times(id);
             self.plan_running_job(id);
+        } else {
+            // Its demand changed: queued again under its new shape.
+            self.dequeue(id);
+            self.watch.insert(id);
         }
         Ok(())
     }
@@ -641,7 +689,7 @@ impl Scheduler {
     /// ```
     #[must_use]
     pub fn pending_jobs(&self) -> usize {
-        self.plans.len()
+        self.pending_after_pass
     }
 
     /// Expected starts of pending jobs as of the last [`Scheduler::schedule`] call, in
@@ -702,6 +750,7 @@ impl Scheduler {
     }
 
     fn release_allocation(&mut self, id: JobId) {
+        self.forget_running_times(id);
         let Some(job) = self.jobs.get(&id) else {
             return;
         };

@@ -7,6 +7,7 @@ use super::decision::{Decision, GresAllocation, NodeAllocation};
 use super::estimate::Estimate;
 use super::job::Job;
 use super::policy::{Backfill, ReservationGranularity};
+use super::queue::{QKey, Queue, Source};
 use crate::dependency::DependencyStatus;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
@@ -20,23 +21,17 @@ use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
 use indexmap::IndexMap;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 /// How long backfill plans an UNLIMITED job for (Slurm uses one year).
 const UNLIMITED_PLAN: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// One queue record: a job (or an array's next pending task) in one partition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     job: JobId,
     part: usize,
-    tier: u16,
-    priority: u32,
-    submit: Timestamp,
-    /// The fewest CPUs the job can start with, for a job of one partition that is not an
-    /// array (0: not known cheaply; see `backfill_pass`).
-    min_cpus: u32,
 }
 
 /// Per job shape (partition, demand), the earliest start the pass's profile still allows.
@@ -57,10 +52,11 @@ struct StartBounds {
 
 /// A shape as [`StartBounds`] keeps it: the partition and the demand, with the user in
 /// `user` (0 when the user changes no answer) rather than in the demand.
-struct ShapeKey {
-    part: usize,
-    demand: Demand,
-    user: u32,
+#[derive(Debug, Clone)]
+pub(crate) struct ShapeKey {
+    pub(crate) part: usize,
+    pub(crate) demand: Demand,
+    pub(crate) user: u32,
 }
 
 /// A [`ShapeKey`] borrowed from the question being asked.
@@ -232,7 +228,7 @@ fn ask(
 }
 
 /// The nodes a job may use in a partition.
-enum JobNodes {
+pub(crate) enum JobNodes {
     /// All of the partition's nodes (its planner group).
     Partition,
     /// Only these (features, `--exclude`, `--nodelist` narrow them).
@@ -253,30 +249,61 @@ struct PassState {
     handled: HashSet<JobId, FastBuild>,
     /// Partitions in which a job has already been found blocked (later ones: Priority).
     blocked_parts: BTreeSet<usize>,
-    /// What the pass found for each job it could not start; turned into [`Estimate`]s
-    /// (names and display ids) once, at the end of the pass.
+    /// What the pass found for each job it could not start, when there is something to
+    /// keep (see [`Scheduler::note_blocked`]); [`Estimate`]s are built from it when asked.
     planned: HashMap<JobId, Planned, FastBuild>,
 }
 
-/// A pending job as the last pass left it: its reason and plan, from which its
-/// [`Estimate`] is built when asked for.
-#[derive(Debug, Clone)]
-pub(crate) struct PendingPlan {
-    job: JobId,
-    reason: PendingReason,
-    /// The partition it is planned in; `None`: its first.
-    part: Option<usize>,
-    start: Option<Timestamp>,
-    nodes: Vec<NodeIdx>,
-    /// An array's display id (`7_[2-5%2]`), which depends on the tasks left then.
-    display: Option<String>,
-}
-
 /// A blocked job's plan, as the pass found it.
-struct Planned {
+#[derive(Debug, Clone)]
+pub(crate) struct Planned {
     part: usize,
     start: Option<Timestamp>,
     nodes: Vec<NodeIdx>,
+}
+
+/// A walk cursor's next record: (PriorityTier, highest first), its key, its partition,
+/// and what the cursor follows.
+type Head = (Reverse<u16>, QKey, usize, Source);
+
+/// What the backfill pass did with one queue record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    /// Passed over, started, planned with a start, or stopped by the pass's limits.
+    Other,
+    /// Asked only "can you start now?" and could not.
+    NotNow,
+}
+
+/// What the backfill pass counts and caches from one record to the next.
+struct BackfillWalk {
+    horizon: Option<Timestamp>,
+    tested: u32,
+    per_user: BTreeMap<u32, u32>,
+    per_part: BTreeMap<usize, u32>,
+    reserved_per_part: BTreeMap<usize, u32>,
+    /// Jobs given a plan (or found unable to start) this pass.
+    planned: HashSet<JobId, FastBuild>,
+    bounds: StartBounds,
+    /// (profile version, partition, its free CPUs now), recomputed when either changes.
+    free_now: (u64, usize, u64),
+    /// `bf_max_job_test` reached: the pass stops.
+    done: bool,
+}
+
+impl BackfillWalk {
+    fn free_cpus_now(&mut self, profile: &Profile, part: usize) -> u64 {
+        if self.free_now.0 != profile.version() || self.free_now.1 != part {
+            self.free_now = (profile.version(), part, profile.free_cpus_now(part));
+        }
+        self.free_now.2
+    }
+
+    /// Whether partition `part` has given all the reservations it may.
+    fn part_full(&self, bf: &Backfill, part: usize) -> bool {
+        bf.part_count_reserve
+            .is_some_and(|m| self.reserved_per_part.get(&part).copied().unwrap_or(0) >= m)
+    }
 }
 
 impl Scheduler {
@@ -287,10 +314,14 @@ impl Scheduler {
         let mut decisions = Vec::new();
         self.enforce_time_limits(now, &mut decisions);
         self.update_pending(now, &mut decisions);
-        let queue = self.build_queue(now);
+        if !self.reuse_plan {
+            self.rebuild_queue();
+        }
+        let unsettled = std::mem::take(&mut self.unsettled);
         let mut state = PassState::default();
         let mut profile = self.pass_profile(now);
         if self.policy.main_pass {
+            let queue = self.queue_entries();
             self.main_pass(now, &queue, &mut state, &mut decisions, &mut profile);
             // Backfill starts from the running jobs alone, without the main pass's blocks.
             let restored = profile.undo_touched();
@@ -299,9 +330,16 @@ impl Scheduler {
         }
         match self.policy.backfill.clone() {
             Some(bf) => {
-                self.backfill_pass(now, &queue, &bf, &mut state, &mut decisions, &mut profile);
+                if let Some(visited) =
+                    self.backfill_pass(now, &bf, &mut state, &mut decisions, &mut profile)
+                {
+                    self.settle_skipped(unsettled, &visited, &state);
+                }
             }
-            None => self.fifo_estimates(now, &queue, &mut state, &mut profile),
+            None => {
+                let queue = self.queue_entries();
+                self.fifo_estimates(now, &queue, &mut state, &mut profile);
+            }
         }
         if self.reuse_plan {
             self.plan = Some(profile);
@@ -325,8 +363,8 @@ impl Scheduler {
             _ => None,
         };
         let planned = self
-            .plans
-            .iter()
+            .planned
+            .values()
             .filter_map(|p| p.start)
             .filter(|&t| t > now)
             .min();
@@ -371,24 +409,27 @@ impl Scheduler {
                 next = Some(next.map_or(t, |n| n.min(t)));
             }
         };
-        for job in self.jobs.values() {
-            match job.state {
-                JobState::Running => {
-                    if let Some(end) = self.kill_time(job) {
-                        consider(end);
-                    }
-                    // Past it (OverTimeLimit), the plan stops counting on the job's end.
-                    consider(Self::planned_end(job));
-                }
-                JobState::Pending => {
-                    if let Some(begin) = &job.resolved.request().begin {
-                        consider(begin.resolve(job.submit));
-                    }
-                    if let Some(t) = self.dependency_next_change(job.id, now) {
-                        consider(t);
-                    }
-                }
-                _ => {}
+        let after = (Timestamp(now.0.saturating_add(1)), JobId(0));
+        // The next TIMEOUT, and the next planned end (past it, with OverTimeLimit, the plan
+        // stops counting on the job's end).
+        for set in [&self.kill_times, &self.running_ends] {
+            if let Some(&(t, _)) = set.range(after..).next() {
+                consider(t);
+            }
+        }
+        // Begin times and dependencies: only watched jobs have them.
+        for &id in &self.watch {
+            let Some(job) = self.jobs.get(&id) else {
+                continue;
+            };
+            if job.state != JobState::Pending {
+                continue;
+            }
+            if let Some(begin) = &job.resolved.request().begin {
+                consider(begin.resolve(job.submit));
+            }
+            if let Some(t) = self.dependency_next_change(job.id, now) {
+                consider(t);
             }
         }
         next
@@ -396,7 +437,7 @@ impl Scheduler {
 
     /// When a running job is ended as TIMEOUT: its time limit plus `OverTimeLimit` after
     /// its start; `None` when either is UNLIMITED.
-    fn kill_time(&self, job: &Job) -> Option<Timestamp> {
+    pub(crate) fn kill_time(&self, job: &Job) -> Option<Timestamp> {
         let over = match self.cluster.config().over_time_limit {
             TimeLimit::Limited(d) => d,
             TimeLimit::Unlimited => return None,
@@ -410,13 +451,14 @@ impl Scheduler {
     }
 
     fn enforce_time_limits(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
-        let expired: Vec<(JobId, Timestamp)> = self
-            .jobs
-            .values()
-            .filter(|j| j.state == JobState::Running)
-            .filter_map(|j| self.kill_time(j).map(|t| (j.id, t)))
-            .filter(|&(_, t)| t <= now)
+        let mut expired: Vec<(JobId, Timestamp)> = self
+            .kill_times
+            .iter()
+            .take_while(|&&(t, _)| t <= now)
+            .map(|&(t, id)| (id, t))
             .collect();
+        // In submission order (ids grow with submission; a task's id with its start).
+        expired.sort_unstable();
         for (id, end) in expired {
             if self
                 .end_running(id, end, JobState::Timeout, Some(0), "time out")
@@ -438,16 +480,39 @@ impl Scheduler {
             .config()
             .dependency_params()
             .kill_invalid_depend;
-        let ids: Vec<JobId> = self
-            .jobs
-            .values()
-            .filter(|j| j.state == JobState::Pending)
-            .map(|j| j.id)
-            .collect();
+        // Only watched jobs can change here: the others are eligible, and stay so until
+        // they start or are changed (which watches them again). In submission order.
+        let mut ids: Vec<JobId> = self.watch.iter().copied().collect();
+        ids.sort_unstable();
         for id in ids {
+            self.update_one_pending(id, now, kill_default, decisions);
+            if !self.needs_watch(id, now) {
+                self.watch.swap_remove(&id);
+            }
+            self.sync_queue(id);
+        }
+        self.update_priorities(now);
+    }
+
+    /// [`Self::update_pending`] for one job.
+    fn update_one_pending(
+        &mut self,
+        id: JobId,
+        now: Timestamp,
+        kill_default: bool,
+        decisions: &mut Vec<Decision>,
+    ) {
+        {
+            if self
+                .jobs
+                .get(&id)
+                .is_none_or(|j| j.state != JobState::Pending)
+            {
+                return;
+            }
             let dep_status = self.update_dependency(id, now);
             let Some(job) = self.jobs.get(&id) else {
-                continue;
+                return;
             };
             let request = job.resolved.request();
             let begin = request.begin.as_ref().map(|b| b.resolve(job.submit));
@@ -508,9 +573,11 @@ impl Scheduler {
             }
             if end_with.is_some() {
                 self.forget_array(id);
+                self.dequeue(id);
+                self.pending.swap_remove(&id);
             }
             let Some(job) = self.jobs.get_mut(&id) else {
-                continue;
+                return;
             };
             if let Some((state, why)) = end_with {
                 job.state = state;
@@ -522,7 +589,7 @@ impl Scheduler {
                     state,
                     reason: why.to_owned(),
                 });
-                continue;
+                return;
             }
             match reason {
                 Some(r) => {
@@ -546,76 +613,27 @@ impl Scheduler {
                 }
             }
         }
-        self.update_priorities(now);
     }
 
     fn is_eligible(job: &Job) -> bool {
         job.state == JobState::Pending && job.eligible.is_some()
     }
 
-    /// One record per eligible job × partition, in Slurm's order: PriorityTier desc,
-    /// priority desc, submit time asc, job id asc.
-    fn build_queue(&self, _now: Timestamp) -> Vec<Entry> {
-        let mut queue = Vec::new();
-        // Jobs share their partition list (`ResolvedJob::share_partitions`): each list is
-        // looked up by name once, then found by its address.
-        let mut lists: HashMap<*const String, Vec<(usize, usize, u16)>, FastBuild> =
-            HashMap::default();
-        for job in self.jobs.values().filter(|j| Self::is_eligible(j)) {
-            if !self.arrays.is_empty()
-                && self
-                    .arrays
-                    .get(&job.id)
-                    .is_some_and(|a| a.tasks.pending_count() == 0)
-            {
-                continue;
-            }
-            let names = job.resolved.partitions();
-            let parts = lists.entry(names.as_ptr()).or_insert_with(|| {
-                names
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, name)| {
-                        let (part, p) = self.cluster.partition_full(name)?;
-                        Some((i, part, p.priority_tier))
-                    })
-                    .collect()
-            });
-            for &(i, part, tier) in parts.iter() {
-                // A partition the job can not run in (DOWN, a limit, a QOS limit) gets
-                // no record: the job may still start in another (`build_job_queue()`;
-                // observed on 22.05: `-p a,b` with `a` DOWN starts in `b`).
-                if job.resolved.blocked_by_limits_at(i) {
-                    continue;
-                }
-                let simple = names.len() == 1 && job.resolved.request().array.is_none();
-                queue.push(Entry {
-                    job: job.id,
-                    part,
-                    tier,
-                    priority: job.priority,
-                    submit: job.submit,
-                    min_cpus: if simple {
-                        job.resolved.shape().min_cpus()
-                    } else {
-                        0
-                    },
-                });
-            }
-        }
-        queue.sort_by(|a, b| {
-            b.tier
-                .cmp(&a.tier)
-                .then(b.priority.cmp(&a.priority))
-                .then(a.submit.cmp(&b.submit))
-                .then(a.job.cmp(&b.job))
-        });
-        queue
+    /// Every queue record in the pass's order (see [`super::queue::Queue::ordered`]).
+    fn queue_entries(&self) -> Vec<Entry> {
+        self.queue
+            .ordered()
+            .into_iter()
+            .map(|(part, key)| Entry {
+                job: key.job(),
+                part,
+            })
+            .collect()
     }
 
     /// Where the plan has a running job end: its start plus its time limit (an UNLIMITED
     /// one is planned for a year).
-    fn planned_end(job: &Job) -> Timestamp {
+    pub(crate) fn planned_end(job: &Job) -> Timestamp {
         match (job.start, job.time_limit) {
             (Some(s), TimeLimit::Limited(d)) => s.saturating_add(d),
             (Some(s), TimeLimit::Unlimited) => s.saturating_add(UNLIMITED_PLAN),
@@ -887,162 +905,302 @@ impl Scheduler {
 
     /// Backfill: every job in queue order (within the configured limits) either starts now
     /// without touching any reservation over its whole time limit, or gets an expected
-    /// start and, if allowed, a reservation there.
+    /// start and, if allowed, a reservation there. Returns the jobs it looked at.
+    ///
+    /// Once a partition has given all the reservations it may (`bf_job_part_count_reserve`,
+    /// EASY's one), the jobs behind are only asked "can you start now?". Those are walked
+    /// by stream (see [`super::queue`]): a stream needing more CPUs than the partition has
+    /// free, or whose last job could not start, is left, with the same outcome as asking
+    /// each of its jobs (the answer of the start bounds). Limits that count the jobs asked
+    /// (`bf_max_job_test`, per user, per partition) need every job asked: then the walk
+    /// takes every record in order, and returns `None`.
     fn backfill_pass(
         &mut self,
         now: Timestamp,
-        queue: &[Entry],
         bf: &Backfill,
         state: &mut PassState,
         decisions: &mut Vec<Decision>,
         profile: &mut Profile,
-    ) {
-        let horizon = bf.window.map(|w| now.saturating_add(w));
-        let mut tested = 0u32;
-        let mut per_user: BTreeMap<u32, u32> = BTreeMap::new();
-        let mut per_part: BTreeMap<usize, u32> = BTreeMap::new();
-        let mut reserved_per_part: BTreeMap<usize, u32> = BTreeMap::new();
-        let mut planned: HashSet<JobId, FastBuild> =
-            HashSet::with_capacity_and_hasher(queue.len(), FastBuild::default());
-        let mut bounds = StartBounds::default();
-        // (profile version, partition, its free CPUs now), recomputed when either changes.
-        let mut free_now: (u64, usize, u64) = (u64::MAX, usize::MAX, 0);
-        for entry in queue {
-            if planned.contains(&entry.job) || state.handled.contains(&entry.job) {
-                continue;
-            }
-            let Some(job) = self.jobs.get(&entry.job) else {
-                continue;
-            };
-            if !Self::is_eligible(job) {
-                continue;
-            }
-            if bf.max_job_test.is_some_and(|m| tested >= m) {
-                break;
-            }
-            let user = job.user_idx;
-            if bf
-                .max_job_user
-                .is_some_and(|m| per_user.get(&user).copied().unwrap_or(0) >= m)
-                || bf
-                    .max_job_part
-                    .is_some_and(|m| per_part.get(&entry.part).copied().unwrap_or(0) >= m)
-            {
-                continue;
-            }
-            if bf.max_job_user.is_some() {
-                *per_user.entry(user).or_insert(0) += 1;
-            }
-            if bf.max_job_part.is_some() {
-                *per_part.entry(entry.part).or_insert(0) += 1;
-            }
-            tested += 1;
-            let age = job.eligible.map_or(Duration::from_secs(0), |e| {
-                Duration::from_secs(now.0.saturating_sub(e.0))
-            });
-            let may_reserve_job = job.priority >= bf.min_prio_reserve && age >= bf.min_age_reserve;
-            // A job that cannot hold a reservation anywhere (bf_job_part_count_reserve
-            // reached, too young, too low a priority) is only asked "can you start now?"
-            // (Slurm's TEST_NOW_ONLY); it gets no estimate, which keeps EASY passes cheap.
-            let test_now_only = !may_reserve_job
-                || bf.part_count_reserve.is_some_and(|m| {
-                    let full = |p: usize| reserved_per_part.get(&p).copied().unwrap_or(0) >= m;
-                    match job.resolved.partitions() {
-                        [_] => full(entry.part),
-                        names => names
-                            .iter()
-                            .all(|name| self.cluster.partition_index(name).is_some_and(full)),
-                    }
-                });
-            let search_until = if test_now_only {
-                Some(Timestamp(now.0.saturating_add(1)))
-            } else {
-                horizon
-            };
-            // A job asked only "start now?" that needs more CPUs than its partition has free
-            // now cannot: answered without building its demand (most of a long queue
-            // behind a blocked job, once the free CPUs are taken). A whole-node job's
-            // answer depends on idle nodes, not CPUs: it is asked as usual.
-            if test_now_only && entry.min_cpus > 0 {
-                if free_now.0 != profile.version() || free_now.1 != entry.part {
-                    free_now = (
-                        profile.version(),
-                        entry.part,
-                        profile.free_cpus_now(entry.part),
-                    );
-                }
-                if u64::from(entry.min_cpus) > free_now.2 && !self.sharing(job, entry.part).0 {
-                    self.note_blocked(entry.job, entry.part, state, None, Vec::new());
-                    planned.insert(entry.job);
-                    continue;
-                }
-            }
-            loop {
-                match self.array_gate(entry.job) {
-                    ArrayGate::Throttled => {
-                        self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
-                        planned.insert(entry.job);
-                        break;
-                    }
-                    ArrayGate::Exhausted => break,
-                    ArrayGate::NotArray | ArrayGate::Ready => {}
-                }
-                // A multi-partition job starts in whichever partition lets it start earliest.
-                let Some((part, demand, placement)) = self.best_placement(
-                    entry.job,
-                    entry.part,
-                    profile,
-                    &mut bounds,
-                    now,
-                    search_until,
-                ) else {
-                    self.note_blocked(entry.job, entry.part, state, None, Vec::new());
-                    planned.insert(entry.job);
+    ) -> Option<HashSet<JobId, FastBuild>> {
+        let mut walk = BackfillWalk {
+            horizon: bf.window.map(|w| now.saturating_add(w)),
+            tested: 0,
+            per_user: BTreeMap::new(),
+            per_part: BTreeMap::new(),
+            reserved_per_part: BTreeMap::new(),
+            planned: HashSet::with_capacity_and_hasher(
+                self.queue.len().min(1 << 16),
+                FastBuild::default(),
+            ),
+            bounds: StartBounds::default(),
+            free_now: (u64::MAX, usize::MAX, 0),
+            done: false,
+        };
+        let by_stream = self.reuse_plan
+            && bf.part_count_reserve.is_some()
+            && bf.max_job_test.is_none()
+            && bf.max_job_user.is_none()
+            && bf.max_job_part.is_none();
+        if !by_stream {
+            for entry in self.queue_entries() {
+                self.backfill_entry(now, entry, bf, &mut walk, state, decisions, profile);
+                if walk.done {
                     break;
-                };
-                if placement.start == now {
-                    let Some(started) = self.start_job(entry.job, part, &placement, now, decisions)
-                    else {
-                        break;
+                }
+            }
+            return None;
+        }
+        // A merge of cursors in queue order: each partition's records in turn, until it is
+        // full; then its records in no stream and its streams that may start a job.
+        let mut heads: BinaryHeap<Reverse<Head>> = BinaryHeap::new();
+        let push = |heads: &mut BinaryHeap<_>, queue: &Queue, source, part, after| {
+            if let Some(key) = queue.next(source, after) {
+                heads.push(Reverse((Reverse(queue.tier(part)), key, part, source)));
+            }
+        };
+        for part in 0..self.queue.partitions() {
+            push(&mut heads, &self.queue, Source::All(part), part, None);
+        }
+        let mut full = vec![false; self.queue.partitions()];
+        while let Some(Reverse((Reverse(tier), key, part, source))) = heads.pop() {
+            let stream = match source {
+                Source::All(p) if full.get(p).copied().unwrap_or(true) => continue,
+                Source::Stream(s) => {
+                    let Some((_, min_cpus, shape)) = self.queue.stream(s) else {
+                        continue;
                     };
-                    self.add_to_profile(profile, started, &placement, now);
-                    if self.arrays.contains_key(&entry.job) {
+                    if min_cpus > 0 && u64::from(min_cpus) > walk.free_cpus_now(profile, part) {
                         continue;
                     }
-                    state.handled.insert(entry.job);
+                    // The user changes the answer when user-exclusive jobs are about, unless
+                    // it is part of the stream's shape.
+                    Some(shape.demand.user_exclusive || !profile.has_user_exclusive())
+                }
+                _ => None,
+            };
+            let entry = Entry {
+                job: key.job(),
+                part,
+            };
+            let visit = self.backfill_entry(now, entry, bf, &mut walk, state, decisions, profile);
+            if !(visit == Visit::NotNow && stream == Some(true)) {
+                push(&mut heads, &self.queue, source, part, Some(key));
+            }
+            // Partitions that just gave their last reservation: from here on, their streams.
+            for p in 0..full.len() {
+                if full.get(p).copied().unwrap_or(true) || !walk.part_full(bf, p) {
+                    continue;
+                }
+                if let Some(f) = full.get_mut(p) {
+                    *f = true;
+                }
+                let after = match self.queue.tier(p).cmp(&tier) {
+                    // All of its records came before this one.
+                    std::cmp::Ordering::Greater => continue,
+                    std::cmp::Ordering::Equal => Some(key),
+                    std::cmp::Ordering::Less => None,
+                };
+                push(&mut heads, &self.queue, Source::Misc(p), p, after);
+                let free = walk.free_cpus_now(profile, p);
+                let streams: Vec<u32> = self.queue.streams_up_to(p, free).collect();
+                for s in streams {
+                    push(&mut heads, &self.queue, Source::Stream(s), p, after);
+                }
+            }
+        }
+        Some(walk.planned)
+    }
+
+    /// Backfill for one queue record.
+    #[allow(clippy::too_many_arguments)]
+    fn backfill_entry(
+        &mut self,
+        now: Timestamp,
+        entry: Entry,
+        bf: &Backfill,
+        walk: &mut BackfillWalk,
+        state: &mut PassState,
+        decisions: &mut Vec<Decision>,
+        profile: &mut Profile,
+    ) -> Visit {
+        if walk.planned.contains(&entry.job) || state.handled.contains(&entry.job) {
+            return Visit::Other;
+        }
+        let Some(job) = self.jobs.get(&entry.job) else {
+            return Visit::Other;
+        };
+        if !Self::is_eligible(job) {
+            return Visit::Other;
+        }
+        if bf.max_job_test.is_some_and(|m| walk.tested >= m) {
+            walk.done = true;
+            return Visit::Other;
+        }
+        let user = job.user_idx;
+        if bf
+            .max_job_user
+            .is_some_and(|m| walk.per_user.get(&user).copied().unwrap_or(0) >= m)
+            || bf
+                .max_job_part
+                .is_some_and(|m| walk.per_part.get(&entry.part).copied().unwrap_or(0) >= m)
+        {
+            return Visit::Other;
+        }
+        if bf.max_job_user.is_some() {
+            *walk.per_user.entry(user).or_insert(0) += 1;
+        }
+        if bf.max_job_part.is_some() {
+            *walk.per_part.entry(entry.part).or_insert(0) += 1;
+        }
+        walk.tested += 1;
+        let age = job.eligible.map_or(Duration::from_secs(0), |e| {
+            Duration::from_secs(now.0.saturating_sub(e.0))
+        });
+        let may_reserve_job = job.priority >= bf.min_prio_reserve && age >= bf.min_age_reserve;
+        // A job that cannot hold a reservation anywhere (bf_job_part_count_reserve
+        // reached, too young, too low a priority) is only asked "can you start now?"
+        // (Slurm's TEST_NOW_ONLY); it gets no estimate, which keeps EASY passes cheap.
+        let test_now_only = !may_reserve_job
+            || match job.resolved.partitions() {
+                [_] => walk.part_full(bf, entry.part),
+                names => names.iter().all(|name| {
+                    self.cluster
+                        .partition_index(name)
+                        .is_some_and(|p| walk.part_full(bf, p))
+                }),
+            };
+        let search_until = if test_now_only {
+            Some(Timestamp(now.0.saturating_add(1)))
+        } else {
+            walk.horizon
+        };
+        // A job asked only "start now?" that needs more CPUs than its partition has free
+        // now cannot: answered without building its demand (most of a long queue behind a
+        // blocked job, once the free CPUs are taken). A whole-node job's answer depends on
+        // idle nodes, not CPUs: it is asked as usual.
+        let simple = job.resolved.partitions().len() == 1 && job.resolved.request().array.is_none();
+        if test_now_only && simple {
+            let min_cpus = job.resolved.shape().min_cpus();
+            if min_cpus > 0
+                && u64::from(min_cpus) > walk.free_cpus_now(profile, entry.part)
+                && !self.sharing(job, entry.part).0
+            {
+                self.note_blocked(entry.job, entry.part, state, None, Vec::new());
+                walk.planned.insert(entry.job);
+                return Visit::NotNow;
+            }
+        }
+        loop {
+            match self.array_gate(entry.job) {
+                ArrayGate::Throttled => {
+                    self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
+                    walk.planned.insert(entry.job);
+                    return Visit::Other;
+                }
+                ArrayGate::Exhausted => return Visit::Other,
+                ArrayGate::NotArray | ArrayGate::Ready => {}
+            }
+            // A multi-partition job starts in whichever partition lets it start earliest.
+            let Some((part, demand, placement)) = self.best_placement(
+                entry.job,
+                entry.part,
+                profile,
+                &mut walk.bounds,
+                now,
+                search_until,
+            ) else {
+                self.note_blocked(entry.job, entry.part, state, None, Vec::new());
+                walk.planned.insert(entry.job);
+                return if test_now_only {
+                    Visit::NotNow
+                } else {
+                    Visit::Other
+                };
+            };
+            if placement.start == now {
+                let Some(started) = self.start_job(entry.job, part, &placement, now, decisions)
+                else {
+                    return Visit::Other;
+                };
+                self.add_to_profile(profile, started, &placement, now);
+                if self.arrays.contains_key(&entry.job) {
+                    continue;
+                }
+                state.handled.insert(entry.job);
+                return Visit::Other;
+            }
+            let nodes = placement.nodes.iter().map(|&(n, _)| n).collect();
+            self.note_blocked(entry.job, part, state, Some(placement.start), nodes);
+            walk.planned.insert(entry.job);
+            let count = walk.reserved_per_part.entry(part).or_insert(0);
+            let may_reserve = may_reserve_job
+                && bf.part_count_reserve.is_none_or(|m| *count < m)
+                && walk.horizon.is_none_or(|h| placement.start < h);
+            if !may_reserve {
+                return Visit::Other;
+            }
+            *count += 1;
+            let user_exclusive = demand.user_exclusive;
+            self.reserve(profile, &demand, &placement, bf, user, user_exclusive);
+            // Later tasks of an array reserve too, up to bf_max_job_array_resv.
+            let pending = self
+                .arrays
+                .get(&entry.job)
+                .map_or(0, |a| a.tasks.pending_count());
+            let more = pending
+                .min(u64::from(bf.max_job_array_resv))
+                .saturating_sub(1);
+            let candidates = self.candidates(entry.job, part);
+            for _ in 0..more {
+                let Some(next) =
+                    walk.bounds
+                        .earliest(profile, part, &demand, &candidates, now, walk.horizon)
+                else {
                     break;
+                };
+                self.reserve(profile, &demand, &next, bf, user, user_exclusive);
+            }
+            return Visit::Other;
+        }
+    }
+
+    /// Gives the queued jobs a pass did not look at the reason it would have given them:
+    /// Priority, behind their partition's blocked job. Only jobs whose reason may be
+    /// something else are listed in `unsettled` (new ones, the last pass's first blocked
+    /// jobs); every other queued job has Priority already.
+    fn settle_skipped(
+        &mut self,
+        unsettled: Vec<JobId>,
+        visited: &HashSet<JobId, FastBuild>,
+        state: &PassState,
+    ) {
+        for id in unsettled {
+            if visited.contains(&id) || state.handled.contains(&id) {
+                continue;
+            }
+            let part = self.jobs.get(&id).and_then(|j| {
+                j.queued?;
+                self.cluster.partition_index(j.resolved.partition())
+            });
+            let Some(part) = part else {
+                continue;
+            };
+            let reason = if state.blocked_parts.contains(&part) {
+                PendingReason::Priority
+            } else {
+                PendingReason::Resources
+            };
+            if let Some(job) = self.jobs.get_mut(&id)
+                && matches!(
+                    job.reason,
+                    PendingReason::Resources | PendingReason::Priority | PendingReason::None
+                )
+            {
+                let resources = reason == PendingReason::Resources;
+                job.reason = reason;
+                if resources {
+                    self.unsettled.push(id);
                 }
-                let nodes = placement.nodes.iter().map(|&(n, _)| n).collect();
-                self.note_blocked(entry.job, part, state, Some(placement.start), nodes);
-                planned.insert(entry.job);
-                let count = reserved_per_part.entry(part).or_insert(0);
-                let may_reserve = may_reserve_job
-                    && bf.part_count_reserve.is_none_or(|m| *count < m)
-                    && horizon.is_none_or(|h| placement.start < h);
-                if !may_reserve {
-                    break;
-                }
-                *count += 1;
-                let user_exclusive = demand.user_exclusive;
-                self.reserve(profile, &demand, &placement, bf, user, user_exclusive);
-                // Later tasks of an array reserve too, up to bf_max_job_array_resv.
-                let pending = self
-                    .arrays
-                    .get(&entry.job)
-                    .map_or(0, |a| a.tasks.pending_count());
-                let more = pending
-                    .min(u64::from(bf.max_job_array_resv))
-                    .saturating_sub(1);
-                let candidates = self.candidates(entry.job, part);
-                for _ in 0..more {
-                    let Some(next) =
-                        bounds.earliest(profile, part, &demand, &candidates, now, horizon)
-                    else {
-                        break;
-                    };
-                    self.reserve(profile, &demand, &next, bf, user, user_exclusive);
-                }
-                break;
             }
         }
     }
@@ -1083,59 +1241,40 @@ impl Scheduler {
         }
     }
 
-    /// Keeps what the pass found for every pending job; the [`Estimate`]s (names, display
-    /// ids, order) are only built if the host asks for them ([`Self::build_estimates`]).
+    /// Keeps what the pass found for the jobs it planned; the [`Estimate`]s (names,
+    /// display ids, order) are only built if the host asks for them
+    /// ([`Self::build_estimates`]).
     fn finish_estimates(&mut self, state: PassState) {
-        let mut planned = state.planned;
-        // Every pending job is listed; those not reached this pass without an estimate,
-        // like squeue.
-        let mut plans = std::mem::take(&mut self.plans);
-        plans.clear();
-        for job in self.jobs.values().filter(|j| j.state == JobState::Pending) {
-            let plan = planned.remove(&job.id);
-            // An array's pending record shows its tasks left *now* (`7_[2-5%2]`).
-            let display = self
-                .arrays
-                .contains_key(&job.id)
-                .then(|| self.pending_display_id(job));
-            plans.push(PendingPlan {
-                job: job.id,
-                reason: job.reason.clone(),
-                part: plan.as_ref().map(|p| p.part),
-                start: plan.as_ref().and_then(|p| p.start),
-                nodes: plan.map(|p| p.nodes).unwrap_or_default(),
-                display,
-            });
-        }
-        self.plans = plans;
+        self.planned = state.planned;
+        self.pending_after_pass = self.pending.len();
         self.estimates = std::sync::OnceLock::new();
     }
 
     /// The [`Estimate`]s of the last pass, in `squeue --start` order.
     pub(crate) fn build_estimates(&self) -> Vec<Estimate> {
+        // Every pending job is listed; those the pass did not plan without an estimate,
+        // like squeue.
         let mut estimates: Vec<Estimate> = self
-            .plans
+            .pending
             .iter()
-            .map(|p| {
-                let job = self.jobs.get(&p.job);
-                let partition = p
-                    .part
-                    .and_then(|i| self.cluster.partition_at(i))
-                    .map(|part| part.name.clone())
-                    .or_else(|| job.map(|j| j.resolved.partition().to_owned()))
-                    .unwrap_or_default();
-                Estimate {
-                    job: p.job,
-                    display_id: p
-                        .display
-                        .clone()
-                        .or_else(|| job.map(|j| j.display_id()))
-                        .unwrap_or_else(|| p.job.to_string()),
+            .filter_map(|&id| {
+                let job = self.jobs.get(&id)?;
+                let plan = self.planned.get(&id);
+                let partition = plan
+                    .and_then(|p| self.cluster.partition_at(p.part))
+                    .map_or_else(
+                        || job.resolved.partition().to_owned(),
+                        |part| part.name.clone(),
+                    );
+                Some(Estimate {
+                    job: id,
+                    // An array's pending record shows its tasks left (`7_[2-5%2]`).
+                    display_id: self.pending_display_id(job),
                     partition,
-                    start: p.start,
-                    nodes: self.node_names(&p.nodes),
-                    reason: p.reason.clone(),
-                }
+                    start: plan.and_then(|p| p.start),
+                    nodes: plan.map(|p| self.node_names(&p.nodes)).unwrap_or_default(),
+                    reason: job.reason.clone(),
+                })
             })
             .collect();
         estimates.sort_by(|a, b| {
@@ -1180,7 +1319,12 @@ impl Scheduler {
             job.reason,
             PendingReason::Resources | PendingReason::Priority | PendingReason::None
         ) {
+            let resources = reason == PendingReason::Resources;
             job.reason = reason;
+            if resources {
+                // A later pass may skip it: it then becomes Priority (`settle_skipped`).
+                self.unsettled.push(id);
+            }
         }
         // Not planned, in the partition the estimate names anyway: nothing to keep.
         let default_part = match job.resolved.partitions() {
@@ -1277,7 +1421,7 @@ impl Scheduler {
     }
 
     /// The demand of a job in a partition, and the nodes it may use there.
-    fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, JobNodes)> {
+    pub(crate) fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, JobNodes)> {
         let job = self.jobs.get(&id)?;
         let r = &job.resolved;
         let shape = self.shape_in(job, part);
@@ -1528,6 +1672,13 @@ impl Scheduler {
             .extend(done.iter().map(|(n, _, _)| *n as u32));
         let end = Self::planned_end(job);
         self.planned_ends.push(Reverse((end, run_id)));
+        // It no longer pends (an array's record pends while it has tasks to start).
+        self.pending.swap_remove(&run_id);
+        self.dequeue(run_id);
+        if run_id != id {
+            self.sync_queue(id);
+        }
+        self.note_running_times(run_id);
         decisions.push(Decision::Start {
             job: run_id,
             partition,
