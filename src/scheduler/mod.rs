@@ -161,6 +161,13 @@ pub struct Scheduler {
     /// Queued jobs whose reason may not be Priority (new, or the first blocked job of a
     /// partition last pass): the ones a pass skips get it.
     unsettled: Vec<JobId>,
+    /// The last backfill pass's walk, kept so that a pass after which only new jobs came
+    /// can go on from it (see `Scheduler::continue_pass`).
+    kept_pass: Option<Box<pass::KeptPass>>,
+    /// Jobs queued since the last pass.
+    arrivals: Vec<JobId>,
+    /// A job left the queue since the last pass (other than by starting in it).
+    queue_left: bool,
     /// Running jobs by planned end (start + time limit).
     running_ends: BTreeSet<(Timestamp, JobId)>,
     /// Running jobs by the instant they are ended as TIMEOUT (time limit + OverTimeLimit).
@@ -246,6 +253,9 @@ impl Scheduler {
             watch: IndexSet::default(),
             queue: queue::Queue::new(tiers),
             unsettled: Vec::new(),
+            kept_pass: None,
+            arrivals: Vec::new(),
+            queue_left: false,
             running_ends: BTreeSet::new(),
             kill_times: BTreeSet::new(),
             estimates: std::sync::OnceLock::new(),

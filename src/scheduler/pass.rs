@@ -43,7 +43,7 @@ struct Entry {
 /// the bound already reaches the horizon. Starting the search there returns exactly what a
 /// search from `now` would (see [`Profile::earliest`]: a fit at the bound would have been
 /// a fit at the last release before it).
-#[derive(Default)]
+#[derive(Default, Debug, Clone)]
 struct StartBounds {
     /// Looked up with a borrowed [`ShapeRef`], so that a question about a shape already
     /// asked (most of a long queue) clones nothing.
@@ -243,7 +243,7 @@ pub(crate) enum JobNodes {
 }
 
 /// Reasons and plans gathered during a pass.
-#[derive(Default)]
+#[derive(Default, Debug)]
 struct PassState {
     /// Jobs started, planned or otherwise settled this pass.
     handled: HashSet<JobId, FastBuild>,
@@ -276,6 +276,7 @@ enum Visit {
 }
 
 /// What the backfill pass counts and caches from one record to the next.
+#[derive(Debug, Clone)]
 struct BackfillWalk {
     horizon: Option<Timestamp>,
     tested: u32,
@@ -291,7 +292,33 @@ struct BackfillWalk {
     done: bool,
 }
 
+/// A backfill pass kept for the next one (see [`Scheduler::continue_pass`]).
+#[derive(Debug, Clone)]
+pub(crate) struct KeptPass {
+    /// When it ran (or was last continued).
+    at: Timestamp,
+    walk: BackfillWalk,
+    handled: HashSet<JobId, FastBuild>,
+    blocked_parts: BTreeSet<usize>,
+    /// The last record it walked, in the pass's order.
+    last: Option<(Reverse<u16>, QKey)>,
+}
+
 impl BackfillWalk {
+    fn new(now: Timestamp, bf: &Backfill, queued: usize) -> Self {
+        BackfillWalk {
+            horizon: bf.window.map(|w| now.saturating_add(w)),
+            tested: 0,
+            per_user: BTreeMap::new(),
+            per_part: BTreeMap::new(),
+            reserved_per_part: BTreeMap::new(),
+            planned: HashSet::with_capacity_and_hasher(queued.min(1 << 16), FastBuild::default()),
+            bounds: StartBounds::default(),
+            free_now: (u64::MAX, usize::MAX, 0),
+            done: false,
+        }
+    }
+
     fn free_cpus_now(&mut self, profile: &Profile, part: usize) -> u64 {
         if self.free_now.0 != profile.version() || self.free_now.1 != part {
             self.free_now = (profile.version(), part, profile.free_cpus_now(part));
@@ -317,12 +344,24 @@ impl Scheduler {
         if !self.reuse_plan {
             self.rebuild_queue();
         }
+        if !self.continue_pass(now, &mut decisions) {
+            self.full_pass(now, &mut decisions);
+        }
+        self.arrivals.clear();
+        self.queue_left = false;
+        self.last_schedule = Some(now);
+        decisions
+    }
+
+    /// A whole pass over the queue.
+    fn full_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
+        self.kept_pass = None;
         let unsettled = std::mem::take(&mut self.unsettled);
         let mut state = PassState::default();
         let mut profile = self.pass_profile(now);
         if self.policy.main_pass {
             let queue = self.queue_entries();
-            self.main_pass(now, &queue, &mut state, &mut decisions, &mut profile);
+            self.main_pass(now, &queue, &mut state, decisions, &mut profile);
             // Backfill starts from the running jobs alone, without the main pass's blocks.
             let restored = profile.undo_touched();
             let again = self.started_on(&restored);
@@ -330,10 +369,18 @@ impl Scheduler {
         }
         match self.policy.backfill.clone() {
             Some(bf) => {
-                if let Some(visited) =
-                    self.backfill_pass(now, &bf, &mut state, &mut decisions, &mut profile)
-                {
-                    self.settle_skipped(unsettled, &visited, &state);
+                let mut walk = BackfillWalk::new(now, &bf, self.queue.len());
+                if self.backfill_pass(now, &bf, &mut walk, &mut state, decisions, &mut profile) {
+                    self.settle_skipped(unsettled, &walk.planned, &state);
+                }
+                if self.reuse_plan && Self::continuable(&self.policy) {
+                    self.kept_pass = Some(Box::new(KeptPass {
+                        at: now,
+                        walk,
+                        handled: std::mem::take(&mut state.handled),
+                        blocked_parts: std::mem::take(&mut state.blocked_parts),
+                        last: self.queue.last(),
+                    }));
                 }
             }
             None => {
@@ -345,8 +392,94 @@ impl Scheduler {
             self.plan = Some(profile);
         }
         self.finish_estimates(state);
-        self.last_schedule = Some(now);
-        decisions
+    }
+
+    /// Whether a policy lets a pass go on from the last one when only new jobs came: its
+    /// answers must not depend on the clock otherwise (no window, no age to reserve, no
+    /// rounding to a resolution, no main pass) nor on how many jobs were asked.
+    fn continuable(policy: &super::Policy) -> bool {
+        !policy.main_pass
+            && policy.backfill.as_ref().is_some_and(|bf| {
+                bf.window.is_none()
+                    && bf.resolution.as_secs() <= 1
+                    && bf.min_age_reserve.as_secs() == 0
+                    && bf.max_job_test.is_none()
+                    && bf.max_job_user.is_none()
+                    && bf.max_job_part.is_none()
+            })
+    }
+
+    /// Goes on from the last pass when nothing but new jobs came since: no job ended,
+    /// started or changed, no node changed, no job left the queue, no running job reached
+    /// its planned end, and every new record comes after every record the last pass
+    /// walked. A pass from scratch would then walk the old records to the same outcome:
+    /// the plan is the same from the last pass's instant to the next planned end (no
+    /// release, hence no reservation start, in between), so a job that could not start
+    /// then cannot start now, and a planned start is the same. Only the new records are
+    /// walked, against the last pass's plan and counts. Returns whether it did.
+    fn continue_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) -> bool {
+        if !self.reuse_plan || self.queue_left || !self.plan_dirty.is_empty() || self.plan.is_none()
+        {
+            return false;
+        }
+        let Some(kept) = self.kept_pass.as_ref() else {
+            return false;
+        };
+        if now < kept.at
+            || self
+                .running_ends
+                .first()
+                .is_some_and(|&(t, _)| t.0 <= now.0.saturating_add(1))
+        {
+            return false;
+        }
+        let mut records: Vec<(Reverse<u16>, QKey, usize)> = Vec::new();
+        for &id in &self.arrivals {
+            records.extend(self.queue_records(id));
+        }
+        records.sort_unstable();
+        records.dedup();
+        if let (Some(first), Some(last)) = (records.first(), kept.last)
+            && (first.0, first.1) <= last
+        {
+            return false;
+        }
+        let (Some(mut kept), Some(mut profile), Some(bf)) = (
+            self.kept_pass.take(),
+            self.plan.take(),
+            self.policy.backfill.clone(),
+        ) else {
+            return false;
+        };
+        profile.set_now(now);
+        let mut state = PassState {
+            handled: std::mem::take(&mut kept.handled),
+            blocked_parts: std::mem::take(&mut kept.blocked_parts),
+            planned: std::mem::take(&mut self.planned),
+        };
+        for &(_, key, part) in &records {
+            let entry = Entry {
+                job: key.job(),
+                part,
+            };
+            self.backfill_entry(
+                now,
+                entry,
+                &bf,
+                &mut kept.walk,
+                &mut state,
+                decisions,
+                &mut profile,
+            );
+        }
+        kept.at = now;
+        kept.last = self.queue.last().max(kept.last);
+        kept.handled = std::mem::take(&mut state.handled);
+        kept.blocked_parts = std::mem::take(&mut state.blocked_parts);
+        self.kept_pass = Some(kept);
+        self.plan = Some(profile);
+        self.finish_estimates(state);
+        true
     }
 
     /// When the host must call [`Scheduler::schedule`] again at the latest: the next time
@@ -913,29 +1046,16 @@ impl Scheduler {
     /// free, or whose last job could not start, is left, with the same outcome as asking
     /// each of its jobs (the answer of the start bounds). Limits that count the jobs asked
     /// (`bf_max_job_test`, per user, per partition) need every job asked: then the walk
-    /// takes every record in order, and returns `None`.
+    /// takes every record in order. Returns whether it walked by stream.
     fn backfill_pass(
         &mut self,
         now: Timestamp,
         bf: &Backfill,
+        walk: &mut BackfillWalk,
         state: &mut PassState,
         decisions: &mut Vec<Decision>,
         profile: &mut Profile,
-    ) -> Option<HashSet<JobId, FastBuild>> {
-        let mut walk = BackfillWalk {
-            horizon: bf.window.map(|w| now.saturating_add(w)),
-            tested: 0,
-            per_user: BTreeMap::new(),
-            per_part: BTreeMap::new(),
-            reserved_per_part: BTreeMap::new(),
-            planned: HashSet::with_capacity_and_hasher(
-                self.queue.len().min(1 << 16),
-                FastBuild::default(),
-            ),
-            bounds: StartBounds::default(),
-            free_now: (u64::MAX, usize::MAX, 0),
-            done: false,
-        };
+    ) -> bool {
         let by_stream = self.reuse_plan
             && bf.part_count_reserve.is_some()
             && bf.max_job_test.is_none()
@@ -943,12 +1063,12 @@ impl Scheduler {
             && bf.max_job_part.is_none();
         if !by_stream {
             for entry in self.queue_entries() {
-                self.backfill_entry(now, entry, bf, &mut walk, state, decisions, profile);
+                self.backfill_entry(now, entry, bf, walk, state, decisions, profile);
                 if walk.done {
                     break;
                 }
             }
-            return None;
+            return false;
         }
         // A merge of cursors in queue order: each partition's records in turn, until it is
         // full; then its records in no stream and its streams that may start a job.
@@ -982,7 +1102,7 @@ impl Scheduler {
                 job: key.job(),
                 part,
             };
-            let visit = self.backfill_entry(now, entry, bf, &mut walk, state, decisions, profile);
+            let visit = self.backfill_entry(now, entry, bf, walk, state, decisions, profile);
             if !(visit == Visit::NotNow && stream == Some(true)) {
                 push(&mut heads, &self.queue, source, part, Some(key));
             }
@@ -1008,7 +1128,7 @@ impl Scheduler {
                 }
             }
         }
-        Some(walk.planned)
+        true
     }
 
     /// Backfill for one queue record.

@@ -20,6 +20,7 @@ use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::JobState;
 use crate::time::Timestamp;
+use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 
@@ -238,6 +239,14 @@ impl Queue {
         }
     }
 
+    /// The last record in the pass's order.
+    pub(crate) fn last(&self) -> Option<(Reverse<u16>, QKey)> {
+        self.parts
+            .iter()
+            .filter_map(|p| Some((Reverse(p.tier), *p.all.last()?)))
+            .max()
+    }
+
     /// A partition's PriorityTier.
     pub(crate) fn tier(&self, part: usize) -> u16 {
         self.parts.get(part).map_or(0, |p| p.tier)
@@ -280,9 +289,9 @@ impl Queue {
     /// partition's own order; entries of equal rank in several partitions (one job of
     /// several partitions) in the job's order of its partitions.
     pub(crate) fn ordered(&self) -> Vec<(usize, QKey)> {
-        let mut all: Vec<(std::cmp::Reverse<u16>, QKey, usize)> = Vec::with_capacity(self.len);
+        let mut all: Vec<(Reverse<u16>, QKey, usize)> = Vec::with_capacity(self.len);
         for (i, p) in self.parts.iter().enumerate() {
-            all.extend(p.all.iter().map(|&k| (std::cmp::Reverse(p.tier), k, i)));
+            all.extend(p.all.iter().map(|&k| (Reverse(p.tier), k, i)));
         }
         all.sort_unstable();
         all.into_iter().map(|(_, k, p)| (p, k)).collect()
@@ -377,6 +386,7 @@ impl super::Scheduler {
             job.queued = Some(queued);
         }
         self.unsettled.push(id);
+        self.arrivals.push(id);
     }
 
     /// Takes a job out of the queue (if it is in).
@@ -387,6 +397,25 @@ impl super::Scheduler {
         let parts = self.queue_parts(id);
         let submit = self.jobs.get(&id).map_or(Timestamp(0), |j| j.submit);
         self.queue.remove(id, submit, queued, &parts);
+        self.queue_left = true;
+    }
+
+    /// A queued job's records (partition, key), in the pass's order.
+    pub(crate) fn queue_records(&self, id: JobId) -> Vec<(Reverse<u16>, QKey, usize)> {
+        let Some((queued, submit)) = self.jobs.get(&id).and_then(|j| Some((j.queued?, j.submit)))
+        else {
+            return Vec::new();
+        };
+        self.queue_parts(id)
+            .into_iter()
+            .map(|(part, pos)| {
+                (
+                    Reverse(self.queue.tier(part)),
+                    QKey::new(queued.priority, submit, id, pos),
+                    part,
+                )
+            })
+            .collect()
     }
 
     /// Builds the queue again from every job (the reference the kept queue is tested
