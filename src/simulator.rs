@@ -154,6 +154,12 @@ impl Simulator {
         }
     }
 
+    /// The scheduler, to change how it runs before the replay (diagnostics).
+    #[doc(hidden)]
+    pub fn scheduler_mut(&mut self) -> &mut Scheduler {
+        &mut self.sched
+    }
+
     /// The scheduler, as the replay left it.
     #[must_use]
     pub fn scheduler(&self) -> &Scheduler {

@@ -164,6 +164,8 @@ pub struct Scheduler {
     /// The last backfill pass's walk, kept so that a pass after which only new jobs came
     /// can go on from it (see `Scheduler::continue_pass`).
     kept_pass: Option<Box<pass::KeptPass>>,
+    /// Whether [`Scheduler::set_pass_continuation`] allows it.
+    continuation: bool,
     /// Jobs queued since the last pass.
     arrivals: Vec<JobId>,
     /// A job left the queue since the last pass (other than by starting in it).
@@ -254,6 +256,7 @@ impl Scheduler {
             queue: queue::Queue::new(tiers),
             unsettled: Vec::new(),
             kept_pass: None,
+            continuation: true,
             arrivals: Vec::new(),
             queue_left: false,
             running_ends: BTreeSet::new(),
@@ -572,6 +575,16 @@ impl Scheduler {
         self.reuse_plan = on;
         if !on {
             self.plan = None;
+        }
+    }
+
+    /// Turns off going on from the last pass when only new jobs came (tests and
+    /// diagnostics: decisions are the same either way).
+    #[doc(hidden)]
+    pub fn set_pass_continuation(&mut self, on: bool) {
+        self.continuation = on;
+        if !on {
+            self.kept_pass = None;
         }
     }
 

@@ -290,6 +290,10 @@ struct BackfillWalk {
     free_now: (u64, usize, u64),
     /// `bf_max_job_test` reached: the pass stops.
     done: bool,
+    /// A job started after a reservation was made. A pass from scratch then plans that
+    /// reservation with the job already running, which can change the nodes it picks
+    /// (best fit): the walk can no longer be gone on from.
+    started_behind_reservation: bool,
 }
 
 /// A backfill pass kept for the next one (see [`Scheduler::continue_pass`]).
@@ -305,17 +309,18 @@ pub(crate) struct KeptPass {
 }
 
 impl BackfillWalk {
-    fn new(now: Timestamp, bf: &Backfill, queued: usize) -> Self {
+    fn new(now: Timestamp, bf: &Backfill) -> Self {
         BackfillWalk {
             horizon: bf.window.map(|w| now.saturating_add(w)),
             tested: 0,
             per_user: BTreeMap::new(),
             per_part: BTreeMap::new(),
             reserved_per_part: BTreeMap::new(),
-            planned: HashSet::with_capacity_and_hasher(queued.min(1 << 16), FastBuild::default()),
+            planned: HashSet::default(),
             bounds: StartBounds::default(),
             free_now: (u64::MAX, usize::MAX, 0),
             done: false,
+            started_behind_reservation: false,
         }
     }
 
@@ -369,7 +374,7 @@ impl Scheduler {
         }
         match self.policy.backfill.clone() {
             Some(bf) => {
-                let mut walk = BackfillWalk::new(now, &bf, self.queue.len());
+                let mut walk = BackfillWalk::new(now, &bf);
                 if self.backfill_pass(now, &bf, &mut walk, &mut state, decisions, &mut profile) {
                     self.settle_skipped(unsettled, &walk.planned, &state);
                 }
@@ -410,7 +415,7 @@ impl Scheduler {
     }
 
     /// Goes on from the last pass when nothing but new jobs came since: no job ended,
-    /// started or changed, no node changed, no job left the queue, no running job reached
+    /// started (in the pass, after a reservation) or changed, no node changed, no job left the queue, no running job reached
     /// its planned end, and every new record comes after every record the last pass
     /// walked. A pass from scratch would then walk the old records to the same outcome:
     /// the plan is the same from the last pass's instant to the next planned end (no
@@ -418,7 +423,11 @@ impl Scheduler {
     /// then cannot start now, and a planned start is the same. Only the new records are
     /// walked, against the last pass's plan and counts. Returns whether it did.
     fn continue_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) -> bool {
-        if !self.reuse_plan || self.queue_left || !self.plan_dirty.is_empty() || self.plan.is_none()
+        if !self.reuse_plan
+            || !self.continuation
+            || self.queue_left
+            || !self.plan_dirty.is_empty()
+            || self.plan.is_none()
         {
             return false;
         }
@@ -426,6 +435,7 @@ impl Scheduler {
             return false;
         };
         if now < kept.at
+            || kept.walk.started_behind_reservation
             || self
                 .running_ends
                 .first()
@@ -1243,6 +1253,7 @@ impl Scheduler {
                     return Visit::Other;
                 };
                 self.add_to_profile(profile, started, &placement, now);
+                walk.started_behind_reservation |= !walk.reserved_per_part.is_empty();
                 if self.arrays.contains_key(&entry.job) {
                     continue;
                 }

@@ -106,7 +106,6 @@ pub(crate) struct Queue {
     streams: Vec<Option<Stream>>,
     free_streams: Vec<u32>,
     by_shape: HashMap<ShapeKey, u32, FastBuild>,
-    len: usize,
 }
 
 impl Queue {
@@ -124,11 +123,6 @@ impl Queue {
         }
     }
 
-    /// Jobs queued (a job of several partitions counts once).
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
     /// Queues a job with entries in `parts` (partition index, position in the job's
     /// list); `shape`: its stream's shape and the CPUs its jobs need at least, for a job of
     /// one partition that may use all of it.
@@ -140,7 +134,6 @@ impl Queue {
         parts: &[(usize, usize)],
         shape: Option<(ShapeKey, u32)>,
     ) -> Queued {
-        self.len += 1;
         let stream = match shape {
             Some((shape, min_cpus)) if parts.len() == 1 => self.stream_for(shape, min_cpus),
             _ => MISC,
@@ -175,7 +168,6 @@ impl Queue {
         queued: Queued,
         parts: &[(usize, usize)],
     ) {
-        self.len = self.len.saturating_sub(1);
         for &(part, pos) in parts {
             let key = QKey::new(queued.priority, submit, job, pos);
             if let Some(pq) = self.parts.get_mut(part) {
@@ -289,7 +281,7 @@ impl Queue {
     /// partition's own order; entries of equal rank in several partitions (one job of
     /// several partitions) in the job's order of its partitions.
     pub(crate) fn ordered(&self) -> Vec<(usize, QKey)> {
-        let mut all: Vec<(Reverse<u16>, QKey, usize)> = Vec::with_capacity(self.len);
+        let mut all: Vec<(Reverse<u16>, QKey, usize)> = Vec::new();
         for (i, p) in self.parts.iter().enumerate() {
             all.extend(p.all.iter().map(|&k| (Reverse(p.tier), k, i)));
         }
