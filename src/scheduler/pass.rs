@@ -1321,17 +1321,25 @@ impl Scheduler {
             } else {
                 PendingReason::Resources
             };
-            if let Some(job) = self.jobs.get_mut(&id)
-                && matches!(
-                    job.reason,
-                    PendingReason::Resources | PendingReason::Priority | PendingReason::None
-                )
-            {
-                let resources = reason == PendingReason::Resources;
-                job.reason = reason;
-                if resources {
-                    self.unsettled.push(id);
-                }
+            self.set_blocked_reason(id, reason);
+        }
+    }
+
+    /// Gives a job that waits for resources its reason (Resources or Priority), unless it
+    /// waits for something else.
+    fn set_blocked_reason(&mut self, id: JobId, reason: PendingReason) {
+        let Some(job) = self.jobs.get_mut(&id) else {
+            return;
+        };
+        if matches!(
+            job.reason,
+            PendingReason::Resources | PendingReason::Priority | PendingReason::None
+        ) {
+            let resources = reason == PendingReason::Resources;
+            job.reason = reason;
+            if resources {
+                // A later pass may skip it: it then becomes Priority (`settle_skipped`).
+                self.unsettled.push(id);
             }
         }
     }
@@ -1443,20 +1451,10 @@ impl Scheduler {
         } else {
             PendingReason::Priority
         };
-        let Some(job) = self.jobs.get_mut(&id) else {
+        self.set_blocked_reason(id, reason);
+        let Some(job) = self.jobs.get(&id) else {
             return;
         };
-        if matches!(
-            job.reason,
-            PendingReason::Resources | PendingReason::Priority | PendingReason::None
-        ) {
-            let resources = reason == PendingReason::Resources;
-            job.reason = reason;
-            if resources {
-                // A later pass may skip it: it then becomes Priority (`settle_skipped`).
-                self.unsettled.push(id);
-            }
-        }
         // Not planned, in the partition the estimate names anyway: nothing to keep.
         let default_part = match job.resolved.partitions() {
             [_] => true,
