@@ -2203,6 +2203,14 @@ impl Profile {
         if top_k(&desc, max_nodes) < need.total {
             return None;
         }
+        // The weight tiers of `order`: (first position, end).
+        let mut tiers: Vec<(usize, usize)> = Vec::new();
+        for (p, e) in order.iter().enumerate() {
+            match tiers.last_mut() {
+                Some((start, end)) if order.get(*start).is_some_and(|f| f.0 == e.0) => *end = p + 1,
+                _ => tiers.push((p, p + 1)),
+            }
+        }
         let mut taken = vec![false; order.len()];
         let mut picks: Vec<usize> = Vec::new();
         let mut missing = need.total;
@@ -2238,33 +2246,26 @@ impl Profile {
                 best_rest >= rest
             };
             let mut pick = None;
-            let mut tier_start = 0;
-            while tier_start < order.len() && pick.is_none() {
-                let w = order.get(tier_start).map_or(0, |e| e.0);
-                let tier_end = tier_start
-                    + order
-                        .iter()
-                        .skip(tier_start)
-                        .take_while(|e| e.0 == w)
-                        .count();
-                let free =
-                    (tier_start..tier_end).filter(|&p| !taken.get(p).copied().unwrap_or(true));
+            // Within a tier offers ascend (then indices): the sufficient nodes are a suffix,
+            // and the largest offer left is that of the last node not taken.
+            let is_free = |p: &usize| !taken.get(*p).copied().unwrap_or(true);
+            for &(start, end) in &tiers {
+                let tier = order.get(start..end).unwrap_or_default();
                 // 1. the smallest sufficient node that still lets the job complete.
-                pick = free.clone().find(|&p| {
-                    order.get(p).is_some_and(|e| u64::from(e.1) >= threshold)
-                        && completes(p, &taken)
-                });
+                let big = start + tier.partition_point(|e| u64::from(e.1) < threshold);
+                pick = (big..end).filter(is_free).find(|&p| completes(p, &taken));
                 // 2. the largest node of the tier (first of the largest offers).
                 if pick.is_none() {
-                    let largest = free.fold(None::<usize>, |best, p| match best {
-                        Some(b) if order.get(b).map(|e| e.1) >= order.get(p).map(|e| e.1) => {
-                            Some(b)
-                        }
-                        _ => Some(p),
+                    let largest = (start..end).rev().find(is_free).and_then(|last| {
+                        let top = order.get(last).map_or(0, |e| e.1);
+                        let from = start + tier.partition_point(|e| e.1 < top);
+                        (from..=last).find(is_free)
                     });
                     pick = largest.filter(|&p| completes(p, &taken));
                 }
-                tier_start = tier_end;
+                if pick.is_some() {
+                    break;
+                }
             }
             let p = pick?;
             if let Some(t) = taken.get_mut(p) {

@@ -106,6 +106,8 @@ pub(crate) struct Queue {
     streams: Vec<Option<Stream>>,
     free_streams: Vec<u32>,
     by_shape: HashMap<ShapeKey, u32, FastBuild>,
+    /// The stream the last job went to.
+    last_stream: Option<u32>,
 }
 
 impl Queue {
@@ -186,7 +188,18 @@ impl Queue {
     }
 
     fn stream_for(&mut self, shape: ShapeKey, min_cpus: u32) -> u32 {
+        // Jobs often come in runs of one shape: the last stream answers without hashing.
+        if let Some(id) = self.last_stream
+            && self
+                .streams
+                .get(id as usize)
+                .and_then(Option::as_ref)
+                .is_some_and(|s| s.shape == shape)
+        {
+            return id;
+        }
         if let Some(&id) = self.by_shape.get(&shape) {
+            self.last_stream = Some(id);
             return id;
         }
         let part = shape.part;
@@ -212,6 +225,7 @@ impl Queue {
         if let Some(pq) = self.parts.get_mut(part) {
             pq.by_cpus.insert((min_cpus, id));
         }
+        self.last_stream = Some(id);
         id
     }
 
