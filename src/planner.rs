@@ -2245,29 +2245,7 @@ impl Profile {
                 };
                 best_rest >= rest
             };
-            let mut pick = None;
-            // Within a tier offers ascend (then indices): the sufficient nodes are a suffix,
-            // and the largest offer left is that of the last node not taken.
-            let is_free = |p: &usize| !taken.get(*p).copied().unwrap_or(true);
-            for &(start, end) in &tiers {
-                let tier = order.get(start..end).unwrap_or_default();
-                // 1. the smallest sufficient node that still lets the job complete.
-                let big = start + tier.partition_point(|e| u64::from(e.1) < threshold);
-                pick = (big..end).filter(is_free).find(|&p| completes(p, &taken));
-                // 2. the largest node of the tier (first of the largest offers).
-                if pick.is_none() {
-                    let largest = (start..end).rev().find(is_free).and_then(|last| {
-                        let top = order.get(last).map_or(0, |e| e.1);
-                        let from = start + tier.partition_point(|e| e.1 < top);
-                        (from..=last).find(is_free)
-                    });
-                    pick = largest.filter(|&p| completes(p, &taken));
-                }
-                if pick.is_some() {
-                    break;
-                }
-            }
-            let p = pick?;
+            let p = best_pick(&order, &tiers, &taken, threshold, |p| completes(p, &taken))?;
             if let Some(t) = taken.get_mut(p) {
                 *t = true;
             }
@@ -2527,6 +2505,38 @@ fn top_sum(set: &BTreeMap<u32, u32>, k: u32) -> u64 {
 }
 
 /// The sum of the `k` largest offers of `desc` (sorted largest first).
+/// One pick of best fit: in the first weight tier that has one, the smallest sufficient
+/// node (offer at least `threshold`) that still lets the job complete, else the tier's
+/// largest node (the first of its largest offers) if that lets it complete. `order` is
+/// sorted by (weight, offer, index) and `tiers` are its weight tiers (first, end); within
+/// a tier offers ascend, so the sufficient nodes are a suffix and the largest offer left
+/// is that of the last node not taken.
+fn best_pick(
+    order: &[(u32, u32, NodeIdx)],
+    tiers: &[(usize, usize)],
+    taken: &[bool],
+    threshold: u64,
+    completes: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let is_free = |p: &usize| !taken.get(*p).copied().unwrap_or(true);
+    for &(start, end) in tiers {
+        let tier = order.get(start..end).unwrap_or_default();
+        let big = start + tier.partition_point(|e| u64::from(e.1) < threshold);
+        if let Some(p) = (big..end).filter(is_free).find(|&p| completes(p)) {
+            return Some(p);
+        }
+        let largest = (start..end).rev().find(is_free).and_then(|last| {
+            let top = order.get(last).map_or(0, |e| e.1);
+            let from = start + tier.partition_point(|e| e.1 < top);
+            (from..=last).find(is_free)
+        });
+        if let Some(p) = largest.filter(|&p| completes(p)) {
+            return Some(p);
+        }
+    }
+    None
+}
+
 fn top_k(desc: &[(u32, usize)], k: usize) -> u64 {
     desc.iter().take(k).map(|e| u64::from(e.0)).sum()
 }
@@ -3823,6 +3833,68 @@ mod tests {
             }
         }
         (model, p)
+    }
+
+    /// Best fit's pick as the rule states it, by scanning each tier (what `best_pick`
+    /// finds by binary search).
+    fn best_pick_by_scan(
+        order: &[(u32, u32, NodeIdx)],
+        taken: &[bool],
+        threshold: u64,
+        completes: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let mut start = 0;
+        while start < order.len() {
+            let w = order[start].0;
+            let end = start + order[start..].iter().take_while(|e| e.0 == w).count();
+            let free = (start..end).filter(|&p| !taken[p]);
+            if let Some(p) = free
+                .clone()
+                .find(|&p| u64::from(order[p].1) >= threshold && completes(p))
+            {
+                return Some(p);
+            }
+            let largest = free.fold(None::<usize>, |best, p| match best {
+                Some(b) if order[b].1 >= order[p].1 => Some(b),
+                _ => Some(p),
+            });
+            if let Some(p) = largest.filter(|&p| completes(p)) {
+                return Some(p);
+            }
+            start = end;
+        }
+        None
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn best_pick_follows_the_rule(
+            nodes in prop::collection::vec((0u32..3, 0u32..6, any::<bool>(), any::<bool>()), 0..24),
+            threshold in 0u64..8,
+        ) {
+            let mut order: Vec<(u32, u32, NodeIdx)> = nodes
+                .iter()
+                .enumerate()
+                .map(|(i, &(w, o, _, _))| (w, o, i as NodeIdx))
+                .collect();
+            order.sort_unstable();
+            let taken: Vec<bool> = order.iter().map(|e| nodes[e.2 as usize].2).collect();
+            let ok: Vec<bool> = order.iter().map(|e| nodes[e.2 as usize].3).collect();
+            let mut tiers: Vec<(usize, usize)> = Vec::new();
+            for (p, e) in order.iter().enumerate() {
+                match tiers.last_mut() {
+                    Some((start, end)) if order[*start].0 == e.0 => *end = p + 1,
+                    _ => tiers.push((p, p + 1)),
+                }
+            }
+            let completes = |p: usize| ok[p];
+            prop_assert_eq!(
+                best_pick(&order, &tiers, &taken, threshold, completes),
+                best_pick_by_scan(&order, &taken, threshold, completes)
+            );
+        }
     }
 
     proptest! {
