@@ -360,7 +360,8 @@ impl NodeLine {
                     && g.cpus == self.cap_cpus
                     && g.mem == self.cap_mem
             })
-            && self.gres == self.cap_gres
+            // (Without GRES, no call to compare nothing.)
+            && (self.cap_gres.is_empty() && self.gres.is_empty() || self.gres == self.cap_gres)
     }
 }
 
@@ -1382,7 +1383,10 @@ impl Profile {
                 seg.held = true;
                 seg.cpus = 0;
                 seg.mem = 0;
-                gres.fill(0);
+                // (Most clusters have no GRES: no call to fill nothing.)
+                if !gres.is_empty() {
+                    gres.fill(0);
+                }
             }
         }
         line.coalesce(first.saturating_sub(1), stop + 1, k);
