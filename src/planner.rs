@@ -2223,6 +2223,10 @@ impl Profile {
             let left = (&mut missing, &mut left_sum);
             Self::take_required(&order, &desc, need, &mut taken, &mut picks, left)?;
         }
+        let mut free = FreeSlots::new(order.len());
+        for (p, _) in taken.iter().enumerate().filter(|(_, t)| **t) {
+            free.take(p);
+        }
         while picks.len() < min_nodes || missing > 0 {
             if picks.len() >= max_nodes {
                 return None;
@@ -2249,10 +2253,13 @@ impl Profile {
                 };
                 best_rest >= rest
             };
-            let p = best_pick(&order, &tiers, &taken, threshold, |p| completes(p, &taken))?;
+            let p = best_pick(&order, &tiers, &mut free, threshold, |p| {
+                completes(p, &taken)
+            })?;
             if let Some(t) = taken.get_mut(p) {
                 *t = true;
             }
+            free.take(p);
             let offer = order.get(p).map_or(0, |e| u64::from(e.1));
             left_sum -= offer;
             missing = missing.saturating_sub(offer);
@@ -2508,7 +2515,66 @@ fn top_sum(set: &BTreeMap<u32, u32>, k: u32) -> u64 {
     sum
 }
 
-/// The sum of the `k` largest offers of `desc` (sorted largest first).
+/// The positions of best fit's preference order not taken yet, each found in amortised
+/// constant time (disjoint sets with path halving): a big job takes hundreds of nodes,
+/// and scanning past the taken ones at every pick cost as much as their number squared.
+struct FreeSlots {
+    /// `next[p]`: `p` if free, else a position after it to look from (`len`: none).
+    next: Vec<usize>,
+    /// `prev[p + 1]`: `p + 1` if `p` is free, else a position before it to look from
+    /// (0: none).
+    prev: Vec<usize>,
+}
+
+impl FreeSlots {
+    fn new(len: usize) -> Self {
+        FreeSlots {
+            next: (0..=len).collect(),
+            prev: (0..=len).collect(),
+        }
+    }
+
+    fn take(&mut self, p: usize) {
+        if let Some(n) = self.next.get_mut(p) {
+            *n = p + 1;
+        }
+        if let Some(n) = self.prev.get_mut(p + 1) {
+            *n = p;
+        }
+    }
+
+    /// The first free position at or after `p` (`len` if none).
+    fn first_from(&mut self, mut p: usize) -> usize {
+        while let Some(&n) = self.next.get(p) {
+            if n == p {
+                return p;
+            }
+            let skip = self.next.get(n).copied().unwrap_or(n);
+            if let Some(slot) = self.next.get_mut(p) {
+                *slot = skip;
+            }
+            p = n;
+        }
+        p.min(self.next.len().saturating_sub(1))
+    }
+
+    /// The last free position at or before `p`.
+    fn last_until(&mut self, p: usize) -> Option<usize> {
+        let mut q = p + 1;
+        while let Some(&n) = self.prev.get(q) {
+            if n == q {
+                return q.checked_sub(1);
+            }
+            let skip = self.prev.get(n).copied().unwrap_or(n);
+            if let Some(slot) = self.prev.get_mut(q) {
+                *slot = skip;
+            }
+            q = n;
+        }
+        None
+    }
+}
+
 /// One pick of best fit: in the first weight tier that has one, the smallest sufficient
 /// node (offer at least `threshold`) that still lets the job complete, else the tier's
 /// largest node (the first of its largest offers) if that lets it complete. `order` is
@@ -2518,29 +2584,35 @@ fn top_sum(set: &BTreeMap<u32, u32>, k: u32) -> u64 {
 fn best_pick(
     order: &[(u32, u32, NodeIdx)],
     tiers: &[(usize, usize)],
-    taken: &[bool],
+    free: &mut FreeSlots,
     threshold: u64,
     completes: impl Fn(usize) -> bool,
 ) -> Option<usize> {
-    let is_free = |p: &usize| !taken.get(*p).copied().unwrap_or(true);
     for &(start, end) in tiers {
         let tier = order.get(start..end).unwrap_or_default();
-        let big = start + tier.partition_point(|e| u64::from(e.1) < threshold);
-        if let Some(p) = (big..end).filter(is_free).find(|&p| completes(p)) {
-            return Some(p);
+        let mut p = free.first_from(start + tier.partition_point(|e| u64::from(e.1) < threshold));
+        while p < end {
+            if completes(p) {
+                return Some(p);
+            }
+            p = free.first_from(p + 1);
         }
-        let largest = (start..end).rev().find(is_free).and_then(|last| {
-            let top = order.get(last).map_or(0, |e| e.1);
-            let from = start + tier.partition_point(|e| e.1 < top);
-            (from..=last).find(is_free)
-        });
-        if let Some(p) = largest.filter(|&p| completes(p)) {
-            return Some(p);
+        let Some(last) = end.checked_sub(1).and_then(|e| free.last_until(e)) else {
+            continue;
+        };
+        if last < start {
+            continue;
+        }
+        let top = order.get(last).map_or(0, |e| e.1);
+        let first = free.first_from(start + tier.partition_point(|e| e.1 < top));
+        if first <= last && completes(first) {
+            return Some(first);
         }
     }
     None
 }
 
+/// The sum of the `k` largest offers of `desc` (sorted largest first).
 fn top_k(desc: &[(u32, usize)], k: usize) -> u64 {
     desc.iter().take(k).map(|e| u64::from(e.0)).sum()
 }
@@ -3894,10 +3966,21 @@ mod tests {
                 }
             }
             let completes = |p: usize| ok[p];
+            let mut free = FreeSlots::new(order.len());
+            for (p, _) in taken.iter().enumerate().filter(|(_, t)| **t) {
+                free.take(p);
+            }
             prop_assert_eq!(
-                best_pick(&order, &tiers, &taken, threshold, completes),
+                best_pick(&order, &tiers, &mut free, threshold, completes),
                 best_pick_by_scan(&order, &taken, threshold, completes)
             );
+            // The free positions, as the slots find them from every position.
+            for p in 0..order.len() {
+                let next = (p..order.len()).find(|&q| !taken[q]).unwrap_or(order.len());
+                prop_assert_eq!(free.first_from(p), next);
+                let last = (0..=p).rev().find(|&q| !taken[q]);
+                prop_assert_eq!(free.last_until(p), last);
+            }
         }
     }
 
