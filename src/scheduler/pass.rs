@@ -627,13 +627,14 @@ impl Scheduler {
         // they start or are changed (which watches them again). In submission order.
         let mut ids: Vec<JobId> = self.watch.iter().copied().collect();
         ids.sort_unstable();
-        for id in ids {
+        for &id in &ids {
             self.update_one_pending(id, now, kill_default, decisions);
-            if !self.needs_watch(id, now) {
-                self.watch.swap_remove(&id);
-            }
             self.sync_queue(id);
         }
+        // The jobs that no longer need watching leave in one sweep.
+        let mut watch = std::mem::take(&mut self.watch);
+        watch.retain(|&id| self.needs_watch(id, now));
+        self.watch = watch;
         self.update_priorities(now);
     }
 

@@ -311,6 +311,13 @@ impl super::Scheduler {
         let Some(job) = self.jobs.get(&id) else {
             return Vec::new();
         };
+        if let [name] = job.resolved.partitions() {
+            // The common case, without an iterator chain.
+            return match self.cluster.partition_index(name) {
+                Some(part) if !job.resolved.blocked_by_limits_at(0) => vec![(part, 0)],
+                _ => Vec::new(),
+            };
+        }
         job.resolved
             .partitions()
             .iter()
