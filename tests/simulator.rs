@@ -474,6 +474,22 @@ fn bf_interval_paces_the_replay_while_jobs_wait() {
     assert_eq!(passes, vec![9, 4]);
 }
 
+/// A replay with going on from the last pass allowed or not (see below).
+fn replay_going_on(
+    cluster: &Cluster,
+    jobs: &[WorkloadJob],
+    preset: Preset,
+    continuation: bool,
+) -> Vec<JobRecord> {
+    let policy = Policy::preset(preset, cluster.config());
+    let mut sim = Simulator::new(cluster.clone(), policy, SimOptions::default());
+    sim.scheduler_mut().set_pass_continuation(continuation);
+    let mut records = Vec::new();
+    sim.run(jobs.to_vec(), |r| records.push(r))
+        .unwrap_or_else(|e| panic!("{e}"));
+    records
+}
+
 /// A pass after which only new jobs came goes on from the last one instead of walking the
 /// whole queue again. It must decide exactly what a pass from scratch decides: replays of
 /// real jobs on machines of several sizes (the smaller, the more reservations and
@@ -501,12 +517,7 @@ fn going_on_from_the_last_pass_changes_nothing() {
             .cloned()
             .collect();
         let run = |continuation: bool| {
-            let policy = Policy::preset(preset, cluster.config());
-            let mut sim = Simulator::new(cluster.clone(), policy, SimOptions::default());
-            sim.scheduler_mut().set_pass_continuation(continuation);
-            let mut records = Vec::new();
-            sim.run(jobs.clone(), |r| records.push(r))
-                .unwrap_or_else(|e| panic!("{e}"));
+            let records = replay_going_on(&cluster, &jobs, preset, continuation);
             let mut out: Vec<(u32, Option<u64>, String)> = records
                 .iter()
                 .map(|r| (r.job.0, r.start.map(|t| t.0), r.nodes.clone()))
@@ -543,12 +554,7 @@ fn a_start_behind_a_reservation_is_planned_again() {
          1 60000 u -n1 -t 1000 -J D\n",
     );
     for continuation in [true, false] {
-        let policy = Policy::preset(Preset::Easy, cluster.config());
-        let mut sim = Simulator::new(cluster.clone(), policy, SimOptions::default());
-        sim.scheduler_mut().set_pass_continuation(continuation);
-        let mut records = Vec::new();
-        sim.run(list.clone(), |r| records.push(r))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let records = replay_going_on(&cluster, &list, Preset::Easy, continuation);
         let named = by_name(&records);
         let got: Vec<(&str, Option<u64>, &str)> = ["A", "G", "B", "H", "C", "D"]
             .iter()

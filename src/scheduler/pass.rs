@@ -1097,7 +1097,7 @@ impl Scheduler {
             let stream = match source {
                 Source::All(p) if full.get(p).copied().unwrap_or(true) => continue,
                 Source::Stream(s) => {
-                    let Some((_, min_cpus, shape)) = self.queue.stream(s) else {
+                    let Some((min_cpus, shape)) = self.queue.stream(s) else {
                         continue;
                     };
                     if min_cpus > 0 && u64::from(min_cpus) > walk.free_cpus_now(profile, part) {

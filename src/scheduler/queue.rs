@@ -106,8 +106,6 @@ pub(crate) struct Queue {
     streams: Vec<Option<Stream>>,
     free_streams: Vec<u32>,
     by_shape: HashMap<ShapeKey, u32, FastBuild>,
-    /// The stream the last job went to.
-    last_stream: Option<u32>,
 }
 
 impl Queue {
@@ -188,18 +186,7 @@ impl Queue {
     }
 
     fn stream_for(&mut self, shape: ShapeKey, min_cpus: u32) -> u32 {
-        // Jobs often come in runs of one shape: the last stream answers without hashing.
-        if let Some(id) = self.last_stream
-            && self
-                .streams
-                .get(id as usize)
-                .and_then(Option::as_ref)
-                .is_some_and(|s| s.shape == shape)
-        {
-            return id;
-        }
         if let Some(&id) = self.by_shape.get(&shape) {
-            self.last_stream = Some(id);
             return id;
         }
         let part = shape.part;
@@ -225,7 +212,6 @@ impl Queue {
         if let Some(pq) = self.parts.get_mut(part) {
             pq.by_cpus.insert((min_cpus, id));
         }
-        self.last_stream = Some(id);
         id
     }
 
@@ -283,12 +269,12 @@ impl Queue {
             .flat_map(move |p| p.by_cpus.range(..=(max, u32::MAX)).map(|&(_, s)| s))
     }
 
-    /// A stream's partition, the CPUs its jobs need at least, and its shape.
-    pub(crate) fn stream(&self, id: u32) -> Option<(usize, u32, &ShapeKey)> {
+    /// The CPUs a stream's jobs need at least, and its shape.
+    pub(crate) fn stream(&self, id: u32) -> Option<(u32, &ShapeKey)> {
         self.streams
             .get(id as usize)
             .and_then(Option::as_ref)
-            .map(|s| (s.part, s.min_cpus, &s.shape))
+            .map(|s| (s.min_cpus, &s.shape))
     }
 
     /// Every entry, in the pass's order: PriorityTier (highest first), then each
