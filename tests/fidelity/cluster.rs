@@ -1,0 +1,41 @@
+//! The one cluster both schedulers see: `tests/fidelity/cluster.conf.in`, which the
+//! harness renders for Slurm and which is rendered here the same way for hpcsched.
+
+use hpcsched::Cluster;
+
+/// The harness's cluster: the template, with its placeholders filled as `setup.sh` fills
+/// them for the default port base (ports and paths change no scheduling decision).
+pub struct FidelityCluster {
+    /// The rendered slurm.conf text.
+    pub conf: String,
+    /// It, parsed.
+    pub cluster: Cluster,
+}
+
+/// Renders the template as `harness/setup.sh` does.
+pub fn render(template: &str, state: &str, port_base: u32) -> String {
+    let mut out = String::with_capacity(template.len());
+    for line in template.lines() {
+        let mut line = line
+            .replace("@STATE@", state)
+            .replace("@CLUSTER@", "fidelity");
+        while let Some(at) = line.find("@PORT+") {
+            let rest = &line[at + 6..];
+            let Some(end) = rest.find('@') else { break };
+            let n: u32 = rest[..end].parse().unwrap_or(0);
+            line = format!("{}{}{}", &line[..at], port_base + n, &rest[end + 1..]);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn load() -> Result<FidelityCluster, String> {
+    let path = crate::root().join("cluster.conf.in");
+    let template = std::fs::read_to_string(&path)
+        .map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let conf = render(&template, "/tmp/hpcsched-fidelity", 17800);
+    let cluster = Cluster::from_slurm_conf(&conf).map_err(|e| format!("cluster.conf.in: {e}"))?;
+    Ok(FidelityCluster { conf, cluster })
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# setup.sh - the fidelity harness: install Slurm 22.05 from Debian, create the scenario
+# users, render tests/fidelity/cluster.conf.in, start munged, slurmctld and one slurmd per
+# emulated node (all in the background, PIDs recorded). Modelled on the workplace's
+# slurm-oracle harness; its README lists the traps this avoids.
+#
+#   ./setup.sh            start if not running; no-op if the harness is already up
+#   ./setup.sh --fresh    stop what this harness started, wipe state, start again
+#
+# Idempotent: re-running while everything is up changes nothing.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=env.sh
+. "$HERE/env.sh"
+S="$FIDELITY_STATE"
+T0=$(date +%s.%N)
+elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
+log() { printf '[setup +%ss] %s\n' "$(elapsed)" "$*"; }
+
+pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+
+render_conf() {  # render_conf OUTFILE : slurm.conf.in -> concrete slurm.conf
+    FIDELITY_STATE="$S" perl -pe 's/\@STATE\@/$ENV{FIDELITY_STATE}/g; s/\@CLUSTER\@/$ENV{FIDELITY_CLUSTER}/g;
+        s/\@PORT\+(\d+)\@/$ENV{FIDELITY_PORT_BASE}+$1/ge' \
+        "$FIDELITY_DIR/cluster.conf.in" > "$1"
+}
+
+config_unchanged() {
+    local tmp rc=0
+    tmp=$(mktemp)
+    render_conf "$tmp"
+    cmp -s "$tmp" "$S/slurm.conf" && cmp -s "$FIDELITY_DIR/gres.conf" "$S/gres.conf" || rc=1
+    rm -f "$tmp"
+    return $rc
+}
+
+all_up() {
+    [ -s "$S/run/munged.pid.harness" ] && [ -s "$S/run/slurmctld.pid.harness" ] && [ -s "$S/run/slurmd.pids.harness" ] || return 1
+    pid_alive "$(cat "$S/run/munged.pid.harness")" || return 1
+    pid_alive "$(cat "$S/run/slurmctld.pid.harness")" || return 1
+    local n p
+    while read -r n p; do pid_alive "$p" || return 1; done < "$S/run/slurmd.pids.harness"
+    scontrol ping >/dev/null 2>&1 || return 1
+}
+
+FRESH=0
+[ "${1:-}" = "--fresh" ] && FRESH=1
+
+# ---------------------------------------------------------------- 0. already up?
+if [ "$FRESH" = 0 ] && all_up; then
+    if config_unchanged; then
+        log "harness already running (state: $S), config unchanged; nothing to do. Use --fresh to restart."
+        exit 0
+    fi
+    log "cluster.conf.in, gres.conf or a FIDELITY_* setting changed: restarting"
+fi
+trap 'echo "setup.sh failed (line $LINENO); logs in $S/log; ./teardown.sh stops whatever was started" >&2' ERR
+if [ -d "$S/run" ]; then
+    log "stopping previous harness instance (if any)"
+    "$HERE/teardown.sh" --quiet || true
+fi
+
+# ---------------------------------------------------------------- 1. packages
+missing=""
+for p in $FIDELITY_PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    log "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+for b in "$FIDELITY_SLURMCTLD_REAL" "$FIDELITY_SLURMD_REAL" "$FIDELITY_SLURMSTEPD_REAL" /usr/sbin/munged; do
+    [ -x "$b" ] || { echo "missing $b" >&2; exit 1; }
+done
+for u in $FIDELITY_USERS; do
+    id -u "$u" >/dev/null 2>&1 || useradd -M -U -s /usr/sbin/nologin "$u"
+done
+log "packages ok ($(dpkg-query -W -f='${Version}' slurmctld))"
+
+# ---------------------------------------------------------------- 2. state dir + config
+case "$S" in /|"") echo "refusing FIDELITY_STATE='$S'" >&2; exit 1;; esac
+if [ -d "$S" ] && [ -n "$(ls -A "$S")" ] && [ ! -e "$S/.hpcsched-fidelity-state" ]; then
+    echo "refusing to wipe non-empty $S (no .hpcsched-fidelity-state marker); pick another FIDELITY_STATE" >&2; exit 1
+fi
+rm -rf "$S"
+mkdir -p "$S"/{ctld,spool,run,log,bin,jobs,results}
+touch "$S/.hpcsched-fidelity-state"
+mkdir -p "$S/munge"; chmod 755 "$S" "$S/munge"
+ln -sf "$FIDELITY_SLURMCTLD_REAL"  "$S/bin/slurmctld"
+ln -sf "$FIDELITY_SLURMD_REAL"     "$S/bin/slurmd"
+ln -sf "$FIDELITY_SLURMSTEPD_REAL" "$S/bin/slurmstepd"
+
+render_conf "$S/slurm.conf"
+cp "$FIDELITY_DIR/gres.conf" "$S/gres.conf"
+if grep -v '^\s*#' "$S/slurm.conf" | grep -q '@'; then echo "unrendered placeholder in slurm.conf" >&2; exit 1; fi
+
+# Ports must be free (controller + node ports).
+for port in $(grep -v '^\s*#' "$S/slurm.conf" | grep -oE '(Port=\[?[0-9]+(-[0-9]+)?\]?|SlurmctldPort=[0-9]+)' | grep -oE '[0-9]+(-[0-9]+)?'); do
+    lo=${port%-*}; hi=${port#*-}
+    for ((q=lo; q<=hi; q++)); do
+        if (exec 3<>/dev/tcp/127.0.0.1/$q) 2>/dev/null; then
+            echo "port $q already in use; set FIDELITY_PORT_BASE" >&2; exit 1
+        fi
+    done
+done
+
+# Marker so teardown can recognise processes spawned by these daemons.
+DAEMON_ENV=(env "FIDELITY_HARNESS_TAG=$S" "SLURM_CONF=$S/slurm.conf")
+
+# ---------------------------------------------------------------- 3. munge
+if command -v mungekey >/dev/null; then
+    mungekey -c -k "$S/munge/munge.key" >/dev/null
+else
+    dd if=/dev/urandom of="$S/munge/munge.key" bs=1 count=1024 status=none
+fi
+chmod 600 "$S/munge/munge.key"
+"${DAEMON_ENV[@]}" setsid /usr/sbin/munged -F --socket="$S/munge/munge.socket" \
+    --key-file="$S/munge/munge.key" --pid-file="$S/run/munged.pid" \
+    --seed-file="$S/munge/munged.seed" --log-file="$S/log/munged.log" \
+    </dev/null >"$S/log/munged.out" 2>&1 &
+echo $! > "$S/run/munged.pid.harness"
+for _ in $(seq 50); do
+    munge -S "$S/munge/munge.socket" -n 2>/dev/null | unmunge -S "$S/munge/munge.socket" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+munge -S "$S/munge/munge.socket" -n | unmunge -S "$S/munge/munge.socket" >/dev/null || { cat "$S/log/munged.out"; exit 1; }
+log "munged up (pid $(cat "$S/run/munged.pid.harness"))"
+
+# ---------------------------------------------------------------- 4. slurmctld
+( cd "$S" && exec "${DAEMON_ENV[@]}" setsid "$S/bin/slurmctld" -D -f "$S/slurm.conf" ) \
+    </dev/null >"$S/log/slurmctld.out" 2>&1 &
+echo $! > "$S/run/slurmctld.pid.harness"
+for _ in $(seq 100); do scontrol ping 2>/dev/null | grep -q 'is UP' && break; sleep 0.2; done
+scontrol ping | grep -q 'is UP' || { tail -20 "$S/log/slurmctld.out"; exit 1; }
+log "slurmctld up (pid $(cat "$S/run/slurmctld.pid.harness"))"
+
+# ---------------------------------------------------------------- 5. one slurmd per node
+NODES=$(sinfo -h -N -o '%N' | sort -u)
+NNODES=$(echo "$NODES" | wc -l)
+: > "$S/run/slurmd.pids.harness"
+for n in $NODES; do
+    mkdir -p "$S/spool/slurmd.$n"
+    ( cd "$S" && exec "${DAEMON_ENV[@]}" setsid "$S/bin/slurmd" -D -N "$n" -d "$S/bin/slurmstepd" -f "$S/slurm.conf" ) \
+        </dev/null >"$S/log/slurmd.$n.out" 2>&1 &
+    echo "$n $!" >> "$S/run/slurmd.pids.harness"
+done
+log "started $NNODES slurmd processes"
+
+for _ in $(seq 150); do
+    idle=$(sinfo -h -N -t idle -o '%N' | sort -u | wc -l)
+    [ "$idle" -eq "$NNODES" ] && break
+    sleep 0.2
+done
+if [ "$idle" -ne "$NNODES" ]; then
+    echo "only $idle/$NNODES nodes idle:" >&2
+    sinfo -N -o '%N %T %E' >&2
+    exit 1
+fi
+log "all $NNODES nodes idle"
+sinfo -o '%P %a %l %D %c %m %G %N'
+log "setup done. Use:  . \"$HERE/env.sh\"   then squeue/sbatch/sinfo talk to this cluster"
