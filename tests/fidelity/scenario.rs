@@ -1,19 +1,1000 @@
-//! Scenarios: job lists submitted to Slurm and replayed in hpcsched.
+//! Scenarios: job lists submitted to real Slurm and replayed in hpcsched, compared job by
+//! job.
+//!
+//! A scenario is `scenarios/NAME.jobs`: a job list in the simulator's sbatch syntax
+//! (`SUBMIT_TIME RUNTIME[:EXIT] USER [sbatch options...]`, see `hpcsched::workload`), where
+//! every job has a `-J` name (its key in the comparison), plus lines of the runner's own:
+//!
+//! - `@T VERB ARGS`: an action `T` seconds after the first submit: `hold NAME`,
+//!   `release NAME`, `cancel NAME`, `drain NODE`, `resume NODE`;
+//! - `@collect T`: Slurm's decisions are read no earlier than `T` seconds after the first
+//!   submit (for scenarios that wait for a job to end or reach its limit);
+//! - `@deviation KEY FIELD: REASON`: a documented, deliberate difference (the suite fails
+//!   on any other, and on a deviation that no longer happens);
+//! - the first comment line says what the scenario checks (it goes into the report).
+//!
+//! **Slurm's side** (live): the queue is cleared, each job is submitted with
+//! `sbatch --wrap "sleep RUNTIME; exit EXIT"` as its user when its time comes, actions are
+//! run with `scontrol`/`scancel`, and after two more backfill cycles `squeue` gives every
+//! job's state, start (actual, or planned), nodes (allocated, or planned) and reason. What
+//! happened when (first submit `t0`, each submit's and action's second, the collection's
+//! second) and what squeue said are the observation, kept in `observed/NAME.tsv`.
+//!
+//! **hpcsched's side**: the same jobs submitted at the seconds Slurm recorded, the same
+//! actions at theirs, on the same cluster, with the `slurm` preset and the cluster's
+//! `SchedulerParameters`; a pass every second (Slurm runs backfill every `bf_interval=1`
+//! second), jobs ending `RUNTIME` after they start; then the same four fields at the
+//! collection second. Times are epoch seconds on both sides, so `bf_resolution` rounds the
+//! same instants.
+//!
+//! **Comparing**: state and reason exactly; nodes as sets; starts within 2 s (Slurm starts
+//! a batch job at its next scheduling cycle, up to a second or two after the instant the
+//! replay starts it, and plans inherit that), or within `bf_resolution` + 2 s when either
+//! start lies on the `bf_resolution` grid (a plan behind another reservation is floored to
+//! the grid, so a second of jitter can cross a grid line).
 
 use crate::Mode;
 use crate::cluster::FidelityCluster;
+use crate::slurm;
+use hpcsched::workload::{WorkloadJob, parse_job_list};
+use hpcsched::{Decision, JobId, JobState, Policy, Preset, Scheduler, Timestamp};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration as StdDuration, Instant, SystemTime, UNIX_EPOCH};
 
+/// Start times within this many seconds agree.
+const START_TOLERANCE: u64 = 2;
+/// Slurm's `bf_resolution` on the harness's cluster.
+const RESOLUTION: u64 = 60;
+
+/// What the scenario part found.
 #[derive(Debug, Default)]
 pub struct ScenarioOutcome {
+    /// Jobs compared (a pending array's remaining tasks count as one).
     pub compared: usize,
+    /// Jobs whose four fields all agree.
     pub identical: usize,
+    /// One line per undocumented difference or broken run.
     pub failures: Vec<String>,
+    /// Per scenario: name, description, jobs, identical, the documented deviations met.
+    pub rows: Vec<ScenarioRow>,
 }
 
-pub fn run(_mode: Mode, _cluster: &FidelityCluster) -> ScenarioOutcome {
-    ScenarioOutcome::default()
+/// One scenario's line in the report.
+#[derive(Debug, Default)]
+pub struct ScenarioRow {
+    name: String,
+    description: String,
+    jobs: usize,
+    identical: usize,
+    deviations: Vec<String>,
 }
 
-pub fn report_md(_o: &ScenarioOutcome) -> String {
-    String::new()
+/// An action the runner takes during a scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Action {
+    Hold(String),
+    Release(String),
+    Cancel(String),
+    Drain(String),
+    Resume(String),
+}
+
+impl Action {
+    fn parse(verb: &str, arg: &str) -> Option<Action> {
+        let arg = arg.to_owned();
+        Some(match verb {
+            "hold" => Action::Hold(arg),
+            "release" => Action::Release(arg),
+            "cancel" => Action::Cancel(arg),
+            "drain" => Action::Drain(arg),
+            "resume" => Action::Resume(arg),
+            _ => return None,
+        })
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Action::Hold(a) => format!("hold {a}"),
+            Action::Release(a) => format!("release {a}"),
+            Action::Cancel(a) => format!("cancel {a}"),
+            Action::Drain(a) => format!("drain {a}"),
+            Action::Resume(a) => format!("resume {a}"),
+        }
+    }
+}
+
+/// A documented difference: job key, field, why.
+#[derive(Debug, Clone)]
+struct Deviation {
+    key: String,
+    field: String,
+    reason: String,
+}
+
+/// One job line, as submitted to Slurm.
+#[derive(Debug, Clone)]
+struct Line {
+    /// Its `-J` name.
+    name: String,
+    /// Its key in the comparison: the name, or `NAME#K` for the K-th job of a name used
+    /// more than once (singleton).
+    key: String,
+    submit: u64,
+    runtime: u64,
+    exit: i32,
+    user: String,
+    words: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Scenario {
+    name: String,
+    description: String,
+    jobs: Vec<WorkloadJob>,
+    lines: Vec<Line>,
+    actions: Vec<(u64, Action)>,
+    collect_after: u64,
+    deviations: Vec<Deviation>,
+}
+
+/// One job as a scheduler reports it: what is compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    state: String,
+    start: Option<u64>,
+    nodes: String,
+    reason: String,
+}
+
+/// What Slurm did and said in one run of a scenario.
+#[derive(Debug, Default)]
+struct Observation {
+    t0: u64,
+    collect: u64,
+    /// Job name -> submit second, or the rejection message.
+    submits: Vec<(String, Result<u64, String>)>,
+    actions: Vec<(u64, String)>,
+    jobs: BTreeMap<String, Row>,
+}
+
+pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
+    let mut outcome = ScenarioOutcome::default();
+    let dir = crate::root().join("scenarios");
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jobs"))
+            .collect(),
+        Err(e) => {
+            outcome.failures.push(format!("{}: {e}", dir.display()));
+            return outcome;
+        }
+    };
+    paths.sort();
+    if let Ok(only) = std::env::var("FIDELITY_ONLY") {
+        paths.retain(|p| p.file_stem().is_some_and(|s| s.to_string_lossy().contains(&only)));
+    }
+    if mode.live() && !slurm::up() {
+        outcome.failures.push(
+            "the harness's slurmctld does not answer: run tests/fidelity/harness/setup.sh".into(),
+        );
+        return outcome;
+    }
+    for path in paths {
+        let scenario = match load(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                outcome.failures.push(e);
+                continue;
+            }
+        };
+        let observed_path = crate::root()
+            .join("observed")
+            .join(format!("{}.tsv", scenario.name));
+        let observation = if mode.live() {
+            eprintln!("fidelity: scenario {} on Slurm", scenario.name);
+            match observe(&scenario) {
+                Ok(o) => o,
+                Err(e) => {
+                    outcome.failures.push(format!("{}: {e}", scenario.name));
+                    continue;
+                }
+            }
+        } else {
+            match read_observation(&observed_path) {
+                Ok(o) => o,
+                Err(e) => {
+                    outcome.failures.push(format!("{}: {e}", scenario.name));
+                    continue;
+                }
+            }
+        };
+        if mode == Mode::Record
+            && let Err(e) = std::fs::write(&observed_path, write_observation(&observation))
+        {
+            outcome
+                .failures
+                .push(format!("writing {}: {e}", observed_path.display()));
+        }
+        let ours = replay(&scenario, &observation, cluster);
+        compare(&scenario, &observation, &ours, &mut outcome);
+    }
+    outcome
+}
+
+fn load(path: &Path) -> Result<Scenario, String> {
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut jobs_text = String::new();
+    let mut description = String::new();
+    let mut actions = Vec::new();
+    let mut collect_after = 0;
+    let mut deviations = Vec::new();
+    let mut lines = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let at = |what: &str| format!("{}:{}: {what}: `{raw}`", path.display(), i + 1);
+        let trimmed = raw.trim();
+        if description.is_empty()
+            && let Some(c) = trimmed.strip_prefix('#')
+        {
+            description = c.trim().to_owned();
+        }
+        if let Some(rest) = trimmed.strip_prefix('@') {
+            jobs_text.push('\n');
+            let (head, tail) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let tail = tail.trim();
+            if head == "collect" {
+                collect_after = tail.parse().map_err(|_| at("bad @collect"))?;
+            } else if head == "deviation" {
+                let (what, reason) = tail.split_once(':').ok_or_else(|| at("no `:`"))?;
+                let mut w = what.split_whitespace();
+                let (Some(key), Some(field), None) = (w.next(), w.next(), w.next()) else {
+                    return Err(at("expected `@deviation KEY FIELD: REASON`"));
+                };
+                deviations.push(Deviation {
+                    key: key.into(),
+                    field: field.into(),
+                    reason: reason.trim().into(),
+                });
+            } else {
+                let t: u64 = head.parse().map_err(|_| at("bad action time"))?;
+                let (verb, arg) = tail.split_once(' ').ok_or_else(|| at("no argument"))?;
+                let action = Action::parse(verb, arg.trim()).ok_or_else(|| at("unknown action"))?;
+                actions.push((t, action));
+            }
+            continue;
+        }
+        jobs_text.push_str(raw);
+        jobs_text.push('\n');
+        let words = split_words(raw.split(" #").next().unwrap_or(raw));
+        if words.is_empty() || words[0].starts_with('#') {
+            continue;
+        }
+        if words.len() < 3 {
+            return Err(at("expected SUBMIT RUNTIME USER OPTIONS"));
+        }
+        let (runtime, exit) = match words[1].split_once(':') {
+            Some((r, e)) => (r, e.parse().map_err(|_| at("bad exit code"))?),
+            None => (words[1].as_str(), 0),
+        };
+        let opts = words[3..].to_vec();
+        let name = job_name(&opts).ok_or_else(|| at("every scenario job needs -J NAME"))?;
+        lines.push(Line {
+            key: name.clone(),
+            name,
+            submit: words[0].parse().map_err(|_| at("bad submit time"))?,
+            runtime: runtime
+                .parse()
+                .map_err(|_| at("runtime must be whole seconds here"))?,
+            exit,
+            user: words[2].clone(),
+            words: opts,
+        });
+    }
+    let jobs = parse_job_list(&jobs_text).map_err(|e| format!("{}: {e}", path.display()))?;
+    for i in 0..lines.len() {
+        let name = lines[i].name.clone();
+        let same: Vec<usize> = (0..lines.len()).filter(|&j| lines[j].name == name).collect();
+        if same.len() > 1 {
+            let k = same.iter().position(|&j| j == i).unwrap_or(0) + 1;
+            lines[i].key = format!("{name}#{k}");
+        }
+    }
+    Ok(Scenario {
+        name,
+        description,
+        jobs,
+        lines,
+        actions,
+        collect_after,
+        deviations,
+    })
+}
+
+/// Splits a line into words the way a POSIX shell does for the job-list format (quotes
+/// and backslashes; no expansions).
+fn split_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+fn job_name(opts: &[String]) -> Option<String> {
+    let mut it = opts.iter();
+    while let Some(w) = it.next() {
+        if w == "-J" || w == "--job-name" {
+            return it.next().cloned();
+        }
+        if let Some(v) = w.strip_prefix("--job-name=") {
+            return Some(v.to_owned());
+        }
+        if let Some(v) = w.strip_prefix("-J")
+            && !v.is_empty()
+        {
+            return Some(v.to_owned());
+        }
+    }
+    None
+}
+
+/// The sbatch words of a job line, its dependencies rewritten from names (or positions)
+/// to the ids Slurm gave.
+fn sbatch_words(index: usize, lines: &[Line], ids: &HashMap<usize, String>) -> Vec<String> {
+    let Some(line) = lines.get(index) else {
+        return Vec::new();
+    };
+    let rewrite = |spec: &str| -> String {
+        let mut out = String::new();
+        let mut token = String::new();
+        // References follow a `:` and run to the next `:`, `,`, `?`, `+` or `_`.
+        let mut in_ref = false;
+        let flush = |token: &mut String, out: &mut String, in_ref: bool| {
+            if in_ref {
+                // A number is a position in the file; a name, the latest earlier job of it.
+                let target = token.parse::<usize>().ok().map(|i| i.wrapping_sub(1)).or_else(|| {
+                    (0..index).rev().find(|&j| lines.get(j).is_some_and(|l| &l.name == token))
+                });
+                out.push_str(
+                    target
+                        .and_then(|t| ids.get(&t))
+                        .map_or(token.as_str(), String::as_str),
+                );
+            } else {
+                out.push_str(token);
+            }
+            token.clear();
+        };
+        for c in spec.chars() {
+            if matches!(c, ':' | ',' | '?' | '+' | '_') {
+                flush(&mut token, &mut out, in_ref);
+                out.push(c);
+                in_ref = c == ':';
+            } else {
+                token.push(c);
+            }
+        }
+        flush(&mut token, &mut out, in_ref);
+        out
+    };
+    let mut words = Vec::new();
+    let mut it = line.words.iter();
+    while let Some(w) = it.next() {
+        if w == "-d" || w == "--dependency" {
+            words.push(w.clone());
+            if let Some(v) = it.next() {
+                words.push(rewrite(v));
+            }
+        } else if let Some(v) = w.strip_prefix("--dependency=") {
+            words.push(format!("--dependency={}", rewrite(v)));
+        } else {
+            words.push(w.clone());
+        }
+    }
+    words
+}
+
+fn epoch_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Clears the queue and puts every node back in service, as a scenario starts from.
+fn clear() -> Result<(), String> {
+    let ids = slurm::run("squeue", &["-h", "-o", "%A"])?;
+    let ids: Vec<&str> = ids.split_whitespace().collect();
+    if !ids.is_empty() {
+        let mut args = vec!["-f"];
+        args.extend(ids.iter().copied());
+        // Already-ended jobs make scancel complain; what matters is the queue below.
+        let _ = slurm::run("scancel", &args[1..]);
+    }
+    let nodes = slurm::run("sinfo", &["-h", "-N", "-t", "drain,drng,down", "-o", "%N"])?;
+    for n in nodes.split_whitespace().collect::<BTreeSet<_>>() {
+        slurm::run(
+            "scontrol",
+            &["update", &format!("NodeName={n}"), "State=RESUME"],
+        )?;
+    }
+    let deadline = Instant::now() + StdDuration::from_secs(60);
+    loop {
+        let q = slurm::run("squeue", &["-h", "-o", "%A"])?;
+        let busy = slurm::run("sinfo", &["-h", "-N", "-t", "alloc,mix,comp,drain", "-o", "%N"])?;
+        if q.trim().is_empty() && busy.trim().is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("queue not cleared after 60 s: {q} / {busy}"));
+        }
+        std::thread::sleep(StdDuration::from_millis(200));
+    }
+}
+
+fn backfill_cycles() -> u64 {
+    let Ok(out) = slurm::run("sdiag", &[]) else {
+        return 0;
+    };
+    let mut in_bf = false;
+    for l in out.lines() {
+        if l.starts_with("Backfilling stats") {
+            in_bf = true;
+        }
+        if in_bf && let Some(v) = l.trim().strip_prefix("Total cycles:") {
+            return v.trim().parse().unwrap_or(0);
+        }
+    }
+    0
+}
+
+/// Runs a scenario on the harness's Slurm.
+fn observe(s: &Scenario) -> Result<Observation, String> {
+    clear()?;
+    let mut obs = Observation::default();
+    let mut ids: HashMap<usize, String> = HashMap::new();
+    // Events in time order, submits before actions of the same second.
+    let mut events: Vec<(u64, usize, usize)> = s
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.submit, 0, i))
+        .chain(s.actions.iter().enumerate().map(|(i, (t, _))| (*t, 1, i)))
+        .collect();
+    events.sort_unstable();
+    let clock = Instant::now();
+    let mut t0: Option<u64> = None;
+    for (t, kind, i) in events {
+        let due = clock + StdDuration::from_secs(t);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        if kind == 0 {
+            let line = &s.lines[i];
+            let mut args: Vec<String> = vec![
+                "--parsable".into(),
+                "-o".into(),
+                "/dev/null".into(),
+                "-e".into(),
+                "/dev/null".into(),
+                "-D".into(),
+                "/tmp".into(),
+            ];
+            args.extend(sbatch_words(i, &s.lines, &ids));
+            let script = if line.exit == 0 {
+                format!("sleep {}", line.runtime)
+            } else {
+                format!("sleep {}; exit {}", line.runtime, line.exit)
+            };
+            args.push(format!("--wrap={script}"));
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            match slurm::run_as(&line.user, "sbatch", &refs) {
+                Ok(out) => {
+                    let id = out.trim().split(';').next().unwrap_or("").to_owned();
+                    if t0.is_none() {
+                        let v = slurm::run("squeue", &["-h", "-j", &id, "-o", "%V"])?;
+                        t0 = v.lines().next().and_then(|l| l.trim().parse().ok());
+                    }
+                    ids.insert(i, id);
+                    obs.submits.push((line.key.clone(), Ok(0)));
+                }
+                Err(e) => {
+                    let msg = e
+                        .rsplit("Batch job submission failed: ")
+                        .next()
+                        .unwrap_or(&e)
+                        .trim()
+                        .to_owned();
+                    obs.submits.push((line.key.clone(), Err(msg)));
+                }
+            }
+        } else {
+            let (_, action) = &s.actions[i];
+            let id = |key: &str| {
+                s.lines
+                    .iter()
+                    .position(|l| l.key == key)
+                    .and_then(|i| ids.get(&i).cloned())
+                    .unwrap_or_else(|| key.to_owned())
+            };
+            let result = match action {
+                Action::Hold(n) => slurm::run("scontrol", &["hold", &id(n)]),
+                Action::Release(n) => slurm::run("scontrol", &["release", &id(n)]),
+                Action::Cancel(n) => slurm::run("scancel", &[&id(n)]),
+                Action::Drain(n) => slurm::run(
+                    "scontrol",
+                    &["update", &format!("NodeName={n}"), "State=DRAIN", "Reason=fidelity"],
+                ),
+                Action::Resume(n) => slurm::run(
+                    "scontrol",
+                    &["update", &format!("NodeName={n}"), "State=RESUME"],
+                ),
+            };
+            result?;
+            obs.actions.push((epoch_now(), action.text()));
+        }
+    }
+    let t0 = t0.ok_or("no job was accepted")?;
+    obs.t0 = t0;
+    // Settled: a main-scheduler interval (sched_interval=2) after the last event, no job
+    // completing, every pending job given its reason (before its first pass a job shows
+    // None), and, while some job waits for resources without a planned start, two more
+    // backfill cycles (backfill counts no cycle when it has nothing to plan).
+    let c0 = backfill_cycles();
+    let settle = Instant::now() + StdDuration::from_secs(3);
+    let deadline = Instant::now() + StdDuration::from_secs(60 + s.collect_after);
+    loop {
+        let open = slurm::run("squeue", &["-h", "-r", "-t", "CG,PD", "-o", "%T|%r|%S"])?;
+        let unsettled = open.lines().any(|l| {
+            l.starts_with("COMPLETING")
+                || l.starts_with("PENDING|None|")
+                || (l.ends_with("|N/A") && (l.contains("|Resources|") || l.contains("|Priority|")))
+        });
+        let waiting = open.lines().any(|l| l.contains("|Resources|") || l.contains("|Priority|"));
+        if (!waiting || backfill_cycles() >= c0 + 2)
+            && Instant::now() >= settle
+            && !unsettled
+            && epoch_now() >= t0 + s.collect_after
+        {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "Slurm did not settle within 60 s: backfill cycles {} -> {}, open jobs: {}",
+                c0,
+                backfill_cycles(),
+                open.lines().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        std::thread::sleep(StdDuration::from_millis(200));
+    }
+    obs.collect = epoch_now();
+    let out = slurm::run(
+        "squeue",
+        &["-h", "-t", "all", "-o", "%j|%i|%F|%V|%T|%S|%r|%N|%Y"],
+    )?;
+    let mut submitted: HashMap<String, u64> = HashMap::new();
+    // Only this run's jobs: earlier runs' ended jobs stay listed for MinJobAge.
+    let key_of: HashMap<&str, &str> = ids
+        .iter()
+        .filter_map(|(i, id)| Some((id.as_str(), s.lines.get(*i)?.key.as_str())))
+        .collect();
+    for l in out.lines() {
+        let f: Vec<&str> = l.split('|').collect();
+        let [name, id, array_id, submit, state, start, reason, nodes, sched] = f[..] else {
+            continue;
+        };
+        let Some(&line_key) = key_of.get(array_id) else {
+            continue;
+        };
+        let _ = name;
+        let key = match id.split_once('_') {
+            Some((_, task)) => format!("{line_key}_{task}"),
+            None => line_key.to_owned(),
+        };
+        if let Ok(v) = submit.parse() {
+            submitted.entry(line_key.to_owned()).or_insert(v);
+        }
+        let pending = state == "PENDING";
+        let nodes = if pending { sched } else { nodes };
+        obs.jobs.insert(
+            key,
+            Row {
+                state: state.to_owned(),
+                start: start.parse().ok(),
+                nodes: if nodes == "(null)" { String::new() } else { nodes.to_owned() },
+                reason: if pending { reason.to_owned() } else { String::new() },
+            },
+        );
+    }
+    for (name, result) in &mut obs.submits {
+        if let Ok(at) = result {
+            *at = submitted.get(name).copied().unwrap_or(t0);
+        }
+    }
+    Ok(obs)
+}
+
+fn write_observation(o: &Observation) -> String {
+    let mut out = String::from(
+        "# Observed on Slurm 22.05.8 (tests/fidelity/harness) with HPCSCHED_FIDELITY=record.\n\
+         # Epoch seconds. job: KEY STATE START NODES REASON (START/NODES: actual, or planned).\n",
+    );
+    let _ = writeln!(out, "t0\t{}", o.t0);
+    let _ = writeln!(out, "collect\t{}", o.collect);
+    for (name, r) in &o.submits {
+        match r {
+            Ok(at) => {
+                let _ = writeln!(out, "submit\t{name}\t{at}");
+            }
+            Err(msg) => {
+                let _ = writeln!(out, "reject\t{name}\t{msg}");
+            }
+        }
+    }
+    for (at, text) in &o.actions {
+        let _ = writeln!(out, "action\t{at}\t{text}");
+    }
+    for (key, row) in &o.jobs {
+        let _ = writeln!(
+            out,
+            "job\t{key}\t{}\t{}\t{}\t{}",
+            row.state,
+            row.start.map_or("-".into(), |s| s.to_string()),
+            if row.nodes.is_empty() { "-" } else { &row.nodes },
+            if row.reason.is_empty() { "-" } else { &row.reason },
+        );
+    }
+    out
+}
+
+fn read_observation(path: &Path) -> Result<Observation, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{}: {e} (record it: HPCSCHED_FIDELITY=record with the harness up)",
+            path.display()
+        )
+    })?;
+    let mut o = Observation::default();
+    for (i, l) in text.lines().enumerate() {
+        if l.starts_with('#') || l.trim().is_empty() {
+            continue;
+        }
+        let bad = || format!("{}:{}: bad line `{l}`", path.display(), i + 1);
+        let f: Vec<&str> = l.split('\t').collect();
+        let num = |s: &str| s.parse::<u64>().map_err(|_| bad());
+        let dash = |s: &str| if s == "-" { String::new() } else { s.to_owned() };
+        match f[..] {
+            ["t0", v] => o.t0 = num(v)?,
+            ["collect", v] => o.collect = num(v)?,
+            ["submit", name, at] => o.submits.push((name.into(), Ok(num(at)?))),
+            ["reject", name, msg] => o.submits.push((name.into(), Err(msg.into()))),
+            ["action", at, text] => o.actions.push((num(at)?, text.into())),
+            ["job", key, state, start, nodes, reason] => {
+                o.jobs.insert(
+                    key.into(),
+                    Row {
+                        state: state.into(),
+                        start: if start == "-" { None } else { Some(num(start)?) },
+                        nodes: dash(nodes),
+                        reason: dash(reason),
+                    },
+                );
+            }
+            _ => return Err(bad()),
+        }
+    }
+    Ok(o)
+}
+
+/// The scenario replayed in hpcsched at the seconds Slurm recorded.
+fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<String, Row> {
+    let cluster = fc.cluster.clone();
+    let policy = Policy::preset(Preset::Slurm, cluster.config());
+    let mut sched = Scheduler::with_policy(cluster, policy);
+    let mut ids: HashMap<u32, JobId> = HashMap::new();
+    let mut by_key: HashMap<String, JobId> = HashMap::new();
+    let mut key_of: HashMap<JobId, String> = HashMap::new();
+    let mut rejected: Vec<String> = Vec::new();
+    let mut ends: BTreeMap<u64, Vec<(JobId, i32)>> = BTreeMap::new();
+    let fate: HashMap<String, (u64, i32)> = s
+        .lines
+        .iter()
+        .map(|l| (l.key.clone(), (l.runtime, l.exit)))
+        .collect();
+    let submit_at: HashMap<&str, &Result<u64, String>> =
+        o.submits.iter().map(|(n, r)| (n.as_str(), r)).collect();
+    let actions: Vec<(u64, Action)> = o
+        .actions
+        .iter()
+        .filter_map(|(t, text)| {
+            let (verb, arg) = text.split_once(' ')?;
+            Some((*t, Action::parse(verb, arg)?))
+        })
+        .collect();
+    for now in o.t0..=o.collect {
+        let ts = Timestamp(now);
+        for (id, exit) in ends.remove(&now).unwrap_or_default() {
+            let _ = sched.job_finished(id, ts, exit);
+        }
+        for (job, line) in s.jobs.iter().zip(&s.lines) {
+            let name = line.key.clone();
+            // Slurm's record of when it got the job (a rejected one: its first second).
+            let at = match submit_at.get(name.as_str()) {
+                Some(Ok(at)) => *at,
+                _ => o.t0 + job.submit.0,
+            };
+            if at != now {
+                continue;
+            }
+            let mut request = job.request.clone();
+            if let Some(dep) = request.dependency.take() {
+                request.dependency = dep
+                    .map_job_ids(|index| ids.get(&index.0).copied())
+                    .map(Box::new);
+            }
+            match sched.submit(&request, &job.user, ts) {
+                Ok(id) => {
+                    ids.insert(job.index, id);
+                    key_of.insert(id, name.clone());
+                    by_key.insert(name, id);
+                }
+                Err(_) => rejected.push(name),
+            }
+        }
+        for (_, action) in actions.iter().filter(|(t, _)| *t == now) {
+            let id = |n: &str| by_key.get(n).copied().unwrap_or(JobId(0));
+            let _ = match action {
+                Action::Hold(n) => sched.hold(id(n)).map_err(|e| e.to_string()),
+                Action::Release(n) => sched.release(id(n)).map_err(|e| e.to_string()),
+                Action::Cancel(n) => sched.cancel(id(n), ts).map_err(|e| e.to_string()),
+                Action::Drain(n) => sched.drain_node(n, "fidelity").map_err(|e| e.to_string()),
+                Action::Resume(n) => sched.resume_node(n).map_err(|e| e.to_string()),
+            };
+        }
+        for d in sched.schedule(ts) {
+            if let Decision::Start { job, .. } = d
+                && let Some(j) = sched.job(job)
+            {
+                let line = j.array_task().map_or(job, |(array, _)| array);
+                let (runtime, exit) = key_of
+                    .get(&line)
+                    .and_then(|k| fate.get(k))
+                    .copied()
+                    .unwrap_or((u64::MAX / 4, 0));
+                ends.entry(now + runtime).or_default().push((job, exit));
+            }
+        }
+    }
+    let mut rows = BTreeMap::new();
+    for name in rejected {
+        rows.insert(name, rejected_row());
+    }
+    let estimates: HashMap<JobId, &hpcsched::Estimate> =
+        sched.estimates().iter().map(|e| (e.job, e)).collect();
+    for job in sched.jobs() {
+        let line = job.array_task().map_or(job.id(), |(array, _)| array);
+        let Some(name) = key_of.get(&line).cloned() else {
+            continue;
+        };
+        let pending = job.state() == JobState::Pending;
+        let key = match (job.array_task(), estimates.get(&job.id())) {
+            (Some((_, task)), _) if !pending => format!("{name}_{task}"),
+            (_, Some(e)) if e.display_id.contains('_') => {
+                let tail = e.display_id.split_once('_').map_or("", |(_, t)| t);
+                format!("{name}_{tail}")
+            }
+            _ => name,
+        };
+        let row = if pending {
+            let e = estimates.get(&job.id());
+            Row {
+                state: "PENDING".into(),
+                start: e.and_then(|e| e.start).map(|t| t.0),
+                nodes: e.map_or(String::new(), |e| hostlist(&e.nodes)),
+                reason: job.reason().to_string(),
+            }
+        } else {
+            let nodes: Vec<String> = job.allocation().iter().map(|a| a.node.clone()).collect();
+            Row {
+                state: job.state().to_string(),
+                start: job.start_time().map(|t| t.0),
+                nodes: hostlist(&nodes),
+                reason: String::new(),
+            }
+        };
+        rows.insert(key, row);
+    }
+    rows
+}
+
+fn rejected_row() -> Row {
+    Row {
+        state: "REJECTED".into(),
+        start: None,
+        nodes: String::new(),
+        reason: String::new(),
+    }
+}
+
+fn hostlist(nodes: &[String]) -> String {
+    hpcsched::hostlist::compress(nodes)
+}
+
+/// The nodes of a hostlist, as a set (so `a,b` and `b,a` and `[a-b]` compare equal).
+fn node_set(list: &str) -> BTreeSet<String> {
+    if list.is_empty() {
+        return BTreeSet::new();
+    }
+    hpcsched::hostlist::expand(list)
+        .map(|v| v.into_iter().collect())
+        .unwrap_or_else(|_| BTreeSet::from([list.to_owned()]))
+}
+
+fn starts_agree(a: Option<u64>, b: Option<u64>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            let d = a.abs_diff(b);
+            d <= START_TOLERANCE
+                || (d <= RESOLUTION + START_TOLERANCE
+                    && (a % RESOLUTION == 0 || b % RESOLUTION == 0))
+        }
+        _ => false,
+    }
+}
+
+fn compare(
+    s: &Scenario,
+    o: &Observation,
+    ours: &BTreeMap<String, Row>,
+    outcome: &mut ScenarioOutcome,
+) {
+    let mut theirs = o.jobs.clone();
+    for (name, r) in &o.submits {
+        if r.is_err() {
+            theirs.insert(name.clone(), rejected_row());
+        }
+    }
+    let keys: BTreeSet<&String> = theirs.keys().chain(ours.keys()).collect();
+    let mut row = ScenarioRow {
+        name: s.name.clone(),
+        description: s.description.clone(),
+        ..ScenarioRow::default()
+    };
+    let mut used = vec![false; s.deviations.len()];
+    let missing = Row {
+        state: "(absent)".into(),
+        start: None,
+        nodes: String::new(),
+        reason: String::new(),
+    };
+    for key in keys {
+        let t = theirs.get(key).unwrap_or(&missing);
+        let u = ours.get(key).unwrap_or(&missing);
+        let mut diffs: Vec<(&str, String)> = Vec::new();
+        if t.state != u.state {
+            diffs.push(("state", format!("Slurm {} / hpcsched {}", t.state, u.state)));
+        }
+        if !starts_agree(t.start, u.start) {
+            let show = |v: Option<u64>| v.map_or("N/A".into(), |v| format!("t0+{}", v as i64 - o.t0 as i64));
+            diffs.push(("start", format!("Slurm {} / hpcsched {}", show(t.start), show(u.start))));
+        }
+        if node_set(&t.nodes) != node_set(&u.nodes) {
+            diffs.push(("nodes", format!("Slurm `{}` / hpcsched `{}`", t.nodes, u.nodes)));
+        }
+        if t.reason != u.reason {
+            diffs.push(("reason", format!("Slurm {} / hpcsched {}", t.reason, u.reason)));
+        }
+        row.jobs += 1;
+        if diffs.is_empty() {
+            row.identical += 1;
+            continue;
+        }
+        for (field, what) in diffs {
+            match s
+                .deviations
+                .iter()
+                .position(|d| &d.key == key && d.field == field)
+            {
+                Some(i) => {
+                    used[i] = true;
+                    if let Some(d) = s.deviations.get(i) {
+                        row.deviations.push(format!("{key} {field}: {}", d.reason));
+                    }
+                }
+                None => outcome
+                    .failures
+                    .push(format!("{}: job {key}: {field}: {what}", s.name)),
+            }
+        }
+    }
+    for (d, used) in s.deviations.iter().zip(used) {
+        if !used {
+            outcome.failures.push(format!(
+                "{}: deviation `{} {}` no longer happens: remove it",
+                s.name, d.key, d.field
+            ));
+        }
+    }
+    outcome.compared += row.jobs;
+    outcome.identical += row.identical;
+    outcome.rows.push(row);
+}
+
+/// The scenario section of docs/fidelity.md.
+pub fn report_md(o: &ScenarioOutcome) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Fidelity: hpcsched against Slurm 22.05\n\n\
+         Generated by `HPCSCHED_FIDELITY=record cargo test --test fidelity` (see \
+         `tests/fidelity/README.md`); `.ci/run` checks it against live Slurm at every run.\n\n\
+         ## Scenarios\n\n\
+         **{} of {} job decisions identical to Slurm 22.05** (state, start, nodes and reason \
+         of every job; starts within {START_TOLERANCE} s, or within bf_resolution + \
+         {START_TOLERANCE} s on the grid).\n",
+        o.identical, o.compared
+    );
+    let _ = writeln!(out, "| scenario | checks | jobs | identical |\n|---|---|---|---|");
+    for r in &o.rows {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            r.name, r.description, r.jobs, r.identical
+        );
+    }
+    let deviations: Vec<(&str, &String)> = o
+        .rows
+        .iter()
+        .flat_map(|r| r.deviations.iter().map(move |d| (r.name.as_str(), d)))
+        .collect();
+    if !deviations.is_empty() {
+        let _ = writeln!(out, "\n### Documented deviations\n");
+        for (name, d) in deviations {
+            let _ = writeln!(out, "- `{name}`: {d}");
+        }
+    }
+    out.push('\n');
+    out
 }
