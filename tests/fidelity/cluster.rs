@@ -6,9 +6,7 @@ use hpcsched::Cluster;
 /// The harness's cluster: the template, with its placeholders filled as `setup.sh` fills
 /// them for the default port base (ports and paths change no scheduling decision).
 pub struct FidelityCluster {
-    /// The rendered slurm.conf text.
-    pub conf: String,
-    /// It, parsed.
+    /// The rendered slurm.conf, parsed.
     pub cluster: Cluster,
 }
 
@@ -33,9 +31,9 @@ pub fn render(template: &str, state: &str, port_base: u32) -> String {
 
 pub fn load() -> Result<FidelityCluster, String> {
     let path = crate::root().join("cluster.conf.in");
-    let template = std::fs::read_to_string(&path)
-        .map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let template =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let conf = render(&template, "/tmp/hpcsched-fidelity", 17800);
     let cluster = Cluster::from_slurm_conf(&conf).map_err(|e| format!("cluster.conf.in: {e}"))?;
-    Ok(FidelityCluster { conf, cluster })
+    Ok(FidelityCluster { cluster })
 }

@@ -48,12 +48,14 @@ impl Mode {
     }
 
     /// Whether Slurm itself is asked.
+    #[must_use]
     pub fn live(self) -> bool {
         self != Mode::Recorded
     }
 }
 
 /// `tests/fidelity/`.
+#[must_use]
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity")
 }

@@ -174,7 +174,10 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
     };
     paths.sort();
     if let Ok(only) = std::env::var("FIDELITY_ONLY") {
-        paths.retain(|p| p.file_stem().is_some_and(|s| s.to_string_lossy().contains(&only)));
+        paths.retain(|p| {
+            p.file_stem()
+                .is_some_and(|s| s.to_string_lossy().contains(&only))
+        });
     }
     if mode.live() && !slurm::up() {
         outcome.failures.push(
@@ -242,7 +245,7 @@ fn load(path: &Path) -> Result<Scenario, String> {
         if description.is_empty()
             && let Some(c) = trimmed.strip_prefix('#')
         {
-            description = c.trim().to_owned();
+            c.trim().clone_into(&mut description);
         }
         if let Some(rest) = trimmed.strip_prefix('@') {
             jobs_text.push('\n');
@@ -299,7 +302,9 @@ fn load(path: &Path) -> Result<Scenario, String> {
     let jobs = parse_job_list(&jobs_text).map_err(|e| format!("{}: {e}", path.display()))?;
     for i in 0..lines.len() {
         let name = lines[i].name.clone();
-        let same: Vec<usize> = (0..lines.len()).filter(|&j| lines[j].name == name).collect();
+        let same: Vec<usize> = (0..lines.len())
+            .filter(|&j| lines[j].name == name)
+            .collect();
         if same.len() > 1 {
             let k = same.iter().position(|&j| j == i).unwrap_or(0) + 1;
             lines[i].key = format!("{name}#{k}");
@@ -393,9 +398,15 @@ fn sbatch_words(index: usize, lines: &[Line], ids: &HashMap<usize, String>) -> V
         let flush = |token: &mut String, out: &mut String, in_ref: bool| {
             if in_ref {
                 // A number is a position in the file; a name, the latest earlier job of it.
-                let target = token.parse::<usize>().ok().map(|i| i.wrapping_sub(1)).or_else(|| {
-                    (0..index).rev().find(|&j| lines.get(j).is_some_and(|l| &l.name == token))
-                });
+                let target = token
+                    .parse::<usize>()
+                    .ok()
+                    .map(|i| i.wrapping_sub(1))
+                    .or_else(|| {
+                        (0..index)
+                            .rev()
+                            .find(|&j| lines.get(j).is_some_and(|l| &l.name == token))
+                    });
                 out.push_str(
                     target
                         .and_then(|t| ids.get(&t))
@@ -461,7 +472,10 @@ fn clear() -> Result<(), String> {
     let deadline = Instant::now() + StdDuration::from_secs(60);
     loop {
         let q = slurm::run("squeue", &["-h", "-o", "%A"])?;
-        let busy = slurm::run("sinfo", &["-h", "-N", "-t", "alloc,mix,comp,drain", "-o", "%N"])?;
+        let busy = slurm::run(
+            "sinfo",
+            &["-h", "-N", "-t", "alloc,mix,comp,drain", "-o", "%N"],
+        )?;
         if q.trim().is_empty() && busy.trim().is_empty() {
             return Ok(());
         }
@@ -563,7 +577,12 @@ fn observe(s: &Scenario) -> Result<Observation, String> {
                 Action::Cancel(n) => slurm::run("scancel", &[&id(n)]),
                 Action::Drain(n) => slurm::run(
                     "scontrol",
-                    &["update", &format!("NodeName={n}"), "State=DRAIN", "Reason=fidelity"],
+                    &[
+                        "update",
+                        &format!("NodeName={n}"),
+                        "State=DRAIN",
+                        "Reason=fidelity",
+                    ],
                 ),
                 Action::Resume(n) => slurm::run(
                     "scontrol",
@@ -590,7 +609,9 @@ fn observe(s: &Scenario) -> Result<Observation, String> {
                 || l.starts_with("PENDING|None|")
                 || (l.ends_with("|N/A") && (l.contains("|Resources|") || l.contains("|Priority|")))
         });
-        let waiting = open.lines().any(|l| l.contains("|Resources|") || l.contains("|Priority|"));
+        let waiting = open
+            .lines()
+            .any(|l| l.contains("|Resources|") || l.contains("|Priority|"));
         if (!waiting || backfill_cycles() >= c0 + 2)
             && Instant::now() >= settle
             && !unsettled
@@ -621,13 +642,23 @@ fn observe(s: &Scenario) -> Result<Observation, String> {
         .collect();
     for l in out.lines() {
         let f: Vec<&str> = l.split('|').collect();
-        let [name, id, array_id, submit, state, start, reason, nodes, sched] = f[..] else {
+        let [
+            _name,
+            id,
+            array_id,
+            submit,
+            state,
+            start,
+            reason,
+            nodes,
+            sched,
+        ] = f[..]
+        else {
             continue;
         };
         let Some(&line_key) = key_of.get(array_id) else {
             continue;
         };
-        let _ = name;
         let key = match id.split_once('_') {
             Some((_, task)) => format!("{line_key}_{task}"),
             None => line_key.to_owned(),
@@ -642,8 +673,16 @@ fn observe(s: &Scenario) -> Result<Observation, String> {
             Row {
                 state: state.to_owned(),
                 start: start.parse().ok(),
-                nodes: if nodes == "(null)" { String::new() } else { nodes.to_owned() },
-                reason: if pending { reason.to_owned() } else { String::new() },
+                nodes: if nodes == "(null)" {
+                    String::new()
+                } else {
+                    nodes.to_owned()
+                },
+                reason: if pending {
+                    reason.to_owned()
+                } else {
+                    String::new()
+                },
             },
         );
     }
@@ -681,8 +720,16 @@ fn write_observation(o: &Observation) -> String {
             "job\t{key}\t{}\t{}\t{}\t{}",
             row.state,
             row.start.map_or("-".into(), |s| s.to_string()),
-            if row.nodes.is_empty() { "-" } else { &row.nodes },
-            if row.reason.is_empty() { "-" } else { &row.reason },
+            if row.nodes.is_empty() {
+                "-"
+            } else {
+                &row.nodes
+            },
+            if row.reason.is_empty() {
+                "-"
+            } else {
+                &row.reason
+            },
         );
     }
     out
@@ -703,7 +750,13 @@ fn read_observation(path: &Path) -> Result<Observation, String> {
         let bad = || format!("{}:{}: bad line `{l}`", path.display(), i + 1);
         let f: Vec<&str> = l.split('\t').collect();
         let num = |s: &str| s.parse::<u64>().map_err(|_| bad());
-        let dash = |s: &str| if s == "-" { String::new() } else { s.to_owned() };
+        let dash = |s: &str| {
+            if s == "-" {
+                String::new()
+            } else {
+                s.to_owned()
+            }
+        };
         match f[..] {
             ["t0", v] => o.t0 = num(v)?,
             ["collect", v] => o.collect = num(v)?,
@@ -715,7 +768,11 @@ fn read_observation(path: &Path) -> Result<Observation, String> {
                     key.into(),
                     Row {
                         state: state.into(),
-                        start: if start == "-" { None } else { Some(num(start)?) },
+                        start: if start == "-" {
+                            None
+                        } else {
+                            Some(num(start)?)
+                        },
                         nodes: dash(nodes),
                         reason: dash(reason),
                     },
@@ -866,9 +923,10 @@ fn node_set(list: &str) -> BTreeSet<String> {
     if list.is_empty() {
         return BTreeSet::new();
     }
-    hpcsched::hostlist::expand(list)
-        .map(|v| v.into_iter().collect())
-        .unwrap_or_else(|_| BTreeSet::from([list.to_owned()]))
+    hpcsched::hostlist::expand(list).map_or_else(
+        |_| BTreeSet::from([list.to_owned()]),
+        |v| v.into_iter().collect(),
+    )
 }
 
 fn starts_agree(a: Option<u64>, b: Option<u64>) -> bool {
@@ -885,7 +943,7 @@ fn starts_agree(a: Option<u64>, b: Option<u64>) -> bool {
 }
 
 fn compare(
-    s: &Scenario,
+    scenario: &Scenario,
     o: &Observation,
     ours: &BTreeMap<String, Row>,
     outcome: &mut ScenarioOutcome,
@@ -898,11 +956,11 @@ fn compare(
     }
     let keys: BTreeSet<&String> = theirs.keys().chain(ours.keys()).collect();
     let mut row = ScenarioRow {
-        name: s.name.clone(),
-        description: s.description.clone(),
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
         ..ScenarioRow::default()
     };
-    let mut used = vec![false; s.deviations.len()];
+    let mut used = vec![false; scenario.deviations.len()];
     let missing = Row {
         state: "(absent)".into(),
         start: None,
@@ -910,21 +968,41 @@ fn compare(
         reason: String::new(),
     };
     for key in keys {
-        let t = theirs.get(key).unwrap_or(&missing);
-        let u = ours.get(key).unwrap_or(&missing);
+        let slurm_row = theirs.get(key).unwrap_or(&missing);
+        let our_row = ours.get(key).unwrap_or(&missing);
         let mut diffs: Vec<(&str, String)> = Vec::new();
-        if t.state != u.state {
-            diffs.push(("state", format!("Slurm {} / hpcsched {}", t.state, u.state)));
+        if slurm_row.state != our_row.state {
+            diffs.push((
+                "state",
+                format!("Slurm {} / hpcsched {}", slurm_row.state, our_row.state),
+            ));
         }
-        if !starts_agree(t.start, u.start) {
-            let show = |v: Option<u64>| v.map_or("N/A".into(), |v| format!("t0+{}", v as i64 - o.t0 as i64));
-            diffs.push(("start", format!("Slurm {} / hpcsched {}", show(t.start), show(u.start))));
+        if !starts_agree(slurm_row.start, our_row.start) {
+            let show = |v: Option<u64>| {
+                v.map_or("N/A".into(), |v| {
+                    format!("t0+{}", v.cast_signed() - o.t0.cast_signed())
+                })
+            };
+            diffs.push((
+                "start",
+                format!(
+                    "Slurm {} / hpcsched {}",
+                    show(slurm_row.start),
+                    show(our_row.start)
+                ),
+            ));
         }
-        if node_set(&t.nodes) != node_set(&u.nodes) {
-            diffs.push(("nodes", format!("Slurm `{}` / hpcsched `{}`", t.nodes, u.nodes)));
+        if node_set(&slurm_row.nodes) != node_set(&our_row.nodes) {
+            diffs.push((
+                "nodes",
+                format!("Slurm `{}` / hpcsched `{}`", slurm_row.nodes, our_row.nodes),
+            ));
         }
-        if t.reason != u.reason {
-            diffs.push(("reason", format!("Slurm {} / hpcsched {}", t.reason, u.reason)));
+        if slurm_row.reason != our_row.reason {
+            diffs.push((
+                "reason",
+                format!("Slurm {} / hpcsched {}", slurm_row.reason, our_row.reason),
+            ));
         }
         row.jobs += 1;
         if diffs.is_empty() {
@@ -932,28 +1010,28 @@ fn compare(
             continue;
         }
         for (field, what) in diffs {
-            match s
+            match scenario
                 .deviations
                 .iter()
                 .position(|d| &d.key == key && d.field == field)
             {
                 Some(i) => {
                     used[i] = true;
-                    if let Some(d) = s.deviations.get(i) {
+                    if let Some(d) = scenario.deviations.get(i) {
                         row.deviations.push(format!("{key} {field}: {}", d.reason));
                     }
                 }
                 None => outcome
                     .failures
-                    .push(format!("{}: job {key}: {field}: {what}", s.name)),
+                    .push(format!("{}: job {key}: {field}: {what}", scenario.name)),
             }
         }
     }
-    for (d, used) in s.deviations.iter().zip(used) {
+    for (d, used) in scenario.deviations.iter().zip(used) {
         if !used {
             outcome.failures.push(format!(
                 "{}: deviation `{} {}` no longer happens: remove it",
-                s.name, d.key, d.field
+                scenario.name, d.key, d.field
             ));
         }
     }
@@ -976,7 +1054,10 @@ pub fn report_md(o: &ScenarioOutcome) -> String {
          {START_TOLERANCE} s on the grid).\n",
         o.identical, o.compared
     );
-    let _ = writeln!(out, "| scenario | checks | jobs | identical |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| scenario | checks | jobs | identical |\n|---|---|---|---|"
+    );
     for r in &o.rows {
         let _ = writeln!(
             out,
