@@ -1167,12 +1167,22 @@ hpcsched_result hpcsched_scheduler_cancel(hpcsched_scheduler *scheduler,
                                           uint64_t now);
 
 /**
- * Holds pending job `job_id` (scontrol hold): priority 0, reason JobHeldUser.
+ * Holds pending job `job_id` as its user does (scontrol hold by the owner, or uhold):
+ * priority 0, reason JobHeldUser.
  *
  * # Safety
  * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_hold(hpcsched_scheduler *scheduler, uint32_t job_id);
+
+/**
+ * Holds pending job `job_id` as an administrator's `scontrol hold` does: priority 0,
+ * reason JobHeldAdmin.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using.
+ */
+hpcsched_result hpcsched_scheduler_hold_admin(hpcsched_scheduler *scheduler, uint32_t job_id);
 
 /**
  * Releases held job `job_id` (scontrol release).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, on a fresh machine: Rust (fmt, clippy, build, unit/integration/
-# doc/property tests, header drift), the C examples (compiled -Werror, run, run under
+# doc/property tests, header drift), the fidelity suite against real Slurm 22.05 (installed
+# and started by tests/fidelity/harness/setup.sh), the C examples (compiled -Werror, run, run under
 # valgrind, parsed as C++), the Python package (wheel, pytest, stubtest) and the example
 # notebooks. Installs what it needs: valgrind through apt-get, Python tools (and pandas,
 # matplotlib, Jupyter's nbclient + ipykernel) in target/ci-venv.
@@ -30,6 +31,16 @@ cargo build --all-targets --locked
 
 step "rust: tests (unit, integration, doctests, proptests, header drift)"
 cargo test --locked
+
+step "fidelity: real Slurm 22.05 (tests/fidelity/harness), the scenarios and the corpus live"
+# The harness installs Slurm (apt-get), adds the scenario users and starts 25 slurmd; it
+# needs root, as does the suite (it submits as those users).
+[ "$(id -u)" -eq 0 ] || { echo "the fidelity harness needs root (apt-get, useradd, slurmd)" >&2; exit 1; }
+bash tests/fidelity/harness/setup.sh
+trap 'bash tests/fidelity/harness/teardown.sh --quiet --purge || true' EXIT
+HPCSCHED_FIDELITY=live cargo test --locked --test fidelity
+bash tests/fidelity/harness/teardown.sh --quiet --purge
+trap - EXIT
 
 step "rust: docs build without warnings (broken intra-doc links fail)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p hpcsched -p hpcsched-ffi

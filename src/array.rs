@@ -933,20 +933,32 @@ impl ArrayTasks {
         (last - first > 10).then_some((first, last, step))
     }
 
-    /// The job id as squeue prints this pending array record: `7_[2-5%2]`; `None` when no
-    /// task is pending.
+    /// The job id as squeue prints this pending array record: `7_[2-5%2]`; `7_5` when one
+    /// task of several is left (slurmctld then gives the record that task's id, and squeue
+    /// shows no brackets and no throttle), but `7_[5]` for an array of one task (both
+    /// observed on 22.05; fidelity scenario `array_throttle`); `None` when no task is
+    /// pending.
     ///
     /// ```
     /// use hpcsched::array::ArrayTasks;
     /// use hpcsched::JobId;
-    /// let t = ArrayTasks::new("1-3".parse()?);
-    /// assert_eq!(t.squeue_id(JobId(42)).as_deref(), Some("42_[1-3]"));
+    /// let mut t = ArrayTasks::new("1-3%2".parse()?);
+    /// assert_eq!(t.squeue_id(JobId(42)).as_deref(), Some("42_[1-3%2]"));
+    /// t.take_next();
+    /// t.take_next();
+    /// assert_eq!(t.squeue_id(JobId(42)).as_deref(), Some("42_3"));
+    /// let one = ArrayTasks::new("7".parse()?);
+    /// assert_eq!(one.squeue_id(JobId(43)).as_deref(), Some("43_[7]"));
     /// # Ok::<(), hpcsched::array::ArrayError>(())
     /// ```
     #[must_use]
     pub fn squeue_id(&self, array_job: JobId) -> Option<String> {
-        let s = self.display_pending();
-        (!s.is_empty()).then(|| format!("{array_job}_[{s}]"))
+        let mut pending = self.pending();
+        match (pending.next(), pending.next()) {
+            (None, _) => None,
+            (Some(only), None) if self.total > 1 => Some(format!("{array_job}_{only}")),
+            (Some(_), _) => Some(format!("{array_job}_[{}]", self.display_pending())),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::fast_hash::FastBuild;
 use crate::gres::GresSpec;
 use crate::memory::Memory;
 use crate::node::Node;
-use crate::partition::Partition;
+use crate::partition::{Partition, PartitionState};
 use crate::qos::Qos;
 use crate::sched_config::SchedConfig;
 use indexmap::IndexMap;
@@ -208,6 +208,17 @@ impl Cluster {
     #[must_use]
     pub fn partition_index(&self, name: &str) -> Option<usize> {
         self.partitions.get_index_of(name)
+    }
+    /// Sets the state of the partition at `index` (the scheduler's
+    /// `scontrol update PartitionName=... State=`); `false` if there is none.
+    pub(crate) fn set_partition_state(&mut self, index: usize, state: PartitionState) -> bool {
+        match self.partitions.get_index_mut(index) {
+            Some((_, p)) => {
+                p.state = state;
+                true
+            }
+            None => false,
+        }
     }
     /// The partition at a position in definition order.
     #[must_use]

@@ -77,7 +77,7 @@ pub use job_state::{JobState, PendingReason};
 pub use memory::Memory;
 pub use metrics::{CsvWriter, JsonLinesWriter, Metrics, Stats, Summary};
 pub use node::{Node, NodeState, NodeUsage};
-pub use partition::{OverSubscribe, Partition, PartitionState};
+pub use partition::{OverSubscribe, ParsePartitionStateError, Partition, PartitionState};
 pub use preempt::PreemptMode;
 pub use qos::{Qos, QosFlags};
 pub use request::{JobRequest, MemoryRequest, NodeCount};
@@ -85,8 +85,8 @@ pub use resolve::{JobShape, RejectReason, Rejection, ResolvedJob, ResolvedMemory
 pub use sched_config::{EnforcePartLimits, SchedConfig};
 pub use scheduler::{
     Backfill, Decision, Estimate, GresAllocation, HoldKind, Job, JobError, JobRecord, LimitUsage,
-    NodeAllocation, NodeError, PartitionUsage, Policy, Preset, ReservationGranularity, Scheduler,
-    SubmitError, UserUsage,
+    NodeAllocation, NodeError, PartitionError, PartitionUsage, Policy, Preset,
+    ReservationGranularity, Scheduler, SubmitError, UserUsage,
 };
 pub use swf::{SwfHeader, SwfJob, SwfReader};
 pub use time::{BeginTime, Duration, TimeLimit, Timestamp};

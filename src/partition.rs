@@ -31,6 +31,59 @@ pub enum PartitionState {
     Inactive,
 }
 
+impl PartitionState {
+    /// The state as `scontrol show partition` prints it: `UP`, `DOWN`, `DRAIN`,
+    /// `INACTIVE`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartitionState::Up => "UP",
+            PartitionState::Down => "DOWN",
+            PartitionState::Drain => "DRAIN",
+            PartitionState::Inactive => "INACTIVE",
+        }
+    }
+}
+
+impl std::fmt::Display for PartitionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `State=` value that is not a partition state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid partition state `{0}`: expected UP, DOWN, DRAIN or INACTIVE")]
+pub struct ParsePartitionStateError(pub String);
+
+impl std::str::FromStr for PartitionState {
+    type Err = ParsePartitionStateError;
+
+    /// As slurm.conf and `scontrol update PartitionName=... State=` read it: any case, and
+    /// by prefix (Slurm compares with `xstrncasecmp`).
+    ///
+    /// ```
+    /// use hpcsched::PartitionState;
+    /// assert_eq!("down".parse(), Ok(PartitionState::Down));
+    /// assert_eq!("DRAINED".parse(), Ok(PartitionState::Drain));
+    /// assert!("closed".parse::<PartitionState>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let v = s.to_ascii_uppercase();
+        if v.starts_with("DOWN") {
+            Ok(PartitionState::Down)
+        } else if v.starts_with("UP") {
+            Ok(PartitionState::Up)
+        } else if v.starts_with("DRAIN") {
+            Ok(PartitionState::Drain)
+        } else if v.starts_with("INACTIVE") {
+            Ok(PartitionState::Inactive)
+        } else {
+            Err(ParsePartitionStateError(s.to_owned()))
+        }
+    }
+}
+
 /// Default memory for jobs that give no `--mem*` option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DefMem {

@@ -644,15 +644,36 @@ impl Cluster {
         self.resolve_with(&request, &view)
     }
 
+    /// [`Cluster::resolve`] for a job already queued, after one of its partitions changed
+    /// state (`scontrol update PartitionName=... State=`). Partition states then mean what
+    /// they mean for queued jobs (slurm.conf.5 `State`): DRAIN still runs them, DOWN keeps
+    /// them pending with PartitionDown, INACTIVE with PartitionInactive. `request` is the
+    /// job's resolved request, its partitions the ones it kept at submit.
+    pub(crate) fn resolve_queued(&self, request: &JobRequest) -> Result<ResolvedJob, Rejection> {
+        let request = sbatch_nodelist(request);
+        let view = Indexed::new(self, &request);
+        self.resolve_in(&request, &view, Stage::Queued)
+    }
+
     /// [`Cluster::resolve`], with the node questions answered by `view`.
     fn resolve_with<V: NodeView>(
         &self,
         request: &JobRequest,
         view: &V,
     ) -> Result<ResolvedJob, Rejection> {
+        self.resolve_in(request, view, Stage::Submit)
+    }
+
+    /// [`Cluster::resolve_with`] at a stage of the job's life.
+    fn resolve_in<V: NodeView>(
+        &self,
+        request: &JobRequest,
+        view: &V,
+        stage: Stage,
+    ) -> Result<ResolvedJob, Rejection> {
         let counts = self.check_request(request, view)?;
         let qos = self.job_qos(request)?;
-        let (candidates, first_listed) = self.candidate_partitions(request)?;
+        let (candidates, first_listed) = self.candidate_partitions(request, stage)?;
         let req_nodes_unavailable = view.required_unavailable(request);
         let job = JobView {
             req: request,
@@ -674,8 +695,14 @@ impl Cluster {
         let mut reasons: Vec<Option<PendingReason>> = Vec::with_capacity(fitting.len());
         for (e, shape) in &fitting {
             let mut reason = e.violation.as_ref().map(|(_, p)| p.clone());
-            if reason.is_none() && e.part.state == PartitionState::Down {
-                reason = Some(PendingReason::PartitionDown);
+            if reason.is_none() {
+                reason = match (e.part.state, stage) {
+                    (PartitionState::Down, _) => Some(PendingReason::PartitionDown),
+                    (PartitionState::Inactive, Stage::Queued) => {
+                        Some(PendingReason::PartitionInactive)
+                    }
+                    _ => None,
+                };
             }
             if reason.is_none() && req_nodes_unavailable {
                 reason = Some(PendingReason::ReqNodeNotAvail);
@@ -867,11 +894,16 @@ impl Cluster {
         }
     }
 
-    /// The partitions a job may use, DRAIN/INACTIVE ones removed, in PriorityTier order.
+    /// The partitions a job may use, in PriorityTier order: at submit, DRAIN/INACTIVE ones
+    /// removed (they queue no new job); for a queued job, all of them.
     ///
     /// Also returns the first of them in written order (`part_ptr` in `_get_job_parts()`),
     /// the partition whose DefaultTime a job without `--time` gets.
-    fn candidate_partitions(&self, req: &JobRequest) -> Result<Candidates<'_>, Rejection> {
+    fn candidate_partitions(
+        &self,
+        req: &JobRequest,
+        stage: Stage,
+    ) -> Result<Candidates<'_>, Rejection> {
         let mut parts: Vec<(usize, &Partition)> = Vec::new();
         if req.partitions.is_empty() {
             parts.push(
@@ -888,8 +920,10 @@ impl Cluster {
                 }
             }
         }
-        let closed =
-            |p: &Partition| matches!(p.state, PartitionState::Drain | PartitionState::Inactive);
+        let closed = |p: &Partition| {
+            stage == Stage::Submit
+                && matches!(p.state, PartitionState::Drain | PartitionState::Inactive)
+        };
         let first_closed = parts
             .iter()
             .find(|(_, p)| closed(p))
@@ -1272,6 +1306,15 @@ impl Cluster {
 /// ReqNodeList=cpu4-1, `-n2 -w cpu4-[2-4]` gets ReqNodeList=cpu4-[2-3], `-n2 -w
 /// cpu4-4,cpu4-1,cpu4-2` cpu4-[1-2], `-n1 -N2 -w cpu4-[1-2]` cpu4-1). A node range the
 /// list does not fit in is refused first, with the whole list.
+/// When a job is resolved: what partition states mean depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// At submit: DRAIN and INACTIVE partitions take no new job.
+    Submit,
+    /// Already queued: DRAIN partitions still run it, INACTIVE ones hold it.
+    Queued,
+}
+
 fn sbatch_nodelist(req: &JobRequest) -> Cow<'_, JobRequest> {
     let Some(n) = req.ntasks.filter(|&n| n > 0) else {
         return Cow::Borrowed(req);

@@ -1330,19 +1330,10 @@ impl Reader {
             }
         }
         if let Some(e) = rec.get("State") {
-            // Slurm compares prefixes (`xstrncasecmp`).
-            let v = e.value.to_ascii_uppercase();
-            p.state = if v.starts_with("DOWN") {
-                PartitionState::Down
-            } else if v.starts_with("UP") {
-                PartitionState::Up
-            } else if v.starts_with("DRAIN") {
-                PartitionState::Drain
-            } else if v.starts_with("INACTIVE") {
-                PartitionState::Inactive
-            } else {
-                return Err(e.err("expected UP, DOWN, DRAIN or INACTIVE"));
-            };
+            p.state = e
+                .value
+                .parse::<PartitionState>()
+                .map_err(|_| e.err("expected UP, DOWN, DRAIN or INACTIVE"))?;
         }
         if let Some(e) = rec.get("Default") {
             p.is_default = e.boolean()?;

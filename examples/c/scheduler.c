@@ -276,6 +276,25 @@ int main(void) {
         EXPECT(cpus == 16 && mib == 64000);
     }
     accounting(s);
+
+    /* An administrator's hold (scontrol hold as root): JobHeldAdmin, no start. */
+    const char *const e_args[] = {"-J", "E", "-N", "1", "-t", "10"};
+    uint32_t e = submit(s, e_args, 6, "erin");
+    ok(hpcsched_scheduler_hold_admin(s, e), "hold_admin E");
+    schedule(s, 14400, NULL, 0);
+    hpcsched_job *held = NULL;
+    if (ok(hpcsched_scheduler_job(s, e, &held), "hpcsched_scheduler_job")) {
+        const char *reason = NULL, *hold = NULL;
+        hpcsched_job_reason(held, &reason);
+        hpcsched_job_hold(held, &hold);
+        printf("E held: hold=%s reason=%s\n", hold, reason);
+        EXPECT(hold != NULL && strcmp(hold, "admin") == 0);
+        EXPECT(reason != NULL && strcmp(reason, "JobHeldAdmin") == 0);
+        hpcsched_job_free(held);
+    }
+    ok(hpcsched_scheduler_release(s, e), "release E");
+    const struct expected_start released[] = {{e, "n1"}};
+    schedule(s, 14401, released, 1);
     hpcsched_scheduler_free(s);
 
     if (failures > 0) {

@@ -11,7 +11,9 @@ use crate::error::{
 use crate::job::{hand_out, hpcsched_job, hpcsched_job_ids};
 use crate::request::hpcsched_request;
 use hpcsched::scheduler::PolicyError;
-use hpcsched::{Duration, JobError, JobId, Policy, Preset, Scheduler, TimeLimit, Timestamp};
+use hpcsched::{
+    Duration, HoldKind, JobError, JobId, Policy, Preset, Scheduler, TimeLimit, Timestamp,
+};
 use std::ffi::c_char;
 use std::ptr;
 
@@ -222,7 +224,8 @@ pub unsafe extern "C" fn hpcsched_scheduler_cancel(
     unsafe { job_event(scheduler, |s| s.cancel(JobId(job_id), Timestamp(now))) }
 }
 
-/// Holds pending job `job_id` (scontrol hold): priority 0, reason JobHeldUser.
+/// Holds pending job `job_id` as its user does (scontrol hold by the owner, or uhold):
+/// priority 0, reason JobHeldUser.
 ///
 /// # Safety
 /// `scheduler` is NULL or a live scheduler no other thread is using.
@@ -233,6 +236,20 @@ pub unsafe extern "C" fn hpcsched_scheduler_hold(
 ) -> hpcsched_result {
     // SAFETY: same contract.
     unsafe { job_event(scheduler, |s| s.hold(JobId(job_id))) }
+}
+
+/// Holds pending job `job_id` as an administrator's `scontrol hold` does: priority 0,
+/// reason JobHeldAdmin.
+///
+/// # Safety
+/// `scheduler` is NULL or a live scheduler no other thread is using.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_scheduler_hold_admin(
+    scheduler: *mut hpcsched_scheduler,
+    job_id: u32,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe { job_event(scheduler, |s| s.hold_as(JobId(job_id), HoldKind::Admin)) }
 }
 
 /// Releases held job `job_id` (scontrol release).

@@ -53,6 +53,7 @@ use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, Depend
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
+use crate::partition::PartitionState;
 use crate::planner::Profile;
 use crate::request::JobRequest;
 use crate::resolve::Rejection;
@@ -112,6 +113,15 @@ pub enum NodeError {
     /// No such node.
     #[error("Invalid node name specified: {0}")]
     UnknownNode(String),
+}
+
+/// Why a partition event was refused. A refused event changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PartitionError {
+    /// No such partition.
+    #[error("Invalid partition name specified: {0}")]
+    UnknownPartition(String),
 }
 
 /// A pending array job's tasks that have not started yet.
@@ -477,11 +487,36 @@ impl Scheduler {
         }
     }
 
-    /// Holds a pending job (`scontrol hold`): priority 0, reason JobHeldUser.
+    /// Holds a pending job as its user does (`scontrol hold` by the job's owner, or
+    /// `scontrol uhold`): priority 0, reason JobHeldUser. See [`Scheduler::hold_as`].
     pub fn hold(&mut self, id: JobId) -> Result<(), JobError> {
+        self.hold_as(id, HoldKind::User)
+    }
+
+    /// Holds a pending job: priority 0, reason JobHeldUser for a [`HoldKind::User`] hold,
+    /// JobHeldAdmin for a [`HoldKind::Admin`] one (`scontrol hold` run by root, an
+    /// operator or an administrator). An existing hold is replaced, as a second
+    /// `scontrol hold` replaces the first.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, HoldKind, JobRequest, PendingReason, Scheduler, Timestamp};
+    /// let cluster = Cluster::from_slurm_conf(
+    ///     "NodeName=n1 CPUs=4 RealMemory=4096\nPartitionName=p Nodes=n1 Default=YES\n",
+    /// )?;
+    /// let mut s = Scheduler::new(cluster);
+    /// let id = s.submit(&hpcsched::sbatch::parse_args(&["-t", "10"])?, "alice", Timestamp(0))?;
+    /// s.hold_as(id, HoldKind::Admin)?;
+    /// assert!(s.schedule(Timestamp(0)).is_empty());
+    /// assert_eq!(s.job(id).map(|j| j.reason()), Some(PendingReason::JobHeldAdmin));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn hold_as(&mut self, id: JobId, kind: HoldKind) -> Result<(), JobError> {
         let job = self.pending_mut(id, "hold")?;
-        job.hold = Some(HoldKind::User);
-        job.reason = PendingReason::JobHeldUser;
+        job.hold = Some(kind);
+        job.reason = match kind {
+            HoldKind::User => PendingReason::JobHeldUser,
+            HoldKind::Admin => PendingReason::JobHeldAdmin,
+        };
         job.priority = 0;
         self.dequeue(id);
         self.watch.insert(id);
@@ -591,6 +626,72 @@ impl Scheduler {
     /// Drains a node: it takes no new jobs; running ones finish.
     pub fn drain_node(&mut self, name: &str, reason: &str) -> Result<(), NodeError> {
         self.set_node_flags(name, crate::node::NodeState::DRAIN, true, Some(reason))
+    }
+
+    /// Changes a partition's state, as `scontrol update PartitionName=NAME State=...`
+    /// does (slurm.conf.5 `State`): **UP** queues and runs jobs; **DOWN** queues new jobs
+    /// but starts none, and its pending jobs wait with PartitionDown; **DRAIN** refuses
+    /// new jobs but runs the ones it holds; **INACTIVE** refuses new jobs and its pending
+    /// jobs wait with PartitionInactive. Running jobs are not touched. A job that lists
+    /// several partitions runs in the others meanwhile.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, PartitionState, PendingReason, Scheduler, Timestamp};
+    /// let cluster = Cluster::from_slurm_conf(
+    ///     "NodeName=n1 CPUs=4 RealMemory=4096\nPartitionName=p Nodes=n1 Default=YES\n",
+    /// )?;
+    /// let mut s = Scheduler::new(cluster);
+    /// s.set_partition_state("p", PartitionState::Down)?;
+    /// let id = s.submit(&hpcsched::sbatch::parse_args(&["-t", "10"])?, "alice", Timestamp(0))?;
+    /// assert!(s.schedule(Timestamp(0)).is_empty());
+    /// assert_eq!(s.job(id).map(|j| j.reason()), Some(PendingReason::PartitionDown));
+    /// s.set_partition_state("p", PartitionState::Up)?;
+    /// assert_eq!(s.schedule(Timestamp(1)).len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_partition_state(
+        &mut self,
+        name: &str,
+        state: PartitionState,
+    ) -> Result<(), PartitionError> {
+        let index = self
+            .cluster
+            .partition_index(name)
+            .ok_or_else(|| PartitionError::UnknownPartition(name.to_owned()))?;
+        self.cluster.set_partition_state(index, state);
+        // The pending jobs that list it are resolved again against the new state; a job
+        // the cluster would now refuse outright (it can not happen through a state
+        // change, but a job is never lost to it) keeps what it had.
+        let affected: Vec<JobId> = self
+            .pending
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.jobs
+                    .get(id)
+                    .is_some_and(|j| j.resolved.partitions().iter().any(|p| p == name))
+            })
+            .collect();
+        for id in affected {
+            let Some(job) = self.jobs.get(&id) else {
+                continue;
+            };
+            let mut request = job.resolved.request().clone();
+            let kept = job.resolved.partitions();
+            if !request.partitions.is_empty() {
+                request.partitions.retain(|p| kept.contains(p));
+            }
+            let Ok(resolved) = self.cluster.resolve_queued(&request) else {
+                continue;
+            };
+            if let Some(job) = self.jobs.get_mut(&id) {
+                job.resolved = resolved;
+            }
+            self.dequeue(id);
+            self.watch.insert(id);
+            self.sync_queue(id);
+        }
+        Ok(())
     }
 
     /// Returns a drained or down node to service.

@@ -664,9 +664,9 @@ impl Scheduler {
             let kill = request.kill_on_invalid_dep.unwrap_or(kill_default);
             // Set only when the job can run in none of its partitions (a limit, a DOWN
             // partition, a QOS limit in each), with the last one's reason, as slurmctld's
-            // `build_job_queue()` leaves it (observed on 22.05). Partition states are
-            // fixed for a scheduler's life, so the reasons found at submit still hold;
-            // INACTIVE partitions were dropped at submit.
+            // `build_job_queue()` leaves it (observed on 22.05). The reasons found at
+            // submit hold until a partition changes state, which resolves the job again
+            // (`Scheduler::set_partition_state`).
             // A node named with --nodelist that is down or drained now (it may have come
             // back, or gone away, since the job was submitted).
             let limit_reason = match job.resolved.pending_reason() {
@@ -751,6 +751,8 @@ impl Scheduler {
                             | PendingReason::JobHeldAdmin
                             | PendingReason::BeginTime
                             | PendingReason::Dependency
+                            | PendingReason::PartitionDown
+                            | PendingReason::PartitionInactive
                     ) {
                         job.reason = PendingReason::None;
                     }
@@ -1411,7 +1413,14 @@ impl Scheduler {
                     // An array's pending record shows its tasks left (`7_[2-5%2]`).
                     display_id: self.pending_display_id(job),
                     partition,
-                    start: plan.and_then(|p| p.start),
+                    // A job waiting for its --begin time shows that time, as squeue
+                    // does (observed on 22.05, fidelity scenario `begin_time`).
+                    start: plan.and_then(|p| p.start).or_else(|| {
+                        (job.reason == PendingReason::BeginTime)
+                            .then(|| job.resolved.request().begin.as_ref())
+                            .flatten()
+                            .map(|b| b.resolve(job.submit))
+                    }),
                     nodes: plan.map(|p| self.node_names(&p.nodes)).unwrap_or_default(),
                     reason: job.reason.clone(),
                 })

@@ -5,12 +5,13 @@
 //! (`SUBMIT_TIME RUNTIME[:EXIT] USER [sbatch options...]`, see `hpcsched::workload`), where
 //! every job has a `-J` name (its key in the comparison), plus lines of the runner's own:
 //!
-//! - `@T VERB ARGS`: an action `T` seconds after the first submit: `hold NAME`,
-//!   `release NAME`, `cancel NAME`, `drain NODE`, `resume NODE`;
+//! - `@T VERB ARGS`: an action `T` seconds after the first submit: `hold NAME` (as root:
+//!   an administrator's hold), `uhold NAME`, `release NAME`, `cancel NAME`, `drain NODE`,
+//!   `resume NODE`, `partition NAME STATE` (`scontrol update PartitionName= State=`);
 //! - `@collect T`: Slurm's decisions are read no earlier than `T` seconds after the first
 //!   submit (for scenarios that wait for a job to end or reach its limit);
 //! - `@deviation KEY FIELD: REASON`: a documented, deliberate difference (the suite fails
-//!   on any other, and on a deviation that no longer happens);
+//!   on any other, and on a deviation the recorded observation no longer shows);
 //! - the first comment line says what the scenario checks (it goes into the report).
 //!
 //! **Slurm's side** (live): the queue is cleared, each job is submitted with
@@ -37,7 +38,9 @@ use crate::Mode;
 use crate::cluster::FidelityCluster;
 use crate::slurm;
 use hpcsched::workload::{WorkloadJob, parse_job_list};
-use hpcsched::{Decision, JobId, JobState, Policy, Preset, Scheduler, Timestamp};
+use hpcsched::{
+    Decision, HoldKind, JobId, JobState, PartitionState, Policy, Preset, Scheduler, Timestamp,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -74,11 +77,16 @@ pub struct ScenarioRow {
 /// An action the runner takes during a scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Action {
+    /// `scontrol hold` as root: an administrator's hold.
     Hold(String),
+    /// `scontrol uhold`: a user's hold.
+    Uhold(String),
     Release(String),
     Cancel(String),
     Drain(String),
     Resume(String),
+    /// `scontrol update PartitionName=NAME State=STATE`.
+    Partition(String, PartitionState),
 }
 
 impl Action {
@@ -86,10 +94,15 @@ impl Action {
         let arg = arg.to_owned();
         Some(match verb {
             "hold" => Action::Hold(arg),
+            "uhold" => Action::Uhold(arg),
             "release" => Action::Release(arg),
             "cancel" => Action::Cancel(arg),
             "drain" => Action::Drain(arg),
             "resume" => Action::Resume(arg),
+            "partition" => {
+                let (name, state) = arg.split_once(' ')?;
+                Action::Partition(name.to_owned(), state.trim().parse().ok()?)
+            }
             _ => return None,
         })
     }
@@ -97,10 +110,12 @@ impl Action {
     fn text(&self) -> String {
         match self {
             Action::Hold(a) => format!("hold {a}"),
+            Action::Uhold(a) => format!("uhold {a}"),
             Action::Release(a) => format!("release {a}"),
             Action::Cancel(a) => format!("cancel {a}"),
             Action::Drain(a) => format!("drain {a}"),
             Action::Resume(a) => format!("resume {a}"),
+            Action::Partition(p, state) => format!("partition {p} {state}"),
         }
     }
 }
@@ -173,11 +188,19 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
         }
     };
     paths.sort();
-    if let Ok(only) = std::env::var("FIDELITY_ONLY") {
-        paths.retain(|p| {
-            p.file_stem()
-                .is_some_and(|s| s.to_string_lossy().contains(&only))
-        });
+    // FIDELITY_ONLY picks the scenarios Slurm is asked about; a live run skips the others,
+    // a record run takes them from their recorded observations (so the report stays whole).
+    let only = crate::only();
+    let selected = |p: &Path| {
+        only.as_ref().is_none_or(|only| {
+            p.file_stem().is_some_and(|s| {
+                let s = s.to_string_lossy();
+                only.iter().any(|o| s.contains(o.as_str()))
+            })
+        })
+    };
+    if mode == Mode::Live {
+        paths.retain(|p| selected(p));
     }
     if mode.live() && !slurm::up() {
         outcome.failures.push(
@@ -196,9 +219,10 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
         let observed_path = crate::root()
             .join("observed")
             .join(format!("{}.tsv", scenario.name));
-        let observation = if mode.live() {
+        let ask_slurm = mode.live() && selected(&path);
+        let observation = if ask_slurm {
             eprintln!("fidelity: scenario {} on Slurm", scenario.name);
-            match observe(&scenario) {
+            match observe(&scenario, cluster) {
                 Ok(o) => o,
                 Err(e) => {
                     outcome.failures.push(format!("{}: {e}", scenario.name));
@@ -215,6 +239,7 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
             }
         };
         if mode == Mode::Record
+            && ask_slurm
             && let Err(e) = std::fs::write(&observed_path, write_observation(&observation))
         {
             outcome
@@ -222,7 +247,13 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
                 .push(format!("writing {}: {e}", observed_path.display()));
         }
         let ours = replay(&scenario, &observation, cluster);
-        compare(&scenario, &observation, &ours, &mut outcome);
+        compare(
+            ask_slurm && mode == Mode::Live,
+            &scenario,
+            &observation,
+            &ours,
+            &mut outcome,
+        );
     }
     outcome
 }
@@ -453,7 +484,7 @@ fn epoch_now() -> u64 {
 }
 
 /// Clears the queue and puts every node back in service, as a scenario starts from.
-fn clear() -> Result<(), String> {
+fn clear(cluster: &FidelityCluster) -> Result<(), String> {
     let ids = slurm::run("squeue", &["-h", "-o", "%A"])?;
     let ids: Vec<&str> = ids.split_whitespace().collect();
     if !ids.is_empty() {
@@ -461,6 +492,20 @@ fn clear() -> Result<(), String> {
         args.extend(ids.iter().copied());
         // Already-ended jobs make scancel complain; what matters is the queue below.
         let _ = slurm::run("scancel", &args[1..]);
+    }
+    // Partitions back to their slurm.conf state (a scenario may have changed one).
+    for p in cluster.cluster.partitions() {
+        let now = slurm::run("scontrol", &["show", "partition", "-o", &p.name])?;
+        if !now.contains(&format!(" State={} ", p.state)) {
+            slurm::run(
+                "scontrol",
+                &[
+                    "update",
+                    &format!("PartitionName={}", p.name),
+                    &format!("State={}", p.state),
+                ],
+            )?;
+        }
     }
     let nodes = slurm::run("sinfo", &["-h", "-N", "-t", "drain,drng,down", "-o", "%N"])?;
     for n in nodes.split_whitespace().collect::<BTreeSet<_>>() {
@@ -503,8 +548,8 @@ fn backfill_cycles() -> u64 {
 }
 
 /// Runs a scenario on the harness's Slurm.
-fn observe(s: &Scenario) -> Result<Observation, String> {
-    clear()?;
+fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, String> {
+    clear(cluster)?;
     let mut obs = Observation::default();
     let mut ids: HashMap<usize, String> = HashMap::new();
     // Events in time order, submits before actions of the same second.
@@ -573,6 +618,7 @@ fn observe(s: &Scenario) -> Result<Observation, String> {
             };
             let result = match action {
                 Action::Hold(n) => slurm::run("scontrol", &["hold", &id(n)]),
+                Action::Uhold(n) => slurm::run("scontrol", &["uhold", &id(n)]),
                 Action::Release(n) => slurm::run("scontrol", &["release", &id(n)]),
                 Action::Cancel(n) => slurm::run("scancel", &[&id(n)]),
                 Action::Drain(n) => slurm::run(
@@ -587,6 +633,14 @@ fn observe(s: &Scenario) -> Result<Observation, String> {
                 Action::Resume(n) => slurm::run(
                     "scontrol",
                     &["update", &format!("NodeName={n}"), "State=RESUME"],
+                ),
+                Action::Partition(p, state) => slurm::run(
+                    "scontrol",
+                    &[
+                        "update",
+                        &format!("PartitionName={p}"),
+                        &format!("State={state}"),
+                    ],
                 ),
             };
             result?;
@@ -842,11 +896,17 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
         for (_, action) in actions.iter().filter(|(t, _)| *t == now) {
             let id = |n: &str| by_key.get(n).copied().unwrap_or(JobId(0));
             let _ = match action {
-                Action::Hold(n) => sched.hold(id(n)).map_err(|e| e.to_string()),
+                Action::Hold(n) => sched
+                    .hold_as(id(n), HoldKind::Admin)
+                    .map_err(|e| e.to_string()),
+                Action::Uhold(n) => sched.hold(id(n)).map_err(|e| e.to_string()),
                 Action::Release(n) => sched.release(id(n)).map_err(|e| e.to_string()),
                 Action::Cancel(n) => sched.cancel(id(n), ts).map_err(|e| e.to_string()),
                 Action::Drain(n) => sched.drain_node(n, "fidelity").map_err(|e| e.to_string()),
                 Action::Resume(n) => sched.resume_node(n).map_err(|e| e.to_string()),
+                Action::Partition(p, state) => sched
+                    .set_partition_state(p, *state)
+                    .map_err(|e| e.to_string()),
             };
         }
         for d in sched.schedule(ts) {
@@ -943,6 +1003,7 @@ fn starts_agree(a: Option<u64>, b: Option<u64>) -> bool {
 }
 
 fn compare(
+    live: bool,
     scenario: &Scenario,
     o: &Observation,
     ours: &BTreeMap<String, Row>,
@@ -1029,10 +1090,18 @@ fn compare(
     }
     for (d, used) in scenario.deviations.iter().zip(used) {
         if !used {
-            outcome.failures.push(format!(
-                "{}: deviation `{} {}` no longer happens: remove it",
+            let what = format!(
+                "{}: deviation `{} {}` did not happen",
                 scenario.name, d.key, d.field
-            ));
+            );
+            // Recorded observations are fixed: a deviation they no longer show is stale.
+            // Live Slurm has timing jitter (a completing node, the 30 s time-limit check)
+            // that can close a timing gap in one run: said, not failed.
+            if live {
+                eprintln!("fidelity: note: {what} in this live run");
+            } else {
+                outcome.failures.push(format!("{what}: remove it"));
+            }
         }
     }
     outcome.compared += row.jobs;
@@ -1046,8 +1115,11 @@ pub fn report_md(o: &ScenarioOutcome) -> String {
     let _ = writeln!(
         out,
         "# Fidelity: hpcsched against Slurm 22.05\n\n\
-         Generated by `HPCSCHED_FIDELITY=record cargo test --test fidelity` (see \
-         `tests/fidelity/README.md`); `.ci/run` checks it against live Slurm at every run.\n\n\
+         Generated by `HPCSCHED_FIDELITY=record cargo test --test fidelity` from the \
+         observations recorded on the harness's Slurm (`tests/fidelity/observed/`, see \
+         `tests/fidelity/README.md`). `cargo test` checks this page against them; `.ci/run` \
+         also runs every scenario and corpus case against live Slurm, where any difference \
+         not listed below fails it.\n\n\
          ## Scenarios\n\n\
          **{} of {} job decisions identical to Slurm 22.05** (state, start, nodes and reason \
          of every job; starts within {START_TOLERANCE} s, or within bf_resolution + \

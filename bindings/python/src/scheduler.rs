@@ -6,7 +6,7 @@ use crate::errors::{Error, job_err, node_err, policy_err, submit_err};
 use crate::request::JobRequest;
 use crate::status::{JobRecord, LimitUsage, PartitionUsage, UserUsage};
 use crate::values::{Gres, Limit};
-use hpcsched::{GresSpec, JobId, Policy, Preset, Timestamp};
+use hpcsched::{GresSpec, HoldKind, JobId, Policy, Preset, Timestamp};
 use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard};
 
@@ -94,9 +94,16 @@ impl Scheduler {
             .map_err(job_err)
     }
 
-    /// Holds a pending job.
-    fn hold(&self, job: u32) -> PyResult<()> {
-        self.lock()?.hold(JobId(job)).map_err(job_err)
+    /// Holds a pending job: as its user (JobHeldUser), or with `admin=True` as an
+    /// administrator's `scontrol hold` does (JobHeldAdmin).
+    #[pyo3(signature = (job, admin=false))]
+    fn hold(&self, job: u32, admin: bool) -> PyResult<()> {
+        let kind = if admin {
+            HoldKind::Admin
+        } else {
+            HoldKind::User
+        };
+        self.lock()?.hold_as(JobId(job), kind).map_err(job_err)
     }
 
     /// Releases a held job.

@@ -173,6 +173,12 @@ def test_hold_release_and_time_limit(sched: hpcsched.Scheduler) -> None:
         sched.update_time_limit(job, -1)
     with pytest.raises(hpcsched.JobStateError):
         sched.hold(job)
+    admin_held = sched.submit(args("-N1", "-t", "10"), "u", 2)
+    sched.hold(admin_held, admin=True)
+    snapshot = sched.job(admin_held)
+    assert snapshot is not None
+    assert (snapshot.hold, snapshot.reason) == ("admin", "JobHeldAdmin")
+    sched.cancel(admin_held, 2)
     # Stops at start + 600.
     assert sched.next_event_time(2) is not None
     assert sched.schedule(602) == [Decision("stop", job, state="TIMEOUT")]
