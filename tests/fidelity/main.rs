@@ -14,6 +14,12 @@
 //!   what `.ci/run` does;
 //! - `record`: live, and the observations and `docs/fidelity.md` are written anew.
 //!
+//! `FIDELITY_PART=scenarios|corpus` runs one part only; `FIDELITY_ONLY=TEXT` runs only
+//! the scenarios whose name contains TEXT (the corpus always runs whole, and quickly).
+//! docs/fidelity.md holds the scenario section, then the corpus section: a part that runs
+//! whole writes (record) or checks (otherwise) its own section; a partial scenario run
+//! prints its report instead.
+//!
 //! Any difference not listed as a deliberate deviation fails the suite.
 
 mod cluster;
@@ -60,8 +66,52 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity")
 }
 
+/// Which parts run, and whether each runs whole (`FIDELITY_PART`, `FIDELITY_ONLY`).
+#[derive(Debug, Clone, Copy)]
+struct Parts {
+    scenarios: bool,
+    corpus: bool,
+    /// The scenario part runs with every scenario (no `FIDELITY_ONLY`).
+    scenarios_whole: bool,
+}
+
+impl Parts {
+    fn from_env() -> Result<Parts, String> {
+        let (scenarios, corpus) = match std::env::var("FIDELITY_PART").as_deref() {
+            Err(_) | Ok("") => (true, true),
+            Ok("scenarios") => (true, false),
+            Ok("corpus") => (false, true),
+            Ok(other) => {
+                return Err(format!(
+                    "FIDELITY_PART={other}: expected scenarios or corpus (unset: both)"
+                ));
+            }
+        };
+        let scenarios_whole = scenarios && std::env::var_os("FIDELITY_ONLY").is_none();
+        Ok(Parts {
+            scenarios,
+            corpus,
+            scenarios_whole,
+        })
+    }
+}
+
+/// The heading that starts the corpus's section of docs/fidelity.md (the last section).
+const CORPUS_HEADING: &str = "## sbatch corpus\n";
+
+/// docs/fidelity.md split into the scenario section and the corpus section.
+fn split_doc(doc: &str) -> (&str, &str) {
+    if doc.starts_with(CORPUS_HEADING) {
+        return ("", doc);
+    }
+    match doc.find(&format!("\n{CORPUS_HEADING}")) {
+        Some(at) => doc.split_at(at + 1),
+        None => (doc, ""),
+    }
+}
+
 fn main() -> ExitCode {
-    let mode = match Mode::from_env() {
+    let (mode, parts) = match Mode::from_env().and_then(|m| Ok((m, Parts::from_env()?))) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("fidelity: {e}");
@@ -75,22 +125,52 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let scenarios = scenario::run(mode, &cluster);
-    let corpus = corpus::run(mode, &cluster);
-    let report = scenario::report_md(&scenarios) + &corpus.report_md;
+    let scenarios = if parts.scenarios {
+        scenario::run(mode, &cluster)
+    } else {
+        scenario::ScenarioOutcome::default()
+    };
+    let corpus = if parts.corpus {
+        corpus::run(mode, &cluster)
+    } else {
+        corpus::CorpusOutcome::default()
+    };
+    let scenario_md = scenario::report_md(&scenarios);
     let mut failed = scenarios.failures.len() + corpus.failures.len();
-    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
-    if mode == Mode::Record {
-        if let Err(e) = std::fs::write(&doc, &report) {
-            eprintln!("fidelity: writing {}: {e}", doc.display());
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
+    let (old_scenario_md, old_corpus_md) = split_doc(&doc);
+    // Each part that ran whole owns its section of the report; a partial run leaves the
+    // document alone (its report goes to stdout).
+    let (new_scenario_md, new_corpus_md) = (
+        if parts.scenarios_whole {
+            scenario_md.as_str()
+        } else {
+            old_scenario_md
+        },
+        if parts.corpus {
+            corpus.report_md.as_str()
+        } else {
+            old_corpus_md
+        },
+    );
+    if mode == Mode::Record && (parts.scenarios_whole || parts.corpus) {
+        let report = format!("{new_scenario_md}{new_corpus_md}");
+        if let Err(e) = std::fs::write(&doc_path, &report) {
+            eprintln!("fidelity: writing {}: {e}", doc_path.display());
             failed += 1;
         }
-    } else if std::fs::read_to_string(&doc).ok().as_deref() != Some(report.as_str()) {
+    } else if mode != Mode::Record
+        && (new_scenario_md != old_scenario_md || new_corpus_md != old_corpus_md)
+    {
         eprintln!(
             "fidelity: docs/fidelity.md is not what this run reports; \
              run HPCSCHED_FIDELITY=record cargo test --test fidelity with the harness up"
         );
         failed += 1;
+    }
+    if parts.scenarios && !parts.scenarios_whole {
+        print!("{scenario_md}");
     }
     for f in scenarios.failures.iter().chain(&corpus.failures) {
         eprintln!("FAIL {f}");
