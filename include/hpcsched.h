@@ -64,7 +64,7 @@ enum hpcsched_result
    */
   HPCSCHED_RESULT_UNKNOWN_NODE = 9,
   /**
-   * No partition has this name (scheduler status views).
+   * No partition has this name (scheduler status views and partition events).
    */
   HPCSCHED_RESULT_UNKNOWN_PARTITION = 10,
   /**
@@ -1228,6 +1228,23 @@ hpcsched_result hpcsched_scheduler_update_time_limit(hpcsched_scheduler *schedul
 hpcsched_result hpcsched_scheduler_drain_node(hpcsched_scheduler *scheduler,
                                               const char *name,
                                               const char *reason);
+
+/**
+ * Sets partition `name`'s state, as `scontrol update PartitionName=name State=state`:
+ * `state` is "UP", "DOWN" (the queue waits with PartitionDown), "DRAIN" (new jobs are
+ * refused, queued ones run) or "INACTIVE" (both: PartitionInactive), in any case.
+ * Running jobs are not touched.
+ *
+ * Returns HPCSCHED_RESULT_UNKNOWN_PARTITION for a name the cluster does not have and
+ * HPCSCHED_RESULT_PARSE_ERROR for another state, and then changes nothing.
+ *
+ * # Safety
+ * `scheduler` is NULL or a live scheduler no other thread is using; `name` and `state`
+ * are NULL or NUL-terminated strings.
+ */
+hpcsched_result hpcsched_scheduler_set_partition_state(hpcsched_scheduler *scheduler,
+                                                       const char *name,
+                                                       const char *state);
 
 /**
  * Returns node `name` to service after a drain or a failure.

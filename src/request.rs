@@ -68,6 +68,9 @@ pub struct JobRequest {
     pub ntasks_per_node: Option<u32>,
     /// `-c, --cpus-per-task`.
     pub cpus_per_task: Option<u32>,
+    /// `--mincpus`: the least CPUs each allocated node must have for the job.
+    #[serde(default)]
+    pub mincpus: Option<u32>,
     /// `--mem`, `--mem-per-cpu`, `--mem-per-gpu` (mutually exclusive).
     pub memory: Option<MemoryRequest>,
     /// `--gres` (per node).

@@ -475,6 +475,11 @@ pub enum RejectReason {
     /// `-c 0`.
     #[error("CPU count specification invalid")]
     InvalidCpuCount,
+    /// A negative `--nice` from a user other than root: raising a job's priority is
+    /// privileged (observed on 22.05: `--nice=-10` as a user is refused with this
+    /// message, as root accepted). Checked only when the request names its user.
+    #[error("Invalid --nice value")]
+    InvalidNice,
     /// With `EnforcePartLimits=ANY`, a job each of whose partitions is DOWN or breaks
     /// a limit, the last one tested breaking a limit: slurmctld's submit-time test
     /// (`_select_nodes_parts()`) finds no partition to run it in and refuses it (observed
@@ -798,6 +803,9 @@ impl Cluster {
         };
         if req.ntasks == Some(0) || req.ntasks_per_node == Some(0) {
             return Err(RejectReason::BadTaskCount.into());
+        }
+        if req.nice.is_some_and(|n| n < 0) && req.user.as_deref().is_some_and(|u| u != "root") {
+            return Err(RejectReason::InvalidNice.into());
         }
         let (mut nodes_min, mut nodes_max) = match req.nodes {
             Some(nc) if nc.min == 0 || nc.max < nc.min => {
@@ -1212,9 +1220,15 @@ impl Cluster {
         let user_exclusive = part.exclusive_user || req.exclusive == Some(Exclusive::User);
         let cpt = counts.cpus_per_task;
         let tasks_per_node_min = counts.ntasks_per_node.unwrap_or(1);
-        let cpus_per_node_min = tasks_per_node_min.saturating_mul(cpt);
+        // `--mincpus`: each node must give the job that many CPUs (observed on 22.05:
+        // `-p CPU-4 --mincpus=8` is refused, "CPU count per node can not be satisfied").
+        let cpus_per_node_min = tasks_per_node_min
+            .saturating_mul(cpt)
+            .max(req.mincpus.unwrap_or(0));
         let per_node_gres = per_node_gres(req);
-        let per_job_gpus = req.gpus.as_deref();
+        // `--gpus=0` asks for nothing (observed on 22.05: accepted on a partition
+        // without GPUs, held with TresPerJob=gres:gpu:0).
+        let per_job_gpus = req.gpus.as_deref().filter(|g| g.count > 0);
         let gpus_per_node_hint: u64 = per_node_gres
             .iter()
             .filter(|g| g.key.name == "gpu")
@@ -2694,6 +2708,55 @@ mod tests {
             c.resolve(&req).unwrap_err().reasons(),
             [RejectReason::InvalidGres("nvme".into())]
         );
+    }
+
+    #[test]
+    fn zero_gpus_ask_for_nothing() {
+        // Observed on 22.05: `-p CPU-4 --gpus=0` is accepted on a partition without GPUs.
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.partitions = vec!["small".into()];
+        req.gpus = Some(Box::new(gpu(None, 0)));
+        let job = c.resolve(&req).unwrap();
+        assert!(job.gres_per_node().iter().all(|g| g.count == 0));
+        assert_eq!(job.min_nodes(), 1);
+    }
+
+    #[test]
+    fn mincpus_is_a_per_node_minimum() {
+        // Observed on 22.05: `-p CPU-4 --mincpus=8` (4-CPU nodes) refused, `--mincpus=4`
+        // accepted with NumCPUs=1.
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.mincpus = Some(4);
+        let job = c.resolve(&req).unwrap();
+        assert_eq!((job.min_cpus(), job.min_nodes()), (1, 1));
+        req.mincpus = Some(8);
+        assert!(matches!(
+            c.resolve(&req).unwrap_err().reasons()[0],
+            RejectReason::NodeConfigUnavailable { .. }
+        ));
+        req.partitions = vec!["big".into()];
+        assert!(c.resolve(&req).is_ok());
+    }
+
+    #[test]
+    fn negative_nice_is_for_root() {
+        // Observed on 22.05: `--nice=-10` refused as a user, accepted as root.
+        let c = cluster(EnforcePartLimits::All);
+        let mut req = JobRequest::default();
+        req.nice = Some(-10);
+        // No user named: not checked.
+        assert!(c.resolve(&req).is_ok());
+        req.user = Some("root".into());
+        assert!(c.resolve(&req).is_ok());
+        req.user = Some("alice".into());
+        assert_eq!(
+            c.resolve(&req).unwrap_err().reasons(),
+            [RejectReason::InvalidNice]
+        );
+        req.nice = Some(10);
+        assert!(c.resolve(&req).is_ok());
     }
 
     #[test]

@@ -1133,3 +1133,46 @@ fn simulate_draws_and_erases_a_progress_bar_on_a_terminal() {
         "{tty:?}"
     );
 }
+
+#[test]
+fn check_user_and_command_line_arguments() {
+    let dir = Scratch::new("check-user-args");
+    let conf = dir.file("c.conf", FOUR_NODES);
+    let script = dir.file("job.sh", "#!/bin/sh\n#SBATCH -N 1 --nice=-5\ntrue\n");
+    // No --user: a negative nice is not checked.
+    let o = hpcsched(&["check", "--cluster", &conf, &script]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // As a user it is refused; as root it is not.
+    let o = hpcsched(&["check", "--cluster", &conf, "--user", "alice", &script]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("Invalid --nice value"),
+        "{}",
+        stdout(&o)
+    );
+    let o = hpcsched(&["check", "--cluster", &conf, "--user=root", &script]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // --arg words override the script's #SBATCH lines, as sbatch's command line does.
+    let o = hpcsched(&[
+        "check",
+        "--cluster",
+        &conf,
+        "--arg",
+        "-N",
+        "--arg=3",
+        "--arg=--nice=1",
+        "--user",
+        "alice",
+        &script,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("  nodes           3\n"),
+        "{}",
+        stdout(&o)
+    );
+    // A bad --arg is an input error on the script, like a bad #SBATCH line.
+    let o = hpcsched(&["check", "--cluster", &conf, "--arg=--frobnicate", &script]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&script), "{}", stderr(&o));
+}

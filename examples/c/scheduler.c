@@ -295,6 +295,28 @@ int main(void) {
     ok(hpcsched_scheduler_release(s, e), "release E");
     const struct expected_start released[] = {{e, "n1"}};
     schedule(s, 14401, released, 1);
+
+    /* scontrol update PartitionName=batch State=DOWN: the queue waits with PartitionDown;
+     * an unknown partition or state is refused and changes nothing. */
+    ok(hpcsched_scheduler_set_partition_state(s, "batch", "DOWN"), "batch DOWN");
+    EXPECT(hpcsched_scheduler_set_partition_state(s, "nope", "DOWN") ==
+           HPCSCHED_RESULT_UNKNOWN_PARTITION);
+    EXPECT(hpcsched_scheduler_set_partition_state(s, "batch", "closed") ==
+           HPCSCHED_RESULT_PARSE_ERROR);
+    printf("bad state: %s\n", hpcsched_last_error_message());
+    const char *const f_args[] = {"-J", "F", "-N", "1", "-t", "10"};
+    uint32_t f = submit(s, f_args, 6, "frank");
+    schedule(s, 14402, NULL, 0);
+    hpcsched_job *down = NULL;
+    if (ok(hpcsched_scheduler_job(s, f, &down), "hpcsched_scheduler_job")) {
+        const char *reason = NULL;
+        hpcsched_job_reason(down, &reason);
+        EXPECT(reason != NULL && strcmp(reason, "PartitionDown") == 0);
+        hpcsched_job_free(down);
+    }
+    ok(hpcsched_scheduler_set_partition_state(s, "batch", "UP"), "batch UP");
+    const struct expected_start back_up[] = {{f, "n2"}};
+    schedule(s, 14403, back_up, 1);
     hpcsched_scheduler_free(s);
 
     if (failures > 0) {

@@ -36,7 +36,7 @@ pub enum hpcsched_result {
     WrongState = 8,
     /// No node has this name (scheduler calls).
     UnknownNode = 9,
-    /// No partition has this name (scheduler status views).
+    /// No partition has this name (scheduler status views and partition events).
     UnknownPartition = 10,
     /// No QOS has this name (scheduler status views).
     UnknownQos = 11,
@@ -106,6 +106,16 @@ impl From<hpcsched::NodeError> for Failure {
     fn from(e: hpcsched::NodeError) -> Self {
         let code = match &e {
             hpcsched::NodeError::UnknownNode(_) => hpcsched_result::UnknownNode,
+            _ => hpcsched_result::InvalidArgument,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<hpcsched::PartitionError> for Failure {
+    fn from(e: hpcsched::PartitionError) -> Self {
+        let code = match &e {
+            hpcsched::PartitionError::UnknownPartition(_) => hpcsched_result::UnknownPartition,
             _ => hpcsched_result::InvalidArgument,
         };
         Failure::new(code, e.to_string())

@@ -329,6 +329,43 @@ pub unsafe extern "C" fn hpcsched_scheduler_drain_node(
     })
 }
 
+/// Sets partition `name`'s state, as `scontrol update PartitionName=name State=state`:
+/// `state` is "UP", "DOWN" (the queue waits with PartitionDown), "DRAIN" (new jobs are
+/// refused, queued ones run) or "INACTIVE" (both: PartitionInactive), in any case.
+/// Running jobs are not touched.
+///
+/// Returns HPCSCHED_RESULT_UNKNOWN_PARTITION for a name the cluster does not have and
+/// HPCSCHED_RESULT_PARSE_ERROR for another state, and then changes nothing.
+///
+/// # Safety
+/// `scheduler` is NULL or a live scheduler no other thread is using; `name` and `state`
+/// are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_scheduler_set_partition_state(
+    scheduler: *mut hpcsched_scheduler,
+    name: *const c_char,
+    state: *const c_char,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let scheduler = unsafe { arg_mut(scheduler, "scheduler") }?;
+        // SAFETY: per this function's contract.
+        let name = unsafe { arg_str(name, "name") }?;
+        // SAFETY: per this function's contract.
+        let state = unsafe { arg_str(state, "state") }?;
+        let state: hpcsched::PartitionState =
+            state
+                .parse()
+                .map_err(|e: hpcsched::ParsePartitionStateError| {
+                    Failure::new(hpcsched_result::ParseError, e.to_string())
+                })?;
+        scheduler
+            .inner
+            .set_partition_state(name, state)
+            .map_err(Failure::from)
+    })
+}
+
 /// Returns node `name` to service after a drain or a failure.
 ///
 /// # Safety

@@ -1,7 +1,8 @@
 //! `hpcsched check`: resolve batch scripts against a cluster the way sbatch would at submit.
 //!
 //! ```text
-//! hpcsched check --cluster slurm.conf [--qos qos.txt] [--format text|json] [--verbose] SCRIPT...
+//! hpcsched check --cluster slurm.conf [--qos qos.txt] [--user NAME] [--arg ARG]...
+//!                [--format text|json] [--verbose] SCRIPT...
 //! ```
 //!
 //! Exit status: 0 when every script is accepted, 1 when at least one is rejected, 2 on a
@@ -16,7 +17,8 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 pub const USAGE: &str = "\
-Usage: hpcsched check --cluster FILE [--qos FILE] [--format text|json] [--verbose] SCRIPT...
+Usage: hpcsched check --cluster FILE [--qos FILE] [--user NAME] [--arg ARG]...
+                      [--format text|json] [--verbose] SCRIPT...
        hpcsched --help | --version
 
 Resolve each batch script against the cluster as sbatch/slurmctld would at submit:
@@ -27,6 +29,11 @@ Options:
   --cluster FILE        slurm.conf of the cluster (NodeName/PartitionName lines and
                         scheduler keys)
   --qos FILE            QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
+  --user NAME           the submitting user (privileged options such as --priority
+                        are refused unless it is root); default: not checked
+  --arg ARG             an sbatch command-line argument, applied over each script's
+                        #SBATCH lines as `sbatch ARG... SCRIPT` would (repeat it for
+                        each word: --arg -p --arg gpu)
   --format text|json    output format (default: text)
   --verbose             also print slurm.conf keys hpcsched ignores, on stderr
   -h, --help            this help
@@ -38,6 +45,10 @@ Exit status: 0 all accepted, 1 some script rejected, 2 usage or input error.";
 struct CheckArgs {
     cluster: String,
     qos: Option<String>,
+    /// `--user`: the submitting user.
+    user: Option<String>,
+    /// `--arg`s: sbatch command-line arguments, in order.
+    sbatch_args: Vec<String>,
     json: bool,
     verbose: bool,
     scripts: Vec<String>,
@@ -55,6 +66,8 @@ pub fn main(rest: &[String]) -> Result<ExitCode, Fatal> {
 fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
     let mut cluster = None;
     let mut qos = None;
+    let mut user = None;
+    let mut sbatch_args = Vec::new();
     let mut json = false;
     let mut verbose = false;
     let mut scripts = Vec::new();
@@ -74,6 +87,8 @@ fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
         match name {
             "--cluster" => cluster = Some(value("--cluster")?),
             "--qos" => qos = Some(value("--qos")?),
+            "--user" => user = Some(value("--user")?),
+            "--arg" => sbatch_args.push(value("--arg")?),
             "--format" => {
                 json = match value("--format")?.as_str() {
                     "json" => true,
@@ -100,6 +115,8 @@ fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
     Ok(CheckArgs {
         cluster,
         qos,
+        user,
+        sbatch_args,
         json,
         verbose,
         scripts,
@@ -112,8 +129,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     let mut requests = Vec::new();
     for path in &args.scripts {
         let text = read(path)?;
-        let req =
-            JobRequest::from_script(&text).map_err(|e| Fatal(located(path, &e.to_string())))?;
+        let mut req = JobRequest::from_script_with_args(&text, &args.sbatch_args)
+            .map_err(|e| Fatal(located(path, &e.to_string())))?;
+        if let Some(user) = &args.user {
+            req.user = Some(user.clone());
+        }
         requests.push((path, req));
     }
     let results: Vec<(&String, Result<ResolvedJob, Rejection>)> = requests

@@ -14,10 +14,12 @@
 //! - `-xVALUE`, `-x VALUE`, bundled flags (`-Hv`, `-HvN2`);
 //! - `--` ends the options, and so does the first argument that is not an option.
 //!
-//! Later occurrences override earlier ones. The three memory options, and `--exclusive`
-//! with `--oversubscribe`, are mutually exclusive even across the script and the command
-//! line, as in sbatch (both passes fill one option set; `_validate_memory_options()` and
-//! `_validate_share_options()` in `slurm_opt.c` then reject the mix).
+//! Later occurrences override earlier ones. The three memory options are mutually
+//! exclusive even across the script and the command line, as in sbatch (both passes fill
+//! one option set; `_validate_memory_options()` in `slurm_opt.c` then rejects the mix).
+//! `--exclusive` and `--oversubscribe` set one value, so the later wins (Slurm 22.05
+//! accepts both: `--exclusive -s` is held with OverSubscribe=YES, `-s --exclusive` with
+//! OverSubscribe=NO; the fidelity corpus's `excl_oversubscribe`).
 
 use crate::gres::GresSpec;
 use crate::output_pattern::OutputPattern;
@@ -125,6 +127,7 @@ pub(crate) enum Action {
     Nodes,
     Ntasks,
     NtasksPerNode,
+    MinCpus,
     CpusPerTask,
     Mem,
     MemPerCpu,
@@ -489,7 +492,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         A::Other,
         "memory limit update margin@delay",
     ),
-    o("mincpus", None, R, A::Other, "minimum CPUs per node"),
+    o("mincpus", None, R, A::MinCpus, "minimum CPUs per node"),
     o("network", None, R, A::Other, "network settings"),
     o(
         "nice",
@@ -824,8 +827,6 @@ pub(crate) enum Source {
 #[derive(Debug, Default)]
 pub(crate) struct Applier {
     memory: Option<(&'static str, Source)>,
-    exclusive: Option<Source>,
-    oversubscribe: Option<Source>,
     /// `--gpus-per-node` / `--gres`: when (the option counter) and where they were last set.
     gpus_per_node: Option<(usize, Source)>,
     gres: Option<(usize, Source)>,
@@ -1004,6 +1005,7 @@ impl Applier {
             A::NtasksPerNode => {
                 req.ntasks_per_node = Some(parse_positive(v).map_err(|why| invalid(v, why))?);
             }
+            A::MinCpus => req.mincpus = Some(parse_positive(v).map_err(|why| invalid(v, why))?),
             A::CpusPerTask => {
                 req.cpus_per_task = Some(parse_positive(v).map_err(|why| invalid(v, why))?);
             }
@@ -1057,12 +1059,6 @@ impl Applier {
             A::Priority => req.priority = Some(parse_priority(v).map_err(|why| invalid(v, why))?),
             A::Hold => req.hold = true,
             A::Exclusive => {
-                if self.oversubscribe.is_some() {
-                    return Err(OptionError::Conflict {
-                        first: "--oversubscribe".into(),
-                        second: "--exclusive".into(),
-                    });
-                }
                 let (exclusive, oversubscribe) = match value {
                     None => (Some(Exclusive::Node), false),
                     Some(v) => match v.to_ascii_lowercase().as_str() {
@@ -1081,18 +1077,10 @@ impl Applier {
                 };
                 req.exclusive = exclusive;
                 req.oversubscribe = oversubscribe;
-                self.exclusive = Some(source);
             }
             A::Oversubscribe => {
-                if self.exclusive.is_some() {
-                    return Err(OptionError::Conflict {
-                        first: "--exclusive".into(),
-                        second: "--oversubscribe".into(),
-                    });
-                }
                 req.exclusive = None;
                 req.oversubscribe = true;
-                self.oversubscribe = Some(source);
             }
             A::Constraint => {
                 req.constraint = Some(Box::new(
@@ -1561,6 +1549,18 @@ mod tests {
     }
 
     #[test]
+    fn mincpus() {
+        assert_eq!(parse_args(&["--mincpus=8"]).unwrap().mincpus, Some(8));
+        assert_eq!(parse_args(&["--mincpus", "2"]).unwrap().mincpus, Some(2));
+        assert!(matches!(
+            err(&["--mincpus=0"]),
+            OptionError::InvalidValue { .. }
+        ));
+        let r = parse_args(&["--mincpus=3"]).unwrap();
+        assert_eq!(r.to_args(), ["--mincpus=3"]);
+    }
+
+    #[test]
     fn exclusive_and_oversubscribe() {
         let ex = |s: &[&str]| parse_args(s).unwrap().exclusive;
         assert_eq!(ex(&["--exclusive"]), Some(Exclusive::Node));
@@ -1574,19 +1574,13 @@ mod tests {
         let r = parse_args(&["--exclusive", "--exclusive=oversubscribe"]).unwrap();
         assert_eq!((r.exclusive, r.oversubscribe), (None, true));
         assert!(parse_args(&["-s"]).unwrap().oversubscribe);
+        // One setting in sbatch: the later wins (observed on 22.05).
+        let r = parse_args(&["--exclusive", "-s"]).unwrap();
+        assert_eq!((r.exclusive, r.oversubscribe), (None, true));
+        let r = parse_args(&["-s", "--exclusive=user"]).unwrap();
         assert_eq!(
-            err(&["--exclusive", "-s"]),
-            OptionError::Conflict {
-                first: "--exclusive".into(),
-                second: "--oversubscribe".into()
-            }
-        );
-        assert_eq!(
-            err(&["-s", "--exclusive=user"]),
-            OptionError::Conflict {
-                first: "--oversubscribe".into(),
-                second: "--exclusive".into()
-            }
+            (r.exclusive, r.oversubscribe),
+            (Some(Exclusive::User), false)
         );
         assert!(matches!(
             err(&["--exclusive=node"]),

@@ -49,6 +49,9 @@ pub(crate) fn to_args(req: &JobRequest) -> Vec<String> {
     if let Some(v) = req.cpus_per_task {
         push(&mut out, "cpus-per-task", v.to_string());
     }
+    if let Some(v) = req.mincpus {
+        push(&mut out, "mincpus", v.to_string());
+    }
     match req.memory {
         Some(MemoryRequest::PerNode(m)) => push(&mut out, "mem", values::memory_str(m)),
         Some(MemoryRequest::PerCpu(m)) => push(&mut out, "mem-per-cpu", values::memory_str(m)),

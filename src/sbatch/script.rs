@@ -451,12 +451,12 @@ mod tests {
             ScriptError::HetJobUnsupported { line: 2 }
         );
         assert_eq!(
-            parse_err("#!/bin/sh\n#SBATCH --exclusive\n\n#SBATCH -s\n"),
+            parse_err("#!/bin/sh\n#SBATCH --mem=1G\n\n#SBATCH --mem-per-cpu=1G\n"),
             ScriptError::Option {
                 line: 4,
                 source: OptionError::Conflict {
-                    first: "--exclusive".into(),
-                    second: "--oversubscribe".into()
+                    first: "--mem".into(),
+                    second: "--mem-per-cpu".into()
                 }
             }
         );
@@ -468,15 +468,18 @@ mod tests {
 
     #[test]
     fn conflicts_span_script_and_command_line() {
-        // sbatch fills one option set from both; --exclusive and -s together are fatal.
-        let e = JobRequest::from_script_with_args("#!/bin/sh\n#SBATCH --exclusive\n", &["-s"]);
-        assert_eq!(
-            e,
-            Err(ScriptError::Args(OptionError::Conflict {
-                first: "--exclusive".into(),
-                second: "--oversubscribe".into()
-            }))
+        // sbatch fills one option set from both: two memory options are fatal, and of
+        // --exclusive and -s the command line's wins.
+        let e = JobRequest::from_script_with_args(
+            "#!/bin/sh\n#SBATCH --mem=1G\n",
+            &["--mem-per-cpu=1G"],
         );
+        assert!(matches!(
+            e,
+            Err(ScriptError::Args(OptionError::Conflict { .. }))
+        ));
+        let r = JobRequest::from_script_with_args("#!/bin/sh\n#SBATCH --exclusive\n", &["-s"]);
+        assert!(r.is_ok_and(|r| r.oversubscribe && r.exclusive.is_none()));
         let e = JobRequest::from_script_with_args("#!/bin/sh\n", &["--bogus"]);
         assert_eq!(
             e,

@@ -507,7 +507,7 @@ impl Scheduler {
     /// let id = s.submit(&hpcsched::sbatch::parse_args(&["-t", "10"])?, "alice", Timestamp(0))?;
     /// s.hold_as(id, HoldKind::Admin)?;
     /// assert!(s.schedule(Timestamp(0)).is_empty());
-    /// assert_eq!(s.job(id).map(|j| j.reason()), Some(PendingReason::JobHeldAdmin));
+    /// assert_eq!(s.job(id).map(|j| j.reason().clone()), Some(PendingReason::JobHeldAdmin));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn hold_as(&mut self, id: JobId, kind: HoldKind) -> Result<(), JobError> {
@@ -644,7 +644,7 @@ impl Scheduler {
     /// s.set_partition_state("p", PartitionState::Down)?;
     /// let id = s.submit(&hpcsched::sbatch::parse_args(&["-t", "10"])?, "alice", Timestamp(0))?;
     /// assert!(s.schedule(Timestamp(0)).is_empty());
-    /// assert_eq!(s.job(id).map(|j| j.reason()), Some(PendingReason::PartitionDown));
+    /// assert_eq!(s.job(id).map(|j| j.reason().clone()), Some(PendingReason::PartitionDown));
     /// s.set_partition_state("p", PartitionState::Up)?;
     /// assert_eq!(s.schedule(Timestamp(1)).len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())

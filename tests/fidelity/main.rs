@@ -14,6 +14,14 @@
 //!   what `.ci/run` does;
 //! - `record`: live, and the observations and `docs/fidelity.md` are written anew.
 //!
+//! `FIDELITY_PART=scenarios|corpus` runs one part only. `FIDELITY_ONLY=a,b` asks Slurm
+//! only about the scenarios whose names contain one of these words: a live run skips the
+//! others, a record run takes them from their recorded observations (the corpus always runs
+//! whole, and quickly). docs/fidelity.md holds the scenario section, then the corpus
+//! section, both generated from the recorded observations: a record run writes the
+//! sections of the parts it ran, a recorded run (`cargo test`) checks them, a live run only
+//! says when its figures differ (live Slurm jitters by a second here and there).
+//!
 //! Any difference not listed as a deliberate deviation fails the suite.
 
 mod cluster;
@@ -54,9 +62,7 @@ impl Mode {
     }
 }
 
-/// `FIDELITY_ONLY=a,b`: ask Slurm only about the scenarios whose names contain one of
-/// these. A live run skips the others; a record run takes them from their recorded
-/// observations.
+/// `FIDELITY_ONLY=a,b`: the words that pick the scenarios Slurm is asked about.
 #[must_use]
 pub fn only() -> Option<Vec<String>> {
     std::env::var("FIDELITY_ONLY")
@@ -70,8 +76,53 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fidelity")
 }
 
+/// Which parts run, and whether each runs whole (`FIDELITY_PART`, `FIDELITY_ONLY`).
+#[derive(Debug, Clone, Copy)]
+struct Parts {
+    scenarios: bool,
+    corpus: bool,
+    /// The scenario part reports on every scenario (all but a live run with
+    /// `FIDELITY_ONLY`).
+    scenarios_whole: bool,
+}
+
+impl Parts {
+    fn from_env(mode: Mode) -> Result<Parts, String> {
+        let (scenarios, corpus) = match std::env::var("FIDELITY_PART").as_deref() {
+            Err(_) | Ok("") => (true, true),
+            Ok("scenarios") => (true, false),
+            Ok("corpus") => (false, true),
+            Ok(other) => {
+                return Err(format!(
+                    "FIDELITY_PART={other}: expected scenarios or corpus (unset: both)"
+                ));
+            }
+        };
+        let scenarios_whole = scenarios && (mode != Mode::Live || only().is_none());
+        Ok(Parts {
+            scenarios,
+            corpus,
+            scenarios_whole,
+        })
+    }
+}
+
+/// The heading that starts the corpus's section of docs/fidelity.md (the last section).
+const CORPUS_HEADING: &str = "## sbatch corpus\n";
+
+/// docs/fidelity.md split into the scenario section and the corpus section.
+fn split_doc(doc: &str) -> (&str, &str) {
+    if doc.starts_with(CORPUS_HEADING) {
+        return ("", doc);
+    }
+    match doc.find(&format!("\n{CORPUS_HEADING}")) {
+        Some(at) => doc.split_at(at + 1),
+        None => (doc, ""),
+    }
+}
+
 fn main() -> ExitCode {
-    let mode = match Mode::from_env() {
+    let (mode, parts) = match Mode::from_env().and_then(|m| Ok((m, Parts::from_env(m)?))) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("fidelity: {e}");
@@ -85,28 +136,54 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let scenarios = scenario::run(mode, &cluster);
-    let corpus = corpus::run(mode, &cluster);
-    let report = scenario::report_md(&scenarios) + &corpus.report_md;
+    let scenarios = if parts.scenarios {
+        scenario::run(mode, &cluster)
+    } else {
+        scenario::ScenarioOutcome::default()
+    };
+    let corpus = if parts.corpus {
+        corpus::run(mode, &cluster)
+    } else {
+        corpus::CorpusOutcome::default()
+    };
+    let scenario_md = scenario::report_md(&scenarios);
     let mut failed = scenarios.failures.len() + corpus.failures.len();
-    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
-    if mode == Mode::Live {
-        // Live figures can move by a job from run to run (timing jitter the deviations
-        // allow for); the report is generated from the recorded observations only.
-        if std::fs::read_to_string(&doc).ok().as_deref() != Some(report.as_str()) {
-            println!("fidelity: note: this live run's figures differ from docs/fidelity.md");
-        }
-    } else if mode == Mode::Record {
-        if let Err(e) = std::fs::write(&doc, &report) {
-            eprintln!("fidelity: writing {}: {e}", doc.display());
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
+    let (old_scenario_md, old_corpus_md) = split_doc(&doc);
+    // Each part that ran whole owns its section of the report; a partial run leaves the
+    // document alone (its report goes to stdout).
+    let (new_scenario_md, new_corpus_md) = (
+        if parts.scenarios_whole {
+            scenario_md.as_str()
+        } else {
+            old_scenario_md
+        },
+        if parts.corpus {
+            corpus.report_md.as_str()
+        } else {
+            old_corpus_md
+        },
+    );
+    if mode == Mode::Record && (parts.scenarios_whole || parts.corpus) {
+        let report = format!("{new_scenario_md}{new_corpus_md}");
+        if let Err(e) = std::fs::write(&doc_path, &report) {
+            eprintln!("fidelity: writing {}: {e}", doc_path.display());
             failed += 1;
         }
-    } else if std::fs::read_to_string(&doc).ok().as_deref() != Some(report.as_str()) {
-        eprintln!(
-            "fidelity: docs/fidelity.md is not what this run reports; \
+    } else if new_scenario_md != old_scenario_md || new_corpus_md != old_corpus_md {
+        if mode == Mode::Live {
+            println!("fidelity: note: this live run's figures differ from docs/fidelity.md");
+        } else {
+            eprintln!(
+                "fidelity: docs/fidelity.md is not what this run reports; \
              run HPCSCHED_FIDELITY=record cargo test --test fidelity with the harness up"
-        );
-        failed += 1;
+            );
+            failed += 1;
+        }
+    }
+    if parts.scenarios && !parts.scenarios_whole {
+        print!("{scenario_md}");
     }
     for f in scenarios.failures.iter().chain(&corpus.failures) {
         eprintln!("FAIL {f}");

@@ -493,20 +493,7 @@ fn clear(cluster: &FidelityCluster) -> Result<(), String> {
         // Already-ended jobs make scancel complain; what matters is the queue below.
         let _ = slurm::run("scancel", &args[1..]);
     }
-    // Partitions back to their slurm.conf state (a scenario may have changed one).
-    for p in cluster.cluster.partitions() {
-        let now = slurm::run("scontrol", &["show", "partition", "-o", &p.name])?;
-        if !now.contains(&format!(" State={} ", p.state)) {
-            slurm::run(
-                "scontrol",
-                &[
-                    "update",
-                    &format!("PartitionName={}", p.name),
-                    &format!("State={}", p.state),
-                ],
-            )?;
-        }
-    }
+    reset_partitions(cluster)?;
     let nodes = slurm::run("sinfo", &["-h", "-N", "-t", "drain,drng,down", "-o", "%N"])?;
     for n in nodes.split_whitespace().collect::<BTreeSet<_>>() {
         slurm::run(
@@ -529,6 +516,25 @@ fn clear(cluster: &FidelityCluster) -> Result<(), String> {
         }
         std::thread::sleep(StdDuration::from_millis(200));
     }
+}
+
+/// Puts every partition back in its slurm.conf state (a scenario may have changed one);
+/// each scenario starts and ends with it, so the corpus that follows sees the config.
+fn reset_partitions(cluster: &FidelityCluster) -> Result<(), String> {
+    for p in cluster.cluster.partitions() {
+        let now = slurm::run("scontrol", &["show", "partition", "-o", &p.name])?;
+        if !now.contains(&format!(" State={} ", p.state)) {
+            slurm::run(
+                "scontrol",
+                &[
+                    "update",
+                    &format!("PartitionName={}", p.name),
+                    &format!("State={}", p.state),
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn backfill_cycles() -> u64 {
@@ -687,7 +693,9 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
     let out = slurm::run(
         "squeue",
         &["-h", "-t", "all", "-o", "%j|%i|%F|%V|%T|%S|%r|%N|%Y"],
-    )?;
+    );
+    reset_partitions(cluster)?;
+    let out = out?;
     let mut submitted: HashMap<String, u64> = HashMap::new();
     // Only this run's jobs: earlier runs' ended jobs stay listed for MinJobAge.
     let key_of: HashMap<&str, &str> = ids

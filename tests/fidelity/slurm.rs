@@ -1,6 +1,6 @@
 //! Talking to the harness's Slurm: its commands, with the harness's `SLURM_CONF`.
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The harness's environment (`harness/env.sh`): state folder and slurm.conf.
 pub fn state_dir() -> String {
@@ -15,6 +15,23 @@ pub fn state_dir() -> String {
 /// A Slurm command, run against the harness's cluster, as `user` (root: as is).
 /// Returns stdout, or an error with the command, its status and stderr.
 pub fn run_as(user: &str, program: &str, args: &[&str]) -> Result<String, String> {
+    let out = output_as(user, program, args)?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{program} {}: {}: {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// [`run_as`], returning the command's whole output, whatever its exit status: for
+/// callers to whom a refusal is an answer (sbatch rejecting a job). Errs only when the
+/// command could not be run at all.
+pub fn output_as(user: &str, program: &str, args: &[&str]) -> Result<Output, String> {
     let conf = format!("{}/slurm.conf", state_dir());
     let mut cmd = if user == "root" {
         Command::new(program)
@@ -33,19 +50,8 @@ pub fn run_as(user: &str, program: &str, args: &[&str]) -> Result<String, String
         .env("SLURM_TIME_FORMAT", "%s")
         // Job processes carry the harness's tag so that teardown.sh can find orphans.
         .env("FIDELITY_HARNESS_TAG", state_dir());
-    let out = cmd
-        .output()
-        .map_err(|e| format!("{program} {}: {e}", args.join(" ")))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(format!(
-            "{program} {}: {}: {}",
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
+    cmd.output()
+        .map_err(|e| format!("{program} {}: {e}", args.join(" ")))
 }
 
 /// A Slurm command as root.

@@ -14,7 +14,8 @@
 //! ├── JobError(Error)                    .job: int; a job event the scheduler refuses
 //! │   ├── UnknownJobError(JobError, KeyError)
 //! │   └── JobStateError(JobError, ValueError)   .state: str
-//! └── NodeError(Error, KeyError)         .node: str; no node of that name
+//! ├── NodeError(Error, KeyError)         .node: str; no node of that name
+//! └── PartitionError(Error, KeyError)    .partition: str; no partition of that name
 //! ```
 //!
 //! The `KeyError` subclasses print their message as is (KeyError alone would quote it).
@@ -48,6 +49,7 @@ struct Classes {
     unknown_job: Py<PyType>,
     job_state: Py<PyType>,
     node: Py<PyType>,
+    partition: Py<PyType>,
 }
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
@@ -165,7 +167,14 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
                 "NodeError",
                 &PyTuple::new(py, [base.clone(), key_error.clone()])?,
                 "No node has this name. `node` is the name.",
-                &[("node", none), ("__str__", plain_str)],
+                &[("node", none.clone()), ("__str__", plain_str.clone())],
+            )?,
+            partition: new_class(
+                py,
+                "PartitionError",
+                &PyTuple::new(py, [base.clone(), key_error.clone()])?,
+                "No partition has this name. `partition` is the name.",
+                &[("partition", none), ("__str__", plain_str)],
             )?,
             submit,
             job,
@@ -191,6 +200,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("UnknownJobError", c.unknown_job.bind(py))?;
     m.add("JobStateError", c.job_state.bind(py))?;
     m.add("NodeError", c.node.bind(py))?;
+    m.add("PartitionError", c.partition.bind(py))?;
     Ok(())
 }
 
@@ -314,6 +324,20 @@ pub(crate) fn node_err(e: hpcsched::NodeError) -> PyErr {
             _ => Vec::new(),
         };
         Ok(raise(py, &c.node, msg, &attrs))
+    })
+}
+
+/// Converts a refused partition event into PartitionError.
+#[allow(clippy::needless_pass_by_value)] // Used as `map_err(partition_err)`.
+pub(crate) fn partition_err(e: hpcsched::PartitionError) -> PyErr {
+    with_classes(e.to_string(), |py, c, msg| {
+        let attrs = match &e {
+            hpcsched::PartitionError::UnknownPartition(name) => {
+                vec![("partition", name.into_pyobject(py)?.into_any())]
+            }
+            _ => Vec::new(),
+        };
+        Ok(raise(py, &c.partition, msg, &attrs))
     })
 }
 

@@ -2,11 +2,12 @@
 
 use crate::cluster::Cluster;
 use crate::decision::{Decision, Estimate, Job};
-use crate::errors::{Error, job_err, node_err, policy_err, submit_err};
+use crate::errors::{Error, job_err, node_err, partition_err, policy_err, submit_err};
 use crate::request::JobRequest;
 use crate::status::{JobRecord, LimitUsage, PartitionUsage, UserUsage};
 use crate::values::{Gres, Limit};
-use hpcsched::{GresSpec, HoldKind, JobId, Policy, Preset, Timestamp};
+use hpcsched::{GresSpec, HoldKind, JobId, PartitionState, Policy, Preset, Timestamp};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard};
 
@@ -128,6 +129,20 @@ impl Scheduler {
     /// Drains a node: it takes no new jobs; running ones finish.
     fn drain_node(&self, name: &str, reason: &str) -> PyResult<()> {
         self.lock()?.drain_node(name, reason).map_err(node_err)
+    }
+
+    /// Changes a partition's state as `scontrol update PartitionName=NAME State=STATE`
+    /// does: `"UP"`, `"DOWN"`, `"DRAIN"` or `"INACTIVE"`.
+    fn set_partition_state(&self, name: &str, state: &str) -> PyResult<()> {
+        let state: PartitionState =
+            state
+                .parse()
+                .map_err(|e: hpcsched::ParsePartitionStateError| {
+                    PyValueError::new_err(e.to_string())
+                })?;
+        self.lock()?
+            .set_partition_state(name, state)
+            .map_err(partition_err)
     }
 
     /// Returns a drained or down node to service.

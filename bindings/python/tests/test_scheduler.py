@@ -334,3 +334,19 @@ def test_demo_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "t= 3600  start job 2 n1,n2,n3,n4" in out
     assert "4     D    dave   COMPLETED    7200  14400" in out
+
+
+def test_set_partition_state(sched: hpcsched.Scheduler) -> None:
+    sched.set_partition_state("batch", "DOWN")
+    job = sched.submit(args("-N1", "-t", "10"), "u", 1)
+    assert sched.schedule(1) == []
+    snapshot = sched.job(job)
+    assert snapshot is not None and snapshot.reason == "PartitionDown"
+    sched.set_partition_state("batch", "up")
+    assert [d.job for d in sched.schedule(2)] == [job]
+    with pytest.raises(hpcsched.PartitionError) as unknown:
+        sched.set_partition_state("nope", "DOWN")
+    assert unknown.value.partition == "nope"
+    assert isinstance(unknown.value, KeyError)
+    with pytest.raises(ValueError, match="invalid partition state `closed`"):
+        sched.set_partition_state("batch", "closed")

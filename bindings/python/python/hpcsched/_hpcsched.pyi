@@ -41,6 +41,7 @@ __all__ = [
     "OptionError",
     "ParseError",
     "Partition",
+    "PartitionError",
     "PartitionUsage",
     "PolicyError",
     "QosError",
@@ -137,6 +138,12 @@ class NodeError(Error, KeyError):
 
     node: str | None
     """The node name."""
+
+class PartitionError(Error, KeyError):
+    """No partition has this name."""
+
+    partition: str | None
+    """The partition name."""
 
 @final
 class Gres:
@@ -761,6 +768,12 @@ class Scheduler:
     def drain_node(self, name: str, reason: str) -> None:
         """Raises NodeError for an unknown node, as do all node events."""
     def resume_node(self, name: str) -> None: ...
+    def set_partition_state(
+        self, name: str, state: Literal["UP", "DOWN", "DRAIN", "INACTIVE"] | str
+    ) -> None:
+        """As ``scontrol update PartitionName=name State=state``: DOWN holds the queue
+        (PartitionDown), DRAIN refuses new jobs, INACTIVE does both (PartitionInactive).
+        Raises PartitionError for an unknown partition, ValueError for a bad state."""
     def down_node(self, name: str, reason: str, now: int) -> tuple[list[int], list[int]]:
         """Returns ``(ended, requeued)`` job ids."""
     def next_event_time(self, now: int) -> int | None:
