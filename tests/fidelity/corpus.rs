@@ -54,6 +54,8 @@ pub struct CorpusOutcome {
     pub checked: usize,
     /// Cases on which hpcsched and Slurm agree (or differ by a documented deviation).
     pub agreed: usize,
+    /// Cases on which they agree in every field.
+    pub identical: usize,
     /// One line per undocumented difference (the suite fails on any).
     pub failures: Vec<String>,
     /// Its section of docs/fidelity.md.
@@ -300,6 +302,7 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> CorpusOutcome {
         });
     }
     let _ = std::fs::remove_dir_all(&work);
+    outcome.identical = results.iter().filter(|r| r.diffs.is_empty()).count();
     outcome.report_md = report_md(&results);
     outcome
 }

@@ -182,6 +182,23 @@ fn main() -> ExitCode {
             failed += 1;
         }
     }
+    // The README quotes the figures: they must be this report's.
+    if mode != Mode::Live && parts.scenarios_whole && parts.corpus {
+        let readme_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&readme_path).unwrap_or_default();
+        for quote in [
+            format!(
+                "{} of {} scheduling decisions",
+                scenarios.identical, scenarios.compared
+            ),
+            format!("{} of {} sbatch", corpus.identical, corpus.checked),
+        ] {
+            if !readme.contains(&quote) {
+                eprintln!("fidelity: README.md does not quote \"{quote}\" (docs/fidelity.md)");
+                failed += 1;
+            }
+        }
+    }
     if parts.scenarios && !parts.scenarios_whole {
         print!("{scenario_md}");
     }

@@ -12,6 +12,8 @@
 //!   submit (for scenarios that wait for a job to end or reach its limit);
 //! - `@deviation KEY FIELD: REASON`: a documented, deliberate difference (the suite fails
 //!   on any other, and on a deviation the recorded observation no longer shows);
+//!   `FIELD?` marks a timing difference real Slurm shows in some runs only (allowed, not
+//!   required);
 //! - the first comment line says what the scenario checks (it goes into the report).
 //!
 //! **Slurm's side** (live): the queue is cleared, each job is submitted with
@@ -126,6 +128,9 @@ struct Deviation {
     key: String,
     field: String,
     reason: String,
+    /// `FIELD?`: a timing difference that real Slurm shows in some runs only (a node
+    /// leaving COMPLETING, the 30 s time-limit check); allowed, not required.
+    sometimes: bool,
 }
 
 /// One job line, as submitted to Slurm.
@@ -220,42 +225,74 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
             .join("observed")
             .join(format!("{}.tsv", scenario.name));
         let ask_slurm = mode.live() && selected(&path);
-        let observation = if ask_slurm {
-            eprintln!("fidelity: scenario {} on Slurm", scenario.name);
-            match observe(&scenario, cluster) {
-                Ok(o) => o,
-                Err(e) => {
-                    outcome.failures.push(format!("{}: {e}", scenario.name));
-                    continue;
-                }
+        // Live, a scenario that differs is run once more before it fails: real Slurm on a
+        // loaded machine now and then starts a job a few seconds late. Recorded and record
+        // runs are taken as they are.
+        let tries = if mode == Mode::Live { 2 } else { 1 };
+        for attempt in 1..=tries {
+            let mut one = ScenarioOutcome::default();
+            run_one(
+                mode,
+                ask_slurm,
+                &scenario,
+                &observed_path,
+                cluster,
+                &mut one,
+            );
+            if one.failures.is_empty() || attempt == tries {
+                outcome.compared += one.compared;
+                outcome.identical += one.identical;
+                outcome.failures.extend(one.failures);
+                outcome.rows.extend(one.rows);
+                break;
             }
-        } else {
-            match read_observation(&observed_path) {
-                Ok(o) => o,
-                Err(e) => {
-                    outcome.failures.push(format!("{}: {e}", scenario.name));
-                    continue;
-                }
+            for f in &one.failures {
+                eprintln!("fidelity: note: {f} (running {} again)", scenario.name);
             }
-        };
-        if mode == Mode::Record
-            && ask_slurm
-            && let Err(e) = std::fs::write(&observed_path, write_observation(&observation))
-        {
-            outcome
-                .failures
-                .push(format!("writing {}: {e}", observed_path.display()));
         }
-        let ours = replay(&scenario, &observation, cluster);
-        compare(
-            ask_slurm && mode == Mode::Live,
-            &scenario,
-            &observation,
-            &ours,
-            &mut outcome,
-        );
     }
     outcome
+}
+
+/// One scenario: Slurm's side (asked now, or read from `observed_path`), hpcsched's
+/// replay, and the comparison, added to `outcome`.
+fn run_one(
+    mode: Mode,
+    ask_slurm: bool,
+    scenario: &Scenario,
+    observed_path: &Path,
+    cluster: &FidelityCluster,
+    outcome: &mut ScenarioOutcome,
+) {
+    let observation = if ask_slurm {
+        eprintln!("fidelity: scenario {} on Slurm", scenario.name);
+        observe(scenario, cluster)
+    } else {
+        read_observation(observed_path)
+    };
+    let observation = match observation {
+        Ok(o) => o,
+        Err(e) => {
+            outcome.failures.push(format!("{}: {e}", scenario.name));
+            return;
+        }
+    };
+    if mode == Mode::Record
+        && ask_slurm
+        && let Err(e) = std::fs::write(observed_path, write_observation(&observation))
+    {
+        outcome
+            .failures
+            .push(format!("writing {}: {e}", observed_path.display()));
+    }
+    let ours = replay(scenario, &observation, cluster);
+    compare(
+        ask_slurm && mode == Mode::Live,
+        scenario,
+        &observation,
+        &ours,
+        outcome,
+    );
 }
 
 fn load(path: &Path) -> Result<Scenario, String> {
@@ -290,10 +327,15 @@ fn load(path: &Path) -> Result<Scenario, String> {
                 let (Some(key), Some(field), None) = (w.next(), w.next(), w.next()) else {
                     return Err(at("expected `@deviation KEY FIELD: REASON`"));
                 };
+                let (field, sometimes) = match field.strip_suffix('?') {
+                    Some(f) => (f, true),
+                    None => (field, false),
+                };
                 deviations.push(Deviation {
                     key: key.into(),
                     field: field.into(),
                     reason: reason.trim().into(),
+                    sometimes,
                 });
             } else {
                 let t: u64 = head.parse().map_err(|_| at("bad action time"))?;
@@ -1097,7 +1139,7 @@ fn compare(
         }
     }
     for (d, used) in scenario.deviations.iter().zip(used) {
-        if !used {
+        if !used && !d.sometimes {
             let what = format!(
                 "{}: deviation `{} {}` did not happen",
                 scenario.name, d.key, d.field
