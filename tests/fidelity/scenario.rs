@@ -609,6 +609,16 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
         .chain(s.actions.iter().enumerate().map(|(i, (t, _))| (*t, 1, i)))
         .collect();
     events.sort_unstable();
+    // Start on a second boundary: the jobs of one submit time then reach slurmctld
+    // within one epoch second, as the replay (which runs its pass after every submit of
+    // a second) assumes. A group that straddles a second lets the replay decide on half
+    // the group, where Slurm's next cycle saw all of it.
+    let into_second = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_millis());
+    std::thread::sleep(StdDuration::from_millis(u64::from(
+        1020 - into_second.min(1000),
+    )));
     let clock = Instant::now();
     let mut t0: Option<u64> = None;
     for (t, kind, i) in events {
@@ -793,6 +803,25 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
     for (name, result) in &mut obs.submits {
         if let Ok(at) = result {
             *at = submitted.get(name).copied().unwrap_or(t0);
+        }
+    }
+    // Jobs listed at one submit time must have reached Slurm within one second (see the
+    // alignment above); otherwise the run does not say what the scenario means.
+    let second_of: HashMap<&str, u64> = obs
+        .submits
+        .iter()
+        .filter_map(|(k, r)| Some((k.as_str(), *r.as_ref().ok()?)))
+        .collect();
+    let mut group_second: HashMap<u64, u64> = HashMap::new();
+    for line in &s.lines {
+        let Some(&at) = second_of.get(line.key.as_str()) else {
+            continue;
+        };
+        if *group_second.entry(line.submit).or_insert(at) != at {
+            return Err(format!(
+                "the jobs submitted at t={} reached Slurm in different seconds (slow sbatch?)",
+                line.submit
+            ));
         }
     }
     Ok(obs)
