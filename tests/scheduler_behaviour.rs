@@ -1909,3 +1909,57 @@ fn an_unknown_partition_is_refused_and_changes_nothing() {
     );
     assert_eq!(started_ids(&s.schedule(Timestamp(0))), [id]);
 }
+
+#[test]
+fn partition_state_changes_keep_the_kept_queue_and_plan_exact() {
+    // The same events with the queue and plan kept between passes and with every pass
+    // from scratch: the same starts, reasons and estimates at every step. X lists pa and
+    // pb; pa goes DOWN while pb is full, so X must wait, then DRAIN (X runs in pa again)
+    // and UP.
+    let run = |reuse: bool| {
+        let mut s = sched(STATE_PARTS);
+        s.set_plan_reuse(reuse);
+        let fill = submit(&mut s, "-p pb -n4 -t 10", 0);
+        let mut seen = Vec::new();
+        let mut step = |s: &mut Scheduler, now: u64| {
+            let d = s.schedule(Timestamp(now));
+            let mut jobs: Vec<(JobId, JobState, PendingReason)> = s
+                .jobs()
+                .map(|j| (j.id(), j.state(), j.reason().clone()))
+                .collect();
+            jobs.sort_by_key(|j| j.0);
+            let est: Vec<(JobId, Option<Timestamp>)> =
+                s.estimates().iter().map(|e| (e.job, e.start)).collect();
+            seen.push((now, started(&d), jobs, est));
+        };
+        step(&mut s, 0);
+        let x = submit(&mut s, "-p pa,pb -n4 -t 10", 1);
+        let y = submit(&mut s, "-p pa -n4 -t 10", 1);
+        s.set_partition_state("pa", PartitionState::Down)
+            .unwrap_or_else(|e| panic!("{e}"));
+        step(&mut s, 1);
+        step(&mut s, 2);
+        s.set_partition_state("pa", PartitionState::Drain)
+            .unwrap_or_else(|e| panic!("{e}"));
+        step(&mut s, 3);
+        s.set_partition_state("pa", PartitionState::Up)
+            .unwrap_or_else(|e| panic!("{e}"));
+        finish(&mut s, fill, 600, 0);
+        step(&mut s, 600);
+        (x, y, seen)
+    };
+    let (x, y, kept) = run(true);
+    let (_, _, fresh) = run(false);
+    assert_eq!(kept, fresh);
+    // While pa is DOWN and pb full, X and Y wait; DRAIN runs X (queued before) in pa.
+    assert!(kept[1].1.is_empty() && kept[2].1.is_empty());
+    assert_eq!(kept[3].1, [(x, names(&["a1"]))]);
+    // fill ends at 600; Y still waits for X (ends at 603) on a1.
+    assert!(kept[4].1.is_empty());
+    assert!(
+        kept[4]
+            .2
+            .iter()
+            .any(|j| j.0 == y && j.1 == JobState::Pending)
+    );
+}

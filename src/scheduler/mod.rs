@@ -684,10 +684,11 @@ impl Scheduler {
             let Ok(resolved) = self.cluster.resolve_queued(&request) else {
                 continue;
             };
+            // Out of the queue by the records it has now, back in by its new ones.
+            self.dequeue(id);
             if let Some(job) = self.jobs.get_mut(&id) {
                 job.resolved = resolved;
             }
-            self.dequeue(id);
             self.watch.insert(id);
             self.sync_queue(id);
         }
