@@ -942,7 +942,9 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
             Some((*t, Action::parse(verb, arg)?))
         })
         .collect();
-    for now in o.t0..=o.collect {
+    // From the first action when one comes before the first submit (a node drained first).
+    let first = o.actions.iter().map(|(t, _)| *t).fold(o.t0, u64::min);
+    for now in first..=o.collect {
         let ts = Timestamp(now);
         for (id, exit) in ends.remove(&now).unwrap_or_default() {
             let _ = sched.job_finished(id, ts, exit);
