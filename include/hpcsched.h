@@ -567,6 +567,18 @@ hpcsched_result hpcsched_estimates_reason(const hpcsched_estimates *estimates,
                                           const char **out);
 
 /**
+ * Stores in `*out` the description slurmctld gives with the reason of estimate `index`,
+ * which squeue prints in the reason's place (`ReqNodeNotAvail, UnavailableNodes:n2`), or
+ * NULL when there is none. Borrowed from the list.
+ *
+ * # Safety
+ * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_estimates_description(const hpcsched_estimates *estimates,
+                                               size_t index,
+                                               const char **out);
+
+/**
  * The message of the last failed hpcsched call on this thread, or an empty string when
  * the last call succeeded (or none was made).
  *

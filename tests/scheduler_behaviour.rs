@@ -1963,3 +1963,44 @@ fn partition_state_changes_keep_the_kept_queue_and_plan_exact() {
             .any(|j| j.0 == y && j.1 == JobState::Pending)
     );
 }
+
+#[test]
+fn reasons_carry_the_description_squeue_prints() {
+    // Observed on 22.05 (fidelity drain_node, drain_too_many): squeue prints slurmctld's
+    // description in place of the reason.
+    const THREE: &str = "NodeName=n[1-3] CPUs=4 RealMemory=4096\n\
+                         PartitionName=p Nodes=n[1-3] Default=YES MaxTime=60\n";
+    let mut s = sched(THREE);
+    s.drain_node("n3", "disk").unwrap_or_else(|e| panic!("{e}"));
+    let all = submit(&mut s, "-N3 -t 10", 0);
+    let two = submit(&mut s, "-N2 -t 10", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [two]);
+    let e = estimate(&s, all);
+    assert_eq!(
+        (e.reason.clone(), e.start),
+        (PendingReason::Resources, None)
+    );
+    assert_eq!(
+        e.reason_text(),
+        "Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority \
+         partitions"
+    );
+    // Back in service: a plain Resources, planned behind `two`.
+    s.resume_node("n3").unwrap_or_else(|e| panic!("{e}"));
+    s.schedule(Timestamp(1));
+    let e = estimate(&s, all);
+    assert_eq!(
+        (e.reason_text(), e.description.clone()),
+        ("Resources", None)
+    );
+    assert_eq!(e.start, Some(Timestamp(600)));
+
+    let mut s = sched(THREE);
+    s.drain_node("n2", "disk").unwrap_or_else(|e| panic!("{e}"));
+    s.drain_node("n3", "disk").unwrap_or_else(|e| panic!("{e}"));
+    let listed = submit(&mut s, "-w n[1-3] -t 10", 0);
+    assert!(s.schedule(Timestamp(0)).is_empty());
+    let e = estimate(&s, listed);
+    assert_eq!(e.reason, PendingReason::ReqNodeNotAvail);
+    assert_eq!(e.reason_text(), "ReqNodeNotAvail, UnavailableNodes:n[2-3]");
+}

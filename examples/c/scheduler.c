@@ -317,6 +317,35 @@ int main(void) {
     ok(hpcsched_scheduler_set_partition_state(s, "batch", "UP"), "batch UP");
     const struct expected_start back_up[] = {{f, "n2"}};
     schedule(s, 14403, back_up, 1);
+
+    /* A job whose --nodelist names a drained node: squeue prints the description. */
+    ok(hpcsched_scheduler_drain_node(s, "n3", "disk"), "drain n3");
+    const char *const g_args[] = {"-J", "G", "-w", "n3", "-t", "10"};
+    uint32_t g = submit(s, g_args, 6, "gina");
+    schedule(s, 14404, NULL, 0);
+    hpcsched_estimates *est = NULL;
+    bool seen = false;
+    if (ok(hpcsched_scheduler_estimates(s, &est), "hpcsched_scheduler_estimates")) {
+        size_t n = 0;
+        hpcsched_estimates_count(est, &n);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t id = 0;
+            const char *reason = NULL, *description = NULL;
+            hpcsched_estimates_job(est, i, &id);
+            if (id != g) {
+                continue;
+            }
+            seen = true;
+            hpcsched_estimates_reason(est, i, &reason);
+            hpcsched_estimates_description(est, i, &description);
+            printf("G waits: %s (squeue: %s)\n", reason, description);
+            EXPECT(reason != NULL && strcmp(reason, "ReqNodeNotAvail") == 0);
+            EXPECT(description != NULL &&
+                   strcmp(description, "ReqNodeNotAvail, UnavailableNodes:n3") == 0);
+        }
+        EXPECT(seen);
+        hpcsched_estimates_free(est);
+    }
     hpcsched_scheduler_free(s);
 
     if (failures > 0) {

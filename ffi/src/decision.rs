@@ -431,6 +431,7 @@ struct EstimateEntry {
     start: Option<u64>,
     nodes: Vec<CString>,
     reason: Option<CString>,
+    description: Option<CString>,
 }
 
 /// Expected starts of pending jobs, as `squeue --start` shows them, in expected-start
@@ -454,6 +455,7 @@ impl hpcsched_estimates {
                     start: e.start.map(|t| t.0),
                     nodes: e.nodes.iter().map(|n| c_string(n)).collect(),
                     reason: reason_string(&e.reason),
+                    description: e.description.as_deref().map(c_string),
                 })
                 .collect(),
         }
@@ -625,6 +627,26 @@ pub unsafe extern "C" fn hpcsched_estimates_reason(
     unsafe {
         getter(estimates, "estimates", out, ptr::null(), |e| {
             Ok(opt_ptr(e.at(index)?.reason.as_ref()))
+        })
+    }
+}
+
+/// Stores in `*out` the description slurmctld gives with the reason of estimate `index`,
+/// which squeue prints in the reason's place (`ReqNodeNotAvail, UnavailableNodes:n2`), or
+/// NULL when there is none. Borrowed from the list.
+///
+/// # Safety
+/// `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_estimates_description(
+    estimates: *const hpcsched_estimates,
+    index: usize,
+    out: *mut *const c_char,
+) -> hpcsched_result {
+    // SAFETY: same contract.
+    unsafe {
+        getter(estimates, "estimates", out, ptr::null(), |e| {
+            Ok(opt_ptr(e.at(index)?.description.as_ref()))
         })
     }
 }

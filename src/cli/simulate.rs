@@ -956,7 +956,7 @@ fn queue_rows(sched: &Scheduler) -> Vec<QueueRow> {
             nodes: job.map_or(0, |j| j.resolved().min_nodes()),
             nodelist: None,
             sched_nodes: (!e.nodes.is_empty()).then(|| compress(&e.nodes)),
-            reason: Some(e.reason.to_string()),
+            reason: Some(e.reason_text().to_owned()),
         });
     }
     rows

@@ -1412,7 +1412,6 @@ impl Scheduler {
                     job: id,
                     // An array's pending record shows its tasks left (`7_[2-5%2]`).
                     display_id: self.pending_display_id(job),
-                    partition,
                     // A job waiting for its --begin time shows that time, as squeue
                     // does (observed on 22.05, fidelity scenario `begin_time`).
                     start: plan.and_then(|p| p.start).or_else(|| {
@@ -1423,6 +1422,8 @@ impl Scheduler {
                     }),
                     nodes: plan.map(|p| self.node_names(&p.nodes)).unwrap_or_default(),
                     reason: job.reason.clone(),
+                    description: self.reason_description(job, &partition),
+                    partition,
                 })
             })
             .collect();
@@ -1434,6 +1435,49 @@ impl Scheduler {
                 .then(a.job.cmp(&b.job))
         });
         estimates
+    }
+
+    /// The description slurmctld gives with a pending reason, which squeue prints in its
+    /// place (observed on 22.05, fidelity scenarios `drain_node` and `drain_too_many`):
+    /// - ReqNodeNotAvail: `ReqNodeNotAvail, UnavailableNodes:` and the nodes of the job's
+    ///   `--nodelist` that are out of service;
+    /// - Resources, when the partition has fewer nodes in service than the job needs: the
+    ///   main scheduler's "Nodes required for job are DOWN, DRAINED or reserved for jobs in
+    ///   higher priority partitions" (`_schedule()`).
+    fn reason_description(&self, job: &Job, partition: &str) -> Option<String> {
+        let out_of_service = |n: &String| {
+            self.cluster
+                .node(n)
+                .is_some_and(|node| !node.is_schedulable())
+        };
+        match job.reason {
+            PendingReason::ReqNodeNotAvail => {
+                let down: Vec<String> = job
+                    .resolved
+                    .request()
+                    .nodelist
+                    .iter()
+                    .filter(|n| out_of_service(n))
+                    .cloned()
+                    .collect();
+                (!down.is_empty()).then(|| {
+                    format!(
+                        "ReqNodeNotAvail, UnavailableNodes:{}",
+                        crate::hostlist::compress(&down)
+                    )
+                })
+            }
+            PendingReason::Resources => {
+                let part = self.cluster.partition(partition)?;
+                let in_service = part.nodes.iter().filter(|n| !out_of_service(n)).count();
+                (in_service < job.resolved.min_nodes() as usize).then(|| {
+                    "Nodes required for job are DOWN, DRAINED or reserved for jobs in \
+                     higher priority partitions"
+                        .to_owned()
+                })
+            }
+            _ => None,
+        }
     }
 
     fn pending_display_id(&self, job: &Job) -> String {

@@ -709,12 +709,20 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
     obs.t0 = t0;
     // Settled: a main-scheduler interval (sched_interval=2) after the last event, no job
     // completing, every pending job given its reason (before its first pass a job shows
-    // None), and, while some job waits for resources without a planned start, two more
-    // backfill cycles (backfill counts no cycle when it has nothing to plan).
+    // None) and, while some job waits for resources or priority, a planned start for each
+    // and two more backfill cycles, or one and then 3 s without another (backfill skips
+    // its cycle, and sdiag counts none, when nothing changed since the last one).
     let c0 = backfill_cycles();
+    let (mut cycles, mut cycles_since) = (c0, Instant::now());
     let settle = Instant::now() + StdDuration::from_secs(3);
     let deadline = Instant::now() + StdDuration::from_secs(60 + s.collect_after);
     loop {
+        let now_cycles = backfill_cycles();
+        if now_cycles != cycles {
+            (cycles, cycles_since) = (now_cycles, Instant::now());
+        }
+        let planned = cycles >= c0 + 2
+            || (cycles > c0 && cycles_since.elapsed() >= StdDuration::from_secs(3));
         let open = slurm::run("squeue", &["-h", "-r", "-t", "CG,PD", "-o", "%T|%r|%S"])?;
         let unsettled = open.lines().any(|l| {
             l.starts_with("COMPLETING")
@@ -724,7 +732,7 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
         let waiting = open
             .lines()
             .any(|l| l.contains("|Resources|") || l.contains("|Priority|"));
-        if (!waiting || backfill_cycles() >= c0 + 2)
+        if (!waiting || planned)
             && Instant::now() >= settle
             && !unsettled
             && epoch_now() >= t0 + s.collect_after
@@ -1030,7 +1038,8 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
                 state: "PENDING".into(),
                 start: e.and_then(|e| e.start).map(|t| t.0),
                 nodes: e.map_or(String::new(), |e| hostlist(&e.nodes)),
-                reason: job.reason().to_string(),
+                // What squeue's %r prints: the description, when Slurm gives one.
+                reason: e.map_or_else(|| job.reason().to_string(), |e| e.reason_text().to_owned()),
             }
         } else {
             let nodes: Vec<String> = job.allocation().iter().map(|a| a.node.clone()).collect();

@@ -290,6 +290,9 @@ pub struct Estimate {
     pub nodes: Vec<String>,
     /// Why it is pending (`Resources`, `Priority`...), None when no reason is recorded.
     pub reason: Option<String>,
+    /// The description slurmctld gives with the reason, which squeue prints in its place
+    /// (`ReqNodeNotAvail, UnavailableNodes:n2`); None when there is none.
+    pub description: Option<String>,
 }
 
 impl From<&hpcsched::Estimate> for Estimate {
@@ -301,6 +304,7 @@ impl From<&hpcsched::Estimate> for Estimate {
             start: e.start.map(|t| t.0),
             nodes: e.nodes.clone(),
             reason: reason(&e.reason),
+            description: e.description.clone(),
         }
     }
 }
@@ -308,7 +312,7 @@ impl From<&hpcsched::Estimate> for Estimate {
 #[pymethods]
 impl Estimate {
     #[new]
-    #[pyo3(signature = (job, display_id, partition, start, nodes, reason))]
+    #[pyo3(signature = (job, display_id, partition, start, nodes, reason, description=None))]
     fn new(
         job: u32,
         display_id: String,
@@ -316,6 +320,7 @@ impl Estimate {
         start: Option<u64>,
         nodes: Vec<String>,
         reason: Option<String>,
+        description: Option<String>,
     ) -> Self {
         Self {
             job,
@@ -324,6 +329,7 @@ impl Estimate {
             start,
             nodes,
             reason,
+            description,
         }
     }
 
@@ -342,20 +348,31 @@ impl Estimate {
         Option<u64>,
         Vec<String>,
         Option<String>,
+        Option<String>,
     ) {
         let c = self.clone();
-        (c.job, c.display_id, c.partition, c.start, c.nodes, c.reason)
+        (
+            c.job,
+            c.display_id,
+            c.partition,
+            c.start,
+            c.nodes,
+            c.reason,
+            c.description,
+        )
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "Estimate(job={}, display_id={}, partition={}, start={}, nodes={}, reason={})",
+            "Estimate(job={}, display_id={}, partition={}, start={}, nodes={}, reason={}, \
+             description={})",
             self.job,
             py_repr_str(py, &self.display_id),
             py_repr_str(py, &self.partition),
             py_repr(py, self.start),
             py_repr(py, self.nodes.clone()),
             repr_opt(py, self.reason.as_deref()),
+            repr_opt(py, self.description.as_deref()),
         )
     }
 }

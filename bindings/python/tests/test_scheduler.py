@@ -350,3 +350,14 @@ def test_set_partition_state(sched: hpcsched.Scheduler) -> None:
     assert isinstance(unknown.value, KeyError)
     with pytest.raises(ValueError, match="invalid partition state `closed`"):
         sched.set_partition_state("batch", "closed")
+
+
+def test_estimate_description_is_what_squeue_prints(sched: hpcsched.Scheduler) -> None:
+    sched.drain_node("n4", "disk")
+    job = sched.submit(args("-w", "n[3-4]", "-t", "10"), "u", 0)
+    assert sched.schedule(0) == []
+    (e,) = sched.estimates()
+    assert (e.job, e.reason) == (job, "ReqNodeNotAvail")
+    assert e.description == "ReqNodeNotAvail, UnavailableNodes:n4"
+    assert "description='ReqNodeNotAvail, UnavailableNodes:n4'" in repr(e)
+    assert pickle.loads(pickle.dumps(e)) == e

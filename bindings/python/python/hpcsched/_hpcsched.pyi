@@ -523,6 +523,7 @@ class Estimate:
         start: int | None,
         nodes: list[str],
         reason: str | None,
+        description: str | None = None,
     ) -> Estimate: ...
     @property
     def job(self) -> int:
@@ -541,9 +542,13 @@ class Estimate:
     @property
     def reason(self) -> str | None:
         """Why it is pending (``"Resources"``, ``"Priority"``...)."""
+    @property
+    def description(self) -> str | None:
+        """The description slurmctld gives with the reason, which squeue prints in its
+        place (``"ReqNodeNotAvail, UnavailableNodes:n2"``); None when there is none."""
     def __getnewargs__(
         self,
-    ) -> tuple[int, str, str, int | None, list[str], str | None]: ...
+    ) -> tuple[int, str, str, int | None, list[str], str | None, str | None]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
