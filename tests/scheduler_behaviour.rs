@@ -2004,3 +2004,22 @@ fn reasons_carry_the_description_squeue_prints() {
     assert_eq!(e.reason, PendingReason::ReqNodeNotAvail);
     assert_eq!(e.reason_text(), "ReqNodeNotAvail, UnavailableNodes:n[2-3]");
 }
+
+#[test]
+fn mincpus_is_allocated_on_each_node() {
+    // Observed on 22.05 (fidelity scenario mincpus): `-n 1 --mincpus=4` runs with
+    // NumCPUs=4 and the memory of 4 CPUs under DefMemPerCPU; a node with fewer CPUs free
+    // is not used.
+    const NODES: &str = "NodeName=n[1-2] CPUs=4 RealMemory=32768\n\
+                         PartitionName=p Nodes=n[1-2] Default=YES DefMemPerCPU=8192\n";
+    let mut s = sched(NODES);
+    let small = submit(&mut s, "-n1 -t 10", 0);
+    let wide = submit(&mut s, "-n1 --mincpus=4 -t 10", 0);
+    let out = s.schedule(Timestamp(0));
+    assert_eq!(
+        started(&out),
+        [(small, names(&["n1"])), (wide, names(&["n2"]))]
+    );
+    let a = allocation(&out, wide);
+    assert_eq!((a[0].cpus, a[0].memory.mib()), (4, 4 * 8192), "{a:?}");
+}

@@ -1610,9 +1610,13 @@ impl Scheduler {
         let shape = self.shape_in(job, part);
         let req = r.request();
         let cpt = shape.cpus_per_task().max(1);
+        // `--mincpus`: each node gives the job at least that many CPUs (observed on
+        // 22.05: `-n 1 --mincpus=4` runs with NumCPUs=4 and 4 CPUs' DefMemPerCPU; fidelity
+        // scenario `mincpus`).
         let min_cpus_per_node = req
             .ntasks_per_node
             .map_or(cpt, |n| n.saturating_mul(cpt))
+            .max(req.mincpus.unwrap_or(0))
             .max(1);
         let mem = match shape.memory() {
             // CR_Core/CR_CPU: memory is not a consumable resource; nothing is taken.
