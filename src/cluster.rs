@@ -209,15 +209,11 @@ impl Cluster {
     pub fn partition_index(&self, name: &str) -> Option<usize> {
         self.partitions.get_index_of(name)
     }
-    /// Sets the state of the partition at `index` (the scheduler's
-    /// `scontrol update PartitionName=... State=`); `false` if there is none.
-    pub(crate) fn set_partition_state(&mut self, index: usize, state: PartitionState) -> bool {
-        match self.partitions.get_index_mut(index) {
-            Some((_, p)) => {
-                p.state = state;
-                true
-            }
-            None => false,
+    /// Sets the state of the partition at `index`, if there is one (the scheduler's
+    /// `scontrol update PartitionName=... State=`).
+    pub(crate) fn set_partition_state(&mut self, index: usize, state: PartitionState) {
+        if let Some((_, p)) = self.partitions.get_index_mut(index) {
+            p.state = state;
         }
     }
     /// The partition at a position in definition order.

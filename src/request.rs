@@ -129,3 +129,16 @@ pub struct JobRequest {
     /// other comments, and the commands (None for a command-line-only request).
     pub script: Option<String>,
 }
+
+impl JobRequest {
+    /// The least CPUs each of the job's nodes must give it, with `cpus_per_task` CPUs a
+    /// task: `--ntasks-per-node` tasks (one without it), and at least `--mincpus` (observed
+    /// on 22.05: `-p CPU-4 --mincpus=8` is refused on 4-CPU nodes, and `-n 1 --mincpus=4`
+    /// runs with NumCPUs=4). Submit-time fitting and the scheduler's allocation both use it.
+    pub(crate) fn min_cpus_per_node(&self, cpus_per_task: u32) -> u32 {
+        self.ntasks_per_node
+            .unwrap_or(1)
+            .saturating_mul(cpus_per_task)
+            .max(self.mincpus.unwrap_or(0))
+    }
+}

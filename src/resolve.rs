@@ -1220,11 +1220,7 @@ impl Cluster {
         let user_exclusive = part.exclusive_user || req.exclusive == Some(Exclusive::User);
         let cpt = counts.cpus_per_task;
         let tasks_per_node_min = counts.ntasks_per_node.unwrap_or(1);
-        // `--mincpus`: each node must give the job that many CPUs (observed on 22.05:
-        // `-p CPU-4 --mincpus=8` is refused, "CPU count per node can not be satisfied").
-        let cpus_per_node_min = tasks_per_node_min
-            .saturating_mul(cpt)
-            .max(req.mincpus.unwrap_or(0));
+        let cpus_per_node_min = req.min_cpus_per_node(cpt);
         let per_node_gres = per_node_gres(req);
         // `--gpus=0` asks for nothing (observed on 22.05: accepted on a partition
         // without GPUs, held with TresPerJob=gres:gpu:0).

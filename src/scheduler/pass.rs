@@ -666,16 +666,12 @@ impl Scheduler {
             // partition, a QOS limit in each), with the last one's reason, as slurmctld's
             // `build_job_queue()` leaves it (observed on 22.05). The reasons found at
             // submit hold until a partition changes state, which resolves the job again
-            // (`Scheduler::set_partition_state`).
-            // A node named with --nodelist that is down or drained now (it may have come
-            // back, or gone away, since the job was submitted).
+            // (`Scheduler::set_partition_state`). ReqNodeNotAvail is tested anew: a node
+            // named with --nodelist may have come back, or gone away, since the job was
+            // submitted.
             let limit_reason = match job.resolved.pending_reason() {
                 Some(PendingReason::ReqNodeNotAvail) | None
-                    if request.nodelist.iter().any(|n| {
-                        self.cluster
-                            .node(n)
-                            .is_some_and(|node| !node.is_schedulable())
-                    }) =>
+                    if request.nodelist.iter().any(|n| self.out_of_service(n)) =>
                 {
                     Some(PendingReason::ReqNodeNotAvail)
                 }
@@ -1445,11 +1441,6 @@ impl Scheduler {
     ///   main scheduler's "Nodes required for job are DOWN, DRAINED or reserved for jobs in
     ///   higher priority partitions" (`_schedule()`).
     fn reason_description(&self, job: &Job, partition: &str) -> Option<String> {
-        let out_of_service = |n: &String| {
-            self.cluster
-                .node(n)
-                .is_some_and(|node| !node.is_schedulable())
-        };
         match job.reason {
             PendingReason::ReqNodeNotAvail => {
                 let down: Vec<String> = job
@@ -1457,7 +1448,7 @@ impl Scheduler {
                     .request()
                     .nodelist
                     .iter()
-                    .filter(|n| out_of_service(n))
+                    .filter(|n| self.out_of_service(n))
                     .cloned()
                     .collect();
                 (!down.is_empty()).then(|| {
@@ -1469,7 +1460,11 @@ impl Scheduler {
             }
             PendingReason::Resources => {
                 let part = self.cluster.partition(partition)?;
-                let in_service = part.nodes.iter().filter(|n| !out_of_service(n)).count();
+                let in_service = part
+                    .nodes
+                    .iter()
+                    .filter(|n| !self.out_of_service(n))
+                    .count();
                 (in_service < job.resolved.min_nodes() as usize).then(|| {
                     "Nodes required for job are DOWN, DRAINED or reserved for jobs in \
                      higher priority partitions"
@@ -1478,6 +1473,14 @@ impl Scheduler {
             }
             _ => None,
         }
+    }
+
+    /// Whether node `name` is out of service (down, drained, failing...): a job that names
+    /// it waits with ReqNodeNotAvail.
+    fn out_of_service(&self, name: &str) -> bool {
+        self.cluster
+            .node(name)
+            .is_some_and(|node| !node.is_schedulable())
     }
 
     fn pending_display_id(&self, job: &Job) -> String {
@@ -1610,14 +1613,7 @@ impl Scheduler {
         let shape = self.shape_in(job, part);
         let req = r.request();
         let cpt = shape.cpus_per_task().max(1);
-        // `--mincpus`: each node gives the job at least that many CPUs (observed on
-        // 22.05: `-n 1 --mincpus=4` runs with NumCPUs=4 and 4 CPUs' DefMemPerCPU; fidelity
-        // scenario `mincpus`).
-        let min_cpus_per_node = req
-            .ntasks_per_node
-            .map_or(cpt, |n| n.saturating_mul(cpt))
-            .max(req.mincpus.unwrap_or(0))
-            .max(1);
+        let min_cpus_per_node = req.min_cpus_per_node(cpt).max(1);
         let mem = match shape.memory() {
             // CR_Core/CR_CPU: memory is not a consumable resource; nothing is taken.
             _ if !self.memory_consumable => MemDemand::PerNode(Memory::from_mib(0)),
