@@ -41,6 +41,7 @@ fn demand(rng: &mut Rng, user: u32) -> Demand {
     let base = Demand {
         min_nodes: 1,
         max_nodes: 1,
+        req_nodes: 0,
         total_cpus: 1,
         min_cpus_per_node: 1,
         cpus_per_task: 1,

@@ -73,7 +73,7 @@ impl ShapeRef<'_> {
     fn fields(
         d: &Demand,
     ) -> (
-        [u32; 5],
+        [u32; 6],
         &MemDemand,
         &[(crate::gres::GresKey, u64)],
         bool,
@@ -83,6 +83,7 @@ impl ShapeRef<'_> {
         let Demand {
             min_nodes,
             max_nodes,
+            req_nodes,
             total_cpus,
             min_cpus_per_node,
             cpus_per_task,
@@ -97,6 +98,7 @@ impl ShapeRef<'_> {
             [
                 *min_nodes,
                 *max_nodes,
+                *req_nodes,
                 *total_cpus,
                 *min_cpus_per_node,
                 *cpus_per_task,
@@ -1628,9 +1630,13 @@ impl Scheduler {
             TimeLimit::Unlimited => UNLIMITED_PLAN,
         };
         let (whole_node, user_exclusive) = self.sharing(job, part);
+        let max_nodes = shape.max_nodes().max(shape.min_nodes()).max(1);
         let demand = Demand {
             min_nodes: shape.min_nodes().max(1),
-            max_nodes: shape.max_nodes().max(shape.min_nodes()).max(1),
+            max_nodes,
+            // A job that gave a node count gets as many nodes as it can (Slurm's
+            // `req_nodes`, `_get_req_features()`).
+            req_nodes: if req.nodes.is_some() { max_nodes } else { 0 },
             total_cpus: shape.min_cpus().max(1),
             min_cpus_per_node,
             cpus_per_task: cpt,

@@ -6,8 +6,8 @@
 //! higher-priority pending jobs. [`Profile::earliest`] answers "when is the earliest time,
 //! not before `t`, at which this demand fits for its whole duration, and on which nodes?",
 //! the question both the main scheduler (start now?) and backfill (when, and reserve
-//! what?) ask. Choosing nodes follows select/cons_tres: lowest `Weight` first, then the
-//! best fit, then node order.
+//! what?) ask. Choosing nodes follows select/cons_tres ([`choose`]): sets of consecutive
+//! usable nodes, lowest `Weight` first, the tightest sufficient set, nodes in index order.
 //!
 //! Times are plain [`Timestamp`]s; the caller rounds them to `bf_resolution` if it wants
 //! Slurm's granularity.
@@ -47,46 +47,34 @@
 //!
 //! # Fitting and choosing nodes
 //!
-//! A demand fits at `s` when at least `min_nodes` nodes are usable and the `max_nodes`
-//! largest offers add up to `total_cpus`. Nodes are then chosen one at a time, with
-//! `need` = CPUs still missing and `r` = `max(min_nodes − chosen, 1)`, going through the
-//! weight tiers (equal `weight`) from the lowest:
-//! 1. in the tier, the node with the smallest offer that is at least `ceil(need / r)`
-//!    (ties: lowest index) — the best fit;
-//! 2. otherwise the tier's node with the largest offer (ties: lowest index);
-//!
-//! a pick is only taken if the job can still be completed afterwards (enough nodes left and
-//! the largest remaining offers cover the rest), otherwise the next tier is tried. This
-//! mirrors `_eval_nodes_consec()` (lowest weight first; a sufficient piece, the smallest;
-//! else the largest insufficient piece, then accumulate) at node level rather than over
-//! runs of consecutive nodes, and it always succeeds when the demand fits. On identical
-//! idle nodes it takes the lowest indices. Each chosen node gives the per-node minimum, and
-//! the CPUs still missing are handed out in pick order, whole tasks at a time, up to each
-//! node's offer; a `whole_node` demand gets every CPU of each node.
+//! A demand *may fit* at `s` when at least `min_nodes` nodes are usable and the
+//! `max_nodes` largest offers add up to `total_cpus`. The nodes are then chosen as
+//! select/cons_tres chooses them (module [`choose`]: runs of consecutive usable nodes of
+//! one weight, the lowest weight first, the tightest sufficient run, nodes taken in index
+//! order, a best-fitting single node when one more is needed, Slurm's knapsack fallback);
+//! that choice reads every usable node, idle ones of a kind as runs. Slurm's choice is
+//! greedy and can fail where a placement exists (rarely: node limits with nodes of
+//! several sizes): the demand then does not start at `s`, as in Slurm, and the search goes
+//! on. The CPUs each node gives: the per-node minimum, then what is still missing, whole
+//! tasks at a time, in the order the nodes were taken, up to each node's offer; a
+//! `whole_node` demand gets every CPU of each node. On idle identical nodes a job takes
+//! the lowest indices; with `cpu16-2` busy, `-N 2` on `cpu16-[1-4]` takes the run
+//! `cpu16-[3-4]`.
 //!
 //! # Required nodes
 //!
 //! [`Profile::earliest_with_required`] serves sbatch `--nodelist` naming fewer nodes than
 //! the job asks for: every listed node is in the allocation, the others are "allocated on
-//! other nodes as needed" (sbatch.1). A start `s` is then feasible only if every required
-//! node is usable over `[s, s + duration)` and the demand fits with the required nodes
+//! other nodes as needed" (sbatch.1). A start `s` is then possible only if every required
+//! node is usable over `[s, s + duration)` and the demand may fit with the required nodes
 //! counted first: they are at most `max_nodes`, and their offers plus the
 //! `max_nodes − required` largest other offers reach `total_cpus`. A required node that
 //! is not a candidate (unknown, blocked, not listed, too small) means the demand never
-//! fits. Choosing, as `_eval_nodes_consec()` does with a required node bitmap:
-//! 1. every required node is taken first;
-//! 2. then the run of consecutive node indices around the first required node in which
-//!    every node is required, or usable and of that node's weight (a node that is not a
-//!    candidate, unusable or of another weight ends the run), is walked upward from that
-//!    node, then downward from it, each node taken while the job is incomplete and the
-//!    pick still lets it be completed — on idle identical nodes, `-N 2 -w n4` of `n[1-4]`
-//!    gets `n3` and `-N 2 -w n3` gets `n4`, as Slurm 22.05 does. Slurm prefers that run
-//!    over lighter nodes only when they come before it in node order; here it always
-//!    does;
-//! 3. then the usual rule completes the job among the other usable nodes.
-//!
-//! CPUs are handed out as above in pick order, so the required nodes get theirs first
-//! (`-N 2 -n 5 -w n2` on 4-CPU nodes: 4 on `n2`, 1 on `n3`, as Slurm gives).
+//! fits. The required nodes are taken first; the run holding the first of them is
+//! preferred, and walked upward from that node, then downward (on idle identical nodes,
+//! `-N 2 -w n4` of `n[1-4]` gets `n3` and `-N 2 -w n3` gets `n4`, as Slurm 22.05 does);
+//! so the required nodes get their CPUs first (`-N 2 -n 5 -w n2` on 4-CPU nodes: 4 on
+//! `n2`, 1 on `n3`, as Slurm gives).
 //!
 //! # Time
 //!
@@ -125,8 +113,8 @@
 //!    curve of a member from the moment one of its runs is reached. It stops at the
 //!    answer, so it costs the runs, tails and curve changes before it, not the group.
 //!
-//! Choosing several nodes costs O(usable × log usable), plus O(picks × usable) in the worst
-//! case.
+//! Choosing nodes costs O(P log P) for P pieces: the usable nodes that are not pristine,
+//! plus the runs of pristine nodes (a run of idle nodes of one kind is one piece).
 //!
 //! [`Profile::earliest_with_required`] asks about a caller's list the way
 //! [`Profile::earliest`] does, the sweep starting at the first instant from which every required node
@@ -149,6 +137,8 @@ use crate::tres::Tres;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
 use std::ops::Range;
+
+pub mod choose;
 
 /// Index of a node in the cluster's definition order.
 pub type NodeIdx = u32;
@@ -177,7 +167,7 @@ pub enum MemDemand {
 /// // `-N 2 --ntasks-per-node=4 -c 2 --mem-per-cpu=1G -t 1:00:00`
 /// let d = Demand {
 ///     min_nodes: 2,
-///     max_nodes: 2,
+///     max_nodes: 2, req_nodes: 0,
 ///     total_cpus: 16,
 ///     min_cpus_per_node: 8,
 ///     cpus_per_task: 2,
@@ -194,9 +184,12 @@ pub enum MemDemand {
 pub struct Demand {
     /// Fewest nodes (0 is read as 1).
     pub min_nodes: u32,
-    /// Most nodes (the planner uses as few as satisfy the job, at least `min_nodes`; a
-    /// value below `min_nodes` is read as `min_nodes`).
+    /// Most nodes (a value below `min_nodes` is read as `min_nodes`).
     pub max_nodes: u32,
+    /// The node count Slurm aims for (`req_nodes`): `max_nodes` when the job gave a node
+    /// count (`-N`), so that it gets as many nodes as it can, else `min_nodes` (clamped
+    /// to `min_nodes..=max_nodes`).
+    pub req_nodes: u32,
     /// CPUs the job needs in total over all its nodes.
     pub total_cpus: u32,
     /// CPUs every used node must give at least (e.g. `--ntasks-per-node` × `-c`, or `-c`).
@@ -377,6 +370,10 @@ struct Group {
     busy: BTreeSet<(u32, NodeIdx)>,
     /// Unblocked pristine members, by kind.
     pristine: BTreeMap<u32, BTreeSet<NodeIdx>>,
+    /// The same members as maximal runs of consecutive indices of one kind: first node
+    /// -> (last node, kind). Node choice reads idle nodes as these pieces
+    /// ([`choose::Usable`]), so that it costs the runs, not the nodes.
+    pristine_runs: BTreeMap<NodeIdx, (NodeIdx, u32)>,
     /// Unblocked members that are not pristine, by the start of their last segment (from
     /// which on nothing changes on them any more).
     tails: BTreeSet<(Timestamp, NodeIdx)>,
@@ -421,7 +418,7 @@ enum Take {
 /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 2], vec![1, 1]);
 /// p.add_running(0, &node, Timestamp(3600), 7, false);
 /// let two_nodes = Demand {
-///     min_nodes: 2, max_nodes: 2, total_cpus: 32, min_cpus_per_node: 16, cpus_per_task: 1,
+///     min_nodes: 2, max_nodes: 2, req_nodes: 0, total_cpus: 32, min_cpus_per_node: 16, cpus_per_task: 1,
 ///     mem: MemDemand::WholeNode, gres_per_node: vec![], whole_node: true, user: 1,
 ///     user_exclusive: false, duration: Duration::from_hours(2),
 /// };
@@ -432,7 +429,7 @@ enum Take {
 ///     p.reserve(n, at.start, Timestamp(3600 + 7200), &Hold::WholeNode, 1, false);
 /// }
 /// // A one-hour job fits now on node 1, before the reservation.
-/// let short = Demand { min_nodes: 1, max_nodes: 1, total_cpus: 16,
+/// let short = Demand { min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 16,
 ///     duration: Duration::from_hours(1), ..two_nodes };
 /// assert_eq!(p.earliest(&short, &[0, 1], Timestamp(0), None).unwrap().start, Timestamp(0));
 /// ```
@@ -517,6 +514,7 @@ impl NowStats {
 struct Need {
     min_nodes: u32,
     max_nodes: u32,
+    req_nodes: u32,
     total: u64,
     /// CPUs every used node must give at least (whole tasks).
     base: u32,
@@ -667,17 +665,21 @@ impl Offers {
         }
     }
 
-    /// The nodes [`Profile::choose`] picks among the current offers, if the figures
-    /// say the demand may fit.
-    fn choice(&self, profile: &Profile, need: &Need) -> Option<Vec<(NodeIdx, u32)>> {
+    /// Whether the figures say the demand may fit on the current offers: enough nodes,
+    /// and enough CPUs on the `max_nodes` largest.
+    fn may_fit(&self, need: &Need) -> bool {
         if self.count < need.min_nodes as usize || self.sum < need.total {
-            return None;
+            return false;
         }
-        if self
-            .multiset
+        self.multiset
             .as_ref()
-            .is_some_and(|set| top_sum(set, need.max_nodes) < need.total)
-        {
+            .is_none_or(|set| top_sum(set, need.max_nodes) >= need.total)
+    }
+
+    /// The nodes [`Profile::choose`] picks among the current offers, if the figures
+    /// say the demand may fit (the offers must be every usable node's).
+    fn choice(&self, profile: &Profile, need: &Need) -> Option<Vec<(NodeIdx, u32)>> {
+        if !self.may_fit(need) {
             return None;
         }
         let usable: Vec<(NodeIdx, u32)> = self
@@ -1155,7 +1157,7 @@ impl Profile {
     /// let mut p = Profile::new(Timestamp(0), vec![node; 4], vec![1; 4]);
     /// let part = p.add_group(&[2, 3, 3, 9]);
     /// let one = Demand {
-    ///     min_nodes: 1, max_nodes: 1, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
+    ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
     ///     mem: MemDemand::PerCpu(Memory::from_gib(1)), gres_per_node: vec![],
     ///     whole_node: false, user: 0, user_exclusive: false, duration: Duration::from_secs(60),
     /// };
@@ -1227,6 +1229,7 @@ impl Profile {
                         group.pristine.remove(kind);
                     }
                 }
+                Self::leave_run(group, n);
                 (None, no_runs)
             }
             None => (None, no_runs),
@@ -1239,6 +1242,7 @@ impl Profile {
             }) => (Some((*free_now, *tail)), runs.as_slice()),
             Some(IndexEntry::Pristine(kind)) => {
                 group.pristine.entry(*kind).or_default().insert(n);
+                Self::join_run(group, n, *kind);
                 (None, no_runs)
             }
             None => (None, no_runs),
@@ -1270,6 +1274,55 @@ impl Profile {
             if let Some(class) = group.runs.get_mut(run_class(start, end)) {
                 class.insert((start, n, end, cpus));
             }
+        }
+    }
+
+    /// Adds pristine member `n` of `kind` to the group's runs, merging it with the runs
+    /// of that kind that end just before it and start just after it.
+    fn join_run(group: &mut Group, n: NodeIdx, kind: u32) {
+        let left = n.checked_sub(1).and_then(|m| {
+            group
+                .pristine_runs
+                .range(..=m)
+                .next_back()
+                .filter(|(_, (last, k))| *last == m && *k == kind)
+                .map(|(&first, _)| first)
+        });
+        let right = n.checked_add(1).and_then(|m| {
+            group
+                .pristine_runs
+                .get(&m)
+                .filter(|(_, k)| *k == kind)
+                .map(|&(last, _)| last)
+        });
+        if right.is_some()
+            && let Some(m) = n.checked_add(1)
+        {
+            group.pristine_runs.remove(&m);
+        }
+        let first = left.unwrap_or(n);
+        group
+            .pristine_runs
+            .insert(first, (right.unwrap_or(n), kind));
+    }
+
+    /// Takes member `n` out of the group's pristine runs, splitting its run.
+    fn leave_run(group: &mut Group, n: NodeIdx) {
+        let Some((first, (last, kind))) = group
+            .pristine_runs
+            .range(..=n)
+            .next_back()
+            .filter(|(_, (last, _))| *last >= n)
+            .map(|(&f, &v)| (f, v))
+        else {
+            return;
+        };
+        group.pristine_runs.remove(&first);
+        if first < n {
+            group.pristine_runs.insert(first, (n - 1, kind));
+        }
+        if last > n {
+            group.pristine_runs.insert(n + 1, (last, kind));
         }
     }
 
@@ -1448,9 +1501,11 @@ impl Profile {
             .iter()
             .filter(|(k, _)| k.name == "gpu")
             .fold(0u64, |a, (_, n)| a.saturating_add(*n));
+        let max_nodes = demand.max_nodes.max(min_nodes);
         Some(Need {
             min_nodes,
-            max_nodes: demand.max_nodes.max(min_nodes),
+            max_nodes,
+            req_nodes: demand.req_nodes.clamp(min_nodes, max_nodes),
             total: u64::from(demand.total_cpus),
             base,
             cpt,
@@ -1479,7 +1534,7 @@ impl Profile {
     /// let mut p = Profile::new(Timestamp(0), vec![node; 2], vec![1, 1]);
     /// p.add_running(0, &Tres { cpus: 12, ..Tres::default() }, Timestamp(100), 1, false);
     /// let four_cpus = Demand {
-    ///     min_nodes: 1, max_nodes: 1, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
+    ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
     ///     mem: MemDemand::PerCpu(Memory::from_gib(1)), gres_per_node: vec![],
     ///     whole_node: false, user: 2, user_exclusive: false, duration: Duration::from_secs(60),
     /// };
@@ -1520,7 +1575,7 @@ impl Profile {
     /// let all = p.add_group(&[0, 1, 2]);
     /// p.add_running(1, &Tres { cpus: 12, ..Tres::default() }, Timestamp(100), 1, false);
     /// let four = Demand {
-    ///     min_nodes: 1, max_nodes: 1, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
+    ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
     ///     mem: MemDemand::PerNode(Memory::from_gib(1)), gres_per_node: vec![],
     ///     whole_node: false, user: 2, user_exclusive: false, duration: Duration::from_secs(60),
     /// };
@@ -1559,7 +1614,7 @@ impl Profile {
     /// // `-N 2 --exclusive -w n3` (node 2), node 2 busy until 100.
     /// p.add_running(2, &node, Timestamp(100), 7, false);
     /// let two = Demand {
-    ///     min_nodes: 2, max_nodes: 2, total_cpus: 2, min_cpus_per_node: 1, cpus_per_task: 1,
+    ///     min_nodes: 2, max_nodes: 2, req_nodes: 0, total_cpus: 2, min_cpus_per_node: 1, cpus_per_task: 1,
     ///     mem: MemDemand::WholeNode, gres_per_node: vec![], whole_node: true, user: 1,
     ///     user_exclusive: false, duration: Duration::from_secs(60),
     /// };
@@ -1622,8 +1677,7 @@ impl Profile {
                 // sweep's first step is that same test.
                 if !not_now && t0 == self.now {
                     let end = t0.saturating_add(Duration::from_secs(need.dur));
-                    let usable = self.usable_now(group, &need, end);
-                    if let Some(chosen) = self.choose(&usable, &need) {
+                    if let Some(chosen) = self.choose_now(group, &need, end) {
                         return Some(Placement {
                             start: t0,
                             nodes: chosen,
@@ -1842,11 +1896,22 @@ impl Profile {
                     offers.set(pos, offer);
                 }
             }
-            if let Some(chosen) = offers.choice(self, need) {
-                return Some(Placement {
-                    start: t,
-                    nodes: chosen,
-                });
+            // The sweep counts pristine members by kind; the choice reads them all.
+            if offers.may_fit(need) {
+                let end = t.saturating_add(Duration::from_secs(need.dur));
+                let others: Vec<(NodeIdx, u32)> = offers
+                    .nodes
+                    .iter()
+                    .copied()
+                    .zip(offers.current.iter().copied())
+                    .filter(|&(_, o)| o > 0)
+                    .collect();
+                if let Some(chosen) = self.group_choice(group, need, t, end, &others) {
+                    return Some(Placement {
+                        start: t,
+                        nodes: chosen,
+                    });
+                }
             }
         }
         None
@@ -1884,12 +1949,19 @@ impl Profile {
         usable
     }
 
-    /// [`Profile::usable_at`] at `now` over a group, from its index: only the members
-    /// with enough CPUs free now are visited, and of each pristine kind only as many as
-    /// the demand could ever take (its `max_nodes` lowest-indexed), which changes no
-    /// choice: they are interchangeable and [`Profile::choose`] prefers lower indices.
-    fn usable_now(&self, group: &Group, need: &Need, end: Timestamp) -> Vec<(NodeIdx, u32)> {
-        let mut usable: Vec<(NodeIdx, u32)> = Vec::new();
+    /// The nodes a group gives the demand at `now`, if it fits there. Its index answers
+    /// first, cheaply: only the members with enough CPUs free now, and of each pristine
+    /// kind as many as the demand could ever take (interchangeable for counting); when
+    /// those could hold the demand, the choice reads every usable member, the pristine
+    /// ones as runs ([`Profile::group_choice`]).
+    fn choose_now(
+        &self,
+        group: &Group,
+        need: &Need,
+        end: Timestamp,
+    ) -> Option<Vec<(NodeIdx, u32)>> {
+        let mut offers = Offers::new(true);
+        let mut busy: Vec<(NodeIdx, u32)> = Vec::new();
         for &(_, n) in group.busy.range((need.base, 0)..) {
             if let Some(line) = self.nodes.get(n as usize)
                 && line.cap_cpus >= need.base
@@ -1897,7 +1969,9 @@ impl Profile {
             {
                 let offer = self.window_offer(line, need, self.now, end);
                 if offer > 0 {
-                    usable.push((n, offer));
+                    busy.push((n, offer));
+                    let pos = offers.add(n);
+                    offers.set(pos, offer);
                 }
             }
         }
@@ -1910,14 +1984,77 @@ impl Profile {
             }
             let offer = self.window_offer(line, need, self.now, end);
             if offer > 0 {
-                usable.extend(
-                    set.iter()
-                        .take(need.max_nodes as usize)
-                        .map(|&n| (n, offer)),
-                );
+                for &n in set.iter().take(need.max_nodes as usize) {
+                    let pos = offers.add(n);
+                    offers.set(pos, offer);
+                }
             }
         }
-        usable
+        if !offers.may_fit(need) {
+            return None;
+        }
+        self.group_choice(group, need, self.now, end, &busy)
+    }
+
+    /// The nodes Slurm chooses in a group over `[s, end)`: `others` are the usable
+    /// members that are not pristine, with their offers; every pristine run of a kind
+    /// that can serve the demand joins them as one piece.
+    fn group_choice(
+        &self,
+        group: &Group,
+        need: &Need,
+        s: Timestamp,
+        end: Timestamp,
+        others: &[(NodeIdx, u32)],
+    ) -> Option<Vec<(NodeIdx, u32)>> {
+        let weight = |n: NodeIdx| self.nodes.get(n as usize).map_or(u32::MAX, |l| l.weight);
+        let mut pieces: Vec<choose::Usable> = others
+            .iter()
+            .filter(|&&(n, offer)| {
+                offer > 0 && self.nodes.get(n as usize).is_some_and(|l| !l.pristine())
+            })
+            .map(|&(node, offer)| choose::Usable {
+                node,
+                count: 1,
+                offer,
+                weight: weight(node),
+            })
+            .collect();
+        // Offer of each pristine kind (u32::MAX: not worked out yet).
+        let mut kinds: Vec<u32> = Vec::new();
+        for (&first, &(last, kind)) in &group.pristine_runs {
+            let Some(line) = self.nodes.get(first as usize) else {
+                continue;
+            };
+            let k = kind as usize;
+            if kinds.len() <= k {
+                kinds.resize(k + 1, u32::MAX);
+            }
+            let offer = match kinds.get(k).copied() {
+                Some(o) if o != u32::MAX => o,
+                _ => {
+                    let o = if line.cap_cpus >= need.base && Self::cap_fits(line, need) {
+                        self.window_offer(line, need, s, end)
+                    } else {
+                        0
+                    };
+                    if let Some(slot) = kinds.get_mut(k) {
+                        *slot = o;
+                    }
+                    o
+                }
+            };
+            if offer > 0 {
+                pieces.push(choose::Usable {
+                    node: first,
+                    count: last - first + 1,
+                    offer,
+                    weight: line.weight,
+                });
+            }
+        }
+        pieces.sort_unstable_by_key(|u| u.node);
+        choose::choose(&pieces, &Self::ask(need))
     }
 
     /// Whether `need` certainly cannot start at `now` on any node of the pool, decided
@@ -2168,228 +2305,42 @@ impl Profile {
         None
     }
 
-    /// Chooses the nodes among `usable` (node, offer) by the module's rule; `None` if the
-    /// demand does not fit on them. The result is in node order with the CPUs each gives.
+    /// Chooses the nodes among `usable` (node, offer), as select/cons_tres does (see
+    /// [`choose`]); `None` if the demand does not fit on them or Slurm's choice fails
+    /// there. `usable` must hold every usable node, not a sample: the sets of consecutive
+    /// nodes Slurm prefers depend on all of them. The result is in node order with the
+    /// CPUs each gives.
     fn choose(&self, usable: &[(NodeIdx, u32)], need: &Need) -> Option<Vec<(NodeIdx, u32)>> {
-        let min_nodes = need.min_nodes as usize;
-        let max_nodes = need.max_nodes as usize;
-        if usable.len() < min_nodes {
+        if usable.len() < need.min_nodes as usize {
             return None;
         }
-        let weight = |n: NodeIdx| self.nodes.get(n as usize).map_or(u32::MAX, |l| l.weight);
-        // One node of the lowest tier can do it all: rule 1 picks the smallest such, and
-        // the job is complete (the common case, without sorting anything).
-        if min_nodes == 1 && need.required.is_empty() {
-            let lowest = usable.iter().map(|&(n, _)| weight(n)).min()?;
-            let best = usable
-                .iter()
-                .filter(|&&(n, o)| u64::from(o) >= need.total && weight(n) == lowest)
-                .min_by_key(|&&(n, o)| (o, n));
-            if let Some(&(n, offer)) = best {
-                let give = if need.whole {
-                    offer
-                } else {
-                    let want = need.total.div_ceil(u64::from(need.cpt)) * u64::from(need.cpt);
-                    u32::try_from(want)
-                        .unwrap_or(u32::MAX)
-                        .clamp(need.base, offer)
-                };
-                return Some(vec![(n, give)]);
-            }
-        }
-        // Preference order: weight, offer, index.
-        let mut order: Vec<(u32, u32, NodeIdx)> =
-            usable.iter().map(|&(n, o)| (weight(n), o, n)).collect();
-        order.sort_unstable();
-        // Offers largest first, for the "can it still be completed" test.
-        let mut desc: Vec<(u32, usize)> = order.iter().enumerate().map(|(p, e)| (e.1, p)).collect();
-        desc.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        if top_k(&desc, max_nodes) < need.total {
-            return None;
-        }
-        // The weight tiers of `order`: (first position, end).
-        let mut tiers: Vec<(usize, usize)> = Vec::new();
-        for (p, e) in order.iter().enumerate() {
-            match tiers.last_mut() {
-                Some((start, end)) if order.get(*start).is_some_and(|f| f.0 == e.0) => *end = p + 1,
-                _ => tiers.push((p, p + 1)),
-            }
-        }
-        let mut taken = vec![false; order.len()];
-        let mut picks: Vec<usize> = Vec::new();
-        let mut missing = need.total;
-        let mut left_sum: u64 = order.iter().map(|e| u64::from(e.1)).sum();
-        if !need.required.is_empty() {
-            let left = (&mut missing, &mut left_sum);
-            Self::take_required(&order, &desc, need, &mut taken, &mut picks, left)?;
-        }
-        let mut free = FreeSlots::new(order.len());
-        for (p, _) in taken.iter().enumerate().filter(|(_, t)| **t) {
-            free.take(p);
-        }
-        while picks.len() < min_nodes || missing > 0 {
-            if picks.len() >= max_nodes {
-                return None;
-            }
-            let r = (min_nodes.saturating_sub(picks.len())).max(1) as u64;
-            let threshold = missing.div_ceil(r);
-            // Whether taking position p still lets the job be completed.
-            let completes = |p: usize, taken: &[bool]| {
-                let offer = order.get(p).map_or(0, |e| u64::from(e.1));
-                let slots = max_nodes - picks.len() - 1;
-                let required = min_nodes.saturating_sub(picks.len() + 1);
-                let remaining = order.len() - picks.len() - 1;
-                if remaining < required {
-                    return false;
-                }
-                let rest = missing.saturating_sub(offer);
-                if rest == 0 {
-                    return true;
-                }
-                let best_rest = if slots >= remaining {
-                    left_sum - offer
-                } else {
-                    top_k_skipping(&desc, slots, taken, p)
-                };
-                best_rest >= rest
-            };
-            let p = best_pick(&order, &tiers, &mut free, threshold, |p| {
-                completes(p, &taken)
-            })?;
-            if let Some(t) = taken.get_mut(p) {
-                *t = true;
-            }
-            free.take(p);
-            let offer = order.get(p).map_or(0, |e| u64::from(e.1));
-            left_sum -= offer;
-            missing = missing.saturating_sub(offer);
-            picks.push(p);
-        }
-        // CPUs: the per-node minimum each, then whole tasks in pick order up to the offer.
-        let mut out: Vec<(NodeIdx, u32)> = Vec::with_capacity(picks.len());
-        let mut give: Vec<u32> = picks
+        let mut nodes: Vec<choose::Usable> = usable
             .iter()
-            .map(|&p| {
-                let offer = order.get(p).map_or(0, |e| e.1);
-                if need.whole {
-                    offer
-                } else {
-                    need.base.min(offer)
-                }
+            .filter(|&&(_, offer)| offer > 0)
+            .map(|&(node, offer)| choose::Usable {
+                node,
+                count: 1,
+                offer,
+                weight: self.nodes.get(node as usize).map_or(u32::MAX, |l| l.weight),
             })
             .collect();
-        let mut short = need
-            .total
-            .saturating_sub(give.iter().map(|&g| u64::from(g)).sum());
-        for (g, &p) in give.iter_mut().zip(&picks) {
-            if short == 0 {
-                break;
-            }
-            let offer = order.get(p).map_or(0, |e| e.1);
-            let room = u64::from(offer - *g);
-            let more = short
-                .div_ceil(u64::from(need.cpt))
-                .saturating_mul(u64::from(need.cpt))
-                .min(room);
-            *g += more as u32;
-            short = short.saturating_sub(more);
-        }
-        for (&p, &g) in picks.iter().zip(&give) {
-            if let Some(e) = order.get(p) {
-                out.push((e.2, g));
-            }
-        }
-        out.sort_unstable();
-        Some(out)
+        nodes.sort_unstable_by_key(|u| u.node);
+        nodes.dedup_by_key(|u| u.node);
+        choose::choose(&nodes, &Self::ask(need))
     }
 
-    /// Takes the required nodes of `need` into the picks of [`Profile::choose`], then the
-    /// usable nodes next to the first of them, as `_eval_nodes_consec()` does: the run of
-    /// consecutive node indices around the first required node, each required or usable
-    /// and of that node's weight, is walked upward from that node, then downward,
-    /// taking each node while the job is incomplete and the pick still lets it complete.
-    /// `None` if a required node is not usable or the job cannot be completed with them.
-    /// `left` is (CPUs still missing, sum of the offers not taken).
-    fn take_required(
-        order: &[(u32, u32, NodeIdx)],
-        desc: &[(u32, usize)],
-        need: &Need,
-        taken: &mut [bool],
-        picks: &mut Vec<usize>,
-        left: (&mut u64, &mut u64),
-    ) -> Option<()> {
-        let (missing, left_sum) = left;
-        let min_nodes = need.min_nodes as usize;
-        let max_nodes = need.max_nodes as usize;
-        if need.required.len() > max_nodes {
-            return None;
+    /// The demand in the terms of [`choose`].
+    fn ask(need: &Need) -> choose::Ask<'_> {
+        choose::Ask {
+            min_nodes: need.min_nodes,
+            max_nodes: need.max_nodes,
+            req_nodes: need.req_nodes,
+            total: need.total,
+            base: need.base,
+            cpt: need.cpt,
+            whole: need.whole,
+            required: &need.required,
         }
-        let take = |p: usize,
-                    taken: &mut [bool],
-                    picks: &mut Vec<usize>,
-                    missing: &mut u64,
-                    left_sum: &mut u64| {
-            let offer = order.get(p).map_or(0, |e| u64::from(e.1));
-            if let Some(t) = taken.get_mut(p) {
-                *t = true;
-            }
-            picks.push(p);
-            *missing = missing.saturating_sub(offer);
-            *left_sum = left_sum.saturating_sub(offer);
-        };
-        for &r in &need.required {
-            let p = order.iter().position(|e| e.2 == r)?;
-            take(p, taken, picks, missing, left_sum);
-        }
-        // The job must still be completable with the required nodes in it.
-        let rest = order.len() - picks.len();
-        if rest < min_nodes.saturating_sub(picks.len())
-            || top_k_skipping(desc, max_nodes - picks.len(), taken, usize::MAX) < *missing
-        {
-            return None;
-        }
-        let Some(&anchor) = need.required.first() else {
-            return Some(());
-        };
-        let weight = order.iter().find(|e| e.2 == anchor)?.0;
-        // The untaken nodes of the first required node's weight, by node index.
-        let mut tier: Vec<(NodeIdx, usize)> = order
-            .iter()
-            .enumerate()
-            .filter(|&(p, e)| e.0 == weight && !taken.get(p).copied().unwrap_or(true))
-            .map(|(p, e)| (e.2, p))
-            .collect();
-        tier.sort_unstable();
-        let in_run = |n: NodeIdx| -> Option<Option<usize>> {
-            if need.required.binary_search(&n).is_ok() {
-                return Some(None);
-            }
-            let i = tier.binary_search_by_key(&n, |e| e.0).ok()?;
-            tier.get(i).map(|e| Some(e.1))
-        };
-        let mut walk: Vec<usize> = Vec::new();
-        let mut n = anchor;
-        while let Some(next) = n.checked_add(1) {
-            let Some(at) = in_run(next) else { break };
-            walk.extend(at);
-            n = next;
-        }
-        let mut n = anchor;
-        while let Some(next) = n.checked_sub(1) {
-            let Some(at) = in_run(next) else { break };
-            walk.extend(at);
-            n = next;
-        }
-        for p in walk {
-            if picks.len() >= max_nodes || (picks.len() >= min_nodes && *missing == 0) {
-                break;
-            }
-            let shape = (min_nodes, max_nodes, *missing, *left_sum);
-            if completes_with(order, desc, taken, picks.len(), shape, p) {
-                take(p, taken, picks, missing, left_sum);
-            }
-        }
-        Some(())
     }
 }
 
@@ -2515,147 +2466,6 @@ fn top_sum(set: &BTreeMap<u32, u32>, k: u32) -> u64 {
     sum
 }
 
-/// The positions of best fit's preference order not taken yet, each found in amortised
-/// constant time (disjoint sets with path halving): a big job takes hundreds of nodes,
-/// and scanning past the taken ones at every pick cost as much as their number squared.
-struct FreeSlots {
-    /// `next[p]`: `p` if free, else a position after it to look from (`len`: none).
-    next: Vec<usize>,
-    /// `prev[p + 1]`: `p + 1` if `p` is free, else a position before it to look from
-    /// (0: none).
-    prev: Vec<usize>,
-}
-
-impl FreeSlots {
-    fn new(len: usize) -> Self {
-        FreeSlots {
-            next: (0..=len).collect(),
-            prev: (0..=len).collect(),
-        }
-    }
-
-    fn take(&mut self, p: usize) {
-        if let Some(n) = self.next.get_mut(p) {
-            *n = p + 1;
-        }
-        if let Some(n) = self.prev.get_mut(p + 1) {
-            *n = p;
-        }
-    }
-
-    /// The first free position at or after `p` (`len` if none).
-    fn first_from(&mut self, mut p: usize) -> usize {
-        while let Some(&n) = self.next.get(p) {
-            if n == p {
-                return p;
-            }
-            let skip = self.next.get(n).copied().unwrap_or(n);
-            if let Some(slot) = self.next.get_mut(p) {
-                *slot = skip;
-            }
-            p = n;
-        }
-        p.min(self.next.len().saturating_sub(1))
-    }
-
-    /// The last free position at or before `p`.
-    fn last_until(&mut self, p: usize) -> Option<usize> {
-        let mut q = p + 1;
-        while let Some(&n) = self.prev.get(q) {
-            if n == q {
-                return q.checked_sub(1);
-            }
-            let skip = self.prev.get(n).copied().unwrap_or(n);
-            if let Some(slot) = self.prev.get_mut(q) {
-                *slot = skip;
-            }
-            q = n;
-        }
-        None
-    }
-}
-
-/// One pick of best fit: in the first weight tier that has one, the smallest sufficient
-/// node (offer at least `threshold`) that still lets the job complete, else the tier's
-/// largest node (the first of its largest offers) if that lets it complete. `order` is
-/// sorted by (weight, offer, index) and `tiers` are its weight tiers (first, end); within
-/// a tier offers ascend, so the sufficient nodes are a suffix and the largest offer left
-/// is that of the last node not taken.
-fn best_pick(
-    order: &[(u32, u32, NodeIdx)],
-    tiers: &[(usize, usize)],
-    free: &mut FreeSlots,
-    threshold: u64,
-    completes: impl Fn(usize) -> bool,
-) -> Option<usize> {
-    for &(start, end) in tiers {
-        let tier = order.get(start..end).unwrap_or_default();
-        let mut p = free.first_from(start + tier.partition_point(|e| u64::from(e.1) < threshold));
-        while p < end {
-            if completes(p) {
-                return Some(p);
-            }
-            p = free.first_from(p + 1);
-        }
-        let Some(last) = end.checked_sub(1).and_then(|e| free.last_until(e)) else {
-            continue;
-        };
-        if last < start {
-            continue;
-        }
-        let top = order.get(last).map_or(0, |e| e.1);
-        let first = free.first_from(start + tier.partition_point(|e| e.1 < top));
-        if first <= last && completes(first) {
-            return Some(first);
-        }
-    }
-    None
-}
-
-/// The sum of the `k` largest offers of `desc` (sorted largest first).
-fn top_k(desc: &[(u32, usize)], k: usize) -> u64 {
-    desc.iter().take(k).map(|e| u64::from(e.0)).sum()
-}
-
-/// The sum of the `k` largest offers of `desc` that are not taken and not position `skip`.
-fn top_k_skipping(desc: &[(u32, usize)], k: usize, taken: &[bool], skip: usize) -> u64 {
-    desc.iter()
-        .filter(|e| e.1 != skip && !taken.get(e.1).copied().unwrap_or(true))
-        .take(k)
-        .map(|e| u64::from(e.0))
-        .sum()
-}
-
-/// Whether taking position `p` of `order` after `picked` picks still lets a job be
-/// completed, as in [`Profile::choose`]: `shape` is (min nodes, max nodes, CPUs still
-/// missing, sum of the offers not taken); `p` is not taken and `picked < max nodes`.
-fn completes_with(
-    order: &[(u32, u32, NodeIdx)],
-    desc: &[(u32, usize)],
-    taken: &[bool],
-    picked: usize,
-    shape: (usize, usize, u64, u64),
-    p: usize,
-) -> bool {
-    let (min_nodes, max_nodes, missing, left_sum) = shape;
-    let offer = order.get(p).map_or(0, |e| u64::from(e.1));
-    let slots = max_nodes.saturating_sub(picked + 1);
-    let remaining = order.len().saturating_sub(picked + 1);
-    if remaining < min_nodes.saturating_sub(picked + 1) {
-        return false;
-    }
-    let rest = missing.saturating_sub(offer);
-    if rest == 0 {
-        return true;
-    }
-    let best_rest = if slots >= remaining {
-        left_sum.saturating_sub(offer)
-    } else {
-        top_k_skipping(desc, slots, taken, p)
-    };
-    best_rest >= rest
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2681,6 +2491,7 @@ mod tests {
         Demand {
             min_nodes: nodes,
             max_nodes: nodes,
+            req_nodes: 0,
             total_cpus: nodes,
             min_cpus_per_node: 1,
             cpus_per_task: 1,
@@ -2697,6 +2508,7 @@ mod tests {
         Demand {
             min_nodes: 1,
             max_nodes: 1,
+            req_nodes: 0,
             total_cpus: total,
             min_cpus_per_node: total,
             cpus_per_task: 1,
@@ -2838,6 +2650,7 @@ mod tests {
         let d = Demand {
             min_nodes: 1,
             max_nodes: 3,
+            req_nodes: 0,
             total_cpus: 20,
             min_cpus_per_node: 1,
             ..shared(20, MemDemand::PerCpu(Memory::from_mib(1000)), 10)
@@ -2865,12 +2678,12 @@ mod tests {
             total_cpus: 16,
             ..d
         };
-        // 16 CPUs fit on two nodes: the two largest.
+        // 16 CPUs: Slurm takes the run of consecutive nodes in order, node 0 first.
         assert_eq!(
             p.earliest(&d, &[0, 1, 2], Timestamp(0), None)
                 .unwrap()
                 .nodes,
-            vec![(1, 8), (2, 8)]
+            vec![(0, 2), (1, 8), (2, 6)]
         );
     }
 
@@ -2882,6 +2695,7 @@ mod tests {
         let d = Demand {
             min_nodes: 2,
             max_nodes: 2,
+            req_nodes: 0,
             total_cpus: 8,
             min_cpus_per_node: 4,
             cpus_per_task: 2,
@@ -3127,6 +2941,7 @@ mod tests {
         let d = Demand {
             min_nodes: 1,
             max_nodes: 4,
+            req_nodes: 0,
             min_cpus_per_node: 1,
             ..shared(20, MemDemand::PerNode(Memory::from_mib(0)), 10)
         };
@@ -3144,7 +2959,11 @@ mod tests {
             vec![(0, 10), (1, 16), (2, 4)]
         );
         // With at most two nodes the weight-1 tier cannot complete it: 16 + 16 from 1 and 0.
-        let d = Demand { max_nodes: 2, ..d };
+        let d = Demand {
+            max_nodes: 2,
+            req_nodes: 0,
+            ..d
+        };
         let at = p.earliest(&d, &ALL4, Timestamp(0), None).unwrap();
         assert_eq!(at.nodes, vec![(0, 14), (1, 16)]);
     }
@@ -3460,6 +3279,7 @@ mod tests {
         let d = Demand {
             min_nodes: 2,
             max_nodes: 2,
+            req_nodes: 0,
             min_cpus_per_node: 1,
             ..shared(5, MemDemand::PerCpu(Memory::from_mib(100)), 60)
         };
@@ -3502,6 +3322,7 @@ mod tests {
     struct Model {
         now: u64,
         caps: Vec<Tres>,
+        weights: Vec<u32>,
         blocked: Vec<bool>,
         jobs: Vec<MJob>,
     }
@@ -3643,6 +3464,54 @@ mod tests {
                 && offers.iter().take(max).map(|&o| u64::from(o)).sum::<u64>()
                     >= u64::from(d.total_cpus)
         }
+        /// The nodes select/cons_tres chooses at `s` among the candidates, given every
+        /// candidate's offer there ([`choose::choose`] on the model's offers).
+        fn slurm_choice(
+            &self,
+            s: u64,
+            d: &Demand,
+            cands: &[NodeIdx],
+            req: &[NodeIdx],
+        ) -> Option<Vec<(NodeIdx, u32)>> {
+            let mut req = req.to_vec();
+            req.sort_unstable();
+            req.dedup();
+            let min = d.min_nodes.max(1);
+            let max = d.max_nodes.max(min);
+            if req.len() > max as usize {
+                return None;
+            }
+            let mut usable: Vec<choose::Usable> = Vec::new();
+            for &n in cands {
+                if (n as usize) >= self.caps.len() || usable.iter().any(|u| u.node == n) {
+                    continue;
+                }
+                let offer = self.offer(n as usize, s, d);
+                if offer > 0 {
+                    usable.push(choose::Usable {
+                        node: n,
+                        count: 1,
+                        offer,
+                        weight: self.weights[n as usize],
+                    });
+                }
+            }
+            if req.iter().any(|r| !usable.iter().any(|u| u.node == *r)) {
+                return None;
+            }
+            usable.sort_unstable_by_key(|u| u.node);
+            let ask = choose::Ask {
+                min_nodes: min,
+                max_nodes: max,
+                req_nodes: d.req_nodes.clamp(min, max),
+                total: u64::from(d.total_cpus),
+                base: Self::base(d),
+                cpt: d.cpus_per_task.max(1),
+                whole: d.whole_node,
+                required: &req,
+            };
+            choose::choose(&usable, &ask)
+        }
         /// `feasible` with every node of `req` in the allocation.
         fn feasible_required(
             &self,
@@ -3777,6 +3646,7 @@ mod tests {
                     Demand {
                         min_nodes: min_n,
                         max_nodes: min_n + extra,
+                        req_nodes: 0,
                         total_cpus: total,
                         min_cpus_per_node: per_node,
                         cpus_per_task: cpt,
@@ -3814,6 +3684,9 @@ mod tests {
         let mut model = Model {
             now,
             caps: caps.to_vec(),
+            weights: (0..caps.len())
+                .map(|i| weights.get(i).copied().unwrap_or(1))
+                .collect(),
             blocked: blocked
                 .iter()
                 .copied()
@@ -3911,79 +3784,6 @@ mod tests {
         (model, p)
     }
 
-    /// Best fit's pick as the rule states it, by scanning each tier (what `best_pick`
-    /// finds by binary search).
-    fn best_pick_by_scan(
-        order: &[(u32, u32, NodeIdx)],
-        taken: &[bool],
-        threshold: u64,
-        completes: impl Fn(usize) -> bool,
-    ) -> Option<usize> {
-        let mut start = 0;
-        while start < order.len() {
-            let w = order[start].0;
-            let end = start + order[start..].iter().take_while(|e| e.0 == w).count();
-            let free = (start..end).filter(|&p| !taken[p]);
-            if let Some(p) = free
-                .clone()
-                .find(|&p| u64::from(order[p].1) >= threshold && completes(p))
-            {
-                return Some(p);
-            }
-            let largest = free.fold(None::<usize>, |best, p| match best {
-                Some(b) if order[b].1 >= order[p].1 => Some(b),
-                _ => Some(p),
-            });
-            if let Some(p) = largest.filter(|&p| completes(p)) {
-                return Some(p);
-            }
-            start = end;
-        }
-        None
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
-
-        #[test]
-        fn best_pick_follows_the_rule(
-            nodes in prop::collection::vec((0u32..3, 0u32..6, any::<bool>(), any::<bool>()), 0..24),
-            threshold in 0u64..8,
-        ) {
-            let mut order: Vec<(u32, u32, NodeIdx)> = nodes
-                .iter()
-                .enumerate()
-                .map(|(i, &(w, o, _, _))| (w, o, i as NodeIdx))
-                .collect();
-            order.sort_unstable();
-            let taken: Vec<bool> = order.iter().map(|e| nodes[e.2 as usize].2).collect();
-            let ok: Vec<bool> = order.iter().map(|e| nodes[e.2 as usize].3).collect();
-            let mut tiers: Vec<(usize, usize)> = Vec::new();
-            for (p, e) in order.iter().enumerate() {
-                match tiers.last_mut() {
-                    Some((start, end)) if order[*start].0 == e.0 => *end = p + 1,
-                    _ => tiers.push((p, p + 1)),
-                }
-            }
-            let completes = |p: usize| ok[p];
-            let mut free = FreeSlots::new(order.len());
-            for (p, _) in taken.iter().enumerate().filter(|(_, t)| **t) {
-                free.take(p);
-            }
-            prop_assert_eq!(
-                best_pick(&order, &tiers, &mut free, threshold, completes),
-                best_pick_by_scan(&order, &taken, threshold, completes)
-            );
-            // The free positions, as the slots find them from every position.
-            for p in 0..order.len() {
-                let next = (p..order.len()).find(|&q| !taken[q]).unwrap_or(order.len());
-                prop_assert_eq!(free.first_from(p), next);
-                let last = (0..=p).rev().find(|&q| !taken[q]);
-                prop_assert_eq!(free.last_until(p), last);
-            }
-        }
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -4008,7 +3808,19 @@ mod tests {
             let limit = horizon.unwrap_or(u64::MAX);
             let times = model.candidate_times(t0);
             let first_fit = times.iter().copied().filter(|&t| t < limit).find(|&t| model.feasible(t, &d, &cands));
-            prop_assert_eq!(got.as_ref().map(|g| g.start.0), first_fit);
+            // The planner answers with the first instant at which Slurm's choice succeeds,
+            // and that choice; Slurm's greedy choice can miss a placement that exists (so
+            // that instant may come after the first feasible one), never invent one.
+            let slurm = times
+                .iter()
+                .copied()
+                .filter(|&t| t < limit)
+                .find_map(|t| model.slurm_choice(t, &d, &cands, &[]).map(|c| (t, c)));
+            prop_assert_eq!(got.as_ref().map(|g| (g.start.0, g.nodes.clone())), slurm.clone());
+            if let Some((t, _)) = &slurm {
+                prop_assert!(model.feasible(*t, &d, &cands));
+                prop_assert!(first_fit.is_some_and(|f| f <= *t));
+            }
             if let Some(at) = got {
                 let s = at.start.0;
                 let e = Model::end(s, &d);
@@ -4083,7 +3895,16 @@ mod tests {
                 .copied()
                 .filter(|&t| t < limit)
                 .find(|&t| model.feasible_required(t, &d, &cands, &req));
-            prop_assert_eq!(got.as_ref().map(|g| g.start.0), first_fit);
+            let slurm = times
+                .iter()
+                .copied()
+                .filter(|&t| t < limit)
+                .find_map(|t| model.slurm_choice(t, &d, &cands, &req).map(|c| (t, c)));
+            prop_assert_eq!(got.as_ref().map(|g| (g.start.0, g.nodes.clone())), slurm.clone());
+            if let Some((t, _)) = &slurm {
+                prop_assert!(model.feasible_required(*t, &d, &cands, &req));
+                prop_assert!(first_fit.is_some_and(|f| f <= *t));
+            }
             if let Some(at) = got {
                 let s = at.start.0;
                 let e = Model::end(s, &d);
