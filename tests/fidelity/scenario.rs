@@ -69,11 +69,11 @@ pub struct ScenarioOutcome {
 /// One scenario's line in the report.
 #[derive(Debug, Default)]
 pub struct ScenarioRow {
-    name: String,
-    description: String,
-    jobs: usize,
-    identical: usize,
-    deviations: Vec<String>,
+    pub name: String,
+    pub description: String,
+    pub jobs: usize,
+    pub identical: usize,
+    pub deviations: Vec<String>,
 }
 
 /// An action the runner takes during a scenario.
@@ -149,7 +149,7 @@ struct Line {
 }
 
 #[derive(Debug)]
-struct Scenario {
+pub struct Scenario {
     name: String,
     description: String,
     jobs: Vec<WorkloadJob>,
@@ -177,6 +177,9 @@ struct Observation {
     submits: Vec<(String, Result<u64, String>)>,
     actions: Vec<(u64, String)>,
     jobs: BTreeMap<String, Row>,
+    /// Jobs that ended before the collection: key -> the second Slurm gives as their end
+    /// (the replay ends them as many seconds after their own start as Slurm took).
+    ends: BTreeMap<String, u64>,
 }
 
 pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
@@ -213,22 +216,48 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
         );
         return outcome;
     }
+    let mut list = Vec::new();
     for path in paths {
-        let scenario = match load(&path) {
-            Ok(s) => s,
-            Err(e) => {
-                outcome.failures.push(e);
-                continue;
+        match load(&path) {
+            Ok(scenario) => {
+                let observed = crate::root()
+                    .join("observed")
+                    .join(format!("{}.tsv", scenario.name));
+                let ask = mode.live() && selected(&path);
+                list.push((scenario, observed, ask));
             }
-        };
-        let observed_path = crate::root()
-            .join("observed")
-            .join(format!("{}.tsv", scenario.name));
-        let ask_slurm = mode.live() && selected(&path);
-        // Live, a scenario that differs is run once more before it fails: real Slurm on a
-        // loaded machine now and then starts a job a few seconds late. Recorded and record
-        // runs are taken as they are.
-        let tries = if mode == Mode::Live { 2 } else { 1 };
+            Err(e) => outcome.failures.push(e),
+        }
+    }
+    run_all(mode, cluster, list, &mut outcome);
+    outcome
+}
+
+/// Runs each scenario (asking Slurm when its flag says so, else from its observation
+/// file) and adds what it found to `outcome`. Live, a scenario that differs is run once
+/// more before it fails: real Slurm on a loaded machine now and then starts a job a few
+/// seconds late. Recorded and record runs are taken as they are.
+pub fn run_all(
+    mode: Mode,
+    cluster: &FidelityCluster,
+    list: Vec<(Scenario, PathBuf, bool)>,
+    outcome: &mut ScenarioOutcome,
+) {
+    let retry = mode == Mode::Live;
+    run_list(mode, retry, cluster, list, outcome);
+}
+
+/// [`run_all`], with the retry chosen by the caller (exploring new seeds retries a
+/// difference before it keeps the observation).
+pub fn run_list(
+    mode: Mode,
+    retry: bool,
+    cluster: &FidelityCluster,
+    list: Vec<(Scenario, PathBuf, bool)>,
+    outcome: &mut ScenarioOutcome,
+) {
+    for (scenario, observed_path, ask_slurm) in list {
+        let tries = if retry && ask_slurm { 2 } else { 1 };
         for attempt in 1..=tries {
             let mut one = ScenarioOutcome::default();
             run_one(
@@ -251,7 +280,6 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
             }
         }
     }
-    outcome
 }
 
 /// One scenario: Slurm's side (asked now, or read from `observed_path`), hpcsched's
@@ -301,6 +329,12 @@ fn load(path: &Path) -> Result<Scenario, String> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse(&name, &text, path)
+}
+
+/// A scenario from its text; `path` names it in errors.
+pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
+    let name = name.to_owned();
     let mut jobs_text = String::new();
     let mut description = String::new();
     let mut actions = Vec::new();
@@ -597,7 +631,9 @@ fn backfill_cycles() -> u64 {
 
 /// Runs a scenario on the harness's Slurm.
 fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, String> {
+    let began = Instant::now();
     clear(cluster)?;
+    let cleared = began.elapsed();
     let mut obs = Observation::default();
     let mut ids: HashMap<usize, String> = HashMap::new();
     // Events in time order, submits before actions of the same second.
@@ -701,10 +737,15 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
                     ],
                 ),
             };
-            result?;
+            // An action Slurm refuses (a hold on a running job, a cancel of a job it
+            // rejected) is part of the scenario: the replay tries it too.
+            if let Err(e) = result {
+                eprintln!("fidelity: {}: {}: {e}", s.name, action.text());
+            }
             obs.actions.push((epoch_now(), action.text()));
         }
     }
+    let submitted_by = began.elapsed();
     let t0 = t0.ok_or("no job was accepted")?;
     obs.t0 = t0;
     // Settled: a main-scheduler interval (sched_interval=2) after the last event, no job
@@ -712,47 +753,78 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
     // None) and, while some job waits for resources or priority, a planned start for each
     // and two more backfill cycles, or one and then 3 s without another (backfill skips
     // its cycle, and sdiag counts none, when nothing changed since the last one).
-    let c0 = backfill_cycles();
-    let (mut cycles, mut cycles_since) = (c0, Instant::now());
+    // Settled: nothing has changed for a while (no job started, ended or changed reason
+    // or planned-ness) over two backfill cycles (or one, then 3 s without another:
+    // backfill skips its cycle, and sdiag counts none, when nothing changed), at least 3 s
+    // after the last event, no job completing, every pending job given its reason (before
+    // its first pass a job shows None), and no job of this run about to end.
     let settle = Instant::now() + StdDuration::from_secs(3);
     let deadline = Instant::now() + StdDuration::from_secs(60 + s.collect_after);
+    let mut cycles = backfill_cycles();
+    let mut cycles_since = Instant::now();
+    let mut snapshot = String::new();
+    let (mut quiet_cycles, mut quiet_since) = (cycles, Instant::now());
     loop {
         let now_cycles = backfill_cycles();
         if now_cycles != cycles {
             (cycles, cycles_since) = (now_cycles, Instant::now());
         }
-        let planned = cycles >= c0 + 2
-            || (cycles > c0 && cycles_since.elapsed() >= StdDuration::from_secs(3));
-        let open = slurm::run("squeue", &["-h", "-r", "-t", "CG,PD", "-o", "%T|%r|%S"])?;
-        let unsettled = open.lines().any(|l| {
-            l.starts_with("COMPLETING")
-                || l.starts_with("PENDING|None|")
-                || (l.ends_with("|N/A") && (l.contains("|Resources|") || l.contains("|Priority|")))
-        });
-        let waiting = open
+        let open = slurm::run("squeue", &["-h", "-r", "-t", "all", "-o", "%i|%T|%r|%S"])?;
+        let mut now_snapshot = String::new();
+        for l in open.lines() {
+            let f: Vec<&str> = l.split('|').collect();
+            let planned = f.get(3).is_some_and(|s| *s != "N/A");
+            let _ = writeln!(
+                now_snapshot,
+                "{}|{}|{}|{planned}",
+                f.first().unwrap_or(&""),
+                f.get(1).unwrap_or(&""),
+                f.get(2).unwrap_or(&"")
+            );
+        }
+        if now_snapshot != snapshot {
+            snapshot = now_snapshot;
+            (quiet_cycles, quiet_since) = (cycles, Instant::now());
+        }
+        let quiet = quiet_since.elapsed() >= StdDuration::from_millis(1500)
+            && (cycles >= quiet_cycles + 2
+                || (cycles > quiet_cycles && cycles_since.elapsed() >= StdDuration::from_secs(3))
+                || quiet_since.elapsed() >= StdDuration::from_secs(6));
+        let unsettled = open
             .lines()
-            .any(|l| l.contains("|Resources|") || l.contains("|Priority|"));
-        if (!waiting || planned)
-            && Instant::now() >= settle
+            .any(|l| l.contains("|COMPLETING|") || l.contains("|PENDING|None|"));
+        // A job about to end (its runtime nearly up) would end around the collection
+        // second, on one side of it in Slurm and maybe the other in the replay: wait it out.
+        let ending = ending_soon(s, &ids)?;
+        if quiet
+            && !ending
             && !unsettled
+            && Instant::now() >= settle
             && epoch_now() >= t0 + s.collect_after
         {
             break;
         }
         if Instant::now() > deadline {
             return Err(format!(
-                "Slurm did not settle within 60 s: backfill cycles {} -> {}, open jobs: {}",
-                c0,
-                backfill_cycles(),
+                "Slurm did not settle within 60 s: backfill cycles {cycles}, jobs: {}",
                 open.lines().collect::<Vec<_>>().join(", ")
             ));
         }
         std::thread::sleep(StdDuration::from_millis(200));
     }
     obs.collect = epoch_now();
+    if std::env::var("FIDELITY_TIMING").is_ok() {
+        eprintln!(
+            "fidelity: {}: cleared in {:.1} s, submitted by {:.1} s, collected at {:.1} s",
+            s.name,
+            cleared.as_secs_f64(),
+            submitted_by.as_secs_f64(),
+            began.elapsed().as_secs_f64()
+        );
+    }
     let out = slurm::run(
         "squeue",
-        &["-h", "-t", "all", "-o", "%j|%i|%F|%V|%T|%S|%r|%N|%Y"],
+        &["-h", "-t", "all", "-o", "%j|%i|%F|%V|%T|%S|%r|%N|%Y|%e"],
     );
     reset_partitions(cluster)?;
     let out = out?;
@@ -774,6 +846,7 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
             reason,
             nodes,
             sched,
+            end,
         ] = f[..]
         else {
             continue;
@@ -789,6 +862,11 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
             submitted.entry(line_key.to_owned()).or_insert(v);
         }
         let pending = state == "PENDING";
+        if matches!(state, "COMPLETED" | "FAILED" | "TIMEOUT")
+            && let Ok(end) = end.parse()
+        {
+            obs.ends.insert(key.clone(), end);
+        }
         let nodes = if pending { sched } else { nodes };
         obs.jobs.insert(
             key,
@@ -835,6 +913,30 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
     Ok(obs)
 }
 
+/// Whether a running job of this run is due to end within 3 s (or is overdue and still
+/// running): the collection waits for it.
+fn ending_soon(s: &Scenario, ids: &HashMap<usize, String>) -> Result<bool, String> {
+    let out = slurm::run("squeue", &["-h", "-t", "R", "-o", "%F|%S"])?;
+    let now = epoch_now();
+    for l in out.lines() {
+        let Some((array_id, start)) = l.split_once('|') else {
+            continue;
+        };
+        let Ok(start) = start.trim().parse::<u64>() else {
+            continue;
+        };
+        let runtime = ids
+            .iter()
+            .find(|(_, id)| id.as_str() == array_id)
+            .and_then(|(i, _)| s.lines.get(*i))
+            .map(|l| l.runtime);
+        if runtime.is_some_and(|r| start + r <= now + 3) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn write_observation(o: &Observation) -> String {
     let mut out = String::from(
         "# Observed on Slurm 22.05.8 (tests/fidelity/harness) with HPCSCHED_FIDELITY=record.\n\
@@ -848,12 +950,17 @@ fn write_observation(o: &Observation) -> String {
                 let _ = writeln!(out, "submit\t{name}\t{at}");
             }
             Err(msg) => {
+                // One line: sbatch's message may span several.
+                let msg = msg.lines().map(str::trim).collect::<Vec<_>>().join(" / ");
                 let _ = writeln!(out, "reject\t{name}\t{msg}");
             }
         }
     }
     for (at, text) in &o.actions {
         let _ = writeln!(out, "action\t{at}\t{text}");
+    }
+    for (key, end) in &o.ends {
+        let _ = writeln!(out, "end\t{key}\t{end}");
     }
     for (key, row) in &o.jobs {
         let _ = writeln!(
@@ -904,6 +1011,9 @@ fn read_observation(path: &Path) -> Result<Observation, String> {
             ["submit", name, at] => o.submits.push((name.into(), Ok(num(at)?))),
             ["reject", name, msg] => o.submits.push((name.into(), Err(msg.into()))),
             ["action", at, text] => o.actions.push((num(at)?, text.into())),
+            ["end", key, at] => {
+                o.ends.insert(key.into(), num(at)?);
+            }
             ["job", key, state, start, nodes, reason] => {
                 o.jobs.insert(
                     key.into(),
@@ -972,6 +1082,12 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
                 request.dependency = dep
                     .map_job_ids(|index| ids.get(&index.0).copied())
                     .map(Box::new);
+                // A dependency on a job Slurm never accepted names no job: sbatch
+                // refuses it ("Job dependency problem").
+                if request.dependency.is_none() {
+                    rejected.push(name);
+                    continue;
+                }
             }
             match sched.submit(&request, &job.user, ts) {
                 Ok(id) => {
@@ -1003,12 +1119,26 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
                 && let Some(j) = sched.job(job)
             {
                 let line = j.array_task().map_or(job, |(array, _)| array);
-                let (runtime, exit) = key_of
-                    .get(&line)
+                let name = key_of.get(&line);
+                let (runtime, exit) = name
                     .and_then(|k| fate.get(k))
                     .copied()
                     .unwrap_or((u64::MAX / 4, 0));
-                ends.entry(now + runtime).or_default().push((job, exit));
+                // Slurm's job took a second or two more than its sleep to end (the
+                // script's start, the end's report): the replay's takes as many more.
+                let key = match (name, j.array_task()) {
+                    (Some(n), Some((_, task))) => Some(format!("{n}_{task}")),
+                    (Some(n), None) => Some(n.clone()),
+                    _ => None,
+                };
+                let slack = key
+                    .and_then(|k| Some((o.ends.get(&k)?, o.jobs.get(&k)?.start?)))
+                    .map_or(0, |(end, start)| {
+                        end.saturating_sub(start).saturating_sub(runtime).min(5)
+                    });
+                ends.entry(now + runtime + slack)
+                    .or_default()
+                    .push((job, exit));
             }
         }
     }
