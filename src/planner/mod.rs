@@ -801,6 +801,44 @@ impl Profile {
         self.any_user_exclusive
     }
 
+    /// The nodes that jobs running at `now` keep from a demand of `user` for as long as
+    /// backfill plans ahead, as slurmctld's `filter_by_node_owner()` does: for a
+    /// user-exclusive demand, every node where another user has a job; for any other,
+    /// the nodes where another user has a user-exclusive job. Ascending.
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::{Timestamp, Tres};
+    /// let node = Tres { cpus: 8, ..Tres::default() };
+    /// let mut p = Profile::new(Timestamp(0), vec![node; 3], vec![1; 3]);
+    /// p.add_running(0, &Tres { cpus: 1, ..Tres::default() }, Timestamp(100), 7, false);
+    /// p.add_running(1, &Tres { cpus: 1, ..Tres::default() }, Timestamp(100), 8, true);
+    /// assert_eq!(p.held_from(9, true), vec![0, 1]);
+    /// assert_eq!(p.held_from(9, false), vec![1]);
+    /// assert_eq!(p.held_from(8, true), vec![0]);
+    /// ```
+    #[must_use]
+    pub fn held_from(&self, user: UserIdx, user_exclusive: bool) -> Vec<NodeIdx> {
+        if !user_exclusive && !self.any_user_exclusive {
+            return Vec::new();
+        }
+        let now = self.now;
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, line)| {
+                line.segs.get(line.seg_at(now)).is_some_and(|g| {
+                    if user_exclusive {
+                        !g.users.at_most(user)
+                    } else {
+                        !g.excl.at_most(user)
+                    }
+                })
+            })
+            .filter_map(|(i, _)| NodeIdx::try_from(i).ok())
+            .collect()
+    }
+
     /// The CPUs free at `now` over the unblocked members of group `group`
     /// ([`Profile::add_group`]), counting nothing on a node a whole-node reservation
     /// holds now: no demand needing more CPUs than this can start now in the group.

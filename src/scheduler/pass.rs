@@ -1584,6 +1584,7 @@ impl Scheduler {
                 return None;
             }
             let (demand, candidates) = self.demand_in(id, part)?;
+            let candidates = self.without_held(profile, part, &demand, candidates)?;
             let p = bounds.earliest(profile, part, &demand, &candidates, now, horizon)?;
             return Some((part, demand, p));
         }
@@ -1599,6 +1600,9 @@ impl Scheduler {
             let Some((demand, candidates)) = self.demand_in(id, part) else {
                 continue;
             };
+            let Some(candidates) = self.without_held(profile, part, &demand, candidates) else {
+                continue;
+            };
             if let Some(p) = bounds.earliest(profile, part, &demand, &candidates, now, horizon)
                 && best.as_ref().is_none_or(|(_, _, b)| p.start < b.start)
             {
@@ -1606,6 +1610,44 @@ impl Scheduler {
             }
         }
         best
+    }
+
+    /// A job's candidates without the nodes running jobs of other users keep from it for
+    /// the whole of backfill's plan ([`Profile::held_from`], slurmctld's
+    /// `filter_by_node_owner()`): a user-exclusive job is never planned on a node where
+    /// another user runs now, even after that job's end, and any job is never planned on
+    /// a node another user holds user-exclusively now. `None` when that leaves out a node
+    /// the job requires.
+    fn without_held(
+        &self,
+        profile: &Profile,
+        part: usize,
+        demand: &Demand,
+        candidates: JobNodes,
+    ) -> Option<JobNodes> {
+        let held = profile.held_from(demand.user, demand.user_exclusive);
+        if held.is_empty() {
+            return Some(candidates);
+        }
+        let keep = |n: &NodeIdx| held.binary_search(n).is_err();
+        Some(match candidates {
+            JobNodes::Partition => JobNodes::Narrowed(
+                self.partition_nodes
+                    .get(part)
+                    .map(|nodes| nodes.iter().copied().filter(keep).collect())
+                    .unwrap_or_default(),
+            ),
+            JobNodes::Narrowed(list) => JobNodes::Narrowed(list.into_iter().filter(keep).collect()),
+            JobNodes::Required { nodes, required } => {
+                if !required.iter().all(keep) {
+                    return None;
+                }
+                JobNodes::Required {
+                    nodes: nodes.into_iter().filter(keep).collect(),
+                    required,
+                }
+            }
+        })
     }
 
     /// The demand of a job in a partition, and the nodes it may use there.
