@@ -21,7 +21,7 @@
 use crate::cluster::Cluster;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
-use crate::job_state::JobState;
+use crate::job_state::{JobState, PendingReason};
 use crate::scheduler::{Decision, JobRecord, Policy, Scheduler};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::workload::WorkloadJob;
@@ -62,6 +62,50 @@ pub struct Refused {
     pub reason: String,
 }
 
+/// A job still pending when a replay ended: nothing left to happen could start it (held,
+/// waiting on a dependency that can no longer be satisfied, asking for more than the
+/// partition's limits or its nodes in service allow, or queued behind such a job).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LeftPending {
+    /// Its id.
+    pub job: JobId,
+    /// Its position in the workload (1-based).
+    pub index: u32,
+    /// Its id as squeue shows it (`7_[2-5]` for an array's tasks that never started).
+    pub display_id: String,
+    /// Why it is pending, as squeue's `%r` names it.
+    pub reason: PendingReason,
+    /// The description slurmctld gives with the reason, which squeue prints in its place
+    /// (see [`crate::Estimate::description`]); `None` when it gives none.
+    pub description: Option<String>,
+}
+
+impl LeftPending {
+    /// The reason as squeue prints it: the description when there is one, else the
+    /// reason's name.
+    ///
+    /// ```
+    /// use hpcsched::simulator::{SimOptions, Simulator};
+    /// use hpcsched::workload::parse_job_list;
+    /// use hpcsched::{Cluster, Policy, Preset};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = Cluster::from_slurm_conf("NodeName=n1 CPUs=4\nPartitionName=p Nodes=n1 Default=YES\n")?;
+    /// let jobs = parse_job_list("0 60 alice -n1 -t 5 -H\n")?;
+    /// let mut sim = Simulator::new(cluster, Policy::preset(Preset::Slurm, &Default::default()), SimOptions::default());
+    /// let outcome = sim.run(jobs, |_| {})?;
+    /// assert_eq!(outcome.left_pending[0].reason_text(), "JobHeldUser");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn reason_text(&self) -> &str {
+        self.description
+            .as_deref()
+            .unwrap_or_else(|| self.reason.as_str())
+    }
+}
+
 /// What a replay did, besides the records it handed out.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -76,6 +120,9 @@ pub struct SimOutcome {
     pub end: Timestamp,
     /// Whether the replay stopped at [`SimOptions::stop_at`] with work left.
     pub stopped: bool,
+    /// The jobs still pending when the replay ended because no event left could change
+    /// anything, by job id (empty when it stopped at [`SimOptions::stop_at`]).
+    pub left_pending: Vec<LeftPending>,
 }
 
 /// Why a replay could not run.
@@ -182,7 +229,9 @@ impl Simulator {
             let next_submit = jobs.peek().map(|j| j.submit);
             let next_end = self.ends.peek().map(|Reverse((t, _))| *t);
             let callback = self.sched.next_change_time(self.now);
-            // slurmctld's backfill cycle, while there is something to plan.
+            // slurmctld's backfill cycle, while it can still change a decision: when only
+            // the clock moves, a pass decides what the last one did unless something in
+            // it follows the clock (see `Scheduler::clock_dependent`).
             let tick = self
                 .sched
                 .policy()
@@ -190,7 +239,7 @@ impl Simulator {
                 .as_ref()
                 .and_then(|b| b.interval)
                 .zip(last_pass)
-                .filter(|_| self.sched.pending_jobs() > 0)
+                .filter(|_| self.sched.clock_dependent())
                 .map(|(interval, last)| last.saturating_add(interval));
             let Some(t) = [next_submit, next_end, callback, tick]
                 .into_iter()
@@ -243,6 +292,7 @@ impl Simulator {
         }
         outcome.end = self.now;
         if !outcome.stopped {
+            outcome.left_pending = self.left_pending();
             // Everything that ended, at once, then the jobs that never could run.
             for record in self.sched.purge_finished(Timestamp(u64::MAX)) {
                 sink(record);
@@ -252,6 +302,28 @@ impl Simulator {
             }
         }
         Ok(outcome)
+    }
+
+    /// The jobs still pending, by job id.
+    fn left_pending(&self) -> Vec<LeftPending> {
+        let index: HashMap<JobId, u32, FastBuild> =
+            self.ids.iter().map(|(&index, &id)| (id, index)).collect();
+        let mut left: Vec<LeftPending> = self
+            .sched
+            .jobs()
+            .filter(|job| job.state() == JobState::Pending)
+            .map(|job| LeftPending {
+                job: job.id(),
+                index: index.get(&job.id()).copied().unwrap_or(0),
+                display_id: self.sched.pending_display_id(job),
+                reason: job.reason().clone(),
+                description: self
+                    .sched
+                    .reason_description(job, job.resolved().partition()),
+            })
+            .collect();
+        left.sort_by_key(|l| l.job);
+        left
     }
 
     fn submit(&mut self, job: WorkloadJob, now: Timestamp, outcome: &mut SimOutcome) {

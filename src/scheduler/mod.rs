@@ -184,7 +184,13 @@ pub struct Scheduler {
     running_ends: BTreeSet<(Timestamp, JobId)>,
     /// Running jobs by the instant they are ended as TIMEOUT (time limit + OverTimeLimit).
     kill_times: BTreeSet<(Timestamp, JobId)>,
-    /// The estimates built from `planned`, once asked for.
+    /// The last backfill walk's horizon may hide a start (see `Scheduler::horizon_cut`).
+    horizon_cut: bool,
+    /// Whether the last pass left its plans to be made when asked for (no backfill: they
+    /// decide nothing), in `plans_made`, rather than in `planned`.
+    plans_on_demand: bool,
+    plans_made: std::sync::OnceLock<std::collections::HashMap<JobId, pass::Planned, FastBuild>>,
+    /// The estimates built from the plans, once asked for.
     estimates: std::sync::OnceLock<Vec<Estimate>>,
     last_schedule: Option<Timestamp>,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
@@ -271,6 +277,9 @@ impl Scheduler {
             queue_left: false,
             running_ends: BTreeSet::new(),
             kill_times: BTreeSet::new(),
+            horizon_cut: false,
+            plans_on_demand: false,
+            plans_made: std::sync::OnceLock::new(),
             estimates: std::sync::OnceLock::new(),
             last_schedule: None,
             finished: VecDeque::new(),
