@@ -5,13 +5,25 @@
 //! job submissions (from the workload), job ends (a started job ends `runtime` after its
 //! start, or is ended as TIMEOUT by the scheduler at its limit), and whatever the scheduler
 //! asks to be called back for ([`Scheduler::next_change_time`]: time limits, `--begin`
-//! times, dependency delays), and, when the policy has a `bf_interval`, that long after
-//! the last pass while jobs are pending, as slurmctld runs its backfill cycle. Planned
-//! starts need no call of their own: resources are only released by a job ending or
-//! reaching its limit, which are events already. At each event instant the simulator first ends
-//! the jobs that end then, then submits the jobs submitted then (in workload order), then
-//! runs one scheduling pass, as slurmctld schedules when jobs end and are submitted; the
-//! replay is exact (every instant is a whole second, nothing is sampled) and deterministic.
+//! times, dependency delays). Planned starts need no call of their own: resources are
+//! only released by a job ending or reaching its limit, which are events already. At each
+//! event instant the simulator first ends the jobs that end then, then submits the jobs
+//! submitted then (in workload order), then runs one scheduling pass, as slurmctld
+//! schedules when jobs end and are submitted; the replay is exact (every instant is a
+//! whole second, nothing is sampled) and deterministic.
+//!
+//! When the policy has a `bf_interval` (the `slurm` preset), slurmctld also runs its
+//! backfill cycle that long after the last pass. The simulator does so only while such a
+//! pass could decide something the last one did not, that is while something that
+//! follows the clock is in play ([`Scheduler::clock_dependent`]): a running job past its
+//! planned end (its nodes are planned free one second after each pass), age in
+//! multifactor priorities, `bf_min_age_reserve`, a `--deadline`, or a start that the
+//! `bf_window` horizon still hides. Otherwise a pass at a later instant, with nothing
+//! happening in between, decides exactly what the last one did, so the cycle is left
+//! out: a replay ends when no event left can change anything. Jobs that can then never
+//! start (held, waiting on a dependency that can no longer be satisfied, over a
+//! partition's limits, queued behind such a job) are reported with their pending reason
+//! ([`SimOutcome::left_pending`]), and their records come out at the end like the others.
 //!
 //! Memory follows the jobs in the system, not the workload's length: jobs are read from
 //! an iterator as their submit time comes, and a finished job leaves the scheduler
@@ -182,6 +194,9 @@ pub struct Simulator {
     fate: HashMap<JobId, (Duration, i32), FastBuild>,
     /// Workload index → job id, for dependencies written against the workload.
     ids: HashMap<u32, JobId, FastBuild>,
+    /// Run the `bf_interval` pass while any job is pending, even when it cannot change a
+    /// decision (off but to test that leaving it out changes nothing).
+    tick_always: bool,
 }
 
 impl Simulator {
@@ -198,7 +213,16 @@ impl Simulator {
             ends: BinaryHeap::new(),
             fate: HashMap::default(),
             ids: HashMap::default(),
+            tick_always: false,
         }
+    }
+
+    /// Runs the `bf_interval` pass while any job is pending, as the simulator used to,
+    /// even when it cannot change a decision (tests: decisions are the same either way;
+    /// a replay with a job that can never start then never ends).
+    #[doc(hidden)]
+    pub fn set_tick_always(&mut self, on: bool) {
+        self.tick_always = on;
     }
 
     /// The scheduler, to change how it runs before the replay (diagnostics).
@@ -239,7 +263,13 @@ impl Simulator {
                 .as_ref()
                 .and_then(|b| b.interval)
                 .zip(last_pass)
-                .filter(|_| self.sched.clock_dependent())
+                .filter(|_| {
+                    if self.tick_always {
+                        self.sched.pending_jobs() > 0
+                    } else {
+                        self.sched.clock_dependent()
+                    }
+                })
                 .map(|(interval, last)| last.saturating_add(interval));
             let Some(t) = [next_submit, next_end, callback, tick]
                 .into_iter()

@@ -295,7 +295,12 @@ fn replay_to_the_end(
             (outcome, records)
         }
         Ok((Err(e), _)) => panic!("{e}"),
-        Err(_) => panic!("the {preset} replay has not ended after a minute"),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the {preset} replay has not ended after a minute")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("the {preset} replay panicked")
+        }
     }
 }
 
@@ -305,7 +310,12 @@ fn replay_to_the_end(
 /// long as a job was pending: for ever.)
 #[test]
 fn a_replay_with_jobs_that_never_start_ends_under_every_preset() {
-    for preset in [Preset::Fifo, Preset::Easy, Preset::Conservative, Preset::Slurm] {
+    for preset in [
+        Preset::Fifo,
+        Preset::Easy,
+        Preset::Conservative,
+        Preset::Slurm,
+    ] {
         let (outcome, records) = replay_to_the_end(TWO_NODES_ONE_HOUR, NEVER_STARTS, preset);
         let r = by_name(&records);
         let get = |n: &str| {
@@ -314,11 +324,27 @@ fn a_replay_with_jobs_that_never_start_ends_under_every_preset() {
         };
         // Without backfill C waits behind B (120 to 420); with it, it runs at once.
         let c = if preset == Preset::Fifo { 420 } else { 20 };
-        assert_eq!(get("A"), Some((JobState::Failed, Some(0), Some(120))), "{preset}");
-        assert_eq!(get("B"), Some((JobState::Completed, Some(120), Some(420))), "{preset}");
-        assert_eq!(get("C"), Some((JobState::Completed, Some(c), Some(c + 60))), "{preset}");
+        assert_eq!(
+            get("A"),
+            Some((JobState::Failed, Some(0), Some(120))),
+            "{preset}"
+        );
+        assert_eq!(
+            get("B"),
+            Some((JobState::Completed, Some(120), Some(420))),
+            "{preset}"
+        );
+        assert_eq!(
+            get("C"),
+            Some((JobState::Completed, Some(c), Some(c + 60))),
+            "{preset}"
+        );
         for stuck in ["held", "dep", "long"] {
-            assert_eq!(get(stuck), Some((JobState::Pending, None, None)), "{preset}");
+            assert_eq!(
+                get(stuck),
+                Some((JobState::Pending, None, None)),
+                "{preset}"
+            );
         }
         let left: Vec<(u32, u32, &str, &str)> = outcome
             .left_pending
@@ -355,7 +381,10 @@ fn the_backfill_cycle_runs_while_the_window_hides_a_start() {
     );
     let r = by_name(&records);
     let start = |n: &str| r.get(n).and_then(|r| r.start).map(|t| t.0);
-    assert_eq!((start("A"), start("B"), start("H")), (Some(0), Some(172_800), None));
+    assert_eq!(
+        (start("A"), start("B"), start("H")),
+        (Some(0), Some(172_800), None)
+    );
     // B's start (172,800) is hidden from the passes at 0, 30, ..., 86,400 (horizon at
     // most 172,800) and found at 86,430; then passes at A's end and B's end.
     assert_eq!(outcome.passes, 1 + 2881 + 2);
@@ -584,6 +613,78 @@ fn bf_interval_paces_the_replay_while_jobs_wait() {
     // A's end planned at 60, a pass at 30 would decide what the pass at 0 did.
     // EASY: 0, 60, 200, 250.
     assert_eq!(passes, vec![8, 4]);
+}
+
+/// The `bf_interval` pass runs only while a pass could decide otherwise than the last
+/// one with only the clock moving (`Scheduler::clock_dependent`). Passing every 30 s while
+/// any job waits, as the simulator used to, gives the same records under the `slurm`
+/// preset: jobs killed at their limit, jobs running past it (their end is guessed anew
+/// at each pass), and settings that follow the clock (age priority, bf_min_age_reserve,
+/// a short bf_window).
+#[test]
+fn the_backfill_cycle_is_left_out_only_where_it_changes_nothing() {
+    let (cluster, work) = ricc_slice(600);
+    let clocked = {
+        let conf = swf_cluster_conf(
+            hpcsched::swf::open(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/workload/RICC-2010-2-first10k.swf.gz"
+            ))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .header(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "PriorityType=priority/basic\n",
+            "PriorityType=priority/multifactor\nPriorityWeightAge=1000\n\
+             PriorityWeightJobSize=500\nPriorityMaxAge=1-0\n\
+             SchedulerParameters=bf_min_age_reserve=600,bf_window=60\n",
+        );
+        Cluster::from_slurm_conf(&conf).unwrap_or_else(|e| panic!("{e}"))
+    };
+    for (cluster, overrun) in [
+        (&cluster, Overrun::Kill),
+        (&cluster, Overrun::Allow),
+        (&clocked, Overrun::Allow),
+    ] {
+        let mut passes = Vec::new();
+        let mut results = Vec::new();
+        for always in [true, false] {
+            let policy = Policy::preset(Preset::Slurm, cluster.config());
+            let mut options = SimOptions::default();
+            options.overrun = overrun;
+            let mut sim = Simulator::new(cluster.clone(), policy, options);
+            sim.set_tick_always(always);
+            let mut records = Vec::new();
+            let outcome = sim
+                .run(work.clone(), |r| records.push(r))
+                .unwrap_or_else(|e| panic!("{e}"));
+            records.sort_by_key(|r| r.job);
+            let runs: Vec<(u32, Option<u64>, Option<u64>, String)> = records
+                .iter()
+                .map(|r| {
+                    (
+                        r.job.0,
+                        r.start.map(|t| t.0),
+                        r.end.map(|t| t.0),
+                        r.nodes.clone(),
+                    )
+                })
+                .collect();
+            results.push(runs);
+            passes.push(outcome.passes);
+        }
+        let first_diff = results[0].iter().zip(&results[1]).find(|(a, b)| a != b);
+        assert_eq!(first_diff, None, "{overrun:?}, passes {passes:?}");
+        assert_eq!(results[0].len(), results[1].len());
+        // Killed at their limits, no job runs past its planned end: the cycle is needed
+        // only while a start is beyond the horizon, then never. Run past them, it is
+        // needed whenever one does (on these jobs, all along).
+        assert!(passes[1] <= passes[0], "{overrun:?}: passes {passes:?}");
+        if overrun == Overrun::Kill {
+            assert!(passes[1] < passes[0], "passes {passes:?}");
+        }
+    }
 }
 
 /// A replay with going on from the last pass allowed or not (see below).

@@ -211,6 +211,9 @@ pub struct Scheduler {
     started_nodes: Vec<u32>,
     /// Keep the plan between passes (off only to test that it changes nothing).
     reuse_plan: bool,
+    /// Walk the main pass partition by partition when it can (off only to test that it
+    /// changes nothing).
+    main_by_partition: bool,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
     memory_consumable: bool,
 }
@@ -290,6 +293,7 @@ impl Scheduler {
             priorities_dirty: false,
             started_nodes: Vec::new(),
             reuse_plan: true,
+            main_by_partition: true,
             memory_consumable: cluster_memory_consumable,
         }
     }
@@ -622,6 +626,14 @@ impl Scheduler {
         }
     }
 
+    /// Turns off walking the main pass partition by partition, leaving each partition at
+    /// its blocked job (tests and diagnostics: decisions and reasons are the same either
+    /// way).
+    #[doc(hidden)]
+    pub fn set_main_pass_by_partition(&mut self, on: bool) {
+        self.main_by_partition = on;
+    }
+
     /// Turns off going on from the last pass when only new jobs came (tests and
     /// diagnostics: decisions are the same either way).
     #[doc(hidden)]
@@ -828,6 +840,12 @@ impl Scheduler {
 
     /// Expected starts of pending jobs as of the last [`Scheduler::schedule`] call, in
     /// expected-start order (jobs with no estimate last), like `squeue --start`.
+    ///
+    /// Backfill plans them as it decides. Without backfill (`fifo`, `sched/builtin`) they
+    /// decide nothing, so they are planned here, when first asked for after a pass: each
+    /// queued job after every job ahead of it in its partition, on the running jobs as
+    /// the pass left them. A host that changes the queue (cancels, holds) before asking
+    /// sees those jobs left out of the plan.
     #[must_use]
     pub fn estimates(&self) -> &[Estimate] {
         self.estimates.get_or_init(|| self.build_estimates())

@@ -416,9 +416,7 @@ impl Scheduler {
                 let queue = match &walked {
                     Some(queue) => {
                         let mut queue = queue.clone();
-                        queue.retain(|e| {
-                            self.jobs.get(&e.job).is_some_and(|j| j.queued.is_some())
-                        });
+                        queue.retain(|e| self.jobs.get(&e.job).is_some_and(|j| j.queued.is_some()));
                         queue
                     }
                     None => self.queue_entries(),
@@ -431,9 +429,11 @@ impl Scheduler {
             // now that wait for something else than Priority are settled then if it does
             // not walk them.
             for entry in walked {
-                if self.jobs.get(&entry.job).is_some_and(|j| {
-                    j.queued.is_some() && j.reason != PendingReason::Priority
-                }) {
+                if self
+                    .jobs
+                    .get(&entry.job)
+                    .is_some_and(|j| j.queued.is_some() && j.reason != PendingReason::Priority)
+                {
                     self.unsettled.push(entry.job);
                 }
             }
@@ -768,9 +768,11 @@ impl Scheduler {
             self.sync_queue(id);
             // A queued job whose reason may not be Priority: a main pass that does not
             // walk it settles it.
-            if self.jobs.get(&id).is_some_and(|j| {
-                j.queued.is_some() && j.reason != PendingReason::Priority
-            }) {
+            if self
+                .jobs
+                .get(&id)
+                .is_some_and(|j| j.queued.is_some() && j.reason != PendingReason::Priority)
+            {
                 self.unsettled.push(id);
             }
         }
@@ -1108,7 +1110,8 @@ impl Scheduler {
     ) -> Vec<Entry> {
         let mut walk = MainWalk::default();
         let mut walked = Vec::new();
-        let (Some(unsettled), true) = (unsettled, self.queue.multi_record_jobs() == 0) else {
+        let by_partition = self.main_by_partition && self.queue.multi_record_jobs() == 0;
+        let (Some(unsettled), true) = (unsettled, by_partition) else {
             for entry in self.queue_entries() {
                 self.main_entry(now, entry, &mut walk, state, decisions, profile);
                 walked.push(entry);
@@ -1575,9 +1578,11 @@ impl Scheduler {
             let keeps = match job.resolved.partitions() {
                 [_] => true,
                 _ if !self.is_default_part(job, entry.part) => true,
-                _ => self.demand_in(entry.job, entry.part).is_some_and(|(demand, candidates)| {
-                    ask(profile, entry.part, &demand, &candidates, now, None).is_some()
-                }),
+                _ => self
+                    .demand_in(entry.job, entry.part)
+                    .is_some_and(|(demand, candidates)| {
+                        ask(profile, entry.part, &demand, &candidates, now, None).is_some()
+                    }),
             };
             if keeps {
                 planned.insert(entry.job);
