@@ -15,12 +15,13 @@
 //! When the policy has a `bf_interval` (the `slurm` preset), slurmctld also runs its
 //! backfill cycle that long after the last pass. The simulator does so only while such a
 //! pass could decide something the last one did not, that is while something that
-//! follows the clock is in play ([`Scheduler::clock_dependent`]): a running job past its
-//! planned end (its nodes are planned free one second after each pass), age in
-//! multifactor priorities, `bf_min_age_reserve`, a `--deadline`, or a start that the
-//! `bf_window` horizon still hides. Otherwise a pass at a later instant, with nothing
-//! happening in between, decides exactly what the last one did, so the cycle is left
-//! out: a replay ends when no event left can change anything. Jobs that can then never
+//! follows the clock is in play ([`Scheduler::next_clock_change`]): a running job past
+//! its planned end (its nodes are planned free one second after each pass), age in
+//! multifactor priorities, `bf_min_age_reserve` (from when a job reaches it), a
+//! `--deadline` (from when it ends the job), or a start that the `bf_window` horizon
+//! still hides. Otherwise a pass at a later instant, with nothing happening in between,
+//! decides exactly what the last one did, so the cycle is left out: a replay ends when
+//! no event left can change anything. Jobs that can then never
 //! start (held, waiting on a dependency that can no longer be satisfied, over a
 //! partition's limits, queued behind such a job) are reported with their pending reason
 //! ([`SimOutcome::left_pending`]), and their records come out at the end like the others.
@@ -253,24 +254,33 @@ impl Simulator {
             let next_submit = jobs.peek().map(|j| j.submit);
             let next_end = self.ends.peek().map(|Reverse((t, _))| *t);
             let callback = self.sched.next_change_time(self.now);
-            // slurmctld's backfill cycle, while it can still change a decision: when only
-            // the clock moves, a pass decides what the last one did unless something in
-            // it follows the clock (see `Scheduler::clock_dependent`).
-            let tick = self
-                .sched
-                .policy()
-                .backfill
-                .as_ref()
-                .and_then(|b| b.interval)
-                .zip(last_pass)
-                .filter(|_| {
-                    if self.tick_always {
-                        self.sched.pending_jobs() > 0
+            // slurmctld's backfill cycle: every `bf_interval` after the last pass, from
+            // the first instant at which such a pass can decide otherwise than the last
+            // one. When only the clock moves, a pass decides what the last one did unless
+            // something in it follows the clock (see `Scheduler::next_clock_change`): the
+            // cycles before that instant are left out, as they would change nothing.
+            let tick = match (
+                self.sched
+                    .policy()
+                    .backfill
+                    .as_ref()
+                    .and_then(|b| b.interval),
+                last_pass,
+            ) {
+                (Some(interval), Some(last)) if interval.as_secs() > 0 => {
+                    let from = if self.tick_always {
+                        (self.sched.pending_jobs() > 0).then_some(last)
                     } else {
-                        self.sched.clock_dependent()
-                    }
-                })
-                .map(|(interval, last)| last.saturating_add(interval));
+                        self.sched.next_clock_change()
+                    };
+                    from.map(|from| {
+                        let step = interval.as_secs();
+                        let cycles = from.0.saturating_sub(last.0).div_ceil(step).max(1);
+                        Timestamp(last.0.saturating_add(cycles.saturating_mul(step)))
+                    })
+                }
+                _ => None,
+            };
             let Some(t) = [next_submit, next_end, callback, tick]
                 .into_iter()
                 .flatten()

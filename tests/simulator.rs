@@ -368,6 +368,32 @@ fn a_replay_with_jobs_that_never_start_ends_under_every_preset() {
     }
 }
 
+/// A `--deadline` follows the clock too: the pending job is ended at the first backfill
+/// cycle at which its time limit no longer fits before the deadline, as when the cycle
+/// ran every 30 s, and the cycles before that instant are left out.
+#[test]
+fn a_deadline_ends_a_job_at_the_backfill_cycle_after_it_can_no_longer_fit() {
+    // A holds every node until 1000. D needs 10 minutes before submit + 900: from 301 on
+    // it can no longer make it, and the cycle at 330 (0 + 11 × 30) ends it. H is held.
+    let (outcome, records) = replay_to_the_end(
+        WHOLE_NODES,
+        "0 1000 u -N4 -t 60 -J A\n0 60 u -N1 -t 10 --deadline=now+900 -J D\n\
+         0 60 u -N1 -t 10 -H -J H\n",
+        Preset::Slurm,
+    );
+    let r = by_name(&records);
+    let get = |n: &str| {
+        r.get(n)
+            .map(|r| (r.state, r.start.map(|t| t.0), r.end.map(|t| t.0)))
+    };
+    assert_eq!(get("A"), Some((JobState::Completed, Some(0), Some(1000))));
+    assert_eq!(get("D"), Some((JobState::Deadline, None, Some(330))));
+    assert_eq!(get("H"), Some((JobState::Pending, None, None)));
+    // 0, 330, 1000.
+    assert_eq!(outcome.passes, 3);
+    assert_eq!(outcome.left_pending.len(), 1);
+}
+
 /// The `bf_window` horizon is the one setting of the `slurm` preset that changes a
 /// decision as the clock moves with nothing else happening: a job whose start is beyond
 /// it is planned once it comes within a day. The backfill cycle runs every 30 s until
@@ -616,7 +642,7 @@ fn bf_interval_paces_the_replay_while_jobs_wait() {
 }
 
 /// The `bf_interval` pass runs only while a pass could decide otherwise than the last
-/// one with only the clock moving (`Scheduler::clock_dependent`). Passing every 30 s while
+/// one with only the clock moving (`Scheduler::next_clock_change`). Passing every 30 s while
 /// any job waits, as the simulator used to, gives the same records under the `slurm`
 /// preset: jobs killed at their limit, jobs running past it (their end is guessed anew
 /// at each pass), and settings that follow the clock (age priority, bf_min_age_reserve,

@@ -306,7 +306,7 @@ struct BackfillWalk {
     /// (best fit): the walk can no longer be gone on from.
     started_behind_reservation: bool,
     /// A search up to the `bf_window` horizon found nothing: a later pass, whose horizon
-    /// is later, may find something (see [`Scheduler::clock_dependent`]).
+    /// is later, may find something (see [`Scheduler::next_clock_change`]).
     cut_by_horizon: bool,
 }
 
@@ -546,53 +546,64 @@ impl Scheduler {
         walk.cut_by_horizon && walk.horizon.is_some_and(|h| profile.last_change() >= h)
     }
 
-    /// Whether a pass later than the last one could decide otherwise when nothing happens
-    /// in between: no job is submitted, ends, is changed or cancelled, no node or
-    /// partition changes, and no instant of [`Scheduler::next_change_time`] comes. Only
-    /// the clock then moves, and it changes a decision only through:
+    /// The first instant from which a pass could decide otherwise than the last one did
+    /// when nothing happens in between (no job is submitted, ends, is changed or
+    /// cancelled, no node or partition changes, and no instant of
+    /// [`Scheduler::next_change_time`] comes); `None` when no such instant will come.
+    /// Only the clock then moves, and it changes a decision only through:
     /// - a running job past its planned end (not ended at its limit, `OverTimeLimit`): the
-    ///   plan holds its nodes until one second after each pass;
-    /// - the age factor of multifactor priorities, until PriorityMaxAge;
-    /// - `bf_min_age_reserve`, until every queued job is that old;
-    /// - a `--deadline`, which ends a pending job once it can no longer finish in time;
-    /// - the `bf_window` horizon, while it hides a start that a later horizon may show.
+    ///   plan holds its nodes until one second after each pass (from the next second on);
+    /// - the age factor of multifactor priorities, until PriorityMaxAge (next second);
+    /// - `bf_min_age_reserve`: when the next queued job reaches that age;
+    /// - a `--deadline`: when a pending job can no longer finish in time, and is ended;
+    /// - the `bf_window` horizon, while it hides a start that a later horizon may show
+    ///   (next second).
     ///
     /// Otherwise every resource is released at an instant the host already calls back
     /// at, and a pass at any later instant decides what the last one did: a host such as
-    /// the simulator then needs no periodic pass (`bf_interval`).
+    /// the simulator needs no periodic pass (`bf_interval`) before this instant.
     ///
     /// ```
     /// use hpcsched::{Cluster, Scheduler, Timestamp};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let cluster = Cluster::from_slurm_conf(
-    ///     "SchedulerParameters=bf_interval=30\nNodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n",
+    ///     "SchedulerParameters=bf_interval=30,bf_min_age_reserve=600\n\
+    ///      NodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n",
     /// )?;
     /// let mut s = Scheduler::new(cluster);
     /// s.submit(&hpcsched::sbatch::parse_args(&["-n1", "-t", "10"])?, "alice", Timestamp(0))?;
     /// // Held: nothing but a release can start it, however long one waits.
-    /// s.submit(&hpcsched::sbatch::parse_args(&["-n1", "-t", "10", "-H"])?, "alice", Timestamp(0))?;
+    /// let held = s.submit(&hpcsched::sbatch::parse_args(&["-n1", "-t", "10", "-H"])?, "alice", Timestamp(0))?;
     /// s.schedule(Timestamp(0));
     /// assert_eq!(s.pending_jobs(), 1);
-    /// assert!(!s.clock_dependent());
+    /// assert_eq!(s.next_clock_change(), None);
+    /// // Released, it waits; from 610 on, it is old enough to hold a reservation.
+    /// s.release(held)?;
+    /// s.schedule(Timestamp(10));
+    /// assert_eq!(s.next_clock_change(), Some(Timestamp(610)));
     /// # Ok(())
     /// # }
     /// ```
     #[must_use]
-    pub fn clock_dependent(&self) -> bool {
-        let Some(now) = self.last_schedule else {
-            return false;
-        };
+    pub fn next_clock_change(&self) -> Option<Timestamp> {
+        let now = self.last_schedule?;
         if self.pending_after_pass == 0 {
-            return false;
+            return None;
         }
+        let soon = Timestamp(now.0.saturating_add(1));
         if self.horizon_cut
             || self
                 .running_ends
                 .first()
                 .is_some_and(|&(end, _)| end <= now)
         {
-            return true;
+            return Some(soon);
         }
+        let mut next: Option<Timestamp> = None;
+        let mut consider = |t: Timestamp| {
+            let t = t.max(soon);
+            next = Some(next.map_or(t, |n| n.min(t)));
+        };
         let min_age = self
             .policy
             .backfill
@@ -602,30 +613,48 @@ impl Scheduler {
             crate::priority::PriorityType::Multifactor(w) if w.age > 0 => Some(w),
             _ => None,
         };
-        if (min_age > 0 || weights.is_some())
-            && self
+        if min_age > 0 || weights.is_some() {
+            for job in self
                 .pending
                 .iter()
                 .filter_map(|id| self.jobs.get(id))
                 .filter(|job| job.queued.is_some())
-                .any(|job| {
-                    let eligible = job.eligible;
-                    eligible.is_some_and(|e| now.0.saturating_sub(e.0) < min_age)
-                        || weights.is_some_and(|w| {
-                            job.hold.is_none()
-                                && job.resolved.request().priority.is_none()
-                                && crate::priority::age_grows(w, job.submit, eligible, now)
-                        })
-                })
-        {
-            return true;
+            {
+                if let Some(eligible) = job.eligible
+                    && now.0.saturating_sub(eligible.0) < min_age
+                {
+                    consider(Timestamp(eligible.0.saturating_add(min_age)));
+                }
+                if weights.is_some_and(|w| {
+                    job.hold.is_none()
+                        && job.resolved.request().priority.is_none()
+                        && crate::priority::age_grows(w, job.submit, job.eligible, now)
+                }) {
+                    return Some(soon);
+                }
+            }
         }
-        // Deadlines: only watched jobs have one.
-        self.watch.iter().any(|id| {
-            self.jobs.get(id).is_some_and(|j| {
-                j.state == JobState::Pending && j.resolved.request().deadline.is_some()
-            })
-        })
+        // Deadlines (only watched jobs have one): a pending job is ended at the first pass
+        // at which its time limit no longer fits before its deadline.
+        for id in &self.watch {
+            let Some(job) = self.jobs.get(id) else {
+                continue;
+            };
+            let Some(deadline) = job.resolved.request().deadline.as_ref() else {
+                continue;
+            };
+            if job.state != JobState::Pending {
+                continue;
+            }
+            let deadline = deadline.resolve(job.submit);
+            consider(match job.time_limit {
+                TimeLimit::Limited(d) => {
+                    Timestamp(deadline.0.saturating_sub(d.as_secs()).saturating_add(1))
+                }
+                TimeLimit::Unlimited => soon,
+            });
+        }
+        next
     }
 
     /// When the host must call [`Scheduler::schedule`] again at the latest: the next time
