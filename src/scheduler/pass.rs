@@ -1,5 +1,6 @@
 //! One scheduling pass: time limits, eligibility (holds, begin times, dependencies), the
-//! queue in Slurm's order, slurmctld's main pass, then backfill, then estimates.
+//! queue in Slurm's order, slurmctld's main pass, then backfill, then estimates (which,
+//! without backfill, decide nothing and are planned only when asked for).
 
 use super::Scheduler;
 use super::arrays::ArrayGate;
