@@ -474,6 +474,25 @@ pub struct PriorityFactors {
     pub tres_weighted: f64,
 }
 
+/// Whether a job's age factor still grows after `now` (it stops at `max_age`, and when
+/// its base is unset: held, dependent, not yet eligible, unless `ACCRUE_ALWAYS`).
+pub(crate) fn age_grows(
+    w: &PriorityWeights,
+    submit: Timestamp,
+    accrue_since: Option<Timestamp>,
+    now: Timestamp,
+) -> bool {
+    let base = if w.flags.contains(PriorityFlags::ACCRUE_ALWAYS) {
+        Some(submit)
+    } else {
+        accrue_since
+    };
+    let Some(base) = base else { return false };
+    // As `age_factor` reads it: capped at 32 bits, where it stops changing too.
+    let diff = now.duration_since(base).as_secs();
+    w.age > 0 && diff < w.max_age.as_secs() && diff < u64::from(u32::MAX)
+}
+
 /// Age factor: `min(1, (now - base) / max_age)`, 0 without a base or before it.
 fn age_factor(w: &PriorityWeights, i: &PriorityInputs) -> f64 {
     let base = if w.flags.contains(PriorityFlags::ACCRUE_ALWAYS) {

@@ -5,13 +5,26 @@
 //! job submissions (from the workload), job ends (a started job ends `runtime` after its
 //! start, or is ended as TIMEOUT by the scheduler at its limit), and whatever the scheduler
 //! asks to be called back for ([`Scheduler::next_change_time`]: time limits, `--begin`
-//! times, dependency delays), and, when the policy has a `bf_interval`, that long after
-//! the last pass while jobs are pending, as slurmctld runs its backfill cycle. Planned
-//! starts need no call of their own: resources are only released by a job ending or
-//! reaching its limit, which are events already. At each event instant the simulator first ends
-//! the jobs that end then, then submits the jobs submitted then (in workload order), then
-//! runs one scheduling pass, as slurmctld schedules when jobs end and are submitted; the
-//! replay is exact (every instant is a whole second, nothing is sampled) and deterministic.
+//! times, dependency delays). Planned starts need no call of their own: resources are
+//! only released by a job ending or reaching its limit, which are events already. At each
+//! event instant the simulator first ends the jobs that end then, then submits the jobs
+//! submitted then (in workload order), then runs one scheduling pass, as slurmctld
+//! schedules when jobs end and are submitted; the replay is exact (every instant is a
+//! whole second, nothing is sampled) and deterministic.
+//!
+//! When the policy has a `bf_interval` (the `slurm` preset), slurmctld also runs its
+//! backfill cycle that long after the last pass. The simulator does so only while such a
+//! pass could decide something the last one did not, that is while something that
+//! follows the clock is in play ([`Scheduler::next_clock_change`]): a running job past
+//! its planned end (its nodes are planned free one second after each pass), age in
+//! multifactor priorities, `bf_min_age_reserve` (from when a job reaches it), a
+//! `--deadline` (from when it ends the job), or a start that the `bf_window` horizon
+//! still hides. Otherwise a pass at a later instant, with nothing happening in between,
+//! decides exactly what the last one did, so the cycle is left out: a replay ends when
+//! no event left can change anything. Jobs that can then never
+//! start (held, waiting on a dependency that can no longer be satisfied, over a
+//! partition's limits, queued behind such a job) are reported with their pending reason
+//! ([`SimOutcome::left_pending`]), and their records come out at the end like the others.
 //!
 //! Memory follows the jobs in the system, not the workload's length: jobs are read from
 //! an iterator as their submit time comes, and a finished job leaves the scheduler
@@ -21,7 +34,7 @@
 use crate::cluster::Cluster;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
-use crate::job_state::JobState;
+use crate::job_state::{JobState, PendingReason};
 use crate::scheduler::{Decision, JobRecord, Policy, Scheduler};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::workload::WorkloadJob;
@@ -62,6 +75,50 @@ pub struct Refused {
     pub reason: String,
 }
 
+/// A job still pending when a replay ended: nothing left to happen could start it (held,
+/// waiting on a dependency that can no longer be satisfied, asking for more than the
+/// partition's limits or its nodes in service allow, or queued behind such a job).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LeftPending {
+    /// Its id.
+    pub job: JobId,
+    /// Its position in the workload (1-based).
+    pub index: u32,
+    /// Its id as squeue shows it (`7_[2-5]` for an array's tasks that never started).
+    pub display_id: String,
+    /// Why it is pending, as squeue's `%r` names it.
+    pub reason: PendingReason,
+    /// The description slurmctld gives with the reason, which squeue prints in its place
+    /// (see [`crate::Estimate::description`]); `None` when it gives none.
+    pub description: Option<String>,
+}
+
+impl LeftPending {
+    /// The reason as squeue prints it: the description when there is one, else the
+    /// reason's name.
+    ///
+    /// ```
+    /// use hpcsched::simulator::{SimOptions, Simulator};
+    /// use hpcsched::workload::parse_job_list;
+    /// use hpcsched::{Cluster, Policy, Preset};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = Cluster::from_slurm_conf("NodeName=n1 CPUs=4\nPartitionName=p Nodes=n1 Default=YES\n")?;
+    /// let jobs = parse_job_list("0 60 alice -n1 -t 5 -H\n")?;
+    /// let mut sim = Simulator::new(cluster, Policy::preset(Preset::Slurm, &Default::default()), SimOptions::default());
+    /// let outcome = sim.run(jobs, |_| {})?;
+    /// assert_eq!(outcome.left_pending[0].reason_text(), "JobHeldUser");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn reason_text(&self) -> &str {
+        self.description
+            .as_deref()
+            .unwrap_or_else(|| self.reason.as_str())
+    }
+}
+
 /// What a replay did, besides the records it handed out.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -76,6 +133,9 @@ pub struct SimOutcome {
     pub end: Timestamp,
     /// Whether the replay stopped at [`SimOptions::stop_at`] with work left.
     pub stopped: bool,
+    /// The jobs still pending when the replay ended because no event left could change
+    /// anything, by job id (empty when it stopped at [`SimOptions::stop_at`]).
+    pub left_pending: Vec<LeftPending>,
 }
 
 /// Why a replay could not run.
@@ -135,6 +195,9 @@ pub struct Simulator {
     fate: HashMap<JobId, (Duration, i32), FastBuild>,
     /// Workload index → job id, for dependencies written against the workload.
     ids: HashMap<u32, JobId, FastBuild>,
+    /// Run the `bf_interval` pass while any job is pending, even when it cannot change a
+    /// decision (off but to test that leaving it out changes nothing).
+    tick_always: bool,
 }
 
 impl Simulator {
@@ -151,7 +214,16 @@ impl Simulator {
             ends: BinaryHeap::new(),
             fate: HashMap::default(),
             ids: HashMap::default(),
+            tick_always: false,
         }
+    }
+
+    /// Runs the `bf_interval` pass while any job is pending, as the simulator used to,
+    /// even when it cannot change a decision (tests: decisions are the same either way;
+    /// a replay with a job that can never start then never ends).
+    #[doc(hidden)]
+    pub fn set_tick_always(&mut self, on: bool) {
+        self.tick_always = on;
     }
 
     /// The scheduler, to change how it runs before the replay (diagnostics).
@@ -182,16 +254,33 @@ impl Simulator {
             let next_submit = jobs.peek().map(|j| j.submit);
             let next_end = self.ends.peek().map(|Reverse((t, _))| *t);
             let callback = self.sched.next_change_time(self.now);
-            // slurmctld's backfill cycle, while there is something to plan.
-            let tick = self
-                .sched
-                .policy()
-                .backfill
-                .as_ref()
-                .and_then(|b| b.interval)
-                .zip(last_pass)
-                .filter(|_| self.sched.pending_jobs() > 0)
-                .map(|(interval, last)| last.saturating_add(interval));
+            // slurmctld's backfill cycle: every `bf_interval` after the last pass, from
+            // the first instant at which such a pass can decide otherwise than the last
+            // one. When only the clock moves, a pass decides what the last one did unless
+            // something in it follows the clock (see `Scheduler::next_clock_change`): the
+            // cycles before that instant are left out, as they would change nothing.
+            let tick = match (
+                self.sched
+                    .policy()
+                    .backfill
+                    .as_ref()
+                    .and_then(|b| b.interval),
+                last_pass,
+            ) {
+                (Some(interval), Some(last)) if interval.as_secs() > 0 => {
+                    let from = if self.tick_always {
+                        (self.sched.pending_jobs() > 0).then_some(last)
+                    } else {
+                        self.sched.next_clock_change()
+                    };
+                    from.map(|from| {
+                        let step = interval.as_secs();
+                        let cycles = from.0.saturating_sub(last.0).div_ceil(step).max(1);
+                        Timestamp(last.0.saturating_add(cycles.saturating_mul(step)))
+                    })
+                }
+                _ => None,
+            };
             let Some(t) = [next_submit, next_end, callback, tick]
                 .into_iter()
                 .flatten()
@@ -243,6 +332,7 @@ impl Simulator {
         }
         outcome.end = self.now;
         if !outcome.stopped {
+            outcome.left_pending = self.left_pending();
             // Everything that ended, at once, then the jobs that never could run.
             for record in self.sched.purge_finished(Timestamp(u64::MAX)) {
                 sink(record);
@@ -252,6 +342,28 @@ impl Simulator {
             }
         }
         Ok(outcome)
+    }
+
+    /// The jobs still pending, by job id.
+    fn left_pending(&self) -> Vec<LeftPending> {
+        let index: HashMap<JobId, u32, FastBuild> =
+            self.ids.iter().map(|(&index, &id)| (id, index)).collect();
+        let mut left: Vec<LeftPending> = self
+            .sched
+            .jobs()
+            .filter(|job| job.state() == JobState::Pending)
+            .map(|job| LeftPending {
+                job: job.id(),
+                index: index.get(&job.id()).copied().unwrap_or(0),
+                display_id: self.sched.pending_display_id(job),
+                reason: job.reason().clone(),
+                description: self
+                    .sched
+                    .reason_description(job, job.resolved().partition()),
+            })
+            .collect();
+        left.sort_by_key(|l| l.job);
+        left
     }
 
     fn submit(&mut self, job: WorkloadJob, now: Timestamp, outcome: &mut SimOutcome) {

@@ -579,6 +579,108 @@ fn simulate_at_prints_the_queue() {
     assert_eq!(rows[2]["reason"], "Priority");
 }
 
+/// Two whole nodes, jobs of at most an hour (a longer one pends with PartitionTimeLimit).
+const TWO_NODES_ONE_HOUR: &str = "NodeName=n[1-2] CPUs=4\n\
+    PartitionName=p Nodes=n[1-2] Default=YES OverSubscribe=EXCLUSIVE MaxTime=60\n";
+
+/// A fails at 120; `held` is held, `dep` needs A to succeed, `long` is over MaxTime. B
+/// waits for A and runs 120 to 420.
+const STUCK_JOBS: &str = "0 120:1 u -N1 -t 10 -J A\n\
+    0 50 u -N1 -t 10 -J held -H\n\
+    0 50 u -N1 -t 10 -J dep -d afterok:A\n\
+    0 50 u -N1 -t 120 -J long\n\
+    10 300 u -N2 -t 10 -J B\n";
+
+#[test]
+fn simulate_ends_and_reports_the_jobs_left_pending() {
+    let s = Scratch::new("stuck");
+    let conf = s.file("two.conf", TWO_NODES_ONE_HOUR);
+    let jobs = s.file("stuck.jobs", STUCK_JOBS);
+    // The default policy, `slurm`, whose backfill cycle used to run for ever here.
+    let o = hpcsched(&["simulate", "--cluster", &conf, "--jobs", &jobs]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let expected = "\n\
+        Left pending: 3 jobs that nothing left to happen could start\n\
+        \x20 JOBID  INDEX  REASON\n\
+        \x20     2      2  JobHeldUser\n\
+        \x20     3      3  DependencyNeverSatisfied\n\
+        \x20     4      4  PartitionTimeLimit\n\
+        \n\
+        Replay figures\n\
+        \x20 scheduling passes  4\n\
+        \x20 last event         420 (00:07:00)\n";
+    assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    assert!(
+        out.contains("Jobs              5 (2 started, 3 never started, 2 ran to an end)\n"),
+        "{out}"
+    );
+
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["replay"]["left_pending"], 3);
+    assert_eq!(
+        v["replay"]["left_pending_jobs"],
+        serde_json::json!([
+            {"job": 2, "job_id": "2", "index": 2, "reason": "JobHeldUser", "reason_text": "JobHeldUser"},
+            {"job": 3, "job_id": "3", "index": 3, "reason": "DependencyNeverSatisfied",
+             "reason_text": "DependencyNeverSatisfied"},
+            {"job": 4, "job_id": "4", "index": 4, "reason": "PartitionTimeLimit",
+             "reason_text": "PartitionTimeLimit"},
+        ])
+    );
+
+    // Past the end, --at says the jobs left are there for good.
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--policy",
+        "fifo",
+        "--at",
+        "1000",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(
+            "Queue at 1000 (00:16:40): 0 running, 3 pending\n\
+             (the workload was done at 420 (00:07:00), before 1000: 3 jobs are left pending, \
+             which nothing left to happen could start)\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+
+    // More than five: the first five, unless --verbose.
+    let many = s.file(
+        "many.jobs",
+        "1 50 u -t 10 -H\n2 50 u -t 10 -H\n3 50 u -t 10 -H\n4 50 u -t 10 -H\n\
+         5 50 u -t 10 -H\n6 50 u -t 10 -H\n7 50 u -t 10 -H\n",
+    );
+    let o = hpcsched(&["simulate", "--cluster", &conf, "--jobs", &many]);
+    let out = stdout(&o);
+    assert!(out.contains("Left pending: 7 jobs"), "{out}");
+    assert!(
+        out.contains("      5      5  JobHeldUser\n  ... and 2 more (--verbose lists every one)\n"),
+        "{out}"
+    );
+    let o = hpcsched(&["simulate", "--cluster", &conf, "--jobs", &many, "--verbose"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("      7      7  JobHeldUser\n\nReplay figures"),
+        "{out}"
+    );
+}
+
 #[test]
 fn simulate_swf_without_cluster_uses_the_header_machine() {
     let o = hpcsched(&[

@@ -1386,6 +1386,94 @@ fn fifo_does_not_backfill() {
     assert_eq!(started_ids(&s.schedule(Timestamp(3600))), [b]);
 }
 
+/// Every pending job's estimate as (job, start, planned nodes, reason text).
+fn estimate_rows(s: &Scheduler) -> Vec<(u32, Option<u64>, String, String)> {
+    s.estimates()
+        .iter()
+        .map(|e| {
+            (
+                e.job.0,
+                e.start.map(|t| t.0),
+                e.nodes.join(","),
+                e.reason_text().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Without backfill the estimates decide nothing and are planned when asked for: they
+/// are the ones the pass used to plan for every queued job (the values below were taken
+/// from that code), over overlapping partitions, a blocked partition's jobs behind its
+/// first one, a job whose --nodelist blocks only its own nodes, a throttled array, and
+/// with and without a job of several partitions (which walks the whole queue).
+#[test]
+fn fifo_estimates_are_the_ones_the_pass_used_to_plan() {
+    let conf = "NodeName=n[1-6] CPUs=4 RealMemory=8000\n\
+                PartitionName=a Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED\n\
+                PartitionName=b Nodes=n[3-6] OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED\n";
+    for multi in [false, true] {
+        let mut s = sched_with(conf, Preset::Fifo);
+        let a1 = submit(&mut s, "-p a -N3 -t 60", 0);
+        submit(&mut s, "-p a -N2 -t 30", 0);
+        submit(&mut s, "-p b -N2 -t 20", 0);
+        submit(&mut s, "-p b -N1 -t 10 -w n6", 0);
+        submit(&mut s, "-p b -N2 -t 10", 0);
+        submit(&mut s, "-p a -N1 -t 10", 0);
+        submit(&mut s, "-p b -N1 -t 15 --array=1-3%1", 0);
+        if multi {
+            submit(&mut s, "-p b,a -N1 -t 5", 0);
+        }
+        s.schedule(Timestamp(0));
+        let first = estimate_rows(&s);
+        finish(&mut s, a1, 1800, 0);
+        s.schedule(Timestamp(1800));
+        let second = estimate_rows(&s);
+        assert_eq!(
+            (first, second),
+            expected_fifo_estimates(multi),
+            "multi: {multi}"
+        );
+    }
+}
+
+type EstimateRows = Vec<(u32, Option<u64>, String, String)>;
+
+fn expected_fifo_estimates(multi: bool) -> (EstimateRows, EstimateRows) {
+    let row = |job: u32, start: u64, nodes: &str, reason: &str| {
+        (job, Some(start), nodes.to_owned(), reason.to_owned())
+    };
+    if !multi {
+        return (
+            vec![
+                row(4, 1200, "n6", "Resources"),
+                row(5, 1200, "n4,n5", "Priority"),
+                row(7, 1800, "n4", "Priority"),
+                row(2, 3600, "n1,n2", "Resources"),
+                row(6, 3600, "n3", "Priority"),
+            ],
+            vec![
+                row(6, 2400, "n3", "Resources"),
+                row(7, 2400, "n4", "JobArrayTaskLimit"),
+            ],
+        );
+    }
+    (
+        vec![
+            row(4, 1200, "n6", "Resources"),
+            row(5, 1200, "n4,n5", "Priority"),
+            row(7, 1800, "n4", "Priority"),
+            row(8, 1800, "n5", "Priority"),
+            row(2, 3600, "n1,n2", "Resources"),
+            row(6, 3600, "n3", "Priority"),
+        ],
+        vec![
+            row(6, 2400, "n3", "Resources"),
+            row(7, 2400, "n4", "JobArrayTaskLimit"),
+            row(8, 2400, "n6", "Priority"),
+        ],
+    )
+}
+
 #[test]
 fn easy_reserves_only_for_the_first_blocked_job() {
     // A runs on n1-n3 until 3600. B (2 nodes) is planned at 3600 on n1,n2. E (4 nodes)

@@ -1067,6 +1067,27 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The main pass leaves a partition at its blocked job and settles the jobs behind it
+    /// without walking them: every decision, reason and estimate is the one a walk of the
+    /// whole queue gives, with and without backfill after it.
+    #[test]
+    fn main_pass_by_partition_changes_nothing(sc in scenario_strategy(false), slurm in any::<bool>()) {
+        let preset = if slurm { Preset::Slurm } else { Preset::Fifo };
+        let mut by_partition = Run::new(&sc, preset, EstimateCheck::None, false);
+        let mut whole = Run::new(&sc, preset, EstimateCheck::None, false);
+        whole.s.set_main_pass_by_partition(false);
+        let a = by_partition.play();
+        let b = whole.play();
+        prop_assert!(b.is_ok(), "{}", b.err().unwrap_or_default());
+        prop_assert!(a.is_ok(), "{}", a.err().unwrap_or_default());
+        prop_assert_eq!(&by_partition.trace, &whole.trace, "{}", preset);
+        prop_assert_eq!(&by_partition.estimates, &whole.estimates, "{}", preset);
+    }
+}
+
 /// The generator is not vacuous: over a fixed sample, jobs start, share nodes, get
 /// GPUs, wait on dependencies and throttles, time out, and some submissions are refused.
 #[test]

@@ -255,6 +255,171 @@ fn stop_at_leaves_the_queue_as_squeue_would_show_it() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Jobs that can never start
+
+/// Two whole nodes, jobs of at most an hour. Under EnforcePartLimits=NO (Slurm's default)
+/// a longer job is queued all the same, and pends with PartitionTimeLimit.
+const TWO_NODES_ONE_HOUR: &str = "NodeName=n[1-2] CPUs=4\n\
+    PartitionName=p Nodes=n[1-2] Default=YES OverSubscribe=EXCLUSIVE MaxTime=60\n";
+
+/// A runs 120 s and fails. `held` is held (-H); `dep` waits for A to succeed, which A's
+/// failure makes impossible; `long` asks for more than MaxTime. B (both nodes) waits for
+/// A; C (one node, one minute) fits before B's reservation, at A's limit (600).
+const NEVER_STARTS: &str = "0 120:1 u -N1 -t 10 -J A\n\
+    0 50 u -N1 -t 10 -J held -H\n\
+    0 50 u -N1 -t 10 -J dep -d afterok:A\n\
+    0 50 u -N1 -t 120 -J long\n\
+    10 300 u -N2 -t 10 -J B\n\
+    20 60 u -N1 -t 1 -J C\n";
+
+/// Replays `work` on `conf` under `preset` in a thread, and fails if it has not ended
+/// within a minute (a replay that never ends would otherwise hang the test run).
+fn replay_to_the_end(
+    conf: &str,
+    work: &str,
+    preset: Preset,
+) -> (hpcsched::simulator::SimOutcome, Vec<JobRecord>) {
+    let cluster = Cluster::from_slurm_conf(conf).unwrap_or_else(|e| panic!("{e}"));
+    let work = jobs(work);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let policy = Policy::preset(preset, cluster.config());
+        let mut sim = Simulator::new(cluster, policy, SimOptions::default());
+        let mut records = Vec::new();
+        let outcome = sim.run(work, |r| records.push(r));
+        let _ = tx.send((outcome, records));
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok((Ok(outcome), mut records)) => {
+            records.sort_by_key(|r| r.job);
+            (outcome, records)
+        }
+        Ok((Err(e), _)) => panic!("{e}"),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the {preset} replay has not ended after a minute")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("the {preset} replay panicked")
+        }
+    }
+}
+
+/// Under every preset the replay ends once nothing can change any more, the other jobs
+/// run as they would without the stuck ones, and the stuck ones are reported with their
+/// reasons. (Under the `slurm` preset the backfill cycle used to run every 30 s for as
+/// long as a job was pending: for ever.)
+#[test]
+fn a_replay_with_jobs_that_never_start_ends_under_every_preset() {
+    for preset in [
+        Preset::Fifo,
+        Preset::Easy,
+        Preset::Conservative,
+        Preset::Slurm,
+    ] {
+        let (outcome, records) = replay_to_the_end(TWO_NODES_ONE_HOUR, NEVER_STARTS, preset);
+        let r = by_name(&records);
+        let get = |n: &str| {
+            r.get(n)
+                .map(|r| (r.state, r.start.map(|t| t.0), r.end.map(|t| t.0)))
+        };
+        // Without backfill C waits behind B (120 to 420); with it, it runs at once.
+        let c = if preset == Preset::Fifo { 420 } else { 20 };
+        assert_eq!(
+            get("A"),
+            Some((JobState::Failed, Some(0), Some(120))),
+            "{preset}"
+        );
+        assert_eq!(
+            get("B"),
+            Some((JobState::Completed, Some(120), Some(420))),
+            "{preset}"
+        );
+        assert_eq!(
+            get("C"),
+            Some((JobState::Completed, Some(c), Some(c + 60))),
+            "{preset}"
+        );
+        for stuck in ["held", "dep", "long"] {
+            assert_eq!(
+                get(stuck),
+                Some((JobState::Pending, None, None)),
+                "{preset}"
+            );
+        }
+        let left: Vec<(u32, u32, &str, &str)> = outcome
+            .left_pending
+            .iter()
+            .map(|l| (l.job.0, l.index, l.display_id.as_str(), l.reason.as_str()))
+            .collect();
+        assert_eq!(
+            left,
+            vec![
+                (2, 2, "2", "JobHeldUser"),
+                (3, 3, "3", "DependencyNeverSatisfied"),
+                (4, 4, "4", "PartitionTimeLimit"),
+            ],
+            "{preset}"
+        );
+        assert!(!outcome.stopped);
+        // The last event is the last end; a pass at each submit and each end, no more:
+        // 0, 10, 20, 80 (C ends; FIFO: 420), 120, 420 (FIFO: 480).
+        assert_eq!(outcome.end, Timestamp(c.max(360) + 60), "{preset}");
+        assert_eq!(outcome.passes, 6, "{preset}");
+    }
+}
+
+/// A `--deadline` follows the clock too: the pending job is ended at the first backfill
+/// cycle at which its time limit no longer fits before the deadline, as when the cycle
+/// ran every 30 s, and the cycles before that instant are left out.
+#[test]
+fn a_deadline_ends_a_job_at_the_backfill_cycle_after_it_can_no_longer_fit() {
+    // A holds every node until 1000. D needs 10 minutes before submit + 900: from 301 on
+    // it can no longer make it, and the cycle at 330 (0 + 11 × 30) ends it. H is held.
+    let (outcome, records) = replay_to_the_end(
+        WHOLE_NODES,
+        "0 1000 u -N4 -t 60 -J A\n0 60 u -N1 -t 10 --deadline=now+900 -J D\n\
+         0 60 u -N1 -t 10 -H -J H\n",
+        Preset::Slurm,
+    );
+    let r = by_name(&records);
+    let get = |n: &str| {
+        r.get(n)
+            .map(|r| (r.state, r.start.map(|t| t.0), r.end.map(|t| t.0)))
+    };
+    assert_eq!(get("A"), Some((JobState::Completed, Some(0), Some(1000))));
+    assert_eq!(get("D"), Some((JobState::Deadline, None, Some(330))));
+    assert_eq!(get("H"), Some((JobState::Pending, None, None)));
+    // 0, 330, 1000.
+    assert_eq!(outcome.passes, 3);
+    assert_eq!(outcome.left_pending.len(), 1);
+}
+
+/// The `bf_window` horizon is the one setting of the `slurm` preset that changes a
+/// decision as the clock moves with nothing else happening: a job whose start is beyond
+/// it is planned once it comes within a day. The backfill cycle runs every 30 s until
+/// then, and stops when the only job left is held.
+#[test]
+fn the_backfill_cycle_runs_while_the_window_hides_a_start() {
+    let (outcome, records) = replay_to_the_end(
+        WHOLE_NODES,
+        "0 172800 u -N3 -t 2-0 -J A\n0 60 u -N4 -t 1 -J B\n0 60 u -N1 -t 1 -J H -H\n",
+        Preset::Slurm,
+    );
+    let r = by_name(&records);
+    let start = |n: &str| r.get(n).and_then(|r| r.start).map(|t| t.0);
+    assert_eq!(
+        (start("A"), start("B"), start("H")),
+        (Some(0), Some(172_800), None)
+    );
+    // B's start (172,800) is hidden from the passes at 0, 30, ..., 86,400 (horizon at
+    // most 172,800) and found at 86,430; then passes at A's end and B's end.
+    assert_eq!(outcome.passes, 1 + 2881 + 2);
+    assert_eq!(outcome.end, Timestamp(172_860));
+    assert_eq!(outcome.left_pending.len(), 1);
+    assert_eq!(outcome.left_pending[0].reason_text(), "JobHeldUser");
+}
+
+// ---------------------------------------------------------------------------------------
 // A real trace
 
 /// The cluster of the RICC slice under `tests/data/workload` and its first `n` jobs (all
@@ -469,9 +634,83 @@ fn bf_interval_paces_the_replay_while_jobs_wait() {
         assert_eq!(starts, vec![Some(0), Some(200)], "{preset}");
         passes.push(outcome.passes);
     }
-    // Slurm: 0, 30, 60 (A's limit), 90, 120, 150, 180, 200 (A ends), 250 (B ends).
+    // Slurm: 0, 60 (A's limit), then every 30 s while A runs past it (its end is guessed
+    // anew at each pass): 90, 120, 150, 180; 200 (A ends), 250 (B ends). Not at 30: with
+    // A's end planned at 60, a pass at 30 would decide what the pass at 0 did.
     // EASY: 0, 60, 200, 250.
-    assert_eq!(passes, vec![9, 4]);
+    assert_eq!(passes, vec![8, 4]);
+}
+
+/// The `bf_interval` pass runs only while a pass could decide otherwise than the last
+/// one with only the clock moving (`Scheduler::next_clock_change`). Passing every 30 s while
+/// any job waits, as the simulator used to, gives the same records under the `slurm`
+/// preset: jobs killed at their limit, jobs running past it (their end is guessed anew
+/// at each pass), and settings that follow the clock (age priority, bf_min_age_reserve,
+/// a short bf_window).
+#[test]
+fn the_backfill_cycle_is_left_out_only_where_it_changes_nothing() {
+    let (cluster, work) = ricc_slice(600);
+    let clocked = {
+        let conf = swf_cluster_conf(
+            hpcsched::swf::open(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/workload/RICC-2010-2-first10k.swf.gz"
+            ))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .header(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "PriorityType=priority/basic\n",
+            "PriorityType=priority/multifactor\nPriorityWeightAge=1000\n\
+             PriorityWeightJobSize=500\nPriorityMaxAge=1-0\n\
+             SchedulerParameters=bf_min_age_reserve=600,bf_window=60\n",
+        );
+        Cluster::from_slurm_conf(&conf).unwrap_or_else(|e| panic!("{e}"))
+    };
+    for (cluster, overrun) in [
+        (&cluster, Overrun::Kill),
+        (&cluster, Overrun::Allow),
+        (&clocked, Overrun::Allow),
+    ] {
+        let mut passes = Vec::new();
+        let mut results = Vec::new();
+        for always in [true, false] {
+            let policy = Policy::preset(Preset::Slurm, cluster.config());
+            let mut options = SimOptions::default();
+            options.overrun = overrun;
+            let mut sim = Simulator::new(cluster.clone(), policy, options);
+            sim.set_tick_always(always);
+            let mut records = Vec::new();
+            let outcome = sim
+                .run(work.clone(), |r| records.push(r))
+                .unwrap_or_else(|e| panic!("{e}"));
+            records.sort_by_key(|r| r.job);
+            let runs: Vec<(u32, Option<u64>, Option<u64>, String)> = records
+                .iter()
+                .map(|r| {
+                    (
+                        r.job.0,
+                        r.start.map(|t| t.0),
+                        r.end.map(|t| t.0),
+                        r.nodes.clone(),
+                    )
+                })
+                .collect();
+            results.push(runs);
+            passes.push(outcome.passes);
+        }
+        let first_diff = results[0].iter().zip(&results[1]).find(|(a, b)| a != b);
+        assert_eq!(first_diff, None, "{overrun:?}, passes {passes:?}");
+        assert_eq!(results[0].len(), results[1].len());
+        // Killed at their limits, no job runs past its planned end: the cycle is needed
+        // only while a start is beyond the horizon, then never. Run past them, it is
+        // needed whenever one does (on these jobs, all along).
+        assert!(passes[1] <= passes[0], "{overrun:?}: passes {passes:?}");
+        if overrun == Overrun::Kill {
+            assert!(passes[1] < passes[0], "passes {passes:?}");
+        }
+    }
 }
 
 /// A replay with going on from the last pass allowed or not (see below).

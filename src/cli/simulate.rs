@@ -65,13 +65,17 @@ Options:
   --format text|json    output format (default: text)
   --records FILE        write each job's accounting record as it leaves the system: CSV,
                         or JSON lines if FILE ends in .jsonl or .json
-  --verbose             list every skipped SWF line and refused job (not only the first
-                        5), and the slurm.conf keys hpcsched does not act on
+  --verbose             list every skipped SWF line, refused job and job left pending
+                        (not only the first 5), and the slurm.conf keys hpcsched does
+                        not act on
   -h, --help            this help
 
 SWF lines that are not replayed (unreadable, wider than the machine, no run time) and
-jobs the cluster refuses at submit are reported on stderr with their line. A progress
-bar is drawn on stderr when it is a terminal.
+jobs the cluster refuses at submit are reported on stderr with their line. A replay ends
+when nothing left to happen can change anything: jobs that could never start then (held,
+waiting on a dependency that can no longer be satisfied, over a partition limit...) are
+listed in the report with their pending reason. A progress bar is drawn on stderr when
+it is a terminal.
 
 Exit status: 0 success, 2 usage or input error.";
 
@@ -619,6 +623,7 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
         skipped: feed.skipped,
         skipped_notes: &feed.notes,
         refused_notes: &refused,
+        keep: feed.keep,
         wall,
     };
     let queue = args.at.map(|at| (at, queue_rows(sim.scheduler())));
@@ -648,6 +653,7 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
             }
         }
         out.push('\n');
+        out.push_str(&report.left_pending_text());
         out.push_str(&report.text_footer());
         print_out(&out)?;
     }
@@ -709,6 +715,8 @@ struct Report<'a> {
     skipped: u64,
     skipped_notes: &'a [Note],
     refused_notes: &'a [Note],
+    /// How many jobs left pending the text report lists.
+    keep: usize,
     wall: f64,
 }
 
@@ -818,6 +826,43 @@ impl Report<'_> {
         out
     }
 
+    /// The jobs left pending when the replay ended, if any: the first few, or every one
+    /// with `--verbose`.
+    fn left_pending_text(&self) -> String {
+        let left = &self.outcome.left_pending;
+        if left.is_empty() {
+            return String::new();
+        }
+        let mut out = format!(
+            "Left pending: {} {} that nothing left to happen could start\n",
+            left.len(),
+            if left.len() == 1 { "job" } else { "jobs" }
+        );
+        let shown: Vec<_> = left.iter().take(self.keep).collect();
+        let width = shown
+            .iter()
+            .map(|l| l.display_id.len())
+            .max()
+            .unwrap_or(0)
+            .max("JOBID".len());
+        let _ = writeln!(out, "  {:>width$}  {:>5}  REASON", "JOBID", "INDEX");
+        for l in &shown {
+            let _ = writeln!(
+                out,
+                "  {:>width$}  {:>5}  {}",
+                l.display_id,
+                l.index,
+                l.reason_text()
+            );
+        }
+        let more = left.len() - shown.len();
+        if more > 0 {
+            let _ = writeln!(out, "  ... and {more} more (--verbose lists every one)");
+        }
+        out.push('\n');
+        out
+    }
+
     fn text_footer(&self) -> String {
         let o = self.outcome;
         let mut out = String::from("Replay figures\n");
@@ -870,6 +915,14 @@ impl Report<'_> {
                 "last_event": o.end.0,
                 "stopped": o.stopped,
                 "wall_seconds": self.wall,
+                "left_pending": o.left_pending.len(),
+                "left_pending_jobs": o.left_pending.iter().map(|l| json!({
+                    "job": l.job.0,
+                    "job_id": l.display_id,
+                    "index": l.index,
+                    "reason": l.reason.as_str(),
+                    "reason_text": l.reason_text(),
+                })).collect::<Vec<_>>(),
             },
         })
     }
@@ -975,9 +1028,14 @@ fn queue_text(at: Timestamp, rows: &[QueueRow], outcome: &SimOutcome) -> String 
         rows.len() - running
     );
     if !outcome.stopped {
+        let left = match outcome.left_pending.len() {
+            0 => "no job is left in the system".to_owned(),
+            1 => "1 job is left pending, which nothing left to happen could start".to_owned(),
+            n => format!("{n} jobs are left pending, which nothing left to happen could start"),
+        };
         let _ = writeln!(
             out,
-            "(the workload was done at {} ({}), before {}: no job is left in the system)",
+            "(the workload was done at {} ({}), before {}: {left})",
             outcome.end.0,
             clock(outcome.end.0),
             at.0

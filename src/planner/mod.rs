@@ -871,6 +871,16 @@ impl Profile {
         group.stats.total_cpus + later
     }
 
+    /// The last instant at which something planned on a node changes (a running job or a
+    /// reservation ends), or `now`: the profile is the same at every later instant.
+    pub(crate) fn last_change(&self) -> Timestamp {
+        self.nodes
+            .iter()
+            .map(NodeLine::tail)
+            .max()
+            .map_or(self.now, |t| t.max(self.now))
+    }
+
     /// A number that changes whenever the profile does (for callers caching answers).
     #[must_use]
     pub fn version(&self) -> u64 {

@@ -184,7 +184,13 @@ pub struct Scheduler {
     running_ends: BTreeSet<(Timestamp, JobId)>,
     /// Running jobs by the instant they are ended as TIMEOUT (time limit + OverTimeLimit).
     kill_times: BTreeSet<(Timestamp, JobId)>,
-    /// The estimates built from `planned`, once asked for.
+    /// The last backfill walk's horizon may hide a start (see `Scheduler::horizon_cut`).
+    horizon_cut: bool,
+    /// Whether the last pass left its plans to be made when asked for (no backfill: they
+    /// decide nothing), in `plans_made`, rather than in `planned`.
+    plans_on_demand: bool,
+    plans_made: std::sync::OnceLock<std::collections::HashMap<JobId, pass::Planned, FastBuild>>,
+    /// The estimates built from the plans, once asked for.
     estimates: std::sync::OnceLock<Vec<Estimate>>,
     last_schedule: Option<Timestamp>,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
@@ -205,6 +211,9 @@ pub struct Scheduler {
     started_nodes: Vec<u32>,
     /// Keep the plan between passes (off only to test that it changes nothing).
     reuse_plan: bool,
+    /// Walk the main pass partition by partition when it can (off only to test that it
+    /// changes nothing).
+    main_by_partition: bool,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
     memory_consumable: bool,
 }
@@ -271,6 +280,9 @@ impl Scheduler {
             queue_left: false,
             running_ends: BTreeSet::new(),
             kill_times: BTreeSet::new(),
+            horizon_cut: false,
+            plans_on_demand: false,
+            plans_made: std::sync::OnceLock::new(),
             estimates: std::sync::OnceLock::new(),
             last_schedule: None,
             finished: VecDeque::new(),
@@ -281,6 +293,7 @@ impl Scheduler {
             priorities_dirty: false,
             started_nodes: Vec::new(),
             reuse_plan: true,
+            main_by_partition: true,
             memory_consumable: cluster_memory_consumable,
         }
     }
@@ -613,6 +626,14 @@ impl Scheduler {
         }
     }
 
+    /// Turns off walking the main pass partition by partition, leaving each partition at
+    /// its blocked job (tests and diagnostics: decisions and reasons are the same either
+    /// way).
+    #[doc(hidden)]
+    pub fn set_main_pass_by_partition(&mut self, on: bool) {
+        self.main_by_partition = on;
+    }
+
     /// Turns off going on from the last pass when only new jobs came (tests and
     /// diagnostics: decisions are the same either way).
     #[doc(hidden)]
@@ -819,6 +840,12 @@ impl Scheduler {
 
     /// Expected starts of pending jobs as of the last [`Scheduler::schedule`] call, in
     /// expected-start order (jobs with no estimate last), like `squeue --start`.
+    ///
+    /// Backfill plans them as it decides. Without backfill (`fifo`, `sched/builtin`) they
+    /// decide nothing, so they are planned here, when first asked for after a pass: each
+    /// queued job after every job ahead of it in its partition, on the running jobs as
+    /// the pass left them. A host that changes the queue (cancels, holds) before asking
+    /// sees those jobs left out of the plan.
     #[must_use]
     pub fn estimates(&self) -> &[Estimate] {
         self.estimates.get_or_init(|| self.build_estimates())

@@ -1,5 +1,6 @@
 //! One scheduling pass: time limits, eligibility (holds, begin times, dependencies), the
-//! queue in Slurm's order, slurmctld's main pass, then backfill, then estimates.
+//! queue in Slurm's order, slurmctld's main pass, then backfill, then estimates (which,
+//! without backfill, decide nothing and are planned only when asked for).
 
 use super::Scheduler;
 use super::arrays::ArrayGate;
@@ -244,6 +245,17 @@ pub(crate) enum JobNodes {
     },
 }
 
+/// What the main pass keeps from one record to the next.
+#[derive(Default, Debug)]
+struct MainWalk {
+    /// Partitions whose blocked job was found: later jobs there wait for Priority.
+    failed: BTreeSet<usize>,
+    /// Nodes blocked by a job that could not start, held in the profile only once a later
+    /// job is asked: the jobs behind a partition's blocked job are not asked at all, so a
+    /// queue in one partition never pays for blocking (and restoring) it.
+    to_block: Vec<u32>,
+}
+
 /// Reasons and plans gathered during a pass.
 #[derive(Default, Debug)]
 struct PassState {
@@ -296,6 +308,9 @@ struct BackfillWalk {
     /// reservation with the job already running, which can change the nodes it picks
     /// (best fit): the walk can no longer be gone on from.
     started_behind_reservation: bool,
+    /// A search up to the `bf_window` horizon found nothing: a later pass, whose horizon
+    /// is later, may find something (see [`Scheduler::next_clock_change`]).
+    cut_by_horizon: bool,
 }
 
 /// A backfill pass kept for the next one (see [`Scheduler::continue_pass`]).
@@ -323,6 +338,7 @@ impl BackfillWalk {
             free_now: (u64::MAX, usize::MAX, 0),
             done: false,
             started_behind_reservation: false,
+            cut_by_horizon: false,
         }
     }
 
@@ -366,20 +382,25 @@ impl Scheduler {
         let unsettled = std::mem::take(&mut self.unsettled);
         let mut state = PassState::default();
         let mut profile = self.pass_profile(now);
+        let mut walked = None;
+        let mut unsettled = Some(unsettled);
         if self.policy.main_pass {
-            let queue = self.queue_entries();
-            self.main_pass(now, &queue, &mut state, decisions, &mut profile);
+            let queue = self.main_pass(now, unsettled.take(), &mut state, decisions, &mut profile);
             // Backfill starts from the running jobs alone, without the main pass's blocks.
             let restored = profile.undo_touched();
             let again = self.started_on(&restored);
             self.rebuild_nodes(&mut profile, again, now);
+            walked = Some(queue);
         }
         match self.policy.backfill.clone() {
             Some(bf) => {
                 let mut walk = BackfillWalk::new(now, &bf);
-                if self.backfill_pass(now, &bf, &mut walk, &mut state, decisions, &mut profile) {
+                if self.backfill_pass(now, &bf, &mut walk, &mut state, decisions, &mut profile)
+                    && let Some(unsettled) = unsettled
+                {
                     self.settle_skipped(unsettled, &walk.planned, &state);
                 }
+                self.horizon_cut = Self::horizon_cut(&walk, &profile);
                 if self.reuse_plan && Self::continuable(&self.policy) {
                     self.kept_pass = Some(Box::new(KeptPass {
                         at: now,
@@ -391,8 +412,33 @@ impl Scheduler {
                 }
             }
             None => {
-                let queue = self.queue_entries();
-                self.fifo_estimates(now, &queue, &mut state, &mut profile);
+                self.horizon_cut = false;
+                // The queue as it is now, less the jobs behind a blocked one that the main
+                // pass did not walk (they wait for Priority already): the main pass's
+                // records, less the jobs it started.
+                let queue = match &walked {
+                    Some(queue) => {
+                        let mut queue = queue.clone();
+                        queue.retain(|e| self.jobs.get(&e.job).is_some_and(|j| j.queued.is_some()));
+                        queue
+                    }
+                    None => self.queue_entries(),
+                };
+                self.fifo_reasons(now, &queue, &mut state, &profile);
+            }
+        }
+        if let Some(walked) = walked {
+            // The main pass walks only the jobs it must next time too: the ones it walked
+            // now that wait for something else than Priority are settled then if it does
+            // not walk them.
+            for entry in walked {
+                if self
+                    .jobs
+                    .get(&entry.job)
+                    .is_some_and(|j| j.queued.is_some() && j.reason != PendingReason::Priority)
+                {
+                    self.unsettled.push(entry.job);
+                }
             }
         }
         if self.reuse_plan {
@@ -484,6 +530,7 @@ impl Scheduler {
                 &mut profile,
             );
         }
+        self.horizon_cut = Self::horizon_cut(&kept.walk, &profile);
         kept.at = now;
         kept.last = self.queue.last().max(kept.last);
         kept.handled = std::mem::take(&mut state.handled);
@@ -492,6 +539,125 @@ impl Scheduler {
         self.plan = Some(profile);
         self.finish_estimates(state);
         true
+    }
+
+    /// Whether a backfill walk's horizon hid a start that a later horizon may show: a
+    /// search up to it found nothing while the plan still changes at or after it. When
+    /// the plan changes only before the horizon, a job found nowhere before it fits
+    /// nowhere ever (a start is always where something ends, or now).
+    fn horizon_cut(walk: &BackfillWalk, profile: &Profile) -> bool {
+        walk.cut_by_horizon && walk.horizon.is_some_and(|h| profile.last_change() >= h)
+    }
+
+    /// The first instant from which a pass could decide otherwise than the last one did
+    /// when nothing happens in between (no job is submitted, ends, is changed or
+    /// cancelled, no node or partition changes, and no instant of
+    /// [`Scheduler::next_change_time`] comes); `None` when no such instant will come.
+    /// Only the clock then moves, and it changes a decision only through:
+    /// - a running job past its planned end (not ended at its limit, `OverTimeLimit`): the
+    ///   plan holds its nodes until one second after each pass (from the next second on);
+    /// - the age factor of multifactor priorities, until PriorityMaxAge (next second);
+    /// - `bf_min_age_reserve`: when the next queued job reaches that age;
+    /// - a `--deadline`: when a pending job can no longer finish in time, and is ended;
+    /// - the `bf_window` horizon, while it hides a start that a later horizon may show
+    ///   (next second).
+    ///
+    /// Otherwise every resource is released at an instant the host already calls back
+    /// at, and a pass at any later instant decides what the last one did: a host such as
+    /// the simulator needs no periodic pass (`bf_interval`) before this instant.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, Scheduler, Timestamp};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = Cluster::from_slurm_conf(
+    ///     "SchedulerParameters=bf_interval=30,bf_min_age_reserve=600\n\
+    ///      NodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n",
+    /// )?;
+    /// let mut s = Scheduler::new(cluster);
+    /// s.submit(&hpcsched::sbatch::parse_args(&["-n1", "-t", "10"])?, "alice", Timestamp(0))?;
+    /// // Held: nothing but a release can start it, however long one waits.
+    /// let held = s.submit(&hpcsched::sbatch::parse_args(&["-n1", "-t", "10", "-H"])?, "alice", Timestamp(0))?;
+    /// s.schedule(Timestamp(0));
+    /// assert_eq!(s.pending_jobs(), 1);
+    /// assert_eq!(s.next_clock_change(), None);
+    /// // Released, it waits; from 610 on, it is old enough to hold a reservation.
+    /// s.release(held)?;
+    /// s.schedule(Timestamp(10));
+    /// assert_eq!(s.next_clock_change(), Some(Timestamp(610)));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn next_clock_change(&self) -> Option<Timestamp> {
+        let now = self.last_schedule?;
+        if self.pending_after_pass == 0 {
+            return None;
+        }
+        let soon = Timestamp(now.0.saturating_add(1));
+        if self.horizon_cut
+            || self
+                .running_ends
+                .first()
+                .is_some_and(|&(end, _)| end <= now)
+        {
+            return Some(soon);
+        }
+        let mut next: Option<Timestamp> = None;
+        let mut consider = |t: Timestamp| {
+            let t = t.max(soon);
+            next = Some(next.map_or(t, |n| n.min(t)));
+        };
+        let min_age = self
+            .policy
+            .backfill
+            .as_ref()
+            .map_or(0, |b| b.min_age_reserve.as_secs());
+        let weights = match &self.priority_type {
+            crate::priority::PriorityType::Multifactor(w) if w.age > 0 => Some(w),
+            _ => None,
+        };
+        if min_age > 0 || weights.is_some() {
+            for job in self
+                .pending
+                .iter()
+                .filter_map(|id| self.jobs.get(id))
+                .filter(|job| job.queued.is_some())
+            {
+                if let Some(eligible) = job.eligible
+                    && now.0.saturating_sub(eligible.0) < min_age
+                {
+                    consider(Timestamp(eligible.0.saturating_add(min_age)));
+                }
+                if weights.is_some_and(|w| {
+                    job.hold.is_none()
+                        && job.resolved.request().priority.is_none()
+                        && crate::priority::age_grows(w, job.submit, job.eligible, now)
+                }) {
+                    return Some(soon);
+                }
+            }
+        }
+        // Deadlines (only watched jobs have one): a pending job is ended at the first pass
+        // at which its time limit no longer fits before its deadline.
+        for id in &self.watch {
+            let Some(job) = self.jobs.get(id) else {
+                continue;
+            };
+            let Some(deadline) = job.resolved.request().deadline.as_ref() else {
+                continue;
+            };
+            if job.state != JobState::Pending {
+                continue;
+            }
+            let deadline = deadline.resolve(job.submit);
+            consider(match job.time_limit {
+                TimeLimit::Limited(d) => {
+                    Timestamp(deadline.0.saturating_sub(d.as_secs()).saturating_add(1))
+                }
+                TimeLimit::Unlimited => soon,
+            });
+        }
+        next
     }
 
     /// When the host must call [`Scheduler::schedule`] again at the latest: the next time
@@ -508,7 +674,7 @@ impl Scheduler {
             _ => None,
         };
         let planned = self
-            .planned
+            .plans()
             .values()
             .filter_map(|p| p.start)
             .filter(|&t| t > now)
@@ -632,6 +798,15 @@ impl Scheduler {
         for &id in &ids {
             self.update_one_pending(id, now, kill_default, decisions);
             self.sync_queue(id);
+            // A queued job whose reason may not be Priority: a main pass that does not
+            // walk it settles it.
+            if self
+                .jobs
+                .get(&id)
+                .is_some_and(|j| j.queued.is_some() && j.reason != PendingReason::Priority)
+            {
+                self.unsettled.push(id);
+            }
         }
         // The jobs that no longer need watching leave in one sweep.
         let mut watch = std::mem::take(&mut self.watch);
@@ -949,89 +1124,149 @@ impl Scheduler {
 
     /// slurmctld's main pass: start what fits now in queue order; the first job of a
     /// partition that does not fit blocks that partition's nodes for the rest of the pass
-    /// (later jobs there get reason Priority).
+    /// (later jobs there get reason Priority). Returns the records it walked, in order.
+    ///
+    /// When every queued job has one record, the records are walked partition by
+    /// partition, merged in queue order, and a partition is left once its blocked job is
+    /// found: the jobs behind it are not walked. They get Priority as a walk would give
+    /// them: every queued job whose reason may be another one is in `unsettled` (new
+    /// jobs, and the ones a pass left with another reason), so only those are visited.
+    /// A pass then costs the jobs before each partition's blocked one, not the queue.
     fn main_pass(
         &mut self,
         now: Timestamp,
-        queue: &[Entry],
+        unsettled: Option<Vec<JobId>>,
+        state: &mut PassState,
+        decisions: &mut Vec<Decision>,
+        profile: &mut Profile,
+    ) -> Vec<Entry> {
+        let mut walk = MainWalk::default();
+        let mut walked = Vec::new();
+        let by_partition = self.main_by_partition && self.queue.multi_record_jobs() == 0;
+        let (Some(unsettled), true) = (unsettled, by_partition) else {
+            for entry in self.queue_entries() {
+                self.main_entry(now, entry, &mut walk, state, decisions, profile);
+                walked.push(entry);
+            }
+            return walked;
+        };
+        let mut heads: BinaryHeap<Reverse<(Reverse<u16>, QKey, usize)>> = BinaryHeap::new();
+        for part in 0..self.queue.partitions() {
+            if let Some(key) = self.queue.next(Source::All(part), None) {
+                heads.push(Reverse((Reverse(self.queue.tier(part)), key, part)));
+            }
+        }
+        while let Some(Reverse((tier, key, part))) = heads.pop() {
+            let entry = Entry {
+                job: key.job(),
+                part,
+            };
+            self.main_entry(now, entry, &mut walk, state, decisions, profile);
+            walked.push(entry);
+            if walk.failed.contains(&part) {
+                continue;
+            }
+            if let Some(next) = self.queue.next(Source::All(part), Some(key)) {
+                heads.push(Reverse((tier, next, part)));
+            }
+        }
+        let seen: HashSet<JobId, FastBuild> = walked.iter().map(|e| e.job).collect();
+        for id in unsettled {
+            if !seen.contains(&id)
+                && self
+                    .jobs
+                    .get(&id)
+                    .is_some_and(|j| j.state == JobState::Pending && j.queued.is_some())
+            {
+                self.set_reason(id, PendingReason::Priority);
+            }
+        }
+        walked
+    }
+
+    /// The main pass for one queue record.
+    fn main_entry(
+        &mut self,
+        now: Timestamp,
+        entry: Entry,
+        walk: &mut MainWalk,
         state: &mut PassState,
         decisions: &mut Vec<Decision>,
         profile: &mut Profile,
     ) {
-        let mut failed: BTreeSet<usize> = BTreeSet::new();
-        for entry in queue {
-            if state.handled.contains(&entry.job) {
-                continue;
-            }
-            if failed.contains(&entry.part) {
-                self.set_reason(entry.job, PendingReason::Priority);
-                continue;
-            }
-            loop {
-                match self.array_gate(entry.job) {
-                    ArrayGate::Throttled => {
-                        self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
-                        break;
-                    }
-                    ArrayGate::Exhausted => break,
-                    ArrayGate::NotArray | ArrayGate::Ready => {}
-                }
-                let Some((demand, candidates)) = self.demand_in(entry.job, entry.part) else {
+        let (failed, to_block) = (&mut walk.failed, &mut walk.to_block);
+        if state.handled.contains(&entry.job) {
+            return;
+        }
+        if failed.contains(&entry.part) {
+            self.set_reason(entry.job, PendingReason::Priority);
+            return;
+        }
+        for n in to_block.drain(..) {
+            profile.block(n);
+        }
+        loop {
+            match self.array_gate(entry.job) {
+                ArrayGate::Throttled => {
+                    self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
                     break;
-                };
-                let fit = ask(
-                    profile,
-                    entry.part,
-                    &demand,
-                    &candidates,
-                    now,
-                    Some(Timestamp(now.0.saturating_add(1))),
-                )
-                .filter(|p| p.start == now);
-                match fit {
-                    Some(placement) => {
-                        let Some(started) =
-                            self.start_job(entry.job, entry.part, &placement, now, decisions)
-                        else {
-                            break;
-                        };
-                        self.add_to_profile(profile, started, &placement, now);
-                        if !self.arrays.contains_key(&entry.job) {
-                            state.handled.insert(entry.job);
-                            break;
-                        }
-                    }
-                    None => {
-                        self.set_reason(entry.job, PendingReason::Resources);
-                        // A job backfill would give no reservation (below bf_min_prio_reserve
-                        // or eligible for less than bf_min_age_reserve) blocks nothing in
-                        // the main pass either (`_schedule()` in job_scheduler.c).
-                        if !self.may_block(entry.job, now) {
-                            break;
-                        }
-                        // A job whose --nodelist covers its node count blocks only those
-                        // nodes, not its partition (`_schedule()` in job_scheduler.c).
-                        let nodelist = self.requested_nodes(entry.job);
-                        let min_nodes = self
-                            .jobs
-                            .get(&entry.job)
-                            .map_or(1, |j| j.resolved.min_nodes());
-                        let block: Vec<u32> = if nodelist.is_empty()
-                            || (nodelist.iter().collect::<BTreeSet<_>>().len() as u32) < min_nodes
-                        {
-                            failed.insert(entry.part);
-                            self.partition_nodes
-                                .get(entry.part)
-                                .cloned()
-                                .unwrap_or_default()
-                        } else {
-                            nodelist
-                        };
-                        for n in block {
-                            profile.block(n);
-                        }
+                }
+                ArrayGate::Exhausted => break,
+                ArrayGate::NotArray | ArrayGate::Ready => {}
+            }
+            let Some((demand, candidates)) = self.demand_in(entry.job, entry.part) else {
+                break;
+            };
+            let fit = ask(
+                profile,
+                entry.part,
+                &demand,
+                &candidates,
+                now,
+                Some(Timestamp(now.0.saturating_add(1))),
+            )
+            .filter(|p| p.start == now);
+            match fit {
+                Some(placement) => {
+                    let Some(started) =
+                        self.start_job(entry.job, entry.part, &placement, now, decisions)
+                    else {
+                        break;
+                    };
+                    self.add_to_profile(profile, started, &placement, now);
+                    if !self.arrays.contains_key(&entry.job) {
+                        state.handled.insert(entry.job);
                         break;
                     }
+                }
+                None => {
+                    self.set_reason(entry.job, PendingReason::Resources);
+                    // A job backfill would give no reservation (below bf_min_prio_reserve
+                    // or eligible for less than bf_min_age_reserve) blocks nothing in
+                    // the main pass either (`_schedule()` in job_scheduler.c).
+                    if !self.may_block(entry.job, now) {
+                        break;
+                    }
+                    // A job whose --nodelist covers its node count blocks only those
+                    // nodes, not its partition (`_schedule()` in job_scheduler.c).
+                    let nodelist = self.requested_nodes(entry.job);
+                    let min_nodes = self
+                        .jobs
+                        .get(&entry.job)
+                        .map_or(1, |j| j.resolved.min_nodes());
+                    let block: Vec<u32> = if nodelist.is_empty()
+                        || (nodelist.iter().collect::<BTreeSet<_>>().len() as u32) < min_nodes
+                    {
+                        failed.insert(entry.part);
+                        self.partition_nodes
+                            .get(entry.part)
+                            .cloned()
+                            .unwrap_or_default()
+                    } else {
+                        nodelist
+                    };
+                    to_block.extend(block);
+                    break;
                 }
             }
         }
@@ -1225,6 +1460,8 @@ impl Scheduler {
             match self.array_gate(entry.job) {
                 ArrayGate::Throttled => {
                     self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
+                    // Not Priority: a main pass that does not walk it settles it.
+                    self.unsettled.push(entry.job);
                     walk.planned.insert(entry.job);
                     return Visit::Other;
                 }
@@ -1242,6 +1479,7 @@ impl Scheduler {
             ) else {
                 self.note_blocked(entry.job, entry.part, state, None, Vec::new());
                 walk.planned.insert(entry.job);
+                walk.cut_by_horizon |= !test_now_only && walk.horizon.is_some();
                 return if test_now_only {
                     Visit::NotNow
                 } else {
@@ -1288,6 +1526,7 @@ impl Scheduler {
                     walk.bounds
                         .earliest(profile, part, &demand, &candidates, now, walk.horizon)
                 else {
+                    walk.cut_by_horizon |= walk.horizon.is_some();
                     break;
                 };
                 self.reserve(profile, &demand, &next, bf, user, user_exclusive);
@@ -1345,40 +1584,95 @@ impl Scheduler {
         }
     }
 
-    /// Estimates without backfill (`fifo`): jobs start in queue order, so each blocked job
-    /// is planned after every job ahead of it in its partition.
-    fn fifo_estimates(
+    /// The reasons of the jobs a pass without backfill (`fifo`) could not start, as
+    /// [`Self::fifo_plans`] sees them: the first of each partition waits for Resources,
+    /// the ones behind it for Priority (see [`Self::note_blocked`]). Only reasons are
+    /// decided here; where and when the jobs would start is planned when asked for.
+    fn fifo_reasons(
         &mut self,
         now: Timestamp,
         queue: &[Entry],
         state: &mut PassState,
-        profile: &mut Profile,
+        profile: &Profile,
     ) {
-        let mut not_before: BTreeMap<usize, Timestamp> = BTreeMap::new();
+        let mut planned: HashSet<JobId, FastBuild> = HashSet::default();
         for entry in queue {
-            if state.handled.contains(&entry.job) || state.planned.contains_key(&entry.job) {
+            if state.handled.contains(&entry.job) || planned.contains(&entry.job) {
                 continue;
             }
-            let Some((demand, candidates)) = self.demand_in(entry.job, entry.part) else {
+            let Some(job) = self.jobs.get(&entry.job) else {
+                continue;
+            };
+            // Whether `fifo_plans` keeps a plan for it, which skips its other records: it
+            // always does in a partition other than the job's first, and in its first one
+            // when it fits there at all (a plan in a profile that frees everything in the
+            // end, with or without the reservations of the jobs ahead).
+            let keeps = match job.resolved.partitions() {
+                [_] => true,
+                _ if !self.is_default_part(job, entry.part) => true,
+                _ => self
+                    .demand_in(entry.job, entry.part)
+                    .is_some_and(|(demand, candidates)| {
+                        ask(profile, entry.part, &demand, &candidates, now, None).is_some()
+                    }),
+            };
+            if keeps {
+                planned.insert(entry.job);
+            }
+            self.note_blocked_reason(entry.part, entry.job, state);
+        }
+    }
+
+    /// The plans of a pass without backfill (`fifo`), made when first asked for (they
+    /// decide nothing): jobs start in queue order, so each blocked job is planned after
+    /// every job ahead of it in its partition, on the running jobs as the last pass left
+    /// them.
+    fn fifo_plans(&self) -> HashMap<JobId, Planned, FastBuild> {
+        let mut planned: HashMap<JobId, Planned, FastBuild> = HashMap::default();
+        let Some(now) = self.last_schedule else {
+            return planned;
+        };
+        let mut profile = match &self.plan {
+            Some(plan) => plan.clone(),
+            None => self.build_profile(now),
+        };
+        let mut not_before: BTreeMap<usize, Timestamp> = BTreeMap::new();
+        for entry in self.queue_entries() {
+            if planned.contains_key(&entry.job) {
+                continue;
+            }
+            let (Some(job), Some((demand, candidates))) = (
+                self.jobs.get(&entry.job),
+                self.demand_in(entry.job, entry.part),
+            ) else {
                 continue;
             };
             let from = not_before.get(&entry.part).copied().unwrap_or(now);
-            let placement = ask(profile, entry.part, &demand, &candidates, from, None);
-            let nodes = placement
-                .as_ref()
-                .map(|p| p.nodes.iter().map(|&(n, _)| n).collect())
-                .unwrap_or_default();
+            let placement = ask(&profile, entry.part, &demand, &candidates, from, None);
             let start = placement.as_ref().map(|p| p.start);
-            self.note_blocked(entry.job, entry.part, state, start, nodes);
+            if start.is_some() || !self.is_default_part(job, entry.part) {
+                let nodes = placement
+                    .as_ref()
+                    .map(|p| p.nodes.iter().map(|&(n, _)| n).collect())
+                    .unwrap_or_default();
+                planned.insert(
+                    entry.job,
+                    Planned {
+                        part: entry.part,
+                        start,
+                        nodes,
+                    },
+                );
+            }
             if let Some(p) = placement {
-                let user = self.jobs.get(&entry.job).map_or(0, |j| j.user_idx);
                 let end = p.start.saturating_add(demand.duration);
                 for &(n, _) in &p.nodes {
-                    profile.reserve(n, p.start, end, &Hold::WholeNode, user, false);
+                    profile.reserve(n, p.start, end, &Hold::WholeNode, job.user_idx, false);
                 }
                 not_before.insert(entry.part, p.start);
             }
         }
+        planned
     }
 
     /// Keeps what the pass found for the jobs it planned; the [`Estimate`]s (names,
@@ -1386,20 +1680,33 @@ impl Scheduler {
     /// ([`Self::build_estimates`]).
     fn finish_estimates(&mut self, state: PassState) {
         self.planned = state.planned;
+        self.plans_on_demand = self.policy.backfill.is_none();
+        self.plans_made = std::sync::OnceLock::new();
         self.pending_after_pass = self.pending.len();
         self.estimates = std::sync::OnceLock::new();
+    }
+
+    /// The plans of the last pass: the ones it made (backfill), or, without backfill,
+    /// the ones [`Self::fifo_plans`] makes when first asked for.
+    fn plans(&self) -> &HashMap<JobId, Planned, FastBuild> {
+        if self.plans_on_demand {
+            self.plans_made.get_or_init(|| self.fifo_plans())
+        } else {
+            &self.planned
+        }
     }
 
     /// The [`Estimate`]s of the last pass, in `squeue --start` order.
     pub(crate) fn build_estimates(&self) -> Vec<Estimate> {
         // Every pending job is listed; those the pass did not plan without an estimate,
         // like squeue.
+        let plans = self.plans();
         let mut estimates: Vec<Estimate> = self
             .pending
             .iter()
             .filter_map(|&id| {
                 let job = self.jobs.get(&id)?;
-                let plan = self.planned.get(&id);
+                let plan = plans.get(&id);
                 let partition = plan
                     .and_then(|p| self.cluster.partition_at(p.part))
                     .map_or_else(
@@ -1442,7 +1749,7 @@ impl Scheduler {
     /// - Resources, when the partition has fewer nodes in service than the job needs: the
     ///   main scheduler's "Nodes required for job are DOWN, DRAINED or reserved for jobs in
     ///   higher priority partitions" (`_schedule()`).
-    fn reason_description(&self, job: &Job, partition: &str) -> Option<String> {
+    pub(crate) fn reason_description(&self, job: &Job, partition: &str) -> Option<String> {
         match job.reason {
             PendingReason::ReqNodeNotAvail => {
                 let down: Vec<String> = job
@@ -1485,7 +1792,7 @@ impl Scheduler {
             .is_some_and(|node| !node.is_schedulable())
     }
 
-    fn pending_display_id(&self, job: &Job) -> String {
+    pub(crate) fn pending_display_id(&self, job: &Job) -> String {
         match self.arrays.get(&job.id) {
             Some(a) => a
                 .tasks
@@ -1505,22 +1812,32 @@ impl Scheduler {
         start: Option<Timestamp>,
         nodes: Vec<NodeIdx>,
     ) {
+        self.note_blocked_reason(part, id, state);
+        let Some(job) = self.jobs.get(&id) else {
+            return;
+        };
+        // Not planned, in the partition the estimate names anyway: nothing to keep.
+        if start.is_some() || !self.is_default_part(job, part) {
+            state.planned.insert(id, Planned { part, start, nodes });
+        }
+    }
+
+    /// The reason part of [`Self::note_blocked`].
+    fn note_blocked_reason(&mut self, part: usize, id: JobId, state: &mut PassState) {
         let reason = if state.blocked_parts.insert(part) {
             PendingReason::Resources
         } else {
             PendingReason::Priority
         };
         self.set_blocked_reason(id, reason);
-        let Some(job) = self.jobs.get(&id) else {
-            return;
-        };
-        // Not planned, in the partition the estimate names anyway: nothing to keep.
-        let default_part = match job.resolved.partitions() {
+    }
+
+    /// Whether `part` is the partition an estimate names for `job` when it has no plan:
+    /// its only one, or the first of its list.
+    fn is_default_part(&self, job: &Job, part: usize) -> bool {
+        match job.resolved.partitions() {
             [_] => true,
             _ => self.cluster.partition_index(job.resolved.partition()) == Some(part),
-        };
-        if start.is_some() || !default_part {
-            state.planned.insert(id, Planned { part, start, nodes });
         }
     }
 

@@ -106,6 +106,8 @@ pub(crate) struct Queue {
     streams: Vec<Option<Stream>>,
     free_streams: Vec<u32>,
     by_shape: HashMap<ShapeKey, u32, FastBuild>,
+    /// How many queued jobs have records in several partitions.
+    multi: usize,
 }
 
 impl Queue {
@@ -138,6 +140,9 @@ impl Queue {
             Some((shape, min_cpus)) if parts.len() == 1 => self.stream_for(shape, min_cpus),
             _ => MISC,
         };
+        if parts.len() > 1 {
+            self.multi += 1;
+        }
         for &(part, pos) in parts {
             let key = QKey::new(priority, submit, job, pos);
             let Some(pq) = self.parts.get_mut(part) else {
@@ -168,6 +173,9 @@ impl Queue {
         queued: Queued,
         parts: &[(usize, usize)],
     ) {
+        if parts.len() > 1 {
+            self.multi = self.multi.saturating_sub(1);
+        }
         for &(part, pos) in parts {
             let key = QKey::new(queued.priority, submit, job, pos);
             if let Some(pq) = self.parts.get_mut(part) {
@@ -242,6 +250,11 @@ impl Queue {
     /// A partition's PriorityTier.
     pub(crate) fn tier(&self, part: usize) -> u16 {
         self.parts.get(part).map_or(0, |p| p.tier)
+    }
+
+    /// How many queued jobs have records in several partitions.
+    pub(crate) fn multi_record_jobs(&self) -> usize {
+        self.multi
     }
 
     /// The number of partitions.

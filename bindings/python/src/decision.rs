@@ -14,7 +14,7 @@ fn repr_opt(py: Python<'_>, s: Option<&str>) -> String {
 }
 
 /// A pending reason for Python: None when there is none.
-fn reason(r: &PendingReason) -> Option<String> {
+pub(crate) fn reason(r: &PendingReason) -> Option<String> {
     (*r != PendingReason::None).then(|| r.as_str().to_owned())
 }
 

@@ -26,7 +26,7 @@ pub use decision::{Decision, Estimate, GresAllocation, Job, NodeAllocation};
 pub use errors::to_py;
 pub use request::JobRequest;
 pub use scheduler::Scheduler;
-pub use simulate::{RefusedJob, SimResult, SkippedLine, Stats, Summary, Workload};
+pub use simulate::{LeftPending, RefusedJob, SimResult, SkippedLine, Stats, Summary, Workload};
 pub use status::{JobRecord, LimitUsage, PartitionUsage, UserUsage};
 pub use values::{Gres, Node, Partition};
 
@@ -38,9 +38,9 @@ mod hpcsched_module {
 
     #[pymodule_export]
     use super::{
-        Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRecord, JobRequest, LimitUsage,
-        Node, NodeAllocation, Partition, PartitionUsage, RefusedJob, ResolvedJob, Scheduler,
-        SimResult, SkippedLine, Stats, Summary, UserUsage, Workload,
+        Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRecord, JobRequest, LeftPending,
+        LimitUsage, Node, NodeAllocation, Partition, PartitionUsage, RefusedJob, ResolvedJob,
+        Scheduler, SimResult, SkippedLine, Stats, Summary, UserUsage, Workload,
     };
 
     #[pymodule_export]

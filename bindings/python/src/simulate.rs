@@ -1,6 +1,6 @@
 //! `simulate`: replays a workload (an SWF trace or a job list) through the core's
 //! simulator, and the result types: `SimResult`, `Summary`/`Stats`, `Workload`,
-//! `SkippedLine`, `RefusedJob`.
+//! `SkippedLine`, `RefusedJob`, `LeftPending`.
 //!
 //! Conversions only: reading, mapping, scheduling and metrics are the core's
 //! (`hpcsched::swf`, `hpcsched::workload`, `hpcsched::simulator`, `hpcsched::metrics`).
@@ -10,7 +10,7 @@
 //! (`hpcsched/_result.py`), over the columns and records built here.
 
 use crate::cluster::Cluster;
-use crate::decision::Estimate;
+use crate::decision::{Estimate, reason};
 use crate::errors::{Error, policy_err, py_err, workload_err};
 use crate::status::JobRecord;
 use crate::values::{Limit, py_repr, py_repr_str};
@@ -398,6 +398,51 @@ impl RefusedJob {
     }
 }
 
+/// A job still pending when the replay ended: nothing left to happen could start it.
+#[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LeftPending {
+    /// The job id.
+    pub job: u32,
+    /// The job's 1-based position in the workload.
+    pub index: u32,
+    /// The id as squeue shows it (`7_[2-5]` for an array's tasks that never started).
+    pub display_id: String,
+    /// Why it is pending (`JobHeldUser`, `DependencyNeverSatisfied`...), None when no
+    /// reason is recorded.
+    pub reason: Option<String>,
+    /// The description slurmctld gives with the reason; None when there is none.
+    pub description: Option<String>,
+    /// The reason as squeue prints it: the description when there is one, else the
+    /// reason's name.
+    pub reason_text: String,
+}
+
+impl From<&hpcsched::simulator::LeftPending> for LeftPending {
+    fn from(l: &hpcsched::simulator::LeftPending) -> Self {
+        Self {
+            job: l.job.0,
+            index: l.index,
+            display_id: l.display_id.clone(),
+            reason: reason(&l.reason),
+            description: l.description.clone(),
+            reason_text: l.reason_text().to_owned(),
+        }
+    }
+}
+
+#[pymethods]
+impl LeftPending {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "LeftPending(job={}, index={}, reason={})",
+            self.job,
+            self.index,
+            py_repr_str(py, &self.reason_text)
+        )
+    }
+}
+
 /// What `simulate` returns: every job's record, the metrics, and what was not replayed.
 #[pyclass(module = "hpcsched", frozen)]
 pub struct SimResult {
@@ -405,6 +450,7 @@ pub struct SimResult {
     summary: Py<Summary>,
     skipped: Vec<SkippedLine>,
     refused: Vec<RefusedJob>,
+    left_pending: Vec<LeftPending>,
     estimates: Vec<Estimate>,
     cluster: Py<Cluster>,
     policy: String,
@@ -446,6 +492,12 @@ impl SimResult {
     #[getter]
     fn refused(&self) -> Vec<RefusedJob> {
         self.refused.clone()
+    }
+    /// The jobs still pending when the replay ended because nothing left to happen could
+    /// start them, by job id (empty when it stopped at `stop_at`).
+    #[getter]
+    fn left_pending(&self) -> Vec<LeftPending> {
+        self.left_pending.clone()
     }
     /// With `stop_at`, the pending jobs' expected starts at that instant (`squeue --start`);
     /// empty when the replay ran to the end.
@@ -557,7 +609,7 @@ impl SimResult {
 
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
-            "SimResult(policy={}, jobs={}, submitted={}, refused={}, skipped={}, passes={}, end={}{})",
+            "SimResult(policy={}, jobs={}, submitted={}, refused={}, skipped={}, passes={}, end={}{}{})",
             py_repr_str(py, &self.policy),
             self.records.len(),
             self.submitted,
@@ -565,6 +617,11 @@ impl SimResult {
             self.skipped.len(),
             self.passes,
             self.end,
+            if self.left_pending.is_empty() {
+                String::new()
+            } else {
+                format!(", left_pending={}", self.left_pending.len())
+            },
             if self.stopped { ", stopped=True" } else { "" }
         )
     }
@@ -655,6 +712,12 @@ pub fn simulate(
                 line: r.line,
                 reason: r.reason.clone(),
             })
+            .collect(),
+        left_pending: replay
+            .outcome
+            .left_pending
+            .iter()
+            .map(LeftPending::from)
             .collect(),
         estimates: replay.estimates.iter().map(Estimate::from).collect(),
         cluster: Py::new(py, Cluster::from_core(replay.cluster))?,

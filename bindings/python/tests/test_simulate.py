@@ -145,6 +145,45 @@ def test_stop_at_leaves_the_queue_as_squeue_shows_it(four: hpcsched.Cluster) -> 
     ]
 
 
+# Two whole nodes, jobs of at most an hour: A fails at 120; "held" is held, "dep" needs A
+# to succeed, "long" is over MaxTime (queued all the same: EnforcePartLimits=NO). B waits
+# for A and runs from 120 to 420.
+TWO_NODES_ONE_HOUR = (
+    "NodeName=n[1-2] CPUs=4\nPartitionName=p Nodes=n[1-2] Default=YES OverSubscribe=EXCLUSIVE MaxTime=60\n"
+)
+STUCK = """\
+0   120:1  u  -N1 -t 10  -J A
+0   50     u  -N1 -t 10  -J held -H
+0   50     u  -N1 -t 10  -J dep -d afterok:A
+0   50     u  -N1 -t 120 -J long
+10  300    u  -N2 -t 10  -J B
+"""
+
+
+@pytest.mark.parametrize("policy", ["fifo", "easy", "conservative", "slurm"])
+def test_a_replay_with_jobs_that_never_start_ends(policy: str) -> None:
+    cluster = hpcsched.Cluster.from_slurm_conf(TWO_NODES_ONE_HOUR)
+    result = hpcsched.simulate(cluster, hpcsched.parse_job_list(STUCK), policy=policy)
+    assert (result.stopped, result.end, result.passes) == (False, 420, 4)
+    assert [(r.name, r.state, r.start, r.end) for r in result.records] == [
+        ("A", "FAILED", 0, 120),
+        ("held", "PENDING", None, None),
+        ("dep", "PENDING", None, None),
+        ("long", "PENDING", None, None),
+        ("B", "COMPLETED", 120, 420),
+    ]
+    assert [(p.job, p.index, p.display_id, p.reason, p.description, p.reason_text) for p in result.left_pending] == [
+        (2, 2, "2", "JobHeldUser", None, "JobHeldUser"),
+        (3, 3, "3", "DependencyNeverSatisfied", None, "DependencyNeverSatisfied"),
+        (4, 4, "4", "PartitionTimeLimit", None, "PartitionTimeLimit"),
+    ]
+    assert repr(result.left_pending[0]) == "LeftPending(job=2, index=2, reason='JobHeldUser')"
+    assert "left_pending=3" in repr(result)
+    # Stopped before the end, nothing is "left": the jobs are still in play.
+    stopped = hpcsched.simulate(cluster, hpcsched.parse_job_list(STUCK), policy=policy, stop_at=60)
+    assert (stopped.stopped, stopped.left_pending) == (True, [])
+
+
 def test_first_takes_the_first_jobs(four: hpcsched.Cluster) -> None:
     result = hpcsched.simulate(four, hpcsched.parse_job_list(BACKFILL), first=2)
     assert [(r.name, r.start) for r in result.records] == [("A", 0), ("B", 3600)]

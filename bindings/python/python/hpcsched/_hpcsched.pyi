@@ -34,6 +34,7 @@ __all__ = [
     "JobRecord",
     "JobRequest",
     "JobStateError",
+    "LeftPending",
     "LimitUsage",
     "Node",
     "NodeAllocation",
@@ -955,6 +956,31 @@ class RefusedJob:
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
+class LeftPending:
+    """A job still pending when the replay ended: nothing left to happen could start it."""
+
+    @property
+    def job(self) -> int:
+        """The job id."""
+    @property
+    def index(self) -> int:
+        """1-based position in the workload."""
+    @property
+    def display_id(self) -> str:
+        """The id as squeue shows it (``7_[2-5]`` for an array's tasks that never started)."""
+    @property
+    def reason(self) -> str | None:
+        """Why it is pending (``JobHeldUser``, ``DependencyNeverSatisfied``...)."""
+    @property
+    def description(self) -> str | None:
+        """The description slurmctld gives with the reason, if any."""
+    @property
+    def reason_text(self) -> str:
+        """The reason as squeue prints it: the description if any, else the reason."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
 _ColorBy: TypeAlias = Literal["job", "user", "partition"]
 
 @final
@@ -974,6 +1000,10 @@ class SimResult:
     @property
     def refused(self) -> list[RefusedJob]:
         """Jobs refused at submit, in workload order."""
+    @property
+    def left_pending(self) -> list[LeftPending]:
+        """The jobs still pending when the replay ended because nothing left to happen
+        could start them, by job id; empty when it stopped at ``stop_at``."""
     @property
     def estimates(self) -> list[Estimate]:
         """With ``stop_at``: the pending jobs' expected starts then; else empty."""
