@@ -7,6 +7,7 @@
 
 use crate::fast_hash::FastBuild;
 use crate::gres::GresSpec;
+use crate::hostlist::node_order;
 use crate::memory::Memory;
 use crate::node::Node;
 use crate::partition::{Partition, PartitionState};
@@ -94,12 +95,32 @@ impl Cluster {
         }
     }
 
-    /// Adds a node. A rejected call changes nothing.
+    /// Adds a node, in its place in slurmctld's node order ([`crate::hostlist::node_order`]:
+    /// by name, numbers compared as numbers, whatever order the nodes come in). A rejected
+    /// call changes nothing.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, Node, SchedConfig};
+    /// let mut c = Cluster::new(SchedConfig::default());
+    /// for name in ["h100-1", "a100-01", "a40-1"] {
+    ///     c.add_node(Node::new(name)).unwrap();
+    /// }
+    /// let order: Vec<&str> = c.nodes().map(|n| n.name.as_str()).collect();
+    /// assert_eq!(order, ["a40-1", "a100-01", "h100-1"]);
+    /// ```
     pub fn add_node(&mut self, node: Node) -> Result<(), ClusterError> {
         if self.nodes.contains_key(&node.name) {
             return Err(ClusterError::DuplicateNode(node.name));
         }
-        self.nodes.insert(node.name.clone(), node);
+        // Nodes mostly come in that order already (hostlists expand so): then a push.
+        let at = match self.nodes.last() {
+            Some((last, _)) if node_order(last, &node.name).is_gt() => self
+                .nodes
+                .binary_search_by(|k, _| node_order(k, &node.name))
+                .unwrap_or_else(|e| e),
+            _ => self.nodes.len(),
+        };
+        self.nodes.shift_insert(at, node.name.clone(), node);
         self.index.reset();
         Ok(())
     }
@@ -154,7 +175,8 @@ impl Cluster {
         self.warnings.push(warning);
     }
 
-    /// Nodes in definition order.
+    /// Nodes in slurmctld's order: by name, numbers compared as numbers
+    /// ([`crate::hostlist::node_order`]), which is the order node selection prefers.
     #[must_use]
     pub fn nodes(&self) -> impl ExactSizeIterator<Item = &Node> {
         self.nodes.values()
@@ -173,12 +195,12 @@ impl Cluster {
         self.index.touch(position);
         Some(node)
     }
-    /// A node's position in definition order.
+    /// A node's position in slurmctld's node order (see [`Cluster::nodes`]).
     #[must_use]
     pub fn node_index(&self, name: &str) -> Option<usize> {
         self.nodes.get_index_of(name)
     }
-    /// The node at a position in definition order.
+    /// The node at a position in slurmctld's node order (see [`Cluster::nodes`]).
     #[must_use]
     pub fn node_at(&self, index: usize) -> Option<&Node> {
         self.nodes.get_index(index).map(|(_, n)| n)

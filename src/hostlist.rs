@@ -2,7 +2,8 @@
 //!
 //! [`expand`] turns a hostlist into names; [`compress`] turns names into Slurm's canonical
 //! hostlist (deduplicated, sorted by prefix then numeric suffix, ranges merged); [`count`]
-//! counts the names of a hostlist without building them.
+//! counts the names of a hostlist without building them; [`node_order`] orders node names
+//! as slurmctld orders its node table.
 //!
 //! Syntax (facts from Slurm's `src/common/hostlist.c` and slurm.conf.5):
 //! - Names are separated by `,` or whitespace; empty names (`a,,b`) are skipped.
@@ -527,6 +528,79 @@ pub fn compress<S: AsRef<str>>(hosts: &[S]) -> String {
         render_group(&mut out, host.prefix, &group);
     }
     out
+}
+
+/// Orders two node names as slurmctld orders its node table: by name, a run of digits
+/// compared as a number (`a40` before `a100`, `cpu4-2` before `cpu16-1`). Slurm 22.05
+/// sorts the table so whatever the order of the slurm.conf lines
+/// (`_sort_node_record_table_ptr()`, `strnatcmp()`), and every "lowest index first" of
+/// its node selection follows this order. A run starting with `0` on either side is
+/// compared digit by digit from the left, as a fraction would be (`n01` before `n1`);
+/// spaces are skipped.
+///
+/// ```
+/// use hpcsched::hostlist::node_order;
+/// use std::cmp::Ordering;
+/// assert_eq!(node_order("a40-1", "a100-01"), Ordering::Less);
+/// assert_eq!(node_order("cpu4-4", "cpu16-1"), Ordering::Less);
+/// assert_eq!(node_order("n9", "n10"), Ordering::Less);
+/// assert_eq!(node_order("h100-1", "h100-1"), Ordering::Equal);
+/// ```
+#[must_use]
+pub fn node_order(name_a: &str, name_b: &str) -> Ordering {
+    // Names equal for strnatcmp (spaces aside) are still told apart, so that the order
+    // is total.
+    strnatcmp(name_a.as_bytes(), name_b.as_bytes()).then_with(|| name_a.cmp(name_b))
+}
+
+/// `strnatcmp()`'s order on bytes (see [`node_order`]).
+fn strnatcmp(a: &[u8], b: &[u8]) -> Ordering {
+    let at = |s: &[u8], i: usize| s.get(i).copied().unwrap_or(0);
+    let (mut i, mut j) = (0, 0);
+    loop {
+        while at(a, i).is_ascii_whitespace() {
+            i += 1;
+        }
+        while at(b, j).is_ascii_whitespace() {
+            j += 1;
+        }
+        let (ca, cb) = (at(a, i), at(b, j));
+        if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let digits = |s: &[u8], from: usize| {
+                s.get(from..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count()
+            };
+            let (da, db) = (digits(a, i), digits(b, j));
+            let (ra, rb) = (&a[i..i + da], &b[j..j + db]);
+            let order = if ca == b'0' || cb == b'0' {
+                // Left-aligned: the first difference wins, a shorter run first.
+                ra.iter()
+                    .zip(rb)
+                    .map(|(x, y)| x.cmp(y))
+                    .find(|o| o.is_ne())
+                    .unwrap_or_else(|| da.cmp(&db))
+            } else {
+                // The longer run is the larger number; else the first difference.
+                da.cmp(&db).then_with(|| ra.cmp(rb))
+            };
+            if order != Ordering::Equal {
+                return order;
+            }
+        }
+        if ca == 0 && cb == 0 {
+            return Ordering::Equal;
+        }
+        match ca.cmp(&cb) {
+            Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 #[cfg(test)]

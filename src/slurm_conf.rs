@@ -1887,7 +1887,8 @@ mod tests {
             TimeLimit::Limited(Duration::from_secs(2 * 86400))
         );
         let all = c.partition("all").unwrap();
-        assert_eq!(all.nodes, ["gpu1", "gpu2", "cpu1"]);
+        // Nodes=ALL: every node, in slurmctld's node order (by name).
+        assert_eq!(all.nodes, ["cpu1", "gpu1", "gpu2"]);
         assert!(all.is_default);
         assert_eq!((all.priority_tier, all.priority_job_factor), (7, 7));
         assert_eq!(all.max_nodes, None);

@@ -1405,7 +1405,10 @@ fn estimate_rows(s: &Scheduler) -> Vec<(u32, Option<u64>, String, String)> {
 /// are the ones the pass used to plan for every queued job (the values below were taken
 /// from that code), over overlapping partitions, a blocked partition's jobs behind its
 /// first one, a job whose --nodelist blocks only its own nodes, a throttled array, and
-/// with and without a job of several partitions (which walks the whole queue).
+/// with and without a job of several partitions (which walks the whole queue). Job 5
+/// (`-p b -N2`) comes after partition a's blocked job held back n1-n4 and job 4's
+/// `--nodelist` held back n6: one node of b is left, so it waits with the main
+/// scheduler's "Nodes required for job are DOWN, DRAINED or reserved..." (`_schedule()`).
 #[test]
 fn fifo_estimates_are_the_ones_the_pass_used_to_plan() {
     let conf = "NodeName=n[1-6] CPUs=4 RealMemory=8000\n\
@@ -1438,6 +1441,9 @@ fn fifo_estimates_are_the_ones_the_pass_used_to_plan() {
 
 type EstimateRows = Vec<(u32, Option<u64>, String, String)>;
 
+const RESERVED: &str =
+    "Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority partitions";
+
 fn expected_fifo_estimates(multi: bool) -> (EstimateRows, EstimateRows) {
     let row = |job: u32, start: u64, nodes: &str, reason: &str| {
         (job, Some(start), nodes.to_owned(), reason.to_owned())
@@ -1446,7 +1452,7 @@ fn expected_fifo_estimates(multi: bool) -> (EstimateRows, EstimateRows) {
         return (
             vec![
                 row(4, 1200, "n6", "Resources"),
-                row(5, 1200, "n4,n5", "Priority"),
+                row(5, 1200, "n4,n5", RESERVED),
                 row(7, 1800, "n4", "Priority"),
                 row(2, 3600, "n1,n2", "Resources"),
                 row(6, 3600, "n3", "Priority"),
@@ -1460,7 +1466,7 @@ fn expected_fifo_estimates(multi: bool) -> (EstimateRows, EstimateRows) {
     (
         vec![
             row(4, 1200, "n6", "Resources"),
-            row(5, 1200, "n4,n5", "Priority"),
+            row(5, 1200, "n4,n5", RESERVED),
             row(7, 1800, "n4", "Priority"),
             row(8, 1800, "n5", "Priority"),
             row(2, 3600, "n1,n2", "Resources"),

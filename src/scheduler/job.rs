@@ -30,6 +30,9 @@ pub struct Job {
     pub(crate) resolved: ResolvedJob,
     pub(crate) state: JobState,
     pub(crate) reason: PendingReason,
+    /// What slurmctld's main scheduler said with the reason, which squeue prints in its
+    /// place (`ReqNodeNotAvail, UnavailableNodes:n2`), when the main pass gave one.
+    pub(crate) desc: Option<Box<str>>,
     pub(crate) priority: u32,
     pub(crate) hold: Option<HoldKind>,
     pub(crate) submit: Timestamp,

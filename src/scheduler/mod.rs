@@ -371,6 +371,7 @@ impl Scheduler {
             resolved,
             state: JobState::Pending,
             reason: PendingReason::None,
+            desc: None,
             priority,
             hold,
             submit: now,
@@ -487,6 +488,7 @@ impl Scheduler {
                 if let Some(job) = self.jobs.get_mut(&id) {
                     job.state = JobState::Cancelled;
                     job.reason = PendingReason::None;
+                    job.desc = None;
                     job.end = Some(now);
                     self.finished.push_back((now, id));
                 }
@@ -530,6 +532,7 @@ impl Scheduler {
             HoldKind::User => PendingReason::JobHeldUser,
             HoldKind::Admin => PendingReason::JobHeldAdmin,
         };
+        job.desc = None;
         job.priority = 0;
         self.dequeue(id);
         self.watch.insert(id);
@@ -551,6 +554,7 @@ impl Scheduler {
             PendingReason::JobHeldUser | PendingReason::JobHeldAdmin
         ) {
             job.reason = PendingReason::None;
+            job.desc = None;
         }
         self.priorities_dirty = true;
         self.watch.insert(id);
@@ -572,6 +576,7 @@ impl Scheduler {
         if let Some(job) = self.jobs.get_mut(&id) {
             job.state = JobState::Pending;
             job.reason = PendingReason::None;
+            job.desc = None;
             job.start = None;
             job.end = None;
             job.partition = None;
@@ -896,6 +901,7 @@ impl Scheduler {
             job.end = Some(now);
             job.exit_code = exit_code.or(Some(0));
             job.reason = PendingReason::None;
+            job.desc = None;
             self.finished.push_back((now, id));
         }
         Ok(())

@@ -254,7 +254,15 @@ struct MainWalk {
     /// job is asked: the jobs behind a partition's blocked job are not asked at all, so a
     /// queue in one partition never pays for blocking (and restoring) it.
     to_block: Vec<u32>,
+    /// Every node blocked so far in the pass (slurmctld removes them from its
+    /// `avail_node_bitmap` for the rest of the main pass).
+    unavail: BTreeSet<u32>,
 }
+
+/// The description slurmctld's main scheduler gives a job whose partition has fewer nodes
+/// left than it needs (`_schedule()`).
+const RESERVED_ELSEWHERE: &str =
+    "Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority partitions";
 
 /// Reasons and plans gathered during a pass.
 #[derive(Default, Debug)]
@@ -900,6 +908,7 @@ impl Scheduler {
                 job.state = state;
                 job.end = Some(now);
                 job.reason = PendingReason::None;
+                job.desc = None;
                 self.finished.push_back((now, id));
                 decisions.push(Decision::End {
                     job: id,
@@ -911,6 +920,7 @@ impl Scheduler {
             match reason {
                 Some(r) => {
                     job.reason = r;
+                    job.desc = None;
                     // Age does not accrue while held, waiting on a dependency or a begin time.
                     job.eligible = None;
                 }
@@ -928,6 +938,7 @@ impl Scheduler {
                             | PendingReason::PartitionInactive
                     ) {
                         job.reason = PendingReason::None;
+                        job.desc = None;
                     }
                 }
             }
@@ -1194,14 +1205,25 @@ impl Scheduler {
         decisions: &mut Vec<Decision>,
         profile: &mut Profile,
     ) {
-        let (failed, to_block) = (&mut walk.failed, &mut walk.to_block);
         if state.handled.contains(&entry.job) {
             return;
         }
-        if failed.contains(&entry.part) {
-            self.set_reason(entry.job, PendingReason::Priority);
+        if walk.failed.contains(&entry.part) {
+            // `_failed_partition()`: Priority, over no reason or Resources only.
+            if self.jobs.get(&entry.job).is_some_and(|j| {
+                matches!(
+                    j.reason,
+                    PendingReason::None | PendingReason::Resources | PendingReason::Priority
+                )
+            }) {
+                self.set_reason(entry.job, PendingReason::Priority);
+            }
             return;
         }
+        if self.unavailable_to(entry, walk) {
+            return;
+        }
+        let (failed, to_block) = (&mut walk.failed, &mut walk.to_block);
         for n in to_block.drain(..) {
             profile.block(n);
         }
@@ -1265,11 +1287,76 @@ impl Scheduler {
                     } else {
                         nodelist
                     };
+                    walk.unavail.extend(block.iter().copied());
                     to_block.extend(block);
                     break;
                 }
             }
         }
+    }
+
+    /// The main pass's tests of the nodes it has left before it asks for a job (in
+    /// `_schedule()` and `select_nodes()`): fewer of its partition's nodes in service and
+    /// not held back for blocked jobs than it needs nodes, and it waits for Resources
+    /// with "Nodes required for job are DOWN, DRAINED or reserved for jobs in higher
+    /// priority partitions", its partition blocked for the rest of the pass; a node of its
+    /// `--nodelist` out of service or held back, and it waits with ReqNodeNotAvail naming
+    /// those nodes, its listed nodes held back when they cover its node count. Whether it
+    /// was settled so.
+    fn unavailable_to(&mut self, entry: Entry, walk: &mut MainWalk) -> bool {
+        let Some(job) = self.jobs.get(&entry.job) else {
+            return false;
+        };
+        let min_nodes = self.shape_in(job, entry.part).min_nodes().max(1) as usize;
+        let out = |n: u32| {
+            walk.unavail.contains(&n)
+                || self
+                    .cluster
+                    .node_at(n as usize)
+                    .is_some_and(|node| !node.is_schedulable())
+        };
+        let Some(nodes) = self.partition_nodes.get(entry.part) else {
+            return false;
+        };
+        let available = nodes.iter().filter(|&&n| !out(n)).count();
+        if available < min_nodes {
+            let block = nodes.clone();
+            self.set_described(
+                entry.job,
+                PendingReason::Resources,
+                RESERVED_ELSEWHERE.to_owned(),
+            );
+            walk.failed.insert(entry.part);
+            walk.unavail.extend(block.iter().copied());
+            walk.to_block.extend(block);
+            return true;
+        }
+        let listed = self.requested_nodes(entry.job);
+        let mut missing: Vec<String> = listed
+            .iter()
+            .filter(|&&n| nodes.contains(&n) && out(n))
+            .filter_map(|&n| {
+                self.cluster
+                    .node_at(n as usize)
+                    .map(|node| node.name.clone())
+            })
+            .collect();
+        if missing.is_empty() {
+            return false;
+        }
+        missing.sort();
+        missing.dedup();
+        let desc = format!(
+            "ReqNodeNotAvail, UnavailableNodes:{}",
+            crate::hostlist::compress(&missing)
+        );
+        let distinct = listed.iter().collect::<BTreeSet<_>>().len();
+        self.set_described(entry.job, PendingReason::ReqNodeNotAvail, desc);
+        if distinct >= min_nodes {
+            walk.unavail.extend(listed.iter().copied());
+            walk.to_block.extend(listed);
+        }
+        true
     }
 
     /// Whether a job that cannot start now blocks what is behind it in the main pass: not
@@ -1571,12 +1658,17 @@ impl Scheduler {
         let Some(job) = self.jobs.get_mut(&id) else {
             return;
         };
-        if matches!(
-            job.reason,
-            PendingReason::Resources | PendingReason::Priority | PendingReason::None
-        ) {
+        // A reason the main pass described (too few nodes available) stays: backfill
+        // sets no reason in slurmctld.
+        if job.desc.is_none()
+            && matches!(
+                job.reason,
+                PendingReason::Resources | PendingReason::Priority | PendingReason::None
+            )
+        {
             let resources = reason == PendingReason::Resources;
             job.reason = reason;
+            job.desc = None;
             if resources {
                 // A later pass may skip it: it then becomes Priority (`settle_skipped`).
                 self.unsettled.push(id);
@@ -1750,6 +1842,9 @@ impl Scheduler {
     ///   main scheduler's "Nodes required for job are DOWN, DRAINED or reserved for jobs in
     ///   higher priority partitions" (`_schedule()`).
     pub(crate) fn reason_description(&self, job: &Job, partition: &str) -> Option<String> {
+        if let Some(desc) = &job.desc {
+            return Some(desc.to_string());
+        }
         match job.reason {
             PendingReason::ReqNodeNotAvail => {
                 let down: Vec<String> = job
@@ -1774,11 +1869,8 @@ impl Scheduler {
                     .iter()
                     .filter(|n| !self.out_of_service(n))
                     .count();
-                (in_service < job.resolved.min_nodes() as usize).then(|| {
-                    "Nodes required for job are DOWN, DRAINED or reserved for jobs in \
-                     higher priority partitions"
-                        .to_owned()
-                })
+                (in_service < job.resolved.min_nodes() as usize)
+                    .then(|| RESERVED_ELSEWHERE.to_owned())
             }
             _ => None,
         }
@@ -1844,6 +1936,15 @@ impl Scheduler {
     fn set_reason(&mut self, id: JobId, reason: PendingReason) {
         if let Some(job) = self.jobs.get_mut(&id) {
             job.reason = reason;
+            job.desc = None;
+        }
+    }
+
+    /// Sets a reason with the description slurmctld gives it.
+    fn set_described(&mut self, id: JobId, reason: PendingReason, desc: String) {
+        if let Some(job) = self.jobs.get_mut(&id) {
+            job.reason = reason;
+            job.desc = Some(desc.into_boxed_str());
         }
     }
 
@@ -2212,6 +2313,7 @@ impl Scheduler {
         }
         job.state = JobState::Running;
         job.reason = PendingReason::None;
+        job.desc = None;
         job.start = Some(now);
         job.partition = Some(shared_name);
         job.allocation.clone_from(&allocations);
