@@ -411,9 +411,10 @@ fn the_backfill_cycle_runs_while_the_window_hides_a_start() {
         (start("A"), start("B"), start("H")),
         (Some(0), Some(172_800), None)
     );
-    // B's start (172,800) is hidden from the passes at 0, 30, ..., 86,400 (horizon at
-    // most 172,800) and found at 86,430; then passes at A's end and B's end.
-    assert_eq!(outcome.passes, 1 + 2881 + 2);
+    // B's start (172,800) is hidden from the passes at 0, 30, ..., 86,430 (the horizon,
+    // a day ahead floored to bf_resolution as Slurm's window end is, is at most 172,800)
+    // and found at 86,460; then passes at A's end and B's end.
+    assert_eq!(outcome.passes, 1 + 2882 + 2);
     assert_eq!(outcome.end, Timestamp(172_860));
     assert_eq!(outcome.left_pending.len(), 1);
     assert_eq!(outcome.left_pending[0].reason_text(), "JobHeldUser");

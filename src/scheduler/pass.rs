@@ -336,7 +336,13 @@ pub(crate) struct KeptPass {
 impl BackfillWalk {
     fn new(now: Timestamp, bf: &Backfill) -> Self {
         BackfillWalk {
-            horizon: bf.window.map(|w| now.saturating_add(w)),
+            // Slurm's plan ends at `window_end`, floored to bf_resolution; a job must
+            // start before it (`_attempt_backfill()`).
+            horizon: bf.window.map(|w| {
+                let end = now.saturating_add(w).0;
+                let res = bf.resolution.as_secs().max(1);
+                Timestamp(end / res * res)
+            }),
             tested: 0,
             per_user: BTreeMap::new(),
             per_part: BTreeMap::new(),

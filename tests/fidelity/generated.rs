@@ -26,6 +26,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// See [`load`].
+const START_TOLERANCE: u64 = 60;
+
 /// Whether a difference in the generated corpus that is neither fixed nor documented
 /// fails the suite. Off while issue 12 is under way: the differences are printed
 /// (`DIFF`) and counted in the report.
@@ -107,8 +110,16 @@ fn load(path: &Path) -> Result<scenario::Scenario, String> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    scenario::parse(&name, &text, path)
+    let mut s = scenario::parse(&name, &text, path)?;
+    s.start_tolerance = Some(START_TOLERANCE);
+    Ok(s)
 }
+
+/// Starts of a generated scenario agree within this many seconds: the issue's measure of
+/// a decision ("state, start within 60 s, nodes, reason"). Jobs there end and start
+/// within seconds of each other, and whether a job starts in the second its predecessor
+/// ended or the next one depends on when in that second Slurm's node left COMPLETING and
+/// its next backfill cycle began, which second-resolution observations cannot tell.
 
 /// `FIDELITY_SEEDS`: `A-B` (inclusive) or `A,B,C`.
 fn seeds() -> Result<Vec<u64>, String> {
@@ -157,7 +168,8 @@ pub fn explore(cluster: &FidelityCluster) -> Result<usize, String> {
         let text = generate::scenario(seed);
         let jobs_path = out_dir.join(format!("{name}.jobs"));
         std::fs::write(&jobs_path, &text).map_err(|e| format!("{}: {e}", jobs_path.display()))?;
-        let scenario = scenario::parse(&name, &text, &jobs_path)?;
+        let mut scenario = scenario::parse(&name, &text, &jobs_path)?;
+        scenario.start_tolerance = Some(START_TOLERANCE);
         let mut one = ScenarioOutcome::default();
         let tsv = jobs_path.with_extension("tsv");
         scenario::run_list(
