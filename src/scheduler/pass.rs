@@ -1614,6 +1614,7 @@ impl Scheduler {
                 .min(u64::from(bf.max_job_array_resv))
                 .saturating_sub(1);
             let candidates = self.candidates(entry.job, part);
+            let mut last = None;
             for _ in 0..more {
                 let Some(next) =
                     walk.bounds
@@ -1623,6 +1624,19 @@ impl Scheduler {
                     break;
                 };
                 self.reserve(profile, &demand, &next, bf, user, user_exclusive);
+                last = Some(next);
+            }
+            // The array's pending record shows the plan of the last task backfill reserved
+            // for: slurmctld plans its tasks one after another on that one record.
+            if let Some(last) = last {
+                state.planned.insert(
+                    entry.job,
+                    Planned {
+                        part,
+                        start: Some(last.start),
+                        nodes: last.nodes.iter().map(|&(n, _)| n).collect(),
+                    },
+                );
             }
             return Visit::Other;
         }
