@@ -79,6 +79,9 @@ pub struct Cluster {
     qos: IndexMap<String, Qos, FastBuild>,
     config: SchedConfig,
     warnings: Vec<ConfWarning>,
+    /// The SPANK plugins of its `plugstack.conf` (see [`crate::spank`]).
+    #[serde(default)]
+    spank: Vec<crate::spank::SpankPlugin>,
     /// Derived from `nodes` and `partitions`; never compared, printed in full or saved.
     #[serde(skip)]
     index: IndexCache,
@@ -261,6 +264,16 @@ impl Cluster {
     #[must_use]
     pub fn warnings(&self) -> &[ConfWarning] {
         &self.warnings
+    }
+    /// The SPANK plugins whose options sbatch, srun and salloc accept here, in the order
+    /// they were added.
+    #[must_use]
+    pub fn spank_plugins(&self) -> &[crate::spank::SpankPlugin] {
+        &self.spank
+    }
+    /// The plugin list, to change it (see [`crate::spank`]).
+    pub(crate) fn spank_plugins_mut(&mut self) -> &mut Vec<crate::spank::SpankPlugin> {
+        &mut self.spank
     }
     /// The derived node index, built now if no valid one is cached.
     pub(crate) fn node_index_table(&self) -> &NodeIndex {
