@@ -18,8 +18,8 @@ use crate::request::{Client, JobRequest};
 use crate::spank::SpankPlugin;
 
 pub use command_line::split_words;
-pub(crate) use options::is_slurm_option;
 pub use options::{ArgKind, OptionError, SBATCH_OPTIONS, SbatchOption, find_option, options};
+pub(crate) use options::{Spec, Table, is_slurm_option};
 pub use script::ScriptError;
 
 /// Reads requests with the options of a cluster's SPANK plugins (see [`crate::spank`]);
@@ -47,6 +47,11 @@ impl<'p> Parser<'p> {
     #[must_use]
     pub fn new(plugins: &'p [SpankPlugin]) -> Self {
         Self { plugins }
+    }
+
+    /// The plugins whose options it accepts.
+    pub(crate) fn plugins(&self) -> &'p [SpankPlugin] {
+        self.plugins
     }
 
     /// Reads sbatch command-line options, as [`parse_args`] does.
