@@ -86,6 +86,31 @@ impl SpankOption {
     }
 }
 
+/// `NAME` (a flag), `NAME=` (takes a value) or `NAME[=]` (takes an optional value): the
+/// way `hpcsched check --spank` and the C and Python bindings declare an option. The name
+/// is checked when the plugin is made.
+///
+/// ```
+/// use hpcsched::sbatch::ArgKind;
+/// use hpcsched::spank::SpankOption;
+/// let o: SpankOption = "tmp-size=".parse().unwrap();
+/// assert_eq!((o.name(), o.arg()), ("tmp-size", ArgKind::Required));
+/// assert_eq!("mode[=]".parse::<SpankOption>().unwrap().arg(), ArgKind::Optional);
+/// assert_eq!("no-tmp".parse::<SpankOption>().unwrap().arg(), ArgKind::None);
+/// ```
+impl std::str::FromStr for SpankOption {
+    type Err = std::convert::Infallible;
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        Ok(if let Some(n) = spec.strip_suffix("[=]") {
+            Self::new(n, ArgKind::Optional)
+        } else if let Some(n) = spec.strip_suffix('=') {
+            Self::new(n, ArgKind::Required)
+        } else {
+            Self::new(spec, ArgKind::None)
+        })
+    }
+}
+
 /// A plugin whose value checks hpcsched knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 enum Builtin {

@@ -8,7 +8,6 @@ pub mod progress;
 pub mod simulate;
 
 use hpcsched::Cluster;
-use hpcsched::sbatch::ArgKind;
 use hpcsched::spank::{SpankError, SpankOption, SpankPlugin};
 
 /// A usage or input error: printed on stderr after `hpcsched: `, exit status 2.
@@ -118,13 +117,8 @@ fn spank_plugin(spec: &str) -> Result<SpankPlugin, hpcsched::Error> {
         .split(',')
         .filter(|o| !o.is_empty())
         .map(|o| {
-            if let Some(n) = o.strip_suffix("[=]") {
-                SpankOption::new(n, ArgKind::Optional)
-            } else if let Some(n) = o.strip_suffix('=') {
-                SpankOption::new(n, ArgKind::Required)
-            } else {
-                SpankOption::new(o, ArgKind::None)
-            }
+            o.parse::<SpankOption>()
+                .unwrap_or_else(|never| match never {})
         })
         .collect();
     Ok(SpankPlugin::new(name, options)?)
@@ -227,6 +221,7 @@ pub fn split_option(arg: &str) -> (&str, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hpcsched::sbatch::ArgKind;
 
     #[test]
     fn wildcards() {
