@@ -132,6 +132,18 @@ pub struct JobRequest {
     pub mincpus: Option<u32>,
     /// `--mem`, `--mem-per-cpu`, `--mem-per-gpu` (mutually exclusive).
     pub memory: Option<MemoryRequest>,
+    /// `--tmp`: the least temporary disk space (a node's `TmpDisk`) each node must have.
+    #[serde(default)]
+    pub tmp: Option<Memory>,
+    /// `--cpus-per-gpu`: CPUs allocated per GPU (instead of a partition's DefCPUPerGPU).
+    #[serde(default)]
+    pub cpus_per_gpu: Option<u32>,
+    /// `-O, --overcommit`: CPUs are allocated as for one task per node.
+    #[serde(default)]
+    pub overcommit: bool,
+    /// `--use-min-nodes`: of a node-count range, the fewest nodes that hold the job.
+    #[serde(default)]
+    pub use_min_nodes: bool,
     /// `--gres` (per node).
     pub gres: Vec<GresSpec>,
     /// `-G, --gpus=[type:]N` (per job). Boxed, like the other rarely set wide fields,

@@ -1290,6 +1290,10 @@ mod tests {
     fn option_scan_finds_dependency_values_in_every_form() {
         let s = |args: &[&str]| {
             let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+            let table = Table {
+                client: Client::Sbatch,
+                plugins: &[],
+            };
             let scan = scan_options(&args, table);
             (scan.dependency_values, scan.stray)
         };

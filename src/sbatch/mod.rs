@@ -105,11 +105,8 @@ impl<'p> Parser<'p> {
             .iter()
             .map(|w| w.as_ref().to_owned())
             .collect();
-        // srun runs a command; only `--test-only` (an estimate, no job) goes without one.
-        if client == Client::Srun
-            && req.command.is_empty()
-            && !req.other_options.iter().any(|(n, _)| n == "test-only")
-        {
+        // srun runs a command ("No command given to execute").
+        if client == Client::Srun && req.command.is_empty() {
             return Err(OptionError::NoCommand);
         }
         Ok(req)
@@ -315,7 +312,11 @@ mod tests {
             Err(OptionError::HetJobUnsupported)
         );
         assert_eq!(line("srun -p debug"), Err(OptionError::NoCommand));
-        assert!(line("srun --test-only -p debug").is_ok());
+        // `--test-only` prints an estimate: there is no job.
+        assert_eq!(
+            line("srun --test-only -p debug"),
+            Err(OptionError::Informational("--test-only".into()))
+        );
         assert_eq!(line(""), Err(OptionError::EmptyCommandLine));
         assert_eq!(
             line("mpirun -n 4 x"),

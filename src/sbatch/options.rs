@@ -193,8 +193,95 @@ pub(crate) enum Action {
     Info,
     /// Kept verbatim in [`JobRequest::other_options`].
     Other,
+    /// `--tmp`.
+    Tmp,
+    /// `--cpus-per-gpu`.
+    CpusPerGpu,
+    /// `-O, --overcommit`.
+    Overcommit,
+    /// `--use-min-nodes`.
+    UseMinNodes,
     /// Refused with [`OptionError::Unsupported`], for this reason.
     Refused(&'static str),
+    /// Kept verbatim like [`Action::Other`] when the check accepts the value (it has no
+    /// effect on scheduling), refused with the check's reason otherwise.
+    Checked(Check),
+}
+
+/// The value checks of [`Action::Checked`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Check {
+    OneThreadPerCore,
+    Hint,
+    Distribution,
+    GresFlags,
+}
+
+impl Check {
+    fn run(self, value: Option<&str>) -> Result<(), &'static str> {
+        match self {
+            Check::OneThreadPerCore => one_thread_per_core(value),
+            Check::Hint => hint(value),
+            Check::Distribution => distribution(value),
+            Check::GresFlags => gres_flags(value),
+        }
+    }
+}
+
+/// Why multi-cluster options are refused.
+const CLUSTERS: &str = "submitting to other clusters is not modelled: hpcsched schedules on the one cluster it is given";
+/// Why topology/block segment options are refused.
+const SEGMENTS: &str = "topology segments (topology/block) are not modelled";
+/// Why core and thread specialization is refused.
+const SPECIALIZED: &str =
+    "cores or threads set aside for the system (and whole nodes with them) are not modelled";
+/// Why options on the socket and core layout of nodes are refused.
+const LAYOUT: &str = "the socket and core layout of nodes is not modelled";
+
+/// `--threads-per-core`, `--ntasks-per-core`: 1 changes nothing hpcsched models (it
+/// allocates CPUs; see docs/slurm-compatibility.md on ThreadsPerCore), more does.
+fn one_thread_per_core(value: Option<&str>) -> Result<(), &'static str> {
+    match value {
+        Some("1") => Ok(()),
+        _ => Err("only 1 is supported: several threads or tasks per core are not modelled"),
+    }
+}
+
+/// `--hint`: `[no]multithread` is the thread choice above; `compute_bound` and
+/// `memory_bound` spread tasks over sockets and cores, which is not modelled.
+fn hint(value: Option<&str>) -> Result<(), &'static str> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        Some("multithread" | "nomultithread") => Ok(()),
+        _ => Err(
+            "only multithread and nomultithread are supported: spreading tasks over sockets and cores is not modelled",
+        ),
+    }
+}
+
+/// `-m, --distribution`: how tasks are laid out on the allocated nodes and their
+/// sockets changes nothing hpcsched models, except `plane` (tasks per node in blocks)
+/// and `arbitrary` (nodes from SLURM_HOSTFILE).
+fn distribution(value: Option<&str>) -> Result<(), &'static str> {
+    let v = value.unwrap_or("").to_ascii_lowercase();
+    if v.starts_with("plane") || v.starts_with("arbitrary") {
+        Err("plane and arbitrary task distributions are not modelled")
+    } else {
+        Ok(())
+    }
+}
+
+/// `--gres-flags`: `enforce-binding` restricts a job to the cores gres.conf binds to its
+/// GPUs, which hpcsched does not read.
+fn gres_flags(value: Option<&str>) -> Result<(), &'static str> {
+    if value
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .contains("enforce-binding")
+    {
+        Err("binding GPUs to the cores gres.conf names is not modelled")
+    } else {
+        Ok(())
+    }
 }
 
 /// Which commands accept an option: a set of these bits.
@@ -272,7 +359,11 @@ impl SbatchOption {
     pub fn is_scheduling(&self) -> bool {
         !matches!(
             self.action,
-            Action::Other | Action::Info | Action::Nodefile | Action::Refused(_)
+            Action::Other
+                | Action::Info
+                | Action::Nodefile
+                | Action::Refused(_)
+                | Action::Checked(_)
         )
     }
 }
@@ -337,7 +428,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "batch",
         None,
         R,
-        A::Other,
+        A::Refused("the batch host must have given features, which hpcsched does not model"),
         "node features the batch host must have",
         SB,
     ),
@@ -370,7 +461,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "cluster",
         None,
         R,
-        A::Other,
+        A::Refused(CLUSTERS),
         "cluster to submit to (alias of --clusters)",
         ALL,
     ),
@@ -378,7 +469,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "cluster-constraint",
         None,
         R,
-        A::Other,
+        A::Refused(CLUSTERS),
         "federation cluster features",
         ALL,
     ),
@@ -386,7 +477,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "clusters",
         Some('M'),
         R,
-        A::Other,
+        A::Refused(CLUSTERS),
         "clusters to submit to",
         ALL,
     ),
@@ -395,7 +486,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "consolidate-segments",
         None,
         N,
-        A::Other,
+        A::Refused(SEGMENTS),
         "place segments together (topology/block)",
         ALL,
     ),
@@ -421,7 +512,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "contiguous",
         None,
         N,
-        A::Other,
+        A::Refused("allocating contiguous nodes is not modelled"),
         "nodes must be contiguous",
         ALL,
     ),
@@ -429,7 +520,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "core-spec",
         Some('S'),
         R,
-        A::Other,
+        A::Refused(SPECIALIZED),
         "cores reserved for system use per node",
         ALL,
     ),
@@ -437,7 +528,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "cores-per-socket",
         None,
         R,
-        A::Other,
+        A::Refused(LAYOUT),
         "minimum cores per socket",
         ALL,
     ),
@@ -453,7 +544,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "cpus-per-gpu",
         None,
         R,
-        A::Other,
+        A::CpusPerGpu,
         "CPUs per allocated GPU",
         ALL,
     ),
@@ -493,7 +584,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "distribution",
         Some('m'),
         R,
-        A::Other,
+        A::Checked(Check::Distribution),
         "task distribution",
         ALL,
     ),
@@ -541,7 +632,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "external",
         None,
         N,
-        A::Other,
+        A::Refused("an external job runs nothing and is not scheduled"),
         "external job (no batch script is run)",
         SB,
     ),
@@ -549,7 +640,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "extra",
         None,
         R,
-        A::Other,
+        A::Refused("choosing nodes by their Extra string is not modelled"),
         "arbitrary string for node filtering",
         ALL,
     ),
@@ -557,7 +648,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "extra-node-info",
         Some('B'),
         R,
-        A::Other,
+        A::Refused(LAYOUT),
         "sockets:cores:threads per node",
         ALL,
     ),
@@ -588,12 +679,42 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "GPUs per node ([type:]N)",
         ALL,
     ),
-    o("gpus-per-socket", None, R, A::Other, "GPUs per socket", ALL),
-    o("gpus-per-task", None, R, A::Other, "GPUs per task", ALL),
+    o(
+        "gpus-per-socket",
+        None,
+        R,
+        A::Refused(LAYOUT),
+        "GPUs per socket",
+        ALL,
+    ),
+    o(
+        "gpus-per-task",
+        None,
+        R,
+        A::Refused(
+            "GPUs bound to tasks are not modelled; ask for GPUs per node (--gres, --gpus-per-node) or per job (--gpus)",
+        ),
+        "GPUs per task",
+        ALL,
+    ),
     o("gres", None, R, A::Gres, "generic resources per node", ALL),
-    o("gres-flags", None, R, A::Other, "GRES binding flags", ALL),
+    o(
+        "gres-flags",
+        None,
+        R,
+        A::Checked(Check::GresFlags),
+        "GRES binding flags",
+        ALL,
+    ),
     o("help", Some('h'), N, A::Info, "print help and exit", ALL),
-    o("hint", None, R, A::Other, "task binding hints", ALL),
+    o(
+        "hint",
+        None,
+        R,
+        A::Checked(Check::Hint),
+        "task binding hints",
+        ALL,
+    ),
     o(
         "hold",
         Some('H'),
@@ -631,7 +752,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "licenses",
         Some('L'),
         R,
-        A::Other,
+        A::Refused("licenses are not modelled (a job waits for its licenses)"),
         "licenses the job needs",
         ALL,
     ),
@@ -685,7 +806,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "no-kill",
         Some('k'),
         Opt,
-        A::Other,
+        A::Refused("a job that keeps its other nodes when one fails is not modelled"),
         "do not kill the job when a node fails",
         ALL,
     ),
@@ -719,11 +840,18 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "ntasks-per-core",
         None,
         R,
-        A::Other,
+        A::Checked(Check::OneThreadPerCore),
         "maximum tasks per core",
         ALL,
     ),
-    o("ntasks-per-gpu", None, R, A::Other, "tasks per GPU", ALL),
+    o(
+        "ntasks-per-gpu",
+        None,
+        R,
+        A::Refused("tasks bound to GPUs are not modelled"),
+        "tasks per GPU",
+        ALL,
+    ),
     o(
         "ntasks-per-node",
         None,
@@ -736,11 +864,18 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "ntasks-per-socket",
         None,
         R,
-        A::Other,
+        A::Refused(LAYOUT),
         "maximum tasks per socket",
         ALL,
     ),
-    o("ntasks-per-tres", None, R, A::Other, "tasks per TRES", ALL),
+    o(
+        "ntasks-per-tres",
+        None,
+        R,
+        A::Refused("tasks bound to GPUs are not modelled"),
+        "tasks per TRES",
+        ALL,
+    ),
     o(
         "oom-kill-step",
         None,
@@ -769,7 +904,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "overcommit",
         Some('O'),
         N,
-        A::Other,
+        A::Overcommit,
         "allow more tasks than CPUs",
         ALL,
     ),
@@ -809,7 +944,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "prefer",
         None,
         R,
-        A::Other,
+        A::Refused("preferred (soft) features are not modelled"),
         "preferred (soft) node features",
         ALL,
     ),
@@ -850,7 +985,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "reboot",
         None,
         N,
-        A::Other,
+        A::Refused("rebooting nodes before the job starts is not modelled"),
         "reboot nodes before starting",
         ALL,
     ),
@@ -866,7 +1001,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "reservation",
         None,
         R,
-        A::Other,
+        A::Refused("advanced reservations are not modelled"),
         "advanced reservations to use",
         ALL,
     ),
@@ -891,7 +1026,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "segment",
         None,
         R,
-        A::Other,
+        A::Refused(SEGMENTS),
         "segment size (topology/block)",
         ALL,
     ),
@@ -907,7 +1042,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "sockets-per-node",
         None,
         R,
-        A::Other,
+        A::Refused(LAYOUT),
         "minimum sockets per node",
         ALL,
     ),
@@ -915,7 +1050,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "spread-job",
         None,
         N,
-        A::Other,
+        A::Refused("spreading a job over as many nodes as possible is not modelled"),
         "spread the job over as many nodes as possible",
         ALL,
     ),
@@ -923,7 +1058,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "spread-segments",
         None,
         N,
-        A::Other,
+        A::Refused(SEGMENTS),
         "place segments apart (topology/block)",
         ALL,
     ),
@@ -948,7 +1083,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "test-only",
         None,
         N,
-        A::Other,
+        A::Info,
         "estimate the start without submitting",
         SB | SR,
     ),
@@ -956,7 +1091,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "thread-spec",
         None,
         R,
-        A::Other,
+        A::Refused(SPECIALIZED),
         "threads reserved for system use per node",
         ALL,
     ),
@@ -964,7 +1099,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "threads-per-core",
         None,
         R,
-        A::Other,
+        A::Checked(Check::OneThreadPerCore),
         "minimum threads per core",
         ALL,
     ),
@@ -981,19 +1116,26 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         "tmp",
         None,
         R,
-        A::Other,
+        A::Tmp,
         "minimum temporary disk per node",
         ALL,
     ),
     o("tres-bind", None, R, A::Other, "task to TRES binding", ALL),
-    o("tres-per-task", None, R, A::Other, "TRES per task", ALL),
+    o(
+        "tres-per-task",
+        None,
+        R,
+        A::Refused("TRES bound to tasks are not modelled"),
+        "TRES per task",
+        ALL,
+    ),
     o("uid", None, R, A::Uid, "user to submit as (root only)", ALL),
     o("usage", None, N, A::Info, "print usage and exit", ALL),
     o(
         "use-min-nodes",
         None,
         N,
-        A::Other,
+        A::UseMinNodes,
         "prefer the minimum node count of a range",
         ALL,
     ),
@@ -1917,6 +2059,23 @@ impl<'p> Applier<'p> {
                     why: why.to_owned(),
                 });
             }
+            A::Checked(check) => {
+                check.run(value).map_err(|why| OptionError::Unsupported {
+                    option: match value {
+                        Some(v) => format!("--{name}={v}"),
+                        None => format!("--{name}"),
+                    },
+                    why: why.to_owned(),
+                })?;
+                req.other_options
+                    .push((name.to_owned(), value.map(str::to_owned)));
+            }
+            A::Tmp => req.tmp = Some(values::memory(v).map_err(|why| invalid(v, why))?),
+            A::CpusPerGpu => {
+                req.cpus_per_gpu = Some(parse_positive(v).map_err(|why| invalid(v, why))?);
+            }
+            A::Overcommit => req.overcommit = true,
+            A::UseMinNodes => req.use_min_nodes = true,
         }
         Ok(())
     }
@@ -2237,10 +2396,14 @@ mod tests {
         assert_eq!(r.job_name.as_deref(), Some("x"));
         assert!(r.hold);
         // `--cluster` is an option in its own right, though a prefix of `--clusters`.
-        let r = parse_args(&["--cluster=c1"]).unwrap();
+        assert!(matches!(
+            err(&["--cluster=c1"]),
+            OptionError::Unsupported { ref option, .. } if option == "--cluster"
+        ));
+        let r = parse_args(&["--mail-t=END"]).unwrap();
         assert_eq!(
             r.other_options,
-            [("cluster".to_owned(), Some("c1".to_owned()))]
+            [("mail-type".to_owned(), Some("END".to_owned()))]
         );
         assert_eq!(
             err(&["--mem-per=1G"]),
@@ -2518,7 +2681,7 @@ mod tests {
             "--mail-user",
             "me@x",
             "--propagate=STACK",
-            "-k",
+            "-Q",
             "--mail-type=ALL",
         ])
         .unwrap();
@@ -2531,7 +2694,7 @@ mod tests {
                 s("get-user-env", None),
                 s("mail-user", Some("me@x")),
                 s("propagate", Some("STACK")),
-                s("no-kill", None),
+                s("quiet", None),
                 s("mail-type", Some("ALL")),
             ]
         );
@@ -2541,7 +2704,7 @@ mod tests {
     fn every_option_in_the_table_is_accepted() {
         for o in SBATCH_OPTIONS {
             let arg = match (o.arg, o.action) {
-                (_, A::Info | A::Nodefile) => continue,
+                (_, A::Info | A::Nodefile | A::Refused(_) | A::Checked(_)) => continue,
                 (ArgKind::None, _) => format!("--{}", o.long),
                 // Value-parsed options are covered by their own tests.
                 (_, A::Other) => format!("--{}=v", o.long),
@@ -2553,6 +2716,88 @@ mod tests {
             }
         }
     }
+    #[test]
+    fn options_that_change_a_decision_are_modelled_or_refused() {
+        // Every refused option names itself and why (docs/slurm-compatibility.md).
+        for (args, option) in [
+            (&["--reservation=maint"][..], "--reservation"),
+            (&["-L", "matlab:1"], "--licenses"),
+            (&["-M", "other"], "--clusters"),
+            (&["--contiguous"], "--contiguous"),
+            (&["--spread-job"], "--spread-job"),
+            (&["--prefer=fast"], "--prefer"),
+            (&["-S", "2"], "--core-spec"),
+            (&["-B", "2:8:1"], "--extra-node-info"),
+            (&["--gpus-per-task=1"], "--gpus-per-task"),
+            (&["--ntasks-per-gpu=2"], "--ntasks-per-gpu"),
+            (&["-k"], "--no-kill"),
+            (&["--reboot"], "--reboot"),
+            (&["--batch=fast"], "--batch"),
+            (&["--threads-per-core=2"], "--threads-per-core=2"),
+            (&["--ntasks-per-core=2"], "--ntasks-per-core=2"),
+            (&["--hint=memory_bound"], "--hint=memory_bound"),
+            (&["-m", "plane=4"], "--distribution=plane=4"),
+            (&["-m", "arbitrary"], "--distribution=arbitrary"),
+            (
+                &["--gres-flags=enforce-binding"],
+                "--gres-flags=enforce-binding",
+            ),
+        ] {
+            match err(args) {
+                OptionError::Unsupported { option: o, why } => {
+                    assert_eq!(o, option, "{args:?}");
+                    assert!(!why.is_empty());
+                }
+                other => panic!("{args:?}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            err(&["--reservation=maint"]).to_string(),
+            "`--reservation` is not supported: advanced reservations are not modelled"
+        );
+        assert_eq!(
+            err(&["--test-only"]),
+            OptionError::Informational("--test-only".into())
+        );
+        // Values that change nothing hpcsched models are kept.
+        let r = parse_args(&[
+            "--threads-per-core=1",
+            "--ntasks-per-core=1",
+            "--hint=nomultithread",
+            "-m",
+            "cyclic:block",
+            "--gres-flags=disable-binding",
+            "--switches=1@10:00",
+            "--bb=capacity=1G",
+        ])
+        .unwrap();
+        assert_eq!(r.other_options.len(), 7);
+        // The modelled ones.
+        use crate::memory::Memory;
+        let r = parse_args(&["--tmp=2G", "--cpus-per-gpu=4", "-O", "--use-min-nodes"]).unwrap();
+        assert_eq!(r.tmp, Some(Memory::from_mib(2048)));
+        assert_eq!(r.cpus_per_gpu, Some(4));
+        assert!(r.overcommit && r.use_min_nodes);
+        assert!(r.other_options.is_empty());
+        assert_eq!(
+            r.to_args(),
+            [
+                "--tmp=2G",
+                "--cpus-per-gpu=4",
+                "--overcommit",
+                "--use-min-nodes"
+            ]
+        );
+        assert_eq!(
+            parse_args(&["--tmp=500"]).unwrap().tmp,
+            Some(Memory::from_mib(500))
+        );
+        assert!(matches!(
+            err(&["--cpus-per-gpu=0"]),
+            OptionError::InvalidValue { .. }
+        ));
+    }
+
     #[test]
     fn time_limits_round_up_and_zero_is_unlimited() {
         use crate::time::{Duration, TimeLimit};

@@ -60,6 +60,9 @@ pub(crate) fn to_args(req: &JobRequest) -> Vec<String> {
         Some(MemoryRequest::PerGpu(m)) => push(&mut out, "mem-per-gpu", values::memory_str(m)),
         None => {}
     }
+    if let Some(t) = req.tmp {
+        push(&mut out, "tmp", values::memory_str(t));
+    }
     if !req.gres.is_empty() {
         push(&mut out, "gres", values::gres_list_str(&req.gres));
     }
@@ -68,6 +71,15 @@ pub(crate) fn to_args(req: &JobRequest) -> Vec<String> {
     }
     if let Some(g) = &req.gpus_per_node {
         push(&mut out, "gpus-per-node", gpus_value(g));
+    }
+    if let Some(c) = req.cpus_per_gpu {
+        push(&mut out, "cpus-per-gpu", c.to_string());
+    }
+    if req.overcommit {
+        out.push("--overcommit".into());
+    }
+    if req.use_min_nodes {
+        out.push("--use-min-nodes".into());
     }
     if let Some(t) = req.time_limit {
         push(&mut out, "time", values::time_str(t));
