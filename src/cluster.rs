@@ -219,6 +219,13 @@ impl Cluster {
             p.state = state;
         }
     }
+    /// Lets every job run past its limit for as long as the cluster's `OverTimeLimit`
+    /// says (the simulator's `--overrun allow`): partitions' own values go.
+    pub(crate) fn clear_partition_over_time_limits(&mut self) {
+        for p in self.partitions.values_mut() {
+            p.over_time_limit = None;
+        }
+    }
     /// The partition at a position in definition order.
     #[must_use]
     pub fn partition_at(&self, index: usize) -> Option<&Partition> {
@@ -293,6 +300,10 @@ pub(crate) struct NodeKind {
     pub(crate) gres: Vec<GresSpec>,
     /// `Features`.
     pub(crate) features: Vec<String>,
+    /// `TmpDisk`.
+    pub(crate) tmp_disk: Memory,
+    /// `MemSpecLimit`.
+    pub(crate) mem_spec_limit: Memory,
 }
 
 impl NodeKind {
@@ -302,6 +313,8 @@ impl NodeKind {
             real_memory: node.real_memory,
             gres: node.gres.clone(),
             features: node.features.clone(),
+            tmp_disk: node.tmp_disk,
+            mem_spec_limit: node.mem_spec_limit,
         }
     }
 
@@ -310,6 +323,8 @@ impl NodeKind {
             && self.real_memory == node.real_memory
             && self.gres == node.gres
             && self.features == node.features
+            && self.tmp_disk == node.tmp_disk
+            && self.mem_spec_limit == node.mem_spec_limit
     }
 }
 

@@ -707,8 +707,10 @@ impl Scheduler {
         )
     }
 
-    /// Takes a node down: its jobs end NODE_FAIL, or are requeued if they asked for
-    /// `--requeue`. Returns the ids of the jobs that ended and of those requeued.
+    /// Takes a node down: its jobs end NODE_FAIL, or are requeued: a batch job that asked
+    /// for `--requeue`, or said neither `--requeue` nor `--no-requeue` on a cluster with
+    /// `JobRequeue=1` (Slurm's default); never an srun or salloc job. Returns the ids of
+    /// the jobs that ended and of those requeued.
     pub fn down_node(
         &mut self,
         name: &str,
@@ -726,10 +728,13 @@ impl Scheduler {
             .unwrap_or_default();
         let (mut ended, mut requeued) = (Vec::new(), Vec::new());
         for id in victims {
-            let wants_requeue = self
-                .jobs
-                .get(&id)
-                .is_some_and(|j| j.resolved.request().requeue == Some(true));
+            // The job's `--requeue`/`--no-requeue`, else JobRequeue (slurmctld copies it
+            // into the job at submit); only batch jobs are requeued.
+            let default = self.cluster.config().job_requeue;
+            let wants_requeue = self.jobs.get(&id).is_some_and(|j| {
+                let req = j.resolved.request();
+                req.client == crate::request::Client::Sbatch && req.requeue.unwrap_or(default)
+            });
             if wants_requeue && self.requeue(id, now).is_ok() {
                 requeued.push(id);
             } else if self

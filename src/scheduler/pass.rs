@@ -10,6 +10,7 @@ use super::policy::{Backfill, ReservationGranularity};
 use super::queue::{QKey, Queue, Source};
 use crate::dependency::DependencyStatus;
 use crate::fast_hash::FastBuild;
+use crate::gres::GresKey;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
@@ -59,6 +60,10 @@ pub(crate) struct ShapeKey {
     pub(crate) user: u32,
 }
 
+/// The GRES name of the planner keys that carry MaxCPUsPerNode (see
+/// [`Scheduler::cpu_budget_key`]).
+const CPU_BUDGET: &str = "#maxcpus";
+
 /// A [`ShapeKey`] borrowed from the question being asked.
 struct ShapeRef<'d> {
     part: usize,
@@ -79,6 +84,7 @@ impl ShapeRef<'_> {
         bool,
         bool,
         Duration,
+        Option<&crate::gres::GresKey>,
     ) {
         let Demand {
             min_nodes,
@@ -92,6 +98,7 @@ impl ShapeRef<'_> {
             user: _,
             user_exclusive,
             duration,
+            cpu_budget,
         } = d;
         (
             [
@@ -106,6 +113,7 @@ impl ShapeRef<'_> {
             *whole_node,
             *user_exclusive,
             *duration,
+            cpu_budget.as_ref(),
         )
     }
 
@@ -578,10 +586,19 @@ impl Scheduler {
         next
     }
 
-    /// When a running job is ended as TIMEOUT: its time limit plus `OverTimeLimit` after
-    /// its start; `None` when either is UNLIMITED.
+    /// `OverTimeLimit` of a job running in `partition`: the partition's, else the
+    /// cluster's (slurm.conf.5: "partition-specific value overrides the global").
+    pub(crate) fn over_time_limit_in(&self, partition: Option<&str>) -> TimeLimit {
+        partition
+            .and_then(|p| self.cluster.partition(p))
+            .and_then(|p| p.over_time_limit)
+            .unwrap_or(self.cluster.config().over_time_limit)
+    }
+
+    /// When a running job is ended as TIMEOUT: its time limit plus `OverTimeLimit` (its
+    /// partition's, else the cluster's) after its start; `None` when either is UNLIMITED.
     pub(crate) fn kill_time(&self, job: &Job) -> Option<Timestamp> {
-        let over = match self.cluster.config().over_time_limit {
+        let over = match self.over_time_limit_in(job.partition()) {
             TimeLimit::Limited(d) => d,
             TimeLimit::Unlimited => return None,
         };
@@ -903,7 +920,7 @@ impl Scheduler {
                 };
                 profile.add_running(
                     n,
-                    &alloc.used(),
+                    &self.profile_usage(job, alloc),
                     Self::planned_end(job).max(hold_until),
                     job.user_idx,
                     self.running_user_exclusive(job),
@@ -916,7 +933,9 @@ impl Scheduler {
     /// The profile of one pass: every running job's allocation until its time limit,
     /// unusable nodes blocked.
     fn build_profile(&self, now: Timestamp) -> Profile {
-        let capacity = self.nodes.iter().map(|n| n.capacity.clone()).collect();
+        let capacity = (0..self.nodes.len())
+            .map(|n| self.profile_capacity(n))
+            .collect();
         let weight = self.cluster.nodes().map(|n| n.weight).collect();
         let mut profile = Profile::new(now, capacity, weight);
         // Group `i` is partition `i`: questions about a whole partition use its indexes.
@@ -932,7 +951,7 @@ impl Scheduler {
             // A job past its limit (the host has not stopped it yet) still holds its nodes.
             let end = Self::planned_end(job).max(Timestamp(now.0.saturating_add(1)));
             for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
-                let used = alloc.used();
+                let used = self.profile_usage(job, alloc);
                 profile.add_running(
                     idx as NodeIdx,
                     &used,
@@ -1609,11 +1628,9 @@ impl Scheduler {
     /// The demand of a job in a partition, and the nodes it may use there.
     pub(crate) fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, JobNodes)> {
         let job = self.jobs.get(&id)?;
-        let r = &job.resolved;
         let shape = self.shape_in(job, part);
-        let req = r.request();
         let cpt = shape.cpus_per_task().max(1);
-        let min_cpus_per_node = req.min_cpus_per_node(cpt).max(1);
+        let min_cpus_per_node = shape.min_cpus_per_node().max(1);
         let mem = match shape.memory() {
             // CR_Core/CR_CPU: memory is not a consumable resource; nothing is taken.
             _ if !self.memory_consumable => MemDemand::PerNode(Memory::from_mib(0)),
@@ -1644,8 +1661,53 @@ impl Scheduler {
             user: job.user_idx,
             user_exclusive,
             duration,
+            cpu_budget: self.cpu_budget_key(part),
         };
         Some((demand, self.candidates(id, part)))
+    }
+
+    /// The planner key that carries partition `part`'s MaxCPUsPerNode, if it has one: a
+    /// GRES no node really has (`#` can not be in a slurm.conf GRES name), one per
+    /// capped partition, so that jobs of the partition share that many CPUs of a node.
+    pub(crate) fn cpu_budget_key(&self, part: usize) -> Option<GresKey> {
+        let p = self.cluster.partition_at(part)?;
+        p.max_cpus_per_node?;
+        Some(GresKey::typed(CPU_BUDGET, p.name.clone()))
+    }
+
+    /// What the profile gives node `n`: its capacity, and MaxCPUsPerNode CPUs of each
+    /// capped partition it is in (see [`Scheduler::cpu_budget_key`]).
+    fn profile_capacity(&self, n: usize) -> Tres {
+        let mut cap = self
+            .nodes
+            .get(n)
+            .map(|rt| rt.capacity.clone())
+            .unwrap_or_default();
+        let Some(name) = self.cluster.node_at(n).map(|node| node.name.as_str()) else {
+            return cap;
+        };
+        for (i, p) in self.cluster.partitions().enumerate() {
+            if let (Some(max), Some(key)) = (p.max_cpus_per_node, self.cpu_budget_key(i))
+                && p.nodes.iter().any(|m| m == name)
+            {
+                cap.gres.insert(key, u64::from(max));
+            }
+        }
+        cap
+    }
+
+    /// What a running job holds on a node, for the profile: its allocation, and its CPUs
+    /// out of its partition's MaxCPUsPerNode.
+    fn profile_usage(&self, job: &Job, alloc: &NodeAllocation) -> Tres {
+        let mut used = alloc.used();
+        let part = job
+            .partition
+            .as_deref()
+            .and_then(|p| self.cluster.partition_index(p));
+        if let Some(key) = part.and_then(|i| self.cpu_budget_key(i)) {
+            used.gres.insert(key, u64::from(alloc.cpus));
+        }
+        used
     }
 
     /// The job's counts, memory and time limit in partition `part`: a job submitted to
@@ -1711,7 +1773,9 @@ impl Scheduler {
             return JobNodes::Narrowed(Vec::new());
         };
         let req = job.resolved.request();
-        if req.constraint.is_none() && req.exclude.is_empty() && req.nodelist.is_empty() {
+        let tmp = req.tmp.map_or(0, |t| t.mib());
+        if req.constraint.is_none() && req.exclude.is_empty() && req.nodelist.is_empty() && tmp == 0
+        {
             return JobNodes::Partition;
         }
         // `--nodelist` nodes are required. When the job needs no more nodes than listed,
@@ -1730,6 +1794,8 @@ impl Scheduler {
                 req.constraint
                     .as_ref()
                     .is_none_or(|c| c.matches(&node.features))
+                    // `--tmp`: only nodes with that much TmpDisk.
+                    && node.tmp_disk.mib() >= tmp
                     && !req.exclude.contains(&node.name)
                     && (!only_listed || listed.contains(node.name.as_str()))
             })
@@ -1780,6 +1846,10 @@ impl Scheduler {
             MemDemand::PerGpu(m) => Memory::from_mib(m.mib().saturating_mul(gpus)),
             MemDemand::WholeNode => rt.capacity.memory,
         };
+        let mut gres = gres;
+        if let Some(key) = &demand.cpu_budget {
+            gres.insert(key.clone(), u64::from(cpus));
+        }
         Tres {
             nodes: 0,
             cpus,
@@ -1804,7 +1874,13 @@ impl Scheduler {
         let run_id = self.task_record(id);
         for &(n, cpus) in &placement.nodes {
             let usage = self.node_usage(n, &demand, cpus);
-            let gres: Vec<_> = usage.gres.iter().map(|(k, c)| (k.clone(), *c)).collect();
+            // The MaxCPUsPerNode budget is the profile's, not a device of the node.
+            let gres: Vec<_> = usage
+                .gres
+                .iter()
+                .filter(|(k, _)| k.name != CPU_BUDGET)
+                .map(|(k, c)| (k.clone(), *c))
+                .collect();
             let Some(rt) = self.nodes.get_mut(n as usize) else {
                 continue;
             };
@@ -1885,7 +1961,7 @@ impl Scheduler {
             TimeLimit::Unlimited => now.saturating_add(UNLIMITED_PLAN),
         };
         for (alloc, &(n, _)) in job.allocation.iter().zip(&placement.nodes) {
-            let used = alloc.used();
+            let used = self.profile_usage(job, alloc);
             profile.add_running(
                 n,
                 &used,
