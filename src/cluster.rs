@@ -380,7 +380,7 @@ impl NodeIndex {
         let mut node_kind = Vec::with_capacity(cluster.nodes.len());
         {
             // Lookup only: kind ids follow node order, not the map's.
-            type Key<'n> = (u32, Memory, &'n [GresSpec], &'n [String]);
+            type Key<'n> = (u32, Memory, &'n [GresSpec], &'n [String], Memory, Memory);
             let mut seen: HashMap<Key<'_>, u32> = HashMap::new();
             for node in cluster.nodes.values() {
                 let key = (
@@ -388,6 +388,8 @@ impl NodeIndex {
                     node.real_memory,
                     node.gres.as_slice(),
                     node.features.as_slice(),
+                    node.tmp_disk,
+                    node.mem_spec_limit,
                 );
                 let next = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
                 let id = *seen.entry(key).or_insert_with(|| {

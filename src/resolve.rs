@@ -1336,8 +1336,7 @@ impl Cluster {
             cpt
         } else {
             req.min_cpus_per_node(cpt)
-        }
-        .max(gpu_cpus_per_node);
+        };
         let memory = resolve_memory(memory_req, part, self, gpus_per_node_hint > 0);
         let mem_per_node_min = match memory {
             ResolvedMemory::PerNode(m) => m.mib(),
@@ -1373,6 +1372,7 @@ impl Cluster {
             runtime: Some(RuntimeLimits {
                 cpu_cap: part.max_cpus_per_node,
                 tmp_mib: req.tmp.map_or(0, |t| t.mib()),
+                gpu_cpus: gpu_cpus_per_node,
             }),
         };
         let (nodes, never_runs) = match view.fit_nodes(pos, part, &demand) {
@@ -1427,7 +1427,7 @@ impl Cluster {
                 ntasks,
                 cpus_per_task: cpt,
                 min_cpus,
-                min_cpus_per_node: cpus_per_node_min.max(cpt).max(1),
+                min_cpus_per_node: cpus_per_node_min.max(gpu_cpus_per_node).max(cpt).max(1),
                 memory,
                 gres_per_node: gres_per_node.into(),
                 time_limit,
@@ -1848,6 +1848,10 @@ struct RuntimeLimits {
     cpu_cap: Option<u32>,
     /// `--tmp` (MiB).
     tmp_mib: u64,
+    /// The CPUs a node must give for its GPUs (`--cpus-per-gpu`, DefCPUPerGPU): Slurm
+    /// applies them when it allocates (observed on 22.05: 20 per GPU on 16-CPU nodes is
+    /// accepted and pends with BadConstraints).
+    gpu_cpus: u32,
 }
 
 impl NodeDemand<'_> {
@@ -1878,7 +1882,8 @@ impl NodeDemand<'_> {
     }
     fn cpu_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         let cpus = self.node_cpus(n);
-        cpus > 0 && cpus >= self.cpus_per_node_min
+        let gpu_cpus = self.runtime.map_or(0, |r| r.gpu_cpus);
+        cpus > 0 && cpus >= self.cpus_per_node_min.max(gpu_cpus)
     }
     fn mem_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         self.node_memory(n) >= self.mem_per_node_min
