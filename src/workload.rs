@@ -633,10 +633,10 @@ pub fn parse_job_list(text: &str) -> Result<Vec<WorkloadJob>, WorkloadError> {
 /// use hpcsched::Cluster;
 /// use hpcsched::workload::parse_job_list_with;
 /// let mut cluster = Cluster::default();
-/// cluster.add_builtin_spank_plugin("pyxis")?;
+/// cluster.add_builtin_spank_plugin("pyxis").unwrap();
 /// let jobs = parse_job_list_with("0 60 alice -t 5 --container-image=ubuntu\n", cluster.parser())?;
 /// assert_eq!(jobs[0].request.plugin_options.len(), 1);
-/// # Ok::<(), hpcsched::Error>(())
+/// # Ok::<(), hpcsched::workload::WorkloadError>(())
 /// ```
 pub fn parse_job_list_with(
     text: &str,

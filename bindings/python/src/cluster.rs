@@ -227,6 +227,10 @@ impl ResolvedJob {
         self.inner.min_cpus()
     }
     #[getter]
+    fn min_cpus_per_node(&self) -> u32 {
+        self.inner.shape().min_cpus_per_node()
+    }
+    #[getter]
     fn memory(&self) -> MemoryTuple {
         match self.inner.memory() {
             ResolvedMemory::PerNode(m) => memory_tuple("per_node", Some(m.mib())),

@@ -146,6 +146,23 @@ impl JobRequest {
             MemoryRequest::PerGpu(m) => memory_tuple("per_gpu", Some(m.mib())),
         })
     }
+    /// `--tmp` in MiB.
+    #[getter]
+    fn tmp_mib(&self) -> Option<u64> {
+        self.inner.tmp.map(|t| t.mib())
+    }
+    #[getter]
+    fn cpus_per_gpu(&self) -> Option<u32> {
+        self.inner.cpus_per_gpu
+    }
+    #[getter]
+    fn overcommit(&self) -> bool {
+        self.inner.overcommit
+    }
+    #[getter]
+    fn use_min_nodes(&self) -> bool {
+        self.inner.use_min_nodes
+    }
     #[getter]
     fn gres(&self) -> Vec<Gres> {
         gres_list(&self.inner.gres)

@@ -85,3 +85,22 @@ def test_srun_and_salloc_lines(cluster: hpcsched.Cluster) -> None:
             hpcsched.JobRequest.from_command_line(line)
         assert str(e.value) == message
         assert e.value.line is None
+
+
+def test_modelled_options_and_refused_ones() -> None:
+    cluster = hpcsched.Cluster.from_slurm_conf(
+        "GresTypes=gpu\n"
+        "NodeName=g[1-2] CPUs=16 RealMemory=64000 Gres=gpu:2 TmpDisk=1000\n"
+        "PartitionName=gpu Nodes=g[1-2] Default=YES DefCPUPerGPU=4 MaxCPUsPerNode=12\n"
+    )
+    job = cluster.check("#!/bin/sh\n#SBATCH --gres=gpu:2 --tmp=500\ntrue\n")
+    assert (job.min_cpus, job.min_cpus_per_node, job.request.tmp_mib) == (8, 8, 500)
+    job = cluster.check("#!/bin/sh\n#SBATCH --gres=gpu:2 --cpus-per-gpu=7\ntrue\n")
+    assert job.pending_reason == "BadConstraints"
+    req = hpcsched.JobRequest.from_args(["-n", "8", "-O", "--use-min-nodes"])
+    assert (req.overcommit, req.use_min_nodes, req.cpus_per_gpu) == (True, True, None)
+    with pytest.raises(hpcsched.OptionError, match="`--reservation` is not supported"):
+        hpcsched.JobRequest.from_args(["--reservation=maint"])
+    with pytest.raises(hpcsched.ConfigError) as e:
+        hpcsched.Cluster.from_slurm_conf("NodeName=n1\nPartitionName=p Nodes=n1 Alternate=q\n")
+    assert e.value.line == 2

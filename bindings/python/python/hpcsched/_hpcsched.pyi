@@ -339,6 +339,15 @@ class JobRequest:
         """``--mem`` is ``("per_node", mib)`` (0 = all of each node's memory),
         ``--mem-per-cpu`` ``("per_cpu", mib)``, ``--mem-per-gpu`` ``("per_gpu", mib)``."""
     @property
+    def tmp_mib(self) -> int | None:
+        """``--tmp`` in MiB."""
+    @property
+    def cpus_per_gpu(self) -> int | None: ...
+    @property
+    def overcommit(self) -> bool: ...
+    @property
+    def use_min_nodes(self) -> bool: ...
+    @property
     def gres(self) -> list[Gres]: ...
     @property
     def gpus(self) -> Gres | None: ...
@@ -403,6 +412,10 @@ class ResolvedJob:
     def cpus_per_task(self) -> int: ...
     @property
     def min_cpus(self) -> int: ...
+    @property
+    def min_cpus_per_node(self) -> int:
+        """The least CPUs each node gives the job (tasks per node × ``-c``, ``--mincpus``,
+        GPUs × CPUs per GPU)."""
     @property
     def memory(self) -> _Memory:
         """``(kind, mib)``; ``("whole_node", None)`` when the job gets all of each node's memory."""
