@@ -1355,8 +1355,9 @@ hpcsched_result hpcsched_scheduler_set_partition_state(hpcsched_scheduler *sched
 hpcsched_result hpcsched_scheduler_resume_node(hpcsched_scheduler *scheduler, const char *name);
 
 /**
- * Takes node `name` down at `now` with `reason`: its jobs end NODE_FAIL, or are requeued
- * when they asked for `--requeue`. Stores the ids of the jobs that ended in `*ended` and
+ * Takes node `name` down at `now` with `reason`: its jobs end NODE_FAIL, or are requeued:
+ * batch jobs that asked for `--requeue`, or for neither `--requeue` nor `--no-requeue`
+ * with the cluster's JobRequeue=1 (Slurm's default). Stores the ids of the jobs that ended in `*ended` and
  * of those requeued in `*requeued`; the caller owns both lists and must release them with
  * hpcsched_job_ids_free.
  *
