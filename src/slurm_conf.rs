@@ -2409,6 +2409,72 @@ mod tests {
     }
 
     #[test]
+    fn every_key_is_named_in_the_compatibility_notes() {
+        let doc = include_str!("../docs/slurm-compatibility.md");
+        let tables = NODE_KEYS
+            .iter()
+            .chain(PARTITION_KEYS)
+            .map(|(k, _)| *k)
+            .chain(GLOBAL_MODELLED.iter().copied())
+            .chain(GLOBAL_REFUSED.iter().map(|(k, _, _)| *k))
+            .chain(GLOBAL_NO_EFFECT.iter().copied())
+            .chain(RECORD_IGNORED.iter().copied());
+        let modelled_before = [
+            "Boards",
+            "CoresPerSocket",
+            "CPUs",
+            "Feature",
+            "Features",
+            "AvailableFeatures",
+            "Gres",
+            "Procs",
+            "RealMemory",
+            "Reason",
+            "Sockets",
+            "SocketsPerBoard",
+            "State",
+            "ThreadsPerCore",
+            "Weight",
+            "AllowAccounts",
+            "AllowQos",
+            "DefMemPerCPU",
+            "DefMemPerGPU",
+            "DefMemPerNode",
+            "Default",
+            "DefaultTime",
+            "DenyAccounts",
+            "DenyQos",
+            "Exclusive",
+            "ExclusiveTopo",
+            "ExclusiveUser",
+            "GraceTime",
+            "MaxMemPerCPU",
+            "MaxMemPerNode",
+            "MaxNodes",
+            "MaxTime",
+            "MinNodes",
+            "Nodes",
+            "OverSubscribe",
+            "PreemptMode",
+            "Priority",
+            "PriorityJobFactor",
+            "PriorityTier",
+            "QOS",
+            "Shared",
+        ];
+        for key in tables {
+            // Keys modelled before this list was kept are described with their modules.
+            if modelled_before.contains(&key) || GLOBAL_MODELLED[..26].contains(&key) {
+                continue;
+            }
+            assert!(
+                doc.contains(&format!("`{key}")),
+                "{key} is not in docs/slurm-compatibility.md"
+            );
+        }
+    }
+
+    #[test]
     fn slurm_conf_5_example() {
         // The EXAMPLE section of slurm.conf.5, troff escapes removed.
         let text = r#"#
