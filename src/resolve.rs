@@ -1371,7 +1371,7 @@ impl Cluster {
             whole_nodes,
             runtime: Some(RuntimeLimits {
                 cpu_cap: part.max_cpus_per_node,
-                tmp_mib: req.tmp.map_or(0, |t| t.mib()),
+                tmp_mib: req.tmp.map_or(0, Memory::mib),
                 gpu_cpus: gpu_cpus_per_node,
             }),
         };

@@ -359,6 +359,17 @@ fn plugin_stem(path: &str) -> Option<&str> {
     (!stem.is_empty()).then_some(stem)
 }
 
+/// The values already given for option `name`.
+fn earlier<'a>(
+    previous: &'a [(String, Option<String>)],
+    name: &'a str,
+) -> impl Iterator<Item = &'a str> {
+    previous
+        .iter()
+        .filter(move |(n, _)| n == name)
+        .map(|(_, v)| v.as_deref().unwrap_or(""))
+}
+
 /// pyxis 0.24.0's option callbacks (`spank_option_*()` in its `args.c`).
 fn pyxis_check(
     previous: &[(String, Option<String>)],
@@ -367,15 +378,6 @@ fn pyxis_check(
 ) -> Result<(), PluginRefusal> {
     let v = value.unwrap_or("");
     let bad = |why: String| Err(PluginRefusal::Value(format!("pyxis: {why}")));
-    fn earlier<'a>(
-        previous: &'a [(String, Option<String>)],
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a str> {
-        previous
-            .iter()
-            .filter(move |(n, _)| n == name)
-            .map(|(_, v)| v.as_deref().unwrap_or(""))
-    }
     let takes_value = PYXIS_OPTIONS
         .iter()
         .any(|&(n, a)| n == option && a == ArgKind::Required);
@@ -394,7 +396,7 @@ fn pyxis_check(
     match option {
         "container-mounts" => {
             for entry in v.split(',') {
-                pyxis_mount(entry).or_else(|why| bad(why))?;
+                pyxis_mount(entry).or_else(bad)?;
             }
         }
         "container-name" => {

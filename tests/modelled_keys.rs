@@ -104,12 +104,12 @@ fn starts(d: &[Decision]) -> Vec<(JobId, Vec<(String, u32)>)> {
 
 #[test]
 fn max_cpus_per_node_is_shared_by_the_partitions_jobs() {
-    let mut s = Scheduler::new(cluster());
+    let mut sched = Scheduler::new(cluster());
     let mut submit = |args: &str, t: u64| {
-        let id = s
+        let id = sched
             .submit(&req(args), "alice", Timestamp(t))
             .unwrap_or_else(|e| panic!("{e}"));
-        let out = s.schedule(Timestamp(t));
+        let out = sched.schedule(Timestamp(t));
         (id, starts(&out))
     };
     let node = |n: &str, c: u32| (n.to_owned(), c);
@@ -117,19 +117,22 @@ fn max_cpus_per_node_is_shared_by_the_partitions_jobs() {
     // cpu16-1; the next, 5 CPUs, can not use cpu16-1 and gets 4 + 1; a job of the
     // uncapped partition still gets the other 12 CPUs of cpu16-1; 3 more capped CPUs
     // best fit on cpu16-3, where 3 of the cap are left.
-    let (a, out) = submit("-p capped -n 4 -t 10", 0);
-    assert_eq!(out, [(a, vec![node("cpu16-1", 4)])]);
-    let (b, out) = submit("-p capped -n 5 -t 10", 1);
-    assert_eq!(out, [(b, vec![node("cpu16-2", 4), node("cpu16-3", 1)])]);
-    let (c, out) = submit("-p CPU-16 -n 12 -w cpu16-1 -t 10", 2);
-    assert_eq!(out, [(c, vec![node("cpu16-1", 12)])]);
-    let (d, out) = submit("-p capped -n 3 -t 10", 3);
-    assert_eq!(out, [(d, vec![node("cpu16-3", 3)])]);
+    let (first, out) = submit("-p capped -n 4 -t 10", 0);
+    assert_eq!(out, [(first, vec![node("cpu16-1", 4)])]);
+    let (second, out) = submit("-p capped -n 5 -t 10", 1);
+    assert_eq!(
+        out,
+        [(second, vec![node("cpu16-2", 4), node("cpu16-3", 1)])]
+    );
+    let (other, out) = submit("-p CPU-16 -n 12 -w cpu16-1 -t 10", 2);
+    assert_eq!(out, [(other, vec![node("cpu16-1", 12)])]);
+    let (third, out) = submit("-p capped -n 3 -t 10", 3);
+    assert_eq!(out, [(third, vec![node("cpu16-3", 3)])]);
     // cpu16-4 alone has room: a 5-CPU capped job waits for cap, not for CPUs.
-    let (e, out) = submit("-p capped -n 5 -t 10", 4);
+    let (waiting, out) = submit("-p capped -n 5 -t 10", 4);
     assert!(out.is_empty());
     assert_eq!(
-        s.job(e).map(hpcsched::Job::reason).cloned(),
+        sched.job(waiting).map(hpcsched::Job::reason).cloned(),
         Some(PendingReason::Resources)
     );
 }

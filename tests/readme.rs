@@ -61,8 +61,11 @@ fn every_option_is_named_in_the_compatibility_notes() {
         .split("## Options and keys")
         .nth(1)
         .expect("docs/slurm-compatibility.md has an \"Options and keys\" section");
-    use hpcsched::request::Client;
-    for client in [Client::Sbatch, Client::Srun, Client::Salloc] {
+    for client in [
+        hpcsched::Client::Sbatch,
+        hpcsched::Client::Srun,
+        hpcsched::Client::Salloc,
+    ] {
         for o in hpcsched::sbatch::options(client) {
             assert!(
                 notes.contains(&format!("`--{}`", o.long))

@@ -114,7 +114,11 @@ pub unsafe extern "C" fn hpcsched_cluster_add_plugstack(
         let text = unsafe { arg_str(text, "text") }?;
         let found = cluster.inner.add_plugstack(text).map_err(core_err)?;
         if let Some(out) = includes {
-            let joined: String = found.iter().map(|i| format!("{}\n", i.pattern)).collect();
+            let mut joined = String::new();
+            for include in &found {
+                joined.push_str(&include.pattern);
+                joined.push('\n');
+            }
             *out = c_string(&joined).into_raw();
         }
         Ok(())

@@ -173,14 +173,14 @@ fn glob(pattern: &std::path::Path) -> Result<Vec<String>, String> {
             Vec::new()
         });
     }
-    let listing = match std::fs::read_dir(if dir.as_os_str().is_empty() {
+    let from = if dir.as_os_str().is_empty() {
         std::path::Path::new(".")
     } else {
         dir
-    }) {
-        Ok(l) => l,
-        // glob(3) finds nothing in a missing directory: Slurm reads nothing.
-        Err(_) => return Ok(Vec::new()),
+    };
+    // glob(3) finds nothing in a missing directory: Slurm reads nothing.
+    let Ok(listing) = std::fs::read_dir(from) else {
+        return Ok(Vec::new());
     };
     let mut out: Vec<String> = listing
         .filter_map(Result::ok)

@@ -2718,6 +2718,7 @@ mod tests {
     }
     #[test]
     fn options_that_change_a_decision_are_modelled_or_refused() {
+        use crate::memory::Memory;
         // Every refused option names itself and why (docs/slurm-compatibility.md).
         for (args, option) in [
             (&["--reservation=maint"][..], "--reservation"),
@@ -2773,7 +2774,6 @@ mod tests {
         .unwrap();
         assert_eq!(r.other_options.len(), 7);
         // The modelled ones.
-        use crate::memory::Memory;
         let r = parse_args(&["--tmp=2G", "--cpus-per-gpu=4", "-O", "--use-min-nodes"]).unwrap();
         assert_eq!(r.tmp, Some(Memory::from_mib(2048)));
         assert_eq!(r.cpus_per_gpu, Some(4));

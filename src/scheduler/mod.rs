@@ -140,6 +140,9 @@ pub struct Scheduler {
     nodes: Vec<NodeRuntime>,
     /// Node indices of each partition, in partition definition order.
     partition_nodes: Vec<Vec<u32>>,
+    /// By partition: the planner key of its MaxCPUsPerNode, if it has one (see
+    /// `Scheduler::cpu_budget_key`).
+    pub(crate) cpu_budgets: Vec<Option<crate::gres::GresKey>>,
     // Insertion order is submission order (and start order for array tasks), so iteration
     // is deterministic; a B-tree left about half of every node empty with sequential ids.
     // Records are boxed: the map's doubling growth then leaves slack on small entries
@@ -241,6 +244,13 @@ impl Scheduler {
             })
             .collect();
         let cluster_memory_consumable = cluster.config().memory_is_consumable();
+        let cpu_budgets = cluster
+            .partitions()
+            .map(|p| {
+                p.max_cpus_per_node
+                    .map(|_| crate::gres::GresKey::typed(pass::CPU_BUDGET, p.name.clone()))
+            })
+            .collect();
         let tiers: Vec<u16> = cluster.partitions().map(|p| p.priority_tier).collect();
         let partition_names = cluster
             .partitions()
@@ -251,6 +261,7 @@ impl Scheduler {
             policy,
             nodes,
             partition_nodes,
+            cpu_budgets,
             jobs: IndexMap::default(),
             arrays: BTreeMap::new(),
             users: IndexMap::default(),

@@ -62,7 +62,7 @@ pub(crate) struct ShapeKey {
 
 /// The GRES name of the planner keys that carry MaxCPUsPerNode (see
 /// [`Scheduler::cpu_budget_key`]).
-const CPU_BUDGET: &str = "#maxcpus";
+pub(crate) const CPU_BUDGET: &str = "#maxcpus";
 
 /// A [`ShapeKey`] borrowed from the question being asked.
 struct ShapeRef<'d> {
@@ -1670,9 +1670,7 @@ impl Scheduler {
     /// GRES no node really has (`#` can not be in a slurm.conf GRES name), one per
     /// capped partition, so that jobs of the partition share that many CPUs of a node.
     pub(crate) fn cpu_budget_key(&self, part: usize) -> Option<GresKey> {
-        let p = self.cluster.partition_at(part)?;
-        p.max_cpus_per_node?;
-        Some(GresKey::typed(CPU_BUDGET, p.name.clone()))
+        self.cpu_budgets.get(part).cloned().flatten()
     }
 
     /// What the profile gives node `n`: its capacity, and MaxCPUsPerNode CPUs of each
@@ -1683,14 +1681,16 @@ impl Scheduler {
             .get(n)
             .map(|rt| rt.capacity.clone())
             .unwrap_or_default();
-        let Some(name) = self.cluster.node_at(n).map(|node| node.name.as_str()) else {
-            return cap;
-        };
-        for (i, p) in self.cluster.partitions().enumerate() {
-            if let (Some(max), Some(key)) = (p.max_cpus_per_node, self.cpu_budget_key(i))
-                && p.nodes.iter().any(|m| m == name)
-            {
-                cap.gres.insert(key, u64::from(max));
+        for (i, key) in self.cpu_budgets.iter().enumerate() {
+            let (Some(key), Some(p)) = (key, self.cluster.partition_at(i)) else {
+                continue;
+            };
+            let member = self
+                .partition_nodes
+                .get(i)
+                .is_some_and(|m| m.contains(&(n as u32)));
+            if let (true, Some(max)) = (member, p.max_cpus_per_node) {
+                cap.gres.insert(key.clone(), u64::from(max));
             }
         }
         cap
@@ -1700,6 +1700,9 @@ impl Scheduler {
     /// out of its partition's MaxCPUsPerNode.
     fn profile_usage(&self, job: &Job, alloc: &NodeAllocation) -> Tres {
         let mut used = alloc.used();
+        if self.cpu_budgets.iter().all(Option::is_none) {
+            return used;
+        }
         let part = job
             .partition
             .as_deref()
@@ -1773,7 +1776,7 @@ impl Scheduler {
             return JobNodes::Narrowed(Vec::new());
         };
         let req = job.resolved.request();
-        let tmp = req.tmp.map_or(0, |t| t.mib());
+        let tmp = req.tmp.map_or(0, Memory::mib);
         if req.constraint.is_none() && req.exclude.is_empty() && req.nodelist.is_empty() && tmp == 0
         {
             return JobNodes::Partition;

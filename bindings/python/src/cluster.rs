@@ -162,6 +162,7 @@ impl Cluster {
 
     /// Reads an sbatch, srun or salloc command line (a string split as a shell would, or
     /// its words), with the options of the cluster's SPANK plugins, and resolves it.
+    #[allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments as owned values.
     fn check_command(&self, line: CommandLine) -> PyResult<ResolvedJob> {
         let cluster = self.read();
         let request = line.parse(cluster.parser())?;

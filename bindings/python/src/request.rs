@@ -58,6 +58,7 @@ impl JobRequest {
     /// accepted too.
     #[staticmethod]
     #[pyo3(signature = (line, cluster=None))]
+    #[allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments as owned values.
     fn from_command_line(line: CommandLine, cluster: Option<&Cluster>) -> PyResult<Self> {
         let inner = match cluster {
             None => line.parse(Parser::default()),
@@ -149,7 +150,7 @@ impl JobRequest {
     /// `--tmp` in MiB.
     #[getter]
     fn tmp_mib(&self) -> Option<u64> {
-        self.inner.tmp.map(|t| t.mib())
+        self.inner.tmp.map(hpcsched::Memory::mib)
     }
     #[getter]
     fn cpus_per_gpu(&self) -> Option<u32> {
