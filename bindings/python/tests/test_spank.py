@@ -104,3 +104,13 @@ def test_modelled_options_and_refused_ones() -> None:
     with pytest.raises(hpcsched.ConfigError) as e:
         hpcsched.Cluster.from_slurm_conf("NodeName=n1\nPartitionName=p Nodes=n1 Alternate=q\n")
     assert e.value.line == 2
+
+
+def test_job_lists_read_with_the_clusters_plugins(cluster: hpcsched.Cluster) -> None:
+    text = "0 60 alice -p CPU-4 -t 5 --container-image ubuntu:24.04 -J A\n"
+    with pytest.raises(hpcsched.WorkloadError, match="--container-image"):
+        hpcsched.parse_job_list(text)
+    cluster.add_spank_plugin("pyxis")
+    jobs = hpcsched.parse_job_list(text, cluster=cluster)
+    result = hpcsched.simulate(cluster, jobs)
+    assert [(r.name, r.start, r.end) for r in result.records] == [("A", 0, 60)]

@@ -879,12 +879,14 @@ class Workload:
     def to_job_list(self) -> str:
         """The jobs as job-list text that reads back to the same jobs."""
 
-def parse_job_list(text: str) -> Workload:
-    """Reads job-list text. Raises WorkloadError (with ``.line``) on the first bad line."""
+def parse_job_list(text: str, cluster: Cluster | None = None) -> Workload:
+    """Reads job-list text; with ``cluster``, the options of its SPANK plugins are
+    accepted too. Raises WorkloadError (with ``.line``) on the first bad line."""
 
-def read_job_list(path: str | os.PathLike[str]) -> Workload:
-    """Reads a job-list file, plain or gzip-compressed. Raises WorkloadError (with
-    ``.path`` and ``.line``), or OSError when the file cannot be opened."""
+def read_job_list(path: str | os.PathLike[str], cluster: Cluster | None = None) -> Workload:
+    """Reads a job-list file, plain or gzip-compressed; with ``cluster``, the options of
+    its SPANK plugins are accepted too. Raises WorkloadError (with ``.path`` and
+    ``.line``), or OSError when the file cannot be opened."""
 
 @final
 class Stats:
