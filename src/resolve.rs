@@ -1410,6 +1410,15 @@ impl Cluster {
                 },
             );
         }
+        // A `--gpus` job's GPUs per node are its share over its nodes, known only now.
+        let gpu_cpus_per_node = match (per_job_gpus, cpus_per_gpu) {
+            (Some(g), Some(c)) => {
+                let share = g.count.div_ceil(u64::from(min_nodes.max(1)));
+                let cpus = share.saturating_mul(u64::from(c));
+                gpu_cpus_per_node.max(u32::try_from(cpus).unwrap_or(u32::MAX))
+            }
+            _ => gpu_cpus_per_node,
+        };
         let cpu_tasks = if overcommit { min_nodes } else { ntasks };
         let min_cpus = if whole_nodes {
             nodes.whole_node_cpus

@@ -268,6 +268,8 @@ fn cpus_and_memory_per_gpu() {
     );
     assert_eq!(cpus("-p A40-48 --gres=gpu:1 --cpus-per-gpu=3"), (3, 3));
     assert_eq!(cpus("-p A40-48 --gres=gpu:1 --cpus-per-gpu=3 -n 4"), (4, 3));
+    // A --gpus job: its share of GPUs per node (2 one-GPU nodes for 2 GPUs).
+    assert_eq!(cpus("-p A40-48 --gpus=2 --cpus-per-gpu=3"), (6, 3));
     // More than a node has: accepted, never runs.
     assert_eq!(
         ok(&c, &req("-p A40-48 --gres=gpu:1 --cpus-per-gpu=20")).pending_reason(),
