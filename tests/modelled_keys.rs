@@ -372,3 +372,38 @@ fn keys_that_change_decisions_unmodelled_are_refused() {
         Cluster::from_slurm_conf(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
     }
 }
+
+#[test]
+fn partition_over_time_limit() {
+    // Observed on 22.05: -t 1 in a partition with OverTimeLimit=1 ended TIMEOUT after
+    // 2:29 (limit, one more minute, then the 30 s check), beside the cluster's 0 (1:29).
+    let mut sched = Scheduler::new(
+        Cluster::from_slurm_conf(
+            "NodeName=n[1-2] CPUs=4 RealMemory=4000\n\
+             PartitionName=a Nodes=n1 Default=YES DefMemPerCPU=100 OverTimeLimit=1\n\
+             PartitionName=b Nodes=n2 DefMemPerCPU=100\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let a = sched
+        .submit(&req("-p a -t 1"), "alice", Timestamp(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let b = sched
+        .submit(&req("-p b -t 1"), "alice", Timestamp(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(starts(&sched.schedule(Timestamp(0))).len(), 2);
+    let stopped = |d: &[Decision]| -> Vec<JobId> {
+        d.iter()
+            .filter_map(|d| match d {
+                Decision::Stop { job, .. } => Some(*job),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(stopped(&sched.schedule(Timestamp(60))), [b]);
+    assert_eq!(
+        stopped(&sched.schedule(Timestamp(119))),
+        Vec::<JobId>::new()
+    );
+    assert_eq!(stopped(&sched.schedule(Timestamp(120))), [a]);
+}
