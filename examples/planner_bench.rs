@@ -51,6 +51,7 @@ fn demand(rng: &mut Rng, user: u32) -> Demand {
         user,
         user_exclusive: false,
         duration: Duration::from_hours(hours),
+        cpu_budget: None,
     };
     match rng.below(10) {
         // Whole-node MPI jobs of 1..64 nodes.

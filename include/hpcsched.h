@@ -34,7 +34,8 @@ enum hpcsched_result
    */
   HPCSCHED_RESULT_INVALID_UTF8 = 2,
   /**
-   * Text (slurm.conf, QOS definitions, a batch script, an sbatch option) did not parse.
+   * Text (slurm.conf, QOS definitions, plugstack.conf, a batch script, a command line, an
+   * option) did not parse.
    */
   HPCSCHED_RESULT_PARSE_ERROR = 3,
   /**
@@ -160,7 +161,8 @@ typedef uint32_t hpcsched_memory_kind;
  *
  * Created by hpcsched_cluster_from_slurm_conf and released with hpcsched_cluster_free.
  * Read-only functions may be called on one cluster from several threads at once;
- * hpcsched_cluster_add_qos needs exclusive access.
+ * hpcsched_cluster_add_qos, hpcsched_cluster_add_plugstack and
+ * hpcsched_cluster_add_spank_plugin need exclusive access.
  */
 typedef struct hpcsched_cluster hpcsched_cluster;
 
@@ -229,8 +231,9 @@ typedef struct hpcsched_records hpcsched_records;
 /**
  * A job request: the sbatch options of a batch script and/or a command line.
  *
- * Created by hpcsched_request_from_script, hpcsched_request_from_script_with_args or
- * hpcsched_request_from_args and released with hpcsched_request_free.
+ * Created by hpcsched_request_from_script, hpcsched_request_from_script_with_args,
+ * hpcsched_request_from_args, hpcsched_cluster_request_from_script or
+ * hpcsched_request_from_command_line and released with hpcsched_request_free.
  */
 typedef struct hpcsched_request hpcsched_request;
 
@@ -297,6 +300,42 @@ hpcsched_result hpcsched_cluster_from_slurm_conf(const char *text, hpcsched_clus
  * NUL-terminated string.
  */
 hpcsched_result hpcsched_cluster_add_qos(hpcsched_cluster *cluster, const char *text);
+
+/**
+ * Reads plugstack.conf text and adds the SPANK plugins it lists, so that sbatch, srun and
+ * salloc accept their options (pyxis is built in; another plugin must first be declared
+ * with hpcsched_cluster_add_spank_plugin). The core does no file I/O: on success `*includes`
+ * receives the patterns of the text's `include` lines, each followed by a newline ("" when
+ * there are none), for the caller to read and add the same way; it is owned by the caller
+ * and released with hpcsched_string_free. `includes` may be NULL when they are not wanted.
+ *
+ * All or nothing: on any error (HPCSCHED_RESULT_PARSE_ERROR with the line, for instance an
+ * unknown plugin) the cluster is unchanged.
+ *
+ * # Safety
+ * `cluster` is NULL or a live cluster no other thread is using; `text` is NULL or a
+ * NUL-terminated string; `includes` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_cluster_add_plugstack(hpcsched_cluster *cluster,
+                                               const char *text,
+                                               char **includes);
+
+/**
+ * Adds a SPANK plugin. With `options` NULL, the plugin built into hpcsched named `name`
+ * (`"pyxis"`); otherwise a plugin declared with its `count` options, each `NAME` (a flag),
+ * `NAME=` (takes a value) or `NAME[=]` (takes an optional value), seen by sbatch, srun and
+ * salloc. HPCSCHED_RESULT_INVALID_ARGUMENT when the name is not built in, an option name
+ * is invalid or is one of Slurm's or another plugin's; the cluster is then unchanged.
+ *
+ * # Safety
+ * `cluster` is NULL or a live cluster no other thread is using; `name` is NULL or a
+ * NUL-terminated string; `options` is NULL, or points to `count` pointers that are each
+ * NULL or a NUL-terminated string.
+ */
+hpcsched_result hpcsched_cluster_add_spank_plugin(hpcsched_cluster *cluster,
+                                                  const char *name,
+                                                  const char *const *options,
+                                                  size_t count);
 
 /**
  * Releases a cluster. Passing NULL does nothing.
@@ -894,6 +933,54 @@ hpcsched_result hpcsched_request_from_args(const char *const *argv,
                                            hpcsched_request **out);
 
 /**
+ * Reads a batch script with the options of `cluster`'s SPANK plugins accepted (see
+ * hpcsched_cluster_add_plugstack), then applies `argc` command-line options from `argv`
+ * over it as hpcsched_request_from_script_with_args does. `argv` may be NULL when `argc`
+ * is 0.
+ *
+ * Ownership and errors as for hpcsched_request_from_script.
+ *
+ * # Safety
+ * `cluster` is NULL or a live cluster; `text` is NULL or a NUL-terminated string; when
+ * `argc` is not 0, `argv` points to `argc` pointers that are each NULL or a
+ * NUL-terminated string; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_cluster_request_from_script(const hpcsched_cluster *cluster,
+                                                     const char *text,
+                                                     const char *const *argv,
+                                                     size_t argc,
+                                                     hpcsched_request **out);
+
+/**
+ * Reads a command line: `sbatch`, `srun` or `salloc`, its options, then the command it
+ * runs (words split as a POSIX shell would, no expansion). An srun or salloc job is
+ * scheduled like a batch job; each command accepts only its own options. With `cluster`
+ * not NULL, the options of its SPANK plugins are accepted too.
+ *
+ * Ownership as for hpcsched_request_from_script; an invalid option or a line that is not
+ * one of the three commands gives HPCSCHED_RESULT_PARSE_ERROR.
+ *
+ * # Safety
+ * `cluster` is NULL or a live cluster; `line` is NULL or a NUL-terminated string; `out`
+ * is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_request_from_command_line(const hpcsched_cluster *cluster,
+                                                   const char *line,
+                                                   hpcsched_request **out);
+
+/**
+ * Renders the request as a shell command line: its command (sbatch, srun or salloc), the
+ * options in long form, then the command it runs.
+ *
+ * On success stores a new string in `*out`; the caller owns it and must release it with
+ * hpcsched_string_free.
+ *
+ * # Safety
+ * `request` is NULL or a live request; `out` is NULL or valid for writing a pointer.
+ */
+hpcsched_result hpcsched_request_to_command_line(const hpcsched_request *request, char **out);
+
+/**
  * Renders the request as a batch script with one `#SBATCH` line per option.
  *
  * On success stores a new string in `*out`; the caller owns it and must release it with
@@ -1268,8 +1355,9 @@ hpcsched_result hpcsched_scheduler_set_partition_state(hpcsched_scheduler *sched
 hpcsched_result hpcsched_scheduler_resume_node(hpcsched_scheduler *scheduler, const char *name);
 
 /**
- * Takes node `name` down at `now` with `reason`: its jobs end NODE_FAIL, or are requeued
- * when they asked for `--requeue`. Stores the ids of the jobs that ended in `*ended` and
+ * Takes node `name` down at `now` with `reason`: its jobs end NODE_FAIL, or are requeued:
+ * batch jobs that asked for `--requeue`, or for neither `--requeue` nor `--no-requeue`
+ * with the cluster's JobRequeue=1 (Slurm's default). Stores the ids of the jobs that ended in `*ended` and
  * of those requeued in `*requeued`; the caller owns both lists and must release them with
  * hpcsched_job_ids_free.
  *

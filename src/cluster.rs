@@ -80,6 +80,9 @@ pub struct Cluster {
     qos: IndexMap<String, Qos, FastBuild>,
     config: SchedConfig,
     warnings: Vec<ConfWarning>,
+    /// The SPANK plugins of its `plugstack.conf` (see [`crate::spank`]).
+    #[serde(default)]
+    spank: Vec<crate::spank::SpankPlugin>,
     /// Derived from `nodes` and `partitions`; never compared, printed in full or saved.
     #[serde(skip)]
     index: IndexCache,
@@ -238,6 +241,13 @@ impl Cluster {
             p.state = state;
         }
     }
+    /// Lets every job run past its limit for as long as the cluster's `OverTimeLimit`
+    /// says (the simulator's `--overrun allow`): partitions' own values go.
+    pub(crate) fn clear_partition_over_time_limits(&mut self) {
+        for p in self.partitions.values_mut() {
+            p.over_time_limit = None;
+        }
+    }
     /// The partition at a position in definition order.
     #[must_use]
     pub fn partition_at(&self, index: usize) -> Option<&Partition> {
@@ -284,6 +294,16 @@ impl Cluster {
     pub fn warnings(&self) -> &[ConfWarning] {
         &self.warnings
     }
+    /// The SPANK plugins whose options sbatch, srun and salloc accept here, in the order
+    /// they were added.
+    #[must_use]
+    pub fn spank_plugins(&self) -> &[crate::spank::SpankPlugin] {
+        &self.spank
+    }
+    /// The plugin list, to change it (see [`crate::spank`]).
+    pub(crate) fn spank_plugins_mut(&mut self) -> &mut Vec<crate::spank::SpankPlugin> {
+        &mut self.spank
+    }
     /// The derived node index, built now if no valid one is cached.
     pub(crate) fn node_index_table(&self) -> &NodeIndex {
         self.index.get(self)
@@ -302,6 +322,10 @@ pub(crate) struct NodeKind {
     pub(crate) gres: Vec<GresSpec>,
     /// `Features`.
     pub(crate) features: Vec<String>,
+    /// `TmpDisk`.
+    pub(crate) tmp_disk: Memory,
+    /// `MemSpecLimit`.
+    pub(crate) mem_spec_limit: Memory,
 }
 
 impl NodeKind {
@@ -311,6 +335,8 @@ impl NodeKind {
             real_memory: node.real_memory,
             gres: node.gres.clone(),
             features: node.features.clone(),
+            tmp_disk: node.tmp_disk,
+            mem_spec_limit: node.mem_spec_limit,
         }
     }
 
@@ -319,6 +345,8 @@ impl NodeKind {
             && self.real_memory == node.real_memory
             && self.gres == node.gres
             && self.features == node.features
+            && self.tmp_disk == node.tmp_disk
+            && self.mem_spec_limit == node.mem_spec_limit
     }
 }
 
@@ -374,7 +402,7 @@ impl NodeIndex {
         let mut node_kind = Vec::with_capacity(cluster.nodes.len());
         {
             // Lookup only: kind ids follow node order, not the map's.
-            type Key<'n> = (u32, Memory, &'n [GresSpec], &'n [String]);
+            type Key<'n> = (u32, Memory, &'n [GresSpec], &'n [String], Memory, Memory);
             let mut seen: HashMap<Key<'_>, u32> = HashMap::new();
             for node in cluster.nodes.values() {
                 let key = (
@@ -382,6 +410,8 @@ impl NodeIndex {
                     node.real_memory,
                     node.gres.as_slice(),
                     node.features.as_slice(),
+                    node.tmp_disk,
+                    node.mem_spec_limit,
                 );
                 let next = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
                 let id = *seen.entry(key).or_insert_with(|| {

@@ -13,6 +13,7 @@ use crate::qos::QosError;
 use crate::resolve::Rejection;
 use crate::sbatch::{OptionError, ScriptError};
 use crate::slurm_conf::ConfError;
+use crate::spank::{PlugstackError, SpankError};
 use crate::time::TimeError;
 use crate::tres::TresError;
 
@@ -65,6 +66,12 @@ pub enum Error {
     /// A cluster change.
     #[error(transparent)]
     Cluster(#[from] ClusterError),
+    /// `plugstack.conf` text.
+    #[error(transparent)]
+    Plugstack(#[from] PlugstackError),
+    /// A SPANK plugin declaration.
+    #[error(transparent)]
+    Spank(#[from] SpankError),
     /// A job the cluster would reject at submit.
     #[error(transparent)]
     Rejected(#[from] Rejection),
@@ -72,7 +79,7 @@ pub enum Error {
 
 impl Error {
     /// The 1-based line of the offending text, for errors that come from multi-line input
-    /// (slurm.conf, QOS definitions, batch scripts); `None` for every other error.
+    /// (slurm.conf, QOS definitions, batch scripts, plugstack.conf); `None` for every other error.
     ///
     /// ```
     /// use hpcsched::Error;
@@ -86,6 +93,7 @@ impl Error {
             Error::Conf(e) => Some(e.line()),
             Error::Qos(e) => Some(e.line()),
             Error::Script(e) => e.line(),
+            Error::Plugstack(e) => Some(e.line()),
             Error::Time(_)
             | Error::Memory(_)
             | Error::Gres(_)
@@ -98,6 +106,7 @@ impl Error {
             | Error::PreemptMode(_)
             | Error::Option(_)
             | Error::Cluster(_)
+            | Error::Spank(_)
             | Error::Rejected(_) => None,
         }
     }

@@ -61,6 +61,7 @@ pub mod sched_config;
 pub mod scheduler;
 pub mod simulator;
 pub mod slurm_conf;
+pub mod spank;
 pub mod swf;
 pub mod time;
 pub mod tres;
@@ -80,7 +81,7 @@ pub use node::{Node, NodeState, NodeUsage};
 pub use partition::{OverSubscribe, ParsePartitionStateError, Partition, PartitionState};
 pub use preempt::PreemptMode;
 pub use qos::{Qos, QosFlags};
-pub use request::{JobRequest, MemoryRequest, NodeCount};
+pub use request::{Client, JobRequest, MemoryRequest, NodeCount};
 pub use resolve::{JobShape, RejectReason, Rejection, ResolvedJob, ResolvedMemory};
 pub use sched_config::{EnforcePartLimits, SchedConfig};
 pub use scheduler::{

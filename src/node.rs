@@ -56,6 +56,12 @@ pub struct Node {
     pub cores_per_socket: u32,
     /// `ThreadsPerCore`.
     pub threads_per_core: u32,
+    /// `TmpDisk`: temporary disk space (MiB), which `--tmp` asks for.
+    #[serde(default)]
+    pub tmp_disk: Memory,
+    /// `MemSpecLimit`: memory (MiB) kept for the system; jobs get `RealMemory` less this.
+    #[serde(default)]
+    pub mem_spec_limit: Memory,
     /// `RealMemory` (default 1 MiB).
     pub real_memory: Memory,
     /// `Gres`.
@@ -85,6 +91,8 @@ impl Node {
             sockets: 1,
             cores_per_socket: 1,
             threads_per_core: 1,
+            tmp_disk: Memory::from_mib(0),
+            mem_spec_limit: Memory::from_mib(0),
             real_memory: Memory::from_mib(1),
             gres: Vec::new(),
             features: Vec::new(),
@@ -92,6 +100,25 @@ impl Node {
             state: NodeState::empty(),
             reason: None,
         }
+    }
+
+    /// The memory jobs may use: `RealMemory` less `MemSpecLimit` (observed on 22.05:
+    /// RealMemory=32768 MemSpecLimit=8192 runs `--mem=24576`; `--mem=24577` is accepted
+    /// and pends with BadConstraints).
+    ///
+    /// ```
+    /// let mut n = hpcsched::Node::new("n1");
+    /// n.real_memory = hpcsched::Memory::from_mib(32768);
+    /// n.mem_spec_limit = hpcsched::Memory::from_mib(8192);
+    /// assert_eq!(n.usable_memory().mib(), 24576);
+    /// ```
+    #[must_use]
+    pub fn usable_memory(&self) -> Memory {
+        Memory::from_mib(
+            self.real_memory
+                .mib()
+                .saturating_sub(self.mem_spec_limit.mib()),
+        )
     }
 
     /// Whether the scheduler may place new jobs on this node.

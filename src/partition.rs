@@ -150,6 +150,27 @@ pub struct Partition {
     pub preempt_mode: Option<PreemptMode>,
     /// `GraceTime` (default 0).
     pub grace_time: Duration,
+    /// `MaxCPUsPerNode`: the most CPUs the partition's jobs may hold on one node,
+    /// together (None = UNLIMITED).
+    #[serde(default)]
+    pub max_cpus_per_node: Option<u32>,
+    /// `DefCPUPerGPU`: CPUs per GPU for a job that gives neither `-c` nor
+    /// `--cpus-per-gpu` (None = the cluster value).
+    #[serde(default)]
+    pub def_cpu_per_gpu: Option<u32>,
+    /// `OverTimeLimit` (None = the cluster value).
+    #[serde(default)]
+    pub over_time_limit: Option<TimeLimit>,
+    /// `ReqResv=YES`: only jobs in an advanced reservation may use it (which hpcsched does
+    /// not model, so every job is refused).
+    #[serde(default)]
+    pub req_resv: bool,
+    /// `RootOnly=YES`: only root (or SlurmUser) may submit to it.
+    #[serde(default)]
+    pub root_only: bool,
+    /// `DisableRootJobs` (None = the cluster value).
+    #[serde(default)]
+    pub disable_root_jobs: Option<bool>,
 }
 
 impl Partition {
@@ -184,6 +205,12 @@ impl Partition {
             max_mem: None,
             preempt_mode: None,
             grace_time: Duration::from_secs(0),
+            max_cpus_per_node: None,
+            def_cpu_per_gpu: None,
+            over_time_limit: None,
+            req_resv: false,
+            root_only: false,
+            disable_root_jobs: None,
         }
     }
 }

@@ -45,6 +45,65 @@ pub enum Exclusive {
     Topo,
 }
 
+/// The Slurm command a request is written for.
+///
+/// The three read their options with one table (`common_options[]` in Slurm's
+/// `src/common/slurm_opt.c`), each accepting its own subset, and an interactive job (srun,
+/// salloc) is scheduled like a batch job.
+///
+/// ```
+/// use hpcsched::request::Client;
+/// assert_eq!(Client::default(), Client::Sbatch);
+/// assert_eq!(Client::Srun.to_string(), "srun");
+/// assert_eq!("salloc".parse::<Client>(), Ok(Client::Salloc));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Client {
+    /// `sbatch`: a batch job.
+    #[default]
+    Sbatch,
+    /// `srun`: an interactive job that runs one command (a job step) in a new allocation.
+    Srun,
+    /// `salloc`: an interactive allocation that runs a command (by default a shell).
+    Salloc,
+}
+
+impl Client {
+    /// The command's name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sbatch => "sbatch",
+            Self::Srun => "srun",
+            Self::Salloc => "salloc",
+        }
+    }
+}
+
+impl std::fmt::Display for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A word that is not `sbatch`, `srun` or `salloc`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not sbatch, srun or salloc")]
+pub struct UnknownClient(pub String);
+
+impl std::str::FromStr for Client {
+    type Err = UnknownClient;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "sbatch" => Ok(Self::Sbatch),
+            "srun" => Ok(Self::Srun),
+            "salloc" => Ok(Self::Salloc),
+            _ => Err(UnknownClient(s.to_owned())),
+        }
+    }
+}
+
 /// A job request: the scheduling-relevant sbatch options, plus the rest kept verbatim so a
 /// request renders back to the script it came from.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -73,6 +132,18 @@ pub struct JobRequest {
     pub mincpus: Option<u32>,
     /// `--mem`, `--mem-per-cpu`, `--mem-per-gpu` (mutually exclusive).
     pub memory: Option<MemoryRequest>,
+    /// `--tmp`: the least temporary disk space (a node's `TmpDisk`) each node must have.
+    #[serde(default)]
+    pub tmp: Option<Memory>,
+    /// `--cpus-per-gpu`: CPUs allocated per GPU (instead of a partition's DefCPUPerGPU).
+    #[serde(default)]
+    pub cpus_per_gpu: Option<u32>,
+    /// `-O, --overcommit`: CPUs are allocated as for one task per node.
+    #[serde(default)]
+    pub overcommit: bool,
+    /// `--use-min-nodes`: of a node-count range, the fewest nodes that hold the job.
+    #[serde(default)]
+    pub use_min_nodes: bool,
     /// `--gres` (per node).
     pub gres: Vec<GresSpec>,
     /// `-G, --gpus=[type:]N` (per job). Boxed, like the other rarely set wide fields,
@@ -122,9 +193,25 @@ pub struct JobRequest {
     pub expedited_requeue: bool,
     /// `--comment`.
     pub comment: Option<String>,
-    /// Valid sbatch options that do not affect scheduling (`--mail-type`, `--chdir`, ...),
-    /// as `(long name, value)` in written order, so the request renders back faithfully.
+    /// Valid options that do not affect scheduling (`--mail-type`, `--chdir`, srun's
+    /// `--pty`...), as `(long name, value)` in written order, so the request renders back
+    /// faithfully.
     pub other_options: Vec<(String, Option<String>)>,
+    /// Options of the cluster's SPANK plugins (pyxis's `--container-image`...), as
+    /// `(long name, value)` in written order. They are kept and rendered back and have no
+    /// effect on scheduling (see [`crate::spank`]).
+    #[serde(default)]
+    pub plugin_options: Vec<(String, Option<String>)>,
+    /// The command the request was written for: sbatch (a batch job), srun or salloc (an
+    /// interactive job, scheduled the same way).
+    #[serde(default)]
+    pub client: Client,
+    /// The words after the options of a command line (see
+    /// [`crate::sbatch::Parser::command_line`]): the program srun runs or salloc starts
+    /// with its arguments, or sbatch's script path and arguments. Empty for a request read
+    /// from a script.
+    #[serde(default)]
+    pub command: Vec<String>,
     /// The batch script without its `#SBATCH`/`#SLURM` directive lines: the shebang line,
     /// other comments, and the commands (None for a command-line-only request).
     pub script: Option<String>,

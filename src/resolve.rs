@@ -152,6 +152,7 @@ pub struct JobShape {
     ntasks: u32,
     cpus_per_task: u32,
     min_cpus: u32,
+    min_cpus_per_node: u32,
     memory: ResolvedMemory,
     gres_per_node: Box<[GresSpec]>,
     time_limit: TimeLimit,
@@ -185,6 +186,12 @@ impl JobShape {
     #[must_use]
     pub fn min_cpus(&self) -> u32 {
         self.min_cpus
+    }
+    /// The least CPUs each node gives the job: `--ntasks-per-node` tasks (one without
+    /// it) of `-c` CPUs, at least `--mincpus`, at least its GPUs times the CPUs per GPU.
+    #[must_use]
+    pub fn min_cpus_per_node(&self) -> u32 {
+        self.min_cpus_per_node
     }
     /// Memory per node, per CPU, per GPU or whole nodes.
     #[must_use]
@@ -493,6 +500,15 @@ pub enum RejectReason {
         /// The partition.
         partition: String,
     },
+    /// A partition refuses the job's user, or any job (`ReqResv`).
+    #[error("Access/permission denied (partition {partition})")]
+    AccessDenied {
+        /// The partition.
+        partition: String,
+    },
+    /// root may not submit here (`DisableRootJobs`).
+    #[error("Invalid user id")]
+    InvalidUserId,
     /// `--nodelist`/`--exclude` names a node the cluster does not have, or both lists
     /// share a node.
     #[error("Invalid node name specified: {0}")]
@@ -585,6 +601,9 @@ struct PartEval<'a> {
     violation: Option<(RejectReason, PendingReason)>,
     /// How the job fits the partition's nodes, or why it never can.
     fit: Result<JobShape, RejectReason>,
+    /// It fits Slurm's submit-time test but never runs there (MaxCPUsPerNode, TmpDisk,
+    /// MemSpecLimit): accepted, pending with BadConstraints.
+    never_runs: bool,
 }
 
 impl Cluster {
@@ -679,6 +698,7 @@ impl Cluster {
         let counts = self.check_request(request, view)?;
         let qos = self.job_qos(request)?;
         let (candidates, first_listed) = self.candidate_partitions(request, stage)?;
+        self.check_access(request, &candidates)?;
         let req_nodes_unavailable = view.required_unavailable(request);
         let job = JobView {
             req: request,
@@ -708,6 +728,9 @@ impl Cluster {
                     }
                     _ => None,
                 };
+            }
+            if reason.is_none() && e.never_runs {
+                reason = Some(PendingReason::BadConstraints);
             }
             if reason.is_none() && req_nodes_unavailable {
                 reason = Some(PendingReason::ReqNodeNotAvail);
@@ -740,9 +763,11 @@ impl Cluster {
         }
         // Partitions whose limits the job breaks are dropped when another has none: the
         // job never runs there (see `Cluster::resolve`).
-        let any_clean = fitting.iter().any(|(e, _)| e.violation.is_none());
+        // Likewise partitions whose nodes can never run it.
+        let clean = |e: &PartEval<'_>| e.violation.is_none() && !e.never_runs;
+        let any_clean = fitting.iter().any(|(e, _)| clean(e));
         let kept: Vec<usize> = (0..fitting.len())
-            .filter(|&i| !any_clean || fitting.get(i).is_some_and(|(e, _)| e.violation.is_none()))
+            .filter(|&i| !any_clean || fitting.get(i).is_some_and(|(e, _)| clean(e)))
             .collect();
         // The job pends only if it can run in none of its partitions, with the reason
         // of the last one tested (`build_job_queue()` tests them in order and each
@@ -891,6 +916,48 @@ impl Cluster {
         })
     }
 
+    /// Who may submit to each listed partition (`_part_access_check()`): any partition
+    /// refusing the job refuses it, whatever EnforcePartLimits says. ReqResv refuses
+    /// every job (reservations are not modelled, so no job is in one); RootOnly refuses
+    /// a user other than root or SlurmUser, and DisableRootJobs (the partition's, else
+    /// the cluster's) refuses root, both only when the request names its user (observed
+    /// on 22.05: "Access/permission denied" for ReqResv and for alice on RootOnly,
+    /// "Invalid user id" for root on DisableRootJobs). AllowGroups and AllocNodes are
+    /// not checked: hpcsched knows no groups or submit hosts.
+    fn check_access(
+        &self,
+        req: &JobRequest,
+        candidates: &[(usize, &Partition)],
+    ) -> Result<(), Rejection> {
+        let user = req.user.as_deref();
+        let is_root = user == Some("root");
+        for &(_, p) in candidates {
+            let denied = || {
+                Err(RejectReason::AccessDenied {
+                    partition: p.name.clone(),
+                }
+                .into())
+            };
+            if p.req_resv {
+                return denied();
+            }
+            if p.root_only
+                && let Some(u) = user
+                && u != "root"
+                && self.config().slurm_user.as_deref() != Some(u)
+            {
+                return denied();
+            }
+            if is_root
+                && p.disable_root_jobs
+                    .unwrap_or(self.config().disable_root_jobs)
+            {
+                return Err(RejectReason::InvalidUserId.into());
+            }
+        }
+        Ok(())
+    }
+
     /// The job QOS: `-q` (must exist), else `normal` when defined.
     fn job_qos(&self, req: &JobRequest) -> Result<Option<&Qos>, Rejection> {
         match &req.qos {
@@ -975,11 +1042,13 @@ impl Cluster {
             memory_req,
             violation.is_some(),
         );
+        let never_runs = fit.as_ref().is_ok_and(|(_, never)| *never);
         PartEval {
             pos,
             part,
             violation,
-            fit,
+            fit: fit.map(|(shape, _)| shape),
+            never_runs,
         }
     }
 
@@ -1001,13 +1070,18 @@ impl Cluster {
         if part.state == PartitionState::Up {
             let total_cpus = view.total_cpus(pos, part);
             let min_cpus = u64::from(counts.ntasks) * u64::from(counts.cpus_per_task);
-            if min_cpus > total_cpus {
+            let total_nodes = part.nodes.len() as u64;
+            // MaxCPUsPerNode caps what the partition's nodes give its jobs (observed on
+            // 22.05: 4 nodes, MaxCPUsPerNode=4: `-n 17` refused, `-n 16` accepted).
+            let capped = part
+                .max_cpus_per_node
+                .map(|cap| u64::from(cap).saturating_mul(total_nodes));
+            if min_cpus > total_cpus || capped.is_some_and(|c| min_cpus > c) {
                 return Some((
                     RejectReason::TooManyCpus { partition: name },
                     PendingReason::PartitionConfig,
                 ));
             }
-            let total_nodes = part.nodes.len() as u64;
             if let Some(min) = counts.nodes_min
                 && u64::from(min) > total_nodes
             {
@@ -1197,7 +1271,8 @@ impl Cluster {
         Ok(())
     }
 
-    /// How the job fits the nodes of `part`, or why it never can.
+    /// How the job fits the nodes of `part`, or why it never can; `true` with the shape
+    /// when it fits Slurm's submit-time test but never runs there (BadConstraints).
     #[allow(clippy::too_many_arguments)]
     fn fit<V: NodeView>(
         &self,
@@ -1208,7 +1283,7 @@ impl Cluster {
         counts: Counts,
         memory_req: Option<MemoryRequest>,
         limited: bool,
-    ) -> Result<JobShape, RejectReason> {
+    ) -> Result<(JobShape, bool), RejectReason> {
         let (req, qos) = (job.req, job.qos);
         let whole_nodes = match part.oversubscribe {
             OverSubscribe::Exclusive => true,
@@ -1219,8 +1294,21 @@ impl Cluster {
         };
         let user_exclusive = part.exclusive_user || req.exclusive == Some(Exclusive::User);
         let cpt = counts.cpus_per_task;
-        let tasks_per_node_min = counts.ntasks_per_node.unwrap_or(1);
-        let cpus_per_node_min = req.min_cpus_per_node(cpt);
+        // `-O`: CPUs as for one task per node, `-c` each ("the resources are allocated
+        // as if only one task per node is requested"; observed on 22.05: `-n 8 -O` runs
+        // on 1 node with NumCPUs=1, `-n 2 -c 4 -O` with 4). Not for whole nodes.
+        let overcommit = req.overcommit && !whole_nodes;
+        let fit_counts = if overcommit {
+            Counts {
+                ntasks: counts.nodes_min.unwrap_or(1).max(1),
+                ntasks_set: false,
+                ntasks_per_node: None,
+                ..counts
+            }
+        } else {
+            counts
+        };
+        let tasks_per_node_min = fit_counts.ntasks_per_node.unwrap_or(1);
         let per_node_gres = per_node_gres(req);
         // `--gpus=0` asks for nothing (observed on 22.05: accepted on a partition
         // without GPUs, held with TresPerJob=gres:gpu:0).
@@ -1231,6 +1319,24 @@ impl Cluster {
             .map(|g| g.count)
             .sum::<u64>()
             .max(u64::from(per_job_gpus.is_some()));
+        // CPUs per GPU: `--cpus-per-gpu`, else (without `-c`) the partition's, else the
+        // cluster's DefCPUPerGPU (`_set_gpu_defaults()` in cons_tres). Each node gets
+        // them for its GPUs (observed on 22.05: gpu:2 with 3 per GPU runs on 6 CPUs,
+        // `-n 4` with gpu:1 and 3 per GPU on 4).
+        let cpus_per_gpu = req.cpus_per_gpu.or_else(|| {
+            req.cpus_per_task
+                .is_none()
+                .then(|| part.def_cpu_per_gpu.or(self.config().def_cpu_per_gpu))
+                .flatten()
+        });
+        let gpu_cpus_per_node = cpus_per_gpu.map_or(0, |c| {
+            u32::try_from(gpus_per_node_hint.saturating_mul(u64::from(c))).unwrap_or(u32::MAX)
+        });
+        let cpus_per_node_min = if overcommit {
+            cpt
+        } else {
+            req.min_cpus_per_node(cpt)
+        };
         let memory = resolve_memory(memory_req, part, self, gpus_per_node_hint > 0);
         let mem_per_node_min = match memory {
             ResolvedMemory::PerNode(m) => m.mib(),
@@ -1249,10 +1355,10 @@ impl Cluster {
         {
             return Err(RejectReason::InvalidTaskMemory);
         }
-        let demand = NodeDemand {
+        let mut demand = NodeDemand {
             partition: &part.name,
             req,
-            counts,
+            counts: fit_counts,
             cpus_per_node_min,
             mem_per_node_min,
             per_node_gres: &per_node_gres,
@@ -1263,11 +1369,29 @@ impl Cluster {
             },
             limited,
             whole_nodes,
+            runtime: Some(RuntimeLimits {
+                cpu_cap: part.max_cpus_per_node,
+                tmp_mib: req.tmp.map_or(0, Memory::mib),
+                gpu_cpus: gpu_cpus_per_node,
+            }),
         };
-        let nodes = view.fit_nodes(pos, part, &demand)?;
+        let (nodes, never_runs) = match view.fit_nodes(pos, part, &demand) {
+            Ok(nodes) => (nodes, false),
+            Err(runtime_err) => {
+                demand.runtime = None;
+                match view.fit_nodes(pos, part, &demand) {
+                    Ok(nodes) => (nodes, true),
+                    // Refused by the submit-time test: its reason, else the first.
+                    Err(submit_err) => {
+                        drop(runtime_err);
+                        return Err(submit_err);
+                    }
+                }
+            }
+        };
         let min_nodes = nodes.min_nodes;
         // Without -n, each node gets at least its default task.
-        let ntasks = if counts.ntasks_set {
+        let ntasks = if counts.ntasks_set || overcommit {
             counts.ntasks
         } else {
             counts
@@ -1286,26 +1410,41 @@ impl Cluster {
                 },
             );
         }
+        // A `--gpus` job's GPUs per node are its share over its nodes, known only now.
+        let gpu_cpus_per_node = match (per_job_gpus, cpus_per_gpu) {
+            (Some(g), Some(c)) => {
+                let share = g.count.div_ceil(u64::from(min_nodes.max(1)));
+                let cpus = share.saturating_mul(u64::from(c));
+                gpu_cpus_per_node.max(u32::try_from(cpus).unwrap_or(u32::MAX))
+            }
+            _ => gpu_cpus_per_node,
+        };
+        let cpu_tasks = if overcommit { min_nodes } else { ntasks };
         let min_cpus = if whole_nodes {
             nodes.whole_node_cpus
         } else {
-            ntasks
+            cpu_tasks
                 .saturating_mul(cpt)
                 .max(min_nodes.saturating_mul(cpt))
+                .max(min_nodes.saturating_mul(gpu_cpus_per_node))
         };
         let time_limit = resolve_time_limit(part, job.first_listed, req, qos);
-        Ok(JobShape {
-            min_nodes,
-            max_nodes: nodes.max_nodes.max(min_nodes),
-            ntasks,
-            cpus_per_task: cpt,
-            min_cpus,
-            memory,
-            gres_per_node: gres_per_node.into(),
-            time_limit,
-            whole_nodes,
-            user_exclusive,
-        })
+        Ok((
+            JobShape {
+                min_nodes,
+                max_nodes: nodes.max_nodes.max(min_nodes),
+                ntasks,
+                cpus_per_task: cpt,
+                min_cpus,
+                min_cpus_per_node: cpus_per_node_min.max(gpu_cpus_per_node).max(cpt).max(1),
+                memory,
+                gres_per_node: gres_per_node.into(),
+                time_limit,
+                whole_nodes,
+                user_exclusive,
+            },
+            never_runs,
+        ))
     }
 }
 
@@ -1557,7 +1696,17 @@ fn resolve_memory(
                 }
                 _ => None,
             };
-            pick(part.def_mem)
+            // A job with GPUs gets DefMemPerGPU, the partition's else the cluster's, over
+            // a DefMemPerCPU (`_set_gpu_defaults()`; observed on 22.05: the cluster's
+            // DefMemPerGPU=1000 with the partition's DefMemPerCPU=8192 gives
+            // `--gres=gpu:1` 1000M, `-n 2` 16G).
+            let gpu_default = match (part.def_mem, cluster.config().def_mem_per_gpu) {
+                (Some(DefMem::PerGpu(_)), _) | (_, None) => None,
+                (_, Some(m)) if has_gpus => Some(ResolvedMemory::PerGpu(m)),
+                _ => None,
+            };
+            gpu_default
+                .or_else(|| pick(part.def_mem))
                 .or_else(|| pick(cluster.config().def_mem))
                 .unwrap_or(ResolvedMemory::WholeNode)
         }
@@ -1593,6 +1742,9 @@ fn merge_gres(list: &mut Vec<GresSpec>, spec: GresSpec) {
 trait Hardware {
     fn cpus(&self) -> u32;
     fn memory_mib(&self) -> u64;
+    /// `RealMemory` less `MemSpecLimit`: what jobs may use when they run.
+    fn usable_memory_mib(&self) -> u64;
+    fn tmp_disk_mib(&self) -> u64;
     fn gres(&self) -> &[GresSpec];
     fn features(&self) -> &[String];
 }
@@ -1603,6 +1755,12 @@ impl Hardware for Node {
     }
     fn memory_mib(&self) -> u64 {
         self.real_memory.mib()
+    }
+    fn usable_memory_mib(&self) -> u64 {
+        self.usable_memory().mib()
+    }
+    fn tmp_disk_mib(&self) -> u64 {
+        self.tmp_disk.mib()
     }
     fn gres(&self) -> &[GresSpec] {
         &self.gres
@@ -1618,6 +1776,14 @@ impl Hardware for NodeKind {
     }
     fn memory_mib(&self) -> u64 {
         self.real_memory.mib()
+    }
+    fn usable_memory_mib(&self) -> u64 {
+        self.real_memory
+            .mib()
+            .saturating_sub(self.mem_spec_limit.mib())
+    }
+    fn tmp_disk_mib(&self) -> u64 {
+        self.tmp_disk.mib()
     }
     fn gres(&self) -> &[GresSpec] {
         &self.gres
@@ -1676,9 +1842,47 @@ struct NodeDemand<'r> {
     limited: bool,
     /// Whole nodes: the whole-node CPU count is wanted.
     whole_nodes: bool,
+    /// Test the nodes as they are when the job runs: the partition's MaxCPUsPerNode,
+    /// `--tmp` against TmpDisk, memory less MemSpecLimit. Slurm's submit-time test
+    /// checks none of these: a job only they keep off every node is accepted and pends
+    /// with BadConstraints (observed on 22.05).
+    runtime: Option<RuntimeLimits>,
+}
+
+/// What is checked only when a job runs (see [`NodeDemand::runtime`]).
+#[derive(Debug, Clone, Copy)]
+struct RuntimeLimits {
+    /// MaxCPUsPerNode: a job gets no more CPUs on a node; a whole-node job can not use a
+    /// node with more.
+    cpu_cap: Option<u32>,
+    /// `--tmp` (MiB).
+    tmp_mib: u64,
+    /// The CPUs a node must give for its GPUs (`--cpus-per-gpu`, DefCPUPerGPU): Slurm
+    /// applies them when it allocates (observed on 22.05: 20 per GPU on 16-CPU nodes is
+    /// accepted and pends with BadConstraints).
+    gpu_cpus: u32,
 }
 
 impl NodeDemand<'_> {
+    /// The CPUs a node can give the job.
+    fn node_cpus<H: Hardware + ?Sized>(&self, n: &H) -> u32 {
+        match self.runtime.and_then(|r| r.cpu_cap) {
+            Some(cap) if self.whole_nodes && n.cpus() > cap => 0,
+            Some(cap) => n.cpus().min(cap),
+            None => n.cpus(),
+        }
+    }
+    /// The memory a node can give the job (MiB).
+    fn node_memory<H: Hardware + ?Sized>(&self, n: &H) -> u64 {
+        if self.runtime.is_some() {
+            n.usable_memory_mib()
+        } else {
+            n.memory_mib()
+        }
+    }
+    fn tmp_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.runtime.is_none_or(|r| n.tmp_disk_mib() >= r.tmp_mib)
+    }
     fn unavailable(&self, why: &str) -> RejectReason {
         RejectReason::NodeConfigUnavailable {
             partition: self.partition.to_string(),
@@ -1686,10 +1890,12 @@ impl NodeDemand<'_> {
         }
     }
     fn cpu_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
-        n.cpus() >= self.cpus_per_node_min
+        let cpus = self.node_cpus(n);
+        let gpu_cpus = self.runtime.map_or(0, |r| r.gpu_cpus);
+        cpus > 0 && cpus >= self.cpus_per_node_min.max(gpu_cpus)
     }
     fn mem_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
-        n.memory_mib() >= self.mem_per_node_min
+        self.node_memory(n) >= self.mem_per_node_min
     }
     fn gres_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         self.per_node_gres
@@ -1707,7 +1913,7 @@ impl NodeDemand<'_> {
     }
     /// Whether a node could ever run a share of the job.
     fn eligible<H: Hardware + ?Sized>(&self, n: &H) -> bool {
-        self.cpu_ok(n) && self.mem_ok(n) && self.gres_ok(n) && self.feat_ok(n)
+        self.cpu_ok(n) && self.mem_ok(n) && self.gres_ok(n) && self.feat_ok(n) && self.tmp_ok(n)
     }
     /// Why no node of `pool` is eligible, the first check that none passes.
     fn why_none_eligible<H: Hardware + ?Sized>(&self, pool: &[&H]) -> &'static str {
@@ -1721,6 +1927,8 @@ impl NodeDemand<'_> {
             "GRES per node can not be satisfied"
         } else if !pool.iter().any(|n| self.feat_ok(*n)) {
             "no node has the requested features"
+        } else if !pool.iter().any(|n| self.tmp_ok(*n)) {
+            "temporary disk space can not be satisfied"
         } else {
             "no node satisfies every requirement at once"
         }
@@ -1728,12 +1936,12 @@ impl NodeDemand<'_> {
     /// Tasks a node can hold.
     fn task_capacity<H: Hardware + ?Sized>(&self, n: &H) -> u64 {
         let cpt = self.counts.cpus_per_task;
-        let mut cap = u64::from(n.cpus() / cpt.max(1));
+        let mut cap = u64::from(self.node_cpus(n) / cpt.max(1));
         if let Some(t) = self.counts.ntasks_per_node {
             cap = cap.min(u64::from(t));
         }
         if let Some(m) = self.mem_per_cpu {
-            cap = cap.min(n.memory_mib() / m.saturating_mul(u64::from(cpt)).max(1));
+            cap = cap.min(self.node_memory(n) / m.saturating_mul(u64::from(cpt)).max(1));
         }
         cap
     }

@@ -75,6 +75,29 @@ pub struct SchedConfig {
     /// `MinJobAge`: how long a finished job's record stays in the controller before it is
     /// purged (default 300 s); see [`crate::Scheduler::purge_finished`].
     pub min_job_age: Duration,
+    /// Cluster `DefMemPerGPU`: memory per GPU of a job with GPUs that asks for no memory,
+    /// where its partition has no DefMemPerGPU (it wins over DefMemPerCPU for such jobs).
+    #[serde(default)]
+    pub def_mem_per_gpu: Option<Memory>,
+    /// Cluster `DefCPUPerGPU`: CPUs per GPU for a job that gives neither `-c` nor
+    /// `--cpus-per-gpu`, where its partition has none.
+    #[serde(default)]
+    pub def_cpu_per_gpu: Option<u32>,
+    /// `DisableRootJobs`: root may not submit (partitions may say otherwise).
+    #[serde(default)]
+    pub disable_root_jobs: bool,
+    /// `JobRequeue` (default 1): a batch job that does not say `--requeue` or
+    /// `--no-requeue` is requeued when its node fails.
+    #[serde(default = "yes")]
+    pub job_requeue: bool,
+    /// `SlurmUser`: besides root, the user RootOnly partitions accept.
+    #[serde(default)]
+    pub slurm_user: Option<String>,
+}
+
+/// serde's default for a flag that is on unless stated.
+fn yes() -> bool {
+    true
 }
 
 impl Default for SchedConfig {
@@ -105,6 +128,11 @@ impl Default for SchedConfig {
             dependency_parameters: None,
             over_time_limit: TimeLimit::Limited(Duration::from_secs(0)),
             min_job_age: Duration::from_secs(300),
+            def_mem_per_gpu: None,
+            def_cpu_per_gpu: None,
+            disable_root_jobs: false,
+            job_requeue: true,
+            slurm_user: None,
         }
     }
 }

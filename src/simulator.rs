@@ -206,6 +206,7 @@ impl Simulator {
     pub fn new(mut cluster: Cluster, policy: Policy, options: SimOptions) -> Self {
         if options.overrun == Overrun::Allow {
             cluster.config_mut().over_time_limit = TimeLimit::Unlimited;
+            cluster.clear_partition_over_time_limits();
         }
         Self {
             sched: Scheduler::with_policy(cluster, policy),
@@ -410,7 +411,7 @@ impl Simulator {
         };
         let kill_at = match (
             job.time_limit(),
-            self.sched.cluster().config().over_time_limit,
+            self.sched.over_time_limit_in(job.partition()),
         ) {
             (TimeLimit::Limited(limit), TimeLimit::Limited(over)) => {
                 Some(limit.saturating_add(over))

@@ -79,6 +79,19 @@ pub enum ConfError {
         /// The key.
         key: String,
     },
+    /// A key whose value changes what Slurm decides in a way hpcsched does not model
+    /// (docs/slurm-compatibility.md lists them and the values accepted).
+    #[error("line {line}: `{key}={value}` is not supported: {why}")]
+    Unsupported {
+        /// 1-based line number.
+        line: usize,
+        /// The key as written.
+        key: String,
+        /// The value.
+        value: String,
+        /// Why (what it changes that is not modelled).
+        why: String,
+    },
     /// A semantic error (duplicate name, unknown node...).
     #[error("line {line}: {source}")]
     Cluster {
@@ -97,6 +110,7 @@ impl ConfError {
             Self::Syntax { line, .. }
             | Self::Value { line, .. }
             | Self::UnknownKey { line, .. }
+            | Self::Unsupported { line, .. }
             | Self::Cluster { line, .. } => *line,
         }
     }
@@ -302,48 +316,115 @@ fn tokenize(line: &LogicalLine) -> Result<Vec<Token>, ConfError> {
 // Key tables
 // ---------------------------------------------------------------------------------------
 
-/// How a key is handled.
+/// How a key is handled (docs/slurm-compatibility.md, "Options and keys", lists them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Use {
     /// Read into the model.
     Modelled,
-    /// Known to slurm.conf, not used by hpcsched: a warning.
-    Ignored,
+    /// Known to slurm.conf; changes nothing hpcsched decides (what a job gets, where or
+    /// when): kept as a warning.
+    NoEffect,
+    /// Changes what Slurm decides in a way hpcsched does not model: refused with
+    /// [`ConfError::Unsupported`], unless its value is neutral (leaves Slurm deciding
+    /// what hpcsched models).
+    Refused(Neutral, &'static str),
 }
+
+/// The values of a refused key that are accepted (they change nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Neutral {
+    /// None.
+    Never,
+    /// These, case-insensitively.
+    Values(&'static [&'static str]),
+    /// `SuspendTime`: power saving off (a negative number, `NONE`, `INFINITE`).
+    PowerSaveOff,
+    /// `AccountingStorageEnforce`: QOS limits enforced (`limits` or `safe` in the list),
+    /// as hpcsched always enforces those it is given.
+    EnforcesLimits,
+}
+
+impl Neutral {
+    fn accepts(self, value: &str) -> bool {
+        let v = value.trim();
+        match self {
+            Neutral::Never => false,
+            Neutral::Values(list) => list.iter().any(|n| n.eq_ignore_ascii_case(v)),
+            Neutral::PowerSaveOff => {
+                v.eq_ignore_ascii_case("NONE")
+                    || v.eq_ignore_ascii_case("INFINITE")
+                    || v.strip_prefix('-')
+                        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            }
+            Neutral::EnforcesLimits => v.split(',').any(|item| {
+                let item = item.trim();
+                item.eq_ignore_ascii_case("limits") || item.eq_ignore_ascii_case("safe")
+            }),
+        }
+    }
+}
+
+/// Why power-saving keys are refused.
+const POWER_SAVE: &str =
+    "power saving (nodes suspended when idle, resumed for jobs) is not modelled";
 
 /// NodeName keys: (canonical name, handling). Union of Slurm 22.05 to 26.x, plus the
 /// scontrol spellings `AvailableFeatures`/`ActiveFeatures`.
 const NODE_KEYS: &[(&str, Use)] = &[
-    ("BcastAddr", Use::Ignored),
+    ("BcastAddr", Use::NoEffect),
     ("Boards", Use::Modelled),
-    ("CoreSpecCount", Use::Ignored),
+    (
+        "CoreSpecCount",
+        Use::Refused(
+            Neutral::Values(&["0"]),
+            "cores set aside for the system are not modelled",
+        ),
+    ),
     ("CoresPerSocket", Use::Modelled),
     ("CPUs", Use::Modelled),
-    ("CPUSpecList", Use::Ignored),
-    ("CpuBind", Use::Ignored),
+    (
+        "CPUSpecList",
+        Use::Refused(
+            Neutral::Never,
+            "CPUs set aside for the system are not modelled",
+        ),
+    ),
+    ("CpuBind", Use::NoEffect),
     ("Feature", Use::Modelled),
     ("Features", Use::Modelled),
     ("AvailableFeatures", Use::Modelled),
-    ("ActiveFeatures", Use::Ignored),
+    ("ActiveFeatures", Use::NoEffect),
     ("Gres", Use::Modelled),
-    ("GresConf", Use::Ignored),
-    ("MemSpecLimit", Use::Ignored),
-    ("NodeAddr", Use::Ignored),
-    ("NodeHostname", Use::Ignored),
-    ("Parameters", Use::Ignored),
-    ("Port", Use::Ignored),
+    ("GresConf", Use::NoEffect),
+    ("MemSpecLimit", Use::Modelled),
+    ("NodeAddr", Use::NoEffect),
+    ("NodeHostname", Use::NoEffect),
+    ("Parameters", Use::NoEffect),
+    ("Port", Use::NoEffect),
     ("Procs", Use::Modelled),
     ("RealMemory", Use::Modelled),
     ("Reason", Use::Modelled),
-    ("RestrictedCoresPerGPU", Use::Ignored),
+    (
+        "RestrictedCoresPerGPU",
+        Use::Refused(
+            Neutral::Values(&["0"]),
+            "cores kept for GPU jobs are not modelled",
+        ),
+    ),
     ("Sockets", Use::Modelled),
     ("SocketsPerBoard", Use::Modelled),
     ("State", Use::Modelled),
-    ("SuspendTime", Use::Ignored),
+    (
+        "SuspendTime",
+        Use::Refused(Neutral::PowerSaveOff, POWER_SAVE),
+    ),
     ("ThreadsPerCore", Use::Modelled),
-    ("TmpDisk", Use::Ignored),
-    ("Topology", Use::Ignored),
-    ("TRESWeights", Use::Ignored),
+    ("TmpDisk", Use::Modelled),
+    (
+        "Topology",
+        Use::Refused(Neutral::Never, "network topology is not modelled"),
+    ),
+    ("TRESWeights", Use::NoEffect),
     ("Weight", Use::Modelled),
 ];
 
@@ -352,13 +433,21 @@ const NODE_LINE_ONLY: &[&str] = &["NodeHostname", "NodeAddr", "BcastAddr", "Gres
 
 /// PartitionName keys, union of Slurm 22.05 to 26.x.
 const PARTITION_KEYS: &[(&str, Use)] = &[
-    ("AllocNodes", Use::Ignored),
+    // Access by submit host: the host's business, as the submitting user is (not checked).
+    ("AllocNodes", Use::NoEffect),
     ("AllowAccounts", Use::Modelled),
-    ("AllowGroups", Use::Ignored),
+    // Access by Unix group: hpcsched knows no groups (not checked).
+    ("AllowGroups", Use::NoEffect),
     ("AllowQos", Use::Modelled),
-    ("Alternate", Use::Ignored),
-    ("CpuBind", Use::Ignored),
-    ("DefCPUPerGPU", Use::Ignored),
+    (
+        "Alternate",
+        Use::Refused(
+            Neutral::Never,
+            "sending jobs to an alternate partition is not modelled",
+        ),
+    ),
+    ("CpuBind", Use::NoEffect),
+    ("DefCPUPerGPU", Use::Modelled),
     ("DefMemPerCPU", Use::Modelled),
     ("DefMemPerGPU", Use::Modelled),
     ("DefMemPerNode", Use::Modelled),
@@ -366,15 +455,27 @@ const PARTITION_KEYS: &[(&str, Use)] = &[
     ("DefaultTime", Use::Modelled),
     ("DenyAccounts", Use::Modelled),
     ("DenyQos", Use::Modelled),
-    ("DisableRootJobs", Use::Ignored),
+    ("DisableRootJobs", Use::Modelled),
     ("Exclusive", Use::Modelled),
     ("ExclusiveTopo", Use::Modelled),
     ("ExclusiveUser", Use::Modelled),
     ("GraceTime", Use::Modelled),
-    ("Hidden", Use::Ignored),
-    ("LLN", Use::Ignored),
-    ("MaxCPUsPerNode", Use::Ignored),
-    ("MaxCPUsPerSocket", Use::Ignored),
+    ("Hidden", Use::NoEffect),
+    (
+        "LLN",
+        Use::Refused(
+            Neutral::Values(&["NO", "0", "FALSE", "DOWN"]),
+            "placing jobs on the least loaded nodes is not modelled",
+        ),
+    ),
+    ("MaxCPUsPerNode", Use::Modelled),
+    (
+        "MaxCPUsPerSocket",
+        Use::Refused(
+            Neutral::Values(&["UNLIMITED", "INFINITE"]),
+            "the socket layout of nodes is not modelled",
+        ),
+    ),
     ("MaxMemPerCPU", Use::Modelled),
     ("MaxMemPerNode", Use::Modelled),
     ("MaxNodes", Use::Modelled),
@@ -382,23 +483,38 @@ const PARTITION_KEYS: &[(&str, Use)] = &[
     ("MinNodes", Use::Modelled),
     ("Nodes", Use::Modelled),
     ("OverSubscribe", Use::Modelled),
-    ("OverTimeLimit", Use::Ignored),
-    ("PowerDownOnIdle", Use::Ignored),
+    ("OverTimeLimit", Use::Modelled),
+    (
+        "PowerDownOnIdle",
+        Use::Refused(Neutral::Values(&["NO", "0", "FALSE", "DOWN"]), POWER_SAVE),
+    ),
     ("PreemptMode", Use::Modelled),
     ("Priority", Use::Modelled),
     ("PriorityJobFactor", Use::Modelled),
     ("PriorityTier", Use::Modelled),
     ("QOS", Use::Modelled),
-    ("ReqResv", Use::Ignored),
-    ("ResumeTimeout", Use::Ignored),
-    ("RootOnly", Use::Ignored),
-    ("SelectTypeParameters", Use::Ignored),
+    ("ReqResv", Use::Modelled),
+    ("ResumeTimeout", Use::NoEffect),
+    ("RootOnly", Use::Modelled),
+    (
+        "SelectTypeParameters",
+        Use::Refused(
+            Neutral::Values(&["CR_Core", "CR_Core_Memory", "CR_CPU", "CR_CPU_Memory"]),
+            "hpcsched allocates CPUs; whole sockets are not modelled",
+        ),
+    ),
     ("Shared", Use::Modelled),
     ("State", Use::Modelled),
-    ("SuspendTime", Use::Ignored),
-    ("SuspendTimeout", Use::Ignored),
-    ("Topology", Use::Ignored),
-    ("TRESBillingWeights", Use::Ignored),
+    (
+        "SuspendTime",
+        Use::Refused(Neutral::PowerSaveOff, POWER_SAVE),
+    ),
+    ("SuspendTimeout", Use::NoEffect),
+    (
+        "Topology",
+        Use::Refused(Neutral::Never, "network topology is not modelled"),
+    ),
+    ("TRESBillingWeights", Use::NoEffect),
 ];
 
 /// PartitionName keys Slurm reads from the line only, never from `PartitionName=DEFAULT`.
@@ -439,12 +555,74 @@ const GLOBAL_MODELLED: &[&str] = &[
     "DependencyParameters",
     "OverTimeLimit",
     "MinJobAge",
+    "DefCPUPerGPU",
+    "DefMemPerGPU",
+    "DisableRootJobs",
+    "JobRequeue",
+    "SlurmUser",
 ];
 
-/// Every other global key slurm.conf knows (Slurm 22.05 to 26.x), recorded as warnings.
-const GLOBAL_IGNORED: &[&str] = &[
+/// Global keys that change what Slurm decides in a way hpcsched does not model: refused
+/// unless their value is neutral (see [`Use::Refused`]).
+const GLOBAL_REFUSED: &[(&str, Neutral, &str)] = &[
+    (
+        "AccountingStorageEnforce",
+        Neutral::EnforcesLimits,
+        "without `limits` Slurm does not enforce QOS limits, which hpcsched enforces",
+    ),
+    (
+        "BurstBufferType",
+        Neutral::Values(&["burst_buffer/none"]),
+        "burst buffers (staged in before a job starts) are not modelled",
+    ),
+    (
+        "CliFilterPlugins",
+        Neutral::Values(&["cli_filter/syslog", "syslog"]),
+        "client filter plugins may change any job's options, which hpcsched cannot know",
+    ),
+    (
+        "JobSubmitPlugins",
+        Neutral::Never,
+        "job submit plugins may change any job, which hpcsched cannot know",
+    ),
+    (
+        "MCSPlugin",
+        Neutral::Values(&["mcs/none"]),
+        "sharing nodes by MCS label is not modelled",
+    ),
+    (
+        "NodeFeaturesPlugins",
+        Neutral::Never,
+        "node features changed by rebooting nodes are not modelled",
+    ),
+    (
+        "PowerPlugin",
+        Neutral::Values(&["power/none"]),
+        "power capping is not modelled",
+    ),
+    (
+        "RequeueExit",
+        Neutral::Never,
+        "jobs requeued by their exit code are not modelled",
+    ),
+    (
+        "RequeueExitHold",
+        Neutral::Never,
+        "jobs requeued and held by their exit code are not modelled",
+    ),
+    ("SuspendTime", Neutral::PowerSaveOff, POWER_SAVE),
+    (
+        "TopologyPlugin",
+        Neutral::Values(&["topology/none", "topology/default", "topology/flat"]),
+        "network topology is not modelled",
+    ),
+];
+
+/// Every other global key slurm.conf knows (Slurm 22.05 to 26.x): they change nothing
+/// hpcsched decides (daemons, logging, accounting storage, prolog and epilog programs,
+/// power-saving details with power saving off...), recorded as warnings.
+const GLOBAL_NO_EFFECT: &[&str] = &[
     "AccountingStorageBackupHost",
-    "AccountingStorageEnforce",
     "AccountingStorageExternalHost",
     "AccountingStorageHost",
     "AccountingStorageLoc",
@@ -473,14 +651,12 @@ const GLOBAL_IGNORED: &[&str] = &[
     "BcastExclude",
     "BcastParameters",
     "BurstBufferParameters",
-    "BurstBufferType",
     "CertgenParameters",
     "CertgenType",
     "CertmgrParameters",
     "CertmgrType",
     "CheckpointType",
     "CliFilterParameters",
-    "CliFilterPlugins",
     "ClusterName",
     "CommunicationParameters",
     "CompleteWait",
@@ -493,10 +669,7 @@ const GLOBAL_IGNORED: &[&str] = &[
     "CryptoType",
     "DataParserParameters",
     "DebugFlags",
-    "DefCPUPerGPU",
-    "DefMemPerGPU",
     "DefRuntimePlugin",
-    "DisableRootJobs",
     "EioTimeout",
     "Epilog",
     "EpilogMsgTime",
@@ -536,8 +709,6 @@ const GLOBAL_IGNORED: &[&str] = &[
     "JobCredentialPrivateKey",
     "JobCredentialPublicCertificate",
     "JobFileAppend",
-    "JobRequeue",
-    "JobSubmitPlugins",
     "KeepAliveTime",
     "KillOnBadExit",
     "KillWait",
@@ -550,13 +721,14 @@ const GLOBAL_IGNORED: &[&str] = &[
     "MailProg",
     "MaxBatchRequeue",
     "MaxDBDMsgs",
+    // Only a controller holding that many job records refuses submissions; hpcsched
+    // never does (docs/slurm-compatibility.md).
     "MaxJobCount",
     "MaxJobId",
     "MaxNodeCount",
     "MaxStepCount",
     "MaxTasksPerNode",
     "MCSParameters",
-    "MCSPlugin",
     "MessageTimeout",
     "MetricsAuthUsers",
     "MetricsParameters",
@@ -564,11 +736,9 @@ const GLOBAL_IGNORED: &[&str] = &[
     "MpiDefault",
     "MpiParams",
     "NamespaceType",
-    "NodeFeaturesPlugins",
     "PluginDir",
     "PlugStackConfig",
     "PowerParameters",
-    "PowerPlugin",
     "PreemptExemptTime",
     "PreemptParameters",
     "PrEpParameters",
@@ -591,8 +761,6 @@ const GLOBAL_IGNORED: &[&str] = &[
     "PropagateResourceLimitsExcept",
     "RebootProgram",
     "ReconfigFlags",
-    "RequeueExit",
-    "RequeueExitHold",
     "ResumeFailProgram",
     "ResumeProgram",
     "ResumeRate",
@@ -635,7 +803,6 @@ const GLOBAL_IGNORED: &[&str] = &[
     "SlurmSchedLogFile",
     "SlurmSchedLogLevel",
     "SlurmstepdParameters",
-    "SlurmUser",
     "SrunEpilog",
     "SrunPortRange",
     "SrunProlog",
@@ -645,7 +812,6 @@ const GLOBAL_IGNORED: &[&str] = &[
     "SuspendExcStates",
     "SuspendProgram",
     "SuspendRate",
-    "SuspendTime",
     "SuspendTimeout",
     "SwitchParameters",
     "SwitchType",
@@ -658,7 +824,6 @@ const GLOBAL_IGNORED: &[&str] = &[
     "TLSType",
     "TmpFS",
     "TopologyParam",
-    "TopologyPlugin",
     "TrackWCKey",
     "TreeWidth",
     "UnkillableStepProgram",
@@ -671,13 +836,7 @@ const GLOBAL_IGNORED: &[&str] = &[
 ];
 
 /// Record lines hpcsched does not model: the whole line becomes one warning.
-const RECORD_IGNORED: &[&str] = &[
-    "DownNodes",
-    "FrontendName",
-    "NodeSet",
-    "PowerAction",
-    "SlurmctldHost",
-];
+const RECORD_IGNORED: &[&str] = &["FrontendName", "NodeSet", "PowerAction", "SlurmctldHost"];
 
 /// The canonical spelling of `key` in `table`, case-insensitively.
 fn lookup(table: &[(&'static str, Use)], key: &str) -> Option<(&'static str, Use)> {
@@ -840,6 +999,8 @@ struct Reader {
     partition_default: Record,
     nodes: Vec<Resolved>,
     partitions: Vec<Resolved>,
+    /// `DownNodes` lines.
+    down: Vec<Resolved>,
     /// Global keys by canonical name; a later line replaces an earlier one.
     globals: IndexMap<&'static str, Entry>,
     warnings: Vec<ConfWarning>,
@@ -886,6 +1047,9 @@ impl Reader {
         if first.key.eq_ignore_ascii_case("PartitionName") {
             return self.partition_line(line.line, &tokens);
         }
+        if first.key.eq_ignore_ascii_case("DownNodes") {
+            return self.down_nodes_line(line.line, &tokens);
+        }
         if let Some(k) = find_name(RECORD_IGNORED, &first.key) {
             self.warn(line.line, k, NOT_USED);
             return Ok(());
@@ -905,8 +1069,21 @@ impl Reader {
         };
         if let Some(k) = find_name(GLOBAL_MODELLED, &first.key) {
             self.globals.insert(k, entry);
-        } else if find_name(GLOBAL_IGNORED, &first.key).is_some() {
+        } else if find_name(GLOBAL_NO_EFFECT, &first.key).is_some() {
             self.warn(line.line, &first.key, NOT_USED);
+        } else if let Some(&(key, neutral, why)) = GLOBAL_REFUSED
+            .iter()
+            .find(|(k, _, _)| k.eq_ignore_ascii_case(&first.key))
+        {
+            if !neutral.accepts(&first.value) {
+                return Err(ConfError::Unsupported {
+                    line: line.line,
+                    key: first.key.clone(),
+                    value: first.value.clone(),
+                    why: why.to_owned(),
+                });
+            }
+            self.warn(line.line, key, NOT_USED);
         } else {
             return Err(ConfError::UnknownKey {
                 line: line.line,
@@ -914,6 +1091,36 @@ impl Reader {
                 key: first.key.clone(),
             });
         }
+        Ok(())
+    }
+
+    /// `DownNodes=LIST [State=DOWN|DRAIN|FAIL|FAILING|FUTURE] [Reason=...]`: the state
+    /// (DOWN by default) and reason of nodes defined on NodeName lines, applied once every
+    /// node is built, as slurmctld does (`_handle_downnodes_line()`).
+    fn down_nodes_line(&mut self, line: usize, tokens: &[Token]) -> Result<(), ConfError> {
+        let mut keys = Record::new();
+        for t in tokens {
+            let canon = ["DownNodes", "State", "Reason"]
+                .into_iter()
+                .find(|k| k.eq_ignore_ascii_case(&t.key))
+                .ok_or_else(|| ConfError::UnknownKey {
+                    line,
+                    section: "DownNodes",
+                    key: t.key.clone(),
+                })?;
+            keys.insert(
+                canon,
+                Entry {
+                    line,
+                    key: t.key.clone(),
+                    value: t.value.clone(),
+                },
+            );
+        }
+        let Some(name) = keys.shift_remove("DownNodes") else {
+            return Ok(());
+        };
+        self.down.push(Resolved { line, name, keys });
         Ok(())
     }
 
@@ -934,8 +1141,20 @@ impl Reader {
                     key: t.key.clone(),
                 });
             };
-            if usage == Use::Ignored {
-                self.warn(line, &t.key, NOT_USED);
+            match usage {
+                Use::Modelled => {}
+                Use::NoEffect => self.warn(line, &t.key, NOT_USED),
+                Use::Refused(neutral, why) => {
+                    if !neutral.accepts(&t.value) {
+                        return Err(ConfError::Unsupported {
+                            line,
+                            key: t.key.clone(),
+                            value: t.value.clone(),
+                            why: why.to_owned(),
+                        });
+                    }
+                    self.warn(line, &t.key, NOT_USED);
+                }
             }
             // The scontrol spelling is the same key as `Features`.
             let canon = if canon == "AvailableFeatures" || canon == "Feature" {
@@ -1025,6 +1244,22 @@ impl Reader {
                         line: rec.line,
                         source,
                     })?;
+            }
+        }
+        for rec in std::mem::take(&mut self.down) {
+            let names =
+                hostlist::expand(&rec.name.value).map_err(|e| rec.name.err(e.to_string()))?;
+            let state = match rec.get("State") {
+                Some(e) => node_state(e)?,
+                None => NodeState::DOWN,
+            };
+            let reason = rec.get("Reason").map(|e| e.value.clone());
+            for name in names {
+                let Some(node) = cluster.node_mut(&name) else {
+                    return Err(rec.name.err(format!("unknown node `{name}`")));
+                };
+                node.state = state;
+                node.reason.clone_from(&reason);
             }
         }
         let partitions = std::mem::take(&mut self.partitions);
@@ -1176,6 +1411,12 @@ impl Reader {
             Some(e) => gres::parse_list(&e.value).map_err(|err| e.err(err.to_string()))?,
             None => Vec::new(),
         };
+        let tmp_disk = rec.get("TmpDisk").map(Entry::u64).transpose()?.unwrap_or(0);
+        let mem_spec = rec
+            .get("MemSpecLimit")
+            .map(Entry::u64)
+            .transpose()?
+            .unwrap_or(0);
         let features = rec.get("Features").map(Entry::list).unwrap_or_default();
         let weight = match rec.get("Weight") {
             // INFINITE is one less, so that it still compares as a weight.
@@ -1197,6 +1438,8 @@ impl Reader {
                 n.cores_per_socket = cores;
                 n.threads_per_core = threads;
                 n.real_memory = Memory::from_mib(real_memory);
+                n.tmp_disk = Memory::from_mib(tmp_disk);
+                n.mem_spec_limit = Memory::from_mib(mem_spec);
                 n.gres.clone_from(&gres);
                 n.features.clone_from(&features);
                 n.weight = weight;
@@ -1376,6 +1619,25 @@ impl Reader {
         if let Some(e) = rec.get("GraceTime") {
             p.grace_time = Duration::from_secs(u64::from(e.u32()?));
         }
+        if let Some(e) = rec.get("MaxCPUsPerNode") {
+            let n = e.u32()?;
+            p.max_cpus_per_node = (n != u32::MAX).then_some(n);
+        }
+        if let Some(e) = rec.get("DefCPUPerGPU") {
+            p.def_cpu_per_gpu = Some(e.u32()?);
+        }
+        if let Some(e) = rec.get("OverTimeLimit") {
+            p.over_time_limit = Some(e.minutes()?);
+        }
+        if let Some(e) = rec.get("ReqResv") {
+            p.req_resv = e.boolean()?;
+        }
+        if let Some(e) = rec.get("RootOnly") {
+            p.root_only = e.boolean()?;
+        }
+        if let Some(e) = rec.get("DisableRootJobs") {
+            p.disable_root_jobs = Some(e.boolean()?);
+        }
         Ok(p)
     }
 
@@ -1429,6 +1691,34 @@ impl Reader {
         }
         if let Some(e) = get("PriorityFavorSmall") {
             c.priority_favor_small = e.boolean()?;
+        }
+        if let Some(e) = get("DefMemPerGPU") {
+            c.def_mem_per_gpu = Some(Memory::from_mib(e.u64()?)).filter(|m| m.mib() > 0);
+        }
+        if let Some(e) = get("DefCPUPerGPU") {
+            c.def_cpu_per_gpu = Some(e.u32()?).filter(|&n| n > 0);
+        }
+        if let Some(e) = get("DisableRootJobs") {
+            c.disable_root_jobs = e.boolean()?;
+        }
+        if let Some(e) = get("JobRequeue") {
+            c.job_requeue = e.uint(1, 1)? == 1;
+        }
+        c.slurm_user = get("SlurmUser").map(|e| e.value.clone());
+        // hpcsched allocates CPUs (cores, or threads counted as CPUs); whole sockets and
+        // least-loaded placement are not modelled.
+        if let Some(e) = get("SelectTypeParameters") {
+            let v = e.value.to_ascii_lowercase();
+            if v.contains("cr_socket") || v.contains("cr_lln") {
+                return Err(ConfError::Unsupported {
+                    line: e.line,
+                    key: e.key.clone(),
+                    value: e.value.clone(),
+                    why: "whole-socket allocation (CR_Socket) and least-loaded placement \
+                          (CR_LLN) are not modelled"
+                        .into(),
+                });
+            }
         }
         // The scheduler reads these through priority::PriorityType; reject here what it
         // could not use, with the line that says it.
@@ -2120,6 +2410,72 @@ mod tests {
     }
 
     #[test]
+    fn every_key_is_named_in_the_compatibility_notes() {
+        let doc = include_str!("../docs/slurm-compatibility.md");
+        let tables = NODE_KEYS
+            .iter()
+            .chain(PARTITION_KEYS)
+            .map(|(k, _)| *k)
+            .chain(GLOBAL_MODELLED.iter().copied())
+            .chain(GLOBAL_REFUSED.iter().map(|(k, _, _)| *k))
+            .chain(GLOBAL_NO_EFFECT.iter().copied())
+            .chain(RECORD_IGNORED.iter().copied());
+        let modelled_before = [
+            "Boards",
+            "CoresPerSocket",
+            "CPUs",
+            "Feature",
+            "Features",
+            "AvailableFeatures",
+            "Gres",
+            "Procs",
+            "RealMemory",
+            "Reason",
+            "Sockets",
+            "SocketsPerBoard",
+            "State",
+            "ThreadsPerCore",
+            "Weight",
+            "AllowAccounts",
+            "AllowQos",
+            "DefMemPerCPU",
+            "DefMemPerGPU",
+            "DefMemPerNode",
+            "Default",
+            "DefaultTime",
+            "DenyAccounts",
+            "DenyQos",
+            "Exclusive",
+            "ExclusiveTopo",
+            "ExclusiveUser",
+            "GraceTime",
+            "MaxMemPerCPU",
+            "MaxMemPerNode",
+            "MaxNodes",
+            "MaxTime",
+            "MinNodes",
+            "Nodes",
+            "OverSubscribe",
+            "PreemptMode",
+            "Priority",
+            "PriorityJobFactor",
+            "PriorityTier",
+            "QOS",
+            "Shared",
+        ];
+        for key in tables {
+            // Keys modelled before this list was kept are described with their modules.
+            if modelled_before.contains(&key) || GLOBAL_MODELLED[..26].contains(&key) {
+                continue;
+            }
+            assert!(
+                doc.contains(&format!("`{key}")),
+                "{key} is not in docs/slurm-compatibility.md"
+            );
+        }
+    }
+
+    #[test]
     fn slurm_conf_5_example() {
         // The EXAMPLE section of slurm.conf.5, troff escapes removed.
         let text = r#"#
@@ -2181,16 +2537,13 @@ PartitionName=long Nodes=dev[9-17] MaxTime=120 AllowGroups=admin
         assert_eq!(c.partition("batch").unwrap().min_nodes, 4);
         assert_eq!(c.config().scheduler_type, "sched/backfill");
         let keys: Vec<_> = c.warnings().iter().map(|w| w.key.as_str()).collect();
-        for k in [
-            "SlurmctldHost",
-            "AuthType",
-            "TmpDisk",
-            "NodeAddr",
-            "DownNodes",
-            "AllowGroups",
-        ] {
+        for k in ["SlurmctldHost", "AuthType", "NodeAddr", "AllowGroups"] {
             assert!(keys.contains(&k), "{k} not warned: {keys:?}");
         }
+        // DownNodes sets the state and reason of nodes defined before or after it.
+        let dev20 = c.node("dev20").unwrap();
+        assert_eq!(dev20.state, NodeState::DOWN);
+        assert_eq!(dev20.reason.as_deref(), Some("power,ETA=Dec25"));
     }
 
     /// A generated partition: members, MaxTime minutes, MaxNodes, PriorityTier, Default.

@@ -53,8 +53,9 @@
 
 use crate::dependency::DependencyTarget;
 use crate::job_id::JobId;
+use crate::request::Client;
 use crate::request::{Exclusive, JobRequest, NodeCount};
-use crate::sbatch::{ArgKind, OptionError, SBATCH_OPTIONS, SbatchOption, parse_args};
+use crate::sbatch::{ArgKind, OptionError, Parser, Spec, Table};
 use crate::swf::{SwfHeader, SwfJob, SwfLineError};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use std::collections::HashMap;
@@ -409,20 +410,6 @@ fn digits(s: &str) -> Option<u64> {
     s.parse().ok()
 }
 
-/// Resolves a long option name the way sbatch's getopt does (exact, else unique prefix).
-fn long_option(name: &str) -> Option<&'static SbatchOption> {
-    if let Some(exact) = SBATCH_OPTIONS.iter().find(|o| o.long == name) {
-        return Some(exact);
-    }
-    let mut found = SBATCH_OPTIONS
-        .iter()
-        .filter(|o| !name.is_empty() && o.long.starts_with(name));
-    match (found.next(), found.next()) {
-        (Some(one), None) => Some(one),
-        _ => None,
-    }
-}
-
 /// Where the option words end and where the `--dependency` values are, found by walking
 /// the words the way [`parse_args`] does.
 struct OptionScan {
@@ -433,8 +420,8 @@ struct OptionScan {
 }
 
 /// Walks the option words. Stops quietly at an unknown or ambiguous option or a missing
-/// value: [`parse_args`] then reports it with sbatch's message.
-fn scan_options(args: &[String]) -> OptionScan {
+/// value: the parser then reports it with sbatch's message.
+fn scan_options(args: &[String], table: Table<'_>) -> OptionScan {
     let mut scan = OptionScan {
         dependency_values: Vec::new(),
         stray: None,
@@ -455,25 +442,25 @@ fn scan_options(args: &[String]) -> OptionScan {
                 Some((n, _)) => (n, true),
                 None => (body, false),
             };
-            let Some(spec) = long_option(name) else {
+            let Ok(spec) = table.long(name, "") else {
                 return scan;
             };
             let value = if attached {
                 Some((i - 1, 2 + name.len() + 1))
-            } else if spec.arg == ArgKind::Required {
+            } else if spec.arg() == ArgKind::Required {
                 i += 1;
                 Some((i - 1, 0))
             } else {
                 None
             };
-            if spec.long == "dependency"
+            if matches!(spec, Spec::Slurm(o) if o.long == "dependency")
                 && let Some(v) = value
             {
                 scan.dependency_values.push(v);
             }
         } else {
             for (pos, c) in arg.char_indices().skip(1) {
-                let Some(spec) = SBATCH_OPTIONS.iter().find(|o| o.short == Some(c)) else {
+                let Some(spec) = table.short(c) else {
                     return scan;
                 };
                 let rest = pos + c.len_utf8();
@@ -636,6 +623,29 @@ fn rewrite_ref(
 /// # Ok::<(), hpcsched::workload::WorkloadError>(())
 /// ```
 pub fn parse_job_list(text: &str) -> Result<Vec<WorkloadJob>, WorkloadError> {
+    parse_job_list_with(text, Parser::default())
+}
+
+/// [`parse_job_list`] with the options of a cluster's SPANK plugins accepted too
+/// (`parser` is [`crate::Cluster::parser`]).
+///
+/// ```
+/// use hpcsched::Cluster;
+/// use hpcsched::workload::parse_job_list_with;
+/// let mut cluster = Cluster::default();
+/// cluster.add_builtin_spank_plugin("pyxis").unwrap();
+/// let jobs = parse_job_list_with("0 60 alice -t 5 --container-image=ubuntu\n", cluster.parser())?;
+/// assert_eq!(jobs[0].request.plugin_options.len(), 1);
+/// # Ok::<(), hpcsched::workload::WorkloadError>(())
+/// ```
+pub fn parse_job_list_with(
+    text: &str,
+    parser: Parser<'_>,
+) -> Result<Vec<WorkloadJob>, WorkloadError> {
+    let table = Table {
+        client: Client::Sbatch,
+        plugins: parser.plugins(),
+    };
     let mut jobs: Vec<WorkloadJob> = Vec::new();
     let mut names: HashMap<String, u32> = HashMap::new();
     for (n, raw) in text.lines().enumerate() {
@@ -672,7 +682,7 @@ pub fn parse_job_list(text: &str) -> Result<Vec<WorkloadJob>, WorkloadError> {
             return Err(at(user, JobListReason::UserLooksLikeOption));
         }
         let mut args = options.to_vec();
-        let scan = scan_options(&args);
+        let scan = scan_options(&args, table);
         for &(word, offset) in &scan.dependency_values {
             let Some(arg) = args.get(word) else { continue };
             let Some(value) = arg.get(offset..) else {
@@ -685,8 +695,9 @@ pub fn parse_job_list(text: &str) -> Result<Vec<WorkloadJob>, WorkloadError> {
                 *slot = new;
             }
         }
-        let request =
-            parse_args(&args).map_err(|e| at(&options.join(" "), JobListReason::Option(e)))?;
+        let request = parser
+            .args(&args)
+            .map_err(|e| at(&options.join(" "), JobListReason::Option(e)))?;
         if let Some(stray) = scan.stray.and_then(|i| options.get(i)) {
             return Err(at(stray, JobListReason::StrayArgument));
         }
@@ -728,12 +739,20 @@ pub fn parse_job_list(text: &str) -> Result<Vec<WorkloadJob>, WorkloadError> {
 /// # Ok::<(), hpcsched::workload::WorkloadError>(())
 /// ```
 pub fn read_job_list(path: impl AsRef<Path>) -> Result<Vec<WorkloadJob>, WorkloadError> {
+    read_job_list_with(path, Parser::default())
+}
+
+/// [`read_job_list`] with the options of a cluster's SPANK plugins accepted too.
+pub fn read_job_list_with(
+    path: impl AsRef<Path>,
+    parser: Parser<'_>,
+) -> Result<Vec<WorkloadJob>, WorkloadError> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| WorkloadError::Read {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
-    parse_job_list(&text)
+    parse_job_list_with(&text, parser)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1271,7 +1290,11 @@ mod tests {
     fn option_scan_finds_dependency_values_in_every_form() {
         let s = |args: &[&str]| {
             let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-            let scan = scan_options(&args);
+            let table = Table {
+                client: Client::Sbatch,
+                plugins: &[],
+            };
+            let scan = scan_options(&args, table);
             (scan.dependency_values, scan.stray)
         };
         assert_eq!(s(&["-d", "afterok:A"]), (vec![(1, 0)], None));

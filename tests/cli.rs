@@ -1134,7 +1134,9 @@ fn check_is_unchanged_by_the_simulate_command() {
     assert!(stdout(&o).starts_with("Usage: hpcsched check --cluster FILE [--qos FILE]"));
     let o = hpcsched(&["check", "--cluster", INSERM]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).starts_with("hpcsched: no script given\n\nUsage: hpcsched check"));
+    assert!(
+        stderr(&o).starts_with("hpcsched: no script or command given\n\nUsage: hpcsched check")
+    );
 }
 
 /// The lines of the README's fenced block that follows the line `marker`, up to the
@@ -1277,4 +1279,185 @@ fn check_user_and_command_line_arguments() {
     let o = hpcsched(&["check", "--cluster", &conf, "--arg=--frobnicate", &script]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains(&script), "{}", stderr(&o));
+}
+
+/// A GPU node and a CPU node; `gpu` is the default partition.
+const GPU_CLUSTER: &str = "GresTypes=gpu\n\
+    NodeName=g1 CPUs=8 RealMemory=64000 Gres=gpu:2\n\
+    NodeName=c1 CPUs=8 RealMemory=64000\n\
+    PartitionName=gpu Nodes=g1 Default=YES MaxTime=1-00:00:00\n\
+    PartitionName=cpu Nodes=c1 MaxTime=1-00:00:00\n";
+
+/// The pyxis guide's script (`#SBATCH --container-name ...`).
+const PYXIS_SCRIPT: &str = "#!/bin/bash\n\
+    #SBATCH --gres=gpu:1 --container-name=myimage --container-mounts=.:/workspace --container-workdir=/workspace -o sbatch.log -e sbatch.log\n\
+    python train.py\n";
+
+#[test]
+fn check_spank_plugins_from_plugstack_or_by_name() {
+    let dir = Scratch::new("check-spank");
+    let conf = dir.file("c.conf", GPU_CLUSTER);
+    let script = dir.file("pyxis.sh", PYXIS_SCRIPT);
+    // Without the plugin, sbatch refuses the option.
+    let o = hpcsched(&["check", "--cluster", &conf, &script]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("hpcsched: {script}:2: unrecognized option `--container-name`\n")
+    );
+    // A plugstack.conf that includes the file listing pyxis, relative to its directory.
+    std::fs::create_dir_all(dir.path("plugstack.conf.d")).unwrap();
+    dir.file(
+        "plugstack.conf.d/pyxis.conf",
+        "required /usr/local/lib/slurm/spank_pyxis.so runtime_path=/run/pyxis\n",
+    );
+    let plugstack = dir.file(
+        "plugstack.conf",
+        "# site\ninclude plugstack.conf.d/*.conf\n",
+    );
+    for plugins in [["--plugstack", plugstack.as_str()], ["--spank", "pyxis"]] {
+        let o = hpcsched(&["check", "--cluster", &conf, plugins[0], plugins[1], &script]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        for line in [
+            "  partition       gpu\n",
+            "  gres per node   gpu:1\n",
+            "  plugin options  --container-name=myimage --container-mounts=.:/workspace --container-workdir=/workspace\n",
+        ] {
+            assert!(out.contains(line), "missing `{line}` in:\n{out}");
+        }
+    }
+    // A plugin hpcsched does not know is an error naming the file and line, unless it is
+    // declared with its options.
+    let other = dir.file(
+        "other.conf",
+        "required /usr/lib/slurm/private-tmpdir.so base=/tmp\n",
+    );
+    let o = hpcsched(&["check", "--cluster", &conf, "--plugstack", &other, &script]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "hpcsched: {other}:1: SPANK plugin `/usr/lib/slurm/private-tmpdir.so` is not built into hpcsched"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    let tmp_script = dir.file(
+        "tmp.sh",
+        "#!/bin/sh\n#SBATCH -p cpu --tmp-size=10G --no-private\ntrue\n",
+    );
+    let o = hpcsched(&[
+        "check",
+        "--cluster",
+        &conf,
+        "--spank",
+        "private-tmpdir:tmp-size=,no-private",
+        "--plugstack",
+        &other,
+        &tmp_script,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("  plugin options  --tmp-size=10G --no-private\n"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn check_srun_and_salloc_command_lines() {
+    let dir = Scratch::new("check-srun");
+    let conf = dir.file("c.conf", GPU_CLUSTER);
+    let file = dir.file("interactive.txt", "srun --pty -p cpu -c 4 bash -i\n");
+    let o = hpcsched(&[
+        "check",
+        "--cluster",
+        &conf,
+        "--spank",
+        "pyxis",
+        "--format",
+        "json",
+        "--command",
+        "srun --gres=gpu:1 --container-image=nvcr.io#nvidia/pytorch:24.01-py3 nvidia-smi -L",
+        "--command",
+        "salloc -N 1 --gres=gpu:3",
+        &file,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    // Files first, then --command lines, in order.
+    assert_eq!(list[0]["script"], file.as_str());
+    assert_eq!(list[0]["status"], "accepted");
+    assert_eq!(list[0]["job"]["partition"], "cpu");
+    assert_eq!(list[0]["job"]["cpus"], 4);
+    assert_eq!(
+        list[1]["command"],
+        "srun --gres=gpu:1 --container-image=nvcr.io#nvidia/pytorch:24.01-py3 nvidia-smi -L"
+    );
+    assert_eq!(list[1]["status"], "accepted");
+    assert_eq!(list[1]["job"]["gres_per_node"][0], "gpu:1");
+    assert_eq!(
+        list[1]["job"]["plugin_options"][0],
+        "--container-image=nvcr.io#nvidia/pytorch:24.01-py3"
+    );
+    assert_eq!(list[2]["command"], "salloc -N 1 --gres=gpu:3");
+    assert_eq!(list[2]["status"], "rejected");
+    // Options the command does not have are refused as it refuses them.
+    for (line, message) in [
+        ("srun --array=1-4 hostname", "unrecognized option `--array`"),
+        ("salloc -o out.log", "unrecognized option `-o`"),
+        ("srun -N 2", "srun needs a command to run"),
+        (
+            "srun --jobid=7 hostname",
+            "`--jobid` is not supported: it runs a step in an existing job's allocation; there is no new job to schedule",
+        ),
+    ] {
+        let o = hpcsched(&["check", "--cluster", &conf, "--command", line]);
+        assert_eq!(o.status.code(), Some(2), "{line}");
+        assert_eq!(
+            stderr(&o),
+            format!("hpcsched: --command `{line}`: {message}\n"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn simulate_job_list_with_plugin_options() {
+    let dir = Scratch::new("simulate-spank");
+    let conf = dir.file("c.conf", GPU_CLUSTER);
+    let jobs = dir.file(
+        "jobs",
+        "0 60 alice -t 5 --gres=gpu:1 --container-image ubuntu:24.04 -J A\n\
+         0 60 bob -t 5 -p cpu -d afterok:A\n",
+    );
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unrecognized option `--container-image`"),
+        "{}",
+        stderr(&o)
+    );
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--spank",
+        "pyxis",
+        "--jobs",
+        &jobs,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["summary"]["overall"]["jobs"], 2, "{v}");
+    assert_eq!(v["summary"]["overall"]["started"], 2, "{v}");
 }

@@ -53,3 +53,27 @@ fn readme_scheduling_example() -> Result<(), Box<dyn std::error::Error>> {
     );
     Ok(())
 }
+
+#[test]
+fn every_option_is_named_in_the_compatibility_notes() {
+    let doc = include_str!("../docs/slurm-compatibility.md");
+    let notes = doc
+        .split("## Options and keys")
+        .nth(1)
+        .expect("docs/slurm-compatibility.md has an \"Options and keys\" section");
+    for client in [
+        hpcsched::Client::Sbatch,
+        hpcsched::Client::Srun,
+        hpcsched::Client::Salloc,
+    ] {
+        for o in hpcsched::sbatch::options(client) {
+            assert!(
+                notes.contains(&format!("`--{}`", o.long))
+                    || notes.contains(&format!("`--{}=", o.long))
+                    || notes.contains(&format!("`--{}[", o.long)),
+                "{client} --{} is not in the \"Options and keys\" section",
+                o.long
+            );
+        }
+    }
+}

@@ -1342,19 +1342,41 @@ fn down_node_fails_or_requeues_its_jobs() {
         "NodeName=n[1-2] CPUs=4 RealMemory=4000\n\
          PartitionName=p Nodes=n[1-2] Default=YES MaxTime=UNLIMITED DefMemPerCPU=100\n",
     );
-    let a = submit(&mut s, "-n2 -t 10", 0);
-    let b = submit(&mut s, "-n2 -t 10 --requeue", 0);
+    // A batch job is requeued unless it says --no-requeue (JobRequeue=1, Slurm's
+    // default); an interactive job never is (observed on 22.05: sbatch without a flag
+    // requeued with Restarts=1, --no-requeue and salloc NODE_FAIL).
+    let a = submit(&mut s, "-n1 -t 10 --no-requeue", 0);
+    let b = submit(&mut s, "-n1 -t 10 --requeue", 0);
+    let c = submit(&mut s, "-n1 -t 10", 0);
+    let srun = hpcsched::sbatch::Parser::default()
+        .command_line_text("srun -n1 -t 10 hostname")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = s
+        .submit(&srun, "alice", Timestamp(0))
+        .unwrap_or_else(|e| panic!("{e}"));
     let out = s.schedule(Timestamp(0));
-    assert_eq!(started(&out), [(a, names(&["n1"])), (b, names(&["n1"]))]);
+    assert_eq!(
+        started(&out),
+        [
+            (a, names(&["n1"])),
+            (b, names(&["n1"])),
+            (c, names(&["n1"])),
+            (d, names(&["n1"]))
+        ]
+    );
     let (ended, requeued) = s
         .down_node("n1", "dead", Timestamp(30))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((ended, requeued), (vec![a], vec![b]));
+    assert_eq!((ended, requeued), (vec![a, d], vec![b, c]));
     assert_eq!(state(&s, a), JobState::NodeFail);
+    assert_eq!(state(&s, d), JobState::NodeFail);
     assert_eq!(state(&s, b), JobState::Pending);
     assert_eq!(s.job(b).map(hpcsched::Job::restarts), Some(1));
-    // B runs again, on the node that is still up.
-    assert_eq!(started(&s.schedule(Timestamp(30))), [(b, names(&["n2"]))]);
+    // B and C run again, on the node that is still up.
+    assert_eq!(
+        started(&s.schedule(Timestamp(30))),
+        [(b, names(&["n2"])), (c, names(&["n2"]))]
+    );
     assert!(s.node_jobs("n1").is_some_and(<[JobId]>::is_empty));
     assert_eq!(
         s.down_node("zz", "x", Timestamp(31)),
@@ -2118,4 +2140,20 @@ fn mincpus_is_allocated_on_each_node() {
     );
     let a = allocation(&out, wide);
     assert_eq!((a[0].cpus, a[0].memory.mib()), (4, 4 * 8192), "{a:?}");
+}
+
+#[test]
+fn job_requeue_0_fails_jobs_that_do_not_ask_for_requeue() {
+    let mut s = sched(
+        "JobRequeue=0\n\
+         NodeName=n1 CPUs=4 RealMemory=4000\n\
+         PartitionName=p Nodes=n1 Default=YES MaxTime=UNLIMITED DefMemPerCPU=100\n",
+    );
+    let a = submit(&mut s, "-n1 -t 10", 0);
+    let b = submit(&mut s, "-n1 -t 10 --requeue", 0);
+    s.schedule(Timestamp(0));
+    let (ended, requeued) = s
+        .down_node("n1", "dead", Timestamp(30))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((ended, requeued), (vec![a], vec![b]));
 }

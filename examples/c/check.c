@@ -2,8 +2,9 @@
  * check.c: the hpcsched C API end to end.
  *
  * Builds a cluster from slurm.conf text, adds a QOS, parses batch scripts, resolves them,
- * prints what the cluster would give each job, then shows how errors are reported (a
- * rejected job, a configuration error with its line). Every handle is released.
+ * prints what the cluster would give each job, reads a pyxis script and an srun command
+ * line with the site's SPANK plugins, then shows how errors are reported (a rejected job,
+ * a configuration error with its line). Every handle is released.
  *
  * It is also a test: it exits non-zero if any result differs from what Slurm would do.
  *
@@ -57,6 +58,18 @@ static const char PLAIN_SCRIPT[] = "#!/bin/bash\nsrun hostname\n";
 
 /* 48 hours on a 30-hour partition with EnforcePartLimits=ALL: sbatch refuses it. */
 static const char TOO_LONG_SCRIPT[] = "#!/bin/bash\n#SBATCH -p CPU-16 -t 2-00:00:00\nhostname\n";
+
+/* The site's plugstack.conf: pyxis (built into hpcsched), and a drop-in directory. */
+static const char PLUGSTACK[] =
+    "required /usr/lib/x86_64-linux-gnu/slurm/spank_pyxis.so\n"
+    "include /etc/slurm/plugstack.conf.d/*.conf\n";
+
+/* The pyxis guide's job: its --container-* options change nothing slurmctld decides. */
+static const char PYXIS_SCRIPT[] =
+    "#!/bin/bash\n"
+    "#SBATCH -p A40-48 --gres=gpu:1 --container-name=myimage --container-mounts=.:/workspace\n"
+    "#SBATCH --container-workdir=/workspace -o sbatch.log -e sbatch.log\n"
+    "python train.py\n";
 
 /* Line 2 has a MaxTime that is not a time. */
 static const char BAD_CONF[] =
@@ -221,9 +234,45 @@ int main(void) {
     hpcsched_request_free(request);
     request = NULL;
 
+    /* SPANK plugins: their options are accepted once the cluster has them. */
+    hpcsched_result r = hpcsched_request_from_script(PYXIS_SCRIPT, &request);
+    EXPECT(r == HPCSCHED_RESULT_PARSE_ERROR && hpcsched_last_error_line() == 2);
+    EXPECT(request == NULL);
+    char *includes = NULL;
+    TRY(hpcsched_cluster_add_plugstack(cluster, PLUGSTACK, &includes));
+    EXPECT(strcmp(includes, "/etc/slurm/plugstack.conf.d/*.conf\n") == 0);
+    hpcsched_string_free(includes);
+    TRY(hpcsched_cluster_request_from_script(cluster, PYXIS_SCRIPT, NULL, 0, &request));
+    TRY(hpcsched_cluster_resolve(cluster, request, &job));
+    hpcsched_request_free(request);
+    request = NULL;
+    if (show("pyxis script", job, &v) != 0) return 1;
+    EXPECT(strcmp(v.partition, "A40-48") == 0 && v.gres_count == 1 && v.min_cpus == 1);
+    hpcsched_resolved_free(job);
+    job = NULL;
+
+    /* An srun line is scheduled like a batch job; srun refuses sbatch's --array. */
+    TRY(hpcsched_request_from_command_line(
+        cluster, "srun -p A100-10 --gres=gpu:1 --container-image=ubuntu nvidia-smi -L", &request));
+    TRY(hpcsched_cluster_resolve(cluster, request, &job));
+    char *line = NULL;
+    TRY(hpcsched_request_to_command_line(request, &line));
+    printf("command line: %s\n", line);
+    EXPECT(strcmp(line, "srun --partition=A100-10 --gres=gpu:1 --container-image=ubuntu nvidia-smi -L") == 0);
+    hpcsched_string_free(line);
+    hpcsched_request_free(request);
+    request = NULL;
+    if (show("srun nvidia-smi", job, &v) != 0) return 1;
+    EXPECT(strcmp(v.partition, "A100-10") == 0 && v.ntasks == 1);
+    hpcsched_resolved_free(job);
+    job = NULL;
+    r = hpcsched_request_from_command_line(NULL, "srun --array=1-4 hostname", &request);
+    printf("srun --array: result %u: %s\n", (unsigned)r, hpcsched_last_error_message());
+    EXPECT(r == HPCSCHED_RESULT_PARSE_ERROR && request == NULL);
+
     /* A job sbatch would refuse: REJECTED, with the reasons as the message. */
     TRY(hpcsched_request_from_script(TOO_LONG_SCRIPT, &request));
-    hpcsched_result r = hpcsched_cluster_resolve(cluster, request, &job);
+    r = hpcsched_cluster_resolve(cluster, request, &job);
     printf("48h on CPU-16: result %u: %s\n", (unsigned)r, hpcsched_last_error_message());
     EXPECT(r == HPCSCHED_RESULT_REJECTED);
     EXPECT(job == NULL);

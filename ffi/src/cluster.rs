@@ -2,10 +2,11 @@
 //! for its nodes and partitions.
 
 use crate::error::{
-    Failure, arg_mut, arg_ref, arg_str, c_string, core_err, free_box, guard, hpcsched_result,
-    out_param,
+    Failure, arg_mut, arg_ref, arg_str, arg_strs, c_string, core_err, free_box, guard,
+    hpcsched_result, out_param,
 };
 use hpcsched::Cluster;
+use hpcsched::spank::{SpankOption, SpankPlugin};
 use std::ffi::{CString, c_char};
 use std::ptr;
 
@@ -13,7 +14,8 @@ use std::ptr;
 ///
 /// Created by hpcsched_cluster_from_slurm_conf and released with hpcsched_cluster_free.
 /// Read-only functions may be called on one cluster from several threads at once;
-/// hpcsched_cluster_add_qos needs exclusive access.
+/// hpcsched_cluster_add_qos, hpcsched_cluster_add_plugstack and
+/// hpcsched_cluster_add_spank_plugin need exclusive access.
 pub struct hpcsched_cluster {
     pub(crate) inner: Cluster,
     /// Partition names in definition order, kept as C strings so they can be lent out.
@@ -78,6 +80,90 @@ pub unsafe extern "C" fn hpcsched_cluster_add_qos(
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
         hpcsched::qos::add_qos_text(&mut cluster.inner, text).map_err(core_err)
+    })
+}
+
+/// Reads plugstack.conf text and adds the SPANK plugins it lists, so that sbatch, srun and
+/// salloc accept their options (pyxis is built in; another plugin must first be declared
+/// with hpcsched_cluster_add_spank_plugin). The core does no file I/O: on success `*includes`
+/// receives the patterns of the text's `include` lines, each followed by a newline ("" when
+/// there are none), for the caller to read and add the same way; it is owned by the caller
+/// and released with hpcsched_string_free. `includes` may be NULL when they are not wanted.
+///
+/// All or nothing: on any error (HPCSCHED_RESULT_PARSE_ERROR with the line, for instance an
+/// unknown plugin) the cluster is unchanged.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster no other thread is using; `text` is NULL or a
+/// NUL-terminated string; `includes` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_add_plugstack(
+    cluster: *mut hpcsched_cluster,
+    text: *const c_char,
+    includes: *mut *mut c_char,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let mut includes = unsafe { includes.as_mut() };
+        if let Some(out) = includes.as_deref_mut() {
+            *out = ptr::null_mut();
+        }
+        // SAFETY: per this function's contract.
+        let cluster = unsafe { arg_mut(cluster, "cluster") }?;
+        // SAFETY: per this function's contract.
+        let text = unsafe { arg_str(text, "text") }?;
+        let found = cluster.inner.add_plugstack(text).map_err(core_err)?;
+        if let Some(out) = includes {
+            let mut joined = String::new();
+            for include in &found {
+                joined.push_str(&include.pattern);
+                joined.push('\n');
+            }
+            *out = c_string(&joined).into_raw();
+        }
+        Ok(())
+    })
+}
+
+/// Adds a SPANK plugin. With `options` NULL, the plugin built into hpcsched named `name`
+/// (`"pyxis"`); otherwise a plugin declared with its `count` options, each `NAME` (a flag),
+/// `NAME=` (takes a value) or `NAME[=]` (takes an optional value), seen by sbatch, srun and
+/// salloc. HPCSCHED_RESULT_INVALID_ARGUMENT when the name is not built in, an option name
+/// is invalid or is one of Slurm's or another plugin's; the cluster is then unchanged.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster no other thread is using; `name` is NULL or a
+/// NUL-terminated string; `options` is NULL, or points to `count` pointers that are each
+/// NULL or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_add_spank_plugin(
+    cluster: *mut hpcsched_cluster,
+    name: *const c_char,
+    options: *const *const c_char,
+    count: usize,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let cluster = unsafe { arg_mut(cluster, "cluster") }?;
+        // SAFETY: per this function's contract.
+        let name = unsafe { arg_str(name, "name") }?;
+        if options.is_null() {
+            return cluster
+                .inner
+                .add_builtin_spank_plugin(name)
+                .map_err(core_err);
+        }
+        // SAFETY: per this function's contract.
+        let specs = unsafe { arg_strs(options, count, "options") }?;
+        let options = specs
+            .iter()
+            .map(|s| {
+                let Ok(option) = s.parse::<SpankOption>();
+                option
+            })
+            .collect();
+        let plugin = SpankPlugin::new(name, options).map_err(core_err)?;
+        cluster.inner.add_spank_plugin(plugin).map_err(core_err)
     })
 }
 

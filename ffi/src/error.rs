@@ -20,7 +20,8 @@ pub enum hpcsched_result {
     NullArgument = 1,
     /// A string argument is not valid UTF-8.
     InvalidUtf8 = 2,
-    /// Text (slurm.conf, QOS definitions, a batch script, an sbatch option) did not parse.
+    /// Text (slurm.conf, QOS definitions, plugstack.conf, a batch script, a command line, an
+    /// option) did not parse.
     ParseError = 3,
     /// The cluster would reject the job at submit; the message lists every reason.
     Rejected = 4,
@@ -68,7 +69,9 @@ impl From<hpcsched::Error> for Failure {
     fn from(e: hpcsched::Error) -> Self {
         let code = match &e {
             hpcsched::Error::Rejected(_) => hpcsched_result::Rejected,
-            hpcsched::Error::Cluster(_) => hpcsched_result::InvalidArgument,
+            hpcsched::Error::Cluster(_) | hpcsched::Error::Spank(_) => {
+                hpcsched_result::InvalidArgument
+            }
             // Every other variant is text that did not parse; new variants default to that.
             _ => hpcsched_result::ParseError,
         };

@@ -1,17 +1,20 @@
 //! The job request handle: what a batch script and sbatch options ask for.
 
+use crate::cluster::hpcsched_cluster;
 use crate::error::{
     arg_ref, arg_str, arg_strs, c_string, core_err, free_box, guard, hpcsched_result, out_param,
     release,
 };
 use hpcsched::JobRequest;
+use hpcsched::sbatch::Parser;
 use std::ffi::{CString, c_char};
 use std::ptr;
 
 /// A job request: the sbatch options of a batch script and/or a command line.
 ///
-/// Created by hpcsched_request_from_script, hpcsched_request_from_script_with_args or
-/// hpcsched_request_from_args and released with hpcsched_request_free.
+/// Created by hpcsched_request_from_script, hpcsched_request_from_script_with_args,
+/// hpcsched_request_from_args, hpcsched_cluster_request_from_script or
+/// hpcsched_request_from_command_line and released with hpcsched_request_free.
 pub struct hpcsched_request {
     pub(crate) inner: JobRequest,
 }
@@ -99,6 +102,98 @@ pub unsafe extern "C" fn hpcsched_request_from_args(
         // SAFETY: per this function's contract.
         let args = unsafe { arg_strs(argv, argc, "argv") }?;
         store(out, hpcsched::sbatch::parse_args(&args).map_err(core_err)?);
+        Ok(())
+    })
+}
+
+/// Reads a batch script with the options of `cluster`'s SPANK plugins accepted (see
+/// hpcsched_cluster_add_plugstack), then applies `argc` command-line options from `argv`
+/// over it as hpcsched_request_from_script_with_args does. `argv` may be NULL when `argc`
+/// is 0.
+///
+/// Ownership and errors as for hpcsched_request_from_script.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster; `text` is NULL or a NUL-terminated string; when
+/// `argc` is not 0, `argv` points to `argc` pointers that are each NULL or a
+/// NUL-terminated string; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_request_from_script(
+    cluster: *const hpcsched_cluster,
+    text: *const c_char,
+    argv: *const *const c_char,
+    argc: usize,
+    out: *mut *mut hpcsched_request,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        // SAFETY: per this function's contract.
+        let text = unsafe { arg_str(text, "text") }?;
+        // SAFETY: per this function's contract.
+        let args = unsafe { arg_strs(argv, argc, "argv") }?;
+        let parsed = cluster.inner.parser().script(text, &args);
+        store(out, parsed.map_err(core_err)?);
+        Ok(())
+    })
+}
+
+/// Reads a command line: `sbatch`, `srun` or `salloc`, its options, then the command it
+/// runs (words split as a POSIX shell would, no expansion). An srun or salloc job is
+/// scheduled like a batch job; each command accepts only its own options. With `cluster`
+/// not NULL, the options of its SPANK plugins are accepted too.
+///
+/// Ownership as for hpcsched_request_from_script; an invalid option or a line that is not
+/// one of the three commands gives HPCSCHED_RESULT_PARSE_ERROR.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster; `line` is NULL or a NUL-terminated string; `out`
+/// is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_request_from_command_line(
+    cluster: *const hpcsched_cluster,
+    line: *const c_char,
+    out: *mut *mut hpcsched_request,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let line = unsafe { arg_str(line, "line") }?;
+        // SAFETY: per this function's contract; NULL means no plugins.
+        let parser = match unsafe { cluster.as_ref() } {
+            Some(c) => c.inner.parser(),
+            None => Parser::default(),
+        };
+        store(out, parser.command_line_text(line).map_err(core_err)?);
+        Ok(())
+    })
+}
+
+/// Renders the request as a shell command line: its command (sbatch, srun or salloc), the
+/// options in long form, then the command it runs.
+///
+/// On success stores a new string in `*out`; the caller owns it and must release it with
+/// hpcsched_string_free.
+///
+/// # Safety
+/// `request` is NULL or a live request; `out` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_request_to_command_line(
+    request: *const hpcsched_request,
+    out: *mut *mut c_char,
+) -> hpcsched_result {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let out = unsafe { out_param(out, "out") }?;
+        *out = ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let request = unsafe { arg_ref(request, "request") }?;
+        *out = c_string(&request.inner.to_shell_command()).into_raw();
         Ok(())
     })
 }
@@ -292,6 +387,111 @@ srun ./align
 
             hpcsched_request_free(ptr::null_mut());
             hpcsched_string_free(ptr::null_mut());
+        }
+    }
+
+    #[test]
+    fn spank_plugins_and_command_lines() {
+        let mut cluster = ptr::null_mut();
+        let mut includes = ptr::null_mut();
+        let mut req = ptr::null_mut();
+        let mut text = ptr::null_mut();
+        // SAFETY: NUL-terminated literals, live handles and local out-params; every
+        // handle and string is released once.
+        unsafe {
+            let conf = c"NodeName=n1 CPUs=8\nPartitionName=p Nodes=n1 Default=YES\n";
+            assert_eq!(
+                crate::hpcsched_cluster_from_slurm_conf(conf.as_ptr(), &raw mut cluster),
+                hpcsched_result::Ok
+            );
+            let line = c"srun --container-image=ubuntu -n 2 hostname";
+            // Without the plugin, its option is unknown (a cluster of NULL: no plugins).
+            assert_eq!(
+                hpcsched_request_from_command_line(cluster, line.as_ptr(), &raw mut req),
+                hpcsched_result::ParseError
+            );
+            assert_eq!(last_message(), "unrecognized option `--container-image`");
+            assert!(req.is_null());
+            // An unknown plugin in plugstack.conf: the line, and nothing changed.
+            let plugstack = c"required /usr/lib/slurm/spank_pyxis.so\nrequired x11.so\n";
+            assert_eq!(
+                crate::hpcsched_cluster_add_plugstack(
+                    cluster,
+                    plugstack.as_ptr(),
+                    &raw mut includes
+                ),
+                hpcsched_result::ParseError
+            );
+            assert_eq!(hpcsched_last_error_line(), 2);
+            assert!(includes.is_null());
+            let plugstack = c"required /usr/lib/slurm/spank_pyxis.so\ninclude plugstack.conf.d/*\n";
+            assert_eq!(
+                crate::hpcsched_cluster_add_plugstack(
+                    cluster,
+                    plugstack.as_ptr(),
+                    &raw mut includes
+                ),
+                hpcsched_result::Ok
+            );
+            assert_eq!(
+                CStr::from_ptr(includes).to_str().unwrap(),
+                "plugstack.conf.d/*\n"
+            );
+            hpcsched_string_free(includes);
+            assert_eq!(
+                hpcsched_request_from_command_line(cluster, line.as_ptr(), &raw mut req),
+                hpcsched_result::Ok,
+                "{}",
+                last_message()
+            );
+            assert_eq!(
+                hpcsched_request_to_command_line(req, &raw mut text),
+                hpcsched_result::Ok
+            );
+            assert_eq!(
+                CStr::from_ptr(text).to_str().unwrap(),
+                "srun --ntasks=2 --container-image=ubuntu hostname"
+            );
+            hpcsched_string_free(text);
+            hpcsched_request_free(req);
+            // A declared plugin, and pyxis again (refused: already there).
+            let opts = [c"tmp-size=".as_ptr(), c"no-tmp".as_ptr()];
+            assert_eq!(
+                crate::hpcsched_cluster_add_spank_plugin(
+                    cluster,
+                    c"tmpdir".as_ptr(),
+                    opts.as_ptr(),
+                    2
+                ),
+                hpcsched_result::Ok
+            );
+            assert_eq!(
+                crate::hpcsched_cluster_add_spank_plugin(
+                    cluster,
+                    c"pyxis".as_ptr(),
+                    ptr::null(),
+                    0
+                ),
+                hpcsched_result::InvalidArgument
+            );
+            assert_eq!(last_message(), "SPANK plugin `pyxis` is already loaded");
+            let script = c"#!/bin/sh\n#SBATCH --tmp-size=1G --container-name=c\ntrue\n";
+            let argv = [c"--no-tmp".as_ptr()];
+            assert_eq!(
+                hpcsched_cluster_request_from_script(
+                    cluster,
+                    script.as_ptr(),
+                    argv.as_ptr(),
+                    1,
+                    &raw mut req
+                ),
+                hpcsched_result::Ok,
+                "{}",
+                last_message()
+            );
+            assert_eq!((*req).inner.plugin_options.len(), 3);
+            hpcsched_request_free(req);
+            crate::hpcsched_cluster_free(cluster);
         }
     }
 }

@@ -385,8 +385,9 @@ pub unsafe extern "C" fn hpcsched_scheduler_resume_node(
     })
 }
 
-/// Takes node `name` down at `now` with `reason`: its jobs end NODE_FAIL, or are requeued
-/// when they asked for `--requeue`. Stores the ids of the jobs that ended in `*ended` and
+/// Takes node `name` down at `now` with `reason`: its jobs end NODE_FAIL, or are requeued:
+/// batch jobs that asked for `--requeue`, or for neither `--requeue` nor `--no-requeue`
+/// with the cluster's JobRequeue=1 (Slurm's default). Stores the ids of the jobs that ended in `*ended` and
 /// of those requeued in `*requeued`; the caller owns both lists and must release them with
 /// hpcsched_job_ids_free.
 ///
@@ -928,7 +929,7 @@ PartitionName=batch Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE
     #[test]
     fn event_errors() {
         let s = scheduler(Some(c"easy"));
-        let a = submit(s, c"#!/bin/sh\n#SBATCH -N1 -t 10\n", c"u", 0);
+        let a = submit(s, c"#!/bin/sh\n#SBATCH -N1 -t 10 --no-requeue\n", c"u", 0);
         // SAFETY: the scheduler from above; local out-params and valid strings.
         unsafe {
             assert_eq!(

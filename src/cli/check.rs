@@ -1,45 +1,57 @@
-//! `hpcsched check`: resolve batch scripts against a cluster the way sbatch would at submit.
+//! `hpcsched check`: resolve batch scripts and srun/salloc/sbatch command lines against a
+//! cluster the way the command would at submit.
 //!
 //! ```text
-//! hpcsched check --cluster slurm.conf [--qos qos.txt] [--user NAME] [--arg ARG]...
-//!                [--format text|json] [--verbose] SCRIPT...
+//! hpcsched check --cluster slurm.conf [--qos qos.txt] [--plugstack FILE] [--spank NAME]...
+//!                [--user NAME] [--arg ARG]... [--command LINE]... [--format text|json]
+//!                [--verbose] [SCRIPT...]
 //! ```
 //!
 //! Exit status: 0 when every script is accepted, 1 when at least one is rejected, 2 on a
 //! usage or input error (an unreadable file, a slurm.conf, QOS or script that does not
 //! parse).
 
-use super::{Fatal, load_cluster, located, read};
+use super::{Fatal, PluginArgs, add_plugins, load_cluster, located, plugin_usage, read};
 use hpcsched::gres::GresSpec;
 use hpcsched::{JobRequest, Memory, Rejection, ResolvedJob, ResolvedMemory};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-pub const USAGE: &str = "\
-Usage: hpcsched check --cluster FILE [--qos FILE] [--user NAME] [--arg ARG]...
-                      [--format text|json] [--verbose] SCRIPT...
+pub const USAGE: &str = concat!(
+    "\
+Usage: hpcsched check --cluster FILE [--qos FILE] [--plugstack FILE] [--spank NAME]...
+                      [--user NAME] [--arg ARG]... [--command LINE]...
+                      [--format text|json] [--verbose] [SCRIPT...]
        hpcsched --help | --version
 
-Resolve each batch script against the cluster as sbatch/slurmctld would at submit:
-print the partition, QOS, node/task/CPU counts, memory, GRES and time limit the job
-gets, or REJECTED with sbatch's reasons.
+Resolve each batch script, and each sbatch, srun or salloc command line, against the
+cluster as the command and slurmctld would at submit (an interactive job is scheduled
+like a batch job): print the partition, QOS, node/task/CPU counts, memory, GRES and
+time limit the job gets, or REJECTED with Slurm's reasons.
 
 Options:
   --cluster FILE        slurm.conf of the cluster (NodeName/PartitionName lines and
                         scheduler keys)
   --qos FILE            QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
+",
+    plugin_usage!(),
+    "
   --user NAME           the submitting user (privileged options such as --priority
                         are refused unless it is root); default: not checked
   --arg ARG             an sbatch command-line argument, applied over each script's
                         #SBATCH lines as `sbatch ARG... SCRIPT` would (repeat it for
                         each word: --arg -p --arg gpu)
+  --command LINE        a command line to check, `srun ...`, `salloc ...` or
+                        `sbatch ...` (shell quoting; no expansion); a SCRIPT file
+                        whose first word is srun, salloc or sbatch is one too
   --format text|json    output format (default: text)
   --verbose             also print slurm.conf keys hpcsched ignores, on stderr
   -h, --help            this help
   -V, --version         the version
 
-Exit status: 0 all accepted, 1 some script rejected, 2 usage or input error.";
+Exit status: 0 all accepted, 1 some job rejected, 2 usage or input error."
+);
 
 /// The parsed command line of `hpcsched check`.
 struct CheckArgs {
@@ -49,6 +61,10 @@ struct CheckArgs {
     user: Option<String>,
     /// `--arg`s: sbatch command-line arguments, in order.
     sbatch_args: Vec<String>,
+    /// `--plugstack` and `--spank`.
+    plugins: PluginArgs,
+    /// `--command` lines, in order.
+    commands: Vec<String>,
     json: bool,
     verbose: bool,
     scripts: Vec<String>,
@@ -68,6 +84,8 @@ fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
     let mut qos = None;
     let mut user = None;
     let mut sbatch_args = Vec::new();
+    let mut plugins = PluginArgs::default();
+    let mut commands = Vec::new();
     let mut json = false;
     let mut verbose = false;
     let mut scripts = Vec::new();
@@ -84,8 +102,12 @@ fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
                 .or_else(|| iter.next().cloned())
                 .ok_or_else(|| Fatal(format!("{what} needs a value\n\n{USAGE}")))
         };
+        if plugins.take(name, &mut value)? {
+            continue;
+        }
         match name {
             "--cluster" => cluster = Some(value("--cluster")?),
+            "--command" => commands.push(value("--command")?),
             "--qos" => qos = Some(value("--qos")?),
             "--user" => user = Some(value("--user")?),
             "--arg" => sbatch_args.push(value("--arg")?),
@@ -109,36 +131,80 @@ fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
         }
     }
     let cluster = cluster.ok_or_else(|| Fatal(format!("--cluster FILE is required\n\n{USAGE}")))?;
-    if scripts.is_empty() {
-        return Err(Fatal(format!("no script given\n\n{USAGE}")));
+    if scripts.is_empty() && commands.is_empty() {
+        return Err(Fatal(format!("no script or command given\n\n{USAGE}")));
     }
     Ok(CheckArgs {
         cluster,
         qos,
         user,
         sbatch_args,
+        plugins,
+        commands,
         json,
         verbose,
         scripts,
     })
 }
 
+/// Where a request came from: a script file, or a command line (given with `--command`
+/// or as the text of a file).
+enum Input<'a> {
+    Script(&'a str),
+    Command(String),
+}
+
+impl Input<'_> {
+    /// How the output names it.
+    fn label(&self) -> &str {
+        match self {
+            Input::Script(path) => path,
+            Input::Command(line) => line,
+        }
+    }
+}
+
+/// Whether a file holds a command line rather than a batch script: its first word is
+/// srun, salloc or sbatch (a script starts with `#!`).
+fn is_command_line(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    let base = first.rsplit('/').next().unwrap_or(first);
+    matches!(base, "srun" | "salloc" | "sbatch")
+}
+
 fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
-    let cluster = load_cluster(&args.cluster, args.qos.as_deref(), args.verbose)?;
-    // Parse every script first: an input error must not leave half the output printed.
-    let mut requests = Vec::new();
+    let mut cluster = load_cluster(&args.cluster, args.qos.as_deref(), args.verbose)?;
+    add_plugins(&mut cluster, &args.plugins)?;
+    let parser = cluster.parser();
+    // Parse every input first: an input error must not leave half the output printed.
+    let mut requests: Vec<(Input<'_>, JobRequest)> = Vec::new();
     for path in &args.scripts {
         let text = read(path)?;
-        let mut req = JobRequest::from_script_with_args(&text, &args.sbatch_args)
-            .map_err(|e| Fatal(located(path, &e.to_string())))?;
+        let req = if is_command_line(&text) {
+            parser
+                .command_line_text(&text)
+                .map_err(|e| Fatal(format!("{path}: {e}")))?
+        } else {
+            parser
+                .script(&text, &args.sbatch_args)
+                .map_err(|e| Fatal(located(path, &e.to_string())))?
+        };
+        requests.push((Input::Script(path), req));
+    }
+    for line in &args.commands {
+        let req = parser
+            .command_line_text(line)
+            .map_err(|e| Fatal(format!("--command `{line}`: {e}")))?;
+        requests.push((Input::Command(line.clone()), req));
+    }
+    for (_, req) in &mut requests {
         if let Some(user) = &args.user {
             req.user = Some(user.clone());
         }
-        requests.push((path, req));
     }
-    let results: Vec<(&String, Result<ResolvedJob, Rejection>)> = requests
+    let results: Vec<(&Input<'_>, Result<ResolvedJob, Rejection>)> = requests
         .iter()
-        .map(|(path, req)| (*path, cluster.resolve(req)))
+        .map(|(input, req)| (input, cluster.resolve(req)))
         .collect();
     let any_rejected = results.iter().any(|(_, r)| r.is_err());
     if args.json {
@@ -147,7 +213,10 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
             .map_err(|e| Fatal(format!("cannot render JSON: {e}")))?;
         println!("{text}");
     } else {
-        let blocks: Vec<String> = results.iter().map(|(p, r)| text_result(p, r)).collect();
+        let blocks: Vec<String> = results
+            .iter()
+            .map(|(p, r)| text_result(p.label(), r))
+            .collect();
         print!("{}", blocks.join("\n"));
     }
     Ok(if any_rejected {
@@ -263,6 +332,24 @@ fn rows(job: &ResolvedJob) -> Vec<(&'static str, String, Value)> {
             json!(job.user_exclusive()),
         ),
     ];
+    // SPANK plugin options: kept, no effect on scheduling.
+    let plugin_options: Vec<String> = req
+        .plugin_options
+        .iter()
+        .map(|(n, v)| match v {
+            Some(v) => format!("--{n}={v}"),
+            None => format!("--{n}"),
+        })
+        .collect();
+    rows.push((
+        "plugin options",
+        if plugin_options.is_empty() {
+            "-".into()
+        } else {
+            plugin_options.join(" ")
+        },
+        json!(plugin_options),
+    ));
     let dependency = req.dependency.as_ref().map(ToString::to_string);
     let array = req.array.as_ref().map(ToString::to_string);
     let begin = req.begin.as_ref().map(ToString::to_string);
@@ -307,14 +394,20 @@ fn text_result(path: &str, result: &Result<ResolvedJob, Rejection>) -> String {
     out
 }
 
-fn json_result(path: &str, result: &Result<ResolvedJob, Rejection>) -> Value {
+fn json_result(input: &Input<'_>, result: &Result<ResolvedJob, Rejection>) -> Value {
+    let mut entry = serde_json::Map::new();
+    match input {
+        Input::Script(path) => entry.insert("script".into(), json!(path)),
+        Input::Command(line) => entry.insert("command".into(), json!(line)),
+    };
     match result {
         Ok(job) => {
             let mut fields = serde_json::Map::new();
             for (label, _, value) in rows(job) {
                 fields.insert(label.replace(' ', "_"), value);
             }
-            json!({"script": path, "status": "accepted", "job": Value::Object(fields)})
+            entry.insert("status".into(), json!("accepted"));
+            entry.insert("job".into(), Value::Object(fields));
         }
         Err(rejection) => {
             let reasons: Vec<String> = rejection
@@ -322,7 +415,9 @@ fn json_result(path: &str, result: &Result<ResolvedJob, Rejection>) -> Value {
                 .iter()
                 .map(ToString::to_string)
                 .collect();
-            json!({"script": path, "status": "rejected", "reasons": reasons})
+            entry.insert("status".into(), json!("rejected"));
+            entry.insert("reasons".into(), json!(reasons));
         }
     }
+    Value::Object(entry)
 }

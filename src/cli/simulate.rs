@@ -8,13 +8,16 @@
 //! counted, and listed on stderr with their file and line.
 
 use super::progress::Progress;
-use super::{Fatal, add_qos, load_cluster, located, split_option};
+use super::{
+    Fatal, PluginArgs, add_plugins, add_qos, load_cluster, located, plugin_usage, split_option,
+};
 use hpcsched::hostlist::compress;
 use hpcsched::metrics::{CsvWriter, JsonLinesWriter, Metrics};
 use hpcsched::simulator::{Overrun, SimError, SimOptions, SimOutcome, Simulator};
 use hpcsched::swf::{SwfReader, decompressed};
 use hpcsched::workload::{
-    Skipped, SwfMapping, SwfWorkload, WorkloadError, WorkloadJob, read_job_list, swf_cluster_conf,
+    Skipped, SwfMapping, SwfWorkload, WorkloadError, WorkloadJob, read_job_list_with,
+    swf_cluster_conf,
 };
 use hpcsched::{Cluster, Duration, JobRecord, JobState, Policy, Preset, Scheduler, Timestamp};
 use serde_json::{Value, json};
@@ -26,7 +29,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-pub const USAGE: &str = "\
+pub const USAGE: &str = concat!(
+    "\
 Usage: hpcsched simulate [--cluster FILE] (--workload TRACE.swf[.gz] | --jobs FILE) [OPTIONS]
 
 Replay a workload through the scheduler in virtual time, as slurmctld would schedule it
@@ -48,6 +52,9 @@ Options:
                         partition `swf`). With --cluster the trace's jobs go to its
                         default partition
   --qos FILE            QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
+",
+    plugin_usage!(),
+    "
   --policy P            fifo, easy, conservative or slurm (default: slurm, i.e. the
                         cluster's own SchedulerType and SchedulerParameters)
   --whole-nodes         (SWF) give each job whole nodes: -N ceil(PROCS / C) --exclusive,
@@ -77,7 +84,8 @@ waiting on a dependency that can no longer be satisfied, over a partition limit.
 listed in the report with their pending reason. A progress bar is drawn on stderr when
 it is a terminal.
 
-Exit status: 0 success, 2 usage or input error.";
+Exit status: 0 success, 2 usage or input error."
+);
 
 /// How many skipped lines and refused jobs are listed without `--verbose`.
 const SHOWN: usize = 5;
@@ -106,6 +114,8 @@ struct SimArgs {
     cluster: Option<String>,
     source: Source,
     qos: Option<String>,
+    /// `--plugstack` and `--spank`.
+    plugins: PluginArgs,
     preset: Preset,
     whole_nodes: bool,
     overrun: Overrun,
@@ -130,6 +140,7 @@ fn parse_args(args: &[String]) -> Result<SimArgs, Fatal> {
     let mut workload = None;
     let mut jobs = None;
     let mut qos = None;
+    let mut plugins = PluginArgs::default();
     let mut preset = Preset::Slurm;
     let mut whole_nodes = false;
     let mut overrun = Overrun::Kill;
@@ -151,6 +162,9 @@ fn parse_args(args: &[String]) -> Result<SimArgs, Fatal> {
                 .or_else(|| iter.next().cloned())
                 .ok_or_else(|| Fatal(format!("{what} needs a value\n\n{USAGE}")))
         };
+        if plugins.take(name, &mut value)? {
+            continue;
+        }
         match name {
             "--cluster" => cluster = Some(value(name)?),
             "--workload" => workload = Some(value(name)?),
@@ -236,6 +250,7 @@ fn parse_args(args: &[String]) -> Result<SimArgs, Fatal> {
         cluster,
         source,
         qos,
+        plugins,
         preset,
         whole_nodes,
         overrun,
@@ -308,8 +323,8 @@ fn open_swf(path: &str) -> Result<(Trace, Arc<AtomicU64>, u64), Fatal> {
 }
 
 /// Reads a job list, or says which file and line is wrong.
-fn open_job_list(path: &str) -> Result<Vec<WorkloadJob>, Fatal> {
-    read_job_list(path).map_err(|e| match e {
+fn open_job_list(path: &str, cluster: &Cluster) -> Result<Vec<WorkloadJob>, Fatal> {
+    read_job_list_with(path, cluster.parser()).map_err(|e| match e {
         WorkloadError::Read { message, .. } => Fatal(format!("{path}: cannot read: {message}")),
         other => Fatal(located(path, &other.to_string())),
     })
@@ -478,6 +493,9 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
         Some(file) => Some(load_cluster(file, args.qos.as_deref(), args.verbose)?),
         None => None,
     };
+    if let Some(c) = &mut cluster {
+        add_plugins(c, &args.plugins)?;
+    }
     let mut whole_node_cpus = None;
     let jobs = match &args.source {
         Source::Swf(_) => {
@@ -521,7 +539,11 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
             }
         }
         Source::Jobs(_) => {
-            let list = open_job_list(&path)?;
+            let Some(c) = &cluster else {
+                // parse_args requires --cluster with --jobs.
+                return Err(Fatal("--jobs needs --cluster".into()));
+            };
+            let list = open_job_list(&path, c)?;
             Jobs::List {
                 total: list.len(),
                 jobs: list.into_iter(),

@@ -177,6 +177,7 @@ pub enum MemDemand {
 ///     user: 0,
 ///     user_exclusive: false,
 ///     duration: Duration::from_hours(1),
+///     cpu_budget: None,
 /// };
 /// assert_eq!(d.min_nodes, 2);
 /// ```
@@ -209,6 +210,12 @@ pub struct Demand {
     pub user_exclusive: bool,
     /// How long the job holds its resources (its time limit; zero is read as one second).
     pub duration: Duration,
+    /// A GRES key whose free amount on a node bounds the CPUs the node gives the demand
+    /// (a partition's MaxCPUsPerNode: the scheduler gives each node of such a partition
+    /// that many of the key, and each job of the partition takes its CPUs there from
+    /// it). A node without the key can not serve the demand; a whole-node demand needs
+    /// the key's capacity to cover every CPU of the node.
+    pub cpu_budget: Option<GresKey>,
 }
 
 /// Where and when a demand fits.
@@ -421,6 +428,7 @@ enum Take {
 ///     min_nodes: 2, max_nodes: 2, req_nodes: 0, total_cpus: 32, min_cpus_per_node: 16, cpus_per_task: 1,
 ///     mem: MemDemand::WholeNode, gres_per_node: vec![], whole_node: true, user: 1,
 ///     user_exclusive: false, duration: Duration::from_hours(2),
+///     cpu_budget: None,
 /// };
 /// let at = p.earliest(&two_nodes, &[0, 1], Timestamp(0), None).unwrap();
 /// assert_eq!(at.start, Timestamp(3600));
@@ -532,6 +540,8 @@ struct Need {
     /// Nodes every placement must include, distinct and ascending (see
     /// [`Profile::earliest_with_required`]); empty for the other searches.
     required: Vec<NodeIdx>,
+    /// The key of [`Demand::cpu_budget`].
+    budget: Option<usize>,
 }
 
 /// What a node contributes to the aggregates and indexes, so that a change updates
@@ -1208,6 +1218,7 @@ impl Profile {
     ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
     ///     mem: MemDemand::PerCpu(Memory::from_gib(1)), gres_per_node: vec![],
     ///     whole_node: false, user: 0, user_exclusive: false, duration: Duration::from_secs(60),
+    ///     cpu_budget: None,
     /// };
     /// let at = p.earliest_in(&one, part, Timestamp(0), None).unwrap();
     /// assert_eq!(at, p.earliest(&one, &[2, 3], Timestamp(0), None).unwrap());
@@ -1550,6 +1561,10 @@ impl Profile {
             .filter(|(k, _)| k.name == "gpu")
             .fold(0u64, |a, (_, n)| a.saturating_add(*n));
         let max_nodes = demand.max_nodes.max(min_nodes);
+        let budget = match &demand.cpu_budget {
+            Some(k) => Some(self.keys.binary_search(k).ok()?),
+            None => None,
+        };
         Some(Need {
             min_nodes,
             max_nodes,
@@ -1566,6 +1581,7 @@ impl Profile {
             user: demand.user,
             excl: demand.user_exclusive,
             required: Vec::new(),
+            budget,
         })
     }
 
@@ -1585,6 +1601,7 @@ impl Profile {
     ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
     ///     mem: MemDemand::PerCpu(Memory::from_gib(1)), gres_per_node: vec![],
     ///     whole_node: false, user: 2, user_exclusive: false, duration: Duration::from_secs(60),
+    ///     cpu_budget: None,
     /// };
     /// // Best fit: node 0 has exactly 4 CPUs left.
     /// let at = p.earliest(&four_cpus, &[0, 1], Timestamp(0), None).unwrap();
@@ -1626,6 +1643,7 @@ impl Profile {
     ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
     ///     mem: MemDemand::PerNode(Memory::from_gib(1)), gres_per_node: vec![],
     ///     whole_node: false, user: 2, user_exclusive: false, duration: Duration::from_secs(60),
+    ///     cpu_budget: None,
     /// };
     /// // Best fit: node 1 has exactly 4 CPUs left.
     /// assert_eq!(p.earliest_in(&four, all, Timestamp(0), None).unwrap().nodes, vec![(1, 4)]);
@@ -1665,6 +1683,7 @@ impl Profile {
     ///     min_nodes: 2, max_nodes: 2, req_nodes: 0, total_cpus: 2, min_cpus_per_node: 1, cpus_per_task: 1,
     ///     mem: MemDemand::WholeNode, gres_per_node: vec![], whole_node: true, user: 1,
     ///     user_exclusive: false, duration: Duration::from_secs(60),
+    ///     cpu_budget: None,
     /// };
     /// let all = [0, 1, 2, 3];
     /// // Without it, nodes 0 and 1 now; with it, node 2 and its neighbour above at 100.
@@ -2163,6 +2182,12 @@ impl Profile {
         if !gres_fits(&line.cap_gres, need) {
             return false;
         }
+        if let Some(b) = need.budget {
+            let wanted = if need.whole { line.cap_cpus } else { need.base };
+            if line.cap_gres.get(b).is_none_or(|&c| c < u64::from(wanted)) {
+                return false;
+            }
+        }
         let mem = match need.mem {
             MemDemand::PerNode(m) => m.mib(),
             MemDemand::PerGpu(m) => m.mib().saturating_mul(need.gpus),
@@ -2202,6 +2227,11 @@ impl Profile {
             }
         }
         let mut cpus = seg.cpus / need.cpt * need.cpt;
+        if let Some(b) = need.budget {
+            let free = line.gres.get(i * k + b).copied().unwrap_or(0);
+            let free = u32::try_from(free).unwrap_or(u32::MAX);
+            cpus = cpus.min(free / need.cpt * need.cpt);
+        }
         let mem_ok = match need.mem {
             MemDemand::PerNode(m) => m.mib() <= seg.mem,
             MemDemand::PerGpu(m) => m.mib().saturating_mul(need.gpus) <= seg.mem,
@@ -2549,6 +2579,7 @@ mod tests {
             user: 0,
             user_exclusive: false,
             duration: Duration::from_secs(secs),
+            cpu_budget: None,
         }
     }
 
@@ -2566,6 +2597,7 @@ mod tests {
             user: 0,
             user_exclusive: false,
             duration: Duration::from_secs(secs),
+            cpu_budget: None,
         }
     }
 
@@ -3713,6 +3745,7 @@ mod tests {
                         user,
                         user_exclusive: excl,
                         duration: Duration::from_secs(dur),
+                        cpu_budget: None,
                     }
                 },
             )

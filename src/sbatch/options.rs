@@ -1,10 +1,12 @@
-//! sbatch's option table: long and short names, which take values, and how each one sets a
-//! [`JobRequest`] field.
+//! The option tables of sbatch, srun and salloc: long and short names, which take values,
+//! which of the three commands accept each, and how each one sets a [`JobRequest`] field.
 //!
-//! The table is the union of the options sbatch accepts in Slurm 22.05 through 26.x
-//! (`common_options[]` in Slurm's `src/common/slurm_opt.c`, entries with a `set_func` or a
-//! `set_func_sbatch`). Options are matched the way `getopt_long()` with the option string
-//! `"+..."` matches them:
+//! The tables are the union of the options each command accepts in Slurm 22.05 through
+//! 26.x (`common_options[]` in Slurm's `src/common/slurm_opt.c`: an entry with a
+//! `set_func` is for all three, one with `set_func_sbatch`, `set_func_srun` or
+//! `set_func_salloc` only for that command). The options of the cluster's SPANK plugins
+//! join them ([`crate::spank`]). Options are matched the way `getopt_long()` with the
+//! option string `"+..."` matches them:
 //!
 //! - `--name=value`, and `--name value` when the value is required;
 //! - an optional value must be attached with `=` (`--nice=5`; `--nice 5` is `--nice` and a
@@ -23,7 +25,8 @@
 
 use crate::gres::GresSpec;
 use crate::output_pattern::OutputPattern;
-use crate::request::{Exclusive, JobRequest, MemoryRequest, NodeCount};
+use crate::request::{Client, Exclusive, JobRequest, MemoryRequest, NodeCount};
+use crate::spank::{PluginRefusal, SpankOption, SpankPlugin};
 
 use super::values;
 
@@ -97,6 +100,35 @@ pub enum OptionError {
     /// exits without submitting, so there is no job request.
     #[error("`{0}` only prints information; it does not describe a job")]
     Informational(String),
+    /// A valid option whose effect on what a job gets, where or when hpcsched does not
+    /// model, so it refuses it rather than schedule the job differently from Slurm.
+    #[error("`{option}` is not supported: {why}")]
+    Unsupported {
+        /// The option as written, with its value when the value is what is not supported.
+        option: String,
+        /// Why (what the option does that is not modelled).
+        why: String,
+    },
+    /// Two options the command refuses together (`srun --exact --whole`).
+    #[error("`{first}` and `{second}` cannot be used together")]
+    Incompatible {
+        /// The one given first.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// An srun command line without a command to run ("No command given to execute").
+    #[error("srun needs a command to run")]
+    NoCommand,
+    /// A command line whose first word is not `sbatch`, `srun` or `salloc`.
+    #[error("`{0}` is not sbatch, srun or salloc")]
+    NotAClient(String),
+    /// An empty command line.
+    #[error("empty command line")]
+    EmptyCommandLine,
+    /// A quote opened and not closed in a command line.
+    #[error("unmatched `{0}` in the command line")]
+    UnmatchedQuote(char),
 }
 
 /// Whether an option takes a value (`getopt_long`'s `has_arg`).
@@ -106,7 +138,7 @@ pub enum OptionError {
 /// assert_eq!(find_option("hold").unwrap().arg, ArgKind::None);
 /// assert_eq!(find_option("exclusive").unwrap().arg, ArgKind::Optional);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ArgKind {
     /// A flag: `--hold`.
     None,
@@ -161,9 +193,113 @@ pub(crate) enum Action {
     Info,
     /// Kept verbatim in [`JobRequest::other_options`].
     Other,
+    /// `--tmp`.
+    Tmp,
+    /// `--cpus-per-gpu`.
+    CpusPerGpu,
+    /// `-O, --overcommit`.
+    Overcommit,
+    /// `--use-min-nodes`.
+    UseMinNodes,
+    /// Refused with [`OptionError::Unsupported`], for this reason.
+    Refused(&'static str),
+    /// Kept verbatim like [`Action::Other`] when the check accepts the value (it has no
+    /// effect on scheduling), refused with the check's reason otherwise.
+    Checked(Check),
 }
 
-/// One sbatch option: a row of [`SBATCH_OPTIONS`].
+/// The value checks of [`Action::Checked`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Check {
+    OneThreadPerCore,
+    Hint,
+    Distribution,
+    GresFlags,
+}
+
+impl Check {
+    fn run(self, value: Option<&str>) -> Result<(), &'static str> {
+        match self {
+            Check::OneThreadPerCore => one_thread_per_core(value),
+            Check::Hint => hint(value),
+            Check::Distribution => distribution(value),
+            Check::GresFlags => gres_flags(value),
+        }
+    }
+}
+
+/// Why multi-cluster options are refused.
+const CLUSTERS: &str = "submitting to other clusters is not modelled: hpcsched schedules on the one cluster it is given";
+/// Why topology/block segment options are refused.
+const SEGMENTS: &str = "topology segments (topology/block) are not modelled";
+/// Why core and thread specialization is refused.
+const SPECIALIZED: &str =
+    "cores or threads set aside for the system (and whole nodes with them) are not modelled";
+/// Why options on the socket and core layout of nodes are refused.
+const LAYOUT: &str = "the socket and core layout of nodes is not modelled";
+
+/// `--threads-per-core`, `--ntasks-per-core`: 1 changes nothing hpcsched models (it
+/// allocates CPUs; see docs/slurm-compatibility.md on ThreadsPerCore), more does.
+fn one_thread_per_core(value: Option<&str>) -> Result<(), &'static str> {
+    match value {
+        Some("1") => Ok(()),
+        _ => Err("only 1 is supported: several threads or tasks per core are not modelled"),
+    }
+}
+
+/// `--hint`: `[no]multithread` is the thread choice above; `compute_bound` and
+/// `memory_bound` spread tasks over sockets and cores, which is not modelled.
+fn hint(value: Option<&str>) -> Result<(), &'static str> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        Some("multithread" | "nomultithread") => Ok(()),
+        _ => Err(
+            "only multithread and nomultithread are supported: spreading tasks over sockets and cores is not modelled",
+        ),
+    }
+}
+
+/// `-m, --distribution`: how tasks are laid out on the allocated nodes and their
+/// sockets changes nothing hpcsched models, except `plane` (tasks per node in blocks)
+/// and `arbitrary` (nodes from SLURM_HOSTFILE).
+fn distribution(value: Option<&str>) -> Result<(), &'static str> {
+    let v = value.unwrap_or("").to_ascii_lowercase();
+    if v.starts_with("plane") || v.starts_with("arbitrary") {
+        Err("plane and arbitrary task distributions are not modelled")
+    } else {
+        Ok(())
+    }
+}
+
+/// `--gres-flags`: `enforce-binding` restricts a job to the cores gres.conf binds to its
+/// GPUs, which hpcsched does not read.
+fn gres_flags(value: Option<&str>) -> Result<(), &'static str> {
+    if value
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .contains("enforce-binding")
+    {
+        Err("binding GPUs to the cores gres.conf names is not modelled")
+    } else {
+        Ok(())
+    }
+}
+
+/// Which commands accept an option: a set of these bits.
+const SB: u8 = 1;
+const SR: u8 = 2;
+const SA: u8 = 4;
+const ALL: u8 = SB | SR | SA;
+
+fn client_bit(client: Client) -> u8 {
+    match client {
+        Client::Sbatch => SB,
+        Client::Srun => SR,
+        Client::Salloc => SA,
+    }
+}
+
+/// One option of sbatch, srun or salloc: a row of [`SBATCH_OPTIONS`] or of the
+/// srun/salloc-only table ([`options`] lists a command's).
 ///
 /// ```
 /// use hpcsched::sbatch::find_option;
@@ -181,9 +317,36 @@ pub struct SbatchOption {
     /// What it does, in a few words.
     pub summary: &'static str,
     pub(crate) action: Action,
+    clients: u8,
 }
 
 impl SbatchOption {
+    /// Whether `client` accepts the option.
+    ///
+    /// ```
+    /// use hpcsched::request::Client;
+    /// use hpcsched::sbatch::find_option;
+    /// let array = find_option("array").unwrap();
+    /// assert!(array.accepted_by(Client::Sbatch) && !array.accepted_by(Client::Srun));
+    /// ```
+    #[must_use]
+    pub fn accepted_by(&self, client: Client) -> bool {
+        self.clients & client_bit(client) != 0
+    }
+
+    /// Whether hpcsched refuses the option: valid in Slurm, but what it changes about the
+    /// job is not modelled (see docs/slurm-compatibility.md, "Options and keys").
+    ///
+    /// ```
+    /// use hpcsched::sbatch::find_option;
+    /// assert!(find_option("reservation").unwrap().is_refused());
+    /// assert!(!find_option("mail-type").unwrap().is_refused());
+    /// ```
+    #[must_use]
+    pub fn is_refused(&self) -> bool {
+        matches!(self.action, Action::Refused(_))
+    }
+
     /// Whether the option sets a typed [`JobRequest`] field (as opposed to being kept
     /// verbatim in [`JobRequest::other_options`]).
     ///
@@ -194,7 +357,14 @@ impl SbatchOption {
     /// ```
     #[must_use]
     pub fn is_scheduling(&self) -> bool {
-        !matches!(self.action, Action::Other | Action::Info | Action::Nodefile)
+        !matches!(
+            self.action,
+            Action::Other
+                | Action::Info
+                | Action::Nodefile
+                | Action::Refused(_)
+                | Action::Checked(_)
+        )
     }
 }
 
@@ -204,6 +374,7 @@ const fn o(
     arg: ArgKind,
     action: Action,
     summary: &'static str,
+    clients: u8,
 ) -> SbatchOption {
     SbatchOption {
         long,
@@ -211,13 +382,15 @@ const fn o(
         arg,
         summary,
         action,
+        clients,
     }
 }
 
 use Action as A;
 use ArgKind::{None as N, Optional as Opt, Required as R};
 
-/// Every option sbatch accepts (Slurm 22.05 to 26.x), sorted by long name.
+/// Every option sbatch accepts (Slurm 22.05 to 26.x), sorted by long name, each marked
+/// with whether srun and salloc accept it too.
 ///
 /// ```
 /// use hpcsched::sbatch::{ArgKind, SBATCH_OPTIONS};
@@ -232,6 +405,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Account,
         "charge the job to this account",
+        ALL,
     ),
     o(
         "acctg-freq",
@@ -239,30 +413,41 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "accounting and profiling sampling intervals",
+        ALL,
     ),
-    o("array", Some('a'), R, A::Array, "submit a job array"),
+    o("array", Some('a'), R, A::Array, "submit a job array", SB),
     o(
         "autocomplete",
         None,
         R,
         A::Info,
         "print shell completions and exit",
+        ALL,
     ),
     o(
         "batch",
         None,
         R,
-        A::Other,
+        A::Refused("the batch host must have given features, which hpcsched does not model"),
         "node features the batch host must have",
+        SB,
     ),
-    o("bb", None, R, A::Other, "burst buffer specification"),
-    o("bbf", None, R, A::Other, "burst buffer specification file"),
+    o("bb", None, R, A::Other, "burst buffer specification", ALL),
+    o(
+        "bbf",
+        None,
+        R,
+        A::Other,
+        "burst buffer specification file",
+        ALL,
+    ),
     o(
         "begin",
         Some('b'),
         R,
         A::Begin,
         "defer eligibility until this time",
+        ALL,
     ),
     o(
         "chdir",
@@ -270,29 +455,40 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "working directory of the batch script",
+        ALL,
     ),
     o(
         "cluster",
         None,
         R,
-        A::Other,
+        A::Refused(CLUSTERS),
         "cluster to submit to (alias of --clusters)",
+        ALL,
     ),
     o(
         "cluster-constraint",
         None,
         R,
-        A::Other,
+        A::Refused(CLUSTERS),
         "federation cluster features",
+        ALL,
     ),
-    o("clusters", Some('M'), R, A::Other, "clusters to submit to"),
-    o("comment", None, R, A::Comment, "arbitrary comment"),
+    o(
+        "clusters",
+        Some('M'),
+        R,
+        A::Refused(CLUSTERS),
+        "clusters to submit to",
+        ALL,
+    ),
+    o("comment", None, R, A::Comment, "arbitrary comment", ALL),
     o(
         "consolidate-segments",
         None,
         N,
-        A::Other,
+        A::Refused(SEGMENTS),
         "place segments together (topology/block)",
+        ALL,
     ),
     o(
         "constraint",
@@ -300,24 +496,41 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Constraint,
         "required node features",
+        ALL,
     ),
-    o("container", None, R, A::Other, "OCI container bundle path"),
-    o("container-id", None, R, A::Other, "OCI container id"),
-    o("context", None, R, A::Other, "SELinux context"),
-    o("contiguous", None, N, A::Other, "nodes must be contiguous"),
+    o(
+        "container",
+        None,
+        R,
+        A::Other,
+        "OCI container bundle path",
+        ALL,
+    ),
+    o("container-id", None, R, A::Other, "OCI container id", ALL),
+    o("context", None, R, A::Other, "SELinux context", ALL),
+    o(
+        "contiguous",
+        None,
+        N,
+        A::Refused("allocating contiguous nodes is not modelled"),
+        "nodes must be contiguous",
+        ALL,
+    ),
     o(
         "core-spec",
         Some('S'),
         R,
-        A::Other,
+        A::Refused(SPECIALIZED),
         "cores reserved for system use per node",
+        ALL,
     ),
     o(
         "cores-per-socket",
         None,
         R,
-        A::Other,
+        A::Refused(LAYOUT),
         "minimum cores per socket",
+        ALL,
     ),
     o(
         "cpu-freq",
@@ -325,14 +538,23 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "CPU frequency and governor of job steps",
+        ALL,
     ),
-    o("cpus-per-gpu", None, R, A::Other, "CPUs per allocated GPU"),
+    o(
+        "cpus-per-gpu",
+        None,
+        R,
+        A::CpusPerGpu,
+        "CPUs per allocated GPU",
+        ALL,
+    ),
     o(
         "cpus-per-task",
         Some('c'),
         R,
         A::CpusPerTask,
         "CPUs per task",
+        ALL,
     ),
     o(
         "deadline",
@@ -340,6 +562,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Deadline,
         "cancel the job if it cannot end by this time",
+        ALL,
     ),
     o(
         "delay-boot",
@@ -347,6 +570,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "minutes to wait before rebooting nodes for features",
+        ALL,
     ),
     o(
         "dependency",
@@ -354,14 +578,23 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Dependency,
         "start only after these jobs",
+        ALL,
     ),
-    o("distribution", Some('m'), R, A::Other, "task distribution"),
+    o(
+        "distribution",
+        Some('m'),
+        R,
+        A::Checked(Check::Distribution),
+        "task distribution",
+        ALL,
+    ),
     o(
         "error",
         Some('e'),
         R,
         A::Error,
         "standard error file pattern",
+        SB | SR,
     ),
     o(
         "exclude",
@@ -369,6 +602,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Exclude,
         "nodes the job must not use",
+        ALL,
     ),
     o(
         "exclusive",
@@ -376,6 +610,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         Opt,
         A::Exclusive,
         "do not share nodes (or only with user/mcs/topo)",
+        ALL,
     ),
     o(
         "export",
@@ -383,6 +618,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "environment variables to propagate",
+        SB | SR,
     ),
     o(
         "export-file",
@@ -390,27 +626,31 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "file or fd of environment variables",
+        SB,
     ),
     o(
         "external",
         None,
         N,
-        A::Other,
+        A::Refused("an external job runs nothing and is not scheduled"),
         "external job (no batch script is run)",
+        SB,
     ),
     o(
         "extra",
         None,
         R,
-        A::Other,
+        A::Refused("choosing nodes by their Extra string is not modelled"),
         "arbitrary string for node filtering",
+        ALL,
     ),
     o(
         "extra-node-info",
         Some('B'),
         R,
-        A::Other,
+        A::Refused(LAYOUT),
         "sockets:cores:threads per node",
+        ALL,
     ),
     o(
         "get-user-env",
@@ -418,16 +658,18 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         Opt,
         A::Other,
         "load the login environment of --uid",
+        SB | SA,
     ),
-    o("gid", None, R, A::Other, "group to run the job as"),
-    o("gpu-bind", None, R, A::Other, "task to GPU binding"),
-    o("gpu-freq", None, R, A::Other, "GPU frequencies"),
+    o("gid", None, R, A::Other, "group to run the job as", ALL),
+    o("gpu-bind", None, R, A::Other, "task to GPU binding", ALL),
+    o("gpu-freq", None, R, A::Other, "GPU frequencies", ALL),
     o(
         "gpus",
         Some('G'),
         R,
         A::Gpus,
         "GPUs for the whole job ([type:]N)",
+        ALL,
     ),
     o(
         "gpus-per-node",
@@ -435,20 +677,59 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::GpusPerNode,
         "GPUs per node ([type:]N)",
+        ALL,
     ),
-    o("gpus-per-socket", None, R, A::Other, "GPUs per socket"),
-    o("gpus-per-task", None, R, A::Other, "GPUs per task"),
-    o("gres", None, R, A::Gres, "generic resources per node"),
-    o("gres-flags", None, R, A::Other, "GRES binding flags"),
-    o("help", Some('h'), N, A::Info, "print help and exit"),
-    o("hint", None, R, A::Other, "task binding hints"),
-    o("hold", Some('H'), N, A::Hold, "submit held (priority 0)"),
+    o(
+        "gpus-per-socket",
+        None,
+        R,
+        A::Refused(LAYOUT),
+        "GPUs per socket",
+        ALL,
+    ),
+    o(
+        "gpus-per-task",
+        None,
+        R,
+        A::Refused(
+            "GPUs bound to tasks are not modelled; ask for GPUs per node (--gres, --gpus-per-node) or per job (--gpus)",
+        ),
+        "GPUs per task",
+        ALL,
+    ),
+    o("gres", None, R, A::Gres, "generic resources per node", ALL),
+    o(
+        "gres-flags",
+        None,
+        R,
+        A::Checked(Check::GresFlags),
+        "GRES binding flags",
+        ALL,
+    ),
+    o("help", Some('h'), N, A::Info, "print help and exit", ALL),
+    o(
+        "hint",
+        None,
+        R,
+        A::Checked(Check::Hint),
+        "task binding hints",
+        ALL,
+    ),
+    o(
+        "hold",
+        Some('H'),
+        N,
+        A::Hold,
+        "submit held (priority 0)",
+        ALL,
+    ),
     o(
         "ignore-pbs",
         None,
         N,
         A::Other,
         "ignore #PBS/#BSUB directives",
+        SB,
     ),
     o(
         "input",
@@ -456,27 +737,44 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "standard input file pattern",
+        SB | SR,
     ),
-    o("job-name", Some('J'), R, A::JobName, "job name"),
+    o("job-name", Some('J'), R, A::JobName, "job name", ALL),
     o(
         "kill-on-invalid-dep",
         None,
         R,
         A::KillOnInvalidDep,
         "cancel on a never-satisfiable dependency (yes|no)",
+        SB,
     ),
-    o("licenses", Some('L'), R, A::Other, "licenses the job needs"),
-    o("mail-type", None, R, A::Other, "events that send mail"),
-    o("mail-user", None, R, A::Other, "mail recipient"),
-    o("mcs-label", None, R, A::Other, "MCS label"),
-    o("mem", None, R, A::Mem, "memory per node (0 = all of it)"),
-    o("mem-bind", None, R, A::Other, "memory binding"),
+    o(
+        "licenses",
+        Some('L'),
+        R,
+        A::Refused("licenses are not modelled (a job waits for its licenses)"),
+        "licenses the job needs",
+        ALL,
+    ),
+    o("mail-type", None, R, A::Other, "events that send mail", ALL),
+    o("mail-user", None, R, A::Other, "mail recipient", ALL),
+    o("mcs-label", None, R, A::Other, "MCS label", ALL),
+    o(
+        "mem",
+        None,
+        R,
+        A::Mem,
+        "memory per node (0 = all of it)",
+        ALL,
+    ),
+    o("mem-bind", None, R, A::Other, "memory binding", ALL),
     o(
         "mem-per-cpu",
         None,
         R,
         A::MemPerCpu,
         "memory per allocated CPU",
+        ALL,
     ),
     o(
         "mem-per-gpu",
@@ -484,6 +782,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::MemPerGpu,
         "memory per allocated GPU",
+        ALL,
     ),
     o(
         "mem-update",
@@ -491,30 +790,41 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "memory limit update margin@delay",
+        ALL,
     ),
-    o("mincpus", None, R, A::MinCpus, "minimum CPUs per node"),
-    o("network", None, R, A::Other, "network settings"),
+    o("mincpus", None, R, A::MinCpus, "minimum CPUs per node", ALL),
+    o("network", None, R, A::Other, "network settings", ALL),
     o(
         "nice",
         None,
         Opt,
         A::Nice,
         "lower the priority by this much (default 100)",
+        ALL,
     ),
     o(
         "no-kill",
         Some('k'),
         Opt,
-        A::Other,
+        A::Refused("a job that keeps its other nodes when one fails is not modelled"),
         "do not kill the job when a node fails",
+        ALL,
     ),
-    o("no-requeue", None, N, A::NoRequeue, "never requeue the job"),
+    o(
+        "no-requeue",
+        None,
+        N,
+        A::NoRequeue,
+        "never requeue the job",
+        SB,
+    ),
     o(
         "nodefile",
         Some('F'),
         R,
         A::Nodefile,
         "file with the required nodes",
+        ALL,
     ),
     o(
         "nodelist",
@@ -522,39 +832,65 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Nodelist,
         "nodes the job must use",
+        ALL,
     ),
-    o("nodes", Some('N'), R, A::Nodes, "node count min[-max]"),
-    o("ntasks", Some('n'), R, A::Ntasks, "number of tasks"),
+    o("nodes", Some('N'), R, A::Nodes, "node count min[-max]", ALL),
+    o("ntasks", Some('n'), R, A::Ntasks, "number of tasks", ALL),
     o(
         "ntasks-per-core",
         None,
         R,
-        A::Other,
+        A::Checked(Check::OneThreadPerCore),
         "maximum tasks per core",
+        ALL,
     ),
-    o("ntasks-per-gpu", None, R, A::Other, "tasks per GPU"),
+    o(
+        "ntasks-per-gpu",
+        None,
+        R,
+        A::Refused("tasks bound to GPUs are not modelled"),
+        "tasks per GPU",
+        ALL,
+    ),
     o(
         "ntasks-per-node",
         None,
         R,
         A::NtasksPerNode,
         "tasks per node",
+        ALL,
     ),
     o(
         "ntasks-per-socket",
         None,
         R,
-        A::Other,
+        A::Refused(LAYOUT),
         "maximum tasks per socket",
+        ALL,
     ),
-    o("ntasks-per-tres", None, R, A::Other, "tasks per TRES"),
-    o("oom-kill-step", None, Opt, A::Other, "kill the step on OOM"),
+    o(
+        "ntasks-per-tres",
+        None,
+        R,
+        A::Refused("tasks bound to GPUs are not modelled"),
+        "tasks per TRES",
+        ALL,
+    ),
+    o(
+        "oom-kill-step",
+        None,
+        Opt,
+        A::Other,
+        "kill the step on OOM",
+        ALL,
+    ),
     o(
         "open-mode",
         None,
         R,
         A::Other,
         "append or truncate output files",
+        SB | SR,
     ),
     o(
         "output",
@@ -562,13 +898,15 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Output,
         "standard output file pattern",
+        SB | SR,
     ),
     o(
         "overcommit",
         Some('O'),
         N,
-        A::Other,
+        A::Overcommit,
         "allow more tasks than CPUs",
+        ALL,
     ),
     o(
         "oversubscribe",
@@ -576,14 +914,23 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         N,
         A::Oversubscribe,
         "share resources with other jobs",
+        ALL,
     ),
-    o("parsable", None, N, A::Other, "print only the job id"),
+    o(
+        "parsable",
+        None,
+        N,
+        A::Other,
+        "print only the job id",
+        SB | SR,
+    ),
     o(
         "partition",
         Some('p'),
         R,
         A::Partition,
         "partitions to run in (comma list)",
+        ALL,
     ),
     o(
         "power",
@@ -591,13 +938,15 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "power management flags (22.05-23.02)",
+        ALL,
     ),
     o(
         "prefer",
         None,
         R,
-        A::Other,
+        A::Refused("preferred (soft) features are not modelled"),
         "preferred (soft) node features",
+        ALL,
     ),
     o(
         "priority",
@@ -605,37 +954,56 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Priority,
         "explicit job priority (privileged)",
+        ALL,
     ),
-    o("profile", None, R, A::Other, "profiling data to collect"),
+    o(
+        "profile",
+        None,
+        R,
+        A::Other,
+        "profiling data to collect",
+        ALL,
+    ),
     o(
         "propagate",
         None,
         Opt,
         A::Other,
         "resource limits to propagate",
+        SB | SR,
     ),
-    o("qos", Some('q'), R, A::Qos, "quality of service"),
+    o("qos", Some('q'), R, A::Qos, "quality of service", ALL),
     o(
         "quiet",
         Some('Q'),
         N,
         A::Other,
         "suppress informational messages",
+        ALL,
     ),
-    o("reboot", None, N, A::Other, "reboot nodes before starting"),
+    o(
+        "reboot",
+        None,
+        N,
+        A::Refused("rebooting nodes before the job starts is not modelled"),
+        "reboot nodes before starting",
+        ALL,
+    ),
     o(
         "requeue",
         None,
         Opt,
         A::Requeue,
         "allow requeueing (=expedite: expedited)",
+        SB,
     ),
     o(
         "reservation",
         None,
         R,
-        A::Other,
+        A::Refused("advanced reservations are not modelled"),
         "advanced reservations to use",
+        ALL,
     ),
     o(
         "resources",
@@ -643,6 +1011,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "resources for the container runtime",
+        ALL,
     ),
     o(
         "resv-ports",
@@ -650,14 +1019,16 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         Opt,
         A::Other,
         "reserve communication ports",
+        ALL,
     ),
-    o("runtime", None, R, A::Other, "container runtime"),
+    o("runtime", None, R, A::Other, "container runtime", ALL),
     o(
         "segment",
         None,
         R,
-        A::Other,
+        A::Refused(SEGMENTS),
         "segment size (topology/block)",
+        ALL,
     ),
     o(
         "signal",
@@ -665,35 +1036,40 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::Other,
         "signal to send before the time limit",
+        ALL,
     ),
     o(
         "sockets-per-node",
         None,
         R,
-        A::Other,
+        A::Refused(LAYOUT),
         "minimum sockets per node",
+        ALL,
     ),
     o(
         "spread-job",
         None,
         N,
-        A::Other,
+        A::Refused("spreading a job over as many nodes as possible is not modelled"),
         "spread the job over as many nodes as possible",
+        ALL,
     ),
     o(
         "spread-segments",
         None,
         N,
-        A::Other,
+        A::Refused(SEGMENTS),
         "place segments apart (topology/block)",
+        ALL,
     ),
-    o("stepmgr", None, N, A::Other, "enable the step manager"),
+    o("stepmgr", None, N, A::Other, "enable the step manager", ALL),
     o(
         "switches",
         None,
         R,
         A::Other,
         "maximum leaf switches[@max-time]",
+        ALL,
     ),
     o(
         "tasks-per-node",
@@ -701,47 +1077,67 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         R,
         A::NtasksPerNode,
         "alias of --ntasks-per-node",
+        ALL,
     ),
     o(
         "test-only",
         None,
         N,
-        A::Other,
+        A::Info,
         "estimate the start without submitting",
+        SB | SR,
     ),
     o(
         "thread-spec",
         None,
         R,
-        A::Other,
+        A::Refused(SPECIALIZED),
         "threads reserved for system use per node",
+        ALL,
     ),
     o(
         "threads-per-core",
         None,
         R,
-        A::Other,
+        A::Checked(Check::OneThreadPerCore),
         "minimum threads per core",
+        ALL,
     ),
-    o("time", Some('t'), R, A::Time, "time limit"),
+    o("time", Some('t'), R, A::Time, "time limit", ALL),
     o(
         "time-min",
         None,
         R,
         A::TimeMin,
         "minimum time limit (for backfill)",
+        ALL,
     ),
-    o("tmp", None, R, A::Other, "minimum temporary disk per node"),
-    o("tres-bind", None, R, A::Other, "task to TRES binding"),
-    o("tres-per-task", None, R, A::Other, "TRES per task"),
-    o("uid", None, R, A::Uid, "user to submit as (root only)"),
-    o("usage", None, N, A::Info, "print usage and exit"),
+    o(
+        "tmp",
+        None,
+        R,
+        A::Tmp,
+        "minimum temporary disk per node",
+        ALL,
+    ),
+    o("tres-bind", None, R, A::Other, "task to TRES binding", ALL),
+    o(
+        "tres-per-task",
+        None,
+        R,
+        A::Refused("TRES bound to tasks are not modelled"),
+        "TRES per task",
+        ALL,
+    ),
+    o("uid", None, R, A::Uid, "user to submit as (root only)", ALL),
+    o("usage", None, N, A::Info, "print usage and exit", ALL),
     o(
         "use-min-nodes",
         None,
         N,
-        A::Other,
+        A::UseMinNodes,
         "prefer the minimum node count of a range",
+        ALL,
     ),
     o(
         "verbose",
@@ -749,6 +1145,7 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         N,
         A::Other,
         "more messages (repeatable)",
+        ALL,
     ),
     o(
         "version",
@@ -756,26 +1153,407 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
         N,
         A::Info,
         "print the version and exit",
+        ALL,
     ),
-    o("wait", Some('W'), N, A::Other, "wait for the job to end"),
+    o(
+        "wait",
+        Some('W'),
+        N,
+        A::Other,
+        "wait for the job to end",
+        SB,
+    ),
     o(
         "wait-all-nodes",
         None,
         R,
         A::Other,
         "wait until all nodes are booted (0|1)",
+        SB | SA,
     ),
-    o("wckey", None, R, A::Other, "workload characterization key"),
+    o(
+        "wckey",
+        None,
+        R,
+        A::Other,
+        "workload characterization key",
+        ALL,
+    ),
     o(
         "wrap",
         None,
         R,
         A::Other,
         "wrap a command string in a sh script",
+        SB,
     ),
 ];
 
-/// Looks up an option by its exact long name (without `--`).
+/// Options srun or salloc accept and sbatch does not (Slurm 22.05 to 26.x), sorted by
+/// long name. srun's `--wait` takes a value (sbatch's `-W, --wait` takes none); `-K` is
+/// salloc's `--kill-command` and srun's `--kill-on-bad-exit`.
+static INTERACTIVE_OPTIONS: &[SbatchOption] = &[
+    o(
+        "accel-bind",
+        None,
+        R,
+        A::Other,
+        "accelerator binding of tasks",
+        SR,
+    ),
+    o(
+        "async",
+        None,
+        N,
+        A::Other,
+        "launch the step without waiting for it",
+        SR,
+    ),
+    o(
+        "bcast",
+        None,
+        Opt,
+        A::Other,
+        "copy the executable to the nodes",
+        SR,
+    ),
+    o(
+        "bcast-exclude",
+        None,
+        R,
+        A::Other,
+        "libraries --bcast leaves out",
+        SR,
+    ),
+    o(
+        "bell",
+        None,
+        N,
+        A::Other,
+        "ring the bell when the allocation is granted",
+        SA,
+    ),
+    o(
+        "compress",
+        None,
+        Opt,
+        A::Other,
+        "compress the --bcast files",
+        SR,
+    ),
+    o("cpu-bind", None, R, A::Other, "task to CPU binding", SR),
+    o("cpu_bind", None, R, A::Other, "alias of --cpu-bind", SR),
+    o(
+        "debugger-test",
+        None,
+        N,
+        A::Other,
+        "parallel debugger test mode",
+        SR,
+    ),
+    o(
+        "disable-status",
+        Some('X'),
+        N,
+        A::Other,
+        "no status report on Ctrl-C",
+        SR,
+    ),
+    o(
+        "epilog",
+        None,
+        R,
+        A::Other,
+        "program srun runs after the step",
+        SR,
+    ),
+    o(
+        "exact",
+        None,
+        N,
+        A::Other,
+        "the step gets only what it asks for",
+        SR,
+    ),
+    o(
+        "external-launcher",
+        None,
+        Opt,
+        A::Other,
+        "an external launcher's step",
+        SR,
+    ),
+    o(
+        "het-group",
+        None,
+        R,
+        A::Refused(HETJOB),
+        "heterogeneous job components to run on",
+        SR,
+    ),
+    o(
+        "ignore-signals",
+        None,
+        R,
+        A::Other,
+        "signals srun does not forward",
+        SR,
+    ),
+    o(
+        "immediate",
+        Some('I'),
+        Opt,
+        A::Refused(
+            "the job is cancelled unless it starts within the given time, which hpcsched does not model",
+        ),
+        "give up unless allocated within seconds",
+        SR | SA,
+    ),
+    o(
+        "interactive",
+        None,
+        N,
+        A::Other,
+        "interactive step (internal)",
+        SR,
+    ),
+    o(
+        "jobid",
+        None,
+        R,
+        A::Refused(
+            "it runs a step in an existing job's allocation; there is no new job to schedule",
+        ),
+        "run in this existing job",
+        SR,
+    ),
+    o(
+        "kill-command",
+        Some('K'),
+        Opt,
+        A::Other,
+        "signal the command when the allocation ends",
+        SA,
+    ),
+    o(
+        "kill-on-bad-exit",
+        Some('K'),
+        Opt,
+        A::Other,
+        "end the step when a task fails",
+        SR,
+    ),
+    o(
+        "label",
+        Some('l'),
+        N,
+        A::Other,
+        "prefix output lines with the task number",
+        SR,
+    ),
+    o("mpi", None, R, A::Other, "MPI plugin", SR),
+    o(
+        "msg-timeout",
+        None,
+        R,
+        A::Other,
+        "launch message timeout",
+        SR,
+    ),
+    o(
+        "multi-prog",
+        None,
+        N,
+        A::Other,
+        "a different program per task",
+        SR,
+    ),
+    o(
+        "no-allocate",
+        Some('Z'),
+        N,
+        A::Refused(
+            "it runs on nodes without a job allocation (privileged); there is no job to schedule",
+        ),
+        "run without an allocation",
+        SR,
+    ),
+    o("no-bell", None, N, A::Other, "never ring the bell", SA),
+    o(
+        "no-shell",
+        None,
+        N,
+        A::Other,
+        "exit once allocated, running nothing",
+        SA,
+    ),
+    o(
+        "overlap",
+        None,
+        Opt,
+        A::Other,
+        "the step may share resources with others",
+        SR,
+    ),
+    o(
+        "pack-group",
+        None,
+        R,
+        A::Refused(HETJOB),
+        "alias of --het-group",
+        SR,
+    ),
+    o(
+        "preserve-env",
+        Some('E'),
+        N,
+        A::Other,
+        "keep SLURM_NNODES and SLURM_NTASKS",
+        SR,
+    ),
+    o(
+        "prolog",
+        None,
+        R,
+        A::Other,
+        "program srun runs before the step",
+        SR,
+    ),
+    o(
+        "pty",
+        None,
+        Opt,
+        A::Other,
+        "run task 0 in a pseudo-terminal",
+        SR,
+    ),
+    o(
+        "quit-on-interrupt",
+        None,
+        N,
+        A::Other,
+        "quit on one Ctrl-C",
+        SR,
+    ),
+    o(
+        "relative",
+        Some('r'),
+        R,
+        A::Other,
+        "step nodes relative to the allocation",
+        SR,
+    ),
+    o(
+        "send-libs",
+        None,
+        Opt,
+        A::Other,
+        "send the executable's libraries too",
+        SR,
+    ),
+    o(
+        "slurmd-debug",
+        None,
+        R,
+        A::Other,
+        "slurmd debug level for the step",
+        SR,
+    ),
+    o(
+        "task-epilog",
+        None,
+        R,
+        A::Other,
+        "program run after each task",
+        SR,
+    ),
+    o(
+        "task-prolog",
+        None,
+        R,
+        A::Other,
+        "program run before each task",
+        SR,
+    ),
+    o(
+        "threads",
+        Some('T'),
+        R,
+        A::Other,
+        "threads srun sends messages with",
+        SR,
+    ),
+    o(
+        "treewidth",
+        None,
+        R,
+        A::Other,
+        "fanout of the step's messages",
+        SR,
+    ),
+    o(
+        "unbuffered",
+        Some('u'),
+        N,
+        A::Other,
+        "do not buffer the output",
+        SR,
+    ),
+    o(
+        "wait",
+        Some('W'),
+        R,
+        A::Other,
+        "end the step this long after a task exits",
+        SR,
+    ),
+    o(
+        "wait-for-children",
+        None,
+        N,
+        A::Other,
+        "wait for the tasks' children",
+        SR,
+    ),
+    o(
+        "whole",
+        None,
+        N,
+        A::Other,
+        "the step gets all of each node",
+        SR,
+    ),
+    o("x11", None, Opt, A::Other, "X11 forwarding", SR | SA),
+];
+
+/// Why heterogeneous-job options are refused.
+const HETJOB: &str = "heterogeneous jobs are not supported";
+
+/// The options `client` accepts (without SPANK plugins'), each once.
+///
+/// ```
+/// use hpcsched::request::Client;
+/// use hpcsched::sbatch::options;
+/// assert!(options(Client::Srun).any(|o| o.long == "pty"));
+/// assert!(!options(Client::Salloc).any(|o| o.long == "output"));
+/// assert!(options(Client::Sbatch).all(|o| o.long != "pty"));
+/// ```
+pub fn options(client: Client) -> impl Iterator<Item = &'static SbatchOption> {
+    SBATCH_OPTIONS
+        .iter()
+        .chain(INTERACTIVE_OPTIONS)
+        .filter(move |o| o.accepted_by(client))
+}
+
+/// Whether `name` is a long option of sbatch, srun or salloc.
+pub(crate) fn is_slurm_option(name: &str) -> bool {
+    SBATCH_OPTIONS
+        .iter()
+        .chain(INTERACTIVE_OPTIONS)
+        .any(|o| o.long == name)
+}
+
+/// Looks up an sbatch option by its exact long name (without `--`).
 ///
 /// ```
 /// use hpcsched::sbatch::{find_option, ArgKind};
@@ -783,36 +1561,78 @@ pub static SBATCH_OPTIONS: &[SbatchOption] = &[
 /// assert_eq!(time.short, Some('t'));
 /// assert_eq!(time.arg, ArgKind::Required);
 /// assert!(find_option("tim").is_none());
+/// assert!(find_option("pty").is_none()); // srun's
 /// ```
 #[must_use]
 pub fn find_option(long: &str) -> Option<&'static SbatchOption> {
     SBATCH_OPTIONS.iter().find(|o| o.long == long)
 }
 
-fn find_short(c: char) -> Option<&'static SbatchOption> {
-    SBATCH_OPTIONS.iter().find(|o| o.short == Some(c))
+/// An option as the command line names it: one of Slurm's, or one a SPANK plugin adds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Spec<'p> {
+    Slurm(&'static SbatchOption),
+    Plugin(&'p SpankPlugin, &'p SpankOption),
 }
 
-/// Resolves a long name the way `getopt_long` does: an exact match, else the only option
-/// the name is a prefix of.
-fn resolve_long(name: &str, written: &str) -> Result<&'static SbatchOption, OptionError> {
-    if let Some(exact) = find_option(name) {
-        return Ok(exact);
+impl Spec<'_> {
+    /// The long name, without `--`.
+    pub(crate) fn long(&self) -> &str {
+        match self {
+            Spec::Slurm(o) => o.long,
+            Spec::Plugin(_, o) => o.name(),
+        }
     }
-    if name.is_empty() {
-        return Err(OptionError::Unknown(written.to_owned()));
+    /// Whether it takes a value.
+    pub(crate) fn arg(&self) -> ArgKind {
+        match self {
+            Spec::Slurm(o) => o.arg,
+            Spec::Plugin(_, o) => o.arg(),
+        }
     }
-    let candidates: Vec<&'static SbatchOption> = SBATCH_OPTIONS
-        .iter()
-        .filter(|o| o.long.starts_with(name))
-        .collect();
-    match candidates.as_slice() {
-        [] => Err(OptionError::Unknown(written.to_owned())),
-        [one] => Ok(one),
-        many => Err(OptionError::Ambiguous {
-            option: written.to_owned(),
-            candidates: many.iter().map(|o| format!("--{}", o.long)).collect(),
-        }),
+}
+
+/// The options one command accepts on one cluster: its own and its SPANK plugins'.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Table<'p> {
+    pub(crate) client: Client,
+    pub(crate) plugins: &'p [SpankPlugin],
+}
+
+impl<'p> Table<'p> {
+    fn all(self) -> impl Iterator<Item = Spec<'p>> {
+        let client = self.client;
+        options(client).map(Spec::Slurm).chain(
+            self.plugins
+                .iter()
+                .filter(move |p| p.registers_for(client))
+                .flat_map(|p| p.options().iter().map(move |o| Spec::Plugin(p, o))),
+        )
+    }
+
+    /// The option with this short name (plugins have none).
+    pub(crate) fn short(self, c: char) -> Option<&'static SbatchOption> {
+        options(self.client).find(|o| o.short == Some(c))
+    }
+
+    /// Resolves a long name the way `getopt_long` does: an exact match, else the only
+    /// option the name is a prefix of. `written` is the option as written, for errors.
+    pub(crate) fn long(self, name: &str, written: &str) -> Result<Spec<'p>, OptionError> {
+        if let Some(exact) = self.all().find(|s| s.long() == name) {
+            return Ok(exact);
+        }
+        if name.is_empty() {
+            return Err(OptionError::Unknown(written.to_owned()));
+        }
+        let candidates: Vec<Spec<'p>> = self.all().filter(|s| s.long().starts_with(name)).collect();
+        match candidates.as_slice() {
+            [] => Err(OptionError::Unknown(written.to_owned())),
+            [one] => Ok(*one),
+            many => Err(OptionError::Ambiguous {
+                option: written.to_owned(),
+                candidates: many.iter().map(|s| format!("--{}", s.long())).collect(),
+            }),
+        }
     }
 }
 
@@ -824,12 +1644,15 @@ pub(crate) enum Source {
 }
 
 /// State that outlives one pass: which mutually exclusive options were set, and where.
-#[derive(Debug, Default)]
-pub(crate) struct Applier {
+#[derive(Debug)]
+pub(crate) struct Applier<'p> {
+    table: Table<'p>,
     memory: Option<(&'static str, Source)>,
     /// `--gpus-per-node` / `--gres`: when (the option counter) and where they were last set.
     gpus_per_node: Option<(usize, Source)>,
     gres: Option<(usize, Source)>,
+    /// Options whose combination is checked at the end, with where each was first given.
+    seen: Vec<(&'static str, Source)>,
     /// Counts applied options, to tell which of two came later.
     applied: usize,
 }
@@ -848,7 +1671,30 @@ pub(crate) struct PassEnd {
     pub stop: usize,
 }
 
-impl Applier {
+/// Options that may not be given together, for the commands that check it: sbatch, srun
+/// and salloc refuse `-v` with `-Q` (`_opt_verify()`), srun `--exact` with `--whole`,
+/// `--exclusive` with `--overlap`, and `-r` with `-w` or `-x`.
+const INCOMPATIBLE: &[(&str, &str, u8)] = &[
+    ("verbose", "quiet", ALL),
+    ("exact", "whole", SR),
+    ("exclusive", "overlap", SR),
+    ("relative", "nodelist", SR),
+    ("relative", "exclude", SR),
+];
+
+impl<'p> Applier<'p> {
+    /// A fresh option set for `client`, with the options of `plugins`.
+    pub(crate) fn new(client: Client, plugins: &'p [SpankPlugin]) -> Self {
+        Self {
+            table: Table { client, plugins },
+            memory: None,
+            gpus_per_node: None,
+            gres: None,
+            seen: Vec::new(),
+            applied: 0,
+        }
+    }
+
     /// Runs `getopt_long` over `args`, applying each option to `req`. `source_of(i)` says
     /// where argument `i` came from. Stops at `--` (consumed) or at the first non-option.
     pub(crate) fn pass<S: AsRef<str>>(
@@ -875,11 +1721,11 @@ impl Applier {
                     None => (body, None),
                 };
                 let written = format!("--{name}");
-                let spec = resolve_long(name, &written).map_err(at)?;
-                let value = match (spec.arg, attached) {
+                let spec = self.table.long(name, &written).map_err(at)?;
+                let value = match (spec.arg(), attached) {
                     (ArgKind::None, Some(v)) => {
                         return Err(at(OptionError::UnexpectedValue {
-                            option: format!("--{}", spec.long),
+                            option: format!("--{}", spec.long()),
                             value: v.to_owned(),
                         }));
                     }
@@ -893,13 +1739,20 @@ impl Applier {
                     }
                     (ArgKind::None | ArgKind::Optional, None) => None,
                 };
-                self.apply(req, spec, value, source).map_err(at)?;
+                match spec {
+                    Spec::Slurm(o) => self.apply(req, o, value, source).map_err(at)?,
+                    Spec::Plugin(plugin, o) => {
+                        self.apply_plugin(req, plugin, o, value).map_err(at)?;
+                    }
+                }
             } else {
                 // A cluster of short options: `-Hv`, `-N2`, `-HN 2`.
                 let cluster = &arg[1..];
                 for (pos, c) in cluster.char_indices() {
-                    let spec =
-                        find_short(c).ok_or_else(|| at(OptionError::Unknown(format!("-{c}"))))?;
+                    let spec = self
+                        .table
+                        .short(c)
+                        .ok_or_else(|| at(OptionError::Unknown(format!("-{c}"))))?;
                     let rest = &cluster[pos + c.len_utf8()..];
                     match spec.arg {
                         ArgKind::None => self.apply(req, spec, None, source).map_err(at)?,
@@ -928,25 +1781,27 @@ impl Applier {
         Ok(PassEnd { stop: i })
     }
 
-    /// The command-line pass: options up to the script path. Any argument that is exactly
-    /// `:` makes sbatch build a heterogeneous job (`sbatch -N1 : -N2 job.sh`; sbatch looks
-    /// at every argument, even `-J :` or the script's own arguments).
+    /// The command-line pass: options up to the script path (sbatch) or the command (srun,
+    /// salloc). Any argument that is exactly `:` makes the command build a heterogeneous
+    /// job (`sbatch -N1 : -N2 job.sh`; the command looks at every argument, even `-J :` or
+    /// the script's or program's own arguments).
     pub(crate) fn cli_pass<S: AsRef<str>>(
         &mut self,
         req: &mut JobRequest,
         args: &[S],
-    ) -> Result<(), Located> {
+    ) -> Result<PassEnd, Located> {
         if args.iter().any(|a| a.as_ref() == ":") {
             return Err(Located {
                 source: Source::Cli,
                 error: OptionError::HetJobUnsupported,
             });
         }
-        self.pass(req, args, &|_| Source::Cli).map(|_| ())
+        self.pass(req, args, &|_| Source::Cli)
     }
 
     /// Checks that need the final values of every pass (`--gres=gpu` vs
-    /// `--gpus-per-node`, `_validate_gres_vs_gpus_per_node()`).
+    /// `--gpus-per-node`, `_validate_gres_vs_gpus_per_node()`; options the command
+    /// refuses together).
     pub(crate) fn finish(&self, req: &JobRequest) -> Result<(), Located> {
         let gres_has_gpu = req.gres.iter().any(|g| g.key.name == "gpu");
         if let (Some(gpn), Some(gres), true) = (self.gpus_per_node, self.gres, gres_has_gpu) {
@@ -963,6 +1818,52 @@ impl Applier {
                 },
             });
         }
+        let bit = client_bit(self.table.client);
+        for &(a, b, clients) in INCOMPATIBLE {
+            if clients & bit == 0 {
+                continue;
+            }
+            let at = |name: &str| self.seen.iter().position(|(n, _)| *n == name);
+            if let (Some(x), Some(y)) = (at(a), at(b)) {
+                // Named in Slurm's order; found where the later of the two was given.
+                let source = self.seen.get(x.max(y)).map_or(Source::Cli, |&(_, s)| s);
+                return Err(Located {
+                    source,
+                    error: OptionError::Incompatible {
+                        first: format!("--{a}"),
+                        second: format!("--{b}"),
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands a plugin option to its plugin, which may refuse the value, and keeps it.
+    fn apply_plugin(
+        &mut self,
+        req: &mut JobRequest,
+        plugin: &SpankPlugin,
+        option: &SpankOption,
+        value: Option<&str>,
+    ) -> Result<(), OptionError> {
+        let name = option.name();
+        plugin
+            .check(&req.plugin_options, name, value)
+            .map_err(|refusal| match refusal {
+                PluginRefusal::Value(why) => OptionError::InvalidValue {
+                    option: format!("--{name}"),
+                    value: value.unwrap_or("").to_owned(),
+                    why,
+                },
+                PluginRefusal::Conflict(other) => OptionError::Conflict {
+                    first: format!("--{other}"),
+                    second: format!("--{name}"),
+                },
+            })?;
+        self.applied += 1;
+        req.plugin_options
+            .push((name.to_owned(), value.map(str::to_owned)));
         Ok(())
     }
 
@@ -975,6 +1876,11 @@ impl Applier {
     ) -> Result<(), OptionError> {
         let name = spec.long;
         self.applied += 1;
+        if INCOMPATIBLE.iter().any(|&(a, b, _)| a == name || b == name)
+            && !self.seen.iter().any(|(n, _)| *n == name)
+        {
+            self.seen.push((name, source));
+        }
         let invalid = |v: &str, why: String| OptionError::InvalidValue {
             option: format!("--{name}"),
             value: v.to_owned(),
@@ -1147,19 +2053,46 @@ impl Applier {
             A::Other => req
                 .other_options
                 .push((name.to_owned(), value.map(str::to_owned))),
+            A::Refused(why) => {
+                return Err(OptionError::Unsupported {
+                    option: format!("--{name}"),
+                    why: why.to_owned(),
+                });
+            }
+            A::Checked(check) => {
+                check.run(value).map_err(|why| OptionError::Unsupported {
+                    option: match value {
+                        Some(v) => format!("--{name}={v}"),
+                        None => format!("--{name}"),
+                    },
+                    why: why.to_owned(),
+                })?;
+                req.other_options
+                    .push((name.to_owned(), value.map(str::to_owned)));
+            }
+            A::Tmp => req.tmp = Some(values::memory(v).map_err(|why| invalid(v, why))?),
+            A::CpusPerGpu => {
+                req.cpus_per_gpu = Some(parse_positive(v).map_err(|why| invalid(v, why))?);
+            }
+            A::Overcommit => req.overcommit = true,
+            A::UseMinNodes => req.use_min_nodes = true,
         }
         Ok(())
     }
 }
 
-/// Parses applied to the command line only (no script): the whole `parse_args` pass.
+/// Options of a command line alone (no script), applied to `req`; returns the index of
+/// the first word after them.
 pub(crate) fn apply_args<S: AsRef<str>>(
     req: &mut JobRequest,
     args: &[S],
-) -> Result<(), OptionError> {
-    let mut applier = Applier::default();
-    applier.cli_pass(req, args).map_err(|l| l.error)?;
-    applier.finish(req).map_err(|l| l.error)
+    client: Client,
+    plugins: &[SpankPlugin],
+) -> Result<usize, OptionError> {
+    let mut applier = Applier::new(client, plugins);
+    let end = applier.cli_pass(req, args).map_err(|l| l.error)?;
+    applier.finish(req).map_err(|l| l.error)?;
+    Ok(end.stop)
 }
 
 /// `strtol`-style decimal: optional leading whitespace and sign, then digits only.
@@ -1322,9 +2255,84 @@ mod tests {
             ('w', "nodelist", ArgKind::Required),
             ('x', "exclude", ArgKind::Required),
         ] {
-            let o = find_short(c).unwrap();
+            let o = sbatch().short(c).unwrap();
             assert_eq!((o.long, o.arg), (long, arg), "-{c}");
         }
+    }
+
+    fn sbatch() -> Table<'static> {
+        Table {
+            client: Client::Sbatch,
+            plugins: &[],
+        }
+    }
+
+    #[test]
+    fn each_command_has_unique_long_and_short_names() {
+        assert!(
+            INTERACTIVE_OPTIONS
+                .windows(2)
+                .all(|w| w[0].long < w[1].long)
+        );
+        for client in [Client::Sbatch, Client::Srun, Client::Salloc] {
+            let mut longs: Vec<&str> = options(client).map(|o| o.long).collect();
+            let mut shorts: Vec<char> = options(client).filter_map(|o| o.short).collect();
+            let (l, n) = (longs.len(), shorts.len());
+            longs.sort_unstable();
+            longs.dedup();
+            shorts.sort_unstable();
+            shorts.dedup();
+            assert_eq!((longs.len(), shorts.len()), (l, n), "{client}");
+        }
+        // What each command accepts beyond the others (slurm_opt.c, 22.05 and 26.x).
+        let only = |client: Client| -> Vec<&str> {
+            let others: Vec<Client> = [Client::Sbatch, Client::Srun, Client::Salloc]
+                .into_iter()
+                .filter(|&c| c != client)
+                .collect();
+            options(client)
+                .filter(|o| others.iter().all(|&c| !o.accepted_by(c)))
+                .map(|o| o.long)
+                .collect()
+        };
+        assert_eq!(
+            only(Client::Sbatch),
+            [
+                "array",
+                "batch",
+                "export-file",
+                "external",
+                "ignore-pbs",
+                "kill-on-invalid-dep",
+                "no-requeue",
+                "requeue",
+                "wait",
+                "wrap"
+            ]
+        );
+        assert_eq!(
+            only(Client::Salloc),
+            ["bell", "kill-command", "no-bell", "no-shell"]
+        );
+        let srun_short: Vec<(char, &str, ArgKind)> = options(Client::Srun)
+            .filter(|o| !o.accepted_by(Client::Sbatch))
+            .filter_map(|o| o.short.map(|c| (c, o.long, o.arg)))
+            .collect();
+        assert_eq!(
+            srun_short,
+            [
+                ('X', "disable-status", ArgKind::None),
+                ('I', "immediate", ArgKind::Optional),
+                ('K', "kill-on-bad-exit", ArgKind::Optional),
+                ('l', "label", ArgKind::None),
+                ('Z', "no-allocate", ArgKind::None),
+                ('E', "preserve-env", ArgKind::None),
+                ('r', "relative", ArgKind::Required),
+                ('T', "threads", ArgKind::Required),
+                ('u', "unbuffered", ArgKind::None),
+                ('W', "wait", ArgKind::Required),
+            ]
+        );
     }
 
     #[test]
@@ -1388,10 +2396,14 @@ mod tests {
         assert_eq!(r.job_name.as_deref(), Some("x"));
         assert!(r.hold);
         // `--cluster` is an option in its own right, though a prefix of `--clusters`.
-        let r = parse_args(&["--cluster=c1"]).unwrap();
+        assert!(matches!(
+            err(&["--cluster=c1"]),
+            OptionError::Unsupported { ref option, .. } if option == "--cluster"
+        ));
+        let r = parse_args(&["--mail-t=END"]).unwrap();
         assert_eq!(
             r.other_options,
-            [("cluster".to_owned(), Some("c1".to_owned()))]
+            [("mail-type".to_owned(), Some("END".to_owned()))]
         );
         assert_eq!(
             err(&["--mem-per=1G"]),
@@ -1669,7 +2681,7 @@ mod tests {
             "--mail-user",
             "me@x",
             "--propagate=STACK",
-            "-k",
+            "-Q",
             "--mail-type=ALL",
         ])
         .unwrap();
@@ -1682,7 +2694,7 @@ mod tests {
                 s("get-user-env", None),
                 s("mail-user", Some("me@x")),
                 s("propagate", Some("STACK")),
-                s("no-kill", None),
+                s("quiet", None),
                 s("mail-type", Some("ALL")),
             ]
         );
@@ -1692,7 +2704,7 @@ mod tests {
     fn every_option_in_the_table_is_accepted() {
         for o in SBATCH_OPTIONS {
             let arg = match (o.arg, o.action) {
-                (_, A::Info | A::Nodefile) => continue,
+                (_, A::Info | A::Nodefile | A::Refused(_) | A::Checked(_)) => continue,
                 (ArgKind::None, _) => format!("--{}", o.long),
                 // Value-parsed options are covered by their own tests.
                 (_, A::Other) => format!("--{}=v", o.long),
@@ -1704,6 +2716,88 @@ mod tests {
             }
         }
     }
+    #[test]
+    fn options_that_change_a_decision_are_modelled_or_refused() {
+        use crate::memory::Memory;
+        // Every refused option names itself and why (docs/slurm-compatibility.md).
+        for (args, option) in [
+            (&["--reservation=maint"][..], "--reservation"),
+            (&["-L", "matlab:1"], "--licenses"),
+            (&["-M", "other"], "--clusters"),
+            (&["--contiguous"], "--contiguous"),
+            (&["--spread-job"], "--spread-job"),
+            (&["--prefer=fast"], "--prefer"),
+            (&["-S", "2"], "--core-spec"),
+            (&["-B", "2:8:1"], "--extra-node-info"),
+            (&["--gpus-per-task=1"], "--gpus-per-task"),
+            (&["--ntasks-per-gpu=2"], "--ntasks-per-gpu"),
+            (&["-k"], "--no-kill"),
+            (&["--reboot"], "--reboot"),
+            (&["--batch=fast"], "--batch"),
+            (&["--threads-per-core=2"], "--threads-per-core=2"),
+            (&["--ntasks-per-core=2"], "--ntasks-per-core=2"),
+            (&["--hint=memory_bound"], "--hint=memory_bound"),
+            (&["-m", "plane=4"], "--distribution=plane=4"),
+            (&["-m", "arbitrary"], "--distribution=arbitrary"),
+            (
+                &["--gres-flags=enforce-binding"],
+                "--gres-flags=enforce-binding",
+            ),
+        ] {
+            match err(args) {
+                OptionError::Unsupported { option: o, why } => {
+                    assert_eq!(o, option, "{args:?}");
+                    assert!(!why.is_empty());
+                }
+                other => panic!("{args:?}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            err(&["--reservation=maint"]).to_string(),
+            "`--reservation` is not supported: advanced reservations are not modelled"
+        );
+        assert_eq!(
+            err(&["--test-only"]),
+            OptionError::Informational("--test-only".into())
+        );
+        // Values that change nothing hpcsched models are kept.
+        let r = parse_args(&[
+            "--threads-per-core=1",
+            "--ntasks-per-core=1",
+            "--hint=nomultithread",
+            "-m",
+            "cyclic:block",
+            "--gres-flags=disable-binding",
+            "--switches=1@10:00",
+            "--bb=capacity=1G",
+        ])
+        .unwrap();
+        assert_eq!(r.other_options.len(), 7);
+        // The modelled ones.
+        let r = parse_args(&["--tmp=2G", "--cpus-per-gpu=4", "-O", "--use-min-nodes"]).unwrap();
+        assert_eq!(r.tmp, Some(Memory::from_mib(2048)));
+        assert_eq!(r.cpus_per_gpu, Some(4));
+        assert!(r.overcommit && r.use_min_nodes);
+        assert!(r.other_options.is_empty());
+        assert_eq!(
+            r.to_args(),
+            [
+                "--tmp=2G",
+                "--cpus-per-gpu=4",
+                "--overcommit",
+                "--use-min-nodes"
+            ]
+        );
+        assert_eq!(
+            parse_args(&["--tmp=500"]).unwrap().tmp,
+            Some(Memory::from_mib(500))
+        );
+        assert!(matches!(
+            err(&["--cpus-per-gpu=0"]),
+            OptionError::InvalidValue { .. }
+        ));
+    }
+
     #[test]
     fn time_limits_round_up_and_zero_is_unlimited() {
         use crate::time::{Duration, TimeLimit};

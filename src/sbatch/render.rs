@@ -1,9 +1,11 @@
 //! Rendering a [`JobRequest`] back to sbatch syntax that real sbatch accepts.
 //!
 //! Arguments are long-form `--name=value` in a fixed order (the field order of
-//! [`JobRequest`], then [`JobRequest::other_options`] as written), so equal requests render
-//! to equal text. Scripts carry the same arguments, one `#SBATCH` line each, quoted for
-//! sbatch's directive tokenizer when needed.
+//! [`JobRequest`], then [`JobRequest::other_options`] and the SPANK plugins'
+//! [`JobRequest::plugin_options`] as written), so equal requests render to equal text.
+//! Scripts carry the same arguments, one `#SBATCH` line each, quoted for sbatch's
+//! directive tokenizer when needed. A command line is the request's command (sbatch, srun
+//! or salloc), the arguments, then [`JobRequest::command`].
 //!
 //! A value containing a newline cannot be written in an `#SBATCH` line (directives are
 //! read line by line); such a request renders to a script that does not read back.
@@ -58,6 +60,9 @@ pub(crate) fn to_args(req: &JobRequest) -> Vec<String> {
         Some(MemoryRequest::PerGpu(m)) => push(&mut out, "mem-per-gpu", values::memory_str(m)),
         None => {}
     }
+    if let Some(t) = req.tmp {
+        push(&mut out, "tmp", values::memory_str(t));
+    }
     if !req.gres.is_empty() {
         push(&mut out, "gres", values::gres_list_str(&req.gres));
     }
@@ -66,6 +71,15 @@ pub(crate) fn to_args(req: &JobRequest) -> Vec<String> {
     }
     if let Some(g) = &req.gpus_per_node {
         push(&mut out, "gpus-per-node", gpus_value(g));
+    }
+    if let Some(c) = req.cpus_per_gpu {
+        push(&mut out, "cpus-per-gpu", c.to_string());
+    }
+    if req.overcommit {
+        out.push("--overcommit".into());
+    }
+    if req.use_min_nodes {
+        out.push("--use-min-nodes".into());
     }
     if let Some(t) = req.time_limit {
         push(&mut out, "time", values::time_str(t));
@@ -135,7 +149,7 @@ pub(crate) fn to_args(req: &JobRequest) -> Vec<String> {
     if let Some(c) = &req.comment {
         push(&mut out, "comment", c);
     }
-    for (name, value) in &req.other_options {
+    for (name, value) in req.other_options.iter().chain(&req.plugin_options) {
         match value {
             Some(v) => push(&mut out, name, v),
             None => out.push(format!("--{name}")),
@@ -212,10 +226,17 @@ pub(crate) fn shell_quote(s: &str) -> String {
 }
 
 pub(crate) fn to_shell_command(req: &JobRequest) -> String {
-    let mut out = String::from("sbatch");
-    for arg in to_args(req) {
+    let mut out = String::from(req.client.name());
+    let args = to_args(req);
+    // A command word that looks like an option would be read as one: `--` ends them.
+    let needs_end = req
+        .command
+        .first()
+        .is_some_and(|w| w.starts_with('-') && w != "-");
+    let end = needs_end.then(|| "--".to_owned());
+    for word in args.iter().chain(end.as_ref()).chain(&req.command) {
         out.push(' ');
-        out.push_str(&shell_quote(&arg));
+        out.push_str(&shell_quote(word));
     }
     out
 }

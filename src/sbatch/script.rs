@@ -27,7 +27,8 @@
 //! `#SBATCH` ones (`xlate_batch_script()`); hpcsched ignores such lines.
 
 use super::options::{Applier, Located, OptionError, Source};
-use crate::request::JobRequest;
+use crate::request::{Client, JobRequest};
+use crate::spank::SpankPlugin;
 
 /// Why a batch script was rejected. Errors inside the script name their 1-based line.
 ///
@@ -255,7 +256,11 @@ fn located(l: Located) -> ScriptError {
     }
 }
 
-pub(crate) fn parse<S: AsRef<str>>(text: &str, args: &[S]) -> Result<JobRequest, ScriptError> {
+pub(crate) fn parse<S: AsRef<str>>(
+    text: &str,
+    args: &[S],
+    plugins: &[SpankPlugin],
+) -> Result<JobRequest, ScriptError> {
     check_text(text)?;
     let mut tokens: Vec<(String, usize)> = Vec::new();
     let mut body = String::with_capacity(text.len());
@@ -283,7 +288,7 @@ pub(crate) fn parse<S: AsRef<str>>(text: &str, args: &[S]) -> Result<JobRequest,
     }
 
     let mut req = JobRequest::default();
-    let mut applier = Applier::default();
+    let mut applier = Applier::new(Client::Sbatch, plugins);
     let words: Vec<&str> = tokens.iter().map(|(t, _)| t.as_str()).collect();
     let line_of = |i: usize| tokens.get(i).map_or(0, |(_, l)| *l);
     let end = applier

@@ -140,6 +140,9 @@ pub struct Scheduler {
     nodes: Vec<NodeRuntime>,
     /// Node indices of each partition, in partition definition order.
     partition_nodes: Vec<Vec<u32>>,
+    /// By partition: the planner key of its MaxCPUsPerNode, if it has one (see
+    /// `Scheduler::cpu_budget_key`).
+    pub(crate) cpu_budgets: Vec<Option<crate::gres::GresKey>>,
     // Insertion order is submission order (and start order for array tasks), so iteration
     // is deterministic; a B-tree left about half of every node empty with sequential ids.
     // Records are boxed: the map's doubling growth then leaves slack on small entries
@@ -250,6 +253,13 @@ impl Scheduler {
             })
             .collect();
         let cluster_memory_consumable = cluster.config().memory_is_consumable();
+        let cpu_budgets = cluster
+            .partitions()
+            .map(|p| {
+                p.max_cpus_per_node
+                    .map(|_| crate::gres::GresKey::typed(pass::CPU_BUDGET, p.name.clone()))
+            })
+            .collect();
         let tiers: Vec<u16> = cluster.partitions().map(|p| p.priority_tier).collect();
         let partition_names = cluster
             .partitions()
@@ -260,6 +270,7 @@ impl Scheduler {
             policy,
             nodes,
             partition_nodes,
+            cpu_budgets,
             jobs: IndexMap::default(),
             arrays: BTreeMap::new(),
             users: IndexMap::default(),
@@ -733,8 +744,10 @@ impl Scheduler {
         )
     }
 
-    /// Takes a node down: its jobs end NODE_FAIL, or are requeued if they asked for
-    /// `--requeue`. Returns the ids of the jobs that ended and of those requeued.
+    /// Takes a node down: its jobs end NODE_FAIL, or are requeued: a batch job that asked
+    /// for `--requeue`, or said neither `--requeue` nor `--no-requeue` on a cluster with
+    /// `JobRequeue=1` (Slurm's default); never an srun or salloc job. Returns the ids of
+    /// the jobs that ended and of those requeued.
     pub fn down_node(
         &mut self,
         name: &str,
@@ -752,10 +765,13 @@ impl Scheduler {
             .unwrap_or_default();
         let (mut ended, mut requeued) = (Vec::new(), Vec::new());
         for id in victims {
-            let wants_requeue = self
-                .jobs
-                .get(&id)
-                .is_some_and(|j| j.resolved.request().requeue == Some(true));
+            // The job's `--requeue`/`--no-requeue`, else JobRequeue (slurmctld copies it
+            // into the job at submit); only batch jobs are requeued.
+            let default = self.cluster.config().job_requeue;
+            let wants_requeue = self.jobs.get(&id).is_some_and(|j| {
+                let req = j.resolved.request();
+                req.client == crate::request::Client::Sbatch && req.requeue.unwrap_or(default)
+            });
             if wants_requeue && self.requeue(id, now).is_ok() {
                 requeued.push(id);
             } else if self

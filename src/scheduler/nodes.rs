@@ -38,7 +38,8 @@ impl NodeRuntime {
         let capacity = Tres {
             nodes: 1,
             cpus: node.cpus,
-            memory: node.real_memory,
+            // MemSpecLimit is the system's: jobs get the rest.
+            memory: node.usable_memory(),
             gres,
         };
         Self {

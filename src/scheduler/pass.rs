@@ -11,6 +11,7 @@ use super::policy::{Backfill, ReservationGranularity};
 use super::queue::{QKey, Queue, Source};
 use crate::dependency::DependencyStatus;
 use crate::fast_hash::FastBuild;
+use crate::gres::GresKey;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
@@ -60,6 +61,10 @@ pub(crate) struct ShapeKey {
     pub(crate) user: u32,
 }
 
+/// The GRES name of the planner keys that carry MaxCPUsPerNode (see
+/// [`Scheduler::cpu_budget_key`]).
+pub(crate) const CPU_BUDGET: &str = "#maxcpus";
+
 /// A [`ShapeKey`] borrowed from the question being asked.
 struct ShapeRef<'d> {
     part: usize,
@@ -80,6 +85,7 @@ impl ShapeRef<'_> {
         bool,
         bool,
         Duration,
+        Option<&crate::gres::GresKey>,
     ) {
         let Demand {
             min_nodes,
@@ -94,6 +100,7 @@ impl ShapeRef<'_> {
             user: _,
             user_exclusive,
             duration,
+            cpu_budget,
         } = d;
         (
             [
@@ -109,6 +116,7 @@ impl ShapeRef<'_> {
             *whole_node,
             *user_exclusive,
             *duration,
+            cpu_budget.as_ref(),
         )
     }
 
@@ -760,10 +768,19 @@ impl Scheduler {
         next
     }
 
-    /// When a running job is ended as TIMEOUT: its time limit plus `OverTimeLimit` after
-    /// its start; `None` when either is UNLIMITED.
+    /// `OverTimeLimit` of a job running in `partition`: the partition's, else the
+    /// cluster's (slurm.conf.5: "partition-specific value overrides the global").
+    pub(crate) fn over_time_limit_in(&self, partition: Option<&str>) -> TimeLimit {
+        partition
+            .and_then(|p| self.cluster.partition(p))
+            .and_then(|p| p.over_time_limit)
+            .unwrap_or(self.cluster.config().over_time_limit)
+    }
+
+    /// When a running job is ended as TIMEOUT: its time limit plus `OverTimeLimit` (its
+    /// partition's, else the cluster's) after its start; `None` when either is UNLIMITED.
     pub(crate) fn kill_time(&self, job: &Job) -> Option<Timestamp> {
-        let over = match self.cluster.config().over_time_limit {
+        let over = match self.over_time_limit_in(job.partition()) {
             TimeLimit::Limited(d) => d,
             TimeLimit::Unlimited => return None,
         };
@@ -1097,7 +1114,7 @@ impl Scheduler {
                 };
                 profile.add_running(
                     n,
-                    &alloc.used(),
+                    &self.profile_usage(job, alloc),
                     Self::planned_end(job).max(hold_until),
                     job.user_idx,
                     self.running_user_exclusive(job),
@@ -1110,7 +1127,9 @@ impl Scheduler {
     /// The profile of one pass: every running job's allocation until its time limit,
     /// unusable nodes blocked.
     fn build_profile(&self, now: Timestamp) -> Profile {
-        let capacity = self.nodes.iter().map(|n| n.capacity.clone()).collect();
+        let capacity = (0..self.nodes.len())
+            .map(|n| self.profile_capacity(n))
+            .collect();
         let weight = self.cluster.nodes().map(|n| n.weight).collect();
         let mut profile = Profile::new(now, capacity, weight);
         // Group `i` is partition `i`: questions about a whole partition use its indexes.
@@ -1126,7 +1145,7 @@ impl Scheduler {
             // A job past its limit (the host has not stopped it yet) still holds its nodes.
             let end = Self::planned_end(job).max(Timestamp(now.0.saturating_add(1)));
             for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
-                let used = alloc.used();
+                let used = self.profile_usage(job, alloc);
                 profile.add_running(
                     idx as NodeIdx,
                     &used,
@@ -1189,11 +1208,18 @@ impl Scheduler {
         }
         let seen: HashSet<JobId, FastBuild> = walked.iter().map(|e| e.job).collect();
         for id in unsettled {
+            // As a walk would: Priority over no reason or Resources (`_failed_partition()`).
             if !seen.contains(&id)
-                && self
-                    .jobs
-                    .get(&id)
-                    .is_some_and(|j| j.state == JobState::Pending && j.queued.is_some())
+                && self.jobs.get(&id).is_some_and(|j| {
+                    j.state == JobState::Pending
+                        && j.queued.is_some()
+                        && matches!(
+                            j.reason,
+                            PendingReason::None
+                                | PendingReason::Resources
+                                | PendingReason::Priority
+                        )
+                })
             {
                 self.set_reason(id, PendingReason::Priority);
             }
@@ -2091,11 +2117,9 @@ impl Scheduler {
     /// The demand of a job in a partition, and the nodes it may use there.
     pub(crate) fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, JobNodes)> {
         let job = self.jobs.get(&id)?;
-        let r = &job.resolved;
         let shape = self.shape_in(job, part);
-        let req = r.request();
         let cpt = shape.cpus_per_task().max(1);
-        let min_cpus_per_node = req.min_cpus_per_node(cpt).max(1);
+        let min_cpus_per_node = shape.min_cpus_per_node().max(1);
         let mem = match shape.memory() {
             // CR_Core/CR_CPU: memory is not a consumable resource; nothing is taken.
             _ if !self.memory_consumable => MemDemand::PerNode(Memory::from_mib(0)),
@@ -2114,9 +2138,16 @@ impl Scheduler {
         let demand = Demand {
             min_nodes: shape.min_nodes().max(1),
             max_nodes,
-            // A job that gave a node count gets as many nodes as it can (Slurm's
-            // `req_nodes`, `_get_req_features()`).
-            req_nodes: if req.nodes.is_some() { max_nodes } else { 0 },
+            // A job that gave a node count gets as many nodes as it can, unless it asked
+            // for the fewest (Slurm's `req_nodes`, `_get_req_features()`).
+            req_nodes: {
+                let req = job.resolved.request();
+                if req.nodes.is_some() && !req.use_min_nodes {
+                    max_nodes
+                } else {
+                    0
+                }
+            },
             total_cpus: shape.min_cpus().max(1),
             min_cpus_per_node,
             cpus_per_task: cpt,
@@ -2130,8 +2161,56 @@ impl Scheduler {
             user: job.user_idx,
             user_exclusive,
             duration,
+            cpu_budget: self.cpu_budget_key(part),
         };
         Some((demand, self.candidates(id, part)))
+    }
+
+    /// The planner key that carries partition `part`'s MaxCPUsPerNode, if it has one: a
+    /// GRES no node really has (`#` can not be in a slurm.conf GRES name), one per
+    /// capped partition, so that jobs of the partition share that many CPUs of a node.
+    pub(crate) fn cpu_budget_key(&self, part: usize) -> Option<GresKey> {
+        self.cpu_budgets.get(part).cloned().flatten()
+    }
+
+    /// What the profile gives node `n`: its capacity, and MaxCPUsPerNode CPUs of each
+    /// capped partition it is in (see [`Scheduler::cpu_budget_key`]).
+    fn profile_capacity(&self, n: usize) -> Tres {
+        let mut cap = self
+            .nodes
+            .get(n)
+            .map(|rt| rt.capacity.clone())
+            .unwrap_or_default();
+        for (i, key) in self.cpu_budgets.iter().enumerate() {
+            let (Some(key), Some(p)) = (key, self.cluster.partition_at(i)) else {
+                continue;
+            };
+            let member = self
+                .partition_nodes
+                .get(i)
+                .is_some_and(|m| m.contains(&(n as u32)));
+            if let (true, Some(max)) = (member, p.max_cpus_per_node) {
+                cap.gres.insert(key.clone(), u64::from(max));
+            }
+        }
+        cap
+    }
+
+    /// What a running job holds on a node, for the profile: its allocation, and its CPUs
+    /// out of its partition's MaxCPUsPerNode.
+    fn profile_usage(&self, job: &Job, alloc: &NodeAllocation) -> Tres {
+        let mut used = alloc.used();
+        if self.cpu_budgets.iter().all(Option::is_none) {
+            return used;
+        }
+        let part = job
+            .partition
+            .as_deref()
+            .and_then(|p| self.cluster.partition_index(p));
+        if let Some(key) = part.and_then(|i| self.cpu_budget_key(i)) {
+            used.gres.insert(key, u64::from(alloc.cpus));
+        }
+        used
     }
 
     /// The job's counts, memory and time limit in partition `part`: a job submitted to
@@ -2197,7 +2276,9 @@ impl Scheduler {
             return JobNodes::Narrowed(Vec::new());
         };
         let req = job.resolved.request();
-        if req.constraint.is_none() && req.exclude.is_empty() && req.nodelist.is_empty() {
+        let tmp = req.tmp.map_or(0, Memory::mib);
+        if req.constraint.is_none() && req.exclude.is_empty() && req.nodelist.is_empty() && tmp == 0
+        {
             return JobNodes::Partition;
         }
         // `--nodelist` nodes are required. When the job needs no more nodes than listed,
@@ -2216,6 +2297,8 @@ impl Scheduler {
                 req.constraint
                     .as_ref()
                     .is_none_or(|c| c.matches(&node.features))
+                    // `--tmp`: only nodes with that much TmpDisk.
+                    && node.tmp_disk.mib() >= tmp
                     && !req.exclude.contains(&node.name)
                     && (!only_listed || listed.contains(node.name.as_str()))
             })
@@ -2266,6 +2349,10 @@ impl Scheduler {
             MemDemand::PerGpu(m) => Memory::from_mib(m.mib().saturating_mul(gpus)),
             MemDemand::WholeNode => rt.capacity.memory,
         };
+        let mut gres = gres;
+        if let Some(key) = &demand.cpu_budget {
+            gres.insert(key.clone(), u64::from(cpus));
+        }
         Tres {
             nodes: 0,
             cpus,
@@ -2290,7 +2377,13 @@ impl Scheduler {
         let run_id = self.task_record(id);
         for &(n, cpus) in &placement.nodes {
             let usage = self.node_usage(n, &demand, cpus);
-            let gres: Vec<_> = usage.gres.iter().map(|(k, c)| (k.clone(), *c)).collect();
+            // The MaxCPUsPerNode budget is the profile's, not a device of the node.
+            let gres: Vec<_> = usage
+                .gres
+                .iter()
+                .filter(|(k, _)| k.name != CPU_BUDGET)
+                .map(|(k, c)| (k.clone(), *c))
+                .collect();
             let Some(rt) = self.nodes.get_mut(n as usize) else {
                 continue;
             };
@@ -2372,7 +2465,7 @@ impl Scheduler {
             TimeLimit::Unlimited => now.saturating_add(UNLIMITED_PLAN),
         };
         for (alloc, &(n, _)) in job.allocation.iter().zip(&placement.nodes) {
-            let used = alloc.used();
+            let used = self.profile_usage(job, alloc);
             profile.add_running(
                 n,
                 &used,

@@ -1,11 +1,12 @@
 //! `Cluster` and `ResolvedJob`.
 
 use crate::errors::py_err;
-use crate::request::JobRequest;
+use crate::request::{CommandLine, JobRequest};
 use crate::values::{
     Gres, Limit, MemoryTuple, Node, Partition, gres_list, memory_tuple, py_repr_str,
 };
 use hpcsched::ResolvedMemory;
+use hpcsched::spank::{SpankOption, SpankPlugin};
 use pyo3::prelude::*;
 use std::fmt::Write as _;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
@@ -19,7 +20,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    fn read(&self) -> RwLockReadGuard<'_, hpcsched::Cluster> {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, hpcsched::Cluster> {
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -52,6 +53,48 @@ impl Cluster {
     fn add_qos(&self, text: &str) -> PyResult<()> {
         let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         hpcsched::qos::add_qos_text(&mut cluster, text).map_err(py_err)
+    }
+
+    /// Reads plugstack.conf text and adds the SPANK plugins it lists (pyxis is built in;
+    /// another plugin must first be declared with add_spank_plugin). Returns the `include`
+    /// lines as `(line, pattern)`, for the caller to read and add the same way. All or
+    /// nothing: on error the cluster is unchanged.
+    fn add_plugstack(&self, text: &str) -> PyResult<Vec<(usize, String)>> {
+        let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        let includes = cluster.add_plugstack(text).map_err(py_err)?;
+        Ok(includes.into_iter().map(|i| (i.line, i.pattern)).collect())
+    }
+
+    /// Adds a SPANK plugin: the built-in one of this name (`pyxis`) when `options` is None,
+    /// otherwise one declared with its options (`NAME` a flag, `NAME=` with a value,
+    /// `NAME[=]` with an optional value).
+    #[pyo3(signature = (name, options=None))]
+    fn add_spank_plugin(&self, name: &str, options: Option<Vec<String>>) -> PyResult<()> {
+        let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        match options {
+            None => cluster.add_builtin_spank_plugin(name).map_err(py_err),
+            Some(specs) => {
+                let options = specs
+                    .iter()
+                    .map(|s| {
+                        let Ok(option) = s.parse::<SpankOption>();
+                        option
+                    })
+                    .collect();
+                let plugin = SpankPlugin::new(name, options).map_err(py_err)?;
+                cluster.add_spank_plugin(plugin).map_err(py_err)
+            }
+        }
+    }
+
+    /// The names of the SPANK plugins whose options are accepted, in the order added.
+    #[getter]
+    fn spank_plugins(&self) -> Vec<String> {
+        self.read()
+            .spank_plugins()
+            .iter()
+            .map(|p| p.name().to_owned())
+            .collect()
     }
 
     #[getter]
@@ -104,15 +147,26 @@ impl Cluster {
         Ok(ResolvedJob { inner: job })
     }
 
-    /// Reads a batch script (with optional sbatch arguments over it) and resolves it.
+    /// Reads a batch script (with optional sbatch arguments over it), with the options of
+    /// the cluster's SPANK plugins, and resolves it.
     #[pyo3(signature = (script, args=None))]
     fn check(&self, script: &str, args: Option<Vec<String>>) -> PyResult<ResolvedJob> {
-        let request = match args {
-            None => hpcsched::JobRequest::from_script(script),
-            Some(args) => hpcsched::JobRequest::from_script_with_args(script, &args),
-        }
-        .map_err(py_err)?;
-        let job = self.read().resolve(&request).map_err(py_err)?;
+        let cluster = self.read();
+        let request = cluster
+            .parser()
+            .script(script, &args.unwrap_or_default())
+            .map_err(py_err)?;
+        let job = cluster.resolve(&request).map_err(py_err)?;
+        Ok(ResolvedJob { inner: job })
+    }
+
+    /// Reads an sbatch, srun or salloc command line (a string split as a shell would, or
+    /// its words), with the options of the cluster's SPANK plugins, and resolves it.
+    #[allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments as owned values.
+    fn check_command(&self, line: CommandLine) -> PyResult<ResolvedJob> {
+        let cluster = self.read();
+        let request = line.parse(cluster.parser())?;
+        let job = cluster.resolve(&request).map_err(py_err)?;
         Ok(ResolvedJob { inner: job })
     }
 
@@ -172,6 +226,10 @@ impl ResolvedJob {
     #[getter]
     fn min_cpus(&self) -> u32 {
         self.inner.min_cpus()
+    }
+    #[getter]
+    fn min_cpus_per_node(&self) -> u32 {
+        self.inner.shape().min_cpus_per_node()
     }
     #[getter]
     fn memory(&self) -> MemoryTuple {

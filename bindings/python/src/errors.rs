@@ -3,9 +3,9 @@
 //! ```text
 //! Error(Exception)
 //! ├── ParseError(Error, ValueError)      .line: int | None
-//! │   ├── ConfigError                    slurm.conf
+//! │   ├── ConfigError                    slurm.conf, plugstack.conf
 //! │   ├── ScriptError                    #SBATCH scripts
-//! │   ├── OptionError                    sbatch command-line options
+//! │   ├── OptionError                    sbatch/srun/salloc options and command lines
 //! │   ├── QosError                       sacctmgr QOS definitions
 //! │   └── WorkloadError                  .path: str | None; a job list or SWF trace to replay
 //! ├── PolicyError(Error, ValueError)     an unknown scheduling policy name
@@ -115,12 +115,18 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             &[("job", none.clone())],
         )?;
         Ok(Classes {
-            config: sub("ConfigError", "slurm.conf text that does not parse.")?,
+            config: sub(
+                "ConfigError",
+                "slurm.conf or plugstack.conf text that does not parse.",
+            )?,
             script: sub(
                 "ScriptError",
                 "A batch script with an invalid #SBATCH directive.",
             )?,
-            option: sub("OptionError", "An invalid sbatch command-line option.")?,
+            option: sub(
+                "OptionError",
+                "An invalid sbatch, srun or salloc option or command line.",
+            )?,
             qos: sub("QosError", "QOS definitions that do not parse or conflict.")?,
             workload: new_class(
                 py,
@@ -233,7 +239,9 @@ pub fn to_py(e: hpcsched::Error) -> PyErr {
             return Error::new_err(e.to_string());
         };
         let converted = match &e {
-            hpcsched::Error::Conf(_) => parse_error(py, &c.config, &e),
+            hpcsched::Error::Conf(_) | hpcsched::Error::Plugstack(_) => {
+                parse_error(py, &c.config, &e)
+            }
             hpcsched::Error::Script(_) => parse_error(py, &c.script, &e),
             hpcsched::Error::Option(_) => parse_error(py, &c.option, &e),
             hpcsched::Error::Qos(_) => parse_error(py, &c.qos, &e),

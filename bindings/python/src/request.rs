@@ -1,9 +1,11 @@
 //! `JobRequest`: what a batch script and sbatch options ask for.
 
+use crate::cluster::Cluster;
 use crate::errors::py_err;
 use crate::values::{Gres, Limit, MemoryTuple, gres_list, memory_tuple, py_repr, py_repr_str};
 use hpcsched::MemoryRequest;
 use hpcsched::request::Exclusive;
+use hpcsched::sbatch::Parser;
 use pyo3::prelude::*;
 
 /// A job request: the scheduling-relevant sbatch options of a script and/or command line.
@@ -13,19 +15,78 @@ pub struct JobRequest {
     pub(crate) inner: hpcsched::JobRequest,
 }
 
+/// A command line: a string (split as a POSIX shell would) or its words.
+#[derive(FromPyObject)]
+pub(crate) enum CommandLine {
+    Text(String),
+    Words(Vec<String>),
+}
+
+impl CommandLine {
+    pub(crate) fn parse(&self, parser: Parser<'_>) -> PyResult<hpcsched::JobRequest> {
+        match self {
+            CommandLine::Text(line) => parser.command_line_text(line),
+            CommandLine::Words(words) => parser.command_line(words),
+        }
+        .map_err(py_err)
+    }
+}
+
 #[pymethods]
 impl JobRequest {
     /// Reads a batch script; `args` are sbatch options applied over it, as in
-    /// `sbatch ARGS... script`.
+    /// `sbatch ARGS... script`. With `cluster`, the options of its SPANK plugins are
+    /// accepted too.
     #[staticmethod]
-    #[pyo3(signature = (text, args=None))]
-    fn from_script(text: &str, args: Option<Vec<String>>) -> PyResult<Self> {
-        let inner = match args {
-            None => hpcsched::JobRequest::from_script(text),
-            Some(args) => hpcsched::JobRequest::from_script_with_args(text, &args),
+    #[pyo3(signature = (text, args=None, cluster=None))]
+    fn from_script(
+        text: &str,
+        args: Option<Vec<String>>,
+        cluster: Option<&Cluster>,
+    ) -> PyResult<Self> {
+        let args = args.unwrap_or_default();
+        let inner = match cluster {
+            None => Parser::default().script(text, &args),
+            Some(c) => c.read().parser().script(text, &args),
         }
         .map_err(py_err)?;
         Ok(Self { inner })
+    }
+
+    /// Reads an sbatch, srun or salloc command line: the command, its options, then what
+    /// it runs (kept in `command`). With `cluster`, the options of its SPANK plugins are
+    /// accepted too.
+    #[staticmethod]
+    #[pyo3(signature = (line, cluster=None))]
+    #[allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments as owned values.
+    fn from_command_line(line: CommandLine, cluster: Option<&Cluster>) -> PyResult<Self> {
+        let inner = match cluster {
+            None => line.parse(Parser::default()),
+            Some(c) => line.parse(c.read().parser()),
+        }?;
+        Ok(Self { inner })
+    }
+
+    /// The request as a shell command line (`sbatch`, `srun` or `salloc`, the options,
+    /// then the command).
+    fn to_command_line(&self) -> String {
+        self.inner.to_shell_command()
+    }
+
+    /// `"sbatch"`, `"srun"` or `"salloc"`: the command the request was written for.
+    #[getter]
+    fn client(&self) -> &'static str {
+        self.inner.client.name()
+    }
+    /// The words after the options of a command line (the program srun runs...).
+    #[getter]
+    fn command(&self) -> Vec<String> {
+        self.inner.command.clone()
+    }
+    /// The options of SPANK plugins, `(name, value)` in written order.
+    #[getter]
+    fn plugin_options(&self) -> Vec<(String, Option<String>)> {
+        self.inner.plugin_options.clone()
     }
 
     /// Reads sbatch command-line options (without `sbatch` itself).
@@ -85,6 +146,23 @@ impl JobRequest {
             MemoryRequest::PerCpu(m) => memory_tuple("per_cpu", Some(m.mib())),
             MemoryRequest::PerGpu(m) => memory_tuple("per_gpu", Some(m.mib())),
         })
+    }
+    /// `--tmp` in MiB.
+    #[getter]
+    fn tmp_mib(&self) -> Option<u64> {
+        self.inner.tmp.map(hpcsched::Memory::mib)
+    }
+    #[getter]
+    fn cpus_per_gpu(&self) -> Option<u32> {
+        self.inner.cpus_per_gpu
+    }
+    #[getter]
+    fn overcommit(&self) -> bool {
+        self.inner.overcommit
+    }
+    #[getter]
+    fn use_min_nodes(&self) -> bool {
+        self.inner.use_min_nodes
     }
     #[getter]
     fn gres(&self) -> Vec<Gres> {

@@ -69,28 +69,43 @@ impl Workload {
     }
 }
 
-/// Reads job-list text (`SUBMIT RUNTIME[:EXIT] USER [sbatch options...]` per line).
+/// Reads job-list text (`SUBMIT RUNTIME[:EXIT] USER [sbatch options...]` per line); with
+/// `cluster`, the options of its SPANK plugins are accepted too.
 #[pyfunction]
-pub fn parse_job_list(text: &str) -> PyResult<Workload> {
-    let jobs = workload::parse_job_list(text).map_err(|e| job_list_err(&e, None))?;
+#[pyo3(signature = (text, cluster=None))]
+pub fn parse_job_list(text: &str, cluster: Option<&Cluster>) -> PyResult<Workload> {
+    let parsed = match cluster {
+        None => workload::parse_job_list(text),
+        Some(c) => workload::parse_job_list_with(text, c.read().parser()),
+    };
+    let jobs = parsed.map_err(|e| job_list_err(&e, None))?;
     Ok(Workload {
         jobs: Arc::new(jobs),
         path: None,
     })
 }
 
-/// Reads a job-list file (plain or gzip-compressed).
+/// Reads a job-list file (plain or gzip-compressed); with `cluster`, the options of its
+/// SPANK plugins are accepted too.
 #[pyfunction]
+#[pyo3(signature = (path, cluster=None))]
 #[allow(clippy::needless_pass_by_value)] // pyo3 extracts str and os.PathLike as PathBuf.
-pub fn read_job_list(py: Python<'_>, path: PathBuf) -> PyResult<Workload> {
+pub fn read_job_list(
+    py: Python<'_>,
+    path: PathBuf,
+    cluster: Option<&Cluster>,
+) -> PyResult<Workload> {
     let shown = path.display().to_string();
+    let plugins: Vec<hpcsched::spank::SpankPlugin> = cluster
+        .map(|c| c.read().spank_plugins().to_vec())
+        .unwrap_or_default();
     let read = py.detach(|| -> Result<Vec<WorkloadJob>, Failure> {
         let mut input = open(&path)?;
         let mut head = Vec::new();
         input
             .read_to_end(&mut head)
             .map_err(|e| read_failure(&path, &e, None))?;
-        job_list(&path, head)
+        job_list(&path, head, &plugins)
     });
     let jobs = read.map_err(|f| f.into_py(py))?;
     Ok(Workload {
@@ -920,7 +935,11 @@ fn sniff(input: &mut dyn BufRead, head: &mut Vec<u8>) -> io::Result<Format> {
 }
 
 /// Job-list text from the bytes of a file.
-fn job_list(path: &Path, bytes: Vec<u8>) -> Result<Vec<WorkloadJob>, Failure> {
+fn job_list(
+    path: &Path,
+    bytes: Vec<u8>,
+    plugins: &[hpcsched::spank::SpankPlugin],
+) -> Result<Vec<WorkloadJob>, Failure> {
     let shown = path.display().to_string();
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
@@ -936,7 +955,8 @@ fn job_list(path: &Path, bytes: Vec<u8>) -> Result<Vec<WorkloadJob>, Failure> {
             line: Some(line),
         }
     })?;
-    workload::parse_job_list(&text).map_err(|e| Failure::Workload {
+    let parser = hpcsched::sbatch::Parser::new(plugins);
+    workload::parse_job_list_with(&text, parser).map_err(|e| Failure::Workload {
         message: e.to_string(),
         path: Some(shown),
         line: e.line(),
@@ -994,7 +1014,7 @@ fn replay(spec: Spec) -> Result<Replay, Failure> {
                 input
                     .read_to_end(&mut head)
                     .map_err(|e| read_failure(&path, &e, None))?;
-                let jobs = job_list(&path, head)?;
+                let jobs = job_list(&path, head, cluster.spank_plugins())?;
                 return run.go(cluster, jobs.into_iter().map(Ok), "job_list", Some(&shown));
             }
             let reader = SwfReader::new(Cursor::new(head).chain(input)).map_err(|e| {

@@ -207,8 +207,9 @@ def test_cancel_requeue_and_oom(sched: hpcsched.Scheduler) -> None:
 
 
 def test_node_events(sched: hpcsched.Scheduler) -> None:
-    plain = sched.submit(args("-N1", "-t", "10"), "u", 0)
-    again = sched.submit(args("-N1", "-t", "10", "--requeue"), "u", 0)
+    # A batch job is requeued on a node failure unless it says --no-requeue (JobRequeue=1).
+    plain = sched.submit(args("-N1", "-t", "10", "--no-requeue"), "u", 0)
+    again = sched.submit(args("-N1", "-t", "10"), "u", 0)
     assert [(d.job, d.node_names) for d in sched.schedule(0)] == [(plain, ["n1"]), (again, ["n2"])]
     assert sched.down_node("n1", "power", 5) == ([plain], [])
     assert sched.down_node("n2", "power", 5) == ([], [again])

@@ -85,13 +85,13 @@ class ParseError(Error, ValueError):
     """1-based line of the offending input; None when the input has no lines."""
 
 class ConfigError(ParseError):
-    """slurm.conf text that does not parse."""
+    """slurm.conf or plugstack.conf text that does not parse."""
 
 class ScriptError(ParseError):
     """A batch script with an invalid #SBATCH directive."""
 
 class OptionError(ParseError):
-    """An invalid sbatch command-line option."""
+    """An invalid sbatch, srun or salloc option or command line."""
 
 class QosError(ParseError):
     """QOS definitions that do not parse or conflict."""
@@ -286,16 +286,38 @@ class JobRequest:
     """What a batch script and sbatch options ask for. Unset options are None (or empty)."""
 
     @staticmethod
-    def from_script(text: str, args: list[str] | None = None) -> JobRequest:
-        """Reads a batch script; ``args`` are sbatch options applied over it.
+    def from_script(
+        text: str, args: list[str] | None = None, cluster: Cluster | None = None
+    ) -> JobRequest:
+        """Reads a batch script; ``args`` are sbatch options applied over it. With
+        ``cluster``, the options of its SPANK plugins are accepted too.
 
         Raises ScriptError (with ``.line``) on an invalid directive.
         """
     @staticmethod
     def from_args(args: list[str]) -> JobRequest:
         """Reads sbatch command-line options. Raises OptionError."""
+    @staticmethod
+    def from_command_line(line: str | list[str], cluster: Cluster | None = None) -> JobRequest:
+        """Reads an ``sbatch``, ``srun`` or ``salloc`` command line (a string split as a
+        shell would, without expansion, or its words): the command's own options (srun
+        refuses ``--array``...), then what it runs, kept in ``command``. With
+        ``cluster``, the options of its SPANK plugins are accepted too. Raises
+        OptionError."""
     def to_script(self) -> str: ...
     def to_args(self) -> list[str]: ...
+    def to_command_line(self) -> str:
+        """The command (sbatch, srun or salloc), the options, then ``command``."""
+    @property
+    def client(self) -> Literal["sbatch", "srun", "salloc"]:
+        """The command the request was written for."""
+    @property
+    def command(self) -> list[str]:
+        """The words after the options of a command line (what srun runs...)."""
+    @property
+    def plugin_options(self) -> list[tuple[str, str | None]]:
+        """Options of SPANK plugins (pyxis's ``--container-image``...), ``(name, value)``
+        in written order; they do not change how the job is scheduled."""
     @property
     def job_name(self) -> str | None: ...
     @property
@@ -317,6 +339,15 @@ class JobRequest:
     def memory(self) -> _Memory | None:
         """``--mem`` is ``("per_node", mib)`` (0 = all of each node's memory),
         ``--mem-per-cpu`` ``("per_cpu", mib)``, ``--mem-per-gpu`` ``("per_gpu", mib)``."""
+    @property
+    def tmp_mib(self) -> int | None:
+        """``--tmp`` in MiB."""
+    @property
+    def cpus_per_gpu(self) -> int | None: ...
+    @property
+    def overcommit(self) -> bool: ...
+    @property
+    def use_min_nodes(self) -> bool: ...
     @property
     def gres(self) -> list[Gres]: ...
     @property
@@ -383,6 +414,10 @@ class ResolvedJob:
     @property
     def min_cpus(self) -> int: ...
     @property
+    def min_cpus_per_node(self) -> int:
+        """The least CPUs each node gives the job (tasks per node × ``-c``, ``--mincpus``,
+        GPUs × CPUs per GPU)."""
+    @property
     def memory(self) -> _Memory:
         """``(kind, mib)``; ``("whole_node", None)`` when the job gets all of each node's memory."""
     @property
@@ -406,6 +441,19 @@ class Cluster:
         """Builds a cluster from slurm.conf text. Raises ConfigError (with ``.line``)."""
     def add_qos(self, text: str) -> None:
         """Adds ``sacctmgr add qos ...`` definitions, all or nothing. Raises QosError."""
+    def add_plugstack(self, text: str) -> list[tuple[int, str]]:
+        """Reads plugstack.conf text and adds the SPANK plugins it lists, so that their
+        options are accepted (pyxis is built in; declare any other with
+        ``add_spank_plugin`` first). Returns the ``include`` lines as ``(line, pattern)``
+        for the caller to read and add. All or nothing; raises ConfigError (with
+        ``.line``)."""
+    def add_spank_plugin(self, name: str, options: list[str] | None = None) -> None:
+        """Adds the built-in SPANK plugin ``name`` (``"pyxis"``), or with ``options`` one
+        declared by its options: ``"NAME"`` a flag, ``"NAME="`` with a value,
+        ``"NAME[=]"`` with an optional value. Raises Error when refused."""
+    @property
+    def spank_plugins(self) -> list[str]:
+        """Names of the SPANK plugins whose options are accepted."""
     @property
     def node_names(self) -> list[str]: ...
     @property
@@ -426,7 +474,10 @@ class Cluster:
     def resolve(self, request: JobRequest) -> ResolvedJob:
         """Resolves a request as slurmctld does at submit. Raises RejectedError."""
     def check(self, script: str, args: list[str] | None = None) -> ResolvedJob:
-        """``resolve(JobRequest.from_script(script, args))``."""
+        """``resolve(JobRequest.from_script(script, args, cluster=self))``."""
+    def check_command(self, line: str | list[str]) -> ResolvedJob:
+        """``resolve(JobRequest.from_command_line(line, cluster=self))``: an srun or salloc
+        job is scheduled like a batch job."""
 
 @final
 class GresAllocation:
@@ -829,12 +880,14 @@ class Workload:
     def to_job_list(self) -> str:
         """The jobs as job-list text that reads back to the same jobs."""
 
-def parse_job_list(text: str) -> Workload:
-    """Reads job-list text. Raises WorkloadError (with ``.line``) on the first bad line."""
+def parse_job_list(text: str, cluster: Cluster | None = None) -> Workload:
+    """Reads job-list text; with ``cluster``, the options of its SPANK plugins are
+    accepted too. Raises WorkloadError (with ``.line``) on the first bad line."""
 
-def read_job_list(path: str | os.PathLike[str]) -> Workload:
-    """Reads a job-list file, plain or gzip-compressed. Raises WorkloadError (with
-    ``.path`` and ``.line``), or OSError when the file cannot be opened."""
+def read_job_list(path: str | os.PathLike[str], cluster: Cluster | None = None) -> Workload:
+    """Reads a job-list file, plain or gzip-compressed; with ``cluster``, the options of
+    its SPANK plugins are accepted too. Raises WorkloadError (with ``.path`` and
+    ``.line``), or OSError when the file cannot be opened."""
 
 @final
 class Stats:
