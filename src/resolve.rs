@@ -102,6 +102,11 @@ pub struct ResolvedJob {
     /// Set only when the job can run in none of its partitions: the reason of the last
     /// one tested.
     pending_reason: Option<PendingReason>,
+    /// Accepted held although no node of its partitions can ever run it.
+    fits_no_node: bool,
+    /// Refused after all, with this reason, unless it can start at once in one of its
+    /// partitions (see [`ResolvedJob::refused_unless_startable`]).
+    refused_unless_startable: Option<Box<RejectReason>>,
 }
 
 /// What a job listing several partitions keeps per partition, by position in its
@@ -316,6 +321,62 @@ impl ResolvedJob {
     pub fn user_exclusive(&self) -> bool {
         self.shape.user_exclusive
     }
+    /// Whether the job was accepted although no node of its partitions can ever run it:
+    /// a job submitted held (`-H`) is not tested against nodes at submit
+    /// (`select_nodes()` in node_scheduler.c returns ESLURM_JOB_HELD before any node
+    /// test), so it is accepted with the counts it asked for and pends with JobHeldUser;
+    /// once released it pends with BadConstraints ([`ResolvedJob::pending_reason`]),
+    /// the reason slurmctld's main scheduler gives a job that can never run.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, PendingReason};
+    /// let c = Cluster::from_slurm_conf(
+    ///     "NodeName=n[1-2] CPUs=4 RealMemory=8000\n\
+    ///      PartitionName=p Nodes=n[1-2] Default=YES\n",
+    /// ).unwrap();
+    /// let req = |args: &[&str]| hpcsched::sbatch::parse_args(args).unwrap();
+    /// // 8 CPUs per task on 4-CPU nodes: refused, unless submitted held.
+    /// assert!(c.resolve(&req(&["-c", "8"])).is_err());
+    /// let job = c.resolve(&req(&["-H", "-c", "8"])).unwrap();
+    /// assert!(job.fits_no_node());
+    /// assert_eq!(job.pending_reason(), Some(PendingReason::BadConstraints));
+    /// ```
+    #[must_use]
+    pub fn fits_no_node(&self) -> bool {
+        self.fits_no_node
+    }
+
+    /// With `EnforcePartLimits=ALL`, a job listing several partitions whose last one (in
+    /// test order, [`Cluster::resolve`]) can never run it is refused at submit, with this
+    /// reason, when none of its partitions can start it at once: slurmctld's submit-time
+    /// test keeps the last partition's answer when the others only answer that their
+    /// nodes are busy. `Cluster::resolve` knows nothing of running jobs; a scheduler
+    /// that does (`Scheduler::submit`) refuses the job then. `None` for every other job.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, RejectReason};
+    /// let c = Cluster::from_slurm_conf(
+    ///     "EnforcePartLimits=ALL\n\
+    ///      NodeName=big CPUs=16 RealMemory=64000\n\
+    ///      NodeName=small[1-2] CPUs=4 RealMemory=16000\n\
+    ///      PartitionName=b Nodes=big\n\
+    ///      PartitionName=s Nodes=small[1-2]\n",
+    /// ).unwrap();
+    /// let req = |args: &[&str]| hpcsched::sbatch::parse_args(args).unwrap();
+    /// let job = c.resolve(&req(&["-p", "b,s", "-c", "8"])).unwrap();
+    /// assert!(matches!(
+    ///     job.refused_unless_startable(),
+    ///     Some(RejectReason::NodeConfigUnavailable { partition, .. }) if partition == "s"
+    /// ));
+    /// // Tested last, b can always run it.
+    /// let job = c.resolve(&req(&["-p", "s,b", "-c", "8"])).unwrap();
+    /// assert_eq!(job.refused_unless_startable(), None);
+    /// ```
+    #[must_use]
+    pub fn refused_unless_startable(&self) -> Option<&RejectReason> {
+        self.refused_unless_startable.as_deref()
+    }
+
     /// Why the job would pend forever as submitted (a limit it breaks that
     /// EnforcePartLimits lets through, a DOWN partition, a QOS limit), if any.
     ///
@@ -326,6 +387,11 @@ impl ResolvedJob {
     /// and `b` over MaxTime, the job shows `PartitionTimeLimit`; with `-p b,a`,
     /// `PartitionNodeLimit`). slurmctld's `build_job_queue()` tests the partitions in
     /// turn and each blocked one overwrites the reason.
+    ///
+    /// A job accepted held that no node can run ([`ResolvedJob::fits_no_node`]) shows
+    /// BadConstraints once released, or, when it lists several partitions, `None`: the
+    /// main scheduler sets BadConstraints only on a job of one partition and leaves the
+    /// others with the reason their release gave them.
     ///
     /// ```
     /// use hpcsched::{Cluster, JobRequest, PendingReason};
@@ -469,6 +535,20 @@ pub enum RejectReason {
         /// The `-N` maximum.
         max: u32,
     },
+    /// `--gpus=N` with fewer GPUs than the minimum node count (`-N 2 --gpus=1`, or
+    /// `-w a,b --gpus=1`): each node of the job needs one of them. sbatch refuses it
+    /// itself, before anything reaches slurmctld (`_test_gres_cnt()` in
+    /// `src/common/gres.c`, run by sbatch through `gres_job_state_validate()`; observed on
+    /// 22.05: `-N 2 --gpus=a40:1` prints this message, then "Invalid generic resource
+    /// (gres) specification"). The node count is sbatch's, after a `--nodelist` raised it
+    /// and `-n` lowered it (`-n 1 -N 2 --gpus=1` is accepted). The message is sbatch's.
+    #[error("Failed to validate job spec, --gpus < -N")]
+    GpusBelowNodeCount {
+        /// The `--gpus` count.
+        gpus: u64,
+        /// The minimum node count.
+        nodes: u32,
+    },
     /// `-n 0`, `--ntasks-per-node=0`.
     #[error("Task count specification invalid")]
     BadTaskCount,
@@ -585,6 +665,9 @@ struct PartEval<'a> {
     violation: Option<(RejectReason, PendingReason)>,
     /// How the job fits the partition's nodes, or why it never can.
     fit: Result<JobShape, RejectReason>,
+    /// For a job submitted held that no node of the partition can run: why, and the
+    /// shape it is accepted with all the same.
+    unfit: Option<(RejectReason, JobShape)>,
 }
 
 impl Cluster {
@@ -632,6 +715,13 @@ impl Cluster {
     /// - **Dependencies** are not checked: there is no job table here. A host that has
     ///   one checks `request().dependency` targets after this call (Slurm rejects
     ///   `afterok`/`afternotok` on unknown jobs).
+    /// - **Running jobs** are not known here either: with `EnforcePartLimits=ALL`, a job
+    ///   whose last partition can never run it is refused by slurmctld when its other
+    ///   partitions are busy at submit; the job is accepted here and says so
+    ///   ([`ResolvedJob::refused_unless_startable`]), for a host that knows what runs.
+    /// - **Held jobs** (`-H`) are not tested against nodes, as in Slurm: a job no node
+    ///   can run is accepted held ([`ResolvedJob::fits_no_node`]), with the node count it
+    ///   asked for; every other check applies.
     ///
     /// ```
     /// use hpcsched::{Cluster, JobRequest, Node, Partition, RejectReason, SchedConfig};
@@ -685,6 +775,7 @@ impl Cluster {
             counts,
             qos,
             first_listed,
+            held: request.hold,
         };
         let evals: Vec<PartEval<'_>> = candidates
             .iter()
@@ -692,7 +783,23 @@ impl Cluster {
             .collect();
         self.enforce_part_limits(&evals)?;
         self.check_list_limits(&job, &candidates)?;
-        let fitting = fitting_partitions(&evals)?;
+        // A held job that no node of any of its partitions can run is accepted, in every
+        // partition where only the nodes failed it, and can never run (observed on 22.05:
+        // `-H -p A100-10 -N 1 --ntasks-per-node=6 --gpus-per-node=2` on 1-GPU nodes pends
+        // with JobHeldUser, fidelity scenario g00016).
+        let (fitting, fits_no_node) = match fitting_partitions(&evals) {
+            Ok(fitting) => (fitting, false),
+            Err(rejection) => {
+                let unfit: Vec<(&PartEval<'_>, &JobShape)> = evals
+                    .iter()
+                    .filter_map(|e| e.unfit.as_ref().map(|(_, shape)| (e, shape)))
+                    .collect();
+                if unfit.is_empty() {
+                    return Err(rejection);
+                }
+                (unfit, true)
+            }
+        };
         // Why the job can not run in each partition, as slurmctld tests it there when it
         // builds its queue (`job_limits_check()`: limits, then a DOWN partition) and
         // schedules it (required nodes, the partition QOS, then the job QOS, with the
@@ -709,7 +816,7 @@ impl Cluster {
                     _ => None,
                 };
             }
-            if reason.is_none() && req_nodes_unavailable {
+            if reason.is_none() && req_nodes_unavailable && !fits_no_node {
                 reason = Some(PendingReason::ReqNodeNotAvail);
             }
             // A QOS with DenyOnLimit refuses the job if its limits fail in any listed
@@ -725,6 +832,12 @@ impl Cluster {
                         reason = Some(r);
                     }
                 }
+            }
+            // Once released, the job passes the queue's tests and the QOS, and the main
+            // scheduler's node test fails it: `_schedule()` gives a job that can never run
+            // FAIL_BAD_CONSTRAINTS (job_scheduler.c).
+            if reason.is_none() && fits_no_node {
+                reason = Some(PendingReason::BadConstraints);
             }
             reasons.push(reason);
         }
@@ -747,7 +860,7 @@ impl Cluster {
         // The job pends only if it can run in none of its partitions, with the reason
         // of the last one tested (`build_job_queue()` tests them in order and each
         // blocked one sets the reason; observed on 22.05), dropped ones included.
-        let pending = if kept
+        let mut pending = if kept
             .iter()
             .all(|&i| reasons.get(i).is_some_and(Option::is_some))
         {
@@ -755,6 +868,11 @@ impl Cluster {
         } else {
             None
         };
+        // `_schedule()` gives BadConstraints only to a job of one partition; one listing
+        // several keeps the reason its release left, None.
+        if fits_no_node && kept.len() > 1 && pending == Some(PendingReason::BadConstraints) {
+            pending = Some(PendingReason::None);
+        }
         let Some((&first, rest)) = kept.split_first() else {
             return Err(RejectReason::NoPartition.into());
         };
@@ -784,6 +902,9 @@ impl Cluster {
             }
         }
         let has_others = !others.shapes.is_empty() || !others.blocked.is_empty();
+        let refused_unless_startable = self
+            .refusal_when_busy(&job, &evals, &reasons, fits_no_node)
+            .map(Box::new);
         Ok(ResolvedJob {
             request: request.clone(),
             partitions: partitions.into(),
@@ -791,7 +912,80 @@ impl Cluster {
             shape: shape.clone(),
             others: has_others.then(|| Box::new(others)),
             pending_reason: pending,
+            fits_no_node,
+            refused_unless_startable,
         })
+    }
+
+    /// With `EnforcePartLimits=ALL`, slurmctld's submit-time test (`_select_nodes_parts()`
+    /// in job_mgr.c) tries the job's partitions in turn and keeps the answer of the last
+    /// one unless an earlier one could take the job: a partition whose nodes are busy
+    /// answers ESLURM_NODES_BUSY, which under ALL is no such answer (under ANY and NO it
+    /// is). So a job whose last partition can never run it is refused with that
+    /// partition's "Requested node configuration is not available" when none of the
+    /// others can start it at once (observed on 22.05: `-p 2xH100-96,CPU-4 --gres=gpu:1`
+    /// while h100-1 runs a whole-node job, fidelity scenario g00036; also g00042, g00063,
+    /// g00102). Returns that reason when the job is in that position; whether it can
+    /// start is for the caller, who knows what runs (`Scheduler::submit`).
+    ///
+    /// No reason when an answer that keeps the job comes first whatever the nodes do: a
+    /// hold (ESLURM_JOB_HELD), a DOWN partition in the list, a QOS limit or an
+    /// unavailable `--nodelist` node in a partition that can run it.
+    fn refusal_when_busy(
+        &self,
+        job: &JobView<'_>,
+        evals: &[PartEval<'_>],
+        reasons: &[Option<PendingReason>],
+        fits_no_node: bool,
+    ) -> Option<RejectReason> {
+        if self.config().enforce_part_limits != EnforcePartLimits::All
+            || job.held
+            || fits_no_node
+            || evals.len() < 2
+            || evals.iter().any(|e| e.part.state == PartitionState::Down)
+            || reasons.iter().any(Option::is_some)
+        {
+            return None;
+        }
+        match evals.last().map(|e| &e.fit) {
+            Some(Err(why @ RejectReason::NodeConfigUnavailable { .. })) => Some(why.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether the job resolved as `job` could be given nodes of `partition` now, if only
+    /// the nodes `usable` (by index in the cluster) were free for it: the submit-time test
+    /// of one partition in `_pick_best_nodes()` (node_scheduler.c), which tries the nodes
+    /// a job may take now as if they were empty. `false` when the cluster has no such
+    /// partition or a `--nodelist` node is not usable.
+    pub(crate) fn fits_nodes_now(
+        &self,
+        job: &ResolvedJob,
+        partition: &str,
+        usable: impl Fn(usize) -> bool,
+    ) -> bool {
+        let Some(part) = self.partition(partition) else {
+            return false;
+        };
+        let mut request = job.request().clone();
+        let mut excluded: Vec<String> = Vec::new();
+        for name in &part.nodes {
+            let Some(idx) = self.node_index(name) else {
+                continue;
+            };
+            if usable(idx) {
+                continue;
+            }
+            if request.nodelist.contains(name) {
+                return false;
+            }
+            excluded.push(name.clone());
+        }
+        request.exclude.extend(excluded);
+        request.hold = false;
+        request.partitions = vec![partition.to_owned()];
+        let view = Indexed::new(self, &request);
+        self.resolve_in(&request, &view, Stage::Queued).is_ok()
     }
 
     /// Checks that need no partition: counts, node names, GRES names, features, arrays.
@@ -829,6 +1023,22 @@ impl Cluster {
             // The listed nodes are always allocated: `-N1-4 -w n[1-2]` asks for 2 to 4
             // nodes (observed on 22.05: the held job shows NumNodes=2-4).
             nodes_min = Some(nodes_min.map_or(listed, |m| m.max(listed)));
+        }
+        // sbatch validates `--gpus` against its node count before it sends anything, so
+        // this comes before every slurmctld check; the count is the one `-n` may still
+        // lower ("setting nnodes to N").
+        let per_job_gpus = req.gpus.as_deref().map_or(0, |g| g.count);
+        if per_job_gpus > 0
+            && let Some(min) = nodes_min
+        {
+            let nodes = req.ntasks.filter(|&n| n < min).unwrap_or(min);
+            if per_job_gpus < u64::from(nodes) {
+                return Err(RejectReason::GpusBelowNodeCount {
+                    gpus: per_job_gpus,
+                    nodes,
+                }
+                .into());
+            }
         }
         for name in req.nodelist.iter().chain(&req.exclude) {
             if self.node(name).is_none() {
@@ -881,6 +1091,13 @@ impl Cluster {
             let base = nodes_min.unwrap_or(1).max(1);
             base.saturating_mul(req.ntasks_per_node.unwrap_or(1))
         };
+        // Every node needs one of the `--gpus`: no more nodes than GPUs (`_test_gres_cnt()`).
+        if per_job_gpus > 0
+            && let Some(max) = nodes_max
+            && per_job_gpus < u64::from(max)
+        {
+            nodes_max = u32::try_from(per_job_gpus).ok();
+        }
         Ok(Counts {
             nodes_min,
             nodes_max,
@@ -974,12 +1191,33 @@ impl Cluster {
             counts,
             memory_req,
             violation.is_some(),
+            false,
         );
+        // A job submitted held never has its nodes tested at submit: `select_nodes()`
+        // returns ESLURM_JOB_HELD before it looks at a node. It keeps a shape built from
+        // its own counts where no node can run it.
+        let unfit = match &fit {
+            Err(why @ RejectReason::NodeConfigUnavailable { .. }) if job.held => self
+                .fit(
+                    view,
+                    pos,
+                    part,
+                    job,
+                    counts,
+                    memory_req,
+                    violation.is_some(),
+                    true,
+                )
+                .ok()
+                .map(|shape| (why.clone(), shape)),
+            _ => None,
+        };
         PartEval {
             pos,
             part,
             violation,
             fit,
+            unfit,
         }
     }
 
@@ -1104,7 +1342,10 @@ impl Cluster {
             EnforcePartLimits::Any => {
                 // Accepted only if one partition both keeps its limits and can run the
                 // job at all: a partition that can never run it is no way out of a limit.
-                let acceptable = evals.iter().any(|e| e.violation.is_none() && e.fit.is_ok());
+                // A held job's nodes are not tested: any partition keeping its limits is.
+                let acceptable = evals
+                    .iter()
+                    .any(|e| e.violation.is_none() && (e.fit.is_ok() || e.unfit.is_some()));
                 if !acceptable
                     && let Some((reason, _)) = evals.iter().rev().find_map(|e| e.violation.clone())
                 {
@@ -1208,6 +1449,7 @@ impl Cluster {
         counts: Counts,
         memory_req: Option<MemoryRequest>,
         limited: bool,
+        any_nodes: bool,
     ) -> Result<JobShape, RejectReason> {
         let (req, qos) = (job.req, job.qos);
         let whole_nodes = match part.oversubscribe {
@@ -1263,8 +1505,22 @@ impl Cluster {
             },
             limited,
             whole_nodes,
+            max_nodes: Self::node_cap(part, counts, qos),
         };
-        let nodes = view.fit_nodes(pos, part, &demand)?;
+        let nodes = match view.fit_nodes(pos, part, &demand) {
+            Ok(nodes) => nodes,
+            // No node can run it: the counts it asked for, for a job accepted anyway (a
+            // whole-node job is counted its tasks' CPUs: there are no nodes to count).
+            Err(_) if any_nodes => {
+                let min = counts.nodes_min.unwrap_or(1).max(1);
+                NodeFit {
+                    min_nodes: min,
+                    max_nodes: counts.nodes_max.unwrap_or(min).max(min),
+                    whole_node_cpus: counts.ntasks.saturating_mul(cpt),
+                }
+            }
+            Err(why) => return Err(why),
+        };
         let min_nodes = nodes.min_nodes;
         // Without -n, each node gets at least its default task.
         let ntasks = if counts.ntasks_set {
@@ -1306,6 +1562,20 @@ impl Cluster {
             whole_nodes,
             user_exclusive,
         })
+    }
+
+    /// The most nodes a job may be given in `part`: its MaxNodes, which `get_node_cnts()`
+    /// (node_scheduler.c) makes the job's maximum whatever EnforcePartLimits says, so a
+    /// job without `-N` whose tasks need more nodes than that never runs there (observed
+    /// on 22.05: `-p short -n 9`, MaxNodes=2 on 4-CPU nodes, is refused with "Requested
+    /// node configuration is not available", fidelity scenario g00024). None when a QOS
+    /// with PartitionMaxNodes lifts it, or when the job's own `-N` is above it: that job
+    /// breaks the partition's node limit instead (`Cluster::limit_violation`), and pends
+    /// with PartitionNodeLimit where EnforcePartLimits lets it through.
+    fn node_cap(part: &Partition, counts: Counts, qos: Option<&Qos>) -> Option<u32> {
+        let lifted = qos.is_some_and(|q| q.flags.contains(QosFlags::PARTITION_MAX_NODES));
+        part.max_nodes
+            .filter(|&cap| !lifted && counts.nodes_min.is_none_or(|min| min <= cap))
     }
 }
 
@@ -1658,6 +1928,8 @@ struct JobView<'r> {
     qos: Option<&'r Qos>,
     /// The first partition listed, whose DefaultTime applies in every partition.
     first_listed: &'r Partition,
+    /// Submitted held (`-H`, priority 0): its nodes are not tested at submit.
+    held: bool,
 }
 
 /// What one node must offer for a share of the job, in one partition.
@@ -1676,6 +1948,8 @@ struct NodeDemand<'r> {
     limited: bool,
     /// Whole nodes: the whole-node CPU count is wanted.
     whole_nodes: bool,
+    /// The most nodes the job may be given in the partition (its MaxNodes), if capped.
+    max_nodes: Option<u32>,
 }
 
 impl NodeDemand<'_> {
@@ -1685,11 +1959,27 @@ impl NodeDemand<'_> {
             why: why.to_string(),
         }
     }
+    /// The job needs `nodes` nodes, more than the partition's MaxNodes.
+    fn over_max_nodes(&self, nodes: u32) -> RejectReason {
+        let cap = self.max_nodes.unwrap_or(u32::MAX);
+        self.unavailable(&format!(
+            "{nodes} nodes needed, the partition's MaxNodes is {cap}"
+        ))
+    }
     fn cpu_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         n.cpus() >= self.cpus_per_node_min
     }
     fn mem_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
-        n.memory_mib() >= self.mem_per_node_min
+        // A whole-node job is given every CPU of the node, and --mem-per-cpu counts each
+        // of them: the node is unusable unless its memory covers them all
+        // (`can_job_run_on_node()` in cons_tres `job_test.c`; observed on 22.05: on
+        // 16-CPU, 128 GiB nodes, `--exclusive -n 3 --mem-per-cpu=16G` is refused with
+        // "Requested node configuration is not available", fidelity scenario g00014).
+        let whole_node_mib = match self.mem_per_cpu {
+            Some(m) if self.whole_nodes => m.saturating_mul(u64::from(n.cpus())),
+            _ => 0,
+        };
+        n.memory_mib() >= self.mem_per_node_min.max(whole_node_mib)
     }
     fn gres_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         self.per_node_gres
@@ -1998,6 +2288,7 @@ impl NodeView for Indexed<'_> {
         };
         let part_size = part.nodes.len() as u32;
         let counts = d.counts;
+        let cap = d.max_nodes.unwrap_or(u32::MAX);
         let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
             let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
             // A job pending on a node-count limit is fitted on the nodes there are.
@@ -2007,14 +2298,14 @@ impl NodeView for Indexed<'_> {
                     "{min} nodes requested, {elig_count} of the partition can run the job"
                 )));
             }
-            let fit_max = max.min(elig_count);
+            let fit_max = max.min(elig_count).min(cap);
             if !enough(u64::from(fit_max)) && !d.limited {
                 return Err(d.unavailable("CPU count per node can not be satisfied"));
             }
             let shown_max = if min > part_size {
                 min
             } else {
-                max.min(elig_count).max(min)
+                max.min(elig_count).min(cap).max(min)
             };
             (min, shown_max)
         } else {
@@ -2031,8 +2322,11 @@ impl NodeView for Indexed<'_> {
                 return Err(d.unavailable(why));
             };
             let k = (k as u32).max(self.required.len() as u32);
+            if k > cap {
+                return Err(d.over_max_nodes(k));
+            }
             let max = if counts.ntasks_set {
-                counts.ntasks.min(elig_count).max(k)
+                counts.ntasks.min(elig_count).min(cap).max(k)
             } else {
                 k
             };
@@ -2215,6 +2509,7 @@ mod tests {
                 tasks >= ntasks && gpus >= gpus_needed
             };
             let part_size = part.nodes.len() as u32;
+            let cap = d.max_nodes.unwrap_or(u32::MAX);
             let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
                 let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
                 let fit_min = if d.limited { min.min(elig_count) } else { min };
@@ -2223,14 +2518,14 @@ mod tests {
                         "{min} nodes requested, {elig_count} of the partition can run the job"
                     )));
                 }
-                let fit_max = max.min(elig_count);
+                let fit_max = max.min(elig_count).min(cap);
                 if !enough(fit_max as usize) && !d.limited {
                     return Err(d.unavailable("CPU count per node can not be satisfied"));
                 }
                 let shown_max = if min > part_size {
                     min
                 } else {
-                    max.min(elig_count).max(min)
+                    max.min(elig_count).min(cap).max(min)
                 };
                 (min, shown_max)
             } else {
@@ -2243,8 +2538,11 @@ mod tests {
                     return Err(d.unavailable(why));
                 };
                 let k = (k as u32).max(distinct_count(&req.nodelist));
+                if k > cap {
+                    return Err(d.over_max_nodes(k));
+                }
                 let max = if counts.ntasks_set {
-                    counts.ntasks.min(elig_count).max(k)
+                    counts.ntasks.min(elig_count).min(cap).max(k)
                 } else {
                     k
                 };
@@ -2463,6 +2761,7 @@ mod tests {
             let misc = (
                 0u8..4,
                 prop::option::of(prop::sample::select(vec![10u64, 90, 900])),
+                prop::bool::weighted(0.2),
             );
             (counts, memory, gres, lists, misc).prop_map(
                 |(
@@ -2470,7 +2769,7 @@ mod tests {
                     memory,
                     (gres, gpus, constraint),
                     (nodelist, exclude, partitions),
-                    (exclusive, minutes),
+                    (exclusive, minutes, hold),
                 )| {
                     let mut req = JobRequest::default();
                     req.nodes = nodes.map(|(min, extra)| NodeCount {
@@ -2515,6 +2814,7 @@ mod tests {
                         _ => None,
                     };
                     req.time_limit = minutes.map(|m| time(Some(m)));
+                    req.hold = hold;
                     req
                 },
             )
@@ -2551,6 +2851,12 @@ mod tests {
                         }
                         prop_assert_eq!(job.pending_reason().is_some(), blocked.iter().all(|b| *b));
                         prop_assert!(job.partitions().len() > 1 || job.others.is_none());
+                        // Only a held job is accepted without a node that can run it,
+                        // and it can never run anywhere.
+                        prop_assert!(
+                            !job.fits_no_node() || (req.hold && job.pending_reason().is_some())
+                        );
+                        prop_assert!(job.refused_unless_startable().is_none() || !req.hold);
                     }
                 }
             }
