@@ -326,7 +326,8 @@ impl ResolvedJob {
     /// (`select_nodes()` in node_scheduler.c returns ESLURM_JOB_HELD before any node
     /// test), so it is accepted with the counts it asked for and pends with JobHeldUser;
     /// once released it pends with BadConstraints ([`ResolvedJob::pending_reason`]),
-    /// the reason slurmctld's main scheduler gives a job that can never run.
+    /// the reason slurmctld's main scheduler gives a job that can never run, and never
+    /// starts.
     ///
     /// ```
     /// use hpcsched::{Cluster, PendingReason};
@@ -389,9 +390,11 @@ impl ResolvedJob {
     /// turn and each blocked one overwrites the reason.
     ///
     /// A job accepted held that no node can run ([`ResolvedJob::fits_no_node`]) shows
-    /// BadConstraints once released, or, when it lists several partitions, `None`: the
-    /// main scheduler sets BadConstraints only on a job of one partition and leaves the
-    /// others with the reason their release gave them.
+    /// BadConstraints once released. One listing several partitions shows the reason
+    /// slurmctld's node test leaves in the last one: BadConstraints when no node of it
+    /// has the CPUs, memory or features asked per node, Resources when the select plugin
+    /// refuses the job (GRES, memory for every CPU of a whole node, node counts); the
+    /// main scheduler sets BadConstraints itself only on a job of one partition.
     ///
     /// ```
     /// use hpcsched::{Cluster, JobRequest, PendingReason};
@@ -417,9 +420,10 @@ impl ResolvedJob {
     }
 
     /// Why the job can not run in `partition` (a limit it breaks there, the partition is
-    /// DOWN, a QOS limit with its shape there), or `None` if it can, or if `partition`
-    /// is not one of [`ResolvedJob::partitions`]. The scheduler skips such partitions
-    /// and starts the job in another, as slurmctld does.
+    /// DOWN, a QOS limit with its shape there, no node there can ever run it for a job
+    /// accepted held), or `None` if it can, or if `partition` is not one of
+    /// [`ResolvedJob::partitions`]. The scheduler skips such partitions and starts the
+    /// job in another, as slurmctld does.
     ///
     /// ```
     /// use hpcsched::{Cluster, JobRequest, PendingReason};
@@ -665,9 +669,18 @@ struct PartEval<'a> {
     violation: Option<(RejectReason, PendingReason)>,
     /// How the job fits the partition's nodes, or why it never can.
     fit: Result<JobShape, RejectReason>,
-    /// For a job submitted held that no node of the partition can run: why, and the
-    /// shape it is accepted with all the same.
-    unfit: Option<(RejectReason, JobShape)>,
+    /// For a job submitted held that no node of the partition can run.
+    unfit: Option<Unfit>,
+}
+
+/// A partition no node of which can run a job submitted held.
+#[derive(Debug, Clone)]
+struct Unfit {
+    /// The shape it is accepted with all the same.
+    shape: JobShape,
+    /// The reason slurmctld's node test gives it there once it is released: BadConstraints
+    /// when no node passes the node-configuration filter, else Resources.
+    reason: PendingReason,
 }
 
 impl Cluster {
@@ -792,7 +805,7 @@ impl Cluster {
             Err(rejection) => {
                 let unfit: Vec<(&PartEval<'_>, &JobShape)> = evals
                     .iter()
-                    .filter_map(|e| e.unfit.as_ref().map(|(_, shape)| (e, shape)))
+                    .filter_map(|e| e.unfit.as_ref().map(|u| (e, &u.shape)))
                     .collect();
                 if unfit.is_empty() {
                     return Err(rejection);
@@ -834,10 +847,17 @@ impl Cluster {
                 }
             }
             // Once released, the job passes the queue's tests and the QOS, and the main
-            // scheduler's node test fails it: `_schedule()` gives a job that can never run
-            // FAIL_BAD_CONSTRAINTS (job_scheduler.c).
+            // scheduler's node test fails it: `_schedule()` gives a job of one partition
+            // that can never run FAIL_BAD_CONSTRAINTS (job_scheduler.c); a job listing
+            // several keeps the reason the test left in each partition (observed on 22.05:
+            // `-H -p CPU-4,A100-10 -c 8`, released, shows BadConstraints; `-H -p
+            // A40-48,A100-10 --gpus-per-node=2` shows Resources).
             if reason.is_none() && fits_no_node {
-                reason = Some(PendingReason::BadConstraints);
+                let left = e.unfit.as_ref().map(|u| u.reason.clone());
+                reason = match left {
+                    Some(r) if candidates.len() > 1 => Some(r),
+                    _ => Some(PendingReason::BadConstraints),
+                };
             }
             reasons.push(reason);
         }
@@ -860,7 +880,7 @@ impl Cluster {
         // The job pends only if it can run in none of its partitions, with the reason
         // of the last one tested (`build_job_queue()` tests them in order and each
         // blocked one sets the reason; observed on 22.05), dropped ones included.
-        let mut pending = if kept
+        let pending = if kept
             .iter()
             .all(|&i| reasons.get(i).is_some_and(Option::is_some))
         {
@@ -868,11 +888,6 @@ impl Cluster {
         } else {
             None
         };
-        // `_schedule()` gives BadConstraints only to a job of one partition; one listing
-        // several keeps the reason its release left, None.
-        if fits_no_node && kept.len() > 1 && pending == Some(PendingReason::BadConstraints) {
-            pending = Some(PendingReason::None);
-        }
         let Some((&first, rest)) = kept.split_first() else {
             return Err(RejectReason::NoPartition.into());
         };
@@ -1183,21 +1198,23 @@ impl Cluster {
         let violation = Self::limit_violation(view, pos, part, job.req, counts, job.qos);
         // A job that pends on a node-count limit is still fitted, on as many nodes as
         // the partition has, so that the rest of its shape can be shown.
-        let fit = self.fit(
-            view,
-            pos,
-            part,
-            job,
-            counts,
-            memory_req,
-            violation.is_some(),
-            false,
-        );
+        let fit = self
+            .fit(
+                view,
+                pos,
+                part,
+                job,
+                counts,
+                memory_req,
+                violation.is_some(),
+                false,
+            )
+            .map(|(shape, _)| shape);
         // A job submitted held never has its nodes tested at submit: `select_nodes()`
         // returns ESLURM_JOB_HELD before it looks at a node. It keeps a shape built from
         // its own counts where no node can run it.
         let unfit = match &fit {
-            Err(why @ RejectReason::NodeConfigUnavailable { .. }) if job.held => self
+            Err(RejectReason::NodeConfigUnavailable { .. }) if job.held => self
                 .fit(
                     view,
                     pos,
@@ -1209,7 +1226,10 @@ impl Cluster {
                     true,
                 )
                 .ok()
-                .map(|shape| (why.clone(), shape)),
+                .map(|(shape, never)| Unfit {
+                    shape,
+                    reason: never.unwrap_or(PendingReason::BadConstraints),
+                }),
             _ => None,
         };
         PartEval {
@@ -1450,7 +1470,7 @@ impl Cluster {
         memory_req: Option<MemoryRequest>,
         limited: bool,
         any_nodes: bool,
-    ) -> Result<JobShape, RejectReason> {
+    ) -> Result<(JobShape, Option<PendingReason>), RejectReason> {
         let (req, qos) = (job.req, job.qos);
         let whole_nodes = match part.oversubscribe {
             OverSubscribe::Exclusive => true,
@@ -1506,18 +1526,29 @@ impl Cluster {
             limited,
             whole_nodes,
             max_nodes: Self::node_cap(part, counts, qos),
+            asked_mib: match memory {
+                ResolvedMemory::PerNode(m) | ResolvedMemory::PerCpu(m) => m.mib(),
+                ResolvedMemory::PerGpu(_) | ResolvedMemory::WholeNode => 0,
+            },
         };
-        let nodes = match view.fit_nodes(pos, part, &demand) {
-            Ok(nodes) => nodes,
+        let (nodes, never) = match view.fit_nodes(pos, part, &demand) {
+            Ok(nodes) => (nodes, None),
             // No node can run it: the counts it asked for, for a job accepted anyway (a
-            // whole-node job is counted its tasks' CPUs: there are no nodes to count).
+            // whole-node job is counted its tasks' CPUs: there are no nodes to count),
+            // and the reason slurmctld's node test leaves it with in this partition.
             Err(_) if any_nodes => {
                 let min = counts.nodes_min.unwrap_or(1).max(1);
-                NodeFit {
+                let fit = NodeFit {
                     min_nodes: min,
                     max_nodes: counts.nodes_max.unwrap_or(min).max(min),
                     whole_node_cpus: counts.ntasks.saturating_mul(cpt),
-                }
+                };
+                let reason = if view.config_matches(pos, part, &demand) {
+                    PendingReason::Resources
+                } else {
+                    PendingReason::BadConstraints
+                };
+                (fit, Some(reason))
             }
             Err(why) => return Err(why),
         };
@@ -1550,7 +1581,7 @@ impl Cluster {
                 .max(min_nodes.saturating_mul(cpt))
         };
         let time_limit = resolve_time_limit(part, job.first_listed, req, qos);
-        Ok(JobShape {
+        let shape = JobShape {
             min_nodes,
             max_nodes: nodes.max_nodes.max(min_nodes),
             ntasks,
@@ -1561,7 +1592,8 @@ impl Cluster {
             time_limit,
             whole_nodes,
             user_exclusive,
-        })
+        };
+        Ok((shape, never))
     }
 
     /// The most nodes a job may be given in `part`: its MaxNodes, which `get_node_cnts()`
@@ -1928,7 +1960,7 @@ struct JobView<'r> {
     qos: Option<&'r Qos>,
     /// The first partition listed, whose DefaultTime applies in every partition.
     first_listed: &'r Partition,
-    /// Submitted held (`-H`, priority 0): its nodes are not tested at submit.
+    /// Submitted held (`-H`): its nodes are not tested at submit.
     held: bool,
 }
 
@@ -1950,6 +1982,9 @@ struct NodeDemand<'r> {
     whole_nodes: bool,
     /// The most nodes the job may be given in the partition (its MaxNodes), if capped.
     max_nodes: Option<u32>,
+    /// The memory (MiB) the job asks for, per node or per CPU: what slurmctld compares
+    /// with a node's RealMemory before any count (`_build_node_list()`).
+    asked_mib: u64,
 }
 
 impl NodeDemand<'_> {
@@ -1968,6 +2003,15 @@ impl NodeDemand<'_> {
     }
     fn cpu_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         n.cpus() >= self.cpus_per_node_min
+    }
+    /// Whether a node passes slurmctld's node-configuration filter, the one made before
+    /// the select plugin counts anything (`_build_node_list()` in node_scheduler.c):
+    /// enough CPUs for a node's share, the memory asked (per node, or the per-CPU
+    /// value itself) at most its RealMemory, and the features. A job no node passes has
+    /// its reason set to BadConstraints there; a job that fails later, in the select
+    /// plugin (GRES, memory for all its CPUs, node counts), is left with Resources.
+    fn config_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.cpu_ok(n) && n.memory_mib() >= self.asked_mib && self.feat_ok(n)
     }
     fn mem_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         // A whole-node job is given every CPU of the node, and --mem-per-cpu counts each
@@ -2070,6 +2114,9 @@ trait NodeView {
         part: &Partition,
         demand: &NodeDemand<'_>,
     ) -> Result<NodeFit, RejectReason>;
+    /// Whether some node of the partition, less the excluded ones, passes
+    /// [`NodeDemand::config_ok`].
+    fn config_matches(&self, pos: usize, part: &Partition, demand: &NodeDemand<'_>) -> bool;
 }
 
 /// Nodes that count the same for a fit: `count` nodes with these capacities.
@@ -2151,6 +2198,24 @@ impl<'c> Indexed<'c> {
     fn kind(&self, k: u32) -> Option<&'c NodeKind> {
         self.index.kinds.get(k as usize)
     }
+
+    /// The kinds of node of the partition at `pos` with their counts, less the excluded
+    /// nodes.
+    fn pool(&self, pos: usize) -> Option<Vec<(u32, u64)>> {
+        let pindex = self.index.parts.get(pos)?;
+        let mut pool: Vec<(u32, u64)> = pindex.kinds.clone();
+        for &x in &self.excluded {
+            let m = pindex.multiplicity(x);
+            if let Some(k) = self.index.kind_of(x)
+                && let Ok(i) = pool.binary_search_by_key(&k, |e| e.0)
+                && let Some(e) = pool.get_mut(i)
+            {
+                e.1 = e.1.saturating_sub(m);
+            }
+        }
+        pool.retain(|e| e.1 > 0);
+        Some(pool)
+    }
 }
 
 impl NodeView for Indexed<'_> {
@@ -2195,27 +2260,23 @@ impl NodeView for Indexed<'_> {
         self.index.parts.get(pos).and_then(|p| p.min_memory)
     }
 
+    fn config_matches(&self, pos: usize, _: &Partition, d: &NodeDemand<'_>) -> bool {
+        self.pool(pos).is_some_and(|pool| {
+            pool.iter()
+                .filter_map(|&(k, _)| self.kind(k))
+                .any(|k| d.config_ok(k))
+        })
+    }
+
     fn fit_nodes(
         &self,
         pos: usize,
         part: &Partition,
         d: &NodeDemand<'_>,
     ) -> Result<NodeFit, RejectReason> {
-        let Some(pindex) = self.index.parts.get(pos) else {
+        let (Some(pindex), Some(pool)) = (self.index.parts.get(pos), self.pool(pos)) else {
             return Err(d.unavailable("no usable node in the partition"));
         };
-        // The pool: the partition's kinds less the excluded nodes.
-        let mut pool: Vec<(u32, u64)> = pindex.kinds.clone();
-        for &x in &self.excluded {
-            let m = pindex.multiplicity(x);
-            if let Some(k) = self.index.kind_of(x)
-                && let Ok(i) = pool.binary_search_by_key(&k, |e| e.0)
-                && let Some(e) = pool.get_mut(i)
-            {
-                e.1 = e.1.saturating_sub(m);
-            }
-        }
-        pool.retain(|e| e.1 > 0);
         let pool_kinds: Vec<&NodeKind> = pool.iter().filter_map(|&(k, _)| self.kind(k)).collect();
         let ok: Vec<bool> = pool_kinds.iter().map(|k| d.eligible(*k)).collect();
         if !ok.contains(&true) {
@@ -2458,6 +2519,14 @@ mod tests {
                 .filter_map(|n| self.0.node(n))
                 .map(|n| n.real_memory.mib())
                 .min()
+        }
+
+        fn config_matches(&self, _: usize, part: &Partition, d: &NodeDemand<'_>) -> bool {
+            part.nodes
+                .iter()
+                .filter(|n| !d.req.exclude.contains(n))
+                .filter_map(|n| self.0.node(n))
+                .any(|n| d.config_ok(n))
         }
 
         fn fit_nodes(

@@ -1101,20 +1101,32 @@ fn a_held_job_listing_several_partitions() {
     let job = ok(&c, &["-H", "-p", "CPU-4,CPU-16", "-c", "8"]);
     assert_eq!(job.partitions(), ["CPU-16"]);
     assert!(!job.fits_no_node());
-    // Fits none: accepted in both; `_schedule()` gives BadConstraints only to a job of
-    // one partition, so once released it keeps None.
+    // Fits none: accepted in both. Once released, each keeps the reason slurmctld's
+    // node test leaves: BadConstraints when no node has the CPUs, memory or features
+    // (observed: `-H -p CPU-4,A100-10 -c 8`, released, shows BadConstraints)...
     let job = ok(&c, &["-H", "-p", "CPU-4,A100-10", "-c", "8"]);
     assert!(job.fits_no_node());
     assert_eq!(job.partitions(), ["CPU-4", "A100-10"]);
+    for p in ["CPU-4", "A100-10"] {
+        assert_eq!(
+            job.pending_reason_in(p),
+            Some(PendingReason::BadConstraints)
+        );
+    }
+    assert_eq!(job.pending_reason(), Some(PendingReason::BadConstraints));
+    // ... Resources when the select plugin refuses it (observed: `-H -p A40-48,A100-10
+    // --gpus-per-node=2` on 1-GPU nodes, released, shows Resources).
+    let job = ok(&c, &["-H", "-p", "A40-48,A100-10", "--gpus-per-node=2"]);
+    assert!(job.fits_no_node());
     assert_eq!(
-        job.pending_reason_in("CPU-4"),
-        Some(PendingReason::BadConstraints)
+        job.pending_reason_in("A40-48"),
+        Some(PendingReason::Resources)
     );
-    assert_eq!(
-        job.pending_reason_in("A100-10"),
-        Some(PendingReason::BadConstraints)
-    );
-    assert_eq!(job.pending_reason(), Some(PendingReason::None));
+    assert_eq!(job.pending_reason(), Some(PendingReason::Resources));
+    // A single partition gets BadConstraints from the main scheduler whatever refused it
+    // (observed: `-H -p A100-10 --gpus-per-node=2`).
+    let job = ok(&c, &["-H", "-p", "A100-10", "--gpus-per-node=2"]);
+    assert_eq!(job.pending_reason(), Some(PendingReason::BadConstraints));
 }
 
 #[test]

@@ -2102,6 +2102,35 @@ fn nodes_out_of_service_rather_than_busy_keep_the_job() {
 }
 
 #[test]
+fn another_users_job_makes_a_node_busy_for_a_user_exclusive_partition() {
+    // Observed on 22.05 (the harness's excl partition, ExclusiveUser=YES, and A40-48
+    // whose nodes have no features): with bob's jobs on both intel nodes, alice's
+    // `-p excl,A40-48 -n 1 -C intel` is refused, bob's accepted.
+    let mut s = sched(
+        "EnforcePartLimits=ALL\n\
+         NodeName=c[1-2] CPUs=4 RealMemory=32768 Feature=intel\n\
+         NodeName=g1 CPUs=16 RealMemory=131072\n\
+         PartitionName=cpu Nodes=c[1-2] MaxTime=UNLIMITED DefMemPerCPU=8192 Default=YES\n\
+         PartitionName=excl Nodes=c[1-2] MaxTime=UNLIMITED DefMemPerCPU=8192 ExclusiveUser=YES\n\
+         PartitionName=plain Nodes=g1 MaxTime=UNLIMITED DefMemPerCPU=8192\n",
+    );
+    let b1 = submit_as(&mut s, "bob", "-p cpu -n 1 -w c1 -t 60", 0);
+    let b2 = submit_as(&mut s, "bob", "-p cpu -n 1 -w c2 -t 60", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [b1, b2]);
+    let job = "-p excl,plain -n 1 -C intel -t 5";
+    let err = s
+        .submit(&req(job), "alice", Timestamp(1))
+        .expect_err("refused: bob holds both intel nodes");
+    assert_eq!(
+        err.to_string(),
+        "job rejected: Requested node configuration is not available: no node has the \
+         requested features (partition plain)"
+    );
+    let mine = submit_as(&mut s, "bob", job, 1);
+    assert_eq!(started_ids(&s.schedule(Timestamp(1))), [mine]);
+}
+
+#[test]
 fn a_held_job_that_fits_no_node_pends_held_then_with_bad_constraints() {
     let mut s = sched(BUSY);
     // Observed: accepted held (g00016 J10, g00093 J2); 48G on 32G nodes.
@@ -2120,12 +2149,20 @@ fn a_held_job_that_fits_no_node_pends_held_then_with_bad_constraints() {
     let e = estimate(&s, a);
     assert_eq!((e.start, e.nodes.len()), (None, 0));
     assert_eq!(reason(&s, a), PendingReason::BadConstraints);
-    // Listing several partitions, it keeps None once released.
+    // Listing several partitions, it shows what the node test left: BadConstraints when
+    // no node has the memory, Resources when the GPUs are missing.
     let c = submit(&mut s, "-p cpu,gpu -c 8 --mem=300G -t 10 -H", 3);
+    let d = submit(&mut s, "-p cpu,gpu --gres=gpu:3 -t 10 -H", 3);
     s.release(c).unwrap_or_else(|e| panic!("{e}"));
+    s.release(d).unwrap_or_else(|e| panic!("{e}"));
     assert!(s.schedule(Timestamp(3)).is_empty());
     assert_eq!(
         (state(&s, c), reason(&s, c)),
-        (JobState::Pending, PendingReason::None)
+        (JobState::Pending, PendingReason::BadConstraints)
     );
+    assert_eq!(
+        (state(&s, d), reason(&s, d)),
+        (JobState::Pending, PendingReason::Resources)
+    );
+    assert_eq!(estimate(&s, d).start, None);
 }
