@@ -96,21 +96,20 @@ pub struct ResolvedJob {
     qos: Option<Box<str>>,
     /// The shape in the first partition.
     shape: JobShape,
-    /// What differs between the partitions of a job listing several; `None` when
-    /// nothing does, as for every single-partition job.
+    /// What differs between the partitions of a job listing several, and the rare
+    /// refusal a scheduler still has to make; `None` when there is neither, as for
+    /// nearly every single-partition job.
     others: Option<Box<Others>>,
     /// Set only when the job can run in none of its partitions: the reason of the last
     /// one tested.
     pending_reason: Option<PendingReason>,
     /// Accepted held although no node of its partitions can ever run it.
     fits_no_node: bool,
-    /// Refused after all, with this reason, unless it can start at once in one of its
-    /// partitions (see [`ResolvedJob::refused_unless_startable`]).
-    refused_unless_startable: Option<Box<RejectReason>>,
 }
 
 /// What a job listing several partitions keeps per partition, by position in its
-/// partition list. Boxed in [`ResolvedJob`] so that a job without any pays one pointer.
+/// partition list, and what few jobs need. Boxed in [`ResolvedJob`] so that a job
+/// without any pays one pointer.
 #[derive(Debug, Clone, PartialEq)]
 struct Others {
     /// The shapes in the partitions after the first that differ from the first.
@@ -118,6 +117,9 @@ struct Others {
     /// The partitions the job can not run in, with why. A single-partition job keeps
     /// none here: its one reason is [`ResolvedJob::pending_reason`].
     blocked: Vec<(u32, PendingReason)>,
+    /// Refused after all, with this reason, unless it can start at once in one of its
+    /// partitions (see [`ResolvedJob::refused_unless_startable`]).
+    refusal: Option<RejectReason>,
 }
 
 /// How a job runs in one partition: node and task counts, CPUs, memory, GRES and time
@@ -375,7 +377,7 @@ impl ResolvedJob {
     /// ```
     #[must_use]
     pub fn refused_unless_startable(&self) -> Option<&RejectReason> {
-        self.refused_unless_startable.as_deref()
+        self.others.as_deref().and_then(|o| o.refusal.as_ref())
     }
 
     /// Why the job would pend forever as submitted (a limit it breaks that
@@ -459,20 +461,23 @@ impl ResolvedJob {
     #[cfg(test)]
     pub(crate) fn blocked_at(&self, pos: usize) -> bool {
         match self.others.as_deref() {
-            Some(others) => others.blocked.iter().any(|(i, _)| *i as usize == pos),
-            None => self.pending_reason.is_some(),
+            Some(others) if self.partitions.len() > 1 => {
+                others.blocked.iter().any(|(i, _)| *i as usize == pos)
+            }
+            _ => self.pending_reason.is_some(),
         }
     }
 
     /// [`ResolvedJob::pending_reason_in`] by position.
     fn reason_at(&self, pos: usize) -> Option<PendingReason> {
+        // A job of one partition keeps its one reason in `pending_reason`.
         match self.others.as_deref() {
-            Some(others) => others
+            Some(others) if self.partitions.len() > 1 => others
                 .blocked
                 .iter()
                 .find(|(i, _)| *i as usize == pos)
                 .map(|(_, r)| r.clone()),
-            None => self.pending_reason.clone(),
+            _ => self.pending_reason.clone(),
         }
     }
 }
@@ -898,6 +903,7 @@ impl Cluster {
         let mut others = Others {
             shapes: Vec::new(),
             blocked: Vec::new(),
+            refusal: self.refusal_when_busy(&job, &evals, &reasons, fits_no_node),
         };
         for (&i, pos) in rest.iter().zip(1u32..) {
             if let Some(&(e, other)) = fitting.get(i) {
@@ -916,10 +922,8 @@ impl Cluster {
                 }
             }
         }
-        let has_others = !others.shapes.is_empty() || !others.blocked.is_empty();
-        let refused_unless_startable = self
-            .refusal_when_busy(&job, &evals, &reasons, fits_no_node)
-            .map(Box::new);
+        let has_others =
+            !others.shapes.is_empty() || !others.blocked.is_empty() || others.refusal.is_some();
         Ok(ResolvedJob {
             request: request.clone(),
             partitions: partitions.into(),
@@ -928,7 +932,6 @@ impl Cluster {
             others: has_others.then(|| Box::new(others)),
             pending_reason: pending,
             fits_no_node,
-            refused_unless_startable,
         })
     }
 
@@ -2919,7 +2922,12 @@ mod tests {
                             prop_assert_eq!(job.blocked_at(i), *b);
                         }
                         prop_assert_eq!(job.pending_reason().is_some(), blocked.iter().all(|b| *b));
-                        prop_assert!(job.partitions().len() > 1 || job.others.is_none());
+                        prop_assert!(
+                            job.partitions().len() > 1
+                                || job.others.as_deref().is_none_or(|o| o.shapes.is_empty()
+                                    && o.blocked.is_empty()
+                                    && o.refusal.is_some())
+                        );
                         // Only a held job is accepted without a node that can run it,
                         // and it can never run anywhere.
                         prop_assert!(
