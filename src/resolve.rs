@@ -1016,9 +1016,6 @@ impl Cluster {
         if req.ntasks == Some(0) || req.ntasks_per_node == Some(0) {
             return Err(RejectReason::BadTaskCount.into());
         }
-        if req.nice.is_some_and(|n| n < 0) && req.user.as_deref().is_some_and(|u| u != "root") {
-            return Err(RejectReason::InvalidNice.into());
-        }
         let (mut nodes_min, mut nodes_max) = match req.nodes {
             Some(nc) if nc.min == 0 || nc.max < nc.min => {
                 return Err(RejectReason::InvalidNodeCount.into());
@@ -1057,6 +1054,10 @@ impl Cluster {
                 }
                 .into());
             }
+        }
+        // slurmctld's check (`_validate_job_desc()`), after everything sbatch checks.
+        if req.nice.is_some_and(|n| n < 0) && req.user.as_deref().is_some_and(|u| u != "root") {
+            return Err(RejectReason::InvalidNice.into());
         }
         for name in req.nodelist.iter().chain(&req.exclude) {
             if self.node(name).is_none() {
@@ -3136,6 +3137,14 @@ mod tests {
         );
         req.nice = Some(10);
         assert!(c.resolve(&req).is_ok());
+        // sbatch's own checks come first: it never sends this one.
+        req.nice = Some(-10);
+        req.nodes = Some(crate::request::NodeCount { min: 2, max: 2 });
+        req.gpus = Some(Box::new(gpu(None, 1)));
+        assert_eq!(
+            c.resolve(&req).unwrap_err().reasons(),
+            [RejectReason::GpusBelowNodeCount { gpus: 1, nodes: 2 }]
+        );
     }
 
     #[test]
