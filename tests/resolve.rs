@@ -1058,6 +1058,11 @@ fn a_held_job_that_fits_no_node_is_accepted_and_can_never_run() {
         (1, 1, 6, 6)
     );
     assert_eq!(job.gres_per_node(), [gres("gpu", None, 2)]);
+    // Observed: `-H -p short -n 9` (3 nodes needed, MaxNodes=2) is accepted too, and
+    // shows BadConstraints once released.
+    let job = ok(&c, &["-H", "-p", "short", "-n", "9"]);
+    assert!(job.fits_no_node());
+    assert_eq!(job.pending_reason(), Some(PendingReason::BadConstraints));
     // A held job that fits is an ordinary one.
     let job = ok(&c, &["-H", "-p", "CPU-4", "-n", "2"]);
     assert!(!job.fits_no_node());
