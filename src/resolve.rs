@@ -96,16 +96,20 @@ pub struct ResolvedJob {
     qos: Option<Box<str>>,
     /// The shape in the first partition.
     shape: JobShape,
-    /// What differs between the partitions of a job listing several; `None` when
-    /// nothing does, as for every single-partition job.
+    /// What differs between the partitions of a job listing several, and the rare
+    /// refusal a scheduler still has to make; `None` when there is neither, as for
+    /// nearly every single-partition job.
     others: Option<Box<Others>>,
     /// Set only when the job can run in none of its partitions: the reason of the last
     /// one tested.
     pending_reason: Option<PendingReason>,
+    /// Accepted held although no node of its partitions can ever run it.
+    fits_no_node: bool,
 }
 
 /// What a job listing several partitions keeps per partition, by position in its
-/// partition list. Boxed in [`ResolvedJob`] so that a job without any pays one pointer.
+/// partition list, and what few jobs need. Boxed in [`ResolvedJob`] so that a job
+/// without any pays one pointer.
 #[derive(Debug, Clone, PartialEq)]
 struct Others {
     /// The shapes in the partitions after the first that differ from the first.
@@ -113,6 +117,9 @@ struct Others {
     /// The partitions the job can not run in, with why. A single-partition job keeps
     /// none here: its one reason is [`ResolvedJob::pending_reason`].
     blocked: Vec<(u32, PendingReason)>,
+    /// Refused after all, with this reason, unless it can start at once in one of its
+    /// partitions (see [`ResolvedJob::refused_unless_startable`]).
+    refusal: Option<RejectReason>,
 }
 
 /// How a job runs in one partition: node and task counts, CPUs, memory, GRES and time
@@ -323,6 +330,63 @@ impl ResolvedJob {
     pub fn user_exclusive(&self) -> bool {
         self.shape.user_exclusive
     }
+    /// Whether the job was accepted although no node of its partitions can ever run it:
+    /// a job submitted held (`-H`) is not tested against nodes at submit
+    /// (`select_nodes()` in node_scheduler.c returns ESLURM_JOB_HELD before any node
+    /// test), so it is accepted with the counts it asked for and pends with JobHeldUser;
+    /// once released it pends with BadConstraints ([`ResolvedJob::pending_reason`]),
+    /// the reason slurmctld's main scheduler gives a job that can never run, and never
+    /// starts.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, PendingReason};
+    /// let c = Cluster::from_slurm_conf(
+    ///     "NodeName=n[1-2] CPUs=4 RealMemory=8000\n\
+    ///      PartitionName=p Nodes=n[1-2] Default=YES\n",
+    /// ).unwrap();
+    /// let req = |args: &[&str]| hpcsched::sbatch::parse_args(args).unwrap();
+    /// // 8 CPUs per task on 4-CPU nodes: refused, unless submitted held.
+    /// assert!(c.resolve(&req(&["-c", "8"])).is_err());
+    /// let job = c.resolve(&req(&["-H", "-c", "8"])).unwrap();
+    /// assert!(job.fits_no_node());
+    /// assert_eq!(job.pending_reason(), Some(PendingReason::BadConstraints));
+    /// ```
+    #[must_use]
+    pub fn fits_no_node(&self) -> bool {
+        self.fits_no_node
+    }
+
+    /// With `EnforcePartLimits=ALL`, a job listing several partitions whose last one (in
+    /// test order, [`Cluster::resolve`]) can never run it is refused at submit, with this
+    /// reason, when none of its partitions can start it at once: slurmctld's submit-time
+    /// test keeps the last partition's answer when the others only answer that their
+    /// nodes are busy. `Cluster::resolve` knows nothing of running jobs; a scheduler
+    /// that does (`Scheduler::submit`) refuses the job then. `None` for every other job.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, RejectReason};
+    /// let c = Cluster::from_slurm_conf(
+    ///     "EnforcePartLimits=ALL\n\
+    ///      NodeName=big CPUs=16 RealMemory=64000\n\
+    ///      NodeName=small[1-2] CPUs=4 RealMemory=16000\n\
+    ///      PartitionName=b Nodes=big\n\
+    ///      PartitionName=s Nodes=small[1-2]\n",
+    /// ).unwrap();
+    /// let req = |args: &[&str]| hpcsched::sbatch::parse_args(args).unwrap();
+    /// let job = c.resolve(&req(&["-p", "b,s", "-c", "8"])).unwrap();
+    /// assert!(matches!(
+    ///     job.refused_unless_startable(),
+    ///     Some(RejectReason::NodeConfigUnavailable { partition, .. }) if partition == "s"
+    /// ));
+    /// // Tested last, b can always run it.
+    /// let job = c.resolve(&req(&["-p", "s,b", "-c", "8"])).unwrap();
+    /// assert_eq!(job.refused_unless_startable(), None);
+    /// ```
+    #[must_use]
+    pub fn refused_unless_startable(&self) -> Option<&RejectReason> {
+        self.others.as_deref().and_then(|o| o.refusal.as_ref())
+    }
+
     /// Why the job would pend forever as submitted (a limit it breaks that
     /// EnforcePartLimits lets through, a DOWN partition, a QOS limit), if any.
     ///
@@ -333,6 +397,13 @@ impl ResolvedJob {
     /// and `b` over MaxTime, the job shows `PartitionTimeLimit`; with `-p b,a`,
     /// `PartitionNodeLimit`). slurmctld's `build_job_queue()` tests the partitions in
     /// turn and each blocked one overwrites the reason.
+    ///
+    /// A job accepted held that no node can run ([`ResolvedJob::fits_no_node`]) shows
+    /// BadConstraints once released. One listing several partitions shows the reason
+    /// slurmctld's node test leaves in the last one: BadConstraints when no node of it
+    /// has the CPUs, memory or features asked per node, Resources when the select plugin
+    /// refuses the job (GRES, memory for every CPU of a whole node, node counts); the
+    /// main scheduler sets BadConstraints itself only on a job of one partition.
     ///
     /// ```
     /// use hpcsched::{Cluster, JobRequest, PendingReason};
@@ -358,9 +429,10 @@ impl ResolvedJob {
     }
 
     /// Why the job can not run in `partition` (a limit it breaks there, the partition is
-    /// DOWN, a QOS limit with its shape there), or `None` if it can, or if `partition`
-    /// is not one of [`ResolvedJob::partitions`]. The scheduler skips such partitions
-    /// and starts the job in another, as slurmctld does.
+    /// DOWN, a QOS limit with its shape there, no node there can ever run it for a job
+    /// accepted held), or `None` if it can, or if `partition` is not one of
+    /// [`ResolvedJob::partitions`]. The scheduler skips such partitions and starts the
+    /// job in another, as slurmctld does.
     ///
     /// ```
     /// use hpcsched::{Cluster, JobRequest, PendingReason};
@@ -396,20 +468,23 @@ impl ResolvedJob {
     #[cfg(test)]
     pub(crate) fn blocked_at(&self, pos: usize) -> bool {
         match self.others.as_deref() {
-            Some(others) => others.blocked.iter().any(|(i, _)| *i as usize == pos),
-            None => self.pending_reason.is_some(),
+            Some(others) if self.partitions.len() > 1 => {
+                others.blocked.iter().any(|(i, _)| *i as usize == pos)
+            }
+            _ => self.pending_reason.is_some(),
         }
     }
 
     /// [`ResolvedJob::pending_reason_in`] by position.
     fn reason_at(&self, pos: usize) -> Option<PendingReason> {
+        // A job of one partition keeps its one reason in `pending_reason`.
         match self.others.as_deref() {
-            Some(others) => others
+            Some(others) if self.partitions.len() > 1 => others
                 .blocked
                 .iter()
                 .find(|(i, _)| *i as usize == pos)
                 .map(|(_, r)| r.clone()),
-            None => self.pending_reason.clone(),
+            _ => self.pending_reason.clone(),
         }
     }
 }
@@ -475,6 +550,20 @@ pub enum RejectReason {
         listed: u32,
         /// The `-N` maximum.
         max: u32,
+    },
+    /// `--gpus=N` with fewer GPUs than the minimum node count (`-N 2 --gpus=1`, or
+    /// `-w a,b --gpus=1`): each node of the job needs one of them. sbatch refuses it
+    /// itself, before anything reaches slurmctld (`_test_gres_cnt()` in
+    /// `src/common/gres.c`, run by sbatch through `gres_job_state_validate()`; observed on
+    /// 22.05: `-N 2 --gpus=a40:1` prints this message, then "Invalid generic resource
+    /// (gres) specification"). The node count is sbatch's, after a `--nodelist` raised it
+    /// and `-n` lowered it (`-n 1 -N 2 --gpus=1` is accepted). The message is sbatch's.
+    #[error("Failed to validate job spec, --gpus < -N")]
+    GpusBelowNodeCount {
+        /// The `--gpus` count.
+        gpus: u64,
+        /// The minimum node count.
+        nodes: u32,
     },
     /// `-n 0`, `--ntasks-per-node=0`.
     #[error("Task count specification invalid")]
@@ -604,6 +693,18 @@ struct PartEval<'a> {
     /// It fits Slurm's submit-time test but never runs there (MaxCPUsPerNode, TmpDisk,
     /// MemSpecLimit): accepted, pending with BadConstraints.
     never_runs: bool,
+    /// For a job submitted held that no node of the partition can run.
+    unfit: Option<Unfit>,
+}
+
+/// A partition no node of which can run a job submitted held.
+#[derive(Debug, Clone)]
+struct Unfit {
+    /// The shape it is accepted with all the same.
+    shape: JobShape,
+    /// The reason slurmctld's node test gives it there once it is released: BadConstraints
+    /// when no node passes the node-configuration filter, else Resources.
+    reason: PendingReason,
 }
 
 impl Cluster {
@@ -651,6 +752,13 @@ impl Cluster {
     /// - **Dependencies** are not checked: there is no job table here. A host that has
     ///   one checks `request().dependency` targets after this call (Slurm rejects
     ///   `afterok`/`afternotok` on unknown jobs).
+    /// - **Running jobs** are not known here either: with `EnforcePartLimits=ALL`, a job
+    ///   whose last partition can never run it is refused by slurmctld when its other
+    ///   partitions are busy at submit; the job is accepted here and says so
+    ///   ([`ResolvedJob::refused_unless_startable`]), for a host that knows what runs.
+    /// - **Held jobs** (`-H`) are not tested against nodes, as in Slurm: a job no node
+    ///   can run is accepted held ([`ResolvedJob::fits_no_node`]), with the node count it
+    ///   asked for; every other check applies.
     ///
     /// ```
     /// use hpcsched::{Cluster, JobRequest, Node, Partition, RejectReason, SchedConfig};
@@ -705,6 +813,7 @@ impl Cluster {
             counts,
             qos,
             first_listed,
+            held: request.hold,
         };
         let evals: Vec<PartEval<'_>> = candidates
             .iter()
@@ -712,7 +821,23 @@ impl Cluster {
             .collect();
         self.enforce_part_limits(&evals)?;
         self.check_list_limits(&job, &candidates)?;
-        let fitting = fitting_partitions(&evals)?;
+        // A held job that no node of any of its partitions can run is accepted, in every
+        // partition where only the nodes failed it, and can never run (observed on 22.05:
+        // `-H -p A100-10 -N 1 --ntasks-per-node=6 --gpus-per-node=2` on 1-GPU nodes pends
+        // with JobHeldUser, fidelity scenario g00016).
+        let (fitting, fits_no_node) = match fitting_partitions(&evals) {
+            Ok(fitting) => (fitting, false),
+            Err(rejection) => {
+                let unfit: Vec<(&PartEval<'_>, &JobShape)> = evals
+                    .iter()
+                    .filter_map(|e| e.unfit.as_ref().map(|u| (e, &u.shape)))
+                    .collect();
+                if unfit.is_empty() {
+                    return Err(rejection);
+                }
+                (unfit, true)
+            }
+        };
         // Why the job can not run in each partition, as slurmctld tests it there when it
         // builds its queue (`job_limits_check()`: limits, then a DOWN partition) and
         // schedules it (required nodes, the partition QOS, then the job QOS, with the
@@ -732,7 +857,7 @@ impl Cluster {
             if reason.is_none() && e.never_runs {
                 reason = Some(PendingReason::BadConstraints);
             }
-            if reason.is_none() && req_nodes_unavailable {
+            if reason.is_none() && req_nodes_unavailable && !fits_no_node {
                 reason = Some(PendingReason::ReqNodeNotAvail);
             }
             // A QOS with DenyOnLimit refuses the job if its limits fail in any listed
@@ -748,6 +873,19 @@ impl Cluster {
                         reason = Some(r);
                     }
                 }
+            }
+            // Once released, the job passes the queue's tests and the QOS, and the main
+            // scheduler's node test fails it: `_schedule()` gives a job of one partition
+            // that can never run FAIL_BAD_CONSTRAINTS (job_scheduler.c); a job listing
+            // several keeps the reason the test left in each partition (observed on 22.05:
+            // `-H -p CPU-4,A100-10 -c 8`, released, shows BadConstraints; `-H -p
+            // A40-48,A100-10 --gpus-per-node=2` shows Resources).
+            if reason.is_none() && fits_no_node {
+                let left = e.unfit.as_ref().map(|u| u.reason.clone());
+                reason = match left {
+                    Some(r) if candidates.len() > 1 => Some(r),
+                    _ => Some(PendingReason::BadConstraints),
+                };
             }
             reasons.push(reason);
         }
@@ -790,6 +928,7 @@ impl Cluster {
         let mut others = Others {
             shapes: Vec::new(),
             blocked: Vec::new(),
+            refusal: self.refusal_when_busy(&job, &evals, &reasons, fits_no_node),
         };
         for (&i, pos) in rest.iter().zip(1u32..) {
             if let Some(&(e, other)) = fitting.get(i) {
@@ -808,7 +947,8 @@ impl Cluster {
                 }
             }
         }
-        let has_others = !others.shapes.is_empty() || !others.blocked.is_empty();
+        let has_others =
+            !others.shapes.is_empty() || !others.blocked.is_empty() || others.refusal.is_some();
         Ok(ResolvedJob {
             request: request.clone(),
             partitions: partitions.into(),
@@ -816,7 +956,79 @@ impl Cluster {
             shape: shape.clone(),
             others: has_others.then(|| Box::new(others)),
             pending_reason: pending,
+            fits_no_node,
         })
+    }
+
+    /// With `EnforcePartLimits=ALL`, slurmctld's submit-time test (`_select_nodes_parts()`
+    /// in job_mgr.c) tries the job's partitions in turn and keeps the answer of the last
+    /// one unless an earlier one could take the job: a partition whose nodes are busy
+    /// answers ESLURM_NODES_BUSY, which under ALL is no such answer (under ANY and NO it
+    /// is). So a job whose last partition can never run it is refused with that
+    /// partition's "Requested node configuration is not available" when none of the
+    /// others can start it at once (observed on 22.05: `-p 2xH100-96,CPU-4 --gres=gpu:1`
+    /// while h100-1 runs a whole-node job, fidelity scenario g00036; also g00042, g00063,
+    /// g00102). Returns that reason when the job is in that position; whether it can
+    /// start is for the caller, who knows what runs (`Scheduler::submit`).
+    ///
+    /// No reason when an answer that keeps the job comes first whatever the nodes do: a
+    /// hold (ESLURM_JOB_HELD), a DOWN partition in the list, a QOS limit or an
+    /// unavailable `--nodelist` node in a partition that can run it.
+    fn refusal_when_busy(
+        &self,
+        job: &JobView<'_>,
+        evals: &[PartEval<'_>],
+        reasons: &[Option<PendingReason>],
+        fits_no_node: bool,
+    ) -> Option<RejectReason> {
+        if self.config().enforce_part_limits != EnforcePartLimits::All
+            || job.held
+            || fits_no_node
+            || evals.len() < 2
+            || evals.iter().any(|e| e.part.state == PartitionState::Down)
+            || reasons.iter().any(Option::is_some)
+        {
+            return None;
+        }
+        match evals.last().map(|e| &e.fit) {
+            Some(Err(why @ RejectReason::NodeConfigUnavailable { .. })) => Some(why.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether the job resolved as `job` could be given nodes of `partition` now, if only
+    /// the nodes `usable` (by index in the cluster) were free for it: the submit-time test
+    /// of one partition in `_pick_best_nodes()` (node_scheduler.c), which tries the nodes
+    /// a job may take now as if they were empty. `false` when the cluster has no such
+    /// partition or a `--nodelist` node is not usable.
+    pub(crate) fn fits_nodes_now(
+        &self,
+        job: &ResolvedJob,
+        partition: &str,
+        usable: impl Fn(usize) -> bool,
+    ) -> bool {
+        let Some(part) = self.partition(partition) else {
+            return false;
+        };
+        let mut request = job.request().clone();
+        let mut excluded: Vec<String> = Vec::new();
+        for name in &part.nodes {
+            let Some(idx) = self.node_index(name) else {
+                continue;
+            };
+            if usable(idx) {
+                continue;
+            }
+            if request.nodelist.contains(name) {
+                return false;
+            }
+            excluded.push(name.clone());
+        }
+        request.exclude.extend(excluded);
+        request.hold = false;
+        request.partitions = vec![partition.to_owned()];
+        let view = Indexed::new(self, &request);
+        self.resolve_in(&request, &view, Stage::Queued).is_ok()
     }
 
     /// Checks that need no partition: counts, node names, GRES names, features, arrays.
@@ -828,9 +1040,6 @@ impl Cluster {
         };
         if req.ntasks == Some(0) || req.ntasks_per_node == Some(0) {
             return Err(RejectReason::BadTaskCount.into());
-        }
-        if req.nice.is_some_and(|n| n < 0) && req.user.as_deref().is_some_and(|u| u != "root") {
-            return Err(RejectReason::InvalidNice.into());
         }
         let (mut nodes_min, mut nodes_max) = match req.nodes {
             Some(nc) if nc.min == 0 || nc.max < nc.min => {
@@ -854,6 +1063,26 @@ impl Cluster {
             // The listed nodes are always allocated: `-N1-4 -w n[1-2]` asks for 2 to 4
             // nodes (observed on 22.05: the held job shows NumNodes=2-4).
             nodes_min = Some(nodes_min.map_or(listed, |m| m.max(listed)));
+        }
+        // sbatch validates `--gpus` against its node count before it sends anything, so
+        // this comes before every slurmctld check; the count is the one `-n` may still
+        // lower ("setting nnodes to N").
+        let per_job_gpus = req.gpus.as_deref().map_or(0, |g| g.count);
+        if per_job_gpus > 0
+            && let Some(min) = nodes_min
+        {
+            let nodes = req.ntasks.filter(|&n| n < min).unwrap_or(min);
+            if per_job_gpus < u64::from(nodes) {
+                return Err(RejectReason::GpusBelowNodeCount {
+                    gpus: per_job_gpus,
+                    nodes,
+                }
+                .into());
+            }
+        }
+        // slurmctld's check (`_validate_job_desc()`), after everything sbatch checks.
+        if req.nice.is_some_and(|n| n < 0) && req.user.as_deref().is_some_and(|u| u != "root") {
+            return Err(RejectReason::InvalidNice.into());
         }
         for name in req.nodelist.iter().chain(&req.exclude) {
             if self.node(name).is_none() {
@@ -906,6 +1135,13 @@ impl Cluster {
             let base = nodes_min.unwrap_or(1).max(1);
             base.saturating_mul(req.ntasks_per_node.unwrap_or(1))
         };
+        // Every node needs one of the `--gpus`: no more nodes than GPUs (`_test_gres_cnt()`).
+        if per_job_gpus > 0
+            && let Some(max) = nodes_max
+            && per_job_gpus < u64::from(max)
+        {
+            nodes_max = u32::try_from(per_job_gpus).ok();
+        }
         Ok(Counts {
             nodes_min,
             nodes_max,
@@ -1041,14 +1277,40 @@ impl Cluster {
             counts,
             memory_req,
             violation.is_some(),
+            false,
         );
-        let never_runs = fit.as_ref().is_ok_and(|(_, never)| *never);
+        // Refused only by what is checked when the job runs: accepted, BadConstraints.
+        let never_runs = fit.as_ref().is_ok_and(|(_, never)| never.is_some());
+        let fit = fit.map(|(shape, _)| shape);
+        // A job submitted held never has its nodes tested at submit: `select_nodes()`
+        // returns ESLURM_JOB_HELD before it looks at a node. It keeps a shape built from
+        // its own counts where no node can run it.
+        let unfit = match &fit {
+            Err(RejectReason::NodeConfigUnavailable { .. }) if job.held => self
+                .fit(
+                    view,
+                    pos,
+                    part,
+                    job,
+                    counts,
+                    memory_req,
+                    violation.is_some(),
+                    true,
+                )
+                .ok()
+                .map(|(shape, never)| Unfit {
+                    shape,
+                    reason: never.unwrap_or(PendingReason::BadConstraints),
+                }),
+            _ => None,
+        };
         PartEval {
             pos,
             part,
             violation,
-            fit: fit.map(|(shape, _)| shape),
+            fit,
             never_runs,
+            unfit,
         }
     }
 
@@ -1178,7 +1440,10 @@ impl Cluster {
             EnforcePartLimits::Any => {
                 // Accepted only if one partition both keeps its limits and can run the
                 // job at all: a partition that can never run it is no way out of a limit.
-                let acceptable = evals.iter().any(|e| e.violation.is_none() && e.fit.is_ok());
+                // A held job's nodes are not tested: any partition keeping its limits is.
+                let acceptable = evals
+                    .iter()
+                    .any(|e| e.violation.is_none() && (e.fit.is_ok() || e.unfit.is_some()));
                 if !acceptable
                     && let Some((reason, _)) = evals.iter().rev().find_map(|e| e.violation.clone())
                 {
@@ -1283,7 +1548,8 @@ impl Cluster {
         counts: Counts,
         memory_req: Option<MemoryRequest>,
         limited: bool,
-    ) -> Result<(JobShape, bool), RejectReason> {
+        any_nodes: bool,
+    ) -> Result<(JobShape, Option<PendingReason>), RejectReason> {
         let (req, qos) = (job.req, job.qos);
         let whole_nodes = match part.oversubscribe {
             OverSubscribe::Exclusive => true,
@@ -1374,18 +1640,38 @@ impl Cluster {
                 tmp_mib: req.tmp.map_or(0, Memory::mib),
                 gpu_cpus: gpu_cpus_per_node,
             }),
+            max_nodes: Self::node_cap(part, counts, qos),
+            asked_mib: match memory {
+                ResolvedMemory::PerNode(m) | ResolvedMemory::PerCpu(m) => m.mib(),
+                ResolvedMemory::PerGpu(_) | ResolvedMemory::WholeNode => 0,
+            },
         };
-        let (nodes, never_runs) = match view.fit_nodes(pos, part, &demand) {
-            Ok(nodes) => (nodes, false),
-            Err(runtime_err) => {
+        let (nodes, never) = match view.fit_nodes(pos, part, &demand) {
+            Ok(nodes) => (nodes, None),
+            Err(_) => {
                 demand.runtime = None;
                 match view.fit_nodes(pos, part, &demand) {
-                    Ok(nodes) => (nodes, true),
-                    // Refused by the submit-time test: its reason, else the first.
-                    Err(submit_err) => {
-                        drop(runtime_err);
-                        return Err(submit_err);
+                    // Refused only by what is checked when the job runs.
+                    Ok(nodes) => (nodes, Some(PendingReason::BadConstraints)),
+                    // No node can run it: the counts it asked for, for a job accepted
+                    // anyway (a whole-node job is counted its tasks' CPUs: there are no
+                    // nodes to count), and the reason slurmctld's node test leaves it
+                    // with in this partition.
+                    Err(_) if any_nodes => {
+                        let min = counts.nodes_min.unwrap_or(1).max(1);
+                        let fit = NodeFit {
+                            min_nodes: min,
+                            max_nodes: counts.nodes_max.unwrap_or(min).max(min),
+                            whole_node_cpus: counts.ntasks.saturating_mul(cpt),
+                        };
+                        let reason = if view.config_matches(pos, part, &demand) {
+                            PendingReason::Resources
+                        } else {
+                            PendingReason::BadConstraints
+                        };
+                        (fit, Some(reason))
                     }
+                    Err(why) => return Err(why),
                 }
             }
         };
@@ -1429,22 +1715,34 @@ impl Cluster {
                 .max(min_nodes.saturating_mul(gpu_cpus_per_node))
         };
         let time_limit = resolve_time_limit(part, job.first_listed, req, qos);
-        Ok((
-            JobShape {
-                min_nodes,
-                max_nodes: nodes.max_nodes.max(min_nodes),
-                ntasks,
-                cpus_per_task: cpt,
-                min_cpus,
-                min_cpus_per_node: cpus_per_node_min.max(gpu_cpus_per_node).max(cpt).max(1),
-                memory,
-                gres_per_node: gres_per_node.into(),
-                time_limit,
-                whole_nodes,
-                user_exclusive,
-            },
-            never_runs,
-        ))
+        let shape = JobShape {
+            min_nodes,
+            max_nodes: nodes.max_nodes.max(min_nodes),
+            ntasks,
+            cpus_per_task: cpt,
+            min_cpus,
+            min_cpus_per_node: cpus_per_node_min.max(gpu_cpus_per_node).max(cpt).max(1),
+            memory,
+            gres_per_node: gres_per_node.into(),
+            time_limit,
+            whole_nodes,
+            user_exclusive,
+        };
+        Ok((shape, never))
+    }
+
+    /// The most nodes a job may be given in `part`: its MaxNodes, which `get_node_cnts()`
+    /// (node_scheduler.c) makes the job's maximum whatever EnforcePartLimits says, so a
+    /// job without `-N` whose tasks need more nodes than that never runs there (observed
+    /// on 22.05: `-p short -n 9`, MaxNodes=2 on 4-CPU nodes, is refused with "Requested
+    /// node configuration is not available", fidelity scenario g00024). None when a QOS
+    /// with PartitionMaxNodes lifts it, or when the job's own `-N` is above it: that job
+    /// breaks the partition's node limit instead (`Cluster::limit_violation`), and pends
+    /// with PartitionNodeLimit where EnforcePartLimits lets it through.
+    fn node_cap(part: &Partition, counts: Counts, qos: Option<&Qos>) -> Option<u32> {
+        let lifted = qos.is_some_and(|q| q.flags.contains(QosFlags::PARTITION_MAX_NODES));
+        part.max_nodes
+            .filter(|&cap| !lifted && counts.nodes_min.is_none_or(|min| min <= cap))
     }
 }
 
@@ -1824,6 +2122,8 @@ struct JobView<'r> {
     qos: Option<&'r Qos>,
     /// The first partition listed, whose DefaultTime applies in every partition.
     first_listed: &'r Partition,
+    /// Submitted held (`-H`): its nodes are not tested at submit.
+    held: bool,
 }
 
 /// What one node must offer for a share of the job, in one partition.
@@ -1847,6 +2147,11 @@ struct NodeDemand<'r> {
     /// checks none of these: a job only they keep off every node is accepted and pends
     /// with BadConstraints (observed on 22.05).
     runtime: Option<RuntimeLimits>,
+    /// The most nodes the job may be given in the partition (its MaxNodes), if capped.
+    max_nodes: Option<u32>,
+    /// The memory (MiB) the job asks for, per node or per CPU: what slurmctld compares
+    /// with a node's RealMemory before any count (`_build_node_list()`).
+    asked_mib: u64,
 }
 
 /// What is checked only when a job runs (see [`NodeDemand::runtime`]).
@@ -1889,13 +2194,38 @@ impl NodeDemand<'_> {
             why: why.to_string(),
         }
     }
+    /// The job needs `nodes` nodes, more than the partition's MaxNodes.
+    fn over_max_nodes(&self, nodes: u32) -> RejectReason {
+        let cap = self.max_nodes.unwrap_or(u32::MAX);
+        self.unavailable(&format!(
+            "{nodes} nodes needed, the partition's MaxNodes is {cap}"
+        ))
+    }
     fn cpu_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         let cpus = self.node_cpus(n);
         let gpu_cpus = self.runtime.map_or(0, |r| r.gpu_cpus);
         cpus > 0 && cpus >= self.cpus_per_node_min.max(gpu_cpus)
     }
+    /// Whether a node passes slurmctld's node-configuration filter, the one made before
+    /// the select plugin counts anything (`_build_node_list()` in node_scheduler.c):
+    /// enough CPUs for a node's share, the memory asked (per node, or the per-CPU
+    /// value itself) at most its RealMemory, and the features. A job no node passes has
+    /// its reason set to BadConstraints there; a job that fails later, in the select
+    /// plugin (GRES, memory for all its CPUs, node counts), is left with Resources.
+    fn config_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        self.cpu_ok(n) && n.memory_mib() >= self.asked_mib && self.feat_ok(n)
+    }
     fn mem_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
-        self.node_memory(n) >= self.mem_per_node_min
+        // A whole-node job is given every CPU of the node, and --mem-per-cpu counts each
+        // of them: the node is unusable unless its memory covers them all
+        // (`can_job_run_on_node()` in cons_tres `job_test.c`; observed on 22.05: on
+        // 16-CPU, 128 GiB nodes, `--exclusive -n 3 --mem-per-cpu=16G` is refused with
+        // "Requested node configuration is not available", fidelity scenario g00014).
+        let whole_node_mib = match self.mem_per_cpu {
+            Some(m) if self.whole_nodes => m.saturating_mul(u64::from(n.cpus())),
+            _ => 0,
+        };
+        self.node_memory(n) >= self.mem_per_node_min.max(whole_node_mib)
     }
     fn gres_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         self.per_node_gres
@@ -1988,6 +2318,9 @@ trait NodeView {
         part: &Partition,
         demand: &NodeDemand<'_>,
     ) -> Result<NodeFit, RejectReason>;
+    /// Whether some node of the partition, less the excluded ones, passes
+    /// [`NodeDemand::config_ok`].
+    fn config_matches(&self, pos: usize, part: &Partition, demand: &NodeDemand<'_>) -> bool;
 }
 
 /// Nodes that count the same for a fit: `count` nodes with these capacities.
@@ -2069,6 +2402,24 @@ impl<'c> Indexed<'c> {
     fn kind(&self, k: u32) -> Option<&'c NodeKind> {
         self.index.kinds.get(k as usize)
     }
+
+    /// The kinds of node of the partition at `pos` with their counts, less the excluded
+    /// nodes.
+    fn pool(&self, pos: usize) -> Option<Vec<(u32, u64)>> {
+        let pindex = self.index.parts.get(pos)?;
+        let mut pool: Vec<(u32, u64)> = pindex.kinds.clone();
+        for &x in &self.excluded {
+            let m = pindex.multiplicity(x);
+            if let Some(k) = self.index.kind_of(x)
+                && let Ok(i) = pool.binary_search_by_key(&k, |e| e.0)
+                && let Some(e) = pool.get_mut(i)
+            {
+                e.1 = e.1.saturating_sub(m);
+            }
+        }
+        pool.retain(|e| e.1 > 0);
+        Some(pool)
+    }
 }
 
 impl NodeView for Indexed<'_> {
@@ -2113,27 +2464,23 @@ impl NodeView for Indexed<'_> {
         self.index.parts.get(pos).and_then(|p| p.min_memory)
     }
 
+    fn config_matches(&self, pos: usize, _: &Partition, d: &NodeDemand<'_>) -> bool {
+        self.pool(pos).is_some_and(|pool| {
+            pool.iter()
+                .filter_map(|&(k, _)| self.kind(k))
+                .any(|k| d.config_ok(k))
+        })
+    }
+
     fn fit_nodes(
         &self,
         pos: usize,
         part: &Partition,
         d: &NodeDemand<'_>,
     ) -> Result<NodeFit, RejectReason> {
-        let Some(pindex) = self.index.parts.get(pos) else {
+        let (Some(pindex), Some(pool)) = (self.index.parts.get(pos), self.pool(pos)) else {
             return Err(d.unavailable("no usable node in the partition"));
         };
-        // The pool: the partition's kinds less the excluded nodes.
-        let mut pool: Vec<(u32, u64)> = pindex.kinds.clone();
-        for &x in &self.excluded {
-            let m = pindex.multiplicity(x);
-            if let Some(k) = self.index.kind_of(x)
-                && let Ok(i) = pool.binary_search_by_key(&k, |e| e.0)
-                && let Some(e) = pool.get_mut(i)
-            {
-                e.1 = e.1.saturating_sub(m);
-            }
-        }
-        pool.retain(|e| e.1 > 0);
         let pool_kinds: Vec<&NodeKind> = pool.iter().filter_map(|&(k, _)| self.kind(k)).collect();
         let ok: Vec<bool> = pool_kinds.iter().map(|k| d.eligible(*k)).collect();
         if !ok.contains(&true) {
@@ -2206,6 +2553,7 @@ impl NodeView for Indexed<'_> {
         };
         let part_size = part.nodes.len() as u32;
         let counts = d.counts;
+        let cap = d.max_nodes.unwrap_or(u32::MAX);
         let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
             let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
             // A job pending on a node-count limit is fitted on the nodes there are.
@@ -2215,14 +2563,14 @@ impl NodeView for Indexed<'_> {
                     "{min} nodes requested, {elig_count} of the partition can run the job"
                 )));
             }
-            let fit_max = max.min(elig_count);
+            let fit_max = max.min(elig_count).min(cap);
             if !enough(u64::from(fit_max)) && !d.limited {
                 return Err(d.unavailable("CPU count per node can not be satisfied"));
             }
             let shown_max = if min > part_size {
                 min
             } else {
-                max.min(elig_count).max(min)
+                max.min(elig_count).min(cap).max(min)
             };
             (min, shown_max)
         } else {
@@ -2239,8 +2587,11 @@ impl NodeView for Indexed<'_> {
                 return Err(d.unavailable(why));
             };
             let k = (k as u32).max(self.required.len() as u32);
+            if k > cap {
+                return Err(d.over_max_nodes(k));
+            }
             let max = if counts.ntasks_set {
-                counts.ntasks.min(elig_count).max(k)
+                counts.ntasks.min(elig_count).min(cap).max(k)
             } else {
                 k
             };
@@ -2374,6 +2725,14 @@ mod tests {
                 .min()
         }
 
+        fn config_matches(&self, _: usize, part: &Partition, d: &NodeDemand<'_>) -> bool {
+            part.nodes
+                .iter()
+                .filter(|n| !d.req.exclude.contains(n))
+                .filter_map(|n| self.0.node(n))
+                .any(|n| d.config_ok(n))
+        }
+
         fn fit_nodes(
             &self,
             _: usize,
@@ -2423,6 +2782,7 @@ mod tests {
                 tasks >= ntasks && gpus >= gpus_needed
             };
             let part_size = part.nodes.len() as u32;
+            let cap = d.max_nodes.unwrap_or(u32::MAX);
             let (min_nodes, max_nodes) = if let Some(min) = counts.nodes_min {
                 let max = counts.nodes_max.unwrap_or(u32::MAX).max(min);
                 let fit_min = if d.limited { min.min(elig_count) } else { min };
@@ -2431,14 +2791,14 @@ mod tests {
                         "{min} nodes requested, {elig_count} of the partition can run the job"
                     )));
                 }
-                let fit_max = max.min(elig_count);
+                let fit_max = max.min(elig_count).min(cap);
                 if !enough(fit_max as usize) && !d.limited {
                     return Err(d.unavailable("CPU count per node can not be satisfied"));
                 }
                 let shown_max = if min > part_size {
                     min
                 } else {
-                    max.min(elig_count).max(min)
+                    max.min(elig_count).min(cap).max(min)
                 };
                 (min, shown_max)
             } else {
@@ -2451,8 +2811,11 @@ mod tests {
                     return Err(d.unavailable(why));
                 };
                 let k = (k as u32).max(distinct_count(&req.nodelist));
+                if k > cap {
+                    return Err(d.over_max_nodes(k));
+                }
                 let max = if counts.ntasks_set {
-                    counts.ntasks.min(elig_count).max(k)
+                    counts.ntasks.min(elig_count).min(cap).max(k)
                 } else {
                     k
                 };
@@ -2671,6 +3034,7 @@ mod tests {
             let misc = (
                 0u8..4,
                 prop::option::of(prop::sample::select(vec![10u64, 90, 900])),
+                prop::bool::weighted(0.2),
             );
             (counts, memory, gres, lists, misc).prop_map(
                 |(
@@ -2678,7 +3042,7 @@ mod tests {
                     memory,
                     (gres, gpus, constraint),
                     (nodelist, exclude, partitions),
-                    (exclusive, minutes),
+                    (exclusive, minutes, hold),
                 )| {
                     let mut req = JobRequest::default();
                     req.nodes = nodes.map(|(min, extra)| NodeCount {
@@ -2723,6 +3087,7 @@ mod tests {
                         _ => None,
                     };
                     req.time_limit = minutes.map(|m| time(Some(m)));
+                    req.hold = hold;
                     req
                 },
             )
@@ -2758,7 +3123,18 @@ mod tests {
                             prop_assert_eq!(job.blocked_at(i), *b);
                         }
                         prop_assert_eq!(job.pending_reason().is_some(), blocked.iter().all(|b| *b));
-                        prop_assert!(job.partitions().len() > 1 || job.others.is_none());
+                        prop_assert!(
+                            job.partitions().len() > 1
+                                || job.others.as_deref().is_none_or(|o| o.shapes.is_empty()
+                                    && o.blocked.is_empty()
+                                    && o.refusal.is_some())
+                        );
+                        // Only a held job is accepted without a node that can run it,
+                        // and it can never run anywhere.
+                        prop_assert!(
+                            !job.fits_no_node() || (req.hold && job.pending_reason().is_some())
+                        );
+                        prop_assert!(job.refused_unless_startable().is_none() || !req.hold);
                     }
                 }
             }
@@ -2961,6 +3337,14 @@ mod tests {
         );
         req.nice = Some(10);
         assert!(c.resolve(&req).is_ok());
+        // sbatch's own checks come first: it never sends this one.
+        req.nice = Some(-10);
+        req.nodes = Some(crate::request::NodeCount { min: 2, max: 2 });
+        req.gpus = Some(Box::new(gpu(None, 1)));
+        assert_eq!(
+            c.resolve(&req).unwrap_err().reasons(),
+            [RejectReason::GpusBelowNodeCount { gpus: 1, nodes: 2 }]
+        );
     }
 
     #[test]

@@ -794,3 +794,410 @@ fn node_sizes_and_memory_limits_are_per_partition() {
     );
     assert_eq!(job.shape_in("PB"), None);
 }
+
+// ------------------------------------------------- the fidelity harness's cluster
+//
+// `tests/fidelity/cluster.conf.in`, the cluster the fidelity suite runs on live Slurm
+// 22.05: each case below is a job of a recorded generated scenario (gNNNNN), with what
+// Slurm did with it.
+
+const HARNESS: &str = include_str!("fidelity/cluster.conf.in");
+
+/// The harness's cluster, its placeholders filled (ports and paths decide nothing).
+fn harness() -> Cluster {
+    let conf: String = HARNESS
+        .lines()
+        .map(|line| {
+            let mut line = line.replace("@STATE@", "/tmp/h").replace("@CLUSTER@", "h");
+            while let Some(at) = line.find("@PORT+") {
+                let rest = &line[at + 6..];
+                let Some(end) = rest.find('@') else { break };
+                let n: u32 = rest[..end].parse().unwrap_or(0);
+                line = format!("{}{}{}", &line[..at], 17800 + n, &rest[end + 1..]);
+            }
+            line + "\n"
+        })
+        .collect();
+    Cluster::from_slurm_conf(&conf).expect("cluster.conf.in parses")
+}
+
+fn unavailable_why(reasons: &[RejectReason], partition: &str) -> String {
+    match reasons {
+        [RejectReason::NodeConfigUnavailable { partition: p, why }] if p == partition => {
+            why.clone()
+        }
+        other => panic!("expected one NodeConfigUnavailable in {partition}: {other:?}"),
+    }
+}
+
+#[test]
+fn gpus_below_the_node_count_is_refused_by_sbatch() {
+    let c = harness();
+    let below = |gpus, nodes| vec![RejectReason::GpusBelowNodeCount { gpus, nodes }];
+    // Observed: g00007 J2, g00012 J7, g00013 J4, g00021 J5.
+    assert_eq!(
+        rejected(
+            &c,
+            &["-p", "A40-48", "-N", "2", "--gpus=a40:1", "-t", "240"]
+        ),
+        below(1, 2)
+    );
+    assert_eq!(
+        rejected(&c, &["-p", "i-a40", "-N", "2", "--gpus=1", "-t", "60"]),
+        below(1, 2)
+    );
+    assert_eq!(
+        below(1, 2)[0].to_string(),
+        "Failed to validate job spec, --gpus < -N"
+    );
+    // A node list sets the node count sbatch checks; sbatch checks before slurmctld
+    // looks at the partition.
+    assert_eq!(
+        rejected(&c, &["-p", "nosuch", "-w", "a40-[1-2]", "--gpus=1"]),
+        below(1, 2)
+    );
+    assert_eq!(
+        rejected(&c, &["-p", "A100-10", "-N", "3-4", "--gpus=2"]),
+        below(2, 3)
+    );
+    // -n below -N lowers the count first ("setting nnodes to 1").
+    let job = ok(&c, &["-p", "A40-48", "-N", "2", "-n", "1", "--gpus=1"]);
+    assert_eq!((job.min_nodes(), job.max_nodes()), (1, 1));
+    // Enough GPUs: one per node; a range is capped at the GPU count.
+    let job = ok(&c, &["-p", "A40-48", "-N", "2", "--gpus=2"]);
+    assert_eq!((job.min_nodes(), job.max_nodes()), (2, 2));
+    assert_eq!(job.gres_per_node(), [gres("gpu", None, 1)]);
+    let job = ok(&c, &["-p", "A100-10", "-N", "1-4", "--gpus=2"]);
+    assert_eq!((job.min_nodes(), job.max_nodes()), (1, 2));
+    // --gpus=0 asks for nothing.
+    let job = ok(&c, &["-p", "CPU-4", "-N", "2", "--gpus=0"]);
+    assert_eq!(job.min_nodes(), 2);
+}
+
+#[test]
+fn whole_node_jobs_need_mem_per_cpu_for_every_cpu_of_the_node() {
+    let c = harness();
+    let mem = "Memory specification can not be satisfied";
+    // Observed: --exclusive on 16-CPU, 128 GiB nodes: 16 x 16G > 128G (g00014 J4).
+    let r = rejected(
+        &c,
+        &[
+            "-p",
+            "CPU-16",
+            "-n",
+            "3",
+            "--exclusive",
+            "--mem-per-cpu=16G",
+            "-t",
+            "2",
+        ],
+    );
+    assert_eq!(unavailable_why(&r, "CPU-16"), mem);
+    // Shared, the same job takes 3 CPUs of 16G: it fits.
+    let job = ok(&c, &["-p", "CPU-16", "-n", "3", "--mem-per-cpu=16G"]);
+    assert_eq!((job.min_nodes(), job.min_cpus()), (1, 3));
+    // OverSubscribe=EXCLUSIVE: 4 CPUs x 9G > 32G on cpu4 nodes (g00012 J3), 6 x 12G >
+    // 48G on a100 nodes even for 4 tasks a node (g00012 J2), 16 x 9G > 128G on a40 nodes
+    // (g00071 J1, --exclusive).
+    let r = rejected(&c, &["-p", "i-cpu4", "--mincpus=2", "--mem-per-cpu=9G"]);
+    assert_eq!(unavailable_why(&r, "i-cpu4"), mem);
+    let r = rejected(
+        &c,
+        &[
+            "-p",
+            "i-a100",
+            "-N",
+            "3",
+            "--ntasks-per-node=4",
+            "--mem-per-cpu=12G",
+            "--gpus-per-node=1",
+            "-w",
+            "a100-02",
+        ],
+    );
+    assert_eq!(unavailable_why(&r, "i-a100"), mem);
+    let r = rejected(
+        &c,
+        &[
+            "-p",
+            "A40-48",
+            "-N",
+            "1",
+            "--ntasks-per-node=12",
+            "--exclusive",
+            "--mem-per-cpu=9G",
+        ],
+    );
+    assert_eq!(unavailable_why(&r, "A40-48"), mem);
+    // Exactly the node's memory (the partitions' DefMemPerCPU) fits.
+    let job = ok(&c, &["-p", "i-cpu4", "--mem-per-cpu=8G"]);
+    assert_eq!(
+        (job.min_cpus(), job.memory()),
+        (4, ResolvedMemory::PerCpu(Memory::from_mib(8192)))
+    );
+    let job = ok(&c, &["-p", "whole", "-n", "20"]);
+    assert_eq!((job.min_nodes(), job.min_cpus()), (2, 32));
+    // A multi-partition job is refused when it fits no partition (g00029 J15, g00103 J4).
+    let r = rejected(
+        &c,
+        &[
+            "-p",
+            "i-cpu16,i-a100",
+            "-n",
+            "11",
+            "--mem-per-cpu=16G",
+            "-t",
+            "120",
+        ],
+    );
+    assert!(node_config_unavailable(&r, "i-cpu16"), "{r:?}");
+    assert!(node_config_unavailable(&r, "i-a100"), "{r:?}");
+}
+
+#[test]
+fn partition_max_nodes_bounds_the_nodes_a_job_may_spread_over() {
+    let c = harness();
+    // Observed: short has MaxNodes=2 on 4-CPU nodes; 9 tasks need 3 (g00024 J12).
+    let r = rejected(&c, &["-p", "short", "-n", "9"]);
+    assert_eq!(
+        unavailable_why(&r, "short"),
+        "3 nodes needed, the partition's MaxNodes is 2"
+    );
+    // 8 tasks fit on 2 nodes, and never spread over more.
+    let job = ok(&c, &["-p", "short", "-n", "8"]);
+    assert_eq!((job.min_nodes(), job.max_nodes()), (2, 2));
+    let job = ok(&c, &["-p", "short", "-n", "3"]);
+    assert_eq!((job.min_nodes(), job.max_nodes()), (1, 2));
+    // An explicit -N above MaxNodes is the partition's node limit, as before.
+    assert_eq!(
+        rejected(&c, &["-p", "short", "-N", "3"]),
+        [RejectReason::InvalidNodeCount]
+    );
+    // Without EnforcePartLimits the tasks still do not fit: refused all the same.
+    let mut c = c;
+    c.config_mut().enforce_part_limits = EnforcePartLimits::No;
+    let r = rejected(&c, &["-p", "short", "-n", "9"]);
+    assert!(node_config_unavailable(&r, "short"), "{r:?}");
+    let job = ok(&c, &["-p", "short", "-N", "3"]);
+    assert_eq!(
+        job.pending_reason(),
+        Some(PendingReason::PartitionNodeLimit)
+    );
+    // A QOS with PartitionMaxNodes lifts the cap (`get_node_cnts()`).
+    hpcsched::qos::add_qos_text(&mut c, "add qos wide Flags=PartitionMaxNodes\n")
+        .expect("qos parses");
+    let job = ok(&c, &["-p", "short", "-n", "9", "-q", "wide"]);
+    assert_eq!((job.min_nodes(), job.max_nodes()), (3, 4));
+}
+
+#[test]
+fn too_few_nodes_with_the_features_is_refused() {
+    // Observed: two amd nodes in CPU-4 (g00013 J8).
+    let r = rejected(
+        &harness(),
+        &[
+            "-p", "CPU-4", "-N", "3", "-n", "10", "-C", "amd", "-t", "600",
+        ],
+    );
+    assert_eq!(
+        unavailable_why(&r, "CPU-4"),
+        "3 nodes requested, 2 of the partition can run the job"
+    );
+}
+
+#[test]
+fn a_held_job_that_fits_no_node_is_accepted_and_can_never_run() {
+    let c = harness();
+    // Observed: pending JobHeldUser (g00016 J10: 2 GPUs a node on 1-GPU nodes; g00018
+    // J6: 48G on 32G nodes; g00030 J9: -C amd with an intel node required; g00068 J5:
+    // 100G on 48G nodes; g00093 J2: 6 x 16G on 48G whole nodes).
+    for args in [
+        "-p A100-10 -N 1 --ntasks-per-node=6 --gpus-per-node=2 -t 2",
+        "-p CPU-4 -c 4 --mem=48G -w cpu4-3 -t 600",
+        "-p CPU-4 -N 2 -C amd -w cpu4-2 -t 60",
+        "-p A100-10 -N 2 --ntasks-per-node=1 --mem=100G --gres=gpu:1 -t 120",
+        "-p i-a100 -c 6 --mem-per-cpu=16G --gres=gpu:1 -t 240",
+    ] {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let r = rejected(&c, &words);
+        assert!(
+            matches!(r[..], [RejectReason::NodeConfigUnavailable { .. }]),
+            "{args}: {r:?}"
+        );
+        let held: Vec<&str> = words.iter().copied().chain(["-H"]).collect();
+        let job = ok(&c, &held);
+        assert!(job.fits_no_node(), "{args}");
+        assert_eq!(
+            job.pending_reason(),
+            Some(PendingReason::BadConstraints),
+            "{args}"
+        );
+        assert_eq!(job.refused_unless_startable(), None, "{args}");
+    }
+    // It keeps the counts it asked for.
+    let job = ok(
+        &c,
+        &[
+            "-H",
+            "-p",
+            "A100-10",
+            "-N",
+            "1",
+            "--ntasks-per-node=6",
+            "--gpus-per-node=2",
+        ],
+    );
+    assert_eq!(job.partitions(), ["A100-10"]);
+    assert_eq!(
+        (
+            job.min_nodes(),
+            job.max_nodes(),
+            job.ntasks(),
+            job.min_cpus()
+        ),
+        (1, 1, 6, 6)
+    );
+    assert_eq!(job.gres_per_node(), [gres("gpu", None, 2)]);
+    // Observed: `-H -p short -n 9` (3 nodes needed, MaxNodes=2) is accepted too, and
+    // shows BadConstraints once released.
+    let job = ok(&c, &["-H", "-p", "short", "-n", "9"]);
+    assert!(job.fits_no_node());
+    assert_eq!(job.pending_reason(), Some(PendingReason::BadConstraints));
+    // A held job that fits is an ordinary one.
+    let job = ok(&c, &["-H", "-p", "CPU-4", "-n", "2"]);
+    assert!(!job.fits_no_node());
+    assert_eq!(job.pending_reason(), None);
+}
+
+#[test]
+fn a_held_job_still_gets_the_checks_made_before_its_nodes() {
+    let c = harness();
+    // Partition limits with EnforcePartLimits=ALL, names, sbatch's own checks.
+    assert_eq!(
+        rejected(&c, &["-H", "-p", "short", "-c", "8", "-t", "20"]),
+        [RejectReason::InvalidTimeLimit {
+            partition: "short".into()
+        }]
+    );
+    assert_eq!(
+        rejected(&c, &["-H", "-p", "short", "-N", "3"]),
+        [RejectReason::InvalidNodeCount]
+    );
+    assert_eq!(
+        rejected(&c, &["-H", "-p", "CPU-4", "--gres=nvme:1"]),
+        [RejectReason::InvalidGres("nvme".into())]
+    );
+    assert_eq!(
+        rejected(&c, &["-H", "-p", "CPU-4", "-N", "2", "--gpus=1"]),
+        [RejectReason::GpusBelowNodeCount { gpus: 1, nodes: 2 }]
+    );
+    assert_eq!(
+        rejected(&c, &["-H", "-p", "CPU-4", "-n", "17"]),
+        [RejectReason::TooManyCpus {
+            partition: "CPU-4".into()
+        }]
+    );
+}
+
+#[test]
+fn a_held_job_listing_several_partitions() {
+    let c = harness();
+    // Fits one: the other is dropped, as for any job.
+    let job = ok(&c, &["-H", "-p", "CPU-4,CPU-16", "-c", "8"]);
+    assert_eq!(job.partitions(), ["CPU-16"]);
+    assert!(!job.fits_no_node());
+    // Fits none: accepted in both. Once released, each keeps the reason slurmctld's
+    // node test leaves: BadConstraints when no node has the CPUs, memory or features
+    // (observed: `-H -p CPU-4,A100-10 -c 8`, released, shows BadConstraints)...
+    let job = ok(&c, &["-H", "-p", "CPU-4,A100-10", "-c", "8"]);
+    assert!(job.fits_no_node());
+    assert_eq!(job.partitions(), ["CPU-4", "A100-10"]);
+    for p in ["CPU-4", "A100-10"] {
+        assert_eq!(
+            job.pending_reason_in(p),
+            Some(PendingReason::BadConstraints)
+        );
+    }
+    assert_eq!(job.pending_reason(), Some(PendingReason::BadConstraints));
+    // ... Resources when the select plugin refuses it (observed: `-H -p A40-48,A100-10
+    // --gpus-per-node=2` on 1-GPU nodes, released, shows Resources).
+    let job = ok(&c, &["-H", "-p", "A40-48,A100-10", "--gpus-per-node=2"]);
+    assert!(job.fits_no_node());
+    assert_eq!(
+        job.pending_reason_in("A40-48"),
+        Some(PendingReason::Resources)
+    );
+    assert_eq!(job.pending_reason(), Some(PendingReason::Resources));
+    // A single partition gets BadConstraints from the main scheduler whatever refused it
+    // (observed: `-H -p A100-10 --gpus-per-node=2`).
+    let job = ok(&c, &["-H", "-p", "A100-10", "--gpus-per-node=2"]);
+    assert_eq!(job.pending_reason(), Some(PendingReason::BadConstraints));
+}
+
+#[test]
+fn last_partition_that_never_fits_refuses_the_job_when_the_others_are_busy() {
+    let c = harness();
+    let refusal = |args: &[&str]| {
+        ok(&c, args)
+            .refused_unless_startable()
+            .map(ToString::to_string)
+    };
+    // Observed refused while h100-1 or a40-1 ran a job (g00036 J4, g00042 J5, g00063 J4,
+    // g00102 J7): the last partition tested can never run them.
+    assert_eq!(
+        refusal(&[
+            "-p",
+            "2xH100-96,CPU-4",
+            "-c",
+            "4",
+            "--mem=48G",
+            "--gres=gpu:1"
+        ]),
+        Some(
+            "Requested node configuration is not available: Memory specification can not \
+             be satisfied (partition CPU-4)"
+                .into()
+        )
+    );
+    assert!(
+        refusal(&[
+            "-p",
+            "A40-48,A100-10",
+            "-N",
+            "1",
+            "-n",
+            "11",
+            "--mem=131072M",
+            "-x",
+            "a40-2",
+        ])
+        .is_some()
+    );
+    // The other order, a single partition, a hold: nothing to refuse later.
+    assert_eq!(
+        refusal(&[
+            "-p",
+            "CPU-4,2xH100-96",
+            "-c",
+            "4",
+            "--mem=48G",
+            "--gres=gpu:1"
+        ]),
+        None
+    );
+    assert_eq!(refusal(&["-p", "2xH100-96", "--gres=gpu:1"]), None);
+    assert_eq!(
+        refusal(&["-H", "-p", "2xH100-96,CPU-4", "--gres=gpu:1"]),
+        None
+    );
+    // Tested in PriorityTier order: high (tier 2) first, then CPU-4 last.
+    assert!(refusal(&["-p", "CPU-4,high", "-c", "8"]).is_some());
+    assert_eq!(refusal(&["-p", "high,CPU-16", "-c", "8"]), None);
+    // A DOWN partition in the list keeps the job (ESLURM_PARTITION_DOWN).
+    assert_eq!(refusal(&["-p", "down,CPU-16", "-c", "8"]), None);
+    // Under ANY and NO a busy partition keeps the job.
+    let mut any = harness();
+    any.config_mut().enforce_part_limits = EnforcePartLimits::Any;
+    let job = ok(&any, &["-p", "2xH100-96,CPU-4", "--gres=gpu:1"]);
+    assert_eq!(job.refused_unless_startable(), None);
+}

@@ -2157,3 +2157,146 @@ fn job_requeue_0_fails_jobs_that_do_not_ask_for_requeue() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((ended, requeued), (vec![a], vec![b]));
 }
+
+// ---------------------------------------------------------------------------------------
+// Submit-time tests that depend on what runs (`_select_nodes_parts()`, job_mgr.c)
+
+/// A 2-GPU node and two 4-CPU nodes, EnforcePartLimits=ALL (the fidelity harness's
+/// 2xH100-96 and CPU-4, in small).
+const BUSY: &str = "EnforcePartLimits=ALL\nGresTypes=gpu\n\
+                    NodeName=h1 CPUs=32 RealMemory=262144 Gres=gpu:h100:2\n\
+                    NodeName=c[1-2] CPUs=4 RealMemory=32768\n\
+                    PartitionName=gpu Nodes=h1 MaxTime=UNLIMITED DefMemPerCPU=8192\n\
+                    PartitionName=cpu Nodes=c[1-2] MaxTime=UNLIMITED DefMemPerCPU=8192 Default=YES\n";
+
+/// A job whose last partition (`cpu`) can never run it.
+const GPU_THEN_CPU: &str = "-p gpu,cpu -c 4 --mem=48G --gres=gpu:1 -t 5";
+
+#[test]
+fn refused_when_the_last_partition_never_fits_and_the_others_are_busy() {
+    let mut s = sched(BUSY);
+    // Idle: the job could start in gpu, so it is kept.
+    let a = submit(&mut s, GPU_THEN_CPU, 0);
+    s.cancel(a, Timestamp(0)).unwrap_or_else(|e| panic!("{e}"));
+    // A whole-node job on h1 (observed: g00036 J4 refused while h100-1 ran a whole-node
+    // job, with the last partition's message).
+    let x = submit(&mut s, "-p gpu --exclusive -t 60", 1);
+    assert_eq!(started_ids(&s.schedule(Timestamp(1))), [x]);
+    let err = s
+        .submit(&req(GPU_THEN_CPU), "alice", Timestamp(2))
+        .expect_err("refused while h1 is busy");
+    assert_eq!(
+        err.to_string(),
+        "job rejected: Requested node configuration is not available: Memory \
+         specification can not be satisfied (partition cpu)"
+    );
+    // The refusal used no id.
+    let next = submit(&mut s, "-p cpu -t 5", 2);
+    assert_eq!(next.0, x.0 + 1);
+    // Listed the other way round, the last partition is gpu: busy, kept.
+    let b = submit(&mut s, "-p cpu,gpu -c 4 --mem=48G --gres=gpu:1 -t 5", 3);
+    assert_eq!(state(&s, b), JobState::Pending);
+    // Held: the node test never happens.
+    let h = submit(&mut s, &format!("{GPU_THEN_CPU} -H"), 3);
+    assert_eq!(state(&s, h), JobState::Pending);
+}
+
+#[test]
+fn a_shared_job_on_the_node_does_not_make_it_busy() {
+    let mut s = sched(BUSY);
+    // h1 runs a job that shares it: the submit-time test tries h1 as if it were empty.
+    let x = submit(&mut s, "-p gpu -n 30 --mem=200G -t 60", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [x]);
+    let a = submit(&mut s, GPU_THEN_CPU, 1);
+    s.schedule(Timestamp(1));
+    assert_eq!(
+        (state(&s, a), reason(&s, a)),
+        (JobState::Pending, PendingReason::Resources)
+    );
+    // The same job as a whole-node job needs h1 idle: refused.
+    assert!(
+        s.submit(
+            &req(&format!("{GPU_THEN_CPU} --exclusive")),
+            "alice",
+            Timestamp(2)
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn nodes_out_of_service_rather_than_busy_keep_the_job() {
+    let mut s = sched(BUSY);
+    // h1 drained, nothing running: ESLURM_NODE_NOT_AVAIL, which keeps the job.
+    s.drain_node("h1", "maintenance")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let a = submit(&mut s, GPU_THEN_CPU, 0);
+    s.schedule(Timestamp(0));
+    assert_eq!(state(&s, a), JobState::Pending);
+}
+
+#[test]
+fn another_users_job_makes_a_node_busy_for_a_user_exclusive_partition() {
+    // Observed on 22.05 (the harness's excl partition, ExclusiveUser=YES, and A40-48
+    // whose nodes have no features): with bob's jobs on both intel nodes, alice's
+    // `-p excl,A40-48 -n 1 -C intel` is refused, bob's accepted.
+    let mut s = sched(
+        "EnforcePartLimits=ALL\n\
+         NodeName=c[1-2] CPUs=4 RealMemory=32768 Feature=intel\n\
+         NodeName=g1 CPUs=16 RealMemory=131072\n\
+         PartitionName=cpu Nodes=c[1-2] MaxTime=UNLIMITED DefMemPerCPU=8192 Default=YES\n\
+         PartitionName=excl Nodes=c[1-2] MaxTime=UNLIMITED DefMemPerCPU=8192 ExclusiveUser=YES\n\
+         PartitionName=plain Nodes=g1 MaxTime=UNLIMITED DefMemPerCPU=8192\n",
+    );
+    let b1 = submit_as(&mut s, "bob", "-p cpu -n 1 -w c1 -t 60", 0);
+    let b2 = submit_as(&mut s, "bob", "-p cpu -n 1 -w c2 -t 60", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [b1, b2]);
+    let job = "-p excl,plain -n 1 -C intel -t 5";
+    let err = s
+        .submit(&req(job), "alice", Timestamp(1))
+        .expect_err("refused: bob holds both intel nodes");
+    assert_eq!(
+        err.to_string(),
+        "job rejected: Requested node configuration is not available: no node has the \
+         requested features (partition plain)"
+    );
+    let mine = submit_as(&mut s, "bob", job, 1);
+    assert_eq!(started_ids(&s.schedule(Timestamp(1))), [mine]);
+}
+
+#[test]
+fn a_held_job_that_fits_no_node_pends_held_then_with_bad_constraints() {
+    let mut s = sched(BUSY);
+    // Observed: accepted held (g00016 J10, g00093 J2); 48G on 32G nodes.
+    let a = submit(&mut s, "-p cpu -c 4 --mem=48G -t 10 -H", 0);
+    assert!(s.schedule(Timestamp(0)).is_empty());
+    assert_eq!(
+        (state(&s, a), reason(&s, a)),
+        (JobState::Pending, PendingReason::JobHeldUser)
+    );
+    s.release(a).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.schedule(Timestamp(1)).is_empty());
+    assert_eq!(reason(&s, a), PendingReason::BadConstraints);
+    // It never runs, and blocks nobody: the next job starts on the free nodes.
+    let b = submit(&mut s, "-p cpu -c 4 -t 10", 2);
+    assert_eq!(started_ids(&s.schedule(Timestamp(2))), [b]);
+    let e = estimate(&s, a);
+    assert_eq!((e.start, e.nodes.len()), (None, 0));
+    assert_eq!(reason(&s, a), PendingReason::BadConstraints);
+    // Listing several partitions, it shows what the node test left: BadConstraints when
+    // no node has the memory, Resources when the GPUs are missing.
+    let c = submit(&mut s, "-p cpu,gpu -c 8 --mem=300G -t 10 -H", 3);
+    let d = submit(&mut s, "-p cpu,gpu --gres=gpu:3 -t 10 -H", 3);
+    s.release(c).unwrap_or_else(|e| panic!("{e}"));
+    s.release(d).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.schedule(Timestamp(3)).is_empty());
+    assert_eq!(
+        (state(&s, c), reason(&s, c)),
+        (JobState::Pending, PendingReason::BadConstraints)
+    );
+    assert_eq!(
+        (state(&s, d), reason(&s, d)),
+        (JobState::Pending, PendingReason::Resources)
+    );
+    assert_eq!(estimate(&s, d).start, None);
+}

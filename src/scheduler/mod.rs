@@ -27,6 +27,7 @@
 //! # }
 //! ```
 
+mod admission;
 mod arrays;
 mod decision;
 mod eligibility;
@@ -323,6 +324,33 @@ impl Scheduler {
 
     /// Submits a job for `user` at `now`. Returns its id (an array's tasks share it until
     /// they start), or the reason sbatch would refuse it; a refusal changes nothing.
+    ///
+    /// Besides [`Cluster::resolve`]'s checks, the one that depends on what runs: with
+    /// `EnforcePartLimits=ALL`, a job whose last partition can never run it is refused
+    /// when none of its partitions can start it now because their nodes are busy
+    /// ([`crate::ResolvedJob::refused_unless_startable`]).
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, Scheduler, Timestamp};
+    /// let cluster = Cluster::from_slurm_conf(
+    ///     "EnforcePartLimits=ALL\n\
+    ///      NodeName=big CPUs=16 RealMemory=64000\n\
+    ///      NodeName=small[1-2] CPUs=4 RealMemory=16000\n\
+    ///      PartitionName=b Nodes=big\n\
+    ///      PartitionName=s Nodes=small[1-2]\n",
+    /// )?;
+    /// let mut s = Scheduler::new(cluster);
+    /// let req = |args: &[&str]| hpcsched::sbatch::parse_args(args);
+    /// let a = s.submit(&req(&["-p", "b", "--exclusive", "-t", "60"])?, "alice", Timestamp(0))?;
+    /// s.schedule(Timestamp(0));
+    /// // `big` is busy and `small`, tested last, can never give 8 CPUs to a task.
+    /// let err = s.submit(&req(&["-p", "b,s", "-c", "8"])?, "bob", Timestamp(1)).unwrap_err();
+    /// assert!(err.to_string().contains("Requested node configuration is not available"));
+    /// // Listed the other way round, it waits for `big`.
+    /// assert!(s.submit(&req(&["-p", "s,b", "-c", "8"])?, "bob", Timestamp(1)).is_ok());
+    /// # let _ = a;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn submit(
         &mut self,
         request: &JobRequest,
@@ -352,6 +380,13 @@ impl Scheduler {
                     }
                 }
             }
+        }
+        // The last partition's refusal stands when the others' nodes are busy
+        // (`_select_nodes_parts()`, after `_job_create()` has checked the dependency).
+        if let Some(reason) = resolved.refused_unless_startable()
+            && !self.startable_at_submit(&resolved, user)
+        {
+            return Err(SubmitError::Rejected(reason.clone().into()));
         }
         // Everything is checked: from here on the submission cannot fail.
         self.next_id = next_job_id(id).0;

@@ -26,7 +26,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// See [`load`].
+/// Starts of a generated scenario agree within this many seconds: the measure of
+/// a decision ("state, start within 60 s, nodes, reason"). Jobs there end and start
+/// within seconds of each other, and whether a job starts in the second its predecessor
+/// ended or the next one depends on when in that second Slurm's node left COMPLETING and
+/// its next backfill cycle began, which second-resolution observations cannot tell.
 const START_TOLERANCE: u64 = 60;
 
 /// Whether a difference in the generated corpus that is neither fixed nor documented
@@ -114,12 +118,6 @@ fn load(path: &Path) -> Result<scenario::Scenario, String> {
     s.start_tolerance = Some(START_TOLERANCE);
     Ok(s)
 }
-
-/// Starts of a generated scenario agree within this many seconds: the measure of
-/// a decision ("state, start within 60 s, nodes, reason"). Jobs there end and start
-/// within seconds of each other, and whether a job starts in the second its predecessor
-/// ended or the next one depends on when in that second Slurm's node left COMPLETING and
-/// its next backfill cycle began, which second-resolution observations cannot tell.
 
 /// `FIDELITY_SEEDS`: `A-B` (inclusive) or `A,B,C`.
 fn seeds() -> Result<Vec<u64>, String> {
