@@ -2300,3 +2300,54 @@ fn a_held_job_that_fits_no_node_pends_held_then_with_bad_constraints() {
     );
     assert_eq!(estimate(&s, d).start, None);
 }
+
+/// An array whose dependency is `aftercorr` is listed task by task while it waits, as
+/// squeue shows slurmctld's split records (fidelity scenario `dependency_aftercorr`); any
+/// other pending array is one record.
+#[test]
+fn an_aftercorr_array_is_listed_task_by_task() {
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-n1 -t 10 --array=0-1", 0);
+    let c = submit(
+        &mut s,
+        &format!("-n1 -t 10 --array=0-1 -d aftercorr:{a}"),
+        0,
+    );
+    let d = submit(&mut s, &format!("-n1 -t 10 --array=0-1 -d afterok:{a}"), 0);
+    s.schedule(Timestamp(0));
+    let rows: Vec<(u32, String, PendingReason)> = s
+        .estimates()
+        .iter()
+        .filter(|e| e.job == c || e.job == d)
+        .map(|e| (e.job.0, e.display_id.clone(), e.reason.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (c.0, format!("{}_0", c.0), PendingReason::Dependency),
+            (c.0, format!("{}_1", c.0), PendingReason::Dependency),
+            (d.0, format!("{}_[0-1]", d.0), PendingReason::Dependency),
+        ]
+    );
+}
+
+/// A job listing several partitions shares nodes as the last one it lists says, in
+/// whichever partition it runs (observed on 22.05: `-p CPU-16,whole -N 1` shows
+/// OverSubscribe=NO and runs in CPU-16 on a whole node; `-p whole,CPU-16` runs shared
+/// there).
+#[test]
+fn the_last_listed_partition_sets_how_a_job_shares_nodes() {
+    let conf = "NodeName=n[1-2] CPUs=8 RealMemory=16000\n\
+                PartitionName=open Nodes=n1 Default=YES MaxTime=UNLIMITED DefMemPerCPU=1000\n\
+                PartitionName=whole Nodes=n2 MaxTime=UNLIMITED DefMemPerCPU=1000 OverSubscribe=EXCLUSIVE\n";
+    let mut s = sched(conf);
+    let a = submit(&mut s, "-p open,whole -N 1 -t 10", 0);
+    let out = s.schedule(Timestamp(0));
+    let alloc = allocation(&out, a);
+    assert_eq!((alloc[0].node.as_str(), alloc[0].cpus), ("n1", 8));
+    let mut s = sched(conf);
+    let b = submit(&mut s, "-p whole,open -N 1 -t 10 -w n1", 0);
+    let out = s.schedule(Timestamp(0));
+    let alloc = allocation(&out, b);
+    assert_eq!((alloc[0].node.as_str(), alloc[0].cpus), ("n1", 1));
+}

@@ -1842,8 +1842,10 @@ impl Scheduler {
         let mut estimates: Vec<Estimate> = self
             .pending
             .iter()
-            .filter_map(|&id| {
-                let job = self.jobs.get(&id)?;
+            .flat_map(|&id| {
+                let Some(job) = self.jobs.get(&id) else {
+                    return Vec::new();
+                };
                 let plan = plans.get(&id);
                 let partition = plan
                     .and_then(|p| self.cluster.partition_at(p.part))
@@ -1851,7 +1853,7 @@ impl Scheduler {
                         || job.resolved.partition().to_owned(),
                         |part| part.name.clone(),
                     );
-                Some(Estimate {
+                let estimate = Estimate {
                     job: id,
                     // An array's pending record shows its tasks left (`7_[2-5%2]`).
                     display_id: self.pending_display_id(job),
@@ -1867,7 +1869,8 @@ impl Scheduler {
                     reason: job.reason.clone(),
                     description: self.reason_description(job, &partition),
                     partition,
-                })
+                };
+                self.split_aftercorr(job, estimate)
             })
             .collect();
         estimates.sort_by(|a, b| {
@@ -1878,6 +1881,40 @@ impl Scheduler {
                 .then(a.job.cmp(&b.job))
         });
         estimates
+    }
+
+    /// An array whose dependency is `aftercorr` is listed one record per pending task
+    /// (`7_0`, `7_1`): slurmctld splits such an array, each task waiting on its own
+    /// (observed on 22.05, fidelity scenario `dependency_aftercorr`). Any other job: its
+    /// one estimate.
+    fn split_aftercorr(&self, job: &Job, estimate: Estimate) -> Vec<Estimate> {
+        let aftercorr = job
+            .resolved
+            .request()
+            .dependency
+            .as_deref()
+            .is_some_and(|d| {
+                d.items.iter().any(|i| {
+                    matches!(
+                        i,
+                        crate::dependency::DependencyItem::On {
+                            kind: crate::dependency::DependencyKind::AfterCorr,
+                            ..
+                        }
+                    )
+                })
+            });
+        let Some(array) = self.arrays.get(&job.id).filter(|_| aftercorr) else {
+            return vec![estimate];
+        };
+        array
+            .tasks
+            .pending()
+            .map(|task| Estimate {
+                display_id: format!("{}_{task}", job.id.0),
+                ..estimate.clone()
+            })
+            .collect()
     }
 
     /// The description slurmctld gives with a pending reason, which squeue prints in its
@@ -2237,23 +2274,34 @@ impl Scheduler {
     }
 
     /// Whether a job gets whole nodes, and whether its nodes are its user's alone, when it
-    /// runs in partition `part`: OverSubscribe=EXCLUSIVE and ExclusiveUser=YES belong to
-    /// the partition the job runs in, not to the first one it listed (Slurm tests each
-    /// partition of a `-p a,b` job with that partition's flags).
+    /// runs in partition `part`: OverSubscribe=EXCLUSIVE and ExclusiveUser=YES of the
+    /// partition the job runs in, and those of the last partition it listed. slurmctld
+    /// sets a job's sharing (`OverSubscribe=` of `scontrol show job`) while it checks the
+    /// listed partitions at submit, the last one setting it, and allocates by it in
+    /// whichever partition the job runs (observed on 22.05: `-p CPU-16,whole -N 1` shows
+    /// OverSubscribe=NO and runs in CPU-16 on a whole node; `-p whole,CPU-16` shows OK;
+    /// `-p CPU-16,excl` shows USER).
     fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
         let r = &job.resolved;
         let Some(p) = self.cluster.partition_at(part) else {
             return (r.whole_nodes(), r.user_exclusive());
         };
         let exclusive = r.request().exclusive;
-        let whole_node = match p.oversubscribe {
+        let exclusive_part = |p: &crate::partition::Partition| match p.oversubscribe {
             OverSubscribe::Exclusive => true,
             OverSubscribe::Force(_) => false,
             OverSubscribe::No | OverSubscribe::Yes(_) => {
                 matches!(exclusive, Some(Exclusive::Node | Exclusive::Topo))
             }
         };
-        let user_exclusive = p.exclusive_user || exclusive == Some(Exclusive::User);
+        let last = match r.request().partitions.as_slice() {
+            [_, .., last] => self.cluster.partition(last),
+            _ => None,
+        };
+        let whole_node = exclusive_part(p) || last.is_some_and(exclusive_part);
+        let user_exclusive = p.exclusive_user
+            || exclusive == Some(Exclusive::User)
+            || last.is_some_and(|l| l.exclusive_user);
         (whole_node, user_exclusive)
     }
 

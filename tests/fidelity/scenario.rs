@@ -1151,41 +1151,65 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
     for name in rejected {
         rows.insert(name, rejected_row());
     }
-    let estimates: HashMap<JobId, &hpcsched::Estimate> =
-        sched.estimates().iter().map(|e| (e.job, e)).collect();
+    // A pending job may show as several records (an aftercorr array, task by task).
+    let mut estimates: HashMap<JobId, Vec<&hpcsched::Estimate>> = HashMap::new();
+    for e in sched.estimates() {
+        estimates.entry(e.job).or_default().push(e);
+    }
+    let key_for = |name: &str, display_id: &str| match display_id.split_once('_') {
+        Some((_, tail)) => format!("{name}_{tail}"),
+        None => name.to_owned(),
+    };
     for job in sched.jobs() {
         let line = job.array_task().map_or(job.id(), |(array, _)| array);
         let Some(name) = key_of.get(&line).cloned() else {
             continue;
         };
-        let pending = job.state() == JobState::Pending;
-        let key = match (job.array_task(), estimates.get(&job.id())) {
-            (Some((_, task)), _) if !pending => format!("{name}_{task}"),
-            (_, Some(e)) if e.display_id.contains('_') => {
-                let tail = e.display_id.split_once('_').map_or("", |(_, t)| t);
-                format!("{name}_{tail}")
+        if job.state() == JobState::Pending {
+            match estimates.get(&job.id()) {
+                Some(list) => {
+                    for e in list {
+                        rows.insert(
+                            key_for(&name, &e.display_id),
+                            Row {
+                                state: "PENDING".into(),
+                                start: e.start.map(|t| t.0),
+                                nodes: hostlist(&e.nodes),
+                                // What squeue's %r prints: the description, when Slurm
+                                // gives one.
+                                reason: e.reason_text().to_owned(),
+                            },
+                        );
+                    }
+                }
+                None => {
+                    rows.insert(
+                        name,
+                        Row {
+                            state: "PENDING".into(),
+                            start: None,
+                            nodes: String::new(),
+                            reason: job.reason().to_string(),
+                        },
+                    );
+                }
             }
-            _ => name,
+            continue;
+        }
+        let key = match job.array_task() {
+            Some((_, task)) => format!("{name}_{task}"),
+            None => name,
         };
-        let row = if pending {
-            let e = estimates.get(&job.id());
-            Row {
-                state: "PENDING".into(),
-                start: e.and_then(|e| e.start).map(|t| t.0),
-                nodes: e.map_or(String::new(), |e| hostlist(&e.nodes)),
-                // What squeue's %r prints: the description, when Slurm gives one.
-                reason: e.map_or_else(|| job.reason().to_string(), |e| e.reason_text().to_owned()),
-            }
-        } else {
-            let nodes: Vec<String> = job.allocation().iter().map(|a| a.node.clone()).collect();
+        let nodes: Vec<String> = job.allocation().iter().map(|a| a.node.clone()).collect();
+        rows.insert(
+            key,
             Row {
                 state: job.state().to_string(),
                 start: job.start_time().map(|t| t.0),
                 nodes: hostlist(&nodes),
                 reason: String::new(),
-            }
-        };
-        rows.insert(key, row);
+            },
+        );
     }
     rows
 }
