@@ -2351,3 +2351,31 @@ fn the_last_listed_partition_sets_how_a_job_shares_nodes() {
     let alloc = allocation(&out, b);
     assert_eq!((alloc[0].node.as_str(), alloc[0].cpus), ("n1", 1));
 }
+
+/// A job the main pass cannot start, and that would not fit even on idle nodes among
+/// those the pass has left, none of them busy, is short of nodes rather than busy
+/// (`_pick_best_nodes()`: ESLURM_NODE_NOT_AVAIL): it waits with ReqNodeNotAvail naming
+/// the nodes held back, and its partition stays open to the jobs behind it (fidelity
+/// g00160).
+#[test]
+fn a_job_short_of_the_nodes_left_waits_for_them_and_blocks_nothing() {
+    let mut s = sched(
+        "NodeName=n[1,3] CPUs=4 RealMemory=4000\n\
+         NodeName=n2 CPUs=8 RealMemory=8000\n\
+         PartitionName=a Nodes=n[1-2] Default=YES MaxTime=UNLIMITED DefMemPerCPU=100\n\
+         PartitionName=b Nodes=n[2-3] MaxTime=UNLIMITED DefMemPerCPU=100\n",
+    );
+    let r = submit(&mut s, "-p a -N1 -n4 -w n1 -t 60", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [r]);
+    // a's blocked job holds n1-n2 back; b is left n3, too small for 8 CPUs, and idle.
+    let a1 = submit(&mut s, "-p a -N2 -t 60", 1);
+    let b1 = submit(&mut s, "-p b -c8 -t 60", 1);
+    let b2 = submit(&mut s, "-p b -n1 -t 60", 1);
+    assert_eq!(started_ids(&s.schedule(Timestamp(1))), [b2]);
+    assert_eq!(reason(&s, a1), PendingReason::Resources);
+    assert_eq!(reason(&s, b1), PendingReason::ReqNodeNotAvail);
+    assert_eq!(
+        estimate(&s, b1).reason_text(),
+        "ReqNodeNotAvail, UnavailableNodes:n2"
+    );
+}

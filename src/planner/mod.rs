@@ -811,6 +811,96 @@ impl Profile {
         self.any_user_exclusive
     }
 
+    /// Whether a node is busy at `now` for slurmctld's main scheduler: for a whole-node
+    /// demand, any job on it; for any other, no CPU left or a user-exclusive job of
+    /// another user on it (the node has left `share_node_bitmap`). Unknown: not busy.
+    ///
+    /// ```
+    /// use hpcsched::planner::Profile;
+    /// use hpcsched::{Timestamp, Tres};
+    /// let mut p = Profile::new(Timestamp(0), vec![Tres { cpus: 8, ..Tres::default() }], vec![1]);
+    /// assert!(!p.busy_now(0, true, 1));
+    /// p.add_running(0, &Tres { cpus: 2, ..Tres::default() }, Timestamp(100), 7, false);
+    /// assert!(p.busy_now(0, true, 1) && !p.busy_now(0, false, 1));
+    /// ```
+    #[must_use]
+    pub fn busy_now(&self, node: NodeIdx, whole_node: bool, user: UserIdx) -> bool {
+        let Some(line) = self.nodes.get(node as usize) else {
+            return false;
+        };
+        line.segs.get(line.seg_at(self.now)).is_some_and(|g| {
+            if whole_node {
+                g.users != Users::Nobody
+            } else {
+                g.cpus == 0 || !g.excl.at_most(user)
+            }
+        })
+    }
+
+    /// Whether `demand` would fit on `candidates` were they all idle: the test slurmctld's
+    /// main scheduler makes on the nodes it has left before it calls a job merely busy
+    /// (`_pick_best_nodes()`, `SELECT_MODE_TEST_ONLY`). Unknown and blocked candidates
+    /// count for nothing.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Demand, MemDemand, Profile};
+    /// use hpcsched::{Duration, Memory, Timestamp, Tres};
+    /// let node = Tres { nodes: 1, cpus: 8, memory: Memory::from_gib(8), ..Tres::default() };
+    /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 2], vec![1; 2]);
+    /// p.add_running(0, &node, Timestamp(100), 1, false);
+    /// let sixteen = Demand {
+    ///     min_nodes: 1, max_nodes: 2, req_nodes: 0, total_cpus: 16, min_cpus_per_node: 1,
+    ///     cpus_per_task: 1, mem: MemDemand::PerCpu(Memory::from_mib(100)),
+    ///     gres_per_node: vec![], whole_node: false, user: 2, user_exclusive: false,
+    ///     duration: Duration::from_secs(60), cpu_budget: None,
+    /// };
+    /// assert!(p.fits_when_idle(&sixteen, &[0, 1]));
+    /// assert!(!p.fits_when_idle(&sixteen, &[1]));
+    /// ```
+    #[must_use]
+    pub fn fits_when_idle(&self, demand: &Demand, candidates: &[NodeIdx]) -> bool {
+        let Some(need) = self.need(demand) else {
+            return false;
+        };
+        let mut offers: Vec<u32> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for &n in candidates {
+            let Some(line) = self.nodes.get(n as usize) else {
+                continue;
+            };
+            if line.blocked || !seen.insert(n) || !Self::cap_fits(line, &need) {
+                continue;
+            }
+            let offer = if need.whole {
+                line.cap_cpus
+            } else {
+                let mut cpus = line.cap_cpus / need.cpt * need.cpt;
+                if let MemDemand::PerCpu(m) = need.mem {
+                    let per_task = m.mib().saturating_mul(u64::from(need.cpt));
+                    if let Some(tasks) = line.cap_mem.checked_div(per_task) {
+                        let by_mem = tasks.saturating_mul(u64::from(need.cpt));
+                        cpus = cpus.min(u32::try_from(by_mem).unwrap_or(u32::MAX));
+                    }
+                }
+                if let Some(cap) = need.budget.and_then(|b| line.cap_gres.get(b)) {
+                    cpus = cpus.min(u32::try_from(*cap).unwrap_or(u32::MAX));
+                }
+                if cpus < need.base { 0 } else { cpus }
+            };
+            if offer > 0 {
+                offers.push(offer);
+            }
+        }
+        offers.sort_unstable_by(|a, b| b.cmp(a));
+        offers.len() >= need.min_nodes as usize
+            && offers
+                .iter()
+                .take(need.max_nodes as usize)
+                .map(|&o| u64::from(o))
+                .sum::<u64>()
+                >= need.total
+    }
+
     /// The nodes that jobs running at `now` keep from a demand of `user` for as long as
     /// backfill plans ahead, as slurmctld's `filter_by_node_owner()` does: for a
     /// user-exclusive demand, every node where another user has a job; for any other,

@@ -1255,8 +1255,7 @@ impl Scheduler {
         if self.unavailable_to(entry, walk) {
             return;
         }
-        let (failed, to_block) = (&mut walk.failed, &mut walk.to_block);
-        for n in to_block.drain(..) {
+        for n in walk.to_block.drain(..) {
             profile.block(n);
         }
         loop {
@@ -1294,6 +1293,9 @@ impl Scheduler {
                     }
                 }
                 None => {
+                    if !self.fits_available(entry, &demand, &candidates, walk, profile) {
+                        break;
+                    }
                     self.set_reason(entry.job, PendingReason::Resources);
                     // A job backfill would give no reservation (below bf_min_prio_reserve
                     // or eligible for less than bf_min_age_reserve) blocks nothing in
@@ -1311,7 +1313,7 @@ impl Scheduler {
                     let block: Vec<u32> = if nodelist.is_empty()
                         || (nodelist.iter().collect::<BTreeSet<_>>().len() as u32) < min_nodes
                     {
-                        failed.insert(entry.part);
+                        walk.failed.insert(entry.part);
                         self.partition_nodes
                             .get(entry.part)
                             .cloned()
@@ -1320,11 +1322,86 @@ impl Scheduler {
                         nodelist
                     };
                     walk.unavail.extend(block.iter().copied());
-                    to_block.extend(block);
+                    walk.to_block.extend(block);
                     break;
                 }
             }
         }
+    }
+
+    /// Whether a job the main pass could not start would fit on the nodes the pass has
+    /// left were they idle (`_pick_best_nodes()`'s `runable_avail`), or some of those are
+    /// busy (`nodes_busy`). If neither, it is not busy but short of nodes
+    /// (ESLURM_NODE_NOT_AVAIL): it waits with ReqNodeNotAvail
+    /// naming its partition's nodes out of service, held back in this pass, or kept
+    /// from it by another user's jobs ("May be reserved for other job" when none is),
+    /// and its partition stays open to the jobs behind it (observed on 22.05: a job of
+    /// partition `gpu` that needs the nodes a blocked job of another partition held back
+    /// waits so, and the next job of a partition sharing `gpu`'s other nodes gets them;
+    /// fidelity g00160).
+    fn fits_available(
+        &mut self,
+        entry: Entry,
+        demand: &Demand,
+        candidates: &JobNodes,
+        walk: &mut MainWalk,
+        profile: &Profile,
+    ) -> bool {
+        let Some(part_nodes) = self.partition_nodes.get(entry.part) else {
+            return true;
+        };
+        let listed: &[NodeIdx] = match candidates {
+            JobNodes::Partition => part_nodes,
+            JobNodes::Narrowed(list) | JobNodes::Required { nodes: list, .. } => list,
+        };
+        let out = |n: &NodeIdx| {
+            walk.unavail.contains(n)
+                || self
+                    .cluster
+                    .node_at(*n as usize)
+                    .is_some_and(|node| !node.is_schedulable())
+        };
+        let available: Vec<NodeIdx> = listed.iter().copied().filter(|n| !out(n)).collect();
+        // Busy nodes among those left make the job merely busy (`nodes_busy`).
+        if profile.fits_when_idle(demand, &available)
+            || available
+                .iter()
+                .any(|&n| profile.busy_now(n, demand.whole_node, demand.user))
+        {
+            return true;
+        }
+        let held = profile.held_from(demand.user, demand.user_exclusive);
+        let required = self.requested_nodes(entry.job);
+        let mut names: Vec<String> = part_nodes
+            .iter()
+            .filter(|n| out(n) || held.binary_search(n).is_ok())
+            .filter(|n| required.is_empty() || required.contains(n))
+            .filter_map(|&n| {
+                self.cluster
+                    .node_at(n as usize)
+                    .map(|node| node.name.clone())
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        let desc = if names.is_empty() {
+            "ReqNodeNotAvail, May be reserved for other job".to_owned()
+        } else {
+            format!(
+                "ReqNodeNotAvail, UnavailableNodes:{}",
+                crate::hostlist::compress(&names)
+            )
+        };
+        self.set_described(entry.job, PendingReason::ReqNodeNotAvail, desc);
+        let min_nodes = self
+            .jobs
+            .get(&entry.job)
+            .map_or(1, |j| j.resolved.min_nodes() as usize);
+        if !required.is_empty() && required.iter().collect::<BTreeSet<_>>().len() >= min_nodes {
+            walk.unavail.extend(required.iter().copied());
+            walk.to_block.extend(required);
+        }
+        false
     }
 
     /// The main pass's tests of the nodes it has left before it asks for a job (in
