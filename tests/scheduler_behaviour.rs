@@ -706,6 +706,20 @@ fn nodelist_nodes_are_included_when_more_nodes_are_asked() {
 }
 
 #[test]
+fn more_cpus_than_listed_take_another_node() {
+    // sbatch.1 --nodelist: "If you specify a minimum node or processor count larger than
+    // can be satisfied by the supplied host list, additional resources will be allocated
+    // on other nodes as needed" (Slurm 22.05: `-n 17 -w cpu16-1` on 16-CPU nodes ran on
+    // cpu16-[1-2]).
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-n 9 -t 10 -w n2", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(a, names(&["n2", "n3"]))]
+    );
+}
+
+#[test]
 fn more_nodes_than_listed_take_the_listed_ones_then_their_neighbours() {
     // `-N3 -w n[1-2]`: both listed nodes, then the next one up.
     let mut s = sched(SMALL);

@@ -2406,12 +2406,24 @@ impl Scheduler {
         {
             return JobNodes::Partition;
         }
-        // `--nodelist` nodes are required. When the job needs no more nodes than listed,
-        // only those may be used; when it needs more, the others come from the rest of
-        // the partition (minus features and `--exclude`).
+        // `--nodelist` nodes are required. When the job needs no more nodes or CPUs than
+        // the listed nodes have, only those may be used; when it needs more, the others
+        // come from the rest of the partition (minus features and `--exclude`): sbatch.1,
+        // "If you specify a minimum node or processor count larger than can be satisfied
+        // by the supplied host list, additional resources will be allocated on other
+        // nodes as needed" (observed on 22.05: `-n 17 -w cpu16-1` on 16-CPU nodes runs on
+        // cpu16-1 and another node).
         let listed: BTreeSet<&str> = req.nodelist.iter().map(String::as_str).collect();
-        let min_nodes = self.shape_in(job, part).min_nodes().max(1) as usize;
-        let only_listed = !listed.is_empty() && min_nodes <= listed.len();
+        let shape = self.shape_in(job, part);
+        let min_nodes = shape.min_nodes().max(1) as usize;
+        let listed_cpus: u64 = listed
+            .iter()
+            .filter_map(|n| self.cluster.node(n))
+            .map(|n| u64::from(n.cpus))
+            .sum();
+        let only_listed = !listed.is_empty()
+            && min_nodes <= listed.len()
+            && u64::from(shape.min_cpus()) <= listed_cpus;
         let narrowed: Vec<NodeIdx> = nodes
             .iter()
             .copied()
