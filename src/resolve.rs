@@ -1706,13 +1706,16 @@ impl Cluster {
             _ => gpu_cpus_per_node,
         };
         let cpu_tasks = if overcommit { min_nodes } else { ntasks };
+        let task_cpus = cpu_tasks
+            .saturating_mul(cpt)
+            .max(min_nodes.saturating_mul(cpt))
+            .max(min_nodes.saturating_mul(gpu_cpus_per_node));
+        // Whole nodes: the CPUs of its smallest nodes, and never fewer than its tasks
+        // need (`-n 4 -c 8` on 16-CPU nodes takes two of them).
         let min_cpus = if whole_nodes {
-            nodes.whole_node_cpus
+            nodes.whole_node_cpus.max(task_cpus)
         } else {
-            cpu_tasks
-                .saturating_mul(cpt)
-                .max(min_nodes.saturating_mul(cpt))
-                .max(min_nodes.saturating_mul(gpu_cpus_per_node))
+            task_cpus
         };
         let time_limit = resolve_time_limit(part, job.first_listed, req, qos);
         let shape = JobShape {

@@ -470,6 +470,23 @@ fn oversubscribe_exclusive_partition_gives_whole_nodes() {
 }
 
 #[test]
+fn whole_nodes_still_give_every_task_its_cpus() {
+    // `-n 3 -c 4` is 12 CPUs: on whole 8-CPU nodes, two of them (observed on Slurm 22.05
+    // with `-n 4 -c 8 -w a40-2` on 16-CPU nodes of an OverSubscribe=EXCLUSIVE partition:
+    // it waits for a second node rather than run on a40-2 alone).
+    let mut s = sched(
+        "NodeName=n[1-3] CPUs=8 RealMemory=8000\n\
+         PartitionName=x Nodes=n[1-3] Default=YES OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED DefMemPerCPU=100\n",
+    );
+    let a = submit(&mut s, "-n3 -c4 -t 10", 0);
+    let out = s.schedule(Timestamp(0));
+    assert_eq!(started(&out), [(a, names(&["n1", "n2"]))]);
+    let b = submit(&mut s, "-n3 -c4 -t 10 -w n3", 0);
+    assert!(started(&s.schedule(Timestamp(0))).is_empty());
+    assert_eq!(reason(&s, b), PendingReason::Resources);
+}
+
+#[test]
 fn shared_nodes_pack_by_cpus_and_def_mem_per_cpu() {
     // 8 CPUs, 8000 MB per node; DefMemPerCPU=1000.
     let mut s = sched(
