@@ -1243,11 +1243,18 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
             None => name,
         };
         let nodes: Vec<String> = job.allocation().iter().map(|a| a.node.clone()).collect();
+        // squeue shows a job cancelled while it waited with its cancel time as its start
+        // (slurmctld sets the start time of a pending job it ends); the library's job
+        // never started.
+        let start = match job.state() {
+            JobState::Cancelled => job.start_time().or(job.end_time()),
+            _ => job.start_time(),
+        };
         rows.insert(
             key,
             Row {
                 state: job.state().to_string(),
-                start: job.start_time().map(|t| t.0),
+                start: start.map(|t| t.0),
                 nodes: hostlist(&nodes),
                 reason: String::new(),
             },
