@@ -2410,3 +2410,30 @@ fn a_job_short_of_the_nodes_left_waits_for_them_and_blocks_nothing() {
         "ReqNodeNotAvail, UnavailableNodes:n2"
     );
 }
+
+#[test]
+fn an_array_record_shows_no_start_when_its_last_task_falls_past_the_window() {
+    // One node; each task takes it for 100 minutes. Task 1 is planned at 6000 s, task 2
+    // at 12000 s: inside a 250-minute window the record shows task 2's start; with 150
+    // minutes task 2 falls past the window and the record shows N/A on the node (observed
+    // on 22.05 with `--array=0-2%2 -t 1440` on a full partition and bf_window=2880).
+    let conf = |window: u32| {
+        format!(
+            "SchedulerType=sched/backfill\n\
+             SchedulerParameters=bf_resolution=60,bf_window={window}\n\
+             NodeName=n1 CPUs=8 RealMemory=8000\n\
+             PartitionName=p Nodes=n1 Default=YES MaxTime=UNLIMITED OverSubscribe=EXCLUSIVE\n"
+        )
+    };
+    for (window, shown) in [(250, Some(Timestamp(12000))), (150, None)] {
+        let mut s = sched(&conf(window));
+        let a = submit(&mut s, "-n1 -t 100 --array=0-2", 0);
+        assert_eq!(started(&s.schedule(Timestamp(0))).len(), 1);
+        let e = estimate(&s, a);
+        assert_eq!(
+            (e.start, e.nodes),
+            (shown, names(&["n1"])),
+            "bf_window={window}"
+        );
+    }
+}

@@ -1718,26 +1718,33 @@ impl Scheduler {
                 .saturating_sub(1);
             let candidates = self.candidates(entry.job, part);
             let mut last = None;
+            let mut beyond = false;
             for _ in 0..more {
                 let Some(next) =
                     walk.bounds
                         .earliest(profile, part, &demand, &candidates, now, walk.horizon)
                 else {
                     walk.cut_by_horizon |= walk.horizon.is_some();
+                    beyond = walk.horizon.is_some();
                     break;
                 };
                 self.reserve(profile, &demand, &next, bf, user, user_exclusive);
                 last = Some(next);
             }
-            // The array's pending record shows the plan of the last task backfill reserved
-            // for: slurmctld plans its tasks one after another on that one record.
-            if let Some(last) = last {
+            // The array's pending record shows the plan of the last task backfill tried:
+            // slurmctld plans its tasks one after another on that one record. A task that
+            // would start beyond the backfill window leaves it with no start (squeue N/A),
+            // still naming the nodes of the last reservation (observed on 22.05: a
+            // `--array=0-2%2 -t 1440` whose one task fills the partition shows N/A with
+            // bf_window=2880 when its third task's start falls past the window).
+            if beyond || last.is_some() {
+                let shown = last.as_ref().unwrap_or(&placement);
                 state.planned.insert(
                     entry.job,
                     Planned {
                         part,
-                        start: Some(last.start),
-                        nodes: last.nodes.iter().map(|&(n, _)| n).collect(),
+                        start: (!beyond).then_some(shown.start),
+                        nodes: shown.nodes.iter().map(|&(n, _)| n).collect(),
                     },
                 );
             }
