@@ -2437,3 +2437,40 @@ fn an_array_record_shows_no_start_when_its_last_task_falls_past_the_window() {
         );
     }
 }
+
+/// The submit-time test: a job that could not run on its partition's nodes in service
+/// even idle, none of them busy, waits with ReqNodeNotAvail naming the nodes out of
+/// service, and keeps it behind its partition's blocked job; the first job of the
+/// partition, tried by the main pass, takes "Nodes required..." (observed on 22.05 with
+/// the only node of a partition drained). With another node of the partition busy, the
+/// job is merely busy at submit and waits for Priority.
+#[test]
+fn a_job_short_of_nodes_in_service_at_submit_waits_with_req_node_not_avail() {
+    let conf = "NodeName=n[1-2] CPUs=4 RealMemory=8000\n\
+                PartitionName=p Nodes=n[1-2] Default=YES MaxTime=UNLIMITED\n";
+    let mut s = sched(conf);
+    s.drain_node("n2", "test").unwrap();
+    let a = submit(&mut s, "-N2 -t 10", 0);
+    let b = submit(&mut s, "-N2 -t 10", 0);
+    s.schedule(Timestamp(0));
+    let rows = estimate_rows(&s);
+    let reasons: Vec<(u32, &str)> = rows.iter().map(|r| (r.0, r.3.as_str())).collect();
+    assert_eq!(
+        reasons,
+        [
+            (a.0, RESERVED),
+            (b.0, "ReqNodeNotAvail, UnavailableNodes:n2")
+        ]
+    );
+
+    let mut s = sched(conf);
+    s.drain_node("n2", "test").unwrap();
+    let x = submit(&mut s, "-n1 --exclusive -t 60", 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))).len(), 1);
+    let a = submit(&mut s, "-N2 -t 10", 1);
+    let b = submit(&mut s, "-N2 -t 10", 1);
+    s.schedule(Timestamp(1));
+    let rows = estimate_rows(&s);
+    let reasons: Vec<(u32, &str)> = rows.iter().map(|r| (r.0, r.3.as_str())).collect();
+    assert_eq!(reasons, [(a.0, RESERVED), (b.0, "Priority")], "{x}");
+}

@@ -1,7 +1,9 @@
 //! The part of slurmctld's submit-time test that depends on what runs: under
 //! `EnforcePartLimits=ALL`, a job whose last partition can never run it is refused unless
 //! one of its partitions can start it at once (see
-//! [`crate::ResolvedJob::refused_unless_startable`]).
+//! [`crate::ResolvedJob::refused_unless_startable`]); a job that could not run on its
+//! partitions' nodes in service even were they idle is accepted waiting with
+//! ReqNodeNotAvail.
 
 use super::Scheduler;
 use crate::resolve::ResolvedJob;
@@ -43,6 +45,96 @@ impl Scheduler {
                 .any(|idx| in_service(idx) && !usable_now(idx))
         });
         !busy && !self.cluster.fits_nodes_now(job, partition, in_service)
+    }
+
+    /// The description a job gets from slurmctld's submit-time test when none of its
+    /// partitions could run it on their nodes in service, even idle, and none of those is
+    /// busy for it (`_pick_best_nodes()` in test-only mode: ESLURM_NODE_NOT_AVAIL, also
+    /// when a `--nodelist` node is out of service): "ReqNodeNotAvail, UnavailableNodes:"
+    /// and the partition's nodes out of service, only its `--nodelist` ones if it has
+    /// one. The job keeps that reason until a main pass tries it: one behind a blocked
+    /// job of its partition keeps it rather than take Priority (observed on 22.05 with the
+    /// only node of a partition drained: the first job waits with "Nodes required for job
+    /// are DOWN, DRAINED...", the next ones with "ReqNodeNotAvail,
+    /// UnavailableNodes:h100-1"; with another node of the partition busy the job waits
+    /// for Priority). A held job or one with a dependency gets its own reason instead.
+    pub(crate) fn reason_at_submit(&self, job: &ResolvedJob) -> Option<String> {
+        let mut desc = None;
+        for name in job.partitions() {
+            let (Some(part), Some(shape)) =
+                (self.cluster.partition_index(name), job.shape_in(name))
+            else {
+                return None;
+            };
+            let avail = |idx: usize| {
+                self.cluster
+                    .node_at(idx)
+                    .is_some_and(crate::node::Node::is_schedulable)
+            };
+            let required = &job.request().nodelist;
+            let nodes = self
+                .partition_nodes
+                .get(part)
+                .map_or(&[][..], Vec::as_slice);
+            // A `--nodelist` node out of service fails the job at once; otherwise it must
+            // not fit the nodes in service were they idle, none of them busy for it
+            // (`nodes_busy`: held whole by a job, or the job wants whole nodes).
+            let listed_out = nodes.iter().any(|&n| {
+                !avail(n as usize)
+                    && self
+                        .cluster
+                        .node_at(n as usize)
+                        .is_some_and(|node| required.contains(&node.name))
+            });
+            if !listed_out {
+                let busy = nodes.iter().any(|&n| {
+                    avail(n as usize) && self.held_whole(n as usize, shape.whole_nodes())
+                });
+                if busy || self.cluster.fits_nodes_now(job, name, avail) {
+                    return None;
+                }
+            }
+            let mut names: Vec<String> = nodes
+                .iter()
+                .filter(|&&n| !avail(n as usize))
+                .filter_map(|&n| self.cluster.node_at(n as usize))
+                .filter(|node| required.is_empty() || required.contains(&node.name))
+                .map(|node| node.name.clone())
+                .collect();
+            names.sort();
+            desc = Some(if names.is_empty() {
+                "ReqNodeNotAvail, May be reserved for other job".to_owned()
+            } else {
+                format!(
+                    "ReqNodeNotAvail, UnavailableNodes:{}",
+                    crate::hostlist::compress(&names)
+                )
+            });
+        }
+        desc
+    }
+
+    /// Whether node `idx` is out of a job's reach while its jobs run: it runs any job
+    /// and the job wants it whole (`idle_node_bitmap`), or one of its jobs holds it whole
+    /// (`share_node_bitmap`).
+    fn held_whole(&self, idx: usize, whole_node: bool) -> bool {
+        let Some(rt) = self.nodes.get(idx) else {
+            return false;
+        };
+        !rt.jobs.is_empty()
+            && (whole_node
+                || rt
+                    .jobs
+                    .iter()
+                    .filter_map(|id| self.jobs.get(id))
+                    .any(|other| {
+                        other
+                            .partition
+                            .as_deref()
+                            .and_then(|p| other.resolved.shape_in(p))
+                            .unwrap_or_else(|| other.resolved.shape())
+                            .whole_nodes()
+                    }))
     }
 
     /// Whether node `idx` may take the job now as far as the jobs running on it go, the

@@ -388,6 +388,11 @@ impl Scheduler {
         {
             return Err(SubmitError::Rejected(reason.clone().into()));
         }
+        let described = if request.hold || request.dependency.is_some() {
+            None
+        } else {
+            self.reason_at_submit(&resolved)
+        };
         // Everything is checked: from here on the submission cannot fail.
         self.next_id = next_job_id(id).0;
         let (user_idx, user) = self.user_index(user);
@@ -416,8 +421,12 @@ impl Scheduler {
             user_idx,
             resolved,
             state: JobState::Pending,
-            reason: PendingReason::None,
-            desc: None,
+            reason: if described.is_some() {
+                PendingReason::ReqNodeNotAvail
+            } else {
+                PendingReason::None
+            },
+            desc: described.map(String::into_boxed_str),
             priority,
             hold,
             submit: now,
