@@ -2474,3 +2474,26 @@ fn a_job_short_of_nodes_in_service_at_submit_waits_with_req_node_not_avail() {
     let reasons: Vec<(u32, &str)> = rows.iter().map(|r| (r.0, r.3.as_str())).collect();
     assert_eq!(reasons, [(a.0, RESERVED), (b.0, "Priority")], "{x}");
 }
+
+/// Backfill sets no reasons in slurmctld: a job the main pass left with Priority, behind
+/// a job of several partitions that blocked its partition, keeps Priority while backfill
+/// plans it (observed on 22.05: `-p i-a40 -n 17` behind `-p A40-48,i-a40 -n 32`).
+#[test]
+fn backfill_leaves_the_main_pass_reasons() {
+    let mut s = sched(
+        "NodeName=n[1-2] CPUs=4 RealMemory=8000\n\
+         PartitionName=a Nodes=n[1-2] Default=YES MaxTime=UNLIMITED OverSubscribe=EXCLUSIVE\n\
+         PartitionName=b Nodes=n[1-2] MaxTime=UNLIMITED OverSubscribe=EXCLUSIVE\n",
+    );
+    submit(&mut s, "-p a -N1 -t 60 -w n1", 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))).len(), 1);
+    let j = submit(&mut s, "-p a,b -N2 -t 60", 1);
+    let k = submit(&mut s, "-p b -N1 -t 120", 1);
+    assert!(started(&s.schedule(Timestamp(1))).is_empty());
+    assert_eq!(estimate(&s, j).start, Some(Timestamp(3600)));
+    let e = estimate(&s, k);
+    assert_eq!(
+        (e.start, e.reason.clone()),
+        (Some(Timestamp(7200)), PendingReason::Priority)
+    );
+}

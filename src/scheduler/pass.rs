@@ -282,6 +282,8 @@ struct PassState {
     /// What the pass found for each job it could not start, when there is something to
     /// keep (see [`Scheduler::note_blocked`]); [`Estimate`]s are built from it when asked.
     planned: HashMap<JobId, Planned, FastBuild>,
+    /// The main pass gave the queued jobs their reasons: backfill leaves them.
+    main_reasons: bool,
 }
 
 /// A blocked job's plan, as the pass found it.
@@ -402,7 +404,10 @@ impl Scheduler {
     fn full_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         self.kept_pass = None;
         let unsettled = std::mem::take(&mut self.unsettled);
-        let mut state = PassState::default();
+        let mut state = PassState {
+            main_reasons: self.policy.main_pass,
+            ..PassState::default()
+        };
         let mut profile = self.pass_profile(now);
         let mut walked = None;
         let mut unsettled = Some(unsettled);
@@ -418,6 +423,7 @@ impl Scheduler {
             Some(bf) => {
                 let mut walk = BackfillWalk::new(now, &bf);
                 if self.backfill_pass(now, &bf, &mut walk, &mut state, decisions, &mut profile)
+                    && !state.main_reasons
                     && let Some(unsettled) = unsettled
                 {
                     self.settle_skipped(unsettled, &walk.planned, &state);
@@ -536,6 +542,7 @@ impl Scheduler {
             handled: std::mem::take(&mut kept.handled),
             blocked_parts: std::mem::take(&mut kept.blocked_parts),
             planned: std::mem::take(&mut self.planned),
+            main_reasons: false,
         };
         for &(_, key, part) in &records {
             let entry = Entry {
@@ -2071,7 +2078,9 @@ impl Scheduler {
         start: Option<Timestamp>,
         nodes: Vec<NodeIdx>,
     ) {
-        self.note_blocked_reason(part, id, state);
+        if !state.main_reasons {
+            self.note_blocked_reason(part, id, state);
+        }
         let Some(job) = self.jobs.get(&id) else {
             return;
         };

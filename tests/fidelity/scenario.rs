@@ -1178,6 +1178,19 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
                     .push((job, exit));
             }
         }
+        if trace {
+            for e in sched.estimates() {
+                let name = key_of.get(&e.job).map_or("?", String::as_str);
+                eprintln!(
+                    "replay {} t0+{}: {name} {} {:?} {:?}",
+                    s.name,
+                    now.saturating_sub(o.t0),
+                    e.reason_text(),
+                    e.start.map(|t| t.0.saturating_sub(o.t0)),
+                    e.nodes
+                );
+            }
+        }
         // A job ends a fraction into its last second (its script starts and reports after
         // the pass that started it), after that second's sbatch calls (the runner submits
         // on the second), and its nodes complete (epilog) before they serve again: the
