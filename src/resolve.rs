@@ -120,6 +120,10 @@ struct Others {
     /// Refused after all, with this reason, unless it can start at once in one of its
     /// partitions (see [`ResolvedJob::refused_unless_startable`]).
     refusal: Option<RejectReason>,
+    /// Listed partitions no node of which passes the job's node-configuration filter,
+    /// each after the number of [`ResolvedJob::partitions`] slurmctld tries before it
+    /// (see [`ResolvedJob::partitions_without_nodes`]).
+    bad_after: Vec<(u32, String)>,
 }
 
 /// How a job runs in one partition: node and task counts, CPUs, memory, GRES and time
@@ -279,6 +283,32 @@ impl ResolvedJob {
                 .map(|(_, shape)| shape)
         });
         Some(other.unwrap_or(&self.shape))
+    }
+    /// Listed partitions where no node passes the job's node configuration (CPUs,
+    /// memory, features...): the job never runs there, and they are not in
+    /// [`ResolvedJob::partitions`]. slurmctld still tries the job in them, in their
+    /// place in the list, and each try leaves the job waiting with BadConstraints. Each
+    /// comes with the number of [`ResolvedJob::partitions`] tried before it.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, JobRequest};
+    /// let cluster = Cluster::from_slurm_conf(
+    ///     "NodeName=s[1-2] CPUs=4\nNodeName=b1 CPUs=32\n\
+    ///      PartitionName=small Nodes=s[1-2]\nPartitionName=big Nodes=b1\n",
+    /// )?;
+    /// let mut req = JobRequest::default();
+    /// req.partitions = vec!["big".into(), "small".into()];
+    /// req.cpus_per_task = Some(8);
+    /// let job = cluster.resolve(&req)?;
+    /// assert_eq!(job.partitions(), ["big"]);
+    /// assert_eq!(job.partitions_without_nodes(), [(1, "small".to_owned())]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn partitions_without_nodes(&self) -> &[(u32, String)] {
+        self.others
+            .as_deref()
+            .map_or(&[], |o| o.bad_after.as_slice())
     }
     /// Minimum node count.
     #[must_use]
@@ -695,6 +725,10 @@ struct PartEval<'a> {
     never_runs: bool,
     /// For a job submitted held that no node of the partition can run.
     unfit: Option<Unfit>,
+    /// For a job of several partitions that no node of this one can run: the reason the
+    /// main scheduler's node test leaves it when it tries the job there (BadConstraints
+    /// when no node passes the node-configuration filter, else Resources).
+    node_reason: Option<PendingReason>,
 }
 
 /// A partition no node of which can run a job submitted held.
@@ -814,6 +848,7 @@ impl Cluster {
             qos,
             first_listed,
             held: request.hold,
+            several: candidates.len() > 1,
         };
         let evals: Vec<PartEval<'_>> = candidates
             .iter()
@@ -929,7 +964,27 @@ impl Cluster {
             shapes: Vec::new(),
             blocked: Vec::new(),
             refusal: self.refusal_when_busy(&job, &evals, &reasons, fits_no_node),
+            bad_after: Vec::new(),
         };
+        // Where, in slurmctld's test order, the partitions dropped because no node passes
+        // the job's node-configuration filter come: it still tries the job there, and
+        // each such try leaves BadConstraints (`_build_node_list()`).
+        if !fits_no_node {
+            let kept_pos: Vec<usize> = kept
+                .iter()
+                .filter_map(|&i| fitting.get(i).map(|(e, _)| e.pos))
+                .collect();
+            let mut before = 0u32;
+            for e in &evals {
+                if kept_pos.contains(&e.pos) {
+                    before += 1;
+                } else if e.violation.is_none()
+                    && e.node_reason == Some(PendingReason::BadConstraints)
+                {
+                    others.bad_after.push((before, e.part.name.clone()));
+                }
+            }
+        }
         for (&i, pos) in rest.iter().zip(1u32..) {
             if let Some(&(e, other)) = fitting.get(i) {
                 partitions.push(e.part.name.clone());
@@ -947,8 +1002,10 @@ impl Cluster {
                 }
             }
         }
-        let has_others =
-            !others.shapes.is_empty() || !others.blocked.is_empty() || others.refusal.is_some();
+        let has_others = !others.shapes.is_empty()
+            || !others.blocked.is_empty()
+            || others.refusal.is_some()
+            || !others.bad_after.is_empty();
         Ok(ResolvedJob {
             request: request.clone(),
             partitions: partitions.into(),
@@ -1285,8 +1342,8 @@ impl Cluster {
         // A job submitted held never has its nodes tested at submit: `select_nodes()`
         // returns ESLURM_JOB_HELD before it looks at a node. It keeps a shape built from
         // its own counts where no node can run it.
-        let unfit = match &fit {
-            Err(RejectReason::NodeConfigUnavailable { .. }) if job.held => self
+        let relaxed = match &fit {
+            Err(RejectReason::NodeConfigUnavailable { .. }) if job.held || job.several => self
                 .fit(
                     view,
                     pos,
@@ -1297,13 +1354,16 @@ impl Cluster {
                     violation.is_some(),
                     true,
                 )
-                .ok()
-                .map(|(shape, never)| Unfit {
-                    shape,
-                    reason: never.unwrap_or(PendingReason::BadConstraints),
-                }),
+                .ok(),
             _ => None,
         };
+        let node_reason = relaxed
+            .as_ref()
+            .map(|(_, never)| never.clone().unwrap_or(PendingReason::BadConstraints));
+        let unfit = relaxed.filter(|_| job.held).map(|(shape, never)| Unfit {
+            shape,
+            reason: never.unwrap_or(PendingReason::BadConstraints),
+        });
         PartEval {
             pos,
             part,
@@ -1311,6 +1371,7 @@ impl Cluster {
             fit,
             never_runs,
             unfit,
+            node_reason,
         }
     }
 
@@ -2127,6 +2188,8 @@ struct JobView<'r> {
     first_listed: &'r Partition,
     /// Submitted held (`-H`): its nodes are not tested at submit.
     held: bool,
+    /// It lists several partitions.
+    several: bool,
 }
 
 /// What one node must offer for a share of the job, in one partition.

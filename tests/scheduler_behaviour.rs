@@ -2497,3 +2497,44 @@ fn backfill_leaves_the_main_pass_reasons() {
         (Some(Timestamp(7200)), PendingReason::Priority)
     );
 }
+
+/// slurmctld tries a job of several partitions in each one it lists, in order, also
+/// where no node passes its node configuration: such a try leaves BadConstraints, which
+/// the tries after it keep when their partitions are blocked, and a try on nodes
+/// replaces (observed on 22.05: `-p 2xH100-96,A100-10 --mincpus=20` on 6-CPU A100 nodes
+/// waits with BadConstraints while its H100 node is busy; `-p CPU-4,CPU-16 --mem=128G`
+/// with 32 GB CPU-4 nodes behind a blocked CPU-16 job too).
+#[test]
+fn a_partition_without_fitting_nodes_leaves_bad_constraints() {
+    let conf = "NodeName=s[1-2] CPUs=4 RealMemory=8000\n\
+                NodeName=b1 CPUs=16 RealMemory=8000\n\
+                PartitionName=small Nodes=s[1-2] Default=YES MaxTime=UNLIMITED\n\
+                PartitionName=big Nodes=b1 MaxTime=UNLIMITED\n";
+    // Tried last in `small`: BadConstraints, with its plan in `big`.
+    let mut s = sched(conf);
+    submit(&mut s, "-p big -n 16 -t 60", 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))).len(), 1);
+    let j = submit(&mut s, "-p big,small -c 8 -t 10", 1);
+    s.schedule(Timestamp(1));
+    let e = estimate(&s, j);
+    assert_eq!(
+        (e.start, e.reason),
+        (Some(Timestamp(3600)), PendingReason::BadConstraints)
+    );
+    // Tried first in `small`, then behind a blocked job of `big`: BadConstraints stays.
+    let mut s = sched(conf);
+    submit(&mut s, "-p big -n 16 -t 60", 0);
+    s.schedule(Timestamp(0));
+    let blocked = submit(&mut s, "-p big -n 16 -t 60", 1);
+    let j = submit(&mut s, "-p small,big -c 8 -t 10", 1);
+    s.schedule(Timestamp(1));
+    assert_eq!(reason(&s, blocked), PendingReason::Resources);
+    assert_eq!(reason(&s, j), PendingReason::BadConstraints);
+    // The first job of `big`, its nodes tried there after `small`: Resources.
+    let mut s = sched(conf);
+    submit(&mut s, "-p big -n 16 -t 60", 0);
+    s.schedule(Timestamp(0));
+    let j = submit(&mut s, "-p small,big -c 8 -t 10", 1);
+    s.schedule(Timestamp(1));
+    assert_eq!(reason(&s, j), PendingReason::Resources);
+}

@@ -265,6 +265,9 @@ struct MainWalk {
     /// Every node blocked so far in the pass (slurmctld removes them from its
     /// `avail_node_bitmap` for the rest of the main pass).
     unavail: BTreeSet<u32>,
+    /// The records (job, partition) whose job the pass tried on nodes (past the blocked
+    /// partition test).
+    tested: HashSet<(JobId, usize), FastBuild>,
 }
 
 /// The description slurmctld's main scheduler gives a job whose partition has fewer nodes
@@ -1191,6 +1194,7 @@ impl Scheduler {
                 self.main_entry(now, entry, &mut walk, state, decisions, profile);
                 walked.push(entry);
             }
+            self.settle_bad_constraints(&walk);
             return walked;
         };
         let mut heads: BinaryHeap<Reverse<(Reverse<u16>, QKey, usize)>> = BinaryHeap::new();
@@ -1231,7 +1235,89 @@ impl Scheduler {
                 self.set_reason(id, PendingReason::Priority);
             }
         }
+        self.settle_bad_constraints(&walk);
         walked
+    }
+
+    /// The main pass's tries of a job in the partitions no node of which passes its node
+    /// configuration ([`crate::ResolvedJob::partitions_without_nodes`]), in their place
+    /// among its records: a try finds fewer of the partition's nodes left than the job
+    /// needs ("Nodes required for job are DOWN, DRAINED or reserved...", Resources), or
+    /// else leaves BadConstraints (`_build_node_list()`). BadConstraints stays while the
+    /// records tried after it find their partitions blocked (`_failed_partition()`
+    /// replaces only no reason or Resources); a record whose nodes the pass tested gives
+    /// its own reason (observed on 22.05: `-p 2xH100-96,A100-10 --mincpus=20` on 6-CPU
+    /// A100 nodes waits with BadConstraints while its H100 node is busy, and so does `-p
+    /// CPU-4,CPU-16 --mem=128G` on 32 GB CPU-4 nodes behind a blocked CPU-16 job).
+    fn settle_bad_constraints(&mut self, walk: &MainWalk) {
+        let mut settled: Vec<(JobId, PendingReason, Option<String>)> = Vec::new();
+        for &id in &self.pending {
+            let Some(job) = self.jobs.get(&id) else {
+                continue;
+            };
+            let bad = job.resolved.partitions_without_nodes();
+            if bad.is_empty()
+                || job.queued.is_none()
+                || !matches!(
+                    job.reason,
+                    PendingReason::None | PendingReason::Resources | PendingReason::Priority
+                )
+            {
+                continue;
+            }
+            let parts = job.resolved.partitions();
+            let tested = |i: usize| {
+                parts
+                    .get(i)
+                    .and_then(|p| self.cluster.partition_index(p))
+                    .is_some_and(|p| walk.tested.contains(&(id, p)))
+            };
+            // The last bad try after which no record was tested decides.
+            let Some((before, name)) = bad
+                .iter()
+                .rev()
+                .find(|(b, _)| !(*b as usize..parts.len()).any(tested))
+            else {
+                continue;
+            };
+            let Some(part) = self.cluster.partition_index(name) else {
+                continue;
+            };
+            if walk.failed.contains(&part) {
+                continue;
+            }
+            let min_nodes = job.resolved.min_nodes().max(1) as usize;
+            let left = self.partition_nodes.get(part).map_or(0, |nodes| {
+                nodes
+                    .iter()
+                    .filter(|&&n| {
+                        !walk.unavail.contains(&n)
+                            && self
+                                .cluster
+                                .node_at(n as usize)
+                                .is_some_and(crate::node::Node::is_schedulable)
+                    })
+                    .count()
+            });
+            if left < min_nodes {
+                // Resources, then Priority from the blocked records after it.
+                if *before as usize == parts.len() {
+                    settled.push((
+                        id,
+                        PendingReason::Resources,
+                        Some(RESERVED_ELSEWHERE.to_owned()),
+                    ));
+                }
+            } else {
+                settled.push((id, PendingReason::BadConstraints, None));
+            }
+        }
+        for (id, reason, desc) in settled {
+            match desc {
+                Some(desc) => self.set_described(id, reason, desc),
+                None => self.set_reason(id, reason),
+            }
+        }
     }
 
     /// The main pass for one queue record.
@@ -1259,6 +1345,7 @@ impl Scheduler {
             }
             return;
         }
+        walk.tested.insert((entry.job, entry.part));
         if self.unavailable_to(entry, walk) {
             return;
         }
