@@ -3189,11 +3189,13 @@ mod tests {
                             prop_assert_eq!(job.blocked_at(i), *b);
                         }
                         prop_assert_eq!(job.pending_reason().is_some(), blocked.iter().all(|b| *b));
+                        // (It may still name the listed partitions without a fitting
+                        // node, or a refusal.)
                         prop_assert!(
                             job.partitions().len() > 1
                                 || job.others.as_deref().is_none_or(|o| o.shapes.is_empty()
                                     && o.blocked.is_empty()
-                                    && o.refusal.is_some())
+                                    && (o.refusal.is_some() || !o.bad_after.is_empty()))
                         );
                         // Only a held job is accepted without a node that can run it,
                         // and it can never run anywhere.
