@@ -16,7 +16,7 @@ use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
 use crate::partition::OverSubscribe;
-use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
+use crate::planner::{CpuBudget, Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
 use crate::request::Exclusive;
 use crate::resolve::{JobShape, ResolvedMemory};
 use crate::time::{Duration, TimeLimit, Timestamp};
@@ -85,7 +85,7 @@ impl ShapeRef<'_> {
         bool,
         bool,
         Duration,
-        Option<&crate::gres::GresKey>,
+        Option<&CpuBudget>,
     ) {
         let Demand {
             min_nodes,
@@ -2161,7 +2161,10 @@ impl Scheduler {
             user: job.user_idx,
             user_exclusive,
             duration,
-            cpu_budget: self.cpu_budget_key(part),
+            cpu_budget: self.cpu_budget_key(part).map(|key| CpuBudget {
+                key,
+                cpus_per_node: shape.task_cpus_per_node().max(1),
+            }),
         };
         Some((demand, self.candidates(id, part)))
     }
@@ -2350,8 +2353,8 @@ impl Scheduler {
             MemDemand::WholeNode => rt.capacity.memory,
         };
         let mut gres = gres;
-        if let Some(key) = &demand.cpu_budget {
-            gres.insert(key.clone(), u64::from(cpus));
+        if let Some(b) = &demand.cpu_budget {
+            gres.insert(b.key.clone(), u64::from(cpus));
         }
         Tres {
             nodes: 0,
