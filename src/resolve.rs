@@ -192,7 +192,7 @@ impl JobShape {
         self.cpus_per_task
     }
     /// The least number of CPUs the job is allocated in total (with whole nodes: the
-    /// CPUs of the smallest nodes it can use).
+    /// CPUs of the smallest nodes it can use, at least its tasks' CPUs).
     #[must_use]
     pub fn min_cpus(&self) -> u32 {
         self.min_cpus
@@ -1718,7 +1718,10 @@ impl Cluster {
         };
         let cpu_tasks = if overcommit { min_nodes } else { ntasks };
         let min_cpus = if whole_nodes {
-            nodes.whole_node_cpus
+            // At least its tasks' CPUs: a `--nodelist` sets the least node count, which
+            // the tasks may outgrow (observed on 22.05: `-n 5 --exclusive -w cpu4-3` on
+            // 4-CPU nodes ran on cpu4-[3-4], fidelity scenario g00175).
+            nodes.whole_node_cpus.max(cpu_tasks.saturating_mul(cpt))
         } else {
             cpu_tasks
                 .saturating_mul(cpt)

@@ -2284,12 +2284,14 @@ impl Scheduler {
         {
             return JobNodes::Partition;
         }
-        // `--nodelist` nodes are required. When the job needs no more nodes than listed,
-        // only those may be used; when it needs more, the others come from the rest of
-        // the partition (minus features and `--exclude`).
+        // `--nodelist` nodes are required. When the job may have no more nodes than
+        // listed, only those may be used; when it may have more, the others come from the
+        // rest of the partition (minus features and `--exclude`) as needed (observed on
+        // 22.05: `-p capped -n 30 -w cpu16-3`, 8 CPUs a node, ran on cpu16-[1-4],
+        // fidelity scenario g00266).
         let listed: BTreeSet<&str> = req.nodelist.iter().map(String::as_str).collect();
-        let min_nodes = self.shape_in(job, part).min_nodes().max(1) as usize;
-        let only_listed = !listed.is_empty() && min_nodes <= listed.len();
+        let max_nodes = self.shape_in(job, part).max_nodes().max(1) as usize;
+        let only_listed = !listed.is_empty() && max_nodes <= listed.len();
         let narrowed: Vec<NodeIdx> = nodes
             .iter()
             .copied()
