@@ -103,8 +103,9 @@ impl Node {
     }
 
     /// The memory jobs may use: `RealMemory` less `MemSpecLimit` (observed on 22.05:
-    /// RealMemory=32768 MemSpecLimit=8192 runs `--mem=24576`; `--mem=24577` is accepted
-    /// and pends with BadConstraints).
+    /// RealMemory=131072 MemSpecLimit=65536 runs `--mem=65536`; `--mem=65537` on that
+    /// node is refused at submit, and accepted held, pending with BadConstraints once
+    /// released).
     ///
     /// ```
     /// let mut n = hpcsched::Node::new("n1");

@@ -151,7 +151,10 @@ pub struct Partition {
     /// `GraceTime` (default 0).
     pub grace_time: Duration,
     /// `MaxCPUsPerNode`: the most CPUs the partition's jobs may hold on one node,
-    /// together (None = UNLIMITED).
+    /// together (None = UNLIMITED). It bounds the CPUs of a job's tasks and GPUs there;
+    /// a `--mincpus` above them is given in full on a node the partition holds fewer
+    /// CPUs of, as Slurm 22.05 does, and a node where it holds that many or more takes
+    /// none of its jobs.
     #[serde(default)]
     pub max_cpus_per_node: Option<u32>,
     /// `DefCPUPerGPU`: CPUs per GPU for a job that gives neither `-c` nor

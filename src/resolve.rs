@@ -164,6 +164,9 @@ pub struct JobShape {
     cpus_per_task: u32,
     min_cpus: u32,
     min_cpus_per_node: u32,
+    /// [`JobShape::min_cpus_per_node`] without `--mincpus`: the CPUs of its tasks and
+    /// GPUs on a node, what a partition's MaxCPUsPerNode bounds.
+    task_cpus_per_node: u32,
     memory: ResolvedMemory,
     gres_per_node: Box<[GresSpec]>,
     time_limit: TimeLimit,
@@ -193,7 +196,7 @@ impl JobShape {
         self.cpus_per_task
     }
     /// The least number of CPUs the job is allocated in total (with whole nodes: the
-    /// CPUs of the smallest nodes it can use).
+    /// CPUs of the smallest nodes it can use, at least its tasks' CPUs).
     #[must_use]
     pub fn min_cpus(&self) -> u32 {
         self.min_cpus
@@ -203,6 +206,11 @@ impl JobShape {
     #[must_use]
     pub fn min_cpus_per_node(&self) -> u32 {
         self.min_cpus_per_node
+    }
+    /// The CPUs each node gives the job's tasks and GPUs: [`JobShape::min_cpus_per_node`]
+    /// without `--mincpus`. A partition's MaxCPUsPerNode bounds these, not `--mincpus`.
+    pub(crate) fn task_cpus_per_node(&self) -> u32 {
+        self.task_cpus_per_node
     }
     /// Memory per node, per CPU, per GPU or whole nodes.
     #[must_use]
@@ -431,9 +439,10 @@ impl ResolvedJob {
     /// A job accepted held that no node can run ([`ResolvedJob::fits_no_node`]) shows
     /// BadConstraints once released. One listing several partitions shows the reason
     /// slurmctld's node test leaves in the last one: BadConstraints when no node of it
-    /// has the CPUs, memory or features asked per node, Resources when the select plugin
-    /// refuses the job (GRES, memory for every CPU of a whole node, node counts); the
-    /// main scheduler sets BadConstraints itself only on a job of one partition.
+    /// has the CPUs, memory, TmpDisk or features asked per node, Resources when the
+    /// select plugin refuses the job (GRES, memory for every CPU of a whole node,
+    /// MaxCPUsPerNode, MemSpecLimit, node counts); the main scheduler sets
+    /// BadConstraints itself only on a job of one partition.
     ///
     /// ```
     /// use hpcsched::{Cluster, JobRequest, PendingReason};
@@ -720,9 +729,6 @@ struct PartEval<'a> {
     violation: Option<(RejectReason, PendingReason)>,
     /// How the job fits the partition's nodes, or why it never can.
     fit: Result<JobShape, RejectReason>,
-    /// It fits Slurm's submit-time test but never runs there (MaxCPUsPerNode, TmpDisk,
-    /// MemSpecLimit): accepted, pending with BadConstraints.
-    never_runs: bool,
     /// For a job submitted held that no node of the partition can run.
     unfit: Option<Unfit>,
     /// For a job of several partitions that no node of this one can run: the reason the
@@ -790,6 +796,12 @@ impl Cluster {
     ///   whose last partition can never run it is refused by slurmctld when its other
     ///   partitions are busy at submit; the job is accepted here and says so
     ///   ([`ResolvedJob::refused_unless_startable`]), for a host that knows what runs.
+    /// - **Node limits** besides its size are part of the node test, as in slurmctld's
+    ///   submit-time test: the partition's MaxCPUsPerNode (on the CPUs of the tasks and
+    ///   GPUs a node holds, not on `--mincpus`; no whole node with more CPUs), `--tmp`
+    ///   against TmpDisk, memory against RealMemory less MemSpecLimit, and the CPUs its
+    ///   GPUs need (`--cpus-per-gpu`, DefCPUPerGPU). A job no node passes is refused
+    ///   ([`RejectReason::NodeConfigUnavailable`], observed on 22.05).
     /// - **Held jobs** (`-H`) are not tested against nodes, as in Slurm: a job no node
     ///   can run is accepted held ([`ResolvedJob::fits_no_node`]), with the node count it
     ///   asked for; every other check applies.
@@ -889,9 +901,6 @@ impl Cluster {
                     _ => None,
                 };
             }
-            if reason.is_none() && e.never_runs {
-                reason = Some(PendingReason::BadConstraints);
-            }
             if reason.is_none() && req_nodes_unavailable && !fits_no_node {
                 reason = Some(PendingReason::ReqNodeNotAvail);
             }
@@ -936,8 +945,7 @@ impl Cluster {
         }
         // Partitions whose limits the job breaks are dropped when another has none: the
         // job never runs there (see `Cluster::resolve`).
-        // Likewise partitions whose nodes can never run it.
-        let clean = |e: &PartEval<'_>| e.violation.is_none() && !e.never_runs;
+        let clean = |e: &PartEval<'_>| e.violation.is_none();
         let any_clean = fitting.iter().any(|(e, _)| clean(e));
         let kept: Vec<usize> = (0..fitting.len())
             .filter(|&i| !any_clean || fitting.get(i).is_some_and(|(e, _)| clean(e)))
@@ -1336,8 +1344,6 @@ impl Cluster {
             violation.is_some(),
             false,
         );
-        // Refused only by what is checked when the job runs: accepted, BadConstraints.
-        let never_runs = fit.as_ref().is_ok_and(|(_, never)| never.is_some());
         let fit = fit.map(|(shape, _)| shape);
         // A job submitted held never has its nodes tested at submit: `select_nodes()`
         // returns ESLURM_JOB_HELD before it looks at a node. It keeps a shape built from
@@ -1369,7 +1375,6 @@ impl Cluster {
             part,
             violation,
             fit,
-            never_runs,
             unfit,
             node_reason,
         }
@@ -1597,8 +1602,9 @@ impl Cluster {
         Ok(())
     }
 
-    /// How the job fits the nodes of `part`, or why it never can; `true` with the shape
-    /// when it fits Slurm's submit-time test but never runs there (BadConstraints).
+    /// How the job fits the nodes of `part`, or why it never can. With `any_nodes` (a job
+    /// submitted held, whose nodes slurmctld does not test) a job no node can run gets a
+    /// shape all the same, with the reason it pends with once released.
     #[allow(clippy::too_many_arguments)]
     fn fit<V: NodeView>(
         &self,
@@ -1664,6 +1670,13 @@ impl Cluster {
         } else {
             req.min_cpus_per_node(cpt)
         };
+        // The CPUs a node gives the job's tasks, without a `--mincpus` floor above them:
+        // what the partition's MaxCPUsPerNode bounds (see `NodeDemand::cpu_ok`).
+        let task_cpus_per_node = if overcommit {
+            cpt
+        } else {
+            req.ntasks_per_node.unwrap_or(1).saturating_mul(cpt)
+        };
         let memory = resolve_memory(memory_req, part, self, gpus_per_node_hint > 0);
         let mem_per_node_min = match memory {
             ResolvedMemory::PerNode(m) => m.mib(),
@@ -1687,6 +1700,7 @@ impl Cluster {
             req,
             counts: fit_counts,
             cpus_per_node_min,
+            task_cpus_per_node,
             mem_per_node_min,
             per_node_gres: &per_node_gres,
             per_job_gpus,
@@ -1709,31 +1723,28 @@ impl Cluster {
         };
         let (nodes, never) = match view.fit_nodes(pos, part, &demand) {
             Ok(nodes) => (nodes, None),
+            Err(why) if !any_nodes => return Err(why),
+            // No node can run it, for a job accepted anyway (held): the reason
+            // slurmctld's node test leaves it with in this partition, and the node counts
+            // it would get were the limits of the running node left out (MaxCPUsPerNode,
+            // MemSpecLimit, TmpDisk, CPUs per GPU), else the counts it asked for (a
+            // whole-node job is counted its tasks' CPUs: there are no nodes to count).
             Err(_) => {
+                let reason = if view.config_matches(pos, part, &demand) {
+                    PendingReason::Resources
+                } else {
+                    PendingReason::BadConstraints
+                };
                 demand.runtime = None;
-                match view.fit_nodes(pos, part, &demand) {
-                    // Refused only by what is checked when the job runs.
-                    Ok(nodes) => (nodes, Some(PendingReason::BadConstraints)),
-                    // No node can run it: the counts it asked for, for a job accepted
-                    // anyway (a whole-node job is counted its tasks' CPUs: there are no
-                    // nodes to count), and the reason slurmctld's node test leaves it
-                    // with in this partition.
-                    Err(_) if any_nodes => {
-                        let min = counts.nodes_min.unwrap_or(1).max(1);
-                        let fit = NodeFit {
-                            min_nodes: min,
-                            max_nodes: counts.nodes_max.unwrap_or(min).max(min),
-                            whole_node_cpus: counts.ntasks.saturating_mul(cpt),
-                        };
-                        let reason = if view.config_matches(pos, part, &demand) {
-                            PendingReason::Resources
-                        } else {
-                            PendingReason::BadConstraints
-                        };
-                        (fit, Some(reason))
+                let nodes = view.fit_nodes(pos, part, &demand).unwrap_or_else(|_| {
+                    let min = counts.nodes_min.unwrap_or(1).max(1);
+                    NodeFit {
+                        min_nodes: min,
+                        max_nodes: counts.nodes_max.unwrap_or(min).max(min),
+                        whole_node_cpus: counts.ntasks.saturating_mul(cpt),
                     }
-                    Err(why) => return Err(why),
-                }
+                });
+                (nodes, Some(reason))
             }
         };
         let min_nodes = nodes.min_nodes;
@@ -1786,6 +1797,7 @@ impl Cluster {
             cpus_per_task: cpt,
             min_cpus,
             min_cpus_per_node: cpus_per_node_min.max(gpu_cpus_per_node).max(cpt).max(1),
+            task_cpus_per_node: task_cpus_per_node.max(gpu_cpus_per_node).max(cpt).max(1),
             memory,
             gres_per_node: gres_per_node.into(),
             time_limit,
@@ -2198,7 +2210,12 @@ struct NodeDemand<'r> {
     partition: &'r str,
     req: &'r JobRequest,
     counts: Counts,
+    /// The CPUs a node must have for the job: its tasks' (`--ntasks-per-node` × `-c`),
+    /// at least `--mincpus`.
     cpus_per_node_min: u32,
+    /// The CPUs a node gives the job's tasks, without `--mincpus`: what MaxCPUsPerNode
+    /// bounds.
+    task_cpus_per_node: u32,
     mem_per_node_min: u64,
     per_node_gres: &'r [GresSpec],
     per_job_gpus: Option<&'r GresSpec>,
@@ -2208,10 +2225,11 @@ struct NodeDemand<'r> {
     limited: bool,
     /// Whole nodes: the whole-node CPU count is wanted.
     whole_nodes: bool,
-    /// Test the nodes as they are when the job runs: the partition's MaxCPUsPerNode,
-    /// `--tmp` against TmpDisk, memory less MemSpecLimit. Slurm's submit-time test
-    /// checks none of these: a job only they keep off every node is accepted and pends
-    /// with BadConstraints (observed on 22.05).
+    /// Test the nodes with the partition's MaxCPUsPerNode, `--tmp` against TmpDisk,
+    /// memory less MemSpecLimit and the CPUs its GPUs need, as Slurm's submit-time test
+    /// does (a job no node passes is refused; observed on 22.05). `None` only to size a
+    /// job submitted held, whose nodes slurmctld does not test: it is accepted, and pends
+    /// with BadConstraints once released.
     runtime: Option<RuntimeLimits>,
     /// The most nodes the job may be given in the partition (its MaxNodes), if capped.
     max_nodes: Option<u32>,
@@ -2220,22 +2238,27 @@ struct NodeDemand<'r> {
     asked_mib: u64,
 }
 
-/// What is checked only when a job runs (see [`NodeDemand::runtime`]).
+/// The limits a node puts on a job beyond its size (see [`NodeDemand::runtime`]).
+/// slurmctld's node test applies them all, at submit and when it schedules; a job
+/// submitted held skips that test at submit, so these are what let such a job be
+/// accepted without a node that can run it.
 #[derive(Debug, Clone, Copy)]
 struct RuntimeLimits {
-    /// MaxCPUsPerNode: a job gets no more CPUs on a node; a whole-node job can not use a
-    /// node with more.
+    /// MaxCPUsPerNode: the most CPUs a node gives the job's tasks and GPUs (a
+    /// `--mincpus` floor above it is given all the same, see [`NodeDemand::cpu_ok`]); a
+    /// whole-node job can not use a node with more (`_allocate_sc()` in cons_common.c).
     cpu_cap: Option<u32>,
-    /// `--tmp` (MiB).
+    /// `--tmp` (MiB), against TmpDisk (`_build_node_list()`: "Temporary disk
+    /// specification can not be satisfied").
     tmp_mib: u64,
-    /// The CPUs a node must give for its GPUs (`--cpus-per-gpu`, DefCPUPerGPU): Slurm
-    /// applies them when it allocates (observed on 22.05: 20 per GPU on 16-CPU nodes is
-    /// accepted and pends with BadConstraints).
+    /// The CPUs a node must give for its GPUs (`--cpus-per-gpu`, DefCPUPerGPU), which the
+    /// select plugin checks against the CPUs it can give (observed on 22.05: 20 per GPU
+    /// on 16-CPU nodes is refused at submit).
     gpu_cpus: u32,
 }
 
 impl NodeDemand<'_> {
-    /// The CPUs a node can give the job.
+    /// The CPUs a node can give the job's tasks.
     fn node_cpus<H: Hardware + ?Sized>(&self, n: &H) -> u32 {
         match self.runtime.and_then(|r| r.cpu_cap) {
             Some(cap) if self.whole_nodes && n.cpus() > cap => 0,
@@ -2267,19 +2290,32 @@ impl NodeDemand<'_> {
             "{nodes} nodes needed, the partition's MaxNodes is {cap}"
         ))
     }
+    /// Whether a node has the CPUs for a share of the job. MaxCPUsPerNode bounds the
+    /// CPUs of the tasks and GPUs only: cons_tres tests `--mincpus` against the node's
+    /// free CPUs before the cap lowers what it may give (`_allocate_sc()`), then
+    /// `_cpus_to_use()` raises what it gives to `--mincpus` (observed on 22.05: with
+    /// MaxCPUsPerNode=8 on 16-CPU nodes, `--mincpus=16` runs with 16 CPUs, `-c 9` and
+    /// `-N 1 -n 9` are refused).
     fn cpu_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         let cpus = self.node_cpus(n);
         let gpu_cpus = self.runtime.map_or(0, |r| r.gpu_cpus);
-        cpus > 0 && cpus >= self.cpus_per_node_min.max(gpu_cpus)
+        cpus > 0
+            && cpus >= self.task_cpus_per_node.max(gpu_cpus)
+            && n.cpus() >= self.cpus_per_node_min.max(gpu_cpus)
     }
     /// Whether a node passes slurmctld's node-configuration filter, the one made before
     /// the select plugin counts anything (`_build_node_list()` in node_scheduler.c):
-    /// enough CPUs for a node's share, the memory asked (per node, or the per-CPU
-    /// value itself) at most its RealMemory, and the features. A job no node passes has
+    /// enough CPUs for a node's share (MaxCPUsPerNode is the select plugin's), the memory
+    /// asked (per node, or the per-CPU value itself) at most its RealMemory (MemSpecLimit
+    /// is the select plugin's too), TmpDisk and the features. A job no node passes has
     /// its reason set to BadConstraints there; a job that fails later, in the select
-    /// plugin (GRES, memory for all its CPUs, node counts), is left with Resources.
+    /// plugin (GRES, memory for all its CPUs, node counts, MaxCPUsPerNode), is left with
+    /// Resources.
     fn config_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
-        self.cpu_ok(n) && n.memory_mib() >= self.asked_mib && self.feat_ok(n)
+        n.cpus() >= self.cpus_per_node_min
+            && n.memory_mib() >= self.asked_mib
+            && self.feat_ok(n)
+            && self.tmp_ok(n)
     }
     fn mem_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         // A whole-node job is given every CPU of the node, and --mem-per-cpu counts each
@@ -2292,6 +2328,14 @@ impl NodeDemand<'_> {
             _ => 0,
         };
         self.node_memory(n) >= self.mem_per_node_min.max(whole_node_mib)
+    }
+    /// [`NodeDemand::mem_ok`] against all of RealMemory, MemSpecLimit left out.
+    fn mem_ok_real<H: Hardware + ?Sized>(&self, n: &H) -> bool {
+        let whole_node_mib = match self.mem_per_cpu {
+            Some(m) if self.whole_nodes => m.saturating_mul(u64::from(n.cpus())),
+            _ => 0,
+        };
+        n.memory_mib() >= self.mem_per_node_min.max(whole_node_mib)
     }
     fn gres_ok<H: Hardware + ?Sized>(&self, n: &H) -> bool {
         self.per_node_gres
@@ -2312,21 +2356,60 @@ impl NodeDemand<'_> {
         self.cpu_ok(n) && self.mem_ok(n) && self.gres_ok(n) && self.feat_ok(n) && self.tmp_ok(n)
     }
     /// Why no node of `pool` is eligible, the first check that none passes.
-    fn why_none_eligible<H: Hardware + ?Sized>(&self, pool: &[&H]) -> &'static str {
+    fn why_none_eligible<H: Hardware + ?Sized>(&self, pool: &[&H]) -> String {
         if pool.is_empty() {
-            "no usable node in the partition"
+            "no usable node in the partition".into()
         } else if !pool.iter().any(|n| self.cpu_ok(*n)) {
-            "CPU count per node can not be satisfied"
+            self.why_no_cpus(pool)
         } else if !pool.iter().any(|n| self.mem_ok(*n)) {
-            "Memory specification can not be satisfied"
+            if self.runtime.is_some() && pool.iter().any(|n| self.mem_ok_real(*n)) {
+                "Memory specification can not be satisfied (RealMemory less MemSpecLimit)".into()
+            } else {
+                "Memory specification can not be satisfied".into()
+            }
         } else if !pool.iter().any(|n| self.gres_ok(*n)) {
-            "GRES per node can not be satisfied"
+            "GRES per node can not be satisfied".into()
         } else if !pool.iter().any(|n| self.feat_ok(*n)) {
-            "no node has the requested features"
+            "no node has the requested features".into()
         } else if !pool.iter().any(|n| self.tmp_ok(*n)) {
-            "temporary disk space can not be satisfied"
+            // slurmctld's own words (`_set_err_msg()`), which sbatch prints.
+            "Temporary disk specification can not be satisfied".into()
         } else {
-            "no node satisfies every requirement at once"
+            "no node satisfies every requirement at once".into()
+        }
+    }
+    /// Why no node of `pool` has the CPUs: MaxCPUsPerNode, the CPUs of the GPUs, or
+    /// the node sizes.
+    fn why_no_cpus<H: Hardware + ?Sized>(&self, pool: &[&H]) -> String {
+        let gpu_cpus = self.runtime.map_or(0, |r| r.gpu_cpus);
+        let tasks = self.task_cpus_per_node.max(gpu_cpus);
+        let floor = self.cpus_per_node_min.max(gpu_cpus);
+        let big_enough = |n: &&H| n.cpus() >= floor.max(tasks);
+        if let Some(cap) = self.runtime.and_then(|r| r.cpu_cap)
+            && pool.iter().any(big_enough)
+        {
+            return if self.whole_nodes && tasks <= cap {
+                format!("whole nodes have more CPUs than the partition's MaxCPUsPerNode ({cap})")
+            } else {
+                format!(
+                    "{tasks} CPUs per node for the tasks and GPUs, more than the partition's \
+                     MaxCPUsPerNode ({cap})"
+                )
+            };
+        }
+        if gpu_cpus > self.cpus_per_node_min && !pool.iter().any(|n| n.cpus() >= gpu_cpus) {
+            return format!("{gpu_cpus} CPUs per node for the GPUs, more than a node has");
+        }
+        "CPU count per node can not be satisfied".into()
+    }
+    /// The CPU shortage of a job whose nodes together lack CPUs, naming MaxCPUsPerNode
+    /// when it bounds them.
+    fn cpu_shortage(&self, what: &str) -> RejectReason {
+        match self.runtime.and_then(|r| r.cpu_cap) {
+            Some(cap) => {
+                self.unavailable(&format!("{what} (the partition's MaxCPUsPerNode is {cap})"))
+            }
+            None => self.unavailable(what),
         }
     }
     /// Tasks a node can hold.
@@ -2550,7 +2633,7 @@ impl NodeView for Indexed<'_> {
         let pool_kinds: Vec<&NodeKind> = pool.iter().filter_map(|&(k, _)| self.kind(k)).collect();
         let ok: Vec<bool> = pool_kinds.iter().map(|k| d.eligible(*k)).collect();
         if !ok.contains(&true) {
-            return Err(d.unavailable(d.why_none_eligible(&pool_kinds)));
+            return Err(d.unavailable(&d.why_none_eligible(&pool_kinds)));
         }
         let eligible_kind = |k: u32| {
             pool.binary_search_by_key(&k, |e| e.0)
@@ -2631,7 +2714,7 @@ impl NodeView for Indexed<'_> {
             }
             let fit_max = max.min(elig_count).min(cap);
             if !enough(u64::from(fit_max)) && !d.limited {
-                return Err(d.unavailable("CPU count per node can not be satisfied"));
+                return Err(d.cpu_shortage("CPU count per node can not be satisfied"));
             }
             let shown_max = if min > part_size {
                 min
@@ -2645,12 +2728,11 @@ impl NodeView for Indexed<'_> {
                 .map(|(t, g)| t.max(g).max(1))
                 .filter(|&k| k <= total);
             let Some(k) = least else {
-                let why = if gpus_needed > 0 {
-                    "not enough GPUs in the partition"
+                return Err(if gpus_needed > 0 {
+                    d.unavailable("not enough GPUs in the partition")
                 } else {
-                    "not enough CPUs in the partition"
-                };
-                return Err(d.unavailable(why));
+                    d.cpu_shortage("not enough CPUs in the partition")
+                });
             };
             let k = (k as u32).max(self.required.len() as u32);
             if k > cap {
@@ -2816,7 +2898,7 @@ mod tests {
                 .collect();
             let eligible: Vec<&Node> = pool.iter().copied().filter(|n| d.eligible(*n)).collect();
             if eligible.is_empty() {
-                return Err(d.unavailable(d.why_none_eligible(&pool)));
+                return Err(d.unavailable(&d.why_none_eligible(&pool)));
             }
             if let Some(bad) = req
                 .nodelist
@@ -2859,7 +2941,7 @@ mod tests {
                 }
                 let fit_max = max.min(elig_count).min(cap);
                 if !enough(fit_max as usize) && !d.limited {
-                    return Err(d.unavailable("CPU count per node can not be satisfied"));
+                    return Err(d.cpu_shortage("CPU count per node can not be satisfied"));
                 }
                 let shown_max = if min > part_size {
                     min
@@ -2869,12 +2951,11 @@ mod tests {
                 (min, shown_max)
             } else {
                 let Some(k) = (1..=ordered.len()).find(|&k| enough(k)) else {
-                    let why = if gpus_needed > 0 {
-                        "not enough GPUs in the partition"
+                    return Err(if gpus_needed > 0 {
+                        d.unavailable("not enough GPUs in the partition")
                     } else {
-                        "not enough CPUs in the partition"
-                    };
-                    return Err(d.unavailable(why));
+                        d.cpu_shortage("not enough CPUs in the partition")
+                    });
                 };
                 let k = (k as u32).max(distinct_count(&req.nodelist));
                 if k > cap {

@@ -737,6 +737,41 @@ fn more_cpus_than_listed_take_another_node() {
 }
 
 #[test]
+fn more_tasks_than_the_listed_nodes_hold_take_other_nodes_too() {
+    // Without -N, `-n` above what the listed nodes hold adds other nodes (observed on
+    // 22.05: `-p capped -n 30 -w cpu16-3`, 8 CPUs a node, ran on cpu16-[1-4], fidelity
+    // scenario g00266): the listed node first, then up from it, then down.
+    let mut s = sched(SMALL);
+    let a = submit(&mut s, "-n 20 -t 10 -w n3", 0);
+    let out = s.schedule(Timestamp(0));
+    let cpus: Vec<(String, u32)> = allocation(&out, a)
+        .iter()
+        .map(|n| (n.node.clone(), n.cpus))
+        .collect();
+    assert_eq!(
+        cpus,
+        [
+            ("n2".to_owned(), 4),
+            ("n3".to_owned(), 8),
+            ("n4".to_owned(), 8)
+        ]
+    );
+    // As many tasks as the listed node holds: that node alone.
+    let b = submit(&mut s, "-n 8 -t 10 -w n1", 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))), [(b, names(&["n1"]))]);
+    // Whole nodes too (observed on 22.05: `-n 5 --exclusive -w cpu4-3` on 4-CPU nodes
+    // ran on cpu4-[3-4], fidelity scenario g00175).
+    let mut s = sched(SMALL);
+    let c = submit(&mut s, "-n 9 --exclusive -t 10 -w n3", 0);
+    let out = s.schedule(Timestamp(0));
+    let cpus: Vec<(String, u32)> = allocation(&out, c)
+        .iter()
+        .map(|n| (n.node.clone(), n.cpus))
+        .collect();
+    assert_eq!(cpus, [("n3".to_owned(), 8), ("n4".to_owned(), 8)]);
+}
+
+#[test]
 fn more_nodes_than_listed_take_the_listed_ones_then_their_neighbours() {
     // `-N3 -w n[1-2]`: both listed nodes, then the next one up.
     let mut s = sched(SMALL);

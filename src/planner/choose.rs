@@ -184,16 +184,22 @@ impl Progress {
         }
         let room = self.rem_max_cpus - (self.min_rem_nodes - 1).max(0);
         if i64::from(avail) > room {
-            let want = room.max(i64::from(ask.base)).min(i64::from(avail));
+            // Up to the per-node minimum, even above the offer: a node of a partition
+            // with MaxCPUsPerNode offers only what the cap leaves, and gives `--mincpus`
+            // all the same (its free CPUs cover it, see `CpuBudget`).
+            let want = room.max(i64::from(ask.base));
             u32::try_from(want.max(0)).unwrap_or(u32::MAX)
         } else {
             avail
         }
     }
 
+    /// Takes a node offering `offer`; it gives at least what it counts for, when
+    /// `cpus_to_use` raised that above the offer.
     fn take(&mut self, node: NodeIdx, offer: u32, ask: &Ask<'_>) {
-        let counts = i64::from(self.cpus_to_use(offer, ask));
-        self.chosen.push((node, offer));
+        let counts = self.cpus_to_use(offer, ask);
+        self.chosen.push((node, offer.max(counts)));
+        let counts = i64::from(counts);
         self.rem_cpus -= counts;
         self.rem_max_cpus -= counts;
         self.rem_nodes -= 1;

@@ -43,7 +43,10 @@
 //!
 //! The per-node minimum is `max(min_cpus_per_node, cpus_per_task, 1)` rounded up to a whole
 //! number of tasks. What a node *can give* (its offer) over a window is the smallest offer
-//! of the segments in it.
+//! of the segments in it. A demand with a [`CpuBudget`] (a partition's MaxCPUsPerNode)
+//! also needs the budget left on the node to cover its tasks' CPUs there, and offers no
+//! more than that left, but is given its per-node minimum in full where select/cons_tres
+//! gives it (see [`CpuBudget`]).
 //!
 //! # Fitting and choosing nodes
 //!
@@ -210,12 +213,56 @@ pub struct Demand {
     pub user_exclusive: bool,
     /// How long the job holds its resources (its time limit; zero is read as one second).
     pub duration: Duration,
-    /// A GRES key whose free amount on a node bounds the CPUs the node gives the demand
-    /// (a partition's MaxCPUsPerNode: the scheduler gives each node of such a partition
-    /// that many of the key, and each job of the partition takes its CPUs there from
-    /// it). A node without the key can not serve the demand; a whole-node demand needs
-    /// the key's capacity to cover every CPU of the node.
-    pub cpu_budget: Option<GresKey>,
+    /// A partition's MaxCPUsPerNode, as a budget of CPUs per node shared by the
+    /// partition's jobs (see [`CpuBudget`]); `None` for an uncapped partition.
+    pub cpu_budget: Option<CpuBudget>,
+}
+
+/// A partition's MaxCPUsPerNode as a [`Demand`] meets it: the scheduler gives each node of
+/// such a partition `MaxCPUsPerNode` of a GRES key no real node has, and every job of the
+/// partition takes the CPUs it holds there from it (all of them, `--mincpus` included).
+///
+/// As select/cons_tres does (`_allocate_sc()`, `_cpus_to_use()`): a node whose budget is
+/// used up, or has less left than `cpus_per_node` (the CPUs of the tasks and GPUs the node
+/// must hold), can not serve the demand; otherwise it offers what is left, and a per-node
+/// minimum above that (`--mincpus`, [`Demand::min_cpus_per_node`]) is given in full out of
+/// the node's free CPUs (which must hold it, and its memory pay for it) when the node
+/// offers more than the CPUs the demand still needs as its nodes are taken. A node
+/// without the key can not serve the demand; a whole-node demand needs the key's
+/// capacity to cover every CPU of the node.
+///
+/// ```
+/// use hpcsched::gres::GresKey;
+/// use hpcsched::planner::{CpuBudget, Demand, MemDemand, Profile};
+/// use hpcsched::{Duration, Memory, Timestamp, Tres};
+/// let key = GresKey { name: "#cap".into(), kind: None };
+/// // A 16-CPU node of a partition with MaxCPUsPerNode=8.
+/// let mut node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
+/// node.gres.insert(key.clone(), 8);
+/// let mut p = Profile::new(Timestamp(0), vec![node], vec![1]);
+/// // `--mincpus=16`, one task: 16 CPUs although the cap is 8.
+/// let mut d = Demand {
+///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 1, min_cpus_per_node: 16,
+///     cpus_per_task: 1, mem: MemDemand::PerNode(Memory::from_mib(0)),
+///     gres_per_node: Vec::new(), whole_node: false, user: 0, user_exclusive: false,
+///     duration: Duration::from_secs(60),
+///     cpu_budget: Some(CpuBudget { key: key.clone(), cpus_per_node: 1 }),
+/// };
+/// let at = p.earliest(&d, &[0], Timestamp(0), None).unwrap();
+/// assert_eq!(at.nodes, vec![(0, 16)]);
+/// // Nine CPUs for its tasks: more than the cap, never.
+/// d.min_cpus_per_node = 9;
+/// d.total_cpus = 9;
+/// d.cpu_budget = Some(CpuBudget { key, cpus_per_node: 9 });
+/// assert_eq!(p.earliest(&d, &[0], Timestamp(0), None), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CpuBudget {
+    /// The key carrying the budget.
+    pub key: GresKey,
+    /// The CPUs each node must find in the budget: those of the job's tasks and GPUs on
+    /// the node, without a `--mincpus` floor above them.
+    pub cpus_per_node: u32,
 }
 
 /// Where and when a demand fits.
@@ -540,8 +587,9 @@ struct Need {
     /// Nodes every placement must include, distinct and ascending (see
     /// [`Profile::earliest_with_required`]); empty for the other searches.
     required: Vec<NodeIdx>,
-    /// The key of [`Demand::cpu_budget`].
-    budget: Option<usize>,
+    /// The key of [`Demand::cpu_budget`] and the CPUs a node must find in it (whole
+    /// tasks, at least one).
+    budget: Option<(usize, u32)>,
 }
 
 /// What a node contributes to the aggregates and indexes, so that a change updates
@@ -882,7 +930,7 @@ impl Profile {
                         cpus = cpus.min(u32::try_from(by_mem).unwrap_or(u32::MAX));
                     }
                 }
-                if let Some(cap) = need.budget.and_then(|b| line.cap_gres.get(b)) {
+                if let Some(cap) = need.budget.and_then(|(b, _)| line.cap_gres.get(b)) {
                     cpus = cpus.min(u32::try_from(*cap).unwrap_or(u32::MAX));
                 }
                 if cpus < need.base { 0 } else { cpus }
@@ -1652,7 +1700,10 @@ impl Profile {
             .fold(0u64, |a, (_, n)| a.saturating_add(*n));
         let max_nodes = demand.max_nodes.max(min_nodes);
         let budget = match &demand.cpu_budget {
-            Some(k) => Some(self.keys.binary_search(k).ok()?),
+            Some(b) => {
+                let tasks = b.cpus_per_node.max(cpt).div_ceil(cpt).checked_mul(cpt)?;
+                Some((self.keys.binary_search(&b.key).ok()?, tasks.min(base)))
+            }
             None => None,
         };
         Some(Need {
@@ -2272,8 +2323,8 @@ impl Profile {
         if !gres_fits(&line.cap_gres, need) {
             return false;
         }
-        if let Some(b) = need.budget {
-            let wanted = if need.whole { line.cap_cpus } else { need.base };
+        if let Some((b, tasks)) = need.budget {
+            let wanted = if need.whole { line.cap_cpus } else { tasks };
             if line.cap_gres.get(b).is_none_or(|&c| c < u64::from(wanted)) {
                 return false;
             }
@@ -2317,10 +2368,23 @@ impl Profile {
             }
         }
         let mut cpus = seg.cpus / need.cpt * need.cpt;
-        if let Some(b) = need.budget {
+        // The least the node may offer: the per-node minimum, or with a CPU budget only
+        // the tasks' CPUs; the choice raises it to the per-node minimum where Slurm does
+        // (see `CpuBudget` and `choose`), so the memory must pay for that many.
+        let mut least = need.base;
+        if let Some((b, tasks)) = need.budget {
             let free = line.gres.get(i * k + b).copied().unwrap_or(0);
-            let free = u32::try_from(free).unwrap_or(u32::MAX);
-            cpus = cpus.min(free / need.cpt * need.cpt);
+            let free = u32::try_from(free).unwrap_or(u32::MAX) / need.cpt * need.cpt;
+            if free < tasks {
+                return 0;
+            }
+            cpus = cpus.min(free);
+            least = tasks;
+            if let MemDemand::PerCpu(m) = need.mem
+                && m.mib().saturating_mul(u64::from(need.base)) > seg.mem
+            {
+                return 0;
+            }
         }
         let mem_ok = match need.mem {
             MemDemand::PerNode(m) => m.mib() <= seg.mem,
@@ -2335,7 +2399,7 @@ impl Profile {
                 true
             }
         };
-        if mem_ok && cpus >= need.base { cpus } else { 0 }
+        if mem_ok && cpus >= least { cpus } else { 0 }
     }
 
     /// The CPUs `line` can give over `[s, end)` (0: unusable). `s >= now`.

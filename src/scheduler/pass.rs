@@ -16,7 +16,7 @@ use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
 use crate::partition::OverSubscribe;
-use crate::planner::{Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
+use crate::planner::{CpuBudget, Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
 use crate::request::Exclusive;
 use crate::resolve::{JobShape, ResolvedMemory};
 use crate::time::{Duration, TimeLimit, Timestamp};
@@ -85,7 +85,7 @@ impl ShapeRef<'_> {
         bool,
         bool,
         Duration,
-        Option<&crate::gres::GresKey>,
+        Option<&CpuBudget>,
     ) {
         let Demand {
             min_nodes,
@@ -2378,7 +2378,10 @@ impl Scheduler {
             user: job.user_idx,
             user_exclusive,
             duration,
-            cpu_budget: self.cpu_budget_key(part),
+            cpu_budget: self.cpu_budget_key(part).map(|key| CpuBudget {
+                key,
+                cpus_per_node: shape.task_cpus_per_node().max(1),
+            }),
         };
         Some((demand, self.candidates(id, part)))
     }
@@ -2509,24 +2512,14 @@ impl Scheduler {
         {
             return JobNodes::Partition;
         }
-        // `--nodelist` nodes are required. When the job needs no more nodes or CPUs than
-        // the listed nodes have, only those may be used; when it needs more, the others
-        // come from the rest of the partition (minus features and `--exclude`): sbatch.1,
-        // "If you specify a minimum node or processor count larger than can be satisfied
-        // by the supplied host list, additional resources will be allocated on other
-        // nodes as needed" (observed on 22.05: `-n 17 -w cpu16-1` on 16-CPU nodes runs on
-        // cpu16-1 and another node).
+        // `--nodelist` nodes are required. When the job may have no more nodes than
+        // listed, only those may be used; when it may have more, the others come from the
+        // rest of the partition (minus features and `--exclude`) as needed (observed on
+        // 22.05: `-p capped -n 30 -w cpu16-3`, 8 CPUs a node, ran on cpu16-[1-4],
+        // fidelity scenario g00266).
         let listed: BTreeSet<&str> = req.nodelist.iter().map(String::as_str).collect();
-        let shape = self.shape_in(job, part);
-        let min_nodes = shape.min_nodes().max(1) as usize;
-        let listed_cpus: u64 = listed
-            .iter()
-            .filter_map(|n| self.cluster.node(n))
-            .map(|n| u64::from(n.cpus))
-            .sum();
-        let only_listed = !listed.is_empty()
-            && min_nodes <= listed.len()
-            && u64::from(shape.min_cpus()) <= listed_cpus;
+        let max_nodes = self.shape_in(job, part).max_nodes().max(1) as usize;
+        let only_listed = !listed.is_empty() && max_nodes <= listed.len();
         let narrowed: Vec<NodeIdx> = nodes
             .iter()
             .copied()
@@ -2590,8 +2583,8 @@ impl Scheduler {
             MemDemand::WholeNode => rt.capacity.memory,
         };
         let mut gres = gres;
-        if let Some(key) = &demand.cpu_budget {
-            gres.insert(key.clone(), u64::from(cpus));
+        if let Some(b) = &demand.cpu_budget {
+            gres.insert(b.key.clone(), u64::from(cpus));
         }
         Tres {
             nodes: 0,

@@ -95,7 +95,11 @@ def test_modelled_options_and_refused_ones() -> None:
     )
     job = cluster.check("#!/bin/sh\n#SBATCH --gres=gpu:2 --tmp=500\ntrue\n")
     assert (job.min_cpus, job.min_cpus_per_node, job.request.tmp_mib) == (8, 8, 500)
-    job = cluster.check("#!/bin/sh\n#SBATCH --gres=gpu:2 --cpus-per-gpu=7\ntrue\n")
+    # 14 CPUs for the GPUs, over MaxCPUsPerNode: refused, as slurmctld does; held, accepted
+    # and never run.
+    with pytest.raises(hpcsched.RejectedError, match=r"MaxCPUsPerNode \(12\)"):
+        cluster.check("#!/bin/sh\n#SBATCH --gres=gpu:2 --cpus-per-gpu=7\ntrue\n")
+    job = cluster.check("#!/bin/sh\n#SBATCH -H --gres=gpu:2 --cpus-per-gpu=7\ntrue\n")
     assert job.pending_reason == "BadConstraints"
     req = hpcsched.JobRequest.from_args(["-n", "8", "-O", "--use-min-nodes"])
     assert (req.overcommit, req.use_min_nodes, req.cpus_per_gpu) == (True, True, None)
