@@ -2573,3 +2573,27 @@ fn a_partition_without_fitting_nodes_leaves_bad_constraints() {
     s.schedule(Timestamp(1));
     assert_eq!(reason(&s, j), PendingReason::Resources);
 }
+
+/// Backfill sets a reservation's start on its own plan, but slurmctld's select plugin
+/// picks its nodes as if only the running jobs existed, ending them one after another
+/// (`_will_run_test()`): D, planned behind B's reservation of every node, gets n1, the
+/// node that C, ending first, frees, and not the lightest node (fidelity scenario
+/// backfill_whole_node, observed on 22.05).
+#[test]
+fn a_reservation_takes_the_nodes_the_running_jobs_free_first() {
+    let mut s = sched(
+        "SchedulerType=sched/backfill\n\
+         NodeName=n1 CPUs=4 RealMemory=8000 Weight=10\n\
+         NodeName=n[2-4] CPUs=4 RealMemory=8000\n\
+         PartitionName=p Nodes=n[1-4] Default=YES MaxTime=UNLIMITED\n",
+    );
+    let a = submit(&mut s, "-N3 --exclusive -t 60", 0);
+    let b = submit(&mut s, "-N4 --exclusive -t 60", 0);
+    let c = submit(&mut s, "-N1 --exclusive -t 30", 0);
+    let d = submit(&mut s, "-N1 --exclusive -t 120", 0);
+    let out = started(&s.schedule(Timestamp(0)));
+    assert_eq!(out, [(a, names(&["n2", "n3", "n4"])), (c, names(&["n1"]))]);
+    assert_eq!(estimate(&s, b).start, Some(Timestamp(3600)));
+    let e = estimate(&s, d);
+    assert_eq!((e.start, e.nodes), (Some(Timestamp(7200)), names(&["n1"])));
+}

@@ -1860,6 +1860,44 @@ impl Profile {
         )
     }
 
+    /// The candidates that could give the demand a share from `start` for its whole
+    /// duration (each one alone: at least its per-node minimum, memory and GRES), in
+    /// candidate order. A reservation at `start` is made among these.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Demand, MemDemand, Profile};
+    /// use hpcsched::{Duration, Memory, Timestamp, Tres};
+    /// let node = Tres { nodes: 1, cpus: 8, memory: Memory::from_gib(8), ..Tres::default() };
+    /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 3], vec![1; 3]);
+    /// p.add_running(1, &node, Timestamp(100), 1, false);
+    /// let whole = Demand {
+    ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 8, min_cpus_per_node: 8,
+    ///     cpus_per_task: 1, mem: MemDemand::WholeNode, gres_per_node: vec![],
+    ///     whole_node: true, user: 2, user_exclusive: false,
+    ///     duration: Duration::from_secs(60), cpu_budget: None,
+    /// };
+    /// assert_eq!(p.usable_over(&whole, &[0, 1, 2], Timestamp(50)), vec![0, 2]);
+    /// assert_eq!(p.usable_over(&whole, &[0, 1, 2], Timestamp(100)), vec![0, 1, 2]);
+    /// ```
+    #[must_use]
+    pub fn usable_over(
+        &self,
+        demand: &Demand,
+        candidates: &[NodeIdx],
+        start: Timestamp,
+    ) -> Vec<NodeIdx> {
+        let Some(need) = self.need(demand) else {
+            return Vec::new();
+        };
+        let start = start.max(self.now);
+        let end = start.saturating_add(Duration::from_secs(need.dur));
+        let list = self.candidate_nodes(candidates, &need);
+        self.usable_at(&list, &need, start, end)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
+    }
+
     /// The search behind [`Profile::earliest`] and [`Profile::earliest_in`].
     fn search(
         &self,

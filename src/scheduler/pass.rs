@@ -332,6 +332,10 @@ struct BackfillWalk {
     /// A search up to the `bf_window` horizon found nothing: a later pass, whose horizon
     /// is later, may find something (see [`Scheduler::next_clock_change`]).
     cut_by_horizon: bool,
+    /// The plan as the running jobs alone make it, from which the nodes of a
+    /// reservation are picked (see [`Scheduler::will_run_placement`]); Slurm's preset
+    /// only.
+    running: Option<Box<Profile>>,
 }
 
 /// A backfill pass kept for the next one (see [`Scheduler::continue_pass`]).
@@ -366,6 +370,7 @@ impl BackfillWalk {
             done: false,
             started_behind_reservation: false,
             cut_by_horizon: false,
+            running: None,
         }
     }
 
@@ -425,6 +430,9 @@ impl Scheduler {
         match self.policy.backfill.clone() {
             Some(bf) => {
                 let mut walk = BackfillWalk::new(now, &bf);
+                if self.policy.main_pass {
+                    walk.running = Some(Box::new(profile.clone()));
+                }
                 if self.backfill_pass(now, &bf, &mut walk, &mut state, decisions, &mut profile)
                     && !state.main_reasons
                     && let Some(unsettled) = unsettled
@@ -1789,6 +1797,11 @@ impl Scheduler {
                 state.handled.insert(entry.job);
                 return Visit::Other;
             }
+            let placement = match walk.running.as_deref() {
+                Some(running) => self
+                    .will_run_placement(running, profile, part, entry.job, &demand, placement, now),
+                None => placement,
+            };
             let nodes = placement.nodes.iter().map(|&(n, _)| n).collect();
             self.note_blocked(entry.job, part, state, Some(placement.start), nodes);
             walk.planned.insert(entry.job);
@@ -1822,6 +1835,11 @@ impl Scheduler {
                     beyond = walk.horizon.is_some();
                     break;
                 };
+                let next = match walk.running.as_deref() {
+                    Some(running) if next.start > now => self
+                        .will_run_placement(running, profile, part, entry.job, &demand, next, now),
+                    _ => next,
+                };
                 self.reserve(profile, &demand, &next, bf, user, user_exclusive);
                 last = Some(next);
             }
@@ -1844,6 +1862,72 @@ impl Scheduler {
             }
             return Visit::Other;
         }
+    }
+
+    /// The nodes of a reservation as slurmctld picks them: backfill finds the start on
+    /// its own plan (running jobs and the reservations made so far) and the nodes free
+    /// for the job from then on, but the select plugin picks among those as if only the
+    /// running jobs existed, ending them one after another until the job fits
+    /// (`_will_run_test()` in select/cons_tres), so a reservation avoids the nodes the
+    /// running jobs hold now rather than the ones of the other reservations (observed on
+    /// 22.05: a `-N 3` planned after a `-N 4` on cpu16-[1-4], with cpu16-2 running a job
+    /// that ends first, gets cpu16-[1,3-4]). Its CPUs on each node are counted at its
+    /// start in the full plan; when those nodes do not hold it there, the plan's own
+    /// choice stands.
+    #[allow(clippy::too_many_arguments)]
+    fn will_run_placement(
+        &self,
+        running: &Profile,
+        profile: &Profile,
+        part: usize,
+        job: JobId,
+        demand: &Demand,
+        placement: Placement,
+        now: Timestamp,
+    ) -> Placement {
+        let Some(candidates) = self.without_held(profile, part, demand, self.candidates(job, part))
+        else {
+            return placement;
+        };
+        let (list, required): (Vec<NodeIdx>, &[NodeIdx]) = match &candidates {
+            JobNodes::Partition => (
+                self.partition_nodes.get(part).cloned().unwrap_or_default(),
+                &[],
+            ),
+            JobNodes::Narrowed(list) => (list.clone(), &[]),
+            JobNodes::Required { nodes, required } => {
+                return Self::will_run_on(
+                    running, profile, demand, nodes, required, &placement, now,
+                )
+                .unwrap_or(placement);
+            }
+        };
+        Self::will_run_on(running, profile, demand, &list, required, &placement, now)
+            .unwrap_or(placement)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn will_run_on(
+        running: &Profile,
+        profile: &Profile,
+        demand: &Demand,
+        list: &[NodeIdx],
+        required: &[NodeIdx],
+        placement: &Placement,
+        now: Timestamp,
+    ) -> Option<Placement> {
+        let usable = profile.usable_over(demand, list, placement.start);
+
+        let pick = running.earliest_with_required(demand, &usable, required, now, None)?;
+        let nodes: Vec<NodeIdx> = pick.nodes.iter().map(|&(n, _)| n).collect();
+        let at = profile.earliest_with_required(
+            demand,
+            &nodes,
+            required,
+            placement.start,
+            Some(placement.start.saturating_add(Duration::from_secs(1))),
+        )?;
+        (at.start == placement.start).then_some(at)
     }
 
     /// Gives the queued jobs a pass did not look at the reason it would have given them:
