@@ -7,7 +7,9 @@ from conftest import GPU_SCRIPT
 
 def test_nodes_and_partitions(cluster: hpcsched.Cluster) -> None:
     assert len(cluster.node_names) == 25
-    assert cluster.node_names[:4] == ["h100-1", "a40-1", "a40-2", "a100-01"]
+    # slurmctld's node table order: natural name order, not slurm.conf's.
+    assert cluster.node_names[:4] == ["a40-1", "a40-2", "a100-01", "a100-02"]
+    assert cluster.node_names[-1] == "h100-1"
     assert cluster.partition_names == ["2xH100-96", "A40-48", "A100-10", "CPU-16", "CPU-4"]
     assert cluster.default_partition == "CPU-16"
     assert repr(cluster) == "Cluster(nodes=25, partitions=5, qos=0)"
