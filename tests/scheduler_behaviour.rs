@@ -2420,6 +2420,30 @@ fn the_last_listed_partition_sets_how_a_job_shares_nodes() {
     assert_eq!((alloc[0].node.as_str(), alloc[0].cpus), ("n1", 1));
 }
 
+/// ExclusiveUser is the partition's the job runs in: slurmctld gives a node an owner
+/// from that partition (`make_node_alloc()`), though scontrol shows the sharing of the
+/// last one listed (observed on 22.05: `-p CPU-16,excl -N 4` runs in CPU-16 and other
+/// users' jobs start on its nodes; fidelity g00203).
+#[test]
+fn exclusive_user_comes_from_the_partition_the_job_runs_in() {
+    let conf = "NodeName=n[1-2] CPUs=8 RealMemory=16000\n\
+                PartitionName=open Nodes=n1 Default=YES MaxTime=UNLIMITED DefMemPerCPU=1000\n\
+                PartitionName=mine Nodes=n[1-2] MaxTime=UNLIMITED DefMemPerCPU=1000 ExclusiveUser=YES\n";
+    let mut s = sched(conf);
+    let a = submit_as(&mut s, "alice", "-p open,mine -n 1 -t 10 -w n1", 0);
+    let b = submit_as(&mut s, "bob", "-p open -n 1 -t 10", 0);
+    assert_eq!(
+        started(&s.schedule(Timestamp(0))),
+        [(a, names(&["n1"])), (b, names(&["n1"]))]
+    );
+    // Running in `mine`, it keeps bob off its node.
+    let mut s = sched(conf);
+    let a = submit_as(&mut s, "alice", "-p mine -n 1 -t 10 -w n1", 0);
+    let b = submit_as(&mut s, "bob", "-p open -n 1 -t 10", 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))), [(a, names(&["n1"]))]);
+    assert_eq!(state(&s, b), JobState::Pending);
+}
+
 /// A job the main pass cannot start, and that would not fit even on idle nodes among
 /// those the pass has left, none of them busy, is short of nodes rather than busy
 /// (`_pick_best_nodes()`: ESLURM_NODE_NOT_AVAIL): it waits with ReqNodeNotAvail naming

@@ -2566,9 +2566,12 @@ impl Scheduler {
             _ => None,
         };
         let whole_node = exclusive_part(p) || last.is_some_and(exclusive_part);
-        let user_exclusive = p.exclusive_user
-            || exclusive == Some(Exclusive::User)
-            || last.is_some_and(|l| l.exclusive_user);
+        // A node takes its owner from the partition the job runs in (`make_node_alloc()`
+        // in node_mgr.c: ExclusiveUser of `part_ptr`, or `--exclusive=user`), though
+        // scontrol shows the job's sharing from the last partition it listed (observed
+        // on 22.05: `-p CPU-16,excl -N 4` shows OverSubscribe=USER and runs in CPU-16
+        // with other users' jobs on its nodes).
+        let user_exclusive = p.exclusive_user || exclusive == Some(Exclusive::User);
         (whole_node, user_exclusive)
     }
 
