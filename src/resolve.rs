@@ -169,9 +169,30 @@ pub struct JobShape {
     task_cpus_per_node: u32,
     memory: ResolvedMemory,
     gres_per_node: Box<[GresSpec]>,
+    /// `--gpus`: GPUs for the whole job, which the scheduler spreads over its nodes.
+    gpus_per_job: Option<Box<GpusPerJob>>,
     time_limit: TimeLimit,
     whole_nodes: bool,
     user_exclusive: bool,
+}
+
+/// A `--gpus` job's request and the counts select/cons_tres chooses its nodes with,
+/// which are not the counts it shows ([`JobShape::min_nodes`] is the node count of the
+/// submit-time test on idle nodes, slurmctld's `node_cnt_wag`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GpusPerJob {
+    pub(crate) spec: GresSpec,
+    /// `--cpus-per-gpu` (or the partition's or cluster's DefCPUPerGPU); 0 for none.
+    pub(crate) cpus_per_gpu: u32,
+    /// The fewest nodes: `-N`'s minimum, else 1 (`get_node_cnts()`; `_eval_nodes()` aims
+    /// at it).
+    pub(crate) min_nodes: u32,
+    /// The most nodes: `-N`'s maximum, at most the GPU count (`_test_gres_cnt()`), else
+    /// the partition's MaxNodes; at most the task count of `-n` (`choose_nodes()`).
+    pub(crate) max_nodes: u32,
+    /// The CPUs the choice starts from (`min_cpus`): its tasks' CPUs (one task per
+    /// node without `-n`), at least the CPUs of its GPUs.
+    pub(crate) min_cpus: u32,
 }
 
 impl JobShape {
@@ -217,10 +238,42 @@ impl JobShape {
     pub fn memory(&self) -> ResolvedMemory {
         self.memory
     }
-    /// GRES needed on each allocated node.
+    /// GRES needed on each allocated node (not the GPUs of `--gpus`, see
+    /// [`JobShape::gpus_per_job`]).
     #[must_use]
     pub fn gres_per_node(&self) -> &[GresSpec] {
         &self.gres_per_node
+    }
+    /// The GPUs of `--gpus=N` / `--gpus=TYPE:N`: N for the whole job, which the
+    /// scheduler spreads over one or more nodes as Slurm does (see [`Cluster::resolve`]).
+    ///
+    /// ```
+    /// use hpcsched::gres::GresKey;
+    /// use hpcsched::{Cluster, JobRequest, Node, Partition, SchedConfig};
+    /// let mut c = Cluster::new(SchedConfig::default());
+    /// for name in ["g1", "g2"] {
+    ///     let mut n = Node::new(name);
+    ///     n.gres.insert(GresKey::new("gpu"), 1);
+    ///     c.add_node(n).unwrap();
+    /// }
+    /// let mut p = Partition::new("gpu", vec!["g1".into(), "g2".into()]);
+    /// p.is_default = true;
+    /// c.add_partition(p).unwrap();
+    /// let mut req = JobRequest::default();
+    /// req.gpus = Some(Box::new("2".parse().unwrap()));
+    /// let job = c.resolve(&req).unwrap();
+    /// assert_eq!(job.shape().gpus_per_job().map(|g| g.count), Some(2));
+    /// assert!(job.shape().gres_per_node().is_empty());
+    /// // Shown on the two nodes two 1-GPU nodes need.
+    /// assert_eq!(job.min_nodes(), 2);
+    /// ```
+    #[must_use]
+    pub fn gpus_per_job(&self) -> Option<&GresSpec> {
+        self.gpus_per_job.as_deref().map(|g| &g.spec)
+    }
+    /// The counts a `--gpus` job's nodes are chosen with (see [`GpusPerJob`]).
+    pub(crate) fn gpu_choice(&self) -> Option<&GpusPerJob> {
+        self.gpus_per_job.as_deref()
     }
     /// The time limit the job runs under.
     #[must_use]
@@ -1756,32 +1809,41 @@ impl Cluster {
                 .ntasks
                 .max(min_nodes.saturating_mul(tasks_per_node_min))
         };
-        let mut gres_per_node = per_node_gres;
-        if let Some(g) = per_job_gpus {
-            let share = g.count.div_ceil(u64::from(min_nodes.max(1)));
-            merge_gres(
-                &mut gres_per_node,
-                GresSpec {
-                    key: g.key.clone(),
-                    count: share,
-                    no_consume: false,
-                },
-            );
-        }
-        // A `--gpus` job's GPUs per node are its share over its nodes, known only now.
-        let gpu_cpus_per_node = match (per_job_gpus, cpus_per_gpu) {
-            (Some(g), Some(c)) => {
-                let share = g.count.div_ceil(u64::from(min_nodes.max(1)));
-                let cpus = share.saturating_mul(u64::from(c));
-                gpu_cpus_per_node.max(u32::try_from(cpus).unwrap_or(u32::MAX))
-            }
-            _ => gpu_cpus_per_node,
-        };
+        let gres_per_node = per_node_gres;
         let cpu_tasks = if overcommit { min_nodes } else { ntasks };
         let task_cpus = cpu_tasks
             .saturating_mul(cpt)
             .max(min_nodes.saturating_mul(cpt))
             .max(min_nodes.saturating_mul(gpu_cpus_per_node));
+        // `--gpus`: the node counts and CPUs its nodes are chosen with (the GPUs are
+        // spread when its nodes are chosen, one GPU's CPUs at least on each).
+        let gpus_per_job = per_job_gpus.map(|g| {
+            let min = counts.nodes_min.unwrap_or(1).max(1);
+            // A `-N` maximum is at most the GPU count already (`check_request`); without
+            // one, the partition's MaxNodes is the only bound (`_test_gres_cnt()` caps
+            // only a maximum the job gave).
+            let mut max = counts
+                .nodes_max
+                .or(Self::node_cap(part, counts, qos))
+                .unwrap_or(u32::MAX);
+            if counts.ntasks_set {
+                max = max.min(counts.ntasks);
+            }
+            let choice_tasks = if counts.ntasks_set || overcommit {
+                counts.ntasks
+            } else {
+                counts.ntasks.max(min.saturating_mul(tasks_per_node_min))
+            };
+            let cpg = u64::from(cpus_per_gpu.unwrap_or(0));
+            let gpu_cpus = u32::try_from(g.count.saturating_mul(cpg)).unwrap_or(u32::MAX);
+            Box::new(GpusPerJob {
+                spec: g.clone(),
+                cpus_per_gpu: cpus_per_gpu.unwrap_or(0),
+                min_nodes: min,
+                max_nodes: max.max(min),
+                min_cpus: choice_tasks.saturating_mul(cpt).max(cpt).max(gpu_cpus),
+            })
+        });
         // Whole nodes: the CPUs of its smallest nodes, and never fewer than its tasks
         // need (`-n 4 -c 8` on 16-CPU nodes takes two of them).
         let min_cpus = if whole_nodes {
@@ -1800,6 +1862,7 @@ impl Cluster {
             task_cpus_per_node: task_cpus_per_node.max(gpu_cpus_per_node).max(cpt).max(1),
             memory,
             gres_per_node: gres_per_node.into(),
+            gpus_per_job,
             time_limit,
             whole_nodes,
             user_exclusive,
@@ -3403,10 +3466,11 @@ mod tests {
         req.partitions = vec!["big".into()];
         req.gpus = Some(Box::new(gpu(None, 3)));
         let job = c.resolve(&req).unwrap();
-        assert_eq!(
-            (job.min_nodes(), job.gres_per_node()),
-            (2, &[gpu(None, 2)][..])
-        );
+        // Shown on 2 nodes; the GPUs stay the job's, spread when its nodes are chosen.
+        assert_eq!((job.min_nodes(), job.gres_per_node()), (2, &[][..]));
+        assert_eq!(job.shape().gpus_per_job(), Some(&gpu(None, 3)));
+        let choice = job.shape().gpu_choice().map(|g| (g.min_nodes, g.max_nodes));
+        assert_eq!(choice, Some((1, u32::MAX)));
         req.gpus = Some(Box::new(gpu(None, 5)));
         assert!(matches!(
             c.resolve(&req).unwrap_err().reasons()[0],

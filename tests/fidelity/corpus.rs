@@ -742,6 +742,11 @@ fn hpcsched_resolved(job: &Value) -> Result<Resolved, String> {
     {
         gres.push(slurm_gres(g)?);
     }
+    // `--gpus`: spread over the shown node count, as Slurm's TresPerJob is above.
+    if let Some(g) = job.get("gpus_per_job").and_then(Value::as_str) {
+        let (key, count) = slurm_gres(g)?;
+        gres.push((key, count.div_ceil(min.max(1))));
+    }
     let time = job
         .get("time_limit")
         .and_then(Value::as_str)
