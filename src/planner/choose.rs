@@ -745,6 +745,68 @@ mod tests {
             let a = Ask { whole, ..ask(min, min + extra, min, total) };
             proptest::prop_assert_eq!(choose(&pieces, &a), choose(&singles, &a));
         }
+
+        /// A per-job GPU request: pieces choose like single nodes; a choice holds exactly
+        /// the GPUs asked (a whole-node job every GPU of its nodes), no node gives more
+        /// than it has, every node gives one when there are no more nodes than GPUs, and
+        /// the CPUs of its GPUs.
+        #[test]
+        fn per_job_gpus_are_all_given_within_each_node(
+            raw in proptest::collection::vec(
+                (1u32..4, 1u32..9, 1u32..3, 1u64..4, proptest::bool::ANY), 1..10),
+            min in 1u32..4,
+            extra in 0u32..6,
+            total in 1u64..30,
+            count in 1u64..10,
+            cpus_per_gpu in 0u32..3,
+            whole in proptest::bool::ANY,
+        ) {
+            let mut pieces = Vec::new();
+            let mut next = 0;
+            for &(count, offer, weight, gpus, gap) in &raw {
+                next += u32::from(gap);
+                pieces.push(Usable { node: next, count, offer, weight, gpus });
+                next += count;
+            }
+            let singles: Vec<Usable> = pieces
+                .iter()
+                .flat_map(|u| (0..u.count).map(move |i| Usable { node: u.node + i, count: 1, ..*u }))
+                .collect();
+            let mut a = Ask { whole, ..ask(min, min + extra, min, total) };
+            a.base = cpus_per_gpu.max(1);
+            a.gpus = Some(GpuAsk { count, cpus_per_gpu });
+            // The planner offers a node only when it gives one GPU's CPUs.
+            let singles: Vec<Usable> = singles.into_iter().filter(|u| u.offer >= a.base).collect();
+            let pieces: Vec<Usable> = pieces.into_iter().filter(|u| u.offer >= a.base).collect();
+            let got = choose(&singles, &a);
+            proptest::prop_assert_eq!(choose(&pieces, &a), got.clone());
+            let Some(c) = got else { return Ok(()) };
+            proptest::prop_assert_eq!(c.gpus.len(), c.nodes.len());
+            let n = c.nodes.len() as u64;
+            proptest::prop_assert!(n >= u64::from(min) && n <= u64::from(min + extra));
+            let sum: u64 = c.gpus.iter().sum();
+            let has = |node: NodeIdx| singles.iter().find(|u| u.node == node).copied();
+            if whole {
+                let all: u64 = c.nodes.iter().filter_map(|e| has(e.0)).map(|u| u.gpus).sum();
+                proptest::prop_assert_eq!(sum, all);
+                proptest::prop_assert!(sum >= count);
+            } else {
+                proptest::prop_assert_eq!(sum, count);
+                if n <= count {
+                    proptest::prop_assert!(c.gpus.iter().all(|&g| g >= 1));
+                }
+            }
+            for (&(node, cpus), &g) in c.nodes.iter().zip(&c.gpus) {
+                let Some(u) = has(node) else {
+                    return Err(proptest::test_runner::TestCaseError::fail("unknown node"));
+                };
+                proptest::prop_assert!(g <= u.gpus);
+                proptest::prop_assert!(cpus <= u.offer);
+                if !whole {
+                    proptest::prop_assert!(u64::from(cpus) >= g * u64::from(cpus_per_gpu));
+                }
+            }
+        }
     }
 
     #[test]

@@ -4453,6 +4453,99 @@ mod tests {
             prop_assert_eq!(early.earliest_in(&d, 0, Timestamp(0), horizon), from_now);
         }
 
+        /// A `--gpus` demand's placement gives exactly its GPUs, each node no more than
+        /// it has free (of the key) over the whole window, the CPUs and memory too, one
+        /// GPU at least on each node when there are no more nodes than GPUs; a group
+        /// answers as the list does; the placement reserved, a second one never takes
+        /// what the first holds.
+        #[test]
+        fn gpus_per_job_placements_never_overcommit(
+            caps in prop::collection::vec(arb_cap(), 2..7),
+            weights in prop::collection::vec(1u32..3, 0..7),
+            ops in prop::collection::vec(arb_op(), 0..16),
+            count in 1u64..6,
+            key in 0usize..3,
+            min_n in 1u32..3,
+            extra in 0u32..4,
+            total in 1u32..20,
+            cpus_per_gpu in 0u32..3,
+            per_gpu_mem in any::<bool>(),
+            dur in 1u64..60,
+            nb in 0u64..200,
+        ) {
+            let keys = gres_keys();
+            let (_, mut p) = build(&caps, &weights, &ops, &[], &[]);
+            let cands: Vec<NodeIdx> = (0..caps.len() as u32).collect();
+            let mut d = Demand::new(Duration::from_secs(dur));
+            (d.min_nodes, d.max_nodes, d.total_cpus) = (min_n, min_n + extra, total);
+            d.mem = if per_gpu_mem {
+                MemDemand::PerGpu(Memory::from_mib(500))
+            } else {
+                MemDemand::PerCpu(Memory::from_mib(100))
+            };
+            let mut gpus = JobGpus::new(keys[key].clone(), count);
+            gpus.cpus_per_gpu = cpus_per_gpu;
+            d.gpus_per_job = Some(gpus);
+            let got = p.earliest(&d, &cands, Timestamp(nb), None);
+            let mut q = p.clone();
+            let g = q.add_group(&cands);
+            prop_assert_eq!(q.earliest_in(&d, g, Timestamp(nb), None), got.clone());
+            let Some(at) = got else { return Ok(()) };
+            let free_gpus = |t: &Tres| -> u64 {
+                t.gres
+                    .iter()
+                    .filter(|(k, _)| k.name == "gpu" && (key == 0 || **k == keys[key]))
+                    .map(|(_, n)| *n)
+                    .sum()
+            };
+            prop_assert_eq!(at.gpus.len(), at.nodes.len());
+            prop_assert_eq!(at.gpus.iter().sum::<u64>(), count);
+            let n = at.nodes.len() as u64;
+            prop_assert!(n >= u64::from(min_n) && n <= u64::from(min_n + extra));
+            if n <= count {
+                prop_assert!(at.gpus.iter().all(|&g| g >= 1));
+            }
+            for (&(node, cpus), &g) in at.nodes.iter().zip(&at.gpus) {
+                prop_assert!(u64::from(cpus) >= g * u64::from(cpus_per_gpu));
+                let mem = if per_gpu_mem { 500 * g } else { 100 * u64::from(cpus) };
+                for t in at.start.0..at.start.0 + dur {
+                    let free = p.free_at(node, Timestamp(t)).unwrap_or_default();
+                    prop_assert!(free_gpus(&free) >= g, "node {} at {}: {:?}", node, t, free);
+                    prop_assert!(free.cpus >= cpus);
+                    prop_assert!(free.memory.mib() >= mem);
+                }
+            }
+            // Held as resources, the next placement does not share them.
+            for (&(node, cpus), &g) in at.nodes.iter().zip(&at.gpus) {
+                let mut used = Tres { cpus, ..Tres::default() };
+                used.memory = Memory::from_mib(if per_gpu_mem { 500 * g } else { 100 * u64::from(cpus) });
+                if g > 0 {
+                    // A node of the request's key (or of any type, untyped) gives them.
+                    let k = p.free_at(node, at.start).and_then(|f| {
+                        f.gres.into_iter().find(|(k, n)| {
+                            *n >= g && k.name == "gpu" && (key == 0 || *k == keys[key])
+                        })
+                    });
+                    if let Some((k, _)) = k {
+                        used.gres.insert(k, g);
+                    } else {
+                        // Spread over several types: leave the check above to speak.
+                        return Ok(());
+                    }
+                }
+                p.reserve(node, at.start, at.start.saturating_add(Duration::from_secs(dur)), &Hold::Resources(used), 1, false);
+            }
+            if let Some(next) = p.earliest(&d, &cands, Timestamp(nb), None) {
+                for (&(node, cpus), &g) in next.nodes.iter().zip(&next.gpus) {
+                    for t in next.start.0..next.start.0 + dur {
+                        let free = p.free_at(node, Timestamp(t)).unwrap_or_default();
+                        prop_assert!(free_gpus(&free) >= g);
+                        prop_assert!(free.cpus >= cpus);
+                    }
+                }
+            }
+        }
+
         #[test]
         fn earliest_is_deterministic_and_never_panics(
             caps in prop::collection::vec(arb_cap(), 0..5),
