@@ -838,8 +838,19 @@ impl Cluster {
     /// - **Node count** without `-N`: the least number of nodes of the partition that
     ///   hold `ntasks × cpus-per-task` CPUs (and `--gpus`) — Slurm records 1 and lets
     ///   the select plugin grow it; the maximum is `min(ntasks, eligible nodes)`.
-    /// - **`--gpus=N`** (per job): spread over the minimum node count,
-    ///   `ceil(N / min_nodes)` per node.
+    /// - **`--gpus=N`** (per job): N GPUs for the whole job, from one node or several,
+    ///   chosen when the job starts (or is planned) by select/cons_tres's per-job GRES
+    ///   rules ([`crate::planner::JobGpus`]): nodes are added from the job's minimum
+    ///   count (1 without `-N`) until the GPUs are there, a node with more free GPUs
+    ///   weighs less, and the GPUs are handed out in node order, one at least for every
+    ///   later node (observed on 22.05: `--gpus=2` with the 2-GPU node busy runs at once
+    ///   on two 1-GPU nodes). So [`JobShape::gres_per_node`] holds no share of them
+    ///   ([`JobShape::gpus_per_job`] does), and the node count shown is the least number
+    ///   of nodes whose GPUs hold N (slurmctld's submit-time count on idle nodes). `-N k`
+    ///   gives exactly k nodes and a `-N` maximum is capped at N (`--gpus < -N` is
+    ///   refused by sbatch); `-n T` allows at most T nodes (so `-n 1 --gpus=2` needs one
+    ///   node with 2 GPUs); a request no set of allowed nodes can hold is refused
+    ///   ("Requested node configuration is not available").
     /// - **Memory checks** per node use the least CPUs a node must give the job
     ///   (`--ntasks-per-node` × `-c`, or `-c`), not all of a whole node.
     /// - **Dependencies** are not checked: there is no job table here. A host that has

@@ -36,7 +36,7 @@
 //! The node count Slurm aims for is `req_nodes`: the maximum of a `-N min-max` request
 //! (as many nodes as it can get), else the minimum.
 //!
-//! A job asking GPUs for the whole job (`--gpus=N`, [`Ask::gpus`]) is chosen by the same
+//! A job asking GPUs for the whole job (`--gpus=N`, `Ask::gpus`) is chosen by the same
 //! walk with select/cons_tres's per-job GRES rules (`gres_sched_*()` in
 //! `cons_tres/gres_sched.c`): the node count aims at the minimum; a node's weight has a
 //! low byte that falls with the GPUs it can give (up to N), so multi-GPU nodes make sets

@@ -48,6 +48,12 @@
 //! more than that left, but is given its per-node minimum in full where select/cons_tres
 //! gives it (see [`CpuBudget`]).
 //!
+//! A demand with GPUs for the whole job ([`Demand::gpus_per_job`], `--gpus=N`) also needs
+//! a free GPU of its key on each node in every segment of the window; what a node can give
+//! of them over the window is the fewest free in one segment (with memory per GPU, no
+//! more than its free memory pays for). Such a node's offer changes with those GPUs too,
+//! so the search tries the instants they are released at.
+//!
 //! # Fitting and choosing nodes
 //!
 //! A demand *may fit* at `s` when at least `min_nodes` nodes are usable and the
@@ -60,7 +66,8 @@
 //! several sizes): the demand then does not start at `s`, as in Slurm, and the search goes
 //! on. The CPUs each node gives: the per-node minimum, then what is still missing, whole
 //! tasks at a time, in the order the nodes were taken, up to each node's offer; a
-//! `whole_node` demand gets every CPU of each node. On idle identical nodes a job takes
+//! `whole_node` demand gets every CPU of each node. A `--gpus` demand is chosen with the
+//! per-job GPU rules of [`JobGpus`], and its GPUs per node come in [`Placement::gpus`]. On idle identical nodes a job takes
 //! the lowest indices; with `cpu16-2` busy, `-N 2` on `cpu16-[1-4]` takes the run
 //! `cpu16-[3-4]`.
 //!

@@ -959,7 +959,8 @@ fn report_md(results: &[CaseResult]) -> String {
          jobs slurmctld accepts; noted where it happens). Compared: accept/reject (not the \
          wording of the message) and, for accepted cases, partition (as a set), nodes (the \
          minimum only when Slurm shows no range), CPUs (`NumCPUs = tasks × CPUs per task`), \
-         memory, GRES per node (a per-job `--gpus` spread over the minimum node count) and \
+         memory, GRES per node (a per-job `--gpus` spread over the minimum node count, Slurm's and \
+         hpcsched's alike) and \
          time limit. Slurm accepted {accepted} and rejected {}.\n",
         total - scripts,
         total - accepted
