@@ -2050,6 +2050,8 @@ struct JobUsage<'j> {
     cpus: u64,
     mem: Option<u64>,
     gres: &'j [GresSpec],
+    /// `--gpus`: counted once for the job, not per node.
+    gpus_per_job: Option<&'j GresSpec>,
 }
 
 impl<'j> JobUsage<'j> {
@@ -2066,7 +2068,9 @@ impl<'j> JobUsage<'j> {
             ResolvedMemory::PerNode(m) => Some(m.mib().saturating_mul(nodes)),
             ResolvedMemory::PerCpu(m) => Some(m.mib().saturating_mul(cpus)),
             ResolvedMemory::PerGpu(m) => {
-                Some(m.mib().saturating_mul(gpus_per_node).saturating_mul(nodes))
+                let job_gpus = shape.gpus_per_job().map_or(0, |g| g.count);
+                let gpus = gpus_per_node.saturating_mul(nodes).saturating_add(job_gpus);
+                Some(m.mib().saturating_mul(gpus))
             }
             ResolvedMemory::WholeNode => whole_node_mib.map(|m| m.saturating_mul(nodes)),
         };
@@ -2075,6 +2079,7 @@ impl<'j> JobUsage<'j> {
             cpus,
             mem,
             gres: &shape.gres_per_node,
+            gpus_per_job: shape.gpus_per_job(),
         }
     }
 
@@ -2084,17 +2089,21 @@ impl<'j> JobUsage<'j> {
             TresKind::Node => Some(self.nodes),
             TresKind::Cpu => Some(self.cpus),
             TresKind::Mem => self.mem,
-            TresKind::Gres(key) => Some(
-                self.gres
+            TresKind::Gres(key) => {
+                // A typed limit does not apply to untyped requests (resource_limits.shtml).
+                let counted = |g: &&GresSpec| {
+                    g.key.name == key.name && (key.kind.is_none() || g.key.kind == key.kind)
+                };
+                let per_node = self
+                    .gres
                     .iter()
-                    .filter(|g| g.key.name == key.name)
-                    // A typed limit does not apply to untyped requests
-                    // (resource_limits.shtml).
-                    .filter(|g| key.kind.is_none() || g.key.kind == key.kind)
+                    .filter(counted)
                     .map(|g| g.count)
                     .sum::<u64>()
-                    .saturating_mul(self.nodes),
-            ),
+                    .saturating_mul(self.nodes);
+                let per_job = self.gpus_per_job.filter(counted).map_or(0, |g| g.count);
+                Some(per_node.saturating_add(per_job))
+            }
             _ => None,
         }
     }

@@ -427,6 +427,18 @@ fn shared_enforce_any_uses_the_partition_that_fits() {
 }
 
 #[test]
+fn qos_gpu_limits_count_the_gpus_of_the_whole_job() {
+    // gpu4: MaxTRESPerUser=gres/gpu=4. `--gpus=N` counts N once, whatever its nodes.
+    let c = shared();
+    let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "--gpus=5"]);
+    assert_eq!(job.pending_reason(), Some(PendingReason::QOSMaxGRESPerUser));
+    let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "--gpus=4"]);
+    assert_eq!(job.pending_reason(), None);
+    let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "-N", "2", "--gpus=4"]);
+    assert_eq!(job.pending_reason(), None);
+}
+
+#[test]
 fn shared_qos_limits() {
     let c = shared();
     let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "--gres=gpu:h100:8"]);
