@@ -38,52 +38,34 @@ fn capacity(i: usize) -> Tres {
 
 fn demand(rng: &mut Rng, user: u32) -> Demand {
     let hours = 1 + rng.below(48);
-    let base = Demand {
-        min_nodes: 1,
-        max_nodes: 1,
-        req_nodes: 0,
-        total_cpus: 1,
-        min_cpus_per_node: 1,
-        cpus_per_task: 1,
-        mem: MemDemand::PerCpu(Memory::from_gib(2)),
-        gres_per_node: Vec::new(),
-        whole_node: false,
-        user,
-        user_exclusive: false,
-        duration: Duration::from_hours(hours),
-        cpu_budget: None,
-    };
+    let mut d = Demand::new(Duration::from_hours(hours));
+    d.mem = MemDemand::PerCpu(Memory::from_gib(2));
+    d.user = user;
     match rng.below(10) {
         // Whole-node MPI jobs of 1..64 nodes.
         0..=2 => {
             let n = 1 + rng.below(64) as u32;
-            Demand {
-                min_nodes: n,
-                max_nodes: n,
-                total_cpus: n * 64,
-                min_cpus_per_node: 64,
-                mem: MemDemand::WholeNode,
-                whole_node: true,
-                ..base
-            }
+            d.min_nodes = n;
+            d.max_nodes = n;
+            d.total_cpus = n * 64;
+            d.min_cpus_per_node = 64;
+            d.mem = MemDemand::WholeNode;
+            d.whole_node = true;
         }
         // GPU jobs.
-        3 => Demand {
-            total_cpus: 8,
-            min_cpus_per_node: 8,
-            gres_per_node: vec![(GresKey::new("gpu"), 1 + rng.below(4))],
-            ..base
-        },
+        3 => {
+            d.total_cpus = 8;
+            d.min_cpus_per_node = 8;
+            d.gres_per_node = vec![(GresKey::new("gpu"), 1 + rng.below(4))];
+        }
         // Shared jobs of 1..32 CPUs on one node.
         _ => {
             let c = 1 + rng.below(32) as u32;
-            Demand {
-                total_cpus: c,
-                min_cpus_per_node: c,
-                ..base
-            }
+            d.total_cpus = c;
+            d.min_cpus_per_node = c;
         }
     }
+    d
 }
 
 fn build(nodes: usize, running: usize, rng: &mut Rng) -> (Profile, f64) {

@@ -169,9 +169,30 @@ pub struct JobShape {
     task_cpus_per_node: u32,
     memory: ResolvedMemory,
     gres_per_node: Box<[GresSpec]>,
+    /// `--gpus`: GPUs for the whole job, which the scheduler spreads over its nodes.
+    gpus_per_job: Option<Box<GpusPerJob>>,
     time_limit: TimeLimit,
     whole_nodes: bool,
     user_exclusive: bool,
+}
+
+/// A `--gpus` job's request and the counts select/cons_tres chooses its nodes with,
+/// which are not the counts it shows ([`JobShape::min_nodes`] is the node count of the
+/// submit-time test on idle nodes, slurmctld's `node_cnt_wag`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GpusPerJob {
+    pub(crate) spec: GresSpec,
+    /// `--cpus-per-gpu` (or the partition's or cluster's DefCPUPerGPU); 0 for none.
+    pub(crate) cpus_per_gpu: u32,
+    /// The fewest nodes: `-N`'s minimum, else 1 (`get_node_cnts()`; `_eval_nodes()` aims
+    /// at it).
+    pub(crate) min_nodes: u32,
+    /// The most nodes: `-N`'s maximum, at most the GPU count (`_test_gres_cnt()`), else
+    /// the partition's MaxNodes; at most the task count of `-n` (`choose_nodes()`).
+    pub(crate) max_nodes: u32,
+    /// The CPUs the choice starts from (`min_cpus`): its tasks' CPUs (one task per
+    /// node without `-n`), at least the CPUs of its GPUs.
+    pub(crate) min_cpus: u32,
 }
 
 impl JobShape {
@@ -217,10 +238,36 @@ impl JobShape {
     pub fn memory(&self) -> ResolvedMemory {
         self.memory
     }
-    /// GRES needed on each allocated node.
+    /// GRES needed on each allocated node (not the GPUs of `--gpus`, see
+    /// [`JobShape::gpus_per_job`]).
     #[must_use]
     pub fn gres_per_node(&self) -> &[GresSpec] {
         &self.gres_per_node
+    }
+    /// The GPUs of `--gpus=N` / `--gpus=TYPE:N`: N for the whole job, which the
+    /// scheduler spreads over one or more nodes as Slurm does (see [`Cluster::resolve`]).
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, JobRequest};
+    /// let c = Cluster::from_slurm_conf(
+    ///     "GresTypes=gpu\nNodeName=g[1-2] CPUs=8 Gres=gpu:1\n\
+    ///      PartitionName=gpu Nodes=g[1-2] Default=YES\n",
+    /// )
+    /// .unwrap();
+    /// let req: JobRequest = hpcsched::sbatch::parse_args(&["--gpus=2"]).unwrap();
+    /// let job = c.resolve(&req).unwrap();
+    /// assert_eq!(job.shape().gpus_per_job().map(|g| g.count), Some(2));
+    /// assert!(job.shape().gres_per_node().is_empty());
+    /// // Shown on the two nodes two 1-GPU nodes need.
+    /// assert_eq!(job.min_nodes(), 2);
+    /// ```
+    #[must_use]
+    pub fn gpus_per_job(&self) -> Option<&GresSpec> {
+        self.gpus_per_job.as_deref().map(|g| &g.spec)
+    }
+    /// The counts a `--gpus` job's nodes are chosen with (see [`GpusPerJob`]).
+    pub(crate) fn gpu_choice(&self) -> Option<&GpusPerJob> {
+        self.gpus_per_job.as_deref()
     }
     /// The time limit the job runs under.
     #[must_use]
@@ -785,8 +832,19 @@ impl Cluster {
     /// - **Node count** without `-N`: the least number of nodes of the partition that
     ///   hold `ntasks × cpus-per-task` CPUs (and `--gpus`) — Slurm records 1 and lets
     ///   the select plugin grow it; the maximum is `min(ntasks, eligible nodes)`.
-    /// - **`--gpus=N`** (per job): spread over the minimum node count,
-    ///   `ceil(N / min_nodes)` per node.
+    /// - **`--gpus=N`** (per job): N GPUs for the whole job, from one node or several,
+    ///   chosen when the job starts (or is planned) by select/cons_tres's per-job GRES
+    ///   rules ([`crate::planner::JobGpus`]): nodes are added from the job's minimum
+    ///   count (1 without `-N`) until the GPUs are there, a node with more free GPUs
+    ///   weighs less, and the GPUs are handed out in node order, one at least for every
+    ///   later node (observed on 22.05: `--gpus=2` with the 2-GPU node busy runs at once
+    ///   on two 1-GPU nodes). So [`JobShape::gres_per_node`] holds no share of them
+    ///   ([`JobShape::gpus_per_job`] does), and the node count shown is the least number
+    ///   of nodes whose GPUs hold N (slurmctld's submit-time count on idle nodes). `-N k`
+    ///   gives exactly k nodes and a `-N` maximum is capped at N (`--gpus < -N` is
+    ///   refused by sbatch); `-n T` allows at most T nodes (so `-n 1 --gpus=2` needs one
+    ///   node with 2 GPUs); a request no set of allowed nodes can hold is refused
+    ///   ("Requested node configuration is not available").
     /// - **Memory checks** per node use the least CPUs a node must give the job
     ///   (`--ntasks-per-node` × `-c`, or `-c`), not all of a whole node.
     /// - **Dependencies** are not checked: there is no job table here. A host that has
@@ -1756,32 +1814,41 @@ impl Cluster {
                 .ntasks
                 .max(min_nodes.saturating_mul(tasks_per_node_min))
         };
-        let mut gres_per_node = per_node_gres;
-        if let Some(g) = per_job_gpus {
-            let share = g.count.div_ceil(u64::from(min_nodes.max(1)));
-            merge_gres(
-                &mut gres_per_node,
-                GresSpec {
-                    key: g.key.clone(),
-                    count: share,
-                    no_consume: false,
-                },
-            );
-        }
-        // A `--gpus` job's GPUs per node are its share over its nodes, known only now.
-        let gpu_cpus_per_node = match (per_job_gpus, cpus_per_gpu) {
-            (Some(g), Some(c)) => {
-                let share = g.count.div_ceil(u64::from(min_nodes.max(1)));
-                let cpus = share.saturating_mul(u64::from(c));
-                gpu_cpus_per_node.max(u32::try_from(cpus).unwrap_or(u32::MAX))
-            }
-            _ => gpu_cpus_per_node,
-        };
+        let gres_per_node = per_node_gres;
         let cpu_tasks = if overcommit { min_nodes } else { ntasks };
         let task_cpus = cpu_tasks
             .saturating_mul(cpt)
             .max(min_nodes.saturating_mul(cpt))
             .max(min_nodes.saturating_mul(gpu_cpus_per_node));
+        // `--gpus`: the node counts and CPUs its nodes are chosen with (the GPUs are
+        // spread when its nodes are chosen, one GPU's CPUs at least on each).
+        let gpus_per_job = per_job_gpus.map(|g| {
+            let min = counts.nodes_min.unwrap_or(1).max(1);
+            // A `-N` maximum is at most the GPU count already (`check_request`); without
+            // one, the partition's MaxNodes is the only bound (`_test_gres_cnt()` caps
+            // only a maximum the job gave).
+            let mut max = counts
+                .nodes_max
+                .or(Self::node_cap(part, counts, qos))
+                .unwrap_or(u32::MAX);
+            if counts.ntasks_set {
+                max = max.min(counts.ntasks);
+            }
+            let choice_tasks = if counts.ntasks_set || overcommit {
+                counts.ntasks
+            } else {
+                counts.ntasks.max(min.saturating_mul(tasks_per_node_min))
+            };
+            let cpg = u64::from(cpus_per_gpu.unwrap_or(0));
+            let gpu_cpus = u32::try_from(g.count.saturating_mul(cpg)).unwrap_or(u32::MAX);
+            Box::new(GpusPerJob {
+                spec: g.clone(),
+                cpus_per_gpu: cpus_per_gpu.unwrap_or(0),
+                min_nodes: min,
+                max_nodes: max.max(min),
+                min_cpus: choice_tasks.saturating_mul(cpt).max(cpt).max(gpu_cpus),
+            })
+        });
         // Whole nodes: the CPUs of its smallest nodes, and never fewer than its tasks
         // need (`-n 4 -c 8` on 16-CPU nodes takes two of them).
         let min_cpus = if whole_nodes {
@@ -1800,6 +1867,7 @@ impl Cluster {
             task_cpus_per_node: task_cpus_per_node.max(gpu_cpus_per_node).max(cpt).max(1),
             memory,
             gres_per_node: gres_per_node.into(),
+            gpus_per_job,
             time_limit,
             whole_nodes,
             user_exclusive,
@@ -1976,6 +2044,8 @@ struct JobUsage<'j> {
     cpus: u64,
     mem: Option<u64>,
     gres: &'j [GresSpec],
+    /// `--gpus`: counted once for the job, not per node.
+    gpus_per_job: Option<&'j GresSpec>,
 }
 
 impl<'j> JobUsage<'j> {
@@ -1992,7 +2062,9 @@ impl<'j> JobUsage<'j> {
             ResolvedMemory::PerNode(m) => Some(m.mib().saturating_mul(nodes)),
             ResolvedMemory::PerCpu(m) => Some(m.mib().saturating_mul(cpus)),
             ResolvedMemory::PerGpu(m) => {
-                Some(m.mib().saturating_mul(gpus_per_node).saturating_mul(nodes))
+                let job_gpus = shape.gpus_per_job().map_or(0, |g| g.count);
+                let gpus = gpus_per_node.saturating_mul(nodes).saturating_add(job_gpus);
+                Some(m.mib().saturating_mul(gpus))
             }
             ResolvedMemory::WholeNode => whole_node_mib.map(|m| m.saturating_mul(nodes)),
         };
@@ -2001,6 +2073,7 @@ impl<'j> JobUsage<'j> {
             cpus,
             mem,
             gres: &shape.gres_per_node,
+            gpus_per_job: shape.gpus_per_job(),
         }
     }
 
@@ -2010,17 +2083,21 @@ impl<'j> JobUsage<'j> {
             TresKind::Node => Some(self.nodes),
             TresKind::Cpu => Some(self.cpus),
             TresKind::Mem => self.mem,
-            TresKind::Gres(key) => Some(
-                self.gres
+            TresKind::Gres(key) => {
+                // A typed limit does not apply to untyped requests (resource_limits.shtml).
+                let counted = |g: &&GresSpec| {
+                    g.key.name == key.name && (key.kind.is_none() || g.key.kind == key.kind)
+                };
+                let per_node = self
+                    .gres
                     .iter()
-                    .filter(|g| g.key.name == key.name)
-                    // A typed limit does not apply to untyped requests
-                    // (resource_limits.shtml).
-                    .filter(|g| key.kind.is_none() || g.key.kind == key.kind)
+                    .filter(counted)
                     .map(|g| g.count)
                     .sum::<u64>()
-                    .saturating_mul(self.nodes),
-            ),
+                    .saturating_mul(self.nodes);
+                let per_job = self.gpus_per_job.filter(counted).map_or(0, |g| g.count);
+                Some(per_node.saturating_add(per_job))
+            }
             _ => None,
         }
     }
@@ -3403,10 +3480,11 @@ mod tests {
         req.partitions = vec!["big".into()];
         req.gpus = Some(Box::new(gpu(None, 3)));
         let job = c.resolve(&req).unwrap();
-        assert_eq!(
-            (job.min_nodes(), job.gres_per_node()),
-            (2, &[gpu(None, 2)][..])
-        );
+        // Shown on 2 nodes; the GPUs stay the job's, spread when its nodes are chosen.
+        assert_eq!((job.min_nodes(), job.gres_per_node()), (2, &[][..]));
+        assert_eq!(job.shape().gpus_per_job(), Some(&gpu(None, 3)));
+        let choice = job.shape().gpu_choice().map(|g| (g.min_nodes, g.max_nodes));
+        assert_eq!(choice, Some((1, u32::MAX)));
         req.gpus = Some(Box::new(gpu(None, 5)));
         assert!(matches!(
             c.resolve(&req).unwrap_err().reasons()[0],

@@ -264,7 +264,9 @@ fn inserm_gpus_per_job_spread_over_nodes() {
     // observed: --gpus=2 on A40-48 runs on a40-[1-2]
     let job = ok(&c, &["-p", "A40-48", "--gpus=2"]);
     assert_eq!(job.min_nodes(), 2);
-    assert_eq!(job.gres_per_node(), [gres("gpu", None, 1)]);
+    // The GPUs are the job's, spread over its nodes by the scheduler.
+    assert!(job.gres_per_node().is_empty());
+    assert_eq!(job.shape().gpus_per_job(), Some(&gres("gpu", None, 2)));
     let r = rejected(&c, &["-p", "A40-48", "--gpus=3"]);
     assert!(node_config_unavailable(&r, "A40-48"), "{r:?}");
     let job = ok(&c, &["-p", "A100-10", "--gpus-per-node=1", "-N", "3"]);
@@ -422,6 +424,18 @@ fn shared_enforce_any_uses_the_partition_that_fits() {
         rejected(&c, &["-p", "cpu", "-N", "17"]),
         [RejectReason::InvalidNodeCount]
     );
+}
+
+#[test]
+fn qos_gpu_limits_count_the_gpus_of_the_whole_job() {
+    // gpu4: MaxTRESPerUser=gres/gpu=4. `--gpus=N` counts N once, whatever its nodes.
+    let c = shared();
+    let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "--gpus=5"]);
+    assert_eq!(job.pending_reason(), Some(PendingReason::QOSMaxGRESPerUser));
+    let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "--gpus=4"]);
+    assert_eq!(job.pending_reason(), None);
+    let job = ok(&c, &["-p", "gpu", "-q", "gpu4", "-N", "2", "--gpus=4"]);
+    assert_eq!(job.pending_reason(), None);
 }
 
 #[test]
@@ -866,7 +880,7 @@ fn gpus_below_the_node_count_is_refused_by_sbatch() {
     // Enough GPUs: one per node; a range is capped at the GPU count.
     let job = ok(&c, &["-p", "A40-48", "-N", "2", "--gpus=2"]);
     assert_eq!((job.min_nodes(), job.max_nodes()), (2, 2));
-    assert_eq!(job.gres_per_node(), [gres("gpu", None, 1)]);
+    assert_eq!(job.shape().gpus_per_job(), Some(&gres("gpu", None, 2)));
     let job = ok(&c, &["-p", "A100-10", "-N", "1-4", "--gpus=2"]);
     assert_eq!((job.min_nodes(), job.max_nodes()), (1, 2));
     // --gpus=0 asks for nothing.

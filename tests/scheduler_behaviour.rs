@@ -615,6 +615,249 @@ fn exclusive_job_gets_every_gpu_of_its_node() {
 }
 
 // ---------------------------------------------------------------------------------------
+// GPUs per job (`--gpus=N`): select/cons_tres's per-job GRES rules, observed on 22.05
+// (research notes gpus-per-job.md §7; the fidelity harness's `gpu` partition in small).
+
+/// Two 1-GPU a40 nodes, four 1-GPU (untyped) a100 nodes of 6 CPUs and one 2-GPU h100
+/// node, named so that slurmctld's node order is a40-1, a40-2, a100-01..04, cpu-1,
+/// h100-1: as in the harness, a node outside the partition separates h100-1 from the
+/// other GPU nodes (sets are runs of consecutive nodes).
+const MIXED_GPUS: &str = "GresTypes=gpu\n\
+    NodeName=h100-1 CPUs=32 RealMemory=262144 Gres=gpu:h100:2\n\
+    NodeName=a40-[1-2] CPUs=16 RealMemory=131072 Gres=gpu:a40:1\n\
+    NodeName=a100-[01-04] CPUs=6 RealMemory=49152 Gres=gpu:1\n\
+    NodeName=cpu-1 CPUs=4 RealMemory=32768\n\
+    PartitionName=gpu Nodes=h100-1,a40-[1-2],a100-[01-04] Default=YES MaxTime=UNLIMITED \
+    DefMemPerCPU=8192\n\
+    PartitionName=cpu Nodes=cpu-1 MaxTime=UNLIMITED DefMemPerCPU=8192\n";
+
+/// A started job's nodes as (node, CPUs, GPUs).
+fn gpu_layout(decisions: &[Decision], id: JobId) -> Vec<(String, u32, usize)> {
+    allocation(decisions, id)
+        .iter()
+        .map(|a| {
+            let gpus = a.gres.iter().map(|g| g.indices.len()).sum();
+            (a.node.clone(), a.cpus, gpus)
+        })
+        .collect()
+}
+
+/// (node, CPUs, GPUs) as written in a test.
+type Layout<'a> = &'a [(&'a str, u32, usize)];
+
+fn layout(list: Layout<'_>) -> Vec<(String, u32, usize)> {
+    list.iter().map(|&(n, c, g)| (n.to_owned(), c, g)).collect()
+}
+
+/// Starts `args` (bob's, 60 min) at 0 and checks that it started.
+fn hold(s: &mut Scheduler, args: &str) -> JobId {
+    let id = submit_as(s, "bob", &format!("{args} -t 60"), 0);
+    let out = s.schedule(Timestamp(0));
+    assert!(started_ids(&out).contains(&id), "{args}: {out:?}");
+    id
+}
+
+#[test]
+fn gpus_per_job_on_an_idle_partition() {
+    // (request, nodes with their CPUs and GPUs), each on an idle `gpu` partition.
+    let cases: [(&str, Layout<'_>); 8] = [
+        // The 2-GPU node is a set of its own with the lowest weight, and fits alone.
+        ("--gpus=2", &[("h100-1", 1, 2)]),
+        // h100-1 first though it can not hold 3; the best fit of the next set completes.
+        ("--gpus=3", &[("a100-01", 1, 1), ("h100-1", 1, 2)]),
+        ("-N 2 --gpus=3", &[("a100-01", 1, 1), ("h100-1", 1, 2)]),
+        // GPUs in node order, one left for each later node: h100-1 gives only 1.
+        ("-N 2 --gpus=2", &[("a100-01", 1, 1), ("h100-1", 1, 1)]),
+        // No single node completes 2 more: the next set's nodes in order.
+        (
+            "--gpus=4",
+            &[("a40-1", 1, 1), ("a40-2", 1, 1), ("h100-1", 1, 2)],
+        ),
+        // Tasks: h100-1 was taken first and holds the surplus.
+        ("-n 4 --gpus=3", &[("a100-01", 1, 1), ("h100-1", 3, 2)]),
+        ("-n 4 --gpus=2", &[("h100-1", 4, 2)]),
+        // CPUs per GPU on each node: 4 per GPU it gives.
+        (
+            "--gpus=3 --cpus-per-gpu=4",
+            &[("a100-01", 4, 1), ("h100-1", 8, 2)],
+        ),
+    ];
+    for (args, want) in cases {
+        let mut s = sched(MIXED_GPUS);
+        let a = submit(&mut s, &format!("{args} -t 10"), 0);
+        let out = s.schedule(Timestamp(0));
+        assert_eq!(gpu_layout(&out, a), layout(want), "{args}");
+    }
+    let mut s = sched(MIXED_GPUS);
+    let a = submit(&mut s, "--gpus=7 -t 10", 0);
+    let out = s.schedule(Timestamp(0));
+    let got: Vec<String> = allocation(&out, a).iter().map(|n| n.node.clone()).collect();
+    assert_eq!(
+        got,
+        names(&["a40-1", "a40-2", "a100-01", "a100-02", "a100-03", "h100-1"])
+    );
+    // Memory per GPU on each node: 10 GiB times its GPUs.
+    let mut s = sched(MIXED_GPUS);
+    let a = submit(&mut s, "--gpus=3 --mem-per-gpu=10G -t 10", 0);
+    let out = s.schedule(Timestamp(0));
+    let mem: Vec<(String, u64)> = allocation(&out, a)
+        .iter()
+        .map(|n| (n.node.clone(), n.memory.mib()))
+        .collect();
+    assert_eq!(
+        mem,
+        [("a100-01".to_owned(), 10240), ("h100-1".to_owned(), 20480)]
+    );
+}
+
+#[test]
+fn gpus_per_job_spans_nodes_when_no_node_holds_them() {
+    // h100-1 with one GPU busy: --gpus=2 runs at once on the two a40 nodes, one GPU and
+    // one CPU each, instead of waiting for h100-1.
+    let mut s = sched(MIXED_GPUS);
+    hold(&mut s, "-w h100-1 --gres=gpu:1");
+    let a = submit(&mut s, "--gpus=2 -t 10", 1);
+    let out = s.schedule(Timestamp(1));
+    assert_eq!(
+        gpu_layout(&out, a),
+        layout(&[("a40-1", 1, 1), ("a40-2", 1, 1)])
+    );
+    // With tasks, the node taken first holds their surplus.
+    let mut t = sched(MIXED_GPUS);
+    hold(&mut t, "-w h100-1 --gres=gpu:1");
+    let c = submit(&mut t, "-n 4 --gpus=2 -t 10", 1);
+    let out = t.schedule(Timestamp(1));
+    assert_eq!(
+        gpu_layout(&out, c),
+        layout(&[("a40-1", 3, 1), ("a40-2", 1, 1)])
+    );
+    // Now the sets are a100-[01-04] (24 CPUs, 4 GPUs) and h100-1 (31 CPUs, 1 GPU). The
+    // first suffices, but Slurm's test lets a later set that does not suffice win on its
+    // larger CPU sum: h100-1 is taken first and holds the tasks' surplus, then the best
+    // fit completes (observed on 22.05 in that state: a100-01 1 CPU, h100-1 3 CPUs).
+    let b = submit(&mut s, "-n 4 --gpus=2 -t 10", 2);
+    let out = s.schedule(Timestamp(2));
+    assert_eq!(
+        gpu_layout(&out, b),
+        layout(&[("a100-01", 1, 1), ("h100-1", 3, 1)])
+    );
+}
+
+#[test]
+fn gpus_per_job_skips_a_free_node_in_a_short_set() {
+    // h100-1 and a40-2 busy: {a40-1} holds one GPU, not enough; the set a100-[01-04]
+    // does, and its first two nodes are taken.
+    let mut s = sched(MIXED_GPUS);
+    hold(&mut s, "-w h100-1 --gres=gpu:2");
+    hold(&mut s, "-w a40-2 --gres=gpu:1");
+    let a = submit(&mut s, "--gpus=2 -t 10", 1);
+    let out = s.schedule(Timestamp(1));
+    assert_eq!(
+        gpu_layout(&out, a),
+        layout(&[("a100-01", 1, 1), ("a100-02", 1, 1)])
+    );
+}
+
+#[test]
+fn gpus_per_job_best_fit_is_the_node_with_the_fewest_free_cpus() {
+    // a100-02 with 3 busy CPUs completes --gpus=3 after h100-1 with fewer free CPUs than
+    // any other node.
+    let mut s = sched(MIXED_GPUS);
+    hold(&mut s, "-w a100-02 -n 3");
+    let a = submit(&mut s, "--gpus=3 -t 10", 1);
+    let out = s.schedule(Timestamp(1));
+    assert_eq!(
+        gpu_layout(&out, a),
+        layout(&[("a100-02", 1, 1), ("h100-1", 1, 2)])
+    );
+}
+
+#[test]
+fn gpus_per_job_on_more_nodes_than_gpus_gives_the_gpu_to_the_last() {
+    // Observed on 22.05 (harness A100-10): `-n 8 --gpus=1` on 6-CPU nodes runs on
+    // a100-[01-02], the GPU on a100-02.
+    let mut s = sched(MIXED_GPUS);
+    let a = submit(&mut s, "-n 8 --gpus=1 -t 10", 0);
+    // Idle, the tightest set that holds 8 tasks is h100-1 alone (observed: `-p gpu -n 8
+    // --gpus=1` runs on h100-1). With it and the a40 nodes busy, the a100 nodes.
+    let mut s2 = sched(MIXED_GPUS);
+    hold(&mut s2, "-w h100-1 -n 30");
+    hold(&mut s2, "-w a40-1 -n 16");
+    hold(&mut s2, "-w a40-2 -n 16");
+    let b = submit(&mut s2, "-n 8 --gpus=1 -t 10", 1);
+    let out = s2.schedule(Timestamp(1));
+    assert_eq!(
+        gpu_layout(&out, b),
+        layout(&[("a100-01", 6, 0), ("a100-02", 2, 1)])
+    );
+    let out = s.schedule(Timestamp(0));
+    assert_eq!(gpu_layout(&out, a), layout(&[("h100-1", 8, 1)]));
+}
+
+#[test]
+fn gpus_per_job_with_one_node_or_one_task_waits_for_a_node_that_holds_them() {
+    let mut s = sched(MIXED_GPUS);
+    let x = hold(&mut s, "-w h100-1 --gres=gpu:1");
+    for args in ["-N 1 --gpus=2", "-n 1 --gpus=2"] {
+        let a = submit(&mut s, &format!("{args} -t 10"), 1);
+        s.schedule(Timestamp(1));
+        assert_eq!(state(&s, a), JobState::Pending, "{args}");
+        let e = estimate(&s, a);
+        assert_eq!(e.start, Some(Timestamp(3600)), "{args}");
+        assert_eq!(e.nodes, names(&["h100-1"]), "{args}");
+        s.cancel(a, Timestamp(1)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    // More than one node can hold under -N 1: refused at submit.
+    assert!(
+        s.submit(&req("-N 1 --gpus=3 -t 10"), "alice", Timestamp(2))
+            .is_err()
+    );
+    // Without either, the same request spans two nodes at once.
+    let c = submit(&mut s, "--gpus=2 -t 10", 2);
+    let out = s.schedule(Timestamp(2));
+    assert_eq!(
+        gpu_layout(&out, c),
+        layout(&[("a40-1", 1, 1), ("a40-2", 1, 1)])
+    );
+    finish(&mut s, x, 10, 0);
+}
+
+#[test]
+fn a_waiting_gpus_per_job_job_is_planned_across_nodes() {
+    // Every GPU busy: h100-1 for 30 min, a40-1 for 10, the others for 60. --gpus=3 is
+    // planned when h100-1 frees: h100-1 first (lowest weight), then the only other set
+    // with a free GPU, a40-1.
+    let mut s = sched(MIXED_GPUS);
+    let mut blockers = vec![submit_as(&mut s, "bob", "-w h100-1 --gres=gpu:2 -t 30", 0)];
+    blockers.push(submit_as(&mut s, "bob", "-w a40-1 --gres=gpu:1 -t 10", 0));
+    for n in ["a40-2", "a100-01", "a100-02", "a100-03", "a100-04"] {
+        blockers.push(submit_as(
+            &mut s,
+            "bob",
+            &format!("-w {n} --gres=gpu:1 -t 60"),
+            0,
+        ));
+    }
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), blockers);
+    let a = submit(&mut s, "--gpus=3 -t 60", 1);
+    s.schedule(Timestamp(1));
+    assert_eq!(reason(&s, a), PendingReason::Resources);
+    let e = estimate(&s, a);
+    assert_eq!(e.start, Some(Timestamp(1800)));
+    assert_eq!(e.nodes, names(&["a40-1", "h100-1"]));
+    // It starts there when h100-1 frees.
+    for &id in &blockers[..2] {
+        let end = if id == blockers[0] { 1800 } else { 600 };
+        finish(&mut s, id, end, 0);
+    }
+    let out = s.schedule(Timestamp(1800));
+    assert_eq!(
+        gpu_layout(&out, a),
+        layout(&[("a40-1", 1, 1), ("h100-1", 1, 2)])
+    );
+}
+
+// ---------------------------------------------------------------------------------------
 // Node choice (slurm.conf.5 Weight, Features; sbatch.1 -C, -w, -x)
 
 #[test]

@@ -317,6 +317,15 @@ fn rows(job: &ResolvedJob) -> Vec<(&'static str, String, Value)> {
             json!(gres),
         ),
         (
+            "gpus per job",
+            job.shape()
+                .gpus_per_job()
+                .map_or_else(|| "-".into(), gres_str),
+            job.shape()
+                .gpus_per_job()
+                .map_or(Value::Null, |g| json!(gres_str(g))),
+        ),
+        (
             "time limit",
             job.time_limit().to_string(),
             json!(job.time_limit().to_string()),

@@ -35,6 +35,14 @@
 //!
 //! The node count Slurm aims for is `req_nodes`: the maximum of a `-N min-max` request
 //! (as many nodes as it can get), else the minimum.
+//!
+//! A job asking GPUs for the whole job (`--gpus=N`, `Ask::gpus`) is chosen by the same
+//! walk with select/cons_tres's per-job GRES rules (`gres_sched_*()` in
+//! `cons_tres/gres_sched.c`): the node count aims at the minimum; a node's weight has a
+//! low byte that falls with the GPUs it can give (up to N), so multi-GPU nodes make sets
+//! of their own that come first; a set, or a best-fitting single node, is sufficient only
+//! with the GPUs still missing; the walk stops only when the GPUs are there too. The GPUs
+//! are then handed out in node order (see `out()`).
 
 use super::NodeIdx;
 
@@ -49,6 +57,8 @@ pub(crate) struct Usable {
     /// CPUs each node can give the job (`avail_cpus`), at least 1.
     pub(crate) offer: u32,
     pub(crate) weight: u32,
+    /// GPUs of the job's per-job request each node can give (0 without one).
+    pub(crate) gpus: u64,
 }
 
 impl Usable {
@@ -75,11 +85,59 @@ pub(crate) struct Ask<'a> {
     pub(crate) whole: bool,
     /// Nodes the job must have, ascending.
     pub(crate) required: &'a [NodeIdx],
+    /// GPUs for the whole job (`--gpus=N`), if it asks for some.
+    pub(crate) gpus: Option<GpuAsk>,
+}
+
+/// A per-job GPU request, in the terms of the choice.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GpuAsk {
+    /// GPUs in all, at least 1.
+    pub(crate) count: u64,
+    /// CPUs a node gives per GPU it gives (0: none).
+    pub(crate) cpus_per_gpu: u32,
+}
+
+/// The nodes chosen, in node order, with the CPUs each gives, and for a per-job GPU
+/// request the GPUs each gives (empty otherwise).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Chosen {
+    pub(crate) nodes: Vec<(NodeIdx, u32)>,
+    pub(crate) gpus: Vec<u64>,
+}
+
+impl Ask<'_> {
+    /// Slurm's `sched_weight` of a node for this job: its `Weight`, and for a per-job GPU
+    /// request a low byte that is lower the more GPUs the node can give, counted up to
+    /// the request (`0xff - near_gpu_cnt`, `_set_sched_weight()` and
+    /// `gres_select_filter_remove_unusable()`); a whole-node job counts all of them.
+    fn weight(&self, u: &Usable) -> u64 {
+        let base = u64::from(u.weight) << 8;
+        let Some(g) = self.gpus else {
+            return base;
+        };
+        let mut near = u.gpus;
+        if !self.whole {
+            near = near.min(g.count);
+            if let Some(by_cpus) = u.offer.checked_div(g.cpus_per_gpu) {
+                near = near.min(u64::from(by_cpus));
+            }
+        }
+        base | (0xff - near.min(0xff))
+    }
+
+    /// What a node counts for in Slurm's knapsack fallback (`avail_res_cnt`): its CPUs,
+    /// plus its GPUs for a per-job GPU request.
+    fn resources(&self, u: &Usable) -> u64 {
+        let gpus = if self.gpus.is_some() { u.gpus } else { 0 };
+        u64::from(u.offer).saturating_add(gpus)
+    }
 }
 
 /// The nodes Slurm gives the job among `usable` (pieces ascending by node, not
-/// overlapping), and the CPUs each gives; `None` when Slurm's choice fails there.
-pub(crate) fn choose(usable: &[Usable], ask: &Ask<'_>) -> Option<Vec<(NodeIdx, u32)>> {
+/// overlapping), and the CPUs (and per-job GPUs) each gives; `None` when Slurm's choice
+/// fails there.
+pub(crate) fn choose(usable: &[Usable], ask: &Ask<'_>) -> Option<Chosen> {
     // Required nodes are walked around node by node: pieces of one node each then.
     let singles: Vec<Usable>;
     let usable = if ask.required.is_empty() || usable.iter().all(|u| u.count == 1) {
@@ -107,13 +165,13 @@ pub(crate) fn choose(usable: &[Usable], ask: &Ask<'_>) -> Option<Vec<(NodeIdx, u
     if count <= min_nodes {
         return None;
     }
-    let most = left.iter().map(|u| u.offer).max().unwrap_or(0);
+    let most = left.iter().map(|u| ask.resources(u)).max().unwrap_or(0);
     for size in 1..most {
         let mut changed = false;
         let mut i = 0;
         while i < left.len() {
             let Some(u) = left.get(i).copied() else { break };
-            if u.offer > size || required(&u) {
+            if ask.resources(&u) > size || required(&u) {
                 i += 1;
                 continue;
             }
@@ -155,7 +213,9 @@ struct Set {
     end: usize,
     cpus: u64,
     nodes: u64,
-    weight: u32,
+    /// GPUs of a per-job request its nodes can give.
+    gpus: u64,
+    weight: u64,
     /// Position of its first required node.
     req: Option<usize>,
 }
@@ -167,13 +227,27 @@ struct Progress {
     rem_nodes: i64,
     min_rem_nodes: i64,
     max_nodes: i64,
-    /// The nodes taken, in order, with their offers.
-    chosen: Vec<(NodeIdx, u32)>,
+    /// GPUs of a per-job request gathered so far (`total_gres`), and how many are
+    /// wanted (0: no such request).
+    gpus: u64,
+    gpus_wanted: u64,
+    /// The nodes taken, in order, with their offers and the GPUs they can give.
+    chosen: Vec<(NodeIdx, u32, u64)>,
 }
 
 impl Progress {
+    /// `gres_sched_test()`: the per-job GPUs are all there.
+    fn gpus_done(&self) -> bool {
+        self.gpus >= self.gpus_wanted
+    }
+
     fn done(&self) -> bool {
-        self.rem_nodes <= 0 && self.rem_cpus <= 0
+        self.rem_nodes <= 0 && self.rem_cpus <= 0 && self.gpus_done()
+    }
+
+    /// `gres_sched_sufficient()`: `more` GPUs would complete the per-job request.
+    fn gpus_sufficient(&self, more: u64) -> bool {
+        self.gpus_done() || self.gpus.saturating_add(more) >= self.gpus_wanted
     }
 
     /// `_cpus_to_use()`: what a node offering `avail` counts for, the other nodes still
@@ -194,11 +268,26 @@ impl Progress {
         }
     }
 
-    /// Takes a node offering `offer`; it gives at least what it counts for, when
-    /// `cpus_to_use` raised that above the offer.
-    fn take(&mut self, node: NodeIdx, offer: u32, ask: &Ask<'_>) {
-        let counts = self.cpus_to_use(offer, ask);
-        self.chosen.push((node, offer.max(counts)));
+    /// Takes a node offering `offer` CPUs and `gpus` GPUs; it gives at least what it
+    /// counts for, when `cpus_to_use` raised that above the offer. With CPUs per GPU, the
+    /// node counts for the GPUs its CPUs pay for, and for their CPUs (`gres_sched_add()`).
+    fn take(&mut self, node: NodeIdx, offer: u32, gpus: u64, ask: &Ask<'_>) {
+        let mut counts = self.cpus_to_use(offer, ask);
+        if let Some(g) = ask.gpus
+            && counts > 0
+        {
+            if let Some(by_cpus) = counts.checked_div(g.cpus_per_gpu) {
+                let usable = gpus.min(u64::from(by_cpus));
+                let cpus = usable.saturating_mul(u64::from(g.cpus_per_gpu));
+                if cpus > 0 {
+                    counts = u32::try_from(cpus).unwrap_or(u32::MAX);
+                }
+                self.gpus = self.gpus.saturating_add(usable);
+            } else {
+                self.gpus = self.gpus.saturating_add(gpus);
+            }
+        }
+        self.chosen.push((node, offer.max(counts), gpus));
         let counts = i64::from(counts);
         self.rem_cpus -= counts;
         self.rem_max_cpus -= counts;
@@ -220,18 +309,26 @@ fn enough_nodes(avail: i64, rem_nodes: i64, ask: &Ask<'_>) -> bool {
 
 /// One run of `_eval_nodes()` over `usable` (pieces of one node each when the job has
 /// required nodes).
-fn eval(usable: &[Usable], ask: &Ask<'_>) -> Option<Vec<(NodeIdx, u32)>> {
+fn eval(usable: &[Usable], ask: &Ask<'_>) -> Option<Chosen> {
     let nodes: u64 = usable.iter().map(|u| u64::from(u.count)).sum();
     if nodes < u64::from(ask.min_nodes) {
         return None;
     }
     let total = i64::try_from(ask.total).unwrap_or(i64::MAX);
+    // A per-job GRES aims at the fewest nodes (`rem_nodes = MIN(min_nodes, req_nodes)`).
+    let rem_nodes = if ask.gpus.is_some() {
+        ask.min_nodes.min(ask.req_nodes.max(ask.min_nodes))
+    } else {
+        ask.min_nodes.max(ask.req_nodes)
+    };
     let mut p = Progress {
         rem_cpus: total,
         rem_max_cpus: total,
-        rem_nodes: i64::from(ask.min_nodes.max(ask.req_nodes)),
+        rem_nodes: i64::from(rem_nodes),
         min_rem_nodes: i64::from(ask.min_nodes),
         max_nodes: i64::from(ask.max_nodes),
+        gpus: 0,
+        gpus_wanted: ask.gpus.map_or(0, |g| g.count),
         chosen: Vec::new(),
     };
     // Required pieces (single nodes) taken, and the others' offers once set aside for a
@@ -249,7 +346,7 @@ fn eval(usable: &[Usable], ask: &Ask<'_>) -> Option<Vec<(NodeIdx, u32)>> {
                 return None;
             }
             taken[pos] = true;
-            p.take(u.node, u.offer, ask);
+            p.take(u.node, u.offer, u.gpus, ask);
         }
         if found < ask.required.len() {
             return None;
@@ -261,7 +358,7 @@ fn eval(usable: &[Usable], ask: &Ask<'_>) -> Option<Vec<(NodeIdx, u32)>> {
             return None;
         }
     }
-    let mut sets = build_sets(usable, &taken);
+    let mut sets = build_sets(usable, &taken, ask);
     while p.max_nodes > 0 {
         let Some(best) = best_set(&sets, &p, ask) else {
             break;
@@ -285,28 +382,29 @@ fn eval(usable: &[Usable], ask: &Ask<'_>) -> Option<Vec<(NodeIdx, u32)>> {
                     continue;
                 }
                 taken[pos] = true;
-                p.take(u.node, a, ask);
+                p.take(u.node, a, u.gpus, ask);
             }
         } else {
             // When at most one more node is needed, the one that fits best (the first of
-            // the smallest offers that cover what is missing) is the only candidate.
-            let mut best_fit: Option<(NodeIdx, u32)> = None;
+            // the smallest offers that cover what is missing, and the GPUs still missing)
+            // is the only candidate.
+            let mut best_fit: Option<(NodeIdx, u32, u64)> = None;
             if p.rem_nodes <= 1 {
                 for u in pieces {
-                    if i64::from(u.offer) < p.rem_cpus {
+                    if i64::from(u.offer) < p.rem_cpus || !p.gpus_sufficient(u.gpus) {
                         continue;
                     }
-                    if best_fit.is_none_or(|(_, size)| u.offer < size) {
-                        best_fit = Some((u.node, u.offer));
+                    if best_fit.is_none_or(|(_, size, _)| u.offer < size) {
+                        best_fit = Some((u.node, u.offer, u.gpus));
                         if i64::from(u.offer) == p.rem_cpus {
                             break;
                         }
                     }
                 }
             }
-            if let Some((node, offer)) = best_fit {
+            if let Some((node, offer, gpus)) = best_fit {
                 if p.max_nodes > 0 && !p.done() {
-                    p.take(node, offer, ask);
+                    p.take(node, offer, gpus, ask);
                 }
             } else {
                 for (i, u) in pieces.iter().enumerate() {
@@ -328,7 +426,7 @@ fn eval(usable: &[Usable], ask: &Ask<'_>) -> Option<Vec<(NodeIdx, u32)>> {
                         {
                             break;
                         }
-                        p.take(u.node + k, a, ask);
+                        p.take(u.node + k, a, u.gpus, ask);
                     }
                 }
             }
@@ -344,18 +442,20 @@ fn eval(usable: &[Usable], ask: &Ask<'_>) -> Option<Vec<(NodeIdx, u32)>> {
             *a = 0;
         }
     }
-    (p.rem_cpus <= 0 && enough_nodes(0, p.rem_nodes, ask)).then(|| out(&p.chosen, ask))
+    (p.rem_cpus <= 0 && p.gpus_done() && enough_nodes(0, p.rem_nodes, ask))
+        .then(|| out(&p.chosen, ask))
 }
 
 /// The sets of consecutive nodes of `usable` (see the module docs); `taken` marks the
 /// required nodes, which join a set without counting in it.
-fn build_sets(usable: &[Usable], taken: &[bool]) -> Vec<Set> {
+fn build_sets(usable: &[Usable], taken: &[bool], ask: &Ask<'_>) -> Vec<Set> {
     let mut sets: Vec<Set> = Vec::new();
     let mut cur: Option<Set> = None;
     let mut prev: Option<NodeIdx> = None;
     for (pos, u) in usable.iter().enumerate() {
         let adjacent = prev.is_some_and(|q| q.checked_add(1) == Some(u.node));
         prev = Some(u.last());
+        let weight = ask.weight(u);
         let required = taken.get(pos).copied().unwrap_or(false);
         // A gap in the indices is a node that is not usable: it ends the set, and a set
         // of required nodes alone is dropped (Slurm reuses its record).
@@ -367,7 +467,7 @@ fn build_sets(usable: &[Usable], taken: &[bool]) -> Vec<Set> {
             }
         } else if let Some(s) = cur
             && s.nodes > 0
-            && s.weight != u.weight
+            && s.weight != weight
         {
             sets.push(s);
             cur = None;
@@ -377,7 +477,8 @@ fn build_sets(usable: &[Usable], taken: &[bool]) -> Vec<Set> {
             end: pos,
             cpus: 0,
             nodes: 0,
-            weight: u.weight,
+            gpus: 0,
+            weight,
             req: None,
         });
         if s.nodes == 0 {
@@ -392,7 +493,10 @@ fn build_sets(usable: &[Usable], taken: &[bool]) -> Vec<Set> {
         }
         s.cpus += u64::from(u.offer) * u64::from(u.count);
         s.nodes += u64::from(u.count);
-        s.weight = u.weight;
+        s.gpus = s
+            .gpus
+            .saturating_add(u.gpus.saturating_mul(u64::from(u.count)));
+        s.weight = weight;
     }
     if let Some(s) = cur
         && s.nodes > 0
@@ -405,14 +509,15 @@ fn build_sets(usable: &[Usable], taken: &[bool]) -> Vec<Set> {
 /// The position in `sets` of the best set (see the module docs), if any has nodes.
 fn best_set(sets: &[Set], p: &Progress, ask: &Ask<'_>) -> Option<usize> {
     // (position, cpus, required, sufficient, weight)
-    let mut best: Option<(usize, u64, bool, bool, u32)> = None;
+    let mut best: Option<(usize, u64, bool, bool, u64)> = None;
     for (i, s) in sets.iter().enumerate() {
         if s.nodes == 0 {
             continue;
         }
         let nodes = i64::try_from(s.nodes).unwrap_or(i64::MAX);
         let sufficient = i64::try_from(s.cpus).unwrap_or(i64::MAX) >= p.rem_cpus
-            && enough_nodes(nodes, p.rem_nodes, ask);
+            && enough_nodes(nodes, p.rem_nodes, ask)
+            && p.gpus_sufficient(s.gpus);
         let new_best = match best {
             None => true,
             Some((_, cpus, req, suff, weight)) => {
@@ -435,19 +540,52 @@ fn best_set(sets: &[Set], p: &Progress, ask: &Ask<'_>) -> Option<usize> {
     best.map(|b| b.0)
 }
 
-/// The chosen nodes (in the order they were taken, with their offers) and the CPUs each
-/// gives, in node order. Slurm lays the tasks out after choosing the nodes: each node
-/// gets the per-node minimum, then the CPUs still missing go, whole tasks at a time, to
-/// the nodes in the order they were taken, up to what each offers (`-N 2 -n 5 -w n2` on
+/// The chosen nodes (in the order they were taken, with their offers and GPUs) and the
+/// CPUs each gives, in node order. Slurm lays the tasks out after choosing the nodes: each
+/// node gets the per-node minimum, then the CPUs still missing go, whole tasks at a time,
+/// to the nodes in the order they were taken, up to what each offers (`-N 2 -n 5 -w n2` on
 /// 4-CPU nodes: 4 on `n2`, 1 on `n3`, as Slurm 22.05 gives).
-fn out(chosen: &[(NodeIdx, u32)], ask: &Ask<'_>) -> Vec<(NodeIdx, u32)> {
+///
+/// A per-job GPU request's GPUs are handed out first, in node order: each node as many as
+/// it can give, leaving one for each chosen node after it (`_get_job_cnt()` in
+/// `gres_select_filter.c`; a whole-node job takes every GPU of its nodes); with CPUs per
+/// GPU, a node's minimum is that many CPUs per GPU it gives.
+fn out(chosen: &[(NodeIdx, u32, u64)], ask: &Ask<'_>) -> Chosen {
+    let mut gpus: Vec<u64> = vec![0; chosen.len()];
+    if let Some(g) = ask.gpus {
+        let mut order: Vec<usize> = (0..chosen.len()).collect();
+        order.sort_unstable_by_key(|&i| chosen.get(i).map(|c| c.0));
+        let mut given = 0u64;
+        for (k, &i) in order.iter().enumerate() {
+            let Some(&(_, offer, avail)) = chosen.get(i) else {
+                continue;
+            };
+            let can = match offer.checked_div(g.cpus_per_gpu) {
+                Some(by_cpus) if !ask.whole => avail.min(u64::from(by_cpus)),
+                _ => avail,
+            };
+            let after = (order.len() - k - 1) as u64;
+            let n = if ask.whole {
+                can
+            } else {
+                can.min(g.count.saturating_sub(given).saturating_sub(after))
+            };
+            given = given.saturating_add(n);
+            if let Some(slot) = gpus.get_mut(i) {
+                *slot = n;
+            }
+        }
+    }
+    let cpg = ask.gpus.map_or(0, |g| u64::from(g.cpus_per_gpu));
     let mut give: Vec<u32> = chosen
         .iter()
-        .map(|&(_, offer)| {
+        .zip(&gpus)
+        .map(|(&(_, offer, _), &g)| {
             if ask.whole {
                 offer
             } else {
-                ask.base.min(offer)
+                let for_gpus = u32::try_from(g.saturating_mul(cpg)).unwrap_or(u32::MAX);
+                ask.base.max(for_gpus).min(offer)
             }
         })
         .collect();
@@ -455,7 +593,7 @@ fn out(chosen: &[(NodeIdx, u32)], ask: &Ask<'_>) -> Vec<(NodeIdx, u32)> {
     let mut short = ask
         .total
         .saturating_sub(give.iter().map(|&g| u64::from(g)).sum());
-    for (g, &(_, offer)) in give.iter_mut().zip(chosen) {
+    for (g, &(_, offer, _)) in give.iter_mut().zip(chosen) {
         if short == 0 {
             break;
         }
@@ -464,9 +602,21 @@ fn out(chosen: &[(NodeIdx, u32)], ask: &Ask<'_>) -> Vec<(NodeIdx, u32)> {
         *g += u32::try_from(more).unwrap_or(0);
         short = short.saturating_sub(more);
     }
-    let mut v: Vec<(NodeIdx, u32)> = chosen.iter().zip(give).map(|(&(n, _), g)| (n, g)).collect();
+    let mut v: Vec<(NodeIdx, u32, u64)> = chosen
+        .iter()
+        .zip(give)
+        .zip(gpus)
+        .map(|((&(n, _, _), c), g)| (n, c, g))
+        .collect();
     v.sort_unstable();
-    v
+    Chosen {
+        nodes: v.iter().map(|&(n, c, _)| (n, c)).collect(),
+        gpus: if ask.gpus.is_some() {
+            v.iter().map(|&(_, _, g)| g).collect()
+        } else {
+            Vec::new()
+        },
+    }
 }
 
 #[cfg(test)]
@@ -480,6 +630,7 @@ mod tests {
                 count: 1,
                 offer,
                 weight,
+                gpus: 0,
             })
             .collect()
     }
@@ -494,11 +645,20 @@ mod tests {
             cpt: 1,
             whole: false,
             required: &[],
+            gpus: None,
         }
     }
 
-    fn picked(v: Option<Vec<(NodeIdx, u32)>>) -> Vec<NodeIdx> {
-        v.unwrap_or_default().into_iter().map(|e| e.0).collect()
+    fn picked(v: Option<Chosen>) -> Vec<NodeIdx> {
+        v.map(|c| c.nodes)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.0)
+            .collect()
+    }
+
+    fn cpus(v: Option<Chosen>) -> Option<Vec<(NodeIdx, u32)>> {
+        v.map(|c| c.nodes)
     }
 
     #[test]
@@ -520,7 +680,7 @@ mod tests {
     fn nodes_of_a_set_are_taken_in_order_until_the_job_is_complete() {
         // -n 27 on 8 + 16 + 16 free CPUs: all three, the last giving what is missing.
         let u = nodes(&[(0, 16, 10), (1, 8, 1), (2, 16, 1), (3, 16, 1)]);
-        let got = choose(&u, &ask(1, 27, 1, 27)).unwrap_or_default();
+        let got = cpus(choose(&u, &ask(1, 27, 1, 27))).unwrap_or_default();
         assert_eq!(got, vec![(1, 8), (2, 16), (3, 3)]);
     }
 
@@ -556,7 +716,7 @@ mod tests {
         let u = nodes(&[(0, 16, 1), (1, 16, 1)]);
         let mut a = ask(1, 1, 1, 1);
         a.whole = true;
-        assert_eq!(choose(&u, &a), Some(vec![(0, 16)]));
+        assert_eq!(cpus(choose(&u, &a)), Some(vec![(0, 16)]));
     }
 
     proptest::proptest! {
@@ -575,7 +735,7 @@ mod tests {
             let mut next = 0;
             for &(count, offer, weight, gap) in &raw {
                 next += u32::from(gap);
-                pieces.push(Usable { node: next, count, offer, weight });
+                pieces.push(Usable { node: next, count, offer, weight, gpus: 0 });
                 next += count;
             }
             let singles: Vec<Usable> = pieces
@@ -584,6 +744,68 @@ mod tests {
                 .collect();
             let a = Ask { whole, ..ask(min, min + extra, min, total) };
             proptest::prop_assert_eq!(choose(&pieces, &a), choose(&singles, &a));
+        }
+
+        /// A per-job GPU request: pieces choose like single nodes; a choice holds exactly
+        /// the GPUs asked (a whole-node job every GPU of its nodes), no node gives more
+        /// than it has, every node gives one when there are no more nodes than GPUs, and
+        /// the CPUs of its GPUs.
+        #[test]
+        fn per_job_gpus_are_all_given_within_each_node(
+            raw in proptest::collection::vec(
+                (1u32..4, 1u32..9, 1u32..3, 1u64..4, proptest::bool::ANY), 1..10),
+            min in 1u32..4,
+            extra in 0u32..6,
+            total in 1u64..30,
+            count in 1u64..10,
+            cpus_per_gpu in 0u32..3,
+            whole in proptest::bool::ANY,
+        ) {
+            let mut pieces = Vec::new();
+            let mut next = 0;
+            for &(count, offer, weight, gpus, gap) in &raw {
+                next += u32::from(gap);
+                pieces.push(Usable { node: next, count, offer, weight, gpus });
+                next += count;
+            }
+            let singles: Vec<Usable> = pieces
+                .iter()
+                .flat_map(|u| (0..u.count).map(move |i| Usable { node: u.node + i, count: 1, ..*u }))
+                .collect();
+            let mut a = Ask { whole, ..ask(min, min + extra, min, total) };
+            a.base = cpus_per_gpu.max(1);
+            a.gpus = Some(GpuAsk { count, cpus_per_gpu });
+            // The planner offers a node only when it gives one GPU's CPUs.
+            let singles: Vec<Usable> = singles.into_iter().filter(|u| u.offer >= a.base).collect();
+            let pieces: Vec<Usable> = pieces.into_iter().filter(|u| u.offer >= a.base).collect();
+            let got = choose(&singles, &a);
+            proptest::prop_assert_eq!(choose(&pieces, &a), got.clone());
+            let Some(c) = got else { return Ok(()) };
+            proptest::prop_assert_eq!(c.gpus.len(), c.nodes.len());
+            let n = c.nodes.len() as u64;
+            proptest::prop_assert!(n >= u64::from(min) && n <= u64::from(min + extra));
+            let sum: u64 = c.gpus.iter().sum();
+            let has = |node: NodeIdx| singles.iter().find(|u| u.node == node).copied();
+            if whole {
+                let all: u64 = c.nodes.iter().filter_map(|e| has(e.0)).map(|u| u.gpus).sum();
+                proptest::prop_assert_eq!(sum, all);
+                proptest::prop_assert!(sum >= count);
+            } else {
+                proptest::prop_assert_eq!(sum, count);
+                if n <= count {
+                    proptest::prop_assert!(c.gpus.iter().all(|&g| g >= 1));
+                }
+            }
+            for (&(node, cpus), &g) in c.nodes.iter().zip(&c.gpus) {
+                let Some(u) = has(node) else {
+                    return Err(proptest::test_runner::TestCaseError::fail("unknown node"));
+                };
+                proptest::prop_assert!(g <= u.gpus);
+                proptest::prop_assert!(cpus <= u.offer);
+                if !whole {
+                    proptest::prop_assert!(u64::from(cpus) >= g * u64::from(cpus_per_gpu));
+                }
+            }
         }
     }
 

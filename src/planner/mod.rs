@@ -48,6 +48,12 @@
 //! more than that left, but is given its per-node minimum in full where select/cons_tres
 //! gives it (see [`CpuBudget`]).
 //!
+//! A demand with GPUs for the whole job ([`Demand::gpus_per_job`], `--gpus=N`) also needs
+//! a free GPU of its key on each node in every segment of the window; what a node can give
+//! of them over the window is the fewest free in one segment (with memory per GPU, no
+//! more than its free memory pays for). Such a node's offer changes with those GPUs too,
+//! so the search tries the instants they are released at.
+//!
 //! # Fitting and choosing nodes
 //!
 //! A demand *may fit* at `s` when at least `min_nodes` nodes are usable and the
@@ -60,7 +66,8 @@
 //! several sizes): the demand then does not start at `s`, as in Slurm, and the search goes
 //! on. The CPUs each node gives: the per-node minimum, then what is still missing, whole
 //! tasks at a time, in the order the nodes were taken, up to each node's offer; a
-//! `whole_node` demand gets every CPU of each node. On idle identical nodes a job takes
+//! `whole_node` demand gets every CPU of each node. A `--gpus` demand is chosen with the
+//! per-job GPU rules of [`JobGpus`], and its GPUs per node come in [`Placement::gpus`]. On idle identical nodes a job takes
 //! the lowest indices; with `cpu16-2` busy, `-N 2` on `cpu16-[1-4]` takes the run
 //! `cpu16-[3-4]`.
 //!
@@ -164,27 +171,24 @@ pub enum MemDemand {
 
 /// What one job (or array task) needs, in the terms the planner works in.
 ///
+/// Built with [`Demand::new`] and its fields set one by one (more may come, so it is
+/// `#[non_exhaustive]`):
+///
 /// ```
 /// use hpcsched::planner::{Demand, MemDemand};
 /// use hpcsched::{Duration, Memory};
 /// // `-N 2 --ntasks-per-node=4 -c 2 --mem-per-cpu=1G -t 1:00:00`
-/// let d = Demand {
-///     min_nodes: 2,
-///     max_nodes: 2, req_nodes: 0,
-///     total_cpus: 16,
-///     min_cpus_per_node: 8,
-///     cpus_per_task: 2,
-///     mem: MemDemand::PerCpu(Memory::from_gib(1)),
-///     gres_per_node: Vec::new(),
-///     whole_node: false,
-///     user: 0,
-///     user_exclusive: false,
-///     duration: Duration::from_hours(1),
-///     cpu_budget: None,
-/// };
-/// assert_eq!(d.min_nodes, 2);
+/// let mut d = Demand::new(Duration::from_hours(1));
+/// d.min_nodes = 2;
+/// d.max_nodes = 2;
+/// d.total_cpus = 16;
+/// d.min_cpus_per_node = 8;
+/// d.cpus_per_task = 2;
+/// d.mem = MemDemand::PerCpu(Memory::from_gib(1));
+/// assert_eq!((d.min_nodes, d.gpus_per_job), (2, None));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Demand {
     /// Fewest nodes (0 is read as 1).
     pub min_nodes: u32,
@@ -216,6 +220,115 @@ pub struct Demand {
     /// A partition's MaxCPUsPerNode, as a budget of CPUs per node shared by the
     /// partition's jobs (see [`CpuBudget`]); `None` for an uncapped partition.
     pub cpu_budget: Option<CpuBudget>,
+    /// GPUs asked for the whole job (`--gpus=N`), spread over its nodes as Slurm spreads
+    /// them (see [`JobGpus`]); `None` for the rest.
+    pub gpus_per_job: Option<JobGpus>,
+}
+
+impl Demand {
+    /// A one-node, one-CPU demand lasting `duration`: no memory, no GRES, shared nodes,
+    /// user 0. Set the fields to describe a real job.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Demand, MemDemand};
+    /// use hpcsched::{Duration, Memory};
+    /// let d = Demand::new(Duration::from_secs(60));
+    /// assert_eq!((d.min_nodes, d.max_nodes, d.total_cpus, d.cpus_per_task), (1, 1, 1, 1));
+    /// assert_eq!(d.mem, MemDemand::PerNode(Memory::from_mib(0)));
+    /// ```
+    #[must_use]
+    pub fn new(duration: Duration) -> Self {
+        Demand {
+            min_nodes: 1,
+            max_nodes: 1,
+            req_nodes: 0,
+            total_cpus: 1,
+            min_cpus_per_node: 1,
+            cpus_per_task: 1,
+            mem: MemDemand::PerNode(Memory::from_mib(0)),
+            gres_per_node: Vec::new(),
+            whole_node: false,
+            user: 0,
+            user_exclusive: false,
+            duration,
+            cpu_budget: None,
+            gpus_per_job: None,
+        }
+    }
+}
+
+/// GPUs a job asks for in all (`--gpus=N`, `--gpus=TYPE:N`), which may come from
+/// several nodes: select/cons_tres's rules for a per-job GRES (Slurm 22.05,
+/// `_eval_nodes()` with `gres_per_job`).
+///
+/// - A node is usable only with at least one free GPU of the key (untyped: of any type),
+///   and at least `cpus_per_gpu` CPUs to give when that is set; `MemDemand::PerGpu`
+///   limits the GPUs a node can give to what its free memory pays for.
+/// - The node count aims at `min_nodes` (not at `req_nodes`): nodes are added only until
+///   the GPUs, CPUs and node count are all there. (Slurm caps a job's `-N` maximum at
+///   its GPU count at submit; set `max_nodes` so.)
+/// - A node's weight is its `Weight`, then fewer GPUs it can give (counted up to
+///   `count`) weigh more: `(Weight << 8) | (0xff - gpus)`. So an idle 2-GPU node is a
+///   set of its own, taken first among nodes of one `Weight`, even when it can not hold
+///   the whole request.
+/// - A set of consecutive nodes is sufficient only if its GPUs complete the request; the
+///   best-fitting single node must complete it too.
+/// - The GPUs are handed out in node order, each node as many as it has free but leaving
+///   one for every chosen node after it ([`Placement::gpus`]); a node gives
+///   `cpus_per_gpu` CPUs per GPU it gives.
+///
+/// ```
+/// use hpcsched::gres::GresKey;
+/// use hpcsched::planner::{Demand, JobGpus, Profile};
+/// use hpcsched::{Duration, Memory, Timestamp, Tres};
+/// let gpu_node = |cpus, gpus| {
+///     let mut t = Tres { nodes: 1, cpus, memory: Memory::from_gib(64), ..Tres::default() };
+///     t.gres.insert(GresKey::new("gpu"), gpus);
+///     t
+/// };
+/// // Two 1-GPU nodes, then a 2-GPU node (in node order).
+/// let mut p = Profile::new(Timestamp(0), vec![gpu_node(16, 1), gpu_node(16, 1), gpu_node(32, 2)], vec![1; 3]);
+/// let mut d = Demand::new(Duration::from_hours(1));
+/// d.max_nodes = 2;
+/// d.gpus_per_job = Some(JobGpus::new(GresKey::new("gpu"), 2));
+/// // Idle: the 2-GPU node alone.
+/// let at = p.earliest(&d, &[0, 1, 2], Timestamp(0), None).unwrap();
+/// assert_eq!((at.nodes, at.gpus), (vec![(2, 1)], vec![2]));
+/// // With one of its GPUs busy: the two 1-GPU nodes, one GPU each.
+/// let mut busy = Tres { cpus: 1, ..Tres::default() };
+/// busy.gres.insert(GresKey::new("gpu"), 1);
+/// p.add_running(2, &busy, Timestamp(600), 9, false);
+/// let at = p.earliest(&d, &[0, 1, 2], Timestamp(0), None).unwrap();
+/// assert_eq!((at.nodes, at.gpus), (vec![(0, 1), (1, 1)], vec![1, 1]));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct JobGpus {
+    /// The GPU key: `gpu` (any type) or `gpu:TYPE`.
+    pub key: GresKey,
+    /// GPUs in all (at least 1 to mean anything).
+    pub count: u64,
+    /// CPUs a node gives per GPU it gives (`--cpus-per-gpu`); 0 for none.
+    pub cpus_per_gpu: u32,
+}
+
+impl JobGpus {
+    /// `count` GPUs of `key`, no CPUs per GPU.
+    ///
+    /// ```
+    /// use hpcsched::gres::GresKey;
+    /// use hpcsched::planner::JobGpus;
+    /// let g = JobGpus::new(GresKey::new("gpu"), 3);
+    /// assert_eq!((g.count, g.cpus_per_gpu), (3, 0));
+    /// ```
+    #[must_use]
+    pub fn new(key: GresKey, count: u64) -> Self {
+        JobGpus {
+            key,
+            count,
+            cpus_per_gpu: 0,
+        }
+    }
 }
 
 /// A partition's MaxCPUsPerNode as a [`Demand`] meets it: the scheduler gives each node of
@@ -241,13 +354,9 @@ pub struct Demand {
 /// node.gres.insert(key.clone(), 8);
 /// let mut p = Profile::new(Timestamp(0), vec![node], vec![1]);
 /// // `--mincpus=16`, one task: 16 CPUs although the cap is 8.
-/// let mut d = Demand {
-///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 1, min_cpus_per_node: 16,
-///     cpus_per_task: 1, mem: MemDemand::PerNode(Memory::from_mib(0)),
-///     gres_per_node: Vec::new(), whole_node: false, user: 0, user_exclusive: false,
-///     duration: Duration::from_secs(60),
-///     cpu_budget: Some(CpuBudget { key: key.clone(), cpus_per_node: 1 }),
-/// };
+/// let mut d = Demand::new(Duration::from_secs(60));
+/// d.min_cpus_per_node = 16;
+/// d.cpu_budget = Some(CpuBudget { key: key.clone(), cpus_per_node: 1 });
 /// let at = p.earliest(&d, &[0], Timestamp(0), None).unwrap();
 /// assert_eq!(at.nodes, vec![(0, 16)]);
 /// // Nine CPUs for its tasks: more than the cap, never.
@@ -268,18 +377,26 @@ pub struct CpuBudget {
 /// Where and when a demand fits.
 ///
 /// ```
-/// use hpcsched::planner::{NodeIdx, Placement};
-/// use hpcsched::Timestamp;
-/// let p = Placement { start: Timestamp(60), nodes: vec![(0, 16), (1, 16)] };
-/// let cpus: u32 = p.nodes.iter().map(|&(_, c)| c).sum();
-/// assert_eq!(cpus, 32);
+/// use hpcsched::planner::{Demand, Profile};
+/// use hpcsched::{Duration, Timestamp, Tres};
+/// let p = Profile::new(Timestamp(0), vec![Tres { cpus: 16, ..Tres::default() }; 2], vec![1; 2]);
+/// let mut d = Demand::new(Duration::from_secs(60));
+/// (d.min_nodes, d.max_nodes, d.total_cpus) = (2, 2, 32);
+/// let at = p.earliest(&d, &[0, 1], Timestamp(60), None).unwrap();
+/// assert_eq!((at.start, at.nodes), (Timestamp(60), vec![(0, 16), (1, 16)]));
+/// assert!(at.gpus.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Placement {
     /// The start time.
     pub start: Timestamp,
     /// The chosen nodes, in node order, each with the CPUs it gives the job.
     pub nodes: Vec<(NodeIdx, u32)>,
+    /// For a demand with [`Demand::gpus_per_job`]: the GPUs of that request each node of
+    /// `nodes` gives, in the same order (at least 1 each, `count` in all); empty for
+    /// other demands.
+    pub gpus: Vec<u64>,
 }
 
 /// How a reservation holds a node.
@@ -471,12 +588,10 @@ enum Take {
 /// let node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
 /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 2], vec![1, 1]);
 /// p.add_running(0, &node, Timestamp(3600), 7, false);
-/// let two_nodes = Demand {
-///     min_nodes: 2, max_nodes: 2, req_nodes: 0, total_cpus: 32, min_cpus_per_node: 16, cpus_per_task: 1,
-///     mem: MemDemand::WholeNode, gres_per_node: vec![], whole_node: true, user: 1,
-///     user_exclusive: false, duration: Duration::from_hours(2),
-///     cpu_budget: None,
-/// };
+/// let mut two_nodes = Demand::new(Duration::from_hours(2));
+/// (two_nodes.min_nodes, two_nodes.max_nodes) = (2, 2);
+/// (two_nodes.total_cpus, two_nodes.min_cpus_per_node) = (32, 16);
+/// (two_nodes.mem, two_nodes.whole_node, two_nodes.user) = (MemDemand::WholeNode, true, 1);
 /// let at = p.earliest(&two_nodes, &[0, 1], Timestamp(0), None).unwrap();
 /// assert_eq!(at.start, Timestamp(3600));
 /// assert_eq!(at.nodes, vec![(0, 16), (1, 16)]);
@@ -484,8 +599,9 @@ enum Take {
 ///     p.reserve(n, at.start, Timestamp(3600 + 7200), &Hold::WholeNode, 1, false);
 /// }
 /// // A one-hour job fits now on node 1, before the reservation.
-/// let short = Demand { min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 16,
-///     duration: Duration::from_hours(1), ..two_nodes };
+/// let mut short = two_nodes.clone();
+/// (short.min_nodes, short.max_nodes, short.total_cpus) = (1, 1, 16);
+/// short.duration = Duration::from_hours(1);
 /// assert_eq!(p.earliest(&short, &[0, 1], Timestamp(0), None).unwrap().start, Timestamp(0));
 /// ```
 #[derive(Debug, Clone)]
@@ -590,6 +706,21 @@ struct Need {
     /// The key of [`Demand::cpu_budget`] and the CPUs a node must find in it (whole
     /// tasks, at least one).
     budget: Option<(usize, u32)>,
+    /// [`Demand::gpus_per_job`], resolved against the keys.
+    job_gpus: Option<JobGpuNeed>,
+}
+
+/// A per-job GPU request resolved against the profile's GRES keys.
+#[derive(Debug, Clone)]
+struct JobGpuNeed {
+    /// The keys whose free GPUs serve it: its own (typed), or every key of the name.
+    keys: Range<usize>,
+    count: u64,
+    cpus_per_gpu: u32,
+    /// GPUs of those keys the per-node GRES of the demand take first on each node.
+    first: u64,
+    /// Memory per GPU (MiB) with [`MemDemand::PerGpu`], else 0.
+    mem_per_gpu: u64,
 }
 
 /// What a node contributes to the aggregates and indexes, so that a change updates
@@ -736,7 +867,7 @@ impl Offers {
 
     /// The nodes [`Profile::choose`] picks among the current offers, if the figures
     /// say the demand may fit (the offers must be every usable node's).
-    fn choice(&self, profile: &Profile, need: &Need) -> Option<Vec<(NodeIdx, u32)>> {
+    fn choice(&self, profile: &Profile, need: &Need, at: Timestamp) -> Option<choose::Chosen> {
         if !self.may_fit(need) {
             return None;
         }
@@ -747,7 +878,7 @@ impl Offers {
             .filter(|&(_, &o)| o > 0)
             .map(|(&n, &o)| (n, o))
             .collect();
-        profile.choose(&usable, need)
+        profile.choose(&usable, need, at)
     }
 }
 
@@ -896,12 +1027,9 @@ impl Profile {
     /// let node = Tres { nodes: 1, cpus: 8, memory: Memory::from_gib(8), ..Tres::default() };
     /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 2], vec![1; 2]);
     /// p.add_running(0, &node, Timestamp(100), 1, false);
-    /// let sixteen = Demand {
-    ///     min_nodes: 1, max_nodes: 2, req_nodes: 0, total_cpus: 16, min_cpus_per_node: 1,
-    ///     cpus_per_task: 1, mem: MemDemand::PerCpu(Memory::from_mib(100)),
-    ///     gres_per_node: vec![], whole_node: false, user: 2, user_exclusive: false,
-    ///     duration: Duration::from_secs(60), cpu_budget: None,
-    /// };
+    /// let mut sixteen = Demand::new(Duration::from_secs(60));
+    /// (sixteen.max_nodes, sixteen.total_cpus, sixteen.user) = (2, 16, 2);
+    /// sixteen.mem = MemDemand::PerCpu(Memory::from_mib(100));
     /// assert!(p.fits_when_idle(&sixteen, &[0, 1]));
     /// assert!(!p.fits_when_idle(&sixteen, &[1]));
     /// ```
@@ -911,6 +1039,7 @@ impl Profile {
             return false;
         };
         let mut offers: Vec<u32> = Vec::new();
+        let mut gpus = 0u64;
         let mut seen = BTreeSet::new();
         for &n in candidates {
             let Some(line) = self.nodes.get(n as usize) else {
@@ -937,10 +1066,12 @@ impl Profile {
             };
             if offer > 0 {
                 offers.push(offer);
+                gpus = gpus.saturating_add(Self::free_gpus(&line.cap_gres, &need));
             }
         }
         offers.sort_unstable_by(|a, b| b.cmp(a));
-        offers.len() >= need.min_nodes as usize
+        need.job_gpus.as_ref().is_none_or(|g| gpus >= g.count)
+            && offers.len() >= need.min_nodes as usize
             && offers
                 .iter()
                 .take(need.max_nodes as usize)
@@ -1352,12 +1483,9 @@ impl Profile {
     /// let node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
     /// let mut p = Profile::new(Timestamp(0), vec![node; 4], vec![1; 4]);
     /// let part = p.add_group(&[2, 3, 3, 9]);
-    /// let one = Demand {
-    ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
-    ///     mem: MemDemand::PerCpu(Memory::from_gib(1)), gres_per_node: vec![],
-    ///     whole_node: false, user: 0, user_exclusive: false, duration: Duration::from_secs(60),
-    ///     cpu_budget: None,
-    /// };
+    /// let mut one = Demand::new(Duration::from_secs(60));
+    /// (one.total_cpus, one.min_cpus_per_node) = (4, 4);
+    /// one.mem = MemDemand::PerCpu(Memory::from_gib(1));
     /// let at = p.earliest_in(&one, part, Timestamp(0), None).unwrap();
     /// assert_eq!(at, p.earliest(&one, &[2, 3], Timestamp(0), None).unwrap());
     /// assert_eq!(at.nodes, vec![(2, 4)]);
@@ -1698,6 +1826,41 @@ impl Profile {
             .iter()
             .filter(|(k, _)| k.name == "gpu")
             .fold(0u64, |a, (_, n)| a.saturating_add(*n));
+        let job_gpus = match demand.gpus_per_job.as_ref().filter(|g| g.count > 0) {
+            Some(g) => {
+                let keys = if g.key.kind.is_some() {
+                    let i = self.keys.binary_search(&g.key).ok()?;
+                    i..i + 1
+                } else {
+                    self.group(&g.key.name)
+                };
+                if keys.is_empty() {
+                    return None;
+                }
+                let first = merged
+                    .iter()
+                    .filter(|(k, _)| {
+                        k.name == g.key.name && (g.key.kind.is_none() || k.kind == g.key.kind)
+                    })
+                    .fold(0u64, |a, (_, n)| a.saturating_add(*n));
+                Some(JobGpuNeed {
+                    keys,
+                    count: g.count,
+                    cpus_per_gpu: g.cpus_per_gpu,
+                    first,
+                    mem_per_gpu: match demand.mem {
+                        MemDemand::PerGpu(m) => m.mib(),
+                        _ => 0,
+                    },
+                })
+            }
+            None => None,
+        };
+        // A node gives at least one GPU's CPUs.
+        let base = match &job_gpus {
+            Some(g) => base.max(g.cpus_per_gpu.div_ceil(cpt).checked_mul(cpt)?),
+            None => base,
+        };
         let max_nodes = demand.max_nodes.max(min_nodes);
         let budget = match &demand.cpu_budget {
             Some(b) => {
@@ -1723,6 +1886,7 @@ impl Profile {
             excl: demand.user_exclusive,
             required: Vec::new(),
             budget,
+            job_gpus,
         })
     }
 
@@ -1738,12 +1902,9 @@ impl Profile {
     /// let node = Tres { nodes: 1, cpus: 16, memory: Memory::from_gib(64), ..Tres::default() };
     /// let mut p = Profile::new(Timestamp(0), vec![node; 2], vec![1, 1]);
     /// p.add_running(0, &Tres { cpus: 12, ..Tres::default() }, Timestamp(100), 1, false);
-    /// let four_cpus = Demand {
-    ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
-    ///     mem: MemDemand::PerCpu(Memory::from_gib(1)), gres_per_node: vec![],
-    ///     whole_node: false, user: 2, user_exclusive: false, duration: Duration::from_secs(60),
-    ///     cpu_budget: None,
-    /// };
+    /// let mut four_cpus = Demand::new(Duration::from_secs(60));
+    /// (four_cpus.total_cpus, four_cpus.min_cpus_per_node, four_cpus.user) = (4, 4, 2);
+    /// four_cpus.mem = MemDemand::PerCpu(Memory::from_gib(1));
     /// // Best fit: node 0 has exactly 4 CPUs left.
     /// let at = p.earliest(&four_cpus, &[0, 1], Timestamp(0), None).unwrap();
     /// assert_eq!((at.start, at.nodes), (Timestamp(0), vec![(0, 4)]));
@@ -1780,12 +1941,9 @@ impl Profile {
     /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 3], vec![1; 3]);
     /// let all = p.add_group(&[0, 1, 2]);
     /// p.add_running(1, &Tres { cpus: 12, ..Tres::default() }, Timestamp(100), 1, false);
-    /// let four = Demand {
-    ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 4, min_cpus_per_node: 4, cpus_per_task: 1,
-    ///     mem: MemDemand::PerNode(Memory::from_gib(1)), gres_per_node: vec![],
-    ///     whole_node: false, user: 2, user_exclusive: false, duration: Duration::from_secs(60),
-    ///     cpu_budget: None,
-    /// };
+    /// let mut four = Demand::new(Duration::from_secs(60));
+    /// (four.total_cpus, four.min_cpus_per_node, four.user) = (4, 4, 2);
+    /// four.mem = MemDemand::PerNode(Memory::from_gib(1));
     /// // Best fit: node 1 has exactly 4 CPUs left.
     /// assert_eq!(p.earliest_in(&four, all, Timestamp(0), None).unwrap().nodes, vec![(1, 4)]);
     /// assert_eq!(p.earliest_in(&four, 7, Timestamp(0), None), None);
@@ -1820,12 +1978,9 @@ impl Profile {
     /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 4], vec![1; 4]);
     /// // `-N 2 --exclusive -w n3` (node 2), node 2 busy until 100.
     /// p.add_running(2, &node, Timestamp(100), 7, false);
-    /// let two = Demand {
-    ///     min_nodes: 2, max_nodes: 2, req_nodes: 0, total_cpus: 2, min_cpus_per_node: 1, cpus_per_task: 1,
-    ///     mem: MemDemand::WholeNode, gres_per_node: vec![], whole_node: true, user: 1,
-    ///     user_exclusive: false, duration: Duration::from_secs(60),
-    ///     cpu_budget: None,
-    /// };
+    /// let mut two = Demand::new(Duration::from_secs(60));
+    /// (two.min_nodes, two.max_nodes, two.total_cpus) = (2, 2, 2);
+    /// (two.mem, two.whole_node, two.user) = (MemDemand::WholeNode, true, 1);
     /// let all = [0, 1, 2, 3];
     /// // Without it, nodes 0 and 1 now; with it, node 2 and its neighbour above at 100.
     /// assert_eq!(p.earliest(&two, &all, Timestamp(0), None).unwrap().nodes, vec![(0, 16), (1, 16)]);
@@ -1870,12 +2025,9 @@ impl Profile {
     /// let node = Tres { nodes: 1, cpus: 8, memory: Memory::from_gib(8), ..Tres::default() };
     /// let mut p = Profile::new(Timestamp(0), vec![node.clone(); 3], vec![1; 3]);
     /// p.add_running(1, &node, Timestamp(100), 1, false);
-    /// let whole = Demand {
-    ///     min_nodes: 1, max_nodes: 1, req_nodes: 0, total_cpus: 8, min_cpus_per_node: 8,
-    ///     cpus_per_task: 1, mem: MemDemand::WholeNode, gres_per_node: vec![],
-    ///     whole_node: true, user: 2, user_exclusive: false,
-    ///     duration: Duration::from_secs(60), cpu_budget: None,
-    /// };
+    /// let mut whole = Demand::new(Duration::from_secs(60));
+    /// (whole.total_cpus, whole.min_cpus_per_node) = (8, 8);
+    /// (whole.mem, whole.whole_node, whole.user) = (MemDemand::WholeNode, true, 2);
     /// assert_eq!(p.usable_over(&whole, &[0, 1, 2], Timestamp(50)), vec![0, 2]);
     /// assert_eq!(p.usable_over(&whole, &[0, 1, 2], Timestamp(100)), vec![0, 1, 2]);
     /// ```
@@ -1926,7 +2078,8 @@ impl Profile {
                     if let Some(chosen) = self.choose_now(group, &need, end) {
                         return Some(Placement {
                             start: t0,
-                            nodes: chosen,
+                            nodes: chosen.nodes,
+                            gpus: chosen.gpus,
                         });
                     }
                     if only_now {
@@ -1957,10 +2110,11 @@ impl Profile {
                     // The direct test at t0 answers most questions without any curve.
                     let end = t0.saturating_add(Duration::from_secs(need.dur));
                     let usable = self.usable_at(&nodes, &need, t0, end);
-                    if let Some(chosen) = self.choose(&usable, &need) {
+                    if let Some(chosen) = self.choose(&usable, &need, t0) {
                         return Some(Placement {
                             start: t0,
-                            nodes: chosen,
+                            nodes: chosen.nodes,
+                            gpus: chosen.gpus,
                         });
                     }
                     if only_now {
@@ -2155,7 +2309,8 @@ impl Profile {
                 if let Some(chosen) = self.group_choice(group, need, t, end, &others) {
                     return Some(Placement {
                         start: t,
-                        nodes: chosen,
+                        nodes: chosen.nodes,
+                        gpus: chosen.gpus,
                     });
                 }
             }
@@ -2200,12 +2355,7 @@ impl Profile {
     /// kind as many as the demand could ever take (interchangeable for counting); when
     /// those could hold the demand, the choice reads every usable member, the pristine
     /// ones as runs ([`Profile::group_choice`]).
-    fn choose_now(
-        &self,
-        group: &Group,
-        need: &Need,
-        end: Timestamp,
-    ) -> Option<Vec<(NodeIdx, u32)>> {
+    fn choose_now(&self, group: &Group, need: &Need, end: Timestamp) -> Option<choose::Chosen> {
         let mut offers = Offers::new(true);
         let mut busy: Vec<(NodeIdx, u32)> = Vec::new();
         for &(_, n) in group.busy.range((need.base, 0)..) {
@@ -2252,18 +2402,19 @@ impl Profile {
         s: Timestamp,
         end: Timestamp,
         others: &[(NodeIdx, u32)],
-    ) -> Option<Vec<(NodeIdx, u32)>> {
-        let weight = |n: NodeIdx| self.nodes.get(n as usize).map_or(u32::MAX, |l| l.weight);
+    ) -> Option<choose::Chosen> {
         let mut pieces: Vec<choose::Usable> = others
             .iter()
-            .filter(|&&(n, offer)| {
-                offer > 0 && self.nodes.get(n as usize).is_some_and(|l| !l.pristine())
-            })
-            .map(|&(node, offer)| choose::Usable {
-                node,
-                count: 1,
-                offer,
-                weight: weight(node),
+            .filter(|&&(_, offer)| offer > 0)
+            .filter_map(|&(node, offer)| {
+                let line = self.nodes.get(node as usize).filter(|l| !l.pristine())?;
+                Some(choose::Usable {
+                    node,
+                    count: 1,
+                    offer,
+                    weight: line.weight,
+                    gpus: self.window_gpus(line, need, s, end),
+                })
             })
             .collect();
         // Offer of each pristine kind (u32::MAX: not worked out yet).
@@ -2296,6 +2447,7 @@ impl Profile {
                     count: last - first + 1,
                     offer,
                     weight: line.weight,
+                    gpus: self.window_gpus(line, need, s, end),
                 });
             }
         }
@@ -2361,6 +2513,9 @@ impl Profile {
         if !gres_fits(&line.cap_gres, need) {
             return false;
         }
+        if need.job_gpus.is_some() && Self::free_gpus(&line.cap_gres, need) == 0 {
+            return false;
+        }
         if let Some((b, tasks)) = need.budget {
             let wanted = if need.whole { line.cap_cpus } else { tasks };
             if line.cap_gres.get(b).is_none_or(|&c| c < u64::from(wanted)) {
@@ -2369,7 +2524,9 @@ impl Profile {
         }
         let mem = match need.mem {
             MemDemand::PerNode(m) => m.mib(),
-            MemDemand::PerGpu(m) => m.mib().saturating_mul(need.gpus),
+            MemDemand::PerGpu(m) => m
+                .mib()
+                .saturating_mul(need.gpus + u64::from(need.job_gpus.is_some())),
             MemDemand::PerCpu(m) => {
                 let cpus = if need.whole { line.cap_cpus } else { need.base };
                 m.mib().saturating_mul(u64::from(cpus))
@@ -2405,6 +2562,9 @@ impl Profile {
                 _ => return 0,
             }
         }
+        if need.job_gpus.is_some() && Self::seg_gpus(line, i, k, need) == 0 {
+            return 0;
+        }
         let mut cpus = seg.cpus / need.cpt * need.cpt;
         // The least the node may offer: the per-node minimum, or with a CPU budget only
         // the tasks' CPUs; the choice raises it to the per-node minimum where Slurm does
@@ -2438,6 +2598,64 @@ impl Profile {
             }
         };
         if mem_ok && cpus >= least { cpus } else { 0 }
+    }
+
+    /// The GPUs of the per-job request free in `free` (dense, profile key order), less
+    /// those the per-node GRES take first.
+    fn free_gpus(free: &[u64], need: &Need) -> u64 {
+        let Some(g) = &need.job_gpus else {
+            return 0;
+        };
+        free.get(g.keys.clone())
+            .unwrap_or_default()
+            .iter()
+            .fold(0u64, |a, &f| a.saturating_add(f))
+            .saturating_sub(g.first)
+    }
+
+    /// The GPUs of the per-job request segment `i` of `line` can give: free ones, as many
+    /// as the free memory pays for with memory per GPU.
+    fn seg_gpus(line: &NodeLine, i: usize, k: usize, need: &Need) -> u64 {
+        let (Some(g), Some(seg)) = (&need.job_gpus, line.segs.get(i)) else {
+            return 0;
+        };
+        let free = line
+            .gres
+            .get(i * k..(i + 1) * k)
+            .map_or(0, |f| Self::free_gpus(f, need));
+        let left = seg
+            .mem
+            .saturating_sub(g.mem_per_gpu.saturating_mul(need.gpus));
+        left.checked_div(g.mem_per_gpu)
+            .map_or(free, |by_mem| free.min(by_mem))
+    }
+
+    /// The GPUs of the per-job request `line` can give over `[s, end)`: the fewest of the
+    /// segments in it; a whole-node demand has all of them (0 without such a request).
+    fn window_gpus(&self, line: &NodeLine, need: &Need, s: Timestamp, end: Timestamp) -> u64 {
+        let Some(g) = &need.job_gpus else {
+            return 0;
+        };
+        if need.whole {
+            let all = Self::free_gpus(&line.cap_gres, need);
+            return line
+                .cap_mem
+                .checked_div(g.mem_per_gpu)
+                .map_or(all, |by_mem| all.min(by_mem));
+        }
+        let k = self.keys.len();
+        let first = line.seg_at(s);
+        let mut least = u64::MAX;
+        for (i, seg) in line.segs.iter().enumerate().skip(first) {
+            if i > first && seg.start >= end {
+                break;
+            }
+            least = least.min(Self::seg_gpus(line, i, k, need));
+            if least == 0 {
+                break;
+            }
+        }
+        if least == u64::MAX { 0 } else { least }
     }
 
     /// The CPUs `line` can give over `[s, end)` (0: unusable). `s >= now`.
@@ -2486,6 +2704,17 @@ impl Profile {
         if offers.iter().all(|&o| o == 0) {
             return;
         }
+        // With a per-job GPU request, a change in the GPUs a node can give is a change
+        // too (its CPU offer may stay the same): its own sliding minimum.
+        let gpus: Vec<u64> = if need.job_gpus.is_some() && !need.whole {
+            (first..first + n)
+                .map(|i| Self::seg_gpus(line, i, k, need))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut gdeque: VecDeque<usize> = VecDeque::new();
+        let gpu = |j: usize| gpus.get(j).copied().unwrap_or(0);
         // Segment j is in the window of a start s once s >= enter(j) and until s >= leave(j).
         let enter = |j: usize| {
             segs.get(j)
@@ -2496,25 +2725,37 @@ impl Profile {
         let (mut lo, mut hi) = (0usize, 0usize);
         let mut s = t0;
         let mut last = 0u32;
+        let mut last_gpus = 0u64;
         loop {
             while hi < n && enter(hi) <= s {
                 while deque.back().is_some_and(|&b| offer(b) >= offer(hi)) {
                     deque.pop_back();
                 }
                 deque.push_back(hi);
+                if !gpus.is_empty() {
+                    while gdeque.back().is_some_and(|&b| gpu(b) >= gpu(hi)) {
+                        gdeque.pop_back();
+                    }
+                    gdeque.push_back(hi);
+                }
                 hi += 1;
             }
             while leave(lo) <= s {
                 if deque.front() == Some(&lo) {
                     deque.pop_front();
                 }
+                if gdeque.front() == Some(&lo) {
+                    gdeque.pop_front();
+                }
                 lo += 1;
             }
             let cur = deque.front().map_or(0, |&j| offer(j));
-            if cur != last {
+            let cur_gpus = gdeque.front().map_or(0, |&j| gpu(j));
+            if cur != last || (cur > 0 && cur_gpus != last_gpus) {
                 out.push((s, pos, cur));
                 last = cur;
             }
+            last_gpus = cur_gpus;
             let next = if hi < n { enter(hi) } else { NEVER }.min(leave(lo));
             if next == NEVER || next >= horizon || next <= s {
                 break;
@@ -2565,10 +2806,11 @@ impl Profile {
                 i += 1;
                 offers.set(pos, offer);
             }
-            if let Some(chosen) = offers.choice(self, need) {
+            if let Some(chosen) = offers.choice(self, need, t) {
                 return Some(Placement {
                     start: t,
-                    nodes: chosen,
+                    nodes: chosen.nodes,
+                    gpus: chosen.gpus,
                 });
             }
         }
@@ -2579,19 +2821,29 @@ impl Profile {
     /// [`choose`]); `None` if the demand does not fit on them or Slurm's choice fails
     /// there. `usable` must hold every usable node, not a sample: the sets of consecutive
     /// nodes Slurm prefers depend on all of them. The result is in node order with the
-    /// CPUs each gives.
-    fn choose(&self, usable: &[(NodeIdx, u32)], need: &Need) -> Option<Vec<(NodeIdx, u32)>> {
+    /// CPUs (and per-job GPUs) each gives over the demand's window from `at`.
+    fn choose(
+        &self,
+        usable: &[(NodeIdx, u32)],
+        need: &Need,
+        at: Timestamp,
+    ) -> Option<choose::Chosen> {
         if usable.len() < need.min_nodes as usize {
             return None;
         }
+        let end = at.saturating_add(Duration::from_secs(need.dur));
         let mut nodes: Vec<choose::Usable> = usable
             .iter()
             .filter(|&&(_, offer)| offer > 0)
-            .map(|&(node, offer)| choose::Usable {
-                node,
-                count: 1,
-                offer,
-                weight: self.nodes.get(node as usize).map_or(u32::MAX, |l| l.weight),
+            .map(|&(node, offer)| {
+                let line = self.nodes.get(node as usize);
+                choose::Usable {
+                    node,
+                    count: 1,
+                    offer,
+                    weight: line.map_or(u32::MAX, |l| l.weight),
+                    gpus: line.map_or(0, |l| self.window_gpus(l, need, at, end)),
+                }
             })
             .collect();
         nodes.sort_unstable_by_key(|u| u.node);
@@ -2610,6 +2862,10 @@ impl Profile {
             cpt: need.cpt,
             whole: need.whole,
             required: &need.required,
+            gpus: need.job_gpus.as_ref().map(|g| choose::GpuAsk {
+                count: g.count,
+                cpus_per_gpu: g.cpus_per_gpu,
+            }),
         }
     }
 }
@@ -2772,6 +3028,7 @@ mod tests {
             user_exclusive: false,
             duration: Duration::from_secs(secs),
             cpu_budget: None,
+            gpus_per_job: None,
         }
     }
 
@@ -2790,6 +3047,7 @@ mod tests {
             user_exclusive: false,
             duration: Duration::from_secs(secs),
             cpu_budget: None,
+            gpus_per_job: None,
         }
     }
 
@@ -2820,7 +3078,8 @@ mod tests {
             at_c,
             Placement {
                 start: Timestamp(0),
-                nodes: vec![(3, 16)]
+                nodes: vec![(3, 16)],
+                gpus: vec![]
             }
         );
         let job_d = whole(1, 7200);
@@ -2829,7 +3088,8 @@ mod tests {
             at_d,
             Placement {
                 start: Timestamp(7200),
-                nodes: vec![(0, 16)]
+                nodes: vec![(0, 16)],
+                gpus: vec![]
             }
         );
         // Exactly fitting before the reservation is allowed: [0, 3600) ends as B starts.
@@ -2943,7 +3203,8 @@ mod tests {
             at,
             Placement {
                 start: Timestamp(0),
-                nodes: vec![(0, 2), (1, 8), (2, 8)]
+                nodes: vec![(0, 2), (1, 8), (2, 8)],
+                gpus: vec![]
             }
         );
         let d = Demand {
@@ -2978,7 +3239,8 @@ mod tests {
             at,
             Placement {
                 start: Timestamp(0),
-                nodes: vec![(0, 4), (1, 4)]
+                nodes: vec![(0, 4), (1, 4)],
+                gpus: vec![]
             }
         );
         // -c 3: node 0 has one task of 3 only, below the minimum of 6.
@@ -3765,6 +4027,7 @@ mod tests {
                         count: 1,
                         offer,
                         weight: self.weights[n as usize],
+                        gpus: 0,
                     });
                 }
             }
@@ -3781,8 +4044,9 @@ mod tests {
                 cpt: d.cpus_per_task.max(1),
                 whole: d.whole_node,
                 required: &req,
+                gpus: None,
             };
-            choose::choose(&usable, &ask)
+            choose::choose(&usable, &ask).map(|c| c.nodes)
         }
         /// `feasible` with every node of `req` in the allocation.
         fn feasible_required(
@@ -3938,6 +4202,7 @@ mod tests {
                         user_exclusive: excl,
                         duration: Duration::from_secs(dur),
                         cpu_budget: None,
+                        gpus_per_job: None,
                     }
                 },
             )
@@ -4228,6 +4493,99 @@ mod tests {
             prop_assert_eq!(early.earliest_in(&d, 0, Timestamp(nb), horizon), want.clone());
             prop_assert_eq!(late.earliest_in(&d, g, Timestamp(nb), horizon), want);
             prop_assert_eq!(early.earliest_in(&d, 0, Timestamp(0), horizon), from_now);
+        }
+
+        /// A `--gpus` demand's placement gives exactly its GPUs, each node no more than
+        /// it has free (of the key) over the whole window, the CPUs and memory too, one
+        /// GPU at least on each node when there are no more nodes than GPUs; a group
+        /// answers as the list does; the placement reserved, a second one never takes
+        /// what the first holds.
+        #[test]
+        fn gpus_per_job_placements_never_overcommit(
+            caps in prop::collection::vec(arb_cap(), 2..7),
+            weights in prop::collection::vec(1u32..3, 0..7),
+            ops in prop::collection::vec(arb_op(), 0..16),
+            count in 1u64..6,
+            key in 0usize..3,
+            min_n in 1u32..3,
+            extra in 0u32..4,
+            total in 1u32..20,
+            cpus_per_gpu in 0u32..3,
+            per_gpu_mem in any::<bool>(),
+            dur in 1u64..60,
+            nb in 0u64..200,
+        ) {
+            let keys = gres_keys();
+            let (_, mut p) = build(&caps, &weights, &ops, &[], &[]);
+            let cands: Vec<NodeIdx> = (0..caps.len() as u32).collect();
+            let mut d = Demand::new(Duration::from_secs(dur));
+            (d.min_nodes, d.max_nodes, d.total_cpus) = (min_n, min_n + extra, total);
+            d.mem = if per_gpu_mem {
+                MemDemand::PerGpu(Memory::from_mib(500))
+            } else {
+                MemDemand::PerCpu(Memory::from_mib(100))
+            };
+            let mut gpus = JobGpus::new(keys[key].clone(), count);
+            gpus.cpus_per_gpu = cpus_per_gpu;
+            d.gpus_per_job = Some(gpus);
+            let got = p.earliest(&d, &cands, Timestamp(nb), None);
+            let mut q = p.clone();
+            let g = q.add_group(&cands);
+            prop_assert_eq!(q.earliest_in(&d, g, Timestamp(nb), None), got.clone());
+            let Some(at) = got else { return Ok(()) };
+            let free_gpus = |t: &Tres| -> u64 {
+                t.gres
+                    .iter()
+                    .filter(|(k, _)| k.name == "gpu" && (key == 0 || **k == keys[key]))
+                    .map(|(_, n)| *n)
+                    .sum()
+            };
+            prop_assert_eq!(at.gpus.len(), at.nodes.len());
+            prop_assert_eq!(at.gpus.iter().sum::<u64>(), count);
+            let n = at.nodes.len() as u64;
+            prop_assert!(n >= u64::from(min_n) && n <= u64::from(min_n + extra));
+            if n <= count {
+                prop_assert!(at.gpus.iter().all(|&g| g >= 1));
+            }
+            for (&(node, cpus), &g) in at.nodes.iter().zip(&at.gpus) {
+                prop_assert!(u64::from(cpus) >= g * u64::from(cpus_per_gpu));
+                let mem = if per_gpu_mem { 500 * g } else { 100 * u64::from(cpus) };
+                for t in at.start.0..at.start.0 + dur {
+                    let free = p.free_at(node, Timestamp(t)).unwrap_or_default();
+                    prop_assert!(free_gpus(&free) >= g, "node {} at {}: {:?}", node, t, free);
+                    prop_assert!(free.cpus >= cpus);
+                    prop_assert!(free.memory.mib() >= mem);
+                }
+            }
+            // Held as resources, the next placement does not share them.
+            for (&(node, cpus), &g) in at.nodes.iter().zip(&at.gpus) {
+                let mut used = Tres { cpus, ..Tres::default() };
+                used.memory = Memory::from_mib(if per_gpu_mem { 500 * g } else { 100 * u64::from(cpus) });
+                if g > 0 {
+                    // A node of the request's key (or of any type, untyped) gives them.
+                    let k = p.free_at(node, at.start).and_then(|f| {
+                        f.gres.into_iter().find(|(k, n)| {
+                            *n >= g && k.name == "gpu" && (key == 0 || *k == keys[key])
+                        })
+                    });
+                    if let Some((k, _)) = k {
+                        used.gres.insert(k, g);
+                    } else {
+                        // Spread over several types: leave the check above to speak.
+                        return Ok(());
+                    }
+                }
+                p.reserve(node, at.start, at.start.saturating_add(Duration::from_secs(dur)), &Hold::Resources(used), 1, false);
+            }
+            if let Some(next) = p.earliest(&d, &cands, Timestamp(nb), None) {
+                for (&(node, cpus), &g) in next.nodes.iter().zip(&next.gpus) {
+                    for t in next.start.0..next.start.0 + dur {
+                        let free = p.free_at(node, Timestamp(t)).unwrap_or_default();
+                        prop_assert!(free_gpus(&free) >= g);
+                        prop_assert!(free.cpus >= cpus);
+                    }
+                }
+            }
         }
 
         #[test]

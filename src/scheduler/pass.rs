@@ -16,7 +16,7 @@ use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::memory::Memory;
 use crate::partition::OverSubscribe;
-use crate::planner::{CpuBudget, Demand, Hold, MemDemand, NodeIdx, Placement, Profile};
+use crate::planner::{CpuBudget, Demand, Hold, JobGpus, MemDemand, NodeIdx, Placement, Profile};
 use crate::request::Exclusive;
 use crate::resolve::{JobShape, ResolvedMemory};
 use crate::time::{Duration, TimeLimit, Timestamp};
@@ -86,6 +86,7 @@ impl ShapeRef<'_> {
         bool,
         Duration,
         Option<&CpuBudget>,
+        Option<&JobGpus>,
     ) {
         let Demand {
             min_nodes,
@@ -101,6 +102,7 @@ impl ShapeRef<'_> {
             user_exclusive,
             duration,
             cpu_budget,
+            gpus_per_job,
         } = d;
         (
             [
@@ -117,6 +119,7 @@ impl ShapeRef<'_> {
             *user_exclusive,
             *duration,
             cpu_budget.as_ref(),
+            gpus_per_job.as_ref(),
         )
     }
 
@@ -2320,12 +2323,15 @@ impl Scheduler {
         if end <= start {
             end = Timestamp(start.0.saturating_add(res));
         }
-        for &(n, cpus) in &placement.nodes {
+        for (i, &(n, cpus)) in placement.nodes.iter().enumerate() {
             let hold = match bf.granularity {
                 ReservationGranularity::WholeNodes => Hold::WholeNode,
-                ReservationGranularity::Resources => {
-                    Hold::Resources(self.node_usage(n, demand, cpus))
-                }
+                ReservationGranularity::Resources => Hold::Resources(self.node_usage(
+                    n,
+                    demand,
+                    cpus,
+                    placement.gpus.get(i).copied(),
+                )),
             };
             profile.reserve(n, start, end, &hold, user, user_exclusive);
         }
@@ -2435,9 +2441,23 @@ impl Scheduler {
             TimeLimit::Unlimited => UNLIMITED_PLAN,
         };
         let (whole_node, user_exclusive) = self.sharing(job, part);
-        let max_nodes = shape.max_nodes().max(shape.min_nodes()).max(1);
+        // A `--gpus` job is chosen with its own counts: from its fewest nodes up, the
+        // GPUs spread over them (see `JobGpus`).
+        let gpu_choice = shape.gpu_choice();
+        let (min_nodes, max_nodes, total_cpus) = match gpu_choice {
+            Some(g) => (
+                g.min_nodes.max(1),
+                g.max_nodes.max(g.min_nodes).max(1),
+                g.min_cpus,
+            ),
+            None => (
+                shape.min_nodes().max(1),
+                shape.max_nodes().max(shape.min_nodes()).max(1),
+                shape.min_cpus(),
+            ),
+        };
         let demand = Demand {
-            min_nodes: shape.min_nodes().max(1),
+            min_nodes,
             max_nodes,
             // A job that gave a node count gets as many nodes as it can, unless it asked
             // for the fewest (Slurm's `req_nodes`, `_get_req_features()`).
@@ -2449,7 +2469,7 @@ impl Scheduler {
                     0
                 }
             },
-            total_cpus: shape.min_cpus().max(1),
+            total_cpus: total_cpus.max(1),
             min_cpus_per_node,
             cpus_per_task: cpt,
             mem,
@@ -2465,6 +2485,11 @@ impl Scheduler {
             cpu_budget: self.cpu_budget_key(part).map(|key| CpuBudget {
                 key,
                 cpus_per_node: shape.task_cpus_per_node().max(1),
+            }),
+            gpus_per_job: gpu_choice.map(|g| {
+                let mut gpus = JobGpus::new(g.spec.key.clone(), g.spec.count);
+                gpus.cpus_per_gpu = g.cpus_per_gpu;
+                gpus
             }),
         };
         Some((demand, self.candidates(id, part)))
@@ -2648,15 +2673,25 @@ impl Scheduler {
             .unwrap_or_default()
     }
 
-    /// What a job takes on one node when it gets `cpus` CPUs there.
-    fn node_usage(&self, node: NodeIdx, demand: &Demand, cpus: u32) -> Tres {
+    /// What a job takes on one node when it gets `cpus` CPUs there, and `job_gpus` of
+    /// its `--gpus` GPUs ([`Placement::gpus`]).
+    fn node_usage(&self, node: NodeIdx, demand: &Demand, cpus: u32, job_gpus: Option<u64>) -> Tres {
         let Some(rt) = self.nodes.get(node as usize) else {
             return Tres::default();
         };
         let gres: BTreeMap<_, _> = if demand.whole_node {
             rt.all_gres().into_iter().collect()
         } else {
-            demand.gres_per_node.iter().cloned().collect()
+            let mut gres: BTreeMap<GresKey, u64> = BTreeMap::new();
+            for (k, n) in &demand.gres_per_node {
+                let slot = gres.entry(k.clone()).or_insert(0);
+                *slot = slot.saturating_add(*n);
+            }
+            if let (Some(g), Some(n)) = (&demand.gpus_per_job, job_gpus.filter(|&n| n > 0)) {
+                let slot = gres.entry(g.key.clone()).or_insert(0);
+                *slot = slot.saturating_add(n);
+            }
+            gres
         };
         let gpus: u64 = gres
             .iter()
@@ -2695,8 +2730,8 @@ impl Scheduler {
         let mut allocations = Vec::new();
         let mut done: Vec<(usize, Tres, Vec<GresAllocation>)> = Vec::new();
         let run_id = self.task_record(id);
-        for &(n, cpus) in &placement.nodes {
-            let usage = self.node_usage(n, &demand, cpus);
+        for (i, &(n, cpus)) in placement.nodes.iter().enumerate() {
+            let usage = self.node_usage(n, &demand, cpus, placement.gpus.get(i).copied());
             // The MaxCPUsPerNode budget is the profile's, not a device of the node.
             let gres: Vec<_> = usage
                 .gres

@@ -742,6 +742,11 @@ fn hpcsched_resolved(job: &Value) -> Result<Resolved, String> {
     {
         gres.push(slurm_gres(g)?);
     }
+    // `--gpus`: spread over the shown node count, as Slurm's TresPerJob is above.
+    if let Some(g) = job.get("gpus_per_job").and_then(Value::as_str) {
+        let (key, count) = slurm_gres(g)?;
+        gres.push((key, count.div_ceil(min.max(1))));
+    }
     let time = job
         .get("time_limit")
         .and_then(Value::as_str)
@@ -954,7 +959,8 @@ fn report_md(results: &[CaseResult]) -> String {
          jobs slurmctld accepts; noted where it happens). Compared: accept/reject (not the \
          wording of the message) and, for accepted cases, partition (as a set), nodes (the \
          minimum only when Slurm shows no range), CPUs (`NumCPUs = tasks × CPUs per task`), \
-         memory, GRES per node (a per-job `--gpus` spread over the minimum node count) and \
+         memory, GRES per node (a per-job `--gpus` spread over the minimum node count, Slurm's and \
+         hpcsched's alike) and \
          time limit. Slurm accepted {accepted} and rejected {}.\n",
         total - scripts,
         total - accepted
