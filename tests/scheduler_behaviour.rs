@@ -2866,3 +2866,30 @@ fn a_reservation_takes_the_nodes_the_running_jobs_free_first() {
     let e = estimate(&s, d);
     assert_eq!((e.start, e.nodes), (Some(Timestamp(7200)), names(&["n1"])));
 }
+
+/// `schedule_backfill` runs slurmctld's backfill alone: it starts and plans jobs but sets
+/// no reason, which the main scheduler gives at the next whole pass.
+#[test]
+fn a_backfill_pass_alone_plans_and_leaves_reasons_to_the_main_scheduler() {
+    let mut s = sched(
+        "SchedulerType=sched/backfill\n\
+         NodeName=n[1-2] CPUs=4 RealMemory=8000\n\
+         PartitionName=p Nodes=n[1-2] Default=YES MaxTime=UNLIMITED\n",
+    );
+    let x = submit(&mut s, "-N1 --exclusive -t 60 -w n1", 0);
+    assert_eq!(started_ids(&s.schedule_backfill(Timestamp(0))), [x]);
+    let b = submit(&mut s, "-N2 --exclusive -t 10", 1);
+    let c = submit(&mut s, "-N1 --exclusive -t 100", 1);
+    let d = submit(&mut s, "-N1 --exclusive -t 5", 1);
+    assert_eq!(started_ids(&s.schedule_backfill(Timestamp(1))), [d]);
+    assert_eq!(estimate(&s, b).start, Some(Timestamp(3600)));
+    assert_eq!(
+        (reason(&s, b), reason(&s, c)),
+        (PendingReason::None, PendingReason::None)
+    );
+    assert!(started_ids(&s.schedule(Timestamp(2))).is_empty());
+    assert_eq!(
+        (reason(&s, b), reason(&s, c)),
+        (PendingReason::Resources, PendingReason::Priority)
+    );
+}

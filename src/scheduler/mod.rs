@@ -164,6 +164,8 @@ pub struct Scheduler {
     planned: std::collections::HashMap<JobId, pass::Planned, FastBuild>,
     /// Pending jobs (an array whose tasks have not all started counts once).
     pending: IndexSet<JobId, FastBuild>,
+    /// The pass under way is [`Scheduler::schedule_backfill`]'s.
+    backfill_only: bool,
     /// How many jobs were pending after the last pass.
     pending_after_pass: usize,
     /// Pending jobs whose eligibility the next pass must check (holds, begin times,
@@ -306,6 +308,7 @@ impl Scheduler {
             started_nodes: Vec::new(),
             reuse_plan: true,
             main_by_partition: true,
+            backfill_only: false,
             memory_consumable: cluster_memory_consumable,
         }
     }

@@ -411,18 +411,51 @@ impl Scheduler {
         decisions
     }
 
+    /// Runs slurmctld's backfill alone at `now`, without its main scheduler, as
+    /// slurmctld's backfill thread does between two main passes (with `bf_interval` and
+    /// `sched_interval`, the two run on their own timers): what [`Scheduler::schedule`]
+    /// does under a policy without a main pass. Reasons the main pass gave stay for it
+    /// to settle; under a policy without backfill this is [`Scheduler::schedule`].
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, Scheduler, Timestamp};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = Cluster::from_slurm_conf(
+    ///     "NodeName=n[1-2] CPUs=4\nPartitionName=p Nodes=n[1-2] Default=YES\n",
+    /// )?;
+    /// let mut s = Scheduler::new(cluster);
+    /// let req = hpcsched::sbatch::parse_args(&["-N2", "-t", "10"])?;
+    /// s.submit(&req, "alice", Timestamp(0))?;
+    /// assert_eq!(s.schedule_backfill(Timestamp(0)).len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn schedule_backfill(&mut self, now: Timestamp) -> Vec<Decision> {
+        self.backfill_only = self.policy.backfill.is_some();
+        let decisions = self.schedule(now);
+        self.backfill_only = false;
+        decisions
+    }
+
     /// A whole pass over the queue.
     fn full_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         self.kept_pass = None;
-        let unsettled = std::mem::take(&mut self.unsettled);
+        let main = self.policy.main_pass && !self.backfill_only;
+        // A backfill-only pass under a policy with a main pass leaves the jobs the main
+        // pass must settle to the next one.
+        let unsettled = if main || !self.policy.main_pass {
+            Some(std::mem::take(&mut self.unsettled))
+        } else {
+            None
+        };
         let mut state = PassState {
             main_reasons: self.policy.main_pass,
             ..PassState::default()
         };
         let mut profile = self.pass_profile(now);
         let mut walked = None;
-        let mut unsettled = Some(unsettled);
-        if self.policy.main_pass {
+        let mut unsettled = unsettled;
+        if main {
             let queue = self.main_pass(now, unsettled.take(), &mut state, decisions, &mut profile);
             // Backfill starts from the running jobs alone, without the main pass's blocks.
             let restored = profile.undo_touched();
