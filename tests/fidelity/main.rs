@@ -192,12 +192,24 @@ fn main() -> ExitCode {
     };
     let scenario_md = scenario::report_md(&scenarios);
     let generated_md = generated::report_md(&generated);
-    // While issue 12 is under way the generated corpus's differences are reported, not
-    // failed on (its figures are still checked against docs/fidelity.md and the README).
-    let generated_failed = if generated::STRICT {
+    // Recorded: every difference of the generated corpus is fixed or documented. Live: a
+    // batch of new observations, failed only below a floor (see `generated::LIVE_FLOOR`).
+    let generated_strict = generated::STRICT && mode != Mode::Live;
+    let live_short = mode == Mode::Live
+        && generated.compared > 0
+        && (generated.identical as f64) < generated::LIVE_FLOOR * generated.compared as f64;
+    if live_short {
+        eprintln!(
+            "fidelity: the live generated batch agrees on {} of {} decisions, below {:.0}%",
+            generated.identical,
+            generated.compared,
+            generated::LIVE_FLOOR * 100.0
+        );
+    }
+    let generated_failed = if generated_strict {
         generated.failures.len()
     } else {
-        0
+        usize::from(live_short)
     };
     let mut failed = scenarios.failures.len() + generated_failed + corpus.failures.len();
     let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
@@ -264,7 +276,7 @@ fn main() -> ExitCode {
         eprintln!("FAIL {f}");
     }
     for f in &generated.failures {
-        if generated::STRICT {
+        if generated_strict {
             eprintln!("FAIL {f}");
         } else {
             eprintln!("DIFF {f}");
