@@ -36,7 +36,7 @@ const START_TOLERANCE: u64 = 60;
 /// Whether a difference in the generated corpus that is neither fixed nor documented
 /// fails the suite (recorded and report runs): every recorded difference is fixed or
 /// documented with an `@deviation` line in its scenario.
-pub const STRICT: bool = false;
+pub const STRICT: bool = true;
 
 /// Scenarios a live run asks Slurm about (`.ci/run` stays within its time).
 pub const LIVE_BATCH: usize = 16;
