@@ -2893,3 +2893,36 @@ fn a_backfill_pass_alone_plans_and_leaves_reasons_to_the_main_scheduler() {
         (PendingReason::Resources, PendingReason::Priority)
     );
 }
+
+/// On an ExclusiveUser partition every task of a pending array is planned away from the
+/// nodes other users run on now, for the whole plan (`filter_by_node_owner()`), not only
+/// its first task (observed on 22.05, generated scenario g00023: bob's second task waits
+/// for his own nodes, never for alice's node that frees first).
+#[test]
+fn every_task_of_an_array_avoids_the_nodes_other_users_hold() {
+    let c = cluster(
+        "SchedulerParameters=bf_interval=1,bf_window=2880\n\
+         NodeName=n[1-4] CPUs=4 RealMemory=32768\n\
+         PartitionName=u Nodes=n[1-4] Default=YES MaxTime=UNLIMITED DefMemPerCPU=8192 \
+         OverSubscribe=EXCLUSIVE ExclusiveUser=YES\n",
+    );
+    let policy = Policy::preset(Preset::Slurm, c.config());
+    let mut s = Scheduler::with_policy(c, policy);
+    let long = submit_as(&mut s, "bob", "-N2 -t 1440", 0);
+    let short = submit_as(&mut s, "bob", "-N1 -t 240", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [long, short]);
+    let array = submit_as(&mut s, "bob", "-N2 -t 240 --array=0-1", 1);
+    let alice = submit_as(&mut s, "alice", "-N1 -t 5", 1);
+    // Alice's 5-minute job backfills on n4, free then: the array was planned on n[3-4]
+    // (at 14400 and 28800), as in Slurm's first cycle.
+    assert_eq!(started_ids(&s.schedule(Timestamp(1))), [alice]);
+    assert_eq!(estimate(&s, array).nodes, names(&["n3", "n4"]));
+    // From the next pass on, alice holds n4: task 0 waits for the end of bob's long job
+    // on n[1-2], and task 1 after it there too (not at 14400 on n[3-4]).
+    assert!(s.schedule(Timestamp(2)).is_empty());
+    let e = estimate(&s, array);
+    assert_eq!(
+        (e.start, e.nodes),
+        (Some(Timestamp(100_800)), names(&["n1", "n2"]))
+    );
+}

@@ -1040,12 +1040,23 @@ impl Profile {
         };
         let mut offers: Vec<u32> = Vec::new();
         let mut gpus = 0u64;
-        let mut seen = BTreeSet::new();
+        // Candidates are usually ascending and distinct; only other lists pay for the
+        // check of repeats.
+        let ascending = candidates.windows(2).all(|w| w[0] < w[1]);
+        let mut seen = if ascending {
+            Vec::new()
+        } else {
+            vec![false; self.nodes.len()]
+        };
         for &n in candidates {
             let Some(line) = self.nodes.get(n as usize) else {
                 continue;
             };
-            if line.blocked || !seen.insert(n) || !Self::cap_fits(line, &need) {
+            let repeat = !ascending
+                && seen
+                    .get_mut(n as usize)
+                    .is_some_and(|s| std::mem::replace(s, true));
+            if line.blocked || repeat || !Self::cap_fits(line, &need) {
                 continue;
             }
             let offer = if need.whole {

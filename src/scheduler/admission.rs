@@ -87,10 +87,16 @@ impl Scheduler {
                         .is_some_and(|node| required.contains(&node.name))
             });
             if !listed_out {
-                let busy = nodes.iter().any(|&n| {
-                    avail(n as usize) && self.held_whole(n as usize, shape.whole_nodes())
-                });
-                if busy || self.cluster.fits_nodes_now(job, name, avail) {
+                // With every node in service, the test is the one the job passed to be
+                // accepted in this partition (the common case, and the cheap one).
+                let all_in = job.refused_unless_startable().is_none()
+                    && nodes.iter().all(|&n| avail(n as usize));
+                let busy = || {
+                    nodes.iter().any(|&n| {
+                        avail(n as usize) && self.held_whole(n as usize, shape.whole_nodes())
+                    })
+                };
+                if all_in || busy() || self.cluster.fits_nodes_now(job, name, avail) {
                     return None;
                 }
             }

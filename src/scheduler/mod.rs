@@ -164,6 +164,10 @@ pub struct Scheduler {
     planned: std::collections::HashMap<JobId, pass::Planned, FastBuild>,
     /// Pending jobs (an array whose tasks have not all started counts once).
     pending: IndexSet<JobId, FastBuild>,
+    /// Jobs that list a partition with no node for them (BadConstraints candidates, see
+    /// `ResolvedJob::partitions_without_nodes`); pruned as they leave the queue, so that
+    /// a pass does not walk the whole queue to find the few.
+    with_bad_partitions: Vec<JobId>,
     /// The pass under way is [`Scheduler::schedule_backfill`]'s.
     backfill_only: bool,
     /// How many jobs were pending after the last pass.
@@ -284,6 +288,7 @@ impl Scheduler {
             priority_type,
             planned: std::collections::HashMap::default(),
             pending: IndexSet::default(),
+            with_bad_partitions: Vec::new(),
             pending_after_pass: 0,
             watch: IndexSet::default(),
             queue: queue::Queue::new(tiers),
@@ -417,6 +422,9 @@ impl Scheduler {
         } else {
             self.initial_priority(request)
         };
+        if !resolved.partitions_without_nodes().is_empty() {
+            self.with_bad_partitions.push(id);
+        }
         let job = Job {
             id,
             array_task: None,
@@ -770,6 +778,11 @@ impl Scheduler {
             };
             // Out of the queue by the records it has now, back in by its new ones.
             self.dequeue(id);
+            if !resolved.partitions_without_nodes().is_empty()
+                && !self.with_bad_partitions.contains(&id)
+            {
+                self.with_bad_partitions.push(id);
+            }
             if let Some(job) = self.jobs.get_mut(&id) {
                 job.resolved = resolved;
             }

@@ -267,10 +267,40 @@ struct MainWalk {
     to_block: Vec<u32>,
     /// Every node blocked so far in the pass (slurmctld removes them from its
     /// `avail_node_bitmap` for the rest of the main pass).
-    unavail: BTreeSet<u32>,
+    unavail: NodeBits,
     /// The records (job, partition) whose job the pass tried on nodes (past the blocked
     /// partition test).
     tested: HashSet<(JobId, usize), FastBuild>,
+}
+
+/// A set of node indices as a bitmap: the main pass blocks whole partitions (a thousand
+/// nodes, once per pass), where a tree set spent more time inserting than the pass did
+/// deciding.
+#[derive(Default, Debug)]
+struct NodeBits(Vec<u64>);
+
+impl NodeBits {
+    fn contains(&self, n: u32) -> bool {
+        self.0
+            .get((n / 64) as usize)
+            .is_some_and(|w| w & (1 << (n % 64)) != 0)
+    }
+
+    fn insert(&mut self, n: u32) {
+        let word = (n / 64) as usize;
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << (n % 64);
+    }
+}
+
+impl Extend<u32> for NodeBits {
+    fn extend<I: IntoIterator<Item = u32>>(&mut self, iter: I) {
+        for n in iter {
+            self.insert(n);
+        }
+    }
 }
 
 /// The description slurmctld's main scheduler gives a job whose partition has fewer nodes
@@ -1295,7 +1325,9 @@ impl Scheduler {
     /// CPU-4,CPU-16 --mem=128G` on 32 GB CPU-4 nodes behind a blocked CPU-16 job).
     fn settle_bad_constraints(&mut self, walk: &MainWalk) {
         let mut settled: Vec<(JobId, PendingReason, Option<String>)> = Vec::new();
-        for &id in &self.pending {
+        let pending = &self.pending;
+        self.with_bad_partitions.retain(|id| pending.contains(id));
+        for &id in &self.with_bad_partitions {
             let Some(job) = self.jobs.get(&id) else {
                 continue;
             };
@@ -1335,7 +1367,7 @@ impl Scheduler {
                 nodes
                     .iter()
                     .filter(|&&n| {
-                        !walk.unavail.contains(&n)
+                        !walk.unavail.contains(n)
                             && self
                                 .cluster
                                 .node_at(n as usize)
@@ -1493,7 +1525,7 @@ impl Scheduler {
             JobNodes::Narrowed(list) | JobNodes::Required { nodes: list, .. } => list,
         };
         let out = |n: &NodeIdx| {
-            walk.unavail.contains(n)
+            walk.unavail.contains(*n)
                 || self
                     .cluster
                     .node_at(*n as usize)
@@ -1556,7 +1588,7 @@ impl Scheduler {
         };
         let min_nodes = self.shape_in(job, entry.part).min_nodes().max(1) as usize;
         let out = |n: u32| {
-            walk.unavail.contains(&n)
+            walk.unavail.contains(n)
                 || self
                     .cluster
                     .node_at(n as usize)
@@ -1859,7 +1891,12 @@ impl Scheduler {
             let more = pending
                 .min(u64::from(bf.max_job_array_resv))
                 .saturating_sub(1);
-            let candidates = self.candidates(entry.job, part);
+            // The later tasks avoid the nodes other users keep from it, as the first did.
+            let Some(candidates) =
+                self.without_held(profile, part, &demand, self.candidates(entry.job, part))
+            else {
+                return Visit::Other;
+            };
             let mut last = None;
             let mut beyond = false;
             for _ in 0..more {
