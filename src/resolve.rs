@@ -1389,7 +1389,7 @@ impl Cluster {
             None => self.config().max_mem_per_cpu,
         };
         let (counts, memory_req) = adjust_mem_per_cpu(job.counts, job.req.memory, max_per_cpu);
-        let violation = Self::limit_violation(view, pos, part, job.req, counts, job.qos);
+        let violation = Self::limit_violation(view, pos, part, job, counts);
         // A job that pends on a node-count limit is still fitted, on as many nodes as
         // the partition has, so that the rest of its shape can be shown.
         let fit = self.fit(
@@ -1444,10 +1444,10 @@ impl Cluster {
         view: &V,
         pos: usize,
         part: &Partition,
-        req: &JobRequest,
+        job: &JobView<'_>,
         counts: Counts,
-        qos: Option<&Qos>,
     ) -> Option<(RejectReason, PendingReason)> {
+        let (req, qos) = (job.req, job.qos);
         let flags = qos.map_or(QosFlags::empty(), |q| q.flags);
         let name = part.name.clone();
         // DOWN partitions skip these checks (they only apply to partitions that schedule,
@@ -1503,7 +1503,12 @@ impl Cluster {
                     PendingReason::PartitionNodeLimit,
                 ));
             }
-            if let Some(t) = req.time_limit
+            // Without --time the job has the first listed partition's DefaultTime from
+            // submit on (`_valid_job_part()`), and each partition's MaxTime is checked
+            // against it (observed on 22.05: `-p CPU-16,short -n 9` with CPU-16's
+            // DefaultTime of 60 min over short's MaxTime of 10, EnforcePartLimits=ALL:
+            // refused, "Requested partition configuration not available now").
+            if let Some(t) = req.time_limit.or(job.first_listed.default_time)
                 && t > part.max_time
                 && !flags.contains(QosFlags::PARTITION_TIME_LIMIT)
             {

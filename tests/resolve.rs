@@ -1215,3 +1215,35 @@ fn last_partition_that_never_fits_refuses_the_job_when_the_others_are_busy() {
     let job = ok(&any, &["-p", "2xH100-96,CPU-4", "--gres=gpu:1"]);
     assert_eq!(job.refused_unless_startable(), None);
 }
+
+/// Without `--time` a job has its first listed partition's DefaultTime from submit on,
+/// and under EnforcePartLimits=ALL every listed partition's MaxTime is checked against
+/// it (observed on 22.05, generated scenario g03044: `-p CPU-16,short` with CPU-16's
+/// DefaultTime of 60 min over short's MaxTime of 10 is refused; `-p short,CPU-16` gets
+/// short's 10 minutes and is accepted).
+#[test]
+fn the_first_partitions_default_time_is_checked_against_every_max_time() {
+    let c = Cluster::from_slurm_conf(
+        "EnforcePartLimits=ALL\n\
+         NodeName=n[1-2] CPUs=16 RealMemory=131072\n\
+         PartitionName=long Nodes=n[1-2] MaxTime=30:00:00 DefaultTime=1:00:00\n\
+         PartitionName=short Nodes=n[1-2] MaxTime=10 DefaultTime=5\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        rejected(&c, &["-p", "long,short", "-n", "9"])
+            .iter()
+            .any(|r| matches!(
+                r,
+                RejectReason::InvalidTimeLimit { partition } if partition == "short"
+            ))
+    );
+    assert_eq!(
+        ok(&c, &["-p", "short,long", "-n", "9"]).time_limit(),
+        minutes(5)
+    );
+    assert_eq!(
+        ok(&c, &["-p", "long,short", "-n", "9", "-t", "10"]).time_limit(),
+        minutes(10)
+    );
+}
