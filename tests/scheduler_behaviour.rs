@@ -2642,25 +2642,40 @@ fn an_aftercorr_array_is_listed_task_by_task() {
     );
 }
 
-/// A job listing several partitions shares nodes as the last one it lists says, in
-/// whichever partition it runs (observed on 22.05: `-p CPU-16,whole -N 1` shows
-/// OverSubscribe=NO and runs in CPU-16 on a whole node; `-p whole,CPU-16` runs shared
-/// there).
+/// A job listing an OverSubscribe=EXCLUSIVE partition after a shared one is whole-node
+/// where it runs when the submit test reaches the exclusive one: always under
+/// `EnforcePartLimits=ALL` (observed on 22.05: `-p CPU-16,whole -N 1` shows
+/// OverSubscribe=NO and runs in CPU-16 on a whole node), not under `NO` when the first
+/// partition can run it. A partition that cannot hold its `--nodelist` is not tested.
 #[test]
-fn the_last_listed_partition_sets_how_a_job_shares_nodes() {
-    let conf = "NodeName=n[1-2] CPUs=8 RealMemory=16000\n\
-                PartitionName=open Nodes=n1 Default=YES MaxTime=UNLIMITED DefMemPerCPU=1000\n\
-                PartitionName=whole Nodes=n2 MaxTime=UNLIMITED DefMemPerCPU=1000 OverSubscribe=EXCLUSIVE\n";
-    let mut s = sched(conf);
-    let a = submit(&mut s, "-p open,whole -N 1 -t 10", 0);
-    let out = s.schedule(Timestamp(0));
-    let alloc = allocation(&out, a);
-    assert_eq!((alloc[0].node.as_str(), alloc[0].cpus), ("n1", 8));
-    let mut s = sched(conf);
-    let b = submit(&mut s, "-p whole,open -N 1 -t 10 -w n1", 0);
-    let out = s.schedule(Timestamp(0));
-    let alloc = allocation(&out, b);
-    assert_eq!((alloc[0].node.as_str(), alloc[0].cpus), ("n1", 1));
+fn the_partitions_the_submit_test_reaches_set_how_a_job_shares_nodes() {
+    let conf = |enforce: &str| {
+        format!(
+            "EnforcePartLimits={enforce}\n\
+             NodeName=n[1-2] CPUs=8 RealMemory=16000\n\
+             PartitionName=open Nodes=n1 Default=YES MaxTime=UNLIMITED DefMemPerCPU=1000\n\
+             PartitionName=whole Nodes=n2 MaxTime=UNLIMITED DefMemPerCPU=1000 OverSubscribe=EXCLUSIVE\n"
+        )
+    };
+    let first_cpus = |enforce: &str, args: &str| {
+        let mut s = sched(&conf(enforce));
+        let a = submit(&mut s, args, 0);
+        let out = s.schedule(Timestamp(0));
+        let alloc = allocation(&out, a);
+        (alloc[0].node.clone(), alloc[0].cpus)
+    };
+    assert_eq!(
+        first_cpus("ALL", "-p open,whole -N 1 -t 10"),
+        ("n1".into(), 8)
+    );
+    assert_eq!(
+        first_cpus("NO", "-p open,whole -N 1 -t 10"),
+        ("n1".into(), 1)
+    );
+    assert_eq!(
+        first_cpus("NO", "-p whole,open -N 1 -t 10 -w n1"),
+        ("n1".into(), 1)
+    );
 }
 
 /// ExclusiveUser is the partition's the job runs in: slurmctld gives a node an owner
@@ -2925,4 +2940,53 @@ fn every_task_of_an_array_avoids_the_nodes_other_users_hold() {
         (e.start, e.nodes),
         (Some(Timestamp(100_800)), names(&["n1", "n2"]))
     );
+}
+
+/// A job tested on the nodes of an OverSubscribe=EXCLUSIVE partition it lists is
+/// whole-node for good, wherever it runs (`_resolve_shared_status()`; observed on 22.05
+/// with `whole` EXCLUSIVE on busy nodes and `CPU-4` shared).
+#[test]
+fn a_job_tested_in_an_exclusive_partition_keeps_whole_nodes_everywhere() {
+    let conf = |enforce: &str| {
+        format!(
+            "EnforcePartLimits={enforce}\n\
+             NodeName=w[1-2] CPUs=16 RealMemory=65536 Feature=big\n\
+             NodeName=c[1-4] CPUs=4 RealMemory=16384 Feature=ib\n\
+             PartitionName=whole Nodes=w[1-2] MaxTime=UNLIMITED OverSubscribe=EXCLUSIVE\n\
+             PartitionName=shared Nodes=c[1-4] MaxTime=UNLIMITED Default=YES\n"
+        )
+    };
+    let cpus = |d: &[Decision], job: JobId| -> Vec<(String, u32)> {
+        d.iter()
+            .filter_map(|d| match d {
+                Decision::Start { job: j, nodes, .. } if *j == job => Some(
+                    nodes
+                        .iter()
+                        .map(|n| (n.node.clone(), n.cpus))
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let mut s = sched(&conf("ALL"));
+    let fill = submit_as(&mut s, "bob", "-p whole -N 2 -t 60", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [fill]);
+    // Both listed partitions are tested at submit: whole-node in `shared` too, in
+    // either order.
+    let a = submit(&mut s, "-p whole,shared -n 1 -t 10", 1);
+    let b = submit(&mut s, "-p shared,whole -n 1 -t 10", 1);
+    // `whole` has no node with `ib`: never tested there, the job shares.
+    let c = submit(&mut s, "-p shared,whole -C ib -n 1 -t 10", 1);
+    let d = s.schedule(Timestamp(1));
+    assert_eq!(cpus(&d, a), [("c1".to_owned(), 4)]);
+    assert_eq!(cpus(&d, b), [("c2".to_owned(), 4)]);
+    assert_eq!(cpus(&d, c), [("c3".to_owned(), 1)]);
+
+    // Under EnforcePartLimits=NO the submit test stops at the first partition that can
+    // run the job: listed first, `shared` keeps it shared.
+    let mut s = sched(&conf("NO"));
+    let b = submit(&mut s, "-p shared,whole -n 1 -t 10", 0);
+    assert_eq!(cpus(&s.schedule(Timestamp(0)), b), [("c1".to_owned(), 1)]);
 }

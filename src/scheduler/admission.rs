@@ -7,6 +7,7 @@
 
 use super::Scheduler;
 use crate::resolve::ResolvedJob;
+use crate::sched_config::EnforcePartLimits;
 
 impl Scheduler {
     /// Whether slurmctld's submit-time test (`_pick_best_nodes()` in node_scheduler.c,
@@ -118,6 +119,62 @@ impl Scheduler {
             });
         }
         desc
+    }
+
+    /// Whether slurmctld's submit-time test leaves the job whole-node in every partition:
+    /// `_select_nodes_parts()` tests the job's partitions in PriorityTier order, and
+    /// `_resolve_shared_status()` makes it whole-node for good when one of them is
+    /// OverSubscribe=EXCLUSIVE and has nodes for it. Under `EnforcePartLimits=ALL` every
+    /// partition is tested; otherwise the test stops at the first one that can run the
+    /// job now or later (under `ANY`, the first within its limits). Observed on 22.05,
+    /// `whole` EXCLUSIVE on busy nodes, `CPU-4` shared, EnforcePartLimits=ALL: `-p
+    /// whole,CPU-4 -n 1` and `-p CPU-4,whole -n 1` run in CPU-4 on a whole node
+    /// (OverSubscribe=NO), `-p CPU-4,whole -C ib` (no `ib` node in `whole`) shares.
+    /// A job submitted held is not tested (`select_nodes()` returns at the hold).
+    pub(crate) fn whole_from_submit(&self, job: &ResolvedJob) -> bool {
+        let exclusive = |name: &str| {
+            self.cluster
+                .partition(name)
+                .is_some_and(|p| p.oversubscribe == crate::partition::OverSubscribe::Exclusive)
+        };
+        let parts = job.partitions();
+        // `_build_node_list()` passes a partition with a node of the job's features; the
+        // whole-node test comes after it, in `_pick_best_nodes()`, so a partition where
+        // only whole nodes are too small (`--mem-per-cpu` times every CPU) still counts
+        // (observed on 22.05, generated scenario g00279: `-p whole,high --mem-per-cpu=16G`
+        // is then "never runnable" in high too).
+        let has_feature_nodes = |name: &str| {
+            let req = job.request();
+            self.cluster.partition(name).is_some_and(|p| {
+                req.nodelist.iter().all(|n| p.nodes.contains(n))
+                    && p.nodes.iter().any(|n| {
+                        self.cluster.node(n).is_some_and(|node| {
+                            req.constraint
+                                .as_ref()
+                                .is_none_or(|c| c.matches(&node.features))
+                                && !req.exclude.contains(&node.name)
+                        })
+                    })
+            })
+        };
+        match self.cluster.config().enforce_part_limits {
+            // Every listed partition: one whose limits the job breaks would have refused
+            // it, and the others are tested whether or not they can ever run it.
+            EnforcePartLimits::All => {
+                parts.iter().any(|p| exclusive(p))
+                    || job
+                        .request()
+                        .partitions
+                        .iter()
+                        .any(|p| exclusive(p) && has_feature_nodes(p))
+            }
+            EnforcePartLimits::Any => parts
+                .iter()
+                .enumerate()
+                .find(|&(i, _)| !job.blocked_by_limits_at(i))
+                .is_some_and(|(_, p)| exclusive(p)),
+            EnforcePartLimits::No => parts.first().is_some_and(|p| exclusive(p)),
+        }
     }
 
     /// Whether node `idx` is out of a job's reach while its jobs run: it runs any job

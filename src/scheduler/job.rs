@@ -54,6 +54,11 @@ pub struct Job {
     pub(crate) dependency: Option<Box<DependencyTracker>>,
     /// Its place in the pending queue, while it is queued.
     pub(crate) queued: Option<super::queue::Queued>,
+    /// Whole nodes in every partition, for good: slurmctld's `_resolve_shared_status()`
+    /// sets a job's `whole_node` when it tests the job on the nodes of an
+    /// OverSubscribe=EXCLUSIVE partition, and nothing clears it (see
+    /// `Scheduler::sharing`).
+    pub(crate) whole_for_good: bool,
 }
 
 impl Job {

@@ -190,6 +190,9 @@ pub struct Scheduler {
     arrivals: Vec<JobId>,
     /// A job left the queue since the last pass (other than by starting in it).
     queue_left: bool,
+    /// A job became whole-node for good in the last pass (`Job::whole_for_good`): its
+    /// demand changed, so the next pass starts from scratch.
+    sharing_changed: bool,
     /// Running jobs by planned end (start + time limit).
     running_ends: BTreeSet<(Timestamp, JobId)>,
     /// Running jobs by the instant they are ended as TIMEOUT (time limit + OverTimeLimit).
@@ -297,6 +300,7 @@ impl Scheduler {
             continuation: true,
             arrivals: Vec::new(),
             queue_left: false,
+            sharing_changed: false,
             running_ends: BTreeSet::new(),
             kill_times: BTreeSet::new(),
             horizon_cut: false,
@@ -425,6 +429,7 @@ impl Scheduler {
         if !resolved.partitions_without_nodes().is_empty() {
             self.with_bad_partitions.push(id);
         }
+        let whole_for_good = !request.hold && self.whole_from_submit(&resolved);
         let job = Job {
             id,
             array_task: None,
@@ -451,6 +456,7 @@ impl Scheduler {
             exit_code: None,
             comment: request.comment.clone(),
             restarts: 0,
+            whole_for_good,
             dependency: request
                 .dependency
                 .as_deref()

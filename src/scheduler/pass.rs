@@ -259,8 +259,9 @@ pub(crate) enum JobNodes {
 /// What the main pass keeps from one record to the next.
 #[derive(Default, Debug)]
 struct MainWalk {
-    /// Partitions whose blocked job was found: later jobs there wait for Priority.
-    failed: BTreeSet<usize>,
+    /// Partitions whose blocked job was found, with the place of its record in the
+    /// queue: later jobs there wait for Priority.
+    failed: BTreeMap<usize, RecordKey>,
     /// Nodes blocked by a job that could not start, held in the profile only once a later
     /// job is asked: the jobs behind a partition's blocked job are not asked at all, so a
     /// queue in one partition never pays for blocking (and restoring) it.
@@ -272,6 +273,10 @@ struct MainWalk {
     /// partition test).
     tested: HashSet<(JobId, usize), FastBuild>,
 }
+
+/// The place of a record in the main pass's walk: partition tier first, then the job's
+/// queue key.
+type RecordKey = (Reverse<u16>, QKey);
 
 /// A set of node indices as a bitmap: the main pass blocks whole partitions (a thousand
 /// nodes, once per pass), where a tree set spent more time inserting than the pass did
@@ -470,6 +475,7 @@ impl Scheduler {
     /// A whole pass over the queue.
     fn full_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         self.kept_pass = None;
+        self.sharing_changed = false;
         let main = self.policy.main_pass && !self.backfill_only;
         // A backfill-only pass under a policy with a main pass leaves the jobs the main
         // pass must settle to the next one.
@@ -579,6 +585,7 @@ impl Scheduler {
         if !self.reuse_plan
             || !self.continuation
             || self.queue_left
+            || self.sharing_changed
             || !self.plan_dirty.is_empty()
             || self.plan.is_none()
         {
@@ -1284,7 +1291,7 @@ impl Scheduler {
             };
             self.main_entry(now, entry, &mut walk, state, decisions, profile);
             walked.push(entry);
-            if walk.failed.contains(&part) {
+            if walk.failed.contains_key(&part) {
                 continue;
             }
             if let Some(next) = self.queue.next(Source::All(part), Some(key)) {
@@ -1359,7 +1366,16 @@ impl Scheduler {
             let Some(part) = self.cluster.partition_index(name) else {
                 continue;
             };
-            if walk.failed.contains(&part) {
+            // The try sits in the queue before the job's record at `before`: a partition
+            // whose blocked job comes later in the walk had not failed yet.
+            let (Some(queued), submit) = (job.queued, job.submit) else {
+                continue;
+            };
+            let place = (
+                Reverse(self.queue.tier(part)),
+                QKey::new(queued.priority, submit, id, *before as usize),
+            );
+            if walk.failed.get(&part).is_some_and(|at| *at < place) {
                 continue;
             }
             let min_nodes = job.resolved.min_nodes().max(1) as usize;
@@ -1396,6 +1412,19 @@ impl Scheduler {
         }
     }
 
+    /// Notes that the main pass found `entry`'s partition blocked at this record.
+    fn mark_failed(&self, walk: &mut MainWalk, entry: Entry) {
+        let at = self
+            .queue_records(entry.job)
+            .into_iter()
+            .find(|&(_, _, part)| part == entry.part)
+            .map_or(
+                (Reverse(0), QKey::new(0, Timestamp(0), entry.job, 0)),
+                |(t, k, _)| (t, k),
+            );
+        walk.failed.entry(entry.part).or_insert(at);
+    }
+
     /// The main pass for one queue record.
     fn main_entry(
         &mut self,
@@ -1409,7 +1438,7 @@ impl Scheduler {
         if state.handled.contains(&entry.job) {
             return;
         }
-        if walk.failed.contains(&entry.part) {
+        if walk.failed.contains_key(&entry.part) {
             // `_failed_partition()`: Priority, over no reason or Resources only.
             if self.jobs.get(&entry.job).is_some_and(|j| {
                 matches!(
@@ -1424,6 +1453,18 @@ impl Scheduler {
         walk.tested.insert((entry.job, entry.part));
         if self.unavailable_to(entry, walk) {
             return;
+        }
+        // Tested on the nodes of an OverSubscribe=EXCLUSIVE partition: whole-node from
+        // now on, wherever it runs (`_resolve_shared_status()`).
+        if self
+            .cluster
+            .partition_at(entry.part)
+            .is_some_and(|p| p.oversubscribe == OverSubscribe::Exclusive)
+            && let Some(job) = self.jobs.get_mut(&entry.job)
+            && !job.whole_for_good
+        {
+            job.whole_for_good = true;
+            self.sharing_changed = true;
         }
         for n in walk.to_block.drain(..) {
             profile.block(n);
@@ -1483,7 +1524,7 @@ impl Scheduler {
                     let block: Vec<u32> = if nodelist.is_empty()
                         || (nodelist.iter().collect::<BTreeSet<_>>().len() as u32) < min_nodes
                     {
-                        walk.failed.insert(entry.part);
+                        self.mark_failed(walk, entry);
                         self.partition_nodes
                             .get(entry.part)
                             .cloned()
@@ -1605,7 +1646,7 @@ impl Scheduler {
                 PendingReason::Resources,
                 RESERVED_ELSEWHERE.to_owned(),
             );
-            walk.failed.insert(entry.part);
+            self.mark_failed(walk, entry);
             walk.unavail.extend(block.iter().copied());
             walk.to_block.extend(block);
             return true;
@@ -2636,13 +2677,12 @@ impl Scheduler {
     }
 
     /// Whether a job gets whole nodes, and whether its nodes are its user's alone, when it
-    /// runs in partition `part`: OverSubscribe=EXCLUSIVE and ExclusiveUser=YES of the
-    /// partition the job runs in, and those of the last partition it listed. slurmctld
-    /// sets a job's sharing (`OverSubscribe=` of `scontrol show job`) while it checks the
-    /// listed partitions at submit, the last one setting it, and allocates by it in
-    /// whichever partition the job runs (observed on 22.05: `-p CPU-16,whole -N 1` shows
-    /// OverSubscribe=NO and runs in CPU-16 on a whole node; `-p whole,CPU-16` shows OK;
-    /// `-p CPU-16,excl` shows USER).
+    /// runs in partition `part`. Whole nodes: `--exclusive`, OverSubscribe=EXCLUSIVE of
+    /// `part`, or a test of the job on the nodes of an EXCLUSIVE partition it listed, at
+    /// submit ([`Scheduler::whole_from_submit`]) or by the main scheduler since
+    /// (`Job::whole_for_good`): slurmctld's `_resolve_shared_status()` sets the job's
+    /// `whole_node` then, and nothing clears it (observed on 22.05: `-p whole,CPU-4 -n 1`
+    /// with `whole`'s nodes busy runs in CPU-4 on a whole node, OverSubscribe=NO).
     fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
         let r = &job.resolved;
         let Some(p) = self.cluster.partition_at(part) else {
@@ -2656,11 +2696,7 @@ impl Scheduler {
                 matches!(exclusive, Some(Exclusive::Node | Exclusive::Topo))
             }
         };
-        let last = match r.request().partitions.as_slice() {
-            [_, .., last] => self.cluster.partition(last),
-            _ => None,
-        };
-        let whole_node = exclusive_part(p) || last.is_some_and(exclusive_part);
+        let whole_node = exclusive_part(p) || job.whole_for_good;
         // A node takes its owner from the partition the job runs in (`make_node_alloc()`
         // in node_mgr.c: ExclusiveUser of `part_ptr`, or `--exclusive=user`), though
         // scontrol shows the job's sharing from the last partition it listed (observed
