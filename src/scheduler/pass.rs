@@ -1378,7 +1378,7 @@ impl Scheduler {
             if walk.failed.get(&part).is_some_and(|at| *at < place) {
                 continue;
             }
-            let min_nodes = job.resolved.min_nodes().max(1) as usize;
+            let min_nodes = Self::requested_min_nodes(job);
             let left = self.partition_nodes.get(part).map_or(0, |nodes| {
                 nodes
                     .iter()
@@ -1520,9 +1520,9 @@ impl Scheduler {
                     let min_nodes = self
                         .jobs
                         .get(&entry.job)
-                        .map_or(1, |j| j.resolved.min_nodes());
+                        .map_or(1, |j| Self::requested_min_nodes(j));
                     let block: Vec<u32> = if nodelist.is_empty()
-                        || (nodelist.iter().collect::<BTreeSet<_>>().len() as u32) < min_nodes
+                        || nodelist.iter().collect::<BTreeSet<_>>().len() < min_nodes
                     {
                         self.mark_failed(walk, entry);
                         self.partition_nodes
@@ -1607,12 +1607,26 @@ impl Scheduler {
         let min_nodes = self
             .jobs
             .get(&entry.job)
-            .map_or(1, |j| j.resolved.min_nodes() as usize);
+            .map_or(1, |j| Self::requested_min_nodes(j));
         if !required.is_empty() && required.iter().collect::<BTreeSet<_>>().len() >= min_nodes {
             walk.unavail.extend(required.iter().copied());
             walk.to_block.extend(required);
         }
         false
+    }
+
+    /// The node count slurmctld's main scheduler holds a pending job to (`min_nodes` of
+    /// its details): `-N`'s minimum, else the nodes `--ntasks-per-node` implies, else 1,
+    /// not the nodes its CPUs will need (observed on 22.05, generated g00317: `-p A40-48
+    /// -n 27` on two 16-CPU nodes, one drained, waits with Resources, not with "Nodes
+    /// required for job are DOWN, DRAINED or reserved...").
+    fn requested_min_nodes(job: &Job) -> usize {
+        let req = job.resolved.request();
+        let by_tasks = match (req.ntasks, req.ntasks_per_node) {
+            (Some(n), Some(per)) if per > 0 => n.div_ceil(per),
+            _ => 1,
+        };
+        req.nodes.map_or(by_tasks, |n| n.min).max(1) as usize
     }
 
     /// The main pass's tests of the nodes it has left before it asks for a job (in
@@ -1627,7 +1641,7 @@ impl Scheduler {
         let Some(job) = self.jobs.get(&entry.job) else {
             return false;
         };
-        let min_nodes = self.shape_in(job, entry.part).min_nodes().max(1) as usize;
+        let min_nodes = Self::requested_min_nodes(job);
         let out = |n: u32| {
             walk.unavail.contains(n)
                 || self
