@@ -124,6 +124,10 @@ struct Others {
     /// each after the number of [`ResolvedJob::partitions`] slurmctld tries before it
     /// (see [`ResolvedJob::partitions_without_nodes`]).
     bad_after: Vec<(u32, String)>,
+    /// Listed partitions whose nodes pass that filter but that the select plugin refuses
+    /// the job (GRES, whole-node memory, MaxCPUsPerNode, MemSpecLimit): tried in their
+    /// place too, each try leaving Resources (`_pick_best_nodes()`: never runnable).
+    never_after: Vec<(u32, String)>,
 }
 
 /// How a job runs in one partition: node and task counts, CPUs, memory, GRES and time
@@ -364,6 +368,16 @@ impl ResolvedJob {
         self.others
             .as_deref()
             .map_or(&[], |o| o.bad_after.as_slice())
+    }
+    /// Listed partitions whose nodes pass the job's node configuration but where the
+    /// select plugin can never run it (a GRES type none of their nodes has, memory for
+    /// every CPU of a whole node, MaxCPUsPerNode, MemSpecLimit), as
+    /// [`ResolvedJob::partitions_without_nodes`] places them: slurmctld's main scheduler
+    /// still tries the job there, and the try leaves Resources.
+    pub(crate) fn partitions_never_runnable(&self) -> &[(u32, String)] {
+        self.others
+            .as_deref()
+            .map_or(&[], |o| o.never_after.as_slice())
     }
     /// Minimum node count.
     #[must_use]
@@ -1031,6 +1045,7 @@ impl Cluster {
             blocked: Vec::new(),
             refusal: self.refusal_when_busy(&job, &evals, &reasons, fits_no_node),
             bad_after: Vec::new(),
+            never_after: Vec::new(),
         };
         // Where, in slurmctld's test order, the partitions dropped because no node passes
         // the job's node-configuration filter come: it still tries the job there, and
@@ -1044,10 +1059,16 @@ impl Cluster {
             for e in &evals {
                 if kept_pos.contains(&e.pos) {
                     before += 1;
-                } else if e.violation.is_none()
-                    && e.node_reason == Some(PendingReason::BadConstraints)
-                {
-                    others.bad_after.push((before, e.part.name.clone()));
+                } else if e.violation.is_none() {
+                    match e.node_reason {
+                        Some(PendingReason::BadConstraints) => {
+                            others.bad_after.push((before, e.part.name.clone()));
+                        }
+                        Some(PendingReason::Resources) => {
+                            others.never_after.push((before, e.part.name.clone()));
+                        }
+                        _ => {}
+                    }
                 }
             }
         }
@@ -1071,7 +1092,8 @@ impl Cluster {
         let has_others = !others.shapes.is_empty()
             || !others.blocked.is_empty()
             || others.refusal.is_some()
-            || !others.bad_after.is_empty();
+            || !others.bad_after.is_empty()
+            || !others.never_after.is_empty();
         Ok(ResolvedJob {
             request: request.clone(),
             partitions: partitions.into(),
@@ -3358,7 +3380,9 @@ mod tests {
                             job.partitions().len() > 1
                                 || job.others.as_deref().is_none_or(|o| o.shapes.is_empty()
                                     && o.blocked.is_empty()
-                                    && (o.refusal.is_some() || !o.bad_after.is_empty()))
+                                    && (o.refusal.is_some()
+                                        || !o.bad_after.is_empty()
+                                        || !o.never_after.is_empty()))
                         );
                         // Only a held job is accepted without a node that can run it,
                         // and it can never run anywhere.

@@ -2990,3 +2990,35 @@ fn a_job_tested_in_an_exclusive_partition_keeps_whole_nodes_everywhere() {
     let b = submit(&mut s, "-p shared,whole -n 1 -t 10", 0);
     assert_eq!(cpus(&s.schedule(Timestamp(0)), b), [("c1".to_owned(), 1)]);
 }
+
+/// A job listing a partition none of whose nodes has its GRES type is still tried there
+/// by the main scheduler, after its other records; the try leaves Resources with no
+/// description, whatever an earlier record said (observed on 22.05, generated g00296:
+/// `-p i-h100,i-a40 --gres=gpu:h100:2` with h100-1 drained shows Resources, not "Nodes
+/// required for job are DOWN, DRAINED or reserved...").
+#[test]
+fn a_try_in_a_partition_that_can_never_run_the_job_leaves_plain_resources() {
+    let mut s = sched(
+        "GresTypes=gpu\n\
+         NodeName=h1 CPUs=8 RealMemory=8000 Gres=gpu:h100:2\n\
+         NodeName=a[1-2] CPUs=8 RealMemory=8000 Gres=gpu:a40:1\n\
+         PartitionName=h Nodes=h1 Default=YES MaxTime=UNLIMITED\n\
+         PartitionName=a Nodes=a[1-2] MaxTime=UNLIMITED\n",
+    );
+    s.drain_node("h1", "maint")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let two = submit(&mut s, "-p h,a --gres=gpu:h100:2 -t 30", 0);
+    let one = submit(&mut s, "-p h --gres=gpu:h100:1 -t 30", 0);
+    assert!(s.schedule(Timestamp(0)).is_empty());
+    let e = estimate(&s, two);
+    assert_eq!((e.reason, e.description), (PendingReason::Resources, None));
+    // Without such a partition, the drained node is what it waits for (from submit on).
+    let e = estimate(&s, one);
+    assert_eq!(
+        (e.reason, e.description.as_deref()),
+        (
+            PendingReason::ReqNodeNotAvail,
+            Some("ReqNodeNotAvail, UnavailableNodes:h1")
+        )
+    );
+}

@@ -426,7 +426,9 @@ impl Scheduler {
         } else {
             self.initial_priority(request)
         };
-        if !resolved.partitions_without_nodes().is_empty() {
+        if !resolved.partitions_without_nodes().is_empty()
+            || !resolved.partitions_never_runnable().is_empty()
+        {
             self.with_bad_partitions.push(id);
         }
         let whole_for_good = !request.hold && self.whole_from_submit(&resolved);
@@ -784,7 +786,8 @@ impl Scheduler {
             };
             // Out of the queue by the records it has now, back in by its new ones.
             self.dequeue(id);
-            if !resolved.partitions_without_nodes().is_empty()
+            if (!resolved.partitions_without_nodes().is_empty()
+                || !resolved.partitions_never_runnable().is_empty())
                 && !self.with_bad_partitions.contains(&id)
             {
                 self.with_bad_partitions.push(id);

@@ -269,6 +269,9 @@ struct MainWalk {
     /// Every node blocked so far in the pass (slurmctld removes them from its
     /// `avail_node_bitmap` for the rest of the main pass).
     unavail: NodeBits,
+    /// The same blocks with the place of the record that made each, for the tries
+    /// settled after the walk in their own place (`Scheduler::settle_bad_constraints`).
+    blocks: Vec<(RecordKey, Vec<u32>)>,
     /// The records (job, partition) whose job the pass tried on nodes (past the blocked
     /// partition test).
     tested: HashSet<(JobId, usize), FastBuild>,
@@ -1338,12 +1341,32 @@ impl Scheduler {
             let Some(job) = self.jobs.get(&id) else {
                 continue;
             };
-            let bad = job.resolved.partitions_without_nodes();
-            if bad.is_empty()
+            // Tries in partitions without a node for the job (BadConstraints) and in
+            // partitions that can never run it (Resources), in their place.
+            let mut tries: Vec<(u32, &str, bool)> = job
+                .resolved
+                .partitions_without_nodes()
+                .iter()
+                .map(|(b, n)| (*b, n.as_str(), false))
+                .chain(
+                    job.resolved
+                        .partitions_never_runnable()
+                        .iter()
+                        .map(|(b, n)| (*b, n.as_str(), true)),
+                )
+                .collect();
+            tries.sort_by_key(|t| t.0);
+            // A try replaces the reasons the main scheduler gives as it goes (a
+            // ReqNodeNotAvail of an earlier record too: observed on 22.05, generated
+            // g03001); a job it does not try (held, dependent) keeps its own.
+            if tries.is_empty()
                 || job.queued.is_none()
                 || !matches!(
                     job.reason,
-                    PendingReason::None | PendingReason::Resources | PendingReason::Priority
+                    PendingReason::None
+                        | PendingReason::Resources
+                        | PendingReason::Priority
+                        | PendingReason::ReqNodeNotAvail
                 )
             {
                 continue;
@@ -1356,10 +1379,10 @@ impl Scheduler {
                     .is_some_and(|p| walk.tested.contains(&(id, p)))
             };
             // The last bad try after which no record was tested decides.
-            let Some((before, name)) = bad
+            let Some(&(before, name, never)) = tries
                 .iter()
                 .rev()
-                .find(|(b, _)| !(*b as usize..parts.len()).any(tested))
+                .find(|(b, _, _)| !(*b as usize..parts.len()).any(tested))
             else {
                 continue;
             };
@@ -1373,17 +1396,24 @@ impl Scheduler {
             };
             let place = (
                 Reverse(self.queue.tier(part)),
-                QKey::new(queued.priority, submit, id, *before as usize),
+                QKey::new(queued.priority, submit, id, before as usize),
             );
             if walk.failed.get(&part).is_some_and(|at| *at < place) {
                 continue;
             }
             let min_nodes = Self::requested_min_nodes(job);
+            // The nodes held back by records before this try only.
+            let mut held = NodeBits::default();
+            for (at, nodes) in &walk.blocks {
+                if *at < place {
+                    held.extend(nodes.iter().copied());
+                }
+            }
             let left = self.partition_nodes.get(part).map_or(0, |nodes| {
                 nodes
                     .iter()
                     .filter(|&&n| {
-                        !walk.unavail.contains(n)
+                        !held.contains(n)
                             && self
                                 .cluster
                                 .node_at(n as usize)
@@ -1391,14 +1421,22 @@ impl Scheduler {
                     })
                     .count()
             });
+            // Resources stands only after the job's last record (a blocked record after
+            // it turns it into Priority); BadConstraints stays.
+            let last = before as usize == parts.len();
             if left < min_nodes {
-                // Resources, then Priority from the blocked records after it.
-                if *before as usize == parts.len() {
+                if last {
                     settled.push((
                         id,
                         PendingReason::Resources,
                         Some(RESERVED_ELSEWHERE.to_owned()),
                     ));
+                }
+            } else if never {
+                // An empty description: the try cleared the one an earlier record gave,
+                // and none is to be derived (see `reason_description`).
+                if last {
+                    settled.push((id, PendingReason::Resources, Some(String::new())));
                 }
             } else {
                 settled.push((id, PendingReason::BadConstraints, None));
@@ -1412,17 +1450,27 @@ impl Scheduler {
         }
     }
 
-    /// Notes that the main pass found `entry`'s partition blocked at this record.
-    fn mark_failed(&self, walk: &mut MainWalk, entry: Entry) {
-        let at = self
-            .queue_records(entry.job)
+    /// The place of `entry`'s record in the main pass's walk.
+    fn record_key(&self, entry: Entry) -> RecordKey {
+        self.queue_records(entry.job)
             .into_iter()
             .find(|&(_, _, part)| part == entry.part)
             .map_or(
                 (Reverse(0), QKey::new(0, Timestamp(0), entry.job, 0)),
                 |(t, k, _)| (t, k),
-            );
+            )
+    }
+
+    /// Notes that the main pass found `entry`'s partition blocked at this record.
+    fn mark_failed(&self, walk: &mut MainWalk, entry: Entry) {
+        let at = self.record_key(entry);
         walk.failed.entry(entry.part).or_insert(at);
+    }
+
+    /// Holds `nodes` back for the rest of the main pass, from `entry`'s record on.
+    fn block_nodes(&self, walk: &mut MainWalk, entry: Entry, nodes: &[u32]) {
+        walk.unavail.extend(nodes.iter().copied());
+        walk.blocks.push((self.record_key(entry), nodes.to_vec()));
     }
 
     /// The main pass for one queue record.
@@ -1532,7 +1580,7 @@ impl Scheduler {
                     } else {
                         nodelist
                     };
-                    walk.unavail.extend(block.iter().copied());
+                    self.block_nodes(walk, entry, &block);
                     walk.to_block.extend(block);
                     break;
                 }
@@ -1609,7 +1657,7 @@ impl Scheduler {
             .get(&entry.job)
             .map_or(1, |j| Self::requested_min_nodes(j));
         if !required.is_empty() && required.iter().collect::<BTreeSet<_>>().len() >= min_nodes {
-            walk.unavail.extend(required.iter().copied());
+            self.block_nodes(walk, entry, &required);
             walk.to_block.extend(required);
         }
         false
@@ -1661,7 +1709,7 @@ impl Scheduler {
                 RESERVED_ELSEWHERE.to_owned(),
             );
             self.mark_failed(walk, entry);
-            walk.unavail.extend(block.iter().copied());
+            self.block_nodes(walk, entry, &block);
             walk.to_block.extend(block);
             return true;
         }
@@ -1687,7 +1735,7 @@ impl Scheduler {
         let distinct = listed.iter().collect::<BTreeSet<_>>().len();
         self.set_described(entry.job, PendingReason::ReqNodeNotAvail, desc);
         if distinct >= min_nodes {
-            walk.unavail.extend(listed.iter().copied());
+            self.block_nodes(walk, entry, &listed);
             walk.to_block.extend(listed);
         }
         true
@@ -2316,7 +2364,7 @@ impl Scheduler {
     ///   higher priority partitions" (`_schedule()`).
     pub(crate) fn reason_description(&self, job: &Job, partition: &str) -> Option<String> {
         if let Some(desc) = &job.desc {
-            return Some(desc.to_string());
+            return (!desc.is_empty()).then(|| desc.to_string());
         }
         match job.reason {
             PendingReason::ReqNodeNotAvail => {
