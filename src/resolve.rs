@@ -1765,7 +1765,15 @@ impl Cluster {
         let memory = resolve_memory(memory_req, part, self, gpus_per_node_hint > 0);
         let mem_per_node_min = match memory {
             ResolvedMemory::PerNode(m) => m.mib(),
-            ResolvedMemory::PerCpu(m) => m.mib().saturating_mul(u64::from(cpus_per_node_min)),
+            // The submit test counts --mem-per-cpu for the CPUs of the tasks, not for a
+            // `--mincpus` above them (observed on 22.05, generated g03025 and g03052:
+            // `--mincpus=14 --mem-per-cpu=12G` on 128 GB nodes is accepted, then never
+            // planned: the scheduler counts all 14 CPUs).
+            ResolvedMemory::PerCpu(m) => m.mib().saturating_mul(u64::from(
+                task_cpus_per_node
+                    .max(gpu_cpus_per_node)
+                    .min(cpus_per_node_min),
+            )),
             ResolvedMemory::PerGpu(m) => m.mib().saturating_mul(gpus_per_node_hint),
             ResolvedMemory::WholeNode => 0,
         };

@@ -3022,3 +3022,21 @@ fn a_try_in_a_partition_that_can_never_run_the_job_leaves_plain_resources() {
         )
     );
 }
+
+/// slurmctld's submit test counts `--mem-per-cpu` for the CPUs of the tasks, not for a
+/// `--mincpus` above them: such a job is accepted, then waits with Resources and no
+/// planned start, as no node holds memory for all its CPUs (observed on 22.05, generated
+/// g03052: `--mincpus=14 --mem-per-cpu=12G` on 16-CPU, 128 GB nodes).
+#[test]
+fn mincpus_memory_is_not_counted_at_submit_but_the_job_never_fits() {
+    let mut s = sched(
+        "SchedulerType=sched/backfill\n\
+         NodeName=n[1-2] CPUs=16 RealMemory=131072\n\
+         PartitionName=p Nodes=n[1-2] Default=YES MaxTime=UNLIMITED\n",
+    );
+    let j = submit(&mut s, "--mincpus=14 --mem-per-cpu=12G -t 30", 0);
+    let fits = submit(&mut s, "--mincpus=8 --mem-per-cpu=12G -t 30", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [fits]);
+    let e = estimate(&s, j);
+    assert_eq!((e.reason, e.start), (PendingReason::Resources, None));
+}

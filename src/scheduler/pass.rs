@@ -1621,11 +1621,28 @@ impl Scheduler {
                     .is_some_and(|node| !node.is_schedulable())
         };
         let available: Vec<NodeIdx> = listed.iter().copied().filter(|n| !out(n)).collect();
-        // Busy nodes among those left make the job merely busy (`nodes_busy`).
+        // Busy nodes among those left make the job merely busy (`nodes_busy`). So does a
+        // `--mincpus` job whose memory per CPU fits only its tasks' CPUs: the select
+        // plugin's test-only mode, which `_pick_best_nodes()` asks whether the job could
+        // run on idle nodes, counts the memory of the tasks' CPUs (as at submit), the
+        // run-now mode that of every CPU given; such a job waits with Resources for good
+        // (observed on 22.05, generated g03052).
+        let fits_as_tested = || match demand.mem {
+            MemDemand::PerCpu(m) if demand.min_cpus_per_node > demand.cpus_per_task => {
+                let mut tasks_only = demand.clone();
+                tasks_only.mem = MemDemand::PerNode(Memory::from_mib(
+                    m.mib()
+                        .saturating_mul(u64::from(demand.cpus_per_task.max(1))),
+                ));
+                profile.fits_when_idle(&tasks_only, &available)
+            }
+            _ => false,
+        };
         if profile.fits_when_idle(demand, &available)
             || available
                 .iter()
                 .any(|&n| profile.busy_now(n, demand.whole_node, demand.user))
+            || fits_as_tested()
         {
             return true;
         }
