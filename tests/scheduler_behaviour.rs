@@ -69,6 +69,14 @@ fn allocation(decisions: &[Decision], id: JobId) -> Vec<NodeAllocation> {
         .unwrap_or_else(|| panic!("{id} did not start: {decisions:?}"))
 }
 
+/// A started job's (node, CPUs) pairs.
+fn node_cpus(decisions: &[Decision], id: JobId) -> Vec<(String, u32)> {
+    allocation(decisions, id)
+        .into_iter()
+        .map(|n| (n.node, n.cpus))
+        .collect()
+}
+
 fn names(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
@@ -1148,11 +1156,10 @@ fn listed_node_shared_and_exclusive() {
         started(&out),
         [(x, names(&["n2"])), (y, names(&["n2", "n3"]))]
     );
-    let cpus: Vec<(String, u32)> = allocation(&out, y)
-        .into_iter()
-        .map(|n| (n.node, n.cpus))
-        .collect();
-    assert_eq!(cpus, [("n2".to_owned(), 2), ("n3".to_owned(), 3)]);
+    assert_eq!(
+        node_cpus(&out, y),
+        [("n2".to_owned(), 2), ("n3".to_owned(), 3)]
+    );
     let e = estimate(&s, z);
     assert_eq!(
         (e.start, e.nodes),
@@ -2956,20 +2963,6 @@ fn a_job_tested_in_an_exclusive_partition_keeps_whole_nodes_everywhere() {
              PartitionName=shared Nodes=c[1-4] MaxTime=UNLIMITED Default=YES\n"
         )
     };
-    let cpus = |d: &[Decision], job: JobId| -> Vec<(String, u32)> {
-        d.iter()
-            .filter_map(|d| match d {
-                Decision::Start { job: j, nodes, .. } if *j == job => Some(
-                    nodes
-                        .iter()
-                        .map(|n| (n.node.clone(), n.cpus))
-                        .collect::<Vec<_>>(),
-                ),
-                _ => None,
-            })
-            .flatten()
-            .collect()
-    };
     let mut s = sched(&conf("ALL"));
     let fill = submit_as(&mut s, "bob", "-p whole -N 2 -t 60", 0);
     assert_eq!(started_ids(&s.schedule(Timestamp(0))), [fill]);
@@ -2980,15 +2973,18 @@ fn a_job_tested_in_an_exclusive_partition_keeps_whole_nodes_everywhere() {
     // `whole` has no node with `ib`: never tested there, the job shares.
     let c = submit(&mut s, "-p shared,whole -C ib -n 1 -t 10", 1);
     let d = s.schedule(Timestamp(1));
-    assert_eq!(cpus(&d, a), [("c1".to_owned(), 4)]);
-    assert_eq!(cpus(&d, b), [("c2".to_owned(), 4)]);
-    assert_eq!(cpus(&d, c), [("c3".to_owned(), 1)]);
+    assert_eq!(node_cpus(&d, a), [("c1".to_owned(), 4)]);
+    assert_eq!(node_cpus(&d, b), [("c2".to_owned(), 4)]);
+    assert_eq!(node_cpus(&d, c), [("c3".to_owned(), 1)]);
 
     // Under EnforcePartLimits=NO the submit test stops at the first partition that can
     // run the job: listed first, `shared` keeps it shared.
     let mut s = sched(&conf("NO"));
     let b = submit(&mut s, "-p shared,whole -n 1 -t 10", 0);
-    assert_eq!(cpus(&s.schedule(Timestamp(0)), b), [("c1".to_owned(), 1)]);
+    assert_eq!(
+        node_cpus(&s.schedule(Timestamp(0)), b),
+        [("c1".to_owned(), 1)]
+    );
 }
 
 /// A job listing a partition none of whose nodes has its GRES type is still tried there
