@@ -3036,3 +3036,33 @@ fn mincpus_memory_is_not_counted_at_submit_but_the_job_never_fits() {
     let e = estimate(&s, j);
     assert_eq!((e.reason, e.start), (PendingReason::Resources, None));
 }
+
+/// A node whose CPUs are all taken by jobs that share it is not busy for slurmctld's
+/// main scheduler (it stays in `share_node_bitmap`): a job that cannot fit on the nodes
+/// left to it even idle then waits with ReqNodeNotAvail, naming the nodes held back,
+/// not with Resources (observed on 22.05, generated g03055 and g03105).
+#[test]
+fn a_node_full_of_shared_jobs_is_not_busy_for_the_main_scheduler() {
+    let mut s = sched(
+        "NodeName=n[1-2] CPUs=4 RealMemory=4000\n\
+         PartitionName=a Nodes=n1 MaxTime=UNLIMITED DefMemPerCPU=100\n\
+         PartitionName=b Nodes=n[1-2] Default=YES MaxTime=UNLIMITED DefMemPerCPU=100\n",
+    );
+    let small = submit(&mut s, "-p a -n 1 -t 60", 0);
+    let full = submit(&mut s, "-p b -n 4 -w n2 -t 60", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [small, full]);
+    // x cannot start on n1 (one CPU taken): partition a is blocked and n1 held back.
+    let x = submit(&mut s, "-p a -n 4 -t 60", 1);
+    // y needs both nodes' CPUs: n1 is held back, n2 is full of a shared job.
+    let y = submit(&mut s, "-p b -n 8 -t 60", 1);
+    assert!(s.schedule(Timestamp(1)).is_empty());
+    assert_eq!(reason(&s, x), PendingReason::Resources);
+    let e = estimate(&s, y);
+    assert_eq!(
+        (e.reason, e.description.as_deref()),
+        (
+            PendingReason::ReqNodeNotAvail,
+            Some("ReqNodeNotAvail, UnavailableNodes:n1")
+        )
+    );
+}

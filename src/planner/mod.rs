@@ -990,9 +990,12 @@ impl Profile {
         self.any_user_exclusive
     }
 
-    /// Whether a node is busy at `now` for slurmctld's main scheduler: for a whole-node
-    /// demand, any job on it; for any other, no CPU left or a user-exclusive job of
-    /// another user on it (the node has left `share_node_bitmap`). Unknown: not busy.
+    /// Whether a node is busy at `now` for slurmctld's main scheduler, as far as the
+    /// profile knows: for a whole-node demand, any job on it; for any other, a
+    /// user-exclusive job of another user on it. A node whose CPUs are all taken by jobs
+    /// that share it is not busy (it stays in `share_node_bitmap`; observed on 22.05,
+    /// generated g03055 and g03105); whether a whole-node job holds it is the
+    /// scheduler's to say. Unknown: not busy.
     ///
     /// ```
     /// use hpcsched::planner::Profile;
@@ -1011,9 +1014,32 @@ impl Profile {
             if whole_node {
                 g.users != Users::Nobody
             } else {
-                g.cpus == 0 || !g.excl.at_most(user)
+                !g.excl.at_most(user)
             }
         })
+    }
+
+    /// Whether node `node` could ever hold a share of `demand` (its CPUs, memory and GRES
+    /// when idle): the nodes `_build_node_list()` keeps for a job, among which
+    /// `_pick_best_nodes()` looks for busy ones. Unknown or blocked: no.
+    ///
+    /// ```
+    /// use hpcsched::planner::{Demand, MemDemand, Profile};
+    /// use hpcsched::{Duration, Memory, Timestamp, Tres};
+    /// let small = Tres { nodes: 1, cpus: 4, memory: Memory::from_gib(8), ..Tres::default() };
+    /// let big = Tres { cpus: 16, ..small.clone() };
+    /// let p = Profile::new(Timestamp(0), vec![small, big], vec![1; 2]);
+    /// let mut d = Demand::new(Duration::from_secs(60));
+    /// (d.total_cpus, d.min_cpus_per_node) = (16, 16);
+    /// d.mem = MemDemand::PerNode(Memory::from_gib(1));
+    /// assert!(!p.could_hold(0, &d) && p.could_hold(1, &d));
+    /// ```
+    #[must_use]
+    pub fn could_hold(&self, node: NodeIdx, demand: &Demand) -> bool {
+        let (Some(need), Some(line)) = (self.need(demand), self.nodes.get(node as usize)) else {
+            return false;
+        };
+        !line.blocked && Self::cap_fits(line, &need) && line.cap_cpus >= need.base
     }
 
     /// Whether `demand` would fit on `candidates` were they all idle: the test slurmctld's

@@ -180,7 +180,7 @@ impl Scheduler {
     /// Whether node `idx` is out of a job's reach while its jobs run: it runs any job
     /// and the job wants it whole (`idle_node_bitmap`), or one of its jobs holds it whole
     /// (`share_node_bitmap`).
-    fn held_whole(&self, idx: usize, whole_node: bool) -> bool {
+    pub(super) fn held_whole(&self, idx: usize, whole_node: bool) -> bool {
         let Some(rt) = self.nodes.get(idx) else {
             return false;
         };
@@ -191,12 +191,14 @@ impl Scheduler {
                     .iter()
                     .filter_map(|id| self.jobs.get(id))
                     .any(|other| {
-                        other
+                        match other
                             .partition
                             .as_deref()
-                            .and_then(|p| other.resolved.shape_in(p))
-                            .unwrap_or_else(|| other.resolved.shape())
-                            .whole_nodes()
+                            .and_then(|p| self.cluster.partition_index(p))
+                        {
+                            Some(part) => self.sharing(other, part).0,
+                            None => other.resolved.whole_nodes(),
+                        }
                     }))
     }
 

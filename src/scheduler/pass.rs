@@ -1638,10 +1638,17 @@ impl Scheduler {
             }
             _ => false,
         };
+        // Busy: among the nodes that could ever hold the job (`_build_node_list()`), one
+        // a whole-node job holds (or any job, for a whole-node demand) or another user
+        // keeps (observed on 22.05, generated g03099: a `--mincpus=16` job left with 4-CPU
+        // nodes busy and 16-CPU ones held back waits with ReqNodeNotAvail).
+        let busy = |n: NodeIdx| {
+            profile.could_hold(n, demand)
+                && (profile.busy_now(n, demand.whole_node, demand.user)
+                    || self.held_whole(n as usize, demand.whole_node))
+        };
         if profile.fits_when_idle(demand, &available)
-            || available
-                .iter()
-                .any(|&n| profile.busy_now(n, demand.whole_node, demand.user))
+            || available.iter().any(|&n| busy(n))
             || fits_as_tested()
         {
             return true;
@@ -2762,7 +2769,7 @@ impl Scheduler {
     /// (`Job::whole_for_good`): slurmctld's `_resolve_shared_status()` sets the job's
     /// `whole_node` then, and nothing clears it (observed on 22.05: `-p whole,CPU-4 -n 1`
     /// with `whole`'s nodes busy runs in CPU-4 on a whole node, OverSubscribe=NO).
-    fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
+    pub(super) fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
         let r = &job.resolved;
         let Some(p) = self.cluster.partition_at(part) else {
             return (r.whole_nodes(), r.user_exclusive());
