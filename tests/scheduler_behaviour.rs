@@ -2817,10 +2817,12 @@ fn backfill_leaves_the_main_pass_reasons() {
     let k = submit(&mut s, "-p b -N1 -t 120", 1);
     assert!(started(&s.schedule(Timestamp(1))).is_empty());
     assert_eq!(estimate(&s, j).start, Some(Timestamp(3600)));
+    // j reserves n[1-2] in a (from 3600) and again in b (from 7200, after its own
+    // reservation in a: bf_one_resv_per_job is unset), so k is planned after both.
     let e = estimate(&s, k);
     assert_eq!(
         (e.start, e.reason.clone()),
-        (Some(Timestamp(7200)), PendingReason::Priority)
+        (Some(Timestamp(10_800)), PendingReason::Priority)
     );
 }
 
@@ -3063,6 +3065,57 @@ fn a_node_full_of_shared_jobs_is_not_busy_for_the_main_scheduler() {
         (
             PendingReason::ReqNodeNotAvail,
             Some("ReqNodeNotAvail, UnavailableNodes:n1")
+        )
+    );
+}
+
+/// Without `bf_one_resv_per_job`, backfill plans a job of several partitions in each of
+/// them and reserves in each, showing its earliest plan; with it, only the earliest one
+/// reserves (backfill.c's `orig_start_time`; observed on 22.05, generated g00028: a
+/// later job cannot use the nodes the job's later-starting partition reserved).
+#[test]
+fn a_job_of_several_partitions_reserves_in_each_unless_one_resv_per_job() {
+    let conf = |params: &str| {
+        format!(
+            "SchedulerType=sched/backfill\n\
+             SchedulerParameters=bf_interval=1{params}\n\
+             NodeName=a[1-2] CPUs=4 RealMemory=4000\n\
+             NodeName=b[1-2] CPUs=4 RealMemory=4000\n\
+             PartitionName=pa Nodes=a[1-2] Default=YES MaxTime=UNLIMITED DefMemPerCPU=100\n\
+             PartitionName=pb Nodes=b[1-2] MaxTime=UNLIMITED DefMemPerCPU=100\n"
+        )
+    };
+    let play = |params: &str| {
+        let c = cluster(&conf(params));
+        let policy = Policy::preset(Preset::Slurm, c.config());
+        let mut s = Scheduler::with_policy(c, policy);
+        // a[1-2] busy for an hour, b[1-2] for two.
+        submit(&mut s, "-p pa -N 2 --exclusive -t 60", 0);
+        submit(&mut s, "-p pb -N 2 --exclusive -t 120", 0);
+        s.schedule(Timestamp(0));
+        let both = submit(&mut s, "-p pa,pb -N 2 --exclusive -t 60", 1);
+        // Would end after 7200 on b[1-2]: only a reservation there keeps it out.
+        let late = submit(&mut s, "-p pb -N 1 --exclusive -t 150", 1);
+        s.schedule(Timestamp(1));
+        let e = estimate(&s, both);
+        (e.start, e.nodes, estimate(&s, late).start)
+    };
+    // Reserved in pa at 3600 and in pb at 7200: `late` waits behind both.
+    assert_eq!(
+        play(""),
+        (
+            Some(Timestamp(3600)),
+            names(&["a1", "a2"]),
+            Some(Timestamp(10_800))
+        )
+    );
+    // Only pa's reservation: `late` starts when b[1-2] free.
+    assert_eq!(
+        play(",bf_one_resv_per_job"),
+        (
+            Some(Timestamp(3600)),
+            names(&["a1", "a2"]),
+            Some(Timestamp(7200))
         )
     );
 }

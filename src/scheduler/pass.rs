@@ -361,6 +361,11 @@ struct BackfillWalk {
     reserved_per_part: BTreeMap<usize, u32>,
     /// Jobs given a plan (or found unable to start) this pass.
     planned: HashSet<JobId, FastBuild>,
+    /// The records (job, partition) done this pass, for jobs of several partitions
+    /// planned record by record (without `bf_one_resv_per_job`).
+    planned_records: HashSet<(JobId, usize), FastBuild>,
+    /// The earliest planned start of each such job so far this pass.
+    record_starts: HashMap<JobId, Timestamp, FastBuild>,
     bounds: StartBounds,
     /// (profile version, partition, its free CPUs now), recomputed when either changes.
     free_now: (u64, usize, u64),
@@ -406,6 +411,8 @@ impl BackfillWalk {
             per_part: BTreeMap::new(),
             reserved_per_part: BTreeMap::new(),
             planned: HashSet::default(),
+            planned_records: HashSet::default(),
+            record_starts: HashMap::default(),
             bounds: StartBounds::default(),
             free_now: (u64::MAX, usize::MAX, 0),
             done: false,
@@ -1882,8 +1889,23 @@ impl Scheduler {
         decisions: &mut Vec<Decision>,
         profile: &mut Profile,
     ) -> Visit {
-        if walk.planned.contains(&entry.job) || state.handled.contains(&entry.job) {
+        // Without bf_one_resv_per_job, each record of a job of several partitions is
+        // planned (and reserves) on its own, in queue order (Slurm's default).
+        // (Arrays keep one plan: their tasks reserve one after another on it.)
+        let per_record = !bf.one_resv_per_job
+            && self.jobs.get(&entry.job).is_some_and(|j| {
+                j.resolved.partitions().len() > 1 && j.resolved.request().array.is_none()
+            });
+        let done = if per_record {
+            walk.planned_records.contains(&(entry.job, entry.part))
+        } else {
+            walk.planned.contains(&entry.job)
+        };
+        if done || state.handled.contains(&entry.job) {
             return Visit::Other;
+        }
+        if per_record {
+            walk.planned_records.insert((entry.job, entry.part));
         }
         let Some(job) = self.jobs.get(&entry.job) else {
             return Visit::Other;
@@ -1921,6 +1943,7 @@ impl Scheduler {
         // (Slurm's TEST_NOW_ONLY); it gets no estimate, which keeps EASY passes cheap.
         let test_now_only = !may_reserve_job
             || match job.resolved.partitions() {
+                _ if per_record => walk.part_full(bf, entry.part),
                 [_] => walk.part_full(bf, entry.part),
                 names => names.iter().all(|name| {
                     self.cluster
@@ -1965,12 +1988,16 @@ impl Scheduler {
             let Some((part, demand, placement)) = self.best_placement(
                 entry.job,
                 entry.part,
+                per_record,
                 profile,
                 &mut walk.bounds,
                 now,
                 search_until,
             ) else {
-                self.note_blocked(entry.job, entry.part, state, None, Vec::new());
+                // A plan an earlier record of the job found this pass stands.
+                if !walk.record_starts.contains_key(&entry.job) {
+                    self.note_blocked(entry.job, entry.part, state, None, Vec::new());
+                }
                 walk.planned.insert(entry.job);
                 walk.cut_by_horizon |= !test_now_only && walk.horizon.is_some();
                 return if test_now_only {
@@ -1998,7 +2025,19 @@ impl Scheduler {
                 None => placement,
             };
             let nodes = placement.nodes.iter().map(|&(n, _)| n).collect();
-            self.note_blocked(entry.job, part, state, Some(placement.start), nodes);
+            // A job planned record by record shows its earliest plan of the pass
+            // (backfill keeps `orig_start_time` when a later partition starts later).
+            let earlier = per_record
+                && walk
+                    .record_starts
+                    .get(&entry.job)
+                    .is_some_and(|&t| t <= placement.start);
+            if !earlier {
+                self.note_blocked(entry.job, part, state, Some(placement.start), nodes);
+                if per_record {
+                    walk.record_starts.insert(entry.job, placement.start);
+                }
+            }
             walk.planned.insert(entry.job);
             let count = walk.reserved_per_part.entry(part).or_insert(0);
             let may_reserve = may_reserve_job
@@ -2536,10 +2575,12 @@ impl Scheduler {
 
     /// The best placement of a job over all its partitions: earliest start, then queue
     /// (partition) order.
+    #[allow(clippy::too_many_arguments)]
     fn best_placement(
         &self,
         id: JobId,
         part: usize,
+        only_part: bool,
         profile: &Profile,
         bounds: &mut StartBounds,
         now: Timestamp,
@@ -2562,9 +2603,13 @@ impl Scheduler {
             if job.resolved.blocked_by_limits_at(i) {
                 continue;
             }
-            let Some(part) = self.cluster.partition_index(name) else {
+            let Some(this) = self.cluster.partition_index(name) else {
                 continue;
             };
+            if only_part && this != part {
+                continue;
+            }
+            let part = this;
             let Some((demand, candidates)) = self.demand_in(id, part) else {
                 continue;
             };

@@ -44,6 +44,11 @@ pub struct Backfill {
     pub interval: Option<Duration>,
     /// Whole-node or per-resource reservations.
     pub granularity: ReservationGranularity,
+    /// `bf_one_resv_per_job`: a job of several partitions is planned in the one where it
+    /// starts earliest and reserves there only. Without it (Slurm's default) backfill
+    /// takes each partition's queue record in turn, plans and reserves in each, and the
+    /// job shows the plan of the last one.
+    pub one_resv_per_job: bool,
 }
 
 /// The named presets.
@@ -132,6 +137,7 @@ impl Policy {
             max_job_array_resv: u32::MAX,
             interval: None,
             granularity: ReservationGranularity::WholeNodes,
+            one_resv_per_job: true,
         };
         match preset {
             Preset::Fifo => Policy {
@@ -173,6 +179,7 @@ impl Policy {
                     .filter(|&s| s > 0)
                     .map(Duration::from_secs),
                 granularity: ReservationGranularity::WholeNodes,
+                one_resv_per_job: p.bf_one_resv_per_job,
             });
         Policy {
             main_pass: true,
