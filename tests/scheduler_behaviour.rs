@@ -69,6 +69,12 @@ fn allocation(decisions: &[Decision], id: JobId) -> Vec<NodeAllocation> {
         .unwrap_or_else(|| panic!("{id} did not start: {decisions:?}"))
 }
 
+/// A pending job's reason and the text squeue prints for it.
+fn reason_text(s: &Scheduler, id: JobId) -> (PendingReason, Option<String>) {
+    let e = estimate(s, id);
+    (e.reason, e.description)
+}
+
 /// A started job's (node, CPUs) pairs.
 fn node_cpus(decisions: &[Decision], id: JobId) -> Vec<(String, u32)> {
     allocation(decisions, id)
@@ -3008,15 +3014,13 @@ fn a_try_in_a_partition_that_can_never_run_the_job_leaves_plain_resources() {
     let two = submit(&mut s, "-p h,a --gres=gpu:h100:2 -t 30", 0);
     let one = submit(&mut s, "-p h --gres=gpu:h100:1 -t 30", 0);
     assert!(s.schedule(Timestamp(0)).is_empty());
-    let e = estimate(&s, two);
-    assert_eq!((e.reason, e.description), (PendingReason::Resources, None));
+    assert_eq!(reason_text(&s, two), (PendingReason::Resources, None));
     // Without such a partition, the drained node is what it waits for (from submit on).
-    let e = estimate(&s, one);
     assert_eq!(
-        (e.reason, e.description.as_deref()),
+        reason_text(&s, one),
         (
             PendingReason::ReqNodeNotAvail,
-            Some("ReqNodeNotAvail, UnavailableNodes:h1")
+            Some("ReqNodeNotAvail, UnavailableNodes:h1".to_owned())
         )
     );
 }
@@ -3059,12 +3063,11 @@ fn a_node_full_of_shared_jobs_is_not_busy_for_the_main_scheduler() {
     let y = submit(&mut s, "-p b -n 8 -t 60", 1);
     assert!(s.schedule(Timestamp(1)).is_empty());
     assert_eq!(reason(&s, x), PendingReason::Resources);
-    let e = estimate(&s, y);
     assert_eq!(
-        (e.reason, e.description.as_deref()),
+        reason_text(&s, y),
         (
             PendingReason::ReqNodeNotAvail,
-            Some("ReqNodeNotAvail, UnavailableNodes:n1")
+            Some("ReqNodeNotAvail, UnavailableNodes:n1".to_owned())
         )
     );
 }
