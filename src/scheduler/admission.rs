@@ -190,16 +190,7 @@ impl Scheduler {
                     .jobs
                     .iter()
                     .filter_map(|id| self.jobs.get(id))
-                    .any(|other| {
-                        match other
-                            .partition
-                            .as_deref()
-                            .and_then(|p| self.cluster.partition_index(p))
-                        {
-                            Some(part) => self.sharing(other, part).0,
-                            None => other.resolved.whole_nodes(),
-                        }
-                    }))
+                    .any(|other| self.running_sharing(other).0))
     }
 
     /// Whether node `idx` may take the job now as far as the jobs running on it go, the

@@ -2814,7 +2814,7 @@ impl Scheduler {
     /// (`Job::whole_for_good`): slurmctld's `_resolve_shared_status()` sets the job's
     /// `whole_node` then, and nothing clears it (observed on 22.05: `-p whole,CPU-4 -n 1`
     /// with `whole`'s nodes busy runs in CPU-4 on a whole node, OverSubscribe=NO).
-    pub(super) fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
+    fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
         let r = &job.resolved;
         let Some(p) = self.cluster.partition_at(part) else {
             return (r.whole_nodes(), r.user_exclusive());
@@ -2837,16 +2837,22 @@ impl Scheduler {
         (whole_node, user_exclusive)
     }
 
-    /// Whether a running job keeps other users off its nodes (see [`Self::sharing`]).
-    fn running_user_exclusive(&self, job: &Job) -> bool {
+    /// How a running job holds its nodes, whole and user-exclusive, in the partition it
+    /// runs in (see [`Self::sharing`]).
+    pub(super) fn running_sharing(&self, job: &Job) -> (bool, bool) {
         match job
             .partition
             .as_deref()
             .and_then(|p| self.cluster.partition_index(p))
         {
-            Some(part) => self.sharing(job, part).1,
-            None => job.resolved.user_exclusive(),
+            Some(part) => self.sharing(job, part),
+            None => (job.resolved.whole_nodes(), job.resolved.user_exclusive()),
         }
+    }
+
+    /// Whether a running job keeps other users off its nodes.
+    fn running_user_exclusive(&self, job: &Job) -> bool {
+        self.running_sharing(job).1
     }
 
     /// Nodes of the partition the job may ever use (features, `--nodelist`, `--exclude`):
