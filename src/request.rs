@@ -228,4 +228,14 @@ impl JobRequest {
             .saturating_mul(cpus_per_task)
             .max(self.mincpus.unwrap_or(0))
     }
+
+    /// Whether `node` passes the job's own node filters: `--constraint`, `--exclude` and
+    /// `--tmp` (part of slurmctld's `_build_node_list()`). `--nodelist` is the caller's.
+    pub(crate) fn admits_node(&self, node: &crate::node::Node) -> bool {
+        self.constraint
+            .as_ref()
+            .is_none_or(|c| c.matches(&node.features))
+            && node.tmp_disk.mib() >= self.tmp.map_or(0, crate::Memory::mib)
+            && !self.exclude.contains(&node.name)
+    }
 }

@@ -379,6 +379,12 @@ impl ResolvedJob {
             .as_deref()
             .map_or(&[], |o| o.never_after.as_slice())
     }
+    /// Whether the main scheduler tries the job in a listed partition that cannot run
+    /// it ([`ResolvedJob::partitions_without_nodes`] or
+    /// [`ResolvedJob::partitions_never_runnable`]).
+    pub(crate) fn has_unfit_tries(&self) -> bool {
+        !self.partitions_without_nodes().is_empty() || !self.partitions_never_runnable().is_empty()
+    }
     /// Minimum node count.
     #[must_use]
     pub fn min_nodes(&self) -> u32 {

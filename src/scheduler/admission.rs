@@ -148,12 +148,9 @@ impl Scheduler {
             self.cluster.partition(name).is_some_and(|p| {
                 req.nodelist.iter().all(|n| p.nodes.contains(n))
                     && p.nodes.iter().any(|n| {
-                        self.cluster.node(n).is_some_and(|node| {
-                            req.constraint
-                                .as_ref()
-                                .is_none_or(|c| c.matches(&node.features))
-                                && !req.exclude.contains(&node.name)
-                        })
+                        self.cluster
+                            .node(n)
+                            .is_some_and(|node| req.admits_node(node))
                     })
             })
         };

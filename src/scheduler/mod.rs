@@ -164,10 +164,10 @@ pub struct Scheduler {
     planned: std::collections::HashMap<JobId, pass::Planned, FastBuild>,
     /// Pending jobs (an array whose tasks have not all started counts once).
     pending: IndexSet<JobId, FastBuild>,
-    /// Jobs that list a partition with no node for them (BadConstraints candidates, see
-    /// `ResolvedJob::partitions_without_nodes`); pruned as they leave the queue, so that
-    /// a pass does not walk the whole queue to find the few.
-    with_bad_partitions: Vec<JobId>,
+    /// Jobs the main scheduler also tries in partitions that cannot run them
+    /// (`ResolvedJob::has_unfit_tries`); pruned as they leave the queue, so that a pass
+    /// does not walk the whole queue to find the few.
+    with_unfit_tries: Vec<JobId>,
     /// The pass under way is [`Scheduler::schedule_backfill`]'s.
     backfill_only: bool,
     /// How many jobs were pending after the last pass.
@@ -291,7 +291,7 @@ impl Scheduler {
             priority_type,
             planned: std::collections::HashMap::default(),
             pending: IndexSet::default(),
-            with_bad_partitions: Vec::new(),
+            with_unfit_tries: Vec::new(),
             pending_after_pass: 0,
             watch: IndexSet::default(),
             queue: queue::Queue::new(tiers),
@@ -426,10 +426,8 @@ impl Scheduler {
         } else {
             self.initial_priority(request)
         };
-        if !resolved.partitions_without_nodes().is_empty()
-            || !resolved.partitions_never_runnable().is_empty()
-        {
-            self.with_bad_partitions.push(id);
+        if resolved.has_unfit_tries() {
+            self.with_unfit_tries.push(id);
         }
         let whole_for_good = !request.hold && self.whole_from_submit(&resolved);
         let job = Job {
@@ -786,11 +784,8 @@ impl Scheduler {
             };
             // Out of the queue by the records it has now, back in by its new ones.
             self.dequeue(id);
-            if (!resolved.partitions_without_nodes().is_empty()
-                || !resolved.partitions_never_runnable().is_empty())
-                && !self.with_bad_partitions.contains(&id)
-            {
-                self.with_bad_partitions.push(id);
+            if resolved.has_unfit_tries() && !self.with_unfit_tries.contains(&id) {
+                self.with_unfit_tries.push(id);
             }
             if let Some(job) = self.jobs.get_mut(&id) {
                 job.resolved = resolved;

@@ -1343,8 +1343,8 @@ impl Scheduler {
     fn settle_bad_constraints(&mut self, walk: &MainWalk) {
         let mut settled: Vec<(JobId, PendingReason, Option<String>)> = Vec::new();
         let pending = &self.pending;
-        self.with_bad_partitions.retain(|id| pending.contains(id));
-        for &id in &self.with_bad_partitions {
+        self.with_unfit_tries.retain(|id| pending.contains(id));
+        for &id in &self.with_unfit_tries {
             let Some(job) = self.jobs.get(&id) else {
                 continue;
             };
@@ -2882,13 +2882,7 @@ impl Scheduler {
                 let Some(node) = self.cluster.node_at(n as usize) else {
                     return false;
                 };
-                req.constraint
-                    .as_ref()
-                    .is_none_or(|c| c.matches(&node.features))
-                    // `--tmp`: only nodes with that much TmpDisk.
-                    && node.tmp_disk.mib() >= tmp
-                    && !req.exclude.contains(&node.name)
-                    && (!only_listed || listed.contains(node.name.as_str()))
+                req.admits_node(node) && (!only_listed || listed.contains(node.name.as_str()))
             })
             .collect();
         if listed.is_empty() || only_listed {

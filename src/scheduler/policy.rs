@@ -47,7 +47,7 @@ pub struct Backfill {
     /// `bf_one_resv_per_job`: a job of several partitions is planned in the one where it
     /// starts earliest and reserves there only. Without it (Slurm's default) backfill
     /// takes each partition's queue record in turn, plans and reserves in each, and the
-    /// job shows the plan of the last one.
+    /// job shows the earliest of those plans (an array job keeps one plan either way).
     pub one_resv_per_job: bool,
 }
 
