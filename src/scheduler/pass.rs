@@ -1454,6 +1454,8 @@ impl Scheduler {
                 Some(desc) => self.set_described(id, reason, desc),
                 None => self.set_reason(id, reason),
             }
+            // Not Priority: a main pass that does not walk the job settles it.
+            self.unsettled.push(id);
         }
     }
 
