@@ -18,8 +18,8 @@
 //!   [`priority`], and the resource-time profile it plans on, [`planner`];
 //! - workloads to replay: SWF traces ([`swf`]) and sbatch-syntax job lists
 //!   ([`workload`]), replayed in virtual time by the [`simulator`];
-//! - measuring a run: [`metrics`] (wait, bounded slowdown, utilization; CSV and JSON lines
-//!   export of the job records).
+//! - measuring a run: [`metrics`] (wait, bounded slowdown, utilization); the job records
+//!   as every face exports them: [`record`] (one typed row, CSV and JSON lines).
 //!
 //! ```
 //! use hpcsched::{Cluster, JobRequest};
@@ -54,6 +54,8 @@ pub mod planner;
 pub mod preempt;
 pub mod priority;
 pub mod qos;
+pub mod record;
+pub mod replay;
 pub mod request;
 pub mod resolve;
 pub mod sbatch;
@@ -62,6 +64,7 @@ pub mod scheduler;
 pub mod simulator;
 pub mod slurm_conf;
 pub mod spank;
+pub mod squeue;
 pub mod swf;
 pub mod time;
 pub mod tres;
@@ -76,11 +79,12 @@ pub use gres::{GresKey, GresSpec};
 pub use job_id::JobId;
 pub use job_state::{JobState, PendingReason};
 pub use memory::Memory;
-pub use metrics::{CsvWriter, JsonLinesWriter, Metrics, Stats, Summary};
+pub use metrics::{Metrics, Stats, Summary};
 pub use node::{Node, NodeState, NodeUsage};
 pub use partition::{OverSubscribe, ParsePartitionStateError, Partition, PartitionState};
 pub use preempt::PreemptMode;
 pub use qos::{Qos, QosFlags};
+pub use record::{CsvWriter, JsonLinesWriter, RecordRow};
 pub use request::{Client, JobRequest, MemoryRequest, NodeCount};
 pub use resolve::{JobShape, RejectReason, Rejection, ResolvedJob, ResolvedMemory};
 pub use sched_config::{EnforcePartLimits, SchedConfig};

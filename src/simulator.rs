@@ -38,6 +38,7 @@ use crate::job_state::{JobState, PendingReason};
 use crate::scheduler::{Decision, JobRecord, Policy, Scheduler};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::workload::WorkloadJob;
+use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
@@ -64,7 +65,7 @@ pub struct SimOptions {
 }
 
 /// A job the scheduler refused at submit, as sbatch would have.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Refused {
     /// The job's position in the workload (1-based).
@@ -78,7 +79,7 @@ pub struct Refused {
 /// A job still pending when a replay ended: nothing left to happen could start it (held,
 /// waiting on a dependency that can no longer be satisfied, asking for more than the
 /// partition's limits or its nodes in service allow, or queued behind such a job).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LeftPending {
     /// Its id.
@@ -131,8 +132,11 @@ pub struct SimOutcome {
     pub passes: u64,
     /// The last instant simulated.
     pub end: Timestamp,
-    /// Whether the replay stopped at [`SimOptions::stop_at`] with work left.
+    /// Whether the replay stopped at [`SimOptions::stop_at`] (or was interrupted) with
+    /// work left.
     pub stopped: bool,
+    /// Whether the caller stopped the replay ([`Simulator::run_until`]).
+    pub interrupted: bool,
     /// The jobs still pending when the replay ended because no event left could change
     /// anything, by job id (empty when it stopped at [`SimOptions::stop_at`]).
     pub left_pending: Vec<LeftPending>,
@@ -242,10 +246,43 @@ impl Simulator {
     /// Replays `jobs` (in submit order) to the end, or to [`SimOptions::stop_at`], and
     /// hands every job's record to `sink` as the job leaves the system (in the order they
     /// leave; jobs still in the system at the end come last, by job id).
-    pub fn run<I, F>(&mut self, jobs: I, mut sink: F) -> Result<SimOutcome, SimError>
+    pub fn run<I, F>(&mut self, jobs: I, sink: F) -> Result<SimOutcome, SimError>
     where
         I: IntoIterator<Item = WorkloadJob>,
         F: FnMut(JobRecord),
+    {
+        self.run_until(jobs, sink, || false)
+    }
+
+    /// [`Simulator::run`], asking `stop` before each event instant whether to stop there:
+    /// the replay then ends as at [`SimOptions::stop_at`], with
+    /// [`SimOutcome::interrupted`] set (a host's Ctrl-C, an observer that has seen enough).
+    ///
+    /// ```
+    /// use hpcsched::simulator::{SimOptions, Simulator};
+    /// use hpcsched::workload::parse_job_list;
+    /// use hpcsched::{Cluster, Policy, Preset};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let cluster = Cluster::from_slurm_conf("NodeName=n1 CPUs=1\nPartitionName=p Nodes=n1 Default=YES\n")?;
+    /// let jobs = parse_job_list("0 60 alice -t 5\n10 60 alice -t 5\n")?;
+    /// let mut sim = Simulator::new(cluster, Policy::preset(Preset::Easy, &Default::default()), SimOptions::default());
+    /// let mut instants = 0;
+    /// let outcome = sim.run_until(jobs, |_| {}, || { instants += 1; instants > 1 })?;
+    /// assert!(outcome.interrupted && outcome.stopped);
+    /// assert_eq!((outcome.submitted, outcome.end.as_secs()), (1, 0));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn run_until<I, F, S>(
+        &mut self,
+        jobs: I,
+        mut sink: F,
+        mut halt: S,
+    ) -> Result<SimOutcome, SimError>
+    where
+        I: IntoIterator<Item = WorkloadJob>,
+        F: FnMut(JobRecord),
+        S: FnMut() -> bool,
     {
         let mut jobs = jobs.into_iter().peekable();
         let mut outcome = SimOutcome::default();
@@ -291,6 +328,11 @@ impl Simulator {
             };
             if self.options.stop_at.is_some_and(|stop| t > stop) {
                 outcome.stopped = true;
+                break;
+            }
+            if halt() {
+                outcome.stopped = true;
+                outcome.interrupted = true;
                 break;
             }
             self.now = t;

@@ -1134,12 +1134,12 @@ impl<I: Iterator<Item = Result<SwfJob, SwfLineError>>> Iterator for SwfWorkload<
 pub enum SwfClusterError {
     /// Neither `MaxNodes` nor `MaxProcs` is in the header.
     #[error(
-        "the SWF header gives neither MaxNodes nor MaxProcs: describe the machine with a slurm.conf (--cluster)"
+        "the SWF header gives neither MaxNodes nor MaxProcs: give the cluster (a slurm.conf) that describes the machine"
     )]
     NoMachineSize,
     /// `MaxProcs` is not a multiple of `MaxNodes`.
     #[error(
-        "the SWF header's MaxProcs ({procs}) is not a multiple of its MaxNodes ({nodes}): describe the machine with a slurm.conf (--cluster)"
+        "the SWF header's MaxProcs ({procs}) is not a multiple of its MaxNodes ({nodes}): give the cluster (a slurm.conf) that describes the machine"
     )]
     UnevenNodes {
         /// `MaxProcs`.
@@ -1149,7 +1149,7 @@ pub enum SwfClusterError {
     },
     /// More CPUs per node than slurm.conf allows (65535).
     #[error(
-        "the SWF header gives {cpus} processors per node, more than slurm.conf's CPUs allows (65535): describe the machine with a slurm.conf (--cluster)"
+        "the SWF header gives {cpus} processors per node, more than slurm.conf's CPUs allows (65535): give the cluster (a slurm.conf) that describes the machine"
     )]
     TooManyCpus {
         /// `MaxProcs / MaxNodes`.

@@ -111,7 +111,7 @@ fn input_errors_exit_2_with_file_and_line() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains(&format!("{}:2: ", conf.display())),
+        stderr(&o).contains(&format!("{}: line 2: ", conf.display())),
         "{}",
         stderr(&o)
     );
@@ -125,7 +125,7 @@ fn input_errors_exit_2_with_file_and_line() {
     let o = hpcsched(&["check", "--cluster", INSERM, script.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains(&format!("{}:3: ", script.display())),
+        stderr(&o).contains(&format!("{}: line 3: ", script.display())),
         "{}",
         stderr(&o)
     );
@@ -351,7 +351,7 @@ fn simulate_job_list_exact_summary_in_json() {
         "json",
     ]));
     // Starts A 0, B 3600, C 0, D 7200 (after B); waits 0, 3600, 0, 7200.
-    let all = &v["summary"]["overall"];
+    let all = &v["metrics"]["overall"];
     assert_eq!(all["jobs"], 4);
     assert_eq!(all["completed"], 4);
     assert_eq!(all["mean_wait"], 2700.0);
@@ -365,18 +365,18 @@ fn simulate_job_list_exact_summary_in_json() {
     assert_eq!(all["cpu_seconds"], 136_800);
     assert_eq!(all["utilization"], 0.59375);
     assert_eq!(all["throughput"], 1.0);
-    assert_eq!(v["summary"]["per_user"]["bob"]["mean_wait"], 3600.0);
-    assert_eq!(v["workload"]["format"], "job_list");
-    assert_eq!(v["workload"]["submitted"], 4);
-    assert_eq!(v["workload"]["refused"], 0);
+    assert_eq!(v["metrics"]["per_user"]["bob"]["mean_wait"], 3600.0);
+    assert_eq!(v["format"], "job_list");
+    assert_eq!(v["submitted"], 4);
+    assert_eq!(v["refused"], serde_json::json!([]));
     assert_eq!(v["cluster"]["nodes"], 4);
     assert_eq!(v["cluster"]["cpus"], 16);
     assert_eq!(v["cluster"]["partitions"], serde_json::json!(["p"]));
     assert_eq!(v["policy"], "easy");
     assert_eq!(v["overrun"], "kill");
-    assert_eq!(v["replay"]["last_event"], 14400);
-    assert_eq!(v["replay"]["stopped"], false);
-    assert!(v["replay"]["wall_seconds"].as_f64().is_some());
+    assert_eq!(v["end"], 14400);
+    assert_eq!(v["stopped"], false);
+    assert!(v["wall_seconds"].as_f64().is_some());
     assert!(v.get("queue").is_none());
 
     // FIFO: C and D wait behind B (no backfill): waits 0, 3600, 7200, 7200.
@@ -391,8 +391,58 @@ fn simulate_job_list_exact_summary_in_json() {
         "--format",
         "json",
     ]));
-    assert_eq!(v["summary"]["overall"]["mean_wait"], 4500.0);
+    assert_eq!(v["metrics"]["overall"]["mean_wait"], 4500.0);
     assert_eq!(v["policy"], "fifo");
+}
+
+/// A job list reads the same plain, gzipped, through `--workload` (told apart by content)
+/// and from standard input (`-`).
+#[test]
+fn simulate_reads_gzip_and_standard_input() {
+    use std::io::Write as _;
+    let s = Scratch::new("gzip");
+    let conf = s.file("four.conf", FOUR_NODES);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(BACKFILL_JOBS.as_bytes()).unwrap();
+    let gz_path = s.path("backfill.jobs.gz");
+    std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
+    let plain = s.file("backfill.jobs", BACKFILL_JOBS);
+    let metrics = |args: &[&str]| {
+        let mut full = vec!["simulate", "--cluster", &conf, "--format", "json"];
+        full.extend(args);
+        let v = json_out(&hpcsched(&full));
+        assert_eq!(v["format"], "job_list", "{args:?}");
+        assert_eq!(v["submitted"], 4, "{args:?}");
+        v["metrics"].clone()
+    };
+    let expected = metrics(&["--jobs", &plain]);
+    assert_eq!(expected["overall"]["mean_wait"], 2700.0);
+    assert_eq!(metrics(&["--jobs", &gz_path]), expected);
+    assert_eq!(metrics(&["--workload", &gz_path]), expected);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hpcsched"))
+        .args([
+            "simulate",
+            "--cluster",
+            &conf,
+            "--workload",
+            "-",
+            "--format",
+            "json",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(&gz_path).unwrap())
+        .unwrap();
+    let v = json_out(&child.wait_with_output().unwrap());
+    assert_eq!(v["workload"], "<stdin>");
+    assert_eq!(v["metrics"], expected);
 }
 
 #[test]
@@ -556,23 +606,23 @@ fn simulate_at_prints_the_queue() {
         "--format",
         "json",
     ]));
-    assert!(v.get("summary").is_none());
-    assert_eq!(v["replay"]["stopped"], true);
+    // The metrics count the jobs still in the system as sacct shows them then.
+    assert_eq!(v["metrics"]["overall"]["jobs"], 4);
+    assert_eq!(v["stopped"], true);
     let q = &v["queue"];
     assert_eq!(q["at"], 1800);
-    assert_eq!(q["at_clock"], "00:30:00");
     let rows = q["jobs"].as_array().unwrap();
     assert_eq!(rows.len(), 3, "C ended at 1800: {rows:?}");
     assert_eq!(
         rows[0],
         serde_json::json!({"job": 1, "job_id": "1", "partition": "p", "name": "A", "user": "alice",
-            "state": "RUNNING", "start_time": 0, "start_clock": "00:00:00", "nodes": 3,
+            "state": "RUNNING", "start_time": 0, "nodes": 3,
             "nodelist": "n[1-3]", "sched_nodes": null, "reason": null})
     );
     assert_eq!(
         rows[1],
         serde_json::json!({"job": 2, "job_id": "2", "partition": "p", "name": "B", "user": "alice",
-            "state": "PENDING", "start_time": 3600, "start_clock": "01:00:00", "nodes": 4,
+            "state": "PENDING", "start_time": 3600, "nodes": 4,
             "nodelist": null, "sched_nodes": "n[1-4]", "reason": "Resources"})
     );
     assert_eq!(rows[2]["start_time"], serde_json::Value::Null);
@@ -625,15 +675,14 @@ fn simulate_ends_and_reports_the_jobs_left_pending() {
         "--format",
         "json",
     ]));
-    assert_eq!(v["replay"]["left_pending"], 3);
     assert_eq!(
-        v["replay"]["left_pending_jobs"],
+        v["left_pending"],
         serde_json::json!([
-            {"job": 2, "job_id": "2", "index": 2, "reason": "JobHeldUser", "reason_text": "JobHeldUser"},
-            {"job": 3, "job_id": "3", "index": 3, "reason": "DependencyNeverSatisfied",
-             "reason_text": "DependencyNeverSatisfied"},
-            {"job": 4, "job_id": "4", "index": 4, "reason": "PartitionTimeLimit",
-             "reason_text": "PartitionTimeLimit"},
+            {"job": 2, "display_id": "2", "index": 2, "reason": "JobHeldUser", "description": null},
+            {"job": 3, "display_id": "3", "index": 3, "reason": "DependencyNeverSatisfied",
+             "description": null},
+            {"job": 4, "display_id": "4", "index": 4, "reason": "PartitionTimeLimit",
+             "description": null},
         ])
     );
 
@@ -695,11 +744,11 @@ fn simulate_swf_without_cluster_uses_the_header_machine() {
     assert_eq!(v["cluster"]["nodes"], 128);
     assert_eq!(v["cluster"]["cpus"], 128);
     assert_eq!(v["cluster"]["partitions"], serde_json::json!(["swf"]));
-    assert_eq!(v["workload"]["format"], "swf");
-    assert_eq!(v["workload"]["submitted"], 20);
-    assert_eq!(v["workload"]["skipped"], 0);
-    assert_eq!(v["summary"]["overall"]["jobs"], 20);
-    assert_eq!(v["summary"]["total_cpus"], 128);
+    assert_eq!(v["format"], "swf");
+    assert_eq!(v["submitted"], 20);
+    assert_eq!(v["skipped"], 0);
+    assert_eq!(v["metrics"]["overall"]["jobs"], 20);
+    assert_eq!(v["metrics"]["total_cpus"], 128);
     assert_eq!(v["policy"], "slurm");
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 
@@ -731,9 +780,9 @@ fn simulate_first_n_jobs() {
         "--format",
         "json",
     ]));
-    assert_eq!(v["workload"]["first"], 50);
-    assert_eq!(v["workload"]["submitted"], 50);
-    assert_eq!(v["summary"]["overall"]["jobs"], 50);
+    assert_eq!(v["first"], 50);
+    assert_eq!(v["submitted"], 50);
+    assert_eq!(v["metrics"]["overall"]["jobs"], 50);
     assert_eq!(v["cluster"]["cpus"], 8192);
 
     let s = Scratch::new("first");
@@ -750,10 +799,10 @@ fn simulate_first_n_jobs() {
         "--format",
         "json",
     ]));
-    assert_eq!(v["workload"]["submitted"], 2);
+    assert_eq!(v["submitted"], 2);
     // A, then B after A.
-    assert_eq!(v["summary"]["overall"]["max_wait"], 3600);
-    assert_eq!(v["summary"]["overall"]["last_end"], 7200);
+    assert_eq!(v["metrics"]["overall"]["max_wait"], 3600);
+    assert_eq!(v["metrics"]["overall"]["last_end"], 7200);
 }
 
 /// A 4-node, 16-CPU machine; job 1 asks for 6 processors, job 2 for 2, job 5 for 1; lines
@@ -776,9 +825,9 @@ fn simulate_reports_skipped_lines_on_stderr() {
         stderr(&o),
         format!(
             "hpcsched: warning: 3 lines of {swf} skipped (not replayed):\n\
-             \x20 {swf}:5: skipped: unreadable line `this is not a job`: expected 18 fields, found 5\n\
-             \x20 {swf}:6: SWF job 3 skipped: it asks for 64 processors but the machine has 16\n\
-             \x20 {swf}:7: SWF job 4 skipped: its run time (field 4) is unknown\n"
+             \x20 {swf}: line 5 skipped: unreadable line `this is not a job`: expected 18 fields, found 5\n\
+             \x20 {swf}: line 6: SWF job 3 skipped: it asks for 64 processors but the machine has 16\n\
+             \x20 {swf}: line 7: SWF job 4 skipped: its run time (field 4) is unknown\n"
         )
     );
     assert!(
@@ -793,9 +842,9 @@ fn simulate_reports_skipped_lines_on_stderr() {
         "--format",
         "json",
     ]));
-    assert_eq!(v["workload"]["skipped"], 3);
+    assert_eq!(v["skipped"], 3);
     assert_eq!(
-        v["workload"]["skipped_lines"][1],
+        v["skipped_lines"][1],
         serde_json::json!({"line": 6, "swf_job": 3,
             "reason": "it asks for 64 processors but the machine has 16"})
     );
@@ -818,7 +867,9 @@ fn simulate_reports_skipped_lines_on_stderr() {
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1 + 10, "{err}");
     assert!(
-        err.contains(&format!("{swf}:15: skipped: unreadable line `bad line 6`")),
+        err.contains(&format!(
+            "{swf}: line 15 skipped: unreadable line `bad line 6`"
+        )),
         "{err}"
     );
 }
@@ -845,16 +896,16 @@ fn simulate_reports_refused_jobs_on_stderr() {
         stderr(&o),
         format!(
             "hpcsched: warning: 2 jobs refused at submit (not replayed):\n\
-             \x20 {jobs}:2: job 2: job rejected: invalid partition specified: gpu\n\
-             \x20 {jobs}:3: job 3: job rejected: Invalid qos specification: gold\n"
+             \x20 {jobs}: line 2: job 2: job rejected: invalid partition specified: gpu\n\
+             \x20 {jobs}: line 3: job 3: job rejected: Invalid qos specification: gold\n"
         )
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["workload"]["submitted"], 1);
-    assert_eq!(v["workload"]["refused"], 2);
+    assert_eq!(v["submitted"], 1);
+    assert_eq!(v["refused"].as_array().map(Vec::len), Some(2));
     assert_eq!(
-        v["workload"]["refused_jobs"][0],
-        serde_json::json!({"line": 2, "job": 2, "reason": "job rejected: invalid partition specified: gpu"})
+        v["refused"][0],
+        serde_json::json!({"line": 2, "index": 2, "reason": "job rejected: invalid partition specified: gpu"})
     );
 }
 
@@ -895,12 +946,12 @@ fn simulate_whole_nodes() {
     let t = |job: u64, nodes: &str, cpus: u64| (job, nodes.to_owned(), cpus);
     // Processors only: 6 CPUs over two nodes, 2 CPUs, 1 CPU.
     let (v, rows) = run(&[]);
-    assert_eq!(v["workload"]["whole_nodes"], false);
+    assert_eq!(v["whole_nodes"], false);
     assert_eq!(rows, [t(1, "n[1-2]", 6), t(2, "n2", 2), t(3, "n3", 1)]);
     // Whole 4-CPU nodes: ceil(6/4) = 2 nodes, 1 node, 1 node, every CPU of them.
     let (v, rows) = run(&["--whole-nodes"]);
-    assert_eq!(v["workload"]["whole_nodes"], true);
-    assert_eq!(v["workload"]["whole_node_cpus"], 4);
+    assert_eq!(v["whole_nodes"], true);
+    assert_eq!(v["whole_node_cpus"], 4);
     assert_eq!(rows, [t(1, "n[1-2]", 8), t(2, "n3", 4), t(3, "n4", 4)]);
 
     // With --cluster, the CPUs per node are those of the default partition's smallest
@@ -912,8 +963,8 @@ fn simulate_whole_nodes() {
          PartitionName=side Nodes=other\n",
     );
     let (v, rows) = run(&["--whole-nodes", "--cluster", &conf]);
-    assert_eq!(v["workload"]["whole_node_cpus"], 2);
-    assert_eq!(v["cluster"]["file"], conf.as_str());
+    assert_eq!(v["whole_node_cpus"], 2);
+    assert_eq!(v["cluster_file"], conf.as_str());
     // Job 1: ceil(6/2) = 3 whole nodes; jobs 2 and 3: one each.
     let node_counts: Vec<usize> = rows
         .iter()
@@ -943,7 +994,7 @@ fn simulate_overrun_kill_or_allow() {
             "json",
         ]));
         assert_eq!(v["overrun"], overrun);
-        v["summary"]["overall"].clone()
+        v["metrics"]["overall"].clone()
     };
     // kill: the 600 s job ends as TIMEOUT at its 5-minute limit.
     let kill = run("kill");
@@ -970,7 +1021,7 @@ fn simulate_overrun_kill_or_allow() {
         "json",
     ]));
     assert_eq!(v["overrun"], "kill");
-    assert_eq!(v["summary"]["overall"]["timeout"], 1);
+    assert_eq!(v["metrics"]["overall"]["timeout"], 1);
 }
 
 #[test]
@@ -1047,27 +1098,27 @@ fn simulate_errors_exit_2_with_one_clear_line() {
         ),
         (
             vec!["--workload", &bad_header],
-            format!("{bad_header}:1: header `MaxNodes: many`: `many` is not an integer"),
+            format!("{bad_header}: line 1: header `MaxNodes: many`: `many` is not an integer"),
         ),
         (
             vec!["--workload", &no_size],
-            format!("{no_size}: the SWF header gives neither MaxNodes nor MaxProcs: describe the machine with a slurm.conf (--cluster)"),
+            format!("{no_size}: the SWF header gives neither MaxNodes nor MaxProcs: give the cluster (a slurm.conf) that describes the machine"),
         ),
         (
             vec!["--workload", &unsorted],
-            format!("{unsorted}:3: submitted at 5, before the previous job (10): a workload must be in submit order"),
+            format!("{unsorted}: line 3: job 2 is submitted at 5, before the job before it (10): a workload must be in submit order"),
         ),
         (
             vec!["--cluster", &no_default, "--workload", &swf],
-            format!("{no_default}: no default partition (Default=YES): the jobs of an SWF trace go to the default partition"),
+            format!("{no_default}: the cluster has no default partition (Default=YES): the jobs of an SWF trace go to the default partition"),
         ),
         (
             vec!["--cluster", &bad_conf, "--workload", &swf],
-            format!("{bad_conf}:2: "),
+            format!("{bad_conf}: line 2: "),
         ),
         (
             vec!["--cluster", &conf, "--jobs", &bad_jobs],
-            format!("{bad_jobs}:2: `x`: the run time must be seconds (`600`), `HH:MM:SS` or `D-HH:MM:SS`, optionally followed by `:EXIT`"),
+            format!("{bad_jobs}: line 2: `x`: the run time must be seconds (`600`), `HH:MM:SS` or `D-HH:MM:SS`, optionally followed by `:EXIT`"),
         ),
         (
             vec!["--cluster", &conf, "--jobs", "no/such.jobs"],
@@ -1303,7 +1354,7 @@ fn check_spank_plugins_from_plugstack_or_by_name() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        format!("hpcsched: {script}:2: unrecognized option `--container-name`\n")
+        format!("hpcsched: {script}: line 2: unrecognized option `--container-name`\n")
     );
     // A plugstack.conf that includes the file listing pyxis, relative to its directory.
     std::fs::create_dir_all(dir.path("plugstack.conf.d")).unwrap();
@@ -1337,7 +1388,7 @@ fn check_spank_plugins_from_plugstack_or_by_name() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).starts_with(&format!(
-            "hpcsched: {other}:1: SPANK plugin `/usr/lib/slurm/private-tmpdir.so` is not built into hpcsched"
+            "hpcsched: {other}: line 1: SPANK plugin `/usr/lib/slurm/private-tmpdir.so` is not built into hpcsched"
         )),
         "{}",
         stderr(&o)
@@ -1458,6 +1509,6 @@ fn simulate_job_list_with_plugin_options() {
         "--format",
         "json",
     ]));
-    assert_eq!(v["summary"]["overall"]["jobs"], 2, "{v}");
-    assert_eq!(v["summary"]["overall"]["started"], 2, "{v}");
+    assert_eq!(v["metrics"]["overall"]["jobs"], 2, "{v}");
+    assert_eq!(v["metrics"]["overall"]["started"], 2, "{v}");
 }

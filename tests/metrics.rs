@@ -12,9 +12,8 @@
 //!   utilization never exceeds 1 on a cluster without oversubscription, and the summary
 //!   does not depend on the order the records came in.
 
-use hpcsched::metrics::{
-    CsvWriter, JsonLinesWriter, Metrics, RECORD_COLUMNS, write_csv, write_json_lines,
-};
+use hpcsched::metrics::Metrics;
+use hpcsched::record::{CsvWriter, JsonLinesWriter, RecordRow, write_csv, write_json_lines};
 use hpcsched::sbatch::parse_args;
 use hpcsched::{
     Cluster, Decision, Duration, JobId, JobRecord, JobState, Scheduler, Summary, Timestamp,
@@ -251,10 +250,10 @@ fn csv_quotes_a_hostlist_with_a_comma() -> TestResult {
     );
     let rows = read_csv(&text);
     assert_eq!(rows.len(), 5);
-    assert_eq!(rows[0], RECORD_COLUMNS);
-    assert!(rows.iter().all(|r| r.len() == RECORD_COLUMNS.len()));
+    assert_eq!(rows[0], RecordRow::COLUMNS);
+    assert!(rows.iter().all(|r| r.len() == RecordRow::COLUMNS.len()));
     let col = |name: &str| {
-        RECORD_COLUMNS
+        RecordRow::COLUMNS
             .iter()
             .position(|c| *c == name)
             .unwrap_or(usize::MAX)
@@ -289,7 +288,7 @@ fn json_lines_round_trip_through_values() -> TestResult {
             .as_object()
             .map(|o| o.keys().map(String::as_str).collect())
             .unwrap_or_default();
-        let mut expected = RECORD_COLUMNS.to_vec();
+        let mut expected = RecordRow::COLUMNS.to_vec();
         expected.sort_unstable(); // serde_json's Map without preserve_order sorts keys
         assert_eq!(keys, expected);
         assert_eq!(v["job"], r.job.0);
@@ -351,7 +350,7 @@ fn empty_input() -> TestResult {
     write_csv(&[], &mut csv)?;
     assert_eq!(
         String::from_utf8(csv)?,
-        format!("{}\n", RECORD_COLUMNS.join(","))
+        format!("{}\n", RecordRow::COLUMNS.join(","))
     );
     let mut jsonl = Vec::new();
     write_json_lines(&[], &mut jsonl)?;
@@ -624,6 +623,6 @@ proptest! {
         }
         let rows = read_csv(&String::from_utf8(csv.into_inner()).expect("utf-8"));
         prop_assert_eq!(rows.len(), records.len() + 1);
-        prop_assert!(rows.iter().all(|r| r.len() == RECORD_COLUMNS.len()));
+        prop_assert!(rows.iter().all(|r| r.len() == RecordRow::COLUMNS.len()));
     }
 }

@@ -583,7 +583,7 @@ fn cluster_conf_shapes_and_errors() {
         conf("; MaxNodes: 3\n; MaxProcs: 10\n")
             .unwrap_err()
             .to_string(),
-        "the SWF header's MaxProcs (10) is not a multiple of its MaxNodes (3): describe the machine with a slurm.conf (--cluster)"
+        "the SWF header's MaxProcs (10) is not a multiple of its MaxNodes (3): give the cluster (a slurm.conf) that describes the machine"
     );
     assert_eq!(
         conf("; MaxNodes: 1\n; MaxProcs: 70000\n"),
@@ -591,7 +591,7 @@ fn cluster_conf_shapes_and_errors() {
     );
     assert_eq!(
         conf("").unwrap_err().to_string(),
-        "the SWF header gives neither MaxNodes nor MaxProcs: describe the machine with a slurm.conf (--cluster)"
+        "the SWF header gives neither MaxNodes nor MaxProcs: give the cluster (a slurm.conf) that describes the machine"
     );
 }
 

@@ -187,7 +187,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
         } else {
             parser
                 .script(&text, &args.sbatch_args)
-                .map_err(|e| Fatal(located(path, &e.to_string())))?
+                .map_err(|e| Fatal(located(path, &e)))?
         };
         requests.push((Input::Script(path), req));
     }

@@ -18,29 +18,23 @@ pub fn read(path: &str) -> Result<String, Fatal> {
     std::fs::read_to_string(path).map_err(|e| Fatal(format!("{path}: cannot read: {e}")))
 }
 
-/// Turns a library error that starts with `line N: ` into `FILE:N: message`.
-pub fn located(path: &str, message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("line ")
-        && let Some((num, msg)) = rest.split_once(": ")
-        && num.chars().all(|c| c.is_ascii_digit())
-    {
-        return format!("{path}:{num}: {msg}");
-    }
-    format!("{path}: {message}")
+/// A library error about a file, as every face prints it: the file, then the error's own
+/// message (which names the line where there is one: `FILE: line N: ...`).
+pub fn located(path: &str, error: &impl std::fmt::Display) -> String {
+    format!("{path}: {error}")
 }
 
 /// The cluster of a slurm.conf, with the QOS of a `sacctmgr` file if given; with
 /// `verbose`, the keys hpcsched does not act on are listed on stderr.
 pub fn load_cluster(path: &str, qos: Option<&str>, verbose: bool) -> Result<Cluster, Fatal> {
     let text = read(path)?;
-    let mut cluster =
-        Cluster::from_slurm_conf(&text).map_err(|e| Fatal(located(path, &e.to_string())))?;
+    let mut cluster = Cluster::from_slurm_conf(&text).map_err(|e| Fatal(located(path, &e)))?;
     if let Some(qos) = qos {
         add_qos(&mut cluster, qos)?;
     }
     if verbose {
         for w in cluster.warnings() {
-            eprintln!("{path}:{}: warning: {}: {}", w.line, w.key, w.message);
+            eprintln!("{path}: line {}: warning: {}: {}", w.line, w.key, w.message);
         }
     }
     Ok(cluster)
@@ -49,7 +43,7 @@ pub fn load_cluster(path: &str, qos: Option<&str>, verbose: bool) -> Result<Clus
 /// Adds the QOS definitions of a `sacctmgr` file.
 pub fn add_qos(cluster: &mut Cluster, path: &str) -> Result<(), Fatal> {
     let text = read(path)?;
-    hpcsched::qos::add_qos_text(cluster, &text).map_err(|e| Fatal(located(path, &e.to_string())))
+    hpcsched::qos::add_qos_text(cluster, &text).map_err(|e| Fatal(located(path, &e)))
 }
 
 /// Where a cluster's SPANK plugins come from on the command line: `--plugstack FILE` and
@@ -136,7 +130,7 @@ fn add_plugstack_file(cluster: &mut Cluster, path: &str, depth: usize) -> Result
     let text = read(path)?;
     let includes = cluster
         .add_plugstack(&text)
-        .map_err(|e| Fatal(located(path, &e.to_string())))?;
+        .map_err(|e| Fatal(located(path, &e)))?;
     let dir = std::path::Path::new(path)
         .parent()
         .unwrap_or_else(|| std::path::Path::new(""));

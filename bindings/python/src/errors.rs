@@ -358,13 +358,9 @@ pub(crate) fn policy_err(e: hpcsched::scheduler::PolicyError) -> PyErr {
 }
 
 /// A WorkloadError with its file (None for text) and line (None when it has none); the
-/// message is the core's, prefixed with the file when there is one.
+/// message is the core's, which names the file and the line.
 pub(crate) fn workload_err(message: &str, path: Option<&str>, line: Option<usize>) -> PyErr {
-    let message = match path {
-        Some(p) => format!("{p}: {message}"),
-        None => message.to_owned(),
-    };
-    with_classes(message, |py, c, msg| {
+    with_classes(message.to_owned(), |py, c, msg| {
         let path = path.into_pyobject(py)?.into_any();
         let line = line.into_pyobject(py)?.into_any();
         Ok(raise(

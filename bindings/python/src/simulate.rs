@@ -13,20 +13,21 @@ use crate::cluster::Cluster;
 use crate::decision::{Estimate, reason};
 use crate::errors::{Error, policy_err, py_err, workload_err};
 use crate::status::JobRecord;
-use crate::values::{Limit, py_repr, py_repr_str};
-use hpcsched::metrics::Metrics;
-use hpcsched::simulator::{Overrun, SimError, SimOptions, SimOutcome, Simulator};
-use hpcsched::swf::{self, SwfError, SwfReader};
-use hpcsched::workload::{
-    self, Skipped, SwfClusterError, SwfMapping, WorkloadError, WorkloadJob, swf_cluster_conf,
+use crate::values::{py_repr, py_repr_str};
+use hpcsched::record::{Cell, RecordRow};
+use hpcsched::replay::{
+    Observer, Progress, Replay, ReplayError, ReplayErrorKind, ReplayOutcome, ReplaySettings,
+    WorkloadInput,
 };
-use hpcsched::{Policy, Preset, Timestamp};
+use hpcsched::simulator::Overrun;
+use hpcsched::workload::{self, Skipped, WorkloadError, WorkloadJob};
+use hpcsched::{Preset, Timestamp};
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use std::io::{self, BufRead, Cursor, Read};
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 // ---------------------------------------------------------------------------------------
@@ -99,15 +100,11 @@ pub fn read_job_list(
     let plugins: Vec<hpcsched::spank::SpankPlugin> = cluster
         .map(|c| c.read().spank_plugins().to_vec())
         .unwrap_or_default();
-    let read = py.detach(|| -> Result<Vec<WorkloadJob>, Failure> {
-        let mut input = open(&path)?;
-        let mut head = Vec::new();
-        input
-            .read_to_end(&mut head)
-            .map_err(|e| read_failure(&path, &e, None))?;
-        job_list(&path, head, &plugins)
+    let read = py.detach(|| {
+        WorkloadInput::open(&path)
+            .and_then(|input| input.into_jobs(hpcsched::sbatch::Parser::new(&plugins)))
     });
-    let jobs = read.map_err(|f| f.into_py(py))?;
+    let jobs = read.map_err(|e| replay_err(py, &e))?;
     Ok(Workload {
         jobs: Arc::new(jobs),
         path: Some(shown),
@@ -462,6 +459,8 @@ impl LeftPending {
 #[pyclass(module = "hpcsched", frozen)]
 pub struct SimResult {
     records: Vec<Py<JobRecord>>,
+    /// The same records as the core's rows, for `_columns`.
+    rows: Vec<RecordRow>,
     summary: Py<Summary>,
     skipped: Vec<SkippedLine>,
     refused: Vec<RefusedJob>,
@@ -469,21 +468,12 @@ pub struct SimResult {
     estimates: Vec<Estimate>,
     cluster: Py<Cluster>,
     policy: String,
-    overrun: &'static str,
+    overrun: String,
     format: &'static str,
     submitted: u64,
     passes: u64,
     end: u64,
     stopped: bool,
-}
-
-/// A list of one field of every record.
-fn column<'py, T: IntoPyObject<'py>>(
-    py: Python<'py>,
-    records: &[Py<JobRecord>],
-    field: impl Fn(&JobRecord) -> T,
-) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(py, records.iter().map(|r| field(r.get())))
 }
 
 #[pymethods]
@@ -532,8 +522,8 @@ impl SimResult {
     }
     /// `"kill"` or `"allow"`.
     #[getter]
-    fn overrun(&self) -> &'static str {
-        self.overrun
+    fn overrun(&self) -> String {
+        self.overrun.clone()
     }
     /// `"swf"` or `"job_list"`: what the workload was read as.
     #[getter]
@@ -561,33 +551,25 @@ impl SimResult {
         self.stopped
     }
 
-    /// The records as columns (`{"job": [...], "start": [...], ...}`), with `wait` =
-    /// start − submit (None for a job that never started). For `to_pandas()`.
+    /// The records as columns (`{"job": [...], "start": [...], ...}`), one per column of
+    /// the core's record row, in its order. For `to_pandas()`.
     fn _columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let r = &self.records;
+        let rows = &self.rows;
+        let mut columns: Vec<Vec<Bound<'py, PyAny>>> =
+            vec![Vec::with_capacity(rows.len()); RecordRow::COLUMNS.len()];
+        for row in rows {
+            for (column, cell) in columns.iter_mut().zip(row.cells()) {
+                column.push(match cell {
+                    Cell::Int(n) => n.into_pyobject(py)?.into_any(),
+                    Cell::Text(t) => t.into_pyobject(py)?.into_any(),
+                    _ => py.None().into_bound(py),
+                });
+            }
+        }
         let d = PyDict::new(py);
-        put(&d, "job", column(py, r, |x| x.job)?)?;
-        put(&d, "display_id", column(py, r, |x| x.display_id.clone())?)?;
-        put(&d, "name", column(py, r, |x| x.name.clone())?)?;
-        put(&d, "user", column(py, r, |x| x.user.clone())?)?;
-        put(&d, "account", column(py, r, |x| x.account.clone())?)?;
-        put(&d, "partition", column(py, r, |x| x.partition.clone())?)?;
-        put(&d, "state", column(py, r, |x| x.state.clone())?)?;
-        put(&d, "exit_code", column(py, r, |x| x.exit_code)?)?;
-        put(&d, "submit", column(py, r, |x| x.submit)?)?;
-        put(&d, "eligible", column(py, r, |x| x.eligible)?)?;
-        put(&d, "start", column(py, r, |x| x.start)?)?;
-        put(&d, "end", column(py, r, |x| x.end)?)?;
-        put(
-            &d,
-            "wait",
-            column(py, r, |x| x.start.map(|s| s.saturating_sub(x.submit)))?,
-        )?;
-        put(&d, "elapsed", column(py, r, |x| x.elapsed)?)?;
-        put(&d, "time_limit", column(py, r, |x| Limit(x.time_limit.0))?)?;
-        put(&d, "nodes", column(py, r, |x| x.nodes.clone())?)?;
-        put(&d, "alloc_cpus", column(py, r, |x| x.alloc_cpus)?)?;
-        put(&d, "alloc_tres", column(py, r, |x| x.alloc_tres.clone())?)?;
+        for (name, values) in RecordRow::COLUMNS.iter().zip(columns) {
+            put(&d, name, PyList::new(py, values)?)?;
+        }
         Ok(d)
     }
 
@@ -653,7 +635,7 @@ impl SimResult {
     cluster,
     workload,
     *,
-    policy = "easy",
+    policy = "slurm",
     overrun = "kill",
     whole_nodes = false,
     first = None,
@@ -668,11 +650,12 @@ pub fn simulate(
     policy: &str,
     overrun: &str,
     whole_nodes: bool,
-    first: Option<usize>,
+    first: Option<u64>,
     stop_at: Option<u64>,
 ) -> PyResult<SimResult> {
-    let preset: Preset = policy.parse().map_err(policy_err)?;
-    let overrun_kind = match overrun {
+    let mut settings = ReplaySettings::default();
+    settings.preset = policy.parse::<Preset>().map_err(policy_err)?;
+    settings.overrun = match overrun {
         "kill" => Overrun::Kill,
         "allow" => Overrun::Allow,
         other => {
@@ -682,44 +665,43 @@ pub fn simulate(
             )));
         }
     };
+    settings.whole_nodes = whole_nodes;
+    settings.first = first;
+    settings.stop_at = stop_at.map(Timestamp);
     let source = workload_source(workload)?;
-    if whole_nodes && matches!(source, Source::Jobs(..)) {
-        return Err(PyValueError::new_err(
-            "whole_nodes applies to SWF traces: a job list's lines say what each job asks for",
-        ));
-    }
-    let spec = Spec {
-        cluster: cluster.map(|c| c.snapshot()),
-        source,
-        preset,
-        overrun: overrun_kind,
-        whole_nodes,
-        first,
-        stop_at,
-    };
+    let cluster = cluster.map(|c| c.snapshot());
     let replay = py
         .detach(move || {
-            catch_unwind(AssertUnwindSafe(|| replay(spec))).unwrap_or_else(|panic| {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Err(Failure::Panic(what))
-            })
+            catch_unwind(AssertUnwindSafe(|| replay(cluster, source, &settings))).unwrap_or_else(
+                |panic| {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    Err(Failure::Panic(what))
+                },
+            )
         })
         .map_err(|f| f.into_py(py))?;
-    let records = replay
-        .records
+    let Done {
+        cluster,
+        records,
+        outcome,
+        skipped,
+        estimates,
+    } = replay;
+    let rows: Vec<RecordRow> = records.iter().map(RecordRow::from).collect();
+    let records = rows
         .iter()
-        .map(|r| Py::new(py, JobRecord::from(r)))
+        .map(|r| Py::new(py, JobRecord::from(r.clone())))
         .collect::<PyResult<Vec<_>>>()?;
     Ok(SimResult {
         records,
-        summary: Py::new(py, Summary::from(&replay.summary))?,
-        skipped: replay.skipped.iter().map(SkippedLine::from).collect(),
-        refused: replay
-            .outcome
+        rows,
+        summary: Py::new(py, Summary::from(&outcome.metrics))?,
+        skipped: skipped.iter().map(SkippedLine::from).collect(),
+        refused: outcome
             .refused
             .iter()
             .map(|r| RefusedJob {
@@ -728,24 +710,16 @@ pub fn simulate(
                 reason: r.reason.clone(),
             })
             .collect(),
-        left_pending: replay
-            .outcome
-            .left_pending
-            .iter()
-            .map(LeftPending::from)
-            .collect(),
-        estimates: replay.estimates.iter().map(Estimate::from).collect(),
-        cluster: Py::new(py, Cluster::from_core(replay.cluster))?,
-        policy: policy.to_owned(),
-        overrun: match overrun_kind {
-            Overrun::Kill => "kill",
-            Overrun::Allow => "allow",
-        },
-        format: replay.format,
-        submitted: replay.outcome.submitted,
-        passes: replay.outcome.passes,
-        end: replay.outcome.end.as_secs(),
-        stopped: replay.outcome.stopped,
+        left_pending: outcome.left_pending.iter().map(LeftPending::from).collect(),
+        estimates: estimates.iter().map(Estimate::from).collect(),
+        cluster: Py::new(py, Cluster::from_core(cluster))?,
+        policy: outcome.policy,
+        overrun: outcome.overrun,
+        format: outcome.format.as_str(),
+        submitted: outcome.submitted,
+        passes: outcome.passes,
+        end: outcome.end,
+        stopped: outcome.stopped,
     })
 }
 
@@ -784,46 +758,20 @@ fn workload_source(workload: &Bound<'_, PyAny>) -> PyResult<Source> {
     )))
 }
 
-/// Everything the replay needs, owned, so it can run without the GIL.
-struct Spec {
-    cluster: Option<hpcsched::Cluster>,
-    source: Source,
-    preset: Preset,
-    overrun: Overrun,
-    whole_nodes: bool,
-    first: Option<usize>,
-    stop_at: Option<u64>,
-}
-
 /// What a replay produced.
-struct Replay {
+struct Done {
     cluster: hpcsched::Cluster,
     records: Vec<hpcsched::JobRecord>,
-    summary: hpcsched::Summary,
-    outcome: SimOutcome,
+    outcome: ReplayOutcome,
     skipped: Vec<Skipped>,
     estimates: Vec<hpcsched::Estimate>,
-    format: &'static str,
 }
 
 /// Why a replay could not run, held without the GIL and raised once it is back.
 enum Failure {
-    /// The operating system refused a file: OSError (FileNotFoundError, ...).
-    Os {
-        path: String,
-        code: i32,
-        message: String,
-    },
-    /// WorkloadError.
-    Workload {
-        message: String,
-        path: Option<String>,
-        line: Option<usize>,
-    },
-    /// ValueError: the call itself is wrong.
-    Value(String),
-    /// A core error (a cluster that does not build).
-    Core(hpcsched::Error),
+    /// The core's replay error: OSError when the operating system refused a file,
+    /// ValueError when the call itself is wrong, WorkloadError otherwise.
+    Replay(ReplayError),
     /// KeyboardInterrupt (or whatever a signal handler raised).
     Interrupted(PyErr),
     /// A bug in hpcsched.
@@ -833,26 +781,7 @@ enum Failure {
 impl Failure {
     fn into_py(self, py: Python<'_>) -> PyErr {
         match self {
-            Failure::Os {
-                path,
-                code,
-                message,
-            } => {
-                // OSError(errno, strerror, filename) picks the subclass from errno.
-                let strerror = py
-                    .import("os")
-                    .and_then(|os| os.call_method1("strerror", (code,)))
-                    .and_then(|s| s.extract::<String>())
-                    .unwrap_or(message);
-                PyOSError::new_err((code, strerror, path))
-            }
-            Failure::Workload {
-                message,
-                path,
-                line,
-            } => workload_err(&message, path.as_deref(), line),
-            Failure::Value(message) => PyValueError::new_err(message),
-            Failure::Core(e) => py_err(e),
+            Failure::Replay(e) => replay_err(py, &e),
             Failure::Interrupted(e) => e,
             Failure::Panic(what) => Error::new_err(format!(
                 "internal error in hpcsched's simulator ({what}); please report it"
@@ -861,326 +790,124 @@ impl Failure {
     }
 }
 
-/// An I/O error while reading `path`: OSError when the operating system refused,
-/// WorkloadError otherwise (a corrupt gzip stream, text that is not UTF-8).
-fn read_failure(path: &Path, e: &io::Error, line: Option<usize>) -> Failure {
-    let shown = path.display().to_string();
-    match e.raw_os_error() {
-        Some(code) => Failure::Os {
-            path: shown,
-            code,
-            message: e.to_string(),
-        },
-        None => Failure::Workload {
-            message: match line {
-                Some(l) => format!("line {l}: cannot read: {e}"),
-                None => format!("cannot read: {e}"),
-            },
-            path: Some(shown),
-            line,
-        },
+/// A replay error as the Python exception it is.
+fn replay_err(py: Python<'_>, e: &ReplayError) -> PyErr {
+    if let Some(code) = e.os_error() {
+        // OSError(errno, strerror, filename) picks the subclass from errno.
+        let strerror = py
+            .import("os")
+            .and_then(|os| os.call_method1("strerror", (code,)))
+            .and_then(|s| s.extract::<String>())
+            .unwrap_or_else(|_| e.to_string());
+        return PyOSError::new_err((code, strerror, e.path().map(str::to_owned)));
+    }
+    match e.kind() {
+        ReplayErrorKind::NoCluster => PyValueError::new_err(
+            "a job list does not describe a machine: pass a cluster \
+             (hpcsched.Cluster.from_slurm_conf)",
+        ),
+        ReplayErrorKind::WholeNodesOnJobList => PyValueError::new_err(match e.path() {
+            Some(path) => format!(
+                "whole_nodes applies to SWF traces, and {path} is a job list: its lines say \
+                 what each job asks for"
+            ),
+            None => "whole_nodes applies to SWF traces: a job list's lines say what each job \
+                     asks for"
+                .to_owned(),
+        }),
+        _ => workload_err(&e.to_string(), e.path(), e.line()),
     }
 }
 
 fn job_list_err(e: &WorkloadError, path: Option<&str>) -> PyErr {
-    workload_err(&e.to_string(), path, e.line())
-}
-
-/// Opens a file, decompressing it if it is gzip (by its magic bytes, as the core's SWF
-/// reader does).
-fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, Failure> {
-    let file = std::fs::File::open(path).map_err(|e| read_failure(path, &e, None))?;
-    swf::decompressed(file).map_err(|e| read_failure(path, &e, None))
-}
-
-/// Longest line (bytes) and most bytes [`sniff`] reads before deciding.
-const SNIFF_LINE: u64 = 64 * 1024;
-const SNIFF_TOTAL: usize = 1024 * 1024;
-
-/// What a workload file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Swf,
-    JobList,
-}
-
-/// Reads `input` up to its first meaningful line (appending what it read to `head`) and
-/// says what the file is: SWF if that line is a `;` header/comment line or a job line of
-/// 18 numbers, a job list otherwise (`#` comments, `SUBMIT RUNTIME USER options` lines).
-fn sniff(input: &mut dyn BufRead, head: &mut Vec<u8>) -> io::Result<Format> {
-    loop {
-        let start = head.len();
-        let n = input.take(SNIFF_LINE).read_until(b'\n', head)?;
-        if n == 0 || head.len() > SNIFF_TOTAL {
-            return Ok(Format::JobList);
-        }
-        let line = head.get(start..).unwrap_or_default().trim_ascii();
-        match line.first() {
-            None => {}
-            Some(b';') => return Ok(Format::Swf),
-            Some(_) => {
-                let Ok(text) = std::str::from_utf8(line) else {
-                    return Ok(Format::JobList);
-                };
-                let fields: Vec<&str> = text.split_ascii_whitespace().collect();
-                let numeric = fields.iter().all(|f| f.parse::<f64>().is_ok());
-                return Ok(if numeric && fields.len() == swf::FIELD_COUNT {
-                    Format::Swf
-                } else {
-                    Format::JobList
-                });
-            }
-        }
-    }
-}
-
-/// Job-list text from the bytes of a file.
-fn job_list(
-    path: &Path,
-    bytes: Vec<u8>,
-    plugins: &[hpcsched::spank::SpankPlugin],
-) -> Result<Vec<WorkloadJob>, Failure> {
-    let shown = path.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let line = e
-            .as_bytes()
-            .get(..valid)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .map_or(0, |t| t.matches('\n').count())
-            + 1;
-        Failure::Workload {
-            message: format!("line {line}: not UTF-8 text"),
-            path: Some(shown.clone()),
-            line: Some(line),
-        }
-    })?;
-    let parser = hpcsched::sbatch::Parser::new(plugins);
-    workload::parse_job_list_with(&text, parser).map_err(|e| Failure::Workload {
-        message: e.to_string(),
-        path: Some(shown),
-        line: e.line(),
-    })
+    let message = match path {
+        Some(p) => format!("{p}: {e}"),
+        None => e.to_string(),
+    };
+    workload_err(&message, path, e.line())
 }
 
 /// Runs a replay (without the GIL).
-fn replay(spec: Spec) -> Result<Replay, Failure> {
-    let Spec {
-        cluster,
-        source,
-        preset,
-        overrun,
-        whole_nodes,
-        first,
-        stop_at,
-    } = spec;
-    let run = Run {
-        preset,
-        overrun,
-        first,
-        stop_at,
-    };
-    let no_cluster = || {
-        Failure::Value(
-            "a job list does not describe a machine: pass a cluster \
-             (hpcsched.Cluster.from_slurm_conf)"
-                .to_owned(),
-        )
-    };
-    match source {
+fn replay(
+    cluster: Option<hpcsched::Cluster>,
+    source: Source,
+    settings: &ReplaySettings,
+) -> Result<Done, Failure> {
+    let input = match source {
+        Source::File(path) => WorkloadInput::open(&path).map_err(Failure::Replay)?,
         Source::Jobs(jobs, path) => {
-            let cluster = cluster.ok_or_else(no_cluster)?;
-            run.go(
-                cluster,
-                jobs.iter().cloned().map(Ok),
-                "job_list",
-                path.as_deref(),
-            )
-        }
-        Source::File(path) => {
-            let mut input = open(&path)?;
-            let mut head = Vec::new();
-            let format =
-                sniff(&mut *input, &mut head).map_err(|e| read_failure(&path, &e, None))?;
-            let shown = path.display().to_string();
-            if format == Format::JobList {
-                if whole_nodes {
-                    return Err(Failure::Value(format!(
-                        "whole_nodes applies to SWF traces, and {shown} is a job list: its \
-                         lines say what each job asks for"
-                    )));
-                }
-                let cluster = cluster.ok_or_else(no_cluster)?;
-                input
-                    .read_to_end(&mut head)
-                    .map_err(|e| read_failure(&path, &e, None))?;
-                let jobs = job_list(&path, head, cluster.spank_plugins())?;
-                return run.go(cluster, jobs.into_iter().map(Ok), "job_list", Some(&shown));
+            let input = WorkloadInput::from_jobs(jobs.to_vec());
+            match path {
+                Some(p) => input.with_name(p),
+                None => input,
             }
-            let reader = SwfReader::new(Cursor::new(head).chain(input)).map_err(|e| {
-                let line = match &e {
-                    SwfError::Read { line, .. } | SwfError::HeaderValue { line, .. } => Some(*line),
-                    _ => None,
-                };
-                Failure::Workload {
-                    message: e.to_string(),
-                    path: Some(shown.clone()),
-                    line,
-                }
-            })?;
-            let mut mapping = SwfMapping::from_header(reader.header());
-            mapping.whole_nodes = whole_nodes;
-            let cluster = match cluster {
-                Some(c) => {
-                    // Whole nodes are the given cluster's nodes, when they are all alike.
-                    if let Some(cpus) = uniform_cpus(&c) {
-                        mapping.cpus_per_node = cpus;
-                    }
-                    c
-                }
-                None => {
-                    let conf =
-                        swf_cluster_conf(reader.header()).map_err(|e| Failure::Workload {
-                            message: cluster_message(&e),
-                            path: Some(shown.clone()),
-                            line: None,
-                        })?;
-                    hpcsched::Cluster::from_slurm_conf(&conf)
-                        .map_err(|e| Failure::Core(e.into()))?
-                }
-            };
-            run.go(cluster, mapping.jobs(reader), "swf", Some(&shown))
         }
+    };
+    let mut replay = Replay::new(cluster, input, settings).map_err(Failure::Replay)?;
+    let mut watcher = Watcher {
+        records: Vec::new(),
+        skipped: Vec::new(),
+        read: 0,
+        interrupted: None,
+    };
+    let outcome = replay.run(&mut watcher).map_err(Failure::Replay)?;
+    if let Some(e) = watcher.interrupted {
+        return Err(Failure::Interrupted(e));
     }
+    let mut records = watcher.records;
+    records.sort_by_key(|r| r.job);
+    let estimates = if outcome.stopped {
+        replay.scheduler().estimates().to_vec()
+    } else {
+        Vec::new()
+    };
+    Ok(Done {
+        cluster: replay.cluster().clone(),
+        records,
+        outcome,
+        skipped: watcher.skipped,
+        estimates,
+    })
 }
 
-/// The core's message, with the CLI's `(--cluster)` hint worded for Python.
-fn cluster_message(e: &SwfClusterError) -> String {
-    let text = e.to_string();
-    match text.strip_suffix(" (--cluster)") {
-        Some(head) => format!("{head} (the cluster argument of simulate)"),
-        None => text,
-    }
-}
-
-/// The CPUs every node of `cluster` has, if they all have the same.
-fn uniform_cpus(cluster: &hpcsched::Cluster) -> Option<u32> {
-    let mut cpus = cluster.nodes().map(|n| n.cpus);
-    let first = cpus.next()?;
-    cpus.all(|c| c == first).then_some(first)
-}
-
-/// How often (in workload items read) a replay checks for Ctrl-C.
+/// How often (in workload jobs read) a replay checks for Ctrl-C.
 const SIGNAL_CHECK_EVERY: u64 = 1024;
 
-/// The replay settings that do not depend on the source.
-struct Run {
-    preset: Preset,
-    overrun: Overrun,
-    first: Option<usize>,
-    stop_at: Option<u64>,
+/// Keeps every record and skipped line, and checks for Ctrl-C now and then (the replay
+/// runs without the GIL, so Python cannot interrupt it otherwise).
+struct Watcher {
+    records: Vec<hpcsched::JobRecord>,
+    skipped: Vec<Skipped>,
+    read: u64,
+    interrupted: Option<PyErr>,
 }
 
-impl Run {
-    fn go<I>(
-        self,
-        cluster: hpcsched::Cluster,
-        jobs: I,
-        format: &'static str,
-        path: Option<&str>,
-    ) -> Result<Replay, Failure>
-    where
-        I: Iterator<Item = Result<WorkloadJob, Skipped>>,
-    {
-        let policy = Policy::preset(self.preset, cluster.config());
-        let mut options = SimOptions::default();
-        options.overrun = self.overrun;
-        options.stop_at = self.stop_at.map(Timestamp);
-        let mut sim = Simulator::new(cluster, policy, options);
-        let mut skipped = Vec::new();
-        let mut interrupted = None;
-        let feed = Feed {
-            inner: jobs,
-            skipped: &mut skipped,
-            left: self.first.unwrap_or(usize::MAX),
-            read: 0,
-            interrupted: &mut interrupted,
-        };
-        let mut records = Vec::new();
-        let outcome = sim
-            .run(feed, |r| records.push(r))
-            .map_err(|e| Failure::Workload {
-                line: match &e {
-                    SimError::Unsorted { line, .. } => Some(*line),
-                    _ => None,
-                },
-                message: e.to_string(),
-                path: path.map(str::to_owned),
-            })?;
-        if let Some(e) = interrupted {
-            return Err(Failure::Interrupted(e));
-        }
-        let scheduler = sim.scheduler();
-        let mut estimates = Vec::new();
-        if outcome.stopped {
-            // The jobs still in the system, as sacct and squeue --start show them then.
-            records.extend(scheduler.records(outcome.end));
-            estimates = scheduler.estimates().to_vec();
-        }
-        records.sort_by_key(|r| r.job);
-        let cluster = scheduler.cluster().clone();
-        let mut metrics = Metrics::for_cluster(&cluster);
-        for r in &records {
-            metrics.add(r);
-        }
-        Ok(Replay {
-            summary: metrics.summary(),
-            cluster,
-            records,
-            outcome,
-            skipped,
-            estimates,
-            format,
-        })
+impl Observer for Watcher {
+    fn record(&mut self, record: &hpcsched::JobRecord) -> ControlFlow<()> {
+        self.records.push(record.clone());
+        ControlFlow::Continue(())
+    }
+
+    fn skipped(&mut self, skipped: &Skipped) -> ControlFlow<()> {
+        self.skipped.push(skipped.clone());
+        self.check_signals()
+    }
+
+    fn progress(&mut self, _progress: Progress) -> ControlFlow<()> {
+        self.check_signals()
     }
 }
 
-/// The workload as the simulator pulls it: replayed jobs pass, skipped lines are kept
-/// aside, at most `left` jobs are handed out, and Ctrl-C is checked now and then (the
-/// replay runs without the GIL, so Python cannot interrupt it otherwise). Stopping the
-/// feed lets the simulator finish the jobs already submitted, which is quick.
-struct Feed<'a, I> {
-    inner: I,
-    skipped: &'a mut Vec<Skipped>,
-    left: usize,
-    read: u64,
-    interrupted: &'a mut Option<PyErr>,
-}
-
-impl<I: Iterator<Item = Result<WorkloadJob, Skipped>>> Iterator for Feed<'_, I> {
-    type Item = WorkloadJob;
-
+impl Watcher {
     #[allow(clippy::redundant_closure_for_method_calls)] // The method is not general over 'py.
-    fn next(&mut self) -> Option<WorkloadJob> {
-        if self.left == 0 || self.interrupted.is_some() {
-            return None;
+    fn check_signals(&mut self) -> ControlFlow<()> {
+        self.read += 1;
+        if self.read.is_multiple_of(SIGNAL_CHECK_EVERY)
+            && let Err(e) = Python::attach(|py| py.check_signals())
+        {
+            self.interrupted = Some(e);
+            return ControlFlow::Break(());
         }
-        loop {
-            let item = self.inner.next()?;
-            self.read += 1;
-            if self.read.is_multiple_of(SIGNAL_CHECK_EVERY)
-                && let Err(e) = Python::attach(|py| py.check_signals())
-            {
-                *self.interrupted = Some(e);
-                return None;
-            }
-            match item {
-                Ok(job) => {
-                    self.left -= 1;
-                    return Some(job);
-                }
-                Err(skipped) => self.skipped.push(skipped),
-            }
-        }
+        ControlFlow::Continue(())
     }
 }

@@ -1,9 +1,12 @@
 //! Accounting records and status views as Python value objects (conversions only).
 
 use crate::values::{Limit, py_repr, py_repr_str};
+use hpcsched::TimeLimit;
+use hpcsched::record::RecordRow;
 use pyo3::prelude::*;
 
-/// One job as `sacct` reports it.
+/// One job as `sacct` reports it: the core's record row (`hpcsched::record::RecordRow`),
+/// field for field, with `time_limit` as seconds or `math.inf`.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct JobRecord {
@@ -31,6 +34,8 @@ pub struct JobRecord {
     pub start: Option<u64>,
     /// `End`.
     pub end: Option<u64>,
+    /// Start − submit, seconds; None if it never started.
+    pub wait: Option<u64>,
     /// `Elapsed`, seconds.
     pub elapsed: u64,
     /// `Timelimit`: seconds, or `math.inf`.
@@ -44,27 +49,57 @@ pub struct JobRecord {
     pub alloc_tres: String,
 }
 
+impl From<RecordRow> for JobRecord {
+    fn from(row: RecordRow) -> Self {
+        // Every field, by name: a field added to the core's row stops this compiling.
+        let RecordRow {
+            job,
+            display_id,
+            name,
+            user,
+            account,
+            partition,
+            state,
+            exit_code,
+            submit,
+            eligible,
+            start,
+            end,
+            wait,
+            elapsed,
+            time_limit,
+            nodes,
+            alloc_cpus,
+            alloc_tres,
+        } = row;
+        Self {
+            job,
+            display_id,
+            name,
+            user,
+            account,
+            partition,
+            state,
+            exit_code,
+            submit,
+            eligible,
+            start,
+            end,
+            wait,
+            elapsed,
+            time_limit: Limit(time_limit.map_or(TimeLimit::Unlimited, |s| {
+                TimeLimit::Limited(hpcsched::Duration::from_secs(s))
+            })),
+            nodes,
+            alloc_cpus,
+            alloc_tres,
+        }
+    }
+}
+
 impl From<&hpcsched::JobRecord> for JobRecord {
     fn from(r: &hpcsched::JobRecord) -> Self {
-        Self {
-            job: r.job.0,
-            display_id: r.display_id.clone(),
-            name: r.name.clone(),
-            user: r.user.clone(),
-            account: r.account.clone(),
-            partition: r.partition.clone(),
-            state: r.state.name().to_owned(),
-            exit_code: r.exit_code,
-            submit: r.submit.0,
-            eligible: r.eligible.map(|t| t.0),
-            start: r.start.map(|t| t.0),
-            end: r.end.map(|t| t.0),
-            elapsed: r.elapsed.as_secs(),
-            time_limit: Limit(r.time_limit),
-            nodes: r.nodes.clone(),
-            alloc_cpus: r.alloc_cpus,
-            alloc_tres: r.alloc_tres.clone(),
-        }
+        RecordRow::from(r).into()
     }
 }
 

@@ -120,7 +120,7 @@ def test_overrun_kill_or_allow(four: hpcsched.Cluster) -> None:
 
 
 def test_stop_at_leaves_the_queue_as_squeue_shows_it(four: hpcsched.Cluster) -> None:
-    result = hpcsched.simulate(four, hpcsched.parse_job_list(BACKFILL), stop_at=1000)
+    result = hpcsched.simulate(four, hpcsched.parse_job_list(BACKFILL), policy="easy", stop_at=1000)
     assert (result.stopped, result.end) == (True, 0)  # nothing happens between 0 and 1000
     assert [(r.name, r.state, r.start) for r in result.records] == [
         ("A", "RUNNING", 0),
@@ -402,7 +402,10 @@ def test_file_errors_name_file_and_line(four: hpcsched.Cluster, tmp_path: Path) 
     )
     with pytest.raises(hpcsched.WorkloadError) as e:
         hpcsched.simulate(None, unsorted)
-    assert str(e.value) == f"{unsorted}: job 2 (line 3) is submitted at 5, before the job before it (10)"
+    assert str(e.value) == (
+        f"{unsorted}: line 3: job 2 is submitted at 5, before the job before it (10): "
+        "a workload must be in submit order"
+    )
     assert e.value.line == 3
 
     no_machine = tmp_path / "nomachine.swf"
@@ -410,8 +413,8 @@ def test_file_errors_name_file_and_line(four: hpcsched.Cluster, tmp_path: Path) 
     with pytest.raises(hpcsched.WorkloadError) as e:
         hpcsched.simulate(None, no_machine)
     assert str(e.value) == (
-        f"{no_machine}: the SWF header gives neither MaxNodes nor MaxProcs: describe the "
-        "machine with a slurm.conf (the cluster argument of simulate)"
+        f"{no_machine}: the SWF header gives neither MaxNodes nor MaxProcs: give the cluster "
+        "(a slurm.conf) that describes the machine"
     )
     assert e.value.line is None
     # ... which a given cluster fixes.

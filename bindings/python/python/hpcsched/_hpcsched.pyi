@@ -718,6 +718,9 @@ class JobRecord:
     @property
     def end(self) -> int | None: ...
     @property
+    def wait(self) -> int | None:
+        """Seconds from submit to start; None if it never started."""
+    @property
     def elapsed(self) -> int:
         """Seconds from start to end (or to ``now`` while running)."""
     @property
@@ -1116,7 +1119,7 @@ def simulate(
     cluster: Cluster | None,
     workload: str | os.PathLike[str] | Workload,
     *,
-    policy: str = "easy",
+    policy: str = "slurm",
     overrun: Literal["kill", "allow"] = "kill",
     whole_nodes: bool = False,
     first: int | None = None,
@@ -1124,18 +1127,19 @@ def simulate(
 ) -> SimResult:
     """Replays ``workload`` on ``cluster`` in virtual time and returns every job's record
     with the metrics. The GIL is released while it runs. Ctrl-C (any Python signal
-    handler that raises) stops reading the workload; the jobs already submitted are played
-    out, then the exception is raised.
+    handler that raises) stops the replay where it is, then the exception is raised.
 
     ``workload`` is a path to an SWF trace or a job list, plain or gzip-compressed (told
     apart by content, not by name), or a ``Workload`` (``parse_job_list(text)``). With an
     SWF trace and ``cluster`` None, the machine comes from the trace header (``MaxNodes``
     nodes of ``MaxProcs / MaxNodes`` CPUs, one partition ``swf``); SWF jobs ask for
-    processors (``-n PROCS``), or with ``whole_nodes`` for whole nodes of the cluster's
-    size (when its nodes are alike, else the header's). A job list needs a cluster.
+    processors (``-n PROCS``), or with ``whole_nodes`` for whole nodes:
+    ``-N ceil(PROCS / C) --exclusive``, where C is the CPU count of the default partition's
+    smallest node (as ``hpcsched simulate --whole-nodes``). A job list needs a cluster.
 
-    ``policy``: ``"fifo"``, ``"easy"``, ``"conservative"`` or ``"slurm"`` (Slurm's defaults
-    or the cluster's SchedulerParameters). ``overrun``: ``"kill"`` ends a job at its time
+    ``policy``: ``"slurm"`` (the default: the cluster's own SchedulerType and
+    SchedulerParameters, Slurm's defaults otherwise), ``"fifo"``, ``"easy"`` or
+    ``"conservative"``. ``overrun``: ``"kill"`` ends a job at its time
     limit as Slurm does; ``"allow"`` runs it to its recorded run time. ``first``: replay
     only the first N jobs (skipped SWF lines do not count; the lines after the N-th job
     are not read). ``stop_at``: stop at this

@@ -9,6 +9,7 @@ pandas and matplotlib are optional extras, imported only when used.
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -62,7 +63,10 @@ def to_pandas(result: SimResult) -> pd.DataFrame:
         elif name in _NULLABLE_INT_COLUMNS:
             data[name] = pd.array(values, dtype="Int64")
         elif name == "time_limit":
-            data[name] = pd.array([float(cast(float, v)) for v in values], dtype="float64")
+            # None is UNLIMITED.
+            data[name] = pd.array(
+                [math.inf if v is None else float(cast(float, v)) for v in values], dtype="float64"
+            )
         elif name in _STRING_COLUMNS:
             data[name] = pd.array(values, dtype=object)
         else:
