@@ -15,6 +15,7 @@
 //! start a job, not every job behind the reservation. Jobs of several partitions, arrays
 //! and jobs restricted to some nodes are in no stream: they are always visited.
 
+use super::job::Queued;
 use super::pass::ShapeKey;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
@@ -55,14 +56,6 @@ impl QKey {
     fn submit(self) -> Timestamp {
         Timestamp((self.0 >> 32) as u64)
     }
-}
-
-/// Where a queued job's entries are: the priority it was queued with (its key) and its
-/// stream (`MISC`: in none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Queued {
-    pub(crate) priority: u32,
-    stream: u32,
 }
 
 const MISC: u32 = u32::MAX;
