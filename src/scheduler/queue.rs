@@ -16,7 +16,7 @@
 //! and jobs restricted to some nodes are in no stream: they are always visited.
 
 use super::job::Queued;
-use super::pass::ShapeKey;
+use super::start_bounds::ShapeKey;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::JobState;
@@ -90,6 +90,13 @@ pub(crate) enum Source {
     Misc(usize),
     /// One stream.
     Stream(u32),
+}
+
+/// One queue record: a job (or an array's next pending task) in one partition.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Entry {
+    pub(super) job: JobId,
+    pub(super) part: usize,
 }
 
 /// The queue. See the module docs.
@@ -360,7 +367,7 @@ impl super::Scheduler {
                     && job.resolved.request().array.is_none() =>
             {
                 match self.demand_in(id, *part) {
-                    Some((demand, super::pass::JobNodes::Partition)) => {
+                    Some((demand, super::demand::JobNodes::Partition)) => {
                         let user = if demand.user_exclusive {
                             demand.user
                         } else {
@@ -419,6 +426,18 @@ impl super::Scheduler {
                     QKey::new(queued.priority, submit, id, pos),
                     part,
                 )
+            })
+            .collect()
+    }
+
+    /// Every queue record in the pass's order (see [`super::queue::Queue::ordered`]).
+    pub(super) fn queue_entries(&self) -> Vec<Entry> {
+        self.queue
+            .ordered()
+            .into_iter()
+            .map(|(part, key)| Entry {
+                job: key.job(),
+                part,
             })
             .collect()
     }
