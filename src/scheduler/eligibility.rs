@@ -1,5 +1,7 @@
 //! What decides whether a pending job may be considered: its dependencies (evaluated
 //! against the job table) and its priority (recomputed every pass under multifactor).
+//! Each pass starts by settling the pending jobs it watches: holds, begin times,
+//! dependencies, deadlines ([`Scheduler::update_pending`]).
 
 use super::Scheduler;
 use super::decision::Decision;

@@ -1,4 +1,5 @@
-//! Expected start times of pending jobs, the way `squeue --start` shows them.
+//! Expected start times of pending jobs, the way `squeue --start` shows them, built when
+//! asked for from the plans the last pass kept.
 
 use super::Scheduler;
 use super::job::Job;

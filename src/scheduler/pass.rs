@@ -1,6 +1,13 @@
 //! One scheduling pass: time limits, eligibility (holds, begin times, dependencies), the
 //! queue in Slurm's order, slurmctld's main pass, then backfill, then estimates (which,
 //! without backfill, decide nothing and are planned only when asked for).
+//!
+//! This module runs a pass (from scratch, or going on from the last backfill pass); its
+//! parts are beside it: [`super::clock`] (time limits, when to call back),
+//! [`super::eligibility`], [`super::queue`], [`super::profile`] (the plan a pass starts
+//! from), [`super::main_pass`], [`super::backfill`], [`super::fifo`] (a pass without
+//! backfill), [`super::reasons`], [`super::estimate`], with [`super::demand`] (what a job
+//! asks of the plan) and [`super::start`] (starting a job).
 
 use super::Scheduler;
 use super::backfill::BackfillWalk;
