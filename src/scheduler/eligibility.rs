@@ -1,12 +1,16 @@
 //! What decides whether a pending job may be considered: its dependencies (evaluated
 //! against the job table) and its priority (recomputed every pass under multifactor).
+//! Each pass starts by settling the pending jobs it watches: holds, begin times,
+//! dependencies, deadlines ([`Scheduler::update_pending`]).
 
 use super::Scheduler;
+use super::decision::Decision;
+use super::job::Job;
 use crate::dependency::{ArrayProgress, DependencyFacts, DependencyStatus, TargetState};
 use crate::job_id::JobId;
-use crate::job_state::JobState;
+use crate::job_state::{JobState, PendingReason};
 use crate::priority::{PriorityInputs, PriorityType, multifactor};
-use crate::time::Timestamp;
+use crate::time::{TimeLimit, Timestamp};
 
 /// The job table as dependency evaluation sees it, from one job's point of view.
 struct Facts<'a> {
@@ -203,5 +207,163 @@ impl Scheduler {
                 self.sync_queue(id);
             }
         }
+    }
+
+    /// Holds, begin times, dependencies, partition state and limits: sets each pending
+    /// job's reason and eligible time, and ends jobs that can never run.
+    pub(super) fn update_pending(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
+        let kill_default = self
+            .cluster
+            .config()
+            .dependency_params()
+            .kill_invalid_depend;
+        // Only watched jobs can change here: the others are eligible, and stay so until
+        // they start or are changed (which watches them again). In submission order.
+        let mut ids: Vec<JobId> = self.watch.iter().copied().collect();
+        ids.sort_unstable();
+        for &id in &ids {
+            self.update_one_pending(id, now, kill_default, decisions);
+            self.sync_queue(id);
+            // A queued job whose reason may not be Priority: a main pass that does not
+            // walk it settles it.
+            if self
+                .jobs
+                .get(&id)
+                .is_some_and(|j| j.queued.is_some() && j.reason != PendingReason::Priority)
+            {
+                self.unsettled.push(id);
+            }
+        }
+        // The jobs that no longer need watching leave in one sweep.
+        let mut watch = std::mem::take(&mut self.watch);
+        watch.retain(|&id| self.needs_watch(id, now));
+        self.watch = watch;
+        self.update_priorities(now);
+    }
+
+    /// [`Self::update_pending`] for one job.
+    fn update_one_pending(
+        &mut self,
+        id: JobId,
+        now: Timestamp,
+        kill_default: bool,
+        decisions: &mut Vec<Decision>,
+    ) {
+        {
+            if self
+                .jobs
+                .get(&id)
+                .is_none_or(|j| j.state != JobState::Pending)
+            {
+                return;
+            }
+            let dep_status = self.update_dependency(id, now);
+            let Some(job) = self.jobs.get(&id) else {
+                return;
+            };
+            let request = job.resolved.request();
+            let begin = request.begin.as_ref().map(|b| b.resolve(job.submit));
+            let deadline = request.deadline.as_ref().map(|d| d.resolve(job.submit));
+            let kill = request.kill_on_invalid_dep.unwrap_or(kill_default);
+            // Set only when the job can run in none of its partitions (a limit, a DOWN
+            // partition, a QOS limit in each), with the last one's reason, as slurmctld's
+            // `build_job_queue()` leaves it (observed on 22.05). The reasons found at
+            // submit hold until a partition changes state, which resolves the job again
+            // (`Scheduler::set_partition_state`). ReqNodeNotAvail is tested anew: a node
+            // named with --nodelist may have come back, or gone away, since the job was
+            // submitted.
+            let limit_reason = match job.resolved.pending_reason() {
+                Some(PendingReason::ReqNodeNotAvail) | None
+                    if request.nodelist.iter().any(|n| self.out_of_service(n)) =>
+                {
+                    Some(PendingReason::ReqNodeNotAvail)
+                }
+                Some(PendingReason::ReqNodeNotAvail) => None,
+                other => other,
+            };
+            let time_limit = job.time_limit;
+            let held = job.hold;
+            let mut end_with: Option<(JobState, &'static str)> = None;
+            let reason = if let Some(h) = held {
+                Some(match h {
+                    super::HoldKind::User => PendingReason::JobHeldUser,
+                    super::HoldKind::Admin => PendingReason::JobHeldAdmin,
+                })
+            } else if begin.is_some_and(|b| b > now) {
+                Some(PendingReason::BeginTime)
+            } else {
+                match dep_status {
+                    DependencyStatus::Waiting => Some(PendingReason::Dependency),
+                    DependencyStatus::Never => {
+                        if kill {
+                            end_with = Some((JobState::Cancelled, "DependencyNeverSatisfied"));
+                        }
+                        Some(PendingReason::DependencyNeverSatisfied)
+                    }
+                    DependencyStatus::Satisfied => limit_reason,
+                }
+            };
+            if end_with.is_none()
+                && let Some(deadline) = deadline
+            {
+                let needed = match time_limit {
+                    TimeLimit::Limited(d) => now.saturating_add(d),
+                    TimeLimit::Unlimited => Timestamp(u64::MAX),
+                };
+                if needed > deadline {
+                    end_with = Some((JobState::Deadline, "DeadLine"));
+                }
+            }
+            if end_with.is_some() {
+                self.forget_array(id);
+                self.dequeue(id);
+                self.pending.swap_remove(&id);
+            }
+            let Some(job) = self.jobs.get_mut(&id) else {
+                return;
+            };
+            if let Some((state, why)) = end_with {
+                job.state = state;
+                job.end = Some(now);
+                job.reason = PendingReason::None;
+                job.desc = None;
+                self.finished.push_back((now, id));
+                decisions.push(Decision::End {
+                    job: id,
+                    state,
+                    reason: why.to_owned(),
+                });
+                return;
+            }
+            match reason {
+                Some(r) => {
+                    job.reason = r;
+                    job.desc = None;
+                    // Age does not accrue while held, waiting on a dependency or a begin time.
+                    job.eligible = None;
+                }
+                None => {
+                    if job.eligible.is_none() {
+                        job.eligible = Some(now);
+                    }
+                    if matches!(
+                        job.reason,
+                        PendingReason::JobHeldUser
+                            | PendingReason::JobHeldAdmin
+                            | PendingReason::BeginTime
+                            | PendingReason::Dependency
+                            | PendingReason::PartitionDown
+                            | PendingReason::PartitionInactive
+                    ) {
+                        job.reason = PendingReason::None;
+                        job.desc = None;
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn is_eligible(job: &Job) -> bool {
+        job.state == JobState::Pending && job.eligible.is_some()
     }
 }

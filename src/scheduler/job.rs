@@ -53,12 +53,21 @@ pub struct Job {
     /// Boxed: most jobs have none, and a tracker is wide.
     pub(crate) dependency: Option<Box<DependencyTracker>>,
     /// Its place in the pending queue, while it is queued.
-    pub(crate) queued: Option<super::queue::Queued>,
+    pub(crate) queued: Option<Queued>,
     /// Whole nodes in every partition, for good: slurmctld's `_resolve_shared_status()`
     /// sets a job's `whole_node` when it tests the job on the nodes of an
     /// OverSubscribe=EXCLUSIVE partition, and nothing clears it (see
     /// `Scheduler::sharing`).
     pub(crate) whole_for_good: bool,
+}
+
+/// Where a queued job's entries are: the priority it was queued with (its key) and its
+/// stream (`MISC`: in none). Made and read by the queue (`queue.rs`); defined here, with
+/// the job that holds it, so that the job does not depend on the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Queued {
+    pub(crate) priority: u32,
+    pub(super) stream: u32,
 }
 
 impl Job {

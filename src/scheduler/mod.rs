@@ -29,16 +29,25 @@
 
 mod admission;
 mod arrays;
+mod backfill;
+mod clock;
 mod decision;
+mod demand;
 mod eligibility;
 mod estimate;
+mod fifo;
 mod job;
+mod main_pass;
 mod nodes;
 mod pass;
 mod policy;
+mod profile;
 mod purge;
 mod queue;
+mod reasons;
 mod records;
+mod start;
+mod start_bounds;
 mod status;
 
 pub use decision::{Decision, GresAllocation, NodeAllocation};
@@ -161,7 +170,7 @@ pub struct Scheduler {
     priority_type: crate::priority::PriorityType,
     /// The plans the last pass found for pending jobs that have one (an expected start,
     /// or a partition other than their first).
-    planned: std::collections::HashMap<JobId, pass::Planned, FastBuild>,
+    planned: std::collections::HashMap<JobId, estimate::Planned, FastBuild>,
     /// Pending jobs (an array whose tasks have not all started counts once).
     pending: IndexSet<JobId, FastBuild>,
     /// Jobs the main scheduler also tries in partitions that cannot run them
@@ -202,7 +211,7 @@ pub struct Scheduler {
     /// Whether the last pass left its plans to be made when asked for (no backfill: they
     /// decide nothing), in `plans_made`, rather than in `planned`.
     plans_on_demand: bool,
-    plans_made: std::sync::OnceLock<std::collections::HashMap<JobId, pass::Planned, FastBuild>>,
+    plans_made: std::sync::OnceLock<std::collections::HashMap<JobId, estimate::Planned, FastBuild>>,
     /// The estimates built from the plans, once asked for.
     estimates: std::sync::OnceLock<Vec<Estimate>>,
     last_schedule: Option<Timestamp>,
@@ -267,7 +276,7 @@ impl Scheduler {
             .partitions()
             .map(|p| {
                 p.max_cpus_per_node
-                    .map(|_| crate::gres::GresKey::typed(pass::CPU_BUDGET, p.name.clone()))
+                    .map(|_| crate::gres::GresKey::typed(demand::CPU_BUDGET, p.name.clone()))
             })
             .collect();
         let tiers: Vec<u16> = cluster.partitions().map(|p| p.priority_tier).collect();

@@ -15,7 +15,8 @@
 //! start a job, not every job behind the reservation. Jobs of several partitions, arrays
 //! and jobs restricted to some nodes are in no stream: they are always visited.
 
-use super::pass::ShapeKey;
+use super::job::Queued;
+use super::start_bounds::ShapeKey;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::JobState;
@@ -57,14 +58,6 @@ impl QKey {
     }
 }
 
-/// Where a queued job's entries are: the priority it was queued with (its key) and its
-/// stream (`MISC`: in none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Queued {
-    pub(crate) priority: u32,
-    stream: u32,
-}
-
 const MISC: u32 = u32::MAX;
 
 /// One partition's entries.
@@ -97,6 +90,13 @@ pub(crate) enum Source {
     Misc(usize),
     /// One stream.
     Stream(u32),
+}
+
+/// One queue record: a job (or an array's next pending task) in one partition.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Entry {
+    pub(super) job: JobId,
+    pub(super) part: usize,
 }
 
 /// The queue. See the module docs.
@@ -367,7 +367,7 @@ impl super::Scheduler {
                     && job.resolved.request().array.is_none() =>
             {
                 match self.demand_in(id, *part) {
-                    Some((demand, super::pass::JobNodes::Partition)) => {
+                    Some((demand, super::demand::JobNodes::Partition)) => {
                         let user = if demand.user_exclusive {
                             demand.user
                         } else {
@@ -426,6 +426,18 @@ impl super::Scheduler {
                     QKey::new(queued.priority, submit, id, pos),
                     part,
                 )
+            })
+            .collect()
+    }
+
+    /// Every queue record in the pass's order (see [`super::queue::Queue::ordered`]).
+    pub(super) fn queue_entries(&self) -> Vec<Entry> {
+        self.queue
+            .ordered()
+            .into_iter()
+            .map(|(part, key)| Entry {
+                job: key.job(),
+                part,
             })
             .collect()
     }
