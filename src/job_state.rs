@@ -208,7 +208,6 @@ macro_rules! pending_reasons {
 }
 
 pending_reasons! {
-    None,
     Prolog,
     Priority,
     Dependency,
@@ -500,7 +499,6 @@ mod tests {
 
     #[test]
     fn reason_strings_are_slurms() {
-        assert_eq!(PendingReason::None.as_str(), "None");
         assert_eq!(PendingReason::JobHeldAdmin.as_str(), "JobHeldAdmin");
         assert_eq!(
             PendingReason::QOSMaxGRESPerUser.as_str(),

@@ -88,8 +88,8 @@ pub struct LeftPending {
     pub index: u32,
     /// Its id as squeue shows it (`7_[2-5]` for an array's tasks that never started).
     pub display_id: String,
-    /// Why it is pending, as squeue's `%r` names it.
-    pub reason: PendingReason,
+    /// Why it is pending, as squeue's `%r` names it; `None` when it has no reason.
+    pub reason: Option<PendingReason>,
     /// The description slurmctld gives with the reason, which squeue prints in its place
     /// (see [`crate::Estimate::description`]); `None` when it gives none.
     pub description: Option<String>,
@@ -114,9 +114,7 @@ impl LeftPending {
     /// ```
     #[must_use]
     pub fn reason_text(&self) -> &str {
-        self.description
-            .as_deref()
-            .unwrap_or_else(|| self.reason.as_str())
+        crate::scheduler::reason_text(self.description.as_deref(), self.reason.as_ref())
     }
 }
 
@@ -399,7 +397,7 @@ impl Simulator {
                 job: job.id(),
                 index: index.get(&job.id()).copied().unwrap_or(0),
                 display_id: self.sched.pending_display_id(job),
-                reason: job.reason().clone(),
+                reason: job.reason().cloned(),
                 description: self
                     .sched
                     .reason_description(job, job.resolved().partition()),

@@ -213,7 +213,7 @@ fn max_cpus_per_node_is_shared_by_the_partitions_jobs() {
     let (waiting, out) = submit("-p capped -n 5 -t 10", 4);
     assert!(out.is_empty());
     assert_eq!(
-        sched.job(waiting).map(hpcsched::Job::reason).cloned(),
+        sched.job(waiting).and_then(hpcsched::Job::reason).cloned(),
         Some(PendingReason::Resources)
     );
 }
@@ -415,7 +415,7 @@ fn held_jobs_over_the_node_limits_show_bad_constraints_once_released() {
         ids.iter()
             .map(|&id| {
                 s.job(id)
-                    .map(hpcsched::Job::reason)
+                    .and_then(hpcsched::Job::reason)
                     .cloned()
                     .unwrap_or_else(|| panic!("{id:?}"))
             })
@@ -449,7 +449,7 @@ fn held_jobs_over_the_node_limits_show_bad_constraints_once_released() {
     assert!(s.schedule(Timestamp(2)).is_empty());
     let shown: Vec<Option<PendingReason>> = both
         .iter()
-        .map(|&id| s.job(id).map(hpcsched::Job::reason).cloned())
+        .map(|&id| s.job(id).and_then(hpcsched::Job::reason).cloned())
         .collect();
     assert_eq!(
         shown,
@@ -501,7 +501,7 @@ fn the_scheduler_places_tmp_and_mem_spec_jobs_on_the_nodes_that_have_them() {
         ]
     );
     assert_eq!(
-        s.job(c).map(hpcsched::Job::reason).cloned(),
+        s.job(c).and_then(hpcsched::Job::reason).cloned(),
         Some(PendingReason::Resources)
     );
 }

@@ -72,7 +72,7 @@ fn allocation(decisions: &[Decision], id: JobId) -> Vec<NodeAllocation> {
 /// A pending job's reason and the text squeue prints for it.
 fn reason_text(s: &Scheduler, id: JobId) -> (PendingReason, Option<String>) {
     let e = estimate(s, id);
-    (e.reason, e.description)
+    (e.reason.clone().expect("a pending reason"), e.description)
 }
 
 /// A started job's (node, CPUs) pairs.
@@ -101,8 +101,10 @@ fn state(s: &Scheduler, id: JobId) -> JobState {
 }
 
 fn reason(s: &Scheduler, id: JobId) -> PendingReason {
-    s.job(id)
-        .map_or_else(|| panic!("no job {id}"), |j| j.reason().clone())
+    s.job(id).map_or_else(
+        || panic!("no job {id}"),
+        |j| j.reason().cloned().expect("a pending reason"),
+    )
 }
 
 fn finish(s: &mut Scheduler, id: JobId, now: u64, exit: i32) {
@@ -141,7 +143,7 @@ fn afterok_on_a_failed_job_never_satisfied_afternotok_and_afterany_run() {
     assert_eq!(reason(&s, b), PendingReason::DependencyNeverSatisfied);
     assert!(started_ids(&s.schedule(Timestamp(5000))).is_empty());
     assert_eq!(
-        estimate(&s, b).reason,
+        estimate(&s, b).reason.clone().expect("a pending reason"),
         PendingReason::DependencyNeverSatisfied
     );
 }
@@ -370,7 +372,11 @@ fn array_throttle_ids_and_display() {
     );
     let e = estimate(&s, g);
     assert_eq!(
-        (e.display_id.as_str(), e.reason, e.start),
+        (
+            e.display_id.as_str(),
+            e.reason.clone().expect("a pending reason"),
+            e.start
+        ),
         ("7_[4-5%2]", PendingReason::JobArrayTaskLimit, None)
     );
     assert_eq!(s.pending_tasks(g), 2);
@@ -956,7 +962,11 @@ fn nodelist_job_waits_for_its_node_without_blocking_the_partition() {
     assert_eq!(out, [(a, names(&["n2"])), (c, names(&["n1"]))]);
     let e = estimate(&s, b);
     assert_eq!(
-        (e.start, e.nodes, e.reason),
+        (
+            e.start,
+            e.nodes,
+            e.reason.clone().expect("a pending reason")
+        ),
         (
             Some(Timestamp(3600)),
             names(&["n2"]),
@@ -1077,7 +1087,11 @@ fn a_busy_listed_node_makes_the_job_wait_for_it() {
     assert_eq!(out, [(a, names(&["n2"])), (c, names(&["n1"]))]);
     let e = estimate(&s, b);
     assert_eq!(
-        (e.start, e.nodes, e.reason),
+        (
+            e.start,
+            e.nodes,
+            e.reason.clone().expect("a pending reason")
+        ),
         (
             Some(Timestamp(3600)),
             names(&["n2", "n3"]),
@@ -1258,7 +1272,11 @@ fn multi_partition_job_is_planned_where_it_starts_earliest() {
     assert_eq!(started_ids(&s.schedule(Timestamp(0))), [fa, fb]);
     let e = estimate(&s, m);
     assert_eq!(
-        (e.partition.as_str(), e.start, e.reason),
+        (
+            e.partition.as_str(),
+            e.start,
+            e.reason.clone().expect("a pending reason")
+        ),
         ("pb", Some(Timestamp(1800)), PendingReason::Resources)
     );
 }
@@ -1844,7 +1862,11 @@ fn easy_reserves_only_for_the_first_blocked_job() {
         let out = started(&s.schedule(Timestamp(0)));
         let eb = estimate(&s, b);
         assert_eq!(
-            (eb.start, eb.nodes, eb.reason),
+            (
+                eb.start,
+                eb.nodes,
+                eb.reason.clone().expect("a pending reason")
+            ),
             (
                 Some(Timestamp(3600)),
                 names(&["n1", "n2"]),
@@ -2174,14 +2196,14 @@ fn a_dependency_on_a_purged_job_keeps_its_outcome() {
         .unwrap_or_else(|e| panic!("{e}"));
     s.schedule(Timestamp(5));
     assert_eq!(
-        s.job(b).map(hpcsched::Job::reason),
+        s.job(b).and_then(hpcsched::Job::reason),
         Some(&PendingReason::DependencyNeverSatisfied)
     );
     assert_eq!(s.purge_finished(Timestamp(15)).len(), 1);
     s.schedule(Timestamp(15));
     // A failed before it was purged: afterok stays never satisfied.
     assert_eq!(
-        s.job(b).map(hpcsched::Job::reason),
+        s.job(b).and_then(hpcsched::Job::reason),
         Some(&PendingReason::DependencyNeverSatisfied)
     );
 }
@@ -2200,7 +2222,7 @@ fn req_node_not_avail_follows_the_nodes_state() {
     assert!(s.schedule(Timestamp(0)).is_empty());
     for id in [a, b] {
         assert_eq!(
-            s.job(id).map(hpcsched::Job::reason),
+            s.job(id).and_then(hpcsched::Job::reason),
             Some(&PendingReason::ReqNodeNotAvail)
         );
     }
@@ -2363,9 +2385,9 @@ fn partition_state_changes_keep_the_kept_queue_and_plan_exact() {
         let mut seen = Vec::new();
         let mut step = |s: &mut Scheduler, now: u64| {
             let d = s.schedule(Timestamp(now));
-            let mut jobs: Vec<(JobId, JobState, PendingReason)> = s
+            let mut jobs: Vec<(JobId, JobState, Option<PendingReason>)> = s
                 .jobs()
-                .map(|j| (j.id(), j.state(), j.reason().clone()))
+                .map(|j| (j.id(), j.state(), j.reason().cloned()))
                 .collect();
             jobs.sort_by_key(|j| j.0);
             let est: Vec<(JobId, Option<Timestamp>)> =
@@ -2417,7 +2439,7 @@ fn reasons_carry_the_description_squeue_prints() {
     assert_eq!(started_ids(&s.schedule(Timestamp(0))), [two]);
     let e = estimate(&s, all);
     assert_eq!(
-        (e.reason.clone(), e.start),
+        (e.reason.clone().expect("a pending reason"), e.start),
         (PendingReason::Resources, None)
     );
     assert_eq!(
@@ -2441,7 +2463,10 @@ fn reasons_carry_the_description_squeue_prints() {
     let listed = submit(&mut s, "-w n[1-3] -t 10", 0);
     assert!(s.schedule(Timestamp(0)).is_empty());
     let e = estimate(&s, listed);
-    assert_eq!(e.reason, PendingReason::ReqNodeNotAvail);
+    assert_eq!(
+        e.reason.clone().expect("a pending reason"),
+        PendingReason::ReqNodeNotAvail
+    );
     assert_eq!(e.reason_text(), "ReqNodeNotAvail, UnavailableNodes:n[2-3]");
 }
 
@@ -2643,7 +2668,13 @@ fn an_aftercorr_array_is_listed_task_by_task() {
         .estimates()
         .iter()
         .filter(|e| e.job == c || e.job == d)
-        .map(|e| (e.job.0, e.display_id.clone(), e.reason.clone()))
+        .map(|e| {
+            (
+                e.job.0,
+                e.display_id.clone(),
+                e.reason.clone().expect("a pending reason"),
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -2827,7 +2858,7 @@ fn backfill_leaves_the_main_pass_reasons() {
     // reservation in a: bf_one_resv_per_job is unset), so k is planned after both.
     let e = estimate(&s, k);
     assert_eq!(
-        (e.start, e.reason.clone()),
+        (e.start, e.reason.clone().expect("a pending reason")),
         (Some(Timestamp(10_800)), PendingReason::Priority)
     );
 }
@@ -2852,7 +2883,7 @@ fn a_partition_without_fitting_nodes_leaves_bad_constraints() {
     s.schedule(Timestamp(1));
     let e = estimate(&s, j);
     assert_eq!(
-        (e.start, e.reason),
+        (e.start, e.reason.clone().expect("a pending reason")),
         (Some(Timestamp(3600)), PendingReason::BadConstraints)
     );
     // Tried first in `small`, then behind a blocked job of `big`: BadConstraints stays.
@@ -2913,9 +2944,13 @@ fn a_backfill_pass_alone_plans_and_leaves_reasons_to_the_main_scheduler() {
     let d = submit(&mut s, "-N1 --exclusive -t 5", 1);
     assert_eq!(started_ids(&s.schedule_backfill(Timestamp(1))), [d]);
     assert_eq!(estimate(&s, b).start, Some(Timestamp(3600)));
+    // No reason yet: backfill sets none (squeue's None).
     assert_eq!(
-        (reason(&s, b), reason(&s, c)),
-        (PendingReason::None, PendingReason::None)
+        (
+            s.job(b).and_then(hpcsched::Job::reason),
+            s.job(c).and_then(hpcsched::Job::reason)
+        ),
+        (None, None)
     );
     assert!(started_ids(&s.schedule(Timestamp(2))).is_empty());
     assert_eq!(
@@ -3040,7 +3075,10 @@ fn mincpus_memory_is_not_counted_at_submit_but_the_job_never_fits() {
     let fits = submit(&mut s, "--mincpus=8 --mem-per-cpu=12G -t 30", 0);
     assert_eq!(started_ids(&s.schedule(Timestamp(0))), [fits]);
     let e = estimate(&s, j);
-    assert_eq!((e.reason, e.start), (PendingReason::Resources, None));
+    assert_eq!(
+        (e.reason.clone().expect("a pending reason"), e.start),
+        (PendingReason::Resources, None)
+    );
 }
 
 /// A node whose CPUs are all taken by jobs that share it is not busy for slurmctld's

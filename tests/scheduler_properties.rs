@@ -947,7 +947,9 @@ impl<'a> Run<'a> {
                 ));
             }
             match self.check {
-                EstimateCheck::Easy if e.reason == PendingReason::Resources => {
+                EstimateCheck::Easy
+                    if e.reason.clone().expect("a pending reason") == PendingReason::Resources =>
+                {
                     let p = self.book.easy_promise.entry(e.job).or_insert(start.0);
                     *p = (*p).min(start.0);
                 }

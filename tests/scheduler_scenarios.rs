@@ -147,7 +147,7 @@ fn oracle_backfill_scenario() {
     // B is reserved at A's end, to the second; D after B's end floored to bf_resolution.
     let eb = estimate(&s, b);
     assert_eq!(
-        (eb.start, eb.reason.clone()),
+        (eb.start, eb.reason.clone().expect("a pending reason")),
         (Some(Timestamp(3604)), PendingReason::Resources)
     );
     assert_eq!(
@@ -156,7 +156,7 @@ fn oracle_backfill_scenario() {
     );
     let ed = estimate(&s, d);
     assert_eq!(
-        (ed.start, ed.reason.clone()),
+        (ed.start, ed.reason.clone().expect("a pending reason")),
         (Some(Timestamp(7200)), PendingReason::Priority)
     );
     // The node the select plugin's will-run test frees first (C's), as backfill's own
@@ -165,17 +165,25 @@ fn oracle_backfill_scenario() {
     assert_eq!(ed.nodes, names(&["cpu16-4"]));
     let ef = estimate(&s, f);
     assert_eq!(
-        (ef.start, ef.reason.clone()),
+        (ef.start, ef.reason.clone().expect("a pending reason")),
         (None, PendingReason::Dependency)
     );
     let eg = estimate(&s, g);
     assert_eq!(
-        (eg.start, eg.reason.clone(), eg.display_id.as_str()),
+        (
+            eg.start,
+            eg.reason.clone().expect("a pending reason"),
+            eg.display_id.as_str()
+        ),
         (None, PendingReason::JobArrayTaskLimit, "7_[2-5%2]")
     );
     let ej = estimate(&s, j);
     assert_eq!(
-        (ej.start, ej.reason.clone(), ej.nodes.clone()),
+        (
+            ej.start,
+            ej.reason.clone().expect("a pending reason"),
+            ej.nodes.clone()
+        ),
         (
             Some(Timestamp(7204)),
             PendingReason::Resources,
@@ -184,7 +192,11 @@ fn oracle_backfill_scenario() {
     );
     let en = estimate(&s, n);
     assert_eq!(
-        (en.start, en.reason.clone(), en.nodes.clone()),
+        (
+            en.start,
+            en.reason.clone().expect("a pending reason"),
+            en.nodes.clone()
+        ),
         (
             Some(Timestamp(3604)),
             PendingReason::Resources,
@@ -329,8 +341,10 @@ fn oracle_with_pa_pb(enforce: &str, pa_state: &str) -> Cluster {
 }
 
 fn reason(s: &Scheduler, id: JobId) -> PendingReason {
-    s.job(id)
-        .map_or_else(|| panic!("no job {id}"), |j| j.reason().clone())
+    s.job(id).map_or_else(
+        || panic!("no job {id}"),
+        |j| j.reason().cloned().expect("a pending reason"),
+    )
 }
 
 /// A job listing several partitions is tested in each: one whose limits it breaks is
@@ -366,7 +380,11 @@ fn multi_partition_jobs_skip_the_partitions_they_break() {
     // C at 1795340220 on cpu4-3).
     let ea = estimate(&s, a);
     assert_eq!(
-        (ea.start, ea.nodes.clone(), ea.reason.clone()),
+        (
+            ea.start,
+            ea.nodes.clone(),
+            ea.reason.clone().expect("a pending reason")
+        ),
         (
             Some(Timestamp(3610)),
             names(&["cpu4-3", "cpu4-4"]),
@@ -380,7 +398,11 @@ fn multi_partition_jobs_skip_the_partitions_they_break() {
     );
     let ec = estimate(&s, c);
     assert_eq!(
-        (ec.start, ec.nodes.clone(), ec.reason.clone()),
+        (
+            ec.start,
+            ec.nodes.clone(),
+            ec.reason.clone().expect("a pending reason")
+        ),
         (
             Some(Timestamp(7200)),
             names(&["cpu4-3"]),
@@ -393,7 +415,10 @@ fn multi_partition_jobs_skip_the_partitions_they_break() {
     // tested is pa, keeps pa's PartitionNodeLimit because the main scheduler only turns
     // None or Resources into Priority. hpcsched gives the reason of the partition the job
     // can run in (docs/slurm-compatibility.md).
-    assert_eq!(eb.reason, PendingReason::Priority);
+    assert_eq!(
+        eb.reason.clone().expect("a pending reason"),
+        PendingReason::Priority
+    );
     // D and E break a limit in both: the last partition tested gives the reason, and
     // there is no plan (observed: D PartitionTimeLimit, E PartitionNodeLimit, N/A).
     assert_eq!(reason(&s, d), PendingReason::PartitionTimeLimit);
@@ -509,7 +534,11 @@ fn backfill_does_not_start_a_job_in_its_down_partition() {
     assert!(started(&s.schedule(Timestamp(t))).is_empty());
     let (ea, eb) = (estimate(&s, a), estimate(&s, b));
     assert_eq!(
-        (ea.start, ea.nodes, ea.reason),
+        (
+            ea.start,
+            ea.nodes,
+            ea.reason.clone().expect("a pending reason")
+        ),
         (
             Some(Timestamp(3615)),
             names(&["cpu4-3"]),
@@ -521,7 +550,10 @@ fn backfill_does_not_start_a_job_in_its_down_partition() {
         (Some(Timestamp(3615)), names(&["cpu4-4"]))
     );
     assert_eq!((ea.partition.as_str(), eb.partition.as_str()), ("pb", "pb"));
-    assert_eq!(eb.reason, PendingReason::Priority);
+    assert_eq!(
+        eb.reason.clone().expect("a pending reason"),
+        PendingReason::Priority
+    );
 }
 
 /// `-n` below the number of `--nodelist` nodes: sbatch lowers the node count to `-n` and
@@ -544,7 +576,11 @@ fn ntasks_below_the_nodelist_keeps_its_first_nodes() {
     assert!(started(&s.schedule(Timestamp(0))).is_empty());
     let ev = estimate(&s, v);
     assert_eq!(
-        (ev.start, ev.nodes, ev.reason),
+        (
+            ev.start,
+            ev.nodes,
+            ev.reason.clone().expect("a pending reason")
+        ),
         (
             Some(Timestamp(3600)),
             names(&["cpu4-3"]),

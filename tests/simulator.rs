@@ -349,7 +349,7 @@ fn a_replay_with_jobs_that_never_start_ends_under_every_preset() {
         let left: Vec<(u32, u32, &str, &str)> = outcome
             .left_pending
             .iter()
-            .map(|l| (l.job.0, l.index, l.display_id.as_str(), l.reason.as_str()))
+            .map(|l| (l.job.0, l.index, l.display_id.as_str(), l.reason_text()))
             .collect();
         assert_eq!(
             left,

@@ -43,8 +43,8 @@ pub(crate) fn alloc_nodes(nodes: &[NodeAllocation]) -> Vec<AllocNode> {
 }
 
 /// A pending reason for C: NULL when there is none.
-pub(crate) fn reason_string(reason: &PendingReason) -> Option<CString> {
-    (*reason != PendingReason::None).then(|| c_string(reason.as_str()))
+pub(crate) fn reason_string(reason: Option<&PendingReason>) -> Option<CString> {
+    reason.map(|r| c_string(r.as_str()))
 }
 
 pub(crate) fn opt_ptr(s: Option<&CString>) -> *const c_char {
@@ -454,7 +454,7 @@ impl hpcsched_estimates {
                     partition: c_string(&e.partition),
                     start: e.start.map(|t| t.0),
                     nodes: e.nodes.iter().map(|n| c_string(n)).collect(),
-                    reason: reason_string(&e.reason),
+                    reason: reason_string(e.reason.as_ref()),
                     description: e.description.as_deref().map(c_string),
                 })
                 .collect(),

@@ -229,7 +229,7 @@ impl Scheduler {
             if self
                 .jobs
                 .get(&id)
-                .is_some_and(|j| j.queued.is_some() && j.reason != PendingReason::Priority)
+                .is_some_and(|j| j.queued.is_some() && j.reason != Some(PendingReason::Priority))
             {
                 self.unsettled.push(id);
             }
@@ -325,7 +325,7 @@ impl Scheduler {
             if let Some((state, why)) = end_with {
                 job.state = state;
                 job.end = Some(now);
-                job.reason = PendingReason::None;
+                job.reason = None;
                 job.desc = None;
                 self.finished.push_back((now, id));
                 decisions.push(Decision::End {
@@ -337,7 +337,7 @@ impl Scheduler {
             }
             match reason {
                 Some(r) => {
-                    job.reason = r;
+                    job.reason = Some(r);
                     job.desc = None;
                     // Age does not accrue while held, waiting on a dependency or a begin time.
                     job.eligible = None;
@@ -348,14 +348,16 @@ impl Scheduler {
                     }
                     if matches!(
                         job.reason,
-                        PendingReason::JobHeldUser
-                            | PendingReason::JobHeldAdmin
-                            | PendingReason::BeginTime
-                            | PendingReason::Dependency
-                            | PendingReason::PartitionDown
-                            | PendingReason::PartitionInactive
+                        Some(
+                            PendingReason::JobHeldUser
+                                | PendingReason::JobHeldAdmin
+                                | PendingReason::BeginTime
+                                | PendingReason::Dependency
+                                | PendingReason::PartitionDown
+                                | PendingReason::PartitionInactive
+                        )
                     ) {
-                        job.reason = PendingReason::None;
+                        job.reason = None;
                         job.desc = None;
                     }
                 }

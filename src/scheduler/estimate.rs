@@ -24,8 +24,8 @@ pub struct Estimate {
     pub start: Option<Timestamp>,
     /// Planned nodes (SchedNodeList), empty when not planned.
     pub nodes: Vec<String>,
-    /// Why it is pending.
-    pub reason: PendingReason,
+    /// Why it is pending; `None` when it has no reason yet (squeue's `None`).
+    pub reason: Option<PendingReason>,
     /// The description slurmctld gives with the reason, which squeue prints in its place
     /// (`ReqNodeNotAvail, UnavailableNodes:n[1-2]`); `None` when it gives none. See
     /// [`Estimate::reason_text`].
@@ -35,7 +35,7 @@ pub struct Estimate {
 
 impl Estimate {
     /// The reason as squeue's `%r` prints it: the description when there is one, else the
-    /// reason's name.
+    /// reason's name (`None` when it has none).
     ///
     /// ```
     /// use hpcsched::{Cluster, PendingReason, Scheduler, Timestamp};
@@ -48,15 +48,13 @@ impl Estimate {
     /// s.submit(&args, "alice", Timestamp(0))?;
     /// s.schedule(Timestamp(0));
     /// let e = &s.estimates()[0];
-    /// assert_eq!(e.reason, PendingReason::ReqNodeNotAvail);
+    /// assert_eq!(e.reason, Some(PendingReason::ReqNodeNotAvail));
     /// assert_eq!(e.reason_text(), "ReqNodeNotAvail, UnavailableNodes:n2");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn reason_text(&self) -> &str {
-        self.description
-            .as_deref()
-            .unwrap_or_else(|| self.reason.as_str())
+        reason_text(self.description.as_deref(), self.reason.as_ref())
     }
 }
 
@@ -105,7 +103,7 @@ impl Scheduler {
                     // A job waiting for its --begin time shows that time, as squeue
                     // does (observed on 22.05, fidelity scenario `begin_time`).
                     start: plan.and_then(|p| p.start).or_else(|| {
-                        (job.reason == PendingReason::BeginTime)
+                        (job.reason == Some(PendingReason::BeginTime))
                             .then(|| job.resolved.request().begin.as_ref())
                             .flatten()
                             .map(|b| b.resolve(job.submit))
@@ -178,4 +176,13 @@ impl Scheduler {
             .filter_map(|&n| self.cluster.node_at(n as usize).map(|n| n.name.clone()))
             .collect()
     }
+}
+
+/// What squeue's `%r` prints for a pending job: the description when there is one, else
+/// the reason's name, `None` when it has no reason.
+pub(crate) fn reason_text<'a>(
+    description: Option<&'a str>,
+    reason: Option<&PendingReason>,
+) -> &'a str {
+    description.unwrap_or_else(|| reason.map_or("None", PendingReason::as_str))
 }

@@ -29,7 +29,7 @@ pub struct Job {
     pub(crate) user_idx: u32,
     pub(crate) resolved: ResolvedJob,
     pub(crate) state: JobState,
-    pub(crate) reason: PendingReason,
+    pub(crate) reason: Option<PendingReason>,
     /// What slurmctld's main scheduler said with the reason, which squeue prints in its
     /// place (`ReqNodeNotAvail, UnavailableNodes:n2`), when the main pass gave one.
     pub(crate) desc: Option<Box<str>>,
@@ -114,10 +114,11 @@ impl Job {
     pub fn state(&self) -> JobState {
         self.state
     }
-    /// Why it is pending (`PendingReason::None` when it is not).
+    /// Why it is pending; `None` when it is not pending, or pending with no reason yet
+    /// (squeue's `None`).
     #[must_use]
-    pub fn reason(&self) -> &PendingReason {
-        &self.reason
+    pub fn reason(&self) -> Option<&PendingReason> {
+        self.reason.as_ref()
     }
     /// Current priority (0 while held).
     #[must_use]

@@ -133,9 +133,7 @@ impl Scheduler {
                         && j.queued.is_some()
                         && matches!(
                             j.reason,
-                            PendingReason::None
-                                | PendingReason::Resources
-                                | PendingReason::Priority
+                            None | Some(PendingReason::Resources | PendingReason::Priority)
                         )
                 })
             {
@@ -186,10 +184,11 @@ impl Scheduler {
                 || job.queued.is_none()
                 || !matches!(
                     job.reason,
-                    PendingReason::None
-                        | PendingReason::Resources
-                        | PendingReason::Priority
-                        | PendingReason::ReqNodeNotAvail
+                    None | Some(
+                        PendingReason::Resources
+                            | PendingReason::Priority
+                            | PendingReason::ReqNodeNotAvail
+                    )
                 )
             {
                 continue;
@@ -316,7 +315,7 @@ impl Scheduler {
             if self.jobs.get(&entry.job).is_some_and(|j| {
                 matches!(
                     j.reason,
-                    PendingReason::None | PendingReason::Resources | PendingReason::Priority
+                    None | Some(PendingReason::Resources | PendingReason::Priority)
                 )
             }) {
                 self.set_reason(entry.job, PendingReason::Priority);

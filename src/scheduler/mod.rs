@@ -52,6 +52,7 @@ mod status;
 
 pub use decision::{Decision, GresAllocation, NodeAllocation};
 pub use estimate::Estimate;
+pub(crate) use estimate::reason_text;
 pub use job::{HoldKind, Job};
 pub use policy::{Backfill, Policy, PolicyError, Preset, ReservationGranularity};
 pub use records::JobRecord;
@@ -446,11 +447,9 @@ impl Scheduler {
             user_idx,
             resolved,
             state: JobState::Pending,
-            reason: if described.is_some() {
-                PendingReason::ReqNodeNotAvail
-            } else {
-                PendingReason::None
-            },
+            reason: described
+                .is_some()
+                .then_some(PendingReason::ReqNodeNotAvail),
             desc: described.map(String::into_boxed_str),
             priority,
             hold,
@@ -568,7 +567,7 @@ impl Scheduler {
                 self.pending.swap_remove(&id);
                 if let Some(job) = self.jobs.get_mut(&id) {
                     job.state = JobState::Cancelled;
-                    job.reason = PendingReason::None;
+                    job.reason = None;
                     job.desc = None;
                     job.end = Some(now);
                     self.finished.push_back((now, id));
@@ -603,16 +602,16 @@ impl Scheduler {
     /// let id = s.submit(&hpcsched::sbatch::parse_args(&["-t", "10"])?, "alice", Timestamp(0))?;
     /// s.hold_as(id, HoldKind::Admin)?;
     /// assert!(s.schedule(Timestamp(0)).is_empty());
-    /// assert_eq!(s.job(id).map(|j| j.reason().clone()), Some(PendingReason::JobHeldAdmin));
+    /// assert_eq!(s.job(id).and_then(|j| j.reason().cloned()), Some(PendingReason::JobHeldAdmin));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn hold_as(&mut self, id: JobId, kind: HoldKind) -> Result<(), JobError> {
         let job = self.pending_mut(id, "hold")?;
         job.hold = Some(kind);
-        job.reason = match kind {
+        job.reason = Some(match kind {
             HoldKind::User => PendingReason::JobHeldUser,
             HoldKind::Admin => PendingReason::JobHeldAdmin,
-        };
+        });
         job.desc = None;
         job.priority = 0;
         self.dequeue(id);
@@ -632,9 +631,9 @@ impl Scheduler {
         job.priority = priority;
         if matches!(
             job.reason,
-            PendingReason::JobHeldUser | PendingReason::JobHeldAdmin
+            Some(PendingReason::JobHeldUser | PendingReason::JobHeldAdmin)
         ) {
-            job.reason = PendingReason::None;
+            job.reason = None;
             job.desc = None;
         }
         self.priorities_dirty = true;
@@ -656,7 +655,7 @@ impl Scheduler {
         self.release_allocation(id);
         if let Some(job) = self.jobs.get_mut(&id) {
             job.state = JobState::Pending;
-            job.reason = PendingReason::None;
+            job.reason = None;
             job.desc = None;
             job.start = None;
             job.end = None;
@@ -751,7 +750,7 @@ impl Scheduler {
     /// s.set_partition_state("p", PartitionState::Down)?;
     /// let id = s.submit(&hpcsched::sbatch::parse_args(&["-t", "10"])?, "alice", Timestamp(0))?;
     /// assert!(s.schedule(Timestamp(0)).is_empty());
-    /// assert_eq!(s.job(id).map(|j| j.reason().clone()), Some(PendingReason::PartitionDown));
+    /// assert_eq!(s.job(id).and_then(|j| j.reason().cloned()), Some(PendingReason::PartitionDown));
     /// s.set_partition_state("p", PartitionState::Up)?;
     /// assert_eq!(s.schedule(Timestamp(1)).len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -989,7 +988,7 @@ impl Scheduler {
             job.state = state;
             job.end = Some(now);
             job.exit_code = exit_code.or(Some(0));
-            job.reason = PendingReason::None;
+            job.reason = None;
             job.desc = None;
             self.finished.push_back((now, id));
         }

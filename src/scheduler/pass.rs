@@ -151,11 +151,9 @@ impl Scheduler {
             // now that wait for something else than Priority are settled then if it does
             // not walk them.
             for entry in walked {
-                if self
-                    .jobs
-                    .get(&entry.job)
-                    .is_some_and(|j| j.queued.is_some() && j.reason != PendingReason::Priority)
-                {
+                if self.jobs.get(&entry.job).is_some_and(|j| {
+                    j.queued.is_some() && j.reason != Some(PendingReason::Priority)
+                }) {
                     self.unsettled.push(entry.job);
                 }
             }

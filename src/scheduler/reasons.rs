@@ -74,11 +74,11 @@ impl Scheduler {
         if job.desc.is_none()
             && matches!(
                 job.reason,
-                PendingReason::Resources | PendingReason::Priority | PendingReason::None
+                None | Some(PendingReason::Resources | PendingReason::Priority)
             )
         {
             let resources = reason == PendingReason::Resources;
-            job.reason = reason;
+            job.reason = Some(reason);
             job.desc = None;
             if resources {
                 // A later pass may skip it: it then becomes Priority (`settle_skipped`).
@@ -98,7 +98,7 @@ impl Scheduler {
         if let Some(desc) = &job.desc {
             return (!desc.is_empty()).then(|| desc.to_string());
         }
-        match job.reason {
+        match job.reason.as_ref()? {
             PendingReason::ReqNodeNotAvail => {
                 let down: Vec<String> = job
                     .resolved
@@ -180,7 +180,7 @@ impl Scheduler {
 
     pub(super) fn set_reason(&mut self, id: JobId, reason: PendingReason) {
         if let Some(job) = self.jobs.get_mut(&id) {
-            job.reason = reason;
+            job.reason = Some(reason);
             job.desc = None;
         }
     }
@@ -188,7 +188,7 @@ impl Scheduler {
     /// Sets a reason with the description slurmctld gives it.
     pub(super) fn set_described(&mut self, id: JobId, reason: PendingReason, desc: String) {
         if let Some(job) = self.jobs.get_mut(&id) {
-            job.reason = reason;
+            job.reason = Some(reason);
             job.desc = Some(desc.into_boxed_str());
         }
     }

@@ -5,7 +5,7 @@ use super::Scheduler;
 use super::decision::{Decision, GresAllocation, NodeAllocation};
 use super::demand::CPU_BUDGET;
 use crate::job_id::JobId;
-use crate::job_state::{JobState, PendingReason};
+use crate::job_state::JobState;
 use crate::planner::Placement;
 use crate::time::Timestamp;
 use crate::tres::Tres;
@@ -76,7 +76,7 @@ impl Scheduler {
             job.time_limit = limit;
         }
         job.state = JobState::Running;
-        job.reason = PendingReason::None;
+        job.reason = None;
         job.desc = None;
         job.start = Some(now);
         job.partition = Some(shared_name);

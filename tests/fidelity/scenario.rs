@@ -1279,7 +1279,9 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
                             state: "PENDING".into(),
                             start: None,
                             nodes: String::new(),
-                            reason: job.reason().to_string(),
+                            reason: job
+                                .reason()
+                                .map_or_else(|| "None".to_owned(), ToString::to_string),
                         },
                     );
                 }

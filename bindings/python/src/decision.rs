@@ -14,8 +14,8 @@ fn repr_opt(py: Python<'_>, s: Option<&str>) -> String {
 }
 
 /// A pending reason for Python: None when there is none.
-pub(crate) fn reason(r: &PendingReason) -> Option<String> {
-    (*r != PendingReason::None).then(|| r.as_str().to_owned())
+pub(crate) fn reason(r: Option<&PendingReason>) -> Option<String> {
+    r.map(|r| r.as_str().to_owned())
 }
 
 /// GRES devices a job gets on one node: `GresAllocation('gpu', 'a100', [0, 1])`.
@@ -303,7 +303,7 @@ impl From<&hpcsched::Estimate> for Estimate {
             partition: e.partition.clone(),
             start: e.start.map(|t| t.0),
             nodes: e.nodes.clone(),
-            reason: reason(&e.reason),
+            reason: reason(e.reason.as_ref()),
             description: e.description.clone(),
         }
     }

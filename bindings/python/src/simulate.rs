@@ -436,7 +436,7 @@ impl From<&hpcsched::simulator::LeftPending> for LeftPending {
             job: l.job.0,
             index: l.index,
             display_id: l.display_id.clone(),
-            reason: reason(&l.reason),
+            reason: reason(l.reason.as_ref()),
             description: l.description.clone(),
             reason_text: l.reason_text().to_owned(),
         }
