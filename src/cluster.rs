@@ -11,7 +11,7 @@ use crate::hostlist::node_order;
 use crate::memory::Memory;
 use crate::node::Node;
 use crate::partition::{Partition, PartitionState};
-use crate::qos::Qos;
+use crate::qos::{Qos, QosError, parse_with_known};
 use crate::sched_config::SchedConfig;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -308,6 +308,38 @@ impl Cluster {
     pub(crate) fn node_index_table(&self) -> &NodeIndex {
         self.index.get(self)
     }
+}
+
+/// Adds every QOS defined in `text` to the cluster, or none: a rejected call changes
+/// nothing. `Preempt=` may name QOS the cluster already has; `modify qos` may change them.
+///
+/// ```
+/// use hpcsched::{Cluster, SchedConfig, qos::add_qos_text};
+/// let mut c = Cluster::new(SchedConfig::default());
+/// add_qos_text(&mut c, "add qos normal\nadd qos high Priority=100 Preempt=normal\n")?;
+/// assert_eq!(c.qos("high").unwrap().preempt, ["normal"]);
+/// assert!(add_qos_text(&mut c, "add qos normal").is_err());
+/// assert_eq!(c.qos_list().len(), 2);
+/// # Ok::<(), hpcsched::qos::QosError>(())
+/// ```
+pub fn add_qos_text(cluster: &mut Cluster, text: &str) -> Result<(), QosError> {
+    let existing: Vec<Qos> = cluster.qos_list().cloned().collect();
+    // Everything is parsed and checked before the cluster is touched.
+    let parsed = parse_with_known(text, &existing)?;
+    for (name, q) in parsed {
+        if let Some(slot) = cluster.qos_mut(&name) {
+            *slot = q;
+        } else {
+            cluster.add_qos(q).map_err(|e| QosError::Duplicate {
+                line: 0,
+                name: match e {
+                    crate::cluster::ClusterError::DuplicateQos(n) => n,
+                    other => other.to_string(),
+                },
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The hardware of a node that decides whether it can run a job: nodes with equal
@@ -607,5 +639,31 @@ mod tests {
         let copy = c.clone();
         assert_eq!(copy, c);
         assert_eq!(format!("{:?}", c.index), "IndexCache");
+    }
+
+    #[test]
+    fn add_qos_text_is_all_or_nothing() {
+        let mut c = Cluster::new(SchedConfig::default());
+        add_qos_text(&mut c, "add qos normal\n").unwrap();
+        let before = c.clone();
+        assert!(add_qos_text(&mut c, "add qos high Preempt=normal\nadd qos normal\n").is_err());
+        assert_eq!(c, before);
+        assert!(
+            add_qos_text(
+                &mut c,
+                "modify qos normal set Priority=5\nadd qos x Bogus=1\n"
+            )
+            .is_err()
+        );
+        assert_eq!(c, before);
+        add_qos_text(
+            &mut c,
+            "modify qos normal set Priority=5\nadd qos high Preempt=normal\n",
+        )
+        .unwrap();
+        assert_eq!(c.qos("normal").unwrap().priority, 5);
+        assert_eq!(c.qos("high").unwrap().preempt, ["normal"]);
+        let order: Vec<_> = c.qos_list().map(|q| q.name.as_str()).collect();
+        assert_eq!(order, ["normal", "high"]);
     }
 }

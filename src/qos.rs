@@ -12,7 +12,6 @@
 //! names are lower-cased, as sacctmgr stores them. A negative number clears a limit, as
 //! sacctmgr's `-1` does.
 
-use crate::cluster::Cluster;
 use crate::preempt::{PreemptMode, parse_qos_preempt_mode};
 use crate::time::{Duration, TimeLimit};
 use crate::tres::{TresError, TresKind, TresLimits};
@@ -248,37 +247,11 @@ pub fn parse_sacctmgr(text: &str) -> Result<Vec<Qos>, QosError> {
     parse_with_known(text, &[]).map(|m| m.into_values().collect())
 }
 
-/// Adds every QOS defined in `text` to the cluster, or none: a rejected call changes
-/// nothing. `Preempt=` may name QOS the cluster already has; `modify qos` may change them.
-///
-/// ```
-/// use hpcsched::{Cluster, SchedConfig, qos::add_qos_text};
-/// let mut c = Cluster::new(SchedConfig::default());
-/// add_qos_text(&mut c, "add qos normal\nadd qos high Priority=100 Preempt=normal\n")?;
-/// assert_eq!(c.qos("high").unwrap().preempt, ["normal"]);
-/// assert!(add_qos_text(&mut c, "add qos normal").is_err());
-/// assert_eq!(c.qos_list().len(), 2);
-/// # Ok::<(), hpcsched::qos::QosError>(())
-/// ```
-pub fn add_qos_text(cluster: &mut Cluster, text: &str) -> Result<(), QosError> {
-    let existing: Vec<Qos> = cluster.qos_list().cloned().collect();
-    // Everything is parsed and checked before the cluster is touched.
-    let parsed = parse_with_known(text, &existing)?;
-    for (name, q) in parsed {
-        if let Some(slot) = cluster.qos_mut(&name) {
-            *slot = q;
-        } else {
-            cluster.add_qos(q).map_err(|e| QosError::Duplicate {
-                line: 0,
-                name: match e {
-                    crate::cluster::ClusterError::DuplicateQos(n) => n,
-                    other => other.to_string(),
-                },
-            })?;
-        }
-    }
-    Ok(())
-}
+// `add_qos_text` fills a cluster, so it lives with the cluster, which holds `Qos` values and
+// sits above this module; it is re-exported here so that its path stays
+// `hpcsched::qos::add_qos_text`.
+#[doc(inline)]
+pub use crate::cluster::add_qos_text;
 
 // ---------------------------------------------------------------------------------------
 
@@ -776,7 +749,10 @@ fn is_word(word: &str, full: &str, min: usize) -> bool {
 
 /// Parses `text` given the QOS that already exist (for `Preempt=` and `modify`). Returns
 /// the QOS defined or modified by the text, in order.
-fn parse_with_known(text: &str, existing: &[Qos]) -> Result<IndexMap<String, Qos>, QosError> {
+pub(crate) fn parse_with_known(
+    text: &str,
+    existing: &[Qos],
+) -> Result<IndexMap<String, Qos>, QosError> {
     let mut defined: IndexMap<String, Qos> = IndexMap::new();
     for (idx, raw) in text.lines().enumerate() {
         let line = idx + 1;
@@ -930,7 +906,6 @@ fn split_names(s: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::gres::GresKey;
-    use crate::sched_config::SchedConfig;
     use proptest::prelude::*;
     use std::fmt::Write as _;
 
@@ -1189,32 +1164,6 @@ mod tests {
         let names: Vec<_> = v.iter().map(|q| q.name.as_str()).collect();
         assert_eq!(names, ["a", "b", "c"]);
         assert_eq!(v[1].priority, 3);
-    }
-
-    #[test]
-    fn add_qos_text_is_all_or_nothing() {
-        let mut c = Cluster::new(SchedConfig::default());
-        add_qos_text(&mut c, "add qos normal\n").unwrap();
-        let before = c.clone();
-        assert!(add_qos_text(&mut c, "add qos high Preempt=normal\nadd qos normal\n").is_err());
-        assert_eq!(c, before);
-        assert!(
-            add_qos_text(
-                &mut c,
-                "modify qos normal set Priority=5\nadd qos x Bogus=1\n"
-            )
-            .is_err()
-        );
-        assert_eq!(c, before);
-        add_qos_text(
-            &mut c,
-            "modify qos normal set Priority=5\nadd qos high Preempt=normal\n",
-        )
-        .unwrap();
-        assert_eq!(c.qos("normal").unwrap().priority, 5);
-        assert_eq!(c.qos("high").unwrap().preempt, ["normal"]);
-        let order: Vec<_> = c.qos_list().map(|q| q.name.as_str()).collect();
-        assert_eq!(order, ["normal", "high"]);
     }
 
     proptest! {

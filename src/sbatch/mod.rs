@@ -8,9 +8,14 @@
 //! batch job. Options are those of the command ([`options`]) and of the cluster's SPANK
 //! plugins ([`Parser`], [`crate::spank`]).
 
+mod apply;
 mod command_line;
+mod interactive_options;
+mod lookup;
 mod options;
+mod refusals;
 mod render;
+mod sbatch_options;
 mod script;
 mod values;
 
@@ -18,8 +23,10 @@ use crate::request::{Client, JobRequest};
 use crate::spank::SpankPlugin;
 
 pub use command_line::split_words;
-pub use options::{ArgKind, OptionError, SBATCH_OPTIONS, SbatchOption, find_option, options};
-pub(crate) use options::{Spec, Table, is_slurm_option};
+pub(crate) use lookup::{Spec, Table, is_slurm_option};
+pub use lookup::{find_option, options};
+pub use options::{ArgKind, OptionError, SbatchOption};
+pub use sbatch_options::SBATCH_OPTIONS;
 pub use script::ScriptError;
 
 /// Reads requests with the options of a cluster's SPANK plugins (see [`crate::spank`]);
@@ -57,7 +64,7 @@ impl<'p> Parser<'p> {
     /// Reads sbatch command-line options, as [`parse_args`] does.
     pub fn args<S: AsRef<str>>(&self, args: &[S]) -> Result<JobRequest, OptionError> {
         let mut req = JobRequest::default();
-        options::apply_args(&mut req, args, Client::Sbatch, self.plugins)?;
+        apply::apply_args(&mut req, args, Client::Sbatch, self.plugins)?;
         Ok(req)
     }
 
@@ -98,7 +105,7 @@ impl<'p> Parser<'p> {
             client,
             ..JobRequest::default()
         };
-        let stop = options::apply_args(&mut req, rest, client, self.plugins)?;
+        let stop = apply::apply_args(&mut req, rest, client, self.plugins)?;
         req.command = rest
             .get(stop..)
             .unwrap_or_default()

@@ -10,8 +10,8 @@
 //! A value containing a newline cannot be written in an `#SBATCH` line (directives are
 //! read line by line); such a request renders to a script that does not read back.
 
-use super::options::gpus_value;
 use super::values;
+use super::values::gpus_value;
 use crate::request::{Exclusive, JobRequest, MemoryRequest};
 
 fn push(out: &mut Vec<String>, name: &str, value: impl AsRef<str>) {

@@ -26,7 +26,8 @@
 //! Not done: sbatch also translates `#PBS`/`#BSUB` directives when a script has no
 //! `#SBATCH` ones (`xlate_batch_script()`); hpcsched ignores such lines.
 
-use super::options::{Applier, Located, OptionError, Source};
+use super::apply::{Applier, Located, Source};
+use super::options::OptionError;
 use crate::request::{Client, JobRequest};
 use crate::spank::SpankPlugin;
 

@@ -9,6 +9,7 @@ use crate::dependency::Dependency;
 use crate::gres::{self, GresSpec};
 use crate::hostlist;
 use crate::memory::Memory;
+use crate::request::NodeCount;
 use crate::time::{self, BeginTime, TimeLimit};
 
 fn msg(e: impl std::fmt::Display) -> String {
@@ -97,4 +98,122 @@ pub(crate) fn dependency_str(d: &Dependency) -> String {
 
 pub(crate) fn array_str(a: &ArraySpec) -> String {
     a.to_string()
+}
+
+/// `strtol`-style decimal: optional leading whitespace and sign, then digits only.
+fn parse_decimal(s: &str) -> Result<i64, String> {
+    let t = s.trim_start();
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("not a number".into());
+    }
+    let n: i64 = digits
+        .parse()
+        .map_err(|_| "number out of range".to_owned())?;
+    Ok(if neg { -n } else { n })
+}
+
+/// `parse_int(name, arg, positive=true)` in Slurm's `proc_args.c`: 1 to `INT_MAX - 1`.
+pub(crate) fn parse_positive(s: &str) -> Result<u32, String> {
+    let n = parse_decimal(s)?;
+    if n <= 0 {
+        return Err("must be a positive integer".into());
+    }
+    if n >= i64::from(i32::MAX) {
+        return Err("too large".into());
+    }
+    Ok(n as u32)
+}
+
+/// `NICE_OFFSET - 3`: the largest nice adjustment sbatch accepts.
+const MAX_NICE: i64 = 0x8000_0000 - 3;
+
+pub(crate) fn parse_nice(s: &str) -> Result<i32, String> {
+    let n = parse_decimal(s)?;
+    if n.abs() > MAX_NICE {
+        return Err(format!("out of range (+/- {MAX_NICE})"));
+    }
+    Ok(n as i32)
+}
+
+/// `NO_VAL - 1`: the value sbatch sends for `--priority=TOP`.
+pub(crate) const PRIORITY_TOP: u32 = 0xffff_fffd;
+
+pub(crate) fn parse_priority(s: &str) -> Result<u32, String> {
+    if s.eq_ignore_ascii_case("top") {
+        return Ok(PRIORITY_TOP);
+    }
+    let n = parse_decimal(s)?;
+    if n < 0 {
+        return Err("must be >= 0".into());
+    }
+    // NO_VAL (0xfffffffe) and above are reserved.
+    if n >= 0xffff_fffe {
+        return Err("must be < 4294967294".into());
+    }
+    Ok(n as u32)
+}
+
+/// `str_to_nodes()`: a count with an optional `k` (x1024) or `m` (x1048576) suffix.
+/// `Ok(None)` means "no digits at all" (Slurm's -1), which a range minimum turns into 1.
+fn str_to_nodes(s: &str) -> Result<Option<u32>, String> {
+    let t = s.trim();
+    let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, suffix) = t.split_at(digits_end);
+    if digits.is_empty() {
+        return if suffix.is_empty() {
+            Ok(None)
+        } else {
+            Err(format!("`{s}` is not a valid node count"))
+        };
+    }
+    let n: u64 = digits.parse().map_err(|_| format!("`{s}` is too large"))?;
+    let mult: u64 = match suffix {
+        "" => 1,
+        "k" | "K" => 1024,
+        "m" | "M" => 1024 * 1024,
+        _ => return Err(format!("`{s}` is not a valid node count")),
+    };
+    let n = n.saturating_mul(mult);
+    if n > u64::from(i32::MAX.unsigned_abs()) {
+        return Err(format!("`{s}` is too large"));
+    }
+    Ok(Some(n as u32))
+}
+
+/// `verify_node_count()`: `N`, or `min-max`.
+pub(crate) fn parse_nodes(s: &str) -> Result<NodeCount, String> {
+    if s.contains([',', ':']) {
+        return Err("node-count size lists (`1,5,9`, `1-15:4`) are not supported".into());
+    }
+    if let Some((lo, hi)) = s.split_once('-') {
+        // An empty minimum means 1, as in Slurm.
+        let min = str_to_nodes(lo)?.unwrap_or(1);
+        let max = str_to_nodes(hi)?.ok_or_else(|| format!("`{s}` has no maximum node count"))?;
+        if max == 0 && min > 0 {
+            // Slurm reads a maximum of 0 as "no maximum"; NodeCount has no way to say that.
+            return Err("a maximum node count of 0 is not supported; give only the minimum or a real maximum".into());
+        }
+        if max < min {
+            return Err(format!(
+                "maximum node count {max} is less than minimum node count {min}"
+            ));
+        }
+        Ok(NodeCount { min, max })
+    } else {
+        let n = str_to_nodes(s)?.ok_or_else(|| format!("`{s}` is not a valid node count"))?;
+        Ok(NodeCount { min: n, max: n })
+    }
+}
+
+/// Renders a `--gpus`/`--gpus-per-node` value: `[type:]N`.
+pub(crate) fn gpus_value(g: &GresSpec) -> String {
+    match &g.key.kind {
+        Some(kind) => format!("{kind}:{}", g.count),
+        None => g.count.to_string(),
+    }
 }
