@@ -61,6 +61,7 @@ pub mod resolve;
 pub mod sbatch;
 pub mod sched_config;
 pub mod scheduler;
+pub mod shell_words;
 pub mod simulator;
 pub mod slurm_conf;
 pub mod spank;

@@ -255,75 +255,16 @@ pub use crate::cluster::add_qos_text;
 
 // ---------------------------------------------------------------------------------------
 
-/// Splits a line into words like a POSIX shell: blanks separate, quotes group and are
-/// removed, a backslash escapes the next character outside single quotes.
+/// Splits a `sacctmgr` line into words as a POSIX shell does ([`crate::shell_words`]).
 fn shell_words(line: &str, lineno: usize) -> Result<Vec<String>, QosError> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(x) => cur.push(x),
-                        None => {
-                            return Err(QosError::Syntax {
-                                line: lineno,
-                                text: line.trim().to_string(),
-                                why: "unterminated quote".into(),
-                            });
-                        }
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => {
-                            if let Some(x) = chars.next() {
-                                cur.push(x);
-                            }
-                        }
-                        Some(x) => cur.push(x),
-                        None => {
-                            return Err(QosError::Syntax {
-                                line: lineno,
-                                text: line.trim().to_string(),
-                                why: "unterminated quote".into(),
-                            });
-                        }
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(x) = chars.next() {
-                    cur.push(x);
-                }
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            '#' if !in_word => break,
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    Ok(words)
+    crate::shell_words::split(line).map_err(|e| QosError::Syntax {
+        line: lineno,
+        text: line.trim().to_string(),
+        why: match e {
+            crate::shell_words::SplitError::UnterminatedQuote(_) => "unterminated quote".into(),
+            other => other.to_string(),
+        },
+    })
 }
 
 /// What a QOS key sets.

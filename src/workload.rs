@@ -56,6 +56,7 @@ use crate::job_id::JobId;
 use crate::request::Client;
 use crate::request::{Exclusive, JobRequest, NodeCount};
 use crate::sbatch::{ArgKind, OptionError, Parser, Spec, Table};
+use crate::shell_words::{self, SplitError};
 use crate::swf::{SwfHeader, SwfJob, SwfLineError};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use std::collections::HashMap;
@@ -311,69 +312,12 @@ impl WorkloadError {
 // Job lists.
 // ---------------------------------------------------------------------------------------
 
-/// Splits a line into words the way a POSIX shell does, without expansions: blanks
-/// separate words, `'...'` is literal, `"..."` is literal except `\` before `"`, `\`, `$`,
-/// `` ` ``, and `\` outside quotes takes the next character literally. An unquoted `#` at
-/// the start of a word starts a comment.
+/// Splits a job-list line into words as a POSIX shell does ([`crate::shell_words`]).
 fn split_words(line: &str) -> Result<Vec<String>, JobListReason> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            '#' if !in_word => break,
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => word.push(c),
-                        None => return Err(JobListReason::UnterminatedQuote('\'')),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
-                            Some(c) => {
-                                word.push('\\');
-                                word.push(c);
-                            }
-                            None => return Err(JobListReason::UnterminatedQuote('"')),
-                        },
-                        Some(c) => word.push(c),
-                        None => return Err(JobListReason::UnterminatedQuote('"')),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                match chars.next() {
-                    Some(c) => word.push(c),
-                    None => return Err(JobListReason::TrailingBackslash),
-                }
-            }
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
+    shell_words::split(line).map_err(|e| match e {
+        SplitError::UnterminatedQuote(q) => JobListReason::UnterminatedQuote(q),
+        _ => JobListReason::TrailingBackslash,
+    })
 }
 
 /// Reads `RUNTIME[:EXIT]` (see the module docs for the forms).

@@ -1,6 +1,8 @@
-//! Splitting a command line into words, as a POSIX shell would for a simple command.
+//! Splitting an `srun`/`salloc` command line into words, as a POSIX shell would for a
+//! simple command ([`crate::shell_words::split_command`]).
 
 use super::options::OptionError;
+use crate::shell_words::{self, SplitError};
 
 /// Splits a shell command line into words: blanks separate words; `'...'` is literal;
 /// inside `"..."` a backslash escapes only `$`, `` ` ``, `"`, `\` and a newline; elsewhere
@@ -19,77 +21,12 @@ use super::options::OptionError;
 /// # Ok::<(), OptionError>(())
 /// ```
 pub fn split_words(line: &str) -> Result<Vec<String>, OptionError> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    // Whether a word has begun (`''` is an empty word).
-    let mut started = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\n' | '\r' => {
-                if started {
-                    words.push(std::mem::take(&mut word));
-                    started = false;
-                }
-            }
-            '\'' => {
-                started = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(q) => word.push(q),
-                        None => return Err(OptionError::UnmatchedQuote('\'')),
-                    }
-                }
-            }
-            '"' => {
-                started = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some('\n') => {}
-                            Some(e @ ('$' | '`' | '"' | '\\')) => word.push(e),
-                            Some(e) => {
-                                word.push('\\');
-                                word.push(e);
-                            }
-                            None => return Err(OptionError::UnmatchedQuote('"')),
-                        },
-                        Some(q) => word.push(q),
-                        None => return Err(OptionError::UnmatchedQuote('"')),
-                    }
-                }
-            }
-            '\\' => match chars.next() {
-                Some('\n') | None => {}
-                Some(e) => {
-                    started = true;
-                    word.push(e);
-                }
-            },
-            '#' if !started => break,
-            ';' | '&' | '|' | '<' | '>' | '(' | ')' => {
-                // `2>err`: the digits belong to the redirection.
-                let redirect_fd = matches!(c, '<' | '>')
-                    && started
-                    && !word.is_empty()
-                    && word.bytes().all(|b| b.is_ascii_digit());
-                if started && !redirect_fd {
-                    words.push(std::mem::take(&mut word));
-                }
-                return Ok(words);
-            }
-            _ => {
-                started = true;
-                word.push(c);
-            }
-        }
+    match shell_words::split_command(line) {
+        Err(SplitError::UnterminatedQuote(q)) => Err(OptionError::UnmatchedQuote(q)),
+        // A backslash that ends the line escapes nothing: the shell drops it.
+        Err(_) => split_words(line.strip_suffix('\\').unwrap_or_default()),
+        Ok(words) => Ok(words),
     }
-    if started {
-        words.push(word);
-    }
-    Ok(words)
 }
 
 #[cfg(test)]
@@ -97,21 +34,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shell_quoting() {
-        let w = |s: &str| split_words(s).unwrap();
-        assert_eq!(w(""), Vec::<String>::new());
-        assert_eq!(w("  a\tb \n c  "), ["a", "b", "c"]);
-        assert_eq!(w("a '' b"), ["a", "", "b"]);
-        assert_eq!(w(r#"a"b c"'d e'f"#), ["ab cd ef"]);
-        assert_eq!(w(r#""\$x \"q\" \n""#), [r#"$x "q" \n"#]);
-        assert_eq!(w(r"a\\b \#c"), [r"a\b", "#c"]);
-        assert_eq!(w("a b#c # d"), ["a", "b#c"]);
-        assert_eq!(w("srun x \\\n -y"), ["srun", "x", "-y"]);
+    fn command_lines_split_as_the_shell_does() {
+        let w = |s: &str| split_words(s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
         assert_eq!(w("srun x;y"), ["srun", "x"]);
-        assert_eq!(w("srun x >out"), ["srun", "x"]);
         assert_eq!(w("srun x 2>out"), ["srun", "x"]);
-        assert_eq!(w("srun x a2>out"), ["srun", "x", "a2"]);
-        assert_eq!(w("srun 'x|y' \"<\""), ["srun", "x|y", "<"]);
+        assert_eq!(w("srun x \\"), ["srun", "x"]);
         assert_eq!(split_words("a \"b"), Err(OptionError::UnmatchedQuote('"')));
     }
 }
