@@ -77,3 +77,66 @@ fn every_option_is_named_in_the_compatibility_notes() {
         }
     }
 }
+
+/// The README's "Layout" table names every folder of the repository.
+#[test]
+fn readme_layout_lists_every_folder() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let layout = readme
+        .split("## Layout\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or_default();
+    // Folders that are the build's, a tool's or a machine's, not the repository's.
+    let skipped = |name: &str| {
+        name.starts_with('.') && name != ".ci"
+            || ["target", "__pycache__", "node_modules", "wheels"].contains(&name)
+            || name.ends_with(".egg-info")
+    };
+    let mut missing = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !path.is_dir() || skipped(&name) {
+                continue;
+            }
+            let rel = path
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !layout.contains(&format!("`{rel}/`")) {
+                missing.push(rel);
+            }
+            stack.push(path);
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "folders missing from README's Layout: {missing:?}"
+    );
+}
+
+#[test]
+fn readme_replay_example() -> Result<(), Box<dyn std::error::Error>> {
+    use hpcsched::record::RecordRow;
+    use hpcsched::replay::{Replay, ReplaySettings, WorkloadInput};
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = WorkloadInput::open(root.join("examples/workloads/RICC-2010-2-first3000.swf.gz"))?;
+    let mut settings = ReplaySettings::default();
+    settings.first = Some(500);
+    let mut replay = Replay::new(None, input, &settings)?;
+    let mut rows = Vec::new();
+    let outcome = replay.run(&mut |r: &hpcsched::JobRecord| rows.push(RecordRow::from(r)))?;
+    assert_eq!(outcome.submitted, 500);
+    assert_eq!(rows.len(), 500);
+    assert!(outcome.metrics.to_string().starts_with("Jobs "));
+    Ok(())
+}
