@@ -80,9 +80,9 @@ pub struct Cluster {
     qos: IndexMap<String, Qos, FastBuild>,
     config: SchedConfig,
     warnings: Vec<ConfWarning>,
-    /// The SPANK plugins of its `plugstack.conf` (see [`crate::spank`]).
+    /// The SPANK plugins of its `plugstack.conf` (see [`crate::sbatch::spank`]).
     #[serde(default)]
-    spank: Vec<crate::spank::SpankPlugin>,
+    spank: Vec<crate::sbatch::spank::SpankPlugin>,
     /// Derived from `nodes` and `partitions`; never compared, printed in full or saved.
     #[serde(skip)]
     index: IndexCache,
@@ -297,11 +297,11 @@ impl Cluster {
     /// The SPANK plugins whose options sbatch, srun and salloc accept here, in the order
     /// they were added.
     #[must_use]
-    pub fn spank_plugins(&self) -> &[crate::spank::SpankPlugin] {
+    pub fn spank_plugins(&self) -> &[crate::sbatch::spank::SpankPlugin] {
         &self.spank
     }
-    /// The plugin list, to change it (see [`crate::spank`]).
-    pub(crate) fn spank_plugins_mut(&mut self) -> &mut Vec<crate::spank::SpankPlugin> {
+    /// The plugin list, to change it (see [`crate::sbatch::spank`]).
+    pub(crate) fn spank_plugins_mut(&mut self) -> &mut Vec<crate::sbatch::spank::SpankPlugin> {
         &mut self.spank
     }
     /// The derived node index, built now if no valid one is cached.

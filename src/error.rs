@@ -13,7 +13,7 @@ use crate::qos::QosError;
 use crate::resolve::Rejection;
 use crate::sbatch::{OptionError, ScriptError};
 use crate::slurm_conf::ConfError;
-use crate::spank::{PlugstackError, SpankError};
+use crate::sbatch::spank::{PlugstackError, SpankError};
 use crate::time::TimeError;
 use crate::tres::TresError;
 

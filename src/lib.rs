@@ -64,8 +64,9 @@ pub mod scheduler;
 pub mod shell_words;
 pub mod simulator;
 pub mod slurm_conf;
-pub mod spank;
 pub mod squeue;
+/// SPANK plugins' options (a part of sbatch input, re-exported at the top).
+pub use sbatch::spank;
 pub mod swf;
 pub mod time;
 pub mod tres;

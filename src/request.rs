@@ -199,7 +199,7 @@ pub struct JobRequest {
     pub other_options: Vec<(String, Option<String>)>,
     /// Options of the cluster's SPANK plugins (pyxis's `--container-image`...), as
     /// `(long name, value)` in written order. They are kept and rendered back and have no
-    /// effect on scheduling (see [`crate::spank`]).
+    /// effect on scheduling (see [`crate::sbatch::spank`]).
     #[serde(default)]
     pub plugin_options: Vec<(String, Option<String>)>,
     /// The command the request was written for: sbatch (a batch job), srun or salloc (an

@@ -4,7 +4,7 @@
 
 use crate::output_pattern::OutputPattern;
 use crate::request::{Client, Exclusive, JobRequest, MemoryRequest};
-use crate::spank::{PluginRefusal, SpankOption, SpankPlugin};
+use crate::sbatch::spank::{PluginRefusal, SpankOption, SpankPlugin};
 
 use super::lookup::{Spec, Table};
 use super::options::{ALL, ArgKind, OptionError, SR, SbatchOption, client_bit};

@@ -3,7 +3,7 @@
 //! finds it.
 
 use crate::request::Client;
-use crate::spank::{SpankOption, SpankPlugin};
+use crate::sbatch::spank::{SpankOption, SpankPlugin};
 
 use super::interactive_options::INTERACTIVE_OPTIONS;
 use super::options::{ArgKind, OptionError, SbatchOption};

@@ -6,8 +6,9 @@
 //! overrides them. An srun or salloc command line is its options, then the command it
 //! runs; the job it asks for is read into the same [`JobRequest`] and scheduled like a
 //! batch job. Options are those of the command ([`options`]) and of the cluster's SPANK
-//! plugins ([`Parser`], [`crate::spank`]).
+//! plugins ([`Parser`], [`crate::sbatch::spank`]).
 
+pub mod spank;
 mod apply;
 mod command_line;
 mod interactive_options;
@@ -20,7 +21,7 @@ mod script;
 mod values;
 
 use crate::request::{Client, JobRequest};
-use crate::spank::SpankPlugin;
+use crate::sbatch::spank::SpankPlugin;
 
 pub use command_line::split_words;
 pub(crate) use lookup::{Spec, Table, is_slurm_option};
@@ -29,7 +30,7 @@ pub use options::{ArgKind, OptionError, SbatchOption};
 pub use sbatch_options::SBATCH_OPTIONS;
 pub use script::ScriptError;
 
-/// Reads requests with the options of a cluster's SPANK plugins (see [`crate::spank`]);
+/// Reads requests with the options of a cluster's SPANK plugins (see [`crate::sbatch::spank`]);
 /// [`crate::Cluster::parser`] gives a cluster's. `Parser::default()` knows no plugin, like
 /// [`parse_args`] and [`JobRequest::from_script`].
 ///
@@ -238,7 +239,7 @@ impl JobRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spank::SpankPlugin;
+    use crate::sbatch::spank::SpankPlugin;
 
     fn line(text: &str) -> Result<JobRequest, OptionError> {
         Parser::default().command_line_text(text)

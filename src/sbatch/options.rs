@@ -5,7 +5,7 @@
 //! 26.x (`common_options[]` in Slurm's `src/common/slurm_opt.c`: an entry with a
 //! `set_func` is for all three, one with `set_func_sbatch`, `set_func_srun` or
 //! `set_func_salloc` only for that command). The options of the cluster's SPANK plugins
-//! join them ([`crate::spank`]). Options are matched the way `getopt_long()` with the
+//! join them ([`crate::sbatch::spank`]). Options are matched the way `getopt_long()` with the
 //! option string `"+..."` matches them:
 //!
 //! - `--name=value`, and `--name value` when the value is required;

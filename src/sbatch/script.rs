@@ -29,7 +29,7 @@
 use super::apply::{Applier, Located, Source};
 use super::options::OptionError;
 use crate::request::{Client, JobRequest};
-use crate::spank::SpankPlugin;
+use crate::sbatch::spank::SpankPlugin;
 
 /// Why a batch script was rejected. Errors inside the script name their 1-based line.
 ///

@@ -687,7 +687,7 @@ pub(crate) fn read_plugstack(
 
 impl crate::Cluster {
     /// Reads `plugstack.conf` text and adds the plugins it lists, so that their options are
-    /// accepted (see [`crate::spank`]). Returns the `include` lines, which the host follows
+    /// accepted (see [`crate::sbatch::spank`]). Returns the `include` lines, which the host follows
     /// by adding the text of each file they name the same way.
     ///
     /// A line naming a plugin the cluster already has is skipped (Slurm does not load a
