@@ -87,6 +87,10 @@ enum hpcsched_result
    */
   HPCSCHED_RESULT_UNKNOWN_QOS = 11,
   /**
+   * A file could not be read (a workload to replay); the message names it and says why.
+   */
+  HPCSCHED_RESULT_IO_ERROR = 12,
+  /**
    * hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
    * scheduler the failed call was changing (a pass or an event) may be left half
    * updated: release it rather than keep using it.
@@ -234,6 +238,14 @@ typedef struct hpcsched_qos_usage hpcsched_qos_usage;
 typedef struct hpcsched_records hpcsched_records;
 
 /**
+ * A finished replay: its outcome, its records and the outcome as JSON.
+ *
+ * Made by hpcsched_replay_run and released with hpcsched_replay_free. It does not refer to
+ * the cluster it ran on. The records and strings it lends stay valid until it is released.
+ */
+typedef struct hpcsched_replay hpcsched_replay;
+
+/**
  * A job request: the sbatch options of a batch script and/or a command line.
  *
  * Created by hpcsched_request_from_script, hpcsched_request_from_script_with_args,
@@ -370,6 +382,130 @@ typedef struct {
 } hpcsched_record;
 
 /**
+ * How a replay runs. All zero (or a NULL options pointer) is the default: jobs ended at
+ * their time limit, the jobs of an SWF trace asking for their processors, the whole
+ * workload, run to its end.
+ */
+typedef struct {
+  /**
+   * A job still running at its time limit runs on to its recorded run time (the
+   * convention of published trace replays); false (the default) ends it there as
+   * TIMEOUT, as Slurm does.
+   */
+  bool allow_overrun;
+  /**
+   * SWF traces: give each job whole nodes, `-N ceil(P / C) --exclusive -n P` where `C`
+   * is the CPUs of the default partition's smallest node. An error for a job list.
+   */
+  bool whole_nodes;
+  /**
+   * Replay only the workload's first `first` jobs.
+   */
+  bool has_first;
+  /**
+   * See `has_first`.
+   */
+  uint64_t first;
+  /**
+   * Stop at `stop_at` (seconds on the workload's clock), leaving the queue as it is then;
+   * the jobs still in the system are recorded as sacct shows them at that instant.
+   */
+  bool has_stop_at;
+  /**
+   * See `has_stop_at`.
+   */
+  uint64_t stop_at;
+} hpcsched_replay_options;
+
+/**
+ * What a replay did, in numbers: the counts of the run and the overall metrics over every
+ * record. Filled by hpcsched_replay_summary. A metric over no job (no job started, a
+ * makespan of 0...) has its `has_` flag false and reads 0.
+ */
+typedef struct {
+  /**
+   * Jobs submitted (accepted by the scheduler).
+   */
+  uint64_t submitted;
+  /**
+   * Jobs the cluster refused at submit.
+   */
+  uint64_t refused;
+  /**
+   * SWF lines not replayed (unreadable, wider than the machine, no run time).
+   */
+  uint64_t skipped;
+  /**
+   * Jobs still pending at the end because nothing left to happen could start them.
+   */
+  uint64_t left_pending;
+  /**
+   * Scheduling passes run.
+   */
+  uint64_t passes;
+  /**
+   * The last instant simulated, seconds.
+   */
+  uint64_t end;
+  /**
+   * Whether the replay stopped at `stop_at` with work left.
+   */
+  bool stopped;
+  /**
+   * Records counted (every job of the replay).
+   */
+  uint64_t jobs;
+  /**
+   * Jobs that started (the wait statistics are over these).
+   */
+  uint64_t started;
+  /**
+   * Whether the wait statistics exist (some job started).
+   */
+  bool has_wait;
+  /**
+   * Mean wait, seconds.
+   */
+  double mean_wait;
+  /**
+   * Median wait, seconds (the mean of the two middle waits for an even count).
+   */
+  double median_wait;
+  /**
+   * Nearest-rank 95th percentile of the waits, seconds.
+   */
+  uint64_t p95_wait;
+  /**
+   * Longest wait, seconds.
+   */
+  uint64_t max_wait;
+  /**
+   * Whether some job ran (started and ended), so the bounded slowdown exists.
+   */
+  bool has_mean_bounded_slowdown;
+  /**
+   * Mean of max(1, (wait + run) / max(run, 10 s)) over the jobs that ran.
+   */
+  double mean_bounded_slowdown;
+  /**
+   * Whether the utilization exists (known CPUs and a makespan above 0).
+   */
+  bool has_utilization;
+  /**
+   * CPU-seconds of the jobs that ran over CPUs × makespan (0 to 1).
+   */
+  double utilization;
+  /**
+   * Whether the makespan exists (some job ended).
+   */
+  bool has_makespan;
+  /**
+   * Last end − first submit, seconds.
+   */
+  uint64_t makespan;
+} hpcsched_replay_summary;
+
+/**
  * How one partition's nodes and CPUs are used, as `sinfo` summarises them. Filled by
  * hpcsched_scheduler_partition_usage.
  */
@@ -467,7 +603,7 @@ const char *hpcsched_version(void);
 const char *hpcsched_last_error_message(void);
 
 /**
- * The 1-based line of the input (slurm.conf, QOS definitions, batch script) that the last
+ * The 1-based line of the input (slurm.conf, QOS definitions, batch script, workload) that the last
  * failed call on this thread reported, or 0 when the error has no line or the last call
  * succeeded.
  */
@@ -943,6 +1079,63 @@ size_t hpcsched_record_column_count(void);
  * hpcsched_record_column_count. A static string; never released.
  */
 const char *hpcsched_record_column(size_t index);
+
+/**
+ * Replays the workload file `workload` (an SWF trace or a job list, plain or gzip, told
+ * apart by content) on `cluster` under `policy`, to its end (or `options->stop_at`), and
+ * stores the finished replay in `*out`; the caller owns it and must release it with
+ * hpcsched_replay_free.
+ *
+ * `cluster` NULL replays an SWF trace on the machine its header describes (MaxNodes nodes
+ * of MaxProcs / MaxNodes CPUs, one partition `swf`); a job list needs a cluster. The
+ * replay runs on a copy: the cluster handle is not changed and may be released at once.
+ * `policy` is NULL for `slurm` (the cluster's own SchedulerType and SchedulerParameters),
+ * or `fifo`, `easy`, `conservative` or `slurm`, in any case. `options` NULL is the
+ * default (see hpcsched_replay_options).
+ *
+ * Errors: HPCSCHED_RESULT_IO_ERROR when the file cannot be read,
+ * HPCSCHED_RESULT_PARSE_ERROR when its content is wrong (hpcsched_last_error_line gives
+ * the line), HPCSCHED_RESULT_INVALID_ARGUMENT for an unknown policy, a job list without a
+ * cluster, whole nodes for a job list or a cluster without a default partition for an
+ * SWF trace. The message is the core's, naming the file and line: `FILE: line N: ...`.
+ *
+ * # Safety
+ * `workload` and `policy` are NULL or NUL-terminated strings.
+ */
+hpcsched_result hpcsched_replay_run(const char *workload,
+                                    const hpcsched_cluster *cluster,
+                                    const char *policy,
+                                    const hpcsched_replay_options *options,
+                                    hpcsched_replay **out);
+
+/**
+ * Releases a replay. Passing NULL does nothing. Its records and strings become invalid.
+ */
+void hpcsched_replay_free(hpcsched_replay *replay);
+
+/**
+ * Fills `*out` with the replay's counts and overall metrics (all zero on failure).
+ */
+hpcsched_result hpcsched_replay_summary(const hpcsched_replay *replay,
+                                        hpcsched_replay_summary *out);
+
+/**
+ * Stores in `*out` the replay's records, one per job, in the order jobs left the system
+ * (the jobs still in it at a `stop_at` last, by job id), as the CLI's `--records` file
+ * has them; read them with hpcsched_records_count and hpcsched_records_get. The list is
+ * lent by the replay: it stays valid until the replay is released, and must not be
+ * passed to hpcsched_records_free.
+ */
+hpcsched_result hpcsched_replay_records(const hpcsched_replay *replay,
+                                        const hpcsched_records **out);
+
+/**
+ * Stores in `*out` the replay's whole outcome as one JSON object (the workload and its
+ * format, the cluster, the policy, the counts, the jobs refused and left pending, and the
+ * metrics overall, per partition and per user), as `hpcsched simulate --format json`
+ * reports it. The string is borrowed from the replay and valid until it is released.
+ */
+hpcsched_result hpcsched_replay_json(const hpcsched_replay *replay, const char **out);
 
 /**
  * Reads a batch script: the shebang, then the `#SBATCH` directives up to the first command.

@@ -45,6 +45,8 @@ pub enum hpcsched_result {
     UnknownPartition = 10,
     /// No QOS has this name (scheduler status views).
     UnknownQos = 11,
+    /// A file could not be read (a workload to replay); the message names it and says why.
+    IoError = 12,
     /// hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
     /// scheduler the failed call was changing (a pass or an event) may be left half
     /// updated: release it rather than keep using it.
@@ -126,6 +128,25 @@ impl From<hpcsched::PartitionError> for Failure {
             _ => hpcsched_result::InvalidArgument,
         };
         Failure::new(code, e.to_string())
+    }
+}
+
+impl From<hpcsched::replay::ReplayError> for Failure {
+    fn from(e: hpcsched::replay::ReplayError) -> Self {
+        use hpcsched::replay::ReplayErrorKind as Kind;
+        let code = match e.kind() {
+            Kind::Io { .. } => hpcsched_result::IoError,
+            Kind::NoCluster | Kind::NoDefaultPartition | Kind::WholeNodesOnJobList => {
+                hpcsched_result::InvalidArgument
+            }
+            // The workload's content (and new kinds) did not read.
+            _ => hpcsched_result::ParseError,
+        };
+        Self {
+            code,
+            line: e.line().unwrap_or(0),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -412,7 +433,7 @@ pub extern "C" fn hpcsched_last_error_message() -> *const c_char {
     })
 }
 
-/// The 1-based line of the input (slurm.conf, QOS definitions, batch script) that the last
+/// The 1-based line of the input (slurm.conf, QOS definitions, batch script, workload) that the last
 /// failed call on this thread reported, or 0 when the error has no line or the last call
 /// succeeded.
 #[unsafe(no_mangle)]
