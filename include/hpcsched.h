@@ -419,7 +419,7 @@ typedef struct {
 
 /**
  * What a replay did, in numbers: the counts of the run and the overall metrics over every
- * record. Filled by hpcsched_replay_summary. A metric over no job (no job started, a
+ * record. Filled by hpcsched_replay_get_summary. A metric over no job (no job started, a
  * makespan of 0...) has its `has_` flag false and reads 0.
  */
 typedef struct {
@@ -1116,8 +1116,8 @@ void hpcsched_replay_free(hpcsched_replay *replay);
 /**
  * Fills `*out` with the replay's counts and overall metrics (all zero on failure).
  */
-hpcsched_result hpcsched_replay_summary(const hpcsched_replay *replay,
-                                        hpcsched_replay_summary *out);
+hpcsched_result hpcsched_replay_get_summary(const hpcsched_replay *replay,
+                                            hpcsched_replay_summary *out);
 
 /**
  * Stores in `*out` the replay's records, one per job, in the order jobs left the system

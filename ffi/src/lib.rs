@@ -29,7 +29,8 @@
 //!
 //! Complete programs are `examples/c/check.c` (parsing and resolution) and
 //! `examples/c/scheduler.c` (a scheduler driven through the classic backfill scenario) and
-//! `examples/c/records.c` (sacct-like records and usage views of a small cluster).
+//! `examples/c/records.c` (sacct-like records and usage views of a small cluster) and
+//! `examples/c/replay.c` (workload replays, and their records as the CLI's CSV).
 //!
 //! The same functions are callable from Rust, which is how this crate's tests exercise them:
 //!

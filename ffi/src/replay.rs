@@ -40,7 +40,7 @@ pub struct hpcsched_replay_options {
 }
 
 /// What a replay did, in numbers: the counts of the run and the overall metrics over every
-/// record. Filled by hpcsched_replay_summary. A metric over no job (no job started, a
+/// record. Filled by hpcsched_replay_get_summary. A metric over no job (no job started, a
 /// makespan of 0...) has its `has_` flag false and reads 0.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -194,7 +194,7 @@ pub extern "C" fn hpcsched_replay_free(replay: Option<Box<hpcsched_replay>>) {
 
 /// Fills `*out` with the replay's counts and overall metrics (all zero on failure).
 #[unsafe(no_mangle)]
-pub extern "C" fn hpcsched_replay_summary(
+pub extern "C" fn hpcsched_replay_get_summary(
     replay: Option<&hpcsched_replay>,
     out: Option<&mut hpcsched_replay_summary>,
 ) -> hpcsched_result {
@@ -318,7 +318,7 @@ mod tests {
         hpcsched_cluster_free(cluster);
         let mut s = hpcsched_replay_summary::default();
         assert_eq!(
-            hpcsched_replay_summary(replay.as_deref(), Some(&mut s)),
+            hpcsched_replay_get_summary(replay.as_deref(), Some(&mut s)),
             hpcsched_result::Ok
         );
         // Nine lines, one an array of 20 tasks: 28 records.
@@ -359,7 +359,7 @@ mod tests {
         let (r, replay) = run(&workload, None, None, Some(&options));
         assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
         let mut s = hpcsched_replay_summary::default();
-        hpcsched_replay_summary(replay.as_deref(), Some(&mut s));
+        hpcsched_replay_get_summary(replay.as_deref(), Some(&mut s));
         assert_eq!(s.submitted + s.refused, 10);
         assert_eq!(rows(replay.as_deref()).len() as u64, s.jobs);
         hpcsched_replay_free(replay);
@@ -371,7 +371,7 @@ mod tests {
         };
         let (r, replay) = run(&workload, None, Some(c"fifo"), Some(&options));
         assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
-        hpcsched_replay_summary(replay.as_deref(), Some(&mut s));
+        hpcsched_replay_get_summary(replay.as_deref(), Some(&mut s));
         assert!(s.stopped);
         assert!(rows(replay.as_deref()).iter().any(|r| !r.has_end));
         hpcsched_replay_free(replay);
@@ -433,7 +433,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            hpcsched_replay_summary(None, Some(&mut s)),
+            hpcsched_replay_get_summary(None, Some(&mut s)),
             hpcsched_result::NullArgument
         );
         assert_eq!(s, hpcsched_replay_summary::default());
