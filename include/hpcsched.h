@@ -1,3 +1,17 @@
+/*
+ * hpcsched's C API. Conventions (every function):
+ * - Handle arguments are NULL or a live handle of their type; out-params are NULL or
+ *   valid for writing. A NULL one gives HPCSCHED_RESULT_NULL_ARGUMENT.
+ * - String arguments are NULL or NUL-terminated; they must be UTF-8
+ *   (HPCSCHED_RESULT_INVALID_UTF8).
+ * - Out-params are reset to NULL / 0 first: a failed call leaves no garbage. On failure,
+ *   hpcsched_last_error_message() and hpcsched_last_error_line() describe the error.
+ * - Handles made by a constructor are released by the matching _free (NULL is fine).
+ *   Strings handed out are borrowed from a handle (valid until it is released) unless the
+ *   function says the caller owns them (release with hpcsched_string_free).
+ * - Calls that change a handle need exclusive access to it; read-only calls may share it.
+ */
+
 #ifndef HPCSCHED_H
 #define HPCSCHED_H
 
@@ -72,6 +86,10 @@ enum hpcsched_result
    * No QOS has this name (scheduler status views).
    */
   HPCSCHED_RESULT_UNKNOWN_QOS = 11,
+  /**
+   * A file could not be read (a workload to replay); the message names it and says why.
+   */
+  HPCSCHED_RESULT_IO_ERROR = 12,
   /**
    * hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
    * scheduler the failed call was changing (a pass or an event) may be left half
@@ -201,14 +219,6 @@ typedef struct hpcsched_job hpcsched_job;
 typedef struct hpcsched_job_ids hpcsched_job_ids;
 
 /**
- * How one partition's nodes and CPUs are used, as `sinfo` summarises them.
- *
- * Made by hpcsched_scheduler_partition_usage and released with
- * hpcsched_partition_usage_free. It is a snapshot and does not refer to the scheduler.
- */
-typedef struct hpcsched_partition_usage hpcsched_partition_usage;
-
-/**
  * A user's usage under one QOS next to each of its `MaxTRESPerUser` limits, in the order
  * the limits were written (empty when the QOS has none).
  *
@@ -219,14 +229,21 @@ typedef struct hpcsched_partition_usage hpcsched_partition_usage;
 typedef struct hpcsched_qos_usage hpcsched_qos_usage;
 
 /**
- * Every job as `sacct` lists it (finished, running and pending), by job id; an array's
- * tasks that have not started are one record.
+ * A list of job records (hpcsched_record).
  *
- * Made by hpcsched_scheduler_records and released with hpcsched_records_free. It is a
- * snapshot and does not refer to the scheduler. Strings borrowed from it stay valid until
- * it is released.
+ * Made by hpcsched_scheduler_records (every job, by job id) and released with
+ * hpcsched_records_free, or lent by hpcsched_replay_records (in the order jobs left the
+ * system; released with the replay). It is a snapshot and does not refer to the scheduler.
  */
 typedef struct hpcsched_records hpcsched_records;
+
+/**
+ * A finished replay: its outcome, its records and the outcome as JSON.
+ *
+ * Made by hpcsched_replay_run and released with hpcsched_replay_free. It does not refer to
+ * the cluster it ran on. The records and strings it lends stay valid until it is released.
+ */
+typedef struct hpcsched_replay hpcsched_replay;
 
 /**
  * A job request: the sbatch options of a batch script and/or a command line.
@@ -256,12 +273,313 @@ typedef struct hpcsched_resolved hpcsched_resolved;
 typedef struct hpcsched_scheduler hpcsched_scheduler;
 
 /**
- * What one user's jobs hold (running) and wait for (pending).
+ * One job's accounting record, as sacct shows it: the columns of the CLI's `--records`
+ * CSV (hpcsched_record_column), in that order.
  *
- * Made by hpcsched_scheduler_user_usage and released with hpcsched_user_usage_free. It is
- * a snapshot and does not refer to the scheduler.
+ * Filled by hpcsched_records_get. The strings point into the list the record was read
+ * from and stay valid until that list (or the replay that lends it) is released; they are
+ * never NULL except `account`. A value that does not apply has its `has_` flag false and
+ * reads 0 (the CSV's empty field, JSON's null): `has_eligible`, `has_start`, `has_end`,
+ * `has_wait`, and `has_time_limit` (false for an UNLIMITED job).
  */
-typedef struct hpcsched_user_usage hpcsched_user_usage;
+typedef struct {
+  /**
+   * The job id (an array's pending tasks carry the array job id).
+   */
+  uint32_t job;
+  /**
+   * sacct's JobID: `42`, `7_3` for an array task, `7_[2-5]` for an array's tasks that
+   * have not started.
+   */
+  const char *display_id;
+  /**
+   * JobName (`--job-name`, empty when not given).
+   */
+  const char *name;
+  /**
+   * The user who submitted the job.
+   */
+  const char *user;
+  /**
+   * The account, or NULL when none was given.
+   */
+  const char *account;
+  /**
+   * Where the job ran, or the partition it waits for.
+   */
+  const char *partition;
+  /**
+   * State as Slurm names it (`PENDING`, `RUNNING`, `COMPLETED`, `FAILED`, `TIMEOUT`...).
+   */
+  const char *state;
+  /**
+   * The exit status (the first number of sacct's ExitCode): 0 until the job ends.
+   */
+  int32_t exit_code;
+  /**
+   * Submit time, seconds on the host's clock.
+   */
+  uint64_t submit;
+  /**
+   * Whether the job was found eligible (false: sacct's `Unknown`, e.g. while it waits
+   * on a dependency or a begin time).
+   */
+  bool has_eligible;
+  /**
+   * Eligible time, seconds (0 without `has_eligible`).
+   */
+  uint64_t eligible;
+  /**
+   * Whether the job started.
+   */
+  bool has_start;
+  /**
+   * Start time, seconds (0 without `has_start`).
+   */
+  uint64_t start;
+  /**
+   * Whether the job ended.
+   */
+  bool has_end;
+  /**
+   * End time, seconds (0 without `has_end`).
+   */
+  uint64_t end;
+  /**
+   * Whether the job started (the wait is known).
+   */
+  bool has_wait;
+  /**
+   * Start − submit, seconds (0 without `has_wait`).
+   */
+  uint64_t wait;
+  /**
+   * Elapsed seconds: end (or the instant the list was taken, while the job runs) minus
+   * start; 0 when it never started.
+   */
+  uint64_t elapsed;
+  /**
+   * Whether the job has a time limit (false: UNLIMITED).
+   */
+  bool has_time_limit;
+  /**
+   * The time limit in seconds (0 without `has_time_limit`).
+   */
+  uint64_t time_limit;
+  /**
+   * NodeList as a Slurm hostlist (`n[1-3]`), empty when the job never started.
+   */
+  const char *nodes;
+  /**
+   * AllocCPUS: the CPUs of the allocation summed over its nodes.
+   */
+  uint64_t alloc_cpus;
+  /**
+   * AllocTRES in sacct's form and order (`cpu=4,mem=8192M,node=1,gres/gpu=2`), empty
+   * when the job never started.
+   */
+  const char *alloc_tres;
+} hpcsched_record;
+
+/**
+ * How a replay runs. All zero (or a NULL options pointer) is the default: jobs ended at
+ * their time limit, the jobs of an SWF trace asking for their processors, the whole
+ * workload, run to its end.
+ */
+typedef struct {
+  /**
+   * A job still running at its time limit runs on to its recorded run time (the
+   * convention of published trace replays); false (the default) ends it there as
+   * TIMEOUT, as Slurm does.
+   */
+  bool allow_overrun;
+  /**
+   * SWF traces: give each job whole nodes, `-N ceil(P / C) --exclusive -n P` where `C`
+   * is the CPUs of the default partition's smallest node. An error for a job list.
+   */
+  bool whole_nodes;
+  /**
+   * Replay only the workload's first `first` jobs.
+   */
+  bool has_first;
+  /**
+   * See `has_first`.
+   */
+  uint64_t first;
+  /**
+   * Stop at `stop_at` (seconds on the workload's clock), leaving the queue as it is then;
+   * the jobs still in the system are recorded as sacct shows them at that instant.
+   */
+  bool has_stop_at;
+  /**
+   * See `has_stop_at`.
+   */
+  uint64_t stop_at;
+} hpcsched_replay_options;
+
+/**
+ * What a replay did, in numbers: the counts of the run and the overall metrics over every
+ * record. Filled by hpcsched_replay_get_summary. A metric over no job (no job started, a
+ * makespan of 0...) has its `has_` flag false and reads 0.
+ */
+typedef struct {
+  /**
+   * Jobs submitted (accepted by the scheduler).
+   */
+  uint64_t submitted;
+  /**
+   * Jobs the cluster refused at submit.
+   */
+  uint64_t refused;
+  /**
+   * SWF lines not replayed (unreadable, wider than the machine, no run time).
+   */
+  uint64_t skipped;
+  /**
+   * Jobs still pending at the end because nothing left to happen could start them.
+   */
+  uint64_t left_pending;
+  /**
+   * Scheduling passes run.
+   */
+  uint64_t passes;
+  /**
+   * The last instant simulated, seconds.
+   */
+  uint64_t end;
+  /**
+   * Whether the replay stopped at `stop_at` with work left.
+   */
+  bool stopped;
+  /**
+   * Records counted (every job of the replay).
+   */
+  uint64_t jobs;
+  /**
+   * Jobs that started (the wait statistics are over these).
+   */
+  uint64_t started;
+  /**
+   * Whether the wait statistics exist (some job started).
+   */
+  bool has_wait;
+  /**
+   * Mean wait, seconds.
+   */
+  double mean_wait;
+  /**
+   * Median wait, seconds (the mean of the two middle waits for an even count).
+   */
+  double median_wait;
+  /**
+   * Nearest-rank 95th percentile of the waits, seconds.
+   */
+  uint64_t p95_wait;
+  /**
+   * Longest wait, seconds.
+   */
+  uint64_t max_wait;
+  /**
+   * Whether some job ran (started and ended), so the bounded slowdown exists.
+   */
+  bool has_mean_bounded_slowdown;
+  /**
+   * Mean of max(1, (wait + run) / max(run, 10 s)) over the jobs that ran.
+   */
+  double mean_bounded_slowdown;
+  /**
+   * Whether the utilization exists (known CPUs and a makespan above 0).
+   */
+  bool has_utilization;
+  /**
+   * CPU-seconds of the jobs that ran over CPUs × makespan (0 to 1).
+   */
+  double utilization;
+  /**
+   * Whether the makespan exists (some job ended).
+   */
+  bool has_makespan;
+  /**
+   * Last end − first submit, seconds.
+   */
+  uint64_t makespan;
+} hpcsched_replay_summary;
+
+/**
+ * How one partition's nodes and CPUs are used, as `sinfo` summarises them. Filled by
+ * hpcsched_scheduler_partition_usage.
+ */
+typedef struct {
+  /**
+   * Nodes in the partition (sinfo's NODES(A/I/O/T) total).
+   */
+  uint32_t nodes;
+  /**
+   * Nodes with nothing allocated that can take jobs (IDLE).
+   */
+  uint32_t idle;
+  /**
+   * Nodes with some but not all CPUs allocated (MIXED).
+   */
+  uint32_t mixed;
+  /**
+   * Nodes with every CPU allocated (ALLOCATED).
+   */
+  uint32_t allocated;
+  /**
+   * Nodes that take no new jobs (DOWN, DRAIN, FAIL...), whatever they still run; they
+   * count in none of idle, mixed and allocated.
+   */
+  uint32_t unavailable;
+  /**
+   * CPUs in the partition.
+   */
+  uint32_t cpus;
+  /**
+   * The partition's CPUs allocated to jobs.
+   */
+  uint32_t cpus_allocated;
+  /**
+   * GPUs in the partition (GRES `gpu` of every type).
+   */
+  uint64_t gpus;
+  /**
+   * The partition's GPUs allocated to jobs.
+   */
+  uint64_t gpus_allocated;
+} hpcsched_partition_usage;
+
+/**
+ * What one user's jobs hold (running) and wait for (pending). Filled by
+ * hpcsched_scheduler_user_usage.
+ */
+typedef struct {
+  /**
+   * How many of the user's jobs are running.
+   */
+  uint32_t running_jobs;
+  /**
+   * How many of the user's jobs are pending; an array's pending tasks count one each.
+   */
+  uint64_t pending_jobs;
+  /**
+   * The nodes the running jobs hold, one per node of each job (two jobs sharing a node
+   * count it twice, as TRES `node` does).
+   */
+  uint32_t nodes;
+  /**
+   * The CPUs the running jobs hold.
+   */
+  uint32_t cpus;
+  /**
+   * The memory the running jobs hold, in MiB.
+   */
+  uint64_t memory_mib;
+  /**
+   * The GPUs (GRES `gpu` of every type) the running jobs hold.
+   */
+  uint64_t gpus;
+} hpcsched_user_usage;
 
 #ifdef __cplusplus
 extern "C" {
@@ -272,6 +590,24 @@ extern "C" {
  * never released.
  */
 const char *hpcsched_version(void);
+
+/**
+ * The message of the last failed hpcsched call on this thread, or an empty string when
+ * the last call succeeded (or none was made).
+ *
+ * The string is owned by hpcsched and stays valid until the next hpcsched call on this
+ * thread, not counting hpcsched_last_error_message, hpcsched_last_error_line and the
+ * _free functions (so handles may be released before the message is read). Copy it to
+ * keep it. Never NULL.
+ */
+const char *hpcsched_last_error_message(void);
+
+/**
+ * The 1-based line of the input (slurm.conf, QOS definitions, batch script, workload) that the last
+ * failed call on this thread reported, or 0 when the error has no line or the last call
+ * succeeded.
+ */
+size_t hpcsched_last_error_line(void);
 
 /**
  * Builds a cluster from slurm.conf text (NodeName and PartitionName lines, scheduler keys).
@@ -342,26 +678,16 @@ hpcsched_result hpcsched_cluster_add_spank_plugin(hpcsched_cluster *cluster,
  *
  * Strings borrowed from the cluster become invalid. Resolved jobs and requests are
  * independent objects and stay valid.
- *
- * # Safety
- * `cluster` is NULL or a cluster from hpcsched_cluster_from_slurm_conf that has not been
- * released yet.
  */
 void hpcsched_cluster_free(hpcsched_cluster *cluster);
 
 /**
  * Stores the number of nodes in `*out`.
- *
- * # Safety
- * `cluster` is NULL or a live cluster; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_cluster_node_count(const hpcsched_cluster *cluster, size_t *out);
 
 /**
  * Stores the number of partitions in `*out`.
- *
- * # Safety
- * `cluster` is NULL or a live cluster; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_cluster_partition_count(const hpcsched_cluster *cluster, size_t *out);
 
@@ -371,9 +697,6 @@ hpcsched_result hpcsched_cluster_partition_count(const hpcsched_cluster *cluster
  * The string is borrowed from the cluster and valid until the cluster is released.
  * Returns HPCSCHED_RESULT_OUT_OF_RANGE (and `*out` = NULL) when `index` is not below
  * hpcsched_cluster_partition_count.
- *
- * # Safety
- * `cluster` is NULL or a live cluster; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_cluster_partition_name(const hpcsched_cluster *cluster,
                                                 size_t index,
@@ -384,9 +707,6 @@ hpcsched_result hpcsched_cluster_partition_name(const hpcsched_cluster *cluster,
  * (which is not an error).
  *
  * The string is borrowed from the cluster and valid until the cluster is released.
- *
- * # Safety
- * `cluster` is NULL or a live cluster; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_cluster_default_partition(const hpcsched_cluster *cluster,
                                                    const char **out);
@@ -394,26 +714,17 @@ hpcsched_result hpcsched_cluster_default_partition(const hpcsched_cluster *clust
 /**
  * Releases a decision list. Passing NULL does nothing. Strings and arrays borrowed from
  * it become invalid.
- *
- * # Safety
- * `decisions` is NULL or a list from hpcsched_scheduler_schedule not yet released.
  */
 void hpcsched_decisions_free(hpcsched_decisions *decisions);
 
 /**
  * Stores the number of decisions in `*out`.
- *
- * # Safety
- * `decisions` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_decisions_count(const hpcsched_decisions *decisions, size_t *out);
 
 /**
  * Stores the kind of decision `index` (0-based, below hpcsched_decisions_count) in `*out`.
  * Every indexed accessor returns HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
- *
- * # Safety
- * `decisions` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_decisions_kind(const hpcsched_decisions *decisions,
                                         size_t index,
@@ -421,9 +732,6 @@ hpcsched_result hpcsched_decisions_kind(const hpcsched_decisions *decisions,
 
 /**
  * Stores the id of the job decision `index` is about in `*out`.
- *
- * # Safety
- * `decisions` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_decisions_job(const hpcsched_decisions *decisions,
                                        size_t index,
@@ -432,9 +740,6 @@ hpcsched_result hpcsched_decisions_job(const hpcsched_decisions *decisions,
 /**
  * Stores in `*out` the partition a START decision runs the job in; NULL for other kinds.
  * The string is borrowed from the list and valid until it is released.
- *
- * # Safety
- * `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_decisions_partition(const hpcsched_decisions *decisions,
                                              size_t index,
@@ -443,9 +748,6 @@ hpcsched_result hpcsched_decisions_partition(const hpcsched_decisions *decisions
 /**
  * Stores in `*out` the state a STOP or END decision left the job in, as Slurm names it
  * (`TIMEOUT`, `CANCELLED`, `DEADLINE`...); NULL for START. Borrowed from the list.
- *
- * # Safety
- * `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_decisions_state(const hpcsched_decisions *decisions,
                                          size_t index,
@@ -454,9 +756,6 @@ hpcsched_result hpcsched_decisions_state(const hpcsched_decisions *decisions,
 /**
  * Stores in `*out` why an END decision ended the job, in Slurm's words; NULL for other
  * kinds. Borrowed from the list.
- *
- * # Safety
- * `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_decisions_reason(const hpcsched_decisions *decisions,
                                           size_t index,
@@ -464,9 +763,6 @@ hpcsched_result hpcsched_decisions_reason(const hpcsched_decisions *decisions,
 
 /**
  * Stores in `*out` how many nodes a START decision allocates (0 for other kinds).
- *
- * # Safety
- * `decisions` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_decisions_node_count(const hpcsched_decisions *decisions,
                                               size_t index,
@@ -477,9 +773,6 @@ hpcsched_result hpcsched_decisions_node_count(const hpcsched_decisions *decision
  * `index`: its name in `*name` (borrowed from the list), the CPUs allocated on it in
  * `*cpus`, the memory in MiB in `*memory_mib` and the number of GRES entries in
  * `*gres_count`.
- *
- * # Safety
- * `decisions` is NULL or a live list; the out-params are NULL or valid for writing.
  */
 hpcsched_result hpcsched_decisions_node(const hpcsched_decisions *decisions,
                                         size_t index,
@@ -495,9 +788,6 @@ hpcsched_result hpcsched_decisions_node(const hpcsched_decisions *decisions,
  * or NULL when untyped, and the device indices given to the job in `*indices` (an array
  * of `*index_count` values, ascending; NULL when there are none). Everything is borrowed
  * from the list.
- *
- * # Safety
- * `decisions` is NULL or a live list; the out-params are NULL or valid for writing.
  */
 hpcsched_result hpcsched_decisions_node_gres(const hpcsched_decisions *decisions,
                                              size_t index,
@@ -511,17 +801,11 @@ hpcsched_result hpcsched_decisions_node_gres(const hpcsched_decisions *decisions
 /**
  * Releases an estimate list. Passing NULL does nothing. Strings borrowed from it become
  * invalid.
- *
- * # Safety
- * `estimates` is NULL or a list from hpcsched_scheduler_estimates not yet released.
  */
 void hpcsched_estimates_free(hpcsched_estimates *estimates);
 
 /**
  * Stores the number of estimates in `*out`.
- *
- * # Safety
- * `estimates` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_estimates_count(const hpcsched_estimates *estimates, size_t *out);
 
@@ -529,9 +813,6 @@ hpcsched_result hpcsched_estimates_count(const hpcsched_estimates *estimates, si
  * Stores the job id of estimate `index` (0-based, below hpcsched_estimates_count) in
  * `*out`; an array's pending tasks carry the array job id. Every indexed accessor returns
  * HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
- *
- * # Safety
- * `estimates` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_estimates_job(const hpcsched_estimates *estimates,
                                        size_t index,
@@ -540,9 +821,6 @@ hpcsched_result hpcsched_estimates_job(const hpcsched_estimates *estimates,
 /**
  * Stores in `*out` the id of estimate `index` as squeue shows it (`42`, or `7_[2-5%2]`
  * for an array's pending tasks). Borrowed from the list.
- *
- * # Safety
- * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_estimates_display_id(const hpcsched_estimates *estimates,
                                               size_t index,
@@ -550,9 +828,6 @@ hpcsched_result hpcsched_estimates_display_id(const hpcsched_estimates *estimate
 
 /**
  * Stores in `*out` the partition estimate `index` is planned in. Borrowed from the list.
- *
- * # Safety
- * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_estimates_partition(const hpcsched_estimates *estimates,
                                              size_t index,
@@ -562,9 +837,6 @@ hpcsched_result hpcsched_estimates_partition(const hpcsched_estimates *estimates
  * Stores the expected start of estimate `index`: `*has` is false when the job was not
  * planned (squeue's N/A, e.g. it waits on a dependency) and `*start` is then 0; otherwise
  * `*start` is the time in seconds on the host's clock.
- *
- * # Safety
- * `estimates` is NULL or a live list; `start` and `has` are NULL or valid for writing.
  */
 hpcsched_result hpcsched_estimates_start(const hpcsched_estimates *estimates,
                                          size_t index,
@@ -573,9 +845,6 @@ hpcsched_result hpcsched_estimates_start(const hpcsched_estimates *estimates,
 
 /**
  * Stores in `*out` how many nodes estimate `index` is planned on (0 when not planned).
- *
- * # Safety
- * `estimates` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_estimates_node_count(const hpcsched_estimates *estimates,
                                               size_t index,
@@ -584,9 +853,6 @@ hpcsched_result hpcsched_estimates_node_count(const hpcsched_estimates *estimate
 /**
  * Stores in `*out` the name of planned node `node` (below hpcsched_estimates_node_count)
  * of estimate `index`. Borrowed from the list.
- *
- * # Safety
- * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_estimates_node(const hpcsched_estimates *estimates,
                                         size_t index,
@@ -597,9 +863,6 @@ hpcsched_result hpcsched_estimates_node(const hpcsched_estimates *estimates,
  * Stores in `*out` why the job of estimate `index` is pending, as squeue prints it
  * (`Resources`, `Priority`, `Dependency`...), or NULL when no reason is recorded.
  * Borrowed from the list.
- *
- * # Safety
- * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_estimates_reason(const hpcsched_estimates *estimates,
                                           size_t index,
@@ -609,99 +872,54 @@ hpcsched_result hpcsched_estimates_reason(const hpcsched_estimates *estimates,
  * Stores in `*out` the description slurmctld gives with the reason of estimate `index`,
  * which squeue prints in the reason's place (`ReqNodeNotAvail, UnavailableNodes:n2`), or
  * NULL when there is none. Borrowed from the list.
- *
- * # Safety
- * `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_estimates_description(const hpcsched_estimates *estimates,
                                                size_t index,
                                                const char **out);
 
 /**
- * The message of the last failed hpcsched call on this thread, or an empty string when
- * the last call succeeded (or none was made).
- *
- * The string is owned by hpcsched and stays valid until the next hpcsched call on this
- * thread, not counting hpcsched_last_error_message, hpcsched_last_error_line and the
- * _free functions (so handles may be released before the message is read). Copy it to
- * keep it. Never NULL.
- */
-const char *hpcsched_last_error_message(void);
-
-/**
- * The 1-based line of the input (slurm.conf, QOS definitions, batch script) that the last
- * failed call on this thread reported, or 0 when the error has no line or the last call
- * succeeded.
- */
-size_t hpcsched_last_error_line(void);
-
-/**
  * Releases a job snapshot. Passing NULL does nothing. Strings borrowed from it become
  * invalid.
- *
- * # Safety
- * `job` is NULL or a snapshot from hpcsched_scheduler_job not yet released.
  */
 void hpcsched_job_free(hpcsched_job *job);
 
 /**
  * Stores the job id in `*out` (an array task's own id once it has started).
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_id(const hpcsched_job *job, uint32_t *out);
 
 /**
  * Stores in `*out` the id as squeue shows it: `42`, or `7_3` for an array task.
  * Borrowed from the snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_display_id(const hpcsched_job *job, const char **out);
 
 /**
  * Stores the job name (`--job-name`, empty when not given) in `*out`. Borrowed from
  * the snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_name(const hpcsched_job *job, const char **out);
 
 /**
  * Stores the submitting user in `*out`. Borrowed from the snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_user(const hpcsched_job *job, const char **out);
 
 /**
  * Stores the account in `*out`, or NULL when none was given. Borrowed from the
  * snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_account(const hpcsched_job *job, const char **out);
 
 /**
  * Stores the job state as Slurm names it (`PENDING`, `RUNNING`, `COMPLETED`,
  * `TIMEOUT`...) in `*out`. Borrowed from the snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_state(const hpcsched_job *job, const char **out);
 
 /**
  * Stores the job state as squeue abbreviates it (`PD`, `R`, `CD`, `TO`...) in `*out`.
  * Borrowed from the snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_state_code(const hpcsched_job *job, const char **out);
 
@@ -709,110 +927,71 @@ hpcsched_result hpcsched_job_state_code(const hpcsched_job *job, const char **ou
  * Stores in `*out` why the job is pending, as squeue prints it (`Resources`,
  * `Priority`, `JobHeldUser`...), or NULL when there is no reason. Borrowed from the
  * snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_reason(const hpcsched_job *job, const char **out);
 
 /**
  * Stores who holds the job (`user` or `admin`) in `*out`, or NULL when it is not
  * held. Borrowed from the snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_hold(const hpcsched_job *job, const char **out);
 
 /**
  * Stores the job priority in `*out` (0 while held).
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_priority(const hpcsched_job *job, uint32_t *out);
 
 /**
  * Stores the submit time (seconds on the host's clock) in `*out`.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_submit_time(const hpcsched_job *job, uint64_t *out);
 
 /**
  * Stores in `*out` how many times the job was requeued.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_restarts(const hpcsched_job *job, uint32_t *out);
 
 /**
  * Stores in `*out` the partition the job runs (or ran) in, or NULL when it has not
  * started. Borrowed from the snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_partition(const hpcsched_job *job, const char **out);
 
 /**
  * Stores in `*out` the job's comment (`--comment`, or a cause the scheduler recorded,
  * such as an out-of-memory reboot), or NULL. Borrowed from the snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_comment(const hpcsched_job *job, const char **out);
 
 /**
  * Stores in `*out` how many nodes the job holds (or held); 0 before it starts.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_node_count(const hpcsched_job *job, size_t *out);
 
 /**
  * Stores when the job became eligible to run (dependencies met, begin time reached,
  * released): `*has` is false (and `*out` 0) while it is not.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_eligible_time(const hpcsched_job *job, uint64_t *out, bool *has);
 
 /**
  * Stores when the job started: `*has` is false (and `*out` 0) when it has not.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_start_time(const hpcsched_job *job, uint64_t *out, bool *has);
 
 /**
  * Stores when the job ended: `*has` is false (and `*out` 0) when it has not.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_end_time(const hpcsched_job *job, uint64_t *out, bool *has);
 
 /**
  * Stores the job's exit code: `*has` is false (and `*out` 0) until it ends.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_exit_code(const hpcsched_job *job, int32_t *out, bool *has);
 
 /**
  * For an array task, sets `*is_task` and stores the array job id in `*array_job` and the
  * task index in `*task`; otherwise `*is_task` is false and both are 0.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_array_task(const hpcsched_job *job,
                                         bool *is_task,
@@ -822,10 +1001,6 @@ hpcsched_result hpcsched_job_array_task(const hpcsched_job *job,
 /**
  * Stores the time limit the job runs under: `*unlimited` is true for an unlimited job
  * (and `*seconds` is then 0), otherwise `*seconds` is the limit in seconds.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; `seconds` and `unlimited` are NULL or valid for
- * writing.
  */
 hpcsched_result hpcsched_job_time_limit_seconds(const hpcsched_job *job,
                                                 uint64_t *seconds,
@@ -836,9 +1011,6 @@ hpcsched_result hpcsched_job_time_limit_seconds(const hpcsched_job *job,
  * in `*name` (borrowed from the snapshot), CPUs in `*cpus`, memory in MiB in
  * `*memory_mib` and the number of GRES entries in `*gres_count`. Returns
  * HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_node(const hpcsched_job *job,
                                   size_t node,
@@ -851,9 +1023,6 @@ hpcsched_result hpcsched_job_node(const hpcsched_job *job,
  * Describes GRES entry `gres` on node `node` of the job's allocation, as
  * hpcsched_decisions_node_gres does for a decision. Everything is borrowed from the
  * snapshot.
- *
- * # Safety
- * `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_node_gres(const hpcsched_job *job,
                                        size_t node,
@@ -865,28 +1034,108 @@ hpcsched_result hpcsched_job_node_gres(const hpcsched_job *job,
 
 /**
  * Releases a job id list. Passing NULL does nothing.
- *
- * # Safety
- * `ids` is NULL or a list from an hpcsched function, not yet released.
  */
 void hpcsched_job_ids_free(hpcsched_job_ids *ids);
 
 /**
  * Stores the number of ids in `*out`.
- *
- * # Safety
- * `ids` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_ids_count(const hpcsched_job_ids *ids, size_t *out);
 
 /**
  * Stores id `index` (0-based, below hpcsched_job_ids_count) in `*out`; returns
  * HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
- *
- * # Safety
- * `ids` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_job_ids_get(const hpcsched_job_ids *ids, size_t index, uint32_t *out);
+
+/**
+ * Releases a record list from hpcsched_scheduler_records. Passing NULL does nothing.
+ * Strings read from it become invalid. (A list lent by a replay is released with it.)
+ */
+void hpcsched_records_free(hpcsched_records *records);
+
+/**
+ * Stores the number of records in `*out`.
+ */
+hpcsched_result hpcsched_records_count(const hpcsched_records *records, size_t *out);
+
+/**
+ * Fills `*out` with record `index` (0-based, below hpcsched_records_count). A bad index
+ * gives HPCSCHED_RESULT_OUT_OF_RANGE; on any failure `*out` is all NULL / 0 / false.
+ */
+hpcsched_result hpcsched_records_get(const hpcsched_records *records,
+                                     size_t index,
+                                     hpcsched_record *out);
+
+/**
+ * The number of record columns: the fields of hpcsched_record that a CSV of records
+ * has (each `has_` flag and its value are one column).
+ */
+size_t hpcsched_record_column_count(void);
+
+/**
+ * The name of record column `index` (`job`, `display_id`, ... `alloc_tres`), as the
+ * header of the CLI's `--records` CSV has it, or NULL when `index` is not below
+ * hpcsched_record_column_count. A static string; never released.
+ */
+const char *hpcsched_record_column(size_t index);
+
+/**
+ * Replays the workload file `workload` (an SWF trace or a job list, plain or gzip, told
+ * apart by content) on `cluster` under `policy`, to its end (or `options->stop_at`), and
+ * stores the finished replay in `*out`; the caller owns it and must release it with
+ * hpcsched_replay_free.
+ *
+ * `cluster` NULL replays an SWF trace on the machine its header describes (MaxNodes nodes
+ * of MaxProcs / MaxNodes CPUs, one partition `swf`); a job list needs a cluster. The
+ * replay runs on a copy: the cluster handle is not changed and may be released at once.
+ * `policy` is NULL for `slurm` (the cluster's own SchedulerType and SchedulerParameters),
+ * or `fifo`, `easy`, `conservative` or `slurm`, in any case. `options` NULL is the
+ * default (see hpcsched_replay_options).
+ *
+ * Errors: HPCSCHED_RESULT_IO_ERROR when the file cannot be read,
+ * HPCSCHED_RESULT_PARSE_ERROR when its content is wrong (hpcsched_last_error_line gives
+ * the line), HPCSCHED_RESULT_INVALID_ARGUMENT for an unknown policy, a job list without a
+ * cluster, whole nodes for a job list or a cluster without a default partition for an
+ * SWF trace. The message is the core's, naming the file and line: `FILE: line N: ...`.
+ *
+ * # Safety
+ * `workload` and `policy` are NULL or NUL-terminated strings.
+ */
+hpcsched_result hpcsched_replay_run(const char *workload,
+                                    const hpcsched_cluster *cluster,
+                                    const char *policy,
+                                    const hpcsched_replay_options *options,
+                                    hpcsched_replay **out);
+
+/**
+ * Releases a replay. Passing NULL does nothing. Its records and strings become invalid.
+ */
+void hpcsched_replay_free(hpcsched_replay *replay);
+
+/**
+ * Fills `*out` with the replay's counts and overall metrics (all zero on failure).
+ */
+hpcsched_result hpcsched_replay_get_summary(const hpcsched_replay *replay,
+                                            hpcsched_replay_summary *out);
+
+/**
+ * Stores in `*out` the replay's records, one per job, in the order jobs left the system
+ * (the jobs still in it at a `stop_at` last, by job id), as the CLI's `--records` file
+ * has them; read them with hpcsched_records_count and hpcsched_records_get. The list is
+ * lent by the replay: it stays valid until the replay is released, and must not be
+ * passed to hpcsched_records_free.
+ */
+hpcsched_result hpcsched_replay_records(const hpcsched_replay *replay,
+                                        const hpcsched_records **out);
+
+/**
+ * Stores in `*out` the replay's whole outcome as one JSON object (the workload and its
+ * format, the cluster, the policy, the counts, the jobs refused and left pending, and the
+ * metrics overall, per partition and per user), as `hpcsched simulate --format json`
+ * reports it. The string is borrowed from the replay and valid until it is released.
+ */
+hpcsched_result hpcsched_replay_json(const hpcsched_replay *replay, const char **out);
 
 /**
  * Reads a batch script: the shebang, then the `#SBATCH` directives up to the first command.
@@ -974,9 +1223,6 @@ hpcsched_result hpcsched_request_from_command_line(const hpcsched_cluster *clust
  *
  * On success stores a new string in `*out`; the caller owns it and must release it with
  * hpcsched_string_free.
- *
- * # Safety
- * `request` is NULL or a live request; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_request_to_command_line(const hpcsched_request *request, char **out);
 
@@ -985,9 +1231,6 @@ hpcsched_result hpcsched_request_to_command_line(const hpcsched_request *request
  *
  * On success stores a new string in `*out`; the caller owns it and must release it with
  * hpcsched_string_free.
- *
- * # Safety
- * `request` is NULL or a live request; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_request_to_script(const hpcsched_request *request, char **out);
 
@@ -1002,10 +1245,6 @@ void hpcsched_string_free(char *s);
 
 /**
  * Releases a request. Passing NULL does nothing. Resolved jobs made from it stay valid.
- *
- * # Safety
- * `request` is NULL or a request from an hpcsched_request_* constructor that has not been
- * released yet.
  */
 void hpcsched_request_free(hpcsched_request *request);
 
@@ -1018,10 +1257,6 @@ void hpcsched_request_free(hpcsched_request *request);
  * HPCSCHED_RESULT_REJECTED, sets `*out` to NULL, and hpcsched_last_error_message gives
  * every reason. A job that would be accepted but pend forever is not rejected: see
  * hpcsched_resolved_pending_reason.
- *
- * # Safety
- * `cluster` and `request` are NULL or live handles; `out` is NULL or valid for writing a
- * pointer.
  */
 hpcsched_result hpcsched_cluster_resolve(const hpcsched_cluster *cluster,
                                          const hpcsched_request *request,
@@ -1030,69 +1265,43 @@ hpcsched_result hpcsched_cluster_resolve(const hpcsched_cluster *cluster,
 /**
  * Releases a resolved job. Passing NULL does nothing. Strings borrowed from it become
  * invalid.
- *
- * # Safety
- * `resolved` is NULL or a resolved job from hpcsched_cluster_resolve that has not been
- * released yet.
  */
 void hpcsched_resolved_free(hpcsched_resolved *resolved);
 
 /**
  * Stores in `*out` the partition the job goes to first. The string is borrowed from
  * `resolved` and valid until it is released.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_resolved_partition(const hpcsched_resolved *resolved, const char **out);
 
 /**
  * Stores the minimum node count in `*out`.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_resolved_min_nodes(const hpcsched_resolved *resolved, uint32_t *out);
 
 /**
  * Stores the maximum node count in `*out`.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_resolved_max_nodes(const hpcsched_resolved *resolved, uint32_t *out);
 
 /**
  * Stores the number of tasks in `*out`.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_resolved_ntasks(const hpcsched_resolved *resolved, uint32_t *out);
 
 /**
  * Stores the number of CPUs per task in `*out`.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_resolved_cpus_per_task(const hpcsched_resolved *resolved, uint32_t *out);
 
 /**
  * Stores in `*out` the least number of CPUs the job is allocated in total.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_resolved_min_cpus(const hpcsched_resolved *resolved, uint32_t *out);
 
 /**
  * Stores how the job's memory is counted in `*kind` and the amount in MiB in `*mib`
  * (0 for HPCSCHED_MEMORY_KIND_WHOLE_NODE).
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `kind` and `mib` are NULL or valid for
- * writing.
  */
 hpcsched_result hpcsched_resolved_memory(const hpcsched_resolved *resolved,
                                          hpcsched_memory_kind *kind,
@@ -1101,10 +1310,6 @@ hpcsched_result hpcsched_resolved_memory(const hpcsched_resolved *resolved,
 /**
  * Stores the job's time limit: `*unlimited` is true for an unlimited job (and `*seconds`
  * is then 0), otherwise `*seconds` is the limit in seconds.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `seconds` and `unlimited` are NULL or valid
- * for writing.
  */
 hpcsched_result hpcsched_resolved_time_limit_seconds(const hpcsched_resolved *resolved,
                                                      uint64_t *seconds,
@@ -1112,9 +1317,6 @@ hpcsched_result hpcsched_resolved_time_limit_seconds(const hpcsched_resolved *re
 
 /**
  * Stores in `*out` how many GRES entries the job needs on each node.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_resolved_gres_count(const hpcsched_resolved *resolved, size_t *out);
 
@@ -1123,10 +1325,6 @@ hpcsched_result hpcsched_resolved_gres_count(const hpcsched_resolved *resolved, 
  * `gpu`) in `*name`, its type (e.g. `a100`) in `*type_` or NULL when untyped, and how many
  * per node in `*count`. The strings are borrowed from `resolved` and valid until it is
  * released. Returns HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `name`, `type_` and `count` are NULL or valid
- * for writing.
  */
 hpcsched_result hpcsched_resolved_gres(const hpcsched_resolved *resolved,
                                        size_t index,
@@ -1136,17 +1334,11 @@ hpcsched_result hpcsched_resolved_gres(const hpcsched_resolved *resolved,
 
 /**
  * Stores in `*out` whether the job is allocated whole nodes.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_resolved_whole_nodes(const hpcsched_resolved *resolved, bool *out);
 
 /**
  * Stores in `*out` whether the job's nodes may hold only this user's jobs.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_resolved_user_exclusive(const hpcsched_resolved *resolved, bool *out);
 
@@ -1154,9 +1346,6 @@ hpcsched_result hpcsched_resolved_user_exclusive(const hpcsched_resolved *resolv
  * Stores in `*out` Slurm's reason string for a job that would be accepted but pend
  * forever as submitted (for example `PartitionTimeLimit`), or NULL when it can run. The
  * string is borrowed from `resolved` and valid until it is released.
- *
- * # Safety
- * `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_resolved_pending_reason(const hpcsched_resolved *resolved,
                                                  const char **out);
@@ -1185,9 +1374,6 @@ hpcsched_result hpcsched_scheduler_new(const hpcsched_cluster *cluster,
 /**
  * Releases a scheduler. Passing NULL does nothing. Decision lists, estimates and job
  * snapshots taken from it stay valid.
- *
- * # Safety
- * `scheduler` is NULL or a scheduler from hpcsched_scheduler_new not yet released.
  */
 void hpcsched_scheduler_free(hpcsched_scheduler *scheduler);
 
@@ -1216,10 +1402,6 @@ hpcsched_result hpcsched_scheduler_submit(hpcsched_scheduler *scheduler,
  * start (with their allocations), running jobs that reached their time limit, pending
  * jobs ended because they can never run. The caller owns the list and must release it
  * with hpcsched_decisions_free. The pass also refreshes the estimates.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using; `out` is NULL or
- * valid for writing a pointer.
  */
 hpcsched_result hpcsched_scheduler_schedule(hpcsched_scheduler *scheduler,
                                             uint64_t now,
@@ -1232,9 +1414,6 @@ hpcsched_result hpcsched_scheduler_schedule(hpcsched_scheduler *scheduler,
  * Every job event returns HPCSCHED_RESULT_UNKNOWN_JOB for an id the scheduler does not
  * know and HPCSCHED_RESULT_WRONG_STATE when the job's state does not allow the event; a
  * refused event changes nothing.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_job_finished(hpcsched_scheduler *scheduler,
                                                 uint32_t job_id,
@@ -1245,9 +1424,6 @@ hpcsched_result hpcsched_scheduler_job_finished(hpcsched_scheduler *scheduler,
  * Reports that running job `job_id` ran out of memory at `now`. With `reboot_on_oom`
  * (sites whose nodes reboot on OOM) the job ends CANCELLED with the cause in its comment;
  * otherwise it ends OUT_OF_MEMORY.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_out_of_memory(hpcsched_scheduler *scheduler,
                                                  uint32_t job_id,
@@ -1257,9 +1433,6 @@ hpcsched_result hpcsched_scheduler_out_of_memory(hpcsched_scheduler *scheduler,
 /**
  * Cancels job `job_id` at `now` (scancel): a pending job (or all of an array's pending
  * tasks) never starts; a running one ends CANCELLED and frees its resources.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_cancel(hpcsched_scheduler *scheduler,
                                           uint32_t job_id,
@@ -1268,35 +1441,23 @@ hpcsched_result hpcsched_scheduler_cancel(hpcsched_scheduler *scheduler,
 /**
  * Holds pending job `job_id` as its user does (scontrol hold by the owner, or uhold):
  * priority 0, reason JobHeldUser.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_hold(hpcsched_scheduler *scheduler, uint32_t job_id);
 
 /**
  * Holds pending job `job_id` as an administrator's `scontrol hold` does: priority 0,
  * reason JobHeldAdmin.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_hold_admin(hpcsched_scheduler *scheduler, uint32_t job_id);
 
 /**
  * Releases held job `job_id` (scontrol release).
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_release(hpcsched_scheduler *scheduler, uint32_t job_id);
 
 /**
  * Requeues running job `job_id` at `now` (scontrol requeue): it ends, frees its resources
  * and pends again.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_requeue(hpcsched_scheduler *scheduler,
                                            uint32_t job_id,
@@ -1305,9 +1466,6 @@ hpcsched_result hpcsched_scheduler_requeue(hpcsched_scheduler *scheduler,
 /**
  * Changes the time limit of job `job_id` (scontrol update TimeLimit=): `seconds`, or
  * UNLIMITED when `unlimited` is true (`seconds` is then ignored).
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler no other thread is using.
  */
 hpcsched_result hpcsched_scheduler_update_time_limit(hpcsched_scheduler *scheduler,
                                                      uint32_t job_id,
@@ -1377,9 +1535,6 @@ hpcsched_result hpcsched_scheduler_down_node(hpcsched_scheduler *scheduler,
  * Stores when the host must call hpcsched_scheduler_schedule again at the latest (the
  * next time limit, begin time, planned start or backfill interval after `now`): `*has`
  * is false (and `*out` 0) when nothing is due and only events need a new pass.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler; `out` and `has` are NULL or valid for writing.
  */
 hpcsched_result hpcsched_scheduler_next_event_time(const hpcsched_scheduler *scheduler,
                                                    uint64_t now,
@@ -1390,9 +1545,6 @@ hpcsched_result hpcsched_scheduler_next_event_time(const hpcsched_scheduler *sch
  * Stores in `*out` the expected starts of pending jobs as of the last scheduling pass
  * (empty before the first). The caller owns the list and must release it with
  * hpcsched_estimates_free.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_scheduler_estimates(const hpcsched_scheduler *scheduler,
                                              hpcsched_estimates **out);
@@ -1401,9 +1553,6 @@ hpcsched_result hpcsched_scheduler_estimates(const hpcsched_scheduler *scheduler
  * Stores in `*out` a snapshot of job `job_id` (pending, running or finished). The caller
  * owns it and must release it with hpcsched_job_free. An id the scheduler does not know
  * gives HPCSCHED_RESULT_UNKNOWN_JOB and `*out` = NULL.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_scheduler_job(const hpcsched_scheduler *scheduler,
                                        uint32_t job_id,
@@ -1414,9 +1563,6 @@ hpcsched_result hpcsched_scheduler_job(const hpcsched_scheduler *scheduler,
  * finished), in the order the scheduler lists them (the order jobs entered its table,
  * which is submission order for ordinary jobs). The caller owns the list and must release it with
  * hpcsched_job_ids_free.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_scheduler_jobs(const hpcsched_scheduler *scheduler,
                                         hpcsched_job_ids **out);
@@ -1424,9 +1570,6 @@ hpcsched_result hpcsched_scheduler_jobs(const hpcsched_scheduler *scheduler,
 /**
  * Stores in `*out` how many of pending array job `job_id`'s tasks have not started yet
  * (0 for any other job, known or not).
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_scheduler_pending_tasks(const hpcsched_scheduler *scheduler,
                                                  uint32_t job_id,
@@ -1446,398 +1589,49 @@ hpcsched_result hpcsched_scheduler_node_jobs(const hpcsched_scheduler *scheduler
                                              hpcsched_job_ids **out);
 
 /**
- * Stores what node `name` has free now: CPUs in `*cpus` and memory in MiB in
- * `*memory_mib`. An unknown node gives HPCSCHED_RESULT_UNKNOWN_NODE.
+ * Stores what node `name` has available now, not allocated to running jobs: CPUs in
+ * `*cpus` and memory in MiB in `*memory_mib`. An unknown node gives
+ * HPCSCHED_RESULT_UNKNOWN_NODE (and zeros).
  *
  * # Safety
- * `scheduler` is NULL or a live scheduler; `name` is NULL or a NUL-terminated string;
- * `cpus` and `memory_mib` are NULL or valid for writing.
+ * `name` is NULL or a NUL-terminated string.
  */
-hpcsched_result hpcsched_scheduler_node_free(const hpcsched_scheduler *scheduler,
-                                             const char *name,
-                                             uint32_t *cpus,
-                                             uint64_t *memory_mib);
+hpcsched_result hpcsched_scheduler_node_available(const hpcsched_scheduler *scheduler,
+                                                  const char *name,
+                                                  uint32_t *cpus,
+                                                  uint64_t *memory_mib);
+
+/**
+ * Fills `*out` with how the nodes of partition `partition` are used now. A name the
+ * cluster does not have gives HPCSCHED_RESULT_UNKNOWN_PARTITION; on any failure `*out` is
+ * all zero.
+ *
+ * # Safety
+ * `partition` is NULL or a NUL-terminated string.
+ */
+hpcsched_result hpcsched_scheduler_partition_usage(const hpcsched_scheduler *scheduler,
+                                                   const char *partition,
+                                                   hpcsched_partition_usage *out);
+
+/**
+ * Fills `*out` with what the jobs of `user` hold and wait for now (all zero for a user
+ * with no jobs, and on failure).
+ *
+ * # Safety
+ * `user` is NULL or a NUL-terminated string.
+ */
+hpcsched_result hpcsched_scheduler_user_usage(const hpcsched_scheduler *scheduler,
+                                              const char *user,
+                                              hpcsched_user_usage *out);
 
 /**
  * Stores in `*out` every job the scheduler knows as `sacct` would list it at `now` (which
  * sets the elapsed time of running jobs), ordered by job id. The caller owns the list and
- * must release it with hpcsched_records_free.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
+ * must release it with hpcsched_records_free; read its rows with hpcsched_records_get.
  */
 hpcsched_result hpcsched_scheduler_records(const hpcsched_scheduler *scheduler,
                                            uint64_t now,
                                            hpcsched_records **out);
-
-/**
- * Releases a record list. Passing NULL does nothing. Strings borrowed from it become
- * invalid.
- *
- * # Safety
- * `records` is NULL or a list from hpcsched_scheduler_records not yet released.
- */
-void hpcsched_records_free(hpcsched_records *records);
-
-/**
- * Stores the number of records in `*out`.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_records_count(const hpcsched_records *records, size_t *out);
-
-/**
- * Stores the job id of record `index` (0-based, below hpcsched_records_count) in `*out`;
- * an array's pending tasks carry the array job id. Every indexed accessor returns
- * HPCSCHED_RESULT_OUT_OF_RANGE for a bad index and then leaves its out-params NULL / 0.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_records_job(const hpcsched_records *records, size_t index, uint32_t *out);
-
-/**
- * Stores in `*out` sacct's JobID of record `index`: `42`, `7_3` for an array task, or
- * `7_[2-5]` for an array's tasks that have not started. Borrowed from the list.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_records_display_id(const hpcsched_records *records,
-                                            size_t index,
-                                            const char **out);
-
-/**
- * Stores in `*out` the JobName of record `index` (`--job-name`, empty when not given).
- * Borrowed from the list.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_records_name(const hpcsched_records *records,
-                                      size_t index,
-                                      const char **out);
-
-/**
- * Stores in `*out` the user who submitted record `index`'s job. Borrowed from the list.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_records_user(const hpcsched_records *records,
-                                      size_t index,
-                                      const char **out);
-
-/**
- * Stores in `*out` the account of record `index`, or NULL when none was given. Borrowed
- * from the list.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_records_account(const hpcsched_records *records,
-                                         size_t index,
-                                         const char **out);
-
-/**
- * Stores in `*out` the partition of record `index`: where the job ran, or the one it
- * waits for. Never NULL on success. Borrowed from the list.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_records_partition(const hpcsched_records *records,
-                                           size_t index,
-                                           const char **out);
-
-/**
- * Stores in `*out` the State of record `index` as sacct names it (`PENDING`, `RUNNING`,
- * `COMPLETED`, `FAILED`, `CANCELLED`, `TIMEOUT`...). Borrowed from the list.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_records_state(const hpcsched_records *records,
-                                       size_t index,
-                                       const char **out);
-
-/**
- * Stores in `*out` the exit status of record `index`'s job (the first number of sacct's
- * ExitCode): 0 until the job ends.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_records_exit_code(const hpcsched_records *records,
-                                           size_t index,
-                                           int32_t *out);
-
-/**
- * Stores in `*out` the Submit time of record `index` (seconds on the host's clock).
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_records_submit_time(const hpcsched_records *records,
-                                             size_t index,
-                                             uint64_t *out);
-
-/**
- * Stores the Eligible time of record `index`: `*has` is false (and `*out` 0) until a
- * scheduling pass has found the job eligible (sacct's `Unknown`), e.g. while it waits on
- * a dependency or a begin time.
- *
- * # Safety
- * `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
- */
-hpcsched_result hpcsched_records_eligible_time(const hpcsched_records *records,
-                                               size_t index,
-                                               uint64_t *out,
-                                               bool *has);
-
-/**
- * Stores the Start time of record `index`: `*has` is false (and `*out` 0) when the job
- * has not started (sacct's `Unknown`).
- *
- * # Safety
- * `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
- */
-hpcsched_result hpcsched_records_start_time(const hpcsched_records *records,
-                                            size_t index,
-                                            uint64_t *out,
-                                            bool *has);
-
-/**
- * Stores the End time of record `index`: `*has` is false (and `*out` 0) while the job has
- * not ended (sacct's `Unknown`).
- *
- * # Safety
- * `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
- */
-hpcsched_result hpcsched_records_end_time(const hpcsched_records *records,
-                                          size_t index,
-                                          uint64_t *out,
-                                          bool *has);
-
-/**
- * Stores in `*out` the Elapsed time of record `index` in seconds: end (or the `now` the
- * list was taken at, while the job runs) minus start; 0 when it never started.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_records_elapsed_seconds(const hpcsched_records *records,
-                                                 size_t index,
-                                                 uint64_t *out);
-
-/**
- * Stores the Timelimit of record `index`: `*unlimited` is true for an unlimited job (and
- * `*seconds` is then 0), otherwise `*seconds` is the limit in seconds.
- *
- * # Safety
- * `records` is NULL or a live list; `seconds` and `unlimited` are NULL or valid for
- * writing.
- */
-hpcsched_result hpcsched_records_time_limit_seconds(const hpcsched_records *records,
-                                                    size_t index,
-                                                    uint64_t *seconds,
-                                                    bool *unlimited);
-
-/**
- * Stores in `*out` the NodeList of record `index` as a Slurm hostlist (`n[1-3]`), or an
- * empty string when the job never started. Borrowed from the list.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_records_nodes(const hpcsched_records *records,
-                                       size_t index,
-                                       const char **out);
-
-/**
- * Stores in `*out` the AllocTRES of record `index` in sacct's form and order,
- * `cpu=N,mem=NM,node=N` then `gres/NAME=N` by GRES name (e.g.
- * `cpu=4,mem=8192M,node=1,gres/gpu=2`), or an empty string when the job never started.
- * Borrowed from the list.
- *
- * # Safety
- * `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_records_alloc_tres(const hpcsched_records *records,
-                                            size_t index,
-                                            const char **out);
-
-/**
- * Stores in `*out` how the nodes of partition `partition` are used now. The caller owns
- * the snapshot and must release it with hpcsched_partition_usage_free. A name the
- * cluster does not have gives HPCSCHED_RESULT_UNKNOWN_PARTITION and `*out` = NULL.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler; `partition` is NULL or a NUL-terminated
- * string; `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_scheduler_partition_usage(const hpcsched_scheduler *scheduler,
-                                                   const char *partition,
-                                                   hpcsched_partition_usage **out);
-
-/**
- * Releases a partition usage snapshot. Passing NULL does nothing.
- *
- * # Safety
- * `usage` is NULL or a snapshot from hpcsched_scheduler_partition_usage not yet released.
- */
-void hpcsched_partition_usage_free(hpcsched_partition_usage *usage);
-
-/**
- * Stores in `*out` the number of nodes in the partition (sinfo's NODES(A/I/O/T) total).
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_nodes(const hpcsched_partition_usage *usage,
-                                               uint32_t *out);
-
-/**
- * Stores in `*out` the nodes with nothing allocated that can take jobs (IDLE).
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_idle(const hpcsched_partition_usage *usage, uint32_t *out);
-
-/**
- * Stores in `*out` the nodes with some but not all CPUs allocated (MIXED).
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_mixed(const hpcsched_partition_usage *usage,
-                                               uint32_t *out);
-
-/**
- * Stores in `*out` the nodes with every CPU allocated (ALLOCATED).
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_allocated(const hpcsched_partition_usage *usage,
-                                                   uint32_t *out);
-
-/**
- * Stores in `*out` the nodes that take no new jobs (DOWN, DRAIN, FAIL...), whatever they
- * still run; they count in none of idle, mixed and allocated.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_unavailable(const hpcsched_partition_usage *usage,
-                                                     uint32_t *out);
-
-/**
- * Stores in `*out` the number of CPUs in the partition.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_cpus(const hpcsched_partition_usage *usage, uint32_t *out);
-
-/**
- * Stores in `*out` the number of the partition's CPUs allocated to jobs.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_cpus_allocated(const hpcsched_partition_usage *usage,
-                                                        uint32_t *out);
-
-/**
- * Stores in `*out` the number of GPUs in the partition (GRES `gpu` of every type).
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_gpus(const hpcsched_partition_usage *usage, uint64_t *out);
-
-/**
- * Stores in `*out` the number of the partition's GPUs allocated to jobs.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_partition_usage_gpus_allocated(const hpcsched_partition_usage *usage,
-                                                        uint64_t *out);
-
-/**
- * Stores in `*out` what the jobs of `user` hold and wait for now (all zero for a user
- * with no jobs). The caller owns the snapshot and must release it with
- * hpcsched_user_usage_free.
- *
- * # Safety
- * `scheduler` is NULL or a live scheduler; `user` is NULL or a NUL-terminated string;
- * `out` is NULL or valid for writing a pointer.
- */
-hpcsched_result hpcsched_scheduler_user_usage(const hpcsched_scheduler *scheduler,
-                                              const char *user,
-                                              hpcsched_user_usage **out);
-
-/**
- * Releases a user usage snapshot. Passing NULL does nothing.
- *
- * # Safety
- * `usage` is NULL or a snapshot from hpcsched_scheduler_user_usage not yet released.
- */
-void hpcsched_user_usage_free(hpcsched_user_usage *usage);
-
-/**
- * Stores in `*out` how many of the user's jobs are running.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_user_usage_running_jobs(const hpcsched_user_usage *usage, uint32_t *out);
-
-/**
- * Stores in `*out` how many of the user's jobs are pending; an array's pending tasks
- * count one each.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_user_usage_pending_jobs(const hpcsched_user_usage *usage, uint64_t *out);
-
-/**
- * Stores in `*out` the nodes the user's running jobs hold, one per node of each job (two
- * jobs sharing a node count it twice, as TRES `node` does).
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_user_usage_nodes(const hpcsched_user_usage *usage, uint32_t *out);
-
-/**
- * Stores in `*out` the CPUs the user's running jobs hold.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_user_usage_cpus(const hpcsched_user_usage *usage, uint32_t *out);
-
-/**
- * Stores in `*out` the memory the user's running jobs hold, in MiB.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_user_usage_memory_mib(const hpcsched_user_usage *usage, uint64_t *out);
-
-/**
- * Stores in `*out` the GPUs (GRES `gpu` of every type) the user's running jobs hold.
- *
- * # Safety
- * `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
- */
-hpcsched_result hpcsched_user_usage_gpus(const hpcsched_user_usage *usage, uint64_t *out);
 
 /**
  * Stores in `*out` what the running jobs of `user` that run under QOS `qos` hold, next to
@@ -1857,17 +1651,11 @@ hpcsched_result hpcsched_scheduler_qos_user_usage(const hpcsched_scheduler *sche
 /**
  * Releases a QOS usage list. Passing NULL does nothing. Strings borrowed from it become
  * invalid.
- *
- * # Safety
- * `usage` is NULL or a list from hpcsched_scheduler_qos_user_usage not yet released.
  */
 void hpcsched_qos_usage_free(hpcsched_qos_usage *usage);
 
 /**
  * Stores the number of limits in `*out`.
- *
- * # Safety
- * `usage` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_qos_usage_count(const hpcsched_qos_usage *usage, size_t *out);
 
@@ -1876,9 +1664,6 @@ hpcsched_result hpcsched_qos_usage_count(const hpcsched_qos_usage *usage, size_t
  * applies to, as sacctmgr names it: `cpu`, `mem`, `node`, `gres/gpu`, `gres/gpu:a100`...
  * Borrowed from the list. Every indexed accessor returns HPCSCHED_RESULT_OUT_OF_RANGE for
  * a bad index.
- *
- * # Safety
- * `usage` is NULL or a live list; `out` is NULL or valid for writing a pointer.
  */
 hpcsched_result hpcsched_qos_usage_tres(const hpcsched_qos_usage *usage,
                                         size_t index,
@@ -1887,9 +1672,6 @@ hpcsched_result hpcsched_qos_usage_tres(const hpcsched_qos_usage *usage,
 /**
  * Stores in `*out` how much of limit `index`'s TRES the user's running jobs under the QOS
  * hold (memory in MiB, other TRES as counts).
- *
- * # Safety
- * `usage` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_qos_usage_used(const hpcsched_qos_usage *usage,
                                         size_t index,
@@ -1897,9 +1679,6 @@ hpcsched_result hpcsched_qos_usage_used(const hpcsched_qos_usage *usage,
 
 /**
  * Stores in `*out` the value of limit `index` (memory in MiB, other TRES as counts).
- *
- * # Safety
- * `usage` is NULL or a live list; `out` is NULL or valid for writing.
  */
 hpcsched_result hpcsched_qos_usage_limit(const hpcsched_qos_usage *usage,
                                          size_t index,

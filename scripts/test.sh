@@ -2,7 +2,7 @@
 # Every test of the project, on a fresh machine: Rust (fmt, clippy, build, unit/integration/
 # doc/property tests, header drift), the fidelity suite against real Slurm 22.05 (installed
 # and started by tests/fidelity/harness/setup.sh), the C examples (compiled -Werror, run, run under
-# valgrind, parsed as C++), the Python package (wheel, pytest, stubtest) and the example
+# valgrind, parsed as C++; a replay's records compared with the CLI's), the Python package (wheel, pytest, stubtest) and the example
 # notebooks. Installs what it needs: valgrind through apt-get, Python tools (and pandas,
 # matplotlib, Jupyter's nbclient + ipykernel) in target/ci-venv.
 set -euo pipefail
@@ -55,6 +55,17 @@ for src in examples/c/*.c; do
   "$exe"
   valgrind -q --leak-check=full --error-exitcode=1 "$exe" >/dev/null
   c++ -x c++ -std=c++17 -Wall -Wextra -Werror -Iinclude -fsyntax-only "$src"
+done
+# The C face's records of a replay are the CLI's, byte for byte (examples/c/replay.c --csv).
+for args in "--cluster examples/clusters/inserm.conf --policy easy -- examples/workloads/inserm-morning.jobs" \
+            "--first 500 --stop-at 100000 -- examples/workloads/RICC-2010-2-first3000.swf.gz"; do
+  opts=${args% -- *} workload=${args#* -- }
+  # shellcheck disable=SC2086 # the options are words
+  target/c/replay --csv "$workload" $opts > target/c/replay-records.csv
+  cli_opts=${opts/--stop-at/--at}
+  # shellcheck disable=SC2086
+  target/debug/hpcsched simulate --workload "$workload" $cli_opts --records target/c/cli-records.csv >/dev/null
+  cmp target/c/replay-records.csv target/c/cli-records.csv
 done
 
 step "python: venv, wheel, pytest, stubtest"

@@ -98,32 +98,19 @@ struct expected_partition {
 };
 
 static void partition(hpcsched_scheduler *s, const struct expected_partition *want) {
-    hpcsched_partition_usage *u = NULL;
+    hpcsched_partition_usage u;
     if (!ok(hpcsched_scheduler_partition_usage(s, want->name, &u), "partition_usage")) {
         return;
     }
-    uint32_t nodes = 0, idle = 0, mixed = 0, allocated = 0, unavailable = 0, cpus = 0,
-             cpus_allocated = 0;
-    uint64_t gpus = 0, gpus_allocated = 0;
-    hpcsched_partition_usage_nodes(u, &nodes);
-    hpcsched_partition_usage_idle(u, &idle);
-    hpcsched_partition_usage_mixed(u, &mixed);
-    hpcsched_partition_usage_allocated(u, &allocated);
-    hpcsched_partition_usage_unavailable(u, &unavailable);
-    hpcsched_partition_usage_cpus(u, &cpus);
-    hpcsched_partition_usage_cpus_allocated(u, &cpus_allocated);
-    hpcsched_partition_usage_gpus(u, &gpus);
-    hpcsched_partition_usage_gpus_allocated(u, &gpus_allocated);
     /* sinfo -s: NODES(A/I/O/T) counts mixed nodes as allocated. */
     printf("  %-4s nodes(A/I/O/T)=%" PRIu32 "/%" PRIu32 "/%" PRIu32 "/%" PRIu32
            " cpus=%" PRIu32 "/%" PRIu32 " gpus=%" PRIu64 "/%" PRIu64 "\n",
-           want->name, mixed + allocated, idle, unavailable, nodes, cpus_allocated, cpus,
-           gpus_allocated, gpus);
-    EXPECT(nodes == want->nodes && idle == want->idle && mixed == want->mixed);
-    EXPECT(allocated == want->allocated && unavailable == want->unavailable);
-    EXPECT(cpus == want->cpus && cpus_allocated == want->cpus_allocated);
-    EXPECT(gpus == want->gpus && gpus_allocated == want->gpus_allocated);
-    hpcsched_partition_usage_free(u);
+           want->name, u.mixed + u.allocated, u.idle, u.unavailable, u.nodes, u.cpus_allocated,
+           u.cpus, u.gpus_allocated, u.gpus);
+    EXPECT(u.nodes == want->nodes && u.idle == want->idle && u.mixed == want->mixed);
+    EXPECT(u.allocated == want->allocated && u.unavailable == want->unavailable);
+    EXPECT(u.cpus == want->cpus && u.cpus_allocated == want->cpus_allocated);
+    EXPECT(u.gpus == want->gpus && u.gpus_allocated == want->gpus_allocated);
 }
 
 /* What one user's jobs hold and wait for. */
@@ -136,25 +123,16 @@ struct expected_user {
 };
 
 static void user(hpcsched_scheduler *s, const struct expected_user *want) {
-    hpcsched_user_usage *u = NULL;
+    hpcsched_user_usage u;
     if (!ok(hpcsched_scheduler_user_usage(s, want->name, &u), "user_usage")) {
         return;
     }
-    uint32_t running = 0, nodes = 0, cpus = 0;
-    uint64_t pending = 0, memory_mib = 0, gpus = 0;
-    hpcsched_user_usage_running_jobs(u, &running);
-    hpcsched_user_usage_pending_jobs(u, &pending);
-    hpcsched_user_usage_nodes(u, &nodes);
-    hpcsched_user_usage_cpus(u, &cpus);
-    hpcsched_user_usage_memory_mib(u, &memory_mib);
-    hpcsched_user_usage_gpus(u, &gpus);
     printf("  %-5s running=%" PRIu32 " pending=%" PRIu64 " nodes=%" PRIu32 " cpus=%" PRIu32
            " mem=%" PRIu64 "M gpus=%" PRIu64 "\n",
-           want->name, running, pending, nodes, cpus, memory_mib, gpus);
-    EXPECT(running == want->running && pending == want->pending);
-    EXPECT(nodes == want->nodes && cpus == want->cpus);
-    EXPECT(memory_mib == want->memory_mib && gpus == want->gpus);
-    hpcsched_user_usage_free(u);
+           want->name, u.running_jobs, u.pending_jobs, u.nodes, u.cpus, u.memory_mib, u.gpus);
+    EXPECT(u.running_jobs == want->running && u.pending_jobs == want->pending);
+    EXPECT(u.nodes == want->nodes && u.cpus == want->cpus);
+    EXPECT(u.memory_mib == want->memory_mib && u.gpus == want->gpus);
 }
 
 /* One MaxTRESPerUser limit of a QOS, with what the user holds against it. */
@@ -199,15 +177,8 @@ struct expected_record {
     const char *nodes, *alloc_tres;
 };
 
-/* Reads an optional time, UNSET when absent, and checks the accessor's contract. */
-static uint64_t time_or_unset(hpcsched_result (*get)(const hpcsched_records *, size_t,
-                                                      uint64_t *, bool *),
-                              const hpcsched_records *list, size_t i) {
-    uint64_t t = 1;
-    bool has = true;
-    if (!ok(get(list, i, &t, &has), "record time")) {
-        return 0;
-    }
+/* An optional time of a record: UNSET when absent (which reads 0). */
+static uint64_t time_or_unset(bool has, uint64_t t) {
     EXPECT(has || t == 0);
     return has ? t : UNSET;
 }
@@ -233,35 +204,20 @@ static void sacct(hpcsched_scheduler *s, uint64_t now, const struct expected_rec
            "Name", "User", "Account", "Part", "State", "Exit", "Submit", "Eligible", "Start",
            "End", "Elapsed", "NodeList", "AllocTRES");
     for (size_t i = 0; i < count; i++) {
-        uint32_t job = 0;
-        const char *display_id = NULL, *name = NULL, *user_name = NULL, *account = NULL,
-                   *part = NULL, *state = NULL, *nodes = NULL, *tres = NULL;
-        int32_t exit_code = -1;
-        uint64_t submit_time = 1, elapsed = 1, limit = 1;
-        bool unlimited = true;
-        hpcsched_records_job(list, i, &job);
-        hpcsched_records_display_id(list, i, &display_id);
-        hpcsched_records_name(list, i, &name);
-        hpcsched_records_user(list, i, &user_name);
-        hpcsched_records_account(list, i, &account);
-        hpcsched_records_partition(list, i, &part);
-        hpcsched_records_state(list, i, &state);
-        hpcsched_records_exit_code(list, i, &exit_code);
-        hpcsched_records_submit_time(list, i, &submit_time);
-        uint64_t eligible = time_or_unset(hpcsched_records_eligible_time, list, i);
-        uint64_t start = time_or_unset(hpcsched_records_start_time, list, i);
-        uint64_t end = time_or_unset(hpcsched_records_end_time, list, i);
-        hpcsched_records_elapsed_seconds(list, i, &elapsed);
-        hpcsched_records_time_limit_seconds(list, i, &limit, &unlimited);
-        hpcsched_records_nodes(list, i, &nodes);
-        hpcsched_records_alloc_tres(list, i, &tres);
+        hpcsched_record r;
+        if (!ok(hpcsched_records_get(list, i, &r), "hpcsched_records_get")) {
+            continue;
+        }
+        uint64_t eligible = time_or_unset(r.has_eligible, r.eligible);
+        uint64_t start = time_or_unset(r.has_start, r.start);
+        uint64_t end = time_or_unset(r.has_end, r.end);
 
-        printf("  %-5s %-6s %-5s %-7s %-4s %-9s %d:0  %-6" PRIu64, display_id, name, user_name,
-               account ? account : "", part, state, (int)exit_code, submit_time);
+        printf("  %-5s %-6s %-5s %-7s %-4s %-9s %d:0  %-6" PRIu64, r.display_id, r.name, r.user,
+               r.account ? r.account : "", r.partition, r.state, (int)r.exit_code, r.submit);
         print_time(eligible);
         print_time(start);
         print_time(end);
-        printf(" %-7" PRIu64 " %-8s %s\n", elapsed, nodes, tres);
+        printf(" %-7" PRIu64 " %-8s %s\n", r.elapsed, r.nodes, r.alloc_tres);
 
         if (i >= want_count) {
             continue;
@@ -269,32 +225,33 @@ static void sacct(hpcsched_scheduler *s, uint64_t now, const struct expected_rec
         const struct expected_record *w = &want[i];
         char id[16];
         snprintf(id, sizeof id, "%" PRIu32, w->job);
-        EXPECT(job == w->job && same(display_id, id));
-        EXPECT(same(name, w->name) && same(user_name, w->user));
-        EXPECT(w->account ? same(account, w->account) : account == NULL);
-        EXPECT(same(part, w->partition) && same(state, w->state));
-        EXPECT(exit_code == w->exit_code && submit_time == 0);
+        EXPECT(r.job == w->job && same(r.display_id, id));
+        EXPECT(same(r.name, w->name) && same(r.user, w->user));
+        EXPECT(w->account ? same(r.account, w->account) : r.account == NULL);
+        EXPECT(same(r.partition, w->partition) && same(r.state, w->state));
+        EXPECT(r.exit_code == w->exit_code && r.submit == 0);
         EXPECT(eligible == w->eligible && start == w->start && end == w->end);
-        EXPECT(elapsed == w->elapsed);
-        EXPECT(!unlimited && limit == w->time_limit);
-        EXPECT(same(nodes, w->nodes) && same(tres, w->alloc_tres));
+        EXPECT(time_or_unset(r.has_wait, r.wait) == (start == UNSET ? UNSET : start));
+        EXPECT(r.elapsed == w->elapsed);
+        EXPECT(r.has_time_limit && r.time_limit == w->time_limit);
+        EXPECT(same(r.nodes, w->nodes) && same(r.alloc_tres, w->alloc_tres));
     }
     hpcsched_records_free(list);
 }
 
 /* Lookups the scheduler refuses say why and hand back nothing. */
 static void refused(hpcsched_scheduler *s) {
-    hpcsched_partition_usage *p = NULL;
+    hpcsched_partition_usage p;
+    hpcsched_user_usage u;
     hpcsched_qos_usage *q = NULL;
     hpcsched_records *r = NULL;
     hpcsched_records *none = NULL;
-    const char *text = NULL;
-    uint64_t t = 0;
-    bool has = false;
+    hpcsched_record row;
 
+    p.nodes = 7;
     EXPECT(hpcsched_scheduler_partition_usage(s, "nosuch", &p) ==
                HPCSCHED_RESULT_UNKNOWN_PARTITION &&
-           p == NULL);
+           p.nodes == 0);
     printf("partition nosuch: %s\n", hpcsched_last_error_message());
     EXPECT(same(hpcsched_last_error_message(), "invalid partition specified: nosuch"));
     EXPECT(hpcsched_scheduler_qos_user_usage(s, "nosuch", "bob", &q) ==
@@ -303,15 +260,15 @@ static void refused(hpcsched_scheduler *s) {
     printf("qos nosuch: %s\n", hpcsched_last_error_message());
     EXPECT(same(hpcsched_last_error_message(), "Invalid qos specification: nosuch"));
     EXPECT(hpcsched_scheduler_records(NULL, 0, &r) == HPCSCHED_RESULT_NULL_ARGUMENT && r == NULL);
-    EXPECT(hpcsched_scheduler_user_usage(s, NULL, NULL) == HPCSCHED_RESULT_NULL_ARGUMENT);
+    EXPECT(hpcsched_scheduler_user_usage(s, NULL, &u) == HPCSCHED_RESULT_NULL_ARGUMENT);
+    EXPECT(hpcsched_scheduler_user_usage(s, "bob", NULL) == HPCSCHED_RESULT_NULL_ARGUMENT);
     EXPECT(hpcsched_records_count(none, NULL) == HPCSCHED_RESULT_NULL_ARGUMENT);
 
     if (ok(hpcsched_scheduler_records(s, 0, &r), "records")) {
-        EXPECT(hpcsched_records_state(r, 99, &text) == HPCSCHED_RESULT_OUT_OF_RANGE &&
-               text == NULL);
+        row.has_start = true;
+        EXPECT(hpcsched_records_get(r, 99, &row) == HPCSCHED_RESULT_OUT_OF_RANGE &&
+               row.state == NULL && !row.has_start);
         EXPECT(same(hpcsched_last_error_message(), "record index 99 out of range (list has 5)"));
-        EXPECT(hpcsched_records_start_time(r, 99, &t, &has) == HPCSCHED_RESULT_OUT_OF_RANGE &&
-               t == 0 && !has);
     }
     hpcsched_records_free(r);
 }

@@ -267,12 +267,12 @@ int main(void) {
     schedule(s, 14400, NULL, 0);
     estimates(s, NULL, 0);
 
-    /* Every node is free again. */
+    /* Every node is available again: nothing allocated on it. */
     const char *const nodes[] = {"n1", "n2", "n3", "n4"};
     for (size_t i = 0; i < 4; i++) {
         uint32_t cpus = 0;
         uint64_t mib = 0;
-        ok(hpcsched_scheduler_node_free(s, nodes[i], &cpus, &mib), "node_free");
+        ok(hpcsched_scheduler_node_available(s, nodes[i], &cpus, &mib), "node_available");
         EXPECT(cpus == 16 && mib == 64000);
     }
     accounting(s);

@@ -1,13 +1,14 @@
 //! The cluster handle: built from slurm.conf text, extended with QOS definitions, queried
 //! for its nodes and partitions.
 
-use crate::error::{
-    Failure, arg_mut, arg_ref, arg_str, arg_strs, c_string, core_err, free_box, guard,
-    hpcsched_result, out_param,
+use crate::boundary::{
+    Failure, arg_mut, arg_ref, arg_str, arg_strs, c_string, core_err, free, guard, hpcsched_result,
+    make, out_param,
 };
 use hpcsched::Cluster;
 use hpcsched::spank::{SpankOption, SpankPlugin};
 use std::ffi::{CString, c_char};
+use std::mem::MaybeUninit;
 use std::ptr;
 
 /// A cluster: nodes, partitions, QOS and scheduler settings.
@@ -45,17 +46,13 @@ impl hpcsched_cluster {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_cluster_from_slurm_conf(
     text: *const c_char,
-    out: *mut *mut hpcsched_cluster,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_cluster>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
+    make(out, || {
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
         let cluster = Cluster::from_slurm_conf(text).map_err(core_err)?;
-        *out = Box::into_raw(Box::new(hpcsched_cluster::new(cluster)));
-        Ok(())
+        Ok(hpcsched_cluster::new(cluster))
     })
 }
 
@@ -71,12 +68,11 @@ pub unsafe extern "C" fn hpcsched_cluster_from_slurm_conf(
 /// NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_cluster_add_qos(
-    cluster: *mut hpcsched_cluster,
+    cluster: Option<&mut hpcsched_cluster>,
     text: *const c_char,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_mut(cluster, "cluster") }?;
+        let cluster = arg_mut(cluster, "cluster")?;
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
         hpcsched::qos::add_qos_text(&mut cluster.inner, text).map_err(core_err)
@@ -98,18 +94,17 @@ pub unsafe extern "C" fn hpcsched_cluster_add_qos(
 /// NUL-terminated string; `includes` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_cluster_add_plugstack(
-    cluster: *mut hpcsched_cluster,
+    cluster: Option<&mut hpcsched_cluster>,
     text: *const c_char,
-    includes: *mut *mut c_char,
+    includes: Option<&mut *mut c_char>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let mut includes = unsafe { includes.as_mut() };
-        if let Some(out) = includes.as_deref_mut() {
+        // Optional: NULL when the caller does not want the patterns.
+        let includes = includes.map(|out| {
             *out = ptr::null_mut();
-        }
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_mut(cluster, "cluster") }?;
+            out
+        });
+        let cluster = arg_mut(cluster, "cluster")?;
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
         let found = cluster.inner.add_plugstack(text).map_err(core_err)?;
@@ -137,14 +132,13 @@ pub unsafe extern "C" fn hpcsched_cluster_add_plugstack(
 /// NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_cluster_add_spank_plugin(
-    cluster: *mut hpcsched_cluster,
+    cluster: Option<&mut hpcsched_cluster>,
     name: *const c_char,
     options: *const *const c_char,
     count: usize,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_mut(cluster, "cluster") }?;
+        let cluster = arg_mut(cluster, "cluster")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(name, "name") }?;
         if options.is_null() {
@@ -171,51 +165,34 @@ pub unsafe extern "C" fn hpcsched_cluster_add_spank_plugin(
 ///
 /// Strings borrowed from the cluster become invalid. Resolved jobs and requests are
 /// independent objects and stay valid.
-///
-/// # Safety
-/// `cluster` is NULL or a cluster from hpcsched_cluster_from_slurm_conf that has not been
-/// released yet.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_cluster_free(cluster: *mut hpcsched_cluster) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(cluster) };
+pub extern "C" fn hpcsched_cluster_free(cluster: Option<Box<hpcsched_cluster>>) {
+    free(cluster);
 }
 
 /// Stores the number of nodes in `*out`.
-///
-/// # Safety
-/// `cluster` is NULL or a live cluster; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_cluster_node_count(
-    cluster: *const hpcsched_cluster,
-    out: *mut usize,
+pub extern "C" fn hpcsched_cluster_node_count(
+    cluster: Option<&hpcsched_cluster>,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = 0;
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        let out = out_param(out, "out", 0)?;
+        let cluster = arg_ref(cluster, "cluster")?;
         *out = cluster.inner.nodes().len();
         Ok(())
     })
 }
 
 /// Stores the number of partitions in `*out`.
-///
-/// # Safety
-/// `cluster` is NULL or a live cluster; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_cluster_partition_count(
-    cluster: *const hpcsched_cluster,
-    out: *mut usize,
+pub extern "C" fn hpcsched_cluster_partition_count(
+    cluster: Option<&hpcsched_cluster>,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = 0;
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        let out = out_param(out, "out", 0)?;
+        let cluster = arg_ref(cluster, "cluster")?;
         *out = cluster.partition_names.len();
         Ok(())
     })
@@ -226,21 +203,15 @@ pub unsafe extern "C" fn hpcsched_cluster_partition_count(
 /// The string is borrowed from the cluster and valid until the cluster is released.
 /// Returns HPCSCHED_RESULT_OUT_OF_RANGE (and `*out` = NULL) when `index` is not below
 /// hpcsched_cluster_partition_count.
-///
-/// # Safety
-/// `cluster` is NULL or a live cluster; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_cluster_partition_name(
-    cluster: *const hpcsched_cluster,
+pub extern "C" fn hpcsched_cluster_partition_name(
+    cluster: Option<&hpcsched_cluster>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null();
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        let out = out_param(out, "out", ptr::null())?;
+        let cluster = arg_ref(cluster, "cluster")?;
         let names = &cluster.partition_names;
         let name = names.get(index).ok_or_else(|| {
             Failure::new(
@@ -260,20 +231,14 @@ pub unsafe extern "C" fn hpcsched_cluster_partition_name(
 /// (which is not an error).
 ///
 /// The string is borrowed from the cluster and valid until the cluster is released.
-///
-/// # Safety
-/// `cluster` is NULL or a live cluster; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_cluster_default_partition(
-    cluster: *const hpcsched_cluster,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_cluster_default_partition(
+    cluster: Option<&hpcsched_cluster>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null();
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+        let out = out_param(out, "out", ptr::null())?;
+        let cluster = arg_ref(cluster, "cluster")?;
         if let Some(default) = cluster.inner.default_partition() {
             let index = cluster
                 .inner
@@ -290,8 +255,9 @@ pub unsafe extern "C" fn hpcsched_cluster_default_partition(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::error::hpcsched_last_error_line;
-    use crate::tests::last_message;
+    use crate::boundary::hpcsched_last_error_line;
+    use crate::tests::{last_message, slot};
+    use std::ptr;
 
     /// An Inserm-like configuration: CPU nodes, GPU nodes, a default partition.
     pub(crate) const CONF: &CStr = c"\
@@ -303,49 +269,48 @@ PartitionName=gpu Nodes=gpu[01-02] MaxTime=2-00:00:00 DefMemPerCPU=8000
 
     use std::ffi::CStr;
 
-    pub(crate) fn cluster() -> *mut hpcsched_cluster {
-        let mut c = ptr::null_mut();
+    pub(crate) fn cluster() -> Option<Box<hpcsched_cluster>> {
+        let mut c = None;
         // SAFETY: valid string and out-param.
-        let r = unsafe { hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), &raw mut c) };
+        let r = unsafe { hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), slot(&mut c)) };
         assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
-        assert!(!c.is_null());
+        assert!(c.is_some());
         c
     }
 
     #[test]
     fn null_and_utf8_arguments() {
-        let mut c = ptr::dangling_mut::<hpcsched_cluster>();
+        let mut c = None;
         // SAFETY: NULL and valid pointers only.
         unsafe {
-            let r = hpcsched_cluster_from_slurm_conf(ptr::null(), &raw mut c);
+            let r = hpcsched_cluster_from_slurm_conf(ptr::null(), slot(&mut c));
             assert_eq!(r, hpcsched_result::NullArgument);
-            assert!(c.is_null(), "out is cleared on failure");
+            assert!(c.is_none(), "out is cleared on failure");
             assert_eq!(last_message(), "argument `text` is NULL");
-            let r = hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), ptr::null_mut());
+            let r = hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), None);
             assert_eq!(r, hpcsched_result::NullArgument);
             assert_eq!(last_message(), "argument `out` is NULL");
-            let r = hpcsched_cluster_from_slurm_conf(c"NodeName=\xff".as_ptr(), &raw mut c);
+            let r = hpcsched_cluster_from_slurm_conf(c"NodeName=\xff".as_ptr(), slot(&mut c));
             assert_eq!(r, hpcsched_result::InvalidUtf8);
-            assert!(c.is_null());
+            assert!(c.is_none());
 
             let mut n = 7usize;
-            let r = hpcsched_cluster_node_count(ptr::null(), &raw mut n);
+            let r = hpcsched_cluster_node_count(None, Some(&mut n));
             assert_eq!(r, hpcsched_result::NullArgument);
             assert_eq!(n, 0);
-            let r = hpcsched_cluster_add_qos(ptr::null_mut(), c"".as_ptr());
+            let r = hpcsched_cluster_add_qos(None, c"".as_ptr());
             assert_eq!(r, hpcsched_result::NullArgument);
             let mut name = ptr::null();
-            let r = hpcsched_cluster_partition_name(ptr::null(), 0, &raw mut name);
+            let r = hpcsched_cluster_partition_name(None, 0, Some(&mut name));
             assert_eq!(r, hpcsched_result::NullArgument);
-            let r = hpcsched_cluster_default_partition(ptr::null(), &raw mut name);
+            let r = hpcsched_cluster_default_partition(None, Some(&mut name));
             assert_eq!(r, hpcsched_result::NullArgument);
         }
     }
 
     #[test]
     fn free_null_is_a_no_op() {
-        // SAFETY: NULL is explicitly allowed.
-        unsafe { hpcsched_cluster_free(ptr::null_mut()) };
+        hpcsched_cluster_free(None);
     }
 
     #[test]
@@ -355,23 +320,23 @@ PartitionName=gpu Nodes=gpu[01-02] MaxTime=2-00:00:00 DefMemPerCPU=8000
         unsafe {
             let mut n = 0usize;
             assert_eq!(
-                hpcsched_cluster_node_count(c, &raw mut n),
+                hpcsched_cluster_node_count(c.as_deref(), Some(&mut n)),
                 hpcsched_result::Ok
             );
             assert_eq!(n, 6);
             assert_eq!(
-                hpcsched_cluster_partition_count(c, &raw mut n),
+                hpcsched_cluster_partition_count(c.as_deref(), Some(&mut n)),
                 hpcsched_result::Ok
             );
             assert_eq!(n, 2);
             let mut name = ptr::null();
             assert_eq!(
-                hpcsched_cluster_partition_name(c, 1, &raw mut name),
+                hpcsched_cluster_partition_name(c.as_deref(), 1, Some(&mut name)),
                 hpcsched_result::Ok
             );
             assert_eq!(CStr::from_ptr(name), c"gpu");
             assert_eq!(
-                hpcsched_cluster_partition_name(c, 2, &raw mut name),
+                hpcsched_cluster_partition_name(c.as_deref(), 2, Some(&mut name)),
                 hpcsched_result::OutOfRange
             );
             assert!(name.is_null());
@@ -380,7 +345,7 @@ PartitionName=gpu Nodes=gpu[01-02] MaxTime=2-00:00:00 DefMemPerCPU=8000
                 "partition index 2 out of range (cluster has 2)"
             );
             assert_eq!(
-                hpcsched_cluster_default_partition(c, &raw mut name),
+                hpcsched_cluster_default_partition(c.as_deref(), Some(&mut name)),
                 hpcsched_result::Ok
             );
             assert_eq!(CStr::from_ptr(name), c"cpu");
@@ -390,38 +355,38 @@ PartitionName=gpu Nodes=gpu[01-02] MaxTime=2-00:00:00 DefMemPerCPU=8000
 
     #[test]
     fn bad_conf_reports_its_line() {
-        let mut c = ptr::null_mut();
+        let mut c = None;
         let text = c"NodeName=n1 CPUs=4\nNodeName=n2 Bogus=1\n";
         // SAFETY: valid string and out-param.
-        let r = unsafe { hpcsched_cluster_from_slurm_conf(text.as_ptr(), &raw mut c) };
+        let r = unsafe { hpcsched_cluster_from_slurm_conf(text.as_ptr(), slot(&mut c)) };
         assert_eq!(r, hpcsched_result::ParseError);
-        assert!(c.is_null());
+        assert!(c.is_none());
         assert_eq!(hpcsched_last_error_line(), 2);
         assert!(last_message().contains("Bogus"), "{}", last_message());
     }
 
     #[test]
     fn add_qos_is_all_or_nothing() {
-        let c = cluster();
+        let mut c = cluster();
         // SAFETY: `c` is live until freed at the end.
         unsafe {
             let ok =
                 c"sacctmgr add qos normal Priority=10\nsacctmgr add qos long MaxWall=14-00:00:00\n";
-            let r = hpcsched_cluster_add_qos(c, ok.as_ptr());
+            let r = hpcsched_cluster_add_qos(c.as_deref_mut(), ok.as_ptr());
             assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
-            assert_eq!((*c).inner.qos_list().len(), 2);
+            assert_eq!(c.as_ref().unwrap().inner.qos_list().len(), 2);
 
             // The second line redefines `normal`: nothing of this text is added.
             let dup = c"sacctmgr add qos gpu Priority=5\nsacctmgr add qos normal Priority=1\n";
-            let r = hpcsched_cluster_add_qos(c, dup.as_ptr());
+            let r = hpcsched_cluster_add_qos(c.as_deref_mut(), dup.as_ptr());
             assert_eq!(r, hpcsched_result::ParseError);
             assert_eq!(hpcsched_last_error_line(), 2);
-            assert_eq!((*c).inner.qos_list().len(), 2);
-            assert!((*c).inner.qos("gpu").is_none());
+            assert_eq!(c.as_ref().unwrap().inner.qos_list().len(), 2);
+            assert!(c.as_ref().unwrap().inner.qos("gpu").is_none());
 
-            let r = hpcsched_cluster_add_qos(c, ptr::null());
+            let r = hpcsched_cluster_add_qos(c.as_deref_mut(), ptr::null());
             assert_eq!(r, hpcsched_result::NullArgument);
-            hpcsched_cluster_free(c);
+            hpcsched_cluster_free(c.take());
         }
     }
 }

@@ -1,8 +1,8 @@
 //! What a scheduling pass hands back to C: the decision list and the estimate list (both
 //! snapshots the caller owns), and the per-node allocation view shared with job snapshots.
 
-use crate::error::{
-    Failure, arg_ref, c_string, free_box, getter, guard, hpcsched_result, item, out_param,
+use crate::boundary::{
+    Failure, arg_ref, c_string, free, getter, guard, hpcsched_result, item, opt_ptr, out_param,
 };
 use hpcsched::{Decision, Estimate, NodeAllocation, PendingReason};
 use std::ffi::{CString, c_char};
@@ -47,10 +47,6 @@ pub(crate) fn reason_string(reason: Option<&PendingReason>) -> Option<CString> {
     reason.map(|r| c_string(r.as_str()))
 }
 
-pub(crate) fn opt_ptr(s: Option<&CString>) -> *const c_char {
-    s.map_or(ptr::null(), |s| s.as_ptr())
-}
-
 /// Out-params of a node accessor, already cleared.
 pub(crate) struct NodeOut<'a> {
     name: &'a mut *const c_char,
@@ -59,31 +55,20 @@ pub(crate) struct NodeOut<'a> {
     gres_count: &'a mut usize,
 }
 
-impl NodeOut<'_> {
+impl<'a> NodeOut<'a> {
     /// Borrows and clears the out-params.
-    ///
-    /// # Safety
-    /// Each pointer is NULL or valid for writing its type for the lifetime of the result.
-    pub(crate) unsafe fn new(
-        name: *mut *const c_char,
-        cpus: *mut u32,
-        memory_mib: *mut u64,
-        gres_count: *mut usize,
+    pub(crate) fn new(
+        name: Option<&'a mut *const c_char>,
+        cpus: Option<&'a mut u32>,
+        memory_mib: Option<&'a mut u64>,
+        gres_count: Option<&'a mut usize>,
     ) -> Result<Self, Failure> {
-        // SAFETY: per this function's contract.
-        let out = unsafe {
-            NodeOut {
-                name: out_param(name, "name")?,
-                cpus: out_param(cpus, "cpus")?,
-                memory_mib: out_param(memory_mib, "memory_mib")?,
-                gres_count: out_param(gres_count, "gres_count")?,
-            }
-        };
-        *out.name = ptr::null();
-        *out.cpus = 0;
-        *out.memory_mib = 0;
-        *out.gres_count = 0;
-        Ok(out)
+        Ok(NodeOut {
+            name: out_param(name, "name", ptr::null())?,
+            cpus: out_param(cpus, "cpus", 0)?,
+            memory_mib: out_param(memory_mib, "memory_mib", 0)?,
+            gres_count: out_param(gres_count, "gres_count", 0)?,
+        })
     }
 
     pub(crate) fn fill(
@@ -109,31 +94,20 @@ pub(crate) struct GresOut<'a> {
     index_count: &'a mut usize,
 }
 
-impl GresOut<'_> {
+impl<'a> GresOut<'a> {
     /// Borrows and clears the out-params.
-    ///
-    /// # Safety
-    /// Each pointer is NULL or valid for writing its type for the lifetime of the result.
-    pub(crate) unsafe fn new(
-        name: *mut *const c_char,
-        type_: *mut *const c_char,
-        indices: *mut *const u32,
-        index_count: *mut usize,
+    pub(crate) fn new(
+        name: Option<&'a mut *const c_char>,
+        type_: Option<&'a mut *const c_char>,
+        indices: Option<&'a mut *const u32>,
+        index_count: Option<&'a mut usize>,
     ) -> Result<Self, Failure> {
-        // SAFETY: per this function's contract.
-        let out = unsafe {
-            GresOut {
-                name: out_param(name, "name")?,
-                type_: out_param(type_, "type_")?,
-                indices: out_param(indices, "indices")?,
-                index_count: out_param(index_count, "index_count")?,
-            }
-        };
-        *out.name = ptr::null();
-        *out.type_ = ptr::null();
-        *out.indices = ptr::null();
-        *out.index_count = 0;
-        Ok(out)
+        Ok(GresOut {
+            name: out_param(name, "name", ptr::null())?,
+            type_: out_param(type_, "type_", ptr::null())?,
+            indices: out_param(indices, "indices", ptr::null())?,
+            index_count: out_param(index_count, "index_count", 0)?,
+        })
     }
 
     pub(crate) fn fill(
@@ -236,162 +210,115 @@ impl hpcsched_decisions {
 
 /// Releases a decision list. Passing NULL does nothing. Strings and arrays borrowed from
 /// it become invalid.
-///
-/// # Safety
-/// `decisions` is NULL or a list from hpcsched_scheduler_schedule not yet released.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_free(decisions: *mut hpcsched_decisions) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(decisions) };
+pub extern "C" fn hpcsched_decisions_free(decisions: Option<Box<hpcsched_decisions>>) {
+    free(decisions);
 }
 
 /// Stores the number of decisions in `*out`.
-///
-/// # Safety
-/// `decisions` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_count(
-    decisions: *const hpcsched_decisions,
-    out: *mut usize,
+pub extern "C" fn hpcsched_decisions_count(
+    decisions: Option<&hpcsched_decisions>,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(decisions, "decisions", out, 0, |d| Ok(d.items.len())) }
+    getter(decisions, "decisions", out, 0, |d| Ok(d.items.len()))
 }
 
 /// Stores the kind of decision `index` (0-based, below hpcsched_decisions_count) in `*out`.
 /// Every indexed accessor returns HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
-///
-/// # Safety
-/// `decisions` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_kind(
-    decisions: *const hpcsched_decisions,
+pub extern "C" fn hpcsched_decisions_kind(
+    decisions: Option<&hpcsched_decisions>,
     index: usize,
-    out: *mut hpcsched_decision_kind,
+    out: Option<&mut hpcsched_decision_kind>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(
-            decisions,
-            "decisions",
-            out,
-            hpcsched_decision_kind::Other,
-            |d| Ok(d.at(index)?.kind),
-        )
-    }
+    getter(
+        decisions,
+        "decisions",
+        out,
+        hpcsched_decision_kind::Other,
+        |d| Ok(d.at(index)?.kind),
+    )
 }
 
 /// Stores the id of the job decision `index` is about in `*out`.
-///
-/// # Safety
-/// `decisions` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_job(
-    decisions: *const hpcsched_decisions,
+pub extern "C" fn hpcsched_decisions_job(
+    decisions: Option<&hpcsched_decisions>,
     index: usize,
-    out: *mut u32,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(decisions, "decisions", out, 0, |d| Ok(d.at(index)?.job)) }
+    getter(decisions, "decisions", out, 0, |d| Ok(d.at(index)?.job))
 }
 
 /// Stores in `*out` the partition a START decision runs the job in; NULL for other kinds.
 /// The string is borrowed from the list and valid until it is released.
-///
-/// # Safety
-/// `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_partition(
-    decisions: *const hpcsched_decisions,
+pub extern "C" fn hpcsched_decisions_partition(
+    decisions: Option<&hpcsched_decisions>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(decisions, "decisions", out, ptr::null(), |d| {
-            Ok(opt_ptr(d.at(index)?.partition.as_ref()))
-        })
-    }
+    getter(decisions, "decisions", out, ptr::null(), |d| {
+        Ok(opt_ptr(d.at(index)?.partition.as_ref()))
+    })
 }
 
 /// Stores in `*out` the state a STOP or END decision left the job in, as Slurm names it
 /// (`TIMEOUT`, `CANCELLED`, `DEADLINE`...); NULL for START. Borrowed from the list.
-///
-/// # Safety
-/// `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_state(
-    decisions: *const hpcsched_decisions,
+pub extern "C" fn hpcsched_decisions_state(
+    decisions: Option<&hpcsched_decisions>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(decisions, "decisions", out, ptr::null(), |d| {
-            Ok(opt_ptr(d.at(index)?.state.as_ref()))
-        })
-    }
+    getter(decisions, "decisions", out, ptr::null(), |d| {
+        Ok(opt_ptr(d.at(index)?.state.as_ref()))
+    })
 }
 
 /// Stores in `*out` why an END decision ended the job, in Slurm's words; NULL for other
 /// kinds. Borrowed from the list.
-///
-/// # Safety
-/// `decisions` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_reason(
-    decisions: *const hpcsched_decisions,
+pub extern "C" fn hpcsched_decisions_reason(
+    decisions: Option<&hpcsched_decisions>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(decisions, "decisions", out, ptr::null(), |d| {
-            Ok(opt_ptr(d.at(index)?.reason.as_ref()))
-        })
-    }
+    getter(decisions, "decisions", out, ptr::null(), |d| {
+        Ok(opt_ptr(d.at(index)?.reason.as_ref()))
+    })
 }
 
 /// Stores in `*out` how many nodes a START decision allocates (0 for other kinds).
-///
-/// # Safety
-/// `decisions` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_node_count(
-    decisions: *const hpcsched_decisions,
+pub extern "C" fn hpcsched_decisions_node_count(
+    decisions: Option<&hpcsched_decisions>,
     index: usize,
-    out: *mut usize,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(decisions, "decisions", out, 0, |d| {
-            Ok(d.at(index)?.nodes.len())
-        })
-    }
+    getter(decisions, "decisions", out, 0, |d| {
+        Ok(d.at(index)?.nodes.len())
+    })
 }
 
 /// Describes node `node` (0-based, below hpcsched_decisions_node_count) of decision
 /// `index`: its name in `*name` (borrowed from the list), the CPUs allocated on it in
 /// `*cpus`, the memory in MiB in `*memory_mib` and the number of GRES entries in
 /// `*gres_count`.
-///
-/// # Safety
-/// `decisions` is NULL or a live list; the out-params are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_node(
-    decisions: *const hpcsched_decisions,
+pub extern "C" fn hpcsched_decisions_node(
+    decisions: Option<&hpcsched_decisions>,
     index: usize,
     node: usize,
-    name: *mut *const c_char,
-    cpus: *mut u32,
-    memory_mib: *mut u64,
-    gres_count: *mut usize,
+    name: Option<&mut *const c_char>,
+    cpus: Option<&mut u32>,
+    memory_mib: Option<&mut u64>,
+    gres_count: Option<&mut usize>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { NodeOut::new(name, cpus, memory_mib, gres_count) }?;
-        // SAFETY: per this function's contract.
-        let decisions = unsafe { arg_ref(decisions, "decisions") }?;
+        let out = NodeOut::new(name, cpus, memory_mib, gres_count)?;
+        let decisions = arg_ref(decisions, "decisions")?;
         out.fill(&decisions.at(index)?.nodes, node, "decision")
     })
 }
@@ -401,25 +328,20 @@ pub unsafe extern "C" fn hpcsched_decisions_node(
 /// or NULL when untyped, and the device indices given to the job in `*indices` (an array
 /// of `*index_count` values, ascending; NULL when there are none). Everything is borrowed
 /// from the list.
-///
-/// # Safety
-/// `decisions` is NULL or a live list; the out-params are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_decisions_node_gres(
-    decisions: *const hpcsched_decisions,
+pub extern "C" fn hpcsched_decisions_node_gres(
+    decisions: Option<&hpcsched_decisions>,
     index: usize,
     node: usize,
     gres: usize,
-    name: *mut *const c_char,
-    type_: *mut *const c_char,
-    indices: *mut *const u32,
-    index_count: *mut usize,
+    name: Option<&mut *const c_char>,
+    type_: Option<&mut *const c_char>,
+    indices: Option<&mut *const u32>,
+    index_count: Option<&mut usize>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { GresOut::new(name, type_, indices, index_count) }?;
-        // SAFETY: per this function's contract.
-        let decisions = unsafe { arg_ref(decisions, "decisions") }?;
+        let out = GresOut::new(name, type_, indices, index_count)?;
+        let decisions = arg_ref(decisions, "decisions")?;
         out.fill(&decisions.at(index)?.nodes, node, gres, "decision")
     })
 }
@@ -468,103 +390,71 @@ impl hpcsched_estimates {
 
 /// Releases an estimate list. Passing NULL does nothing. Strings borrowed from it become
 /// invalid.
-///
-/// # Safety
-/// `estimates` is NULL or a list from hpcsched_scheduler_estimates not yet released.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_free(estimates: *mut hpcsched_estimates) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(estimates) };
+pub extern "C" fn hpcsched_estimates_free(estimates: Option<Box<hpcsched_estimates>>) {
+    free(estimates);
 }
 
 /// Stores the number of estimates in `*out`.
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_count(
-    estimates: *const hpcsched_estimates,
-    out: *mut usize,
+pub extern "C" fn hpcsched_estimates_count(
+    estimates: Option<&hpcsched_estimates>,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(estimates, "estimates", out, 0, |e| Ok(e.items.len())) }
+    getter(estimates, "estimates", out, 0, |e| Ok(e.items.len()))
 }
 
 /// Stores the job id of estimate `index` (0-based, below hpcsched_estimates_count) in
 /// `*out`; an array's pending tasks carry the array job id. Every indexed accessor returns
 /// HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_job(
-    estimates: *const hpcsched_estimates,
+pub extern "C" fn hpcsched_estimates_job(
+    estimates: Option<&hpcsched_estimates>,
     index: usize,
-    out: *mut u32,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(estimates, "estimates", out, 0, |e| Ok(e.at(index)?.job)) }
+    getter(estimates, "estimates", out, 0, |e| Ok(e.at(index)?.job))
 }
 
 /// Stores in `*out` the id of estimate `index` as squeue shows it (`42`, or `7_[2-5%2]`
 /// for an array's pending tasks). Borrowed from the list.
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_display_id(
-    estimates: *const hpcsched_estimates,
+pub extern "C" fn hpcsched_estimates_display_id(
+    estimates: Option<&hpcsched_estimates>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(estimates, "estimates", out, ptr::null(), |e| {
-            Ok(e.at(index)?.display_id.as_ptr())
-        })
-    }
+    getter(estimates, "estimates", out, ptr::null(), |e| {
+        Ok(e.at(index)?.display_id.as_ptr())
+    })
 }
 
 /// Stores in `*out` the partition estimate `index` is planned in. Borrowed from the list.
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_partition(
-    estimates: *const hpcsched_estimates,
+pub extern "C" fn hpcsched_estimates_partition(
+    estimates: Option<&hpcsched_estimates>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(estimates, "estimates", out, ptr::null(), |e| {
-            Ok(e.at(index)?.partition.as_ptr())
-        })
-    }
+    getter(estimates, "estimates", out, ptr::null(), |e| {
+        Ok(e.at(index)?.partition.as_ptr())
+    })
 }
 
 /// Stores the expected start of estimate `index`: `*has` is false when the job was not
 /// planned (squeue's N/A, e.g. it waits on a dependency) and `*start` is then 0; otherwise
 /// `*start` is the time in seconds on the host's clock.
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `start` and `has` are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_start(
-    estimates: *const hpcsched_estimates,
+pub extern "C" fn hpcsched_estimates_start(
+    estimates: Option<&hpcsched_estimates>,
     index: usize,
-    start: *mut u64,
-    has: *mut bool,
+    start: Option<&mut u64>,
+    has: Option<&mut bool>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let start = unsafe { out_param(start, "start") }?;
-        // SAFETY: per this function's contract.
-        let has = unsafe { out_param(has, "has") }?;
-        *start = 0;
-        *has = false;
-        // SAFETY: per this function's contract.
-        let estimates = unsafe { arg_ref(estimates, "estimates") }?;
+        let start = out_param(start, "start", 0)?;
+        let has = out_param(has, "has", false)?;
+        let estimates = arg_ref(estimates, "estimates")?;
         if let Some(t) = estimates.at(index)?.start {
             *start = t;
             *has = true;
@@ -574,79 +464,55 @@ pub unsafe extern "C" fn hpcsched_estimates_start(
 }
 
 /// Stores in `*out` how many nodes estimate `index` is planned on (0 when not planned).
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_node_count(
-    estimates: *const hpcsched_estimates,
+pub extern "C" fn hpcsched_estimates_node_count(
+    estimates: Option<&hpcsched_estimates>,
     index: usize,
-    out: *mut usize,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(estimates, "estimates", out, 0, |e| {
-            Ok(e.at(index)?.nodes.len())
-        })
-    }
+    getter(estimates, "estimates", out, 0, |e| {
+        Ok(e.at(index)?.nodes.len())
+    })
 }
 
 /// Stores in `*out` the name of planned node `node` (below hpcsched_estimates_node_count)
 /// of estimate `index`. Borrowed from the list.
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_node(
-    estimates: *const hpcsched_estimates,
+pub extern "C" fn hpcsched_estimates_node(
+    estimates: Option<&hpcsched_estimates>,
     index: usize,
     node: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(estimates, "estimates", out, ptr::null(), |e| {
-            Ok(item(&e.at(index)?.nodes, node, "node", "estimate")?.as_ptr())
-        })
-    }
+    getter(estimates, "estimates", out, ptr::null(), |e| {
+        Ok(item(&e.at(index)?.nodes, node, "node", "estimate")?.as_ptr())
+    })
 }
 
 /// Stores in `*out` why the job of estimate `index` is pending, as squeue prints it
 /// (`Resources`, `Priority`, `Dependency`...), or NULL when no reason is recorded.
 /// Borrowed from the list.
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_reason(
-    estimates: *const hpcsched_estimates,
+pub extern "C" fn hpcsched_estimates_reason(
+    estimates: Option<&hpcsched_estimates>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(estimates, "estimates", out, ptr::null(), |e| {
-            Ok(opt_ptr(e.at(index)?.reason.as_ref()))
-        })
-    }
+    getter(estimates, "estimates", out, ptr::null(), |e| {
+        Ok(opt_ptr(e.at(index)?.reason.as_ref()))
+    })
 }
 
 /// Stores in `*out` the description slurmctld gives with the reason of estimate `index`,
 /// which squeue prints in the reason's place (`ReqNodeNotAvail, UnavailableNodes:n2`), or
 /// NULL when there is none. Borrowed from the list.
-///
-/// # Safety
-/// `estimates` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_estimates_description(
-    estimates: *const hpcsched_estimates,
+pub extern "C" fn hpcsched_estimates_description(
+    estimates: Option<&hpcsched_estimates>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(estimates, "estimates", out, ptr::null(), |e| {
-            Ok(opt_ptr(e.at(index)?.description.as_ref()))
-        })
-    }
+    getter(estimates, "estimates", out, ptr::null(), |e| {
+        Ok(opt_ptr(e.at(index)?.description.as_ref()))
+    })
 }

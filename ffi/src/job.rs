@@ -1,10 +1,11 @@
 //! Job snapshots: what the scheduler knows about one job at the moment it was asked, and
 //! lists of job ids.
 
-use crate::decision::{AllocNode, GresOut, NodeOut, alloc_nodes, opt_ptr, reason_string};
-use crate::error::{
-    arg_ref, c_string, free_box, getter, guard, hpcsched_result, item, optional_getter, out_param,
+use crate::boundary::{
+    arg_ref, c_string, free, getter, guard, hpcsched_result, item, opt_ptr, optional_getter,
+    out_param,
 };
+use crate::decision::{AllocNode, GresOut, NodeOut, alloc_nodes, reason_string};
 use hpcsched::{HoldKind, Job, JobId, TimeLimit};
 use std::ffi::{CString, c_char};
 use std::ptr;
@@ -72,334 +73,232 @@ impl hpcsched_job {
 
 /// Releases a job snapshot. Passing NULL does nothing. Strings borrowed from it become
 /// invalid.
-///
-/// # Safety
-/// `job` is NULL or a snapshot from hpcsched_scheduler_job not yet released.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_free(job: *mut hpcsched_job) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(job) };
+pub extern "C" fn hpcsched_job_free(job: Option<Box<hpcsched_job>>) {
+    free(job);
 }
 
 /// Stores the job id in `*out` (an array task's own id once it has started).
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_id(
-    job: *const hpcsched_job,
-    out: *mut u32,
+pub extern "C" fn hpcsched_job_id(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, 0, |j| Ok(j.id)) }
+    getter(job, "job", out, 0, |j| Ok(j.id))
 }
 
 /// Stores in `*out` the id as squeue shows it: `42`, or `7_3` for an array task.
 /// Borrowed from the snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_display_id(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_display_id(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.display_id.as_ptr())) }
+    getter(job, "job", out, ptr::null(), |j| Ok(j.display_id.as_ptr()))
 }
 
 /// Stores the job name (`--job-name`, empty when not given) in `*out`. Borrowed from
 /// the snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_name(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_name(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.name.as_ptr())) }
+    getter(job, "job", out, ptr::null(), |j| Ok(j.name.as_ptr()))
 }
 
 /// Stores the submitting user in `*out`. Borrowed from the snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_user(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_user(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.user.as_ptr())) }
+    getter(job, "job", out, ptr::null(), |j| Ok(j.user.as_ptr()))
 }
 
 /// Stores the account in `*out`, or NULL when none was given. Borrowed from the
 /// snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_account(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_account(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(job, "job", out, ptr::null(), |j| {
-            Ok(opt_ptr(j.account.as_ref()))
-        })
-    }
+    getter(job, "job", out, ptr::null(), |j| {
+        Ok(opt_ptr(j.account.as_ref()))
+    })
 }
 
 /// Stores the job state as Slurm names it (`PENDING`, `RUNNING`, `COMPLETED`,
 /// `TIMEOUT`...) in `*out`. Borrowed from the snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_state(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_state(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.state.as_ptr())) }
+    getter(job, "job", out, ptr::null(), |j| Ok(j.state.as_ptr()))
 }
 
 /// Stores the job state as squeue abbreviates it (`PD`, `R`, `CD`, `TO`...) in `*out`.
 /// Borrowed from the snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_state_code(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_state_code(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, ptr::null(), |j| Ok(j.state_code.as_ptr())) }
+    getter(job, "job", out, ptr::null(), |j| Ok(j.state_code.as_ptr()))
 }
 
 /// Stores in `*out` why the job is pending, as squeue prints it (`Resources`,
 /// `Priority`, `JobHeldUser`...), or NULL when there is no reason. Borrowed from the
 /// snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_reason(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_reason(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(job, "job", out, ptr::null(), |j| {
-            Ok(opt_ptr(j.reason.as_ref()))
-        })
-    }
+    getter(job, "job", out, ptr::null(), |j| {
+        Ok(opt_ptr(j.reason.as_ref()))
+    })
 }
 
 /// Stores who holds the job (`user` or `admin`) in `*out`, or NULL when it is not
 /// held. Borrowed from the snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_hold(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_hold(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(job, "job", out, ptr::null(), |j| {
-            Ok(opt_ptr(j.hold.as_ref()))
-        })
-    }
+    getter(job, "job", out, ptr::null(), |j| {
+        Ok(opt_ptr(j.hold.as_ref()))
+    })
 }
 
 /// Stores the job priority in `*out` (0 while held).
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_priority(
-    job: *const hpcsched_job,
-    out: *mut u32,
+pub extern "C" fn hpcsched_job_priority(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, 0, |j| Ok(j.priority)) }
+    getter(job, "job", out, 0, |j| Ok(j.priority))
 }
 
 /// Stores the submit time (seconds on the host's clock) in `*out`.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_submit_time(
-    job: *const hpcsched_job,
-    out: *mut u64,
+pub extern "C" fn hpcsched_job_submit_time(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut u64>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, 0, |j| Ok(j.submit)) }
+    getter(job, "job", out, 0, |j| Ok(j.submit))
 }
 
 /// Stores in `*out` how many times the job was requeued.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_restarts(
-    job: *const hpcsched_job,
-    out: *mut u32,
+pub extern "C" fn hpcsched_job_restarts(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, 0, |j| Ok(j.restarts)) }
+    getter(job, "job", out, 0, |j| Ok(j.restarts))
 }
 
 /// Stores in `*out` the partition the job runs (or ran) in, or NULL when it has not
 /// started. Borrowed from the snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_partition(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_partition(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(job, "job", out, ptr::null(), |j| {
-            Ok(opt_ptr(j.partition.as_ref()))
-        })
-    }
+    getter(job, "job", out, ptr::null(), |j| {
+        Ok(opt_ptr(j.partition.as_ref()))
+    })
 }
 
 /// Stores in `*out` the job's comment (`--comment`, or a cause the scheduler recorded,
 /// such as an out-of-memory reboot), or NULL. Borrowed from the snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_comment(
-    job: *const hpcsched_job,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_job_comment(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(job, "job", out, ptr::null(), |j| {
-            Ok(opt_ptr(j.comment.as_ref()))
-        })
-    }
+    getter(job, "job", out, ptr::null(), |j| {
+        Ok(opt_ptr(j.comment.as_ref()))
+    })
 }
 
 /// Stores in `*out` how many nodes the job holds (or held); 0 before it starts.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_node_count(
-    job: *const hpcsched_job,
-    out: *mut usize,
+pub extern "C" fn hpcsched_job_node_count(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(job, "job", out, 0, |j| Ok(j.nodes.len())) }
+    getter(job, "job", out, 0, |j| Ok(j.nodes.len()))
 }
 
 /// Shared body of the optional-value accessors: `*has` says whether there is a value and
 /// `*out` holds it (or `T::default()`).
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
-unsafe fn optional<T: Copy + Default>(
-    job: *const hpcsched_job,
-    out: *mut T,
-    has: *mut bool,
+fn optional<T: Copy + Default>(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut T>,
+    has: Option<&mut bool>,
     get: impl FnOnce(&hpcsched_job) -> Option<T>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { optional_getter(job, "job", out, has, T::default(), |j| Ok(get(j))) }
+    optional_getter(job, "job", out, has, T::default(), |j| Ok(get(j)))
 }
 
 /// Stores when the job became eligible to run (dependencies met, begin time reached,
 /// released): `*has` is false (and `*out` 0) while it is not.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_eligible_time(
-    job: *const hpcsched_job,
-    out: *mut u64,
-    has: *mut bool,
+pub extern "C" fn hpcsched_job_eligible_time(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut u64>,
+    has: Option<&mut bool>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { optional(job, out, has, |j| j.eligible) }
+    optional(job, out, has, |j| j.eligible)
 }
 
 /// Stores when the job started: `*has` is false (and `*out` 0) when it has not.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_start_time(
-    job: *const hpcsched_job,
-    out: *mut u64,
-    has: *mut bool,
+pub extern "C" fn hpcsched_job_start_time(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut u64>,
+    has: Option<&mut bool>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { optional(job, out, has, |j| j.start) }
+    optional(job, out, has, |j| j.start)
 }
 
 /// Stores when the job ended: `*has` is false (and `*out` 0) when it has not.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_end_time(
-    job: *const hpcsched_job,
-    out: *mut u64,
-    has: *mut bool,
+pub extern "C" fn hpcsched_job_end_time(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut u64>,
+    has: Option<&mut bool>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { optional(job, out, has, |j| j.end) }
+    optional(job, out, has, |j| j.end)
 }
 
 /// Stores the job's exit code: `*has` is false (and `*out` 0) until it ends.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `out` and `has` are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_exit_code(
-    job: *const hpcsched_job,
-    out: *mut i32,
-    has: *mut bool,
+pub extern "C" fn hpcsched_job_exit_code(
+    job: Option<&hpcsched_job>,
+    out: Option<&mut i32>,
+    has: Option<&mut bool>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { optional(job, out, has, |j| j.exit_code) }
+    optional(job, out, has, |j| j.exit_code)
 }
 
 /// For an array task, sets `*is_task` and stores the array job id in `*array_job` and the
 /// task index in `*task`; otherwise `*is_task` is false and both are 0.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_array_task(
-    job: *const hpcsched_job,
-    is_task: *mut bool,
-    array_job: *mut u32,
-    task: *mut u32,
+pub extern "C" fn hpcsched_job_array_task(
+    job: Option<&hpcsched_job>,
+    is_task: Option<&mut bool>,
+    array_job: Option<&mut u32>,
+    task: Option<&mut u32>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let is_task = unsafe { out_param(is_task, "is_task") }?;
-        // SAFETY: per this function's contract.
-        let array_job = unsafe { out_param(array_job, "array_job") }?;
-        // SAFETY: per this function's contract.
-        let task = unsafe { out_param(task, "task") }?;
-        (*is_task, *array_job, *task) = (false, 0, 0);
-        // SAFETY: per this function's contract.
-        let job = unsafe { arg_ref(job, "job") }?;
+        let is_task = out_param(is_task, "is_task", false)?;
+        let array_job = out_param(array_job, "array_job", 0)?;
+        let task = out_param(task, "task", 0)?;
+        let job = arg_ref(job, "job")?;
         if let Some((a, t)) = job.array_task {
             (*is_task, *array_job, *task) = (true, a, t);
         }
@@ -409,25 +308,16 @@ pub unsafe extern "C" fn hpcsched_job_array_task(
 
 /// Stores the time limit the job runs under: `*unlimited` is true for an unlimited job
 /// (and `*seconds` is then 0), otherwise `*seconds` is the limit in seconds.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; `seconds` and `unlimited` are NULL or valid for
-/// writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_time_limit_seconds(
-    job: *const hpcsched_job,
-    seconds: *mut u64,
-    unlimited: *mut bool,
+pub extern "C" fn hpcsched_job_time_limit_seconds(
+    job: Option<&hpcsched_job>,
+    seconds: Option<&mut u64>,
+    unlimited: Option<&mut bool>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let seconds = unsafe { out_param(seconds, "seconds") }?;
-        // SAFETY: per this function's contract.
-        let unlimited = unsafe { out_param(unlimited, "unlimited") }?;
-        *seconds = 0;
-        *unlimited = false;
-        // SAFETY: per this function's contract.
-        let job = unsafe { arg_ref(job, "job") }?;
+        let seconds = out_param(seconds, "seconds", 0)?;
+        let unlimited = out_param(unlimited, "unlimited", false)?;
+        let job = arg_ref(job, "job")?;
         match job.time_limit {
             TimeLimit::Limited(d) => *seconds = d.as_secs(),
             TimeLimit::Unlimited => *unlimited = true,
@@ -440,23 +330,18 @@ pub unsafe extern "C" fn hpcsched_job_time_limit_seconds(
 /// in `*name` (borrowed from the snapshot), CPUs in `*cpus`, memory in MiB in
 /// `*memory_mib` and the number of GRES entries in `*gres_count`. Returns
 /// HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_node(
-    job: *const hpcsched_job,
+pub extern "C" fn hpcsched_job_node(
+    job: Option<&hpcsched_job>,
     node: usize,
-    name: *mut *const c_char,
-    cpus: *mut u32,
-    memory_mib: *mut u64,
-    gres_count: *mut usize,
+    name: Option<&mut *const c_char>,
+    cpus: Option<&mut u32>,
+    memory_mib: Option<&mut u64>,
+    gres_count: Option<&mut usize>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { NodeOut::new(name, cpus, memory_mib, gres_count) }?;
-        // SAFETY: per this function's contract.
-        let job = unsafe { arg_ref(job, "job") }?;
+        let out = NodeOut::new(name, cpus, memory_mib, gres_count)?;
+        let job = arg_ref(job, "job")?;
         out.fill(&job.nodes, node, "job")
     })
 }
@@ -464,24 +349,19 @@ pub unsafe extern "C" fn hpcsched_job_node(
 /// Describes GRES entry `gres` on node `node` of the job's allocation, as
 /// hpcsched_decisions_node_gres does for a decision. Everything is borrowed from the
 /// snapshot.
-///
-/// # Safety
-/// `job` is NULL or a live job snapshot; the out-params are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_node_gres(
-    job: *const hpcsched_job,
+pub extern "C" fn hpcsched_job_node_gres(
+    job: Option<&hpcsched_job>,
     node: usize,
     gres: usize,
-    name: *mut *const c_char,
-    type_: *mut *const c_char,
-    indices: *mut *const u32,
-    index_count: *mut usize,
+    name: Option<&mut *const c_char>,
+    type_: Option<&mut *const c_char>,
+    indices: Option<&mut *const u32>,
+    index_count: Option<&mut usize>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { GresOut::new(name, type_, indices, index_count) }?;
-        // SAFETY: per this function's contract.
-        let job = unsafe { arg_ref(job, "job") }?;
+        let out = GresOut::new(name, type_, indices, index_count)?;
+        let job = arg_ref(job, "job")?;
         out.fill(&job.nodes, node, gres, "job")
     })
 }
@@ -504,48 +384,29 @@ impl hpcsched_job_ids {
 }
 
 /// Releases a job id list. Passing NULL does nothing.
-///
-/// # Safety
-/// `ids` is NULL or a list from an hpcsched function, not yet released.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_ids_free(ids: *mut hpcsched_job_ids) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(ids) };
+pub extern "C" fn hpcsched_job_ids_free(ids: Option<Box<hpcsched_job_ids>>) {
+    free(ids);
 }
 
 /// Stores the number of ids in `*out`.
-///
-/// # Safety
-/// `ids` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_ids_count(
-    ids: *const hpcsched_job_ids,
-    out: *mut usize,
+pub extern "C" fn hpcsched_job_ids_count(
+    ids: Option<&hpcsched_job_ids>,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(ids, "ids", out, 0, |l| Ok(l.ids.len())) }
+    getter(ids, "ids", out, 0, |l| Ok(l.ids.len()))
 }
 
 /// Stores id `index` (0-based, below hpcsched_job_ids_count) in `*out`; returns
 /// HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
-///
-/// # Safety
-/// `ids` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_job_ids_get(
-    ids: *const hpcsched_job_ids,
+pub extern "C" fn hpcsched_job_ids_get(
+    ids: Option<&hpcsched_job_ids>,
     index: usize,
-    out: *mut u32,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(ids, "ids", out, 0, |l| {
-            item(&l.ids, index, "id", "list").copied()
-        })
-    }
-}
-
-/// Moves a freshly made value to the heap and hands it to C through `out`.
-pub(crate) fn hand_out<T>(out: &mut *mut T, value: T) {
-    *out = Box::into_raw(Box::new(value));
+    getter(ids, "ids", out, 0, |l| {
+        item(&l.ids, index, "id", "list").copied()
+    })
 }

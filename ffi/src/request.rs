@@ -1,13 +1,14 @@
 //! The job request handle: what a batch script and sbatch options ask for.
 
-use crate::cluster::hpcsched_cluster;
-use crate::error::{
-    arg_ref, arg_str, arg_strs, c_string, core_err, free_box, guard, hpcsched_result, out_param,
-    release,
+use crate::boundary::{
+    Failure, arg_ref, arg_str, arg_strs, c_string, core_err, free, guard, hpcsched_result, make,
+    out_param, release,
 };
+use crate::cluster::hpcsched_cluster;
 use hpcsched::JobRequest;
 use hpcsched::sbatch::Parser;
 use std::ffi::{CString, c_char};
+use std::mem::MaybeUninit;
 use std::ptr;
 
 /// A job request: the sbatch options of a batch script and/or a command line.
@@ -19,8 +20,12 @@ pub struct hpcsched_request {
     pub(crate) inner: JobRequest,
 }
 
-fn store(out: &mut *mut hpcsched_request, inner: JobRequest) {
-    *out = Box::into_raw(Box::new(hpcsched_request { inner }));
+fn request(
+    inner: Result<JobRequest, impl Into<hpcsched::Error>>,
+) -> Result<hpcsched_request, Failure> {
+    Ok(hpcsched_request {
+        inner: inner.map_err(core_err)?,
+    })
 }
 
 /// Reads a batch script: the shebang, then the `#SBATCH` directives up to the first command.
@@ -34,16 +39,12 @@ fn store(out: &mut *mut hpcsched_request, inner: JobRequest) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_request_from_script(
     text: *const c_char,
-    out: *mut *mut hpcsched_request,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_request>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
+    make(out, || {
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
-        store(out, JobRequest::from_script(text).map_err(core_err)?);
-        Ok(())
+        request(JobRequest::from_script(text))
     })
 }
 
@@ -62,21 +63,14 @@ pub unsafe extern "C" fn hpcsched_request_from_script_with_args(
     text: *const c_char,
     argv: *const *const c_char,
     argc: usize,
-    out: *mut *mut hpcsched_request,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_request>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
+    make(out, || {
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
         // SAFETY: per this function's contract.
         let args = unsafe { arg_strs(argv, argc, "argv") }?;
-        store(
-            out,
-            JobRequest::from_script_with_args(text, &args).map_err(core_err)?,
-        );
-        Ok(())
+        request(JobRequest::from_script_with_args(text, &args))
     })
 }
 
@@ -93,16 +87,12 @@ pub unsafe extern "C" fn hpcsched_request_from_script_with_args(
 pub unsafe extern "C" fn hpcsched_request_from_args(
     argv: *const *const c_char,
     argc: usize,
-    out: *mut *mut hpcsched_request,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_request>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
+    make(out, || {
         // SAFETY: per this function's contract.
         let args = unsafe { arg_strs(argv, argc, "argv") }?;
-        store(out, hpcsched::sbatch::parse_args(&args).map_err(core_err)?);
-        Ok(())
+        request(hpcsched::sbatch::parse_args(&args))
     })
 }
 
@@ -119,25 +109,20 @@ pub unsafe extern "C" fn hpcsched_request_from_args(
 /// NUL-terminated string; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_cluster_request_from_script(
-    cluster: *const hpcsched_cluster,
+    cluster: Option<&hpcsched_cluster>,
     text: *const c_char,
     argv: *const *const c_char,
     argc: usize,
-    out: *mut *mut hpcsched_request,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_request>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
+    make(out, || {
+        let cluster = arg_ref(cluster, "cluster")?;
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
         // SAFETY: per this function's contract.
         let args = unsafe { arg_strs(argv, argc, "argv") }?;
         let parsed = cluster.inner.parser().script(text, &args);
-        store(out, parsed.map_err(core_err)?);
-        Ok(())
+        request(parsed)
     })
 }
 
@@ -154,23 +139,19 @@ pub unsafe extern "C" fn hpcsched_cluster_request_from_script(
 /// is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_request_from_command_line(
-    cluster: *const hpcsched_cluster,
+    cluster: Option<&hpcsched_cluster>,
     line: *const c_char,
-    out: *mut *mut hpcsched_request,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_request>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
+    make(out, || {
         // SAFETY: per this function's contract.
         let line = unsafe { arg_str(line, "line") }?;
-        // SAFETY: per this function's contract; NULL means no plugins.
-        let parser = match unsafe { cluster.as_ref() } {
+        // NULL means no plugins.
+        let parser = match cluster {
             Some(c) => c.inner.parser(),
             None => Parser::default(),
         };
-        store(out, parser.command_line_text(line).map_err(core_err)?);
-        Ok(())
+        request(parser.command_line_text(line))
     })
 }
 
@@ -179,20 +160,14 @@ pub unsafe extern "C" fn hpcsched_request_from_command_line(
 ///
 /// On success stores a new string in `*out`; the caller owns it and must release it with
 /// hpcsched_string_free.
-///
-/// # Safety
-/// `request` is NULL or a live request; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_request_to_command_line(
-    request: *const hpcsched_request,
-    out: *mut *mut c_char,
+pub extern "C" fn hpcsched_request_to_command_line(
+    request: Option<&hpcsched_request>,
+    out: Option<&mut *mut c_char>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let request = unsafe { arg_ref(request, "request") }?;
+        let out = out_param(out, "out", ptr::null_mut())?;
+        let request = arg_ref(request, "request")?;
         *out = c_string(&request.inner.to_shell_command()).into_raw();
         Ok(())
     })
@@ -202,20 +177,14 @@ pub unsafe extern "C" fn hpcsched_request_to_command_line(
 ///
 /// On success stores a new string in `*out`; the caller owns it and must release it with
 /// hpcsched_string_free.
-///
-/// # Safety
-/// `request` is NULL or a live request; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_request_to_script(
-    request: *const hpcsched_request,
-    out: *mut *mut c_char,
+pub extern "C" fn hpcsched_request_to_script(
+    request: Option<&hpcsched_request>,
+    out: Option<&mut *mut c_char>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let request = unsafe { arg_ref(request, "request") }?;
+        let out = out_param(out, "out", ptr::null_mut())?;
+        let request = arg_ref(request, "request")?;
         *out = c_string(&request.inner.to_script()).into_raw();
         Ok(())
     })
@@ -237,22 +206,18 @@ pub unsafe extern "C" fn hpcsched_string_free(s: *mut c_char) {
 }
 
 /// Releases a request. Passing NULL does nothing. Resolved jobs made from it stay valid.
-///
-/// # Safety
-/// `request` is NULL or a request from an hpcsched_request_* constructor that has not been
-/// released yet.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_request_free(request: *mut hpcsched_request) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(request) };
+pub extern "C" fn hpcsched_request_free(request: Option<Box<hpcsched_request>>) {
+    free(request);
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::error::hpcsched_last_error_line;
-    use crate::tests::last_message;
+    use crate::boundary::hpcsched_last_error_line;
+    use crate::tests::{last_message, slot};
     use std::ffi::CStr;
+    use std::ptr;
 
     pub(crate) const SCRIPT: &CStr = c"#!/bin/bash
 #SBATCH --job-name=align
@@ -263,10 +228,10 @@ pub(crate) mod tests {
 srun ./align
 ";
 
-    pub(crate) fn request(script: &CStr) -> *mut hpcsched_request {
-        let mut r = ptr::null_mut();
+    pub(crate) fn request(script: &CStr) -> Option<Box<hpcsched_request>> {
+        let mut r = None;
         // SAFETY: valid string and out-param.
-        let code = unsafe { hpcsched_request_from_script(script.as_ptr(), &raw mut r) };
+        let code = unsafe { hpcsched_request_from_script(script.as_ptr(), slot(&mut r)) };
         assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
         r
     }
@@ -274,39 +239,40 @@ srun ./align
     #[test]
     fn from_script_reads_the_directives() {
         let r = request(SCRIPT);
-        // SAFETY: `r` is live until freed.
-        unsafe {
-            let req = &(*r).inner;
-            assert_eq!(req.job_name.as_deref(), Some("align"));
-            assert_eq!(req.cpus_per_task, Some(2));
-            assert_eq!(req.ntasks_per_node, Some(4));
-            hpcsched_request_free(r);
-        }
+        let req = &r.as_ref().unwrap().inner;
+        assert_eq!(req.job_name.as_deref(), Some("align"));
+        assert_eq!(req.cpus_per_task, Some(2));
+        assert_eq!(req.ntasks_per_node, Some(4));
+        hpcsched_request_free(r);
     }
 
     #[test]
     fn command_line_overrides_the_script() {
         let argv = [c"--job-name=other".as_ptr(), c"-c".as_ptr(), c"8".as_ptr()];
-        let mut r = ptr::null_mut();
+        let mut r = None;
         // SAFETY: valid strings, argv of 3, out-param.
         unsafe {
             let code = hpcsched_request_from_script_with_args(
                 SCRIPT.as_ptr(),
                 argv.as_ptr(),
                 3,
-                &raw mut r,
+                slot(&mut r),
             );
             assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
-            assert_eq!((*r).inner.job_name.as_deref(), Some("other"));
-            assert_eq!((*r).inner.cpus_per_task, Some(8));
-            hpcsched_request_free(r);
+            assert_eq!(r.as_ref().unwrap().inner.job_name.as_deref(), Some("other"));
+            assert_eq!(r.as_ref().unwrap().inner.cpus_per_task, Some(8));
+            hpcsched_request_free(r.take());
 
             // argc 0 with a NULL argv is the script alone.
-            let code =
-                hpcsched_request_from_script_with_args(SCRIPT.as_ptr(), ptr::null(), 0, &raw mut r);
+            let code = hpcsched_request_from_script_with_args(
+                SCRIPT.as_ptr(),
+                ptr::null(),
+                0,
+                slot(&mut r),
+            );
             assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
-            assert_eq!((*r).inner.cpus_per_task, Some(2));
-            hpcsched_request_free(r);
+            assert_eq!(r.as_ref().unwrap().inner.cpus_per_task, Some(2));
+            hpcsched_request_free(r.take());
         }
     }
 
@@ -318,37 +284,40 @@ srun ./align
             c"-N".as_ptr(),
             c"1".as_ptr(),
         ];
-        let mut r = ptr::null_mut();
+        let mut r = None;
         // SAFETY: valid strings, argv of 4, out-params.
         unsafe {
-            let code = hpcsched_request_from_args(argv.as_ptr(), 4, &raw mut r);
+            let code = hpcsched_request_from_args(argv.as_ptr(), 4, slot(&mut r));
             assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
-            assert_eq!((*r).inner.partitions, ["gpu"]);
+            assert_eq!(r.as_ref().unwrap().inner.partitions, ["gpu"]);
             let mut s = ptr::null_mut();
             assert_eq!(
-                hpcsched_request_to_script(r, &raw mut s),
+                hpcsched_request_to_script(r.as_deref(), Some(&mut s)),
                 hpcsched_result::Ok
             );
             let text = CStr::from_ptr(s).to_str().unwrap().to_owned();
             hpcsched_string_free(s);
             // The rendered script reads back to the same options.
             let back = request(&CString::new(text).unwrap());
-            assert_eq!((*back).inner.to_args(), (*r).inner.to_args());
-            assert_eq!((*back).inner.partitions, ["gpu"]);
+            assert_eq!(
+                back.as_ref().unwrap().inner.to_args(),
+                r.as_ref().unwrap().inner.to_args()
+            );
+            assert_eq!(back.as_ref().unwrap().inner.partitions, ["gpu"]);
             hpcsched_request_free(back);
-            hpcsched_request_free(r);
+            hpcsched_request_free(r.take());
         }
     }
 
     #[test]
     fn errors() {
-        let mut r = ptr::dangling_mut::<hpcsched_request>();
+        let mut r = None;
         // SAFETY: NULL, dangling-but-never-read out-params, valid strings.
         unsafe {
             let bad = c"#!/bin/bash\n#SBATCH -N 1\n#SBATCH --no-such-option\nhostname\n";
-            let code = hpcsched_request_from_script(bad.as_ptr(), &raw mut r);
+            let code = hpcsched_request_from_script(bad.as_ptr(), slot(&mut r));
             assert_eq!(code, hpcsched_result::ParseError);
-            assert!(r.is_null());
+            assert!(r.is_none());
             assert_eq!(hpcsched_last_error_line(), 3);
             assert!(
                 last_message().contains("no-such-option"),
@@ -358,16 +327,16 @@ srun ./align
 
             let code = hpcsched_request_from_script(
                 c"#!/bin/sh\n#SBATCH -J \xc3\x28\n".as_ptr(),
-                &raw mut r,
+                slot(&mut r),
             );
             assert_eq!(code, hpcsched_result::InvalidUtf8);
 
             let argv = [c"--bogus".as_ptr()];
-            let code = hpcsched_request_from_args(argv.as_ptr(), 1, &raw mut r);
+            let code = hpcsched_request_from_args(argv.as_ptr(), 1, slot(&mut r));
             assert_eq!(code, hpcsched_result::ParseError);
             assert_eq!(hpcsched_last_error_line(), 0);
 
-            let code = hpcsched_request_from_args(ptr::null(), 2, &raw mut r);
+            let code = hpcsched_request_from_args(ptr::null(), 2, slot(&mut r));
             assert_eq!(code, hpcsched_result::NullArgument);
             assert_eq!(last_message(), "argument `argv` is NULL");
             let argv = [c"-N".as_ptr(), ptr::null()];
@@ -375,50 +344,54 @@ srun ./align
                 SCRIPT.as_ptr(),
                 argv.as_ptr(),
                 2,
-                &raw mut r,
+                slot(&mut r),
             );
             assert_eq!(code, hpcsched_result::NullArgument);
             assert_eq!(last_message(), "argument `argv[1]` is NULL");
-            let code = hpcsched_request_from_script(SCRIPT.as_ptr(), ptr::null_mut());
+            let code = hpcsched_request_from_script(SCRIPT.as_ptr(), None);
             assert_eq!(code, hpcsched_result::NullArgument);
             let mut s = ptr::null_mut();
-            let code = hpcsched_request_to_script(ptr::null(), &raw mut s);
+            let code = hpcsched_request_to_script(None, Some(&mut s));
             assert_eq!(code, hpcsched_result::NullArgument);
 
-            hpcsched_request_free(ptr::null_mut());
+            hpcsched_request_free(None);
             hpcsched_string_free(ptr::null_mut());
         }
     }
 
     #[test]
     fn spank_plugins_and_command_lines() {
-        let mut cluster = ptr::null_mut();
+        let mut cluster = None;
         let mut includes = ptr::null_mut();
-        let mut req = ptr::null_mut();
+        let mut req = None;
         let mut text = ptr::null_mut();
         // SAFETY: NUL-terminated literals, live handles and local out-params; every
         // handle and string is released once.
         unsafe {
             let conf = c"NodeName=n1 CPUs=8\nPartitionName=p Nodes=n1 Default=YES\n";
             assert_eq!(
-                crate::hpcsched_cluster_from_slurm_conf(conf.as_ptr(), &raw mut cluster),
+                crate::hpcsched_cluster_from_slurm_conf(conf.as_ptr(), slot(&mut cluster)),
                 hpcsched_result::Ok
             );
             let line = c"srun --container-image=ubuntu -n 2 hostname";
             // Without the plugin, its option is unknown (a cluster of NULL: no plugins).
             assert_eq!(
-                hpcsched_request_from_command_line(cluster, line.as_ptr(), &raw mut req),
+                hpcsched_request_from_command_line(
+                    cluster.as_deref(),
+                    line.as_ptr(),
+                    slot(&mut req)
+                ),
                 hpcsched_result::ParseError
             );
             assert_eq!(last_message(), "unrecognized option `--container-image`");
-            assert!(req.is_null());
+            assert!(req.is_none());
             // An unknown plugin in plugstack.conf: the line, and nothing changed.
             let plugstack = c"required /usr/lib/slurm/spank_pyxis.so\nrequired x11.so\n";
             assert_eq!(
                 crate::hpcsched_cluster_add_plugstack(
-                    cluster,
+                    cluster.as_deref_mut(),
                     plugstack.as_ptr(),
-                    &raw mut includes
+                    Some(&mut includes)
                 ),
                 hpcsched_result::ParseError
             );
@@ -427,9 +400,9 @@ srun ./align
             let plugstack = c"required /usr/lib/slurm/spank_pyxis.so\ninclude plugstack.conf.d/*\n";
             assert_eq!(
                 crate::hpcsched_cluster_add_plugstack(
-                    cluster,
+                    cluster.as_deref_mut(),
                     plugstack.as_ptr(),
-                    &raw mut includes
+                    Some(&mut includes)
                 ),
                 hpcsched_result::Ok
             );
@@ -439,13 +412,17 @@ srun ./align
             );
             hpcsched_string_free(includes);
             assert_eq!(
-                hpcsched_request_from_command_line(cluster, line.as_ptr(), &raw mut req),
+                hpcsched_request_from_command_line(
+                    cluster.as_deref(),
+                    line.as_ptr(),
+                    slot(&mut req)
+                ),
                 hpcsched_result::Ok,
                 "{}",
                 last_message()
             );
             assert_eq!(
-                hpcsched_request_to_command_line(req, &raw mut text),
+                hpcsched_request_to_command_line(req.as_deref(), Some(&mut text)),
                 hpcsched_result::Ok
             );
             assert_eq!(
@@ -453,12 +430,12 @@ srun ./align
                 "srun --ntasks=2 --container-image=ubuntu hostname"
             );
             hpcsched_string_free(text);
-            hpcsched_request_free(req);
+            hpcsched_request_free(req.take());
             // A declared plugin, and pyxis again (refused: already there).
             let opts = [c"tmp-size=".as_ptr(), c"no-tmp".as_ptr()];
             assert_eq!(
                 crate::hpcsched_cluster_add_spank_plugin(
-                    cluster,
+                    cluster.as_deref_mut(),
                     c"tmpdir".as_ptr(),
                     opts.as_ptr(),
                     2
@@ -467,7 +444,7 @@ srun ./align
             );
             assert_eq!(
                 crate::hpcsched_cluster_add_spank_plugin(
-                    cluster,
+                    cluster.as_deref_mut(),
                     c"pyxis".as_ptr(),
                     ptr::null(),
                     0
@@ -479,19 +456,19 @@ srun ./align
             let argv = [c"--no-tmp".as_ptr()];
             assert_eq!(
                 hpcsched_cluster_request_from_script(
-                    cluster,
+                    cluster.as_deref(),
                     script.as_ptr(),
                     argv.as_ptr(),
                     1,
-                    &raw mut req
+                    slot(&mut req)
                 ),
                 hpcsched_result::Ok,
                 "{}",
                 last_message()
             );
-            assert_eq!((*req).inner.plugin_options.len(), 3);
-            hpcsched_request_free(req);
-            crate::hpcsched_cluster_free(cluster);
+            assert_eq!(req.as_ref().unwrap().inner.plugin_options.len(), 3);
+            hpcsched_request_free(req.take());
+            crate::hpcsched_cluster_free(cluster.take());
         }
     }
 }

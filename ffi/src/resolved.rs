@@ -1,12 +1,13 @@
 //! Resolving a request against a cluster, and the resolved job's accessors.
 
-use crate::cluster::hpcsched_cluster;
-use crate::error::{
-    Failure, arg_ref, c_string, core_err, free_box, guard, hpcsched_result, out_param,
+use crate::boundary::{
+    Failure, arg_ref, c_string, core_err, free, getter, guard, hpcsched_result, make, out_param,
 };
+use crate::cluster::hpcsched_cluster;
 use crate::request::hpcsched_request;
 use hpcsched::{ResolvedJob, ResolvedMemory, TimeLimit};
 use std::ffi::{CString, c_char};
+use std::mem::MaybeUninit;
 use std::ptr;
 
 /// A job as the cluster will schedule it: partition, node and task counts, CPUs, memory,
@@ -71,170 +72,105 @@ pub enum hpcsched_memory_kind {
 /// HPCSCHED_RESULT_REJECTED, sets `*out` to NULL, and hpcsched_last_error_message gives
 /// every reason. A job that would be accepted but pend forever is not rejected: see
 /// hpcsched_resolved_pending_reason.
-///
-/// # Safety
-/// `cluster` and `request` are NULL or live handles; `out` is NULL or valid for writing a
-/// pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_cluster_resolve(
-    cluster: *const hpcsched_cluster,
-    request: *const hpcsched_request,
-    out: *mut *mut hpcsched_resolved,
+pub extern "C" fn hpcsched_cluster_resolve(
+    cluster: Option<&hpcsched_cluster>,
+    request: Option<&hpcsched_request>,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_resolved>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
-        // SAFETY: per this function's contract.
-        let request = unsafe { arg_ref(request, "request") }?;
+    make(out, || {
+        let cluster = arg_ref(cluster, "cluster")?;
+        let request = arg_ref(request, "request")?;
         let job = cluster.inner.resolve(&request.inner).map_err(core_err)?;
-        *out = Box::into_raw(Box::new(hpcsched_resolved::new(job)));
-        Ok(())
+        Ok(hpcsched_resolved::new(job))
     })
 }
 
 /// Releases a resolved job. Passing NULL does nothing. Strings borrowed from it become
 /// invalid.
-///
-/// # Safety
-/// `resolved` is NULL or a resolved job from hpcsched_cluster_resolve that has not been
-/// released yet.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_free(resolved: *mut hpcsched_resolved) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(resolved) };
+pub extern "C" fn hpcsched_resolved_free(resolved: Option<Box<hpcsched_resolved>>) {
+    free(resolved);
 }
 
-/// Shared body of the accessors: checks both pointers, zeroes the out-param, reads.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing a `T`.
-unsafe fn read<T: Default>(
-    resolved: *const hpcsched_resolved,
-    out: *mut T,
+/// Shared body of the accessors: checks both arguments, zeroes the out-param, reads.
+fn read<T: Default>(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut T>,
     get: impl FnOnce(&hpcsched_resolved) -> T,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = T::default();
-        // SAFETY: per this function's contract.
-        let resolved = unsafe { arg_ref(resolved, "resolved") }?;
-        *out = get(resolved);
-        Ok(())
-    })
+    getter(resolved, "resolved", out, T::default(), |r| Ok(get(r)))
 }
 
 /// Stores in `*out` the partition the job goes to first. The string is borrowed from
 /// `resolved` and valid until it is released.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_partition(
-    resolved: *const hpcsched_resolved,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_resolved_partition(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // Raw pointers have no Default, so this one does not go through `read`.
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null();
-        // SAFETY: per this function's contract.
-        let resolved = unsafe { arg_ref(resolved, "resolved") }?;
-        *out = resolved.partition.as_ptr();
-        Ok(())
+    getter(resolved, "resolved", out, ptr::null(), |r| {
+        Ok(r.partition.as_ptr())
     })
 }
 
 /// Stores the minimum node count in `*out`.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_min_nodes(
-    resolved: *const hpcsched_resolved,
-    out: *mut u32,
+pub extern "C" fn hpcsched_resolved_min_nodes(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { read(resolved, out, |r| r.inner.min_nodes()) }
+    read(resolved, out, |r| r.inner.min_nodes())
 }
 
 /// Stores the maximum node count in `*out`.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_max_nodes(
-    resolved: *const hpcsched_resolved,
-    out: *mut u32,
+pub extern "C" fn hpcsched_resolved_max_nodes(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { read(resolved, out, |r| r.inner.max_nodes()) }
+    read(resolved, out, |r| r.inner.max_nodes())
 }
 
 /// Stores the number of tasks in `*out`.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_ntasks(
-    resolved: *const hpcsched_resolved,
-    out: *mut u32,
+pub extern "C" fn hpcsched_resolved_ntasks(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { read(resolved, out, |r| r.inner.ntasks()) }
+    read(resolved, out, |r| r.inner.ntasks())
 }
 
 /// Stores the number of CPUs per task in `*out`.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_cpus_per_task(
-    resolved: *const hpcsched_resolved,
-    out: *mut u32,
+pub extern "C" fn hpcsched_resolved_cpus_per_task(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { read(resolved, out, |r| r.inner.cpus_per_task()) }
+    read(resolved, out, |r| r.inner.cpus_per_task())
 }
 
 /// Stores in `*out` the least number of CPUs the job is allocated in total.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_min_cpus(
-    resolved: *const hpcsched_resolved,
-    out: *mut u32,
+pub extern "C" fn hpcsched_resolved_min_cpus(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut u32>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { read(resolved, out, |r| r.inner.min_cpus()) }
+    read(resolved, out, |r| r.inner.min_cpus())
 }
 
 /// Stores how the job's memory is counted in `*kind` and the amount in MiB in `*mib`
 /// (0 for HPCSCHED_MEMORY_KIND_WHOLE_NODE).
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `kind` and `mib` are NULL or valid for
-/// writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_memory(
-    resolved: *const hpcsched_resolved,
-    kind: *mut hpcsched_memory_kind,
-    mib: *mut u64,
+pub extern "C" fn hpcsched_resolved_memory(
+    resolved: Option<&hpcsched_resolved>,
+    kind: Option<&mut hpcsched_memory_kind>,
+    mib: Option<&mut u64>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let kind = unsafe { out_param(kind, "kind") }?;
-        // SAFETY: per this function's contract.
-        let mib = unsafe { out_param(mib, "mib") }?;
-        *kind = hpcsched_memory_kind::WholeNode;
-        *mib = 0;
-        // SAFETY: per this function's contract.
-        let resolved = unsafe { arg_ref(resolved, "resolved") }?;
+        let kind = out_param(kind, "kind", hpcsched_memory_kind::WholeNode)?;
+        let mib = out_param(mib, "mib", 0)?;
+        let resolved = arg_ref(resolved, "resolved")?;
         (*kind, *mib) = match resolved.inner.memory() {
             ResolvedMemory::PerNode(m) => (hpcsched_memory_kind::PerNode, m.mib()),
             ResolvedMemory::PerCpu(m) => (hpcsched_memory_kind::PerCpu, m.mib()),
@@ -247,25 +183,16 @@ pub unsafe extern "C" fn hpcsched_resolved_memory(
 
 /// Stores the job's time limit: `*unlimited` is true for an unlimited job (and `*seconds`
 /// is then 0), otherwise `*seconds` is the limit in seconds.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `seconds` and `unlimited` are NULL or valid
-/// for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_time_limit_seconds(
-    resolved: *const hpcsched_resolved,
-    seconds: *mut u64,
-    unlimited: *mut bool,
+pub extern "C" fn hpcsched_resolved_time_limit_seconds(
+    resolved: Option<&hpcsched_resolved>,
+    seconds: Option<&mut u64>,
+    unlimited: Option<&mut bool>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let seconds = unsafe { out_param(seconds, "seconds") }?;
-        // SAFETY: per this function's contract.
-        let unlimited = unsafe { out_param(unlimited, "unlimited") }?;
-        *seconds = 0;
-        *unlimited = false;
-        // SAFETY: per this function's contract.
-        let resolved = unsafe { arg_ref(resolved, "resolved") }?;
+        let seconds = out_param(seconds, "seconds", 0)?;
+        let unlimited = out_param(unlimited, "unlimited", false)?;
+        let resolved = arg_ref(resolved, "resolved")?;
         match resolved.inner.time_limit() {
             TimeLimit::Limited(d) => *seconds = d.as_secs(),
             TimeLimit::Unlimited => *unlimited = true,
@@ -275,46 +202,31 @@ pub unsafe extern "C" fn hpcsched_resolved_time_limit_seconds(
 }
 
 /// Stores in `*out` how many GRES entries the job needs on each node.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_gres_count(
-    resolved: *const hpcsched_resolved,
-    out: *mut usize,
+pub extern "C" fn hpcsched_resolved_gres_count(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { read(resolved, out, |r| r.gres.len()) }
+    read(resolved, out, |r| r.gres.len())
 }
 
 /// Stores GRES entry `index` (0-based, below hpcsched_resolved_gres_count): its name (e.g.
 /// `gpu`) in `*name`, its type (e.g. `a100`) in `*type_` or NULL when untyped, and how many
 /// per node in `*count`. The strings are borrowed from `resolved` and valid until it is
 /// released. Returns HPCSCHED_RESULT_OUT_OF_RANGE for a bad index.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `name`, `type_` and `count` are NULL or valid
-/// for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_gres(
-    resolved: *const hpcsched_resolved,
+pub extern "C" fn hpcsched_resolved_gres(
+    resolved: Option<&hpcsched_resolved>,
     index: usize,
-    name: *mut *const c_char,
-    type_: *mut *const c_char,
-    count: *mut u64,
+    name: Option<&mut *const c_char>,
+    type_: Option<&mut *const c_char>,
+    count: Option<&mut u64>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let name = unsafe { out_param(name, "name") }?;
-        // SAFETY: per this function's contract.
-        let type_ = unsafe { out_param(type_, "type_") }?;
-        // SAFETY: per this function's contract.
-        let count = unsafe { out_param(count, "count") }?;
-        *name = ptr::null();
-        *type_ = ptr::null();
-        *count = 0;
-        // SAFETY: per this function's contract.
-        let resolved = unsafe { arg_ref(resolved, "resolved") }?;
+        let name = out_param(name, "name", ptr::null())?;
+        let type_ = out_param(type_, "type_", ptr::null())?;
+        let count = out_param(count, "count", 0)?;
+        let resolved = arg_ref(resolved, "resolved")?;
         let entry = resolved.gres.get(index).ok_or_else(|| {
             Failure::new(
                 hpcsched_result::OutOfRange,
@@ -332,48 +244,34 @@ pub unsafe extern "C" fn hpcsched_resolved_gres(
 }
 
 /// Stores in `*out` whether the job is allocated whole nodes.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_whole_nodes(
-    resolved: *const hpcsched_resolved,
-    out: *mut bool,
+pub extern "C" fn hpcsched_resolved_whole_nodes(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut bool>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { read(resolved, out, |r| r.inner.whole_nodes()) }
+    read(resolved, out, |r| r.inner.whole_nodes())
 }
 
 /// Stores in `*out` whether the job's nodes may hold only this user's jobs.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_user_exclusive(
-    resolved: *const hpcsched_resolved,
-    out: *mut bool,
+pub extern "C" fn hpcsched_resolved_user_exclusive(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut bool>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { read(resolved, out, |r| r.inner.user_exclusive()) }
+    read(resolved, out, |r| r.inner.user_exclusive())
 }
 
 /// Stores in `*out` Slurm's reason string for a job that would be accepted but pend
 /// forever as submitted (for example `PartitionTimeLimit`), or NULL when it can run. The
 /// string is borrowed from `resolved` and valid until it is released.
-///
-/// # Safety
-/// `resolved` is NULL or a live resolved job; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_resolved_pending_reason(
-    resolved: *const hpcsched_resolved,
-    out: *mut *const c_char,
+pub extern "C" fn hpcsched_resolved_pending_reason(
+    resolved: Option<&hpcsched_resolved>,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null();
-        // SAFETY: per this function's contract.
-        let resolved = unsafe { arg_ref(resolved, "resolved") }?;
+        let out = out_param(out, "out", ptr::null())?;
+        let resolved = arg_ref(resolved, "resolved")?;
         *out = resolved
             .pending_reason
             .as_ref()
@@ -389,20 +287,17 @@ mod tests {
     use crate::cluster::tests::cluster;
     use crate::request::hpcsched_request_free;
     use crate::request::tests::{SCRIPT, request};
-    use crate::tests::last_message;
+    use crate::tests::{last_message, slot};
     use std::ffi::CStr;
+    use std::ptr;
 
-    fn resolve(script: &CStr) -> (hpcsched_result, *mut hpcsched_resolved) {
+    fn resolve(script: &CStr) -> (hpcsched_result, Option<Box<hpcsched_resolved>>) {
         let c = cluster();
         let r = request(script);
-        let mut out = ptr::dangling_mut::<hpcsched_resolved>();
-        // SAFETY: live handles, local out-param; both freed right after.
-        let code = unsafe { hpcsched_cluster_resolve(c, r, &raw mut out) };
-        // SAFETY: live handles from above.
-        unsafe {
-            hpcsched_request_free(r);
-            hpcsched_cluster_free(c);
-        }
+        let mut out = None;
+        let code = hpcsched_cluster_resolve(c.as_deref(), r.as_deref(), slot(&mut out));
+        hpcsched_request_free(r);
+        hpcsched_cluster_free(c);
         (code, out)
     }
 
@@ -414,39 +309,39 @@ mod tests {
         unsafe {
             let mut s = ptr::null();
             assert_eq!(
-                hpcsched_resolved_partition(j, &raw mut s),
+                hpcsched_resolved_partition(j.as_deref(), Some(&mut s)),
                 hpcsched_result::Ok
             );
             assert_eq!(CStr::from_ptr(s), c"cpu");
             let mut n = 0u32;
-            hpcsched_resolved_min_nodes(j, &raw mut n);
+            hpcsched_resolved_min_nodes(j.as_deref(), Some(&mut n));
             assert_eq!(n, 2);
-            hpcsched_resolved_max_nodes(j, &raw mut n);
+            hpcsched_resolved_max_nodes(j.as_deref(), Some(&mut n));
             assert_eq!(n, 2);
-            hpcsched_resolved_ntasks(j, &raw mut n);
+            hpcsched_resolved_ntasks(j.as_deref(), Some(&mut n));
             assert_eq!(n, 8);
-            hpcsched_resolved_cpus_per_task(j, &raw mut n);
+            hpcsched_resolved_cpus_per_task(j.as_deref(), Some(&mut n));
             assert_eq!(n, 2);
-            hpcsched_resolved_min_cpus(j, &raw mut n);
+            hpcsched_resolved_min_cpus(j.as_deref(), Some(&mut n));
             assert_eq!(n, 16);
             let (mut kind, mut mib) = (hpcsched_memory_kind::WholeNode, 0u64);
-            hpcsched_resolved_memory(j, &raw mut kind, &raw mut mib);
+            hpcsched_resolved_memory(j.as_deref(), Some(&mut kind), Some(&mut mib));
             assert_eq!((kind, mib), (hpcsched_memory_kind::PerCpu, 4000));
             let (mut secs, mut unl) = (0u64, true);
-            hpcsched_resolved_time_limit_seconds(j, &raw mut secs, &raw mut unl);
+            hpcsched_resolved_time_limit_seconds(j.as_deref(), Some(&mut secs), Some(&mut unl));
             assert_eq!((secs, unl), (7200, false));
             let mut count = 9usize;
-            hpcsched_resolved_gres_count(j, &raw mut count);
+            hpcsched_resolved_gres_count(j.as_deref(), Some(&mut count));
             assert_eq!(count, 0);
             let mut b = true;
-            hpcsched_resolved_whole_nodes(j, &raw mut b);
+            hpcsched_resolved_whole_nodes(j.as_deref(), Some(&mut b));
             assert!(!b);
             b = true;
-            hpcsched_resolved_user_exclusive(j, &raw mut b);
+            hpcsched_resolved_user_exclusive(j.as_deref(), Some(&mut b));
             assert!(!b);
             s = c"x".as_ptr();
             assert_eq!(
-                hpcsched_resolved_pending_reason(j, &raw mut s),
+                hpcsched_resolved_pending_reason(j.as_deref(), Some(&mut s)),
                 hpcsched_result::Ok
             );
             assert!(s.is_null());
@@ -463,20 +358,32 @@ mod tests {
         // SAFETY: `j` is live until freed at the end; out-params are locals.
         unsafe {
             let mut count = 0usize;
-            hpcsched_resolved_gres_count(j, &raw mut count);
+            hpcsched_resolved_gres_count(j.as_deref(), Some(&mut count));
             assert_eq!(count, 1);
             let (mut name, mut kind, mut n) = (ptr::null(), ptr::null(), 0u64);
-            let code = hpcsched_resolved_gres(j, 0, &raw mut name, &raw mut kind, &raw mut n);
+            let code = hpcsched_resolved_gres(
+                j.as_deref(),
+                0,
+                Some(&mut name),
+                Some(&mut kind),
+                Some(&mut n),
+            );
             assert_eq!(code, hpcsched_result::Ok);
             assert_eq!(CStr::from_ptr(name), c"gpu");
             assert_eq!(CStr::from_ptr(kind), c"a100");
             assert_eq!(n, 2);
-            let code = hpcsched_resolved_gres(j, 1, &raw mut name, &raw mut kind, &raw mut n);
+            let code = hpcsched_resolved_gres(
+                j.as_deref(),
+                1,
+                Some(&mut name),
+                Some(&mut kind),
+                Some(&mut n),
+            );
             assert_eq!(code, hpcsched_result::OutOfRange);
             assert!(name.is_null() && kind.is_null() && n == 0);
             assert_eq!(last_message(), "GRES index 1 out of range (job has 1)");
             let (mut secs, mut unl) = (0u64, true);
-            hpcsched_resolved_time_limit_seconds(j, &raw mut secs, &raw mut unl);
+            hpcsched_resolved_time_limit_seconds(j.as_deref(), Some(&mut secs), Some(&mut unl));
             assert_eq!((secs, unl), (1800, false));
             hpcsched_resolved_free(j);
         }
@@ -490,77 +397,71 @@ mod tests {
         // SAFETY: `j` is live until freed at the end; out-params are locals.
         unsafe {
             let (mut secs, mut unl) = (5u64, false);
-            hpcsched_resolved_time_limit_seconds(j, &raw mut secs, &raw mut unl);
+            hpcsched_resolved_time_limit_seconds(j.as_deref(), Some(&mut secs), Some(&mut unl));
             assert_eq!((secs, unl), (0, true));
             let mut s = ptr::null();
             assert_eq!(
-                hpcsched_resolved_pending_reason(j, &raw mut s),
+                hpcsched_resolved_pending_reason(j.as_deref(), Some(&mut s)),
                 hpcsched_result::Ok
             );
             assert_eq!(CStr::from_ptr(s), c"PartitionTimeLimit");
             let mut b = false;
-            hpcsched_resolved_user_exclusive(j, &raw mut b);
+            hpcsched_resolved_user_exclusive(j.as_deref(), Some(&mut b));
             assert!(b);
             hpcsched_resolved_free(j);
         }
         let (code, j) = resolve(c"#!/bin/bash\n#SBATCH --exclusive\nhostname\n");
         assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
-        // SAFETY: as above.
-        unsafe {
-            let mut b = false;
-            hpcsched_resolved_whole_nodes(j, &raw mut b);
-            assert!(b);
-            hpcsched_resolved_free(j);
-        }
+        let mut b = false;
+        hpcsched_resolved_whole_nodes(j.as_deref(), Some(&mut b));
+        assert!(b);
+        hpcsched_resolved_free(j);
     }
 
     #[test]
     fn rejected_jobs_set_the_message() {
         let (code, j) = resolve(c"#!/bin/bash\n#SBATCH -p nosuch\nhostname\n");
         assert_eq!(code, hpcsched_result::Rejected);
-        assert!(j.is_null());
+        assert!(j.is_none());
         assert!(last_message().contains("nosuch"), "{}", last_message());
     }
 
     #[test]
     fn null_arguments() {
-        // SAFETY: NULL and local pointers only.
-        unsafe {
-            let mut out = ptr::null_mut();
-            let code = hpcsched_cluster_resolve(ptr::null(), ptr::null(), &raw mut out);
-            assert_eq!(code, hpcsched_result::NullArgument);
-            assert_eq!(last_message(), "argument `cluster` is NULL");
-            let mut n = 5u32;
-            assert_eq!(
-                hpcsched_resolved_ntasks(ptr::null(), &raw mut n),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(n, 0);
-            let (mut kind, mut mib) = (hpcsched_memory_kind::PerCpu, 1u64);
-            assert_eq!(
-                hpcsched_resolved_memory(ptr::null(), &raw mut kind, &raw mut mib),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(
-                hpcsched_resolved_memory(ptr::null(), ptr::null_mut(), &raw mut mib),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(last_message(), "argument `kind` is NULL");
-            let mut unl = false;
-            assert_eq!(
-                hpcsched_resolved_time_limit_seconds(ptr::null(), ptr::null_mut(), &raw mut unl),
-                hpcsched_result::NullArgument
-            );
-            let mut s = ptr::null();
-            assert_eq!(
-                hpcsched_resolved_partition(ptr::null(), &raw mut s),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(
-                hpcsched_resolved_pending_reason(ptr::null(), &raw mut s),
-                hpcsched_result::NullArgument
-            );
-            hpcsched_resolved_free(ptr::null_mut());
-        }
+        let mut out = None;
+        let code = hpcsched_cluster_resolve(None, None, slot(&mut out));
+        assert_eq!(code, hpcsched_result::NullArgument);
+        assert_eq!(last_message(), "argument `cluster` is NULL");
+        let mut n = 5u32;
+        assert_eq!(
+            hpcsched_resolved_ntasks(None, Some(&mut n)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(n, 0);
+        let (mut kind, mut mib) = (hpcsched_memory_kind::PerCpu, 1u64);
+        assert_eq!(
+            hpcsched_resolved_memory(None, Some(&mut kind), Some(&mut mib)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(
+            hpcsched_resolved_memory(None, None, Some(&mut mib)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(last_message(), "argument `kind` is NULL");
+        let mut unl = false;
+        assert_eq!(
+            hpcsched_resolved_time_limit_seconds(None, None, Some(&mut unl)),
+            hpcsched_result::NullArgument
+        );
+        let mut s = ptr::null();
+        assert_eq!(
+            hpcsched_resolved_partition(None, Some(&mut s)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(
+            hpcsched_resolved_pending_reason(None, Some(&mut s)),
+            hpcsched_result::NullArgument
+        );
+        hpcsched_resolved_free(None);
     }
 }

@@ -3,19 +3,20 @@
 //! The host owns time: every call that needs it takes `now`, in whole seconds on the
 //! host's clock (any epoch, as long as it is the same for every call).
 
+use crate::boundary::{
+    Failure, arg_mut, arg_opt_str, arg_ref, arg_str, free, guard, handle_out, hpcsched_result,
+    make, out_param,
+};
 use crate::cluster::hpcsched_cluster;
 use crate::decision::{hpcsched_decisions, hpcsched_estimates};
-use crate::error::{
-    Failure, arg_mut, arg_ref, arg_str, free_box, guard, hpcsched_result, out_param,
-};
-use crate::job::{hand_out, hpcsched_job, hpcsched_job_ids};
+use crate::job::{hpcsched_job, hpcsched_job_ids};
 use crate::request::hpcsched_request;
 use hpcsched::scheduler::PolicyError;
 use hpcsched::{
     Duration, HoldKind, JobError, JobId, Policy, Preset, Scheduler, TimeLimit, Timestamp,
 };
 use std::ffi::c_char;
-use std::ptr;
+use std::mem::MaybeUninit;
 
 /// A scheduler: a cluster's jobs, nodes and policy, deciding what runs when.
 ///
@@ -43,45 +44,38 @@ pub struct hpcsched_scheduler {
 /// is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_new(
-    cluster: *const hpcsched_cluster,
+    cluster: Option<&hpcsched_cluster>,
     policy: *const c_char,
-    out: *mut *mut hpcsched_scheduler,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_scheduler>>>>,
 ) -> hpcsched_result {
-    guard(|| {
+    make(out, || {
+        let cluster = arg_ref(cluster, "cluster")?;
         // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let cluster = unsafe { arg_ref(cluster, "cluster") }?;
-        let policy = if policy.is_null() {
-            None
-        } else {
-            // SAFETY: per this function's contract.
-            let name = unsafe { arg_str(policy, "policy") }?;
-            let preset: Preset = name.parse().map_err(|e: PolicyError| {
-                Failure::new(hpcsched_result::InvalidArgument, e.to_string())
-            })?;
-            Some(Policy::preset(preset, cluster.inner.config()))
+        let policy = match unsafe { arg_opt_str(policy, "policy") }? {
+            None => None,
+            Some(name) => Some(Policy::preset(preset(name)?, cluster.inner.config())),
         };
         let cluster = cluster.inner.clone();
         let inner = match policy {
             None => Scheduler::new(cluster),
             Some(policy) => Scheduler::with_policy(cluster, policy),
         };
-        hand_out(out, hpcsched_scheduler { inner });
-        Ok(())
+        Ok(hpcsched_scheduler { inner })
     })
+}
+
+/// A policy preset by name (`fifo`, `easy`, `conservative`, `slurm`, in any case), or
+/// INVALID_ARGUMENT.
+pub(crate) fn preset(name: &str) -> Result<Preset, Failure> {
+    name.parse()
+        .map_err(|e: PolicyError| Failure::new(hpcsched_result::InvalidArgument, e.to_string()))
 }
 
 /// Releases a scheduler. Passing NULL does nothing. Decision lists, estimates and job
 /// snapshots taken from it stay valid.
-///
-/// # Safety
-/// `scheduler` is NULL or a scheduler from hpcsched_scheduler_new not yet released.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_free(scheduler: *mut hpcsched_scheduler) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(scheduler) };
+pub extern "C" fn hpcsched_scheduler_free(scheduler: Option<Box<hpcsched_scheduler>>) {
+    free(scheduler);
 }
 
 /// Submits a job for `user` at time `now` and stores its id in `*job_id` (an array's tasks
@@ -98,20 +92,16 @@ pub unsafe extern "C" fn hpcsched_scheduler_free(scheduler: *mut hpcsched_schedu
 /// for writing.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_submit(
-    scheduler: *mut hpcsched_scheduler,
-    request: *const hpcsched_request,
+    scheduler: Option<&mut hpcsched_scheduler>,
+    request: Option<&hpcsched_request>,
     user: *const c_char,
     now: u64,
-    job_id: *mut u32,
+    job_id: Option<&mut u32>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let job_id = unsafe { out_param(job_id, "job_id") }?;
-        *job_id = 0;
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_mut(scheduler, "scheduler") }?;
-        // SAFETY: per this function's contract.
-        let request = unsafe { arg_ref(request, "request") }?;
+        let job_id = out_param(job_id, "job_id", 0)?;
+        let scheduler = arg_mut(scheduler, "scheduler")?;
+        let request = arg_ref(request, "request")?;
         // SAFETY: per this function's contract.
         let user = unsafe { arg_str(user, "user") }?;
         let id = scheduler
@@ -127,39 +117,26 @@ pub unsafe extern "C" fn hpcsched_scheduler_submit(
 /// start (with their allocations), running jobs that reached their time limit, pending
 /// jobs ended because they can never run. The caller owns the list and must release it
 /// with hpcsched_decisions_free. The pass also refreshes the estimates.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using; `out` is NULL or
-/// valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_schedule(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_schedule(
+    scheduler: Option<&mut hpcsched_scheduler>,
     now: u64,
-    out: *mut *mut hpcsched_decisions,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_decisions>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_mut(scheduler, "scheduler") }?;
+    make(out, || {
+        let scheduler = arg_mut(scheduler, "scheduler")?;
         let decisions = scheduler.inner.schedule(Timestamp(now));
-        hand_out(out, hpcsched_decisions::new(&decisions));
-        Ok(())
+        Ok(hpcsched_decisions::new(&decisions))
     })
 }
 
 /// Shared body of the job events: a mutable scheduler, then the event.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
-unsafe fn job_event(
-    scheduler: *mut hpcsched_scheduler,
+fn job_event(
+    scheduler: Option<&mut hpcsched_scheduler>,
     event: impl FnOnce(&mut Scheduler) -> Result<(), JobError>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_mut(scheduler, "scheduler") }?;
+        let scheduler = arg_mut(scheduler, "scheduler")?;
         event(&mut scheduler.inner).map_err(Failure::from)
     })
 }
@@ -170,124 +147,89 @@ unsafe fn job_event(
 /// Every job event returns HPCSCHED_RESULT_UNKNOWN_JOB for an id the scheduler does not
 /// know and HPCSCHED_RESULT_WRONG_STATE when the job's state does not allow the event; a
 /// refused event changes nothing.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_job_finished(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_job_finished(
+    scheduler: Option<&mut hpcsched_scheduler>,
     job_id: u32,
     now: u64,
     exit_code: i32,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        job_event(scheduler, |s| {
-            s.job_finished(JobId(job_id), Timestamp(now), exit_code)
-        })
-    }
+    job_event(scheduler, |s| {
+        s.job_finished(JobId(job_id), Timestamp(now), exit_code)
+    })
 }
 
 /// Reports that running job `job_id` ran out of memory at `now`. With `reboot_on_oom`
 /// (sites whose nodes reboot on OOM) the job ends CANCELLED with the cause in its comment;
 /// otherwise it ends OUT_OF_MEMORY.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_out_of_memory(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_out_of_memory(
+    scheduler: Option<&mut hpcsched_scheduler>,
     job_id: u32,
     now: u64,
     reboot_on_oom: bool,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        job_event(scheduler, |s| {
-            s.out_of_memory(JobId(job_id), Timestamp(now), reboot_on_oom)
-        })
-    }
+    job_event(scheduler, |s| {
+        s.out_of_memory(JobId(job_id), Timestamp(now), reboot_on_oom)
+    })
 }
 
 /// Cancels job `job_id` at `now` (scancel): a pending job (or all of an array's pending
 /// tasks) never starts; a running one ends CANCELLED and frees its resources.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_cancel(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_cancel(
+    scheduler: Option<&mut hpcsched_scheduler>,
     job_id: u32,
     now: u64,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { job_event(scheduler, |s| s.cancel(JobId(job_id), Timestamp(now))) }
+    job_event(scheduler, |s| s.cancel(JobId(job_id), Timestamp(now)))
 }
 
 /// Holds pending job `job_id` as its user does (scontrol hold by the owner, or uhold):
 /// priority 0, reason JobHeldUser.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_hold(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_hold(
+    scheduler: Option<&mut hpcsched_scheduler>,
     job_id: u32,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { job_event(scheduler, |s| s.hold(JobId(job_id))) }
+    job_event(scheduler, |s| s.hold(JobId(job_id)))
 }
 
 /// Holds pending job `job_id` as an administrator's `scontrol hold` does: priority 0,
 /// reason JobHeldAdmin.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_hold_admin(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_hold_admin(
+    scheduler: Option<&mut hpcsched_scheduler>,
     job_id: u32,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { job_event(scheduler, |s| s.hold_as(JobId(job_id), HoldKind::Admin)) }
+    job_event(scheduler, |s| s.hold_as(JobId(job_id), HoldKind::Admin))
 }
 
 /// Releases held job `job_id` (scontrol release).
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_release(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_release(
+    scheduler: Option<&mut hpcsched_scheduler>,
     job_id: u32,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { job_event(scheduler, |s| s.release(JobId(job_id))) }
+    job_event(scheduler, |s| s.release(JobId(job_id)))
 }
 
 /// Requeues running job `job_id` at `now` (scontrol requeue): it ends, frees its resources
 /// and pends again.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_requeue(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_requeue(
+    scheduler: Option<&mut hpcsched_scheduler>,
     job_id: u32,
     now: u64,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { job_event(scheduler, |s| s.requeue(JobId(job_id), Timestamp(now))) }
+    job_event(scheduler, |s| s.requeue(JobId(job_id), Timestamp(now)))
 }
 
 /// Changes the time limit of job `job_id` (scontrol update TimeLimit=): `seconds`, or
 /// UNLIMITED when `unlimited` is true (`seconds` is then ignored).
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler no other thread is using.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_update_time_limit(
-    scheduler: *mut hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_update_time_limit(
+    scheduler: Option<&mut hpcsched_scheduler>,
     job_id: u32,
     seconds: u64,
     unlimited: bool,
@@ -297,8 +239,7 @@ pub unsafe extern "C" fn hpcsched_scheduler_update_time_limit(
     } else {
         TimeLimit::Limited(Duration::from_secs(seconds))
     };
-    // SAFETY: same contract.
-    unsafe { job_event(scheduler, |s| s.update_time_limit(JobId(job_id), limit)) }
+    job_event(scheduler, |s| s.update_time_limit(JobId(job_id), limit))
 }
 
 /// Drains node `name` with `reason`: it takes no new jobs; running ones finish.
@@ -311,13 +252,12 @@ pub unsafe extern "C" fn hpcsched_scheduler_update_time_limit(
 /// are NULL or NUL-terminated strings.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_drain_node(
-    scheduler: *mut hpcsched_scheduler,
+    scheduler: Option<&mut hpcsched_scheduler>,
     name: *const c_char,
     reason: *const c_char,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_mut(scheduler, "scheduler") }?;
+        let scheduler = arg_mut(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(name, "name") }?;
         // SAFETY: per this function's contract.
@@ -342,13 +282,12 @@ pub unsafe extern "C" fn hpcsched_scheduler_drain_node(
 /// are NULL or NUL-terminated strings.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_set_partition_state(
-    scheduler: *mut hpcsched_scheduler,
+    scheduler: Option<&mut hpcsched_scheduler>,
     name: *const c_char,
     state: *const c_char,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_mut(scheduler, "scheduler") }?;
+        let scheduler = arg_mut(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(name, "name") }?;
         // SAFETY: per this function's contract.
@@ -373,12 +312,11 @@ pub unsafe extern "C" fn hpcsched_scheduler_set_partition_state(
 /// NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_resume_node(
-    scheduler: *mut hpcsched_scheduler,
+    scheduler: Option<&mut hpcsched_scheduler>,
     name: *const c_char,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_mut(scheduler, "scheduler") }?;
+        let scheduler = arg_mut(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(name, "name") }?;
         scheduler.inner.resume_node(name).map_err(Failure::from)
@@ -397,22 +335,17 @@ pub unsafe extern "C" fn hpcsched_scheduler_resume_node(
 /// writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_down_node(
-    scheduler: *mut hpcsched_scheduler,
+    scheduler: Option<&mut hpcsched_scheduler>,
     name: *const c_char,
     reason: *const c_char,
     now: u64,
-    ended: *mut *mut hpcsched_job_ids,
-    requeued: *mut *mut hpcsched_job_ids,
+    ended: Option<&mut MaybeUninit<Option<Box<hpcsched_job_ids>>>>,
+    requeued: Option<&mut MaybeUninit<Option<Box<hpcsched_job_ids>>>>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let ended = unsafe { out_param(ended, "ended") }?;
-        // SAFETY: per this function's contract.
-        let requeued = unsafe { out_param(requeued, "requeued") }?;
-        *ended = ptr::null_mut();
-        *requeued = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_mut(scheduler, "scheduler") }?;
+        let ended = handle_out(ended, "ended")?;
+        let requeued = handle_out(requeued, "requeued")?;
+        let scheduler = arg_mut(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(name, "name") }?;
         // SAFETY: per this function's contract.
@@ -421,8 +354,8 @@ pub unsafe extern "C" fn hpcsched_scheduler_down_node(
             .inner
             .down_node(name, reason, Timestamp(now))
             .map_err(Failure::from)?;
-        hand_out(ended, hpcsched_job_ids::new(e));
-        hand_out(requeued, hpcsched_job_ids::new(r));
+        ended.put(hpcsched_job_ids::new(e));
+        requeued.put(hpcsched_job_ids::new(r));
         Ok(())
     })
 }
@@ -430,25 +363,17 @@ pub unsafe extern "C" fn hpcsched_scheduler_down_node(
 /// Stores when the host must call hpcsched_scheduler_schedule again at the latest (the
 /// next time limit, begin time, planned start or backfill interval after `now`): `*has`
 /// is false (and `*out` 0) when nothing is due and only events need a new pass.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler; `out` and `has` are NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_next_event_time(
-    scheduler: *const hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_next_event_time(
+    scheduler: Option<&hpcsched_scheduler>,
     now: u64,
-    out: *mut u64,
-    has: *mut bool,
+    out: Option<&mut u64>,
+    has: Option<&mut bool>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        // SAFETY: per this function's contract.
-        let has = unsafe { out_param(has, "has") }?;
-        *out = 0;
-        *has = false;
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
+        let out = out_param(out, "out", 0)?;
+        let has = out_param(has, "has", false)?;
+        let scheduler = arg_ref(scheduler, "scheduler")?;
         if let Some(t) = scheduler.inner.next_event_time(Timestamp(now)) {
             *out = t.0;
             *has = true;
@@ -460,50 +385,34 @@ pub unsafe extern "C" fn hpcsched_scheduler_next_event_time(
 /// Stores in `*out` the expected starts of pending jobs as of the last scheduling pass
 /// (empty before the first). The caller owns the list and must release it with
 /// hpcsched_estimates_free.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_estimates(
-    scheduler: *const hpcsched_scheduler,
-    out: *mut *mut hpcsched_estimates,
+pub extern "C" fn hpcsched_scheduler_estimates(
+    scheduler: Option<&hpcsched_scheduler>,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_estimates>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
-        hand_out(out, hpcsched_estimates::new(scheduler.inner.estimates()));
-        Ok(())
+    make(out, || {
+        let scheduler = arg_ref(scheduler, "scheduler")?;
+        Ok(hpcsched_estimates::new(scheduler.inner.estimates()))
     })
 }
 
 /// Stores in `*out` a snapshot of job `job_id` (pending, running or finished). The caller
 /// owns it and must release it with hpcsched_job_free. An id the scheduler does not know
 /// gives HPCSCHED_RESULT_UNKNOWN_JOB and `*out` = NULL.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_job(
-    scheduler: *const hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_job(
+    scheduler: Option<&hpcsched_scheduler>,
     job_id: u32,
-    out: *mut *mut hpcsched_job,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_job>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
+    make(out, || {
+        let scheduler = arg_ref(scheduler, "scheduler")?;
         let id = JobId(job_id);
         let job = scheduler
             .inner
             .job(id)
             .ok_or_else(|| Failure::from(JobError::UnknownJob(id)))?;
-        hand_out(out, hpcsched_job::new(job));
-        Ok(())
+        Ok(hpcsched_job::new(job))
     })
 }
 
@@ -511,45 +420,30 @@ pub unsafe extern "C" fn hpcsched_scheduler_job(
 /// finished), in the order the scheduler lists them (the order jobs entered its table,
 /// which is submission order for ordinary jobs). The caller owns the list and must release it with
 /// hpcsched_job_ids_free.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_jobs(
-    scheduler: *const hpcsched_scheduler,
-    out: *mut *mut hpcsched_job_ids,
+pub extern "C" fn hpcsched_scheduler_jobs(
+    scheduler: Option<&hpcsched_scheduler>,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_job_ids>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
-        hand_out(
-            out,
-            hpcsched_job_ids::new(scheduler.inner.jobs().map(hpcsched::Job::id)),
-        );
-        Ok(())
+    make(out, || {
+        let scheduler = arg_ref(scheduler, "scheduler")?;
+        Ok(hpcsched_job_ids::new(
+            scheduler.inner.jobs().map(hpcsched::Job::id),
+        ))
     })
 }
 
 /// Stores in `*out` how many of pending array job `job_id`'s tasks have not started yet
 /// (0 for any other job, known or not).
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_pending_tasks(
-    scheduler: *const hpcsched_scheduler,
+pub extern "C" fn hpcsched_scheduler_pending_tasks(
+    scheduler: Option<&hpcsched_scheduler>,
     job_id: u32,
-    out: *mut u64,
+    out: Option<&mut u64>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        crate::error::getter(scheduler, "scheduler", out, 0, |s| {
-            Ok(s.inner.pending_tasks(JobId(job_id)))
-        })
-    }
+    crate::boundary::getter(scheduler, "scheduler", out, 0, |s| {
+        Ok(s.inner.pending_tasks(JobId(job_id)))
+    })
 }
 
 /// Stores in `*out` the ids of the jobs running on node `name`, in the order they
@@ -561,57 +455,47 @@ pub unsafe extern "C" fn hpcsched_scheduler_pending_tasks(
 /// `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_node_jobs(
-    scheduler: *const hpcsched_scheduler,
+    scheduler: Option<&hpcsched_scheduler>,
     name: *const c_char,
-    out: *mut *mut hpcsched_job_ids,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_job_ids>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
+    make(out, || {
+        let scheduler = arg_ref(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(name, "name") }?;
         let jobs = scheduler
             .inner
             .node_jobs(name)
             .ok_or_else(|| unknown_node(name))?;
-        hand_out(out, hpcsched_job_ids::new(jobs.iter().copied()));
-        Ok(())
+        Ok(hpcsched_job_ids::new(jobs.iter().copied()))
     })
 }
 
-/// Stores what node `name` has free now: CPUs in `*cpus` and memory in MiB in
-/// `*memory_mib`. An unknown node gives HPCSCHED_RESULT_UNKNOWN_NODE.
+/// Stores what node `name` has available now, not allocated to running jobs: CPUs in
+/// `*cpus` and memory in MiB in `*memory_mib`. An unknown node gives
+/// HPCSCHED_RESULT_UNKNOWN_NODE (and zeros).
 ///
 /// # Safety
-/// `scheduler` is NULL or a live scheduler; `name` is NULL or a NUL-terminated string;
-/// `cpus` and `memory_mib` are NULL or valid for writing.
+/// `name` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_node_free(
-    scheduler: *const hpcsched_scheduler,
+pub unsafe extern "C" fn hpcsched_scheduler_node_available(
+    scheduler: Option<&hpcsched_scheduler>,
     name: *const c_char,
-    cpus: *mut u32,
-    memory_mib: *mut u64,
+    cpus: Option<&mut u32>,
+    memory_mib: Option<&mut u64>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let cpus = unsafe { out_param(cpus, "cpus") }?;
-        // SAFETY: per this function's contract.
-        let memory_mib = unsafe { out_param(memory_mib, "memory_mib") }?;
-        *cpus = 0;
-        *memory_mib = 0;
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
+        let cpus = out_param(cpus, "cpus", 0)?;
+        let memory_mib = out_param(memory_mib, "memory_mib", 0)?;
+        let scheduler = arg_ref(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(name, "name") }?;
-        let free = scheduler
+        let available = scheduler
             .inner
             .node_free(name)
             .ok_or_else(|| unknown_node(name))?;
-        *cpus = free.cpus;
-        *memory_mib = free.memory.mib();
+        *cpus = available.cpus;
+        *memory_mib = available.memory.mib();
         Ok(())
     })
 }
@@ -629,35 +513,51 @@ mod tests {
     use crate::decision::*;
     use crate::job::*;
     use crate::request::{hpcsched_request_free, tests::request};
-    use crate::tests::last_message;
+    use crate::tests::{last_message, slot};
     use std::ffi::CStr;
+    use std::ptr;
 
     /// Four exclusive nodes: the classic backfill picture.
     const CONF: &CStr = c"NodeName=n[1-4] CPUs=16 RealMemory=64000
 PartitionName=batch Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE
 ";
 
-    fn scheduler(policy: Option<&CStr>) -> *mut hpcsched_scheduler {
-        let mut c = ptr::null_mut();
-        let mut s = ptr::null_mut();
+    fn scheduler(policy: Option<&CStr>) -> Option<Box<hpcsched_scheduler>> {
+        let mut c = None;
+        let mut s = None;
         // SAFETY: valid strings and out-params; the cluster is released right after.
         unsafe {
-            let r = hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), &raw mut c);
+            let r = hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), slot(&mut c));
             assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
-            let r = hpcsched_scheduler_new(c, policy.map_or(ptr::null(), CStr::as_ptr), &raw mut s);
+            let r = hpcsched_scheduler_new(
+                c.as_deref(),
+                policy.map_or(ptr::null(), CStr::as_ptr),
+                slot(&mut s),
+            );
             assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
             // The scheduler has its own copy.
-            hpcsched_cluster_free(c);
+            hpcsched_cluster_free(c.take());
         }
         s
     }
 
-    fn submit(s: *mut hpcsched_scheduler, script: &CStr, user: &CStr, now: u64) -> u32 {
+    fn submit(
+        s: &mut Option<Box<hpcsched_scheduler>>,
+        script: &CStr,
+        user: &CStr,
+        now: u64,
+    ) -> u32 {
         let r = request(script);
         let mut id = 0;
         // SAFETY: live handles, local out-param.
         unsafe {
-            let code = hpcsched_scheduler_submit(s, r, user.as_ptr(), now, &raw mut id);
+            let code = hpcsched_scheduler_submit(
+                s.as_deref_mut(),
+                r.as_deref(),
+                user.as_ptr(),
+                now,
+                Some(&mut id),
+            );
             assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
             hpcsched_request_free(r);
         }
@@ -671,73 +571,66 @@ PartitionName=batch Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE
 
     /// The decisions of a pass as (kind, job, partition, node names).
     fn schedule(
-        s: *mut hpcsched_scheduler,
+        s: &mut Option<Box<hpcsched_scheduler>>,
         now: u64,
     ) -> Vec<(hpcsched_decision_kind, u32, Option<String>, Vec<String>)> {
-        let mut d = ptr::null_mut();
+        let mut d = None;
         let mut out = Vec::new();
-        // SAFETY: live handles, local out-params; the list is released at the end.
-        unsafe {
-            assert_eq!(
-                hpcsched_scheduler_schedule(s, now, &raw mut d),
-                hpcsched_result::Ok
-            );
-            let mut n = 0usize;
-            hpcsched_decisions_count(d, &raw mut n);
-            for i in 0..n {
-                let (mut kind, mut job, mut part) =
-                    (hpcsched_decision_kind::Other, 0u32, ptr::null());
-                hpcsched_decisions_kind(d, i, &raw mut kind);
-                hpcsched_decisions_job(d, i, &raw mut job);
-                hpcsched_decisions_partition(d, i, &raw mut part);
-                let mut count = 0usize;
-                hpcsched_decisions_node_count(d, i, &raw mut count);
-                let mut nodes = Vec::new();
-                for k in 0..count {
-                    let (mut name, mut cpus, mut mib, mut gres) = (ptr::null(), 0u32, 0u64, 9usize);
-                    let r = hpcsched_decisions_node(
-                        d,
-                        i,
-                        k,
-                        &raw mut name,
-                        &raw mut cpus,
-                        &raw mut mib,
-                        &raw mut gres,
-                    );
-                    assert_eq!(r, hpcsched_result::Ok);
-                    // Exclusive: the whole node.
-                    assert_eq!((cpus, mib, gres), (16, 64000, 0));
-                    nodes.push(cstr(name).unwrap());
-                }
-                out.push((kind, job, cstr(part), nodes));
+        assert_eq!(
+            hpcsched_scheduler_schedule(s.as_deref_mut(), now, slot(&mut d)),
+            hpcsched_result::Ok
+        );
+        let mut n = 0usize;
+        hpcsched_decisions_count(d.as_deref(), Some(&mut n));
+        for i in 0..n {
+            let (mut kind, mut job, mut part) = (hpcsched_decision_kind::Other, 0u32, ptr::null());
+            hpcsched_decisions_kind(d.as_deref(), i, Some(&mut kind));
+            hpcsched_decisions_job(d.as_deref(), i, Some(&mut job));
+            hpcsched_decisions_partition(d.as_deref(), i, Some(&mut part));
+            let mut count = 0usize;
+            hpcsched_decisions_node_count(d.as_deref(), i, Some(&mut count));
+            let mut nodes = Vec::new();
+            for k in 0..count {
+                let (mut name, mut cpus, mut mib, mut gres) = (ptr::null(), 0u32, 0u64, 9usize);
+                let r = hpcsched_decisions_node(
+                    d.as_deref(),
+                    i,
+                    k,
+                    Some(&mut name),
+                    Some(&mut cpus),
+                    Some(&mut mib),
+                    Some(&mut gres),
+                );
+                assert_eq!(r, hpcsched_result::Ok);
+                // Exclusive: the whole node.
+                assert_eq!((cpus, mib, gres), (16, 64000, 0));
+                nodes.push(cstr(name).unwrap());
             }
-            hpcsched_decisions_free(d);
+            out.push((kind, job, cstr(part), nodes));
         }
+        hpcsched_decisions_free(d.take());
         out
     }
 
-    fn estimates(s: *const hpcsched_scheduler) -> Vec<(u32, Option<u64>, usize, Option<String>)> {
-        let mut e = ptr::null_mut();
+    fn estimates(s: Option<&hpcsched_scheduler>) -> Vec<(u32, Option<u64>, usize, Option<String>)> {
+        let mut e = None;
         let mut out = Vec::new();
-        // SAFETY: live handles, local out-params; the list is released at the end.
-        unsafe {
-            assert_eq!(
-                hpcsched_scheduler_estimates(s, &raw mut e),
-                hpcsched_result::Ok
-            );
-            let mut n = 0usize;
-            hpcsched_estimates_count(e, &raw mut n);
-            for i in 0..n {
-                let (mut job, mut start, mut has, mut nodes, mut reason) =
-                    (0u32, 0u64, false, 0usize, ptr::null());
-                hpcsched_estimates_job(e, i, &raw mut job);
-                hpcsched_estimates_start(e, i, &raw mut start, &raw mut has);
-                hpcsched_estimates_node_count(e, i, &raw mut nodes);
-                hpcsched_estimates_reason(e, i, &raw mut reason);
-                out.push((job, has.then_some(start), nodes, cstr(reason)));
-            }
-            hpcsched_estimates_free(e);
+        assert_eq!(
+            hpcsched_scheduler_estimates(s, slot(&mut e)),
+            hpcsched_result::Ok
+        );
+        let mut n = 0usize;
+        hpcsched_estimates_count(e.as_deref(), Some(&mut n));
+        for i in 0..n {
+            let (mut job, mut start, mut has, mut nodes, mut reason) =
+                (0u32, 0u64, false, 0usize, ptr::null());
+            hpcsched_estimates_job(e.as_deref(), i, Some(&mut job));
+            hpcsched_estimates_start(e.as_deref(), i, Some(&mut start), Some(&mut has));
+            hpcsched_estimates_node_count(e.as_deref(), i, Some(&mut nodes));
+            hpcsched_estimates_reason(e.as_deref(), i, Some(&mut reason));
+            out.push((job, has.then_some(start), nodes, cstr(reason)));
         }
+        hpcsched_estimates_free(e.take());
         out
     }
 
@@ -745,22 +638,22 @@ PartitionName=batch Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE
 
     #[test]
     fn classic_backfill() {
-        let s = scheduler(None);
-        let a = submit(s, c"#!/bin/sh\n#SBATCH -N3 -t 60 -J A\n", c"alice", 0);
-        let b = submit(s, c"#!/bin/sh\n#SBATCH -N4 -t 60\n", c"bob", 0);
-        let c = submit(s, c"#!/bin/sh\n#SBATCH -N1 -t 30\n", c"carol", 0);
-        let d = submit(s, c"#!/bin/sh\n#SBATCH -N1 -t 120\n", c"dave", 0);
+        let mut s = scheduler(None);
+        let a = submit(&mut s, c"#!/bin/sh\n#SBATCH -N3 -t 60 -J A\n", c"alice", 0);
+        let b = submit(&mut s, c"#!/bin/sh\n#SBATCH -N4 -t 60\n", c"bob", 0);
+        let c = submit(&mut s, c"#!/bin/sh\n#SBATCH -N1 -t 30\n", c"carol", 0);
+        let d = submit(&mut s, c"#!/bin/sh\n#SBATCH -N1 -t 120\n", c"dave", 0);
         assert_eq!((a, b, c, d), (1, 2, 3, 4));
         let batch = Some("batch".to_owned());
         let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         assert_eq!(
-            schedule(s, 0),
+            schedule(&mut s, 0),
             [
                 (Start, a, batch.clone(), names(&["n1", "n2", "n3"])),
                 (Start, c, batch.clone(), names(&["n4"])),
             ]
         );
-        let est = estimates(s);
+        let est = estimates(s.as_deref());
         assert_eq!(est.len(), 2);
         assert_eq!(est[0].0, b);
         assert_eq!(est[0].1, Some(3600));
@@ -771,272 +664,297 @@ PartitionName=batch Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE
         unsafe {
             let (mut t, mut has) = (0u64, false);
             // Slurm's policy: backfill runs again after bf_interval (30 s by default).
-            hpcsched_scheduler_next_event_time(s, 0, &raw mut t, &raw mut has);
+            hpcsched_scheduler_next_event_time(s.as_deref(), 0, Some(&mut t), Some(&mut has));
             assert_eq!((t, has), (30, true));
 
             // A job snapshot of a running job.
-            let mut j = ptr::null_mut();
+            let mut j = None;
             assert_eq!(
-                hpcsched_scheduler_job(s, a, &raw mut j),
+                hpcsched_scheduler_job(s.as_deref(), a, slot(&mut j)),
                 hpcsched_result::Ok
             );
             let mut p = ptr::null();
-            hpcsched_job_state(j, &raw mut p);
+            hpcsched_job_state(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("RUNNING"));
-            hpcsched_job_state_code(j, &raw mut p);
+            hpcsched_job_state_code(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("R"));
-            hpcsched_job_name(j, &raw mut p);
+            hpcsched_job_name(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("A"));
-            hpcsched_job_user(j, &raw mut p);
+            hpcsched_job_user(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("alice"));
-            hpcsched_job_partition(j, &raw mut p);
+            hpcsched_job_partition(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("batch"));
-            hpcsched_job_reason(j, &raw mut p);
+            hpcsched_job_reason(j.as_deref(), Some(&mut p));
             assert_eq!(p, ptr::null());
             let (mut v, mut has) = (1u64, false);
-            hpcsched_job_start_time(j, &raw mut v, &raw mut has);
+            hpcsched_job_start_time(j.as_deref(), Some(&mut v), Some(&mut has));
             assert_eq!((v, has), (0, true));
-            hpcsched_job_end_time(j, &raw mut v, &raw mut has);
+            hpcsched_job_end_time(j.as_deref(), Some(&mut v), Some(&mut has));
             assert_eq!((v, has), (0, false));
             let (mut secs, mut unl) = (0u64, true);
-            hpcsched_job_time_limit_seconds(j, &raw mut secs, &raw mut unl);
+            hpcsched_job_time_limit_seconds(j.as_deref(), Some(&mut secs), Some(&mut unl));
             assert_eq!((secs, unl), (3600, false));
             let mut n = 0usize;
-            hpcsched_job_node_count(j, &raw mut n);
+            hpcsched_job_node_count(j.as_deref(), Some(&mut n));
             assert_eq!(n, 3);
-            hpcsched_job_free(j);
+            hpcsched_job_free(j.take());
 
             // Pending job D: reason and no start.
             assert_eq!(
-                hpcsched_scheduler_job(s, d, &raw mut j),
+                hpcsched_scheduler_job(s.as_deref(), d, slot(&mut j)),
                 hpcsched_result::Ok
             );
-            hpcsched_job_state(j, &raw mut p);
+            hpcsched_job_state(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("PENDING"));
-            hpcsched_job_start_time(j, &raw mut v, &raw mut has);
+            hpcsched_job_start_time(j.as_deref(), Some(&mut v), Some(&mut has));
             assert!(!has);
-            hpcsched_job_free(j);
+            hpcsched_job_free(j.take());
 
             // n4 is C's.
-            let mut ids = ptr::null_mut();
+            let mut ids = None;
             assert_eq!(
-                hpcsched_scheduler_node_jobs(s, c"n4".as_ptr(), &raw mut ids),
+                hpcsched_scheduler_node_jobs(s.as_deref(), c"n4".as_ptr(), slot(&mut ids)),
                 hpcsched_result::Ok
             );
             let (mut count, mut id) = (0usize, 0u32);
-            hpcsched_job_ids_count(ids, &raw mut count);
-            hpcsched_job_ids_get(ids, 0, &raw mut id);
+            hpcsched_job_ids_count(ids.as_deref(), Some(&mut count));
+            hpcsched_job_ids_get(ids.as_deref(), 0, Some(&mut id));
             assert_eq!((count, id), (1, c));
-            hpcsched_job_ids_free(ids);
+            hpcsched_job_ids_free(ids.take());
             let (mut cpus, mut mib) = (9u32, 9u64);
-            hpcsched_scheduler_node_free(s, c"n4".as_ptr(), &raw mut cpus, &raw mut mib);
+            hpcsched_scheduler_node_available(
+                s.as_deref(),
+                c"n4".as_ptr(),
+                Some(&mut cpus),
+                Some(&mut mib),
+            );
             assert_eq!((cpus, mib), (0, 0));
 
             // C ends early, A at its limit: B starts, then D after B.
             assert_eq!(
-                hpcsched_scheduler_job_finished(s, c, 1800, 0),
+                hpcsched_scheduler_job_finished(s.as_deref_mut(), c, 1800, 0),
                 hpcsched_result::Ok
             );
-            assert!(schedule(s, 1800).is_empty());
+            assert!(schedule(&mut s, 1800).is_empty());
             assert_eq!(
-                hpcsched_scheduler_job_finished(s, a, 3600, 0),
+                hpcsched_scheduler_job_finished(s.as_deref_mut(), a, 3600, 0),
                 hpcsched_result::Ok
             );
             assert_eq!(
-                schedule(s, 3600),
+                schedule(&mut s, 3600),
                 [(Start, b, batch.clone(), names(&["n1", "n2", "n3", "n4"]))]
             );
             assert_eq!(
-                hpcsched_scheduler_job_finished(s, b, 5000, 1),
+                hpcsched_scheduler_job_finished(s.as_deref_mut(), b, 5000, 1),
                 hpcsched_result::Ok
             );
             assert_eq!(
-                schedule(s, 5000),
+                schedule(&mut s, 5000),
                 [(Start, d, batch.clone(), names(&["n1"]))]
             );
 
             assert_eq!(
-                hpcsched_scheduler_job(s, b, &raw mut j),
+                hpcsched_scheduler_job(s.as_deref(), b, slot(&mut j)),
                 hpcsched_result::Ok
             );
-            hpcsched_job_state(j, &raw mut p);
+            hpcsched_job_state(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("FAILED"));
             let (mut code, mut has) = (0i32, false);
-            hpcsched_job_exit_code(j, &raw mut code, &raw mut has);
+            hpcsched_job_exit_code(j.as_deref(), Some(&mut code), Some(&mut has));
             assert_eq!((code, has), (1, true));
-            hpcsched_job_free(j);
+            hpcsched_job_free(j.take());
 
             // D runs into its limit: a STOP decision, state TIMEOUT.
-            let mut list = ptr::null_mut();
+            let mut list = None;
             assert_eq!(
-                hpcsched_scheduler_schedule(s, 5000 + 7200, &raw mut list),
+                hpcsched_scheduler_schedule(s.as_deref_mut(), 5000 + 7200, slot(&mut list)),
                 hpcsched_result::Ok
             );
             let mut kind = Start;
-            hpcsched_decisions_kind(list, 0, &raw mut kind);
+            hpcsched_decisions_kind(list.as_deref(), 0, Some(&mut kind));
             assert_eq!(kind, hpcsched_decision_kind::Stop);
-            hpcsched_decisions_state(list, 0, &raw mut p);
+            hpcsched_decisions_state(list.as_deref(), 0, Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("TIMEOUT"));
-            hpcsched_decisions_partition(list, 0, &raw mut p);
+            hpcsched_decisions_partition(list.as_deref(), 0, Some(&mut p));
             assert!(p.is_null());
             let mut n = 7usize;
-            hpcsched_decisions_node_count(list, 0, &raw mut n);
+            hpcsched_decisions_node_count(list.as_deref(), 0, Some(&mut n));
             assert_eq!(n, 0);
             assert_eq!(
-                hpcsched_decisions_kind(list, 1, &raw mut kind),
+                hpcsched_decisions_kind(list.as_deref(), 1, Some(&mut kind)),
                 hpcsched_result::OutOfRange
             );
             assert_eq!(last_message(), "decision index 1 out of range (list has 1)");
-            hpcsched_decisions_free(list);
+            hpcsched_decisions_free(list.take());
 
-            let mut all = ptr::null_mut();
-            hpcsched_scheduler_jobs(s, &raw mut all);
-            hpcsched_job_ids_count(all, &raw mut count);
+            let mut all = None;
+            hpcsched_scheduler_jobs(s.as_deref(), slot(&mut all));
+            hpcsched_job_ids_count(all.as_deref(), Some(&mut count));
             assert_eq!(count, 4);
-            hpcsched_job_ids_free(all);
-            hpcsched_scheduler_free(s);
+            hpcsched_job_ids_free(all.take());
+            hpcsched_scheduler_free(s.take());
         }
     }
 
     #[test]
     fn presets_and_policy_errors() {
         // FIFO: nothing jumps ahead of blocked B, so C waits although n4 is free.
-        let s = scheduler(Some(c"FIFO"));
-        let a = submit(s, c"#!/bin/sh\n#SBATCH -N3 -t 60\n", c"u", 0);
-        submit(s, c"#!/bin/sh\n#SBATCH -N4 -t 60\n", c"u", 0);
-        submit(s, c"#!/bin/sh\n#SBATCH -N1 -t 30\n", c"u", 0);
-        let started: Vec<u32> = schedule(s, 0).into_iter().map(|d| d.1).collect();
+        let mut s = scheduler(Some(c"FIFO"));
+        let a = submit(&mut s, c"#!/bin/sh\n#SBATCH -N3 -t 60\n", c"u", 0);
+        submit(&mut s, c"#!/bin/sh\n#SBATCH -N4 -t 60\n", c"u", 0);
+        submit(&mut s, c"#!/bin/sh\n#SBATCH -N1 -t 30\n", c"u", 0);
+        let started: Vec<u32> = schedule(&mut s, 0).into_iter().map(|d| d.1).collect();
         assert_eq!(started, [a]);
         // SAFETY: the scheduler from above; NULL and valid strings.
         unsafe {
-            hpcsched_scheduler_free(s);
-            let mut c = ptr::null_mut();
-            hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), &raw mut c);
-            let mut s = ptr::dangling_mut();
-            let r = hpcsched_scheduler_new(c, c"greedy".as_ptr(), &raw mut s);
+            hpcsched_scheduler_free(s.take());
+            let mut c = None;
+            hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), slot(&mut c));
+            let mut s = None;
+            let r = hpcsched_scheduler_new(c.as_deref(), c"greedy".as_ptr(), slot(&mut s));
             assert_eq!(r, hpcsched_result::InvalidArgument);
-            assert!(s.is_null());
+            assert!(s.is_none());
             assert_eq!(
                 last_message(),
                 "unknown policy `greedy`: expected fifo, easy, conservative or slurm"
             );
-            let r = hpcsched_scheduler_new(ptr::null(), ptr::null(), &raw mut s);
+            let r = hpcsched_scheduler_new(None, ptr::null(), slot(&mut s));
             assert_eq!(r, hpcsched_result::NullArgument);
-            hpcsched_cluster_free(c);
+            hpcsched_cluster_free(c.take());
         }
     }
 
     #[test]
     fn event_errors() {
-        let s = scheduler(Some(c"easy"));
-        let a = submit(s, c"#!/bin/sh\n#SBATCH -N1 -t 10 --no-requeue\n", c"u", 0);
+        let mut s = scheduler(Some(c"easy"));
+        let a = submit(
+            &mut s,
+            c"#!/bin/sh\n#SBATCH -N1 -t 10 --no-requeue\n",
+            c"u",
+            0,
+        );
         // SAFETY: the scheduler from above; local out-params and valid strings.
         unsafe {
             assert_eq!(
-                hpcsched_scheduler_job_finished(s, 99, 0, 0),
+                hpcsched_scheduler_job_finished(s.as_deref_mut(), 99, 0, 0),
                 hpcsched_result::UnknownJob
             );
             assert_eq!(last_message(), "Invalid job id specified: 99");
             assert_eq!(
-                hpcsched_scheduler_job_finished(s, a, 0, 0),
+                hpcsched_scheduler_job_finished(s.as_deref_mut(), a, 0, 0),
                 hpcsched_result::WrongState
             );
             assert_eq!(last_message(), "job 1 is PENDING: cannot finish");
             assert_eq!(
-                hpcsched_scheduler_requeue(s, a, 0),
+                hpcsched_scheduler_requeue(s.as_deref_mut(), a, 0),
                 hpcsched_result::WrongState
             );
-            assert_eq!(hpcsched_scheduler_hold(s, a), hpcsched_result::Ok);
-            let mut j = ptr::null_mut();
-            hpcsched_scheduler_job(s, a, &raw mut j);
+            assert_eq!(
+                hpcsched_scheduler_hold(s.as_deref_mut(), a),
+                hpcsched_result::Ok
+            );
+            let mut j = None;
+            hpcsched_scheduler_job(s.as_deref(), a, slot(&mut j));
             let mut p = ptr::null();
-            hpcsched_job_reason(j, &raw mut p);
+            hpcsched_job_reason(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("JobHeldUser"));
-            hpcsched_job_hold(j, &raw mut p);
+            hpcsched_job_hold(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("user"));
-            hpcsched_job_free(j);
-            assert!(schedule(s, 1).is_empty());
-            assert_eq!(hpcsched_scheduler_release(s, a), hpcsched_result::Ok);
+            hpcsched_job_free(j.take());
+            assert!(schedule(&mut s, 1).is_empty());
             assert_eq!(
-                hpcsched_scheduler_update_time_limit(s, a, 0, true),
+                hpcsched_scheduler_release(s.as_deref_mut(), a),
                 hpcsched_result::Ok
             );
-            hpcsched_scheduler_job(s, a, &raw mut j);
+            assert_eq!(
+                hpcsched_scheduler_update_time_limit(s.as_deref_mut(), a, 0, true),
+                hpcsched_result::Ok
+            );
+            hpcsched_scheduler_job(s.as_deref(), a, slot(&mut j));
             let (mut secs, mut unl) = (1u64, false);
-            hpcsched_job_time_limit_seconds(j, &raw mut secs, &raw mut unl);
+            hpcsched_job_time_limit_seconds(j.as_deref(), Some(&mut secs), Some(&mut unl));
             assert_eq!((secs, unl), (0, true));
-            hpcsched_job_free(j);
+            hpcsched_job_free(j.take());
             assert_eq!(
-                hpcsched_scheduler_update_time_limit(s, a, 600, false),
+                hpcsched_scheduler_update_time_limit(s.as_deref_mut(), a, 600, false),
                 hpcsched_result::Ok
             );
-            assert_eq!(schedule(s, 2).len(), 1);
-            assert_eq!(hpcsched_scheduler_hold(s, a), hpcsched_result::WrongState);
+            assert_eq!(schedule(&mut s, 2).len(), 1);
+            assert_eq!(
+                hpcsched_scheduler_hold(s.as_deref_mut(), a),
+                hpcsched_result::WrongState
+            );
 
             // Unknown job lookup.
-            j = ptr::dangling_mut();
+            j = None;
             assert_eq!(
-                hpcsched_scheduler_job(s, 42, &raw mut j),
+                hpcsched_scheduler_job(s.as_deref(), 42, slot(&mut j)),
                 hpcsched_result::UnknownJob
             );
-            assert!(j.is_null());
+            assert!(j.is_none());
 
             // Nodes.
             assert_eq!(
-                hpcsched_scheduler_drain_node(s, c"n9".as_ptr(), c"x".as_ptr()),
+                hpcsched_scheduler_drain_node(s.as_deref_mut(), c"n9".as_ptr(), c"x".as_ptr()),
                 hpcsched_result::UnknownNode
             );
             assert_eq!(last_message(), "Invalid node name specified: n9");
             assert_eq!(
-                hpcsched_scheduler_drain_node(s, c"n2".as_ptr(), c"disk".as_ptr()),
+                hpcsched_scheduler_drain_node(s.as_deref_mut(), c"n2".as_ptr(), c"disk".as_ptr()),
                 hpcsched_result::Ok
             );
             assert_eq!(
-                hpcsched_scheduler_resume_node(s, c"n2".as_ptr()),
+                hpcsched_scheduler_resume_node(s.as_deref_mut(), c"n2".as_ptr()),
                 hpcsched_result::Ok
             );
-            let (mut ended, mut requeued) = (ptr::dangling_mut(), ptr::dangling_mut());
+            let (mut ended, mut requeued) = (None, None);
             let r = hpcsched_scheduler_down_node(
-                s,
+                s.as_deref_mut(),
                 c"n0".as_ptr(),
                 c"x".as_ptr(),
                 3,
-                &raw mut ended,
-                &raw mut requeued,
+                slot(&mut ended),
+                slot(&mut requeued),
             );
             assert_eq!(r, hpcsched_result::UnknownNode);
-            assert!(ended.is_null() && requeued.is_null());
+            assert!(ended.is_none() && requeued.is_none());
             let r = hpcsched_scheduler_down_node(
-                s,
+                s.as_deref_mut(),
                 c"n1".as_ptr(),
                 c"power".as_ptr(),
                 3,
-                &raw mut ended,
-                &raw mut requeued,
+                slot(&mut ended),
+                slot(&mut requeued),
             );
             assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
             let (mut n, mut id) = (0usize, 0u32);
-            hpcsched_job_ids_count(ended, &raw mut n);
-            hpcsched_job_ids_get(ended, 0, &raw mut id);
+            hpcsched_job_ids_count(ended.as_deref(), Some(&mut n));
+            hpcsched_job_ids_get(ended.as_deref(), 0, Some(&mut id));
             assert_eq!((n, id), (1, a));
-            hpcsched_job_ids_count(requeued, &raw mut n);
+            hpcsched_job_ids_count(requeued.as_deref(), Some(&mut n));
             assert_eq!(n, 0);
             assert_eq!(
-                hpcsched_job_ids_get(requeued, 0, &raw mut id),
+                hpcsched_job_ids_get(requeued.as_deref(), 0, Some(&mut id)),
                 hpcsched_result::OutOfRange
             );
-            hpcsched_job_ids_free(ended);
-            hpcsched_job_ids_free(requeued);
-            hpcsched_scheduler_job(s, a, &raw mut j);
-            hpcsched_job_state(j, &raw mut p);
+            hpcsched_job_ids_free(ended.take());
+            hpcsched_job_ids_free(requeued.take());
+            hpcsched_scheduler_job(s.as_deref(), a, slot(&mut j));
+            hpcsched_job_state(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("NODE_FAIL"));
-            hpcsched_job_free(j);
+            hpcsched_job_free(j.take());
 
             // Submit errors: rejected, unknown dependency, no user.
             let mut id = 7u32;
             let r = request(c"#!/bin/sh\n#SBATCH -p nosuch\n");
             assert_eq!(
-                hpcsched_scheduler_submit(s, r, c"u".as_ptr(), 0, &raw mut id),
+                hpcsched_scheduler_submit(
+                    s.as_deref_mut(),
+                    r.as_deref(),
+                    c"u".as_ptr(),
+                    0,
+                    Some(&mut id)
+                ),
                 hpcsched_result::Rejected
             );
             assert_eq!(id, 0);
@@ -1044,7 +962,13 @@ PartitionName=batch Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE
             hpcsched_request_free(r);
             let r = request(c"#!/bin/sh\n#SBATCH -d afterok:777\n");
             assert_eq!(
-                hpcsched_scheduler_submit(s, r, c"u".as_ptr(), 0, &raw mut id),
+                hpcsched_scheduler_submit(
+                    s.as_deref_mut(),
+                    r.as_deref(),
+                    c"u".as_ptr(),
+                    0,
+                    Some(&mut id)
+                ),
                 hpcsched_result::InvalidArgument
             );
             assert_eq!(
@@ -1052,53 +976,65 @@ PartitionName=batch Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE
                 "Job dependency problem: job 777 does not exist"
             );
             assert_eq!(
-                hpcsched_scheduler_submit(s, r, c"".as_ptr(), 0, &raw mut id),
+                hpcsched_scheduler_submit(
+                    s.as_deref_mut(),
+                    r.as_deref(),
+                    c"".as_ptr(),
+                    0,
+                    Some(&mut id)
+                ),
                 hpcsched_result::InvalidArgument
             );
             assert_eq!(
-                hpcsched_scheduler_submit(s, r, ptr::null(), 0, &raw mut id),
+                hpcsched_scheduler_submit(
+                    s.as_deref_mut(),
+                    r.as_deref(),
+                    ptr::null(),
+                    0,
+                    Some(&mut id)
+                ),
                 hpcsched_result::NullArgument
             );
             hpcsched_request_free(r);
 
-            hpcsched_scheduler_free(s);
+            hpcsched_scheduler_free(s.take());
         }
     }
 
     #[test]
     fn gres_indices_and_memory() {
-        let mut c = ptr::null_mut();
-        let mut s = ptr::null_mut();
+        let mut c = None;
+        let mut s = None;
         let conf = c"NodeName=g1 CPUs=8 RealMemory=32000 Gres=gpu:a100:4
 PartitionName=gpu Nodes=g1 Default=YES
 ";
         // SAFETY: valid strings, local out-params; every handle is released.
         unsafe {
-            hpcsched_cluster_from_slurm_conf(conf.as_ptr(), &raw mut c);
+            hpcsched_cluster_from_slurm_conf(conf.as_ptr(), slot(&mut c));
             assert_eq!(
-                hpcsched_scheduler_new(c, ptr::null(), &raw mut s),
+                hpcsched_scheduler_new(c.as_deref(), ptr::null(), slot(&mut s)),
                 hpcsched_result::Ok
             );
-            hpcsched_cluster_free(c);
+            hpcsched_cluster_free(c.take());
             // No estimates before the first pass.
-            assert!(estimates(s).is_empty());
+            assert!(estimates(s.as_deref()).is_empty());
             let job = submit(
-                s,
+                &mut s,
                 c"#!/bin/sh\n#SBATCH --gres=gpu:a100:2 -c 2 --mem=1000 -t 5\n",
                 c"u",
                 0,
             );
-            let mut d = ptr::null_mut();
-            hpcsched_scheduler_schedule(s, 0, &raw mut d);
+            let mut d = None;
+            hpcsched_scheduler_schedule(s.as_deref_mut(), 0, slot(&mut d));
             let (mut name, mut cpus, mut mib, mut gres) = (ptr::null(), 0u32, 0u64, 0usize);
             let r = hpcsched_decisions_node(
-                d,
+                d.as_deref(),
                 0,
                 0,
-                &raw mut name,
-                &raw mut cpus,
-                &raw mut mib,
-                &raw mut gres,
+                Some(&mut name),
+                Some(&mut cpus),
+                Some(&mut mib),
+                Some(&mut gres),
             );
             assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
             assert_eq!(
@@ -1108,14 +1044,14 @@ PartitionName=gpu Nodes=g1 Default=YES
             let (mut gname, mut gtype, mut idx, mut n) =
                 (ptr::null(), ptr::null(), ptr::null(), 0usize);
             let r = hpcsched_decisions_node_gres(
-                d,
+                d.as_deref(),
                 0,
                 0,
                 0,
-                &raw mut gname,
-                &raw mut gtype,
-                &raw mut idx,
-                &raw mut n,
+                Some(&mut gname),
+                Some(&mut gtype),
+                Some(&mut idx),
+                Some(&mut n),
             );
             assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
             assert_eq!(
@@ -1124,118 +1060,125 @@ PartitionName=gpu Nodes=g1 Default=YES
             );
             assert_eq!(std::slice::from_raw_parts(idx, n), [0, 1]);
             let r = hpcsched_decisions_node_gres(
-                d,
+                d.as_deref(),
                 0,
                 0,
                 1,
-                &raw mut gname,
-                &raw mut gtype,
-                &raw mut idx,
-                &raw mut n,
+                Some(&mut gname),
+                Some(&mut gtype),
+                Some(&mut idx),
+                Some(&mut n),
             );
             assert_eq!(r, hpcsched_result::OutOfRange);
             assert!(gname.is_null() && idx.is_null() && n == 0);
             assert_eq!(last_message(), "GRES index 1 out of range (node has 1)");
-            hpcsched_decisions_free(d);
+            hpcsched_decisions_free(d.take());
 
             // The job snapshot shows the same allocation; the node has the rest free.
-            let mut j = ptr::null_mut();
-            hpcsched_scheduler_job(s, job, &raw mut j);
+            let mut j = None;
+            hpcsched_scheduler_job(s.as_deref(), job, slot(&mut j));
             let r = hpcsched_job_node_gres(
-                j,
+                j.as_deref(),
                 0,
                 0,
-                &raw mut gname,
-                &raw mut gtype,
-                &raw mut idx,
-                &raw mut n,
+                Some(&mut gname),
+                Some(&mut gtype),
+                Some(&mut idx),
+                Some(&mut n),
             );
             assert_eq!(r, hpcsched_result::Ok);
             assert_eq!(std::slice::from_raw_parts(idx, n), [0, 1]);
             let r = hpcsched_job_node(
-                j,
+                j.as_deref(),
                 1,
-                &raw mut name,
-                &raw mut cpus,
-                &raw mut mib,
-                &raw mut gres,
+                Some(&mut name),
+                Some(&mut cpus),
+                Some(&mut mib),
+                Some(&mut gres),
             );
             assert_eq!(r, hpcsched_result::OutOfRange);
             assert_eq!(last_message(), "node index 1 out of range (job has 1)");
-            hpcsched_job_free(j);
-            hpcsched_scheduler_node_free(s, c"g1".as_ptr(), &raw mut cpus, &raw mut mib);
+            hpcsched_job_free(j.take());
+            hpcsched_scheduler_node_available(
+                s.as_deref(),
+                c"g1".as_ptr(),
+                Some(&mut cpus),
+                Some(&mut mib),
+            );
             assert_eq!((cpus, mib), (6, 31000));
             assert_eq!(
-                hpcsched_scheduler_node_free(s, c"g2".as_ptr(), &raw mut cpus, &raw mut mib),
+                hpcsched_scheduler_node_available(
+                    s.as_deref(),
+                    c"g2".as_ptr(),
+                    Some(&mut cpus),
+                    Some(&mut mib)
+                ),
                 hpcsched_result::UnknownNode
             );
             assert_eq!(
-                hpcsched_scheduler_out_of_memory(s, job, 10, true),
+                hpcsched_scheduler_out_of_memory(s.as_deref_mut(), job, 10, true),
                 hpcsched_result::Ok
             );
-            hpcsched_scheduler_job(s, job, &raw mut j);
+            hpcsched_scheduler_job(s.as_deref(), job, slot(&mut j));
             let mut p = ptr::null();
-            hpcsched_job_state(j, &raw mut p);
+            hpcsched_job_state(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("CANCELLED"));
-            hpcsched_job_comment(j, &raw mut p);
+            hpcsched_job_comment(j.as_deref(), Some(&mut p));
             assert_eq!(cstr(p).as_deref(), Some("out of memory: node rebooted"));
-            hpcsched_job_free(j);
-            hpcsched_scheduler_free(s);
+            hpcsched_job_free(j.take());
+            hpcsched_scheduler_free(s.take());
         }
     }
 
     #[test]
     fn null_arguments_and_free() {
-        // SAFETY: NULL and local pointers only.
-        unsafe {
-            let mut d = ptr::dangling_mut();
-            assert_eq!(
-                hpcsched_scheduler_schedule(ptr::null_mut(), 0, &raw mut d),
-                hpcsched_result::NullArgument
-            );
-            assert!(d.is_null());
-            assert_eq!(last_message(), "argument `scheduler` is NULL");
-            let mut n = 5usize;
-            assert_eq!(
-                hpcsched_decisions_count(ptr::null(), &raw mut n),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(n, 0);
-            assert_eq!(
-                hpcsched_estimates_count(ptr::null(), &raw mut n),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(
-                hpcsched_job_ids_count(ptr::null(), &raw mut n),
-                hpcsched_result::NullArgument
-            );
-            let (mut t, mut has) = (5u64, true);
-            assert_eq!(
-                hpcsched_scheduler_next_event_time(ptr::null(), 0, &raw mut t, &raw mut has),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!((t, has), (0, false));
-            assert_eq!(
-                hpcsched_scheduler_cancel(ptr::null_mut(), 1, 0),
-                hpcsched_result::NullArgument
-            );
-            let (mut name, mut cpus, mut mib) = (ptr::null(), 0u32, 0u64);
-            let r = hpcsched_decisions_node(
-                ptr::null(),
-                0,
-                0,
-                &raw mut name,
-                &raw mut cpus,
-                &raw mut mib,
-                ptr::null_mut(),
-            );
-            assert_eq!(r, hpcsched_result::NullArgument);
-            assert_eq!(last_message(), "argument `gres_count` is NULL");
-            hpcsched_scheduler_free(ptr::null_mut());
-            hpcsched_decisions_free(ptr::null_mut());
-            hpcsched_estimates_free(ptr::null_mut());
-            hpcsched_job_free(ptr::null_mut());
-            hpcsched_job_ids_free(ptr::null_mut());
-        }
+        let mut d = None;
+        assert_eq!(
+            hpcsched_scheduler_schedule(None, 0, slot(&mut d)),
+            hpcsched_result::NullArgument
+        );
+        assert!(d.is_none());
+        assert_eq!(last_message(), "argument `scheduler` is NULL");
+        let mut n = 5usize;
+        assert_eq!(
+            hpcsched_decisions_count(None, Some(&mut n)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(n, 0);
+        assert_eq!(
+            hpcsched_estimates_count(None, Some(&mut n)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(
+            hpcsched_job_ids_count(None, Some(&mut n)),
+            hpcsched_result::NullArgument
+        );
+        let (mut t, mut has) = (5u64, true);
+        assert_eq!(
+            hpcsched_scheduler_next_event_time(None, 0, Some(&mut t), Some(&mut has)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!((t, has), (0, false));
+        assert_eq!(
+            hpcsched_scheduler_cancel(None, 1, 0),
+            hpcsched_result::NullArgument
+        );
+        let (mut name, mut cpus, mut mib) = (ptr::null(), 0u32, 0u64);
+        let r = hpcsched_decisions_node(
+            None,
+            0,
+            0,
+            Some(&mut name),
+            Some(&mut cpus),
+            Some(&mut mib),
+            None,
+        );
+        assert_eq!(r, hpcsched_result::NullArgument);
+        assert_eq!(last_message(), "argument `gres_count` is NULL");
+        hpcsched_scheduler_free(None);
+        hpcsched_decisions_free(None);
+        hpcsched_estimates_free(None);
+        hpcsched_job_free(None);
+        hpcsched_job_ids_free(None);
     }
 }

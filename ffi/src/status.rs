@@ -2,725 +2,150 @@
 //! it, a partition's nodes and CPUs as `sinfo` summarises them, what a user's jobs hold, and
 //! a user's usage next to a QOS's `MaxTRESPerUser` limits.
 //!
-//! Each view is a snapshot the caller owns: it keeps describing the scheduler as it was
-//! when taken, and strings borrowed from it stay valid until it is released.
+//! The all-number views (partition and user usage) are structs the caller passes in and
+//! one call fills. The records and QOS limits are snapshots the caller owns: they keep
+//! describing the scheduler as it was when taken, and strings borrowed from them stay
+//! valid until they are released.
 
-use crate::decision::opt_ptr;
-use crate::error::{
-    Failure, arg_ref, arg_str, c_string, free_box, getter, guard, hpcsched_result, item,
-    optional_getter, out_param,
+use crate::boundary::{
+    Failure, arg_ref, arg_str, c_string, free, getter, guard, hpcsched_result, item, make,
+    out_param,
 };
-use crate::job::hand_out;
+use crate::record::hpcsched_records;
 use crate::scheduler::hpcsched_scheduler;
-use hpcsched::{
-    JobRecord, LimitUsage, PartitionUsage, RejectReason, TimeLimit, Timestamp, UserUsage,
-};
+use hpcsched::record::RecordRow;
+use hpcsched::{LimitUsage, RejectReason, Timestamp};
 use std::ffi::{CString, c_char};
+use std::mem::MaybeUninit;
 use std::ptr;
 
-/// One record with its strings ready to lend to C.
-struct RecordEntry {
-    job: u32,
-    display_id: CString,
-    name: CString,
-    user: CString,
-    account: Option<CString>,
-    partition: CString,
-    state: CString,
-    exit_code: i32,
-    submit: u64,
-    eligible: Option<u64>,
-    start: Option<u64>,
-    end: Option<u64>,
-    elapsed: u64,
-    time_limit: TimeLimit,
-    nodes: CString,
-    alloc_tres: CString,
-}
-
-impl RecordEntry {
-    fn new(r: &JobRecord) -> Self {
-        Self {
-            job: r.job.0,
-            display_id: c_string(&r.display_id),
-            name: c_string(&r.name),
-            user: c_string(&r.user),
-            account: r.account.as_deref().map(c_string),
-            partition: c_string(&r.partition),
-            state: c_string(r.state.name()),
-            exit_code: r.exit_code,
-            submit: r.submit.0,
-            eligible: r.eligible.map(|t| t.0),
-            start: r.start.map(|t| t.0),
-            end: r.end.map(|t| t.0),
-            elapsed: r.elapsed.as_secs(),
-            time_limit: r.time_limit,
-            nodes: c_string(&r.nodes),
-            alloc_tres: c_string(&r.alloc_tres),
-        }
-    }
-}
-
-/// Every job as `sacct` lists it (finished, running and pending), by job id; an array's
-/// tasks that have not started are one record.
-///
-/// Made by hpcsched_scheduler_records and released with hpcsched_records_free. It is a
-/// snapshot and does not refer to the scheduler. Strings borrowed from it stay valid until
-/// it is released.
-pub struct hpcsched_records {
-    items: Vec<RecordEntry>,
-}
-
-impl hpcsched_records {
-    fn at(&self, index: usize) -> Result<&RecordEntry, Failure> {
-        item(&self.items, index, "record", "list")
-    }
-}
-
-/// Stores in `*out` every job the scheduler knows as `sacct` would list it at `now` (which
-/// sets the elapsed time of running jobs), ordered by job id. The caller owns the list and
-/// must release it with hpcsched_records_free.
-///
-/// # Safety
-/// `scheduler` is NULL or a live scheduler; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_scheduler_records(
-    scheduler: *const hpcsched_scheduler,
-    now: u64,
-    out: *mut *mut hpcsched_records,
-) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
-        let items = scheduler
-            .inner
-            .records(Timestamp(now))
-            .iter()
-            .map(RecordEntry::new)
-            .collect();
-        hand_out(out, hpcsched_records { items });
-        Ok(())
-    })
-}
-
-/// Releases a record list. Passing NULL does nothing. Strings borrowed from it become
-/// invalid.
-///
-/// # Safety
-/// `records` is NULL or a list from hpcsched_scheduler_records not yet released.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_free(records: *mut hpcsched_records) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(records) };
-}
-
-/// Stores the number of records in `*out`.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_count(
-    records: *const hpcsched_records,
-    out: *mut usize,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(records, "records", out, 0, |l| Ok(l.items.len())) }
-}
-
-/// Stores the job id of record `index` (0-based, below hpcsched_records_count) in `*out`;
-/// an array's pending tasks carry the array job id. Every indexed accessor returns
-/// HPCSCHED_RESULT_OUT_OF_RANGE for a bad index and then leaves its out-params NULL / 0.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_job(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(records, "records", out, 0, |l| Ok(l.at(index)?.job)) }
-}
-
-/// Stores in `*out` sacct's JobID of record `index`: `42`, `7_3` for an array task, or
-/// `7_[2-5]` for an array's tasks that have not started. Borrowed from the list.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_display_id(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut *const c_char,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(records, "records", out, ptr::null(), |l| {
-            Ok(l.at(index)?.display_id.as_ptr())
-        })
-    }
-}
-
-/// Stores in `*out` the JobName of record `index` (`--job-name`, empty when not given).
-/// Borrowed from the list.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_name(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut *const c_char,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(records, "records", out, ptr::null(), |l| {
-            Ok(l.at(index)?.name.as_ptr())
-        })
-    }
-}
-
-/// Stores in `*out` the user who submitted record `index`'s job. Borrowed from the list.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_user(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut *const c_char,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(records, "records", out, ptr::null(), |l| {
-            Ok(l.at(index)?.user.as_ptr())
-        })
-    }
-}
-
-/// Stores in `*out` the account of record `index`, or NULL when none was given. Borrowed
-/// from the list.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_account(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut *const c_char,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(records, "records", out, ptr::null(), |l| {
-            Ok(opt_ptr(l.at(index)?.account.as_ref()))
-        })
-    }
-}
-
-/// Stores in `*out` the partition of record `index`: where the job ran, or the one it
-/// waits for. Never NULL on success. Borrowed from the list.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_partition(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut *const c_char,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(records, "records", out, ptr::null(), |l| {
-            Ok(l.at(index)?.partition.as_ptr())
-        })
-    }
-}
-
-/// Stores in `*out` the State of record `index` as sacct names it (`PENDING`, `RUNNING`,
-/// `COMPLETED`, `FAILED`, `CANCELLED`, `TIMEOUT`...). Borrowed from the list.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_state(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut *const c_char,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(records, "records", out, ptr::null(), |l| {
-            Ok(l.at(index)?.state.as_ptr())
-        })
-    }
-}
-
-/// Stores in `*out` the exit status of record `index`'s job (the first number of sacct's
-/// ExitCode): 0 until the job ends.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_exit_code(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut i32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(records, "records", out, 0, |l| Ok(l.at(index)?.exit_code)) }
-}
-
-/// Stores in `*out` the Submit time of record `index` (seconds on the host's clock).
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_submit_time(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut u64,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(records, "records", out, 0, |l| Ok(l.at(index)?.submit)) }
-}
-
-/// Stores the Eligible time of record `index`: `*has` is false (and `*out` 0) until a
-/// scheduling pass has found the job eligible (sacct's `Unknown`), e.g. while it waits on
-/// a dependency or a begin time.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_eligible_time(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut u64,
-    has: *mut bool,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        optional_getter(records, "records", out, has, 0, |l| {
-            Ok(l.at(index)?.eligible)
-        })
-    }
-}
-
-/// Stores the Start time of record `index`: `*has` is false (and `*out` 0) when the job
-/// has not started (sacct's `Unknown`).
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_start_time(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut u64,
-    has: *mut bool,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { optional_getter(records, "records", out, has, 0, |l| Ok(l.at(index)?.start)) }
-}
-
-/// Stores the End time of record `index`: `*has` is false (and `*out` 0) while the job has
-/// not ended (sacct's `Unknown`).
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` and `has` are NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_end_time(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut u64,
-    has: *mut bool,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { optional_getter(records, "records", out, has, 0, |l| Ok(l.at(index)?.end)) }
-}
-
-/// Stores in `*out` the Elapsed time of record `index` in seconds: end (or the `now` the
-/// list was taken at, while the job runs) minus start; 0 when it never started.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_elapsed_seconds(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut u64,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(records, "records", out, 0, |l| Ok(l.at(index)?.elapsed)) }
-}
-
-/// Stores the Timelimit of record `index`: `*unlimited` is true for an unlimited job (and
-/// `*seconds` is then 0), otherwise `*seconds` is the limit in seconds.
-///
-/// # Safety
-/// `records` is NULL or a live list; `seconds` and `unlimited` are NULL or valid for
-/// writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_time_limit_seconds(
-    records: *const hpcsched_records,
-    index: usize,
-    seconds: *mut u64,
-    unlimited: *mut bool,
-) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let seconds = unsafe { out_param(seconds, "seconds") }?;
-        // SAFETY: per this function's contract.
-        let unlimited = unsafe { out_param(unlimited, "unlimited") }?;
-        *seconds = 0;
-        *unlimited = false;
-        // SAFETY: per this function's contract.
-        let records = unsafe { arg_ref(records, "records") }?;
-        match records.at(index)?.time_limit {
-            TimeLimit::Limited(d) => *seconds = d.as_secs(),
-            TimeLimit::Unlimited => *unlimited = true,
-        }
-        Ok(())
-    })
-}
-
-/// Stores in `*out` the NodeList of record `index` as a Slurm hostlist (`n[1-3]`), or an
-/// empty string when the job never started. Borrowed from the list.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_nodes(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut *const c_char,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(records, "records", out, ptr::null(), |l| {
-            Ok(l.at(index)?.nodes.as_ptr())
-        })
-    }
-}
-
-/// Stores in `*out` the AllocTRES of record `index` in sacct's form and order,
-/// `cpu=N,mem=NM,node=N` then `gres/NAME=N` by GRES name (e.g.
-/// `cpu=4,mem=8192M,node=1,gres/gpu=2`), or an empty string when the job never started.
-/// Borrowed from the list.
-///
-/// # Safety
-/// `records` is NULL or a live list; `out` is NULL or valid for writing a pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_records_alloc_tres(
-    records: *const hpcsched_records,
-    index: usize,
-    out: *mut *const c_char,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(records, "records", out, ptr::null(), |l| {
-            Ok(l.at(index)?.alloc_tres.as_ptr())
-        })
-    }
-}
-
-/// How one partition's nodes and CPUs are used, as `sinfo` summarises them.
-///
-/// Made by hpcsched_scheduler_partition_usage and released with
-/// hpcsched_partition_usage_free. It is a snapshot and does not refer to the scheduler.
+/// How one partition's nodes and CPUs are used, as `sinfo` summarises them. Filled by
+/// hpcsched_scheduler_partition_usage.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct hpcsched_partition_usage {
-    inner: PartitionUsage,
+    /// Nodes in the partition (sinfo's NODES(A/I/O/T) total).
+    pub nodes: u32,
+    /// Nodes with nothing allocated that can take jobs (IDLE).
+    pub idle: u32,
+    /// Nodes with some but not all CPUs allocated (MIXED).
+    pub mixed: u32,
+    /// Nodes with every CPU allocated (ALLOCATED).
+    pub allocated: u32,
+    /// Nodes that take no new jobs (DOWN, DRAIN, FAIL...), whatever they still run; they
+    /// count in none of idle, mixed and allocated.
+    pub unavailable: u32,
+    /// CPUs in the partition.
+    pub cpus: u32,
+    /// The partition's CPUs allocated to jobs.
+    pub cpus_allocated: u32,
+    /// GPUs in the partition (GRES `gpu` of every type).
+    pub gpus: u64,
+    /// The partition's GPUs allocated to jobs.
+    pub gpus_allocated: u64,
 }
 
-/// Stores in `*out` how the nodes of partition `partition` are used now. The caller owns
-/// the snapshot and must release it with hpcsched_partition_usage_free. A name the
-/// cluster does not have gives HPCSCHED_RESULT_UNKNOWN_PARTITION and `*out` = NULL.
+/// Fills `*out` with how the nodes of partition `partition` are used now. A name the
+/// cluster does not have gives HPCSCHED_RESULT_UNKNOWN_PARTITION; on any failure `*out` is
+/// all zero.
 ///
 /// # Safety
-/// `scheduler` is NULL or a live scheduler; `partition` is NULL or a NUL-terminated
-/// string; `out` is NULL or valid for writing a pointer.
+/// `partition` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_partition_usage(
-    scheduler: *const hpcsched_scheduler,
+    scheduler: Option<&hpcsched_scheduler>,
     partition: *const c_char,
-    out: *mut *mut hpcsched_partition_usage,
+    out: Option<&mut hpcsched_partition_usage>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
+        let out = out_param(out, "out", hpcsched_partition_usage::default())?;
+        let scheduler = arg_ref(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(partition, "partition") }?;
-        let inner = scheduler.inner.partition_usage(name).ok_or_else(|| {
+        let u = scheduler.inner.partition_usage(name).ok_or_else(|| {
             Failure::new(
                 hpcsched_result::UnknownPartition,
                 RejectReason::InvalidPartition(name.to_owned()).to_string(),
             )
         })?;
-        hand_out(out, hpcsched_partition_usage { inner });
+        *out = hpcsched_partition_usage {
+            nodes: u.nodes,
+            idle: u.idle,
+            mixed: u.mixed,
+            allocated: u.allocated,
+            unavailable: u.unavailable,
+            cpus: u.cpus,
+            cpus_allocated: u.cpus_allocated,
+            gpus: u.gpus,
+            gpus_allocated: u.gpus_allocated,
+        };
         Ok(())
     })
 }
 
-/// Releases a partition usage snapshot. Passing NULL does nothing.
-///
-/// # Safety
-/// `usage` is NULL or a snapshot from hpcsched_scheduler_partition_usage not yet released.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_free(usage: *mut hpcsched_partition_usage) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(usage) };
-}
-
-/// Stores in `*out` the number of nodes in the partition (sinfo's NODES(A/I/O/T) total).
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_nodes(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.nodes)) }
-}
-
-/// Stores in `*out` the nodes with nothing allocated that can take jobs (IDLE).
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_idle(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.idle)) }
-}
-
-/// Stores in `*out` the nodes with some but not all CPUs allocated (MIXED).
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_mixed(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.mixed)) }
-}
-
-/// Stores in `*out` the nodes with every CPU allocated (ALLOCATED).
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_allocated(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.allocated)) }
-}
-
-/// Stores in `*out` the nodes that take no new jobs (DOWN, DRAIN, FAIL...), whatever they
-/// still run; they count in none of idle, mixed and allocated.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_unavailable(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.unavailable)) }
-}
-
-/// Stores in `*out` the number of CPUs in the partition.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_cpus(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.cpus)) }
-}
-
-/// Stores in `*out` the number of the partition's CPUs allocated to jobs.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_cpus_allocated(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.cpus_allocated)) }
-}
-
-/// Stores in `*out` the number of GPUs in the partition (GRES `gpu` of every type).
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_gpus(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u64,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.gpus)) }
-}
-
-/// Stores in `*out` the number of the partition's GPUs allocated to jobs.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_partition_usage_gpus_allocated(
-    usage: *const hpcsched_partition_usage,
-    out: *mut u64,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.gpus_allocated)) }
-}
-
-/// What one user's jobs hold (running) and wait for (pending).
-///
-/// Made by hpcsched_scheduler_user_usage and released with hpcsched_user_usage_free. It is
-/// a snapshot and does not refer to the scheduler.
+/// What one user's jobs hold (running) and wait for (pending). Filled by
+/// hpcsched_scheduler_user_usage.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct hpcsched_user_usage {
-    inner: UserUsage,
+    /// How many of the user's jobs are running.
+    pub running_jobs: u32,
+    /// How many of the user's jobs are pending; an array's pending tasks count one each.
+    pub pending_jobs: u64,
+    /// The nodes the running jobs hold, one per node of each job (two jobs sharing a node
+    /// count it twice, as TRES `node` does).
+    pub nodes: u32,
+    /// The CPUs the running jobs hold.
+    pub cpus: u32,
+    /// The memory the running jobs hold, in MiB.
+    pub memory_mib: u64,
+    /// The GPUs (GRES `gpu` of every type) the running jobs hold.
+    pub gpus: u64,
 }
 
-/// Stores in `*out` what the jobs of `user` hold and wait for now (all zero for a user
-/// with no jobs). The caller owns the snapshot and must release it with
-/// hpcsched_user_usage_free.
+/// Fills `*out` with what the jobs of `user` hold and wait for now (all zero for a user
+/// with no jobs, and on failure).
 ///
 /// # Safety
-/// `scheduler` is NULL or a live scheduler; `user` is NULL or a NUL-terminated string;
-/// `out` is NULL or valid for writing a pointer.
+/// `user` is NULL or a NUL-terminated string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_user_usage(
-    scheduler: *const hpcsched_scheduler,
+    scheduler: Option<&hpcsched_scheduler>,
     user: *const c_char,
-    out: *mut *mut hpcsched_user_usage,
+    out: Option<&mut hpcsched_user_usage>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
+        let out = out_param(out, "out", hpcsched_user_usage::default())?;
+        let scheduler = arg_ref(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let user = unsafe { arg_str(user, "user") }?;
-        let inner = scheduler.inner.user_usage(user);
-        hand_out(out, hpcsched_user_usage { inner });
+        let u = scheduler.inner.user_usage(user);
+        *out = hpcsched_user_usage {
+            running_jobs: u.running_jobs,
+            pending_jobs: u.pending_jobs,
+            nodes: u.held.nodes,
+            cpus: u.held.cpus,
+            memory_mib: u.held.memory.mib(),
+            gpus: u.held.gres_total("gpu"),
+        };
         Ok(())
     })
 }
 
-/// Releases a user usage snapshot. Passing NULL does nothing.
-///
-/// # Safety
-/// `usage` is NULL or a snapshot from hpcsched_scheduler_user_usage not yet released.
+/// Stores in `*out` every job the scheduler knows as `sacct` would list it at `now` (which
+/// sets the elapsed time of running jobs), ordered by job id. The caller owns the list and
+/// must release it with hpcsched_records_free; read its rows with hpcsched_records_get.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_user_usage_free(usage: *mut hpcsched_user_usage) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(usage) };
-}
-
-/// Stores in `*out` how many of the user's jobs are running.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_user_usage_running_jobs(
-    usage: *const hpcsched_user_usage,
-    out: *mut u32,
+pub extern "C" fn hpcsched_scheduler_records(
+    scheduler: Option<&hpcsched_scheduler>,
+    now: u64,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_records>>>>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.running_jobs)) }
-}
-
-/// Stores in `*out` how many of the user's jobs are pending; an array's pending tasks
-/// count one each.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_user_usage_pending_jobs(
-    usage: *const hpcsched_user_usage,
-    out: *mut u64,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.pending_jobs)) }
-}
-
-/// Stores in `*out` the nodes the user's running jobs hold, one per node of each job (two
-/// jobs sharing a node count it twice, as TRES `node` does).
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_user_usage_nodes(
-    usage: *const hpcsched_user_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.held.nodes)) }
-}
-
-/// Stores in `*out` the CPUs the user's running jobs hold.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_user_usage_cpus(
-    usage: *const hpcsched_user_usage,
-    out: *mut u32,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.held.cpus)) }
-}
-
-/// Stores in `*out` the memory the user's running jobs hold, in MiB.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_user_usage_memory_mib(
-    usage: *const hpcsched_user_usage,
-    out: *mut u64,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |u| Ok(u.inner.held.memory.mib())) }
-}
-
-/// Stores in `*out` the GPUs (GRES `gpu` of every type) the user's running jobs hold.
-///
-/// # Safety
-/// `usage` is NULL or a live snapshot; `out` is NULL or valid for writing.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_user_usage_gpus(
-    usage: *const hpcsched_user_usage,
-    out: *mut u64,
-) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(usage, "usage", out, 0, |u| {
-            Ok(u.inner.held.gres_total("gpu"))
-        })
-    }
+    make(out, || {
+        let scheduler = arg_ref(scheduler, "scheduler")?;
+        let records = scheduler.inner.records(Timestamp(now));
+        Ok(hpcsched_records::new(records.iter().map(RecordRow::from)))
+    })
 }
 
 /// One limit with its name ready to lend to C.
@@ -766,17 +191,13 @@ impl hpcsched_qos_usage {
 /// strings; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hpcsched_scheduler_qos_user_usage(
-    scheduler: *const hpcsched_scheduler,
+    scheduler: Option<&hpcsched_scheduler>,
     qos: *const c_char,
     user: *const c_char,
-    out: *mut *mut hpcsched_qos_usage,
+    out: Option<&mut MaybeUninit<Option<Box<hpcsched_qos_usage>>>>,
 ) -> hpcsched_result {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = ptr::null_mut();
-        // SAFETY: per this function's contract.
-        let scheduler = unsafe { arg_ref(scheduler, "scheduler") }?;
+    make(out, || {
+        let scheduler = arg_ref(scheduler, "scheduler")?;
         // SAFETY: per this function's contract.
         let qos = unsafe { arg_str(qos, "qos") }?;
         // SAFETY: per this function's contract.
@@ -788,83 +209,60 @@ pub unsafe extern "C" fn hpcsched_scheduler_qos_user_usage(
             )
         })?;
         let items = limits.iter().map(LimitEntry::new).collect();
-        hand_out(out, hpcsched_qos_usage { items });
-        Ok(())
+        Ok(hpcsched_qos_usage { items })
     })
 }
 
 /// Releases a QOS usage list. Passing NULL does nothing. Strings borrowed from it become
 /// invalid.
-///
-/// # Safety
-/// `usage` is NULL or a list from hpcsched_scheduler_qos_user_usage not yet released.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_qos_usage_free(usage: *mut hpcsched_qos_usage) {
-    // SAFETY: the caller's contract above is free_box's.
-    unsafe { free_box(usage) };
+pub extern "C" fn hpcsched_qos_usage_free(usage: Option<Box<hpcsched_qos_usage>>) {
+    free(usage);
 }
 
 /// Stores the number of limits in `*out`.
-///
-/// # Safety
-/// `usage` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_qos_usage_count(
-    usage: *const hpcsched_qos_usage,
-    out: *mut usize,
+pub extern "C" fn hpcsched_qos_usage_count(
+    usage: Option<&hpcsched_qos_usage>,
+    out: Option<&mut usize>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |l| Ok(l.items.len())) }
+    getter(usage, "usage", out, 0, |l| Ok(l.items.len()))
 }
 
 /// Stores in `*out` the TRES that limit `index` (0-based, below hpcsched_qos_usage_count)
 /// applies to, as sacctmgr names it: `cpu`, `mem`, `node`, `gres/gpu`, `gres/gpu:a100`...
 /// Borrowed from the list. Every indexed accessor returns HPCSCHED_RESULT_OUT_OF_RANGE for
 /// a bad index.
-///
-/// # Safety
-/// `usage` is NULL or a live list; `out` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_qos_usage_tres(
-    usage: *const hpcsched_qos_usage,
+pub extern "C" fn hpcsched_qos_usage_tres(
+    usage: Option<&hpcsched_qos_usage>,
     index: usize,
-    out: *mut *const c_char,
+    out: Option<&mut *const c_char>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe {
-        getter(usage, "usage", out, ptr::null(), |l| {
-            Ok(l.at(index)?.tres.as_ptr())
-        })
-    }
+    getter(usage, "usage", out, ptr::null(), |l| {
+        Ok(l.at(index)?.tres.as_ptr())
+    })
 }
 
 /// Stores in `*out` how much of limit `index`'s TRES the user's running jobs under the QOS
 /// hold (memory in MiB, other TRES as counts).
-///
-/// # Safety
-/// `usage` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_qos_usage_used(
-    usage: *const hpcsched_qos_usage,
+pub extern "C" fn hpcsched_qos_usage_used(
+    usage: Option<&hpcsched_qos_usage>,
     index: usize,
-    out: *mut u64,
+    out: Option<&mut u64>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |l| Ok(l.at(index)?.used)) }
+    getter(usage, "usage", out, 0, |l| Ok(l.at(index)?.used))
 }
 
 /// Stores in `*out` the value of limit `index` (memory in MiB, other TRES as counts).
-///
-/// # Safety
-/// `usage` is NULL or a live list; `out` is NULL or valid for writing.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hpcsched_qos_usage_limit(
-    usage: *const hpcsched_qos_usage,
+pub extern "C" fn hpcsched_qos_usage_limit(
+    usage: Option<&hpcsched_qos_usage>,
     index: usize,
-    out: *mut u64,
+    out: Option<&mut u64>,
 ) -> hpcsched_result {
-    // SAFETY: same contract.
-    unsafe { getter(usage, "usage", out, 0, |l| Ok(l.at(index)?.limit)) }
+    getter(usage, "usage", out, 0, |l| Ok(l.at(index)?.limit))
 }
 
 #[cfg(test)]
@@ -874,10 +272,15 @@ mod tests {
         hpcsched_cluster_add_qos, hpcsched_cluster_free, hpcsched_cluster_from_slurm_conf,
     };
     use crate::decision::{hpcsched_decisions_count, hpcsched_decisions_free};
+    use crate::record::{
+        hpcsched_record, hpcsched_records_count, hpcsched_records_free, hpcsched_records_get,
+    };
     use crate::request::{hpcsched_request_free, tests::request};
     use crate::scheduler::*;
-    use crate::tests::last_message;
+    use crate::tests::{last_message, slot};
     use std::ffi::CStr;
+
+    type Sched = Option<Box<hpcsched_scheduler>>;
 
     /// Two CPU nodes (the second with no time limit on its partition) and a GPU node.
     const CONF: &CStr = c"GresTypes=gpu
@@ -890,55 +293,46 @@ PartitionName=gpu Nodes=g1
 sacctmgr add qos gpu2 MaxTRESPerUser=gres/gpu=2,mem=16G,cpu=8
 ";
 
-    fn scheduler() -> *mut hpcsched_scheduler {
-        let (mut c, mut s) = (ptr::null_mut(), ptr::null_mut());
-        // SAFETY: valid strings and out-params; the cluster is released right after.
+    fn scheduler() -> Sched {
+        let (mut c, mut s) = (None, None);
+        // SAFETY: NUL-terminated literals.
         unsafe {
-            assert_eq!(
-                hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), &raw mut c),
-                hpcsched_result::Ok,
-                "{}",
-                last_message()
-            );
-            assert_eq!(
-                hpcsched_cluster_add_qos(c, QOS.as_ptr()),
-                hpcsched_result::Ok,
-                "{}",
-                last_message()
-            );
-            assert_eq!(
-                hpcsched_scheduler_new(c, ptr::null(), &raw mut s),
-                hpcsched_result::Ok
-            );
-            hpcsched_cluster_free(c);
+            let r = hpcsched_cluster_from_slurm_conf(CONF.as_ptr(), slot(&mut c));
+            assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+            let r = hpcsched_cluster_add_qos(c.as_deref_mut(), QOS.as_ptr());
+            assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+            let r = hpcsched_scheduler_new(c.as_deref(), ptr::null(), slot(&mut s));
+            assert_eq!(r, hpcsched_result::Ok);
         }
+        hpcsched_cluster_free(c);
         s
     }
 
-    fn submit(s: *mut hpcsched_scheduler, script: &CStr, user: &CStr) -> u32 {
+    fn submit(s: &mut Sched, script: &CStr, user: &CStr) -> u32 {
         let r = request(script);
         let mut id = 0;
-        // SAFETY: live handles, local out-param.
-        unsafe {
-            let code = hpcsched_scheduler_submit(s, r, user.as_ptr(), 0, &raw mut id);
-            assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
-            hpcsched_request_free(r);
-        }
+        // SAFETY: a NUL-terminated literal.
+        let code = unsafe {
+            hpcsched_scheduler_submit(
+                s.as_deref_mut(),
+                r.as_deref(),
+                user.as_ptr(),
+                0,
+                Some(&mut id),
+            )
+        };
+        assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
+        hpcsched_request_free(r);
         id
     }
 
     /// Runs a pass and returns how many decisions it made.
-    fn schedule(s: *mut hpcsched_scheduler, now: u64) -> usize {
-        let (mut d, mut n) = (ptr::null_mut(), 0usize);
-        // SAFETY: live handle, local out-params; the list is released.
-        unsafe {
-            assert_eq!(
-                hpcsched_scheduler_schedule(s, now, &raw mut d),
-                hpcsched_result::Ok
-            );
-            hpcsched_decisions_count(d, &raw mut n);
-            hpcsched_decisions_free(d);
-        }
+    fn schedule(s: &mut Sched, now: u64) -> usize {
+        let (mut d, mut n) = (None, 0usize);
+        let r = hpcsched_scheduler_schedule(s.as_deref_mut(), now, slot(&mut d));
+        assert_eq!(r, hpcsched_result::Ok);
+        hpcsched_decisions_count(d.as_deref(), Some(&mut n));
+        hpcsched_decisions_free(d);
         n
     }
 
@@ -947,522 +341,425 @@ sacctmgr add qos gpu2 MaxTRESPerUser=gres/gpu=2,mem=16G,cpu=8
         (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned())
     }
 
-    /// Reads a string accessor of record `i`.
-    fn text(
-        list: *const hpcsched_records,
-        i: usize,
-        get: unsafe extern "C" fn(
-            *const hpcsched_records,
-            usize,
-            *mut *const c_char,
-        ) -> hpcsched_result,
-    ) -> Option<String> {
-        let mut p = ptr::null();
-        // SAFETY: a live list and a local out-param.
-        assert_eq!(unsafe { get(list, i, &raw mut p) }, hpcsched_result::Ok);
-        cstr(p)
-    }
-
-    /// Reads an optional time of record `i`.
-    fn time(
-        list: *const hpcsched_records,
-        i: usize,
-        get: unsafe extern "C" fn(
-            *const hpcsched_records,
-            usize,
-            *mut u64,
-            *mut bool,
-        ) -> hpcsched_result,
-    ) -> Option<u64> {
-        let (mut t, mut has) = (7u64, true);
-        // SAFETY: a live list and local out-params.
-        assert_eq!(
-            unsafe { get(list, i, &raw mut t, &raw mut has) },
-            hpcsched_result::Ok
-        );
-        if !has {
-            assert_eq!(t, 0, "an unset time reads 0");
-        }
-        has.then_some(t)
-    }
-
-    /// Reads a number of record `i`.
-    fn num<T: Copy + Default>(
-        list: *const hpcsched_records,
-        i: usize,
-        get: unsafe extern "C" fn(*const hpcsched_records, usize, *mut T) -> hpcsched_result,
-    ) -> T {
-        let mut v = T::default();
-        // SAFETY: a live list and a local out-param.
-        assert_eq!(unsafe { get(list, i, &raw mut v) }, hpcsched_result::Ok);
-        v
-    }
-
-    /// Every field of record `i`, sacct-style: `|`-separated, `-` for NULL or unset.
-    fn line(list: *const hpcsched_records, i: usize) -> String {
-        let opt = |t: Option<u64>| t.map_or("-".to_owned(), |t| t.to_string());
-        let (mut secs, mut unlimited) = (9u64, true);
-        // SAFETY: a live list and local out-params.
-        let r = unsafe {
-            hpcsched_records_time_limit_seconds(list, i, &raw mut secs, &raw mut unlimited)
-        };
-        assert_eq!(r, hpcsched_result::Ok);
-        assert!(!unlimited || secs == 0);
-        [
-            num(list, i, hpcsched_records_job).to_string(),
-            text(list, i, hpcsched_records_display_id).unwrap(),
-            text(list, i, hpcsched_records_name).unwrap(),
-            text(list, i, hpcsched_records_user).unwrap(),
-            text(list, i, hpcsched_records_account).unwrap_or_else(|| "-".into()),
-            text(list, i, hpcsched_records_partition).unwrap(),
-            text(list, i, hpcsched_records_state).unwrap(),
-            num(list, i, hpcsched_records_exit_code).to_string(),
-            num(list, i, hpcsched_records_submit_time).to_string(),
-            opt(time(list, i, hpcsched_records_eligible_time)),
-            opt(time(list, i, hpcsched_records_start_time)),
-            opt(time(list, i, hpcsched_records_end_time)),
-            num(list, i, hpcsched_records_elapsed_seconds).to_string(),
-            if unlimited {
-                "UNLIMITED".into()
+    /// Every field of a record, sacct-style: `|`-separated, `-` for NULL or unset.
+    fn line(r: &hpcsched_record) -> String {
+        let opt = |has: bool, t: u64| {
+            if has {
+                t.to_string()
             } else {
-                secs.to_string()
+                assert_eq!(t, 0, "an unset value reads 0");
+                "-".to_owned()
+            }
+        };
+        [
+            r.job.to_string(),
+            cstr(r.display_id).unwrap(),
+            cstr(r.name).unwrap(),
+            cstr(r.user).unwrap(),
+            cstr(r.account).unwrap_or_else(|| "-".into()),
+            cstr(r.partition).unwrap(),
+            cstr(r.state).unwrap(),
+            r.exit_code.to_string(),
+            r.submit.to_string(),
+            opt(r.has_eligible, r.eligible),
+            opt(r.has_start, r.start),
+            opt(r.has_end, r.end),
+            opt(r.has_wait, r.wait),
+            r.elapsed.to_string(),
+            if r.has_time_limit {
+                r.time_limit.to_string()
+            } else {
+                "UNLIMITED".into()
             },
-            text(list, i, hpcsched_records_nodes).unwrap(),
-            text(list, i, hpcsched_records_alloc_tres).unwrap(),
+            cstr(r.nodes).unwrap(),
+            r.alloc_cpus.to_string(),
+            cstr(r.alloc_tres).unwrap(),
         ]
         .join("|")
     }
 
-    fn records(s: *const hpcsched_scheduler, now: u64) -> Vec<String> {
-        let (mut list, mut n) = (ptr::null_mut(), 0usize);
-        // SAFETY: a live scheduler and local out-params; the list is released.
-        unsafe {
-            assert_eq!(
-                hpcsched_scheduler_records(s, now, &raw mut list),
-                hpcsched_result::Ok
-            );
-            assert_eq!(
-                hpcsched_records_count(list, &raw mut n),
-                hpcsched_result::Ok
-            );
-            let lines = (0..n).map(|i| line(list, i)).collect();
-            hpcsched_records_free(list);
-            lines
-        }
+    fn records(s: Option<&hpcsched_scheduler>, now: u64) -> Vec<String> {
+        let (mut list, mut n) = (None, 0usize);
+        let r = hpcsched_scheduler_records(s, now, slot(&mut list));
+        assert_eq!(r, hpcsched_result::Ok);
+        assert_eq!(
+            hpcsched_records_count(list.as_deref(), Some(&mut n)),
+            hpcsched_result::Ok
+        );
+        let lines = (0..n)
+            .map(|i| {
+                let mut row = hpcsched_record::empty();
+                assert_eq!(
+                    hpcsched_records_get(list.as_deref(), i, Some(&mut row)),
+                    hpcsched_result::Ok
+                );
+                line(&row)
+            })
+            .collect();
+        hpcsched_records_free(list);
+        lines
     }
 
     #[test]
     fn records_like_sacct() {
-        let s = scheduler();
+        let mut s = scheduler();
         let build = submit(
-            s,
+            &mut s,
             c"#!/bin/sh\n#SBATCH -J build -n4 --mem=4G -t 10\n",
             c"alice",
         );
         let train = submit(
-            s,
+            &mut s,
             c"#!/bin/sh\n#SBATCH -J train -p gpu -q gpu2 -A physics -c4 --mem=8G --gres=gpu:a100:2 -t 60\n",
             c"bob",
         );
         // No --time under MaxTime=UNLIMITED and no DefaultTime: an unlimited job.
         let sweep = submit(
-            s,
+            &mut s,
             c"#!/bin/sh\n#SBATCH -J sweep -a 0-3 -N1 --exclusive\n",
             c"carol",
         );
         let report = submit(
-            s,
+            &mut s,
             c"#!/bin/sh\n#SBATCH -J report -d afterok:2 -t 5\n",
             c"carol",
         );
         assert_eq!((build, train, sweep, report), (1, 2, 3, 4));
         // Before the first pass: every record pending, not yet found eligible, no start.
         assert_eq!(
-            records(s, 0),
+            records(s.as_deref(), 0),
             [
-                "1|1|build|alice|-|cpu|PENDING|0|0|-|-|-|0|600||",
-                "2|2|train|bob|physics|gpu|PENDING|0|0|-|-|-|0|3600||",
-                "3|3_[0-3]|sweep|carol|-|cpu|PENDING|0|0|-|-|-|0|UNLIMITED||",
-                "4|4|report|carol|-|cpu|PENDING|0|0|-|-|-|0|300||",
+                "1|1|build|alice|-|cpu|PENDING|0|0|-|-|-|-|0|600||0|",
+                "2|2|train|bob|physics|gpu|PENDING|0|0|-|-|-|-|0|3600||0|",
+                "3|3_[0-3]|sweep|carol|-|cpu|PENDING|0|0|-|-|-|-|0|UNLIMITED||0|",
+                "4|4|report|carol|-|cpu|PENDING|0|0|-|-|-|-|0|300||0|",
             ]
         );
         // build (half of c1) and train start; c2 is free for one exclusive sweep task,
         // which gets the next job id.
-        assert_eq!(schedule(s, 0), 3);
-        // SAFETY: the scheduler from above.
-        unsafe {
-            assert_eq!(
-                hpcsched_scheduler_job_finished(s, build, 120, 0),
-                hpcsched_result::Ok
-            );
-            assert_eq!(
-                hpcsched_scheduler_job_finished(s, train, 600, 3),
-                hpcsched_result::Ok
-            );
-        }
+        assert_eq!(schedule(&mut s, 0), 3);
+        let r = hpcsched_scheduler_job_finished(s.as_deref_mut(), build, 120, 0);
+        assert_eq!(r, hpcsched_result::Ok);
+        let r = hpcsched_scheduler_job_finished(s.as_deref_mut(), train, 600, 3);
+        assert_eq!(r, hpcsched_result::Ok);
         assert_eq!(
-            records(s, 1000),
+            records(s.as_deref(), 1000),
             [
-                "1|1|build|alice|-|cpu|COMPLETED|0|0|0|0|120|120|600|c1|cpu=4,mem=4096M,node=1",
-                "2|2|train|bob|physics|gpu|FAILED|3|0|0|0|600|600|3600|g1|cpu=4,mem=8192M,node=1,gres/gpu=2",
-                "3|3_[1-3]|sweep|carol|-|cpu|PENDING|0|0|0|-|-|0|UNLIMITED||",
-                "4|4|report|carol|-|cpu|PENDING|0|0|-|-|-|0|300||",
-                "5|3_0|sweep|carol|-|cpu|RUNNING|0|0|0|0|-|1000|UNLIMITED|c2|cpu=8,mem=16000M,node=1",
+                "1|1|build|alice|-|cpu|COMPLETED|0|0|0|0|120|0|120|600|c1|4|cpu=4,mem=4096M,node=1",
+                "2|2|train|bob|physics|gpu|FAILED|3|0|0|0|600|0|600|3600|g1|4|cpu=4,mem=8192M,node=1,gres/gpu=2",
+                "3|3_[1-3]|sweep|carol|-|cpu|PENDING|0|0|0|-|-|-|0|UNLIMITED||0|",
+                "4|4|report|carol|-|cpu|PENDING|0|0|-|-|-|-|0|300||0|",
+                "5|3_0|sweep|carol|-|cpu|RUNNING|0|0|0|0|-|0|1000|UNLIMITED|c2|8|cpu=8,mem=16000M,node=1",
             ]
         );
-        // SAFETY: the scheduler from above; local out-params.
-        unsafe {
-            let mut list = ptr::null_mut();
-            hpcsched_scheduler_records(s, 1000, &raw mut list);
-            // Out of range: the message names the index, every out-param is cleared.
-            let mut p = c"x".as_ptr();
-            assert_eq!(
-                hpcsched_records_nodes(list, 5, &raw mut p),
-                hpcsched_result::OutOfRange
-            );
-            assert!(p.is_null());
-            assert_eq!(last_message(), "record index 5 out of range (list has 5)");
-            let (mut t, mut has) = (9u64, true);
-            assert_eq!(
-                hpcsched_records_end_time(list, usize::MAX, &raw mut t, &raw mut has),
-                hpcsched_result::OutOfRange
-            );
-            assert_eq!((t, has), (0, false));
-            let (mut secs, mut unlimited) = (9u64, true);
-            assert_eq!(
-                hpcsched_records_time_limit_seconds(list, 5, &raw mut secs, &raw mut unlimited),
-                hpcsched_result::OutOfRange
-            );
-            assert_eq!((secs, unlimited), (0, false));
-            let mut code = 9i32;
-            assert_eq!(
-                hpcsched_records_exit_code(list, 5, &raw mut code),
-                hpcsched_result::OutOfRange
-            );
-            assert_eq!(code, 0);
-            // The list is a snapshot: it outlives the scheduler.
-            hpcsched_scheduler_free(s);
-            assert_eq!(line(list, 1).split('|').nth(6), Some("FAILED"));
-            hpcsched_records_free(list);
-        }
+        let mut list = None;
+        hpcsched_scheduler_records(s.as_deref(), 1000, slot(&mut list));
+        // Out of range: the message names the index, the row is cleared.
+        let mut row = hpcsched_record::empty();
+        row.job = 9;
+        row.has_end = true;
+        assert_eq!(
+            hpcsched_records_get(list.as_deref(), 5, Some(&mut row)),
+            hpcsched_result::OutOfRange
+        );
+        assert_eq!(row, hpcsched_record::empty());
+        assert_eq!(last_message(), "record index 5 out of range (list has 5)");
+        // The list is a snapshot: it outlives the scheduler.
+        hpcsched_scheduler_free(s);
+        assert_eq!(
+            hpcsched_records_get(list.as_deref(), 1, Some(&mut row)),
+            hpcsched_result::Ok
+        );
+        assert_eq!(cstr(row.state).as_deref(), Some("FAILED"));
+        hpcsched_records_free(list);
     }
 
-    /// Every field of a partition's usage, in declaration order.
-    fn partition(s: *const hpcsched_scheduler, name: &CStr) -> [u64; 9] {
-        let mut u = ptr::null_mut();
-        // SAFETY: a live scheduler and local out-params; the snapshot is released.
-        unsafe {
-            let r = hpcsched_scheduler_partition_usage(s, name.as_ptr(), &raw mut u);
-            assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
-            let n32 = |get: unsafe extern "C" fn(
-                *const hpcsched_partition_usage,
-                *mut u32,
-            ) -> hpcsched_result| {
-                let mut v = 0u32;
-                assert_eq!(get(u, &raw mut v), hpcsched_result::Ok);
-                u64::from(v)
-            };
-            let (mut gpus, mut gpus_allocated) = (0u64, 0u64);
-            hpcsched_partition_usage_gpus(u, &raw mut gpus);
-            hpcsched_partition_usage_gpus_allocated(u, &raw mut gpus_allocated);
-            let all = [
-                n32(hpcsched_partition_usage_nodes),
-                n32(hpcsched_partition_usage_idle),
-                n32(hpcsched_partition_usage_mixed),
-                n32(hpcsched_partition_usage_allocated),
-                n32(hpcsched_partition_usage_unavailable),
-                n32(hpcsched_partition_usage_cpus),
-                n32(hpcsched_partition_usage_cpus_allocated),
-                gpus,
-                gpus_allocated,
-            ];
-            hpcsched_partition_usage_free(u);
-            all
-        }
+    #[test]
+    fn record_columns_are_the_core_columns() {
+        let n = crate::record::hpcsched_record_column_count();
+        assert_eq!(n, hpcsched::record::RecordRow::COLUMNS.len());
+        let names: Vec<String> = (0..n)
+            .map(|i| cstr(crate::record::hpcsched_record_column(i)).unwrap())
+            .collect();
+        assert_eq!(names, hpcsched::record::RecordRow::COLUMNS);
+        assert!(crate::record::hpcsched_record_column(n).is_null());
+    }
+
+    fn partition(s: Option<&hpcsched_scheduler>, name: &CStr) -> hpcsched_partition_usage {
+        let mut u = hpcsched_partition_usage::default();
+        // SAFETY: a NUL-terminated literal.
+        let r = unsafe { hpcsched_scheduler_partition_usage(s, name.as_ptr(), Some(&mut u)) };
+        assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+        u
     }
 
     /// running, pending, nodes, cpus, memory MiB, gpus of a user.
-    fn user(s: *const hpcsched_scheduler, name: &CStr) -> [u64; 6] {
-        let mut u = ptr::null_mut();
-        // SAFETY: a live scheduler and local out-params; the snapshot is released.
-        unsafe {
-            let r = hpcsched_scheduler_user_usage(s, name.as_ptr(), &raw mut u);
-            assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
-            let (mut running, mut nodes, mut cpus) = (0u32, 0u32, 0u32);
-            let (mut pending, mut mib, mut gpus) = (0u64, 0u64, 0u64);
-            hpcsched_user_usage_running_jobs(u, &raw mut running);
-            hpcsched_user_usage_pending_jobs(u, &raw mut pending);
-            hpcsched_user_usage_nodes(u, &raw mut nodes);
-            hpcsched_user_usage_cpus(u, &raw mut cpus);
-            hpcsched_user_usage_memory_mib(u, &raw mut mib);
-            hpcsched_user_usage_gpus(u, &raw mut gpus);
-            hpcsched_user_usage_free(u);
-            [
-                running.into(),
-                pending,
-                nodes.into(),
-                cpus.into(),
-                mib,
-                gpus,
-            ]
-        }
+    fn user(s: Option<&hpcsched_scheduler>, name: &CStr) -> [u64; 6] {
+        let mut u = hpcsched_user_usage::default();
+        // SAFETY: a NUL-terminated literal.
+        let r = unsafe { hpcsched_scheduler_user_usage(s, name.as_ptr(), Some(&mut u)) };
+        assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+        [
+            u.running_jobs.into(),
+            u.pending_jobs,
+            u.nodes.into(),
+            u.cpus.into(),
+            u.memory_mib,
+            u.gpus,
+        ]
     }
 
     /// (tres, used, limit) for each MaxTRESPerUser limit of `qos`.
-    fn limits(s: *const hpcsched_scheduler, qos: &CStr, name: &CStr) -> Vec<(String, u64, u64)> {
-        let (mut u, mut n) = (ptr::null_mut(), 0usize);
-        // SAFETY: a live scheduler and local out-params; the list is released.
-        unsafe {
-            let r = hpcsched_scheduler_qos_user_usage(s, qos.as_ptr(), name.as_ptr(), &raw mut u);
-            assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
-            hpcsched_qos_usage_count(u, &raw mut n);
-            let out = (0..n)
-                .map(|i| {
-                    let (mut tres, mut used, mut limit) = (ptr::null(), 0u64, 0u64);
-                    assert_eq!(
-                        hpcsched_qos_usage_tres(u, i, &raw mut tres),
-                        hpcsched_result::Ok
-                    );
-                    assert_eq!(
-                        hpcsched_qos_usage_used(u, i, &raw mut used),
-                        hpcsched_result::Ok
-                    );
-                    assert_eq!(
-                        hpcsched_qos_usage_limit(u, i, &raw mut limit),
-                        hpcsched_result::Ok
-                    );
-                    (cstr(tres).unwrap(), used, limit)
-                })
-                .collect();
-            hpcsched_qos_usage_free(u);
-            out
+    fn limits(s: Option<&hpcsched_scheduler>, qos: &CStr, name: &CStr) -> Vec<(String, u64, u64)> {
+        let (mut u, mut n) = (None, 0usize);
+        // SAFETY: NUL-terminated literals.
+        let r = unsafe {
+            hpcsched_scheduler_qos_user_usage(s, qos.as_ptr(), name.as_ptr(), slot(&mut u))
+        };
+        assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+        hpcsched_qos_usage_count(u.as_deref(), Some(&mut n));
+        let out = (0..n)
+            .map(|i| {
+                let (mut tres, mut used, mut limit) = (ptr::null(), 0u64, 0u64);
+                assert_eq!(
+                    hpcsched_qos_usage_tres(u.as_deref(), i, Some(&mut tres)),
+                    hpcsched_result::Ok
+                );
+                assert_eq!(
+                    hpcsched_qos_usage_used(u.as_deref(), i, Some(&mut used)),
+                    hpcsched_result::Ok
+                );
+                assert_eq!(
+                    hpcsched_qos_usage_limit(u.as_deref(), i, Some(&mut limit)),
+                    hpcsched_result::Ok
+                );
+                (cstr(tres).unwrap(), used, limit)
+            })
+            .collect();
+        hpcsched_qos_usage_free(u);
+        out
+    }
+
+    fn usage(nodes: [u32; 5], cpus: [u32; 2], gpus: [u64; 2]) -> hpcsched_partition_usage {
+        let [nodes, idle, mixed, allocated, unavailable] = nodes;
+        let [cpus, cpus_allocated] = cpus;
+        let [gpus, gpus_allocated] = gpus;
+        hpcsched_partition_usage {
+            nodes,
+            idle,
+            mixed,
+            allocated,
+            unavailable,
+            cpus,
+            cpus_allocated,
+            gpus,
+            gpus_allocated,
         }
     }
 
     #[test]
     fn usage_views() {
-        let s = scheduler();
-        let empty_cpu = [2, 2, 0, 0, 0, 16, 0, 0, 0];
-        assert_eq!(partition(s, c"cpu"), empty_cpu);
-        assert_eq!(partition(s, c"gpu"), [1, 1, 0, 0, 0, 16, 0, 4, 0]);
+        let mut s = scheduler();
+        assert_eq!(
+            partition(s.as_deref(), c"cpu"),
+            usage([2, 2, 0, 0, 0], [16, 0], [0, 0])
+        );
+        assert_eq!(
+            partition(s.as_deref(), c"gpu"),
+            usage([1, 1, 0, 0, 0], [16, 0], [4, 0])
+        );
         let train = submit(
-            s,
+            &mut s,
             c"#!/bin/sh\n#SBATCH -p gpu -q gpu2 -c4 --mem=8G --gres=gpu:a100:2 -t 60\n",
             c"bob",
         );
         // Not under gpu2: counts for the user, not against the QOS.
         submit(
-            s,
+            &mut s,
             c"#!/bin/sh\n#SBATCH -p gpu --gres=gpu:1 --mem=1G -t 60\n",
             c"bob",
         );
-        submit(s, c"#!/bin/sh\n#SBATCH -n8 --mem=16000M -t 60\n", c"alice");
-        submit(s, c"#!/bin/sh\n#SBATCH -a 1-5 -n8 -t 60\n", c"alice");
+        submit(
+            &mut s,
+            c"#!/bin/sh\n#SBATCH -n8 --mem=16000M -t 60\n",
+            c"alice",
+        );
+        submit(&mut s, c"#!/bin/sh\n#SBATCH -a 1-5 -n8 -t 60\n", c"alice");
         // bob's two jobs and alice's full node c1, then one task of her array on c2.
-        assert_eq!(schedule(s, 0), 4);
-        assert_eq!(partition(s, c"cpu"), [2, 0, 0, 2, 0, 16, 16, 0, 0]);
-        assert_eq!(partition(s, c"gpu"), [1, 0, 1, 0, 0, 16, 5, 4, 3]);
-        // Two jobs on g1 count the node twice; the array's four pending tasks count one each.
-        assert_eq!(user(s, c"bob"), [2, 0, 2, 5, 8192 + 1024, 3]);
-        // The array task asked for no memory and there is no DefMemPerCPU: a whole node's.
-        assert_eq!(user(s, c"alice"), [2, 4, 2, 16, 16000 + 16000, 0]);
-        assert_eq!(user(s, c"nobody"), [0; 6]);
+        assert_eq!(schedule(&mut s, 0), 4);
         assert_eq!(
-            limits(s, c"gpu2", c"bob"),
+            partition(s.as_deref(), c"cpu"),
+            usage([2, 0, 0, 2, 0], [16, 16], [0, 0])
+        );
+        assert_eq!(
+            partition(s.as_deref(), c"gpu"),
+            usage([1, 0, 1, 0, 0], [16, 5], [4, 3])
+        );
+        // Two jobs on g1 count the node twice; the array's four pending tasks count one each.
+        assert_eq!(user(s.as_deref(), c"bob"), [2, 0, 2, 5, 8192 + 1024, 3]);
+        // The array task asked for no memory and there is no DefMemPerCPU: a whole node's.
+        assert_eq!(
+            user(s.as_deref(), c"alice"),
+            [2, 4, 2, 16, 16000 + 16000, 0]
+        );
+        assert_eq!(user(s.as_deref(), c"nobody"), [0; 6]);
+        assert_eq!(
+            limits(s.as_deref(), c"gpu2", c"bob"),
             [
                 ("gres/gpu".into(), 2, 2),
                 ("mem".into(), 8192, 16384),
                 ("cpu".into(), 4, 8)
             ]
         );
-        assert_eq!(
-            limits(s, c"gpu2", c"alice"),
-            [
-                ("gres/gpu".into(), 0, 2),
-                ("mem".into(), 0, 16384),
-                ("cpu".into(), 0, 8)
-            ]
-        );
-        assert!(limits(s, c"normal", c"bob").is_empty());
+        assert!(limits(s.as_deref(), c"normal", c"bob").is_empty());
 
-        // SAFETY: the scheduler from above; local out-params and valid strings.
+        // SAFETY: NUL-terminated literals.
         unsafe {
-            let mut p = ptr::dangling_mut();
+            let mut p = usage([9; 5], [9; 2], [9; 2]);
             assert_eq!(
-                hpcsched_scheduler_partition_usage(s, c"debug".as_ptr(), &raw mut p),
+                hpcsched_scheduler_partition_usage(s.as_deref(), c"debug".as_ptr(), Some(&mut p)),
                 hpcsched_result::UnknownPartition
             );
-            assert!(p.is_null());
+            assert_eq!(p, hpcsched_partition_usage::default());
             assert_eq!(last_message(), "invalid partition specified: debug");
-            let mut q = ptr::dangling_mut();
+            let mut q = None;
             assert_eq!(
-                hpcsched_scheduler_qos_user_usage(s, c"gpu4".as_ptr(), c"bob".as_ptr(), &raw mut q),
+                hpcsched_scheduler_qos_user_usage(
+                    s.as_deref(),
+                    c"gpu4".as_ptr(),
+                    c"bob".as_ptr(),
+                    slot(&mut q)
+                ),
                 hpcsched_result::UnknownQos
             );
-            assert!(q.is_null());
+            assert!(q.is_none());
             assert_eq!(last_message(), "Invalid qos specification: gpu4");
-
-            hpcsched_scheduler_qos_user_usage(s, c"gpu2".as_ptr(), c"bob".as_ptr(), &raw mut q);
+            hpcsched_scheduler_qos_user_usage(
+                s.as_deref(),
+                c"gpu2".as_ptr(),
+                c"bob".as_ptr(),
+                slot(&mut q),
+            );
             let mut tres = c"x".as_ptr();
             assert_eq!(
-                hpcsched_qos_usage_tres(q, 3, &raw mut tres),
+                hpcsched_qos_usage_tres(q.as_deref(), 3, Some(&mut tres)),
                 hpcsched_result::OutOfRange
             );
             assert!(tres.is_null());
             assert_eq!(last_message(), "limit index 3 out of range (list has 3)");
-            let mut v = 9u64;
-            assert_eq!(
-                hpcsched_qos_usage_used(q, 3, &raw mut v),
-                hpcsched_result::OutOfRange
-            );
-            assert_eq!(v, 0);
-            assert_eq!(
-                hpcsched_qos_usage_limit(q, 3, &raw mut v),
-                hpcsched_result::OutOfRange
-            );
             hpcsched_qos_usage_free(q);
-
             // Events move the views: train ends, c2 is drained.
             assert_eq!(
-                hpcsched_scheduler_job_finished(s, train, 60, 0),
+                hpcsched_scheduler_job_finished(s.as_deref_mut(), train, 60, 0),
                 hpcsched_result::Ok
             );
             assert_eq!(
-                hpcsched_scheduler_drain_node(s, c"c2".as_ptr(), c"disk".as_ptr()),
+                hpcsched_scheduler_drain_node(s.as_deref_mut(), c"c2".as_ptr(), c"disk".as_ptr()),
                 hpcsched_result::Ok
             );
         }
-        assert_eq!(limits(s, c"gpu2", c"bob")[0], ("gres/gpu".into(), 0, 2));
-        assert_eq!(user(s, c"bob"), [1, 0, 1, 1, 1024, 1]);
+        assert_eq!(
+            limits(s.as_deref(), c"gpu2", c"bob")[0],
+            ("gres/gpu".into(), 0, 2)
+        );
+        assert_eq!(user(s.as_deref(), c"bob"), [1, 0, 1, 1, 1024, 1]);
         // A drained node counts as unavailable whatever it still runs.
-        assert_eq!(partition(s, c"cpu"), [2, 0, 0, 1, 1, 16, 16, 0, 0]);
-        // SAFETY: the scheduler from above.
-        unsafe { hpcsched_scheduler_free(s) };
+        assert_eq!(
+            partition(s.as_deref(), c"cpu"),
+            usage([2, 0, 0, 1, 1], [16, 16], [0, 0])
+        );
+        hpcsched_scheduler_free(s);
     }
 
     #[test]
     fn null_and_invalid_arguments() {
         let s = scheduler();
-        // SAFETY: NULL, dangling-but-unread and local pointers only; every handle released.
+        let mut records = None;
+        assert_eq!(
+            hpcsched_scheduler_records(None, 0, slot(&mut records)),
+            hpcsched_result::NullArgument
+        );
+        assert!(records.is_none());
+        assert_eq!(last_message(), "argument `scheduler` is NULL");
+        assert_eq!(
+            hpcsched_scheduler_records(s.as_deref(), 0, None),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(last_message(), "argument `out` is NULL");
+        // SAFETY: NULL and NUL-terminated literals.
         unsafe {
-            let mut records = ptr::dangling_mut();
+            let mut part = hpcsched_partition_usage::default();
             assert_eq!(
-                hpcsched_scheduler_records(ptr::null(), 0, &raw mut records),
+                hpcsched_scheduler_partition_usage(s.as_deref(), ptr::null(), Some(&mut part)),
                 hpcsched_result::NullArgument
             );
-            assert!(records.is_null());
-            assert_eq!(last_message(), "argument `scheduler` is NULL");
+            assert_eq!(last_message(), "argument `partition` is NULL");
             assert_eq!(
-                hpcsched_scheduler_records(s, 0, ptr::null_mut()),
+                hpcsched_scheduler_partition_usage(
+                    s.as_deref(),
+                    c"cp\xffu".as_ptr(),
+                    Some(&mut part)
+                ),
+                hpcsched_result::InvalidUtf8
+            );
+            assert_eq!(
+                hpcsched_scheduler_partition_usage(s.as_deref(), c"cpu".as_ptr(), None),
                 hpcsched_result::NullArgument
             );
             assert_eq!(last_message(), "argument `out` is NULL");
-
-            let mut part = ptr::dangling_mut();
+            let mut user_usage = hpcsched_user_usage {
+                running_jobs: 3,
+                ..Default::default()
+            };
             assert_eq!(
-                hpcsched_scheduler_partition_usage(s, ptr::null(), &raw mut part),
+                hpcsched_scheduler_user_usage(None, c"bob".as_ptr(), Some(&mut user_usage)),
                 hpcsched_result::NullArgument
             );
-            assert!(part.is_null());
-            assert_eq!(last_message(), "argument `partition` is NULL");
+            assert_eq!(user_usage, hpcsched_user_usage::default());
             assert_eq!(
-                hpcsched_scheduler_partition_usage(s, c"cp\xffu".as_ptr(), &raw mut part),
-                hpcsched_result::InvalidUtf8
-            );
-            let mut user_usage = ptr::dangling_mut();
-            assert_eq!(
-                hpcsched_scheduler_user_usage(ptr::null(), c"bob".as_ptr(), &raw mut user_usage),
-                hpcsched_result::NullArgument
-            );
-            assert!(user_usage.is_null());
-            assert_eq!(
-                hpcsched_scheduler_user_usage(s, c"b\xffob".as_ptr(), &raw mut user_usage),
+                hpcsched_scheduler_user_usage(
+                    s.as_deref(),
+                    c"b\xffob".as_ptr(),
+                    Some(&mut user_usage)
+                ),
                 hpcsched_result::InvalidUtf8
             );
             assert_eq!(
                 last_message(),
                 "argument `user` is not valid UTF-8 (byte 1)"
             );
-            let mut qos_usage = ptr::dangling_mut();
+            let mut qos_usage = None;
             assert_eq!(
                 hpcsched_scheduler_qos_user_usage(
-                    s,
+                    s.as_deref(),
                     c"gpu2".as_ptr(),
                     ptr::null(),
-                    &raw mut qos_usage
+                    slot(&mut qos_usage)
                 ),
                 hpcsched_result::NullArgument
             );
-            assert!(qos_usage.is_null());
+            assert!(qos_usage.is_none());
             assert_eq!(last_message(), "argument `user` is NULL");
-            assert_eq!(
-                hpcsched_scheduler_qos_user_usage(
-                    s,
-                    ptr::null(),
-                    c"bob".as_ptr(),
-                    &raw mut qos_usage
-                ),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(last_message(), "argument `qos` is NULL");
-
-            // Accessors on NULL handles clear their out-params.
-            let (mut count, mut v32, mut v64, mut string) = (9usize, 9u32, 9u64, c"x".as_ptr());
-            let (mut has, mut code) = (true, 9i32);
-            assert_eq!(
-                hpcsched_records_count(ptr::null(), &raw mut count),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(count, 0);
-            assert_eq!(last_message(), "argument `records` is NULL");
-            assert_eq!(
-                hpcsched_records_user(ptr::null(), 0, &raw mut string),
-                hpcsched_result::NullArgument
-            );
-            assert!(string.is_null());
-            assert_eq!(
-                hpcsched_records_exit_code(ptr::null(), 0, &raw mut code),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(code, 0);
-            assert_eq!(
-                hpcsched_records_start_time(ptr::null(), 0, &raw mut v64, &raw mut has),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!((v64, has), (0, false));
-            assert_eq!(
-                hpcsched_records_start_time(ptr::null(), 0, &raw mut v64, ptr::null_mut()),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(last_message(), "argument `has` is NULL");
-            assert_eq!(
-                hpcsched_partition_usage_idle(ptr::null(), &raw mut v32),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(v32, 0);
-            assert_eq!(last_message(), "argument `usage` is NULL");
-            assert_eq!(
-                hpcsched_user_usage_gpus(ptr::null(), &raw mut v64),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(
-                hpcsched_qos_usage_count(ptr::null(), &raw mut count),
-                hpcsched_result::NullArgument
-            );
-            let mut usage = ptr::null_mut();
-            hpcsched_scheduler_user_usage(s, c"bob".as_ptr(), &raw mut usage);
-            assert_eq!(
-                hpcsched_user_usage_cpus(usage, ptr::null_mut()),
-                hpcsched_result::NullArgument
-            );
-            assert_eq!(last_message(), "argument `out` is NULL");
-            hpcsched_user_usage_free(usage);
-
-            hpcsched_records_free(ptr::null_mut());
-            hpcsched_partition_usage_free(ptr::null_mut());
-            hpcsched_user_usage_free(ptr::null_mut());
-            hpcsched_qos_usage_free(ptr::null_mut());
-            hpcsched_scheduler_free(s);
         }
+        let (mut count, mut row) = (9usize, hpcsched_record::empty());
+        assert_eq!(
+            hpcsched_records_count(None, Some(&mut count)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(count, 0);
+        assert_eq!(last_message(), "argument `records` is NULL");
+        row.exit_code = 4;
+        assert_eq!(
+            hpcsched_records_get(None, 0, Some(&mut row)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(row, hpcsched_record::empty());
+        assert_eq!(
+            hpcsched_qos_usage_count(None, Some(&mut count)),
+            hpcsched_result::NullArgument
+        );
+        hpcsched_records_free(None);
+        hpcsched_qos_usage_free(None);
+        hpcsched_scheduler_free(s);
     }
 }

@@ -1,9 +1,13 @@
-//! Result codes, the thread-local last error, and the boundary every entry point goes through:
-//! panics are caught, argument pointers are checked, core errors become a code plus a message.
+//! The boundary every entry point goes through, in one place: result codes and the
+//! thread-local last error, panics caught (`guard`), handle arguments and out-params checked
+//! for NULL (they arrive as `Option<&T>` / `Option<&mut T>`, the ABI of a nullable pointer),
+//! new handles handed out and taken back (`Box`), C strings read. The only `unsafe` left
+//! here, and in the crate, is where C strings and arrays are read.
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
+use std::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// The outcome of every fallible hpcsched function.
@@ -41,6 +45,8 @@ pub enum hpcsched_result {
     UnknownPartition = 10,
     /// No QOS has this name (scheduler status views).
     UnknownQos = 11,
+    /// A file could not be read (a workload to replay); the message names it and says why.
+    IoError = 12,
     /// hpcsched hit an internal bug; please report it. Outputs are NULL / zero. A
     /// scheduler the failed call was changing (a pass or an event) may be left half
     /// updated: release it rather than keep using it.
@@ -125,6 +131,25 @@ impl From<hpcsched::PartitionError> for Failure {
     }
 }
 
+impl From<hpcsched::replay::ReplayError> for Failure {
+    fn from(e: hpcsched::replay::ReplayError) -> Self {
+        use hpcsched::replay::ReplayErrorKind as Kind;
+        let code = match e.kind() {
+            Kind::Io { .. } => hpcsched_result::IoError,
+            Kind::NoCluster | Kind::NoDefaultPartition | Kind::WholeNodesOnJobList => {
+                hpcsched_result::InvalidArgument
+            }
+            // The workload's content (and new kinds) did not read.
+            _ => hpcsched_result::ParseError,
+        };
+        Self {
+            code,
+            line: e.line().unwrap_or(0),
+            message: e.to_string(),
+        }
+    }
+}
+
 /// Converts any core error into a failure through the crate-wide error type.
 pub(crate) fn core_err<E: Into<hpcsched::Error>>(e: E) -> Failure {
     Failure::from(e.into())
@@ -192,45 +217,70 @@ pub(crate) fn release(f: impl FnOnce()) {
     let _ = catch_unwind(AssertUnwindSafe(f));
 }
 
-/// Releases a handle made with `Box::into_raw`; NULL does nothing. Every `_free` function
-/// of the C API goes through here, so ownership is handed back in one place.
-///
-/// # Safety
-/// `ptr` is NULL or came from `Box::into_raw` for a `T` and has not been released.
-pub(crate) unsafe fn free_box<T>(ptr: *mut T) {
-    if !ptr.is_null() {
-        release(|| {
-            // SAFETY: the caller hands back ownership of a pointer from Box::into_raw.
-            drop(unsafe { Box::from_raw(ptr) });
-        });
+/// Releases a handle handed back by a `_free` function; NULL (`None`) does nothing. Every
+/// `_free` function of the C API goes through here, so ownership is taken back in one
+/// place.
+pub(crate) fn free<T>(handle: Option<Box<T>>) {
+    if let Some(handle) = handle {
+        release(|| drop(handle));
     }
 }
 
 /// Borrows a handle argument, or fails with NULL_ARGUMENT naming it.
-///
-/// # Safety
-/// `ptr` is NULL or points to a live `T` that nothing mutates for `'a`.
-pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Failure> {
-    // SAFETY: the caller guarantees a non-NULL pointer is valid for 'a.
-    unsafe { ptr.as_ref() }.ok_or_else(|| null_arg(name))
+pub(crate) fn arg_ref<'a, T>(handle: Option<&'a T>, name: &str) -> Result<&'a T, Failure> {
+    handle.ok_or_else(|| null_arg(name))
 }
 
 /// Borrows a handle argument mutably, or fails with NULL_ARGUMENT naming it.
-///
-/// # Safety
-/// `ptr` is NULL or points to a live `T` nothing else accesses for `'a`.
-pub(crate) unsafe fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Failure> {
-    // SAFETY: the caller guarantees a non-NULL pointer is valid and unaliased for 'a.
-    unsafe { ptr.as_mut() }.ok_or_else(|| null_arg(name))
+pub(crate) fn arg_mut<'a, T>(handle: Option<&'a mut T>, name: &str) -> Result<&'a mut T, Failure> {
+    handle.ok_or_else(|| null_arg(name))
 }
 
-/// Borrows an out-param, or fails with NULL_ARGUMENT naming it.
-///
-/// # Safety
-/// `ptr` is NULL or valid for writes of a `T` for `'a`.
-pub(crate) unsafe fn out_param<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Failure> {
-    // SAFETY: as for arg_mut; out-params only ever receive whole-value writes.
-    unsafe { ptr.as_mut() }.ok_or_else(|| null_arg(name))
+/// Borrows an out-param and stores `empty` in it, so that a call failing later leaves a
+/// defined value; fails with NULL_ARGUMENT naming it when it is NULL.
+pub(crate) fn out_param<'a, T>(
+    out: Option<&'a mut T>,
+    name: &str,
+    empty: T,
+) -> Result<&'a mut T, Failure> {
+    let out = out.ok_or_else(|| null_arg(name))?;
+    *out = empty;
+    Ok(out)
+}
+
+/// An out-param that receives a new handle (`T **out` in C). C passes the address of a
+/// variable that may hold anything, so it is only ever written, never read or dropped.
+pub(crate) type HandleOut<'a, T> = Option<&'a mut MaybeUninit<Option<Box<T>>>>;
+
+/// Where a new handle goes, already set to NULL.
+pub(crate) struct Slot<'a, T>(&'a mut MaybeUninit<Option<Box<T>>>);
+
+impl<T> Slot<'_, T> {
+    /// Moves `value` to the heap and hands it to C; the caller owns it from now on.
+    pub(crate) fn put(self, value: T) {
+        self.0.write(Some(Box::new(value)));
+    }
+}
+
+/// Borrows a handle out-param and stores NULL in it; fails with NULL_ARGUMENT naming it
+/// when it is NULL.
+pub(crate) fn handle_out<'a, T>(out: HandleOut<'a, T>, name: &str) -> Result<Slot<'a, T>, Failure> {
+    let out = out.ok_or_else(|| null_arg(name))?;
+    out.write(None);
+    Ok(Slot(out))
+}
+
+/// Shared body of constructors: clears `*out`, runs `make` (which reads the other
+/// arguments), and hands out what it made.
+pub(crate) fn make<T>(
+    out: HandleOut<'_, T>,
+    make: impl FnOnce() -> Result<T, Failure>,
+) -> hpcsched_result {
+    guard(|| {
+        let out = handle_out(out, "out")?;
+        out.put(make()?);
+        Ok(())
+    })
 }
 
 /// Reads a NUL-terminated UTF-8 string argument.
@@ -252,6 +302,21 @@ pub(crate) unsafe fn arg_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a s
             ),
         )
     })
+}
+
+/// Reads an optional string argument: NULL is `None`.
+///
+/// # Safety
+/// As for [`arg_str`].
+pub(crate) unsafe fn arg_opt_str<'a>(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: per this function's contract.
+    unsafe { arg_str(ptr, name) }.map(Some)
 }
 
 /// Reads an `argv`-style array of `argc` strings. `argv` may be NULL when `argc` is 0.
@@ -280,23 +345,16 @@ pub(crate) unsafe fn arg_strs<'a>(
 
 /// Shared body of single-value accessors: checks the out-param and the handle, writes
 /// `empty` first so a failure leaves a defined value, then the value `get` reads.
-///
-/// # Safety
-/// `handle` is NULL or points to a live `H`; `out` is NULL or valid for writing a `T`.
-pub(crate) unsafe fn getter<H, T>(
-    handle: *const H,
+pub(crate) fn getter<H, T>(
+    handle: Option<&H>,
     handle_name: &str,
-    out: *mut T,
+    out: Option<&mut T>,
     empty: T,
     get: impl FnOnce(&H) -> Result<T, Failure>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        *out = empty;
-        // SAFETY: per this function's contract.
-        let handle = unsafe { arg_ref(handle, handle_name) }?;
-        *out = get(handle)?;
+        let out = out_param(out, "out", empty)?;
+        *out = get(arg_ref(handle, handle_name)?)?;
         Ok(())
     })
 }
@@ -304,32 +362,28 @@ pub(crate) unsafe fn getter<H, T>(
 /// Shared body of optional-value accessors: checks the out-params and the handle, clears
 /// them (`*out` = `empty`, `*has` = false) so a failure leaves defined values, then stores
 /// what `get` reads, setting `*has` only when there is a value.
-///
-/// # Safety
-/// `handle` is NULL or points to a live `H`; `out` and `has` are NULL or valid for writing.
-pub(crate) unsafe fn optional_getter<H, T>(
-    handle: *const H,
+pub(crate) fn optional_getter<H, T>(
+    handle: Option<&H>,
     handle_name: &str,
-    out: *mut T,
-    has: *mut bool,
+    out: Option<&mut T>,
+    has: Option<&mut bool>,
     empty: T,
     get: impl FnOnce(&H) -> Result<Option<T>, Failure>,
 ) -> hpcsched_result {
     guard(|| {
-        // SAFETY: per this function's contract.
-        let out = unsafe { out_param(out, "out") }?;
-        // SAFETY: per this function's contract.
-        let has = unsafe { out_param(has, "has") }?;
-        *out = empty;
-        *has = false;
-        // SAFETY: per this function's contract.
-        let handle = unsafe { arg_ref(handle, handle_name) }?;
-        if let Some(v) = get(handle)? {
+        let out = out_param(out, "out", empty)?;
+        let has = out_param(has, "has", false)?;
+        if let Some(v) = get(arg_ref(handle, handle_name)?)? {
             *out = v;
             *has = true;
         }
         Ok(())
     })
+}
+
+/// A string borrowed from a handle, NULL for `None`.
+pub(crate) fn opt_ptr(s: Option<&CString>) -> *const c_char {
+    s.map_or(std::ptr::null(), |s| s.as_ptr())
 }
 
 /// Borrows item `index` of a list, or fails with OUT_OF_RANGE naming what and where, as in
@@ -379,7 +433,7 @@ pub extern "C" fn hpcsched_last_error_message() -> *const c_char {
     })
 }
 
-/// The 1-based line of the input (slurm.conf, QOS definitions, batch script) that the last
+/// The 1-based line of the input (slurm.conf, QOS definitions, batch script, workload) that the last
 /// failed call on this thread reported, or 0 when the error has no line or the last call
 /// succeeded.
 #[unsafe(no_mangle)]
