@@ -81,7 +81,10 @@ pip_ --force-reinstall --no-deps "$wheel"
 # The optional extras (pandas, matplotlib) and the test tools (pytest, mypy, and nbclient +
 # ipykernel for the notebooks), as bindings/python/pyproject.toml declares them.
 pip_ "$wheel[pandas,plot,test]"
-(cd bindings/python && MPLBACKEND=Agg "../../$VENV/bin/python" -m pytest -q -p no:cacheprovider tests)
+# tests/test_faces.py runs one workload through the CLI, C and Python and compares them.
+(cd bindings/python && MPLBACKEND=Agg HPCSCHED_FACES_REQUIRED=1 \
+  HPCSCHED_CLI="$PWD/../../target/debug/hpcsched" HPCSCHED_C_REPLAY="$PWD/../../target/c/replay" \
+  "../../$VENV/bin/python" -m pytest -q -p no:cacheprovider tests)
 (cd "$VENV" && bin/python -m mypy.stubtest hpcsched._hpcsched \
   --mypy-config-file ../../bindings/python/pyproject.toml)
 

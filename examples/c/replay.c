@@ -14,7 +14,9 @@
  * can be compared byte for byte:
  *
  *   replay --csv WORKLOAD [--cluster SLURM_CONF] [--policy P] [--first N]
- *          [--stop-at SECONDS] [--whole-nodes] [--allow-overrun]
+ *          [--stop-at SECONDS] [--whole-nodes] [--allow-overrun] [--json OUT]
+ *
+ * and with --json OUT it also writes the replay's outcome (hpcsched_replay_json) to OUT.
  *
  *   cc -std=c11 -Iinclude examples/c/replay.c target/debug/libhpcsched_ffi.a \
  *      -lpthread -ldl -lm -o replay && ./replay
@@ -235,13 +237,14 @@ static void errors(void) {
 
 static int usage(void) {
     fprintf(stderr, "usage: replay [--csv WORKLOAD [--cluster SLURM_CONF] [--policy P] "
-                    "[--first N] [--stop-at SECONDS] [--whole-nodes] [--allow-overrun]]\n");
+                    "[--first N] [--stop-at SECONDS] [--whole-nodes] [--allow-overrun] "
+                    "[--json OUT]]\n");
     return 2;
 }
 
 /* replay --csv ...: every record as CSV on stdout. */
 static int csv_main(int argc, char **argv) {
-    const char *workload = NULL, *cluster_path = NULL, *policy = NULL;
+    const char *workload = NULL, *cluster_path = NULL, *policy = NULL, *json_path = NULL;
     hpcsched_replay_options options;
     memset(&options, 0, sizeof options); /* all zero: the defaults */
     for (int i = 1; i < argc; i++) {
@@ -263,6 +266,9 @@ static int csv_main(int argc, char **argv) {
         } else if (strcmp(a, "--stop-at") == 0 && value != NULL) {
             options.has_stop_at = true;
             options.stop_at = strtoull(value, NULL, 10);
+            i++;
+        } else if (strcmp(a, "--json") == 0 && value != NULL) {
+            json_path = value;
             i++;
         } else if (strcmp(a, "--whole-nodes") == 0) {
             options.whole_nodes = true;
@@ -287,8 +293,21 @@ static int csv_main(int argc, char **argv) {
         return 2;
     }
     print_records(replay, SIZE_MAX);
+    int status = failures > 0 ? 1 : 0;
+    if (json_path != NULL) {
+        const char *json = NULL;
+        FILE *out = fopen(json_path, "w");
+        if (out == NULL || hpcsched_replay_json(replay, &json) != HPCSCHED_RESULT_OK ||
+            fputs(json, out) == EOF) {
+            fprintf(stderr, "%s: cannot write the outcome\n", json_path);
+            status = 2;
+        }
+        if (out != NULL) {
+            fclose(out);
+        }
+    }
     hpcsched_replay_free(replay);
-    return failures > 0 ? 1 : 0;
+    return status;
 }
 
 int main(int argc, char **argv) {
