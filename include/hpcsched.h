@@ -229,6 +229,16 @@ typedef struct hpcsched_job_ids hpcsched_job_ids;
 typedef struct hpcsched_qos_usage hpcsched_qos_usage;
 
 /**
+ * The queue (hpcsched_queue_row): running jobs by start time, then pending ones in
+ * expected-start order (unplanned last), as the last pass left them.
+ *
+ * Made by hpcsched_scheduler_queue and released with hpcsched_queue_free, or lent by
+ * hpcsched_replay_queue (released with the replay). A snapshot: it does not refer to the
+ * scheduler.
+ */
+typedef struct hpcsched_queue hpcsched_queue;
+
+/**
  * A list of job records (hpcsched_record).
  *
  * Made by hpcsched_scheduler_records (every job, by job id) and released with
@@ -271,6 +281,71 @@ typedef struct hpcsched_resolved hpcsched_resolved;
  * read-only ones may run on several threads at once.
  */
 typedef struct hpcsched_scheduler hpcsched_scheduler;
+
+/**
+ * One job still in the system, as `squeue --start` lists it.
+ *
+ * Filled by hpcsched_queue_get. The strings point into the list and stay valid until it
+ * (or the replay that lends it) is released. `nodelist` is NULL for a pending job,
+ * `sched_nodes` and `reason` are NULL for a running one (and `sched_nodes` for a pending
+ * job that is not planned); `has_start_time` is false (N/A) for a pending job that is not
+ * planned, and `start_time` then reads 0.
+ */
+typedef struct {
+  /**
+   * The job id (an array's pending tasks carry the array job id).
+   */
+  uint32_t job;
+  /**
+   * JOBID as squeue prints it: `42`, `7_3`, `7_[2-5]`.
+   */
+  const char *job_id;
+  /**
+   * Where the job runs, or where it is planned.
+   */
+  const char *partition;
+  /**
+   * NAME (empty when not given).
+   */
+  const char *name;
+  /**
+   * USER.
+   */
+  const char *user;
+  /**
+   * The state's long name (`RUNNING`, `PENDING`...).
+   */
+  const char *state;
+  /**
+   * ST, squeue's short code (`R`, `PD`...).
+   */
+  const char *state_code;
+  /**
+   * Whether START_TIME is known.
+   */
+  bool has_start_time;
+  /**
+   * START_TIME, seconds: the actual start of a running job, the expected start of a
+   * pending one.
+   */
+  uint64_t start_time;
+  /**
+   * NODES: a running job's nodes, a pending job's requested minimum.
+   */
+  uint32_t nodes;
+  /**
+   * NODELIST of a running job, as a hostlist.
+   */
+  const char *nodelist;
+  /**
+   * SCHEDNODES of a pending job: its planned nodes, as a hostlist.
+   */
+  const char *sched_nodes;
+  /**
+   * REASON of a pending job, as squeue's `%r` prints it.
+   */
+  const char *reason;
+} hpcsched_queue_row;
 
 /**
  * One job's accounting record, as sacct shows it: the columns of the CLI's `--records`
@@ -1049,6 +1124,31 @@ hpcsched_result hpcsched_job_ids_count(const hpcsched_job_ids *ids, size_t *out)
 hpcsched_result hpcsched_job_ids_get(const hpcsched_job_ids *ids, size_t index, uint32_t *out);
 
 /**
+ * Stores in `*out` the queue as `squeue --start` shows it after the last pass. The caller
+ * owns the list and releases it with hpcsched_queue_free.
+ */
+hpcsched_result hpcsched_scheduler_queue(const hpcsched_scheduler *scheduler, hpcsched_queue **out);
+
+/**
+ * Releases a queue from hpcsched_scheduler_queue. Passing NULL does nothing. (A queue
+ * lent by a replay is released with it.)
+ */
+void hpcsched_queue_free(hpcsched_queue *queue);
+
+/**
+ * Stores the number of rows in `*out`.
+ */
+hpcsched_result hpcsched_queue_count(const hpcsched_queue *queue, size_t *out);
+
+/**
+ * Fills `*out` with row `index` (0-based, below hpcsched_queue_count). A bad index gives
+ * HPCSCHED_RESULT_OUT_OF_RANGE; on any failure `*out` is all NULL / 0 / false.
+ */
+hpcsched_result hpcsched_queue_get(const hpcsched_queue *queue,
+                                   size_t index,
+                                   hpcsched_queue_row *out);
+
+/**
  * Releases a record list from hpcsched_scheduler_records. Passing NULL does nothing.
  * Strings read from it become invalid. (A list lent by a replay is released with it.)
  */
@@ -1128,6 +1228,14 @@ hpcsched_result hpcsched_replay_get_summary(const hpcsched_replay *replay,
  */
 hpcsched_result hpcsched_replay_records(const hpcsched_replay *replay,
                                         const hpcsched_records **out);
+
+/**
+ * Stores in `*out` the queue as `squeue --start` showed it when the replay ended: the
+ * jobs still in the system at a `stop_at` (empty when the replay ran to its end but for
+ * jobs left pending). The list is lent by the replay: it stays valid until the replay is
+ * released, and must not be passed to hpcsched_queue_free.
+ */
+hpcsched_result hpcsched_replay_queue(const hpcsched_replay *replay, const hpcsched_queue **out);
 
 /**
  * Stores in `*out` the replay's whole outcome as one JSON object (the workload and its

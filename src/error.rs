@@ -11,9 +11,9 @@ use crate::memory::MemoryError;
 use crate::preempt::PreemptModeError;
 use crate::qos::QosError;
 use crate::resolve::Rejection;
+use crate::sbatch::spank::{PlugstackError, SpankError};
 use crate::sbatch::{OptionError, ScriptError};
 use crate::slurm_conf::ConfError;
-use crate::sbatch::spank::{PlugstackError, SpankError};
 use crate::time::TimeError;
 use crate::tres::TresError;
 

@@ -166,6 +166,34 @@ static void estimates(hpcsched_scheduler *s, const struct expected_estimate *wan
         }
     }
     hpcsched_estimates_free(list);
+
+    /* The same pending jobs in the queue view (squeue --start), after the running ones. */
+    hpcsched_queue *queue = NULL;
+    if (!ok(hpcsched_scheduler_queue(s, &queue), "hpcsched_scheduler_queue")) {
+        return;
+    }
+    size_t rows = 0, pending = 0;
+    hpcsched_queue_count(queue, &rows);
+    for (size_t i = 0; i < rows; i++) {
+        hpcsched_queue_row row;
+        EXPECT(hpcsched_queue_get(queue, i, &row) == HPCSCHED_RESULT_OK);
+        if (strcmp(row.state, "PENDING") != 0) {
+            EXPECT(pending == 0 && row.nodelist != NULL && row.reason == NULL);
+            continue;
+        }
+        EXPECT(strcmp(row.state_code, "PD") == 0 && row.nodelist == NULL);
+        if (pending < want_count) {
+            EXPECT(row.job == want[pending].job);
+            EXPECT(row.has_start_time && row.start_time == want[pending].start);
+            EXPECT(row.reason != NULL && strcmp(row.reason, want[pending].reason) == 0);
+        }
+        pending++;
+    }
+    EXPECT(pending == count);
+    hpcsched_queue_row none;
+    EXPECT(hpcsched_queue_get(queue, rows, &none) == HPCSCHED_RESULT_OUT_OF_RANGE &&
+           none.job_id == NULL);
+    hpcsched_queue_free(queue);
 }
 
 /* Prints one line per job, sacct-style, and checks every job completed. */

@@ -57,6 +57,7 @@ mod boundary;
 mod cluster;
 mod decision;
 mod job;
+mod queue;
 mod record;
 mod replay;
 mod request;
@@ -68,6 +69,7 @@ pub use boundary::{hpcsched_last_error_line, hpcsched_last_error_message, hpcsch
 pub use cluster::*;
 pub use decision::*;
 pub use job::*;
+pub use queue::*;
 pub use record::*;
 pub use replay::*;
 pub use request::*;

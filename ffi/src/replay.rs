@@ -6,6 +6,7 @@ use crate::boundary::{
     Failure, arg_opt_str, arg_ref, arg_str, free, getter, guard, hpcsched_result, make, out_param,
 };
 use crate::cluster::hpcsched_cluster;
+use crate::queue::hpcsched_queue;
 use crate::record::hpcsched_records;
 use crate::scheduler::preset;
 use hpcsched::record::RecordRow;
@@ -94,6 +95,7 @@ pub struct hpcsched_replay_summary {
 pub struct hpcsched_replay {
     outcome: ReplayOutcome,
     records: hpcsched_records,
+    queue: hpcsched_queue,
     json: CString,
 }
 
@@ -179,6 +181,7 @@ pub unsafe extern "C" fn hpcsched_replay_run(
             Failure::new(hpcsched_result::Panic, format!("the outcome as JSON: {e}"))
         })?;
         Ok(hpcsched_replay {
+            queue: hpcsched_queue::new(replay.scheduler().queue()),
             outcome,
             records: hpcsched_records::new(rows),
             json: crate::boundary::c_string(&json),
@@ -220,6 +223,22 @@ pub extern "C" fn hpcsched_replay_records(
     guard(|| {
         let out = out_param(out, "out", std::ptr::null())?;
         *out = &raw const arg_ref(replay, "replay")?.records;
+        Ok(())
+    })
+}
+
+/// Stores in `*out` the queue as `squeue --start` showed it when the replay ended: the
+/// jobs still in the system at a `stop_at` (empty when the replay ran to its end but for
+/// jobs left pending). The list is lent by the replay: it stays valid until the replay is
+/// released, and must not be passed to hpcsched_queue_free.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_replay_queue(
+    replay: Option<&hpcsched_replay>,
+    out: Option<&mut *const hpcsched_queue>,
+) -> hpcsched_result {
+    guard(|| {
+        let out = out_param(out, "out", std::ptr::null())?;
+        *out = &raw const arg_ref(replay, "replay")?.queue;
         Ok(())
     })
 }
@@ -373,7 +392,22 @@ mod tests {
         assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
         hpcsched_replay_get_summary(replay.as_deref(), Some(&mut s));
         assert!(s.stopped);
-        assert!(rows(replay.as_deref()).iter().any(|r| !r.has_end));
+        let records = rows(replay.as_deref());
+        assert!(records.iter().any(|r| !r.has_end));
+        // The queue then, as squeue --start shows it: every job still in the system.
+        let (mut queue, mut n) = (ptr::null(), 0usize);
+        assert_eq!(
+            hpcsched_replay_queue(replay.as_deref(), Some(&mut queue)),
+            hpcsched_result::Ok
+        );
+        // SAFETY: lent by the live replay.
+        let queue = unsafe { queue.as_ref() };
+        assert_eq!(
+            crate::queue::hpcsched_queue_count(queue, Some(&mut n)),
+            hpcsched_result::Ok
+        );
+        assert_eq!(n, records.iter().filter(|r| !r.has_end).count());
+        assert!(n > 0);
         hpcsched_replay_free(replay);
     }
 

@@ -8,7 +8,6 @@
 //! batch job. Options are those of the command ([`options`]) and of the cluster's SPANK
 //! plugins ([`Parser`], [`crate::sbatch::spank`]).
 
-pub mod spank;
 mod apply;
 mod command_line;
 mod interactive_options;
@@ -18,6 +17,7 @@ mod refusals;
 mod render;
 mod sbatch_options;
 mod script;
+pub mod spank;
 mod values;
 
 use crate::request::{Client, JobRequest};
