@@ -27,7 +27,7 @@ pub use errors::to_py;
 pub use request::JobRequest;
 pub use scheduler::Scheduler;
 pub use simulate::{LeftPending, RefusedJob, SimResult, SkippedLine, Stats, Summary, Workload};
-pub use status::{JobRecord, LimitUsage, PartitionUsage, UserUsage};
+pub use status::{JobRecord, LimitUsage, PartitionUsage, QueueRow, UserUsage};
 pub use values::{Gres, Node, Partition};
 
 /// Slurm-style batch scheduling decisions: slurm.conf, QOS, sbatch scripts, resolution,
@@ -39,8 +39,8 @@ mod hpcsched_module {
     #[pymodule_export]
     use super::{
         Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRecord, JobRequest, LeftPending,
-        LimitUsage, Node, NodeAllocation, Partition, PartitionUsage, RefusedJob, ResolvedJob,
-        Scheduler, SimResult, SkippedLine, Stats, Summary, UserUsage, Workload,
+        LimitUsage, Node, NodeAllocation, Partition, PartitionUsage, QueueRow, RefusedJob,
+        ResolvedJob, Scheduler, SimResult, SkippedLine, Stats, Summary, UserUsage, Workload,
     };
 
     #[pymodule_export]

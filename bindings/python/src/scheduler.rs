@@ -4,7 +4,7 @@ use crate::cluster::Cluster;
 use crate::decision::{Decision, Estimate, Job};
 use crate::errors::{Error, job_err, node_err, partition_err, policy_err, submit_err};
 use crate::request::JobRequest;
-use crate::status::{JobRecord, LimitUsage, PartitionUsage, UserUsage};
+use crate::status::{JobRecord, LimitUsage, PartitionUsage, QueueRow, UserUsage};
 use crate::values::{Gres, Limit};
 use hpcsched::{GresSpec, HoldKind, JobId, PartitionState, Policy, Preset, Timestamp};
 use pyo3::exceptions::PyValueError;
@@ -172,6 +172,17 @@ impl Scheduler {
             .estimates()
             .iter()
             .map(Estimate::from)
+            .collect())
+    }
+
+    /// The queue as `squeue --start` shows it after the last pass: running jobs by start
+    /// time, then pending ones in expected-start order (unplanned last).
+    fn queue(&self) -> PyResult<Vec<QueueRow>> {
+        Ok(self
+            .lock()?
+            .queue()
+            .into_iter()
+            .map(QueueRow::from)
             .collect())
     }
 

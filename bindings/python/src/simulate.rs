@@ -12,7 +12,7 @@
 use crate::cluster::Cluster;
 use crate::decision::{Estimate, reason};
 use crate::errors::{Error, policy_err, py_err, workload_err};
-use crate::status::JobRecord;
+use crate::status::{JobRecord, QueueRow};
 use crate::values::{py_repr, py_repr_str};
 use hpcsched::record::{Cell, RecordRow};
 use hpcsched::replay::{
@@ -466,6 +466,7 @@ pub struct SimResult {
     refused: Vec<RefusedJob>,
     left_pending: Vec<LeftPending>,
     estimates: Vec<Estimate>,
+    queue: Vec<QueueRow>,
     cluster: Py<Cluster>,
     policy: String,
     overrun: String,
@@ -509,6 +510,12 @@ impl SimResult {
     #[getter]
     fn estimates(&self) -> Vec<Estimate> {
         self.estimates.clone()
+    }
+    /// With `stop_at`, the queue at that instant as `squeue --start` shows it (running
+    /// jobs, then pending ones); empty when the replay ran to the end.
+    #[getter]
+    fn queue(&self) -> Vec<QueueRow> {
+        self.queue.clone()
     }
     /// The cluster the replay ran on (from the SWF header when none was given).
     #[getter]
@@ -690,6 +697,7 @@ pub fn simulate(
         outcome,
         skipped,
         estimates,
+        queue,
     } = replay;
     let rows: Vec<RecordRow> = records.iter().map(RecordRow::from).collect();
     let records = rows
@@ -712,6 +720,7 @@ pub fn simulate(
             .collect(),
         left_pending: outcome.left_pending.iter().map(LeftPending::from).collect(),
         estimates: estimates.iter().map(Estimate::from).collect(),
+        queue: queue.into_iter().map(QueueRow::from).collect(),
         cluster: Py::new(py, Cluster::from_core(cluster))?,
         policy: outcome.policy,
         overrun: outcome.overrun,
@@ -765,6 +774,7 @@ struct Done {
     outcome: ReplayOutcome,
     skipped: Vec<Skipped>,
     estimates: Vec<hpcsched::Estimate>,
+    queue: Vec<hpcsched::squeue::QueueRow>,
 }
 
 /// Why a replay could not run, held without the GIL and raised once it is back.
@@ -856,10 +866,13 @@ fn replay(
     }
     let mut records = watcher.records;
     records.sort_by_key(|r| r.job);
-    let estimates = if outcome.stopped {
-        replay.scheduler().estimates().to_vec()
+    let (estimates, queue) = if outcome.stopped {
+        (
+            replay.scheduler().estimates().to_vec(),
+            replay.scheduler().queue(),
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(Done {
         cluster: replay.cluster().clone(),
@@ -867,6 +880,7 @@ fn replay(
         outcome,
         skipped: watcher.skipped,
         estimates,
+        queue,
     })
 }
 

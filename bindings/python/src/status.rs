@@ -252,3 +252,83 @@ impl LimitUsage {
         )
     }
 }
+
+/// One job still in the system, as `squeue --start` lists it (`Scheduler.queue()`,
+/// `SimResult.queue`).
+#[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QueueRow {
+    /// The job id (an array's pending tasks carry the array job id).
+    pub job: u32,
+    /// JOBID as squeue prints it: `"42"`, `"7_3"`, `"7_[2-5]"`.
+    pub job_id: String,
+    /// Where the job runs, or where it is planned.
+    pub partition: String,
+    /// NAME (empty when not given).
+    pub name: String,
+    /// USER.
+    pub user: String,
+    /// The state's long name (`"RUNNING"`, `"PENDING"`...).
+    pub state: String,
+    /// ST, squeue's short code (`"R"`, `"PD"`...).
+    pub state_code: String,
+    /// START_TIME, seconds: the actual start of a running job, the expected start of a
+    /// pending one; None (N/A) when a pending job is not planned.
+    pub start_time: Option<u64>,
+    /// NODES: a running job's nodes, a pending job's requested minimum.
+    pub nodes: u32,
+    /// NODELIST of a running job, as a hostlist; None for a pending one.
+    pub nodelist: Option<String>,
+    /// SCHEDNODES of a pending job: its planned nodes, as a hostlist.
+    pub sched_nodes: Option<String>,
+    /// REASON of a pending job, as squeue's `%r` prints it.
+    pub reason: Option<String>,
+}
+
+impl From<hpcsched::squeue::QueueRow> for QueueRow {
+    fn from(row: hpcsched::squeue::QueueRow) -> Self {
+        let state_code = row.state_code().to_owned();
+        // Every field, by name: a field added to the core's row stops this compiling.
+        let hpcsched::squeue::QueueRow {
+            job,
+            job_id,
+            partition,
+            name,
+            user,
+            state,
+            start_time,
+            nodes,
+            nodelist,
+            sched_nodes,
+            reason,
+        } = row;
+        Self {
+            job,
+            job_id,
+            partition,
+            name,
+            user,
+            state,
+            state_code,
+            start_time,
+            nodes,
+            nodelist,
+            sched_nodes,
+            reason,
+        }
+    }
+}
+
+#[pymethods]
+impl QueueRow {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "QueueRow(job_id={}, state={}, start_time={}, nodes={}, reason={})",
+            py_repr_str(py, &self.job_id),
+            py_repr_str(py, &self.state_code),
+            py_repr(py, self.start_time),
+            self.nodes,
+            py_repr(py, self.reason.clone()),
+        )
+    }
+}

@@ -363,3 +363,7 @@ def test_estimate_description_is_what_squeue_prints(sched: hpcsched.Scheduler) -
     assert e.description == "ReqNodeNotAvail, UnavailableNodes:n4"
     assert "description='ReqNodeNotAvail, UnavailableNodes:n4'" in repr(e)
     assert pickle.loads(pickle.dumps(e)) == e
+    # The queue view prints the description in the reason's place, as squeue does.
+    (row,) = sched.queue()
+    assert (row.job, row.state, row.state_code, row.nodelist) == (job, "PENDING", "PD", None)
+    assert row.reason == "ReqNodeNotAvail, UnavailableNodes:n4"

@@ -132,6 +132,17 @@ def test_stop_at_leaves_the_queue_as_squeue_shows_it(four: hpcsched.Cluster) -> 
     assert [(e.job, e.start) for e in result.estimates] == [(2, 3600), (4, None)]
     conservative = hpcsched.simulate(four, hpcsched.parse_job_list(BACKFILL), policy="conservative", stop_at=1000)
     assert [(e.job, e.start) for e in conservative.estimates] == [(2, 3600), (4, 7200)]
+    # The queue as squeue --start shows it: running jobs by start, then pending ones.
+    assert [(q.job_id, q.state_code, q.start_time, q.nodes, q.nodelist, q.sched_nodes, q.reason)
+            for q in result.queue] == [
+        ("1", "R", 0, 3, "n[1-3]", None, None),
+        ("3", "R", 0, 1, "n4", None, None),
+        ("2", "PD", 3600, 4, None, "n[1-4]", "Resources"),
+        ("4", "PD", None, 1, None, None, "Priority"),
+    ]
+    assert repr(result.queue[2]) == (
+        "QueueRow(job_id='2', state='PD', start_time=3600, nodes=4, reason='Resources')"
+    )
     assert (result.summary.overall.jobs, result.summary.overall.started) == (4, 2)
     assert "stopped=True" in repr(result)
     # Later, with jobs already ended: each job is listed once, ended or not.

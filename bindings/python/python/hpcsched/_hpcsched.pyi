@@ -46,6 +46,7 @@ __all__ = [
     "PartitionUsage",
     "PolicyError",
     "QosError",
+    "QueueRow",
     "RefusedJob",
     "RejectedError",
     "ResolvedJob",
@@ -738,6 +739,51 @@ class JobRecord:
     def __hash__(self) -> int: ...
 
 @final
+class QueueRow:
+    """One job still in the system, as ``squeue --start`` lists it (``Scheduler.queue()``,
+    ``SimResult.queue``)."""
+
+    @property
+    def job(self) -> int:
+        """The job id (an array's pending tasks carry the array job id)."""
+    @property
+    def job_id(self) -> str:
+        """JOBID as squeue prints it: ``"42"``, ``"7_3"``, ``"7_[2-5]"``."""
+    @property
+    def partition(self) -> str:
+        """Where the job runs, or where it is planned."""
+    @property
+    def name(self) -> str:
+        """NAME (empty when not given)."""
+    @property
+    def user(self) -> str:
+        """USER."""
+    @property
+    def state(self) -> str:
+        """The state's long name (``"RUNNING"``, ``"PENDING"``...)."""
+    @property
+    def state_code(self) -> str:
+        """ST, squeue's short code (``"R"``, ``"PD"``...)."""
+    @property
+    def start_time(self) -> int | None:
+        """START_TIME, seconds: the actual start of a running job, the expected start of a
+        pending one; None (N/A) when a pending job is not planned."""
+    @property
+    def nodes(self) -> int:
+        """NODES: a running job's nodes, a pending job's requested minimum."""
+    @property
+    def nodelist(self) -> str | None:
+        """NODELIST of a running job, as a hostlist; None for a pending one."""
+    @property
+    def sched_nodes(self) -> str | None:
+        """SCHEDNODES of a pending job: its planned nodes, as a hostlist."""
+    @property
+    def reason(self) -> str | None:
+        """REASON of a pending job, as squeue's ``%r`` prints it."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
 class PartitionUsage:
     """A partition's nodes and CPUs by state, as ``sinfo`` summarises them."""
 
@@ -840,6 +886,9 @@ class Scheduler:
         """When to call ``schedule`` again at the latest; None when only events need a pass."""
     def estimates(self) -> list[Estimate]:
         """Expected starts as of the last pass, in expected-start order."""
+    def queue(self) -> list[QueueRow]:
+        """The queue as ``squeue --start`` shows it after the last pass: running jobs by
+        start time, then pending ones in expected-start order (unplanned last)."""
     def records(self, now: int) -> list[JobRecord]:
         """Every job as ``sacct`` would list it at ``now``, by job id."""
     def partition_usage(self, name: str) -> PartitionUsage | None:
@@ -1063,6 +1112,10 @@ class SimResult:
     @property
     def estimates(self) -> list[Estimate]:
         """With ``stop_at``: the pending jobs' expected starts then; else empty."""
+    @property
+    def queue(self) -> list[QueueRow]:
+        """With ``stop_at``, the queue at that instant as ``squeue --start`` shows it
+        (running jobs, then pending ones); empty when the replay ran to the end."""
     @property
     def cluster(self) -> Cluster:
         """The cluster replayed on (from the SWF header when none was given)."""
