@@ -11,7 +11,8 @@ use pyo3::prelude::*;
 use std::fmt::Write as _;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
-/// A cluster: nodes, partitions, QOS and scheduler settings.
+/// A cluster: nodes, partitions, QOS and scheduler settings. Build one with
+/// ``Cluster.from_slurm_conf(text)``.
 #[pyclass(module = "hpcsched", frozen)]
 pub struct Cluster {
     // Changes (add_qos) are all or nothing, so a lock poisoned by a panic still holds a
@@ -39,7 +40,7 @@ impl Cluster {
 
 #[pymethods]
 impl Cluster {
-    /// Builds a cluster from slurm.conf text.
+    /// Builds a cluster from slurm.conf text. Raises ConfigError (with ``.line``).
     #[staticmethod]
     fn from_slurm_conf(text: &str) -> PyResult<Self> {
         let cluster = hpcsched::Cluster::from_slurm_conf(text).map_err(py_err)?;
@@ -48,26 +49,27 @@ impl Cluster {
         })
     }
 
-    /// Adds QOS definitions (`sacctmgr add qos NAME Key=Value...`, one per line). All or
-    /// nothing: on error the cluster is unchanged.
+    /// Adds QOS definitions (``sacctmgr add qos NAME Key=Value...``, one per line). All or
+    /// nothing: on error the cluster is unchanged. Raises QosError.
     fn add_qos(&self, text: &str) -> PyResult<()> {
         let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         hpcsched::qos::add_qos_text(&mut cluster, text).map_err(py_err)
     }
 
-    /// Reads plugstack.conf text and adds the SPANK plugins it lists (pyxis is built in;
-    /// another plugin must first be declared with add_spank_plugin). Returns the `include`
-    /// lines as `(line, pattern)`, for the caller to read and add the same way. All or
-    /// nothing: on error the cluster is unchanged.
+    /// Reads plugstack.conf text and adds the SPANK plugins it lists, so that their options
+    /// are accepted (pyxis is built in; declare any other with ``add_spank_plugin`` first).
+    /// Returns the ``include`` lines as ``(line, pattern)``, for the caller to read and add
+    /// the same way. All or nothing: on error the cluster is unchanged. Raises ConfigError
+    /// (with ``.line``).
     fn add_plugstack(&self, text: &str) -> PyResult<Vec<(usize, String)>> {
         let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         let includes = cluster.add_plugstack(text).map_err(py_err)?;
         Ok(includes.into_iter().map(|i| (i.line, i.pattern)).collect())
     }
 
-    /// Adds a SPANK plugin: the built-in one of this name (`pyxis`) when `options` is None,
-    /// otherwise one declared with its options (`NAME` a flag, `NAME=` with a value,
-    /// `NAME[=]` with an optional value).
+    /// Adds a SPANK plugin: the built-in one of this name (``"pyxis"``) when ``options`` is
+    /// None, otherwise one declared by its options: ``"NAME"`` a flag, ``"NAME="`` with a
+    /// value, ``"NAME[=]"`` with an optional value. Raises Error when refused.
     #[pyo3(signature = (name, options=None))]
     fn add_spank_plugin(&self, name: &str, options: Option<Vec<String>>) -> PyResult<()> {
         let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
@@ -121,7 +123,7 @@ impl Cluster {
     fn default_partition(&self) -> Option<String> {
         self.read().default_partition().map(|p| p.name.clone())
     }
-    /// slurm.conf keys hpcsched reads but does not act on, as `(line, key, message)`.
+    /// slurm.conf keys hpcsched reads but does not act on, as ``(line, key, message)``.
     #[getter]
     fn warnings(&self) -> Vec<(usize, String, String)> {
         self.read()
@@ -131,24 +133,25 @@ impl Cluster {
             .collect()
     }
 
-    /// The node with this name, or None.
+    /// The node with this name; None when there is none.
     fn node(&self, name: &str) -> Option<Node> {
         self.read().node(name).map(Node::from)
     }
-    /// The partition with this name, or None.
+    /// The partition with this name; None when there is none.
     fn partition(&self, name: &str) -> Option<Partition> {
         self.read().partition(name).map(Partition::from)
     }
 
-    /// Resolves a request the way slurmctld does at submit; raises RejectedError when
-    /// sbatch would refuse the job.
+    /// Resolves a request the way slurmctld does at submit. Raises RejectedError (with
+    /// ``.reasons``) when sbatch would refuse the job.
     fn resolve(&self, request: &JobRequest) -> PyResult<ResolvedJob> {
         let job = self.read().resolve(&request.inner).map_err(py_err)?;
         Ok(ResolvedJob { inner: job })
     }
 
-    /// Reads a batch script (with optional sbatch arguments over it), with the options of
-    /// the cluster's SPANK plugins, and resolves it.
+    /// Reads a batch script (``args``: sbatch options over it), with the options of the
+    /// cluster's SPANK plugins, and resolves it:
+    /// ``resolve(JobRequest.from_script(script, args, cluster=self))``.
     #[pyo3(signature = (script, args=None))]
     fn check(&self, script: &str, args: Option<Vec<String>>) -> PyResult<ResolvedJob> {
         let cluster = self.read();
@@ -161,7 +164,9 @@ impl Cluster {
     }
 
     /// Reads an sbatch, srun or salloc command line (a string split as a shell would, or
-    /// its words), with the options of the cluster's SPANK plugins, and resolves it.
+    /// its words), with the options of the cluster's SPANK plugins, and resolves it:
+    /// ``resolve(JobRequest.from_command_line(line, cluster=self))``. An srun or salloc job
+    /// is scheduled like a batch job.
     #[allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments as owned values.
     fn check_command(&self, line: CommandLine) -> PyResult<ResolvedJob> {
         let cluster = self.read();
@@ -227,10 +232,14 @@ impl ResolvedJob {
     fn min_cpus(&self) -> u32 {
         self.inner.min_cpus()
     }
+    /// The least CPUs each node gives the job (tasks per node × ``-c``, ``--mincpus``,
+    /// GPUs × CPUs per GPU).
     #[getter]
     fn min_cpus_per_node(&self) -> u32 {
         self.inner.shape().min_cpus_per_node()
     }
+    /// ``(kind, mib)``; ``("whole_node", None)`` when the job gets all of each node's
+    /// memory.
     #[getter]
     fn memory(&self) -> MemoryTuple {
         match self.inner.memory() {
@@ -256,6 +265,7 @@ impl ResolvedJob {
     fn user_exclusive(&self) -> bool {
         self.inner.user_exclusive()
     }
+    /// Slurm's reason string when the job would pend forever as submitted; else None.
     #[getter]
     fn pending_reason(&self) -> Option<String> {
         self.inner.pending_reason().map(|r| r.to_string())

@@ -18,13 +18,13 @@ pub(crate) fn reason(r: Option<&PendingReason>) -> Option<String> {
     r.map(|r| r.as_str().to_owned())
 }
 
-/// GRES devices a job gets on one node: `GresAllocation('gpu', 'a100', [0, 1])`.
+/// GRES devices a job gets on one node: ``GresAllocation('gpu', 'a100', [0, 1])``.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all, from_py_object)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GresAllocation {
-    /// GRES name, e.g. `gpu`.
+    /// GRES name, e.g. ``"gpu"``.
     pub name: String,
-    /// GRES type, e.g. `a100`, or None when untyped.
+    /// GRES type, e.g. ``"a100"``; None when untyped.
     pub r#type: Option<String>,
     /// Device indices on the node, ascending.
     pub indices: Vec<u32>,
@@ -145,23 +145,24 @@ impl NodeAllocation {
 
 /// One thing the host must do after a scheduling pass.
 ///
-/// `kind` is `"start"` (start `job` now in `partition` on `nodes`), `"stop"` (the running
-/// job reached its time limit; it is already in `state`, TIMEOUT) or `"end"` (a pending
-/// job was ended without running; `state` and `reason` say how and why).
+/// ``kind`` says what. ``"start"``: start ``job`` now in ``partition`` on ``nodes``.
+/// ``"stop"``: the running job reached its time limit and is now in ``state``
+/// (``"TIMEOUT"``); its resources are free. ``"end"``: a pending job was ended without
+/// running; ``state`` and ``reason`` say how and why.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all, from_py_object)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Decision {
-    /// `"start"`, `"stop"` or `"end"`.
+    /// ``"start"``, ``"stop"`` or ``"end"``.
     pub kind: String,
     /// The job id.
     pub job: u32,
-    /// The partition a started job runs in (None for other kinds).
+    /// The partition a started job runs in; None for other kinds.
     pub partition: Option<String>,
-    /// A started job's allocation, node by node (empty for other kinds).
+    /// A started job's allocation, node by node; empty for other kinds.
     pub nodes: Vec<NodeAllocation>,
-    /// The state a stopped or ended job is now in (None for "start").
+    /// The state a stopped or ended job is now in; None for ``"start"``.
     pub state: Option<String>,
-    /// Why an ended job was ended, in Slurm's words (None for other kinds).
+    /// Why an ended job was ended, in Slurm's words; None for other kinds.
     pub reason: Option<String>,
 }
 
@@ -274,24 +275,26 @@ impl Decision {
     }
 }
 
-/// A pending job's expected start, as `squeue --start` shows it.
+/// A pending job's expected start, as ``squeue --start`` shows it.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all, from_py_object)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Estimate {
     /// The job id (an array's pending tasks carry the array job id).
     pub job: u32,
-    /// The id as squeue shows it: `42`, or `7_[2-5%2]` for an array's pending tasks.
+    /// The id as squeue shows it: ``"42"``, or ``"7_[2-5%2]"`` for an array's pending
+    /// tasks.
     pub display_id: String,
     /// The partition it is planned in.
     pub partition: String,
-    /// Expected start, seconds; None when not planned (squeue's N/A).
+    /// Expected start, seconds; None when the job was not planned (squeue's N/A).
     pub start: Option<u64>,
     /// Planned nodes; empty when not planned.
     pub nodes: Vec<String>,
-    /// Why it is pending (`Resources`, `Priority`...), None when no reason is recorded.
+    /// Why it is pending (``"Resources"``, ``"Priority"``...); None when no reason is
+    /// recorded.
     pub reason: Option<String>,
     /// The description slurmctld gives with the reason, which squeue prints in its place
-    /// (`ReqNodeNotAvail, UnavailableNodes:n2`); None when there is none.
+    /// (``"ReqNodeNotAvail, UnavailableNodes:n2"``); None when there is none.
     pub description: Option<String>,
 }
 
@@ -383,21 +386,23 @@ impl Estimate {
 pub struct Job {
     /// The job id (an array task's own id once it has started).
     pub id: u32,
-    /// The id as squeue shows it: `42`, or `7_3` for an array task.
+    /// The id as squeue shows it: ``"42"``, or ``"7_3"`` for an array task.
     pub display_id: String,
-    /// `(array job id, task index)` for an array task, else None.
+    /// ``(array job id, task index)`` for an array task; else None.
     pub array_task: Option<(u32, u32)>,
-    /// `--job-name`, empty when not given.
+    /// ``--job-name``; empty when not given.
     pub name: String,
     /// The submitting user.
     pub user: String,
-    /// The account, if any.
+    /// The account; None when not given.
     pub account: Option<String>,
-    /// The state as Slurm names it: `PENDING`, `RUNNING`, `COMPLETED`, `TIMEOUT`...
+    /// The state as Slurm names it: ``"PENDING"``, ``"RUNNING"``, ``"COMPLETED"``,
+    /// ``"TIMEOUT"``...
     pub state: String,
-    /// Why it is pending (`Resources`, `Priority`, `JobHeldUser`...), None when no reason.
+    /// Why it is pending (``"Resources"``, ``"Priority"``, ``"JobHeldUser"``...); None when
+    /// no reason.
     pub reason: Option<String>,
-    /// Who holds it: `"user"`, `"admin"` or None.
+    /// Who holds it: ``"user"``, ``"admin"`` or None.
     pub hold: Option<String>,
     /// Priority (0 while held).
     pub priority: u32,
@@ -409,15 +414,15 @@ pub struct Job {
     pub start_time: Option<u64>,
     /// When it ended, or None.
     pub end_time: Option<u64>,
-    /// The time limit it runs under: seconds, or `math.inf`.
+    /// The time limit it runs under: seconds, or ``math.inf`` for UNLIMITED.
     pub time_limit: Limit,
-    /// The partition it runs (or ran) in, or None before it starts.
+    /// The partition it runs (or ran) in; None before it starts.
     pub partition: Option<String>,
     /// What it holds (or held), node by node.
     pub allocation: Vec<NodeAllocation>,
     /// Its exit code once it ended, or None.
     pub exit_code: Option<i32>,
-    /// `--comment`, or a cause the scheduler recorded.
+    /// ``--comment``, or a cause the scheduler recorded; None when neither.
     pub comment: Option<String>,
     /// How many times it was requeued.
     pub restarts: u32,

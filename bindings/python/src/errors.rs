@@ -35,6 +35,66 @@ pyo3::create_exception!(
     "Base class of every error hpcsched raises."
 );
 
+// The docstrings of the classes built at run time. `python/hpcsched/_hpcsched.pyi` carries
+// the same text, and tests/test_docstrings.py fails when the two differ.
+
+const PARSE_ERROR_DOC: &str = "\
+Text that hpcsched could not read.
+
+``line`` is the 1-based line of the offending input; None when the input has no lines.";
+
+const CONFIG_ERROR_DOC: &str = "slurm.conf or plugstack.conf text that does not parse.";
+
+const SCRIPT_ERROR_DOC: &str = "A batch script with an invalid #SBATCH directive.";
+
+const OPTION_ERROR_DOC: &str = "An invalid sbatch, srun or salloc option or command line.";
+
+const QOS_ERROR_DOC: &str = "QOS definitions that do not parse or conflict.";
+
+const WORKLOAD_ERROR_DOC: &str = "\
+A workload that cannot be replayed: a job-list line, an SWF header, jobs out of submit
+order, or a trace whose header does not describe a machine. The message names the file and
+line (``\"jobs.txt: line 3: `B`: no earlier job in the file has this name (`-J`)\"``). A
+file the operating system cannot open raises ``OSError`` (``FileNotFoundError``...)
+instead.
+
+``path`` is the file, as given (None for text: ``parse_job_list``); ``line`` its 1-based
+line (None when the error has no line).";
+
+const POLICY_ERROR_DOC: &str =
+    "A scheduling policy name other than fifo, easy, conservative or slurm.";
+
+const SUBMIT_ERROR_DOC: &str = "\
+A submission the scheduler refuses: a dependency on an unknown job or on the job itself, no
+user name, or (RejectedError) a job sbatch would reject.";
+
+const REJECTED_ERROR_DOC: &str = "\
+A job the cluster would reject at submit.
+
+``reasons`` lists every reason, most fundamental first, in sbatch's words.";
+
+const JOB_ERROR_DOC: &str = "\
+A job event the scheduler refuses; nothing changed.
+
+``job`` is the job id.";
+
+const UNKNOWN_JOB_ERROR_DOC: &str = "No job has this id.";
+
+const JOB_STATE_ERROR_DOC: &str = "\
+The job's state does not allow this event (e.g. finishing a pending job).
+
+``state`` is the job's state, as Slurm names it (``\"PENDING\"``...).";
+
+const NODE_ERROR_DOC: &str = "\
+No node has this name.
+
+``node`` is the name.";
+
+const PARTITION_ERROR_DOC: &str = "\
+No partition has this name.
+
+``partition`` is the name.";
+
 struct Classes {
     parse: Py<PyType>,
     config: Py<PyType>,
@@ -83,8 +143,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             py,
             "ParseError",
             &PyTuple::new(py, [base.clone(), value_error.clone()])?,
-            "Text that hpcsched could not read. `line` is the 1-based line of the \
-             offending input, or None when the input has no lines.",
+            PARSE_ERROR_DOC,
             &[("line", none.clone())],
         )?;
         let sub = |name: &str, doc: &str| {
@@ -103,83 +162,68 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             py,
             "SubmitError",
             &PyTuple::new(py, [base.clone(), value_error.clone()])?,
-            "A submission the scheduler refuses: a dependency on an unknown job or on the \
-             job itself, no user name, or (RejectedError) a job sbatch would reject.",
+            SUBMIT_ERROR_DOC,
             &[],
         )?;
         let job = new_class(
             py,
             "JobError",
             &PyTuple::new(py, [base.clone()])?,
-            "A job event the scheduler refuses; nothing changed. `job` is the job id.",
+            JOB_ERROR_DOC,
             &[("job", none.clone())],
         )?;
         Ok(Classes {
-            config: sub(
-                "ConfigError",
-                "slurm.conf or plugstack.conf text that does not parse.",
-            )?,
-            script: sub(
-                "ScriptError",
-                "A batch script with an invalid #SBATCH directive.",
-            )?,
-            option: sub(
-                "OptionError",
-                "An invalid sbatch, srun or salloc option or command line.",
-            )?,
-            qos: sub("QosError", "QOS definitions that do not parse or conflict.")?,
+            config: sub("ConfigError", CONFIG_ERROR_DOC)?,
+            script: sub("ScriptError", SCRIPT_ERROR_DOC)?,
+            option: sub("OptionError", OPTION_ERROR_DOC)?,
+            qos: sub("QosError", QOS_ERROR_DOC)?,
             workload: new_class(
                 py,
                 "WorkloadError",
                 &PyTuple::new(py, [parse.bind(py).clone()])?,
-                "A workload that cannot be replayed: a job-list line, an SWF header, jobs out \
-                 of submit order, or a trace whose header does not describe a machine. \
-                 `path` is the file (None for text), `line` its 1-based line (None when the \
-                 error has no line).",
+                WORKLOAD_ERROR_DOC,
                 &[("path", none.clone())],
             )?,
             rejected: new_class(
                 py,
                 "RejectedError",
                 &PyTuple::new(py, [submit.bind(py).clone()])?,
-                "A job the cluster would reject at submit. `reasons` lists every reason, \
-                 most fundamental first.",
+                REJECTED_ERROR_DOC,
                 &[],
             )?,
             policy: new_class(
                 py,
                 "PolicyError",
                 &PyTuple::new(py, [base.clone(), value_error.clone()])?,
-                "A scheduling policy name other than fifo, easy, conservative or slurm.",
+                POLICY_ERROR_DOC,
                 &[],
             )?,
             unknown_job: new_class(
                 py,
                 "UnknownJobError",
                 &PyTuple::new(py, [job.bind(py).clone(), key_error.clone()])?,
-                "No job has this id.",
+                UNKNOWN_JOB_ERROR_DOC,
                 &[("__str__", plain_str.clone())],
             )?,
             job_state: new_class(
                 py,
                 "JobStateError",
                 &PyTuple::new(py, [job.bind(py).clone(), value_error.clone()])?,
-                "The job's state does not allow this event (e.g. finishing a pending job). \
-                 `state` is the state, as Slurm names it.",
+                JOB_STATE_ERROR_DOC,
                 &[("state", none.clone())],
             )?,
             node: new_class(
                 py,
                 "NodeError",
                 &PyTuple::new(py, [base.clone(), key_error.clone()])?,
-                "No node has this name. `node` is the name.",
+                NODE_ERROR_DOC,
                 &[("node", none.clone()), ("__str__", plain_str.clone())],
             )?,
             partition: new_class(
                 py,
                 "PartitionError",
                 &PyTuple::new(py, [base.clone(), key_error.clone()])?,
-                "No partition has this name. `partition` is the name.",
+                PARTITION_ERROR_DOC,
                 &[("partition", none), ("__str__", plain_str)],
             )?,
             submit,

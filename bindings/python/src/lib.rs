@@ -3,14 +3,12 @@
 //! This crate only converts: core values become Python objects, core errors become the
 //! exception hierarchy rooted at `hpcsched.Error`. Every scheduling rule lives in the core.
 //!
-//! Conventions seen from Python (also documented in `python/hpcsched/_hpcsched.pyi`):
-//! - Durations and time limits are whole seconds as `int`; `UNLIMITED` is `math.inf`;
-//!   `None` means "not set".
-//! - Memory is MiB; a memory request is a `(kind, mib)` tuple with kind `"per_node"`,
-//!   `"per_cpu"`, `"per_gpu"` or `"whole_node"` (mib `None`).
-//! - Times (`now`, submit/start/end times) are whole seconds on the host's clock; job ids
-//!   are `int`.
-//! - `simulate` replays a workload through the core's simulator with the GIL released.
+//! The doc comments on the `#[pyfunction]`s, `#[pyclass]`es, their fields and
+//! `#[pymethods]` are what Python shows (`help()`, `__doc__`), written for Python users;
+//! the conventions seen from Python are the module's docstring, on `hpcsched_module`
+//! below. The stub `python/hpcsched/_hpcsched.pyi` carries the same docstrings, and
+//! `tests/test_docstrings.py` fails when the two differ. Remarks for Rust readers only are
+//! `//` comments.
 
 mod cluster;
 mod decision;
@@ -30,8 +28,21 @@ pub use simulate::{LeftPending, RefusedJob, SimResult, SkippedLine, Stats, Summa
 pub use status::{JobRecord, LimitUsage, PartitionUsage, QueueRow, UserUsage};
 pub use values::{Gres, Node, Partition};
 
-/// Slurm-style batch scheduling decisions: slurm.conf, QOS, sbatch scripts, resolution,
-/// and the scheduler.
+/// The native module of hpcsched (``import hpcsched`` re-exports it): slurm.conf, QOS,
+/// sbatch scripts, resolution, the scheduler and trace replay.
+///
+/// Conventions:
+///
+/// * Time limits and durations are ``int`` seconds. UNLIMITED is ``math.inf`` (a ``float``),
+///   so ``job.time_limit <= partition.max_time`` compares naturally. ``None`` means not set.
+/// * Times (``now``, submit/start/end times, estimates) are ``int`` seconds on the host's
+///   clock; job ids are ``int``.
+/// * Memory is MiB. Memory values are ``(kind, mib)`` tuples; kind is ``"per_node"``,
+///   ``"per_cpu"``, ``"per_gpu"`` or, for a resolved job, ``"whole_node"`` (with mib
+///   ``None``).
+/// * ``simulate`` replays a workload (an SWF trace or a job list) in virtual time; pandas
+///   and matplotlib are needed only by ``SimResult.to_pandas()`` and
+///   ``SimResult.plot_gantt()`` (the ``pandas`` and ``plot`` extras).
 #[pyo3::pymodule(name = "_hpcsched")]
 mod hpcsched_module {
     use pyo3::prelude::*;

@@ -8,7 +8,8 @@ use hpcsched::request::Exclusive;
 use hpcsched::sbatch::Parser;
 use pyo3::prelude::*;
 
-/// A job request: the scheduling-relevant sbatch options of a script and/or command line.
+/// What a batch script, sbatch options or a command line ask for. Unset options are None
+/// (or empty).
 #[pyclass(module = "hpcsched", frozen, eq, from_py_object)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobRequest {
@@ -34,9 +35,11 @@ impl CommandLine {
 
 #[pymethods]
 impl JobRequest {
-    /// Reads a batch script; `args` are sbatch options applied over it, as in
-    /// `sbatch ARGS... script`. With `cluster`, the options of its SPANK plugins are
+    /// Reads a batch script; ``args`` are sbatch options applied over it, as in
+    /// ``sbatch ARGS... script``. With ``cluster``, the options of its SPANK plugins are
     /// accepted too.
+    ///
+    /// Raises ScriptError (with ``.line``) on an invalid directive.
     #[staticmethod]
     #[pyo3(signature = (text, args=None, cluster=None))]
     fn from_script(
@@ -53,9 +56,10 @@ impl JobRequest {
         Ok(Self { inner })
     }
 
-    /// Reads an sbatch, srun or salloc command line: the command, its options, then what
-    /// it runs (kept in `command`). With `cluster`, the options of its SPANK plugins are
-    /// accepted too.
+    /// Reads an ``sbatch``, ``srun`` or ``salloc`` command line (a string split as a shell
+    /// would, without expansion, or its words): the command's own options (srun refuses
+    /// ``--array``...), then what it runs, kept in ``command``. With ``cluster``, the
+    /// options of its SPANK plugins are accepted too. Raises OptionError.
     #[staticmethod]
     #[pyo3(signature = (line, cluster=None))]
     #[allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments as owned values.
@@ -67,29 +71,30 @@ impl JobRequest {
         Ok(Self { inner })
     }
 
-    /// The request as a shell command line (`sbatch`, `srun` or `salloc`, the options,
-    /// then the command).
+    /// The request as a shell command line: the command (``sbatch``, ``srun`` or
+    /// ``salloc``), the options, then ``command``.
     fn to_command_line(&self) -> String {
         self.inner.to_shell_command()
     }
 
-    /// `"sbatch"`, `"srun"` or `"salloc"`: the command the request was written for.
+    /// The command the request was written for: ``"sbatch"``, ``"srun"`` or ``"salloc"``.
     #[getter]
     fn client(&self) -> &'static str {
         self.inner.client.name()
     }
-    /// The words after the options of a command line (the program srun runs...).
+    /// The words after the options of a command line (what srun runs...).
     #[getter]
     fn command(&self) -> Vec<String> {
         self.inner.command.clone()
     }
-    /// The options of SPANK plugins, `(name, value)` in written order.
+    /// Options of SPANK plugins (pyxis's ``--container-image``...), ``(name, value)`` in
+    /// written order; they do not change how the job is scheduled.
     #[getter]
     fn plugin_options(&self) -> Vec<(String, Option<String>)> {
         self.inner.plugin_options.clone()
     }
 
-    /// Reads sbatch command-line options (without `sbatch` itself).
+    /// Reads sbatch command-line options (without ``sbatch`` itself). Raises OptionError.
     #[staticmethod]
     #[allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments as owned values.
     fn from_args(args: Vec<String>) -> PyResult<Self> {
@@ -97,7 +102,7 @@ impl JobRequest {
         Ok(Self { inner })
     }
 
-    /// The request as a batch script with one `#SBATCH` line per option.
+    /// The request as a batch script with one ``#SBATCH`` line per option.
     fn to_script(&self) -> String {
         self.inner.to_script()
     }
@@ -123,6 +128,7 @@ impl JobRequest {
     fn qos(&self) -> Option<String> {
         self.inner.qos.clone()
     }
+    /// ``(min, max)`` node count.
     #[getter]
     fn nodes(&self) -> Option<(u32, u32)> {
         self.inner.nodes.map(|n| (n.min, n.max))
@@ -139,6 +145,8 @@ impl JobRequest {
     fn cpus_per_task(&self) -> Option<u32> {
         self.inner.cpus_per_task
     }
+    /// ``--mem`` is ``("per_node", mib)`` (0 = all of each node's memory),
+    /// ``--mem-per-cpu`` ``("per_cpu", mib)``, ``--mem-per-gpu`` ``("per_gpu", mib)``.
     #[getter]
     fn memory(&self) -> Option<MemoryTuple> {
         self.inner.memory.map(|m| match m {
@@ -147,7 +155,7 @@ impl JobRequest {
             MemoryRequest::PerGpu(m) => memory_tuple("per_gpu", Some(m.mib())),
         })
     }
-    /// `--tmp` in MiB.
+    /// ``--tmp`` in MiB.
     #[getter]
     fn tmp_mib(&self) -> Option<u64> {
         self.inner.tmp.map(hpcsched::Memory::mib)
@@ -176,6 +184,7 @@ impl JobRequest {
     fn gpus_per_node(&self) -> Option<Gres> {
         self.inner.gpus_per_node.as_deref().map(Gres::from)
     }
+    /// Seconds; ``math.inf`` for ``--time=UNLIMITED``; None when not given.
     #[getter]
     fn time_limit(&self) -> Option<Limit> {
         self.inner.time_limit.map(Limit)
@@ -192,6 +201,7 @@ impl JobRequest {
     fn hold(&self) -> bool {
         self.inner.hold
     }
+    /// ``--exclusive``: ``"node"``, ``"user"``, ``"mcs"`` or ``"topo"``; None when not given.
     #[getter]
     fn exclusive(&self) -> Option<&'static str> {
         self.inner.exclusive.map(|e| match e {
@@ -241,6 +251,7 @@ impl JobRequest {
     fn comment(&self) -> Option<String> {
         self.inner.comment.clone()
     }
+    /// The script body after the #SBATCH header.
     #[getter]
     fn script(&self) -> Option<String> {
         self.inner.script.clone()

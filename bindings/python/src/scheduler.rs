@@ -11,8 +11,13 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use std::sync::{Mutex, MutexGuard};
 
-/// A scheduler for a copy of a cluster: submit jobs, call `schedule(now)`, carry out the
-/// decisions, report what happened. Times are whole seconds on the host's clock.
+/// A scheduler for a copy of a cluster: submit jobs, call ``schedule(now)``, carry out the
+/// decisions, report what happened. Times are ``int`` seconds on the host's clock.
+///
+/// ``Scheduler(cluster, policy=None)`` schedules a copy of ``cluster``. ``policy`` None is
+/// Slurm's behaviour under the cluster's SchedulerType and SchedulerParameters; otherwise
+/// ``"fifo"``, ``"easy"``, ``"conservative"`` or ``"slurm"``. Raises PolicyError for an
+/// unknown name.
 #[pyclass(module = "hpcsched", frozen)]
 pub struct Scheduler {
     inner: Mutex<hpcsched::Scheduler>,
@@ -33,9 +38,7 @@ impl Scheduler {
 
 #[pymethods]
 impl Scheduler {
-    /// A scheduler for a copy of `cluster`. `policy` is None for Slurm's behaviour under
-    /// the cluster's SchedulerType/SchedulerParameters, or `"fifo"`, `"easy"`,
-    /// `"conservative"` or `"slurm"`.
+    // Documented on the struct: Python shows the class's docstring, not __new__'s.
     #[new]
     #[pyo3(signature = (cluster, policy=None))]
     fn new(cluster: &Cluster, policy: Option<&str>) -> PyResult<Self> {
@@ -53,8 +56,9 @@ impl Scheduler {
         })
     }
 
-    /// Submits a job for `user` at `now`; returns its id. Raises RejectedError when
-    /// sbatch would refuse it and SubmitError for other refusals.
+    /// Submits a job for ``user`` at ``now``; returns its id. Raises RejectedError (with
+    /// ``.reasons``) when sbatch would refuse the job, SubmitError for other refusals; a
+    /// refusal changes nothing.
     fn submit(&self, request: &JobRequest, user: &str, now: u64) -> PyResult<u32> {
         let id = self
             .lock()?
@@ -63,7 +67,8 @@ impl Scheduler {
         Ok(id.0)
     }
 
-    /// Runs one scheduling pass at `now`; returns what the host must do.
+    /// Runs one scheduling pass at ``now``; returns what the host must do. Also refreshes
+    /// ``estimates()``.
     fn schedule(&self, now: u64) -> PyResult<Vec<Decision>> {
         // The pass keeps the GIL: releasing it while holding the lock would deadlock
         // against another thread waiting for the lock with the GIL held.
@@ -71,7 +76,8 @@ impl Scheduler {
         Ok(decisions.iter().map(Decision::from).collect())
     }
 
-    /// Reports that a running job ended at `now` (exit code 0: COMPLETED, else FAILED).
+    /// Reports that a running job ended at ``now`` (exit code 0: COMPLETED, else FAILED).
+    /// Raises UnknownJobError or JobStateError, as do all job events.
     #[pyo3(signature = (job, now, exit_code=0))]
     fn job_finished(&self, job: u32, now: u64, exit_code: i32) -> PyResult<()> {
         self.lock()?
@@ -79,8 +85,8 @@ impl Scheduler {
             .map_err(job_err)
     }
 
-    /// Reports that a running job ran out of memory at `now`: it ends OUT_OF_MEMORY, or
-    /// CANCELLED with the cause in its comment when `reboot_on_oom`.
+    /// Reports that a running job ran out of memory at ``now``: it ends OUT_OF_MEMORY, or
+    /// CANCELLED with the cause in its comment when ``reboot_on_oom``.
     #[pyo3(signature = (job, now, reboot_on_oom=false))]
     fn out_of_memory(&self, job: u32, now: u64, reboot_on_oom: bool) -> PyResult<()> {
         self.lock()?
@@ -88,15 +94,15 @@ impl Scheduler {
             .map_err(job_err)
     }
 
-    /// Cancels a pending or running job at `now`.
+    /// Cancels a pending or running job at ``now``.
     fn cancel(&self, job: u32, now: u64) -> PyResult<()> {
         self.lock()?
             .cancel(JobId(job), Timestamp(now))
             .map_err(job_err)
     }
 
-    /// Holds a pending job: as its user (JobHeldUser), or with `admin=True` as an
-    /// administrator's `scontrol hold` does (JobHeldAdmin).
+    /// Holds a pending job: as its user (JobHeldUser), or with ``admin=True`` as an
+    /// administrator's ``scontrol hold`` does (JobHeldAdmin).
     #[pyo3(signature = (job, admin=false))]
     fn hold(&self, job: u32, admin: bool) -> PyResult<()> {
         let kind = if admin {
@@ -112,27 +118,30 @@ impl Scheduler {
         self.lock()?.release(JobId(job)).map_err(job_err)
     }
 
-    /// Requeues a running job at `now`.
+    /// Requeues a running job at ``now``.
     fn requeue(&self, job: u32, now: u64) -> PyResult<()> {
         self.lock()?
             .requeue(JobId(job), Timestamp(now))
             .map_err(job_err)
     }
 
-    /// Changes a job's time limit: seconds, or `math.inf` for UNLIMITED.
+    /// Changes a job's time limit: seconds, or ``math.inf`` for UNLIMITED.
     fn update_time_limit(&self, job: u32, limit: Limit) -> PyResult<()> {
         self.lock()?
             .update_time_limit(JobId(job), limit.0)
             .map_err(job_err)
     }
 
-    /// Drains a node: it takes no new jobs; running ones finish.
+    /// Drains a node: it takes no new jobs; running ones finish. Raises NodeError for an
+    /// unknown node, as do all node events.
     fn drain_node(&self, name: &str, reason: &str) -> PyResult<()> {
         self.lock()?.drain_node(name, reason).map_err(node_err)
     }
 
-    /// Changes a partition's state as `scontrol update PartitionName=NAME State=STATE`
-    /// does: `"UP"`, `"DOWN"`, `"DRAIN"` or `"INACTIVE"`.
+    /// Changes a partition's state as ``scontrol update PartitionName=NAME State=STATE``
+    /// does: ``"UP"`` takes and starts jobs, ``"DOWN"`` holds the queue (PartitionDown),
+    /// ``"DRAIN"`` refuses new jobs, ``"INACTIVE"`` does both (PartitionInactive). Raises
+    /// PartitionError for an unknown partition, ValueError for a bad state.
     fn set_partition_state(&self, name: &str, state: &str) -> PyResult<()> {
         let state: PartitionState =
             state
@@ -150,7 +159,7 @@ impl Scheduler {
         self.lock()?.resume_node(name).map_err(node_err)
     }
 
-    /// Takes a node down at `now`; returns `(ended, requeued)` job ids.
+    /// Takes a node down at ``now``; returns ``(ended, requeued)`` job ids.
     fn down_node(&self, name: &str, reason: &str, now: u64) -> PyResult<(Vec<u32>, Vec<u32>)> {
         let (ended, requeued) = self
             .lock()?
@@ -160,12 +169,13 @@ impl Scheduler {
         Ok((ids(ended), ids(requeued)))
     }
 
-    /// When to call `schedule` again at the latest, or None when only events need a pass.
+    /// When to call ``schedule`` again at the latest; None when only events need a pass.
     fn next_event_time(&self, now: u64) -> PyResult<Option<u64>> {
         Ok(self.lock()?.next_event_time(Timestamp(now)).map(|t| t.0))
     }
 
-    /// Expected starts of pending jobs as of the last pass, like `squeue --start`.
+    /// Expected starts of pending jobs as of the last pass, in expected-start order, like
+    /// ``squeue --start``.
     fn estimates(&self) -> PyResult<Vec<Estimate>> {
         Ok(self
             .lock()?
@@ -175,8 +185,8 @@ impl Scheduler {
             .collect())
     }
 
-    /// The queue as `squeue --start` shows it after the last pass: running jobs by start
-    /// time, then pending ones in expected-start order (unplanned last).
+    /// The queue as ``squeue --start`` shows it after the last pass: running jobs by
+    /// start time, then pending ones in expected-start order (unplanned last).
     fn queue(&self) -> PyResult<Vec<QueueRow>> {
         Ok(self
             .lock()?
@@ -186,7 +196,7 @@ impl Scheduler {
             .collect())
     }
 
-    /// Every job as `sacct` would list it at `now`, by job id.
+    /// Every job as ``sacct`` would list it at ``now``, by job id.
     fn records(&self, now: u64) -> PyResult<Vec<JobRecord>> {
         Ok(self
             .lock()?
@@ -196,7 +206,8 @@ impl Scheduler {
             .collect())
     }
 
-    /// How a partition's nodes are used now, or None for an unknown partition.
+    /// How a partition's nodes are used now, as ``sinfo`` summarises them; None for an
+    /// unknown partition.
     fn partition_usage(&self, name: &str) -> PyResult<Option<PartitionUsage>> {
         Ok(self
             .lock()?
@@ -210,7 +221,7 @@ impl Scheduler {
         Ok(UserUsage::from(&self.lock()?.user_usage(user)))
     }
 
-    /// A user's running usage next to each `MaxTRESPerUser` limit of a QOS, or None for an
+    /// A user's running usage next to each ``MaxTRESPerUser`` limit of a QOS; None for an
     /// unknown QOS.
     fn qos_user_usage(&self, qos: &str, user: &str) -> PyResult<Option<Vec<LimitUsage>>> {
         Ok(self
@@ -219,13 +230,13 @@ impl Scheduler {
             .map(|v| v.iter().map(LimitUsage::from).collect()))
     }
 
-    /// A snapshot of a job, or None for an unknown id.
+    /// A snapshot of a job; None for an unknown id.
     fn job(&self, id: u32) -> PyResult<Option<Job>> {
         Ok(self.lock()?.job(JobId(id)).map(Job::from))
     }
 
     /// Snapshots of every job the scheduler knows (pending, running, finished), in the
-    /// scheduler's order.
+    /// scheduler's order (submission order for ordinary jobs).
     fn jobs(&self) -> PyResult<Vec<Job>> {
         Ok(self.lock()?.jobs().map(Job::from).collect())
     }
@@ -235,7 +246,7 @@ impl Scheduler {
         Ok(self.lock()?.pending_tasks(JobId(id)))
     }
 
-    /// Ids of the jobs running on a node, or None for an unknown node.
+    /// Ids of the jobs running on a node; None for an unknown node.
     fn node_jobs(&self, name: &str) -> PyResult<Option<Vec<u32>>> {
         Ok(self
             .lock()?
@@ -243,7 +254,7 @@ impl Scheduler {
             .map(|ids| ids.iter().map(|j| j.0).collect()))
     }
 
-    /// What a node has free now as `(cpus, memory_mib, gres)`, or None for an unknown node.
+    /// What a node has free now as ``(cpus, memory_mib, gres)``; None for an unknown node.
     fn node_free(&self, name: &str) -> PyResult<Option<(u32, u64, Vec<Gres>)>> {
         Ok(self.lock()?.node_free(name).map(|free| {
             let gres = free

@@ -34,7 +34,12 @@ use std::sync::Arc;
 // Workload
 // ---------------------------------------------------------------------------------------
 
-/// Jobs to replay, read from a job list (`parse_job_list`, `read_job_list`).
+/// Jobs to replay, read from a job list by ``parse_job_list`` or ``read_job_list``.
+///
+/// A job list has one job per line: ``SUBMIT_TIME RUNTIME[:EXIT] USER [sbatch options...]``
+/// (seconds on the simulation clock; the run time as seconds, ``HH:MM:SS`` or
+/// ``D-HH:MM:SS``; ``-d afterok:NAME`` dependencies on earlier lines by ``-J`` name or
+/// 1-based position; ``#`` comments). ``len(workload)`` is the number of jobs.
 #[pyclass(module = "hpcsched", frozen)]
 pub struct Workload {
     jobs: Arc<Vec<WorkloadJob>>,
@@ -70,8 +75,9 @@ impl Workload {
     }
 }
 
-/// Reads job-list text (`SUBMIT RUNTIME[:EXIT] USER [sbatch options...]` per line); with
-/// `cluster`, the options of its SPANK plugins are accepted too.
+/// Reads job-list text (one job per line, see ``Workload``); with ``cluster``, the options
+/// of its SPANK plugins are accepted too. Raises WorkloadError (with ``.line``) on the first
+/// bad line.
 #[pyfunction]
 #[pyo3(signature = (text, cluster=None))]
 pub fn parse_job_list(text: &str, cluster: Option<&Cluster>) -> PyResult<Workload> {
@@ -86,8 +92,9 @@ pub fn parse_job_list(text: &str, cluster: Option<&Cluster>) -> PyResult<Workloa
     })
 }
 
-/// Reads a job-list file (plain or gzip-compressed); with `cluster`, the options of its
-/// SPANK plugins are accepted too.
+/// Reads a job-list file, plain or gzip-compressed; with ``cluster``, the options of its
+/// SPANK plugins are accepted too. Raises WorkloadError (with ``.path`` and ``.line``), or
+/// OSError when the file cannot be opened.
 #[pyfunction]
 #[pyo3(signature = (path, cluster=None))]
 #[allow(clippy::needless_pass_by_value)] // pyo3 extracts str and os.PathLike as PathBuf.
@@ -111,7 +118,9 @@ pub fn read_job_list(
     })
 }
 
-/// Expands a Slurm hostlist (`"n[1-3],gpu01"`) into node names, in written order.
+/// Expands a Slurm hostlist (``"n[1-3],gpu01"``) into node names, in written order.
+///
+/// Raises ParseError on a malformed hostlist.
 #[pyfunction]
 pub fn expand_hostlist(hostlist: &str) -> PyResult<Vec<String>> {
     hpcsched::hostlist::expand(hostlist).map_err(py_err)
@@ -121,8 +130,11 @@ pub fn expand_hostlist(hostlist: &str) -> PyResult<Vec<String>> {
 // Result types
 // ---------------------------------------------------------------------------------------
 
-/// The statistics of a set of jobs (a whole replay, a partition or a user). See
-/// `hpcsched::metrics` for each definition; values with nothing to measure are None.
+/// The statistics of a set of jobs: a whole replay, a partition or a user.
+///
+/// Waits are over the jobs that started, run figures over the jobs that started and
+/// ended; a figure with nothing to measure is None. Times are seconds.
+// Each figure is defined in `hpcsched::metrics`.
 #[pyclass(module = "hpcsched", frozen, eq, get_all)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
@@ -142,23 +154,25 @@ pub struct Stats {
     pub timeout: u64,
     /// Jobs CANCELLED.
     pub cancelled: u64,
-    /// Jobs in any other state.
+    /// Jobs in any other state: OUT_OF_MEMORY, DEADLINE..., or still PENDING/RUNNING after
+    /// ``stop_at``.
     pub other_state: u64,
-    /// Mean wait, seconds.
+    /// Mean wait (start - submit).
     pub mean_wait: Option<f64>,
-    /// Median wait, seconds.
+    /// Median wait: the mean of the two middle waits for an even count.
     pub median_wait: Option<f64>,
-    /// Nearest-rank 95th percentile of the waits, seconds.
+    /// Nearest-rank 95th percentile of the waits: the wait at rank ceil(0.95 n).
     pub p95_wait: Option<u64>,
-    /// Longest wait, seconds.
+    /// Longest wait.
     pub max_wait: Option<u64>,
-    /// Mean bounded slowdown (τ = 10 s).
+    /// Mean bounded slowdown: the mean of max(1, (wait + run) / max(run, 10 s)).
     pub mean_bounded_slowdown: Option<f64>,
-    /// Σ alloc_cpus × run.
+    /// Sum of alloc_cpus × run.
     pub cpu_seconds: u64,
-    /// cpu_seconds / (CPUs × makespan).
+    /// cpu_seconds / (CPUs × makespan); a partition's own CPUs per partition, None per
+    /// user.
     pub utilization: Option<f64>,
-    /// Last end − first submit, seconds.
+    /// Last end - first submit.
     pub makespan: Option<u64>,
     /// Jobs that ran, per hour of makespan.
     pub throughput: Option<f64>,
@@ -205,7 +219,8 @@ fn put<'py>(dict: &Bound<'py, PyDict>, key: &str, value: impl IntoPyObject<'py>)
 
 #[pymethods]
 impl Stats {
-    /// The statistics as a dict, in field order (for a pandas table, JSON...).
+    /// The figures as a dict, from ``jobs`` to ``last_end`` in a fixed order (for a pandas
+    /// table, JSON...).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         put(&d, "jobs", self.jobs)?;
@@ -249,7 +264,8 @@ impl Stats {
     }
 }
 
-/// The metrics of a replay: overall, per partition and per user (sorted by name).
+/// The metrics of a replay: overall, per partition and per user. ``str(summary)`` is the
+/// text report of ``hpcsched simulate``.
 #[pyclass(module = "hpcsched", frozen)]
 pub struct Summary {
     total_cpus: u64,
@@ -302,18 +318,19 @@ impl Summary {
     fn overall(&self) -> Stats {
         self.overall.clone()
     }
-    /// Jobs by partition, sorted by name.
+    /// Jobs by partition name, sorted.
     #[getter]
     fn per_partition<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         stats_dict(py, &self.per_partition)
     }
-    /// Jobs by user, sorted by name.
+    /// Jobs by user name, sorted.
     #[getter]
     fn per_user<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         stats_dict(py, &self.per_user)
     }
 
-    /// `{"total_cpus": ..., "overall": {...}, "per_partition": {name: {...}}, "per_user": ...}`.
+    /// ``{"total_cpus": int, "overall": {...}, "per_partition": {name: {...}},
+    /// "per_user": {name: {...}}}`` with ``Stats.to_dict()`` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let nested = |groups: &[(String, Stats)]| -> PyResult<Bound<'py, PyDict>> {
             let d = PyDict::new(py);
@@ -330,7 +347,8 @@ impl Summary {
         Ok(d)
     }
 
-    /// The text report `hpcsched simulate` prints.
+    // The text report `hpcsched simulate` prints (the class docstring says so: Python shows
+    // its own docstring for __str__).
     fn __str__(&self) -> String {
         self.text.clone()
     }
@@ -346,7 +364,8 @@ impl Summary {
     }
 }
 
-/// An SWF line that was not replayed, and why.
+/// An SWF line that was not replayed (unreadable, no run time, wider than the machine, a
+/// partial-execution record...), and why.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SkippedLine {
@@ -354,9 +373,9 @@ pub struct SkippedLine {
     pub line: usize,
     /// The SWF job number (field 1); None when the line could not be read.
     pub job_number: Option<i64>,
-    /// Why, as a phrase (`"its run time (field 4) is unknown"`).
+    /// Why, as a phrase (``"its run time (field 4) is unknown"``).
     pub reason: String,
-    /// The whole sentence (`"line 4: SWF job 2 skipped: ..."`), also `str()`.
+    /// The whole sentence (``"line 4: SWF job 2 skipped: ..."``), also ``str(skipped)``.
     pub message: String,
 }
 
@@ -418,10 +437,10 @@ pub struct LeftPending {
     pub job: u32,
     /// The job's 1-based position in the workload.
     pub index: u32,
-    /// The id as squeue shows it (`7_[2-5]` for an array's tasks that never started).
+    /// The id as squeue shows it (``"7_[2-5]"`` for an array's tasks that never started).
     pub display_id: String,
-    /// Why it is pending (`JobHeldUser`, `DependencyNeverSatisfied`...), None when no
-    /// reason is recorded.
+    /// Why it is pending (``"JobHeldUser"``, ``"DependencyNeverSatisfied"``...); None when
+    /// no reason is recorded.
     pub reason: Option<String>,
     /// The description slurmctld gives with the reason; None when there is none.
     pub description: Option<String>,
@@ -455,7 +474,8 @@ impl LeftPending {
     }
 }
 
-/// What `simulate` returns: every job's record, the metrics, and what was not replayed.
+/// What ``simulate`` returns: every job's record, the metrics, and what was not replayed.
+/// ``len(result)`` is the number of records.
 #[pyclass(module = "hpcsched", frozen)]
 pub struct SimResult {
     records: Vec<Py<JobRecord>>,
@@ -479,17 +499,18 @@ pub struct SimResult {
 
 #[pymethods]
 impl SimResult {
-    /// Every job's record as `sacct` would list it, by job id.
+    /// Every job as ``sacct`` lists it, by job id: the jobs that ran, the ones that never
+    /// could, and with ``stop_at`` the ones still pending or running then.
     #[getter]
     fn records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         PyList::new(py, self.records.iter().map(|r| r.clone_ref(py)))
     }
-    /// The metrics over `records`.
+    /// The metrics over ``records``.
     #[getter]
     fn summary(&self, py: Python<'_>) -> Py<Summary> {
         self.summary.clone_ref(py)
     }
-    /// SWF lines not replayed, in file order (always empty for a job list).
+    /// SWF lines not replayed, in file order; empty for a job list.
     #[getter]
     fn skipped(&self) -> Vec<SkippedLine> {
         self.skipped.clone()
@@ -500,19 +521,19 @@ impl SimResult {
         self.refused.clone()
     }
     /// The jobs still pending when the replay ended because nothing left to happen could
-    /// start them, by job id (empty when it stopped at `stop_at`).
+    /// start them, by job id; empty when it stopped at ``stop_at``.
     #[getter]
     fn left_pending(&self) -> Vec<LeftPending> {
         self.left_pending.clone()
     }
-    /// With `stop_at`, the pending jobs' expected starts at that instant (`squeue --start`);
-    /// empty when the replay ran to the end.
+    /// With ``stop_at``: the pending jobs' expected starts at that instant, as
+    /// ``squeue --start`` shows them; else empty.
     #[getter]
     fn estimates(&self) -> Vec<Estimate> {
         self.estimates.clone()
     }
-    /// With `stop_at`, the queue at that instant as `squeue --start` shows it (running
-    /// jobs, then pending ones); empty when the replay ran to the end.
+    /// With ``stop_at``, the queue at that instant as ``squeue --start`` shows it
+    /// (running jobs, then pending ones); empty when the replay ran to the end.
     #[getter]
     fn queue(&self) -> Vec<QueueRow> {
         self.queue.clone()
@@ -527,17 +548,17 @@ impl SimResult {
     fn policy(&self) -> String {
         self.policy.clone()
     }
-    /// `"kill"` or `"allow"`.
+    /// ``"kill"`` or ``"allow"``, as given.
     #[getter]
     fn overrun(&self) -> String {
         self.overrun.clone()
     }
-    /// `"swf"` or `"job_list"`: what the workload was read as.
+    /// What the workload was read as: ``"swf"`` or ``"job_list"``.
     #[getter]
     fn workload_format(&self) -> &'static str {
         self.format
     }
-    /// Jobs submitted (accepted by the scheduler).
+    /// Jobs the scheduler accepted.
     #[getter]
     fn submitted(&self) -> u64 {
         self.submitted
@@ -552,7 +573,7 @@ impl SimResult {
     fn end(&self) -> u64 {
         self.end
     }
-    /// Whether the replay stopped at `stop_at` with work left.
+    /// Whether the replay stopped at ``stop_at`` with work left.
     #[getter]
     fn stopped(&self) -> bool {
         self.stopped
@@ -580,14 +601,31 @@ impl SimResult {
         Ok(d)
     }
 
-    /// One row per job (see `hpcsched._result.to_pandas`). Needs pandas.
+    /// A pandas DataFrame, one row per record (job-id order). Columns: job, display_id,
+    /// name, user, account, partition, state, exit_code, submit, eligible, start, end, wait
+    /// (start - submit), elapsed, time_limit, nodes, alloc_cpus, alloc_tres. Times are
+    /// integer seconds (``Int64``, ``<NA>`` when a job has none); time_limit is float
+    /// seconds, ``inf`` for UNLIMITED.
+    ///
+    /// Needs pandas (``pip install 'hpcsched[pandas]'``); raises ModuleNotFoundError
+    /// saying so without it.
+    // Written in Python: `hpcsched._result.to_pandas`.
     fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         slf.py()
             .import("hpcsched._result")?
             .call_method1("to_pandas", (slf,))
     }
 
-    /// A Gantt chart, one row per node (see `hpcsched._result.plot_gantt`). Needs matplotlib.
+    /// A Gantt chart: one row per node (the cluster's, in slurm.conf order from the top, or
+    /// ``nodes``), one bar per job on each node it ran on, from its start to its end (to
+    /// the replay's ``end`` for a job still running then); jobs that share a node overlap
+    /// on its row. ``start``/``end`` bound the time axis (default: first start to
+    /// last end). Colours follow the sorted values of ``color_by`` (``"job"``, ``"user"`` or
+    /// ``"partition"``) through ``tab20``. Draws on ``ax`` or a new figure; returns the Axes.
+    ///
+    /// Needs matplotlib (``pip install 'hpcsched[plot]'``); raises ModuleNotFoundError
+    /// saying so without it.
+    // Written in Python: `hpcsched._result.plot_gantt`.
     #[pyo3(signature = (ax=None, *, start=None, end=None, nodes=None, color_by="job"))]
     fn plot_gantt<'py>(
         slf: &Bound<'py, Self>,
@@ -635,8 +673,29 @@ impl SimResult {
 // simulate
 // ---------------------------------------------------------------------------------------
 
-/// Replays `workload` on `cluster` under `policy` and returns every job's record with the
-/// metrics. The GIL is released while the replay runs.
+/// Replays ``workload`` on ``cluster`` in virtual time and returns every job's record
+/// with the metrics. The GIL is released while it runs. Ctrl-C (any Python signal
+/// handler that raises) stops the replay where it is, then the exception is raised.
+///
+/// ``workload`` is a path to an SWF trace or a job list, plain or gzip-compressed (told
+/// apart by content, not by name), or a ``Workload`` (``parse_job_list(text)``). With an
+/// SWF trace and ``cluster`` None, the machine comes from the trace header (``MaxNodes``
+/// nodes of ``MaxProcs / MaxNodes`` CPUs, one partition ``swf``); SWF jobs ask for
+/// processors (``-n PROCS``), or with ``whole_nodes`` for whole nodes:
+/// ``-N ceil(PROCS / C) --exclusive``, where C is the CPU count of the default partition's
+/// smallest node (as ``hpcsched simulate --whole-nodes``). A job list needs a cluster.
+///
+/// ``policy``: ``"slurm"`` (the default: the cluster's own SchedulerType and
+/// SchedulerParameters, Slurm's defaults otherwise), ``"fifo"``, ``"easy"`` or
+/// ``"conservative"``. ``overrun``: ``"kill"`` ends a job at its time limit as Slurm does;
+/// ``"allow"`` runs it to its recorded run time. ``first``: replay only the first N jobs
+/// (skipped SWF lines do not count; the lines after the N-th job are not read).
+/// ``stop_at``: stop at this instant, with the jobs still in the system in ``records`` and
+/// their expected starts in ``estimates``.
+///
+/// Raises WorkloadError (file and line) for a bad workload, OSError when the file cannot
+/// be opened, PolicyError for an unknown policy, ValueError for an unknown overrun, a job
+/// list without a cluster, or ``whole_nodes`` with a job list.
 #[pyfunction]
 #[pyo3(signature = (
     cluster,

@@ -5,47 +5,49 @@ use hpcsched::TimeLimit;
 use hpcsched::record::RecordRow;
 use pyo3::prelude::*;
 
-/// One job as `sacct` reports it: the core's record row (`hpcsched::record::RecordRow`),
-/// field for field, with `time_limit` as seconds or `math.inf`.
+/// One job as ``sacct`` reports it (``Scheduler.records(now)``, ``SimResult.records``).
+// The core's record row (`hpcsched::record::RecordRow`), field for field, with `time_limit`
+// as seconds or `math.inf`.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct JobRecord {
     /// The job id.
     pub job: u32,
-    /// `JobID` as sacct prints it.
+    /// ``JobID`` as sacct prints it: ``"42"``, ``"7_3"``, or ``"7_[2-5]"`` for an array's
+    /// pending tasks.
     pub display_id: String,
-    /// `JobName`.
+    /// ``JobName``.
     pub name: String,
-    /// `User`.
+    /// ``User``.
     pub user: String,
-    /// `Account`.
+    /// ``Account``; None when not given.
     pub account: Option<String>,
-    /// `Partition`.
+    /// ``Partition``.
     pub partition: String,
-    /// `State` (Slurm's name).
+    /// ``State``, as Slurm names it (``"COMPLETED"``, ``"TIMEOUT"``...).
     pub state: String,
-    /// `ExitCode`.
+    /// ``ExitCode``.
     pub exit_code: i32,
-    /// `Submit`.
+    /// ``Submit``, seconds.
     pub submit: u64,
-    /// `Eligible`.
+    /// ``Eligible``, seconds; None if it never became eligible.
     pub eligible: Option<u64>,
-    /// `Start`.
+    /// ``Start``, seconds; None if it never started.
     pub start: Option<u64>,
-    /// `End`.
+    /// ``End``, seconds; None if it has not ended.
     pub end: Option<u64>,
-    /// Start − submit, seconds; None if it never started.
+    /// Seconds from submit to start; None if it never started.
     pub wait: Option<u64>,
-    /// `Elapsed`, seconds.
+    /// ``Elapsed``: seconds from start to end (or to ``now`` while running).
     pub elapsed: u64,
-    /// `Timelimit`: seconds, or `math.inf`.
+    /// ``Timelimit``: seconds, or ``math.inf`` for UNLIMITED.
     pub time_limit: Limit,
-    /// `NodeList`, as a hostlist.
+    /// ``NodeList``, as a hostlist (``"cpu16-[1-3]"``); ``expand_hostlist`` lists them.
     pub nodes: String,
-    /// `AllocCPUS`: the CPUs of the allocation summed over its nodes, 0 if it never
+    /// ``AllocCPUS``: the CPUs of the allocation summed over its nodes; 0 if it never
     /// started.
     pub alloc_cpus: u64,
-    /// `AllocTRES`.
+    /// ``AllocTRES`` (``"cpu=4,mem=8192M,node=1,gres/gpu=2"``); empty if it never started.
     pub alloc_tres: String,
 }
 
@@ -120,7 +122,7 @@ impl JobRecord {
     }
 }
 
-/// A partition's nodes and CPUs by state, as `sinfo` summarises them.
+/// A partition's nodes and CPUs by state, as ``sinfo`` summarises them.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PartitionUsage {
@@ -219,11 +221,11 @@ impl UserUsage {
     }
 }
 
-/// One TRES a user holds under a QOS, next to its `MaxTRESPerUser` limit.
+/// One TRES a user holds under a QOS, next to its ``MaxTRESPerUser`` limit.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LimitUsage {
-    /// The TRES as sacctmgr names it (`cpu`, `mem`, `gres/gpu`...).
+    /// The TRES as sacctmgr names it (``"cpu"``, ``"mem"``, ``"gres/gpu"``...).
     pub tres: String,
     /// What the user's running jobs under the QOS hold.
     pub used: u64,
@@ -253,14 +255,14 @@ impl LimitUsage {
     }
 }
 
-/// One job still in the system, as `squeue --start` lists it (`Scheduler.queue()`,
-/// `SimResult.queue`).
+/// One job still in the system, as ``squeue --start`` lists it (``Scheduler.queue()``,
+/// ``SimResult.queue``).
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct QueueRow {
     /// The job id (an array's pending tasks carry the array job id).
     pub job: u32,
-    /// JOBID as squeue prints it: `"42"`, `"7_3"`, `"7_[2-5]"`.
+    /// JOBID as squeue prints it: ``"42"``, ``"7_3"``, ``"7_[2-5]"``.
     pub job_id: String,
     /// Where the job runs, or where it is planned.
     pub partition: String,
@@ -268,9 +270,9 @@ pub struct QueueRow {
     pub name: String,
     /// USER.
     pub user: String,
-    /// The state's long name (`"RUNNING"`, `"PENDING"`...).
+    /// The state's long name (``"RUNNING"``, ``"PENDING"``...).
     pub state: String,
-    /// ST, squeue's short code (`"R"`, `"PD"`...).
+    /// ST, squeue's short code (``"R"``, ``"PD"``...).
     pub state_code: String,
     /// START_TIME, seconds: the actual start of a running job, the expected start of a
     /// pending one; None (N/A) when a pending job is not planned.
@@ -281,7 +283,7 @@ pub struct QueueRow {
     pub nodelist: Option<String>,
     /// SCHEDNODES of a pending job: its planned nodes, as a hostlist.
     pub sched_nodes: Option<String>,
-    /// REASON of a pending job, as squeue's `%r` prints it.
+    /// REASON of a pending job, as squeue's ``%r`` prints it.
     pub reason: Option<String>,
 }
 

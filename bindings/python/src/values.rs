@@ -67,14 +67,13 @@ pub(crate) fn memory_tuple(kind: &str, mib: Option<u64>) -> MemoryTuple {
     (kind.to_owned(), mib)
 }
 
-/// One generic resource: name, optional type, count (`gpu:a100:4` is
-/// `Gres('gpu', 'a100', 4)`).
+/// A generic resource: ``gpu:a100:4`` is ``Gres('gpu', 'a100', 4)``.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all, from_py_object)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Gres {
-    /// GRES name, e.g. `gpu`.
+    /// GRES name, e.g. ``"gpu"``.
     pub name: String,
-    /// GRES type, e.g. `a100`, or None when untyped.
+    /// GRES type, e.g. ``"a100"``; None when untyped.
     pub r#type: Option<String>,
     /// How many.
     pub count: u64,
@@ -141,7 +140,7 @@ pub(crate) fn gres_list(specs: &[GresSpec]) -> Vec<Gres> {
     specs.iter().map(Gres::from).collect()
 }
 
-/// A node as slurm.conf defines it.
+/// A node as a slurm.conf NodeName line defines it.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all, from_py_object)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Node {
@@ -155,17 +154,17 @@ pub struct Node {
     pub cores_per_socket: u32,
     /// ThreadsPerCore.
     pub threads_per_core: u32,
-    /// RealMemory in MiB.
+    /// RealMemory, MiB.
     pub real_memory_mib: u64,
-    /// Gres.
+    /// Gres: the node's generic resources.
     pub gres: Vec<Gres>,
     /// Features.
     pub features: Vec<String>,
     /// Weight.
     pub weight: u32,
-    /// State flags (`DOWN`, `DRAIN`, ...); empty for a node in service.
+    /// State flags (``"DOWN"``, ``"DRAIN"``, ...); empty for a node in service.
     pub state: Vec<String>,
-    /// Why the node is down or drained.
+    /// Why the node is down or drained; None when no reason is set.
     pub reason: Option<String>,
 }
 
@@ -258,7 +257,7 @@ impl Node {
     }
 }
 
-/// A partition as slurm.conf defines it.
+/// A partition as a slurm.conf PartitionName line defines it.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all, from_py_object)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Partition {
@@ -268,31 +267,33 @@ pub struct Partition {
     pub nodes: Vec<String>,
     /// Default=YES.
     pub default: bool,
-    /// State: `UP`, `DOWN`, `DRAIN` or `INACTIVE`.
+    /// State: ``"UP"``, ``"DOWN"``, ``"DRAIN"`` or ``"INACTIVE"``.
     pub state: String,
-    /// MaxTime in seconds, `math.inf` for UNLIMITED.
+    /// MaxTime in seconds; ``math.inf`` for UNLIMITED (the default).
     pub max_time: Limit,
-    /// DefaultTime in seconds (`math.inf` for UNLIMITED), None when unset.
+    /// DefaultTime in seconds (``math.inf`` for UNLIMITED); None when unset (MaxTime
+    /// applies).
     pub default_time: Option<Limit>,
-    /// MaxNodes, None for UNLIMITED.
+    /// MaxNodes; None for UNLIMITED.
     pub max_nodes: Option<u32>,
     /// MinNodes.
     pub min_nodes: u32,
     /// PriorityTier.
     pub priority_tier: u16,
-    /// QOS: the partition QOS.
+    /// QOS: the partition QOS; None when unset.
     pub qos: Option<String>,
-    /// OverSubscribe as slurm.conf writes it: `NO`, `YES:4`, `EXCLUSIVE`, `FORCE:4`.
+    /// OverSubscribe as slurm.conf writes it: ``"NO"``, ``"YES:4"``, ``"EXCLUSIVE"``,
+    /// ``"FORCE:4"``.
     pub oversubscribe: String,
     /// ExclusiveUser.
     pub exclusive_user: bool,
-    /// DefMemPerCPU / DefMemPerNode / DefMemPerGPU as `(kind, mib)`, None when unset.
+    /// DefMemPerCPU, DefMemPerNode or DefMemPerGPU as ``(kind, mib)``; None when unset.
     pub def_mem: Option<MemoryTuple>,
-    /// MaxMemPerCPU / MaxMemPerNode as `(kind, mib)`, None when unset.
+    /// MaxMemPerCPU or MaxMemPerNode as ``(kind, mib)``; None when unset.
     pub max_mem: Option<MemoryTuple>,
-    /// AllowAccounts, None for ALL.
+    /// AllowAccounts; None for ALL.
     pub allow_accounts: Option<Vec<String>>,
-    /// AllowQos, None for ALL.
+    /// AllowQos; None for ALL.
     pub allow_qos: Option<Vec<String>>,
 }
 

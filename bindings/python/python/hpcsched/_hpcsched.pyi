@@ -1,5 +1,15 @@
-"""Type stubs for the native module ``hpcsched._hpcsched`` (hand-written; checked by
-``python -m mypy.stubtest hpcsched._hpcsched``).
+# Type stubs for the native module hpcsched._hpcsched, hand-written and checked against it
+# by `python -m mypy.stubtest hpcsched._hpcsched`.
+#
+# The docstrings are the module's own: each is the Rust doc comment (`///`) of the item in
+# bindings/python/src/, or the exception docstring in src/errors.rs, which Python shows at
+# run time (help(), __doc__). Change both together: tests/test_docstrings.py fails when a
+# docstring here differs from the runtime one. Python cannot show a docstring on a plain
+# attribute or on a slot method (__new__, __len__, __eq__...), so those are described in
+# their class's docstring instead.
+
+"""The native module of hpcsched (``import hpcsched`` re-exports it): slurm.conf, QOS,
+sbatch scripts, resolution, the scheduler and trace replay.
 
 Conventions:
 
@@ -8,10 +18,11 @@ Conventions:
 * Times (``now``, submit/start/end times, estimates) are ``int`` seconds on the host's
   clock; job ids are ``int``.
 * Memory is MiB. Memory values are ``(kind, mib)`` tuples; kind is ``"per_node"``,
-  ``"per_cpu"``, ``"per_gpu"`` or, for a resolved job, ``"whole_node"`` (with mib ``None``).
-* ``simulate`` replays a workload (an SWF trace or a job list) in virtual time; pandas and
-  matplotlib are needed only by ``SimResult.to_pandas()`` and ``SimResult.plot_gantt()``
-  (the ``pandas`` and ``plot`` extras).
+  ``"per_cpu"``, ``"per_gpu"`` or, for a resolved job, ``"whole_node"`` (with mib
+  ``None``).
+* ``simulate`` replays a workload (an SWF trace or a job list) in virtual time; pandas
+  and matplotlib are needed only by ``SimResult.to_pandas()`` and
+  ``SimResult.plot_gantt()`` (the ``pandas`` and ``plot`` extras).
 """
 
 import os
@@ -80,10 +91,12 @@ class Error(Exception):
     """Base class of every error hpcsched raises."""
 
 class ParseError(Error, ValueError):
-    """Text that hpcsched could not read."""
+    """Text that hpcsched could not read.
+
+    ``line`` is the 1-based line of the offending input; None when the input has no lines.
+    """
 
     line: int | None
-    """1-based line of the offending input; None when the input has no lines."""
 
 class ConfigError(ParseError):
     """slurm.conf or plugstack.conf text that does not parse."""
@@ -98,54 +111,67 @@ class QosError(ParseError):
     """QOS definitions that do not parse or conflict."""
 
 class WorkloadError(ParseError):
-    """A workload that cannot be replayed: a job-list line, an SWF header, jobs out of
-    submit order, or a trace whose header does not describe a machine. The message names
-    the file and line (``"jobs.txt: line 3: `B`: no earlier job in the file has this
-    name (`-J`)"``). A file the operating system cannot open raises ``OSError``
-    (``FileNotFoundError``...) instead."""
+    """A workload that cannot be replayed: a job-list line, an SWF header, jobs out of submit
+    order, or a trace whose header does not describe a machine. The message names the file and
+    line (``"jobs.txt: line 3: `B`: no earlier job in the file has this name (`-J`)"``). A
+    file the operating system cannot open raises ``OSError`` (``FileNotFoundError``...)
+    instead.
+
+    ``path`` is the file, as given (None for text: ``parse_job_list``); ``line`` its 1-based
+    line (None when the error has no line).
+    """
 
     path: str | None
-    """The file, as given; None for text (``parse_job_list``)."""
 
 class PolicyError(Error, ValueError):
     """A scheduling policy name other than fifo, easy, conservative or slurm."""
 
 class SubmitError(Error, ValueError):
-    """A submission the scheduler refuses: a dependency on an unknown job or on the job
-    itself, no user name, or (RejectedError) a job sbatch would reject."""
+    """A submission the scheduler refuses: a dependency on an unknown job or on the job itself, no
+    user name, or (RejectedError) a job sbatch would reject."""
 
 class RejectedError(SubmitError):
-    """A job the cluster would reject at submit."""
+    """A job the cluster would reject at submit.
+
+    ``reasons`` lists every reason, most fundamental first, in sbatch's words.
+    """
 
     reasons: list[str]
-    """Every reason, most fundamental first, with sbatch's wording."""
 
 class JobError(Error):
-    """A job event the scheduler refuses; nothing changed."""
+    """A job event the scheduler refuses; nothing changed.
+
+    ``job`` is the job id.
+    """
 
     job: int | None
-    """The job id."""
 
 class UnknownJobError(JobError, KeyError):
     """No job has this id."""
 
 class JobStateError(JobError, ValueError):
-    """The job's state does not allow this event (e.g. finishing a pending job)."""
+    """The job's state does not allow this event (e.g. finishing a pending job).
+
+    ``state`` is the job's state, as Slurm names it (``"PENDING"``...).
+    """
 
     state: str | None
-    """The job's state, as Slurm names it (``"PENDING"``...)."""
 
 class NodeError(Error, KeyError):
-    """No node has this name."""
+    """No node has this name.
+
+    ``node`` is the name.
+    """
 
     node: str | None
-    """The node name."""
 
 class PartitionError(Error, KeyError):
-    """No partition has this name."""
+    """No partition has this name.
+
+    ``partition`` is the name.
+    """
 
     partition: str | None
-    """The partition name."""
 
 @final
 class Gres:
@@ -156,13 +182,17 @@ class Gres:
         cls, name: str, type: str | None = None, count: int = 1, no_consume: bool = False
     ) -> Gres: ...
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """GRES name, e.g. ``"gpu"``."""
     @property
-    def type(self) -> str | None: ...
+    def type(self) -> str | None:
+        """GRES type, e.g. ``"a100"``; None when untyped."""
     @property
-    def count(self) -> int: ...
+    def count(self) -> int:
+        """How many."""
     @property
-    def no_consume(self) -> bool: ...
+    def no_consume(self) -> bool:
+        """Whether allocations never consume it (node definitions only)."""
     def __getnewargs__(self) -> tuple[str, str | None, int, bool]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
@@ -186,28 +216,38 @@ class Node:
         reason: str | None,
     ) -> Node: ...
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """NodeName."""
     @property
-    def cpus(self) -> int: ...
+    def cpus(self) -> int:
+        """CPUs."""
     @property
-    def sockets(self) -> int: ...
+    def sockets(self) -> int:
+        """Sockets per board."""
     @property
-    def cores_per_socket(self) -> int: ...
+    def cores_per_socket(self) -> int:
+        """CoresPerSocket."""
     @property
-    def threads_per_core(self) -> int: ...
+    def threads_per_core(self) -> int:
+        """ThreadsPerCore."""
     @property
-    def real_memory_mib(self) -> int: ...
+    def real_memory_mib(self) -> int:
+        """RealMemory, MiB."""
     @property
-    def gres(self) -> list[Gres]: ...
+    def gres(self) -> list[Gres]:
+        """Gres: the node's generic resources."""
     @property
-    def features(self) -> list[str]: ...
+    def features(self) -> list[str]:
+        """Features."""
     @property
-    def weight(self) -> int: ...
+    def weight(self) -> int:
+        """Weight."""
     @property
     def state(self) -> list[str]:
         """State flags (``"DOWN"``, ``"DRAIN"``, ...); empty for a node in service."""
     @property
-    def reason(self) -> str | None: ...
+    def reason(self) -> str | None:
+        """Why the node is down or drained; None when no reason is set."""
     def __getnewargs__(
         self,
     ) -> tuple[
@@ -240,85 +280,100 @@ class Partition:
         allow_qos: list[str] | None,
     ) -> Partition: ...
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """PartitionName."""
     @property
-    def nodes(self) -> list[str]: ...
+    def nodes(self) -> list[str]:
+        """Nodes, expanded, in slurm.conf order."""
     @property
-    def default(self) -> bool: ...
+    def default(self) -> bool:
+        """Default=YES."""
     @property
     def state(self) -> str:
-        """``"UP"``, ``"DOWN"``, ``"DRAIN"`` or ``"INACTIVE"``."""
+        """State: ``"UP"``, ``"DOWN"``, ``"DRAIN"`` or ``"INACTIVE"``."""
     @property
     def max_time(self) -> _Time:
         """MaxTime in seconds; ``math.inf`` for UNLIMITED (the default)."""
     @property
     def default_time(self) -> _Time | None:
-        """DefaultTime in seconds; None when unset (MaxTime applies)."""
+        """DefaultTime in seconds (``math.inf`` for UNLIMITED); None when unset (MaxTime
+        applies)."""
     @property
     def max_nodes(self) -> int | None:
         """MaxNodes; None for UNLIMITED."""
     @property
-    def min_nodes(self) -> int: ...
+    def min_nodes(self) -> int:
+        """MinNodes."""
     @property
-    def priority_tier(self) -> int: ...
+    def priority_tier(self) -> int:
+        """PriorityTier."""
     @property
-    def qos(self) -> str | None: ...
+    def qos(self) -> str | None:
+        """QOS: the partition QOS; None when unset."""
     @property
     def oversubscribe(self) -> str:
-        """As slurm.conf writes it: ``"NO"``, ``"YES:4"``, ``"EXCLUSIVE"``, ``"FORCE:4"``."""
+        """OverSubscribe as slurm.conf writes it: ``"NO"``, ``"YES:4"``, ``"EXCLUSIVE"``,
+        ``"FORCE:4"``."""
     @property
-    def exclusive_user(self) -> bool: ...
+    def exclusive_user(self) -> bool:
+        """ExclusiveUser."""
     @property
-    def def_mem(self) -> _Memory | None: ...
+    def def_mem(self) -> _Memory | None:
+        """DefMemPerCPU, DefMemPerNode or DefMemPerGPU as ``(kind, mib)``; None when unset."""
     @property
-    def max_mem(self) -> _Memory | None: ...
+    def max_mem(self) -> _Memory | None:
+        """MaxMemPerCPU or MaxMemPerNode as ``(kind, mib)``; None when unset."""
     @property
     def allow_accounts(self) -> list[str] | None:
-        """None for ALL."""
+        """AllowAccounts; None for ALL."""
     @property
     def allow_qos(self) -> list[str] | None:
-        """None for ALL."""
+        """AllowQos; None for ALL."""
     def __getnewargs__(self) -> tuple[object, ...]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
 class JobRequest:
-    """What a batch script and sbatch options ask for. Unset options are None (or empty)."""
+    """What a batch script, sbatch options or a command line ask for. Unset options are None
+    (or empty)."""
 
     @staticmethod
     def from_script(
         text: str, args: list[str] | None = None, cluster: Cluster | None = None
     ) -> JobRequest:
-        """Reads a batch script; ``args`` are sbatch options applied over it. With
-        ``cluster``, the options of its SPANK plugins are accepted too.
+        """Reads a batch script; ``args`` are sbatch options applied over it, as in
+        ``sbatch ARGS... script``. With ``cluster``, the options of its SPANK plugins are
+        accepted too.
 
         Raises ScriptError (with ``.line``) on an invalid directive.
         """
     @staticmethod
     def from_args(args: list[str]) -> JobRequest:
-        """Reads sbatch command-line options. Raises OptionError."""
+        """Reads sbatch command-line options (without ``sbatch`` itself). Raises OptionError."""
     @staticmethod
     def from_command_line(line: str | list[str], cluster: Cluster | None = None) -> JobRequest:
-        """Reads an ``sbatch``, ``srun`` or ``salloc`` command line (a string split as a
-        shell would, without expansion, or its words): the command's own options (srun
-        refuses ``--array``...), then what it runs, kept in ``command``. With
-        ``cluster``, the options of its SPANK plugins are accepted too. Raises
-        OptionError."""
-    def to_script(self) -> str: ...
-    def to_args(self) -> list[str]: ...
+        """Reads an ``sbatch``, ``srun`` or ``salloc`` command line (a string split as a shell
+        would, without expansion, or its words): the command's own options (srun refuses
+        ``--array``...), then what it runs, kept in ``command``. With ``cluster``, the
+        options of its SPANK plugins are accepted too. Raises OptionError."""
+    def to_script(self) -> str:
+        """The request as a batch script with one ``#SBATCH`` line per option."""
+    def to_args(self) -> list[str]:
+        """The request as sbatch command-line arguments."""
     def to_command_line(self) -> str:
-        """The command (sbatch, srun or salloc), the options, then ``command``."""
+        """The request as a shell command line: the command (``sbatch``, ``srun`` or
+        ``salloc``), the options, then ``command``."""
     @property
     def client(self) -> Literal["sbatch", "srun", "salloc"]:
-        """The command the request was written for."""
+        """The command the request was written for: ``"sbatch"``, ``"srun"`` or ``"salloc"``."""
     @property
     def command(self) -> list[str]:
         """The words after the options of a command line (what srun runs...)."""
     @property
     def plugin_options(self) -> list[tuple[str, str | None]]:
-        """Options of SPANK plugins (pyxis's ``--container-image``...), ``(name, value)``
-        in written order; they do not change how the job is scheduled."""
+        """Options of SPANK plugins (pyxis's ``--container-image``...), ``(name, value)`` in
+        written order; they do not change how the job is scheduled."""
     @property
     def job_name(self) -> str | None: ...
     @property
@@ -366,7 +421,7 @@ class JobRequest:
     def hold(self) -> bool: ...
     @property
     def exclusive(self) -> str | None:
-        """``"node"``, ``"user"``, ``"mcs"`` or ``"topo"``."""
+        """``--exclusive``: ``"node"``, ``"user"``, ``"mcs"`` or ``"topo"``; None when not given."""
     @property
     def oversubscribe(self) -> bool: ...
     @property
@@ -420,7 +475,8 @@ class ResolvedJob:
         GPUs × CPUs per GPU)."""
     @property
     def memory(self) -> _Memory:
-        """``(kind, mib)``; ``("whole_node", None)`` when the job gets all of each node's memory."""
+        """``(kind, mib)``; ``("whole_node", None)`` when the job gets all of each node's
+        memory."""
     @property
     def gres_per_node(self) -> list[Gres]: ...
     @property
@@ -431,30 +487,32 @@ class ResolvedJob:
     def user_exclusive(self) -> bool: ...
     @property
     def pending_reason(self) -> str | None:
-        """Slurm's reason string when the job would pend forever as submitted."""
+        """Slurm's reason string when the job would pend forever as submitted; else None."""
 
 @final
 class Cluster:
-    """Nodes, partitions, QOS and scheduler settings."""
+    """A cluster: nodes, partitions, QOS and scheduler settings. Build one with
+    ``Cluster.from_slurm_conf(text)``."""
 
     @staticmethod
     def from_slurm_conf(text: str) -> Cluster:
         """Builds a cluster from slurm.conf text. Raises ConfigError (with ``.line``)."""
     def add_qos(self, text: str) -> None:
-        """Adds ``sacctmgr add qos ...`` definitions, all or nothing. Raises QosError."""
+        """Adds QOS definitions (``sacctmgr add qos NAME Key=Value...``, one per line). All or
+        nothing: on error the cluster is unchanged. Raises QosError."""
     def add_plugstack(self, text: str) -> list[tuple[int, str]]:
-        """Reads plugstack.conf text and adds the SPANK plugins it lists, so that their
-        options are accepted (pyxis is built in; declare any other with
-        ``add_spank_plugin`` first). Returns the ``include`` lines as ``(line, pattern)``
-        for the caller to read and add. All or nothing; raises ConfigError (with
-        ``.line``)."""
+        """Reads plugstack.conf text and adds the SPANK plugins it lists, so that their options
+        are accepted (pyxis is built in; declare any other with ``add_spank_plugin`` first).
+        Returns the ``include`` lines as ``(line, pattern)``, for the caller to read and add
+        the same way. All or nothing: on error the cluster is unchanged. Raises ConfigError
+        (with ``.line``)."""
     def add_spank_plugin(self, name: str, options: list[str] | None = None) -> None:
-        """Adds the built-in SPANK plugin ``name`` (``"pyxis"``), or with ``options`` one
-        declared by its options: ``"NAME"`` a flag, ``"NAME="`` with a value,
-        ``"NAME[=]"`` with an optional value. Raises Error when refused."""
+        """Adds a SPANK plugin: the built-in one of this name (``"pyxis"``) when ``options`` is
+        None, otherwise one declared by its options: ``"NAME"`` a flag, ``"NAME="`` with a
+        value, ``"NAME[=]"`` with an optional value. Raises Error when refused."""
     @property
     def spank_plugins(self) -> list[str]:
-        """Names of the SPANK plugins whose options are accepted."""
+        """The names of the SPANK plugins whose options are accepted, in the order added."""
     @property
     def node_names(self) -> list[str]: ...
     @property
@@ -469,16 +527,23 @@ class Cluster:
     def default_partition(self) -> str | None: ...
     @property
     def warnings(self) -> list[tuple[int, str, str]]:
-        """slurm.conf keys read but not acted on, as ``(line, key, message)``."""
-    def node(self, name: str) -> Node | None: ...
-    def partition(self, name: str) -> Partition | None: ...
+        """slurm.conf keys hpcsched reads but does not act on, as ``(line, key, message)``."""
+    def node(self, name: str) -> Node | None:
+        """The node with this name; None when there is none."""
+    def partition(self, name: str) -> Partition | None:
+        """The partition with this name; None when there is none."""
     def resolve(self, request: JobRequest) -> ResolvedJob:
-        """Resolves a request as slurmctld does at submit. Raises RejectedError."""
+        """Resolves a request the way slurmctld does at submit. Raises RejectedError (with
+        ``.reasons``) when sbatch would refuse the job."""
     def check(self, script: str, args: list[str] | None = None) -> ResolvedJob:
-        """``resolve(JobRequest.from_script(script, args, cluster=self))``."""
+        """Reads a batch script (``args``: sbatch options over it), with the options of the
+        cluster's SPANK plugins, and resolves it:
+        ``resolve(JobRequest.from_script(script, args, cluster=self))``."""
     def check_command(self, line: str | list[str]) -> ResolvedJob:
-        """``resolve(JobRequest.from_command_line(line, cluster=self))``: an srun or salloc
-        job is scheduled like a batch job."""
+        """Reads an sbatch, srun or salloc command line (a string split as a shell would, or
+        its words), with the options of the cluster's SPANK plugins, and resolves it:
+        ``resolve(JobRequest.from_command_line(line, cluster=self))``. An srun or salloc job
+        is scheduled like a batch job."""
 
 @final
 class GresAllocation:
@@ -487,9 +552,11 @@ class GresAllocation:
     __match_args__: ClassVar[tuple[str, str, str]]
     def __new__(cls, name: str, type: str | None, indices: list[int]) -> GresAllocation: ...
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """GRES name, e.g. ``"gpu"``."""
     @property
-    def type(self) -> str | None: ...
+    def type(self) -> str | None:
+        """GRES type, e.g. ``"a100"``; None when untyped."""
     @property
     def indices(self) -> list[int]:
         """Device indices on the node, ascending."""
@@ -506,13 +573,17 @@ class NodeAllocation:
         cls, node: str, cpus: int, memory_mib: int, gres: list[GresAllocation] = ...
     ) -> NodeAllocation: ...
     @property
-    def node(self) -> str: ...
+    def node(self) -> str:
+        """Node name."""
     @property
-    def cpus(self) -> int: ...
+    def cpus(self) -> int:
+        """CPUs allocated on it."""
     @property
-    def memory_mib(self) -> int: ...
+    def memory_mib(self) -> int:
+        """Memory allocated on it, MiB."""
     @property
-    def gres(self) -> list[GresAllocation]: ...
+    def gres(self) -> list[GresAllocation]:
+        """GRES devices allocated on it."""
     def __getnewargs__(self) -> tuple[str, int, int, list[GresAllocation]]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
@@ -523,10 +594,10 @@ _DecisionKind: TypeAlias = Literal["start", "stop", "end"]
 class Decision:
     """One thing the host must do after a scheduling pass.
 
-    ``"start"``: start ``job`` now in ``partition`` on ``nodes``. ``"stop"``: the running
-    job reached its time limit and is now in ``state`` (``"TIMEOUT"``); its resources are
-    free. ``"end"``: a pending job was ended without running; ``state`` and ``reason`` say
-    how and why.
+    ``kind`` says what. ``"start"``: start ``job`` now in ``partition`` on ``nodes``.
+    ``"stop"``: the running job reached its time limit and is now in ``state``
+    (``"TIMEOUT"``); its resources are free. ``"end"``: a pending job was ended without
+    running; ``state`` and ``reason`` say how and why.
     """
 
     __match_args__: ClassVar[tuple[str, str]]
@@ -540,9 +611,11 @@ class Decision:
         reason: str | None = None,
     ) -> Decision: ...
     @property
-    def kind(self) -> _DecisionKind: ...
+    def kind(self) -> _DecisionKind:
+        """``"start"``, ``"stop"`` or ``"end"``."""
     @property
-    def job(self) -> int: ...
+    def job(self) -> int:
+        """The job id."""
     @property
     def partition(self) -> str | None:
         """The partition a started job runs in; None for other kinds."""
@@ -550,7 +623,8 @@ class Decision:
     def nodes(self) -> list[NodeAllocation]:
         """A started job's allocation, node by node; empty for other kinds."""
     @property
-    def node_names(self) -> list[str]: ...
+    def node_names(self) -> list[str]:
+        """Node names of a started job's allocation."""
     @property
     def state(self) -> str | None:
         """The state a stopped or ended job is now in; None for ``"start"``."""
@@ -583,22 +657,25 @@ class Estimate:
         """The job id (an array's pending tasks carry the array job id)."""
     @property
     def display_id(self) -> str:
-        """``"42"``, or ``"7_[2-5%2]"`` for an array's pending tasks."""
+        """The id as squeue shows it: ``"42"``, or ``"7_[2-5%2]"`` for an array's pending
+        tasks."""
     @property
-    def partition(self) -> str: ...
+    def partition(self) -> str:
+        """The partition it is planned in."""
     @property
     def start(self) -> int | None:
-        """Expected start; None when the job was not planned (squeue's N/A)."""
+        """Expected start, seconds; None when the job was not planned (squeue's N/A)."""
     @property
     def nodes(self) -> list[str]:
         """Planned nodes; empty when not planned."""
     @property
     def reason(self) -> str | None:
-        """Why it is pending (``"Resources"``, ``"Priority"``...)."""
+        """Why it is pending (``"Resources"``, ``"Priority"``...); None when no reason is
+        recorded."""
     @property
     def description(self) -> str | None:
-        """The description slurmctld gives with the reason, which squeue prints in its
-        place (``"ReqNodeNotAvail, UnavailableNodes:n2"``); None when there is none."""
+        """The description slurmctld gives with the reason, which squeue prints in its place
+        (``"ReqNodeNotAvail, UnavailableNodes:n2"``); None when there is none."""
     def __getnewargs__(
         self,
     ) -> tuple[int, str, str, int | None, list[str], str | None, str | None]: ...
@@ -634,53 +711,67 @@ class Job:
         restarts: int,
     ) -> Job: ...
     @property
-    def id(self) -> int: ...
+    def id(self) -> int:
+        """The job id (an array task's own id once it has started)."""
     @property
     def display_id(self) -> str:
-        """``"42"``, or ``"7_3"`` for an array task."""
+        """The id as squeue shows it: ``"42"``, or ``"7_3"`` for an array task."""
     @property
     def array_task(self) -> tuple[int, int] | None:
-        """``(array job id, task index)`` for an array task."""
+        """``(array job id, task index)`` for an array task; else None."""
     @property
     def name(self) -> str:
         """``--job-name``; empty when not given."""
     @property
-    def user(self) -> str: ...
+    def user(self) -> str:
+        """The submitting user."""
     @property
-    def account(self) -> str | None: ...
+    def account(self) -> str | None:
+        """The account; None when not given."""
     @property
     def state(self) -> str:
-        """As Slurm names it: ``"PENDING"``, ``"RUNNING"``, ``"COMPLETED"``, ``"TIMEOUT"``..."""
+        """The state as Slurm names it: ``"PENDING"``, ``"RUNNING"``, ``"COMPLETED"``,
+        ``"TIMEOUT"``..."""
     @property
     def reason(self) -> str | None:
-        """Why it is pending (``"Resources"``, ``"JobHeldUser"``...); None when no reason."""
+        """Why it is pending (``"Resources"``, ``"Priority"``, ``"JobHeldUser"``...); None when
+        no reason."""
     @property
-    def hold(self) -> Literal["user", "admin"] | None: ...
+    def hold(self) -> Literal["user", "admin"] | None:
+        """Who holds it: ``"user"``, ``"admin"`` or None."""
     @property
     def priority(self) -> int:
-        """0 while held."""
+        """Priority (0 while held)."""
     @property
-    def submit_time(self) -> int: ...
+    def submit_time(self) -> int:
+        """Submit time, seconds."""
     @property
-    def eligible_time(self) -> int | None: ...
+    def eligible_time(self) -> int | None:
+        """When it became eligible to run, or None."""
     @property
-    def start_time(self) -> int | None: ...
+    def start_time(self) -> int | None:
+        """When it started, or None."""
     @property
-    def end_time(self) -> int | None: ...
+    def end_time(self) -> int | None:
+        """When it ended, or None."""
     @property
-    def time_limit(self) -> _Time: ...
+    def time_limit(self) -> _Time:
+        """The time limit it runs under: seconds, or ``math.inf`` for UNLIMITED."""
     @property
     def partition(self) -> str | None:
         """The partition it runs (or ran) in; None before it starts."""
     @property
-    def allocation(self) -> list[NodeAllocation]: ...
+    def allocation(self) -> list[NodeAllocation]:
+        """What it holds (or held), node by node."""
     @property
     def nodes(self) -> list[str]:
         """Node names of the allocation."""
     @property
-    def exit_code(self) -> int | None: ...
+    def exit_code(self) -> int | None:
+        """Its exit code once it ended, or None."""
     @property
-    def comment(self) -> str | None: ...
+    def comment(self) -> str | None:
+        """``--comment``, or a cause the scheduler recorded; None when neither."""
     @property
     def restarts(self) -> int:
         """How many times it was requeued."""
@@ -690,51 +781,64 @@ class Job:
 
 @final
 class JobRecord:
-    """One job as ``sacct`` reports it (from ``Scheduler.records(now)``)."""
+    """One job as ``sacct`` reports it (``Scheduler.records(now)``, ``SimResult.records``)."""
 
     @property
-    def job(self) -> int: ...
+    def job(self) -> int:
+        """The job id."""
     @property
     def display_id(self) -> str:
-        """``"42"``, ``"7_3"``, or ``"7_[2-5]"`` for an array's pending tasks."""
+        """``JobID`` as sacct prints it: ``"42"``, ``"7_3"``, or ``"7_[2-5]"`` for an array's
+        pending tasks."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """``JobName``."""
     @property
-    def user(self) -> str: ...
+    def user(self) -> str:
+        """``User``."""
     @property
-    def account(self) -> str | None: ...
+    def account(self) -> str | None:
+        """``Account``; None when not given."""
     @property
-    def partition(self) -> str: ...
+    def partition(self) -> str:
+        """``Partition``."""
     @property
     def state(self) -> str:
-        """Slurm's state name (``"COMPLETED"``, ``"TIMEOUT"``...)."""
+        """``State``, as Slurm names it (``"COMPLETED"``, ``"TIMEOUT"``...)."""
     @property
-    def exit_code(self) -> int: ...
+    def exit_code(self) -> int:
+        """``ExitCode``."""
     @property
-    def submit(self) -> int: ...
+    def submit(self) -> int:
+        """``Submit``, seconds."""
     @property
-    def eligible(self) -> int | None: ...
+    def eligible(self) -> int | None:
+        """``Eligible``, seconds; None if it never became eligible."""
     @property
-    def start(self) -> int | None: ...
+    def start(self) -> int | None:
+        """``Start``, seconds; None if it never started."""
     @property
-    def end(self) -> int | None: ...
+    def end(self) -> int | None:
+        """``End``, seconds; None if it has not ended."""
     @property
     def wait(self) -> int | None:
         """Seconds from submit to start; None if it never started."""
     @property
     def elapsed(self) -> int:
-        """Seconds from start to end (or to ``now`` while running)."""
+        """``Elapsed``: seconds from start to end (or to ``now`` while running)."""
     @property
-    def time_limit(self) -> _Time: ...
+    def time_limit(self) -> _Time:
+        """``Timelimit``: seconds, or ``math.inf`` for UNLIMITED."""
     @property
     def nodes(self) -> str:
-        """The nodes as a hostlist (``"cpu16-[1-3]"``); ``expand_hostlist`` lists them."""
+        """``NodeList``, as a hostlist (``"cpu16-[1-3]"``); ``expand_hostlist`` lists them."""
     @property
     def alloc_cpus(self) -> int:
-        """``AllocCPUS``: CPUs of the allocation over all its nodes; 0 if it never started."""
+        """``AllocCPUS``: the CPUs of the allocation summed over its nodes; 0 if it never
+        started."""
     @property
     def alloc_tres(self) -> str:
-        """``"cpu=4,mem=8192M,node=1,gres/gpu=2"``; empty if it never started."""
+        """``AllocTRES`` (``"cpu=4,mem=8192M,node=1,gres/gpu=2"``); empty if it never started."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -788,24 +892,32 @@ class PartitionUsage:
     """A partition's nodes and CPUs by state, as ``sinfo`` summarises them."""
 
     @property
-    def nodes(self) -> int: ...
+    def nodes(self) -> int:
+        """Nodes in the partition."""
     @property
-    def idle(self) -> int: ...
+    def idle(self) -> int:
+        """Nodes with nothing allocated that can take jobs."""
     @property
-    def mixed(self) -> int: ...
+    def mixed(self) -> int:
+        """Nodes with some CPUs allocated."""
     @property
-    def allocated(self) -> int: ...
+    def allocated(self) -> int:
+        """Nodes with every CPU allocated."""
     @property
     def unavailable(self) -> int:
         """Nodes that take no new jobs (DOWN, DRAIN...)."""
     @property
-    def cpus(self) -> int: ...
+    def cpus(self) -> int:
+        """CPUs in the partition."""
     @property
-    def cpus_allocated(self) -> int: ...
+    def cpus_allocated(self) -> int:
+        """CPUs allocated."""
     @property
-    def gpus(self) -> int: ...
+    def gpus(self) -> int:
+        """GPUs in the partition."""
     @property
-    def gpus_allocated(self) -> int: ...
+    def gpus_allocated(self) -> int:
+        """GPUs allocated."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -814,18 +926,23 @@ class UserUsage:
     """What one user's jobs hold and wait for."""
 
     @property
-    def running_jobs(self) -> int: ...
+    def running_jobs(self) -> int:
+        """Running jobs."""
     @property
     def pending_jobs(self) -> int:
-        """An array's pending tasks count one each."""
+        """Pending jobs (an array's pending tasks count one each)."""
     @property
-    def nodes(self) -> int: ...
+    def nodes(self) -> int:
+        """Nodes held (one per node of each running job)."""
     @property
-    def cpus(self) -> int: ...
+    def cpus(self) -> int:
+        """CPUs held."""
     @property
-    def memory_mib(self) -> int: ...
+    def memory_mib(self) -> int:
+        """Memory held, MiB."""
     @property
-    def gpus(self) -> int: ...
+    def gpus(self) -> int:
+        """GPUs held."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -835,79 +952,103 @@ class LimitUsage:
 
     @property
     def tres(self) -> str:
-        """As sacctmgr names it: ``"cpu"``, ``"mem"``, ``"gres/gpu"``..."""
+        """The TRES as sacctmgr names it (``"cpu"``, ``"mem"``, ``"gres/gpu"``...)."""
     @property
-    def used(self) -> int: ...
+    def used(self) -> int:
+        """What the user's running jobs under the QOS hold."""
     @property
-    def limit(self) -> int: ...
+    def limit(self) -> int:
+        """The limit."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
 class Scheduler:
-    """A scheduler for a copy of a cluster: submit jobs, call ``schedule(now)``, carry out
-    the decisions, report what happened. Times are ``int`` seconds on the host's clock."""
+    """A scheduler for a copy of a cluster: submit jobs, call ``schedule(now)``, carry out the
+    decisions, report what happened. Times are ``int`` seconds on the host's clock.
+
+    ``Scheduler(cluster, policy=None)`` schedules a copy of ``cluster``. ``policy`` None is
+    Slurm's behaviour under the cluster's SchedulerType and SchedulerParameters; otherwise
+    ``"fifo"``, ``"easy"``, ``"conservative"`` or ``"slurm"``. Raises PolicyError for an
+    unknown name.
+    """
 
     def __new__(
         cls,
         cluster: Cluster,
         policy: str | None = None,
-    ) -> Scheduler:
-        """``policy`` None is Slurm's behaviour under the cluster's SchedulerType and
-        SchedulerParameters. Raises PolicyError for an unknown name."""
+    ) -> Scheduler: ...
     def submit(self, request: JobRequest, user: str, now: int) -> int:
-        """Returns the job id. Raises RejectedError (with ``.reasons``) when sbatch would
-        refuse the job, SubmitError for other refusals; a refusal changes nothing."""
+        """Submits a job for ``user`` at ``now``; returns its id. Raises RejectedError (with
+        ``.reasons``) when sbatch would refuse the job, SubmitError for other refusals; a
+        refusal changes nothing."""
     def schedule(self, now: int) -> list[Decision]:
-        """Runs one scheduling pass; also refreshes ``estimates()``."""
+        """Runs one scheduling pass at ``now``; returns what the host must do. Also refreshes
+        ``estimates()``."""
     def job_finished(self, job: int, now: int, exit_code: int = 0) -> None:
-        """A running job ended (0: COMPLETED, else FAILED). Raises UnknownJobError or
-        JobStateError, as do all job events."""
-    def out_of_memory(self, job: int, now: int, reboot_on_oom: bool = False) -> None: ...
-    def cancel(self, job: int, now: int) -> None: ...
+        """Reports that a running job ended at ``now`` (exit code 0: COMPLETED, else FAILED).
+        Raises UnknownJobError or JobStateError, as do all job events."""
+    def out_of_memory(self, job: int, now: int, reboot_on_oom: bool = False) -> None:
+        """Reports that a running job ran out of memory at ``now``: it ends OUT_OF_MEMORY, or
+        CANCELLED with the cause in its comment when ``reboot_on_oom``."""
+    def cancel(self, job: int, now: int) -> None:
+        """Cancels a pending or running job at ``now``."""
     def hold(self, job: int, admin: bool = False) -> None:
-        """``admin=True``: an administrator's hold (reason JobHeldAdmin)."""
-    def release(self, job: int) -> None: ...
-    def requeue(self, job: int, now: int) -> None: ...
+        """Holds a pending job: as its user (JobHeldUser), or with ``admin=True`` as an
+        administrator's ``scontrol hold`` does (JobHeldAdmin)."""
+    def release(self, job: int) -> None:
+        """Releases a held job."""
+    def requeue(self, job: int, now: int) -> None:
+        """Requeues a running job at ``now``."""
     def update_time_limit(self, job: int, limit: _Time) -> None:
-        """Seconds, or ``math.inf`` for UNLIMITED."""
+        """Changes a job's time limit: seconds, or ``math.inf`` for UNLIMITED."""
     def drain_node(self, name: str, reason: str) -> None:
-        """Raises NodeError for an unknown node, as do all node events."""
-    def resume_node(self, name: str) -> None: ...
+        """Drains a node: it takes no new jobs; running ones finish. Raises NodeError for an
+        unknown node, as do all node events."""
+    def resume_node(self, name: str) -> None:
+        """Returns a drained or down node to service."""
     def set_partition_state(
         self, name: str, state: Literal["UP", "DOWN", "DRAIN", "INACTIVE"] | str
     ) -> None:
-        """As ``scontrol update PartitionName=name State=state``: DOWN holds the queue
-        (PartitionDown), DRAIN refuses new jobs, INACTIVE does both (PartitionInactive).
-        Raises PartitionError for an unknown partition, ValueError for a bad state."""
+        """Changes a partition's state as ``scontrol update PartitionName=NAME State=STATE``
+        does: ``"UP"`` takes and starts jobs, ``"DOWN"`` holds the queue (PartitionDown),
+        ``"DRAIN"`` refuses new jobs, ``"INACTIVE"`` does both (PartitionInactive). Raises
+        PartitionError for an unknown partition, ValueError for a bad state."""
     def down_node(self, name: str, reason: str, now: int) -> tuple[list[int], list[int]]:
-        """Returns ``(ended, requeued)`` job ids."""
+        """Takes a node down at ``now``; returns ``(ended, requeued)`` job ids."""
     def next_event_time(self, now: int) -> int | None:
         """When to call ``schedule`` again at the latest; None when only events need a pass."""
     def estimates(self) -> list[Estimate]:
-        """Expected starts as of the last pass, in expected-start order."""
+        """Expected starts of pending jobs as of the last pass, in expected-start order, like
+        ``squeue --start``."""
     def queue(self) -> list[QueueRow]:
         """The queue as ``squeue --start`` shows it after the last pass: running jobs by
         start time, then pending ones in expected-start order (unplanned last)."""
     def records(self, now: int) -> list[JobRecord]:
         """Every job as ``sacct`` would list it at ``now``, by job id."""
     def partition_usage(self, name: str) -> PartitionUsage | None:
-        """None for an unknown partition."""
-    def user_usage(self, user: str) -> UserUsage: ...
+        """How a partition's nodes are used now, as ``sinfo`` summarises them; None for an
+        unknown partition."""
+    def user_usage(self, user: str) -> UserUsage:
+        """What a user's jobs hold and wait for."""
     def qos_user_usage(self, qos: str, user: str) -> list[LimitUsage] | None:
-        """None for an unknown QOS."""
-    def job(self, id: int) -> Job | None: ...
+        """A user's running usage next to each ``MaxTRESPerUser`` limit of a QOS; None for an
+        unknown QOS."""
+    def job(self, id: int) -> Job | None:
+        """A snapshot of a job; None for an unknown id."""
     def jobs(self) -> list[Job]:
-        """Every job (pending, running, finished), in the scheduler's order (submission
-        order for ordinary jobs)."""
-    def pending_tasks(self, id: int) -> int: ...
+        """Snapshots of every job the scheduler knows (pending, running, finished), in the
+        scheduler's order (submission order for ordinary jobs)."""
+    def pending_tasks(self, id: int) -> int:
+        """How many of a pending array's tasks have not started (0 for other jobs)."""
     def node_jobs(self, name: str) -> list[int] | None:
-        """Jobs running on the node; None for an unknown node."""
+        """Ids of the jobs running on a node; None for an unknown node."""
     def node_free(self, name: str) -> tuple[int, int, list[Gres]] | None:
-        """``(cpus, memory_mib, gres)`` free now; None for an unknown node."""
+        """What a node has free now as ``(cpus, memory_mib, gres)``; None for an unknown node."""
     @property
     def cluster(self) -> Cluster:
-        """A copy of the scheduler's cluster, with node states as it sees them."""
+        """A copy of the scheduler's cluster, with node states as the scheduler sees them
+        (drained, down)."""
 
 def expand_hostlist(hostlist: str) -> list[str]:
     """Expands a Slurm hostlist (``"n[1-3],gpu01"``) into node names, in written order.
@@ -922,7 +1063,7 @@ class Workload:
     A job list has one job per line: ``SUBMIT_TIME RUNTIME[:EXIT] USER [sbatch options...]``
     (seconds on the simulation clock; the run time as seconds, ``HH:MM:SS`` or
     ``D-HH:MM:SS``; ``-d afterok:NAME`` dependencies on earlier lines by ``-J`` name or
-    1-based position; ``#`` comments).
+    1-based position; ``#`` comments). ``len(workload)`` is the number of jobs.
     """
 
     def __len__(self) -> int: ...
@@ -930,16 +1071,17 @@ class Workload:
     def path(self) -> str | None:
         """The file the jobs were read from; None for text."""
     def to_job_list(self) -> str:
-        """The jobs as job-list text that reads back to the same jobs."""
+        """The jobs as job-list text, one line per job, which reads back to the same jobs."""
 
 def parse_job_list(text: str, cluster: Cluster | None = None) -> Workload:
-    """Reads job-list text; with ``cluster``, the options of its SPANK plugins are
-    accepted too. Raises WorkloadError (with ``.line``) on the first bad line."""
+    """Reads job-list text (one job per line, see ``Workload``); with ``cluster``, the options
+    of its SPANK plugins are accepted too. Raises WorkloadError (with ``.line``) on the first
+    bad line."""
 
 def read_job_list(path: str | os.PathLike[str], cluster: Cluster | None = None) -> Workload:
-    """Reads a job-list file, plain or gzip-compressed; with ``cluster``, the options of
-    its SPANK plugins are accepted too. Raises WorkloadError (with ``.path`` and
-    ``.line``), or OSError when the file cannot be opened."""
+    """Reads a job-list file, plain or gzip-compressed; with ``cluster``, the options of its
+    SPANK plugins are accepted too. Raises WorkloadError (with ``.path`` and ``.line``), or
+    OSError when the file cannot be opened."""
 
 @final
 class Stats:
@@ -953,44 +1095,52 @@ class Stats:
     def jobs(self) -> int:
         """Records counted."""
     @property
-    def started(self) -> int: ...
+    def started(self) -> int:
+        """Jobs that started."""
     @property
-    def never_started(self) -> int: ...
+    def never_started(self) -> int:
+        """Jobs that never started."""
     @property
     def ran(self) -> int:
         """Jobs that started and ended."""
     @property
-    def completed(self) -> int: ...
+    def completed(self) -> int:
+        """Jobs COMPLETED."""
     @property
-    def failed(self) -> int: ...
+    def failed(self) -> int:
+        """Jobs FAILED."""
     @property
-    def timeout(self) -> int: ...
+    def timeout(self) -> int:
+        """Jobs TIMEOUT."""
     @property
-    def cancelled(self) -> int: ...
+    def cancelled(self) -> int:
+        """Jobs CANCELLED."""
     @property
     def other_state(self) -> int:
-        """OUT_OF_MEMORY, DEADLINE..., or still PENDING/RUNNING after ``stop_at``."""
+        """Jobs in any other state: OUT_OF_MEMORY, DEADLINE..., or still PENDING/RUNNING after
+        ``stop_at``."""
     @property
     def mean_wait(self) -> float | None:
-        """Mean of start - submit."""
+        """Mean wait (start - submit)."""
     @property
     def median_wait(self) -> float | None:
-        """Mean of the two middle waits for an even count."""
+        """Median wait: the mean of the two middle waits for an even count."""
     @property
     def p95_wait(self) -> int | None:
-        """Nearest-rank 95th percentile: the wait at rank ceil(0.95 n)."""
+        """Nearest-rank 95th percentile of the waits: the wait at rank ceil(0.95 n)."""
     @property
-    def max_wait(self) -> int | None: ...
+    def max_wait(self) -> int | None:
+        """Longest wait."""
     @property
     def mean_bounded_slowdown(self) -> float | None:
-        """Mean of max(1, (wait + run) / max(run, 10 s))."""
+        """Mean bounded slowdown: the mean of max(1, (wait + run) / max(run, 10 s))."""
     @property
     def cpu_seconds(self) -> int:
-        """Sum of alloc_cpus x run."""
+        """Sum of alloc_cpus × run."""
     @property
     def utilization(self) -> float | None:
-        """cpu_seconds / (CPUs x makespan); a partition's own CPUs per partition, None
-        per user."""
+        """cpu_seconds / (CPUs × makespan); a partition's own CPUs per partition, None per
+        user."""
     @property
     def makespan(self) -> int | None:
         """Last end - first submit."""
@@ -998,50 +1148,57 @@ class Stats:
     def throughput(self) -> float | None:
         """Jobs that ran, per hour of makespan."""
     @property
-    def first_submit(self) -> int | None: ...
+    def first_submit(self) -> int | None:
+        """Earliest submit."""
     @property
-    def first_start(self) -> int | None: ...
+    def first_start(self) -> int | None:
+        """Earliest start."""
     @property
-    def last_end(self) -> int | None: ...
+    def last_end(self) -> int | None:
+        """Latest end."""
     def to_dict(self) -> dict[str, int | float | None]:
-        """The figures by name, in the order above."""
+        """The figures as a dict, from ``jobs`` to ``last_end`` in a fixed order (for a pandas
+        table, JSON...)."""
     def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class Summary:
-    """The metrics of a replay. ``str(summary)`` is the text report of ``hpcsched
-    simulate``."""
+    """The metrics of a replay: overall, per partition and per user. ``str(summary)`` is the
+    text report of ``hpcsched simulate``."""
 
     @property
-    def total_cpus(self) -> int: ...
+    def total_cpus(self) -> int:
+        """The machine's CPUs (the overall utilization denominator)."""
     @property
-    def overall(self) -> Stats: ...
+    def overall(self) -> Stats:
+        """Every job."""
     @property
     def per_partition(self) -> dict[str, Stats]:
-        """By partition name, sorted."""
+        """Jobs by partition name, sorted."""
     @property
     def per_user(self) -> dict[str, Stats]:
-        """By user name, sorted."""
+        """Jobs by user name, sorted."""
     def to_dict(self) -> dict[str, Any]:
         """``{"total_cpus": int, "overall": {...}, "per_partition": {name: {...}},
         "per_user": {name: {...}}}`` with ``Stats.to_dict()`` values."""
 
 @final
 class SkippedLine:
-    """An SWF line that was not replayed (unreadable, no run time, wider than the
-    machine, a partial-execution record...)."""
+    """An SWF line that was not replayed (unreadable, no run time, wider than the machine, a
+    partial-execution record...), and why."""
 
     @property
     def line(self) -> int:
-        """1-based line of the trace."""
+        """The 1-based line of the trace."""
     @property
     def job_number(self) -> int | None:
-        """SWF field 1; None when the line could not be read."""
+        """The SWF job number (field 1); None when the line could not be read."""
     @property
-    def reason(self) -> str: ...
+    def reason(self) -> str:
+        """Why, as a phrase (``"its run time (field 4) is unknown"``)."""
     @property
     def message(self) -> str:
-        """``"line 4: SWF job 2 skipped: ..."``, also ``str(skipped)``."""
+        """The whole sentence (``"line 4: SWF job 2 skipped: ..."``), also ``str(skipped)``."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -1051,10 +1208,10 @@ class RefusedJob:
 
     @property
     def index(self) -> int:
-        """1-based position in the workload."""
+        """The job's 1-based position in the workload."""
     @property
     def line(self) -> int:
-        """Line of the workload file."""
+        """Its line in the workload file."""
     @property
     def reason(self) -> str:
         """sbatch's message."""
@@ -1070,19 +1227,21 @@ class LeftPending:
         """The job id."""
     @property
     def index(self) -> int:
-        """1-based position in the workload."""
+        """The job's 1-based position in the workload."""
     @property
     def display_id(self) -> str:
-        """The id as squeue shows it (``7_[2-5]`` for an array's tasks that never started)."""
+        """The id as squeue shows it (``"7_[2-5]"`` for an array's tasks that never started)."""
     @property
     def reason(self) -> str | None:
-        """Why it is pending (``JobHeldUser``, ``DependencyNeverSatisfied``...)."""
+        """Why it is pending (``"JobHeldUser"``, ``"DependencyNeverSatisfied"``...); None when
+        no reason is recorded."""
     @property
     def description(self) -> str | None:
-        """The description slurmctld gives with the reason, if any."""
+        """The description slurmctld gives with the reason; None when there is none."""
     @property
     def reason_text(self) -> str:
-        """The reason as squeue prints it: the description if any, else the reason."""
+        """The reason as squeue prints it: the description when there is one, else the
+        reason's name."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -1090,12 +1249,13 @@ _ColorBy: TypeAlias = Literal["job", "user", "partition"]
 
 @final
 class SimResult:
-    """What ``simulate`` returns."""
+    """What ``simulate`` returns: every job's record, the metrics, and what was not replayed.
+    ``len(result)`` is the number of records."""
 
     @property
     def records(self) -> list[JobRecord]:
-        """Every job as ``sacct`` lists it, by job id: the jobs that ran, the ones that
-        never could, and with ``stop_at`` the ones still pending or running then."""
+        """Every job as ``sacct`` lists it, by job id: the jobs that ran, the ones that never
+        could, and with ``stop_at`` the ones still pending or running then."""
     @property
     def summary(self) -> Summary:
         """The metrics over ``records``."""
@@ -1104,27 +1264,31 @@ class SimResult:
         """SWF lines not replayed, in file order; empty for a job list."""
     @property
     def refused(self) -> list[RefusedJob]:
-        """Jobs refused at submit, in workload order."""
+        """Jobs the scheduler refused at submit, in workload order."""
     @property
     def left_pending(self) -> list[LeftPending]:
-        """The jobs still pending when the replay ended because nothing left to happen
-        could start them, by job id; empty when it stopped at ``stop_at``."""
+        """The jobs still pending when the replay ended because nothing left to happen could
+        start them, by job id; empty when it stopped at ``stop_at``."""
     @property
     def estimates(self) -> list[Estimate]:
-        """With ``stop_at``: the pending jobs' expected starts then; else empty."""
+        """With ``stop_at``: the pending jobs' expected starts at that instant, as
+        ``squeue --start`` shows them; else empty."""
     @property
     def queue(self) -> list[QueueRow]:
         """With ``stop_at``, the queue at that instant as ``squeue --start`` shows it
         (running jobs, then pending ones); empty when the replay ran to the end."""
     @property
     def cluster(self) -> Cluster:
-        """The cluster replayed on (from the SWF header when none was given)."""
+        """The cluster the replay ran on (from the SWF header when none was given)."""
     @property
-    def policy(self) -> str: ...
+    def policy(self) -> str:
+        """The policy name, as given."""
     @property
-    def overrun(self) -> Literal["kill", "allow"]: ...
+    def overrun(self) -> Literal["kill", "allow"]:
+        """``"kill"`` or ``"allow"``, as given."""
     @property
-    def workload_format(self) -> Literal["swf", "job_list"]: ...
+    def workload_format(self) -> Literal["swf", "job_list"]:
+        """What the workload was read as: ``"swf"`` or ``"job_list"``."""
     @property
     def submitted(self) -> int:
         """Jobs the scheduler accepted."""
@@ -1137,12 +1301,11 @@ class SimResult:
     @property
     def stopped(self) -> bool:
         """Whether the replay stopped at ``stop_at`` with work left."""
-    def __len__(self) -> int:
-        """The number of records."""
+    def __len__(self) -> int: ...
     def _columns(self) -> dict[str, list[object]]: ...
     def to_pandas(self) -> DataFrame:
-        """One row per record (job-id order). Columns: job, display_id, name, user,
-        account, partition, state, exit_code, submit, eligible, start, end, wait
+        """A pandas DataFrame, one row per record (job-id order). Columns: job, display_id,
+        name, user, account, partition, state, exit_code, submit, eligible, start, end, wait
         (start - submit), elapsed, time_limit, nodes, alloc_cpus, alloc_tres. Times are
         integer seconds (``Int64``, ``<NA>`` when a job has none); time_limit is float
         seconds, ``inf`` for UNLIMITED.
@@ -1159,10 +1322,12 @@ class SimResult:
         nodes: Sequence[str] | None = None,
         color_by: _ColorBy = "job",
     ) -> Axes:
-        """A Gantt chart: one row per node (the cluster's, in slurm.conf order, or
-        ``nodes``), one bar per job on each node it ran on. ``start``/``end`` bound the
-        time axis (default: first start to last end). Colours follow the sorted values of
-        ``color_by`` through ``tab20``. Draws on ``ax`` or a new figure; returns the Axes.
+        """A Gantt chart: one row per node (the cluster's, in slurm.conf order from the top, or
+        ``nodes``), one bar per job on each node it ran on, from its start to its end (to
+        the replay's ``end`` for a job still running then); jobs that share a node overlap
+        on its row. ``start``/``end`` bound the time axis (default: first start to
+        last end). Colours follow the sorted values of ``color_by`` (``"job"``, ``"user"`` or
+        ``"partition"``) through ``tab20``. Draws on ``ax`` or a new figure; returns the Axes.
 
         Needs matplotlib (``pip install 'hpcsched[plot]'``); raises ModuleNotFoundError
         saying so without it.
@@ -1192,12 +1357,11 @@ def simulate(
 
     ``policy``: ``"slurm"`` (the default: the cluster's own SchedulerType and
     SchedulerParameters, Slurm's defaults otherwise), ``"fifo"``, ``"easy"`` or
-    ``"conservative"``. ``overrun``: ``"kill"`` ends a job at its time
-    limit as Slurm does; ``"allow"`` runs it to its recorded run time. ``first``: replay
-    only the first N jobs (skipped SWF lines do not count; the lines after the N-th job
-    are not read). ``stop_at``: stop at this
-    instant, with the jobs still in the system in ``records`` and their expected starts
-    in ``estimates``.
+    ``"conservative"``. ``overrun``: ``"kill"`` ends a job at its time limit as Slurm does;
+    ``"allow"`` runs it to its recorded run time. ``first``: replay only the first N jobs
+    (skipped SWF lines do not count; the lines after the N-th job are not read).
+    ``stop_at``: stop at this instant, with the jobs still in the system in ``records`` and
+    their expected starts in ``estimates``.
 
     Raises WorkloadError (file and line) for a bad workload, OSError when the file cannot
     be opened, PolicyError for an unknown policy, ValueError for an unknown overrun, a job
