@@ -6,7 +6,6 @@ use crate::boundary::{
     make, out_param,
 };
 use hpcsched::Cluster;
-use hpcsched::spank::{SpankOption, SpankPlugin};
 use std::ffi::{CString, c_char};
 use std::mem::MaybeUninit;
 use std::ptr;
@@ -141,23 +140,16 @@ pub unsafe extern "C" fn hpcsched_cluster_add_spank_plugin(
         let cluster = arg_mut(cluster, "cluster")?;
         // SAFETY: per this function's contract.
         let name = unsafe { arg_str(name, "name") }?;
-        if options.is_null() {
-            return cluster
-                .inner
-                .add_builtin_spank_plugin(name)
-                .map_err(core_err);
-        }
-        // SAFETY: per this function's contract.
-        let specs = unsafe { arg_strs(options, count, "options") }?;
-        let options = specs
-            .iter()
-            .map(|s| {
-                let Ok(option) = s.parse::<SpankOption>();
-                option
-            })
-            .collect();
-        let plugin = SpankPlugin::new(name, options).map_err(core_err)?;
-        cluster.inner.add_spank_plugin(plugin).map_err(core_err)
+        let specs = if options.is_null() {
+            None
+        } else {
+            // SAFETY: per this function's contract.
+            Some(unsafe { arg_strs(options, count, "options") }?)
+        };
+        cluster
+            .inner
+            .add_spank_plugin_named(name, specs.as_deref())
+            .map_err(core_err)
     })
 }
 

@@ -737,6 +737,38 @@ impl crate::Cluster {
             .ok_or_else(|| SpankError::UnknownBuiltin(name.to_owned()))?;
         self.add_spank_plugin(plugin)
     }
+
+    /// Adds a SPANK plugin by name: without `options`, the one built into hpcsched
+    /// ([`Cluster::add_builtin_spank_plugin`]); with them, a plugin that registers these
+    /// options, each written `NAME` (a flag), `NAME=` (a value required) or `NAME[=]` (a
+    /// value optional), as the faces take them. A rejected call changes nothing.
+    ///
+    /// ```
+    /// use hpcsched::request::Client;
+    /// let mut c = hpcsched::Cluster::default();
+    /// c.add_spank_plugin_named("pyxis", None::<&[&str]>)?;
+    /// c.add_spank_plugin_named("tmpdir", Some(&["tmpdir-size=", "no-tmp"]))?;
+    /// assert_eq!(c.spank_plugins().len(), 2);
+    /// assert!(c.add_spank_plugin_named("x", Some(&["time="])).is_err()); // Slurm's own option
+    /// # Ok::<(), hpcsched::spank::SpankError>(())
+    /// ```
+    pub fn add_spank_plugin_named<S: AsRef<str>>(
+        &mut self,
+        name: &str,
+        options: Option<&[S]>,
+    ) -> Result<(), SpankError> {
+        let Some(specs) = options else {
+            return self.add_builtin_spank_plugin(name);
+        };
+        let options = specs
+            .iter()
+            .map(|s| {
+                let Ok(option) = s.as_ref().parse::<SpankOption>();
+                option
+            })
+            .collect();
+        self.add_spank_plugin(SpankPlugin::new(name, options)?)
+    }
 }
 
 /// Adds `plugin` to `plugins`, refusing a second plugin of a name or an option two

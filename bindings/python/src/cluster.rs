@@ -6,7 +6,6 @@ use crate::values::{
     Gres, Limit, MemoryTuple, Node, Partition, gres_list, memory_tuple, py_repr_str,
 };
 use hpcsched::ResolvedMemory;
-use hpcsched::spank::{SpankOption, SpankPlugin};
 use pyo3::prelude::*;
 use std::fmt::Write as _;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
@@ -71,22 +70,12 @@ impl Cluster {
     /// None, otherwise one declared by its options: ``"NAME"`` a flag, ``"NAME="`` with a
     /// value, ``"NAME[=]"`` with an optional value. Raises Error when refused.
     #[pyo3(signature = (name, options=None))]
+    #[allow(clippy::needless_pass_by_value)] // pyo3 hands the list over.
     fn add_spank_plugin(&self, name: &str, options: Option<Vec<String>>) -> PyResult<()> {
         let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        match options {
-            None => cluster.add_builtin_spank_plugin(name).map_err(py_err),
-            Some(specs) => {
-                let options = specs
-                    .iter()
-                    .map(|s| {
-                        let Ok(option) = s.parse::<SpankOption>();
-                        option
-                    })
-                    .collect();
-                let plugin = SpankPlugin::new(name, options).map_err(py_err)?;
-                cluster.add_spank_plugin(plugin).map_err(py_err)
-            }
-        }
+        cluster
+            .add_spank_plugin_named(name, options.as_deref())
+            .map_err(py_err)
     }
 
     /// The names of the SPANK plugins whose options are accepted, in the order added.
