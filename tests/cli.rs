@@ -64,6 +64,134 @@ fn help_and_version() {
     );
 }
 
+/// `-h`/`--help` and `-V`/`--version` after any command, and `hpcsched help COMMAND`.
+#[test]
+fn help_and_version_everywhere() {
+    let version = format!("hpcsched {}\n", env!("CARGO_PKG_VERSION"));
+    for args in [
+        &["-V"][..],
+        &["check", "-V"][..],
+        &["check", "--version"][..],
+        &["simulate", "-V"][..],
+        &["simulate", "--version"][..],
+    ] {
+        let o = hpcsched(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), version, "{args:?}");
+    }
+    // `help simulate` is `simulate --help`; `-h` is a summary of it.
+    let long = hpcsched(&["simulate", "--help"]);
+    let help = hpcsched(&["help", "simulate"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert_eq!(stdout(&help), stdout(&long));
+    let short = hpcsched(&["simulate", "-h"]);
+    assert_eq!(short.status.code(), Some(0));
+    let short = stdout(&short);
+    assert!(short.starts_with("Usage: hpcsched simulate"), "{short}");
+    assert!(short.len() < stdout(&long).len(), "{short}");
+    // The long help keeps what the hand-written one explained.
+    let long = stdout(&long);
+    for text in [
+        "SUBMIT_TIME RUNTIME[:EXIT] USER",
+        "MaxNodes nodes of MaxProcs/MaxNodes CPUs",
+        "a Slurm duration such as 2:00:00",
+        "ends there as TIMEOUT",
+        "conservative: Conservative backfill: every blocked job reserves",
+        ".jsonl",
+        "`-` reads standard input",
+        "Exit status: 0 success, 2 usage or input error.",
+    ] {
+        assert!(long.contains(text), "`{text}` is not in:\n{long}");
+    }
+    let o = hpcsched(&["help", "check"]);
+    assert_eq!(o.status.code(), Some(0));
+    for text in [
+        "--command <LINE>",
+        "--spank <NAME[:OPT,...]>",
+        "Exit status: 0 all accepted",
+    ] {
+        assert!(
+            stdout(&o).contains(text),
+            "`{text}` is not in:\n{}",
+            stdout(&o)
+        );
+    }
+    let o = hpcsched(&["help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), stdout(&hpcsched(&["--help"])));
+}
+
+/// A mistyped option is a short usage error that suggests the right one, not the whole
+/// help.
+#[test]
+fn a_mistyped_option_suggests_the_right_one() {
+    for (args, tip) in [
+        (
+            &["simulate", "--worklaod", "x.swf"][..],
+            "tip: a similar argument exists: '--workload'",
+        ),
+        (
+            &["check", "--clustr", "c.conf", "x.sh"][..],
+            "tip: a similar argument exists: '--cluster'",
+        ),
+        (
+            &["simulat"][..],
+            "tip: a similar subcommand exists: 'simulate'",
+        ),
+    ] {
+        let o = hpcsched(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with("hpcsched: "), "{args:?}: {err}");
+        assert!(err.contains(tip), "{args:?}: {err}");
+        assert!(err.lines().count() <= 10, "{args:?}: not short:\n{err}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    // No command at all: a short error too.
+    let o = hpcsched(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).lines().count() <= 10, "{}", stderr(&o));
+}
+
+#[test]
+fn shell_completions_and_man_pages_come_from_the_parser() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = hpcsched(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        let out = stdout(&o);
+        for word in ["hpcsched", "check", "simulate", "workload", "cluster"] {
+            assert!(out.contains(word), "{shell}: no `{word}` in:\n{out}");
+        }
+        // The values of --policy, where the shell completes values.
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(out.contains("conservative"), "{shell}:\n{out}");
+        }
+    }
+    let o = hpcsched(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = hpcsched(&["man"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.starts_with(".ie"), "{page}");
+    assert!(page.contains(".TH hpcsched 1"), "{page}");
+    assert!(page.contains("hpcsched\\-check(1)"), "{page}");
+    assert!(page.contains("hpcsched\\-simulate(1)"), "{page}");
+    let o = hpcsched(&["man", "simulate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.contains(".TH hpcsched-simulate 1"), "{page}");
+    assert!(page.contains("\\-\\-workload"), "{page}");
+    let dir = Scratch::new("man");
+    let out = dir.path("man1");
+    let o = hpcsched(&["man", "--out-dir", &out]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for page in ["hpcsched.1", "hpcsched-check.1", "hpcsched-simulate.1"] {
+        let text = std::fs::read_to_string(dir.0.join("man1").join(page)).unwrap();
+        assert!(text.contains(".SH SYNOPSIS"), "{page}");
+    }
+}
+
 #[test]
 fn usage_errors_exit_2() {
     for args in [
@@ -1066,32 +1194,38 @@ fn simulate_errors_exit_2_with_one_clear_line() {
         ),
         (
             vec!["--workload", &swf, "--policy", "best"],
-            "--policy must be fifo, easy, conservative or slurm, not `best`".into(),
+            "invalid value 'best' for '--policy <POLICY>'".into(),
         ),
         (
             vec!["--workload", &swf, "--overrun", "maybe"],
-            "--overrun must be `kill` or `allow`, not `maybe`".into(),
+            "invalid value 'maybe' for '--overrun <WHAT>'".into(),
         ),
         (
             vec!["--workload", &swf, "--first", "0"],
-            "--first must be a positive whole number of jobs, not `0`".into(),
+            "invalid value '0' for '--first <N>': must be a positive whole number of jobs".into(),
         ),
         (
             vec!["--workload", &swf, "--first=ten"],
-            "--first must be a positive whole number of jobs, not `ten`".into(),
+            "invalid value 'ten' for '--first <N>': must be a positive whole number of jobs".into(),
         ),
         (
             vec!["--workload", &swf, "--at", "soon"],
-            "--at must be seconds from the workload's start or a duration such as 2:00:00 or 1-12:00:00, not `soon`".into(),
+            "invalid value 'soon' for '--at <TIME>': must be seconds from the workload's start or a duration such as 2:00:00 or 1-12:00:00".into(),
         ),
         (
             vec!["--workload", &swf, "--format", "xml"],
-            "--format must be `text` or `json`, not `xml`".into(),
+            "invalid value 'xml' for '--format <FORMAT>'".into(),
         ),
-        (vec!["--workload", &swf, "--frob"], "unknown option `--frob`".into()),
-        (vec!["--workload", &swf, "extra"], "unexpected argument `extra`".into()),
-        (vec!["--workload"], "--workload needs a value".into()),
-        (vec!["--workload", &swf, "--verbose=yes"], "--verbose takes no value".into()),
+        (vec!["--workload", &swf, "--frob"], "unexpected argument '--frob' found".into()),
+        (vec!["--workload", &swf, "extra"], "unexpected argument 'extra' found".into()),
+        (
+            vec!["--workload"],
+            "a value is required for '--workload <FILE>' but none was supplied".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--verbose=yes"],
+            "unexpected value 'yes' for '--verbose' found; no more were expected".into(),
+        ),
         (
             vec!["--workload", "no/such.swf"],
             "no/such.swf: cannot read: No such file or directory (os error 2)".into(),

@@ -6,145 +6,101 @@
 //!                [--user NAME] [--arg ARG]... [--command LINE]... [--format text|json]
 //!                [--verbose] [SCRIPT...]
 //! ```
+
 //!
 //! Exit status: 0 when every script is accepted, 1 when at least one is rejected, 2 on a
 //! usage or input error (an unreadable file, a slurm.conf, QOS or script that does not
 //! parse).
 
-use super::{Fatal, PluginArgs, add_plugins, load_cluster, located, plugin_usage, read};
+use super::{
+    Fatal, Format, PluginArgs, add_plugins, load_cluster, located, read, usage_error, write_stdout,
+};
 use hpcsched::gres::GresSpec;
 use hpcsched::{JobRequest, Memory, Rejection, ResolvedJob, ResolvedMemory};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-pub const USAGE: &str = concat!(
-    "\
-Usage: hpcsched check --cluster FILE [--qos FILE] [--plugstack FILE] [--spank NAME]...
-                      [--user NAME] [--arg ARG]... [--command LINE]...
-                      [--format text|json] [--verbose] [SCRIPT...]
-       hpcsched --help | --version
+/// The one-line description in `hpcsched --help`.
+pub const ABOUT: &str = "Resolve batch scripts and srun/salloc/sbatch command lines against a \
+cluster as sbatch and slurmctld would at submit";
 
+/// What `hpcsched check --help` says the command does.
+pub const LONG_ABOUT: &str = "\
 Resolve each batch script, and each sbatch, srun or salloc command line, against the
 cluster as the command and slurmctld would at submit (an interactive job is scheduled
 like a batch job): print the partition, QOS, node/task/CPU counts, memory, GRES and
-time limit the job gets, or REJECTED with Slurm's reasons.
+time limit the job gets, or REJECTED with Slurm's reasons.";
 
-Options:
-  --cluster FILE        slurm.conf of the cluster (NodeName/PartitionName lines and
-                        scheduler keys)
-  --qos FILE            QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
-",
-    plugin_usage!(),
-    "
-  --user NAME           the submitting user (privileged options such as --priority
-                        are refused unless it is root); default: not checked
-  --arg ARG             an sbatch command-line argument, applied over each script's
-                        #SBATCH lines as `sbatch ARG... SCRIPT` would (repeat it for
-                        each word: --arg -p --arg gpu)
-  --command LINE        a command line to check, `srun ...`, `salloc ...` or
-                        `sbatch ...` (shell quoting; no expansion); a SCRIPT file
-                        whose first word is srun, salloc or sbatch is one too
-  --format text|json    output format (default: text)
-  --verbose             also print slurm.conf keys hpcsched ignores, on stderr
-  -h, --help            this help
-  -V, --version         the version
+/// The usage line.
+pub const USAGE: &str = "\
+hpcsched check --cluster FILE [--qos FILE] [--plugstack FILE] [--spank NAME]...
+                      [--user NAME] [--arg ARG]... [--command LINE]...
+                      [--format text|json] [--verbose] [SCRIPT...]";
 
-Exit status: 0 all accepted, 1 some job rejected, 2 usage or input error."
-);
+/// After the options.
+pub const AFTER_HELP: &str = "\
+Exit status: 0 all accepted, 1 some job rejected, 2 usage or input error.";
 
-/// The parsed command line of `hpcsched check`.
-struct CheckArgs {
+/// The command line of `hpcsched check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// slurm.conf of the cluster (NodeName/PartitionName lines and scheduler keys)
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
     cluster: String,
+    /// QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
     qos: Option<String>,
-    /// `--user`: the submitting user.
-    user: Option<String>,
-    /// `--arg`s: sbatch command-line arguments, in order.
-    sbatch_args: Vec<String>,
-    /// `--plugstack` and `--spank`.
+    #[command(flatten)]
     plugins: PluginArgs,
-    /// `--command` lines, in order.
+    /// The submitting user (privileged options need root)
+    ///
+    /// Privileged options such as --priority are refused unless it is root. Default: not
+    /// checked.
+    #[arg(long, value_name = "NAME", help_heading = "Jobs")]
+    user: Option<String>,
+    /// An sbatch argument, applied over each script's #SBATCH lines
+    ///
+    /// As `sbatch ARG... SCRIPT` would. Repeat it for each word: `--arg -p --arg gpu` (or
+    /// `--arg=-p`).
+    #[arg(
+        long = "arg",
+        value_name = "ARG",
+        allow_hyphen_values = true,
+        help_heading = "Jobs"
+    )]
+    sbatch_args: Vec<String>,
+    /// A command line to check: `srun ...`, `salloc ...` or `sbatch ...`
+    ///
+    /// Shell quoting, no expansion; read with that command's own options (srun refuses
+    /// --array, salloc -o, as they do). Repeatable; checked after the SCRIPTs. A SCRIPT
+    /// file whose first word is srun, salloc or sbatch is one too.
+    #[arg(long = "command", value_name = "LINE", help_heading = "Jobs")]
     commands: Vec<String>,
-    json: bool,
+    /// Output format
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t,
+        help_heading = "Output"
+    )]
+    format: Format,
+    /// Also print the slurm.conf keys hpcsched does not act on, on stderr
+    #[arg(short, long, help_heading = "Output")]
     verbose: bool,
+    /// Batch scripts, or files holding an srun, salloc or sbatch command line; `-` reads
+    /// standard input
+    #[arg(value_name = "SCRIPT", value_hint = clap::ValueHint::FilePath)]
     scripts: Vec<String>,
 }
 
-/// `hpcsched check ARGS...` (the words after `check`).
-pub fn main(rest: &[String]) -> Result<ExitCode, Fatal> {
-    if rest.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return Ok(ExitCode::SUCCESS);
+/// `hpcsched check`.
+pub fn main(args: &CheckArgs) -> Result<ExitCode, Fatal> {
+    if args.scripts.is_empty() && args.commands.is_empty() {
+        return Err(usage_error("check", "no script or command given"));
     }
-    check(&parse_check_args(rest)?)
-}
-
-fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
-    let mut cluster = None;
-    let mut qos = None;
-    let mut user = None;
-    let mut sbatch_args = Vec::new();
-    let mut plugins = PluginArgs::default();
-    let mut commands = Vec::new();
-    let mut json = false;
-    let mut verbose = false;
-    let mut scripts = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        // Accept both `--opt value` and `--opt=value`.
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |what: &str| -> Result<String, Fatal> {
-            inline
-                .clone()
-                .or_else(|| iter.next().cloned())
-                .ok_or_else(|| Fatal(format!("{what} needs a value\n\n{USAGE}")))
-        };
-        if plugins.take(name, &mut value)? {
-            continue;
-        }
-        match name {
-            "--cluster" => cluster = Some(value("--cluster")?),
-            "--command" => commands.push(value("--command")?),
-            "--qos" => qos = Some(value("--qos")?),
-            "--user" => user = Some(value("--user")?),
-            "--arg" => sbatch_args.push(value("--arg")?),
-            "--format" => {
-                json = match value("--format")?.as_str() {
-                    "json" => true,
-                    "text" => false,
-                    other => {
-                        return Err(Fatal(format!(
-                            "--format must be `text` or `json`, not `{other}`"
-                        )));
-                    }
-                };
-            }
-            "--verbose" | "-v" => verbose = true,
-            "--" => scripts.extend(iter.by_ref().cloned()),
-            s if s.starts_with('-') && s.len() > 1 => {
-                return Err(Fatal(format!("unknown option `{s}`\n\n{USAGE}")));
-            }
-            _ => scripts.push(arg.clone()),
-        }
-    }
-    let cluster = cluster.ok_or_else(|| Fatal(format!("--cluster FILE is required\n\n{USAGE}")))?;
-    if scripts.is_empty() && commands.is_empty() {
-        return Err(Fatal(format!("no script or command given\n\n{USAGE}")));
-    }
-    Ok(CheckArgs {
-        cluster,
-        qos,
-        user,
-        sbatch_args,
-        plugins,
-        commands,
-        json,
-        verbose,
-        scripts,
-    })
+    check(args)
 }
 
 /// Where a request came from: a script file, or a command line (given with `--command`
@@ -207,17 +163,18 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
         .map(|(input, req)| (input, cluster.resolve(req)))
         .collect();
     let any_rejected = results.iter().any(|(_, r)| r.is_err());
-    if args.json {
+    if args.format == Format::Json {
         let out: Vec<Value> = results.iter().map(|(p, r)| json_result(p, r)).collect();
-        let text = serde_json::to_string_pretty(&Value::Array(out))
+        let mut text = serde_json::to_string_pretty(&Value::Array(out))
             .map_err(|e| Fatal(format!("cannot render JSON: {e}")))?;
-        println!("{text}");
+        text.push('\n');
+        write_stdout(text.as_bytes())?;
     } else {
         let blocks: Vec<String> = results
             .iter()
             .map(|(p, r)| text_result(p.label(), r))
             .collect();
-        print!("{}", blocks.join("\n"));
+        write_stdout(blocks.join("\n").as_bytes())?;
     }
     Ok(if any_rejected {
         ExitCode::from(1)
