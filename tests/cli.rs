@@ -352,7 +352,9 @@ fn all_examples_json() {
     let o = hpcsched(&args);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
-    let list = v.as_array().unwrap();
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["cluster_file"], INSERM);
+    let list = v["results"].as_array().unwrap();
     assert_eq!(list.len(), scripts.len());
     for (entry, script) in list.iter().zip(&scripts) {
         assert_eq!(entry["script"], script.as_str());
@@ -376,6 +378,19 @@ fn all_examples_json() {
     assert_eq!(job["memory"]["mib"], 8192);
     assert_eq!(job["whole_nodes"], true);
     assert_eq!(job["pending_reason"], serde_json::Value::Null);
+    // Durations are seconds, as in `simulate`'s JSON: 12:00:00.
+    assert_eq!(job["time_limit"], 43_200);
+    let h100 = list
+        .iter()
+        .find(|e| e["script"] == "examples/scripts/h100-training.sh")
+        .unwrap();
+    assert_eq!(h100["job"]["time_limit"], 86_400);
+    // The partition's DefaultTime, 1 hour.
+    let serial = list
+        .iter()
+        .find(|e| e["script"] == "examples/scripts/cpu-serial.sh")
+        .unwrap();
+    assert_eq!(serial["job"]["time_limit"], 3_600);
     let bad = list
         .iter()
         .find(|e| e["script"] == "examples/scripts/reject-unknown-partition.sh")
@@ -1466,6 +1481,81 @@ fn check_user_and_command_line_arguments() {
     assert!(stderr(&o).contains(&script), "{}", stderr(&o));
 }
 
+/// Runs `hpcsched ARGS...` with `input` on its standard input.
+fn hpcsched_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hpcsched"))
+        .current_dir(root())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `-` reads a script, a command line or the cluster from standard input, once.
+#[test]
+fn check_reads_standard_input() {
+    let script = std::fs::read(root().join("examples/scripts/mpi-multinode.sh")).unwrap();
+    let o = hpcsched_stdin(&["check", "--cluster", INSERM, "-"], &script);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let from_file = hpcsched(&[
+        "check",
+        "--cluster",
+        INSERM,
+        "examples/scripts/mpi-multinode.sh",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        stdout(&from_file).replace("examples/scripts/mpi-multinode.sh", "<stdin>")
+    );
+    let o = hpcsched_stdin(
+        &["check", "--cluster", INSERM, "--format", "json", "-"],
+        b"srun -p CPU-4 -c 2 hostname\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["results"][0]["script"], "<stdin>");
+    assert_eq!(v["results"][0]["job"]["cpus_per_task"], 2);
+    // The cluster from standard input, the script from a file.
+    let conf = std::fs::read(root().join(INSERM)).unwrap();
+    let o = hpcsched_stdin(
+        &[
+            "check",
+            "--cluster",
+            "-",
+            "--format",
+            "json",
+            "examples/scripts/mpi-multinode.sh",
+        ],
+        &conf,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cluster_file"], "<stdin>");
+    // Errors name it.
+    let o = hpcsched_stdin(
+        &["check", "--cluster", INSERM, "-"],
+        b"#!/bin/sh\n#SBATCH --no-such-option\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("hpcsched: <stdin>: line 2: "),
+        "{}",
+        stderr(&o)
+    );
+    // Standard input is read once.
+    let o = hpcsched_stdin(&["check", "--cluster", "-", "-"], &conf);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "hpcsched: `-` is given twice: standard input can be read only once\n"
+    );
+}
+
 /// A GPU node and a CPU node; `gpu` is the default partition.
 const GPU_CLUSTER: &str = "GresTypes=gpu\n\
     NodeName=g1 CPUs=8 RealMemory=64000 Gres=gpu:2\n\
@@ -1570,7 +1660,7 @@ fn check_srun_and_salloc_command_lines() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let list = v.as_array().unwrap();
+    let list = v["results"].as_array().unwrap();
     // Files first, then --command lines, in order.
     assert_eq!(list[0]["script"], file.as_str());
     assert_eq!(list[0]["status"], "accepted");
