@@ -9,7 +9,7 @@
 //!
 //! A SCRIPT (or any other file) given as `-` is read from standard input, named
 //! `<stdin>` in the output. The JSON output is the serde form of typed structs
-//! ([`CheckReport`]).
+//! ([`CheckReport`]), described by `schemas/check.schema.json`.
 //!
 //! Exit status: 0 when every script is accepted, 1 when at least one is rejected, 2 on a
 //! usage or input error (an unreadable file, a slurm.conf, QOS or script that does not
@@ -45,7 +45,8 @@ hpcsched check --cluster FILE [--qos FILE] [--plugstack FILE] [--spank NAME]...
 /// After the options.
 pub const AFTER_HELP: &str = "\
 With --format json, durations are whole seconds (`time_limit`, null when UNLIMITED) and
-memory is MiB; `format_version` changes when a key changes meaning or goes away.
+memory is MiB; the layout is described by schemas/check.schema.json in the source
+repository, and its `format_version` changes when a key changes meaning or goes away.
 
 Exit status: 0 all accepted, 1 some job rejected, 2 usage or input error.";
 
@@ -220,7 +221,8 @@ fn reasons(rejection: &Rejection) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------
-// The result, typed: the JSON is its serde form, the text is made from the same values.
+// The result, typed: the JSON is its serde form (schemas/check.schema.json), the text is
+// made from the same values.
 
 /// The version of `check --format json`'s layout; it changes when a key changes meaning
 /// or goes away. 1: the first versioned layout (before it, a bare array whose
