@@ -52,7 +52,7 @@ pub enum Format {
     Json,
 }
 
-/// How a path names standard input, and how messages then name it.
+/// The path that stands for standard input.
 pub const STDIN_PATH: &str = "-";
 /// Standard input, as messages and reports name it.
 pub const STDIN_NAME: &str = "<stdin>";
