@@ -64,6 +64,134 @@ fn help_and_version() {
     );
 }
 
+/// `-h`/`--help` and `-V`/`--version` after any command, and `hpcsched help COMMAND`.
+#[test]
+fn help_and_version_everywhere() {
+    let version = format!("hpcsched {}\n", env!("CARGO_PKG_VERSION"));
+    for args in [
+        &["-V"][..],
+        &["check", "-V"][..],
+        &["check", "--version"][..],
+        &["simulate", "-V"][..],
+        &["simulate", "--version"][..],
+    ] {
+        let o = hpcsched(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), version, "{args:?}");
+    }
+    // `help simulate` is `simulate --help`; `-h` is a summary of it.
+    let long = hpcsched(&["simulate", "--help"]);
+    let help = hpcsched(&["help", "simulate"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert_eq!(stdout(&help), stdout(&long));
+    let short = hpcsched(&["simulate", "-h"]);
+    assert_eq!(short.status.code(), Some(0));
+    let short = stdout(&short);
+    assert!(short.starts_with("Usage: hpcsched simulate"), "{short}");
+    assert!(short.len() < stdout(&long).len(), "{short}");
+    // The long help keeps what the hand-written one explained.
+    let long = stdout(&long);
+    for text in [
+        "SUBMIT_TIME RUNTIME[:EXIT] USER",
+        "MaxNodes nodes of MaxProcs/MaxNodes CPUs",
+        "a Slurm duration such as 2:00:00",
+        "ends there as TIMEOUT",
+        "conservative: Conservative backfill: every blocked job reserves",
+        ".jsonl",
+        "`-` reads standard input",
+        "Exit status: 0 success, 2 usage or input error.",
+    ] {
+        assert!(long.contains(text), "`{text}` is not in:\n{long}");
+    }
+    let o = hpcsched(&["help", "check"]);
+    assert_eq!(o.status.code(), Some(0));
+    for text in [
+        "--command <LINE>",
+        "--spank <NAME[:OPT,...]>",
+        "Exit status: 0 all accepted",
+    ] {
+        assert!(
+            stdout(&o).contains(text),
+            "`{text}` is not in:\n{}",
+            stdout(&o)
+        );
+    }
+    let o = hpcsched(&["help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), stdout(&hpcsched(&["--help"])));
+}
+
+/// A mistyped option is a short usage error that suggests the right one, not the whole
+/// help.
+#[test]
+fn a_mistyped_option_suggests_the_right_one() {
+    for (args, tip) in [
+        (
+            &["simulate", "--worklaod", "x.swf"][..],
+            "tip: a similar argument exists: '--workload'",
+        ),
+        (
+            &["check", "--clustr", "c.conf", "x.sh"][..],
+            "tip: a similar argument exists: '--cluster'",
+        ),
+        (
+            &["simulat"][..],
+            "tip: a similar subcommand exists: 'simulate'",
+        ),
+    ] {
+        let o = hpcsched(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with("hpcsched: "), "{args:?}: {err}");
+        assert!(err.contains(tip), "{args:?}: {err}");
+        assert!(err.lines().count() <= 10, "{args:?}: not short:\n{err}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    // No command at all: a short error too.
+    let o = hpcsched(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).lines().count() <= 10, "{}", stderr(&o));
+}
+
+#[test]
+fn shell_completions_and_man_pages_come_from_the_parser() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = hpcsched(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        let out = stdout(&o);
+        for word in ["hpcsched", "check", "simulate", "workload", "cluster"] {
+            assert!(out.contains(word), "{shell}: no `{word}` in:\n{out}");
+        }
+        // The values of --policy, where the shell completes values.
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(out.contains("conservative"), "{shell}:\n{out}");
+        }
+    }
+    let o = hpcsched(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = hpcsched(&["man"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.starts_with(".ie"), "{page}");
+    assert!(page.contains(".TH hpcsched 1"), "{page}");
+    assert!(page.contains("hpcsched\\-check(1)"), "{page}");
+    assert!(page.contains("hpcsched\\-simulate(1)"), "{page}");
+    let o = hpcsched(&["man", "simulate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(page.contains(".TH hpcsched-simulate 1"), "{page}");
+    assert!(page.contains("\\-\\-workload"), "{page}");
+    let dir = Scratch::new("man");
+    let out = dir.path("man1");
+    let o = hpcsched(&["man", "--out-dir", &out]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for page in ["hpcsched.1", "hpcsched-check.1", "hpcsched-simulate.1"] {
+        let text = std::fs::read_to_string(dir.0.join("man1").join(page)).unwrap();
+        assert!(text.contains(".SH SYNOPSIS"), "{page}");
+    }
+}
+
 #[test]
 fn usage_errors_exit_2() {
     for args in [
@@ -224,7 +352,9 @@ fn all_examples_json() {
     let o = hpcsched(&args);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
-    let list = v.as_array().unwrap();
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["cluster_file"], INSERM);
+    let list = v["results"].as_array().unwrap();
     assert_eq!(list.len(), scripts.len());
     for (entry, script) in list.iter().zip(&scripts) {
         assert_eq!(entry["script"], script.as_str());
@@ -248,6 +378,19 @@ fn all_examples_json() {
     assert_eq!(job["memory"]["mib"], 8192);
     assert_eq!(job["whole_nodes"], true);
     assert_eq!(job["pending_reason"], serde_json::Value::Null);
+    // Durations are seconds, as in `simulate`'s JSON: 12:00:00.
+    assert_eq!(job["time_limit"], 43_200);
+    let h100 = list
+        .iter()
+        .find(|e| e["script"] == "examples/scripts/h100-training.sh")
+        .unwrap();
+    assert_eq!(h100["job"]["time_limit"], 86_400);
+    // The partition's DefaultTime, 1 hour.
+    let serial = list
+        .iter()
+        .find(|e| e["script"] == "examples/scripts/cpu-serial.sh")
+        .unwrap();
+    assert_eq!(serial["job"]["time_limit"], 3_600);
     let bad = list
         .iter()
         .find(|e| e["script"] == "examples/scripts/reject-unknown-partition.sh")
@@ -1066,32 +1209,38 @@ fn simulate_errors_exit_2_with_one_clear_line() {
         ),
         (
             vec!["--workload", &swf, "--policy", "best"],
-            "--policy must be fifo, easy, conservative or slurm, not `best`".into(),
+            "invalid value 'best' for '--policy <POLICY>'".into(),
         ),
         (
             vec!["--workload", &swf, "--overrun", "maybe"],
-            "--overrun must be `kill` or `allow`, not `maybe`".into(),
+            "invalid value 'maybe' for '--overrun <WHAT>'".into(),
         ),
         (
             vec!["--workload", &swf, "--first", "0"],
-            "--first must be a positive whole number of jobs, not `0`".into(),
+            "invalid value '0' for '--first <N>': must be a positive whole number of jobs".into(),
         ),
         (
             vec!["--workload", &swf, "--first=ten"],
-            "--first must be a positive whole number of jobs, not `ten`".into(),
+            "invalid value 'ten' for '--first <N>': must be a positive whole number of jobs".into(),
         ),
         (
             vec!["--workload", &swf, "--at", "soon"],
-            "--at must be seconds from the workload's start or a duration such as 2:00:00 or 1-12:00:00, not `soon`".into(),
+            "invalid value 'soon' for '--at <TIME>': must be seconds from the workload's start or a duration such as 2:00:00 or 1-12:00:00".into(),
         ),
         (
             vec!["--workload", &swf, "--format", "xml"],
-            "--format must be `text` or `json`, not `xml`".into(),
+            "invalid value 'xml' for '--format <FORMAT>'".into(),
         ),
-        (vec!["--workload", &swf, "--frob"], "unknown option `--frob`".into()),
-        (vec!["--workload", &swf, "extra"], "unexpected argument `extra`".into()),
-        (vec!["--workload"], "--workload needs a value".into()),
-        (vec!["--workload", &swf, "--verbose=yes"], "--verbose takes no value".into()),
+        (vec!["--workload", &swf, "--frob"], "unexpected argument '--frob' found".into()),
+        (vec!["--workload", &swf, "extra"], "unexpected argument 'extra' found".into()),
+        (
+            vec!["--workload"],
+            "a value is required for '--workload <FILE>' but none was supplied".into(),
+        ),
+        (
+            vec!["--workload", &swf, "--verbose=yes"],
+            "unexpected value 'yes' for '--verbose' found; no more were expected".into(),
+        ),
         (
             vec!["--workload", "no/such.swf"],
             "no/such.swf: cannot read: No such file or directory (os error 2)".into(),
@@ -1332,6 +1481,81 @@ fn check_user_and_command_line_arguments() {
     assert!(stderr(&o).contains(&script), "{}", stderr(&o));
 }
 
+/// Runs `hpcsched ARGS...` with `input` on its standard input.
+fn hpcsched_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hpcsched"))
+        .current_dir(root())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `-` reads a script, a command line or the cluster from standard input, once.
+#[test]
+fn check_reads_standard_input() {
+    let script = std::fs::read(root().join("examples/scripts/mpi-multinode.sh")).unwrap();
+    let o = hpcsched_stdin(&["check", "--cluster", INSERM, "-"], &script);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let from_file = hpcsched(&[
+        "check",
+        "--cluster",
+        INSERM,
+        "examples/scripts/mpi-multinode.sh",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        stdout(&from_file).replace("examples/scripts/mpi-multinode.sh", "<stdin>")
+    );
+    let o = hpcsched_stdin(
+        &["check", "--cluster", INSERM, "--format", "json", "-"],
+        b"srun -p CPU-4 -c 2 hostname\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["results"][0]["script"], "<stdin>");
+    assert_eq!(v["results"][0]["job"]["cpus_per_task"], 2);
+    // The cluster from standard input, the script from a file.
+    let conf = std::fs::read(root().join(INSERM)).unwrap();
+    let o = hpcsched_stdin(
+        &[
+            "check",
+            "--cluster",
+            "-",
+            "--format",
+            "json",
+            "examples/scripts/mpi-multinode.sh",
+        ],
+        &conf,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cluster_file"], "<stdin>");
+    // Errors name it.
+    let o = hpcsched_stdin(
+        &["check", "--cluster", INSERM, "-"],
+        b"#!/bin/sh\n#SBATCH --no-such-option\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("hpcsched: <stdin>: line 2: "),
+        "{}",
+        stderr(&o)
+    );
+    // Standard input is read once.
+    let o = hpcsched_stdin(&["check", "--cluster", "-", "-"], &conf);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "hpcsched: `-` is given twice: standard input can be read only once\n"
+    );
+}
+
 /// A GPU node and a CPU node; `gpu` is the default partition.
 const GPU_CLUSTER: &str = "GresTypes=gpu\n\
     NodeName=g1 CPUs=8 RealMemory=64000 Gres=gpu:2\n\
@@ -1436,7 +1660,7 @@ fn check_srun_and_salloc_command_lines() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let list = v.as_array().unwrap();
+    let list = v["results"].as_array().unwrap();
     // Files first, then --command lines, in order.
     assert_eq!(list[0]["script"], file.as_str());
     assert_eq!(list[0]["status"], "accepted");

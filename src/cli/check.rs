@@ -7,159 +7,126 @@
 //!                [--verbose] [SCRIPT...]
 //! ```
 //!
+//! A SCRIPT (or any other file) given as `-` is read from standard input, named
+//! `<stdin>` in the output. The JSON output is the serde form of typed structs
+//! ([`CheckReport`]), described by `schemas/check.schema.json`.
+//!
 //! Exit status: 0 when every script is accepted, 1 when at least one is rejected, 2 on a
 //! usage or input error (an unreadable file, a slurm.conf, QOS or script that does not
 //! parse).
 
-use super::{Fatal, PluginArgs, add_plugins, load_cluster, located, plugin_usage, read};
+use super::{
+    Fatal, Format, PluginArgs, add_plugins, display_path, load_cluster, located, read, usage_error,
+    write_stdout,
+};
 use hpcsched::gres::GresSpec;
-use hpcsched::{JobRequest, Memory, Rejection, ResolvedJob, ResolvedMemory};
-use serde_json::{Value, json};
+use hpcsched::{Duration, JobRequest, Rejection, ResolvedJob, ResolvedMemory, TimeLimit};
+use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-pub const USAGE: &str = concat!(
-    "\
-Usage: hpcsched check --cluster FILE [--qos FILE] [--plugstack FILE] [--spank NAME]...
-                      [--user NAME] [--arg ARG]... [--command LINE]...
-                      [--format text|json] [--verbose] [SCRIPT...]
-       hpcsched --help | --version
+/// The one-line description in `hpcsched --help`.
+pub const ABOUT: &str = "Resolve batch scripts and srun/salloc/sbatch command lines against a \
+cluster as sbatch and slurmctld would at submit";
 
+/// What `hpcsched check --help` says the command does.
+pub const LONG_ABOUT: &str = "\
 Resolve each batch script, and each sbatch, srun or salloc command line, against the
 cluster as the command and slurmctld would at submit (an interactive job is scheduled
 like a batch job): print the partition, QOS, node/task/CPU counts, memory, GRES and
-time limit the job gets, or REJECTED with Slurm's reasons.
+time limit the job gets, or REJECTED with Slurm's reasons.";
 
-Options:
-  --cluster FILE        slurm.conf of the cluster (NodeName/PartitionName lines and
-                        scheduler keys)
-  --qos FILE            QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
-",
-    plugin_usage!(),
-    "
-  --user NAME           the submitting user (privileged options such as --priority
-                        are refused unless it is root); default: not checked
-  --arg ARG             an sbatch command-line argument, applied over each script's
-                        #SBATCH lines as `sbatch ARG... SCRIPT` would (repeat it for
-                        each word: --arg -p --arg gpu)
-  --command LINE        a command line to check, `srun ...`, `salloc ...` or
-                        `sbatch ...` (shell quoting; no expansion); a SCRIPT file
-                        whose first word is srun, salloc or sbatch is one too
-  --format text|json    output format (default: text)
-  --verbose             also print slurm.conf keys hpcsched ignores, on stderr
-  -h, --help            this help
-  -V, --version         the version
+/// The usage line.
+pub const USAGE: &str = "\
+hpcsched check --cluster FILE [--qos FILE] [--plugstack FILE] [--spank NAME]...
+                      [--user NAME] [--arg ARG]... [--command LINE]...
+                      [--format text|json] [--verbose] [SCRIPT...]";
 
-Exit status: 0 all accepted, 1 some job rejected, 2 usage or input error."
-);
+/// After the options.
+pub const AFTER_HELP: &str = "\
+With --format json, durations are whole seconds (`time_limit`, null when UNLIMITED) and
+memory is MiB; the layout is described by schemas/check.schema.json in the source
+repository, and its `format_version` changes when a key changes meaning or goes away.
 
-/// The parsed command line of `hpcsched check`.
-struct CheckArgs {
+Exit status: 0 all accepted, 1 some job rejected, 2 usage or input error.";
+
+/// The command line of `hpcsched check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// slurm.conf of the cluster (NodeName/PartitionName lines and scheduler keys)
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
     cluster: String,
+    /// QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
     qos: Option<String>,
-    /// `--user`: the submitting user.
-    user: Option<String>,
-    /// `--arg`s: sbatch command-line arguments, in order.
-    sbatch_args: Vec<String>,
-    /// `--plugstack` and `--spank`.
+    #[command(flatten)]
     plugins: PluginArgs,
-    /// `--command` lines, in order.
+    /// The submitting user (privileged options need root)
+    ///
+    /// Privileged options such as --priority are refused unless it is root. Default: not
+    /// checked.
+    #[arg(long, value_name = "NAME", help_heading = "Jobs")]
+    user: Option<String>,
+    /// An sbatch argument, applied over each script's #SBATCH lines
+    ///
+    /// As `sbatch ARG... SCRIPT` would. Repeat it for each word: `--arg -p --arg gpu` (or
+    /// `--arg=-p`).
+    #[arg(
+        long = "arg",
+        value_name = "ARG",
+        allow_hyphen_values = true,
+        help_heading = "Jobs"
+    )]
+    sbatch_args: Vec<String>,
+    /// A command line to check: `srun ...`, `salloc ...` or `sbatch ...`
+    ///
+    /// Shell quoting, no expansion; read with that command's own options (srun refuses
+    /// --array, salloc -o, as they do). Repeatable; checked after the SCRIPTs. A SCRIPT
+    /// file whose first word is srun, salloc or sbatch is one too.
+    #[arg(long = "command", value_name = "LINE", help_heading = "Jobs")]
     commands: Vec<String>,
-    json: bool,
+    /// Output format
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t,
+        help_heading = "Output"
+    )]
+    format: Format,
+    /// Also print the slurm.conf keys hpcsched does not act on, on stderr
+    #[arg(short, long, help_heading = "Output")]
     verbose: bool,
+    /// Batch scripts, or files holding an srun, salloc or sbatch command line; `-` reads
+    /// standard input
+    #[arg(value_name = "SCRIPT", value_hint = clap::ValueHint::FilePath)]
     scripts: Vec<String>,
 }
 
-/// `hpcsched check ARGS...` (the words after `check`).
-pub fn main(rest: &[String]) -> Result<ExitCode, Fatal> {
-    if rest.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return Ok(ExitCode::SUCCESS);
+/// `hpcsched check`.
+pub fn main(args: &CheckArgs) -> Result<ExitCode, Fatal> {
+    if args.scripts.is_empty() && args.commands.is_empty() {
+        return Err(usage_error("check", "no script or command given"));
     }
-    check(&parse_check_args(rest)?)
+    check(args)
 }
 
-fn parse_check_args(args: &[String]) -> Result<CheckArgs, Fatal> {
-    let mut cluster = None;
-    let mut qos = None;
-    let mut user = None;
-    let mut sbatch_args = Vec::new();
-    let mut plugins = PluginArgs::default();
-    let mut commands = Vec::new();
-    let mut json = false;
-    let mut verbose = false;
-    let mut scripts = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        // Accept both `--opt value` and `--opt=value`.
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |what: &str| -> Result<String, Fatal> {
-            inline
-                .clone()
-                .or_else(|| iter.next().cloned())
-                .ok_or_else(|| Fatal(format!("{what} needs a value\n\n{USAGE}")))
-        };
-        if plugins.take(name, &mut value)? {
-            continue;
-        }
-        match name {
-            "--cluster" => cluster = Some(value("--cluster")?),
-            "--command" => commands.push(value("--command")?),
-            "--qos" => qos = Some(value("--qos")?),
-            "--user" => user = Some(value("--user")?),
-            "--arg" => sbatch_args.push(value("--arg")?),
-            "--format" => {
-                json = match value("--format")?.as_str() {
-                    "json" => true,
-                    "text" => false,
-                    other => {
-                        return Err(Fatal(format!(
-                            "--format must be `text` or `json`, not `{other}`"
-                        )));
-                    }
-                };
-            }
-            "--verbose" | "-v" => verbose = true,
-            "--" => scripts.extend(iter.by_ref().cloned()),
-            s if s.starts_with('-') && s.len() > 1 => {
-                return Err(Fatal(format!("unknown option `{s}`\n\n{USAGE}")));
-            }
-            _ => scripts.push(arg.clone()),
-        }
-    }
-    let cluster = cluster.ok_or_else(|| Fatal(format!("--cluster FILE is required\n\n{USAGE}")))?;
-    if scripts.is_empty() && commands.is_empty() {
-        return Err(Fatal(format!("no script or command given\n\n{USAGE}")));
-    }
-    Ok(CheckArgs {
-        cluster,
-        qos,
-        user,
-        sbatch_args,
-        plugins,
-        commands,
-        json,
-        verbose,
-        scripts,
-    })
-}
-
-/// Where a request came from: a script file, or a command line (given with `--command`
-/// or as the text of a file).
+/// Where a request came from, as the output names it: a script file, or a command line
+/// (given with `--command`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
 enum Input<'a> {
+    /// A file (`<stdin>` for `-`); it may hold a command line rather than a script.
     Script(&'a str),
-    Command(String),
+    /// A `--command` line.
+    Command(&'a str),
 }
 
 impl Input<'_> {
     /// How the output names it.
     fn label(&self) -> &str {
         match self {
-            Input::Script(path) => path,
-            Input::Command(line) => line,
+            Input::Script(path) | Input::Command(path) => path,
         }
     }
 }
@@ -183,42 +150,61 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
         let req = if is_command_line(&text) {
             parser
                 .command_line_text(&text)
-                .map_err(|e| Fatal(format!("{path}: {e}")))?
+                .map_err(|e| Fatal(located(path, &e)))?
         } else {
             parser
                 .script(&text, &args.sbatch_args)
                 .map_err(|e| Fatal(located(path, &e)))?
         };
-        requests.push((Input::Script(path), req));
+        requests.push((Input::Script(display_path(path)), req));
     }
     for line in &args.commands {
         let req = parser
             .command_line_text(line)
             .map_err(|e| Fatal(format!("--command `{line}`: {e}")))?;
-        requests.push((Input::Command(line.clone()), req));
+        requests.push((Input::Command(line), req));
     }
     for (_, req) in &mut requests {
         if let Some(user) = &args.user {
             req.user = Some(user.clone());
         }
     }
-    let results: Vec<(&Input<'_>, Result<ResolvedJob, Rejection>)> = requests
+    let results: Vec<CheckResult<'_>> = requests
         .iter()
-        .map(|(input, req)| (input, cluster.resolve(req)))
+        .map(|(input, req)| CheckResult {
+            input,
+            verdict: match cluster.resolve(req) {
+                Ok(job) => Verdict::Accepted {
+                    job: Box::new(AcceptedJob::of(&job)),
+                },
+                Err(rejection) => Verdict::Rejected {
+                    reasons: reasons(&rejection),
+                },
+            },
+        })
         .collect();
-    let any_rejected = results.iter().any(|(_, r)| r.is_err());
-    if args.json {
-        let out: Vec<Value> = results.iter().map(|(p, r)| json_result(p, r)).collect();
-        let text = serde_json::to_string_pretty(&Value::Array(out))
-            .map_err(|e| Fatal(format!("cannot render JSON: {e}")))?;
-        println!("{text}");
-    } else {
-        let blocks: Vec<String> = results
+    let any_rejected = results
+        .iter()
+        .any(|r| matches!(r.verdict, Verdict::Rejected { .. }));
+    let out = match args.format {
+        Format::Json => {
+            let report = CheckReport {
+                format_version: JSON_FORMAT_VERSION,
+                cluster_file: display_path(&args.cluster),
+                results: &results,
+            };
+            let mut text = serde_json::to_string_pretty(&report)
+                .map_err(|e| Fatal(format!("cannot render JSON: {e}")))?;
+            text.push('\n');
+            text
+        }
+        Format::Text => results
             .iter()
-            .map(|(p, r)| text_result(p.label(), r))
-            .collect();
-        print!("{}", blocks.join("\n"));
-    }
+            .map(CheckResult::text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    write_stdout(out.as_bytes())?;
     Ok(if any_rejected {
         ExitCode::from(1)
     } else {
@@ -226,22 +212,209 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     })
 }
 
-/// `8G`, `1536M`: MiB, in GiB when whole.
-fn memory_str(m: Memory) -> String {
-    let mib = m.mib();
-    if mib > 0 && mib.is_multiple_of(1024) {
-        format!("{}G", mib / 1024)
-    } else {
-        format!("{mib}M")
+fn reasons(rejection: &Rejection) -> Vec<String> {
+    rejection
+        .reasons()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// The result, typed: the JSON is its serde form (schemas/check.schema.json), the text is
+// made from the same values.
+
+/// The version of `check --format json`'s layout; it changes when a key changes meaning
+/// or goes away. 1: the first versioned layout (before it, a bare array whose
+/// `time_limit` was Slurm's `D-HH:MM:SS` text).
+const JSON_FORMAT_VERSION: u32 = 1;
+
+/// `check --format json`.
+#[derive(Serialize)]
+struct CheckReport<'a> {
+    format_version: u32,
+    /// The `--cluster` file (`<stdin>` for `-`).
+    cluster_file: &'a str,
+    /// One per input: the SCRIPTs, then the `--command` lines, in order.
+    results: &'a [CheckResult<'a>],
+}
+
+/// What became of one input: `{"script": ...}` or `{"command": ...}`, then its verdict.
+#[derive(Serialize)]
+struct CheckResult<'a> {
+    #[serde(flatten)]
+    input: &'a Input<'a>,
+    #[serde(flatten)]
+    verdict: Verdict,
+}
+
+/// `"status": "accepted"` with the job, or `"rejected"` with Slurm's reasons.
+#[derive(Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum Verdict {
+    Accepted { job: Box<AcceptedJob> },
+    Rejected { reasons: Vec<String> },
+}
+
+/// What the cluster gives an accepted job. Durations are whole seconds, memory MiB.
+#[derive(Serialize)]
+struct AcceptedJob {
+    job_name: Option<String>,
+    partition: String,
+    /// Every partition it may run in, in the order they are tried.
+    partitions: Vec<String>,
+    qos: Option<String>,
+    nodes: NodeRange,
+    tasks: u32,
+    cpus_per_task: u32,
+    cpus: u32,
+    memory: MemoryJson,
+    /// `NAME[:TYPE]:COUNT` each.
+    gres_per_node: Vec<String>,
+    /// `--gpus` (`gpu[:TYPE]:COUNT`), for the whole job.
+    gpus_per_job: Option<String>,
+    /// Seconds; `None` (null) when UNLIMITED.
+    time_limit: Option<u64>,
+    whole_nodes: bool,
+    user_exclusive: bool,
+    /// `--NAME[=VALUE]` of SPANK plugins: kept, no effect on scheduling.
+    plugin_options: Vec<String>,
+    /// Slurm's canonical text of `--dependency`, `--array`, `--begin`.
+    dependency: Option<String>,
+    array: Option<String>,
+    begin: Option<String>,
+    /// Why it would wait for ever, if it would.
+    pending_reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NodeRange {
+    min: u32,
+    max: u32,
+}
+
+/// Memory per node, per CPU, per GPU, or every node's whole memory (`mib` null).
+#[derive(Serialize)]
+struct MemoryJson {
+    per: MemoryPer,
+    mib: Option<u64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum MemoryPer {
+    Node,
+    Cpu,
+    Gpu,
+    WholeNode,
+}
+
+impl AcceptedJob {
+    fn of(job: &ResolvedJob) -> Self {
+        let req = job.request();
+        let memory = match job.memory() {
+            ResolvedMemory::PerNode(m) => (MemoryPer::Node, Some(m.mib())),
+            ResolvedMemory::PerCpu(m) => (MemoryPer::Cpu, Some(m.mib())),
+            ResolvedMemory::PerGpu(m) => (MemoryPer::Gpu, Some(m.mib())),
+            ResolvedMemory::WholeNode => (MemoryPer::WholeNode, None),
+        };
+        Self {
+            job_name: req.job_name.clone(),
+            partition: job.partition().to_owned(),
+            partitions: job.partitions().to_vec(),
+            qos: job.qos().map(str::to_owned),
+            nodes: NodeRange {
+                min: job.min_nodes(),
+                max: job.max_nodes(),
+            },
+            tasks: job.ntasks(),
+            cpus_per_task: job.cpus_per_task(),
+            cpus: job.min_cpus(),
+            memory: MemoryJson {
+                per: memory.0,
+                mib: memory.1,
+            },
+            gres_per_node: job.gres_per_node().iter().map(gres_str).collect(),
+            gpus_per_job: job.shape().gpus_per_job().map(gres_str),
+            time_limit: job.time_limit().duration().map(Duration::as_secs),
+            whole_nodes: job.whole_nodes(),
+            user_exclusive: job.user_exclusive(),
+            plugin_options: req
+                .plugin_options
+                .iter()
+                .map(|(n, v)| match v {
+                    Some(v) => format!("--{n}={v}"),
+                    None => format!("--{n}"),
+                })
+                .collect(),
+            dependency: req.dependency.as_ref().map(ToString::to_string),
+            array: req.array.as_ref().map(ToString::to_string),
+            begin: req.begin.as_ref().map(ToString::to_string),
+            pending_reason: job.pending_reason().map(|r| r.to_string()),
+        }
+    }
+
+    /// The rows of the text output, in order, as (label, text).
+    fn rows(&self) -> Vec<(&'static str, String)> {
+        let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        let list = |v: &[String], sep: &str| {
+            if v.is_empty() {
+                "-".into()
+            } else {
+                v.join(sep)
+            }
+        };
+        let nodes = if self.nodes.min == self.nodes.max {
+            self.nodes.min.to_string()
+        } else {
+            format!("{}-{}", self.nodes.min, self.nodes.max)
+        };
+        let time_limit = match self.time_limit {
+            Some(secs) => TimeLimit::Limited(Duration::from_secs(secs)),
+            None => TimeLimit::Unlimited,
+        };
+        vec![
+            ("job name", or_dash(&self.job_name)),
+            ("partition", self.partition.clone()),
+            ("partitions", self.partitions.join(",")),
+            ("qos", or_dash(&self.qos)),
+            ("nodes", nodes),
+            ("tasks", self.tasks.to_string()),
+            ("cpus per task", self.cpus_per_task.to_string()),
+            ("cpus", self.cpus.to_string()),
+            ("memory", self.memory.text()),
+            ("gres per node", list(&self.gres_per_node, ",")),
+            ("gpus per job", or_dash(&self.gpus_per_job)),
+            ("time limit", time_limit.to_string()),
+            ("whole nodes", yes_no(self.whole_nodes).into()),
+            ("user exclusive", yes_no(self.user_exclusive).into()),
+            ("plugin options", list(&self.plugin_options, " ")),
+            ("dependency", or_dash(&self.dependency)),
+            ("array", or_dash(&self.array)),
+            ("begin", or_dash(&self.begin)),
+            ("pending reason", or_dash(&self.pending_reason)),
+        ]
     }
 }
 
-fn resolved_memory_str(m: ResolvedMemory) -> String {
-    match m {
-        ResolvedMemory::PerNode(m) => format!("{} per node", memory_str(m)),
-        ResolvedMemory::PerCpu(m) => format!("{} per CPU", memory_str(m)),
-        ResolvedMemory::PerGpu(m) => format!("{} per GPU", memory_str(m)),
-        ResolvedMemory::WholeNode => "all of each node".to_string(),
+impl MemoryJson {
+    /// `8G per CPU`, `1536M per node`, `all of each node`.
+    fn text(&self) -> String {
+        let Some(mib) = self.mib else {
+            return "all of each node".into();
+        };
+        // MiB, in GiB when whole.
+        let amount = if mib > 0 && mib.is_multiple_of(1024) {
+            format!("{}G", mib / 1024)
+        } else {
+            format!("{mib}M")
+        };
+        let per = match self.per {
+            MemoryPer::Node | MemoryPer::WholeNode => "node",
+            MemoryPer::Cpu => "CPU",
+            MemoryPer::Gpu => "GPU",
+        };
+        format!("{amount} per {per}")
     }
 }
 
@@ -256,177 +429,26 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
-fn nodes_str(job: &ResolvedJob) -> String {
-    if job.min_nodes() == job.max_nodes() {
-        job.min_nodes().to_string()
-    } else {
-        format!("{}-{}", job.min_nodes(), job.max_nodes())
-    }
-}
-
-/// The rows shown for an accepted job, in order, as (label, text, JSON value).
-fn rows(job: &ResolvedJob) -> Vec<(&'static str, String, Value)> {
-    let req = job.request();
-    let gres: Vec<String> = job.gres_per_node().iter().map(gres_str).collect();
-    let opt = |v: Option<String>| v.map_or(Value::Null, Value::String);
-    let mut rows = vec![
-        (
-            "job name",
-            req.job_name.clone().unwrap_or_else(|| "-".into()),
-            opt(req.job_name.clone()),
-        ),
-        (
-            "partition",
-            job.partition().to_string(),
-            json!(job.partition()),
-        ),
-        (
-            "partitions",
-            job.partitions().join(","),
-            json!(job.partitions()),
-        ),
-        (
-            "qos",
-            job.qos().unwrap_or("-").to_string(),
-            opt(job.qos().map(str::to_string)),
-        ),
-        (
-            "nodes",
-            nodes_str(job),
-            json!({"min": job.min_nodes(), "max": job.max_nodes()}),
-        ),
-        ("tasks", job.ntasks().to_string(), json!(job.ntasks())),
-        (
-            "cpus per task",
-            job.cpus_per_task().to_string(),
-            json!(job.cpus_per_task()),
-        ),
-        ("cpus", job.min_cpus().to_string(), json!(job.min_cpus())),
-        (
-            "memory",
-            resolved_memory_str(job.memory()),
-            memory_json(job.memory()),
-        ),
-        (
-            "gres per node",
-            if gres.is_empty() {
-                "-".into()
-            } else {
-                gres.join(",")
-            },
-            json!(gres),
-        ),
-        (
-            "gpus per job",
-            job.shape()
-                .gpus_per_job()
-                .map_or_else(|| "-".into(), gres_str),
-            job.shape()
-                .gpus_per_job()
-                .map_or(Value::Null, |g| json!(gres_str(g))),
-        ),
-        (
-            "time limit",
-            job.time_limit().to_string(),
-            json!(job.time_limit().to_string()),
-        ),
-        (
-            "whole nodes",
-            yes_no(job.whole_nodes()).into(),
-            json!(job.whole_nodes()),
-        ),
-        (
-            "user exclusive",
-            yes_no(job.user_exclusive()).into(),
-            json!(job.user_exclusive()),
-        ),
-    ];
-    // SPANK plugin options: kept, no effect on scheduling.
-    let plugin_options: Vec<String> = req
-        .plugin_options
-        .iter()
-        .map(|(n, v)| match v {
-            Some(v) => format!("--{n}={v}"),
-            None => format!("--{n}"),
-        })
-        .collect();
-    rows.push((
-        "plugin options",
-        if plugin_options.is_empty() {
-            "-".into()
-        } else {
-            plugin_options.join(" ")
-        },
-        json!(plugin_options),
-    ));
-    let dependency = req.dependency.as_ref().map(ToString::to_string);
-    let array = req.array.as_ref().map(ToString::to_string);
-    let begin = req.begin.as_ref().map(ToString::to_string);
-    let pending = job.pending_reason().map(|r| r.to_string());
-    for (label, value) in [
-        ("dependency", dependency),
-        ("array", array),
-        ("begin", begin),
-        ("pending reason", pending),
-    ] {
-        let text = value.clone().unwrap_or_else(|| "-".into());
-        rows.push((label, text, opt(value)));
-    }
-    rows
-}
-
-fn memory_json(m: ResolvedMemory) -> Value {
-    match m {
-        ResolvedMemory::PerNode(m) => json!({"per": "node", "mib": m.mib()}),
-        ResolvedMemory::PerCpu(m) => json!({"per": "cpu", "mib": m.mib()}),
-        ResolvedMemory::PerGpu(m) => json!({"per": "gpu", "mib": m.mib()}),
-        ResolvedMemory::WholeNode => json!({"per": "whole_node", "mib": null}),
-    }
-}
-
-fn text_result(path: &str, result: &Result<ResolvedJob, Rejection>) -> String {
-    let mut out = String::new();
-    match result {
-        Ok(job) => {
-            let _ = writeln!(out, "{path}: ACCEPTED");
-            for (label, text, _) in rows(job) {
-                let _ = writeln!(out, "  {label:<16}{text}");
+impl CheckResult<'_> {
+    /// The text block: `LABEL: ACCEPTED` and the job's rows, or `LABEL: REJECTED` and the
+    /// reasons.
+    fn text(&self) -> String {
+        let label = self.input.label();
+        let mut out = String::new();
+        match &self.verdict {
+            Verdict::Accepted { job } => {
+                let _ = writeln!(out, "{label}: ACCEPTED");
+                for (row, text) in job.rows() {
+                    let _ = writeln!(out, "  {row:<16}{text}");
+                }
+            }
+            Verdict::Rejected { reasons } => {
+                let _ = writeln!(out, "{label}: REJECTED");
+                for reason in reasons {
+                    let _ = writeln!(out, "  {reason}");
+                }
             }
         }
-        Err(rejection) => {
-            let _ = writeln!(out, "{path}: REJECTED");
-            for reason in rejection.reasons() {
-                let _ = writeln!(out, "  {reason}");
-            }
-        }
+        out
     }
-    out
-}
-
-fn json_result(input: &Input<'_>, result: &Result<ResolvedJob, Rejection>) -> Value {
-    let mut entry = serde_json::Map::new();
-    match input {
-        Input::Script(path) => entry.insert("script".into(), json!(path)),
-        Input::Command(line) => entry.insert("command".into(), json!(line)),
-    };
-    match result {
-        Ok(job) => {
-            let mut fields = serde_json::Map::new();
-            for (label, _, value) in rows(job) {
-                fields.insert(label.replace(' ', "_"), value);
-            }
-            entry.insert("status".into(), json!("accepted"));
-            entry.insert("job".into(), Value::Object(fields));
-        }
-        Err(rejection) => {
-            let reasons: Vec<String> = rejection
-                .reasons()
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            entry.insert("status".into(), json!("rejected"));
-            entry.insert("reasons".into(), json!(reasons));
-        }
-    }
-    Value::Object(entry)
 }

@@ -1,27 +1,106 @@
-//! The commands of the `hpcsched` binary, and what they share: reading files, turning
-//! library errors into `FILE:LINE: message`, loading a cluster.
+//! The commands of the `hpcsched` binary, and what they share: reading files (`-` is
+//! standard input), turning library errors into `FILE: line N: message`, loading a
+//! cluster, the options of SPANK plugins.
 //!
-//! All file reading happens here; the library only sees text and readers.
+//! All file reading happens here; the library only sees text and readers. The command
+//! line is defined with clap's derive (`crate::Cli` in main.rs, the `Args` structs of
+//! each command here), and so are the completions and the man page (`generate`).
 
 pub mod check;
+pub mod generate;
 pub mod progress;
 pub mod simulate;
 
+use clap::CommandFactory as _;
 use hpcsched::Cluster;
 use hpcsched::spank::{SpankError, SpankOption, SpankPlugin};
+use std::io::{self, Read as _, Write as _};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A usage or input error: printed on stderr after `hpcsched: `, exit status 2.
 pub struct Fatal(pub String);
 
-/// A whole text file, or an error naming it.
+/// A usage error found after parsing (an option that needs another, two that exclude
+/// each other), worded as clap words its own: the message, then the command's usage
+/// line and where to find more.
+pub fn usage_error(command: &str, message: impl std::fmt::Display) -> Fatal {
+    let mut cli = crate::Cli::command();
+    cli.build();
+    let kind = clap::error::ErrorKind::ArgumentConflict;
+    let error = match cli.find_subcommand_mut(command) {
+        Some(cmd) => cmd.error(kind, message),
+        None => cli.error(kind, message),
+    };
+    Fatal(clap_message(&error))
+}
+
+/// A clap error's text without its `error: ` (the binary prints `hpcsched: ` instead),
+/// and without the final newline.
+pub fn clap_message(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    text.trim_end().to_owned()
+}
+
+/// `--format`: how a command prints its result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Text for people
+    #[default]
+    Text,
+    /// One JSON document, as described by schemas/ in the source repository
+    Json,
+}
+
+/// The path that stands for standard input.
+pub const STDIN_PATH: &str = "-";
+/// Standard input, as messages and reports name it.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether something has read standard input already.
+static STDIN_TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Standard input, for the first `-` of a command line: a second one would read nothing.
+pub fn take_stdin() -> Result<io::Stdin, Fatal> {
+    if STDIN_TAKEN.swap(true, Ordering::SeqCst) {
+        return Err(Fatal(
+            "`-` is given twice: standard input can be read only once".into(),
+        ));
+    }
+    Ok(io::stdin())
+}
+
+/// How messages name a path: `<stdin>` for `-`, else the path as given.
+pub fn display_path(path: &str) -> &str {
+    if path == STDIN_PATH { STDIN_NAME } else { path }
+}
+
+/// A whole text file (standard input for `-`), or an error naming it.
 pub fn read(path: &str) -> Result<String, Fatal> {
-    std::fs::read_to_string(path).map_err(|e| Fatal(format!("{path}: cannot read: {e}")))
+    let cannot = |e: io::Error| Fatal(format!("{}: cannot read: {e}", display_path(path)));
+    if path == STDIN_PATH {
+        let mut text = String::new();
+        take_stdin()?.read_to_string(&mut text).map_err(cannot)?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).map_err(cannot)
+}
+
+/// Writes `text` on stdout. A reader that went away (`| head`) is not an error.
+pub fn write_stdout(text: &[u8]) -> Result<(), Fatal> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Fatal(format!("cannot write the output: {e}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A library error about a file, as every face prints it: the file, then the error's own
 /// message (which names the line where there is one: `FILE: line N: ...`).
 pub fn located(path: &str, error: &impl std::fmt::Display) -> String {
-    format!("{path}: {error}")
+    format!("{}: {error}", display_path(path))
 }
 
 /// The cluster of a slurm.conf, with the QOS of a `sacctmgr` file if given; with
@@ -34,7 +113,13 @@ pub fn load_cluster(path: &str, qos: Option<&str>, verbose: bool) -> Result<Clus
     }
     if verbose {
         for w in cluster.warnings() {
-            eprintln!("{path}: line {}: warning: {}: {}", w.line, w.key, w.message);
+            eprintln!(
+                "{}: line {}: warning: {}: {}",
+                display_path(path),
+                w.line,
+                w.key,
+                w.message
+            );
         }
     }
     Ok(cluster)
@@ -46,45 +131,24 @@ pub fn add_qos(cluster: &mut Cluster, path: &str) -> Result<(), Fatal> {
     hpcsched::qos::add_qos_text(cluster, &text).map_err(|e| Fatal(located(path, &e)))
 }
 
-/// Where a cluster's SPANK plugins come from on the command line: `--plugstack FILE` and
-/// `--spank NAME[:OPTION,...]` (see [`add_plugins`]).
-#[derive(Debug, Default)]
+/// Where a cluster's SPANK plugins come from on the command line (see [`add_plugins`]).
+#[derive(Debug, Default, clap::Args)]
 pub struct PluginArgs {
-    /// `--plugstack FILE`s, in order.
+    /// The site's plugstack.conf: the options of its SPANK plugins are accepted
+    ///
+    /// Pyxis is built in; another plugin must be declared with --spank. The options are
+    /// kept and shown, with no effect on scheduling. Its `include` lines are followed
+    /// (relative to its directory; `*` and `?` in the file name). Repeatable.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
     pub plugstack: Vec<String>,
-    /// `--spank` values, in order.
+    /// A SPANK plugin whose options are accepted: `pyxis`, or NAME:OPT,...
+    ///
+    /// A built-in one (`--spank pyxis`), or one declared with its options: OPT a flag,
+    /// OPT= one with a value, OPT[=] one with an optional value (`--spank
+    /// tmpdir:tmp-size=,no-tmp`). Applied before --plugstack lines naming it. Repeatable.
+    #[arg(long, value_name = "NAME[:OPT,...]", help_heading = "Cluster")]
     pub spank: Vec<String>,
 }
-
-impl PluginArgs {
-    /// Takes `name` (with its value) if it is one of these options.
-    pub fn take(
-        &mut self,
-        name: &str,
-        value: &mut dyn FnMut(&str) -> Result<String, Fatal>,
-    ) -> Result<bool, Fatal> {
-        match name {
-            "--plugstack" => self.plugstack.push(value("--plugstack")?),
-            "--spank" => self.spank.push(value("--spank")?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
-
-/// The usage lines of [`PluginArgs`], for the commands' `concat!`ed usage texts.
-macro_rules! plugin_usage {
-    () => {
-        "  --plugstack FILE      the site's plugstack.conf: the options of its SPANK plugins
-                        (pyxis is built in) are accepted; `include` lines are followed
-  --spank NAME[:OPT,...]  a SPANK plugin: a built-in one (`--spank pyxis`), or one
-                        declared with its options, OPT a flag, OPT= one with a
-                        value, OPT[=] one with an optional value
-                        (`--spank tmpdir:tmp-size=,no-tmp`); before --plugstack lines
-                        naming it"
-    };
-}
-pub(crate) use plugin_usage;
 
 /// Adds the SPANK plugins of `--spank` (first: a `plugstack.conf` may list them) and
 /// `--plugstack` to `cluster`.
@@ -125,7 +189,10 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 /// (a pattern relative to the including file's directory; `*` and `?` in its last part).
 fn add_plugstack_file(cluster: &mut Cluster, path: &str, depth: usize) -> Result<(), Fatal> {
     if depth > MAX_INCLUDE_DEPTH {
-        return Err(Fatal(format!("{path}: includes nested too deep")));
+        return Err(Fatal(format!(
+            "{}: includes nested too deep",
+            display_path(path)
+        )));
     }
     let text = read(path)?;
     let includes = cluster
@@ -140,7 +207,9 @@ fn add_plugstack_file(cluster: &mut Cluster, path: &str, depth: usize) -> Result
         } else {
             dir.join(&inc.pattern)
         };
-        for file in glob(&pattern).map_err(|e| Fatal(format!("{path}:{}: {e}", inc.line)))? {
+        for file in glob(&pattern)
+            .map_err(|e| Fatal(format!("{}:{}: {e}", display_path(path), inc.line)))?
+        {
             add_plugstack_file(cluster, &file, depth + 1)?;
         }
     }
@@ -201,14 +270,6 @@ fn wildcard(pattern: &[u8], text: &[u8]) -> bool {
         (Some((b'?', rest)), Some((_, t))) => wildcard(rest, t),
         (Some((p, rest)), Some((c, t))) if p == c => wildcard(rest, t),
         _ => false,
-    }
-}
-
-/// Splits `--name=value` into its name and value; other words come back whole.
-pub fn split_option(arg: &str) -> (&str, Option<String>) {
-    match arg.split_once('=') {
-        Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-        _ => (arg, None),
     }
 }
 

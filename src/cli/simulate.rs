@@ -8,7 +8,10 @@
 //! counted, and listed on stderr with their file and line.
 
 use super::progress::Progress;
-use super::{Fatal, PluginArgs, add_plugins, add_qos, load_cluster, plugin_usage, split_option};
+use super::{
+    Fatal, Format, PluginArgs, STDIN_NAME, STDIN_PATH, add_plugins, add_qos, display_path,
+    load_cluster, take_stdin, usage_error, write_stdout,
+};
 use hpcsched::record::{CsvWriter, JsonLinesWriter};
 use hpcsched::replay::{
     Observer, Replay, ReplayErrorKind, ReplayOutcome, ReplaySettings, WorkloadFormat, WorkloadInput,
@@ -25,54 +28,28 @@ use std::ops::ControlFlow;
 use std::process::ExitCode;
 use std::time::Instant;
 
-pub const USAGE: &str = concat!(
-    "\
-Usage: hpcsched simulate [--cluster FILE] (--workload FILE | --jobs FILE) [OPTIONS]
+/// The one-line description in `hpcsched --help`.
+pub const ABOUT: &str = "Replay a workload (an SWF trace or a job list) through the scheduler \
+in virtual time: wait, slowdown and utilization, or the queue at a given time";
 
+/// What `hpcsched simulate --help` says the command does.
+pub const LONG_ABOUT: &str = "\
 Replay a workload through the scheduler in virtual time, as slurmctld would schedule it
 on the cluster, and print the replay's metrics (wait, bounded slowdown, utilization,
 throughput; overall, per partition and per user), or with --at the queue at that time.
 
-Workload (one of; plain or gzip, `-` reads standard input):
-  --workload FILE       an SWF trace (Parallel Workloads Archive format) or a job list,
-                        told apart by content. An SWF job asks for its processors
-                        (-n PROCS), its requested time is its limit (its run time when
-                        the trace has none), and it runs for its recorded run time
-  --jobs FILE           a job list: one job a line, `SUBMIT_TIME RUNTIME[:EXIT] USER
-                        [sbatch options...]`, dependencies by -J name or by position
+The workload is an SWF trace (Parallel Workloads Archive format) or a job list, plain or
+gzip; `-` reads standard input.";
 
-Options:
-  --cluster FILE        slurm.conf of the cluster; required with --jobs. With an SWF trace
-                        it may be left out: the cluster is then the machine the trace's
-                        header describes (MaxNodes nodes of MaxProcs/MaxNodes CPUs, one
-                        partition `swf`). With --cluster the trace's jobs go to its
-                        default partition
-  --qos FILE            QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
-",
-    plugin_usage!(),
-    "
-  --policy P            fifo, easy, conservative or slurm (default: slurm, i.e. the
-                        cluster's own SchedulerType and SchedulerParameters)
-  --whole-nodes         (SWF) give each job whole nodes: -N ceil(PROCS / C) --exclusive,
-                        where C is the CPUs of the default partition's nodes (of its
-                        smallest node if they differ)
-  --overrun kill|allow  a job still running at its time limit ends there as TIMEOUT
-                        (kill, Slurm's behaviour, the default), or runs to its recorded
-                        run time (allow, the convention of published trace replays)
-  --first N             replay only the first N jobs of the workload
-  --at TIME             stop the replay at TIME and print the queue instead of the
-                        metrics: every job still running or pending, with its start time
-                        (expected, for pending jobs), as squeue --start shows it. TIME is
-                        seconds on the workload's clock (SWF submit times, the job list's
-                        SUBMIT_TIME), or a Slurm duration such as 2:00:00 or 1-12:00:00
-  --format text|json    output format (default: text)
-  --records FILE        write each job's accounting record as it leaves the system: CSV,
-                        or JSON lines if FILE ends in .jsonl or .json
-  --verbose             list every skipped SWF line, refused job and job left pending
-                        (not only the first 5), and the slurm.conf keys hpcsched does
-                        not act on
-  -h, --help            this help
+/// The usage line.
+pub const USAGE: &str =
+    "hpcsched simulate [--cluster FILE] (--workload FILE | --jobs FILE) [OPTIONS]";
 
+/// After the options (`-h`).
+pub const AFTER_HELP: &str = "Exit status: 0 success, 2 usage or input error.";
+
+/// After the options (`--help`).
+pub const AFTER_LONG_HELP: &str = "\
 SWF lines that are not replayed (unreadable, wider than the machine, no run time) and
 jobs the cluster refuses at submit are reported on stderr with their line. A replay ends
 when nothing left to happen can change anything: jobs that could never start then (held,
@@ -80,8 +57,133 @@ waiting on a dependency that can no longer be satisfied, over a partition limit.
 listed in the report with their pending reason. A progress bar is drawn on stderr when
 it is a terminal.
 
-Exit status: 0 success, 2 usage or input error."
-);
+With --format json, times and durations are whole seconds on the workload's clock (waits
+are means and medians in seconds too); the layout is described by
+schemas/simulate.schema.json in the source repository, and its `format_version` changes
+when a key changes meaning or goes away.
+
+Exit status: 0 success, 2 usage or input error.";
+
+/// `--policy`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+enum PolicyArg {
+    /// First come, first served, no backfill
+    Fifo,
+    /// EASY backfill: the first blocked job of each partition reserves
+    Easy,
+    /// Conservative backfill: every blocked job reserves
+    Conservative,
+    /// The cluster's own SchedulerType and SchedulerParameters, as slurmctld
+    #[default]
+    Slurm,
+}
+
+impl PolicyArg {
+    fn preset(self) -> Preset {
+        match self {
+            PolicyArg::Fifo => Preset::Fifo,
+            PolicyArg::Easy => Preset::Easy,
+            PolicyArg::Conservative => Preset::Conservative,
+            PolicyArg::Slurm => Preset::Slurm,
+        }
+    }
+}
+
+/// `--overrun`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+enum OverrunArg {
+    /// A job still running at its time limit ends there as TIMEOUT (Slurm's behaviour)
+    #[default]
+    Kill,
+    /// Jobs run to their recorded run time (the convention of published trace replays)
+    Allow,
+}
+
+/// The command line of `hpcsched simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// An SWF trace or a job list (told apart by content); `-` reads standard input
+    ///
+    /// SWF is the Parallel Workloads Archive's format; plain or gzip. An SWF job asks for
+    /// its processors (-n PROCS), its requested time is its limit (its run time when the
+    /// trace has none), and it runs for its recorded run time.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Workload (one of)")]
+    workload: Option<String>,
+    /// A job list: `SUBMIT_TIME RUNTIME[:EXIT] USER [sbatch options...]` a line
+    ///
+    /// Plain or gzip, `-` reads standard input. Dependencies by -J name or by position.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Workload (one of)")]
+    jobs: Option<String>,
+    /// slurm.conf of the cluster; required with --jobs
+    ///
+    /// With an SWF trace it may be left out: the cluster is then the machine the trace's
+    /// header describes (MaxNodes nodes of MaxProcs/MaxNodes CPUs, one partition `swf`).
+    /// With --cluster the trace's jobs go to its default partition.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
+    cluster: Option<String>,
+    /// QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
+    qos: Option<String>,
+    #[command(flatten)]
+    plugins: PluginArgs,
+    /// The scheduling policy
+    ///
+    /// `slurm` follows the cluster's own SchedulerType and SchedulerParameters; `fifo`,
+    /// `easy` and `conservative` are the textbook algorithms, planned to the second.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "POLICY",
+        default_value_t,
+        help_heading = "Replay"
+    )]
+    policy: PolicyArg,
+    /// (SWF) give each job whole nodes: -N ceil(PROCS / C) --exclusive
+    ///
+    /// C is the CPUs of the default partition's nodes (of its smallest node if they
+    /// differ).
+    #[arg(long, help_heading = "Replay")]
+    whole_nodes: bool,
+    /// What happens to a job still running at its time limit
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHAT",
+        default_value_t,
+        help_heading = "Replay"
+    )]
+    overrun: OverrunArg,
+    /// Replay only the first N jobs of the workload
+    #[arg(long, value_name = "N", value_parser = parse_first, help_heading = "Replay")]
+    first: Option<u64>,
+    /// Stop at TIME and print the queue instead of the metrics
+    ///
+    /// The queue is every job still running or pending, with its start time (expected,
+    /// for pending jobs), as squeue --start shows it. TIME is seconds on the workload's
+    /// clock (SWF submit times, the job list's SUBMIT_TIME), or a Slurm duration such as
+    /// 2:00:00 or 1-12:00:00.
+    #[arg(long, value_name = "TIME", value_parser = parse_at, help_heading = "Replay")]
+    at: Option<Timestamp>,
+    /// Output format
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t,
+        help_heading = "Output"
+    )]
+    format: Format,
+    /// Write each job's accounting record as it leaves the system
+    ///
+    /// CSV, or JSON lines if FILE ends in .jsonl or .json.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Output")]
+    records: Option<String>,
+    /// List every skipped line, refused job and job left pending (not only the first 5)
+    ///
+    /// And the slurm.conf keys hpcsched does not act on, on stderr.
+    #[arg(short, long, help_heading = "Output")]
+    verbose: bool,
+}
 
 /// How many skipped lines and refused jobs are listed without `--verbose`.
 const SHOWN: usize = 5;
@@ -93,179 +195,62 @@ struct Source {
     job_list: bool,
 }
 
-impl Source {
-    fn path(&self) -> &str {
-        &self.path
-    }
-}
-
-/// The parsed command line of `hpcsched simulate`.
-struct SimArgs {
-    cluster: Option<String>,
-    source: Source,
-    qos: Option<String>,
-    /// `--plugstack` and `--spank`.
-    plugins: PluginArgs,
-    preset: Preset,
-    whole_nodes: bool,
-    overrun: Overrun,
-    first: Option<u64>,
-    json: bool,
-    records: Option<String>,
-    at: Option<Timestamp>,
-    verbose: bool,
-}
-
-/// `hpcsched simulate ARGS...` (the words after `simulate`).
-pub fn main(rest: &[String]) -> Result<ExitCode, Fatal> {
-    if rest.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    simulate(&parse_args(rest)?)
-}
-
-fn parse_args(args: &[String]) -> Result<SimArgs, Fatal> {
-    let mut cluster = None;
-    let mut workload = None;
-    let mut jobs = None;
-    let mut qos = None;
-    let mut plugins = PluginArgs::default();
-    let mut preset = Preset::Slurm;
-    let mut whole_nodes = false;
-    let mut overrun = Overrun::Kill;
-    let mut first = None;
-    let mut json = false;
-    let mut records = None;
-    let mut at = None;
-    let mut verbose = false;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let (name, inline) = split_option(arg);
-        let flag = |inline: &Option<String>| match inline {
-            Some(_) => Err(Fatal(format!("{name} takes no value"))),
-            None => Ok(true),
-        };
-        let mut value = |what: &str| -> Result<String, Fatal> {
-            inline
-                .clone()
-                .or_else(|| iter.next().cloned())
-                .ok_or_else(|| Fatal(format!("{what} needs a value\n\n{USAGE}")))
-        };
-        if plugins.take(name, &mut value)? {
-            continue;
-        }
-        match name {
-            "--cluster" => cluster = Some(value(name)?),
-            "--workload" => workload = Some(value(name)?),
-            "--jobs" => jobs = Some(value(name)?),
-            "--qos" => qos = Some(value(name)?),
-            "--policy" => {
-                let v = value(name)?;
-                preset = v.parse().map_err(|_| {
-                    Fatal(format!(
-                        "--policy must be fifo, easy, conservative or slurm, not `{v}`"
-                    ))
-                })?;
-            }
-            "--whole-nodes" => whole_nodes = flag(&inline)?,
-            "--overrun" => {
-                overrun = match value(name)?.as_str() {
-                    "kill" => Overrun::Kill,
-                    "allow" => Overrun::Allow,
-                    other => {
-                        return Err(Fatal(format!(
-                            "--overrun must be `kill` or `allow`, not `{other}`"
-                        )));
-                    }
-                };
-            }
-            "--first" => {
-                let v = value(name)?;
-                first = Some(v.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| {
-                    Fatal(format!(
-                        "--first must be a positive whole number of jobs, not `{v}`"
-                    ))
-                })?);
-            }
-            "--format" => {
-                json = match value(name)?.as_str() {
-                    "json" => true,
-                    "text" => false,
-                    other => {
-                        return Err(Fatal(format!(
-                            "--format must be `text` or `json`, not `{other}`"
-                        )));
-                    }
-                };
-            }
-            "--records" => records = Some(value(name)?),
-            "--at" => at = Some(parse_at(&value(name)?)?),
-            "--verbose" | "-v" => verbose = flag(&inline)?,
-            s if s.starts_with('-') => {
-                return Err(Fatal(format!("unknown option `{s}`\n\n{USAGE}")));
-            }
-            _ => {
-                return Err(Fatal(format!("unexpected argument `{arg}`\n\n{USAGE}")));
-            }
-        }
-    }
-    let source = match (workload, jobs) {
+/// `hpcsched simulate`.
+pub fn main(args: &SimulateArgs) -> Result<ExitCode, Fatal> {
+    let source = match (&args.workload, &args.jobs) {
         (Some(_), Some(_)) => {
-            return Err(Fatal(
-                "--workload and --jobs cannot be used together: give one workload".into(),
+            return Err(usage_error(
+                "simulate",
+                "--workload and --jobs cannot be used together: give one workload",
             ));
         }
         (Some(w), None) => Source {
-            path: w,
+            path: w.clone(),
             job_list: false,
         },
         (None, Some(j)) => Source {
-            path: j,
+            path: j.clone(),
             job_list: true,
         },
         (None, None) => {
-            return Err(Fatal(format!(
-                "no workload: give --workload TRACE.swf[.gz] or --jobs FILE\n\n{USAGE}"
-            )));
+            return Err(usage_error(
+                "simulate",
+                "no workload: give --workload TRACE.swf[.gz] or --jobs FILE",
+            ));
         }
     };
     if source.job_list {
-        if cluster.is_none() {
-            return Err(Fatal(
-                "--jobs needs --cluster FILE: a job list does not describe a machine".into(),
+        if args.cluster.is_none() {
+            return Err(usage_error(
+                "simulate",
+                "--jobs needs --cluster FILE: a job list does not describe a machine",
             ));
         }
-        if whole_nodes {
-            return Err(Fatal(
-                "--whole-nodes applies to SWF traces (--workload) only: a job list says what each job asks for".into(),
+        if args.whole_nodes {
+            return Err(usage_error(
+                "simulate",
+                "--whole-nodes applies to SWF traces (--workload) only: a job list says what each job asks for",
             ));
         }
     }
-    Ok(SimArgs {
-        cluster,
-        source,
-        qos,
-        plugins,
-        preset,
-        whole_nodes,
-        overrun,
-        first,
-        json,
-        records,
-        at,
-        verbose,
-    })
+    simulate(args, &source)
+}
+
+/// `--first`: a positive number of jobs.
+fn parse_first(s: &str) -> Result<u64, String> {
+    s.parse::<u64>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "must be a positive whole number of jobs".into())
 }
 
 /// `--at`: whole seconds, or a Slurm duration (`HH:MM:SS`, `D-HH:MM:SS`, `MM:SS`, ...).
 /// A bare number is seconds here, not Slurm's minutes: it is an instant on the
 /// workload's clock, whose unit is the second.
-fn parse_at(s: &str) -> Result<Timestamp, Fatal> {
+fn parse_at(s: &str) -> Result<Timestamp, String> {
     let bad = || {
-        Fatal(format!(
-            "--at must be seconds from the workload's start or a duration such as 2:00:00 or 1-12:00:00, not `{s}`"
-        ))
+        "must be seconds from the workload's start or a duration such as 2:00:00 or 1-12:00:00"
+            .to_owned()
     };
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse::<u64>().map(Timestamp).map_err(|_| bad());
@@ -396,8 +381,9 @@ struct JsonQueue<'a> {
     jobs: &'a [QueueRow],
 }
 
-fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
-    let path = args.source.path().to_owned();
+fn simulate(args: &SimulateArgs, source: &Source) -> Result<ExitCode, Fatal> {
+    // How messages and the report name the workload.
+    let path = display_path(&source.path).to_owned();
     let mut cluster = match &args.cluster {
         Some(file) => Some(load_cluster(file, args.qos.as_deref(), args.verbose)?),
         None => None,
@@ -405,10 +391,10 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
     if let Some(c) = &mut cluster {
         add_plugins(c, &args.plugins)?;
     }
-    let input = if path == "-" {
-        WorkloadInput::from_reader(io::stdin()).map(|i| i.with_name("<stdin>"))
+    let input = if source.path == STDIN_PATH {
+        WorkloadInput::from_reader(take_stdin()?).map(|i| i.with_name(STDIN_NAME))
     } else {
-        WorkloadInput::open(&path)
+        WorkloadInput::open(&source.path)
     }
     .map_err(|e| Fatal(e.to_string()))?;
     if cluster.is_none()
@@ -420,15 +406,18 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
         cluster = Some(machine);
     }
     let mut settings = ReplaySettings::default();
-    settings.preset = args.preset;
-    settings.overrun = args.overrun;
+    settings.preset = args.policy.preset();
+    settings.overrun = match args.overrun {
+        OverrunArg::Kill => Overrun::Kill,
+        OverrunArg::Allow => Overrun::Allow,
+    };
     settings.whole_nodes = args.whole_nodes;
     settings.first = args.first;
     settings.stop_at = args.at;
     let mut replay = Replay::new(cluster, input, &settings).map_err(|e| match e.kind() {
         ReplayErrorKind::NoDefaultPartition => Fatal(format!(
             "{}: {e}",
-            args.cluster.as_deref().unwrap_or(&path)
+            args.cluster.as_deref().map_or(path.as_str(), display_path)
         )),
         ReplayErrorKind::NoCluster => Fatal(format!(
             "{path} is a job list, which does not describe a machine: give --cluster FILE"
@@ -496,10 +485,10 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
         wall,
     };
     let queue = args.at.map(|at| (at, replay.scheduler().queue()));
-    if args.json {
+    if args.format == Format::Json {
         let json = JsonReport {
             format_version: JSON_FORMAT_VERSION,
-            cluster_file: args.cluster.as_deref(),
+            cluster_file: args.cluster.as_deref().map(display_path),
             outcome: &outcome,
             skipped_lines: &watcher.skipped,
             queue: queue.as_ref().map(|(at, rows)| JsonQueue {
@@ -511,7 +500,7 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
         let mut text = serde_json::to_string_pretty(&json)
             .map_err(|e| Fatal(format!("cannot render JSON: {e}")))?;
         text.push('\n');
-        print_out(&text)?;
+        write_stdout(text.as_bytes())?;
     } else {
         let mut out = report.text_header();
         out.push('\n');
@@ -524,23 +513,9 @@ fn simulate(args: &SimArgs) -> Result<ExitCode, Fatal> {
         out.push('\n');
         out.push_str(&report.left_pending_text());
         out.push_str(&report.text_footer());
-        print_out(&out)?;
+        write_stdout(out.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes the report on stdout. A reader that went away (`| head`) is not an error.
-fn print_out(text: &str) -> Result<(), Fatal> {
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Fatal(format!("cannot write the output: {e}")))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// Lists skipped lines or refused jobs on stderr: the count, then the kept ones.
@@ -566,7 +541,7 @@ fn clock(secs: u64) -> String {
 
 /// What the text output says about the replay, besides the metrics or the queue.
 struct Report<'a> {
-    args: &'a SimArgs,
+    args: &'a SimulateArgs,
     path: &'a str,
     outcome: &'a ReplayOutcome,
     /// How many jobs left pending the text report lists.
@@ -577,7 +552,7 @@ struct Report<'a> {
 impl Report<'_> {
     fn policy_text(&self) -> String {
         let o = self.outcome;
-        match self.args.preset {
+        match self.args.policy.preset() {
             Preset::Slurm if o.backfill => format!(
                 "slurm: main pass + backfill ({} and SchedulerParameters of the cluster)",
                 o.cluster.scheduler_type
@@ -598,8 +573,8 @@ impl Report<'_> {
 
     fn overrun_text(&self) -> &'static str {
         match self.args.overrun {
-            Overrun::Kill => "kill: a job still running at its time limit ends as TIMEOUT",
-            Overrun::Allow => "allow: jobs run to their recorded run time past their limit",
+            OverrunArg::Kill => "kill: a job still running at its time limit ends as TIMEOUT",
+            OverrunArg::Allow => "allow: jobs run to their recorded run time past their limit",
         }
     }
 
@@ -653,7 +628,7 @@ impl Report<'_> {
             })
             .collect();
         let from = match &self.args.cluster {
-            Some(f) => f.clone(),
+            Some(f) => display_path(f).to_owned(),
             None => "the trace header's machine".into(),
         };
         let _ = writeln!(

@@ -708,7 +708,10 @@ fn check(case: &Case, dir: &Path, cluster: &FidelityCluster) -> Result<Verdict, 
             stderr.trim()
         )
     })?;
-    let result = json.get(0).ok_or("hpcsched check printed an empty list")?;
+    let result = json
+        .get("results")
+        .and_then(|r| r.get(0))
+        .ok_or("hpcsched check printed no result")?;
     match result.get("status").and_then(Value::as_str) {
         Some("rejected") => {
             let reasons: Vec<&str> = result
@@ -774,17 +777,18 @@ fn hpcsched_resolved(job: &Value) -> Result<Resolved, String> {
         let (key, count) = slurm_gres(g)?;
         gres.push((key, count.div_ceil(min.max(1))));
     }
-    let time = job
-        .get("time_limit")
-        .and_then(Value::as_str)
-        .ok_or("no time_limit")?;
+    // Whole seconds, null for UNLIMITED.
+    let time = match job.get("time_limit").ok_or("no time_limit")? {
+        Value::Null => "UNLIMITED".to_owned(),
+        secs => clock_text(secs.as_u64().ok_or("time_limit is not seconds")?),
+    };
     Ok(Resolved {
         partition,
         nodes,
         cpus,
         memory,
         gres: gres_text(gres),
-        time: time_text(time)?,
+        time,
         note: "-".into(),
     })
 }
@@ -838,12 +842,17 @@ fn time_text(v: &str) -> Result<String, String> {
         [m, s] => m * 60 + s,
         _ => return Err(bad()),
     } + days * 86400;
+    Ok(clock_text(secs))
+}
+
+/// `D-HH:MM:SS`, or `HH:MM:SS` under a day.
+fn clock_text(secs: u64) -> String {
     let (days, hours, mins, sec) = (secs / 86400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    Ok(if days > 0 {
+    if days > 0 {
         format!("{days}-{hours:02}:{mins:02}:{sec:02}")
     } else {
         format!("{hours:02}:{mins:02}:{sec:02}")
-    })
+    }
 }
 
 /// The fields that differ: the verdict alone when one side rejects, else each of the
