@@ -314,7 +314,7 @@ impl Cluster {
 /// nothing. `Preempt=` may name QOS the cluster already has; `modify qos` may change them.
 ///
 /// ```
-/// use hpcsched::{Cluster, SchedConfig, qos::add_qos_text};
+/// use hpcsched::{Cluster, SchedConfig, cluster::add_qos_text};
 /// let mut c = Cluster::new(SchedConfig::default());
 /// add_qos_text(&mut c, "add qos normal\nadd qos high Priority=100 Preempt=normal\n")?;
 /// assert_eq!(c.qos("high").unwrap().preempt, ["normal"]);

@@ -247,12 +247,6 @@ pub fn parse_sacctmgr(text: &str) -> Result<Vec<Qos>, QosError> {
     parse_with_known(text, &[]).map(|m| m.into_values().collect())
 }
 
-// `add_qos_text` fills a cluster, so it lives with the cluster, which holds `Qos` values and
-// sits above this module; it is re-exported here so that its path stays
-// `hpcsched::qos::add_qos_text`.
-#[doc(inline)]
-pub use crate::cluster::add_qos_text;
-
 // ---------------------------------------------------------------------------------------
 
 /// Splits a `sacctmgr` line into words as a POSIX shell does ([`crate::shell_words`]).

@@ -18,7 +18,7 @@ fn inserm() -> Cluster {
 
 fn shared() -> Cluster {
     let mut c = Cluster::from_slurm_conf(SHARED).expect("shared-gpu.conf parses");
-    hpcsched::qos::add_qos_text(&mut c, SHARED_QOS).expect("shared-gpu.qos parses");
+    hpcsched::cluster::add_qos_text(&mut c, SHARED_QOS).expect("shared-gpu.qos parses");
     c
 }
 
@@ -998,7 +998,7 @@ fn partition_max_nodes_bounds_the_nodes_a_job_may_spread_over() {
         Some(PendingReason::PartitionNodeLimit)
     );
     // A QOS with PartitionMaxNodes lifts the cap (`get_node_cnts()`).
-    hpcsched::qos::add_qos_text(&mut c, "add qos wide Flags=PartitionMaxNodes\n")
+    hpcsched::cluster::add_qos_text(&mut c, "add qos wide Flags=PartitionMaxNodes\n")
         .expect("qos parses");
     let job = ok(&c, &["-p", "short", "-n", "9", "-q", "wide"]);
     assert_eq!((job.min_nodes(), job.max_nodes()), (3, 4));

@@ -5,7 +5,7 @@
 // Jobs are named A, B, C... as in the scenarios, so the letters are the names.
 #![allow(clippy::many_single_char_names)]
 
-use hpcsched::qos::add_qos_text;
+use hpcsched::cluster::add_qos_text;
 use hpcsched::{
     Cluster, Decision, Estimate, GresKey, JobError, JobId, JobState, NodeAllocation,
     PartitionState, PendingReason, Policy, Preset, Scheduler, TimeLimit, Timestamp,

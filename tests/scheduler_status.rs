@@ -6,7 +6,7 @@ fn shared_gpu() -> Scheduler {
     let mut cluster =
         Cluster::from_slurm_conf(include_str!("../examples/clusters/shared-gpu.conf"))
             .unwrap_or_else(|e| panic!("{e}"));
-    hpcsched::qos::add_qos_text(
+    hpcsched::cluster::add_qos_text(
         &mut cluster,
         include_str!("../examples/clusters/shared-gpu.qos"),
     )

@@ -74,7 +74,7 @@ pub unsafe extern "C" fn hpcsched_cluster_add_qos(
         let cluster = arg_mut(cluster, "cluster")?;
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
-        hpcsched::qos::add_qos_text(&mut cluster.inner, text).map_err(core_err)
+        hpcsched::cluster::add_qos_text(&mut cluster.inner, text).map_err(core_err)
     })
 }
 

@@ -128,7 +128,7 @@ pub fn load_cluster(path: &str, qos: Option<&str>, verbose: bool) -> Result<Clus
 /// Adds the QOS definitions of a `sacctmgr` file.
 pub fn add_qos(cluster: &mut Cluster, path: &str) -> Result<(), Fatal> {
     let text = read(path)?;
-    hpcsched::qos::add_qos_text(cluster, &text).map_err(|e| Fatal(located(path, &e)))
+    hpcsched::cluster::add_qos_text(cluster, &text).map_err(|e| Fatal(located(path, &e)))
 }
 
 /// Where a cluster's SPANK plugins come from on the command line (see [`add_plugins`]).

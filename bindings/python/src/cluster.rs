@@ -52,7 +52,7 @@ impl Cluster {
     /// nothing: on error the cluster is unchanged. Raises QosError.
     fn add_qos(&self, text: &str) -> PyResult<()> {
         let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        hpcsched::qos::add_qos_text(&mut cluster, text).map_err(py_err)
+        hpcsched::cluster::add_qos_text(&mut cluster, text).map_err(py_err)
     }
 
     /// Reads plugstack.conf text and adds the SPANK plugins it lists, so that their options
