@@ -19,8 +19,7 @@ use super::{
     Fatal, Format, PluginArgs, add_plugins, display_path, load_cluster, located, read, usage_error,
     write_stdout,
 };
-use hpcsched::gres::GresSpec;
-use hpcsched::{Duration, JobRequest, Rejection, ResolvedJob, ResolvedMemory, TimeLimit};
+use hpcsched::{Duration, JobRequest, Memory, Rejection, ResolvedJob, ResolvedMemory, TimeLimit};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -334,8 +333,12 @@ impl AcceptedJob {
                 per: memory.0,
                 mib: memory.1,
             },
-            gres_per_node: job.gres_per_node().iter().map(gres_str).collect(),
-            gpus_per_job: job.shape().gpus_per_job().map(gres_str),
+            gres_per_node: job
+                .gres_per_node()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            gpus_per_job: job.shape().gpus_per_job().map(ToString::to_string),
             time_limit: job.time_limit().duration().map(Duration::as_secs),
             whole_nodes: job.whole_nodes(),
             user_exclusive: job.user_exclusive(),
@@ -403,25 +406,14 @@ impl MemoryJson {
         let Some(mib) = self.mib else {
             return "all of each node".into();
         };
-        // MiB, in GiB when whole.
-        let amount = if mib > 0 && mib.is_multiple_of(1024) {
-            format!("{}G", mib / 1024)
-        } else {
-            format!("{mib}M")
-        };
+        // Slurm's units, as the core writes memory everywhere.
+        let amount = Memory::from_mib(mib);
         let per = match self.per {
             MemoryPer::Node | MemoryPer::WholeNode => "node",
             MemoryPer::Cpu => "CPU",
             MemoryPer::Gpu => "GPU",
         };
         format!("{amount} per {per}")
-    }
-}
-
-fn gres_str(g: &GresSpec) -> String {
-    match &g.key.kind {
-        Some(kind) => format!("{}:{}:{}", g.key.name, kind, g.count),
-        None => format!("{}:{}", g.key.name, g.count),
     }
 }
 
