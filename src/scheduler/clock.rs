@@ -49,13 +49,14 @@ impl Scheduler {
     /// ```
     #[must_use]
     pub fn next_clock_change(&self) -> Option<Timestamp> {
-        let now = self.last_schedule?;
-        if self.pending_after_pass == 0 {
+        let now = self.events.last_schedule?;
+        if self.events.pending_after_pass == 0 {
             return None;
         }
         let soon = Timestamp(now.0.saturating_add(1));
         if self.horizon_cut
             || self
+                .events
                 .running_ends
                 .first()
                 .is_some_and(|&(end, _)| end <= now)
@@ -125,7 +126,7 @@ impl Scheduler {
     #[must_use]
     pub fn next_event_time(&self, now: Timestamp) -> Option<Timestamp> {
         let tick = match (
-            self.last_schedule,
+            self.events.last_schedule,
             self.policy.backfill.as_ref().and_then(|b| b.interval),
         ) {
             (Some(last), Some(interval)) => {
@@ -183,7 +184,7 @@ impl Scheduler {
         let after = (Timestamp(now.0.saturating_add(1)), JobId(0));
         // The next TIMEOUT, and the next planned end (past it, with OverTimeLimit, the plan
         // stops counting on the job's end).
-        for set in [&self.kill_times, &self.running_ends] {
+        for set in [&self.events.kill_times, &self.events.running_ends] {
             if let Some(&(t, _)) = set.range(after..).next() {
                 consider(t);
             }
@@ -232,6 +233,7 @@ impl Scheduler {
 
     pub(super) fn enforce_time_limits(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         let mut expired: Vec<(JobId, Timestamp)> = self
+            .events
             .kill_times
             .iter()
             .take_while(|&&(t, _)| t <= now)

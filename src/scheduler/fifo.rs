@@ -58,7 +58,7 @@ impl Scheduler {
     /// them.
     pub(super) fn fifo_plans(&self) -> HashMap<JobId, Planned, FastBuild> {
         let mut planned: HashMap<JobId, Planned, FastBuild> = HashMap::default();
-        let Some(now) = self.last_schedule else {
+        let Some(now) = self.events.last_schedule else {
             return planned;
         };
         let mut profile = match &self.plan {

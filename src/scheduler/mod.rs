@@ -35,6 +35,7 @@ mod decision;
 mod demand;
 mod eligibility;
 mod estimate;
+mod events;
 mod fifo;
 mod job;
 mod main_pass;
@@ -72,8 +73,7 @@ use crate::time::{TimeLimit, Timestamp};
 use crate::tres::Tres;
 use indexmap::{IndexMap, IndexSet};
 use nodes::NodeRuntime;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 /// Slurm's largest job id (`MAX_JOB_ID`); ids wrap back to 1 after it.
@@ -180,8 +180,6 @@ pub struct Scheduler {
     with_unfit_tries: Vec<JobId>,
     /// The pass under way is [`Scheduler::schedule_backfill`]'s.
     backfill_only: bool,
-    /// How many jobs were pending after the last pass.
-    pending_after_pass: usize,
     /// Pending jobs whose eligibility the next pass must check (holds, begin times,
     /// dependencies, deadlines, required nodes, new or changed jobs); the others are
     /// eligible until they start or are changed.
@@ -203,10 +201,6 @@ pub struct Scheduler {
     /// A job became whole-node for good in the last pass (`Job::whole_for_good`): its
     /// demand changed, so the next pass starts from scratch.
     sharing_changed: bool,
-    /// Running jobs by planned end (start + time limit).
-    running_ends: BTreeSet<(Timestamp, JobId)>,
-    /// Running jobs by the instant they are ended as TIMEOUT (time limit + OverTimeLimit).
-    kill_times: BTreeSet<(Timestamp, JobId)>,
     /// The last backfill walk's horizon may hide a start (see `Scheduler::horizon_cut`).
     horizon_cut: bool,
     /// Whether the last pass left its plans to be made when asked for (no backfill: they
@@ -215,7 +209,6 @@ pub struct Scheduler {
     plans_made: std::sync::OnceLock<std::collections::HashMap<JobId, estimate::Planned, FastBuild>>,
     /// The estimates built from the plans, once asked for.
     estimates: std::sync::OnceLock<Vec<Estimate>>,
-    last_schedule: Option<Timestamp>,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
     finished: VecDeque<(Timestamp, JobId)>,
     /// The plan of running jobs kept from one pass to the next (see `pass_profile`):
@@ -223,10 +216,6 @@ pub struct Scheduler {
     plan: Option<Profile>,
     /// Nodes whose running jobs (or state) changed since the last pass.
     plan_dirty: Vec<u32>,
-    /// Running jobs by the end the plan gives them (start + time limit), earliest first.
-    planned_ends: BinaryHeap<Reverse<(Timestamp, JobId)>>,
-    /// Running jobs past their planned end, whose nodes the plan holds until `now + 1`.
-    overdue: Vec<JobId>,
     /// Some pending job's multifactor priority is not computed yet (with no age weight,
     /// nothing else changes it from pass to pass).
     priorities_dirty: bool,
@@ -239,6 +228,8 @@ pub struct Scheduler {
     main_by_partition: bool,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
     memory_consumable: bool,
+    /// Running jobs by the instants the clock changes something for them.
+    events: events::EventIndex,
 }
 
 impl Scheduler {
@@ -302,7 +293,6 @@ impl Scheduler {
             planned: std::collections::HashMap::default(),
             pending: IndexSet::default(),
             with_unfit_tries: Vec::new(),
-            pending_after_pass: 0,
             watch: IndexSet::default(),
             queue: queue::Queue::new(tiers),
             unsettled: Vec::new(),
@@ -311,24 +301,20 @@ impl Scheduler {
             arrivals: Vec::new(),
             queue_left: false,
             sharing_changed: false,
-            running_ends: BTreeSet::new(),
-            kill_times: BTreeSet::new(),
             horizon_cut: false,
             plans_on_demand: false,
             plans_made: std::sync::OnceLock::new(),
             estimates: std::sync::OnceLock::new(),
-            last_schedule: None,
             finished: VecDeque::new(),
             plan: None,
             plan_dirty: Vec::new(),
-            planned_ends: BinaryHeap::new(),
-            overdue: Vec::new(),
             priorities_dirty: false,
             started_nodes: Vec::new(),
             reuse_plan: true,
             main_by_partition: true,
             backfill_only: false,
             memory_consumable: cluster_memory_consumable,
+            events: events::EventIndex::default(),
         }
     }
 
@@ -928,7 +914,7 @@ impl Scheduler {
     /// ```
     #[must_use]
     pub fn pending_jobs(&self) -> usize {
-        self.pending_after_pass
+        self.events.pending_after_pass
     }
 
     /// Expected starts of pending jobs as of the last [`Scheduler::schedule`] call, in

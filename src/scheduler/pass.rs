@@ -50,7 +50,7 @@ impl Scheduler {
         }
         self.arrivals.clear();
         self.queue_left = false;
-        self.last_schedule = Some(now);
+        self.events.last_schedule = Some(now);
         decisions
     }
 
@@ -203,6 +203,7 @@ impl Scheduler {
         if now < kept.at
             || kept.walk.started_behind_reservation
             || self
+                .events
                 .running_ends
                 .first()
                 .is_some_and(|&(t, _)| t.0 <= now.0.saturating_add(1))
@@ -275,7 +276,7 @@ impl Scheduler {
         self.planned = state.planned;
         self.plans_on_demand = self.policy.backfill.is_none();
         self.plans_made = std::sync::OnceLock::new();
-        self.pending_after_pass = self.pending.len();
+        self.events.pending_after_pass = self.pending.len();
         self.estimates = std::sync::OnceLock::new();
     }
 }

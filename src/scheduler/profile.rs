@@ -34,7 +34,7 @@ impl Scheduler {
         };
         let end = Self::planned_end(job);
         self.plan_dirty.extend(job.alloc_nodes.iter());
-        self.planned_ends.push(Reverse((end, id)));
+        self.events.planned_ends.push(Reverse((end, id)));
     }
 
     /// The profile a pass starts from: the plan kept from the last pass, brought to `now`
@@ -45,7 +45,7 @@ impl Scheduler {
     pub(super) fn pass_profile(&mut self, now: Timestamp) -> Profile {
         let Some(mut profile) = self.plan.take() else {
             self.plan_dirty.clear();
-            self.overdue.clear();
+            self.events.overdue.clear();
             self.started_nodes.clear();
             let mut profile = self.build_profile(now);
             // Running jobs already past their planned end are held to `now + 1` by the
@@ -62,7 +62,7 @@ impl Scheduler {
         self.started_nodes.clear();
         nodes.append(&mut self.plan_dirty);
         self.collect_overdue(now);
-        for id in &self.overdue {
+        for id in &self.events.overdue {
             if let Some(job) = self.jobs.get(id) {
                 nodes.extend(job.alloc_nodes.iter());
             }
@@ -89,22 +89,22 @@ impl Scheduler {
     /// `overdue`, and drops the ones that no longer run.
     fn collect_overdue(&mut self, now: Timestamp) {
         let limit = Timestamp(now.0.saturating_add(1));
-        while let Some(&Reverse((end, id))) = self.planned_ends.peek() {
+        while let Some(&Reverse((end, id))) = self.events.planned_ends.peek() {
             if end > limit {
                 break;
             }
-            self.planned_ends.pop();
+            self.events.planned_ends.pop();
             if self
                 .jobs
                 .get(&id)
                 .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) == end)
-                && !self.overdue.contains(&id)
+                && !self.events.overdue.contains(&id)
             {
-                self.overdue.push(id);
+                self.events.overdue.push(id);
             }
         }
         let jobs = &self.jobs;
-        self.overdue.retain(|id| {
+        self.events.overdue.retain(|id| {
             jobs.get(id)
                 .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) <= limit)
         });

@@ -482,10 +482,7 @@ impl super::Scheduler {
         };
         let end = Self::planned_end(job);
         let kill = self.kill_time(job);
-        self.running_ends.insert((end, id));
-        if let Some(kill) = kill {
-            self.kill_times.insert((kill, id));
-        }
+        self.events.note_running(id, end, kill);
     }
 
     /// Forgets what [`Self::note_running_times`] recorded (before the job's start or time
@@ -499,10 +496,7 @@ impl super::Scheduler {
         }
         let end = Self::planned_end(job);
         let kill = self.kill_time(job);
-        self.running_ends.remove(&(end, id));
-        if let Some(kill) = kill {
-            self.kill_times.remove(&(kill, id));
-        }
+        self.events.forget_running(id, end, kill);
     }
 }
 

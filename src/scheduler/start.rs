@@ -85,7 +85,7 @@ impl Scheduler {
         self.started_nodes
             .extend(done.iter().map(|(n, _, _)| *n as u32));
         let end = Self::planned_end(job);
-        self.planned_ends.push(Reverse((end, run_id)));
+        self.events.planned_ends.push(Reverse((end, run_id)));
         // It no longer pends (an array's record pends while it has tasks to start).
         self.pending.swap_remove(&run_id);
         self.dequeue(run_id);
