@@ -126,7 +126,7 @@ impl Scheduler {
         decisions: &mut Vec<Decision>,
         profile: &mut Profile,
     ) -> bool {
-        let by_stream = self.reuse_plan
+        let by_stream = self.switches.reuse_plan
             && bf.part_count_reserve.is_some()
             && bf.max_job_test.is_none()
             && bf.max_job_user.is_none()

@@ -95,7 +95,7 @@ impl Scheduler {
     ) -> Vec<Entry> {
         let mut walk = MainWalk::default();
         let mut walked = Vec::new();
-        let by_partition = self.main_by_partition && self.queue.multi_record_jobs() == 0;
+        let by_partition = self.switches.main_by_partition && self.queue.multi_record_jobs() == 0;
         let (Some(unsettled), true) = (unsettled, by_partition) else {
             for entry in self.queue_entries() {
                 self.main_entry(now, entry, &mut walk, state, decisions, profile);

@@ -50,6 +50,7 @@ mod records;
 mod start;
 mod start_bounds;
 mod status;
+mod switches;
 
 pub use decision::{Decision, GresAllocation, NodeAllocation};
 pub use estimate::Estimate;
@@ -178,8 +179,6 @@ pub struct Scheduler {
     /// (`ResolvedJob::has_unfit_tries`); pruned as they leave the queue, so that a pass
     /// does not walk the whole queue to find the few.
     with_unfit_tries: Vec<JobId>,
-    /// The pass under way is [`Scheduler::schedule_backfill`]'s.
-    backfill_only: bool,
     /// Pending jobs whose eligibility the next pass must check (holds, begin times,
     /// dependencies, deadlines, required nodes, new or changed jobs); the others are
     /// eligible until they start or are changed.
@@ -192,8 +191,6 @@ pub struct Scheduler {
     /// The last backfill pass's walk, kept so that a pass after which only new jobs came
     /// can go on from it (see `Scheduler::continue_pass`).
     kept_pass: Option<Box<pass::KeptPass>>,
-    /// Whether [`Scheduler::set_pass_continuation`] allows it.
-    continuation: bool,
     /// Jobs queued since the last pass.
     arrivals: Vec<JobId>,
     /// A job left the queue since the last pass (other than by starting in it).
@@ -221,15 +218,12 @@ pub struct Scheduler {
     priorities_dirty: bool,
     /// Nodes on which jobs started in the current or last pass.
     started_nodes: Vec<u32>,
-    /// Keep the plan between passes (off only to test that it changes nothing).
-    reuse_plan: bool,
-    /// Walk the main pass partition by partition when it can (off only to test that it
-    /// changes nothing).
-    main_by_partition: bool,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
     memory_consumable: bool,
     /// Running jobs by the instants the clock changes something for them.
     events: events::EventIndex,
+    /// Shortcuts that tests turn off, and the kind of pass under way.
+    switches: switches::Switches,
 }
 
 impl Scheduler {
@@ -297,7 +291,6 @@ impl Scheduler {
             queue: queue::Queue::new(tiers),
             unsettled: Vec::new(),
             kept_pass: None,
-            continuation: true,
             arrivals: Vec::new(),
             queue_left: false,
             sharing_changed: false,
@@ -310,11 +303,9 @@ impl Scheduler {
             plan_dirty: Vec::new(),
             priorities_dirty: false,
             started_nodes: Vec::new(),
-            reuse_plan: true,
-            main_by_partition: true,
-            backfill_only: false,
             memory_consumable: cluster_memory_consumable,
             events: events::EventIndex::default(),
+            switches: switches::Switches::default(),
         }
     }
 
@@ -691,7 +682,7 @@ impl Scheduler {
     /// from scratch. Decisions are the same either way; this exists so tests can show it.
     #[doc(hidden)]
     pub fn set_plan_reuse(&mut self, on: bool) {
-        self.reuse_plan = on;
+        self.switches.reuse_plan = on;
         if !on {
             self.plan = None;
         }
@@ -702,14 +693,14 @@ impl Scheduler {
     /// way).
     #[doc(hidden)]
     pub fn set_main_pass_by_partition(&mut self, on: bool) {
-        self.main_by_partition = on;
+        self.switches.main_by_partition = on;
     }
 
     /// Turns off going on from the last pass when only new jobs came (tests and
     /// diagnostics: decisions are the same either way).
     #[doc(hidden)]
     pub fn set_pass_continuation(&mut self, on: bool) {
-        self.continuation = on;
+        self.switches.continuation = on;
         if !on {
             self.kept_pass = None;
         }

@@ -42,7 +42,7 @@ impl Scheduler {
         let mut decisions = Vec::new();
         self.enforce_time_limits(now, &mut decisions);
         self.update_pending(now, &mut decisions);
-        if !self.reuse_plan {
+        if !self.switches.reuse_plan {
             self.rebuild_queue();
         }
         if !self.continue_pass(now, &mut decisions) {
@@ -74,9 +74,9 @@ impl Scheduler {
     /// # }
     /// ```
     pub fn schedule_backfill(&mut self, now: Timestamp) -> Vec<Decision> {
-        self.backfill_only = self.policy.backfill.is_some();
+        self.switches.backfill_only = self.policy.backfill.is_some();
         let decisions = self.schedule(now);
-        self.backfill_only = false;
+        self.switches.backfill_only = false;
         decisions
     }
 
@@ -84,7 +84,7 @@ impl Scheduler {
     fn full_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         self.kept_pass = None;
         self.sharing_changed = false;
-        let main = self.policy.main_pass && !self.backfill_only;
+        let main = self.policy.main_pass && !self.switches.backfill_only;
         // A backfill-only pass under a policy with a main pass leaves the jobs the main
         // pass must settle to the next one.
         let unsettled = if main || !self.policy.main_pass {
@@ -120,7 +120,7 @@ impl Scheduler {
                     self.settle_skipped(unsettled, &walk.planned, &state);
                 }
                 self.horizon_cut = Self::horizon_cut(&walk, &profile);
-                if self.reuse_plan && Self::continuable(&self.policy) {
+                if self.switches.reuse_plan && Self::continuable(&self.policy) {
                     self.kept_pass = Some(Box::new(KeptPass {
                         at: now,
                         walk,
@@ -158,7 +158,7 @@ impl Scheduler {
                 }
             }
         }
-        if self.reuse_plan {
+        if self.switches.reuse_plan {
             self.plan = Some(profile);
         }
         self.finish_estimates(state);
@@ -188,8 +188,8 @@ impl Scheduler {
     /// then cannot start now, and a planned start is the same. Only the new records are
     /// walked, against the last pass's plan and counts. Returns whether it did.
     fn continue_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) -> bool {
-        if !self.reuse_plan
-            || !self.continuation
+        if !self.switches.reuse_plan
+            || !self.switches.continuation
             || self.queue_left
             || self.sharing_changed
             || !self.plan_dirty.is_empty()
