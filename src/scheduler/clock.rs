@@ -73,7 +73,7 @@ impl Scheduler {
             .backfill
             .as_ref()
             .map_or(0, |b| b.min_age_reserve.as_secs());
-        let weights = match &self.priority_type {
+        let weights = match &self.priorities.kind {
             crate::priority::PriorityType::Multifactor(w) if w.age > 0 => Some(w),
             _ => None,
         };

@@ -139,15 +139,15 @@ impl Scheduler {
     /// Recomputes multifactor priorities (age grows with time). Basic priorities and
     /// explicit `--priority` values are fixed at submit; held jobs have priority 0.
     pub(crate) fn update_priorities(&mut self, now: Timestamp) {
-        let PriorityType::Multifactor(weights) = &self.priority_type else {
+        let PriorityType::Multifactor(weights) = &self.priorities.kind else {
             return;
         };
         // Only the age factor changes with time: without it, a priority once computed
         // stays (submit, release and requeue ask for a new one).
-        if weights.age == 0 && !self.priorities_dirty {
+        if weights.age == 0 && !self.priorities.dirty {
             return;
         }
-        self.priorities_dirty = false;
+        self.priorities.dirty = false;
         let cluster_nodes = self.cluster.nodes().len() as u32;
         let cluster_cpus: u32 = self.cluster.nodes().map(|n| n.cpus).sum();
         let max_part_factor = self

@@ -42,6 +42,7 @@ mod main_pass;
 mod nodes;
 mod pass;
 mod policy;
+mod priorities;
 mod profile;
 mod purge;
 mod queue;
@@ -168,8 +169,6 @@ pub struct Scheduler {
     /// Every distinct partition list of a submitted job, shared by the jobs that have it.
     partition_lists: IndexSet<Arc<[String]>>,
     pub(crate) next_id: u32,
-    basic_priority: crate::priority::BasicPriority,
-    priority_type: crate::priority::PriorityType,
     /// The plans the last pass found for pending jobs that have one (an expected start,
     /// or a partition other than their first).
     planned: std::collections::HashMap<JobId, estimate::Planned, FastBuild>,
@@ -213,9 +212,6 @@ pub struct Scheduler {
     plan: Option<Profile>,
     /// Nodes whose running jobs (or state) changed since the last pass.
     plan_dirty: Vec<u32>,
-    /// Some pending job's multifactor priority is not computed yet (with no age weight,
-    /// nothing else changes it from pass to pass).
-    priorities_dirty: bool,
     /// Nodes on which jobs started in the current or last pass.
     started_nodes: Vec<u32>,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
@@ -224,6 +220,8 @@ pub struct Scheduler {
     events: events::EventIndex,
     /// Shortcuts that tests turn off, and the kind of pass under way.
     switches: switches::Switches,
+    /// The priority plugin and what it keeps between jobs.
+    priorities: priorities::Priorities,
 }
 
 impl Scheduler {
@@ -238,10 +236,7 @@ impl Scheduler {
     /// A scheduler with an explicit policy.
     #[must_use]
     pub fn with_policy(cluster: Cluster, policy: Policy) -> Self {
-        // slurm.conf parsing validates the priority keys; a cluster built by hand with bad
-        // ones schedules FIFO (priority/basic) rather than fail here.
-        let priority_type = crate::priority::PriorityType::from_config(cluster.config())
-            .unwrap_or(crate::priority::PriorityType::Basic);
+        let priorities = priorities::Priorities::new(&cluster);
         let nodes: Vec<NodeRuntime> = cluster.nodes().map(NodeRuntime::new).collect();
         let names: IndexMap<&str, u32> = cluster
             .nodes()
@@ -282,8 +277,6 @@ impl Scheduler {
             partition_names,
             partition_lists: IndexSet::new(),
             next_id: 1,
-            basic_priority: crate::priority::BasicPriority::new(),
-            priority_type,
             planned: std::collections::HashMap::default(),
             pending: IndexSet::default(),
             with_unfit_tries: Vec::new(),
@@ -301,11 +294,11 @@ impl Scheduler {
             finished: VecDeque::new(),
             plan: None,
             plan_dirty: Vec::new(),
-            priorities_dirty: false,
             started_nodes: Vec::new(),
             memory_consumable: cluster_memory_consumable,
             events: events::EventIndex::default(),
             switches: switches::Switches::default(),
+            priorities,
         }
     }
 
@@ -411,7 +404,7 @@ impl Scheduler {
         let priority = if request.hold {
             0
         } else {
-            self.initial_priority(request)
+            self.priorities.initial(request)
         };
         if resolved.has_unfit_tries() {
             self.with_unfit_tries.push(id);
@@ -451,7 +444,7 @@ impl Scheduler {
         self.jobs.insert(id, Box::new(job));
         self.pending.insert(id);
         self.watch.insert(id);
-        self.priorities_dirty = true;
+        self.priorities.dirty = true;
         Ok(id)
     }
 
@@ -481,17 +474,6 @@ impl Scheduler {
             Some(shared) if **shared == *name => Arc::clone(shared),
             _ => Arc::from(name),
         }
-    }
-
-    fn initial_priority(&mut self, request: &JobRequest) -> u32 {
-        if let Some(p) = request.priority {
-            return p;
-        }
-        if self.priority_type == crate::priority::PriorityType::Basic {
-            return self.basic_priority.next_priority(request.nice.unwrap_or(0));
-        }
-        // Multifactor priorities are computed at every pass; this is the value before one.
-        1
     }
 
     /// The host reports that a running job ended with `exit_code` (0: COMPLETED, anything
@@ -602,7 +584,7 @@ impl Scheduler {
     pub fn release(&mut self, id: JobId) -> Result<(), JobError> {
         self.pending_mut(id, "release")?;
         let request = self.jobs.get(&id).map(|j| j.resolved.request().clone());
-        let priority = request.map_or(1, |r| self.initial_priority(&r));
+        let priority = request.map_or(1, |r| self.priorities.initial(&r));
         let job = self.pending_mut(id, "release")?;
         job.hold = None;
         job.priority = priority;
@@ -613,7 +595,7 @@ impl Scheduler {
             job.reason = None;
             job.desc = None;
         }
-        self.priorities_dirty = true;
+        self.priorities.dirty = true;
         self.watch.insert(id);
         Ok(())
     }
@@ -641,7 +623,7 @@ impl Scheduler {
             job.alloc_nodes = Box::default();
             job.eligible = None;
             job.restarts += 1;
-            self.priorities_dirty = true;
+            self.priorities.dirty = true;
             // Slurm resets the submit time of a requeued job to the requeue time.
             job.submit = now;
             self.pending.insert(id);
