@@ -54,7 +54,7 @@ impl Scheduler {
             return None;
         }
         let soon = Timestamp(now.0.saturating_add(1));
-        if self.horizon_cut
+        if self.plan.horizon_cut
             || self
                 .events
                 .running_ends

@@ -70,10 +70,10 @@ impl Scheduler {
     /// The plans of the last pass: the ones it made (backfill), or, without backfill,
     /// the ones [`Self::fifo_plans`] makes when first asked for.
     pub(super) fn plans(&self) -> &HashMap<JobId, Planned, FastBuild> {
-        if self.plans_on_demand {
-            self.plans_made.get_or_init(|| self.fifo_plans())
+        if self.plan.on_demand {
+            self.plan.made.get_or_init(|| self.fifo_plans())
         } else {
-            &self.planned
+            &self.plan.planned
         }
     }
 

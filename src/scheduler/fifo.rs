@@ -61,7 +61,7 @@ impl Scheduler {
         let Some(now) = self.events.last_schedule else {
             return planned;
         };
-        let mut profile = match &self.plan {
+        let mut profile = match &self.plan.profile {
             Some(plan) => plan.clone(),
             None => self.build_profile(now),
         };

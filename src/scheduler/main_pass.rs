@@ -336,7 +336,7 @@ impl Scheduler {
             && !job.whole_for_good
         {
             job.whole_for_good = true;
-            self.sharing_changed = true;
+            self.plan.sharing_changed = true;
         }
         for n in walk.to_block.drain(..) {
             profile.block(n);

@@ -41,6 +41,7 @@ mod job;
 mod main_pass;
 mod nodes;
 mod pass;
+mod plan_cache;
 mod policy;
 mod priorities;
 mod profile;
@@ -68,7 +69,6 @@ use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::partition::PartitionState;
-use crate::planner::Profile;
 use crate::request::JobRequest;
 use crate::resolve::Rejection;
 use crate::time::{TimeLimit, Timestamp};
@@ -169,9 +169,6 @@ pub struct Scheduler {
     /// Every distinct partition list of a submitted job, shared by the jobs that have it.
     partition_lists: IndexSet<Arc<[String]>>,
     pub(crate) next_id: u32,
-    /// The plans the last pass found for pending jobs that have one (an expected start,
-    /// or a partition other than their first).
-    planned: std::collections::HashMap<JobId, estimate::Planned, FastBuild>,
     /// Pending jobs (an array whose tasks have not all started counts once).
     pending: IndexSet<JobId, FastBuild>,
     /// Jobs the main scheduler also tries in partitions that cannot run them
@@ -187,33 +184,12 @@ pub struct Scheduler {
     /// Queued jobs whose reason may not be Priority (new, or the first blocked job of a
     /// partition last pass): the ones a pass skips get it.
     unsettled: Vec<JobId>,
-    /// The last backfill pass's walk, kept so that a pass after which only new jobs came
-    /// can go on from it (see `Scheduler::continue_pass`).
-    kept_pass: Option<Box<pass::KeptPass>>,
     /// Jobs queued since the last pass.
     arrivals: Vec<JobId>,
     /// A job left the queue since the last pass (other than by starting in it).
     queue_left: bool,
-    /// A job became whole-node for good in the last pass (`Job::whole_for_good`): its
-    /// demand changed, so the next pass starts from scratch.
-    sharing_changed: bool,
-    /// The last backfill walk's horizon may hide a start (see `Scheduler::horizon_cut`).
-    horizon_cut: bool,
-    /// Whether the last pass left its plans to be made when asked for (no backfill: they
-    /// decide nothing), in `plans_made`, rather than in `planned`.
-    plans_on_demand: bool,
-    plans_made: std::sync::OnceLock<std::collections::HashMap<JobId, estimate::Planned, FastBuild>>,
-    /// The estimates built from the plans, once asked for.
-    estimates: std::sync::OnceLock<Vec<Estimate>>,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
     finished: VecDeque<(Timestamp, JobId)>,
-    /// The plan of running jobs kept from one pass to the next (see `pass_profile`):
-    /// each pass starts from it instead of a profile built from scratch.
-    plan: Option<Profile>,
-    /// Nodes whose running jobs (or state) changed since the last pass.
-    plan_dirty: Vec<u32>,
-    /// Nodes on which jobs started in the current or last pass.
-    started_nodes: Vec<u32>,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
     memory_consumable: bool,
     /// Running jobs by the instants the clock changes something for them.
@@ -222,6 +198,8 @@ pub struct Scheduler {
     switches: switches::Switches,
     /// The priority plugin and what it keeps between jobs.
     priorities: priorities::Priorities,
+    /// The plan kept between passes, and the plans and estimates of the last one.
+    plan: plan_cache::PlanCache,
 }
 
 impl Scheduler {
@@ -277,28 +255,19 @@ impl Scheduler {
             partition_names,
             partition_lists: IndexSet::new(),
             next_id: 1,
-            planned: std::collections::HashMap::default(),
             pending: IndexSet::default(),
             with_unfit_tries: Vec::new(),
             watch: IndexSet::default(),
             queue: queue::Queue::new(tiers),
             unsettled: Vec::new(),
-            kept_pass: None,
             arrivals: Vec::new(),
             queue_left: false,
-            sharing_changed: false,
-            horizon_cut: false,
-            plans_on_demand: false,
-            plans_made: std::sync::OnceLock::new(),
-            estimates: std::sync::OnceLock::new(),
             finished: VecDeque::new(),
-            plan: None,
-            plan_dirty: Vec::new(),
-            started_nodes: Vec::new(),
             memory_consumable: cluster_memory_consumable,
             events: events::EventIndex::default(),
             switches: switches::Switches::default(),
             priorities,
+            plan: plan_cache::PlanCache::default(),
         }
     }
 
@@ -666,7 +635,7 @@ impl Scheduler {
     pub fn set_plan_reuse(&mut self, on: bool) {
         self.switches.reuse_plan = on;
         if !on {
-            self.plan = None;
+            self.plan.profile = None;
         }
     }
 
@@ -684,7 +653,7 @@ impl Scheduler {
     pub fn set_pass_continuation(&mut self, on: bool) {
         self.switches.continuation = on;
         if !on {
-            self.kept_pass = None;
+            self.plan.kept_pass = None;
         }
     }
 
@@ -829,7 +798,7 @@ impl Scheduler {
         node.state.set(flags, on);
         node.reason = if on { reason.map(str::to_owned) } else { None };
         if let Some(idx) = self.cluster.node_index(name) {
-            self.plan_dirty.push(idx as u32);
+            self.plan.dirty.push(idx as u32);
         }
         Ok(())
     }
@@ -900,7 +869,7 @@ impl Scheduler {
     /// sees those jobs left out of the plan.
     #[must_use]
     pub fn estimates(&self) -> &[Estimate] {
-        self.estimates.get_or_init(|| self.build_estimates())
+        self.plan.estimates.get_or_init(|| self.build_estimates())
     }
 
     fn node_idx(&self, name: &str) -> Option<usize> {
@@ -965,7 +934,7 @@ impl Scheduler {
             if let Some(node) = self.nodes.get_mut(idx) {
                 node.release(id, &used, &alloc.gres);
             }
-            self.plan_dirty.push(idx as u32);
+            self.plan.dirty.push(idx as u32);
         }
     }
 }

@@ -82,8 +82,8 @@ impl Scheduler {
 
     /// A whole pass over the queue.
     fn full_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
-        self.kept_pass = None;
-        self.sharing_changed = false;
+        self.plan.kept_pass = None;
+        self.plan.sharing_changed = false;
         let main = self.policy.main_pass && !self.switches.backfill_only;
         // A backfill-only pass under a policy with a main pass leaves the jobs the main
         // pass must settle to the next one.
@@ -119,9 +119,9 @@ impl Scheduler {
                 {
                     self.settle_skipped(unsettled, &walk.planned, &state);
                 }
-                self.horizon_cut = Self::horizon_cut(&walk, &profile);
+                self.plan.horizon_cut = Self::horizon_cut(&walk, &profile);
                 if self.switches.reuse_plan && Self::continuable(&self.policy) {
-                    self.kept_pass = Some(Box::new(KeptPass {
+                    self.plan.kept_pass = Some(Box::new(KeptPass {
                         at: now,
                         walk,
                         handled: std::mem::take(&mut state.handled),
@@ -131,7 +131,7 @@ impl Scheduler {
                 }
             }
             None => {
-                self.horizon_cut = false;
+                self.plan.horizon_cut = false;
                 // The queue as it is now, less the jobs behind a blocked one that the main
                 // pass did not walk (they wait for Priority already): the main pass's
                 // records, less the jobs it started.
@@ -159,7 +159,7 @@ impl Scheduler {
             }
         }
         if self.switches.reuse_plan {
-            self.plan = Some(profile);
+            self.plan.profile = Some(profile);
         }
         self.finish_estimates(state);
     }
@@ -191,13 +191,13 @@ impl Scheduler {
         if !self.switches.reuse_plan
             || !self.switches.continuation
             || self.queue_left
-            || self.sharing_changed
-            || !self.plan_dirty.is_empty()
-            || self.plan.is_none()
+            || self.plan.sharing_changed
+            || !self.plan.dirty.is_empty()
+            || self.plan.profile.is_none()
         {
             return false;
         }
-        let Some(kept) = self.kept_pass.as_ref() else {
+        let Some(kept) = self.plan.kept_pass.as_ref() else {
             return false;
         };
         if now < kept.at
@@ -222,8 +222,8 @@ impl Scheduler {
             return false;
         }
         let (Some(mut kept), Some(mut profile), Some(bf)) = (
-            self.kept_pass.take(),
-            self.plan.take(),
+            self.plan.kept_pass.take(),
+            self.plan.profile.take(),
             self.policy.backfill.clone(),
         ) else {
             return false;
@@ -232,7 +232,7 @@ impl Scheduler {
         let mut state = PassState {
             handled: std::mem::take(&mut kept.handled),
             blocked_parts: std::mem::take(&mut kept.blocked_parts),
-            planned: std::mem::take(&mut self.planned),
+            planned: std::mem::take(&mut self.plan.planned),
             main_reasons: false,
         };
         for &(_, key, part) in &records {
@@ -250,13 +250,13 @@ impl Scheduler {
                 &mut profile,
             );
         }
-        self.horizon_cut = Self::horizon_cut(&kept.walk, &profile);
+        self.plan.horizon_cut = Self::horizon_cut(&kept.walk, &profile);
         kept.at = now;
         kept.last = self.queue.last().max(kept.last);
         kept.handled = std::mem::take(&mut state.handled);
         kept.blocked_parts = std::mem::take(&mut state.blocked_parts);
-        self.kept_pass = Some(kept);
-        self.plan = Some(profile);
+        self.plan.kept_pass = Some(kept);
+        self.plan.profile = Some(profile);
         self.finish_estimates(state);
         true
     }
@@ -273,10 +273,10 @@ impl Scheduler {
     /// [`Estimate`](super::Estimate)s (names, display ids, order) are only built if the
     /// host asks for them ([`Self::build_estimates`]).
     fn finish_estimates(&mut self, state: PassState) {
-        self.planned = state.planned;
-        self.plans_on_demand = self.policy.backfill.is_none();
-        self.plans_made = std::sync::OnceLock::new();
+        self.plan.planned = state.planned;
+        self.plan.on_demand = self.policy.backfill.is_none();
+        self.plan.made = std::sync::OnceLock::new();
         self.events.pending_after_pass = self.pending.len();
-        self.estimates = std::sync::OnceLock::new();
+        self.plan.estimates = std::sync::OnceLock::new();
     }
 }

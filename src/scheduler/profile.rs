@@ -33,7 +33,7 @@ impl Scheduler {
             return;
         };
         let end = Self::planned_end(job);
-        self.plan_dirty.extend(job.alloc_nodes.iter());
+        self.plan.dirty.extend(job.alloc_nodes.iter());
         self.events.planned_ends.push(Reverse((end, id)));
     }
 
@@ -43,10 +43,10 @@ impl Scheduler {
     /// first time, a profile built from scratch. Either is the profile
     /// [`Self::build_profile`] would build at `now`, node for node.
     pub(super) fn pass_profile(&mut self, now: Timestamp) -> Profile {
-        let Some(mut profile) = self.plan.take() else {
-            self.plan_dirty.clear();
+        let Some(mut profile) = self.plan.profile.take() else {
+            self.plan.dirty.clear();
             self.events.overdue.clear();
-            self.started_nodes.clear();
+            self.plan.started_nodes.clear();
             let mut profile = self.build_profile(now);
             // Running jobs already past their planned end are held to `now + 1` by the
             // profile just built; the heap brings them back below.
@@ -59,8 +59,8 @@ impl Scheduler {
         // after it was touched lost that job too, and is planned again.
         let restored = profile.undo_touched();
         let mut nodes = self.started_on(&restored);
-        self.started_nodes.clear();
-        nodes.append(&mut self.plan_dirty);
+        self.plan.started_nodes.clear();
+        nodes.append(&mut self.plan.dirty);
         self.collect_overdue(now);
         for id in &self.events.overdue {
             if let Some(job) = self.jobs.get(id) {
@@ -73,10 +73,10 @@ impl Scheduler {
 
     /// The nodes of `restored` on which a job started in this pass or the last.
     pub(super) fn started_on(&self, restored: &[NodeIdx]) -> Vec<NodeIdx> {
-        if self.started_nodes.is_empty() {
+        if self.plan.started_nodes.is_empty() {
             return Vec::new();
         }
-        let started: BTreeSet<u32> = self.started_nodes.iter().copied().collect();
+        let started: BTreeSet<u32> = self.plan.started_nodes.iter().copied().collect();
         restored
             .iter()
             .copied()

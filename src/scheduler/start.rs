@@ -82,7 +82,8 @@ impl Scheduler {
         job.partition = Some(shared_name);
         job.allocation.clone_from(&allocations);
         job.alloc_nodes = done.iter().map(|(n, _, _)| *n as u32).collect();
-        self.started_nodes
+        self.plan
+            .started_nodes
             .extend(done.iter().map(|(n, _, _)| *n as u32));
         let end = Self::planned_end(job);
         self.events.planned_ends.push(Reverse((end, run_id)));
