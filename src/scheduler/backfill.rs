@@ -148,15 +148,21 @@ impl Scheduler {
                 heads.push(Reverse((Reverse(queue.tier(part)), key, part, source)));
             }
         };
-        for part in 0..self.queue.partitions() {
-            push(&mut heads, &self.queue, Source::All(part), part, None);
+        for part in 0..self.queue.eligible.partitions() {
+            push(
+                &mut heads,
+                &self.queue.eligible,
+                Source::All(part),
+                part,
+                None,
+            );
         }
-        let mut full = vec![false; self.queue.partitions()];
+        let mut full = vec![false; self.queue.eligible.partitions()];
         while let Some(Reverse((Reverse(tier), key, part, source))) = heads.pop() {
             let stream = match source {
                 Source::All(p) if full.get(p).copied().unwrap_or(true) => continue,
                 Source::Stream(s) => {
-                    let Some((min_cpus, shape)) = self.queue.stream(s) else {
+                    let Some((min_cpus, shape)) = self.queue.eligible.stream(s) else {
                         continue;
                     };
                     if min_cpus > 0 && u64::from(min_cpus) > walk.free_cpus_now(profile, part) {
@@ -174,7 +180,7 @@ impl Scheduler {
             };
             let visit = self.backfill_entry(now, entry, bf, walk, state, decisions, profile);
             if !(visit == Visit::NotNow && stream == Some(true)) {
-                push(&mut heads, &self.queue, source, part, Some(key));
+                push(&mut heads, &self.queue.eligible, source, part, Some(key));
             }
             // Partitions that just gave their last reservation: from here on, their streams.
             for p in 0..full.len() {
@@ -184,17 +190,23 @@ impl Scheduler {
                 if let Some(f) = full.get_mut(p) {
                     *f = true;
                 }
-                let after = match self.queue.tier(p).cmp(&tier) {
+                let after = match self.queue.eligible.tier(p).cmp(&tier) {
                     // All of its records came before this one.
                     std::cmp::Ordering::Greater => continue,
                     std::cmp::Ordering::Equal => Some(key),
                     std::cmp::Ordering::Less => None,
                 };
-                push(&mut heads, &self.queue, Source::Misc(p), p, after);
+                push(&mut heads, &self.queue.eligible, Source::Misc(p), p, after);
                 let free = walk.free_cpus_now(profile, p);
-                let streams: Vec<u32> = self.queue.streams_up_to(p, free).collect();
+                let streams: Vec<u32> = self.queue.eligible.streams_up_to(p, free).collect();
                 for s in streams {
-                    push(&mut heads, &self.queue, Source::Stream(s), p, after);
+                    push(
+                        &mut heads,
+                        &self.queue.eligible,
+                        Source::Stream(s),
+                        p,
+                        after,
+                    );
                 }
             }
         }
@@ -301,7 +313,7 @@ impl Scheduler {
                 ArrayGate::Throttled => {
                     self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
                     // Not Priority: a main pass that does not walk it settles it.
-                    self.unsettled.push(entry.job);
+                    self.queue.unsettled.push(entry.job);
                     walk.planned.insert(entry.job);
                     return Visit::Other;
                 }

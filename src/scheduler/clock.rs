@@ -100,7 +100,7 @@ impl Scheduler {
         }
         // Deadlines (only watched jobs have one): a pending job is ended at the first pass
         // at which its time limit no longer fits before its deadline.
-        for id in &self.watch {
+        for id in &self.queue.watch {
             let Some(job) = self.jobs.get(id) else {
                 continue;
             };
@@ -190,7 +190,7 @@ impl Scheduler {
             }
         }
         // Begin times and dependencies: only watched jobs have them.
-        for &id in &self.watch {
+        for &id in &self.queue.watch {
             let Some(job) = self.jobs.get(&id) else {
                 continue;
             };

@@ -219,7 +219,7 @@ impl Scheduler {
             .kill_invalid_depend;
         // Only watched jobs can change here: the others are eligible, and stay so until
         // they start or are changed (which watches them again). In submission order.
-        let mut ids: Vec<JobId> = self.watch.iter().copied().collect();
+        let mut ids: Vec<JobId> = self.queue.watch.iter().copied().collect();
         ids.sort_unstable();
         for &id in &ids {
             self.update_one_pending(id, now, kill_default, decisions);
@@ -231,13 +231,13 @@ impl Scheduler {
                 .get(&id)
                 .is_some_and(|j| j.queued.is_some() && j.reason != Some(PendingReason::Priority))
             {
-                self.unsettled.push(id);
+                self.queue.unsettled.push(id);
             }
         }
         // The jobs that no longer need watching leave in one sweep.
-        let mut watch = std::mem::take(&mut self.watch);
+        let mut watch = std::mem::take(&mut self.queue.watch);
         watch.retain(|&id| self.needs_watch(id, now));
-        self.watch = watch;
+        self.queue.watch = watch;
         self.update_priorities(now);
     }
 

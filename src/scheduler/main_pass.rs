@@ -95,7 +95,8 @@ impl Scheduler {
     ) -> Vec<Entry> {
         let mut walk = MainWalk::default();
         let mut walked = Vec::new();
-        let by_partition = self.switches.main_by_partition && self.queue.multi_record_jobs() == 0;
+        let by_partition =
+            self.switches.main_by_partition && self.queue.eligible.multi_record_jobs() == 0;
         let (Some(unsettled), true) = (unsettled, by_partition) else {
             for entry in self.queue_entries() {
                 self.main_entry(now, entry, &mut walk, state, decisions, profile);
@@ -105,9 +106,13 @@ impl Scheduler {
             return walked;
         };
         let mut heads: BinaryHeap<Reverse<(Reverse<u16>, QKey, usize)>> = BinaryHeap::new();
-        for part in 0..self.queue.partitions() {
-            if let Some(key) = self.queue.next(Source::All(part), None) {
-                heads.push(Reverse((Reverse(self.queue.tier(part)), key, part)));
+        for part in 0..self.queue.eligible.partitions() {
+            if let Some(key) = self.queue.eligible.next(Source::All(part), None) {
+                heads.push(Reverse((
+                    Reverse(self.queue.eligible.tier(part)),
+                    key,
+                    part,
+                )));
             }
         }
         while let Some(Reverse((tier, key, part))) = heads.pop() {
@@ -120,7 +125,7 @@ impl Scheduler {
             if walk.failed.contains_key(&part) {
                 continue;
             }
-            if let Some(next) = self.queue.next(Source::All(part), Some(key)) {
+            if let Some(next) = self.queue.eligible.next(Source::All(part), Some(key)) {
                 heads.push(Reverse((tier, next, part)));
             }
         }
@@ -157,8 +162,10 @@ impl Scheduler {
     fn settle_bad_constraints(&mut self, walk: &MainWalk) {
         let mut settled: Vec<(JobId, PendingReason, Option<String>)> = Vec::new();
         let pending = &self.pending;
-        self.with_unfit_tries.retain(|id| pending.contains(id));
-        for &id in &self.with_unfit_tries {
+        self.queue
+            .with_unfit_tries
+            .retain(|id| pending.contains(id));
+        for &id in &self.queue.with_unfit_tries {
             let Some(job) = self.jobs.get(&id) else {
                 continue;
             };
@@ -217,7 +224,7 @@ impl Scheduler {
                 continue;
             };
             let place = (
-                Reverse(self.queue.tier(part)),
+                Reverse(self.queue.eligible.tier(part)),
                 QKey::new(queued.priority, submit, id, before as usize),
             );
             if walk.failed.get(&part).is_some_and(|at| *at < place) {
@@ -270,7 +277,7 @@ impl Scheduler {
                 None => self.set_reason(id, reason),
             }
             // Not Priority: a main pass that does not walk the job settles it.
-            self.unsettled.push(id);
+            self.queue.unsettled.push(id);
         }
     }
 

@@ -47,6 +47,7 @@ mod priorities;
 mod profile;
 mod purge;
 mod queue;
+mod queue_state;
 mod reasons;
 mod records;
 mod start;
@@ -171,23 +172,6 @@ pub struct Scheduler {
     pub(crate) next_id: u32,
     /// Pending jobs (an array whose tasks have not all started counts once).
     pending: IndexSet<JobId, FastBuild>,
-    /// Jobs the main scheduler also tries in partitions that cannot run them
-    /// (`ResolvedJob::has_unfit_tries`); pruned as they leave the queue, so that a pass
-    /// does not walk the whole queue to find the few.
-    with_unfit_tries: Vec<JobId>,
-    /// Pending jobs whose eligibility the next pass must check (holds, begin times,
-    /// dependencies, deadlines, required nodes, new or changed jobs); the others are
-    /// eligible until they start or are changed.
-    watch: IndexSet<JobId, FastBuild>,
-    /// The eligible jobs in Slurm's order, kept between passes.
-    queue: queue::Queue,
-    /// Queued jobs whose reason may not be Priority (new, or the first blocked job of a
-    /// partition last pass): the ones a pass skips get it.
-    unsettled: Vec<JobId>,
-    /// Jobs queued since the last pass.
-    arrivals: Vec<JobId>,
-    /// A job left the queue since the last pass (other than by starting in it).
-    queue_left: bool,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
     finished: VecDeque<(Timestamp, JobId)>,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
@@ -200,6 +184,8 @@ pub struct Scheduler {
     priorities: priorities::Priorities,
     /// The plan kept between passes, and the plans and estimates of the last one.
     plan: plan_cache::PlanCache,
+    /// The eligible jobs in Slurm's order, and what passes note about them.
+    queue: queue_state::QueueState,
 }
 
 impl Scheduler {
@@ -256,18 +242,13 @@ impl Scheduler {
             partition_lists: IndexSet::new(),
             next_id: 1,
             pending: IndexSet::default(),
-            with_unfit_tries: Vec::new(),
-            watch: IndexSet::default(),
-            queue: queue::Queue::new(tiers),
-            unsettled: Vec::new(),
-            arrivals: Vec::new(),
-            queue_left: false,
             finished: VecDeque::new(),
             memory_consumable: cluster_memory_consumable,
             events: events::EventIndex::default(),
             switches: switches::Switches::default(),
             priorities,
             plan: plan_cache::PlanCache::default(),
+            queue: queue_state::QueueState::new(tiers),
         }
     }
 
@@ -376,7 +357,7 @@ impl Scheduler {
             self.priorities.initial(request)
         };
         if resolved.has_unfit_tries() {
-            self.with_unfit_tries.push(id);
+            self.queue.with_unfit_tries.push(id);
         }
         let whole_for_good = !request.hold && self.whole_from_submit(&resolved);
         let job = Job {
@@ -412,7 +393,7 @@ impl Scheduler {
         };
         self.jobs.insert(id, Box::new(job));
         self.pending.insert(id);
-        self.watch.insert(id);
+        self.queue.watch.insert(id);
         self.priorities.dirty = true;
         Ok(id)
     }
@@ -543,7 +524,7 @@ impl Scheduler {
         job.desc = None;
         job.priority = 0;
         self.dequeue(id);
-        self.watch.insert(id);
+        self.queue.watch.insert(id);
         Ok(())
     }
 
@@ -565,7 +546,7 @@ impl Scheduler {
             job.desc = None;
         }
         self.priorities.dirty = true;
-        self.watch.insert(id);
+        self.queue.watch.insert(id);
         Ok(())
     }
 
@@ -596,7 +577,7 @@ impl Scheduler {
             // Slurm resets the submit time of a requeued job to the requeue time.
             job.submit = now;
             self.pending.insert(id);
-            self.watch.insert(id);
+            self.queue.watch.insert(id);
         }
         Ok(())
     }
@@ -624,7 +605,7 @@ impl Scheduler {
         } else {
             // Its demand changed: queued again under its new shape.
             self.dequeue(id);
-            self.watch.insert(id);
+            self.queue.watch.insert(id);
         }
         Ok(())
     }
@@ -720,13 +701,13 @@ impl Scheduler {
             };
             // Out of the queue by the records it has now, back in by its new ones.
             self.dequeue(id);
-            if resolved.has_unfit_tries() && !self.with_unfit_tries.contains(&id) {
-                self.with_unfit_tries.push(id);
+            if resolved.has_unfit_tries() && !self.queue.with_unfit_tries.contains(&id) {
+                self.queue.with_unfit_tries.push(id);
             }
             if let Some(job) = self.jobs.get_mut(&id) {
                 job.resolved = resolved;
             }
-            self.watch.insert(id);
+            self.queue.watch.insert(id);
             self.sync_queue(id);
         }
         Ok(())

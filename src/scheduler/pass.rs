@@ -48,8 +48,8 @@ impl Scheduler {
         if !self.continue_pass(now, &mut decisions) {
             self.full_pass(now, &mut decisions);
         }
-        self.arrivals.clear();
-        self.queue_left = false;
+        self.queue.arrivals.clear();
+        self.queue.left = false;
         self.events.last_schedule = Some(now);
         decisions
     }
@@ -88,7 +88,7 @@ impl Scheduler {
         // A backfill-only pass under a policy with a main pass leaves the jobs the main
         // pass must settle to the next one.
         let unsettled = if main || !self.policy.main_pass {
-            Some(std::mem::take(&mut self.unsettled))
+            Some(std::mem::take(&mut self.queue.unsettled))
         } else {
             None
         };
@@ -126,7 +126,7 @@ impl Scheduler {
                         walk,
                         handled: std::mem::take(&mut state.handled),
                         blocked_parts: std::mem::take(&mut state.blocked_parts),
-                        last: self.queue.last(),
+                        last: self.queue.eligible.last(),
                     }));
                 }
             }
@@ -154,7 +154,7 @@ impl Scheduler {
                 if self.jobs.get(&entry.job).is_some_and(|j| {
                     j.queued.is_some() && j.reason != Some(PendingReason::Priority)
                 }) {
-                    self.unsettled.push(entry.job);
+                    self.queue.unsettled.push(entry.job);
                 }
             }
         }
@@ -190,7 +190,7 @@ impl Scheduler {
     fn continue_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) -> bool {
         if !self.switches.reuse_plan
             || !self.switches.continuation
-            || self.queue_left
+            || self.queue.left
             || self.plan.sharing_changed
             || !self.plan.dirty.is_empty()
             || self.plan.profile.is_none()
@@ -211,7 +211,7 @@ impl Scheduler {
             return false;
         }
         let mut records: Vec<(Reverse<u16>, QKey, usize)> = Vec::new();
-        for &id in &self.arrivals {
+        for &id in &self.queue.arrivals {
             records.extend(self.queue_records(id));
         }
         records.sort_unstable();
@@ -252,7 +252,7 @@ impl Scheduler {
         }
         self.plan.horizon_cut = Self::horizon_cut(&kept.walk, &profile);
         kept.at = now;
-        kept.last = self.queue.last().max(kept.last);
+        kept.last = self.queue.eligible.last().max(kept.last);
         kept.handled = std::mem::take(&mut state.handled);
         kept.blocked_parts = std::mem::take(&mut state.blocked_parts);
         self.plan.kept_pass = Some(kept);

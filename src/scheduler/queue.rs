@@ -393,12 +393,15 @@ impl super::Scheduler {
             }
             _ => None,
         };
-        let queued = self.queue.insert(id, priority, submit, &parts, shape);
+        let queued = self
+            .queue
+            .eligible
+            .insert(id, priority, submit, &parts, shape);
         if let Some(job) = self.jobs.get_mut(&id) {
             job.queued = Some(queued);
         }
-        self.unsettled.push(id);
-        self.arrivals.push(id);
+        self.queue.unsettled.push(id);
+        self.queue.arrivals.push(id);
     }
 
     /// Takes a job out of the queue (if it is in).
@@ -408,8 +411,8 @@ impl super::Scheduler {
         };
         let parts = self.queue_parts(id);
         let submit = self.jobs.get(&id).map_or(Timestamp(0), |j| j.submit);
-        self.queue.remove(id, submit, queued, &parts);
-        self.queue_left = true;
+        self.queue.eligible.remove(id, submit, queued, &parts);
+        self.queue.left = true;
     }
 
     /// A queued job's records (partition, key), in the pass's order.
@@ -422,7 +425,7 @@ impl super::Scheduler {
             .into_iter()
             .map(|(part, pos)| {
                 (
-                    Reverse(self.queue.tier(part)),
+                    Reverse(self.queue.eligible.tier(part)),
                     QKey::new(queued.priority, submit, id, pos),
                     part,
                 )
@@ -433,6 +436,7 @@ impl super::Scheduler {
     /// Every queue record in the pass's order (see [`super::queue::Queue::ordered`]).
     pub(super) fn queue_entries(&self) -> Vec<Entry> {
         self.queue
+            .eligible
             .ordered()
             .into_iter()
             .map(|(part, key)| Entry {
@@ -445,7 +449,7 @@ impl super::Scheduler {
     /// Builds the queue again from every job (the reference the kept queue is tested
     /// against).
     pub(crate) fn rebuild_queue(&mut self) {
-        self.queue = Queue::new(self.cluster.partitions().map(|p| p.priority_tier));
+        self.queue.eligible = Queue::new(self.cluster.partitions().map(|p| p.priority_tier));
         let ids: Vec<JobId> = self.jobs.keys().copied().collect();
         for id in ids {
             if let Some(job) = self.jobs.get_mut(&id) {

@@ -82,7 +82,7 @@ impl Scheduler {
             job.desc = None;
             if resources {
                 // A later pass may skip it: it then becomes Priority (`settle_skipped`).
-                self.unsettled.push(id);
+                self.queue.unsettled.push(id);
             }
         }
     }
