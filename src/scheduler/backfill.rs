@@ -282,7 +282,8 @@ impl Scheduler {
                 _ if per_record => walk.part_full(bf, entry.part),
                 [_] => walk.part_full(bf, entry.part),
                 names => names.iter().all(|name| {
-                    self.cluster
+                    self.site
+                        .cluster
                         .partition_index(name)
                         .is_some_and(|p| walk.part_full(bf, p))
                 }),
@@ -466,7 +467,11 @@ impl Scheduler {
         };
         let (list, required): (Vec<NodeIdx>, &[NodeIdx]) = match &candidates {
             JobNodes::Partition => (
-                self.partition_nodes.get(part).cloned().unwrap_or_default(),
+                self.site
+                    .partition_nodes
+                    .get(part)
+                    .cloned()
+                    .unwrap_or_default(),
                 &[],
             ),
             JobNodes::Narrowed(list) => (list.clone(), &[]),
@@ -567,7 +572,7 @@ impl Scheduler {
             if job.resolved.blocked_by_limits_at(i) {
                 continue;
             }
-            let Some(this) = self.cluster.partition_index(name) else {
+            let Some(this) = self.site.cluster.partition_index(name) else {
                 continue;
             };
             if only_part && this != part {
@@ -609,7 +614,8 @@ impl Scheduler {
         let keep = |n: &NodeIdx| held.binary_search(n).is_err();
         Some(match candidates {
             JobNodes::Partition => JobNodes::Narrowed(
-                self.partition_nodes
+                self.site
+                    .partition_nodes
                     .get(part)
                     .map(|nodes| nodes.iter().copied().filter(keep).collect())
                     .unwrap_or_default(),

@@ -69,6 +69,7 @@ impl Scheduler {
             next = Some(next.map_or(t, |n| n.min(t)));
         };
         let min_age = self
+            .site
             .policy
             .backfill
             .as_ref()
@@ -127,7 +128,7 @@ impl Scheduler {
     pub fn next_event_time(&self, now: Timestamp) -> Option<Timestamp> {
         let tick = match (
             self.events.last_schedule,
-            self.policy.backfill.as_ref().and_then(|b| b.interval),
+            self.site.policy.backfill.as_ref().and_then(|b| b.interval),
         ) {
             (Some(last), Some(interval)) => {
                 Some(last.saturating_add(interval)).filter(|&t| t > now)
@@ -211,9 +212,9 @@ impl Scheduler {
     /// cluster's (slurm.conf.5: "partition-specific value overrides the global").
     pub(crate) fn over_time_limit_in(&self, partition: Option<&str>) -> TimeLimit {
         partition
-            .and_then(|p| self.cluster.partition(p))
+            .and_then(|p| self.site.cluster.partition(p))
             .and_then(|p| p.over_time_limit)
-            .unwrap_or(self.cluster.config().over_time_limit)
+            .unwrap_or(self.site.cluster.config().over_time_limit)
     }
 
     /// When a running job is ended as TIMEOUT: its time limit plus `OverTimeLimit` (its

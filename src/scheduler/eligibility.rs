@@ -148,9 +148,10 @@ impl Scheduler {
             return;
         }
         self.priorities.dirty = false;
-        let cluster_nodes = self.cluster.nodes().len() as u32;
-        let cluster_cpus: u32 = self.cluster.nodes().map(|n| n.cpus).sum();
+        let cluster_nodes = self.site.cluster.nodes().len() as u32;
+        let cluster_cpus: u32 = self.site.cluster.nodes().map(|n| n.cpus).sum();
         let max_part_factor = self
+            .site
             .cluster
             .partitions()
             .map(|p| p.priority_job_factor)
@@ -158,6 +159,7 @@ impl Scheduler {
             .unwrap_or(1)
             .max(1);
         let max_qos = self
+            .site
             .cluster
             .qos_list()
             .map(|q| q.priority)
@@ -176,8 +178,8 @@ impl Scheduler {
             } else if let Some(p) = req.priority {
                 p
             } else {
-                let part = self.cluster.partition(job.resolved.partition());
-                let qos = job.resolved.qos().and_then(|q| self.cluster.qos(q));
+                let part = self.site.cluster.partition(job.resolved.partition());
+                let qos = job.resolved.qos().and_then(|q| self.site.cluster.qos(q));
                 let inputs = PriorityInputs {
                     submit: job.submit,
                     accrue_since: job.eligible,
@@ -213,6 +215,7 @@ impl Scheduler {
     /// job's reason and eligible time, and ends jobs that can never run.
     pub(super) fn update_pending(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         let kill_default = self
+            .site
             .cluster
             .config()
             .dependency_params()
@@ -274,7 +277,7 @@ impl Scheduler {
             // submitted.
             let limit_reason = match job.resolved.pending_reason() {
                 Some(PendingReason::ReqNodeNotAvail) | None
-                    if request.nodelist.iter().any(|n| self.out_of_service(n)) =>
+                    if request.nodelist.iter().any(|n| self.site.out_of_service(n)) =>
                 {
                     Some(PendingReason::ReqNodeNotAvail)
                 }

@@ -91,7 +91,7 @@ impl Scheduler {
                 };
                 let plan = plans.get(&id);
                 let partition = plan
-                    .and_then(|p| self.cluster.partition_at(p.part))
+                    .and_then(|p| self.site.cluster.partition_at(p.part))
                     .map_or_else(
                         || job.resolved.partition().to_owned(),
                         |part| part.name.clone(),
@@ -173,7 +173,12 @@ impl Scheduler {
     fn node_names(&self, nodes: &[NodeIdx]) -> Vec<String> {
         nodes
             .iter()
-            .filter_map(|&n| self.cluster.node_at(n as usize).map(|n| n.name.clone()))
+            .filter_map(|&n| {
+                self.site
+                    .cluster
+                    .node_at(n as usize)
+                    .map(|n| n.name.clone())
+            })
             .collect()
     }
 }

@@ -204,7 +204,7 @@ impl Scheduler {
             let tested = |i: usize| {
                 parts
                     .get(i)
-                    .and_then(|p| self.cluster.partition_index(p))
+                    .and_then(|p| self.site.cluster.partition_index(p))
                     .is_some_and(|p| walk.tested.contains(&(id, p)))
             };
             // The last bad try after which no record was tested decides.
@@ -215,7 +215,7 @@ impl Scheduler {
             else {
                 continue;
             };
-            let Some(part) = self.cluster.partition_index(name) else {
+            let Some(part) = self.site.cluster.partition_index(name) else {
                 continue;
             };
             // The try sits in the queue before the job's record at `before`: a partition
@@ -238,12 +238,13 @@ impl Scheduler {
                     held.extend(nodes.iter().copied());
                 }
             }
-            let left = self.partition_nodes.get(part).map_or(0, |nodes| {
+            let left = self.site.partition_nodes.get(part).map_or(0, |nodes| {
                 nodes
                     .iter()
                     .filter(|&&n| {
                         !held.contains(n)
                             && self
+                                .site
                                 .cluster
                                 .node_at(n as usize)
                                 .is_some_and(crate::node::Node::is_schedulable)
@@ -336,6 +337,7 @@ impl Scheduler {
         // Tested on the nodes of an OverSubscribe=EXCLUSIVE partition: whole-node from
         // now on, wherever it runs (`_resolve_shared_status()`).
         if self
+            .site
             .cluster
             .partition_at(entry.part)
             .is_some_and(|p| p.oversubscribe == OverSubscribe::Exclusive)
@@ -404,7 +406,8 @@ impl Scheduler {
                         || nodelist.iter().collect::<BTreeSet<_>>().len() < min_nodes
                     {
                         self.mark_failed(walk, entry);
-                        self.partition_nodes
+                        self.site
+                            .partition_nodes
                             .get(entry.part)
                             .cloned()
                             .unwrap_or_default()
@@ -437,7 +440,7 @@ impl Scheduler {
         walk: &mut MainWalk,
         profile: &Profile,
     ) -> bool {
-        let Some(part_nodes) = self.partition_nodes.get(entry.part) else {
+        let Some(part_nodes) = self.site.partition_nodes.get(entry.part) else {
             return true;
         };
         let listed: &[NodeIdx] = match candidates {
@@ -447,6 +450,7 @@ impl Scheduler {
         let out = |n: &NodeIdx| {
             walk.unavail.contains(*n)
                 || self
+                    .site
                     .cluster
                     .node_at(*n as usize)
                     .is_some_and(|node| !node.is_schedulable())
@@ -491,7 +495,8 @@ impl Scheduler {
             .filter(|n| out(n) || held.binary_search(n).is_ok())
             .filter(|n| required.is_empty() || required.contains(n))
             .filter_map(|&n| {
-                self.cluster
+                self.site
+                    .cluster
                     .node_at(n as usize)
                     .map(|node| node.name.clone())
             })
@@ -548,11 +553,12 @@ impl Scheduler {
         let out = |n: u32| {
             walk.unavail.contains(n)
                 || self
+                    .site
                     .cluster
                     .node_at(n as usize)
                     .is_some_and(|node| !node.is_schedulable())
         };
-        let Some(nodes) = self.partition_nodes.get(entry.part) else {
+        let Some(nodes) = self.site.partition_nodes.get(entry.part) else {
             return false;
         };
         let available = nodes.iter().filter(|&&n| !out(n)).count();
@@ -573,7 +579,8 @@ impl Scheduler {
             .iter()
             .filter(|&&n| nodes.contains(&n) && out(n))
             .filter_map(|&n| {
-                self.cluster
+                self.site
+                    .cluster
                     .node_at(n as usize)
                     .map(|node| node.name.clone())
             })
@@ -599,7 +606,7 @@ impl Scheduler {
     /// Whether a job that cannot start now blocks what is behind it in the main pass: not
     /// if backfill would refuse it a reservation for its priority or its age.
     fn may_block(&self, id: JobId, now: Timestamp) -> bool {
-        let (Some(job), Some(bf)) = (self.jobs.get(&id), self.policy.backfill.as_ref()) else {
+        let (Some(job), Some(bf)) = (self.jobs.get(&id), self.site.policy.backfill.as_ref()) else {
             return true;
         };
         let age = job.eligible.map_or(0, |e| now.0.saturating_sub(e.0));

@@ -50,6 +50,7 @@ mod queue;
 mod queue_state;
 mod reasons;
 mod records;
+mod site;
 mod start;
 mod start_bounds;
 mod status;
@@ -75,7 +76,6 @@ use crate::resolve::Rejection;
 use crate::time::{TimeLimit, Timestamp};
 use crate::tres::Tres;
 use indexmap::{IndexMap, IndexSet};
-use nodes::NodeRuntime;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -149,14 +149,8 @@ pub(crate) struct ArrayState {
 /// The scheduler. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Scheduler {
-    cluster: Cluster,
-    policy: Policy,
-    nodes: Vec<NodeRuntime>,
-    /// Node indices of each partition, in partition definition order.
-    partition_nodes: Vec<Vec<u32>>,
-    /// By partition: the planner key of its MaxCPUsPerNode, if it has one (see
-    /// `Scheduler::cpu_budget_key`).
-    pub(crate) cpu_budgets: Vec<Option<crate::gres::GresKey>>,
+    /// The cluster, the policy, and what each node holds now.
+    site: site::Site,
     // Insertion order is submission order (and start order for array tasks), so iteration
     // is deterministic; a B-tree left about half of every node empty with sequential ids.
     // Records are boxed: the map's doubling growth then leaves slack on small entries
@@ -174,8 +168,6 @@ pub struct Scheduler {
     pending: IndexSet<JobId, FastBuild>,
     /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
     finished: VecDeque<(Timestamp, JobId)>,
-    /// [`crate::SchedConfig::memory_is_consumable`], read once.
-    memory_consumable: bool,
     /// Running jobs by the instants the clock changes something for them.
     events: events::EventIndex,
     /// Shortcuts that tests turn off, and the kind of pass under way.
@@ -201,40 +193,13 @@ impl Scheduler {
     #[must_use]
     pub fn with_policy(cluster: Cluster, policy: Policy) -> Self {
         let priorities = priorities::Priorities::new(&cluster);
-        let nodes: Vec<NodeRuntime> = cluster.nodes().map(NodeRuntime::new).collect();
-        let names: IndexMap<&str, u32> = cluster
-            .nodes()
-            .enumerate()
-            .map(|(i, n)| (n.name.as_str(), i as u32))
-            .collect();
-        let partition_nodes = cluster
-            .partitions()
-            .map(|p| {
-                p.nodes
-                    .iter()
-                    .filter_map(|n| names.get(n.as_str()).copied())
-                    .collect()
-            })
-            .collect();
-        let cluster_memory_consumable = cluster.config().memory_is_consumable();
-        let cpu_budgets = cluster
-            .partitions()
-            .map(|p| {
-                p.max_cpus_per_node
-                    .map(|_| crate::gres::GresKey::typed(demand::CPU_BUDGET, p.name.clone()))
-            })
-            .collect();
         let tiers: Vec<u16> = cluster.partitions().map(|p| p.priority_tier).collect();
         let partition_names = cluster
             .partitions()
             .map(|p| Arc::from(p.name.as_str()))
             .collect();
         Self {
-            cluster,
-            policy,
-            nodes,
-            partition_nodes,
-            cpu_budgets,
+            site: site::Site::new(cluster, policy),
             jobs: IndexMap::default(),
             arrays: BTreeMap::new(),
             users: IndexMap::default(),
@@ -243,7 +208,6 @@ impl Scheduler {
             next_id: 1,
             pending: IndexSet::default(),
             finished: VecDeque::new(),
-            memory_consumable: cluster_memory_consumable,
             events: events::EventIndex::default(),
             switches: switches::Switches::default(),
             priorities,
@@ -255,13 +219,13 @@ impl Scheduler {
     /// The cluster.
     #[must_use]
     pub fn cluster(&self) -> &Cluster {
-        &self.cluster
+        &self.site.cluster
     }
 
     /// The policy.
     #[must_use]
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.site.policy
     }
 
     /// Submits a job for `user` at `now`. Returns its id (an array's tasks share it until
@@ -302,7 +266,7 @@ impl Scheduler {
         if user.is_empty() {
             return Err(SubmitError::NoUser);
         }
-        let mut resolved = self.cluster.resolve(request)?;
+        let mut resolved = self.site.cluster.resolve(request)?;
         let id = self.peek_next_id();
         if let Some(dep) = &request.dependency {
             for item in &dep.items {
@@ -670,10 +634,11 @@ impl Scheduler {
         state: PartitionState,
     ) -> Result<(), PartitionError> {
         let index = self
+            .site
             .cluster
             .partition_index(name)
             .ok_or_else(|| PartitionError::UnknownPartition(name.to_owned()))?;
-        self.cluster.set_partition_state(index, state);
+        self.site.cluster.set_partition_state(index, state);
         // The pending jobs that list it are resolved again against the new state; a job
         // the cluster would now refuse outright (it can not happen through a state
         // change, but a job is never lost to it) keeps what it had.
@@ -696,7 +661,7 @@ impl Scheduler {
             if !request.partitions.is_empty() {
                 request.partitions.retain(|p| kept.contains(p));
             }
-            let Ok(resolved) = self.cluster.resolve_queued(&request) else {
+            let Ok(resolved) = self.site.cluster.resolve_queued(&request) else {
                 continue;
             };
             // Out of the queue by the records it has now, back in by its new ones.
@@ -740,6 +705,7 @@ impl Scheduler {
             .ok_or_else(|| NodeError::UnknownNode(name.to_owned()))?;
         self.set_node_flags(name, crate::node::NodeState::DOWN, true, Some(reason))?;
         let victims = self
+            .site
             .nodes
             .get(idx)
             .map(|n| n.jobs.clone())
@@ -748,7 +714,7 @@ impl Scheduler {
         for id in victims {
             // The job's `--requeue`/`--no-requeue`, else JobRequeue (slurmctld copies it
             // into the job at submit); only batch jobs are requeued.
-            let default = self.cluster.config().job_requeue;
+            let default = self.site.cluster.config().job_requeue;
             let wants_requeue = self.jobs.get(&id).is_some_and(|j| {
                 let req = j.resolved.request();
                 req.client == crate::request::Client::Sbatch && req.requeue.unwrap_or(default)
@@ -773,12 +739,13 @@ impl Scheduler {
         reason: Option<&str>,
     ) -> Result<(), NodeError> {
         let node = self
+            .site
             .cluster
             .node_mut(name)
             .ok_or_else(|| NodeError::UnknownNode(name.to_owned()))?;
         node.state.set(flags, on);
         node.reason = if on { reason.map(str::to_owned) } else { None };
-        if let Some(idx) = self.cluster.node_index(name) {
+        if let Some(idx) = self.site.cluster.node_index(name) {
             self.plan.dirty.push(idx as u32);
         }
         Ok(())
@@ -807,7 +774,7 @@ impl Scheduler {
     #[must_use]
     pub fn node_free(&self, name: &str) -> Option<&Tres> {
         self.node_idx(name)
-            .and_then(|i| self.nodes.get(i))
+            .and_then(|i| self.site.nodes.get(i))
             .map(|n| &n.free)
     }
 
@@ -815,7 +782,7 @@ impl Scheduler {
     #[must_use]
     pub fn node_jobs(&self, name: &str) -> Option<&[JobId]> {
         self.node_idx(name)
-            .and_then(|i| self.nodes.get(i))
+            .and_then(|i| self.site.nodes.get(i))
             .map(|n| n.jobs.as_slice())
     }
 
@@ -854,7 +821,7 @@ impl Scheduler {
     }
 
     fn node_idx(&self, name: &str) -> Option<usize> {
-        self.cluster.node_index(name)
+        self.site.cluster.node_index(name)
     }
 
     fn job_state(&self, id: JobId) -> Result<JobState, JobError> {
@@ -912,7 +879,7 @@ impl Scheduler {
         for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
             let idx = idx as usize;
             let used = alloc.used();
-            if let Some(node) = self.nodes.get_mut(idx) {
+            if let Some(node) = self.site.nodes.get_mut(idx) {
                 node.release(id, &used, &alloc.gres);
             }
             self.plan.dirty.push(idx as u32);

@@ -74,7 +74,7 @@ impl Scheduler {
     /// # }
     /// ```
     pub fn schedule_backfill(&mut self, now: Timestamp) -> Vec<Decision> {
-        self.switches.backfill_only = self.policy.backfill.is_some();
+        self.switches.backfill_only = self.site.policy.backfill.is_some();
         let decisions = self.schedule(now);
         self.switches.backfill_only = false;
         decisions
@@ -84,16 +84,16 @@ impl Scheduler {
     fn full_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         self.plan.kept_pass = None;
         self.plan.sharing_changed = false;
-        let main = self.policy.main_pass && !self.switches.backfill_only;
+        let main = self.site.policy.main_pass && !self.switches.backfill_only;
         // A backfill-only pass under a policy with a main pass leaves the jobs the main
         // pass must settle to the next one.
-        let unsettled = if main || !self.policy.main_pass {
+        let unsettled = if main || !self.site.policy.main_pass {
             Some(std::mem::take(&mut self.queue.unsettled))
         } else {
             None
         };
         let mut state = PassState {
-            main_reasons: self.policy.main_pass,
+            main_reasons: self.site.policy.main_pass,
             ..PassState::default()
         };
         let mut profile = self.pass_profile(now);
@@ -107,10 +107,10 @@ impl Scheduler {
             self.rebuild_nodes(&mut profile, again, now);
             walked = Some(queue);
         }
-        match self.policy.backfill.clone() {
+        match self.site.policy.backfill.clone() {
             Some(bf) => {
                 let mut walk = BackfillWalk::new(now, &bf);
-                if self.policy.main_pass {
+                if self.site.policy.main_pass {
                     walk.running = Some(Box::new(profile.clone()));
                 }
                 if self.backfill_pass(now, &bf, &mut walk, &mut state, decisions, &mut profile)
@@ -120,7 +120,7 @@ impl Scheduler {
                     self.settle_skipped(unsettled, &walk.planned, &state);
                 }
                 self.plan.horizon_cut = Self::horizon_cut(&walk, &profile);
-                if self.switches.reuse_plan && Self::continuable(&self.policy) {
+                if self.switches.reuse_plan && Self::continuable(&self.site.policy) {
                     self.plan.kept_pass = Some(Box::new(KeptPass {
                         at: now,
                         walk,
@@ -224,7 +224,7 @@ impl Scheduler {
         let (Some(mut kept), Some(mut profile), Some(bf)) = (
             self.plan.kept_pass.take(),
             self.plan.profile.take(),
-            self.policy.backfill.clone(),
+            self.site.policy.backfill.clone(),
         ) else {
             return false;
         };
@@ -274,7 +274,7 @@ impl Scheduler {
     /// host asks for them ([`Self::build_estimates`]).
     fn finish_estimates(&mut self, state: PassState) {
         self.plan.planned = state.planned;
-        self.plan.on_demand = self.policy.backfill.is_none();
+        self.plan.on_demand = self.site.policy.backfill.is_none();
         self.plan.made = std::sync::OnceLock::new();
         self.events.pending_after_pass = self.pending.len();
         self.plan.estimates = std::sync::OnceLock::new();

@@ -127,14 +127,14 @@ impl Scheduler {
         profile.reset_nodes(&nodes);
         let hold_until = Timestamp(now.0.saturating_add(1));
         for &n in &nodes {
-            let Some(node) = self.cluster.node_at(n as usize) else {
+            let Some(node) = self.site.cluster.node_at(n as usize) else {
                 continue;
             };
             if !node.is_schedulable() {
                 profile.block(n);
                 continue;
             }
-            let Some(rt) = self.nodes.get(n as usize) else {
+            let Some(rt) = self.site.nodes.get(n as usize) else {
                 continue;
             };
             for id in &rt.jobs {
@@ -164,16 +164,16 @@ impl Scheduler {
     /// The profile of one pass: every running job's allocation until its time limit,
     /// unusable nodes blocked.
     pub(super) fn build_profile(&self, now: Timestamp) -> Profile {
-        let capacity = (0..self.nodes.len())
+        let capacity = (0..self.site.nodes.len())
             .map(|n| self.profile_capacity(n))
             .collect();
-        let weight = self.cluster.nodes().map(|n| n.weight).collect();
+        let weight = self.site.cluster.nodes().map(|n| n.weight).collect();
         let mut profile = Profile::new(now, capacity, weight);
         // Group `i` is partition `i`: questions about a whole partition use its indexes.
-        for nodes in &self.partition_nodes {
+        for nodes in &self.site.partition_nodes {
             profile.add_group(nodes);
         }
-        for (i, node) in self.cluster.nodes().enumerate() {
+        for (i, node) in self.site.cluster.nodes().enumerate() {
             if !node.is_schedulable() {
                 profile.block(i as NodeIdx);
             }
@@ -196,18 +196,20 @@ impl Scheduler {
     }
 
     /// What the profile gives node `n`: its capacity, and MaxCPUsPerNode CPUs of each
-    /// capped partition it is in (see [`Scheduler::cpu_budget_key`]).
+    /// capped partition it is in (see [`super::site::Site::cpu_budget_key`]).
     fn profile_capacity(&self, n: usize) -> Tres {
         let mut cap = self
+            .site
             .nodes
             .get(n)
             .map(|rt| rt.capacity.clone())
             .unwrap_or_default();
-        for (i, key) in self.cpu_budgets.iter().enumerate() {
-            let (Some(key), Some(p)) = (key, self.cluster.partition_at(i)) else {
+        for (i, key) in self.site.cpu_budgets.iter().enumerate() {
+            let (Some(key), Some(p)) = (key, self.site.cluster.partition_at(i)) else {
                 continue;
             };
             let member = self
+                .site
                 .partition_nodes
                 .get(i)
                 .is_some_and(|m| m.contains(&(n as u32)));
@@ -222,14 +224,14 @@ impl Scheduler {
     /// out of its partition's MaxCPUsPerNode.
     fn profile_usage(&self, job: &Job, alloc: &NodeAllocation) -> Tres {
         let mut used = alloc.used();
-        if self.cpu_budgets.iter().all(Option::is_none) {
+        if self.site.cpu_budgets.iter().all(Option::is_none) {
             return used;
         }
         let part = job
             .partition
             .as_deref()
-            .and_then(|p| self.cluster.partition_index(p));
-        if let Some(key) = part.and_then(|i| self.cpu_budget_key(i)) {
+            .and_then(|p| self.site.cluster.partition_index(p));
+        if let Some(key) = part.and_then(|i| self.site.cpu_budget_key(i)) {
             used.gres.insert(key, u64::from(alloc.cpus));
         }
         used

@@ -40,7 +40,7 @@ impl Scheduler {
     /// # }
     /// ```
     pub fn purge_finished(&mut self, now: Timestamp) -> Vec<JobRecord> {
-        let age = self.cluster.config().min_job_age;
+        let age = self.site.cluster.config().min_job_age;
         let mut purged = Vec::new();
         let mut gone = HashSet::default();
         while let Some(&(ended, id)) = self.finished.front() {

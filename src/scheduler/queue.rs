@@ -312,7 +312,7 @@ impl super::Scheduler {
         };
         if let [name] = job.resolved.partitions() {
             // The common case, without an iterator chain.
-            return match self.cluster.partition_index(name) {
+            return match self.site.cluster.partition_index(name) {
                 Some(part) if !job.resolved.blocked_by_limits_at(0) => vec![(part, 0)],
                 _ => Vec::new(),
             };
@@ -322,7 +322,7 @@ impl super::Scheduler {
             .iter()
             .enumerate()
             .filter(|&(i, _)| !job.resolved.blocked_by_limits_at(i))
-            .filter_map(|(i, name)| Some((self.cluster.partition_index(name)?, i)))
+            .filter_map(|(i, name)| Some((self.site.cluster.partition_index(name)?, i)))
             .collect()
     }
 
@@ -449,7 +449,7 @@ impl super::Scheduler {
     /// Builds the queue again from every job (the reference the kept queue is tested
     /// against).
     pub(crate) fn rebuild_queue(&mut self) {
-        self.queue.eligible = Queue::new(self.cluster.partitions().map(|p| p.priority_tier));
+        self.queue.eligible = Queue::new(self.site.cluster.partitions().map(|p| p.priority_tier));
         let ids: Vec<JobId> = self.jobs.keys().copied().collect();
         for id in ids {
             if let Some(job) = self.jobs.get_mut(&id) {

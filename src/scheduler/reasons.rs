@@ -49,7 +49,7 @@ impl Scheduler {
             }
             let part = self.jobs.get(&id).and_then(|j| {
                 j.queued?;
-                self.cluster.partition_index(j.resolved.partition())
+                self.site.cluster.partition_index(j.resolved.partition())
             });
             let Some(part) = part else {
                 continue;
@@ -105,7 +105,7 @@ impl Scheduler {
                     .request()
                     .nodelist
                     .iter()
-                    .filter(|n| self.out_of_service(n))
+                    .filter(|n| self.site.out_of_service(n))
                     .cloned()
                     .collect();
                 (!down.is_empty()).then(|| {
@@ -116,25 +116,17 @@ impl Scheduler {
                 })
             }
             PendingReason::Resources => {
-                let part = self.cluster.partition(partition)?;
+                let part = self.site.cluster.partition(partition)?;
                 let in_service = part
                     .nodes
                     .iter()
-                    .filter(|n| !self.out_of_service(n))
+                    .filter(|n| !self.site.out_of_service(n))
                     .count();
                 (in_service < job.resolved.min_nodes() as usize)
                     .then(|| RESERVED_ELSEWHERE.to_owned())
             }
             _ => None,
         }
-    }
-
-    /// Whether node `name` is out of service (down, drained, failing...): a job that names
-    /// it waits with ReqNodeNotAvail.
-    pub(super) fn out_of_service(&self, name: &str) -> bool {
-        self.cluster
-            .node(name)
-            .is_some_and(|node| !node.is_schedulable())
     }
 
     /// Records that a job could not start now: its estimate, and its reason (the first
@@ -174,7 +166,7 @@ impl Scheduler {
     pub(super) fn is_default_part(&self, job: &Job, part: usize) -> bool {
         match job.resolved.partitions() {
             [_] => true,
-            _ => self.cluster.partition_index(job.resolved.partition()) == Some(part),
+            _ => self.site.cluster.partition_index(job.resolved.partition()) == Some(part),
         }
     }
 

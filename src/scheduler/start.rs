@@ -35,19 +35,20 @@ impl Scheduler {
                 .filter(|(k, _)| k.name != CPU_BUDGET)
                 .map(|(k, c)| (k.clone(), *c))
                 .collect();
-            let Some(rt) = self.nodes.get_mut(n as usize) else {
+            let Some(rt) = self.site.nodes.get_mut(n as usize) else {
                 continue;
             };
             let Some((used, devices)) = rt.allocate(run_id, usage.cpus, usage.memory, &gres) else {
                 // The plan and the node disagree: undo and leave the job pending.
                 for (i, used, devices) in done {
-                    if let Some(rt) = self.nodes.get_mut(i) {
+                    if let Some(rt) = self.site.nodes.get_mut(i) {
                         rt.release(run_id, &used, &devices);
                     }
                 }
                 return None;
             };
             let name = self
+                .site
                 .cluster
                 .node_at(n as usize)
                 .map(|n| n.name.clone())
@@ -61,6 +62,7 @@ impl Scheduler {
             done.push((n as usize, used, devices));
         }
         let partition = self
+            .site
             .cluster
             .partition_at(part)
             .map(|p| p.name.clone())
