@@ -192,7 +192,7 @@ impl Scheduler {
                 || rt
                     .jobs
                     .iter()
-                    .filter_map(|id| self.jobs.get(id))
+                    .filter_map(|id| self.jobs.get(*id))
                     .any(|other| self.running_sharing(other).0))
     }
 
@@ -207,7 +207,7 @@ impl Scheduler {
         };
         rt.jobs
             .iter()
-            .filter_map(|id| self.jobs.get(id))
+            .filter_map(|id| self.jobs.get(*id))
             .all(|other| {
                 let shape = other
                     .partition

@@ -229,7 +229,7 @@ impl Scheduler {
         // planned (and reserves) on its own, in queue order (Slurm's default).
         // (Arrays keep one plan: their tasks reserve one after another on it.)
         let per_record = !bf.one_resv_per_job
-            && self.jobs.get(&entry.job).is_some_and(|j| {
+            && self.jobs.get(entry.job).is_some_and(|j| {
                 j.resolved.partitions().len() > 1 && j.resolved.request().array.is_none()
             });
         let done = if per_record {
@@ -243,7 +243,7 @@ impl Scheduler {
         if per_record {
             walk.planned_records.insert((entry.job, entry.part));
         }
-        let Some(job) = self.jobs.get(&entry.job) else {
+        let Some(job) = self.jobs.get(entry.job) else {
             return Visit::Other;
         };
         if !Self::is_eligible(job) {
@@ -310,7 +310,7 @@ impl Scheduler {
             }
         }
         loop {
-            match self.array_gate(entry.job) {
+            match self.jobs.array_gate(entry.job) {
                 ArrayGate::Throttled => {
                     self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
                     // Not Priority: a main pass that does not walk it settles it.
@@ -350,7 +350,7 @@ impl Scheduler {
                 };
                 self.add_to_profile(profile, started, &placement, now);
                 walk.started_behind_reservation |= !walk.reserved_per_part.is_empty();
-                if self.arrays.contains_key(&entry.job) {
+                if self.jobs.arrays.contains_key(&entry.job) {
                     continue;
                 }
                 state.handled.insert(entry.job);
@@ -388,6 +388,7 @@ impl Scheduler {
             self.reserve(profile, &demand, &placement, bf, user, user_exclusive);
             // Later tasks of an array reserve too, up to bf_max_job_array_resv.
             let pending = self
+                .jobs
                 .arrays
                 .get(&entry.job)
                 .map_or(0, |a| a.tasks.pending_count());
@@ -555,7 +556,7 @@ impl Scheduler {
         now: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<(usize, Demand, Placement)> {
-        let job = self.jobs.get(&id)?;
+        let job = self.jobs.get(id)?;
         if job.resolved.partitions().len() == 1 {
             // The queue record's partition is the job's only one.
             if job.resolved.blocked_by_limits_at(0) {

@@ -80,9 +80,10 @@ impl Scheduler {
         };
         if min_age > 0 || weights.is_some() {
             for job in self
+                .jobs
                 .pending
                 .iter()
-                .filter_map(|id| self.jobs.get(id))
+                .filter_map(|id| self.jobs.get(*id))
                 .filter(|job| job.queued.is_some())
             {
                 if let Some(eligible) = job.eligible
@@ -102,7 +103,7 @@ impl Scheduler {
         // Deadlines (only watched jobs have one): a pending job is ended at the first pass
         // at which its time limit no longer fits before its deadline.
         for id in &self.queue.watch {
-            let Some(job) = self.jobs.get(id) else {
+            let Some(job) = self.jobs.get(*id) else {
                 continue;
             };
             let Some(deadline) = job.resolved.request().deadline.as_ref() else {
@@ -192,7 +193,7 @@ impl Scheduler {
         }
         // Begin times and dependencies: only watched jobs have them.
         for &id in &self.queue.watch {
-            let Some(job) = self.jobs.get(&id) else {
+            let Some(job) = self.jobs.get(id) else {
                 continue;
             };
             if job.state != JobState::Pending {

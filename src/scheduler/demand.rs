@@ -57,7 +57,7 @@ pub(crate) enum JobNodes {
 impl Scheduler {
     /// The demand of a job in a partition, and the nodes it may use there.
     pub(crate) fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, JobNodes)> {
-        let job = self.jobs.get(&id)?;
+        let job = self.jobs.get(id)?;
         let shape = self.shape_in(job, part);
         let cpt = shape.cpus_per_task().max(1);
         let min_cpus_per_node = shape.min_cpus_per_node().max(1);
@@ -204,7 +204,7 @@ impl Scheduler {
     /// Nodes of the partition the job may ever use (features, `--nodelist`, `--exclude`):
     /// the partition's own list, borrowed, when the job restricts nothing.
     pub(super) fn candidates(&self, id: JobId, part: usize) -> JobNodes {
-        let (Some(nodes), Some(job)) = (self.site.partition_nodes.get(part), self.jobs.get(&id))
+        let (Some(nodes), Some(job)) = (self.site.partition_nodes.get(part), self.jobs.get(id))
         else {
             return JobNodes::Narrowed(Vec::new());
         };
@@ -245,7 +245,7 @@ impl Scheduler {
 
     pub(super) fn requested_nodes(&self, id: JobId) -> Vec<u32> {
         self.jobs
-            .get(&id)
+            .get(id)
             .map(|j| {
                 j.resolved
                     .request()

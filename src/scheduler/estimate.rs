@@ -83,10 +83,11 @@ impl Scheduler {
         // like squeue.
         let plans = self.plans();
         let mut estimates: Vec<Estimate> = self
+            .jobs
             .pending
             .iter()
             .flat_map(|&id| {
-                let Some(job) = self.jobs.get(&id) else {
+                let Some(job) = self.jobs.get(id) else {
                     return Vec::new();
                 };
                 let plan = plans.get(&id);
@@ -147,7 +148,7 @@ impl Scheduler {
                     )
                 })
             });
-        let Some(array) = self.arrays.get(&job.id).filter(|_| aftercorr) else {
+        let Some(array) = self.jobs.arrays.get(&job.id).filter(|_| aftercorr) else {
             return vec![estimate];
         };
         array
@@ -161,7 +162,7 @@ impl Scheduler {
     }
 
     pub(crate) fn pending_display_id(&self, job: &Job) -> String {
-        match self.arrays.get(&job.id) {
+        match self.jobs.arrays.get(&job.id) {
             Some(a) => a
                 .tasks
                 .squeue_id(job.id)

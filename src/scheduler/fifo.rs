@@ -29,7 +29,7 @@ impl Scheduler {
             if state.handled.contains(&entry.job) || planned.contains(&entry.job) {
                 continue;
             }
-            let Some(job) = self.jobs.get(&entry.job) else {
+            let Some(job) = self.jobs.get(entry.job) else {
                 continue;
             };
             // Whether `fifo_plans` keeps a plan for it, which skips its other records: it
@@ -71,7 +71,7 @@ impl Scheduler {
                 continue;
             }
             let (Some(job), Some((demand, candidates))) = (
-                self.jobs.get(&entry.job),
+                self.jobs.get(entry.job),
                 self.demand_in(entry.job, entry.part),
             ) else {
                 continue;

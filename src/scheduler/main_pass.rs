@@ -133,7 +133,7 @@ impl Scheduler {
         for id in unsettled {
             // As a walk would: Priority over no reason or Resources (`_failed_partition()`).
             if !seen.contains(&id)
-                && self.jobs.get(&id).is_some_and(|j| {
+                && self.jobs.get(id).is_some_and(|j| {
                     j.state == JobState::Pending
                         && j.queued.is_some()
                         && matches!(
@@ -161,12 +161,12 @@ impl Scheduler {
     /// CPU-4,CPU-16 --mem=128G` on 32 GB CPU-4 nodes behind a blocked CPU-16 job).
     fn settle_bad_constraints(&mut self, walk: &MainWalk) {
         let mut settled: Vec<(JobId, PendingReason, Option<String>)> = Vec::new();
-        let pending = &self.pending;
+        let pending = &self.jobs.pending;
         self.queue
             .with_unfit_tries
             .retain(|id| pending.contains(id));
         for &id in &self.queue.with_unfit_tries {
-            let Some(job) = self.jobs.get(&id) else {
+            let Some(job) = self.jobs.get(id) else {
                 continue;
             };
             // Tries in partitions without a node for the job (BadConstraints) and in
@@ -320,7 +320,7 @@ impl Scheduler {
         }
         if walk.failed.contains_key(&entry.part) {
             // `_failed_partition()`: Priority, over no reason or Resources only.
-            if self.jobs.get(&entry.job).is_some_and(|j| {
+            if self.jobs.get(entry.job).is_some_and(|j| {
                 matches!(
                     j.reason,
                     None | Some(PendingReason::Resources | PendingReason::Priority)
@@ -341,7 +341,7 @@ impl Scheduler {
             .cluster
             .partition_at(entry.part)
             .is_some_and(|p| p.oversubscribe == OverSubscribe::Exclusive)
-            && let Some(job) = self.jobs.get_mut(&entry.job)
+            && let Some(job) = self.jobs.get_mut(entry.job)
             && !job.whole_for_good
         {
             job.whole_for_good = true;
@@ -351,7 +351,7 @@ impl Scheduler {
             profile.block(n);
         }
         loop {
-            match self.array_gate(entry.job) {
+            match self.jobs.array_gate(entry.job) {
                 ArrayGate::Throttled => {
                     self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
                     break;
@@ -379,7 +379,7 @@ impl Scheduler {
                         break;
                     };
                     self.add_to_profile(profile, started, &placement, now);
-                    if !self.arrays.contains_key(&entry.job) {
+                    if !self.jobs.arrays.contains_key(&entry.job) {
                         state.handled.insert(entry.job);
                         break;
                     }
@@ -400,8 +400,8 @@ impl Scheduler {
                     let nodelist = self.requested_nodes(entry.job);
                     let min_nodes = self
                         .jobs
-                        .get(&entry.job)
-                        .map_or(1, |j| Self::requested_min_nodes(j));
+                        .get(entry.job)
+                        .map_or(1, Self::requested_min_nodes);
                     let block: Vec<u32> = if nodelist.is_empty()
                         || nodelist.iter().collect::<BTreeSet<_>>().len() < min_nodes
                     {
@@ -514,8 +514,8 @@ impl Scheduler {
         self.set_described(entry.job, PendingReason::ReqNodeNotAvail, desc);
         let min_nodes = self
             .jobs
-            .get(&entry.job)
-            .map_or(1, |j| Self::requested_min_nodes(j));
+            .get(entry.job)
+            .map_or(1, Self::requested_min_nodes);
         if !required.is_empty() && required.iter().collect::<BTreeSet<_>>().len() >= min_nodes {
             self.block_nodes(walk, entry, &required);
             walk.to_block.extend(required);
@@ -546,7 +546,7 @@ impl Scheduler {
     /// those nodes, its listed nodes held back when they cover its node count. Whether it
     /// was settled so.
     fn unavailable_to(&mut self, entry: Entry, walk: &mut MainWalk) -> bool {
-        let Some(job) = self.jobs.get(&entry.job) else {
+        let Some(job) = self.jobs.get(entry.job) else {
             return false;
         };
         let min_nodes = Self::requested_min_nodes(job);
@@ -606,7 +606,7 @@ impl Scheduler {
     /// Whether a job that cannot start now blocks what is behind it in the main pass: not
     /// if backfill would refuse it a reservation for its priority or its age.
     fn may_block(&self, id: JobId, now: Timestamp) -> bool {
-        let (Some(job), Some(bf)) = (self.jobs.get(&id), self.site.policy.backfill.as_ref()) else {
+        let (Some(job), Some(bf)) = (self.jobs.get(id), self.site.policy.backfill.as_ref()) else {
             return true;
         };
         let age = job.eligible.map_or(0, |e| now.0.saturating_sub(e.0));

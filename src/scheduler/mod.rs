@@ -38,6 +38,7 @@ mod estimate;
 mod events;
 mod fifo;
 mod job;
+mod job_table;
 mod main_pass;
 mod nodes;
 mod pass;
@@ -67,7 +68,6 @@ pub use status::{LimitUsage, PartitionUsage, UserUsage};
 use crate::array::{ArraySpec, ArrayTasks};
 use crate::cluster::Cluster;
 use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, DependencyTracker};
-use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::partition::PartitionState;
@@ -75,12 +75,6 @@ use crate::request::JobRequest;
 use crate::resolve::Rejection;
 use crate::time::{TimeLimit, Timestamp};
 use crate::tres::Tres;
-use indexmap::{IndexMap, IndexSet};
-use std::collections::{BTreeMap, VecDeque};
-use std::sync::Arc;
-
-/// Slurm's largest job id (`MAX_JOB_ID`); ids wrap back to 1 after it.
-const MAX_JOB_ID: u32 = 0x03FF_FFFF;
 
 /// Why a submission was refused. A refused submission changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,36 +132,13 @@ pub enum PartitionError {
     UnknownPartition(String),
 }
 
-/// A pending array job's tasks that have not started yet.
-#[derive(Debug, Clone)]
-pub(crate) struct ArrayState {
-    pub(crate) tasks: ArrayTasks,
-    /// Ids of the tasks that got their own record, in start order.
-    pub(crate) task_jobs: Vec<JobId>,
-}
-
 /// The scheduler. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Scheduler {
     /// The cluster, the policy, and what each node holds now.
     site: site::Site,
-    // Insertion order is submission order (and start order for array tasks), so iteration
-    // is deterministic; a B-tree left about half of every node empty with sequential ids.
-    // Records are boxed: the map's doubling growth then leaves slack on small entries
-    // (hash, id, pointer) rather than on whole job records.
-    jobs: IndexMap<JobId, Box<Job>, FastBuild>,
-    arrays: BTreeMap<JobId, ArrayState>,
-    /// Each user's name, shared by that user's jobs, and index.
-    users: IndexMap<Arc<str>, u32, FastBuild>,
-    /// Each partition's name by definition index, shared by the jobs that run there.
-    partition_names: Vec<Arc<str>>,
-    /// Every distinct partition list of a submitted job, shared by the jobs that have it.
-    partition_lists: IndexSet<Arc<[String]>>,
-    pub(crate) next_id: u32,
-    /// Pending jobs (an array whose tasks have not all started counts once).
-    pending: IndexSet<JobId, FastBuild>,
-    /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
-    finished: VecDeque<(Timestamp, JobId)>,
+    /// Every job, pending, running or finished until purged, and what jobs share.
+    jobs: job_table::JobTable,
     /// Running jobs by the instants the clock changes something for them.
     events: events::EventIndex,
     /// Shortcuts that tests turn off, and the kind of pass under way.
@@ -193,21 +164,11 @@ impl Scheduler {
     #[must_use]
     pub fn with_policy(cluster: Cluster, policy: Policy) -> Self {
         let priorities = priorities::Priorities::new(&cluster);
+        let jobs = job_table::JobTable::new(&cluster);
         let tiers: Vec<u16> = cluster.partitions().map(|p| p.priority_tier).collect();
-        let partition_names = cluster
-            .partitions()
-            .map(|p| Arc::from(p.name.as_str()))
-            .collect();
         Self {
             site: site::Site::new(cluster, policy),
-            jobs: IndexMap::default(),
-            arrays: BTreeMap::new(),
-            users: IndexMap::default(),
-            partition_names,
-            partition_lists: IndexSet::new(),
-            next_id: 1,
-            pending: IndexSet::default(),
-            finished: VecDeque::new(),
+            jobs,
             events: events::EventIndex::default(),
             switches: switches::Switches::default(),
             priorities,
@@ -267,7 +228,7 @@ impl Scheduler {
             return Err(SubmitError::NoUser);
         }
         let mut resolved = self.site.cluster.resolve(request)?;
-        let id = self.peek_next_id();
+        let id = self.jobs.peek_next_id();
         if let Some(dep) = &request.dependency {
             for item in &dep.items {
                 if let DependencyItem::On { kind, target, .. } = item {
@@ -278,7 +239,7 @@ impl Scheduler {
                         return Err(SubmitError::SelfDependency);
                     }
                     let known =
-                        self.jobs.contains_key(&target_id) || self.arrays.contains_key(&target_id);
+                        self.jobs.contains(target_id) || self.jobs.arrays.contains_key(&target_id);
                     if !known
                         && matches!(kind, DependencyKind::AfterOk | DependencyKind::AfterNotOk)
                     {
@@ -300,15 +261,15 @@ impl Scheduler {
             self.reason_at_submit(&resolved)
         };
         // Everything is checked: from here on the submission cannot fail.
-        self.next_id = next_job_id(id).0;
-        let (user_idx, user) = self.user_index(user);
-        resolved.share_partitions(&mut self.partition_lists);
+        self.jobs.next_id = job_table::next_job_id(id).0;
+        let (user_idx, user) = self.jobs.user_index(user);
+        resolved.share_partitions(&mut self.jobs.partition_lists);
         let hold = request.hold.then_some(HoldKind::User);
         let time_limit = resolved.time_limit();
         if let Some(spec) = &request.array {
-            self.arrays.insert(
+            self.jobs.arrays.insert(
                 id,
-                ArrayState {
+                job_table::ArrayState {
                     tasks: ArrayTasks::new(ArraySpec::clone(spec)),
                     task_jobs: Vec::new(),
                 },
@@ -356,38 +317,10 @@ impl Scheduler {
             queued: None,
         };
         self.jobs.insert(id, Box::new(job));
-        self.pending.insert(id);
+        self.jobs.pending.insert(id);
         self.queue.watch.insert(id);
         self.priorities.dirty = true;
         Ok(id)
-    }
-
-    pub(crate) fn peek_next_id(&self) -> JobId {
-        let mut id = self.next_id;
-        while self.jobs.contains_key(&JobId(id)) || self.arrays.contains_key(&JobId(id)) {
-            id = next_job_id(JobId(id)).0;
-        }
-        JobId(id)
-    }
-
-    /// The user's index and shared name, adding the user on first sight.
-    fn user_index(&mut self, user: &str) -> (u32, Arc<str>) {
-        if let Some((name, &idx)) = self.users.get_key_value(user) {
-            return (idx, Arc::clone(name));
-        }
-        let idx = self.users.len() as u32;
-        let name: Arc<str> = Arc::from(user);
-        self.users.insert(Arc::clone(&name), idx);
-        (idx, name)
-    }
-
-    /// The name of the partition at `index`, shared with the scheduler's table (a fresh
-    /// copy if the table does not know it).
-    pub(crate) fn partition_name(&self, index: usize, name: &str) -> Arc<str> {
-        match self.partition_names.get(index) {
-            Some(shared) if **shared == *name => Arc::clone(shared),
-            _ => Arc::from(name),
-        }
     }
 
     /// The host reports that a running job ended with `exit_code` (0: COMPLETED, anything
@@ -417,7 +350,7 @@ impl Scheduler {
     ) -> Result<(), JobError> {
         if reboot_on_oom {
             self.end_running(id, now, JobState::Cancelled, Some(0), "end on OOM")?;
-            if let Some(job) = self.jobs.get_mut(&id) {
+            if let Some(job) = self.jobs.get_mut(id) {
                 job.comment = Some("out of memory: node rebooted".into());
             }
             Ok(())
@@ -435,15 +368,15 @@ impl Scheduler {
                 self.end_running(id, now, JobState::Cancelled, None, "cancel")
             }
             JobState::Pending => {
-                self.forget_array(id);
+                self.jobs.forget_array(id);
                 self.dequeue(id);
-                self.pending.swap_remove(&id);
-                if let Some(job) = self.jobs.get_mut(&id) {
+                self.jobs.pending.swap_remove(&id);
+                if let Some(job) = self.jobs.get_mut(id) {
                     job.state = JobState::Cancelled;
                     job.reason = None;
                     job.desc = None;
                     job.end = Some(now);
-                    self.finished.push_back((now, id));
+                    self.jobs.finished.push_back((now, id));
                 }
                 Ok(())
             }
@@ -497,7 +430,7 @@ impl Scheduler {
     /// submitted meanwhile (an explicit `--priority` is kept).
     pub fn release(&mut self, id: JobId) -> Result<(), JobError> {
         self.pending_mut(id, "release")?;
-        let request = self.jobs.get(&id).map(|j| j.resolved.request().clone());
+        let request = self.jobs.get(id).map(|j| j.resolved.request().clone());
         let priority = request.map_or(1, |r| self.priorities.initial(&r));
         let job = self.pending_mut(id, "release")?;
         job.hold = None;
@@ -526,7 +459,7 @@ impl Scheduler {
             });
         }
         self.release_allocation(id);
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.state = JobState::Pending;
             job.reason = None;
             job.desc = None;
@@ -540,7 +473,7 @@ impl Scheduler {
             self.priorities.dirty = true;
             // Slurm resets the submit time of a requeued job to the requeue time.
             job.submit = now;
-            self.pending.insert(id);
+            self.jobs.pending.insert(id);
             self.queue.watch.insert(id);
         }
         Ok(())
@@ -548,7 +481,7 @@ impl Scheduler {
 
     /// Changes a job's time limit (`scontrol update TimeLimit=`).
     pub fn update_time_limit(&mut self, id: JobId, limit: TimeLimit) -> Result<(), JobError> {
-        let job = self.jobs.get_mut(&id).ok_or(JobError::UnknownJob(id))?;
+        let job = self.jobs.get_mut(id).ok_or(JobError::UnknownJob(id))?;
         if job.state.is_finished() {
             return Err(JobError::WrongState {
                 job: id,
@@ -560,7 +493,7 @@ impl Scheduler {
         if running {
             self.forget_running_times(id);
         }
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.time_limit = limit;
         }
         if running {
@@ -643,17 +576,18 @@ impl Scheduler {
         // the cluster would now refuse outright (it can not happen through a state
         // change, but a job is never lost to it) keeps what it had.
         let affected: Vec<JobId> = self
+            .jobs
             .pending
             .iter()
             .copied()
             .filter(|id| {
                 self.jobs
-                    .get(id)
+                    .get(*id)
                     .is_some_and(|j| j.resolved.partitions().iter().any(|p| p == name))
             })
             .collect();
         for id in affected {
-            let Some(job) = self.jobs.get(&id) else {
+            let Some(job) = self.jobs.get(id) else {
                 continue;
             };
             let mut request = job.resolved.request().clone();
@@ -669,7 +603,7 @@ impl Scheduler {
             if resolved.has_unfit_tries() && !self.queue.with_unfit_tries.contains(&id) {
                 self.queue.with_unfit_tries.push(id);
             }
-            if let Some(job) = self.jobs.get_mut(&id) {
+            if let Some(job) = self.jobs.get_mut(id) {
                 job.resolved = resolved;
             }
             self.queue.watch.insert(id);
@@ -715,7 +649,7 @@ impl Scheduler {
             // The job's `--requeue`/`--no-requeue`, else JobRequeue (slurmctld copies it
             // into the job at submit); only batch jobs are requeued.
             let default = self.site.cluster.config().job_requeue;
-            let wants_requeue = self.jobs.get(&id).is_some_and(|j| {
+            let wants_requeue = self.jobs.get(id).is_some_and(|j| {
                 let req = j.resolved.request();
                 req.client == crate::request::Client::Sbatch && req.requeue.unwrap_or(default)
             });
@@ -754,20 +688,23 @@ impl Scheduler {
     /// A job by id.
     #[must_use]
     pub fn job(&self, id: JobId) -> Option<&Job> {
-        self.jobs.get(&id).map(|j| &**j)
+        self.jobs.get(id)
     }
 
     /// Every job the scheduler knows, pending, running and finished, in submission order
     /// (an array task that got its own record comes when it started). For `sacct`'s view
     /// sorted by id see [`Scheduler::records`].
     pub fn jobs(&self) -> impl Iterator<Item = &Job> {
-        self.jobs.values().map(|j| &**j)
+        self.jobs.iter()
     }
 
     /// How many of a pending array's tasks have not started (0 for other jobs).
     #[must_use]
     pub fn pending_tasks(&self, id: JobId) -> u64 {
-        self.arrays.get(&id).map_or(0, |a| a.tasks.pending_count())
+        self.jobs
+            .arrays
+            .get(&id)
+            .map_or(0, |a| a.tasks.pending_count())
     }
 
     /// What a node has free now (CPUs, memory, GRES).
@@ -826,13 +763,13 @@ impl Scheduler {
 
     fn job_state(&self, id: JobId) -> Result<JobState, JobError> {
         self.jobs
-            .get(&id)
+            .get(id)
             .map(|j| j.state)
             .ok_or(JobError::UnknownJob(id))
     }
 
     fn pending_mut(&mut self, id: JobId, action: &'static str) -> Result<&mut Job, JobError> {
-        let job = self.jobs.get_mut(&id).ok_or(JobError::UnknownJob(id))?;
+        let job = self.jobs.get_mut(id).ok_or(JobError::UnknownJob(id))?;
         if job.state != JobState::Pending {
             return Err(JobError::WrongState {
                 job: id,
@@ -860,20 +797,20 @@ impl Scheduler {
             });
         }
         self.release_allocation(id);
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.state = state;
             job.end = Some(now);
             job.exit_code = exit_code.or(Some(0));
             job.reason = None;
             job.desc = None;
-            self.finished.push_back((now, id));
+            self.jobs.finished.push_back((now, id));
         }
         Ok(())
     }
 
     fn release_allocation(&mut self, id: JobId) {
         self.forget_running_times(id);
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
@@ -887,17 +824,10 @@ impl Scheduler {
     }
 }
 
-pub(crate) fn next_job_id(id: JobId) -> JobId {
-    if id.0 >= MAX_JOB_ID {
-        JobId(1)
-    } else {
-        JobId(id.0 + 1)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn sched() -> Scheduler {
         let cluster = Cluster::from_slurm_conf(
@@ -931,7 +861,11 @@ mod tests {
         let j3 = sched
             .submit(&req(&["-p", "a", "--mem=100"]), "bob", Timestamp(0))
             .unwrap();
-        let (a, b, c) = (&sched.jobs[&j1], &sched.jobs[&j2], &sched.jobs[&j3]);
+        let (a, b, c) = (
+            sched.jobs.get(j1).unwrap(),
+            sched.jobs.get(j2).unwrap(),
+            sched.jobs.get(j3).unwrap(),
+        );
         assert!(Arc::ptr_eq(&a.user, &b.user));
         assert!(!Arc::ptr_eq(&a.user, &c.user));
         assert_eq!((a.user(), c.user()), ("alice", "bob"));
@@ -942,10 +876,10 @@ mod tests {
             b.resolved().partitions()
         ));
         assert_eq!(c.resolved().partitions(), ["a"]);
-        assert_eq!(sched.partition_lists.len(), 2);
+        assert_eq!(sched.jobs.partition_lists.len(), 2);
         // A started job names its partition from the scheduler'sched table.
         assert_eq!(sched.schedule(Timestamp(0)).len(), 3);
-        let (first, second) = (&sched.jobs[&j1], &sched.jobs[&j2]);
+        let (first, second) = (sched.jobs.get(j1).unwrap(), sched.jobs.get(j2).unwrap());
         assert_eq!(
             (first.partition(), second.partition()),
             (Some("b"), Some("b"))

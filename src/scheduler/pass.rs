@@ -138,7 +138,7 @@ impl Scheduler {
                 let queue = match &walked {
                     Some(queue) => {
                         let mut queue = queue.clone();
-                        queue.retain(|e| self.jobs.get(&e.job).is_some_and(|j| j.queued.is_some()));
+                        queue.retain(|e| self.jobs.get(e.job).is_some_and(|j| j.queued.is_some()));
                         queue
                     }
                     None => self.queue_entries(),
@@ -151,7 +151,7 @@ impl Scheduler {
             // now that wait for something else than Priority are settled then if it does
             // not walk them.
             for entry in walked {
-                if self.jobs.get(&entry.job).is_some_and(|j| {
+                if self.jobs.get(entry.job).is_some_and(|j| {
                     j.queued.is_some() && j.reason != Some(PendingReason::Priority)
                 }) {
                     self.queue.unsettled.push(entry.job);
@@ -276,7 +276,7 @@ impl Scheduler {
         self.plan.planned = state.planned;
         self.plan.on_demand = self.site.policy.backfill.is_none();
         self.plan.made = std::sync::OnceLock::new();
-        self.events.pending_after_pass = self.pending.len();
+        self.events.pending_after_pass = self.jobs.pending.len();
         self.plan.estimates = std::sync::OnceLock::new();
     }
 }

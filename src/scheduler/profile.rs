@@ -29,7 +29,7 @@ impl Scheduler {
     /// A running job's planned end changed (its time limit did): its nodes are planned
     /// again at the next pass.
     pub(crate) fn plan_running_job(&mut self, id: JobId) {
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         let end = Self::planned_end(job);
@@ -63,7 +63,7 @@ impl Scheduler {
         nodes.append(&mut self.plan.dirty);
         self.collect_overdue(now);
         for id in &self.events.overdue {
-            if let Some(job) = self.jobs.get(id) {
+            if let Some(job) = self.jobs.get(*id) {
                 nodes.extend(job.alloc_nodes.iter());
             }
         }
@@ -96,7 +96,7 @@ impl Scheduler {
             self.events.planned_ends.pop();
             if self
                 .jobs
-                .get(&id)
+                .get(id)
                 .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) == end)
                 && !self.events.overdue.contains(&id)
             {
@@ -105,7 +105,7 @@ impl Scheduler {
         }
         let jobs = &self.jobs;
         self.events.overdue.retain(|id| {
-            jobs.get(id)
+            jobs.get(*id)
                 .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) <= limit)
         });
     }
@@ -138,7 +138,7 @@ impl Scheduler {
                 continue;
             };
             for id in &rt.jobs {
-                let Some(job) = self.jobs.get(id) else {
+                let Some(job) = self.jobs.get(*id) else {
                     continue;
                 };
                 let Some(alloc) = job
@@ -178,7 +178,7 @@ impl Scheduler {
                 profile.block(i as NodeIdx);
             }
         }
-        for job in self.jobs.values().filter(|j| j.state == JobState::Running) {
+        for job in self.jobs.iter().filter(|j| j.state == JobState::Running) {
             // A job past its limit (the host has not stopped it yet) still holds its nodes.
             let end = Self::planned_end(job).max(Timestamp(now.0.saturating_add(1)));
             for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
@@ -244,7 +244,7 @@ impl Scheduler {
         placement: &Placement,
         now: Timestamp,
     ) {
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         let end = match job.time_limit {

@@ -47,7 +47,7 @@ impl Scheduler {
             if visited.contains(&id) || state.handled.contains(&id) {
                 continue;
             }
-            let part = self.jobs.get(&id).and_then(|j| {
+            let part = self.jobs.get(id).and_then(|j| {
                 j.queued?;
                 self.site.cluster.partition_index(j.resolved.partition())
             });
@@ -66,7 +66,7 @@ impl Scheduler {
     /// Gives a job that waits for resources its reason (Resources or Priority), unless it
     /// waits for something else.
     fn set_blocked_reason(&mut self, id: JobId, reason: PendingReason) {
-        let Some(job) = self.jobs.get_mut(&id) else {
+        let Some(job) = self.jobs.get_mut(id) else {
             return;
         };
         // A reason the main pass described (too few nodes available) stays: backfill
@@ -142,7 +142,7 @@ impl Scheduler {
         if !state.main_reasons {
             self.note_blocked_reason(part, id, state);
         }
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         // Not planned, in the partition the estimate names anyway: nothing to keep.
@@ -171,7 +171,7 @@ impl Scheduler {
     }
 
     pub(super) fn set_reason(&mut self, id: JobId, reason: PendingReason) {
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.reason = Some(reason);
             job.desc = None;
         }
@@ -179,7 +179,7 @@ impl Scheduler {
 
     /// Sets a reason with the description slurmctld gives it.
     pub(super) fn set_described(&mut self, id: JobId, reason: PendingReason, desc: String) {
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.reason = Some(reason);
             job.desc = Some(desc.into_boxed_str());
         }

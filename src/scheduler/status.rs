@@ -128,7 +128,7 @@ impl Scheduler {
     #[must_use]
     pub fn user_usage(&self, user: &str) -> UserUsage {
         let mut usage = UserUsage::default();
-        for job in self.jobs.values().filter(|j| j.user() == user) {
+        for job in self.jobs.iter().filter(|j| j.user() == user) {
             match job.state {
                 JobState::Running | JobState::Suspended => {
                     usage.running_jobs += 1;
@@ -136,6 +136,7 @@ impl Scheduler {
                 }
                 JobState::Pending => {
                     usage.pending_jobs += self
+                        .jobs
                         .arrays
                         .get(&job.id)
                         .map_or(1, |a| a.tasks.pending_count());
@@ -152,7 +153,7 @@ impl Scheduler {
     pub fn qos_user_usage(&self, qos: &str, user: &str) -> Option<Vec<LimitUsage>> {
         let q = self.site.cluster.qos(qos)?;
         let mut held = Tres::default();
-        for job in self.jobs.values().filter(|j| {
+        for job in self.jobs.iter().filter(|j| {
             j.user() == user && j.state == JobState::Running && j.resolved.qos() == Some(qos)
         }) {
             add_allocations(&mut held, &job.allocation);
