@@ -75,6 +75,13 @@ use crate::request::JobRequest;
 use crate::resolve::Rejection;
 use crate::time::{TimeLimit, Timestamp};
 use crate::tres::Tres;
+use events::EventIndex;
+use job_table::{ArrayState, JobTable, next_job_id};
+use plan_cache::PlanCache;
+use priorities::Priorities;
+use queue_state::QueueState;
+use site::Site;
+use switches::Switches;
 
 /// Why a submission was refused. A refused submission changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -132,23 +139,41 @@ pub enum PartitionError {
     UnknownPartition(String),
 }
 
+// How the scheduler is built: its state is a handful of parts, each a struct in a file of
+// its own that says what it holds and what stays true of it.
+// - `site` (site.rs): the cluster, the policy, what each node holds now;
+// - `jobs` (job_table.rs): every job until it is purged, with arrays, users, shared names,
+//   job ids, the pending set and the finished list;
+// - `priorities` (priorities.rs): the priority plugin and what it keeps between jobs;
+// - `queue` (queue_state.rs): the eligible jobs in Slurm's order (queue.rs) and what the
+//   passes note about them;
+// - `plan` (plan_cache.rs): what one pass keeps for the next (the plan, the backfill walk)
+//   and for the host (plans, estimates);
+// - `events` (events.rs): running jobs by the instants at which the clock changes
+//   something, and when the last pass ran;
+// - `switches` (switches.rs): the shortcuts tests turn off.
+// The other files are the behaviour, topic by topic (`impl Scheduler` blocks: a pass, the
+// main pass, backfill, reasons...); a helper that needs one part alone is that part's. The
+// policy layer to come (limits, fair-share, preemption) gets modules of its own, and parts
+// of its own where it keeps state.
+
 /// The scheduler. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Scheduler {
     /// The cluster, the policy, and what each node holds now.
-    site: site::Site,
+    site: Site,
     /// Every job, pending, running or finished until purged, and what jobs share.
-    jobs: job_table::JobTable,
-    /// Running jobs by the instants the clock changes something for them.
-    events: events::EventIndex,
-    /// Shortcuts that tests turn off, and the kind of pass under way.
-    switches: switches::Switches,
+    jobs: JobTable,
     /// The priority plugin and what it keeps between jobs.
-    priorities: priorities::Priorities,
-    /// The plan kept between passes, and the plans and estimates of the last one.
-    plan: plan_cache::PlanCache,
+    priorities: Priorities,
     /// The eligible jobs in Slurm's order, and what passes note about them.
-    queue: queue_state::QueueState,
+    queue: QueueState,
+    /// The plan kept between passes, and the plans and estimates of the last one.
+    plan: PlanCache,
+    /// Running jobs by the instants the clock changes something for them.
+    events: EventIndex,
+    /// Shortcuts that tests turn off, and the kind of pass under way.
+    switches: Switches,
 }
 
 impl Scheduler {
@@ -163,17 +188,17 @@ impl Scheduler {
     /// A scheduler with an explicit policy.
     #[must_use]
     pub fn with_policy(cluster: Cluster, policy: Policy) -> Self {
-        let priorities = priorities::Priorities::new(&cluster);
-        let jobs = job_table::JobTable::new(&cluster);
-        let tiers: Vec<u16> = cluster.partitions().map(|p| p.priority_tier).collect();
+        let jobs = JobTable::new(&cluster);
+        let priorities = Priorities::new(&cluster);
+        let queue = QueueState::new(cluster.partitions().map(|p| p.priority_tier));
         Self {
-            site: site::Site::new(cluster, policy),
+            site: Site::new(cluster, policy),
             jobs,
-            events: events::EventIndex::default(),
-            switches: switches::Switches::default(),
             priorities,
-            plan: plan_cache::PlanCache::default(),
-            queue: queue_state::QueueState::new(tiers),
+            queue,
+            plan: PlanCache::default(),
+            events: EventIndex::default(),
+            switches: Switches::default(),
         }
     }
 
@@ -261,7 +286,7 @@ impl Scheduler {
             self.reason_at_submit(&resolved)
         };
         // Everything is checked: from here on the submission cannot fail.
-        self.jobs.next_id = job_table::next_job_id(id).0;
+        self.jobs.next_id = next_job_id(id).0;
         let (user_idx, user) = self.jobs.user_index(user);
         resolved.share_partitions(&mut self.jobs.partition_lists);
         let hold = request.hold.then_some(HoldKind::User);
@@ -269,7 +294,7 @@ impl Scheduler {
         if let Some(spec) = &request.array {
             self.jobs.arrays.insert(
                 id,
-                job_table::ArrayState {
+                ArrayState {
                     tasks: ArrayTasks::new(ArraySpec::clone(spec)),
                     task_jobs: Vec::new(),
                 },
