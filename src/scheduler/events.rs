@@ -1,7 +1,10 @@
 //! The event index: the running jobs ordered by the instants at which the clock alone
 //! changes something for them, and when the last pass ran.
 
+use super::Scheduler;
+use super::job_table::JobTable;
 use crate::job_id::JobId;
+use crate::job_state::JobState;
 use crate::time::Timestamp;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
@@ -53,5 +56,29 @@ impl EventIndex {
         if let Some(kill) = kill {
             self.kill_times.remove(&(kill, id));
         }
+    }
+
+    /// Moves the running jobs whose planned end is at most `now + 1` (so that the plan
+    /// must hold their nodes until `now + 1`, pass after pass) from `planned_ends` to
+    /// `overdue`, and drops the ones that no longer run.
+    pub(super) fn collect_overdue(&mut self, now: Timestamp, jobs: &JobTable) {
+        let limit = Timestamp(now.0.saturating_add(1));
+        while let Some(&Reverse((end, id))) = self.planned_ends.peek() {
+            if end > limit {
+                break;
+            }
+            self.planned_ends.pop();
+            if jobs
+                .get(id)
+                .is_some_and(|j| j.state == JobState::Running && Scheduler::planned_end(j) == end)
+                && !self.overdue.contains(&id)
+            {
+                self.overdue.push(id);
+            }
+        }
+        self.overdue.retain(|id| {
+            jobs.get(*id)
+                .is_some_and(|j| j.state == JobState::Running && Scheduler::planned_end(j) <= limit)
+        });
     }
 }

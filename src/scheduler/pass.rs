@@ -103,7 +103,7 @@ impl Scheduler {
             let queue = self.main_pass(now, unsettled.take(), &mut state, decisions, &mut profile);
             // Backfill starts from the running jobs alone, without the main pass's blocks.
             let restored = profile.undo_touched();
-            let again = self.started_on(&restored);
+            let again = self.plan.started_on(&restored);
             self.rebuild_nodes(&mut profile, again, now);
             walked = Some(queue);
         }

@@ -6,8 +6,8 @@ use super::estimate::{Estimate, Planned};
 use super::pass::KeptPass;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
-use crate::planner::Profile;
-use std::collections::HashMap;
+use crate::planner::{NodeIdx, Profile};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 /// The plan cache.
@@ -53,4 +53,19 @@ pub(super) struct PlanCache {
     /// A job became whole-node for good in the last pass (`Job::whole_for_good`): its
     /// demand changed, so the next pass starts from scratch.
     pub(super) sharing_changed: bool,
+}
+
+impl PlanCache {
+    /// The nodes of `restored` on which a job started in this pass or the last.
+    pub(super) fn started_on(&self, restored: &[NodeIdx]) -> Vec<NodeIdx> {
+        if self.started_nodes.is_empty() {
+            return Vec::new();
+        }
+        let started: BTreeSet<u32> = self.started_nodes.iter().copied().collect();
+        restored
+            .iter()
+            .copied()
+            .filter(|n| started.contains(n))
+            .collect()
+    }
 }

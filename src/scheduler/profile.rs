@@ -10,7 +10,6 @@ use crate::planner::{NodeIdx, Placement, Profile};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
 use std::cmp::Reverse;
-use std::collections::BTreeSet;
 
 /// How long backfill plans an UNLIMITED job for (Slurm uses one year).
 pub(super) const UNLIMITED_PLAN: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -50,7 +49,7 @@ impl Scheduler {
             let mut profile = self.build_profile(now);
             // Running jobs already past their planned end are held to `now + 1` by the
             // profile just built; the heap brings them back below.
-            self.collect_overdue(now);
+            self.events.collect_overdue(now, &self.jobs);
             profile.track_changes(true);
             return profile;
         };
@@ -58,10 +57,10 @@ impl Scheduler {
         // The last pass's reservations and blocks, undone; a node on which a job started
         // after it was touched lost that job too, and is planned again.
         let restored = profile.undo_touched();
-        let mut nodes = self.started_on(&restored);
+        let mut nodes = self.plan.started_on(&restored);
         self.plan.started_nodes.clear();
         nodes.append(&mut self.plan.dirty);
-        self.collect_overdue(now);
+        self.events.collect_overdue(now, &self.jobs);
         for id in &self.events.overdue {
             if let Some(job) = self.jobs.get(*id) {
                 nodes.extend(job.alloc_nodes.iter());
@@ -69,45 +68,6 @@ impl Scheduler {
         }
         self.rebuild_nodes(&mut profile, nodes, now);
         profile
-    }
-
-    /// The nodes of `restored` on which a job started in this pass or the last.
-    pub(super) fn started_on(&self, restored: &[NodeIdx]) -> Vec<NodeIdx> {
-        if self.plan.started_nodes.is_empty() {
-            return Vec::new();
-        }
-        let started: BTreeSet<u32> = self.plan.started_nodes.iter().copied().collect();
-        restored
-            .iter()
-            .copied()
-            .filter(|n| started.contains(n))
-            .collect()
-    }
-
-    /// Moves the running jobs whose planned end is at most `now + 1` (so that the plan
-    /// must hold their nodes until `now + 1`, pass after pass) from `planned_ends` to
-    /// `overdue`, and drops the ones that no longer run.
-    fn collect_overdue(&mut self, now: Timestamp) {
-        let limit = Timestamp(now.0.saturating_add(1));
-        while let Some(&Reverse((end, id))) = self.events.planned_ends.peek() {
-            if end > limit {
-                break;
-            }
-            self.events.planned_ends.pop();
-            if self
-                .jobs
-                .get(id)
-                .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) == end)
-                && !self.events.overdue.contains(&id)
-            {
-                self.events.overdue.push(id);
-            }
-        }
-        let jobs = &self.jobs;
-        self.events.overdue.retain(|id| {
-            jobs.get(*id)
-                .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) <= limit)
-        });
     }
 
     /// Plans `nodes` again from scratch at `now`: free, blocked if out of service, with

@@ -65,6 +65,7 @@ impl Site {
             memory_consumable,
         }
     }
+
     /// Whether node `name` is out of service (down, drained, failing...): a job that names
     /// it waits with ReqNodeNotAvail.
     pub(super) fn out_of_service(&self, name: &str) -> bool {
