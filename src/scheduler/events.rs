@@ -9,16 +9,16 @@ use crate::time::Timestamp;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 
-/// The scheduler's time-ordered indexes: what [`super::Scheduler::next_change_time`] and
-/// [`super::Scheduler::next_clock_change`] read, and what tells a pass which running jobs
+/// The scheduler's time-ordered indexes: what [`Scheduler::next_change_time`] and
+/// [`Scheduler::next_clock_change`] read, and what tells a pass which running jobs
 /// its kept plan must hold past their end.
 ///
 /// Invariants:
 /// - `running_ends` and `kill_times` hold the running (and suspended) jobs only, each
 ///   under the instant its current start, time limit and partition give
-///   ([`super::Scheduler::note_running_times`]); an entry is removed under the same
+///   ([`Scheduler::note_running_times`]); an entry is removed under the same
 ///   instant before any of those change or the job stops running
-///   ([`super::Scheduler::forget_running_times`]). A job whose time limit or
+///   ([`Scheduler::forget_running_times`]). A job whose time limit or
 ///   `OverTimeLimit` is UNLIMITED has no kill time.
 /// - `planned_ends` may hold stale entries (a job that ended since, or whose time limit
 ///   changed: it is pushed again under its new end); they are checked against the job
