@@ -23,29 +23,30 @@ impl Scheduler {
 
     fn kept_at_submit_in(&self, job: &ResolvedJob, partition: &str, user: &str) -> bool {
         let (Some(part), Some(shape)) = (
-            self.cluster.partition_index(partition),
+            self.site.cluster.partition_index(partition),
             job.shape_in(partition),
         ) else {
             return false;
         };
         let (whole_node, user_exclusive) = (shape.whole_nodes(), shape.user_exclusive());
         let in_service = |idx: usize| {
-            self.cluster
+            self.site
+                .cluster
                 .node_at(idx)
                 .is_some_and(crate::node::Node::is_schedulable)
         };
         let usable_now =
             |idx: usize| in_service(idx) && self.free_for(idx, whole_node, user_exclusive, user);
-        if self.cluster.fits_nodes_now(job, partition, usable_now) {
+        if self.site.cluster.fits_nodes_now(job, partition, usable_now) {
             return true;
         }
-        let busy = self.partition_nodes.get(part).is_some_and(|nodes| {
+        let busy = self.site.partition_nodes.get(part).is_some_and(|nodes| {
             nodes
                 .iter()
                 .map(|&n| n as usize)
                 .any(|idx| in_service(idx) && !usable_now(idx))
         });
-        !busy && !self.cluster.fits_nodes_now(job, partition, in_service)
+        !busy && !self.site.cluster.fits_nodes_now(job, partition, in_service)
     }
 
     /// The description a job gets from slurmctld's submit-time test when none of its
@@ -63,17 +64,19 @@ impl Scheduler {
         let mut desc = None;
         for name in job.partitions() {
             let (Some(part), Some(shape)) =
-                (self.cluster.partition_index(name), job.shape_in(name))
+                (self.site.cluster.partition_index(name), job.shape_in(name))
             else {
                 return None;
             };
             let avail = |idx: usize| {
-                self.cluster
+                self.site
+                    .cluster
                     .node_at(idx)
                     .is_some_and(crate::node::Node::is_schedulable)
             };
             let required = &job.request().nodelist;
             let nodes = self
+                .site
                 .partition_nodes
                 .get(part)
                 .map_or(&[][..], Vec::as_slice);
@@ -83,6 +86,7 @@ impl Scheduler {
             let listed_out = nodes.iter().any(|&n| {
                 !avail(n as usize)
                     && self
+                        .site
                         .cluster
                         .node_at(n as usize)
                         .is_some_and(|node| required.contains(&node.name))
@@ -97,14 +101,14 @@ impl Scheduler {
                         avail(n as usize) && self.held_whole(n as usize, shape.whole_nodes())
                     })
                 };
-                if all_in || busy() || self.cluster.fits_nodes_now(job, name, avail) {
+                if all_in || busy() || self.site.cluster.fits_nodes_now(job, name, avail) {
                     return None;
                 }
             }
             let mut names: Vec<String> = nodes
                 .iter()
                 .filter(|&&n| !avail(n as usize))
-                .filter_map(|&n| self.cluster.node_at(n as usize))
+                .filter_map(|&n| self.site.cluster.node_at(n as usize))
                 .filter(|node| required.is_empty() || required.contains(&node.name))
                 .map(|node| node.name.clone())
                 .collect();
@@ -133,7 +137,8 @@ impl Scheduler {
     /// A job submitted held is not tested (`select_nodes()` returns at the hold).
     pub(crate) fn whole_from_submit(&self, job: &ResolvedJob) -> bool {
         let exclusive = |name: &str| {
-            self.cluster
+            self.site
+                .cluster
                 .partition(name)
                 .is_some_and(|p| p.oversubscribe == crate::partition::OverSubscribe::Exclusive)
         };
@@ -145,16 +150,17 @@ impl Scheduler {
         // is then "never runnable" in high too).
         let has_feature_nodes = |name: &str| {
             let req = job.request();
-            self.cluster.partition(name).is_some_and(|p| {
+            self.site.cluster.partition(name).is_some_and(|p| {
                 req.nodelist.iter().all(|n| p.nodes.contains(n))
                     && p.nodes.iter().any(|n| {
-                        self.cluster
+                        self.site
+                            .cluster
                             .node(n)
                             .is_some_and(|node| req.admits_node(node))
                     })
             })
         };
-        match self.cluster.config().enforce_part_limits {
+        match self.site.cluster.config().enforce_part_limits {
             // Every listed partition: one whose limits the job breaks would have refused
             // it, and the others are tested whether or not they can ever run it.
             EnforcePartLimits::All => {
@@ -178,7 +184,7 @@ impl Scheduler {
     /// and the job wants it whole (`idle_node_bitmap`), or one of its jobs holds it whole
     /// (`share_node_bitmap`).
     pub(super) fn held_whole(&self, idx: usize, whole_node: bool) -> bool {
-        let Some(rt) = self.nodes.get(idx) else {
+        let Some(rt) = self.site.nodes.get(idx) else {
             return false;
         };
         !rt.jobs.is_empty()
@@ -186,7 +192,7 @@ impl Scheduler {
                 || rt
                     .jobs
                     .iter()
-                    .filter_map(|id| self.jobs.get(id))
+                    .filter_map(|id| self.jobs.get(*id))
                     .any(|other| self.running_sharing(other).0))
     }
 
@@ -196,12 +202,12 @@ impl Scheduler {
     /// (`share_node_bitmap`), and a user-exclusive job, or a node held by one, no other
     /// user's job (`filter_by_node_owner()`).
     fn free_for(&self, idx: usize, whole_node: bool, user_exclusive: bool, user: &str) -> bool {
-        let Some(rt) = self.nodes.get(idx) else {
+        let Some(rt) = self.site.nodes.get(idx) else {
             return false;
         };
         rt.jobs
             .iter()
-            .filter_map(|id| self.jobs.get(id))
+            .filter_map(|id| self.jobs.get(*id))
             .all(|other| {
                 let shape = other
                     .partition

@@ -2,7 +2,7 @@
 //! own record (and, except the last one, a new job id) when it starts, as in Slurm
 //! (`job_array.shtml`: "A task gets its own record when it starts").
 
-use super::{Scheduler, next_job_id};
+use super::job_table::{JobTable, next_job_id};
 use crate::job_id::JobId;
 use crate::job_state::JobState;
 
@@ -19,7 +19,7 @@ pub(crate) enum ArrayGate {
     Exhausted,
 }
 
-impl Scheduler {
+impl JobTable {
     pub(crate) fn array_gate(&self, id: JobId) -> ArrayGate {
         let Some(array) = self.arrays.get(&id) else {
             return ArrayGate::NotArray;
@@ -34,8 +34,7 @@ impl Scheduler {
             .task_jobs
             .iter()
             .filter(|t| {
-                self.jobs
-                    .get(*t)
+                self.get(**t)
                     .is_some_and(|j| matches!(j.state, JobState::Running | JobState::Suspended))
             })
             .count();
@@ -56,7 +55,7 @@ impl Scheduler {
     }
 
     /// Splits the next task off the array's pending record under `run_id` (from
-    /// [`Scheduler::task_record`]) and returns the id of the record that now runs it.
+    /// [`Self::task_record`]) and returns the id of the record that now runs it.
     pub(crate) fn materialize_task(&mut self, id: JobId, run_id: JobId) -> JobId {
         let Some(array) = self.arrays.get_mut(&id) else {
             return id;
@@ -66,20 +65,20 @@ impl Scheduler {
         };
         if run_id == id {
             array.task_jobs.push(id);
-            if let Some(job) = self.jobs.get_mut(&id) {
+            if let Some(job) = self.get_mut(id) {
                 job.array_task = Some((id, task));
             }
             return id;
         }
         array.task_jobs.push(run_id);
-        let Some(mut record) = self.jobs.get(&id).cloned() else {
+        let Some(mut record) = self.get(id).map(|j| Box::new(j.clone())) else {
             return id;
         };
         record.id = run_id;
         record.array_task = Some((id, task));
         // The array's record stays queued; the task's is not.
         record.queued = None;
-        self.jobs.insert(run_id, record);
+        self.insert(run_id, record);
         self.next_id = next_job_id(run_id).0;
         run_id
     }

@@ -126,7 +126,7 @@ impl Scheduler {
         decisions: &mut Vec<Decision>,
         profile: &mut Profile,
     ) -> bool {
-        let by_stream = self.reuse_plan
+        let by_stream = self.switches.reuse_plan
             && bf.part_count_reserve.is_some()
             && bf.max_job_test.is_none()
             && bf.max_job_user.is_none()
@@ -148,15 +148,21 @@ impl Scheduler {
                 heads.push(Reverse((Reverse(queue.tier(part)), key, part, source)));
             }
         };
-        for part in 0..self.queue.partitions() {
-            push(&mut heads, &self.queue, Source::All(part), part, None);
+        for part in 0..self.queue.eligible.partitions() {
+            push(
+                &mut heads,
+                &self.queue.eligible,
+                Source::All(part),
+                part,
+                None,
+            );
         }
-        let mut full = vec![false; self.queue.partitions()];
+        let mut full = vec![false; self.queue.eligible.partitions()];
         while let Some(Reverse((Reverse(tier), key, part, source))) = heads.pop() {
             let stream = match source {
                 Source::All(p) if full.get(p).copied().unwrap_or(true) => continue,
                 Source::Stream(s) => {
-                    let Some((min_cpus, shape)) = self.queue.stream(s) else {
+                    let Some((min_cpus, shape)) = self.queue.eligible.stream(s) else {
                         continue;
                     };
                     if min_cpus > 0 && u64::from(min_cpus) > walk.free_cpus_now(profile, part) {
@@ -174,7 +180,7 @@ impl Scheduler {
             };
             let visit = self.backfill_entry(now, entry, bf, walk, state, decisions, profile);
             if !(visit == Visit::NotNow && stream == Some(true)) {
-                push(&mut heads, &self.queue, source, part, Some(key));
+                push(&mut heads, &self.queue.eligible, source, part, Some(key));
             }
             // Partitions that just gave their last reservation: from here on, their streams.
             for p in 0..full.len() {
@@ -184,17 +190,23 @@ impl Scheduler {
                 if let Some(f) = full.get_mut(p) {
                     *f = true;
                 }
-                let after = match self.queue.tier(p).cmp(&tier) {
+                let after = match self.queue.eligible.tier(p).cmp(&tier) {
                     // All of its records came before this one.
                     std::cmp::Ordering::Greater => continue,
                     std::cmp::Ordering::Equal => Some(key),
                     std::cmp::Ordering::Less => None,
                 };
-                push(&mut heads, &self.queue, Source::Misc(p), p, after);
+                push(&mut heads, &self.queue.eligible, Source::Misc(p), p, after);
                 let free = walk.free_cpus_now(profile, p);
-                let streams: Vec<u32> = self.queue.streams_up_to(p, free).collect();
+                let streams: Vec<u32> = self.queue.eligible.streams_up_to(p, free).collect();
                 for s in streams {
-                    push(&mut heads, &self.queue, Source::Stream(s), p, after);
+                    push(
+                        &mut heads,
+                        &self.queue.eligible,
+                        Source::Stream(s),
+                        p,
+                        after,
+                    );
                 }
             }
         }
@@ -217,7 +229,7 @@ impl Scheduler {
         // planned (and reserves) on its own, in queue order (Slurm's default).
         // (Arrays keep one plan: their tasks reserve one after another on it.)
         let per_record = !bf.one_resv_per_job
-            && self.jobs.get(&entry.job).is_some_and(|j| {
+            && self.jobs.get(entry.job).is_some_and(|j| {
                 j.resolved.partitions().len() > 1 && j.resolved.request().array.is_none()
             });
         let done = if per_record {
@@ -231,7 +243,7 @@ impl Scheduler {
         if per_record {
             walk.planned_records.insert((entry.job, entry.part));
         }
-        let Some(job) = self.jobs.get(&entry.job) else {
+        let Some(job) = self.jobs.get(entry.job) else {
             return Visit::Other;
         };
         if !Self::is_eligible(job) {
@@ -270,7 +282,8 @@ impl Scheduler {
                 _ if per_record => walk.part_full(bf, entry.part),
                 [_] => walk.part_full(bf, entry.part),
                 names => names.iter().all(|name| {
-                    self.cluster
+                    self.site
+                        .cluster
                         .partition_index(name)
                         .is_some_and(|p| walk.part_full(bf, p))
                 }),
@@ -297,11 +310,11 @@ impl Scheduler {
             }
         }
         loop {
-            match self.array_gate(entry.job) {
+            match self.jobs.array_gate(entry.job) {
                 ArrayGate::Throttled => {
                     self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
                     // Not Priority: a main pass that does not walk it settles it.
-                    self.unsettled.push(entry.job);
+                    self.queue.unsettled.push(entry.job);
                     walk.planned.insert(entry.job);
                     return Visit::Other;
                 }
@@ -337,7 +350,7 @@ impl Scheduler {
                 };
                 self.add_to_profile(profile, started, &placement, now);
                 walk.started_behind_reservation |= !walk.reserved_per_part.is_empty();
-                if self.arrays.contains_key(&entry.job) {
+                if self.jobs.arrays.contains_key(&entry.job) {
                     continue;
                 }
                 state.handled.insert(entry.job);
@@ -375,6 +388,7 @@ impl Scheduler {
             self.reserve(profile, &demand, &placement, bf, user, user_exclusive);
             // Later tasks of an array reserve too, up to bf_max_job_array_resv.
             let pending = self
+                .jobs
                 .arrays
                 .get(&entry.job)
                 .map_or(0, |a| a.tasks.pending_count());
@@ -454,7 +468,11 @@ impl Scheduler {
         };
         let (list, required): (Vec<NodeIdx>, &[NodeIdx]) = match &candidates {
             JobNodes::Partition => (
-                self.partition_nodes.get(part).cloned().unwrap_or_default(),
+                self.site
+                    .partition_nodes
+                    .get(part)
+                    .cloned()
+                    .unwrap_or_default(),
                 &[],
             ),
             JobNodes::Narrowed(list) => (list.clone(), &[]),
@@ -538,7 +556,7 @@ impl Scheduler {
         now: Timestamp,
         horizon: Option<Timestamp>,
     ) -> Option<(usize, Demand, Placement)> {
-        let job = self.jobs.get(&id)?;
+        let job = self.jobs.get(id)?;
         if job.resolved.partitions().len() == 1 {
             // The queue record's partition is the job's only one.
             if job.resolved.blocked_by_limits_at(0) {
@@ -555,7 +573,7 @@ impl Scheduler {
             if job.resolved.blocked_by_limits_at(i) {
                 continue;
             }
-            let Some(this) = self.cluster.partition_index(name) else {
+            let Some(this) = self.site.cluster.partition_index(name) else {
                 continue;
             };
             if only_part && this != part {
@@ -597,7 +615,8 @@ impl Scheduler {
         let keep = |n: &NodeIdx| held.binary_search(n).is_err();
         Some(match candidates {
             JobNodes::Partition => JobNodes::Narrowed(
-                self.partition_nodes
+                self.site
+                    .partition_nodes
                     .get(part)
                     .map(|nodes| nodes.iter().copied().filter(keep).collect())
                     .unwrap_or_default(),

@@ -49,13 +49,14 @@ impl Scheduler {
     /// ```
     #[must_use]
     pub fn next_clock_change(&self) -> Option<Timestamp> {
-        let now = self.last_schedule?;
-        if self.pending_after_pass == 0 {
+        let now = self.events.last_schedule?;
+        if self.events.pending_after_pass == 0 {
             return None;
         }
         let soon = Timestamp(now.0.saturating_add(1));
-        if self.horizon_cut
+        if self.plan.horizon_cut
             || self
+                .events
                 .running_ends
                 .first()
                 .is_some_and(|&(end, _)| end <= now)
@@ -68,19 +69,21 @@ impl Scheduler {
             next = Some(next.map_or(t, |n| n.min(t)));
         };
         let min_age = self
+            .site
             .policy
             .backfill
             .as_ref()
             .map_or(0, |b| b.min_age_reserve.as_secs());
-        let weights = match &self.priority_type {
+        let weights = match &self.priorities.kind {
             crate::priority::PriorityType::Multifactor(w) if w.age > 0 => Some(w),
             _ => None,
         };
         if min_age > 0 || weights.is_some() {
             for job in self
+                .jobs
                 .pending
                 .iter()
-                .filter_map(|id| self.jobs.get(id))
+                .filter_map(|id| self.jobs.get(*id))
                 .filter(|job| job.queued.is_some())
             {
                 if let Some(eligible) = job.eligible
@@ -99,8 +102,8 @@ impl Scheduler {
         }
         // Deadlines (only watched jobs have one): a pending job is ended at the first pass
         // at which its time limit no longer fits before its deadline.
-        for id in &self.watch {
-            let Some(job) = self.jobs.get(id) else {
+        for id in &self.queue.watch {
+            let Some(job) = self.jobs.get(*id) else {
                 continue;
             };
             let Some(deadline) = job.resolved.request().deadline.as_ref() else {
@@ -125,8 +128,8 @@ impl Scheduler {
     #[must_use]
     pub fn next_event_time(&self, now: Timestamp) -> Option<Timestamp> {
         let tick = match (
-            self.last_schedule,
-            self.policy.backfill.as_ref().and_then(|b| b.interval),
+            self.events.last_schedule,
+            self.site.policy.backfill.as_ref().and_then(|b| b.interval),
         ) {
             (Some(last), Some(interval)) => {
                 Some(last.saturating_add(interval)).filter(|&t| t > now)
@@ -183,14 +186,14 @@ impl Scheduler {
         let after = (Timestamp(now.0.saturating_add(1)), JobId(0));
         // The next TIMEOUT, and the next planned end (past it, with OverTimeLimit, the plan
         // stops counting on the job's end).
-        for set in [&self.kill_times, &self.running_ends] {
+        for set in [&self.events.kill_times, &self.events.running_ends] {
             if let Some(&(t, _)) = set.range(after..).next() {
                 consider(t);
             }
         }
         // Begin times and dependencies: only watched jobs have them.
-        for &id in &self.watch {
-            let Some(job) = self.jobs.get(&id) else {
+        for &id in &self.queue.watch {
+            let Some(job) = self.jobs.get(id) else {
                 continue;
             };
             if job.state != JobState::Pending {
@@ -210,9 +213,9 @@ impl Scheduler {
     /// cluster's (slurm.conf.5: "partition-specific value overrides the global").
     pub(crate) fn over_time_limit_in(&self, partition: Option<&str>) -> TimeLimit {
         partition
-            .and_then(|p| self.cluster.partition(p))
+            .and_then(|p| self.site.cluster.partition(p))
             .and_then(|p| p.over_time_limit)
-            .unwrap_or(self.cluster.config().over_time_limit)
+            .unwrap_or(self.site.cluster.config().over_time_limit)
     }
 
     /// When a running job is ended as TIMEOUT: its time limit plus `OverTimeLimit` (its
@@ -232,6 +235,7 @@ impl Scheduler {
 
     pub(super) fn enforce_time_limits(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         let mut expired: Vec<(JobId, Timestamp)> = self
+            .events
             .kill_times
             .iter()
             .take_while(|&&(t, _)| t <= now)

@@ -16,7 +16,7 @@ use crate::tres::Tres;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The GRES name of the planner keys that carry MaxCPUsPerNode (see
-/// [`Scheduler::cpu_budget_key`]).
+/// [`super::site::Site::cpu_budget_key`]).
 pub(crate) const CPU_BUDGET: &str = "#maxcpus";
 
 /// [`Profile::earliest`] for a job's candidates in partition `part`: through the
@@ -57,13 +57,13 @@ pub(crate) enum JobNodes {
 impl Scheduler {
     /// The demand of a job in a partition, and the nodes it may use there.
     pub(crate) fn demand_in(&self, id: JobId, part: usize) -> Option<(Demand, JobNodes)> {
-        let job = self.jobs.get(&id)?;
+        let job = self.jobs.get(id)?;
         let shape = self.shape_in(job, part);
         let cpt = shape.cpus_per_task().max(1);
         let min_cpus_per_node = shape.min_cpus_per_node().max(1);
         let mem = match shape.memory() {
             // CR_Core/CR_CPU: memory is not a consumable resource; nothing is taken.
-            _ if !self.memory_consumable => MemDemand::PerNode(Memory::from_mib(0)),
+            _ if !self.site.memory_consumable => MemDemand::PerNode(Memory::from_mib(0)),
             ResolvedMemory::PerNode(m) if m.mib() == 0 => MemDemand::WholeNode,
             ResolvedMemory::PerNode(m) => MemDemand::PerNode(m),
             ResolvedMemory::PerCpu(m) => MemDemand::PerCpu(m),
@@ -116,7 +116,7 @@ impl Scheduler {
             user: job.user_idx,
             user_exclusive,
             duration,
-            cpu_budget: self.cpu_budget_key(part).map(|key| CpuBudget {
+            cpu_budget: self.site.cpu_budget_key(part).map(|key| CpuBudget {
                 key,
                 cpus_per_node: shape.task_cpus_per_node().max(1),
             }),
@@ -129,13 +129,6 @@ impl Scheduler {
         Some((demand, self.candidates(id, part)))
     }
 
-    /// The planner key that carries partition `part`'s MaxCPUsPerNode, if it has one: a
-    /// GRES no node really has (`#` can not be in a slurm.conf GRES name), one per
-    /// capped partition, so that jobs of the partition share that many CPUs of a node.
-    pub(crate) fn cpu_budget_key(&self, part: usize) -> Option<GresKey> {
-        self.cpu_budgets.get(part).cloned().flatten()
-    }
-
     /// The job's counts, memory and time limit in partition `part`: a job submitted to
     /// several partitions takes each one's defaults (DefMemPerCPU, the whole-node CPU
     /// count...), as slurmctld evaluates it per partition.
@@ -143,7 +136,8 @@ impl Scheduler {
         if job.resolved.partitions().len() <= 1 {
             return job.resolved.shape();
         }
-        self.cluster
+        self.site
+            .cluster
             .partition_at(part)
             .and_then(|p| job.resolved.shape_in(&p.name))
             .unwrap_or_else(|| job.resolved.shape())
@@ -168,7 +162,7 @@ impl Scheduler {
     /// with `whole`'s nodes busy runs in CPU-4 on a whole node, OverSubscribe=NO).
     pub(super) fn sharing(&self, job: &Job, part: usize) -> (bool, bool) {
         let r = &job.resolved;
-        let Some(p) = self.cluster.partition_at(part) else {
+        let Some(p) = self.site.cluster.partition_at(part) else {
             return (r.whole_nodes(), r.user_exclusive());
         };
         let exclusive = r.request().exclusive;
@@ -195,7 +189,7 @@ impl Scheduler {
         match job
             .partition
             .as_deref()
-            .and_then(|p| self.cluster.partition_index(p))
+            .and_then(|p| self.site.cluster.partition_index(p))
         {
             Some(part) => self.sharing(job, part),
             None => (job.resolved.whole_nodes(), job.resolved.user_exclusive()),
@@ -210,7 +204,8 @@ impl Scheduler {
     /// Nodes of the partition the job may ever use (features, `--nodelist`, `--exclude`):
     /// the partition's own list, borrowed, when the job restricts nothing.
     pub(super) fn candidates(&self, id: JobId, part: usize) -> JobNodes {
-        let (Some(nodes), Some(job)) = (self.partition_nodes.get(part), self.jobs.get(&id)) else {
+        let (Some(nodes), Some(job)) = (self.site.partition_nodes.get(part), self.jobs.get(id))
+        else {
             return JobNodes::Narrowed(Vec::new());
         };
         let req = job.resolved.request();
@@ -231,7 +226,7 @@ impl Scheduler {
             .iter()
             .copied()
             .filter(|&n| {
-                let Some(node) = self.cluster.node_at(n as usize) else {
+                let Some(node) = self.site.cluster.node_at(n as usize) else {
                     return false;
                 };
                 req.admits_node(node) && (!only_listed || listed.contains(node.name.as_str()))
@@ -250,13 +245,13 @@ impl Scheduler {
 
     pub(super) fn requested_nodes(&self, id: JobId) -> Vec<u32> {
         self.jobs
-            .get(&id)
+            .get(id)
             .map(|j| {
                 j.resolved
                     .request()
                     .nodelist
                     .iter()
-                    .filter_map(|n| self.cluster.node_index(n).map(|i| i as u32))
+                    .filter_map(|n| self.site.cluster.node_index(n).map(|i| i as u32))
                     .collect()
             })
             .unwrap_or_default()
@@ -271,7 +266,7 @@ impl Scheduler {
         cpus: u32,
         job_gpus: Option<u64>,
     ) -> Tres {
-        let Some(rt) = self.nodes.get(node as usize) else {
+        let Some(rt) = self.site.nodes.get(node as usize) else {
             return Tres::default();
         };
         let gres: BTreeMap<_, _> = if demand.whole_node {

@@ -6,6 +6,7 @@
 use super::Scheduler;
 use super::decision::Decision;
 use super::job::Job;
+use super::job_table::JobTable;
 use crate::dependency::{ArrayProgress, DependencyFacts, DependencyStatus, TargetState};
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
@@ -14,13 +15,13 @@ use crate::time::{TimeLimit, Timestamp};
 
 /// The job table as dependency evaluation sees it, from one job's point of view.
 struct Facts<'a> {
-    sched: &'a Scheduler,
+    jobs: &'a JobTable,
     job: JobId,
 }
 
 impl Facts<'_> {
     fn state_of(&self, id: JobId) -> Option<TargetState> {
-        let job = self.sched.jobs.get(&id)?;
+        let job = self.jobs.get(id)?;
         Some(match job.state {
             JobState::Pending => TargetState::Pending,
             JobState::Running | JobState::Suspended => TargetState::Running {
@@ -37,7 +38,7 @@ impl Facts<'_> {
 
 impl DependencyFacts for Facts<'_> {
     fn target(&self, id: JobId) -> Option<TargetState> {
-        let Some(array) = self.sched.arrays.get(&id) else {
+        let Some(array) = self.jobs.arrays.get(&id) else {
             return self.state_of(id);
         };
         let mut progress = ArrayProgress {
@@ -73,11 +74,10 @@ impl DependencyFacts for Facts<'_> {
     }
 
     fn task(&self, array: JobId, task: u32) -> Option<TargetState> {
-        let state = self.sched.arrays.get(&array)?;
+        let state = self.jobs.arrays.get(&array)?;
         if let Some(id) = state.task_jobs.iter().find(|t| {
-            self.sched
-                .jobs
-                .get(*t)
+            self.jobs
+                .get(**t)
                 .is_some_and(|j| j.array_task == Some((array, task)))
         }) {
             return self.state_of(*id);
@@ -86,11 +86,11 @@ impl DependencyFacts for Facts<'_> {
     }
 
     fn singleton_clear(&self) -> bool {
-        let Some(me) = self.sched.jobs.get(&self.job) else {
+        let Some(me) = self.jobs.get(self.job) else {
             return true;
         };
         let name = me.name();
-        !self.sched.jobs.values().any(|other| {
+        !self.jobs.iter().any(|other| {
             other.id != me.id
                 && other.user == me.user
                 && other.name() == name
@@ -107,17 +107,17 @@ impl Scheduler {
     /// Re-tests a pending job's dependency against the job table and returns where it
     /// stands. Outcomes are remembered per item (see [`crate::dependency::DependencyTracker`]).
     pub(crate) fn update_dependency(&mut self, id: JobId, now: Timestamp) -> DependencyStatus {
-        let Some(mut tracker) = self.jobs.get_mut(&id).and_then(|j| j.dependency.take()) else {
+        let Some(mut tracker) = self.jobs.get_mut(id).and_then(|j| j.dependency.take()) else {
             return DependencyStatus::Satisfied;
         };
         let status = tracker.update(
             now,
             &Facts {
-                sched: self,
+                jobs: &self.jobs,
                 job: id,
             },
         );
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.dependency = Some(tracker);
         }
         status
@@ -126,11 +126,11 @@ impl Scheduler {
     /// When a pending job's dependency may next change by the clock alone (an
     /// `after:id+min` delay running out), if ever.
     pub(crate) fn dependency_next_change(&self, id: JobId, now: Timestamp) -> Option<Timestamp> {
-        let tracker = self.jobs.get(&id)?.dependency.as_ref()?;
+        let tracker = self.jobs.get(id)?.dependency.as_ref()?;
         tracker.next_change(
             now,
             &Facts {
-                sched: self,
+                jobs: &self.jobs,
                 job: id,
             },
         )
@@ -139,18 +139,19 @@ impl Scheduler {
     /// Recomputes multifactor priorities (age grows with time). Basic priorities and
     /// explicit `--priority` values are fixed at submit; held jobs have priority 0.
     pub(crate) fn update_priorities(&mut self, now: Timestamp) {
-        let PriorityType::Multifactor(weights) = &self.priority_type else {
+        let PriorityType::Multifactor(weights) = &self.priorities.kind else {
             return;
         };
         // Only the age factor changes with time: without it, a priority once computed
         // stays (submit, release and requeue ask for a new one).
-        if weights.age == 0 && !self.priorities_dirty {
+        if weights.age == 0 && !self.priorities.dirty {
             return;
         }
-        self.priorities_dirty = false;
-        let cluster_nodes = self.cluster.nodes().len() as u32;
-        let cluster_cpus: u32 = self.cluster.nodes().map(|n| n.cpus).sum();
+        self.priorities.dirty = false;
+        let cluster_nodes = self.site.cluster.nodes().len() as u32;
+        let cluster_cpus: u32 = self.site.cluster.nodes().map(|n| n.cpus).sum();
         let max_part_factor = self
+            .site
             .cluster
             .partitions()
             .map(|p| p.priority_job_factor)
@@ -158,6 +159,7 @@ impl Scheduler {
             .unwrap_or(1)
             .max(1);
         let max_qos = self
+            .site
             .cluster
             .qos_list()
             .map(|q| q.priority)
@@ -165,9 +167,10 @@ impl Scheduler {
             .unwrap_or(0);
         let mut updates = Vec::new();
         for job in self
+            .jobs
             .pending
             .iter()
-            .filter_map(|id| self.jobs.get(id))
+            .filter_map(|id| self.jobs.get(*id))
             .filter(|j| j.state == JobState::Pending)
         {
             let req = job.resolved.request();
@@ -176,8 +179,8 @@ impl Scheduler {
             } else if let Some(p) = req.priority {
                 p
             } else {
-                let part = self.cluster.partition(job.resolved.partition());
-                let qos = job.resolved.qos().and_then(|q| self.cluster.qos(q));
+                let part = self.site.cluster.partition(job.resolved.partition());
+                let qos = job.resolved.qos().and_then(|q| self.site.cluster.qos(q));
                 let inputs = PriorityInputs {
                     submit: job.submit,
                     accrue_since: job.eligible,
@@ -199,7 +202,7 @@ impl Scheduler {
             updates.push((job.id, priority));
         }
         for (id, priority) in updates {
-            if let Some(job) = self.jobs.get_mut(&id)
+            if let Some(job) = self.jobs.get_mut(id)
                 && job.priority != priority
             {
                 job.priority = priority;
@@ -213,13 +216,14 @@ impl Scheduler {
     /// job's reason and eligible time, and ends jobs that can never run.
     pub(super) fn update_pending(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
         let kill_default = self
+            .site
             .cluster
             .config()
             .dependency_params()
             .kill_invalid_depend;
         // Only watched jobs can change here: the others are eligible, and stay so until
         // they start or are changed (which watches them again). In submission order.
-        let mut ids: Vec<JobId> = self.watch.iter().copied().collect();
+        let mut ids: Vec<JobId> = self.queue.watch.iter().copied().collect();
         ids.sort_unstable();
         for &id in &ids {
             self.update_one_pending(id, now, kill_default, decisions);
@@ -228,16 +232,16 @@ impl Scheduler {
             // walk it settles it.
             if self
                 .jobs
-                .get(&id)
+                .get(id)
                 .is_some_and(|j| j.queued.is_some() && j.reason != Some(PendingReason::Priority))
             {
-                self.unsettled.push(id);
+                self.queue.unsettled.push(id);
             }
         }
         // The jobs that no longer need watching leave in one sweep.
-        let mut watch = std::mem::take(&mut self.watch);
+        let mut watch = std::mem::take(&mut self.queue.watch);
         watch.retain(|&id| self.needs_watch(id, now));
-        self.watch = watch;
+        self.queue.watch = watch;
         self.update_priorities(now);
     }
 
@@ -252,13 +256,13 @@ impl Scheduler {
         {
             if self
                 .jobs
-                .get(&id)
+                .get(id)
                 .is_none_or(|j| j.state != JobState::Pending)
             {
                 return;
             }
             let dep_status = self.update_dependency(id, now);
-            let Some(job) = self.jobs.get(&id) else {
+            let Some(job) = self.jobs.get(id) else {
                 return;
             };
             let request = job.resolved.request();
@@ -274,7 +278,7 @@ impl Scheduler {
             // submitted.
             let limit_reason = match job.resolved.pending_reason() {
                 Some(PendingReason::ReqNodeNotAvail) | None
-                    if request.nodelist.iter().any(|n| self.out_of_service(n)) =>
+                    if request.nodelist.iter().any(|n| self.site.out_of_service(n)) =>
                 {
                     Some(PendingReason::ReqNodeNotAvail)
                 }
@@ -315,11 +319,11 @@ impl Scheduler {
                 }
             }
             if end_with.is_some() {
-                self.forget_array(id);
+                self.jobs.forget_array(id);
                 self.dequeue(id);
-                self.pending.swap_remove(&id);
+                self.jobs.pending.swap_remove(&id);
             }
-            let Some(job) = self.jobs.get_mut(&id) else {
+            let Some(job) = self.jobs.get_mut(id) else {
                 return;
             };
             if let Some((state, why)) = end_with {
@@ -327,7 +331,7 @@ impl Scheduler {
                 job.end = Some(now);
                 job.reason = None;
                 job.desc = None;
-                self.finished.push_back((now, id));
+                self.jobs.finished.push_back((now, id));
                 decisions.push(Decision::End {
                     job: id,
                     state,

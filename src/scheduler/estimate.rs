@@ -70,10 +70,10 @@ impl Scheduler {
     /// The plans of the last pass: the ones it made (backfill), or, without backfill,
     /// the ones [`Self::fifo_plans`] makes when first asked for.
     pub(super) fn plans(&self) -> &HashMap<JobId, Planned, FastBuild> {
-        if self.plans_on_demand {
-            self.plans_made.get_or_init(|| self.fifo_plans())
+        if self.plan.on_demand {
+            self.plan.made.get_or_init(|| self.fifo_plans())
         } else {
-            &self.planned
+            &self.plan.planned
         }
     }
 
@@ -83,15 +83,16 @@ impl Scheduler {
         // like squeue.
         let plans = self.plans();
         let mut estimates: Vec<Estimate> = self
+            .jobs
             .pending
             .iter()
             .flat_map(|&id| {
-                let Some(job) = self.jobs.get(&id) else {
+                let Some(job) = self.jobs.get(id) else {
                     return Vec::new();
                 };
                 let plan = plans.get(&id);
                 let partition = plan
-                    .and_then(|p| self.cluster.partition_at(p.part))
+                    .and_then(|p| self.site.cluster.partition_at(p.part))
                     .map_or_else(
                         || job.resolved.partition().to_owned(),
                         |part| part.name.clone(),
@@ -147,7 +148,7 @@ impl Scheduler {
                     )
                 })
             });
-        let Some(array) = self.arrays.get(&job.id).filter(|_| aftercorr) else {
+        let Some(array) = self.jobs.arrays.get(&job.id).filter(|_| aftercorr) else {
             return vec![estimate];
         };
         array
@@ -161,7 +162,7 @@ impl Scheduler {
     }
 
     pub(crate) fn pending_display_id(&self, job: &Job) -> String {
-        match self.arrays.get(&job.id) {
+        match self.jobs.arrays.get(&job.id) {
             Some(a) => a
                 .tasks
                 .squeue_id(job.id)
@@ -173,7 +174,12 @@ impl Scheduler {
     fn node_names(&self, nodes: &[NodeIdx]) -> Vec<String> {
         nodes
             .iter()
-            .filter_map(|&n| self.cluster.node_at(n as usize).map(|n| n.name.clone()))
+            .filter_map(|&n| {
+                self.site
+                    .cluster
+                    .node_at(n as usize)
+                    .map(|n| n.name.clone())
+            })
             .collect()
     }
 }

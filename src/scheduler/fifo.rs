@@ -29,7 +29,7 @@ impl Scheduler {
             if state.handled.contains(&entry.job) || planned.contains(&entry.job) {
                 continue;
             }
-            let Some(job) = self.jobs.get(&entry.job) else {
+            let Some(job) = self.jobs.get(entry.job) else {
                 continue;
             };
             // Whether `fifo_plans` keeps a plan for it, which skips its other records: it
@@ -58,10 +58,10 @@ impl Scheduler {
     /// them.
     pub(super) fn fifo_plans(&self) -> HashMap<JobId, Planned, FastBuild> {
         let mut planned: HashMap<JobId, Planned, FastBuild> = HashMap::default();
-        let Some(now) = self.last_schedule else {
+        let Some(now) = self.events.last_schedule else {
             return planned;
         };
-        let mut profile = match &self.plan {
+        let mut profile = match &self.plan.profile {
             Some(plan) => plan.clone(),
             None => self.build_profile(now),
         };
@@ -71,7 +71,7 @@ impl Scheduler {
                 continue;
             }
             let (Some(job), Some((demand, candidates))) = (
-                self.jobs.get(&entry.job),
+                self.jobs.get(entry.job),
                 self.demand_in(entry.job, entry.part),
             ) else {
                 continue;

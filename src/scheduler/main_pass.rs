@@ -95,7 +95,8 @@ impl Scheduler {
     ) -> Vec<Entry> {
         let mut walk = MainWalk::default();
         let mut walked = Vec::new();
-        let by_partition = self.main_by_partition && self.queue.multi_record_jobs() == 0;
+        let by_partition =
+            self.switches.main_by_partition && self.queue.eligible.multi_record_jobs() == 0;
         let (Some(unsettled), true) = (unsettled, by_partition) else {
             for entry in self.queue_entries() {
                 self.main_entry(now, entry, &mut walk, state, decisions, profile);
@@ -105,9 +106,13 @@ impl Scheduler {
             return walked;
         };
         let mut heads: BinaryHeap<Reverse<(Reverse<u16>, QKey, usize)>> = BinaryHeap::new();
-        for part in 0..self.queue.partitions() {
-            if let Some(key) = self.queue.next(Source::All(part), None) {
-                heads.push(Reverse((Reverse(self.queue.tier(part)), key, part)));
+        for part in 0..self.queue.eligible.partitions() {
+            if let Some(key) = self.queue.eligible.next(Source::All(part), None) {
+                heads.push(Reverse((
+                    Reverse(self.queue.eligible.tier(part)),
+                    key,
+                    part,
+                )));
             }
         }
         while let Some(Reverse((tier, key, part))) = heads.pop() {
@@ -120,7 +125,7 @@ impl Scheduler {
             if walk.failed.contains_key(&part) {
                 continue;
             }
-            if let Some(next) = self.queue.next(Source::All(part), Some(key)) {
+            if let Some(next) = self.queue.eligible.next(Source::All(part), Some(key)) {
                 heads.push(Reverse((tier, next, part)));
             }
         }
@@ -128,7 +133,7 @@ impl Scheduler {
         for id in unsettled {
             // As a walk would: Priority over no reason or Resources (`_failed_partition()`).
             if !seen.contains(&id)
-                && self.jobs.get(&id).is_some_and(|j| {
+                && self.jobs.get(id).is_some_and(|j| {
                     j.state == JobState::Pending
                         && j.queued.is_some()
                         && matches!(
@@ -156,10 +161,12 @@ impl Scheduler {
     /// CPU-4,CPU-16 --mem=128G` on 32 GB CPU-4 nodes behind a blocked CPU-16 job).
     fn settle_bad_constraints(&mut self, walk: &MainWalk) {
         let mut settled: Vec<(JobId, PendingReason, Option<String>)> = Vec::new();
-        let pending = &self.pending;
-        self.with_unfit_tries.retain(|id| pending.contains(id));
-        for &id in &self.with_unfit_tries {
-            let Some(job) = self.jobs.get(&id) else {
+        let pending = &self.jobs.pending;
+        self.queue
+            .with_unfit_tries
+            .retain(|id| pending.contains(id));
+        for &id in &self.queue.with_unfit_tries {
+            let Some(job) = self.jobs.get(id) else {
                 continue;
             };
             // Tries in partitions without a node for the job (BadConstraints) and in
@@ -197,7 +204,7 @@ impl Scheduler {
             let tested = |i: usize| {
                 parts
                     .get(i)
-                    .and_then(|p| self.cluster.partition_index(p))
+                    .and_then(|p| self.site.cluster.partition_index(p))
                     .is_some_and(|p| walk.tested.contains(&(id, p)))
             };
             // The last bad try after which no record was tested decides.
@@ -208,7 +215,7 @@ impl Scheduler {
             else {
                 continue;
             };
-            let Some(part) = self.cluster.partition_index(name) else {
+            let Some(part) = self.site.cluster.partition_index(name) else {
                 continue;
             };
             // The try sits in the queue before the job's record at `before`: a partition
@@ -217,7 +224,7 @@ impl Scheduler {
                 continue;
             };
             let place = (
-                Reverse(self.queue.tier(part)),
+                Reverse(self.queue.eligible.tier(part)),
                 QKey::new(queued.priority, submit, id, before as usize),
             );
             if walk.failed.get(&part).is_some_and(|at| *at < place) {
@@ -231,12 +238,13 @@ impl Scheduler {
                     held.extend(nodes.iter().copied());
                 }
             }
-            let left = self.partition_nodes.get(part).map_or(0, |nodes| {
+            let left = self.site.partition_nodes.get(part).map_or(0, |nodes| {
                 nodes
                     .iter()
                     .filter(|&&n| {
                         !held.contains(n)
                             && self
+                                .site
                                 .cluster
                                 .node_at(n as usize)
                                 .is_some_and(crate::node::Node::is_schedulable)
@@ -270,7 +278,7 @@ impl Scheduler {
                 None => self.set_reason(id, reason),
             }
             // Not Priority: a main pass that does not walk the job settles it.
-            self.unsettled.push(id);
+            self.queue.unsettled.push(id);
         }
     }
 
@@ -312,7 +320,7 @@ impl Scheduler {
         }
         if walk.failed.contains_key(&entry.part) {
             // `_failed_partition()`: Priority, over no reason or Resources only.
-            if self.jobs.get(&entry.job).is_some_and(|j| {
+            if self.jobs.get(entry.job).is_some_and(|j| {
                 matches!(
                     j.reason,
                     None | Some(PendingReason::Resources | PendingReason::Priority)
@@ -329,20 +337,21 @@ impl Scheduler {
         // Tested on the nodes of an OverSubscribe=EXCLUSIVE partition: whole-node from
         // now on, wherever it runs (`_resolve_shared_status()`).
         if self
+            .site
             .cluster
             .partition_at(entry.part)
             .is_some_and(|p| p.oversubscribe == OverSubscribe::Exclusive)
-            && let Some(job) = self.jobs.get_mut(&entry.job)
+            && let Some(job) = self.jobs.get_mut(entry.job)
             && !job.whole_for_good
         {
             job.whole_for_good = true;
-            self.sharing_changed = true;
+            self.plan.sharing_changed = true;
         }
         for n in walk.to_block.drain(..) {
             profile.block(n);
         }
         loop {
-            match self.array_gate(entry.job) {
+            match self.jobs.array_gate(entry.job) {
                 ArrayGate::Throttled => {
                     self.set_reason(entry.job, PendingReason::JobArrayTaskLimit);
                     break;
@@ -370,7 +379,7 @@ impl Scheduler {
                         break;
                     };
                     self.add_to_profile(profile, started, &placement, now);
-                    if !self.arrays.contains_key(&entry.job) {
+                    if !self.jobs.arrays.contains_key(&entry.job) {
                         state.handled.insert(entry.job);
                         break;
                     }
@@ -391,13 +400,14 @@ impl Scheduler {
                     let nodelist = self.requested_nodes(entry.job);
                     let min_nodes = self
                         .jobs
-                        .get(&entry.job)
-                        .map_or(1, |j| Self::requested_min_nodes(j));
+                        .get(entry.job)
+                        .map_or(1, Self::requested_min_nodes);
                     let block: Vec<u32> = if nodelist.is_empty()
                         || nodelist.iter().collect::<BTreeSet<_>>().len() < min_nodes
                     {
                         self.mark_failed(walk, entry);
-                        self.partition_nodes
+                        self.site
+                            .partition_nodes
                             .get(entry.part)
                             .cloned()
                             .unwrap_or_default()
@@ -430,7 +440,7 @@ impl Scheduler {
         walk: &mut MainWalk,
         profile: &Profile,
     ) -> bool {
-        let Some(part_nodes) = self.partition_nodes.get(entry.part) else {
+        let Some(part_nodes) = self.site.partition_nodes.get(entry.part) else {
             return true;
         };
         let listed: &[NodeIdx] = match candidates {
@@ -440,6 +450,7 @@ impl Scheduler {
         let out = |n: &NodeIdx| {
             walk.unavail.contains(*n)
                 || self
+                    .site
                     .cluster
                     .node_at(*n as usize)
                     .is_some_and(|node| !node.is_schedulable())
@@ -484,7 +495,8 @@ impl Scheduler {
             .filter(|n| out(n) || held.binary_search(n).is_ok())
             .filter(|n| required.is_empty() || required.contains(n))
             .filter_map(|&n| {
-                self.cluster
+                self.site
+                    .cluster
                     .node_at(n as usize)
                     .map(|node| node.name.clone())
             })
@@ -502,8 +514,8 @@ impl Scheduler {
         self.set_described(entry.job, PendingReason::ReqNodeNotAvail, desc);
         let min_nodes = self
             .jobs
-            .get(&entry.job)
-            .map_or(1, |j| Self::requested_min_nodes(j));
+            .get(entry.job)
+            .map_or(1, Self::requested_min_nodes);
         if !required.is_empty() && required.iter().collect::<BTreeSet<_>>().len() >= min_nodes {
             self.block_nodes(walk, entry, &required);
             walk.to_block.extend(required);
@@ -534,18 +546,19 @@ impl Scheduler {
     /// those nodes, its listed nodes held back when they cover its node count. Whether it
     /// was settled so.
     fn unavailable_to(&mut self, entry: Entry, walk: &mut MainWalk) -> bool {
-        let Some(job) = self.jobs.get(&entry.job) else {
+        let Some(job) = self.jobs.get(entry.job) else {
             return false;
         };
         let min_nodes = Self::requested_min_nodes(job);
         let out = |n: u32| {
             walk.unavail.contains(n)
                 || self
+                    .site
                     .cluster
                     .node_at(n as usize)
                     .is_some_and(|node| !node.is_schedulable())
         };
-        let Some(nodes) = self.partition_nodes.get(entry.part) else {
+        let Some(nodes) = self.site.partition_nodes.get(entry.part) else {
             return false;
         };
         let available = nodes.iter().filter(|&&n| !out(n)).count();
@@ -566,7 +579,8 @@ impl Scheduler {
             .iter()
             .filter(|&&n| nodes.contains(&n) && out(n))
             .filter_map(|&n| {
-                self.cluster
+                self.site
+                    .cluster
                     .node_at(n as usize)
                     .map(|node| node.name.clone())
             })
@@ -592,7 +606,7 @@ impl Scheduler {
     /// Whether a job that cannot start now blocks what is behind it in the main pass: not
     /// if backfill would refuse it a reservation for its priority or its age.
     fn may_block(&self, id: JobId, now: Timestamp) -> bool {
-        let (Some(job), Some(bf)) = (self.jobs.get(&id), self.policy.backfill.as_ref()) else {
+        let (Some(job), Some(bf)) = (self.jobs.get(id), self.site.policy.backfill.as_ref()) else {
             return true;
         };
         let age = job.eligible.map_or(0, |e| now.0.saturating_sub(e.0));

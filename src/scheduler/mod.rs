@@ -35,20 +35,27 @@ mod decision;
 mod demand;
 mod eligibility;
 mod estimate;
+mod events;
 mod fifo;
 mod job;
+mod job_table;
 mod main_pass;
 mod nodes;
 mod pass;
+mod plan_cache;
 mod policy;
+mod priorities;
 mod profile;
 mod purge;
 mod queue;
+mod queue_state;
 mod reasons;
 mod records;
+mod site;
 mod start;
 mod start_bounds;
 mod status;
+mod switches;
 
 pub use decision::{Decision, GresAllocation, NodeAllocation};
 pub use estimate::Estimate;
@@ -61,23 +68,20 @@ pub use status::{LimitUsage, PartitionUsage, UserUsage};
 use crate::array::{ArraySpec, ArrayTasks};
 use crate::cluster::Cluster;
 use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, DependencyTracker};
-use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::partition::PartitionState;
-use crate::planner::Profile;
 use crate::request::JobRequest;
 use crate::resolve::Rejection;
 use crate::time::{TimeLimit, Timestamp};
 use crate::tres::Tres;
-use indexmap::{IndexMap, IndexSet};
-use nodes::NodeRuntime;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
-use std::sync::Arc;
-
-/// Slurm's largest job id (`MAX_JOB_ID`); ids wrap back to 1 after it.
-const MAX_JOB_ID: u32 = 0x03FF_FFFF;
+use events::EventIndex;
+use job_table::{ArrayState, JobTable, next_job_id};
+use plan_cache::PlanCache;
+use priorities::Priorities;
+use queue_state::QueueState;
+use site::Site;
+use switches::Switches;
 
 /// Why a submission was refused. A refused submission changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -135,110 +139,41 @@ pub enum PartitionError {
     UnknownPartition(String),
 }
 
-/// A pending array job's tasks that have not started yet.
-#[derive(Debug, Clone)]
-pub(crate) struct ArrayState {
-    pub(crate) tasks: ArrayTasks,
-    /// Ids of the tasks that got their own record, in start order.
-    pub(crate) task_jobs: Vec<JobId>,
-}
+// How the scheduler is built: its state is a handful of parts, each a struct in a file of
+// its own that says what it holds and what stays true of it.
+// - `site` (site.rs): the cluster, the policy, what each node holds now;
+// - `jobs` (job_table.rs): every job until it is purged, with arrays, users, shared names,
+//   job ids, the pending set and the finished list;
+// - `priorities` (priorities.rs): the priority plugin and what it keeps between jobs;
+// - `queue` (queue_state.rs): the eligible jobs in Slurm's order (queue.rs) and what the
+//   passes note about them;
+// - `plan` (plan_cache.rs): what one pass keeps for the next (the plan, the backfill walk)
+//   and for the host (plans, estimates);
+// - `events` (events.rs): running jobs by the instants at which the clock changes
+//   something, and when the last pass ran;
+// - `switches` (switches.rs): the shortcuts tests turn off.
+// The other files are the behaviour, topic by topic (`impl Scheduler` blocks: a pass, the
+// main pass, backfill, reasons...); a helper that needs one part alone is that part's. The
+// policy layer to come (limits, fair-share, preemption) gets modules of its own, and parts
+// of its own where it keeps state.
 
 /// The scheduler. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Scheduler {
-    cluster: Cluster,
-    policy: Policy,
-    nodes: Vec<NodeRuntime>,
-    /// Node indices of each partition, in partition definition order.
-    partition_nodes: Vec<Vec<u32>>,
-    /// By partition: the planner key of its MaxCPUsPerNode, if it has one (see
-    /// `Scheduler::cpu_budget_key`).
-    pub(crate) cpu_budgets: Vec<Option<crate::gres::GresKey>>,
-    // Insertion order is submission order (and start order for array tasks), so iteration
-    // is deterministic; a B-tree left about half of every node empty with sequential ids.
-    // Records are boxed: the map's doubling growth then leaves slack on small entries
-    // (hash, id, pointer) rather than on whole job records.
-    jobs: IndexMap<JobId, Box<Job>, FastBuild>,
-    arrays: BTreeMap<JobId, ArrayState>,
-    /// Each user's name, shared by that user's jobs, and index.
-    users: IndexMap<Arc<str>, u32, FastBuild>,
-    /// Each partition's name by definition index, shared by the jobs that run there.
-    partition_names: Vec<Arc<str>>,
-    /// Every distinct partition list of a submitted job, shared by the jobs that have it.
-    partition_lists: IndexSet<Arc<[String]>>,
-    pub(crate) next_id: u32,
-    basic_priority: crate::priority::BasicPriority,
-    priority_type: crate::priority::PriorityType,
-    /// The plans the last pass found for pending jobs that have one (an expected start,
-    /// or a partition other than their first).
-    planned: std::collections::HashMap<JobId, estimate::Planned, FastBuild>,
-    /// Pending jobs (an array whose tasks have not all started counts once).
-    pending: IndexSet<JobId, FastBuild>,
-    /// Jobs the main scheduler also tries in partitions that cannot run them
-    /// (`ResolvedJob::has_unfit_tries`); pruned as they leave the queue, so that a pass
-    /// does not walk the whole queue to find the few.
-    with_unfit_tries: Vec<JobId>,
-    /// The pass under way is [`Scheduler::schedule_backfill`]'s.
-    backfill_only: bool,
-    /// How many jobs were pending after the last pass.
-    pending_after_pass: usize,
-    /// Pending jobs whose eligibility the next pass must check (holds, begin times,
-    /// dependencies, deadlines, required nodes, new or changed jobs); the others are
-    /// eligible until they start or are changed.
-    watch: IndexSet<JobId, FastBuild>,
-    /// The eligible jobs in Slurm's order, kept between passes.
-    queue: queue::Queue,
-    /// Queued jobs whose reason may not be Priority (new, or the first blocked job of a
-    /// partition last pass): the ones a pass skips get it.
-    unsettled: Vec<JobId>,
-    /// The last backfill pass's walk, kept so that a pass after which only new jobs came
-    /// can go on from it (see `Scheduler::continue_pass`).
-    kept_pass: Option<Box<pass::KeptPass>>,
-    /// Whether [`Scheduler::set_pass_continuation`] allows it.
-    continuation: bool,
-    /// Jobs queued since the last pass.
-    arrivals: Vec<JobId>,
-    /// A job left the queue since the last pass (other than by starting in it).
-    queue_left: bool,
-    /// A job became whole-node for good in the last pass (`Job::whole_for_good`): its
-    /// demand changed, so the next pass starts from scratch.
-    sharing_changed: bool,
-    /// Running jobs by planned end (start + time limit).
-    running_ends: BTreeSet<(Timestamp, JobId)>,
-    /// Running jobs by the instant they are ended as TIMEOUT (time limit + OverTimeLimit).
-    kill_times: BTreeSet<(Timestamp, JobId)>,
-    /// The last backfill walk's horizon may hide a start (see `Scheduler::horizon_cut`).
-    horizon_cut: bool,
-    /// Whether the last pass left its plans to be made when asked for (no backfill: they
-    /// decide nothing), in `plans_made`, rather than in `planned`.
-    plans_on_demand: bool,
-    plans_made: std::sync::OnceLock<std::collections::HashMap<JobId, estimate::Planned, FastBuild>>,
-    /// The estimates built from the plans, once asked for.
-    estimates: std::sync::OnceLock<Vec<Estimate>>,
-    last_schedule: Option<Timestamp>,
-    /// Jobs in the order they ended, for [`Scheduler::purge_finished`].
-    finished: VecDeque<(Timestamp, JobId)>,
-    /// The plan of running jobs kept from one pass to the next (see `pass_profile`):
-    /// each pass starts from it instead of a profile built from scratch.
-    plan: Option<Profile>,
-    /// Nodes whose running jobs (or state) changed since the last pass.
-    plan_dirty: Vec<u32>,
-    /// Running jobs by the end the plan gives them (start + time limit), earliest first.
-    planned_ends: BinaryHeap<Reverse<(Timestamp, JobId)>>,
-    /// Running jobs past their planned end, whose nodes the plan holds until `now + 1`.
-    overdue: Vec<JobId>,
-    /// Some pending job's multifactor priority is not computed yet (with no age weight,
-    /// nothing else changes it from pass to pass).
-    priorities_dirty: bool,
-    /// Nodes on which jobs started in the current or last pass.
-    started_nodes: Vec<u32>,
-    /// Keep the plan between passes (off only to test that it changes nothing).
-    reuse_plan: bool,
-    /// Walk the main pass partition by partition when it can (off only to test that it
-    /// changes nothing).
-    main_by_partition: bool,
-    /// [`crate::SchedConfig::memory_is_consumable`], read once.
-    memory_consumable: bool,
+    /// The cluster, the policy, and what each node holds now.
+    site: Site,
+    /// Every job, pending, running or finished until purged, and what jobs share.
+    jobs: JobTable,
+    /// The priority plugin and what it keeps between jobs.
+    priorities: Priorities,
+    /// The eligible jobs in Slurm's order, and what passes note about them.
+    queue: QueueState,
+    /// The plan kept between passes, and the plans and estimates of the last one.
+    plan: PlanCache,
+    /// Running jobs by the instants the clock changes something for them.
+    events: EventIndex,
+    /// Shortcuts that tests turn off, and the kind of pass under way.
+    switches: Switches,
 }
 
 impl Scheduler {
@@ -253,95 +188,30 @@ impl Scheduler {
     /// A scheduler with an explicit policy.
     #[must_use]
     pub fn with_policy(cluster: Cluster, policy: Policy) -> Self {
-        // slurm.conf parsing validates the priority keys; a cluster built by hand with bad
-        // ones schedules FIFO (priority/basic) rather than fail here.
-        let priority_type = crate::priority::PriorityType::from_config(cluster.config())
-            .unwrap_or(crate::priority::PriorityType::Basic);
-        let nodes: Vec<NodeRuntime> = cluster.nodes().map(NodeRuntime::new).collect();
-        let names: IndexMap<&str, u32> = cluster
-            .nodes()
-            .enumerate()
-            .map(|(i, n)| (n.name.as_str(), i as u32))
-            .collect();
-        let partition_nodes = cluster
-            .partitions()
-            .map(|p| {
-                p.nodes
-                    .iter()
-                    .filter_map(|n| names.get(n.as_str()).copied())
-                    .collect()
-            })
-            .collect();
-        let cluster_memory_consumable = cluster.config().memory_is_consumable();
-        let cpu_budgets = cluster
-            .partitions()
-            .map(|p| {
-                p.max_cpus_per_node
-                    .map(|_| crate::gres::GresKey::typed(demand::CPU_BUDGET, p.name.clone()))
-            })
-            .collect();
-        let tiers: Vec<u16> = cluster.partitions().map(|p| p.priority_tier).collect();
-        let partition_names = cluster
-            .partitions()
-            .map(|p| Arc::from(p.name.as_str()))
-            .collect();
+        let jobs = JobTable::new(&cluster);
+        let priorities = Priorities::new(&cluster);
+        let queue = QueueState::new(cluster.partitions().map(|p| p.priority_tier));
         Self {
-            cluster,
-            policy,
-            nodes,
-            partition_nodes,
-            cpu_budgets,
-            jobs: IndexMap::default(),
-            arrays: BTreeMap::new(),
-            users: IndexMap::default(),
-            partition_names,
-            partition_lists: IndexSet::new(),
-            next_id: 1,
-            basic_priority: crate::priority::BasicPriority::new(),
-            priority_type,
-            planned: std::collections::HashMap::default(),
-            pending: IndexSet::default(),
-            with_unfit_tries: Vec::new(),
-            pending_after_pass: 0,
-            watch: IndexSet::default(),
-            queue: queue::Queue::new(tiers),
-            unsettled: Vec::new(),
-            kept_pass: None,
-            continuation: true,
-            arrivals: Vec::new(),
-            queue_left: false,
-            sharing_changed: false,
-            running_ends: BTreeSet::new(),
-            kill_times: BTreeSet::new(),
-            horizon_cut: false,
-            plans_on_demand: false,
-            plans_made: std::sync::OnceLock::new(),
-            estimates: std::sync::OnceLock::new(),
-            last_schedule: None,
-            finished: VecDeque::new(),
-            plan: None,
-            plan_dirty: Vec::new(),
-            planned_ends: BinaryHeap::new(),
-            overdue: Vec::new(),
-            priorities_dirty: false,
-            started_nodes: Vec::new(),
-            reuse_plan: true,
-            main_by_partition: true,
-            backfill_only: false,
-            memory_consumable: cluster_memory_consumable,
+            site: Site::new(cluster, policy),
+            jobs,
+            priorities,
+            queue,
+            plan: PlanCache::default(),
+            events: EventIndex::default(),
+            switches: Switches::default(),
         }
     }
 
     /// The cluster.
     #[must_use]
     pub fn cluster(&self) -> &Cluster {
-        &self.cluster
+        &self.site.cluster
     }
 
     /// The policy.
     #[must_use]
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.site.policy
     }
 
     /// Submits a job for `user` at `now`. Returns its id (an array's tasks share it until
@@ -382,8 +252,8 @@ impl Scheduler {
         if user.is_empty() {
             return Err(SubmitError::NoUser);
         }
-        let mut resolved = self.cluster.resolve(request)?;
-        let id = self.peek_next_id();
+        let mut resolved = self.site.cluster.resolve(request)?;
+        let id = self.jobs.peek_next_id();
         if let Some(dep) = &request.dependency {
             for item in &dep.items {
                 if let DependencyItem::On { kind, target, .. } = item {
@@ -394,7 +264,7 @@ impl Scheduler {
                         return Err(SubmitError::SelfDependency);
                     }
                     let known =
-                        self.jobs.contains_key(&target_id) || self.arrays.contains_key(&target_id);
+                        self.jobs.contains(target_id) || self.jobs.arrays.contains_key(&target_id);
                     if !known
                         && matches!(kind, DependencyKind::AfterOk | DependencyKind::AfterNotOk)
                     {
@@ -416,13 +286,13 @@ impl Scheduler {
             self.reason_at_submit(&resolved)
         };
         // Everything is checked: from here on the submission cannot fail.
-        self.next_id = next_job_id(id).0;
-        let (user_idx, user) = self.user_index(user);
-        resolved.share_partitions(&mut self.partition_lists);
+        self.jobs.next_id = next_job_id(id).0;
+        let (user_idx, user) = self.jobs.user_index(user);
+        resolved.share_partitions(&mut self.jobs.partition_lists);
         let hold = request.hold.then_some(HoldKind::User);
         let time_limit = resolved.time_limit();
         if let Some(spec) = &request.array {
-            self.arrays.insert(
+            self.jobs.arrays.insert(
                 id,
                 ArrayState {
                     tasks: ArrayTasks::new(ArraySpec::clone(spec)),
@@ -434,10 +304,10 @@ impl Scheduler {
         let priority = if request.hold {
             0
         } else {
-            self.initial_priority(request)
+            self.priorities.initial(request)
         };
         if resolved.has_unfit_tries() {
-            self.with_unfit_tries.push(id);
+            self.queue.with_unfit_tries.push(id);
         }
         let whole_for_good = !request.hold && self.whole_from_submit(&resolved);
         let job = Job {
@@ -472,49 +342,10 @@ impl Scheduler {
             queued: None,
         };
         self.jobs.insert(id, Box::new(job));
-        self.pending.insert(id);
-        self.watch.insert(id);
-        self.priorities_dirty = true;
+        self.jobs.pending.insert(id);
+        self.queue.watch.insert(id);
+        self.priorities.dirty = true;
         Ok(id)
-    }
-
-    pub(crate) fn peek_next_id(&self) -> JobId {
-        let mut id = self.next_id;
-        while self.jobs.contains_key(&JobId(id)) || self.arrays.contains_key(&JobId(id)) {
-            id = next_job_id(JobId(id)).0;
-        }
-        JobId(id)
-    }
-
-    /// The user's index and shared name, adding the user on first sight.
-    fn user_index(&mut self, user: &str) -> (u32, Arc<str>) {
-        if let Some((name, &idx)) = self.users.get_key_value(user) {
-            return (idx, Arc::clone(name));
-        }
-        let idx = self.users.len() as u32;
-        let name: Arc<str> = Arc::from(user);
-        self.users.insert(Arc::clone(&name), idx);
-        (idx, name)
-    }
-
-    /// The name of the partition at `index`, shared with the scheduler's table (a fresh
-    /// copy if the table does not know it).
-    pub(crate) fn partition_name(&self, index: usize, name: &str) -> Arc<str> {
-        match self.partition_names.get(index) {
-            Some(shared) if **shared == *name => Arc::clone(shared),
-            _ => Arc::from(name),
-        }
-    }
-
-    fn initial_priority(&mut self, request: &JobRequest) -> u32 {
-        if let Some(p) = request.priority {
-            return p;
-        }
-        if self.priority_type == crate::priority::PriorityType::Basic {
-            return self.basic_priority.next_priority(request.nice.unwrap_or(0));
-        }
-        // Multifactor priorities are computed at every pass; this is the value before one.
-        1
     }
 
     /// The host reports that a running job ended with `exit_code` (0: COMPLETED, anything
@@ -544,7 +375,7 @@ impl Scheduler {
     ) -> Result<(), JobError> {
         if reboot_on_oom {
             self.end_running(id, now, JobState::Cancelled, Some(0), "end on OOM")?;
-            if let Some(job) = self.jobs.get_mut(&id) {
+            if let Some(job) = self.jobs.get_mut(id) {
                 job.comment = Some("out of memory: node rebooted".into());
             }
             Ok(())
@@ -562,15 +393,15 @@ impl Scheduler {
                 self.end_running(id, now, JobState::Cancelled, None, "cancel")
             }
             JobState::Pending => {
-                self.forget_array(id);
+                self.jobs.forget_array(id);
                 self.dequeue(id);
-                self.pending.swap_remove(&id);
-                if let Some(job) = self.jobs.get_mut(&id) {
+                self.jobs.pending.swap_remove(&id);
+                if let Some(job) = self.jobs.get_mut(id) {
                     job.state = JobState::Cancelled;
                     job.reason = None;
                     job.desc = None;
                     job.end = Some(now);
-                    self.finished.push_back((now, id));
+                    self.jobs.finished.push_back((now, id));
                 }
                 Ok(())
             }
@@ -615,7 +446,7 @@ impl Scheduler {
         job.desc = None;
         job.priority = 0;
         self.dequeue(id);
-        self.watch.insert(id);
+        self.queue.watch.insert(id);
         Ok(())
     }
 
@@ -624,8 +455,8 @@ impl Scheduler {
     /// submitted meanwhile (an explicit `--priority` is kept).
     pub fn release(&mut self, id: JobId) -> Result<(), JobError> {
         self.pending_mut(id, "release")?;
-        let request = self.jobs.get(&id).map(|j| j.resolved.request().clone());
-        let priority = request.map_or(1, |r| self.initial_priority(&r));
+        let request = self.jobs.get(id).map(|j| j.resolved.request().clone());
+        let priority = request.map_or(1, |r| self.priorities.initial(&r));
         let job = self.pending_mut(id, "release")?;
         job.hold = None;
         job.priority = priority;
@@ -636,8 +467,8 @@ impl Scheduler {
             job.reason = None;
             job.desc = None;
         }
-        self.priorities_dirty = true;
-        self.watch.insert(id);
+        self.priorities.dirty = true;
+        self.queue.watch.insert(id);
         Ok(())
     }
 
@@ -653,7 +484,7 @@ impl Scheduler {
             });
         }
         self.release_allocation(id);
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.state = JobState::Pending;
             job.reason = None;
             job.desc = None;
@@ -664,18 +495,18 @@ impl Scheduler {
             job.alloc_nodes = Box::default();
             job.eligible = None;
             job.restarts += 1;
-            self.priorities_dirty = true;
+            self.priorities.dirty = true;
             // Slurm resets the submit time of a requeued job to the requeue time.
             job.submit = now;
-            self.pending.insert(id);
-            self.watch.insert(id);
+            self.jobs.pending.insert(id);
+            self.queue.watch.insert(id);
         }
         Ok(())
     }
 
     /// Changes a job's time limit (`scontrol update TimeLimit=`).
     pub fn update_time_limit(&mut self, id: JobId, limit: TimeLimit) -> Result<(), JobError> {
-        let job = self.jobs.get_mut(&id).ok_or(JobError::UnknownJob(id))?;
+        let job = self.jobs.get_mut(id).ok_or(JobError::UnknownJob(id))?;
         if job.state.is_finished() {
             return Err(JobError::WrongState {
                 job: id,
@@ -687,7 +518,7 @@ impl Scheduler {
         if running {
             self.forget_running_times(id);
         }
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.time_limit = limit;
         }
         if running {
@@ -696,7 +527,7 @@ impl Scheduler {
         } else {
             // Its demand changed: queued again under its new shape.
             self.dequeue(id);
-            self.watch.insert(id);
+            self.queue.watch.insert(id);
         }
         Ok(())
     }
@@ -705,9 +536,9 @@ impl Scheduler {
     /// from scratch. Decisions are the same either way; this exists so tests can show it.
     #[doc(hidden)]
     pub fn set_plan_reuse(&mut self, on: bool) {
-        self.reuse_plan = on;
+        self.switches.reuse_plan = on;
         if !on {
-            self.plan = None;
+            self.plan.profile = None;
         }
     }
 
@@ -716,16 +547,16 @@ impl Scheduler {
     /// way).
     #[doc(hidden)]
     pub fn set_main_pass_by_partition(&mut self, on: bool) {
-        self.main_by_partition = on;
+        self.switches.main_by_partition = on;
     }
 
     /// Turns off going on from the last pass when only new jobs came (tests and
     /// diagnostics: decisions are the same either way).
     #[doc(hidden)]
     pub fn set_pass_continuation(&mut self, on: bool) {
-        self.continuation = on;
+        self.switches.continuation = on;
         if !on {
-            self.kept_pass = None;
+            self.plan.kept_pass = None;
         }
     }
 
@@ -761,25 +592,27 @@ impl Scheduler {
         state: PartitionState,
     ) -> Result<(), PartitionError> {
         let index = self
+            .site
             .cluster
             .partition_index(name)
             .ok_or_else(|| PartitionError::UnknownPartition(name.to_owned()))?;
-        self.cluster.set_partition_state(index, state);
+        self.site.cluster.set_partition_state(index, state);
         // The pending jobs that list it are resolved again against the new state; a job
         // the cluster would now refuse outright (it can not happen through a state
         // change, but a job is never lost to it) keeps what it had.
         let affected: Vec<JobId> = self
+            .jobs
             .pending
             .iter()
             .copied()
             .filter(|id| {
                 self.jobs
-                    .get(id)
+                    .get(*id)
                     .is_some_and(|j| j.resolved.partitions().iter().any(|p| p == name))
             })
             .collect();
         for id in affected {
-            let Some(job) = self.jobs.get(&id) else {
+            let Some(job) = self.jobs.get(id) else {
                 continue;
             };
             let mut request = job.resolved.request().clone();
@@ -787,18 +620,18 @@ impl Scheduler {
             if !request.partitions.is_empty() {
                 request.partitions.retain(|p| kept.contains(p));
             }
-            let Ok(resolved) = self.cluster.resolve_queued(&request) else {
+            let Ok(resolved) = self.site.cluster.resolve_queued(&request) else {
                 continue;
             };
             // Out of the queue by the records it has now, back in by its new ones.
             self.dequeue(id);
-            if resolved.has_unfit_tries() && !self.with_unfit_tries.contains(&id) {
-                self.with_unfit_tries.push(id);
+            if resolved.has_unfit_tries() && !self.queue.with_unfit_tries.contains(&id) {
+                self.queue.with_unfit_tries.push(id);
             }
-            if let Some(job) = self.jobs.get_mut(&id) {
+            if let Some(job) = self.jobs.get_mut(id) {
                 job.resolved = resolved;
             }
-            self.watch.insert(id);
+            self.queue.watch.insert(id);
             self.sync_queue(id);
         }
         Ok(())
@@ -831,6 +664,7 @@ impl Scheduler {
             .ok_or_else(|| NodeError::UnknownNode(name.to_owned()))?;
         self.set_node_flags(name, crate::node::NodeState::DOWN, true, Some(reason))?;
         let victims = self
+            .site
             .nodes
             .get(idx)
             .map(|n| n.jobs.clone())
@@ -839,8 +673,8 @@ impl Scheduler {
         for id in victims {
             // The job's `--requeue`/`--no-requeue`, else JobRequeue (slurmctld copies it
             // into the job at submit); only batch jobs are requeued.
-            let default = self.cluster.config().job_requeue;
-            let wants_requeue = self.jobs.get(&id).is_some_and(|j| {
+            let default = self.site.cluster.config().job_requeue;
+            let wants_requeue = self.jobs.get(id).is_some_and(|j| {
                 let req = j.resolved.request();
                 req.client == crate::request::Client::Sbatch && req.requeue.unwrap_or(default)
             });
@@ -864,13 +698,14 @@ impl Scheduler {
         reason: Option<&str>,
     ) -> Result<(), NodeError> {
         let node = self
+            .site
             .cluster
             .node_mut(name)
             .ok_or_else(|| NodeError::UnknownNode(name.to_owned()))?;
         node.state.set(flags, on);
         node.reason = if on { reason.map(str::to_owned) } else { None };
-        if let Some(idx) = self.cluster.node_index(name) {
-            self.plan_dirty.push(idx as u32);
+        if let Some(idx) = self.site.cluster.node_index(name) {
+            self.plan.dirty.push(idx as u32);
         }
         Ok(())
     }
@@ -878,27 +713,30 @@ impl Scheduler {
     /// A job by id.
     #[must_use]
     pub fn job(&self, id: JobId) -> Option<&Job> {
-        self.jobs.get(&id).map(|j| &**j)
+        self.jobs.get(id)
     }
 
     /// Every job the scheduler knows, pending, running and finished, in submission order
     /// (an array task that got its own record comes when it started). For `sacct`'s view
     /// sorted by id see [`Scheduler::records`].
     pub fn jobs(&self) -> impl Iterator<Item = &Job> {
-        self.jobs.values().map(|j| &**j)
+        self.jobs.iter()
     }
 
     /// How many of a pending array's tasks have not started (0 for other jobs).
     #[must_use]
     pub fn pending_tasks(&self, id: JobId) -> u64 {
-        self.arrays.get(&id).map_or(0, |a| a.tasks.pending_count())
+        self.jobs
+            .arrays
+            .get(&id)
+            .map_or(0, |a| a.tasks.pending_count())
     }
 
     /// What a node has free now (CPUs, memory, GRES).
     #[must_use]
     pub fn node_free(&self, name: &str) -> Option<&Tres> {
         self.node_idx(name)
-            .and_then(|i| self.nodes.get(i))
+            .and_then(|i| self.site.nodes.get(i))
             .map(|n| &n.free)
     }
 
@@ -906,7 +744,7 @@ impl Scheduler {
     #[must_use]
     pub fn node_jobs(&self, name: &str) -> Option<&[JobId]> {
         self.node_idx(name)
-            .and_then(|i| self.nodes.get(i))
+            .and_then(|i| self.site.nodes.get(i))
             .map(|n| n.jobs.as_slice())
     }
 
@@ -928,7 +766,7 @@ impl Scheduler {
     /// ```
     #[must_use]
     pub fn pending_jobs(&self) -> usize {
-        self.pending_after_pass
+        self.events.pending_after_pass
     }
 
     /// Expected starts of pending jobs as of the last [`Scheduler::schedule`] call, in
@@ -941,22 +779,22 @@ impl Scheduler {
     /// sees those jobs left out of the plan.
     #[must_use]
     pub fn estimates(&self) -> &[Estimate] {
-        self.estimates.get_or_init(|| self.build_estimates())
+        self.plan.estimates.get_or_init(|| self.build_estimates())
     }
 
     fn node_idx(&self, name: &str) -> Option<usize> {
-        self.cluster.node_index(name)
+        self.site.cluster.node_index(name)
     }
 
     fn job_state(&self, id: JobId) -> Result<JobState, JobError> {
         self.jobs
-            .get(&id)
+            .get(id)
             .map(|j| j.state)
             .ok_or(JobError::UnknownJob(id))
     }
 
     fn pending_mut(&mut self, id: JobId, action: &'static str) -> Result<&mut Job, JobError> {
-        let job = self.jobs.get_mut(&id).ok_or(JobError::UnknownJob(id))?;
+        let job = self.jobs.get_mut(id).ok_or(JobError::UnknownJob(id))?;
         if job.state != JobState::Pending {
             return Err(JobError::WrongState {
                 job: id,
@@ -984,44 +822,37 @@ impl Scheduler {
             });
         }
         self.release_allocation(id);
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.state = state;
             job.end = Some(now);
             job.exit_code = exit_code.or(Some(0));
             job.reason = None;
             job.desc = None;
-            self.finished.push_back((now, id));
+            self.jobs.finished.push_back((now, id));
         }
         Ok(())
     }
 
     fn release_allocation(&mut self, id: JobId) {
         self.forget_running_times(id);
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
             let idx = idx as usize;
             let used = alloc.used();
-            if let Some(node) = self.nodes.get_mut(idx) {
+            if let Some(node) = self.site.nodes.get_mut(idx) {
                 node.release(id, &used, &alloc.gres);
             }
-            self.plan_dirty.push(idx as u32);
+            self.plan.dirty.push(idx as u32);
         }
-    }
-}
-
-pub(crate) fn next_job_id(id: JobId) -> JobId {
-    if id.0 >= MAX_JOB_ID {
-        JobId(1)
-    } else {
-        JobId(id.0 + 1)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn sched() -> Scheduler {
         let cluster = Cluster::from_slurm_conf(
@@ -1055,7 +886,11 @@ mod tests {
         let j3 = sched
             .submit(&req(&["-p", "a", "--mem=100"]), "bob", Timestamp(0))
             .unwrap();
-        let (a, b, c) = (&sched.jobs[&j1], &sched.jobs[&j2], &sched.jobs[&j3]);
+        let (a, b, c) = (
+            sched.jobs.get(j1).unwrap(),
+            sched.jobs.get(j2).unwrap(),
+            sched.jobs.get(j3).unwrap(),
+        );
         assert!(Arc::ptr_eq(&a.user, &b.user));
         assert!(!Arc::ptr_eq(&a.user, &c.user));
         assert_eq!((a.user(), c.user()), ("alice", "bob"));
@@ -1066,10 +901,10 @@ mod tests {
             b.resolved().partitions()
         ));
         assert_eq!(c.resolved().partitions(), ["a"]);
-        assert_eq!(sched.partition_lists.len(), 2);
+        assert_eq!(sched.jobs.partition_lists.len(), 2);
         // A started job names its partition from the scheduler'sched table.
         assert_eq!(sched.schedule(Timestamp(0)).len(), 3);
-        let (first, second) = (&sched.jobs[&j1], &sched.jobs[&j2]);
+        let (first, second) = (sched.jobs.get(j1).unwrap(), sched.jobs.get(j2).unwrap());
         assert_eq!(
             (first.partition(), second.partition()),
             (Some("b"), Some("b"))

@@ -42,15 +42,15 @@ impl Scheduler {
         let mut decisions = Vec::new();
         self.enforce_time_limits(now, &mut decisions);
         self.update_pending(now, &mut decisions);
-        if !self.reuse_plan {
+        if !self.switches.reuse_plan {
             self.rebuild_queue();
         }
         if !self.continue_pass(now, &mut decisions) {
             self.full_pass(now, &mut decisions);
         }
-        self.arrivals.clear();
-        self.queue_left = false;
-        self.last_schedule = Some(now);
+        self.queue.arrivals.clear();
+        self.queue.left = false;
+        self.events.last_schedule = Some(now);
         decisions
     }
 
@@ -74,26 +74,26 @@ impl Scheduler {
     /// # }
     /// ```
     pub fn schedule_backfill(&mut self, now: Timestamp) -> Vec<Decision> {
-        self.backfill_only = self.policy.backfill.is_some();
+        self.switches.backfill_only = self.site.policy.backfill.is_some();
         let decisions = self.schedule(now);
-        self.backfill_only = false;
+        self.switches.backfill_only = false;
         decisions
     }
 
     /// A whole pass over the queue.
     fn full_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) {
-        self.kept_pass = None;
-        self.sharing_changed = false;
-        let main = self.policy.main_pass && !self.backfill_only;
+        self.plan.kept_pass = None;
+        self.plan.sharing_changed = false;
+        let main = self.site.policy.main_pass && !self.switches.backfill_only;
         // A backfill-only pass under a policy with a main pass leaves the jobs the main
         // pass must settle to the next one.
-        let unsettled = if main || !self.policy.main_pass {
-            Some(std::mem::take(&mut self.unsettled))
+        let unsettled = if main || !self.site.policy.main_pass {
+            Some(std::mem::take(&mut self.queue.unsettled))
         } else {
             None
         };
         let mut state = PassState {
-            main_reasons: self.policy.main_pass,
+            main_reasons: self.site.policy.main_pass,
             ..PassState::default()
         };
         let mut profile = self.pass_profile(now);
@@ -103,14 +103,14 @@ impl Scheduler {
             let queue = self.main_pass(now, unsettled.take(), &mut state, decisions, &mut profile);
             // Backfill starts from the running jobs alone, without the main pass's blocks.
             let restored = profile.undo_touched();
-            let again = self.started_on(&restored);
+            let again = self.plan.started_on(&restored);
             self.rebuild_nodes(&mut profile, again, now);
             walked = Some(queue);
         }
-        match self.policy.backfill.clone() {
+        match self.site.policy.backfill.clone() {
             Some(bf) => {
                 let mut walk = BackfillWalk::new(now, &bf);
-                if self.policy.main_pass {
+                if self.site.policy.main_pass {
                     walk.running = Some(Box::new(profile.clone()));
                 }
                 if self.backfill_pass(now, &bf, &mut walk, &mut state, decisions, &mut profile)
@@ -119,26 +119,26 @@ impl Scheduler {
                 {
                     self.settle_skipped(unsettled, &walk.planned, &state);
                 }
-                self.horizon_cut = Self::horizon_cut(&walk, &profile);
-                if self.reuse_plan && Self::continuable(&self.policy) {
-                    self.kept_pass = Some(Box::new(KeptPass {
+                self.plan.horizon_cut = Self::horizon_cut(&walk, &profile);
+                if self.switches.reuse_plan && Self::continuable(&self.site.policy) {
+                    self.plan.kept_pass = Some(Box::new(KeptPass {
                         at: now,
                         walk,
                         handled: std::mem::take(&mut state.handled),
                         blocked_parts: std::mem::take(&mut state.blocked_parts),
-                        last: self.queue.last(),
+                        last: self.queue.eligible.last(),
                     }));
                 }
             }
             None => {
-                self.horizon_cut = false;
+                self.plan.horizon_cut = false;
                 // The queue as it is now, less the jobs behind a blocked one that the main
                 // pass did not walk (they wait for Priority already): the main pass's
                 // records, less the jobs it started.
                 let queue = match &walked {
                     Some(queue) => {
                         let mut queue = queue.clone();
-                        queue.retain(|e| self.jobs.get(&e.job).is_some_and(|j| j.queued.is_some()));
+                        queue.retain(|e| self.jobs.get(e.job).is_some_and(|j| j.queued.is_some()));
                         queue
                     }
                     None => self.queue_entries(),
@@ -151,15 +151,15 @@ impl Scheduler {
             // now that wait for something else than Priority are settled then if it does
             // not walk them.
             for entry in walked {
-                if self.jobs.get(&entry.job).is_some_and(|j| {
+                if self.jobs.get(entry.job).is_some_and(|j| {
                     j.queued.is_some() && j.reason != Some(PendingReason::Priority)
                 }) {
-                    self.unsettled.push(entry.job);
+                    self.queue.unsettled.push(entry.job);
                 }
             }
         }
-        if self.reuse_plan {
-            self.plan = Some(profile);
+        if self.switches.reuse_plan {
+            self.plan.profile = Some(profile);
         }
         self.finish_estimates(state);
     }
@@ -188,21 +188,22 @@ impl Scheduler {
     /// then cannot start now, and a planned start is the same. Only the new records are
     /// walked, against the last pass's plan and counts. Returns whether it did.
     fn continue_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) -> bool {
-        if !self.reuse_plan
-            || !self.continuation
-            || self.queue_left
-            || self.sharing_changed
-            || !self.plan_dirty.is_empty()
-            || self.plan.is_none()
+        if !self.switches.reuse_plan
+            || !self.switches.continuation
+            || self.queue.left
+            || self.plan.sharing_changed
+            || !self.plan.dirty.is_empty()
+            || self.plan.profile.is_none()
         {
             return false;
         }
-        let Some(kept) = self.kept_pass.as_ref() else {
+        let Some(kept) = self.plan.kept_pass.as_ref() else {
             return false;
         };
         if now < kept.at
             || kept.walk.started_behind_reservation
             || self
+                .events
                 .running_ends
                 .first()
                 .is_some_and(|&(t, _)| t.0 <= now.0.saturating_add(1))
@@ -210,7 +211,7 @@ impl Scheduler {
             return false;
         }
         let mut records: Vec<(Reverse<u16>, QKey, usize)> = Vec::new();
-        for &id in &self.arrivals {
+        for &id in &self.queue.arrivals {
             records.extend(self.queue_records(id));
         }
         records.sort_unstable();
@@ -221,9 +222,9 @@ impl Scheduler {
             return false;
         }
         let (Some(mut kept), Some(mut profile), Some(bf)) = (
-            self.kept_pass.take(),
-            self.plan.take(),
-            self.policy.backfill.clone(),
+            self.plan.kept_pass.take(),
+            self.plan.profile.take(),
+            self.site.policy.backfill.clone(),
         ) else {
             return false;
         };
@@ -231,7 +232,7 @@ impl Scheduler {
         let mut state = PassState {
             handled: std::mem::take(&mut kept.handled),
             blocked_parts: std::mem::take(&mut kept.blocked_parts),
-            planned: std::mem::take(&mut self.planned),
+            planned: std::mem::take(&mut self.plan.planned),
             main_reasons: false,
         };
         for &(_, key, part) in &records {
@@ -249,13 +250,13 @@ impl Scheduler {
                 &mut profile,
             );
         }
-        self.horizon_cut = Self::horizon_cut(&kept.walk, &profile);
+        self.plan.horizon_cut = Self::horizon_cut(&kept.walk, &profile);
         kept.at = now;
-        kept.last = self.queue.last().max(kept.last);
+        kept.last = self.queue.eligible.last().max(kept.last);
         kept.handled = std::mem::take(&mut state.handled);
         kept.blocked_parts = std::mem::take(&mut state.blocked_parts);
-        self.kept_pass = Some(kept);
-        self.plan = Some(profile);
+        self.plan.kept_pass = Some(kept);
+        self.plan.profile = Some(profile);
         self.finish_estimates(state);
         true
     }
@@ -272,10 +273,10 @@ impl Scheduler {
     /// [`Estimate`](super::Estimate)s (names, display ids, order) are only built if the
     /// host asks for them ([`Self::build_estimates`]).
     fn finish_estimates(&mut self, state: PassState) {
-        self.planned = state.planned;
-        self.plans_on_demand = self.policy.backfill.is_none();
-        self.plans_made = std::sync::OnceLock::new();
-        self.pending_after_pass = self.pending.len();
-        self.estimates = std::sync::OnceLock::new();
+        self.plan.planned = state.planned;
+        self.plan.on_demand = self.site.policy.backfill.is_none();
+        self.plan.made = std::sync::OnceLock::new();
+        self.events.pending_after_pass = self.jobs.pending.len();
+        self.plan.estimates = std::sync::OnceLock::new();
     }
 }

@@ -10,7 +10,6 @@ use crate::planner::{NodeIdx, Placement, Profile};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
 use std::cmp::Reverse;
-use std::collections::BTreeSet;
 
 /// How long backfill plans an UNLIMITED job for (Slurm uses one year).
 pub(super) const UNLIMITED_PLAN: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -29,12 +28,12 @@ impl Scheduler {
     /// A running job's planned end changed (its time limit did): its nodes are planned
     /// again at the next pass.
     pub(crate) fn plan_running_job(&mut self, id: JobId) {
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         let end = Self::planned_end(job);
-        self.plan_dirty.extend(job.alloc_nodes.iter());
-        self.planned_ends.push(Reverse((end, id)));
+        self.plan.dirty.extend(job.alloc_nodes.iter());
+        self.events.planned_ends.push(Reverse((end, id)));
     }
 
     /// The profile a pass starts from: the plan kept from the last pass, brought to `now`
@@ -43,14 +42,14 @@ impl Scheduler {
     /// first time, a profile built from scratch. Either is the profile
     /// [`Self::build_profile`] would build at `now`, node for node.
     pub(super) fn pass_profile(&mut self, now: Timestamp) -> Profile {
-        let Some(mut profile) = self.plan.take() else {
-            self.plan_dirty.clear();
-            self.overdue.clear();
-            self.started_nodes.clear();
+        let Some(mut profile) = self.plan.profile.take() else {
+            self.plan.dirty.clear();
+            self.events.overdue.clear();
+            self.plan.started_nodes.clear();
             let mut profile = self.build_profile(now);
             // Running jobs already past their planned end are held to `now + 1` by the
             // profile just built; the heap brings them back below.
-            self.collect_overdue(now);
+            self.events.collect_overdue(now, &self.jobs);
             profile.track_changes(true);
             return profile;
         };
@@ -58,56 +57,17 @@ impl Scheduler {
         // The last pass's reservations and blocks, undone; a node on which a job started
         // after it was touched lost that job too, and is planned again.
         let restored = profile.undo_touched();
-        let mut nodes = self.started_on(&restored);
-        self.started_nodes.clear();
-        nodes.append(&mut self.plan_dirty);
-        self.collect_overdue(now);
-        for id in &self.overdue {
-            if let Some(job) = self.jobs.get(id) {
+        let mut nodes = self.plan.started_on(&restored);
+        self.plan.started_nodes.clear();
+        nodes.append(&mut self.plan.dirty);
+        self.events.collect_overdue(now, &self.jobs);
+        for id in &self.events.overdue {
+            if let Some(job) = self.jobs.get(*id) {
                 nodes.extend(job.alloc_nodes.iter());
             }
         }
         self.rebuild_nodes(&mut profile, nodes, now);
         profile
-    }
-
-    /// The nodes of `restored` on which a job started in this pass or the last.
-    pub(super) fn started_on(&self, restored: &[NodeIdx]) -> Vec<NodeIdx> {
-        if self.started_nodes.is_empty() {
-            return Vec::new();
-        }
-        let started: BTreeSet<u32> = self.started_nodes.iter().copied().collect();
-        restored
-            .iter()
-            .copied()
-            .filter(|n| started.contains(n))
-            .collect()
-    }
-
-    /// Moves the running jobs whose planned end is at most `now + 1` (so that the plan
-    /// must hold their nodes until `now + 1`, pass after pass) from `planned_ends` to
-    /// `overdue`, and drops the ones that no longer run.
-    fn collect_overdue(&mut self, now: Timestamp) {
-        let limit = Timestamp(now.0.saturating_add(1));
-        while let Some(&Reverse((end, id))) = self.planned_ends.peek() {
-            if end > limit {
-                break;
-            }
-            self.planned_ends.pop();
-            if self
-                .jobs
-                .get(&id)
-                .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) == end)
-                && !self.overdue.contains(&id)
-            {
-                self.overdue.push(id);
-            }
-        }
-        let jobs = &self.jobs;
-        self.overdue.retain(|id| {
-            jobs.get(id)
-                .is_some_and(|j| j.state == JobState::Running && Self::planned_end(j) <= limit)
-        });
     }
 
     /// Plans `nodes` again from scratch at `now`: free, blocked if out of service, with
@@ -127,18 +87,18 @@ impl Scheduler {
         profile.reset_nodes(&nodes);
         let hold_until = Timestamp(now.0.saturating_add(1));
         for &n in &nodes {
-            let Some(node) = self.cluster.node_at(n as usize) else {
+            let Some(node) = self.site.cluster.node_at(n as usize) else {
                 continue;
             };
             if !node.is_schedulable() {
                 profile.block(n);
                 continue;
             }
-            let Some(rt) = self.nodes.get(n as usize) else {
+            let Some(rt) = self.site.nodes.get(n as usize) else {
                 continue;
             };
             for id in &rt.jobs {
-                let Some(job) = self.jobs.get(id) else {
+                let Some(job) = self.jobs.get(*id) else {
                     continue;
                 };
                 let Some(alloc) = job
@@ -164,21 +124,21 @@ impl Scheduler {
     /// The profile of one pass: every running job's allocation until its time limit,
     /// unusable nodes blocked.
     pub(super) fn build_profile(&self, now: Timestamp) -> Profile {
-        let capacity = (0..self.nodes.len())
+        let capacity = (0..self.site.nodes.len())
             .map(|n| self.profile_capacity(n))
             .collect();
-        let weight = self.cluster.nodes().map(|n| n.weight).collect();
+        let weight = self.site.cluster.nodes().map(|n| n.weight).collect();
         let mut profile = Profile::new(now, capacity, weight);
         // Group `i` is partition `i`: questions about a whole partition use its indexes.
-        for nodes in &self.partition_nodes {
+        for nodes in &self.site.partition_nodes {
             profile.add_group(nodes);
         }
-        for (i, node) in self.cluster.nodes().enumerate() {
+        for (i, node) in self.site.cluster.nodes().enumerate() {
             if !node.is_schedulable() {
                 profile.block(i as NodeIdx);
             }
         }
-        for job in self.jobs.values().filter(|j| j.state == JobState::Running) {
+        for job in self.jobs.iter().filter(|j| j.state == JobState::Running) {
             // A job past its limit (the host has not stopped it yet) still holds its nodes.
             let end = Self::planned_end(job).max(Timestamp(now.0.saturating_add(1)));
             for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
@@ -196,18 +156,20 @@ impl Scheduler {
     }
 
     /// What the profile gives node `n`: its capacity, and MaxCPUsPerNode CPUs of each
-    /// capped partition it is in (see [`Scheduler::cpu_budget_key`]).
+    /// capped partition it is in (see [`super::site::Site::cpu_budget_key`]).
     fn profile_capacity(&self, n: usize) -> Tres {
         let mut cap = self
+            .site
             .nodes
             .get(n)
             .map(|rt| rt.capacity.clone())
             .unwrap_or_default();
-        for (i, key) in self.cpu_budgets.iter().enumerate() {
-            let (Some(key), Some(p)) = (key, self.cluster.partition_at(i)) else {
+        for (i, key) in self.site.cpu_budgets.iter().enumerate() {
+            let (Some(key), Some(p)) = (key, self.site.cluster.partition_at(i)) else {
                 continue;
             };
             let member = self
+                .site
                 .partition_nodes
                 .get(i)
                 .is_some_and(|m| m.contains(&(n as u32)));
@@ -222,14 +184,14 @@ impl Scheduler {
     /// out of its partition's MaxCPUsPerNode.
     fn profile_usage(&self, job: &Job, alloc: &NodeAllocation) -> Tres {
         let mut used = alloc.used();
-        if self.cpu_budgets.iter().all(Option::is_none) {
+        if self.site.cpu_budgets.iter().all(Option::is_none) {
             return used;
         }
         let part = job
             .partition
             .as_deref()
-            .and_then(|p| self.cluster.partition_index(p));
-        if let Some(key) = part.and_then(|i| self.cpu_budget_key(i)) {
+            .and_then(|p| self.site.cluster.partition_index(p));
+        if let Some(key) = part.and_then(|i| self.site.cpu_budget_key(i)) {
             used.gres.insert(key, u64::from(alloc.cpus));
         }
         used
@@ -242,7 +204,7 @@ impl Scheduler {
         placement: &Placement,
         now: Timestamp,
     ) {
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         let end = match job.time_limit {

@@ -5,10 +5,11 @@
 //! the number of jobs it has ever seen.
 
 use super::Scheduler;
+use super::job_table::JobTable;
 use super::records::JobRecord;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
-use crate::time::Timestamp;
+use crate::time::{Duration, Timestamp};
 use std::collections::HashSet;
 
 impl Scheduler {
@@ -40,7 +41,14 @@ impl Scheduler {
     /// # }
     /// ```
     pub fn purge_finished(&mut self, now: Timestamp) -> Vec<JobRecord> {
-        let age = self.cluster.config().min_job_age;
+        let age = self.site.cluster.config().min_job_age;
+        self.jobs.purge_finished(now, age)
+    }
+}
+
+impl JobTable {
+    /// [`Scheduler::purge_finished`], with `MinJobAge` `age`.
+    fn purge_finished(&mut self, now: Timestamp, age: Duration) -> Vec<JobRecord> {
         let mut purged = Vec::new();
         let mut gone = HashSet::default();
         while let Some(&(ended, id)) = self.finished.front() {
@@ -48,7 +56,7 @@ impl Scheduler {
                 break;
             }
             self.finished.pop_front();
-            let Some(job) = self.jobs.get(&id) else {
+            let Some(job) = self.get(id) else {
                 continue;
             };
             // Requeued (or otherwise changed) since it was queued here: a later end
@@ -70,7 +78,7 @@ impl Scheduler {
         if !gone.is_empty() {
             // One pass over the map, which keeps the submission order the passes iterate
             // in (removing jobs one by one in order would cost a pass each).
-            self.jobs.retain(|id, _| !gone.contains(id));
+            self.retain(|id| !gone.contains(&id));
         }
         purged
     }
@@ -93,7 +101,7 @@ impl Scheduler {
         let tasks = state.task_jobs.clone();
         if tasks
             .iter()
-            .any(|t| self.jobs.get(t).is_some_and(|j| !j.state.is_finished()))
+            .any(|t| self.get(*t).is_some_and(|j| !j.state.is_finished()))
         {
             return;
         }
@@ -106,12 +114,12 @@ impl Scheduler {
 
     /// Drops an array's task bookkeeping (its pending tasks will never start) and queues
     /// its finished tasks for purging, which waited for the array to be done.
-    pub(crate) fn forget_array(&mut self, array: JobId) {
+    pub(super) fn forget_array(&mut self, array: JobId) {
         let Some(state) = self.arrays.remove(&array) else {
             return;
         };
         for task in state.task_jobs {
-            if let Some(end) = self.jobs.get(&task).and_then(|j| j.end) {
+            if let Some(end) = self.get(task).and_then(|j| j.end) {
                 self.finished.push_back((end, task));
             }
         }
@@ -124,7 +132,7 @@ impl Scheduler {
         purged: &mut Vec<JobRecord>,
         gone: &mut HashSet<JobId, FastBuild>,
     ) {
-        if let Some(job) = self.jobs.get(&id)
+        if let Some(job) = self.get(id)
             && gone.insert(id)
         {
             purged.push(JobRecord::of(job, job.display_id(), now));

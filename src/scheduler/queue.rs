@@ -307,12 +307,12 @@ impl super::Scheduler {
     /// The partitions a job is queued in (index, position in its list): the ones it may
     /// run in (`build_job_queue()` gives a partition the job cannot run in no record).
     fn queue_parts(&self, id: JobId) -> Vec<(usize, usize)> {
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return Vec::new();
         };
         if let [name] = job.resolved.partitions() {
             // The common case, without an iterator chain.
-            return match self.cluster.partition_index(name) {
+            return match self.site.cluster.partition_index(name) {
                 Some(part) if !job.resolved.blocked_by_limits_at(0) => vec![(part, 0)],
                 _ => Vec::new(),
             };
@@ -322,16 +322,17 @@ impl super::Scheduler {
             .iter()
             .enumerate()
             .filter(|&(i, _)| !job.resolved.blocked_by_limits_at(i))
-            .filter_map(|(i, name)| Some((self.cluster.partition_index(name)?, i)))
+            .filter_map(|(i, name)| Some((self.site.cluster.partition_index(name)?, i)))
             .collect()
     }
 
     /// Whether a job belongs in the queue: pending, eligible, with a task left to start.
     fn wants_queue(&self, id: JobId) -> bool {
-        self.jobs.get(&id).is_some_and(|j| {
+        self.jobs.get(id).is_some_and(|j| {
             j.state == JobState::Pending
                 && j.eligible.is_some()
                 && self
+                    .jobs
                     .arrays
                     .get(&id)
                     .is_none_or(|a| a.tasks.pending_count() > 0)
@@ -343,7 +344,7 @@ impl super::Scheduler {
         let want = self.wants_queue(id);
         let current = self
             .jobs
-            .get(&id)
+            .get(id)
             .and_then(|j| j.queued.map(|q| (q, j.priority)));
         if want && current.is_some_and(|(q, priority)| q.priority == priority) {
             return;
@@ -356,7 +357,7 @@ impl super::Scheduler {
 
     fn enqueue(&mut self, id: JobId) {
         let parts = self.queue_parts(id);
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         let (priority, submit) = (job.priority, job.submit);
@@ -393,28 +394,31 @@ impl super::Scheduler {
             }
             _ => None,
         };
-        let queued = self.queue.insert(id, priority, submit, &parts, shape);
-        if let Some(job) = self.jobs.get_mut(&id) {
+        let queued = self
+            .queue
+            .eligible
+            .insert(id, priority, submit, &parts, shape);
+        if let Some(job) = self.jobs.get_mut(id) {
             job.queued = Some(queued);
         }
-        self.unsettled.push(id);
-        self.arrivals.push(id);
+        self.queue.unsettled.push(id);
+        self.queue.arrivals.push(id);
     }
 
     /// Takes a job out of the queue (if it is in).
     pub(crate) fn dequeue(&mut self, id: JobId) {
-        let Some(queued) = self.jobs.get_mut(&id).and_then(|j| j.queued.take()) else {
+        let Some(queued) = self.jobs.get_mut(id).and_then(|j| j.queued.take()) else {
             return;
         };
         let parts = self.queue_parts(id);
-        let submit = self.jobs.get(&id).map_or(Timestamp(0), |j| j.submit);
-        self.queue.remove(id, submit, queued, &parts);
-        self.queue_left = true;
+        let submit = self.jobs.get(id).map_or(Timestamp(0), |j| j.submit);
+        self.queue.eligible.remove(id, submit, queued, &parts);
+        self.queue.left = true;
     }
 
     /// A queued job's records (partition, key), in the pass's order.
     pub(crate) fn queue_records(&self, id: JobId) -> Vec<(Reverse<u16>, QKey, usize)> {
-        let Some((queued, submit)) = self.jobs.get(&id).and_then(|j| Some((j.queued?, j.submit)))
+        let Some((queued, submit)) = self.jobs.get(id).and_then(|j| Some((j.queued?, j.submit)))
         else {
             return Vec::new();
         };
@@ -422,7 +426,7 @@ impl super::Scheduler {
             .into_iter()
             .map(|(part, pos)| {
                 (
-                    Reverse(self.queue.tier(part)),
+                    Reverse(self.queue.eligible.tier(part)),
                     QKey::new(queued.priority, submit, id, pos),
                     part,
                 )
@@ -433,6 +437,7 @@ impl super::Scheduler {
     /// Every queue record in the pass's order (see [`super::queue::Queue::ordered`]).
     pub(super) fn queue_entries(&self) -> Vec<Entry> {
         self.queue
+            .eligible
             .ordered()
             .into_iter()
             .map(|(part, key)| Entry {
@@ -445,10 +450,10 @@ impl super::Scheduler {
     /// Builds the queue again from every job (the reference the kept queue is tested
     /// against).
     pub(crate) fn rebuild_queue(&mut self) {
-        self.queue = Queue::new(self.cluster.partitions().map(|p| p.priority_tier));
-        let ids: Vec<JobId> = self.jobs.keys().copied().collect();
+        self.queue.eligible = Queue::new(self.site.cluster.partitions().map(|p| p.priority_tier));
+        let ids: Vec<JobId> = self.jobs.ids().collect();
         for id in ids {
-            if let Some(job) = self.jobs.get_mut(&id) {
+            if let Some(job) = self.jobs.get_mut(id) {
                 job.queued = None;
             }
             if self.wants_queue(id) {
@@ -459,7 +464,7 @@ impl super::Scheduler {
 
     /// Whether a pending job must be looked at by every pass (see `watch`).
     pub(crate) fn needs_watch(&self, id: JobId, now: Timestamp) -> bool {
-        self.jobs.get(&id).is_some_and(|job| {
+        self.jobs.get(id).is_some_and(|job| {
             let request = job.resolved.request();
             job.state == JobState::Pending
                 && (job.hold.is_some()
@@ -477,21 +482,18 @@ impl super::Scheduler {
 
     /// Records a running job's planned end and TIMEOUT instant.
     pub(crate) fn note_running_times(&mut self, id: JobId) {
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         let end = Self::planned_end(job);
         let kill = self.kill_time(job);
-        self.running_ends.insert((end, id));
-        if let Some(kill) = kill {
-            self.kill_times.insert((kill, id));
-        }
+        self.events.note_running(id, end, kill);
     }
 
     /// Forgets what [`Self::note_running_times`] recorded (before the job's start or time
     /// limit change, or it stops running).
     pub(crate) fn forget_running_times(&mut self, id: JobId) {
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         if !matches!(job.state, JobState::Running | JobState::Suspended) {
@@ -499,10 +501,7 @@ impl super::Scheduler {
         }
         let end = Self::planned_end(job);
         let kill = self.kill_time(job);
-        self.running_ends.remove(&(end, id));
-        if let Some(kill) = kill {
-            self.kill_times.remove(&(kill, id));
-        }
+        self.events.forget_running(id, end, kill);
     }
 }
 

@@ -47,9 +47,9 @@ impl Scheduler {
             if visited.contains(&id) || state.handled.contains(&id) {
                 continue;
             }
-            let part = self.jobs.get(&id).and_then(|j| {
+            let part = self.jobs.get(id).and_then(|j| {
                 j.queued?;
-                self.cluster.partition_index(j.resolved.partition())
+                self.site.cluster.partition_index(j.resolved.partition())
             });
             let Some(part) = part else {
                 continue;
@@ -66,7 +66,7 @@ impl Scheduler {
     /// Gives a job that waits for resources its reason (Resources or Priority), unless it
     /// waits for something else.
     fn set_blocked_reason(&mut self, id: JobId, reason: PendingReason) {
-        let Some(job) = self.jobs.get_mut(&id) else {
+        let Some(job) = self.jobs.get_mut(id) else {
             return;
         };
         // A reason the main pass described (too few nodes available) stays: backfill
@@ -82,7 +82,7 @@ impl Scheduler {
             job.desc = None;
             if resources {
                 // A later pass may skip it: it then becomes Priority (`settle_skipped`).
-                self.unsettled.push(id);
+                self.queue.unsettled.push(id);
             }
         }
     }
@@ -105,7 +105,7 @@ impl Scheduler {
                     .request()
                     .nodelist
                     .iter()
-                    .filter(|n| self.out_of_service(n))
+                    .filter(|n| self.site.out_of_service(n))
                     .cloned()
                     .collect();
                 (!down.is_empty()).then(|| {
@@ -116,25 +116,17 @@ impl Scheduler {
                 })
             }
             PendingReason::Resources => {
-                let part = self.cluster.partition(partition)?;
+                let part = self.site.cluster.partition(partition)?;
                 let in_service = part
                     .nodes
                     .iter()
-                    .filter(|n| !self.out_of_service(n))
+                    .filter(|n| !self.site.out_of_service(n))
                     .count();
                 (in_service < job.resolved.min_nodes() as usize)
                     .then(|| RESERVED_ELSEWHERE.to_owned())
             }
             _ => None,
         }
-    }
-
-    /// Whether node `name` is out of service (down, drained, failing...): a job that names
-    /// it waits with ReqNodeNotAvail.
-    pub(super) fn out_of_service(&self, name: &str) -> bool {
-        self.cluster
-            .node(name)
-            .is_some_and(|node| !node.is_schedulable())
     }
 
     /// Records that a job could not start now: its estimate, and its reason (the first
@@ -150,7 +142,7 @@ impl Scheduler {
         if !state.main_reasons {
             self.note_blocked_reason(part, id, state);
         }
-        let Some(job) = self.jobs.get(&id) else {
+        let Some(job) = self.jobs.get(id) else {
             return;
         };
         // Not planned, in the partition the estimate names anyway: nothing to keep.
@@ -174,12 +166,12 @@ impl Scheduler {
     pub(super) fn is_default_part(&self, job: &Job, part: usize) -> bool {
         match job.resolved.partitions() {
             [_] => true,
-            _ => self.cluster.partition_index(job.resolved.partition()) == Some(part),
+            _ => self.site.cluster.partition_index(job.resolved.partition()) == Some(part),
         }
     }
 
     pub(super) fn set_reason(&mut self, id: JobId, reason: PendingReason) {
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.reason = Some(reason);
             job.desc = None;
         }
@@ -187,7 +179,7 @@ impl Scheduler {
 
     /// Sets a reason with the description slurmctld gives it.
     pub(super) fn set_described(&mut self, id: JobId, reason: PendingReason, desc: String) {
-        if let Some(job) = self.jobs.get_mut(&id) {
+        if let Some(job) = self.jobs.get_mut(id) {
             job.reason = Some(reason);
             job.desc = Some(desc.into_boxed_str());
         }

@@ -130,9 +130,9 @@ impl Scheduler {
     pub fn records(&self, now: Timestamp) -> Vec<JobRecord> {
         let mut records: Vec<JobRecord> = self
             .jobs
-            .values()
+            .iter()
             .map(|job| {
-                let display = match self.arrays.get(&job.id) {
+                let display = match self.jobs.arrays.get(&job.id) {
                     Some(a) if job.state == JobState::Pending => a
                         .tasks
                         .squeue_id(job.id)

@@ -25,7 +25,7 @@ impl Scheduler {
         let (demand, _) = self.demand_in(id, part)?;
         let mut allocations = Vec::new();
         let mut done: Vec<(usize, Tres, Vec<GresAllocation>)> = Vec::new();
-        let run_id = self.task_record(id);
+        let run_id = self.jobs.task_record(id);
         for (i, &(n, cpus)) in placement.nodes.iter().enumerate() {
             let usage = self.node_usage(n, &demand, cpus, placement.gpus.get(i).copied());
             // The MaxCPUsPerNode budget is the profile's, not a device of the node.
@@ -35,19 +35,20 @@ impl Scheduler {
                 .filter(|(k, _)| k.name != CPU_BUDGET)
                 .map(|(k, c)| (k.clone(), *c))
                 .collect();
-            let Some(rt) = self.nodes.get_mut(n as usize) else {
+            let Some(rt) = self.site.nodes.get_mut(n as usize) else {
                 continue;
             };
             let Some((used, devices)) = rt.allocate(run_id, usage.cpus, usage.memory, &gres) else {
                 // The plan and the node disagree: undo and leave the job pending.
                 for (i, used, devices) in done {
-                    if let Some(rt) = self.nodes.get_mut(i) {
+                    if let Some(rt) = self.site.nodes.get_mut(i) {
                         rt.release(run_id, &used, &devices);
                     }
                 }
                 return None;
             };
             let name = self
+                .site
                 .cluster
                 .node_at(n as usize)
                 .map(|n| n.name.clone())
@@ -61,17 +62,18 @@ impl Scheduler {
             done.push((n as usize, used, devices));
         }
         let partition = self
+            .site
             .cluster
             .partition_at(part)
             .map(|p| p.name.clone())
             .unwrap_or_default();
-        let shared_name = self.partition_name(part, &partition);
+        let shared_name = self.jobs.partition_name(part, &partition);
         let time_limit = self
             .jobs
-            .get(&id)
+            .get(id)
             .map(|job| Self::time_limit_in(job, self.shape_in(job, part)));
-        let run_id = self.materialize_task(id, run_id);
-        let job = self.jobs.get_mut(&run_id)?;
+        let run_id = self.jobs.materialize_task(id, run_id);
+        let job = self.jobs.get_mut(run_id)?;
         if let Some(limit) = time_limit {
             job.time_limit = limit;
         }
@@ -82,12 +84,13 @@ impl Scheduler {
         job.partition = Some(shared_name);
         job.allocation.clone_from(&allocations);
         job.alloc_nodes = done.iter().map(|(n, _, _)| *n as u32).collect();
-        self.started_nodes
+        self.plan
+            .started_nodes
             .extend(done.iter().map(|(n, _, _)| *n as u32));
         let end = Self::planned_end(job);
-        self.planned_ends.push(Reverse((end, run_id)));
+        self.events.planned_ends.push(Reverse((end, run_id)));
         // It no longer pends (an array's record pends while it has tasks to start).
-        self.pending.swap_remove(&run_id);
+        self.jobs.pending.swap_remove(&run_id);
         self.dequeue(run_id);
         if run_id != id {
             self.sync_queue(id);

@@ -71,12 +71,13 @@ impl Scheduler {
     /// ```
     #[must_use]
     pub fn partition_usage(&self, partition: &str) -> Option<PartitionUsage> {
-        let part = self.cluster.partition_index(partition)?;
+        let part = self.site.cluster.partition_index(partition)?;
         let mut usage = PartitionUsage::default();
-        for &n in self.partition_nodes.get(part)? {
-            let (Some(node), Some(rt)) =
-                (self.cluster.node_at(n as usize), self.nodes.get(n as usize))
-            else {
+        for &n in self.site.partition_nodes.get(part)? {
+            let (Some(node), Some(rt)) = (
+                self.site.cluster.node_at(n as usize),
+                self.site.nodes.get(n as usize),
+            ) else {
                 continue;
             };
             usage.nodes += 1;
@@ -104,13 +105,14 @@ impl Scheduler {
     /// IDLE, MIXED or ALLOCATED, from the node's allocations.
     #[must_use]
     pub fn node_alloc_state(&self, name: &str) -> Option<NodeUsage> {
-        self.cluster
+        self.site
+            .cluster
             .node_index(name)
             .map(|i| self.node_usage_state(i))
     }
 
     fn node_usage_state(&self, idx: usize) -> NodeUsage {
-        let Some(rt) = self.nodes.get(idx) else {
+        let Some(rt) = self.site.nodes.get(idx) else {
             return NodeUsage::Idle;
         };
         if rt.jobs.is_empty() {
@@ -126,7 +128,7 @@ impl Scheduler {
     #[must_use]
     pub fn user_usage(&self, user: &str) -> UserUsage {
         let mut usage = UserUsage::default();
-        for job in self.jobs.values().filter(|j| j.user() == user) {
+        for job in self.jobs.iter().filter(|j| j.user() == user) {
             match job.state {
                 JobState::Running | JobState::Suspended => {
                     usage.running_jobs += 1;
@@ -134,6 +136,7 @@ impl Scheduler {
                 }
                 JobState::Pending => {
                     usage.pending_jobs += self
+                        .jobs
                         .arrays
                         .get(&job.id)
                         .map_or(1, |a| a.tasks.pending_count());
@@ -148,9 +151,9 @@ impl Scheduler {
     /// unknown QOS). Only jobs that run under that QOS count.
     #[must_use]
     pub fn qos_user_usage(&self, qos: &str, user: &str) -> Option<Vec<LimitUsage>> {
-        let q = self.cluster.qos(qos)?;
+        let q = self.site.cluster.qos(qos)?;
         let mut held = Tres::default();
-        for job in self.jobs.values().filter(|j| {
+        for job in self.jobs.iter().filter(|j| {
             j.user() == user && j.state == JobState::Running && j.resolved.qos() == Some(qos)
         }) {
             add_allocations(&mut held, &job.allocation);
