@@ -739,7 +739,7 @@ impl crate::Cluster {
     }
 
     /// Adds a SPANK plugin by name: without `options`, the one built into hpcsched
-    /// ([`Cluster::add_builtin_spank_plugin`]); with them, a plugin that registers these
+    /// ([`Self::add_builtin_spank_plugin`]); with them, a plugin that registers these
     /// options, each written `NAME` (a flag), `NAME=` (a value required) or `NAME[=]` (a
     /// value optional), as the faces take them. A rejected call changes nothing.
     ///
