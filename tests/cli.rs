@@ -1,45 +1,9 @@
 //! End-to-end tests of the `hpcsched` binary on the bundled examples.
 
-use std::path::PathBuf;
+mod common;
+
+use common::{INSERM, Scratch, example_scripts, hpcsched, root, stderr, stdout};
 use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn hpcsched(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hpcsched"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("the hpcsched binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-const INSERM: &str = "examples/clusters/inserm.conf";
-
-/// Every example script, sorted.
-fn example_scripts() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(root().join("examples/scripts"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| format!("examples/scripts/{}", e.file_name().to_string_lossy()))
-        .filter(|p| {
-            std::path::Path::new(p)
-                .extension()
-                .is_some_and(|e| e == "sh")
-        })
-        .collect();
-    v.sort();
-    v
-}
 
 /// The aligned block printed for one script.
 fn block<'a>(out: &'a str, script: &str) -> &'a str {
@@ -182,7 +146,7 @@ fn shell_completions_and_man_pages_come_from_the_parser() {
     let page = stdout(&o);
     assert!(page.contains(".TH hpcsched-simulate 1"), "{page}");
     assert!(page.contains("\\-\\-workload"), "{page}");
-    let dir = Scratch::new("man");
+    let dir = Scratch::new("cli", "man");
     let out = dir.path("man1");
     let o = hpcsched(&["man", "--out-dir", &out]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -431,35 +395,6 @@ fn shared_cluster_with_qos_file() {
 // ---------------------------------------------------------------------------------------
 // hpcsched simulate
 
-/// A scratch directory for one test's files, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("hpcsched-cli-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    /// Writes `text` to `name` in the directory and returns its path.
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_str().unwrap().to_owned()
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Four 4-CPU nodes, whole nodes per job.
 const FOUR_NODES: &str = "NodeName=n[1-4] CPUs=4\n\
     PartitionName=p Nodes=n[1-4] Default=YES OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED\n";
@@ -479,7 +414,7 @@ fn json_out(o: &Output) -> serde_json::Value {
 
 #[test]
 fn simulate_job_list_exact_summary_in_json() {
-    let s = Scratch::new("summary");
+    let s = Scratch::new("cli", "summary");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
     let v = json_out(&hpcsched(&[
@@ -543,7 +478,7 @@ fn simulate_job_list_exact_summary_in_json() {
 #[test]
 fn simulate_reads_gzip_and_standard_input() {
     use std::io::Write as _;
-    let s = Scratch::new("gzip");
+    let s = Scratch::new("cli", "gzip");
     let conf = s.file("four.conf", FOUR_NODES);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(BACKFILL_JOBS.as_bytes()).unwrap();
@@ -590,7 +525,7 @@ fn simulate_reads_gzip_and_standard_input() {
 
 #[test]
 fn simulate_text_report() {
-    let s = Scratch::new("text");
+    let s = Scratch::new("cli", "text");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
     let o = hpcsched(&[
@@ -628,7 +563,7 @@ fn simulate_text_report() {
 
 #[test]
 fn simulate_records_csv_and_json_lines() {
-    let s = Scratch::new("records");
+    let s = Scratch::new("cli", "records");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
     let csv = s.path("out.csv");
@@ -679,7 +614,7 @@ fn simulate_records_csv_and_json_lines() {
 
 #[test]
 fn simulate_at_prints_the_queue() {
-    let s = Scratch::new("at");
+    let s = Scratch::new("cli", "at");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
     let queue = |at: &str| {
@@ -786,7 +721,7 @@ const STUCK_JOBS: &str = "0 120:1 u -N1 -t 10 -J A\n\
 
 #[test]
 fn simulate_ends_and_reports_the_jobs_left_pending() {
-    let s = Scratch::new("stuck");
+    let s = Scratch::new("cli", "stuck");
     let conf = s.file("two.conf", TWO_NODES_ONE_HOUR);
     let jobs = s.file("stuck.jobs", STUCK_JOBS);
     // The default policy, `slurm`, whose backfill cycle used to run for ever here.
@@ -928,7 +863,7 @@ fn simulate_first_n_jobs() {
     assert_eq!(v["metrics"]["overall"]["jobs"], 50);
     assert_eq!(v["cluster"]["cpus"], 8192);
 
-    let s = Scratch::new("first");
+    let s = Scratch::new("cli", "first");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
     let v = json_out(&hpcsched(&[
@@ -960,7 +895,7 @@ const SMALL_SWF: &str = "; MaxNodes: 4\n; MaxProcs: 16\n\
 
 #[test]
 fn simulate_reports_skipped_lines_on_stderr() {
-    let s = Scratch::new("skipped");
+    let s = Scratch::new("cli", "skipped");
     let swf = s.file("small.swf", SMALL_SWF);
     let o = hpcsched(&["simulate", "--workload", &swf]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -1019,7 +954,7 @@ fn simulate_reports_skipped_lines_on_stderr() {
 
 #[test]
 fn simulate_reports_refused_jobs_on_stderr() {
-    let s = Scratch::new("refused");
+    let s = Scratch::new("cli", "refused");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file(
         "refused.jobs",
@@ -1054,7 +989,7 @@ fn simulate_reports_refused_jobs_on_stderr() {
 
 #[test]
 fn simulate_whole_nodes() {
-    let s = Scratch::new("whole");
+    let s = Scratch::new("cli", "whole");
     let swf = s.file("small.swf", SMALL_SWF);
     let run = |extra: &[&str]| {
         let out = s.path("whole.jsonl");
@@ -1118,7 +1053,7 @@ fn simulate_whole_nodes() {
 
 #[test]
 fn simulate_overrun_kill_or_allow() {
-    let s = Scratch::new("overrun");
+    let s = Scratch::new("cli", "overrun");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file(
         "over.jobs",
@@ -1169,7 +1104,7 @@ fn simulate_overrun_kill_or_allow() {
 
 #[test]
 fn simulate_errors_exit_2_with_one_clear_line() {
-    let s = Scratch::new("errors");
+    let s = Scratch::new("cli", "errors");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file("backfill.jobs", BACKFILL_JOBS);
     let swf = s.file("small.swf", SMALL_SWF);
@@ -1440,7 +1375,7 @@ fn simulate_draws_and_erases_a_progress_bar_on_a_terminal() {
 
 #[test]
 fn check_user_and_command_line_arguments() {
-    let dir = Scratch::new("check-user-args");
+    let dir = Scratch::new("cli", "check-user-args");
     let conf = dir.file("c.conf", FOUR_NODES);
     let script = dir.file("job.sh", "#!/bin/sh\n#SBATCH -N 1 --nice=-5\ntrue\n");
     // No --user: a negative nice is not checked.
@@ -1570,7 +1505,7 @@ const PYXIS_SCRIPT: &str = "#!/bin/bash\n\
 
 #[test]
 fn check_spank_plugins_from_plugstack_or_by_name() {
-    let dir = Scratch::new("check-spank");
+    let dir = Scratch::new("cli", "check-spank");
     let conf = dir.file("c.conf", GPU_CLUSTER);
     let script = dir.file("pyxis.sh", PYXIS_SCRIPT);
     // Without the plugin, sbatch refuses the option.
@@ -1641,7 +1576,7 @@ fn check_spank_plugins_from_plugstack_or_by_name() {
 
 #[test]
 fn check_srun_and_salloc_command_lines() {
-    let dir = Scratch::new("check-srun");
+    let dir = Scratch::new("cli", "check-srun");
     let conf = dir.file("c.conf", GPU_CLUSTER);
     let file = dir.file("interactive.txt", "srun --pty -p cpu -c 4 bash -i\n");
     let o = hpcsched(&[
@@ -1700,7 +1635,7 @@ fn check_srun_and_salloc_command_lines() {
 
 #[test]
 fn simulate_job_list_with_plugin_options() {
-    let dir = Scratch::new("simulate-spank");
+    let dir = Scratch::new("cli", "simulate-spank");
     let conf = dir.file("c.conf", GPU_CLUSTER);
     let jobs = dir.file(
         "jobs",

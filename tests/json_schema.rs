@@ -7,21 +7,10 @@
 //! The schemas forbid unknown keys, so a key added to the output without the schema (or
 //! the other way round) fails here.
 
+mod common;
+
+use common::{INSERM, Scratch, example_scripts, hpcsched, root};
 use serde_json::{Value, json};
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn hpcsched(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hpcsched"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("the hpcsched binary runs")
-}
 
 /// The JSON on stdout of a run that exited with `code`.
 fn json_of(args: &[&str], code: i32) -> Value {
@@ -69,51 +58,6 @@ fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str)
     );
 }
 
-/// A scratch directory for one test's files, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "hpcsched-json-schema-{test}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-const INSERM: &str = "examples/clusters/inserm.conf";
-
-/// Every example script, sorted.
-fn example_scripts() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(root().join("examples/scripts"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| format!("examples/scripts/{}", e.file_name().to_string_lossy()))
-        .filter(|p| {
-            std::path::Path::new(p)
-                .extension()
-                .is_some_and(|e| e == "sh")
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn check_output_matches_its_schema() {
     let schema = validator("check");
@@ -157,7 +101,7 @@ fn check_output_matches_its_schema() {
 
     // No time limit and all of each node's memory: the nulls of time_limit and mib; a
     // node range.
-    let s = Scratch::new("check");
+    let s = Scratch::new("json-schema", "check");
     let conf = s.file(
         "unlimited.conf",
         "NodeName=n[1-4] CPUs=4 RealMemory=4000\n\
@@ -252,7 +196,7 @@ const SMALL_SWF: &str = "; MaxNodes: 4\n; MaxProcs: 16\n\
 #[test]
 fn simulate_output_matches_its_schema() {
     let schema = validator("simulate");
-    let s = Scratch::new("simulate");
+    let s = Scratch::new("json-schema", "simulate");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file("jobs", JOBS);
     let swf = s.file("small.swf", SMALL_SWF);
@@ -323,7 +267,7 @@ fn simulate_output_matches_its_schema() {
 #[test]
 fn the_simulate_schema_refuses_what_the_output_must_not_be() {
     let schema = validator("simulate");
-    let s = Scratch::new("simulate-refuses");
+    let s = Scratch::new("json-schema", "simulate-refuses");
     let conf = s.file("four.conf", FOUR_NODES);
     let jobs = s.file("jobs", JOBS);
     let v = json_of(
