@@ -2650,6 +2650,37 @@ fn a_held_job_that_fits_no_node_pends_held_then_with_bad_constraints() {
     assert_eq!(estimate(&s, d).start, None);
 }
 
+/// A requeued job is tried again where it cannot run, as at submit: a `-p big,small` job
+/// whose small partition has no node with its memory waits with BadConstraints behind a blocked
+/// big partition, requeued or fresh.
+#[test]
+fn a_requeued_job_is_tried_again_where_it_cannot_run() {
+    let conf = "NodeName=s1 CPUs=2 RealMemory=4000\nNodeName=b1 CPUs=8 RealMemory=16000\n\
+                PartitionName=small Nodes=s1 Default=YES\nPartitionName=big Nodes=b1\n";
+    let job = "-p big,small -n 1 --mem=8000 -t 10";
+    let mut s = sched(conf);
+    let j = submit(&mut s, job, 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [j]);
+    let k = submit(&mut s, "-p big -n 8 -t 10", 1);
+    assert!(s.schedule(Timestamp(1)).is_empty());
+    s.requeue(j, Timestamp(5)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(started_ids(&s.schedule(Timestamp(5))), [k]);
+    let requeued = (state(&s, j), reason(&s, j));
+    // The same job submitted afresh then waits the same way.
+    let mut fresh = sched(conf);
+    let k = submit(&mut fresh, "-p big -n 8 -t 10", 1);
+    assert_eq!(started_ids(&fresh.schedule(Timestamp(1))), [k]);
+    let j = submit(&mut fresh, job, 5);
+    assert!(fresh.schedule(Timestamp(5)).is_empty());
+    assert_eq!(
+        (requeued, reason(&fresh, j)),
+        (
+            (JobState::Pending, PendingReason::BadConstraints),
+            PendingReason::BadConstraints
+        )
+    );
+}
+
 /// An array whose dependency is `aftercorr` is listed task by task while it waits, as
 /// squeue shows slurmctld's split records (fidelity scenario `dependency_aftercorr`); any
 /// other pending array is one record.

@@ -498,6 +498,11 @@ impl Scheduler {
             self.priorities.dirty = true;
             // Slurm resets the submit time of a requeued job to the requeue time.
             job.submit = now;
+            // The main pass tries it again where it cannot run, as at submit (the list
+            // lost it while it ran).
+            if job.resolved.has_unfit_tries() && !self.queue.with_unfit_tries.contains(&id) {
+                self.queue.with_unfit_tries.push(id);
+            }
             self.jobs.pending.insert(id);
             self.queue.watch.insert(id);
         }
