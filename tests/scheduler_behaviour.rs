@@ -1954,6 +1954,28 @@ fn explicit_priority_orders_the_queue() {
     assert_eq!(state(&s, a), JobState::Pending);
 }
 
+/// A pending job's multifactor priority follows a change of its time limit (the job-size
+/// factor with `SMALL_RELATIVE_TO_TIME`), without an age weight to recompute it anyway.
+#[test]
+fn a_new_time_limit_recomputes_a_pending_priority() {
+    let mut s = sched(
+        "PriorityType=priority/multifactor\nPriorityWeightJobSize=1000\n\
+         PriorityFlags=SMALL_RELATIVE_TO_TIME\n\
+         NodeName=n1 CPUs=8 RealMemory=8000\n\
+         PartitionName=p Nodes=n1 Default=YES MaxTime=UNLIMITED\n",
+    );
+    let x = submit(&mut s, "-n8 -t 10", 0);
+    let a = submit(&mut s, "-n8 -t 60", 0);
+    let b = submit(&mut s, "-n8 -t 600", 0);
+    assert_eq!(started_ids(&s.schedule(Timestamp(0))), [x]);
+    let priority = |s: &Scheduler, id| s.job(id).map(hpcsched::Job::priority);
+    assert_ne!(priority(&s, a), priority(&s, b));
+    s.update_time_limit(a, "600".parse().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.schedule(Timestamp(1));
+    assert_eq!(priority(&s, a), priority(&s, b));
+}
+
 #[test]
 fn multifactor_default_weights_fall_back_to_submit_order() {
     // PriorityType defaults to multifactor (23.11+), every weight 0: all priorities are

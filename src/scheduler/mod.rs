@@ -530,9 +530,11 @@ impl Scheduler {
             self.note_running_times(id);
             self.plan_running_job(id);
         } else {
-            // Its demand changed: queued again under its new shape.
+            // Its demand changed: queued again under its new shape, with the priority its
+            // new limit gives (the job-size factor of SMALL_RELATIVE_TO_TIME).
             self.dequeue(id);
             self.queue.watch.insert(id);
+            self.priorities.dirty = true;
         }
         Ok(())
     }
@@ -636,6 +638,8 @@ impl Scheduler {
             if let Some(job) = self.jobs.get_mut(id) {
                 job.resolved = resolved;
             }
+            // Its partition may be another one now, with another PriorityJobFactor.
+            self.priorities.dirty = true;
             self.queue.watch.insert(id);
             self.sync_queue(id);
         }
