@@ -12,7 +12,7 @@ use crate::scheduler::preset;
 use hpcsched::record::RecordRow;
 use hpcsched::replay::{Replay, ReplayOutcome, ReplaySettings, WorkloadInput};
 use hpcsched::simulator::Overrun;
-use hpcsched::{Duration, JobRecord, Preset, Timestamp};
+use hpcsched::{Duration, JobRecord, Timestamp};
 use std::ffi::{CString, c_char};
 use std::mem::MaybeUninit;
 
@@ -163,7 +163,9 @@ pub unsafe extern "C" fn hpcsched_replay_run(
         let policy = unsafe { arg_opt_str(policy, "policy") }?;
         let options = options.copied().unwrap_or_default();
         let mut settings = ReplaySettings::default();
-        settings.preset = policy.map_or(Ok(Preset::Slurm), preset)?;
+        if let Some(policy) = policy {
+            settings.preset = preset(policy)?;
+        }
         settings.overrun = if options.allow_overrun {
             Overrun::Allow
         } else {
