@@ -268,6 +268,13 @@ impl Cluster {
     pub fn qos(&self, name: &str) -> Option<&Qos> {
         self.qos.get(name)
     }
+    /// A QOS with its place among the cluster's QOS (the limits count usage by it).
+    pub(crate) fn qos_full(&self, name: &str) -> Option<(u32, &Qos)> {
+        self.qos
+            .get_full(name)
+            .map(|(i, _, q)| (u32::try_from(i).unwrap_or(u32::MAX), q))
+    }
+
     /// A QOS by name, to change it in place (`sacctmgr modify qos`).
     ///
     /// ```

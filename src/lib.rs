@@ -45,6 +45,7 @@ pub mod gres;
 pub mod hostlist;
 pub mod job_id;
 pub mod job_state;
+mod limits;
 pub mod memory;
 pub mod metrics;
 pub mod node;

@@ -35,6 +35,7 @@ const LAYERS: &[&[&str]] = &[
     &["cluster"],
     &["slurm_conf"],
     &["resolve"],
+    &["limits"],
     &["planner"],
     &["scheduler"],
     &["simulator", "metrics", "record"],

@@ -249,6 +249,15 @@ impl Scheduler {
         if !Self::is_eligible(job) {
             return Visit::Other;
         }
+        // The job-count limits come first and cost nothing: a job they hold back is not
+        // counted against bf_max_job_test or the per-user and per-partition counts, and
+        // gets no plan (`_attempt_backfill()`).
+        if self.limits_held(entry, walk) {
+            return Visit::Other;
+        }
+        let Some(job) = self.jobs.get(entry.job) else {
+            return Visit::Other;
+        };
         if bf.max_job_test.is_some_and(|m| walk.tested >= m) {
             walk.done = true;
             return Visit::Other;
@@ -321,6 +330,10 @@ impl Scheduler {
                 ArrayGate::Exhausted => return Visit::Other,
                 ArrayGate::NotArray | ArrayGate::Ready => {}
             }
+            // An array's next task, after one started, is held to its usage.
+            if self.limits_held(entry, walk) {
+                return Visit::Other;
+            }
             // A multi-partition job starts in whichever partition lets it start earliest.
             let Some((part, demand, placement)) = self.best_placement(
                 entry.job,
@@ -344,6 +357,15 @@ impl Scheduler {
                 };
             };
             if placement.start == now {
+                // Held by a TRES limit on the nodes it would get: no start, and no plan
+                // ("Unknown future start time, just skip job").
+                if let Some(reason) =
+                    self.limits_post_select(entry.job, part, &demand, Some(&placement))
+                {
+                    self.set_reason(entry.job, reason);
+                    walk.planned.insert(entry.job);
+                    return Visit::Other;
+                }
                 let Some(started) = self.start_job(entry.job, part, &placement, now, decisions)
                 else {
                     return Visit::Other;
@@ -361,7 +383,26 @@ impl Scheduler {
                     .will_run_placement(running, profile, part, entry.job, &demand, placement, now),
                 None => placement,
             };
-            let nodes = placement.nodes.iter().map(|&(n, _)| n).collect();
+            let nodes: Vec<NodeIdx> = placement.nodes.iter().map(|&(n, _)| n).collect();
+            // Planned for later but held by a TRES limit with what runs now: it keeps its
+            // planned start and gets no reservation, so later jobs may take its nodes
+            // (`_attempt_backfill()`, "adding reservation ... blocked by
+            // acct_policy_job_runnable_post_select").
+            if let Some(reason) =
+                self.limits_post_select(entry.job, part, &demand, Some(&placement))
+            {
+                self.set_reason(entry.job, reason);
+                state.planned.insert(
+                    entry.job,
+                    Planned {
+                        part,
+                        start: Some(placement.start),
+                        nodes,
+                    },
+                );
+                walk.planned.insert(entry.job);
+                return Visit::Other;
+            }
             // A job planned record by record shows its earliest plan of the pass
             // (backfill keeps `orig_start_time` when a later partition starts later).
             let earlier = per_record
@@ -439,6 +480,17 @@ impl Scheduler {
             }
             return Visit::Other;
         }
+    }
+
+    /// Whether the job-count limits hold the job back in this partition now: it then
+    /// waits with their reason and gets no plan this pass.
+    fn limits_held(&mut self, entry: Entry, walk: &mut BackfillWalk) -> bool {
+        let Some(reason) = self.limits_pre_select(entry.job, entry.part) else {
+            return false;
+        };
+        self.set_reason(entry.job, reason);
+        walk.planned.insert(entry.job);
+        true
     }
 
     /// The nodes of a reservation as slurmctld picks them: backfill finds the start on

@@ -319,6 +319,7 @@ impl Scheduler {
                 }
             }
             if end_with.is_some() {
+                self.limits_submitted(id, -self.pending_count(id));
                 self.jobs.forget_array(id);
                 self.dequeue(id);
                 self.jobs.pending.swap_remove(&id);

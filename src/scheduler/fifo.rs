@@ -32,6 +32,14 @@ impl Scheduler {
             let Some(job) = self.jobs.get(entry.job) else {
                 continue;
             };
+            // A job a limit holds back blocks nothing and keeps its reason.
+            if job
+                .reason
+                .as_ref()
+                .is_some_and(crate::limits::is_limit_reason)
+            {
+                continue;
+            }
             // Whether `fifo_plans` keeps a plan for it, which skips its other records: it
             // always does in a partition other than the job's first, and in its first one
             // when it fits there at all (a plan in a profile that frees everything in the
@@ -76,6 +84,15 @@ impl Scheduler {
             ) else {
                 continue;
             };
+            // A job a limit holds back has no plan: when it may start depends on when
+            // the jobs counted against the limit end, not on the nodes.
+            if job
+                .reason
+                .as_ref()
+                .is_some_and(crate::limits::is_limit_reason)
+            {
+                continue;
+            }
             let from = not_before.get(&entry.part).copied().unwrap_or(now);
             let placement = ask(&profile, entry.part, &demand, &candidates, from, None);
             let start = placement.as_ref().map(|p| p.start);

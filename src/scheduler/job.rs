@@ -27,6 +27,9 @@ pub struct Job {
     /// Shared with every job of the same user (the scheduler's user table).
     pub(crate) user: Arc<str>,
     pub(crate) user_idx: u32,
+    /// The job's account's index in the scheduler's account table (the limits count
+    /// usage per account).
+    pub(crate) account_idx: u32,
     pub(crate) resolved: ResolvedJob,
     pub(crate) state: JobState,
     pub(crate) reason: Option<PendingReason>,
@@ -59,6 +62,8 @@ pub struct Job {
     /// OverSubscribe=EXCLUSIVE partition, and nothing clears it (see
     /// `Scheduler::sharing`).
     pub(crate) whole_for_good: bool,
+    /// What a running job is counted for against the limits, taken back when it ends.
+    pub(crate) charge: Option<Box<crate::limits::Charge>>,
 }
 
 /// Where a queued job's entries are: the priority it was queued with (its key) and its

@@ -48,6 +48,8 @@ pub(super) struct JobTable {
     pub(super) arrays: BTreeMap<JobId, ArrayState>,
     /// Each user's name, shared by that user's jobs, and index.
     pub(super) users: IndexMap<Arc<str>, u32, FastBuild>,
+    /// Account names, by index (a job without one has the empty name).
+    pub(super) accounts: IndexSet<Box<str>, FastBuild>,
     /// Each partition's name by definition index, shared by the jobs that run there.
     pub(super) partition_names: Vec<Arc<str>>,
     /// Every distinct partition list of a submitted job, shared by the jobs that have it.
@@ -67,6 +69,7 @@ impl JobTable {
             jobs: IndexMap::default(),
             arrays: BTreeMap::new(),
             users: IndexMap::default(),
+            accounts: IndexSet::default(),
             partition_names: cluster
                 .partitions()
                 .map(|p| Arc::from(p.name.as_str()))
@@ -136,6 +139,12 @@ impl JobTable {
 
     /// The name of the partition at `index`, shared with the scheduler's table (a fresh
     /// copy if the table does not know it).
+    /// The index of an account name, added if new.
+    pub(super) fn account_index(&mut self, account: &str) -> u32 {
+        let (idx, _) = self.accounts.insert_full(account.into());
+        u32::try_from(idx).unwrap_or(u32::MAX)
+    }
+
     pub(super) fn partition_name(&self, index: usize, name: &str) -> Arc<str> {
         match self.partition_names.get(index) {
             Some(shared) if **shared == *name => Arc::clone(shared),

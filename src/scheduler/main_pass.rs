@@ -330,6 +330,20 @@ impl Scheduler {
             }
             return;
         }
+        // A job a limit held back is checked against the job-count limits before
+        // anything else, and stays out without blocking its partition if one still
+        // holds it (`acct_policy_job_runnable_state()`, `_schedule()`).
+        if self.limits_active()
+            && self
+                .jobs
+                .get(entry.job)
+                .and_then(|j| j.reason.as_ref())
+                .is_some_and(crate::limits::is_limit_reason)
+            && let Some(reason) = self.limits_pre_select(entry.job, entry.part)
+        {
+            self.set_reason(entry.job, reason);
+            return;
+        }
         walk.tested.insert((entry.job, entry.part));
         if self.unavailable_to(entry, walk) {
             return;
@@ -359,6 +373,12 @@ impl Scheduler {
                 ArrayGate::Exhausted => break,
                 ArrayGate::NotArray | ArrayGate::Ready => {}
             }
+            // `select_nodes()`: the job-count limits first; a job they hold back
+            // blocks nothing (ESLURM_ACCOUNTING_POLICY does not fail its partition).
+            if let Some(reason) = self.limits_pre_select(entry.job, entry.part) {
+                self.set_reason(entry.job, reason);
+                break;
+            }
             let Some((demand, candidates)) = self.demand_in(entry.job, entry.part) else {
                 break;
             };
@@ -373,6 +393,12 @@ impl Scheduler {
             .filter(|p| p.start == now);
             match fit {
                 Some(placement) => {
+                    if let Some(reason) =
+                        self.limits_post_select(entry.job, entry.part, &demand, Some(&placement))
+                    {
+                        self.set_reason(entry.job, reason);
+                        break;
+                    }
                     let Some(started) =
                         self.start_job(entry.job, entry.part, &placement, now, decisions)
                     else {
@@ -385,6 +411,16 @@ impl Scheduler {
                     }
                 }
                 None => {
+                    // The TRES limits are checked with what the job asks even when it
+                    // does not fit, and their reason wins, so that it blocks nothing
+                    // ("if we are backfilling we don't reserve resources if we don't
+                    // have to", `select_nodes()`).
+                    if let Some(reason) =
+                        self.limits_post_select(entry.job, entry.part, &demand, None)
+                    {
+                        self.set_reason(entry.job, reason);
+                        break;
+                    }
                     if !self.fits_available(entry, &demand, &candidates, walk, profile) {
                         break;
                     }

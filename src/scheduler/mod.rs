@@ -39,6 +39,7 @@ mod events;
 mod fifo;
 mod job;
 mod job_table;
+mod limits;
 mod main_pass;
 mod nodes;
 mod pass;
@@ -70,6 +71,7 @@ use crate::cluster::Cluster;
 use crate::dependency::{DependencyItem, DependencyKind, DependencyTarget, DependencyTracker};
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
+use crate::limits::Limits;
 use crate::partition::PartitionState;
 use crate::request::JobRequest;
 use crate::resolve::Rejection;
@@ -174,6 +176,8 @@ pub struct Scheduler {
     events: EventIndex,
     /// Shortcuts that tests turn off, and the kind of pass under way.
     switches: Switches,
+    /// What running jobs hold against the QOS and association limits.
+    limits: Limits,
 }
 
 impl Scheduler {
@@ -191,6 +195,7 @@ impl Scheduler {
         let jobs = JobTable::new(&cluster);
         let priorities = Priorities::new(&cluster);
         let queue = QueueState::new(cluster.partitions().map(|p| p.priority_tier));
+        let limits = Limits::new(cluster.qos_list(), false);
         Self {
             site: Site::new(cluster, policy),
             jobs,
@@ -199,6 +204,7 @@ impl Scheduler {
             plan: PlanCache::default(),
             events: EventIndex::default(),
             switches: Switches::default(),
+            limits,
         }
     }
 
@@ -280,6 +286,17 @@ impl Scheduler {
         {
             return Err(SubmitError::Rejected(reason.clone().into()));
         }
+        // The submit-count limits refuse whatever DenyOnLimit says.
+        let tasks = request.array.as_deref().map_or(1, |spec| {
+            ArrayTasks::new(ArraySpec::clone(spec)).pending_count()
+        });
+        if let Some(reason) =
+            self.limits_submit_refusal(&resolved, user, u32::try_from(tasks).unwrap_or(u32::MAX))
+        {
+            return Err(SubmitError::Rejected(
+                crate::resolve::RejectReason::QosPolicy(reason).into(),
+            ));
+        }
         let described = if request.hold || request.dependency.is_some() {
             None
         } else {
@@ -288,6 +305,9 @@ impl Scheduler {
         // Everything is checked: from here on the submission cannot fail.
         self.jobs.next_id = next_job_id(id).0;
         let (user_idx, user) = self.jobs.user_index(user);
+        let account_idx = self
+            .jobs
+            .account_index(request.account.as_deref().unwrap_or(""));
         resolved.share_partitions(&mut self.jobs.partition_lists);
         let hold = request.hold.then_some(HoldKind::User);
         let time_limit = resolved.time_limit();
@@ -315,6 +335,7 @@ impl Scheduler {
             array_task: None,
             user,
             user_idx,
+            account_idx,
             resolved,
             state: JobState::Pending,
             reason: described
@@ -340,8 +361,10 @@ impl Scheduler {
                 .as_deref()
                 .map(|d| Box::new(DependencyTracker::new(d.clone()))),
             queued: None,
+            charge: None,
         };
         self.jobs.insert(id, Box::new(job));
+        self.limits_submitted(id, i64::try_from(tasks).unwrap_or(i64::MAX));
         self.jobs.pending.insert(id);
         self.queue.watch.insert(id);
         self.priorities.dirty = true;
@@ -393,6 +416,7 @@ impl Scheduler {
                 self.end_running(id, now, JobState::Cancelled, None, "cancel")
             }
             JobState::Pending => {
+                self.limits_submitted(id, -self.pending_count(id));
                 self.jobs.forget_array(id);
                 self.dequeue(id);
                 self.jobs.pending.swap_remove(&id);
@@ -506,6 +530,8 @@ impl Scheduler {
             self.jobs.pending.insert(id);
             self.queue.watch.insert(id);
         }
+        // Submitted again (`acct_policy_add_job_submit()` on requeue).
+        self.limits_submitted(id, 1);
         Ok(())
     }
 
@@ -795,6 +821,16 @@ impl Scheduler {
         self.site.cluster.node_index(name)
     }
 
+    /// How many jobs a pending job stands for: an array's tasks yet to start, else 1.
+    fn pending_count(&self, id: JobId) -> i64 {
+        let tasks = self
+            .jobs
+            .arrays
+            .get(&id)
+            .map_or(1, |a| a.tasks.pending_count());
+        i64::try_from(tasks).unwrap_or(i64::MAX)
+    }
+
     fn job_state(&self, id: JobId) -> Result<JobState, JobError> {
         self.jobs
             .get(id)
@@ -844,6 +880,7 @@ impl Scheduler {
 
     fn release_allocation(&mut self, id: JobId) {
         self.forget_running_times(id);
+        self.limits_end(id);
         let Some(job) = self.jobs.get(id) else {
             return;
         };

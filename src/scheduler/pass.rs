@@ -188,8 +188,11 @@ impl Scheduler {
     /// then cannot start now, and a planned start is the same. Only the new records are
     /// walked, against the last pass's plan and counts. Returns whether it did.
     fn continue_pass(&mut self, now: Timestamp, decisions: &mut Vec<Decision>) -> bool {
+        // A job started by the continued walk adds to the usage that the earlier
+        // records' limits were checked against.
         if !self.switches.reuse_plan
             || !self.switches.continuation
+            || self.limits_active()
             || self.queue.left
             || self.plan.sharing_changed
             || !self.plan.dirty.is_empty()
