@@ -3,7 +3,10 @@
 //!
 //! `cargo run --release --example scheduler_bench [nodes] [running] [pending] [policies]`
 //! (defaults 10000 5000 100000 easy,conservative,slurm; `policies` is a comma-separated
-//! list of presets, to time only some of them).
+//! list of presets, to time only some of them; `easy+limits` and the like add the QOS
+//! limits of a shared site: every job under a QOS with `MaxJobsPerUser=30` and
+//! `MaxTRESPerUser=cpu=512`, the GPU partition's QOS with `MaxTRESPerUser=gres/gpu=8`
+//! and `GrpTRES=gres/gpu=2000`).
 //!
 //! The cluster has four partitions: shared 64-CPU nodes, whole-node exclusive nodes,
 //! 4-GPU nodes, and a debug partition over part of the shared nodes. `running` jobs are
@@ -112,8 +115,25 @@ fn job_args(rng: &mut Rng) -> Vec<String> {
     args
 }
 
-fn build(nodes: usize, running: usize, pending: usize, preset: Preset) -> (Scheduler, usize) {
-    let cluster = Cluster::from_slurm_conf(&cluster_conf(nodes)).unwrap_or_else(|e| panic!("{e}"));
+/// The QOS of the `+limits` runs.
+const LIMITS: &str = "add qos normal MaxJobsPerUser=30 MaxTRESPerUser=cpu=512\n\
+                      add qos gpu MaxTRESPerUser=gres/gpu=8 GrpTRES=gres/gpu=2000\n";
+
+fn build(
+    nodes: usize,
+    running: usize,
+    pending: usize,
+    preset: Preset,
+    limits: bool,
+) -> (Scheduler, usize) {
+    let mut conf = cluster_conf(nodes);
+    if limits {
+        conf = conf.replace("PartitionName=gpu Nodes", "PartitionName=gpu QOS=gpu Nodes");
+    }
+    let mut cluster = Cluster::from_slurm_conf(&conf).unwrap_or_else(|e| panic!("{e}"));
+    if limits {
+        hpcsched::cluster::add_qos_text(&mut cluster, LIMITS).unwrap_or_else(|e| panic!("{e}"));
+    }
     let policy = Policy::preset(preset, cluster.config());
     let mut sched = Scheduler::with_policy(cluster, policy);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -178,14 +198,25 @@ fn main() {
         "{:<14} {:>10} {:>8} {:>10} {:>12} {:>14}",
         "policy", "pass (s)", "started", "estimated", "bytes/job", "peak pass MiB"
     );
-    let presets: Vec<Preset> = std::env::args()
+    let presets: Vec<(Preset, bool)> = std::env::args()
         .nth(4)
         .unwrap_or_else(|| "easy,conservative,slurm".into())
         .split(',')
-        .map(|s| s.parse().unwrap_or_else(|e| panic!("{e}")))
+        .map(|s| {
+            let (name, limits) = match s.strip_suffix("+limits") {
+                Some(name) => (name, true),
+                None => (s, false),
+            };
+            (name.parse().unwrap_or_else(|e| panic!("{e}")), limits)
+        })
         .collect();
-    for preset in presets {
-        let (mut sched, per_job) = build(nodes, running, pending, preset);
+    for (preset, limits) in presets {
+        let (mut sched, per_job) = build(nodes, running, pending, preset, limits);
+        let label = if limits {
+            format!("{preset}+limits")
+        } else {
+            preset.to_string()
+        };
         let base = CURRENT.load(Ordering::Relaxed);
         PEAK.store(base, Ordering::Relaxed);
         let t = Instant::now();
@@ -200,7 +231,7 @@ fn main() {
         for e in sched.estimates() {
             (e.job, e.start, &e.nodes).hash(&mut h);
         }
-        eprintln!("{preset} outcome digest: {:016x}", h.finish());
+        eprintln!("{label} outcome digest: {:016x}", h.finish());
         let estimated = sched
             .estimates()
             .iter()
@@ -208,7 +239,7 @@ fn main() {
             .count();
         println!(
             "{:<14} {:>10.3} {:>8} {:>10} {:>12} {:>14.1}",
-            preset.to_string(),
+            label,
             secs,
             decisions.len(),
             estimated,

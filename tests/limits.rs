@@ -252,3 +252,165 @@ fn submit_limits_refuse_at_submit() {
     s.schedule(Timestamp(3));
     assert!(s.submit(&one, "alice", Timestamp(4)).is_err());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+
+    #[derive(Debug, Clone)]
+    struct Spec {
+        max_jobs: Option<u32>,
+        max_cpus: Option<u32>,
+        grp_cpus: Option<u32>,
+        max_gpus: Option<u32>,
+        /// (user, cpus, gpus, runtime seconds, submit time)
+        jobs: Vec<(u8, u32, u32, u64, u64)>,
+        preset: usize,
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            prop::option::of(1u32..4),
+            prop::option::of(4u32..12),
+            prop::option::of(8u32..20),
+            prop::option::of(1u32..4),
+            prop::collection::vec((0u8..3, 1u32..5, 0u32..3, 1u64..600, 0u64..300), 1..30),
+            0usize..4,
+        )
+            .prop_map(
+                |(max_jobs, max_cpus, grp_cpus, max_gpus, jobs, preset)| Spec {
+                    max_jobs,
+                    max_cpus,
+                    grp_cpus,
+                    max_gpus,
+                    jobs,
+                    preset,
+                },
+            )
+    }
+
+    /// Under every preset, running jobs never hold more than the limits allow, and every
+    /// job runs in the end (a job alone within every limit is never held forever).
+    fn check(sp: &Spec) -> Result<(), TestCaseError> {
+        let mut qos = String::from("add qos lim");
+        if let Some(m) = sp.max_jobs {
+            let _ = write!(qos, " MaxJobsPerUser={m}");
+        }
+        let mut per_user = Vec::new();
+        if let Some(m) = sp.max_cpus {
+            per_user.push(format!("cpu={m}"));
+        }
+        if let Some(m) = sp.max_gpus {
+            per_user.push(format!("gres/gpu={m}"));
+        }
+        if !per_user.is_empty() {
+            let _ = write!(qos, " MaxTRESPerUser={}", per_user.join(","));
+        }
+        if let Some(m) = sp.grp_cpus {
+            let _ = write!(qos, " GrpTRES=cpu={m}");
+        }
+        let c = cluster(
+            "NodeName=n[1-3] CPUs=8 RealMemory=8000 Gres=gpu:2\n\
+             PartitionName=p Nodes=n[1-3] Default=YES QOS=lim\n",
+            &qos,
+        );
+        let preset = [
+            Preset::Slurm,
+            Preset::Fifo,
+            Preset::Easy,
+            Preset::Conservative,
+        ][sp.preset];
+        let policy = Policy::preset(preset, c.config());
+        let mut s = Scheduler::with_policy(c, policy);
+        let mut events: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+        for (i, j) in sp.jobs.iter().enumerate() {
+            events.entry(j.4).or_default().push(i);
+        }
+        let mut ids: BTreeMap<JobId, usize> = BTreeMap::new();
+        let mut ends: BTreeMap<u64, Vec<JobId>> = BTreeMap::new();
+        let mut running: BTreeMap<JobId, usize> = BTreeMap::new();
+        let mut done = 0usize;
+        let mut now = 0u64;
+        let mut accepted = 0usize;
+        for _ in 0..10_000 {
+            for id in ends.remove(&now).unwrap_or_default() {
+                s.job_finished(id, Timestamp(now), 0).unwrap();
+                running.remove(&id);
+                done += 1;
+            }
+            for i in events.remove(&now).unwrap_or_default() {
+                let (user, cpus, gpus, ..) = sp.jobs[i];
+                let mut args = vec![format!("-n{cpus}"), "-t".into(), "10".into()];
+                if gpus > 0 {
+                    args.push(format!("--gres=gpu:{gpus}"));
+                }
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let req = hpcsched::sbatch::parse_args(&args).unwrap();
+                if let Ok(id) = s.submit(&req, &format!("u{user}"), Timestamp(now)) {
+                    ids.insert(id, i);
+                    accepted += 1;
+                }
+            }
+            for d in s.schedule(Timestamp(now)) {
+                if let Decision::Start { job, .. } = d {
+                    let i = ids[&job];
+                    running.insert(job, i);
+                    ends.entry(now + sp.jobs[i].3).or_default().push(job);
+                }
+            }
+            // The limits hold.
+            let mut jobs_of: BTreeMap<u8, u32> = BTreeMap::new();
+            let mut cpus_of: BTreeMap<u8, u32> = BTreeMap::new();
+            let mut gpus_of: BTreeMap<u8, u32> = BTreeMap::new();
+            let mut total = 0u32;
+            for &i in running.values() {
+                let (user, cpus, gpus, ..) = sp.jobs[i];
+                *jobs_of.entry(user).or_default() += 1;
+                *cpus_of.entry(user).or_default() += cpus;
+                *gpus_of.entry(user).or_default() += gpus;
+                total += cpus;
+            }
+            for (limit, of) in [
+                (sp.max_jobs, &jobs_of),
+                (sp.max_cpus, &cpus_of),
+                (sp.max_gpus, &gpus_of),
+            ] {
+                if let Some(m) = limit {
+                    prop_assert!(of.values().all(|&v| v <= m), "{of:?} over {m} at {now}");
+                }
+            }
+            if let Some(m) = sp.grp_cpus {
+                prop_assert!(total <= m, "{total} CPUs over {m} at {now}");
+            }
+            let next = [events.keys().next(), ends.keys().next()]
+                .into_iter()
+                .flatten()
+                .min()
+                .copied();
+            match next {
+                Some(t) => now = t,
+                None => break,
+            }
+        }
+        // Jobs bigger than a limit alone wait for good; all others ran.
+        let fits_alone = |i: usize| {
+            let (_, cpus, gpus, ..) = sp.jobs[i];
+            sp.max_cpus.is_none_or(|m| cpus <= m)
+                && sp.grp_cpus.is_none_or(|m| cpus <= m)
+                && sp.max_gpus.is_none_or(|m| gpus <= m)
+        };
+        let runnable = ids.values().filter(|&&i| fits_alone(i)).count();
+        prop_assert_eq!(done, runnable, "accepted {}", accepted);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn running_jobs_stay_within_the_limits(sp in spec()) {
+            check(&sp)?;
+        }
+    }
+}
