@@ -5,7 +5,7 @@
 //! (defaults 10000 5000 100000 easy,conservative,slurm; `policies` is a comma-separated
 //! list of presets, to time only some of them; `easy+limits` and the like add the QOS
 //! limits of a shared site: every job under a QOS with `MaxJobsPerUser=30` and
-//! `MaxTRESPerUser=cpu=512`, the GPU partition's QOS with `MaxTRESPerUser=gres/gpu=8`
+//! `MaxTRESPerUser=cpu=4096`, the GPU partition's QOS with `MaxTRESPerUser=gres/gpu=8`
 //! and `GrpTRES=gres/gpu=2000`).
 //!
 //! The cluster has four partitions: shared 64-CPU nodes, whole-node exclusive nodes,
@@ -116,7 +116,7 @@ fn job_args(rng: &mut Rng) -> Vec<String> {
 }
 
 /// The QOS of the `+limits` runs.
-const LIMITS: &str = "add qos normal MaxJobsPerUser=30 MaxTRESPerUser=cpu=512\n\
+const LIMITS: &str = "add qos normal MaxJobsPerUser=30 MaxTRESPerUser=cpu=4096\n\
                       add qos gpu MaxTRESPerUser=gres/gpu=8 GrpTRES=gres/gpu=2000\n";
 
 fn build(

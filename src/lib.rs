@@ -40,6 +40,7 @@ pub mod cluster;
 pub mod constraint;
 pub mod dependency;
 pub mod error;
+pub mod fairshare;
 mod fast_hash;
 pub mod gres;
 pub mod hostlist;

@@ -174,6 +174,9 @@ pub struct Partition {
     /// `DisableRootJobs` (None = the cluster value).
     #[serde(default)]
     pub disable_root_jobs: Option<bool>,
+    /// `TRESBillingWeights` (None: jobs are billed their CPU count).
+    #[serde(default)]
+    pub billing_weights: Option<crate::fairshare::BillingWeights>,
 }
 
 impl Partition {
@@ -214,6 +217,7 @@ impl Partition {
             req_resv: false,
             root_only: false,
             disable_root_jobs: None,
+            billing_weights: None,
         }
     }
 }

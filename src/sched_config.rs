@@ -1,6 +1,7 @@
 //! The scheduler-related keys of slurm.conf: `SchedulerType`, `SchedulerParameters`,
 //! `PriorityType`, `PriorityWeight*`, `PreemptType`, `PreemptMode`, `EnforcePartLimits`...
 
+use crate::fairshare::ResetPeriod;
 use crate::memory::Memory;
 use crate::partition::DefMem;
 use crate::preempt::PreemptMode;
@@ -93,6 +94,31 @@ pub struct SchedConfig {
     /// `SlurmUser`: besides root, the user RootOnly partitions accept.
     #[serde(default)]
     pub slurm_user: Option<String>,
+    /// `PriorityDecayHalfLife` (default 7 days; 0: no decay; `INFINITE` is Slurm's
+    /// wrapped `-60` s, 4294967236 s).
+    #[serde(default = "default_half_life")]
+    pub priority_decay_half_life: Duration,
+    /// `PriorityCalcPeriod` (default 5 minutes; at least 1 minute).
+    #[serde(default = "default_calc_period")]
+    pub priority_calc_period: Duration,
+    /// `PriorityUsageResetPeriod` (default NONE).
+    #[serde(default)]
+    pub priority_usage_reset_period: ResetPeriod,
+    /// `FairShareDampeningFactor` (default 1).
+    #[serde(default = "default_damping")]
+    pub fair_share_dampening_factor: u16,
+}
+
+fn default_half_life() -> Duration {
+    Duration::from_days(7)
+}
+
+fn default_calc_period() -> Duration {
+    Duration::from_mins(5)
+}
+
+fn default_damping() -> u16 {
+    1
 }
 
 /// serde's default for a flag that is on unless stated.
@@ -133,6 +159,10 @@ impl Default for SchedConfig {
             disable_root_jobs: false,
             job_requeue: true,
             slurm_user: None,
+            priority_decay_half_life: default_half_life(),
+            priority_calc_period: default_calc_period(),
+            priority_usage_reset_period: ResetPeriod::None,
+            fair_share_dampening_factor: 1,
         }
     }
 }

@@ -29,6 +29,7 @@ const LAYERS: &[&[&str]] = &[
         "sched_config",
         "preempt",
         "priority",
+        "fairshare",
         "request",
     ],
     &["sbatch", "swf", "workload"],

@@ -56,6 +56,38 @@ impl Reader {
                 TimeLimit::Unlimited => Duration::from_mins(u64::from(u32::MAX)),
             };
         }
+        // read_config.c: time strings in minutes; INFINITE is -1 minute times 60 stored
+        // in a uint32, so 4294967236 s (decay all but off).
+        if let Some(e) = get("PriorityDecayHalfLife") {
+            c.priority_decay_half_life = match e.minutes()? {
+                TimeLimit::Limited(d) => d,
+                TimeLimit::Unlimited => Duration::from_secs(4_294_967_236),
+            };
+        }
+        if let Some(e) = get("PriorityCalcPeriod") {
+            c.priority_calc_period = match e.minutes()? {
+                TimeLimit::Limited(d) if d.as_secs() >= 60 => d,
+                _ => return Err(e.err("the period must be at least 1 minute")),
+            };
+        }
+        if let Some(e) = get("PriorityUsageResetPeriod") {
+            c.priority_usage_reset_period = e.value.trim().parse().map_err(|m: String| e.err(m))?;
+        } else if c.priority_decay_half_life.is_zero() {
+            // Slurm refuses this too: usage would only ever grow.
+            if let Some(e) = get("PriorityDecayHalfLife") {
+                return Err(e.err(
+                    "with no decay, PriorityUsageResetPeriod must be set, or usage only grows",
+                ));
+            }
+        }
+        if let Some(e) = get("FairShareDampeningFactor") {
+            let v = e.u16()?;
+            // Slurm accepts 0 and divides by it (factors become 0 or NaN).
+            if v == 0 {
+                return Err(e.err("must be at least 1 (0 would divide by zero)"));
+            }
+            c.fair_share_dampening_factor = v;
+        }
         if let Some(e) = get("OverTimeLimit") {
             c.over_time_limit = e.minutes()?;
         }

@@ -205,7 +205,7 @@ pub(super) const PARTITION_KEYS: &[(&str, Use)] = &[
         "Topology",
         Use::Refused(Neutral::Never, "network topology is not modelled"),
     ),
-    ("TRESBillingWeights", Use::NoEffect),
+    ("TRESBillingWeights", Use::Modelled),
 ];
 
 /// PartitionName keys Slurm reads from the line only, never from `PartitionName=DEFAULT`.
@@ -251,6 +251,11 @@ pub(super) const GLOBAL_MODELLED: &[&str] = &[
     "DisableRootJobs",
     "JobRequeue",
     "SlurmUser",
+    // Fair-share (src/fairshare/), read into SchedConfig; the host runs the ticks.
+    "PriorityDecayHalfLife",
+    "PriorityCalcPeriod",
+    "PriorityUsageResetPeriod",
+    "FairShareDampeningFactor",
 ];
 
 /// Global keys that change what Slurm decides in a way hpcsched does not model: refused
@@ -368,7 +373,6 @@ pub(super) const GLOBAL_NO_EFFECT: &[&str] = &[
     "EpilogTimeout",
     "ExtSensorsFreq",
     "ExtSensorsType",
-    "FairShareDampeningFactor",
     "FastSchedule",
     "FederationParameters",
     "FirstJobId",
@@ -434,12 +438,9 @@ pub(super) const GLOBAL_NO_EFFECT: &[&str] = &[
     "PreemptParameters",
     "PrEpParameters",
     "PrEpPlugins",
-    "PriorityCalcPeriod",
-    "PriorityDecayHalfLife",
     "PriorityParameters",
     "PrioritySiteFactorParameters",
     "PrioritySiteFactorPlugin",
-    "PriorityUsageResetPeriod",
     "PrivateData",
     "ProctrackType",
     "Prolog",

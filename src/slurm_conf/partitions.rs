@@ -118,6 +118,11 @@ impl Reader {
                 _ => return Err(e.err("expected NO, NODE, USER or TOPO")),
             }
         }
+        if let Some(e) = rec.get("TRESBillingWeights") {
+            let w = crate::fairshare::BillingWeights::parse(&e.value)
+                .map_err(|err| e.err(err.to_string()))?;
+            p.billing_weights = Some(w).filter(|w| !w.weights.is_empty());
+        }
         if let Some(e) = rec.get("PriorityJobFactor") {
             p.priority_job_factor = e.u16()?;
         }

@@ -736,3 +736,75 @@ proptest! {
         prop_assert_eq!(c.warnings().len(), 1);
     }
 }
+
+#[test]
+fn fair_share_keys_are_read_with_slurms_defaults_and_refusals() {
+    use crate::fairshare::ResetPeriod;
+    let conf = parse("NodeName=n1\nPartitionName=p Nodes=n1\n").unwrap();
+    let cfg = conf.config();
+    assert_eq!(cfg.priority_decay_half_life, Duration::from_days(7));
+    assert_eq!(cfg.priority_calc_period, Duration::from_mins(5));
+    assert_eq!(cfg.priority_usage_reset_period, ResetPeriod::None);
+    assert_eq!(cfg.fair_share_dampening_factor, 1);
+    let conf = parse(
+        "PriorityDecayHalfLife=1-2\nPriorityCalcPeriod=2\npriorityusageresetperiod=weekly\n\
+         FairShareDampeningFactor=5\nNodeName=n1\n\
+         PartitionName=DEFAULT TRESBillingWeights=CPU=1.0,Mem=0.25G\n\
+         PartitionName=p Nodes=n1\nPartitionName=q Nodes=n1 TRESBillingWeights=GRES/gpu=2\n",
+    )
+    .unwrap();
+    let cfg = conf.config();
+    assert_eq!(cfg.priority_decay_half_life, Duration::from_hours(26));
+    assert_eq!(cfg.priority_calc_period, Duration::from_mins(2));
+    assert_eq!(cfg.priority_usage_reset_period, ResetPeriod::Weekly);
+    assert_eq!(cfg.fair_share_dampening_factor, 5);
+    let weights_p = conf
+        .partition("p")
+        .and_then(|p| p.billing_weights.clone())
+        .unwrap();
+    assert_eq!(weights_p.weights.len(), 2);
+    let weights_q = conf
+        .partition("q")
+        .and_then(|p| p.billing_weights.clone())
+        .unwrap();
+    assert_eq!(weights_q.weights.len(), 1);
+    for (text, line, key) in [
+        (
+            "NodeName=n1\nPriorityCalcPeriod=0\n",
+            2,
+            "PriorityCalcPeriod",
+        ),
+        (
+            "PriorityDecayHalfLife=0\nNodeName=n1\n",
+            1,
+            "PriorityDecayHalfLife",
+        ),
+        (
+            "PriorityUsageResetPeriod=hourly\nNodeName=n1\n",
+            1,
+            "PriorityUsageResetPeriod",
+        ),
+        (
+            "FairShareDampeningFactor=0\nNodeName=n1\n",
+            1,
+            "FairShareDampeningFactor",
+        ),
+        (
+            "NodeName=n1\nPartitionName=p Nodes=n1 TRESBillingWeights=Colour=1\n",
+            2,
+            "TRESBillingWeights",
+        ),
+    ] {
+        match parse(text) {
+            Err(ConfError::Value {
+                line: l, key: k, ..
+            }) => {
+                assert_eq!((l, k.as_str()), (line, key), "{text}");
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    assert!(
+        parse("PriorityDecayHalfLife=0\nPriorityUsageResetPeriod=DAILY\nNodeName=n1\n").is_ok()
+    );
+}
