@@ -20,12 +20,13 @@ pub mod tree;
 pub mod usage;
 pub mod views;
 
-pub use billing::{BillingError, BillingTres, BillingWeights};
+pub use billing::{BillingError, BillingTres, BillingWeights, billable};
 pub use tree::{ShareNode, ShareTree, ShareValue, TreeError};
 pub use usage::{
     FairShare, FairShareClock, FairShareConfig, ResetPeriod, RunningJob, Usage, decay_factor,
     next_reset,
 };
+pub use views::SshareRow;
 
 /// Which fair-share algorithm `PriorityFlags` selects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -22,7 +22,7 @@
 
 use super::classic;
 use super::fair_tree;
-use super::tree::{ShareTree, ShareValue};
+use super::tree::{ShareNode, ShareTree, ShareValue};
 use super::{Algorithm, NodeFs};
 use crate::sched_config::SchedConfig;
 use crate::time::{CivilDateTime, Duration, Timestamp};
@@ -548,6 +548,34 @@ impl FairShare {
         }
         self.clock.ran(now);
         reset
+    }
+
+    /// Adds associations to the tree (after the ones it has, each after its parent),
+    /// with no usage; the factors are worked out again at once, as if the associations
+    /// had been there at the last tick (a host that learns of users as their jobs come
+    /// has no tick to wait for).
+    ///
+    /// ```
+    /// use hpcsched::fairshare::{FairShare, FairShareConfig, ShareNode, ShareTree, ShareValue::Value};
+    /// use hpcsched::Timestamp;
+    /// let root = ShareNode { name: "root".into(), user: false, parent: None, shares: Value(1) };
+    /// let mut fs = FairShare::new(ShareTree::new(vec![root])?, FairShareConfig::default(), Timestamp(0));
+    /// fs.extend(vec![ShareNode::user("alice", 0, Value(1))])?;
+    /// assert_eq!(fs.tree().len(), 2);
+    /// assert_eq!(fs.factor(1), 1.0);
+    /// # Ok::<(), hpcsched::fairshare::TreeError>(())
+    /// ```
+    pub fn extend(&mut self, nodes: Vec<ShareNode>) -> Result<(), super::tree::TreeError> {
+        let mut all = self.tree.nodes().to_vec();
+        all.extend(nodes);
+        let tree = ShareTree::new(all)?;
+        self.usage.raw.resize(tree.len(), 0.0);
+        self.tree = tree;
+        self.factors = match self.config.algorithm {
+            Algorithm::FairTree => fair_tree::compute(&self.tree, &self.usage),
+            Algorithm::Classic => classic::compute(&self.tree, &self.usage, self.config.damping),
+        };
+        Ok(())
     }
 
     /// A job ended at `end`: its last slice, since the last tick (`priority_p_job_end()`).

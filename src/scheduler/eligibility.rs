@@ -195,6 +195,7 @@ impl Scheduler {
                     max_qos_priority: max_qos,
                     cluster_nodes,
                     cluster_cpus,
+                    fairshare: self.fair_share_factor(job),
                     ..PriorityInputs::default()
                 };
                 multifactor(weights, &inputs)
@@ -242,6 +243,7 @@ impl Scheduler {
         let mut watch = std::mem::take(&mut self.queue.watch);
         watch.retain(|&id| self.needs_watch(id, now));
         self.queue.watch = watch;
+        self.fair_share_ticks(now);
         self.update_priorities(now);
     }
 

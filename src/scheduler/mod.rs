@@ -36,6 +36,7 @@ mod demand;
 mod eligibility;
 mod estimate;
 mod events;
+mod fair_share;
 mod fifo;
 mod job;
 mod job_table;
@@ -178,6 +179,8 @@ pub struct Scheduler {
     switches: Switches,
     /// What running jobs hold against the QOS and association limits.
     limits: Limits,
+    /// Usage and fair-share factors, when the priority weighs fair-share.
+    fair_share: Option<fair_share::FairShareState>,
 }
 
 impl Scheduler {
@@ -196,6 +199,7 @@ impl Scheduler {
         let priorities = Priorities::new(&cluster);
         let queue = QueueState::new(cluster.partitions().map(|p| p.priority_tier));
         let limits = Limits::new(cluster.qos_list(), false);
+        let fair_share = fair_share::FairShareState::of(&cluster);
         Self {
             site: Site::new(cluster, policy),
             jobs,
@@ -205,6 +209,7 @@ impl Scheduler {
             events: EventIndex::default(),
             switches: Switches::default(),
             limits,
+            fair_share,
         }
     }
 
@@ -365,6 +370,7 @@ impl Scheduler {
         };
         self.jobs.insert(id, Box::new(job));
         self.limits_submitted(id, i64::try_from(tasks).unwrap_or(i64::MAX));
+        self.fair_share_submit(id, now);
         self.jobs.pending.insert(id);
         self.queue.watch.insert(id);
         self.priorities.dirty = true;
@@ -507,6 +513,7 @@ impl Scheduler {
                 action: "requeue",
             });
         }
+        self.fair_share_job_end(id, now);
         self.release_allocation(id);
         if let Some(job) = self.jobs.get_mut(id) {
             job.state = JobState::Pending;
@@ -866,6 +873,7 @@ impl Scheduler {
                 action,
             });
         }
+        self.fair_share_job_end(id, now);
         self.release_allocation(id);
         if let Some(job) = self.jobs.get_mut(id) {
             job.state = state;

@@ -1,0 +1,235 @@
+//! Fair-share inside the scheduler ([`crate::fairshare`]): the share tree of the users
+//! and accounts jobs come from, the decay thread's ticks caught up to each pass, each
+//! ending job's last slice of usage, and the factor each pending job's multifactor
+//! priority takes. Active when `PriorityWeightFairshare` weighs anything.
+
+use super::Scheduler;
+use super::job::Job;
+use crate::fairshare::{
+    FairShare, FairShareConfig, RunningJob, ShareNode, ShareTree, ShareValue, SshareRow,
+};
+use crate::fast_hash::FastBuild;
+use crate::job_id::JobId;
+use crate::job_state::JobState;
+use crate::priority::{PriorityFlags, PriorityType};
+use crate::time::Timestamp;
+use crate::tres::Tres;
+use std::collections::HashMap;
+
+/// The fair-share part: usage and factors over the tree of the associations jobs came
+/// from.
+///
+/// Without an association tree, the tree is flat: each account jobs name (`-A`) under
+/// the root with one share, each user under the account of their job with one share, a
+/// job without an account under the root itself.
+#[derive(Debug, Clone)]
+pub(super) struct FairShareState {
+    config: FairShareConfig,
+    /// Built at the first submission, whose time starts the decay thread's clock.
+    fs: Option<FairShare>,
+    /// The node of each account, by the job table's account index.
+    accounts: HashMap<u32, usize, FastBuild>,
+    /// The node of each (account, user), by the job table's indices.
+    leaves: HashMap<(u32, u32), usize, FastBuild>,
+}
+
+impl FairShareState {
+    /// The fair-share part of a cluster whose multifactor priority weighs fair-share.
+    pub(super) fn of(cluster: &crate::cluster::Cluster) -> Option<Self> {
+        match PriorityType::from_config(cluster.config()) {
+            Ok(PriorityType::Multifactor(w)) if w.fairshare > 0 => Some(Self {
+                config: FairShareConfig::from_config(cluster.config()),
+                fs: None,
+                accounts: HashMap::default(),
+                leaves: HashMap::default(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The association node of `account`'s `user` (indices of the job table), added
+    /// to the tree when new.
+    fn leaf(&mut self, account: (u32, &str), user: (u32, &str), now: Timestamp) -> usize {
+        if let Some(&leaf) = self.leaves.get(&(account.0, user.0)) {
+            return leaf;
+        }
+        let root = ShareNode {
+            name: "root".into(),
+            user: false,
+            parent: None,
+            shares: ShareValue::Value(1),
+        };
+        let fs = self.fs.get_or_insert_with(|| {
+            let tree = ShareTree::new(vec![root]).unwrap_or_else(|_| unreachable_tree());
+            FairShare::new(tree, self.config, now)
+        });
+        let mut len = fs.tree().len();
+        let mut added = Vec::new();
+        let parent = if account.1.is_empty() {
+            0
+        } else if let Some(&node) = self.accounts.get(&account.0) {
+            node
+        } else {
+            added.push(ShareNode::account(account.1, 0, ShareValue::Value(1)));
+            self.accounts.insert(account.0, len);
+            len += 1;
+            len - 1
+        };
+        added.push(ShareNode::user(user.1, parent, ShareValue::Value(1)));
+        // Each node comes after its parent: the tree takes it.
+        if fs.extend(added).is_ok() {
+            self.leaves.insert((account.0, user.0), len);
+        }
+        len
+    }
+
+    /// The factor of a job's association as of the last tick.
+    fn factor(&self, job: &Job) -> f64 {
+        match (&self.fs, self.leaves.get(&(job.account_idx, job.user_idx))) {
+            (Some(fs), Some(&leaf)) => fs.factor(leaf),
+            _ => 0.0,
+        }
+    }
+}
+
+/// A tree of one root always builds; this is never reached.
+fn unreachable_tree() -> ShareTree {
+    ShareTree::new(vec![ShareNode {
+        name: "root".into(),
+        user: false,
+        parent: None,
+        shares: ShareValue::Value(1),
+    }])
+    .unwrap_or_else(|_| unreachable!("a lone root is a tree"))
+}
+
+impl Scheduler {
+    /// Puts a newly submitted job's association in the share tree.
+    pub(super) fn fair_share_submit(&mut self, id: JobId, now: Timestamp) {
+        let Some(state) = self.fair_share.as_mut() else {
+            return;
+        };
+        let Some(job) = self.jobs.get(id) else {
+            return;
+        };
+        let account = self
+            .jobs
+            .accounts
+            .get_index(job.account_idx as usize)
+            .map_or("", |a| &**a);
+        state.leaf((job.account_idx, account), (job.user_idx, &job.user), now);
+    }
+
+    /// Runs the decay thread's ticks due by `now`, each at its own instant, with the
+    /// jobs running now (nothing started or ended between two calls of the host), and
+    /// marks priorities for recomputation when one ran.
+    pub(super) fn fair_share_ticks(&mut self, now: Timestamp) {
+        let Some(fs) = self.fair_share.as_ref().and_then(|s| s.fs.as_ref()) else {
+            return;
+        };
+        if !fs.clock().is_due(now) {
+            return;
+        }
+        let running: Vec<RunningJob> = self
+            .jobs
+            .iter()
+            .filter(|j| j.state == JobState::Running)
+            .filter_map(|j| self.running_for_fair_share(j))
+            .collect();
+        let Some(fs) = self.fair_share.as_mut().and_then(|s| s.fs.as_mut()) else {
+            return;
+        };
+        while fs.clock().is_due(now) {
+            let at = fs.clock().next_tick();
+            fs.tick(at, running.iter().copied());
+            if fs.clock().next_tick() <= at {
+                break;
+            }
+        }
+        self.priorities.dirty = true;
+    }
+
+    /// A job that stops running at `now` adds its last slice of usage.
+    pub(super) fn fair_share_job_end(&mut self, id: JobId, now: Timestamp) {
+        if self.fair_share.is_none() {
+            return;
+        }
+        self.fair_share_ticks(now);
+        let Some(job) = self
+            .jobs
+            .get(id)
+            .and_then(|j| self.running_for_fair_share(j))
+        else {
+            return;
+        };
+        if let Some(fs) = self.fair_share.as_mut().and_then(|s| s.fs.as_mut()) {
+            fs.job_end(&job, now);
+        }
+    }
+
+    /// The fair-share factor of a pending job's association (0 without fair-share).
+    pub(super) fn fair_share_factor(&self, job: &Job) -> f64 {
+        self.fair_share.as_ref().map_or(0.0, |s| s.factor(job))
+    }
+
+    /// A running job as fair-share counts it: its association, start, billable TRES
+    /// (its partition's `TRESBillingWeights` over its allocation) and QOS usage factor.
+    fn running_for_fair_share(&self, job: &Job) -> Option<RunningJob> {
+        let state = self.fair_share.as_ref()?;
+        let leaf = *state.leaves.get(&(job.account_idx, job.user_idx))?;
+        let start = job.start?;
+        let mut alloc = Tres {
+            nodes: u32::try_from(job.allocation.len()).unwrap_or(u32::MAX),
+            ..Tres::default()
+        };
+        for a in &job.allocation {
+            alloc.cpus = alloc.cpus.saturating_add(a.cpus);
+            alloc.memory =
+                crate::memory::Memory::from_mib(alloc.memory.mib().saturating_add(a.memory.mib()));
+            for g in &a.gres {
+                let slot = alloc.gres.entry(g.key.clone()).or_insert(0);
+                *slot = slot.saturating_add(g.indices.len() as u64);
+            }
+        }
+        let cluster = &self.site.cluster;
+        let weights = job
+            .partition
+            .as_deref()
+            .and_then(|p| cluster.partition(p))
+            .and_then(|p| p.billing_weights.as_ref());
+        let flags = cluster
+            .config()
+            .priority_flags
+            .as_deref()
+            .map(PriorityFlags::parse)
+            .unwrap_or_default();
+        let usage_factor = job
+            .resolved
+            .qos()
+            .and_then(|q| cluster.qos(q))
+            .map_or(1.0, |q| q.usage_factor);
+        Some(RunningJob {
+            leaf,
+            start,
+            billable: crate::fairshare::billable(weights, &alloc, flags),
+            usage_factor,
+        })
+    }
+
+    /// The associations with their shares, usage and fair-share factors as `sshare -a`
+    /// shows them, as of the last tick; empty without fair-share (no
+    /// `PriorityWeightFairshare`) or before the first job.
+    #[must_use]
+    pub fn shares(&self) -> Vec<SshareRow> {
+        let Some(fs) = self.fair_share.as_ref().and_then(|s| s.fs.as_ref()) else {
+            return Vec::new();
+        };
+        crate::fairshare::views::sshare_rows(
+            fs.tree(),
+            fs.usage(),
+            fs.factors(),
+            fs.config().algorithm,
+            fs.config().damping,
+        )
+    }
+}
