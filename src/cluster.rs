@@ -771,4 +771,59 @@ mod tests {
         let order: Vec<_> = c.qos_list().map(|q| q.name.as_str()).collect();
         assert_eq!(order, ["normal", "high"]);
     }
+
+    #[test]
+    fn admin_scripts_mix_qos_and_accounts_keep_line_numbers_and_are_all_or_nothing() {
+        let mut c = cluster();
+        let script = "# site accounts\n\
+             sacctmgr -i add cluster demo\n\
+             sacctmgr -i add qos gpu Priority=10\n\
+             \n\
+             sacctmgr -i add account ml QOS=normal,gpu DefaultQOS=gpu\n\
+             sacctmgr -i add user erin,Finn Account=ml\n\
+             sacctmgr -i modify qos gpu set MaxJobsPerUser=2\n";
+        c.add_sacctmgr_text(script).unwrap();
+        let order: Vec<_> = c.qos_list().map(|q| q.name.as_str()).collect();
+        assert_eq!(order, ["gpu", "normal"], "normal is created with the tree");
+        assert_eq!(c.qos("gpu").unwrap().max_jobs_per_user, Some(2));
+        let a = c.accounts().unwrap();
+        assert_eq!(a.cluster(), "demo");
+        assert_eq!(a.default_account("finn"), Some("ml"));
+        let before = c.clone();
+        // A bad QOS line, then a bad account line: each names its own line.
+        let err = c
+            .add_sacctmgr_text("add account x\n\nadd qos q Bogus=1\n")
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ClusterError::Qos(QosError::UnknownKey {
+                line: 3,
+                key: "Bogus".into()
+            })
+        );
+        let err = c
+            .add_sacctmgr_text("add qos q\nadd account x\nadd user g Account=x QOS=zz\n")
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ClusterError::Accounts(AccountError::BadQos {
+                line: 3,
+                qos: "zz".into()
+            })
+        );
+        assert_eq!(c, before);
+        let dumped = before.accounts().map(crate::accounts::dump::write);
+        c.load_sacctmgr_dump(&dumped.unwrap_or_default()).unwrap();
+        assert_eq!(
+            c, before,
+            "a dump of the tree loads back to the same cluster"
+        );
+        assert!(matches!(
+            c.load_sacctmgr_dump("Account - 'x'\n"),
+            Err(ClusterError::Accounts(AccountError::DumpNoCluster {
+                line: 1
+            }))
+        ));
+        assert_eq!(c, before);
+    }
 }
