@@ -553,9 +553,11 @@ impl Accounts {
 
     /// Every association depth-first from root, children in [`Accounts::children`] order
     /// (the order `sshare` lists them).
-    #[must_use]
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (AssocId, &Assoc)> + '_ {
-        self.order.iter().map(|&id| (id, &self.assocs[id.index()]))
+    pub fn iter(&self) -> impl Iterator<Item = (AssocId, &Assoc)> + '_ {
+        // `order` holds every association once (finalize), so the lengths agree.
+        self.order
+            .iter()
+            .filter_map(|&id| self.assocs.get(id.index()).map(|a| (id, a)))
     }
 
     /// The fair-share parent: the first ancestor whose shares are not `parent`

@@ -159,7 +159,10 @@ pub(crate) fn apply_assoc(
         }
         Field::Shares => {
             // `xstrncasecmp(value, "parent", 6)`.
-            assoc.shares = if val.len() >= 6 && val[..6].eq_ignore_ascii_case("parent") {
+            assoc.shares = if val
+                .get(..6)
+                .is_some_and(|p| p.eq_ignore_ascii_case("parent"))
+            {
                 Shares::Parent
             } else {
                 match count32(val).map_err(bad)? {

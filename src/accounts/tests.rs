@@ -2,6 +2,8 @@ use super::*;
 use crate::gres::GresKey;
 use crate::time::Duration;
 use crate::tres::TresKind;
+use proptest::prelude::*;
+use std::fmt::Write as _;
 
 fn any_qos(q: &str) -> bool {
     ["normal", "gpu", "long", "debug"].contains(&q)
@@ -461,4 +463,56 @@ fn job_resolution_follows_slurmctld() {
         "limits,bogus".parse::<Enforce>(),
         Err(AccountError::Enforce("bogus".into()))
     );
+}
+
+proptest! {
+    #[test]
+    fn never_panics_on_any_text(text in "[ -~\\né]{0,200}") {
+        let mut a = Accounts::new("demo");
+        let _ = a.apply_sacctmgr(&text, &any_qos);
+        let _ = dump::read(&text, &any_qos);
+    }
+
+    #[test]
+    fn never_panics_on_account_like_lines(
+        args in prop::collection::vec(
+            (prop::sample::select(vec![
+                "Fairshare", "GrpTRES", "MaxJobs", "QOS", "DefaultQOS", "Parent", "MaxWall",
+                "GrpCPUs", "Partition", "Account", "DefaultAccount", "Description",
+            ]),
+             prop::sample::select(vec!["=", "+=", "-="]),
+             "[a-zé0-9/=:,\\-.'+]{0,10}"),
+            0..5)
+    ) {
+        let mut line = String::from("add account base\nadd user u Account=base");
+        let mut dump_line = String::from("Cluster - 'c'\nUser - 'u'");
+        for (k, op, v) in &args {
+            let _ = write!(line, " {k}{op}{v}");
+            let _ = write!(dump_line, ":{k}{op}{v}");
+        }
+        let mut a = Accounts::new("demo");
+        let _ = a.apply_sacctmgr(&line, &any_qos);
+        let _ = dump::read(&dump_line, &any_qos);
+    }
+
+    #[test]
+    fn generated_trees_round_trip_through_dumps(
+        jobs in prop::option::of(0u32..1000),
+        wall in prop::option::of(1u64..100_000),
+        cpus in prop::option::of(0u64..10_000),
+        shares in prop::option::of(0u32..1000),
+    ) {
+        let mut text = String::from("add account a");
+        if let Some(j) = jobs { let _ = write!(text, " MaxJobs={j}"); }
+        if let Some(w) = wall { let _ = write!(text, " MaxWall={w}"); }
+        if let Some(c) = cpus { let _ = write!(text, " GrpTRES=cpu={c}"); }
+        if let Some(s) = shares { let _ = write!(text, " Fairshare={s}"); }
+        text.push_str("\nadd user u Account=a\n");
+        let t = tree(&text);
+        let back = dump::read(&dump::write(&t), &any_qos).unwrap();
+        prop_assert_eq!(&back, &t);
+        let u = back.assoc(back.user_assoc("u", "a", None).unwrap()).unwrap();
+        prop_assert_eq!(u.effective.max_jobs, jobs);
+        prop_assert_eq!(u.effective.max_wall, wall.map(mins));
+    }
 }
