@@ -5,6 +5,7 @@
 //! every node: it is built on first use and dropped by every change to nodes or
 //! partitions (a change of node state only keeps it).
 
+use crate::accounts::{AccountError, Accounts};
 use crate::fast_hash::FastBuild;
 use crate::gres::GresSpec;
 use crate::hostlist::node_order;
@@ -51,6 +52,13 @@ pub enum ClusterError {
         /// The node.
         node: String,
     },
+    /// QOS lines of an admin script ([`Cluster::add_sacctmgr_text`]).
+    #[error(transparent)]
+    Qos(#[from] QosError),
+    /// Account, user or cluster lines of an admin script, or a dump file
+    /// ([`Cluster::add_sacctmgr_text`], [`Cluster::load_sacctmgr_dump`]).
+    #[error(transparent)]
+    Accounts(#[from] AccountError),
     /// A second partition marked `Default=YES`.
     #[error("partition `{second}` is marked Default but `{first}` already is")]
     TwoDefaults {
@@ -83,6 +91,9 @@ pub struct Cluster {
     /// The SPANK plugins of its `plugstack.conf` (see [`crate::sbatch::spank`]).
     #[serde(default)]
     spank: Vec<crate::sbatch::spank::SpankPlugin>,
+    /// The association tree (`sacctmgr` accounts and users); `None` when none was given.
+    #[serde(default)]
+    accounts: Option<Accounts>,
     /// Derived from `nodes` and `partitions`; never compared, printed in full or saved.
     #[serde(skip)]
     index: IndexCache,
@@ -162,6 +173,100 @@ impl Cluster {
             return Err(ClusterError::DuplicateQos(qos.name));
         }
         self.qos.insert(qos.name.clone(), qos);
+        Ok(())
+    }
+
+    /// The association tree, once an admin script or a dump has created one.
+    #[must_use]
+    pub fn accounts(&self) -> Option<&Accounts> {
+        self.accounts.as_ref()
+    }
+
+    /// The association tree, to change it (e.g. [`Accounts::set_enforce`]).
+    pub fn accounts_mut(&mut self) -> Option<&mut Accounts> {
+        self.accounts.as_mut()
+    }
+
+    /// Applies a `sacctmgr` admin script that mixes `add|modify qos` lines with `add
+    /// cluster`, `add|modify|delete account` and `add|modify|delete user` lines; errors
+    /// name the script's line. All or nothing: a rejected script changes nothing.
+    ///
+    /// QOS lines are read first (by [`crate::qos`]), so an account line may name any QOS
+    /// of the cluster or of the script. Creating the association tree also creates the
+    /// `normal` QOS if the cluster has none, as slurmdbd does.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, SchedConfig};
+    /// let mut c = Cluster::new(SchedConfig::default());
+    /// c.add_sacctmgr_text(
+    ///     "sacctmgr -i add cluster demo\n\
+    ///      sacctmgr -i add qos gpu Priority=10\n\
+    ///      sacctmgr -i add account ml QOS=normal,gpu\n\
+    ///      sacctmgr -i add user erin Account=ml DefaultQOS=gpu\n",
+    /// )?;
+    /// let a = c.accounts().unwrap();
+    /// let job = a.resolve_job("erin", None, &[], None, |q| c.qos(q).is_some())?;
+    /// assert_eq!(job.qos.as_deref(), Some("gpu"));
+    /// assert!(c.qos("normal").is_some());
+    /// let err = c.add_sacctmgr_text("add qos big\nadd user frank Account=nope\n").unwrap_err();
+    /// assert_eq!(err.to_string(), "line 2: This account 'nope' doesn't exist.");
+    /// assert!(c.qos("big").is_none(), "the failed script left nothing behind");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_sacctmgr_text(&mut self, text: &str) -> Result<(), ClusterError> {
+        // QOS lines keep their place (other lines blank) so errors name the script's line.
+        let mut qos_text = String::new();
+        let mut account_lines = Vec::new();
+        for (idx, raw) in text.lines().enumerate() {
+            let is_qos = crate::shell_words::split(raw)
+                .is_ok_and(|w| !w.is_empty() && !crate::accounts::sacctmgr::is_account_line(&w));
+            let blank = crate::shell_words::split(raw).is_ok_and(|w| w.is_empty());
+            if is_qos {
+                qos_text.push_str(raw);
+            } else if !blank {
+                account_lines.push((idx + 1, raw));
+            }
+            qos_text.push('\n');
+        }
+        let mut next = self.clone();
+        add_qos_text(&mut next, &qos_text)?;
+        let mut acc = next.accounts.clone();
+        let created = acc.is_none();
+        {
+            let exists = |q: &str| q == "normal" || next.qos.contains_key(q);
+            for (line, raw) in account_lines {
+                crate::accounts::sacctmgr::apply_line(&mut acc, line, raw, &exists)?;
+            }
+        }
+        if let Some(a) = acc.as_mut() {
+            a.refinalize();
+        }
+        if created && acc.is_some() && !next.qos.contains_key("normal") {
+            next.add_qos(Qos::new("normal"))?;
+        }
+        next.accounts = acc;
+        *self = next;
+        Ok(())
+    }
+
+    /// Replaces the association tree with a `sacctmgr dump` file's
+    /// ([`crate::accounts::dump`]); QOS it names must exist (`normal` is created if the
+    /// cluster has none, as slurmdbd does). A rejected file changes nothing.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, SchedConfig};
+    /// let mut c = Cluster::new(SchedConfig::default());
+    /// c.load_sacctmgr_dump("Cluster - 'demo':Fairshare=1:QOS='normal'\nAccount - 'bio':Fairshare=10\n")?;
+    /// assert!(c.accounts().unwrap().account("bio").is_some());
+    /// # Ok::<(), hpcsched::ClusterError>(())
+    /// ```
+    pub fn load_sacctmgr_dump(&mut self, text: &str) -> Result<(), ClusterError> {
+        let exists = |q: &str| q == "normal" || self.qos.contains_key(q);
+        let acc = crate::accounts::dump::read(text, &exists)?;
+        if !self.qos.contains_key("normal") {
+            self.add_qos(Qos::new("normal"))?;
+        }
+        self.accounts = Some(acc);
         Ok(())
     }
 
@@ -672,5 +777,60 @@ mod tests {
         assert_eq!(c.qos("high").unwrap().preempt, ["normal"]);
         let order: Vec<_> = c.qos_list().map(|q| q.name.as_str()).collect();
         assert_eq!(order, ["normal", "high"]);
+    }
+
+    #[test]
+    fn admin_scripts_mix_qos_and_accounts_keep_line_numbers_and_are_all_or_nothing() {
+        let mut c = cluster();
+        let script = "# site accounts\n\
+             sacctmgr -i add cluster demo\n\
+             sacctmgr -i add qos gpu Priority=10\n\
+             \n\
+             sacctmgr -i add account ml QOS=normal,gpu DefaultQOS=gpu\n\
+             sacctmgr -i add user erin,Finn Account=ml\n\
+             sacctmgr -i modify qos gpu set MaxJobsPerUser=2\n";
+        c.add_sacctmgr_text(script).unwrap();
+        let order: Vec<_> = c.qos_list().map(|q| q.name.as_str()).collect();
+        assert_eq!(order, ["gpu", "normal"], "normal is created with the tree");
+        assert_eq!(c.qos("gpu").unwrap().max_jobs_per_user, Some(2));
+        let a = c.accounts().unwrap();
+        assert_eq!(a.cluster(), "demo");
+        assert_eq!(a.default_account("finn"), Some("ml"));
+        let before = c.clone();
+        // A bad QOS line, then a bad account line: each names its own line.
+        let err = c
+            .add_sacctmgr_text("add account x\n\nadd qos q Bogus=1\n")
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ClusterError::Qos(QosError::UnknownKey {
+                line: 3,
+                key: "Bogus".into()
+            })
+        );
+        let err = c
+            .add_sacctmgr_text("add qos q\nadd account x\nadd user g Account=x QOS=zz\n")
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ClusterError::Accounts(AccountError::BadQos {
+                line: 3,
+                qos: "zz".into()
+            })
+        );
+        assert_eq!(c, before);
+        let dumped = before.accounts().map(crate::accounts::dump::write);
+        c.load_sacctmgr_dump(&dumped.unwrap_or_default()).unwrap();
+        assert_eq!(
+            c, before,
+            "a dump of the tree loads back to the same cluster"
+        );
+        assert!(matches!(
+            c.load_sacctmgr_dump("Account - 'x'\n"),
+            Err(ClusterError::Accounts(AccountError::DumpNoCluster {
+                line: 1
+            }))
+        ));
+        assert_eq!(c, before);
     }
 }

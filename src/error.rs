@@ -1,5 +1,6 @@
 //! The crate-wide error type: every module's error, so callers can hold one type.
 
+use crate::accounts::AccountError;
 use crate::array::ArrayError;
 use crate::cluster::ClusterError;
 use crate::constraint::ConstraintError;
@@ -63,6 +64,9 @@ pub enum Error {
     /// QOS definitions.
     #[error(transparent)]
     Qos(#[from] QosError),
+    /// Accounts and users (sacctmgr lines, dump files), or a job's account or QOS.
+    #[error(transparent)]
+    Accounts(#[from] AccountError),
     /// A cluster change.
     #[error(transparent)]
     Cluster(#[from] ClusterError),
@@ -91,9 +95,10 @@ impl Error {
     pub fn line(&self) -> Option<usize> {
         match self {
             Error::Conf(e) => Some(e.line()),
-            Error::Qos(e) => Some(e.line()),
+            Error::Qos(e) | Error::Cluster(ClusterError::Qos(e)) => Some(e.line()),
             Error::Script(e) => e.line(),
             Error::Plugstack(e) => Some(e.line()),
+            Error::Accounts(e) | Error::Cluster(ClusterError::Accounts(e)) => e.line(),
             Error::Time(_)
             | Error::Memory(_)
             | Error::Gres(_)

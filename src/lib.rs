@@ -35,6 +35,7 @@
 //! # }
 //! ```
 
+pub mod accounts;
 pub mod array;
 pub mod cluster;
 pub mod constraint;
@@ -60,6 +61,7 @@ pub mod record;
 pub mod replay;
 pub mod request;
 pub mod resolve;
+mod sacctmgr_words;
 pub mod sbatch;
 pub mod sched_config;
 pub mod scheduler;

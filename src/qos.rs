@@ -13,8 +13,9 @@
 //! sacctmgr's `-1` does.
 
 use crate::preempt::{PreemptMode, parse_qos_preempt_mode};
+use crate::sacctmgr_words::{self as words, prefix_of, split_arg, split_names};
 use crate::time::{Duration, TimeLimit};
-use crate::tres::{TresError, TresKind, TresLimits};
+use crate::tres::{TresKind, TresLimits};
 use bitflags::bitflags;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -373,16 +374,6 @@ const KEYS: &[(&str, usize, Field)] = &[
     ("UsageThreshold", 6, Field::UsageThreshold),
 ];
 
-/// sacctmgr's prefix match: `key` is a case-insensitive prefix of `name`, at least `min`
-/// characters long.
-fn prefix_of(key: &str, name: &str, min: usize) -> bool {
-    key.len() >= min
-        && key.len() <= name.len()
-        && name
-            .get(..key.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(key))
-}
-
 fn field_of(key: &str) -> Option<Field> {
     KEYS.iter()
         .find(|(name, min, _)| prefix_of(key, name, *min))
@@ -427,37 +418,14 @@ impl Arg<'_> {
         }
     }
 
-    /// sacctmgr's `get_uint()`: a decimal number; negative clears (None); empty is 0.
-    fn count(&self) -> Result<Option<u64>, QosError> {
-        let v = self.value.trim();
-        if v.is_empty() {
-            return Ok(Some(0));
-        }
-        let n: i64 = v.parse().map_err(|_| self.err("not a number"))?;
-        Ok(u64::try_from(n).ok())
-    }
-
+    /// sacctmgr's `get_uint()` ([`words::count`]).
     fn count32(&self) -> Result<Option<u32>, QosError> {
-        self.count()?
-            .map(|n| u32::try_from(n).map_err(|_| self.err("greater than 4294967295")))
-            .transpose()
+        words::count32(self.value).map_err(|w| self.err(w))
     }
 
-    /// A `time_str2mins()` wall limit; `-1`/`UNLIMITED` clear it.
+    /// A `time_str2mins()` wall limit ([`words::wall`]).
     fn wall(&self) -> Result<Option<TimeLimit>, QosError> {
-        let v = self.value.trim();
-        if v.starts_with('-') && v.parse::<i64>().is_ok_and(|n| n < 0) {
-            return Ok(None);
-        }
-        match v
-            .parse::<TimeLimit>()
-            .map_err(|e| self.err(e.to_string()))?
-        {
-            TimeLimit::Unlimited => Ok(None),
-            TimeLimit::Limited(d) => Ok(Some(TimeLimit::Limited(Duration::from_mins(
-                d.as_secs().div_ceil(60),
-            )))),
-        }
+        words::wall(self.value).map_err(|w| self.err(w))
     }
 
     /// `get_double()`: a number; negative clears (None).
@@ -474,50 +442,14 @@ impl Arg<'_> {
     }
 }
 
-/// Applies TRES limits the way sacctmgr combines them (replace per TRES, `-1` removes).
+/// Applies TRES limits the way sacctmgr combines them ([`words::apply_tres`]).
 fn apply_tres(arg: &Arg<'_>, into: &mut TresLimits) -> Result<(), QosError> {
-    let v = arg.value.trim();
-    if v.is_empty() {
-        return Err(arg.err("empty TRES list"));
-    }
-    let mut next = into.clone();
-    for entry in v.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        let Some((kind, count)) = entry.rsplit_once('=') else {
-            return Err(arg.err(format!("`{entry}` is not TYPE=COUNT")));
-        };
-        if count.trim().parse::<i64>().is_ok_and(|n| n < 0) {
-            let kind: TresKind = kind
-                .trim()
-                .parse()
-                .map_err(|e: TresError| arg.err(e.to_string()))?;
-            next.0.shift_remove(&kind);
-            continue;
-        }
-        let parsed = parse_tres(entry).map_err(|why| arg.err(why))?;
-        for (k, n) in parsed.0 {
-            next.0.insert(k, n);
-        }
-    }
-    *into = next;
-    Ok(())
+    words::apply_tres(arg.value, into).map_err(|w| arg.err(w))
 }
 
-/// Sets one legacy single-TRES limit (`MaxCPUsPerUser=64` => `cpu=64`).
+/// Sets one legacy single-TRES limit ([`words::apply_legacy`]).
 fn apply_legacy(arg: &Arg<'_>, kind: TresKind, into: &mut TresLimits) -> Result<(), QosError> {
-    match arg.count()? {
-        Some(n) => {
-            into.0.insert(kind, n);
-        }
-        None => {
-            into.0.shift_remove(&kind);
-        }
-    }
-    Ok(())
-}
-
-/// Parses a TRES list (`cpu=64,gres/gpu=4`).
-fn parse_tres(s: &str) -> Result<TresLimits, String> {
-    s.parse::<TresLimits>().map_err(|e| e.to_string())
+    words::apply_legacy(arg.value, kind, into).map_err(|w| arg.err(w))
 }
 
 /// Applies one `KEY=VALUE` to a QOS. `known` holds the QOS names a `Preempt=` may name.
@@ -667,16 +599,6 @@ fn apply_preempt(q: &mut Qos, arg: &Arg<'_>, known: &dyn Fn(&str) -> bool) -> Re
     Ok(())
 }
 
-/// Splits `KEY[+-]=VALUE`; `None` for a bare word.
-fn split_arg(word: &str) -> Option<(&str, Option<char>, &str)> {
-    let (k, v) = word.split_once('=')?;
-    let (k, op) = match k.chars().last() {
-        Some(c @ ('+' | '-')) => (&k[..k.len() - 1], Some(c)),
-        _ => (k, None),
-    };
-    Some((k, op, v))
-}
-
 /// Whether `word` is a case-insensitive prefix of `full` of at least `min` characters.
 fn is_word(word: &str, full: &str, min: usize) -> bool {
     prefix_of(word, full, min)
@@ -691,39 +613,26 @@ pub(crate) fn parse_with_known(
     let mut defined: IndexMap<String, Qos> = IndexMap::new();
     for (idx, raw) in text.lines().enumerate() {
         let line = idx + 1;
-        let words = shell_words(raw, line)?;
+        let line_words = shell_words(raw, line)?;
         let syntax = |why: &str| QosError::Syntax {
             line,
             text: raw.trim().to_string(),
             why: why.to_string(),
         };
-        let mut w = words.iter().map(String::as_str).peekable();
-        if w.peek().is_none() {
+        let Some(cl) = words::command_line(&line_words).map_err(syntax)? else {
             continue;
-        }
-        if w.peek()
-            .is_some_and(|x| *x == "sacctmgr" || x.ends_with("/sacctmgr"))
-        {
-            w.next();
-        }
-        // sacctmgr options (`-i`, `--immediate`, `-Q`...) before the command.
-        while w.peek().is_some_and(|x| x.starts_with('-')) {
-            w.next();
-        }
-        let Some(cmd) = w.next() else {
-            return Err(syntax("missing command"));
         };
-        let cmd_l = cmd.to_ascii_lowercase();
+        let cmd_l = cl.verb.to_ascii_lowercase();
         let adding = matches!(cmd_l.as_str(), "add" | "create");
         let modifying = matches!(cmd_l.as_str(), "modify" | "update");
         if !adding && !modifying {
             return Err(syntax("expected `add qos`, `create qos` or `modify qos`"));
         }
-        match w.next() {
+        match cl.entity {
             Some(e) if e.eq_ignore_ascii_case("qos") => {}
             _ => return Err(syntax("only QOS definitions are read")),
         }
-        let rest: Vec<&str> = w.collect();
+        let rest: Vec<&str> = cl.rest;
         let known_before: Vec<String> = existing
             .iter()
             .map(|q| q.name.clone())
@@ -826,15 +735,6 @@ pub(crate) fn parse_with_known(
         }
     }
     Ok(defined)
-}
-
-/// A comma list of QOS names, lower-cased as sacctmgr stores them.
-fn split_names(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect()
 }
 
 #[cfg(test)]

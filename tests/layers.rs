@@ -21,11 +21,13 @@ const LAYERS: &[&[&str]] = &[
         "output_pattern",
         "shell_words",
         "fast_hash",
+        "sacctmgr_words",
     ],
     &[
         "node",
         "partition",
         "qos",
+        "accounts",
         "sched_config",
         "preempt",
         "priority",
