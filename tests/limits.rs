@@ -414,3 +414,112 @@ mod properties {
         }
     }
 }
+
+/// A cluster of `conf` with the associations and QOS of a `sacctmgr` script.
+fn with_accounts(conf: &str, script: &str) -> Scheduler {
+    let mut c = Cluster::from_slurm_conf(&format!(
+        "SelectType=select/cons_tres\nDefMemPerCPU=100\n{conf}"
+    ))
+    .unwrap();
+    c.add_sacctmgr_text(script).unwrap();
+    Scheduler::new(c)
+}
+
+const FOUR: &str =
+    "NodeName=n[1-4] CPUs=4 RealMemory=4000\nPartitionName=p Nodes=n[1-4] Default=YES\n";
+
+/// A job gets its user's default account and its association's default QOS; an unknown
+/// account or a QOS the association may not use is refused with sbatch's message.
+#[test]
+fn associations_give_the_account_and_qos() {
+    let mut s = with_accounts(
+        FOUR,
+        "add cluster c\nadd qos gpu4 MaxTRESPerUser=cpu=4\n\
+         add account chem\nadd account phys\n\
+         add user alice Account=chem,phys DefaultAccount=phys QOS=normal,gpu4 DefaultQOS=gpu4\n\
+         add user bob Account=chem\n",
+    );
+    let a = submit(&mut s, "alice", &["-n4", "-t", "10"], 0);
+    let job = s.job(a).unwrap();
+    assert_eq!(
+        (job.account(), job.resolved().qos()),
+        (Some("phys"), Some("gpu4"))
+    );
+    let req = |args: &[&str]| hpcsched::sbatch::parse_args(args).unwrap();
+    let err = s
+        .submit(&req(&["-A", "bio", "-t", "10"]), "alice", Timestamp(0))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Invalid account or account/partition combination specified"
+    );
+    let err = s
+        .submit(&req(&["-q", "gpu4", "-t", "10"]), "bob", Timestamp(0))
+        .unwrap_err();
+    assert_eq!(err.to_string(), "Invalid qos specification");
+    let err = s
+        .submit(&req(&["-t", "10"]), "carol", Timestamp(0))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Invalid account or account/partition combination specified"
+    );
+    // alice's default QOS caps her at 4 CPUs.
+    let second = submit(&mut s, "alice", &["-n4", "-t", "10"], 0);
+    s.schedule(Timestamp(0));
+    assert_eq!(
+        reason(&s, second),
+        Some(PendingReason::QOSMaxCpuPerUserLimit)
+    );
+}
+
+/// GrpJobs on an account caps every job under it; MaxJobs on an account is inherited by
+/// each of its users, one count each; a user's own MaxJobs wins.
+#[test]
+fn association_job_limits() {
+    let mut s = with_accounts(
+        FOUR,
+        "add cluster c\nadd account chem GrpJobs=3\nadd account phys MaxJobs=1\n\
+         add user alice,bob Account=chem\nadd user carol,dave Account=phys\n\
+         add user erin Account=phys MaxJobs=2\n",
+    );
+    let one = ["-n1", "-t", "10"];
+    let chem: Vec<JobId> = ["alice", "alice", "bob", "bob"]
+        .iter()
+        .map(|u| submit(&mut s, u, &one, 0))
+        .collect();
+    let phys: Vec<JobId> = ["carol", "carol", "dave", "erin", "erin", "erin"]
+        .iter()
+        .map(|u| submit(&mut s, u, &one, 0))
+        .collect();
+    let started = started(&s.schedule(Timestamp(0)));
+    assert_eq!(
+        started,
+        vec![
+            chem[0], chem[1], chem[2], phys[0], phys[2], phys[3], phys[4]
+        ]
+    );
+    assert_eq!(reason(&s, chem[3]), Some(PendingReason::AssocGrpJobsLimit));
+    assert_eq!(reason(&s, phys[1]), Some(PendingReason::AssocMaxJobsLimit));
+    assert_eq!(reason(&s, phys[5]), Some(PendingReason::AssocMaxJobsLimit));
+}
+
+/// GrpTRES on a parent account counts the jobs of its sub-accounts; MaxSubmitJobs
+/// refuses at submit.
+#[test]
+fn association_tres_and_submit_limits() {
+    let mut s = with_accounts(
+        FOUR,
+        "add cluster c\nadd account science GrpTRES=cpu=8\n\
+         add account chem Parent=science\nadd account phys Parent=science\n\
+         add user alice Account=chem MaxSubmitJobs=2\nadd user bob Account=phys\n",
+    );
+    let a1 = submit(&mut s, "alice", &["-n4", "-t", "10"], 0);
+    let a2 = submit(&mut s, "alice", &["-n2", "-t", "10"], 0);
+    let req = hpcsched::sbatch::parse_args(&["-n1", "-t", "10"]).unwrap();
+    let err = s.submit(&req, "alice", Timestamp(0)).unwrap_err();
+    assert!(err.to_string().ends_with("AssocMaxSubmitJobLimit"), "{err}");
+    let b = submit(&mut s, "bob", &["-n4", "-t", "10"], 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))), vec![a1, a2]);
+    assert_eq!(reason(&s, b), Some(PendingReason::AssocGrpCpuLimit));
+}

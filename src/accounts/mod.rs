@@ -53,7 +53,7 @@ impl AssocId {
         self.0 as usize
     }
 
-    fn at(i: usize) -> Self {
+    pub(crate) fn at(i: usize) -> Self {
         // The tree holds far fewer than 2^32 associations; ids are made only here.
         Self(i as u32)
     }

@@ -42,6 +42,9 @@ pub(crate) struct AssocLevel<'a> {
     pub(crate) grp_tres: &'a TresLimits,
     /// The job's own association's `MaxJobs` (inherited down the tree); `None` above it.
     pub(crate) max_jobs: Option<u32>,
+    pub(crate) grp_submit_jobs: Option<u32>,
+    /// The job's own association's `MaxSubmitJobs`; `None` above it.
+    pub(crate) max_submit_jobs: Option<u32>,
 }
 
 /// Everything a job is counted in, in one partition.
@@ -231,6 +234,24 @@ pub(crate) fn submit(ledger: &Ledger, job: &JobScopes<'_>, count: u32) -> Option
             && over(Scope::QosUser(q, job.user), limit)
         {
             return Some(PendingReason::QOSMaxSubmitJobPerUserLimit);
+        }
+    }
+    for level in &job.assocs {
+        let used = held(ledger, Scope::Assoc(level.id))
+            .submitted
+            .saturating_add(count);
+        if let Some(limit) = level.grp_submit_jobs
+            && used > limit
+        {
+            return Some(PendingReason::AssocGrpSubmitJobsLimit);
+        }
+        // A QOS that limits submissions per user or account hides MaxSubmitJobs.
+        if !per_account
+            && !per_user
+            && let Some(limit) = level.max_submit_jobs
+            && used > limit
+        {
+            return Some(PendingReason::AssocMaxSubmitJobLimit);
         }
     }
     None

@@ -34,7 +34,7 @@ mod ledger;
 mod reasons;
 mod usage;
 
-pub(crate) use check::{JobScopes, QosPair};
+pub(crate) use check::{AssocLevel, JobScopes, QosPair};
 pub(crate) use ledger::{Charge, Ledger, Scope};
 pub(crate) use reasons::is_limit_reason;
 pub(crate) use usage::JobTres;
@@ -60,6 +60,18 @@ impl Limits {
             ledger: Ledger::default(),
         }
     }
+}
+
+/// Whether an association tree sets a limit that depends on what runs.
+pub(crate) fn has_assoc_limits(accounts: &crate::accounts::Accounts) -> bool {
+    accounts.iter().any(|(_, a)| {
+        let l = &a.limits;
+        l.grp_jobs.is_some()
+            || l.grp_submit_jobs.is_some()
+            || !l.grp_tres.is_empty()
+            || a.effective.max_jobs.is_some()
+            || a.effective.max_submit_jobs.is_some()
+    })
 }
 
 /// Whether a QOS has a limit that depends on what runs.

@@ -31,6 +31,9 @@ pub(super) struct FairShareState {
     accounts: HashMap<u32, usize, FastBuild>,
     /// The node of each (account, user), by the job table's indices.
     leaves: HashMap<(u32, u32), usize, FastBuild>,
+    /// With an association tree: the tree, until the first submission, and the node of
+    /// each association.
+    from_accounts: Option<(Option<ShareTree>, Vec<usize>)>,
 }
 
 impl FairShareState {
@@ -42,6 +45,7 @@ impl FairShareState {
                 fs: None,
                 accounts: HashMap::default(),
                 leaves: HashMap::default(),
+                from_accounts: cluster.accounts().and_then(tree_of),
             }),
             _ => None,
         }
@@ -83,13 +87,44 @@ impl FairShareState {
         len
     }
 
+    /// The node of a job: its association's, or its (account, user) one.
+    fn node_of(&self, job: &Job) -> Option<usize> {
+        match &self.from_accounts {
+            Some((_, nodes)) => job.assoc.and_then(|a| nodes.get(a as usize).copied()),
+            None => self.leaves.get(&(job.account_idx, job.user_idx)).copied(),
+        }
+    }
+
     /// The factor of a job's association as of the last tick.
     fn factor(&self, job: &Job) -> f64 {
-        match (&self.fs, self.leaves.get(&(job.account_idx, job.user_idx))) {
-            (Some(fs), Some(&leaf)) => fs.factor(leaf),
+        match (&self.fs, self.node_of(job)) {
+            (Some(fs), Some(leaf)) => fs.factor(leaf),
             _ => 0.0,
         }
     }
+}
+
+/// The share tree of an association tree, in its depth-first order, and the node of
+/// each association (by its index).
+fn tree_of(accounts: &crate::accounts::Accounts) -> Option<(Option<ShareTree>, Vec<usize>)> {
+    let mut nodes = Vec::with_capacity(accounts.len());
+    let mut node_of = vec![0usize; accounts.len()];
+    for (id, a) in accounts.iter() {
+        if let Some(slot) = node_of.get_mut(id.index()) {
+            *slot = nodes.len();
+        }
+        let shares = match a.shares {
+            crate::accounts::Shares::Parent => ShareValue::Parent,
+            crate::accounts::Shares::Value(v) => ShareValue::Value(v),
+        };
+        nodes.push(ShareNode {
+            name: a.user.clone().unwrap_or_else(|| a.account.clone()),
+            user: a.is_user(),
+            parent: a.parent.and_then(|p| node_of.get(p.index()).copied()),
+            shares,
+        });
+    }
+    ShareTree::new(nodes).ok().map(|t| (Some(t), node_of))
 }
 
 /// A tree of one root always builds; this is never reached.
@@ -104,11 +139,18 @@ fn unreachable_tree() -> ShareTree {
 }
 
 impl Scheduler {
-    /// Puts a newly submitted job's association in the share tree.
+    /// Puts a newly submitted job's association in the share tree (the whole tree of
+    /// associations at the first one).
     pub(super) fn fair_share_submit(&mut self, id: JobId, now: Timestamp) {
         let Some(state) = self.fair_share.as_mut() else {
             return;
         };
+        if let Some((tree, _)) = &mut state.from_accounts {
+            if let Some(tree) = tree.take() {
+                state.fs = Some(FairShare::new(tree, state.config, now));
+            }
+            return;
+        }
         let Some(job) = self.jobs.get(id) else {
             return;
         };
@@ -176,7 +218,7 @@ impl Scheduler {
     /// (its partition's `TRESBillingWeights` over its allocation) and QOS usage factor.
     fn running_for_fair_share(&self, job: &Job) -> Option<RunningJob> {
         let state = self.fair_share.as_ref()?;
-        let leaf = *state.leaves.get(&(job.account_idx, job.user_idx))?;
+        let leaf = state.node_of(job)?;
         let start = job.start?;
         let mut alloc = Tres {
             nodes: u32::try_from(job.allocation.len()).unwrap_or(u32::MAX),

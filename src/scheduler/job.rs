@@ -30,6 +30,8 @@ pub struct Job {
     /// The job's account's index in the scheduler's account table (the limits count
     /// usage per account).
     pub(crate) account_idx: u32,
+    /// The job's association, when the cluster has associations.
+    pub(crate) assoc: Option<u32>,
     pub(crate) resolved: ResolvedJob,
     pub(crate) state: JobState,
     pub(crate) reason: Option<PendingReason>,

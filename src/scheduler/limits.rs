@@ -4,10 +4,11 @@
 
 use super::Scheduler;
 use super::job::Job;
+use crate::accounts::AssocId;
 use crate::gres::GresKey;
 use crate::job_id::JobId;
 use crate::job_state::PendingReason;
-use crate::limits::{Charge, JobScopes, JobTres, QosPair, Scope};
+use crate::limits::{AssocLevel, Charge, JobScopes, JobTres, QosPair, Scope};
 use crate::planner::{Demand, MemDemand, Placement};
 use crate::resolve::ResolvedJob;
 
@@ -29,8 +30,77 @@ impl Scheduler {
             qos: QosPair::ordered(job_qos, part_qos),
             user: job.user_idx,
             account: job.account_idx,
-            assocs: Vec::new(),
+            assocs: self.assoc_levels(job.assoc),
         }
+    }
+
+    /// The association levels of association `assoc`, from it up to the root.
+    fn assoc_levels(&self, assoc: Option<u32>) -> Vec<AssocLevel<'_>> {
+        let (Some(id), Some(accounts)) = (assoc, self.site.cluster.accounts()) else {
+            return Vec::new();
+        };
+        let leaf = AssocId::at(id as usize);
+        accounts
+            .parent_ids(leaf)
+            .filter_map(|a| accounts.assoc(a).map(|rec| (a, rec)))
+            .map(|(a, rec)| {
+                let own = a == leaf;
+                AssocLevel {
+                    id: u32::try_from(a.index()).unwrap_or(u32::MAX),
+                    grp_jobs: rec.limits.grp_jobs,
+                    grp_tres: &rec.limits.grp_tres,
+                    max_jobs: if own { rec.effective.max_jobs } else { None },
+                    grp_submit_jobs: rec.limits.grp_submit_jobs,
+                    max_submit_jobs: if own {
+                        rec.effective.max_submit_jobs
+                    } else {
+                        None
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// The account and QOS a job gets from its association when it names none, and its
+    /// association: a request with them filled in (when one was missing) and the
+    /// association's index; nothing without associations.
+    pub(super) fn associate(
+        &self,
+        request: &crate::request::JobRequest,
+        user: &str,
+    ) -> Result<(Option<crate::request::JobRequest>, Option<u32>), super::SubmitError> {
+        let cluster = &self.site.cluster;
+        let Some(accounts) = cluster.accounts() else {
+            return Ok((None, None));
+        };
+        let partitions: Vec<String> = if request.partitions.is_empty() {
+            cluster
+                .default_partition()
+                .map(|p| vec![p.name.clone()])
+                .unwrap_or_default()
+        } else {
+            request.partitions.clone()
+        };
+        let found = accounts.resolve_job(
+            user,
+            request.account.as_deref(),
+            &partitions,
+            request.qos.as_deref(),
+            |q| cluster.qos(q).is_some(),
+        )?;
+        let assoc = found
+            .assoc
+            .map(|a| u32::try_from(a.index()).unwrap_or(u32::MAX));
+        let mut filled = None;
+        if request.account.is_none() && found.account.is_some()
+            || request.qos.is_none() && found.qos.is_some()
+        {
+            let mut r = request.clone();
+            r.account = r.account.or(found.account);
+            r.qos = r.qos.or(found.qos);
+            filled = Some(r);
+        }
+        Ok((filled, assoc))
     }
 
     /// The limits checked before nodes are chosen (jobs running per QOS, user, account
@@ -135,6 +205,7 @@ impl Scheduler {
         &self,
         resolved: &ResolvedJob,
         user: &str,
+        assoc: Option<u32>,
         count: u32,
     ) -> Option<PendingReason> {
         if !self.limits.active {
@@ -161,6 +232,10 @@ impl Scheduler {
                 account,
                 assocs: Vec::new(),
             };
+            let scopes = JobScopes {
+                assocs: self.assoc_levels(assoc),
+                ..scopes
+            };
             crate::limits::check::submit(&self.limits.ledger, &scopes, count)
         })
     }
@@ -182,7 +257,8 @@ impl Scheduler {
                 qos.push(q);
             }
         }
-        qos.into_iter()
+        let mut scopes: Vec<Scope> = qos
+            .into_iter()
             .flat_map(|q| {
                 [
                     Scope::Qos(q),
@@ -190,7 +266,13 @@ impl Scheduler {
                     Scope::QosAccount(q, job.account_idx),
                 ]
             })
-            .collect()
+            .collect();
+        scopes.extend(
+            self.assoc_levels(job.assoc)
+                .iter()
+                .map(|a| Scope::Assoc(a.id)),
+        );
+        scopes
     }
 
     /// Counts `delta` more (or fewer) pending jobs of job `id` as submitted.

@@ -103,6 +103,11 @@ pub enum SubmitError {
     /// The user name is empty.
     #[error("a job needs a user name")]
     NoUser,
+    /// The cluster's associations refuse the job's user, account or QOS ("Invalid
+    /// account or account/partition combination specified", "Invalid qos
+    /// specification").
+    #[error(transparent)]
+    Association(#[from] crate::accounts::AccountError),
 }
 
 /// Why a job event was refused. A refused event changes nothing.
@@ -198,7 +203,12 @@ impl Scheduler {
         let jobs = JobTable::new(&cluster);
         let priorities = Priorities::new(&cluster);
         let queue = QueueState::new(cluster.partitions().map(|p| p.priority_tier));
-        let limits = Limits::new(cluster.qos_list(), false);
+        let limits = Limits::new(
+            cluster.qos_list(),
+            cluster
+                .accounts()
+                .is_some_and(crate::limits::has_assoc_limits),
+        );
         let fair_share = fair_share::FairShareState::of(&cluster);
         Self {
             site: Site::new(cluster, policy),
@@ -263,6 +273,11 @@ impl Scheduler {
         if user.is_empty() {
             return Err(SubmitError::NoUser);
         }
+        // With associations, the job's account and QOS are its association's when it
+        // names none (`_job_create()`: the user's default account, the association's
+        // default QOS), and an unknown one is refused.
+        let (with_assoc, assoc) = self.associate(request, user)?;
+        let request = with_assoc.as_ref().unwrap_or(request);
         let mut resolved = self.site.cluster.resolve(request)?;
         let id = self.jobs.peek_next_id();
         if let Some(dep) = &request.dependency {
@@ -295,9 +310,12 @@ impl Scheduler {
         let tasks = request.array.as_deref().map_or(1, |spec| {
             ArrayTasks::new(ArraySpec::clone(spec)).pending_count()
         });
-        if let Some(reason) =
-            self.limits_submit_refusal(&resolved, user, u32::try_from(tasks).unwrap_or(u32::MAX))
-        {
+        if let Some(reason) = self.limits_submit_refusal(
+            &resolved,
+            user,
+            assoc,
+            u32::try_from(tasks).unwrap_or(u32::MAX),
+        ) {
             return Err(SubmitError::Rejected(
                 crate::resolve::RejectReason::QosPolicy(reason).into(),
             ));
@@ -341,6 +359,7 @@ impl Scheduler {
             user,
             user_idx,
             account_idx,
+            assoc,
             resolved,
             state: JobState::Pending,
             reason: described
