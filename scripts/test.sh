@@ -42,6 +42,21 @@ HPCSCHED_FIDELITY=live cargo test --locked --test fidelity
 bash tests/fidelity/harness/teardown.sh --quiet --purge
 trap - EXIT
 
+step "fidelity: accounting mode (slurmdbd + MariaDB), the accounting group live"
+# The same harness restarted with accounting (tests/fidelity/README.md, "Accounting mode");
+# the group's differences are reported, not failed, while ACCOUNTING_STRICT is false.
+export FIDELITY_ACCOUNTING=1
+bash tests/fidelity/harness/setup.sh
+trap 'bash tests/fidelity/harness/teardown.sh --quiet --purge || true' EXIT
+# A live subset (the whole group, ~4.5 min, is replayed from its recordings in the step
+# above): @sacctmgr applied and undone, an end admitting a limited job, sshare/sprio, a
+# planned start without reservation, a partition QOS, submit-time refusals.
+FIDELITY_ONLY=f01,f03,f11,f13 HPCSCHED_FIDELITY=live FIDELITY_PART=accounting \
+  cargo test --locked --test fidelity
+bash tests/fidelity/harness/teardown.sh --quiet --purge
+trap - EXIT
+unset FIDELITY_ACCOUNTING
+
 step "rust: docs build without warnings (broken intra-doc links fail)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p hpcsched -p hpcsched-ffi
 

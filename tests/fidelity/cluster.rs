@@ -12,6 +12,8 @@ pub struct FidelityCluster {
     /// The rendered slurm.conf, written under the cargo target's temp folder: the
     /// `--cluster FILE` of `hpcsched check`.
     pub conf_path: PathBuf,
+    /// The rendered slurm.conf's text (a scenario's `@partition NAME QOS=...` edits it).
+    pub conf: String,
 }
 
 /// Renders the template as `harness/setup.sh` does.
@@ -33,16 +35,79 @@ pub fn render(template: &str, state: &str, port_base: u32) -> String {
     out
 }
 
+/// The key of a `Key=Value` line, lowercase (slurm.conf keys are case-insensitive).
+fn key_of(line: &str) -> Option<String> {
+    let t = line.trim();
+    if t.starts_with('#') {
+        return None;
+    }
+    let (k, _) = t.split_once('=')?;
+    (!k.is_empty() && !k.contains(char::is_whitespace)).then(|| k.to_ascii_lowercase())
+}
+
+/// The template with the accounting mode's lines (`accounting/slurm.conf.add`) in place of
+/// the base's lines of the same keys, as `harness/setup.sh` renders it with
+/// `FIDELITY_ACCOUNTING=1`.
+pub fn with_accounting(template: &str, add: &str) -> String {
+    let over: Vec<&str> = add
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim().starts_with('#'))
+        .collect();
+    let keys: Vec<String> = over.iter().filter_map(|l| key_of(l)).collect();
+    let mut out = String::with_capacity(template.len() + add.len());
+    for line in template.lines() {
+        if key_of(line).is_some_and(|k| keys.contains(&k)) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !over.is_empty() {
+        out.push_str(
+            "# ---------------- accounting mode (accounting/slurm.conf.add) ----------------\n",
+        );
+        for line in over {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Reads and renders `cluster.conf.in`, parses it and writes the rendered copy to
 /// `CARGO_TARGET_TMPDIR/fidelity-cluster.conf`.
 pub fn load() -> Result<FidelityCluster, String> {
-    let path = crate::root().join("cluster.conf.in");
-    let template =
-        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    load_mode(false)
+}
+
+/// The accounting mode's cluster (`FIDELITY_ACCOUNTING=1`): `cluster.conf.in` with
+/// `accounting/slurm.conf.add`, written to `CARGO_TARGET_TMPDIR/fidelity-accounting.conf`.
+pub fn load_accounting() -> Result<FidelityCluster, String> {
+    load_mode(true)
+}
+
+fn load_mode(accounting: bool) -> Result<FidelityCluster, String> {
+    let read = |path: PathBuf| {
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))
+    };
+    let mut template = read(crate::root().join("cluster.conf.in"))?;
+    if accounting {
+        let add = read(crate::root().join("accounting/slurm.conf.add"))?;
+        template = with_accounting(&template, &add);
+    }
     let conf = render(&template, "/tmp/hpcsched-fidelity", 17800);
     let cluster = Cluster::from_slurm_conf(&conf).map_err(|e| format!("cluster.conf.in: {e}"))?;
-    let conf_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fidelity-cluster.conf");
+    let file = if accounting {
+        "fidelity-accounting.conf"
+    } else {
+        "fidelity-cluster.conf"
+    };
+    let conf_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(file);
     std::fs::write(&conf_path, &conf)
         .map_err(|e| format!("writing {}: {e}", conf_path.display()))?;
-    Ok(FidelityCluster { cluster, conf_path })
+    Ok(FidelityCluster {
+        cluster,
+        conf_path,
+        conf,
+    })
 }

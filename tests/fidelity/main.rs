@@ -24,8 +24,14 @@
 //! sections of the parts it ran, a recorded run (`cargo test`) checks them, a live run only
 //! says when its figures differ (live Slurm jitters by a second here and there).
 //!
+//! A third part, the accounting group ([`accounting`], `FIDELITY_PART=accounting`), runs on
+//! the harness's accounting mode (`FIDELITY_ACCOUNTING=1`); it is printed, not written to
+//! docs/fidelity.md, and reported without failing while [`accounting::ACCOUNTING_STRICT`]
+//! is false.
+//!
 //! Any difference not listed as a deliberate deviation fails the suite.
 
+mod accounting;
 mod cluster;
 mod corpus;
 mod generate;
@@ -94,6 +100,8 @@ struct Parts {
     scenarios: bool,
     generated: bool,
     corpus: bool,
+    /// The accounting group (`accounting/`), on the harness's accounting mode.
+    accounting: bool,
     /// The scenario part reports on every scenario (all but a live run with
     /// `FIDELITY_ONLY`).
     scenarios_whole: bool,
@@ -101,22 +109,26 @@ struct Parts {
 
 impl Parts {
     fn from_env(mode: Mode) -> Result<Parts, String> {
-        let (scenarios, generated, corpus) = match std::env::var("FIDELITY_PART").as_deref() {
-            Err(_) | Ok("") => (true, true, true),
-            Ok("scenarios") => (true, false, false),
-            Ok("generated") => (false, true, false),
-            Ok("corpus") => (false, false, true),
-            Ok(other) => {
-                return Err(format!(
-                    "FIDELITY_PART={other}: expected scenarios, generated or corpus (unset: all)"
-                ));
-            }
-        };
+        let (scenarios, generated, corpus, accounting) =
+            match std::env::var("FIDELITY_PART").as_deref() {
+                Err(_) | Ok("") => (true, true, true, true),
+                Ok("scenarios") => (true, false, false, false),
+                Ok("generated") => (false, true, false, false),
+                Ok("corpus") => (false, false, true, false),
+                Ok("accounting") => (false, false, false, true),
+                Ok(other) => {
+                    return Err(format!(
+                        "FIDELITY_PART={other}: expected scenarios, generated, corpus or \
+                         accounting (unset: all)"
+                    ));
+                }
+            };
         let scenarios_whole = scenarios && (mode != Mode::Live || only().is_none());
         Ok(Parts {
             scenarios,
             generated,
             corpus,
+            accounting,
             scenarios_whole,
         })
     }
@@ -166,6 +178,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The plain parts were recorded without accounting: live Slurm in accounting mode
+    // would answer other questions (and fair-share settings may differ).
+    if mode.live() && (parts.scenarios || parts.generated || parts.corpus) && slurm::accounting() {
+        eprintln!(
+            "fidelity: the harness's Slurm is in accounting mode (FIDELITY_ACCOUNTING=1): \
+             run FIDELITY_PART=accounting on it, the other parts on the plain harness"
+        );
+        return ExitCode::FAILURE;
+    }
     if mode == Mode::Explore {
         return match generated::explore(&cluster) {
             Ok(_) => ExitCode::SUCCESS,
@@ -190,6 +211,17 @@ fn main() -> ExitCode {
     } else {
         corpus::CorpusOutcome::default()
     };
+    let accounting = if parts.accounting {
+        match cluster::load_accounting() {
+            Ok(c) => accounting::run(mode, &c),
+            Err(e) => scenario::ScenarioOutcome {
+                failures: vec![e],
+                ..scenario::ScenarioOutcome::default()
+            },
+        }
+    } else {
+        scenario::ScenarioOutcome::default()
+    };
     let scenario_md = scenario::report_md(&scenarios);
     let generated_md = generated::report_md(&generated);
     // Recorded: every difference of the generated corpus is fixed or documented. Live: a
@@ -211,7 +243,25 @@ fn main() -> ExitCode {
     } else {
         usize::from(live_short)
     };
-    let mut failed = scenarios.failures.len() + generated_failed + corpus.failures.len();
+    // A scenario without a row could not be run or read at all: that fails even while the
+    // group is not strict; its differences only fail when it is.
+    let accounting_broken = accounting
+        .failures
+        .iter()
+        .filter(|f| {
+            !accounting
+                .rows
+                .iter()
+                .any(|r| f.starts_with(&format!("{}: job ", r.name)))
+        })
+        .count();
+    let accounting_failed = if accounting::ACCOUNTING_STRICT {
+        accounting.failures.len()
+    } else {
+        accounting_broken
+    };
+    let mut failed =
+        scenarios.failures.len() + generated_failed + corpus.failures.len() + accounting_failed;
     let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
     let (old_scenario_md, old_generated_md, old_corpus_md) = split_doc(&doc);
@@ -274,6 +324,30 @@ fn main() -> ExitCode {
     }
     for f in scenarios.failures.iter().chain(&corpus.failures) {
         eprintln!("FAIL {f}");
+    }
+    if parts.accounting {
+        for r in &accounting.rows {
+            println!(
+                "fidelity: accounting {}: {} of {} jobs identical ({})",
+                r.name, r.identical, r.jobs, r.description
+            );
+        }
+        for f in &accounting.failures {
+            let tag = if accounting::ACCOUNTING_STRICT {
+                "FAIL"
+            } else {
+                "DIFF"
+            };
+            eprintln!("{tag} accounting {f}");
+        }
+        println!(
+            "fidelity: accounting group: {}/{} decisions identical in {} scenarios \
+             (ACCOUNTING_STRICT={})",
+            accounting.identical,
+            accounting.compared,
+            accounting.rows.len(),
+            accounting::ACCOUNTING_STRICT
+        );
     }
     for f in &generated.failures {
         if generated_strict {

@@ -16,6 +16,17 @@
 //!   required);
 //! - the first comment line says what the scenario checks (it goes into the report).
 //!
+//! The accounting group (`accounting/*.jobs`, on the harness's accounting mode) adds:
+//!
+//! - `@sacctmgr ARGS`: applied before the first job, in order, with `sacctmgr -i ARGS` on
+//!   Slurm and through [`crate::accounting::apply_sacctmgr`] on hpcsched; undone after the
+//!   scenario;
+//! - `@partition NAME KEY=VALUE`: `scontrol update PartitionName=NAME KEY=VALUE` before the
+//!   first job (a partition `QOS=`), the same key on the partition's slurm.conf line for
+//!   hpcsched; put back after the scenario;
+//! - `@sshare`, `@sprio`: `sshare -a -l -P` / `sprio -l` at the collection, kept in the
+//!   observation (not compared yet).
+//!
 //! **Slurm's side** (live): the queue is cleared, each job is submitted with
 //! `sbatch --wrap "sleep RUNTIME; exit EXIT"` as its user when its time comes, actions are
 //! run with `scontrol`/`scancel`, and after two more backfill cycles `squeue` gives every
@@ -157,10 +168,23 @@ pub struct Scenario {
     actions: Vec<(u64, Action)>,
     collect_after: u64,
     deviations: Vec<Deviation>,
+    /// `@sacctmgr` lines (their arguments), in order.
+    pub(crate) sacctmgr: Vec<String>,
+    /// `@partition NAME KEY=VALUE` lines: partition, setting.
+    pub(crate) partition_set: Vec<(String, String)>,
+    /// `@sshare` / `@sprio`: the views recorded at the collection.
+    pub(crate) views: Vec<String>,
     /// Starts agree within this many seconds (generated scenarios: the issue's measure of a
     /// decision, "start within 60 s"); `None`: the hand-written suite's rule (see the
     /// module docs).
     pub start_tolerance: Option<u64>,
+}
+
+impl Scenario {
+    /// Its name (the file's stem).
+    pub(crate) fn name_str(&self) -> &str {
+        &self.name
+    }
 }
 
 /// One job as a scheduler reports it: what is compared.
@@ -188,12 +212,34 @@ struct Observation {
     /// `scontrol show job`), and the partition it runs in: not compared, kept to explain
     /// differences.
     started_by: BTreeMap<String, String>,
+    /// `@sshare` / `@sprio` output at the collection: view, line (not compared yet).
+    views: Vec<(String, String)>,
+    /// Accounting scenarios: each job's account and QOS (squeue `%a`, `%q`), not compared.
+    assoc: BTreeMap<String, String>,
 }
 
 pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
+    let root = crate::root();
+    run_group(
+        mode,
+        cluster,
+        &root.join("scenarios"),
+        &root.join("observed"),
+        true,
+    )
+}
+
+/// The scenarios of `dir` (`*.jobs`), observations in `observed_dir`; `retry`: a live run
+/// tries a scenario that differs twice.
+pub fn run_group(
+    mode: Mode,
+    cluster: &FidelityCluster,
+    dir: &Path,
+    observed_dir: &Path,
+    retry: bool,
+) -> ScenarioOutcome {
     let mut outcome = ScenarioOutcome::default();
-    let dir = crate::root().join("scenarios");
-    let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "jobs"))
@@ -228,16 +274,20 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
     for path in paths {
         match load(&path) {
             Ok(scenario) => {
-                let observed = crate::root()
-                    .join("observed")
-                    .join(format!("{}.tsv", scenario.name));
+                let observed = observed_dir.join(format!("{}.tsv", scenario.name));
                 let ask = mode.live() && selected(&path);
                 list.push((scenario, observed, ask));
             }
             Err(e) => outcome.failures.push(e),
         }
     }
-    run_all(mode, cluster, list, &mut outcome);
+    run_list(
+        mode,
+        retry && mode == Mode::Live,
+        cluster,
+        list,
+        &mut outcome,
+    );
     outcome
 }
 
@@ -349,6 +399,7 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
     let mut collect_after = 0;
     let mut deviations = Vec::new();
     let mut lines = Vec::new();
+    let (mut sacctmgr, mut partition_set, mut views) = (Vec::new(), Vec::new(), Vec::new());
     for (i, raw) in text.lines().enumerate() {
         let at = |what: &str| format!("{}:{}: {what}: `{raw}`", path.display(), i + 1);
         let trimmed = raw.trim();
@@ -363,6 +414,16 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
             let tail = tail.trim();
             if head == "collect" {
                 collect_after = tail.parse().map_err(|_| at("bad @collect"))?;
+            } else if head == "sacctmgr" {
+                sacctmgr.push(tail.to_owned());
+            } else if head == "partition" {
+                let (p, set) = tail
+                    .split_once(char::is_whitespace)
+                    .filter(|(_, set)| set.contains('='))
+                    .ok_or_else(|| at("expected `@partition NAME KEY=VALUE`"))?;
+                partition_set.push((p.to_owned(), set.trim().to_owned()));
+            } else if head == "sshare" || head == "sprio" {
+                views.push(head.to_owned());
             } else if head == "deviation" {
                 let (what, reason) = tail.split_once(':').ok_or_else(|| at("no `:`"))?;
                 let mut w = what.split_whitespace();
@@ -433,13 +494,16 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
         actions,
         collect_after,
         deviations,
+        sacctmgr,
+        partition_set,
+        views,
         start_tolerance: None,
     })
 }
 
 /// Splits a line into words the way a POSIX shell does for the job-list format (quotes
 /// and backslashes; no expansions).
-fn split_words(line: &str) -> Vec<String> {
+pub(crate) fn split_words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;
@@ -642,6 +706,27 @@ fn backfill_cycles() -> u64 {
 fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, String> {
     let began = Instant::now();
     clear(cluster)?;
+    let accounting = !s.sacctmgr.is_empty() || !s.partition_set.is_empty();
+    if accounting {
+        crate::accounting::apply(s)?;
+    }
+    let result = observe_cleared(s, cluster, began);
+    if accounting {
+        // The next scenario starts from the base tree: no job may hold what is removed.
+        let undone = clear(cluster).and_then(|()| crate::accounting::undo(s));
+        if let Err(e) = undone {
+            return Err(format!("undoing its accounting lines: {e}"));
+        }
+    }
+    result
+}
+
+/// [`observe`], the queue cleared (and the scenario's accounting lines applied).
+fn observe_cleared(
+    s: &Scenario,
+    cluster: &FidelityCluster,
+    began: Instant,
+) -> Result<Observation, String> {
     let cleared = began.elapsed();
     let mut obs = Observation::default();
     let mut ids: HashMap<usize, String> = HashMap::new();
@@ -700,15 +785,7 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
                     ids.insert(i, id);
                     obs.submits.push((line.key.clone(), Ok(0)));
                 }
-                Err(e) => {
-                    let msg = e
-                        .rsplit("Batch job submission failed: ")
-                        .next()
-                        .unwrap_or(&e)
-                        .trim()
-                        .to_owned();
-                    obs.submits.push((line.key.clone(), Err(msg)));
-                }
+                Err(e) => obs.submits.push((line.key.clone(), Err(refusal(&e)))),
             }
         } else {
             let (_, action) = &s.actions[i];
@@ -836,6 +913,21 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
         &["-h", "-t", "all", "-o", "%j|%i|%F|%V|%T|%S|%r|%N|%Y|%e"],
     );
     let shown = slurm::run("scontrol", &["show", "job", "-o"]).unwrap_or_default();
+    let assoc = if s.sacctmgr.is_empty() {
+        String::new()
+    } else {
+        slurm::run("squeue", &["-h", "-t", "all", "-o", "%F|%i|%a|%q"]).unwrap_or_default()
+    };
+    for view in &s.views {
+        let text = match view.as_str() {
+            "sshare" => slurm::run("sshare", &["-a", "-l", "-P"]),
+            _ => slurm::run("sprio", &["-l"]),
+        }
+        .unwrap_or_else(|e| format!("error: {e}"));
+        for l in text.lines().filter(|l| !l.trim().is_empty()) {
+            obs.views.push((view.clone(), l.replace('\t', " ")));
+        }
+    }
     reset_partitions(cluster)?;
     let out = out?;
     let mut submitted: HashMap<String, u64> = HashMap::new();
@@ -870,6 +962,13 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
         };
         if let Ok(v) = submit.parse() {
             submitted.entry(line_key.to_owned()).or_insert(v);
+        }
+        if let Some((account, qos)) = assoc.lines().find_map(|l| {
+            let mut f = l.split('|');
+            let (_, job, account, qos) = (f.next()?, f.next()?, f.next()?, f.next()?);
+            (job == id).then_some((account, qos))
+        }) {
+            obs.assoc.insert(key.clone(), format!("{account}\t{qos}"));
         }
         let pending = state == "PENDING";
         if !pending
@@ -941,6 +1040,21 @@ fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, Strin
     Ok(obs)
 }
 
+/// What sbatch said when it refused a job: its `sbatch: error:` lines, joined by ` / `
+/// (with accounting, the limit's reason, then "Batch job submission failed: ..."); the
+/// whole error when it printed none.
+fn refusal(err: &str) -> String {
+    let lines: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.find("sbatch: error: ").map(|at| l[at..].trim()))
+        .collect();
+    if lines.is_empty() {
+        err.trim().to_owned()
+    } else {
+        lines.join(" / ")
+    }
+}
+
 /// Whether a running job of this run is due to end within 3 s (or is overdue and still
 /// running): the collection waits for it.
 fn ending_soon(s: &Scenario, ids: &HashMap<usize, String>) -> Result<bool, String> {
@@ -968,7 +1082,8 @@ fn ending_soon(s: &Scenario, ids: &HashMap<usize, String>) -> Result<bool, Strin
 fn write_observation(o: &Observation) -> String {
     let mut out = String::from(
         "# Observed on Slurm 22.05.8 (tests/fidelity/harness) with HPCSCHED_FIDELITY=record.\n\
-         # Epoch seconds. job: KEY STATE START NODES REASON (START/NODES: actual, or planned).\n",
+         # Epoch seconds. job: KEY STATE START NODES REASON (START/NODES: actual, or planned).\n\
+         # reject: sbatch's error lines. assoc: account, QOS. view: @sshare/@sprio output.\n",
     );
     let _ = writeln!(out, "t0\t{}", o.t0);
     let _ = writeln!(out, "collect\t{}", o.collect);
@@ -992,6 +1107,12 @@ fn write_observation(o: &Observation) -> String {
     }
     for (key, by) in &o.started_by {
         let _ = writeln!(out, "started\t{key}\t{by}");
+    }
+    for (key, aq) in &o.assoc {
+        let _ = writeln!(out, "assoc\t{key}\t{aq}");
+    }
+    for (view, line) in &o.views {
+        let _ = writeln!(out, "view\t{view}\t{line}");
     }
     for (key, row) in &o.jobs {
         let _ = writeln!(
@@ -1048,6 +1169,10 @@ fn read_observation(path: &Path) -> Result<Observation, String> {
             ["started", key, by] => {
                 o.started_by.insert(key.into(), by.into());
             }
+            ["view", view, line] => o.views.push((view.into(), line.into())),
+            ["assoc", key, account, qos] => {
+                o.assoc.insert(key.into(), format!("{account}\t{qos}"));
+            }
             ["job", key, state, start, nodes, reason] => {
                 o.jobs.insert(
                     key.into(),
@@ -1077,7 +1202,7 @@ fn read_observation(path: &Path) -> Result<Observation, String> {
 const KILL_SECS: u64 = 1;
 
 fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<String, Row> {
-    let cluster = fc.cluster.clone();
+    let cluster = crate::accounting::scenario_cluster(s, fc);
     let policy = Policy::preset(Preset::Slurm, cluster.config());
     let mut sched = Scheduler::with_policy(cluster, policy);
     let mut ids: HashMap<u32, JobId> = HashMap::new();

@@ -63,3 +63,12 @@ pub fn run(program: &str, args: &[&str]) -> Result<String, String> {
 pub fn up() -> bool {
     run("scontrol", &["ping"]).is_ok_and(|s| s.contains("is UP"))
 }
+
+/// Whether the harness's Slurm runs in accounting mode (slurmdbd; `FIDELITY_ACCOUNTING=1`).
+pub fn accounting() -> bool {
+    run("scontrol", &["show", "config"]).is_ok_and(|c| {
+        c.lines().any(|l| {
+            l.starts_with("AccountingStorageType ") && l.contains("accounting_storage/slurmdbd")
+        })
+    })
+}

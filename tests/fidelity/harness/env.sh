@@ -5,12 +5,17 @@
 # Modelled on the workplace's slurm-oracle harness (see tests/fidelity/README.md); the
 # cluster is tests/fidelity/cluster.conf.in. Override before sourcing if needed:
 #   FIDELITY_STATE      state folder (default: ${TMPDIR:-/tmp}/hpcsched-fidelity)
-#   FIDELITY_PORT_BASE  slurmctld port; slurmd ports are base+10..base+54 (default 17800)
+#   FIDELITY_PORT_BASE  slurmctld port; slurmd ports are base+10..base+54 (default 17800);
+#                       with accounting, slurmdbd on base+5 and MariaDB on base+6
+#   FIDELITY_ACCOUNTING 1: accounting mode (tests/fidelity/accounting/): a private MariaDB
+#                       and slurmdbd, tests/fidelity/accounting/slurm.conf.add over the
+#                       cluster's slurm.conf, and a base association tree (default 0)
 FIDELITY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export FIDELITY_DIR
 export FIDELITY_STATE="${FIDELITY_STATE:-${TMPDIR:-/tmp}/hpcsched-fidelity}"
 export FIDELITY_PORT_BASE="${FIDELITY_PORT_BASE:-17800}"
 export FIDELITY_CLUSTER="${FIDELITY_CLUSTER:-fidelity}"
+export FIDELITY_ACCOUNTING="${FIDELITY_ACCOUNTING:-0}"
 export SLURM_CONF="$FIDELITY_STATE/slurm.conf"
 export SLURM_TIME_FORMAT=%s
 
@@ -21,5 +26,10 @@ FIDELITY_SLURMCTLD_REAL=/usr/sbin/slurmctld-wlm
 FIDELITY_SLURMD_REAL=/usr/sbin/slurmd-wlm
 FIDELITY_SLURMSTEPD_REAL=/usr/sbin/slurmstepd-wlm
 FIDELITY_PKGS="munge slurmctld slurmd slurm-client"
+# Accounting mode adds these (slurmdbd 22.05.8 and its database).
+FIDELITY_ACCOUNTING_PKGS="mariadb-server slurmdbd"
 # Local users the scenarios submit as (user-exclusive rules act between uids).
 FIDELITY_USERS="alice bob carol"
+# The account every scenario user belongs to in accounting mode (root keeps its own).
+FIDELITY_BASE_ACCOUNT=fidelity
+

@@ -19,10 +19,21 @@ log() { printf '[setup +%ss] %s\n' "$(elapsed)" "$*"; }
 
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
-render_conf() {  # render_conf OUTFILE : slurm.conf.in -> concrete slurm.conf
-    FIDELITY_STATE="$S" perl -pe 's/\@STATE\@/$ENV{FIDELITY_STATE}/g; s/\@CLUSTER\@/$ENV{FIDELITY_CLUSTER}/g;
-        s/\@PORT\+(\d+)\@/$ENV{FIDELITY_PORT_BASE}+$1/ge' \
-        "$FIDELITY_DIR/cluster.conf.in" > "$1"
+ACCT_ADD="$FIDELITY_DIR/accounting/slurm.conf.add"
+acct_on() { [ "$FIDELITY_ACCOUNTING" = 1 ]; }
+render_conf() {  # render_conf OUTFILE : slurm.conf.in (+ accounting/slurm.conf.add) -> concrete slurm.conf
+    local add=/dev/null
+    acct_on && add="$ACCT_ADD"
+    # The accounting lines replace the base's lines of the same keys (cluster.rs does the same).
+    FIDELITY_STATE="$S" perl -e '
+        my ($base, $add) = @ARGV; my (%over, @over);
+        open(my $a, "<", $add) or die; while (<$a>) { next if /^\s*(#|$)/; push @over, $_; $over{lc $1} = 1 if /^\s*([^=\s]+)=/; }
+        open(my $b, "<", $base) or die;
+        while (<$b>) { next if /^\s*([^=\s#]+)=/ && $over{lc $1}; print; }
+        if (@over) { print "# ---------------- accounting mode (accounting/slurm.conf.add) ----------------\n"; print for @over; }
+    ' "$FIDELITY_DIR/cluster.conf.in" "$add" |
+    perl -pe 's/\@STATE\@/$ENV{FIDELITY_STATE}/g; s/\@CLUSTER\@/$ENV{FIDELITY_CLUSTER}/g;
+        s/\@PORT\+(\d+)\@/$ENV{FIDELITY_PORT_BASE}+$1/ge' > "$1"
 }
 
 config_unchanged() {
@@ -40,6 +51,10 @@ all_up() {
     pid_alive "$(cat "$S/run/slurmctld.pid.harness")" || return 1
     local n p
     while read -r n p; do pid_alive "$p" || return 1; done < "$S/run/slurmd.pids.harness"
+    if acct_on; then
+        pid_alive "$(cat "$S/run/mariadbd.pid.harness" 2>/dev/null)" || return 1
+        pid_alive "$(cat "$S/run/slurmdbd.pid.harness" 2>/dev/null)" || return 1
+    fi
     scontrol ping >/dev/null 2>&1 || return 1
 }
 
@@ -62,7 +77,9 @@ fi
 
 # ---------------------------------------------------------------- 1. packages
 missing=""
-for p in $FIDELITY_PKGS; do
+PKGS="$FIDELITY_PKGS"
+acct_on && PKGS="$PKGS $FIDELITY_ACCOUNTING_PKGS"
+for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
@@ -107,6 +124,12 @@ for port in $(grep -v '^\s*#' "$S/slurm.conf" | grep -oE '(Port=\[?[0-9]+(-[0-9]
     done
 done
 
+if acct_on; then  # MariaDB's port (slurmdbd's, AccountingStoragePort, is in the loop above)
+    if (exec 3<>"/dev/tcp/127.0.0.1/$((FIDELITY_PORT_BASE + 6))") 2>/dev/null; then
+        echo "port $((FIDELITY_PORT_BASE + 6)) already in use; set FIDELITY_PORT_BASE" >&2; exit 1
+    fi
+fi
+
 # Marker so teardown can recognise processes spawned by these daemons.
 DAEMON_ENV=(env "FIDELITY_HARNESS_TAG=$S" "SLURM_CONF=$S/slurm.conf")
 
@@ -128,6 +151,55 @@ for _ in $(seq 50); do
 done
 munge -S "$S/munge/munge.socket" -n | unmunge -S "$S/munge/munge.socket" >/dev/null || { cat "$S/log/munged.out"; exit 1; }
 log "munged up (pid $(cat "$S/run/munged.pid.harness"))"
+
+# ---------------------------------------------------------------- 3b. accounting
+# A private MariaDB on loopback and slurmdbd (tests/fidelity/README.md, "Accounting mode");
+# the cluster is registered before slurmctld starts, as slurmctld wants.
+if acct_on; then
+    DB="$S/db"; DBPORT=$((FIDELITY_PORT_BASE + 6)); DBDPORT=$((FIDELITY_PORT_BASE + 5))
+    STORAGELOC=fidelity_acct
+    mkdir -p "$DB"
+    mariadb-install-db --no-defaults --datadir="$DB/data" --user=root --auth-root-authentication-method=normal \
+        --skip-test-db >"$S/log/mariadb-install.log" 2>&1 || { tail -20 "$S/log/mariadb-install.log" >&2; exit 1; }
+    "${DAEMON_ENV[@]}" setsid /usr/sbin/mariadbd --no-defaults --datadir="$DB/data" --socket="$DB/mysqld.sock" \
+        --port="$DBPORT" --bind-address=127.0.0.1 --user=root --pid-file="$DB/mariadbd.pid" \
+        --log-error="$S/log/mariadbd.err" --innodb-buffer-pool-size=64M --innodb-lock-wait-timeout=900 \
+        --skip-name-resolve </dev/null >"$S/log/mariadbd.out" 2>&1 &
+    echo $! > "$S/run/mariadbd.pid.harness"
+    for _ in $(seq 150); do mariadb --socket="$DB/mysqld.sock" -uroot -e 'select 1' >/dev/null 2>&1 && break; sleep 0.1; done
+    mariadb --socket="$DB/mysqld.sock" -uroot -e "
+        CREATE USER 'slurm'@'localhost' IDENTIFIED BY 'fidelity';
+        CREATE USER 'slurm'@'127.0.0.1' IDENTIFIED BY 'fidelity';
+        GRANT ALL ON $STORAGELOC.* TO 'slurm'@'localhost';
+        GRANT ALL ON $STORAGELOC.* TO 'slurm'@'127.0.0.1';
+        FLUSH PRIVILEGES;" || { tail -20 "$S/log/mariadbd.err" >&2; exit 1; }
+    log "mariadbd up (pid $(cat "$S/run/mariadbd.pid.harness"), port $DBPORT)"
+    # slurmdbd has no -f: it reads slurmdbd.conf from the folder of SLURM_CONF.
+    cat > "$S/slurmdbd.conf" <<CONF
+AuthType=auth/munge
+AuthInfo=socket=$S/munge/munge.socket
+DbdHost=localhost
+DbdAddr=127.0.0.1
+DbdPort=$DBDPORT
+SlurmUser=root
+PidFile=$S/run/slurmdbd.pid
+LogFile=$S/log/slurmdbd.log
+DebugLevel=info
+StorageType=accounting_storage/mysql
+StorageHost=127.0.0.1
+StoragePort=$DBPORT
+StorageUser=slurm
+StoragePass=fidelity
+StorageLoc=$STORAGELOC
+CONF
+    chmod 600 "$S/slurmdbd.conf"
+    ( cd "$S" && exec "${DAEMON_ENV[@]}" setsid /usr/sbin/slurmdbd -D ) </dev/null >"$S/log/slurmdbd.out" 2>&1 &
+    echo $! > "$S/run/slurmdbd.pid.harness"
+    for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$DBDPORT") 2>/dev/null && break; sleep 0.1; done
+    (exec 3<>"/dev/tcp/127.0.0.1/$DBDPORT") 2>/dev/null || { tail -20 "$S/log/slurmdbd.out" "$S/log/slurmdbd.log" >&2; exit 1; }
+    sacctmgr -i add cluster "$FIDELITY_CLUSTER" >/dev/null
+    log "slurmdbd up (pid $(cat "$S/run/slurmdbd.pid.harness"), port $DBDPORT), cluster $FIDELITY_CLUSTER registered"
+fi
 
 # ---------------------------------------------------------------- 4. slurmctld
 ( cd "$S" && exec "${DAEMON_ENV[@]}" setsid "$S/bin/slurmctld" -D -f "$S/slurm.conf" ) \
@@ -160,5 +232,25 @@ if [ "$idle" -ne "$NNODES" ]; then
     exit 1
 fi
 log "all $NNODES nodes idle"
+
+# ---------------------------------------------------------------- 6. base association tree
+# Every scenario user under one account (root keeps the cluster's root association), all
+# with the QOS normal: what an accounting scenario starts from and returns to.
+if acct_on; then
+    sacctmgr -i add account "$FIDELITY_BASE_ACCOUNT" Cluster="$FIDELITY_CLUSTER" \
+        Description=fidelity Organization=fidelity >/dev/null
+    # shellcheck disable=SC2086
+    sacctmgr -i add user "$(echo $FIDELITY_USERS | tr ' ' ',')" \
+        Account="$FIDELITY_BASE_ACCOUNT" DefaultAccount="$FIDELITY_BASE_ACCOUNT" >/dev/null
+    for u in $FIDELITY_USERS; do
+        for _ in $(seq 100); do
+            scontrol show assoc_mgr flags=assoc users="$u" 2>/dev/null | grep -q "UserName=$u(" && break
+            sleep 0.1
+        done
+        scontrol show assoc_mgr flags=assoc users="$u" | grep -q "UserName=$u(" \
+            || { echo "slurmctld never got the association of $u" >&2; exit 1; }
+    done
+    log "accounting: account $FIDELITY_BASE_ACCOUNT with users $FIDELITY_USERS"
+fi
 sinfo -o '%P %a %l %D %c %m %G %N'
 log "setup done. Use:  . \"$HERE/env.sh\"   then squeue/sbatch/sinfo talk to this cluster"

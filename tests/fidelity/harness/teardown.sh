@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # teardown.sh - stop only what setup.sh started, by the PIDs it recorded.
 #
-#   ./teardown.sh            cancel jobs, stop slurmd x N, slurmctld, munged; keep logs
+#   ./teardown.sh            cancel jobs, stop slurmd x N, slurmctld, (slurmdbd, mariadbd,)
+#                            munged; keep logs
 #   ./teardown.sh --purge    same, then delete the state folder
 #   ./teardown.sh --quiet    less output (used by setup.sh --fresh)
 #
@@ -57,6 +58,8 @@ fi
 
 CTLD_PID=$(cat "$S/run/slurmctld.pid.harness" 2>/dev/null || true)
 MUNGE_PID=$(cat "$S/run/munged.pid.harness" 2>/dev/null || true)
+DBD_PID=$(cat "$S/run/slurmdbd.pid.harness" 2>/dev/null || true)
+DB_PID=$(cat "$S/run/mariadbd.pid.harness" 2>/dev/null || true)
 SLURMD_PIDS=$(awk '{print $2}' "$S/run/slurmd.pids.harness" 2>/dev/null || true)
 
 # 1. cancel jobs so slurmstepd kills the job processes cleanly
@@ -82,7 +85,7 @@ leftover=()
 for d in /proc/[0-9]*; do
     p=${d#/proc/}
     [ "$p" = "$$" ] && continue
-    [ "$p" = "$CTLD_PID" ] || [ "$p" = "$MUNGE_PID" ] && continue
+    case "$p" in "$CTLD_PID"|"$MUNGE_PID"|"$DBD_PID"|"$DB_PID") continue;; esac
     ours "$p" && leftover+=("$p")
 done
 # slurmctld's own helper (slurmscriptd) is a child of slurmctld and exits with it.
@@ -95,8 +98,10 @@ if [ "${#leftover[@]}" -gt 0 ]; then
     [ "${#kids[@]}" -gt 0 ] && stop_pids "leftover tagged processes" "${kids[@]}"
 fi
 
-# 4. slurmctld, then munged
+# 4. slurmctld, then (accounting mode) slurmdbd and its MariaDB, then munged
 stop_pids slurmctld "$CTLD_PID"
+[ -n "$DBD_PID" ] && stop_pids slurmdbd "$DBD_PID"
+[ -n "$DB_PID" ] && stop_pids mariadbd "$DB_PID"
 stop_pids munged "$MUNGE_PID"
 
 rm -f "$S/run/"*.harness
