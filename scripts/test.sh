@@ -44,14 +44,14 @@ trap - EXIT
 
 step "fidelity: accounting mode (slurmdbd + MariaDB), the accounting group live"
 # The same harness restarted with accounting (tests/fidelity/README.md, "Accounting mode");
-# the group's differences are reported, not failed, while ACCOUNTING_STRICT is false.
+# every difference fails (ACCOUNTING_STRICT).
 export FIDELITY_ACCOUNTING=1
 bash tests/fidelity/harness/setup.sh
 trap 'bash tests/fidelity/harness/teardown.sh --quiet --purge || true' EXIT
 # A live subset (the whole group, ~4.5 min, is replayed from its recordings in the step
-# above): @sacctmgr applied and undone, an end admitting a limited job, sshare/sprio, a
+# above): @sacctmgr applied and undone, the per-user GPU cap, a
 # planned start without reservation, a partition QOS, submit-time refusals.
-FIDELITY_ONLY=f01,f03,f11,f13 HPCSCHED_FIDELITY=live FIDELITY_PART=accounting \
+FIDELITY_ONLY=f02,f03,f11,f13 HPCSCHED_FIDELITY=live FIDELITY_PART=accounting \
   cargo test --locked --test fidelity
 bash tests/fidelity/harness/teardown.sh --quiet --purge
 trap - EXIT

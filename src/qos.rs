@@ -299,6 +299,9 @@ enum Field {
     UsageThreshold,
     /// Known to sacctmgr, not modelled.
     Unsupported,
+    /// Stored by Slurm 22.05 and enforced nowhere (`acct_policy.c` never reads
+    /// `max_tres_run_mins_pu/pa`): accepted, with a valid TRES value, and ignored.
+    NotEnforced,
 }
 
 /// sacctmgr's QOS keys in its matching order, with the shortest prefix it accepts.
@@ -353,11 +356,11 @@ const KEYS: &[(&str, usize, Field)] = &[
     ("MaxTRESPU", 9, Field::MaxTresPerUser),
     ("MaxTRESMinsPerJob", 8, Field::Unsupported),
     ("MaxTRESMinsPJ", 13, Field::Unsupported),
-    ("MaxTRESRunMinsPerAccount", 24, Field::Unsupported),
-    ("MaxTRESRunMinsPerAcct", 20, Field::Unsupported),
-    ("MaxTRESRunMinsPA", 16, Field::Unsupported),
-    ("MaxTRESRunMinsPerUser", 20, Field::Unsupported),
-    ("MaxTRESRunMinsPU", 16, Field::Unsupported),
+    ("MaxTRESRunMinsPerAccount", 24, Field::NotEnforced),
+    ("MaxTRESRunMinsPerAcct", 20, Field::NotEnforced),
+    ("MaxTRESRunMinsPA", 16, Field::NotEnforced),
+    ("MaxTRESRunMinsPerUser", 20, Field::NotEnforced),
+    ("MaxTRESRunMinsPU", 16, Field::NotEnforced),
     ("MaxWallDurationPerJob", 4, Field::MaxWall),
     ("MinCPUsPerJob", 7, Field::MinCpusPerJob),
     // sacctmgr's name is `MinPrioThresh`; the man page spells it `MinPrioThreshold`,
@@ -540,6 +543,7 @@ fn apply(q: &mut Qos, arg: &Arg<'_>, known: &dyn Fn(&str) -> bool) -> Result<(),
         Field::Priority => q.priority = arg.count32()?.unwrap_or(0),
         Field::UsageFactor => q.usage_factor = arg.double()?.unwrap_or(1.0),
         Field::UsageThreshold => q.usage_threshold = arg.double()?,
+        Field::NotEnforced => apply_tres(arg, &mut TresLimits::default())?,
         Field::Unsupported => {
             return Err(QosError::Unsupported {
                 line: arg.line,

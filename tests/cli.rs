@@ -1671,3 +1671,57 @@ fn simulate_job_list_with_plugin_options() {
     assert_eq!(v["metrics"]["overall"]["jobs"], 2, "{v}");
     assert_eq!(v["metrics"]["overall"]["started"], 2, "{v}");
 }
+
+/// `simulate --accounts`: on the shared GPU cluster with the LRI-style cap (QOS gpu4,
+/// `MaxTRESPerUser=gres/gpu=4`, alice's default QOS), alice's fifth one-GPU job starts
+/// only when her first ends, while bob's later job starts at once.
+#[test]
+fn simulate_with_accounts_holds_the_gpu_cap() {
+    let s = Scratch::new("cli", "accounts");
+    let accounts = s.file(
+        "site.accounts",
+        "sacctmgr -i add cluster shared\n\
+         sacctmgr -i add qos gpu4 Priority=10 MaxTRESPerUser=gres/gpu=4\n\
+         sacctmgr -i add account lab\n\
+         sacctmgr -i add user alice,bob Account=lab QOS=normal,gpu4 DefaultQOS=gpu4\n",
+    );
+    let jobs = s.file(
+        "gpu.jobs",
+        "0 600 alice -p gpu --gres=gpu:1 -t 20 -J A1\n\
+         0 900 alice -p gpu --gres=gpu:1 -t 20 -J A2\n\
+         0 900 alice -p gpu --gres=gpu:1 -t 20 -J A3\n\
+         0 900 alice -p gpu --gres=gpu:1 -t 20 -J A4\n\
+         0 900 alice -p gpu --gres=gpu:1 -t 20 -J A5\n\
+         10 900 bob -p gpu --gres=gpu:1 -t 20 -J B1\n",
+    );
+    let records = s.path("records.csv");
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        "examples/clusters/shared-gpu.conf",
+        "--accounts",
+        &accounts,
+        "--jobs",
+        &jobs,
+        "--records",
+        &records,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&records).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (name, start) = (col("name"), col("start"));
+    let starts: Vec<(String, String)> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[name].to_owned(), f[start].to_owned())
+        })
+        .collect();
+    let of = |n: &str| starts.iter().find(|(j, _)| j == n).unwrap().1.clone();
+    assert_eq!(
+        ["A1", "A2", "A3", "A4", "A5", "B1"].map(of),
+        ["0", "0", "0", "0", "600", "10"]
+    );
+}

@@ -131,6 +131,22 @@ pub fn add_qos(cluster: &mut Cluster, path: &str) -> Result<(), Fatal> {
     hpcsched::cluster::add_qos_text(cluster, &text).map_err(|e| Fatal(located(path, &e)))
 }
 
+/// Adds the associations (and QOS) of a `sacctmgr` script, or of a file `sacctmgr dump`
+/// wrote (told apart by its `Cluster - 'NAME'` line).
+pub fn add_accounts(cluster: &mut Cluster, path: &str) -> Result<(), Fatal> {
+    let text = read(path)?;
+    let dump = text
+        .lines()
+        .map(str::trim_start)
+        .any(|l| l.starts_with("Cluster -") || l.starts_with("Cluster  -"));
+    let result = if dump {
+        cluster.load_sacctmgr_dump(&text)
+    } else {
+        cluster.add_sacctmgr_text(&text)
+    };
+    result.map_err(|e| Fatal(located(path, &e)))
+}
+
 /// Where a cluster's SPANK plugins come from on the command line (see [`add_plugins`]).
 #[derive(Debug, Default, clap::Args)]
 pub struct PluginArgs {

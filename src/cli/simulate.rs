@@ -124,6 +124,13 @@ pub struct SimulateArgs {
     /// QOS definitions, one `sacctmgr add qos NAME KEY=VALUE...` a line
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
     qos: Option<String>,
+    /// Accounts, users and their limits: a `sacctmgr` script (`add account ...`, `add
+    /// user ...`, `add qos ...` lines) or a file `sacctmgr dump` wrote
+    ///
+    /// Jobs then run under their user's association (its default account and QOS);
+    /// association limits and fair-share follow the tree.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Cluster")]
+    accounts: Option<String>,
     #[command(flatten)]
     plugins: PluginArgs,
     /// The scheduling policy
@@ -404,6 +411,9 @@ fn simulate(args: &SimulateArgs, source: &Source) -> Result<ExitCode, Fatal> {
         let mut machine = machine.map_err(|e| Fatal(e.to_string()))?;
         add_qos(&mut machine, qos)?;
         cluster = Some(machine);
+    }
+    if let (Some(c), Some(file)) = (&mut cluster, &args.accounts) {
+        super::add_accounts(c, file)?;
     }
     let mut settings = ReplaySettings::default();
     settings.preset = args.policy.preset();

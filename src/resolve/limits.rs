@@ -310,6 +310,18 @@ pub(super) fn qos_violation(
             _ => PendingReason::QOSMaxGRESPerUser,
         });
     }
+    // So is one bigger than the whole QOS (`_qos_policy_validate()`): with DenyOnLimit
+    // it is refused (observed on 22.05, fidelity accounting f14: a lone `-n 6` under
+    // GrpTRES=cpu=4).
+    if let Some(kind) = over(&qos.grp_tres) {
+        return Some(match kind {
+            TresKind::Node => PendingReason::QOSGrpNodeLimit,
+            TresKind::Cpu => PendingReason::QOSGrpCpuLimit,
+            TresKind::Mem => PendingReason::QOSGrpMemLimit,
+            TresKind::Billing => PendingReason::QOSGrpBilling,
+            _ => PendingReason::QOSGrpGRES,
+        });
+    }
     None
 }
 

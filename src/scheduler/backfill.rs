@@ -387,7 +387,8 @@ impl Scheduler {
             // Planned for later but held by a TRES limit with what runs now: it keeps its
             // planned start and gets no reservation, so later jobs may take its nodes
             // (`_attempt_backfill()`, "adding reservation ... blocked by
-            // acct_policy_job_runnable_post_select").
+            // acct_policy_job_runnable_post_select"), and shows no planned nodes
+            // (observed on 22.05, fidelity accounting f03).
             if let Some(reason) =
                 self.limits_post_select(entry.job, part, &demand, Some(&placement))
             {
@@ -397,7 +398,7 @@ impl Scheduler {
                     Planned {
                         part,
                         start: Some(placement.start),
-                        nodes,
+                        nodes: Vec::new(),
                     },
                 );
                 walk.planned.insert(entry.job);
