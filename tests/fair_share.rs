@@ -49,6 +49,10 @@ fn fair_share_puts_the_light_user_first() {
     let prio = |s: &Scheduler, id| s.job(id).unwrap().priority();
     // Ticks at 660: alice's 600 s of 4 CPUs, carol's 60 s; bob none.
     assert_eq!((prio(&s, a), prio(&s, b)), (3333, 10000));
+    // sprio's view of the same.
+    let rows = s.priorities();
+    let fs: Vec<(JobId, u64)> = rows.iter().map(|r| (r.job, r.fairshare)).collect();
+    assert_eq!(fs, [(first, 10000), (a, 3333), (b, 10000)]);
     s.job_finished(blocker, Timestamp(700), 0).unwrap();
     assert_eq!(started(&s.schedule(Timestamp(700))), vec![b]);
     let rows = s.shares();

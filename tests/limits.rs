@@ -3,6 +3,7 @@
 //! `acct_policy.c`, with `AccountingStorageEnforce=limits`).
 
 use hpcsched::cluster::add_qos_text;
+use hpcsched::scheduler::{LimitOf, LimitOwner};
 use hpcsched::{Cluster, Decision, JobId, PendingReason, Policy, Preset, Scheduler, Timestamp};
 
 /// A cluster of `conf` where jobs share nodes by CPU (select/cons_tres, 100 MB per CPU),
@@ -500,6 +501,24 @@ fn association_job_limits() {
         ]
     );
     assert_eq!(reason(&s, chem[3]), Some(PendingReason::AssocGrpJobsLimit));
+    // What alice sees: her account's GrpJobs, 3 of 3 running.
+    let mine = s.user_limits("alice");
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(
+        mine[0].owner,
+        LimitOwner::Association {
+            account: "chem".into(),
+            user: None,
+            partition: None
+        }
+    );
+    assert_eq!(
+        (&mine[0].of, mine[0].used, mine[0].limit),
+        (&LimitOf::RunningJobs, 3, 3)
+    );
+    // carol's own association inherits MaxJobs=1.
+    let carol = s.user_limits("carol");
+    assert_eq!((carol.len(), carol[0].used, carol[0].limit), (1, 1, 1));
     assert_eq!(reason(&s, phys[1]), Some(PendingReason::AssocMaxJobsLimit));
     assert_eq!(reason(&s, phys[5]), Some(PendingReason::AssocMaxJobsLimit));
 }

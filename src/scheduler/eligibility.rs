@@ -148,23 +148,6 @@ impl Scheduler {
             return;
         }
         self.priorities.dirty = false;
-        let cluster_nodes = self.site.cluster.nodes().len() as u32;
-        let cluster_cpus: u32 = self.site.cluster.nodes().map(|n| n.cpus).sum();
-        let max_part_factor = self
-            .site
-            .cluster
-            .partitions()
-            .map(|p| p.priority_job_factor)
-            .max()
-            .unwrap_or(1)
-            .max(1);
-        let max_qos = self
-            .site
-            .cluster
-            .qos_list()
-            .map(|q| q.priority)
-            .max()
-            .unwrap_or(0);
         let mut updates = Vec::new();
         for job in self
             .jobs
@@ -179,26 +162,7 @@ impl Scheduler {
             } else if let Some(p) = req.priority {
                 p
             } else {
-                let part = self.site.cluster.partition(job.resolved.partition());
-                let qos = job.resolved.qos().and_then(|q| self.site.cluster.qos(q));
-                let inputs = PriorityInputs {
-                    submit: job.submit,
-                    accrue_since: job.eligible,
-                    now,
-                    nice: req.nice.unwrap_or(0),
-                    min_nodes: job.resolved.min_nodes(),
-                    cpus: job.resolved.min_cpus(),
-                    time_limit: job.time_limit,
-                    partition_job_factor: part.map_or(1, |p| p.priority_job_factor),
-                    max_partition_job_factor: max_part_factor,
-                    qos_priority: qos.map_or(0, |q| q.priority),
-                    max_qos_priority: max_qos,
-                    cluster_nodes,
-                    cluster_cpus,
-                    fairshare: self.fair_share_factor(job),
-                    ..PriorityInputs::default()
-                };
-                multifactor(weights, &inputs)
+                multifactor(weights, &self.priority_inputs(job, now))
             };
             updates.push((job.id, priority));
         }
@@ -210,6 +174,38 @@ impl Scheduler {
                 // Queued again under its new rank.
                 self.sync_queue(id);
             }
+        }
+    }
+
+    /// What the multifactor priority of `job` is computed from at `now`.
+    pub(crate) fn priority_inputs(&self, job: &super::job::Job, now: Timestamp) -> PriorityInputs {
+        let cluster = &self.site.cluster;
+        let max_part_factor = cluster
+            .partitions()
+            .map(|p| p.priority_job_factor)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let max_qos = cluster.qos_list().map(|q| q.priority).max().unwrap_or(0);
+        let req = job.resolved.request();
+        let part = cluster.partition(job.resolved.partition());
+        let qos = job.resolved.qos().and_then(|q| cluster.qos(q));
+        PriorityInputs {
+            submit: job.submit,
+            accrue_since: job.eligible,
+            now,
+            nice: req.nice.unwrap_or(0),
+            min_nodes: job.resolved.min_nodes(),
+            cpus: job.resolved.min_cpus(),
+            time_limit: job.time_limit,
+            partition_job_factor: part.map_or(1, |p| p.priority_job_factor),
+            max_partition_job_factor: max_part_factor,
+            qos_priority: qos.map_or(0, |q| q.priority),
+            max_qos_priority: max_qos,
+            cluster_nodes: self.site.cluster_nodes,
+            cluster_cpus: self.site.cluster_cpus,
+            fairshare: self.fair_share_factor(job),
+            ..PriorityInputs::default()
         }
     }
 

@@ -28,6 +28,9 @@ pub(super) struct Site {
     pub(super) cpu_budgets: Vec<Option<GresKey>>,
     /// [`crate::SchedConfig::memory_is_consumable`], read once.
     pub(super) memory_consumable: bool,
+    /// Nodes and CPUs in the cluster (the job-size priority factor's denominators).
+    pub(super) cluster_nodes: u32,
+    pub(super) cluster_cpus: u32,
 }
 
 impl Site {
@@ -49,6 +52,10 @@ impl Site {
             })
             .collect();
         let memory_consumable = cluster.config().memory_is_consumable();
+        let cluster_nodes = u32::try_from(cluster.nodes().len()).unwrap_or(u32::MAX);
+        let cluster_cpus = cluster
+            .nodes()
+            .fold(0u32, |acc, n| acc.saturating_add(n.cpus));
         let cpu_budgets = cluster
             .partitions()
             .map(|p| {
@@ -63,6 +70,8 @@ impl Site {
             partition_nodes,
             cpu_budgets,
             memory_consumable,
+            cluster_nodes,
+            cluster_cpus,
         }
     }
 
