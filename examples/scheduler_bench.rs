@@ -6,7 +6,9 @@
 //! list of presets, to time only some of them; `easy+limits` and the like add the QOS
 //! limits of a shared site: every job under a QOS with `MaxJobsPerUser=30` and
 //! `MaxTRESPerUser=cpu=4096`, the GPU partition's QOS with `MaxTRESPerUser=gres/gpu=8`
-//! and `GrpTRES=gres/gpu=2000`).
+//! and `GrpTRES=gres/gpu=2000`; `easy+fairshare` weighs fair-share in a multifactor
+//! priority (the 500 users in a flat tree, usage from the running jobs at the first
+//! `PriorityCalcPeriod` tick); `easy+limits+fairshare` both).
 //!
 //! The cluster has four partitions: shared 64-CPU nodes, whole-node exclusive nodes,
 //! 4-GPU nodes, and a debug partition over part of the shared nodes. `running` jobs are
@@ -124,9 +126,15 @@ fn build(
     running: usize,
     pending: usize,
     preset: Preset,
-    limits: bool,
-) -> (Scheduler, usize) {
+    (limits, fairshare): (bool, bool),
+) -> (Scheduler, usize, u64) {
     let mut conf = cluster_conf(nodes);
+    if fairshare {
+        conf = conf.replace(
+            "PriorityType=priority/basic",
+            "PriorityType=priority/multifactor\nPriorityWeightFairshare=10000\nPriorityWeightAge=1000",
+        );
+    }
     if limits {
         conf = conf.replace("PartitionName=gpu Nodes", "PartitionName=gpu QOS=gpu Nodes");
     }
@@ -160,6 +168,14 @@ fn build(
             .unwrap_or_else(|e| panic!("{e}"));
     }
     let started = sched.schedule(Timestamp(0)).len();
+    // With fair-share, the running jobs run one PriorityCalcPeriod (a tick at 300 s
+    // accrues their usage) before the queue comes.
+    let t0 = if fairshare {
+        sched.schedule(Timestamp(300));
+        300
+    } else {
+        0
+    };
     let before = CURRENT.load(Ordering::Relaxed);
     // Only the submit calls are timed (not the parsing of the sbatch arguments).
     let mut submit_time = std::time::Duration::ZERO;
@@ -169,7 +185,7 @@ fn build(
         let user = format!("user{}", i % 500);
         let t = Instant::now();
         sched
-            .submit(&req, &user, Timestamp(60))
+            .submit(&req, &user, Timestamp(t0 + 60))
             .unwrap_or_else(|e| panic!("{e}"));
         submit_time += t.elapsed();
     }
@@ -180,7 +196,7 @@ fn build(
         secs * 1e6 / pending.max(1) as f64
     );
     assert_eq!(started, running, "every running job must have started");
-    (sched, per_job)
+    (sched, per_job, t0)
 }
 
 fn main() {
@@ -198,29 +214,26 @@ fn main() {
         "{:<14} {:>10} {:>8} {:>10} {:>12} {:>14}",
         "policy", "pass (s)", "started", "estimated", "bytes/job", "peak pass MiB"
     );
-    let presets: Vec<(Preset, bool)> = std::env::args()
+    let presets: Vec<(Preset, (bool, bool), String)> = std::env::args()
         .nth(4)
         .unwrap_or_else(|| "easy,conservative,slurm".into())
         .split(',')
         .map(|s| {
-            let (name, limits) = match s.strip_suffix("+limits") {
-                Some(name) => (name, true),
-                None => (s, false),
-            };
-            (name.parse().unwrap_or_else(|e| panic!("{e}")), limits)
+            let mut words = s.split('+');
+            let name = words.next().unwrap_or_default();
+            let extras: Vec<&str> = words.collect();
+            let preset: Preset = name.parse().unwrap_or_else(|e| panic!("{e}"));
+            let limits = extras.contains(&"limits");
+            let fairshare = extras.contains(&"fairshare");
+            (preset, (limits, fairshare), s.to_owned())
         })
         .collect();
-    for (preset, limits) in presets {
-        let (mut sched, per_job) = build(nodes, running, pending, preset, limits);
-        let label = if limits {
-            format!("{preset}+limits")
-        } else {
-            preset.to_string()
-        };
+    for (preset, extras, label) in presets {
+        let (mut sched, per_job, t0) = build(nodes, running, pending, preset, extras);
         let base = CURRENT.load(Ordering::Relaxed);
         PEAK.store(base, Ordering::Relaxed);
         let t = Instant::now();
-        let decisions = sched.schedule(Timestamp(120));
+        let decisions = sched.schedule(Timestamp(t0 + 120));
         let secs = t.elapsed().as_secs_f64();
         let peak = (PEAK.load(Ordering::Relaxed).saturating_sub(base)) as f64 / (1024.0 * 1024.0);
         // A digest of the outcome, so that speed-ups can be checked to change nothing.

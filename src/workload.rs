@@ -714,7 +714,9 @@ pub fn read_job_list_with(
 /// - **Submit time**: field 2, rounded to the nearest second, on the trace's own clock
 ///   (relative to the header's `UnixStartTime`). Jobs keep file order, so equal submit
 ///   times are submitted in file order.
-/// - **User**: `u<field 12>`, or `unknown` when field 12 is -1.
+/// - **User**: `u<field 12>`, or `unknown` when field 12 is -1; **account**: `g<field
+///   13>` (the group), none when field 13 is -1. Without an association tree, fair-share
+///   then sees a flat tree of the trace's groups with their users, one share each.
 /// - **Exit code**: 0 for every job. Status 0 ("failed") and 5 ("cancelled") jobs really
 ///   ran for their run time, so they are replayed like completed ones (a whole trace,
 ///   theta's, has status 0 everywhere as a conversion artefact). Status 2, 3 and 4 lines
@@ -977,6 +979,9 @@ impl SwfMapping {
             Some(u) => format!("u{u}"),
             None => "unknown".to_owned(),
         };
+        // The group is the account (`g7` for group 7), so that fair-share and the
+        // per-account limits of a replay see the trace's groups.
+        request.account = job.group_id.map(|g| format!("g{g}"));
         Ok(WorkloadJob {
             index,
             submit: Timestamp(submit),

@@ -1725,3 +1725,28 @@ fn simulate_with_accounts_holds_the_gpu_cap() {
         ["0", "0", "0", "0", "600", "10"]
     );
 }
+
+#[test]
+fn readme_gpu_cap_example_is_what_the_replay_prints() {
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        "examples/clusters/shared-gpu.conf",
+        "--qos",
+        "examples/clusters/shared-gpu.qos",
+        "--accounts",
+        "examples/clusters/shared-gpu.accounts",
+        "--jobs",
+        "examples/workloads/shared-gpu-cap.jobs",
+        "--at",
+        "120",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let block = readme_block(
+        "$ hpcsched simulate --cluster examples/clusters/shared-gpu.conf --qos examples/clusters/shared-gpu.qos --accounts examples/clusters/shared-gpu.accounts --jobs examples/workloads/shared-gpu-cap.jobs --at 120",
+    );
+    assert_eq!(block.first().map(String::as_str), Some("..."));
+    let queue = block[1..].join("\n") + "\n";
+    assert!(out.contains(&queue), "README:\n{queue}\noutput:\n{out}");
+}
