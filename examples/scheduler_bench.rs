@@ -8,7 +8,9 @@
 //! `MaxTRESPerUser=cpu=4096`, the GPU partition's QOS with `MaxTRESPerUser=gres/gpu=8`
 //! and `GrpTRES=gres/gpu=2000`; `easy+fairshare` weighs fair-share in a multifactor
 //! priority (the 500 users in a flat tree, usage from the running jobs at the first
-//! `PriorityCalcPeriod` tick); `easy+limits+fairshare` both).
+//! `PriorityCalcPeriod` tick, and an age weight); `easy+age` the same multifactor
+//! priority with the age weight alone, to tell what fair-share itself costs;
+//! `easy+limits+fairshare` both).
 //!
 //! The cluster has four partitions: shared 64-CPU nodes, whole-node exclusive nodes,
 //! 4-GPU nodes, and a debug partition over part of the shared nodes. `running` jobs are
@@ -126,13 +128,18 @@ fn build(
     running: usize,
     pending: usize,
     preset: Preset,
-    (limits, fairshare): (bool, bool),
+    (limits, fairshare, multifactor): (bool, bool, bool),
 ) -> (Scheduler, usize, u64) {
     let mut conf = cluster_conf(nodes);
-    if fairshare {
+    if fairshare || multifactor {
+        let weights = if fairshare {
+            "PriorityWeightFairshare=10000\nPriorityWeightAge=1000"
+        } else {
+            "PriorityWeightAge=1000"
+        };
         conf = conf.replace(
             "PriorityType=priority/basic",
-            "PriorityType=priority/multifactor\nPriorityWeightFairshare=10000\nPriorityWeightAge=1000",
+            &format!("PriorityType=priority/multifactor\n{weights}"),
         );
     }
     if limits {
@@ -170,7 +177,7 @@ fn build(
     let started = sched.schedule(Timestamp(0)).len();
     // With fair-share, the running jobs run one PriorityCalcPeriod (a tick at 300 s
     // accrues their usage) before the queue comes.
-    let t0 = if fairshare {
+    let t0 = if fairshare || multifactor {
         sched.schedule(Timestamp(300));
         300
     } else {
@@ -214,7 +221,7 @@ fn main() {
         "{:<14} {:>10} {:>8} {:>10} {:>12} {:>14}",
         "policy", "pass (s)", "started", "estimated", "bytes/job", "peak pass MiB"
     );
-    let presets: Vec<(Preset, (bool, bool), String)> = std::env::args()
+    let presets: Vec<(Preset, (bool, bool, bool), String)> = std::env::args()
         .nth(4)
         .unwrap_or_else(|| "easy,conservative,slurm".into())
         .split(',')
@@ -225,7 +232,8 @@ fn main() {
             let preset: Preset = name.parse().unwrap_or_else(|e| panic!("{e}"));
             let limits = extras.contains(&"limits");
             let fairshare = extras.contains(&"fairshare");
-            (preset, (limits, fairshare), s.to_owned())
+            let multifactor = extras.contains(&"age");
+            (preset, (limits, fairshare, multifactor), s.to_owned())
         })
         .collect();
     for (preset, extras, label) in presets {

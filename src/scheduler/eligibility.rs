@@ -180,13 +180,6 @@ impl Scheduler {
     /// What the multifactor priority of `job` is computed from at `now`.
     pub(crate) fn priority_inputs(&self, job: &super::job::Job, now: Timestamp) -> PriorityInputs {
         let cluster = &self.site.cluster;
-        let max_part_factor = cluster
-            .partitions()
-            .map(|p| p.priority_job_factor)
-            .max()
-            .unwrap_or(1)
-            .max(1);
-        let max_qos = cluster.qos_list().map(|q| q.priority).max().unwrap_or(0);
         let req = job.resolved.request();
         let part = cluster.partition(job.resolved.partition());
         let qos = job.resolved.qos().and_then(|q| cluster.qos(q));
@@ -199,9 +192,9 @@ impl Scheduler {
             cpus: job.resolved.min_cpus(),
             time_limit: job.time_limit,
             partition_job_factor: part.map_or(1, |p| p.priority_job_factor),
-            max_partition_job_factor: max_part_factor,
+            max_partition_job_factor: self.site.max_partition_job_factor,
             qos_priority: qos.map_or(0, |q| q.priority),
-            max_qos_priority: max_qos,
+            max_qos_priority: self.site.max_qos_priority,
             cluster_nodes: self.site.cluster_nodes,
             cluster_cpus: self.site.cluster_cpus,
             fairshare: self.fair_share_factor(job),

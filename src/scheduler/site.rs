@@ -31,6 +31,10 @@ pub(super) struct Site {
     /// Nodes and CPUs in the cluster (the job-size priority factor's denominators).
     pub(super) cluster_nodes: u32,
     pub(super) cluster_cpus: u32,
+    /// The highest partition PriorityJobFactor (at least 1) and QOS Priority (the
+    /// multifactor priority's normalisations).
+    pub(super) max_partition_job_factor: u16,
+    pub(super) max_qos_priority: u32,
 }
 
 impl Site {
@@ -56,6 +60,13 @@ impl Site {
         let cluster_cpus = cluster
             .nodes()
             .fold(0u32, |acc, n| acc.saturating_add(n.cpus));
+        let max_partition_job_factor = cluster
+            .partitions()
+            .map(|p| p.priority_job_factor)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let max_qos_priority = cluster.qos_list().map(|q| q.priority).max().unwrap_or(0);
         let cpu_budgets = cluster
             .partitions()
             .map(|p| {
@@ -72,6 +83,8 @@ impl Site {
             memory_consumable,
             cluster_nodes,
             cluster_cpus,
+            max_partition_job_factor,
+            max_qos_priority,
         }
     }
 
