@@ -244,6 +244,9 @@ impl Cluster {
         if created && acc.is_some() && !next.qos.contains_key("normal") {
             next.add_qos(Qos::new("normal"))?;
         }
+        if let Some(a) = acc.as_mut() {
+            a.set_enforce(next.config.accounting_enforce());
+        }
         next.accounts = acc;
         *self = next;
         Ok(())
@@ -262,7 +265,8 @@ impl Cluster {
     /// ```
     pub fn load_sacctmgr_dump(&mut self, text: &str) -> Result<(), ClusterError> {
         let exists = |q: &str| q == "normal" || self.qos.contains_key(q);
-        let acc = crate::accounts::dump::read(text, &exists)?;
+        let mut acc = crate::accounts::dump::read(text, &exists)?;
+        acc.set_enforce(self.config.accounting_enforce());
         if !self.qos.contains_key("normal") {
             self.add_qos(Qos::new("normal"))?;
         }

@@ -24,6 +24,9 @@ pub enum EnforcePartLimits {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SchedConfig {
+    /// `AccountingStorageEnforce`, as written (`None`: not given). What an association
+    /// tree the cluster is given checks ([`SchedConfig::accounting_enforce`]).
+    pub accounting_storage_enforce: Option<String>,
     /// `SchedulerType` (default `sched/backfill`).
     pub scheduler_type: String,
     /// `SelectType` (default `select/cons_tres`).
@@ -129,6 +132,7 @@ fn yes() -> bool {
 impl Default for SchedConfig {
     fn default() -> Self {
         Self {
+            accounting_storage_enforce: None,
             scheduler_type: "sched/backfill".into(),
             select_type: "select/cons_tres".into(),
             select_type_parameters: "CR_Core_Memory".into(),
@@ -168,6 +172,26 @@ impl Default for SchedConfig {
 }
 
 impl SchedConfig {
+    /// What an association tree is checked for: `AccountingStorageEnforce`'s words
+    /// (slurm.conf parsing has checked them), or `associations,limits,qos` when it is
+    /// not given (hpcsched enforces what the host gives it; Slurm without the key
+    /// enforces nothing).
+    ///
+    /// ```
+    /// use hpcsched::{accounts::Enforce, SchedConfig};
+    /// let mut c = SchedConfig::default();
+    /// assert_eq!(c.accounting_enforce(), Enforce::ASSOCIATIONS | Enforce::LIMITS | Enforce::QOS);
+    /// c.accounting_storage_enforce = Some("limits".into());
+    /// assert!(!c.accounting_enforce().contains(Enforce::QOS));
+    /// ```
+    #[must_use]
+    pub fn accounting_enforce(&self) -> crate::accounts::Enforce {
+        self.accounting_storage_enforce
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default()
+    }
+
     /// Whether memory is a consumable resource: `SelectTypeParameters` names one
     /// (`CR_Core_Memory`, `CR_CPU_Memory`, `CR_Socket_Memory`...). With `CR_Core` or
     /// `CR_CPU` alone, jobs get CPUs and memory is not tracked (slurm.conf.5,

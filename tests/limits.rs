@@ -542,3 +542,26 @@ fn association_tres_and_submit_limits() {
     assert_eq!(started(&s.schedule(Timestamp(0))), vec![a1, a2]);
     assert_eq!(reason(&s, b), Some(PendingReason::AssocGrpCpuLimit));
 }
+
+/// `AccountingStorageEnforce` decides what the association tree is checked for: without
+/// `qos`, a QOS outside the user's list is accepted; a word Slurm does not know is an
+/// error naming the line.
+#[test]
+fn accounting_storage_enforce_decides_the_checks() {
+    let script = "add cluster c\nadd qos other\nadd account chem\nadd user alice Account=chem\n";
+    let req = hpcsched::sbatch::parse_args(&["-q", "other", "-t", "10"]).unwrap();
+    let mut strict = with_accounts(FOUR, script);
+    assert_eq!(
+        strict
+            .submit(&req, "alice", Timestamp(0))
+            .unwrap_err()
+            .to_string(),
+        "Invalid qos specification"
+    );
+    let mut lenient = with_accounts(&format!("AccountingStorageEnforce=limits\n{FOUR}"), script);
+    assert!(lenient.submit(&req, "alice", Timestamp(0)).is_ok());
+    let err = Cluster::from_slurm_conf(&format!("AccountingStorageEnforce=limits,bogus\n{FOUR}"))
+        .unwrap_err();
+    assert!(err.to_string().contains("line 1"), "{err}");
+    assert!(err.to_string().contains("bogus"), "{err}");
+}

@@ -25,6 +25,12 @@ impl Reader {
                 into.clone_from(&e.value);
             }
         };
+        if let Some(e) = get("AccountingStorageEnforce") {
+            e.value
+                .parse::<crate::accounts::Enforce>()
+                .map_err(|why| e.err(why.to_string()))?;
+            c.accounting_storage_enforce = Some(e.value.clone());
+        }
         string("SchedulerType", &mut c.scheduler_type);
         string("SelectType", &mut c.select_type);
         string("SelectTypeParameters", &mut c.select_type_parameters);

@@ -121,7 +121,12 @@ impl Reader {
                     why: why.to_owned(),
                 });
             }
-            self.warn(line.line, key, NOT_USED);
+            if neutral == super::keys::Neutral::EnforcesLimits {
+                // Its value decides what an association tree is checked for.
+                self.globals.insert(key, entry);
+            } else {
+                self.warn(line.line, key, NOT_USED);
+            }
         } else {
             return Err(ConfError::UnknownKey {
                 line: line.line,
