@@ -63,6 +63,9 @@ pub struct Qos {
     pub max_tres_per_job: TresLimits,
     /// `MaxTRESPerNode`.
     pub max_tres_per_node: TresLimits,
+    /// `MaxTRESMinsPerJob` / `MaxTRESMins` (`MaxCPUMinsPerJob`): a job's TRES times its
+    /// time limit in minutes.
+    pub max_tres_mins_per_job: TresLimits,
     /// `MinTRESPerJob` / `MinTRES`.
     pub min_tres_per_job: TresLimits,
     /// `MaxTRESPerUser`.
@@ -120,6 +123,7 @@ impl Qos {
             max_wall: None,
             max_tres_per_job: TresLimits::default(),
             max_tres_per_node: TresLimits::default(),
+            max_tres_mins_per_job: TresLimits::default(),
             min_tres_per_job: TresLimits::default(),
             max_tres_per_user: TresLimits::default(),
             max_tres_per_account: TresLimits::default(),
@@ -275,6 +279,7 @@ enum Field {
     GrpSubmitJobs,
     GrpTres,
     GrpWall,
+    MaxCpuMinsPerJob,
     MaxCpusPerJob,
     MaxCpusPerUser,
     MaxJobsPerAccount,
@@ -283,6 +288,7 @@ enum Field {
     MaxNodesPerUser,
     MaxSubmitJobsPerAccount,
     MaxSubmitJobsPerUser,
+    MaxTresMinsPerJob,
     MaxTresPerAccount,
     MaxTresPerJob,
     MaxTresPerNode,
@@ -322,7 +328,7 @@ const KEYS: &[(&str, usize, Field)] = &[
     ("GrpTRESRunMins", 8, Field::Unsupported),
     ("GrpWall", 4, Field::GrpWall),
     ("LimitFactor", 6, Field::Unsupported),
-    ("MaxCPUMinsPerJob", 7, Field::Unsupported),
+    ("MaxCPUMinsPerJob", 7, Field::MaxCpuMinsPerJob),
     ("MaxCPUsPerJob", 7, Field::MaxCpusPerJob),
     ("MaxCPUsPerUser", 11, Field::MaxCpusPerUser),
     ("MaxCPUsPU", 9, Field::MaxCpusPerUser),
@@ -354,8 +360,8 @@ const KEYS: &[(&str, usize, Field)] = &[
     ("MaxTRESPN", 9, Field::MaxTresPerNode),
     ("MaxTRESPerUser", 11, Field::MaxTresPerUser),
     ("MaxTRESPU", 9, Field::MaxTresPerUser),
-    ("MaxTRESMinsPerJob", 8, Field::Unsupported),
-    ("MaxTRESMinsPJ", 13, Field::Unsupported),
+    ("MaxTRESMinsPerJob", 8, Field::MaxTresMinsPerJob),
+    ("MaxTRESMinsPJ", 13, Field::MaxTresMinsPerJob),
     ("MaxTRESRunMinsPerAccount", 24, Field::NotEnforced),
     ("MaxTRESRunMinsPerAcct", 20, Field::NotEnforced),
     ("MaxTRESRunMinsPA", 16, Field::NotEnforced),
@@ -506,6 +512,10 @@ fn apply(q: &mut Qos, arg: &Arg<'_>, known: &dyn Fn(&str) -> bool) -> Result<(),
         Field::GrpTres => apply_tres(arg, &mut q.grp_tres)?,
         Field::GrpWall => q.grp_wall = arg.wall()?,
         Field::MaxCpusPerJob => apply_legacy(arg, TresKind::Cpu, &mut q.max_tres_per_job)?,
+        Field::MaxCpuMinsPerJob => {
+            apply_legacy(arg, TresKind::Cpu, &mut q.max_tres_mins_per_job)?;
+        }
+        Field::MaxTresMinsPerJob => apply_tres(arg, &mut q.max_tres_mins_per_job)?,
         Field::MaxCpusPerUser => apply_legacy(arg, TresKind::Cpu, &mut q.max_tres_per_user)?,
         Field::MaxNodesPerJob => apply_legacy(arg, TresKind::Node, &mut q.max_tres_per_job)?,
         Field::MaxNodesPerUser => apply_legacy(arg, TresKind::Node, &mut q.max_tres_per_user)?,

@@ -565,3 +565,29 @@ fn accounting_storage_enforce_decides_the_checks() {
     assert!(err.to_string().contains("line 1"), "{err}");
     assert!(err.to_string().contains("bogus"), "{err}");
 }
+
+/// QOS MaxTRESMinsPerJob: a job's CPUs times its time limit in minutes; over it, the job
+/// waits with QOSMaxCpuMinutesPerJobLimit (refused under DenyOnLimit).
+#[test]
+fn max_tres_mins_per_job() {
+    let c = cluster(FOUR, "add qos normal MaxTRESMinsPerJob=cpu=100\n");
+    let mut s = Scheduler::new(c);
+    let fits = submit(&mut s, "alice", &["-n4", "-t", "25"], 0);
+    let over = submit(&mut s, "alice", &["-n4", "-t", "26"], 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))), vec![fits]);
+    assert_eq!(
+        reason(&s, over),
+        Some(PendingReason::QOSMaxCpuMinutesPerJobLimit)
+    );
+    let c = cluster(
+        FOUR,
+        "add qos normal MaxCPUMinsPerJob=100 Flags=DenyOnLimit\n",
+    );
+    let mut s = Scheduler::new(c);
+    let req = hpcsched::sbatch::parse_args(&["-n4", "-t", "26"]).unwrap();
+    let err = s.submit(&req, "alice", Timestamp(0)).unwrap_err();
+    assert!(
+        err.to_string().ends_with("QOSMaxCpuMinutesPerJobLimit"),
+        "{err}"
+    );
+}

@@ -285,6 +285,27 @@ pub(super) fn qos_violation(
             .find(|(kind, min)| usage.amount(kind).is_some_and(|a| a < **min))
             .map(|(k, _)| k.clone())
     };
+    // TRES-minutes: the job's TRES times its time limit in minutes
+    // (`_qos_job_runnable_post_select()`, before MaxTRESPerJob); an unlimited job is
+    // over any such limit.
+    let minutes = match shape.time_limit {
+        TimeLimit::Limited(d) => d.as_secs().div_ceil(60),
+        TimeLimit::Unlimited => u64::MAX,
+    };
+    if let Some(kind) = qos.max_tres_mins_per_job.0.iter().find_map(|(kind, max)| {
+        usage
+            .amount(kind)
+            .is_some_and(|a| a > 0 && a.saturating_mul(minutes) > *max)
+            .then(|| kind.clone())
+    }) {
+        return Some(match kind {
+            TresKind::Node => PendingReason::QOSMaxNodeMinutesPerJob,
+            TresKind::Cpu => PendingReason::QOSMaxCpuMinutesPerJobLimit,
+            TresKind::Mem => PendingReason::QOSMaxMemoryMinutesPerJob,
+            TresKind::Billing => PendingReason::QOSMaxBillingMinutesPerJob,
+            _ => PendingReason::QOSMaxGRESMinutesPerJob,
+        });
+    }
     if let Some(kind) = over(&qos.max_tres_per_job) {
         return Some(match kind {
             TresKind::Node => PendingReason::QOSMaxNodePerJobLimit,
