@@ -1247,3 +1247,26 @@ fn the_first_partitions_default_time_is_checked_against_every_max_time() {
         minutes(10)
     );
 }
+
+/// `-n T` allows at most T nodes: GPUs per job that only more nodes hold can never run
+/// (observed on 22.05, generated g03199: `-p i-a40 -n 1 -c 8 --gpus=a40:2` on 1-GPU
+/// nodes refused); without `-n`, the job takes the nodes it needs.
+#[test]
+fn gpus_per_job_beyond_the_task_count_are_refused() {
+    let c = inserm();
+    let reasons = rejected(&c, &["-p", "A40-48", "-n", "1", "--gpus=a40:2", "-t", "60"]);
+    assert!(
+        reasons.iter().any(|r| r
+            .to_string()
+            .contains("2 nodes needed for the GPUs, 1 allowed by the task count")),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        ok(&c, &["-p", "A40-48", "-n", "2", "--gpus=a40:2", "-t", "60"]).min_nodes(),
+        2
+    );
+    assert_eq!(
+        ok(&c, &["-p", "A40-48", "--gpus=a40:2", "-t", "60"]).min_nodes(),
+        2
+    );
+}

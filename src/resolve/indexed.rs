@@ -275,6 +275,15 @@ impl NodeView for Indexed<'_> {
             if k > cap {
                 return Err(d.over_max_nodes(k));
             }
+            // `-n T` allows at most T nodes: `--gpus` that only more nodes hold can never
+            // run (observed on 22.05, generated g03199: `-n 1 --gpus=a40:2` on 1-GPU
+            // nodes is refused, "never runnable in partition").
+            if counts.ntasks_set && k > counts.ntasks {
+                return Err(d.unavailable(&format!(
+                    "{k} nodes needed for the GPUs, {} allowed by the task count",
+                    counts.ntasks
+                )));
+            }
             let max = if counts.ntasks_set {
                 counts.ntasks.min(elig_count).min(cap).max(k)
             } else {
