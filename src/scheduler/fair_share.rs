@@ -214,6 +214,15 @@ impl Scheduler {
         self.fair_share.as_ref().map_or(0.0, |s| s.factor(job))
     }
 
+    /// The fair-share factor (0 to 1) a job's association has as of the last tick, as
+    /// `sprio` shows it before the weight; `None` for an unknown job or without
+    /// fair-share (no `PriorityWeightFairshare`).
+    #[must_use]
+    pub fn fair_share_factor_of(&self, id: JobId) -> Option<f64> {
+        let state = self.fair_share.as_ref()?;
+        Some(state.factor(self.jobs.get(id)?))
+    }
+
     /// A running job as fair-share counts it: its association, start, billable TRES
     /// (its partition's `TRESBillingWeights` over its allocation) and QOS usage factor.
     fn running_for_fair_share(&self, job: &Job) -> Option<RunningJob> {

@@ -35,10 +35,11 @@ const BASE_USERS: [&str; 3] = ["alice", "bob", "carol"];
 pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
     let root = crate::root().join("accounting");
     let mut mode = mode;
-    if mode.live() && !slurm::accounting() {
+    if mode.live() && (!slurm::accounting() || slurm::fairshare()) {
         eprintln!(
             "fidelity: the harness's Slurm is not in accounting mode (FIDELITY_ACCOUNTING=1 \
-             tests/fidelity/harness/setup.sh): the accounting group is taken from its recordings"
+             tests/fidelity/harness/setup.sh; the fair-share mode weighs priorities): the \
+             accounting group is taken from its recordings"
         );
         mode = Mode::Recorded;
     }
@@ -50,6 +51,48 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
         &root.join("observed"),
         ACCOUNTING_STRICT,
     )
+}
+
+/// Runs the fair-share group (`fairshare/`): the accounting group's runner on the
+/// harness's fair-share mode (`FIDELITY_ACCOUNTING=fairshare`: `fairshare/slurm.conf.add`
+/// over the accounting mode), taken from its recordings when live Slurm is not in it.
+pub fn run_fairshare(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
+    let root = crate::root().join("fairshare");
+    let mut mode = mode;
+    if mode.live() && !(slurm::accounting() && slurm::fairshare()) {
+        eprintln!(
+            "fidelity: the harness's Slurm is not in fair-share mode (FIDELITY_ACCOUNTING=fairshare \
+             tests/fidelity/harness/setup.sh): the fair-share group is taken from its recordings"
+        );
+        mode = Mode::Recorded;
+    }
+    scenario::run_group(mode, cluster, &root, &root.join("observed"), true)
+}
+
+/// The slurm.conf text with `lines` (`KEY=VALUE`) in place of the lines of the same keys
+/// (added at the end when new).
+pub fn conf_with(conf: &str, lines: &[String]) -> String {
+    let key = |l: &str| {
+        let t = l.trim();
+        (!t.starts_with('#'))
+            .then(|| {
+                t.split_once('=')
+                    .map(|(k, _)| k.trim().to_ascii_lowercase())
+            })
+            .flatten()
+    };
+    let keys: Vec<String> = lines.iter().filter_map(|l| key(l)).collect();
+    let mut out: String = conf
+        .lines()
+        .filter(|l| key(l).is_none_or(|k| !keys.contains(&k)))
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    out.push_str("# ---------------- the scenario's @conf lines ----------------\n");
+    for l in lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
 }
 
 /// Hands a scenario's `@sacctmgr` lines (one per line, sacctmgr's arguments) to hpcsched,
@@ -72,14 +115,14 @@ pub fn apply_sacctmgr(cluster: &mut Cluster, text: &str) {
 /// The cluster hpcsched replays a scenario on: the harness's, with the scenario's
 /// `@partition` settings on the partitions' lines and its `@sacctmgr` lines applied.
 pub fn scenario_cluster(s: &Scenario, fc: &FidelityCluster) -> Cluster {
-    if s.sacctmgr.is_empty() && s.partition_set.is_empty() {
+    if s.sacctmgr.is_empty() && s.partition_set.is_empty() && s.conf.is_empty() {
         return fc.cluster.clone();
     }
-    let mut cluster = if s.partition_set.is_empty() {
+    let mut cluster = if s.partition_set.is_empty() && s.conf.is_empty() {
         fc.cluster.clone()
     } else {
         let mut conf = String::with_capacity(fc.conf.len());
-        for line in fc.conf.lines() {
+        for line in conf_with(&fc.conf, &s.conf).lines() {
             let mut line = line.to_owned();
             for (p, set) in &s.partition_set {
                 if line.starts_with(&format!("PartitionName={p} ")) {
@@ -91,7 +134,8 @@ pub fn scenario_cluster(s: &Scenario, fc: &FidelityCluster) -> Cluster {
         }
         Cluster::from_slurm_conf(&conf).unwrap_or_else(|e| {
             eprintln!(
-                "fidelity: {}: hpcsched refused the @partition settings ({e}); replayed without",
+                "fidelity: {}: hpcsched refused the @partition or @conf settings ({e}); replayed \
+                 without",
                 s.name_str()
             );
             fc.cluster.clone()
@@ -181,17 +225,21 @@ fn barrier() -> Result<(), String> {
 /// Applies a scenario's `@sacctmgr` and `@partition` lines on Slurm (the queue is empty).
 pub fn apply(s: &Scenario) -> Result<(), String> {
     BASE.get_or_init(tree).clone()?;
-    if !s.views.is_empty() {
-        // sshare's usage starts from zero in each scenario that shows it.
-        for user in BASE_USERS.iter().chain(&["root"]) {
-            let _ = sacctmgr(&[
-                "modify".into(),
-                "user".into(),
-                (*user).into(),
-                "set".into(),
-                "RawUsage=0".into(),
-            ]);
-        }
+    if !s.conf.is_empty() {
+        set_conf(&s.conf)?;
+    }
+    if !s.views.is_empty() || slurm::fairshare() {
+        // Usage starts from zero in each scenario that shows it or weighs it: the root
+        // account's reset resets every association under it (assoc_mgr_remove_assoc_usage);
+        // a user's needs an account (`modify user U set RawUsage=0` is refused).
+        sacctmgr(&s_words(&[
+            "modify",
+            "account",
+            "root",
+            "set",
+            "RawUsage=0",
+        ]))
+        .map_err(|e| format!("resetting the usage: {e}"))?;
     }
     for line in &s.sacctmgr {
         sacctmgr(&scenario::split_words(line)).map_err(|e| format!("@sacctmgr {line}: {e}"))?;
@@ -201,6 +249,83 @@ pub fn apply(s: &Scenario) -> Result<(), String> {
             .map_err(|e| format!("@partition {p} {set}: {e}"))?;
     }
     barrier()
+}
+
+fn s_words(w: &[&str]) -> Vec<String> {
+    w.iter().map(|w| (*w).to_owned()).collect()
+}
+
+/// The harness's slurm.conf and its copy from before a scenario's `@conf` lines.
+fn conf_paths() -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::path::PathBuf::from(slurm::state_dir());
+    (
+        dir.join("slurm.conf"),
+        dir.join("slurm.conf.before-scenario"),
+    )
+}
+
+/// Puts a scenario's `@conf` lines in the harness's slurm.conf (kept beside as it was)
+/// and has slurmctld read it again (`scontrol reconfigure`).
+fn set_conf(lines: &[String]) -> Result<(), String> {
+    let (conf, saved) = conf_paths();
+    if !saved.exists() {
+        std::fs::copy(&conf, &saved).map_err(|e| format!("{}: {e}", saved.display()))?;
+    }
+    let before = std::fs::read_to_string(&saved).map_err(|e| e.to_string())?;
+    std::fs::write(&conf, conf_with(&before, lines)).map_err(|e| e.to_string())?;
+    reconfigure(lines)
+}
+
+/// `scontrol reconfigure`, then waits until `scontrol show config` gives `lines`' values
+/// and every node is back (idle).
+fn reconfigure(lines: &[String]) -> Result<(), String> {
+    slurm::run("scontrol", &["reconfigure"])?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let config = slurm::run("scontrol", &["show", "config"]).unwrap_or_default();
+        let shown = lines.iter().all(|l| {
+            let (k, v) = l.split_once('=').unwrap_or((l, ""));
+            config.lines().any(|c| {
+                c.split_once('=').is_some_and(|(ck, cv)| {
+                    ck.trim().eq_ignore_ascii_case(k.trim()) && cv.trim().eq_ignore_ascii_case(v)
+                })
+            })
+        });
+        let busy = slurm::run(
+            "sinfo",
+            &[
+                "-h",
+                "-N",
+                "-t",
+                "alloc,mix,comp,drain,down,unk",
+                "-o",
+                "%N",
+            ],
+        )
+        .unwrap_or_else(|_| "?".into());
+        if shown && busy.trim().is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "slurmctld did not take {} within 30 s (busy nodes: {busy})",
+                lines.join(" ")
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Puts the harness's slurm.conf back as it was before a scenario's `@conf` lines.
+fn restore_conf() -> Result<(), String> {
+    let (conf, saved) = conf_paths();
+    if !saved.exists() {
+        return Ok(());
+    }
+    std::fs::rename(&saved, &conf).map_err(|e| format!("{}: {e}", saved.display()))?;
+    // Whatever the base says for the keys is what `show config` gives again: wait for the
+    // nodes only.
+    reconfigure(&[])
 }
 
 /// The base value a modified key returns to.
@@ -356,6 +481,9 @@ pub fn undo(s: &Scenario) -> Result<(), String> {
         }
     }
     barrier()?;
+    if !s.conf.is_empty() {
+        restore_conf()?;
+    }
     let base = BASE.get_or_init(tree).clone()?;
     let now = tree()?;
     if now != base {

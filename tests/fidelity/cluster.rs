@@ -86,22 +86,37 @@ pub fn load_accounting() -> Result<FidelityCluster, String> {
     load_mode(true)
 }
 
+/// The fair-share mode's cluster (`FIDELITY_ACCOUNTING=fairshare`): the accounting mode's,
+/// with `fairshare/slurm.conf.add` over it, written to
+/// `CARGO_TARGET_TMPDIR/fidelity-fairshare.conf`.
+pub fn load_fairshare() -> Result<FidelityCluster, String> {
+    load_overlays(
+        &["accounting/slurm.conf.add", "fairshare/slurm.conf.add"],
+        "fidelity-fairshare.conf",
+    )
+}
+
 fn load_mode(accounting: bool) -> Result<FidelityCluster, String> {
+    if accounting {
+        load_overlays(&["accounting/slurm.conf.add"], "fidelity-accounting.conf")
+    } else {
+        load_overlays(&[], "fidelity-cluster.conf")
+    }
+}
+
+/// `cluster.conf.in` with each overlay's lines in place of the lines of the same keys
+/// (in order), rendered, parsed, and written to `CARGO_TARGET_TMPDIR/FILE`.
+fn load_overlays(overlays: &[&str], file: &str) -> Result<FidelityCluster, String> {
     let read = |path: PathBuf| {
         std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))
     };
     let mut template = read(crate::root().join("cluster.conf.in"))?;
-    if accounting {
-        let add = read(crate::root().join("accounting/slurm.conf.add"))?;
+    for overlay in overlays {
+        let add = read(crate::root().join(overlay))?;
         template = with_accounting(&template, &add);
     }
     let conf = render(&template, "/tmp/hpcsched-fidelity", 17800);
     let cluster = Cluster::from_slurm_conf(&conf).map_err(|e| format!("cluster.conf.in: {e}"))?;
-    let file = if accounting {
-        "fidelity-accounting.conf"
-    } else {
-        "fidelity-cluster.conf"
-    };
     let conf_path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(file);
     std::fs::write(&conf_path, &conf)
         .map_err(|e| format!("writing {}: {e}", conf_path.display()))?;

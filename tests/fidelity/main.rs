@@ -27,7 +27,10 @@
 //! A third part, the accounting group ([`accounting`], `FIDELITY_PART=accounting`), runs on
 //! the harness's accounting mode (`FIDELITY_ACCOUNTING=1`); it is printed, not written to
 //! docs/fidelity.md, and reported without failing while [`accounting::ACCOUNTING_STRICT`]
-//! is false.
+//! is false. The fair-share group ([`accounting::run_fairshare`], `FIDELITY_PART=fairshare`,
+//! `fairshare/`) runs the same way on the harness's fair-share mode
+//! (`FIDELITY_ACCOUNTING=fairshare`), strict, and also compares sprio's priorities and
+//! sshare's usage.
 //!
 //! Any difference not listed as a deliberate deviation fails the suite.
 
@@ -102,6 +105,8 @@ struct Parts {
     corpus: bool,
     /// The accounting group (`accounting/`), on the harness's accounting mode.
     accounting: bool,
+    /// The fair-share group (`fairshare/`), on the harness's fair-share mode.
+    fairshare: bool,
     /// The scenario part reports on every scenario (all but a live run with
     /// `FIDELITY_ONLY`).
     scenarios_whole: bool,
@@ -109,17 +114,18 @@ struct Parts {
 
 impl Parts {
     fn from_env(mode: Mode) -> Result<Parts, String> {
-        let (scenarios, generated, corpus, accounting) =
+        let (scenarios, generated, corpus, accounting, fairshare) =
             match std::env::var("FIDELITY_PART").as_deref() {
-                Err(_) | Ok("") => (true, true, true, true),
-                Ok("scenarios") => (true, false, false, false),
-                Ok("generated") => (false, true, false, false),
-                Ok("corpus") => (false, false, true, false),
-                Ok("accounting") => (false, false, false, true),
+                Err(_) | Ok("") => (true, true, true, true, true),
+                Ok("scenarios") => (true, false, false, false, false),
+                Ok("generated") => (false, true, false, false, false),
+                Ok("corpus") => (false, false, true, false, false),
+                Ok("accounting") => (false, false, false, true, false),
+                Ok("fairshare") => (false, false, false, false, true),
                 Ok(other) => {
                     return Err(format!(
-                        "FIDELITY_PART={other}: expected scenarios, generated, corpus or \
-                         accounting (unset: all)"
+                        "FIDELITY_PART={other}: expected scenarios, generated, corpus, \
+                         accounting or fairshare (unset: all)"
                     ));
                 }
             };
@@ -129,6 +135,7 @@ impl Parts {
             generated,
             corpus,
             accounting,
+            fairshare,
             scenarios_whole,
         })
     }
@@ -222,6 +229,17 @@ fn main() -> ExitCode {
     } else {
         scenario::ScenarioOutcome::default()
     };
+    let fairshare = if parts.fairshare {
+        match cluster::load_fairshare() {
+            Ok(c) => accounting::run_fairshare(mode, &c),
+            Err(e) => scenario::ScenarioOutcome {
+                failures: vec![e],
+                ..scenario::ScenarioOutcome::default()
+            },
+        }
+    } else {
+        scenario::ScenarioOutcome::default()
+    };
     let scenario_md = scenario::report_md(&scenarios);
     let generated_md = generated::report_md(&generated);
     // Recorded: every difference of the generated corpus is fixed or documented. Live: a
@@ -260,8 +278,11 @@ fn main() -> ExitCode {
     } else {
         accounting_broken
     };
-    let mut failed =
-        scenarios.failures.len() + generated_failed + corpus.failures.len() + accounting_failed;
+    let mut failed = scenarios.failures.len()
+        + generated_failed
+        + corpus.failures.len()
+        + accounting_failed
+        + fairshare.failures.len();
     let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
     let (old_scenario_md, old_generated_md, old_corpus_md) = split_doc(&doc);
@@ -347,6 +368,26 @@ fn main() -> ExitCode {
             accounting.compared,
             accounting.rows.len(),
             accounting::ACCOUNTING_STRICT
+        );
+    }
+    if parts.fairshare {
+        for r in &fairshare.rows {
+            println!(
+                "fidelity: fairshare {}: {} of {} jobs identical ({})",
+                r.name, r.identical, r.jobs, r.description
+            );
+            for d in &r.deviations {
+                println!("fidelity: fairshare {}: deviation {d}", r.name);
+            }
+        }
+        for f in &fairshare.failures {
+            eprintln!("FAIL fairshare {f}");
+        }
+        println!(
+            "fidelity: fair-share group: {}/{} decisions identical in {} scenarios",
+            fairshare.identical,
+            fairshare.compared,
+            fairshare.rows.len()
         );
     }
     for f in &generated.failures {

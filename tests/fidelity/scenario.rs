@@ -174,6 +174,9 @@ pub struct Scenario {
     pub(crate) partition_set: Vec<(String, String)>,
     /// `@sshare` / `@sprio`: the views recorded at the collection.
     pub(crate) views: Vec<String>,
+    /// `@conf KEY=VALUE`: slurm.conf lines over the group's for this scenario (the
+    /// fair-share group: Slurm reconfigured, hpcsched given the same conf).
+    pub(crate) conf: Vec<String>,
     /// Starts agree within this many seconds (generated scenarios: the measure of a
     /// decision, "start within 60 s"); `None`: the hand-written suite's rule (see the
     /// module docs).
@@ -216,6 +219,9 @@ struct Observation {
     views: Vec<(String, String)>,
     /// Accounting scenarios: each job's account and QOS (squeue `%a`, `%q`), not compared.
     assoc: BTreeMap<String, String>,
+    /// `@sprio`: each pending job's priority and fair-share factor as sprio gives them
+    /// (`sprio -o %i|%Y|%F`), compared with hpcsched's when it weighs fair-share.
+    prio: BTreeMap<String, (u64, u64)>,
 }
 
 pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
@@ -371,12 +377,13 @@ fn run_one(
             .failures
             .push(format!("writing {}: {e}", observed_path.display()));
     }
-    let ours = replay(scenario, &observation, cluster);
+    let (ours, fair) = replay(scenario, &observation, cluster);
     compare(
         ask_slurm && mode == Mode::Live,
         scenario,
         &observation,
         &ours,
+        &fair,
         outcome,
     );
 }
@@ -400,6 +407,7 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
     let mut deviations = Vec::new();
     let mut lines = Vec::new();
     let (mut sacctmgr, mut partition_set, mut views) = (Vec::new(), Vec::new(), Vec::new());
+    let mut conf = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let at = |what: &str| format!("{}:{}: {what}: `{raw}`", path.display(), i + 1);
         let trimmed = raw.trim();
@@ -422,6 +430,11 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
                     .filter(|(_, set)| set.contains('='))
                     .ok_or_else(|| at("expected `@partition NAME KEY=VALUE`"))?;
                 partition_set.push((p.to_owned(), set.trim().to_owned()));
+            } else if head == "conf" {
+                if !tail.contains('=') {
+                    return Err(at("expected `@conf KEY=VALUE`"));
+                }
+                conf.push(tail.to_owned());
             } else if head == "sshare" || head == "sprio" {
                 views.push(head.to_owned());
             } else if head == "deviation" {
@@ -497,6 +510,7 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
         sacctmgr,
         partition_set,
         views,
+        conf,
         start_tolerance: None,
     })
 }
@@ -706,7 +720,7 @@ fn backfill_cycles() -> u64 {
 fn observe(s: &Scenario, cluster: &FidelityCluster) -> Result<Observation, String> {
     let began = Instant::now();
     clear(cluster)?;
-    let accounting = !s.sacctmgr.is_empty() || !s.partition_set.is_empty();
+    let accounting = !s.sacctmgr.is_empty() || !s.partition_set.is_empty() || !s.conf.is_empty();
     if accounting {
         crate::accounting::apply(s)?;
     }
@@ -928,6 +942,11 @@ fn observe_cleared(
             obs.views.push((view.clone(), l.replace('\t', " ")));
         }
     }
+    let prio = if s.views.iter().any(|v| v == "sprio") {
+        slurm::run("sprio", &["-h", "-o", "%i|%Y|%F"]).unwrap_or_default()
+    } else {
+        String::new()
+    };
     reset_partitions(cluster)?;
     let out = out?;
     let mut submitted: HashMap<String, u64> = HashMap::new();
@@ -969,6 +988,13 @@ fn observe_cleared(
             (job == id).then_some((account, qos))
         }) {
             obs.assoc.insert(key.clone(), format!("{account}\t{qos}"));
+        }
+        if let Some((p, f)) = prio.lines().find_map(|l| {
+            let mut f = l.split('|').map(str::trim);
+            let (job, p, fs) = (f.next()?, f.next()?, f.next()?);
+            (job == id).then(|| Some((p.parse().ok()?, fs.parse().ok()?)))?
+        }) {
+            obs.prio.insert(key.clone(), (p, f));
         }
         let pending = state == "PENDING";
         if !pending
@@ -1114,6 +1140,9 @@ fn write_observation(o: &Observation) -> String {
     for (view, line) in &o.views {
         let _ = writeln!(out, "view\t{view}\t{line}");
     }
+    for (key, (p, f)) in &o.prio {
+        let _ = writeln!(out, "prio\t{key}\t{p}\t{f}");
+    }
     for (key, row) in &o.jobs {
         let _ = writeln!(
             out,
@@ -1170,6 +1199,12 @@ fn read_observation(path: &Path) -> Result<Observation, String> {
                 o.started_by.insert(key.into(), by.into());
             }
             ["view", view, line] => o.views.push((view.into(), line.into())),
+            ["prio", key, p, f] => {
+                o.prio.insert(
+                    (*key).into(),
+                    (p.parse().map_err(|_| bad())?, f.parse().map_err(|_| bad())?),
+                );
+            }
             ["assoc", key, account, qos] => {
                 o.assoc.insert(key.into(), format!("{account}\t{qos}"));
             }
@@ -1201,7 +1236,21 @@ fn read_observation(path: &Path) -> Result<Observation, String> {
 /// 3084 with two, 3081 with three).
 const KILL_SECS: u64 = 1;
 
-fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<String, Row> {
+/// hpcsched's fair-share side at the collection, when it weighs fair-share: each pending
+/// job's priority and fair-share factor (scaled by the weight, as sprio shows it), and
+/// each association's raw usage (`Scheduler::shares`).
+#[derive(Debug, Default)]
+struct FairSide {
+    prio: BTreeMap<String, (u64, u64)>,
+    /// (account, user or "") -> RawUsage.
+    usage: BTreeMap<(String, String), u64>,
+}
+
+fn replay(
+    s: &Scenario,
+    o: &Observation,
+    fc: &FidelityCluster,
+) -> (BTreeMap<String, Row>, FairSide) {
     let cluster = crate::accounting::scenario_cluster(s, fc);
     let policy = Policy::preset(Preset::Slurm, cluster.config());
     let mut sched = Scheduler::with_policy(cluster, policy);
@@ -1362,6 +1411,31 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
             }
         }
     }
+    let mut fair = FairSide::default();
+    for r in sched.shares() {
+        fair.usage.insert(
+            (r.account.clone(), r.user.clone().unwrap_or_default()),
+            r.raw_usage,
+        );
+    }
+    if !fair.usage.is_empty() {
+        let weight = sched.cluster().config().priority_weight_fairshare;
+        for job in sched.jobs() {
+            if job.state() != JobState::Pending {
+                continue;
+            }
+            if let Some(name) = key_of.get(&job.id()) {
+                let fs = sched.fair_share_factor_of(job.id()).unwrap_or(0.0);
+                fair.prio.insert(
+                    name.clone(),
+                    (
+                        u64::from(job.priority()),
+                        (fs * f64::from(weight)).round() as u64,
+                    ),
+                );
+            }
+        }
+    }
     let mut rows = BTreeMap::new();
     for name in rejected {
         rows.insert(name, rejected_row());
@@ -1435,7 +1509,7 @@ fn replay(s: &Scenario, o: &Observation, fc: &FidelityCluster) -> BTreeMap<Strin
             },
         );
     }
-    rows
+    (rows, fair)
 }
 
 fn rejected_row() -> Row {
@@ -1462,6 +1536,13 @@ fn node_set(list: &str) -> BTreeSet<String> {
     )
 }
 
+/// sprio's priority and weighted fair-share factor against hpcsched's: within this many
+/// points (of `PriorityWeightFairshare`).
+const PRIORITY_TOLERANCE: u64 = 100;
+/// sshare's RawUsage against hpcsched's: within this much (20 s of a 16-CPU job: a job
+/// running at the collection counted at ticks at other instants) plus 3 %.
+const USAGE_TOLERANCE: u64 = 320;
+
 fn starts_agree(a: Option<u64>, b: Option<u64>, tolerance: Option<u64>) -> bool {
     match (a, b) {
         (None, None) => true,
@@ -1481,6 +1562,7 @@ fn compare(
     scenario: &Scenario,
     o: &Observation,
     ours: &BTreeMap<String, Row>,
+    fair: &FairSide,
     outcome: &mut ScenarioOutcome,
 ) {
     let mut theirs = o.jobs.clone();
@@ -1560,6 +1642,79 @@ fn compare(
                     .failures
                     .push(format!("{}: job {key}: {field}: {what}", scenario.name)),
             }
+        }
+    }
+    // Fair-share (when hpcsched weighs it): sprio's priorities and sshare's raw usage.
+    // Both move at the decay thread's ticks, which Slurm runs every PriorityCalcPeriod
+    // from slurmctld's start and the replay from the first submission: hence the
+    // tolerances. Not counted as decisions; a difference fails unless documented.
+    let mut fair_diffs: Vec<(String, &str, String)> = Vec::new();
+    if std::env::var("FIDELITY_TRACE").is_ok() && !fair.usage.is_empty() {
+        eprintln!(
+            "fair {}: Slurm priority (fair-share) {:?}, hpcsched {:?}; hpcsched usage {:?}",
+            scenario.name, o.prio, fair.prio, fair.usage
+        );
+    }
+    if !fair.usage.is_empty() {
+        for (key, &(p, f)) in &o.prio {
+            match fair.prio.get(key) {
+                Some(&(ours_p, ours_f))
+                    if p.abs_diff(ours_p) <= PRIORITY_TOLERANCE
+                        && f.abs_diff(ours_f) <= PRIORITY_TOLERANCE => {}
+                other => fair_diffs.push((
+                    key.clone(),
+                    "priority",
+                    format!(
+                        "Slurm priority {p} (fair-share {f}) / hpcsched {}",
+                        other.map_or("none".into(), |(p, f)| format!("{p} (fair-share {f})"))
+                    ),
+                )),
+            }
+        }
+        for (view, line) in &o.views {
+            let f: Vec<&str> = line.split('|').collect();
+            if view != "sshare" || f.len() < 5 || f[0] == "Account" {
+                continue;
+            }
+            let Ok(theirs) = f[4].trim().parse::<u64>() else {
+                continue;
+            };
+            let (account, who) = (f[0].trim().to_owned(), f[1].trim().to_owned());
+            let ours_usage = fair.usage.get(&(account.clone(), who.clone())).copied();
+            let agree = ours_usage.map_or(theirs == 0, |u| {
+                u.abs_diff(theirs) <= USAGE_TOLERANCE + theirs.max(u) * 3 / 100
+            });
+            if !agree {
+                fair_diffs.push((
+                    if who.is_empty() {
+                        account
+                    } else {
+                        format!("{account}/{who}")
+                    },
+                    "usage",
+                    format!(
+                        "Slurm RawUsage {theirs} / hpcsched {}",
+                        ours_usage.map_or("none".into(), |u| u.to_string())
+                    ),
+                ));
+            }
+        }
+    }
+    for (key, field, what) in fair_diffs {
+        match scenario
+            .deviations
+            .iter()
+            .position(|d| d.key == key && d.field == field)
+        {
+            Some(i) => {
+                used[i] = true;
+                if let Some(d) = scenario.deviations.get(i) {
+                    row.deviations.push(format!("{key} {field}: {}", d.reason));
+                }
+            }
+            None => outcome
+                .failures
+                .push(format!("{}: {key}: {field}: {what}", scenario.name)),
         }
     }
     for (d, used) in scenario.deviations.iter().zip(used) {

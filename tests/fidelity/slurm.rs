@@ -72,3 +72,14 @@ pub fn accounting() -> bool {
         })
     })
 }
+
+/// Whether the harness's Slurm weighs fair-share in its priorities (the fair-share mode,
+/// `FIDELITY_ACCOUNTING=fairshare`).
+pub fn fairshare() -> bool {
+    run("scontrol", &["show", "config"]).is_ok_and(|c| {
+        c.lines().any(|l| {
+            l.starts_with("PriorityWeightFairShare ")
+                && l.split('=').nth(1).is_some_and(|v| v.trim() != "0")
+        })
+    })
+}

@@ -9,7 +9,9 @@
 #                       with accounting, slurmdbd on base+5 and MariaDB on base+6
 #   FIDELITY_ACCOUNTING 1: accounting mode (tests/fidelity/accounting/): a private MariaDB
 #                       and slurmdbd, tests/fidelity/accounting/slurm.conf.add over the
-#                       cluster's slurm.conf, and a base association tree (default 0)
+#                       cluster's slurm.conf, and a base association tree (default 0);
+#                       fairshare: the same with tests/fidelity/fairshare/slurm.conf.add
+#                       over it (fair-share weighed: the fair-share group)
 FIDELITY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export FIDELITY_DIR
 export FIDELITY_STATE="${FIDELITY_STATE:-${TMPDIR:-/tmp}/hpcsched-fidelity}"

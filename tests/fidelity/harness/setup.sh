@@ -20,18 +20,28 @@ log() { printf '[setup +%ss] %s\n' "$(elapsed)" "$*"; }
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
 ACCT_ADD="$FIDELITY_DIR/accounting/slurm.conf.add"
-acct_on() { [ "$FIDELITY_ACCOUNTING" = 1 ]; }
-render_conf() {  # render_conf OUTFILE : slurm.conf.in (+ accounting/slurm.conf.add) -> concrete slurm.conf
-    local add=/dev/null
-    acct_on && add="$ACCT_ADD"
-    # The accounting lines replace the base's lines of the same keys (cluster.rs does the same).
+FS_ADD="$FIDELITY_DIR/fairshare/slurm.conf.add"
+# FIDELITY_ACCOUNTING=1: accounting mode; =fairshare: the same with fairshare/slurm.conf.add
+# over it (multifactor priority weighing fair-share: the fair-share group).
+acct_on() { [ "$FIDELITY_ACCOUNTING" = 1 ] || [ "$FIDELITY_ACCOUNTING" = fairshare ]; }
+fs_on() { [ "$FIDELITY_ACCOUNTING" = fairshare ]; }
+render_conf() {  # render_conf OUTFILE : slurm.conf.in (+ accounting/slurm.conf.add [+ fairshare/slurm.conf.add]) -> concrete slurm.conf
+    local adds=()
+    acct_on && adds+=("$ACCT_ADD")
+    fs_on && adds+=("$FS_ADD")
+    # The overlays' lines replace the base's lines of the same keys, a later overlay an
+    # earlier one's (cluster.rs does the same).
     FIDELITY_STATE="$S" perl -e '
-        my ($base, $add) = @ARGV; my (%over, @over);
-        open(my $a, "<", $add) or die; while (<$a>) { next if /^\s*(#|$)/; push @over, $_; $over{lc $1} = 1 if /^\s*([^=\s]+)=/; }
+        my ($base, @adds) = @ARGV; my (%over, @keys, %seen);
+        for my $add (@adds) {
+            open(my $a, "<", $add) or die;
+            while (<$a>) { next if /^\s*(#|$)/; next unless /^\s*([^=\s]+)=/; my $k = lc $1;
+                push @keys, $k unless $seen{$k}++; $over{$k} = $_; }
+        }
         open(my $b, "<", $base) or die;
         while (<$b>) { next if /^\s*([^=\s#]+)=/ && $over{lc $1}; print; }
-        if (@over) { print "# ---------------- accounting mode (accounting/slurm.conf.add) ----------------\n"; print for @over; }
-    ' "$FIDELITY_DIR/cluster.conf.in" "$add" |
+        if (@keys) { print "# ---------------- accounting mode (accounting/slurm.conf.add", (@adds > 1 ? ", fairshare/slurm.conf.add" : ""), ") ----------------\n"; print $over{$_} for @keys; }
+    ' "$FIDELITY_DIR/cluster.conf.in" "${adds[@]}" |
     perl -pe 's/\@STATE\@/$ENV{FIDELITY_STATE}/g; s/\@CLUSTER\@/$ENV{FIDELITY_CLUSTER}/g;
         s/\@PORT\+(\d+)\@/$ENV{FIDELITY_PORT_BASE}+$1/ge' > "$1"
 }
