@@ -504,3 +504,50 @@ pub fn undo(s: &Scenario) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The shared-cluster policy's section of docs/fidelity.md: the accounting group and the
+/// fair-share group.
+pub fn report_md(accounting: &ScenarioOutcome, fairshare: &ScenarioOutcome) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{POLICY_HEADING}\n\
+         Scenarios on the harness's accounting mode (slurmdbd and MariaDB; each sets up its \
+         QOS, accounts and users with `sacctmgr` lines: `tests/fidelity/accounting/`) and \
+         fair-share mode (`tests/fidelity/fairshare/`, where each waiting job's priority and \
+         fair-share factor and each user's `sshare` usage are compared too).\n\n\
+         **Accounting: {} of {} job decisions identical; fair-share: {} of {}.**\n",
+        accounting.identical, accounting.compared, fairshare.identical, fairshare.compared
+    );
+    let _ = writeln!(
+        out,
+        "| group | scenario | checks | jobs | identical |\n|---|---|---|---|---|"
+    );
+    for (group, o) in [("accounting", accounting), ("fair-share", fairshare)] {
+        for r in &o.rows {
+            let _ = writeln!(
+                out,
+                "| {group} | `{}` | {} | {} | {} |",
+                r.name, r.description, r.jobs, r.identical
+            );
+        }
+    }
+    let deviations: Vec<(&str, &String)> = accounting
+        .rows
+        .iter()
+        .chain(&fairshare.rows)
+        .flat_map(|r| r.deviations.iter().map(move |d| (r.name.as_str(), d)))
+        .collect();
+    if !deviations.is_empty() {
+        let _ = writeln!(out, "\n### Documented deviations\n");
+        for (name, d) in deviations {
+            let _ = writeln!(out, "- `{name}`: {d}");
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// The heading that starts the shared-cluster policy's section of docs/fidelity.md.
+pub const POLICY_HEADING: &str = "## Shared-cluster policy\n";

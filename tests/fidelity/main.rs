@@ -25,12 +25,12 @@
 //! says when its figures differ (live Slurm jitters by a second here and there).
 //!
 //! A third part, the accounting group ([`accounting`], `FIDELITY_PART=accounting`), runs on
-//! the harness's accounting mode (`FIDELITY_ACCOUNTING=1`); it is printed, not written to
-//! docs/fidelity.md, and reported without failing while [`accounting::ACCOUNTING_STRICT`]
-//! is false. The fair-share group ([`accounting::run_fairshare`], `FIDELITY_PART=fairshare`,
+//! the harness's accounting mode (`FIDELITY_ACCOUNTING=1`), strict while
+//! [`accounting::ACCOUNTING_STRICT`] is true (it is). The fair-share group ([`accounting::run_fairshare`], `FIDELITY_PART=fairshare`,
 //! `fairshare/`) runs the same way on the harness's fair-share mode
 //! (`FIDELITY_ACCOUNTING=fairshare`), strict, and also compares sprio's priorities and
-//! sshare's usage.
+//! sshare's usage. The two share docs/fidelity.md's "Shared-cluster policy" section, written
+//! when both run whole (not from a live subset).
 //!
 //! Any difference not listed as a deliberate deviation fails the suite.
 
@@ -162,12 +162,13 @@ fn pick<'a>(owned: bool, new: &'a str, old: &'a str) -> &'a str {
     if owned { new } else { old }
 }
 
-/// docs/fidelity.md split into its three sections: hand-written scenarios, generated
-/// scenarios, sbatch corpus.
-fn split_doc(doc: &str) -> (&str, &str, &str) {
+/// docs/fidelity.md split into its four sections: hand-written scenarios, generated
+/// scenarios, the shared-cluster policy's groups, sbatch corpus.
+fn split_doc(doc: &str) -> (&str, &str, &str, &str) {
     let (head, corpus) = split_at_heading(doc, CORPUS_HEADING);
+    let (head, policy) = split_at_heading(head, accounting::POLICY_HEADING);
     let (scenarios, generated) = split_at_heading(head, GENERATED_HEADING);
-    (scenarios, generated, corpus)
+    (scenarios, generated, policy, corpus)
 }
 
 fn main() -> ExitCode {
@@ -285,7 +286,12 @@ fn main() -> ExitCode {
         + fairshare.failures.len();
     let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
-    let (old_scenario_md, old_generated_md, old_corpus_md) = split_doc(&doc);
+    let (old_scenario_md, old_generated_md, old_policy_md, old_corpus_md) = split_doc(&doc);
+    let policy_md = accounting::report_md(&accounting, &fairshare);
+    // The groups own their section when both ran whole from their recordings or live
+    // Slurm in their modes (a live CI run takes a subset).
+    let policy_whole = parts.accounting && parts.fairshare && mode != Mode::Live;
+    let new_policy_md = pick(policy_whole, &policy_md, old_policy_md);
     // Each part that ran whole owns its section of the report; a partial run leaves the
     // document alone (its report goes to stdout). A live run asks Slurm about a batch of
     // the generated corpus only, so it never owns that section.
@@ -293,15 +299,16 @@ fn main() -> ExitCode {
     let new_scenario_md = pick(parts.scenarios_whole, &scenario_md, old_scenario_md);
     let new_generated_md = pick(generated_whole, &generated_md, old_generated_md);
     let new_corpus_md = pick(parts.corpus, &corpus.report_md, old_corpus_md);
-    let owns_any = parts.scenarios_whole || generated_whole || parts.corpus;
+    let owns_any = parts.scenarios_whole || generated_whole || parts.corpus || policy_whole;
     if matches!(mode, Mode::Record | Mode::Report) && owns_any {
-        let report = format!("{new_scenario_md}{new_generated_md}{new_corpus_md}");
+        let report = format!("{new_scenario_md}{new_generated_md}{new_policy_md}{new_corpus_md}");
         if let Err(e) = std::fs::write(&doc_path, &report) {
             eprintln!("fidelity: writing {}: {e}", doc_path.display());
             failed += 1;
         }
     } else if new_scenario_md != old_scenario_md
         || new_generated_md != old_generated_md
+        || new_policy_md != old_policy_md
         || new_corpus_md != old_corpus_md
     {
         if mode == Mode::Live {
@@ -330,7 +337,22 @@ fn main() -> ExitCode {
                 generated.rows.len()
             ),
             format!("{} of {} sbatch", corpus.identical, corpus.checked),
-        ] {
+        ]
+        .into_iter()
+        .chain(policy_whole.then(|| {
+            format!(
+                "{} of {} decisions of {} scenarios",
+                accounting.identical,
+                accounting.compared,
+                accounting.rows.len()
+            )
+        }))
+        .chain(policy_whole.then(|| {
+            format!(
+                "{} of {} decisions",
+                fairshare.identical, fairshare.compared
+            )
+        })) {
             if !readme.contains(&quote) {
                 eprintln!("fidelity: README.md does not quote \"{quote}\" (docs/fidelity.md)");
                 failed += 1;
