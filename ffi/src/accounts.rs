@@ -835,8 +835,8 @@ PartitionName=p Nodes=n1 Default=YES
         hpcsched_scheduler_job_finished(s.as_deref_mut(), used, 600, 0);
         submit(&mut s, four, c"carol", 600);
         schedule(&mut s, 600);
-        let (_, a) = submit(&mut s, four, c"alice", 610);
-        let (_, b) = submit(&mut s, four, c"bob", 620);
+        let (_, alice) = submit(&mut s, four, c"alice", 610);
+        let (_, bob) = submit(&mut s, four, c"bob", 620);
         schedule(&mut s, 660);
 
         let (mut list, mut n) = (None, 0usize);
@@ -860,13 +860,13 @@ PartitionName=p Nodes=n1 Default=YES
         assert_eq!(
             rows[1..],
             [
-                (a, "alice".to_owned(), 3333, 3333),
-                (b, "bob".to_owned(), 10000, 10000)
+                (alice, "alice".to_owned(), 3333, 3333),
+                (bob, "bob".to_owned(), 10000, 10000)
             ]
         );
         let mut row = hpcsched_priority_row::empty();
         hpcsched_priorities_get(list.as_deref(), 2, Some(&mut row));
-        assert_eq!(row.fairshare_factor, 1.0);
+        assert!((row.fairshare_factor - 1.0).abs() < f64::EPSILON);
         assert_eq!(text(row.partition).as_deref(), Some("p"));
         hpcsched_priorities_free(list);
 
