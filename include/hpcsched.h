@@ -48,12 +48,13 @@ enum hpcsched_result
    */
   HPCSCHED_RESULT_INVALID_UTF8 = 2,
   /**
-   * Text (slurm.conf, QOS definitions, plugstack.conf, a batch script, a command line, an
-   * option) did not parse.
+   * Text (slurm.conf, QOS definitions, a sacctmgr script or dump, plugstack.conf, a batch
+   * script, a command line, an option) did not parse, or names what does not exist.
    */
   HPCSCHED_RESULT_PARSE_ERROR = 3,
   /**
-   * The cluster would reject the job at submit; the message lists every reason.
+   * The cluster would reject the job at submit; the message lists every reason (or says,
+   * as sbatch does, that the job's user, account or QOS has no association).
    */
   HPCSCHED_RESULT_REJECTED = 4,
   /**
@@ -179,8 +180,9 @@ typedef uint32_t hpcsched_memory_kind;
  *
  * Created by hpcsched_cluster_from_slurm_conf and released with hpcsched_cluster_free.
  * Read-only functions may be called on one cluster from several threads at once;
- * hpcsched_cluster_add_qos, hpcsched_cluster_add_plugstack and
- * hpcsched_cluster_add_spank_plugin need exclusive access.
+ * hpcsched_cluster_add_qos, hpcsched_cluster_add_sacctmgr (and the other accounts
+ * functions), hpcsched_cluster_add_plugstack and hpcsched_cluster_add_spank_plugin need
+ * exclusive access.
  */
 typedef struct hpcsched_cluster hpcsched_cluster;
 
@@ -217,6 +219,22 @@ typedef struct hpcsched_job hpcsched_job;
  * scheduler.
  */
 typedef struct hpcsched_job_ids hpcsched_job_ids;
+
+/**
+ * Every run-time limit that applies to a user (hpcsched_limit_row): the limits of each
+ * QOS of the cluster (per user, per account the user's jobs named, whole QOS), then
+ * those of the user's associations up the tree. Made by hpcsched_scheduler_user_limits
+ * and released with hpcsched_limits_free. A snapshot: it does not refer to the
+ * scheduler.
+ */
+typedef struct hpcsched_limits hpcsched_limits;
+
+/**
+ * The pending jobs' priorities as `sprio -l` lists them (hpcsched_priority_row), by job
+ * id. Made by hpcsched_scheduler_priorities and released with hpcsched_priorities_free.
+ * A snapshot.
+ */
+typedef struct hpcsched_priorities hpcsched_priorities;
 
 /**
  * A user's usage under one QOS next to each of its `MaxTRESPerUser` limits, in the order
@@ -281,6 +299,221 @@ typedef struct hpcsched_resolved hpcsched_resolved;
  * read-only ones may run on several threads at once.
  */
 typedef struct hpcsched_scheduler hpcsched_scheduler;
+
+/**
+ * The fair-share tree as `sshare -a` lists it (hpcsched_share_row): under each account
+ * its users, then its sub-accounts, each by name. Made by hpcsched_scheduler_shares and
+ * released with hpcsched_shares_free. A snapshot.
+ */
+typedef struct hpcsched_shares hpcsched_shares;
+
+/**
+ * One limit that applies to a user and what counts against it now: the view of a "my
+ * usage" command ("Using 4/4 GPUs"). Filled by hpcsched_limits_get.
+ *
+ * The strings point into the list and stay valid until it is released; the ones that do
+ * not apply are NULL. `owner`, `counts` and `of` are never NULL.
+ */
+typedef struct {
+  /**
+   * Where the limit is set: `"qos"` or `"association"`.
+   */
+  const char *owner;
+  /**
+   * The QOS, for a QOS's limit.
+   */
+  const char *qos;
+  /**
+   * The association's account, for an association's limit.
+   */
+  const char *account;
+  /**
+   * The association's user (NULL for an account's association).
+   */
+  const char *user;
+  /**
+   * The association's partition (NULL unless the association is a partition's).
+   */
+  const char *partition;
+  /**
+   * Whose usage counts: `"all"` (every job under the QOS or association: `Grp*`, and an
+   * association's `MaxJobs` and `MaxSubmitJobs`), `"user"` (the user's jobs under the
+   * QOS: `Max*PerUser`) or `"account"` (the jobs of `counts_account` under the QOS:
+   * `Max*PerAccount`).
+   */
+  const char *counts;
+  /**
+   * The account, when `counts` is `"account"`.
+   */
+  const char *counts_account;
+  /**
+   * What counts: `"running_jobs"`, `"submitted_jobs"` (pending and running; array tasks
+   * one each) or `"tres"` (a TRES of the running jobs, named by `tres`).
+   */
+  const char *of;
+  /**
+   * The TRES, when `of` is `"tres"`, as sacctmgr names it: `cpu`, `mem` (MiB), `node`
+   * (distinct nodes), `gres/gpu`...
+   */
+  const char *tres;
+  /**
+   * What counts against the limit now.
+   */
+  uint64_t used;
+  /**
+   * The limit.
+   */
+  uint64_t limit;
+} hpcsched_limit_row;
+
+/**
+ * One association as `sshare -a` lists it. Filled by hpcsched_shares_get.
+ *
+ * The strings point into the list and stay valid until it is released. A value that
+ * sshare prints blank has its `has_` flag false and reads 0.
+ */
+typedef struct {
+  /**
+   * Account: the association's account, or a user row's account.
+   */
+  const char *account;
+  /**
+   * User, on user rows; NULL on account rows.
+   */
+  const char *user;
+  /**
+   * Depth in the tree (the root 0); sshare indents the account by it.
+   */
+  size_t depth;
+  /**
+   * Whether RawShares is set (false for the root).
+   */
+  bool has_raw_shares;
+  /**
+   * RawShares is `parent` (FairShare=parent); `raw_shares` then reads 0.
+   */
+  bool raw_shares_parent;
+  /**
+   * RawShares, the association's FairShare= number.
+   */
+  uint32_t raw_shares;
+  /**
+   * NormShares.
+   */
+  double norm_shares;
+  /**
+   * RawUsage, truncated to an integer.
+   */
+  uint64_t raw_usage;
+  /**
+   * Whether NormUsage is known.
+   */
+  bool has_norm_usage;
+  /**
+   * NormUsage.
+   */
+  double norm_usage;
+  /**
+   * EffectvUsage.
+   */
+  double effectv_usage;
+  /**
+   * Whether FairShare is printed (Fair Tree: user rows only).
+   */
+  bool has_fair_share;
+  /**
+   * FairShare.
+   */
+  double fair_share;
+  /**
+   * Whether LevelFS is printed (Fair Tree, not for `parent` or the root).
+   */
+  bool has_level_fs;
+  /**
+   * LevelFS.
+   */
+  double level_fs;
+} hpcsched_share_row;
+
+/**
+ * A pending job's priority taken apart, as `sprio -l` shows it: each factor times its
+ * weight, rounded as sprio prints it, then the factors themselves (`sprio -n`). Filled
+ * by hpcsched_priorities_get; the strings point into the list.
+ */
+typedef struct {
+  /**
+   * The job id.
+   */
+  uint32_t job;
+  /**
+   * USER.
+   */
+  const char *user;
+  /**
+   * PARTITION: the one the priority is computed for (the job's first).
+   */
+  const char *partition;
+  /**
+   * PRIORITY, as the last pass computed it.
+   */
+  uint32_t priority;
+  /**
+   * AGE, weighted.
+   */
+  uint64_t age;
+  /**
+   * ASSOC, weighted.
+   */
+  uint64_t assoc;
+  /**
+   * FAIRSHARE, weighted.
+   */
+  uint64_t fairshare;
+  /**
+   * JOBSIZE, weighted.
+   */
+  uint64_t job_size;
+  /**
+   * PARTITION, weighted.
+   */
+  uint64_t partition_factor;
+  /**
+   * QOS, weighted.
+   */
+  uint64_t qos;
+  /**
+   * NICE.
+   */
+  int32_t nice;
+  /**
+   * The age factor before weighting, 0 to 1.
+   */
+  double age_factor;
+  /**
+   * The association factor before weighting.
+   */
+  double assoc_factor;
+  /**
+   * The fair-share factor before weighting, 0 to 1.
+   */
+  double fairshare_factor;
+  /**
+   * The job-size factor before weighting, 0 to 1.
+   */
+  double job_size_factor;
+  /**
+   * The partition factor before weighting.
+   */
+  double partition_factor_raw;
+  /**
+   * The QOS factor before weighting.
+   */
+  double qos_factor;
+  /**
+   * The TRES factors, already weighted and summed.
+   */
+  double tres_weighted;
+} hpcsched_priority_row;
 
 /**
  * One job still in the system, as `squeue --start` lists it.
@@ -667,6 +900,91 @@ extern "C" {
 const char *hpcsched_version(void);
 
 /**
+ * Stores in `*out` every run-time limit that applies to `user` with what counts against
+ * it now (empty when none applies). Limits decided once per job (`MaxWall`,
+ * `MaxTRESPerJob`...) are not listed. The caller owns the list and releases it with
+ * hpcsched_limits_free.
+ *
+ * # Safety
+ * `user` is NULL or a NUL-terminated string.
+ */
+hpcsched_result hpcsched_scheduler_user_limits(const hpcsched_scheduler *scheduler,
+                                               const char *user,
+                                               hpcsched_limits **out);
+
+/**
+ * Releases a list of limits. Passing NULL does nothing; its strings become invalid.
+ */
+void hpcsched_limits_free(hpcsched_limits *limits);
+
+/**
+ * Stores the number of rows in `*out`.
+ */
+hpcsched_result hpcsched_limits_count(const hpcsched_limits *limits, size_t *out);
+
+/**
+ * Fills `*out` with row `index` (0-based, below hpcsched_limits_count). A bad index
+ * gives HPCSCHED_RESULT_OUT_OF_RANGE; on any failure `*out` is all NULL / 0.
+ */
+hpcsched_result hpcsched_limits_get(const hpcsched_limits *limits,
+                                    size_t index,
+                                    hpcsched_limit_row *out);
+
+/**
+ * Stores in `*out` the fair-share tree as of the last priority computation, as `sshare
+ * -a` lists it; empty when the cluster computes no fair-share (no
+ * PriorityWeightFairshare under priority/multifactor). The caller owns the list and
+ * releases it with hpcsched_shares_free.
+ */
+hpcsched_result hpcsched_scheduler_shares(const hpcsched_scheduler *scheduler,
+                                          hpcsched_shares **out);
+
+/**
+ * Releases a list of shares. Passing NULL does nothing; its strings become invalid.
+ */
+void hpcsched_shares_free(hpcsched_shares *shares);
+
+/**
+ * Stores the number of rows in `*out`.
+ */
+hpcsched_result hpcsched_shares_count(const hpcsched_shares *shares, size_t *out);
+
+/**
+ * Fills `*out` with row `index` (0-based, below hpcsched_shares_count). A bad index gives
+ * HPCSCHED_RESULT_OUT_OF_RANGE; on any failure `*out` is all NULL / 0 / false.
+ */
+hpcsched_result hpcsched_shares_get(const hpcsched_shares *shares,
+                                    size_t index,
+                                    hpcsched_share_row *out);
+
+/**
+ * Stores in `*out` the priority of each pending job taken apart, as of the last pass, by
+ * job id; empty under priority/basic or before the first pass. Jobs with an explicit
+ * `--priority` and held jobs are left out, as sprio leaves them out. The caller owns the
+ * list and releases it with hpcsched_priorities_free.
+ */
+hpcsched_result hpcsched_scheduler_priorities(const hpcsched_scheduler *scheduler,
+                                              hpcsched_priorities **out);
+
+/**
+ * Releases a list of priorities. Passing NULL does nothing; its strings become invalid.
+ */
+void hpcsched_priorities_free(hpcsched_priorities *priorities);
+
+/**
+ * Stores the number of rows in `*out`.
+ */
+hpcsched_result hpcsched_priorities_count(const hpcsched_priorities *priorities, size_t *out);
+
+/**
+ * Fills `*out` with row `index` (0-based, below hpcsched_priorities_count). A bad index
+ * gives HPCSCHED_RESULT_OUT_OF_RANGE; on any failure `*out` is all NULL / 0.
+ */
+hpcsched_result hpcsched_priorities_get(const hpcsched_priorities *priorities,
+                                        size_t index,
+                                        hpcsched_priority_row *out);
+
+/**
  * The message of the last failed hpcsched call on this thread, or an empty string when
  * the last call succeeded (or none was made).
  *
@@ -711,6 +1029,53 @@ hpcsched_result hpcsched_cluster_from_slurm_conf(const char *text, hpcsched_clus
  * NUL-terminated string.
  */
 hpcsched_result hpcsched_cluster_add_qos(hpcsched_cluster *cluster, const char *text);
+
+/**
+ * Applies a `sacctmgr` admin script, one command per line (the `sacctmgr [-i]` prefix is
+ * optional; blank lines and `#` comments allowed): `add cluster`, `add|modify qos`,
+ * `add|modify|delete account` and `add|modify|delete user`. QOS lines are read first, so
+ * an account may name any QOS of the cluster or of the script; the first association
+ * tree also creates the `normal` QOS when the cluster has none, as slurmdbd does. Jobs
+ * then run under their user's association (default account and QOS), its limits and
+ * fair-share.
+ *
+ * All or nothing: on any error (HPCSCHED_RESULT_PARSE_ERROR with the line, for instance
+ * "line 2: This account 'nope' doesn't exist.") the cluster is left unchanged.
+ *
+ * # Safety
+ * `cluster` is NULL or a live cluster no other thread is using; `text` is NULL or a
+ * NUL-terminated string.
+ */
+hpcsched_result hpcsched_cluster_add_sacctmgr(hpcsched_cluster *cluster, const char *text);
+
+/**
+ * Replaces the cluster's association tree with that of a file `sacctmgr dump` wrote
+ * (`Cluster - 'NAME':...`, `Parent - '...'`, `Account - '...'`, `User - '...'` lines).
+ * The QOS it names must exist (`normal` is created when the cluster has none). All or
+ * nothing, as hpcsched_cluster_add_sacctmgr.
+ *
+ * # Safety
+ * As for hpcsched_cluster_add_sacctmgr.
+ */
+hpcsched_result hpcsched_cluster_load_sacctmgr_dump(hpcsched_cluster *cluster, const char *text);
+
+/**
+ * Reads accounts text as `hpcsched simulate --accounts FILE` does: a `sacctmgr dump` file
+ * (told apart by its `Cluster - 'NAME'` line) as hpcsched_cluster_load_sacctmgr_dump,
+ * anything else as an admin script (hpcsched_cluster_add_sacctmgr). All or nothing.
+ *
+ * # Safety
+ * As for hpcsched_cluster_add_sacctmgr.
+ */
+hpcsched_result hpcsched_cluster_add_accounts(hpcsched_cluster *cluster, const char *text);
+
+/**
+ * Stores in `*out` the cluster's association tree as `sacctmgr dump` writes it, or NULL
+ * when the cluster has none (which is not an error). The string is owned by the caller
+ * and released with hpcsched_string_free; hpcsched_cluster_load_sacctmgr_dump reads it
+ * back.
+ */
+hpcsched_result hpcsched_cluster_dump_accounts(const hpcsched_cluster *cluster, char **out);
 
 /**
  * Reads plugstack.conf text and adds the SPANK plugins it lists, so that sbatch, srun and
@@ -1490,7 +1855,9 @@ void hpcsched_scheduler_free(hpcsched_scheduler *scheduler);
  * share it until they start).
  *
  * When sbatch would refuse the job, returns HPCSCHED_RESULT_REJECTED with every reason in
- * the message; a dependency on an unknown job (afterok/afternotok) or on the job itself,
+ * the message (with accounts, also "Invalid account or account/partition combination
+ * specified" for a user or account without an association, "Invalid qos specification"
+ * for a QOS it may not use); a dependency on an unknown job (afterok/afternotok) or on the job itself,
  * or an empty user, gives HPCSCHED_RESULT_INVALID_ARGUMENT. A refused submission changes
  * nothing and stores 0.
  *

@@ -274,6 +274,28 @@ impl Cluster {
         Ok(())
     }
 
+    /// Applies accounts text in either form `hpcsched simulate --accounts` reads: a file
+    /// `sacctmgr dump` wrote (told apart by its `Cluster - 'NAME'` line), loaded with
+    /// [`Cluster::load_sacctmgr_dump`], or else an admin script, applied with
+    /// [`Cluster::add_sacctmgr_text`]. A rejected text changes nothing.
+    ///
+    /// ```
+    /// use hpcsched::{Cluster, SchedConfig};
+    /// let mut c = Cluster::new(SchedConfig::default());
+    /// c.add_accounts_text("Cluster - 'demo':Fairshare=1\nAccount - 'bio':Fairshare=10\n")?;
+    /// assert!(c.accounts().unwrap().account("bio").is_some());
+    /// c.add_accounts_text("sacctmgr -i add account chem\n")?;
+    /// assert!(c.accounts().unwrap().account("chem").is_some());
+    /// # Ok::<(), hpcsched::ClusterError>(())
+    /// ```
+    pub fn add_accounts_text(&mut self, text: &str) -> Result<(), ClusterError> {
+        if crate::accounts::dump::is_dump(text) {
+            self.load_sacctmgr_dump(text)
+        } else {
+            self.add_sacctmgr_text(text)
+        }
+    }
+
     /// Makes no partition the default (used when slurm.conf names a later default).
     pub fn clear_default_partition(&mut self) {
         for p in self.partitions.values_mut() {

@@ -1750,3 +1750,48 @@ fn readme_gpu_cap_example_is_what_the_replay_prints() {
     let queue = block[1..].join("\n") + "\n";
     assert!(out.contains(&queue), "README:\n{queue}\noutput:\n{out}");
 }
+
+/// `simulate --accounts` without `--cluster` applies to the machine the SWF header
+/// describes, as `--qos` does: its users then need associations (an accounts file that
+/// does not read is an error, not ignored).
+#[test]
+fn simulate_accounts_on_the_swf_header_machine() {
+    let s = Scratch::new("cli", "accounts-swf");
+    let bad = s.file(
+        "bad.accounts",
+        "add cluster ricc\nadd user u1 Account=nope\n",
+    );
+    let o = hpcsched(&[
+        "simulate",
+        "--workload",
+        "examples/workloads/RICC-2010-2-first3000.swf.gz",
+        "--first",
+        "5",
+        "--accounts",
+        &bad,
+    ]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("line 2: This account 'nope' doesn't exist."),
+        "{}",
+        stderr(&o)
+    );
+    // No association for the trace's users: sbatch refuses every job.
+    let none = s.file("none.accounts", "add cluster ricc\nadd account bio\n");
+    let v = json_out(&hpcsched(&[
+        "simulate",
+        "--workload",
+        "examples/workloads/RICC-2010-2-first3000.swf.gz",
+        "--first",
+        "5",
+        "--accounts",
+        &none,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["submitted"], 0, "{v}");
+    assert_eq!(
+        v["refused"][0]["reason"], "Invalid account or account/partition combination specified",
+        "{v}"
+    );
+}

@@ -13,10 +13,13 @@
  * hpcsched_record_column, empty fields for absent values, RFC 4180 quoting), so the two
  * can be compared byte for byte:
  *
- *   replay --csv WORKLOAD [--cluster SLURM_CONF] [--policy P] [--first N]
- *          [--stop-at SECONDS] [--whole-nodes] [--allow-overrun] [--json OUT]
+ *   replay --csv WORKLOAD [--cluster SLURM_CONF [--accounts FILE]] [--policy P]
+ *          [--first N] [--stop-at SECONDS] [--whole-nodes] [--allow-overrun] [--json OUT]
  *
  * and with --json OUT it also writes the replay's outcome (hpcsched_replay_json) to OUT.
+ * --accounts adds a sacctmgr script or a `sacctmgr dump` file to the cluster
+ * (hpcsched_cluster_add_accounts, which tells them apart as `simulate --accounts` does)
+ * before the replay copies it.
  *
  *   cc -std=c11 -Iinclude examples/c/replay.c target/debug/libhpcsched_ffi.a \
  *      -lpthread -ldl -lm -o replay && ./replay
@@ -236,7 +239,8 @@ static void errors(void) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: replay [--csv WORKLOAD [--cluster SLURM_CONF] [--policy P] "
+    fprintf(stderr, "usage: replay [--csv WORKLOAD [--cluster SLURM_CONF [--accounts FILE]] "
+                    "[--policy P] "
                     "[--first N] [--stop-at SECONDS] [--whole-nodes] [--allow-overrun] "
                     "[--json OUT]]\n");
     return 2;
@@ -245,6 +249,7 @@ static int usage(void) {
 /* replay --csv ...: every record as CSV on stdout. */
 static int csv_main(int argc, char **argv) {
     const char *workload = NULL, *cluster_path = NULL, *policy = NULL, *json_path = NULL;
+    const char *accounts_path = NULL;
     hpcsched_replay_options options;
     memset(&options, 0, sizeof options); /* all zero: the defaults */
     for (int i = 1; i < argc; i++) {
@@ -255,6 +260,9 @@ static int csv_main(int argc, char **argv) {
             i++;
         } else if (strcmp(a, "--cluster") == 0 && value != NULL) {
             cluster_path = value;
+            i++;
+        } else if (strcmp(a, "--accounts") == 0 && value != NULL) {
+            accounts_path = value;
             i++;
         } else if (strcmp(a, "--policy") == 0 && value != NULL) {
             policy = value;
@@ -278,12 +286,26 @@ static int csv_main(int argc, char **argv) {
             return usage();
         }
     }
-    if (workload == NULL) {
+    if (workload == NULL || (accounts_path != NULL && cluster_path == NULL)) {
         return usage();
     }
     hpcsched_cluster *cluster = NULL;
     if (cluster_path != NULL && (cluster = load_cluster(cluster_path)) == NULL) {
         return 2;
+    }
+    if (accounts_path != NULL) {
+        /* read_file prints why a file cannot be read. */
+        char *accounts = read_file(accounts_path);
+        bool added = accounts != NULL && hpcsched_cluster_add_accounts(cluster, accounts) ==
+                                             HPCSCHED_RESULT_OK;
+        if (accounts != NULL && !added) {
+            fprintf(stderr, "%s: %s\n", accounts_path, hpcsched_last_error_message());
+        }
+        free(accounts);
+        if (!added) {
+            hpcsched_cluster_free(cluster);
+            return 2;
+        }
     }
     hpcsched_replay *replay = NULL;
     hpcsched_result r = hpcsched_replay_run(workload, cluster, policy, &options, &replay);

@@ -24,10 +24,11 @@ pub enum hpcsched_result {
     NullArgument = 1,
     /// A string argument is not valid UTF-8.
     InvalidUtf8 = 2,
-    /// Text (slurm.conf, QOS definitions, plugstack.conf, a batch script, a command line, an
-    /// option) did not parse.
+    /// Text (slurm.conf, QOS definitions, a sacctmgr script or dump, plugstack.conf, a batch
+    /// script, a command line, an option) did not parse, or names what does not exist.
     ParseError = 3,
-    /// The cluster would reject the job at submit; the message lists every reason.
+    /// The cluster would reject the job at submit; the message lists every reason (or says,
+    /// as sbatch does, that the job's user, account or QOS has no association).
     Rejected = 4,
     /// An index argument is not below the corresponding count.
     OutOfRange = 5,
@@ -75,6 +76,11 @@ impl From<hpcsched::Error> for Failure {
     fn from(e: hpcsched::Error) -> Self {
         let code = match &e {
             hpcsched::Error::Rejected(_) => hpcsched_result::Rejected,
+            // The QOS and account lines of an admin script, or a dump file: text that did
+            // not read (or names what does not exist), on a line.
+            hpcsched::Error::Cluster(
+                hpcsched::ClusterError::Qos(_) | hpcsched::ClusterError::Accounts(_),
+            ) => hpcsched_result::ParseError,
             hpcsched::Error::Cluster(_) | hpcsched::Error::Spank(_) => {
                 hpcsched_result::InvalidArgument
             }
@@ -93,6 +99,11 @@ impl From<hpcsched::SubmitError> for Failure {
     fn from(e: hpcsched::SubmitError) -> Self {
         match e {
             hpcsched::SubmitError::Rejected(rejection) => core_err(rejection),
+            // sbatch refuses it as it refuses any other job ("Batch job submission failed:
+            // Invalid account or account/partition combination specified").
+            hpcsched::SubmitError::Association(e) => {
+                Failure::new(hpcsched_result::Rejected, e.to_string())
+            }
             // A dependency on an unknown job or on itself, or no user name: the arguments
             // are well-formed but not acceptable. New variants default to the same.
             other => Failure::new(hpcsched_result::InvalidArgument, other.to_string()),

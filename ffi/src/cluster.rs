@@ -14,8 +14,9 @@ use std::ptr;
 ///
 /// Created by hpcsched_cluster_from_slurm_conf and released with hpcsched_cluster_free.
 /// Read-only functions may be called on one cluster from several threads at once;
-/// hpcsched_cluster_add_qos, hpcsched_cluster_add_plugstack and
-/// hpcsched_cluster_add_spank_plugin need exclusive access.
+/// hpcsched_cluster_add_qos, hpcsched_cluster_add_sacctmgr (and the other accounts
+/// functions), hpcsched_cluster_add_plugstack and hpcsched_cluster_add_spank_plugin need
+/// exclusive access.
 pub struct hpcsched_cluster {
     pub(crate) inner: Cluster,
     /// Partition names in definition order, kept as C strings so they can be lent out.
@@ -75,6 +76,96 @@ pub unsafe extern "C" fn hpcsched_cluster_add_qos(
         // SAFETY: per this function's contract.
         let text = unsafe { arg_str(text, "text") }?;
         hpcsched::cluster::add_qos_text(&mut cluster.inner, text).map_err(core_err)
+    })
+}
+
+/// Applies a `sacctmgr` admin script, one command per line (the `sacctmgr [-i]` prefix is
+/// optional; blank lines and `#` comments allowed): `add cluster`, `add|modify qos`,
+/// `add|modify|delete account` and `add|modify|delete user`. QOS lines are read first, so
+/// an account may name any QOS of the cluster or of the script; the first association
+/// tree also creates the `normal` QOS when the cluster has none, as slurmdbd does. Jobs
+/// then run under their user's association (default account and QOS), its limits and
+/// fair-share.
+///
+/// All or nothing: on any error (HPCSCHED_RESULT_PARSE_ERROR with the line, for instance
+/// "line 2: This account 'nope' doesn't exist.") the cluster is left unchanged.
+///
+/// # Safety
+/// `cluster` is NULL or a live cluster no other thread is using; `text` is NULL or a
+/// NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_add_sacctmgr(
+    cluster: Option<&mut hpcsched_cluster>,
+    text: *const c_char,
+) -> hpcsched_result {
+    // SAFETY: per this function's contract.
+    unsafe { change_accounts(cluster, text, Cluster::add_sacctmgr_text) }
+}
+
+/// Replaces the cluster's association tree with that of a file `sacctmgr dump` wrote
+/// (`Cluster - 'NAME':...`, `Parent - '...'`, `Account - '...'`, `User - '...'` lines).
+/// The QOS it names must exist (`normal` is created when the cluster has none). All or
+/// nothing, as hpcsched_cluster_add_sacctmgr.
+///
+/// # Safety
+/// As for hpcsched_cluster_add_sacctmgr.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_load_sacctmgr_dump(
+    cluster: Option<&mut hpcsched_cluster>,
+    text: *const c_char,
+) -> hpcsched_result {
+    // SAFETY: per this function's contract.
+    unsafe { change_accounts(cluster, text, Cluster::load_sacctmgr_dump) }
+}
+
+/// Reads accounts text as `hpcsched simulate --accounts FILE` does: a `sacctmgr dump` file
+/// (told apart by its `Cluster - 'NAME'` line) as hpcsched_cluster_load_sacctmgr_dump,
+/// anything else as an admin script (hpcsched_cluster_add_sacctmgr). All or nothing.
+///
+/// # Safety
+/// As for hpcsched_cluster_add_sacctmgr.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hpcsched_cluster_add_accounts(
+    cluster: Option<&mut hpcsched_cluster>,
+    text: *const c_char,
+) -> hpcsched_result {
+    // SAFETY: per this function's contract.
+    unsafe { change_accounts(cluster, text, Cluster::add_accounts_text) }
+}
+
+/// Shared body of the accounts changes: a mutable cluster, a text, a core change.
+///
+/// # Safety
+/// `text` is NULL or a NUL-terminated string.
+unsafe fn change_accounts(
+    cluster: Option<&mut hpcsched_cluster>,
+    text: *const c_char,
+    change: impl FnOnce(&mut Cluster, &str) -> Result<(), hpcsched::ClusterError>,
+) -> hpcsched_result {
+    guard(|| {
+        let cluster = arg_mut(cluster, "cluster")?;
+        // SAFETY: per the caller's contract.
+        let text = unsafe { arg_str(text, "text") }?;
+        change(&mut cluster.inner, text).map_err(core_err)
+    })
+}
+
+/// Stores in `*out` the cluster's association tree as `sacctmgr dump` writes it, or NULL
+/// when the cluster has none (which is not an error). The string is owned by the caller
+/// and released with hpcsched_string_free; hpcsched_cluster_load_sacctmgr_dump reads it
+/// back.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_cluster_dump_accounts(
+    cluster: Option<&hpcsched_cluster>,
+    out: Option<&mut *mut c_char>,
+) -> hpcsched_result {
+    guard(|| {
+        let out = out_param(out, "out", ptr::null_mut())?;
+        let cluster = arg_ref(cluster, "cluster")?;
+        if let Some(accounts) = cluster.inner.accounts() {
+            *out = c_string(&hpcsched::accounts::dump::write(accounts)).into_raw();
+        }
+        Ok(())
     })
 }
 

@@ -7,7 +7,9 @@
 //! - Everything is prefixed `hpcsched_`. Objects are opaque handles (`hpcsched_cluster`,
 //!   `hpcsched_request`, `hpcsched_resolved`, `hpcsched_scheduler`, `hpcsched_replay`, and
 //!   the snapshots `hpcsched_decisions`, `hpcsched_estimates`, `hpcsched_job`,
-//!   `hpcsched_job_ids`, `hpcsched_records`, `hpcsched_qos_usage`) made by a constructor and
+//!   `hpcsched_job_ids`, `hpcsched_records`, `hpcsched_qos_usage`, `hpcsched_queue`, and the
+//!   row lists `hpcsched_limits`, `hpcsched_shares`, `hpcsched_priorities`) made by a
+//!   constructor and
 //!   released by the matching `_free`, which accepts NULL. All-number views
 //!   (`hpcsched_partition_usage`, `hpcsched_user_usage`, `hpcsched_replay_summary`) and a
 //!   job record (`hpcsched_record`) are plain structs one call fills.
@@ -30,7 +32,9 @@
 //! Complete programs are `examples/c/check.c` (parsing and resolution) and
 //! `examples/c/scheduler.c` (a scheduler driven through the classic backfill scenario) and
 //! `examples/c/records.c` (sacct-like records and usage views of a small cluster) and
-//! `examples/c/replay.c` (workload replays, and their records as the CLI's CSV).
+//! `examples/c/replay.c` (workload replays, and their records as the CLI's CSV) and
+//! `examples/c/limits.c` (a shared cluster's accounts, a per-user GPU cap, the usage view
+//! of every limit, fair-share with sprio and sshare).
 //!
 //! The same functions are callable from Rust, which is how this crate's tests exercise them:
 //!
@@ -53,6 +57,7 @@
 // `argv`/`argc` are the names every C programmer expects.
 #![allow(clippy::similar_names)]
 
+mod accounts;
 mod boundary;
 mod cluster;
 mod decision;
@@ -65,6 +70,7 @@ mod resolved;
 mod scheduler;
 mod status;
 
+pub use accounts::*;
 pub use boundary::{hpcsched_last_error_line, hpcsched_last_error_message, hpcsched_result};
 pub use cluster::*;
 pub use decision::*;

@@ -82,7 +82,9 @@ pub extern "C" fn hpcsched_scheduler_free(scheduler: Option<Box<hpcsched_schedul
 /// share it until they start).
 ///
 /// When sbatch would refuse the job, returns HPCSCHED_RESULT_REJECTED with every reason in
-/// the message; a dependency on an unknown job (afterok/afternotok) or on the job itself,
+/// the message (with accounts, also "Invalid account or account/partition combination
+/// specified" for a user or account without an association, "Invalid qos specification"
+/// for a QOS it may not use); a dependency on an unknown job (afterok/afternotok) or on the job itself,
 /// or an empty user, gives HPCSCHED_RESULT_INVALID_ARGUMENT. A refused submission changes
 /// nothing and stores 0.
 ///

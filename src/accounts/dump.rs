@@ -333,6 +333,21 @@ pub fn read(text: &str, qos_exists: &dyn Fn(&str) -> bool) -> Result<Accounts, A
     Ok(a)
 }
 
+/// Whether `text` is a `sacctmgr dump` file rather than an admin script: it has a
+/// `Cluster - 'NAME'` line (an admin script's lines are commands).
+///
+/// ```
+/// use hpcsched::accounts::dump::is_dump;
+/// assert!(is_dump("# dump\nCluster - 'demo':Fairshare=1\n"));
+/// assert!(!is_dump("sacctmgr -i add cluster demo\n"));
+/// ```
+#[must_use]
+pub fn is_dump(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .any(|l| l.starts_with("Cluster -") || l.starts_with("Cluster  -"))
+}
+
 /// Writes the tree as `sacctmgr dump` does (see the module docs).
 #[must_use]
 pub fn write(a: &Accounts) -> String {

@@ -135,16 +135,9 @@ pub fn add_qos(cluster: &mut Cluster, path: &str) -> Result<(), Fatal> {
 /// wrote (told apart by its `Cluster - 'NAME'` line).
 pub fn add_accounts(cluster: &mut Cluster, path: &str) -> Result<(), Fatal> {
     let text = read(path)?;
-    let dump = text
-        .lines()
-        .map(str::trim_start)
-        .any(|l| l.starts_with("Cluster -") || l.starts_with("Cluster  -"));
-    let result = if dump {
-        cluster.load_sacctmgr_dump(&text)
-    } else {
-        cluster.add_sacctmgr_text(&text)
-    };
-    result.map_err(|e| Fatal(located(path, &e)))
+    cluster
+        .add_accounts_text(&text)
+        .map_err(|e| Fatal(located(path, &e)))
 }
 
 /// Where a cluster's SPANK plugins come from on the command line (see [`add_plugins`]).

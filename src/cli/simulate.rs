@@ -404,12 +404,15 @@ fn simulate(args: &SimulateArgs, source: &Source) -> Result<ExitCode, Fatal> {
         WorkloadInput::open(&source.path)
     }
     .map_err(|e| Fatal(e.to_string()))?;
+    // QOS and accounts without --cluster go to the machine an SWF header describes.
     if cluster.is_none()
-        && let Some(qos) = &args.qos
+        && (args.qos.is_some() || args.accounts.is_some())
         && let Some(machine) = input.header_machine()
     {
         let mut machine = machine.map_err(|e| Fatal(e.to_string()))?;
-        add_qos(&mut machine, qos)?;
+        if let Some(qos) = &args.qos {
+            add_qos(&mut machine, qos)?;
+        }
         cluster = Some(machine);
     }
     if let (Some(c), Some(file)) = (&mut cluster, &args.accounts) {

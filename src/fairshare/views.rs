@@ -21,8 +21,9 @@ use super::{Algorithm, NO_VAL_F64, NodeFs};
 use serde::{Deserialize, Serialize};
 
 /// One `sshare` row.
+// Not `#[non_exhaustive]`: the C and Python faces destructure it field by field, so a new
+// field stops them compiling until they show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
 pub struct SshareRow {
     /// The account (of the association, or the user's account).
     pub account: String,

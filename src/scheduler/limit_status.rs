@@ -8,8 +8,9 @@ use crate::tres::{TresKind, TresLimits};
 use serde::Serialize;
 
 /// Where a limit is set.
+// Not `#[non_exhaustive]`: the C and Python faces match every variant, so a new one stops
+// them compiling until they show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
 pub enum LimitOwner {
     /// A QOS.
     Qos(String),
@@ -25,8 +26,9 @@ pub enum LimitOwner {
 }
 
 /// Whose usage a limit counts.
+// Not `#[non_exhaustive]`: the C and Python faces match every variant, so a new one stops
+// them compiling until they show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
 pub enum LimitCounts {
     /// Every job under the QOS or association (`Grp*`; an association's `MaxJobs` and
     /// `MaxSubmitJobs`, which count the user's jobs in it).
@@ -38,8 +40,9 @@ pub enum LimitCounts {
 }
 
 /// What a limit counts.
+// Not `#[non_exhaustive]`: the C and Python faces match every variant, so a new one stops
+// them compiling until they show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
 pub enum LimitOf {
     /// Running jobs.
     RunningJobs,
@@ -50,8 +53,9 @@ pub enum LimitOf {
 }
 
 /// One limit that applies to a user, and what counts against it now.
+// Not `#[non_exhaustive]`: the C and Python faces destructure it field by field, so a new
+// field stops them compiling until they show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
 pub struct LimitStatus {
     /// Where it is set.
     pub owner: LimitOwner,
@@ -63,6 +67,42 @@ pub struct LimitStatus {
     pub used: u64,
     /// The limit.
     pub limit: u64,
+}
+
+impl LimitOwner {
+    /// The kind of owner, as the C and Python faces name it: `qos` or `association`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Qos(_) => "qos",
+            Self::Association { .. } => "association",
+        }
+    }
+}
+
+impl LimitCounts {
+    /// Whose usage, as the C and Python faces name it: `all`, `user` or `account`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::User => "user",
+            Self::Account(_) => "account",
+        }
+    }
+}
+
+impl LimitOf {
+    /// What is counted, as the C and Python faces name it: `running_jobs`,
+    /// `submitted_jobs` or `tres`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::RunningJobs => "running_jobs",
+            Self::SubmittedJobs => "submitted_jobs",
+            Self::Tres(_) => "tres",
+        }
+    }
 }
 
 impl Scheduler {

@@ -9,8 +9,9 @@ use serde::Serialize;
 /// A pending job's priority and its weighted factors (`sprio -l`'s columns: each
 /// factor times its weight, rounded as sprio prints them), with the factors themselves
 /// (`sprio -n`).
+// Not `#[non_exhaustive]`: the C and Python faces destructure it field by field, so a new
+// field stops them compiling until they show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
 pub struct PriorityRow {
     /// The job.
     pub job: JobId,

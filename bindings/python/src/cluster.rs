@@ -55,6 +55,40 @@ impl Cluster {
         hpcsched::cluster::add_qos_text(&mut cluster, text).map_err(py_err)
     }
 
+    /// Applies a ``sacctmgr`` admin script, one command per line (``sacctmgr [-i]``
+    /// optional): ``add cluster``, ``add|modify qos``, ``add|modify|delete account`` and
+    /// ``add|modify|delete user``. QOS lines are read first; the first association tree
+    /// also creates the ``normal`` QOS when the cluster has none. Jobs then run under their
+    /// user's association (default account and QOS), its limits and fair-share. All or
+    /// nothing: on error the cluster is unchanged. Raises QosError for a QOS line,
+    /// ParseError for the others (both with ``.line``).
+    fn add_sacctmgr(&self, text: &str) -> PyResult<()> {
+        let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        cluster.add_sacctmgr_text(text).map_err(py_err)
+    }
+
+    /// Replaces the association tree with that of a file ``sacctmgr dump`` wrote
+    /// (``Cluster - 'NAME':...`` and ``Parent``/``Account``/``User`` lines); the QOS it
+    /// names must exist. All or nothing. Raises ParseError (with ``.line``).
+    fn load_sacctmgr_dump(&self, text: &str) -> PyResult<()> {
+        let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        cluster.load_sacctmgr_dump(text).map_err(py_err)
+    }
+
+    /// Reads accounts text as ``hpcsched simulate --accounts`` does: a ``sacctmgr dump``
+    /// file (told apart by its ``Cluster - 'NAME'`` line) as ``load_sacctmgr_dump``,
+    /// anything else as ``add_sacctmgr``.
+    fn add_accounts(&self, text: &str) -> PyResult<()> {
+        let mut cluster = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        cluster.add_accounts_text(text).map_err(py_err)
+    }
+
+    /// The association tree as ``sacctmgr dump`` writes it (``load_sacctmgr_dump`` reads it
+    /// back); None when the cluster has none.
+    fn dump_accounts(&self) -> Option<String> {
+        self.read().accounts().map(hpcsched::accounts::dump::write)
+    }
+
     /// Reads plugstack.conf text and adds the SPANK plugins it lists, so that their options
     /// are accepted (pyxis is built in; declare any other with ``add_spank_plugin`` first).
     /// Returns the ``include`` lines as ``(line, pattern)``, for the caller to read and add

@@ -2,11 +2,11 @@
 //!
 //! ```text
 //! Error(Exception)
-//! ├── ParseError(Error, ValueError)      .line: int | None
+//! ├── ParseError(Error, ValueError)      .line: int | None; also sacctmgr account lines and dumps
 //! │   ├── ConfigError                    slurm.conf, plugstack.conf
 //! │   ├── ScriptError                    #SBATCH scripts
 //! │   ├── OptionError                    sbatch/srun/salloc options and command lines
-//! │   ├── QosError                       sacctmgr QOS definitions
+//! │   ├── QosError                       sacctmgr QOS definitions (and QOS lines of a script)
 //! │   └── WorkloadError                  .path: str | None; a job list or SWF trace to replay
 //! ├── PolicyError(Error, ValueError)     an unknown scheduling policy name
 //! ├── SubmitError(Error, ValueError)     a submission the scheduler refuses
@@ -269,26 +269,51 @@ fn raise(
     err
 }
 
-fn parse_error(py: Python<'_>, class: &Py<PyType>, e: &hpcsched::Error) -> PyResult<PyErr> {
+fn parse_error(
+    py: Python<'_>,
+    class: &Py<PyType>,
+    e: &hpcsched::Error,
+    message: String,
+) -> PyResult<PyErr> {
     let line = e.line().into_pyobject(py)?;
-    Ok(raise(py, class, e.to_string(), &[("line", line)]))
+    Ok(raise(py, class, message, &[("line", line)]))
 }
 
 /// Converts any core error into the matching Python exception, message unchanged.
 #[must_use]
 #[allow(clippy::needless_pass_by_value)] // Callers hand the error over; `?` needs this shape.
 pub fn to_py(e: hpcsched::Error) -> PyErr {
+    let message = e.to_string();
+    to_py_as(&e, message)
+}
+
+/// A core error about a file, as the CLI words it (`FILE: line N: ...`): the exception
+/// `to_py` picks, with the file before the message.
+pub(crate) fn located_err(path: &str, e: impl Into<hpcsched::Error>) -> PyErr {
+    let e = e.into();
+    let message = format!("{path}: {e}");
+    to_py_as(&e, message)
+}
+
+fn to_py_as(e: &hpcsched::Error, message: String) -> PyErr {
     Python::attach(|py| {
         let Ok(c) = classes(py) else {
-            return Error::new_err(e.to_string());
+            return Error::new_err(message);
         };
-        let converted = match &e {
+        let converted = match e {
             hpcsched::Error::Conf(_) | hpcsched::Error::Plugstack(_) => {
-                parse_error(py, &c.config, &e)
+                parse_error(py, &c.config, e, message)
             }
-            hpcsched::Error::Script(_) => parse_error(py, &c.script, &e),
-            hpcsched::Error::Option(_) => parse_error(py, &c.option, &e),
-            hpcsched::Error::Qos(_) => parse_error(py, &c.qos, &e),
+            hpcsched::Error::Script(_) => parse_error(py, &c.script, e, message),
+            hpcsched::Error::Option(_) => parse_error(py, &c.option, e, message),
+            hpcsched::Error::Qos(_) | hpcsched::Error::Cluster(hpcsched::ClusterError::Qos(_)) => {
+                parse_error(py, &c.qos, e, message)
+            }
+            // Account, user and cluster lines of a sacctmgr script, or a dump file.
+            hpcsched::Error::Accounts(_)
+            | hpcsched::Error::Cluster(hpcsched::ClusterError::Accounts(_)) => {
+                parse_error(py, &c.parse, e, message)
+            }
             hpcsched::Error::Time(_)
             | hpcsched::Error::Memory(_)
             | hpcsched::Error::Gres(_)
@@ -298,7 +323,7 @@ pub fn to_py(e: hpcsched::Error) -> PyErr {
             | hpcsched::Error::Constraint(_)
             | hpcsched::Error::Dependency(_)
             | hpcsched::Error::Array(_)
-            | hpcsched::Error::PreemptMode(_) => parse_error(py, &c.parse, &e),
+            | hpcsched::Error::PreemptMode(_) => parse_error(py, &c.parse, e, message),
             hpcsched::Error::Rejected(rejection) => {
                 let reasons: Vec<String> = rejection
                     .reasons()
@@ -307,11 +332,11 @@ pub fn to_py(e: hpcsched::Error) -> PyErr {
                     .collect();
                 reasons
                     .into_pyobject(py)
-                    .map(|reasons| raise(py, &c.rejected, e.to_string(), &[("reasons", reasons)]))
+                    .map(|reasons| raise(py, &c.rejected, message, &[("reasons", reasons)]))
             }
             // Cluster (a conflicting change) and anything added to the non-exhaustive core
             // error later are plain hpcsched.Error.
-            _ => Ok(Error::new_err(e.to_string())),
+            _ => Ok(Error::new_err(message)),
         };
         converted.unwrap_or_else(|err| err)
     })
@@ -340,6 +365,11 @@ fn with_classes(
 pub(crate) fn submit_err(e: hpcsched::SubmitError) -> PyErr {
     match e {
         hpcsched::SubmitError::Rejected(rejection) => py_err(rejection),
+        // sbatch refuses it as any other job, with this one reason.
+        hpcsched::SubmitError::Association(e) => with_classes(e.to_string(), |py, c, msg| {
+            let reasons = vec![msg.clone()].into_pyobject(py)?.into_any();
+            Ok(raise(py, &c.rejected, msg, &[("reasons", reasons)]))
+        }),
         other => with_classes(other.to_string(), |py, c, msg| {
             Ok(raise(py, &c.submit, msg, &[]))
         }),

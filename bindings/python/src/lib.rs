@@ -25,7 +25,9 @@ pub use errors::to_py;
 pub use request::JobRequest;
 pub use scheduler::Scheduler;
 pub use simulate::{LeftPending, RefusedJob, SimResult, SkippedLine, Stats, Summary, Workload};
-pub use status::{JobRecord, LimitUsage, PartitionUsage, QueueRow, UserUsage};
+pub use status::{
+    JobRecord, LimitStatus, LimitUsage, PartitionUsage, PriorityRow, QueueRow, ShareRow, UserUsage,
+};
 pub use values::{Gres, Node, Partition};
 
 /// The native module of hpcsched (``import hpcsched`` re-exports it): slurm.conf, QOS,
@@ -50,8 +52,9 @@ mod hpcsched_module {
     #[pymodule_export]
     use super::{
         Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRecord, JobRequest, LeftPending,
-        LimitUsage, Node, NodeAllocation, Partition, PartitionUsage, QueueRow, RefusedJob,
-        ResolvedJob, Scheduler, SimResult, SkippedLine, Stats, Summary, UserUsage, Workload,
+        LimitStatus, LimitUsage, Node, NodeAllocation, Partition, PartitionUsage, PriorityRow,
+        QueueRow, RefusedJob, ResolvedJob, Scheduler, ShareRow, SimResult, SkippedLine, Stats,
+        Summary, UserUsage, Workload,
     };
 
     #[pymodule_export]

@@ -4,7 +4,9 @@ use crate::cluster::Cluster;
 use crate::decision::{Decision, Estimate, Job};
 use crate::errors::{Error, job_err, node_err, partition_err, policy_err, submit_err};
 use crate::request::JobRequest;
-use crate::status::{JobRecord, LimitUsage, PartitionUsage, QueueRow, UserUsage};
+use crate::status::{
+    JobRecord, LimitStatus, LimitUsage, PartitionUsage, PriorityRow, QueueRow, ShareRow, UserUsage,
+};
 use crate::values::{Gres, Limit};
 use hpcsched::{GresSpec, HoldKind, JobId, PartitionState, Policy, Preset, Timestamp};
 use pyo3::exceptions::PyValueError;
@@ -57,8 +59,9 @@ impl Scheduler {
     }
 
     /// Submits a job for ``user`` at ``now``; returns its id. Raises RejectedError (with
-    /// ``.reasons``) when sbatch would refuse the job, SubmitError for other refusals; a
-    /// refusal changes nothing.
+    /// ``.reasons``) when sbatch would refuse the job (with accounts, also for a user,
+    /// account or QOS without an association), SubmitError for other refusals; a refusal
+    /// changes nothing.
     fn submit(&self, request: &JobRequest, user: &str, now: u64) -> PyResult<u32> {
         let id = self
             .lock()?
@@ -228,6 +231,44 @@ impl Scheduler {
             .lock()?
             .qos_user_usage(qos, user)
             .map(|v| v.iter().map(LimitUsage::from).collect()))
+    }
+
+    /// Every run-time limit that applies to ``user``, with what counts against it now: the
+    /// limits of each QOS of the cluster (per user, per account the user's jobs named,
+    /// whole QOS), then those of the user's associations up the tree. Limits decided once
+    /// per job (``MaxWall``, ``MaxTRESPerJob``...) are not listed.
+    fn user_limits(&self, user: &str) -> PyResult<Vec<LimitStatus>> {
+        Ok(self
+            .lock()?
+            .user_limits(user)
+            .into_iter()
+            .map(LimitStatus::from)
+            .collect())
+    }
+
+    /// The fair-share tree as ``sshare -a`` lists it, as of the last priority computation:
+    /// under each account its users, then its sub-accounts, each by name. Empty when the
+    /// cluster computes no fair-share (no ``PriorityWeightFairshare`` under
+    /// priority/multifactor).
+    fn shares(&self) -> PyResult<Vec<ShareRow>> {
+        Ok(self
+            .lock()?
+            .shares()
+            .into_iter()
+            .map(ShareRow::from)
+            .collect())
+    }
+
+    /// The priority of each pending job taken apart, as ``sprio -l`` lists them (by job
+    /// id), as of the last pass; empty under priority/basic. Jobs with an explicit
+    /// ``--priority`` and held jobs are left out, as sprio leaves them out.
+    fn priorities(&self) -> PyResult<Vec<PriorityRow>> {
+        Ok(self
+            .lock()?
+            .priorities()
+            .into_iter()
+            .map(PriorityRow::from)
+            .collect())
     }
 
     /// A snapshot of a job; None for an unknown id.

@@ -11,7 +11,7 @@
 
 use crate::cluster::Cluster;
 use crate::decision::{Estimate, reason};
-use crate::errors::{Error, policy_err, py_err, workload_err};
+use crate::errors::{Error, located_err, policy_err, py_err, workload_err};
 use crate::status::{JobRecord, QueueRow};
 use crate::values::{py_repr, py_repr_str};
 use hpcsched::record::{Cell, RecordRow};
@@ -693,8 +693,14 @@ impl SimResult {
 /// ``stop_at``: stop at this instant, with the jobs still in the system in ``records`` and
 /// their expected starts in ``estimates``.
 ///
-/// Raises WorkloadError (file and line) for a bad workload, OSError when the file cannot
-/// be opened, PolicyError for an unknown policy, ValueError for an unknown overrun, a job
+/// ``accounts``: a path to a ``sacctmgr`` admin script or a file ``sacctmgr dump`` wrote,
+/// read as ``hpcsched simulate --accounts FILE`` reads it (``Cluster.add_accounts``) into
+/// a copy of the cluster (or of the SWF header's machine): jobs then run under their
+/// user's association, its limits and fair-share; a job whose user has none is refused.
+///
+/// Raises WorkloadError (file and line) for a bad workload, OSError when a file cannot
+/// be opened, ParseError or QosError (``"FILE: line N: ..."``, with ``.line``) for bad
+/// accounts, PolicyError for an unknown policy, ValueError for an unknown overrun, a job
 /// list without a cluster, or ``whole_nodes`` with a job list.
 #[pyfunction]
 #[pyo3(signature = (
@@ -706,6 +712,7 @@ impl SimResult {
     whole_nodes = false,
     first = None,
     stop_at = None,
+    accounts = None,
 ))]
 #[allow(clippy::too_many_arguments)] // Python keyword arguments.
 #[allow(clippy::needless_pass_by_value)] // pyo3 hands the arguments over.
@@ -718,6 +725,7 @@ pub fn simulate(
     whole_nodes: bool,
     first: Option<u64>,
     stop_at: Option<u64>,
+    accounts: Option<PathBuf>,
 ) -> PyResult<SimResult> {
     let mut settings = ReplaySettings::default();
     settings.preset = policy.parse::<Preset>().map_err(policy_err)?;
@@ -736,18 +744,20 @@ pub fn simulate(
     settings.stop_at = stop_at.map(Timestamp);
     let source = workload_source(workload)?;
     let cluster = cluster.map(|c| c.snapshot());
+    let accounts = accounts.map(|path| read_accounts(py, &path)).transpose()?;
     let replay = py
         .detach(move || {
-            catch_unwind(AssertUnwindSafe(|| replay(cluster, source, &settings))).unwrap_or_else(
-                |panic| {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    Err(Failure::Panic(what))
-                },
-            )
+            catch_unwind(AssertUnwindSafe(|| {
+                replay(cluster, source, accounts.as_ref(), &settings)
+            }))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(Failure::Panic(what))
+            })
         })
         .map_err(|f| f.into_py(py))?;
     let Done {
@@ -789,6 +799,32 @@ pub fn simulate(
         end: outcome.end,
         stopped: outcome.stopped,
     })
+}
+
+/// An accounts file (`simulate(accounts=...)`): its path as given and its text.
+struct AccountsFile {
+    path: String,
+    text: String,
+}
+
+/// Reads an accounts file; OSError (with errno and file name) when it cannot be read.
+fn read_accounts(py: Python<'_>, path: &std::path::Path) -> PyResult<AccountsFile> {
+    let shown = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(AccountsFile { path: shown, text }),
+        Err(e) => {
+            let code = e.raw_os_error();
+            let strerror = code
+                .and_then(|c| {
+                    py.import("os")
+                        .and_then(|os| os.call_method1("strerror", (c,)))
+                        .and_then(|s| s.extract::<String>())
+                        .ok()
+                })
+                .unwrap_or_else(|| e.to_string());
+            Err(PyOSError::new_err((code.unwrap_or(0), strerror, shown)))
+        }
+    }
 }
 
 /// Where the jobs come from.
@@ -843,6 +879,8 @@ enum Failure {
     Replay(ReplayError),
     /// KeyboardInterrupt (or whatever a signal handler raised).
     Interrupted(PyErr),
+    /// An accounts file that does not read: its path and the core's error.
+    Accounts(String, hpcsched::ClusterError),
     /// A bug in hpcsched.
     Panic(String),
 }
@@ -852,6 +890,7 @@ impl Failure {
         match self {
             Failure::Replay(e) => replay_err(py, &e),
             Failure::Interrupted(e) => e,
+            Failure::Accounts(path, e) => located_err(&path, e),
             Failure::Panic(what) => Error::new_err(format!(
                 "internal error in hpcsched's simulator ({what}); please report it"
             )),
@@ -898,8 +937,9 @@ fn job_list_err(e: &WorkloadError, path: Option<&str>) -> PyErr {
 
 /// Runs a replay (without the GIL).
 fn replay(
-    cluster: Option<hpcsched::Cluster>,
+    mut cluster: Option<hpcsched::Cluster>,
     source: Source,
+    accounts: Option<&AccountsFile>,
     settings: &ReplaySettings,
 ) -> Result<Done, Failure> {
     let input = match source {
@@ -912,6 +952,19 @@ fn replay(
             }
         }
     };
+    if let Some(accounts) = accounts {
+        // As `hpcsched simulate --accounts`: the cluster, or the SWF header's machine.
+        if cluster.is_none() {
+            cluster = input
+                .header_machine()
+                .transpose()
+                .map_err(Failure::Replay)?;
+        }
+        if let Some(c) = cluster.as_mut() {
+            c.add_accounts_text(&accounts.text)
+                .map_err(|e| Failure::Accounts(accounts.path.clone(), e))?;
+        }
+    }
     let mut replay = Replay::new(cluster, input, settings).map_err(Failure::Replay)?;
     let mut watcher = Watcher {
         records: Vec::new(),

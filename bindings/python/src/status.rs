@@ -334,3 +334,320 @@ impl QueueRow {
         )
     }
 }
+
+/// One limit that applies to a user and what counts against it now, as a "my usage"
+/// command shows it (``Scheduler.user_limits(user)``: "Using 4/4 GPUs").
+// The core's `scheduler::LimitStatus`, its enums flattened to strings and optional fields
+// (the same columns as C's `hpcsched_limit_row`).
+#[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LimitStatus {
+    /// Where the limit is set: ``"qos"`` or ``"association"``.
+    pub owner: &'static str,
+    /// The QOS, for a QOS's limit; else None.
+    pub qos: Option<String>,
+    /// The association's account, for an association's limit; else None.
+    pub account: Option<String>,
+    /// The association's user (None for an account's association).
+    pub user: Option<String>,
+    /// The association's partition (None unless the association is a partition's).
+    pub partition: Option<String>,
+    /// Whose usage counts: ``"all"`` (every job under the QOS or association: ``Grp*``,
+    /// and an association's ``MaxJobs``/``MaxSubmitJobs``), ``"user"`` (the user's jobs
+    /// under the QOS: ``Max*PerUser``) or ``"account"`` (the jobs of ``counts_account``
+    /// under the QOS: ``Max*PerAccount``).
+    pub counts: &'static str,
+    /// The account, when ``counts`` is ``"account"``; else None.
+    pub counts_account: Option<String>,
+    /// What counts: ``"running_jobs"``, ``"submitted_jobs"`` (pending and running; array
+    /// tasks one each) or ``"tres"`` (a TRES of the running jobs, named by ``tres``).
+    pub of: &'static str,
+    /// The TRES when ``of`` is ``"tres"``, as sacctmgr names it (``"cpu"``, ``"mem"`` in
+    /// MiB, ``"node"``, ``"gres/gpu"``...); else None.
+    pub tres: Option<String>,
+    /// What counts against the limit now.
+    pub used: u64,
+    /// The limit.
+    pub limit: u64,
+}
+
+impl From<hpcsched::scheduler::LimitStatus> for LimitStatus {
+    fn from(status: hpcsched::scheduler::LimitStatus) -> Self {
+        use hpcsched::scheduler::{LimitCounts, LimitOf, LimitOwner};
+        let (owner_kind, counts_kind, of_kind) =
+            (status.owner.kind(), status.counts.kind(), status.of.kind());
+        // Every field and variant, by name: one added to the core stops this compiling.
+        let hpcsched::scheduler::LimitStatus {
+            owner,
+            counts,
+            of,
+            used,
+            limit,
+        } = status;
+        let (qos, account, user, partition) = match owner {
+            LimitOwner::Qos(q) => (Some(q), None, None, None),
+            LimitOwner::Association {
+                account,
+                user,
+                partition,
+            } => (None, Some(account), user, partition),
+        };
+        let counts_account = match counts {
+            LimitCounts::All | LimitCounts::User => None,
+            LimitCounts::Account(a) => Some(a),
+        };
+        let tres = match of {
+            LimitOf::RunningJobs | LimitOf::SubmittedJobs => None,
+            LimitOf::Tres(kind) => Some(kind.to_string()),
+        };
+        Self {
+            owner: owner_kind,
+            qos,
+            account,
+            user,
+            partition,
+            counts: counts_kind,
+            counts_account,
+            of: of_kind,
+            tres,
+            used,
+            limit,
+        }
+    }
+}
+
+#[pymethods]
+impl LimitStatus {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let owner = match (&self.qos, &self.account) {
+            (Some(q), _) => format!("qos={}", py_repr_str(py, q)),
+            (None, Some(a)) => format!(
+                "account={}, user={}",
+                py_repr_str(py, a),
+                py_repr(py, self.user.clone())
+            ),
+            (None, None) => String::new(),
+        };
+        format!(
+            "LimitStatus({owner}, counts={}, of={}, used={}, limit={})",
+            py_repr_str(py, self.counts),
+            py_repr_str(py, self.tres.as_deref().unwrap_or(self.of)),
+            self.used,
+            self.limit
+        )
+    }
+}
+
+/// One association as ``sshare -a`` lists it (``Scheduler.shares()``).
+// The core's `fairshare::SshareRow`, field for field; `raw_shares` is an int, "parent" or
+// None.
+#[pyclass(module = "hpcsched", frozen, eq, get_all)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareRow {
+    /// Account: the association's account, or a user row's account.
+    pub account: String,
+    /// User, on user rows; None on account rows.
+    pub user: Option<String>,
+    /// Depth in the tree (the root 0); sshare indents the account by it.
+    pub depth: usize,
+    /// RawShares: the association's ``FairShare=`` number, ``"parent"``, or None for the
+    /// root.
+    pub raw_shares: RawShares,
+    /// NormShares.
+    pub norm_shares: f64,
+    /// RawUsage, truncated to an integer.
+    pub raw_usage: u64,
+    /// NormUsage; None when not known.
+    pub norm_usage: Option<f64>,
+    /// EffectvUsage.
+    pub effectv_usage: f64,
+    /// FairShare; None where sshare prints it blank (Fair Tree: account rows).
+    pub fair_share: Option<f64>,
+    /// LevelFS; None where sshare prints it blank.
+    pub level_fs: Option<f64>,
+}
+
+/// `RawShares` as Python sees it: an int, `"parent"`, or None.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawShares(Option<hpcsched::fairshare::ShareValue>);
+
+impl<'py> IntoPyObject<'py> for RawShares {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = std::convert::Infallible;
+
+    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
+        use hpcsched::fairshare::ShareValue;
+        Ok(match self.0 {
+            None => py.None().into_bound(py),
+            Some(ShareValue::Parent) => "parent".into_pyobject(py)?.into_any(),
+            Some(ShareValue::Value(v)) => v.into_pyobject(py)?.into_any(),
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &RawShares {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = std::convert::Infallible;
+
+    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
+        (*self).into_pyobject(py)
+    }
+}
+
+impl From<hpcsched::fairshare::SshareRow> for ShareRow {
+    fn from(row: hpcsched::fairshare::SshareRow) -> Self {
+        // Every field, by name: a field added to the core's row stops this compiling.
+        let hpcsched::fairshare::SshareRow {
+            account,
+            user,
+            depth,
+            raw_shares,
+            norm_shares,
+            raw_usage,
+            norm_usage,
+            effectv_usage,
+            fair_share,
+            level_fs,
+        } = row;
+        Self {
+            account,
+            user,
+            depth,
+            raw_shares: RawShares(raw_shares),
+            norm_shares,
+            raw_usage,
+            norm_usage,
+            effectv_usage,
+            fair_share,
+            level_fs,
+        }
+    }
+}
+
+#[pymethods]
+impl ShareRow {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "ShareRow(account={}, user={}, raw_shares={}, raw_usage={}, fair_share={})",
+            py_repr_str(py, &self.account),
+            py_repr(py, self.user.clone()),
+            py_repr(py, self.raw_shares),
+            self.raw_usage,
+            py_repr(py, self.fair_share),
+        )
+    }
+}
+
+/// A pending job's priority taken apart, as ``sprio -l`` shows it: each factor times its
+/// weight, rounded as sprio prints it, then the factors themselves (``sprio -n``)
+/// (``Scheduler.priorities()``).
+// The core's `scheduler::PriorityRow` with its `PriorityFactors` flattened (the same
+// columns as C's `hpcsched_priority_row`).
+#[pyclass(module = "hpcsched", frozen, eq, get_all)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorityRow {
+    /// The job id.
+    pub job: u32,
+    /// USER.
+    pub user: String,
+    /// PARTITION: the one the priority is computed for (the job's first).
+    pub partition: String,
+    /// PRIORITY, as the last pass computed it.
+    pub priority: u32,
+    /// AGE, weighted.
+    pub age: u64,
+    /// ASSOC, weighted.
+    pub assoc: u64,
+    /// FAIRSHARE, weighted.
+    pub fairshare: u64,
+    /// JOBSIZE, weighted.
+    pub job_size: u64,
+    /// PARTITION, weighted.
+    pub partition_factor: u64,
+    /// QOS, weighted.
+    pub qos: u64,
+    /// NICE.
+    pub nice: i32,
+    /// The age factor before weighting, 0 to 1.
+    pub age_factor: f64,
+    /// The association factor before weighting.
+    pub assoc_factor: f64,
+    /// The fair-share factor before weighting, 0 to 1.
+    pub fairshare_factor: f64,
+    /// The job-size factor before weighting, 0 to 1.
+    pub job_size_factor: f64,
+    /// The partition factor before weighting.
+    pub partition_factor_raw: f64,
+    /// The QOS factor before weighting.
+    pub qos_factor: f64,
+    /// The TRES factors, already weighted and summed.
+    pub tres_weighted: f64,
+}
+
+impl From<hpcsched::scheduler::PriorityRow> for PriorityRow {
+    fn from(row: hpcsched::scheduler::PriorityRow) -> Self {
+        // Every field, by name: a field added to the core's row stops this compiling.
+        let hpcsched::scheduler::PriorityRow {
+            job,
+            user,
+            partition,
+            priority,
+            age,
+            assoc,
+            fairshare,
+            job_size,
+            partition_factor,
+            qos,
+            nice,
+            factors,
+        } = row;
+        let hpcsched::priority::PriorityFactors {
+            age: age_factor,
+            assoc: assoc_factor,
+            fairshare: fairshare_factor,
+            job_size: job_size_factor,
+            partition: partition_factor_raw,
+            qos: qos_factor,
+            tres_weighted,
+        } = factors;
+        Self {
+            job: job.0,
+            user,
+            partition,
+            priority,
+            age,
+            assoc,
+            fairshare,
+            job_size,
+            partition_factor,
+            qos,
+            nice,
+            age_factor,
+            assoc_factor,
+            fairshare_factor,
+            job_size_factor,
+            partition_factor_raw,
+            qos_factor,
+            tres_weighted,
+        }
+    }
+}
+
+#[pymethods]
+impl PriorityRow {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "PriorityRow(job={}, user={}, priority={}, age={}, fairshare={}, job_size={}, partition_factor={}, qos={})",
+            self.job,
+            py_repr_str(py, &self.user),
+            self.priority,
+            self.age,
+            self.fairshare,
+            self.job_size,
+            self.partition_factor,
+            self.qos,
+        )
+    }
+}

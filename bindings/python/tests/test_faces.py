@@ -71,9 +71,11 @@ def python_rows(result: hpcsched.SimResult) -> tuple[list[str], list[list[str]]]
 
 
 def run_three(
-    tmp_path: Path, workload: Path, conf: Path, *, whole_nodes: bool = False, policy: str | None = None
+    tmp_path: Path, workload: Path, conf: Path, *, whole_nodes: bool = False, policy: str | None = None,
+    accounts: Path | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], hpcsched.SimResult, str, str]:
     flags = (["--whole-nodes"] if whole_nodes else []) + (["--policy", policy] if policy else [])
+    flags += ["--accounts", str(accounts)] if accounts else []
     cli_records = tmp_path / "cli.csv"
     cli = subprocess.run(
         [tool("HPCSCHED_CLI"), "simulate", "--cluster", str(conf), "--workload", str(workload),
@@ -87,7 +89,9 @@ def run_three(
         capture_output=True, text=True, check=True,
     )
     cluster = hpcsched.Cluster.from_slurm_conf(conf.read_text())
-    py = hpcsched.simulate(cluster, workload, whole_nodes=whole_nodes, policy=policy or "slurm")
+    py = hpcsched.simulate(
+        cluster, workload, whole_nodes=whole_nodes, policy=policy or "slurm", accounts=accounts
+    )
     return (
         json.loads(cli.stdout),
         json.loads(c_json.read_text()),
@@ -134,3 +138,42 @@ def test_a_gzipped_job_list(tmp_path: Path) -> None:
     assert_same(cli, c, py, cli_csv, c_csv)
     assert cli["format"] == "job_list"
     assert len(py.records) == 28
+
+
+# The shared GPU cluster's policy: a per-user GPU cap as alice's default QOS, fair-share
+# over the lab/physics tree (examples/clusters/shared-gpu.conf weighs it), and carol, who
+# has no association, refused at submit.
+SHARED_ACCOUNTS = """\
+sacctmgr -i add cluster shared
+sacctmgr -i add qos gpu4 Priority=10 MaxTRESPerUser=gres/gpu=4
+sacctmgr -i add account lab Fairshare=30
+sacctmgr -i add account physics Fairshare=10
+sacctmgr -i add user alice,bob Account=lab QOS=normal,gpu4 DefaultQOS=gpu4
+sacctmgr -i add user dan Account=physics
+"""
+
+SHARED_JOBS = "".join(
+    f"{i * 5} {600 + 60 * i} alice -p gpu --gres=gpu:1 -t 20 -J A{i}\n" for i in range(6)
+) + (
+    "30 900 bob -p gpu --gres=gpu:1 -t 20 -J B1\n"
+    "40 60 carol -p gpu -t 5 -J C1\n"
+    "50 1200 dan -p gpu --gres=gpu:2 -N 2 -t 30 -J D1\n"
+    "60 300 bob -n 8 -t 10 -J B2\n"
+)
+
+
+def test_a_replay_with_accounts(tmp_path: Path) -> None:
+    accounts = tmp_path / "site.accounts"
+    accounts.write_text(SHARED_ACCOUNTS)
+    jobs = tmp_path / "shared.jobs"
+    jobs.write_text(SHARED_JOBS)
+    conf = ROOT / "examples/clusters/shared-gpu.conf"
+    cli, c, py, cli_csv, c_csv = run_three(tmp_path, jobs, conf, accounts=accounts)
+    assert_same(cli, c, py, cli_csv, c_csv)
+    # The cap holds in every face: alice's fifth and sixth GPU jobs wait for her first.
+    starts = {r.name: r.start for r in py.records}
+    assert [starts[f"A{i}"] for i in range(6)] == [0, 5, 10, 15, 600, 665]
+    assert {r.name: r.account for r in py.records}["D1"] == "physics"
+    assert [r["reason"] for r in cli["refused"]] == [
+        "Invalid account or account/partition combination specified"
+    ]

@@ -46,6 +46,7 @@ __all__ = [
     "JobRequest",
     "JobStateError",
     "LeftPending",
+    "LimitStatus",
     "LimitUsage",
     "Node",
     "NodeAllocation",
@@ -56,6 +57,7 @@ __all__ = [
     "PartitionError",
     "PartitionUsage",
     "PolicyError",
+    "PriorityRow",
     "QosError",
     "QueueRow",
     "RefusedJob",
@@ -63,6 +65,7 @@ __all__ = [
     "ResolvedJob",
     "Scheduler",
     "ScriptError",
+    "ShareRow",
     "SimResult",
     "SkippedLine",
     "Stats",
@@ -500,6 +503,25 @@ class Cluster:
     def add_qos(self, text: str) -> None:
         """Adds QOS definitions (``sacctmgr add qos NAME Key=Value...``, one per line). All or
         nothing: on error the cluster is unchanged. Raises QosError."""
+    def add_sacctmgr(self, text: str) -> None:
+        """Applies a ``sacctmgr`` admin script, one command per line (``sacctmgr [-i]``
+        optional): ``add cluster``, ``add|modify qos``, ``add|modify|delete account`` and
+        ``add|modify|delete user``. QOS lines are read first; the first association tree
+        also creates the ``normal`` QOS when the cluster has none. Jobs then run under their
+        user's association (default account and QOS), its limits and fair-share. All or
+        nothing: on error the cluster is unchanged. Raises QosError for a QOS line,
+        ParseError for the others (both with ``.line``)."""
+    def load_sacctmgr_dump(self, text: str) -> None:
+        """Replaces the association tree with that of a file ``sacctmgr dump`` wrote
+        (``Cluster - 'NAME':...`` and ``Parent``/``Account``/``User`` lines); the QOS it
+        names must exist. All or nothing. Raises ParseError (with ``.line``)."""
+    def add_accounts(self, text: str) -> None:
+        """Reads accounts text as ``hpcsched simulate --accounts`` does: a ``sacctmgr dump``
+        file (told apart by its ``Cluster - 'NAME'`` line) as ``load_sacctmgr_dump``,
+        anything else as ``add_sacctmgr``."""
+    def dump_accounts(self) -> str | None:
+        """The association tree as ``sacctmgr dump`` writes it (``load_sacctmgr_dump`` reads it
+        back); None when the cluster has none."""
     def add_plugstack(self, text: str) -> list[tuple[int, str]]:
         """Reads plugstack.conf text and adds the SPANK plugins it lists, so that their options
         are accepted (pyxis is built in; declare any other with ``add_spank_plugin`` first).
@@ -963,6 +985,153 @@ class LimitUsage:
     def __hash__(self) -> int: ...
 
 @final
+class LimitStatus:
+    """One limit that applies to a user and what counts against it now, as a "my usage"
+    command shows it (``Scheduler.user_limits(user)``: "Using 4/4 GPUs")."""
+
+    @property
+    def owner(self) -> Literal["qos", "association"]:
+        """Where the limit is set: ``"qos"`` or ``"association"``."""
+    @property
+    def qos(self) -> str | None:
+        """The QOS, for a QOS's limit; else None."""
+    @property
+    def account(self) -> str | None:
+        """The association's account, for an association's limit; else None."""
+    @property
+    def user(self) -> str | None:
+        """The association's user (None for an account's association)."""
+    @property
+    def partition(self) -> str | None:
+        """The association's partition (None unless the association is a partition's)."""
+    @property
+    def counts(self) -> Literal["all", "user", "account"]:
+        """Whose usage counts: ``"all"`` (every job under the QOS or association: ``Grp*``,
+        and an association's ``MaxJobs``/``MaxSubmitJobs``), ``"user"`` (the user's jobs
+        under the QOS: ``Max*PerUser``) or ``"account"`` (the jobs of ``counts_account``
+        under the QOS: ``Max*PerAccount``)."""
+    @property
+    def counts_account(self) -> str | None:
+        """The account, when ``counts`` is ``"account"``; else None."""
+    @property
+    def of(self) -> Literal["running_jobs", "submitted_jobs", "tres"]:
+        """What counts: ``"running_jobs"``, ``"submitted_jobs"`` (pending and running; array
+        tasks one each) or ``"tres"`` (a TRES of the running jobs, named by ``tres``)."""
+    @property
+    def tres(self) -> str | None:
+        """The TRES when ``of`` is ``"tres"``, as sacctmgr names it (``"cpu"``, ``"mem"`` in
+        MiB, ``"node"``, ``"gres/gpu"``...); else None."""
+    @property
+    def used(self) -> int:
+        """What counts against the limit now."""
+    @property
+    def limit(self) -> int:
+        """The limit."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class ShareRow:
+    """One association as ``sshare -a`` lists it (``Scheduler.shares()``)."""
+
+    @property
+    def account(self) -> str:
+        """Account: the association's account, or a user row's account."""
+    @property
+    def user(self) -> str | None:
+        """User, on user rows; None on account rows."""
+    @property
+    def depth(self) -> int:
+        """Depth in the tree (the root 0); sshare indents the account by it."""
+    @property
+    def raw_shares(self) -> int | Literal["parent"] | None:
+        """RawShares: the association's ``FairShare=`` number, ``"parent"``, or None for the
+        root."""
+    @property
+    def norm_shares(self) -> float:
+        """NormShares."""
+    @property
+    def raw_usage(self) -> int:
+        """RawUsage, truncated to an integer."""
+    @property
+    def norm_usage(self) -> float | None:
+        """NormUsage; None when not known."""
+    @property
+    def effectv_usage(self) -> float:
+        """EffectvUsage."""
+    @property
+    def fair_share(self) -> float | None:
+        """FairShare; None where sshare prints it blank (Fair Tree: account rows)."""
+    @property
+    def level_fs(self) -> float | None:
+        """LevelFS; None where sshare prints it blank."""
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class PriorityRow:
+    """A pending job's priority taken apart, as ``sprio -l`` shows it: each factor times its
+    weight, rounded as sprio prints it, then the factors themselves (``sprio -n``)
+    (``Scheduler.priorities()``)."""
+
+    @property
+    def job(self) -> int:
+        """The job id."""
+    @property
+    def user(self) -> str:
+        """USER."""
+    @property
+    def partition(self) -> str:
+        """PARTITION: the one the priority is computed for (the job's first)."""
+    @property
+    def priority(self) -> int:
+        """PRIORITY, as the last pass computed it."""
+    @property
+    def age(self) -> int:
+        """AGE, weighted."""
+    @property
+    def assoc(self) -> int:
+        """ASSOC, weighted."""
+    @property
+    def fairshare(self) -> int:
+        """FAIRSHARE, weighted."""
+    @property
+    def job_size(self) -> int:
+        """JOBSIZE, weighted."""
+    @property
+    def partition_factor(self) -> int:
+        """PARTITION, weighted."""
+    @property
+    def qos(self) -> int:
+        """QOS, weighted."""
+    @property
+    def nice(self) -> int:
+        """NICE."""
+    @property
+    def age_factor(self) -> float:
+        """The age factor before weighting, 0 to 1."""
+    @property
+    def assoc_factor(self) -> float:
+        """The association factor before weighting."""
+    @property
+    def fairshare_factor(self) -> float:
+        """The fair-share factor before weighting, 0 to 1."""
+    @property
+    def job_size_factor(self) -> float:
+        """The job-size factor before weighting, 0 to 1."""
+    @property
+    def partition_factor_raw(self) -> float:
+        """The partition factor before weighting."""
+    @property
+    def qos_factor(self) -> float:
+        """The QOS factor before weighting."""
+    @property
+    def tres_weighted(self) -> float:
+        """The TRES factors, already weighted and summed."""
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
 class Scheduler:
     """A scheduler for a copy of a cluster: submit jobs, call ``schedule(now)``, carry out the
     decisions, report what happened. Times are ``int`` seconds on the host's clock.
@@ -980,8 +1149,9 @@ class Scheduler:
     ) -> Scheduler: ...
     def submit(self, request: JobRequest, user: str, now: int) -> int:
         """Submits a job for ``user`` at ``now``; returns its id. Raises RejectedError (with
-        ``.reasons``) when sbatch would refuse the job, SubmitError for other refusals; a
-        refusal changes nothing."""
+        ``.reasons``) when sbatch would refuse the job (with accounts, also for a user,
+        account or QOS without an association), SubmitError for other refusals; a refusal
+        changes nothing."""
     def schedule(self, now: int) -> list[Decision]:
         """Runs one scheduling pass at ``now``; returns what the host must do. Also refreshes
         ``estimates()``."""
@@ -1034,6 +1204,20 @@ class Scheduler:
     def qos_user_usage(self, qos: str, user: str) -> list[LimitUsage] | None:
         """A user's running usage next to each ``MaxTRESPerUser`` limit of a QOS; None for an
         unknown QOS."""
+    def user_limits(self, user: str) -> list[LimitStatus]:
+        """Every run-time limit that applies to ``user``, with what counts against it now: the
+        limits of each QOS of the cluster (per user, per account the user's jobs named,
+        whole QOS), then those of the user's associations up the tree. Limits decided once
+        per job (``MaxWall``, ``MaxTRESPerJob``...) are not listed."""
+    def shares(self) -> list[ShareRow]:
+        """The fair-share tree as ``sshare -a`` lists it, as of the last priority computation:
+        under each account its users, then its sub-accounts, each by name. Empty when the
+        cluster computes no fair-share (no ``PriorityWeightFairshare`` under
+        priority/multifactor)."""
+    def priorities(self) -> list[PriorityRow]:
+        """The priority of each pending job taken apart, as ``sprio -l`` lists them (by job
+        id), as of the last pass; empty under priority/basic. Jobs with an explicit
+        ``--priority`` and held jobs are left out, as sprio leaves them out."""
     def job(self, id: int) -> Job | None:
         """A snapshot of a job; None for an unknown id."""
     def jobs(self) -> list[Job]:
@@ -1342,6 +1526,7 @@ def simulate(
     whole_nodes: bool = False,
     first: int | None = None,
     stop_at: int | None = None,
+    accounts: str | os.PathLike[str] | None = None,
 ) -> SimResult:
     """Replays ``workload`` on ``cluster`` in virtual time and returns every job's record
     with the metrics. The GIL is released while it runs. Ctrl-C (any Python signal
@@ -1363,7 +1548,13 @@ def simulate(
     ``stop_at``: stop at this instant, with the jobs still in the system in ``records`` and
     their expected starts in ``estimates``.
 
-    Raises WorkloadError (file and line) for a bad workload, OSError when the file cannot
-    be opened, PolicyError for an unknown policy, ValueError for an unknown overrun, a job
+    ``accounts``: a path to a ``sacctmgr`` admin script or a file ``sacctmgr dump`` wrote,
+    read as ``hpcsched simulate --accounts FILE`` reads it (``Cluster.add_accounts``) into
+    a copy of the cluster (or of the SWF header's machine): jobs then run under their
+    user's association, its limits and fair-share; a job whose user has none is refused.
+
+    Raises WorkloadError (file and line) for a bad workload, OSError when a file cannot
+    be opened, ParseError or QosError (``"FILE: line N: ..."``, with ``.line``) for bad
+    accounts, PolicyError for an unknown policy, ValueError for an unknown overrun, a job
     list without a cluster, or ``whole_nodes`` with a job list.
     """
