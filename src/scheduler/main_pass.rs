@@ -38,6 +38,9 @@ struct MainWalk {
     /// The records (job, partition) whose job the pass tried on nodes (past the blocked
     /// partition test).
     tested: HashSet<(JobId, usize), FastBuild>,
+    /// By partition: how many of its nodes are in service and not held back, as of
+    /// `blocks.len()` blocks (a walk that goes past limited jobs asks for every record).
+    available: Vec<Option<(usize, usize)>>,
 }
 
 /// The place of a record in the main pass's walk: partition tier first, then the job's
@@ -597,7 +600,20 @@ impl Scheduler {
         let Some(nodes) = self.site.partition_nodes.get(entry.part) else {
             return false;
         };
-        let available = nodes.iter().filter(|&&n| !out(n)).count();
+        let blocks = walk.blocks.len();
+        let available = match walk.available.get(entry.part).copied().flatten() {
+            Some((at, count)) if at == blocks => count,
+            _ => {
+                let count = nodes.iter().filter(|&&n| !out(n)).count();
+                if walk.available.len() <= entry.part {
+                    walk.available.resize(entry.part + 1, None);
+                }
+                if let Some(slot) = walk.available.get_mut(entry.part) {
+                    *slot = Some((blocks, count));
+                }
+                count
+            }
+        };
         if available < min_nodes {
             let block = nodes.clone();
             self.set_described(
