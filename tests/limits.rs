@@ -591,3 +591,32 @@ fn max_tres_mins_per_job() {
         "{err}"
     );
 }
+
+/// An association's per-job limits (inherited down the tree): MaxWallDurationPerJob and
+/// MaxTRESPerJob hold a job with Slurm's reasons; a QOS that sets the same limit hides
+/// the association's. QOS MaxTRESPerNode holds a job whose nodes would each give more.
+#[test]
+fn per_job_limits_of_associations_and_qos_per_node() {
+    let mut s = with_accounts(
+        FOUR,
+        "add cluster c\nadd qos wide MaxTRESPerJob=cpu=16\n\
+         add account chem MaxWallDurationPerJob=30 MaxTRESPerJob=cpu=4\n\
+         add user alice Account=chem QOS=normal,wide\n",
+    );
+    let short = submit(&mut s, "alice", &["-n2", "-t", "30"], 0);
+    let long = submit(&mut s, "alice", &["-n2", "-t", "31"], 0);
+    let big = submit(&mut s, "alice", &["-n8", "-t", "10"], 0);
+    let big_wide = submit(&mut s, "alice", &["-q", "wide", "-n8", "-t", "10"], 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))), vec![short, big_wide]);
+    assert_eq!(
+        reason(&s, long),
+        Some(PendingReason::AssocMaxWallDurationPerJobLimit)
+    );
+    assert_eq!(reason(&s, big), Some(PendingReason::AssocMaxCpuPerJobLimit));
+    let c = cluster(FOUR, "add qos normal MaxTRESPerNode=cpu=2\n");
+    let mut s = Scheduler::new(c);
+    let spread = submit(&mut s, "alice", &["-N2", "-n4", "-t", "10"], 0);
+    let packed = submit(&mut s, "alice", &["-N1", "-n4", "-t", "10"], 0);
+    assert_eq!(started(&s.schedule(Timestamp(0))), vec![spread]);
+    assert_eq!(reason(&s, packed), Some(PendingReason::QOSMaxCpuPerNode));
+}

@@ -45,12 +45,25 @@ pub(crate) struct AssocLevel<'a> {
     pub(crate) grp_submit_jobs: Option<u32>,
     /// The job's own association's `MaxSubmitJobs`; `None` above it.
     pub(crate) max_submit_jobs: Option<u32>,
+    /// The job's own association's per-job limits (`MaxWallDurationPerJob`,
+    /// `MaxTRESPerJob`, `MaxTRESPerNode`, inherited); `None` above it.
+    pub(crate) per_job: Option<AssocPerJob<'a>>,
+}
+
+/// An association's limits on one job.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AssocPerJob<'a> {
+    pub(crate) wall: Option<crate::time::TimeLimit>,
+    pub(crate) tres_per_job: &'a TresLimits,
+    pub(crate) tres_per_node: &'a TresLimits,
 }
 
 /// Everything a job is counted in, in one partition.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct JobScopes<'a> {
     pub(crate) qos: QosPair<'a>,
+    /// The job's time limit (an association's MaxWall holds it).
+    pub(crate) time_limit: Option<crate::time::TimeLimit>,
     pub(crate) user: u32,
     pub(crate) account: u32,
     pub(crate) assocs: Vec<AssocLevel<'a>>,
@@ -135,6 +148,14 @@ pub(crate) fn pre_select(ledger: &Ledger, job: &JobScopes<'_>) -> Option<Pending
         {
             return Some(PendingReason::AssocMaxJobsLimit);
         }
+        // So does a QOS MaxWall the association's.
+        if let (Some(per_job), Some(limit)) = (level.per_job, job.time_limit)
+            && let Some(max) = per_job.wall
+            && job.qos.iter().all(|(_, q)| q.max_wall.is_none())
+            && limit > max
+        {
+            return Some(PendingReason::AssocMaxWallDurationPerJobLimit);
+        }
     }
     None
 }
@@ -172,6 +193,11 @@ pub(crate) fn post_select(
         }
     }
     for level in &job.assocs {
+        if let Some(per_job) = level.per_job
+            && let Some(reason) = assoc_per_job(job, &per_job, tres)
+        {
+            return Some(reason);
+        }
         let mut seen = defined.grp_tres.clone();
         if let Some(kind) = over(
             level.grp_tres,
@@ -180,6 +206,67 @@ pub(crate) fn post_select(
             tres,
         ) {
             return Some(tres_reason(Family::AssocGrp, &kind));
+        }
+    }
+    None
+}
+
+/// The job's own association's MaxTRESPerJob, then MaxTRESPerNode, each TRES only where
+/// no QOS of the job sets it.
+fn assoc_per_job(
+    job: &JobScopes<'_>,
+    per_job: &AssocPerJob<'_>,
+    tres: &JobTres,
+) -> Option<PendingReason> {
+    use PendingReason as R;
+    let mut kinds: Vec<(&TresKind, u64)> = per_job
+        .tres_per_job
+        .0
+        .iter()
+        .filter(|(k, _)| {
+            job.qos
+                .iter()
+                .all(|(_, q)| q.max_tres_per_job.get(k).is_none())
+        })
+        .map(|(k, v)| (k, *v))
+        .collect();
+    kinds.sort_by_key(|(k, _)| check_rank(k));
+    for (kind, limit) in kinds {
+        if tres.amount(kind).is_some_and(|a| a > limit) {
+            return Some(match kind {
+                TresKind::Cpu => R::AssocMaxCpuPerJobLimit,
+                TresKind::Mem => R::AssocMaxMemPerJob,
+                TresKind::Node => R::AssocMaxNodePerJobLimit,
+                TresKind::Billing => R::AssocMaxBillingPerJob,
+                TresKind::Energy => R::AssocMaxEnergyPerJob,
+                TresKind::License(_) => R::AssocMaxLicensePerJob,
+                TresKind::Gres(_) => R::AssocMaxGRESPerJob,
+            });
+        }
+    }
+    let nodes = tres.node_count.max(1);
+    let mut kinds: Vec<(&TresKind, u64)> = per_job
+        .tres_per_node
+        .0
+        .iter()
+        .filter(|(k, _)| **k != TresKind::Node)
+        .filter(|(k, _)| {
+            job.qos
+                .iter()
+                .all(|(_, q)| q.max_tres_per_node.get(k).is_none())
+        })
+        .map(|(k, v)| (k, *v))
+        .collect();
+    kinds.sort_by_key(|(k, _)| check_rank(k));
+    for (kind, limit) in kinds {
+        if tres.amount(kind).is_some_and(|a| a.div_ceil(nodes) > limit) {
+            return Some(match kind {
+                TresKind::Cpu => R::AssocMaxCpuPerNode,
+                TresKind::Mem => R::AssocMaxMemPerNode,
+                TresKind::Billing => R::AssocMaxBillingPerNode,
+                TresKind::Energy => R::AssocMaxEnergyPerNode,
+                _ => R::AssocMaxGRESPerNode,
+            });
         }
     }
     None

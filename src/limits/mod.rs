@@ -34,7 +34,7 @@ mod ledger;
 mod reasons;
 mod usage;
 
-pub(crate) use check::{AssocLevel, JobScopes, QosPair};
+pub(crate) use check::{AssocLevel, AssocPerJob, JobScopes, QosPair};
 pub(crate) use ledger::{Charge, Ledger, Scope};
 pub(crate) use reasons::is_limit_reason;
 pub(crate) use usage::JobTres;
@@ -71,6 +71,9 @@ pub(crate) fn has_assoc_limits(accounts: &crate::accounts::Accounts) -> bool {
             || !l.grp_tres.is_empty()
             || a.effective.max_jobs.is_some()
             || a.effective.max_submit_jobs.is_some()
+            || a.effective.max_wall.is_some()
+            || !a.effective.max_tres_per_job.is_empty()
+            || !a.effective.max_tres_per_node.is_empty()
     })
 }
 

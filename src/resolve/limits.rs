@@ -314,6 +314,20 @@ pub(super) fn qos_violation(
             _ => PendingReason::QOSMaxGRESPerJob,
         });
     }
+    // Per node: the job's amount over its nodes (`_validate_tres_usage_limits_for_node`
+    // in acct_policy.c divides by the node count); the node TRES has no such limit.
+    let nodes = usage.nodes.max(1);
+    if let Some(kind) = qos.max_tres_per_node.0.iter().find_map(|(kind, max)| {
+        (*kind != TresKind::Node && usage.amount(kind).is_some_and(|a| a.div_ceil(nodes) > *max))
+            .then(|| kind.clone())
+    }) {
+        return Some(match kind {
+            TresKind::Cpu => PendingReason::QOSMaxCpuPerNode,
+            TresKind::Mem => PendingReason::QOSMaxMemoryPerNode,
+            TresKind::Billing => PendingReason::QOSMaxBillingPerNode,
+            _ => PendingReason::QOSMaxGRESPerNode,
+        });
+    }
     if let Some(kind) = under(&qos.min_tres_per_job) {
         return Some(match kind {
             TresKind::Node => PendingReason::QOSMinNode,

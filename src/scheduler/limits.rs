@@ -8,7 +8,7 @@ use crate::accounts::AssocId;
 use crate::gres::GresKey;
 use crate::job_id::JobId;
 use crate::job_state::PendingReason;
-use crate::limits::{AssocLevel, Charge, JobScopes, JobTres, QosPair, Scope};
+use crate::limits::{AssocLevel, AssocPerJob, Charge, JobScopes, JobTres, QosPair, Scope};
 use crate::planner::{Demand, MemDemand, Placement};
 use crate::resolve::ResolvedJob;
 
@@ -28,6 +28,7 @@ impl Scheduler {
             .and_then(|q| cluster.qos_full(q));
         JobScopes {
             qos: QosPair::ordered(job_qos, part_qos),
+            time_limit: Some(Self::time_limit_in(job, self.shape_in(job, part))),
             user: job.user_idx,
             account: job.account_idx,
             assocs: self.assoc_levels(job.assoc),
@@ -56,6 +57,11 @@ impl Scheduler {
                     } else {
                         None
                     },
+                    per_job: own.then_some(AssocPerJob {
+                        wall: rec.effective.max_wall,
+                        tres_per_job: &rec.effective.max_tres_per_job,
+                        tres_per_node: &rec.effective.max_tres_per_node,
+                    }),
                 }
             })
             .collect()
@@ -228,6 +234,7 @@ impl Scheduler {
                 .and_then(|q| cluster.qos_full(q));
             let scopes = JobScopes {
                 qos: QosPair::ordered(job_qos, part_qos),
+                time_limit: None,
                 user,
                 account,
                 assocs: Vec::new(),
