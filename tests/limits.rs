@@ -620,3 +620,41 @@ fn per_job_limits_of_associations_and_qos_per_node() {
     assert_eq!(started(&s.schedule(Timestamp(0))), vec![spread]);
     assert_eq!(reason(&s, packed), Some(PendingReason::QOSMaxCpuPerNode));
 }
+
+/// `assoc_limit_stop`: the main scheduler stops at a job a TRES limit holds, as at a job
+/// short of resources: the jobs behind it in its partition wait with Priority (without
+/// it, they start; see `a_held_job_blocks_nothing_behind_it`). A job-count limit still
+/// blocks nothing (observed on 22.05, fidelity accounting f05).
+#[test]
+fn assoc_limit_stop_blocks_the_partition_in_the_main_pass() {
+    for (params, bob_starts) in [
+        ("", true),
+        ("SchedulerParameters=assoc_limit_stop\n", false),
+    ] {
+        let conf = format!(
+            "{params}NodeName=n[1-2] CPUs=4 RealMemory=4000\nPartitionName=p Nodes=n[1-2] Default=YES\n"
+        );
+        let mut s = Scheduler::with_policy(
+            cluster(&conf, "add qos normal MaxTRESPerUser=cpu=4\n"),
+            Policy::preset(Preset::Fifo, cluster(&conf, "").config()),
+        );
+        let a1 = submit(&mut s, "alice", &["-n4", "-t", "10"], 0);
+        let a2 = submit(&mut s, "alice", &["-n4", "-t", "10"], 0);
+        let b = submit(&mut s, "bob", &["-n4", "-t", "10"], 0);
+        let expected = if bob_starts { vec![a1, b] } else { vec![a1] };
+        assert_eq!(started(&s.schedule(Timestamp(0))), expected, "{params}");
+        assert_eq!(reason(&s, a2), Some(PendingReason::QOSMaxCpuPerUserLimit));
+        if !bob_starts {
+            assert_eq!(reason(&s, b), Some(PendingReason::Priority));
+        }
+        // A job-count limit blocks nothing either way.
+        let mut s = Scheduler::with_policy(
+            cluster(&conf, "add qos normal MaxJobsPerUser=1\n"),
+            Policy::preset(Preset::Fifo, cluster(&conf, "").config()),
+        );
+        let a1 = submit(&mut s, "alice", &["-n4", "-t", "10"], 0);
+        submit(&mut s, "alice", &["-n4", "-t", "10"], 0);
+        let b = submit(&mut s, "bob", &["-n4", "-t", "10"], 0);
+        assert_eq!(started(&s.schedule(Timestamp(0))), vec![a1, b], "{params}");
+    }
+}

@@ -49,6 +49,8 @@ pub(crate) struct Limits {
     pub(crate) active: bool,
     /// What running jobs hold.
     pub(crate) ledger: Ledger,
+    /// `SchedulerParameters=assoc_limit_stop`: a job a limit holds stops its partition.
+    pub(crate) stop: bool,
 }
 
 impl Limits {
@@ -58,6 +60,7 @@ impl Limits {
         Self {
             active,
             ledger: Ledger::default(),
+            stop: false,
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::Scheduler;
 use super::arrays::ArrayGate;
 use super::decision::Decision;
-use super::demand::JobNodes;
+use super::demand::{JobNodes, ask};
 use super::estimate::Planned;
 use super::policy::{Backfill, ReservationGranularity};
 use super::queue::{Entry, QKey, Queue, Source};
@@ -18,6 +18,10 @@ use crate::planner::{Demand, Hold, NodeIdx, Placement, Profile};
 use crate::time::{Duration, Timestamp};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+
+/// How long after now backfill plans a job a limit keeps from starting, under
+/// `assoc_limit_stop` (`_attempt_backfill()`: `later_start`, else now + 500).
+const STOP_DELAY: u64 = 500;
 
 /// A walk cursor's next record: (PriorityTier, highest first), its key, its partition,
 /// and what the cursor follows.
@@ -52,6 +56,9 @@ pub(super) struct BackfillWalk {
     free_now: (u64, usize, u64),
     /// `bf_max_job_test` reached: the pass stops.
     done: bool,
+    /// Under assoc_limit_stop: by QOS, the planned start of a job a QOS Grp limit held
+    /// (`blocked_until`); the QOS's later jobs are planned from there, not tried now.
+    qos_blocked_until: BTreeMap<u32, Timestamp>,
     /// A job started after a reservation was made. A pass from scratch then plans that
     /// reservation with the job already running, which can change the nodes it picks
     /// (best fit): the walk can no longer be gone on from.
@@ -85,6 +92,7 @@ impl BackfillWalk {
             bounds: StartBounds::default(),
             free_now: (u64::MAX, usize::MAX, 0),
             done: false,
+            qos_blocked_until: BTreeMap::new(),
             started_behind_reservation: false,
             cut_by_horizon: false,
             running: None,
@@ -334,16 +342,24 @@ impl Scheduler {
             if self.limits_held(entry, walk) {
                 return Visit::Other;
             }
+            // A job of a QOS whose Grp limit held an earlier job is planned from that
+            // job's start (`later_start = qos_blocked_until`), not tried now (observed on
+            // 22.05, fidelity accounting f05: "QOS blocked_until move start_res").
+            let blocked_until = self.qos_blocked_from(entry, walk);
+            let found = match blocked_until {
+                Some(from) => self.plan_from(entry, profile, from, walk.horizon),
+                None => self.best_placement(
+                    entry.job,
+                    entry.part,
+                    per_record,
+                    profile,
+                    &mut walk.bounds,
+                    now,
+                    search_until,
+                ),
+            };
             // A multi-partition job starts in whichever partition lets it start earliest.
-            let Some((part, demand, placement)) = self.best_placement(
-                entry.job,
-                entry.part,
-                per_record,
-                profile,
-                &mut walk.bounds,
-                now,
-                search_until,
-            ) else {
+            let Some((part, demand, placement)) = found else {
                 // A plan an earlier record of the job found this pass stands.
                 if !walk.record_starts.contains_key(&entry.job) {
                     self.note_blocked(entry.job, entry.part, state, None, Vec::new());
@@ -356,16 +372,51 @@ impl Scheduler {
                     Visit::Other
                 };
             };
-            if placement.start == now {
-                // Held by a TRES limit on the nodes it would get: no start, and no plan
-                // ("Unknown future start time, just skip job").
-                if let Some(reason) =
-                    self.limits_post_select(entry.job, part, &demand, Some(&placement))
-                {
+            // Held by a limit on the nodes it would get now: no start, and no plan
+            // ("Unknown future start time, just skip job"); under assoc_limit_stop it is
+            // planned from now + 500 s and reserves there (`later_start`, observed on
+            // 22.05, fidelity accounting f05: "Failed to start ... Job violates
+            // accounting/QOS policy", then a plan at now+500).
+            let held = (placement.start == now)
+                .then(|| {
+                    self.limits_pre_select(entry.job, part).or_else(|| {
+                        self.limits_post_select(entry.job, part, &demand, Some(&placement))
+                    })
+                })
+                .flatten();
+            let was_held = held.is_some();
+            let placement = match held {
+                Some(reason) if !self.limits.stop => {
                     self.set_reason(entry.job, reason);
                     walk.planned.insert(entry.job);
                     return Visit::Other;
                 }
+                Some(reason) => {
+                    let grp = reason.as_str().starts_with("QOSGrp");
+                    self.set_reason(entry.job, reason);
+                    let later = now.saturating_add(Duration::from_secs(STOP_DELAY));
+                    if grp {
+                        for q in self.grp_limited_qos(entry.job, part) {
+                            let until = walk.qos_blocked_until.entry(q).or_insert(later);
+                            *until = (*until).max(later);
+                        }
+                    }
+                    let Some(candidates) =
+                        self.without_held(profile, part, &demand, self.candidates(entry.job, part))
+                    else {
+                        walk.planned.insert(entry.job);
+                        return Visit::Other;
+                    };
+                    let Some(p) = ask(profile, part, &demand, &candidates, later, walk.horizon)
+                    else {
+                        walk.planned.insert(entry.job);
+                        return Visit::Other;
+                    };
+                    p
+                }
+                None => placement,
+            };
+            if placement.start == now {
                 let Some(started) = self.start_job(entry.job, part, &placement, now, decisions)
                 else {
                     return Visit::Other;
@@ -389,8 +440,9 @@ impl Scheduler {
             // (`_attempt_backfill()`, "adding reservation ... blocked by
             // acct_policy_job_runnable_post_select"), and shows no planned nodes
             // (observed on 22.05, fidelity accounting f03).
-            if let Some(reason) =
-                self.limits_post_select(entry.job, part, &demand, Some(&placement))
+            if let Some(reason) = (!self.limits.stop && !was_held)
+                .then(|| self.limits_post_select(entry.job, part, &demand, Some(&placement)))
+                .flatten()
             {
                 self.set_reason(entry.job, reason);
                 state.planned.insert(
@@ -483,9 +535,72 @@ impl Scheduler {
         }
     }
 
+    /// When a job's QOS are blocked until (the latest `blocked_until` of its QOS in this
+    /// partition), if later than now.
+    fn qos_blocked_from(&self, entry: Entry, walk: &BackfillWalk) -> Option<Timestamp> {
+        if walk.qos_blocked_until.is_empty() {
+            return None;
+        }
+        self.job_qos_indices(entry.job, entry.part)
+            .into_iter()
+            .filter_map(|q| walk.qos_blocked_until.get(&q).copied())
+            .max()
+    }
+
+    /// The QOS of a job in a partition that have a Grp limit (`job_state_qos_grp_limit()`
+    /// names the blocking one; either may be it).
+    fn grp_limited_qos(&self, id: JobId, part: usize) -> Vec<u32> {
+        let cluster = &self.site.cluster;
+        self.job_qos_indices(id, part)
+            .into_iter()
+            .filter(|&q| {
+                cluster
+                    .qos_list()
+                    .nth(q as usize)
+                    .is_some_and(|qos| qos.grp_jobs.is_some() || !qos.grp_tres.is_empty())
+            })
+            .collect()
+    }
+
+    /// The indices of a job's QOS and its partition's.
+    fn job_qos_indices(&self, id: JobId, part: usize) -> Vec<u32> {
+        let cluster = &self.site.cluster;
+        let Some(job) = self.jobs.get(id) else {
+            return Vec::new();
+        };
+        let job_qos = job.resolved.qos().and_then(|q| cluster.qos_full(q));
+        let part_qos = cluster
+            .partition_at(part)
+            .and_then(|p| p.qos.as_deref())
+            .and_then(|q| cluster.qos_full(q));
+        job_qos
+            .into_iter()
+            .chain(part_qos)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// A job's plan in its record's partition from `from` on (no start now).
+    fn plan_from(
+        &self,
+        entry: Entry,
+        profile: &Profile,
+        from: Timestamp,
+        horizon: Option<Timestamp>,
+    ) -> Option<(usize, Demand, Placement)> {
+        let (demand, candidates) = self.demand_in(entry.job, entry.part)?;
+        let candidates = self.without_held(profile, entry.part, &demand, candidates)?;
+        let p = ask(profile, entry.part, &demand, &candidates, from, horizon)?;
+        Some((entry.part, demand, p))
+    }
+
     /// Whether the job-count limits hold the job back in this partition now: it then
     /// waits with their reason and gets no plan this pass.
     fn limits_held(&mut self, entry: Entry, walk: &mut BackfillWalk) -> bool {
+        // Under assoc_limit_stop backfill tries it (and plans it when it cannot start).
+        if self.limits.stop {
+            return false;
+        }
         let Some(reason) = self.limits_pre_select(entry.job, entry.part) else {
             return false;
         };

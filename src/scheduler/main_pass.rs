@@ -377,7 +377,9 @@ impl Scheduler {
                 ArrayGate::NotArray | ArrayGate::Ready => {}
             }
             // `select_nodes()`: the job-count limits first; a job they hold back
-            // blocks nothing (ESLURM_ACCOUNTING_POLICY does not fail its partition).
+            // blocks nothing, even under assoc_limit_stop (observed on 22.05, fidelity
+            // accounting f05: a job at MaxJobsPerUser is skipped, "being held", and the
+            // next job of its partition waits with Resources).
             if let Some(reason) = self.limits_pre_select(entry.job, entry.part) {
                 self.set_reason(entry.job, reason);
                 break;
@@ -399,7 +401,7 @@ impl Scheduler {
                     if let Some(reason) =
                         self.limits_post_select(entry.job, entry.part, &demand, Some(&placement))
                     {
-                        self.set_reason(entry.job, reason);
+                        self.limit_held(entry, reason, walk, now);
                         break;
                     }
                     let Some(started) =
@@ -421,44 +423,66 @@ impl Scheduler {
                     if let Some(reason) =
                         self.limits_post_select(entry.job, entry.part, &demand, None)
                     {
-                        self.set_reason(entry.job, reason);
+                        self.limit_held(entry, reason, walk, now);
                         break;
                     }
                     if !self.fits_available(entry, &demand, &candidates, walk, profile) {
                         break;
                     }
                     self.set_reason(entry.job, PendingReason::Resources);
-                    // A job backfill would give no reservation (below bf_min_prio_reserve
-                    // or eligible for less than bf_min_age_reserve) blocks nothing in
-                    // the main pass either (`_schedule()` in job_scheduler.c).
-                    if !self.may_block(entry.job, now) {
-                        break;
-                    }
-                    // A job whose --nodelist covers its node count blocks only those
-                    // nodes, not its partition (`_schedule()` in job_scheduler.c).
-                    let nodelist = self.requested_nodes(entry.job);
-                    let min_nodes = self
-                        .jobs
-                        .get(entry.job)
-                        .map_or(1, Self::requested_min_nodes);
-                    let block: Vec<u32> = if nodelist.is_empty()
-                        || nodelist.iter().collect::<BTreeSet<_>>().len() < min_nodes
-                    {
-                        self.mark_failed(walk, entry);
-                        self.site
-                            .partition_nodes
-                            .get(entry.part)
-                            .cloned()
-                            .unwrap_or_default()
-                    } else {
-                        nodelist
-                    };
-                    self.block_nodes(walk, entry, &block);
-                    walk.to_block.extend(block);
+                    self.fail_by_part(entry, walk, now);
                     break;
                 }
             }
         }
+    }
+
+    /// A job a TRES limit holds: it waits with the limit's reason and blocks nothing,
+    /// unless `assoc_limit_stop` ("do not attempt to initiate any lower priority jobs in
+    /// that partition", slurm.conf.5), which fails its partition as a job short of
+    /// resources does (`_schedule()`: `if (assoc_limit_stop) fail_by_part = true`;
+    /// observed on 22.05, fidelity accounting f05: "delayed for accounting policy", the
+    /// jobs behind wait with Priority).
+    fn limit_held(
+        &mut self,
+        entry: Entry,
+        reason: PendingReason,
+        walk: &mut MainWalk,
+        now: Timestamp,
+    ) {
+        self.set_reason(entry.job, reason);
+        if self.limits.stop {
+            self.fail_by_part(entry, walk, now);
+        }
+    }
+
+    /// `fail_by_part`: the job that could not start holds its partition's nodes back for
+    /// the rest of the pass (later jobs there wait with Priority), or only the nodes of
+    /// its `--nodelist` when they cover its node count; not a job backfill would give no
+    /// reservation (below bf_min_prio_reserve or eligible for less than
+    /// bf_min_age_reserve), as in `_schedule()`.
+    fn fail_by_part(&mut self, entry: Entry, walk: &mut MainWalk, now: Timestamp) {
+        if !self.may_block(entry.job, now) {
+            return;
+        }
+        let nodelist = self.requested_nodes(entry.job);
+        let min_nodes = self
+            .jobs
+            .get(entry.job)
+            .map_or(1, Self::requested_min_nodes);
+        let block: Vec<u32> =
+            if nodelist.is_empty() || nodelist.iter().collect::<BTreeSet<_>>().len() < min_nodes {
+                self.mark_failed(walk, entry);
+                self.site
+                    .partition_nodes
+                    .get(entry.part)
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                nodelist
+            };
+        self.block_nodes(walk, entry, &block);
+        walk.to_block.extend(block);
     }
 
     /// Whether a job the main pass could not start would fit on the nodes the pass has

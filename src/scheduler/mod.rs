@@ -207,12 +207,13 @@ impl Scheduler {
         let jobs = JobTable::new(&cluster);
         let priorities = Priorities::new(&cluster);
         let queue = QueueState::new(cluster.partitions().map(|p| p.priority_tier));
-        let limits = Limits::new(
+        let mut limits = Limits::new(
             cluster.qos_list(),
             cluster
                 .accounts()
                 .is_some_and(crate::limits::has_assoc_limits),
         );
+        limits.stop = cluster.config().scheduler_params().assoc_limit_stop;
         let fair_share = fair_share::FairShareState::of(&cluster);
         Self {
             site: Site::new(cluster, policy),
