@@ -78,6 +78,7 @@ use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
 use crate::limits::Limits;
 use crate::partition::PartitionState;
+use crate::priority::PriorityType;
 use crate::request::JobRequest;
 use crate::resolve::Rejection;
 use crate::time::{TimeLimit, Timestamp};
@@ -395,6 +396,19 @@ impl Scheduler {
         self.jobs.insert(id, Box::new(job));
         self.limits_submitted(id, i64::try_from(tasks).unwrap_or(i64::MAX));
         self.fair_share_submit(id, now);
+        // A multifactor priority is set at submit (`priority_p_set()`), from the
+        // fair-share factors of the last tick: the job is queued under it, and a pass that
+        // finds it unchanged does not file it again.
+        if let PriorityType::Multifactor(weights) = &self.priorities.kind
+            && request.priority.is_none()
+            && !request.hold
+            && let Some(job) = self.jobs.get(id)
+        {
+            let priority = crate::priority::multifactor(weights, &self.priority_inputs(job, now));
+            if let Some(job) = self.jobs.get_mut(id) {
+                job.priority = priority;
+            }
+        }
         self.jobs.pending.insert(id);
         self.queue.watch.insert(id);
         self.priorities.dirty = true;
