@@ -42,20 +42,22 @@ HPCSCHED_FIDELITY=live cargo test --locked --test fidelity
 bash tests/fidelity/harness/teardown.sh --quiet --purge
 trap - EXIT
 
-step "fidelity: accounting mode (slurmdbd + MariaDB), the accounting group live"
-# The same harness restarted with accounting (tests/fidelity/README.md, "Accounting mode");
-# every difference fails (ACCOUNTING_STRICT).
-export FIDELITY_ACCOUNTING=1
-bash tests/fidelity/harness/setup.sh
+step "fidelity: accounting and fair-share modes (slurmdbd + MariaDB), live subsets"
+# The same harness restarted with accounting (tests/fidelity/README.md, "Accounting mode"),
+# then in its fair-share mode; every difference fails (ACCOUNTING_STRICT; the fair-share
+# group is strict). A live subset of each (both groups whole, ~11 min live, are replayed
+# from their recordings in the step above): @sacctmgr applied and undone, the per-user GPU
+# cap, a planned start without reservation, submit-time refusals; billing weights and
+# UsageFactor in sshare's usage, priorities as sprio's.
 trap 'bash tests/fidelity/harness/teardown.sh --quiet --purge || true' EXIT
-# A live subset (the whole group, ~4.5 min, is replayed from its recordings in the step
-# above): @sacctmgr applied and undone, the per-user GPU cap, a
-# planned start without reservation, a partition QOS, submit-time refusals.
-FIDELITY_ONLY=f02,f03,f11,f13 HPCSCHED_FIDELITY=live FIDELITY_PART=accounting \
+FIDELITY_ACCOUNTING=1 bash tests/fidelity/harness/setup.sh
+FIDELITY_ACCOUNTING=1 FIDELITY_ONLY=f02,f03,f13 HPCSCHED_FIDELITY=live FIDELITY_PART=accounting \
+  cargo test --locked --test fidelity
+FIDELITY_ACCOUNTING=fairshare bash tests/fidelity/harness/setup.sh
+FIDELITY_ACCOUNTING=fairshare FIDELITY_ONLY=f21 HPCSCHED_FIDELITY=live FIDELITY_PART=fairshare \
   cargo test --locked --test fidelity
 bash tests/fidelity/harness/teardown.sh --quiet --purge
 trap - EXIT
-unset FIDELITY_ACCOUNTING
 
 step "rust: docs build without warnings (broken intra-doc links fail)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p hpcsched -p hpcsched-ffi
