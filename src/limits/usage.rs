@@ -46,6 +46,6 @@ pub(crate) fn gres_amount<'a>(
     limit: &GresKey,
 ) -> u64 {
     held.into_iter()
-        .filter(|(k, _)| k.name == limit.name && (limit.kind.is_none() || k.kind == limit.kind))
+        .filter(|(k, _)| limit.matches(k))
         .fold(0u64, |acc, (_, n)| acc.saturating_add(*n))
 }

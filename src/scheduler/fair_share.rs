@@ -51,40 +51,47 @@ impl FairShareState {
         }
     }
 
-    /// The association node of `account`'s `user` (indices of the job table), added
-    /// to the tree when new.
-    fn leaf(&mut self, account: (u32, &str), user: (u32, &str), now: Timestamp) -> usize {
-        if let Some(&leaf) = self.leaves.get(&(account.0, user.0)) {
-            return leaf;
+    /// Puts `account`'s `user` (indices of the job table) in the flat tree, with the
+    /// account when it is new; the tree starts (and with it the clock) at `now`.
+    fn add_leaf(&mut self, account: (u32, &str), user: (u32, &str), now: Timestamp) {
+        if self.leaves.contains_key(&(account.0, user.0)) {
+            return;
         }
-        let root = ShareNode {
-            name: "root".into(),
-            user: false,
-            parent: None,
-            shares: ShareValue::Value(1),
+        if self.fs.is_none() {
+            let root = ShareNode {
+                name: "root".into(),
+                user: false,
+                parent: None,
+                shares: ShareValue::Value(1),
+            };
+            let Ok(tree) = ShareTree::new(vec![root]) else {
+                return;
+            };
+            self.fs = Some(FairShare::new(tree, self.config, now));
+        }
+        let Some(fs) = self.fs.as_mut() else {
+            return;
         };
-        let fs = self.fs.get_or_insert_with(|| {
-            let tree = ShareTree::new(vec![root]).unwrap_or_else(|_| unreachable_tree());
-            FairShare::new(tree, self.config, now)
-        });
-        let mut len = fs.tree().len();
+        let mut next = fs.tree().len();
         let mut added = Vec::new();
-        let parent = if account.1.is_empty() {
-            0
-        } else if let Some(&node) = self.accounts.get(&account.0) {
-            node
-        } else {
-            added.push(ShareNode::account(account.1, 0, ShareValue::Value(1)));
-            self.accounts.insert(account.0, len);
-            len += 1;
-            len - 1
+        let account_node = self.accounts.get(&account.0).copied();
+        let parent = match account_node {
+            _ if account.1.is_empty() => 0,
+            Some(node) => node,
+            None => {
+                added.push(ShareNode::account(account.1, 0, ShareValue::Value(1)));
+                next += 1;
+                next - 1
+            }
         };
         added.push(ShareNode::user(user.1, parent, ShareValue::Value(1)));
-        // Each node comes after its parent: the tree takes it.
+        // Each node comes after its parent: the tree takes them.
         if fs.extend(added).is_ok() {
-            self.leaves.insert((account.0, user.0), len);
+            if account_node.is_none() && !account.1.is_empty() {
+                self.accounts.insert(account.0, parent);
+            }
+            self.leaves.insert((account.0, user.0), next);
         }
-        len
     }
 
     /// The node of a job: its association's, or its (account, user) one.
@@ -127,17 +134,6 @@ fn tree_of(accounts: &crate::accounts::Accounts) -> Option<(Option<ShareTree>, V
     ShareTree::new(nodes).ok().map(|t| (Some(t), node_of))
 }
 
-/// A tree of one root always builds; this is never reached.
-fn unreachable_tree() -> ShareTree {
-    ShareTree::new(vec![ShareNode {
-        name: "root".into(),
-        user: false,
-        parent: None,
-        shares: ShareValue::Value(1),
-    }])
-    .unwrap_or_else(|_| unreachable!("a lone root is a tree"))
-}
-
 impl Scheduler {
     /// Puts a newly submitted job's association in the share tree (the whole tree of
     /// associations at the first one).
@@ -159,7 +155,7 @@ impl Scheduler {
             .accounts
             .get_index(job.account_idx as usize)
             .map_or("", |a| &**a);
-        state.leaf((job.account_idx, account), (job.user_idx, &job.user), now);
+        state.add_leaf((job.account_idx, account), (job.user_idx, &job.user), now);
     }
 
     /// Runs the decay thread's ticks due by `now`, each at its own instant, with the
