@@ -207,6 +207,13 @@ impl NodeView for Reference<'_> {
             if k > cap {
                 return Err(d.over_max_nodes(k));
             }
+            // `-n T` allows at most T nodes (generated g03199).
+            if counts.ntasks_set && k > counts.ntasks {
+                return Err(d.unavailable(&format!(
+                    "{k} nodes needed for the GPUs, {} allowed by the task count",
+                    counts.ntasks
+                )));
+            }
             let max = if counts.ntasks_set {
                 counts.ntasks.min(elig_count).min(cap).max(k)
             } else {
