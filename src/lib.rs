@@ -88,7 +88,7 @@ pub use memory::Memory;
 pub use metrics::{Metrics, Stats, Summary};
 pub use node::{Node, NodeState, NodeUsage};
 pub use partition::{OverSubscribe, ParsePartitionStateError, Partition, PartitionState};
-pub use preempt::PreemptMode;
+pub use preempt::{PreemptAction, PreemptMode};
 pub use qos::{Qos, QosFlags};
 pub use record::{CsvWriter, JsonLinesWriter, RecordRow};
 pub use request::{Client, JobRequest, MemoryRequest, NodeCount};

@@ -31,6 +31,35 @@ bitflags! {
     }
 }
 
+/// What preemption does to a running job: its `PreemptMode` once `GANG` and `WITHIN`
+/// are set aside (see [`crate::Decision::Preempt`]).
+///
+/// ```
+/// use hpcsched::preempt::PreemptAction;
+/// assert_eq!(PreemptAction::Requeue.to_string(), "REQUEUE");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PreemptAction {
+    /// The job ends PREEMPTED.
+    Cancel,
+    /// The job's run ends PREEMPTED and the job pends again (Slurm's `--requeue`); a job
+    /// that may not be requeued is cancelled instead.
+    Requeue,
+    /// The job is SUSPENDED and resumed when the preemptor ends (`SUSPEND,GANG`).
+    Suspend,
+}
+
+impl fmt::Display for PreemptAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PreemptAction::Cancel => "CANCEL",
+            PreemptAction::Requeue => "REQUEUE",
+            PreemptAction::Suspend => "SUSPEND",
+        })
+    }
+}
+
 /// Why a `PreemptMode` value was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -4,6 +4,8 @@ use crate::gres::GresKey;
 use crate::job_id::JobId;
 use crate::job_state::JobState;
 use crate::memory::Memory;
+use crate::preempt::PreemptAction;
+use crate::time::Timestamp;
 use crate::tres::Tres;
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +80,33 @@ pub enum Decision {
         /// Why, in Slurm's words.
         reason: String,
     },
+    /// A running job gives way to a pending job of a higher partition tier or QOS
+    /// (`PreemptType`, `PreemptMode`).
+    ///
+    /// With `at` equal to the pass's time the scheduler has done it already: a CANCEL
+    /// preemptee is PREEMPTED and a REQUEUE one PENDING again (its resources are free:
+    /// the host kills its processes; a requeued job later starts again from the
+    /// beginning), a SUSPEND one is SUSPENDED (the host stops its processes; it keeps
+    /// its memory and GRES and is resumed by a [`Decision::Resume`]). With `at` later
+    /// (the preemptee's `GraceTime`) the host signals the job now (SIGCONT, SIGTERM) and
+    /// it keeps running: the pass at or after `at` repeats the decision with `at` equal
+    /// to its time and does it, unless the job ended before.
+    Preempt {
+        /// The job preempted.
+        job: JobId,
+        /// The pending job it gives way to.
+        by: JobId,
+        /// What is done to it.
+        action: PreemptAction,
+        /// When it is done.
+        at: Timestamp,
+    },
+    /// A suspended job runs again (the job that suspended it ended). Its time limit
+    /// counts running time only: its end moved by the time it was suspended.
+    Resume {
+        /// The job.
+        job: JobId,
+    },
 }
 
 impl Decision {
@@ -93,7 +122,9 @@ impl Decision {
         match self {
             Decision::Start { job, .. }
             | Decision::Stop { job, .. }
-            | Decision::End { job, .. } => *job,
+            | Decision::End { job, .. }
+            | Decision::Preempt { job, .. }
+            | Decision::Resume { job } => *job,
         }
     }
 }
