@@ -96,7 +96,7 @@ pub use resolve::{JobShape, RejectReason, Rejection, ResolvedJob, ResolvedMemory
 pub use sched_config::{EnforcePartLimits, SchedConfig};
 pub use scheduler::{
     Backfill, Decision, Estimate, GresAllocation, HoldKind, Job, JobError, JobRecord, LimitUsage,
-    NodeAllocation, NodeError, PartitionError, PartitionUsage, Policy, Preset,
+    NodeAllocation, NodeError, PartitionError, PartitionUsage, Policy, PreemptionStats, Preset,
     ReservationGranularity, Scheduler, SubmitError, UserUsage,
 };
 pub use swf::{SwfHeader, SwfJob, SwfReader};

@@ -2,10 +2,13 @@
 //! partitions and QOS.
 //!
 //! The grammar follows `preempt_mode_num()` in Slurm's `src/common/slurm_protocol_defs.c`:
-//! a comma-separated, case-insensitive list holding **at most one** of `OFF`, `CANCEL`,
-//! `REQUEUE`, `SUSPEND` (alias `ON`), plus the modifiers `GANG`, `WITHIN` and `PRIORITY`.
-//! `GANG` and `WITHIN` together are rejected, as Slurm rejects them. `CLUSTER` ("use the
-//! cluster's mode") is only meaningful for a QOS: see [`parse_qos_preempt_mode`].
+//! a comma-separated, case-insensitive list holding **at most one** of `OFF` (alias
+//! `CLUSTER`), `CANCEL`, `REQUEUE`, `SUSPEND` (alias `ON`), plus the modifiers `GANG` and
+//! `WITHIN`. `GANG` and `WITHIN` together are rejected, as Slurm rejects them; so is
+//! `PRIORITY`, which Slurm 22.05 does not know (it came later). For a QOS, `OFF` and
+//! `CLUSTER` both mean "use the cluster's mode": see [`parse_qos_preempt_mode`].
+//!
+//! [`PreemptType`] names the plugin that says who may preempt whom.
 
 use bitflags::bitflags;
 use serde::{Deserialize, Serialize};
@@ -26,8 +29,50 @@ bitflags! {
         const GANG = 1 << 3;
         /// `WITHIN`
         const WITHIN = 1 << 4;
-        /// `PRIORITY`
-        const PRIORITY = 1 << 5;
+    }
+}
+
+/// `PreemptType`: who may preempt whom.
+///
+/// ```
+/// use hpcsched::preempt::PreemptType;
+/// assert_eq!("preempt/partition_prio".parse::<PreemptType>(), Ok(PreemptType::PartitionPrio));
+/// assert!("preempt/bogus".parse::<PreemptType>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PreemptType {
+    /// `preempt/none` (the default): no job preempts another.
+    #[default]
+    None,
+    /// `preempt/partition_prio`: a job of a partition with a higher `PriorityTier` may
+    /// preempt jobs of lower-tier partitions sharing its nodes.
+    PartitionPrio,
+    /// `preempt/qos`: a job may preempt the jobs of the QOS its QOS's `Preempt` lists.
+    Qos,
+}
+
+impl FromStr for PreemptType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "preempt/none" => Ok(PreemptType::None),
+            "preempt/partition_prio" => Ok(PreemptType::PartitionPrio),
+            "preempt/qos" => Ok(PreemptType::Qos),
+            _ => Err(format!(
+                "invalid PreemptType `{s}`: expected preempt/none, preempt/partition_prio or preempt/qos"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for PreemptType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PreemptType::None => "preempt/none",
+            PreemptType::PartitionPrio => "preempt/partition_prio",
+            PreemptType::Qos => "preempt/qos",
+        })
     }
 }
 
@@ -66,7 +111,7 @@ impl fmt::Display for PreemptAction {
 pub enum PreemptModeError {
     /// An unknown mode name.
     #[error(
-        "invalid PreemptMode `{text}`: expected OFF, CANCEL, REQUEUE, SUSPEND, GANG, WITHIN or PRIORITY"
+        "invalid PreemptMode `{text}`: expected OFF, CLUSTER, CANCEL, REQUEUE, SUSPEND, GANG or WITHIN"
     )]
     Invalid {
         /// The offending text.
@@ -84,6 +129,28 @@ pub enum PreemptModeError {
 }
 
 impl PreemptMode {
+    /// What it does to a preempted job (its base mode), if anything.
+    ///
+    /// ```
+    /// use hpcsched::PreemptMode;
+    /// use hpcsched::preempt::PreemptAction;
+    /// assert_eq!("gang,suspend".parse::<PreemptMode>()?.action(), Some(PreemptAction::Suspend));
+    /// assert_eq!("GANG".parse::<PreemptMode>()?.action(), None);
+    /// # Ok::<(), hpcsched::preempt::PreemptModeError>(())
+    /// ```
+    #[must_use]
+    pub fn action(self) -> Option<PreemptAction> {
+        if self.contains(PreemptMode::CANCEL) {
+            Some(PreemptAction::Cancel)
+        } else if self.contains(PreemptMode::REQUEUE) {
+            Some(PreemptAction::Requeue)
+        } else if self.contains(PreemptMode::SUSPEND) {
+            Some(PreemptAction::Suspend)
+        } else {
+            None
+        }
+    }
+
     /// Whether this is `OFF` (no base mode and no modifier).
     ///
     /// ```
@@ -114,15 +181,17 @@ impl FromStr for PreemptMode {
     }
 }
 
-/// Parses a QOS `PreemptMode`: like [`PreemptMode::from_str`], plus `CLUSTER` (any case,
-/// alone) which gives `None`, "use the cluster's mode" (sacctmgr.1).
+/// Parses a QOS `PreemptMode`: like [`PreemptMode::from_str`], except that `OFF` and
+/// `CLUSTER` (alone) give `None`, "use the cluster's mode" (sacctmgr.1: "Unsetting ...
+/// by specifying OFF, '' or Cluster"; sacctmgr stores 0 for both).
 ///
 /// ```
 /// use hpcsched::PreemptMode;
 /// use hpcsched::preempt::parse_qos_preempt_mode;
 /// assert_eq!(parse_qos_preempt_mode("cluster")?, None);
+/// assert_eq!(parse_qos_preempt_mode("off")?, None);
 /// assert_eq!(parse_qos_preempt_mode("requeue")?, Some(PreemptMode::REQUEUE));
-/// assert!(parse_qos_preempt_mode("cluster,gang").is_err());
+/// assert!(parse_qos_preempt_mode("cluster,cancel").is_err());
 /// # Ok::<(), hpcsched::preempt::PreemptModeError>(())
 /// ```
 pub fn parse_qos_preempt_mode(s: &str) -> Result<Option<PreemptMode>, PreemptModeError> {
@@ -136,21 +205,15 @@ fn parse(s: &str, allow_cluster: bool) -> Result<Option<PreemptMode>, PreemptMod
     };
     let mut mode = PreemptMode::empty();
     let mut bases = 0;
-    let mut cluster = false;
     for tok in s.split(',') {
         let word = tok.to_ascii_uppercase();
         let (flag, is_base) = match word.as_str() {
-            "OFF" => (PreemptMode::empty(), true),
+            "OFF" | "CLUSTER" => (PreemptMode::empty(), true),
             "CANCEL" => (PreemptMode::CANCEL, true),
             "REQUEUE" => (PreemptMode::REQUEUE, true),
             "SUSPEND" | "ON" => (PreemptMode::SUSPEND, true),
             "GANG" => (PreemptMode::GANG, false),
             "WITHIN" => (PreemptMode::WITHIN, false),
-            "PRIORITY" => (PreemptMode::PRIORITY, false),
-            "CLUSTER" if allow_cluster => {
-                cluster = true;
-                (PreemptMode::empty(), true)
-            }
             _ => {
                 return Err(PreemptModeError::Invalid { text: s.to_owned() });
             }
@@ -168,18 +231,14 @@ fn parse(s: &str, allow_cluster: bool) -> Result<Option<PreemptMode>, PreemptMod
     if mode.contains(PreemptMode::GANG | PreemptMode::WITHIN) {
         return Err(conflict("GANG and WITHIN cannot be combined"));
     }
-    if cluster {
-        return if mode.is_empty() {
-            Ok(None)
-        } else {
-            Err(conflict("CLUSTER cannot be combined with other modes"))
-        };
+    if allow_cluster && mode.is_empty() {
+        return Ok(None);
     }
     Ok(Some(mode))
 }
 
 /// Slurm's spelling (`preempt_mode_string()`): `OFF`, or the modifier `GANG`/`WITHIN`
-/// first, then the base mode, then `PRIORITY` (`GANG,SUSPEND`, `WITHIN,REQUEUE,PRIORITY`).
+/// first, then the base mode (`GANG,SUSPEND`, `WITHIN,REQUEUE`).
 ///
 /// ```
 /// use hpcsched::PreemptMode;
@@ -197,7 +256,6 @@ impl fmt::Display for PreemptMode {
             (PreemptMode::CANCEL, "CANCEL"),
             (PreemptMode::REQUEUE, "REQUEUE"),
             (PreemptMode::SUSPEND, "SUSPEND"),
-            (PreemptMode::PRIORITY, "PRIORITY"),
         ];
         let mut first = true;
         for (flag, name) in order {
@@ -242,18 +300,28 @@ mod tests {
             pm("within,requeue"),
             Ok(PreemptMode::WITHIN | PreemptMode::REQUEUE)
         );
-        assert_eq!(pm("Priority"), Ok(PreemptMode::PRIORITY));
         assert_eq!(pm("on"), Ok(PreemptMode::SUSPEND));
         assert_eq!(pm("OFF,GANG"), Ok(PreemptMode::GANG));
+        // `cluster` is OFF's other name (`preempt_mode_num()`).
+        assert_eq!(pm("cluster"), Ok(PreemptMode::empty()));
         assert_eq!(
-            pm("REQUEUE,PRIORITY,GANG"),
-            Ok(PreemptMode::REQUEUE | PreemptMode::PRIORITY | PreemptMode::GANG)
+            pm("REQUEUE,GANG"),
+            Ok(PreemptMode::REQUEUE | PreemptMode::GANG)
         );
     }
 
     #[test]
     fn rejected_values() {
-        for text in ["", "cancel,", ",cancel", "bogus", "SUSPEND GANG", "cluster"] {
+        // PRIORITY is newer than Slurm 22.05, which rejects it.
+        for text in [
+            "",
+            "cancel,",
+            ",cancel",
+            "bogus",
+            "SUSPEND GANG",
+            "priority",
+            "REQUEUE,PRIORITY",
+        ] {
             let err = pm(text).unwrap_err();
             assert_eq!(
                 err,
@@ -296,10 +364,8 @@ mod tests {
     fn qos_values() {
         assert_eq!(parse_qos_preempt_mode("CLUSTER"), Ok(None));
         assert_eq!(parse_qos_preempt_mode("Cluster"), Ok(None));
-        assert_eq!(
-            parse_qos_preempt_mode("off"),
-            Ok(Some(PreemptMode::empty()))
-        );
+        // OFF stores 0 for a QOS, which is "the cluster's mode".
+        assert_eq!(parse_qos_preempt_mode("off"), Ok(None));
         assert_eq!(
             parse_qos_preempt_mode("suspend,gang"),
             Ok(Some(PreemptMode::SUSPEND | PreemptMode::GANG))
@@ -313,10 +379,7 @@ mod tests {
         );
         assert_eq!(
             parse_qos_preempt_mode("cluster,gang"),
-            Err(PreemptModeError::Conflict {
-                text: "cluster,gang".into(),
-                why: "CLUSTER cannot be combined with other modes"
-            })
+            Ok(Some(PreemptMode::GANG))
         );
     }
 
@@ -329,8 +392,8 @@ mod tests {
             "GANG,SUSPEND"
         );
         assert_eq!(
-            (PreemptMode::WITHIN | PreemptMode::REQUEUE | PreemptMode::PRIORITY).to_string(),
-            "WITHIN,REQUEUE,PRIORITY"
+            (PreemptMode::WITHIN | PreemptMode::REQUEUE).to_string(),
+            "WITHIN,REQUEUE"
         );
         assert_eq!(BASE.bits().count_ones(), 3);
     }
@@ -348,22 +411,16 @@ mod tests {
                 Just(PreemptMode::GANG),
                 Just(PreemptMode::WITHIN)
             ],
-            any::<bool>(),
         )
-            .prop_map(|(base, modifier, prio)| {
-                let mut m = base | modifier;
-                if prio {
-                    m |= PreemptMode::PRIORITY;
-                }
-                m
-            })
+            .prop_map(|(base, modifier)| base | modifier)
     }
 
     proptest! {
         #[test]
         fn round_trips(m in arb_mode()) {
             prop_assert_eq!(pm(&m.to_string()), Ok(m));
-            prop_assert_eq!(parse_qos_preempt_mode(&m.to_string()), Ok(Some(m)));
+            let qos = parse_qos_preempt_mode(&m.to_string());
+            prop_assert_eq!(qos, Ok((!m.is_empty()).then_some(m)));
         }
 
         #[test]

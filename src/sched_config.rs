@@ -4,7 +4,7 @@
 use crate::fairshare::ResetPeriod;
 use crate::memory::Memory;
 use crate::partition::DefMem;
-use crate::preempt::PreemptMode;
+use crate::preempt::{PreemptMode, PreemptType};
 use crate::time::{Duration, TimeLimit};
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +58,10 @@ pub struct SchedConfig {
     /// `PriorityFlags`, raw.
     pub priority_flags: Option<String>,
     /// `PreemptType` (default `preempt/none`).
-    pub preempt_type: String,
+    pub preempt_type: PreemptType,
+    /// `PreemptExemptTime`: a running job is not preempted before it has run this long
+    /// (None: unset, as 0).
+    pub preempt_exempt_time: Option<Duration>,
     /// `PreemptMode` (default OFF).
     pub preempt_mode: PreemptMode,
     /// `EnforcePartLimits`.
@@ -148,7 +151,8 @@ impl Default for SchedConfig {
             priority_max_age: Duration::from_secs(7 * 24 * 3600),
             priority_favor_small: false,
             priority_flags: None,
-            preempt_type: "preempt/none".into(),
+            preempt_type: PreemptType::None,
+            preempt_exempt_time: None,
             preempt_mode: PreemptMode::empty(),
             enforce_part_limits: EnforcePartLimits::No,
             def_mem: None,
@@ -366,6 +370,13 @@ pub struct SchedulerParameters {
     pub defer_batch: bool,
     /// `reduce_completing_frag`.
     pub reduce_completing_frag: bool,
+    /// `preempt_reorder_count` (1; 0..=5): how many times the preemptees found are
+    /// reordered and searched again for a smaller set.
+    pub preempt_reorder_count: u32,
+    /// `preempt_strict_order`: a reorder moves only the last preemptee needed to the front.
+    pub preempt_strict_order: bool,
+    /// `preempt_youngest_first`: candidates are taken youngest (latest start) first.
+    pub preempt_youngest_first: bool,
 }
 
 impl Default for SchedulerParameters {
@@ -453,6 +464,7 @@ impl SchedulerParameters {
         let max_sched_time = int("max_sched_time=", 2, &|v| v > 0 && v <= MESSAGE_TIMEOUT / 2);
         let batch_sched_delay = int("batch_sched_delay=", 3, &|v| v >= 0);
         let build_queue_timeout = int("build_queue_timeout=", 2_000_000, &|v| v >= 100);
+        let preempt_reorder_count = int("preempt_reorder_count=", 1, &|v| (0..=5).contains(&v));
 
         if bf_max_job_assoc != 0 && bf_max_job_user != 0 {
             warnings.push(
@@ -502,6 +514,9 @@ impl SchedulerParameters {
             defer: flag("defer"),
             defer_batch: flag("defer_batch"),
             reduce_completing_frag: flag("reduce_completing_frag"),
+            preempt_reorder_count: to_u32(preempt_reorder_count),
+            preempt_strict_order: flag("preempt_strict_order"),
+            preempt_youngest_first: flag("preempt_youngest_first"),
         };
         (params, warnings)
     }

@@ -80,6 +80,12 @@ impl ResolvedJob {
     pub fn request(&self) -> &JobRequest {
         &self.request
     }
+
+    /// Sets the job's begin time, as slurmctld does to a requeued job
+    /// (`details->begin_time`).
+    pub(crate) fn set_begin(&mut self, begin: Option<crate::time::BeginTime>) {
+        self.request.begin = begin;
+    }
     /// The partition the job goes to first (the first of [`ResolvedJob::partitions`]).
     #[must_use]
     pub fn partition(&self) -> &str {

@@ -8,6 +8,7 @@ use super::decision::Decision;
 use super::demand::{JobNodes, ask};
 use super::estimate::Planned;
 use super::policy::{Backfill, ReservationGranularity};
+use super::preemption::BackfillPreempt;
 use super::queue::{Entry, QKey, Queue, Source};
 use super::reasons::PassState;
 use super::start_bounds::StartBounds;
@@ -257,6 +258,11 @@ impl Scheduler {
         if !Self::is_eligible(job) {
             return Visit::Other;
         }
+        // It preempted in this second: it waits for its preemptees' nodes.
+        if self.preempting_now(entry.job, now) {
+            walk.planned.insert(entry.job);
+            return Visit::Other;
+        }
         // The job-count limits come first and cost nothing: a job they hold back is not
         // counted against bf_max_job_test or the per-user and per-partition counts, and
         // gets no plan (`_attempt_backfill()`).
@@ -357,6 +363,28 @@ impl Scheduler {
                     now,
                     search_until,
                 ),
+            };
+            // A job that may preempt and cannot start now is tried again on a plan
+            // without its preemption candidates: it preempts if it fits now there, or
+            // is planned there.
+            let found = match found {
+                _ if !self.preemption_on() || blocked_until.is_some() => found,
+                Some((_, _, ref p)) if p.start == now => found,
+                _ => match self.backfill_preempt(entry, profile, now, walk.horizon, decisions) {
+                    Some(BackfillPreempt::Planned(planned)) => match found {
+                        Some((_, _, ref p)) if p.start <= planned.1.start => found,
+                        _ => {
+                            let (demand, plan) = *planned;
+                            Some((entry.part, demand, plan))
+                        }
+                    },
+                    Some(BackfillPreempt::Preempted) => {
+                        self.set_reason(entry.job, PendingReason::Resources);
+                        walk.planned.insert(entry.job);
+                        return Visit::Other;
+                    }
+                    None => found,
+                },
             };
             // A multi-partition job starts in whichever partition lets it start earliest.
             let Some((part, demand, placement)) = found else {
@@ -769,7 +797,7 @@ impl Scheduler {
     /// another user runs now, even after that job's end, and any job is never planned on
     /// a node another user holds user-exclusively now. `None` when that leaves out a node
     /// the job requires.
-    fn without_held(
+    pub(super) fn without_held(
         &self,
         profile: &Profile,
         part: usize,

@@ -191,6 +191,10 @@ impl Scheduler {
                 consider(t);
             }
         }
+        // Grace times running out, preemptors whose preemptees' nodes are free.
+        if let Some(t) = self.preemption.next_change(now) {
+            consider(t);
+        }
         // Begin times and dependencies: only watched jobs have them.
         for &id in &self.queue.watch {
             let Some(job) = self.jobs.get(id) else {

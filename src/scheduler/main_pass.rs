@@ -351,6 +351,14 @@ impl Scheduler {
         if self.unavailable_to(entry, walk) {
             return;
         }
+        // A job that preempted in this second waits for its preemptees' nodes to
+        // complete (slurmctld: COMPLETING, left out of every node set), holding its
+        // partition as at the pass that preempted.
+        if self.preempting_now(entry.job, now) {
+            self.set_reason(entry.job, PendingReason::Resources);
+            self.fail_by_part(entry, walk, now);
+            return;
+        }
         // Tested on the nodes of an OverSubscribe=EXCLUSIVE partition: whole-node from
         // now on, wherever it runs (`_resolve_shared_status()`).
         if self
@@ -424,6 +432,24 @@ impl Scheduler {
                         self.limits_post_select(entry.job, entry.part, &demand, None)
                     {
                         self.limit_held(entry, reason, walk, now);
+                        break;
+                    }
+                    // Preemption: the jobs whose removal lets it start are stopped (or
+                    // signalled); it waits for them, its partition blocked as a job
+                    // short of resources blocks it (`ESLURM_NODES_BUSY`).
+                    if self.preemption_on()
+                        && let Some(victims) = self.find_preemptees(
+                            entry.job,
+                            entry.part,
+                            &demand,
+                            &candidates,
+                            profile,
+                            now,
+                        )
+                    {
+                        self.preempt_jobs(entry.job, &victims, now, decisions);
+                        self.set_reason(entry.job, PendingReason::Resources);
+                        self.fail_by_part(entry, walk, now);
                         break;
                     }
                     if !self.fits_available(entry, &demand, &candidates, walk, profile) {

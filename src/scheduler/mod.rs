@@ -47,6 +47,7 @@ mod nodes;
 mod pass;
 mod plan_cache;
 mod policy;
+mod preemption;
 mod priorities;
 mod profile;
 mod purge;
@@ -67,6 +68,7 @@ pub(crate) use estimate::reason_text;
 pub use job::{HoldKind, Job};
 pub use limit_status::{LimitCounts, LimitOf, LimitOwner, LimitStatus};
 pub use policy::{Backfill, Policy, PolicyError, Preset, ReservationGranularity};
+pub use preemption::PreemptionStats;
 pub use records::JobRecord;
 pub use sprio::PriorityRow;
 pub use status::{LimitUsage, PartitionUsage, UserUsage};
@@ -191,6 +193,8 @@ pub struct Scheduler {
     limits: Limits,
     /// Usage and fair-share factors, when the priority weighs fair-share.
     fair_share: Option<fair_share::FairShareState>,
+    /// The preemption policy, and the jobs being preempted or preempting.
+    preemption: preemption::Preemption,
 }
 
 impl Scheduler {
@@ -216,6 +220,7 @@ impl Scheduler {
         );
         limits.stop = cluster.config().scheduler_params().assoc_limit_stop;
         let fair_share = fair_share::FairShareState::of(&cluster);
+        let preemption = preemption::Preemption::of(cluster.config());
         Self {
             site: Site::new(cluster, policy),
             jobs,
@@ -226,6 +231,7 @@ impl Scheduler {
             switches: Switches::default(),
             limits,
             fair_share,
+            preemption,
         }
     }
 
@@ -460,6 +466,7 @@ impl Scheduler {
                 self.end_running(id, now, JobState::Cancelled, None, "cancel")
             }
             JobState::Pending => {
+                self.preemption_forget(id);
                 self.limits_submitted(id, -self.pending_count(id));
                 self.jobs.forget_array(id);
                 self.dequeue(id);
@@ -925,6 +932,7 @@ impl Scheduler {
     }
 
     fn release_allocation(&mut self, id: JobId) {
+        self.preemption_forget(id);
         self.forget_running_times(id);
         self.limits_end(id);
         let Some(job) = self.jobs.get(id) else {

@@ -41,6 +41,9 @@ impl Scheduler {
     pub fn schedule(&mut self, now: Timestamp) -> Vec<Decision> {
         let mut decisions = Vec::new();
         self.enforce_time_limits(now, &mut decisions);
+        if self.preemption_on() {
+            self.enforce_grace(now, &mut decisions);
+        }
         self.update_pending(now, &mut decisions);
         if !self.switches.reuse_plan {
             self.rebuild_queue();

@@ -182,7 +182,7 @@ impl Scheduler {
 
     /// What a running job holds on a node, for the profile: its allocation, and its CPUs
     /// out of its partition's MaxCPUsPerNode.
-    fn profile_usage(&self, job: &Job, alloc: &NodeAllocation) -> Tres {
+    pub(super) fn profile_usage(&self, job: &Job, alloc: &NodeAllocation) -> Tres {
         let mut used = alloc.used();
         if self.site.cpu_budgets.iter().all(Option::is_none) {
             return used;

@@ -142,7 +142,9 @@ impl Scheduler {
                 JobRecord::of(job, display, now)
             })
             .collect();
-        records.sort_by_key(|r| r.job);
+        // The runs preemption ended before the job was requeued (`sacct --duplicates`).
+        records.extend(self.preemption.runs.iter().cloned());
+        records.sort_by_key(|r| (r.job, r.start.is_none(), r.start));
         records
     }
 }

@@ -35,6 +35,9 @@ pub(super) struct Site {
     /// multifactor priority's normalisations).
     pub(super) max_partition_job_factor: u16,
     pub(super) max_qos_priority: u32,
+    /// The lowest partition PriorityTier: a job of that tier preempts nobody under
+    /// preempt/partition_prio.
+    pub(super) min_tier: u16,
 }
 
 impl Site {
@@ -67,6 +70,11 @@ impl Site {
             .unwrap_or(1)
             .max(1);
         let max_qos_priority = cluster.qos_list().map(|q| q.priority).max().unwrap_or(0);
+        let min_tier = cluster
+            .partitions()
+            .map(|p| p.priority_tier)
+            .min()
+            .unwrap_or(0);
         let cpu_budgets = cluster
             .partitions()
             .map(|p| {
@@ -85,6 +93,7 @@ impl Site {
             cluster_cpus,
             max_partition_job_factor,
             max_qos_priority,
+            min_tier,
         }
     }
 

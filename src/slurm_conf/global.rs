@@ -36,7 +36,21 @@ impl Reader {
         string("SelectTypeParameters", &mut c.select_type_parameters);
         string("SchedulerParameters", &mut c.scheduler_parameters);
         string("PriorityType", &mut c.priority_type);
-        string("PreemptType", &mut c.preempt_type);
+        if let Some(e) = get("PreemptType") {
+            c.preempt_type = e.value.parse().map_err(|why: String| e.err(why))?;
+        }
+        if let Some(e) = get("PreemptExemptTime") {
+            // `time_str2secs()`: the time-limit forms; -1 (or 0) leaves it unset.
+            c.preempt_exempt_time = if e.value.trim() == "-1" {
+                None
+            } else {
+                match e.value.parse::<TimeLimit>() {
+                    Ok(TimeLimit::Limited(d)) if d.as_secs() > 0 => Some(d),
+                    Ok(_) => None,
+                    Err(why) => return Err(e.err(why.to_string())),
+                }
+            };
+        }
         if let Some(e) = get("SchedulerParameters") {
             for message in SchedulerParameters::parse(&e.value).1 {
                 self.warn(e.line, &e.key, message);
@@ -158,9 +172,16 @@ impl Reader {
             }
             c.preempt_mode = mode;
         }
-        let preempt_none = get("PreemptType").is_none_or(|e| e.value == "preempt/none");
+        let preempt_none = c.preempt_type == crate::preempt::PreemptType::None;
         if preempt_none && !(c.preempt_mode - PreemptMode::GANG).is_empty() {
             let e = get("PreemptMode").or_else(|| get("PreemptType"));
+            if let Some(e) = e {
+                return Err(e.err("PreemptType and PreemptMode values incompatible"));
+            }
+        }
+        // A preemption plugin with the mode OFF is just as fatal (`_validate_and_set_defaults()`).
+        if !preempt_none && (c.preempt_mode - PreemptMode::GANG - PreemptMode::WITHIN).is_empty() {
+            let e = get("PreemptType").or_else(|| get("PreemptMode"));
             if let Some(e) = e {
                 return Err(e.err("PreemptType and PreemptMode values incompatible"));
             }

@@ -237,6 +237,7 @@ pub(super) const GLOBAL_MODELLED: &[&str] = &[
     "PriorityFlags",
     "PreemptType",
     "PreemptMode",
+    "PreemptExemptTime",
     "EnforcePartLimits",
     "DefMemPerCPU",
     "DefMemPerNode",
@@ -434,7 +435,9 @@ pub(super) const GLOBAL_NO_EFFECT: &[&str] = &[
     "PluginDir",
     "PlugStackConfig",
     "PowerParameters",
-    "PreemptExemptTime",
+    // Slurm 22.05 does not know PreemptParameters (23.02 brought it): its words are
+    // SchedulerParameters' preempt_reorder_count, preempt_strict_order and
+    // preempt_youngest_first there.
     "PreemptParameters",
     "PrEpParameters",
     "PrEpPlugins",
