@@ -35,6 +35,7 @@ use crate::cluster::Cluster;
 use crate::fast_hash::FastBuild;
 use crate::job_id::JobId;
 use crate::job_state::{JobState, PendingReason};
+use crate::preempt::PreemptAction;
 use crate::scheduler::{Decision, JobRecord, Policy, Scheduler};
 use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::workload::WorkloadJob;
@@ -138,6 +139,8 @@ pub struct SimOutcome {
     /// The jobs still pending when the replay ended because no event left could change
     /// anything, by job id (empty when it stopped at [`SimOptions::stop_at`]).
     pub left_pending: Vec<LeftPending>,
+    /// What preemption did: runs cancelled, requeued and suspended, CPU time lost.
+    pub preemption: crate::PreemptionStats,
 }
 
 /// Why a replay could not run.
@@ -191,8 +194,13 @@ pub struct Simulator {
     sched: Scheduler,
     options: SimOptions,
     now: Timestamp,
-    /// Running jobs' ends: (instant, job), earliest first.
+    /// Running jobs' ends: (instant, job), earliest first. An entry whose instant is not
+    /// the job's in `end_of` is stale (the run was preempted) and is dropped.
     ends: BinaryHeap<Reverse<(Timestamp, JobId)>>,
+    /// The end of each running job's current run.
+    end_of: HashMap<JobId, Timestamp, FastBuild>,
+    /// Suspended jobs: the run time they have left.
+    suspended: HashMap<JobId, Duration, FastBuild>,
     /// What each job still to start or end will do: its runtime and exit code.
     fate: HashMap<JobId, (Duration, i32), FastBuild>,
     /// Workload index → job id, for dependencies written against the workload.
@@ -215,6 +223,8 @@ impl Simulator {
             options,
             now: Timestamp(0),
             ends: BinaryHeap::new(),
+            end_of: HashMap::default(),
+            suspended: HashMap::default(),
             fate: HashMap::default(),
             ids: HashMap::default(),
             tick_always: false,
@@ -339,6 +349,10 @@ impl Simulator {
                     break;
                 }
                 self.ends.pop();
+                if self.end_of.get(&id) != Some(&end) {
+                    continue;
+                }
+                self.end_of.remove(&id);
                 if let Some((_, exit)) = self.fate.remove(&id) {
                     // Already ended by the scheduler (TIMEOUT) when this errs: nothing to do.
                     let _ = self.sched.job_finished(id, end, exit);
@@ -363,8 +377,27 @@ impl Simulator {
             last_pass = Some(t);
             outcome.passes += 1;
             for d in &decisions {
-                if let Decision::Start { job, .. } = d {
-                    self.started(*job, t);
+                match d {
+                    Decision::Start { job, .. } => self.started(*job, t),
+                    // A preempted run is over (a requeued job runs again from the
+                    // beginning when it starts again); a suspended one pauses.
+                    Decision::Preempt {
+                        job, action, at, ..
+                    } if *at == t => {
+                        if let Some(end) = self.end_of.remove(job)
+                            && *action == PreemptAction::Suspend
+                        {
+                            self.suspended.insert(*job, end.duration_since(t));
+                        }
+                    }
+                    Decision::Resume { job } => {
+                        if let Some(left) = self.suspended.remove(job) {
+                            let end = t.saturating_add(left);
+                            self.end_of.insert(*job, end);
+                            self.ends.push(Reverse((end, *job)));
+                        }
+                    }
+                    _ => {}
                 }
             }
             for record in self.sched.purge_finished(t) {
@@ -372,6 +405,7 @@ impl Simulator {
             }
         }
         outcome.end = self.now;
+        outcome.preemption = self.sched.preemption_stats();
         if !outcome.stopped {
             outcome.left_pending = self.left_pending();
             // Everything that ended, at once, then the jobs that never could run.
@@ -468,6 +502,8 @@ impl Simulator {
         if fate_of != id {
             self.fate.insert(id, (runtime, exit));
         }
-        self.ends.push(Reverse((now.saturating_add(runtime), id)));
+        let end = now.saturating_add(runtime);
+        self.end_of.insert(id, end);
+        self.ends.push(Reverse((end, id)));
     }
 }

@@ -42,7 +42,14 @@ impl Scheduler {
     /// ```
     pub fn purge_finished(&mut self, now: Timestamp) -> Vec<JobRecord> {
         let age = self.site.cluster.config().min_job_age;
-        self.jobs.purge_finished(now, age)
+        // The runs preemption ended before their job was requeued go first, once as old.
+        let runs = std::mem::take(&mut self.preemption.runs);
+        let (mut purged, kept): (Vec<JobRecord>, Vec<JobRecord>) = runs
+            .into_iter()
+            .partition(|r| r.end.is_some_and(|e| e.saturating_add(age) <= now));
+        self.preemption.runs = kept;
+        purged.extend(self.jobs.purge_finished(now, age));
+        purged
     }
 }
 

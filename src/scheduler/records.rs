@@ -49,6 +49,8 @@ pub struct JobRecord {
     pub alloc_cpus: u64,
     /// `AllocTRES`: `cpu=N,mem=NM,node=N,gres/gpu=N`, empty if it never started.
     pub alloc_tres: String,
+    /// How many times the job was requeued before this run (`Restarts`).
+    pub restarts: u32,
 }
 
 impl JobRecord {
@@ -79,6 +81,7 @@ impl JobRecord {
             nodes: hostlist::compress(&nodes),
             alloc_cpus: alloc_cpus(job),
             alloc_tres: alloc_tres(job),
+            restarts: job.restarts,
         }
     }
 }
