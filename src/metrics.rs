@@ -722,6 +722,7 @@ mod tests {
             nodes: if cpus > 0 { "n1".into() } else { String::new() },
             alloc_cpus: cpus,
             alloc_tres: String::new(),
+            restarts: 0,
         }
     }
 

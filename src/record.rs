@@ -467,6 +467,7 @@ mod tests {
             nodes: "n[1-3,5]".into(),
             alloc_cpus: 3,
             alloc_tres: "cpu=3,mem=3M,node=4".into(),
+            restarts: 0,
         };
         assert_eq!(
             RecordRow::from(&r).csv_line(),

@@ -434,3 +434,93 @@ fn backfill_preempts_and_reserves() {
     assert_eq!(started(&s.schedule(Timestamp(11))), [high]);
     assert_eq!(state(&s, small), JobState::Pending);
 }
+
+/// SUSPEND,GANG: the high job starts at once over the low job's CPUs (the low job keeps
+/// its memory), the low job is SUSPENDED, and resumes when the high job ends, its end
+/// moved by the time it was suspended.
+#[test]
+fn suspend_gang_starts_at_once_and_resumes() {
+    let mut s = Scheduler::new(tiers("SUSPEND,GANG", "", ""));
+    let low = submit(
+        &mut s,
+        "alice",
+        &[
+            "-p",
+            "low",
+            "-N4",
+            "--ntasks-per-node=2",
+            "--mem=500",
+            "-t",
+            "60",
+        ],
+        0,
+    );
+    s.schedule(Timestamp(0));
+    let high = submit(
+        &mut s,
+        "bob",
+        &[
+            "-p",
+            "high",
+            "-N4",
+            "--ntasks-per-node=4",
+            "--mem=500",
+            "-t",
+            "30",
+        ],
+        100,
+    );
+    let d = s.schedule(Timestamp(100));
+    assert_eq!(
+        preempted(&d),
+        [(low, high, PreemptAction::Suspend, Timestamp(100))]
+    );
+    assert_eq!(started(&d), [high]);
+    assert_eq!(state(&s, low), JobState::Suspended);
+    // Its memory stays taken; its CPUs serve the high job.
+    assert_eq!(s.node_free("n1").unwrap().cpus, 0);
+    assert_eq!(s.node_free("n1").unwrap().memory.mib(), 3000);
+    s.job_finished(high, Timestamp(400), 0).unwrap();
+    let d = s.schedule(Timestamp(400));
+    assert_eq!(d, [Decision::Resume { job: low }]);
+    assert_eq!(state(&s, low), JobState::Running);
+    // 60 minutes of running time: 300 s suspended move its end from 3600 to 3900.
+    assert_eq!(s.next_change_time(Timestamp(400)), Some(Timestamp(3900)));
+    assert_eq!(s.preemption_stats().suspended, 1);
+    assert_eq!(s.preemption_stats().lost_cpu_seconds, 0);
+}
+
+/// SUSPEND,GANG leaves memory where it is: a high job that needs the memory a low job
+/// holds waits (Slurm: "Suspended jobs will not release ... memory").
+#[test]
+fn suspend_gang_needs_memory_beside_the_suspended() {
+    let mut s = Scheduler::new(tiers("SUSPEND,GANG", "", ""));
+    let low = submit(
+        &mut s,
+        "alice",
+        &[
+            "-p",
+            "low",
+            "-N4",
+            "--ntasks-per-node=2",
+            "--mem=0",
+            "-t",
+            "60",
+        ],
+        0,
+    );
+    s.schedule(Timestamp(0));
+    let high = submit(
+        &mut s,
+        "bob",
+        &["-p", "high", "-N1", "-n4", "--mem=500", "-t", "30"],
+        100,
+    );
+    let d = s.schedule(Timestamp(100));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(state(&s, low), JobState::Running);
+    assert_eq!(
+        s.job(high).unwrap().reason(),
+        Some(&PendingReason::Resources)
+    );
+}

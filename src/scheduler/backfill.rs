@@ -364,6 +364,30 @@ impl Scheduler {
                     search_until,
                 ),
             };
+            // Gang scheduling: over lower-tier jobs' CPUs, at once.
+            if self.preemption_on()
+                && blocked_until.is_none()
+                && found.as_ref().is_none_or(|(_, _, p)| p.start > now)
+                && let Some((demand, nodes)) = self.demand_in(entry.job, entry.part)
+                && let Some(nodes) = self.without_held(profile, entry.part, &demand, nodes)
+                && let Some(placement) =
+                    self.gang_placement(entry.job, entry.part, &demand, &nodes, profile, now)
+                && self
+                    .limits_post_select(entry.job, entry.part, &demand, Some(&placement))
+                    .is_none()
+            {
+                let Some(started) =
+                    self.start_over_lower_tiers(entry.job, entry.part, &placement, now, decisions)
+                else {
+                    return Visit::Other;
+                };
+                self.add_to_profile(profile, started, &placement, now);
+                if self.jobs.arrays.contains_key(&entry.job) {
+                    continue;
+                }
+                state.handled.insert(entry.job);
+                return Visit::Other;
+            }
             // A job that may preempt and cannot start now is tried again on a plan
             // without its preemption candidates: it preempts if it fits now there, or
             // is planned there.

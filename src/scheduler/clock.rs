@@ -229,10 +229,14 @@ impl Scheduler {
             TimeLimit::Limited(d) => d,
             TimeLimit::Unlimited => return None,
         };
+        let paused = crate::time::Duration::from_secs(u64::from(job.suspended_secs));
         match (job.start, job.time_limit) {
-            (Some(start), TimeLimit::Limited(d)) => {
-                Some(start.saturating_add(d).saturating_add(over))
-            }
+            (Some(start), TimeLimit::Limited(d)) => Some(
+                start
+                    .saturating_add(d)
+                    .saturating_add(over)
+                    .saturating_add(paused),
+            ),
             _ => None,
         }
     }

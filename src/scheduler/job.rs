@@ -53,6 +53,9 @@ pub struct Job {
     pub(crate) exit_code: Option<i32>,
     pub(crate) comment: Option<String>,
     pub(crate) restarts: u32,
+    /// Seconds it spent SUSPENDED in its current run: its end moves by as much (the time
+    /// limit counts running time only).
+    pub(crate) suspended_secs: u32,
     /// The dependency and each item's outcome so far (a fulfilled singleton stays
     /// fulfilled, a failed item stays failed even if its target is requeued).
     /// Boxed: most jobs have none, and a tracker is wide.

@@ -404,6 +404,32 @@ impl Scheduler {
                 Some(Timestamp(now.0.saturating_add(1))),
             )
             .filter(|p| p.start == now);
+            // Gang scheduling: a higher tier's job that does not fit starts over
+            // lower-tier jobs' CPUs when their memory and GRES leave room, suspending
+            // (or stopping) the jobs whose CPUs it takes.
+            if fit.is_none()
+                && self.preemption_on()
+                && let Some(placement) =
+                    self.gang_placement(entry.job, entry.part, &demand, &candidates, profile, now)
+            {
+                if let Some(reason) =
+                    self.limits_post_select(entry.job, entry.part, &demand, Some(&placement))
+                {
+                    self.limit_held(entry, reason, walk, now);
+                    break;
+                }
+                let Some(started) =
+                    self.start_over_lower_tiers(entry.job, entry.part, &placement, now, decisions)
+                else {
+                    break;
+                };
+                self.add_to_profile(profile, started, &placement, now);
+                if !self.jobs.arrays.contains_key(&entry.job) {
+                    state.handled.insert(entry.job);
+                    break;
+                }
+                continue;
+            }
             match fit {
                 Some(placement) => {
                     if let Some(reason) =

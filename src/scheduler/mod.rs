@@ -391,6 +391,7 @@ impl Scheduler {
             exit_code: None,
             comment: request.comment.clone(),
             restarts: 0,
+            suspended_secs: 0,
             whole_for_good,
             dependency: request
                 .dependency
@@ -466,7 +467,7 @@ impl Scheduler {
                 self.end_running(id, now, JobState::Cancelled, None, "cancel")
             }
             JobState::Pending => {
-                self.preemption_forget(id);
+                self.preemption_forget(id, now);
                 self.limits_submitted(id, -self.pending_count(id));
                 self.jobs.forget_array(id);
                 self.dequeue(id);
@@ -559,7 +560,7 @@ impl Scheduler {
             });
         }
         self.fair_share_job_end(id, now);
-        self.release_allocation(id);
+        self.release_allocation(id, now);
         if let Some(job) = self.jobs.get_mut(id) {
             job.state = JobState::Pending;
             job.reason = None;
@@ -571,6 +572,7 @@ impl Scheduler {
             job.alloc_nodes = Box::default();
             job.eligible = None;
             job.restarts += 1;
+            job.suspended_secs = 0;
             self.priorities.dirty = true;
             // Slurm resets the submit time of a requeued job to the requeue time.
             job.submit = now;
@@ -919,7 +921,7 @@ impl Scheduler {
             });
         }
         self.fair_share_job_end(id, now);
-        self.release_allocation(id);
+        self.release_allocation(id, now);
         if let Some(job) = self.jobs.get_mut(id) {
             job.state = state;
             job.end = Some(now);
@@ -931,16 +933,21 @@ impl Scheduler {
         Ok(())
     }
 
-    fn release_allocation(&mut self, id: JobId) {
-        self.preemption_forget(id);
+    fn release_allocation(&mut self, id: JobId, now: Timestamp) {
+        self.preemption_forget(id, now);
         self.forget_running_times(id);
         self.limits_end(id);
         let Some(job) = self.jobs.get(id) else {
             return;
         };
+        // A suspended job lent its CPUs to the job that suspended it.
+        let suspended = job.state == JobState::Suspended;
         for (alloc, &idx) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
             let idx = idx as usize;
-            let used = alloc.used();
+            let mut used = alloc.used();
+            if suspended {
+                used.cpus = 0;
+            }
             if let Some(node) = self.site.nodes.get_mut(idx) {
                 node.release(id, &used, &alloc.gres);
             }

@@ -42,6 +42,7 @@ impl Scheduler {
         let mut decisions = Vec::new();
         self.enforce_time_limits(now, &mut decisions);
         if self.preemption_on() {
+            self.resume_suspended(&mut decisions);
             self.enforce_grace(now, &mut decisions);
         }
         self.update_pending(now, &mut decisions);

@@ -35,6 +35,7 @@ use crate::preempt::{PreemptAction, PreemptMode, PreemptType};
 use crate::request::Client;
 use crate::sched_config::SchedConfig;
 use crate::time::{BeginTime, Duration, Timestamp};
+use indexmap::IndexMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -84,6 +85,22 @@ pub(super) enum BackfillPreempt {
     Preempted,
     /// It is planned on a plan without its candidates.
     Planned(Box<(Demand, Placement)>),
+}
+
+/// What a trial plan keeps of a running job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    All,
+    /// Its memory and GRES (a job whose CPUs a higher tier may take).
+    NoCpus,
+    Nothing,
+}
+
+/// A suspended job: the running jobs that keep it suspended, and since when.
+#[derive(Debug, Clone)]
+pub(super) struct Suspension {
+    pub(super) by: Vec<JobId>,
+    pub(super) since: Timestamp,
 }
 
 /// A running job told to stop (its grace time runs), and what is done to it then.
@@ -136,6 +153,11 @@ pub(super) struct Preemption {
     /// Pending jobs that preempted others, with when: they start in a later pass, once
     /// the preemptees' nodes are free (slurmctld keeps them COMPLETING meanwhile).
     pub(super) preempting: HashMap<JobId, Timestamp>,
+    /// Suspended jobs (SUSPEND,GANG), in the order they were suspended.
+    pub(super) suspended: IndexMap<JobId, Suspension>,
+    /// Suspended jobs to resume at the next pass, with the instant their last
+    /// suspender ended.
+    pub(super) to_resume: Vec<(JobId, Timestamp)>,
     /// Runs preemption ended whose job was requeued (`sacct --duplicates` rows).
     pub(super) runs: Vec<JobRecord>,
     pub(super) stats: PreemptionStats,
@@ -361,11 +383,30 @@ impl Scheduler {
         let Some(nodes) = self.jobs.get(job).map(|j| j.alloc_nodes.clone()) else {
             return;
         };
+        self.replan_trial(trial, base, &nodes, now, &|j| {
+            if removed.contains(&j.id) {
+                Keep::Nothing
+            } else {
+                Keep::All
+            }
+        });
+    }
+
+    /// Plans `nodes` of `trial` (a copy of `base`) again with what `keep` says of each
+    /// running job there.
+    fn replan_trial(
+        &self,
+        trial: &mut Profile,
+        base: &Profile,
+        nodes: &[NodeIdx],
+        now: Timestamp,
+        keep: &dyn Fn(&Job) -> Keep,
+    ) {
         let blocked: Vec<bool> = nodes
             .iter()
             .map(|&n| base.free_at(n, base.now()).is_none())
             .collect();
-        trial.reset_nodes(&nodes);
+        trial.reset_nodes(nodes);
         let hold_until = Timestamp(now.0.saturating_add(1));
         for (&n, blocked) in nodes.iter().zip(blocked) {
             if blocked {
@@ -375,10 +416,14 @@ impl Scheduler {
             let Some(rt) = self.site.nodes.get(n as usize) else {
                 continue;
             };
-            for id in rt.jobs.iter().filter(|j| !removed.contains(j)) {
+            for id in &rt.jobs {
                 let Some(job) = self.jobs.get(*id) else {
                     continue;
                 };
+                let kept = keep(job);
+                if kept == Keep::Nothing {
+                    continue;
+                }
                 let Some(alloc) = job
                     .alloc_nodes
                     .iter()
@@ -387,14 +432,274 @@ impl Scheduler {
                 else {
                     continue;
                 };
+                let mut used = self.profile_usage(job, alloc);
+                if kept == Keep::NoCpus {
+                    used.cpus = 0;
+                }
                 trial.add_running(
                     n,
-                    &self.profile_usage(job, alloc),
+                    &used,
                     Self::planned_end(job).max(hold_until),
                     job.user_idx,
                     self.running_user_exclusive(job),
                 );
             }
+        }
+    }
+
+    /// Under `PreemptMode=...,GANG` with preempt/partition_prio, the jobs of lower-tier
+    /// partitions (whose mode is not OFF) on the partition's nodes: their CPUs serve a
+    /// higher tier's job (cons_tres `_job_test()` counts them free for it), their memory
+    /// and GRES do not.
+    fn gang_lower(&self, part: usize) -> Vec<JobId> {
+        let Some(policy) = &self.preemption.policy else {
+            return Vec::new();
+        };
+        if policy.kind != PreemptType::PartitionPrio
+            || !policy.cluster_mode.contains(PreemptMode::GANG)
+        {
+            return Vec::new();
+        }
+        let tier = self
+            .site
+            .cluster
+            .partition_at(part)
+            .map_or(0, |p| p.priority_tier);
+        if tier <= self.site.min_tier {
+            return Vec::new();
+        }
+        let on_nodes: BTreeSet<JobId> = self
+            .site
+            .partition_nodes
+            .get(part)
+            .into_iter()
+            .flatten()
+            .filter_map(|&n| self.site.nodes.get(n as usize))
+            .flat_map(|rt| rt.jobs.iter().copied())
+            .collect();
+        on_nodes
+            .into_iter()
+            .filter(|&j| {
+                self.jobs.get(j).is_some_and(|job| {
+                    job.state == JobState::Running
+                        && job
+                            .partition()
+                            .and_then(|p| self.site.cluster.partition(p))
+                            .is_some_and(|p| {
+                                p.priority_tier < tier
+                                    && p.preempt_mode != Some(PreemptMode::empty())
+                            })
+                        && self.preempt_mode_of(job).action().is_some()
+                })
+            })
+            .collect()
+    }
+
+    /// Where a job that does not fit now would start at once under gang scheduling, over
+    /// the CPUs of lower-tier jobs (see [`Self::gang_lower`]); `None` when it would not, or
+    /// it takes whole nodes (a whole-node job shares no node).
+    pub(super) fn gang_placement(
+        &self,
+        id: JobId,
+        part: usize,
+        demand: &Demand,
+        nodes: &JobNodes,
+        profile: &Profile,
+        now: Timestamp,
+    ) -> Option<Placement> {
+        if demand.whole_node {
+            return None;
+        }
+        let lower = self.gang_lower(part);
+        if lower.is_empty() {
+            return None;
+        }
+        let mut trial = profile.clone();
+        trial.track_changes(false);
+        let mut touched: Vec<NodeIdx> = lower
+            .iter()
+            .filter_map(|j| self.jobs.get(*j))
+            .flat_map(|j| j.alloc_nodes.iter().copied())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        self.replan_trial(&mut trial, profile, &touched, now, &|j| {
+            if lower.contains(&j.id) {
+                Keep::NoCpus
+            } else {
+                Keep::All
+            }
+        });
+        let _ = id;
+        ask(
+            &trial,
+            part,
+            demand,
+            nodes,
+            now,
+            Some(Timestamp(now.0.saturating_add(1))),
+        )
+        .filter(|p| p.start == now)
+    }
+
+    /// Starts `id` over lower-tier jobs' CPUs (a [`Self::gang_placement`]): on each of its
+    /// nodes the lower-tier jobs whose CPUs it takes, oldest first, as cons_tres hands out
+    /// cores from the lowest, are suspended (SUSPEND) or stopped (CANCEL, REQUEUE) by
+    /// gang scheduling's shadow, at once. Returns the started record.
+    pub(super) fn start_over_lower_tiers(
+        &mut self,
+        id: JobId,
+        part: usize,
+        placement: &Placement,
+        now: Timestamp,
+        decisions: &mut Vec<Decision>,
+    ) -> Option<JobId> {
+        let lower = self.gang_lower(part);
+        let mut shadowed: Vec<JobId> = Vec::new();
+        for &(n, cpus) in &placement.nodes {
+            let Some(rt) = self.site.nodes.get(n as usize) else {
+                continue;
+            };
+            let mut here: Vec<(Timestamp, JobId, u32)> = rt
+                .jobs
+                .iter()
+                .filter(|j| lower.contains(j))
+                .filter_map(|&j| {
+                    let job = self.jobs.get(j)?;
+                    let at = job.alloc_nodes.iter().position(|&a| a == n)?;
+                    Some((job.start?, j, job.allocation.get(at)?.cpus))
+                })
+                .collect();
+            here.sort_unstable();
+            let mut below = 0u32;
+            for (_, j, c) in here {
+                if below >= cpus {
+                    break;
+                }
+                below = below.saturating_add(c);
+                if !shadowed.contains(&j) {
+                    shadowed.push(j);
+                }
+            }
+        }
+        shadowed.sort_unstable();
+        for &victim in &shadowed {
+            let Some(action) = self
+                .jobs
+                .get(victim)
+                .and_then(|j| self.preempt_mode_of(j).action())
+            else {
+                continue;
+            };
+            match action {
+                PreemptAction::Suspend => self.suspend(victim, id, now, decisions),
+                other => self.stop_preempted(victim, id, other, now, decisions),
+            }
+        }
+        // The nodes are free now for it: it starts in this pass.
+        self.preemption.preempting.remove(&id);
+        let run = self.start_job(id, part, placement, now, decisions)?;
+        for &victim in &shadowed {
+            if let Some(s) = self.preemption.suspended.get_mut(&victim)
+                && !s.by.contains(&run)
+            {
+                s.by.push(run);
+            }
+        }
+        Some(run)
+    }
+
+    /// Suspends a running job for `by` (gang scheduling): it keeps its memory and GRES,
+    /// lends its CPUs, and its time limit stops running.
+    fn suspend(&mut self, id: JobId, by: JobId, now: Timestamp, decisions: &mut Vec<Decision>) {
+        self.forget_running_times(id);
+        let Some(job) = self.jobs.get_mut(id) else {
+            return;
+        };
+        job.state = JobState::Suspended;
+        for (alloc, &n) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
+            if let Some(rt) = self.site.nodes.get_mut(n as usize) {
+                rt.free.cpus = rt
+                    .free
+                    .cpus
+                    .saturating_add(alloc.cpus)
+                    .min(rt.capacity.cpus);
+            }
+            self.plan.dirty.push(n);
+        }
+        self.preemption.suspended.insert(
+            id,
+            Suspension {
+                by: Vec::new(),
+                since: now,
+            },
+        );
+        self.preemption.stats.suspended += 1;
+        decisions.push(Decision::Preempt {
+            job: id,
+            by,
+            action: PreemptAction::Suspend,
+            at: now,
+        });
+    }
+
+    /// A job ended or stopped: the jobs it suspended that nothing else keeps suspended
+    /// are resumed at the next pass (gang scheduling resumes them at once).
+    fn unshadow(&mut self, id: JobId, now: Timestamp) {
+        for (&job, s) in &mut self.preemption.suspended {
+            if let Some(at) = s.by.iter().position(|b| *b == id) {
+                s.by.remove(at);
+                if s.by.is_empty() {
+                    self.preemption.to_resume.push((job, now));
+                }
+            }
+        }
+    }
+
+    /// Resumes the suspended jobs whose suspenders all ended, when their CPUs are free.
+    pub(super) fn resume_suspended(&mut self, decisions: &mut Vec<Decision>) {
+        let due = std::mem::take(&mut self.preemption.to_resume);
+        for (id, at) in due {
+            let Some(job) = self.jobs.get(id) else {
+                continue;
+            };
+            if job.state != JobState::Suspended {
+                continue;
+            }
+            let fits = job
+                .allocation
+                .iter()
+                .zip(job.alloc_nodes.iter())
+                .all(|(a, &n)| {
+                    self.site
+                        .nodes
+                        .get(n as usize)
+                        .is_some_and(|rt| rt.free.cpus >= a.cpus)
+                });
+            if !fits {
+                self.preemption.to_resume.push((id, at));
+                continue;
+            }
+            let since = self
+                .preemption
+                .suspended
+                .swap_remove(&id)
+                .map_or(at, |s| s.since);
+            let Some(job) = self.jobs.get_mut(id) else {
+                continue;
+            };
+            for (alloc, &n) in job.allocation.iter().zip(job.alloc_nodes.iter()) {
+                if let Some(rt) = self.site.nodes.get_mut(n as usize) {
+                    rt.free.cpus = rt.free.cpus.saturating_sub(alloc.cpus);
+                }
+                self.plan.dirty.push(n);
+            }
+            job.state = JobState::Running;
+            let paused = u32::try_from(at.0.saturating_sub(since.0)).unwrap_or(u32::MAX);
+            job.suspended_secs = job.suspended_secs.saturating_add(paused);
+            self.note_running_times(id);
+            self.plan_running_job(id);
+            decisions.push(Decision::Resume { job: id });
         }
     }
 
@@ -690,12 +995,16 @@ impl Scheduler {
     }
 
     /// Forgets what preemption kept about a job that stopped running or pending.
-    pub(super) fn preemption_forget(&mut self, id: JobId) {
+    pub(super) fn preemption_forget(&mut self, id: JobId, now: Timestamp) {
         if self.preemption.policy.is_none() {
             return;
         }
         self.preemption.signalled.remove(&id);
         self.preemption.preempting.remove(&id);
+        self.preemption.suspended.swap_remove(&id);
+        if !self.preemption.suspended.is_empty() {
+            self.unshadow(id, now);
+        }
     }
 
     /// Whether `id` preempted in the pass at `now` (it waits for the next one).

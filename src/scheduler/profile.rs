@@ -18,8 +18,9 @@ impl Scheduler {
     /// Where the plan has a running job end: its start plus its time limit (an UNLIMITED
     /// one is planned for a year).
     pub(crate) fn planned_end(job: &Job) -> Timestamp {
+        let paused = Duration::from_secs(u64::from(job.suspended_secs));
         match (job.start, job.time_limit) {
-            (Some(s), TimeLimit::Limited(d)) => s.saturating_add(d),
+            (Some(s), TimeLimit::Limited(d)) => s.saturating_add(d).saturating_add(paused),
             (Some(s), TimeLimit::Unlimited) => s.saturating_add(UNLIMITED_PLAN),
             _ => Timestamp(0),
         }
@@ -184,6 +185,11 @@ impl Scheduler {
     /// out of its partition's MaxCPUsPerNode.
     pub(super) fn profile_usage(&self, job: &Job, alloc: &NodeAllocation) -> Tres {
         let mut used = alloc.used();
+        // A suspended job keeps its memory and GRES; its CPUs serve the job that
+        // suspended it.
+        if job.state == JobState::Suspended {
+            used.cpus = 0;
+        }
         if self.site.cpu_budgets.iter().all(Option::is_none) {
             return used;
         }

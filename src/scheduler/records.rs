@@ -57,7 +57,13 @@ impl JobRecord {
     pub(crate) fn of(job: &Job, display_id: String, now: Timestamp) -> Self {
         let nodes: Vec<&str> = job.allocation.iter().map(|a| a.node.as_str()).collect();
         let elapsed = match job.start {
-            Some(start) => Duration::from_secs(job.end.unwrap_or(now).0.saturating_sub(start.0)),
+            Some(start) => Duration::from_secs(
+                job.end
+                    .unwrap_or(now)
+                    .0
+                    .saturating_sub(start.0)
+                    .saturating_sub(u64::from(job.suspended_secs)),
+            ),
             None => Duration::from_secs(0),
         };
         Self {

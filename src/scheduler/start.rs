@@ -96,7 +96,7 @@ impl Scheduler {
             self.sync_queue(id);
         }
         self.note_running_times(run_id);
-        self.preemption_forget(id);
+        self.preemption.preempting.remove(&id);
         self.limits_begin(run_id, part, &demand, placement);
         decisions.push(Decision::Start {
             job: run_id,
