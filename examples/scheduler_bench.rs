@@ -10,7 +10,9 @@
 //! priority (the 500 users in a flat tree, usage from the running jobs at the first
 //! `PriorityCalcPeriod` tick, and an age weight); `easy+age` the same multifactor
 //! priority with the age weight alone, to tell what fair-share itself costs;
-//! `easy+limits+fairshare` both).
+//! `easy+limits+fairshare` both; `easy+preempt` runs the exclusive nodes' running jobs in
+//! a best-effort partition that the `mpi` partition preempts, `PreemptType=
+//! preempt/partition_prio` with `PreemptMode=REQUEUE`).
 //!
 //! The cluster has four partitions: shared 64-CPU nodes, whole-node exclusive nodes,
 //! 4-GPU nodes, and a debug partition over part of the shared nodes. `running` jobs are
@@ -128,9 +130,21 @@ fn build(
     running: usize,
     pending: usize,
     preset: Preset,
-    (limits, fairshare, multifactor): (bool, bool, bool),
+    (limits, fairshare, multifactor, preempt): (bool, bool, bool, bool),
 ) -> (Scheduler, usize, u64) {
     let mut conf = cluster_conf(nodes);
+    if preempt {
+        let exclusive = nodes * 3 / 10;
+        conf = conf.replace(
+            "PartitionName=mpi Nodes",
+            "PartitionName=mpi PriorityTier=5 Nodes",
+        );
+        conf.push_str(&format!(
+            "PreemptType=preempt/partition_prio\nPreemptMode=REQUEUE\n\
+             PartitionName=besteffort Nodes=big[00000-{:05}] OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED\n",
+            exclusive - 1
+        ));
+    }
     if fairshare || multifactor {
         let weights = if fairshare {
             "PriorityWeightFairshare=10000\nPriorityWeightAge=1000"
@@ -157,7 +171,7 @@ fn build(
         let args = if i % 3 == 0 {
             vec![
                 "-p".into(),
-                "mpi".into(),
+                if preempt { "besteffort" } else { "mpi" }.into(),
                 "-N1".into(),
                 format!("--time={}:00:00", 1 + rng.below(24)),
             ]
@@ -221,7 +235,7 @@ fn main() {
         "{:<14} {:>10} {:>8} {:>10} {:>12} {:>14}",
         "policy", "pass (s)", "started", "estimated", "bytes/job", "peak pass MiB"
     );
-    let presets: Vec<(Preset, (bool, bool, bool), String)> = std::env::args()
+    let presets: Vec<(Preset, (bool, bool, bool, bool), String)> = std::env::args()
         .nth(4)
         .unwrap_or_else(|| "easy,conservative,slurm".into())
         .split(',')
@@ -233,7 +247,12 @@ fn main() {
             let limits = extras.contains(&"limits");
             let fairshare = extras.contains(&"fairshare");
             let multifactor = extras.contains(&"age");
-            (preset, (limits, fairshare, multifactor), s.to_owned())
+            let preempt = extras.contains(&"preempt");
+            (
+                preset,
+                (limits, fairshare, multifactor, preempt),
+                s.to_owned(),
+            )
         })
         .collect();
     for (preset, extras, label) in presets {
@@ -253,6 +272,13 @@ fn main() {
             (e.job, e.start, &e.nodes).hash(&mut h);
         }
         eprintln!("{label} outcome digest: {:016x}", h.finish());
+        let stats = sched.preemption_stats();
+        if stats.preempted() > 0 {
+            eprintln!(
+                "{label} preempted: {} requeued, {} cancelled, {} suspended",
+                stats.requeued, stats.cancelled, stats.suspended
+            );
+        }
         let estimated = sched
             .estimates()
             .iter()
