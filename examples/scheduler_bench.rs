@@ -23,6 +23,7 @@
 
 use hpcsched::{Cluster, Policy, Preset, Scheduler, Timestamp};
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -121,6 +122,16 @@ fn job_args(rng: &mut Rng) -> Vec<String> {
     args
 }
 
+/// What a `PRESET+...` label adds to the preset.
+#[derive(Debug, Clone, Copy)]
+#[allow(clippy::struct_excessive_bools)] // one switch per `+word`
+struct Extras {
+    limits: bool,
+    fairshare: bool,
+    multifactor: bool,
+    preempt: bool,
+}
+
 /// The QOS of the `+limits` runs.
 const LIMITS: &str = "add qos normal MaxJobsPerUser=30 MaxTRESPerUser=cpu=4096\n\
                       add qos gpu MaxTRESPerUser=gres/gpu=8 GrpTRES=gres/gpu=2000\n";
@@ -130,7 +141,12 @@ fn build(
     running: usize,
     pending: usize,
     preset: Preset,
-    (limits, fairshare, multifactor, preempt): (bool, bool, bool, bool),
+    Extras {
+        limits,
+        fairshare,
+        multifactor,
+        preempt,
+    }: Extras,
 ) -> (Scheduler, usize, u64) {
     let mut conf = cluster_conf(nodes);
     if preempt {
@@ -139,11 +155,12 @@ fn build(
             "PartitionName=mpi Nodes",
             "PartitionName=mpi PriorityTier=5 Nodes",
         );
-        conf.push_str(&format!(
+        let _ = write!(
+            conf,
             "PreemptType=preempt/partition_prio\nPreemptMode=REQUEUE\n\
              PartitionName=besteffort Nodes=big[00000-{:05}] OverSubscribe=EXCLUSIVE MaxTime=UNLIMITED\n",
             exclusive - 1
-        ));
+        );
     }
     if fairshare || multifactor {
         let weights = if fairshare {
@@ -235,7 +252,7 @@ fn main() {
         "{:<14} {:>10} {:>8} {:>10} {:>12} {:>14}",
         "policy", "pass (s)", "started", "estimated", "bytes/job", "peak pass MiB"
     );
-    let presets: Vec<(Preset, (bool, bool, bool, bool), String)> = std::env::args()
+    let presets: Vec<(Preset, Extras, String)> = std::env::args()
         .nth(4)
         .unwrap_or_else(|| "easy,conservative,slurm".into())
         .split(',')
@@ -244,15 +261,13 @@ fn main() {
             let name = words.next().unwrap_or_default();
             let extras: Vec<&str> = words.collect();
             let preset: Preset = name.parse().unwrap_or_else(|e| panic!("{e}"));
-            let limits = extras.contains(&"limits");
-            let fairshare = extras.contains(&"fairshare");
-            let multifactor = extras.contains(&"age");
-            let preempt = extras.contains(&"preempt");
-            (
-                preset,
-                (limits, fairshare, multifactor, preempt),
-                s.to_owned(),
-            )
+            let extras = Extras {
+                limits: extras.contains(&"limits"),
+                fairshare: extras.contains(&"fairshare"),
+                multifactor: extras.contains(&"age"),
+                preempt: extras.contains(&"preempt"),
+            };
+            (preset, extras, s.to_owned())
         })
         .collect();
     for (preset, extras, label) in presets {
