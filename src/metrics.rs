@@ -194,6 +194,29 @@ impl Metrics {
     /// See [`Metrics`] for an example.
     pub fn add(&mut self, record: &JobRecord) {
         let job = JobSample::of(record);
+        // A run preemption ended before its job was requeued counts as work done and
+        // lost, not as a job: the job's last record counts it.
+        if record.requeued {
+            let lost = job.run.map_or(0, |(_, cpu_seconds, _)| cpu_seconds);
+            for acc in [
+                &mut self.overall,
+                group(&mut self.partitions, &record.partition),
+                group(&mut self.users, &record.user),
+            ] {
+                acc.preempted_run(lost, true);
+            }
+            return;
+        }
+        if record.state == JobState::Preempted {
+            let lost = job.run.map_or(0, |(_, cpu_seconds, _)| cpu_seconds);
+            for acc in [
+                &mut self.overall,
+                group(&mut self.partitions, &record.partition),
+                group(&mut self.users, &record.user),
+            ] {
+                acc.preempted_run(lost, false);
+            }
+        }
         self.overall.add(&job);
         group(&mut self.partitions, &record.partition).add(&job);
         group(&mut self.users, &record.user).add(&job);
@@ -359,6 +382,9 @@ struct Acc {
     waits: Waits,
     bsld_sum: f64,
     cpu_seconds: u128,
+    preempted: u64,
+    requeued: u64,
+    lost_cpu_seconds: u128,
     first_submit: Option<u64>,
     first_start: Option<u64>,
     last_end: Option<u64>,
@@ -370,6 +396,17 @@ fn keep_min(slot: &mut Option<u64>, value: u64) {
 }
 
 impl Acc {
+    /// A run preemption ended, with its CPU-seconds; `requeued`: its job runs again
+    /// (the run is not otherwise counted, but its CPU time was the machine's).
+    fn preempted_run(&mut self, cpu_seconds: u128, requeued: bool) {
+        self.preempted += 1;
+        self.lost_cpu_seconds += cpu_seconds;
+        if requeued {
+            self.requeued += 1;
+            self.cpu_seconds += cpu_seconds;
+        }
+    }
+
     fn add(&mut self, job: &JobSample) {
         self.jobs += 1;
         match job.state {
@@ -424,6 +461,9 @@ impl Acc {
             max_wait: (self.started > 0).then(|| Duration::from_secs(self.max_wait)),
             mean_bounded_slowdown: (self.ran > 0).then(|| self.bsld_sum / self.ran as f64),
             cpu_seconds: u64::try_from(self.cpu_seconds).unwrap_or(u64::MAX),
+            preempted: self.preempted,
+            requeued: self.requeued,
+            lost_cpu_seconds: u64::try_from(self.lost_cpu_seconds).unwrap_or(u64::MAX),
             utilization,
             makespan: makespan.map(Duration::from_secs),
             throughput: span.map(|s| self.ran as f64 * 3600.0 / s as f64),
@@ -481,6 +521,16 @@ pub struct Stats {
     /// Σ alloc_cpus × run over the jobs that ran (saturates at `u64::MAX`, which no real
     /// machine reaches).
     pub cpu_seconds: u64,
+    /// Runs preemption ended (cancelled, or requeued: a requeued job's earlier runs).
+    #[serde(default)]
+    pub preempted: u64,
+    /// Of those, the runs whose job was queued again.
+    #[serde(default)]
+    pub requeued: u64,
+    /// Σ alloc_cpus × run over the runs preemption ended: work lost (requeued runs count
+    /// in `cpu_seconds` too: the machine was busy with them).
+    #[serde(default)]
+    pub lost_cpu_seconds: u64,
     /// cpu_seconds / (CPUs × makespan); `None` without known CPUs or with a makespan of 0.
     pub utilization: Option<f64>,
     /// last_end − first_submit.
@@ -620,6 +670,16 @@ impl fmt::Display for Summary {
             "States            {} completed, {} failed, {} timeout, {} cancelled, {} other",
             s.completed, s.failed, s.timeout, s.cancelled, s.other_state
         )?;
+        if s.preempted > 0 {
+            writeln!(
+                f,
+                "Preempted         {} runs ({} requeued, {} ended), {} CPU-seconds of work lost",
+                s.preempted,
+                s.requeued,
+                s.preempted - s.requeued,
+                s.lost_cpu_seconds
+            )?;
+        }
         writeln!(f, "Mean wait         {}", or_dash(s.mean_wait, secs_f))?;
         writeln!(f, "Median wait       {}", or_dash(s.median_wait, secs_f))?;
         writeln!(f, "p95 wait          {}", or_dash(s.p95_wait, secs))?;
@@ -723,6 +783,7 @@ mod tests {
             alloc_cpus: cpus,
             alloc_tres: String::new(),
             restarts: 0,
+            requeued: false,
         }
     }
 

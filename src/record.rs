@@ -468,6 +468,7 @@ mod tests {
             alloc_cpus: 3,
             alloc_tres: "cpu=3,mem=3M,node=4".into(),
             restarts: 0,
+            requeued: false,
         };
         assert_eq!(
             RecordRow::from(&r).csv_line(),

@@ -931,6 +931,7 @@ impl Scheduler {
                 let mut run = JobRecord::of(job, job.display_id(), now);
                 run.state = JobState::Preempted;
                 run.end = Some(now);
+                run.requeued = true;
                 let ok = self.requeue_preempted(id, now).is_ok();
                 if ok {
                     self.preemption.runs.push(run);

@@ -51,6 +51,9 @@ pub struct JobRecord {
     pub alloc_tres: String,
     /// How many times the job was requeued before this run (`Restarts`).
     pub restarts: u32,
+    /// This run was preempted and its job queued again: the record is one of `sacct
+    /// --duplicates`' earlier rows, not the job's last (its state is PREEMPTED).
+    pub requeued: bool,
 }
 
 impl JobRecord {
@@ -88,6 +91,7 @@ impl JobRecord {
             alloc_cpus: alloc_cpus(job),
             alloc_tres: alloc_tres(job),
             restarts: job.restarts,
+            requeued: false,
         }
     }
 }
