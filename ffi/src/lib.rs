@@ -11,8 +11,9 @@
 //!   row lists `hpcsched_limits`, `hpcsched_shares`, `hpcsched_priorities`) made by a
 //!   constructor and
 //!   released by the matching `_free`, which accepts NULL. All-number views
-//!   (`hpcsched_partition_usage`, `hpcsched_user_usage`, `hpcsched_replay_summary`) and a
-//!   job record (`hpcsched_record`) are plain structs one call fills.
+//!   (`hpcsched_partition_usage`, `hpcsched_user_usage`, `hpcsched_replay_summary`,
+//!   `hpcsched_preemption_stats`) and a job record (`hpcsched_record`) are plain structs
+//!   one call fills.
 //! - Times are whole seconds on the host's clock (`uint64_t now`); job ids are `uint32_t`.
 //!   An optional value comes with a `bool *has` out-param (or a `has_` field).
 //! - Fallible functions return an [`hpcsched_result`] and write their outputs through
