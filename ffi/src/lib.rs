@@ -35,7 +35,8 @@
 //! `examples/c/records.c` (sacct-like records and usage views of a small cluster) and
 //! `examples/c/replay.c` (workload replays, and their records as the CLI's CSV) and
 //! `examples/c/limits.c` (a shared cluster's accounts, a per-user GPU cap, the usage view
-//! of every limit, fair-share with sprio and sshare).
+//! of every limit, fair-share with sprio and sshare) and `examples/c/preemption.c` (a
+//! high-tier job preempting a best-effort one: PREEMPT decisions, GraceTime, the stats).
 //!
 //! The same functions are callable from Rust, which is how this crate's tests exercise them:
 //!
