@@ -110,7 +110,7 @@ def test_preempt_and_resume_decisions_are_values() -> None:
         case _:
             pytest.fail("no match")
     with pytest.raises(ValueError, match="'preempt' or 'resume'"):
-        Decision("suspend", 3)
+        Decision("suspend", 3)  # type: ignore[arg-type]
 
 
 JOBS = "0 3600 alice -p low -N4 -n16 -t 60\n100 600 bob -p high -N2 -n8 -t 30\n"
