@@ -129,6 +129,24 @@ enum hpcsched_decision_kind
    */
   HPCSCHED_DECISION_KIND_END = 2,
   /**
+   * A running job gives way to a pending job of a higher partition tier or QOS
+   * (PreemptType, PreemptMode): hpcsched_decisions_by names the pending job,
+   * hpcsched_decisions_action what is done (`CANCEL`, `REQUEUE`, `SUSPEND`) and
+   * hpcsched_decisions_at when. When `at` is the pass's `now` it is done already: a
+   * CANCEL preemptee is PREEMPTED and a REQUEUE one PENDING again (the host kills its
+   * processes; a requeued job later starts again from the beginning), a SUSPEND one is
+   * SUSPENDED (the host stops its processes until a RESUME). When `at` is later (the
+   * preemptee's GraceTime), the host signals the job now and it keeps running: the
+   * pass at or after `at` repeats the decision with `at` equal to its `now` and does it,
+   * unless the job ended before.
+   */
+  HPCSCHED_DECISION_KIND_PREEMPT = 3,
+  /**
+   * A suspended job runs again (the job that suspended it ended): the host continues
+   * its processes. Its time limit counts running time only.
+   */
+  HPCSCHED_DECISION_KIND_RESUME = 4,
+  /**
    * A kind of decision newer than this header. Only the job id is set; the host should
    * treat it as an error or upgrade.
    */
@@ -582,7 +600,7 @@ typedef struct {
 
 /**
  * One job's accounting record, as sacct shows it: the columns of the CLI's `--records`
- * CSV (hpcsched_record_column), in that order.
+ * CSV (hpcsched_record_column), in that order, then `restarts`.
  *
  * Filled by hpcsched_records_get. The strings point into the list the record was read
  * from and stay valid until that list (or the replay that lends it) is released; they are
@@ -687,6 +705,13 @@ typedef struct {
    * when the job never started.
    */
   const char *alloc_tres;
+  /**
+   * Restarts: how many times the job had been requeued before this run (0 for a job
+   * never requeued). A job requeued by preemption has one record per run, by start
+   * time: its ended runs in state PREEMPTED, then its latest. Not a record column
+   * (hpcsched_record_column): the CLI's CSV does not have it.
+   */
+  uint32_t restarts;
 } hpcsched_record;
 
 /**
@@ -812,6 +837,36 @@ typedef struct {
    */
   uint64_t makespan;
 } hpcsched_replay_summary;
+
+/**
+ * What preemption did so far (PreemptType, PreemptMode): the runs it ended or paused and
+ * the CPU time it cost. Filled by hpcsched_scheduler_preemption_stats and
+ * hpcsched_replay_get_preemption; all zero without preemption.
+ */
+typedef struct {
+  /**
+   * Every preemption: `cancelled + requeued + suspended`.
+   */
+  uint64_t preempted;
+  /**
+   * Runs ended PREEMPTED for good (CANCEL, or REQUEUE of a job that may not be
+   * requeued).
+   */
+  uint64_t cancelled;
+  /**
+   * Runs ended PREEMPTED whose job was queued again (REQUEUE).
+   */
+  uint64_t requeued;
+  /**
+   * Jobs suspended (SUSPEND,GANG).
+   */
+  uint64_t suspended;
+  /**
+   * CPU-seconds of the runs preemption ended: work lost (a requeued job starts again
+   * from the beginning).
+   */
+  uint64_t lost_cpu_seconds;
+} hpcsched_preemption_stats;
 
 /**
  * How one partition's nodes and CPUs are used, as `sinfo` summarises them. Filled by
@@ -1187,7 +1242,7 @@ hpcsched_result hpcsched_decisions_partition(const hpcsched_decisions *decisions
 
 /**
  * Stores in `*out` the state a STOP or END decision left the job in, as Slurm names it
- * (`TIMEOUT`, `CANCELLED`, `DEADLINE`...); NULL for START. Borrowed from the list.
+ * (`TIMEOUT`, `CANCELLED`, `DEADLINE`...); NULL for other kinds. Borrowed from the list.
  */
 hpcsched_result hpcsched_decisions_state(const hpcsched_decisions *decisions,
                                          size_t index,
@@ -1200,6 +1255,35 @@ hpcsched_result hpcsched_decisions_state(const hpcsched_decisions *decisions,
 hpcsched_result hpcsched_decisions_reason(const hpcsched_decisions *decisions,
                                           size_t index,
                                           const char **out);
+
+/**
+ * Stores in `*out` the id of the pending job a PREEMPT decision's job gives way to (the
+ * preemptor); 0 for other kinds (no job has id 0).
+ */
+hpcsched_result hpcsched_decisions_by(const hpcsched_decisions *decisions,
+                                      size_t index,
+                                      uint32_t *out);
+
+/**
+ * Stores in `*out` what a PREEMPT decision does to its job, as Slurm's PreemptMode names
+ * it: `CANCEL` (it ends PREEMPTED), `REQUEUE` (its run ends PREEMPTED and it pends again)
+ * or `SUSPEND` (it is SUSPENDED until a RESUME); NULL for other kinds. Borrowed from the
+ * list.
+ */
+hpcsched_result hpcsched_decisions_action(const hpcsched_decisions *decisions,
+                                          size_t index,
+                                          const char **out);
+
+/**
+ * Stores when a PREEMPT decision is carried out: `*has` is true and `*at` is the time in
+ * seconds on the host's clock (the pass's `now`: done already; later: the job was
+ * signalled and a later pass repeats the decision then). For other kinds `*has` is false
+ * and `*at` is 0.
+ */
+hpcsched_result hpcsched_decisions_at(const hpcsched_decisions *decisions,
+                                      size_t index,
+                                      uint64_t *at,
+                                      bool *has);
 
 /**
  * Stores in `*out` how many nodes a START decision allocates (0 for other kinds).
@@ -1585,7 +1669,15 @@ hpcsched_result hpcsched_replay_get_summary(const hpcsched_replay *replay,
                                             hpcsched_replay_summary *out);
 
 /**
- * Stores in `*out` the replay's records, one per job, in the order jobs left the system
+ * Fills `*out` with what preemption did over the replay: runs cancelled, requeued and
+ * suspended, and the CPU-seconds lost (all zero without preemption, and on failure).
+ */
+hpcsched_result hpcsched_replay_get_preemption(const hpcsched_replay *replay,
+                                               hpcsched_preemption_stats *out);
+
+/**
+ * Stores in `*out` the replay's records, one per job (and one per run preemption ended
+ * of a requeued job, in state PREEMPTED), in the order jobs left the system
  * (the jobs still in it at a `stop_at` last, by job id), as the CLI's `--records` file
  * has them; read them with hpcsched_records_count and hpcsched_records_get. The list is
  * lent by the replay: it stays valid until the replay is released, and must not be
@@ -1875,8 +1967,10 @@ hpcsched_result hpcsched_scheduler_submit(hpcsched_scheduler *scheduler,
 /**
  * Runs one scheduling pass at `now` and stores in `*out` what the host must do: jobs to
  * start (with their allocations), running jobs that reached their time limit, pending
- * jobs ended because they can never run. The caller owns the list and must release it
- * with hpcsched_decisions_free. The pass also refreshes the estimates.
+ * jobs ended because they can never run, running jobs preempted (cancelled, requeued or
+ * suspended, now or after their grace time) and suspended jobs resumed. The caller owns
+ * the list and must release it with hpcsched_decisions_free. The pass also refreshes the
+ * estimates.
  */
 hpcsched_result hpcsched_scheduler_schedule(hpcsched_scheduler *scheduler,
                                             uint64_t now,
@@ -2100,9 +2194,17 @@ hpcsched_result hpcsched_scheduler_user_usage(const hpcsched_scheduler *schedule
                                               hpcsched_user_usage *out);
 
 /**
+ * Fills `*out` with what preemption did so far on this scheduler (all zero on failure).
+ */
+hpcsched_result hpcsched_scheduler_preemption_stats(const hpcsched_scheduler *scheduler,
+                                                    hpcsched_preemption_stats *out);
+
+/**
  * Stores in `*out` every job the scheduler knows as `sacct` would list it at `now` (which
- * sets the elapsed time of running jobs), ordered by job id. The caller owns the list and
- * must release it with hpcsched_records_free; read its rows with hpcsched_records_get.
+ * sets the elapsed time of running jobs), ordered by job id; a job requeued by
+ * preemption has a record per run, its ended runs (PREEMPTED) first. The caller owns the
+ * list and must release it with hpcsched_records_free; read its rows with
+ * hpcsched_records_get.
  */
 hpcsched_result hpcsched_scheduler_records(const hpcsched_scheduler *scheduler,
                                            uint64_t now,

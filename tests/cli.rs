@@ -1795,3 +1795,99 @@ fn simulate_accounts_on_the_swf_header_machine() {
         "{v}"
     );
 }
+
+/// Four 4-CPU nodes shared by a best-effort partition and a higher-tier one, under
+/// `preempt/partition_prio` with the cluster's `PreemptMode` (tests/preemption.rs).
+fn tiers_conf(mode: &str) -> String {
+    format!(
+        "SelectType=select/cons_tres\n\
+         SelectTypeParameters=CR_Core_Memory\n\
+         PreemptType=preempt/partition_prio\n\
+         PreemptMode={mode}\n\
+         NodeName=n[1-4] CPUs=4 RealMemory=4000\n\
+         PartitionName=low Nodes=n[1-4] PriorityTier=1 DefMemPerCPU=100 Default=YES\n\
+         PartitionName=high Nodes=n[1-4] PriorityTier=10 DefMemPerCPU=100\n"
+    )
+}
+
+/// A best-effort job on every node, then an urgent one in the high tier.
+const TIERS_JOBS: &str = "\
+    0 3600 alice -p low -N4 -n16 -t 60 -J best-effort\n\
+    100 600 bob -p high -N2 -n8 -t 30 -J urgent\n";
+
+/// Preemption shows in the text report as one line after the metrics: the urgent job
+/// requeues the best-effort one at 100 (16 CPUs × 100 s of work lost), which runs again
+/// from 701; its preempted run is a record of its own.
+#[test]
+fn simulate_reports_preemption() {
+    let s = Scratch::new("cli", "preemption");
+    let conf = s.file("tiers.conf", &tiers_conf("REQUEUE"));
+    let jobs = s.file("tiers.jobs", TIERS_JOBS);
+    let csv = s.path("out.csv");
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--records",
+        &csv,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let line = "\nPreemption        1 run preempted (1 requeued, 0 cancelled, 0 suspended), \
+                0.44 core-hours lost (1600 CPU-seconds)\n\nReplay figures\n";
+    assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    assert_eq!(out.matches("Preemption").count(), 1, "{out}");
+    // The requeued job's two runs: preempted at 100, then 701 (after the urgent job) to 4301.
+    let records = std::fs::read_to_string(&csv).unwrap();
+    let runs: Vec<(&str, &str, &str, &str)> = records
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[2], f[6], f[10], f[11])
+        })
+        .collect();
+    assert_eq!(
+        runs,
+        [
+            ("best-effort", "PREEMPTED", "0", "100"),
+            ("urgent", "COMPLETED", "101", "701"),
+            ("best-effort", "COMPLETED", "701", "4301"),
+        ],
+        "{records}"
+    );
+
+    // CANCEL: the best-effort job ends there; the queue view (--at) has the line too.
+    let conf = s.file("cancel.conf", &tiers_conf("CANCEL"));
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        &conf,
+        "--jobs",
+        &jobs,
+        "--at",
+        "200",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let line = "\nPreemption        1 run preempted (0 requeued, 1 cancelled, 0 suspended), \
+                0.44 core-hours lost (1600 CPU-seconds)\n\nReplay figures\n";
+    assert!(out.contains(line), "missing {line:?} in:\n{out}");
+
+    // The same jobs without preemption: the urgent job waits; no such line.
+    let plain = s.file(
+        "plain.conf",
+        &tiers_conf("REQUEUE").replace(
+            "PreemptType=preempt/partition_prio\nPreemptMode=REQUEUE\n",
+            "",
+        ),
+    );
+    let o = hpcsched(&["simulate", "--cluster", &plain, "--jobs", &jobs]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("\nPreemption"), "{out}");
+    assert!(out.contains("\nThroughput "), "{out}");
+}

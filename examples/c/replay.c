@@ -197,6 +197,19 @@ static void print_summary(const hpcsched_replay_summary *s) {
     printf("\n");
 }
 
+/* What preemption did over the replay, when it did anything (PreemptType); returns how
+ * many runs it preempted. */
+static uint64_t print_preemption(const hpcsched_replay *replay) {
+    hpcsched_preemption_stats p;
+    EXPECT(hpcsched_replay_get_preemption(replay, &p) == HPCSCHED_RESULT_OK);
+    if (p.preempted > 0) {
+        printf("preempted=%" PRIu64 " (requeued=%" PRIu64 " cancelled=%" PRIu64
+               " suspended=%" PRIu64 ") lost_cpu_seconds=%" PRIu64 "\n",
+               p.preempted, p.requeued, p.cancelled, p.suspended, p.lost_cpu_seconds);
+    }
+    return p.preempted;
+}
+
 /* Replays one workload, prints its summary and first records, and checks them. */
 static void demo(const char *title, const char *workload, const hpcsched_cluster *cluster,
                  const char *policy, const hpcsched_replay_options *options,
@@ -211,6 +224,8 @@ static void demo(const char *title, const char *workload, const hpcsched_cluster
     hpcsched_replay_summary s;
     EXPECT(hpcsched_replay_get_summary(replay, &s) == HPCSCHED_RESULT_OK);
     print_summary(&s);
+    /* Neither bundled cluster configures preemption (examples/c/preemption.c does). */
+    EXPECT(print_preemption(replay) == 0);
     EXPECT(s.submitted == want_submitted && s.jobs == want_jobs && !s.stopped);
     EXPECT(s.has_wait && s.started == s.jobs && s.p95_wait <= s.max_wait);
     EXPECT(print_records(replay, 5) == want_jobs);

@@ -2,7 +2,8 @@
 //! snapshots the caller owns), and the per-node allocation view shared with job snapshots.
 
 use crate::boundary::{
-    Failure, arg_ref, c_string, free, getter, guard, hpcsched_result, item, opt_ptr, out_param,
+    Failure, arg_ref, c_string, free, getter, guard, hpcsched_result, item, opt_ptr,
+    optional_getter, out_param,
 };
 use hpcsched::{Decision, Estimate, NodeAllocation, PendingReason};
 use std::ffi::{CString, c_char};
@@ -141,6 +142,20 @@ pub enum hpcsched_decision_kind {
     /// A pending job was ended without running (for example a dependency that can never
     /// be satisfied); the state and reason say how and why.
     End = 2,
+    /// A running job gives way to a pending job of a higher partition tier or QOS
+    /// (PreemptType, PreemptMode): hpcsched_decisions_by names the pending job,
+    /// hpcsched_decisions_action what is done (`CANCEL`, `REQUEUE`, `SUSPEND`) and
+    /// hpcsched_decisions_at when. When `at` is the pass's `now` it is done already: a
+    /// CANCEL preemptee is PREEMPTED and a REQUEUE one PENDING again (the host kills its
+    /// processes; a requeued job later starts again from the beginning), a SUSPEND one is
+    /// SUSPENDED (the host stops its processes until a RESUME). When `at` is later (the
+    /// preemptee's GraceTime), the host signals the job now and it keeps running: the
+    /// pass at or after `at` repeats the decision with `at` equal to its `now` and does it,
+    /// unless the job ended before.
+    Preempt = 3,
+    /// A suspended job runs again (the job that suspended it ended): the host continues
+    /// its processes. Its time limit counts running time only.
+    Resume = 4,
     /// A kind of decision newer than this header. Only the job id is set; the host should
     /// treat it as an error or upgrade.
     Other = 99,
@@ -153,6 +168,10 @@ struct DecisionEntry {
     state: Option<CString>,
     reason: Option<CString>,
     nodes: Vec<AllocNode>,
+    /// PREEMPT: the preemptor, what is done, and when.
+    by: u32,
+    action: Option<CString>,
+    at: Option<u64>,
 }
 
 impl From<&Decision> for DecisionEntry {
@@ -164,6 +183,9 @@ impl From<&Decision> for DecisionEntry {
             state: None,
             reason: None,
             nodes: Vec::new(),
+            by: 0,
+            action: None,
+            at: None,
         };
         match d {
             Decision::Start {
@@ -182,6 +204,13 @@ impl From<&Decision> for DecisionEntry {
                 entry.state = Some(c_string(state.name()));
                 entry.reason = Some(c_string(reason));
             }
+            Decision::Preempt { by, action, at, .. } => {
+                entry.kind = hpcsched_decision_kind::Preempt;
+                entry.by = by.0;
+                entry.action = Some(c_string(&action.to_string()));
+                entry.at = Some(at.0);
+            }
+            Decision::Resume { .. } => entry.kind = hpcsched_decision_kind::Resume,
             _ => {}
         }
         entry
@@ -265,7 +294,7 @@ pub extern "C" fn hpcsched_decisions_partition(
 }
 
 /// Stores in `*out` the state a STOP or END decision left the job in, as Slurm names it
-/// (`TIMEOUT`, `CANCELLED`, `DEADLINE`...); NULL for START. Borrowed from the list.
+/// (`TIMEOUT`, `CANCELLED`, `DEADLINE`...); NULL for other kinds. Borrowed from the list.
 #[unsafe(no_mangle)]
 pub extern "C" fn hpcsched_decisions_state(
     decisions: Option<&hpcsched_decisions>,
@@ -288,6 +317,46 @@ pub extern "C" fn hpcsched_decisions_reason(
     getter(decisions, "decisions", out, ptr::null(), |d| {
         Ok(opt_ptr(d.at(index)?.reason.as_ref()))
     })
+}
+
+/// Stores in `*out` the id of the pending job a PREEMPT decision's job gives way to (the
+/// preemptor); 0 for other kinds (no job has id 0).
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_decisions_by(
+    decisions: Option<&hpcsched_decisions>,
+    index: usize,
+    out: Option<&mut u32>,
+) -> hpcsched_result {
+    getter(decisions, "decisions", out, 0, |d| Ok(d.at(index)?.by))
+}
+
+/// Stores in `*out` what a PREEMPT decision does to its job, as Slurm's PreemptMode names
+/// it: `CANCEL` (it ends PREEMPTED), `REQUEUE` (its run ends PREEMPTED and it pends again)
+/// or `SUSPEND` (it is SUSPENDED until a RESUME); NULL for other kinds. Borrowed from the
+/// list.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_decisions_action(
+    decisions: Option<&hpcsched_decisions>,
+    index: usize,
+    out: Option<&mut *const c_char>,
+) -> hpcsched_result {
+    getter(decisions, "decisions", out, ptr::null(), |d| {
+        Ok(opt_ptr(d.at(index)?.action.as_ref()))
+    })
+}
+
+/// Stores when a PREEMPT decision is carried out: `*has` is true and `*at` is the time in
+/// seconds on the host's clock (the pass's `now`: done already; later: the job was
+/// signalled and a later pass repeats the decision then). For other kinds `*has` is false
+/// and `*at` is 0.
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_decisions_at(
+    decisions: Option<&hpcsched_decisions>,
+    index: usize,
+    at: Option<&mut u64>,
+    has: Option<&mut bool>,
+) -> hpcsched_result {
+    optional_getter(decisions, "decisions", at, has, 0, |d| Ok(d.at(index)?.at))
 }
 
 /// Stores in `*out` how many nodes a START decision allocates (0 for other kinds).

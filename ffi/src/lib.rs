@@ -11,8 +11,9 @@
 //!   row lists `hpcsched_limits`, `hpcsched_shares`, `hpcsched_priorities`) made by a
 //!   constructor and
 //!   released by the matching `_free`, which accepts NULL. All-number views
-//!   (`hpcsched_partition_usage`, `hpcsched_user_usage`, `hpcsched_replay_summary`) and a
-//!   job record (`hpcsched_record`) are plain structs one call fills.
+//!   (`hpcsched_partition_usage`, `hpcsched_user_usage`, `hpcsched_replay_summary`,
+//!   `hpcsched_preemption_stats`) and a job record (`hpcsched_record`) are plain structs
+//!   one call fills.
 //! - Times are whole seconds on the host's clock (`uint64_t now`); job ids are `uint32_t`.
 //!   An optional value comes with a `bool *has` out-param (or a `has_` field).
 //! - Fallible functions return an [`hpcsched_result`] and write their outputs through
@@ -34,7 +35,8 @@
 //! `examples/c/records.c` (sacct-like records and usage views of a small cluster) and
 //! `examples/c/replay.c` (workload replays, and their records as the CLI's CSV) and
 //! `examples/c/limits.c` (a shared cluster's accounts, a per-user GPU cap, the usage view
-//! of every limit, fair-share with sprio and sshare).
+//! of every limit, fair-share with sprio and sshare) and `examples/c/preemption.c` (a
+//! high-tier job preempting a best-effort one: PREEMPT decisions, GraceTime, the stats).
 //!
 //! The same functions are callable from Rust, which is how this crate's tests exercise them:
 //!

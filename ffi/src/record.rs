@@ -1,15 +1,16 @@
 //! Job accounting records for C: the list handle (`hpcsched_records`, from a scheduler or a
 //! replay) and its row struct (`hpcsched_record`), built from the core's one exported row,
-//! `hpcsched::record::RecordRow`, field by field.
+//! `hpcsched::record::RecordRow`, field by field, and the record's `restarts`.
 
 use crate::boundary::{arg_ref, c_string, free, getter, guard, hpcsched_result, item, out_param};
+use hpcsched::JobRecord;
 use hpcsched::record::RecordRow;
 use std::ffi::{CString, c_char};
 use std::ptr;
 use std::sync::OnceLock;
 
 /// One job's accounting record, as sacct shows it: the columns of the CLI's `--records`
-/// CSV (hpcsched_record_column), in that order.
+/// CSV (hpcsched_record_column), in that order, then `restarts`.
 ///
 /// Filled by hpcsched_records_get. The strings point into the list the record was read
 /// from and stay valid until that list (or the replay that lends it) is released; they are
@@ -69,6 +70,11 @@ pub struct hpcsched_record {
     /// AllocTRES in sacct's form and order (`cpu=4,mem=8192M,node=1,gres/gpu=2`), empty
     /// when the job never started.
     pub alloc_tres: *const c_char,
+    /// Restarts: how many times the job had been requeued before this run (0 for a job
+    /// never requeued). A job requeued by preemption has one record per run, by start
+    /// time: its ended runs in state PREEMPTED, then its latest. Not a record column
+    /// (hpcsched_record_column): the CLI's CSV does not have it.
+    pub restarts: u32,
 }
 
 impl hpcsched_record {
@@ -98,6 +104,7 @@ impl hpcsched_record {
             nodes: ptr::null(),
             alloc_cpus: 0,
             alloc_tres: ptr::null(),
+            restarts: 0,
         }
     }
 }
@@ -109,8 +116,8 @@ struct Entry {
     _strings: Vec<CString>,
 }
 
-impl From<RecordRow> for Entry {
-    fn from(row: RecordRow) -> Self {
+impl Entry {
+    fn new(row: RecordRow, restarts: u32) -> Self {
         // No `..`: a column added to the core's row stops this compiling until C shows it.
         let RecordRow {
             job,
@@ -163,6 +170,7 @@ impl From<RecordRow> for Entry {
             nodes: lend(&nodes),
             alloc_cpus,
             alloc_tres: lend(&alloc_tres),
+            restarts,
         };
         Entry {
             row,
@@ -176,15 +184,23 @@ impl From<RecordRow> for Entry {
 /// Made by hpcsched_scheduler_records (every job, by job id) and released with
 /// hpcsched_records_free, or lent by hpcsched_replay_records (in the order jobs left the
 /// system; released with the replay). It is a snapshot and does not refer to the scheduler.
+#[derive(Default)]
 pub struct hpcsched_records {
     items: Vec<Entry>,
 }
 
 impl hpcsched_records {
-    pub(crate) fn new(rows: impl IntoIterator<Item = RecordRow>) -> Self {
-        Self {
-            items: rows.into_iter().map(Entry::from).collect(),
+    pub(crate) fn new<'a>(records: impl IntoIterator<Item = &'a JobRecord>) -> Self {
+        let mut list = Self::default();
+        for r in records {
+            list.push(r);
         }
+        list
+    }
+
+    /// Adds a record at the end.
+    pub(crate) fn push(&mut self, r: &JobRecord) {
+        self.items.push(Entry::new(RecordRow::from(r), r.restarts));
     }
 }
 

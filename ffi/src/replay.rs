@@ -9,7 +9,7 @@ use crate::cluster::hpcsched_cluster;
 use crate::queue::hpcsched_queue;
 use crate::record::hpcsched_records;
 use crate::scheduler::preset;
-use hpcsched::record::RecordRow;
+use crate::status::hpcsched_preemption_stats;
 use hpcsched::replay::{Replay, ReplayOutcome, ReplaySettings, WorkloadInput};
 use hpcsched::simulator::Overrun;
 use hpcsched::{Duration, JobRecord, Timestamp};
@@ -94,6 +94,7 @@ pub struct hpcsched_replay_summary {
 /// the cluster it ran on. The records and strings it lends stay valid until it is released.
 pub struct hpcsched_replay {
     outcome: ReplayOutcome,
+    preemption: hpcsched_preemption_stats,
     records: hpcsched_records,
     queue: hpcsched_queue,
     json: CString,
@@ -177,15 +178,16 @@ pub unsafe extern "C" fn hpcsched_replay_run(
         let input = WorkloadInput::open(path)?;
         let cluster = cluster.map(|c| c.inner.clone());
         let mut replay = Replay::new(cluster, input, &settings)?;
-        let mut rows = Vec::new();
-        let outcome = replay.run(&mut |r: &JobRecord| rows.push(RecordRow::from(r)))?;
+        let mut records = hpcsched_records::default();
+        let outcome = replay.run(&mut |r: &JobRecord| records.push(r))?;
         let json = serde_json::to_string(&outcome).map_err(|e| {
             Failure::new(hpcsched_result::Panic, format!("the outcome as JSON: {e}"))
         })?;
         Ok(hpcsched_replay {
             queue: hpcsched_queue::new(replay.scheduler().queue()),
             outcome,
-            records: hpcsched_records::new(rows),
+            records,
+            preemption: replay.scheduler().preemption_stats().into(),
             json: crate::boundary::c_string(&json),
         })
     })
@@ -212,7 +214,24 @@ pub extern "C" fn hpcsched_replay_get_summary(
     )
 }
 
-/// Stores in `*out` the replay's records, one per job, in the order jobs left the system
+/// Fills `*out` with what preemption did over the replay: runs cancelled, requeued and
+/// suspended, and the CPU-seconds lost (all zero without preemption, and on failure).
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_replay_get_preemption(
+    replay: Option<&hpcsched_replay>,
+    out: Option<&mut hpcsched_preemption_stats>,
+) -> hpcsched_result {
+    getter(
+        replay,
+        "replay",
+        out,
+        hpcsched_preemption_stats::default(),
+        |r| Ok(r.preemption),
+    )
+}
+
+/// Stores in `*out` the replay's records, one per job (and one per run preemption ended
+/// of a requeued job, in state PREEMPTED), in the order jobs left the system
 /// (the jobs still in it at a `stop_at` last, by job id), as the CLI's `--records` file
 /// has them; read them with hpcsched_records_count and hpcsched_records_get. The list is
 /// lent by the replay: it stays valid until the replay is released, and must not be
@@ -411,6 +430,81 @@ mod tests {
         assert_eq!(n, records.iter().filter(|r| !r.has_end).count());
         assert!(n > 0);
         hpcsched_replay_free(replay);
+    }
+
+    /// A replay under preempt/partition_prio: the stats and the requeued job's two runs.
+    #[test]
+    fn preemption_stats_and_runs() {
+        let dir = std::env::temp_dir().join(format!("hpcsched-ffi-preempt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let jobs = dir.join("tiers.jobs");
+        std::fs::write(
+            &jobs,
+            "0 3600 alice -p low -N4 -n16 -t 60\n100 600 bob -p high -N2 -n8 -t 30\n",
+        )
+        .unwrap();
+        let conf = c"SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+PreemptType=preempt/partition_prio
+PreemptMode=REQUEUE
+NodeName=n[1-4] CPUs=4 RealMemory=4000
+PartitionName=low Nodes=n[1-4] PriorityTier=1 DefMemPerCPU=100 Default=YES
+PartitionName=high Nodes=n[1-4] PriorityTier=10 DefMemPerCPU=100
+";
+        let mut cluster = None;
+        // SAFETY: a NUL-terminated string.
+        let r = unsafe { hpcsched_cluster_from_slurm_conf(conf.as_ptr(), slot(&mut cluster)) };
+        assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+        let workload = CString::new(jobs.to_str().unwrap()).unwrap();
+        let (r, replay) = run(&workload, cluster.as_deref(), None, None);
+        hpcsched_cluster_free(cluster);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+        let mut p = hpcsched_preemption_stats::default();
+        assert_eq!(
+            hpcsched_replay_get_preemption(replay.as_deref(), Some(&mut p)),
+            hpcsched_result::Ok
+        );
+        assert_eq!(
+            (
+                p.preempted,
+                p.requeued,
+                p.cancelled,
+                p.suspended,
+                p.lost_cpu_seconds
+            ),
+            (1, 1, 0, 0, 1600)
+        );
+        // The low job's preempted run (0 to 100), then its run after the high job's end.
+        let runs: Vec<_> = rows(replay.as_deref())
+            .iter()
+            .filter(|r| r.job == 1)
+            .map(|r| {
+                // SAFETY: borrowed from the live replay.
+                let state = unsafe { CStr::from_ptr(r.state) }
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                (state, r.start, r.end, r.restarts)
+            })
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                ("PREEMPTED".to_owned(), 0, 100, 0),
+                ("COMPLETED".to_owned(), 701, 4301, 1),
+            ]
+        );
+        hpcsched_replay_free(replay);
+        let mut none = hpcsched_preemption_stats {
+            requeued: 2,
+            ..Default::default()
+        };
+        assert_eq!(
+            hpcsched_replay_get_preemption(None, Some(&mut none)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(none, hpcsched_preemption_stats::default());
     }
 
     #[test]

@@ -117,8 +117,10 @@ pub unsafe extern "C" fn hpcsched_scheduler_submit(
 
 /// Runs one scheduling pass at `now` and stores in `*out` what the host must do: jobs to
 /// start (with their allocations), running jobs that reached their time limit, pending
-/// jobs ended because they can never run. The caller owns the list and must release it
-/// with hpcsched_decisions_free. The pass also refreshes the estimates.
+/// jobs ended because they can never run, running jobs preempted (cancelled, requeued or
+/// suspended, now or after their grace time) and suspended jobs resumed. The caller owns
+/// the list and must release it with hpcsched_decisions_free. The pass also refreshes the
+/// estimates.
 #[unsafe(no_mangle)]
 pub extern "C" fn hpcsched_scheduler_schedule(
     scheduler: Option<&mut hpcsched_scheduler>,
@@ -1182,5 +1184,229 @@ PartitionName=gpu Nodes=g1 Default=YES
         hpcsched_estimates_free(None);
         hpcsched_job_free(None);
         hpcsched_job_ids_free(None);
+    }
+}
+
+/// Preemption through C: the PREEMPT and RESUME decisions, the stats, the records of a
+/// requeued job's runs.
+#[cfg(test)]
+mod preemption_tests {
+    use super::*;
+    use crate::cluster::{hpcsched_cluster_free, hpcsched_cluster_from_slurm_conf};
+    use crate::decision::*;
+    use crate::record::{
+        hpcsched_record, hpcsched_records_count, hpcsched_records_free, hpcsched_records_get,
+    };
+    use crate::request::{hpcsched_request_free, tests::request};
+    use crate::status::{
+        hpcsched_preemption_stats, hpcsched_scheduler_preemption_stats, hpcsched_scheduler_records,
+    };
+    use crate::tests::{last_message, slot};
+    use hpcsched::preempt::PreemptAction;
+    use hpcsched::{Decision, JobId};
+    use std::ffi::{CStr, c_char};
+    use std::ptr;
+
+    /// Four 4-CPU nodes shared by a best-effort tier and a high tier (tests/preemption.rs).
+    const TIERS: &CStr = c"SelectType=select/cons_tres
+SelectTypeParameters=CR_Core_Memory
+PreemptType=preempt/partition_prio
+PreemptMode=REQUEUE
+NodeName=n[1-4] CPUs=4 RealMemory=4000
+PartitionName=low Nodes=n[1-4] PriorityTier=1 DefMemPerCPU=100 Default=YES
+PartitionName=high Nodes=n[1-4] PriorityTier=10 DefMemPerCPU=100
+";
+
+    fn cstr(p: *const c_char) -> Option<String> {
+        // SAFETY: NULL or a string borrowed from a live handle.
+        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned())
+    }
+
+    /// One decision as C reads it: (kind, job, by, action, at).
+    type Row = (
+        hpcsched_decision_kind,
+        u32,
+        u32,
+        Option<String>,
+        Option<u64>,
+    );
+
+    fn rows(d: Option<&hpcsched_decisions>) -> Vec<Row> {
+        let mut n = 0usize;
+        assert_eq!(
+            hpcsched_decisions_count(d, Some(&mut n)),
+            hpcsched_result::Ok
+        );
+        (0..n)
+            .map(|i| {
+                let (mut kind, mut job, mut by) = (hpcsched_decision_kind::Other, 0u32, 9u32);
+                let (mut action, mut at, mut has) = (ptr::null(), 9u64, true);
+                hpcsched_decisions_kind(d, i, Some(&mut kind));
+                hpcsched_decisions_job(d, i, Some(&mut job));
+                hpcsched_decisions_by(d, i, Some(&mut by));
+                hpcsched_decisions_action(d, i, Some(&mut action));
+                let r = hpcsched_decisions_at(d, i, Some(&mut at), Some(&mut has));
+                assert_eq!(r, hpcsched_result::Ok);
+                if !has {
+                    assert_eq!(at, 0);
+                }
+                (kind, job, by, cstr(action), has.then_some(at))
+            })
+            .collect()
+    }
+
+    fn schedule(s: &mut Option<Box<hpcsched_scheduler>>, now: u64) -> Vec<Row> {
+        let mut d = None;
+        assert_eq!(
+            hpcsched_scheduler_schedule(s.as_deref_mut(), now, slot(&mut d)),
+            hpcsched_result::Ok
+        );
+        let out = rows(d.as_deref());
+        hpcsched_decisions_free(d.take());
+        out
+    }
+
+    fn submit(s: &mut Option<Box<hpcsched_scheduler>>, script: &CStr, now: u64) -> u32 {
+        let r = request(script);
+        let mut id = 0;
+        // SAFETY: live handles, a NUL-terminated user, a local out-param.
+        let code = unsafe {
+            hpcsched_scheduler_submit(
+                s.as_deref_mut(),
+                r.as_deref(),
+                c"alice".as_ptr(),
+                now,
+                Some(&mut id),
+            )
+        };
+        assert_eq!(code, hpcsched_result::Ok, "{}", last_message());
+        hpcsched_request_free(r);
+        id
+    }
+
+    fn stats(s: Option<&hpcsched_scheduler>) -> hpcsched_preemption_stats {
+        let mut out = hpcsched_preemption_stats {
+            preempted: 9,
+            ..Default::default()
+        };
+        assert_eq!(
+            hpcsched_scheduler_preemption_stats(s, Some(&mut out)),
+            hpcsched_result::Ok
+        );
+        out
+    }
+
+    use hpcsched_decision_kind::{Preempt, Start};
+
+    #[test]
+    fn a_high_tier_job_requeues_the_best_effort_job() {
+        let (mut c, mut s) = (None, None);
+        // SAFETY: a NUL-terminated conf, live handles, local out-params.
+        unsafe {
+            let r = hpcsched_cluster_from_slurm_conf(TIERS.as_ptr(), slot(&mut c));
+            assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+            let r = hpcsched_scheduler_new(c.as_deref(), ptr::null(), slot(&mut s));
+            assert_eq!(r, hpcsched_result::Ok, "{}", last_message());
+        }
+        hpcsched_cluster_free(c);
+        assert_eq!(stats(s.as_deref()), hpcsched_preemption_stats::default());
+        let low = submit(&mut s, c"#!/bin/sh\n#SBATCH -p low -N4 -n16 -t 60\n", 0);
+        assert_eq!(schedule(&mut s, 0), [(Start, low, 0, None, None)]);
+        let high = submit(&mut s, c"#!/bin/sh\n#SBATCH -p high -N2 -n8 -t 30\n", 100);
+        // The low job is requeued now; the high one starts the second after.
+        assert_eq!(
+            schedule(&mut s, 100),
+            [(Preempt, low, high, Some("REQUEUE".to_owned()), Some(100))]
+        );
+        assert_eq!(schedule(&mut s, 101), [(Start, high, 0, None, None)]);
+        let st = stats(s.as_deref());
+        assert_eq!(
+            st,
+            hpcsched_preemption_stats {
+                preempted: 1,
+                cancelled: 0,
+                requeued: 1,
+                suspended: 0,
+                lost_cpu_seconds: 1600,
+            }
+        );
+        // The preempted run, then the pending job with Restarts=1.
+        let mut list = None;
+        assert_eq!(
+            hpcsched_scheduler_records(s.as_deref(), 150, slot(&mut list)),
+            hpcsched_result::Ok
+        );
+        let mut n = 0usize;
+        hpcsched_records_count(list.as_deref(), Some(&mut n));
+        let runs: Vec<(String, bool, u64, u32)> = (0..n)
+            .filter_map(|i| {
+                let mut r = hpcsched_record::empty();
+                hpcsched_records_get(list.as_deref(), i, Some(&mut r));
+                (r.job == low).then(|| (cstr(r.state).unwrap(), r.has_start, r.start, r.restarts))
+            })
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                ("PREEMPTED".to_owned(), true, 0, 0),
+                ("PENDING".to_owned(), false, 0, 1),
+            ]
+        );
+        hpcsched_records_free(list);
+        hpcsched_scheduler_free(s);
+        let mut none = hpcsched_preemption_stats {
+            requeued: 3,
+            ..Default::default()
+        };
+        assert_eq!(
+            hpcsched_scheduler_preemption_stats(None, Some(&mut none)),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(none, hpcsched_preemption_stats::default());
+    }
+
+    /// The kinds no scenario of today's core emits (SUSPEND, RESUME) read as the header
+    /// says, and a grace time's later `at` is passed through.
+    #[test]
+    fn suspend_resume_and_grace_read_back() {
+        let list = hpcsched_decisions::new(&[
+            Decision::Preempt {
+                job: JobId(3),
+                by: JobId(7),
+                action: PreemptAction::Suspend,
+                at: hpcsched::Timestamp(40),
+            },
+            Decision::Preempt {
+                job: JobId(4),
+                by: JobId(7),
+                action: PreemptAction::Cancel,
+                at: hpcsched::Timestamp(60),
+            },
+            Decision::Resume { job: JobId(3) },
+        ]);
+        assert_eq!(
+            rows(Some(&list)),
+            [
+                (Preempt, 3, 7, Some("SUSPEND".to_owned()), Some(40)),
+                (Preempt, 4, 7, Some("CANCEL".to_owned()), Some(60)),
+                (hpcsched_decision_kind::Resume, 3, 0, None, None),
+            ]
+        );
+        let (mut p, mut n) = (ptr::dangling(), 5usize);
+        hpcsched_decisions_state(Some(&list), 0, Some(&mut p));
+        assert!(p.is_null());
+        hpcsched_decisions_node_count(Some(&list), 2, Some(&mut n));
+        assert_eq!(n, 0);
+        let (mut at, mut has) = (1u64, true);
+        assert_eq!(
+            hpcsched_decisions_at(Some(&list), 3, Some(&mut at), Some(&mut has)),
+            hpcsched_result::OutOfRange
+        );
+        assert_eq!((at, has), (0, false));
+        assert_eq!(
+            hpcsched_decisions_at(Some(&list), 0, Some(&mut at), None),
+            hpcsched_result::NullArgument
+        );
+        assert_eq!(last_message(), "argument `has` is NULL");
     }
 }

@@ -13,8 +13,7 @@ use crate::boundary::{
 };
 use crate::record::hpcsched_records;
 use crate::scheduler::hpcsched_scheduler;
-use hpcsched::record::RecordRow;
-use hpcsched::{LimitUsage, RejectReason, Timestamp};
+use hpcsched::{LimitUsage, PreemptionStats, RejectReason, Timestamp};
 use std::ffi::{CString, c_char};
 use std::mem::MaybeUninit;
 use std::ptr;
@@ -132,9 +131,58 @@ pub unsafe extern "C" fn hpcsched_scheduler_user_usage(
     })
 }
 
+/// What preemption did so far (PreemptType, PreemptMode): the runs it ended or paused and
+/// the CPU time it cost. Filled by hpcsched_scheduler_preemption_stats and
+/// hpcsched_replay_get_preemption; all zero without preemption.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct hpcsched_preemption_stats {
+    /// Every preemption: `cancelled + requeued + suspended`.
+    pub preempted: u64,
+    /// Runs ended PREEMPTED for good (CANCEL, or REQUEUE of a job that may not be
+    /// requeued).
+    pub cancelled: u64,
+    /// Runs ended PREEMPTED whose job was queued again (REQUEUE).
+    pub requeued: u64,
+    /// Jobs suspended (SUSPEND,GANG).
+    pub suspended: u64,
+    /// CPU-seconds of the runs preemption ended: work lost (a requeued job starts again
+    /// from the beginning).
+    pub lost_cpu_seconds: u64,
+}
+
+impl From<PreemptionStats> for hpcsched_preemption_stats {
+    fn from(s: PreemptionStats) -> Self {
+        Self {
+            preempted: s.preempted(),
+            cancelled: s.cancelled,
+            requeued: s.requeued,
+            suspended: s.suspended,
+            lost_cpu_seconds: s.lost_cpu_seconds,
+        }
+    }
+}
+
+/// Fills `*out` with what preemption did so far on this scheduler (all zero on failure).
+#[unsafe(no_mangle)]
+pub extern "C" fn hpcsched_scheduler_preemption_stats(
+    scheduler: Option<&hpcsched_scheduler>,
+    out: Option<&mut hpcsched_preemption_stats>,
+) -> hpcsched_result {
+    getter(
+        scheduler,
+        "scheduler",
+        out,
+        hpcsched_preemption_stats::default(),
+        |s| Ok(s.inner.preemption_stats().into()),
+    )
+}
+
 /// Stores in `*out` every job the scheduler knows as `sacct` would list it at `now` (which
-/// sets the elapsed time of running jobs), ordered by job id. The caller owns the list and
-/// must release it with hpcsched_records_free; read its rows with hpcsched_records_get.
+/// sets the elapsed time of running jobs), ordered by job id; a job requeued by
+/// preemption has a record per run, its ended runs (PREEMPTED) first. The caller owns the
+/// list and must release it with hpcsched_records_free; read its rows with
+/// hpcsched_records_get.
 #[unsafe(no_mangle)]
 pub extern "C" fn hpcsched_scheduler_records(
     scheduler: Option<&hpcsched_scheduler>,
@@ -144,7 +192,7 @@ pub extern "C" fn hpcsched_scheduler_records(
     make(out, || {
         let scheduler = arg_ref(scheduler, "scheduler")?;
         let records = scheduler.inner.records(Timestamp(now));
-        Ok(hpcsched_records::new(records.iter().map(RecordRow::from)))
+        Ok(hpcsched_records::new(&records))
     })
 }
 

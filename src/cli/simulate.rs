@@ -19,7 +19,7 @@ use hpcsched::replay::{
 use hpcsched::simulator::Overrun;
 use hpcsched::squeue::{self, QueueRow};
 use hpcsched::workload::Skipped;
-use hpcsched::{Duration, JobRecord, Preset, Timestamp};
+use hpcsched::{Duration, JobRecord, PreemptionStats, Preset, Timestamp};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::fs::File;
@@ -494,6 +494,7 @@ fn simulate(args: &SimulateArgs, source: &Source) -> Result<ExitCode, Fatal> {
         args,
         path: &path,
         outcome: &outcome,
+        preemption: replay.scheduler().preemption_stats(),
         keep,
         wall,
     };
@@ -524,6 +525,7 @@ fn simulate(args: &SimulateArgs, source: &Source) -> Result<ExitCode, Fatal> {
             }
         }
         out.push('\n');
+        out.push_str(&report.preemption_text());
         out.push_str(&report.left_pending_text());
         out.push_str(&report.text_footer());
         write_stdout(out.as_bytes())?;
@@ -557,6 +559,8 @@ struct Report<'a> {
     args: &'a SimulateArgs,
     path: &'a str,
     outcome: &'a ReplayOutcome,
+    /// What preemption did over the replay (the scheduler's figures).
+    preemption: PreemptionStats,
     /// How many jobs left pending the text report lists.
     keep: usize,
     wall: f64,
@@ -662,6 +666,27 @@ impl Report<'_> {
         let _ = writeln!(out, "  policy      {}", self.policy_text());
         let _ = writeln!(out, "  overrun     {}", self.overrun_text());
         out
+    }
+
+    /// What preemption did, when it did anything (nothing is printed otherwise): the runs
+    /// it ended or suspended, and the CPU time the ended runs had used, in core-hours and
+    /// CPU-seconds.
+    fn preemption_text(&self) -> String {
+        let p = &self.preemption;
+        let n = p.preempted();
+        if n == 0 {
+            return String::new();
+        }
+        format!(
+            "Preemption        {n} {} preempted ({} requeued, {} cancelled, {} suspended), \
+             {:.2} core-hours lost ({} CPU-seconds)\n\n",
+            if n == 1 { "run" } else { "runs" },
+            p.requeued,
+            p.cancelled,
+            p.suspended,
+            p.lost_cpu_seconds as f64 / 3600.0,
+            p.lost_cpu_seconds
+        )
     }
 
     /// The jobs left pending when the replay ended, if any: the first few, or every one

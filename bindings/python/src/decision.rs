@@ -148,11 +148,19 @@ impl NodeAllocation {
 /// ``kind`` says what. ``"start"``: start ``job`` now in ``partition`` on ``nodes``.
 /// ``"stop"``: the running job reached its time limit and is now in ``state``
 /// (``"TIMEOUT"``); its resources are free. ``"end"``: a pending job was ended without
-/// running; ``state`` and ``reason`` say how and why.
+/// running; ``state`` and ``reason`` say how and why. ``"preempt"``: the running ``job``
+/// gives way to the pending job ``by`` (a higher partition tier or QOS); ``action`` says
+/// what is done to it (``"CANCEL"``, ``"REQUEUE"``, ``"SUSPEND"``) and ``at`` when. With
+/// ``at`` equal to the pass's ``now`` it is done already: a cancelled job is PREEMPTED, a
+/// requeued one PENDING again (kill its processes; it later starts again from the
+/// beginning), a suspended one SUSPENDED (stop its processes until a ``"resume"``). With
+/// ``at`` later (its GraceTime) signal the job now and let it run: the pass at or after
+/// ``at`` repeats the decision with ``at`` equal to its ``now`` and does it, unless the job
+/// ended before. ``"resume"``: a suspended job runs again.
 #[pyclass(module = "hpcsched", frozen, eq, hash, get_all, from_py_object)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Decision {
-    /// ``"start"``, ``"stop"`` or ``"end"``.
+    /// ``"start"``, ``"stop"``, ``"end"``, ``"preempt"`` or ``"resume"``.
     pub kind: String,
     /// The job id.
     pub job: u32,
@@ -164,9 +172,17 @@ pub struct Decision {
     pub state: Option<String>,
     /// Why an ended job was ended, in Slurm's words; None for other kinds.
     pub reason: Option<String>,
+    /// The pending job a preempted job gives way to; None for other kinds.
+    pub by: Option<u32>,
+    /// What preemption does to the job, as PreemptMode names it: ``"CANCEL"``,
+    /// ``"REQUEUE"`` or ``"SUSPEND"``; None for other kinds.
+    pub action: Option<String>,
+    /// When a preemption is done, seconds: the pass's ``now`` (done), or later (the job was
+    /// signalled; its grace time runs); None for other kinds.
+    pub at: Option<u64>,
 }
 
-const KINDS: [&str; 3] = ["start", "stop", "end"];
+const KINDS: [&str; 5] = ["start", "stop", "end", "preempt", "resume"];
 
 impl From<&hpcsched::Decision> for Decision {
     fn from(d: &hpcsched::Decision) -> Self {
@@ -177,6 +193,9 @@ impl From<&hpcsched::Decision> for Decision {
             nodes: Vec::new(),
             state: None,
             reason: None,
+            by: None,
+            action: None,
+            at: None,
         };
         let kind = match d {
             hpcsched::Decision::Start {
@@ -195,6 +214,13 @@ impl From<&hpcsched::Decision> for Decision {
                 out.reason = Some(reason.clone());
                 "end"
             }
+            hpcsched::Decision::Preempt { by, action, at, .. } => {
+                out.by = Some(by.0);
+                out.action = Some(action.to_string());
+                out.at = Some(at.0);
+                "preempt"
+            }
+            hpcsched::Decision::Resume { .. } => "resume",
             // A decision kind newer than these bindings; `job` is still right.
             _ => "other",
         };
@@ -206,7 +232,11 @@ impl From<&hpcsched::Decision> for Decision {
 #[pymethods]
 impl Decision {
     #[new]
-    #[pyo3(signature = (kind, job, partition=None, nodes=Vec::new(), state=None, reason=None))]
+    #[pyo3(signature = (
+        kind, job, partition=None, nodes=Vec::new(), state=None, reason=None, by=None,
+        action=None, at=None,
+    ))]
+    #[allow(clippy::too_many_arguments)] // Python keyword arguments, one per field.
     fn new(
         kind: String,
         job: u32,
@@ -214,10 +244,13 @@ impl Decision {
         nodes: Vec<NodeAllocation>,
         state: Option<String>,
         reason: Option<String>,
+        by: Option<u32>,
+        action: Option<String>,
+        at: Option<u64>,
     ) -> PyResult<Self> {
         if !KINDS.contains(&kind.as_str()) {
             return Err(PyValueError::new_err(format!(
-                "decision kind must be 'start', 'stop' or 'end', not {kind:?}"
+                "decision kind must be 'start', 'stop', 'end', 'preempt' or 'resume', not {kind:?}"
             )));
         }
         Ok(Self {
@@ -227,6 +260,9 @@ impl Decision {
             nodes,
             state,
             reason,
+            by,
+            action,
+            at,
         })
     }
 
@@ -245,9 +281,22 @@ impl Decision {
         Vec<NodeAllocation>,
         Option<String>,
         Option<String>,
+        Option<u32>,
+        Option<String>,
+        Option<u64>,
     ) {
         let c = self.clone();
-        (c.kind, c.job, c.partition, c.nodes, c.state, c.reason)
+        (
+            c.kind,
+            c.job,
+            c.partition,
+            c.nodes,
+            c.state,
+            c.reason,
+            c.by,
+            c.action,
+            c.at,
+        )
     }
 
     /// Node names of a started job's allocation.
@@ -269,6 +318,15 @@ impl Decision {
         }
         if let Some(reason) = &self.reason {
             let _ = write!(s, ", reason={}", py_repr_str(py, reason));
+        }
+        if let Some(by) = self.by {
+            let _ = write!(s, ", by={by}");
+        }
+        if let Some(action) = &self.action {
+            let _ = write!(s, ", action={}", py_repr_str(py, action));
+        }
+        if let Some(at) = self.at {
+            let _ = write!(s, ", at={at}");
         }
         s.push(')');
         s

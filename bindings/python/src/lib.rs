@@ -26,7 +26,8 @@ pub use request::JobRequest;
 pub use scheduler::Scheduler;
 pub use simulate::{LeftPending, RefusedJob, SimResult, SkippedLine, Stats, Summary, Workload};
 pub use status::{
-    JobRecord, LimitStatus, LimitUsage, PartitionUsage, PriorityRow, QueueRow, ShareRow, UserUsage,
+    JobRecord, LimitStatus, LimitUsage, PartitionUsage, PreemptionStats, PriorityRow, QueueRow,
+    ShareRow, UserUsage,
 };
 pub use values::{Gres, Node, Partition};
 
@@ -52,9 +53,9 @@ mod hpcsched_module {
     #[pymodule_export]
     use super::{
         Cluster, Decision, Estimate, Gres, GresAllocation, Job, JobRecord, JobRequest, LeftPending,
-        LimitStatus, LimitUsage, Node, NodeAllocation, Partition, PartitionUsage, PriorityRow,
-        QueueRow, RefusedJob, ResolvedJob, Scheduler, ShareRow, SimResult, SkippedLine, Stats,
-        Summary, UserUsage, Workload,
+        LimitStatus, LimitUsage, Node, NodeAllocation, Partition, PartitionUsage, PreemptionStats,
+        PriorityRow, QueueRow, RefusedJob, ResolvedJob, Scheduler, ShareRow, SimResult,
+        SkippedLine, Stats, Summary, UserUsage, Workload,
     };
 
     #[pymodule_export]

@@ -5,7 +5,8 @@ use crate::decision::{Decision, Estimate, Job};
 use crate::errors::{Error, job_err, node_err, partition_err, policy_err, submit_err};
 use crate::request::JobRequest;
 use crate::status::{
-    JobRecord, LimitStatus, LimitUsage, PartitionUsage, PriorityRow, QueueRow, ShareRow, UserUsage,
+    JobRecord, LimitStatus, LimitUsage, PartitionUsage, PreemptionStats, PriorityRow, QueueRow,
+    ShareRow, UserUsage,
 };
 use crate::values::{Gres, Limit};
 use hpcsched::{GresSpec, HoldKind, JobId, PartitionState, Policy, Preset, Timestamp};
@@ -207,6 +208,12 @@ impl Scheduler {
             .iter()
             .map(JobRecord::from)
             .collect())
+    }
+
+    /// What preemption did so far: runs cancelled, requeued and suspended, and the
+    /// CPU-seconds lost; all zero without preemption.
+    fn preemption_stats(&self) -> PyResult<PreemptionStats> {
+        Ok(self.lock()?.preemption_stats().into())
     }
 
     /// How a partition's nodes are used now, as ``sinfo`` summarises them; None for an

@@ -12,7 +12,7 @@
 use crate::cluster::Cluster;
 use crate::decision::{Estimate, reason};
 use crate::errors::{Error, located_err, policy_err, py_err, workload_err};
-use crate::status::{JobRecord, QueueRow};
+use crate::status::{JobRecord, PreemptionStats, QueueRow};
 use crate::values::{py_repr, py_repr_str};
 use hpcsched::record::{Cell, RecordRow};
 use hpcsched::replay::{
@@ -495,6 +495,7 @@ pub struct SimResult {
     passes: u64,
     end: u64,
     stopped: bool,
+    preemption: PreemptionStats,
 }
 
 #[pymethods]
@@ -577,6 +578,12 @@ impl SimResult {
     #[getter]
     fn stopped(&self) -> bool {
         self.stopped
+    }
+    /// What preemption did over the replay: runs cancelled, requeued and suspended, and
+    /// the CPU-seconds lost; all zero without preemption.
+    #[getter]
+    fn preemption(&self) -> PreemptionStats {
+        self.preemption.clone()
     }
 
     /// The records as columns (`{"job": [...], "start": [...], ...}`), one per column of
@@ -767,11 +774,13 @@ pub fn simulate(
         skipped,
         estimates,
         queue,
+        preemption,
     } = replay;
     let rows: Vec<RecordRow> = records.iter().map(RecordRow::from).collect();
     let records = rows
         .iter()
-        .map(|r| Py::new(py, JobRecord::from(r.clone())))
+        .zip(&records)
+        .map(|(row, r)| Py::new(py, JobRecord::new(row.clone(), r.restarts)))
         .collect::<PyResult<Vec<_>>>()?;
     Ok(SimResult {
         records,
@@ -798,6 +807,7 @@ pub fn simulate(
         passes: outcome.passes,
         end: outcome.end,
         stopped: outcome.stopped,
+        preemption: preemption.into(),
     })
 }
 
@@ -870,6 +880,7 @@ struct Done {
     skipped: Vec<Skipped>,
     estimates: Vec<hpcsched::Estimate>,
     queue: Vec<hpcsched::squeue::QueueRow>,
+    preemption: hpcsched::PreemptionStats,
 }
 
 /// Why a replay could not run, held without the GIL and raised once it is back.
@@ -993,6 +1004,7 @@ fn replay(
         skipped: watcher.skipped,
         estimates,
         queue,
+        preemption: replay.scheduler().preemption_stats(),
     })
 }
 

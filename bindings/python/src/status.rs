@@ -49,10 +49,15 @@ pub struct JobRecord {
     pub alloc_cpus: u64,
     /// ``AllocTRES`` (``"cpu=4,mem=8192M,node=1,gres/gpu=2"``); empty if it never started.
     pub alloc_tres: String,
+    /// ``Restarts``: how many times the job had been requeued before this run (0 if never).
+    /// A job requeued by preemption has a record per run, by start time: its ended runs
+    /// (``"PREEMPTED"``), then its latest.
+    pub restarts: u32,
 }
 
-impl From<RecordRow> for JobRecord {
-    fn from(row: RecordRow) -> Self {
+impl JobRecord {
+    /// The core's row and the record's `restarts` (not a column of the row).
+    pub(crate) fn new(row: RecordRow, restarts: u32) -> Self {
         // Every field, by name: a field added to the core's row stops this compiling.
         let RecordRow {
             job,
@@ -95,13 +100,14 @@ impl From<RecordRow> for JobRecord {
             nodes,
             alloc_cpus,
             alloc_tres,
+            restarts,
         }
     }
 }
 
 impl From<&hpcsched::JobRecord> for JobRecord {
     fn from(r: &hpcsched::JobRecord) -> Self {
-        RecordRow::from(r).into()
+        Self::new(RecordRow::from(r), r.restarts)
     }
 }
 
@@ -118,6 +124,47 @@ impl JobRecord {
             py_repr_str(py, &self.nodes),
             self.alloc_cpus,
             py_repr_str(py, &self.alloc_tres),
+        )
+    }
+}
+
+/// What preemption did (PreemptType, PreemptMode): the runs it ended or paused and the CPU
+/// time it cost (``Scheduler.preemption_stats()``, ``SimResult.preemption``).
+#[pyclass(module = "hpcsched", frozen, eq, hash, get_all)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PreemptionStats {
+    /// Every preemption: ``cancelled + requeued + suspended``.
+    pub preempted: u64,
+    /// Runs ended PREEMPTED for good (CANCEL, or REQUEUE of a job that may not be
+    /// requeued).
+    pub cancelled: u64,
+    /// Runs ended PREEMPTED whose job was queued again (REQUEUE).
+    pub requeued: u64,
+    /// Jobs suspended (SUSPEND,GANG).
+    pub suspended: u64,
+    /// CPU-seconds of the runs preemption ended: work lost (a requeued job starts again
+    /// from the beginning).
+    pub lost_cpu_seconds: u64,
+}
+
+impl From<hpcsched::PreemptionStats> for PreemptionStats {
+    fn from(s: hpcsched::PreemptionStats) -> Self {
+        Self {
+            preempted: s.preempted(),
+            cancelled: s.cancelled,
+            requeued: s.requeued,
+            suspended: s.suspended,
+            lost_cpu_seconds: s.lost_cpu_seconds,
+        }
+    }
+}
+
+#[pymethods]
+impl PreemptionStats {
+    fn __repr__(&self) -> String {
+        format!(
+            "PreemptionStats(preempted={}, cancelled={}, requeued={}, suspended={}, lost_cpu_seconds={})",
+            self.preempted, self.cancelled, self.requeued, self.suspended, self.lost_cpu_seconds
         )
     }
 }

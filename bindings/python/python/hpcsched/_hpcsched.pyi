@@ -57,6 +57,7 @@ __all__ = [
     "PartitionError",
     "PartitionUsage",
     "PolicyError",
+    "PreemptionStats",
     "PriorityRow",
     "QosError",
     "QueueRow",
@@ -610,7 +611,8 @@ class NodeAllocation:
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
-_DecisionKind: TypeAlias = Literal["start", "stop", "end"]
+_DecisionKind: TypeAlias = Literal["start", "stop", "end", "preempt", "resume"]
+_PreemptAction: TypeAlias = Literal["CANCEL", "REQUEUE", "SUSPEND"]
 
 @final
 class Decision:
@@ -619,7 +621,15 @@ class Decision:
     ``kind`` says what. ``"start"``: start ``job`` now in ``partition`` on ``nodes``.
     ``"stop"``: the running job reached its time limit and is now in ``state``
     (``"TIMEOUT"``); its resources are free. ``"end"``: a pending job was ended without
-    running; ``state`` and ``reason`` say how and why.
+    running; ``state`` and ``reason`` say how and why. ``"preempt"``: the running ``job``
+    gives way to the pending job ``by`` (a higher partition tier or QOS); ``action`` says
+    what is done to it (``"CANCEL"``, ``"REQUEUE"``, ``"SUSPEND"``) and ``at`` when. With
+    ``at`` equal to the pass's ``now`` it is done already: a cancelled job is PREEMPTED, a
+    requeued one PENDING again (kill its processes; it later starts again from the
+    beginning), a suspended one SUSPENDED (stop its processes until a ``"resume"``). With
+    ``at`` later (its GraceTime) signal the job now and let it run: the pass at or after
+    ``at`` repeats the decision with ``at`` equal to its ``now`` and does it, unless the job
+    ended before. ``"resume"``: a suspended job runs again.
     """
 
     __match_args__: ClassVar[tuple[str, str]]
@@ -631,10 +641,13 @@ class Decision:
         nodes: list[NodeAllocation] = ...,
         state: str | None = None,
         reason: str | None = None,
+        by: int | None = None,
+        action: _PreemptAction | None = None,
+        at: int | None = None,
     ) -> Decision: ...
     @property
     def kind(self) -> _DecisionKind:
-        """``"start"``, ``"stop"`` or ``"end"``."""
+        """``"start"``, ``"stop"``, ``"end"``, ``"preempt"`` or ``"resume"``."""
     @property
     def job(self) -> int:
         """The job id."""
@@ -653,9 +666,30 @@ class Decision:
     @property
     def reason(self) -> str | None:
         """Why an ended job was ended, in Slurm's words; None for other kinds."""
+    @property
+    def by(self) -> int | None:
+        """The pending job a preempted job gives way to; None for other kinds."""
+    @property
+    def action(self) -> _PreemptAction | None:
+        """What preemption does to the job, as PreemptMode names it: ``"CANCEL"``,
+        ``"REQUEUE"`` or ``"SUSPEND"``; None for other kinds."""
+    @property
+    def at(self) -> int | None:
+        """When a preemption is done, seconds: the pass's ``now`` (done), or later (the job was
+        signalled; its grace time runs); None for other kinds."""
     def __getnewargs__(
         self,
-    ) -> tuple[str, int, str | None, list[NodeAllocation], str | None, str | None]: ...
+    ) -> tuple[
+        str,
+        int,
+        str | None,
+        list[NodeAllocation],
+        str | None,
+        str | None,
+        int | None,
+        str | None,
+        int | None,
+    ]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -861,6 +895,11 @@ class JobRecord:
     @property
     def alloc_tres(self) -> str:
         """``AllocTRES`` (``"cpu=4,mem=8192M,node=1,gres/gpu=2"``); empty if it never started."""
+    @property
+    def restarts(self) -> int:
+        """``Restarts``: how many times the job had been requeued before this run (0 if never).
+        A job requeued by preemption has a record per run, by start time: its ended runs
+        (``"PREEMPTED"``), then its latest."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -906,6 +945,31 @@ class QueueRow:
     @property
     def reason(self) -> str | None:
         """REASON of a pending job, as squeue's ``%r`` prints it."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class PreemptionStats:
+    """What preemption did (PreemptType, PreemptMode): the runs it ended or paused and the CPU
+    time it cost (``Scheduler.preemption_stats()``, ``SimResult.preemption``)."""
+
+    @property
+    def preempted(self) -> int:
+        """Every preemption: ``cancelled + requeued + suspended``."""
+    @property
+    def cancelled(self) -> int:
+        """Runs ended PREEMPTED for good (CANCEL, or REQUEUE of a job that may not be
+        requeued)."""
+    @property
+    def requeued(self) -> int:
+        """Runs ended PREEMPTED whose job was queued again (REQUEUE)."""
+    @property
+    def suspended(self) -> int:
+        """Jobs suspended (SUSPEND,GANG)."""
+    @property
+    def lost_cpu_seconds(self) -> int:
+        """CPU-seconds of the runs preemption ended: work lost (a requeued job starts again
+        from the beginning)."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -1196,6 +1260,9 @@ class Scheduler:
         start time, then pending ones in expected-start order (unplanned last)."""
     def records(self, now: int) -> list[JobRecord]:
         """Every job as ``sacct`` would list it at ``now``, by job id."""
+    def preemption_stats(self) -> PreemptionStats:
+        """What preemption did so far: runs cancelled, requeued and suspended, and the
+        CPU-seconds lost; all zero without preemption."""
     def partition_usage(self, name: str) -> PartitionUsage | None:
         """How a partition's nodes are used now, as ``sinfo`` summarises them; None for an
         unknown partition."""
@@ -1485,6 +1552,10 @@ class SimResult:
     @property
     def stopped(self) -> bool:
         """Whether the replay stopped at ``stop_at`` with work left."""
+    @property
+    def preemption(self) -> PreemptionStats:
+        """What preemption did over the replay: runs cancelled, requeued and suspended, and
+        the CPU-seconds lost; all zero without preemption."""
     def __len__(self) -> int: ...
     def _columns(self) -> dict[str, list[object]]: ...
     def to_pandas(self) -> DataFrame:
