@@ -670,16 +670,6 @@ impl fmt::Display for Summary {
             "States            {} completed, {} failed, {} timeout, {} cancelled, {} other",
             s.completed, s.failed, s.timeout, s.cancelled, s.other_state
         )?;
-        if s.preempted > 0 {
-            writeln!(
-                f,
-                "Preempted         {} runs ({} requeued, {} ended), {} CPU-seconds of work lost",
-                s.preempted,
-                s.requeued,
-                s.preempted - s.requeued,
-                s.lost_cpu_seconds
-            )?;
-        }
         writeln!(f, "Mean wait         {}", or_dash(s.mean_wait, secs_f))?;
         writeln!(f, "Median wait       {}", or_dash(s.median_wait, secs_f))?;
         writeln!(f, "p95 wait          {}", or_dash(s.p95_wait, secs))?;
