@@ -1751,6 +1751,38 @@ fn readme_gpu_cap_example_is_what_the_replay_prints() {
     assert!(out.contains(&queue), "README:\n{queue}\noutput:\n{out}");
 }
 
+/// The README's preemption example: on the bundled shared cluster, the tier-10 job waits
+/// its preemptees' GraceTime (120 s) and a second, and the two best-effort jobs it
+/// requeued count as preempted runs, not as jobs. Each part of the quote between `...`
+/// lines is in the output as it is.
+#[test]
+fn readme_preemption_example_is_what_simulate_prints() {
+    let o = hpcsched(&[
+        "simulate",
+        "--cluster",
+        "examples/clusters/shared-gpu.conf",
+        "--qos",
+        "examples/clusters/shared-gpu.qos",
+        "--jobs",
+        "examples/workloads/shared-gpu-preempt.jobs",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let block = readme_block(
+        "$ hpcsched simulate --cluster examples/clusters/shared-gpu.conf --qos examples/clusters/shared-gpu.qos --jobs examples/workloads/shared-gpu-preempt.jobs",
+    );
+    let mut parts = 0;
+    for part in block.split(|l| l == "...") {
+        if part.is_empty() {
+            continue;
+        }
+        let text = part.join("\n") + "\n";
+        assert!(out.contains(&text), "README:\n{text}\noutput:\n{out}");
+        parts += 1;
+    }
+    assert_eq!(parts, 2);
+}
+
 /// `simulate --accounts` without `--cluster` applies to the machine the SWF header
 /// describes, as `--qos` does: its users then need associations (an accounts file that
 /// does not read is an error, not ignored).

@@ -169,6 +169,12 @@ pub struct Stats {
     pub mean_bounded_slowdown: Option<f64>,
     /// Sum of alloc_cpus × run.
     pub cpu_seconds: u64,
+    /// Runs preemption ended (cancelled, or requeued: a requeued job's earlier runs).
+    pub preempted: u64,
+    /// Of those, the runs whose job was queued again.
+    pub requeued: u64,
+    /// Sum of alloc_cpus × run over the runs preemption ended: work lost.
+    pub lost_cpu_seconds: u64,
     /// cpu_seconds / (CPUs × makespan); a partition's own CPUs per partition, None per
     /// user.
     pub utilization: Option<f64>,
@@ -202,6 +208,9 @@ impl From<&hpcsched::Stats> for Stats {
             max_wait: s.max_wait.map(hpcsched::Duration::as_secs),
             mean_bounded_slowdown: s.mean_bounded_slowdown,
             cpu_seconds: s.cpu_seconds,
+            preempted: s.preempted,
+            requeued: s.requeued,
+            lost_cpu_seconds: s.lost_cpu_seconds,
             utilization: s.utilization,
             makespan: s.makespan.map(hpcsched::Duration::as_secs),
             throughput: s.throughput,
@@ -238,6 +247,9 @@ impl Stats {
         put(&d, "max_wait", self.max_wait)?;
         put(&d, "mean_bounded_slowdown", self.mean_bounded_slowdown)?;
         put(&d, "cpu_seconds", self.cpu_seconds)?;
+        put(&d, "preempted", self.preempted)?;
+        put(&d, "requeued", self.requeued)?;
+        put(&d, "lost_cpu_seconds", self.lost_cpu_seconds)?;
         put(&d, "utilization", self.utilization)?;
         put(&d, "makespan", self.makespan)?;
         put(&d, "throughput", self.throughput)?;

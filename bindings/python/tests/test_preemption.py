@@ -129,6 +129,14 @@ def test_simulate_carries_the_preemption_stats() -> None:
     assert runs(result.records, 1) == [("PREEMPTED", 0, 100, 0), ("COMPLETED", 701, 4301, 1)]
     assert runs(result.records, 2) == [("COMPLETED", 101, 701, 0)]
     assert len(result) == 3
+    # The metrics count jobs, and the preempted run apart: its CPU time was lost.
+    overall = result.summary.overall
+    assert (overall.jobs, overall.preempted, overall.requeued, overall.lost_cpu_seconds) == (
+        2,
+        1,
+        1,
+        1600,
+    )
 
     # The same jobs without preemption: the high job waits, nothing is lost.
     plain = hpcsched.Cluster.from_slurm_conf(

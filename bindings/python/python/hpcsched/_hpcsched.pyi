@@ -1389,6 +1389,15 @@ class Stats:
     def cpu_seconds(self) -> int:
         """Sum of alloc_cpus × run."""
     @property
+    def preempted(self) -> int:
+        """Runs preemption ended (cancelled, or requeued: a requeued job's earlier runs)."""
+    @property
+    def requeued(self) -> int:
+        """Of those, the runs whose job was queued again."""
+    @property
+    def lost_cpu_seconds(self) -> int:
+        """Sum of alloc_cpus × run over the runs preemption ended: work lost."""
+    @property
     def utilization(self) -> float | None:
         """cpu_seconds / (CPUs × makespan); a partition's own CPUs per partition, None per
         user."""
