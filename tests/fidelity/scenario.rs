@@ -178,6 +178,10 @@ pub struct Scenario {
     /// `@conf KEY=VALUE`: slurm.conf lines over the group's for this scenario (the
     /// fair-share group: Slurm reconfigured, hpcsched given the same conf).
     pub(crate) conf: Vec<String>,
+    /// `@ignore-sigterm KEY`: the job's script ignores SIGTERM (`trap '' TERM; sleep N`:
+    /// `sleep` inherits the ignored signal), so a preemption's GraceTime signal leaves it
+    /// running until the kill, as the replay's host assumes.
+    pub(crate) ignore_term: Vec<String>,
     /// Starts agree within this many seconds (generated scenarios: the issue's measure of a
     /// decision, "start within 60 s"); `None`: the hand-written suite's rule (see the
     /// module docs).
@@ -252,6 +256,8 @@ pub(crate) struct PreemptFacts {
     restarts: u32,
     preempted: Option<u64>,
     resumed: Option<u64>,
+    /// The job it was last preempted for (its key).
+    by: Option<String>,
 }
 
 impl PreemptFacts {
@@ -260,7 +266,11 @@ impl PreemptFacts {
     /// `SecsPreSuspend` > 0) at `StartTime + SecsPreSuspend`, and was resumed at its
     /// `SuspendTime` (Slurm sets it at suspend and at resume, `_job_suspend_op()`); a
     /// requeued one at its `SubmitTime` (`batch_requeue_fini()` sets it when the requeue
-    /// completes and clears `PreemptTime`).
+    /// completes and clears `PreemptTime`). slurmctld's log line "preempted JobId=N has
+    /// been requeued|killed to reclaim resources for JobId=M" (`LogPreempted`, `LogBy`),
+    /// when the runner found it, gives the second a CANCEL or REQUEUE was done, and by whom
+    /// (a requeue completes, and `SubmitTime` is set, only once the job's processes are
+    /// gone: seconds later).
     fn of_slurm(state: &str, fields: &[(String, String)]) -> PreemptFacts {
         let get = |k: &str| {
             fields
@@ -268,6 +278,10 @@ impl PreemptFacts {
                 .find(|(f, _)| f == k)
                 .and_then(|(_, v)| v.parse::<u64>().ok())
         };
+        let by = fields
+            .iter()
+            .find(|(f, _)| f == "LogBy")
+            .map(|(_, v)| v.clone());
         let restarts = get("Restarts").unwrap_or(0) as u32;
         let presus = get("SecsPreSuspend").unwrap_or(0);
         let (preempted, resumed) = match state {
@@ -281,12 +295,88 @@ impl PreemptFacts {
             _ if restarts > 0 => (get("SubmitTime"), None),
             _ => (None, None),
         };
+        let preempted = match (get("LogPreempted"), state) {
+            // A job resumed or suspended since: its suspension is the later event.
+            (Some(at), _) if presus == 0 && state != "SUSPENDED" => Some(at),
+            _ => preempted,
+        };
         PreemptFacts {
             restarts,
             preempted,
             resumed,
+            by,
         }
     }
+}
+
+/// Epoch seconds of a slurmctld log line's `[YYYY-MM-DDTHH:MM:SS.mmm]` stamp read as UTC
+/// (the caller corrects for the local offset).
+fn log_stamp(line: &str) -> Option<i64> {
+    let stamp = line.strip_prefix('[')?.get(..19)?;
+    let num = |r: std::ops::Range<usize>| stamp.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// slurmctld's log lines "preempted JobId=N has been requeued|killed to reclaim resources
+/// for JobId=M" of this run's jobs (`ids`: Slurm id -> key), as (preemptee key, second,
+/// action, preemptor key), in the log's order. The log's local time is put on the epoch
+/// by the line that received the run's first job (`first`, at `t0`). A kill at the end
+/// of a GraceTime, done by the 30 s time-limit sweep, names no preemptor ("for
+/// JobId=Invalid"): `None`.
+fn logged_preemptions(
+    ids: &HashMap<String, String>,
+    first: &str,
+    t0: u64,
+) -> Vec<(String, u64, String, Option<String>)> {
+    let path = PathBuf::from(slurm::state_dir()).join("log/slurmctld.log");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let submit = format!("_slurm_rpc_submit_batch_job: JobId={first} ");
+    let Some(offset) = text
+        .lines()
+        .rev()
+        .find(|l| l.contains(&submit))
+        .and_then(log_stamp)
+        .map(|at| t0.cast_signed() - at)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for l in text.lines() {
+        let Some(rest) = l.split_once("] preempted JobId=").map(|(_, r)| r) else {
+            continue;
+        };
+        let mut w = rest.split_whitespace();
+        let (Some(job), Some("has"), Some("been"), Some(action)) =
+            (w.next(), w.next(), w.next(), w.next())
+        else {
+            continue;
+        };
+        let Some(by) = rest.rsplit_once("for JobId=").map(|(_, b)| b.trim()) else {
+            continue;
+        };
+        let (Some(job_key), Some(at)) = (ids.get(job), log_stamp(l)) else {
+            continue;
+        };
+        out.push((
+            job_key.clone(),
+            (at + offset).cast_unsigned(),
+            action.to_owned(),
+            ids.get(by).cloned(),
+        ));
+    }
+    out
 }
 
 pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
@@ -474,6 +564,7 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
     let mut lines = Vec::new();
     let (mut sacctmgr, mut partition_set, mut views) = (Vec::new(), Vec::new(), Vec::new());
     let mut conf = Vec::new();
+    let mut ignore_term = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let at = |what: &str| format!("{}:{}: {what}: `{raw}`", path.display(), i + 1);
         let trimmed = raw.trim();
@@ -501,6 +592,11 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
                     return Err(at("expected `@conf KEY=VALUE`"));
                 }
                 conf.push(tail.to_owned());
+            } else if head == "ignore-sigterm" {
+                if tail.is_empty() {
+                    return Err(at("expected `@ignore-sigterm KEY`"));
+                }
+                ignore_term.push(tail.to_owned());
             } else if head == "sshare" || head == "sprio" {
                 views.push(head.to_owned());
             } else if head == "deviation" {
@@ -577,6 +673,7 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
         partition_set,
         views,
         conf,
+        ignore_term,
         start_tolerance: None,
     })
 }
@@ -851,11 +948,14 @@ fn observe_cleared(
                 "/tmp".into(),
             ];
             args.extend(sbatch_words(i, &s.lines, &ids));
-            let script = if line.exit == 0 {
+            let mut script = if line.exit == 0 {
                 format!("sleep {}", line.runtime)
             } else {
                 format!("sleep {}; exit {}", line.runtime, line.exit)
             };
+            if s.ignore_term.contains(&line.key) {
+                script = format!("trap '' TERM; {script}");
+            }
             args.push(format!("--wrap={script}"));
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             match slurm::run_as(&line.user, "sbatch", &refs) {
@@ -1130,6 +1230,24 @@ fn observe_cleared(
             },
         );
     }
+    // Preemptions as slurmctld logged them: when each CANCEL or REQUEUE was done, and
+    // for which job (the last one of each job).
+    let first_id = events_first_id(s, &ids);
+    let id_keys: HashMap<String, String> = ids
+        .iter()
+        .filter_map(|(i, id)| Some((id.clone(), s.lines.get(*i)?.key.clone())))
+        .collect();
+    if let Some(first_id) = first_id {
+        for (key, at, action, by) in logged_preemptions(&id_keys, &first_id, t0) {
+            let fields = obs.preempt.entry(key).or_default();
+            fields.retain(|(k, _)| !k.starts_with("Log"));
+            fields.push(("LogPreempted".into(), at.to_string()));
+            fields.push(("LogAction".into(), action));
+            if let Some(by) = by {
+                fields.push(("LogBy".into(), by));
+            }
+        }
+    }
     for (name, result) in &mut obs.submits {
         if let Ok(at) = result {
             *at = submitted.get(name).copied().unwrap_or(t0);
@@ -1155,6 +1273,13 @@ fn observe_cleared(
         }
     }
     Ok(obs)
+}
+
+/// The Slurm id of the run's first accepted job (the one `t0` was read from).
+fn events_first_id(s: &Scenario, ids: &HashMap<usize, String>) -> Option<String> {
+    let mut order: Vec<usize> = ids.keys().copied().collect();
+    order.sort_by_key(|&i| (s.lines.get(i).map_or(u64::MAX, |l| l.submit), i));
+    order.first().and_then(|i| ids.get(i).cloned())
 }
 
 /// What sbatch said when it refused a job: its `sbatch: error:` lines, joined by ` / `
@@ -1374,6 +1499,7 @@ fn replay(
     let mut end_of: HashMap<JobId, (u64, i32)> = HashMap::new();
     let mut remaining: HashMap<JobId, (u64, i32)> = HashMap::new();
     let mut preempted_at: HashMap<JobId, u64> = HashMap::new();
+    let mut preempted_by: HashMap<JobId, JobId> = HashMap::new();
     let mut resumed_at: HashMap<JobId, u64> = HashMap::new();
     let mut cancels: BTreeMap<u64, Vec<JobId>> = BTreeMap::new();
     let fate: HashMap<String, (u64, i32)> = s
@@ -1484,12 +1610,16 @@ fn replay(
                 // later `at` is a GraceTime notice (the job runs on, the decision comes
                 // again at `at`).
                 if let Decision::Preempt {
-                    job, action, at, ..
+                    job,
+                    by,
+                    action,
+                    at,
                 } = d
                 {
                     if at == ts {
                         *run_of.entry(job).or_default() += 1;
                         preempted_at.insert(job, now);
+                        preempted_by.insert(job, by);
                         let end = end_of.remove(&job);
                         if action == PreemptAction::Suspend
                             && let Some((end, exit)) = end
@@ -1601,6 +1731,17 @@ fn replay(
             restarts: job.restarts(),
             preempted: preempted_at.get(&job.id()).copied(),
             resumed: resumed_at.get(&job.id()).copied(),
+            by: preempted_by
+                .get(&job.id())
+                .and_then(|by| sched.job(*by))
+                .and_then(|by| {
+                    let line = by.array_task().map_or(by.id(), |(array, _)| array);
+                    let name = key_of.get(&line)?;
+                    Some(match by.array_task() {
+                        Some((_, task)) => format!("{name}_{task}"),
+                        None => name.clone(),
+                    })
+                }),
         };
         if f != PreemptFacts::default() {
             facts.insert(key, f);
@@ -1811,6 +1952,16 @@ fn compare(
                 format!(
                     "Slurm {} / hpcsched {}",
                     slurm_facts.restarts, our_facts.restarts
+                ),
+            ));
+        }
+        if slurm_facts.by.is_some() && slurm_facts.by != our_facts.by {
+            diffs.push((
+                "by",
+                format!(
+                    "Slurm {} / hpcsched {}",
+                    slurm_facts.by.as_deref().unwrap_or("none"),
+                    our_facts.by.as_deref().unwrap_or("none")
                 ),
             ));
         }
