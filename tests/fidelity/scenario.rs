@@ -328,7 +328,7 @@ fn log_stamp(line: &str) -> Option<i64> {
 }
 
 /// slurmctld's log lines "preempted JobId=N has been requeued|killed to reclaim resources
-/// for JobId=M" of this run's jobs (`ids`: Slurm id -> key), as (preemptee key, second,
+/// for JobId=M" (and the variants below) of this run's jobs (`ids`: Slurm id -> key), as (preemptee key, second,
 /// action, preemptor key), in the log's order. The log's local time is put on the epoch
 /// by the line that received the run's first job (`first`, at `t0`). A kill at the end
 /// of a GraceTime, done by the 30 s time-limit sweep, names no preemptor ("for
@@ -354,18 +354,21 @@ fn logged_preemptions(
     };
     let mut out = Vec::new();
     for l in text.lines() {
-        let Some(rest) = l.split_once("] preempted JobId=").map(|(_, r)| r) else {
+        let Some(rest) = l.split_once(" preempted JobId=").map(|(_, r)| r) else {
             continue;
         };
-        let mut w = rest.split_whitespace();
-        let (Some(job), Some("has"), Some("been"), Some(action)) =
-            (w.next(), w.next(), w.next(), w.next())
-        else {
+        // "has been requeued|killed to reclaim resources for JobId=M" (slurm_job_preempt),
+        // "had to be killed" (a requeue refused: --no-requeue), "has been requeued" (gang
+        // requeueing the jobs in a higher tier's shadow, no preemptor named).
+        let job = rest.split_whitespace().next().unwrap_or("");
+        let action = if rest.contains(" requeued") {
+            "requeued"
+        } else if rest.contains(" killed") {
+            "killed"
+        } else {
             continue;
         };
-        let Some(by) = rest.rsplit_once("for JobId=").map(|(_, b)| b.trim()) else {
-            continue;
-        };
+        let by = rest.rsplit_once("for JobId=").map(|(_, b)| b.trim());
         let (Some(job_key), Some(at)) = (ids.get(job), log_stamp(l)) else {
             continue;
         };
@@ -373,7 +376,7 @@ fn logged_preemptions(
             job_key.clone(),
             (at + offset).cast_unsigned(),
             action.to_owned(),
-            ids.get(by).cloned(),
+            by.and_then(|b| ids.get(b)).cloned(),
         ));
     }
     out
