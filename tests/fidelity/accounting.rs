@@ -402,8 +402,8 @@ fn restore_conf(lines: &[String]) -> Result<(), String> {
 /// else empty (`QOS=`: none).
 fn partition_base_value(partition: &str, key: &str) -> String {
     let (conf, saved) = conf_paths();
-    let text = std::fs::read_to_string(if saved.exists() { saved } else { conf })
-        .unwrap_or_default();
+    let text =
+        std::fs::read_to_string(if saved.exists() { saved } else { conf }).unwrap_or_default();
     let on_line = text
         .lines()
         .find(|l| {
@@ -419,8 +419,7 @@ fn partition_base_value(partition: &str, key: &str) -> String {
         match key.to_ascii_lowercase().as_str() {
             "gracetime" => "0",
             "prioritytier" | "priorityjobfactor" => "1",
-            "oversubscribe" => "NO",
-            "exclusiveuser" => "NO",
+            "oversubscribe" | "exclusiveuser" => "NO",
             _ => "",
         }
         .to_owned()
@@ -566,7 +565,11 @@ pub fn undo(s: &Scenario) -> Result<(), String> {
             let value = partition_base_value(p, key);
             slurm::run(
                 "scontrol",
-                &["update", &format!("PartitionName={p}"), &format!("{key}={value}")],
+                &[
+                    "update",
+                    &format!("PartitionName={p}"),
+                    &format!("{key}={value}"),
+                ],
             )
             .map_err(|e| format!("resetting {p} {key}: {e}"))?;
         }

@@ -2,6 +2,7 @@
 //! harness renders for Slurm and which is rendered here the same way for hpcsched.
 
 use hpcsched::Cluster;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// The harness's cluster: the template, with its placeholders filled as `setup.sh` fills
@@ -80,7 +81,7 @@ pub fn with_overlay(template: &str, add: &str, label: &str) -> String {
         out.push('\n');
     }
     if !over.is_empty() {
-        out.push_str(&format!("# ---------------- {label} ----------------\n"));
+        let _ = writeln!(out, "# ---------------- {label} ----------------");
         for line in over {
             out.push_str(line);
             out.push('\n');

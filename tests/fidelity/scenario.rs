@@ -50,8 +50,8 @@
 use crate::Mode;
 use crate::cluster::FidelityCluster;
 use crate::slurm;
-use hpcsched::workload::{WorkloadJob, parse_job_list};
 use hpcsched::preempt::PreemptAction;
+use hpcsched::workload::{WorkloadJob, parse_job_list};
 use hpcsched::{
     Decision, HoldKind, JobId, JobState, PartitionState, Policy, Preset, Scheduler, Timestamp,
 };
@@ -1484,7 +1484,11 @@ fn replay(
     s: &Scenario,
     o: &Observation,
     fc: &FidelityCluster,
-) -> (BTreeMap<String, Row>, FairSide, BTreeMap<String, PreemptFacts>) {
+) -> (
+    BTreeMap<String, Row>,
+    FairSide,
+    BTreeMap<String, PreemptFacts>,
+) {
     let cluster = crate::accounting::scenario_cluster(s, fc);
     let policy = Policy::preset(Preset::Slurm, cluster.config());
     let mut sched = Scheduler::with_policy(cluster, policy);

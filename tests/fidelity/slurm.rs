@@ -90,7 +90,9 @@ pub fn preempt() -> bool {
     run("scontrol", &["show", "config"]).is_ok_and(|c| {
         c.lines().any(|l| {
             l.starts_with("PreemptType ")
-                && l.split('=').nth(1).is_some_and(|v| v.trim() != "preempt/none")
+                && l.split('=')
+                    .nth(1)
+                    .is_some_and(|v| v.trim() != "preempt/none")
         })
     })
 }
