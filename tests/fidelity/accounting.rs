@@ -35,11 +35,11 @@ const BASE_USERS: [&str; 3] = ["alice", "bob", "carol"];
 pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
     let root = crate::root().join("accounting");
     let mut mode = mode;
-    if mode.live() && (!slurm::accounting() || slurm::fairshare()) {
+    if mode.live() && (!slurm::accounting() || slurm::fairshare() || slurm::preempt()) {
         eprintln!(
             "fidelity: the harness's Slurm is not in accounting mode (FIDELITY_ACCOUNTING=1 \
-             tests/fidelity/harness/setup.sh; the fair-share mode weighs priorities): the \
-             accounting group is taken from its recordings"
+             tests/fidelity/harness/setup.sh; the fair-share mode weighs priorities, the \
+             preemption mode preempts): the accounting group is taken from its recordings"
         );
         mode = Mode::Recorded;
     }
@@ -59,7 +59,7 @@ pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
 pub fn run_fairshare(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
     let root = crate::root().join("fairshare");
     let mut mode = mode;
-    if mode.live() && !(slurm::accounting() && slurm::fairshare()) {
+    if mode.live() && !(slurm::accounting() && slurm::fairshare() && !slurm::preempt()) {
         eprintln!(
             "fidelity: the harness's Slurm is not in fair-share mode (FIDELITY_ACCOUNTING=fairshare \
              tests/fidelity/harness/setup.sh): the fair-share group is taken from its recordings"
@@ -72,15 +72,8 @@ pub fn run_fairshare(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
 /// The slurm.conf text with `lines` (`KEY=VALUE`) in place of the lines of the same keys
 /// (added at the end when new).
 pub fn conf_with(conf: &str, lines: &[String]) -> String {
-    let key = |l: &str| {
-        let t = l.trim();
-        (!t.starts_with('#'))
-            .then(|| {
-                t.split_once('=')
-                    .map(|(k, _)| k.trim().to_ascii_lowercase())
-            })
-            .flatten()
-    };
+    // A `PartitionName=NAME ...` line replaces that partition's line only.
+    let key = crate::cluster::key_of;
     let keys: Vec<String> = lines.iter().filter_map(|l| key(l)).collect();
     let mut out: String = conf
         .lines()
@@ -141,7 +134,11 @@ pub fn scenario_cluster(s: &Scenario, fc: &FidelityCluster) -> Cluster {
             fc.cluster.clone()
         })
     };
-    apply_sacctmgr(&mut cluster, &s.sacctmgr.join("\n"));
+    // The base tree exists only in the accounting mode (the preemption mode alone has no
+    // slurmdbd: its scenarios' @partition and @conf lines come here too).
+    if fc.conf.contains("accounting_storage/slurmdbd") {
+        apply_sacctmgr(&mut cluster, &s.sacctmgr.join("\n"));
+    }
     cluster
 }
 
@@ -224,7 +221,15 @@ fn barrier() -> Result<(), String> {
 
 /// Applies a scenario's `@sacctmgr` and `@partition` lines on Slurm (the queue is empty).
 pub fn apply(s: &Scenario) -> Result<(), String> {
-    BASE.get_or_init(tree).clone()?;
+    // Without slurmdbd (the preemption mode alone) there is no tree: only @conf and
+    // @partition lines.
+    let accounting = slurm::accounting();
+    if !accounting && !s.sacctmgr.is_empty() {
+        return Err("@sacctmgr lines need the accounting mode (FIDELITY_ACCOUNTING=1)".into());
+    }
+    if accounting {
+        BASE.get_or_init(tree).clone()?;
+    }
     if !s.conf.is_empty() {
         set_conf(&s.conf)?;
     }
@@ -245,10 +250,12 @@ pub fn apply(s: &Scenario) -> Result<(), String> {
         sacctmgr(&scenario::split_words(line)).map_err(|e| format!("@sacctmgr {line}: {e}"))?;
     }
     for (p, set) in &s.partition_set {
-        slurm::run("scontrol", &["update", &format!("PartitionName={p}"), set])
-            .map_err(|e| format!("@partition {p} {set}: {e}"))?;
+        let mut args = vec!["update".to_owned(), format!("PartitionName={p}")];
+        args.extend(scenario::split_words(set));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        slurm::run("scontrol", &args).map_err(|e| format!("@partition {p} {set}: {e}"))?;
     }
-    barrier()
+    if accounting { barrier() } else { Ok(()) }
 }
 
 fn s_words(w: &[&str]) -> Vec<String> {
@@ -265,7 +272,8 @@ fn conf_paths() -> (std::path::PathBuf, std::path::PathBuf) {
 }
 
 /// Puts a scenario's `@conf` lines in the harness's slurm.conf (kept beside as it was)
-/// and has slurmctld read it again (`scontrol reconfigure`).
+/// and has slurmctld read it again: `scontrol reconfigure`, or a restart when a line
+/// changes a preemption setting ([`needs_restart`]).
 fn set_conf(lines: &[String]) -> Result<(), String> {
     let (conf, saved) = conf_paths();
     if !saved.exists() {
@@ -273,13 +281,72 @@ fn set_conf(lines: &[String]) -> Result<(), String> {
     }
     let before = std::fs::read_to_string(&saved).map_err(|e| e.to_string())?;
     std::fs::write(&conf, conf_with(&before, lines)).map_err(|e| e.to_string())?;
-    reconfigure(lines)
+    reconfigure(lines, needs_restart(lines))
 }
 
-/// `scontrol reconfigure`, then waits until `scontrol show config` gives `lines`' values
-/// and every node is back (idle).
-fn reconfigure(lines: &[String]) -> Result<(), String> {
-    slurm::run("scontrol", &["reconfigure"])?;
+/// Whether `@conf` lines change what `scontrol reconfigure` does not fully apply: the
+/// preemption settings (`PreemptType`, `PreemptMode`, `PreemptExemptTime`, and
+/// `SchedulerParameters` with a `preempt_*` word: `preempt_youngest_first` is read when
+/// the preempt plugin starts, cons_tres's gang mode when the select plugin loads;
+/// /work/notes/issue15-research.md §5), and `SelectType*`.
+pub fn needs_restart(lines: &[String]) -> bool {
+    lines.iter().any(|l| {
+        let (k, v) = l.split_once('=').unwrap_or((l, ""));
+        let k = k.trim().to_ascii_lowercase();
+        k.starts_with("preempt")
+            || k.starts_with("selecttype")
+            || (k == "schedulerparameters" && v.contains("preempt_"))
+    })
+}
+
+/// Restarts the harness's slurmctld on its slurm.conf (`harness/restart-ctld.sh`); says
+/// how long it took on stderr.
+fn restart_ctld() -> Result<(), String> {
+    let script = crate::root().join("harness/restart-ctld.sh");
+    let began = Instant::now();
+    let out = std::process::Command::new(&script)
+        .env("FIDELITY_STATE", slurm::state_dir())
+        .output()
+        .map_err(|e| format!("{}: {e}", script.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{}: {}: {}",
+            script.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    eprintln!(
+        "fidelity: {} ({:.1} s)",
+        String::from_utf8_lossy(&out.stdout).trim(),
+        began.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Whether two values of a key agree as `scontrol show config` prints them: the same
+/// comma-separated words, in any order (`SUSPEND,GANG` is shown `GANG,SUSPEND`), case
+/// aside.
+fn same_value(a: &str, b: &str) -> bool {
+    let words = |v: &str| {
+        let mut w: Vec<String> = v
+            .split(',')
+            .map(|w| w.trim().to_ascii_lowercase())
+            .collect();
+        w.sort();
+        w
+    };
+    words(a) == words(b)
+}
+
+/// `scontrol reconfigure` (or a restart of slurmctld), then waits until `scontrol show
+/// config` gives `lines`' values and every node is back (idle).
+fn reconfigure(lines: &[String], restart: bool) -> Result<(), String> {
+    if restart {
+        restart_ctld()?;
+    } else {
+        slurm::run("scontrol", &["reconfigure"])?;
+    }
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let config = slurm::run("scontrol", &["show", "config"]).unwrap_or_default();
@@ -287,7 +354,7 @@ fn reconfigure(lines: &[String]) -> Result<(), String> {
             let (k, v) = l.split_once('=').unwrap_or((l, ""));
             config.lines().any(|c| {
                 c.split_once('=').is_some_and(|(ck, cv)| {
-                    ck.trim().eq_ignore_ascii_case(k.trim()) && cv.trim().eq_ignore_ascii_case(v)
+                    ck.trim().eq_ignore_ascii_case(k.trim()) && same_value(cv.trim(), v)
                 })
             })
         });
@@ -316,8 +383,9 @@ fn reconfigure(lines: &[String]) -> Result<(), String> {
     }
 }
 
-/// Puts the harness's slurm.conf back as it was before a scenario's `@conf` lines.
-fn restore_conf() -> Result<(), String> {
+/// Puts the harness's slurm.conf back as it was before a scenario's `@conf` lines (a
+/// restart of slurmctld when they changed a preemption setting).
+fn restore_conf(lines: &[String]) -> Result<(), String> {
     let (conf, saved) = conf_paths();
     if !saved.exists() {
         return Ok(());
@@ -325,7 +393,37 @@ fn restore_conf() -> Result<(), String> {
     std::fs::rename(&saved, &conf).map_err(|e| format!("{}: {e}", saved.display()))?;
     // Whatever the base says for the keys is what `show config` gives again: wait for the
     // nodes only.
-    reconfigure(&[])
+    reconfigure(&[], needs_restart(lines))
+}
+
+/// The value a partition's setting returns to after a scenario's `@partition` line: the
+/// one on the partition's line of the harness's slurm.conf (the preemption mode writes
+/// out every key its scenarios change), else Slurm's default for the keys that have one,
+/// else empty (`QOS=`: none).
+fn partition_base_value(partition: &str, key: &str) -> String {
+    let (conf, saved) = conf_paths();
+    let text =
+        std::fs::read_to_string(if saved.exists() { saved } else { conf }).unwrap_or_default();
+    let on_line = text
+        .lines()
+        .find(|l| {
+            crate::cluster::key_of(l).is_some_and(|k| k == format!("partitionname={partition}"))
+        })
+        .and_then(|l| {
+            l.split_whitespace().find_map(|w| {
+                let (k, v) = w.split_once('=')?;
+                k.eq_ignore_ascii_case(key).then(|| v.to_owned())
+            })
+        });
+    on_line.unwrap_or_else(|| {
+        match key.to_ascii_lowercase().as_str() {
+            "gracetime" => "0",
+            "prioritytier" | "priorityjobfactor" => "1",
+            "oversubscribe" | "exclusiveuser" => "NO",
+            _ => "",
+        }
+        .to_owned()
+    })
 }
 
 /// The base value a modified key returns to.
@@ -462,12 +560,19 @@ fn undo_line(line: &str) -> Vec<Vec<String>> {
 pub fn undo(s: &Scenario) -> Result<(), String> {
     // Partitions first: a partition QOS is deleted below.
     for (p, set) in s.partition_set.iter().rev() {
-        let key = set.split('=').next().unwrap_or(set);
-        slurm::run(
-            "scontrol",
-            &["update", &format!("PartitionName={p}"), &format!("{key}=")],
-        )
-        .map_err(|e| format!("resetting {p} {key}: {e}"))?;
+        for word in scenario::split_words(set) {
+            let key = word.split('=').next().unwrap_or(&word);
+            let value = partition_base_value(p, key);
+            slurm::run(
+                "scontrol",
+                &[
+                    "update",
+                    &format!("PartitionName={p}"),
+                    &format!("{key}={value}"),
+                ],
+            )
+            .map_err(|e| format!("resetting {p} {key}: {e}"))?;
+        }
     }
     for line in s.sacctmgr.iter().rev() {
         for cmd in undo_line(line) {
@@ -480,9 +585,15 @@ pub fn undo(s: &Scenario) -> Result<(), String> {
             }
         }
     }
-    barrier()?;
+    let accounting = slurm::accounting();
+    if accounting {
+        barrier()?;
+    }
     if !s.conf.is_empty() {
-        restore_conf()?;
+        restore_conf(&s.conf)?;
+    }
+    if !accounting {
+        return Ok(());
     }
     let base = BASE.get_or_init(tree).clone()?;
     let now = tree()?;

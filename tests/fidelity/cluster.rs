@@ -2,6 +2,7 @@
 //! harness renders for Slurm and which is rendered here the same way for hpcsched.
 
 use hpcsched::Cluster;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// The harness's cluster: the template, with its placeholders filled as `setup.sh` fills
@@ -35,20 +36,37 @@ pub fn render(template: &str, state: &str, port_base: u32) -> String {
     out
 }
 
-/// The key of a `Key=Value` line, lowercase (slurm.conf keys are case-insensitive).
-fn key_of(line: &str) -> Option<String> {
+/// The key of a `Key=Value` line, lowercase (slurm.conf keys are case-insensitive). A
+/// `PartitionName=` or `NodeName=` line's key is the key with its name
+/// (`partitionname=plo`): an overlay's partition line replaces that partition's line only
+/// (as `harness/setup.sh`'s `overlay` does).
+pub fn key_of(line: &str) -> Option<String> {
     let t = line.trim();
     if t.starts_with('#') {
         return None;
     }
-    let (k, _) = t.split_once('=')?;
-    (!k.is_empty() && !k.contains(char::is_whitespace)).then(|| k.to_ascii_lowercase())
+    let (k, v) = t.split_once('=')?;
+    if k.is_empty() || k.contains(char::is_whitespace) {
+        return None;
+    }
+    let k = k.to_ascii_lowercase();
+    if k == "partitionname" || k == "nodename" {
+        let name = v.split_whitespace().next().unwrap_or("");
+        return Some(format!("{k}={name}"));
+    }
+    Some(k)
 }
 
 /// The template with the accounting mode's lines (`accounting/slurm.conf.add`) in place of
 /// the base's lines of the same keys, as `harness/setup.sh` renders it with
 /// `FIDELITY_ACCOUNTING=1`.
 pub fn with_accounting(template: &str, add: &str) -> String {
+    with_overlay(template, add, "accounting mode (accounting/slurm.conf.add)")
+}
+
+/// The template with an overlay's lines in place of the base's lines of the same keys
+/// ([`key_of`]), under a `label` heading.
+pub fn with_overlay(template: &str, add: &str, label: &str) -> String {
     let over: Vec<&str> = add
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.trim().starts_with('#'))
@@ -63,9 +81,7 @@ pub fn with_accounting(template: &str, add: &str) -> String {
         out.push('\n');
     }
     if !over.is_empty() {
-        out.push_str(
-            "# ---------------- accounting mode (accounting/slurm.conf.add) ----------------\n",
-        );
+        let _ = writeln!(out, "# ---------------- {label} ----------------");
         for line in over {
             out.push_str(line);
             out.push('\n');
@@ -96,6 +112,22 @@ pub fn load_fairshare() -> Result<FidelityCluster, String> {
     )
 }
 
+/// The preemption mode's cluster (`FIDELITY_PREEMPT=1`): `cluster.conf.in` with
+/// `preempt/slurm.conf.add`, written to `CARGO_TARGET_TMPDIR/fidelity-preempt.conf`.
+pub fn load_preempt() -> Result<FidelityCluster, String> {
+    load_overlays(&["preempt/slurm.conf.add"], "fidelity-preempt.conf")
+}
+
+/// The preemption mode over the accounting mode (`FIDELITY_ACCOUNTING=1
+/// FIDELITY_PREEMPT=1`: the preempt group's QOS scenarios), written to
+/// `CARGO_TARGET_TMPDIR/fidelity-preempt-accounting.conf`.
+pub fn load_preempt_accounting() -> Result<FidelityCluster, String> {
+    load_overlays(
+        &["accounting/slurm.conf.add", "preempt/slurm.conf.add"],
+        "fidelity-preempt-accounting.conf",
+    )
+}
+
 fn load_mode(accounting: bool) -> Result<FidelityCluster, String> {
     if accounting {
         load_overlays(&["accounting/slurm.conf.add"], "fidelity-accounting.conf")
@@ -113,7 +145,11 @@ fn load_overlays(overlays: &[&str], file: &str) -> Result<FidelityCluster, Strin
     let mut template = read(crate::root().join("cluster.conf.in"))?;
     for overlay in overlays {
         let add = read(crate::root().join(overlay))?;
-        template = with_accounting(&template, &add);
+        template = if overlay.starts_with("preempt/") {
+            with_overlay(&template, &add, &format!("preemption mode ({overlay})"))
+        } else {
+            with_accounting(&template, &add)
+        };
     }
     let conf = render(&template, "/tmp/hpcsched-fidelity", 17800);
     let cluster = Cluster::from_slurm_conf(&conf).map_err(|e| format!("cluster.conf.in: {e}"))?;

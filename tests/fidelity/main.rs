@@ -32,6 +32,12 @@
 //! sshare's usage. The two share docs/fidelity.md's "Shared-cluster policy" section, written
 //! when both run whole (not from a live subset).
 //!
+//! The preempt group ([`preempt`], `FIDELITY_PART=preempt`, `preempt/`) runs on the
+//! harness's preemption mode (`FIDELITY_PREEMPT=1`; its QOS scenarios with
+//! `FIDELITY_ACCOUNTING=1` too) and also compares each job's preemption facts (restarts,
+//! when it was preempted, resumed). Not strict yet ([`preempt::PREEMPT_STRICT`]): its
+//! figures and differences are printed, not written to docs/fidelity.md.
+//!
 //! Any difference not listed as a deliberate deviation fails the suite.
 
 mod accounting;
@@ -39,6 +45,7 @@ mod cluster;
 mod corpus;
 mod generate;
 mod generated;
+mod preempt;
 mod scenario;
 mod slurm;
 
@@ -107,6 +114,8 @@ struct Parts {
     accounting: bool,
     /// The fair-share group (`fairshare/`), on the harness's fair-share mode.
     fairshare: bool,
+    /// The preempt group (`preempt/`), on the harness's preemption mode.
+    preempt: bool,
     /// The scenario part reports on every scenario (all but a live run with
     /// `FIDELITY_ONLY`).
     scenarios_whole: bool,
@@ -114,18 +123,19 @@ struct Parts {
 
 impl Parts {
     fn from_env(mode: Mode) -> Result<Parts, String> {
-        let (scenarios, generated, corpus, accounting, fairshare) =
+        let (scenarios, generated, corpus, accounting, fairshare, preempt) =
             match std::env::var("FIDELITY_PART").as_deref() {
-                Err(_) | Ok("") => (true, true, true, true, true),
-                Ok("scenarios") => (true, false, false, false, false),
-                Ok("generated") => (false, true, false, false, false),
-                Ok("corpus") => (false, false, true, false, false),
-                Ok("accounting") => (false, false, false, true, false),
-                Ok("fairshare") => (false, false, false, false, true),
+                Err(_) | Ok("") => (true, true, true, true, true, true),
+                Ok("scenarios") => (true, false, false, false, false, false),
+                Ok("generated") => (false, true, false, false, false, false),
+                Ok("corpus") => (false, false, true, false, false, false),
+                Ok("accounting") => (false, false, false, true, false, false),
+                Ok("fairshare") => (false, false, false, false, true, false),
+                Ok("preempt") => (false, false, false, false, false, true),
                 Ok(other) => {
                     return Err(format!(
                         "FIDELITY_PART={other}: expected scenarios, generated, corpus, \
-                         accounting or fairshare (unset: all)"
+                         accounting, fairshare or preempt (unset: all)"
                     ));
                 }
             };
@@ -136,6 +146,7 @@ impl Parts {
             corpus,
             accounting,
             fairshare,
+            preempt,
             scenarios_whole,
         })
     }
@@ -195,6 +206,13 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    if mode.live() && (parts.scenarios || parts.generated || parts.corpus) && slurm::preempt() {
+        eprintln!(
+            "fidelity: the harness's Slurm is in the preemption mode (FIDELITY_PREEMPT=1): \
+             run FIDELITY_PART=preempt on it, the other parts on the plain harness"
+        );
+        return ExitCode::FAILURE;
+    }
     if mode == Mode::Explore {
         return match generated::explore(&cluster) {
             Ok(_) => ExitCode::SUCCESS,
@@ -241,6 +259,11 @@ fn main() -> ExitCode {
     } else {
         scenario::ScenarioOutcome::default()
     };
+    let preempt = if parts.preempt {
+        preempt::run(mode)
+    } else {
+        scenario::ScenarioOutcome::default()
+    };
     let scenario_md = scenario::report_md(&scenarios);
     let generated_md = generated::report_md(&generated);
     // Recorded: every difference of the generated corpus is fixed or documented. Live: a
@@ -279,11 +302,27 @@ fn main() -> ExitCode {
     } else {
         accounting_broken
     };
+    let preempt_broken = preempt
+        .failures
+        .iter()
+        .filter(|f| {
+            !preempt
+                .rows
+                .iter()
+                .any(|r| f.starts_with(&format!("{}: job ", r.name)))
+        })
+        .count();
+    let preempt_failed = if preempt::PREEMPT_STRICT {
+        preempt.failures.len()
+    } else {
+        preempt_broken
+    };
     let mut failed = scenarios.failures.len()
         + generated_failed
         + corpus.failures.len()
         + accounting_failed
-        + fairshare.failures.len();
+        + fairshare.failures.len()
+        + preempt_failed;
     let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
     let (old_scenario_md, old_generated_md, old_policy_md, old_corpus_md) = split_doc(&doc);
@@ -410,6 +449,39 @@ fn main() -> ExitCode {
             fairshare.identical,
             fairshare.compared,
             fairshare.rows.len()
+        );
+    }
+    if parts.preempt {
+        for r in &preempt.rows {
+            println!(
+                "fidelity: preempt {}: {} of {} jobs identical ({})",
+                r.name, r.identical, r.jobs, r.description
+            );
+            for d in &r.deviations {
+                println!("fidelity: preempt {}: deviation {d}", r.name);
+            }
+        }
+        for f in &preempt.failures {
+            // A scenario that could not be run or read fails even while the group is not
+            // strict.
+            let broken = !preempt
+                .rows
+                .iter()
+                .any(|r| f.starts_with(&format!("{}: job ", r.name)));
+            let tag = if preempt::PREEMPT_STRICT || broken {
+                "FAIL"
+            } else {
+                "DIFF"
+            };
+            eprintln!("{tag} preempt {f}");
+        }
+        println!(
+            "fidelity: preempt group: {}/{} decisions identical in {} scenarios \
+             (PREEMPT_STRICT={})",
+            preempt.identical,
+            preempt.compared,
+            preempt.rows.len(),
+            preempt::PREEMPT_STRICT
         );
     }
     for f in &generated.failures {

@@ -50,6 +50,7 @@
 use crate::Mode;
 use crate::cluster::FidelityCluster;
 use crate::slurm;
+use hpcsched::preempt::PreemptAction;
 use hpcsched::workload::{WorkloadJob, parse_job_list};
 use hpcsched::{
     Decision, HoldKind, JobId, JobState, PartitionState, Policy, Preset, Scheduler, Timestamp,
@@ -177,6 +178,10 @@ pub struct Scenario {
     /// `@conf KEY=VALUE`: slurm.conf lines over the group's for this scenario (the
     /// fair-share group: Slurm reconfigured, hpcsched given the same conf).
     pub(crate) conf: Vec<String>,
+    /// `@ignore-sigterm KEY`: the job's script ignores SIGTERM (`trap '' TERM; sleep N`:
+    /// `sleep` inherits the ignored signal), so a preemption's GraceTime signal leaves it
+    /// running until the kill, as the replay's host assumes.
+    pub(crate) ignore_term: Vec<String>,
     /// Starts agree within this many seconds (generated scenarios: the issue's measure of a
     /// decision, "start within 60 s"); `None`: the hand-written suite's rule (see the
     /// module docs).
@@ -222,6 +227,159 @@ struct Observation {
     /// `@sprio`: each pending job's priority and fair-share factor as sprio gives them
     /// (`sprio -o %i|%Y|%F`), compared with hpcsched's when it weighs fair-share.
     prio: BTreeMap<String, (u64, u64)>,
+    /// Preemption: for each job that was preempted, requeued or suspended (or is in its
+    /// grace time), what `scontrol show job` says at the collection (`Restarts`,
+    /// `PreemptTime`, `SuspendTime`, `SecsPreSuspend`, `SubmitTime`, `EligibleTime`,
+    /// `StartTime`, `EndTime`), kept as `preempt` lines. [`PreemptFacts::of_slurm`] reads
+    /// the compared facts from them.
+    preempt: BTreeMap<String, Vec<(String, String)>>,
+}
+
+/// The scontrol fields a `preempt` line keeps.
+const PREEMPT_FIELDS: [&str; 8] = [
+    "Restarts",
+    "PreemptTime",
+    "SuspendTime",
+    "SecsPreSuspend",
+    "SubmitTime",
+    "EligibleTime",
+    "StartTime",
+    "EndTime",
+];
+
+/// What preemption did to one job, as compared: how many times it was requeued, when it
+/// last stopped running for a preemption (cancelled, requeued or suspended), and when it
+/// was last resumed. Compared as the job's fields `restarts`, `preempted` and `resumed`
+/// (times within the start tolerance), only where one side has something.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PreemptFacts {
+    restarts: u32,
+    preempted: Option<u64>,
+    resumed: Option<u64>,
+    /// The job it was last preempted for (its key).
+    by: Option<String>,
+}
+
+impl PreemptFacts {
+    /// The facts from a `preempt` line and the job's state: a PREEMPTED job stopped at its
+    /// `EndTime`; a suspended one at its `SuspendTime`; a resumed one (RUNNING with
+    /// `SecsPreSuspend` > 0) at `StartTime + SecsPreSuspend`, and was resumed at its
+    /// `SuspendTime` (Slurm sets it at suspend and at resume, `_job_suspend_op()`); a
+    /// requeued one at its `SubmitTime` (`batch_requeue_fini()` sets it when the requeue
+    /// completes and clears `PreemptTime`). slurmctld's log line "preempted JobId=N has
+    /// been requeued|killed to reclaim resources for JobId=M" (`LogPreempted`, `LogBy`),
+    /// when the runner found it, gives the second a CANCEL or REQUEUE was done, and by whom
+    /// (a requeue completes, and `SubmitTime` is set, only once the job's processes are
+    /// gone: seconds later).
+    fn of_slurm(state: &str, fields: &[(String, String)]) -> PreemptFacts {
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(f, _)| f == k)
+                .and_then(|(_, v)| v.parse::<u64>().ok())
+        };
+        let by = fields
+            .iter()
+            .find(|(f, _)| f == "LogBy")
+            .map(|(_, v)| v.clone());
+        let restarts = get("Restarts").unwrap_or(0) as u32;
+        let presus = get("SecsPreSuspend").unwrap_or(0);
+        let (preempted, resumed) = match state {
+            "PREEMPTED" => (get("EndTime"), None),
+            "SUSPENDED" => (get("SuspendTime"), None),
+            "RUNNING" | "COMPLETED" | "COMPLETING" | "FAILED" | "TIMEOUT" | "CANCELLED"
+                if presus > 0 =>
+            {
+                (get("StartTime").map(|s| s + presus), get("SuspendTime"))
+            }
+            _ if restarts > 0 => (get("SubmitTime"), None),
+            _ => (None, None),
+        };
+        let preempted = match (get("LogPreempted"), state) {
+            // A job resumed or suspended since: its suspension is the later event.
+            (Some(at), _) if presus == 0 && state != "SUSPENDED" => Some(at),
+            _ => preempted,
+        };
+        PreemptFacts {
+            restarts,
+            preempted,
+            resumed,
+            by,
+        }
+    }
+}
+
+/// Epoch seconds of a slurmctld log line's `[YYYY-MM-DDTHH:MM:SS.mmm]` stamp read as UTC
+/// (the caller corrects for the local offset).
+fn log_stamp(line: &str) -> Option<i64> {
+    let stamp = line.strip_prefix('[')?.get(..19)?;
+    let num = |r: std::ops::Range<usize>| stamp.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// slurmctld's log lines "preempted JobId=N has been requeued|killed to reclaim resources
+/// for JobId=M" (and the variants below) of this run's jobs (`ids`: Slurm id -> key), as (preemptee key, second,
+/// action, preemptor key), in the log's order. The log's local time is put on the epoch
+/// by the line that received the run's first job (`first`, at `t0`). A kill at the end
+/// of a GraceTime, done by the 30 s time-limit sweep, names no preemptor ("for
+/// JobId=Invalid"): `None`.
+fn logged_preemptions(
+    ids: &HashMap<String, String>,
+    first: &str,
+    t0: u64,
+) -> Vec<(String, u64, String, Option<String>)> {
+    let path = PathBuf::from(slurm::state_dir()).join("log/slurmctld.log");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let submit = format!("_slurm_rpc_submit_batch_job: JobId={first} ");
+    let Some(offset) = text
+        .lines()
+        .rev()
+        .find(|l| l.contains(&submit))
+        .and_then(log_stamp)
+        .map(|at| t0.cast_signed() - at)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for l in text.lines() {
+        let Some(rest) = l.split_once(" preempted JobId=").map(|(_, r)| r) else {
+            continue;
+        };
+        // "has been requeued|killed to reclaim resources for JobId=M" (slurm_job_preempt),
+        // "had to be killed" (a requeue refused: --no-requeue), "has been requeued" (gang
+        // requeueing the jobs in a higher tier's shadow, no preemptor named).
+        let job = rest.split_whitespace().next().unwrap_or("");
+        let action = if rest.contains(" requeued") {
+            "requeued"
+        } else if rest.contains(" killed") {
+            "killed"
+        } else {
+            continue;
+        };
+        let by = rest.rsplit_once("for JobId=").map(|(_, b)| b.trim());
+        let (Some(job_key), Some(at)) = (ids.get(job), log_stamp(l)) else {
+            continue;
+        };
+        out.push((
+            job_key.clone(),
+            (at + offset).cast_unsigned(),
+            action.to_owned(),
+            by.and_then(|b| ids.get(b)).cloned(),
+        ));
+    }
+    out
 }
 
 pub fn run(mode: Mode, cluster: &FidelityCluster) -> ScenarioOutcome {
@@ -377,18 +535,19 @@ fn run_one(
             .failures
             .push(format!("writing {}: {e}", observed_path.display()));
     }
-    let (ours, fair) = replay(scenario, &observation, cluster);
+    let (ours, fair, facts) = replay(scenario, &observation, cluster);
     compare(
         ask_slurm && mode == Mode::Live,
         scenario,
         &observation,
         &ours,
         &fair,
+        &facts,
         outcome,
     );
 }
 
-fn load(path: &Path) -> Result<Scenario, String> {
+pub(crate) fn load(path: &Path) -> Result<Scenario, String> {
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -408,6 +567,7 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
     let mut lines = Vec::new();
     let (mut sacctmgr, mut partition_set, mut views) = (Vec::new(), Vec::new(), Vec::new());
     let mut conf = Vec::new();
+    let mut ignore_term = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let at = |what: &str| format!("{}:{}: {what}: `{raw}`", path.display(), i + 1);
         let trimmed = raw.trim();
@@ -435,6 +595,11 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
                     return Err(at("expected `@conf KEY=VALUE`"));
                 }
                 conf.push(tail.to_owned());
+            } else if head == "ignore-sigterm" {
+                if tail.is_empty() {
+                    return Err(at("expected `@ignore-sigterm KEY`"));
+                }
+                ignore_term.push(tail.to_owned());
             } else if head == "sshare" || head == "sprio" {
                 views.push(head.to_owned());
             } else if head == "deviation" {
@@ -511,6 +676,7 @@ pub fn parse(name: &str, text: &str, path: &Path) -> Result<Scenario, String> {
         partition_set,
         views,
         conf,
+        ignore_term,
         start_tolerance: None,
     })
 }
@@ -765,6 +931,9 @@ fn observe_cleared(
     )));
     let clock = Instant::now();
     let mut t0: Option<u64> = None;
+    // The second each sbatch call returned: squeue's submit time (%V) of a requeued job
+    // is its requeue's, so a job's submit second is the earlier of the two.
+    let mut returned: HashMap<String, u64> = HashMap::new();
     for (t, kind, i) in events {
         let due = clock + StdDuration::from_secs(t);
         if let Some(wait) = due.checked_duration_since(Instant::now()) {
@@ -782,11 +951,14 @@ fn observe_cleared(
                 "/tmp".into(),
             ];
             args.extend(sbatch_words(i, &s.lines, &ids));
-            let script = if line.exit == 0 {
+            let mut script = if line.exit == 0 {
                 format!("sleep {}", line.runtime)
             } else {
                 format!("sleep {}; exit {}", line.runtime, line.exit)
             };
+            if s.ignore_term.contains(&line.key) {
+                script = format!("trap '' TERM; {script}");
+            }
             args.push(format!("--wrap={script}"));
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             match slurm::run_as(&line.user, "sbatch", &refs) {
@@ -797,6 +969,7 @@ fn observe_cleared(
                         t0 = v.lines().next().and_then(|l| l.trim().parse().ok());
                     }
                     ids.insert(i, id);
+                    returned.insert(line.key.clone(), epoch_now());
                     obs.submits.push((line.key.clone(), Ok(0)));
                 }
                 Err(e) => obs.submits.push((line.key.clone(), Err(refusal(&e)))),
@@ -979,7 +1152,8 @@ fn observe_cleared(
             Some((_, task)) => format!("{line_key}_{task}"),
             None => line_key.to_owned(),
         };
-        if let Ok(v) = submit.parse() {
+        if let Ok(v) = submit.parse::<u64>() {
+            let v = returned.get(line_key).map_or(v, |&r| v.min(r));
             submitted.entry(line_key.to_owned()).or_insert(v);
         }
         if let Some((account, qos)) = assoc.lines().find_map(|l| {
@@ -997,23 +1171,43 @@ fn observe_cleared(
             obs.prio.insert(key.clone(), (p, f));
         }
         let pending = state == "PENDING";
-        if !pending
-            && let Some(line) = shown.lines().find(|l| {
-                l.split_whitespace()
-                    .next()
-                    .is_some_and(|f| f.strip_prefix("JobId=").is_some_and(|j| j == id))
-            })
-        {
+        let shown_line = shown.lines().find(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|f| f.strip_prefix("JobId=").is_some_and(|j| j == id))
+        });
+        if let Some(line) = shown_line {
             let field = |name: &str| {
                 line.split_whitespace()
                     .find_map(|f| f.strip_prefix(name))
                     .unwrap_or("?")
                     .to_owned()
             };
-            obs.started_by.insert(
-                key.clone(),
-                format!("{} {}", field("Scheduler="), field("Partition=")),
-            );
+            if !pending {
+                obs.started_by.insert(
+                    key.clone(),
+                    format!("{} {}", field("Scheduler="), field("Partition=")),
+                );
+            }
+            // Preemption's traces: requeued, suspended or resumed, preempted, or
+            // signalled and in its grace time.
+            let fields: Vec<(String, String)> = PREEMPT_FIELDS
+                .iter()
+                .map(|f| ((*f).to_owned(), field(&format!("{f}="))))
+                .collect();
+            let value = |k: &str| {
+                fields
+                    .iter()
+                    .find(|(f, _)| f == k)
+                    .map_or("", |(_, v)| v.as_str())
+            };
+            let touched = value("Restarts").parse::<u32>().is_ok_and(|r| r > 0)
+                || matches!(state, "PREEMPTED" | "SUSPENDED")
+                || value("SecsPreSuspend").parse::<u64>().is_ok_and(|s| s > 0)
+                || value("PreemptTime").parse::<u64>().is_ok();
+            if touched {
+                obs.preempt.insert(key.clone(), fields);
+            }
         }
         if matches!(state, "COMPLETED" | "FAILED" | "TIMEOUT")
             && let Ok(end) = end.parse()
@@ -1038,6 +1232,24 @@ fn observe_cleared(
                 },
             },
         );
+    }
+    // Preemptions as slurmctld logged them: when each CANCEL or REQUEUE was done, and
+    // for which job (the last one of each job).
+    let first_id = events_first_id(s, &ids);
+    let id_keys: HashMap<String, String> = ids
+        .iter()
+        .filter_map(|(i, id)| Some((id.clone(), s.lines.get(*i)?.key.clone())))
+        .collect();
+    if let Some(first_id) = first_id {
+        for (key, at, action, by) in logged_preemptions(&id_keys, &first_id, t0) {
+            let fields = obs.preempt.entry(key).or_default();
+            fields.retain(|(k, _)| !k.starts_with("Log"));
+            fields.push(("LogPreempted".into(), at.to_string()));
+            fields.push(("LogAction".into(), action));
+            if let Some(by) = by {
+                fields.push(("LogBy".into(), by));
+            }
+        }
     }
     for (name, result) in &mut obs.submits {
         if let Ok(at) = result {
@@ -1064,6 +1276,13 @@ fn observe_cleared(
         }
     }
     Ok(obs)
+}
+
+/// The Slurm id of the run's first accepted job (the one `t0` was read from).
+fn events_first_id(s: &Scenario, ids: &HashMap<usize, String>) -> Option<String> {
+    let mut order: Vec<usize> = ids.keys().copied().collect();
+    order.sort_by_key(|&i| (s.lines.get(i).map_or(u64::MAX, |l| l.submit), i));
+    order.first().and_then(|i| ids.get(i).cloned())
 }
 
 /// What sbatch said when it refused a job: its `sbatch: error:` lines, joined by ` / `
@@ -1143,6 +1362,10 @@ fn write_observation(o: &Observation) -> String {
     for (key, (p, f)) in &o.prio {
         let _ = writeln!(out, "prio\t{key}\t{p}\t{f}");
     }
+    for (key, fields) in &o.preempt {
+        let fields: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(out, "preempt\t{key}\t{}", fields.join("\t"));
+    }
     for (key, row) in &o.jobs {
         let _ = writeln!(
             out,
@@ -1205,6 +1428,17 @@ fn read_observation(path: &Path) -> Result<Observation, String> {
                     (p.parse().map_err(|_| bad())?, f.parse().map_err(|_| bad())?),
                 );
             }
+            ["preempt", key, ref fields @ ..] => {
+                let fields = fields
+                    .iter()
+                    .map(|f| {
+                        f.split_once('=')
+                            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                            .ok_or_else(bad)
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                o.preempt.insert(key.into(), fields);
+            }
             ["assoc", key, account, qos] => {
                 o.assoc.insert(key.into(), format!("{account}\t{qos}"));
             }
@@ -1250,7 +1484,11 @@ fn replay(
     s: &Scenario,
     o: &Observation,
     fc: &FidelityCluster,
-) -> (BTreeMap<String, Row>, FairSide) {
+) -> (
+    BTreeMap<String, Row>,
+    FairSide,
+    BTreeMap<String, PreemptFacts>,
+) {
     let cluster = crate::accounting::scenario_cluster(s, fc);
     let policy = Policy::preset(Preset::Slurm, cluster.config());
     let mut sched = Scheduler::with_policy(cluster, policy);
@@ -1258,7 +1496,18 @@ fn replay(
     let mut by_key: HashMap<String, JobId> = HashMap::new();
     let mut key_of: HashMap<JobId, String> = HashMap::new();
     let mut rejected: Vec<String> = Vec::new();
-    let mut ends: BTreeMap<u64, Vec<(JobId, i32)>> = BTreeMap::new();
+    // Each end is for one run of its job: `run_of` is the job's current run, bumped when it
+    // starts, is preempted (cancelled, requeued or suspended: the end it had is stale) and
+    // is resumed; an end whose run is not the job's current one is dropped.
+    let mut ends: BTreeMap<u64, Vec<(JobId, i32, u32)>> = BTreeMap::new();
+    let mut run_of: HashMap<JobId, u32> = HashMap::new();
+    // The second a running job's current run ends, and a suspended job's remaining
+    // seconds (its processes stopped: it ends that long after its resume).
+    let mut end_of: HashMap<JobId, (u64, i32)> = HashMap::new();
+    let mut remaining: HashMap<JobId, (u64, i32)> = HashMap::new();
+    let mut preempted_at: HashMap<JobId, u64> = HashMap::new();
+    let mut preempted_by: HashMap<JobId, JobId> = HashMap::new();
+    let mut resumed_at: HashMap<JobId, u64> = HashMap::new();
     let mut cancels: BTreeMap<u64, Vec<JobId>> = BTreeMap::new();
     let fate: HashMap<String, (u64, i32)> = s
         .lines
@@ -1364,6 +1613,39 @@ fn replay(
                 if trace {
                     eprintln!("replay {} t0+{}: {d:?}", s.name, now.saturating_sub(o.t0));
                 }
+                // Preemption (the host's side): with `at` now the scheduler has done it; a
+                // later `at` is a GraceTime notice (the job runs on, the decision comes
+                // again at `at`).
+                if let Decision::Preempt {
+                    job,
+                    by,
+                    action,
+                    at,
+                } = d
+                {
+                    if at == ts {
+                        *run_of.entry(job).or_default() += 1;
+                        preempted_at.insert(job, now);
+                        preempted_by.insert(job, by);
+                        let end = end_of.remove(&job);
+                        if action == PreemptAction::Suspend
+                            && let Some((end, exit)) = end
+                        {
+                            remaining.insert(job, (end.saturating_sub(now), exit));
+                        }
+                    }
+                    continue;
+                }
+                if let Decision::Resume { job } = d {
+                    resumed_at.insert(job, now);
+                    let run = run_of.entry(job).or_default();
+                    *run += 1;
+                    if let Some((left, exit)) = remaining.remove(&job) {
+                        end_of.insert(job, (now + left, exit));
+                        ends.entry(now + left).or_default().push((job, exit, *run));
+                    }
+                    continue;
+                }
                 if let Decision::Start { job, .. } = d
                     && let Some(j) = sched.job(job)
                 {
@@ -1385,17 +1667,23 @@ fn replay(
                         .map_or(0, |(end, start)| {
                             end.saturating_sub(start).saturating_sub(runtime).min(5)
                         });
+                    let run = run_of.entry(job).or_default();
+                    *run += 1;
+                    end_of.insert(job, (now + runtime + slack, exit));
                     ends.entry(now + runtime + slack)
                         .or_default()
-                        .push((job, exit));
+                        .push((job, exit, *run));
                 }
             }
         }
         for job in cancels.remove(&now).unwrap_or_default() {
             let _ = sched.cancel(job, ts);
         }
-        for (id, exit) in ends.remove(&now).unwrap_or_default() {
-            let _ = sched.job_finished(id, ts, exit);
+        for (id, exit, run) in ends.remove(&now).unwrap_or_default() {
+            if run_of.get(&id) == Some(&run) {
+                end_of.remove(&id);
+                let _ = sched.job_finished(id, ts, exit);
+            }
         }
         if trace {
             for e in sched.estimates() {
@@ -1434,6 +1722,36 @@ fn replay(
                     ),
                 );
             }
+        }
+    }
+    let mut facts = BTreeMap::new();
+    for job in sched.jobs() {
+        let line = job.array_task().map_or(job.id(), |(array, _)| array);
+        let Some(name) = key_of.get(&line) else {
+            continue;
+        };
+        let key = match job.array_task() {
+            Some((_, task)) => format!("{name}_{task}"),
+            None => name.clone(),
+        };
+        let f = PreemptFacts {
+            restarts: job.restarts(),
+            preempted: preempted_at.get(&job.id()).copied(),
+            resumed: resumed_at.get(&job.id()).copied(),
+            by: preempted_by
+                .get(&job.id())
+                .and_then(|by| sched.job(*by))
+                .and_then(|by| {
+                    let line = by.array_task().map_or(by.id(), |(array, _)| array);
+                    let name = key_of.get(&line)?;
+                    Some(match by.array_task() {
+                        Some((_, task)) => format!("{name}_{task}"),
+                        None => name.clone(),
+                    })
+                }),
+        };
+        if f != PreemptFacts::default() {
+            facts.insert(key, f);
         }
     }
     let mut rows = BTreeMap::new();
@@ -1509,7 +1827,7 @@ fn replay(
             },
         );
     }
-    (rows, fair)
+    (rows, fair, facts)
 }
 
 fn rejected_row() -> Row {
@@ -1563,6 +1881,7 @@ fn compare(
     o: &Observation,
     ours: &BTreeMap<String, Row>,
     fair: &FairSide,
+    facts: &BTreeMap<String, PreemptFacts>,
     outcome: &mut ScenarioOutcome,
 ) {
     let mut theirs = o.jobs.clone();
@@ -1620,6 +1939,53 @@ fn compare(
                 "reason",
                 format!("Slurm {} / hpcsched {}", slurm_row.reason, our_row.reason),
             ));
+        }
+        // Preemption's facts, where either side has any (nothing for the jobs of a
+        // cluster without preemption: older recordings compare as before).
+        let slurm_facts = o
+            .preempt
+            .get(key)
+            .map(|f| PreemptFacts::of_slurm(&slurm_row.state, f))
+            .unwrap_or_default();
+        let our_facts = facts.get(key).cloned().unwrap_or_default();
+        let show = |v: Option<u64>| {
+            v.map_or("none".into(), |v| {
+                format!("t0+{}", v.cast_signed() - o.t0.cast_signed())
+            })
+        };
+        if slurm_facts.restarts != our_facts.restarts {
+            diffs.push((
+                "restarts",
+                format!(
+                    "Slurm {} / hpcsched {}",
+                    slurm_facts.restarts, our_facts.restarts
+                ),
+            ));
+        }
+        if slurm_facts.by.is_some() && slurm_facts.by != our_facts.by {
+            diffs.push((
+                "by",
+                format!(
+                    "Slurm {} / hpcsched {}",
+                    slurm_facts.by.as_deref().unwrap_or("none"),
+                    our_facts.by.as_deref().unwrap_or("none")
+                ),
+            ));
+        }
+        for (field, theirs, ours) in [
+            ("preempted", slurm_facts.preempted, our_facts.preempted),
+            ("resumed", slurm_facts.resumed, our_facts.resumed),
+        ] {
+            let agree = match (theirs, ours) {
+                (Some(a), Some(b)) => a.abs_diff(b) <= START_TOLERANCE,
+                (a, b) => a == b,
+            };
+            if !agree {
+                diffs.push((
+                    field,
+                    format!("Slurm {} / hpcsched {}", show(theirs), show(ours)),
+                ));
+            }
         }
         row.jobs += 1;
         if diffs.is_empty() {

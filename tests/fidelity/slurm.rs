@@ -83,3 +83,16 @@ pub fn fairshare() -> bool {
         })
     })
 }
+
+/// Whether the harness's Slurm preempts (the preemption mode, `FIDELITY_PREEMPT=1`:
+/// `PreemptType` other than `preempt/none`).
+pub fn preempt() -> bool {
+    run("scontrol", &["show", "config"]).is_ok_and(|c| {
+        c.lines().any(|l| {
+            l.starts_with("PreemptType ")
+                && l.split('=')
+                    .nth(1)
+                    .is_some_and(|v| v.trim() != "preempt/none")
+        })
+    })
+}

@@ -12,12 +12,17 @@
 #                       cluster's slurm.conf, and a base association tree (default 0);
 #                       fairshare: the same with tests/fidelity/fairshare/slurm.conf.add
 #                       over it (fair-share weighed: the fair-share group)
+#   FIDELITY_PREEMPT    1: preemption mode (tests/fidelity/preempt/): preempt/slurm.conf.add
+#                       over the rest (PreemptType=preempt/partition_prio, PreemptMode=REQUEUE,
+#                       partitions plo and phi); with FIDELITY_ACCOUNTING=1 as well, the QOS
+#                       scenarios of the preempt group (default 0)
 FIDELITY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export FIDELITY_DIR
 export FIDELITY_STATE="${FIDELITY_STATE:-${TMPDIR:-/tmp}/hpcsched-fidelity}"
 export FIDELITY_PORT_BASE="${FIDELITY_PORT_BASE:-17800}"
 export FIDELITY_CLUSTER="${FIDELITY_CLUSTER:-fidelity}"
 export FIDELITY_ACCOUNTING="${FIDELITY_ACCOUNTING:-0}"
+export FIDELITY_PREEMPT="${FIDELITY_PREEMPT:-0}"
 export SLURM_CONF="$FIDELITY_STATE/slurm.conf"
 export SLURM_TIME_FORMAT=%s
 

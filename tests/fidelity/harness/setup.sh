@@ -21,27 +21,40 @@ pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
 ACCT_ADD="$FIDELITY_DIR/accounting/slurm.conf.add"
 FS_ADD="$FIDELITY_DIR/fairshare/slurm.conf.add"
+PREEMPT_ADD="$FIDELITY_DIR/preempt/slurm.conf.add"
 # FIDELITY_ACCOUNTING=1: accounting mode; =fairshare: the same with fairshare/slurm.conf.add
 # over it (multifactor priority weighing fair-share: the fair-share group).
 acct_on() { [ "$FIDELITY_ACCOUNTING" = 1 ] || [ "$FIDELITY_ACCOUNTING" = fairshare ]; }
 fs_on() { [ "$FIDELITY_ACCOUNTING" = fairshare ]; }
-render_conf() {  # render_conf OUTFILE : slurm.conf.in (+ accounting/slurm.conf.add [+ fairshare/slurm.conf.add]) -> concrete slurm.conf
-    local adds=()
-    acct_on && adds+=("$ACCT_ADD")
-    fs_on && adds+=("$FS_ADD")
-    # The overlays' lines replace the base's lines of the same keys, a later overlay an
-    # earlier one's (cluster.rs does the same).
-    FIDELITY_STATE="$S" perl -e '
-        my ($base, @adds) = @ARGV; my (%over, @keys, %seen);
+# FIDELITY_PREEMPT=1: preemption mode, preempt/slurm.conf.add over the rest (the preempt
+# group; with FIDELITY_ACCOUNTING=1 too, its QOS scenarios).
+preempt_on() { [ "$FIDELITY_PREEMPT" = 1 ]; }
+# overlay LABEL ADD... : stdin with the overlays' lines in place of the lines of the same
+# keys (a later overlay over an earlier one's), appended under a LABEL heading. The key of
+# a PartitionName= or NodeName= line is the key and its name: such a line replaces the
+# line of the same partition or node only (cluster.rs does the same).
+overlay() {
+    perl -e '
+        my ($label, @adds) = @ARGV; my (%over, @keys, %seen);
+        sub key { my ($l) = @_; return undef unless $l =~ /^\s*([^=\s#]+)=(\S*)/; my $k = lc $1;
+            return ($k eq "partitionname" || $k eq "nodename") ? "$k=$2" : $k; }
         for my $add (@adds) {
             open(my $a, "<", $add) or die;
-            while (<$a>) { next if /^\s*(#|$)/; next unless /^\s*([^=\s]+)=/; my $k = lc $1;
+            while (<$a>) { next if /^\s*(#|$)/; my $k = key($_); next unless defined $k;
                 push @keys, $k unless $seen{$k}++; $over{$k} = $_; }
         }
-        open(my $b, "<", $base) or die;
-        while (<$b>) { next if /^\s*([^=\s#]+)=/ && $over{lc $1}; print; }
-        if (@keys) { print "# ---------------- accounting mode (accounting/slurm.conf.add", (@adds > 1 ? ", fairshare/slurm.conf.add" : ""), ") ----------------\n"; print $over{$_} for @keys; }
-    ' "$FIDELITY_DIR/cluster.conf.in" "${adds[@]}" |
+        while (<STDIN>) { my $k = key($_); next if defined $k && $over{$k}; print; }
+        if (@keys) { print "# ---------------- $label ----------------\n"; print $over{$_} for @keys; }
+    ' "$@"
+}
+render_conf() {  # render_conf OUTFILE : slurm.conf.in (+ accounting/slurm.conf.add [+ fairshare/slurm.conf.add]) (+ preempt/slurm.conf.add) -> concrete slurm.conf
+    local adds=() label="accounting mode (accounting/slurm.conf.add)"
+    acct_on && adds+=("$ACCT_ADD")
+    fs_on && { adds+=("$FS_ADD"); label="accounting mode (accounting/slurm.conf.add, fairshare/slurm.conf.add)"; }
+    local pre=()
+    preempt_on && pre+=("$PREEMPT_ADD")
+    overlay "$label" "${adds[@]}" < "$FIDELITY_DIR/cluster.conf.in" |
+    overlay "preemption mode (preempt/slurm.conf.add)" "${pre[@]}" |
     perl -pe 's/\@STATE\@/$ENV{FIDELITY_STATE}/g; s/\@CLUSTER\@/$ENV{FIDELITY_CLUSTER}/g;
         s/\@PORT\+(\d+)\@/$ENV{FIDELITY_PORT_BASE}+$1/ge' > "$1"
 }
