@@ -165,7 +165,7 @@ pub type NodeIdx = u32;
 pub type UserIdx = u32;
 
 /// Instant standing for "never" / "open-ended".
-const NEVER: Timestamp = Timestamp(u64::MAX);
+pub(crate) const NEVER: Timestamp = Timestamp(u64::MAX);
 
 #[cfg(test)]
 mod tests;

@@ -402,6 +402,7 @@ impl Scheduler {
                             Some((entry.part, demand, plan))
                         }
                     },
+                    Some(BackfillPreempt::NoPlan) => None,
                     Some(BackfillPreempt::Preempted) => {
                         self.set_reason(entry.job, PendingReason::Resources);
                         walk.planned.insert(entry.job);

@@ -85,6 +85,8 @@ pub(super) enum BackfillPreempt {
     Preempted,
     /// It is planned on a plan without its candidates.
     Planned(Box<(Demand, Placement)>),
+    /// No plan: even without its candidates it never fits.
+    NoPlan,
 }
 
 /// What a trial plan keeps of a running job.
@@ -93,6 +95,8 @@ enum Keep {
     All,
     /// Its memory and GRES (a job whose CPUs a higher tier may take).
     NoCpus,
+    /// Its memory and GRES, never released (a SUSPEND candidate in backfill's test).
+    NoCpusForGood,
     Nothing,
 }
 
@@ -433,13 +437,18 @@ impl Scheduler {
                     continue;
                 };
                 let mut used = self.profile_usage(job, alloc);
-                if kept == Keep::NoCpus {
+                if matches!(kept, Keep::NoCpus | Keep::NoCpusForGood) {
                     used.cpus = 0;
                 }
+                let end = if kept == Keep::NoCpusForGood {
+                    crate::planner::NEVER
+                } else {
+                    Self::planned_end(job).max(hold_until)
+                };
                 trial.add_running(
                     n,
                     &used,
-                    Self::planned_end(job).max(hold_until),
+                    end,
                     job.user_idx,
                     self.running_user_exclusive(job),
                 );
@@ -496,8 +505,9 @@ impl Scheduler {
     }
 
     /// Where a job that does not fit now would start at once under gang scheduling, over
-    /// the CPUs of lower-tier jobs (see [`Self::gang_lower`]); `None` when it would not, or
-    /// it takes whole nodes (a whole-node job shares no node).
+    /// the CPUs of lower-tier jobs (see [`Self::gang_lower`]); `None` when it would not.
+    /// A whole-node job (`--exclusive`) is placed as if they were not there: it too
+    /// starts over them and suspends them (observed on 22.05, fidelity preempt p15).
     pub(super) fn gang_placement(
         &self,
         id: JobId,
@@ -507,9 +517,6 @@ impl Scheduler {
         profile: &Profile,
         now: Timestamp,
     ) -> Option<Placement> {
-        if demand.whole_node {
-            return None;
-        }
         let lower = self.gang_lower(part);
         if lower.is_empty() {
             return None;
@@ -523,9 +530,14 @@ impl Scheduler {
             .collect();
         touched.sort_unstable();
         touched.dedup();
+        let keep_lower = if demand.whole_node {
+            Keep::Nothing
+        } else {
+            Keep::NoCpus
+        };
         self.replan_trial(&mut trial, profile, &touched, now, &|j| {
             if lower.contains(&j.id) {
-                Keep::NoCpus
+                keep_lower
             } else {
                 Keep::All
             }
@@ -829,28 +841,41 @@ impl Scheduler {
         let (demand, nodes) = self.demand_in(id, part)?;
         let nodes = self.without_held(profile, part, &demand, nodes)?;
         let candidates = self.preempt_candidates(id, part, now);
-        let removable: Vec<JobId> = candidates
-            .into_iter()
-            .filter(|&c| {
-                self.jobs.get(c).is_some_and(|job| {
-                    matches!(
-                        self.preempt_mode_of(job).action(),
-                        Some(PreemptAction::Cancel | PreemptAction::Requeue)
-                    )
-                })
-            })
-            .collect();
-        if removable.is_empty() {
+        if candidates.is_empty() {
             return None;
         }
+        // `_will_run_test()`: every candidate gone, a SUSPEND one's CPUs only (its memory
+        // and GRES stay, and it is left out of the walk over running jobs' ends, so they
+        // stay for good: observed on 22.05, fidelity preempt p14, no planned start).
+        let removable = |c: &JobId| {
+            self.jobs.get(*c).is_some_and(|job| {
+                matches!(
+                    self.preempt_mode_of(job).action(),
+                    Some(PreemptAction::Cancel | PreemptAction::Requeue)
+                )
+            })
+        };
         let mut trial = profile.clone();
         trial.track_changes(false);
-        let mut removed = Vec::with_capacity(removable.len());
-        for &c in &removable {
-            removed.push(c);
-            self.drop_from_trial(&mut trial, profile, c, &removed, now);
-        }
-        let plan = ask(&trial, part, &demand, &nodes, now, horizon)?;
+        let mut touched: Vec<NodeIdx> = candidates
+            .iter()
+            .filter_map(|j| self.jobs.get(*j))
+            .flat_map(|j| j.alloc_nodes.iter().copied())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        self.replan_trial(&mut trial, profile, &touched, now, &|j| {
+            if !candidates.contains(&j.id) {
+                Keep::All
+            } else if removable(&j.id) {
+                Keep::Nothing
+            } else {
+                Keep::NoCpusForGood
+            }
+        });
+        let Some(plan) = ask(&trial, part, &demand, &nodes, now, horizon) else {
+            return Some(BackfillPreempt::NoPlan);
+        };
         if plan.start > now {
             return Some(BackfillPreempt::Planned(Box::new((demand, plan))));
         }

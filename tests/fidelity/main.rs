@@ -35,8 +35,8 @@
 //! The preempt group ([`preempt`], `FIDELITY_PART=preempt`, `preempt/`) runs on the
 //! harness's preemption mode (`FIDELITY_PREEMPT=1`; its QOS scenarios with
 //! `FIDELITY_ACCOUNTING=1` too) and also compares each job's preemption facts (restarts,
-//! when it was preempted, resumed). Not strict yet ([`preempt::PREEMPT_STRICT`]): its
-//! figures and differences are printed, not written to docs/fidelity.md.
+//! when it was preempted, and by whom, resumed), strict ([`preempt::PREEMPT_STRICT`]); its
+//! section of docs/fidelity.md ("Preemption") is written when it runs whole.
 //!
 //! Any difference not listed as a deliberate deviation fails the suite.
 
@@ -173,13 +173,14 @@ fn pick<'a>(owned: bool, new: &'a str, old: &'a str) -> &'a str {
     if owned { new } else { old }
 }
 
-/// docs/fidelity.md split into its four sections: hand-written scenarios, generated
-/// scenarios, the shared-cluster policy's groups, sbatch corpus.
-fn split_doc(doc: &str) -> (&str, &str, &str, &str) {
+/// docs/fidelity.md split into its five sections: hand-written scenarios, generated
+/// scenarios, the shared-cluster policy's groups, preemption, sbatch corpus.
+fn split_doc(doc: &str) -> (&str, &str, &str, &str, &str) {
     let (head, corpus) = split_at_heading(doc, CORPUS_HEADING);
+    let (head, preempt) = split_at_heading(head, preempt::PREEMPT_HEADING);
     let (head, policy) = split_at_heading(head, accounting::POLICY_HEADING);
     let (scenarios, generated) = split_at_heading(head, GENERATED_HEADING);
-    (scenarios, generated, policy, corpus)
+    (scenarios, generated, policy, preempt, corpus)
 }
 
 fn main() -> ExitCode {
@@ -325,8 +326,12 @@ fn main() -> ExitCode {
         + preempt_failed;
     let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fidelity.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
-    let (old_scenario_md, old_generated_md, old_policy_md, old_corpus_md) = split_doc(&doc);
+    let (old_scenario_md, old_generated_md, old_policy_md, old_preempt_md, old_corpus_md) =
+        split_doc(&doc);
     let policy_md = accounting::report_md(&accounting, &fairshare);
+    let preempt_md = preempt::report_md(&preempt);
+    let preempt_whole = parts.preempt && mode != Mode::Live;
+    let new_preempt_md = pick(preempt_whole, &preempt_md, old_preempt_md);
     // The groups own their section when both ran whole from their recordings or live
     // Slurm in their modes (a live CI run takes a subset).
     let policy_whole = parts.accounting && parts.fairshare && mode != Mode::Live;
@@ -338,9 +343,12 @@ fn main() -> ExitCode {
     let new_scenario_md = pick(parts.scenarios_whole, &scenario_md, old_scenario_md);
     let new_generated_md = pick(generated_whole, &generated_md, old_generated_md);
     let new_corpus_md = pick(parts.corpus, &corpus.report_md, old_corpus_md);
-    let owns_any = parts.scenarios_whole || generated_whole || parts.corpus || policy_whole;
+    let owns_any =
+        parts.scenarios_whole || generated_whole || parts.corpus || policy_whole || preempt_whole;
     if matches!(mode, Mode::Record | Mode::Report) && owns_any {
-        let report = format!("{new_scenario_md}{new_generated_md}{new_policy_md}{new_corpus_md}");
+        let report = format!(
+            "{new_scenario_md}{new_generated_md}{new_policy_md}{new_preempt_md}{new_corpus_md}"
+        );
         if let Err(e) = std::fs::write(&doc_path, &report) {
             eprintln!("fidelity: writing {}: {e}", doc_path.display());
             failed += 1;
@@ -348,6 +356,7 @@ fn main() -> ExitCode {
     } else if new_scenario_md != old_scenario_md
         || new_generated_md != old_generated_md
         || new_policy_md != old_policy_md
+        || new_preempt_md != old_preempt_md
         || new_corpus_md != old_corpus_md
     {
         if mode == Mode::Live {
@@ -390,6 +399,14 @@ fn main() -> ExitCode {
             format!(
                 "{} of {} decisions",
                 fairshare.identical, fairshare.compared
+            )
+        }))
+        .chain(preempt_whole.then(|| {
+            format!(
+                "{} of {} decisions of the {} preemption scenarios",
+                preempt.identical,
+                preempt.compared,
+                preempt.rows.len()
             )
         })) {
             if !readme.contains(&quote) {
