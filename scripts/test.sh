@@ -42,7 +42,7 @@ HPCSCHED_FIDELITY=live cargo test --locked --test fidelity
 bash tests/fidelity/harness/teardown.sh --quiet --purge
 trap - EXIT
 
-step "fidelity: accounting and fair-share modes (slurmdbd + MariaDB), live subsets"
+step "fidelity: accounting, fair-share and preemption modes, live subsets"
 # The same harness restarted with accounting (tests/fidelity/README.md, "Accounting mode"),
 # then in its fair-share mode; every difference fails (ACCOUNTING_STRICT; the fair-share
 # group is strict). A live subset of each (both groups whole, ~11 min live, are replayed
@@ -55,6 +55,12 @@ FIDELITY_ACCOUNTING=1 FIDELITY_ONLY=f02,f03,f13 HPCSCHED_FIDELITY=live FIDELITY_
   cargo test --locked --test fidelity
 FIDELITY_ACCOUNTING=fairshare bash tests/fidelity/harness/setup.sh
 FIDELITY_ACCOUNTING=fairshare FIDELITY_ONLY=f21 HPCSCHED_FIDELITY=live FIDELITY_PART=fairshare \
+  cargo test --locked --test fidelity
+# The preemption mode (tests/fidelity/README.md, "Preemption mode"): CANCEL, and
+# SUSPEND,GANG (slurmctld restarted for its PreemptMode), live; the whole group (~11 min
+# live) is replayed from its recordings in the first fidelity step.
+FIDELITY_PREEMPT=1 bash tests/fidelity/harness/setup.sh
+FIDELITY_PREEMPT=1 FIDELITY_ONLY=p01_,p13_ HPCSCHED_FIDELITY=live FIDELITY_PART=preempt \
   cargo test --locked --test fidelity
 bash tests/fidelity/harness/teardown.sh --quiet --purge
 trap - EXIT

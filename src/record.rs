@@ -128,7 +128,7 @@ macro_rules! record_row {
             ///
             /// ```
             /// use hpcsched::record::{Cell, RecordRow};
-            /// # let row: RecordRow = serde_json::from_str(r#"{"job":1,"display_id":"1","name":"a","user":"u","account":null,"partition":"p","state":"PENDING","exit_code":0,"submit":0,"eligible":null,"start":null,"end":null,"wait":null,"elapsed":0,"time_limit":null,"nodes":"","alloc_cpus":0,"alloc_tres":""}"#).unwrap();
+            /// # let row: RecordRow = serde_json::from_str(r#"{"job":1,"display_id":"1","name":"a","user":"u","account":null,"partition":"p","state":"PENDING","exit_code":0,"submit":0,"eligible":null,"start":null,"end":null,"wait":null,"elapsed":0,"time_limit":null,"nodes":"","alloc_cpus":0,"alloc_tres":"","restarts":0}"#).unwrap();
             /// let cells = row.cells();
             /// assert_eq!(cells.len(), RecordRow::COLUMNS.len());
             /// assert_eq!((cells[0], cells[10]), (Cell::Int(1), Cell::Null));
@@ -178,6 +178,8 @@ record_row! {
     alloc_cpus: u64,
     /// `AllocTRES`: `cpu=N,mem=NM,node=N,gres/gpu=N`, empty if it never started.
     alloc_tres: String,
+    /// `Restarts`: how many times the job was requeued before this run.
+    restarts: u32,
 }
 
 impl From<&JobRecord> for RecordRow {
@@ -201,6 +203,7 @@ impl From<&JobRecord> for RecordRow {
             nodes: r.nodes.clone(),
             alloc_cpus: r.alloc_cpus,
             alloc_tres: r.alloc_tres.clone(),
+            restarts: r.restarts,
         }
     }
 }
@@ -257,7 +260,7 @@ fn csv_join<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
 /// assert!(lines.next().unwrap().starts_with("job,display_id,name,user,"));
 /// assert_eq!(
 ///     lines.next().unwrap(),
-///     "1,1,\"a,b\",alice,,p,COMPLETED,0,10,12,12,70,2,58,300,n[1-2],4,\"cpu=4,mem=2M,node=2\"",
+///     "1,1,\"a,b\",alice,,p,COMPLETED,0,10,12,12,70,2,58,300,n[1-2],4,\"cpu=4,mem=2M,node=2\",0",
 /// );
 /// # Ok(())
 /// # }
@@ -287,10 +290,10 @@ impl<W: Write> CsvWriter<W> {
     /// Writes one row.
     ///
     /// ```
-    /// # let row: hpcsched::record::RecordRow = serde_json::from_str(r#"{"job":1,"display_id":"1","name":"a","user":"u","account":null,"partition":"p","state":"PENDING","exit_code":0,"submit":0,"eligible":null,"start":null,"end":null,"wait":null,"elapsed":0,"time_limit":null,"nodes":"","alloc_cpus":0,"alloc_tres":""}"#).unwrap();
+    /// # let row: hpcsched::record::RecordRow = serde_json::from_str(r#"{"job":1,"display_id":"1","name":"a","user":"u","account":null,"partition":"p","state":"PENDING","exit_code":0,"submit":0,"eligible":null,"start":null,"end":null,"wait":null,"elapsed":0,"time_limit":null,"nodes":"","alloc_cpus":0,"alloc_tres":"","restarts":0}"#).unwrap();
     /// let mut csv = hpcsched::record::CsvWriter::new(Vec::new()).unwrap();
     /// csv.write_row(&row).unwrap();
-    /// assert!(csv.into_inner().ends_with(b"\n1,1,a,u,,p,PENDING,0,0,,,,,0,,,0,\n"));
+    /// assert!(csv.into_inner().ends_with(b"\n1,1,a,u,,p,PENDING,0,0,,,,,0,,,0,,0\n"));
     /// ```
     pub fn write_row(&mut self, row: &RecordRow) -> io::Result<()> {
         self.out.write_all(row.csv_line().as_bytes())
@@ -381,7 +384,7 @@ impl<W: Write> JsonLinesWriter<W> {
     /// Writes one row as one line.
     ///
     /// ```
-    /// # let row: hpcsched::record::RecordRow = serde_json::from_str(r#"{"job":1,"display_id":"1","name":"a","user":"u","account":null,"partition":"p","state":"PENDING","exit_code":0,"submit":0,"eligible":null,"start":null,"end":null,"wait":null,"elapsed":0,"time_limit":null,"nodes":"","alloc_cpus":0,"alloc_tres":""}"#).unwrap();
+    /// # let row: hpcsched::record::RecordRow = serde_json::from_str(r#"{"job":1,"display_id":"1","name":"a","user":"u","account":null,"partition":"p","state":"PENDING","exit_code":0,"submit":0,"eligible":null,"start":null,"end":null,"wait":null,"elapsed":0,"time_limit":null,"nodes":"","alloc_cpus":0,"alloc_tres":"","restarts":0}"#).unwrap();
     /// let mut w = hpcsched::record::JsonLinesWriter::new(Vec::new());
     /// w.write_row(&row).unwrap();
     /// assert!(w.into_inner().starts_with(b"{\"job\":1,"));
@@ -472,7 +475,7 @@ mod tests {
         };
         assert_eq!(
             RecordRow::from(&r).csv_line(),
-            "7,7,job7,alice,phys,p1,TIMEOUT,0,10,10,25,85,15,60,,\"n[1-3,5]\",3,\"cpu=3,mem=3M,node=4\"\n"
+            "7,7,job7,alice,phys,p1,TIMEOUT,0,10,10,25,85,15,60,,\"n[1-3,5]\",3,\"cpu=3,mem=3M,node=4\",0\n"
         );
     }
 
@@ -497,6 +500,7 @@ mod tests {
             nodes: String::new(),
             alloc_cpus: 0,
             alloc_tres: String::new(),
+            restarts: 0,
         };
         let text = serde_json::to_string(&row).unwrap_or_default();
         let mut at = 0;

@@ -582,11 +582,11 @@ fn simulate_records_csv_and_json_lines() {
     // One line per job, in the order the jobs left the system.
     assert_eq!(
         std::fs::read_to_string(&csv).unwrap(),
-        "job,display_id,name,user,account,partition,state,exit_code,submit,eligible,start,end,wait,elapsed,time_limit,nodes,alloc_cpus,alloc_tres\n\
-         3,3,C,bob,,p,COMPLETED,0,0,0,0,1800,0,1800,1800,n4,4,\"cpu=4,mem=1M,node=1\"\n\
-         1,1,A,alice,,p,COMPLETED,0,0,0,0,3600,0,3600,3600,n[1-3],12,\"cpu=12,mem=3M,node=3\"\n\
-         2,2,B,alice,,p,COMPLETED,0,0,0,3600,7200,3600,3600,3600,n[1-4],16,\"cpu=16,mem=4M,node=4\"\n\
-         4,4,D,bob,,p,COMPLETED,0,0,0,7200,14400,7200,7200,7200,n1,4,\"cpu=4,mem=1M,node=1\"\n"
+        "job,display_id,name,user,account,partition,state,exit_code,submit,eligible,start,end,wait,elapsed,time_limit,nodes,alloc_cpus,alloc_tres,restarts\n\
+         3,3,C,bob,,p,COMPLETED,0,0,0,0,1800,0,1800,1800,n4,4,\"cpu=4,mem=1M,node=1\",0\n\
+         1,1,A,alice,,p,COMPLETED,0,0,0,0,3600,0,3600,3600,n[1-3],12,\"cpu=12,mem=3M,node=3\",0\n\
+         2,2,B,alice,,p,COMPLETED,0,0,0,3600,7200,3600,3600,3600,n[1-4],16,\"cpu=16,mem=4M,node=4\",0\n\
+         4,4,D,bob,,p,COMPLETED,0,0,0,7200,14400,7200,7200,7200,n1,4,\"cpu=4,mem=1M,node=1\",0\n"
     );
     let jsonl = s.path("out.jsonl");
     let o = hpcsched(&[

@@ -246,7 +246,7 @@ fn csv_quotes_a_hostlist_with_a_comma() -> TestResult {
     let last = text.lines().last().unwrap_or_default();
     assert_eq!(
         last,
-        "4,4,\"say \"\"hi\"\"\",bob,phys,p,RUNNING,0,20,25,25,,5,5,300,\"n[1,3]\",2,\"cpu=2,mem=2M,node=2\""
+        "4,4,\"say \"\"hi\"\"\",bob,phys,p,RUNNING,0,20,25,25,,5,5,300,\"n[1,3]\",2,\"cpu=2,mem=2M,node=2\",0"
     );
     let rows = read_csv(&text);
     assert_eq!(rows.len(), 5);

@@ -148,7 +148,7 @@ static void csv_record(const hpcsched_record *r) {
     csv_text(r->nodes);
     printf(",%" PRIu64 ",", r->alloc_cpus);
     csv_text(r->alloc_tres);
-    putchar('\n');
+    printf(",%" PRIu32 "\n", r->restarts);
 }
 
 /* Prints the header and the first `limit` records (all with SIZE_MAX) as CSV; returns

@@ -117,7 +117,7 @@ struct Entry {
 }
 
 impl Entry {
-    fn new(row: RecordRow, restarts: u32) -> Self {
+    fn new(row: RecordRow) -> Self {
         // No `..`: a column added to the core's row stops this compiling until C shows it.
         let RecordRow {
             job,
@@ -138,6 +138,7 @@ impl Entry {
             nodes,
             alloc_cpus,
             alloc_tres,
+            restarts,
         } = row;
         let mut strings = Vec::with_capacity(8);
         let mut lend = |s: &str| {
@@ -200,7 +201,7 @@ impl hpcsched_records {
 
     /// Adds a record at the end.
     pub(crate) fn push(&mut self, r: &JobRecord) {
-        self.items.push(Entry::new(RecordRow::from(r), r.restarts));
+        self.items.push(Entry::new(RecordRow::from(r)));
     }
 }
 

@@ -202,6 +202,9 @@ pub struct ReplayOutcome {
     pub left_pending: Vec<LeftPending>,
     /// The metrics over every record handed to the observer.
     pub metrics: Summary,
+    /// What preemption did: runs cancelled, requeued and suspended, CPU time lost.
+    #[serde(default)]
+    pub preemption: crate::PreemptionStats,
 }
 
 /// A replay ready to run. See the module docs.
@@ -439,6 +442,7 @@ impl Replay {
             interrupted: outcome.interrupted || stop.get(),
             left_pending: outcome.left_pending,
             metrics: metrics.borrow().summary(),
+            preemption: outcome.preemption,
         })
     }
 }

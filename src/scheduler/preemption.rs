@@ -36,7 +36,7 @@ use crate::request::Client;
 use crate::sched_config::SchedConfig;
 use crate::time::{BeginTime, Duration, Timestamp};
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How long a requeued job waits before it is eligible again: Slurm's `cred_expire`
@@ -122,7 +122,7 @@ pub(super) struct Signalled {
 /// let s = PreemptionStats::default();
 /// assert_eq!(s.preempted(), 0);
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PreemptionStats {
     /// Runs ended PREEMPTED for good (CANCEL, or REQUEUE of a job that may not be requeued).

@@ -622,7 +622,7 @@ impl SimResult {
 
     /// A pandas DataFrame, one row per record (job-id order). Columns: job, display_id,
     /// name, user, account, partition, state, exit_code, submit, eligible, start, end, wait
-    /// (start - submit), elapsed, time_limit, nodes, alloc_cpus, alloc_tres. Times are
+    /// (start - submit), elapsed, time_limit, nodes, alloc_cpus, alloc_tres, restarts. Times are
     /// integer seconds (``Int64``, ``<NA>`` when a job has none); time_limit is float
     /// seconds, ``inf`` for UNLIMITED.
     ///
@@ -791,8 +791,7 @@ pub fn simulate(
     let rows: Vec<RecordRow> = records.iter().map(RecordRow::from).collect();
     let records = rows
         .iter()
-        .zip(&records)
-        .map(|(row, r)| Py::new(py, JobRecord::new(row.clone(), r.restarts)))
+        .map(|row| Py::new(py, JobRecord::new(row.clone())))
         .collect::<PyResult<Vec<_>>>()?;
     Ok(SimResult {
         records,

@@ -57,7 +57,7 @@ pub struct JobRecord {
 
 impl JobRecord {
     /// The core's row and the record's `restarts` (not a column of the row).
-    pub(crate) fn new(row: RecordRow, restarts: u32) -> Self {
+    pub(crate) fn new(row: RecordRow) -> Self {
         // Every field, by name: a field added to the core's row stops this compiling.
         let RecordRow {
             job,
@@ -78,6 +78,7 @@ impl JobRecord {
             nodes,
             alloc_cpus,
             alloc_tres,
+            restarts,
         } = row;
         Self {
             job,
@@ -107,7 +108,7 @@ impl JobRecord {
 
 impl From<&hpcsched::JobRecord> for JobRecord {
     fn from(r: &hpcsched::JobRecord) -> Self {
-        Self::new(RecordRow::from(r), r.restarts)
+        Self::new(RecordRow::from(r))
     }
 }
 

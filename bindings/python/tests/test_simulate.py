@@ -503,7 +503,7 @@ def test_to_pandas(four: hpcsched.Cluster) -> None:
     assert list(df.columns) == [
         "job", "display_id", "name", "user", "account", "partition", "state", "exit_code",
         "submit", "eligible", "start", "end", "wait", "elapsed", "time_limit", "nodes",
-        "alloc_cpus", "alloc_tres",
+        "alloc_cpus", "alloc_tres", "restarts",
     ]  # fmt: skip
     assert len(df) == 5
     assert list(df["name"]) == ["A", "B", "C", "D", "never"]

@@ -1570,7 +1570,7 @@ class SimResult:
     def to_pandas(self) -> DataFrame:
         """A pandas DataFrame, one row per record (job-id order). Columns: job, display_id,
         name, user, account, partition, state, exit_code, submit, eligible, start, end, wait
-        (start - submit), elapsed, time_limit, nodes, alloc_cpus, alloc_tres. Times are
+        (start - submit), elapsed, time_limit, nodes, alloc_cpus, alloc_tres, restarts. Times are
         integer seconds (``Int64``, ``<NA>`` when a job has none); time_limit is float
         seconds, ``inf`` for UNLIMITED.
 
