@@ -524,3 +524,161 @@ fn suspend_gang_needs_memory_beside_the_suspended() {
         Some(&PendingReason::Resources)
     );
 }
+
+/// Invariants of preemption under every mode, on random mixes of best-effort and
+/// high-tier jobs replayed to the end by a host loop that does what the decisions say:
+/// - a preempted job is always of a lower tier than the job it gives way to, and only
+///   running (or suspended) jobs are preempted;
+/// - running jobs never hold more CPUs than a node has (a suspended job's CPUs are the
+///   preemptor's), and running and suspended jobs together never more memory;
+/// - every job ends: requeued jobs run again and suspended jobs resume.
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, Clone)]
+    struct Spec {
+        mode: &'static str,
+        grace: bool,
+        /// (submit, runtime, high tier, nodes, tasks per node, time limit in minutes)
+        jobs: Vec<(u64, u64, bool, u32, u32, u64)>,
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            prop_oneof![
+                Just("CANCEL"),
+                Just("REQUEUE"),
+                Just("SUSPEND,GANG"),
+                Just("REQUEUE,GANG")
+            ],
+            any::<bool>(),
+            proptest::collection::vec(
+                (
+                    0u64..600,
+                    30u64..900,
+                    any::<bool>(),
+                    1u32..=4,
+                    1u32..=4,
+                    5u64..=20,
+                ),
+                1..12,
+            ),
+        )
+            .prop_map(|(mode, grace, jobs)| Spec { mode, grace, jobs })
+    }
+
+    fn check(sp: &Spec) -> Result<(), TestCaseError> {
+        let extra = if sp.grace { "GraceTime=30" } else { "" };
+        let mut s = Scheduler::new(tiers(sp.mode, extra, ""));
+        let mut jobs: Vec<(u64, u64, bool, u32, u32, u64)> = sp.jobs.clone();
+        jobs.sort_by_key(|j| j.0);
+        let mut ids: Vec<(JobId, u64, bool)> = Vec::new();
+        let mut ends: BTreeMap<JobId, u64> = BTreeMap::new();
+        let mut left: BTreeMap<JobId, u64> = BTreeMap::new();
+        let mut next = 0;
+        let mut t = 0;
+        while t < 20_000 {
+            while next < jobs.len() && jobs[next].0 <= t {
+                let (_, runtime, high, n, per, limit) = jobs[next];
+                let args: Vec<String> = vec![
+                    "-p".into(),
+                    if high { "high" } else { "low" }.into(),
+                    format!("-N{n}"),
+                    format!("--ntasks-per-node={per}"),
+                    "--mem-per-cpu=100".into(),
+                    "-t".into(),
+                    limit.to_string(),
+                ];
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let id = submit(&mut s, if high { "bob" } else { "alice" }, &args, t);
+                ids.push((id, runtime, high));
+                next += 1;
+            }
+            for (id, end) in ends.clone() {
+                if end <= t {
+                    ends.remove(&id);
+                    let _ = s.job_finished(id, Timestamp(t), 0);
+                }
+            }
+            for d in s.schedule(Timestamp(t)) {
+                match d {
+                    Decision::Start { job, .. } => {
+                        let runtime = ids.iter().find(|j| j.0 == job).map_or(0, |j| j.1);
+                        ends.insert(job, t + runtime);
+                    }
+                    Decision::Preempt {
+                        job,
+                        by,
+                        action,
+                        at,
+                    } => {
+                        let tier = |id: JobId| {
+                            s.job(id)
+                                .and_then(|j| j.partition().or(Some(j.resolved().partition())))
+                                .map(|p| p == "high")
+                        };
+                        prop_assert_eq!(tier(job), Some(false), "{:?}", d);
+                        prop_assert_eq!(tier(by), Some(true), "{:?}", d);
+                        if at.0 == t {
+                            if let Some(end) = ends.remove(&job)
+                                && action == PreemptAction::Suspend
+                            {
+                                left.insert(job, end - t);
+                            }
+                        }
+                    }
+                    Decision::Resume { job } => {
+                        if let Some(rest) = left.remove(&job) {
+                            ends.insert(job, t + rest);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // Node capacity: running jobs' CPUs, running and suspended jobs' memory.
+            let mut cpus: BTreeMap<String, u32> = BTreeMap::new();
+            let mut mem: BTreeMap<String, u64> = BTreeMap::new();
+            for j in s.jobs() {
+                let state = j.state();
+                for a in j.allocation() {
+                    if state == JobState::Running {
+                        *cpus.entry(a.node.clone()).or_default() += a.cpus;
+                    }
+                    if matches!(state, JobState::Running | JobState::Suspended) {
+                        *mem.entry(a.node.clone()).or_default() += a.memory.mib();
+                    }
+                }
+            }
+            prop_assert!(cpus.values().all(|&c| c <= 4), "CPUs at {}: {:?}", t, cpus);
+            prop_assert!(
+                mem.values().all(|&m| m <= 4000),
+                "memory at {}: {:?}",
+                t,
+                mem
+            );
+            if next == jobs.len() && s.jobs().all(|j| j.state().is_finished()) {
+                break;
+            }
+            t += 1;
+        }
+        for j in s.jobs() {
+            prop_assert!(
+                j.state().is_finished(),
+                "{} is {} at the end",
+                j.id(),
+                j.state()
+            );
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn preemption_keeps_its_invariants(sp in spec()) {
+            check(&sp)?;
+        }
+    }
+}

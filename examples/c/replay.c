@@ -43,7 +43,7 @@ static int failures = 0;
     } while (0)
 
 /* The fields of hpcsched_record this program prints, one per record column. */
-#define COLUMNS 18
+#define COLUMNS 19
 
 /* Reads a whole file into a NUL-terminated string the caller frees, or NULL. */
 static char *read_file(const char *path) {
