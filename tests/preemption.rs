@@ -621,12 +621,11 @@ mod properties {
                         };
                         prop_assert_eq!(tier(job), Some(false), "{:?}", d);
                         prop_assert_eq!(tier(by), Some(true), "{:?}", d);
-                        if at.0 == t {
-                            if let Some(end) = ends.remove(&job)
-                                && action == PreemptAction::Suspend
-                            {
-                                left.insert(job, end - t);
-                            }
+                        if at.0 == t
+                            && let Some(end) = ends.remove(&job)
+                            && action == PreemptAction::Suspend
+                        {
+                            left.insert(job, end - t);
                         }
                     }
                     Decision::Resume { job } => {
