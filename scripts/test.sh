@@ -47,20 +47,20 @@ step "fidelity: accounting, fair-share and preemption modes, live subsets"
 # then in its fair-share mode; every difference fails (ACCOUNTING_STRICT; the fair-share
 # group is strict). A live subset of each (both groups whole, ~11 min live, are replayed
 # from their recordings in the step above): @sacctmgr applied and undone, the per-user GPU
-# cap, a planned start without reservation, submit-time refusals; billing weights and
-# UsageFactor in sshare's usage, priorities as sprio's.
+# cap, a planned start without reservation; billing weights and UsageFactor in sshare's
+# usage, priorities as sprio's.
 trap 'bash tests/fidelity/harness/teardown.sh --quiet --purge || true' EXIT
 FIDELITY_ACCOUNTING=1 bash tests/fidelity/harness/setup.sh
-FIDELITY_ACCOUNTING=1 FIDELITY_ONLY=f02,f03,f13 HPCSCHED_FIDELITY=live FIDELITY_PART=accounting \
+FIDELITY_ACCOUNTING=1 FIDELITY_ONLY=f02,f03 HPCSCHED_FIDELITY=live FIDELITY_PART=accounting \
   cargo test --locked --test fidelity
 FIDELITY_ACCOUNTING=fairshare bash tests/fidelity/harness/setup.sh
 FIDELITY_ACCOUNTING=fairshare FIDELITY_ONLY=f21 HPCSCHED_FIDELITY=live FIDELITY_PART=fairshare \
   cargo test --locked --test fidelity
-# The preemption mode (tests/fidelity/README.md, "Preemption mode"): CANCEL, and
-# SUSPEND,GANG (slurmctld restarted for its PreemptMode), live; the whole group (~11 min
-# live) is replayed from its recordings in the first fidelity step.
+# The preemption mode (tests/fidelity/README.md, "Preemption mode"): CANCEL live (the
+# scenarios that restart slurmctld cost ~40 s each); the whole group (~11 min live) is
+# replayed from its recordings in the first fidelity step.
 FIDELITY_PREEMPT=1 bash tests/fidelity/harness/setup.sh
-FIDELITY_PREEMPT=1 FIDELITY_ONLY=p01_,p13_ HPCSCHED_FIDELITY=live FIDELITY_PART=preempt \
+FIDELITY_PREEMPT=1 FIDELITY_ONLY=p01_ HPCSCHED_FIDELITY=live FIDELITY_PART=preempt \
   cargo test --locked --test fidelity
 bash tests/fidelity/harness/teardown.sh --quiet --purge
 trap - EXIT

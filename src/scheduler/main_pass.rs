@@ -407,40 +407,29 @@ impl Scheduler {
             // Gang scheduling: a higher tier's job that does not fit starts over
             // lower-tier jobs' CPUs when their memory and GRES leave room, suspending
             // (or stopping) the jobs whose CPUs it takes.
-            if fit.is_none()
-                && self.preemption_on()
-                && let Some(placement) =
-                    self.gang_placement(entry.job, entry.part, &demand, &candidates, profile, now)
-            {
-                if let Some(reason) =
-                    self.limits_post_select(entry.job, entry.part, &demand, Some(&placement))
-                {
-                    self.limit_held(entry, reason, walk, now);
-                    break;
-                }
-                let Some(started) =
-                    self.start_over_lower_tiers(entry.job, entry.part, &placement, now, decisions)
-                else {
-                    break;
-                };
-                self.add_to_profile(profile, started, &placement, now);
-                if !self.jobs.arrays.contains_key(&entry.job) {
-                    state.handled.insert(entry.job);
-                    break;
-                }
-                continue;
-            }
+            let fit = match fit {
+                Some(p) => Some((p, false)),
+                None if self.preemption_on() => self
+                    .gang_placement(entry.job, entry.part, &demand, &candidates, profile, now)
+                    .map(|p| (p, true)),
+                None => None,
+            };
             match fit {
-                Some(placement) => {
+                Some((placement, over_lower_tiers)) => {
                     if let Some(reason) =
                         self.limits_post_select(entry.job, entry.part, &demand, Some(&placement))
                     {
                         self.limit_held(entry, reason, walk, now);
                         break;
                     }
-                    let Some(started) =
+                    let started = if over_lower_tiers {
+                        self.start_over_lower_tiers(
+                            entry.job, entry.part, &placement, now, decisions,
+                        )
+                    } else {
                         self.start_job(entry.job, entry.part, &placement, now, decisions)
-                    else {
+                    };
+                    let Some(started) = started else {
                         break;
                     };
                     self.add_to_profile(profile, started, &placement, now);

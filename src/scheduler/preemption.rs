@@ -26,6 +26,7 @@ use super::Scheduler;
 use super::decision::Decision;
 use super::demand::{JobNodes, ask};
 use super::job::Job;
+use super::profile::Keep;
 use super::queue::Entry;
 use super::records::JobRecord;
 use crate::job_id::JobId;
@@ -87,17 +88,6 @@ pub(super) enum BackfillPreempt {
     Planned(Box<(Demand, Placement)>),
     /// No plan: even without its candidates it never fits.
     NoPlan,
-}
-
-/// What a trial plan keeps of a running job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keep {
-    All,
-    /// Its memory and GRES (a job whose CPUs a higher tier may take).
-    NoCpus,
-    /// Its memory and GRES, never released (a SUSPEND candidate in backfill's test).
-    NoCpusForGood,
-    Nothing,
 }
 
 /// A suspended job: the running jobs that keep it suspended, and since when.
@@ -314,6 +304,18 @@ impl Scheduler {
         }
     }
 
+    /// The running and suspended jobs on partition `part`'s nodes, in job order.
+    fn jobs_on_partition_nodes(&self, part: usize) -> BTreeSet<JobId> {
+        self.site
+            .partition_nodes
+            .get(part)
+            .into_iter()
+            .flatten()
+            .filter_map(|&n| self.site.nodes.get(n as usize))
+            .flat_map(|rt| rt.jobs.iter().copied())
+            .collect()
+    }
+
     /// The running jobs `id` may preempt in partition `part`, in the order Slurm tries
     /// them (`slurm_find_preemptable_jobs()`): those on the partition's nodes, sorted by
     /// the plugin's key (lower tier or QOS priority, then fewer nodes), or youngest first;
@@ -341,15 +343,7 @@ impl Scheduler {
         if !may_at_all {
             return Vec::new();
         }
-        let on_nodes: BTreeSet<JobId> = self
-            .site
-            .partition_nodes
-            .get(part)
-            .into_iter()
-            .flatten()
-            .filter_map(|&n| self.site.nodes.get(n as usize))
-            .flat_map(|rt| rt.jobs.iter().copied())
-            .collect();
+        let on_nodes = self.jobs_on_partition_nodes(part);
         let mut found: Vec<(u64, Timestamp, &Job)> = on_nodes
             .into_iter()
             .filter_map(|j| self.jobs.get(j))
@@ -411,47 +405,11 @@ impl Scheduler {
             .map(|&n| base.free_at(n, base.now()).is_none())
             .collect();
         trial.reset_nodes(nodes);
-        let hold_until = Timestamp(now.0.saturating_add(1));
         for (&n, blocked) in nodes.iter().zip(blocked) {
             if blocked {
                 trial.block(n);
-                continue;
-            }
-            let Some(rt) = self.site.nodes.get(n as usize) else {
-                continue;
-            };
-            for id in &rt.jobs {
-                let Some(job) = self.jobs.get(*id) else {
-                    continue;
-                };
-                let kept = keep(job);
-                if kept == Keep::Nothing {
-                    continue;
-                }
-                let Some(alloc) = job
-                    .alloc_nodes
-                    .iter()
-                    .position(|&a| a == n)
-                    .and_then(|i| job.allocation.get(i))
-                else {
-                    continue;
-                };
-                let mut used = self.profile_usage(job, alloc);
-                if matches!(kept, Keep::NoCpus | Keep::NoCpusForGood) {
-                    used.cpus = 0;
-                }
-                let end = if kept == Keep::NoCpusForGood {
-                    crate::planner::NEVER
-                } else {
-                    Self::planned_end(job).max(hold_until)
-                };
-                trial.add_running(
-                    n,
-                    &used,
-                    end,
-                    job.user_idx,
-                    self.running_user_exclusive(job),
-                );
+            } else {
+                self.add_node_jobs(trial, n, now, keep);
             }
         }
     }
@@ -477,15 +435,7 @@ impl Scheduler {
         if tier <= self.site.min_tier {
             return Vec::new();
         }
-        let on_nodes: BTreeSet<JobId> = self
-            .site
-            .partition_nodes
-            .get(part)
-            .into_iter()
-            .flatten()
-            .filter_map(|&n| self.site.nodes.get(n as usize))
-            .flat_map(|rt| rt.jobs.iter().copied())
-            .collect();
+        let on_nodes = self.jobs_on_partition_nodes(part);
         on_nodes
             .into_iter()
             .filter(|&j| {

@@ -11,6 +11,17 @@ use crate::time::{Duration, TimeLimit, Timestamp};
 use crate::tres::Tres;
 use std::cmp::Reverse;
 
+/// What a trial plan keeps of a running job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    All,
+    /// Its memory and GRES (a job whose CPUs a higher tier may take).
+    NoCpus,
+    /// Its memory and GRES, never released (a SUSPEND candidate in backfill's test).
+    NoCpusForGood,
+    Nothing,
+}
+
 /// How long backfill plans an UNLIMITED job for (Slurm uses one year).
 pub(super) const UNLIMITED_PLAN: Duration = Duration::from_secs(365 * 24 * 3600);
 
@@ -86,7 +97,6 @@ impl Scheduler {
         nodes.dedup();
         profile.track_changes(false);
         profile.reset_nodes(&nodes);
-        let hold_until = Timestamp(now.0.saturating_add(1));
         for &n in &nodes {
             let Some(node) = self.site.cluster.node_at(n as usize) else {
                 continue;
@@ -95,31 +105,57 @@ impl Scheduler {
                 profile.block(n);
                 continue;
             }
-            let Some(rt) = self.site.nodes.get(n as usize) else {
-                continue;
-            };
-            for id in &rt.jobs {
-                let Some(job) = self.jobs.get(*id) else {
-                    continue;
-                };
-                let Some(alloc) = job
-                    .alloc_nodes
-                    .iter()
-                    .position(|&a| a == n)
-                    .and_then(|i| job.allocation.get(i))
-                else {
-                    continue;
-                };
-                profile.add_running(
-                    n,
-                    &self.profile_usage(job, alloc),
-                    Self::planned_end(job).max(hold_until),
-                    job.user_idx,
-                    self.running_user_exclusive(job),
-                );
-            }
+            self.add_node_jobs(profile, n, now, &|_| Keep::All);
         }
         profile.track_changes(true);
+    }
+
+    /// Adds the jobs running on node `n` to `profile`, as much of each as `keep` says,
+    /// until its planned end (at least `now + 1`).
+    pub(super) fn add_node_jobs(
+        &self,
+        profile: &mut Profile,
+        n: NodeIdx,
+        now: Timestamp,
+        keep: &dyn Fn(&Job) -> Keep,
+    ) {
+        let Some(rt) = self.site.nodes.get(n as usize) else {
+            return;
+        };
+        let hold_until = Timestamp(now.0.saturating_add(1));
+        for id in &rt.jobs {
+            let Some(job) = self.jobs.get(*id) else {
+                continue;
+            };
+            let kept = keep(job);
+            if kept == Keep::Nothing {
+                continue;
+            }
+            let Some(alloc) = job
+                .alloc_nodes
+                .iter()
+                .position(|&a| a == n)
+                .and_then(|i| job.allocation.get(i))
+            else {
+                continue;
+            };
+            let mut used = self.profile_usage(job, alloc);
+            if matches!(kept, Keep::NoCpus | Keep::NoCpusForGood) {
+                used.cpus = 0;
+            }
+            let end = if kept == Keep::NoCpusForGood {
+                crate::planner::NEVER
+            } else {
+                Self::planned_end(job).max(hold_until)
+            };
+            profile.add_running(
+                n,
+                &used,
+                end,
+                job.user_idx,
+                self.running_user_exclusive(job),
+            );
+        }
     }
 
     /// The profile of one pass: every running job's allocation until its time limit,
