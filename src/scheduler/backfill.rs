@@ -371,7 +371,7 @@ impl Scheduler {
                 && let Some((demand, nodes)) = self.demand_in(entry.job, entry.part)
                 && let Some(nodes) = self.without_held(profile, entry.part, &demand, nodes)
                 && let Some(placement) =
-                    self.gang_placement(entry.job, entry.part, &demand, &nodes, profile, now)
+                    self.gang_placement(entry.part, &demand, &nodes, profile, now)
                 && self
                     .limits_post_select(entry.job, entry.part, &demand, Some(&placement))
                     .is_none()

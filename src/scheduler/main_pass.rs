@@ -410,7 +410,7 @@ impl Scheduler {
             let fit = match fit {
                 Some(p) => Some((p, false)),
                 None if self.preemption_on() => self
-                    .gang_placement(entry.job, entry.part, &demand, &candidates, profile, now)
+                    .gang_placement(entry.part, &demand, &candidates, profile, now)
                     .map(|p| (p, true)),
                 None => None,
             };

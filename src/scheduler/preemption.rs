@@ -460,7 +460,6 @@ impl Scheduler {
     /// starts over them and suspends them (observed on 22.05, fidelity preempt p15).
     pub(super) fn gang_placement(
         &self,
-        id: JobId,
         part: usize,
         demand: &Demand,
         nodes: &JobNodes,
@@ -492,7 +491,6 @@ impl Scheduler {
                 Keep::All
             }
         });
-        let _ = id;
         ask(
             &trial,
             part,

@@ -150,3 +150,25 @@ def test_simulate_carries_the_preemption_stats() -> None:
     assert stats(result.preemption) == (0, 0, 0, 0, 0)
     assert all(r.restarts == 0 for r in result.records)
     assert runs(result.records, 2) == [("COMPLETED", 3600, 4200, 0)]
+
+
+def test_suspend_gang_suspends_and_resumes() -> None:
+    s = hpcsched.Scheduler(tiers("SUSPEND,GANG"))
+    low = s.submit(
+        args("-p", "low", "-N4", "--ntasks-per-node=2", "--mem=500", "-t", "60"), "alice", 0
+    )
+    s.schedule(0)
+    high = s.submit(
+        args("-p", "high", "-N4", "--ntasks-per-node=4", "--mem=500", "-t", "30"), "bob", 100
+    )
+    # The high job starts at once over the low job's CPUs; the low job is suspended.
+    decisions = s.schedule(100)
+    assert [(d.kind, d.job) for d in decisions] == [("preempt", low), ("start", high)]
+    assert (decisions[0].by, decisions[0].action, decisions[0].at) == (high, "SUSPEND", 100)
+    job = s.job(low)
+    assert job is not None and job.state == "SUSPENDED"
+    s.job_finished(high, 400, 0)
+    assert s.schedule(400) == [Decision("resume", low)]
+    job = s.job(low)
+    assert job is not None and job.state == "RUNNING"
+    assert stats(s.preemption_stats()) == (1, 0, 0, 1, 0)
