@@ -747,7 +747,9 @@ impl Scheduler {
             }
             // Reorder and search again: the last one needed first, then the others by
             // how many of the chosen nodes they hold (none for those after it).
-            let needed = order[last];
+            let Some(&needed) = order.get(last) else {
+                return None;
+            };
             if policy.strict_order {
                 order.remove(last);
                 order.insert(0, needed);
