@@ -747,9 +747,7 @@ impl Scheduler {
             }
             // Reorder and search again: the last one needed first, then the others by
             // how many of the chosen nodes they hold (none for those after it).
-            let Some(&needed) = order.get(last) else {
-                return None;
-            };
+            let needed = *order.get(last)?;
             if policy.strict_order {
                 order.remove(last);
                 order.insert(0, needed);
