@@ -56,29 +56,7 @@ pub fn report_md(preempt: &ScenarioOutcome) -> String {
          **{} of {} job decisions identical.**\n",
         preempt.identical, preempt.compared
     );
-    let _ = writeln!(
-        out,
-        "| scenario | checks | jobs | identical |\n|---|---|---|---|"
-    );
-    for r in &preempt.rows {
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} |",
-            r.name, r.description, r.jobs, r.identical
-        );
-    }
-    let deviations: Vec<(&str, &String)> = preempt
-        .rows
-        .iter()
-        .flat_map(|r| r.deviations.iter().map(move |d| (r.name.as_str(), d)))
-        .collect();
-    if !deviations.is_empty() {
-        let _ = writeln!(out, "\n### Documented deviations\n");
-        for (name, d) in deviations {
-            let _ = writeln!(out, "- `{name}`: {d}");
-        }
-    }
-    out.push('\n');
+    out.push_str(&scenario::table_md(preempt));
     out
 }
 

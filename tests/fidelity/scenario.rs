@@ -2121,6 +2121,15 @@ pub fn report_md(o: &ScenarioOutcome) -> String {
          {START_TOLERANCE} s on the grid).\n",
         o.identical, o.compared
     );
+    out.push_str(&table_md(o));
+    out
+}
+
+/// A group's scenarios as a table (scenario, checks, jobs, identical), then its documented
+/// deviations, and a blank line.
+pub fn table_md(o: &ScenarioOutcome) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "| scenario | checks | jobs | identical |\n|---|---|---|---|"
