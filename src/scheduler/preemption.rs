@@ -390,6 +390,28 @@ impl Scheduler {
         });
     }
 
+    /// A copy of `base` in which the nodes of `jobs` are planned again with what `keep`
+    /// says of each running job there.
+    fn trial_plan(
+        &self,
+        base: &Profile,
+        jobs: &[JobId],
+        now: Timestamp,
+        keep: &dyn Fn(&Job) -> Keep,
+    ) -> Profile {
+        let mut trial = base.clone();
+        trial.track_changes(false);
+        let mut nodes: Vec<NodeIdx> = jobs
+            .iter()
+            .filter_map(|j| self.jobs.get(*j))
+            .flat_map(|j| j.alloc_nodes.iter().copied())
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        self.replan_trial(&mut trial, base, &nodes, now, keep);
+        trial
+    }
+
     /// Plans `nodes` of `trial` (a copy of `base`) again with what `keep` says of each
     /// running job there.
     fn replan_trial(
@@ -470,21 +492,12 @@ impl Scheduler {
         if lower.is_empty() {
             return None;
         }
-        let mut trial = profile.clone();
-        trial.track_changes(false);
-        let mut touched: Vec<NodeIdx> = lower
-            .iter()
-            .filter_map(|j| self.jobs.get(*j))
-            .flat_map(|j| j.alloc_nodes.iter().copied())
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
         let keep_lower = if demand.whole_node {
             Keep::Nothing
         } else {
             Keep::NoCpus
         };
-        self.replan_trial(&mut trial, profile, &touched, now, &|j| {
+        let trial = self.trial_plan(profile, &lower, now, &|j| {
             if lower.contains(&j.id) {
                 keep_lower
             } else {
@@ -803,16 +816,7 @@ impl Scheduler {
                 )
             })
         };
-        let mut trial = profile.clone();
-        trial.track_changes(false);
-        let mut touched: Vec<NodeIdx> = candidates
-            .iter()
-            .filter_map(|j| self.jobs.get(*j))
-            .flat_map(|j| j.alloc_nodes.iter().copied())
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
-        self.replan_trial(&mut trial, profile, &touched, now, &|j| {
+        let trial = self.trial_plan(profile, &candidates, now, &|j| {
             if !candidates.contains(&j.id) {
                 Keep::All
             } else if removable(&j.id) {
