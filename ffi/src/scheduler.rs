@@ -1365,8 +1365,8 @@ PartitionName=high Nodes=n[1-4] PriorityTier=10 DefMemPerCPU=100
         assert_eq!(none, hpcsched_preemption_stats::default());
     }
 
-    /// The kinds no scenario of today's core emits (SUSPEND, RESUME) read as the header
-    /// says, and a grace time's later `at` is passed through.
+    /// SUSPEND and RESUME decisions (SUSPEND,GANG) read as the header says, and a grace
+    /// time's later `at` is passed through.
     #[test]
     fn suspend_resume_and_grace_read_back() {
         let list = hpcsched_decisions::new(&[
